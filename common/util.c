@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+const char *log_prefix = "runsc-c";
+int log_verbose;
+
+void cleanup_freep(void *p)
+{
+	free(*(void **)p);
+}
+
+void cleanup_closep(const int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+		close(*fd);
+		errno = saved;
+	}
+}
+
+void cleanup_fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+
+static void vlog(const char *fmt, va_list ap, int err)
+{
+	char buf[1024];
+	int n = snprintf(buf, sizeof(buf), "%s: ", log_prefix);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		n = 0;
+	int m = vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	if (m > 0)
+		n += m;
+	if ((size_t)n >= sizeof(buf) - 64)
+		n = (int)sizeof(buf) - 64;
+	if (err)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, ": %s", strerror(err));
+	buf[n++] = '\n';
+	/* One write per message so lines from several processes do not mix. */
+	(void)!write(STDERR_FILENO, buf, (size_t)n);
+}
+
+void log_msg(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(fmt, ap, 0);
+	va_end(ap);
+}
+
+void log_debug(const char *fmt, ...)
+{
+	if (!log_verbose)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(fmt, ap, 0);
+	va_end(ap);
+}
+
+void die(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(fmt, ap, 0);
+	va_end(ap);
+	_exit(125);
+}
+
+void die_errno(const char *fmt, ...)
+{
+	int err = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vlog(fmt, ap, err);
+	va_end(ap);
+	_exit(125);
+}
+
+int send_msg_fds(int sock, const void *buf, size_t len, const int *fds, int nfds)
+{
+	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * 8)];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	if (nfds > 8)
+		return -EINVAL;
+	if (nfds > 0) {
+		memset(&u, 0, sizeof(u));
+		msg.msg_control = u.buf;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
+	}
+	ssize_t r;
+	do
+		r = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	if ((size_t)r != len)
+		return -EIO;
+	return 0;
+}
+
+ssize_t recv_msg_fds(int sock, void *buf, size_t len, int *fds, int max_fds, int *nfds)
+{
+	struct iovec iov = {.iov_base = buf, .iov_len = len};
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * 8)];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	ssize_t r;
+	*nfds = 0;
+	do
+		r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		int n = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+		int *in = (int *)(void *)CMSG_DATA(c);
+		for (int i = 0; i < n; i++) {
+			if (*nfds < max_fds)
+				fds[(*nfds)++] = in[i];
+			else
+				close(in[i]);
+		}
+	}
+	if (msg.msg_flags & MSG_CTRUNC) {
+		for (int i = 0; i < *nfds; i++)
+			close(fds[i]);
+		*nfds = 0;
+		return -EPROTO;
+	}
+	return r;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t r = write(fd, p, len);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+ssize_t read_file_at(int dirfd, const char *path, char **out)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	for (;;) {
+		if (len + 1 >= cap) {
+			char *n = realloc(buf, cap * 2);
+			if (!n) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = n;
+			cap *= 2;
+		}
+		ssize_t r = read(fd, buf + len, cap - len - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			free(buf);
+			return -e;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	buf[len] = 0;
+	*out = buf;
+	return (ssize_t)len;
+}
+
+int write_file_at(int dirfd, const char *path, const char *content)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return write_all(fd, content, strlen(content));
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+void *xcalloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+char *xstrdup(const char *s)
+{
+	char *p = strdup(s);
+	if (!p)
+		die("out of memory");
+	return p;
+}
+
+int xasprintf(char **out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vasprintf(out, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		die("out of memory");
+	return r;
+}

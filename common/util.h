@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Small helpers shared by the CLI, the sentry and the gofer: scope-exit
+ * cleanup, logging, fd passing over unix sockets. */
+#ifndef RUNSC_COMMON_UTIL_H
+#define RUNSC_COMMON_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/types.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define UNUSED __attribute__((unused))
+
+void cleanup_freep(void *p);
+void cleanup_closep(const int *fd);
+void cleanup_fclosep(FILE **f);
+#define _cleanup_free_ __attribute__((cleanup(cleanup_freep)))
+#define _cleanup_close_ __attribute__((cleanup(cleanup_closep)))
+#define _cleanup_fclose_ __attribute__((cleanup(cleanup_fclosep)))
+
+/* Moves ownership out of a cleanup variable. */
+static inline int take_fd(int *fd)
+{
+	int r = *fd;
+	*fd = -1;
+	return r;
+}
+static inline void *take_ptr(void *pp)
+{
+	void **p = pp;
+	void *r = *p;
+	*p = NULL;
+	return r;
+}
+
+/* Logging. The prefix names the process ("runsc-c", "sentry", "gofer"). */
+extern const char *log_prefix;
+extern int log_verbose;
+void log_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+_Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* die() with ": strerror(errno)" appended. */
+_Noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Sends len bytes and up to nfds file descriptors in one message. */
+int send_msg_fds(int sock, const void *buf, size_t len, const int *fds, int nfds);
+/* Receives one message; stores up to max_fds received fds (others closed) and
+ * their count in *nfds. Returns bytes read, 0 on EOF, -errno on error. */
+ssize_t recv_msg_fds(int sock, void *buf, size_t len, int *fds, int max_fds, int *nfds);
+
+int write_all(int fd, const void *buf, size_t len);
+/* Reads a whole small file relative to dirfd into a malloc'd NUL-terminated
+ * buffer. Returns length or -errno. */
+ssize_t read_file_at(int dirfd, const char *path, char **out);
+int write_file_at(int dirfd, const char *path, const char *content);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+char *xstrdup(const char *s);
+int xasprintf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The gofer's life: build the view, lock down, tell the parent it is ready,
+ * then answer the sentry's requests one message at a time until the sentry
+ * hangs up. Single-threaded by design: the per-request credential switches
+ * (setfsuid and friends) are per thread, and one request at a time keeps
+ * them exact. */
+#include "gofer/gofer.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/util.h"
+
+/* "what failed: why" on the ready pipe, then exit 1. */
+static _Noreturn void fail_ready(int ready_fd, const char *msg)
+{
+	char line[1024];
+	int n = snprintf(line, sizeof(line), "%s\n", msg);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= sizeof(line)) {
+		n = (int)sizeof(line) - 1;
+		line[n - 1] = '\n';
+	}
+	if (ready_fd < 0 || write_all(ready_fd, line, (size_t)n) < 0)
+		log_msg("%s", msg);
+	_exit(1);
+}
+
+static _Noreturn void serve(struct gofer_state *st, int sock)
+{
+	/* One byte more than the largest request, to notice a longer one. */
+	size_t req_size = sizeof(struct gofer_req) + 1;
+	struct gofer_req *req = xmalloc(req_size);
+	struct gofer_resp *resp = xmalloc(sizeof(*resp));
+
+	for (;;) {
+		int fds[4];
+		int nfds = 0;
+		ssize_t n = recv_msg_fds(sock, req, req_size, fds, (int)ARRAY_SIZE(fds), &nfds);
+		if (n == 0)
+			_exit(0);
+		if (n < 0 && n != -EPROTO)
+			_exit(n == -ECONNRESET ? 0 : 1);
+
+		size_t out;
+		int fd_out = -1;
+		if (n < 0 || (size_t)n >= req_size) {
+			memset(resp, 0, GOFER_RESP_HDR_SIZE);
+			resp->err = -EPROTO;
+			out = GOFER_RESP_HDR_SIZE;
+		} else {
+			out = gofer_handle(st, req, (size_t)n, fds, nfds, resp, &fd_out);
+		}
+		for (int i = 0; i < nfds; i++)
+			close(fds[i]);
+		int r = send_msg_fds(sock, resp, out, &fd_out, fd_out >= 0 ? 1 : 0);
+		if (fd_out >= 0)
+			close(fd_out);
+		if (r == -EPIPE || r == -ECONNRESET)
+			_exit(0);
+		if (r < 0)
+			_exit(1);
+	}
+}
+
+_Noreturn void gofer_main(const struct gofer_config *cfg)
+{
+	log_prefix = "gofer";
+	/* A gofer without its sandbox serves no one. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGPIPE, SIG_IGN);
+	/* Modes in requests are final: the sentry applies the guest's umask. */
+	umask(0);
+
+	struct gofer_state st = {.root_fd = -1};
+	char err[1024];
+	int r = gofer_view_build(cfg, &st, err, sizeof(err));
+	if (r < 0)
+		fail_ready(cfg->ready_fd, err);
+	r = gofer_self_filter_apply();
+	if (r < 0) {
+		snprintf(err, sizeof(err), "installing the gofer's seccomp filter: %s",
+			 strerror(-r));
+		fail_ready(cfg->ready_fd, err);
+	}
+	if (cfg->ready_fd >= 0) {
+		if (write(cfg->ready_fd, "", 0) < 0 || close(cfg->ready_fd) < 0)
+			_exit(1);
+	}
+	serve(&st, cfg->sock);
+}

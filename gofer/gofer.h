@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The gofer: the only process of a sandbox that touches host paths. It builds
+ * the sandbox's file view in a mount namespace of its own, pivot_roots into
+ * it, locks itself down with a seccomp filter and then serves the sentry's
+ * requests (common/proto.h), one SOCK_SEQPACKET message each.
+ *
+ * Request semantics that go beyond the comments in common/proto.h:
+ *
+ * - Credentials: each request runs with the guest thread's supplementary
+ *   groups, fsgid and fsuid (setgroups, setfsgid, setfsuid), so permission
+ *   checks and the owner of new files match Linux for that user. The gofer's
+ *   umask is 0: modes in requests are final, the sentry applies the guest's
+ *   umask. GOP_ACCESS always checks with the ids in the request (AT_EACCESS
+ *   semantics): for access(2) the sentry puts the real ids there. GOP_CONNECT
+ *   also switches the effective ids, so SO_PEERCRED of the peer reports the
+ *   guest's uid and gid (its pid is the gofer's).
+ * - Paths are resolved inside the view only: relative to the dirfd (or to the
+ *   view's root when the request has none), absolute paths and ".." bounded
+ *   by the view's root, no magic links. Every dirfd must be a directory on a
+ *   view mount; with AT_EMPTY_PATH and an empty path any fd but procfs and
+ *   nsfs ones is accepted and is itself the object.
+ * - Redirects: a walk that enters /proc or reaches /dev/tty stops there and
+ *   answers err 0, redirect GOFER_REDIR_PROC or GOFER_REDIR_TTY, data = the
+ *   rest of the path below that point with the symlinks before it already
+ *   expanded ("/dev/fd/3" gives PROC "self/fd/3"). For the two-path
+ *   operations, val says which path was redirected (1 or 2).
+ * - GOP_OPEN never blocks the gofer. Every open is made with O_NONBLOCK. A
+ *   FIFO is answered with val = 1 and an fd that keeps O_NONBLOCK: when the
+ *   guest did not ask for it, the sentry waits for the peer (readers) and then
+ *   clears the flag. An O_WRONLY open of a FIFO without a reader answers
+ *   -ENXIO with val = 1 ("FIFO, retry later"). For every other file the
+ *   returned fd has the guest's own O_NONBLOCK setting. A file with a lease
+ *   another process holds answers -EWOULDBLOCK instead of waiting for the
+ *   lease break. An empty path is ENOENT, as for open(2).
+ * - GOP_OPEN flags are open(2) flags; unknown bits are EINVAL (the sentry
+ *   masks what Linux ignores). O_CLOEXEC and O_NOCTTY are implied.
+ * - GOP_READLINK with AT_EMPTY_PATH and an empty path on a directory fd
+ *   answers the directory's absolute path inside the view (for getcwd); on a
+ *   symlink fd, its target.
+ * - GOP_STATFS accepts AT_EMPTY_PATH (fstatfs of the fd).
+ * - GOP_MKNOD creates FIFOs, regular files and socket files; device nodes are
+ *   EPERM.
+ * - GOP_EXEC_OPEN: follows symlinks (unless AT_SYMLINK_NOFOLLOW), requires a
+ *   regular file (EACCES), execute permission for the request's ids (EACCES;
+ *   root needs one x bit), a mount without noexec (EACCES) and no writer
+ *   (ETXTBSY, checked with a read lease). The fd is opened read-only by the
+ *   gofer itself, so execute-only files load; data is the file's absolute
+ *   path inside the view. With AT_EMPTY_PATH and an empty path the object is
+ *   the request's fd: the answer is a duplicate of it (sharing its offset:
+ *   load with pread/mmap) when it is readable, EACCES when it is not (an
+ *   O_PATH fd cannot be reopened without procfs).
+ * - GOP_INOTIFY_ADD follows a final symlink unless arg[0] has IN_DONT_FOLLOW.
+ * - GOP_GETXATTR answers -ENOTSUP.
+ */
+#ifndef RUNSC_GOFER_GOFER_H
+#define RUNSC_GOFER_GOFER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "common/proto.h"
+
+struct gofer_volume {
+	const char *host;
+	const char *guest;
+	bool ro;
+};
+
+struct gofer_config {
+	const char *rootfs;	/* host directory; "/" means the host's root */
+	bool hide_host_secrets; /* true for the host's root */
+	const struct gofer_volume *volumes;
+	size_t nvolumes;
+	uint64_t upper_size; /* bytes of the private writable layer (tmpfs) */
+	int sock;	     /* SOCK_SEQPACKET to the sentry */
+	int ready_fd;	     /* "" then close when serving; else one line "what: why", exit 1 */
+};
+
+/* Builds the view, applies the gofer's seccomp filter and serves requests
+ * until the sentry closes the socket (exit 0). Runs in a forked child. */
+_Noreturn void gofer_main(const struct gofer_config *cfg);
+
+/* ---- Inside the gofer (its sources and the unit tests) ---- */
+
+/* What the serving side knows about the view. */
+struct gofer_state {
+	int root_fd; /* the view's root (O_PATH) */
+	/* The process root is the view's root: relative fast-path lookups may
+	 * rely on it to bound ".." and absolute symlinks. False in unit tests,
+	 * where the view is a plain directory. */
+	bool root_is_process_root;
+	struct gofer_ident {
+		bool valid;
+		dev_t dev;
+		ino_t ino;
+	} root, proc, tty, devdir; /* "/", "/proc", "/dev/tty", "/dev" */
+	dev_t *view_devs; /* st_dev of every mount of the view */
+	size_t nview_devs;
+	/* Credentials of the request being served (see creds_* in ops.c). */
+	uint32_t uid, gid;
+	bool groups_set; /* groups[] is what the kernel has */
+	uint32_t ngroups;
+	uint32_t groups[GOFER_MAX_GROUPS];
+};
+
+/* gofer/view.c: builds the view and pivot_roots into it. Fills st (root_fd,
+ * redirect inodes, view mounts). On failure returns -errno and writes "what
+ * failed: why" into err. */
+int gofer_view_build(const struct gofer_config *cfg, struct gofer_state *st, char *err,
+		     size_t err_size);
+
+/* gofer/ops.c */
+/* Sets root_fd (owned by st) and reads the identities of the root, "proc",
+ * "dev" and "dev/tty" below it (those missing never match). */
+int gofer_state_init(struct gofer_state *st, int root_fd, bool root_is_process_root);
+/* Records the st_dev of a mount of the view (for dirfd validation). */
+void gofer_state_add_dev(struct gofer_state *st, dev_t dev);
+/* Answers one request as received (len bytes, fds in fd_mask order; they
+ * stay owned by the caller). Fills resp; *fd_out receives an fd to send back
+ * or -1. Returns the number of bytes of resp to send. */
+size_t gofer_handle(struct gofer_state *st, const struct gofer_req *req, size_t len,
+		    const int *fds, int nfds, struct gofer_resp *resp, int *fd_out);
+
+enum gofer_walk_mode {
+	GOFER_WALK_PARENT,   /* resolve the parent; the final name is left as is */
+	GOFER_WALK_FOLLOW,   /* resolve the final object, following a final symlink */
+	GOFER_WALK_NOFOLLOW, /* ... not following it (a trailing slash still does) */
+};
+#define GOFER_WALK_WANT_PATH 0x1 /* compute w->vpath */
+
+/* The result of a walk: the object is name `last` in directory `parent_fd`
+ * ("." when the path named a directory itself, with a trailing "/" kept
+ * when the path had one), or a redirect. */
+struct gofer_walk {
+	int parent_fd; /* owned; -1 on redirect */
+	bool parent_is_root;
+	char last[256 + 1];
+	bool exists;	 /* modes FOLLOW/NOFOLLOW: the final object exists */
+	struct stat st;	 /* ... and its lstat */
+	uint32_t redirect;
+	char rest[GOFER_PATH_MAX]; /* on redirect: the path below the redirect point */
+	size_t rest_len;
+	char vpath[GOFER_PATH_MAX]; /* GOFER_WALK_WANT_PATH: absolute path of the object */
+	size_t vpath_len;
+};
+
+/* The component-by-component walk (the slow path of every request).
+ * start_fd: the directory relative paths start from (-1: the root).
+ * Returns 0 (w filled; release with gofer_walk_release) or -errno. */
+int gofer_walk(struct gofer_state *st, int start_fd, const char *path, enum gofer_walk_mode mode,
+	       unsigned int wflags, struct gofer_walk *w);
+void gofer_walk_release(struct gofer_walk *w);
+/* The absolute path inside the view of directory dir_fd (at most size-1
+ * bytes). Returns its length or -errno. */
+ssize_t gofer_dir_path(struct gofer_state *st, int dir_fd, char *buf, size_t size);
+
+/* gofer/self_filter.c: the gofer's own seccomp filter, installed after the
+ * view is built. Returns 0 or -errno. */
+int gofer_self_filter_apply(void);
+/* The allowlist, for reports: name and reason of entry i, false past the end. */
+bool gofer_self_filter_entry(size_t i, const char **name, const char **why);
+
+#endif

@@ -1,0 +1,984 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Building the sandbox's file view in the gofer's own mount namespace.
+ *
+ * Nothing is created on the host: every mount below is made in a private
+ * mount namespace, the scratch space is a tmpfs mounted over an existing
+ * directory of that namespace, and everything the view needs from the host
+ * (the rootfs, its submounts, volumes) is opened before anything is covered.
+ *
+ *   /             overlayfs: lower = the rootfs, upper = a private tmpfs of
+ *                 bounded size; hidden host secrets are whiteouts in it
+ *   /<submount>   for each host mount below the rootfs (the host's root
+ *                 only): an overlay of its own, or a read-only bind
+ *   /root /home   empty private tmpfs (host's root only), modes as the host's
+ *   /run /var/run
+ *   /proc         an empty read-only tmpfs: the sentry synthesizes /proc and
+ *                 the gofer redirects walks that reach it
+ *   /sys          an empty read-only tmpfs
+ *   /dev          a read-only tmpfs: null zero full random urandom bound from
+ *                 the host (read-only binds: the device works, its inode is
+ *                 safe), tty (placeholder, redirected), fd/stdin/stdout/
+ *                 stderr/ptmx symlinks, pts (a devpts instance of its own),
+ *                 shm (writable tmpfs)
+ *   volumes       bind mounts, read-only when asked
+ *
+ * Then the gofer pivot_roots into the view and detaches the old root: no
+ * host path is reachable any more, and there is no procfs. */
+#include "gofer/gofer.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "common/compat.h"
+#include "common/util.h"
+
+/* Where the scratch tmpfs is mounted in the gofer's namespace: the first of
+ * these that is a directory. It covers that directory only there. */
+static const char *const staging_dirs[] = {"/tmp", "/mnt", "/var/tmp", "/opt"};
+
+/* Host mounts of these types are kernel interfaces, not files. */
+static const char *const pseudo_fs[] = {
+	"proc",	    "sysfs",	 "devtmpfs",  "devpts",	    "cgroup",  "cgroup2",
+	"securityfs", "debugfs",   "tracefs",   "bpf",	    "pstore",  "configfs",
+	"fusectl",    "mqueue",	 "hugetlbfs", "autofs",	    "binfmt_misc", "nsfs",
+	"efivarfs",   "rpc_pipefs", "nfsd",	     "selinuxfs",
+};
+
+/* Below the rootfs, never taken from the host. */
+static const char *const excluded_always[] = {"proc", "sys", "dev"};
+/* ... and when the rootfs is the host's root: private tmpfs instead. */
+static const char *const private_dirs[] = {"root", "home", "run", "var/run"};
+
+static const char *const secret_files[] = {
+	"etc/shadow", "etc/shadow-", "etc/gshadow", "etc/gshadow-",
+};
+
+static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom"};
+
+struct host_mount {
+	char *rel;   /* path below the rootfs */
+	int fd;	     /* O_PATH of the mount's root, opened before staging */
+	bool is_dir;
+	bool noexec;
+};
+
+struct volume_src {
+	const struct gofer_volume *vol;
+	const char *rel; /* guest path without its leading slashes */
+	int fd;		 /* O_PATH of the host path */
+	bool is_dir;
+};
+
+struct view {
+	const struct gofer_config *cfg;
+	char *err;
+	size_t err_size;
+	int rootfs_fd;
+	char rootfs_real[PATH_MAX];
+	bool host_root;
+	struct host_mount *mounts;
+	size_t nmounts;
+	struct volume_src *vols;
+	const char *staging;
+	int staging_fd;
+	int upper_fd; /* staging/upper, holding one upper dir per overlay */
+	int work_fd;
+	unsigned int nlayers;
+	int root_fd; /* the view's root: staging/root */
+	char root_path[PATH_MAX];
+	struct gofer_state *st;
+};
+
+__attribute__((format(printf, 3, 4))) static int fail(struct view *v, int err, const char *fmt,
+						       ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(v->err, v->err_size, fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < v->err_size)
+		snprintf(v->err + n, v->err_size - (size_t)n, ": %s", strerror(-err));
+	return err;
+}
+
+static bool under(const char *rel, const char *dir)
+{
+	size_t n = strlen(dir);
+	return strncmp(rel, dir, n) == 0 && (rel[n] == '\0' || rel[n] == '/');
+}
+
+static bool in_list(const char *s, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	return false;
+}
+
+/* ---- helpers on the new mount API ---- */
+
+/* The kernel explains a failed fs_context in the context's log. */
+static void fs_log(int fs_fd, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	ssize_t n = read(fs_fd, buf, size - 1);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	char *nl = strchr(buf, '\n');
+	if (nl)
+		*nl = '\0';
+}
+
+struct fs_opt {
+	const char *key;
+	const char *value; /* NULL: a flag */
+};
+
+/* Creates a detached mount of a new file system instance. */
+static int fs_new(struct view *v, const char *type, const struct fs_opt *opts, size_t nopts,
+		  unsigned int attrs, const char *what)
+{
+	_cleanup_close_ int fs_fd = fsopen(type, FSOPEN_CLOEXEC);
+	if (fs_fd < 0)
+		return fail(v, -errno, "%s: creating a %s", what, type);
+	for (size_t i = 0; i < nopts; i++) {
+		int r = opts[i].value ? fsconfig(fs_fd, FSCONFIG_SET_STRING, opts[i].key,
+						 opts[i].value, 0)
+				      : fsconfig(fs_fd, FSCONFIG_SET_FLAG, opts[i].key, NULL, 0);
+		if (r < 0) {
+			int e = errno;
+			char log[256];
+			fs_log(fs_fd, log, sizeof(log));
+			return fail(v, -e, "%s: %s option %s %s", what, type, opts[i].key, log);
+		}
+	}
+	if (fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		int e = errno;
+		char log[256];
+		fs_log(fs_fd, log, sizeof(log));
+		return fail(v, -e, "%s: creating the %s %s", what, type, log);
+	}
+	int mnt_fd = fsmount(fs_fd, FSMOUNT_CLOEXEC, attrs);
+	if (mnt_fd < 0)
+		return fail(v, -errno, "%s: mounting the %s", what, type);
+	return mnt_fd;
+}
+
+static int set_attrs(int mnt_fd, uint64_t attrs, bool recursive)
+{
+	struct mount_attr attr = {.attr_set = attrs};
+	unsigned int flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
+	return mount_setattr(mnt_fd, "", flags, &attr, sizeof(attr)) < 0 ? -errno : 0;
+}
+
+static int attach(int mnt_fd, int target_fd)
+{
+	if (move_mount(mnt_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH |
+			   MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return -errno;
+	return 0;
+}
+
+/* A bind mount of what fd refers to, detached, with attrs. */
+static int bind_clone(int fd, bool recursive, uint64_t attrs)
+{
+	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+			     (recursive ? AT_RECURSIVE : 0);
+	int mnt_fd = open_tree(fd, "", flags);
+	if (mnt_fd < 0)
+		return -errno;
+	int r = set_attrs(mnt_fd, attrs, recursive);
+	if (r < 0) {
+		close(mnt_fd);
+		return r;
+	}
+	return mnt_fd;
+}
+
+/* ---- paths inside the view ---- */
+
+/* Opens rel inside the view; symlinks resolve inside it too. */
+static int open_in_view(struct view *v, const char *rel, int flags, uint64_t resolve)
+{
+	struct open_how how = {
+		.flags = (uint64_t)flags | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | resolve,
+	};
+	if (flags & O_CREAT)
+		how.mode = 0644;
+	int fd = (int)raw_openat2(v->root_fd, rel, &how, sizeof(how));
+	return fd < 0 ? -errno : fd;
+}
+
+/* mkdir rel inside the view, its parent existing. */
+static int mkdir_in_view(struct view *v, const char *rel)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(rel, '/');
+	const char *name = slash ? slash + 1 : rel;
+	int parent_fd;
+	if (slash) {
+		size_t n = (size_t)(slash - rel);
+		memcpy(parent, rel, n);
+		parent[n] = '\0';
+		parent_fd = open_in_view(v, parent, O_PATH | O_DIRECTORY, 0);
+	} else {
+		parent_fd = fcntl(v->root_fd, F_DUPFD_CLOEXEC, 3);
+		if (parent_fd < 0)
+			parent_fd = -errno;
+	}
+	if (parent_fd < 0)
+		return parent_fd;
+	int r = mkdirat(parent_fd, name, 0755) < 0 && errno != EEXIST ? -errno : 0;
+	close(parent_fd);
+	return r;
+}
+
+/* mkdir -p rel inside the view (new directories 0755, owned by root). */
+static int mkdirs_in_view(struct view *v, const char *rel)
+{
+	char buf[PATH_MAX];
+	if (strlen(rel) >= sizeof(buf))
+		return -ENAMETOOLONG;
+	strcpy(buf, rel);
+	for (char *p = buf;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char saved = *p;
+		*p = '\0';
+		if (p > buf && p[-1] != '/') {
+			int fd = open_in_view(v, buf, O_PATH | O_DIRECTORY, 0);
+			if (fd == -ENOENT) {
+				int r = mkdir_in_view(v, buf);
+				if (r < 0)
+					return r;
+				fd = open_in_view(v, buf, O_PATH | O_DIRECTORY, 0);
+			}
+			if (fd < 0)
+				return fd;
+			close(fd);
+		}
+		*p = saved;
+		if (saved == '\0')
+			return 0;
+	}
+}
+
+/* ---- the host, read before anything is covered ---- */
+
+static void unescape_octal(char *s)
+{
+	char *out = s;
+	for (char *p = s; *p;) {
+		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
+		    p[3] >= '0' && p[3] <= '7') {
+			*out++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
+			p += 4;
+		} else {
+			*out++ = *p++;
+		}
+	}
+	*out = '\0';
+}
+
+static bool has_option(const char *opts, const char *opt)
+{
+	size_t n = strlen(opt);
+	for (const char *p = opts; p && *p;) {
+		if (strncmp(p, opt, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+/* The path of a mount point below the rootfs, or NULL. */
+static const char *rel_below_rootfs(const struct view *v, const char *mp)
+{
+	if (v->host_root)
+		return mp[1] ? mp + 1 : NULL;
+	size_t n = strlen(v->rootfs_real);
+	if (strncmp(mp, v->rootfs_real, n) != 0 || mp[n] != '/' || mp[n + 1] == '\0')
+		return NULL;
+	return mp + n + 1;
+}
+
+static bool skip_rel(const struct view *v, const char *rel)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(excluded_always); i++)
+		if (under(rel, excluded_always[i]))
+			return true;
+	if (v->cfg->hide_host_secrets)
+		for (size_t i = 0; i < ARRAY_SIZE(private_dirs); i++)
+			if (under(rel, private_dirs[i]))
+				return true;
+	return false;
+}
+
+static void add_host_mount(struct view *v, const char *rel, const char *mp, bool noexec)
+{
+	/* A later line mounted over an earlier one at the same place. */
+	for (size_t i = 0; i < v->nmounts; i++) {
+		if (strcmp(v->mounts[i].rel, rel) == 0) {
+			close(v->mounts[i].fd);
+			free(v->mounts[i].rel);
+			v->mounts[i] = v->mounts[--v->nmounts];
+			break;
+		}
+	}
+	int fd = open(mp, O_PATH | O_CLOEXEC | O_NOFOLLOW);
+	struct stat s;
+	if (fd < 0 || fstat(fd, &s) < 0) {
+		log_msg("view: not showing host mount %s: %s", mp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	v->mounts = realloc(v->mounts, (v->nmounts + 1) * sizeof(*v->mounts));
+	if (!v->mounts)
+		die("out of memory");
+	v->mounts[v->nmounts++] = (struct host_mount){
+		.rel = xstrdup(rel),
+		.fd = fd,
+		.is_dir = S_ISDIR(s.st_mode),
+		.noexec = noexec,
+	};
+}
+
+static int cmp_mount(const void *a, const void *b)
+{
+	return strcmp(((const struct host_mount *)a)->rel, ((const struct host_mount *)b)->rel);
+}
+
+/* Lists the host's mounts below the rootfs that the view reproduces. */
+static int collect_host_mounts(struct view *v)
+{
+	_cleanup_free_ char *buf = NULL;
+	ssize_t n = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &buf);
+	if (n < 0)
+		return fail(v, (int)n, "reading /proc/self/mountinfo");
+	for (char *line = buf, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		/* id parent major:minor root mountpoint options [optional...] - type source super */
+		char mp[PATH_MAX], opts[1024], type[64];
+		char *sep = strstr(line, " - ");
+		if (!sep || sscanf(line, "%*d %*d %*s %*s %4095s %1023s", mp, opts) != 2 ||
+		    sscanf(sep + 3, "%63s", type) != 1)
+			continue;
+		unescape_octal(mp);
+		const char *rel = rel_below_rootfs(v, mp);
+		if (!rel || skip_rel(v, rel) || in_list(type, pseudo_fs, ARRAY_SIZE(pseudo_fs)))
+			continue;
+		add_host_mount(v, rel, mp, has_option(opts, "noexec"));
+	}
+	if (v->nmounts)
+		qsort(v->mounts, v->nmounts, sizeof(*v->mounts), cmp_mount);
+	return 0;
+}
+
+static int cmp_volume(const void *a, const void *b)
+{
+	return strcmp(((const struct volume_src *)a)->rel, ((const struct volume_src *)b)->rel);
+}
+
+static int open_volumes(struct view *v)
+{
+	size_t n = v->cfg->nvolumes;
+	v->vols = xcalloc(n ? n : 1, sizeof(*v->vols));
+	for (size_t i = 0; i < n; i++) {
+		const struct gofer_volume *vol = &v->cfg->volumes[i];
+		struct volume_src *s = &v->vols[i];
+		s->vol = vol;
+		s->fd = -1;
+		s->rel = vol->guest;
+		while (*s->rel == '/')
+			s->rel++;
+		if (vol->guest[0] != '/' || *s->rel == '\0')
+			return fail(v, -EINVAL, "volume %s:%s: the guest path must be absolute and not /",
+				    vol->host, vol->guest);
+		s->fd = open(vol->host, O_PATH | O_CLOEXEC);
+		struct stat st;
+		if (s->fd < 0 || fstat(s->fd, &st) < 0)
+			return fail(v, -errno, "volume %s", vol->host);
+		s->is_dir = S_ISDIR(st.st_mode);
+	}
+	if (n)
+		qsort(v->vols, n, sizeof(*v->vols), cmp_volume);
+	return 0;
+}
+
+/* ---- the writable layer ---- */
+
+static int mount_staging(struct view *v)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(staging_dirs); i++) {
+		struct stat s;
+		if (lstat(staging_dirs[i], &s) == 0 && S_ISDIR(s.st_mode)) {
+			v->staging = staging_dirs[i];
+			break;
+		}
+	}
+	if (!v->staging)
+		return fail(v, -ENOENT, "finding a directory for the scratch tmpfs");
+	char opts[64];
+	snprintf(opts, sizeof(opts), "size=%llu,mode=0700",
+		 (unsigned long long)(v->cfg->upper_size ? v->cfg->upper_size : 64ull << 20));
+	/* Not nodev: the whiteouts in the upper layers are device nodes. */
+	if (mount("tmpfs", v->staging, "tmpfs", MS_NOSUID, opts) < 0)
+		return fail(v, -errno, "mounting the scratch tmpfs on %s", v->staging);
+	v->staging_fd = open(v->staging, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (v->staging_fd < 0)
+		return fail(v, -errno, "opening the scratch tmpfs");
+	if (mkdirat(v->staging_fd, "upper", 0700) < 0 || mkdirat(v->staging_fd, "work", 0700) < 0 ||
+	    mkdirat(v->staging_fd, "root", 0755) < 0)
+		return fail(v, -errno, "creating the scratch directories");
+	v->upper_fd = openat(v->staging_fd, "upper", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	v->work_fd = openat(v->staging_fd, "work", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (v->upper_fd < 0 || v->work_fd < 0)
+		return fail(v, -errno, "opening the scratch directories");
+	snprintf(v->root_path, sizeof(v->root_path), "%s/root", v->staging);
+	return 0;
+}
+
+/* Gives a directory of the upper layer the owner, mode and times of its
+ * lower twin: overlayfs shows a merged directory with the upper's. */
+static int copy_dir_attrs(int dir_fd, const char *name, const struct stat *like)
+{
+	struct timespec ts[2] = {like->st_atim, like->st_mtim};
+	if (fchownat(dir_fd, name, like->st_uid, like->st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    fchmodat(dir_fd, name, like->st_mode & 07777, 0) < 0 ||
+	    utimensat(dir_fd, name, ts, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	return 0;
+}
+
+/* upper/<n> and work/<n> for a new overlay whose lower root is lower_fd. */
+static int new_layer(struct view *v, int lower_fd, unsigned int *layer)
+{
+	struct stat s;
+	if (fstat(lower_fd, &s) < 0)
+		return -errno;
+	char name[16];
+	*layer = v->nlayers++;
+	snprintf(name, sizeof(name), "%u", *layer);
+	if (mkdirat(v->upper_fd, name, 0700) < 0 || mkdirat(v->work_fd, name, 0700) < 0)
+		return -errno;
+	return copy_dir_attrs(v->upper_fd, name, &s);
+}
+
+/* Makes parent directories of rel in an upper dir, like the lower ones. */
+static int upper_parents(int upper_fd, int lower_fd, const char *rel)
+{
+	char buf[PATH_MAX];
+	snprintf(buf, sizeof(buf), "%s", rel);
+	for (char *p = strchr(buf, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		struct stat s;
+		if (fstatat(lower_fd, buf, &s, AT_SYMLINK_NOFOLLOW) < 0)
+			return -errno;
+		if (!S_ISDIR(s.st_mode))
+			return -ENOTDIR;
+		if (mkdirat(upper_fd, buf, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		int r = copy_dir_attrs(upper_fd, buf, &s);
+		if (r < 0)
+			return r;
+		*p = '/';
+	}
+	return 0;
+}
+
+/* Hides rel (relative to the layer) with a whiteout: the view then has no
+ * such entry, neither for lookups nor in directory listings. */
+static int whiteout(struct view *v, int upper_fd, int lower_fd, const char *rel)
+{
+	struct stat s;
+	if (fstatat(lower_fd, rel, &s, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : fail(v, -errno, "hiding %s", rel);
+	int r = upper_parents(upper_fd, lower_fd, rel);
+	if (r < 0)
+		return fail(v, r, "hiding %s: making its parents", rel);
+	if (mknodat(upper_fd, rel, S_IFCHR, makedev(0, 0)) < 0 && errno != EEXIST)
+		return fail(v, -errno, "hiding %s", rel);
+	/* The parents' times changed with the new entry: copy them again. */
+	r = upper_parents(upper_fd, lower_fd, rel);
+	return r < 0 ? fail(v, r, "hiding %s", rel) : 0;
+}
+
+/* Whiteouts for the entries of lower dir `dir` (relative to the layer)
+ * whose names match pattern. */
+static int whiteout_matching(struct view *v, int upper_fd, int lower_fd, const char *dir,
+			     const char *pattern)
+{
+	int fd = openat(lower_fd, dir[0] ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ENOTDIR ? 0 : fail(v, -errno, "reading %s", dir);
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return fail(v, -ENOMEM, "reading %s", dir);
+	}
+	int r = 0;
+	struct dirent *de;
+	while (r == 0 && (de = readdir(d))) {
+		if (fnmatch(pattern, de->d_name, FNM_PERIOD) != 0)
+			continue;
+		char rel[PATH_MAX];
+		snprintf(rel, sizeof(rel), "%s%s%s", dir, dir[0] ? "/" : "", de->d_name);
+		r = whiteout(v, upper_fd, lower_fd, rel);
+	}
+	closedir(d);
+	return r;
+}
+
+/* The host's secrets that fall inside the layer whose lower is the host
+ * path `layer_rel` ("" for the root). */
+static int hide_secrets(struct view *v, int upper_fd, int lower_fd, const char *layer_rel)
+{
+	static const struct {
+		const char *dir;
+		const char *pattern;
+	} globs[] = {{"etc", "sudoers*"}, {"etc/ssh", "ssh_host_*_key"}};
+	size_t skip = layer_rel[0] ? strlen(layer_rel) + 1 : 0;
+	int r = 0;
+
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(secret_files); i++)
+		if (!layer_rel[0] || under(secret_files[i], layer_rel))
+			if (strlen(secret_files[i]) > skip)
+				r = whiteout(v, upper_fd, lower_fd, secret_files[i] + skip);
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(globs); i++) {
+		if (layer_rel[0] && !under(globs[i].dir, layer_rel))
+			continue;
+		const char *dir = strlen(globs[i].dir) >= skip ? globs[i].dir + skip : "";
+		r = whiteout_matching(v, upper_fd, lower_fd, dir, globs[i].pattern);
+	}
+	return r;
+}
+
+/* Does the layer whose lower is the host path rel hold any of them? */
+static bool has_secrets(const char *rel)
+{
+	return rel[0] == '\0' || under("etc", rel) || under("etc/ssh", rel);
+}
+
+/* A detached overlay: lower = lower_fd, with a fresh upper and work. */
+static int overlay_new(struct view *v, int lower_fd, const char *layer_rel, unsigned int attrs,
+		       const char *what)
+{
+	unsigned int layer;
+	int r = new_layer(v, lower_fd, &layer);
+	if (r < 0)
+		return fail(v, r, "%s: creating its writable layer", what);
+	char name[16];
+	snprintf(name, sizeof(name), "%u", layer);
+	_cleanup_close_ int upper = openat(v->upper_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int work = openat(v->work_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (upper < 0 || work < 0)
+		return fail(v, -errno, "%s: opening its writable layer", what);
+	if (v->cfg->hide_host_secrets && has_secrets(layer_rel)) {
+		r = hide_secrets(v, upper, lower_fd, layer_rel);
+		if (r < 0)
+			return r;
+	}
+	/* Paths through our own fds: no escaping, and the lower may be covered. */
+	char lower_path[64], upper_path[64], work_path[64];
+	snprintf(lower_path, sizeof(lower_path), "/proc/self/fd/%d", lower_fd);
+	snprintf(upper_path, sizeof(upper_path), "/proc/self/fd/%d", upper);
+	snprintf(work_path, sizeof(work_path), "/proc/self/fd/%d", work);
+	const struct fs_opt opts[] = {
+		{"lowerdir", lower_path},
+		{"upperdir", upper_path},
+		{"workdir", work_path},
+	};
+	return fs_new(v, "overlay", opts, ARRAY_SIZE(opts), attrs, what);
+}
+
+static int mount_root(struct view *v)
+{
+	int mnt_fd = overlay_new(v, v->rootfs_fd, "", MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+				 "the root overlay");
+	if (mnt_fd < 0)
+		return mnt_fd;
+	int r = move_mount(mnt_fd, "", AT_FDCWD, v->root_path, MOVE_MOUNT_F_EMPTY_PATH);
+	close(mnt_fd);
+	if (r < 0)
+		return fail(v, -errno, "attaching the root overlay");
+	v->root_fd = open(v->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (v->root_fd < 0)
+		return fail(v, -errno, "opening the view's root");
+	return 0;
+}
+
+/* One host mount below the rootfs: a private overlay of it, or else a
+ * read-only bind. Mounts that cannot be reproduced are left out, said so. */
+static void mount_host_mount(struct view *v, const struct host_mount *m)
+{
+	int flags = O_PATH | (m->is_dir ? O_DIRECTORY : 0);
+	_cleanup_close_ int target = open_in_view(v, m->rel, flags, RESOLVE_NO_SYMLINKS);
+	if (target < 0) {
+		log_msg("view: not showing host mount /%s: %s", m->rel, strerror(-target));
+		return;
+	}
+	unsigned int attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			     (m->noexec ? MOUNT_ATTR_NOEXEC : 0);
+	int mnt_fd = -1;
+	if (m->is_dir) {
+		char what[PATH_MAX + 32];
+		snprintf(what, sizeof(what), "host mount /%s", m->rel);
+		mnt_fd = overlay_new(v, m->fd, m->rel, attrs, what);
+		if (mnt_fd < 0)
+			log_msg("%s; showing it read-only", v->err);
+	}
+	if (mnt_fd < 0) {
+		mnt_fd = bind_clone(m->fd, false, attrs | MOUNT_ATTR_RDONLY);
+		if (mnt_fd < 0) {
+			log_msg("view: not showing host mount /%s: %s", m->rel, strerror(-mnt_fd));
+			return;
+		}
+		if (v->cfg->hide_host_secrets && has_secrets(m->rel))
+			log_msg("view: host mount /%s is shown read-only; secrets in it stay visible",
+				m->rel);
+	}
+	int r = attach(mnt_fd, target);
+	close(mnt_fd);
+	if (r < 0)
+		log_msg("view: not showing host mount /%s: %s", m->rel, strerror(-r));
+}
+
+/* An empty tmpfs at rel with the mode and owner the directory there has. */
+static int mount_private_dir(struct view *v, const char *rel)
+{
+	_cleanup_close_ int target = open_in_view(v, rel, O_PATH | O_DIRECTORY | O_NOFOLLOW,
+						  RESOLVE_NO_SYMLINKS);
+	if (target == -ENOENT || target == -ENOTDIR || target == -ELOOP)
+		return 0; /* absent or a symlink (/var/run -> /run) */
+	if (target < 0)
+		return fail(v, target, "opening /%s", rel);
+	struct stat s;
+	if (fstat(target, &s) < 0)
+		return fail(v, -errno, "stat /%s", rel);
+	char mode[16], uid[16], gid[16], size[32];
+	snprintf(mode, sizeof(mode), "%o", s.st_mode & 07777);
+	snprintf(uid, sizeof(uid), "%u", s.st_uid);
+	snprintf(gid, sizeof(gid), "%u", s.st_gid);
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)v->cfg->upper_size);
+	const struct fs_opt opts[] = {{"mode", mode}, {"uid", uid}, {"gid", gid}, {"size", size}};
+	char what[PATH_MAX];
+	snprintf(what, sizeof(what), "private /%s", rel);
+	int mnt_fd = fs_new(v, "tmpfs", opts, v->cfg->upper_size ? 4 : 3,
+			    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, what);
+	if (mnt_fd < 0)
+		return mnt_fd;
+	int r = attach(mnt_fd, target);
+	close(mnt_fd);
+	return r < 0 ? fail(v, r, "attaching private /%s", rel) : 0;
+}
+
+/* An empty read-only tmpfs at rel (created if missing). */
+static int mount_empty_ro(struct view *v, const char *rel)
+{
+	int r = mkdirs_in_view(v, rel);
+	if (r < 0)
+		return fail(v, r, "creating /%s", rel);
+	_cleanup_close_ int target = open_in_view(v, rel, O_PATH | O_DIRECTORY, 0);
+	if (target < 0)
+		return fail(v, target, "opening /%s", rel);
+	const struct fs_opt opts[] = {{"mode", "555"}, {"size", "4k"}, {"nr_inodes", "1"}};
+	char what[64];
+	snprintf(what, sizeof(what), "empty /%s", rel);
+	int mnt_fd = fs_new(v, "tmpfs", opts, ARRAY_SIZE(opts),
+			    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				    MOUNT_ATTR_NOEXEC,
+			    what);
+	if (mnt_fd < 0)
+		return mnt_fd;
+	r = attach(mnt_fd, target);
+	close(mnt_fd);
+	return r < 0 ? fail(v, r, "attaching empty /%s", rel) : 0;
+}
+
+/* The files of /dev, made in its tmpfs before it is attached. */
+static int populate_dev(struct view *v, int dev_fd)
+{
+	static const struct {
+		const char *name;
+		const char *target;
+	} links[] = {
+		{"fd", "/proc/self/fd"},	 {"stdin", "/proc/self/fd/0"},
+		{"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+		{"ptmx", "pts/ptmx"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++)
+		if (mknodat(dev_fd, dev_nodes[i], S_IFREG | 0666, 0) < 0)
+			return fail(v, -errno, "creating /dev/%s", dev_nodes[i]);
+	/* The placeholder whose identity marks /dev/tty for redirects. */
+	if (mknodat(dev_fd, "tty", S_IFREG | 0666, 0) < 0)
+		return fail(v, -errno, "creating /dev/tty");
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+		if (symlinkat(links[i].target, dev_fd, links[i].name) < 0)
+			return fail(v, -errno, "creating /dev/%s", links[i].name);
+	if (mkdirat(dev_fd, "pts", 0755) < 0 || mkdirat(dev_fd, "shm", 01777) < 0)
+		return fail(v, -errno, "creating /dev directories");
+	return 0;
+}
+
+/* A host device node, bound read-only: I/O on the device works, its inode
+ * on the host cannot be changed. */
+static int mount_dev_node(struct view *v, int dev_fd, const char *name)
+{
+	char host[64];
+	snprintf(host, sizeof(host), "/dev/%s", name);
+	_cleanup_close_ int src = open(host, O_PATH | O_CLOEXEC);
+	if (src < 0)
+		return fail(v, -errno, "opening the host's %s", host);
+	struct stat s;
+	if (fstat(src, &s) < 0 || !S_ISCHR(s.st_mode))
+		return fail(v, -ENODEV, "the host's %s", host);
+	_cleanup_close_ int target = openat(dev_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (target < 0)
+		return fail(v, -errno, "opening /dev/%s", name);
+	int mnt_fd = bind_clone(src, false,
+				MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	if (mnt_fd < 0)
+		return fail(v, mnt_fd, "binding %s", host);
+	int r = attach(mnt_fd, target);
+	close(mnt_fd);
+	return r < 0 ? fail(v, r, "attaching /dev/%s", name) : 0;
+}
+
+static int mount_sub(struct view *v, int dev_fd, const char *name, int mnt_fd)
+{
+	if (mnt_fd < 0)
+		return mnt_fd;
+	_cleanup_close_ int target = openat(dev_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+							 O_CLOEXEC);
+	int r = target < 0 ? -errno : attach(mnt_fd, target);
+	close(mnt_fd);
+	return r < 0 ? fail(v, r, "attaching /dev/%s", name) : 0;
+}
+
+static int mount_dev(struct view *v)
+{
+	int r = mkdirs_in_view(v, "dev");
+	if (r < 0)
+		return fail(v, r, "creating /dev");
+	_cleanup_close_ int target = open_in_view(v, "dev", O_PATH | O_DIRECTORY, 0);
+	if (target < 0)
+		return fail(v, target, "opening /dev");
+	const struct fs_opt dev_opts[] = {{"mode", "755"}, {"size", "64k"}};
+	_cleanup_close_ int dev_mnt = fs_new(v, "tmpfs", dev_opts, ARRAY_SIZE(dev_opts),
+					     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+						     MOUNT_ATTR_NOEXEC,
+					     "/dev");
+	if (dev_mnt < 0)
+		return dev_mnt;
+	r = attach(dev_mnt, target);
+	if (r < 0)
+		return fail(v, r, "attaching /dev");
+	_cleanup_close_ int dev_fd = open_in_view(v, "dev", O_PATH | O_DIRECTORY, 0);
+	if (dev_fd < 0)
+		return fail(v, dev_fd, "opening /dev");
+	r = populate_dev(v, dev_fd);
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(dev_nodes); i++)
+		r = mount_dev_node(v, dev_fd, dev_nodes[i]);
+	if (r < 0)
+		return r;
+
+	const struct fs_opt pts_opts[] = {
+		{"newinstance", NULL}, {"ptmxmode", "0666"}, {"mode", "0620"}, {"gid", "5"}};
+	r = mount_sub(v, dev_fd, "pts",
+		      fs_new(v, "devpts", pts_opts, ARRAY_SIZE(pts_opts),
+			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts"));
+	if (r < 0)
+		return r;
+	char size[32];
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)v->cfg->upper_size);
+	const struct fs_opt shm_opts[] = {{"mode", "1777"}, {"size", size}};
+	r = mount_sub(v, dev_fd, "shm",
+		      fs_new(v, "tmpfs", shm_opts, v->cfg->upper_size ? 2 : 1,
+			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm"));
+	if (r < 0)
+		return r;
+	/* Nothing may be created, renamed or linked in /dev: that keeps the
+	 * placeholder's name and identity the only way to /dev/tty. */
+	r = set_attrs(dev_mnt, MOUNT_ATTR_RDONLY, false);
+	return r < 0 ? fail(v, r, "making /dev read-only") : 0;
+}
+
+static int mount_volume(struct view *v, const struct volume_src *s)
+{
+	const struct gofer_volume *vol = s->vol;
+	int r;
+	if (s->is_dir) {
+		r = mkdirs_in_view(v, s->rel);
+	} else {
+		char parent[PATH_MAX];
+		snprintf(parent, sizeof(parent), "%s", s->rel);
+		char *slash = strrchr(parent, '/');
+		r = 0;
+		if (slash) {
+			*slash = '\0';
+			r = mkdirs_in_view(v, parent);
+		}
+		if (r == 0) {
+			int fd = open_in_view(v, s->rel, O_CREAT | O_RDONLY | O_NONBLOCK, 0);
+			if (fd >= 0)
+				close(fd);
+			r = fd < 0 ? fd : 0;
+		}
+	}
+	if (r < 0)
+		return fail(v, r, "volume %s: creating its mount point %s", vol->host, vol->guest);
+	_cleanup_close_ int target =
+		open_in_view(v, s->rel, O_PATH | (s->is_dir ? O_DIRECTORY : 0), 0);
+	if (target < 0)
+		return fail(v, target, "volume %s: opening %s", vol->host, vol->guest);
+	uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (vol->ro ? MOUNT_ATTR_RDONLY : 0);
+	int mnt_fd = bind_clone(s->fd, true, attrs);
+	if (mnt_fd < 0)
+		return fail(v, mnt_fd, "volume %s: binding it", vol->host);
+	r = attach(mnt_fd, target);
+	close(mnt_fd);
+	return r < 0 ? fail(v, r, "volume %s: attaching it at %s", vol->host, vol->guest) : 0;
+}
+
+/* The st_dev of every mount of the view, for checking dirfds. */
+static int collect_view_devs(struct view *v)
+{
+	_cleanup_free_ char *buf = NULL;
+	ssize_t n = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &buf);
+	if (n < 0)
+		return fail(v, (int)n, "reading /proc/self/mountinfo");
+	size_t rlen = strlen(v->root_path);
+	for (char *line = buf, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		char mp[PATH_MAX];
+		if (sscanf(line, "%*d %*d %*s %*s %4095s", mp) != 1)
+			continue;
+		unescape_octal(mp);
+		if (strncmp(mp, v->root_path, rlen) != 0 || (mp[rlen] != '/' && mp[rlen] != '\0'))
+			continue;
+		struct stat s;
+		if (stat(mp, &s) == 0)
+			gofer_state_add_dev(v->st, s.st_dev);
+	}
+	return 0;
+}
+
+static int enter_view(struct view *v)
+{
+	if (chdir(v->root_path) < 0)
+		return fail(v, -errno, "entering the view");
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return fail(v, -errno, "pivot_root into the view");
+	/* The old root now sits on top of the new one: detach it. */
+	if (umount2(".", MNT_DETACH) < 0)
+		return fail(v, -errno, "detaching the host's root");
+	if (chdir("/") < 0)
+		return fail(v, -errno, "chdir /");
+	int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return fail(v, -errno, "opening the view's root");
+	int r = gofer_state_init(v->st, root_fd, true);
+	return r < 0 ? fail(v, r, "reading the view") : 0;
+}
+
+static int open_host(struct view *v)
+{
+	const char *rootfs = v->cfg->rootfs;
+	if (!realpath(rootfs, v->rootfs_real))
+		return fail(v, -errno, "rootfs %s", rootfs);
+	v->host_root = strcmp(v->rootfs_real, "/") == 0;
+	v->rootfs_fd = open(v->rootfs_real, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (v->rootfs_fd < 0)
+		return fail(v, -errno, "rootfs %s", rootfs);
+	int r = collect_host_mounts(v);
+	return r < 0 ? r : open_volumes(v);
+}
+
+static int build(struct view *v)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return fail(v, -errno, "unshare(CLONE_NEWNS)");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return fail(v, -errno, "making / private");
+	int r = open_host(v);
+	if (r == 0)
+		r = mount_staging(v);
+	if (r == 0)
+		r = mount_root(v);
+	for (size_t i = 0; r == 0 && i < v->nmounts; i++)
+		mount_host_mount(v, &v->mounts[i]);
+	for (size_t i = 0; r == 0 && v->cfg->hide_host_secrets && i < ARRAY_SIZE(private_dirs); i++)
+		r = mount_private_dir(v, private_dirs[i]);
+	if (r == 0)
+		r = mount_empty_ro(v, "proc");
+	if (r == 0)
+		r = mount_empty_ro(v, "sys");
+	if (r == 0)
+		r = mount_dev(v);
+	for (size_t i = 0; r == 0 && i < v->cfg->nvolumes; i++)
+		r = mount_volume(v, &v->vols[i]);
+	if (r == 0)
+		r = collect_view_devs(v);
+	if (r == 0)
+		r = enter_view(v);
+	return r;
+}
+
+static void view_free(struct view *v)
+{
+	for (size_t i = 0; i < v->nmounts; i++) {
+		close(v->mounts[i].fd);
+		free(v->mounts[i].rel);
+	}
+	free(v->mounts);
+	for (size_t i = 0; v->vols && i < v->cfg->nvolumes; i++)
+		if (v->vols[i].fd >= 0)
+			close(v->vols[i].fd);
+	free(v->vols);
+	int fds[] = {v->rootfs_fd, v->staging_fd, v->upper_fd, v->work_fd, v->root_fd};
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+int gofer_view_build(const struct gofer_config *cfg, struct gofer_state *st, char *err,
+		     size_t err_size)
+{
+	struct view v = {
+		.cfg = cfg,
+		.err = err,
+		.err_size = err_size,
+		.rootfs_fd = -1,
+		.staging_fd = -1,
+		.upper_fd = -1,
+		.work_fd = -1,
+		.root_fd = -1,
+		.st = st,
+	};
+	err[0] = '\0';
+	int r = build(&v);
+	view_free(&v);
+	return r;
+}

@@ -1,0 +1,637 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runsc-c do [FLAGS] -- COMMAND [ARG...]: run one command in a new sandbox.
+ *
+ * Processes: this one relays the terminal, forwards signals and enforces the
+ * timeout; the gofer builds the view and serves file requests; the sentry
+ * creates the guest, traces it and answers its trapped syscalls. */
+#include "runsc-c/do.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common/compat.h"
+#include "common/util.h"
+#include "gofer/gofer.h"
+#include "sentry/guest.h"
+#include "sentry/self_filter.h"
+#include "sentry/sentry.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define UPPER_SIZE_DEFAULT (512ULL << 20)
+#define EXIT_SETUP 125
+#define EXIT_TIMEOUT 124
+
+struct do_opts {
+	struct gofer_volume volumes[64];
+	size_t nvolumes;
+	char *env[256];
+	size_t nenv;
+	const char *cwd;
+	const char *rootfs;
+	double timeout_s;
+	bool quiet;
+	bool user_set;
+	uid_t uid;
+	gid_t gid;
+	const char *hostname;
+	char **argv;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: runsc-c do [FLAGS] -- COMMAND [ARG...]\n"
+		"  -v, --volume HOST:GUEST[:ro|:rw]  bind a host path into the sandbox (rw by default)\n"
+		"  -e, --env NAME=VALUE              set an environment variable\n"
+		"      --cwd DIR                     working directory (default /)\n"
+		"      --rootfs DIR                  root file system (default: the host's /, read-only)\n"
+		"      --timeout SECONDS             wall-clock limit; exit status 124 when reached\n"
+		"      --user UID[:GID]              run as this user (default 0:0)\n"
+		"      --hostname NAME               the sandbox's host name (default runsc-c)\n"
+		"      --quiet                       no messages from runsc-c itself\n"
+		"      --debug                       log the sentry's decisions\n");
+}
+
+__attribute__((format(printf, 2, 3))) _Noreturn static void bad_flag(const char *flag,
+									const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "runsc-c do: %s: ", flag);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(2);
+}
+
+static bool valid_guest_path(const char *p)
+{
+	if (p[0] != '/' || strlen(p) >= PATH_MAX)
+		return false;
+	for (const char *q = p; (q = strstr(q, "..")); q += 2) {
+		bool start = q == p || q[-1] == '/';
+		bool end = q[2] == 0 || q[2] == '/';
+		if (start && end)
+			return false;
+	}
+	return true;
+}
+
+static void parse_volume(struct do_opts *o, char *spec)
+{
+	if (o->nvolumes >= ARRAY_SIZE(o->volumes))
+		bad_flag("--volume", "too many volumes (at most 64)");
+	char *copy = xstrdup(spec);
+	char *host = copy, *guest = strchr(copy, ':');
+	if (!guest)
+		bad_flag("--volume", "'%s': expected HOST:GUEST[:ro|:rw]", spec);
+	*guest++ = 0;
+	char *mode = strchr(guest, ':');
+	bool ro = false;
+	if (mode) {
+		*mode++ = 0;
+		if (strcmp(mode, "ro") == 0)
+			ro = true;
+		else if (strcmp(mode, "rw") != 0)
+			bad_flag("--volume", "'%s': the mode must be ro or rw", spec);
+	}
+	if (host[0] == 0 || guest[0] == 0)
+		bad_flag("--volume", "'%s': expected HOST:GUEST[:ro|:rw]", spec);
+	char *real = realpath(host, NULL);
+	if (!real)
+		bad_flag("--volume", "'%s': the host path does not exist", host);
+	if (!valid_guest_path(guest))
+		bad_flag("--volume", "'%s': the guest path must be absolute, without ..", guest);
+	struct gofer_volume *v = &o->volumes[o->nvolumes++];
+	v->host = real;
+	v->guest = guest;
+	v->ro = ro;
+}
+
+static bool valid_env_name(const char *s, size_t len)
+{
+	if (len == 0 || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+		if (!(ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9')))
+			return false;
+	}
+	return true;
+}
+
+static void env_set(struct do_opts *o, const char *entry)
+{
+	size_t name_len = strcspn(entry, "=");
+	for (size_t i = 0; i < o->nenv; i++) {
+		if (strncmp(o->env[i], entry, name_len) == 0 && o->env[i][name_len] == '=') {
+			o->env[i] = xstrdup(entry);
+			return;
+		}
+	}
+	if (o->nenv >= ARRAY_SIZE(o->env) - 1)
+		bad_flag("--env", "too many variables (at most 255)");
+	o->env[o->nenv++] = xstrdup(entry);
+}
+
+static void parse_user(struct do_opts *o, const char *spec)
+{
+	char *end;
+	errno = 0;
+	unsigned long uid = strtoul(spec, &end, 10);
+	unsigned long gid = uid;
+	if (end == spec || errno || uid > 65535)
+		bad_flag("--user", "'%s': expected UID[:GID] with numbers in 0..65535", spec);
+	if (*end == ':') {
+		const char *g = end + 1;
+		gid = strtoul(g, &end, 10);
+		if (end == g || errno || gid > 65535)
+			bad_flag("--user", "'%s': expected UID[:GID] with numbers in 0..65535",
+				 spec);
+	}
+	if (*end)
+		bad_flag("--user", "'%s': expected UID[:GID] with numbers in 0..65535", spec);
+	o->user_set = true;
+	o->uid = (uid_t)uid;
+	o->gid = (gid_t)gid;
+}
+
+enum {
+	OPT_CWD = 256,
+	OPT_ROOTFS,
+	OPT_TIMEOUT,
+	OPT_QUIET,
+	OPT_USER,
+	OPT_HOSTNAME,
+	OPT_DEBUG,
+	OPT_HELP,
+};
+
+static void parse_args(struct do_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"volume", required_argument, NULL, 'v'},
+		{"env", required_argument, NULL, 'e'},
+		{"cwd", required_argument, NULL, OPT_CWD},
+		{"rootfs", required_argument, NULL, OPT_ROOTFS},
+		{"timeout", required_argument, NULL, OPT_TIMEOUT},
+		{"quiet", no_argument, NULL, OPT_QUIET},
+		{"user", required_argument, NULL, OPT_USER},
+		{"hostname", required_argument, NULL, OPT_HOSTNAME},
+		{"debug", no_argument, NULL, OPT_DEBUG},
+		{"help", no_argument, NULL, OPT_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	const char *term = getenv("TERM");
+	env_set(o, "PATH=" DEFAULT_PATH);
+	env_set(o, "HOME=/root");
+	if (term && isatty(STDIN_FILENO)) {
+		char *t;
+		xasprintf(&t, "TERM=%s", term);
+		env_set(o, t);
+	} else {
+		env_set(o, "TERM=dumb");
+	}
+	env_set(o, "LANG=C.UTF-8");
+	o->cwd = "/";
+	o->rootfs = "/";
+	o->hostname = "runsc-c";
+	opterr = 0;
+	optind = 1;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "+v:e:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'v':
+			parse_volume(o, optarg);
+			break;
+		case 'e': {
+			const char *eq = strchr(optarg, '=');
+			if (!eq || !valid_env_name(optarg, (size_t)(eq - optarg)))
+				bad_flag("--env", "'%s': expected NAME=VALUE", optarg);
+			env_set(o, optarg);
+			break;
+		}
+		case OPT_CWD:
+			if (!valid_guest_path(optarg))
+				bad_flag("--cwd", "'%s': expected an absolute path", optarg);
+			o->cwd = optarg;
+			break;
+		case OPT_ROOTFS: {
+			struct stat st;
+			if (stat(optarg, &st) < 0 || !S_ISDIR(st.st_mode))
+				bad_flag("--rootfs", "'%s': not a directory", optarg);
+			o->rootfs = realpath(optarg, NULL);
+			if (!o->rootfs)
+				bad_flag("--rootfs", "'%s': cannot be resolved", optarg);
+			break;
+		}
+		case OPT_TIMEOUT: {
+			char *end;
+			errno = 0;
+			double v = strtod(optarg, &end);
+			if (end == optarg || *end || errno || !(v > 0) || v > 1e9)
+				bad_flag("--timeout", "'%s': expected a positive number of seconds",
+					 optarg);
+			o->timeout_s = v;
+			break;
+		}
+		case OPT_QUIET:
+			o->quiet = true;
+			break;
+		case OPT_USER:
+			parse_user(o, optarg);
+			break;
+		case OPT_HOSTNAME:
+			if (optarg[0] == 0 || strlen(optarg) > 64)
+				bad_flag("--hostname", "'%s': expected 1 to 64 characters", optarg);
+			o->hostname = optarg;
+			break;
+		case OPT_DEBUG:
+			log_verbose = 1;
+			break;
+		case 'h':
+		case OPT_HELP:
+			usage(stdout);
+			exit(0);
+		case '?':
+		default:
+			if (optopt)
+				fprintf(stderr, "runsc-c do: -%c: unknown flag or missing value\n",
+					optopt);
+			else
+				fprintf(stderr, "runsc-c do: %s: unknown flag or missing value\n",
+					argv[optind - 1]);
+			usage(stderr);
+			exit(2);
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "runsc-c do: missing COMMAND\n");
+		usage(stderr);
+		exit(2);
+	}
+	o->argv = argv + optind;
+	o->env[o->nenv] = NULL;
+	if (o->user_set && o->uid != 0)
+		env_set(o, "HOME=/");
+	o->env[o->nenv] = NULL;
+	if (!o->rootfs || strcmp(o->rootfs, "/") != 0)
+		log_debug("rootfs %s", o->rootfs);
+}
+
+/* ---- the terminal ---- */
+
+struct term {
+	bool active;
+	int master;
+	int slave;
+	struct termios saved;
+	bool saved_ok;
+};
+
+static int term_open(struct term *t)
+{
+	t->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (t->master < 0 || grantpt(t->master) < 0 || unlockpt(t->master) < 0)
+		return -errno;
+	char name[64];
+	if (ptsname_r(t->master, name, sizeof(name)) != 0)
+		return -errno;
+	t->slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (t->slave < 0)
+		return -errno;
+	struct winsize ws;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+		ioctl(t->master, TIOCSWINSZ, &ws);
+	if (tcgetattr(STDIN_FILENO, &t->saved) == 0) {
+		t->saved_ok = true;
+		tcsetattr(t->slave, TCSANOW, &t->saved);
+		struct termios raw = t->saved;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	t->active = true;
+	return 0;
+}
+
+static void term_restore(struct term *t)
+{
+	if (t->active && t->saved_ok)
+		tcsetattr(STDIN_FILENO, TCSANOW, &t->saved);
+}
+
+static bool relay(int from, int to)
+{
+	char buf[16384];
+	ssize_t n = read(from, buf, sizeof(buf));
+	if (n <= 0)
+		return n < 0 && (errno == EAGAIN || errno == EINTR);
+	return write_all(to, buf, (size_t)n) == 0;
+}
+
+/* ---- the sentry's process ---- */
+
+static int open_view_dir(struct sentry *s, const char *path, const struct do_opts *o)
+{
+	struct gofer_req req = {.op = GOP_OPEN, .flags = O_PATH | O_DIRECTORY | O_CLOEXEC};
+	struct gofer_resp resp;
+	int fd = -1;
+	req.uid = o->user_set ? o->uid : 0;
+	req.gid = o->user_set ? o->gid : 0;
+	req.path_len = (uint32_t)strlen(path) + 1;
+	memcpy(req.data, path, req.path_len);
+	int r = gofer_call(s, &req, NULL, 0, &resp, &fd);
+	if (r == 0 && fd < 0)
+		r = -ENOTDIR;
+	return r < 0 ? r : fd;
+}
+
+_Noreturn static void sentry_process(const struct do_opts *o, int gofer_sock, int report_fd,
+				     const struct term *t)
+{
+	log_prefix = "runsc-c: sentry";
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NAME, "runsc-c-sentry");
+	struct sentry *s = xcalloc(1, sizeof(*s));
+	s->gofer = gofer_sock;
+	s->tty_fd = t->active ? t->slave : -1;
+	s->init_status = -1;
+	s->listener = -1;
+	s->guest_procfd = -1;
+	snprintf(s->hostname, sizeof(s->hostname), "%s", o->hostname);
+	s->host_procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->host_procfd < 0)
+		die_errno("opening /proc");
+	if (procfs_init(s) < 0)
+		die("setting up the sandbox's /proc");
+	s->root_fd = open_view_dir(s, "/", o);
+	if (s->root_fd < 0)
+		die("opening the view's root: %s", strerror(-s->root_fd));
+	int cwd_fd = open_view_dir(s, o->cwd, o);
+	if (cwd_fd < 0)
+		die("--cwd %s: %s", o->cwd, strerror(-cwd_fd));
+
+	struct guest_config gc = {
+		.argv = o->argv,
+		.envp = (char **)o->env,
+		.user_set = o->user_set,
+		.uid = o->uid,
+		.gid = o->gid,
+		.hostname = o->hostname,
+		.tty = t->active,
+	};
+	for (int i = 0; i < 3; i++)
+		gc.stdio[i] = t->active ? t->slave : i;
+	char err[512];
+	pid_t init = guest_spawn(s, &gc, err, sizeof(err));
+	if (init < 0)
+		die("starting the guest: %s", err);
+	struct task *it = task_get(s, init);
+	it->fs = fsinfo_new(cwd_fd);
+	/* The guest holds its own stdio now. */
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull >= 0) {
+		dup2(devnull, STDIN_FILENO);
+		dup2(devnull, STDOUT_FILENO);
+		close(devnull);
+	}
+	if (sys_seccomp(SECCOMP_GET_NOTIF_SIZES, 0, &s->sizes) < 0)
+		die_errno("SECCOMP_GET_NOTIF_SIZES");
+	int r = sentry_isolate();
+	if (r < 0)
+		die("isolating the sentry: %s", strerror(-r));
+	r = sentry_filter_install();
+	if (r < 0)
+		die("the sentry's seccomp filter: %s", strerror(-r));
+	(void)!write(report_fd, &init, sizeof(init));
+	close(report_fd);
+	_exit(sentry_main(s));
+}
+
+/* ---- the launcher ---- */
+
+static void kill_wait(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+int cmd_do(int argc, char **argv)
+{
+	struct do_opts o;
+	memset(&o, 0, sizeof(o));
+	parse_args(&o, argc, argv);
+	if (o.quiet)
+		log_prefix = "runsc-c";
+
+	/* Signals that end the sandbox are taken through a signalfd. */
+	sigset_t mask, oldmask;
+	sigemptyset(&mask);
+	int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD};
+	for (size_t i = 0; i < ARRAY_SIZE(fwd); i++)
+		sigaddset(&mask, fwd[i]);
+	sigprocmask(SIG_BLOCK, &mask, &oldmask);
+
+	int gsock[2], ready[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, gsock) < 0 ||
+	    pipe2(ready, O_CLOEXEC) < 0)
+		die_errno("creating the sandbox's sockets");
+	pid_t gofer = fork();
+	if (gofer < 0)
+		die_errno("fork");
+	if (gofer == 0) {
+		log_prefix = "runsc-c: gofer";
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		prctl(PR_SET_NAME, "runsc-c-gofer");
+		sigprocmask(SIG_SETMASK, &oldmask, NULL);
+		close(gsock[0]);
+		close(ready[0]);
+		struct gofer_config gc = {
+			.rootfs = o.rootfs,
+			.hide_host_secrets = strcmp(o.rootfs, "/") == 0,
+			.volumes = o.volumes,
+			.nvolumes = o.nvolumes,
+			.upper_size = UPPER_SIZE_DEFAULT,
+			.sock = gsock[1],
+			.ready_fd = ready[1],
+		};
+		gofer_main(&gc);
+	}
+	close(gsock[1]);
+	close(ready[1]);
+	char msg[512];
+	ssize_t n = read(ready[0], msg, sizeof(msg) - 1);
+	close(ready[0]);
+	if (n != 0) {
+		int st;
+		msg[n > 0 ? n : 0] = 0;
+		waitpid(gofer, &st, 0);
+		fprintf(stderr, "runsc-c: building the sandbox's view: %s\n",
+			n > 0 ? msg : "the gofer failed");
+		return EXIT_SETUP;
+	}
+
+	struct term t = {.master = -1, .slave = -1};
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		int r = term_open(&t);
+		if (r < 0) {
+			kill_wait(gofer);
+			fprintf(stderr, "runsc-c: opening a terminal: %s\n", strerror(-r));
+			return EXIT_SETUP;
+		}
+	}
+
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) < 0)
+		die_errno("pipe");
+	pid_t sentry = fork();
+	if (sentry < 0)
+		die_errno("fork");
+	if (sentry == 0) {
+		close(report[0]);
+		sigprocmask(SIG_SETMASK, &oldmask, NULL);
+		if (t.active)
+			close(t.master);
+		sentry_process(&o, gsock[0], report[1], &t);
+	}
+	close(report[1]);
+	close(gsock[0]);
+	pid_t init = 0;
+	if (read(report[0], &init, sizeof(init)) != sizeof(init))
+		init = 0;
+	close(report[0]);
+	if (t.active) {
+		close(t.slave);
+		t.slave = -1;
+	}
+
+	_cleanup_close_ int sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	_cleanup_close_ int timer = -1;
+	_cleanup_close_ int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ev = {.events = EPOLLIN};
+	ev.data.u32 = 0;
+	epoll_ctl(ep, EPOLL_CTL_ADD, sigfd, &ev);
+	if (o.timeout_s > 0) {
+		timer = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+		struct itimerspec its = {0};
+		its.it_value.tv_sec = (time_t)o.timeout_s;
+		its.it_value.tv_nsec = (long)((o.timeout_s - (double)its.it_value.tv_sec) * 1e9);
+		if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+			its.it_value.tv_nsec = 1;
+		timerfd_settime(timer, 0, &its, NULL);
+		ev.data.u32 = 1;
+		epoll_ctl(ep, EPOLL_CTL_ADD, timer, &ev);
+	}
+	if (t.active) {
+		ev.data.u32 = 2;
+		epoll_ctl(ep, EPOLL_CTL_ADD, STDIN_FILENO, &ev);
+		ev.data.u32 = 3;
+		epoll_ctl(ep, EPOLL_CTL_ADD, t.master, &ev);
+	}
+
+	int exit_code = -1;
+	bool timed_out = false;
+	bool stdin_open = true;
+	while (exit_code < 0) {
+		struct epoll_event evs[4];
+		int ne = epoll_wait(ep, evs, 4, -1);
+		if (ne < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (int i = 0; i < ne && exit_code < 0; i++) {
+			switch (evs[i].data.u32) {
+			case 0: {
+				struct signalfd_siginfo si;
+				while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+					int sig = (int)si.ssi_signo;
+					if (sig == SIGWINCH && t.active) {
+						struct winsize ws;
+						if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+							ioctl(t.master, TIOCSWINSZ, &ws);
+					} else if (sig != SIGCHLD && sig != SIGWINCH && init > 0) {
+						kill(init, sig);
+					}
+				}
+				int st;
+				pid_t p;
+				while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+					if (p == gofer) {
+						gofer = 0;
+						if (!o.quiet)
+							fprintf(stderr,
+								"runsc-c: the gofer died\n");
+						kill_wait(sentry);
+						sentry = 0;
+						exit_code = EXIT_SETUP;
+					} else if (p == sentry) {
+						sentry = 0;
+						if (WIFEXITED(st))
+							exit_code = WEXITSTATUS(st);
+						else
+							exit_code = 128 + WTERMSIG(st);
+					}
+				}
+				break;
+			}
+			case 1:
+				timed_out = true;
+				if (init > 0)
+					kill(init, SIGKILL);
+				kill_wait(sentry);
+				sentry = 0;
+				exit_code = EXIT_TIMEOUT;
+				break;
+			case 2:
+				if (stdin_open && !relay(STDIN_FILENO, t.master)) {
+					stdin_open = false;
+					epoll_ctl(ep, EPOLL_CTL_DEL, STDIN_FILENO, NULL);
+				}
+				break;
+			case 3:
+				if (!relay(t.master, STDOUT_FILENO))
+					epoll_ctl(ep, EPOLL_CTL_DEL, t.master, NULL);
+				break;
+			default:
+				break;
+			}
+		}
+	}
+	if (t.active) {
+		/* Output the guest wrote just before it exited. */
+		char buf[16384];
+		ssize_t got;
+		fcntl(t.master, F_SETFL, O_NONBLOCK);
+		while ((got = read(t.master, buf, sizeof(buf))) > 0)
+			if (write_all(STDOUT_FILENO, buf, (size_t)got) < 0)
+				break;
+		term_restore(&t);
+	}
+	kill_wait(sentry);
+	kill_wait(gofer);
+	if (timed_out && !o.quiet)
+		fprintf(stderr, "runsc-c: timed out after %g seconds\n", o.timeout_s);
+	return exit_code < 0 ? EXIT_SETUP : exit_code;
+}

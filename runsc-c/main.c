@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runsc-c: the command line. One file per subcommand; this one dispatches. */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "runsc-c/do.h"
+#include "runsc-c/syscalls_cmd.h"
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: runsc-c COMMAND [ARGS]\n"
+		     "\n"
+		     "commands:\n"
+		     "  do [FLAGS] -- CMD [ARG...]   run a command in a new sandbox\n"
+		     "  syscalls [--format text|markdown] [--counts]\n"
+		     "                               the syscall table: class, status, reason\n"
+		     "  version                      print the version\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "do") == 0)
+		return cmd_do(argc - 1, argv + 1);
+	if (strcmp(cmd, "syscalls") == 0)
+		return cmd_syscalls(argc - 1, argv + 1);
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("runsc-c 0.1.0\n");
+		return 0;
+	}
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	fprintf(stderr, "runsc-c: '%s': unknown command\n", cmd);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs the Debian 12 packages runsc-c needs to build and test, if missing.
+set -eu
+pkgs="gcc make meson ninja-build pkg-config libseccomp-dev libelf-dev libjemalloc-dev \
+check busybox-static python3 gcc libc6-dev"
+if [ "${1:-}" = "--bench" ]; then
+	pkgs="$pkgs bubblewrap crun"
+fi
+missing=""
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+if [ -n "$missing" ]; then
+	if [ "$(id -u)" != 0 ]; then
+		echo "runsc-c: missing packages:$missing (run as root to install them)" >&2
+		exit 1
+	fi
+	echo "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq $missing >/dev/null
+fi

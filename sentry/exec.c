@@ -1,0 +1,894 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Implements Linux syscalls execve(2) and execveat(2).
+ *
+ * The guest filter stops both with SECCOMP_RET_TRACE. At that
+ * PTRACE_EVENT_SECCOMP stop the sentry does, on its own copies of the
+ * arguments, what Linux's do_execveat_common does before the point of no
+ * return: it opens the file through the gofer (or takes the guest's fd for
+ * fexecve), checks the argument space, follows "#!" lines and PT_INTERP with
+ * libelf, and fails the call with Linux's errno by skipping it. When all
+ * holds, it writes LOADER_PATH below the thread's red zone, points the call
+ * at it (an execveat becomes an execve) and keeps what it decided in t->exec.
+ * The kernel re-runs the filter after a TRACE stop, lets the call through,
+ * and execs the loader, the only file in the guest's mount namespace. The
+ * loader's reserved call then fetches the decision (exec_loader_call).
+ *
+ * Differences from Linux: ETXTBSY is seen for files the gofer opens and for
+ * a guest fd that is itself open for writing, not for a file some other
+ * process holds open for writing when it is run through an fd; ACLs are not
+ * consulted for an fd the guest hands over (mode bits and CAP_DAC_OVERRIDE
+ * are).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/ptrace.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/compat.h"
+#include "common/loader_abi.h"
+#include "common/util.h"
+#include "sentry/elfinfo.h"
+#include "sentry/sentry.h"
+
+/* Linux's limits on the argument space (fs/exec.c). */
+#define MAX_ARG_STRLEN (32 * 4096) /* one string, its NUL included */
+#define ARG_SPACE_MIN  (32 * 4096) /* ARG_MAX: allowed whatever the stack limit */
+#define STK_LIM	       (8UL << 20) /* _STK_LIM */
+/* exec_binprm follows this many "#!" rewrites; one more is ELOOP. */
+#define SCRIPT_LEVELS_MAX 5
+#define RED_ZONE	  128
+#define TASK_COMM_LEN	  16
+/* /proc links (fd/N, exe) followed while opening one file. */
+#define PROC_HOPS_MAX 8
+#define PAGE	      4096UL
+/* statfs.f_flags holds mount flags (ST_NOEXEC, ...) when this bit is set. */
+#define STATFS_FLAGS_VALID 0x0020
+
+/* One execve/execveat as the guest made it. */
+struct exec_call {
+	bool at;
+	int dirfd;
+	int flags;
+	uint64_t path_addr, argv_addr, envp_addr;
+};
+
+/* A file opened for exec. */
+struct exec_file {
+	int fd;	    /* read-only (or a shared description of a memfd) */
+	char *path; /* where it is in the view, for /proc/self/exe */
+};
+
+/* Bytes of argv/envp strings as copy_strings counts them. */
+struct arg_space {
+	size_t budget;
+	size_t used;
+	size_t argv0_len; /* what the next "#!" level drops */
+};
+
+static void exec_file_close(struct exec_file *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	free(f->path);
+	f->fd = -1;
+	f->path = NULL;
+}
+
+static bool call_from_regs(const struct user_regs_struct *r, struct exec_call *call)
+{
+	switch (r->orig_rax) {
+	case SYS_execve:
+		*call = (struct exec_call){.at = false,
+					   .dirfd = AT_FDCWD,
+					   .flags = 0,
+					   .path_addr = r->rdi,
+					   .argv_addr = r->rsi,
+					   .envp_addr = r->rdx};
+		return true;
+	case SYS_execveat:
+		*call = (struct exec_call){.at = true,
+					   .dirfd = (int)r->rdi,
+					   .flags = (int)r->r8,
+					   .path_addr = r->rsi,
+					   .argv_addr = r->rdx,
+					   .envp_addr = r->r10};
+		return true;
+	default:
+		/* A guest-installed filter may return TRACE for anything. */
+		return false;
+	}
+}
+
+/* A guest fd of a thread held in a ptrace stop. guest_getfd() wants a
+ * pending notification; here the stop itself keeps the tid from being
+ * reused until the sentry reaps it. */
+static int stopped_getfd(pid_t tid, int guest_fd)
+{
+	if (guest_fd < 0)
+		return -EBADF;
+	_cleanup_close_ int pidfd = sys_pidfd_open(tid, PIDFD_THREAD);
+	if (pidfd < 0)
+		return -ESRCH;
+	int fd = sys_pidfd_getfd(pidfd, guest_fd, 0);
+	return fd < 0 ? -errno : fd;
+}
+
+static bool guest_fd_cloexec(struct sentry *s, pid_t tid, int guest_fd)
+{
+	_cleanup_free_ char *text = NULL;
+	char path[64];
+	const char *flags;
+
+	snprintf(path, sizeof(path), "%d/fdinfo/%d", tid, guest_fd);
+	if (read_file_at(s->host_procfd, path, &text) < 0)
+		return false;
+	flags = strstr(text, "flags:");
+	return flags && (strtoul(flags + 6, NULL, 8) & O_CLOEXEC);
+}
+
+static bool in_groups(gid_t gid, const struct creds *cr)
+{
+	if (gid == cr->fsgid)
+		return true;
+	for (int i = 0; i < cr->ngroups; i++)
+		if (cr->groups[i] == gid)
+			return true;
+	return false;
+}
+
+/* generic_permission(MAY_EXEC) on mode bits. */
+static bool may_exec(const struct stat *st, const struct creds *cr)
+{
+	if (cr->cap_eff & (1ULL << CAP_DAC_OVERRIDE))
+		return st->st_mode & 0111;
+	if (st->st_uid == cr->fsuid)
+		return st->st_mode & S_IXUSR;
+	if (in_groups(st->st_gid, cr))
+		return st->st_mode & S_IXGRP;
+	return st->st_mode & S_IXOTH;
+}
+
+/* An fd the guest hands over (fexecve, /proc/self/fd/N): the checks
+ * do_open_execat makes, and a readable fd for libelf and the loader. */
+static int use_guest_file(struct sc_ctx *c, int host_fd, struct exec_file *out)
+{
+	_cleanup_close_ int fd = host_fd;
+	struct stat st;
+	struct statfs sfs;
+	struct creds cr;
+	char path[PATH_MAX];
+	int fl, r;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EACCES;
+	if (fstatfs(fd, &sfs) == 0 && (sfs.f_flags & STATFS_FLAGS_VALID) &&
+	    (sfs.f_flags & ST_NOEXEC))
+		return -EACCES;
+	r = task_read_creds(c->s, c->t->tid, &cr);
+	if (r < 0)
+		return r;
+	if (!may_exec(&st, &cr))
+		return -EACCES;
+	r = fd_view_path(c->s, fd, path, sizeof(path));
+	if (r < 0)
+		return r;
+	/* A memfd's writers do not count against exec (its file is not
+	 * opened through a path); any other file open for writing does. */
+	bool memfd = strncmp(path, "/memfd:", 7) == 0;
+
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -errno;
+	if (!(fl & O_PATH) && (fl & O_ACCMODE) != O_RDONLY && !memfd)
+		return -ETXTBSY;
+	if ((fl & O_PATH) || (fl & O_ACCMODE) == O_WRONLY) {
+		/* Reopen for reading, as exec reopens the fd's file. */
+		char link[64];
+
+		snprintf(link, sizeof(link), "self/fd/%d", fd);
+		int ro = openat(c->s->host_procfd, link, O_RDONLY | O_CLOEXEC);
+
+		if (ro < 0)
+			return -errno;
+		close(fd);
+		fd = ro;
+	}
+	out->fd = take_fd(&fd);
+	out->path = xstrdup(path);
+	return 0;
+}
+
+/* GOP_EXEC_OPEN of path relative to a guest dirfd. */
+static int gofer_exec_open(struct sc_ctx *c, int guest_dirfd, const char *path, int flags,
+			   struct gofer_resp *resp, int *fd_out)
+{
+	_cleanup_free_ struct gofer_req *req = xcalloc(1, sizeof(*req));
+	char prefix[64], abs[PATH_MAX + 64];
+	struct creds cr;
+	size_t len = strlen(path) + 1;
+	int r;
+
+	req->op = GOP_EXEC_OPEN;
+	req->flags = (uint32_t)(flags & AT_SYMLINK_NOFOLLOW);
+	if (path[0] == '/' || guest_dirfd == AT_FDCWD) {
+		if (path[0] != '/' && !c->t->fs)
+			return -ENOENT;
+		return gofer_path_call(c, guest_dirfd, path, req, resp, fd_out);
+	}
+	_cleanup_close_ int dirfd = stopped_getfd(c->t->tid, guest_dirfd);
+	if (dirfd < 0)
+		return dirfd;
+	if (procfs_owns_fd(c->s, dirfd, prefix, sizeof(prefix))) {
+		if (snprintf(abs, sizeof(abs), "%s/%s", prefix, path) >= (int)sizeof(abs))
+			return -ENAMETOOLONG;
+		return gofer_path_call(c, AT_FDCWD, abs, req, resp, fd_out);
+	}
+	if (len > GOFER_PATH_MAX)
+		return -ENAMETOOLONG;
+	memcpy(req->data, path, len);
+	req->path_len = (uint32_t)len;
+	req->fd_mask = GOFER_FD_DIR;
+	r = task_read_creds(c->s, c->t->tid, &cr);
+	if (r < 0)
+		return r;
+	creds_to_req(&cr, false, req);
+	return gofer_call(c->s, req, &dirfd, 1, resp, fd_out);
+}
+
+/* A /proc name that is a number (no sign, no leading zero), or -1. */
+static long proc_number(const char *name)
+{
+	char *end;
+	long v;
+
+	if (name[0] < '1' || name[0] > '9')
+		return name[0] == '0' && name[1] == '\0' ? 0 : -1;
+	errno = 0;
+	v = strtol(name, &end, 10);
+	return *end || errno ? -1 : v;
+}
+
+/* A /proc path the gofer redirected: "<who>/fd/<n>" takes the guest's fd,
+ * "<who>/exe" the recorded exe path (returned in next, 1); anything else
+ * cannot be executed. who: self, thread-self, <pid> or <pid>/task/<tid>. */
+static int open_proc(struct sc_ctx *c, const char *rest, int flags, struct exec_file *out,
+		     char *next, size_t next_size)
+{
+	char copy[GOFER_PATH_MAX + 1];
+	const char *part[5];
+	size_t n = 0;
+	struct task *who = NULL;
+
+	snprintf(copy, sizeof(copy), "%s", rest);
+	for (char *save = NULL, *p = strtok_r(copy, "/", &save); p && n < ARRAY_SIZE(part);
+	     p = strtok_r(NULL, "/", &save))
+		part[n++] = p;
+	if (n >= 2) {
+		size_t i = 1;
+
+		if (strcmp(part[0], "self") == 0 || strcmp(part[0], "thread-self") == 0)
+			who = c->t;
+		else if (proc_number(part[0]) > 0)
+			who = task_find_vtid(c->s, (pid_t)proc_number(part[0]));
+		if (who && n >= 4 && strcmp(part[1], "task") == 0) {
+			who = task_find_vtid(c->s, (pid_t)proc_number(part[2]));
+			i = 3;
+		}
+		bool is_fd = who && n == i + 2 && strcmp(part[i], "fd") == 0 &&
+			     proc_number(part[i + 1]) >= 0;
+		bool is_exe = who && n == i + 1 && strcmp(part[i], "exe") == 0;
+
+		if ((is_fd || is_exe) && (flags & AT_SYMLINK_NOFOLLOW))
+			return -ELOOP;
+		if (is_fd) {
+			int fd = stopped_getfd(who->tid, (int)proc_number(part[i + 1]));
+
+			return fd < 0 ? (fd == -EBADF ? -ENOENT : fd) : use_guest_file(c, fd, out);
+		}
+		if (is_exe) {
+			if (!who->exe || who->exe[0] != '/' || strncmp(who->exe, "/memfd:", 7) == 0)
+				return -ENOENT;
+			snprintf(next, next_size, "%s", who->exe);
+			return 1;
+		}
+	}
+	/* Every other file of /proc is a directory or has no x bit: procfs
+	 * only tells whether it exists. */
+	int fd = -1;
+	int r = procfs_open(c, rest, O_RDONLY | O_CLOEXEC, &fd);
+
+	if (fd >= 0)
+		close(fd);
+	return r < 0 ? r : -EACCES;
+}
+
+/* Opens what an exec names, as do_open_execat would. */
+static int exec_open(struct sc_ctx *c, int guest_dirfd, const char *path, int flags,
+		     struct exec_file *out)
+{
+	_cleanup_free_ struct gofer_resp *resp = xmalloc(sizeof(*resp));
+	char cur[PATH_MAX], rest[GOFER_PATH_MAX + 1];
+	int r;
+
+	out->fd = -1;
+	out->path = NULL;
+	if (path[0] == '\0') {
+		if (guest_dirfd == AT_FDCWD)
+			return -EACCES; /* the cwd: a directory */
+		int fd = stopped_getfd(c->t->tid, guest_dirfd);
+
+		return fd < 0 ? fd : use_guest_file(c, fd, out);
+	}
+	snprintf(cur, sizeof(cur), "%s", path);
+	for (int hop = 0; hop < PROC_HOPS_MAX; hop++) {
+		int fd = -1;
+
+		r = gofer_exec_open(c, guest_dirfd, cur, flags, resp, &fd);
+		if (r < 0)
+			return r;
+		if (resp->redirect == GOFER_REDIR_NONE) {
+			if (fd < 0)
+				return -EIO;
+			out->fd = fd;
+			out->path = strndup(resp->data, resp->data_len);
+			return out->path ? 0 : -ENOMEM;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (resp->redirect != GOFER_REDIR_PROC)
+			return -EACCES; /* /dev/tty: a character device */
+		memcpy(rest, resp->data, resp->data_len);
+		rest[resp->data_len] = '\0';
+		r = open_proc(c, rest, flags, out, cur, sizeof(cur));
+		if (r <= 0)
+			return r;
+		guest_dirfd = AT_FDCWD;
+	}
+	return -ELOOP;
+}
+
+/* bprm->filename: what AT_EXECFN, comm and a script's argv name. */
+static char *exec_filename(const struct exec_call *call, const char *path)
+{
+	char *name;
+
+	if (call->dirfd == AT_FDCWD || path[0] == '/')
+		return xstrdup(path);
+	if (path[0] == '\0')
+		xasprintf(&name, "/dev/fd/%d", call->dirfd);
+	else
+		xasprintf(&name, "/dev/fd/%d/%s", call->dirfd, path);
+	return name;
+}
+
+static size_t stack_rlimit(struct sentry *s, pid_t tid)
+{
+	struct rlimit rl;
+	_cleanup_free_ char *text = NULL;
+	char path[64];
+	const char *line;
+
+	if (prlimit(tid, RLIMIT_STACK, NULL, &rl) == 0)
+		return rl.rlim_cur;
+	snprintf(path, sizeof(path), "%d/limits", tid);
+	if (read_file_at(s->host_procfd, path, &text) >= 0 &&
+	    (line = strstr(text, "Max stack size")) != NULL) {
+		line += strlen("Max stack size");
+		while (*line == ' ')
+			line++;
+		return strncmp(line, "unlimited", 9) == 0 ? RLIM_INFINITY
+							  : strtoull(line, NULL, 10);
+	}
+	return STK_LIM;
+}
+
+/* Counts a guest pointer array (NULL ends it; a NULL array is empty). */
+static int vector_count(pid_t tid, uint64_t vec, size_t max, size_t *count)
+{
+	uint64_t ptrs[512];
+
+	*count = 0;
+	if (!vec)
+		return 0;
+	for (uint64_t addr = vec;;) {
+		size_t n = (PAGE - (addr & (PAGE - 1))) / sizeof(uint64_t);
+
+		if (n == 0)
+			n = 1; /* a pointer straddling two pages */
+		if (n > ARRAY_SIZE(ptrs))
+			n = ARRAY_SIZE(ptrs);
+		int r = guest_read(tid, addr, ptrs, n * sizeof(uint64_t));
+
+		if (r < 0)
+			return r;
+		for (size_t i = 0; i < n; i++) {
+			if (!ptrs[i])
+				return 0;
+			if (++*count > max)
+				return -E2BIG;
+		}
+		addr += n * sizeof(uint64_t);
+	}
+}
+
+/* strnlen_user: the length of a guest string, -E2BIG beyond
+ * MAX_ARG_STRLEN, -EFAULT if unreadable. */
+static ssize_t guest_strlen(pid_t tid, uint64_t addr)
+{
+	char buf[PAGE];
+	size_t len = 0;
+
+	if (!addr)
+		return -EFAULT;
+	while (len < MAX_ARG_STRLEN) {
+		uint64_t a = addr + len;
+		size_t n = PAGE - (a & (PAGE - 1));
+		int r = guest_read(tid, a, buf, n);
+
+		if (r < 0)
+			return r;
+		char *nul = memchr(buf, '\0', n);
+
+		if (nul) {
+			len += (size_t)(nul - buf);
+			return len < MAX_ARG_STRLEN ? (ssize_t)len : -E2BIG;
+		}
+		len += n;
+	}
+	return -E2BIG;
+}
+
+static int arg_add(struct arg_space *a, size_t bytes)
+{
+	a->used += bytes;
+	return a->used > a->budget ? -E2BIG : 0;
+}
+
+/* Adds up the strings of a pointer array already counted. */
+static int vector_strings(pid_t tid, uint64_t vec, size_t count, struct arg_space *a,
+			  size_t *first_len)
+{
+	for (size_t i = 0; i < count; i++) {
+		uint64_t ptr;
+		int r = guest_read(tid, vec + i * sizeof(ptr), &ptr, sizeof(ptr));
+
+		if (r < 0)
+			return r;
+		ssize_t len = guest_strlen(tid, ptr);
+
+		if (len < 0)
+			return (int)len;
+		if (i == 0 && first_len)
+			*first_len = (size_t)len;
+		r = arg_add(a, (size_t)len + 1);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* bprm_stack_limits and copy_strings: E2BIG and EFAULT as Linux decides. */
+static int check_args(struct sc_ctx *c, const struct exec_call *call, const char *filename,
+		      struct arg_space *a)
+{
+	pid_t tid = c->t->tid;
+	size_t limit = STK_LIM / 4 * 3, rlim = stack_rlimit(c->s, tid);
+	size_t argc, envc, ptrs;
+	int r;
+
+	if (rlim / 4 < limit)
+		limit = rlim / 4;
+	if (limit < ARG_SPACE_MIN)
+		limit = ARG_SPACE_MIN;
+	r = vector_count(tid, call->argv_addr, limit / sizeof(void *), &argc);
+	if (r < 0)
+		return r;
+	r = vector_count(tid, call->envp_addr, limit / sizeof(void *), &envc);
+	if (r < 0)
+		return r;
+	ptrs = ((argc ? argc : 1) + envc) * sizeof(void *);
+	if (limit <= ptrs)
+		return -E2BIG;
+	a->budget = limit - ptrs;
+	a->used = 0;
+	a->argv0_len = 0;
+	r = arg_add(a, strlen(filename) + 1);
+	if (r == 0)
+		r = vector_strings(tid, call->envp_addr, envc, a, NULL);
+	if (r == 0)
+		r = vector_strings(tid, call->argv_addr, argc, a, &a->argv0_len);
+	if (r == 0 && argc == 0)
+		r = arg_add(a, 1); /* Linux runs an empty argv with argv[0] = "" */
+	return r;
+}
+
+/* What binfmt_script does to argv: drop argv[0], put interpreter,
+ * optional argument and the script's name (bprm->interp) in front. */
+static int script_argv(struct exec_image *img, const struct elfinfo *info, const char *script,
+		       struct arg_space *a)
+{
+	const char *add[3];
+	int nadd = 0;
+	int r;
+
+	add[nadd++] = info->script_interp;
+	if (info->has_script_arg)
+		add[nadd++] = info->script_arg;
+	add[nadd++] = script;
+	a->used -= a->argv0_len + 1;
+	for (int i = 0; i < nadd; i++) {
+		if (strlen(add[i]) + 1 > MAX_ARG_STRLEN)
+			return -E2BIG;
+		r = arg_add(a, strlen(add[i]) + 1);
+		if (r < 0)
+			return r;
+	}
+	a->argv0_len = strlen(info->script_interp);
+
+	/* The old prefix's first string is the argv[0] being dropped. */
+	int keep = img->argv_prefix_count ? img->argv_prefix_count - 1 : 0;
+	char **prefix = xcalloc((size_t)(nadd + keep), sizeof(char *));
+
+	for (int i = 0; i < nadd; i++)
+		prefix[i] = xstrdup(add[i]);
+	for (int i = 0; i < keep; i++)
+		prefix[nadd + i] = img->argv_prefix[i + 1];
+	if (img->argv_prefix_count)
+		free(img->argv_prefix[0]);
+	free(img->argv_prefix);
+	img->argv_prefix = prefix;
+	img->argv_prefix_count = nadd + keep;
+	return 0;
+}
+
+/* Follows "#!" lines from f until an ELF object, which it leaves in f. */
+static int resolve_scripts(struct sc_ctx *c, struct exec_file *f, struct exec_image *img,
+			   struct arg_space *a, bool path_inaccessible, struct elfinfo *info)
+{
+	_cleanup_free_ char *script = xstrdup(img->execfn); /* bprm->interp */
+	int r;
+
+	for (int depth = 0;; depth++) {
+		r = elfinfo_inspect(f->fd, info);
+		if (r < 0 || info->fmt == BINFMT_ELF)
+			return r;
+		/* The interpreter would have to open a /dev/fd path whose fd
+		 * the exec closes. */
+		if (path_inaccessible)
+			return -ENOENT;
+		r = script_argv(img, info, script, a);
+		if (r < 0)
+			return r;
+		free(script);
+		script = xstrdup(info->script_interp);
+
+		struct exec_file next;
+
+		r = exec_open(c, AT_FDCWD, info->script_interp, 0, &next);
+		if (r < 0)
+			return r;
+		exec_file_close(f);
+		*f = next;
+		if (depth + 1 > SCRIPT_LEVELS_MAX)
+			return -ELOOP;
+	}
+}
+
+/* The process name: the filename's last component, or for fexecve the
+ * name of the file itself (Linux 6.14+). */
+static char *exec_comm(const char *filename, const char *file_path, bool from_file)
+{
+	const char *src = from_file ? file_path : filename;
+	const char *base = strrchr(src, '/');
+	char comm[TASK_COMM_LEN];
+	size_t n;
+
+	base = base ? base + 1 : src;
+	n = strlen(base);
+	if (from_file && n > 10 && strcmp(base + n - 10, " (deleted)") == 0)
+		n -= 10;
+	if (n > TASK_COMM_LEN - 1)
+		n = TASK_COMM_LEN - 1;
+	memcpy(comm, base, n);
+	comm[n] = '\0';
+	return xstrdup(comm);
+}
+
+static size_t info_size(const struct exec_image *img)
+{
+	size_t n = offsetof(struct loader_info, strings);
+
+	for (int i = 0; i < img->argv_prefix_count; i++)
+		n += strlen(img->argv_prefix[i]) + 1;
+	return n + strlen(img->execfn) + 1 + strlen(img->comm) + 1;
+}
+
+/* Everything up to the point of no return. Fills img or returns -errno. */
+static int exec_decide(struct sc_ctx *c, const struct exec_call *call, struct exec_image *img)
+{
+	char path[PATH_MAX];
+	struct exec_file bin = {-1, NULL}, interp = {-1, NULL};
+	struct arg_space args;
+	bool fexec, inaccessible = false;
+	ssize_t n;
+	int r;
+
+	if (call->flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	n = guest_read_str(c->t->tid, call->path_addr, path, sizeof(path));
+	if (n < 0)
+		return (int)n;
+	if (n == 0 && !(call->flags & AT_EMPTY_PATH))
+		return -ENOENT;
+	fexec = n == 0 && call->dirfd != AT_FDCWD;
+	img->execfn = exec_filename(call, path);
+	if (call->dirfd != AT_FDCWD && path[0] != '/')
+		inaccessible = guest_fd_cloexec(c->s, c->t->tid, call->dirfd);
+
+	_cleanup_free_ struct elfinfo *info = xmalloc(sizeof(*info));
+
+	r = exec_open(c, call->dirfd, path, call->flags, &bin);
+	if (r == 0)
+		r = check_args(c, call, img->execfn, &args);
+	if (r == 0)
+		r = resolve_scripts(c, &bin, img, &args, inaccessible, info);
+	if (r == 0 && info->has_interp) {
+		r = exec_open(c, AT_FDCWD, info->interp, 0, &interp);
+		if (r == 0)
+			r = elfinfo_check_interp(interp.fd);
+	}
+	if (r < 0) {
+		exec_file_close(&bin);
+		exec_file_close(&interp);
+		return r;
+	}
+	img->comm = exec_comm(img->execfn, bin.path, fexec);
+	img->exe_fd = take_fd(&bin.fd);
+	img->exe_path = take_ptr(&bin.path);
+	img->interp_fd = take_fd(&interp.fd);
+	exec_file_close(&interp);
+	/* Only absurd path lengths get here. */
+	return info_size(img) > LOADER_INFO_MAX ? -ENAMETOOLONG : 0;
+}
+
+/* The start of the writable mapping that holds the bytes just below rsp.
+ * A remote write does not grow a stack (Linux 6.5+), and posix_spawn and
+ * thread stacks are plain mappings: only what is mapped can be written. */
+static int stack_vma_start(struct sentry *s, pid_t tid, uint64_t rsp, uint64_t *vma_start)
+{
+	char path[64];
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	int found = -EFAULT;
+
+	snprintf(path, sizeof(path), "%d/maps", tid);
+	int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -ESRCH;
+	_cleanup_fclose_ FILE *f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return -ENOMEM;
+	}
+	while (getline(&line, &cap, f) > 0) {
+		unsigned long start, end;
+		char perms[5];
+
+		if (sscanf(line, "%lx-%lx %4s", &start, &end, perms) != 3)
+			continue;
+		if (start < rsp && rsp <= end) {
+			if (perms[1] == 'w') {
+				*vma_start = start;
+				found = 0;
+			}
+			break;
+		}
+	}
+	return found;
+}
+
+/* Where the loader's path goes: below the red zone; or, for a thread at
+ * the very bottom of its stack mapping, inside it (at the stop of an exec
+ * call nothing live is there: the call is libc's leaf wrapper, and what
+ * lies below a vfork child's rsp is free for its parent as well). */
+static int loader_path_addr(struct sentry *s, pid_t tid, uint64_t rsp, size_t len, uint64_t *addr)
+{
+	uint64_t vma_start;
+	int r;
+
+	if (rsp < RED_ZONE + len + 16)
+		return -EFAULT;
+	r = stack_vma_start(s, tid, rsp, &vma_start);
+	if (r < 0)
+		return r;
+	*addr = (rsp - RED_ZONE - len) & ~15ULL;
+	if (*addr >= vma_start)
+		return 0;
+	*addr = (rsp - len) & ~15ULL;
+	return *addr >= vma_start ? 0 : -EFAULT;
+}
+
+/* Rewrites the stopped call into execve(LOADER_PATH, argv, envp). */
+static int point_at_loader(struct sentry *s, struct task *t, const struct user_regs_struct *orig,
+			   bool at)
+{
+	static const char loader[] = LOADER_PATH;
+	struct user_regs_struct regs = *orig;
+	uint64_t addr;
+	int r;
+
+	r = loader_path_addr(s, t->tid, regs.rsp, sizeof(loader), &addr);
+	if (r < 0)
+		return r;
+	r = guest_write(t->tid, addr, loader, sizeof(loader));
+	if (r < 0)
+		return r;
+	if (at) {
+		regs.orig_rax = SYS_execve;
+		regs.rsi = orig->rdx;
+		regs.rdx = orig->r10;
+	}
+	regs.rdi = addr;
+	if (ptrace(PTRACE_SETREGS, t->tid, 0, &regs) < 0)
+		return -errno;
+	return 0;
+}
+
+static void fail_call(pid_t tid, const struct user_regs_struct *orig, int err)
+{
+	struct user_regs_struct regs = *orig;
+
+	regs.orig_rax = (unsigned long long)-1;
+	regs.rax = (unsigned long long)(long long)err;
+	ptrace(PTRACE_SETREGS, tid, 0, &regs);
+}
+
+void exec_trace_stop(struct sentry *s, struct task *t)
+{
+	struct user_regs_struct regs;
+	struct exec_call call;
+
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) < 0 || !call_from_regs(&regs, &call))
+		return;
+
+	/* Helpers take a notification context; this one stands for the
+	 * stopped call (there is no notification, so no id to validate). */
+	struct seccomp_notif req = {
+		.id = 0,
+		.pid = (uint32_t)t->tid,
+		.data = {.nr = (int)regs.orig_rax,
+			 .arch = AUDIT_ARCH_X86_64,
+			 .args = {regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9}},
+	};
+	struct sc_ctx c = {.s = s, .t = t, .req = &req, .install_fd = -1};
+	struct exec_image *img = xcalloc(1, sizeof(*img));
+	int r;
+
+	img->exe_fd = img->interp_fd = -1;
+	r = exec_decide(&c, &call, img);
+	if (r == 0)
+		r = point_at_loader(s, t, &regs, call.at);
+	if (r < 0) {
+		log_debug("exec by %d: %s", t->tid, strerror(-r));
+		exec_image_free(img);
+		fail_call(t->tid, &regs, r);
+		return;
+	}
+	exec_image_free(t->exec);
+	t->exec = img;
+}
+
+static int addfd(const struct sc_ctx *c, int fd)
+{
+	struct seccomp_notif_addfd a = {
+		.id = c->req->id,
+		.flags = 0,
+		.srcfd = (uint32_t)fd,
+		.newfd = 0,
+		.newfd_flags = O_CLOEXEC,
+	};
+	int r = ioctl(c->s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+
+	return r < 0 ? -errno : r;
+}
+
+static size_t put_str(char *dst, size_t at, const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	memcpy(dst + at, s, n);
+	return at + n;
+}
+
+static int answer_loader(struct sc_ctx *c, const struct exec_image *img)
+{
+	uint64_t buf_addr = c->req->data.args[0], buf_size = c->req->data.args[1];
+	size_t len = info_size(img), at = 0;
+
+	if (len > LOADER_INFO_MAX || len > buf_size)
+		return -E2BIG;
+	_cleanup_free_ struct loader_info *info = xcalloc(1, len);
+
+	info->version = LOADER_INFO_VERSION;
+	info->argv_prefix_count = (uint32_t)img->argv_prefix_count;
+	for (int i = 0; i < img->argv_prefix_count; i++)
+		at = put_str(info->strings, at, img->argv_prefix[i]);
+	at = put_str(info->strings, at, img->execfn);
+	at = put_str(info->strings, at, img->comm);
+	info->strings_len = (uint32_t)at;
+
+	int r = addfd(c, img->exe_fd);
+
+	if (r < 0)
+		return r;
+	info->exe_fd = r;
+	info->interp_fd = -1;
+	if (img->interp_fd >= 0) {
+		r = addfd(c, img->interp_fd);
+		if (r < 0)
+			return r;
+		info->interp_fd = r;
+	}
+	r = guest_write(c->req->pid, buf_addr, info, len);
+	if (r < 0)
+		return r;
+	return notif_valid(c) ? 0 : -ESRCH;
+}
+
+struct exe_update {
+	pid_t tgid;
+	const char *path;
+};
+
+static int set_exe(struct task *t, void *arg)
+{
+	const struct exe_update *u = arg;
+
+	if (t->tgid == u->tgid) {
+		free(t->exe);
+		t->exe = xstrdup(u->path);
+	}
+	return 0;
+}
+
+int exec_loader_call(struct sc_ctx *c)
+{
+	struct task *t = c->t;
+
+	/* Honoured once, right after the loader's own exec: a guest that
+	 * runs the loader by itself gets nothing. */
+	if (!t->loader_expected || !t->exec) {
+		c->error = -EPERM;
+		return 0;
+	}
+	t->loader_expected = false;
+
+	struct exec_image *img = take_ptr(&t->exec);
+	int r = answer_loader(c, img);
+
+	if (r < 0) {
+		c->error = r;
+	} else {
+		struct exe_update u = {.tgid = t->tgid, .path = img->exe_path};
+
+		task_foreach(c->s, set_exe, &u);
+		c->val = 0;
+	}
+	exec_image_free(img);
+	return 0;
+}

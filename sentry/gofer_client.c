@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The sentry's side of the gofer protocol. */
+#include "sentry/sentry.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/util.h"
+
+int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds,
+	       struct gofer_resp *resp, int *fd_out)
+{
+	size_t len = GOFER_REQ_HDR_SIZE + req->path_len + req->path2_len;
+	int r = send_msg_fds(s->gofer, req, len, fds, nfds);
+	if (r < 0)
+		die("gofer is gone (send: %s); stopping the sandbox", strerror(-r));
+	int got_fds[1], ngot = 0;
+	ssize_t n = recv_msg_fds(s->gofer, resp, sizeof(*resp), got_fds, 1, &ngot);
+	if (n <= 0)
+		die("gofer is gone; stopping the sandbox");
+	if ((size_t)n < GOFER_RESP_HDR_SIZE || resp->data_len > sizeof(resp->data) ||
+	    (size_t)n != GOFER_RESP_HDR_SIZE + resp->data_len)
+		die("malformed answer from the gofer");
+	if (fd_out)
+		*fd_out = ngot ? got_fds[0] : -1;
+	else if (ngot)
+		close(got_fds[0]);
+	return resp->err;
+}
+
+/* Resolves the base directory of a relative path. Returns an fd the caller
+ * must close (or -1 for "the view's root"), and may rewrite path into an
+ * absolute one for directories the sentry synthesizes. */
+static int base_dir(struct sc_ctx *c, int guest_dirfd, const char *path, char *abs,
+		    size_t abs_size, const char **use_path)
+{
+	*use_path = path;
+	if (path[0] == '/')
+		return -1;
+	if (guest_dirfd == AT_FDCWD) {
+		int fd = fcntl(c->t->fs->cwd_fd, F_DUPFD_CLOEXEC, 0);
+		return fd < 0 ? -errno : fd;
+	}
+	int fd = guest_getfd(c, guest_dirfd);
+	if (fd < 0)
+		return fd;
+	char prefix[64];
+	if (procfs_owns_fd(c->s, fd, prefix, sizeof(prefix))) {
+		close(fd);
+		int n = snprintf(abs, abs_size, "%s/%s", prefix, path);
+		if (n < 0 || (size_t)n >= abs_size)
+			return -ENAMETOOLONG;
+		*use_path = abs;
+		return -1;
+	}
+	return fd;
+}
+
+static int put_path(struct gofer_req *req, size_t off, const char *path, uint32_t *len_out)
+{
+	size_t len = strlen(path) + 1;
+	if (len > GOFER_PATH_MAX)
+		return -ENAMETOOLONG;
+	memcpy(req->data + off, path, len);
+	*len_out = (uint32_t)len;
+	return 0;
+}
+
+static int fill_creds(struct sc_ctx *c, struct gofer_req *req)
+{
+	struct creds cr;
+	int r = task_read_creds(c->s, c->req->pid, &cr);
+	if (r < 0)
+		return r;
+	bool real_ids = req->op == GOP_ACCESS && !(req->flags & AT_EACCESS);
+	creds_to_req(&cr, real_ids, req);
+	return 0;
+}
+
+int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct gofer_req *req,
+		    struct gofer_resp *resp, int *fd_out)
+{
+	char abs[PATH_MAX + 64];
+	const char *use;
+	if (fd_out)
+		*fd_out = -1;
+	if (path[0] == 0 && !(req->flags & AT_EMPTY_PATH))
+		return -ENOENT;
+	int dirfd = base_dir(c, guest_dirfd, path, abs, sizeof(abs), &use);
+	if (dirfd < 0 && dirfd != -1)
+		return dirfd;
+	_cleanup_close_ int dir_owned = dirfd;
+	int r = put_path(req, 0, use, &req->path_len);
+	if (r < 0)
+		return r;
+	req->path2_len = 0;
+	req->fd_mask = dirfd >= 0 ? GOFER_FD_DIR : 0;
+	r = fill_creds(c, req);
+	if (r < 0)
+		return r;
+	return gofer_call(c->s, req, &dirfd, dirfd >= 0 ? 1 : 0, resp, fd_out);
+}
+
+int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_dirfd2,
+		     const char *path2, struct gofer_req *req, struct gofer_resp *resp)
+{
+	char abs[PATH_MAX + 64], abs2[PATH_MAX + 64];
+	const char *use, *use2;
+	int fds[2], nfds = 0;
+	int dirfd = -1, dirfd2 = -1;
+	if (path[0] == 0 && !(req->flags & AT_EMPTY_PATH) && req->op != GOP_SYMLINK)
+		return -ENOENT;
+	if (path2[0] == 0)
+		return -ENOENT;
+	if (req->op == GOP_SYMLINK) {
+		use = path; /* the link's text, never resolved */
+	} else {
+		dirfd = base_dir(c, guest_dirfd, path, abs, sizeof(abs), &use);
+		if (dirfd < 0 && dirfd != -1)
+			return dirfd;
+	}
+	_cleanup_close_ int own1 = dirfd;
+	dirfd2 = base_dir(c, guest_dirfd2, path2, abs2, sizeof(abs2), &use2);
+	if (dirfd2 < 0 && dirfd2 != -1)
+		return dirfd2;
+	_cleanup_close_ int own2 = dirfd2;
+	int r = put_path(req, 0, use, &req->path_len);
+	if (r < 0)
+		return r;
+	r = put_path(req, req->path_len, use2, &req->path2_len);
+	if (r < 0)
+		return r;
+	req->fd_mask = 0;
+	if (dirfd >= 0) {
+		req->fd_mask |= GOFER_FD_DIR;
+		fds[nfds++] = dirfd;
+	}
+	if (dirfd2 >= 0) {
+		req->fd_mask |= GOFER_FD_DIR2;
+		fds[nfds++] = dirfd2;
+	}
+	r = fill_creds(c, req);
+	if (r < 0)
+		return r;
+	return gofer_call(c->s, req, fds, nfds, resp, NULL);
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What handlers need from a notification: its validity, the caller's fds,
+ * identity and path arguments. */
+#include "sentry/sentry.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "common/compat.h"
+#include "common/util.h"
+
+bool notif_valid(const struct sc_ctx *c)
+{
+	uint64_t id = c->req->id;
+	return ioctl(c->s->listener, SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+int guest_getfd(const struct sc_ctx *c, int guest_fd)
+{
+	if (guest_fd < 0)
+		return -EBADF;
+	_cleanup_close_ int pidfd = sys_pidfd_open(c->req->pid, PIDFD_THREAD);
+	if (pidfd < 0)
+		return -ESRCH;
+	int fd = sys_pidfd_getfd(pidfd, guest_fd, 0);
+	if (fd < 0)
+		return errno == EBADF ? -EBADF : -errno;
+	/* The tid may have been recycled between the notification and the
+	 * pidfd: only trust the fd if the notification is still pending. */
+	if (!notif_valid(c)) {
+		close(fd);
+		return -ESRCH;
+	}
+	return fd;
+}
+
+static int parse_ids(const char *line, unsigned long out[4])
+{
+	return sscanf(line, "%lu %lu %lu %lu", &out[0], &out[1], &out[2], &out[3]) == 4 ? 0
+											 : -EIO;
+}
+
+int task_read_creds(struct sentry *s, pid_t tid, struct creds *cr)
+{
+	char path[32], buf[4096];
+	snprintf(path, sizeof(path), "%d/status", tid);
+	_cleanup_close_ int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -ESRCH;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return -ESRCH;
+	buf[n] = 0;
+	memset(cr, 0, sizeof(*cr));
+	bool have_uid = false, have_gid = false;
+	for (char *line = buf; line && *line;) {
+		char *next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		unsigned long v[4];
+		if (strncmp(line, "Umask:", 6) == 0) {
+			cr->umask = (mode_t)strtoul(line + 6, NULL, 8);
+		} else if (strncmp(line, "CapEff:", 7) == 0) {
+			cr->cap_eff = strtoull(line + 7, NULL, 16);
+		} else if (strncmp(line, "Uid:", 4) == 0 && parse_ids(line + 4, v) == 0) {
+			cr->ruid = (uid_t)v[0];
+			cr->euid = (uid_t)v[1];
+			cr->fsuid = (uid_t)v[3];
+			have_uid = true;
+		} else if (strncmp(line, "Gid:", 4) == 0 && parse_ids(line + 4, v) == 0) {
+			cr->rgid = (gid_t)v[0];
+			cr->egid = (gid_t)v[1];
+			cr->fsgid = (gid_t)v[3];
+			have_gid = true;
+		} else if (strncmp(line, "Groups:", 7) == 0) {
+			char *p = line + 7, *end;
+			for (;;) {
+				unsigned long g = strtoul(p, &end, 10);
+				if (end == p)
+					break;
+				if (cr->ngroups < GOFER_MAX_GROUPS)
+					cr->groups[cr->ngroups++] = (gid_t)g;
+				p = end;
+			}
+		}
+		line = next;
+	}
+	return have_uid && have_gid ? 0 : -EIO;
+}
+
+void creds_to_req(const struct creds *cr, bool real_ids, struct gofer_req *req)
+{
+	req->uid = real_ids ? cr->ruid : cr->fsuid;
+	req->gid = real_ids ? cr->rgid : cr->fsgid;
+	req->ngroups = (uint32_t)cr->ngroups;
+	for (int i = 0; i < cr->ngroups; i++)
+		req->groups[i] = cr->groups[i];
+}
+
+int task_creds(const struct sc_ctx *c, struct gofer_req *req)
+{
+	struct creds cr;
+	int r = task_read_creds(c->s, c->req->pid, &cr);
+	if (r < 0)
+		return r;
+	creds_to_req(&cr, false, req);
+	return 0;
+}
+
+ssize_t ctx_read_path(const struct sc_ctx *c, uint64_t addr, char *buf)
+{
+	return guest_read_str(c->req->pid, addr, buf, PATH_MAX);
+}

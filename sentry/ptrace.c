@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The sentry is the ptracer of every guest task. The state machine:
+ *
+ *   event                          action
+ *   PTRACE_EVENT_SECCOMP           execve/execveat at its TRACE stop: exec.c
+ *                                  decides and rewrites; then continue
+ *   PTRACE_EVENT_CLONE/FORK/VFORK  record the child (shared or copied cwd,
+ *                                  from the clone flags read at the stop);
+ *                                  continue the parent, release the child
+ *   PTRACE_EVENT_EXEC              re-key a non-leader thread to the leader's
+ *                                  tid; the loader's reserved call is now due
+ *   PTRACE_EVENT_STOP, SIGTRAP     a new child's first stop: continue it once
+ *                                  its parent's event told us its fs state
+ *   PTRACE_EVENT_STOP, stop signal group-stop: PTRACE_LISTEN, so that SIGCONT
+ *                                  resumes it as without a tracer
+ *   signal-delivery-stop           continue with the same signal
+ *   exit / killed                  reaped at once (the real parent's wait and
+ *                                  exec's thread teardown depend on it)
+ */
+#include "sentry/ptrace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/util.h"
+
+#ifndef CLONE_VM
+#define CLONE_VM 0x00000100
+#define CLONE_FS 0x00000200
+#define CLONE_VFORK 0x00004000
+#define CLONE_THREAD 0x00010000
+#endif
+
+int ptrace_seize_init(struct sentry *s, pid_t pid)
+{
+	if (ptrace(PTRACE_SEIZE, pid, 0, RUNSC_PTRACE_OPTIONS) < 0)
+		return -errno;
+	struct task *t = task_get(s, pid);
+	t->attached = true;
+	return 0;
+}
+
+/* The task's ids inside the guest's pid namespace (last field of NSpid). */
+static void read_vids(struct sentry *s, struct task *t)
+{
+	char path[32], buf[4096];
+	snprintf(path, sizeof(path), "%d/status", t->tid);
+	_cleanup_close_ int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	char *p = strstr(buf, "\nTgid:");
+	if (p)
+		t->tgid = (pid_t)strtol(p + 6, NULL, 10);
+	const char *keys[2] = {"\nNStgid:", "\nNSpid:"};
+	pid_t *out[2] = {&t->vtgid, &t->vtid};
+	for (int k = 0; k < 2; k++) {
+		p = strstr(buf, keys[k]);
+		if (!p)
+			continue;
+		p += strlen(keys[k]);
+		char *eol = strchr(p, '\n');
+		if (eol)
+			*eol = 0;
+		char *last = strrchr(p, '\t');
+		*out[k] = (pid_t)strtol(last ? last + 1 : p, NULL, 10);
+		if (eol)
+			*eol = '\n';
+	}
+}
+
+static void cont(pid_t tid, int sig)
+{
+	if (ptrace(PTRACE_CONT, tid, 0, (void *)(long)sig) < 0 && errno != ESRCH)
+		log_debug("PTRACE_CONT %d: %s", tid, strerror(errno));
+}
+
+/* A new task is released only once its fs state is known. */
+static void release_child(struct task *child)
+{
+	if (child->held && child->fs) {
+		child->held = false;
+		cont(child->tid, 0);
+	}
+}
+
+static void on_clone(struct sentry *s, struct task *parent, int event)
+{
+	unsigned long msg = 0;
+	if (ptrace(PTRACE_GETEVENTMSG, parent->tid, 0, &msg) < 0)
+		return;
+	pid_t child_tid = (pid_t)msg;
+	unsigned long flags = 0;
+	struct user_regs_struct regs;
+	if (event == PTRACE_EVENT_CLONE && ptrace(PTRACE_GETREGS, parent->tid, 0, &regs) == 0 &&
+	    regs.orig_rax == SYS_clone)
+		flags = regs.rdi;
+	else if (event == PTRACE_EVENT_VFORK)
+		flags = CLONE_VM | CLONE_VFORK;
+	struct task *child = task_get(s, child_tid);
+	child->attached = true;
+	if (!child->fs) {
+		if (!parent->fs)
+			parent->fs = fsinfo_new(fcntl(s->root_fd, F_DUPFD_CLOEXEC, 0));
+		if (flags & CLONE_FS) {
+			child->fs = parent->fs;
+			parent->fs->refs++;
+		} else {
+			child->fs = fsinfo_new(fcntl(parent->fs->cwd_fd, F_DUPFD_CLOEXEC, 0));
+		}
+	}
+	free(child->exe);
+	child->exe = parent->exe ? xstrdup(parent->exe) : NULL;
+	read_vids(s, child);
+	if (flags & CLONE_THREAD)
+		child->tgid = parent->tgid;
+	release_child(child);
+}
+
+static void on_exec(struct sentry *s, struct task *t)
+{
+	unsigned long former = 0;
+	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former) == 0 && (pid_t)former != t->tid) {
+		/* A non-leader thread exec'd: it now has the leader's tid. */
+		task_rekey(s, (pid_t)former, t->tid);
+		t = task_get(s, t->tid);
+	}
+	t->loader_expected = t->exec != NULL;
+	read_vids(s, t);
+}
+
+static void on_stopped(struct sentry *s, pid_t tid, int status)
+{
+	int sig = WSTOPSIG(status);
+	int event = (status >> 16) & 0xff;
+	struct task *t = task_get(s, tid);
+	if (!t->attached) {
+		t->attached = true;
+		read_vids(s, t);
+	}
+	switch (event) {
+	case PTRACE_EVENT_SECCOMP:
+		exec_trace_stop(s, t);
+		cont(tid, 0);
+		return;
+	case PTRACE_EVENT_CLONE:
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+		on_clone(s, t, event);
+		cont(tid, 0);
+		return;
+	case PTRACE_EVENT_EXEC:
+		on_exec(s, t);
+		cont(tid, 0);
+		return;
+	case PTRACE_EVENT_STOP:
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
+			/* group-stop: stay stopped until SIGCONT, like untraced */
+			if (ptrace(PTRACE_LISTEN, tid, 0, 0) < 0 && errno != ESRCH)
+				log_debug("PTRACE_LISTEN %d: %s", tid, strerror(errno));
+			return;
+		}
+		if (!t->fs) {
+			/* the parent's clone event has not arrived yet */
+			t->held = true;
+			return;
+		}
+		cont(tid, 0);
+		return;
+	case 0:
+		cont(tid, sig);
+		return;
+	default:
+		cont(tid, 0);
+		return;
+	}
+}
+
+void ptrace_reap(struct sentry *s)
+{
+	for (;;) {
+		int status;
+		pid_t tid = waitpid(-1, &status, __WALL | WNOHANG);
+		if (tid <= 0)
+			return;
+		if (WIFEXITED(status) || WIFSIGNALED(status)) {
+			if (tid == s->init_pid) {
+				s->init_status = status;
+				s->init_exited = true;
+			}
+			task_remove(s, tid);
+			continue;
+		}
+		if (WIFSTOPPED(status))
+			on_stopped(s, tid, status);
+	}
+}

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The sentry's own confinement: once the guest exists, the sentry moves into
+ * an empty mount namespace (it reaches the host's /proc only through the fd
+ * it opened before, and the view only through gofer fds) and runs under a
+ * seccomp allowlist kept as a table here. Anything else kills it, and with
+ * it the guest. */
+#include "sentry/self_filter.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "common/util.h"
+
+struct self_row {
+	int nr;
+	const char *why;
+};
+
+static const struct self_row sentry_allowed[] = {
+	{SCMP_SYS(read), "notification, signalfd, gofer and proc reads"},
+	{SCMP_SYS(pread64), "proc files"},
+	{SCMP_SYS(write), "answers written to memfds and logs"},
+	{SCMP_SYS(writev), "logging through stdio"},
+	{SCMP_SYS(close), "fds it fetched or received"},
+	{SCMP_SYS(close_range), "bulk close"},
+	{SCMP_SYS(openat), "relative to the host /proc fd and its own tmpfs; its root is empty"},
+	{SCMP_SYS(readlinkat), "fd paths under /proc"},
+	{SCMP_SYS(fstat), "fds it holds"},
+	{SCMP_SYS(newfstatat), "fds it holds (AT_EMPTY_PATH)"},
+	{SCMP_SYS(statx), "fds it holds (AT_EMPTY_PATH)"},
+	{SCMP_SYS(fstatfs), "telling synthesized fds apart"},
+	{SCMP_SYS(lseek), "memfd contents"},
+	{SCMP_SYS(getdents64), "listing /proc directories"},
+	{SCMP_SYS(mmap), "allocator"},
+	{SCMP_SYS(munmap), "allocator"},
+	{SCMP_SYS(mremap), "allocator"},
+	{SCMP_SYS(mprotect), "allocator"},
+	{SCMP_SYS(madvise), "allocator"},
+	{SCMP_SYS(brk), "allocator"},
+	{SCMP_SYS(futex), "allocator locks"},
+	{SCMP_SYS(rt_sigprocmask), "signal masks"},
+	{SCMP_SYS(rt_sigaction), "signal dispositions"},
+	{SCMP_SYS(rt_sigreturn), "signal return"},
+	{SCMP_SYS(ioctl), "seccomp notification ioctls"},
+	{SCMP_SYS(epoll_wait), "event loop"},
+	{SCMP_SYS(epoll_pwait), "event loop"},
+	{SCMP_SYS(epoll_ctl), "event loop"},
+	{SCMP_SYS(epoll_create1), "event loop"},
+	{SCMP_SYS(signalfd4), "event loop"},
+	{SCMP_SYS(poll), "FIFO waits"},
+	{SCMP_SYS(ppoll), "FIFO waits"},
+	{SCMP_SYS(wait4), "ptrace events, reaping"},
+	{SCMP_SYS(waitid), "ptrace events, reaping"},
+	{SCMP_SYS(ptrace), "the guest's tracer"},
+	{SCMP_SYS(process_vm_readv), "copying guest arguments"},
+	{SCMP_SYS(process_vm_writev), "writing results into guest memory"},
+	{SCMP_SYS(pidfd_open), "fetching guest fds"},
+	{SCMP_SYS(pidfd_getfd), "fetching guest fds"},
+	{SCMP_SYS(sendmsg), "gofer requests"},
+	{SCMP_SYS(recvmsg), "gofer answers"},
+	{SCMP_SYS(sendto), "gofer requests"},
+	{SCMP_SYS(recvfrom), "gofer answers"},
+	{SCMP_SYS(bind), "guest sockets, in the guest's network namespace"},
+	{SCMP_SYS(connect), "guest sockets, in the guest's network namespace"},
+	{SCMP_SYS(fcntl), "fd flags"},
+	{SCMP_SYS(dup), "fd copies"},
+	{SCMP_SYS(dup3), "fd copies"},
+	{SCMP_SYS(memfd_create), "synthesized file contents"},
+	{SCMP_SYS(ftruncate), "synthesized file contents"},
+	{SCMP_SYS(mkdirat), "synthesized directories in its own tmpfs"},
+	{SCMP_SYS(symlinkat), "synthesized directories in its own tmpfs"},
+	{SCMP_SYS(unlinkat), "synthesized directories in its own tmpfs"},
+	{SCMP_SYS(fchmod), "synthesized directories in its own tmpfs"},
+	{SCMP_SYS(getpid), "logging"},
+	{SCMP_SYS(gettid), "allocator"},
+	{SCMP_SYS(getppid), "logging"},
+	{SCMP_SYS(kill), "killing the guest on fatal errors"},
+	{SCMP_SYS(tgkill), "abort"},
+	{SCMP_SYS(prlimit64), "reading a guest's stack limit for exec"},
+	{SCMP_SYS(clock_gettime), "time"},
+	{SCMP_SYS(clock_nanosleep), "short waits"},
+	{SCMP_SYS(nanosleep), "short waits"},
+	{SCMP_SYS(getrandom), "allocator"},
+	{SCMP_SYS(sched_yield), "allocator"},
+	{SCMP_SYS(sched_getaffinity), "allocator"},
+	{SCMP_SYS(rseq), "libc"},
+	{SCMP_SYS(prctl), "process name"},
+	{SCMP_SYS(exit), "exit"},
+	{SCMP_SYS(exit_group), "exit"},
+};
+
+int sentry_isolate(void)
+{
+	if (unshare(CLONE_NEWNS) < 0)
+		return -errno;
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -errno;
+	if (mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY,
+		  "size=4k,mode=0555") < 0)
+		return -errno;
+	if (chdir("/tmp") < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+		return -errno;
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		return -errno;
+	return 0;
+}
+
+int sentry_filter_install(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
+	if (!ctx)
+		return -ENOMEM;
+	int r = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(sentry_allowed) && r == 0; i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sentry_allowed[i].nr, 0);
+	if (r == 0)
+		r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return r;
+}

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#ifndef RUNSC_SENTRY_SELF_FILTER_H
+#define RUNSC_SENTRY_SELF_FILTER_H
+
+/* Moves the sentry into an empty mount namespace. */
+int sentry_isolate(void);
+/* Applies the sentry's own seccomp allowlist. */
+int sentry_filter_install(void);
+
+#endif

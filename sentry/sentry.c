@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The sentry's event loop: seccomp notifications from the guest, ptrace
+ * events (through SIGCHLD), the gofer's liveness, and the deferred answers of
+ * calls that wait for something the guest controls. */
+#include "sentry/sentry.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <linux/audit.h>
+#include <unistd.h>
+
+#include "common/compat.h"
+#include "common/util.h"
+#include "sentry/ptrace.h"
+#include "syscalls/table.h"
+
+#define ERESTARTSYS 512
+#define DEFER_TICK_MS 10
+
+struct deferred {
+	struct seccomp_notif *req;
+	sc_poll_fn poll;
+	void (*drop)(void *arg);
+	void *arg;
+	struct deferred *next;
+};
+
+static struct deferred *deferred_list;
+/* Set by sentry_defer() while a handler runs. */
+static struct deferred *deferring;
+
+static void respond(struct sentry *s, struct sc_ctx *c)
+{
+	if (c->install_fd >= 0) {
+		int fd = c->install_fd;
+		c->install_fd = -1;
+		if (c->error == 0) {
+			struct seccomp_notif_addfd a = {
+				.id = c->req->id,
+				.flags = SECCOMP_ADDFD_FLAG_SEND,
+				.srcfd = (uint32_t)fd,
+				.newfd = 0,
+				.newfd_flags = c->install_flags,
+			};
+			int r = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+			int err = errno;
+			close(fd);
+			if (r >= 0 || err == ENOENT)
+				return; /* answered, or the caller is gone */
+			c->error = -err;
+		} else {
+			close(fd);
+		}
+	}
+	struct seccomp_notif_resp resp = {
+		.id = c->req->id,
+		.val = c->error ? 0 : c->val,
+		.error = c->error,
+		.flags = 0,
+	};
+	if (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
+		log_debug("answering notification: %s", strerror(errno));
+}
+
+void sentry_defer(struct sc_ctx *c, sc_poll_fn poll_fn, void (*drop)(void *arg), void *arg)
+{
+	struct deferred *d = xcalloc(1, sizeof(*d));
+	d->req = xmalloc(c->s->sizes.seccomp_notif);
+	memcpy(d->req, c->req, c->s->sizes.seccomp_notif);
+	d->poll = poll_fn;
+	d->drop = drop;
+	d->arg = arg;
+	deferring = d;
+}
+
+static void dispatch(struct sentry *s, struct seccomp_notif *req)
+{
+	struct task *t = task_get(s, (pid_t)req->pid);
+	struct sc_ctx c = {.s = s, .t = t, .req = req, .install_fd = -1};
+	if (!t->fs) {
+		int fd = fcntl(s->root_fd, F_DUPFD_CLOEXEC, 0);
+		t->fs = fsinfo_new(fd);
+	}
+	const struct sc_row *row = NULL;
+	if (req->data.arch == AUDIT_ARCH_X86_64)
+		row = sc_lookup(req->data.nr);
+	if (!row || !row->handler) {
+		log_debug("unsupported syscall %d from %d: ENOSYS", req->data.nr, req->pid);
+		c.error = -ENOSYS;
+		respond(s, &c);
+		return;
+	}
+	deferring = NULL;
+	int r = row->handler(&c);
+	if (r == SC_DEFER && deferring) {
+		deferring->next = deferred_list;
+		deferred_list = deferring;
+		deferring = NULL;
+		return;
+	}
+	respond(s, &c);
+}
+
+/* Does the thread have a signal pending that it does not block? */
+static bool signal_pending(struct sentry *s, pid_t tid)
+{
+	char path[32], buf[4096];
+	snprintf(path, sizeof(path), "%d/status", tid);
+	_cleanup_close_ int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	unsigned long long pnd = 0, shd = 0, blk = 0;
+	char *p;
+	if ((p = strstr(buf, "\nSigPnd:")))
+		pnd = strtoull(p + 8, NULL, 16);
+	if ((p = strstr(buf, "\nShdPnd:")))
+		shd = strtoull(p + 8, NULL, 16);
+	if ((p = strstr(buf, "\nSigBlk:")))
+		blk = strtoull(p + 8, NULL, 16);
+	return ((pnd | shd) & ~blk) != 0;
+}
+
+static void deferred_tick(struct sentry *s)
+{
+	for (struct deferred **pp = &deferred_list; *pp;) {
+		struct deferred *d = *pp;
+		struct task *t = task_get(s, (pid_t)d->req->pid);
+		struct sc_ctx c = {.s = s, .t = t, .req = d->req, .install_fd = -1};
+		bool done;
+		if (!notif_valid(&c)) {
+			d->drop(d->arg);
+			done = true;
+		} else if (signal_pending(s, (pid_t)d->req->pid)) {
+			/* The kernel turns this into EINTR or a restart, as it
+			 * would for a blocking call interrupted by a signal. */
+			d->drop(d->arg);
+			c.error = -ERESTARTSYS;
+			respond(s, &c);
+			done = true;
+		} else if (d->poll(&c, d->arg)) {
+			respond(s, &c);
+			done = true;
+		} else {
+			done = false;
+		}
+		if (done) {
+			*pp = d->next;
+			free(d->req);
+			free(d);
+		} else {
+			pp = &d->next;
+		}
+	}
+}
+
+static void recv_notification(struct sentry *s, struct seccomp_notif *req)
+{
+	memset(req, 0, s->sizes.seccomp_notif);
+	if (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_RECV, req) < 0) {
+		if (errno == EINTR || errno == ENOENT)
+			return;
+		die_errno("receiving a seccomp notification");
+	}
+	dispatch(s, req);
+}
+
+int sentry_main(struct sentry *s)
+{
+	if (s->sizes.seccomp_notif == 0 && sys_seccomp(SECCOMP_GET_NOTIF_SIZES, 0, &s->sizes) < 0)
+		die_errno("SECCOMP_GET_NOTIF_SIZES");
+	struct seccomp_notif *req = xcalloc(1, s->sizes.seccomp_notif);
+	/* Keep the guest and the sentry on one CPU for the round trip. */
+	uint64_t sync_flags = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
+	if (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, sync_flags) < 0)
+		log_debug("SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP: %s", strerror(errno));
+
+	sigset_t mask;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	_cleanup_close_ int sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	_cleanup_close_ int ep = epoll_create1(EPOLL_CLOEXEC);
+	if (sigfd < 0 || ep < 0)
+		die_errno("sentry event loop");
+	struct epoll_event ev = {.events = EPOLLIN, .data.u32 = 0};
+	epoll_ctl(ep, EPOLL_CTL_ADD, s->listener, &ev);
+	ev.data.u32 = 1;
+	epoll_ctl(ep, EPOLL_CTL_ADD, sigfd, &ev);
+	ev.events = EPOLLRDHUP;
+	ev.data.u32 = 2;
+	epoll_ctl(ep, EPOLL_CTL_ADD, s->gofer, &ev);
+
+	/* Events may have queued before the signalfd existed. */
+	ptrace_reap(s);
+	bool listener_open = true;
+	while (!s->init_exited) {
+		struct epoll_event evs[8];
+		int timeout = deferred_list ? DEFER_TICK_MS : -1;
+		int n = epoll_wait(ep, evs, 8, timeout);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			die_errno("epoll_wait");
+		}
+		for (int i = 0; i < n; i++) {
+			switch (evs[i].data.u32) {
+			case 0:
+				if (evs[i].events & EPOLLIN) {
+					recv_notification(s, req);
+				} else if (evs[i].events & (EPOLLHUP | EPOLLERR)) {
+					/* No task holds the filter any more. */
+					epoll_ctl(ep, EPOLL_CTL_DEL, s->listener, NULL);
+					listener_open = false;
+				}
+				break;
+			case 1: {
+				struct signalfd_siginfo si;
+				while (read(sigfd, &si, sizeof(si)) == sizeof(si))
+					;
+				ptrace_reap(s);
+				break;
+			}
+			case 2:
+				die("the gofer died; stopping the sandbox");
+			default:
+				break;
+			}
+		}
+		if (deferred_list)
+			deferred_tick(s);
+	}
+	(void)listener_open;
+	free(req);
+	int st = s->init_status;
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 125;
+}

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The sentry: holds the seccomp listener of every guest task, is their
+ * ptracer, and emulates the syscalls the guest filter sends it. */
+#ifndef RUNSC_SENTRY_SENTRY_H
+#define RUNSC_SENTRY_SENTRY_H
+
+#include <linux/seccomp.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include "common/proto.h"
+
+/* The kernel release the guest sees in uname(2) and /proc/version. */
+#ifndef RUNSC_UNAME_RELEASE
+#define RUNSC_UNAME_RELEASE "6.1.0-runsc-c"
+#endif
+/* uname(2)'s version field, also in /proc/version. */
+#ifndef RUNSC_UNAME_VERSION
+#define RUNSC_UNAME_VERSION "#1 SMP PREEMPT runsc-c"
+#endif
+
+/* The cwd of one fs_struct (shared by tasks cloned with CLONE_FS). */
+struct fsinfo {
+	int refs;
+	int cwd_fd; /* O_PATH directory from the gofer */
+};
+
+/* What an exec decided at its TRACE stop, handed to the loader. */
+struct exec_image {
+	int exe_fd;    /* sentry-held read-only fd of the ELF to map */
+	int interp_fd; /* its PT_INTERP, or -1 */
+	char *exe_path;	  /* path inside the view: /proc/self/exe */
+	char *execfn;	  /* AT_EXECFN: the filename execve was given */
+	char *comm;	  /* process name */
+	char **argv_prefix; /* "#!" interpreter, optional arg, script path */
+	int argv_prefix_count;
+};
+
+struct task {
+	pid_t tid;  /* host tid */
+	pid_t tgid; /* host tgid */
+	pid_t vtid; /* tid inside the guest's pid namespace */
+	pid_t vtgid;
+	struct fsinfo *fs;
+	char *exe; /* virtual /proc/self/exe */
+	struct exec_image *exec; /* between the exec TRACE stop and the loader call */
+	bool loader_expected;	 /* the loader was exec'd; its reserved call is due */
+	bool attached;		 /* has been seen by ptrace */
+	bool held;		 /* first stop seen before its parent's clone event */
+	struct task *hnext;
+};
+
+struct sentry {
+	int listener;	  /* seccomp user-notification fd */
+	int gofer;	  /* SOCK_SEQPACKET to the gofer */
+	int host_procfd;  /* the host's /proc, opened before isolation */
+	int guest_procfd; /* a procfs of the guest's pid namespace (subset=pid) */
+	int root_fd;	  /* O_PATH of the view's root, from the gofer */
+	int tty_fd;	  /* the guest's terminal (for /dev/tty), or -1 */
+	pid_t init_pid;	  /* host pid of the guest's init */
+	int init_status;  /* wait status of init once it exited, else -1 */
+	bool init_exited;
+	struct seccomp_notif_sizes sizes;
+	char hostname[65];
+	char domainname[65];
+	struct task *tasks[1024];
+	size_t ntasks;
+	void *procfs; /* state of sentry/procfs.c */
+};
+
+/* One notification being answered. */
+struct sc_ctx {
+	struct sentry *s;
+	struct task *t;
+	struct seccomp_notif *req;
+	int64_t val;
+	int error;	     /* negative errno to return, or 0 */
+	int install_fd;	     /* an fd to install as the result (ADDFD|SEND), or -1 */
+	uint32_t install_flags; /* O_CLOEXEC */
+};
+
+/* sentry/sentry.c */
+int sentry_main(struct sentry *s);
+
+/* A handler whose answer must wait (a FIFO open without a peer) returns
+ * SC_DEFER after sentry_defer(): the loop calls poll every tick until it
+ * returns true (answer in the ctx it is given) and ends the wait early with a
+ * restart code when the thread gets a signal, or drops it if the thread
+ * died. poll and drop own arg. */
+#define SC_DEFER 1
+typedef bool (*sc_poll_fn)(struct sc_ctx *c, void *arg);
+void sentry_defer(struct sc_ctx *c, sc_poll_fn poll, void (*drop)(void *arg), void *arg);
+
+/* sentry/task.c */
+struct task *task_find(struct sentry *s, pid_t tid);
+/* Finds or creates the task for a host tid (fs copied from nothing: root). */
+struct task *task_get(struct sentry *s, pid_t tid);
+void task_remove(struct sentry *s, pid_t tid);
+/* After an exec from a non-leader thread the thread takes the leader's tid. */
+void task_rekey(struct sentry *s, pid_t old_tid, pid_t new_tid);
+/* Finds a task by its tid inside the guest's pid namespace. */
+struct task *task_find_vtid(struct sentry *s, pid_t vtid);
+/* Calls fn for every task; stops when fn returns non-zero. */
+int task_foreach(struct sentry *s, int (*fn)(struct task *t, void *arg), void *arg);
+struct fsinfo *fsinfo_new(int cwd_fd);
+void fsinfo_put(struct fsinfo *fs);
+void exec_image_free(struct exec_image *img);
+
+/* sentry/mem.c: the guest's memory, through process_vm_readv/writev. */
+int guest_read(pid_t tid, uint64_t addr, void *buf, size_t len);
+int guest_write(pid_t tid, uint64_t addr, const void *buf, size_t len);
+/* Reads a NUL-terminated string of at most max-1 bytes; -ENAMETOOLONG if
+ * longer, -EFAULT if unreadable. Returns its length. */
+ssize_t guest_read_str(pid_t tid, uint64_t addr, char *buf, size_t max);
+
+/* A thread's ids as the host sees them (the guest's mapping is identity). */
+struct creds {
+	uid_t ruid, euid, fsuid;
+	gid_t rgid, egid, fsgid;
+	int ngroups;
+	gid_t groups[GOFER_MAX_GROUPS];
+	mode_t umask;
+	uint64_t cap_eff;
+};
+int task_read_creds(struct sentry *s, pid_t tid, struct creds *cr);
+/* real_ids: access(2) checks with the real ids, everything else with fs ids. */
+void creds_to_req(const struct creds *cr, bool real_ids, struct gofer_req *req);
+
+/* sentry/notify.c helpers for handlers */
+/* Is the notification still pending (the task alive, not interrupted)? */
+bool notif_valid(const struct sc_ctx *c);
+/* Duplicates the calling thread's fd into the sentry. -EBADF if none. */
+int guest_getfd(const struct sc_ctx *c, int guest_fd);
+/* Fills uid, gid and groups of a gofer request from the calling thread. */
+int task_creds(const struct sc_ctx *c, struct gofer_req *req);
+/* Reads a path argument (ctx's thread, up to PATH_MAX). */
+ssize_t ctx_read_path(const struct sc_ctx *c, uint64_t addr, char *buf);
+
+/* sentry/gofer_client.c */
+/* Sends req with fds (in fd_mask order) and waits for the answer. A
+ * returned fd (if any) is stored in *fd_out (else -1). Returns resp->err. */
+int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds,
+	       struct gofer_resp *resp, int *fd_out);
+/* Prepares and sends a path request relative to a guest dirfd (AT_FDCWD
+ * means the task's cwd). path may be empty only with AT_EMPTY_PATH in
+ * req->flags (or empty_ok). Fills creds. */
+int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct gofer_req *req,
+		    struct gofer_resp *resp, int *fd_out);
+/* Same for a second path (rename, link, symlink). */
+int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_dirfd2,
+		     const char *path2, struct gofer_req *req, struct gofer_resp *resp);
+
+/* syscalls/fs.c: the path inside the view of a gofer fd the sentry holds. */
+int fd_view_path(struct sentry *s, int fd, char *buf, size_t size);
+
+/* sentry/exec.c */
+/* At the PTRACE_EVENT_SECCOMP stop of execve/execveat: decides, and either
+ * makes the syscall fail with an errno or points it at the loader. */
+void exec_trace_stop(struct sentry *s, struct task *t);
+/* The loader's reserved call. */
+int exec_loader_call(struct sc_ctx *c);
+
+/* sentry/procfs.c: /proc and /dev/tty, after the gofer redirected there.
+ * procfs_init runs before the sentry isolates itself (it may create a
+ * detached tmpfs for synthesized directories). */
+int procfs_init(struct sentry *s);
+/* The rest handed to procfs_* for the guest's /dev/tty. */
+#define PROCFS_TTY "\x01tty"
+/* Is this guest fd one the sentry synthesized (a /proc directory, or an
+ * O_PATH fd of a /proc file or link)? If so, *prefix receives its /proc path
+ * (e.g. "/proc/12") for relative lookups; a node whose process has gone gets
+ * a path that resolves nothing. Such fds must never reach the gofer. */
+bool procfs_owns_fd(struct sentry *s, int host_fd, char *prefix, size_t size);
+/* The _ex calls return PROCFS_REOPEN_PATH when rest leads back into the
+ * view (through /proc/<pid>/cwd, exe, root, a file's fd/N, or ".." out of
+ * /proc): view_path then holds the path in the view, with the rest of the
+ * walk appended, and the caller redoes its operation through the gofer with
+ * it (and the guest's original flags). Otherwise they return 0 or a
+ * negative errno as Linux would.
+ *
+ * procfs_open_ex: *fd_out receives a sentry-held fd (O_CLOEXEC on the
+ * sentry's side) to install. /proc/<pid>/fd/N and /dev/fd/N reopen the
+ * object itself where that grants no more than the guest's fd already had,
+ * and otherwise hand regular files and directories back as a view path.
+ * procfs_stat_ex: follows links unless nofollow; fd/N links are stat'ed
+ * through to their object.
+ * procfs_readlink_ex: copies min(length, size) bytes (NUL-terminated when
+ * they fit) and stores the whole length in *len_out; truncation is the
+ * caller's. -EINVAL for anything but a link. */
+#define PROCFS_REOPEN_PATH 1
+int procfs_open_ex(struct sc_ctx *c, const char *rest, int flags, int *fd_out, char *view_path,
+		   size_t size);
+int procfs_stat_ex(struct sc_ctx *c, const char *rest, bool nofollow, struct stat *st,
+		   char *view_path, size_t size);
+int procfs_readlink_ex(struct sc_ctx *c, const char *rest, char *buf, size_t size,
+		       size_t *len_out, char *view_path, size_t view_size);
+int procfs_access_ex(struct sc_ctx *c, const char *rest, int mode, char *view_path, size_t size);
+/* The same without the way back into the view: such paths get -ENOENT.
+ * procfs_readlink returns the link's length. */
+int procfs_open(struct sc_ctx *c, const char *rest, int flags, int *fd_out);
+int procfs_stat(struct sc_ctx *c, const char *rest, bool nofollow, struct stat *st);
+int procfs_readlink(struct sc_ctx *c, const char *rest, char *buf, size_t size);
+int procfs_access(struct sc_ctx *c, const char *rest, int mode);
+
+#endif

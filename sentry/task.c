@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The sentry's table of guest tasks, keyed by host tid. */
+#include "sentry/sentry.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "common/util.h"
+
+static size_t bucket(pid_t tid)
+{
+	return (size_t)tid % ARRAY_SIZE(((struct sentry *)0)->tasks);
+}
+
+struct task *task_find(struct sentry *s, pid_t tid)
+{
+	for (struct task *t = s->tasks[bucket(tid)]; t; t = t->hnext)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+struct task *task_get(struct sentry *s, pid_t tid)
+{
+	struct task *t = task_find(s, tid);
+	if (t)
+		return t;
+	t = xcalloc(1, sizeof(*t));
+	t->tid = tid;
+	t->tgid = tid;
+	t->hnext = s->tasks[bucket(tid)];
+	s->tasks[bucket(tid)] = t;
+	s->ntasks++;
+	return t;
+}
+
+static void task_free(struct task *t)
+{
+	if (t->fs)
+		fsinfo_put(t->fs);
+	exec_image_free(t->exec);
+	free(t->exe);
+	free(t);
+}
+
+/* Unlinks without freeing. */
+static struct task *task_unlink(struct sentry *s, pid_t tid)
+{
+	for (struct task **p = &s->tasks[bucket(tid)]; *p; p = &(*p)->hnext) {
+		if ((*p)->tid == tid) {
+			struct task *t = *p;
+			*p = t->hnext;
+			t->hnext = NULL;
+			s->ntasks--;
+			return t;
+		}
+	}
+	return NULL;
+}
+
+void task_remove(struct sentry *s, pid_t tid)
+{
+	struct task *t = task_unlink(s, tid);
+	if (t)
+		task_free(t);
+}
+
+void task_rekey(struct sentry *s, pid_t old_tid, pid_t new_tid)
+{
+	if (old_tid == new_tid)
+		return;
+	task_remove(s, new_tid);
+	struct task *t = task_unlink(s, old_tid);
+	if (!t)
+		return;
+	t->tid = new_tid;
+	t->vtid = t->vtgid;
+	t->hnext = s->tasks[bucket(new_tid)];
+	s->tasks[bucket(new_tid)] = t;
+	s->ntasks++;
+}
+
+struct task *task_find_vtid(struct sentry *s, pid_t vtid)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(s->tasks); i++)
+		for (struct task *t = s->tasks[i]; t; t = t->hnext)
+			if (t->vtid == vtid)
+				return t;
+	return NULL;
+}
+
+int task_foreach(struct sentry *s, int (*fn)(struct task *t, void *arg), void *arg)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(s->tasks); i++) {
+		for (struct task *t = s->tasks[i], *n; t; t = n) {
+			n = t->hnext;
+			int r = fn(t, arg);
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
+struct fsinfo *fsinfo_new(int cwd_fd)
+{
+	struct fsinfo *fs = xcalloc(1, sizeof(*fs));
+	fs->refs = 1;
+	fs->cwd_fd = cwd_fd;
+	return fs;
+}
+
+void fsinfo_put(struct fsinfo *fs)
+{
+	if (!fs || --fs->refs > 0)
+		return;
+	if (fs->cwd_fd >= 0)
+		close(fs->cwd_fd);
+	free(fs);
+}
+
+void exec_image_free(struct exec_image *img)
+{
+	if (!img)
+		return;
+	if (img->exe_fd >= 0)
+		close(img->exe_fd);
+	if (img->interp_fd >= 0)
+		close(img->interp_fd);
+	free(img->exe_path);
+	free(img->execfn);
+	free(img->comm);
+	for (int i = 0; i < img->argv_prefix_count; i++)
+		free(img->argv_prefix[i]);
+	free(img->argv_prefix);
+	free(img);
+}

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The guest's seccomp filter, generated from the syscall table:
+ *   native rows  -> SECCOMP_RET_ALLOW (or their argument rules)
+ *   sentry rows  -> the default action, SECCOMP_RET_USER_NOTIF
+ *   exec rows    -> SECCOMP_RET_TRACE with data 1
+ *   denied rows  -> SECCOMP_RET_ERRNO(err)
+ *   unknown nrs  -> SECCOMP_RET_USER_NOTIF (the sentry answers ENOSYS + audit)
+ *   other arches -> SECCOMP_RET_KILL_PROCESS (int 0x80 and x32 calls)
+ *
+ * libseccomp compiles the table once per process; the program is kept and
+ * loaded with a raw seccomp(2), because libseccomp 2.5 cannot ask for
+ * SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV. */
+#include "syscalls/table.h"
+
+#include <errno.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <pthread.h>
+#include <seccomp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "common/compat.h"
+
+/* SECCOMP_RET_DATA of the exec rows' TRACE action: the sentry still checks
+ * the syscall number at the stop, since a guest's own stacked filter may
+ * return TRACE with any data. */
+#define EXEC_TRACE_DATA 1
+
+#ifndef __X32_SYSCALL_BIT
+#define __X32_SYSCALL_BIT 0x40000000
+#endif
+
+static pthread_mutex_t guest_prog_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sock_filter *guest_prog;
+static unsigned short guest_prog_len;
+
+static int rule_cmp(const struct sc_cond *c, struct scmp_arg_cmp *out)
+{
+	if (c->arg > 5)
+		return -EINVAL;
+	switch (c->op) {
+	case SCR_EQ:
+		*out = SCMP_CMP64(c->arg, SCMP_CMP_EQ, c->a);
+		return 0;
+	case SCR_MASKED_EQ:
+		*out = SCMP_CMP64(c->arg, SCMP_CMP_MASKED_EQ, c->a, c->b);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+static int add_rule(scmp_filter_ctx ctx, int nr, const struct sc_rule *rule)
+{
+	struct scmp_arg_cmp cmp[SC_RULE_MAX_COND];
+	uint32_t action;
+	int r;
+
+	if (rule->ncond < 1 || rule->ncond > SC_RULE_MAX_COND)
+		return -EINVAL;
+	for (unsigned int i = 0; i < rule->ncond; i++) {
+		r = rule_cmp(&rule->cond[i], &cmp[i]);
+		if (r < 0)
+			return r;
+	}
+	switch (rule->action) {
+	case SCR_ALLOW:
+		action = SCMP_ACT_ALLOW;
+		break;
+	case SCR_ERRNO:
+		action = SCMP_ACT_ERRNO((uint32_t)rule->err);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return seccomp_rule_add_exact_array(ctx, action, nr, rule->ncond, cmp);
+}
+
+static int add_row(scmp_filter_ctx ctx, const struct sc_row *row)
+{
+	int r;
+
+	switch (row->cls) {
+	case SC_NATIVE:
+		if (!row->nrules)
+			return seccomp_rule_add_exact(ctx, SCMP_ACT_ALLOW, row->nr, 0);
+		for (size_t i = 0; i < row->nrules; i++) {
+			r = add_rule(ctx, row->nr, &row->rules[i]);
+			if (r < 0)
+				return r;
+		}
+		return 0;
+	case SC_SENTRY:
+		/* The default action already notifies; libseccomp refuses
+		 * rules whose action equals the default. */
+		return 0;
+	case SC_EXEC:
+		return seccomp_rule_add_exact(ctx, SCMP_ACT_TRACE(EXEC_TRACE_DATA), row->nr, 0);
+	case SC_DENIED:
+		return seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO((uint32_t)row->err), row->nr, 0);
+	default:
+		return -EINVAL;
+	}
+}
+
+static int build_ctx(scmp_filter_ctx *out)
+{
+	scmp_filter_ctx ctx;
+	int r;
+
+	ctx = seccomp_init(SCMP_ACT_NOTIFY);
+	if (!ctx)
+		return -ENOMEM;
+	/* A 32-bit (int 0x80) call fails the arch check; libseccomp sends x32
+	 * numbers of an x86-64-only filter to the same action. */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	/* A binary search over syscall numbers instead of a linear chain. */
+	if (r == 0)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	for (size_t i = 0; r == 0 && i < sc_table_len; i++)
+		r = add_row(ctx, &sc_table[i]);
+	if (r < 0) {
+		seccomp_release(ctx);
+		return r;
+	}
+	*out = ctx;
+	return 0;
+}
+
+/* libseccomp 2.5 exports only to an fd: go through a memfd. */
+static int export_to_memory(scmp_filter_ctx ctx, struct sock_filter **prog, unsigned short *len)
+{
+	struct sock_filter *buf;
+	off_t size;
+	int memfd;
+	int r;
+
+	memfd = memfd_create("runsc-guest-bpf", MFD_CLOEXEC);
+	if (memfd < 0)
+		return -errno;
+	r = seccomp_export_bpf(ctx, memfd);
+	if (r < 0)
+		goto out;
+	size = lseek(memfd, 0, SEEK_END);
+	if (size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0 ||
+	    size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		r = -E2BIG;
+		goto out;
+	}
+	buf = malloc((size_t)size);
+	if (!buf) {
+		r = -ENOMEM;
+		goto out;
+	}
+	if (pread(memfd, buf, (size_t)size, 0) != size) {
+		free(buf);
+		r = -EIO;
+		goto out;
+	}
+	*prog = buf;
+	*len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+	r = 0;
+out:
+	close(memfd);
+	return r;
+}
+
+int sc_filter_prepare_guest(void)
+{
+	scmp_filter_ctx ctx;
+	int r = 0;
+
+	pthread_mutex_lock(&guest_prog_lock);
+	if (guest_prog)
+		goto out;
+	r = build_ctx(&ctx);
+	if (r < 0)
+		goto out;
+	r = export_to_memory(ctx, &guest_prog, &guest_prog_len);
+	seccomp_release(ctx);
+out:
+	pthread_mutex_unlock(&guest_prog_lock);
+	return r;
+}
+
+int sc_filter_install_guest(void)
+{
+	struct sock_fprog prog;
+	int listener_fd;
+	int r;
+
+	r = sc_filter_prepare_guest();
+	if (r < 0)
+		return r;
+	prog.len = guest_prog_len;
+	prog.filter = guest_prog;
+
+	listener_fd = sys_seccomp(SECCOMP_SET_MODE_FILTER,
+				  SECCOMP_FILTER_FLAG_NEW_LISTENER |
+					  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
+				  &prog);
+	/* Linux before 5.19 lacks WAIT_KILLABLE_RECV: the guest then runs,
+	 * but a notified call interrupted by a signal is retried. */
+	if (listener_fd < 0 && errno == EINVAL)
+		listener_fd =
+			sys_seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+	if (listener_fd < 0)
+		return -errno;
+	return listener_fd;
+}
+
+int sc_filter_export_guest(int fd)
+{
+	const char *p;
+	size_t left;
+	int r;
+
+	r = sc_filter_prepare_guest();
+	if (r < 0)
+		return r;
+	p = (const char *)guest_prog;
+	left = guest_prog_len * sizeof(struct sock_filter);
+	while (left > 0) {
+		ssize_t n = write(fd, p, left);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		left -= (size_t)n;
+	}
+	return 0;
+}

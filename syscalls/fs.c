@@ -1,0 +1,980 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Path syscalls: the sentry copies the path out of guest memory once,
+ * resolves it through the gofer (or its own /proc), and installs or writes
+ * back the result. Implements Linux syscalls open(2), openat(2), openat2(2),
+ * creat(2), the stat family, access(2) family, readlink(2), getcwd(2),
+ * chdir(2), fchdir(2), mkdir(2), rmdir(2), unlink(2), rename(2), link(2),
+ * symlink(2), chmod(2), chown(2), truncate(2), utimensat(2), utimes(2),
+ * utime(2), statfs(2), mknod(2), the path xattr calls and
+ * inotify_add_watch(2). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/statfs.h>
+#include <sys/time.h>
+#include <unistd.h>
+#include <utime.h>
+
+#include "common/compat.h"
+#include "common/util.h"
+#include "sentry/sentry.h"
+#include "syscalls/handlers.h"
+
+#define ARG(i) (c->req->data.args[i])
+#define MAX_PROC_HOPS 8
+
+static int fail(struct sc_ctx *c, int err)
+{
+	c->error = err;
+	return 0;
+}
+
+static int ok(struct sc_ctx *c, int64_t val)
+{
+	c->val = val;
+	return 0;
+}
+
+static int read_path(struct sc_ctx *c, uint64_t addr, char *buf)
+{
+	ssize_t n = ctx_read_path(c, addr, buf);
+	return n < 0 ? (int)n : 0;
+}
+
+/* A redirect into /proc whose node is a symlink to a view path (exe, cwd,
+ * fd/N of a file) is followed: the op is redone on the target path. Returns
+ * 1 and fills target when so. */
+static int proc_follow(struct sc_ctx *c, const struct gofer_resp *resp, char *target)
+{
+	if (resp->redirect != GOFER_REDIR_PROC)
+		return 0;
+	char rest[GOFER_PATH_MAX + 1];
+	memcpy(rest, resp->data, resp->data_len);
+	rest[resp->data_len] = 0;
+	int n = procfs_readlink(c, rest, target, PATH_MAX);
+	if (n <= 0 || n >= PATH_MAX)
+		return 0;
+	target[n] = 0;
+	if (target[0] != '/' || strncmp(target, "/proc/", 6) == 0)
+		return 0;
+	return 1;
+}
+
+static void resp_rest(const struct gofer_resp *resp, char *rest)
+{
+	memcpy(rest, resp->data, resp->data_len);
+	rest[resp->data_len] = 0;
+}
+
+/* ---- open ---- */
+
+struct fifo_wait {
+	int fd;		/* reader: the FIFO opened non-blocking */
+	int want_flags; /* the guest's flags */
+	int guest_dirfd;
+	struct gofer_req req; /* writer: the open to retry */
+	char path[PATH_MAX];
+};
+
+static void fifo_drop(void *arg)
+{
+	struct fifo_wait *w = arg;
+	if (w->fd >= 0)
+		close(w->fd);
+	free(w);
+}
+
+/* Hands the FIFO over with the guest's blocking mode. */
+static void fifo_finish(struct sc_ctx *c, struct fifo_wait *w)
+{
+	if (!(w->want_flags & O_NONBLOCK)) {
+		int fl = fcntl(w->fd, F_GETFL);
+		if (fl >= 0)
+			fcntl(w->fd, F_SETFL, fl & ~O_NONBLOCK);
+	}
+	c->install_fd = take_fd(&w->fd);
+	c->install_flags = (w->want_flags & O_CLOEXEC) ? O_CLOEXEC : 0;
+}
+
+/* A blocking read open of a FIFO returns once a writer has come (it wrote or
+ * already left). */
+static bool fifo_reader_poll(struct sc_ctx *c, void *arg)
+{
+	struct fifo_wait *w = arg;
+	struct pollfd p = {.fd = w->fd, .events = POLLIN};
+	if (poll(&p, 1, 0) <= 0)
+		return false;
+	fifo_finish(c, w);
+	fifo_drop(w);
+	return true;
+}
+
+/* A blocking write open of a FIFO retries until a reader exists. */
+static bool fifo_writer_poll(struct sc_ctx *c, void *arg)
+{
+	struct fifo_wait *w = arg;
+	struct gofer_resp resp;
+	int fd = -1;
+	struct gofer_req req = w->req;
+	int r = gofer_path_call(c, w->guest_dirfd, w->path, &req, &resp, &fd);
+	if (r == -ENXIO && resp.val == 1)
+		return false;
+	if (r < 0) {
+		c->error = r;
+	} else {
+		w->fd = fd;
+		fifo_finish(c, w);
+	}
+	fifo_drop(w);
+	return true;
+}
+
+static int open_redirect(struct sc_ctx *c, const struct gofer_resp *resp, int flags)
+{
+	char rest[GOFER_PATH_MAX + 1];
+	int fd = -1;
+	resp_rest(resp, rest);
+	int r = procfs_open(c, resp->redirect == GOFER_REDIR_TTY ? PROCFS_TTY : rest, flags, &fd);
+	if (r < 0)
+		return fail(c, r);
+	c->install_fd = fd;
+	c->install_flags = (flags & O_CLOEXEC) ? O_CLOEXEC : 0;
+	return 0;
+}
+
+static int do_open(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64_t flags64,
+		   uint64_t mode64, uint64_t resolve)
+{
+	char path[PATH_MAX];
+	int r = read_path(c, path_addr, path);
+	if (r < 0)
+		return fail(c, r);
+	int flags = (int)flags64;
+	struct creds cr;
+	mode_t mode = (mode_t)mode64 & 07777;
+	if (flags & (O_CREAT | __O_TMPFILE)) {
+		r = task_read_creds(c->s, c->req->pid, &cr);
+		if (r < 0)
+			return fail(c, r);
+		mode &= ~cr.umask;
+	}
+	for (int hop = 0; hop < MAX_PROC_HOPS; hop++) {
+		struct gofer_req req = {.op = GOP_OPEN, .flags = (uint32_t)flags, .mode = mode};
+		struct gofer_resp resp;
+		int fd = -1;
+		req.arg[0] = resolve;
+		r = gofer_path_call(c, guest_dirfd, path, &req, &resp, &fd);
+		if (r == -ENXIO && resp.val == 1 && !(flags & O_NONBLOCK)) {
+			struct fifo_wait *w = xcalloc(1, sizeof(*w));
+			w->fd = -1;
+			w->want_flags = flags;
+			w->guest_dirfd = guest_dirfd;
+			w->req = req;
+			memcpy(w->path, path, sizeof(w->path));
+			sentry_defer(c, fifo_writer_poll, fifo_drop, w);
+			return SC_DEFER;
+		}
+		if (r < 0)
+			return fail(c, r);
+		if (resp.redirect) {
+			char target[PATH_MAX];
+			if (!(flags & O_NOFOLLOW) && proc_follow(c, &resp, target)) {
+				memcpy(path, target, sizeof(path));
+				continue;
+			}
+			return open_redirect(c, &resp, flags);
+		}
+		if (fd < 0)
+			return fail(c, -EIO);
+		if (resp.val == 1 && !(flags & O_NONBLOCK) && (flags & O_ACCMODE) == O_RDONLY) {
+			struct fifo_wait *w = xcalloc(1, sizeof(*w));
+			w->fd = fd;
+			w->want_flags = flags;
+			sentry_defer(c, fifo_reader_poll, fifo_drop, w);
+			return SC_DEFER;
+		}
+		c->install_fd = fd;
+		c->install_flags = (flags & O_CLOEXEC) ? O_CLOEXEC : 0;
+		return 0;
+	}
+	return fail(c, -ELOOP);
+}
+
+int sys_open(struct sc_ctx *c)
+{
+	return do_open(c, AT_FDCWD, ARG(0), ARG(1), ARG(2), 0);
+}
+
+int sys_openat(struct sc_ctx *c)
+{
+	return do_open(c, (int)ARG(0), ARG(1), ARG(2), ARG(3), 0);
+}
+
+int sys_creat(struct sc_ctx *c)
+{
+	return do_open(c, AT_FDCWD, ARG(0), O_CREAT | O_WRONLY | O_TRUNC, ARG(1), 0);
+}
+
+int sys_openat2(struct sc_ctx *c)
+{
+	struct open_how how;
+	uint64_t size = ARG(3);
+	if (size < sizeof(how))
+		return fail(c, -EINVAL);
+	if (size > 4096)
+		return fail(c, -E2BIG);
+	int r = guest_read(c->req->pid, ARG(2), &how, sizeof(how));
+	if (r < 0)
+		return fail(c, r);
+	/* Fields this kernel does not know must be zero, as Linux checks. */
+	for (uint64_t off = sizeof(how); off < size; off += 8) {
+		uint64_t extra = 0;
+		size_t n = size - off < 8 ? (size_t)(size - off) : 8;
+		r = guest_read(c->req->pid, ARG(2) + off, &extra, n);
+		if (r < 0)
+			return fail(c, r);
+		if (extra)
+			return fail(c, -E2BIG);
+	}
+	if (how.flags >> 32)
+		return fail(c, -EINVAL);
+	if (!(how.flags & (O_CREAT | __O_TMPFILE)) && how.mode)
+		return fail(c, -EINVAL);
+	if (how.mode & ~07777ULL)
+		return fail(c, -EINVAL);
+	const uint64_t known = RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS |
+			       RESOLVE_BENEATH | RESOLVE_IN_ROOT | RESOLVE_CACHED;
+	if (how.resolve & ~known)
+		return fail(c, -EINVAL);
+	if (how.resolve & RESOLVE_CACHED)
+		return fail(c, -EAGAIN); /* Linux: the lookup could not be done from the cache */
+	return do_open(c, (int)ARG(0), ARG(1), how.flags, how.mode, how.resolve);
+}
+
+/* ---- stat ---- */
+
+static int stat_emptypath(struct sc_ctx *c, int guest_dirfd, struct stat *st)
+{
+	int fd;
+	if (guest_dirfd == AT_FDCWD)
+		fd = fcntl(c->t->fs->cwd_fd, F_DUPFD_CLOEXEC, 0);
+	else
+		fd = guest_getfd(c, guest_dirfd);
+	if (fd < 0)
+		return fd == -1 ? -errno : fd;
+	int r = fstat(fd, st) < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+/* Resolves and stats a path; follows /proc links into the view. */
+static int stat_path(struct sc_ctx *c, int guest_dirfd, char *path, int at_flags,
+		     struct stat *st)
+{
+	if (path[0] == 0 && (at_flags & AT_EMPTY_PATH))
+		return stat_emptypath(c, guest_dirfd, st);
+	for (int hop = 0; hop < MAX_PROC_HOPS; hop++) {
+		struct gofer_req req = {.op = GOP_STAT, .flags = (uint32_t)at_flags};
+		struct gofer_resp resp;
+		int r = gofer_path_call(c, guest_dirfd, path, &req, &resp, NULL);
+		if (r < 0)
+			return r;
+		if (!resp.redirect) {
+			*st = resp.u.st;
+			return 0;
+		}
+		char target[PATH_MAX];
+		if (!(at_flags & AT_SYMLINK_NOFOLLOW) && proc_follow(c, &resp, target)) {
+			memcpy(path, target, PATH_MAX);
+			continue;
+		}
+		if (resp.redirect == GOFER_REDIR_TTY)
+			return procfs_stat(c, PROCFS_TTY, false, st);
+		char rest[GOFER_PATH_MAX + 1];
+		resp_rest(&resp, rest);
+		return procfs_stat(c, rest, at_flags & AT_SYMLINK_NOFOLLOW, st);
+	}
+	return -ELOOP;
+}
+
+static int do_stat(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64_t buf_addr,
+		   int at_flags)
+{
+	char path[PATH_MAX];
+	int r = read_path(c, path_addr, path);
+	if (r < 0)
+		return fail(c, r);
+	if (at_flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
+		return fail(c, -EINVAL);
+	struct stat st;
+	r = stat_path(c, guest_dirfd, path, at_flags, &st);
+	if (r < 0)
+		return fail(c, r);
+	r = guest_write(c->req->pid, buf_addr, &st, sizeof(st));
+	return r < 0 ? fail(c, r) : ok(c, 0);
+}
+
+int sys_stat(struct sc_ctx *c)
+{
+	return do_stat(c, AT_FDCWD, ARG(0), ARG(1), 0);
+}
+
+int sys_lstat(struct sc_ctx *c)
+{
+	return do_stat(c, AT_FDCWD, ARG(0), ARG(1), AT_SYMLINK_NOFOLLOW);
+}
+
+int sys_newfstatat(struct sc_ctx *c)
+{
+	return do_stat(c, (int)ARG(0), ARG(1), ARG(2), (int)ARG(3));
+}
+
+static void stat_to_statx(const struct stat *st, struct statx *sx)
+{
+	memset(sx, 0, sizeof(*sx));
+	sx->stx_mask = STATX_BASIC_STATS;
+	sx->stx_blksize = (uint32_t)st->st_blksize;
+	sx->stx_nlink = (uint32_t)st->st_nlink;
+	sx->stx_uid = st->st_uid;
+	sx->stx_gid = st->st_gid;
+	sx->stx_mode = (uint16_t)st->st_mode;
+	sx->stx_ino = st->st_ino;
+	sx->stx_size = (uint64_t)st->st_size;
+	sx->stx_blocks = (uint64_t)st->st_blocks;
+	sx->stx_atime.tv_sec = st->st_atim.tv_sec;
+	sx->stx_atime.tv_nsec = (uint32_t)st->st_atim.tv_nsec;
+	sx->stx_mtime.tv_sec = st->st_mtim.tv_sec;
+	sx->stx_mtime.tv_nsec = (uint32_t)st->st_mtim.tv_nsec;
+	sx->stx_ctime.tv_sec = st->st_ctim.tv_sec;
+	sx->stx_ctime.tv_nsec = (uint32_t)st->st_ctim.tv_nsec;
+	sx->stx_rdev_major = major(st->st_rdev);
+	sx->stx_rdev_minor = minor(st->st_rdev);
+	sx->stx_dev_major = major(st->st_dev);
+	sx->stx_dev_minor = minor(st->st_dev);
+}
+
+int sys_statx(struct sc_ctx *c)
+{
+	char path[PATH_MAX];
+	int guest_dirfd = (int)ARG(0);
+	int at_flags = (int)ARG(2);
+	unsigned int mask = (unsigned int)ARG(3);
+	int r = read_path(c, ARG(1), path);
+	if (r < 0)
+		return fail(c, r);
+	if (at_flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
+			 AT_STATX_SYNC_TYPE))
+		return fail(c, -EINVAL);
+	if ((at_flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
+		return fail(c, -EINVAL);
+	if (mask & STATX__RESERVED)
+		return fail(c, -EINVAL);
+	struct statx sx;
+	if (path[0] == 0 && (at_flags & AT_EMPTY_PATH)) {
+		int fd = guest_dirfd == AT_FDCWD ? fcntl(c->t->fs->cwd_fd, F_DUPFD_CLOEXEC, 0)
+						 : guest_getfd(c, guest_dirfd);
+		if (fd < 0)
+			return fail(c, fd == -1 ? -errno : fd);
+		r = statx(fd, "", AT_EMPTY_PATH | (at_flags & AT_STATX_SYNC_TYPE), mask, &sx);
+		r = r < 0 ? -errno : 0;
+		close(fd);
+		if (r < 0)
+			return fail(c, r);
+	} else {
+		bool done = false;
+		for (int hop = 0; hop < MAX_PROC_HOPS && !done; hop++) {
+			struct gofer_req req = {.op = GOP_STATX, .flags = (uint32_t)at_flags};
+			struct gofer_resp resp;
+			req.arg[0] = mask;
+			r = gofer_path_call(c, guest_dirfd, path, &req, &resp, NULL);
+			if (r < 0)
+				return fail(c, r);
+			if (!resp.redirect) {
+				sx = resp.u.stx;
+				done = true;
+				break;
+			}
+			char target[PATH_MAX];
+			if (!(at_flags & AT_SYMLINK_NOFOLLOW) && proc_follow(c, &resp, target)) {
+				memcpy(path, target, PATH_MAX);
+				continue;
+			}
+			struct stat st;
+			char rest[GOFER_PATH_MAX + 1];
+			resp_rest(&resp, rest);
+			r = procfs_stat(c, resp.redirect == GOFER_REDIR_TTY ? PROCFS_TTY : rest,
+					at_flags & AT_SYMLINK_NOFOLLOW, &st);
+			if (r < 0)
+				return fail(c, r);
+			stat_to_statx(&st, &sx);
+			done = true;
+		}
+		if (!done)
+			return fail(c, -ELOOP);
+	}
+	r = guest_write(c->req->pid, ARG(4), &sx, sizeof(sx));
+	return r < 0 ? fail(c, r) : ok(c, 0);
+}
+
+/* ---- access ---- */
+
+static int do_access(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, int mode,
+		     int at_flags)
+{
+	char path[PATH_MAX];
+	int r = read_path(c, path_addr, path);
+	if (r < 0)
+		return fail(c, r);
+	if (mode & ~(R_OK | W_OK | X_OK))
+		return fail(c, -EINVAL);
+	if (at_flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return fail(c, -EINVAL);
+	for (int hop = 0; hop < MAX_PROC_HOPS; hop++) {
+		struct gofer_req req = {
+			.op = GOP_ACCESS, .flags = (uint32_t)at_flags, .mode = (uint32_t)mode};
+		struct gofer_resp resp;
+		r = gofer_path_call(c, guest_dirfd, path, &req, &resp, NULL);
+		if (r < 0)
+			return fail(c, r);
+		if (!resp.redirect)
+			return ok(c, 0);
+		char target[PATH_MAX];
+		if (!(at_flags & AT_SYMLINK_NOFOLLOW) && proc_follow(c, &resp, target)) {
+			memcpy(path, target, sizeof(path));
+			continue;
+		}
+		char rest[GOFER_PATH_MAX + 1];
+		resp_rest(&resp, rest);
+		r = procfs_access(c, resp.redirect == GOFER_REDIR_TTY ? PROCFS_TTY : rest, mode);
+		return r < 0 ? fail(c, r) : ok(c, 0);
+	}
+	return fail(c, -ELOOP);
+}
+
+int sys_access(struct sc_ctx *c)
+{
+	return do_access(c, AT_FDCWD, ARG(0), (int)ARG(1), 0);
+}
+
+int sys_faccessat(struct sc_ctx *c)
+{
+	return do_access(c, (int)ARG(0), ARG(1), (int)ARG(2), 0);
+}
+
+int sys_faccessat2(struct sc_ctx *c)
+{
+	return do_access(c, (int)ARG(0), ARG(1), (int)ARG(2), (int)ARG(3));
+}
+
+/* ---- readlink ---- */
+
+static int do_readlink(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64_t buf_addr,
+		       int64_t size)
+{
+	char path[PATH_MAX];
+	int r = read_path(c, path_addr, path);
+	if (r < 0)
+		return fail(c, r);
+	if (size <= 0)
+		return fail(c, -EINVAL);
+	struct gofer_req req = {.op = GOP_READLINK, .flags = path[0] ? 0 : AT_EMPTY_PATH};
+	struct gofer_resp resp;
+	char target[PATH_MAX];
+	size_t len;
+	r = gofer_path_call(c, guest_dirfd, path, &req, &resp, NULL);
+	if (r < 0)
+		return fail(c, r);
+	if (resp.redirect) {
+		char rest[GOFER_PATH_MAX + 1];
+		resp_rest(&resp, rest);
+		if (resp.redirect == GOFER_REDIR_TTY)
+			return fail(c, -EINVAL);
+		int n = procfs_readlink(c, rest, target, sizeof(target));
+		if (n < 0)
+			return fail(c, n);
+		len = (size_t)n;
+	} else {
+		len = resp.data_len;
+		memcpy(target, resp.data, len);
+	}
+	if (len > (uint64_t)size)
+		len = (size_t)size;
+	r = guest_write(c->req->pid, buf_addr, target, len);
+	return r < 0 ? fail(c, r) : ok(c, (int64_t)len);
+}
+
+int sys_readlink(struct sc_ctx *c)
+{
+	return do_readlink(c, AT_FDCWD, ARG(0), ARG(1), (int64_t)(int)ARG(2));
+}
+
+int sys_readlinkat(struct sc_ctx *c)
+{
+	return do_readlink(c, (int)ARG(0), ARG(1), ARG(2), (int64_t)(int)ARG(3));
+}
+
+/* ---- cwd ---- */
+
+int fd_view_path(struct sentry *s, int fd, char *buf, size_t size)
+{
+	char link[32];
+	snprintf(link, sizeof(link), "self/fd/%d", fd);
+	ssize_t n = readlinkat(s->host_procfd, link, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return (int)n;
+}
+
+int sys_getcwd(struct sc_ctx *c)
+{
+	char path[PATH_MAX];
+	int n = fd_view_path(c->s, c->t->fs->cwd_fd, path, sizeof(path));
+	if (n < 0)
+		return fail(c, n);
+	if ((uint64_t)n + 1 > ARG(1))
+		return fail(c, -ERANGE);
+	int r = guest_write(c->req->pid, ARG(0), path, (size_t)n + 1);
+	return r < 0 ? fail(c, r) : ok(c, n + 1);
+}
+
+static void set_cwd(struct sc_ctx *c, int fd)
+{
+	if (c->t->fs->cwd_fd >= 0)
+		close(c->t->fs->cwd_fd);
+	c->t->fs->cwd_fd = fd;
+}
+
+int sys_chdir(struct sc_ctx *c)
+{
+	char path[PATH_MAX];
+	int r = read_path(c, ARG(0), path);
+	if (r < 0)
+		return fail(c, r);
+	struct gofer_req req = {.op = GOP_ACCESS, .mode = X_OK, .flags = AT_EACCESS};
+	struct gofer_resp resp;
+	r = gofer_path_call(c, AT_FDCWD, path, &req, &resp, NULL);
+	if (r < 0)
+		return fail(c, r);
+	if (resp.redirect)
+		return fail(c, -EACCES); /* a cwd inside /proc is not supported */
+	struct gofer_req oreq = {.op = GOP_OPEN, .flags = O_PATH | O_DIRECTORY | O_CLOEXEC};
+	int fd = -1;
+	r = gofer_path_call(c, AT_FDCWD, path, &oreq, &resp, &fd);
+	if (r < 0)
+		return fail(c, r);
+	if (fd < 0)
+		return fail(c, -EACCES);
+	set_cwd(c, fd);
+	return ok(c, 0);
+}
+
+int sys_fchdir(struct sc_ctx *c)
+{
+	int fd = guest_getfd(c, (int)ARG(0));
+	if (fd < 0)
+		return fail(c, fd);
+	struct stat st;
+	char prefix[64];
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		close(fd);
+		return fail(c, -ENOTDIR);
+	}
+	if (procfs_owns_fd(c->s, fd, prefix, sizeof(prefix))) {
+		close(fd);
+		return fail(c, -EACCES);
+	}
+	set_cwd(c, fd);
+	return ok(c, 0);
+}
+
+/* ---- creating and removing names ---- */
+
+/* Runs a one-path mutation; /proc refuses it as Linux's procfs would. */
+static int path_op(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, struct gofer_req *req,
+		   int proc_err)
+{
+	char path[PATH_MAX];
+	int r = read_path(c, path_addr, path);
+	if (r < 0)
+		return fail(c, r);
+	for (int hop = 0; hop < MAX_PROC_HOPS; hop++) {
+		struct gofer_req copy = *req;
+		struct gofer_resp resp;
+		r = gofer_path_call(c, guest_dirfd, path, &copy, &resp, NULL);
+		if (r < 0)
+			return fail(c, r);
+		if (!resp.redirect)
+			return ok(c, resp.val);
+		char target[PATH_MAX];
+		if (!(req->flags & AT_SYMLINK_NOFOLLOW) && proc_err != -ENOENT &&
+		    proc_follow(c, &resp, target)) {
+			memcpy(path, target, sizeof(path));
+			continue;
+		}
+		return fail(c, proc_err);
+	}
+	return fail(c, -ELOOP);
+}
+
+static int umask_of(struct sc_ctx *c, mode_t *mask)
+{
+	struct creds cr;
+	int r = task_read_creds(c->s, c->req->pid, &cr);
+	if (r < 0)
+		return r;
+	*mask = cr.umask;
+	return 0;
+}
+
+static int do_mkdir(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, mode_t mode)
+{
+	mode_t mask;
+	int r = umask_of(c, &mask);
+	if (r < 0)
+		return fail(c, r);
+	struct gofer_req req = {.op = GOP_MKDIR, .mode = mode & 07777 & ~mask};
+	return path_op(c, guest_dirfd, path_addr, &req, -ENOENT);
+}
+
+int sys_mkdir(struct sc_ctx *c)
+{
+	return do_mkdir(c, AT_FDCWD, ARG(0), (mode_t)ARG(1));
+}
+
+int sys_mkdirat(struct sc_ctx *c)
+{
+	return do_mkdir(c, (int)ARG(0), ARG(1), (mode_t)ARG(2));
+}
+
+static int do_mknod(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, mode_t mode,
+		    uint64_t dev)
+{
+	mode_t type = mode & S_IFMT;
+	if (type == 0)
+		type = S_IFREG;
+	if (type == S_IFCHR || type == S_IFBLK || type == S_IFSOCK)
+		return fail(c, -EPERM);
+	if (type != S_IFREG && type != S_IFIFO)
+		return fail(c, -EINVAL);
+	mode_t mask;
+	int r = umask_of(c, &mask);
+	if (r < 0)
+		return fail(c, r);
+	struct gofer_req req = {.op = GOP_MKNOD, .mode = type | (mode & 07777 & ~mask)};
+	req.arg[0] = dev;
+	return path_op(c, guest_dirfd, path_addr, &req, -ENOENT);
+}
+
+int sys_mknod(struct sc_ctx *c)
+{
+	return do_mknod(c, AT_FDCWD, ARG(0), (mode_t)ARG(1), ARG(2));
+}
+
+int sys_mknodat(struct sc_ctx *c)
+{
+	return do_mknod(c, (int)ARG(0), ARG(1), (mode_t)ARG(2), ARG(3));
+}
+
+int sys_rmdir(struct sc_ctx *c)
+{
+	struct gofer_req req = {.op = GOP_UNLINK, .flags = AT_REMOVEDIR | AT_SYMLINK_NOFOLLOW};
+	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES);
+}
+
+int sys_unlink(struct sc_ctx *c)
+{
+	struct gofer_req req = {.op = GOP_UNLINK, .flags = AT_SYMLINK_NOFOLLOW};
+	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES);
+}
+
+int sys_unlinkat(struct sc_ctx *c)
+{
+	int flags = (int)ARG(2);
+	if (flags & ~AT_REMOVEDIR)
+		return fail(c, -EINVAL);
+	struct gofer_req req = {.op = GOP_UNLINK, .flags = (uint32_t)flags | AT_SYMLINK_NOFOLLOW};
+	return path_op(c, (int)ARG(0), ARG(1), &req, -EACCES);
+}
+
+/* Two-path operations: rename, link, symlink. */
+static int path2_op(struct sc_ctx *c, int dirfd1, uint64_t addr1, int dirfd2, uint64_t addr2,
+		    struct gofer_req *req)
+{
+	char path[PATH_MAX], path2[PATH_MAX];
+	int r = read_path(c, addr1, path);
+	if (r < 0)
+		return fail(c, r);
+	r = read_path(c, addr2, path2);
+	if (r < 0)
+		return fail(c, r);
+	struct gofer_resp resp;
+	r = gofer_path2_call(c, dirfd1, path, dirfd2, path2, req, &resp);
+	if (r < 0)
+		return fail(c, r);
+	if (resp.redirect)
+		return fail(c, req->op == GOP_RENAME ? -EXDEV : -EACCES);
+	return ok(c, 0);
+}
+
+int sys_rename(struct sc_ctx *c)
+{
+	struct gofer_req req = {.op = GOP_RENAME};
+	return path2_op(c, AT_FDCWD, ARG(0), AT_FDCWD, ARG(1), &req);
+}
+
+int sys_renameat(struct sc_ctx *c)
+{
+	struct gofer_req req = {.op = GOP_RENAME};
+	return path2_op(c, (int)ARG(0), ARG(1), (int)ARG(2), ARG(3), &req);
+}
+
+int sys_renameat2(struct sc_ctx *c)
+{
+	unsigned int flags = (unsigned int)ARG(4);
+	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
+		return fail(c, -EINVAL);
+	if (flags & RENAME_WHITEOUT)
+		return fail(c, -EPERM);
+	struct gofer_req req = {.op = GOP_RENAME, .flags = flags};
+	return path2_op(c, (int)ARG(0), ARG(1), (int)ARG(2), ARG(3), &req);
+}
+
+int sys_link(struct sc_ctx *c)
+{
+	struct gofer_req req = {.op = GOP_LINK};
+	return path2_op(c, AT_FDCWD, ARG(0), AT_FDCWD, ARG(1), &req);
+}
+
+int sys_linkat(struct sc_ctx *c)
+{
+	int flags = (int)ARG(4);
+	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+		return fail(c, -EINVAL);
+	struct gofer_req req = {.op = GOP_LINK, .flags = (uint32_t)flags};
+	return path2_op(c, (int)ARG(0), ARG(1), (int)ARG(2), ARG(3), &req);
+}
+
+int sys_symlink(struct sc_ctx *c)
+{
+	struct gofer_req req = {.op = GOP_SYMLINK};
+	return path2_op(c, AT_FDCWD, ARG(0), AT_FDCWD, ARG(1), &req);
+}
+
+int sys_symlinkat(struct sc_ctx *c)
+{
+	struct gofer_req req = {.op = GOP_SYMLINK};
+	return path2_op(c, AT_FDCWD, ARG(0), (int)ARG(1), ARG(2), &req);
+}
+
+/* ---- attributes ---- */
+
+int sys_chmod(struct sc_ctx *c)
+{
+	struct gofer_req req = {.op = GOP_CHMOD, .mode = (uint32_t)ARG(1) & 07777};
+	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES);
+}
+
+int sys_fchmodat(struct sc_ctx *c)
+{
+	struct gofer_req req = {.op = GOP_CHMOD, .mode = (uint32_t)ARG(2) & 07777};
+	return path_op(c, (int)ARG(0), ARG(1), &req, -EACCES);
+}
+
+static int do_chown(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64_t uid,
+		    uint64_t gid, int flags)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return fail(c, -EINVAL);
+	struct gofer_req req = {.op = GOP_CHOWN, .flags = (uint32_t)flags};
+	req.arg[0] = (uint32_t)uid;
+	req.arg[1] = (uint32_t)gid;
+	return path_op(c, guest_dirfd, path_addr, &req, -EACCES);
+}
+
+int sys_chown(struct sc_ctx *c)
+{
+	return do_chown(c, AT_FDCWD, ARG(0), ARG(1), ARG(2), 0);
+}
+
+int sys_lchown(struct sc_ctx *c)
+{
+	return do_chown(c, AT_FDCWD, ARG(0), ARG(1), ARG(2), AT_SYMLINK_NOFOLLOW);
+}
+
+int sys_fchownat(struct sc_ctx *c)
+{
+	return do_chown(c, (int)ARG(0), ARG(1), ARG(2), ARG(3), (int)ARG(4));
+}
+
+int sys_truncate(struct sc_ctx *c)
+{
+	if ((int64_t)ARG(1) < 0)
+		return fail(c, -EINVAL);
+	struct gofer_req req = {.op = GOP_TRUNCATE};
+	req.arg[0] = ARG(1);
+	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES);
+}
+
+static int do_utimens(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr,
+		      const struct timespec *ts, int flags)
+{
+	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return fail(c, -EINVAL);
+	struct gofer_req req = {.op = GOP_UTIMENS, .flags = (uint32_t)flags};
+	if (!ts) {
+		req.mode = 1;
+	} else {
+		for (int i = 0; i < 2; i++) {
+			if (ts[i].tv_nsec != UTIME_NOW && ts[i].tv_nsec != UTIME_OMIT &&
+			    (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000))
+				return fail(c, -EINVAL);
+		}
+		req.arg[0] = (uint64_t)ts[0].tv_sec;
+		req.arg[1] = (uint64_t)ts[0].tv_nsec;
+		req.arg[2] = (uint64_t)ts[1].tv_sec;
+		req.arg[3] = (uint64_t)ts[1].tv_nsec;
+	}
+	if (path_addr == 0) {
+		/* utimensat(fd, NULL, ...): futimens(2) on the fd itself. */
+		if (guest_dirfd == AT_FDCWD)
+			return fail(c, -EFAULT);
+		req.flags |= AT_EMPTY_PATH;
+		struct gofer_resp resp;
+		int r = gofer_path_call(c, guest_dirfd, "", &req, &resp, NULL);
+		return r < 0 ? fail(c, r) : ok(c, 0);
+	}
+	return path_op(c, guest_dirfd, path_addr, &req, -EACCES);
+}
+
+int sys_utimensat(struct sc_ctx *c)
+{
+	struct timespec ts[2];
+	if (ARG(2)) {
+		int r = guest_read(c->req->pid, ARG(2), ts, sizeof(ts));
+		if (r < 0)
+			return fail(c, r);
+	}
+	return do_utimens(c, (int)ARG(0), ARG(1), ARG(2) ? ts : NULL, (int)ARG(3));
+}
+
+static int do_utimes_tv(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64_t tv_addr)
+{
+	struct timeval tv[2];
+	struct timespec ts[2];
+	if (!tv_addr)
+		return do_utimens(c, guest_dirfd, path_addr, NULL, 0);
+	int r = guest_read(c->req->pid, tv_addr, tv, sizeof(tv));
+	if (r < 0)
+		return fail(c, r);
+	for (int i = 0; i < 2; i++) {
+		if (tv[i].tv_usec < 0 || tv[i].tv_usec >= 1000000)
+			return fail(c, -EINVAL);
+		ts[i].tv_sec = tv[i].tv_sec;
+		ts[i].tv_nsec = tv[i].tv_usec * 1000;
+	}
+	if (!path_addr)
+		return fail(c, -EFAULT);
+	return do_utimens(c, guest_dirfd, path_addr, ts, 0);
+}
+
+int sys_utimes(struct sc_ctx *c)
+{
+	return do_utimes_tv(c, AT_FDCWD, ARG(0), ARG(1));
+}
+
+int sys_futimesat(struct sc_ctx *c)
+{
+	return do_utimes_tv(c, (int)ARG(0), ARG(1), ARG(2));
+}
+
+int sys_utime(struct sc_ctx *c)
+{
+	struct utimbuf ub;
+	struct timespec ts[2];
+	if (!ARG(1))
+		return do_utimens(c, AT_FDCWD, ARG(0), NULL, 0);
+	int r = guest_read(c->req->pid, ARG(1), &ub, sizeof(ub));
+	if (r < 0)
+		return fail(c, r);
+	ts[0].tv_sec = ub.actime;
+	ts[0].tv_nsec = 0;
+	ts[1].tv_sec = ub.modtime;
+	ts[1].tv_nsec = 0;
+	return do_utimens(c, AT_FDCWD, ARG(0), ts, 0);
+}
+
+int sys_statfs(struct sc_ctx *c)
+{
+	char path[PATH_MAX];
+	int r = read_path(c, ARG(0), path);
+	if (r < 0)
+		return fail(c, r);
+	struct gofer_req req = {.op = GOP_STATFS};
+	struct gofer_resp resp;
+	r = gofer_path_call(c, AT_FDCWD, path, &req, &resp, NULL);
+	if (r < 0)
+		return fail(c, r);
+	struct statfs sfs = resp.u.sfs;
+	if (resp.redirect) {
+		memset(&sfs, 0, sizeof(sfs));
+		sfs.f_type = 0x9fa0; /* PROC_SUPER_MAGIC */
+		sfs.f_bsize = 4096;
+		sfs.f_namelen = 255;
+		sfs.f_frsize = 4096;
+	}
+	r = guest_write(c->req->pid, ARG(1), &sfs, sizeof(sfs));
+	return r < 0 ? fail(c, r) : ok(c, 0);
+}
+
+int sys_path_xattr(struct sc_ctx *c)
+{
+	return fail(c, -ENOTSUP);
+}
+
+int sys_inotify_add_watch(struct sc_ctx *c)
+{
+	char path[PATH_MAX];
+	int r = read_path(c, ARG(1), path);
+	if (r < 0)
+		return fail(c, r);
+	int ifd = guest_getfd(c, (int)ARG(0));
+	if (ifd < 0)
+		return fail(c, ifd);
+	_cleanup_close_ int obj = ifd;
+	struct gofer_req req = {.op = GOP_INOTIFY_ADD};
+	req.arg[0] = (uint32_t)ARG(2);
+	req.path_len = (uint32_t)strlen(path) + 1;
+	if (path[0] != '/') {
+		char abs[PATH_MAX + 2];
+		char cwd[PATH_MAX];
+		int n = fd_view_path(c->s, c->t->fs->cwd_fd, cwd, sizeof(cwd));
+		if (n < 0)
+			return fail(c, n);
+		if (snprintf(abs, sizeof(abs), "%s/%s", cwd, path) >= (int)sizeof(path))
+			return fail(c, -ENAMETOOLONG);
+		memcpy(path, abs, sizeof(path));
+		req.path_len = (uint32_t)strlen(path) + 1;
+	}
+	memcpy(req.data, path, req.path_len);
+	req.fd_mask = GOFER_FD_OBJ;
+	struct creds cr;
+	r = task_read_creds(c->s, c->req->pid, &cr);
+	if (r < 0)
+		return fail(c, r);
+	creds_to_req(&cr, false, &req);
+	struct gofer_resp resp;
+	r = gofer_call(c->s, &req, &obj, 1, &resp, NULL);
+	if (r < 0)
+		return fail(c, r);
+	if (resp.redirect)
+		return fail(c, -EACCES);
+	return ok(c, resp.val);
+}

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Identity of the sandbox and the answers for calls the BPF argument checks
+ * did not allow. Implements Linux syscalls uname(2), sethostname(2),
+ * setdomainname(2), and the fallbacks of ioctl(2), clone(2), unshare(2),
+ * seccomp(2), plus the exec loader's reserved call. */
+#include <errno.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "sentry/sentry.h"
+#include "syscalls/handlers.h"
+
+#define ARG(i) (c->req->data.args[i])
+#define CAP_SYS_ADMIN_BIT (1ULL << 21)
+
+int sys_uname(struct sc_ctx *c)
+{
+	struct utsname u;
+	memset(&u, 0, sizeof(u));
+	strcpy(u.sysname, "Linux");
+	memcpy(u.nodename, c->s->hostname, sizeof(c->s->hostname));
+	strcpy(u.release, RUNSC_UNAME_RELEASE);
+	strcpy(u.version, "#1 SMP PREEMPT runsc-c");
+	strcpy(u.machine, "x86_64");
+	memcpy(u.domainname, c->s->domainname, sizeof(c->s->domainname));
+	int r = guest_write(c->req->pid, ARG(0), &u, sizeof(u));
+	if (r < 0)
+		c->error = r;
+	return 0;
+}
+
+/* The name lives in the sentry only: the host's UTS namespace is untouched. */
+static int set_name(struct sc_ctx *c, char *dst, size_t dst_size)
+{
+	uint64_t len = ARG(1);
+	char buf[65];
+	struct creds cr;
+	if (len > dst_size - 1) {
+		c->error = -EINVAL;
+		return 0;
+	}
+	int r = task_read_creds(c->s, c->req->pid, &cr);
+	if (r < 0) {
+		c->error = r;
+		return 0;
+	}
+	if (!(cr.cap_eff & CAP_SYS_ADMIN_BIT)) {
+		c->error = -EPERM;
+		return 0;
+	}
+	r = guest_read(c->req->pid, ARG(0), buf, (size_t)len);
+	if (r < 0) {
+		c->error = r;
+		return 0;
+	}
+	if (!notif_valid(c)) {
+		c->error = -ESRCH;
+		return 0;
+	}
+	memset(dst, 0, dst_size);
+	memcpy(dst, buf, (size_t)len);
+	return 0;
+}
+
+int sys_sethostname(struct sc_ctx *c)
+{
+	return set_name(c, c->s->hostname, sizeof(c->s->hostname));
+}
+
+int sys_setdomainname(struct sc_ctx *c)
+{
+	return set_name(c, c->s->domainname, sizeof(c->s->domainname));
+}
+
+int sys_ioctl_other(struct sc_ctx *c)
+{
+	c->error = -ENOTTY;
+	return 0;
+}
+
+int sys_clone_ns(struct sc_ctx *c)
+{
+	c->error = -EPERM;
+	return 0;
+}
+
+int sys_unshare_ns(struct sc_ctx *c)
+{
+	c->error = -EPERM;
+	return 0;
+}
+
+int sys_seccomp_other(struct sc_ctx *c)
+{
+	c->error = -EPERM;
+	return 0;
+}
+
+int sys_loader(struct sc_ctx *c)
+{
+	return exec_loader_call(c);
+}

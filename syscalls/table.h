@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The one syscall table: a row per x86-64 syscall. The guest filter, the
+ * `runsc-c syscalls` report and the docs are generated from it; a handler not
+ * in the table does not exist. */
+#ifndef RUNSC_SYSCALLS_TABLE_H
+#define RUNSC_SYSCALLS_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct sc_ctx;
+
+enum sc_class {
+	SC_NATIVE, /* SECCOMP_RET_ALLOW, possibly after argument checks in BPF */
+	SC_SENTRY, /* SECCOMP_RET_USER_NOTIF: the handler emulates it */
+	SC_EXEC,   /* SECCOMP_RET_TRACE: the sentry's exec path */
+	SC_DENIED, /* SECCOMP_RET_ERRNO(err) */
+};
+
+enum sc_status {
+	SC_SUPPORTED,
+	SC_PARTIAL,	/* note says what is missing */
+	SC_UNSUPPORTED, /* returns err */
+};
+
+/* An argument check compiled into BPF for a native row. Rules are tried in
+ * order; a call matching none goes to the sentry, whose handler answers it
+ * (e.g. ENOTTY for an unknown ioctl). */
+enum sc_rule_op {
+	SCR_EQ,	       /* arg == a */
+	SCR_MASKED_EQ, /* (arg & a) == b */
+};
+enum sc_rule_action {
+	SCR_ALLOW,
+	SCR_ERRNO, /* fail with err */
+};
+struct sc_cond {
+	unsigned int arg; /* 0..5 */
+	enum sc_rule_op op;
+	uint64_t a, b;
+};
+/* A rule matches when all its conditions (on different args) hold. */
+#define SC_RULE_MAX_COND 3
+struct sc_rule {
+	enum sc_rule_action action;
+	int err;
+	unsigned int ncond; /* 1..SC_RULE_MAX_COND */
+	struct sc_cond cond[SC_RULE_MAX_COND];
+};
+
+typedef int (*sc_handler)(struct sc_ctx *c);
+
+struct sc_row {
+	int nr;
+	const char *name;
+	enum sc_class cls;
+	sc_handler handler; /* SC_SENTRY rows, and native rows whose rules leave
+			     * calls to the sentry */
+	const struct sc_rule *rules;
+	size_t nrules;
+	enum sc_status status;
+	int err;	  /* SC_DENIED / SC_UNSUPPORTED: the errno returned */
+	const char *note; /* SC_PARTIAL: what is missing */
+	const char *why;  /* one line: why this class is safe */
+};
+
+extern const struct sc_row sc_table[];
+extern const size_t sc_table_len;
+
+/* Row for a syscall number, or NULL (unknown: ENOSYS + audit). */
+const struct sc_row *sc_lookup(int nr);
+const struct sc_row *sc_lookup_name(const char *name);
+
+/* "native", "sentry", "exec", "denied"; "supported", "partial", "unsupported". */
+const char *sc_class_name(enum sc_class cls);
+const char *sc_status_name(enum sc_status status);
+
+/* Builds the guest filter from the table and loads it into the calling
+ * thread with SECCOMP_FILTER_FLAG_NEW_LISTENER (and WAIT_KILLABLE_RECV).
+ * Returns the listener fd or -errno. Requires no_new_privs. */
+int sc_filter_install_guest(void);
+/* Builds and caches the guest filter's BPF without loading it, so that a
+ * launcher can pay for it once before forking guests. 0 or -errno. */
+int sc_filter_prepare_guest(void);
+/* Exports the guest filter as BPF (for tests): writes to fd. */
+int sc_filter_export_guest(int fd);
+
+/* Counts per class and status (for the report and the README). */
+struct sc_counts {
+	size_t cls[4];
+	size_t status[3];
+	size_t total;
+};
+void sc_table_count(struct sc_counts *out);
+
+/* Prints the table (`runsc-c syscalls`); format "text" or "markdown". */
+int sc_table_print(FILE *out, const char *format);
+
+#endif

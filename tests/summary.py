@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Counts results in meson's test log: every TAP "ok"/"not ok" line of a TAP
+test, one result for any other test. Prints "N passed, N failed"."""
+import json
+import os
+import re
+import sys
+
+TAP = re.compile(r"^(not ok|ok)\b(.*)$")
+
+
+def main():
+    path = next((p for p in sys.argv[1:] if os.path.exists(p)), None)
+    if path is None:
+        print("0 passed, 1 failed")
+        print("no meson test log found", file=sys.stderr)
+        return 1
+    passed = failed = skipped = 0
+    with open(path) as f:
+        for line in f:
+            t = json.loads(line)
+            result = t.get("result")
+            out = t.get("stdout") or ""
+            tap = [m for m in (TAP.match(l) for l in out.splitlines()) if m]
+            if t.get("protocol") == "tap" and tap:
+                for m in tap:
+                    rest = m.group(2)
+                    if "# SKIP" in rest or "# skip" in rest:
+                        skipped += 1
+                    elif m.group(1) == "ok":
+                        passed += 1
+                    else:
+                        failed += 1
+                if result not in ("OK", "SKIP", "EXPECTEDFAIL") and not any(
+                        m.group(1) == "not ok" for m in tap):
+                    failed += 1  # crashed or timed out after its last result
+            elif result in ("OK", "EXPECTEDFAIL"):
+                passed += 1
+            elif result == "SKIP":
+                skipped += 1
+            else:
+                failed += 1
+    line = f"{passed} passed, {failed} failed"
+    if skipped:
+        line += f", {skipped} skipped"
+    print(line)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
