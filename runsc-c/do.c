@@ -579,13 +579,9 @@ int cmd_do(int argc, char **argv)
 				pid_t p;
 				while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
 					if (p == gofer) {
+						/* The sentry notices a dead gofer
+						 * and stops the guest itself. */
 						gofer = 0;
-						if (!o.quiet)
-							fprintf(stderr,
-								"runsc-c: the gofer died\n");
-						kill_wait(sentry);
-						sentry = 0;
-						exit_code = EXIT_SETUP;
 					} else if (p == sentry) {
 						sentry = 0;
 						if (WIFEXITED(st))

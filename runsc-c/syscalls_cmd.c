@@ -32,11 +32,14 @@ static int print_counts(FILE *out)
 	struct sc_counts n;
 
 	sc_table_count(&n);
+	errno = 0;
 	fprintf(out, "native %zu, sentry %zu, exec %zu, denied %zu; ", n.cls[SC_NATIVE],
 		n.cls[SC_SENTRY], n.cls[SC_EXEC], n.cls[SC_DENIED]);
 	fprintf(out, "supported %zu, partial %zu, unsupported %zu; total %zu\n",
 		n.status[SC_SUPPORTED], n.status[SC_PARTIAL], n.status[SC_UNSUPPORTED], n.total);
-	return fflush(out) == 0 && !ferror(out) ? 0 : -EIO;
+	if (fflush(out) != 0 || ferror(out))
+		return errno > 0 ? -errno : -EIO;
+	return 0;
 }
 
 static bool valid_format(const char *format)

@@ -13,7 +13,6 @@
 #include "syscalls/table.h"
 
 #include <errno.h>
-#include <linux/audit.h>
 #include <linux/filter.h>
 #include <pthread.h>
 #include <seccomp.h>
@@ -23,15 +22,6 @@
 #include <unistd.h>
 
 #include "common/compat.h"
-
-/* SECCOMP_RET_DATA of the exec rows' TRACE action: the sentry still checks
- * the syscall number at the stop, since a guest's own stacked filter may
- * return TRACE with any data. */
-#define EXEC_TRACE_DATA 1
-
-#ifndef __X32_SYSCALL_BIT
-#define __X32_SYSCALL_BIT 0x40000000
-#endif
 
 static pthread_mutex_t guest_prog_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct sock_filter *guest_prog;
@@ -43,7 +33,7 @@ static int rule_cmp(const struct sc_cond *c, struct scmp_arg_cmp *out)
 		return -EINVAL;
 	switch (c->op) {
 	case SCR_EQ:
-		*out = SCMP_CMP64(c->arg, SCMP_CMP_EQ, c->a);
+		*out = SCMP_CMP64(c->arg, SCMP_CMP_EQ, c->a, 0);
 		return 0;
 	case SCR_MASKED_EQ:
 		*out = SCMP_CMP64(c->arg, SCMP_CMP_MASKED_EQ, c->a, c->b);
@@ -98,7 +88,7 @@ static int add_row(scmp_filter_ctx ctx, const struct sc_row *row)
 		 * rules whose action equals the default. */
 		return 0;
 	case SC_EXEC:
-		return seccomp_rule_add_exact(ctx, SCMP_ACT_TRACE(EXEC_TRACE_DATA), row->nr, 0);
+		return seccomp_rule_add_exact(ctx, SCMP_ACT_TRACE(SC_EXEC_TRACE_DATA), row->nr, 0);
 	case SC_DENIED:
 		return seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO((uint32_t)row->err), row->nr, 0);
 	default:
@@ -115,7 +105,8 @@ static int build_ctx(scmp_filter_ctx *out)
 	if (!ctx)
 		return -ENOMEM;
 	/* A 32-bit (int 0x80) call fails the arch check; libseccomp sends x32
-	 * numbers of an x86-64-only filter to the same action. */
+	 * numbers (nr >= 0x40000000) of an x86-64-only filter to the same
+	 * action. tests/unit/test_filter.c checks both. */
 	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	/* A binary search over syscall numbers instead of a linear chain. */
 	if (r == 0)

@@ -48,23 +48,19 @@ static int read_path(struct sc_ctx *c, uint64_t addr, char *buf)
 	return n < 0 ? (int)n : 0;
 }
 
-/* A redirect into /proc whose node is a symlink to a view path (exe, cwd,
- * fd/N of a file) is followed: the op is redone on the target path. Returns
- * 1 and fills target when so. */
-static int proc_follow(struct sc_ctx *c, const struct gofer_resp *resp, char *target)
+/* A redirect into /proc that leads back into the view (/proc/<pid>/cwd,
+ * root, exe, a file's fd/N, or ".." out of /proc): returns 1 with the view
+ * path in target, and the op is redone there through the gofer. */
+static int proc_follow(struct sc_ctx *c, const struct gofer_resp *resp, bool nofollow,
+		       char *target)
 {
 	if (resp->redirect != GOFER_REDIR_PROC)
 		return 0;
 	char rest[GOFER_PATH_MAX + 1];
+	struct stat st;
 	memcpy(rest, resp->data, resp->data_len);
 	rest[resp->data_len] = 0;
-	int n = procfs_readlink(c, rest, target, PATH_MAX);
-	if (n <= 0 || n >= PATH_MAX)
-		return 0;
-	target[n] = 0;
-	if (target[0] != '/' || strncmp(target, "/proc/", 6) == 0)
-		return 0;
-	return 1;
+	return procfs_stat_ex(c, rest, nofollow, &st, target, PATH_MAX) == PROCFS_REOPEN_PATH;
 }
 
 static void resp_rest(const struct gofer_resp *resp, char *rest)
@@ -136,12 +132,16 @@ static bool fifo_writer_poll(struct sc_ctx *c, void *arg)
 	return true;
 }
 
-static int open_redirect(struct sc_ctx *c, const struct gofer_resp *resp, int flags)
+/* Returns 1 when the open continues in the view at path. */
+static int open_redirect(struct sc_ctx *c, const struct gofer_resp *resp, int flags, char *path)
 {
 	char rest[GOFER_PATH_MAX + 1];
 	int fd = -1;
 	resp_rest(resp, rest);
-	int r = procfs_open(c, resp->redirect == GOFER_REDIR_TTY ? PROCFS_TTY : rest, flags, &fd);
+	int r = procfs_open_ex(c, resp->redirect == GOFER_REDIR_TTY ? PROCFS_TTY : rest, flags,
+			       &fd, path, PATH_MAX);
+	if (r == PROCFS_REOPEN_PATH)
+		return 1;
 	if (r < 0)
 		return fail(c, r);
 	c->install_fd = fd;
@@ -184,12 +184,9 @@ static int do_open(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64
 		if (r < 0)
 			return fail(c, r);
 		if (resp.redirect) {
-			char target[PATH_MAX];
-			if (!(flags & O_NOFOLLOW) && proc_follow(c, &resp, target)) {
-				memcpy(path, target, sizeof(path));
+			if (open_redirect(c, &resp, flags, path) == 1)
 				continue;
-			}
-			return open_redirect(c, &resp, flags);
+			return 0;
 		}
 		if (fd < 0)
 			return fail(c, -EIO);
@@ -290,16 +287,13 @@ static int stat_path(struct sc_ctx *c, int guest_dirfd, char *path, int at_flags
 			*st = resp.u.st;
 			return 0;
 		}
-		char target[PATH_MAX];
-		if (!(at_flags & AT_SYMLINK_NOFOLLOW) && proc_follow(c, &resp, target)) {
-			memcpy(path, target, PATH_MAX);
-			continue;
-		}
-		if (resp.redirect == GOFER_REDIR_TTY)
-			return procfs_stat(c, PROCFS_TTY, false, st);
 		char rest[GOFER_PATH_MAX + 1];
 		resp_rest(&resp, rest);
-		return procfs_stat(c, rest, at_flags & AT_SYMLINK_NOFOLLOW, st);
+		r = procfs_stat_ex(c, resp.redirect == GOFER_REDIR_TTY ? PROCFS_TTY : rest,
+				   at_flags & AT_SYMLINK_NOFOLLOW, st, path, PATH_MAX);
+		if (r == PROCFS_REOPEN_PATH)
+			continue;
+		return r;
 	}
 	return -ELOOP;
 }
@@ -401,16 +395,13 @@ int sys_statx(struct sc_ctx *c)
 				done = true;
 				break;
 			}
-			char target[PATH_MAX];
-			if (!(at_flags & AT_SYMLINK_NOFOLLOW) && proc_follow(c, &resp, target)) {
-				memcpy(path, target, PATH_MAX);
-				continue;
-			}
 			struct stat st;
 			char rest[GOFER_PATH_MAX + 1];
 			resp_rest(&resp, rest);
-			r = procfs_stat(c, resp.redirect == GOFER_REDIR_TTY ? PROCFS_TTY : rest,
-					at_flags & AT_SYMLINK_NOFOLLOW, &st);
+			r = procfs_stat_ex(c, resp.redirect == GOFER_REDIR_TTY ? PROCFS_TTY : rest,
+					   at_flags & AT_SYMLINK_NOFOLLOW, &st, path, PATH_MAX);
+			if (r == PROCFS_REOPEN_PATH)
+				continue;
 			if (r < 0)
 				return fail(c, r);
 			stat_to_statx(&st, &sx);
@@ -445,14 +436,12 @@ static int do_access(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, int 
 			return fail(c, r);
 		if (!resp.redirect)
 			return ok(c, 0);
-		char target[PATH_MAX];
-		if (!(at_flags & AT_SYMLINK_NOFOLLOW) && proc_follow(c, &resp, target)) {
-			memcpy(path, target, sizeof(path));
-			continue;
-		}
 		char rest[GOFER_PATH_MAX + 1];
 		resp_rest(&resp, rest);
-		r = procfs_access(c, resp.redirect == GOFER_REDIR_TTY ? PROCFS_TTY : rest, mode);
+		r = procfs_access_ex(c, resp.redirect == GOFER_REDIR_TTY ? PROCFS_TTY : rest, mode,
+				     path, PATH_MAX);
+		if (r == PROCFS_REOPEN_PATH)
+			continue;
 		return r < 0 ? fail(c, r) : ok(c, 0);
 	}
 	return fail(c, -ELOOP);
@@ -484,26 +473,35 @@ static int do_readlink(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, ui
 		return fail(c, r);
 	if (size <= 0)
 		return fail(c, -EINVAL);
-	struct gofer_req req = {.op = GOP_READLINK, .flags = path[0] ? 0 : AT_EMPTY_PATH};
-	struct gofer_resp resp;
 	char target[PATH_MAX];
-	size_t len;
-	r = gofer_path_call(c, guest_dirfd, path, &req, &resp, NULL);
-	if (r < 0)
-		return fail(c, r);
-	if (resp.redirect) {
-		char rest[GOFER_PATH_MAX + 1];
-		resp_rest(&resp, rest);
+	size_t len = 0;
+	int hop;
+	for (hop = 0; hop < MAX_PROC_HOPS; hop++) {
+		struct gofer_req req = {.op = GOP_READLINK, .flags = path[0] ? 0 : AT_EMPTY_PATH};
+		struct gofer_resp resp;
+		r = gofer_path_call(c, guest_dirfd, path, &req, &resp, NULL);
+		if (r < 0)
+			return fail(c, r);
+		if (!resp.redirect) {
+			len = resp.data_len;
+			memcpy(target, resp.data, len);
+			break;
+		}
 		if (resp.redirect == GOFER_REDIR_TTY)
 			return fail(c, -EINVAL);
-		int n = procfs_readlink(c, rest, target, sizeof(target));
-		if (n < 0)
-			return fail(c, n);
-		len = (size_t)n;
-	} else {
-		len = resp.data_len;
-		memcpy(target, resp.data, len);
+		char rest[GOFER_PATH_MAX + 1];
+		resp_rest(&resp, rest);
+		r = procfs_readlink_ex(c, rest, target, sizeof(target), &len, path, sizeof(path));
+		if (r == PROCFS_REOPEN_PATH)
+			continue;
+		if (r < 0)
+			return fail(c, r);
+		if (len > sizeof(target))
+			len = sizeof(target);
+		break;
 	}
+	if (hop == MAX_PROC_HOPS)
+		return fail(c, -ELOOP);
 	if (len > (uint64_t)size)
 		len = (size_t)size;
 	r = guest_write(c->req->pid, buf_addr, target, len);
@@ -599,7 +597,7 @@ int sys_fchdir(struct sc_ctx *c)
 
 /* Runs a one-path mutation; /proc refuses it as Linux's procfs would. */
 static int path_op(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, struct gofer_req *req,
-		   int proc_err)
+		   int proc_err, bool nofollow)
 {
 	char path[PATH_MAX];
 	int r = read_path(c, path_addr, path);
@@ -614,8 +612,7 @@ static int path_op(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, struct
 		if (!resp.redirect)
 			return ok(c, resp.val);
 		char target[PATH_MAX];
-		if (!(req->flags & AT_SYMLINK_NOFOLLOW) && proc_err != -ENOENT &&
-		    proc_follow(c, &resp, target)) {
+		if (proc_follow(c, &resp, (req->flags & AT_SYMLINK_NOFOLLOW) || nofollow, target)) {
 			memcpy(path, target, sizeof(path));
 			continue;
 		}
@@ -641,7 +638,7 @@ static int do_mkdir(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, mode_
 	if (r < 0)
 		return fail(c, r);
 	struct gofer_req req = {.op = GOP_MKDIR, .mode = mode & 07777 & ~mask};
-	return path_op(c, guest_dirfd, path_addr, &req, -ENOENT);
+	return path_op(c, guest_dirfd, path_addr, &req, -ENOENT, true);
 }
 
 int sys_mkdir(struct sc_ctx *c)
@@ -670,7 +667,7 @@ static int do_mknod(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, mode_
 		return fail(c, r);
 	struct gofer_req req = {.op = GOP_MKNOD, .mode = type | (mode & 07777 & ~mask)};
 	req.arg[0] = dev;
-	return path_op(c, guest_dirfd, path_addr, &req, -ENOENT);
+	return path_op(c, guest_dirfd, path_addr, &req, -ENOENT, true);
 }
 
 int sys_mknod(struct sc_ctx *c)
@@ -685,14 +682,14 @@ int sys_mknodat(struct sc_ctx *c)
 
 int sys_rmdir(struct sc_ctx *c)
 {
-	struct gofer_req req = {.op = GOP_UNLINK, .flags = AT_REMOVEDIR | AT_SYMLINK_NOFOLLOW};
-	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES);
+	struct gofer_req req = {.op = GOP_UNLINK, .flags = AT_REMOVEDIR};
+	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES, true);
 }
 
 int sys_unlink(struct sc_ctx *c)
 {
-	struct gofer_req req = {.op = GOP_UNLINK, .flags = AT_SYMLINK_NOFOLLOW};
-	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES);
+	struct gofer_req req = {.op = GOP_UNLINK};
+	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES, true);
 }
 
 int sys_unlinkat(struct sc_ctx *c)
@@ -700,8 +697,8 @@ int sys_unlinkat(struct sc_ctx *c)
 	int flags = (int)ARG(2);
 	if (flags & ~AT_REMOVEDIR)
 		return fail(c, -EINVAL);
-	struct gofer_req req = {.op = GOP_UNLINK, .flags = (uint32_t)flags | AT_SYMLINK_NOFOLLOW};
-	return path_op(c, (int)ARG(0), ARG(1), &req, -EACCES);
+	struct gofer_req req = {.op = GOP_UNLINK, .flags = (uint32_t)flags};
+	return path_op(c, (int)ARG(0), ARG(1), &req, -EACCES, true);
 }
 
 /* Two-path operations: rename, link, symlink. */
@@ -779,13 +776,13 @@ int sys_symlinkat(struct sc_ctx *c)
 int sys_chmod(struct sc_ctx *c)
 {
 	struct gofer_req req = {.op = GOP_CHMOD, .mode = (uint32_t)ARG(1) & 07777};
-	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES);
+	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES, false);
 }
 
 int sys_fchmodat(struct sc_ctx *c)
 {
 	struct gofer_req req = {.op = GOP_CHMOD, .mode = (uint32_t)ARG(2) & 07777};
-	return path_op(c, (int)ARG(0), ARG(1), &req, -EACCES);
+	return path_op(c, (int)ARG(0), ARG(1), &req, -EACCES, false);
 }
 
 static int do_chown(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64_t uid,
@@ -796,7 +793,7 @@ static int do_chown(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint6
 	struct gofer_req req = {.op = GOP_CHOWN, .flags = (uint32_t)flags};
 	req.arg[0] = (uint32_t)uid;
 	req.arg[1] = (uint32_t)gid;
-	return path_op(c, guest_dirfd, path_addr, &req, -EACCES);
+	return path_op(c, guest_dirfd, path_addr, &req, -EACCES, false);
 }
 
 int sys_chown(struct sc_ctx *c)
@@ -820,7 +817,7 @@ int sys_truncate(struct sc_ctx *c)
 		return fail(c, -EINVAL);
 	struct gofer_req req = {.op = GOP_TRUNCATE};
 	req.arg[0] = ARG(1);
-	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES);
+	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES, false);
 }
 
 static int do_utimens(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr,
@@ -851,7 +848,7 @@ static int do_utimens(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr,
 		int r = gofer_path_call(c, guest_dirfd, "", &req, &resp, NULL);
 		return r < 0 ? fail(c, r) : ok(c, 0);
 	}
-	return path_op(c, guest_dirfd, path_addr, &req, -EACCES);
+	return path_op(c, guest_dirfd, path_addr, &req, -EACCES, false);
 }
 
 int sys_utimensat(struct sc_ctx *c)

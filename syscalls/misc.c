@@ -20,7 +20,7 @@ int sys_uname(struct sc_ctx *c)
 	strcpy(u.sysname, "Linux");
 	memcpy(u.nodename, c->s->hostname, sizeof(c->s->hostname));
 	strcpy(u.release, RUNSC_UNAME_RELEASE);
-	strcpy(u.version, "#1 SMP PREEMPT runsc-c");
+	strcpy(u.version, RUNSC_UNAME_VERSION);
 	strcpy(u.machine, "x86_64");
 	memcpy(u.domainname, c->s->domainname, sizeof(c->s->domainname));
 	int r = guest_write(c->req->pid, ARG(0), &u, sizeof(u));

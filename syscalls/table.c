@@ -16,12 +16,12 @@
 #include <errno.h>
 #include <linux/fs.h>
 #include <linux/netlink.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -766,7 +766,7 @@ static const char *err_name(int err)
 
 static void print_text_row(FILE *out, const struct sc_row *r)
 {
-	fprintf(out, "%4d  %-24s %-7s %-12s %-10s %s", r->nr, r->name, sc_class_name(r->cls),
+	fprintf(out, "%4d  %-24s %-7s %-12s %-11s %s", r->nr, r->name, sc_class_name(r->cls),
 		sc_status_name(r->status), err_name(r->err), r->why);
 	if (r->note && r->status == SC_PARTIAL)
 		fprintf(out, " [%s]", r->note);
@@ -811,11 +811,12 @@ int sc_table_print(FILE *out, const char *format)
 	else
 		return -EINVAL;
 
+	errno = 0; /* a failed write leaves its errno for the report below */
 	if (markdown) {
 		fputs("| nr | name | class | status | errno | missing | why |\n", out);
 		fputs("| ---: | --- | --- | --- | --- | --- | --- |\n", out);
 	} else {
-		fprintf(out, "%4s  %-24s %-7s %-12s %-10s %s\n", "nr", "name", "class", "status",
+		fprintf(out, "%4s  %-24s %-7s %-12s %-11s %s\n", "nr", "name", "class", "status",
 			"errno", "why");
 	}
 	for (size_t i = 0; i < sc_table_len; i++) {
@@ -825,6 +826,6 @@ int sc_table_print(FILE *out, const char *format)
 			print_text_row(out, &sc_table[i]);
 	}
 	if (fflush(out) != 0 || ferror(out))
-		return -EIO;
+		return errno > 0 ? -errno : -EIO;
 	return 0;
 }

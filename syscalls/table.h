@@ -76,6 +76,12 @@ const struct sc_row *sc_lookup_name(const char *name);
 const char *sc_class_name(enum sc_class cls);
 const char *sc_status_name(enum sc_status status);
 
+/* SECCOMP_RET_DATA of the exec rows' SECCOMP_RET_TRACE, which the sentry reads
+ * with PTRACE_GETEVENTMSG at the PTRACE_EVENT_SECCOMP stop. A guest's own
+ * stacked filter may return TRACE with any data for any call, so the sentry
+ * also checks the syscall number (execve/execveat) and ignores other stops. */
+#define SC_EXEC_TRACE_DATA 1
+
 /* Builds the guest filter from the table and loads it into the calling
  * thread with SECCOMP_FILTER_FLAG_NEW_LISTENER (and WAIT_KILLABLE_RECV).
  * Returns the listener fd or -errno. Requires no_new_privs. */
