@@ -32,6 +32,7 @@
 #include "sentry/guest.h"
 #include "sentry/self_filter.h"
 #include "sentry/sentry.h"
+#include "syscalls/table.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define UPPER_SIZE_DEFAULT (512ULL << 20)
@@ -480,6 +481,10 @@ int cmd_do(int argc, char **argv)
 	}
 	close(gsock[1]);
 	close(ready[1]);
+	/* Built while the gofer sets up the view; the guest inherits it. */
+	int fr = sc_filter_prepare_guest();
+	if (fr < 0)
+		die("building the guest's seccomp filter: %s", strerror(-fr));
 	char msg[512];
 	ssize_t n = read(ready[0], msg, sizeof(msg) - 1);
 	close(ready[0]);

@@ -29,6 +29,10 @@
 
 #define ARG(i) (c->req->data.args[i])
 #define MAX_PROC_HOPS 8
+/* Set-id bits never reach a file: with ids mapped one to one, a set-user-id
+ * file written into a volume would run as its owner on the host. chmod with
+ * them fails EPERM (as fchmod's BPF rule does); creation strips them. */
+#define SETID_BITS (S_ISUID | S_ISGID)
 
 static int fail(struct sc_ctx *c, int err)
 {
@@ -163,7 +167,7 @@ static int do_open(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64
 		r = task_read_creds(c->s, c->req->pid, &cr);
 		if (r < 0)
 			return fail(c, r);
-		mode &= ~cr.umask;
+		mode &= ~cr.umask & ~SETID_BITS;
 	}
 	for (int hop = 0; hop < MAX_PROC_HOPS; hop++) {
 		struct gofer_req req = {.op = GOP_OPEN, .flags = (uint32_t)flags, .mode = mode};
@@ -637,7 +641,7 @@ static int do_mkdir(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, mode_
 	int r = umask_of(c, &mask);
 	if (r < 0)
 		return fail(c, r);
-	struct gofer_req req = {.op = GOP_MKDIR, .mode = mode & 07777 & ~mask};
+	struct gofer_req req = {.op = GOP_MKDIR, .mode = mode & 07777 & ~mask & ~S_ISUID};
 	return path_op(c, guest_dirfd, path_addr, &req, -ENOENT, true);
 }
 
@@ -665,7 +669,8 @@ static int do_mknod(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, mode_
 	int r = umask_of(c, &mask);
 	if (r < 0)
 		return fail(c, r);
-	struct gofer_req req = {.op = GOP_MKNOD, .mode = type | (mode & 07777 & ~mask)};
+	struct gofer_req req = {.op = GOP_MKNOD,
+				.mode = type | (mode & 07777 & ~mask & ~SETID_BITS)};
 	req.arg[0] = dev;
 	return path_op(c, guest_dirfd, path_addr, &req, -ENOENT, true);
 }
@@ -775,12 +780,16 @@ int sys_symlinkat(struct sc_ctx *c)
 
 int sys_chmod(struct sc_ctx *c)
 {
+	if (ARG(1) & SETID_BITS)
+		return fail(c, -EPERM);
 	struct gofer_req req = {.op = GOP_CHMOD, .mode = (uint32_t)ARG(1) & 07777};
 	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES, false);
 }
 
 int sys_fchmodat(struct sc_ctx *c)
 {
+	if (ARG(2) & SETID_BITS)
+		return fail(c, -EPERM);
 	struct gofer_req req = {.op = GOP_CHMOD, .mode = (uint32_t)ARG(2) & 07777};
 	return path_op(c, (int)ARG(0), ARG(1), &req, -EACCES, false);
 }

@@ -4,6 +4,8 @@
  * setdomainname(2), and the fallbacks of ioctl(2), clone(2), unshare(2),
  * seccomp(2), plus the exec loader's reserved call. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/utsname.h>
 
@@ -84,9 +86,27 @@ int sys_clone_ns(struct sc_ctx *c)
 	return 0;
 }
 
+/* unshare(CLONE_FS) alone: the thread's cwd stops being shared. The guest's
+ * kernel-side fs_struct does not matter (paths are resolved here), so the
+ * sentry only splits its own record. Namespaces are refused. */
 int sys_unshare_ns(struct sc_ctx *c)
 {
-	c->error = -EPERM;
+	uint64_t flags = ARG(0);
+	if (flags != CLONE_FS) {
+		c->error = -EPERM;
+		return 0;
+	}
+	struct fsinfo *old = c->t->fs;
+	if (old && old->refs > 1) {
+		int fd = fcntl(old->cwd_fd, F_DUPFD_CLOEXEC, 0);
+		if (fd < 0) {
+			c->error = -errno;
+			return 0;
+		}
+		c->t->fs = fsinfo_new(fd);
+		fsinfo_put(old);
+	}
+	c->val = 0;
 	return 0;
 }
 

@@ -97,8 +97,16 @@ int sys_connect(struct sc_ctx *c)
 	return sock_addr_op(c, GOP_CONNECT);
 }
 
+/* Families and protocols the filter did not let through (socket and
+ * socketpair share their first three arguments). */
 int sys_socket_other(struct sc_ctx *c)
 {
-	c->error = -EAFNOSUPPORT;
+	int family = (int)ARG(0);
+	int type = (int)ARG(1) & 0xf;
+	if (family == AF_UNIX || family == AF_INET || family == AF_INET6 ||
+	    family == AF_NETLINK)
+		c->error = type == SOCK_RAW ? -EPERM : -EPROTONOSUPPORT;
+	else
+		c->error = -EAFNOSUPPORT;
 	return 0;
 }

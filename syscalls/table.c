@@ -155,8 +155,9 @@ static const struct sc_rule clone_rules[] = {
 	ALLOW1(MASKED(0, NS_FLAGS | CLONE_UNTRACED, 0)),
 };
 
+/* CLONE_FS goes to the sentry, which keeps each fs_struct's cwd itself. */
 static const struct sc_rule unshare_rules[] = {
-	ALLOW1(MASKED(0, NS_FLAGS, 0)),
+	ALLOW1(MASKED(0, NS_FLAGS | CLONE_FS, 0)),
 };
 
 /* The socket type's low nibble; SOCK_NONBLOCK and SOCK_CLOEXEC sit above. */
