@@ -42,6 +42,7 @@ static const struct allowed allowed[] = {
 	ALLOW(write, ANY, "log lines on stderr, the ready pipe"),
 	ALLOW(exit_group, ANY, "exit when the sentry hangs up"),
 	ALLOW(exit, ANY, "exit"),
+	ALLOW(sigaltstack, ANY, "sanitizer runtimes at exit"),
 	ALLOW(restart_syscall, ANY, "resume a call interrupted by a stop"),
 	/* credentials of the guest for each request */
 	ALLOW(setgroups, ANY, "the guest's supplementary groups"),

@@ -93,6 +93,7 @@ static const struct self_row sentry_allowed[] = {
 	{SCMP_SYS(prctl), "process name"},
 	{SCMP_SYS(exit), "exit"},
 	{SCMP_SYS(exit_group), "exit"},
+	{SCMP_SYS(sigaltstack), "sanitizer runtimes at exit"},
 };
 
 int sentry_isolate(void)
