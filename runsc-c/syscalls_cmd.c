@@ -33,8 +33,9 @@ static int print_counts(FILE *out)
 
 	sc_table_count(&n);
 	errno = 0;
-	fprintf(out, "native %zu, sentry %zu, exec %zu, denied %zu; ", n.cls[SC_NATIVE],
-		n.cls[SC_SENTRY], n.cls[SC_EXEC], n.cls[SC_DENIED]);
+	fprintf(out, "native %zu, traced %zu, sentry %zu, exec %zu, denied %zu; ",
+		n.cls[SC_NATIVE], n.cls[SC_TRACED], n.cls[SC_SENTRY], n.cls[SC_EXEC],
+		n.cls[SC_DENIED]);
 	fprintf(out, "supported %zu, partial %zu, unsupported %zu; total %zu\n",
 		n.status[SC_SUPPORTED], n.status[SC_PARTIAL], n.status[SC_UNSUPPORTED], n.total);
 	if (fflush(out) != 0 || ferror(out))

@@ -46,7 +46,7 @@ static int parse_ids(const char *line, unsigned long out[4])
 											 : -EIO;
 }
 
-int task_read_creds(struct sentry *s, pid_t tid, struct creds *cr)
+static int read_creds(struct sentry *s, pid_t tid, struct creds *cr)
 {
 	char path[32], buf[4096];
 	snprintf(path, sizeof(path), "%d/status", tid);
@@ -92,6 +92,35 @@ int task_read_creds(struct sentry *s, pid_t tid, struct creds *cr)
 		line = next;
 	}
 	return have_uid && have_gid ? 0 : -EIO;
+}
+
+int task_read_creds(struct sentry *s, pid_t tid, struct creds *cr)
+{
+	struct task *t = task_find(s, tid);
+	if (t && t->creds_valid) {
+		*cr = *t->creds;
+		return 0;
+	}
+	int r = read_creds(s, tid, cr);
+	if (r < 0 || !t)
+		return r;
+	if (!t->creds)
+		t->creds = xmalloc(sizeof(*t->creds));
+	*t->creds = *cr;
+	t->creds_valid = true;
+	return 0;
+}
+
+static int invalidate(struct task *t, void *arg)
+{
+	(void)arg;
+	t->creds_valid = false;
+	return 0;
+}
+
+void task_creds_invalidate_all(struct sentry *s)
+{
+	task_foreach(s, invalidate, NULL);
 }
 
 void creds_to_req(const struct creds *cr, bool real_ids, struct gofer_req *req)

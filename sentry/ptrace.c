@@ -138,6 +138,7 @@ static void on_exec(struct sentry *s, struct task *t)
 		t = task_get(s, t->tid);
 	}
 	t->loader_expected = t->exec != NULL;
+	t->creds_valid = false; /* exec may drop capabilities */
 	read_vids(s, t);
 }
 
@@ -152,6 +153,10 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 	}
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
+		/* Every TRACE stop (an identity change, an exec, or a guest
+		 * filter's own TRACE) drops the cached ids: after it, the next
+		 * request reads them afresh. */
+		task_creds_invalidate_all(s);
 		exec_trace_stop(s, t);
 		cont(tid, 0);
 		return;

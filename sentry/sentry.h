@@ -49,6 +49,8 @@ struct task {
 	bool loader_expected;	 /* the loader was exec'd; its reserved call is due */
 	bool attached;		 /* has been seen by ptrace */
 	bool held;		 /* first stop seen before its parent's clone event */
+	bool creds_valid;	 /* creds below is current (see task_read_creds) */
+	struct creds *creds;
 	struct task *hnext;
 };
 
@@ -124,7 +126,12 @@ struct creds {
 	mode_t umask;
 	uint64_t cap_eff;
 };
+/* The ids of a thread, cached per task: a thread's ids change only by its
+ * own set*id/capset/umask calls (SC_TRACED: each stops for the sentry first,
+ * which drops every cache) or by exec, so a thread that is blocked in a
+ * notification has the ids the cache holds. */
 int task_read_creds(struct sentry *s, pid_t tid, struct creds *cr);
+void task_creds_invalidate_all(struct sentry *s);
 /* real_ids: access(2) checks with the real ids, everything else with fs ids. */
 void creds_to_req(const struct creds *cr, bool real_ids, struct gofer_req *req);
 

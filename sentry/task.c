@@ -40,6 +40,7 @@ static void task_free(struct task *t)
 		fsinfo_put(t->fs);
 	exec_image_free(t->exec);
 	free(t->exe);
+	free(t->creds);
 	free(t);
 }
 

@@ -91,6 +91,8 @@ static int add_row(scmp_filter_ctx ctx, const struct sc_row *row)
 		return seccomp_rule_add_exact(ctx, SCMP_ACT_TRACE(SC_EXEC_TRACE_DATA), row->nr, 0);
 	case SC_DENIED:
 		return seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO((uint32_t)row->err), row->nr, 0);
+	case SC_TRACED:
+		return seccomp_rule_add_exact(ctx, SCMP_ACT_TRACE(SC_CREDS_TRACE_DATA), row->nr, 0);
 	default:
 		return -EINVAL;
 	}

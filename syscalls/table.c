@@ -227,6 +227,7 @@ static const struct sc_rule seccomp_rules[] = {
 #define SENTRY_E(n, nm, h, e, nt, w) ROW(n, nm, SC_SENTRY, h, SC_PARTIAL, e, nt, w)
 #define EXEC(n, nm, w) ROW(n, nm, SC_EXEC, NULL, SC_SUPPORTED, 0, NULL, w)
 #define DENY(n, nm, e, w) ROW(n, nm, SC_DENIED, NULL, SC_UNSUPPORTED, e, NULL, w)
+#define TRACED(n, nm, w) ROW(n, nm, SC_TRACED, NULL, SC_SUPPORTED, 0, NULL, w)
 
 /* Reasons shared by many rows. */
 #define W_FD "acts only on fds the guest holds, each installed after a policy check"
@@ -236,7 +237,7 @@ static const struct sc_rule seccomp_rules[] = {
 #define W_SIGSELF "the caller's own signal state"
 #define W_TIME "reads a clock or sleeps; host clocks stay untouched"
 #define W_TIMER "a timer of the caller; expiry signals stay in the guest"
-#define W_ID "bounded by the guest's user namespace; the gofer reads the thread's ids per request"
+#define W_ID "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"
 #define W_IDGET "reads the caller's ids in its own user namespace"
 #define W_PID "process ids and groups of the guest's own pid namespace"
 #define W_SCHED "tasks of the guest's pid namespace; raising priority needs host CAP_SYS_NICE"
@@ -367,7 +368,7 @@ const struct sc_row sc_table[] = {
 	SENTRY(92, "chown", sys_chown, W_PATH),
 	NATIVE(93, "fchown", "on an fd the guest holds; ids are bounded by its user namespace"),
 	SENTRY(94, "lchown", sys_lchown, W_PATH),
-	NATIVE(95, "umask", "the caller's own mask; the gofer reads it per request"),
+	TRACED(95, "umask", "the caller's own mask; the stop makes the sentry re-read it for creations"),
 	NATIVE(96, "gettimeofday", W_TIME),
 	NATIVE(97, "getrlimit", "reads the caller's own limits"),
 	NATIVE(98, "getrusage", "reads the usage of the caller and its children"),
@@ -378,28 +379,28 @@ const struct sc_row sc_table[] = {
 	NATIVE(102, "getuid", W_IDGET),
 	DENY(103, "syslog", EPERM, "the host kernel's log is not the guest's"),
 	NATIVE(104, "getgid", W_IDGET),
-	NATIVE(105, "setuid", W_ID),
-	NATIVE(106, "setgid", W_ID),
+	TRACED(105, "setuid", W_ID),
+	TRACED(106, "setgid", W_ID),
 	NATIVE(107, "geteuid", W_IDGET),
 	NATIVE(108, "getegid", W_IDGET),
 	NATIVE(109, "setpgid", W_PID),
 	NATIVE(110, "getppid", W_PID),
 	NATIVE(111, "getpgrp", W_PID),
 	NATIVE(112, "setsid", W_PID),
-	NATIVE(113, "setreuid", W_ID),
-	NATIVE(114, "setregid", W_ID),
+	TRACED(113, "setreuid", W_ID),
+	TRACED(114, "setregid", W_ID),
 	NATIVE(115, "getgroups", W_IDGET),
-	NATIVE(116, "setgroups", W_ID),
-	NATIVE(117, "setresuid", W_ID),
+	TRACED(116, "setgroups", W_ID),
+	TRACED(117, "setresuid", W_ID),
 	NATIVE(118, "getresuid", W_IDGET),
-	NATIVE(119, "setresgid", W_ID),
+	TRACED(119, "setresgid", W_ID),
 	NATIVE(120, "getresgid", W_IDGET),
 	NATIVE(121, "getpgid", W_PID),
-	NATIVE(122, "setfsuid", W_ID),
-	NATIVE(123, "setfsgid", W_ID),
+	TRACED(122, "setfsuid", W_ID),
+	TRACED(123, "setfsgid", W_ID),
 	NATIVE(124, "getsid", W_PID),
 	NATIVE(125, "capget", "capabilities count only in the guest's own user namespace"),
-	NATIVE(126, "capset", "capabilities count only in the guest's own user namespace"),
+	TRACED(126, "capset", "capabilities count only in the guest's user namespace; the sentry re-reads them"),
 	NATIVE(127, "rt_sigpending", W_SIGSELF),
 	NATIVE(128, "rt_sigtimedwait", W_SIGSELF),
 	NATIVE(129, "rt_sigqueueinfo", W_SIG),
@@ -736,6 +737,8 @@ const char *sc_class_name(enum sc_class cls)
 		return "exec";
 	case SC_DENIED:
 		return "denied";
+	case SC_TRACED:
+		return "traced";
 	default:
 		return "?";
 	}

@@ -16,6 +16,9 @@ enum sc_class {
 	SC_SENTRY, /* SECCOMP_RET_USER_NOTIF: the handler emulates it */
 	SC_EXEC,   /* SECCOMP_RET_TRACE: the sentry's exec path */
 	SC_DENIED, /* SECCOMP_RET_ERRNO(err) */
+	SC_TRACED, /* SECCOMP_RET_TRACE, then native: the sentry drops what it
+		      cached of the thread's identity (ids, groups, caps, umask) */
+	SC_NCLASSES,
 };
 
 enum sc_status {
@@ -81,6 +84,7 @@ const char *sc_status_name(enum sc_status status);
  * stacked filter may return TRACE with any data for any call, so the sentry
  * also checks the syscall number (execve/execveat) and ignores other stops. */
 #define SC_EXEC_TRACE_DATA 1
+#define SC_CREDS_TRACE_DATA 2
 
 /* Builds the guest filter from the table and loads it into the calling
  * thread with SECCOMP_FILTER_FLAG_NEW_LISTENER (and WAIT_KILLABLE_RECV).
@@ -94,7 +98,7 @@ int sc_filter_export_guest(int fd);
 
 /* Counts per class and status (for the report and the README). */
 struct sc_counts {
-	size_t cls[4];
+	size_t cls[SC_NCLASSES];
 	size_t status[3];
 	size_t total;
 };

@@ -1,10 +1,20 @@
 # TAP helpers for tests that drive the real runsc-c binary.
 # shellcheck shell=sh
 : "${RUNSC_C:?RUNSC_C must name the runsc-c binary}"
+: "${SOURCE_ROOT:=$(cd "$(dirname "$0")/../.." && pwd)}"
+DATA=$SOURCE_ROOT/tests/integration/data
 TAP_N=0
 TAP_FAILED=0
 TMP=$(mktemp -d /tmp/runsc-c-test.XXXXXX)
-trap 'rm -rf "$TMP"' EXIT
+trap 'cleanup_hooks; rm -rf "$TMP"' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+CLEANUP_PIDS=""
+
+# The environment the sandbox gives a guest by default: native runs of a
+# differential test get exactly the same one.
+GUEST_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+guest_env() { env -i PATH="$GUEST_PATH" HOME=/root TERM=dumb LANG=C.UTF-8 "$@"; }
 
 ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1"; }
 not_ok() {
@@ -12,33 +22,101 @@ not_ok() {
 	TAP_FAILED=$((TAP_FAILED + 1))
 	echo "not ok $TAP_N - $1"
 	shift
-	for line in "$@"; do printf '#   %s\n' "$line"; done
+	for line in "$@"; do printf '%s\n' "$line" | sed 's/^/#   /'; done
 }
 skip() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1 # SKIP $2"; }
 done_testing() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }
 
-# runsc [do flags] -- cmd...: runs under the sandbox, quietly.
-runsc() { "$RUNSC_C" do --quiet "$@"; }
+# Background processes a test started: killed on exit, whatever happens.
+cleanup_later() { CLEANUP_PIDS="$CLEANUP_PIDS $1"; }
+cleanup_hooks() {
+	for pid in $CLEANUP_PIDS; do kill -9 "$pid" 2>/dev/null; done
+	return 0
+}
+
+# runsc [do flags] -- cmd...: runs under the sandbox, quietly, with stdin
+# from /dev/null and a hard upper bound on its run time so that a hung
+# sandbox fails the test instead of the whole suite.
+RUNSC_BOUND=${RUNSC_BOUND:-120}
+runsc() { timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --quiet "$@" </dev/null; }
 
 # check NAME EXPECTED ACTUAL
 check() {
 	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "got:      $3"; fi
 }
 
-# differential NAME CMD...: same stdout and exit status natively and under
-# runsc-c do (stdin from /dev/null, cwd /).
-differential() {
-	name=$1
-	shift
-	(cd / && "$@") </dev/null >"$TMP/native.out" 2>"$TMP/native.err"
-	native_rc=$?
-	"$RUNSC_C" do --quiet -- "$@" </dev/null >"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
-	sandbox_rc=$?
+# check_rc NAME EXPECTED_STATUS ACTUAL_STATUS [DIAGNOSTIC...]
+check_rc() {
+	name=$1 want=$2 got=$3
+	shift 3
+	if [ "$want" = "$got" ]; then ok "$name"; else not_ok "$name" "expected exit $want, got $got" "$@"; fi
+}
+
+# check_contains NAME NEEDLE HAYSTACK
+check_contains() {
+	case "$3" in
+	*"$2"*) ok "$1" ;;
+	*) not_ok "$1" "expected to contain: $2" "got: $(printf '%s' "$3" | head -c 2000)" ;;
+	esac
+}
+
+# check_lacks NAME NEEDLE HAYSTACK
+check_lacks() {
+	case "$3" in
+	*"$2"*) not_ok "$1" "must not contain: $2" "got: $(printf '%s' "$3" | head -c 2000)" ;;
+	*) ok "$1" ;;
+	esac
+}
+
+# compare NAME: compares $TMP/native.{out,rc} with $TMP/sandbox.{out,rc}.
+compare() {
+	native_rc=$(cat "$TMP/native.rc")
+	sandbox_rc=$(cat "$TMP/sandbox.rc")
 	if [ "$native_rc" = "$sandbox_rc" ] && cmp -s "$TMP/native.out" "$TMP/sandbox.out"; then
-		ok "$name"
+		ok "$1"
 	else
-		not_ok "$name" "native exit $native_rc, sandbox exit $sandbox_rc" \
+		not_ok "$1" "native exit $native_rc, sandbox exit $sandbox_rc" \
 			"$(diff "$TMP/native.out" "$TMP/sandbox.out" | head -20)" \
 			"sandbox stderr: $(head -c 2000 "$TMP/sandbox.err")"
 	fi
+}
+
+# differential NAME CMD...: same stdout and exit status natively and under
+# runsc-c do (stdin from /dev/null, cwd /, the guest's default environment).
+differential() {
+	name=$1
+	shift
+	(cd / && guest_env "$@") </dev/null >"$TMP/native.out" 2>"$TMP/native.err"
+	echo $? >"$TMP/native.rc"
+	runsc -- "$@" >"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
+	echo $? >"$TMP/sandbox.rc"
+	compare "$name"
+}
+
+# differential_data NAME SCRIPT: runs `sh -c SCRIPT sh DATA SCRATCH` natively
+# and in the sandbox. DATA is tests/integration/data (mounted read-only at
+# /data inside, since the source tree may live where the view hides it, e.g.
+# under /root); SCRATCH is an empty writable directory (/tmp inside).
+differential_data() {
+	name=$1 script=$2
+	scratch=$(mktemp -d "$TMP/scratch.XXXXXX")
+	(cd / && guest_env TMPDIR="$scratch" sh -c "$script" sh "$DATA" "$scratch") \
+		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
+	echo $? >"$TMP/native.rc"
+	runsc -v "$DATA:/data:ro" -- sh -c "$script" sh /data /tmp \
+		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
+	echo $? >"$TMP/sandbox.rc"
+	compare "$name"
+}
+
+# wait_until SECONDS CMD...: polls CMD every 0.1 s until it succeeds.
+wait_until() {
+	tries=$(($1 * 10))
+	shift
+	while [ "$tries" -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	return 1
 }

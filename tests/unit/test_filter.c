@@ -122,6 +122,7 @@ START_TEST(test_rows_well_formed)
 				ck_assert_msg(r->handler == NULL, "%s", r->name);
 			break;
 		case SC_EXEC:
+		case SC_TRACED:
 			ck_assert_msg(r->handler == NULL && r->nrules == 0, "%s", r->name);
 			break;
 		case SC_DENIED:
@@ -156,7 +157,7 @@ START_TEST(test_counts)
 	size_t cls_sum = 0, status_sum = 0;
 
 	sc_table_count(&n);
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < SC_NCLASSES; i++)
 		cls_sum += n.cls[i];
 	for (int i = 0; i < 3; i++)
 		status_sum += n.status[i];
@@ -165,6 +166,12 @@ START_TEST(test_counts)
 	ck_assert_uint_eq(cls_sum, n.total);
 	ck_assert_uint_eq(status_sum, n.total);
 	ck_assert_uint_eq(n.cls[SC_EXEC], 2);
+	/* Every call that changes a thread's ids stops for the sentry. */
+	static const char *const traced[] = {"setuid",	  "setgid",    "setreuid", "setregid",
+					     "setresuid", "setresgid", "setfsuid", "setfsgid",
+					     "setgroups", "capset",    "umask"};
+	for (size_t i = 0; i < sizeof(traced) / sizeof(traced[0]); i++)
+		ck_assert_msg(sc_lookup_name(traced[i])->cls == SC_TRACED, "%s", traced[i]);
 }
 END_TEST
 
