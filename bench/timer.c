@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * timer: runs several commands in alternation and reports the wall time of each
+ * fork+exec+wait, so that no shell sits between the clock and the command.
+ *
+ *   timer [-n RUNS] [-w WARMUP] [-l LOGDIR] NAME CMD [ARG...] [::: NAME CMD [ARG...]]...
+ *   timer -P WORKERS -c COUNT [-l LOGDIR] NAME CMD [ARG...] [::: ...]
+ *
+ * The first form runs round r of every command before round r + 1 of any, rotating
+ * the order each round so that no command always follows the same neighbour. It
+ * prints one line per command:
+ *   NAME ok=N fail=N median_ms=X p90_ms=X min_ms=X mean_ms=X status=S
+ * The second form runs COUNT executions in each of WORKERS parallel workers, for
+ * each command in turn, and prints NAME ok=N fail=N wall_ms=X rate_per_s=X status=S.
+ *
+ * Every command runs with the same minimal environment (that of `runsc-c do`), stdin
+ * from /dev/null, stdout to LOGDIR/NAME.out (the last run's) and stderr appended to
+ * LOGDIR/NAME.err. An argument "@ID@" becomes a name unique to the execution, for
+ * runtimes that need a container id.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAX_CMDS 16
+
+struct cmd {
+	const char *name;
+	char **argv;
+	double *times_ms;
+	int ok;
+	int fail;
+	int last_status;
+};
+
+static char *const child_env[] = {
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+	"HOME=/root",
+	"TERM=dumb",
+	"LANG=C.UTF-8",
+	NULL,
+};
+
+static const char *log_dir = ".";
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: timer [-n RUNS] [-w WARMUP] [-P WORKERS -c COUNT] [-l LOGDIR] "
+			"NAME CMD [ARG...] [::: NAME CMD...]...\n");
+	exit(2);
+}
+
+static int open_log(const char *name, const char *suffix, int flags)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s/%s.%s", log_dir, name, suffix);
+	return open(path, O_WRONLY | O_CREAT | O_CLOEXEC | flags, 0644);
+}
+
+/* Replaces every "@ID@" argument with a name unique to this execution. */
+static void substitute_id(char **argv, long seq)
+{
+	static char id[64];
+
+	snprintf(id, sizeof(id), "bench%ld-%ld", (long)getpid(), seq);
+	for (int i = 0; argv[i]; i++) {
+		if (strcmp(argv[i], "@ID@") == 0)
+			argv[i] = id;
+	}
+}
+
+static void exec_child(const struct cmd *c, long seq)
+{
+	int in_fd = open("/dev/null", O_RDONLY);
+	int out_fd = open_log(c->name, "out", O_TRUNC);
+	int err_fd = open_log(c->name, "err", O_APPEND);
+
+	if (in_fd < 0 || out_fd < 0 || err_fd < 0)
+		_exit(126);
+	dup2(in_fd, 0);
+	dup2(out_fd, 1);
+	dup2(err_fd, 2);
+	substitute_id(c->argv, seq);
+	execvpe(c->argv[0], c->argv, child_env);
+	dprintf(2, "timer: exec %s: %s\n", c->argv[0], strerror(errno));
+	_exit(127);
+}
+
+/* Runs the command once; returns its wait status, or -1 if fork failed. */
+static int run_once(const struct cmd *c, long seq)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		exec_child(c, seq);
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return -1;
+	}
+	return status;
+}
+
+static void record(struct cmd *c, int status, double ms, int keep)
+{
+	c->last_status = status;
+	if (status != 0) {
+		c->fail++;
+		return;
+	}
+	if (keep)
+		c->times_ms[c->ok++] = ms;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of a sorted array. */
+static double percentile(const double *v, int n, double p)
+{
+	int rank = (int)ceil(p * n);
+
+	if (n == 0)
+		return NAN;
+	if (rank < 1)
+		rank = 1;
+	return v[rank - 1];
+}
+
+static const char *status_text(int status, char *buf, size_t len)
+{
+	if (status == -1)
+		snprintf(buf, len, "fork-failed");
+	else if (WIFEXITED(status))
+		snprintf(buf, len, "exit-%d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "signal-%d", WTERMSIG(status));
+	else
+		snprintf(buf, len, "status-%d", status);
+	return buf;
+}
+
+static void report_series(struct cmd *c)
+{
+	double sum = 0;
+	char buf[32];
+
+	qsort(c->times_ms, (size_t)c->ok, sizeof(double), cmp_double);
+	for (int i = 0; i < c->ok; i++)
+		sum += c->times_ms[i];
+	printf("%s ok=%d fail=%d median_ms=%.3f p90_ms=%.3f min_ms=%.3f mean_ms=%.3f status=%s\n",
+	       c->name, c->ok, c->fail, percentile(c->times_ms, c->ok, 0.5),
+	       percentile(c->times_ms, c->ok, 0.9), c->ok ? c->times_ms[0] : NAN,
+	       c->ok ? sum / c->ok : NAN, status_text(c->last_status, buf, sizeof(buf)));
+}
+
+static void run_alternating(struct cmd *cmds, int ncmds, int runs, int warmup)
+{
+	long seq = 0;
+
+	for (int r = 0; r < warmup + runs; r++) {
+		for (int k = 0; k < ncmds; k++) {
+			struct cmd *c = &cmds[(r + k) % ncmds];
+			double t0 = now_ms();
+			int status = run_once(c, seq++);
+
+			record(c, status, now_ms() - t0, r >= warmup);
+		}
+	}
+	for (int i = 0; i < ncmds; i++)
+		report_series(&cmds[i]);
+}
+
+/* One worker of the parallel form: COUNT runs in sequence; exits with the failures. */
+static int worker(const struct cmd *c, int worker_id, int count)
+{
+	int fails = 0;
+
+	for (int i = 0; i < count; i++) {
+		if (run_once(c, (long)worker_id * 1000000 + i) != 0)
+			fails++;
+	}
+	return fails > 255 ? 255 : fails;
+}
+
+static void run_parallel(struct cmd *c, int workers, int count)
+{
+	double t0 = now_ms();
+	int fails = 0, status = 0;
+	char buf[32];
+
+	for (int w = 0; w < workers; w++) {
+		pid_t pid = fork();
+
+		if (pid == 0)
+			_exit(worker(c, w, count));
+		if (pid < 0)
+			fails += count;
+	}
+	for (;;) {
+		if (wait(&status) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (WIFEXITED(status))
+			fails += WEXITSTATUS(status);
+		else
+			fails += count;
+	}
+	double wall_ms = now_ms() - t0;
+	int ok = workers * count - fails;
+
+	printf("%s ok=%d fail=%d wall_ms=%.1f rate_per_s=%.1f status=%s\n", c->name, ok, fails,
+	       wall_ms, ok / (wall_ms / 1e3), fails ? status_text(256, buf, sizeof(buf)) : "exit-0");
+}
+
+static int parse_cmds(int argc, char **argv, struct cmd *cmds, int runs)
+{
+	int n = 0;
+
+	for (int i = 0; i < argc;) {
+		if (n == MAX_CMDS || i + 1 >= argc)
+			usage();
+		cmds[n].name = argv[i];
+		cmds[n].argv = &argv[i + 1];
+		cmds[n].times_ms = calloc((size_t)runs + 1, sizeof(double));
+		int j = i + 1;
+		while (j < argc && strcmp(argv[j], ":::") != 0)
+			j++;
+		if (j == i + 1)
+			usage();
+		if (j < argc)
+			argv[j] = NULL;
+		n++;
+		i = j + 1;
+	}
+	for (int k = 0; k < n; k++) {
+		int fd = open_log(cmds[k].name, "err", O_TRUNC);
+
+		if (fd >= 0)
+			close(fd);
+	}
+	return n;
+}
+
+int main(int argc, char **argv)
+{
+	struct cmd cmds[MAX_CMDS] = {0};
+	int runs = 30, warmup = 2, workers = 0, count = 0, opt;
+
+	while ((opt = getopt(argc, argv, "+n:w:P:c:l:")) != -1) {
+		switch (opt) {
+		case 'n':
+			runs = atoi(optarg);
+			break;
+		case 'w':
+			warmup = atoi(optarg);
+			break;
+		case 'P':
+			workers = atoi(optarg);
+			break;
+		case 'c':
+			count = atoi(optarg);
+			break;
+		case 'l':
+			log_dir = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (runs < 1 || warmup < 0 || optind >= argc)
+		usage();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	int ncmds = parse_cmds(argc - optind, argv + optind, cmds, runs);
+
+	if (workers > 0) {
+		if (count < 1)
+			usage();
+		for (int i = 0; i < ncmds; i++)
+			run_parallel(&cmds[i], workers, count);
+		return 0;
+	}
+	run_alternating(cmds, ncmds, runs, warmup);
+	return 0;
+}
