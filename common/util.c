@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -154,6 +155,26 @@ ssize_t recv_msg_fds(int sock, void *buf, size_t len, int *fds, int max_fds, int
 		return -EPROTO;
 	}
 	return r;
+}
+
+static char *title_start;
+static size_t title_len;
+
+void proc_title_init(int argc, char **argv)
+{
+	if (argc < 1)
+		return;
+	title_start = argv[0];
+	title_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) - argv[0]);
+}
+
+void proc_title_set(const char *title)
+{
+	prctl(PR_SET_NAME, title);
+	if (!title_start || title_len == 0)
+		return;
+	memset(title_start, 0, title_len);
+	strncpy(title_start, title, title_len - 1);
 }
 
 int write_all(int fd, const void *buf, size_t len)

@@ -51,6 +51,11 @@ int send_msg_fds(int sock, const void *buf, size_t len, const int *fds, int nfds
  * their count in *nfds. Returns bytes read, 0 on EOF, -errno on error. */
 ssize_t recv_msg_fds(int sock, void *buf, size_t len, int *fds, int max_fds, int *nfds);
 
+/* The memory of the process's argv strings, so a forked helper can show a
+ * name of its own in ps instead of the launcher's command line. */
+void proc_title_init(int argc, char **argv);
+void proc_title_set(const char *title);
+
 int write_all(int fd, const void *buf, size_t len);
 /* Reads a whole small file relative to dirfd into a malloc'd NUL-terminated
  * buffer. Returns length or -errno. */

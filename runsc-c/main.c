@@ -33,6 +33,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	proc_title_init(argc, argv);
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "do") == 0)
 		return cmd_do(argc - 1, argv + 1);

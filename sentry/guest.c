@@ -175,6 +175,8 @@ _Noreturn static void init_loop(const struct guest_config *cfg)
 		_exit(125);
 	if (command_pid == 0)
 		run_command(cfg, &old);
+	/* Only the command needed the launcher's argv. */
+	proc_title_set("runsc-c-init");
 	for (int i = 0; i < 3; i++)
 		if (cfg->stdio[i] > 2)
 			close(cfg->stdio[i]);
