@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <linux/stat.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -18,27 +19,33 @@
 #include <sys/stat.h>
 
 /* The sandbox's user namespace maps ids 0-65535 only. */
-#define ID_MAX 65535u
+#define ID_MAX	65535u
 #define ID_KEEP 0xffffffffu
 
-#define OPEN_FLAGS                                                                          \
+/* The kernel's O_LARGEFILE: 0 in the headers of 64-bit libcs, and set by
+ * the kernel itself on every open there. */
+#define KERNEL_O_LARGEFILE 0100000
+#define OPEN_FLAGS                                                                             \
 	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC | \
-	 O_SYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |  \
-	 O_PATH | O_TMPFILE | FASYNC)
+	 O_SYNC | O_DIRECT | KERNEL_O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME |       \
+	 O_CLOEXEC | O_PATH | O_TMPFILE | FASYNC)
+#define RESOLVE_FLAGS                                                                      \
+	(RESOLVE_NO_XDEV | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH | \
+	 RESOLVE_IN_ROOT | RESOLVE_CACHED)
 /* O_TMPFILE without the O_DIRECTORY bit it includes. */
-#define TMPFILE_BIT (O_TMPFILE & ~O_DIRECTORY)
+#define TMPFILE_BIT   (O_TMPFILE & ~O_DIRECTORY)
 #define AT_STAT_FLAGS (AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT)
-#define INOTIFY_MASK                                                                   \
-	(IN_ALL_EVENTS | IN_DONT_FOLLOW | IN_EXCL_UNLINK | IN_MASK_ADD | IN_ONESHOT | \
-	 IN_ONLYDIR | IN_MASK_CREATE)
+#define INOTIFY_MASK                                                                               \
+	(IN_ALL_EVENTS | IN_DONT_FOLLOW | IN_EXCL_UNLINK | IN_MASK_ADD | IN_ONESHOT | IN_ONLYDIR | \
+	 IN_MASK_CREATE)
 
 enum { PATH1 = 0x1, PATH2 = 0x2, EMPTY_OK = 0x4 };
 
 struct op_rule {
-	uint32_t flags;	   /* flag bits the op takes */
-	uint8_t paths;	   /* PATH1, PATH2: which are required; EMPTY_OK: path with AT_EMPTY_PATH */
-	uint8_t fds_ok;	   /* fd_mask bits allowed */
-	uint8_t fds_need;  /* fd_mask bits required */
+	uint32_t flags;	  /* flag bits the op takes */
+	uint8_t paths;	  /* PATH1, PATH2: which are required; EMPTY_OK: path with AT_EMPTY_PATH */
+	uint8_t fds_ok;	  /* fd_mask bits allowed */
+	uint8_t fds_need; /* fd_mask bits required */
 };
 
 static const struct op_rule op_rules[GOP_OP_MAX] = {
@@ -128,6 +135,11 @@ static int check_args(const struct gofer_req *req)
 			return -EINVAL;
 		if ((req->flags & (O_CREAT | TMPFILE_BIT)) && (req->mode & ~07777u))
 			return -EINVAL;
+		/* arg[0]: the guest's openat2(2) RESOLVE_* flags */
+		if (req->arg[0] & ~(uint64_t)RESOLVE_FLAGS)
+			return -EINVAL;
+		if ((req->arg[0] & RESOLVE_BENEATH) && (req->arg[0] & RESOLVE_IN_ROOT))
+			return -EINVAL;
 		return 0;
 	case GOP_STATX:
 		if ((req->flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
@@ -159,6 +171,8 @@ static int check_args(const struct gofer_req *req)
 		return 0;
 	case GOP_TRUNCATE:
 		return req->arg[0] > INT64_MAX ? -EINVAL : 0;
+	case GOP_BIND:
+		return (req->mode & ~0777u) ? -EINVAL : 0; /* the guest's umask */
 	case GOP_UTIMENS:
 		if (req->mode > 1)
 			return -EINVAL;

@@ -7,11 +7,13 @@
 #include "gofer/gofer.h"
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -30,6 +32,44 @@ static _Noreturn void fail_ready(int ready_fd, const char *msg)
 	if (ready_fd < 0 || write_all(ready_fd, line, (size_t)n) < 0)
 		log_msg("%s", msg);
 	_exit(1);
+}
+
+/* Only what serving requests needs: acting as the guest's ids (and as the
+ * guest's root over the view), and read leases on files it does not own.
+ * Mount and namespace powers go with the view being built. */
+static int drop_capabilities(void)
+{
+	static const int keep[] = {
+		CAP_CHOWN,  CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER,
+		CAP_FSETID, CAP_SETGID,	      CAP_SETUID,	   CAP_LEASE,
+	};
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2] = {0};
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
+		data[keep[i] / 32].effective |= 1u << (keep[i] % 32);
+		data[keep[i] / 32].permitted |= 1u << (keep[i] % 32);
+	}
+	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
+}
+
+/* The gofer needs its socket, the ready pipe and stderr: an fd inherited
+ * by accident must not reach into the host. */
+static void close_other_fds(const struct gofer_config *cfg)
+{
+	int keep[2] = {cfg->sock, cfg->ready_fd};
+	if (keep[0] > keep[1]) {
+		keep[0] = cfg->ready_fd;
+		keep[1] = cfg->sock;
+	}
+	unsigned int from = 3;
+	for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {
+		if (keep[i] < 0 || (unsigned int)keep[i] < from)
+			continue;
+		if ((unsigned int)keep[i] > from)
+			close_range(from, (unsigned int)keep[i] - 1, 0);
+		from = (unsigned int)keep[i] + 1;
+	}
+	close_range(from, ~0u, 0);
 }
 
 static _Noreturn void serve(struct gofer_state *st, int sock)
@@ -71,18 +111,27 @@ static _Noreturn void serve(struct gofer_state *st, int sock)
 
 _Noreturn void gofer_main(const struct gofer_config *cfg)
 {
-	log_prefix = "gofer";
 	/* A gofer without its sandbox serves no one. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	signal(SIGPIPE, SIG_IGN);
+	/* The terminal's signals are for the guest (the CLI forwards them); a
+	 * gofer killed or stopped by them would take the sandbox's files along. */
+	static const int ignored[] = {SIGPIPE, SIGINT, SIGQUIT, SIGHUP, SIGTSTP, SIGTTIN, SIGTTOU};
+	for (size_t i = 0; i < ARRAY_SIZE(ignored); i++)
+		signal(ignored[i], SIG_IGN);
 	/* Modes in requests are final: the sentry applies the guest's umask. */
 	umask(0);
+	close_other_fds(cfg);
 
 	struct gofer_state st = {.root_fd = -1};
 	char err[1024];
 	int r = gofer_view_build(cfg, &st, err, sizeof(err));
 	if (r < 0)
 		fail_ready(cfg->ready_fd, err);
+	r = drop_capabilities();
+	if (r < 0) {
+		snprintf(err, sizeof(err), "dropping the gofer's capabilities: %s", strerror(-r));
+		fail_ready(cfg->ready_fd, err);
+	}
 	r = gofer_self_filter_apply();
 	if (r < 0) {
 		snprintf(err, sizeof(err), "installing the gofer's seccomp filter: %s",

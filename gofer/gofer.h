@@ -11,12 +11,15 @@
  *   checks and the owner of new files match Linux for that user. The gofer's
  *   umask is 0: modes in requests are final, the sentry applies the guest's
  *   umask. GOP_ACCESS always checks with the ids in the request (AT_EACCESS
- *   semantics): for access(2) the sentry puts the real ids there. GOP_CONNECT
- *   also switches the effective ids, so SO_PEERCRED of the peer reports the
- *   guest's uid and gid (its pid is the gofer's).
+ *   semantics): for access(2) the sentry puts the real ids there. The ids
+ *   stay in force between requests (the gofer then only receives and sends
+ *   messages) until a request needs others. GOP_CONNECT also switches the
+ *   effective ids, so SO_PEERCRED of the peer reports the guest's uid and
+ *   gid (its pid is the gofer's).
  * - Paths are resolved inside the view only: relative to the dirfd (or to the
  *   view's root when the request has none), absolute paths and ".." bounded
- *   by the view's root, no magic links. Every dirfd must be a directory on a
+ *   by the view's root, no magic links. A trailing slash, ".", ".." and
+ *   final symlinks behave as on Linux ("/proc/.." is "/"). Every dirfd must be a directory on a
  *   view mount; with AT_EMPTY_PATH and an empty path any fd but procfs and
  *   nsfs ones is accepted and is itself the object.
  * - Redirects: a walk that enters /proc or reaches /dev/tty stops there and
@@ -33,11 +36,16 @@
  *   another process holds answers -EWOULDBLOCK instead of waiting for the
  *   lease break. An empty path is ENOENT, as for open(2).
  * - GOP_OPEN flags are open(2) flags; unknown bits are EINVAL (the sentry
- *   masks what Linux ignores). O_CLOEXEC and O_NOCTTY are implied.
+ *   masks what open(2) ignores). O_CLOEXEC and O_NOCTTY are implied. arg[0]
+ *   holds the guest's openat2(2) RESOLVE_* flags, applied as Linux does;
+ *   RESOLVE_BENEATH and RESOLVE_IN_ROOT bound even absolute paths by the
+ *   dirfd.
+ * - GOP_TRUNCATE acts by name (truncate(2)): no open, Linux's errors.
  * - GOP_READLINK with AT_EMPTY_PATH and an empty path on a directory fd
  *   answers the directory's absolute path inside the view (for getcwd); on a
  *   symlink fd, its target.
  * - GOP_STATFS accepts AT_EMPTY_PATH (fstatfs of the fd).
+ * - GOP_BIND: mode is the guest's umask, applied to the socket file.
  * - GOP_MKNOD creates FIFOs, regular files and socket files; device nodes are
  *   EPERM.
  * - GOP_EXEC_OPEN: follows symlinks (unless AT_SYMLINK_NOFOLLOW), requires a
@@ -74,7 +82,7 @@ struct gofer_config {
 	bool hide_host_secrets; /* true for the host's root */
 	const struct gofer_volume *volumes;
 	size_t nvolumes;
-	uint64_t upper_size; /* bytes of the private writable layer (tmpfs) */
+	uint64_t upper_size; /* bytes of the private writable layer (tmpfs); 0: 64 MiB */
 	int sock;	     /* SOCK_SEQPACKET to the sentry */
 	int ready_fd;	     /* "" then close when serving; else one line "what: why", exit 1 */
 };
@@ -97,10 +105,12 @@ struct gofer_state {
 		dev_t dev;
 		ino_t ino;
 	} root, proc, tty, devdir; /* "/", "/proc", "/dev/tty", "/dev" */
-	dev_t *view_devs; /* st_dev of every mount of the view */
+	dev_t *view_devs;	   /* st_dev of every mount of the view */
 	size_t nview_devs;
-	/* Credentials of the request being served (see creds_* in ops.c). */
+	/* Credentials (see creds_* in ops.c): the request's, and the fs ids
+	 * currently in force. */
 	uint32_t uid, gid;
+	uint32_t fs_uid, fs_gid;
 	bool groups_set; /* groups[] is what the kernel has */
 	uint32_t ngroups;
 	uint32_t groups[GOFER_MAX_GROUPS];
@@ -121,8 +131,8 @@ void gofer_state_add_dev(struct gofer_state *st, dev_t dev);
 /* Answers one request as received (len bytes, fds in fd_mask order; they
  * stay owned by the caller). Fills resp; *fd_out receives an fd to send back
  * or -1. Returns the number of bytes of resp to send. */
-size_t gofer_handle(struct gofer_state *st, const struct gofer_req *req, size_t len,
-		    const int *fds, int nfds, struct gofer_resp *resp, int *fd_out);
+size_t gofer_handle(struct gofer_state *st, const struct gofer_req *req, size_t len, const int *fds,
+		    int nfds, struct gofer_resp *resp, int *fd_out);
 
 enum gofer_walk_mode {
 	GOFER_WALK_PARENT,   /* resolve the parent; the final name is left as is */
@@ -138,8 +148,8 @@ struct gofer_walk {
 	int parent_fd; /* owned; -1 on redirect */
 	bool parent_is_root;
 	char last[256 + 1];
-	bool exists;	 /* modes FOLLOW/NOFOLLOW: the final object exists */
-	struct stat st;	 /* ... and its lstat */
+	bool exists;	/* modes FOLLOW/NOFOLLOW: the final object exists */
+	struct stat st; /* ... and its lstat */
 	uint32_t redirect;
 	char rest[GOFER_PATH_MAX]; /* on redirect: the path below the redirect point */
 	size_t rest_len;

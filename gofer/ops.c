@@ -5,16 +5,19 @@
  * the view: the process root is the view's root, so ".." and absolute
  * symlinks are bounded by the kernel, and the view holds no procfs, so there
  * are no magic links to jump through. The fast path is one openat2(2) with
- * RESOLVE_NO_MAGICLINKS. When it fails in a way a redirect could explain, or
- * ends on a redirect inode, the walk below resolves the path one component
- * at a time, noticing when it enters /proc or reaches /dev/tty: those trees
- * belong to the sentry, which gets the rest of the path back.
+ * RESOLVE_NO_MAGICLINKS. When it fails in a way a redirect could explain,
+ * the walk below resolves the path one component at a time (all but the
+ * last in one openat2 when it can), noticing when it enters /proc or
+ * reaches /dev/tty: those trees belong to the sentry, which gets the rest of
+ * the path back. A fast path that ends on /proc or /dev/tty itself is a
+ * redirect with nothing left.
  *
  * Operations act on the resolved (parent directory, final name) with the
  * *at() system calls, or on an O_PATH fd of the final object, so the kernel
  * never follows a final symlink the walk did not decide to follow. */
 #include "gofer/gofer.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -29,7 +32,6 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <dirent.h>
 
 #include "common/compat.h"
 #include "common/util.h"
@@ -107,28 +109,33 @@ static bool is_proc(const struct gofer_state *st, const struct stat *s)
 	return S_ISDIR(s->st_mode) && ident_is(&st->proc, s);
 }
 
-static bool is_redirect(const struct gofer_state *st, const struct stat *s)
-{
-	return is_proc(st, s) || ident_is(&st->tty, s);
-}
-
 /* ---- credentials ---- */
 
-/* The fs ids decide permission checks and the owner of new files. Groups
- * are only re-set when they change; with fsuid 0 they do not matter. */
-static int creds_fs(uint32_t uid, uint32_t gid)
+/* The fs ids decide permission checks and the owner of new files. They
+ * are only switched when they change (a guest running as root costs no
+ * system call); groups likewise, and with fsuid 0 they do not matter. */
+static int creds_fs(struct gofer_state *st, uint32_t uid, uint32_t gid)
 {
+	if (st->fs_uid == uid && st->fs_gid == gid)
+		return 0;
 	setfsgid(gid);
 	setfsuid(uid);
-	if ((uint32_t)setfsgid((gid_t)-1) != gid || (uint32_t)setfsuid((uid_t)-1) != uid)
-		return -EPERM;
-	return 0;
+	st->fs_gid = (uint32_t)setfsgid((gid_t)-1);
+	st->fs_uid = (uint32_t)setfsuid((uid_t)-1);
+	return st->fs_uid == uid && st->fs_gid == gid ? 0 : -EPERM;
 }
 
-static void creds_root(void)
+/* Back to the gofer's own ids, for the work it does as itself. */
+static void creds_root(struct gofer_state *st)
 {
-	setfsuid(0);
-	setfsgid(0);
+	if (creds_fs(st, 0, 0) < 0)
+		die("cannot return to fsuid 0");
+}
+
+/* ... and to the ids of the request being served. */
+static int creds_back(struct gofer_state *st)
+{
+	return creds_fs(st, st->uid, st->gid);
 }
 
 static int creds_guest(struct gofer_state *st, const struct gofer_req *req)
@@ -147,10 +154,68 @@ static int creds_guest(struct gofer_state *st, const struct gofer_req *req)
 		st->ngroups = req->ngroups;
 		st->groups_set = true;
 	}
-	int r = creds_fs(req->uid, req->gid);
+	int r = creds_back(st);
 	if (r < 0)
-		creds_root();
+		creds_root(st);
 	return r;
+}
+
+/* ---- the fast path ---- */
+
+/* Failures that a walk into a redirect point could explain. */
+static bool fast_errno(int e)
+{
+	return e == ENOENT || e == ENOTDIR || e == EROFS || e == EACCES || e == ELOOP ||
+	       e == ENXIO || e == EAGAIN;
+}
+
+#define GUEST_ROOTED (RESOLVE_BENEATH | RESOLVE_IN_ROOT)
+
+/* The fast path needs the kernel to bound the lookup by the view's root:
+ * it does for absolute paths and paths from the root (RESOLVE_IN_ROOT on
+ * the root's fd) and, when the process root is the view's, for all. */
+static bool fast_possible(const struct gofer_state *st, int start, const char *path,
+			  uint64_t resolve)
+{
+	return path[0] == '/' || start < 0 || st->root_is_process_root || (resolve & GUEST_ROOTED);
+}
+
+/* One openat2(2) of path from start (-1: the root), with the guest's own
+ * RESOLVE_* flags added. Returns the fd or -errno. */
+static int fast_open(struct gofer_state *st, int start, const char *path, uint64_t flags,
+		     uint64_t mode, uint64_t resolve)
+{
+	struct open_how how = {
+		.flags = flags | O_CLOEXEC,
+		.mode = mode,
+		.resolve = RESOLVE_NO_MAGICLINKS | resolve,
+	};
+	int base = start;
+	if (resolve & GUEST_ROOTED) {
+		/* The guest's dirfd bounds the lookup; it lies in the view. */
+		base = start >= 0 ? start : st->root_fd;
+	} else if (path[0] == '/' || start < 0) {
+		base = st->root_fd;
+		how.resolve |= RESOLVE_IN_ROOT;
+	}
+	int fd = (int)raw_openat2(base, path, &how, sizeof(how));
+	return fd < 0 ? -errno : fd;
+}
+
+/* The redirect an object found by the fast path stands for: it is the
+ * redirect point itself, so nothing of the path is left. */
+static bool redirect_obj(const struct gofer_state *st, const struct stat *s, struct gofer_walk *w)
+{
+	if (is_proc(st, s))
+		w->redirect = GOFER_REDIR_PROC;
+	else if (ident_is(&st->tty, s))
+		w->redirect = GOFER_REDIR_TTY;
+	else
+		return false;
+	w->parent_fd = -1;
+	w->rest[0] = '\0';
+	w->rest_len = 0;
+	return true;
 }
 
 /* ---- the component-by-component walk ---- */
@@ -323,7 +388,7 @@ static int walk_step(struct walker *k, const char *comp, const char *rest, char 
 		return -errno;
 	if (S_ISLNK(s.st_mode)) {
 		char target[GOFER_PATH_MAX];
-		size_t tlen;
+		size_t tlen = 0;
 		int r = read_link(fd, "", target, sizeof(target), &tlen);
 		if (r < 0)
 			return r;
@@ -332,7 +397,15 @@ static int walk_step(struct walker *k, const char *comp, const char *rest, char 
 	if (!S_ISDIR(s.st_mode))
 		return -ENOTDIR;
 	if (is_proc(k->st, &s)) {
-		walk_redirect(k, GOFER_REDIR_PROC, rest);
+		/* "/proc/.." is the root again, as on Linux. */
+		const char *q = rest;
+		while (q[0] == '.' && (q[1] == '/' || q[1] == '\0'))
+			q += strspn(q + 1, "/") + 1;
+		if (q[0] == '.' && q[1] == '.' && (q[2] == '/' || q[2] == '\0')) {
+			*p = (char *)q + 2 + strspn(q + 2, "/");
+			return 0;
+		}
+		walk_redirect(k, GOFER_REDIR_PROC, q);
 		return 1;
 	}
 	int r = vpath_push(k->w, comp);
@@ -394,7 +467,7 @@ static int walk_last(struct walker *k, const char *comp, bool slash, char **p)
 	}
 	if (S_ISLNK(s.st_mode) && (k->mode == GOFER_WALK_FOLLOW || slash)) {
 		char target[GOFER_PATH_MAX];
-		size_t tlen;
+		size_t tlen = 0;
 		int r = read_link(k->cur, comp, target, sizeof(target), &tlen);
 		if (r < 0)
 			return r;
@@ -421,16 +494,10 @@ static int walk_last(struct walker *k, const char *comp, bool slash, char **p)
  * ids may not allow: the gofer reads them with its own. */
 static ssize_t dir_path_as_gofer(struct gofer_state *st, int dir_fd, char *buf, size_t size)
 {
-	bool guest = st->uid != 0 || st->gid != 0;
-	if (guest)
-		creds_root();
+	creds_root(st);
 	ssize_t n = gofer_dir_path(st, dir_fd, buf, size);
-	if (guest) {
-		int r = creds_fs(st->uid, st->gid);
-		if (r < 0)
-			return r;
-	}
-	return n;
+	int r = creds_back(st);
+	return r < 0 ? r : n;
 }
 
 static int walk_start(struct walker *k, int start_fd, const char *path, unsigned int wflags)
@@ -453,9 +520,39 @@ static int walk_start(struct walker *k, int start_fd, const char *path, unsigned
 	return 0;
 }
 
-static int walk_loop(struct walker *k)
+/* All but the last component in one openat2(2), when that is possible: a
+ * missing file then costs a few system calls however deep it is. A prefix
+ * that is or enters /proc falls back to the walk, which finds the rest. */
+static char *walk_fast_prefix(struct walker *k, int start_fd, char *path)
 {
-	char *p = k->bufs[k->which];
+	size_t end = strlen(path);
+	while (end > 0 && path[end - 1] == '/')
+		end--;
+	size_t begin = end;
+	while (begin > 0 && path[begin - 1] != '/')
+		begin--;
+	size_t lead = strspn(path, "/");
+	if (begin == 0 || begin <= lead)
+		return path;
+	char *dir = k->bufs[k->which ^ 1]; /* scratch until a symlink is spliced */
+	memcpy(dir, path, begin);
+	dir[begin] = '\0';
+	if (!fast_possible(k->st, start_fd, dir, 0))
+		return path;
+	int fd = fast_open(k->st, start_fd, dir, O_PATH | O_DIRECTORY, 0, 0);
+	if (fd < 0)
+		return path;
+	struct stat s;
+	if (fstat(fd, &s) < 0 || is_proc(k->st, &s)) {
+		close(fd);
+		return path;
+	}
+	walker_set_cur(k, fd, true, &s);
+	return path + begin;
+}
+
+static int walk_loop(struct walker *k, char *p)
+{
 	for (;;) {
 		if (*p == '/') {
 			int r = walker_to_root(k);
@@ -492,12 +589,6 @@ static int walk_loop(struct walker *k)
 int gofer_walk(struct gofer_state *st, int start_fd, const char *path, enum gofer_walk_mode mode,
 	       unsigned int wflags, struct gofer_walk *w)
 {
-	size_t len = strlen(path);
-	if (len >= GOFER_PATH_MAX)
-		return -ENAMETOOLONG;
-	if (len == 0)
-		return -ENOENT;
-
 	w->parent_fd = -1;
 	w->parent_is_root = false;
 	w->last[0] = '\0';
@@ -506,6 +597,12 @@ int gofer_walk(struct gofer_state *st, int start_fd, const char *path, enum gofe
 	w->rest_len = 0;
 	w->rest[0] = '\0';
 	w->vpath_len = 0;
+
+	size_t len = strlen(path);
+	if (len >= GOFER_PATH_MAX)
+		return -ENAMETOOLONG;
+	if (len == 0)
+		return -ENOENT;
 
 	struct walker *k = malloc(sizeof(*k));
 	if (!k)
@@ -520,8 +617,12 @@ int gofer_walk(struct gofer_state *st, int start_fd, const char *path, enum gofe
 	memcpy(k->bufs[0], path, len + 1);
 
 	int r = walk_start(k, start_fd, path, wflags);
-	if (r == 0)
-		r = walk_loop(k);
+	if (r == 0) {
+		char *p = k->bufs[0];
+		if (!(wflags & GOFER_WALK_WANT_PATH))
+			p = walk_fast_prefix(k, start_fd, p);
+		r = walk_loop(k, p);
+	}
 	if (k->cur_owned && k->cur >= 0)
 		close(k->cur);
 	free(k);
@@ -626,37 +727,6 @@ ssize_t gofer_dir_path(struct gofer_state *st, int dir_fd, char *buf, size_t siz
 	return (ssize_t)len;
 }
 
-/* ---- fast paths ---- */
-
-static bool fast_errno(int e)
-{
-	return e == ENOENT || e == ENOTDIR || e == EROFS || e == EACCES || e == ELOOP ||
-	       e == ENXIO || e == EAGAIN;
-}
-
-/* One openat2(2) of path from start (-1: the root). Absolute paths and paths
- * from the root resolve in the view's root; paths relative to another
- * directory rely on the process root being the view. Returns the fd, -errno,
- * or -EXDEV when the fast path cannot be used. */
-static int fast_open(struct gofer_state *st, int start, const char *path, uint64_t flags,
-		     uint64_t mode)
-{
-	struct open_how how = {
-		.flags = flags | O_CLOEXEC,
-		.mode = mode,
-		.resolve = RESOLVE_NO_MAGICLINKS,
-	};
-	int base = start;
-	if (path[0] == '/' || start < 0) {
-		base = st->root_fd;
-		how.resolve |= RESOLVE_IN_ROOT;
-	} else if (!st->root_is_process_root) {
-		return -EXDEV;
-	}
-	int fd = (int)raw_openat2(base, path, &how, sizeof(how));
-	return fd < 0 ? -errno : fd;
-}
-
 /* Opens the final object found by a walk, never following a symlink. */
 static int open_final(const struct gofer_walk *w, uint64_t flags, uint64_t mode)
 {
@@ -667,62 +737,6 @@ static int open_final(const struct gofer_walk *w, uint64_t flags, uint64_t mode)
 	};
 	int fd = (int)raw_openat2(w->parent_fd, w->last, &how, sizeof(how));
 	return fd < 0 ? -errno : fd;
-}
-
-/* Resolves path to (parent, last) without looking at the final object.
- * Returns 0 (w filled, maybe a redirect) or -errno. */
-static int resolve_parent(struct gofer_state *st, int start, const char *path,
-			  struct gofer_walk *w)
-{
-	size_t len = strlen(path);
-	if (len == 0)
-		return -ENOENT;
-	if (len >= GOFER_PATH_MAX)
-		return -ENAMETOOLONG;
-
-	/* Split off the last component (and its trailing slashes). */
-	size_t end = len;
-	while (end > 0 && path[end - 1] == '/')
-		end--;
-	bool slash = end < len;
-	size_t begin = end;
-	while (begin > 0 && path[begin - 1] != '/')
-		begin--;
-	if (end == 0 || end - begin > NAME_MAX_LEN)
-		return gofer_walk(st, start, path, GOFER_WALK_PARENT, 0, w);
-
-	char dir[GOFER_PATH_MAX];
-	memcpy(dir, path, begin);
-	dir[begin] = '\0';
-	_cleanup_close_ int fd = fast_open(st, start, begin ? dir : ".", O_PATH | O_DIRECTORY, 0);
-	if (fd == -EXDEV || (fd < 0 && fast_errno(-fd)))
-		return gofer_walk(st, start, path, GOFER_WALK_PARENT, 0, w);
-	if (fd < 0)
-		return fd;
-	struct stat ps;
-	if (fstat(fd, &ps) < 0)
-		return -errno;
-
-	/* Redirect points are rare: let the walk produce the answer. */
-	size_t n = end - begin;
-	char last[NAME_MAX_LEN + 1];
-	memcpy(last, path + begin, n);
-	last[n] = '\0';
-	if (is_proc(st, &ps) || (ident_is(&st->root, &ps) && name_is(last, "proc")) ||
-	    (ident_is(&st->devdir, &ps) && name_is(last, "tty")))
-		return gofer_walk(st, start, path, GOFER_WALK_PARENT, 0, w);
-
-	w->redirect = GOFER_REDIR_NONE;
-	w->rest_len = 0;
-	w->exists = false;
-	w->vpath_len = 0;
-	w->parent_fd = take_fd(&fd);
-	w->parent_is_root = ident_is(&st->root, &ps);
-	memcpy(w->last, last, n);
-	if (slash)
-		w->last[n++] = '/';
-	w->last[n] = '\0';
-	return 0;
 }
 
 /* An object an operation acts on: an O_PATH fd (owned) or the request's
@@ -750,21 +764,24 @@ static int resolve_obj(struct gofer_state *st, int start, const char *path, bool
 	w->parent_fd = -1;
 	w->redirect = GOFER_REDIR_NONE;
 
-	int fd = fast_open(st, start, path, O_PATH | (follow ? 0 : O_NOFOLLOW), 0);
+	int fd = -ENOENT;
+	if (fast_possible(st, start, path, 0))
+		fd = fast_open(st, start, path, O_PATH | (follow ? 0 : O_NOFOLLOW), 0, 0);
 	if (fd >= 0) {
 		if (fstat(fd, &o->st) < 0) {
 			int e = errno;
 			close(fd);
 			return -e;
 		}
-		if (!is_redirect(st, &o->st)) {
-			o->fd = fd;
+		if (redirect_obj(st, &o->st, w)) {
+			close(fd);
 			return 0;
 		}
-		close(fd);
-	} else if (fd != -EXDEV && !fast_errno(-fd)) {
-		return fd;
+		o->fd = fd;
+		return 0;
 	}
+	if (!fast_errno(-fd))
+		return fd;
 
 	int r = gofer_walk(st, start, path, follow ? GOFER_WALK_FOLLOW : GOFER_WALK_NOFOLLOW, 0, w);
 	if (r < 0 || w->redirect)
@@ -793,7 +810,7 @@ struct ctx {
 	const struct gofer_req *req;
 	const char *path;
 	const char *path2;
-	int dir;  /* the request's fds, -1 when absent */
+	int dir; /* the request's fds, -1 when absent */
 	int dir2;
 	int obj;
 	struct gofer_resp *resp;
@@ -934,7 +951,7 @@ static int readlink_dir_path(struct ctx *c)
 		return -errno;
 	if (S_ISLNK(s.st_mode)) {
 		char target[GOFER_PATH_MAX];
-		size_t n;
+		size_t n = 0;
 		int r = read_link(c->dir, "", target, sizeof(target), &n);
 		return r < 0 ? r : set_data(c->resp, target, n);
 	}
@@ -961,7 +978,7 @@ static int op_readlink(struct ctx *c)
 		return -EINVAL;
 	}
 	char target[GOFER_PATH_MAX];
-	size_t n;
+	size_t n = 0;
 	r = read_link(o.fd, "", target, sizeof(target), &n);
 	obj_release(&o);
 	return r < 0 ? r : set_data(c->resp, target, n);
@@ -1035,7 +1052,7 @@ static int ctx_parent(struct ctx *c, int dirfd, const char *path, struct gofer_w
 	int r = start_of(c, dirfd, path, &start);
 	if (r < 0)
 		return r;
-	return resolve_parent(c->st, start, path, w);
+	return gofer_walk(c->st, start, path, GOFER_WALK_PARENT, 0, w);
 }
 
 static int op_mkdir(struct ctx *c)
@@ -1149,12 +1166,9 @@ static int op_symlink(struct ctx *c)
 
 /* Gives the fd the guest's own O_NONBLOCK setting, except for FIFOs (see
  * gofer.h). */
-static int open_done(struct ctx *c, int fd)
+static int open_done(struct ctx *c, int fd, const struct stat *s)
 {
-	struct stat s;
-	if (fstat(fd, &s) < 0)
-		return -errno;
-	if (S_ISFIFO(s.st_mode)) {
+	if (S_ISFIFO(s->st_mode)) {
 		c->resp->val = 1;
 	} else if (!(c->req->flags & (O_NONBLOCK | O_PATH))) {
 		int fl = fcntl(fd, F_GETFL);
@@ -1164,39 +1178,57 @@ static int open_done(struct ctx *c, int fd)
 	return 0;
 }
 
+/* With the guest's RESOLVE_* flags, the walk (which does not apply them)
+ * may only go where the fast path could have gone: it runs when entering
+ * the empty /proc explains the failure, and not below a guest's own root. */
+static bool open_walk_allowed(struct ctx *c, int start, uint64_t resolve, int err)
+{
+	if (!(resolve & ~(uint64_t)RESOLVE_NO_MAGICLINKS))
+		return fast_errno(err);
+	if (err != ENOENT && err != ENOTDIR && err != EROFS && err != ENXIO)
+		return false;
+	if (!(resolve & RESOLVE_IN_ROOT) || start < 0)
+		return true;
+	struct stat s;
+	return fstat(start, &s) == 0 && ident_is(&c->st->root, &s);
+}
+
 static int op_open(struct ctx *c)
 {
 	uint32_t flags = c->req->flags;
+	uint64_t resolve = c->req->arg[0];
 	uint64_t oflags = flags | O_NONBLOCK | O_NOCTTY;
 	/* openat2(2) refuses what O_PATH ignores. */
 	if (flags & O_PATH)
 		oflags = flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	uint64_t mode = (flags & (O_CREAT | (O_TMPFILE & ~O_DIRECTORY))) ? c->req->mode : 0;
 	int start;
-	int r = start_of(c, c->dir, c->path, &start);
+	/* RESOLVE_BENEATH and RESOLVE_IN_ROOT bound even absolute paths by the dirfd. */
+	int r = start_of(c, c->dir, (resolve & GUEST_ROOTED) ? "" : c->path, &start);
 	if (r < 0)
 		return r;
 
-	_cleanup_close_ int fd = fast_open(c->st, start, c->path, oflags, mode);
+	_cleanup_close_ int fd = -ENOENT;
+	if (fast_possible(c->st, start, c->path, resolve))
+		fd = fast_open(c->st, start, c->path, oflags, mode, resolve);
+	struct gofer_walk w;
 	if (fd >= 0) {
 		struct stat s;
 		if (fstat(fd, &s) < 0)
 			return -errno;
-		if (!is_redirect(c->st, &s)) {
-			r = open_done(c, fd);
-			if (r == 0)
-				*c->fd_out = take_fd(&fd);
-			return r;
-		}
-		close(take_fd(&fd));
-	} else if (fd != -EXDEV && !fast_errno(-fd)) {
-		return fd;
+		if (redirect_obj(c->st, &s, &w))
+			return answer_redirect(c, &w, 0);
+		r = open_done(c, fd, &s);
+		if (r == 0)
+			*c->fd_out = take_fd(&fd);
+		return r;
 	}
+	if (!open_walk_allowed(c, start, resolve, -fd))
+		return fd;
 
 	bool nofollow = (flags & O_NOFOLLOW) || ((flags & O_CREAT) && (flags & O_EXCL));
-	struct gofer_walk w;
-	r = gofer_walk(c->st, start, c->path, nofollow ? GOFER_WALK_NOFOLLOW : GOFER_WALK_FOLLOW,
-		       0, &w);
+	r = gofer_walk(c->st, start, c->path, nofollow ? GOFER_WALK_NOFOLLOW : GOFER_WALK_FOLLOW, 0,
+		       &w);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
 	fd = open_final(&w, oflags, mode);
@@ -1205,42 +1237,17 @@ static int op_open(struct ctx *c)
 		c->resp->val = 1;
 	if (fd < 0)
 		return fd;
-	r = open_done(c, fd);
+	struct stat s;
+	if (fstat(fd, &s) < 0)
+		return -errno;
+	r = open_done(c, fd, &s);
 	if (r == 0)
 		*c->fd_out = take_fd(&fd);
 	return r;
 }
 
-static int op_truncate(struct ctx *c)
-{
-	struct gofer_req open_req = *c->req;
-	struct gofer_resp open_resp = {0};
-	int fd = -1;
-	struct ctx oc = *c;
-	open_req.flags = O_WRONLY;
-	oc.req = &open_req;
-	oc.resp = &open_resp;
-	oc.fd_out = &fd;
-	int r = op_open(&oc);
-	if (open_resp.redirect) {
-		c->resp->redirect = open_resp.redirect;
-		return set_data(c->resp, open_resp.data, open_resp.data_len);
-	}
-	if (r == -ENXIO)
-		return -EINVAL; /* a FIFO or socket */
-	if (r < 0)
-		return r;
-	struct stat s;
-	if (fstat(fd, &s) < 0 || !S_ISREG(s.st_mode))
-		r = -EINVAL;
-	else if (ftruncate(fd, (off_t)c->req->arg[0]) < 0)
-		r = -errno;
-	close(fd);
-	return r;
-}
-
-/* Runs fn in the object's directory with the name as a relative path: the
- * way to hand a path to calls that take no dirfd (bind, connect,
+/* Makes the object's directory the cwd, so its name is a relative path: the
+ * way to hand a path to calls that take no dirfd (truncate, bind, connect,
  * inotify_add_watch) without procfs. */
 static int in_dir(const struct gofer_walk *w)
 {
@@ -1253,6 +1260,30 @@ static void back_to_root(struct ctx *c)
 {
 	if (fchdir(c->st->root_fd) < 0)
 		die_errno("returning to the view's root");
+}
+
+/* truncate(2) by name in the file's directory: its checks and errors are
+ * Linux's (EISDIR, EINVAL for FIFOs, ETXTBSY), and no open is seen. */
+static int op_truncate(struct ctx *c)
+{
+	int start;
+	int r = start_of(c, c->dir, c->path, &start);
+	if (r < 0)
+		return r;
+	struct gofer_walk w;
+	r = gofer_walk(c->st, start, c->path, GOFER_WALK_FOLLOW, 0, &w);
+	if (r < 0 || w.redirect)
+		return r < 0 ? r : answer_redirect(c, &w, 0);
+	if (!w.exists)
+		r = -ENOENT;
+	if (r == 0)
+		r = in_dir(&w);
+	if (r == 0) {
+		r = truncate(w.last, (off_t)c->req->arg[0]) < 0 ? -errno : 0;
+		back_to_root(c);
+	}
+	gofer_walk_release(&w);
+	return r;
 }
 
 static int check_unix_socket(int fd)
@@ -1317,12 +1348,16 @@ static int connect_as_guest(struct ctx *c, const struct sockaddr_un *sa, socklen
 		int e = errno;
 		if (syscall(SYS_setresgid, -1, 0, -1) < 0)
 			die_errno("restoring the effective gid");
+		c->st->fs_gid = 0;
 		return -e;
 	}
 	int r = connect(c->obj, (const struct sockaddr *)sa, len) < 0 ? -errno : 0;
 	if (syscall(SYS_setresuid, -1, 0, -1) < 0 || syscall(SYS_setresgid, -1, 0, -1) < 0)
 		die_errno("restoring the effective ids");
-	int e = creds_fs(c->st->uid, c->st->gid);
+	/* Setting the effective ids set the fs ids along: they are 0 again. */
+	c->st->fs_uid = 0;
+	c->st->fs_gid = 0;
+	int e = creds_back(c->st);
 	return r < 0 ? r : e;
 }
 
@@ -1438,9 +1473,9 @@ static int exec_open_fd(struct ctx *c)
 	if (fd < 0)
 		return -errno;
 	if ((fl & O_ACCMODE) == O_RDONLY) {
-		creds_root();
+		creds_root(c->st);
 		r = check_no_writer(fd);
-		int e = creds_fs(c->st->uid, c->st->gid);
+		int e = creds_back(c->st);
 		if (r < 0 || e < 0)
 			return r < 0 ? r : e;
 	}
@@ -1452,9 +1487,9 @@ static int exec_open_fd(struct ctx *c)
  * checks it is still the file that was checked. */
 static int exec_open_final(struct ctx *c, const struct gofer_walk *w)
 {
-	creds_root();
+	creds_root(c->st);
 	_cleanup_close_ int fd = open_final(w, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
-	int e = creds_fs(c->st->uid, c->st->gid);
+	int e = creds_back(c->st);
 	if (fd < 0 || e < 0)
 		return fd < 0 ? fd : e;
 	struct stat s;
@@ -1465,9 +1500,9 @@ static int exec_open_final(struct ctx *c, const struct gofer_walk *w)
 	int r = check_exec_mount(fd);
 	if (r < 0)
 		return r;
-	creds_root();
+	creds_root(c->st);
 	r = check_no_writer(fd);
-	e = creds_fs(c->st->uid, c->st->gid);
+	e = creds_back(c->st);
 	if (r < 0 || e < 0)
 		return r < 0 ? r : e;
 	int fl = fcntl(fd, F_GETFL);
@@ -1506,8 +1541,7 @@ static int op_exec_open(struct ctx *c)
 		r = exec_open_final(c, w);
 	if (r == 0 && !w->redirect)
 		r = set_data(c->resp, w->vpath, w->vpath_len);
-	if (r == 0 || w->parent_fd >= 0)
-		gofer_walk_release(w);
+	gofer_walk_release(w);
 	free(w);
 	return r;
 }
@@ -1517,20 +1551,30 @@ static int op_exec_open(struct ctx *c)
 typedef int (*op_fn)(struct ctx *c);
 
 static const op_fn ops[GOP_OP_MAX] = {
-	[GOP_OPEN] = op_open,	       [GOP_STAT] = op_stat,
-	[GOP_STATX] = op_statx,	       [GOP_ACCESS] = op_access,
-	[GOP_READLINK] = op_readlink,   [GOP_MKDIR] = op_mkdir,
-	[GOP_MKNOD] = op_mknod,	       [GOP_UNLINK] = op_unlink,
-	[GOP_RENAME] = op_rename,       [GOP_LINK] = op_link,
-	[GOP_SYMLINK] = op_symlink,     [GOP_CHMOD] = op_chmod,
-	[GOP_CHOWN] = op_chown,	       [GOP_TRUNCATE] = op_truncate,
-	[GOP_UTIMENS] = op_utimens,     [GOP_STATFS] = op_statfs,
-	[GOP_BIND] = op_bind,	       [GOP_CONNECT] = op_connect,
-	[GOP_INOTIFY_ADD] = op_inotify_add, [GOP_EXEC_OPEN] = op_exec_open,
+	[GOP_OPEN] = op_open,
+	[GOP_STAT] = op_stat,
+	[GOP_STATX] = op_statx,
+	[GOP_ACCESS] = op_access,
+	[GOP_READLINK] = op_readlink,
+	[GOP_MKDIR] = op_mkdir,
+	[GOP_MKNOD] = op_mknod,
+	[GOP_UNLINK] = op_unlink,
+	[GOP_RENAME] = op_rename,
+	[GOP_LINK] = op_link,
+	[GOP_SYMLINK] = op_symlink,
+	[GOP_CHMOD] = op_chmod,
+	[GOP_CHOWN] = op_chown,
+	[GOP_TRUNCATE] = op_truncate,
+	[GOP_UTIMENS] = op_utimens,
+	[GOP_STATFS] = op_statfs,
+	[GOP_BIND] = op_bind,
+	[GOP_CONNECT] = op_connect,
+	[GOP_INOTIFY_ADD] = op_inotify_add,
+	[GOP_EXEC_OPEN] = op_exec_open,
 };
 
-size_t gofer_handle(struct gofer_state *st, const struct gofer_req *req, size_t len,
-		    const int *fds, int nfds, struct gofer_resp *resp, int *fd_out)
+size_t gofer_handle(struct gofer_state *st, const struct gofer_req *req, size_t len, const int *fds,
+		    int nfds, struct gofer_resp *resp, int *fd_out)
 {
 	memset(resp, 0, GOFER_RESP_HDR_SIZE);
 	*fd_out = -1;
@@ -1563,10 +1607,12 @@ size_t gofer_handle(struct gofer_state *st, const struct gofer_req *req, size_t 
 		resp->err = -ENOTSUP;
 		return GOFER_RESP_HDR_SIZE;
 	}
+	/* The ids stay in force after the request: between requests the gofer
+	 * only receives and sends messages, and a guest running as one user
+	 * then costs no credential switch at all. */
 	r = creds_guest(st, req);
 	if (r == 0)
 		r = ops[req->op](&c);
-	creds_root();
 	if (r < 0) {
 		resp->err = r;
 		if (*fd_out >= 0) {

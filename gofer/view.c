@@ -51,10 +51,10 @@ static const char *const staging_dirs[] = {"/tmp", "/mnt", "/var/tmp", "/opt"};
 
 /* Host mounts of these types are kernel interfaces, not files. */
 static const char *const pseudo_fs[] = {
-	"proc",	    "sysfs",	 "devtmpfs",  "devpts",	    "cgroup",  "cgroup2",
-	"securityfs", "debugfs",   "tracefs",   "bpf",	    "pstore",  "configfs",
-	"fusectl",    "mqueue",	 "hugetlbfs", "autofs",	    "binfmt_misc", "nsfs",
-	"efivarfs",   "rpc_pipefs", "nfsd",	     "selinuxfs",
+	"proc",	      "sysfs",	    "devtmpfs",	 "devpts",    "cgroup",	     "cgroup2",
+	"securityfs", "debugfs",    "tracefs",	 "bpf",	      "pstore",	     "configfs",
+	"fusectl",    "mqueue",	    "hugetlbfs", "autofs",    "binfmt_misc", "nsfs",
+	"efivarfs",   "rpc_pipefs", "nfsd",	 "selinuxfs",
 };
 
 /* Below the rootfs, never taken from the host. */
@@ -63,14 +63,17 @@ static const char *const excluded_always[] = {"proc", "sys", "dev"};
 static const char *const private_dirs[] = {"root", "home", "run", "var/run"};
 
 static const char *const secret_files[] = {
-	"etc/shadow", "etc/shadow-", "etc/gshadow", "etc/gshadow-",
+	"etc/shadow",
+	"etc/shadow-",
+	"etc/gshadow",
+	"etc/gshadow-",
 };
 
 static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom"};
 
 struct host_mount {
-	char *rel;   /* path below the rootfs */
-	int fd;	     /* O_PATH of the mount's root, opened before staging */
+	char *rel; /* path below the rootfs */
+	int fd;	   /* O_PATH of the mount's root, opened before staging */
 	bool is_dir;
 	bool noexec;
 };
@@ -78,12 +81,13 @@ struct host_mount {
 struct volume_src {
 	const struct gofer_volume *vol;
 	const char *rel; /* guest path without its leading slashes */
-	int fd;		 /* O_PATH of the host path */
+	int fd;		 /* a detached clone of the host path's mount tree */
 	bool is_dir;
 };
 
 struct view {
 	const struct gofer_config *cfg;
+	uint64_t size; /* bound of each writable tmpfs */
 	char *err;
 	size_t err_size;
 	int rootfs_fd;
@@ -102,8 +106,7 @@ struct view {
 	struct gofer_state *st;
 };
 
-__attribute__((format(printf, 3, 4))) static int fail(struct view *v, int err, const char *fmt,
-						       ...)
+__attribute__((format(printf, 3, 4))) static int fail(struct view *v, int err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -187,8 +190,8 @@ static int set_attrs(int mnt_fd, uint64_t attrs, bool recursive)
 
 static int attach(int mnt_fd, int target_fd)
 {
-	if (move_mount(mnt_fd, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH |
-			   MOVE_MOUNT_T_EMPTY_PATH) < 0)
+	if (move_mount(mnt_fd, "", target_fd, "",
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return -errno;
 	return 0;
 }
@@ -377,7 +380,7 @@ static int collect_host_mounts(struct view *v)
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		/* id parent major:minor root mountpoint options [optional...] - type source super */
+		/* id parent dev root mountpoint options [optional] - type source super */
 		char mp[PATH_MAX], opts[1024], type[64];
 		char *sep = strstr(line, " - ");
 		if (!sep || sscanf(line, "%*d %*d %*s %*s %4095s %1023s", mp, opts) != 2 ||
@@ -412,9 +415,13 @@ static int open_volumes(struct view *v)
 		while (*s->rel == '/')
 			s->rel++;
 		if (vol->guest[0] != '/' || *s->rel == '\0')
-			return fail(v, -EINVAL, "volume %s:%s: the guest path must be absolute and not /",
+			return fail(v, -EINVAL,
+				    "volume %s:%s: the guest path must be absolute and not /",
 				    vol->host, vol->guest);
-		s->fd = open(vol->host, O_PATH | O_CLOEXEC);
+		/* Cloned now, with the mounts below it: a volume of the very
+		 * directory the scratch tmpfs will cover shows the host's. */
+		s->fd = open_tree(AT_FDCWD, vol->host,
+				  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 		struct stat st;
 		if (s->fd < 0 || fstat(s->fd, &st) < 0)
 			return fail(v, -errno, "volume %s", vol->host);
@@ -439,8 +446,7 @@ static int mount_staging(struct view *v)
 	if (!v->staging)
 		return fail(v, -ENOENT, "finding a directory for the scratch tmpfs");
 	char opts[64];
-	snprintf(opts, sizeof(opts), "size=%llu,mode=0700",
-		 (unsigned long long)(v->cfg->upper_size ? v->cfg->upper_size : 64ull << 20));
+	snprintf(opts, sizeof(opts), "size=%llu,mode=0700", (unsigned long long)v->size);
 	/* Not nodev: the whiteouts in the upper layers are device nodes. */
 	if (mount("tmpfs", v->staging, "tmpfs", MS_NOSUID, opts) < 0)
 		return fail(v, -errno, "mounting the scratch tmpfs on %s", v->staging);
@@ -583,7 +589,7 @@ static bool has_secrets(const char *rel)
 static int overlay_new(struct view *v, int lower_fd, const char *layer_rel, unsigned int attrs,
 		       const char *what)
 {
-	unsigned int layer;
+	unsigned int layer = 0;
 	int r = new_layer(v, lower_fd, &layer);
 	if (r < 0)
 		return fail(v, r, "%s: creating its writable layer", what);
@@ -607,6 +613,9 @@ static int overlay_new(struct view *v, int lower_fd, const char *layer_rel, unsi
 		{"lowerdir", lower_path},
 		{"upperdir", upper_path},
 		{"workdir", work_path},
+		/* Renaming a directory of the lower layer works as on Linux
+		 * (without it, EXDEV). */
+		{"redirect_dir", "on"},
 	};
 	return fs_new(v, "overlay", opts, ARRAY_SIZE(opts), attrs, what);
 }
@@ -637,8 +646,8 @@ static void mount_host_mount(struct view *v, const struct host_mount *m)
 		log_msg("view: not showing host mount /%s: %s", m->rel, strerror(-target));
 		return;
 	}
-	unsigned int attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-			     (m->noexec ? MOUNT_ATTR_NOEXEC : 0);
+	unsigned int attrs =
+		MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (m->noexec ? MOUNT_ATTR_NOEXEC : 0);
 	int mnt_fd = -1;
 	if (m->is_dir) {
 		char what[PATH_MAX + 32];
@@ -654,7 +663,7 @@ static void mount_host_mount(struct view *v, const struct host_mount *m)
 			return;
 		}
 		if (v->cfg->hide_host_secrets && has_secrets(m->rel))
-			log_msg("view: host mount /%s is shown read-only; secrets in it stay visible",
+			log_msg("view: host mount /%s is read-only; its secrets stay visible",
 				m->rel);
 	}
 	int r = attach(mnt_fd, target);
@@ -666,8 +675,8 @@ static void mount_host_mount(struct view *v, const struct host_mount *m)
 /* An empty tmpfs at rel with the mode and owner the directory there has. */
 static int mount_private_dir(struct view *v, const char *rel)
 {
-	_cleanup_close_ int target = open_in_view(v, rel, O_PATH | O_DIRECTORY | O_NOFOLLOW,
-						  RESOLVE_NO_SYMLINKS);
+	_cleanup_close_ int target =
+		open_in_view(v, rel, O_PATH | O_DIRECTORY | O_NOFOLLOW, RESOLVE_NO_SYMLINKS);
 	if (target == -ENOENT || target == -ENOTDIR || target == -ELOOP)
 		return 0; /* absent or a symlink (/var/run -> /run) */
 	if (target < 0)
@@ -679,11 +688,11 @@ static int mount_private_dir(struct view *v, const char *rel)
 	snprintf(mode, sizeof(mode), "%o", s.st_mode & 07777);
 	snprintf(uid, sizeof(uid), "%u", s.st_uid);
 	snprintf(gid, sizeof(gid), "%u", s.st_gid);
-	snprintf(size, sizeof(size), "%llu", (unsigned long long)v->cfg->upper_size);
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)v->size);
 	const struct fs_opt opts[] = {{"mode", mode}, {"uid", uid}, {"gid", gid}, {"size", size}};
 	char what[PATH_MAX];
 	snprintf(what, sizeof(what), "private /%s", rel);
-	int mnt_fd = fs_new(v, "tmpfs", opts, v->cfg->upper_size ? 4 : 3,
+	int mnt_fd = fs_new(v, "tmpfs", opts, ARRAY_SIZE(opts),
 			    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, what);
 	if (mnt_fd < 0)
 		return mnt_fd;
@@ -704,10 +713,9 @@ static int mount_empty_ro(struct view *v, const char *rel)
 	const struct fs_opt opts[] = {{"mode", "555"}, {"size", "4k"}, {"nr_inodes", "1"}};
 	char what[64];
 	snprintf(what, sizeof(what), "empty /%s", rel);
-	int mnt_fd = fs_new(v, "tmpfs", opts, ARRAY_SIZE(opts),
-			    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-				    MOUNT_ATTR_NOEXEC,
-			    what);
+	int mnt_fd = fs_new(
+		v, "tmpfs", opts, ARRAY_SIZE(opts),
+		MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, what);
 	if (mnt_fd < 0)
 		return mnt_fd;
 	r = attach(mnt_fd, target);
@@ -722,7 +730,7 @@ static int populate_dev(struct view *v, int dev_fd)
 		const char *name;
 		const char *target;
 	} links[] = {
-		{"fd", "/proc/self/fd"},	 {"stdin", "/proc/self/fd/0"},
+		{"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"},
 		{"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
 		{"ptmx", "pts/ptmx"},
 	};
@@ -755,8 +763,8 @@ static int mount_dev_node(struct view *v, int dev_fd, const char *name)
 	_cleanup_close_ int target = openat(dev_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (target < 0)
 		return fail(v, -errno, "opening /dev/%s", name);
-	int mnt_fd = bind_clone(src, false,
-				MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	int mnt_fd =
+		bind_clone(src, false, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
 	if (mnt_fd < 0)
 		return fail(v, mnt_fd, "binding %s", host);
 	int r = attach(mnt_fd, target);
@@ -768,8 +776,8 @@ static int mount_sub(struct view *v, int dev_fd, const char *name, int mnt_fd)
 {
 	if (mnt_fd < 0)
 		return mnt_fd;
-	_cleanup_close_ int target = openat(dev_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW |
-							 O_CLOEXEC);
+	_cleanup_close_ int target =
+		openat(dev_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	int r = target < 0 ? -errno : attach(mnt_fd, target);
 	close(mnt_fd);
 	return r < 0 ? fail(v, r, "attaching /dev/%s", name) : 0;
@@ -784,10 +792,9 @@ static int mount_dev(struct view *v)
 	if (target < 0)
 		return fail(v, target, "opening /dev");
 	const struct fs_opt dev_opts[] = {{"mode", "755"}, {"size", "64k"}};
-	_cleanup_close_ int dev_mnt = fs_new(v, "tmpfs", dev_opts, ARRAY_SIZE(dev_opts),
-					     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-						     MOUNT_ATTR_NOEXEC,
-					     "/dev");
+	_cleanup_close_ int dev_mnt =
+		fs_new(v, "tmpfs", dev_opts, ARRAY_SIZE(dev_opts),
+		       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, "/dev");
 	if (dev_mnt < 0)
 		return dev_mnt;
 	r = attach(dev_mnt, target);
@@ -810,10 +817,10 @@ static int mount_dev(struct view *v)
 	if (r < 0)
 		return r;
 	char size[32];
-	snprintf(size, sizeof(size), "%llu", (unsigned long long)v->cfg->upper_size);
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)v->size);
 	const struct fs_opt shm_opts[] = {{"mode", "1777"}, {"size", size}};
 	r = mount_sub(v, dev_fd, "shm",
-		      fs_new(v, "tmpfs", shm_opts, v->cfg->upper_size ? 2 : 1,
+		      fs_new(v, "tmpfs", shm_opts, ARRAY_SIZE(shm_opts),
 			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm"));
 	if (r < 0)
 		return r;
@@ -823,7 +830,7 @@ static int mount_dev(struct view *v)
 	return r < 0 ? fail(v, r, "making /dev read-only") : 0;
 }
 
-static int mount_volume(struct view *v, const struct volume_src *s)
+static int mount_volume(struct view *v, struct volume_src *s)
 {
 	const struct gofer_volume *vol = s->vol;
 	int r;
@@ -852,11 +859,10 @@ static int mount_volume(struct view *v, const struct volume_src *s)
 	if (target < 0)
 		return fail(v, target, "volume %s: opening %s", vol->host, vol->guest);
 	uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (vol->ro ? MOUNT_ATTR_RDONLY : 0);
-	int mnt_fd = bind_clone(s->fd, true, attrs);
-	if (mnt_fd < 0)
-		return fail(v, mnt_fd, "volume %s: binding it", vol->host);
-	r = attach(mnt_fd, target);
-	close(mnt_fd);
+	r = set_attrs(s->fd, attrs, true);
+	if (r < 0)
+		return fail(v, r, "volume %s: setting its mount flags", vol->host);
+	r = attach(s->fd, target);
 	return r < 0 ? fail(v, r, "volume %s: attaching it at %s", vol->host, vol->guest) : 0;
 }
 
@@ -968,6 +974,7 @@ int gofer_view_build(const struct gofer_config *cfg, struct gofer_state *st, cha
 {
 	struct view v = {
 		.cfg = cfg,
+		.size = cfg->upper_size ? cfg->upper_size : 64ull << 20,
 		.err = err,
 		.err_size = err_size,
 		.rootfs_fd = -1,

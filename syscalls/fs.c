@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,13 +102,21 @@ static void fifo_finish(struct sc_ctx *c, struct fifo_wait *w)
 	c->install_flags = (w->want_flags & O_CLOEXEC) ? O_CLOEXEC : 0;
 }
 
-/* A blocking read open of a FIFO returns once a writer has come (it wrote or
- * already left). */
+/* A blocking read open of a FIFO returns once a writer is there. tee(2)
+ * tells without consuming anything: 0 means no writer (end of file),
+ * EAGAIN a writer with nothing written yet, > 0 data. A writer that came and
+ * left without writing before the next tick is missed. */
 static bool fifo_reader_poll(struct sc_ctx *c, void *arg)
 {
 	struct fifo_wait *w = arg;
-	struct pollfd p = {.fd = w->fd, .events = POLLIN};
-	if (poll(&p, 1, 0) <= 0)
+	int scratch[2];
+	if (pipe2(scratch, O_CLOEXEC | O_NONBLOCK) < 0)
+		return false;
+	ssize_t n = tee(w->fd, scratch[1], 1, SPLICE_F_NONBLOCK);
+	int err = errno;
+	close(scratch[0]);
+	close(scratch[1]);
+	if (n == 0 || (n < 0 && err != EAGAIN))
 		return false;
 	fifo_finish(c, w);
 	fifo_drop(w);
@@ -208,14 +215,20 @@ static int do_open(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64
 	return fail(c, -ELOOP);
 }
 
+/* open(2) and openat(2) ignore flag bits they do not know (openat2 does not). */
+#define VALID_OPEN_FLAGS                                                                    \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC | \
+	 FASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |  \
+	 O_SYNC | O_PATH | __O_TMPFILE)
+
 int sys_open(struct sc_ctx *c)
 {
-	return do_open(c, AT_FDCWD, ARG(0), ARG(1), ARG(2), 0);
+	return do_open(c, AT_FDCWD, ARG(0), ARG(1) & VALID_OPEN_FLAGS, ARG(2), 0);
 }
 
 int sys_openat(struct sc_ctx *c)
 {
-	return do_open(c, (int)ARG(0), ARG(1), ARG(2), ARG(3), 0);
+	return do_open(c, (int)ARG(0), ARG(1), ARG(2) & VALID_OPEN_FLAGS, ARG(3), 0);
 }
 
 int sys_creat(struct sc_ctx *c)
@@ -477,6 +490,18 @@ static int do_readlink(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, ui
 		return fail(c, r);
 	if (size <= 0)
 		return fail(c, -EINVAL);
+	if (path[0] == 0) {
+		/* readlinkat(fd, "") reads an O_PATH symlink fd; else ENOENT. */
+		struct stat st;
+		int fd = guest_dirfd == AT_FDCWD ? -1 : guest_getfd(c, guest_dirfd);
+		if (guest_dirfd != AT_FDCWD && fd < 0)
+			return fail(c, fd);
+		bool link = fd >= 0 && fstat(fd, &st) == 0 && S_ISLNK(st.st_mode);
+		if (fd >= 0)
+			close(fd);
+		if (!link)
+			return fail(c, -ENOENT);
+	}
 	char target[PATH_MAX];
 	size_t len = 0;
 	int hop;
