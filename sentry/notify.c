@@ -25,10 +25,14 @@ int guest_getfd(const struct sc_ctx *c, int guest_fd)
 {
 	if (guest_fd < 0)
 		return -EBADF;
-	_cleanup_close_ int pidfd = sys_pidfd_open(c->req->pid, PIDFD_THREAD);
-	if (pidfd < 0)
-		return -ESRCH;
-	int fd = sys_pidfd_getfd(pidfd, guest_fd, 0);
+	/* The pidfd is kept for the task's life: it names that thread, not
+	 * whoever reuses its tid later. */
+	if (c->t->pidfd < 0) {
+		c->t->pidfd = sys_pidfd_open(c->req->pid, PIDFD_THREAD);
+		if (c->t->pidfd < 0)
+			return -ESRCH;
+	}
+	int fd = sys_pidfd_getfd(c->t->pidfd, guest_fd, 0);
 	if (fd < 0)
 		return errno == EBADF ? -EBADF : -errno;
 	/* The tid may have been recycled between the notification and the

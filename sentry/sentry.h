@@ -50,6 +50,7 @@ struct task {
 	bool attached;		 /* has been seen by ptrace */
 	bool held;		 /* first stop seen before its parent's clone event */
 	bool creds_valid;	 /* creds below is current (see task_read_creds) */
+	int pidfd;		 /* PIDFD_THREAD of tid, opened on first use, or -1 */
 	struct creds *creds;
 	struct task *hnext;
 };

@@ -28,6 +28,7 @@ struct task *task_get(struct sentry *s, pid_t tid)
 	t = xcalloc(1, sizeof(*t));
 	t->tid = tid;
 	t->tgid = tid;
+	t->pidfd = -1;
 	t->hnext = s->tasks[bucket(tid)];
 	s->tasks[bucket(tid)] = t;
 	s->ntasks++;
@@ -41,6 +42,8 @@ static void task_free(struct task *t)
 	exec_image_free(t->exec);
 	free(t->exe);
 	free(t->creds);
+	if (t->pidfd >= 0)
+		close(t->pidfd);
 	free(t);
 }
 
@@ -76,6 +79,10 @@ void task_rekey(struct sentry *s, pid_t old_tid, pid_t new_tid)
 		return;
 	t->tid = new_tid;
 	t->vtid = t->vtgid;
+	if (t->pidfd >= 0) {
+		close(t->pidfd);
+		t->pidfd = -1;
+	}
 	t->hnext = s->tasks[bucket(new_tid)];
 	s->tasks[bucket(new_tid)] = t;
 	s->ntasks++;
