@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAX_CMDS 16
+#define MAX_CMDS    16
+#define MAX_WORKERS 64
 
 struct cmd {
 	const char *name;
@@ -48,6 +50,20 @@ static char *const child_env[] = {
 };
 
 static const char *log_dir = ".";
+static volatile sig_atomic_t stop_requested;
+static volatile pid_t current_child;
+static pid_t worker_pids[MAX_WORKERS];
+static volatile sig_atomic_t nworkers;
+
+/* A benchmark interrupted from outside stops at once and passes the signal on. */
+static void on_signal(int sig)
+{
+	stop_requested = 1;
+	if (current_child > 0)
+		kill(current_child, sig);
+	for (int i = 0; i < nworkers; i++)
+		kill(worker_pids[i], sig);
+}
 
 static double now_ms(void)
 {
@@ -77,7 +93,7 @@ static void substitute_id(char **argv, long seq)
 {
 	static char id[64];
 
-	snprintf(id, sizeof(id), "bench%ld-%ld", (long)getpid(), seq);
+	snprintf(id, sizeof(id), "runsc-c-bench-%ld-%ld", (long)getpid(), seq);
 	for (int i = 0; argv[i]; i++) {
 		if (strcmp(argv[i], "@ID@") == 0)
 			argv[i] = id;
@@ -111,10 +127,14 @@ static int run_once(const struct cmd *c, long seq)
 		return -1;
 	if (pid == 0)
 		exec_child(c, seq);
+	current_child = pid;
 	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return -1;
+		if (errno != EINTR) {
+			status = -1;
+			break;
+		}
 	}
+	current_child = 0;
 	return status;
 }
 
@@ -179,8 +199,8 @@ static void run_alternating(struct cmd *cmds, int ncmds, int runs, int warmup)
 {
 	long seq = 0;
 
-	for (int r = 0; r < warmup + runs; r++) {
-		for (int k = 0; k < ncmds; k++) {
+	for (int r = 0; r < warmup + runs && !stop_requested; r++) {
+		for (int k = 0; k < ncmds && !stop_requested; k++) {
 			struct cmd *c = &cmds[(r + k) % ncmds];
 			double t0 = now_ms();
 			int status = run_once(c, seq++);
@@ -197,7 +217,7 @@ static int worker(const struct cmd *c, int worker_id, int count)
 {
 	int fails = 0;
 
-	for (int i = 0; i < count; i++) {
+	for (int i = 0; i < count && !stop_requested; i++) {
 		if (run_once(c, (long)worker_id * 1000000 + i) != 0)
 			fails++;
 	}
@@ -213,10 +233,16 @@ static void run_parallel(struct cmd *c, int workers, int count)
 	for (int w = 0; w < workers; w++) {
 		pid_t pid = fork();
 
-		if (pid == 0)
+		if (pid == 0) {
+			nworkers = 0;
 			_exit(worker(c, w, count));
-		if (pid < 0)
+		}
+		if (pid < 0) {
 			fails += count;
+			continue;
+		}
+		worker_pids[nworkers] = pid;
+		nworkers++;
 	}
 	for (;;) {
 		if (wait(&status) < 0) {
@@ -229,6 +255,7 @@ static void run_parallel(struct cmd *c, int workers, int count)
 		else
 			fails += count;
 	}
+	nworkers = 0;
 	double wall_ms = now_ms() - t0;
 	int ok = workers * count - fails;
 
@@ -294,10 +321,14 @@ int main(int argc, char **argv)
 	if (runs < 1 || warmup < 0 || optind >= argc)
 		usage();
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	int ncmds = parse_cmds(argc - optind, argv + optind, cmds, runs);
 
 	if (workers > 0) {
-		if (count < 1)
+		if (count < 1 || workers > MAX_WORKERS)
 			usage();
 		for (int i = 0; i < ncmds; i++)
 			run_parallel(&cmds[i], workers, count);

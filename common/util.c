@@ -159,6 +159,8 @@ ssize_t recv_msg_fds(int sock, void *buf, size_t len, int *fds, int max_fds, int
 
 static char *title_start;
 static size_t title_len;
+static char *env_start;
+static size_t env_len;
 
 void proc_title_init(int argc, char **argv)
 {
@@ -166,6 +168,20 @@ void proc_title_init(int argc, char **argv)
 		return;
 	title_start = argv[0];
 	title_len = (size_t)(argv[argc - 1] + strlen(argv[argc - 1]) - argv[0]);
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	if (n) {
+		env_start = environ[0];
+		env_len = (size_t)(environ[n - 1] + strlen(environ[n - 1]) + 1 - environ[0]);
+	}
+}
+
+void proc_env_clear(void)
+{
+	clearenv();
+	if (env_start && env_len)
+		memset(env_start, 0, env_len);
 }
 
 void proc_title_set(const char *title)

@@ -55,6 +55,9 @@ ssize_t recv_msg_fds(int sock, void *buf, size_t len, int *fds, int max_fds, int
  * name of its own in ps instead of the launcher's command line. */
 void proc_title_init(int argc, char **argv);
 void proc_title_set(const char *title);
+/* Wipes the launcher's environment from a forked helper's memory, so that
+ * /proc/<pid>/environ of the guest's init shows nothing of the caller's. */
+void proc_env_clear(void);
 
 int write_all(int fd, const void *buf, size_t len);
 /* Reads a whole small file relative to dirfd into a malloc'd NUL-terminated

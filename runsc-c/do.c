@@ -308,15 +308,30 @@ struct term {
 	bool saved_ok;
 };
 
-static int term_open(struct term *t)
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER 0x5441
+#endif
+
+/* The guest's terminal comes from the sandbox's own devpts instance (opened
+ * through the gofer), so that ttyname() inside finds it under /dev/pts. */
+static int term_open(struct term *t, int gofer_sock, const struct do_opts *o)
 {
-	t->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (t->master < 0 || grantpt(t->master) < 0 || unlockpt(t->master) < 0)
+	struct sentry s = {.gofer = gofer_sock};
+	struct gofer_req req = {.op = GOP_OPEN, .flags = O_RDWR | O_NOCTTY | O_CLOEXEC};
+	struct gofer_resp resp;
+	req.uid = o->user_set ? o->uid : 0;
+	req.gid = o->user_set ? o->gid : 0;
+	req.path_len = sizeof("/dev/ptmx");
+	memcpy(req.data, "/dev/ptmx", req.path_len);
+	int r = gofer_call(&s, &req, NULL, 0, &resp, &t->master);
+	if (r < 0)
+		return r;
+	if (t->master < 0)
+		return -ENOTTY;
+	int unlock = 0;
+	if (ioctl(t->master, TIOCSPTLCK, &unlock) < 0)
 		return -errno;
-	char name[64];
-	if (ptsname_r(t->master, name, sizeof(name)) != 0)
-		return -errno;
-	t->slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	t->slave = ioctl(t->master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (t->slave < 0)
 		return -errno;
 	struct winsize ws;
@@ -499,7 +514,7 @@ int cmd_do(int argc, char **argv)
 
 	struct term t = {.master = -1, .slave = -1};
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-		int r = term_open(&t);
+		int r = term_open(&t, gsock[0], &o);
 		if (r < 0) {
 			kill_wait(gofer);
 			fprintf(stderr, "runsc-c: opening a terminal: %s\n", strerror(-r));

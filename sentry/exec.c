@@ -53,6 +53,8 @@
 /* /proc links (fd/N, exe) followed while opening one file. */
 #define PROC_HOPS_MAX 8
 #define PAGE	      4096UL
+/* The first read of an argument string (see guest_strlen). */
+#define ARG_FIRST_READ 128
 /* statfs.f_flags holds mount flags (ST_NOEXEC, ...) when this bit is set. */
 #define STATFS_FLAGS_VALID 0x0020
 
@@ -437,6 +439,11 @@ static ssize_t guest_strlen(pid_t tid, uint64_t addr)
 	while (len < MAX_ARG_STRLEN) {
 		uint64_t a = addr + len;
 		size_t n = PAGE - (a & (PAGE - 1));
+
+		/* Most strings are short: a first small read keeps an argv of
+		 * many short strings from costing a page copy each. */
+		if (len == 0 && n > ARG_FIRST_READ)
+			n = ARG_FIRST_READ;
 		int r = guest_read(tid, a, buf, n);
 
 		if (r < 0)
@@ -462,12 +469,23 @@ static int arg_add(struct arg_space *a, size_t bytes)
 static int vector_strings(pid_t tid, uint64_t vec, size_t count, struct arg_space *a,
 			  size_t *first_len)
 {
-	for (size_t i = 0; i < count; i++) {
-		uint64_t ptr;
-		int r = guest_read(tid, vec + i * sizeof(ptr), &ptr, sizeof(ptr));
+	uint64_t ptrs[512];
+	size_t have = 0, at = 0;
 
-		if (r < 0)
-			return r;
+	for (size_t i = 0; i < count; i++) {
+		if (at == have) {
+			/* The pointers in batches: one read each would cost a
+			 * system call per argument. */
+			have = count - i < ARRAY_SIZE(ptrs) ? count - i : ARRAY_SIZE(ptrs);
+			at = 0;
+			int r = guest_read(tid, vec + i * sizeof(uint64_t), ptrs,
+					   have * sizeof(uint64_t));
+
+			if (r < 0)
+				return r;
+		}
+		uint64_t ptr = ptrs[at++];
+		int r;
 		ssize_t len = guest_strlen(tid, ptr);
 
 		if (len < 0)

@@ -208,6 +208,7 @@ _Noreturn static void init_main(const struct guest_config *cfg, int sock)
 	/* The sentry's death ends the guest (its parent is outside the pid
 	 * namespace, so getppid() says 0 here; the socket tells instead). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	proc_env_clear(); /* the guest gets cfg->envp, a copy */
 	int procfs = make_guest_procfs();
 	if (procfs < 0)
 		init_fail(sock, "mounting the guest's procfs");

@@ -129,14 +129,15 @@ static void on_clone(struct sentry *s, struct task *parent, int event)
 	release_child(child);
 }
 
-static void on_exec(struct sentry *s, struct task *t)
+static void on_exec(struct sentry *s, pid_t tid)
 {
 	unsigned long former = 0;
-	if (ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &former) == 0 && (pid_t)former != t->tid) {
-		/* A non-leader thread exec'd: it now has the leader's tid. */
-		task_rekey(s, (pid_t)former, t->tid);
-		t = task_get(s, t->tid);
+	if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &former) == 0 && (pid_t)former != tid) {
+		/* A non-leader thread exec'd: it now has the leader's tid, and
+		 * the leader's record is gone. */
+		task_rekey(s, (pid_t)former, tid);
 	}
+	struct task *t = task_get(s, tid);
 	t->loader_expected = t->exec != NULL;
 	t->creds_valid = false; /* exec may drop capabilities */
 	read_vids(s, t);
@@ -167,7 +168,7 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 		cont(tid, 0);
 		return;
 	case PTRACE_EVENT_EXEC:
-		on_exec(s, t);
+		on_exec(s, tid);
 		cont(tid, 0);
 		return;
 	case PTRACE_EVENT_STOP:

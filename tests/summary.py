@@ -7,6 +7,7 @@ import re
 import sys
 
 TAP = re.compile(r"^(not ok|ok)\b(.*)$")
+PLAN = re.compile(r"^1\.\.\d+", re.M)
 
 
 def main():
@@ -22,7 +23,8 @@ def main():
             result = t.get("result")
             out = t.get("stdout") or ""
             tap = [m for m in (TAP.match(l) for l in out.splitlines()) if m]
-            if t.get("protocol") == "tap" and tap:
+            is_tap = t.get("protocol") == "tap" or PLAN.search(out)
+            if is_tap and tap:
                 for m in tap:
                     rest = m.group(2)
                     if "# SKIP" in rest or "# skip" in rest:

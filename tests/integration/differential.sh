@@ -41,6 +41,22 @@ differential_data "gcc hello.c -o /tmp/h && /tmp/h" \
 	'gcc "$1/hello.c" -o "$2/h" && "$2/h" one "two words"'
 differential_data "a failing compile reports the same status" \
 	'printf "int main(void) { return undeclared; }\n" >"$2/bad.c"; gcc -c "$2/bad.c" -o "$2/bad.o" 2>/dev/null; echo "gcc status $?"'
+differential_data "exec: Linux's errors, #! scripts, posix_spawn, vfork, threads, memfd" \
+	'mkdir "$2/exec" && python3 "$1/exec_probe.py" "$2/exec"'
+
+# The sentry's procfs and devfs against the host's, where they must agree.
+differential "readlink /proc/self/exe" readlink /proc/self/exe
+differential "cat /proc/self/cmdline" cat /proc/self/cmdline
+differential "readlink /proc/self/cwd after cd" sh -c 'cd /usr/share/doc && readlink /proc/self/cwd'
+differential "/proc/self/fd/0 is stdin" python3 -c 'import os; print(os.readlink("/proc/self/fd/0"))'
+differential "/proc/self/status: Name, Uid, Gid, Umask" \
+	sh -c 'grep -E "^(Name|Uid|Gid|Umask):" /proc/self/status'
+differential "/proc/cpuinfo: processor count" sh -c 'grep -c ^processor /proc/cpuinfo'
+differential "nproc" nproc
+differential "/proc/self/maps names the program" sh -c 'grep -c /usr/bin/cat /proc/self/maps >/dev/null && echo mapped'
+differential "/dev/stdin, /dev/fd/0 and /dev/null" \
+	sh -c 'echo piped | cat /dev/stdin; echo again | cat /dev/fd/0; cat /dev/null; echo x >/dev/null; head -c 4 /dev/zero | od -An -tx1'
+differential "/dev/full refuses writes" sh -c 'echo x >/dev/full; echo $?'
 differential "python3 -c with exit status 3" python3 -c 'import sys; print(sum(range(10))); sys.exit(3)'
 differential "shell pipeline with xargs" sh -c 'ls /usr/share/doc | head -50 | xargs -n 10 echo | wc -l'
 

@@ -1,0 +1,667 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+#
+# bench/run.sh [BUILD_DIR]: the runsc-c benchmark suite.
+#
+# Runs native, runsc-c, crun (a static busybox bundle built here) and bubblewrap side
+# by side, alternating, and prints a markdown table that is also written to
+# bench/results/latest.md and bench/results/YYYY-MM-DD.md. Benchmarks measure; they
+# assert nothing. A runner that is missing or fails shows as "n/a (reason)".
+#
+# Knobs (environment): BENCH_SECTIONS (default: all of "start syscall python exec
+# file make memory density rate"), BENCH_RUNS, BENCH_PY_RUNS, BENCH_EXEC_RUNS,
+# BENCH_FILE_RUNS, BENCH_MAKE_RUNS, BENCH_SYSCALL_ROUNDS, BENCH_SYSCALL_CALLS,
+# BENCH_IDLE, BENCH_DENSITY_MAX, BENCH_DENSITY_BUDGET_S, BENCH_RATE_COUNT,
+# BENCH_CRUN and BENCH_BWRAP (the peers' binaries; default: from PATH),
+# BENCH_RESULTS (output directory; "-" writes no file).
+set -u -o pipefail
+
+bench_dir=$(cd "$(dirname "$0")" && pwd)
+build_dir=${1:-build}
+runsc=$(realpath "$build_dir/runsc-c" 2>/dev/null || true)
+if [ -z "$runsc" ] || [ ! -x "$runsc" ]; then
+	echo "bench: no runsc-c binary in $build_dir (build it first)" >&2
+	exit 1
+fi
+
+: "${BENCH_SECTIONS:=start syscall python exec file make memory density rate}"
+: "${BENCH_RUNS:=30}" "${BENCH_PY_RUNS:=15}" "${BENCH_EXEC_RUNS:=10}"
+: "${BENCH_FILE_RUNS:=8}" "${BENCH_MAKE_RUNS:=5}"
+: "${BENCH_SYSCALL_ROUNDS:=5}" "${BENCH_SYSCALL_CALLS:=20000}"
+: "${BENCH_IDLE:=100}" "${BENCH_DENSITY_MAX:=2000}" "${BENCH_DENSITY_BUDGET_S:=150}"
+: "${BENCH_RATE_COUNT:=50}"
+: "${BENCH_RESULTS:=$bench_dir/results}"
+: "${BENCH_CRUN:=$(command -v crun || true)}" "${BENCH_BWRAP:=$(command -v bwrap || true)}"
+
+python=/usr/bin/python3
+bwrap_args=(--ro-bind / / --dev /dev --proc /proc --unshare-all --die-with-parent)
+# shellcheck disable=SC2016
+exec_loop='i=0; while [ $i -lt 200 ]; do /bin/true; i=$((i+1)); done'
+py_imports='import json, email.parser, http.client, sqlite3, decimal, argparse, subprocess, tempfile, pathlib, csv, logging'
+
+work=$(mktemp -d /tmp/runsc-c-bench.XXXXXX)
+bin=$work/bin
+inputs=$work/in
+report=$work/report.md
+current_job=
+declare -A missing # runner name -> why it cannot run here
+
+# Everything this script starts runs in the background of `run`, so that a signal
+# reaches the trap at once; the trap stops that job (each helper tears down its own
+# sandboxes on SIGTERM), removes crun cgroups an interrupted run left behind and the
+# temporary directory. Mounts live only in private mount namespaces that die with
+# their processes.
+cleanup() {
+	if [ -n "$current_job" ]; then
+		kill -TERM "$current_job" 2>/dev/null
+		wait "$current_job" 2>/dev/null
+	fi
+	rmdir /sys/fs/cgroup/*/runsc-c-bench-* 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+run() {
+	"$@" &
+	current_job=$!
+	wait "$current_job"
+	local rc=$?
+	current_job=
+	return $rc
+}
+
+say() { printf '%s\n' "$*" >&2; }
+md() { printf '%s\n' "$*" >>"$report"; }
+
+have_section() { case " $BENCH_SECTIONS " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# ---------------------------------------------------------------- helpers and inputs
+
+cflags=(-std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra)
+
+build_helpers() {
+	mkdir -p "$bin" "$inputs"
+	cc "${cflags[@]}" -o "$bin/timer" "$bench_dir/timer.c" -lm &&
+		cc "${cflags[@]}" -o "$bin/notif" "$bench_dir/notif.c" &&
+		cc "${cflags[@]}" -o "$bin/sandboxes" "$bench_dir/sandboxes.c" || return 1
+	# Static, so that the probe runs the same in any rootfs.
+	cc "${cflags[@]}" -static -o "$bin/sysprobe" "$bench_dir/sysprobe.c" 2>/dev/null ||
+		cc "${cflags[@]}" -o "$bin/sysprobe" "$bench_dir/sysprobe.c"
+}
+
+# A busybox-static rootfs and crun bundles from `crun spec`: /bin/true, and the
+# exec loop under busybox sh.
+crun_reason=
+make_bundles() {
+	local busybox
+	busybox=$(command -v busybox || true)
+	if [ -z "$busybox" ] || ! file_is_static "$busybox"; then
+		crun_reason="no static busybox"
+		missing[runsc-c-busybox]=$crun_reason
+		return
+	fi
+	mkdir -p "$work/rootfs/bin" "$work/crun-state"
+	cp "$busybox" "$work/rootfs/bin/busybox"
+	for applet in true sh sleep; do
+		ln -s busybox "$work/rootfs/bin/$applet"
+	done
+	: >"$work/empty"
+	if [ -z "$BENCH_CRUN" ] || [ ! -x "$BENCH_CRUN" ]; then
+		crun_reason="crun not installed"
+		return
+	fi
+	make_bundle true '["/bin/true"]' || crun_reason="crun spec failed"
+	make_bundle exec "[\"/bin/sh\", \"-c\", \"$exec_loop\"]" || crun_reason="crun spec failed"
+}
+
+file_is_static() {
+	! LC_ALL=C readelf -l "$1" 2>/dev/null | grep -q 'INTERP'
+}
+
+make_bundle() {
+	local dir=$work/bundle-$1
+	mkdir -p "$dir"
+	ln -s ../rootfs "$dir/rootfs"
+	(cd "$dir" && "$BENCH_CRUN" spec) || return 1
+	"$python" - "$dir/config.json" "$2" <<-'EOF'
+		import json, sys
+		path, args = sys.argv[1], json.loads(sys.argv[2])
+		with open(path) as f:
+		    config = json.load(f)
+		config["process"]["args"] = args
+		config["process"]["terminal"] = False
+		with open(path, "w") as f:
+		    json.dump(config, f, indent=1)
+	EOF
+}
+
+crun_cmd() {
+	local bundle=$1
+	shift
+	echo "$BENCH_CRUN" --root "$work/crun-state" "$@" run --bundle "$work/bundle-$bundle" @ID@
+}
+
+# crun 1.8 refuses the hybrid cgroup layout of machines whose cgroup2 mount has a
+# controller enabled; in a private mount namespace with cgroup.controllers of the
+# v2 mount masked by an empty file it sees plain v1. Every runner of a section runs
+# in that one namespace, so that they alternate under the same conditions. Runs as a
+# job of `run`, which it replaces (exec), so that `run` signals the command itself.
+in_crun_ns() {
+	if ! unshare -m --propagation private true 2>/dev/null; then
+		exec "$@"
+	fi
+	# shellcheck disable=SC2016
+	exec unshare -m --propagation private sh -c '
+		f=/sys/fs/cgroup/unified/cgroup.controllers
+		[ -e "$f" ] && mount --bind "$0" "$f" 2>/dev/null
+		exec "$@"' "$work/empty" "$@"
+}
+
+make_inputs() {
+	"$python" "$bench_dir/gen_inputs.py" tree "$work/tree-src" 5000 &&
+		tar -cf "$inputs/tree.tar" -C "$work/tree-src" . &&
+		rm -rf "$work/tree-src" &&
+		"$python" "$bench_dir/gen_inputs.py" cproject "$inputs/proj" 40 || return 1
+	# shellcheck disable=SC2016
+	printf '%s\n' 'd=${2:-/tmp}/runsc-c-bench-untar.$$' \
+		'mkdir "$d" && tar --no-same-owner --no-same-permissions -xf "$1" -C "$d" &&' \
+		'find "$d" | wc -l &&' \
+		'find "$d" -type f -exec stat -c %s {} + | awk "{ s += \$1 } END { print NR, s }"' \
+		'rc=$?; rm -rf "$d"; exit $rc' >"$inputs/untar.sh"
+	# shellcheck disable=SC2016
+	printf '%s\n' 'd=${2:-/tmp}/runsc-c-bench-make.$$' \
+		'make -s -j2 -f "$1/Makefile" SRC="$1" OUT="$d" && "$d/prog"' \
+		'rc=$?; rm -rf "$d"; exit $rc' >"$inputs/make.sh"
+	mkdir -p "$work/tmpfs"
+}
+
+# ---------------------------------------------------------------- result formatting
+
+# Value of KEY in the result line of NAME ("NAME k=v k=v ...").
+val() {
+	awk -v n="$2" -v k="$3" '$1 == n { for (i = 2; i <= NF; i++) { split($i, a, "=");
+		if (a[1] == k) { print a[2]; exit } } }' "$1" 2>/dev/null
+}
+
+# Median over the lines of NAME of KEY (several rounds of one measurement).
+median_of() {
+	awk -v n="$2" -v k="$3" '$1 == n { for (i = 2; i <= NF; i++) { split($i, a, "=");
+		if (a[1] == k) print a[2] } }' "$1" 2>/dev/null |
+		sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'
+}
+
+fmt() { awk -v v="$1" -v d="${2:-}" 'BEGIN { if (d == "") d = (v < 10 ? 2 : 1);
+	printf "%.*f", d, v }'; }
+
+# Why NAME produced nothing: its last line on stderr, or its exit status.
+reason() {
+	local log=$1 name=$2 status=${3:-}
+	local line
+	line=$(grep -v '^[[:space:]]*$' "$log/$name.err" 2>/dev/null | tail -n 1 | tr '|' '/' | cut -c1-120)
+	echo "n/a (${line:-${status:-no result}})"
+}
+
+# Cell of a timed series: the KEY (median_ms) of NAME or n/a with the reason.
+cell() {
+	local res=$1 log=$2 name=$3 key=${4:-median_ms} digits=${5:-}
+	if [ -n "${missing[$name]:-}" ]; then
+		if [ "$key" = median_ms ] || [ "$key" = rate_per_s ]; then
+			echo "n/a (${missing[$name]})"
+		else
+			echo "–"
+		fi
+		return
+	fi
+	local ok
+	ok=$(val "$res" "$name" ok)
+	if [ -z "$ok" ] || [ "$ok" = 0 ]; then
+		if [ "$key" = median_ms ] || [ "$key" = rate_per_s ]; then
+			reason "$log" "$name" "$(val "$res" "$name" status)"
+		else
+			echo "–"
+		fi
+		return
+	fi
+	fmt "$(val "$res" "$name" "$key")" "$digits"
+}
+
+ok_runs() {
+	local res=$1 name=$2
+	local ok fail
+	ok=$(val "$res" "$name" ok)
+	fail=$(val "$res" "$name" fail)
+	[ -z "$ok" ] && { echo "-"; return; }
+	if [ "${fail:-0}" != 0 ]; then echo "$ok ($fail failed)"; else echo "$ok"; fi
+}
+
+# A / B of KEY, or n/a.
+ratio() {
+	local res=$1 a=$2 b=$3 key=${4:-median_ms}
+	local va vb
+	[ -n "${missing[$a]:-}" ] || [ -n "${missing[$b]:-}" ] && { echo "n/a"; return; }
+	[ "$(val "$res" "$a" ok)" = 0 ] || [ "$(val "$res" "$b" ok)" = 0 ] && { echo "n/a"; return; }
+	va=$(val "$res" "$a" "$key")
+	vb=$(val "$res" "$b" "$key")
+	ratio_of "$va" "$vb"
+}
+
+ratio_of() {
+	[ -z "$1" ] || [ -z "$2" ] && { echo "n/a"; return; }
+	awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a == a + 0) printf "%.2f×", a / b;
+		else printf "n/a" }'
+}
+
+# Do the outputs of two runners agree (a fast wrong answer is no answer)?
+same_output() {
+	local log=$1 a=$2 b=$3
+	if [ ! -s "$log/$a.out" ] || [ ! -s "$log/$b.out" ]; then
+		echo "n/a"
+	elif cmp -s "$log/$a.out" "$log/$b.out"; then
+		echo "same"
+	else
+		echo "DIFFERS"
+	fi
+}
+
+# Runner lists for the timer: "NAME CMD ARG... ::: NAME CMD ...".
+runners=()
+add_runner() {
+	[ ${#runners[@]} -gt 0 ] && runners+=(":::")
+	runners+=("$@")
+}
+add_crun() {
+	local name=$1 bundle=$2
+	shift 2
+	if [ -n "$crun_reason" ]; then
+		missing[$name]=$crun_reason
+		return
+	fi
+	# shellcheck disable=SC2046
+	add_runner "$name" $(crun_cmd "$bundle" "$@")
+}
+add_bwrap() {
+	local name=$1
+	shift
+	if [ -z "$BENCH_BWRAP" ] || [ ! -x "$BENCH_BWRAP" ]; then
+		missing[$name]="bubblewrap not installed"
+		return
+	fi
+	add_runner "$name" "$BENCH_BWRAP" "${bwrap_args[@]}" "$@"
+}
+
+timed() {
+	local log=$1 res=$2
+	shift 2
+	mkdir -p "$log"
+	run in_crun_ns "$bin/timer" -l "$log" "$@" "${runners[@]}" >"$res" 2>>"$log/timer.err"
+	runners=()
+}
+
+# ---------------------------------------------------------------- sections
+
+section_start() {
+	local log=$work/log/start res=$work/start.txt
+	say "start: /bin/true, $BENCH_RUNS runs per runner, alternating"
+	add_runner native /bin/true
+	add_runner runsc-c "$runsc" "do" -- /bin/true
+	[ -z "${missing[runsc-c-busybox]:-}" ] &&
+		add_runner runsc-c-busybox "$runsc" "do" --rootfs "$work/rootfs" -- /bin/true
+	add_crun crun true
+	add_crun crun-nocg true --cgroup-manager=disabled
+	add_bwrap bwrap /bin/true
+	timed "$log" "$res" -n "$BENCH_RUNS" -w 3
+
+	md "## 1. Start: \`/bin/true\` to exit"
+	md ""
+	md "Wall time of fork + exec + wait, measured by a C timer; $BENCH_RUNS runs per runner after 3 warm-up rounds, runners alternating in rotating order."
+	md ""
+	md "| runner | median ms | p90 ms | × native | × crun | runs |"
+	md "|---|---:|---:|---:|---:|---:|"
+	local row
+	for row in "native|native \`/bin/true\`" \
+		"runsc-c|\`runsc-c do -- /bin/true\` (host \`/\` as rootfs)" \
+		"runsc-c-busybox|\`runsc-c do --rootfs\` busybox rootfs \`-- /bin/true\`" \
+		"crun|\`crun run\`, busybox bundle, v1 cgroups" \
+		"crun-nocg|\`crun --cgroup-manager=disabled run\`, same bundle" \
+		"bwrap|\`bwrap --ro-bind / / --dev /dev --proc /proc --unshare-all /bin/true\`"; do
+		local name=${row%%|*} label=${row#*|}
+		md "| $label | $(cell "$res" "$log" "$name") | $(cell "$res" "$log" "$name" p90_ms) | $(ratio "$res" "$name" native) | $(ratio "$res" "$name" crun) | $(ok_runs "$res" "$name") |"
+	done
+	md ""
+}
+
+# One measurement of the trapped-syscall section: "VARIANT k=v ..." into $res.
+probe() {
+	local res=$1 log=$2 variant=$3
+	shift 3
+	if run "$@" >"$work/probe.out" 2>>"$log/$variant.err"; then
+		echo "$variant $(cat "$work/probe.out")" >>"$res"
+	else
+		echo "exit status $?" >>"$log/$variant.err"
+	fi
+}
+
+section_syscall() {
+	local log=$work/log/syscall res=$work/syscall.txt n=$BENCH_SYSCALL_CALLS
+	local pin=(taskset -c 0)
+	mkdir -p "$log"
+	: >"$res"
+	say "trapped syscall: $BENCH_SYSCALL_ROUNDS rounds of $n calls per variant"
+	command -v taskset >/dev/null || pin=(false)
+	for _ in $(seq "$BENCH_SYSCALL_ROUNDS"); do
+		probe "$res" "$log" native "$bin/sysprobe" "$n"
+		probe "$res" "$log" native-pin "${pin[@]}" "$bin/sysprobe" "$n"
+		probe "$res" "$log" bare "$bin/notif" -n "$n"
+		probe "$res" "$log" bare-pin "${pin[@]}" "$bin/notif" -n "$n"
+		probe "$res" "$log" bare-epoll "$bin/notif" -e -n "$n"
+		probe "$res" "$log" bare-epoll-pin "${pin[@]}" "$bin/notif" -e -n "$n"
+		probe "$res" "$log" bare-copy "$bin/notif" -e -w -n "$n"
+		probe "$res" "$log" bare-copy-pin "${pin[@]}" "$bin/notif" -e -w -n "$n"
+		probe "$res" "$log" bare-async "$bin/notif" -a -n "$n"
+		probe "$res" "$log" bare-async-pin "${pin[@]}" "$bin/notif" -a -n "$n"
+		probe "$res" "$log" runsc-c "$runsc" "do" -v "$bin:/b:ro" -- /b/sysprobe "$n"
+		probe "$res" "$log" runsc-c-pin "${pin[@]}" "$runsc" "do" -v "$bin:/b:ro" -- /b/sysprobe "$n"
+	done
+
+	md "## 2. Trapped system call"
+	md ""
+	md "µs per call, median of $BENCH_SYSCALL_ROUNDS rounds of $n calls (after 1000 warm-up calls), measured inside the calling process. \"Pinned\": the whole run under \`taskset -c 0\`. The bare round trip is a minimal supervisor that answers every \`uname\` notification with 0."
+	md ""
+	md "| call | where | pinned to CPU 0 | unpinned |"
+	md "|---|---|---:|---:|"
+	syscall_row "$res" "$log" "\`uname\`" "native" native uname_us
+	syscall_row "$res" "$log" "\`getppid\`" "native" native getppid_us
+	syscall_row "$res" "$log" "\`uname\`" "bare notification round trip (SYNC_WAKE_UP, blocking receive)" bare notif_us
+	syscall_row "$res" "$log" "\`uname\`" "bare, \`epoll_wait\` before each receive" bare-epoll notif_us
+	syscall_row "$res" "$log" "\`uname\`" "bare, \`epoll_wait\` + \`process_vm_writev\` of the result (what a uname handler needs)" bare-copy notif_us
+	syscall_row "$res" "$log" "\`uname\`" "bare, without SYNC_WAKE_UP" bare-async notif_us
+	syscall_row "$res" "$log" "\`uname\`" "**runsc-c** (sentry-class: traps)" runsc-c uname_us
+	syscall_row "$res" "$log" "\`getppid\`" "**runsc-c** (native-class)" runsc-c getppid_us
+	local r_pin r_free
+	r_pin=$(ratio_of "$(median_of "$res" runsc-c-pin uname_us)" "$(median_of "$res" bare-pin notif_us)")
+	r_free=$(ratio_of "$(median_of "$res" runsc-c uname_us)" "$(median_of "$res" bare notif_us)")
+	md "| \`uname\` | runsc-c ÷ bare round trip | $r_pin | $r_free |"
+	md ""
+}
+
+syscall_row() {
+	local res=$1 log=$2 call=$3 where=$4 variant=$5 key=$6
+	md "| $call | $where | $(syscall_cell "$res" "$log" "$variant-pin" "$key") | $(syscall_cell "$res" "$log" "$variant" "$key") |"
+}
+
+syscall_cell() {
+	local v
+	v=$(median_of "$1" "$3" "$4")
+	if [ -n "$v" ]; then fmt "$v" 2; else reason "$2" "$3"; fi
+}
+
+section_python() {
+	local log=$work/log/python res=$work/python.txt
+	say "python: imports, $BENCH_PY_RUNS runs per runner"
+	if [ ! -x "$python" ]; then
+		md "## 3. Python imports"$'\n\n'"n/a ($python missing)"$'\n'
+		return
+	fi
+	add_runner native "$python" -c "$py_imports"
+	add_runner runsc-c "$runsc" "do" -- "$python" -c "$py_imports"
+	timed "$log" "$res" -n "$BENCH_PY_RUNS" -w 2
+
+	md "## 3. Python imports"
+	md ""
+	md "\`$python -c '$py_imports'\`, $BENCH_PY_RUNS runs per runner, alternating; both with the same minimal environment."
+	md ""
+	md "| runner | median ms | p90 ms | × native | runs |"
+	md "|---|---:|---:|---:|---:|"
+	md "| native | $(cell "$res" "$log" native) | $(cell "$res" "$log" native p90_ms) | 1.00× | $(ok_runs "$res" native) |"
+	md "| runsc-c | $(cell "$res" "$log" runsc-c) | $(cell "$res" "$log" runsc-c p90_ms) | $(ratio "$res" runsc-c native) | $(ok_runs "$res" runsc-c) |"
+	md ""
+}
+
+section_exec() {
+	local log=$work/log/exec res=$work/exec.txt
+	say "exec-heavy: 200 × /bin/true from sh, $BENCH_EXEC_RUNS runs per runner"
+	add_runner native /bin/sh -c "$exec_loop"
+	add_runner runsc-c "$runsc" "do" -- /bin/sh -c "$exec_loop"
+	add_bwrap bwrap /bin/sh -c "$exec_loop"
+	add_crun crun exec
+	timed "$log" "$res" -n "$BENCH_EXEC_RUNS" -w 1
+
+	md "## 4. Exec-heavy: a shell loop running \`/bin/true\` 200 times"
+	md ""
+	md "\`sh -c '$exec_loop'\`, $BENCH_EXEC_RUNS runs per runner, alternating. The host's \`/bin/sh\` (dash) and coreutils \`true\`, except crun: busybox \`sh\` and \`true\` of the bundle."
+	md ""
+	md "| runner | median ms | p90 ms | per exec µs | × native | runs |"
+	md "|---|---:|---:|---:|---:|---:|"
+	local name
+	for name in native runsc-c bwrap crun; do
+		local per=n/a med
+		med=$(val "$res" "$name" median_ms)
+		[ -n "$med" ] && [ "$(val "$res" "$name" ok)" != 0 ] && per=$(awk -v m="$med" 'BEGIN { printf "%.0f", m * 1000 / 200 }')
+		[ -n "${missing[$name]:-}" ] && per=n/a
+		md "| $name | $(cell "$res" "$log" "$name") | $(cell "$res" "$log" "$name" p90_ms) | $per | $(ratio "$res" "$name" native) | $(ok_runs "$res" "$name") |"
+	done
+	md ""
+}
+
+section_file() {
+	local log=$work/log/file res=$work/file.txt
+	say "file-heavy: untar 5,000 files, find, stat; $BENCH_FILE_RUNS runs per runner"
+	add_runner native /bin/sh "$inputs/untar.sh" "$inputs/tree.tar"
+	# shellcheck disable=SC2016
+	add_runner native-tmpfs unshare -m --propagation private /bin/sh -c \
+		'mount -t tmpfs tmpfs "$2" && exec /bin/sh "$0" "$1" "$2"' \
+		"$inputs/untar.sh" "$inputs/tree.tar" "$work/tmpfs"
+	add_runner runsc-c "$runsc" "do" -v "$inputs:/b:ro" -- /bin/sh /b/untar.sh /b/tree.tar
+	timed "$log" "$res" -n "$BENCH_FILE_RUNS" -w 1
+
+	local fs
+	fs=$(findmnt -n -o FSTYPE -T /tmp 2>/dev/null || echo "?")
+	md "## 5. File-heavy"
+	md ""
+	md "Untar a tree of 5,000 files (250 directories, 16 B–4 KiB each, 10 MiB; the tarball on a read-only volume in the sandbox) into \`/tmp\` with \`tar --no-same-owner --no-same-permissions -xf\`, then \`find | wc -l\` and \`find -type f -exec stat -c %s {} +\` over it, then \`rm -rf\` it; $BENCH_FILE_RUNS runs per runner, alternating. The host's \`/tmp\` is $fs; the sandbox's \`/tmp\` is its private writable layer (a tmpfs upper), so the tmpfs row is the like-for-like baseline."
+	md ""
+	md "| runner | median ms | p90 ms | × native | × native on tmpfs | output | runs |"
+	md "|---|---:|---:|---:|---:|---|---:|"
+	md "| native (\`/tmp\` on $fs) | $(cell "$res" "$log" native) | $(cell "$res" "$log" native p90_ms) | 1.00× | $(ratio "$res" native native-tmpfs) | $(head -c 40 "$log/native.out" 2>/dev/null | tr '\n' ' ') | $(ok_runs "$res" native) |"
+	md "| native, \`/tmp\` on tmpfs | $(cell "$res" "$log" native-tmpfs) | $(cell "$res" "$log" native-tmpfs p90_ms) | $(ratio "$res" native-tmpfs native) | 1.00× | $(same_output "$log" native native-tmpfs) | $(ok_runs "$res" native-tmpfs) |"
+	md "| runsc-c | $(cell "$res" "$log" runsc-c) | $(cell "$res" "$log" runsc-c p90_ms) | $(ratio "$res" runsc-c native) | $(ratio "$res" runsc-c native-tmpfs) | $(same_output "$log" native runsc-c) | $(ok_runs "$res" runsc-c) |"
+	md ""
+	md "GNU tar's default as root (restoring owners and modes) fails in the sandbox: it sets a directory's mode with \`chmod(\"/proc/self/fd/N\")\` on an \`O_PATH\` descriptor, which runsc-c answers with EBADF; hence the two flags, for every runner."
+	md ""
+}
+
+section_make() {
+	local log=$work/log/make res=$work/make.txt
+	say "make -j2: 41 C files with gcc -O2, $BENCH_MAKE_RUNS runs per runner"
+	add_runner native /bin/sh "$inputs/make.sh" "$inputs/proj"
+	add_runner runsc-c "$runsc" "do" -v "$inputs:/b:ro" -- /bin/sh /b/make.sh /b/proj
+	timed "$log" "$res" -n "$BENCH_MAKE_RUNS" -w 1
+
+	md "### \`make -j2\` of a C project"
+	md ""
+	md "41 generated C files (source on a read-only volume in the sandbox), \`gcc -O2\`, objects and binary in \`/tmp\`, then the program runs; $BENCH_MAKE_RUNS runs per runner, alternating."
+	md ""
+	md "| runner | median ms | p90 ms | × native | output | runs |"
+	md "|---|---:|---:|---:|---|---:|"
+	md "| native | $(cell "$res" "$log" native) | $(cell "$res" "$log" native p90_ms) | 1.00× | | $(ok_runs "$res" native) |"
+	md "| runsc-c | $(cell "$res" "$log" runsc-c) | $(cell "$res" "$log" runsc-c p90_ms) | $(ratio "$res" runsc-c native) | $(same_output "$log" native runsc-c) | $(ok_runs "$res" runsc-c) |"
+	md ""
+}
+
+# One run of the sandboxes helper, flattened to "NAME k=v k=v ..." in $res.
+hold() {
+	local res=$1 log=$2 name=$3
+	shift 3
+	run "$bin/sandboxes" "$@" -- "$runsc" "do" -- /bin/sh -c 'echo r; exec sleep 3600' \
+		>"$work/hold.out" 2>>"$log/$name.err"
+	echo "$name $(tr '\n' ' ' <"$work/hold.out")" >>"$res"
+	grep -q '^count=0' "$work/hold.out" && grep '^stop=' "$work/hold.out" >>"$log/$name.err"
+	return 0
+}
+
+mib() { [ -n "$1" ] && awk -v k="$1" 'BEGIN { printf "%.2f", k / 1024 }' || echo "n/a"; }
+
+# "PSS / USS" MiB of one kind of process, per sandbox, median over the runs of NAME.
+mem_cell() {
+	local res=$1 name=$2 kind=$3
+	local pss uss
+	pss=$(median_of "$res" "$name" "${kind}_pss_kb")
+	uss=$(median_of "$res" "$name" "${kind}_uss_kb")
+	[ -z "$pss" ] && { echo "n/a"; return; }
+	echo "$(mib "$pss") / $(mib "$uss")"
+}
+
+mem_total_cell() {
+	local res=$1 name=$2
+	local pss=0 uss=0 k v
+	for k in launcher sentry gofer; do
+		v=$(median_of "$res" "$name" "${k}_pss_kb")
+		[ -z "$v" ] && { echo "n/a"; return; }
+		pss=$((pss + v))
+		uss=$((uss + $(median_of "$res" "$name" "${k}_uss_kb")))
+	done
+	echo "**$(mib $pss) / $(mib $uss)**"
+}
+
+section_memory() {
+	local log=$work/log/memory res=$work/memory.txt
+	mkdir -p "$log"
+	: >"$res"
+	say "memory: 1 idle sandbox (3 times), then $BENCH_IDLE at once"
+	for _ in 1 2 3; do
+		hold "$res" "$log" one -n 1 -l 10000 -t 60
+	done
+	hold "$res" "$log" many -n "$BENCH_IDLE" -l 10000 -t 120
+
+	local many_count
+	many_count=$(median_of "$res" many count)
+	md "## 6. Memory of an idle sandbox"
+	md ""
+	md "Guest: \`sh -c 'echo r; exec sleep 3600'\`; measured 1.5 s after the last sandbox is up. Per sandbox, MiB, PSS / USS (USS = Private_Clean + Private_Dirty, from \`/proc/PID/smaps_rollup\`); the 1-sandbox column is the median of 3 runs. MemAvailable drop is the fall of \`/proc/meminfo\` MemAvailable (per-CPU counters folded in first) from before the first start to 1.5 s after the last, divided by the count; the rise after teardown is a second estimate. Both include anything else the machine did meanwhile: for one sandbox that noise (a few MiB) exceeds the signal, so read the many-sandbox column."
+	md ""
+	md "| per sandbox | 1 idle sandbox | ${many_count:-$BENCH_IDLE} idle sandboxes |"
+	md "|---|---:|---:|"
+	md "| launcher (\`runsc-c\`, stays while the guest runs) | $(mem_cell "$res" one launcher) | $(mem_cell "$res" many launcher) |"
+	md "| sentry (\`runsc-c-sentry\`) | $(mem_cell "$res" one sentry) | $(mem_cell "$res" many sentry) |"
+	md "| gofer (\`runsc-c-gofer\`) | $(mem_cell "$res" one gofer) | $(mem_cell "$res" many gofer) |"
+	md "| **launcher + sentry + gofer** | $(mem_total_cell "$res" one) | $(mem_total_cell "$res" many) |"
+	md "| guest processes (init + \`sleep\`), for reference | $(mem_cell "$res" one guest) | $(mem_cell "$res" many guest) |"
+	local row
+	md "| page tables, all processes (VmPTE), MiB | $(mib "$(median_of "$res" one launcher_pte_kb)")+$(mib "$(median_of "$res" one sentry_pte_kb)")+$(mib "$(median_of "$res" one gofer_pte_kb)")+$(mib "$(median_of "$res" one guest_pte_kb)") | $(mib "$(median_of "$res" many launcher_pte_kb)")+$(mib "$(median_of "$res" many sentry_pte_kb)")+$(mib "$(median_of "$res" many gofer_pte_kb)")+$(mib "$(median_of "$res" many guest_pte_kb)") |"
+	md "| **MemAvailable drop** at start / rise at teardown, MiB | $(mib "$(median_of "$res" one avail_drop_kb)") / $(mib "$(median_of "$res" one avail_rise_kb)") | $(mib "$(median_of "$res" many avail_drop_kb)") / $(mib "$(median_of "$res" many avail_rise_kb)") |"
+	md "| tasks | $(median_of "$res" one tasks_per_sandbox) | $(median_of "$res" many tasks_per_sandbox) |"
+	md "| creation time, median ms | $(median_of "$res" one create_median_ms) | $(median_of "$res" many create_median_ms) |"
+	md "| left behind after SIGTERM to the launchers | $(median_of "$res" one left_after_kill) | $(median_of "$res" many left_after_kill) |"
+	if grep -q 'stop=' "$res" && ! grep -q 'many .*stop=max' "$res"; then
+		md ""
+		md "The $BENCH_IDLE-sandbox run stopped early: $(val "$res" many stop) ($(tail -n 2 "$log/many.err" 2>/dev/null | tr '\n' ' '))."
+	fi
+	md ""
+}
+
+section_density() {
+	local log=$work/log/density res=$work/density.txt
+	mkdir -p "$log"
+	: >"$res"
+	say "density: idle sandboxes until creation > 1 s or fails (at most $BENCH_DENSITY_MAX, ${BENCH_DENSITY_BUDGET_S} s)"
+	hold "$res" "$log" density -n "$BENCH_DENSITY_MAX" -l 1000 -t "$BENCH_DENSITY_BUDGET_S" -m 30
+
+	md "## 7. Density and creation rate"
+	md ""
+	md "Idle sandboxes started one after another, each kept running, until a creation takes over 1 s or fails, $BENCH_DENSITY_MAX are up, ${BENCH_DENSITY_BUDGET_S} s have passed, or MemAvailable falls to 30 % of its start (pid_max is $(cat /proc/sys/kernel/pid_max))."
+	md ""
+	md "| idle sandboxes up | stopped by | time to start them all s | creation median / p90 / max ms | tasks per sandbox | PSS launcher+sentry+gofer MiB | MemAvailable drop / rise MiB | teardown of all ms |"
+	md "|---:|---|---:|---:|---:|---:|---:|---:|"
+	if [ -z "$(val "$res" density count)" ]; then
+		md "n/a ($(tail -n 1 "$log/density.err" 2>/dev/null || echo 'no result'))"
+		md ""
+		return
+	fi
+	local pss=n/a
+	local l s g
+	l=$(val "$res" density launcher_pss_kb)
+	s=$(val "$res" density sentry_pss_kb)
+	g=$(val "$res" density gofer_pss_kb)
+	[ -n "$l" ] && [ -n "$s" ] && [ -n "$g" ] && pss=$(mib $((l + s + g)))
+	md "| $(val "$res" density count) | $(val "$res" density stop) | $(awk -v v="$(val "$res" density start_wall_ms)" 'BEGIN { if (v == "") printf "n/a"; else printf "%.1f", v / 1000 }') | $(val "$res" density create_median_ms) / $(val "$res" density create_p90_ms) / $(val "$res" density create_max_ms) | $(val "$res" density tasks_per_sandbox) | $pss | $(mib "$(val "$res" density avail_drop_kb)") / $(mib "$(val "$res" density avail_rise_kb)") | $(val "$res" density teardown_ms) |"
+	md ""
+}
+
+section_rate() {
+	local log=$work/log/rate res=$work/rate.txt
+	say "rate: 2 parallel launchers × $BENCH_RATE_COUNT creations"
+	add_runner native /bin/true
+	add_runner runsc-c "$runsc" "do" -- /bin/true
+	add_crun crun true
+	add_bwrap bwrap /bin/true
+	timed "$log" "$res" -P 2 -c "$BENCH_RATE_COUNT"
+
+	md "### Creation rate"
+	md ""
+	md "Two launchers in parallel, each running \`/bin/true\` in a new sandbox $BENCH_RATE_COUNT times in a row."
+	md ""
+	md "| runner | sandboxes / s | wall ms | ok |"
+	md "|---|---:|---:|---:|"
+	local name
+	for name in native runsc-c crun bwrap; do
+		md "| $name | $(cell "$res" "$log" "$name" rate_per_s 0) | $(cell "$res" "$log" "$name" wall_ms 0) | $(ok_runs "$res" "$name") |"
+	done
+	md ""
+}
+
+# ---------------------------------------------------------------- main
+
+describe_machine() {
+	local cpu mem os version commit
+	cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+	mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+	# shellcheck disable=SC1091
+	os=$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME:-?}")
+	version=$("$runsc" version 2>/dev/null | head -n 1)
+	commit=$(git -C "$bench_dir/.." rev-parse --short HEAD 2>/dev/null || echo "?")
+	md "# runsc-c benchmarks"
+	md ""
+	md "$(date -u '+%Y-%m-%d %H:%M UTC'), \`make bench\` (\`bench/run.sh\`). Benchmarks measure; no test asserts a time."
+	md ""
+	md "| machine | |"
+	md "|---|---|"
+	md "| CPU | ${cpu:-?}, $(nproc) cores (nproc) |"
+	md "| memory | $mem |"
+	md "| kernel | $(uname -r) |"
+	md "| OS | $os |"
+	md "| runsc-c | ${version:-?} (commit $commit) |"
+	md "| peers | $("${BENCH_CRUN:-false}" --version 2>/dev/null | head -n 1 || echo 'crun: none'); $("${BENCH_BWRAP:-false}" --version 2>/dev/null || echo 'bubblewrap: none'); $("$python" --version 2>&1) |"
+	md ""
+}
+
+main() {
+	local t0=$SECONDS
+	: >"$report"
+	say "bench: building helpers and inputs in $work"
+	if ! build_helpers; then
+		say "bench: cannot build the helpers"
+		exit 1
+	fi
+	make_bundles
+	describe_machine
+	if have_section file || have_section make; then
+		make_inputs || say "bench: cannot generate inputs"
+	fi
+	local s
+	for s in start syscall python exec file make memory density rate; do
+		have_section "$s" && "section_$s"
+	done
+	md "Total benchmark time: $((SECONDS - t0)) s."
+
+	cat "$report"
+	if [ "$BENCH_RESULTS" != "-" ]; then
+		mkdir -p "$BENCH_RESULTS"
+		cp "$report" "$BENCH_RESULTS/latest.md"
+		cp "$report" "$BENCH_RESULTS/$(date -u +%F).md"
+		say "bench: written to $BENCH_RESULTS/latest.md"
+	fi
+}
+
+main

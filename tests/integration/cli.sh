@@ -1,0 +1,78 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# The command line: bad input gets one clear message naming the flag and a
+# non-zero exit status; a command that cannot run gets the shell's 126/127.
+. "$(dirname "$0")/lib.sh"
+
+# bad_input NAME NEEDLE FLAGS...: exit status 2 and a message containing NEEDLE.
+bad_input() {
+	name=$1 needle=$2
+	shift 2
+	timeout -s KILL 30 "$RUNSC_C" do "$@" </dev/null >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	msg=$(cat "$TMP/err")
+	case "$msg" in
+	*"$needle"*)
+		if [ "$rc" = 2 ] && [ ! -s "$TMP/out" ]; then ok "$name"; else
+			not_ok "$name" "exit $rc (expected 2)" "$msg"; fi ;;
+	*) not_ok "$name" "exit $rc, expected a message naming $needle" "got: $msg" ;;
+	esac
+}
+
+bad_input "--volume with a missing host path" "--volume" -v /nonexistent-runsc-c:/x -- true
+bad_input "--volume without a guest path" "--volume" -v /tmp -- true
+bad_input "--volume with a relative guest path" "--volume" -v /tmp:rel -- true
+bad_input "--volume with a .. guest path" "--volume" -v /tmp:/a/../b -- true
+bad_input "--volume with a bad mode" "--volume" -v /tmp:/x:rx -- true
+bad_input "--timeout abc" "--timeout" --timeout abc -- true
+bad_input "--timeout -1" "--timeout" --timeout -1 -- true
+bad_input "--user bob" "--user" --user bob -- true
+bad_input "--user 70000" "--user" --user 70000 -- true
+bad_input "--env without =" "--env" -e NOEQUALS -- true
+bad_input "--cwd relative" "--cwd" --cwd rel -- true
+bad_input "--rootfs missing" "--rootfs" --rootfs /nonexistent-runsc-c -- true
+bad_input "--hostname empty" "--hostname" --hostname= -- true
+bad_input "an unknown flag" "--bogus" --bogus -- true
+bad_input "no command" "COMMAND"
+
+out=$(runsc --cwd /nonexistent-runsc-c -- true 2>&1)
+rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 127 ]; then
+	check_contains "--cwd of a missing directory fails naming --cwd" "--cwd" "$out"
+else
+	not_ok "--cwd of a missing directory fails naming --cwd" "exit $rc" "$out"
+fi
+
+out=$(runsc -- /nonexistent-runsc-c 2>&1)
+check_rc "a missing command: exit status 127" 127 "$?" "$out"
+check_contains "a missing command: the message names it" "/nonexistent-runsc-c" "$out"
+out=$(runsc -- /etc/passwd 2>&1)
+check_rc "a command that is not executable: exit status 126" 126 "$?" "$out"
+out=$(runsc -- /etc 2>&1)
+check_rc "a directory as the command: exit status 126" 126 "$?" "$out"
+out=$(runsc -- nonexistent-runsc-c-command 2>&1)
+check_rc "a command not found in PATH: exit status 127" 127 "$?" "$out"
+
+# --quiet: nothing from runsc-c itself; the guest's stderr still passes.
+out=$(timeout -s KILL 30 "$RUNSC_C" do --quiet --timeout 0.5 -- sh -c 'echo guest-err >&2; sleep 10' </dev/null 2>&1)
+check "--quiet --timeout: only the guest's own stderr" "guest-err" "$out"
+out=$(timeout -s KILL 30 "$RUNSC_C" do --timeout 0.5 -- sleep 10 </dev/null 2>&1)
+check_contains "--timeout without --quiet says so" "timed out" "$out"
+out=$(runsc -- sh -c 'echo out; echo err >&2' 2>"$TMP/err")
+check "stdout and stderr are passed through separately" "out err" "$out $(cat "$TMP/err")"
+out=$(printf 'line1\nline2\n' | timeout -s KILL 30 "$RUNSC_C" do --quiet -- sh -c 'wc -l')
+check "stdin is passed through" "2" "$out"
+out=$(head -c 3000000 /dev/zero | timeout -s KILL 60 "$RUNSC_C" do --quiet -- sh -c 'wc -c')
+check "3 MB through stdin and stdout" "3000000" "$out"
+
+# The other commands.
+check_rc "runsc-c version" 0 "$(timeout 30 "$RUNSC_C" version >/dev/null 2>&1; echo $?)"
+rows=$(timeout 30 "$RUNSC_C" syscalls 2>/dev/null | grep -cE '^ *[0-9]+ ')
+if [ "$rows" -ge 300 ]; then ok "runsc-c syscalls lists the table ($rows rows)"; else
+	not_ok "runsc-c syscalls lists the table" "$rows rows"; fi
+timeout 30 "$RUNSC_C" no-such-command >/dev/null 2>"$TMP/err"
+rc=$?
+if [ "$rc" -ne 0 ] && [ -s "$TMP/err" ]; then ok "an unknown command fails with a message"; else
+	not_ok "an unknown command fails with a message" "exit $rc"; fi
+
+done_testing

@@ -1,0 +1,75 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Processes: the guest's fds, its pid namespace, and that host processes are
+# out of its reach. (lifecycle.sh covers signals to runsc-c and teardown.)
+. "$(dirname "$0")/lib.sh"
+
+# ---- the guest starts with fds 0, 1, 2 only ----
+listfds='import os; print(sorted(os.listdir("/proc/self/fd"), key=int))'
+# Natively: the same program started with every other fd closed.
+native=$(guest_env python3 -c 'import subprocess, sys
+sys.exit(subprocess.run(sys.argv[1:], close_fds=True).returncode)' python3 -c "$listfds" </dev/null 2>&1)
+check "natively, python lists fds 0-3 (3 is the listing's own)" "['0', '1', '2', '3']" "$native"
+# The sandbox gets extra fds from this shell on purpose: none may reach the guest.
+out=$(runsc -- python3 -c "$listfds" 2>&1 7</dev/null 8>&1 9>"$TMP/fd9")
+check "the guest's /proc/self/fd lists what Linux lists" "$native" "$out"
+# shellcheck disable=SC2016
+out=$(runsc -- sh -c 'for fd in 3 4 5 6 7 8 9 10 11 12 20 63 100 255 1023; do
+	if { true >&$fd; } 2>/dev/null; then echo "fd $fd open"; fi; done' 2>&1 7</dev/null 9>"$TMP/fd9")
+check "fds 3 and up are closed in the guest" "" "$out"
+
+# ---- the pid namespace ----
+out=$(runsc -- busybox ps 2>&1)
+lines=$(printf '%s\n' "$out" | wc -l)
+if [ "$lines" -ge 2 ] && [ "$lines" -le 4 ]; then ok "busybox ps shows only the guest's few processes"; else
+	not_ok "busybox ps shows only the guest's few processes" "$out"; fi
+pids=$(printf '%s\n' "$out" | awk 'NR > 1 { print $1 }' | sort -n | tr '\n' ' ')
+check "guest pids start at 1" "1 2 " "$pids"
+host_init=$(tr '\0' ' ' </proc/1/cmdline)
+guest_init=$(runsc -- sh -c 'tr "\0" " " </proc/1/cmdline' 2>&1)
+if [ -n "$guest_init" ] && [ "$guest_init" != "$host_init" ]; then
+	ok "/proc/1 inside is not the host's init"
+else
+	not_ok "/proc/1 inside is not the host's init" "host: $host_init" "guest: $guest_init"
+fi
+# shellcheck disable=SC2016
+out=$(runsc -- sh -c 'for d in /proc/[0-9]*; do tr "\0" " " <$d/cmdline; echo; done' 2>&1)
+check_lacks "no guest process has the host init's command line" "$host_init" "$out"
+out=$(runsc -- sh -c 'ls /proc | grep -E "^[0-9]+$" | sort -n | tr "\n" " "' 2>&1)
+# init, sh, ls, grep, sort and tr
+check "/proc lists only the guest's pids" "1 2 3 4 5 6 " "$out"
+out=$(SECRET_API_KEY=x runsc -- sh -c 'cat /proc/1/environ /proc/self/environ | tr "\0" "\n"' 2>&1)
+check_lacks "/proc/1 and /proc/self show none of the launcher's environment" "SECRET_API_KEY" "$out"
+check_contains "/proc/self/environ shows the guest's own environment" "LANG=C.UTF-8" "$out"
+
+# ---- host processes cannot be signalled ----
+sleep 300 &
+host_sleep=$!
+cleanup_later "$host_sleep"
+out=$(runsc -- sh -c "kill -0 $host_sleep 2>&1; echo status \$?" 2>&1)
+check_contains "kill -0 of a host pid fails inside" "status 1" "$out"
+out=$(runsc -- python3 -c "
+import ctypes, os, signal, sys, time
+if ctypes.CDLL(None).prctl(21) != 2:
+    sys.exit('not in a seccomp sandbox: refusing kill(-1)')
+try:
+    os.kill($host_sleep, signal.SIGKILL)
+    print('killed the host pid')
+except OSError as e:
+    print('kill(host pid):', e.strerror)
+child = os.fork()
+if child == 0:
+    time.sleep(60)
+    os._exit(0)
+os.kill(-1, signal.SIGKILL)
+_, status = os.waitpid(child, 0)
+print('kill(-1) killed the guest child:', os.WIFSIGNALED(status) and os.WTERMSIG(status) == 9)
+" 2>&1)
+check "kill(host pid) fails and kill(-1, SIGKILL) stays in the guest's pid namespace" \
+	"kill(host pid): No such process
+kill(-1) killed the guest child: True" "$out"
+if kill -0 "$host_sleep" 2>/dev/null; then ok "the host's sleep survives kill(-1, SIGKILL) from inside"; else
+	not_ok "the host's sleep survives kill(-1, SIGKILL) from inside"; fi
+kill "$host_sleep" 2>/dev/null
+
+done_testing

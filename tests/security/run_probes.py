@@ -1,0 +1,273 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""Runs the hostile probes of tests/security inside `runsc-c do` and checks
+what they report; runs each one natively too and checks that it refuses.
+Prints TAP. Usage: run_probes.py PROBE_DIR (the build directory holding the
+probe-* executables). Every run is bounded in time."""
+import errno
+import hashlib
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+
+RUNSC_C = os.environ.get("RUNSC_C", "runsc-c")
+PROBES = ["race", "paths", "denied", "kill", "net", "x32", "fds", "stall"]
+REFUSED = 77
+RUN_TIMEOUT_S = 60
+
+results = []
+
+
+def tap(ok, name, diag=""):
+    results.append(ok)
+    print(f"{'ok' if ok else 'not ok'} {len(results)} - {name}", flush=True)
+    if not ok and diag:
+        for line in str(diag).splitlines()[-30:]:
+            print(f"#   {line}", flush=True)
+
+
+class Run:
+    def __init__(self, argv, **kwargs):
+        try:
+            p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                               timeout=RUN_TIMEOUT_S, **kwargs)
+            self.rc, self.out, self.err = p.returncode, p.stdout, p.stderr
+        except subprocess.TimeoutExpired as e:
+            self.rc = "timeout"
+            self.out = (e.stdout or b"").decode(errors="replace") if isinstance(
+                e.stdout, bytes) else (e.stdout or "")
+            self.err = "timed out"
+        if isinstance(self.rc, int) and self.rc < 0:
+            self.rc = 128 - self.rc
+
+    def diag(self):
+        return f"exit status {self.rc}\nstdout:\n{self.out}\nstderr:\n{self.err[-3000:]}"
+
+
+def sandbox(probe_dir, probe, args=(), flags=(), **kwargs):
+    argv = [RUNSC_C, "do", "--quiet", "-v", f"{probe_dir}:/probes:ro", *flags, "--",
+            f"/probes/probe-{probe}", *args]
+    return Run(argv, **kwargs)
+
+
+def check_probe_lines(probe, run, expect_rc=0):
+    """One TAP result per PASS/FAIL line, and one for a clean finish."""
+    lines = [l for l in run.out.splitlines() if l.startswith(("PASS ", "FAIL "))]
+    for line in lines:
+        tap(line.startswith("PASS "), f"{probe}: {line[5:]}")
+    tap(bool(lines) and "DONE" in run.out.splitlines() and run.rc == expect_rc,
+        f"{probe}: ran to the end inside the sandbox (exit {expect_rc})", run.diag())
+
+
+def native_refusal(probe_dir):
+    for probe in PROBES:
+        path = os.path.join(probe_dir, f"probe-{probe}")
+        args = {"kill": ["1"], "x32": ["int80"], "net": ["1", "-", "1", "x", "/x"]}.get(probe, [])
+        r = Run([path, *args])
+        tap(r.rc == REFUSED and "refusing to run" in r.err and r.out == "",
+            f"{probe}: refuses to run natively (exit 77)", r.diag())
+
+
+def sha256(path):
+    try:
+        with open(path, "rb") as f:
+            return hashlib.sha256(f.read()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
+def probe_fds(probe_dir):
+    # Extra fds in runsc-c itself must not reach the guest.
+    r1, w1 = os.pipe()
+    r2, w2 = os.pipe()
+    try:
+        run = sandbox(probe_dir, "fds", pass_fds=(r1, w1, r2, w2))
+    finally:
+        for fd in (r1, w1, r2, w2):
+            os.close(fd)
+    check_probe_lines("fds", run)
+
+
+def probe_paths(probe_dir):
+    check_probe_lines("paths", sandbox(probe_dir, "paths"))
+
+
+def probe_stall(probe_dir):
+    run = sandbox(probe_dir, "stall")
+    check_probe_lines("stall", run)
+
+
+def probe_race(probe_dir):
+    with tempfile.TemporaryDirectory(prefix="runsc-c-test.") as d:
+        rw, ro = os.path.join(d, "rw"), os.path.join(d, "ro")
+        os.mkdir(rw)
+        os.mkdir(ro)
+        with open(os.path.join(ro, "f"), "w") as f:
+            f.write("read-only\n")
+        before = {p: sha256(p) for p in ("/etc/shadow", "/etc/gshadow", os.path.join(ro, "f"))}
+        etc_before = sorted(os.listdir("/etc"))
+        run = sandbox(probe_dir, "race", flags=["-v", f"{rw}:/rw", "-v", f"{ro}:/ro:ro"])
+        check_probe_lines("race", run)
+        after = {p: sha256(p) for p in before}
+        tap(after == before, "race: /etc/shadow, /etc/gshadow and the read-only volume are "
+            "unchanged on the host", f"before {before}\nafter {after}")
+        tap(sorted(os.listdir("/etc")) == etc_before, "race: nothing was created in the host's /etc",
+            str(set(os.listdir("/etc")) ^ set(etc_before)))
+        tap(os.listdir(ro) == ["f"], "race: nothing was created in the read-only volume",
+            str(os.listdir(ro)))
+        w = os.path.join(rw, "w")
+        tap(os.path.exists(w) and set(open(w).read()) <= {"x"},
+            "race: the writable volume got the writes", str(os.listdir(rw)))
+
+
+def syscall_table():
+    """name -> (errno column, reason column) from `runsc-c syscalls`."""
+    out = subprocess.run([RUNSC_C, "syscalls"], capture_output=True, text=True,
+                         timeout=RUN_TIMEOUT_S).stdout
+    table = {}
+    for line in out.splitlines():
+        m = re.match(r"\s*(\d+)\s+(\w+)\s+(\w+)\s+(\w+)\s+(\S+)\s+(.*)$", line)
+        if m:
+            table[m.group(2)] = (m.group(5), m.group(6))
+    return table
+
+
+# Where a row's errno column is "-" (a partly native call), the refusal's
+# errno is in its note: "[CLONE_NEW* flags: EPERM]", "[... TIOCSTI ...: EPERM]".
+NOTE_ERRNO = {
+    "unshare": r"CLONE_NEW\S* flags: (E[A-Z0-9]+)",
+    "ioctl": r"TIOCSTI[^:\]]*: (E[A-Z0-9]+)",
+}
+
+
+def expected_errno(table, name):
+    if name not in table:
+        return None
+    col, reason = table[name]
+    if col.startswith("E"):
+        return col
+    m = re.search(NOTE_ERRNO.get(name, r"(?!)"), reason)
+    return m.group(1) if m else None
+
+
+def probe_denied(probe_dir):
+    table = syscall_table()
+    tap(len(table) > 300, "denied: `runsc-c syscalls` lists the table", f"{len(table)} rows")
+    run = sandbox(probe_dir, "denied")
+    seen = 0
+    for line in run.out.splitlines():
+        parts = line.split()
+        if len(parts) != 3:
+            continue
+        label, name, got = parts
+        seen += 1
+        want = expected_errno(table, name)
+        same = (want is not None and got != "OK" and hasattr(errno, want) and hasattr(errno, got)
+                and getattr(errno, want) == getattr(errno, got))
+        tap(same, f"denied: {label} fails with {want} (as `runsc-c syscalls` says)",
+            f"got {got}, the table says {table.get(name)}")
+    tap(seen >= 30 and "DONE" in run.out.splitlines() and run.rc == 0,
+        "denied: ran to the end inside the sandbox", run.diag())
+
+
+def probe_kill(probe_dir):
+    host = subprocess.Popen(["sleep", "300"])
+    try:
+        run = sandbox(probe_dir, "kill", [str(host.pid)])
+        check_probe_lines("kill", run)
+        alive = host.poll() is None
+        tap(alive, "kill: the host's sleep survives kill(-1, SIGKILL) from the guest",
+            f"host sleep status {host.returncode}")
+    finally:
+        host.kill()
+        host.wait()
+
+
+def host_address():
+    """The host's own (non-loopback) address, without sending a packet."""
+    try:
+        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        s.connect(("10.255.255.255", 9))
+        addr = s.getsockname()[0]
+        s.close()
+        return None if addr.startswith("127.") else addr
+    except OSError:
+        return None
+
+
+def pending_connection(listener):
+    listener.setblocking(False)
+    try:
+        c, _ = listener.accept()
+        c.close()
+        return True
+    except (BlockingIOError, OSError):
+        return False
+
+
+def probe_net(probe_dir):
+    listeners = []
+
+    def listen(family, addr):
+        s = socket.socket(family, socket.SOCK_STREAM)
+        s.bind(addr)
+        s.listen(8)
+        listeners.append(s)
+        return s
+
+    try:
+        lo = listen(socket.AF_INET, ("127.0.0.1", 0))
+        addr = host_address()
+        anyaddr = listen(socket.AF_INET, ("0.0.0.0", 0))
+        abstract_name = f"runsc-c-test-{os.getpid()}"
+        abstract = listen(socket.AF_UNIX, "\0" + abstract_name)
+        with tempfile.TemporaryDirectory(prefix="runsc-c-test.") as d:
+            os.chmod(d, 0o755)
+            path = os.path.join(d, "sock")
+            unix = listen(socket.AF_UNIX, path)
+            run = sandbox(probe_dir, "net", [str(lo.getsockname()[1]), addr or "-",
+                                             str(anyaddr.getsockname()[1]), abstract_name, path])
+            check_probe_lines("net", run)
+            reached = [n for n, s in (("tcp 127.0.0.1", lo), ("tcp host address", anyaddr),
+                                      ("abstract", abstract), ("unix path", unix))
+                       if pending_connection(s)]
+            tap(not reached, "net: no host listener received a connection", str(reached))
+            if addr is None:
+                tap(True, "net: tcp to the host's address # SKIP no non-loopback address")
+            # The positive control: a volume exposes the socket.
+            run = sandbox(probe_dir, "net", ["--connect", "/s/sock"], flags=["-v", f"{d}:/s"])
+            check_probe_lines("net (socket in a volume)", run)
+    finally:
+        for s in listeners:
+            s.close()
+
+
+def probe_x32(probe_dir):
+    for mode in ("int80", "x32"):
+        run = sandbox(probe_dir, "x32", [mode])
+        tap(run.rc == 159 and "calling" in run.out and "SURVIVED" not in run.out,
+            f"x32: {'a 32-bit int $0x80' if mode == 'int80' else 'an x32'} syscall kills the "
+            "probe with SIGSYS (exit 159)", run.diag())
+
+
+def main():
+    if len(sys.argv) < 2:
+        print("usage: run_probes.py PROBE_DIR", file=sys.stderr)
+        return 2
+    probe_dir = os.path.abspath(sys.argv[1])
+    native_refusal(probe_dir)
+    for f in (probe_fds, probe_paths, probe_race, probe_denied, probe_kill, probe_net, probe_x32,
+              probe_stall):
+        try:
+            f(probe_dir)
+        except Exception as e:  # a broken probe run fails, the others still run
+            tap(False, f"{f.__name__}: {type(e).__name__}: {e}")
+    print(f"1..{len(results)}", flush=True)
+    return 0 if all(results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
