@@ -26,7 +26,7 @@ fi
 
 : "${BENCH_SECTIONS:=start syscall python exec file make memory density rate}"
 : "${BENCH_RUNS:=30}" "${BENCH_PY_RUNS:=15}" "${BENCH_EXEC_RUNS:=10}"
-: "${BENCH_FILE_RUNS:=8}" "${BENCH_MAKE_RUNS:=5}"
+: "${BENCH_FILE_RUNS:=8}" "${BENCH_MAKE_RUNS:=7}"
 : "${BENCH_SYSCALL_ROUNDS:=5}" "${BENCH_SYSCALL_CALLS:=20000}"
 : "${BENCH_IDLE:=100}" "${BENCH_DENSITY_MAX:=2000}" "${BENCH_DENSITY_BUDGET_S:=150}"
 : "${BENCH_RATE_COUNT:=50}"
@@ -406,6 +406,8 @@ section_python() {
 	fi
 	add_runner native "$python" -c "$py_imports"
 	add_runner runsc-c "$runsc" "do" -- "$python" -c "$py_imports"
+	add_runner native-pin taskset -c 0 "$python" -c "$py_imports"
+	add_runner runsc-c-pin taskset -c 0 "$runsc" "do" -- "$python" -c "$py_imports"
 	timed "$log" "$res" -n "$BENCH_PY_RUNS" -w 2
 
 	md "## 3. Python imports"
@@ -416,6 +418,8 @@ section_python() {
 	md "|---|---:|---:|---:|---:|"
 	md "| native | $(cell "$res" "$log" native) | $(cell "$res" "$log" native p90_ms) | 1.00× | $(ok_runs "$res" native) |"
 	md "| runsc-c | $(cell "$res" "$log" runsc-c) | $(cell "$res" "$log" runsc-c p90_ms) | $(ratio "$res" runsc-c native) | $(ok_runs "$res" runsc-c) |"
+	md "| native, \`taskset -c 0\` | $(cell "$res" "$log" native-pin) | $(cell "$res" "$log" native-pin p90_ms) | $(ratio "$res" native-pin native) | $(ok_runs "$res" native-pin) |"
+	md "| runsc-c, \`taskset -c 0\` (launcher, sentry, gofer and guest on one CPU) | $(cell "$res" "$log" runsc-c-pin) | $(cell "$res" "$log" runsc-c-pin p90_ms) | $(ratio "$res" runsc-c-pin native) | $(ok_runs "$res" runsc-c-pin) |"
 	md ""
 }
 

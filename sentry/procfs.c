@@ -518,6 +518,31 @@ static int list_tasks(struct pctx *pc, struct dlist *l)
 }
 
 /* What a directory node holds. */
+/* Linux lists the fd of the directory being read in the caller's own
+ * fd/ listing. That fd is installed after the listing is made: it will be
+ * the lowest free number (another thread opening at the same time can take
+ * it first; then the listing is off by that fd). */
+static void add_own_fd(struct dlist *l)
+{
+	/* The lowest free number is at most l->n: mark the ones in use. */
+	bool *used = calloc(l->n + 1, sizeof(*used));
+	if (!used)
+		return;
+	for (size_t i = 0; i < l->n; i++) {
+		char *end;
+		unsigned long v = strtoul(l->v[i].name, &end, 10);
+		if (*end == 0 && v <= l->n)
+			used[v] = true;
+	}
+	size_t fd = 0;
+	while (used[fd])
+		fd++;
+	free(used);
+	char name[24];
+	snprintf(name, sizeof(name), "%zu", fd);
+	dlist_add(l, name, PT_LNK);
+}
+
 static int list_node(struct pctx *pc, const struct pnode *n, struct dlist *l)
 {
 	switch (n->kind) {
@@ -539,8 +564,12 @@ static int list_node(struct pctx *pc, const struct pnode *n, struct dlist *l)
 		switch (n->ent->what) {
 		case PW_TASK_DIR:
 			return read_guest_dir(pc, n->path, true, PT_DIR, l);
-		case PW_FD_DIR:
-			return read_guest_dir(pc, n->path, true, PT_LNK, l);
+		case PW_FD_DIR: {
+			int r = read_guest_dir(pc, n->path, true, PT_LNK, l);
+			if (r == 0 && pc->c && pc->c->t && n->pid == pc->c->t->vtgid)
+				add_own_fd(l);
+			return r;
+		}
 		case PW_FDINFO_DIR:
 			return read_guest_dir(pc, n->path, true, PT_REG, l);
 		case PW_NET_DIR:
