@@ -4,7 +4,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 MESON_FLAGS ?= --werror
 
-.PHONY: all deps build run test test-asan bench clean
+.PHONY: all deps build build-asan run test test-asan bench clean
 
 all: build
 
@@ -18,18 +18,21 @@ build: deps $(BUILD)/build.ninja
 	meson compile -C $(BUILD)
 
 run: build
-	@echo '$$ runsc-c do -- sh -c "uname -a; id; ls /; cat /etc/os-release | head -2; ps"'
+	@echo '$$ runsc-c do -- /bin/sh -c "uname -a; id; ls /; head -2 /etc/os-release; busybox ps"'
 	@$(BUILD)/runsc-c do -- /bin/sh -c 'uname -a; id; ls /; head -2 /etc/os-release; busybox ps'
 
-test: build
-	@./tests/run-tests.sh $(BUILD)
+# The suite runs twice: as built, and built with ASan+UBSan.
+test: build build-asan
+	@./tests/run-tests.sh $(BUILD):default $(ASAN_BUILD):asan
 
 $(ASAN_BUILD)/build.ninja:
 	meson setup $(ASAN_BUILD) $(MESON_FLAGS) -Db_sanitize=address,undefined -Db_lundef=false -Djemalloc=disabled
 
-test-asan: deps $(ASAN_BUILD)/build.ninja
+build-asan: deps $(ASAN_BUILD)/build.ninja
 	meson compile -C $(ASAN_BUILD)
-	@./tests/run-tests.sh $(ASAN_BUILD) asan
+
+test-asan: build-asan
+	@./tests/run-tests.sh $(ASAN_BUILD):asan
 
 bench: build
 	@./scripts/install-deps.sh --bench

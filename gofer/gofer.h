@@ -107,6 +107,11 @@ struct gofer_state {
 	} root, proc, tty, devdir; /* "/", "/proc", "/dev/tty", "/dev" */
 	dev_t *view_devs;	   /* st_dev of every mount of the view */
 	size_t nview_devs;
+	/* Mount ids (statx STATX_MNT_ID) of the view's mounts: a directory
+	 * of the host's own mount of a file system the view also mounts has
+	 * a view st_dev, but lies outside the view. */
+	uint64_t *view_mnts;
+	size_t nview_mnts;
 	/* Credentials (see creds_* in ops.c): the request's, and the fs ids
 	 * currently in force. */
 	uint32_t uid, gid;
@@ -128,6 +133,9 @@ int gofer_view_build(const struct gofer_config *cfg, struct gofer_state *st, cha
 int gofer_state_init(struct gofer_state *st, int root_fd, bool root_is_process_root);
 /* Records the st_dev of a mount of the view (for dirfd validation). */
 void gofer_state_add_dev(struct gofer_state *st, dev_t dev);
+/* Records the mount of the view that path (absolute, or relative to dir_fd)
+ * is on, with its st_dev (for dirfd validation). */
+int gofer_state_add_mount(struct gofer_state *st, int dir_fd, const char *path);
 /* Answers one request as received (len bytes, fds in fd_mask order; they
  * stay owned by the caller). Fills resp; *fd_out receives an fd to send back
  * or -1. Returns the number of bytes of resp to send. */

@@ -80,8 +80,7 @@ int gofer_state_init(struct gofer_state *st, int root_fd, bool root_is_process_r
 	ident_at(&st->proc, root_fd, "proc");
 	ident_at(&st->devdir, root_fd, "dev");
 	ident_at(&st->tty, root_fd, "dev/tty");
-	gofer_state_add_dev(st, s.st_dev);
-	return 0;
+	return gofer_state_add_mount(st, root_fd, "");
 }
 
 void gofer_state_add_dev(struct gofer_state *st, dev_t dev)
@@ -100,6 +99,50 @@ static bool view_dev(const struct gofer_state *st, dev_t dev)
 {
 	for (size_t i = 0; i < st->nview_devs; i++)
 		if (st->view_devs[i] == dev)
+			return true;
+	return false;
+}
+
+/* The mount id of fd's (or path's) mount; 0 if the kernel does not say. */
+static uint64_t mount_id_at(int dir_fd, const char *path)
+{
+	struct statx stx;
+	int flags = AT_SYMLINK_NOFOLLOW | (path[0] ? 0 : AT_EMPTY_PATH);
+	if (statx(dir_fd, path, flags, STATX_MNT_ID, &stx) < 0 || !(stx.stx_mask & STATX_MNT_ID))
+		return 0;
+	return stx.stx_mnt_id;
+}
+
+int gofer_state_add_mount(struct gofer_state *st, int dir_fd, const char *path)
+{
+	struct stat s;
+	int flags = AT_SYMLINK_NOFOLLOW | (path[0] ? 0 : AT_EMPTY_PATH);
+	if (fstatat(dir_fd, path, &s, flags) < 0)
+		return -errno;
+	gofer_state_add_dev(st, s.st_dev);
+	uint64_t id = mount_id_at(dir_fd, path);
+	if (!id)
+		return 0;
+	for (size_t i = 0; i < st->nview_mnts; i++)
+		if (st->view_mnts[i] == id)
+			return 0;
+	uint64_t *n = realloc(st->view_mnts, (st->nview_mnts + 1) * sizeof(*n));
+	if (!n)
+		die("out of memory");
+	n[st->nview_mnts++] = id;
+	st->view_mnts = n;
+	return 0;
+}
+
+/* fd is on one of the view's own mounts. Without mount ids (Linux before
+ * 5.8) the st_dev check alone stands. */
+static bool view_mount(const struct gofer_state *st, int fd)
+{
+	uint64_t id = mount_id_at(fd, "");
+	if (!id || !st->nview_mnts)
+		return true;
+	for (size_t i = 0; i < st->nview_mnts; i++)
+		if (st->view_mnts[i] == id)
 			return true;
 	return false;
 }
@@ -841,7 +884,7 @@ static int check_dirfd(const struct gofer_state *st, int fd)
 		return -errno;
 	if (!S_ISDIR(s.st_mode))
 		return -ENOTDIR;
-	if (!view_dev(st, s.st_dev))
+	if (!view_dev(st, s.st_dev) || !view_mount(st, fd))
 		return -EBADF;
 	return 0;
 }

@@ -884,9 +884,8 @@ static int collect_view_devs(struct view *v)
 		unescape_octal(mp);
 		if (strncmp(mp, v->root_path, rlen) != 0 || (mp[rlen] != '/' && mp[rlen] != '\0'))
 			continue;
-		struct stat s;
-		if (stat(mp, &s) == 0)
-			gofer_state_add_dev(v->st, s.st_dev);
+		/* The mount on top at mp: one it covers is not in the view. */
+		(void)gofer_state_add_mount(v->st, AT_FDCWD, mp);
 	}
 	return 0;
 }

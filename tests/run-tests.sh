@@ -1,12 +1,22 @@
 #!/bin/sh
-# Runs the whole suite through meson and prints one closing line
+# Runs the whole suite through meson, once per build given as BUILD:SETUP
+# (e.g. build:default build-asan:asan), and prints one closing line
 # "N passed, N failed" counting each TAP result and each plain test.
 set -u
-build=${1:-build}
-setup=${2:-default}
 cd "$(dirname "$0")/.."
-meson test -C "$build" --setup="$setup" --print-errorlogs --num-processes 2
-status=$?
-python3 tests/summary.py "$build/meson-logs/testlog-$setup.json" "$build/meson-logs/testlog.json"
-summary=$?
-[ $status -eq 0 ] && [ $summary -eq 0 ]
+[ $# -gt 0 ] || set -- build:default
+status=0
+logs=""
+for spec in "$@"; do
+	build=${spec%%:*}
+	setup=${spec#*:}
+	echo "== meson test -C $build --setup=$setup"
+	rm -f "$build/meson-logs/testlog-$setup.json" "$build/meson-logs/testlog.json"
+	meson test -C "$build" --setup="$setup" --print-errorlogs --num-processes 2 || status=1
+	log="$build/meson-logs/testlog-$setup.json"
+	[ -e "$log" ] || log="$build/meson-logs/testlog.json"
+	logs="$logs $log"
+done
+# shellcheck disable=SC2086
+python3 tests/summary.py $logs || status=1
+exit $status

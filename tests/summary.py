@@ -11,14 +11,15 @@ PLAN = re.compile(r"^1\.\.\d+", re.M)
 
 
 def main():
-    path = next((p for p in sys.argv[1:] if os.path.exists(p)), None)
-    if path is None:
-        print("0 passed, 1 failed")
-        print("no meson test log found", file=sys.stderr)
-        return 1
     passed = failed = skipped = 0
-    with open(path) as f:
-        for line in f:
+    for path in sys.argv[1:]:
+        if not os.path.exists(path):
+            print("no meson test log at %s" % path, file=sys.stderr)
+            failed += 1
+            continue
+        with open(path) as f:
+            lines = f.readlines()
+        for line in lines:
             t = json.loads(line)
             result = t.get("result")
             out = t.get("stdout") or ""

@@ -359,6 +359,7 @@ static void view_teardown(void)
 	close(st.root_fd);
 	scratch_fd = -1;
 	free(st.view_devs);
+	free(st.view_mnts);
 }
 
 static struct gofer_walk w;
