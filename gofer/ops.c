@@ -901,6 +901,57 @@ static int check_anyfd(int fd)
 	return 0;
 }
 
+#ifndef PIPEFS_MAGIC
+#define PIPEFS_MAGIC 0x50495045
+#endif
+#ifndef SOCKFS_MAGIC
+#define SOCKFS_MAGIC 0x534F434B
+#endif
+#ifndef ANON_INODE_FS_MAGIC
+#define ANON_INODE_FS_MAGIC 0x09041934
+#endif
+
+/* The kernel reports mount id 0 for its internal mounts (memfds). */
+static bool is_internal_mount(int fd)
+{
+	struct statx stx;
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0)
+		return false;
+	return (stx.stx_mask & STATX_MNT_ID) && stx.stx_mnt_id == 0;
+}
+
+/* An fd whose inode a request changes (chmod, chown, utimens, link by fd):
+ * on a mount of the view, a memfd, a pipe, a socket or an anonymous inode.
+ * Anything else came from the host (stdio the launcher handed over): guest
+ * root would otherwise change a host file's owner or mode as host root. */
+static int check_mutable_fd(const struct gofer_state *st, int fd)
+{
+	struct statfs sfs;
+	if (fstatfs(fd, &sfs) < 0)
+		return -errno;
+	if (sfs.f_type == PIPEFS_MAGIC || sfs.f_type == SOCKFS_MAGIC ||
+	    sfs.f_type == ANON_INODE_FS_MAGIC)
+		return 0;
+	if (sfs.f_type == TMPFS_MAGIC && is_internal_mount(fd))
+		return 0; /* a memfd: the kernel's own shmem mount */
+	if (sfs.f_type == PROC_SUPER_MAGIC || sfs.f_type == NSFS_MAGIC)
+		return -EBADF;
+	/* The mount id decides (an overlay file's st_dev is its layer's); the
+	 * st_dev check stands in only where the kernel gives no mount ids. */
+	if (mount_id_at(fd, "") && st->nview_mnts)
+		return view_mount(st, fd) ? 0 : -EPERM;
+	struct stat s;
+	if (fstat(fd, &s) < 0)
+		return -errno;
+	return view_dev(st, s.st_dev) ? 0 : -EPERM;
+}
+
+static bool op_mutates(uint32_t op)
+{
+	return op == GOP_CHMOD || op == GOP_CHOWN || op == GOP_UTIMENS || op == GOP_LINK ||
+	       op == GOP_TRUNCATE;
+}
+
 /* Where a path starts: its dirfd (validated) or, for absolute paths and
  * requests without one, the root (-1). */
 static int start_of(struct ctx *c, int dirfd, const char *path, int *start)
@@ -926,7 +977,7 @@ static int ctx_obj(struct ctx *c, bool follow, struct gofer_walk *w, struct obj 
 	w->redirect = GOFER_REDIR_NONE;
 	w->parent_fd = -1;
 	if (empty_path_obj(c)) {
-		int r = check_anyfd(c->dir);
+		int r = op_mutates(c->req->op) ? check_mutable_fd(c->st, c->dir) : check_anyfd(c->dir);
 		if (r < 0)
 			return r;
 		o->fd = c->dir;
@@ -1160,7 +1211,7 @@ static int link_source(struct ctx *c, struct gofer_walk *w)
 	w->parent_fd = -1;
 	w->redirect = GOFER_REDIR_NONE;
 	if (empty_path_obj(c))
-		return check_anyfd(c->dir);
+		return check_mutable_fd(c->st, c->dir);
 	if (!(c->req->flags & AT_SYMLINK_FOLLOW))
 		return ctx_parent(c, c->dir, c->path, w);
 	int start;

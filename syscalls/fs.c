@@ -819,6 +819,34 @@ int sys_fchmodat(struct sc_ctx *c)
 	return path_op(c, (int)ARG(0), ARG(1), &req, -EACCES, false);
 }
 
+/* fchmod(2), fchown(2): through the gofer, which refuses fds that are not
+ * the view's (a host file the launcher passed as stdio). */
+static int fd_attr_op(struct sc_ctx *c, struct gofer_req *req)
+{
+	struct gofer_resp resp;
+	req->flags |= AT_EMPTY_PATH;
+	int r = gofer_path_call(c, (int)ARG(0), "", req, &resp, NULL);
+	if (r == 0 && resp.redirect)
+		r = -EPERM;
+	return r < 0 ? fail(c, r) : ok(c, 0);
+}
+
+int sys_fchmod(struct sc_ctx *c)
+{
+	if (ARG(1) & SETID_BITS)
+		return fail(c, -EPERM);
+	struct gofer_req req = {.op = GOP_CHMOD, .mode = (uint32_t)ARG(1) & 07777};
+	return fd_attr_op(c, &req);
+}
+
+int sys_fchown(struct sc_ctx *c)
+{
+	struct gofer_req req = {.op = GOP_CHOWN};
+	req.arg[0] = (uint32_t)ARG(1);
+	req.arg[1] = (uint32_t)ARG(2);
+	return fd_attr_op(c, &req);
+}
+
 static int do_chown(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64_t uid,
 		    uint64_t gid, int flags)
 {

@@ -36,6 +36,8 @@ int sys_linkat(struct sc_ctx *c);
 int sys_symlink(struct sc_ctx *c);
 int sys_symlinkat(struct sc_ctx *c);
 int sys_chmod(struct sc_ctx *c);
+int sys_fchmod(struct sc_ctx *c);
+int sys_fchown(struct sc_ctx *c);
 int sys_fchmodat(struct sc_ctx *c);
 int sys_chown(struct sc_ctx *c);
 int sys_lchown(struct sc_ctx *c);

@@ -191,13 +191,6 @@ static const struct sc_rule socketpair_rules[] = {
 	ALLOW1(ARG32(0, AF_UNIX)),
 };
 
-/* Set-id bits on a file the guest holds would reach the host: with ids mapped
- * one to one, a set-user-id file in a volume runs as its host owner. */
-static const struct sc_rule fchmod_rules[] = {
-	ALLOW1(MASKED(1, S_ISUID | S_ISGID, 0)),
-	{ .action = SCR_ERRNO, .err = EPERM, .ncond = 1, .cond = { MASKED(1, S_ISUID, S_ISUID) } },
-	{ .action = SCR_ERRNO, .err = EPERM, .ncond = 1, .cond = { MASKED(1, S_ISGID, S_ISGID) } },
-};
 
 /* A guest may stack filters of its own, but never take a listener: a second
  * listener filter could answer notifications meant for the sentry (and
@@ -363,10 +356,9 @@ const struct sc_row sc_table[] = {
 	SENTRY(88, "symlink", sys_symlink, W_PATH),
 	SENTRY(89, "readlink", sys_readlink, W_PATH),
 	SENTRY(90, "chmod", sys_chmod, W_PATH),
-	RULED(91, "fchmod", NULL, fchmod_rules, "set-user-id and set-group-id bits: EPERM",
-	      "on an fd the guest holds; BPF refuses set-id bits, which would reach the host"),
+	SENTRY(91, "fchmod", sys_fchmod, "the gofer changes only files of the view, memfds, pipes and sockets, never set-id bits"),
 	SENTRY(92, "chown", sys_chown, W_PATH),
-	NATIVE(93, "fchown", "on an fd the guest holds; ids are bounded by its user namespace"),
+	SENTRY(93, "fchown", sys_fchown, "the gofer changes only files of the view, memfds, pipes and sockets: a host file handed over as stdio stays as it is"),
 	SENTRY(94, "lchown", sys_lchown, W_PATH),
 	TRACED(95, "umask", "the caller's own mask; the stop makes the sentry re-read it for creations"),
 	NATIVE(96, "gettimeofday", W_TIME),
