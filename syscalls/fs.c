@@ -616,9 +616,25 @@ int sys_fchdir(struct sc_ctx *c)
 	}
 	if (procfs_owns_fd(c->s, fd, prefix, sizeof(prefix))) {
 		close(fd);
-		return fail(c, -EACCES);
+		return fail(c, -EACCES); /* a cwd inside /proc is not supported */
 	}
-	set_cwd(c, fd);
+	close(fd);
+	/* The gofer checks that the directory is one of the view's (not a host
+	 * directory the launcher handed over) and that the caller may search
+	 * it, as fchdir(2) does. */
+	struct gofer_req req = {.op = GOP_ACCESS, .mode = X_OK, .flags = AT_EACCESS};
+	struct gofer_resp resp;
+	int r = gofer_path_call(c, (int)ARG(0), ".", &req, &resp, NULL);
+	if (r < 0)
+		return fail(c, r);
+	struct gofer_req oreq = {.op = GOP_OPEN, .flags = O_PATH | O_DIRECTORY | O_CLOEXEC};
+	int dir = -1;
+	r = gofer_path_call(c, (int)ARG(0), ".", &oreq, &resp, &dir);
+	if (r < 0)
+		return fail(c, r);
+	if (dir < 0)
+		return fail(c, -EACCES);
+	set_cwd(c, dir);
 	return ok(c, 0);
 }
 
