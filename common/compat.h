@@ -3,10 +3,10 @@
 #ifndef RUNSC_COMMON_COMPAT_H
 #define RUNSC_COMMON_COMPAT_H
 
+#include <linux/openat2.h>
 #include <linux/seccomp.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
-#include <linux/openat2.h>
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)

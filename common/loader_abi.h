@@ -8,9 +8,9 @@
 
 #include <stdint.h>
 
-#define LOADER_PATH "/loader"
+#define LOADER_PATH	    "/loader"
 #define LOADER_INFO_VERSION 1
-#define LOADER_INFO_MAX 8192
+#define LOADER_INFO_MAX	    8192
 
 struct loader_info {
 	uint32_t version;

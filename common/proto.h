@@ -10,29 +10,29 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 
-#define GOFER_PATH_MAX 4096
+#define GOFER_PATH_MAX	 4096
 #define GOFER_MAX_GROUPS 32
 
 enum gofer_op {
-	GOP_OPEN = 1,	 /* flags: open(2) flags, mode; returns an fd */
-	GOP_STAT,	 /* flags: AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH; u.st */
-	GOP_STATX,	 /* flags: AT_* flags, arg[0]: statx mask; u.stx */
-	GOP_ACCESS,	 /* mode: R_OK|W_OK|X_OK|F_OK, flags: AT_EACCESS|AT_SYMLINK_NOFOLLOW */
-	GOP_READLINK,	 /* data: the link's target */
-	GOP_MKDIR,	 /* mode */
-	GOP_MKNOD,	 /* mode (S_IFIFO or S_IFREG only), arg[0]: dev */
-	GOP_UNLINK,	 /* flags: AT_REMOVEDIR */
-	GOP_RENAME,	 /* path at dirfd -> path2 at dirfd2, flags: renameat2 flags */
-	GOP_LINK,	 /* path at dirfd -> path2 at dirfd2, flags: AT_SYMLINK_FOLLOW|AT_EMPTY_PATH */
-	GOP_SYMLINK,	 /* path: target text (not resolved), path2 at dirfd2: the new link */
-	GOP_CHMOD,	 /* mode, flags: AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH */
-	GOP_CHOWN,	 /* arg[0]: uid, arg[1]: gid ((uint32)-1 keeps), flags: AT_* */
-	GOP_TRUNCATE,	 /* arg[0]: length */
-	GOP_UTIMENS,	 /* arg[0..3]: atime sec, nsec, mtime sec, nsec; flags: AT_*;
-			    mode 1: NULL times (now) */
-	GOP_STATFS,	 /* u.sfs */
-	GOP_BIND,	 /* obj fd: the guest's AF_UNIX socket; path: where */
-	GOP_CONNECT,	 /* obj fd: the guest's AF_UNIX socket; path: where (non-blocking) */
+	GOP_OPEN = 1, /* flags: open(2) flags, mode; returns an fd */
+	GOP_STAT,     /* flags: AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH; u.st */
+	GOP_STATX,    /* flags: AT_* flags, arg[0]: statx mask; u.stx */
+	GOP_ACCESS,   /* mode: R_OK|W_OK|X_OK|F_OK, flags: AT_EACCESS|AT_SYMLINK_NOFOLLOW */
+	GOP_READLINK, /* data: the link's target */
+	GOP_MKDIR,    /* mode */
+	GOP_MKNOD,    /* mode (S_IFIFO or S_IFREG only), arg[0]: dev */
+	GOP_UNLINK,   /* flags: AT_REMOVEDIR */
+	GOP_RENAME,   /* path at dirfd -> path2 at dirfd2, flags: renameat2 flags */
+	GOP_LINK,     /* path at dirfd -> path2 at dirfd2, flags: AT_SYMLINK_FOLLOW|AT_EMPTY_PATH */
+	GOP_SYMLINK,  /* path: target text (not resolved), path2 at dirfd2: the new link */
+	GOP_CHMOD,    /* mode, flags: AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH */
+	GOP_CHOWN,    /* arg[0]: uid, arg[1]: gid ((uint32)-1 keeps), flags: AT_* */
+	GOP_TRUNCATE, /* arg[0]: length */
+	GOP_UTIMENS,  /* arg[0..3]: atime sec, nsec, mtime sec, nsec; flags: AT_*;
+			 mode 1: NULL times (now) */
+	GOP_STATFS,   /* u.sfs */
+	GOP_BIND,     /* obj fd: the guest's AF_UNIX socket; path: where */
+	GOP_CONNECT,  /* obj fd: the guest's AF_UNIX socket; path: where (non-blocking) */
 	GOP_INOTIFY_ADD, /* obj fd: the guest's inotify fd, arg[0]: mask; val: wd */
 	GOP_EXEC_OPEN,	 /* open a file to execute: X permission for the caller,
 			    regular file, not open for writing (ETXTBSY); returns a
@@ -42,9 +42,9 @@ enum gofer_op {
 };
 
 /* Which fds accompany a request, in this order. */
-#define GOFER_FD_DIR 0x1  /* base directory (or object for AT_EMPTY_PATH) of path */
+#define GOFER_FD_DIR  0x1 /* base directory (or object for AT_EMPTY_PATH) of path */
 #define GOFER_FD_DIR2 0x2 /* base directory of path2 */
-#define GOFER_FD_OBJ 0x4  /* socket or inotify fd the operation acts on */
+#define GOFER_FD_OBJ  0x4 /* socket or inotify fd the operation acts on */
 
 struct gofer_req {
 	uint32_t op;

@@ -12,13 +12,13 @@
 #include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define UNUSED __attribute__((unused))
+#define UNUSED	      __attribute__((unused))
 
 void cleanup_freep(void *p);
 void cleanup_closep(const int *fd);
 void cleanup_fclosep(FILE **f);
-#define _cleanup_free_ __attribute__((cleanup(cleanup_freep)))
-#define _cleanup_close_ __attribute__((cleanup(cleanup_closep)))
+#define _cleanup_free_	 __attribute__((cleanup(cleanup_freep)))
+#define _cleanup_close_	 __attribute__((cleanup(cleanup_closep)))
 #define _cleanup_fclose_ __attribute__((cleanup(cleanup_fclosep)))
 
 /* Moves ownership out of a cleanup variable. */

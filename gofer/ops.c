@@ -977,7 +977,8 @@ static int ctx_obj(struct ctx *c, bool follow, struct gofer_walk *w, struct obj 
 	w->redirect = GOFER_REDIR_NONE;
 	w->parent_fd = -1;
 	if (empty_path_obj(c)) {
-		int r = op_mutates(c->req->op) ? check_mutable_fd(c->st, c->dir) : check_anyfd(c->dir);
+		int r = op_mutates(c->req->op) ? check_mutable_fd(c->st, c->dir)
+					       : check_anyfd(c->dir);
 		if (r < 0)
 			return r;
 		o->fd = c->dir;

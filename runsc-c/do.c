@@ -34,10 +34,10 @@
 #include "sentry/sentry.h"
 #include "syscalls/table.h"
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH	   "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define UPPER_SIZE_DEFAULT (512ULL << 20)
-#define EXIT_SETUP 125
-#define EXIT_TIMEOUT 124
+#define EXIT_SETUP	   125
+#define EXIT_TIMEOUT	   124
 
 struct do_opts {
 	struct gofer_volume volumes[64];
@@ -59,11 +59,14 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: runsc-c do [FLAGS] -- COMMAND [ARG...]\n"
-		"  -v, --volume HOST:GUEST[:ro|:rw]  bind a host path into the sandbox (rw by default)\n"
+		"  -v, --volume HOST:GUEST[:ro|:rw]  bind a host path into the sandbox (rw by "
+		"default)\n"
 		"  -e, --env NAME=VALUE              set an environment variable\n"
 		"      --cwd DIR                     working directory (default /)\n"
-		"      --rootfs DIR                  root file system (default: the host's /, read-only)\n"
-		"      --timeout SECONDS             wall-clock limit; exit status 124 when reached\n"
+		"      --rootfs DIR                  root file system (default: the host's /, "
+		"read-only)\n"
+		"      --timeout SECONDS             wall-clock limit; exit status 124 when "
+		"reached\n"
 		"      --user UID[:GID]              run as this user (default 0:0)\n"
 		"      --hostname NAME               the sandbox's host name (default runsc-c)\n"
 		"      --quiet                       no messages from runsc-c itself\n"
@@ -71,7 +74,7 @@ static void usage(FILE *out)
 }
 
 __attribute__((format(printf, 2, 3))) _Noreturn static void bad_flag(const char *flag,
-									const char *fmt, ...)
+								     const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

@@ -18,7 +18,6 @@ __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ..
 {
 	va_list ap;
 
-
 	fputs("runsc-c syscalls: ", stderr);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -33,9 +32,8 @@ static int print_counts(FILE *out)
 
 	sc_table_count(&n);
 	errno = 0;
-	fprintf(out, "native %zu, traced %zu, sentry %zu, exec %zu, denied %zu; ",
-		n.cls[SC_NATIVE], n.cls[SC_TRACED], n.cls[SC_SENTRY], n.cls[SC_EXEC],
-		n.cls[SC_DENIED]);
+	fprintf(out, "native %zu, traced %zu, sentry %zu, exec %zu, denied %zu; ", n.cls[SC_NATIVE],
+		n.cls[SC_TRACED], n.cls[SC_SENTRY], n.cls[SC_EXEC], n.cls[SC_DENIED]);
 	fprintf(out, "supported %zu, partial %zu, unsupported %zu; total %zu\n",
 		n.status[SC_SUPPORTED], n.status[SC_PARTIAL], n.status[SC_UNSUPPORTED], n.total);
 	if (fflush(out) != 0 || ferror(out))

@@ -35,8 +35,8 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 /* Resolves the base directory of a relative path. Returns an fd the caller
  * must close (or -1 for "the view's root"), and may rewrite path into an
  * absolute one for directories the sentry synthesizes. */
-static int base_dir(struct sc_ctx *c, int guest_dirfd, const char *path, char *abs,
-		    size_t abs_size, const char **use_path)
+static int base_dir(struct sc_ctx *c, int guest_dirfd, const char *path, char *abs, size_t abs_size,
+		    const char **use_path)
 {
 	*use_path = path;
 	if (path[0] == '/')

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <linux/mount.h>
 #include <net/if.h>
 #include <sched.h>
@@ -18,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <grp.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -38,14 +38,13 @@
 extern const char runsc_loader_blob[];
 extern const char runsc_loader_blob_end[];
 
-#define GUEST_NS_FLAGS                                                                 \
-	(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | \
-	 CLONE_NEWCGROUP)
+#define GUEST_NS_FLAGS \
+	(CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP)
 
 /* Sync messages between init and the sentry. */
 #define SYNC_USERNS 'U'
 #define SYNC_MAPPED 'M'
-#define SYNC_GO 'G'
+#define SYNC_GO	    'G'
 
 _Noreturn static void init_fail(int sock, const char *what)
 {

@@ -46,8 +46,7 @@ int guest_getfd(const struct sc_ctx *c, int guest_fd)
 
 static int parse_ids(const char *line, unsigned long out[4])
 {
-	return sscanf(line, "%lu %lu %lu %lu", &out[0], &out[1], &out[2], &out[3]) == 4 ? 0
-											 : -EIO;
+	return sscanf(line, "%lu %lu %lu %lu", &out[0], &out[1], &out[2], &out[3]) == 4 ? 0 : -EIO;
 }
 
 static int read_creds(struct sentry *s, pid_t tid, struct creds *cr)

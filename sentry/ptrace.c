@@ -34,9 +34,9 @@
 #include "common/util.h"
 
 #ifndef CLONE_VM
-#define CLONE_VM 0x00000100
-#define CLONE_FS 0x00000200
-#define CLONE_VFORK 0x00004000
+#define CLONE_VM     0x00000100
+#define CLONE_FS     0x00000200
+#define CLONE_VFORK  0x00004000
 #define CLONE_THREAD 0x00010000
 #endif
 

@@ -4,7 +4,7 @@
 
 #include "sentry/sentry.h"
 
-#define RUNSC_PTRACE_OPTIONS                                                               \
+#define RUNSC_PTRACE_OPTIONS                                                                   \
 	(PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | \
 	 PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)
 

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,6 @@
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
-#include <linux/audit.h>
 #include <unistd.h>
 
 #include "common/compat.h"
@@ -22,7 +22,7 @@
 #include "sentry/ptrace.h"
 #include "syscalls/table.h"
 
-#define ERESTARTSYS 512
+#define ERESTARTSYS   512
 #define DEFER_TICK_MS 10
 
 struct deferred {

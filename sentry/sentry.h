@@ -29,11 +29,11 @@ struct fsinfo {
 
 /* What an exec decided at its TRACE stop, handed to the loader. */
 struct exec_image {
-	int exe_fd;    /* sentry-held read-only fd of the ELF to map */
-	int interp_fd; /* its PT_INTERP, or -1 */
-	char *exe_path;	  /* path inside the view: /proc/self/exe */
-	char *execfn;	  /* AT_EXECFN: the filename execve was given */
-	char *comm;	  /* process name */
+	int exe_fd;	    /* sentry-held read-only fd of the ELF to map */
+	int interp_fd;	    /* its PT_INTERP, or -1 */
+	char *exe_path;	    /* path inside the view: /proc/self/exe */
+	char *execfn;	    /* AT_EXECFN: the filename execve was given */
+	char *comm;	    /* process name */
 	char **argv_prefix; /* "#!" interpreter, optional arg, script path */
 	int argv_prefix_count;
 };
@@ -44,7 +44,7 @@ struct task {
 	pid_t vtid; /* tid inside the guest's pid namespace */
 	pid_t vtgid;
 	struct fsinfo *fs;
-	char *exe; /* virtual /proc/self/exe */
+	char *exe;		 /* virtual /proc/self/exe */
 	struct exec_image *exec; /* between the exec TRACE stop and the loader call */
 	bool loader_expected;	 /* the loader was exec'd; its reserved call is due */
 	bool attached;		 /* has been seen by ptrace */
@@ -79,8 +79,8 @@ struct sc_ctx {
 	struct task *t;
 	struct seccomp_notif *req;
 	int64_t val;
-	int error;	     /* negative errno to return, or 0 */
-	int install_fd;	     /* an fd to install as the result (ADDFD|SEND), or -1 */
+	int error;		/* negative errno to return, or 0 */
+	int install_fd;		/* an fd to install as the result (ADDFD|SEND), or -1 */
 	uint32_t install_flags; /* O_CLOEXEC */
 };
 
@@ -202,8 +202,8 @@ int procfs_open_ex(struct sc_ctx *c, const char *rest, int flags, int *fd_out, c
 		   size_t size);
 int procfs_stat_ex(struct sc_ctx *c, const char *rest, bool nofollow, struct stat *st,
 		   char *view_path, size_t size);
-int procfs_readlink_ex(struct sc_ctx *c, const char *rest, char *buf, size_t size,
-		       size_t *len_out, char *view_path, size_t view_size);
+int procfs_readlink_ex(struct sc_ctx *c, const char *rest, char *buf, size_t size, size_t *len_out,
+		       char *view_path, size_t view_size);
 int procfs_access_ex(struct sc_ctx *c, const char *rest, int mode, char *view_path, size_t size);
 /* The same without the way back into the view: such paths get -ENOENT.
  * procfs_readlink returns the link's length. */

@@ -191,15 +191,14 @@ int sc_filter_install_guest(void)
 	prog.len = guest_prog_len;
 	prog.filter = guest_prog;
 
-	listener_fd = sys_seccomp(SECCOMP_SET_MODE_FILTER,
-				  SECCOMP_FILTER_FLAG_NEW_LISTENER |
-					  SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
-				  &prog);
+	listener_fd = sys_seccomp(
+		SECCOMP_SET_MODE_FILTER,
+		SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
 	/* Linux before 5.19 lacks WAIT_KILLABLE_RECV: the guest then runs,
 	 * but a notified call interrupted by a signal is retried. */
 	if (listener_fd < 0 && errno == EINVAL)
-		listener_fd =
-			sys_seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
+		listener_fd = sys_seccomp(SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+					  &prog);
 	if (listener_fd < 0)
 		return -errno;
 	return listener_fd;

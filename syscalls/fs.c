@@ -15,8 +15,8 @@
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <sys/time.h>
 #include <unistd.h>
 #include <utime.h>
@@ -26,7 +26,7 @@
 #include "sentry/sentry.h"
 #include "syscalls/handlers.h"
 
-#define ARG(i) (c->req->data.args[i])
+#define ARG(i)	      (c->req->data.args[i])
 #define MAX_PROC_HOPS 8
 /* Set-id bits never reach a file: with ids mapped one to one, a set-user-id
  * file written into a volume would run as its owner on the host. chmod with
@@ -54,8 +54,7 @@ static int read_path(struct sc_ctx *c, uint64_t addr, char *buf)
 /* A redirect into /proc that leads back into the view (/proc/<pid>/cwd,
  * root, exe, a file's fd/N, or ".." out of /proc): returns 1 with the view
  * path in target, and the op is redone there through the gofer. */
-static int proc_follow(struct sc_ctx *c, const struct gofer_resp *resp, bool nofollow,
-		       char *target)
+static int proc_follow(struct sc_ctx *c, const struct gofer_resp *resp, bool nofollow, char *target)
 {
 	if (resp->redirect != GOFER_REDIR_PROC)
 		return 0;
@@ -149,8 +148,8 @@ static int open_redirect(struct sc_ctx *c, const struct gofer_resp *resp, int fl
 	char rest[GOFER_PATH_MAX + 1];
 	int fd = -1;
 	resp_rest(resp, rest);
-	int r = procfs_open_ex(c, resp->redirect == GOFER_REDIR_TTY ? PROCFS_TTY : rest, flags,
-			       &fd, path, PATH_MAX);
+	int r = procfs_open_ex(c, resp->redirect == GOFER_REDIR_TTY ? PROCFS_TTY : rest, flags, &fd,
+			       path, PATH_MAX);
 	if (r == PROCFS_REOPEN_PATH)
 		return 1;
 	if (r < 0)
@@ -216,7 +215,7 @@ static int do_open(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64
 }
 
 /* open(2) and openat(2) ignore flag bits they do not know (openat2 does not). */
-#define VALID_OPEN_FLAGS                                                                    \
+#define VALID_OPEN_FLAGS                                                                       \
 	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND | O_NONBLOCK | O_DSYNC | \
 	 FASYNC | O_DIRECT | O_LARGEFILE | O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC |  \
 	 O_SYNC | O_PATH | __O_TMPFILE)
@@ -289,8 +288,7 @@ static int stat_emptypath(struct sc_ctx *c, int guest_dirfd, struct stat *st)
 }
 
 /* Resolves and stats a path; follows /proc links into the view. */
-static int stat_path(struct sc_ctx *c, int guest_dirfd, char *path, int at_flags,
-		     struct stat *st)
+static int stat_path(struct sc_ctx *c, int guest_dirfd, char *path, int at_flags, struct stat *st)
 {
 	if (path[0] == 0 && (at_flags & AT_EMPTY_PATH))
 		return stat_emptypath(c, guest_dirfd, st);
@@ -380,8 +378,8 @@ int sys_statx(struct sc_ctx *c)
 	int r = read_path(c, ARG(1), path);
 	if (r < 0)
 		return fail(c, r);
-	if (at_flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT |
-			 AT_STATX_SYNC_TYPE))
+	if (at_flags &
+	    ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
 		return fail(c, -EINVAL);
 	if ((at_flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
 		return fail(c, -EINVAL);
@@ -433,8 +431,7 @@ int sys_statx(struct sc_ctx *c)
 
 /* ---- access ---- */
 
-static int do_access(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, int mode,
-		     int at_flags)
+static int do_access(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, int mode, int at_flags)
 {
 	char path[PATH_MAX];
 	int r = read_path(c, path_addr, path);

@@ -12,7 +12,7 @@
 #include "sentry/sentry.h"
 #include "syscalls/handlers.h"
 
-#define ARG(i) (c->req->data.args[i])
+#define ARG(i)		  (c->req->data.args[i])
 #define CAP_SYS_ADMIN_BIT (1ULL << 21)
 
 int sys_uname(struct sc_ctx *c)

@@ -37,8 +37,8 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 	}
 	_cleanup_close_ int sock_owned = sock;
 	struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
-	bool unix_path = len > offsetof(struct sockaddr_un, sun_path) &&
-			 ss.ss_family == AF_UNIX && sun->sun_path[0] != 0;
+	bool unix_path = len > offsetof(struct sockaddr_un, sun_path) && ss.ss_family == AF_UNIX &&
+			 sun->sun_path[0] != 0;
 	if (!unix_path) {
 		/* Abstract names and IP addresses are namespaced by the guest's
 		 * own network namespace, which holds the socket. */
@@ -105,8 +105,7 @@ int sys_socket_other(struct sc_ctx *c)
 {
 	int family = (int)ARG(0);
 	int type = (int)ARG(1) & 0xf;
-	if (family == AF_UNIX || family == AF_INET || family == AF_INET6 ||
-	    family == AF_NETLINK)
+	if (family == AF_UNIX || family == AF_INET || family == AF_INET6 || family == AF_NETLINK)
 		c->error = type == SOCK_RAW ? -EPERM : -EPROTONOSUPPORT;
 	else
 		c->error = -EAFNOSUPPORT;

@@ -32,39 +32,39 @@
 
 /* termios2 requests: asm/ioctls.h spells them with struct termios2, which
  * cannot be declared next to glibc's termios. */
-#define IOC_TCGETS2 0x802c542aU
-#define IOC_TCSETS2 0x402c542bU
+#define IOC_TCGETS2  0x802c542aU
+#define IOC_TCSETS2  0x402c542bU
 #define IOC_TCSETSW2 0x402c542cU
 #define IOC_TCSETSF2 0x402c542dU
 
 /* Every namespace flag. For clone() the low byte is the exit signal, so the
  * kernel never reads 0x80 there as CLONE_NEWTIME; keeping it in the mask only
  * sends exit signals above 127 (all invalid) to the sentry. */
-#define NS_FLAGS                                                                         \
-	((uint64_t)(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |        \
-		    CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWTIME))
+#define NS_FLAGS                                                                                  \
+	((uint64_t)(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
+		    CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWTIME))
 
 /* Compare the low 32 bits only: int and unsigned int arguments may carry
  * garbage in the upper half of the register, which the kernel ignores. */
-#define ARG32(n, v)                                                                      \
-	{                                                                                \
-		.arg = (n), .op = SCR_MASKED_EQ, .a = 0xffffffffU, .b = (uint32_t)(v)    \
+#define ARG32(n, v)                                                                   \
+	{                                                                             \
+		.arg = (n), .op = SCR_MASKED_EQ, .a = 0xffffffffU, .b = (uint32_t)(v) \
 	}
-#define MASKED(n, mask, v)                                                               \
-	{                                                                                \
-		.arg = (n), .op = SCR_MASKED_EQ, .a = (mask), .b = (v)                   \
+#define MASKED(n, mask, v)                                             \
+	{                                                              \
+		.arg = (n), .op = SCR_MASKED_EQ, .a = (mask), .b = (v) \
 	}
-#define ALLOW1(c0)                                                                       \
-	{                                                                                \
-		.action = SCR_ALLOW, .ncond = 1, .cond = { c0 }                          \
+#define ALLOW1(c0)                                              \
+	{                                                       \
+		.action = SCR_ALLOW, .ncond = 1, .cond = { c0 } \
 	}
-#define ALLOW2(c0, c1)                                                                   \
-	{                                                                                \
-		.action = SCR_ALLOW, .ncond = 2, .cond = { c0, c1 }                      \
+#define ALLOW2(c0, c1)                                              \
+	{                                                           \
+		.action = SCR_ALLOW, .ncond = 2, .cond = { c0, c1 } \
 	}
-#define ALLOW3(c0, c1, c2)                                                               \
-	{                                                                                \
-		.action = SCR_ALLOW, .ncond = 3, .cond = { c0, c1, c2 }                  \
+#define ALLOW3(c0, c1, c2)                                              \
+	{                                                               \
+		.action = SCR_ALLOW, .ncond = 3, .cond = { c0, c1, c2 } \
 	}
 #define IOCTL_OK(cmd) ALLOW1(ARG32(1, cmd))
 #define IOCTL_EPERM(cmd)                                                                 \
@@ -161,7 +161,7 @@ static const struct sc_rule unshare_rules[] = {
 };
 
 /* The socket type's low nibble; SOCK_NONBLOCK and SOCK_CLOEXEC sit above. */
-#define SOCK_TYPE(t) MASKED(1, 0xf, t)
+#define SOCK_TYPE(t)		     MASKED(1, 0xf, t)
 #define INET_OK(family, type, proto) ALLOW3(ARG32(0, family), SOCK_TYPE(type), ARG32(2, proto))
 
 /* What the guest's own network namespace serves: unix sockets, TCP, UDP,
@@ -191,7 +191,6 @@ static const struct sc_rule socketpair_rules[] = {
 	ALLOW1(ARG32(0, AF_UNIX)),
 };
 
-
 /* A guest may stack filters of its own, but never take a listener: a second
  * listener filter could answer notifications meant for the sentry (and
  * returns EBUSY anyway once ours is installed). */
@@ -202,54 +201,56 @@ static const struct sc_rule seccomp_rules[] = {
 	ALLOW1(ARG32(0, SECCOMP_GET_NOTIF_SIZES)),
 };
 
-#define ROW(n, nm, c, h, st, e, nt, w)                                                   \
-	{                                                                                \
-		.nr = (n), .name = (nm), .cls = (c), .handler = (h), .status = (st),     \
-		.err = (e), .note = (nt), .why = (w)                                     \
+#define ROW(n, nm, c, h, st, e, nt, w)                                                           \
+	{                                                                                        \
+		.nr = (n), .name = (nm), .cls = (c), .handler = (h), .status = (st), .err = (e), \
+		.note = (nt), .why = (w)                                                         \
 	}
-#define NATIVE(n, nm, w) ROW(n, nm, SC_NATIVE, NULL, SC_SUPPORTED, 0, NULL, w)
+#define NATIVE(n, nm, w)       ROW(n, nm, SC_NATIVE, NULL, SC_SUPPORTED, 0, NULL, w)
 #define NATIVE_P(n, nm, nt, w) ROW(n, nm, SC_NATIVE, NULL, SC_PARTIAL, 0, nt, w)
 #define RULED(n, nm, h, r, nt, w)                                                        \
 	{                                                                                \
 		.nr = (n), .name = (nm), .cls = SC_NATIVE, .handler = (h), .rules = (r), \
 		.nrules = N_ELEMS(r), .status = SC_PARTIAL, .note = (nt), .why = (w)     \
 	}
-#define SENTRY(n, nm, h, w) ROW(n, nm, SC_SENTRY, h, SC_SUPPORTED, 0, NULL, w)
+#define SENTRY(n, nm, h, w)	  ROW(n, nm, SC_SENTRY, h, SC_SUPPORTED, 0, NULL, w)
 #define SENTRY_P(n, nm, h, nt, w) ROW(n, nm, SC_SENTRY, h, SC_PARTIAL, 0, nt, w)
 /* Served by the sentry, whose whole answer is an error. */
 #define SENTRY_E(n, nm, h, e, nt, w) ROW(n, nm, SC_SENTRY, h, SC_PARTIAL, e, nt, w)
-#define EXEC(n, nm, w) ROW(n, nm, SC_EXEC, NULL, SC_SUPPORTED, 0, NULL, w)
-#define DENY(n, nm, e, w) ROW(n, nm, SC_DENIED, NULL, SC_UNSUPPORTED, e, NULL, w)
-#define TRACED(n, nm, w) ROW(n, nm, SC_TRACED, NULL, SC_SUPPORTED, 0, NULL, w)
+#define EXEC(n, nm, w)		     ROW(n, nm, SC_EXEC, NULL, SC_SUPPORTED, 0, NULL, w)
+#define DENY(n, nm, e, w)	     ROW(n, nm, SC_DENIED, NULL, SC_UNSUPPORTED, e, NULL, w)
+#define TRACED(n, nm, w)	     ROW(n, nm, SC_TRACED, NULL, SC_SUPPORTED, 0, NULL, w)
 
 /* Reasons shared by many rows. */
-#define W_FD "acts only on fds the guest holds, each installed after a policy check"
-#define W_FDIO "I/O on an fd the guest holds, each installed after a policy check"
-#define W_MEM "changes only the caller's own address space"
-#define W_SIG "signals reach only tasks in the guest's pid namespace"
+#define W_FD	  "acts only on fds the guest holds, each installed after a policy check"
+#define W_FDIO	  "I/O on an fd the guest holds, each installed after a policy check"
+#define W_MEM	  "changes only the caller's own address space"
+#define W_SIG	  "signals reach only tasks in the guest's pid namespace"
 #define W_SIGSELF "the caller's own signal state"
-#define W_TIME "reads a clock or sleeps; host clocks stay untouched"
-#define W_TIMER "a timer of the caller; expiry signals stay in the guest"
-#define W_ID "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"
-#define W_IDGET "reads the caller's ids in its own user namespace"
-#define W_PID "process ids and groups of the guest's own pid namespace"
-#define W_SCHED "tasks of the guest's pid namespace; raising priority needs host CAP_SYS_NICE"
-#define W_SYSV "SysV IPC objects live in the guest's own IPC namespace"
-#define W_MQ "POSIX queues live in the guest's IPC namespace; names are not host paths"
-#define W_NEWFD "creates an anonymous fd that refers to no host path"
-#define W_SOCKFD "on a socket the guest created in its own network namespace"
-#define W_AIO "asynchronous I/O on fds the guest holds"
-#define W_PATH "names a path: resolved by the sentry, performed by the gofer inside the view"
-#define W_XATTR "names a path: the sentry answers and nothing reaches the host"
-#define W_DIR "lists a directory fd the guest holds; hidden paths are absent from the view"
-#define W_NI "no entry point in Linux x86-64 either: ENOSYS as Linux answers"
-#define W_HOST "administers the host kernel; no sandboxed program needs it"
-#define W_MOUNT "the sentry keeps the mount table; the guest's own mount namespace is empty"
+#define W_TIME	  "reads a clock or sleeps; host clocks stay untouched"
+#define W_TIMER	  "a timer of the caller; expiry signals stay in the guest"
+#define W_ID                                                                                     \
+	"bounded by the guest's user namespace; the stop makes the sentry re-read the thread's " \
+	"ids"
+#define W_IDGET	     "reads the caller's ids in its own user namespace"
+#define W_PID	     "process ids and groups of the guest's own pid namespace"
+#define W_SCHED	     "tasks of the guest's pid namespace; raising priority needs host CAP_SYS_NICE"
+#define W_SYSV	     "SysV IPC objects live in the guest's own IPC namespace"
+#define W_MQ	     "POSIX queues live in the guest's IPC namespace; names are not host paths"
+#define W_NEWFD	     "creates an anonymous fd that refers to no host path"
+#define W_SOCKFD     "on a socket the guest created in its own network namespace"
+#define W_AIO	     "asynchronous I/O on fds the guest holds"
+#define W_PATH	     "names a path: resolved by the sentry, performed by the gofer inside the view"
+#define W_XATTR	     "names a path: the sentry answers and nothing reaches the host"
+#define W_DIR	     "lists a directory fd the guest holds; hidden paths are absent from the view"
+#define W_NI	     "no entry point in Linux x86-64 either: ENOSYS as Linux answers"
+#define W_HOST	     "administers the host kernel; no sandboxed program needs it"
+#define W_MOUNT	     "the sentry keeps the mount table; the guest's own mount namespace is empty"
 #define W_NOTOFFERED "not offered; callers probe for it and fall back on ENOSYS"
-#define W_PTRACE "the sentry is the guests' tracer; another tracer would bypass it"
+#define W_PTRACE     "the sentry is the guests' tracer; another tracer would bypass it"
 
 #define N_XATTR "extended attributes by path are not offered: ENOTSUP"
-#define N_PARTIAL_UNIX_ADDR                                                              \
+#define N_PARTIAL_UNIX_ADDR \
 	"AF_UNIX path addresses resolve in the guest's empty mount namespace: ENOENT"
 
 const struct sc_row sc_table[] = {
@@ -270,7 +271,8 @@ const struct sc_row sc_table[] = {
 	NATIVE(14, "rt_sigprocmask", W_SIGSELF),
 	NATIVE(15, "rt_sigreturn", W_SIGSELF),
 	RULED(16, "ioctl", sys_ioctl_other, ioctl_rules,
-	      "commands outside the allowlist: ENOTTY; TIOCSTI, TIOCLINUX, TIOCSETD, TIOCCONS: EPERM",
+	      "commands outside the allowlist: ENOTTY; TIOCSTI, TIOCLINUX, TIOCSETD, TIOCCONS: "
+	      "EPERM",
 	      "BPF allows only terminal, fd and interface-query commands on fds the guest holds"),
 	NATIVE(17, "pread64", W_FDIO),
 	NATIVE(18, "pwrite64", W_FDIO),
@@ -356,11 +358,16 @@ const struct sc_row sc_table[] = {
 	SENTRY(88, "symlink", sys_symlink, W_PATH),
 	SENTRY(89, "readlink", sys_readlink, W_PATH),
 	SENTRY(90, "chmod", sys_chmod, W_PATH),
-	SENTRY(91, "fchmod", sys_fchmod, "the gofer changes only files of the view, memfds, pipes and sockets, never set-id bits"),
+	SENTRY(91, "fchmod", sys_fchmod,
+	       "the gofer changes only files of the view, memfds, pipes and sockets, never set-id "
+	       "bits"),
 	SENTRY(92, "chown", sys_chown, W_PATH),
-	SENTRY(93, "fchown", sys_fchown, "the gofer changes only files of the view, memfds, pipes and sockets: a host file handed over as stdio stays as it is"),
+	SENTRY(93, "fchown", sys_fchown,
+	       "the gofer changes only files of the view, memfds, pipes and sockets: a host file "
+	       "handed over as stdio stays as it is"),
 	SENTRY(94, "lchown", sys_lchown, W_PATH),
-	TRACED(95, "umask", "the caller's own mask; the stop makes the sentry re-read it for creations"),
+	TRACED(95, "umask",
+	       "the caller's own mask; the stop makes the sentry re-read it for creations"),
 	NATIVE(96, "gettimeofday", W_TIME),
 	NATIVE(97, "getrlimit", "reads the caller's own limits"),
 	NATIVE(98, "getrusage", "reads the usage of the caller and its children"),
@@ -392,7 +399,8 @@ const struct sc_row sc_table[] = {
 	TRACED(123, "setfsgid", W_ID),
 	NATIVE(124, "getsid", W_PID),
 	NATIVE(125, "capget", "capabilities count only in the guest's own user namespace"),
-	TRACED(126, "capset", "capabilities count only in the guest's user namespace; the sentry re-reads them"),
+	TRACED(126, "capset",
+	       "capabilities count only in the guest's user namespace; the sentry re-reads them"),
 	NATIVE(127, "rt_sigpending", W_SIGSELF),
 	NATIVE(128, "rt_sigtimedwait", W_SIGSELF),
 	NATIVE(129, "rt_sigqueueinfo", W_SIG),
@@ -401,7 +409,8 @@ const struct sc_row sc_table[] = {
 	SENTRY(132, "utime", sys_utime, W_PATH),
 	SENTRY(133, "mknod", sys_mknod, W_PATH),
 	DENY(134, "uselib", ENOSYS, W_NI),
-	NATIVE(135, "personality", "the caller's exec domain; no_new_privs and mmap_min_addr still hold"),
+	NATIVE(135, "personality",
+	       "the caller's exec domain; no_new_privs and mmap_min_addr still hold"),
 	DENY(136, "ustat", ENOSYS, "obsolete; would describe host file systems by device number"),
 	SENTRY(137, "statfs", sys_statfs, W_PATH),
 	NATIVE(138, "fstatfs", W_FD),
@@ -420,14 +429,16 @@ const struct sc_row sc_table[] = {
 	NATIVE(151, "mlockall", "the caller's memory, bounded by RLIMIT_MEMLOCK and the cgroup"),
 	NATIVE(152, "munlockall", W_MEM),
 	DENY(153, "vhangup", EPERM, "would hang up a terminal the guest may share with the user"),
-	DENY(154, "modify_ldt", EPERM, "16-bit segments are not offered; a rich source of kernel bugs"),
+	DENY(154, "modify_ldt", EPERM,
+	     "16-bit segments are not offered; a rich source of kernel bugs"),
 	DENY(155, "pivot_root", EPERM, W_MOUNT),
 	DENY(156, "_sysctl", ENOSYS, "removed from Linux: ENOSYS as Linux answers"),
 	NATIVE(157, "prctl", "per-process settings; those needing host privilege still fail"),
 	NATIVE(158, "arch_prctl", "the caller's own TLS base and cpu features"),
 	DENY(159, "adjtimex", EPERM, "the host clock is not the guest's to steer"),
 	NATIVE(160, "setrlimit", "can only lower hard limits: raising needs host CAP_SYS_RESOURCE"),
-	DENY(161, "chroot", EPERM, "the sentry resolves paths; a host-kernel root would mean nothing"),
+	DENY(161, "chroot", EPERM,
+	     "the sentry resolves paths; a host-kernel root would mean nothing"),
 	NATIVE(162, "sync", "flushes dirty data; reveals and changes nothing"),
 	DENY(163, "acct", EPERM, W_HOST),
 	DENY(164, "settimeofday", EPERM, "the host clock is not the guest's to set"),
@@ -437,7 +448,8 @@ const struct sc_row sc_table[] = {
 	DENY(168, "swapoff", EPERM, W_HOST),
 	DENY(169, "reboot", EPERM, W_HOST),
 	SENTRY(170, "sethostname", sys_sethostname, "the sentry keeps the sandbox's hostname"),
-	SENTRY(171, "setdomainname", sys_setdomainname, "the sentry keeps the sandbox's domain name"),
+	SENTRY(171, "setdomainname", sys_setdomainname,
+	       "the sentry keeps the sandbox's domain name"),
 	DENY(172, "iopl", EPERM, "hardware I/O ports are the host's"),
 	DENY(173, "ioperm", EPERM, "hardware I/O ports are the host's"),
 	DENY(174, "create_module", ENOSYS, W_NI),
@@ -466,7 +478,8 @@ const struct sc_row sc_table[] = {
 	NATIVE(196, "flistxattr", "reads attributes of a file the guest holds open"),
 	SENTRY_E(197, "removexattr", sys_path_xattr, EOPNOTSUPP, N_XATTR, W_XATTR),
 	SENTRY_E(198, "lremovexattr", sys_path_xattr, EOPNOTSUPP, N_XATTR, W_XATTR),
-	DENY(199, "fremovexattr", EOPNOTSUPP, "attribute writes by fd are refused as fsetxattr's are"),
+	DENY(199, "fremovexattr", EOPNOTSUPP,
+	     "attribute writes by fd are refused as fsetxattr's are"),
 	NATIVE(200, "tkill", W_SIG),
 	NATIVE(201, "time", W_TIME),
 	NATIVE(202, "futex", "waits on the caller's own memory"),
@@ -555,7 +568,8 @@ const struct sc_row sc_table[] = {
 	NATIVE(282, "signalfd", W_NEWFD),
 	NATIVE(283, "timerfd_create", W_NEWFD),
 	NATIVE(284, "eventfd", W_NEWFD),
-	NATIVE(285, "fallocate", "on an fd the guest holds; disk use is bounded by the writable layer"),
+	NATIVE(285, "fallocate",
+	       "on an fd the guest holds; disk use is bounded by the writable layer"),
 	NATIVE(286, "timerfd_settime", W_FD),
 	NATIVE(287, "timerfd_gettime", W_FD),
 	NATIVE(288, "accept4", W_SOCKFD),
@@ -568,7 +582,8 @@ const struct sc_row sc_table[] = {
 	NATIVE(295, "preadv", W_FDIO),
 	NATIVE(296, "pwritev", W_FDIO),
 	NATIVE(297, "rt_tgsigqueueinfo", W_SIG),
-	DENY(298, "perf_event_open", EPERM, "exposes host-wide counters and a large kernel surface"),
+	DENY(298, "perf_event_open", EPERM,
+	     "exposes host-wide counters and a large kernel surface"),
 	NATIVE(299, "recvmmsg", W_SOCKFD),
 	DENY(300, "fanotify_init", EPERM, "would watch host file systems beyond the view"),
 	DENY(301, "fanotify_mark", EPERM, "would watch host file systems beyond the view"),
@@ -598,7 +613,8 @@ const struct sc_row sc_table[] = {
 	DENY(320, "kexec_file_load", EPERM, W_HOST),
 	DENY(321, "bpf", EPERM, "eBPF is a large kernel surface and can read host state"),
 	EXEC(322, "execveat", "the sentry resolves the path or fd and starts its loader"),
-	DENY(323, "userfaultfd", EPERM, "stalls kernel copies at will: a favourite exploit primitive"),
+	DENY(323, "userfaultfd", EPERM,
+	     "stalls kernel copies at will: a favourite exploit primitive"),
 	NATIVE(324, "membarrier", "orders memory between the caller's own threads"),
 	NATIVE(325, "mlock2", "the caller's memory, bounded by RLIMIT_MEMLOCK and the cgroup"),
 	NATIVE(326, "copy_file_range", W_FDIO),
@@ -629,20 +645,23 @@ const struct sc_row sc_table[] = {
 	SENTRY_P(437, "openat2", sys_openat2, "RESOLVE_CACHED unsupported", W_PATH),
 	DENY(438, "pidfd_getfd", EPERM, W_PTRACE),
 	SENTRY(439, "faccessat2", sys_faccessat2, W_PATH),
-	DENY(440, "process_madvise", EPERM, "acts on another process's memory: ptrace-class access"),
+	DENY(440, "process_madvise", EPERM,
+	     "acts on another process's memory: ptrace-class access"),
 	NATIVE(441, "epoll_pwait2", W_FD),
 	DENY(442, "mount_setattr", EPERM, W_MOUNT),
 	DENY(443, "quotactl_fd", EPERM, W_HOST),
 	DENY(444, "landlock_create_ruleset", ENOSYS,
 	     "opens go through the gofer, where a guest ruleset would not apply; ENOSYS says so"),
-	DENY(445, "landlock_add_rule", ENOSYS, "landlock is not offered (see landlock_create_ruleset)"),
+	DENY(445, "landlock_add_rule", ENOSYS,
+	     "landlock is not offered (see landlock_create_ruleset)"),
 	DENY(446, "landlock_restrict_self", ENOSYS,
 	     "landlock is not offered (see landlock_create_ruleset)"),
 	DENY(447, "memfd_secret", ENOSYS, W_NOTOFFERED),
 	DENY(448, "process_mrelease", ENOSYS, W_NOTOFFERED),
 	NATIVE(449, "futex_waitv", "waits on the caller's own memory"),
 	NATIVE(450, "set_mempolicy_home_node", W_MEM),
-	DENY(451, "cachestat", ENOSYS, "page-cache state is a side channel on host files; not offered"),
+	DENY(451, "cachestat", ENOSYS,
+	     "page-cache state is a side channel on host files; not offered"),
 	DENY(452, "fchmodat2", ENOSYS, "libc falls back to fchmodat, which the sentry serves"),
 	DENY(453, "map_shadow_stack", ENOSYS, W_NOTOFFERED),
 	NATIVE(454, "futex_wake", "wakes waiters on the caller's own memory"),

@@ -83,7 +83,7 @@ const char *sc_status_name(enum sc_status status);
  * with PTRACE_GETEVENTMSG at the PTRACE_EVENT_SECCOMP stop. A guest's own
  * stacked filter may return TRACE with any data for any call, so the sentry
  * also checks the syscall number (execve/execveat) and ignores other stops. */
-#define SC_EXEC_TRACE_DATA 1
+#define SC_EXEC_TRACE_DATA  1
 #define SC_CREDS_TRACE_DATA 2
 
 /* Builds the guest filter from the table and loads it into the calling

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/netlink.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -17,7 +18,6 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -33,13 +33,13 @@
 #ifndef __X32_SYSCALL_BIT
 #define __X32_SYSCALL_BIT 0x40000000
 #endif
-#define NR_FCHMODAT2 452
+#define NR_FCHMODAT2  452
 #define NR_SETXATTRAT 463
 
 /* What the test supervisor answers: uname gets a value, everything else an
  * errno that no native call here produces, so a result shows it was
  * notified. */
-#define UNAME_ANSWER 7
+#define UNAME_ANSWER   7
 #define NOTIFIED_ERRNO EXDEV
 
 /* ---- the table ---- */
@@ -127,7 +127,8 @@ START_TEST(test_rows_well_formed)
 			break;
 		case SC_DENIED:
 			ck_assert_msg(r->handler == NULL && r->nrules == 0, "%s", r->name);
-			ck_assert_msg(r->err > 0 && r->err < 4096, "denied %s has no errno", r->name);
+			ck_assert_msg(r->err > 0 && r->err < 4096, "denied %s has no errno",
+				      r->name);
 			ck_assert_msg(r->status == SC_UNSUPPORTED, "denied %s", r->name);
 			break;
 		default:
@@ -136,8 +137,8 @@ START_TEST(test_rows_well_formed)
 	}
 	/* Rows whose rules leave calls to the sentry name the handler that
 	 * answers them. */
-	static const char *const ruled[] = { "ioctl",	"socket",  "socketpair",
-					     "clone",	"unshare", "seccomp" };
+	static const char *const ruled[] = {"ioctl", "socket",	"socketpair",
+					    "clone", "unshare", "seccomp"};
 	for (size_t i = 0; i < sizeof(ruled) / sizeof(ruled[0]); i++) {
 		const struct sc_row *r = sc_lookup_name(ruled[i]);
 
@@ -236,12 +237,13 @@ END_TEST
 
 static int send_fd(int sock, int fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
 	char byte = 'L';
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)
-	};
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
 
 	cm->cmsg_level = SOL_SOCKET;
@@ -253,12 +255,13 @@ static int send_fd(int sock, int fd)
 
 static int recv_fd(int sock)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
 	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)
-	};
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *cm;
 	int fd;
 
@@ -283,9 +286,9 @@ static int child_enter_guest_filter(void)
 }
 
 enum expect {
-	EXPECT_OK,	 /* ret >= 0 */
-	EXPECT_ERRNO,	 /* ret == -1 with errno */
-	EXPECT_VALUE,	 /* ret == value */
+	EXPECT_OK,    /* ret >= 0 */
+	EXPECT_ERRNO, /* ret == -1 with errno */
+	EXPECT_VALUE, /* ret == value */
 };
 
 struct probe {
@@ -309,8 +312,8 @@ static long do_probe(int i)
 	struct utsname uts;
 	struct seccomp_notif_sizes sizes;
 	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
-	struct sock_fprog prog = { .len = 1, .filter = &allow };
-	char *argv[] = { "x", NULL };
+	struct sock_fprog prog = {.len = 1, .filter = &allow};
+	char *argv[] = {"x", NULL};
 	int pair[2];
 	pid_t pid;
 	long r;
@@ -372,8 +375,8 @@ static long do_probe(int i)
 			return -1;
 		return waitpid(pid, NULL, 0) == pid ? 0 : -1;
 	case 25:
-		return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
-			       &prog);
+		return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			       SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog);
 	case 26:
 		return syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes);
 	case 27:
@@ -417,50 +420,50 @@ static long do_probe(int i)
 }
 
 static const struct probe probes[] = {
-	{ "getpid", EXPECT_OK, 0 },
-	{ "keyctl", EXPECT_ERRNO, EPERM },
-	{ "bpf", EXPECT_ERRNO, EPERM },
-	{ "clone3", EXPECT_ERRNO, ENOSYS },
-	{ "ioctl TIOCSTI", EXPECT_ERRNO, EPERM },
-	{ "ioctl TIOCGWINSZ (native: ENOTTY on a pipe)", EXPECT_ERRNO, ENOTTY },
-	{ "ioctl TIOCGWINSZ with upper bits", EXPECT_ERRNO, ENOTTY },
-	{ "ioctl unknown", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "uname", EXPECT_VALUE, UNAME_ANSWER },
-	{ "syscall 1000", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "syscall 400", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "openat", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "loader call", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "execve", EXPECT_ERRNO, ENOSYS },
-	{ "socket AF_UNIX", EXPECT_OK, 0 },
-	{ "socket AF_INET6 dgram", EXPECT_OK, 0 },
-	{ "socket AF_INET raw", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "socket AF_PACKET", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "socket NETLINK_ROUTE", EXPECT_OK, 0 },
-	{ "socket NETLINK_NETFILTER", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "unshare CLONE_NEWUTS", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "unshare CLONE_FILES", EXPECT_OK, 0 },
-	{ "unshare CLONE_NEWTIME", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "clone CLONE_NEWUSER", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "fork", EXPECT_OK, 0 },
-	{ "seccomp NEW_LISTENER", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "seccomp GET_NOTIF_SIZES", EXPECT_OK, 0 },
-	{ "seccomp stacked filter", EXPECT_OK, 0 },
-	{ "fsetxattr", EXPECT_ERRNO, EOPNOTSUPP },
-	{ "statx", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "setxattrat", EXPECT_ERRNO, ENOSYS },
-	{ "fchmodat2", EXPECT_ERRNO, ENOSYS },
-	{ "mount", EXPECT_ERRNO, EPERM },
-	{ "personality query", EXPECT_OK, 0 },
-	{ "socket SCTP", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "socket TCP", EXPECT_OK, 0 },
-	{ "socket stream UDP", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "socketpair AF_UNIX", EXPECT_OK, 0 },
-	{ "socketpair AF_INET", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "fchmod set-user-id", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "fchmod set-group-id", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "fchmod 0640", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "clone CLONE_UNTRACED", EXPECT_ERRNO, NOTIFIED_ERRNO },
-	{ "clone CLONE_NEWNS", EXPECT_ERRNO, NOTIFIED_ERRNO },
+	{"getpid", EXPECT_OK, 0},
+	{"keyctl", EXPECT_ERRNO, EPERM},
+	{"bpf", EXPECT_ERRNO, EPERM},
+	{"clone3", EXPECT_ERRNO, ENOSYS},
+	{"ioctl TIOCSTI", EXPECT_ERRNO, EPERM},
+	{"ioctl TIOCGWINSZ (native: ENOTTY on a pipe)", EXPECT_ERRNO, ENOTTY},
+	{"ioctl TIOCGWINSZ with upper bits", EXPECT_ERRNO, ENOTTY},
+	{"ioctl unknown", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"uname", EXPECT_VALUE, UNAME_ANSWER},
+	{"syscall 1000", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"syscall 400", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"openat", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"loader call", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"execve", EXPECT_ERRNO, ENOSYS},
+	{"socket AF_UNIX", EXPECT_OK, 0},
+	{"socket AF_INET6 dgram", EXPECT_OK, 0},
+	{"socket AF_INET raw", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"socket AF_PACKET", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"socket NETLINK_ROUTE", EXPECT_OK, 0},
+	{"socket NETLINK_NETFILTER", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"unshare CLONE_NEWUTS", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"unshare CLONE_FILES", EXPECT_OK, 0},
+	{"unshare CLONE_NEWTIME", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"clone CLONE_NEWUSER", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"fork", EXPECT_OK, 0},
+	{"seccomp NEW_LISTENER", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"seccomp GET_NOTIF_SIZES", EXPECT_OK, 0},
+	{"seccomp stacked filter", EXPECT_OK, 0},
+	{"fsetxattr", EXPECT_ERRNO, EOPNOTSUPP},
+	{"statx", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"setxattrat", EXPECT_ERRNO, ENOSYS},
+	{"fchmodat2", EXPECT_ERRNO, ENOSYS},
+	{"mount", EXPECT_ERRNO, EPERM},
+	{"personality query", EXPECT_OK, 0},
+	{"socket SCTP", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"socket TCP", EXPECT_OK, 0},
+	{"socket stream UDP", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"socketpair AF_UNIX", EXPECT_OK, 0},
+	{"socketpair AF_INET", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"fchmod set-user-id", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"fchmod set-group-id", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"fchmod 0640", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"clone CLONE_UNTRACED", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"clone CLONE_NEWNS", EXPECT_ERRNO, NOTIFIED_ERRNO},
 };
 
 #define NPROBES (sizeof(probes) / sizeof(probes[0]))
@@ -500,8 +503,8 @@ static size_t supervise(int listener, pid_t child, int *seen, size_t max_seen)
 	req = calloc(1, sizes.seccomp_notif);
 	resp = calloc(1, sizes.seccomp_notif_resp);
 	for (;;) {
-		struct pollfd pfd[2] = { { .fd = listener, .events = POLLIN },
-					 { .fd = pidfd, .events = POLLIN } };
+		struct pollfd pfd[2] = {{.fd = listener, .events = POLLIN},
+					{.fd = pidfd, .events = POLLIN}};
 		int n = poll(pfd, 2, 10000);
 
 		ck_assert_msg(n > 0, "child neither called nor exited");
@@ -555,8 +558,8 @@ static void check_result(size_t i, const struct result *r)
 			      r->err, strerror(r->err), p->value, strerror((int)p->value));
 		break;
 	case EXPECT_VALUE:
-		ck_assert_msg(r->ret == p->value, "%s: got %ld errno %d, want %ld", p->what,
-			      r->ret, r->err, p->value);
+		ck_assert_msg(r->ret == p->value, "%s: got %ld errno %d, want %ld", p->what, r->ret,
+			      r->err, p->value);
 		break;
 	default:
 		ck_abort();
