@@ -9,14 +9,19 @@ import hashlib
 import os
 import re
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
 
 RUNSC_C = os.environ.get("RUNSC_C", "runsc-c")
-PROBES = ["race", "paths", "denied", "kill", "net", "x32", "fds", "stall"]
+PROBES = ["race", "paths", "denied", "kill", "net", "x32", "fds", "stall", "hostdir",
+          "stdio_attr"]
 REFUSED = 77
 RUN_TIMEOUT_S = 60
+# Owner of the host files and directories handed to a guest as stdio: not
+# root, so that a chown or chmod through the sandbox would show.
+NOBODY = 65534
 
 results = []
 
@@ -30,11 +35,14 @@ def tap(ok, name, diag=""):
 
 
 class Run:
+    """stdin defaults to /dev/null, stdout to a pipe; either may be a host fd."""
     def __init__(self, argv, **kwargs):
+        kwargs.setdefault("stdin", subprocess.DEVNULL)
+        kwargs.setdefault("stdout", subprocess.PIPE)
         try:
-            p = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True,
-                               timeout=RUN_TIMEOUT_S, **kwargs)
-            self.rc, self.out, self.err = p.returncode, p.stdout, p.stderr
+            p = subprocess.run(argv, stderr=subprocess.PIPE, text=True, timeout=RUN_TIMEOUT_S,
+                               **kwargs)
+            self.rc, self.out, self.err = p.returncode, p.stdout or "", p.stderr
         except subprocess.TimeoutExpired as e:
             self.rc = "timeout"
             self.out = (e.stdout or b"").decode(errors="replace") if isinstance(
@@ -53,12 +61,14 @@ def sandbox(probe_dir, probe, args=(), flags=(), **kwargs):
     return Run(argv, **kwargs)
 
 
-def check_probe_lines(probe, run, expect_rc=0):
-    """One TAP result per PASS/FAIL line, and one for a clean finish."""
-    lines = [l for l in run.out.splitlines() if l.startswith(("PASS ", "FAIL "))]
+def check_probe_lines(probe, run, expect_rc=0, output=None):
+    """One TAP result per PASS/FAIL line, and one for a clean finish. The
+    lines are read from the probe's stdout unless output says otherwise."""
+    output = run.out if output is None else output
+    lines = [l for l in output.splitlines() if l.startswith(("PASS ", "FAIL "))]
     for line in lines:
         tap(line.startswith("PASS "), f"{probe}: {line[5:]}")
-    tap(bool(lines) and "DONE" in run.out.splitlines() and run.rc == expect_rc,
+    tap(bool(lines) and "DONE" in output.splitlines() and run.rc == expect_rc,
         f"{probe}: ran to the end inside the sandbox (exit {expect_rc})", run.diag())
 
 
@@ -121,6 +131,60 @@ def probe_race(probe_dir):
         w = os.path.join(rw, "w")
         tap(os.path.exists(w) and set(open(w).read()) <= {"x"},
             "race: the writable volume got the writes", str(os.listdir(rw)))
+
+
+def host_attrs(path):
+    st = os.lstat(path)
+    return {"mode": oct(stat.S_IMODE(st.st_mode)), "uid": st.st_uid, "gid": st.st_gid,
+            "mtime_ns": st.st_mtime_ns, "ctime_ns": st.st_ctime_ns, "size": st.st_size}
+
+
+def probe_hostdir(probe_dir):
+    # The host's "/" as stdin: lookups relative to it must not reach host files.
+    root_fd = os.open("/", os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        run = sandbox(probe_dir, "hostdir", stdin=root_fd)
+    finally:
+        os.close(root_fd)
+    check_probe_lines("hostdir", run)
+    # Changes are tried on a scratch directory of the host, never on "/".
+    with tempfile.TemporaryDirectory(prefix="runsc-c-test.") as d:
+        scratch = os.path.join(d, "scratch")
+        os.mkdir(scratch, 0o700)
+        open(os.path.join(scratch, "keep"), "w").close()
+        os.chown(scratch, NOBODY, NOBODY)
+        before = host_attrs(scratch)
+        dir_fd = os.open(scratch, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            run = sandbox(probe_dir, "hostdir", ["--mutate"], stdin=dir_fd)
+        finally:
+            os.close(dir_fd)
+        check_probe_lines("hostdir --mutate", run)
+        tap(os.listdir(scratch) == ["keep"], "hostdir: nothing was created, removed or renamed in "
+            "the host directory given as stdin", str(os.listdir(scratch)))
+        after = host_attrs(scratch)
+        tap(after == before, "hostdir: the host directory's mode, owner and times are unchanged",
+            f"before {before}\nafter {after}")
+
+
+def probe_stdio_attr(probe_dir):
+    with tempfile.TemporaryDirectory(prefix="runsc-c-test.") as d:
+        path = os.path.join(d, "stdout")
+        with open(path, "w"):
+            pass
+        os.chown(path, NOBODY, NOBODY)
+        os.chmod(path, 0o600)
+        out_fd = os.open(path, os.O_WRONLY)
+        try:
+            before = host_attrs(path)
+            run = sandbox(probe_dir, "stdio_attr", stdout=out_fd)
+        finally:
+            os.close(out_fd)
+        # The probe reports on stderr: its stdout is the file under attack.
+        check_probe_lines("stdio_attr", run, output=run.err)
+        after = host_attrs(path)
+        tap(after == before, "stdio_attr: the host file given as stdout keeps its mode, owner, "
+            "times and size", f"before {before}\nafter {after}")
 
 
 def syscall_table():
@@ -260,7 +324,7 @@ def main():
     probe_dir = os.path.abspath(sys.argv[1])
     native_refusal(probe_dir)
     for f in (probe_fds, probe_paths, probe_race, probe_denied, probe_kill, probe_net, probe_x32,
-              probe_stall):
+              probe_stall, probe_hostdir, probe_stdio_attr):
         try:
             f(probe_dir)
         except Exception as e:  # a broken probe run fails, the others still run
