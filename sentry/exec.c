@@ -793,7 +793,7 @@ void exec_trace_stop(struct sentry *s, struct task *t)
 			 .arch = AUDIT_ARCH_X86_64,
 			 .args = {regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9}},
 	};
-	struct sc_ctx c = {.s = s, .t = t, .req = &req, .install_fd = -1};
+	struct sc_ctx c = {.s = s, .t = t, .req = &req, .install_fd = -1, .at_trace_stop = true};
 	struct exec_image *img = xcalloc(1, sizeof(*img));
 	int r;
 

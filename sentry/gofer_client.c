@@ -70,6 +70,9 @@ static int put_path(struct gofer_req *req, size_t off, const char *path, uint32_
 	return 0;
 }
 
+/* Fills the ids and then checks that the notification is still pending:
+ * the path and ids were read by tid, and a tid that died meanwhile could
+ * belong to another process now. Nothing is done for a stale request. */
 static int fill_creds(struct sc_ctx *c, struct gofer_req *req)
 {
 	struct creds cr;
@@ -78,7 +81,7 @@ static int fill_creds(struct sc_ctx *c, struct gofer_req *req)
 		return r;
 	bool real_ids = req->op == GOP_ACCESS && !(req->flags & AT_EACCESS);
 	creds_to_req(&cr, real_ids, req);
-	return 0;
+	return notif_valid(c) ? 0 : -ESRCH;
 }
 
 int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct gofer_req *req,

@@ -82,6 +82,9 @@ struct sc_ctx {
 	int error;		/* negative errno to return, or 0 */
 	int install_fd;		/* an fd to install as the result (ADDFD|SEND), or -1 */
 	uint32_t install_flags; /* O_CLOEXEC */
+	/* The call is held in a ptrace stop, not a notification (exec): the
+	 * task cannot go away before the sentry continues it. */
+	bool at_trace_stop;
 };
 
 /* sentry/sentry.c */

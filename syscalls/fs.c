@@ -1042,6 +1042,8 @@ int sys_inotify_add_watch(struct sc_ctx *c)
 	if (r < 0)
 		return fail(c, r);
 	creds_to_req(&cr, false, &req);
+	if (!notif_valid(c))
+		return fail(c, -ESRCH);
 	struct gofer_resp resp;
 	r = gofer_call(c->s, &req, &obj, 1, &resp, NULL);
 	if (r < 0)

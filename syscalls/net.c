@@ -80,6 +80,10 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 		return 0;
 	}
 	creds_to_req(&cr, false, &req);
+	if (!notif_valid(c)) {
+		c->error = -ESRCH;
+		return 0;
+	}
 	if (op == GOP_BIND)
 		req.mode = cr.umask; /* the socket file's mode, as bind(2) makes it */
 	r = gofer_call(c->s, &req, &sock, 1, &resp, NULL);
