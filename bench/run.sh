@@ -336,10 +336,14 @@ section_start() {
 probe() {
 	local res=$1 log=$2 variant=$3
 	shift 3
-	if run "$@" >"$work/probe.out" 2>>"$log/$variant.err"; then
+	local rc=0
+	run "$@" >"$work/probe.out" 2>"$work/probe.err" || rc=$?
+	if [ "$rc" = 0 ]; then
 		echo "$variant $(cat "$work/probe.out")" >>"$res"
+	elif [ -s "$work/probe.err" ]; then
+		cat "$work/probe.err" >>"$log/$variant.err"
 	else
-		echo "exit status $?" >>"$log/$variant.err"
+		echo "exit status $rc" >>"$log/$variant.err"
 	fi
 }
 
@@ -641,7 +645,8 @@ describe_machine() {
 }
 
 main() {
-	local t0=$SECONDS
+	local t0=$SECONDS load0 load1=
+	load0=$(cut -d' ' -f1 /proc/loadavg)
 	: >"$report"
 	say "bench: building helpers and inputs in $work"
 	if ! build_helpers; then
@@ -655,9 +660,13 @@ main() {
 	fi
 	local s
 	for s in start syscall python exec file make memory density rate; do
+		# The sandboxes held from here on load the machine themselves.
+		[ "$s" = memory ] && load1=$(cut -d' ' -f1 /proc/loadavg)
 		have_section "$s" && "section_$s"
 	done
-	md "Total benchmark time: $((SECONDS - t0)) s."
+	[ -z "$load1" ] && load1=$(cut -d' ' -f1 /proc/loadavg)
+	md "Total benchmark time: $((SECONDS - t0)) s. Load average (1 min) at the start $load0, after the timed sections $load1, on $(nproc) cores: whatever else runs on the machine shows in the p90s first."
+
 
 	cat "$report"
 	if [ "$BENCH_RESULTS" != "-" ]; then

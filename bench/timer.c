@@ -260,7 +260,8 @@ static void run_parallel(struct cmd *c, int workers, int count)
 	int ok = workers * count - fails;
 
 	printf("%s ok=%d fail=%d wall_ms=%.1f rate_per_s=%.1f status=%s\n", c->name, ok, fails,
-	       wall_ms, ok / (wall_ms / 1e3), fails ? status_text(256, buf, sizeof(buf)) : "exit-0");
+	       wall_ms, ok / (wall_ms / 1e3),
+	       fails ? status_text(256, buf, sizeof(buf)) : "exit-0");
 }
 
 static int parse_cmds(int argc, char **argv, struct cmd *cmds, int runs)
