@@ -62,7 +62,22 @@ static int proc_follow(struct sc_ctx *c, const struct gofer_resp *resp, bool nof
 	struct stat st;
 	memcpy(rest, resp->data, resp->data_len);
 	rest[resp->data_len] = 0;
-	return procfs_stat_ex(c, rest, nofollow, &st, target, PATH_MAX) == PROCFS_REOPEN_PATH;
+	if (procfs_stat_ex(c, rest, nofollow, &st, target, PATH_MAX) == PROCFS_REOPEN_PATH)
+		return 1;
+	if (nofollow)
+		return 0;
+	/* /proc/<pid>/fd/N of a file from the view (chmod("/proc/self/fd/N")
+	 * is how glibc and tar change a file they hold as O_PATH): the link's
+	 * text is the file's path in the view. */
+	char view[PATH_MAX];
+	size_t len = 0;
+	if (procfs_readlink_ex(c, rest, target, PATH_MAX, &len, view, sizeof(view)) != 0 ||
+	    len == 0 || len >= PATH_MAX)
+		return 0;
+	target[len] = 0;
+	if (target[0] != '/' || strncmp(target, "/proc/", 6) == 0 || strstr(target, " (deleted)"))
+		return 0;
+	return 1;
 }
 
 static void resp_rest(const struct gofer_resp *resp, char *rest)
@@ -169,6 +184,15 @@ static int do_open(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64
 	int flags = (int)flags64;
 	struct creds cr;
 	mode_t mode = (mode_t)mode64 & 07777;
+	bool opath = false;
+	if (flags & O_PATH) {
+		/* SECCOMP_IOCTL_NOTIF_ADDFD cannot install O_PATH files (the
+		 * kernel looks the source fd up with fget, which skips them):
+		 * the guest gets a read-only fd of the object instead, which
+		 * needs read permission where O_PATH needs none. */
+		flags = O_RDONLY | O_NONBLOCK | (flags & (O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
+		opath = true;
+	}
 	if (flags & (O_CREAT | __O_TMPFILE)) {
 		r = task_read_creds(c->s, c->req->pid, &cr);
 		if (r < 0)
@@ -206,6 +230,11 @@ static int do_open(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64
 			w->want_flags = flags;
 			sentry_defer(c, fifo_reader_poll, fifo_drop, w);
 			return SC_DEFER;
+		}
+		if (opath) {
+			struct stat st;
+			if (fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+				fcntl(fd, F_SETFL, 0);
 		}
 		c->install_fd = fd;
 		c->install_flags = (flags & O_CLOEXEC) ? O_CLOEXEC : 0;

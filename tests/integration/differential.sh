@@ -60,4 +60,19 @@ differential "/dev/full refuses writes" sh -c 'echo x >/dev/full; echo $?'
 differential "python3 -c with exit status 3" python3 -c 'import sys; print(sum(range(10))); sys.exit(3)'
 differential "shell pipeline with xargs" sh -c 'ls /usr/share/doc | head -50 | xargs -n 10 echo | wc -l'
 
+# O_PATH fds: the sandbox hands out a read-only fd instead, and changes made
+# through /proc/self/fd/N (glibc's fchmodat(AT_SYMLINK_NOFOLLOW), GNU tar)
+# reach the file.
+differential "O_PATH fd, chmod through /proc/self/fd/N" python3 -c '
+import os, tempfile
+d = tempfile.mkdtemp()
+fd = os.open(d, os.O_PATH)
+os.chmod("/proc/self/fd/%d" % fd, 0o750)
+print(oct(os.stat(d).st_mode & 0o777), oct(os.fstat(fd).st_mode & 0o777))
+os.rmdir(d)'
+differential "tar keeps directory modes" sh -c '
+d=$(mktemp -d) && mkdir -p "$d/src/a/b" "$d/out" && echo x >"$d/src/a/b/f" &&
+chmod 750 "$d/src/a" && tar -C "$d/src" -cf "$d/t.tar" a && tar -C "$d/out" -xf "$d/t.tar" &&
+stat -c "%A %n" "$d/out/a" "$d/out/a/b" "$d/out/a/b/f" | sed "s|$d||"; rm -rf "$d"'
+
 done_testing
