@@ -383,14 +383,16 @@ static int open_view_dir(struct sentry *s, const char *path, const struct do_opt
 	return r < 0 ? r : fd;
 }
 
-_Noreturn static void sentry_process(const struct do_opts *o, int gofer_sock, int report_fd,
-				     const struct term *t)
+_Noreturn static void sentry_process(const struct do_opts *o, int gofer_sock, pid_t gofer_pid,
+				     int report_fd, const struct term *t)
 {
 	log_prefix = "runsc-c: sentry";
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "runsc-c-sentry");
 	struct sentry *s = xcalloc(1, sizeof(*s));
 	s->gofer = gofer_sock;
+	s->gofer_pid = gofer_pid;
+	s->gofer_cpu = -1;
 	s->tty_fd = t->active ? t->slave : -1;
 	s->init_status = -1;
 	s->listener = -1;
@@ -536,7 +538,7 @@ int cmd_do(int argc, char **argv)
 		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 		if (t.active)
 			close(t.master);
-		sentry_process(&o, gsock[0], report[1], &t);
+		sentry_process(&o, gsock[0], gofer, report[1], &t);
 	}
 	close(report[1]);
 	close(gsock[0]);

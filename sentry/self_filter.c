@@ -91,6 +91,8 @@ static const struct self_row sentry_allowed[] = {
 	{SCMP_SYS(getrandom), "allocator"},
 	{SCMP_SYS(sched_yield), "allocator"},
 	{SCMP_SYS(sched_getaffinity), "allocator"},
+	{SCMP_SYS(sched_setaffinity), "keeping the gofer on the sentry's CPU"},
+	{SCMP_SYS(getcpu), "the CPU it runs on (when the vDSO does not answer)"},
 	{SCMP_SYS(rseq), "libc"},
 	{SCMP_SYS(prctl), "process name"},
 	{SCMP_SYS(exit), "exit"},

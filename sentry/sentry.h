@@ -58,6 +58,8 @@ struct task {
 struct sentry {
 	int listener;	  /* seccomp user-notification fd */
 	int gofer;	  /* SOCK_SEQPACKET to the gofer */
+	pid_t gofer_pid;  /* for keeping it on the sentry's CPU, or 0 */
+	int gofer_cpu;	  /* the CPU the gofer is pinned to, or -1 */
 	int host_procfd;  /* the host's /proc, opened before isolation */
 	int guest_procfd; /* a procfs of the guest's pid namespace (subset=pid) */
 	int root_fd;	  /* O_PATH of the view's root, from the gofer */
