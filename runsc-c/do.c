@@ -403,13 +403,6 @@ _Noreturn static void sentry_process(const struct do_opts *o, int gofer_sock, pi
 		die_errno("opening /proc");
 	if (procfs_init(s) < 0)
 		die("setting up the sandbox's /proc");
-	s->root_fd = open_view_dir(s, "/", o);
-	if (s->root_fd < 0)
-		die("opening the view's root: %s", strerror(-s->root_fd));
-	int cwd_fd = open_view_dir(s, o->cwd, o);
-	if (cwd_fd < 0)
-		die("--cwd %s: %s", o->cwd, strerror(-cwd_fd));
-
 	struct guest_config gc = {
 		.argv = o->argv,
 		.envp = (char **)o->env,
@@ -421,10 +414,18 @@ _Noreturn static void sentry_process(const struct do_opts *o, int gofer_sock, pi
 	};
 	for (int i = 0; i < 3; i++)
 		gc.stdio[i] = t->active ? t->slave : i;
+	/* The guest's namespaces are made while the gofer may still be
+	 * building the view; its command runs only once the loop runs. */
 	char err[512];
 	pid_t init = guest_spawn(s, &gc, err, sizeof(err));
 	if (init < 0)
 		die("starting the guest: %s", err);
+	s->root_fd = open_view_dir(s, "/", o);
+	if (s->root_fd < 0)
+		die("opening the view's root: %s", strerror(-s->root_fd));
+	int cwd_fd = open_view_dir(s, o->cwd, o);
+	if (cwd_fd < 0)
+		die("--cwd %s: %s", o->cwd, strerror(-cwd_fd));
 	struct task *it = task_get(s, init);
 	it->fs = fsinfo_new(cwd_fd);
 	/* The guest holds its own stdio now. */
@@ -448,6 +449,25 @@ _Noreturn static void sentry_process(const struct do_opts *o, int gofer_sock, pi
 }
 
 /* ---- the launcher ---- */
+
+/* Waits for the gofer's word on the view: nothing (ready) or one line of
+ * error, which is printed. Closes the pipe. */
+static bool view_failed(int ready_fd, pid_t gofer)
+{
+	char msg[512];
+	ssize_t n;
+	do
+		n = read(ready_fd, msg, sizeof(msg) - 1);
+	while (n < 0 && errno == EINTR);
+	close(ready_fd);
+	if (n == 0)
+		return false;
+	msg[n > 0 ? n : 0] = 0;
+	waitpid(gofer, NULL, 0);
+	fprintf(stderr, "runsc-c: building the sandbox's view: %s\n",
+		n > 0 ? msg : "the gofer failed");
+	return true;
+}
 
 static void kill_wait(pid_t pid)
 {
@@ -505,20 +525,14 @@ int cmd_do(int argc, char **argv)
 	int fr = sc_filter_prepare_guest();
 	if (fr < 0)
 		die("building the guest's seccomp filter: %s", strerror(-fr));
-	char msg[512];
-	ssize_t n = read(ready[0], msg, sizeof(msg) - 1);
-	close(ready[0]);
-	if (n != 0) {
-		int st;
-		msg[n > 0 ? n : 0] = 0;
-		waitpid(gofer, &st, 0);
-		fprintf(stderr, "runsc-c: building the sandbox's view: %s\n",
-			n > 0 ? msg : "the gofer failed");
-		return EXIT_SETUP;
-	}
-
+	/* The sentry starts while the gofer builds the view; only a terminal
+	 * (from the view's devpts) needs the view first. */
 	struct term t = {.master = -1, .slave = -1};
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		bool failed = view_failed(ready[0], gofer);
+		ready[0] = -1;
+		if (failed)
+			return EXIT_SETUP;
 		int r = term_open(&t, gsock[0], &o);
 		if (r < 0) {
 			kill_wait(gofer);
@@ -535,6 +549,8 @@ int cmd_do(int argc, char **argv)
 		die_errno("fork");
 	if (sentry == 0) {
 		close(report[0]);
+		if (ready[0] >= 0)
+			close(ready[0]);
 		sigprocmask(SIG_SETMASK, &oldmask, NULL);
 		if (t.active)
 			close(t.master);
@@ -546,6 +562,12 @@ int cmd_do(int argc, char **argv)
 	if (read(report[0], &init, sizeof(init)) != sizeof(init))
 		init = 0;
 	close(report[0]);
+	if (init == 0 && ready[0] >= 0 && view_failed(ready[0], gofer)) {
+		kill_wait(sentry);
+		return EXIT_SETUP;
+	}
+	if (ready[0] >= 0)
+		close(ready[0]);
 	if (t.active) {
 		close(t.slave);
 		t.slave = -1;

@@ -16,6 +16,8 @@
 #include <linux/filter.h>
 #include <pthread.h>
 #include <seccomp.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -161,13 +163,31 @@ out:
 	return r;
 }
 
+/* The filter compiled at build time (runsc-c embeds it; the build-time tool
+ * and the unit tests, which do not, compile it at run time). */
+extern const char runsc_guest_bpf[] __attribute__((weak));
+extern const char runsc_guest_bpf_end[] __attribute__((weak));
+
+static bool use_embedded(void)
+{
+	if (!runsc_guest_bpf || !runsc_guest_bpf_end)
+		return false;
+	size_t size = (size_t)(runsc_guest_bpf_end - runsc_guest_bpf);
+	if (size == 0 || size % sizeof(struct sock_filter) != 0 ||
+	    size / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return false;
+	guest_prog = (struct sock_filter *)(uintptr_t)runsc_guest_bpf;
+	guest_prog_len = (unsigned short)(size / sizeof(struct sock_filter));
+	return true;
+}
+
 int sc_filter_prepare_guest(void)
 {
 	scmp_filter_ctx ctx;
 	int r = 0;
 
 	pthread_mutex_lock(&guest_prog_lock);
-	if (guest_prog)
+	if (guest_prog || use_embedded())
 		goto out;
 	r = build_ctx(&ctx);
 	if (r < 0)
