@@ -5,6 +5,7 @@
 
 #include "common/util.h"
 #include "runsc-c/do.h"
+#include "runsc-c/policy.h"
 #include "runsc-c/syscalls_cmd.h"
 
 #ifdef HAVE_JEMALLOC
@@ -22,6 +23,8 @@ static void usage(FILE *out)
 		     "\n"
 		     "commands:\n"
 		     "  do [FLAGS] -- CMD [ARG...]   run a command in a new sandbox\n"
+		     "  policy check NAME|FILE...    check YAML policies\n"
+		     "  policy show NAME|FILE        the effective policy after extends\n"
 		     "  syscalls [--format text|markdown] [--counts]\n"
 		     "                               the syscall table: class, status, reason\n"
 		     "  version                      print the version\n");
@@ -39,6 +42,8 @@ int main(int argc, char **argv)
 		return cmd_do(argc - 1, argv + 1);
 	if (strcmp(cmd, "syscalls") == 0)
 		return cmd_syscalls(argc - 1, argv + 1);
+	if (strcmp(cmd, "policy") == 0)
+		return cmd_policy(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("runsc-c 0.1.0\n");
 		return 0;
