@@ -77,6 +77,8 @@ struct gofer_volume {
 	bool ro;
 };
 
+struct policy_view;
+
 struct gofer_config {
 	const char *rootfs;	/* host directory; "/" means the host's root */
 	bool hide_host_secrets; /* true for the host's root */
@@ -85,6 +87,8 @@ struct gofer_config {
 	uint64_t upper_size; /* bytes of the private writable layer (tmpfs); 0: 64 MiB */
 	int sock;	     /* SOCK_SEQPACKET to the sentry */
 	int ready_fd;	     /* "" then close when serving; else one line "what: why", exit 1 */
+	/* The compiled policy (common/policy.h), or NULL: no rules. */
+	const struct policy_view *policy;
 };
 
 /* Builds the view, applies the gofer's seccomp filter and serves requests
