@@ -134,6 +134,43 @@ static bool glob_match(const char *glob, const char *path, bool prefix)
 	return true;
 }
 
+/* The loop of glob_match() for a directory: once the directory's
+ * components are used up, any glob component left can be matched by a name
+ * below it, and a "**" already passed can take one more component of the
+ * directory and leave the glob's last component for a name below. */
+bool policy_glob_may_match_below(const char *glob, const char *dir)
+{
+	const char *g = glob, *p = dir;
+	const char *star_g = NULL, *star_p = NULL;
+	struct span gc, pc;
+
+	for (;;) {
+		const char *g_next = g, *p_next = p;
+		if (!next_component(&p_next, &pc))
+			break;
+		bool have_g = next_component(&g_next, &gc);
+		if (have_g && is_globstar(&gc)) {
+			star_g = g_next;
+			star_p = p;
+			g = g_next;
+			continue;
+		}
+		if (have_g && component_match(&gc, &pc)) {
+			g = g_next;
+			p = p_next;
+			continue;
+		}
+		if (!star_g)
+			return false;
+		const char *sp = star_p;
+		next_component(&sp, &pc);
+		star_p = sp;
+		p = sp;
+		g = star_g;
+	}
+	return next_component(&g, &gc) || star_g != NULL;
+}
+
 bool policy_glob_match(const char *glob, const char *path)
 {
 	return glob_match(glob, path, false);

@@ -289,6 +289,9 @@ const char *policy_string(const struct policy_view *pv, uint32_t off);
  * if the glob had a last component "**"), which is how hidden rules apply. */
 bool policy_glob_match(const char *glob, const char *path);
 bool policy_glob_match_prefix(const char *glob, const char *path);
+/* Whether the glob may match some path strictly below directory dir (a
+ * canonical path): false only when no name below dir can match. */
+bool policy_glob_may_match_below(const char *glob, const char *dir);
 /* Whether a path is in the resolved form every lookup takes. */
 bool policy_path_is_canonical(const char *path);
 /* Checks a glob as written in a policy. 0, or -EINVAL with *why set to a

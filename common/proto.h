@@ -81,7 +81,7 @@ struct gofer_resp {
 		struct statfs sfs;
 	} u;
 	uint32_t data_len; /* bytes in data, without a NUL */
-	uint32_t rule; /* a refusal by the policy: 1 + the rule's index; 0 otherwise */
+	uint32_t rule;	   /* a refusal by the policy: 1 + the rule's index; 0 otherwise */
 	char data[GOFER_PATH_MAX];
 };
 #define GOFER_RESP_HDR_SIZE (offsetof(struct gofer_resp, data))

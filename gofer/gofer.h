@@ -59,6 +59,26 @@
  *   O_PATH fd cannot be reopened without procfs).
  * - GOP_INOTIFY_ADD follows a final symlink unless arg[0] has IN_DONT_FOLLOW.
  * - GOP_GETXATTR answers -ENOTSUP.
+ * - The policy (gofer_config.policy): every request is decided on the path
+ *   of its object as resolved inside the view, so "..", symlinks, an fd
+ *   reopened by name and paths relative to a dirfd all meet the rule of the
+ *   object they reach. That path is the kernel's d_path of the object's fd,
+ *   read as readlinkat(host_procfd, "self/fd/N"): host_procfd is the host's
+ *   /proc opened before pivot_root, used for that readlink only (no walk of
+ *   a request ever starts there), and after pivot_root d_path is relative to
+ *   the view's root. A name about to be created is its parent's path, "/"
+ *   and the last component. Hidden (a hidden rule on the path or an
+ *   ancestor): ENOENT. access none: EACCES for anything but stat, statx,
+ *   statfs and O_PATH opens (visible, not readable). access read: EACCES for
+ *   every request that writes: an open for writing or with O_TRUNC, an open
+ *   that creates, mkdir, mknod, unlink, rmdir, rename and link (both
+ *   names), symlink, chmod, chown, utimens, truncate, bind and connect (a
+ *   write to the socket, as Linux checks it). Renaming a directory also
+ *   needs that no rule other than write (and no hidden rule) can apply below
+ *   either name, unless a later write rule covers the whole subtree.
+ *   GOP_EXEC_OPEN needs read. A refusal by the policy sets resp.rule to 1 +
+ *   the rule's index (0 when no rule decided: a path that is not canonical).
+ *   Without a policy none of this runs.
  */
 #ifndef RUNSC_GOFER_GOFER_H
 #define RUNSC_GOFER_GOFER_H
@@ -123,6 +143,10 @@ struct gofer_state {
 	bool groups_set; /* groups[] is what the kernel has */
 	uint32_t ngroups;
 	uint32_t groups[GOFER_MAX_GROUPS];
+	/* The compiled policy, or NULL; with one, host_procfd is the host's
+	 * /proc (O_PATH), read only as self/fd/N (see the top of this file). */
+	const struct policy_view *policy;
+	int host_procfd;
 };
 
 /* gofer/view.c: builds the view and pivot_roots into it. Fills st (root_fd,

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "common/compat.h"
+#include "common/policy.h"
 #include "common/util.h"
 
 #ifndef SYS_fchmodat2
@@ -997,6 +998,181 @@ static bool follows(const struct gofer_req *req)
 	return !(req->flags & AT_SYMLINK_NOFOLLOW);
 }
 
+/* ---- the policy's file rules (see gofer.h) ---- */
+
+enum need {
+	NEED_SEE,   /* stat: only hidden paths are refused */
+	NEED_READ,  /* open for reading, list, readlink, exec */
+	NEED_WRITE, /* anything that creates, changes or removes */
+};
+
+static bool has_policy(const struct ctx *c)
+{
+	return c->st->policy != NULL;
+}
+
+/* The decision on a path inside the view. */
+static int decide(struct ctx *c, const char *vpath, enum need need)
+{
+	uint32_t rule = POLICY_NO_RULE;
+	enum policy_access a = policy_file_access(c->st->policy, vpath, &rule);
+	int r = 0;
+	if (a == POLICY_ACCESS_HIDDEN)
+		r = -ENOENT;
+	else if (a == POLICY_ACCESS_NONE && need != NEED_SEE)
+		r = -EACCES;
+	else if (a == POLICY_ACCESS_READ && need == NEED_WRITE)
+		r = -EACCES;
+	if (r < 0 && rule != POLICY_NO_RULE)
+		c->resp->rule = rule + 1;
+	return r;
+}
+
+/* The path inside the view of what fd refers to (see gofer.h). -ENOENT
+ * for what has no path (pipes, sockets, anonymous inodes). */
+static int fd_vpath(const struct gofer_state *st, int fd, char *buf, size_t size)
+{
+	static const char deleted[] = " (deleted)";
+	const size_t dlen = sizeof(deleted) - 1;
+	char link[32];
+	snprintf(link, sizeof(link), "self/fd/%d", fd);
+	ssize_t n = readlinkat(st->host_procfd, link, buf, size);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n >= size)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	if (buf[0] != '/')
+		return -ENOENT;
+	struct stat s;
+	if ((size_t)n > dlen && strcmp(buf + n - dlen, deleted) == 0 && fstat(fd, &s) == 0 &&
+	    s.st_nlink == 0)
+		buf[n - dlen] = '\0';
+	return 0;
+}
+
+/* The decision on the object of fd. Objects outside the view's mounts
+ * (memfds, pipes, the launcher's stdio) are not the policy's. */
+static int decide_fd(struct ctx *c, int fd, enum need need)
+{
+	if (!has_policy(c))
+		return 0;
+	struct stat s;
+	if (fstat(fd, &s) < 0)
+		return -errno;
+	if (!view_dev(c->st, s.st_dev) || !view_mount(c->st, fd) || is_internal_mount(fd))
+		return 0;
+	char path[GOFER_PATH_MAX];
+	int r = fd_vpath(c->st, fd, path, sizeof(path));
+	if (r == -ENOENT)
+		return 0;
+	return r < 0 ? r : decide(c, path, need);
+}
+
+/* parent_fd's path, "/" and name, with a trailing "/", "." and ".." taken
+ * as the kernel will. */
+static int name_vpath(struct ctx *c, int parent_fd, const char *name, char *path, size_t size)
+{
+	int r = fd_vpath(c->st, parent_fd, path, size);
+	if (r < 0)
+		return r == -ENOENT ? -EACCES : r;
+	char last[NAME_MAX_LEN + 2];
+	snprintf(last, sizeof(last), "%s", name);
+	size_t ln = strlen(last);
+	while (ln > 0 && last[ln - 1] == '/')
+		last[--ln] = '\0';
+	if (ln == 0 || name_is(last, "."))
+		return 0;
+	size_t n = strlen(path);
+	if (name_is(last, "..")) {
+		while (n > 1 && path[n - 1] != '/')
+			n--;
+		path[n > 1 ? n - 1 : 1] = '\0';
+		return 0;
+	}
+	if (n + 1 + ln >= size)
+		return -ENAMETOOLONG;
+	if (n > 1)
+		path[n++] = '/';
+	memcpy(path + n, last, ln + 1);
+	return 0;
+}
+
+static int decide_name(struct ctx *c, int parent_fd, const char *name, enum need need)
+{
+	if (!has_policy(c))
+		return 0;
+	char path[GOFER_PATH_MAX];
+	int r = name_vpath(c, parent_fd, name, path, sizeof(path));
+	return r < 0 ? r : decide(c, path, need);
+}
+
+static int decide_obj(struct ctx *c, const struct obj *o, enum need need)
+{
+	return decide_fd(c, o->fd, need);
+}
+
+/* A rule other than write may apply below dir, and no later write rule
+ * covers all of dir's subtree: moving dir would carry those paths out from
+ * under it (or bring others under it). Hidden rules always count. */
+static int subtree_rule(const struct policy_view *pv, const char *dir, uint32_t *rule)
+{
+	uint32_t hfirst = policy_rule_first(pv, POLICY_RULE_HIDDEN);
+	for (uint32_t i = 0; i < policy_rule_count(pv, POLICY_RULE_HIDDEN); i++) {
+		if (policy_glob_may_match_below(policy_rule_glob(pv, hfirst + i), dir)) {
+			*rule = hfirst + i;
+			return -EACCES;
+		}
+	}
+	uint32_t first = policy_rule_first(pv, POLICY_RULE_FILE);
+	uint32_t count = policy_rule_count(pv, POLICY_RULE_FILE);
+	for (uint32_t i = count; i-- > 0;) {
+		const struct policy_rule *pr = policy_rule(pv, first + i);
+		const char *glob = policy_rule_glob(pv, first + i);
+		if (pr->access == POLICY_ACCESS_WRITE) {
+			/* P followed by a last component "**", with P matching dir or
+			 * an ancestor, covers all below it. */
+			char base[POLICY_PATH_MAX];
+			size_t n = strlen(glob);
+			if (n >= 3 && strcmp(glob + n - 3, "/**") == 0 && n < sizeof(base)) {
+				memcpy(base, glob, n - 3);
+				base[n - 3] = '\0';
+				if (!base[0] || policy_glob_match_prefix(base, dir))
+					return 0;
+			}
+			continue;
+		}
+		if (policy_glob_may_match_below(glob, dir)) {
+			*rule = first + i;
+			return -EACCES;
+		}
+	}
+	return 0;
+}
+
+/* Renaming a directory moves everything below it. */
+static int decide_rename_dir(struct ctx *c, const struct gofer_walk *w1,
+			     const struct gofer_walk *w2)
+{
+	struct stat s;
+	if (fstatat(w1->parent_fd, w1->last, &s, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(s.st_mode))
+		return 0;
+	const struct gofer_walk *ws[2] = {w1, w2};
+	for (int i = 0; i < 2; i++) {
+		char path[GOFER_PATH_MAX];
+		int r = name_vpath(c, ws[i]->parent_fd, ws[i]->last, path, sizeof(path));
+		uint32_t rule = POLICY_NO_RULE;
+		if (r == 0)
+			r = subtree_rule(c->st->policy, path, &rule);
+		if (r < 0) {
+			if (rule != POLICY_NO_RULE)
+				c->resp->rule = rule + 1;
+			return r;
+		}
+	}
+	return 0;
+}
+
 /* ---- handlers ---- */
 
 static int op_stat(struct ctx *c)
@@ -1006,6 +1182,11 @@ static int op_stat(struct ctx *c)
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_obj(c, &o, NEED_SEE);
+	if (r < 0) {
+		obj_release(&o);
+		return r;
+	}
 	c->resp->u.st = o.st;
 	obj_release(&o);
 	return 0;
@@ -1018,6 +1199,11 @@ static int op_statx(struct ctx *c)
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_obj(c, &o, NEED_SEE);
+	if (r < 0) {
+		obj_release(&o);
+		return r;
+	}
 	int flags = AT_EMPTY_PATH | (int)(c->req->flags & AT_STATX_SYNC_TYPE);
 	r = statx(o.fd, "", flags, (unsigned int)c->req->arg[0], &c->resp->u.stx);
 	r = r < 0 ? -errno : 0;
@@ -1032,6 +1218,14 @@ static int op_access(struct ctx *c)
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
+	enum need need = (c->req->mode & W_OK)		  ? NEED_WRITE
+			 : (c->req->mode & (R_OK | X_OK)) ? NEED_READ
+							  : NEED_SEE;
+	r = decide_obj(c, &o, need);
+	if (r < 0) {
+		obj_release(&o);
+		return r;
+	}
 	/* The ids in the request are the ones to check with (AT_EACCESS). */
 	r = (int)syscall(SYS_faccessat2, o.fd, "", (int)c->req->mode, AT_EACCESS | AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
@@ -1047,7 +1241,10 @@ static int readlink_dir_path(struct ctx *c)
 	if (S_ISLNK(s.st_mode)) {
 		char target[GOFER_PATH_MAX];
 		size_t n = 0;
-		int r = read_link(c->dir, "", target, sizeof(target), &n);
+		int r = decide_fd(c, c->dir, NEED_READ);
+		if (r < 0)
+			return r;
+		r = read_link(c->dir, "", target, sizeof(target), &n);
 		return r < 0 ? r : set_data(c->resp, target, n);
 	}
 	if (!S_ISDIR(s.st_mode) || !(c->req->flags & AT_EMPTY_PATH) || check_dirfd(c->st, c->dir))
@@ -1072,6 +1269,11 @@ static int op_readlink(struct ctx *c)
 		obj_release(&o);
 		return -EINVAL;
 	}
+	r = decide_obj(c, &o, NEED_READ);
+	if (r < 0) {
+		obj_release(&o);
+		return r;
+	}
 	char target[GOFER_PATH_MAX];
 	size_t n = 0;
 	r = read_link(o.fd, "", target, sizeof(target), &n);
@@ -1086,6 +1288,11 @@ static int op_chmod(struct ctx *c)
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_obj(c, &o, NEED_WRITE);
+	if (r < 0) {
+		obj_release(&o);
+		return r;
+	}
 	if (S_ISLNK(o.st.st_mode)) {
 		obj_release(&o);
 		return -EOPNOTSUPP; /* as fchmodat2(AT_SYMLINK_NOFOLLOW) */
@@ -1103,6 +1310,11 @@ static int op_chown(struct ctx *c)
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_obj(c, &o, NEED_WRITE);
+	if (r < 0) {
+		obj_release(&o);
+		return r;
+	}
 	r = fchownat(o.fd, "", (uid_t)c->req->arg[0], (gid_t)c->req->arg[1], AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
 	obj_release(&o);
@@ -1116,6 +1328,11 @@ static int op_utimens(struct ctx *c)
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_obj(c, &o, NEED_WRITE);
+	if (r < 0) {
+		obj_release(&o);
+		return r;
+	}
 	struct timespec ts[2] = {
 		{.tv_sec = (time_t)c->req->arg[0], .tv_nsec = (long)c->req->arg[1]},
 		{.tv_sec = (time_t)c->req->arg[2], .tv_nsec = (long)c->req->arg[3]},
@@ -1133,6 +1350,11 @@ static int op_statfs(struct ctx *c)
 	int r = ctx_obj(c, true, &w, &o);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_obj(c, &o, NEED_SEE);
+	if (r < 0) {
+		obj_release(&o);
+		return r;
+	}
 	r = fstatfs(o.fd, &c->resp->u.sfs) < 0 ? -errno : 0;
 	obj_release(&o);
 	return r;
@@ -1156,6 +1378,11 @@ static int op_mkdir(struct ctx *c)
 	int r = ctx_parent(c, c->dir, c->path, &w);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
+	if (r < 0) {
+		gofer_walk_release(&w);
+		return r;
+	}
 	r = mkdirat(w.parent_fd, w.last, (mode_t)c->req->mode) < 0 ? -errno : 0;
 	gofer_walk_release(&w);
 	return r;
@@ -1167,6 +1394,11 @@ static int op_mknod(struct ctx *c)
 	int r = ctx_parent(c, c->dir, c->path, &w);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
+	if (r < 0) {
+		gofer_walk_release(&w);
+		return r;
+	}
 	mode_t mode = (mode_t)c->req->mode;
 	if ((mode & S_IFMT) == 0)
 		mode |= S_IFREG;
@@ -1181,6 +1413,11 @@ static int op_unlink(struct ctx *c)
 	int r = ctx_parent(c, c->dir, c->path, &w);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
+	if (r < 0) {
+		gofer_walk_release(&w);
+		return r;
+	}
 	r = unlinkat(w.parent_fd, w.last, (int)(c->req->flags & AT_REMOVEDIR)) < 0 ? -errno : 0;
 	gofer_walk_release(&w);
 	return r;
@@ -1196,6 +1433,16 @@ static int op_rename(struct ctx *c)
 	if (r < 0 || w2.redirect) {
 		gofer_walk_release(&w1);
 		return r < 0 ? r : answer_redirect(c, &w2, 2);
+	}
+	r = decide_name(c, w1.parent_fd, w1.last, NEED_WRITE);
+	if (r == 0)
+		r = decide_name(c, w2.parent_fd, w2.last, NEED_WRITE);
+	if (r == 0 && has_policy(c))
+		r = decide_rename_dir(c, &w1, &w2);
+	if (r < 0) {
+		gofer_walk_release(&w1);
+		gofer_walk_release(&w2);
+		return r;
 	}
 	/* Not glibc's renameat2(), which turns flags 0 into renameat(2). */
 	r = (int)syscall(SYS_renameat2, w1.parent_fd, w1.last, w2.parent_fd, w2.last,
@@ -1239,6 +1486,17 @@ static int op_link(struct ctx *c)
 		return r < 0 ? r : answer_redirect(c, &w2, 2);
 	}
 	if (empty_path_obj(c))
+		r = decide_fd(c, c->dir, NEED_WRITE);
+	else
+		r = decide_name(c, w1.parent_fd, w1.last, NEED_WRITE);
+	if (r == 0)
+		r = decide_name(c, w2.parent_fd, w2.last, NEED_WRITE);
+	if (r < 0) {
+		gofer_walk_release(&w1);
+		gofer_walk_release(&w2);
+		return r;
+	}
+	if (empty_path_obj(c))
 		r = linkat(c->dir, "", w2.parent_fd, w2.last, AT_EMPTY_PATH);
 	else
 		r = linkat(w1.parent_fd, w1.last, w2.parent_fd, w2.last, 0);
@@ -1254,6 +1512,11 @@ static int op_symlink(struct ctx *c)
 	int r = ctx_parent(c, c->dir2, c->path2, &w);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 2);
+	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
+	if (r < 0) {
+		gofer_walk_release(&w);
+		return r;
+	}
 	r = symlinkat(c->path, w.parent_fd, w.last) < 0 ? -errno : 0;
 	gofer_walk_release(&w);
 	return r;
@@ -1288,6 +1551,95 @@ static bool open_walk_allowed(struct ctx *c, int start, uint64_t resolve, int er
 	return fstat(start, &s) == 0 && ident_is(&c->st->root, &s);
 }
 
+static bool open_creates(uint32_t flags)
+{
+	return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
+}
+
+static enum need open_need(uint32_t flags)
+{
+	if (flags & O_PATH)
+		return NEED_SEE;
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC) || open_creates(flags))
+		return NEED_WRITE;
+	return NEED_READ;
+}
+
+/* What the opened object needs (a creation was decided before). */
+static enum need open_post_need(uint32_t flags)
+{
+	if (flags & O_PATH)
+		return NEED_SEE;
+	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
+		return NEED_WRITE;
+	return NEED_READ;
+}
+
+/* An open that may create or change a file is decided before it is made:
+ * on the walked-to name (the walk then serves the open itself, so what is
+ * checked is what is opened). */
+static int open_decide_walk(struct ctx *c, const struct gofer_walk *w)
+{
+	uint32_t flags = c->req->flags;
+	if (!has_policy(c) || w->redirect)
+		return 0;
+	if (!w->exists && !(flags & O_CREAT))
+		return 0; /* ENOENT comes from the open */
+	enum need need = open_post_need(flags);
+	if (!w->exists || (flags & O_TMPFILE) == O_TMPFILE)
+		need = NEED_WRITE;
+	return decide_name(c, w->parent_fd, w->last, need);
+}
+
+/* The same with the guest's RESOLVE_* flags, which only the fast path
+ * applies: the object (or the parent of the name to create) is found by
+ * openat2(2) with those flags. A name to create through a dangling symlink
+ * is refused: the link's target is only known to the open itself. */
+static int open_decide_resolved(struct ctx *c, int start, uint64_t resolve, bool nofollow)
+{
+	uint32_t flags = c->req->flags;
+	const char *path = c->path;
+	_cleanup_close_ int fd =
+		fast_open(c->st, start, path, O_PATH | (nofollow ? O_NOFOLLOW : 0), 0, resolve);
+	if (fd >= 0) {
+		struct gofer_walk w;
+		struct stat s;
+		if (fstat(fd, &s) < 0 || redirect_obj(c->st, &s, &w))
+			return 0;
+		enum need need = open_post_need(flags);
+		if ((flags & O_TMPFILE) == O_TMPFILE)
+			need = NEED_WRITE;
+		return decide_fd(c, fd, need);
+	}
+	if (fd != -ENOENT || !(flags & O_CREAT))
+		return 0;
+	char dir[GOFER_PATH_MAX];
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	size_t b = n;
+	while (b > 0 && path[b - 1] != '/')
+		b--;
+	if (b == 0) {
+		strcpy(dir, ".");
+	} else {
+		memcpy(dir, path, b);
+		dir[b] = '\0';
+	}
+	char last[NAME_MAX_LEN + 1];
+	if (n - b > NAME_MAX_LEN)
+		return -ENAMETOOLONG;
+	memcpy(last, path + b, n - b);
+	last[n - b] = '\0';
+	_cleanup_close_ int pfd = fast_open(c->st, start, dir, O_PATH | O_DIRECTORY, 0, resolve);
+	if (pfd < 0)
+		return 0;
+	struct stat s;
+	if (fstatat(pfd, last, &s, AT_SYMLINK_NOFOLLOW) == 0)
+		return -EACCES;
+	return decide_name(c, pfd, last, NEED_WRITE);
+}
+
 static int op_open(struct ctx *c)
 {
 	uint32_t flags = c->req->flags;
@@ -1303,8 +1655,17 @@ static int op_open(struct ctx *c)
 	if (r < 0)
 		return r;
 
+	bool nofollow = (flags & O_NOFOLLOW) || ((flags & O_CREAT) && (flags & O_EXCL));
+	/* With a policy, an open that may change something is decided first. */
+	bool decide_first = has_policy(c) && open_need(flags) == NEED_WRITE;
+	bool guest_resolve = resolve & ~(uint64_t)RESOLVE_NO_MAGICLINKS;
+	if (decide_first && guest_resolve) {
+		r = open_decide_resolved(c, start, resolve, nofollow);
+		if (r < 0)
+			return r;
+	}
 	_cleanup_close_ int fd = -ENOENT;
-	if (fast_possible(c->st, start, c->path, resolve))
+	if (fast_possible(c->st, start, c->path, resolve) && !(decide_first && !guest_resolve))
 		fd = fast_open(c->st, start, c->path, oflags, mode, resolve);
 	struct gofer_walk w;
 	if (fd >= 0) {
@@ -1313,7 +1674,9 @@ static int op_open(struct ctx *c)
 			return -errno;
 		if (redirect_obj(c->st, &s, &w))
 			return answer_redirect(c, &w, 0);
-		r = open_done(c, fd, &s);
+		r = decide_fd(c, fd, open_post_need(flags));
+		if (r == 0)
+			r = open_done(c, fd, &s);
 		if (r == 0)
 			*c->fd_out = take_fd(&fd);
 		return r;
@@ -1321,11 +1684,15 @@ static int op_open(struct ctx *c)
 	if (!open_walk_allowed(c, start, resolve, -fd))
 		return fd;
 
-	bool nofollow = (flags & O_NOFOLLOW) || ((flags & O_CREAT) && (flags & O_EXCL));
 	r = gofer_walk(c->st, start, c->path, nofollow ? GOFER_WALK_NOFOLLOW : GOFER_WALK_FOLLOW, 0,
 		       &w);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_first ? open_decide_walk(c, &w) : 0;
+	if (r < 0) {
+		gofer_walk_release(&w);
+		return r;
+	}
 	fd = open_final(&w, oflags, mode);
 	gofer_walk_release(&w);
 	if (fd == -ENXIO && w.exists && S_ISFIFO(w.st.st_mode))
@@ -1335,7 +1702,9 @@ static int op_open(struct ctx *c)
 	struct stat s;
 	if (fstat(fd, &s) < 0)
 		return -errno;
-	r = open_done(c, fd, &s);
+	r = decide_fd(c, fd, open_post_need(flags));
+	if (r == 0)
+		r = open_done(c, fd, &s);
 	if (r == 0)
 		*c->fd_out = take_fd(&fd);
 	return r;
@@ -1371,6 +1740,8 @@ static int op_truncate(struct ctx *c)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
 	if (!w.exists)
 		r = -ENOENT;
+	if (r == 0)
+		r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
 	if (r == 0)
 		r = in_dir(&w);
 	if (r == 0) {
@@ -1419,7 +1790,9 @@ static int op_bind(struct ctx *c)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
 	struct sockaddr_un sa;
 	socklen_t len;
-	r = sun_of(w.last, &sa, &len);
+	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
+	if (r == 0)
+		r = sun_of(w.last, &sa, &len);
 	if (r == 0)
 		r = in_dir(&w);
 	if (r == 0) {
@@ -1471,7 +1844,9 @@ static int op_connect(struct ctx *c)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
 	struct sockaddr_un sa;
 	socklen_t len;
-	r = sun_of(w.last, &sa, &len);
+	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
+	if (r == 0)
+		r = sun_of(w.last, &sa, &len);
 	int fl = fcntl(c->obj, F_GETFL);
 	if (r == 0 && fl < 0)
 		r = -errno;
@@ -1513,7 +1888,9 @@ static int op_inotify_add(struct ctx *c)
 		gofer_walk_release(&w);
 		return -ENOENT;
 	}
-	r = in_dir(&w);
+	r = decide_name(c, w.parent_fd, w.last, NEED_READ);
+	if (r == 0)
+		r = in_dir(&w);
 	if (r == 0) {
 		int wd = inotify_add_watch(c->obj, w.last, mask | IN_DONT_FOLLOW);
 		r = wd < 0 ? -errno : 0;
@@ -1554,6 +1931,9 @@ static int exec_open_fd(struct ctx *c)
 		return -errno;
 	if (!S_ISREG(s.st_mode))
 		return -EACCES;
+	r = decide_fd(c, c->dir, NEED_READ);
+	if (r < 0)
+		return r;
 	if (syscall(SYS_faccessat2, c->dir, "", X_OK, AT_EACCESS | AT_EMPTY_PATH) < 0)
 		return -errno;
 	r = check_exec_mount(c->dir);
@@ -1628,6 +2008,8 @@ static int op_exec_open(struct ctx *c)
 	else if (r == 0 && S_ISLNK(w->st.st_mode))
 		r = -ELOOP;
 	else if (r == 0 && !S_ISREG(w->st.st_mode))
+		r = -EACCES;
+	else if (r == 0 && decide_name(c, w->parent_fd, w->last, NEED_READ) < 0)
 		r = -EACCES;
 	else if (r == 0 && syscall(SYS_faccessat2, w->parent_fd, w->last, X_OK,
 				   AT_EACCESS | AT_SYMLINK_NOFOLLOW) < 0)

@@ -59,7 +59,7 @@ static const struct allowed allowed[] = {
 	ALLOW(newfstatat, ANY, "stat an fd or a final name"),
 	ALLOW(fstat, ANY, "stat an fd"),
 	ALLOW(statx, ANY, "GOP_STATX"),
-	ALLOW(readlinkat, ANY, "expand symlinks, GOP_READLINK"),
+	ALLOW(readlinkat, ANY, "expand symlinks, GOP_READLINK, d_path of an fd for the policy"),
 	ALLOW(getdents64, ANY, "find a directory's name for its path"),
 	ALLOW(fstatfs, ANY, "GOP_STATFS, procfs/nsfs and noexec checks"),
 	ALLOW(fcntl, FCNTL_CMDS, "dup, file status flags, read lease (ETXTBSY)"),

@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "common/compat.h"
+#include "common/policy.h"
 #include "common/util.h"
 
 /* Where the scratch tmpfs is mounted in the gofer's namespace: the first of
@@ -322,11 +323,35 @@ static const char *rel_below_rootfs(const struct view *v, const char *mp)
 	return mp + n + 1;
 }
 
+/* The policy's tmpfs paths, without the leading '/'; "" for one that is
+ * not a plain path below the root. */
+static const char *policy_tmpfs_rel(const struct policy_view *pv, uint32_t i)
+{
+	const char *g = policy_rule_glob(pv, policy_rule_first(pv, POLICY_RULE_TMPFS) + i);
+	if (!g || g[0] != '/' || strpbrk(g, "*?\\"))
+		return "";
+	return g + 1;
+}
+
+static bool skip_rel_policy(const struct policy_view *pv, const char *rel)
+{
+	for (uint32_t i = 0; i < policy_rule_count(pv, POLICY_RULE_TMPFS); i++) {
+		const char *t = policy_tmpfs_rel(pv, i);
+		if (t[0] && under(rel, t))
+			return true;
+	}
+	char vpath[PATH_MAX];
+	snprintf(vpath, sizeof(vpath), "/%s", rel);
+	return policy_path_hidden(pv, vpath, NULL);
+}
+
 static bool skip_rel(const struct view *v, const char *rel)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(excluded_always); i++)
 		if (under(rel, excluded_always[i]))
 			return true;
+	if (v->cfg->policy)
+		return skip_rel_policy(v->cfg->policy, rel);
 	if (v->cfg->hide_host_secrets)
 		for (size_t i = 0; i < ARRAY_SIZE(private_dirs); i++)
 			if (under(rel, private_dirs[i]))
@@ -579,6 +604,81 @@ static int hide_secrets(struct view *v, int upper_fd, int lower_fd, const char *
 	return r;
 }
 
+/* The policy's hidden globs: whiteouts for what they match in a layer
+ * whose lower is the host path layer_rel. The walk reads only directories
+ * a glob may match below, stays on the layer's own mount, and is bounded:
+ * past the bound, paths are still refused by the policy but may be
+ * listed. */
+#define HIDE_WALK_MAX 100000
+
+struct hide_walk {
+	struct view *v;
+	int upper_fd, lower_fd;
+	const char *glob;
+	size_t entries;
+};
+
+static int hide_dir(struct hide_walk *h, const char *rel, const char *vdir)
+{
+	if (!policy_glob_may_match_below(h->glob, vdir))
+		return 0;
+	struct open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH,
+	};
+	int fd = (int)raw_openat2(h->lower_fd, rel[0] ? rel : ".", &how, sizeof(how));
+	if (fd < 0)
+		return 0;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return fail(h->v, -ENOMEM, "reading %s", vdir);
+	}
+	int r = 0;
+	struct dirent *de;
+	while (r == 0 && (de = readdir(d))) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (++h->entries > HIDE_WALK_MAX) {
+			log_msg("view: hidden %s: more than %d entries to look at; the rest is "
+				"refused but may be listed",
+				h->glob, HIDE_WALK_MAX);
+			break;
+		}
+		char crel[PATH_MAX], cv[PATH_MAX];
+		if (snprintf(crel, sizeof(crel), "%s%s%s", rel, rel[0] ? "/" : "", de->d_name) >=
+			    (int)sizeof(crel) ||
+		    snprintf(cv, sizeof(cv), "%s%s%s", vdir, vdir[1] ? "/" : "", de->d_name) >=
+			    (int)sizeof(cv))
+			continue;
+		if (policy_glob_match(h->glob, cv))
+			r = whiteout(h->v, h->upper_fd, h->lower_fd, crel);
+		else if (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN)
+			r = hide_dir(h, crel, cv);
+	}
+	closedir(d);
+	return r;
+}
+
+static int hide_policy(struct view *v, int upper_fd, int lower_fd, const char *layer_rel)
+{
+	const struct policy_view *pv = v->cfg->policy;
+	char vroot[PATH_MAX];
+	snprintf(vroot, sizeof(vroot), "/%s", layer_rel);
+	uint32_t first = policy_rule_first(pv, POLICY_RULE_HIDDEN);
+	int r = 0;
+	for (uint32_t i = 0; r == 0 && i < policy_rule_count(pv, POLICY_RULE_HIDDEN); i++) {
+		struct hide_walk h = {
+			.v = v,
+			.upper_fd = upper_fd,
+			.lower_fd = lower_fd,
+			.glob = policy_rule_glob(pv, first + i),
+		};
+		r = hide_dir(&h, "", vroot);
+	}
+	return r;
+}
+
 /* Does the layer whose lower is the host path rel hold any of them? */
 static bool has_secrets(const char *rel)
 {
@@ -599,7 +699,11 @@ static int overlay_new(struct view *v, int lower_fd, const char *layer_rel, unsi
 	_cleanup_close_ int work = openat(v->work_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (upper < 0 || work < 0)
 		return fail(v, -errno, "%s: opening its writable layer", what);
-	if (v->cfg->hide_host_secrets && has_secrets(layer_rel)) {
+	if (v->cfg->policy) {
+		r = hide_policy(v, upper, lower_fd, layer_rel);
+		if (r < 0)
+			return r;
+	} else if (v->cfg->hide_host_secrets && has_secrets(layer_rel)) {
 		r = hide_secrets(v, upper, lower_fd, layer_rel);
 		if (r < 0)
 			return r;
@@ -699,6 +803,23 @@ static int mount_private_dir(struct view *v, const char *rel)
 	int r = attach(mnt_fd, target);
 	close(mnt_fd);
 	return r < 0 ? fail(v, r, "attaching private /%s", rel) : 0;
+}
+
+/* The policy's tmpfs entries, each once. */
+static int mount_policy_tmpfs(struct view *v)
+{
+	const struct policy_view *pv = v->cfg->policy;
+	uint32_t n = policy_rule_count(pv, POLICY_RULE_TMPFS);
+	int r = 0;
+	for (uint32_t i = 0; r == 0 && i < n; i++) {
+		const char *rel = policy_tmpfs_rel(pv, i);
+		bool seen = !rel[0];
+		for (uint32_t j = 0; !seen && j < i; j++)
+			seen = strcmp(rel, policy_tmpfs_rel(pv, j)) == 0;
+		if (!seen)
+			r = mount_private_dir(v, rel);
+	}
+	return r;
 }
 
 /* An empty read-only tmpfs at rel (created if missing). */
@@ -892,6 +1013,15 @@ static int collect_view_devs(struct view *v)
 
 static int enter_view(struct view *v)
 {
+	/* The policy's paths are read as d_path through the host's procfs,
+	 * kept open from here on (see gofer.h). */
+	v->st->policy = v->cfg->policy;
+	v->st->host_procfd = -1;
+	if (v->cfg->policy) {
+		v->st->host_procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (v->st->host_procfd < 0)
+			return fail(v, -errno, "opening /proc");
+	}
 	if (chdir(v->root_path) < 0)
 		return fail(v, -errno, "entering the view");
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
@@ -934,7 +1064,11 @@ static int build(struct view *v)
 		r = mount_root(v);
 	for (size_t i = 0; r == 0 && i < v->nmounts; i++)
 		mount_host_mount(v, &v->mounts[i]);
-	for (size_t i = 0; r == 0 && v->cfg->hide_host_secrets && i < ARRAY_SIZE(private_dirs); i++)
+	if (v->cfg->policy)
+		r = r == 0 ? mount_policy_tmpfs(v) : r;
+	for (size_t i = 0;
+	     r == 0 && !v->cfg->policy && v->cfg->hide_host_secrets && i < ARRAY_SIZE(private_dirs);
+	     i++)
 		r = mount_private_dir(v, private_dirs[i]);
 	if (r == 0)
 		r = mount_empty_ro(v, "proc");

@@ -27,8 +27,10 @@
 #include <unistd.h>
 
 #include "common/compat.h"
+#include "common/policy.h"
 #include "common/util.h"
 #include "gofer/gofer.h"
+#include "runsc-c/policy_parse.h"
 #include "sentry/guest.h"
 #include "sentry/self_filter.h"
 #include "sentry/sentry.h"
@@ -44,6 +46,13 @@ struct do_opts {
 	size_t nvolumes;
 	char *env[256];
 	size_t nenv;
+	/* The -e flags again: they override the policy's env. */
+	const char *env_flags[256];
+	size_t nenv_flags;
+	const struct policy_view *policy; /* or NULL */
+	const char *policy_ref;		  /* --policy NAME|FILE, or NULL */
+	const char *audit_path;		  /* --audit FILE, or NULL */
+	int audit_fd;
 	const char *cwd;
 	const char *rootfs;
 	double timeout_s;
@@ -69,6 +78,9 @@ static void usage(FILE *out)
 		"reached\n"
 		"      --user UID[:GID]              run as this user (default 0:0)\n"
 		"      --hostname NAME               the sandbox's host name (default runsc-c)\n"
+		"      --policy NAME|FILE            apply a policy (policies/README.md)\n"
+		"      --audit FILE                  append the policy's decisions to FILE as JSON "
+		"lines\n"
 		"      --quiet                       no messages from runsc-c itself\n"
 		"      --debug                       log the sentry's decisions\n");
 }
@@ -187,6 +199,8 @@ enum {
 	OPT_HOSTNAME,
 	OPT_DEBUG,
 	OPT_HELP,
+	OPT_AUDIT,
+	OPT_POLICY,
 };
 
 static void parse_args(struct do_opts *o, int argc, char **argv)
@@ -202,6 +216,8 @@ static void parse_args(struct do_opts *o, int argc, char **argv)
 		{"hostname", required_argument, NULL, OPT_HOSTNAME},
 		{"debug", no_argument, NULL, OPT_DEBUG},
 		{"help", no_argument, NULL, OPT_HELP},
+		{"audit", required_argument, NULL, OPT_AUDIT},
+		{"policy", required_argument, NULL, OPT_POLICY},
 		{NULL, 0, NULL, 0},
 	};
 	const char *term = getenv("TERM");
@@ -231,6 +247,8 @@ static void parse_args(struct do_opts *o, int argc, char **argv)
 			if (!eq || !valid_env_name(optarg, (size_t)(eq - optarg)))
 				bad_flag("--env", "'%s': expected NAME=VALUE", optarg);
 			env_set(o, optarg);
+			if (o->nenv_flags < ARRAY_SIZE(o->env_flags))
+				o->env_flags[o->nenv_flags++] = optarg;
 			break;
 		}
 		case OPT_CWD:
@@ -271,6 +289,16 @@ static void parse_args(struct do_opts *o, int argc, char **argv)
 		case OPT_DEBUG:
 			log_verbose = 1;
 			break;
+		case OPT_POLICY:
+			if (optarg[0] == 0)
+				bad_flag("--policy", "expected a profile name or a file");
+			o->policy_ref = optarg;
+			break;
+		case OPT_AUDIT:
+			if (optarg[0] == 0)
+				bad_flag("--audit", "expected a file name");
+			o->audit_path = optarg;
+			break;
 		case 'h':
 		case OPT_HELP:
 			usage(stdout);
@@ -299,6 +327,168 @@ static void parse_args(struct do_opts *o, int argc, char **argv)
 	o->env[o->nenv] = NULL;
 	if (!o->rootfs || strcmp(o->rootfs, "/") != 0)
 		log_debug("rootfs %s", o->rootfs);
+}
+
+/* ---- what a policy adds ---- */
+
+/* The paths of the view that are not the rootfs's, for canonicalising the
+ * policy's rule paths: the volumes (their host directories), the sandbox's
+ * own /proc, /sys and /dev and the policy's tmpfs entries (nothing below
+ * them to resolve). */
+static struct policy_mount *policy_mounts(const struct do_opts *o, const void *plain_blob,
+					  size_t plain_len, size_t *n)
+{
+	struct policy_view pv;
+	uint32_t ntmpfs = 0;
+	if (policy_view_init(&pv, plain_blob, plain_len) == 0)
+		ntmpfs = policy_rule_count(&pv, POLICY_RULE_TMPFS);
+	struct policy_mount *m = xcalloc(3 + ntmpfs + o->nvolumes, sizeof(*m));
+	static const char *const own[] = {"/proc", "/sys", "/dev"};
+	*n = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(own); i++)
+		m[(*n)++] = (struct policy_mount){.guest_path = own[i], .host_fd = -1};
+	for (uint32_t i = 0; i < ntmpfs; i++) {
+		uint32_t idx = policy_rule_first(&pv, POLICY_RULE_TMPFS) + i;
+		m[(*n)++] = (struct policy_mount){.guest_path = xstrdup(policy_rule_glob(&pv, idx)),
+						  .host_fd = -1};
+	}
+	/* Later volumes mount over earlier ones and over tmpfs entries. */
+	for (size_t i = 0; i < o->nvolumes; i++) {
+		int fd = open(o->volumes[i].host, O_PATH | O_CLOEXEC);
+		struct stat st;
+		if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))) {
+			close(fd);
+			fd = -1;
+		}
+		m[(*n)++] = (struct policy_mount){.guest_path = o->volumes[i].guest, .host_fd = fd};
+	}
+	return m;
+}
+
+/* --policy: loaded and compiled here, once; the gofer and the sentry are
+ * forks of this process and inherit the compiled blob, which stays alive
+ * (and unchanged) for as long as the sandbox. Problems: one line each,
+ * exit 2, nothing started. */
+static void policy_setup(struct do_opts *o)
+{
+	struct policy_problems pr = {0};
+	struct policy_doc *doc = policy_load(o->policy_ref, NULL, &pr);
+	void *plain = NULL, *blob = NULL;
+	size_t plain_len = 0, len = 0;
+	int r = doc ? policy_compile(doc, NULL, &plain, &plain_len) : 0;
+	struct policy_mount *mounts = NULL;
+	size_t nmounts = 0;
+	if (doc && r == 0) {
+		mounts = policy_mounts(o, plain, plain_len, &nmounts);
+		struct policy_root root = {
+			.rootfs_fd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC),
+			.mounts = mounts,
+			.nmounts = nmounts,
+		};
+		if (root.rootfs_fd < 0)
+			r = -errno;
+		else
+			r = policy_compile(doc, &root, &blob, &len);
+		if (root.rootfs_fd >= 0)
+			close(root.rootfs_fd);
+		for (size_t i = 0; i < nmounts; i++)
+			if (mounts[i].host_fd >= 0)
+				close(mounts[i].host_fd);
+	}
+	free(plain);
+	if (doc && r < 0)
+		policy_problem_add(&pr, "%s: cannot compile: %s", o->policy_ref, strerror(-r));
+	struct policy_view *pv = xcalloc(1, sizeof(*pv));
+	if (doc && r == 0 && (r = policy_view_init(pv, blob, len)) < 0)
+		policy_problem_add(&pr, "%s: compiled policy refused: %s", o->policy_ref,
+				   strerror(-r));
+	if (!doc || r < 0 || pr.n) {
+		for (size_t i = 0; i < pr.n; i++)
+			fprintf(stderr, "%s\n", pr.lines[i]);
+		if (!pr.n)
+			fprintf(stderr, "%s: cannot be loaded\n", o->policy_ref);
+		exit(2);
+	}
+	policy_problems_free(&pr);
+	policy_doc_free(doc);
+	o->policy = pv;
+}
+
+/* The guest's environment under a policy: the defaults, then env.set, then
+ * the caller's variables env.pass lets through, then the -e flags again. */
+static void policy_env_apply(struct do_opts *o, const struct policy_view *pv)
+{
+	extern char **environ;
+	const char *value;
+
+	for (uint32_t i = 0; i < policy_env_set_count(pv); i++) {
+		const char *name = policy_env_set(pv, i, &value);
+		char *entry;
+
+		if (!name)
+			break;
+		xasprintf(&entry, "%s=%s", name, value);
+		env_set(o, entry);
+		free(entry);
+	}
+	for (char **e = environ; e && *e; e++) {
+		size_t name_len = strcspn(*e, "=");
+		char *name = strndup(*e, name_len);
+
+		if (!name)
+			die("out of memory");
+		if ((*e)[name_len] == '=' && valid_env_name(name, name_len) &&
+		    policy_env_pass_allows(pv, name))
+			env_set(o, *e);
+		free(name);
+	}
+	for (size_t i = 0; i < o->nenv_flags; i++)
+		env_set(o, o->env_flags[i]);
+	o->env[o->nenv] = NULL;
+}
+
+/* syscalls.deny becomes a filter stacked on the guest's, built now so the
+ * guest only loads it. */
+static int policy_filter_prepare(const struct policy_view *pv)
+{
+	uint32_t n = policy_syscall_deny_count(pv);
+	_cleanup_free_ int *nrs = xcalloc(n + 1, sizeof(*nrs));
+
+	for (uint32_t i = 0; i < n; i++) {
+		nrs[i] = policy_syscall_deny_nr(pv, i);
+		if (nrs[i] < 0)
+			return -EINVAL;
+	}
+	return sc_filter_prepare_policy(nrs, n);
+}
+
+/* --audit FILE: opened by the caller's own rights, before any sandboxing,
+ * and handed to the sentry, which writes the records. */
+static void audit_open(struct do_opts *o)
+{
+	o->audit_fd = -1;
+	if (!o->audit_path)
+		return;
+	o->audit_fd = open(o->audit_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (o->audit_fd < 0) {
+		fprintf(stderr, "runsc-c do: --audit: '%s': %s\n", o->audit_path, strerror(errno));
+		exit(2);
+	}
+}
+
+/* A sandbox id for audit records: 16 random hex digits. */
+static void sandbox_id_make(char *buf, size_t size)
+{
+	uint8_t raw[8] = {0};
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (read(fd, raw, sizeof(raw)) != (ssize_t)sizeof(raw))
+			memset(raw, 0, sizeof(raw));
+		close(fd);
+	}
+	for (size_t i = 0; i < sizeof(raw) && 2 * i + 2 < size; i++)
+		snprintf(buf + 2 * i, size - 2 * i, "%02x", raw[i]);
 }
 
 /* ---- the terminal ---- */
@@ -397,6 +587,17 @@ _Noreturn static void sentry_process(const struct do_opts *o, int gofer_sock, pi
 	s->init_status = -1;
 	s->listener = -1;
 	s->guest_procfd = -1;
+	s->policy = o->policy;
+	s->audit_fd = o->audit_fd;
+	sandbox_id_make(s->sandbox_id, sizeof(s->sandbox_id));
+	/* What the host may change in the view: the volumes (the sentry's
+	 * dentry cache never keeps what lies in them). */
+	const char **vols = xcalloc(o->nvolumes + 1, sizeof(*vols));
+	for (size_t i = 0; i < o->nvolumes; i++)
+		vols[i] = o->volumes[i].guest;
+	s->volume_paths = vols;
+	s->nvolume_paths = o->nvolumes;
+	s->volumes_known = true;
 	snprintf(s->hostname, sizeof(s->hostname), "%s", o->hostname);
 	s->host_procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (s->host_procfd < 0)
@@ -485,6 +686,11 @@ int cmd_do(int argc, char **argv)
 	parse_args(&o, argc, argv);
 	if (o.quiet)
 		log_prefix = "runsc-c";
+	if (o.policy_ref)
+		policy_setup(&o);
+	audit_open(&o);
+	if (o.policy)
+		policy_env_apply(&o, o.policy);
 
 	/* Signals that end the sandbox are taken through a signalfd. */
 	sigset_t mask, oldmask;
@@ -516,6 +722,7 @@ int cmd_do(int argc, char **argv)
 			.upper_size = UPPER_SIZE_DEFAULT,
 			.sock = gsock[1],
 			.ready_fd = ready[1],
+			.policy = o.policy,
 		};
 		gofer_main(&gc);
 	}
@@ -525,6 +732,8 @@ int cmd_do(int argc, char **argv)
 	int fr = sc_filter_prepare_guest();
 	if (fr < 0)
 		die("building the guest's seccomp filter: %s", strerror(-fr));
+	if (o.policy && (fr = policy_filter_prepare(o.policy)) < 0)
+		die("building the policy's seccomp filter: %s", strerror(-fr));
 	/* The sentry starts while the gofer builds the view; only a terminal
 	 * (from the view's devpts) needs the view first. */
 	struct term t = {.master = -1, .slave = -1};

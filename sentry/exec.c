@@ -14,6 +14,10 @@
  * and execs the loader, the only file in the guest's mount namespace. The
  * loader's reserved call then fetches the decision (exec_loader_call).
  *
+ * A policy's exec rules apply to the file as resolved in the view, and for a
+ * "#!" script to each interpreter too; an ELF's PT_INTERP is a library and is
+ * not checked (policies/README.md).
+ *
  * Differences from Linux: ETXTBSY is seen for files the gofer opens and for
  * a guest fd that is itself open for writing, not for a file some other
  * process holds open for writing when it is run through an fd; ACLs are not
@@ -38,7 +42,9 @@
 
 #include "common/compat.h"
 #include "common/loader_abi.h"
+#include "common/policy.h"
 #include "common/util.h"
+#include "sentry/audit.h"
 #include "sentry/elfinfo.h"
 #include "sentry/sentry.h"
 
@@ -318,6 +324,11 @@ static int open_proc(struct sc_ctx *c, const char *rest, int flags, struct exec_
 	return r < 0 ? r : -EACCES;
 }
 
+static const char *exec_syscall_name(const struct sc_ctx *c)
+{
+	return c->req->data.nr == SYS_execveat ? "execveat" : "execve";
+}
+
 /* Opens what an exec names, as do_open_execat would. */
 static int exec_open(struct sc_ctx *c, int guest_dirfd, const char *path, int flags,
 		     struct exec_file *out)
@@ -339,7 +350,10 @@ static int exec_open(struct sc_ctx *c, int guest_dirfd, const char *path, int fl
 	for (int hop = 0; hop < PROC_HOPS_MAX; hop++) {
 		int fd = -1;
 
+		resp->rule = 0;
 		r = gofer_exec_open(c, guest_dirfd, cur, flags, resp, &fd);
+		if (r < 0 && resp->rule)
+			audit_decision(c, exec_syscall_name(c), cur, "exec", false, resp->rule - 1);
 		if (r < 0)
 			return r;
 		if (resp->redirect == GOFER_REDIR_NONE) {
@@ -361,6 +375,29 @@ static int exec_open(struct sc_ctx *c, int guest_dirfd, const char *path, int fl
 		guest_dirfd = AT_FDCWD;
 	}
 	return -ELOOP;
+}
+
+static bool policy_has_exec_rules(const struct policy_view *pv)
+{
+	return policy_rule_count(pv, POLICY_RULE_EXEC_ALLOW) ||
+	       policy_rule_count(pv, POLICY_RULE_EXEC_DENY) ||
+	       policy_rule_count(pv, POLICY_RULE_EXEC_ALLOWLIST);
+}
+
+/* The policy's exec rules on a file exec_open() resolved. A file without a
+ * path in the view (a memfd, a deleted file) matches no rule and is refused
+ * when there are rules. */
+static int exec_policy_check(struct sc_ctx *c, const struct exec_file *f)
+{
+	const struct policy_view *pv = c->s->policy;
+	uint32_t rule = POLICY_NO_RULE;
+
+	if (!pv || !policy_has_exec_rules(pv))
+		return 0;
+	bool ok = f->path && policy_exec_allowed(pv, f->path, &rule);
+
+	audit_decision(c, exec_syscall_name(c), f->path, "exec", ok, rule);
+	return ok ? 0 : -EACCES;
 }
 
 /* bprm->filename: what AT_EXECFN, comm and a script's argv name. */
@@ -597,8 +634,12 @@ static int resolve_scripts(struct sc_ctx *c, struct exec_file *f, struct exec_im
 		struct exec_file next;
 
 		r = exec_open(c, AT_FDCWD, info->script_interp, 0, &next);
-		if (r < 0)
+		if (r == 0)
+			r = exec_policy_check(c, &next);
+		if (r < 0) {
+			exec_file_close(&next);
 			return r;
+		}
 		exec_file_close(f);
 		*f = next;
 		if (depth + 1 > SCRIPT_LEVELS_MAX)
@@ -660,6 +701,8 @@ static int exec_decide(struct sc_ctx *c, const struct exec_call *call, struct ex
 	_cleanup_free_ struct elfinfo *info = xmalloc(sizeof(*info));
 
 	r = exec_open(c, call->dirfd, path, call->flags, &bin);
+	if (r == 0)
+		r = exec_policy_check(c, &bin);
 	if (r == 0)
 		r = check_args(c, call, img->execfn, &args);
 	if (r == 0)

@@ -8,6 +8,8 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -30,6 +32,58 @@ static void gofer_follow(struct sentry *s)
 		s->gofer_cpu = cpu;
 }
 
+enum names_change {
+	NAMES_KEPT,
+	NAMES_ADDED,   /* names were only added */
+	NAMES_CHANGED, /* removed, renamed, or permissions changed */
+};
+
+/* An open that made a name: O_CREAT or O_TMPFILE (without the O_DIRECTORY
+ * bit it includes), unless the answer shows it found what was there:
+ * O_CREAT makes regular files only, so another type existed (the everyday
+ * "2>/dev/null"), and a redirect never reached the view. A pty master
+ * makes a /dev/pts entry. */
+static bool open_adds_names(const struct gofer_req *req, const struct gofer_resp *resp, int fd)
+{
+	struct stat st;
+	if (req->flags & (O_TMPFILE & ~O_DIRECTORY))
+		return true;
+	if (resp->redirect || (req->flags & O_PATH))
+		return false;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return (req->flags & O_CREAT) != 0;
+	if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 5 && minor(st.st_rdev) == 2)
+		return true;
+	return (req->flags & O_CREAT) && S_ISREG(st.st_mode);
+}
+
+/* What the request may have done to the names of the view and what their
+ * permissions allow. Every such change a guest makes comes through here
+ * (native calls create or remove no names: every path call is trapped), so
+ * the dentry cache follows each. Whether the request succeeded does not
+ * matter: assuming the change is always exact. */
+static enum names_change names_change(const struct gofer_req *req, const struct gofer_resp *resp,
+				      int fd)
+{
+	switch (req->op) {
+	case GOP_OPEN:
+		return open_adds_names(req, resp, fd) ? NAMES_ADDED : NAMES_KEPT;
+	case GOP_MKDIR:
+	case GOP_MKNOD:
+	case GOP_LINK:
+	case GOP_SYMLINK:
+	case GOP_BIND:
+		return NAMES_ADDED;
+	case GOP_UNLINK:
+	case GOP_RENAME:
+	case GOP_CHMOD:
+	case GOP_CHOWN:
+		return NAMES_CHANGED;
+	default:
+		return NAMES_KEPT;
+	}
+}
+
 int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds,
 	       struct gofer_resp *resp, int *fd_out)
 {
@@ -45,10 +99,16 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 	if ((size_t)n < GOFER_RESP_HDR_SIZE || resp->data_len > sizeof(resp->data) ||
 	    (size_t)n != GOFER_RESP_HDR_SIZE + resp->data_len)
 		die("malformed answer from the gofer");
+	int fd = ngot ? got_fds[0] : -1;
+	enum names_change change = names_change(req, resp, fd);
+	if (change == NAMES_CHANGED)
+		s->names_gen++;
+	if (change != NAMES_KEPT && s->names_changed)
+		s->names_changed(s, change == NAMES_ADDED);
 	if (fd_out)
-		*fd_out = ngot ? got_fds[0] : -1;
-	else if (ngot)
-		close(got_fds[0]);
+		*fd_out = fd;
+	else if (fd >= 0)
+		close(fd);
 	return resp->err;
 }
 

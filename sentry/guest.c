@@ -156,6 +156,13 @@ _Noreturn static void run_command(const struct guest_config *cfg, const sigset_t
 			_exit(125);
 		}
 	}
+	/* The policy's syscalls.deny binds the command, not this init. */
+	int fr = sc_filter_install_policy();
+	if (fr < 0) {
+		fprintf(stderr, "runsc-c: installing the policy's syscall filter: %s\n",
+			strerror(-fr));
+		_exit(125);
+	}
 	execvpe(cfg->argv[0], cfg->argv, cfg->envp);
 	int err = errno;
 	fprintf(stderr, "runsc-c: %s: %s\n", cfg->argv[0], strerror(err));

@@ -21,10 +21,16 @@
 #define RUNSC_UNAME_VERSION "#1 SMP PREEMPT runsc-c"
 #endif
 
+struct dcache;
+
 /* The cwd of one fs_struct (shared by tasks cloned with CLONE_FS). */
 struct fsinfo {
 	int refs;
 	int cwd_fd; /* O_PATH directory from the gofer */
+	/* The cwd's path in the view while the sentry's names_gen is cwd_gen,
+	 * or NULL: the dentry cache keys relative paths with it. */
+	char *cwd_path;
+	uint64_t cwd_gen;
 };
 
 /* What an exec decided at its TRACE stop, handed to the loader. */
@@ -72,7 +78,24 @@ struct sentry {
 	char domainname[65];
 	struct task *tasks[1024];
 	size_t ntasks;
-	void *procfs; /* state of sentry/procfs.c */
+	void *procfs;			  /* state of sentry/procfs.c */
+	const struct policy_view *policy; /* the compiled policy, or NULL */
+	int audit_fd;			  /* JSON lines of decisions, or -1 */
+	char sandbox_id[32];
+	/* The paths in the view the host may change while the guest runs
+	 * (volumes). The dentry cache stays off unless whoever starts the
+	 * sentry sets volumes_known: only then is the list complete. */
+	const char *const *volume_paths;
+	size_t nvolume_paths;
+	bool volumes_known;
+	/* Moves on every gofer request that may remove or rename a name or
+	 * change what a name's permissions allow. names_changed, if set, runs
+	 * right after such a request and after one that only adds names
+	 * (added_only). */
+	uint64_t names_gen;
+	void (*names_changed)(struct sentry *s, bool added_only);
+	struct dcache *dcache; /* sentry/dcache.h, made on first use */
+	bool dcache_off;       /* could not be set up */
 };
 
 /* One notification being answered. */

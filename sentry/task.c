@@ -124,6 +124,7 @@ void fsinfo_put(struct fsinfo *fs)
 		return;
 	if (fs->cwd_fd >= 0)
 		close(fs->cwd_fd);
+	free(fs->cwd_path);
 	free(fs);
 }
 

@@ -247,3 +247,43 @@ int sc_filter_export_guest(int fd)
 	}
 	return 0;
 }
+
+/* A policy's syscalls.deny, stacked on the guest filter: when filters
+ * disagree the kernel takes the most restrictive action, so ERRNO here wins
+ * over the guest filter's ALLOW, TRACE and USER_NOTIF. */
+static struct sock_filter *policy_prog;
+static unsigned short policy_prog_len;
+
+int sc_filter_prepare_policy(const int *nrs, size_t n)
+{
+	scmp_filter_ctx ctx;
+	int r = 0;
+
+	if (n == 0)
+		return 0;
+	ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return -ENOMEM;
+	/* Other architectures are the guest filter's to kill. */
+	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO(EPERM), nrs[i], 0);
+	if (r == 0) {
+		free(policy_prog);
+		policy_prog = NULL;
+		r = export_to_memory(ctx, &policy_prog, &policy_prog_len);
+	}
+	seccomp_release(ctx);
+	return r;
+}
+
+int sc_filter_install_policy(void)
+{
+	struct sock_fprog prog;
+
+	if (!policy_prog)
+		return 0;
+	prog.len = policy_prog_len;
+	prog.filter = policy_prog;
+	return sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) < 0 ? -errno : 0;
+}

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
@@ -22,7 +23,10 @@
 #include <utime.h>
 
 #include "common/compat.h"
+#include "common/policy.h"
 #include "common/util.h"
+#include "sentry/audit.h"
+#include "sentry/dcache.h"
 #include "sentry/sentry.h"
 #include "syscalls/handlers.h"
 
@@ -84,6 +88,250 @@ static void resp_rest(const struct gofer_resp *resp, char *rest)
 {
 	memcpy(rest, resp->data, resp->data_len);
 	rest[resp->data_len] = 0;
+}
+
+/* ---- the dentry cache (sentry/dcache.h) ----
+ *
+ * stat, statx, access(F_OK) and readlink of a path whose object the cache
+ * keeps are answered from its O_PATH fd; known failures answer stat,
+ * access, readlink and opens that create nothing. The gofer hands over the
+ * O_PATH fd instead of doing the operation itself: at a path's first
+ * lookup while kept objects get reused, else at its second (a scan of
+ * distinct paths then costs what it did without the cache). */
+
+static void dc_names_changed(struct sentry *s, bool added_only)
+{
+	if (!s->dcache)
+		return;
+	if (added_only)
+		dcache_names_added(s->dcache);
+	else
+		dcache_clear(s->dcache);
+}
+
+/* A volume's tree, as its path was given and as the view resolved it (its
+ * mount point is where the given path led through the view's symlinks). */
+static int dc_add_volume(struct sentry *s, struct dcache *d, const char *guest_path)
+{
+	int r = dcache_add_volatile(d, guest_path);
+	if (r < 0)
+		return r;
+	struct gofer_req req = {.op = GOP_OPEN, .flags = O_PATH | O_CLOEXEC};
+	struct gofer_resp resp;
+	size_t len = strlen(guest_path) + 1;
+	if (len > GOFER_PATH_MAX)
+		return -ENAMETOOLONG;
+	req.path_len = (uint32_t)len;
+	memcpy(req.data, guest_path, len);
+	int fd = -1;
+	r = gofer_call(s, &req, NULL, 0, &resp, &fd);
+	_cleanup_close_ int obj = fd;
+	if (r < 0)
+		return r;
+	if (resp.redirect || obj < 0)
+		return -EINVAL;
+	char view[PATH_MAX];
+	r = fd_view_path(s, obj, view, sizeof(view));
+	return r < 0 ? r : dcache_add_volatile(d, view);
+}
+
+static struct dcache *dc_get(struct sentry *s)
+{
+	if (s->dcache || s->dcache_off)
+		return s->dcache;
+	s->dcache_off = true;
+	/* Answers from the cache would not reach the audit log. */
+	if (!s->volumes_known || (s->policy && policy_audit_allowed(s->policy)))
+		return NULL;
+	/* Positive entries hold fds: a quarter of the limit at most. */
+	size_t max_fds = DCACHE_MAX_FDS;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 4 < max_fds)
+		max_fds = (size_t)(rl.rlim_cur / 4);
+	struct dcache *d = dcache_new(DCACHE_MAX_ENTRIES, max_fds);
+	for (size_t i = 0; i < s->nvolume_paths; i++) {
+		int r = dc_add_volume(s, d, s->volume_paths[i]);
+		if (r < 0) {
+			log_debug("dentry cache off: volume %s: %s", s->volume_paths[i],
+				  strerror(-r));
+			dcache_free(d);
+			return NULL;
+		}
+	}
+	s->dcache = d;
+	s->dcache_off = false;
+	s->names_changed = dc_names_changed;
+	return d;
+}
+
+/* The cwd's path in the view, kept until a name changes. NULL when it has
+ * none (removed). */
+static const char *dc_cwd_path(struct sc_ctx *c)
+{
+	struct fsinfo *fs = c->t->fs;
+	if (fs->cwd_path && fs->cwd_gen == c->s->names_gen)
+		return fs->cwd_path;
+	free(fs->cwd_path);
+	fs->cwd_path = NULL;
+	char buf[PATH_MAX];
+	int n = fd_view_path(c->s, fs->cwd_fd, buf, sizeof(buf));
+	static const char deleted[] = " (deleted)";
+	if (n <= 0 || buf[0] != '/' ||
+	    ((size_t)n >= sizeof(deleted) - 1 &&
+	     strcmp(buf + n - (sizeof(deleted) - 1), deleted) == 0))
+		return NULL;
+	fs->cwd_path = xstrdup(buf);
+	fs->cwd_gen = c->s->names_gen;
+	return fs->cwd_path;
+}
+
+/* One path lookup as the cache sees it; d is NULL when it cannot be
+ * cached. */
+struct dc_query {
+	struct dcache *d;
+	struct dcache_key key;
+	char path[PATH_MAX];
+};
+
+/* What a lookup found: the object's fd (the cache's, or owned when the
+ * cache did not keep it) and its attributes. */
+struct dc_hit {
+	int fd;
+	bool owned;
+	struct stat st;
+};
+
+/* Keys a lookup of path from guest_dirfd by the calling thread. follow: a
+ * final symlink is followed. real_ids: access(2) without AT_EACCESS, which
+ * resolves with the real ids (cached only where they are the fs ids). */
+static void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow,
+		     bool real_ids, struct dc_query *q)
+{
+	q->d = NULL;
+	if (path[0] == 0 || (path[0] != '/' && guest_dirfd != AT_FDCWD))
+		return;
+	struct dcache *d = dc_get(c->s);
+	if (!d)
+		return;
+	struct creds cr;
+	if (task_read_creds(c->s, c->req->pid, &cr) < 0)
+		return;
+	if (real_ids && (cr.ruid != cr.fsuid || cr.rgid != cr.fsgid))
+		return;
+	uint32_t groups[GOFER_MAX_GROUPS];
+	for (int i = 0; i < cr.ngroups; i++)
+		groups[i] = cr.groups[i];
+	int cred = dcache_cred(d, cr.fsuid, cr.fsgid, (uint32_t)cr.ngroups, groups);
+	uint8_t flags = follow ? DCACHE_FOLLOW : 0;
+	int n;
+	if (path[0] == '/') {
+		n = snprintf(q->path, sizeof(q->path), "%s", path);
+	} else {
+		/* Relative keys are their own: a lookup from the cwd needs no
+		 * search permission on the cwd's ancestors. */
+		const char *cwd = dc_cwd_path(c);
+		if (!cwd)
+			return;
+		n = snprintf(q->path, sizeof(q->path), "%s/%s", strcmp(cwd, "/") ? cwd : "", path);
+		flags |= DCACHE_RELATIVE;
+	}
+	if (n < 0 || (size_t)n >= sizeof(q->path))
+		return;
+	if (dcache_key_init(d, &q->key, q->path, (uint32_t)cred, flags))
+		q->d = d;
+}
+
+/* The gofer hands over an O_PATH fd of the object, which answers this
+ * lookup and later ones. Returns as dc_find. */
+static int dc_fill(struct sc_ctx *c, int guest_dirfd, const char *path, struct dc_query *q,
+		   struct dc_hit *hit)
+{
+	int flags = O_PATH | O_CLOEXEC | ((q->key.flags & DCACHE_FOLLOW) ? 0 : O_NOFOLLOW);
+	struct gofer_req req = {.op = GOP_OPEN, .flags = (uint32_t)flags};
+	struct gofer_resp resp;
+	int fd = -1;
+	resp.redirect = GOFER_REDIR_NONE;
+	resp.rule = 0;
+	int r = gofer_path_call(c, guest_dirfd, path, &req, &resp, &fd);
+	_cleanup_close_ int obj = fd;
+	if ((r == -ENOENT || r == -ENOTDIR) && !resp.redirect && !resp.rule) {
+		dcache_put_neg(q->d, &q->key, r);
+		return r;
+	}
+	if (r < 0 || resp.redirect || obj < 0 || fstat(obj, &hit->st) < 0) {
+		/* The caller's own request answers (and says why, and has a
+		 * policy's refusal audited), now and next time. */
+		dcache_put_plain(q->d, &q->key);
+		return 0;
+	}
+	char view[PATH_MAX];
+	const char *view_path = NULL;
+	if (dcache_has_volatile(q->d) && fd_view_path(c->s, obj, view, sizeof(view)) > 0)
+		view_path = view;
+	hit->fd = take_fd(&obj);
+	hit->owned = !dcache_put_pos(q->d, &q->key, hit->fd, view_path);
+	return 1;
+}
+
+/* Looks q up. Returns 1 with hit filled (the object), a negative errno the
+ * lookup is known to fail with, or 0 when the caller asks the gofer.
+ * want_obj: the caller can use an object (else only failures answer). */
+static int dc_find(struct sc_ctx *c, int guest_dirfd, const char *path, struct dc_query *q,
+		   bool want_obj, struct dc_hit *hit)
+{
+	if (!q->d)
+		return 0;
+	int val = -1;
+	switch (dcache_lookup(q->d, &q->key, &val)) {
+	case DCACHE_POS:
+		if (!want_obj)
+			return 0;
+		/* A name the sentry did not remove can still go: a pty's
+		 * /dev/pts entry when its master is closed. */
+		if (fstat(val, &hit->st) < 0 || hit->st.st_nlink == 0) {
+			dcache_drop(q->d, &q->key);
+			return 0;
+		}
+		if (!notif_valid(c))
+			return -ESRCH;
+		hit->fd = val;
+		hit->owned = false;
+		return 1;
+	case DCACHE_NEG:
+		return notif_valid(c) ? val : -ESRCH;
+	case DCACHE_SEEN:
+		return want_obj && dcache_room(q->d) ? dc_fill(c, guest_dirfd, path, q, hit) : 0;
+	case DCACHE_MISS:
+		if (want_obj && dcache_room(q->d) && dcache_eager(q->d))
+			return dc_fill(c, guest_dirfd, path, q, hit);
+		return 0;
+	case DCACHE_PLAIN:
+	default:
+		return 0;
+	}
+}
+
+static void dc_hit_release(struct dc_hit *hit)
+{
+	if (hit->owned && hit->fd >= 0)
+		close(hit->fd);
+	hit->fd = -1;
+}
+
+/* What the gofer answered a lookup q keys. exists: r says the path
+ * resolved (0, or EINVAL from readlink of something else than a link). */
+static void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *resp)
+{
+	if (!q->d)
+		return;
+	if (!exists && r != -ENOENT && r != -ENOTDIR)
+		return; /* may not have come from the gofer: resp is not read */
+	if (resp->redirect || resp->rule)
+		return; /* the sentry's, or a policy's refusal (audited each time) */
+	if (exists)
+		dcache_put_seen(q->d, &q->key);
+	else
+		dcache_put_neg(q->d, &q->key, r);
 }
 
 /* ---- open ---- */
@@ -193,18 +441,35 @@ static int do_open(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64
 		flags = O_RDONLY | O_NONBLOCK | (flags & (O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
 		opath = true;
 	}
-	if (flags & (O_CREAT | __O_TMPFILE)) {
+	if ((flags & O_CREAT) || (flags & __O_TMPFILE) == __O_TMPFILE) {
 		r = task_read_creds(c->s, c->req->pid, &cr);
 		if (r < 0)
 			return fail(c, r);
 		mode &= ~cr.umask & ~SETID_BITS;
+	}
+	/* A path known not to resolve fails an open that creates nothing
+	 * with the same error, before any flag could matter. */
+	struct dc_query q = {.d = NULL};
+	if (!(flags & (O_CREAT | (O_TMPFILE & ~O_DIRECTORY))) && resolve == 0) {
+		struct dc_hit hit;
+		dc_query(c, guest_dirfd, path, !(flags & O_NOFOLLOW), false, &q);
+		r = dc_find(c, guest_dirfd, path, &q, false, &hit);
+		if (r < 0)
+			return fail(c, r);
 	}
 	for (int hop = 0; hop < MAX_PROC_HOPS; hop++) {
 		struct gofer_req req = {.op = GOP_OPEN, .flags = (uint32_t)flags, .mode = mode};
 		struct gofer_resp resp;
 		int fd = -1;
 		req.arg[0] = resolve;
+		resp.rule = 0;
 		r = gofer_path_call(c, guest_dirfd, path, &req, &resp, &fd);
+		if (r < 0 && resp.rule)
+			audit_decision(c, NULL, path, audit_open_access(flags), false,
+				       resp.rule - 1);
+		/* ENOTDIR may be O_DIRECTORY's: not the name's. */
+		if (hop == 0 && r != -ENOTDIR)
+			dc_learn(&q, r, r == 0, &resp);
 		if (r == -ENXIO && resp.val == 1 && !(flags & O_NONBLOCK)) {
 			struct fifo_wait *w = xcalloc(1, sizeof(*w));
 			w->fd = -1;
@@ -287,7 +552,7 @@ int sys_openat2(struct sc_ctx *c)
 	}
 	if (how.flags >> 32)
 		return fail(c, -EINVAL);
-	if (!(how.flags & (O_CREAT | __O_TMPFILE)) && how.mode)
+	if (!(how.flags & O_CREAT) && (how.flags & __O_TMPFILE) != __O_TMPFILE && how.mode)
 		return fail(c, -EINVAL);
 	if (how.mode & ~07777ULL)
 		return fail(c, -EINVAL);
@@ -321,10 +586,23 @@ static int stat_path(struct sc_ctx *c, int guest_dirfd, char *path, int at_flags
 {
 	if (path[0] == 0 && (at_flags & AT_EMPTY_PATH))
 		return stat_emptypath(c, guest_dirfd, st);
+	struct dc_query q;
+	struct dc_hit hit;
+	dc_query(c, guest_dirfd, path, !(at_flags & AT_SYMLINK_NOFOLLOW), false, &q);
+	int found = dc_find(c, guest_dirfd, path, &q, true, &hit);
+	if (found != 0) {
+		if (found > 0) {
+			*st = hit.st;
+			dc_hit_release(&hit);
+		}
+		return found < 0 ? found : 0;
+	}
 	for (int hop = 0; hop < MAX_PROC_HOPS; hop++) {
 		struct gofer_req req = {.op = GOP_STAT, .flags = (uint32_t)at_flags};
 		struct gofer_resp resp;
 		int r = gofer_path_call(c, guest_dirfd, path, &req, &resp, NULL);
+		if (hop == 0)
+			dc_learn(&q, r, r == 0, &resp);
 		if (r < 0)
 			return r;
 		if (!resp.redirect) {
@@ -427,11 +705,29 @@ int sys_statx(struct sc_ctx *c)
 			return fail(c, r);
 	} else {
 		bool done = false;
+		struct dc_query q;
+		struct dc_hit hit;
+		dc_query(c, guest_dirfd, path, !(at_flags & AT_SYMLINK_NOFOLLOW), false, &q);
+		r = dc_find(c, guest_dirfd, path, &q, true, &hit);
+		if (r < 0)
+			return fail(c, r);
+		if (r > 0) {
+			/* STATX_NLINK is filled whatever the mask asks. */
+			r = statx(hit.fd, "", AT_EMPTY_PATH | (at_flags & AT_STATX_SYNC_TYPE), mask,
+				  &sx);
+			r = r < 0 ? -errno : 0;
+			dc_hit_release(&hit);
+			if (r < 0)
+				return fail(c, r);
+			done = true;
+		}
 		for (int hop = 0; hop < MAX_PROC_HOPS && !done; hop++) {
 			struct gofer_req req = {.op = GOP_STATX, .flags = (uint32_t)at_flags};
 			struct gofer_resp resp;
 			req.arg[0] = mask;
 			r = gofer_path_call(c, guest_dirfd, path, &req, &resp, NULL);
+			if (hop == 0)
+				dc_learn(&q, r, r == 0, &resp);
 			if (r < 0)
 				return fail(c, r);
 			if (!resp.redirect) {
@@ -470,11 +766,24 @@ static int do_access(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, int 
 		return fail(c, -EINVAL);
 	if (at_flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return fail(c, -EINVAL);
+	/* Existence alone (F_OK) can be answered from the cache; a failed
+	 * lookup answers every mode. */
+	struct dc_query q;
+	struct dc_hit hit;
+	dc_query(c, guest_dirfd, path, !(at_flags & AT_SYMLINK_NOFOLLOW), !(at_flags & AT_EACCESS),
+		 &q);
+	r = dc_find(c, guest_dirfd, path, &q, mode == F_OK, &hit);
+	if (r > 0)
+		dc_hit_release(&hit);
+	if (r != 0)
+		return r < 0 ? fail(c, r) : ok(c, 0);
 	for (int hop = 0; hop < MAX_PROC_HOPS; hop++) {
 		struct gofer_req req = {
 			.op = GOP_ACCESS, .flags = (uint32_t)at_flags, .mode = (uint32_t)mode};
 		struct gofer_resp resp;
 		r = gofer_path_call(c, guest_dirfd, path, &req, &resp, NULL);
+		if (hop == 0)
+			dc_learn(&q, r, r == 0, &resp);
 		if (r < 0)
 			return fail(c, r);
 		if (!resp.redirect)
@@ -531,10 +840,32 @@ static int do_readlink(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, ui
 	char target[PATH_MAX];
 	size_t len = 0;
 	int hop;
-	for (hop = 0; hop < MAX_PROC_HOPS; hop++) {
+	bool answered = false;
+	struct dc_query q;
+	struct dc_hit hit;
+	dc_query(c, guest_dirfd, path, false, false, &q);
+	r = dc_find(c, guest_dirfd, path, &q, true, &hit);
+	if (r < 0)
+		return fail(c, r);
+	if (r > 0) {
+		ssize_t n = -EINVAL;
+		if (S_ISLNK(hit.st.st_mode)) {
+			n = readlinkat(hit.fd, "", target, sizeof(target));
+			if (n < 0)
+				n = -errno;
+		}
+		dc_hit_release(&hit);
+		if (n < 0)
+			return fail(c, (int)n);
+		len = (size_t)n;
+		answered = true;
+	}
+	for (hop = 0; hop < MAX_PROC_HOPS && !answered; hop++) {
 		struct gofer_req req = {.op = GOP_READLINK, .flags = path[0] ? 0 : AT_EMPTY_PATH};
 		struct gofer_resp resp;
 		r = gofer_path_call(c, guest_dirfd, path, &req, &resp, NULL);
+		if (hop == 0)
+			dc_learn(&q, r, r == 0 || r == -EINVAL, &resp);
 		if (r < 0)
 			return fail(c, r);
 		if (!resp.redirect) {
@@ -555,7 +886,7 @@ static int do_readlink(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, ui
 			len = sizeof(target);
 		break;
 	}
-	if (hop == MAX_PROC_HOPS)
+	if (!answered && hop == MAX_PROC_HOPS)
 		return fail(c, -ELOOP);
 	if (len > (uint64_t)size)
 		len = (size_t)size;
@@ -600,9 +931,12 @@ int sys_getcwd(struct sc_ctx *c)
 
 static void set_cwd(struct sc_ctx *c, int fd)
 {
-	if (c->t->fs->cwd_fd >= 0)
-		close(c->t->fs->cwd_fd);
-	c->t->fs->cwd_fd = fd;
+	struct fsinfo *fs = c->t->fs;
+	if (fs->cwd_fd >= 0)
+		close(fs->cwd_fd);
+	fs->cwd_fd = fd;
+	free(fs->cwd_path);
+	fs->cwd_path = NULL;
 }
 
 int sys_chdir(struct sc_ctx *c)

@@ -95,6 +95,14 @@ int sc_filter_install_guest(void);
 int sc_filter_prepare_guest(void);
 /* Exports the guest filter as BPF (for tests): writes to fd. */
 int sc_filter_export_guest(int fd);
+/* A policy's syscalls.deny: builds (before forking) a second filter that
+ * fails these numbers with EPERM and allows the rest; n == 0 builds none.
+ * 0 or -errno. */
+int sc_filter_prepare_policy(const int *nrs, size_t n);
+/* Loads the filter prepared above into the calling thread, on top of the
+ * guest filter (which lets seccomp(2) without a listener through); 0 when
+ * there is none. Requires no_new_privs. 0 or -errno. */
+int sc_filter_install_policy(void);
 
 /* Counts per class and status (for the report and the README). */
 struct sc_counts {

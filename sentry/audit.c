@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* One JSON line per policy decision:
+ *   {"time": "2026-01-02T03:04:05.678Z", "sandbox": "...", "pid": 7,
+ *    "comm": "sh", "syscall": "openat", "object": "/data/x", "access": "read",
+ *    "decision": "deny", "rule": "policy.yaml:12"}
+ * "rule" is null when no rule of the file decided (a path that is not in
+ * resolved form). Strings are escaped so that any path makes valid JSON:
+ * invalid UTF-8 bytes become \u00XX. */
+#include "sentry/audit.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/policy.h"
+#include "common/util.h"
+#include "sentry/sentry.h"
+#include "syscalls/table.h"
+
+/* Weak: unit tests link parts of the sentry without the syscall table (their
+ * callers name the syscall); a record then carries the number. */
+extern const struct sc_row *sc_lookup(int nr) __attribute__((weak));
+
+struct jbuf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void jb_put(struct jbuf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		char *p = realloc(b->p, cap);
+
+		if (!p) {
+			b->failed = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+__attribute__((format(printf, 2, 3))) static void jb_printf(struct jbuf *b, const char *fmt, ...)
+{
+	char tmp[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		jb_put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+/* Length of the valid UTF-8 sequence at s (1 to 4), or 0. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and beyond U+10FFFF are not UTF-8. */
+	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
+	if (cp < min[n] || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+static void jb_str(struct jbuf *b, const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (!s) {
+		jb_put(b, "null", 4);
+		return;
+	}
+	jb_put(b, "\"", 1);
+	while (*u) {
+		size_t n = utf8_len(u);
+
+		if (*u == '"' || *u == '\\') {
+			jb_put(b, "\\", 1);
+			jb_put(b, (const char *)u, 1);
+			u++;
+		} else if (n == 0 || *u < 0x20 || *u == 0x7f) {
+			jb_printf(b, "\\u%04x", *u);
+			u++;
+		} else {
+			jb_put(b, (const char *)u, n);
+			u += n;
+		}
+	}
+	jb_put(b, "\"", 1);
+}
+
+static void jb_field(struct jbuf *b, const char *key, const char *value)
+{
+	jb_printf(b, ", \"%s\": ", key);
+	jb_str(b, value);
+}
+
+static void audit_time(char *buf, size_t size)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, size - n, ".%03ldZ", ts.tv_nsec / 1000000);
+}
+
+/* The calling thread's name as the kernel has it, else its program's. */
+static void task_comm(struct sc_ctx *c, char *buf, size_t size)
+{
+	_cleanup_free_ char *text = NULL;
+	char path[64];
+
+	buf[0] = '\0';
+	if (!c->t)
+		return;
+	snprintf(path, sizeof(path), "%d/comm", c->t->tid);
+	if (read_file_at(c->s->host_procfd, path, &text) >= 0 && text[0]) {
+		text[strcspn(text, "\n")] = '\0';
+		snprintf(buf, size, "%s", text);
+		return;
+	}
+	if (c->t->exe) {
+		const char *base = strrchr(c->t->exe, '/');
+
+		snprintf(buf, size, "%s", base ? base + 1 : c->t->exe);
+	}
+}
+
+void audit_decision(struct sc_ctx *c, const char *syscall, const char *object, const char *access,
+		    bool allow, uint32_t rule_index)
+{
+	struct sentry *s = c->s;
+	const struct policy_view *pv = s->policy;
+	struct jbuf b = {0};
+	char when[64], comm[64], nr_name[16], rule[POLICY_PATH_MAX + 16];
+	const char *file;
+	uint32_t line;
+
+	if (!pv || s->audit_fd < 0)
+		return;
+	if (allow ? !policy_audit_allowed(pv) : !policy_audit_denied(pv))
+		return;
+	if (!syscall && c->req && sc_lookup && sc_lookup(c->req->data.nr))
+		syscall = sc_lookup(c->req->data.nr)->name;
+	if (!syscall) {
+		snprintf(nr_name, sizeof(nr_name), "%d", c->req ? c->req->data.nr : -1);
+		syscall = nr_name;
+	}
+	audit_time(when, sizeof(when));
+	task_comm(c, comm, sizeof(comm));
+	bool has_rule = policy_rule_origin(pv, rule_index, &file, &line) == 0;
+	if (has_rule)
+		snprintf(rule, sizeof(rule), "%s:%u", file, line);
+
+	jb_put(&b, "{\"time\": ", 9);
+	jb_str(&b, when);
+	jb_field(&b, "sandbox", s->sandbox_id);
+	jb_printf(&b, ", \"pid\": %d", c->t ? (int)c->t->vtgid : 0);
+	jb_field(&b, "comm", comm);
+	jb_field(&b, "syscall", syscall);
+	jb_field(&b, "object", object ? object : "");
+	jb_field(&b, "access", access);
+	jb_field(&b, "decision", allow ? "allow" : "deny");
+	jb_field(&b, "rule", has_rule ? rule : NULL);
+	jb_put(&b, "}\n", 2);
+	if (!b.failed) {
+		ssize_t n;
+
+		do
+			n = write(s->audit_fd, b.p, b.len);
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)b.len)
+			log_debug("audit record: %s", n < 0 ? strerror(errno) : "short write");
+	}
+	free(b.p);
+}

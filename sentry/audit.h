@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Audit records of policy decisions: one JSON line each, on the fd the
+ * command line opened (struct sentry.audit_fd). */
+#ifndef RUNSC_SENTRY_AUDIT_H
+#define RUNSC_SENTRY_AUDIT_H
+
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct sc_ctx;
+
+/* Records one decision of the policy when the policy asks for it
+ * (audit.denied for refusals, audit.allowed for the rest) and an audit fd
+ * is open. syscall: the name to record, or NULL for the call c answers.
+ * object: the path (or address) asked for. access: "read", "write",
+ * "exec", ... rule_index: the rule that decided, or POLICY_NO_RULE.
+ * The record goes out in a single write(2), so that records of concurrent
+ * writers to an O_APPEND file never interleave. */
+/* The access an open(2) with these flags asks for. */
+static inline const char *audit_open_access(int flags)
+{
+	return (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)) ? "write" : "read";
+}
+
+void audit_decision(struct sc_ctx *c, const char *syscall, const char *object, const char *access,
+		    bool allow, uint32_t rule_index);
+
+#endif

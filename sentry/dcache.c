@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The sentry's dentry cache (see dcache.h): a hash table of path keys,
+ * emptied as a whole whenever anything it could depend on changes. */
+#include "sentry/dcache.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/proto.h"
+#include "common/util.h"
+
+struct dentry {
+	struct dentry *next; /* hash chain */
+	uint32_t hash;
+	uint16_t cred;
+	uint8_t flags;
+	uint8_t kind;	  /* enum dcache_kind */
+	int val;	  /* fd or negative errno */
+	uint32_t neg_gen; /* DCACHE_NEG: valid while the cache's neg_gen is this */
+	uint32_t len;
+	char path[];
+};
+
+struct cred_set {
+	uint32_t uid, gid, ngroups;
+	uint32_t groups[GOFER_MAX_GROUPS];
+};
+
+struct dcache {
+	struct dentry **buckets;
+	size_t nbuckets; /* a power of two */
+	size_t nentries, nfds;
+	size_t max_entries, max_fds;
+	struct cred_set creds[DCACHE_MAX_CREDS];
+	size_t ncreds;
+	char **vol; /* volatile trees, normalized */
+	size_t nvol;
+	uint64_t hits, misses, clears;
+	uint32_t neg_gen; /* moves when names were added: failures may be stale */
+	/* Objects kept, and lookups they answered since (both halved now
+	 * and then, so that they describe recent work). */
+	uint32_t kept, reused;
+};
+
+struct dcache *dcache_new(size_t max_entries, size_t max_fds)
+{
+	struct dcache *d = xcalloc(1, sizeof(*d));
+	d->max_entries = max_entries ? max_entries : 1;
+	d->max_fds = max_fds;
+	d->nbuckets = 16;
+	while (d->nbuckets < d->max_entries / 2)
+		d->nbuckets *= 2;
+	d->buckets = xcalloc(d->nbuckets, sizeof(*d->buckets));
+	return d;
+}
+
+void dcache_free(struct dcache *d)
+{
+	if (!d)
+		return;
+	dcache_clear(d);
+	for (size_t i = 0; i < d->nvol; i++)
+		free(d->vol[i]);
+	free(d->vol);
+	free(d->buckets);
+	free(d);
+}
+
+static void entry_free(struct dcache *d, struct dentry *e)
+{
+	if (e->kind == DCACHE_POS) {
+		close(e->val);
+		d->nfds--;
+	}
+	d->nentries--;
+	free(e);
+}
+
+void dcache_clear(struct dcache *d)
+{
+	if (d->nentries == 0)
+		return;
+	for (size_t i = 0; i < d->nbuckets; i++) {
+		for (struct dentry *e = d->buckets[i], *n; e; e = n) {
+			n = e->next;
+			entry_free(d, e);
+		}
+		d->buckets[i] = NULL;
+	}
+	d->clears++;
+}
+
+void dcache_names_added(struct dcache *d)
+{
+	d->neg_gen++;
+}
+
+int dcache_normalize(const char *path, char *out, size_t size)
+{
+	if (path[0] != '/' || size < 2)
+		return -1;
+	size_t n = 0;
+	const char *p = path;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (*p == '\0')
+			break;
+		size_t clen = strcspn(p, "/");
+		if (clen == 1 && p[0] == '.') {
+			p += clen;
+			continue;
+		}
+		if (clen == 2 && p[0] == '.' && p[1] == '.')
+			return -1;
+		if (n + 1 + clen + 1 > size)
+			return -1;
+		out[n++] = '/';
+		memcpy(out + n, p, clen);
+		n += clen;
+		p += clen;
+	}
+	if (n == 0)
+		out[n++] = '/';
+	out[n] = '\0';
+	return (int)n;
+}
+
+int dcache_add_volatile(struct dcache *d, const char *path)
+{
+	char norm[PATH_MAX];
+	if (dcache_normalize(path, norm, sizeof(norm)) < 0)
+		return -EINVAL;
+	for (size_t i = 0; i < d->nvol; i++)
+		if (strcmp(d->vol[i], norm) == 0)
+			return 0;
+	char **n = realloc(d->vol, (d->nvol + 1) * sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	d->vol = n;
+	d->vol[d->nvol++] = xstrdup(norm);
+	/* Entries made before the tree was known may lie below it. */
+	dcache_clear(d);
+	return 0;
+}
+
+bool dcache_has_volatile(const struct dcache *d)
+{
+	return d->nvol > 0;
+}
+
+bool dcache_volatile(const struct dcache *d, const char *norm)
+{
+	for (size_t i = 0; i < d->nvol; i++) {
+		const char *v = d->vol[i];
+		if (strcmp(v, "/") == 0)
+			return true;
+		size_t n = strlen(v);
+		if (strncmp(norm, v, n) == 0 && (norm[n] == '\0' || norm[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
+int dcache_cred(struct dcache *d, uint32_t uid, uint32_t gid, uint32_t ngroups,
+		const uint32_t *groups)
+{
+	if (ngroups > GOFER_MAX_GROUPS)
+		ngroups = GOFER_MAX_GROUPS;
+	for (size_t i = 0; i < d->ncreds; i++) {
+		const struct cred_set *c = &d->creds[i];
+		if (c->uid == uid && c->gid == gid && c->ngroups == ngroups &&
+		    (ngroups == 0 || memcmp(c->groups, groups, ngroups * sizeof(*groups)) == 0))
+			return (int)i;
+	}
+	if (d->ncreds == DCACHE_MAX_CREDS) {
+		/* Ids are reused below: nothing may still carry them. */
+		dcache_clear(d);
+		d->ncreds = 0;
+	}
+	struct cred_set *c = &d->creds[d->ncreds];
+	c->uid = uid;
+	c->gid = gid;
+	c->ngroups = ngroups;
+	if (ngroups)
+		memcpy(c->groups, groups, ngroups * sizeof(*groups));
+	return (int)d->ncreds++;
+}
+
+static uint32_t hash_path(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+bool dcache_key_init(const struct dcache *d, struct dcache_key *k, const char *path, uint32_t cred,
+		     uint8_t flags)
+{
+	size_t len = strlen(path);
+	if (path[0] != '/' || len >= PATH_MAX)
+		return false;
+	/* A trailing slash asks for a directory and follows a final symlink
+	 * whatever the flags say: not worth keys of their own. */
+	if (len > 1 && path[len - 1] == '/')
+		return false;
+	if (d->nvol) {
+		char norm[PATH_MAX];
+		if (dcache_normalize(path, norm, sizeof(norm)) < 0 || dcache_volatile(d, norm))
+			return false;
+	}
+	k->path = path;
+	k->len = len;
+	k->hash = hash_path(path, len);
+	k->cred = cred;
+	k->flags = flags;
+	return true;
+}
+
+static struct dentry **find(struct dcache *d, const struct dcache_key *k)
+{
+	struct dentry **pp = &d->buckets[k->hash & (d->nbuckets - 1)];
+	for (; *pp; pp = &(*pp)->next) {
+		const struct dentry *e = *pp;
+		if (e->hash == k->hash && e->len == k->len && e->cred == k->cred &&
+		    e->flags == k->flags && memcmp(e->path, k->path, k->len) == 0)
+			return pp;
+	}
+	return pp;
+}
+
+enum dcache_kind dcache_lookup(struct dcache *d, const struct dcache_key *k, int *val)
+{
+	struct dentry *e = *find(d, k);
+	/* A failure from before names were added: looked up, no more. */
+	if (e && e->kind == DCACHE_NEG && e->neg_gen != d->neg_gen)
+		e->kind = DCACHE_SEEN;
+	if (!e || e->kind == DCACHE_SEEN || e->kind == DCACHE_PLAIN) {
+		d->misses++;
+		return e ? (enum dcache_kind)e->kind : DCACHE_MISS;
+	}
+	d->hits++;
+	if (e->kind == DCACHE_POS)
+		d->reused++;
+	*val = e->val;
+	return (enum dcache_kind)e->kind;
+}
+
+void dcache_drop(struct dcache *d, const struct dcache_key *k)
+{
+	struct dentry **pp = find(d, k);
+	struct dentry *e = *pp;
+	if (!e)
+		return;
+	*pp = e->next;
+	entry_free(d, e);
+}
+
+/* The entry for k, made if missing: when entries run out the cache starts
+ * over; when fds do, NULL (the objects kept stay until the next change: a
+ * scan of more paths than fit would only churn them). */
+static struct dentry *get(struct dcache *d, const struct dcache_key *k, bool needs_fd)
+{
+	struct dentry **pp = find(d, k);
+	if (*pp) {
+		struct dentry *e = *pp;
+		if (e->kind == DCACHE_POS) {
+			close(e->val);
+			d->nfds--;
+			e->kind = DCACHE_SEEN;
+		}
+		return needs_fd && d->nfds >= d->max_fds ? NULL : e;
+	}
+	if (needs_fd && d->nfds >= d->max_fds)
+		return NULL;
+	if (d->nentries >= d->max_entries) {
+		dcache_clear(d);
+		pp = find(d, k);
+	}
+	struct dentry *e = xmalloc(sizeof(*e) + k->len + 1);
+	e->next = NULL;
+	e->hash = k->hash;
+	e->cred = (uint16_t)k->cred;
+	e->flags = k->flags;
+	e->kind = DCACHE_SEEN;
+	e->val = 0;
+	e->neg_gen = 0;
+	e->len = (uint32_t)k->len;
+	memcpy(e->path, k->path, k->len);
+	e->path[k->len] = '\0';
+	*pp = e;
+	d->nentries++;
+	return e;
+}
+
+void dcache_put_seen(struct dcache *d, const struct dcache_key *k)
+{
+	/* What is known already stays. */
+	if (!*find(d, k))
+		get(d, k, false);
+}
+
+void dcache_put_plain(struct dcache *d, const struct dcache_key *k)
+{
+	get(d, k, false)->kind = DCACHE_PLAIN;
+}
+
+bool dcache_put_pos(struct dcache *d, const struct dcache_key *k, int fd, const char *view_path)
+{
+	if (fd < 0 || d->max_fds == 0)
+		return false;
+	if (d->nvol) {
+		/* No symlink was followed on the way, or the view path would
+		 * differ from the key: the lookup stayed out of every
+		 * volatile tree (the key is not in one). */
+		char norm[PATH_MAX];
+		if (!view_path || dcache_normalize(k->path, norm, sizeof(norm)) < 0 ||
+		    strcmp(norm, view_path) != 0)
+			return false;
+	}
+	struct dentry *e = get(d, k, true);
+	if (!e)
+		return false;
+	e->kind = DCACHE_POS;
+	e->val = fd;
+	d->nfds++;
+	if (++d->kept >= 512) {
+		d->kept /= 2;
+		d->reused /= 2;
+	}
+	return true;
+}
+
+bool dcache_room(const struct dcache *d)
+{
+	return d->nfds < d->max_fds;
+}
+
+bool dcache_eager(const struct dcache *d)
+{
+	return 2 * (uint64_t)d->reused + 16 >= d->kept;
+}
+
+void dcache_put_neg(struct dcache *d, const struct dcache_key *k, int err)
+{
+	if (err != -ENOENT && err != -ENOTDIR)
+		return;
+	/* Which way did the lookup go? Through a symlink into a volatile
+	 * tree, perhaps: a missing name does not say. */
+	if (d->nvol)
+		return;
+	struct dentry *e = get(d, k, false);
+	e->kind = DCACHE_NEG;
+	e->val = err;
+	e->neg_gen = d->neg_gen;
+}
+
+void dcache_get_stats(const struct dcache *d, struct dcache_stats *st)
+{
+	st->hits = d->hits;
+	st->misses = d->misses;
+	st->clears = d->clears;
+	st->entries = d->nentries;
+	st->fds = d->nfds;
+}

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The sentry's dentry cache: what a path named when it was last resolved,
+ * so that repeated lookups (an interpreter's import system stats the same
+ * directories again and again) do not each cost a gofer round trip.
+ *
+ * An entry binds a key (the path string, whether its last symlink is
+ * followed, and the caller's ids, which decide search permission) to the
+ * object it resolved to, held as an O_PATH fd, or to the error the lookup
+ * failed with (ENOENT, ENOTDIR). Attributes are never cached: the object's
+ * size and times change through native writes, so callers stat the fd.
+ *
+ * Exactness. Every name or permission a guest can change, it changes
+ * through the sentry; the sentry drops the whole cache after each such
+ * request (dcache_clear), except after one that only adds names (a
+ * creation, a link): that cannot change where an existing path leads, only
+ * make a failed lookup succeed, so it drops the failures alone
+ * (dcache_names_added). What the host may change underneath (the trees of
+ * volumes) is "volatile": no key below a volatile tree is cached, and when
+ * volatile trees exist an object is cached only when its path in the view
+ * is the key itself (no symlink on the way could have led into a volatile
+ * tree) and failures are not cached at all (a missing name cannot say
+ * which way the lookup went). A name can also go without the sentry: a
+ * pty's /dev/pts entry when its last fd is closed; callers treat an object
+ * whose link count dropped to 0 as not cached. The rest of the view (the
+ * rootfs and the host's submounts, overlays whose lower layers overlayfs
+ * requires to stay unchanged while mounted) counts as changed by the guest
+ * alone.
+ *
+ * This file is the cache alone (no guest, no gofer): syscalls/fs.c asks it
+ * and fills it. */
+#ifndef RUNSC_SENTRY_DCACHE_H
+#define RUNSC_SENTRY_DCACHE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct dcache;
+
+enum dcache_kind {
+	DCACHE_MISS = 0,
+	DCACHE_SEEN,  /* resolved before (not kept): this lookup keeps an fd */
+	DCACHE_POS,   /* *val: the object's O_PATH fd, owned by the cache */
+	DCACHE_NEG,   /* *val: the negative errno the lookup failed with */
+	DCACHE_PLAIN, /* keeping its object failed: the caller's own request answers */
+};
+
+/* Key flags */
+#define DCACHE_FOLLOW	0x1 /* a symlink as the last component is followed */
+#define DCACHE_RELATIVE 0x2 /* the path was relative: the cwd's path + "/" + it */
+
+struct dcache_key {
+	const char *path; /* absolute; borrowed for the key's life */
+	size_t len;
+	uint32_t hash;
+	uint32_t cred; /* from dcache_cred() */
+	uint8_t flags;
+};
+
+/* Bounds: entries (when reached, the cache starts over), and fds held by
+ * positive entries (when reached, no more objects are kept until the
+ * cache starts over). */
+#define DCACHE_MAX_ENTRIES 4096
+#define DCACHE_MAX_FDS	   1024
+#define DCACHE_MAX_CREDS   16
+
+struct dcache *dcache_new(size_t max_entries, size_t max_fds);
+void dcache_free(struct dcache *d);
+/* Adds a tree the host may change (a volume's path in the view). Paths
+ * with ".." are refused (-EINVAL). */
+int dcache_add_volatile(struct dcache *d, const char *path);
+bool dcache_has_volatile(const struct dcache *d);
+/* Drops every entry and closes their fds. */
+void dcache_clear(struct dcache *d);
+/* Names were added (nothing removed, renamed or re-permitted): the
+ * failures known so far may be stale. */
+void dcache_names_added(struct dcache *d);
+/* A small id for a set of ids (fsuid, fsgid, groups). When the table is
+ * full the cache starts over. */
+int dcache_cred(struct dcache *d, uint32_t uid, uint32_t gid, uint32_t ngroups,
+		const uint32_t *groups);
+
+/* Fills k for path. Returns false when path must not be cached: not
+ * absolute, too long, with a trailing slash, or below a volatile tree
+ * (and, when volatile trees exist, with a ".." component). */
+bool dcache_key_init(const struct dcache *d, struct dcache_key *k, const char *path, uint32_t cred,
+		     uint8_t flags);
+
+enum dcache_kind dcache_lookup(struct dcache *d, const struct dcache_key *k, int *val);
+/* Forgets k (a positive entry whose object went away). */
+void dcache_drop(struct dcache *d, const struct dcache_key *k);
+/* Records that k resolved (without keeping its object), unless more is
+ * known about it. */
+void dcache_put_seen(struct dcache *d, const struct dcache_key *k);
+/* Records that k's object cannot be kept (the gofer would not hand it
+ * over): lookups of k go their own way until the cache starts over. */
+void dcache_put_plain(struct dcache *d, const struct dcache_key *k);
+/* Keeps fd (an O_PATH fd of what k resolved to) and returns true; the
+ * cache owns fd then. view_path is fd's path in the view, needed when
+ * volatile trees exist: the object is kept only when it equals the key's
+ * path (normalized). Returns false and leaves fd to the caller otherwise
+ * (also when the fds run out). */
+bool dcache_put_pos(struct dcache *d, const struct dcache_key *k, int fd, const char *view_path);
+/* Should a path's first lookup keep its object at once (rather than on
+ * its second)? Yes while kept objects answer later lookups; a scan of
+ * distinct paths would only pay for fds it never uses. */
+bool dcache_eager(const struct dcache *d);
+/* Can another object be kept? */
+bool dcache_room(const struct dcache *d);
+/* Records that k failed with err (-ENOENT or -ENOTDIR); others are not
+ * kept. */
+void dcache_put_neg(struct dcache *d, const struct dcache_key *k, int err);
+
+/* "/a//b/./c/" -> "/a/b/c". Returns the length, or -1 for a path that is
+ * not absolute, has a ".." component or does not fit. */
+int dcache_normalize(const char *path, char *out, size_t size);
+/* Is the normalized path at or below one of the volatile trees? */
+bool dcache_volatile(const struct dcache *d, const char *norm);
+
+/* Counters, for tests and logs. */
+struct dcache_stats {
+	uint64_t hits, misses, clears;
+	size_t entries, fds;
+};
+void dcache_get_stats(const struct dcache *d, struct dcache_stats *st);
+
+#endif

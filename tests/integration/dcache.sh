@@ -1,0 +1,356 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# The sentry's dentry cache is exact: every lookup below is repeated three
+# times (the third is answered from the cache) before and after each change,
+# and the answers match Linux's, run natively with the same script.
+. "$(dirname "$0")/lib.sh"
+
+# look(): three lookups of one path must agree; prints the object's type
+# and size (the files below differ in size) or the errno's name.
+probe='import errno, os, socket, stat, sys
+
+base = sys.argv[1]
+
+
+def kind(s):
+    return "%s%d" % (stat.filemode(s.st_mode)[0], s.st_size if stat.S_ISREG(s.st_mode) else 0)
+
+
+def once(p, how):
+    try:
+        if how == "stat":
+            return kind(os.stat(p))
+        if how == "lstat":
+            return kind(os.lstat(p))
+        if how == "access":
+            return "F_OK" if os.access(p, os.F_OK) else "no"
+        if how == "readlink":
+            return "->" + os.readlink(p)
+        flags = os.O_DIRECTORY if how == "opendir" else 0
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | flags)
+        os.close(fd)
+        return "opened"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+
+
+def look(label, p, how="stat"):
+    got = [once(p, how) for _ in range(3)]
+    print(label + ":", got[0] if len(set(got)) == 1 else "inconsistent " + ",".join(got))
+    sys.stdout.flush()
+
+
+def write(p, data):
+    with open(p, "w") as f:
+        f.write(data)
+
+
+def in_child(fn, uid=None):
+    """Runs fn in a child process, with uid and gid uid if given."""
+    pid = os.fork()
+    if pid == 0:
+        if uid is not None:
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+        fn()
+        os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def as_user(fn):
+    in_child(fn, 1000)
+
+
+d = base + "/d"
+os.mkdir(d, 0o755)
+
+# names created and removed
+look("missing", d + "/new")
+look("missing, open", d + "/new", "open")
+look("missing, access", d + "/new", "access")
+write(d + "/new", "x")
+look("created", d + "/new")
+look("created, open", d + "/new", "open")
+look("created, access", d + "/new", "access")
+os.unlink(d + "/new")
+look("unlinked", d + "/new")
+look("unlinked, lstat", d + "/new", "lstat")
+look("unlinked, open", d + "/new", "open")
+
+# rename, also over a name and of a directory
+write(d + "/a", "a")
+look("rename source before", d + "/a")
+look("rename target before", d + "/b")
+os.rename(d + "/a", d + "/b")
+look("rename source after", d + "/a")
+look("rename target after", d + "/b")
+write(d + "/c", "cc")
+os.rename(d + "/c", d + "/b")
+look("renamed over", d + "/b")
+os.mkdir(d + "/sub")
+write(d + "/sub/f", "fff")
+look("below a directory before its rename", d + "/sub/f")
+os.rename(d + "/sub", d + "/sub2")
+look("below the old name", d + "/sub/f")
+look("below the new name", d + "/sub2/f")
+
+# symlinks
+write(d + "/t1", "1")
+write(d + "/t2", "22")
+look("symlink before", d + "/l", "lstat")
+os.symlink("t1", d + "/l")
+look("symlink", d + "/l")
+look("symlink, lstat", d + "/l", "lstat")
+look("symlink, readlink", d + "/l", "readlink")
+os.unlink(d + "/l")
+os.symlink("t2", d + "/l")
+look("retargeted symlink", d + "/l")
+look("retargeted symlink, readlink", d + "/l", "readlink")
+os.symlink("t1", d + "/l.new")
+os.rename(d + "/l.new", d + "/l")
+look("symlink replaced by rename", d + "/l")
+look("symlink replaced by rename, readlink", d + "/l", "readlink")
+look("readlink of a file", d + "/t1", "readlink")
+os.symlink("later", d + "/dl")
+look("dangling symlink", d + "/dl")
+look("dangling symlink, lstat", d + "/dl", "lstat")
+write(d + "/later", "4444")
+look("dangling symlink whose target appeared", d + "/dl")
+os.symlink("later2", d + "/dl2")
+look("dangling symlink, created through", d + "/dl2")
+write(d + "/dl2", "22")
+look("dangling symlink, after creating through it", d + "/dl2")
+look("the target created through a symlink", d + "/later2")
+os.mkdir(d + "/ldir")
+write(d + "/ldir/x", "55555")
+os.symlink("ldir", d + "/lnk")
+look("through a directory symlink", d + "/lnk/x")
+os.unlink(d + "/lnk")
+os.symlink("sub2", d + "/lnk")
+look("through a retargeted directory symlink", d + "/lnk/x")
+
+# other ways to make a name
+look("link before", d + "/hl")
+os.link(d + "/t2", d + "/hl")
+look("link after", d + "/hl")
+os.unlink(d + "/hl")
+look("unlink of one of two links", d + "/hl")
+look("mkdir before", d + "/dir")
+os.mkdir(d + "/dir")
+look("mkdir after", d + "/dir")
+os.rmdir(d + "/dir")
+look("rmdir after", d + "/dir")
+look("mkfifo before", d + "/fifo")
+os.mkfifo(d + "/fifo")
+look("mkfifo after", d + "/fifo")
+look("bind before", d + "/sock")
+s = socket.socket(socket.AF_UNIX)
+s.bind(d + "/sock")
+look("bind after", d + "/sock")
+s.close()
+look("opendir of a file", d + "/t1", "opendir")
+look("the file after opendir", d + "/t1")
+look("a file as a directory", d + "/t1/x")
+os.unlink(d + "/t1")
+os.mkdir(d + "/t1")
+write(d + "/t1/x", "x")
+look("the file became a directory", d + "/t1/x")
+
+# relative paths follow the cwd, even when it is renamed
+os.chdir(d)
+look("relative", "t2")
+os.rename(d, base + "/d2")
+d = base + "/d2"
+look("relative, the cwd renamed", "t2")
+look("absolute, below the old name of the cwd", base + "/d/t2")
+os.mkdir(base + "/d")
+write(base + "/d/t2", "999999999")
+look("relative, a new directory at the old name of the cwd", "t2")
+in_child(lambda: (os.chdir(base + "/d"), look("relative, from the new directory", "t2")))
+look("relative, from the renamed cwd again", "t2")
+os.mkdir(base + "/gone")
+os.chdir(base + "/gone")
+look("relative, in a directory about to go", "f")
+os.rmdir(base + "/gone")
+os.mkdir(base + "/gone")
+write(base + "/gone/f", "1")
+look("relative, in a removed cwd", "f")
+in_child(lambda: (os.chdir(base + "/gone"), look("relative, from a new directory at its path", "f")))
+look("relative, in the removed cwd again", "f")
+os.chdir(base)
+look("relative, another cwd", "t2")
+look("relative, another cwd, a subdirectory", "d2/t2")
+
+# permissions: the ids are part of the key, and chmod/chown count
+p = base + "/priv"
+os.mkdir(p, 0o700)
+write(p + "/f", "666666")
+look("root, a private directory", p + "/f")
+as_user(lambda: look("uid 1000, a private directory", p + "/f"))
+as_user(lambda: look("uid 1000, a private directory, access", p + "/f", "access"))
+as_user(lambda: look("uid 1000, a private directory, open", p + "/f", "open"))
+os.chmod(p, 0o755)
+as_user(lambda: look("uid 1000, after chmod 755", p + "/f"))
+os.chmod(p, 0o700)
+as_user(lambda: look("uid 1000, after chmod 700", p + "/f"))
+os.chown(p, 1000, 1000)
+as_user(lambda: look("uid 1000, after chown to it", p + "/f"))
+
+
+def own_dir():
+    q = base + "/mine"
+    os.mkdir(q, 0o755)
+    write(q + "/f", "7777777")
+    look("uid 1000, its own directory", q + "/f")
+    os.chmod(q, 0o600)
+    look("uid 1000, after taking its own search permission", q + "/f")
+    look("uid 1000, after taking its own search permission, access", q + "/f", "access")
+    os.chmod(q, 0o755)
+    look("uid 1000, after giving it back", q + "/f")
+
+
+os.chmod(base, 0o777)
+as_user(own_dir)
+
+
+# one process keeps its answers cached while another changes the tree
+def watcher(rfd, wfd):
+    look("uid 1000 before the chown by root", p + "/f")
+    os.write(wfd, b"1")
+    os.read(rfd, 1)
+    look("uid 1000 after the chown by root", p + "/f")
+
+
+r1, w1 = os.pipe()
+r2, w2 = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.setgid(1000)
+    os.setuid(1000)
+    watcher(r2, w1)
+    os._exit(0)
+os.read(r1, 1)
+os.chown(p, 0, 0)
+os.write(w2, b"1")
+os.waitpid(pid, 0)
+'
+
+chmod 0755 "$TMP"
+mkdir -m 0755 "$TMP/native"
+native=$(cd / && guest_env python3 -c "$probe" "$TMP/native" 2>&1)
+out=$(runsc -- sh -c 'mkdir -m 0755 /tmp/dcache && exec python3 -c "$1" /tmp/dcache' sh "$probe" 2>&1)
+if [ "$native" = "$out" ]; then
+	ok "lookups after every kind of change match Linux ($(printf '%s\n' "$out" | wc -l) cases)"
+else
+	not_ok "lookups after every kind of change match Linux" \
+		"$(printf '%s\n' "$native" >"$TMP/n.txt"; printf '%s\n' "$out" >"$TMP/s.txt"
+		diff "$TMP/n.txt" "$TMP/s.txt" | head -40)"
+fi
+check_lacks "no lookup answered inconsistently" "inconsistent" "$out"
+
+# statx (coreutils' stat) and the relative lookups of a shell
+out=$(runsc -- sh -c 'cd /tmp && for i in 1 2 3; do stat -c %s f 2>&1; done; echo abc >f;
+	for i in 1 2 3; do stat -c %s f; done; echo abcdef >f; for i in 1 2 3; do stat -c %s f; done;
+	rm f; for i in 1 2 3; do stat -c %s f 2>&1; done' 2>&1)
+check "statx sees creation, growth and removal" "stat: cannot statx 'f': No such file or directory
+stat: cannot statx 'f': No such file or directory
+stat: cannot statx 'f': No such file or directory
+4
+4
+4
+7
+7
+7
+stat: cannot statx 'f': No such file or directory
+stat: cannot statx 'f': No such file or directory
+stat: cannot statx 'f': No such file or directory" "$out"
+
+# /dev/pts: a pty's entry appears with the master and goes with it,
+# although closing it is a native call.
+pty='import os
+def seen(p):
+    r = {os.path.exists(p) for _ in range(3)}
+    return "inconsistent" if len(r) > 1 else ("yes" if r.pop() else "no")
+for i in range(4):
+    seen("/dev/pts/%d" % i)
+m, s = os.openpty()
+name = os.ttyname(s)
+print("open:", seen(name))
+os.close(s)
+os.close(m)
+print("closed:", seen(name))
+m, s = os.openpty()
+print("reopened:", seen(name), os.ttyname(s) == name)'
+out=$(runsc -- python3 -c "$pty" 2>&1)
+check "/dev/pts entries come and go with their ptys" "open: yes
+closed: no
+reopened: yes True" "$out"
+
+# ---- a volume the host changes while the guest looks ----
+# The second volume's path runs through a symlink where /bin is one: its
+# files are reached by two names, and neither may be cached.
+vol=$TMP/vol
+mkdir -p "$vol/d" "$TMP/vol2"
+echo 1 >"$vol/d/gone"
+echo 22 >"$vol/d/stays"
+echo 1 >"$TMP/vol2/f"
+vol2_at=/bin/runsc-c-dcache
+vol2_real=/usr/bin/runsc-c-dcache
+if [ "$(readlink /bin)" != usr/bin ]; then
+	vol2_at=/opt/runsc-c-dcache
+	vol2_real=/opt/runsc-c-dcache
+fi
+# shellcheck disable=SC2016
+guest='look() { for i in 1 2 3; do s=$(stat -L -c %s "$2" 2>&1) && echo "$1 $s" || echo "$1 missing"; done | uniq; }
+ln -s /data/d /tmp/ld
+ln -s /data/d/gone /tmp/lf
+look gone /data/d/gone; look gone-via-dir-link /tmp/ld/gone; look gone-via-link /tmp/lf
+look new /data/d/new; look new-via-dir-link /tmp/ld/new
+look stays /data/d/stays; look stays-via-dir-link /tmp/ld/stays
+cd /data/d && look relative stays && cd /
+look second-volume "$1/f"
+echo ready
+while [ ! -e /data/go ]; do sleep 0.05; done
+look gone /data/d/gone; look gone-via-dir-link /tmp/ld/gone; look gone-via-link /tmp/lf
+look new /data/d/new; look new-via-dir-link /tmp/ld/new
+look stays /data/d/stays; look stays-via-dir-link /tmp/ld/stays
+cd /data/d && look relative stays
+look second-volume "$1/f"'
+runsc -v "$vol:/data" -v "$TMP/vol2:$vol2_at" -- sh -c "$guest" sh "$vol2_real" >"$TMP/vol.out" 2>&1 &
+guest_pid=$!
+cleanup_later $guest_pid
+if wait_until 60 grep -q '^ready$' "$TMP/vol.out"; then
+	# Renames and links keep the old objects alive: only the names move.
+	mv "$vol/d/gone" "$vol/d/gone.moved"
+	echo 4444 >"$vol/d/new"
+	echo 333 >"$vol/d/stays.new"
+	ln "$vol/d/stays" "$vol/d/stays.old"
+	mv "$vol/d/stays.new" "$vol/d/stays"
+	echo 22 >"$TMP/vol2/f.new"
+	ln "$TMP/vol2/f" "$TMP/vol2/f.old"
+	mv "$TMP/vol2/f.new" "$TMP/vol2/f"
+	touch "$vol/go"
+fi
+wait $guest_pid
+check "host changes to a volume are seen at once, also through symlinks" "gone 2
+gone-via-dir-link 2
+gone-via-link 2
+new missing
+new-via-dir-link missing
+stays 3
+stays-via-dir-link 3
+relative 3
+second-volume 2
+ready
+gone missing
+gone-via-dir-link missing
+gone-via-link missing
+new 5
+new-via-dir-link 5
+stays 4
+stays-via-dir-link 4
+relative 4
+second-volume 3" "$(cat "$TMP/vol.out")"
+
+done_testing
