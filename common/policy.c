@@ -92,55 +92,14 @@ static bool component_match(const struct span *pat, const struct span *name)
 /* The same algorithm one level up: components are the elements and "**"
  * the star. With prefix, running out of glob components while the path
  * has more is a match (an implicit trailing "**"). */
-static bool glob_match(const char *glob, const char *path, bool prefix)
+/* Matches the components of path against glob, backtracking into the last
+ * "**". Returns 0 when path is used up (*g_rest: what is left of the glob,
+ * *star_seen: a "**" was passed), 1 when the glob ran out first and prefix
+ * matching was asked for, -1 when they cannot match. */
+static int glob_walk(const char *glob, const char *path, bool prefix, const char **g_rest,
+		     bool *star_seen)
 {
 	const char *g = glob, *p = path;
-	const char *star_g = NULL, *star_p = NULL;
-	struct span gc, pc;
-
-	for (;;) {
-		const char *g_next = g, *p_next = p;
-		bool have_p = next_component(&p_next, &pc);
-		if (!have_p)
-			break;
-		bool have_g = next_component(&g_next, &gc);
-		if (have_g && is_globstar(&gc)) {
-			star_g = g_next;
-			star_p = p;
-			g = g_next;
-			continue;
-		}
-		if (have_g && component_match(&gc, &pc)) {
-			g = g_next;
-			p = p_next;
-			continue;
-		}
-		if (!have_g && prefix)
-			return true;
-		if (!star_g)
-			return false;
-		/* Let the last "**" take one more component and retry. */
-		const char *sp = star_p;
-		next_component(&sp, &pc);
-		star_p = sp;
-		p = sp;
-		g = star_g;
-	}
-	/* The path is used up: what is left of the glob must be "**" only. */
-	while (next_component(&g, &gc)) {
-		if (!is_globstar(&gc))
-			return false;
-	}
-	return true;
-}
-
-/* The loop of glob_match() for a directory: once the directory's
- * components are used up, any glob component left can be matched by a name
- * below it, and a "**" already passed can take one more component of the
- * directory and leave the glob's last component for a name below. */
-bool policy_glob_may_match_below(const char *glob, const char *dir)
-{
-	const char *g = glob, *p = dir;
 	const char *star_g = NULL, *star_p = NULL;
 	struct span gc, pc;
 
@@ -160,15 +119,50 @@ bool policy_glob_may_match_below(const char *glob, const char *dir)
 			p = p_next;
 			continue;
 		}
+		if (!have_g && prefix)
+			return 1;
 		if (!star_g)
-			return false;
+			return -1;
+		/* Let the last "**" take one more component and retry. */
 		const char *sp = star_p;
 		next_component(&sp, &pc);
 		star_p = sp;
 		p = sp;
 		g = star_g;
 	}
-	return next_component(&g, &gc) || star_g != NULL;
+	*g_rest = g;
+	*star_seen = star_g != NULL;
+	return 0;
+}
+
+static bool glob_match(const char *glob, const char *path, bool prefix)
+{
+	const char *g;
+	bool star;
+	struct span gc;
+	int r = glob_walk(glob, path, prefix, &g, &star);
+	if (r != 0)
+		return r > 0;
+	/* The path is used up: what is left of the glob must be "**" only. */
+	while (next_component(&g, &gc)) {
+		if (!is_globstar(&gc))
+			return false;
+	}
+	return true;
+}
+
+/* For a directory: once its components are used up, any glob component
+ * left can be matched by a name below it, and a "**" already passed can
+ * take one more component of the directory and leave the glob's last
+ * component for a name below. */
+bool policy_glob_may_match_below(const char *glob, const char *dir)
+{
+	const char *g;
+	bool star;
+	struct span gc;
+	if (glob_walk(glob, dir, false, &g, &star) != 0)
+		return false;
+	return next_component(&g, &gc) || star;
 }
 
 bool policy_glob_match(const char *glob, const char *path)
