@@ -52,14 +52,17 @@ static int drop_capabilities(void)
 	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
 }
 
-/* The gofer needs its socket, the ready pipe and stderr: an fd inherited
+/* The gofer needs its socket, the ready pipe, stderr and the learn log: an fd inherited
  * by accident must not reach into the host. */
 static void close_other_fds(const struct gofer_config *cfg)
 {
-	int keep[2] = {cfg->sock, cfg->ready_fd};
-	if (keep[0] > keep[1]) {
-		keep[0] = cfg->ready_fd;
-		keep[1] = cfg->sock;
+	int keep[3] = {cfg->sock, cfg->ready_fd, cfg->learn ? cfg->learn_fd : -1};
+	for (size_t i = 1; i < ARRAY_SIZE(keep); i++) {
+		for (size_t j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
 	}
 	unsigned int from = 3;
 	for (size_t i = 0; i < ARRAY_SIZE(keep); i++) {

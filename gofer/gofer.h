@@ -79,6 +79,10 @@
  *   GOP_EXEC_OPEN needs read. A refusal by the policy sets resp.rule to 1 +
  *   the rule's index (0 when no rule decided: a path that is not canonical).
  *   Without a policy none of this runs.
+ * - Learning (gofer_config.learn, for `runsc-c policy learn`): every access
+ *   the policy allows for reading or writing (not stat) appends one JSON
+ *   line to learn_fd: {"source": "gofer", "object": PATH, "access": "read"
+ *   or "write", "decision": "allow"}, PATH as resolved inside the view.
  */
 #ifndef RUNSC_GOFER_GOFER_H
 #define RUNSC_GOFER_GOFER_H
@@ -109,6 +113,9 @@ struct gofer_config {
 	int ready_fd;	     /* "" then close when serving; else one line "what: why", exit 1 */
 	/* The compiled policy (common/policy.h), or NULL: no rules. */
 	const struct policy_view *policy;
+	/* With a policy: record allowed accesses to learn_fd (see above). */
+	bool learn;
+	int learn_fd;
 };
 
 /* Builds the view, applies the gofer's seccomp filter and serves requests
@@ -147,6 +154,8 @@ struct gofer_state {
 	 * /proc (O_PATH), read only as self/fd/N (see the top of this file). */
 	const struct policy_view *policy;
 	int host_procfd;
+	bool learn; /* gofer_config.learn: allowed accesses go to learn_fd */
+	int learn_fd;
 };
 
 /* gofer/view.c: builds the view and pivot_roots into it. Fills st (root_fd,

@@ -912,6 +912,17 @@ static int check_anyfd(int fd)
 #define ANON_INODE_FS_MAGIC 0x09041934
 #endif
 
+/* Is fd's object on one of the view's mounts? The mount id decides: an
+ * overlay file's st_dev is its layer's, not the overlay's. The st_dev check
+ * stands in only where the kernel gives no mount ids. */
+static bool fd_in_view(const struct gofer_state *st, int fd)
+{
+	if (mount_id_at(fd, "") && st->nview_mnts)
+		return view_mount(st, fd);
+	struct stat s;
+	return fstat(fd, &s) == 0 && view_dev(st, s.st_dev);
+}
+
 /* The kernel reports mount id 0 for its internal mounts (memfds). */
 static bool is_internal_mount(int fd)
 {
@@ -937,14 +948,7 @@ static int check_mutable_fd(const struct gofer_state *st, int fd)
 		return 0; /* a memfd: the kernel's own shmem mount */
 	if (sfs.f_type == PROC_SUPER_MAGIC || sfs.f_type == NSFS_MAGIC)
 		return -EBADF;
-	/* The mount id decides (an overlay file's st_dev is its layer's); the
-	 * st_dev check stands in only where the kernel gives no mount ids. */
-	if (mount_id_at(fd, "") && st->nview_mnts)
-		return view_mount(st, fd) ? 0 : -EPERM;
-	struct stat s;
-	if (fstat(fd, &s) < 0)
-		return -errno;
-	return view_dev(st, s.st_dev) ? 0 : -EPERM;
+	return fd_in_view(st, fd) ? 0 : -EPERM;
 }
 
 static bool op_mutates(uint32_t op)
@@ -1011,6 +1015,33 @@ static bool has_policy(const struct ctx *c)
 	return c->st->policy != NULL;
 }
 
+/* One line of the learn log (see gofer.h). Bytes JSON cannot carry as
+ * they are become \u00XX; invalid UTF-8 is escaped byte by byte too. */
+static void learn_record(const struct gofer_state *st, const char *vpath, enum need need)
+{
+	static const char head[] = "{\"source\": \"gofer\", \"object\": \"";
+	char line[sizeof(head) + 6 * GOFER_PATH_MAX + 64];
+	size_t n = sizeof(head) - 1;
+	memcpy(line, head, n);
+	for (const unsigned char *u = (const unsigned char *)vpath; *u; u++) {
+		if (*u == '"' || *u == '\\') {
+			line[n++] = '\\';
+			line[n++] = (char)*u;
+		} else if (*u < 0x20 || *u >= 0x7f) {
+			n += (size_t)snprintf(line + n, 7, "\\u%04x", *u);
+		} else {
+			line[n++] = (char)*u;
+		}
+	}
+	n += (size_t)snprintf(line + n, sizeof(line) - n,
+			      "\", \"access\": \"%s\", \"decision\": \"allow\"}\n",
+			      need == NEED_WRITE ? "write" : "read");
+	ssize_t w;
+	do
+		w = write(st->learn_fd, line, n);
+	while (w < 0 && errno == EINTR);
+}
+
 /* The decision on a path inside the view. */
 static int decide(struct ctx *c, const char *vpath, enum need need)
 {
@@ -1025,6 +1056,8 @@ static int decide(struct ctx *c, const char *vpath, enum need need)
 		r = -EACCES;
 	if (r < 0 && rule != POLICY_NO_RULE)
 		c->resp->rule = rule + 1;
+	if (r == 0 && need != NEED_SEE && c->st->learn)
+		learn_record(c->st, vpath, need);
 	return r;
 }
 
@@ -1057,10 +1090,7 @@ static int decide_fd(struct ctx *c, int fd, enum need need)
 {
 	if (!has_policy(c))
 		return 0;
-	struct stat s;
-	if (fstat(fd, &s) < 0)
-		return -errno;
-	if (!view_dev(c->st, s.st_dev) || !view_mount(c->st, fd) || is_internal_mount(fd))
+	if (is_internal_mount(fd) || !fd_in_view(c->st, fd))
 		return 0;
 	char path[GOFER_PATH_MAX];
 	int r = fd_vpath(c->st, fd, path, sizeof(path));

@@ -1017,6 +1017,8 @@ static int enter_view(struct view *v)
 	 * kept open from here on (see gofer.h). */
 	v->st->policy = v->cfg->policy;
 	v->st->host_procfd = -1;
+	v->st->learn = v->cfg->policy && v->cfg->learn && v->cfg->learn_fd >= 0;
+	v->st->learn_fd = v->cfg->learn_fd;
 	if (v->cfg->policy) {
 		v->st->host_procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (v->st->host_procfd < 0)

@@ -52,6 +52,7 @@ struct do_opts {
 	const struct policy_view *policy; /* or NULL */
 	const char *policy_ref;		  /* --policy NAME|FILE, or NULL */
 	const char *audit_path;		  /* --audit FILE, or NULL */
+	bool learn;			  /* --learn: every allowed access goes to the audit file */
 	int audit_fd;
 	const char *cwd;
 	const char *rootfs;
@@ -201,6 +202,7 @@ enum {
 	OPT_HELP,
 	OPT_AUDIT,
 	OPT_POLICY,
+	OPT_LEARN,
 };
 
 static void parse_args(struct do_opts *o, int argc, char **argv)
@@ -218,6 +220,7 @@ static void parse_args(struct do_opts *o, int argc, char **argv)
 		{"help", no_argument, NULL, OPT_HELP},
 		{"audit", required_argument, NULL, OPT_AUDIT},
 		{"policy", required_argument, NULL, OPT_POLICY},
+		{"learn", no_argument, NULL, OPT_LEARN},
 		{NULL, 0, NULL, 0},
 	};
 	const char *term = getenv("TERM");
@@ -298,6 +301,10 @@ static void parse_args(struct do_opts *o, int argc, char **argv)
 			if (optarg[0] == 0)
 				bad_flag("--audit", "expected a file name");
 			o->audit_path = optarg;
+			break;
+		case OPT_LEARN:
+			/* Not in the usage: `runsc-c policy learn` passes it. */
+			o->learn = true;
 			break;
 		case 'h':
 		case OPT_HELP:
@@ -398,6 +405,10 @@ static void policy_setup(struct do_opts *o)
 	free(plain);
 	if (doc && r < 0)
 		policy_problem_add(&pr, "%s: cannot compile: %s", o->policy_ref, strerror(-r));
+	/* Learning records allowed decisions whatever the policy says (and
+	 * keeps the sentry's dentry cache, which would hide opens, off). */
+	if (doc && r == 0 && o->learn)
+		((struct policy_header *)blob)->flags |= POLICY_F_AUDIT_ALLOWED;
 	struct policy_view *pv = xcalloc(1, sizeof(*pv));
 	if (doc && r == 0 && (r = policy_view_init(pv, blob, len)) < 0)
 		policy_problem_add(&pr, "%s: compiled policy refused: %s", o->policy_ref,
@@ -686,6 +697,8 @@ int cmd_do(int argc, char **argv)
 	parse_args(&o, argc, argv);
 	if (o.quiet)
 		log_prefix = "runsc-c";
+	if (o.learn && (!o.policy_ref || !o.audit_path))
+		bad_flag("--learn", "needs --policy and --audit");
 	if (o.policy_ref)
 		policy_setup(&o);
 	audit_open(&o);
@@ -723,6 +736,8 @@ int cmd_do(int argc, char **argv)
 			.sock = gsock[1],
 			.ready_fd = ready[1],
 			.policy = o.policy,
+			.learn = o.learn,
+			.learn_fd = o.audit_fd,
 		};
 		gofer_main(&gc);
 	}

@@ -1,22 +1,35 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `runsc-c policy check NAME|FILE...` and `runsc-c policy show NAME|FILE`.
+/* `runsc-c policy check NAME|FILE...`, `runsc-c policy show NAME|FILE` and
+ * `runsc-c policy learn -o OUT.yaml [--from BASE] -- CMD`.
  * A NAME is a shipped profile (policies/NAME.yaml); anything with a '/' or
  * ending in .yaml or .yml is a file. */
 #include "runsc-c/policy.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/policy.h"
 #include "common/util.h"
+#include "runsc-c/do.h"
 #include "runsc-c/policy_parse.h"
+#include "syscalls/table.h"
 
-#define USAGE                                                                               \
-	"usage: runsc-c policy check NAME|FILE...   exit 0 when every policy is valid;\n"   \
-	"                                           else one line per problem and exit 1\n" \
-	"       runsc-c policy show NAME|FILE       the effective policy after extends, as YAML\n"
+#define USAGE                                                                                      \
+	"usage: runsc-c policy check NAME|FILE...   exit 0 when every policy is valid;\n"          \
+	"                                           else one line per problem and exit 1\n"        \
+	"       runsc-c policy show NAME|FILE       the effective policy after extends, as YAML\n" \
+	"       runsc-c policy learn -o OUT.yaml [--from BASE] [DO-OPTIONS] -- CMD [ARG...]\n"     \
+	"                                           run CMD under BASE (default: default) and\n"   \
+	"                                           write the narrowest policy that run needs\n"
 
 __attribute__((format(printf, 1, 2))) static int usage_error(const char *fmt, ...)
 {
@@ -94,6 +107,447 @@ static int cmd_show(int argc, char **argv)
 	return 0;
 }
 
+/* A path the run used, and how. */
+struct learned {
+	char *path;
+	bool write;
+};
+
+static void *grow(void *p, size_t size)
+{
+	void *q = realloc(p, size);
+	if (!q)
+		die("out of memory");
+	return q;
+}
+
+struct learn_set {
+	struct learned *v;
+	size_t n, cap;
+	char **exec;
+	size_t nexec, cap_exec;
+};
+
+static void learn_add(struct learn_set *ls, const char *path, bool write)
+{
+	for (size_t i = 0; i < ls->n; i++) {
+		if (strcmp(ls->v[i].path, path) == 0) {
+			ls->v[i].write |= write;
+			return;
+		}
+	}
+	if (ls->n == ls->cap) {
+		ls->cap = ls->cap ? ls->cap * 2 : 64;
+		ls->v = grow(ls->v, ls->cap * sizeof(*ls->v));
+	}
+	ls->v[ls->n++] = (struct learned){.path = xstrdup(path), .write = write};
+}
+
+static void learn_add_exec(struct learn_set *ls, const char *path)
+{
+	for (size_t i = 0; i < ls->nexec; i++)
+		if (strcmp(ls->exec[i], path) == 0)
+			return;
+	if (ls->nexec == ls->cap_exec) {
+		ls->cap_exec = ls->cap_exec ? ls->cap_exec * 2 : 16;
+		ls->exec = grow(ls->exec, ls->cap_exec * sizeof(*ls->exec));
+	}
+	ls->exec[ls->nexec++] = xstrdup(path);
+}
+
+/* The string value of "key" in one JSON line of the audit log, unescaped
+ * (\u00XX gives the byte back); false when absent or null. */
+static bool json_field(const char *line, const char *key, char *out, size_t size)
+{
+	char pat[32];
+	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
+	const char *p = strstr(line, pat);
+	if (!p)
+		return false;
+	p += strlen(pat);
+	size_t n = 0;
+	while (*p && *p != '"' && n + 1 < size) {
+		if (*p == '\\' && p[1] == 'u') {
+			unsigned int b;
+			if (sscanf(p + 2, "%4x", &b) != 1 || b == 0 || b > 0xff)
+				return false;
+			out[n++] = (char)b;
+			p += 6;
+		} else if (*p == '\\' && p[1]) {
+			out[n++] = p[1];
+			p += 2;
+		} else {
+			out[n++] = *p++;
+		}
+	}
+	out[n] = '\0';
+	return *p == '"';
+}
+
+static int learn_read(const char *log_path, struct learn_set *ls)
+{
+	FILE *f = fopen(log_path, "re");
+	if (!f)
+		return -errno;
+	char *line = NULL;
+	size_t cap = 0;
+	static char obj[POLICY_PATH_MAX * 2], access[16], decision[16];
+	while (getline(&line, &cap, f) > 0) {
+		if (!json_field(line, "object", obj, sizeof(obj)) ||
+		    !json_field(line, "access", access, sizeof(access)) ||
+		    !json_field(line, "decision", decision, sizeof(decision)) ||
+		    strcmp(decision, "allow") != 0 || !policy_path_is_canonical(obj))
+			continue;
+		if (strcmp(access, "exec") == 0)
+			learn_add_exec(ls, obj);
+		else if (strcmp(access, "read") == 0 || strcmp(access, "write") == 0)
+			learn_add(ls, obj, strcmp(access, "write") == 0);
+	}
+	free(line);
+	fclose(f);
+	return 0;
+}
+
+/* A name a program invented at random (mkstemp, Python's tempfile): a run
+ * of 6 or more letters, digits and '_' mixing at least two of lower case,
+ * upper case and digits, or a "tmp" prefix before 6 or more such bytes. */
+static bool name_looks_random(const char *name)
+{
+	if (strncmp(name, "tmp", 3) == 0 &&
+	    strspn(name + 3, "abcdefghijklmnopqrstuvwxyz"
+			     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") >= 6)
+		return true;
+	const char *p = name;
+	while (*p) {
+		int lower = 0, upper = 0, digit = 0;
+		size_t n = 0;
+		for (; isalnum((unsigned char)*p) || *p == '_'; p++, n++) {
+			lower |= islower((unsigned char)*p) != 0;
+			upper |= isupper((unsigned char)*p) != 0;
+			digit |= isdigit((unsigned char)*p) != 0;
+		}
+		if (n >= 6 && lower + upper + digit >= 2 && (digit || upper))
+			return true;
+		if (*p)
+			p++;
+	}
+	return false;
+}
+
+/* The path as a glob matching itself only: wildcard characters escaped,
+ * bytes YAML cannot carry as they are matched by '?'. */
+static void glob_literal(const char *path, char *out, size_t size)
+{
+	size_t n = 0;
+	for (const unsigned char *u = (const unsigned char *)path; *u && n + 3 < size; u++) {
+		if (strchr("*?\\[]{}", *u))
+			out[n++] = '\\';
+		out[n++] = (*u < 0x20 || *u >= 0x7f || *u == '\'') ? '?' : (char)*u;
+	}
+	out[n] = '\0';
+}
+
+static char *dir_of(const char *path)
+{
+	char *d = xstrdup(path);
+	char *slash = strrchr(d, '/');
+	if (slash == d)
+		d[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	return d;
+}
+
+/* Globs DIR/<star> for directories where many files were used, or where a
+ * program wrote names it invented; the files they cover leave the exact
+ * list. write: which kind of use. */
+#define LEARN_DIR_GLOB_MIN 8
+
+static size_t learn_dir_globs(struct learn_set *ls, bool write, char ***globs)
+{
+	size_t nglobs = 0;
+	*globs = NULL;
+	for (size_t i = 0; i < ls->n; i++) {
+		if (!ls->v[i].path || ls->v[i].write != write || strcmp(ls->v[i].path, "/") == 0)
+			continue;
+		_cleanup_free_ char *dir = dir_of(ls->v[i].path);
+		size_t count = 0;
+		bool random = false;
+		for (size_t j = 0; j < ls->n; j++) {
+			if (!ls->v[j].path || ls->v[j].write != write)
+				continue;
+			_cleanup_free_ char *d = dir_of(ls->v[j].path);
+			if (strcmp(d, dir) != 0 || strcmp(ls->v[j].path, "/") == 0)
+				continue;
+			count++;
+			if (write && name_looks_random(strrchr(ls->v[j].path, '/') + 1))
+				random = true;
+		}
+		if (count < LEARN_DIR_GLOB_MIN && !random)
+			continue;
+		char lit[POLICY_PATH_MAX * 2];
+		glob_literal(dir, lit, sizeof(lit));
+		*globs = grow(*globs, (nglobs + 1) * sizeof(**globs));
+		xasprintf(&(*globs)[nglobs++], "%s%s*", lit, strcmp(dir, "/") ? "/" : "");
+		for (size_t j = 0; j < ls->n; j++) {
+			if (!ls->v[j].path || ls->v[j].write != write)
+				continue;
+			_cleanup_free_ char *d = dir_of(ls->v[j].path);
+			if (strcmp(d, dir) == 0 && strcmp(ls->v[j].path, "/") != 0) {
+				free(ls->v[j].path);
+				ls->v[j].path = NULL;
+			}
+		}
+	}
+	return nglobs;
+}
+
+static int cmp_learned(const void *a, const void *b)
+{
+	const struct learned *x = a, *y = b;
+	if (!x->path || !y->path)
+		return !x->path - !y->path;
+	return strcmp(x->path, y->path);
+}
+
+static void emit_rule(FILE *out, const char *glob, const char *access)
+{
+	fprintf(out, "  - {path: '%s', access: %s}\n", glob, access);
+}
+
+static void emit_list(FILE *out, const struct policy_view *pv, enum policy_rule_kind kind,
+		      const char *indent, const char *key)
+{
+	uint32_t first = policy_rule_first(pv, kind), n = policy_rule_count(pv, kind);
+	if (!n)
+		return;
+	fprintf(out, "%s%s:\n", indent, key);
+	for (uint32_t i = 0; i < n; i++)
+		fprintf(out, "%s  - '%s'\n", indent, policy_rule_text(pv, first + i));
+}
+
+static void emit_base(FILE *out, const struct policy_view *pv)
+{
+	emit_list(out, pv, POLICY_RULE_HIDDEN, "", "hidden");
+	emit_list(out, pv, POLICY_RULE_TMPFS, "", "tmpfs");
+	fprintf(out, "network:\n  mode: %s\n",
+		policy_net_mode(pv) == POLICY_NET_EGRESS ? "egress" : "none");
+	const char *sect[2] = {"allow", "deny"};
+	for (int d = 0; d < 2 && policy_net_mode(pv) == POLICY_NET_EGRESS; d++) {
+		bool head = false;
+		for (uint32_t i = 0; i < policy_net_rule_count(pv); i++) {
+			const struct policy_net_rule *nr = policy_net_rule(pv, i);
+			if (!(nr->flags & POLICY_NET_F_DENY) != !d)
+				continue;
+			if (!head)
+				fprintf(out, "  %s:\n", sect[d]);
+			head = true;
+			char addr[INET6_ADDRSTRLEN];
+			if (nr->kind == POLICY_NET_HOST)
+				fprintf(out, "    - {host: '%s%s'",
+					nr->flags & POLICY_NET_F_WILDCARD ? "*." : "",
+					policy_net_rule_host(pv, i));
+			else
+				fprintf(out, "    - {cidr: '%s/%u'",
+					inet_ntop(nr->family, nr->addr, addr, sizeof(addr)),
+					nr->prefix_len);
+			if (nr->port_lo != 1 || nr->port_hi != 65535)
+				fprintf(out, ", ports: ['%u-%u']", nr->port_lo, nr->port_hi);
+			fputs("}\n", out);
+		}
+	}
+	const struct policy_resources *res = policy_resources(pv);
+	if (res->set) {
+		fputs("resources:\n", out);
+		if (res->set & POLICY_RES_MEMORY)
+			fprintf(out, "  memory: %" PRIu64 "\n", res->memory_bytes);
+		if (res->set & POLICY_RES_PIDS)
+			fprintf(out, "  pids: %" PRIu64 "\n", res->pids);
+		if (res->set & POLICY_RES_CPU)
+			fprintf(out, "  cpu: %g\n", (double)res->cpu_millicores / 1000);
+		if (res->set & POLICY_RES_TIMEOUT)
+			fprintf(out, "  timeout: %" PRIu64 "ms\n", res->timeout_ms);
+		if (res->set & POLICY_RES_DISK)
+			fprintf(out, "  disk: %" PRIu64 "\n", res->disk_bytes);
+	}
+	if (policy_syscall_deny_count(pv)) {
+		fputs("syscalls:\n  deny:\n", out);
+		for (uint32_t i = 0; i < policy_syscall_deny_count(pv); i++) {
+			const struct sc_row *row = sc_lookup(policy_syscall_deny_nr(pv, i));
+			if (row)
+				fprintf(out, "    - %s\n", row->name);
+		}
+	}
+	fputs("env:\n  pass:\n", out);
+	for (uint32_t i = 0; i < policy_env_pass_count(pv); i++)
+		fprintf(out, "    - '%s'\n", policy_env_pass(pv, i));
+	fputs("  set:\n", out);
+	for (uint32_t i = 0; i < policy_env_set_count(pv); i++) {
+		const char *value, *name = policy_env_set(pv, i, &value);
+		fprintf(out, "    %s: '", name);
+		for (const char *p = value; *p; p++)
+			fputs(*p == '\'' ? "''" : (char[]){*p, 0}, out);
+		fputs("'\n", out);
+	}
+	fprintf(out, "audit:\n  denied: %s\n  allowed: false\n",
+		policy_audit_denied(pv) ? "true" : "false");
+}
+
+static int learn_write(FILE *out, const char *base, const struct policy_view *pv,
+		       struct learn_set *ls)
+{
+	fputs("# Learned by `runsc-c policy learn`: what one run used, and nothing else.\n", out);
+	fputs("apiVersion: runsc-c/v1\nkind: Policy\n", out);
+	fprintf(out, "description: 'Learned from a run under %s.'\n", base);
+	fputs("filesystem:\n", out);
+	emit_rule(out, "/**", "none");
+	char **rg, **wg;
+	size_t nrg = learn_dir_globs(ls, false, &rg);
+	size_t nwg = learn_dir_globs(ls, true, &wg);
+	for (size_t i = 0; i < nrg; i++)
+		emit_rule(out, rg[i], "read");
+	for (size_t i = 0; i < nwg; i++)
+		emit_rule(out, wg[i], "write");
+	qsort(ls->v, ls->n, sizeof(*ls->v), cmp_learned);
+	for (int w = 0; w < 2; w++) {
+		for (size_t i = 0; i < ls->n; i++) {
+			if (!ls->v[i].path || ls->v[i].write != w)
+				continue;
+			char lit[POLICY_PATH_MAX * 2];
+			glob_literal(ls->v[i].path, lit, sizeof(lit));
+			emit_rule(out, lit, w ? "write" : "read");
+		}
+	}
+	fputs("exec:\n  allow:\n", out);
+	for (size_t i = 0; i < ls->nexec; i++) {
+		char lit[POLICY_PATH_MAX * 2];
+		glob_literal(ls->exec[i], lit, sizeof(lit));
+		fprintf(out, "    - '%s'\n", lit);
+	}
+	if (!ls->nexec)
+		fputs("    []\n", out);
+	emit_list(out, pv, POLICY_RULE_EXEC_DENY, "  ", "deny");
+	emit_base(out, pv);
+	for (size_t i = 0; i < nrg; i++)
+		free(rg[i]);
+	for (size_t i = 0; i < nwg; i++)
+		free(wg[i]);
+	free(rg);
+	free(wg);
+	return fflush(out) == 0 && !ferror(out) ? 0 : -EIO;
+}
+
+/* The sandbox runs in a child: `do` may exit at any point. */
+static int learn_run(char **do_argv)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		int n = 0;
+		while (do_argv[n])
+			n++;
+		_exit(cmd_do(n, do_argv));
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int cmd_learn(int argc, char **argv)
+{
+	const char *out_path = NULL, *base = "default";
+	int i = 1;
+	/* -o and --from are learn's; anything else before "--" goes to `do`. */
+	char **do_argv = xcalloc((size_t)argc + 8, sizeof(*do_argv));
+	int n = 0;
+	do_argv[n++] = "do";
+	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if ((strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "--from") == 0) &&
+		    i + 1 < argc) {
+			if (argv[i][1] == 'o')
+				out_path = argv[++i];
+			else
+				base = argv[++i];
+		} else {
+			do_argv[n++] = argv[i];
+		}
+	}
+	if (!out_path)
+		return usage_error("learn needs -o OUT.yaml");
+	if (i + 1 >= argc)
+		return usage_error("learn needs a command after --");
+	/* BASE's own lists (hidden, tmpfs, env...) carry over as written. */
+	struct policy_problems pr = {0};
+	struct policy_doc *doc = policy_load(base, NULL, &pr);
+	void *blob = NULL;
+	size_t len = 0;
+	struct policy_view pv;
+	if (doc && policy_compile(doc, NULL, &blob, &len) == 0 &&
+	    policy_view_init(&pv, blob, len) == 0) {
+		policy_doc_free(doc);
+	} else {
+		print_problems(&pr);
+		fprintf(stderr, "runsc-c policy learn: %s: cannot be loaded\n", base);
+		policy_problems_free(&pr);
+		policy_doc_free(doc);
+		return 2;
+	}
+	policy_problems_free(&pr);
+
+	const char *tmpdir = getenv("TMPDIR");
+	_cleanup_free_ char *log_path = NULL;
+	xasprintf(&log_path, "%s/runsc-c-learn-XXXXXX", tmpdir && tmpdir[0] ? tmpdir : "/tmp");
+	int log_fd = mkostemp(log_path, O_CLOEXEC);
+	if (log_fd < 0) {
+		fprintf(stderr, "runsc-c policy learn: %s: %s\n", log_path, strerror(errno));
+		return 2;
+	}
+	close(log_fd);
+	do_argv[n++] = "--policy";
+	do_argv[n++] = (char *)base;
+	do_argv[n++] = "--audit";
+	do_argv[n++] = log_path;
+	do_argv[n++] = "--learn";
+	for (; i < argc; i++)
+		do_argv[n++] = argv[i];
+	do_argv[n] = NULL;
+	int status = learn_run(do_argv);
+	free(do_argv);
+
+	struct learn_set ls = {0};
+	int r = status < 0 ? status : learn_read(log_path, &ls);
+	unlink(log_path);
+	FILE *out = r < 0 ? NULL : fopen(out_path, "we");
+	if (r == 0 && !out)
+		r = -errno;
+	if (out) {
+		r = learn_write(out, base, &pv, &ls);
+		if (fclose(out) != 0 && r == 0)
+			r = -errno;
+	}
+	for (size_t k = 0; k < ls.n; k++)
+		free(ls.v[k].path);
+	for (size_t k = 0; k < ls.nexec; k++)
+		free(ls.exec[k]);
+	free(ls.v);
+	free(ls.exec);
+	free(blob);
+	if (r < 0) {
+		fprintf(stderr, "runsc-c policy learn: %s: %s\n", out_path, strerror(-r));
+		return 2;
+	}
+	if (status != 0)
+		fprintf(stderr,
+			"runsc-c policy learn: the command exited with %d; %s holds "
+			"what it used\n",
+			status, out_path);
+	return status;
+}
+
 int cmd_policy(int argc, char **argv)
 {
 	if (argc < 2)
@@ -103,6 +557,8 @@ int cmd_policy(int argc, char **argv)
 		return cmd_check(argc - 1, argv + 1);
 	if (strcmp(sub, "show") == 0)
 		return cmd_show(argc - 1, argv + 1);
+	if (strcmp(sub, "learn") == 0)
+		return cmd_learn(argc - 1, argv + 1);
 	if (strcmp(sub, "help") == 0 || strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
 		fputs(USAGE, stdout);
 		return 0;

@@ -392,8 +392,13 @@ static int exec_policy_check(struct sc_ctx *c, const struct exec_file *f)
 	const struct policy_view *pv = c->s->policy;
 	uint32_t rule = POLICY_NO_RULE;
 
-	if (!pv || !policy_has_exec_rules(pv))
+	if (!pv)
 		return 0;
+	if (!policy_has_exec_rules(pv)) {
+		/* Allowed by no rule; audit.allowed still records it. */
+		audit_decision(c, exec_syscall_name(c), f->path, "exec", true, rule);
+		return 0;
+	}
 	bool ok = f->path && policy_exec_allowed(pv, f->path, &rule);
 
 	audit_decision(c, exec_syscall_name(c), f->path, "exec", ok, rule);

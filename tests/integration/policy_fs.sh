@@ -180,6 +180,24 @@ check_lacks "bad policy: the command did not run" "started" "$out"
 out=$(runsc --policy no-such-profile -- true 2>&1)
 check_rc "unknown profile name: exit 2" 2 "$?" "$out"
 
+# ---- files of the root file system itself (an overlay: its files carry
+# their lower layer's st_dev, not the view's) ----
+rootpol="$TMP/root-none.yaml"
+printf '%s\n' 'apiVersion: runsc-c/v1' 'kind: Policy' 'name: root-none' 'filesystem:' \
+	'  - path: /**' '    access: read' '  - path: /usr/share/doc/**' '    access: none' >"$rootpol"
+out=$(runsc --policy "$rootpol" -- python3 -c '
+import os
+for p in ("/usr/share/doc/bash/copyright", "/usr/share/doc/bash"):
+    try:
+        os.close(os.open(p, os.O_RDONLY)); print("open", p)
+    except PermissionError:
+        print("refused", p)
+print(len(open("/etc/os-release").read()) > 0)' 2>&1)
+check "rootfs: none on an overlay file and directory refuses the open; read elsewhere works" \
+	"refused /usr/share/doc/bash/copyright
+refused /usr/share/doc/bash
+True" "$out"
+
 # ---- without --policy: no YAML on the way ----
 if command -v strace >/dev/null 2>&1; then
 	out=$(strace -f -e trace=openat "$RUNSC_C" do --quiet -- true 2>&1 </dev/null | grep -c '\.yaml' || true)
