@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "sentry/audit.h"
 
 /* A wake-up across CPUs costs ten times a round trip on one CPU here. The
  * guest's notification wakes the sentry on the guest's CPU (SYNC_WAKE_UP);
@@ -164,6 +165,32 @@ static int fill_creds(struct sc_ctx *c, struct gofer_req *req)
 	return notif_valid(c) ? 0 : -ESRCH;
 }
 
+/* A refusal by a policy rule, whatever the path call: one audit record.
+ * Exec audits its own decisions (with "exec" as the access). */
+static void audit_refusal(struct sc_ctx *c, const struct gofer_req *req, const char *path, int r,
+			  const struct gofer_resp *resp)
+{
+	if (r >= 0 || !resp->rule || req->op == GOP_EXEC_OPEN)
+		return;
+	const char *access;
+	switch (req->op) {
+	case GOP_OPEN:
+		access = audit_open_access((int)req->flags);
+		break;
+	case GOP_STAT:
+	case GOP_STATX:
+	case GOP_ACCESS:
+	case GOP_READLINK:
+	case GOP_STATFS:
+		access = "read";
+		break;
+	default:
+		access = "write";
+		break;
+	}
+	audit_decision(c, NULL, path, access, false, resp->rule - 1);
+}
+
 int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct gofer_req *req,
 		    struct gofer_resp *resp, int *fd_out)
 {
@@ -185,7 +212,9 @@ int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct 
 	r = fill_creds(c, req);
 	if (r < 0)
 		return r;
-	return gofer_call(c->s, req, &dirfd, dirfd >= 0 ? 1 : 0, resp, fd_out);
+	r = gofer_call(c->s, req, &dirfd, dirfd >= 0 ? 1 : 0, resp, fd_out);
+	audit_refusal(c, req, use, r, resp);
+	return r;
 }
 
 int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_dirfd2,
@@ -229,5 +258,7 @@ int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int gu
 	r = fill_creds(c, req);
 	if (r < 0)
 		return r;
-	return gofer_call(c->s, req, fds, nfds, resp, NULL);
+	r = gofer_call(c->s, req, fds, nfds, resp, NULL);
+	audit_refusal(c, req, resp->rule && resp->val == 2 ? use2 : use, r, resp);
+	return r;
 }

@@ -464,9 +464,6 @@ static int do_open(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64
 		req.arg[0] = resolve;
 		resp.rule = 0;
 		r = gofer_path_call(c, guest_dirfd, path, &req, &resp, &fd);
-		if (r < 0 && resp.rule)
-			audit_decision(c, NULL, path, audit_open_access(flags), false,
-				       resp.rule - 1);
 		/* ENOTDIR may be O_DIRECTORY's: not the name's. */
 		if (hop == 0 && r != -ENOTDIR)
 			dc_learn(&q, r, r == 0, &resp);

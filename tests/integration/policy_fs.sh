@@ -198,6 +198,17 @@ check "rootfs: none on an overlay file and directory refuses the open; read else
 refused /usr/share/doc/bash
 True" "$out"
 
+# ---- every refusal of a path call is audited, not only opens ----
+auditf="$TMP/audit.jsonl"
+runsc --policy "$rootpol" --audit "$auditf" -- mkdir /usr/share/doc/newdir >/dev/null 2>&1
+out=$(python3 -c '
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+print([(r["syscall"], r["object"], r["access"], r["decision"], r["rule"].endswith(":7"))
+       for r in recs if r["syscall"] == "mkdir"])' "$auditf" 2>&1)
+check "a refused mkdir writes one audit record naming its rule" \
+	"[('mkdir', '/usr/share/doc/newdir', 'write', 'deny', True)]" "$out"
+
 # ---- without --policy: no YAML on the way ----
 if command -v strace >/dev/null 2>&1; then
 	out=$(strace -f -e trace=openat "$RUNSC_C" do --quiet -- true 2>&1 </dev/null | grep -c '\.yaml' || true)
