@@ -140,8 +140,11 @@ static struct dcache *dc_get(struct sentry *s)
 	if (s->dcache || s->dcache_off)
 		return s->dcache;
 	s->dcache_off = true;
-	/* Answers from the cache would not reach the audit log. */
-	if (!s->volumes_known || (s->policy && policy_audit_allowed(s->policy)))
+	/* Under a policy every lookup goes to the gofer, which decides it:
+	 * the cache's O_PATH fds are filled by lookups a policy allows even
+	 * for `access: none` paths (stat sees them), and answering readlink
+	 * or access from them would skip the rules and the audit log. */
+	if (!s->volumes_known || s->policy)
 		return NULL;
 	/* Positive entries hold fds: a quarter of the limit at most. */
 	size_t max_fds = DCACHE_MAX_FDS;

@@ -39,6 +39,17 @@ out=$(runsc --policy "$pol" -v "$vol:/data" -- sh -c 'cd /data/sub && cat ../pri
 check ".. tricks reach the none rule" "cat: ../private/y: Permission denied
 cat: /data/sub/../private/./y: Permission denied
 cat: /tmp/../data/private/y: Permission denied" "$out"
+ln -s y "$vol/private/lnk"
+out=$(runsc --policy "$pol" -v "$vol:/data" -- python3 -c '
+import os
+for _ in range(3):
+    try:
+        print(os.readlink("/data/private/lnk"))
+    except PermissionError:
+        print("refused")' 2>&1)
+check "readlink of a link under a none rule is EACCES, every time" "refused
+refused
+refused" "$out"
 out=$(runsc --policy "$pol" -v "$vol:/data" -- ls /data/private 2>&1)
 check_contains "none rule: listing /data/private is EACCES" "Permission denied" "$out"
 out=$(runsc --policy "$pol" -v "$vol:/data" -- sh -c 'ls /data; stat -c %s /data/private/y' 2>&1)
@@ -197,6 +208,19 @@ check "rootfs: none on an overlay file and directory refuses the open; read else
 	"refused /usr/share/doc/bash/copyright
 refused /usr/share/doc/bash
 True" "$out"
+
+etcpol="$TMP/etc-none.yaml"
+printf '%s\n' 'apiVersion: runsc-c/v1' 'kind: Policy' 'name: etc-none' 'filesystem:' \
+	'  - path: /**' '    access: read' '  - path: /etc/**' '    access: none' >"$etcpol"
+out=$(runsc --policy "$etcpol" -- python3 -c '
+import os
+for _ in range(2):
+    try:
+        print(os.readlink("/etc/os-release"))
+    except PermissionError:
+        print("refused")' 2>&1)
+check "rootfs: readlink of /etc/os-release under /etc/** none is EACCES" "refused
+refused" "$out"
 
 # ---- every refusal of a path call is audited, not only opens ----
 auditf="$TMP/audit.jsonl"
