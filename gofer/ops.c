@@ -564,17 +564,27 @@ static int walk_start(struct walker *k, int start_fd, const char *path, unsigned
 	return 0;
 }
 
+/* The last component of path is [*begin, *end): trailing slashes are left
+ * out, and a path of slashes alone keeps its first. */
+static void last_component(const char *path, size_t *begin, size_t *end)
+{
+	size_t e = strlen(path);
+	while (e > 1 && path[e - 1] == '/')
+		e--;
+	size_t b = e;
+	while (b > 0 && path[b - 1] != '/')
+		b--;
+	*begin = b;
+	*end = e;
+}
+
 /* All but the last component in one openat2(2), when that is possible: a
  * missing file then costs a few system calls however deep it is. A prefix
  * that is or enters /proc falls back to the walk, which finds the rest. */
 static char *walk_fast_prefix(struct walker *k, int start_fd, char *path)
 {
-	size_t end = strlen(path);
-	while (end > 0 && path[end - 1] == '/')
-		end--;
-	size_t begin = end;
-	while (begin > 0 && path[begin - 1] != '/')
-		begin--;
+	size_t begin, end;
+	last_component(path, &begin, &end);
 	size_t lead = strspn(path, "/");
 	if (begin == 0 || begin <= lead)
 		return path;
@@ -1644,12 +1654,8 @@ static int open_decide_resolved(struct ctx *c, int start, uint64_t resolve, bool
 	if (fd != -ENOENT || !(flags & O_CREAT))
 		return 0;
 	char dir[GOFER_PATH_MAX];
-	size_t n = strlen(path);
-	while (n > 1 && path[n - 1] == '/')
-		n--;
-	size_t b = n;
-	while (b > 0 && path[b - 1] != '/')
-		b--;
+	size_t b, n;
+	last_component(path, &b, &n);
 	if (b == 0) {
 		strcpy(dir, ".");
 	} else {
