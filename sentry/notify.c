@@ -46,6 +46,20 @@ int guest_getfd(const struct sc_ctx *c, int guest_fd)
 	return fd;
 }
 
+ssize_t task_status_read(struct sentry *s, pid_t tid, char *buf, size_t size)
+{
+	char path[32];
+	snprintf(path, sizeof(path), "%d/status", tid);
+	_cleanup_close_ int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -ESRCH;
+	ssize_t n = read(fd, buf, size - 1);
+	if (n <= 0)
+		return -ESRCH;
+	buf[n] = 0;
+	return n;
+}
+
 static int parse_ids(const char *line, unsigned long out[4])
 {
 	return sscanf(line, "%lu %lu %lu %lu", &out[0], &out[1], &out[2], &out[3]) == 4 ? 0 : -EIO;
@@ -53,15 +67,9 @@ static int parse_ids(const char *line, unsigned long out[4])
 
 static int read_creds(struct sentry *s, pid_t tid, struct creds *cr)
 {
-	char path[32], buf[4096];
-	snprintf(path, sizeof(path), "%d/status", tid);
-	_cleanup_close_ int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[4096];
+	if (task_status_read(s, tid, buf, sizeof(buf)) < 0)
 		return -ESRCH;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return -ESRCH;
-	buf[n] = 0;
 	memset(cr, 0, sizeof(*cr));
 	bool have_uid = false, have_gid = false;
 	for (char *line = buf; line && *line;) {

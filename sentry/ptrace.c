@@ -52,15 +52,9 @@ int ptrace_seize_init(struct sentry *s, pid_t pid)
 /* The task's ids inside the guest's pid namespace (last field of NSpid). */
 static void read_vids(struct sentry *s, struct task *t)
 {
-	char path[32], buf[4096];
-	snprintf(path, sizeof(path), "%d/status", t->tid);
-	_cleanup_close_ int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[4096];
+	if (task_status_read(s, t->tid, buf, sizeof(buf)) < 0)
 		return;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return;
-	buf[n] = 0;
 	char *p = strstr(buf, "\nTgid:");
 	if (p)
 		t->tgid = (pid_t)strtol(p + 6, NULL, 10);

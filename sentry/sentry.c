@@ -112,15 +112,9 @@ static void dispatch(struct sentry *s, struct seccomp_notif *req)
 /* Does the thread have a signal pending that it does not block? */
 static bool signal_pending(struct sentry *s, pid_t tid)
 {
-	char path[32], buf[4096];
-	snprintf(path, sizeof(path), "%d/status", tid);
-	_cleanup_close_ int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	char buf[4096];
+	if (task_status_read(s, tid, buf, sizeof(buf)) < 0)
 		return false;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
 	unsigned long long pnd = 0, shd = 0, blk = 0;
 	char *p;
 	if ((p = strstr(buf, "\nSigPnd:")))

@@ -160,6 +160,9 @@ struct creds {
  * which drops every cache) or by exec, so a thread that is blocked in a
  * notification has the ids the cache holds. */
 int task_read_creds(struct sentry *s, pid_t tid, struct creds *cr);
+/* Reads the host's /proc/<tid>/status into buf (NUL-terminated). Returns its
+ * length or -ESRCH. */
+ssize_t task_status_read(struct sentry *s, pid_t tid, char *buf, size_t size);
 void task_creds_invalidate_all(struct sentry *s);
 /* real_ids: access(2) checks with the real ids, everything else with fs ids. */
 void creds_to_req(const struct creds *cr, bool real_ids, struct gofer_req *req);
