@@ -674,6 +674,74 @@ const char *policy_net_rule_host(const struct policy_view *pv, uint32_t i)
 	return n ? policy_string(pv, n->host) : NULL;
 }
 
+/* Whether the first bits of a and b agree. */
+static bool prefix_equal(const uint8_t *a, const uint8_t *b, unsigned bits)
+{
+	unsigned whole = bits / 8, rest = bits % 8;
+	if (memcmp(a, b, whole) != 0)
+		return false;
+	if (rest == 0)
+		return true;
+	uint8_t mask = (uint8_t)(0xff00 >> rest);
+	return ((a[whole] ^ b[whole]) & mask) == 0;
+}
+
+static bool net_rule_matches(const struct policy_net_rule *n, int family, const uint8_t *addr,
+			     uint16_t port)
+{
+	return n->kind == POLICY_NET_CIDR && n->family == family && port >= n->port_lo &&
+	       port <= n->port_hi && prefix_equal(n->addr, addr, n->prefix_len);
+}
+
+bool policy_net_allows(const struct policy_view *pv, int family, const uint8_t *addr, uint16_t port,
+		       uint32_t *rule)
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	static const uint8_t ll4[4] = {169, 254, 0, 0};
+	static const uint8_t ll6[16] = {0xfe, 0x80};
+	set_index(rule, POLICY_NO_RULE);
+	if (family == AF_INET6 && memcmp(addr, mapped, sizeof(mapped)) == 0) {
+		family = AF_INET;
+		addr += sizeof(mapped);
+	}
+	if ((family != AF_INET && family != AF_INET6) || port == 0 ||
+	    policy_net_mode(pv) != POLICY_NET_EGRESS)
+		return false;
+	const uint8_t *ll = family == AF_INET ? ll4 : ll6;
+	unsigned ll_bits = family == AF_INET ? 16 : 10;
+	bool link_local = prefix_equal(addr, ll, ll_bits);
+	for (uint32_t i = 0; i < pv->hdr->net.count; i++) {
+		const struct policy_net_rule *n = &pv->net[i];
+		if ((n->flags & POLICY_NET_F_DENY) && net_rule_matches(n, family, addr, port)) {
+			set_index(rule, i);
+			return false;
+		}
+	}
+	for (uint32_t i = 0; i < pv->hdr->net.count; i++) {
+		const struct policy_net_rule *n = &pv->net[i];
+		if ((n->flags & POLICY_NET_F_DENY) || !net_rule_matches(n, family, addr, port))
+			continue;
+		if (link_local && n->prefix_len < ll_bits)
+			continue; /* 0.0.0.0/0 does not name the link */
+		set_index(rule, i);
+		return true;
+	}
+	return false;
+}
+
+int policy_net_rule_origin(const struct policy_view *pv, uint32_t i, const char **file,
+			   uint32_t *line)
+{
+	const struct policy_net_rule *n = policy_net_rule(pv, i);
+	if (!n)
+		return -ENOENT;
+	if (file)
+		*file = policy_string(pv, n->origin.file);
+	if (line)
+		*line = n->origin.line;
+	return 0;
+}
+
 const struct policy_resources *policy_resources(const struct policy_view *pv)
 {
 	return &pv->hdr->resources;

@@ -274,11 +274,25 @@ uint32_t policy_env_set_count(const struct policy_view *pv);
 /* Returns the name and stores the value, or NULL when i is out of range. */
 const char *policy_env_set(const struct policy_view *pv, uint32_t i, const char **value);
 
-/* network and resources: parsed and validated; enforced by later work. */
+/* network: the sentry decides every connect(2) to an address with
+ * policy_net_allows(); resources: parsed and validated, enforced by later
+ * work. */
 enum policy_net_mode policy_net_mode(const struct policy_view *pv);
 uint32_t policy_net_rule_count(const struct policy_view *pv);
 const struct policy_net_rule *policy_net_rule(const struct policy_view *pv, uint32_t i);
 const char *policy_net_rule_host(const struct policy_view *pv, uint32_t i);
+/* Whether an outgoing connection to addr (network byte order; 4 bytes for
+ * AF_INET, 16 for AF_INET6, an IPv4-mapped IPv6 address deciding as its IPv4
+ * one) and port may be made: mode egress, no deny entry matching, and an
+ * allow entry matching (cidr entries; host entries name DNS names and match
+ * no address). Link-local addresses (169.254.0.0/16, fe80::/10) need an
+ * allow entry whose range lies inside theirs. *rule: the net rule that
+ * decided, or POLICY_NO_RULE. Loopback is the caller's business. */
+bool policy_net_allows(const struct policy_view *pv, int family, const uint8_t *addr, uint16_t port,
+		       uint32_t *rule);
+/* Where net rule i was written. 0, or -ENOENT. */
+int policy_net_rule_origin(const struct policy_view *pv, uint32_t i, const char **file,
+			   uint32_t *line);
 const struct policy_resources *policy_resources(const struct policy_view *pv);
 
 /* Any string of the view by offset; "" when out of range. */

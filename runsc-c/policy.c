@@ -121,11 +121,20 @@ static void *grow(void *p, size_t size)
 	return q;
 }
 
+/* A destination a connect went to: an address as inet_ntop writes it. */
+struct learned_net {
+	char addr[INET6_ADDRSTRLEN];
+	bool v6;
+	uint16_t port;
+};
+
 struct learn_set {
 	struct learned *v;
 	size_t n, cap;
 	char **exec;
 	size_t nexec, cap_exec;
+	struct learned_net *net;
+	size_t nnet, cap_net;
 };
 
 static void learn_add(struct learn_set *ls, const char *path, bool write)
@@ -153,6 +162,41 @@ static void learn_add_exec(struct learn_set *ls, const char *path)
 		ls->exec = grow(ls->exec, ls->cap_exec * sizeof(*ls->exec));
 	}
 	ls->exec[ls->nexec++] = xstrdup(path);
+}
+
+/* An audit object "192.0.2.7:443" or "[2001:db8::1]:443", checked by
+ * parsing the address back. */
+static void learn_add_net(struct learn_set *ls, const char *object)
+{
+	struct learned_net n = {.v6 = object[0] == '['};
+	const char *colon = strrchr(object, ':');
+	if (!colon)
+		return;
+	size_t alen = (size_t)(colon - object);
+	if (n.v6) {
+		if (alen < 3 || object[alen - 1] != ']')
+			return;
+		object++;
+		alen -= 2;
+	}
+	char *end;
+	unsigned long port = strtoul(colon + 1, &end, 10);
+	uint8_t bin[16];
+	if (alen >= sizeof(n.addr) || *end || port == 0 || port > 65535)
+		return;
+	memcpy(n.addr, object, alen);
+	n.addr[alen] = '\0';
+	if (inet_pton(n.v6 ? AF_INET6 : AF_INET, n.addr, bin) != 1)
+		return;
+	n.port = (uint16_t)port;
+	for (size_t i = 0; i < ls->nnet; i++)
+		if (ls->net[i].port == n.port && strcmp(ls->net[i].addr, n.addr) == 0)
+			return;
+	if (ls->nnet == ls->cap_net) {
+		ls->cap_net = ls->cap_net ? ls->cap_net * 2 : 16;
+		ls->net = grow(ls->net, ls->cap_net * sizeof(*ls->net));
+	}
+	ls->net[ls->nnet++] = n;
 }
 
 /* The string value of "key" in one JSON line of the audit log, unescaped
@@ -196,7 +240,13 @@ static int learn_read(const char *log_path, struct learn_set *ls)
 		if (!json_field(line, "object", obj, sizeof(obj)) ||
 		    !json_field(line, "access", access, sizeof(access)) ||
 		    !json_field(line, "decision", decision, sizeof(decision)) ||
-		    strcmp(decision, "allow") != 0 || !policy_path_is_canonical(obj))
+		    strcmp(decision, "allow") != 0)
+			continue;
+		if (strcmp(access, "connect") == 0) {
+			learn_add_net(ls, obj);
+			continue;
+		}
+		if (!policy_path_is_canonical(obj))
 			continue;
 		if (strcmp(access, "exec") == 0)
 			learn_add_exec(ls, obj);
@@ -326,36 +376,39 @@ static void emit_list(FILE *out, const struct policy_view *pv, enum policy_rule_
 		fprintf(out, "%s  - '%s'\n", indent, policy_rule_text(pv, first + i));
 }
 
-static void emit_base(FILE *out, const struct policy_view *pv)
+static int cmp_learned_net(const void *a, const void *b)
+{
+	const struct learned_net *x = a, *y = b;
+	int r = x->v6 - y->v6;
+	if (!r)
+		r = strcmp(x->addr, y->addr);
+	return r ? r : x->port - y->port;
+}
+
+/* network: one allow entry per address a connect went to (every
+ * connect the run made was one BASE allowed), with the ports used. */
+static void emit_net(FILE *out, struct learn_set *ls)
+{
+	fprintf(out, "network:\n  mode: %s\n", ls->nnet ? "egress" : "none");
+	if (!ls->nnet)
+		return;
+	qsort(ls->net, ls->nnet, sizeof(*ls->net), cmp_learned_net);
+	fputs("  allow:\n", out);
+	for (size_t i = 0; i < ls->nnet;) {
+		fprintf(out, "    - {cidr: '%s', ports: [", ls->net[i].addr);
+		size_t j = i;
+		for (; j < ls->nnet && strcmp(ls->net[j].addr, ls->net[i].addr) == 0; j++)
+			fprintf(out, "%s%u", j > i ? ", " : "", ls->net[j].port);
+		fputs("]}\n", out);
+		i = j;
+	}
+}
+
+static void emit_base(FILE *out, const struct policy_view *pv, struct learn_set *ls)
 {
 	emit_list(out, pv, POLICY_RULE_HIDDEN, "", "hidden");
 	emit_list(out, pv, POLICY_RULE_TMPFS, "", "tmpfs");
-	fprintf(out, "network:\n  mode: %s\n",
-		policy_net_mode(pv) == POLICY_NET_EGRESS ? "egress" : "none");
-	const char *sect[2] = {"allow", "deny"};
-	for (int d = 0; d < 2 && policy_net_mode(pv) == POLICY_NET_EGRESS; d++) {
-		bool head = false;
-		for (uint32_t i = 0; i < policy_net_rule_count(pv); i++) {
-			const struct policy_net_rule *nr = policy_net_rule(pv, i);
-			if (!(nr->flags & POLICY_NET_F_DENY) != !d)
-				continue;
-			if (!head)
-				fprintf(out, "  %s:\n", sect[d]);
-			head = true;
-			char addr[INET6_ADDRSTRLEN];
-			if (nr->kind == POLICY_NET_HOST)
-				fprintf(out, "    - {host: '%s%s'",
-					nr->flags & POLICY_NET_F_WILDCARD ? "*." : "",
-					policy_net_rule_host(pv, i));
-			else
-				fprintf(out, "    - {cidr: '%s/%u'",
-					inet_ntop(nr->family, nr->addr, addr, sizeof(addr)),
-					nr->prefix_len);
-			if (nr->port_lo != 1 || nr->port_hi != 65535)
-				fprintf(out, ", ports: ['%u-%u']", nr->port_lo, nr->port_hi);
-			fputs("}\n", out);
-		}
-	}
+	emit_net(out, ls);
 	const struct policy_resources *res = policy_resources(pv);
 	if (res->set) {
 		fputs("resources:\n", out);
@@ -427,7 +480,7 @@ static int learn_write(FILE *out, const char *base, const struct policy_view *pv
 	if (!ls->nexec)
 		fputs("    []\n", out);
 	emit_list(out, pv, POLICY_RULE_EXEC_DENY, "  ", "deny");
-	emit_base(out, pv);
+	emit_base(out, pv, ls);
 	for (size_t i = 0; i < nrg; i++)
 		free(rg[i]);
 	for (size_t i = 0; i < nwg; i++)
@@ -535,6 +588,7 @@ static int cmd_learn(int argc, char **argv)
 		free(ls.exec[k]);
 	free(ls.v);
 	free(ls.exec);
+	free(ls.net);
 	free(blob);
 	if (r < 0) {
 		fprintf(stderr, "runsc-c policy learn: %s: %s\n", out_path, strerror(-r));

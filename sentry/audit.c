@@ -161,20 +161,22 @@ static void task_comm(struct sc_ctx *c, char *buf, size_t size)
 	}
 }
 
-void audit_decision(struct sc_ctx *c, const char *syscall, const char *object, const char *access,
-		    bool allow, uint32_t rule_index)
+static bool audit_wanted(struct sc_ctx *c, bool allow)
+{
+	const struct policy_view *pv = c->s->policy;
+	if (!pv || c->s->audit_fd < 0)
+		return false;
+	return allow ? policy_audit_allowed(pv) : policy_audit_denied(pv);
+}
+
+/* rule: where the deciding rule was written, or NULL. */
+static void audit_record(struct sc_ctx *c, const char *syscall, const char *object,
+			 const char *access, bool allow, const char *rule)
 {
 	struct sentry *s = c->s;
-	const struct policy_view *pv = s->policy;
 	struct jbuf b = {0};
-	char when[64], comm[64], nr_name[16], rule[POLICY_PATH_MAX + 16];
-	const char *file;
-	uint32_t line;
+	char when[64], comm[64], nr_name[16];
 
-	if (!pv || s->audit_fd < 0)
-		return;
-	if (allow ? !policy_audit_allowed(pv) : !policy_audit_denied(pv))
-		return;
 	if (!syscall && c->req && sc_lookup && sc_lookup(c->req->data.nr))
 		syscall = sc_lookup(c->req->data.nr)->name;
 	if (!syscall) {
@@ -183,9 +185,6 @@ void audit_decision(struct sc_ctx *c, const char *syscall, const char *object, c
 	}
 	audit_time(when, sizeof(when));
 	task_comm(c, comm, sizeof(comm));
-	bool has_rule = policy_rule_origin(pv, rule_index, &file, &line) == 0;
-	if (has_rule)
-		snprintf(rule, sizeof(rule), "%s:%u", file, line);
 
 	jb_put(&b, "{\"time\": ", 9);
 	jb_str(&b, when);
@@ -196,7 +195,7 @@ void audit_decision(struct sc_ctx *c, const char *syscall, const char *object, c
 	jb_field(&b, "object", object ? object : "");
 	jb_field(&b, "access", access);
 	jb_field(&b, "decision", allow ? "allow" : "deny");
-	jb_field(&b, "rule", has_rule ? rule : NULL);
+	jb_field(&b, "rule", rule);
 	jb_put(&b, "}\n", 2);
 	if (!b.failed) {
 		ssize_t n;
@@ -208,4 +207,33 @@ void audit_decision(struct sc_ctx *c, const char *syscall, const char *object, c
 			log_debug("audit record: %s", n < 0 ? strerror(errno) : "short write");
 	}
 	free(b.p);
+}
+
+void audit_decision(struct sc_ctx *c, const char *syscall, const char *object, const char *access,
+		    bool allow, uint32_t rule_index)
+{
+	char rule[POLICY_PATH_MAX + 16];
+	const char *file;
+	uint32_t line;
+
+	if (!audit_wanted(c, allow))
+		return;
+	bool has_rule = policy_rule_origin(c->s->policy, rule_index, &file, &line) == 0;
+	if (has_rule)
+		snprintf(rule, sizeof(rule), "%s:%u", file, line);
+	audit_record(c, syscall, object, access, allow, has_rule ? rule : NULL);
+}
+
+void audit_net_decision(struct sc_ctx *c, const char *object, bool allow, uint32_t net_rule)
+{
+	char rule[POLICY_PATH_MAX + 16];
+	const char *file;
+	uint32_t line;
+
+	if (!audit_wanted(c, allow))
+		return;
+	bool has_rule = policy_net_rule_origin(c->s->policy, net_rule, &file, &line) == 0;
+	if (has_rule)
+		snprintf(rule, sizeof(rule), "%s:%u", file, line);
+	audit_record(c, NULL, object, "connect", allow, has_rule ? rule : NULL);
 }

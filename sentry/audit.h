@@ -10,20 +10,22 @@
 
 struct sc_ctx;
 
-/* Records one decision of the policy when the policy asks for it
- * (audit.denied for refusals, audit.allowed for the rest) and an audit fd
- * is open. syscall: the name to record, or NULL for the call c answers.
- * object: the path (or address) asked for. access: "read", "write",
- * "exec", ... rule_index: the rule that decided, or POLICY_NO_RULE.
- * The record goes out in a single write(2), so that records of concurrent
- * writers to an O_APPEND file never interleave. */
 /* The access an open(2) with these flags asks for. */
 static inline const char *audit_open_access(int flags)
 {
 	return (flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)) ? "write" : "read";
 }
 
+/* Records one decision of the policy when the policy asks for it
+ * (audit.denied for refusals, audit.allowed for the rest) and an audit fd
+ * is open. syscall: the name to record, or NULL for the call c answers.
+ * object: the path (or address) asked for. access: "read", "write",
+ * "exec", "connect", ... rule_index: the filesystem or exec rule that
+ * decided, or POLICY_NO_RULE. The record goes out in a single write(2), so
+ * that records of concurrent writers to an O_APPEND file never interleave. */
 void audit_decision(struct sc_ctx *c, const char *syscall, const char *object, const char *access,
 		    bool allow, uint32_t rule_index);
+/* The same for a decision of a network rule (an index of policy_net_rule()). */
+void audit_net_decision(struct sc_ctx *c, const char *object, bool allow, uint32_t net_rule);
 
 #endif

@@ -3,18 +3,163 @@
  * socket paths are resolved in the view by the gofer, on the guest's own
  * socket; other addresses are applied by the sentry to the guest's socket,
  * which lives in the guest's network namespace. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "common/policy.h"
 #include "common/util.h"
+#include "sentry/audit.h"
 #include "sentry/sentry.h"
 #include "syscalls/handlers.h"
 
 #define ARG(i) (c->req->data.args[i])
+
+/* The guest's network namespace is its own: loopback and the unspecified
+ * address (which connects to loopback) reach only the sandbox. */
+static bool addr_is_local(int family, const uint8_t *a)
+{
+	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	static const uint8_t zero[16];
+	if (family == AF_INET6 && memcmp(a, mapped, sizeof(mapped)) == 0) {
+		family = AF_INET;
+		a += sizeof(mapped);
+	}
+	if (family == AF_INET)
+		return a[0] == 127 || memcmp(a, zero, 4) == 0;
+	return memcmp(a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1);
+}
+
+/* The policy's decision on a connect to an IP address, audited. 0 when the
+ * connect may go ahead, else the error: ENETUNREACH without a network
+ * (mode: none, as the namespace's own routing would say), EPERM for an
+ * address egress does not allow (as a local firewall rule gives). */
+static int connect_decide(struct sc_ctx *c, const struct sockaddr_storage *ss, socklen_t len)
+{
+	const struct policy_view *pv = c->s->policy;
+	const uint8_t *addr;
+	uint16_t port;
+	int family = ss->ss_family;
+	if (family == AF_INET && len >= sizeof(struct sockaddr_in)) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+		addr = (const uint8_t *)&in->sin_addr;
+		port = ntohs(in->sin_port);
+	} else if (family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+		addr = in6->sin6_addr.s6_addr;
+		port = ntohs(in6->sin6_port);
+	} else {
+		return 0; /* AF_UNSPEC, abstract names, short addresses: the kernel's */
+	}
+	if (!pv || addr_is_local(family, addr))
+		return 0;
+	uint32_t rule;
+	bool ok = policy_net_allows(pv, family, addr, port, &rule);
+	char text[INET6_ADDRSTRLEN], object[INET6_ADDRSTRLEN + 16];
+	if (!inet_ntop(family, addr, text, sizeof(text)))
+		snprintf(text, sizeof(text), "?");
+	snprintf(object, sizeof(object), family == AF_INET6 ? "[%s]:%u" : "%s:%u", text,
+		 (unsigned)port);
+	audit_net_decision(c, object, ok, rule);
+	if (ok)
+		return 0;
+	return policy_net_mode(pv) == POLICY_NET_EGRESS ? -EPERM : -ENETUNREACH;
+}
+
+/* A connect the guest asked to wait for. */
+struct conn_wait {
+	int sock;
+	bool retry; /* AF_UNIX with a full backlog: connect again each tick */
+	socklen_t len;
+	struct sockaddr_storage ss;
+};
+
+static void conn_drop(void *arg)
+{
+	struct conn_wait *w = arg;
+	close(w->sock);
+	free(w);
+}
+
+/* connect(2) without blocking the sentry: 0 done, or -errno (EINPROGRESS
+ * and EAGAIN mean not yet). The file's own O_NONBLOCK is put back. */
+static int connect_once(int sock, int fl, const struct sockaddr_storage *ss, socklen_t len)
+{
+	if (!(fl & O_NONBLOCK) && fcntl(sock, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
+	int r = connect(sock, (const struct sockaddr *)ss, len) < 0 ? -errno : 0;
+	if (!(fl & O_NONBLOCK))
+		(void)fcntl(sock, F_SETFL, fl);
+	return r;
+}
+
+/* Whether a connection in progress has finished; its result in c->error. */
+static bool conn_settled(struct sc_ctx *c, int sock)
+{
+	struct pollfd p = {.fd = sock, .events = POLLOUT};
+	if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLOUT | POLLERR | POLLHUP)))
+		return false;
+	int err = 0;
+	socklen_t elen = sizeof(err);
+	if (getsockopt(sock, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
+		err = errno;
+	c->error = -err;
+	return true;
+}
+
+static bool conn_poll(struct sc_ctx *c, void *arg)
+{
+	struct conn_wait *w = arg;
+	if (w->retry) {
+		int fl = fcntl(w->sock, F_GETFL);
+		int r = fl < 0 ? -errno : connect_once(w->sock, fl, &w->ss, w->len);
+		if (r == -EAGAIN)
+			return false;
+		c->error = r;
+	} else if (!conn_settled(c, w->sock)) {
+		return false;
+	}
+	conn_drop(w);
+	return true;
+}
+
+/* connect(2) of the guest's socket (owned here) to an address the policy
+ * allowed. A blocking socket's wait (a TCP handshake, a full listen
+ * backlog) is deferred: the sentry's loop never waits on a peer. */
+static int connect_nowait(struct sc_ctx *c, int sock, const struct sockaddr_storage *ss,
+			  socklen_t len)
+{
+	int fl = fcntl(sock, F_GETFL);
+	int r = fl < 0 ? -errno : connect_once(sock, fl, ss, len);
+	bool wait =
+		!(fl & O_NONBLOCK) && fl >= 0 &&
+		(r == -EINPROGRESS || r == -EALREADY || (r == -EAGAIN && ss->ss_family == AF_UNIX));
+	if (wait && r != -EAGAIN && conn_settled(c, sock)) {
+		close(sock);
+		return 0;
+	}
+	if (!wait) {
+		close(sock);
+		c->error = r;
+		return 0;
+	}
+	struct conn_wait *w = xcalloc(1, sizeof(*w));
+	w->sock = sock;
+	w->retry = r == -EAGAIN;
+	w->len = len;
+	memcpy(&w->ss, ss, sizeof(w->ss));
+	sentry_defer(c, conn_poll, conn_drop, w);
+	return SC_DEFER;
+}
 
 static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 {
@@ -42,11 +187,18 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 	if (!unix_path) {
 		/* Abstract names and IP addresses are namespaced by the guest's
 		 * own network namespace, which holds the socket. */
-		r = op == GOP_BIND ? bind(sock, (struct sockaddr *)&ss, (socklen_t)len)
-				   : connect(sock, (struct sockaddr *)&ss, (socklen_t)len);
-		r = r < 0 ? -errno : 0;
-		c->error = r;
-		return 0;
+		if (op == GOP_BIND) {
+			r = bind(sock, (struct sockaddr *)&ss, (socklen_t)len);
+			c->error = r < 0 ? -errno : 0;
+			return 0;
+		}
+		r = connect_decide(c, &ss, (socklen_t)len);
+		if (r < 0) {
+			c->error = r;
+			return 0;
+		}
+		sock_owned = -1;
+		return connect_nowait(c, sock, &ss, (socklen_t)len);
 	}
 	size_t plen = strnlen(sun->sun_path, len - offsetof(struct sockaddr_un, sun_path));
 	if (plen >= sizeof(sun->sun_path)) {

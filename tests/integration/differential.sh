@@ -43,6 +43,9 @@ differential_data "a failing compile reports the same status" \
 	'printf "int main(void) { return undeclared; }\n" >"$2/bad.c"; gcc -c "$2/bad.c" -o "$2/bad.o" 2>/dev/null; echo "gcc status $?"'
 differential_data "exec: Linux's errors, #! scripts, posix_spawn, vfork, threads, memfd" \
 	'mkdir "$2/exec" && python3 "$1/exec_probe.py" "$2/exec"'
+# A connect that waits (full backlog) must not stall the sandbox's other threads.
+differential_data "connect: waiting connects hold only their thread; non-blocking connects" \
+	'python3 "$1/connect_wait.py"'
 
 # The sentry's procfs and devfs against the host's, where they must agree.
 differential "readlink /proc/self/exe" readlink /proc/self/exe

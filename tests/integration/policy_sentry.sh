@@ -214,6 +214,39 @@ else
 fi
 out=$(runsc --policy web-scraper -- sh -c 'ls /' 2>&1)
 check_rc "web-scraper: a program outside its list is refused" 126 "$?" "$out"
+# web-scraper's network: public addresses on 80 and 443 are allowed (no
+# route leaves the sandbox: ENETUNREACH), the private ranges, other ports,
+# an IPv4-mapped private address and the metadata address are refused with
+# EPERM and audited with the rule that refused.
+if command -v python3 >/dev/null 2>&1; then
+	conn='import errno, socket, sys
+for a in sys.argv[1:]:
+    h, p = a.rsplit(":", 1)
+    h = h.strip("[]")
+    s = socket.socket(socket.AF_INET6 if ":" in h else socket.AF_INET)
+    try:
+        s.connect((h, int(p))); print("ok", end=" ")
+    except OSError as e:
+        print(errno.errorcode[e.errno], end=" ")'
+	out=$(runsc --policy web-scraper --audit "$TMP/net.audit" -- python3 -c "$conn" \
+		192.0.2.7:443 "[2001:db8::1]:80" 192.0.2.7:22 10.1.2.3:443 "[::ffff:10.1.2.3]:443" \
+		169.254.169.254:80 "[fc00::1]:443" 2>&1)
+	check "web-scraper: connects decided by the network rules" \
+		"ENETUNREACH ENETUNREACH EPERM EPERM EPERM EPERM EPERM " "$out"
+	line=$(grep -n '10.0.0.0/8' "$SOURCE_ROOT/policies/web-scraper.yaml" | cut -d: -f1)
+	check_contains "web-scraper: a refused connect names its rule" \
+		"\"object\": \"10.1.2.3:443\", \"access\": \"connect\", \"decision\": \"deny\", \"rule\": \"$SOURCE_ROOT/policies/web-scraper.yaml:$line\"" \
+		"$(cat "$TMP/net.audit")"
+	out=$(runsc --policy default --audit "$TMP/none.audit" -- python3 -c "$conn" 192.0.2.7:443 2>&1)
+	check "default: no network, a connect finds no route" "ENETUNREACH " "$out"
+	check_contains "default: the connect is audited as refused" \
+		'"object": "192.0.2.7:443", "access": "connect", "decision": "deny", "rule": null}' \
+		"$(cat "$TMP/none.audit")"
+else
+	for t in "connects decided" "a refused connect names its rule" "no network" "audited"; do
+		skip "network: $t" "no python3"
+	done
+fi
 out=$(HTTPS_PROXY=http://proxy.example:3128 OPENAI_API_KEY=sk-secret \
 	runsc --policy web-scraper -- sh -c 'echo "$HTTPS_PROXY:${OPENAI_API_KEY:-none}"' 2>&1)
 check "web-scraper: the proxy goes through, an API key does not" "http://proxy.example:3128:none" "$out"

@@ -2,6 +2,7 @@
 /* YAML policies: the glob matcher, parsing and its problems with their
  * exact positions, extends and merging, the compiled blob and its
  * validation, canonicalisation of rule paths inside a root. */
+#include <arpa/inet.h>
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -399,6 +400,76 @@ START_TEST(other_sections)
 END_TEST
 
 /* ---- problems ---- */
+
+static bool net_ok(const struct policy_view *pv, const char *addr, uint16_t port, uint32_t *rule)
+{
+	uint8_t a[16];
+	int family = strchr(addr, ':') ? AF_INET6 : AF_INET;
+	ck_assert_int_eq(inet_pton(family, addr, a), 1);
+	return policy_net_allows(pv, family, a, port, rule);
+}
+
+static uint32_t net_line(const struct policy_view *pv, uint32_t rule)
+{
+	uint32_t line = 0;
+	ck_assert_int_eq(policy_net_rule_origin(pv, rule, NULL, &line), 0);
+	return line;
+}
+
+START_TEST(network_decisions)
+{
+	struct compiled c;
+	compile_text(&c,
+		     HEAD "network:\n"
+			  "  mode: egress\n"
+			  "  allow:\n"
+			  "    - {cidr: 0.0.0.0/0, ports: [80, 443]}\n"
+			  "    - {cidr: \"::/0\", ports: [443]}\n"
+			  "    - {host: pypi.org}\n"
+			  "    - {cidr: 169.254.10.0/24, ports: [8080]}\n"
+			  "  deny:\n"
+			  "    - {cidr: 10.0.0.0/8}\n"
+			  "    - {cidr: 192.0.2.128/25, ports: [443]}\n",
+		     NULL);
+	uint32_t rule;
+	/* rules as the lines that wrote them (one record per port range) */
+	ck_assert(net_ok(&c.pv, "192.0.2.7", 443, &rule));
+	ck_assert_uint_eq(net_line(&c.pv, rule), 6);
+	ck_assert(!net_ok(&c.pv, "192.0.2.7", 22, &rule));
+	ck_assert_uint_eq(rule, POLICY_NO_RULE);
+	/* deny wins over allow, also through an IPv4-mapped IPv6 address */
+	ck_assert(!net_ok(&c.pv, "10.9.8.7", 443, &rule));
+	ck_assert_uint_eq(net_line(&c.pv, rule), 11);
+	ck_assert(!net_ok(&c.pv, "::ffff:10.9.8.7", 443, &rule));
+	ck_assert_uint_eq(net_line(&c.pv, rule), 11);
+	ck_assert(net_ok(&c.pv, "::ffff:192.0.2.7", 80, NULL));
+	/* a deny entry's ports limit it */
+	ck_assert(!net_ok(&c.pv, "192.0.2.200", 443, &rule));
+	ck_assert_uint_eq(net_line(&c.pv, rule), 12);
+	ck_assert(net_ok(&c.pv, "192.0.2.200", 80, NULL));
+	ck_assert(net_ok(&c.pv, "192.0.2.127", 443, NULL));
+	/* link-local: 0.0.0.0/0 does not name it; an entry inside it does */
+	ck_assert(!net_ok(&c.pv, "169.254.169.254", 80, NULL));
+	ck_assert(!net_ok(&c.pv, "fe80::1", 443, NULL));
+	ck_assert(net_ok(&c.pv, "169.254.10.1", 8080, &rule));
+	ck_assert_uint_eq(net_line(&c.pv, rule), 9);
+	ck_assert(net_ok(&c.pv, "2001:db8::1", 443, NULL));
+	ck_assert(!net_ok(&c.pv, "2001:db8::1", 80, NULL));
+	/* port 0 is nobody's */
+	ck_assert(!net_ok(&c.pv, "192.0.2.7", 0, NULL));
+	const char *file;
+	uint32_t line;
+	ck_assert_int_eq(policy_net_rule_origin(&c.pv, 0, &file, &line), 0);
+	ck_assert_str_eq(file, "t.yaml");
+	ck_assert_int_eq(policy_net_rule_origin(&c.pv, 99, &file, &line), -ENOENT);
+	compiled_free(&c);
+
+	compile_text(&c, HEAD "network:\n  mode: none\n", NULL);
+	ck_assert(!net_ok(&c.pv, "192.0.2.7", 443, &rule));
+	ck_assert_uint_eq(rule, POLICY_NO_RULE);
+	compiled_free(&c);
+}
+END_TEST
 
 START_TEST(problem_positions)
 {
@@ -1002,6 +1073,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(t, last_match_wins);
 	tcase_add_test(t, exec_rules);
 	tcase_add_test(t, other_sections);
+	tcase_add_test(t, network_decisions);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("parse");

@@ -1,0 +1,67 @@
+# A blocking connect that must wait (a full listen backlog) holds only its
+# own thread: another thread's calls go on, and the connect completes when
+# the listener accepts. Prints one line per step; the same natively and in
+# the sandbox.
+import os, select, socket, sys, threading, time
+
+def full_listener(family, addr):
+    srv = socket.socket(family)
+    srv.bind(addr)
+    srv.listen(0)
+    name = srv.getsockname()
+    fill = []
+    for _ in range(8):  # more than any backlog rounding
+        s = socket.socket(family)
+        s.setblocking(False)
+        try:
+            s.connect(name)
+        except (BlockingIOError, InterruptedError):
+            pass
+        except OSError:
+            break
+        fill.append(s)
+    return srv, name, fill
+
+def run(label, family, addr):
+    srv, name, fill = full_listener(family, addr)
+    result = []
+    def blocker():
+        s = socket.socket(family)
+        try:
+            s.connect(name)
+            result.append("connected")
+        except OSError as e:
+            result.append("error %s" % e.errno)
+    t = threading.Thread(target=blocker)
+    t.start()
+    time.sleep(0.3)
+    t0 = time.monotonic()
+    os.stat("/")
+    stalled = time.monotonic() - t0 > 1.0
+    print(label, "other thread", "stalled" if stalled else "runs", "while connect waits:",
+          "yes" if t.is_alive() else "no")
+    # Drain the backlog: every pending connection is accepted, then the blocker's.
+    deadline = time.monotonic() + 20
+    while t.is_alive() and time.monotonic() < deadline:
+        r, _, _ = select.select([srv], [], [], 0.1)
+        if r:
+            srv.accept()
+    t.join(5)
+    print(label, "blocking connect:", result[0] if result else "still waiting")
+
+run("tcp", socket.AF_INET, ("127.0.0.1", 0))
+run("unix", socket.AF_UNIX, "\0runsc-c-connect-wait-%d" % os.getpid())
+
+# A non-blocking connect reports EINPROGRESS or succeeds at once, and is
+# writable once established.
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(4)
+s = socket.socket()
+s.setblocking(False)
+try:
+    s.connect(srv.getsockname())
+except BlockingIOError:
+    pass
+_, w, _ = select.select([], [s], [], 5)
+print("non-blocking connect:", "established" if w and s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR) == 0 else "failed")
