@@ -215,6 +215,8 @@ ssize_t gofer_dir_path(struct gofer_state *st, int dir_fd, char *buf, size_t siz
 /* gofer/self_filter.c: the gofer's own seccomp filter, installed after the
  * view is built. Returns 0 or -errno. */
 int gofer_self_filter_apply(void);
+/* Writes the filter as BPF to fd (for the build, which embeds it). */
+int gofer_self_filter_export(int fd);
 /* The allowlist, for reports: name and reason of entry i, false past the end. */
 bool gofer_self_filter_entry(size_t i, const char **name, const char **why);
 

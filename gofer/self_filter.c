@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 
+#include "common/bpf_blob.h"
 #include "common/util.h"
 
 #ifndef SYS_fchmodat2
@@ -125,7 +126,7 @@ static int add_rule(scmp_filter_ctx ctx, const struct allowed *a)
 	}
 }
 
-int gofer_self_filter_apply(void)
+static int build_ctx(scmp_filter_ctx *out)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx)
@@ -133,8 +134,38 @@ int gofer_self_filter_apply(void)
 	int r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(allowed); i++)
 		r = add_rule(ctx, &allowed[i]);
-	if (r == 0)
-		r = seccomp_load(ctx);
+	if (r < 0) {
+		seccomp_release(ctx);
+		return r;
+	}
+	*out = ctx;
+	return 0;
+}
+
+int gofer_self_filter_export(int fd)
+{
+	scmp_filter_ctx ctx;
+	int r = build_ctx(&ctx);
+	if (r < 0)
+		return r;
+	r = seccomp_export_bpf(ctx, fd);
+	seccomp_release(ctx);
+	return r;
+}
+
+extern const char runsc_gofer_bpf[] __attribute__((weak));
+extern const char runsc_gofer_bpf_end[] __attribute__((weak));
+
+int gofer_self_filter_apply(void)
+{
+	int r = bpf_blob_install(runsc_gofer_bpf, runsc_gofer_bpf_end);
+	if (r != -ENOENT)
+		return r;
+	scmp_filter_ctx ctx;
+	r = build_ctx(&ctx);
+	if (r < 0)
+		return r;
+	r = seccomp_load(ctx);
 	seccomp_release(ctx);
 	return r < 0 ? r : 0;
 }

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/bpf_blob.h"
 #include "common/util.h"
 
 struct self_row {
@@ -117,7 +118,7 @@ int sentry_isolate(void)
 	return 0;
 }
 
-int sentry_filter_install(void)
+static int build_ctx(scmp_filter_ctx *out)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);
 	if (!ctx)
@@ -125,8 +126,38 @@ int sentry_filter_install(void)
 	int r = 0;
 	for (size_t i = 0; i < ARRAY_SIZE(sentry_allowed) && r == 0; i++)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sentry_allowed[i].nr, 0);
-	if (r == 0)
-		r = seccomp_load(ctx);
+	if (r < 0) {
+		seccomp_release(ctx);
+		return r;
+	}
+	*out = ctx;
+	return 0;
+}
+
+int sentry_filter_export(int fd)
+{
+	scmp_filter_ctx ctx;
+	int r = build_ctx(&ctx);
+	if (r < 0)
+		return r;
+	r = seccomp_export_bpf(ctx, fd);
+	seccomp_release(ctx);
+	return r;
+}
+
+extern const char runsc_sentry_bpf[] __attribute__((weak));
+extern const char runsc_sentry_bpf_end[] __attribute__((weak));
+
+int sentry_filter_install(void)
+{
+	int r = bpf_blob_install(runsc_sentry_bpf, runsc_sentry_bpf_end);
+	if (r != -ENOENT)
+		return r;
+	scmp_filter_ctx ctx;
+	r = build_ctx(&ctx);
+	if (r < 0)
+		return r;
+	r = seccomp_load(ctx);
 	seccomp_release(ctx);
 	return r;
 }

@@ -134,6 +134,9 @@ for part in sentry gofer; do
 		kill -9 "$pid"
 		continue
 	fi
+	# The sentry and the gofer run under their own seccomp allowlists.
+	check "the $part runs under a seccomp filter of its own" "Seccomp:	2 Seccomp_filters:	1" \
+		"$(grep -E '^Seccomp(_filters)?:' "/proc/$victim/status" | tr '\n' ' ' | sed 's/ $//')"
 	kill -KILL "$victim"
 	wait_rc "$pid"
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 127 ]; then ok "kill -9 of the $part: runsc-c fails (exit $rc)"; else

@@ -27,7 +27,10 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "common/bpf_blob.h"
 #include "common/compat.h"
+#include "gofer/gofer.h"
+#include "sentry/self_filter.h"
 #include "syscalls/table.h"
 
 #ifndef __X32_SYSCALL_BIT
@@ -230,6 +233,72 @@ START_TEST(test_export)
 	ck_assert_int_eq(insn[0] | insn[1] << 8, 0x20);
 	ck_assert_int_eq(insn[4], 4);
 	close(fd);
+}
+END_TEST
+
+/* ---- the sentry's and gofer's own allowlists, as runsc-c embeds them ---- */
+
+/* The BPF an export function writes, in memory. */
+static char *exported(int (*export)(int fd), size_t *len)
+{
+	int fd = memfd_create("bpf", MFD_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(export(fd), 0);
+	off_t size = lseek(fd, 0, SEEK_END);
+	ck_assert_int_gt(size, 0);
+	char *buf = malloc((size_t)size);
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_eq(pread(fd, buf, (size_t)size, 0), size);
+	close(fd);
+	*len = (size_t)size;
+	return buf;
+}
+
+/* In a child: the filter installed from the blob lets an allowed call
+ * through and kills on one it does not list (chroot, harmless here: the
+ * directory does not exist). */
+static void check_self_filter(int (*export)(int fd))
+{
+	size_t len;
+	char *buf = exported(export, &len);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		if (bpf_blob_install(buf, buf + len) < 0)
+			_exit(3);
+		if (syscall(SYS_getpid) <= 0)
+			_exit(4);
+		syscall(SYS_chroot, "/nonexistent-runsc-c-test-dir");
+		_exit(5);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS, "status %#x", status);
+	free(buf);
+}
+
+START_TEST(test_sentry_self_filter)
+{
+	check_self_filter(sentry_filter_export);
+}
+END_TEST
+
+START_TEST(test_gofer_self_filter)
+{
+	check_self_filter(gofer_self_filter_export);
+}
+END_TEST
+
+START_TEST(test_blob_checks)
+{
+	static const char insns[16];
+	struct sock_fprog prog;
+	ck_assert_int_eq(bpf_blob_prog(NULL, NULL, &prog), -ENOENT);
+	ck_assert_int_eq(bpf_blob_prog(insns, insns, &prog), -EINVAL);
+	ck_assert_int_eq(bpf_blob_prog(insns, insns + 12, &prog), -EINVAL);
+	ck_assert_int_eq(bpf_blob_prog(insns + 8, insns, &prog), -EINVAL);
+	ck_assert_int_eq(bpf_blob_prog(insns, insns + 16, &prog), 0);
+	ck_assert_int_eq(prog.len, 2);
 }
 END_TEST
 
@@ -675,6 +744,9 @@ static Suite *filter_suite(void)
 	suite_add_tcase(s, table);
 
 	tcase_add_test(filter, test_export);
+	tcase_add_test(filter, test_sentry_self_filter);
+	tcase_add_test(filter, test_gofer_self_filter);
+	tcase_add_test(filter, test_blob_checks);
 	tcase_add_test(filter, test_filter_actions);
 	tcase_add_test(filter, test_x32_killed);
 	tcase_add_test(filter, test_int80_killed);

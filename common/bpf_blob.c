@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "common/bpf_blob.h"
+
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/prctl.h>
+
+#include "common/compat.h"
+
+int bpf_blob_prog(const char *start, const char *end, struct sock_fprog *prog)
+{
+	if (!start || !end)
+		return -ENOENT;
+	size_t size = (size_t)(end - start);
+	if (end < start || size == 0 || size % sizeof(struct sock_filter) != 0 ||
+	    size / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return -EINVAL;
+	prog->len = (unsigned short)(size / sizeof(struct sock_filter));
+	prog->filter = (struct sock_filter *)(uintptr_t)start;
+	return 0;
+}
+
+int bpf_blob_install(const char *start, const char *end)
+{
+	struct sock_fprog prog;
+	int r = bpf_blob_prog(start, end, &prog);
+	if (r < 0)
+		return r;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	return sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) < 0 ? -errno : 0;
+}
