@@ -193,6 +193,11 @@ void proc_title_set(const char *title)
 	strncpy(title_start, title, title_len - 1);
 }
 
+pid_t fork_single_threaded(void)
+{
+	return _Fork();
+}
+
 int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

@@ -59,6 +59,13 @@ void proc_title_set(const char *title);
  * /proc/<pid>/environ of the guest's init shows nothing of the caller's. */
 void proc_env_clear(void);
 
+/* fork(2) for a process with a single thread: no atfork handlers run. The
+ * allocator's handlers lock and unlock every arena mutex around a fork,
+ * which writes to each page holding one and so costs a copy-on-write fault
+ * per page in parent and child; with one thread no lock can be held at the
+ * fork, so there is nothing for them to protect. */
+pid_t fork_single_threaded(void);
+
 int write_all(int fd, const void *buf, size_t len);
 /* Reads a whole small file relative to dirfd into a malloc'd NUL-terminated
  * buffer. Returns length or -errno. */

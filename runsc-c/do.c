@@ -717,7 +717,7 @@ int cmd_do(int argc, char **argv)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, gsock) < 0 ||
 	    pipe2(ready, O_CLOEXEC) < 0)
 		die_errno("creating the sandbox's sockets");
-	pid_t gofer = fork();
+	pid_t gofer = fork_single_threaded();
 	if (gofer < 0)
 		die_errno("fork");
 	if (gofer == 0) {
@@ -768,7 +768,7 @@ int cmd_do(int argc, char **argv)
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0)
 		die_errno("pipe");
-	pid_t sentry = fork();
+	pid_t sentry = fork_single_threaded();
 	if (sentry < 0)
 		die_errno("fork");
 	if (sentry == 0) {

@@ -176,7 +176,7 @@ _Noreturn static void init_loop(const struct guest_config *cfg)
 	sigset_t all, old;
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
-	command_pid = fork();
+	command_pid = fork_single_threaded();
 	if (command_pid < 0)
 		_exit(125);
 	if (command_pid == 0)

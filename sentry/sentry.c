@@ -237,6 +237,10 @@ int sentry_main(struct sentry *s)
 	}
 	(void)listener_open;
 	free(req);
+	/* No guest task is left to ask for anything: the gofer sees the end of
+	 * its socket and tears its view down while the sentry exits. */
+	close(s->gofer);
+	s->gofer = -1;
 	int st = s->init_status;
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
