@@ -515,8 +515,10 @@ static int new_layer(struct view *v, int lower_fd, unsigned int *layer)
 	return copy_dir_attrs(v->upper_fd, name, &s);
 }
 
-/* Makes parent directories of rel in an upper dir, like the lower ones. */
-static int upper_parents(int upper_fd, int lower_fd, const char *rel)
+/* Makes parent directories of rel in an upper dir, like the lower ones
+ * (owner and mode when it creates one). times: only give the parents the
+ * lower ones' times again, after an entry was made in them. */
+static int upper_parents(int upper_fd, int lower_fd, const char *rel, bool times)
 {
 	char buf[PATH_MAX];
 	snprintf(buf, sizeof(buf), "%s", rel);
@@ -527,9 +529,15 @@ static int upper_parents(int upper_fd, int lower_fd, const char *rel)
 			return -errno;
 		if (!S_ISDIR(s.st_mode))
 			return -ENOTDIR;
-		if (mkdirat(upper_fd, buf, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		int r = copy_dir_attrs(upper_fd, buf, &s);
+		int r = 0;
+		if (times) {
+			struct timespec ts[2] = {s.st_atim, s.st_mtim};
+			r = utimensat(upper_fd, buf, ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+		} else if (mkdirat(upper_fd, buf, 0700) == 0) {
+			r = copy_dir_attrs(upper_fd, buf, &s);
+		} else if (errno != EEXIST) {
+			r = -errno;
+		}
 		if (r < 0)
 			return r;
 		*p = '/';
@@ -544,13 +552,13 @@ static int whiteout(struct view *v, int upper_fd, int lower_fd, const char *rel)
 	struct stat s;
 	if (fstatat(lower_fd, rel, &s, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : fail(v, -errno, "hiding %s", rel);
-	int r = upper_parents(upper_fd, lower_fd, rel);
+	int r = upper_parents(upper_fd, lower_fd, rel, false);
 	if (r < 0)
 		return fail(v, r, "hiding %s: making its parents", rel);
 	if (mknodat(upper_fd, rel, S_IFCHR, makedev(0, 0)) < 0 && errno != EEXIST)
 		return fail(v, -errno, "hiding %s", rel);
 	/* The parents' times changed with the new entry: copy them again. */
-	r = upper_parents(upper_fd, lower_fd, rel);
+	r = upper_parents(upper_fd, lower_fd, rel, true);
 	return r < 0 ? fail(v, r, "hiding %s", rel) : 0;
 }
 
