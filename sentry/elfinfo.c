@@ -14,6 +14,9 @@
 
 /* Linux refuses program header tables larger than this. */
 #define PHDRS_MAX 65536
+/* Read at once from a file's start: its header and, for nearly every ELF
+ * object, its program headers and PT_INTERP string too. */
+#define HEAD_READ 4096
 
 static pthread_once_t libelf_once = PTHREAD_ONCE_INIT;
 
@@ -115,18 +118,46 @@ static int check_elf(Elf *e, int err, Elf64_Ehdr **ehdr_out, Elf64_Phdr **phdr_o
 	return 0;
 }
 
-static int read_interp(int fd, const Elf64_Phdr *ph, struct elfinfo *info)
+/* A libelf handle on the header and program headers. When both lie in the
+ * bytes already read (head, n of them), libelf parses a copy of those with
+ * the section header table dropped (exec never looks at sections): no
+ * further reads. Otherwise it reads them from fd itself. */
+static Elf *elf_open(int fd, const char *head, size_t n, char *copy)
+{
+	Elf64_Ehdr eh;
+
+	pthread_once(&libelf_once, libelf_init);
+	if (n < sizeof(eh))
+		return elf_begin(fd, ELF_C_READ, NULL);
+	memcpy(&eh, head, sizeof(eh));
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
+	    eh.e_phoff > n || (size_t)eh.e_phnum * eh.e_phentsize > n - eh.e_phoff)
+		return elf_begin(fd, ELF_C_READ, NULL);
+	eh.e_shoff = 0;
+	eh.e_shnum = 0;
+	eh.e_shstrndx = SHN_UNDEF;
+	memcpy(copy, head, n);
+	memcpy(copy, &eh, sizeof(eh));
+	return elf_memory(copy, n);
+}
+
+static int read_interp(int fd, const char *head, size_t n, const Elf64_Phdr *ph,
+		       struct elfinfo *info)
 {
 	char buf[PATH_MAX];
-	ssize_t n;
+	ssize_t got;
 
 	if (ph->p_filesz > PATH_MAX || ph->p_filesz < 2)
 		return -ENOEXEC;
-	n = pread(fd, buf, ph->p_filesz, (off_t)ph->p_offset);
-	if (n < 0)
-		return -errno;
-	if ((size_t)n != ph->p_filesz)
-		return -EIO;
+	if (ph->p_offset <= n && ph->p_filesz <= n - ph->p_offset) {
+		memcpy(buf, head + ph->p_offset, ph->p_filesz);
+	} else {
+		got = pread(fd, buf, ph->p_filesz, (off_t)ph->p_offset);
+		if (got < 0)
+			return -errno;
+		if ((size_t)got != ph->p_filesz)
+			return -EIO;
+	}
 	if (buf[ph->p_filesz - 1] != '\0')
 		return -ENOEXEC;
 	memcpy(info->interp, buf, ph->p_filesz);
@@ -134,16 +165,16 @@ static int read_interp(int fd, const Elf64_Phdr *ph, struct elfinfo *info)
 	return 0;
 }
 
-static int inspect_elf(int fd, struct elfinfo *info)
+static int inspect_elf(int fd, const char *head, size_t n, struct elfinfo *info)
 {
+	char copy[HEAD_READ];
 	Elf64_Ehdr *eh;
 	Elf64_Phdr *ph;
 	Elf *e;
 	int err;
 	bool has_load = false;
 
-	pthread_once(&libelf_once, libelf_init);
-	e = elf_begin(fd, ELF_C_READ, NULL);
+	e = elf_open(fd, head, n, copy);
 	if (!e)
 		return -ENOEXEC;
 	err = check_elf(e, -ENOEXEC, &eh, &ph);
@@ -158,7 +189,7 @@ static int inspect_elf(int fd, struct elfinfo *info)
 			has_load = true;
 		/* Linux uses the first PT_INTERP. */
 		if (ph[i].p_type == PT_INTERP && !info->has_interp) {
-			err = read_interp(fd, &ph[i], info);
+			err = read_interp(fd, head, n, &ph[i], info);
 			if (err < 0)
 				goto out;
 		}
@@ -174,7 +205,7 @@ out:
 
 int elfinfo_inspect(int fd, struct elfinfo *info)
 {
-	char head[BINPRM_BUF_SIZE];
+	char head[HEAD_READ];
 	ssize_t n;
 
 	memset(info, 0, sizeof(*info));
@@ -182,7 +213,7 @@ int elfinfo_inspect(int fd, struct elfinfo *info)
 	if (n < 0)
 		return -errno;
 	if (n >= SELFMAG && memcmp(head, ELFMAG, SELFMAG) == 0)
-		return inspect_elf(fd, info);
+		return inspect_elf(fd, head, (size_t)n, info);
 	if (n >= 2 && head[0] == '#' && head[1] == '!')
 		return elfinfo_parse_script(head, (size_t)n, info);
 	return -ENOEXEC;
@@ -190,20 +221,20 @@ int elfinfo_inspect(int fd, struct elfinfo *info)
 
 int elfinfo_check_interp(int fd)
 {
-	Elf64_Ehdr head, *eh;
+	char head[HEAD_READ], copy[HEAD_READ];
+	Elf64_Ehdr *eh;
 	Elf64_Phdr *ph;
 	Elf *e;
 	ssize_t n;
 	int err;
 
 	/* Linux reads the whole header first: a shorter file is EIO. */
-	n = pread(fd, &head, sizeof(head), 0);
+	n = pread(fd, head, sizeof(head), 0);
 	if (n < 0)
 		return -errno;
-	if ((size_t)n < sizeof(head))
+	if ((size_t)n < sizeof(*eh))
 		return -EIO;
-	pthread_once(&libelf_once, libelf_init);
-	e = elf_begin(fd, ELF_C_READ, NULL);
+	e = elf_open(fd, head, (size_t)n, copy);
 	if (!e)
 		return -ELIBBAD;
 	err = check_elf(e, -ELIBBAD, &eh, &ph);

@@ -38,6 +38,7 @@
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "common/compat.h"
@@ -59,8 +60,12 @@
 /* /proc links (fd/N, exe) followed while opening one file. */
 #define PROC_HOPS_MAX 8
 #define PAGE	      4096UL
-/* The first read of an argument string (see guest_strlen). */
-#define ARG_FIRST_READ 128
+/* Argument strings are measured STR_BATCH at a time, from a first read of
+ * STR_PEEK bytes each (see strings_len). */
+#define STR_BATCH 64
+#define STR_PEEK  256
+/* Pointers of argv and envp kept from counting them (see guest_vec). */
+#define VEC_HEAD 512
 /* statfs.f_flags holds mount flags (ST_NOEXEC, ...) when this bit is set. */
 #define STATFS_FLAGS_VALID 0x0020
 
@@ -440,15 +445,25 @@ static size_t stack_rlimit(struct sentry *s, pid_t tid)
 	return STK_LIM;
 }
 
+/* A guest pointer array (argv or envp) as counted: its first pointers are
+ * kept, so that measuring the strings does not read them again. */
+struct guest_vec {
+	uint64_t addr;
+	size_t count;
+	size_t nhead;
+	uint64_t head[VEC_HEAD];
+};
+
 /* Counts a guest pointer array (NULL ends it; a NULL array is empty). */
-static int vector_count(pid_t tid, uint64_t vec, size_t max, size_t *count)
+static int vector_count(pid_t tid, struct guest_vec *v, size_t max)
 {
 	uint64_t ptrs[512];
 
-	*count = 0;
-	if (!vec)
+	v->count = 0;
+	v->nhead = 0;
+	if (!v->addr)
 		return 0;
-	for (uint64_t addr = vec;;) {
+	for (uint64_t addr = v->addr;;) {
 		size_t n = (PAGE - (addr & (PAGE - 1))) / sizeof(uint64_t);
 
 		if (n == 0)
@@ -462,30 +477,44 @@ static int vector_count(pid_t tid, uint64_t vec, size_t max, size_t *count)
 		for (size_t i = 0; i < n; i++) {
 			if (!ptrs[i])
 				return 0;
-			if (++*count > max)
+			if (v->nhead == v->count && v->nhead < VEC_HEAD)
+				v->head[v->nhead++] = ptrs[i];
+			if (++v->count > max)
 				return -E2BIG;
 		}
 		addr += n * sizeof(uint64_t);
 	}
 }
 
-/* strnlen_user: the length of a guest string, -E2BIG beyond
- * MAX_ARG_STRLEN, -EFAULT if unreadable. */
-static ssize_t guest_strlen(pid_t tid, uint64_t addr)
+/* Pointers i..i+n-1 of a counted array. */
+static int vector_ptrs(pid_t tid, const struct guest_vec *v, size_t i, size_t n, uint64_t *out)
+{
+	size_t kept = i < v->nhead ? v->nhead - i : 0;
+
+	if (n == 0)
+		return 0;
+	if (kept > n)
+		kept = n;
+	memcpy(out, v->head + i, kept * sizeof(uint64_t));
+	if (kept == n)
+		return 0;
+	return guest_read(tid, v->addr + (i + kept) * sizeof(uint64_t), out + kept,
+			  (n - kept) * sizeof(uint64_t));
+}
+
+/* strnlen_user from byte `from` on (the bytes before it hold no NUL): the
+ * length of a guest string, -E2BIG beyond MAX_ARG_STRLEN, -EFAULT if
+ * unreadable. */
+static ssize_t guest_strlen(pid_t tid, uint64_t addr, size_t from)
 {
 	char buf[PAGE];
-	size_t len = 0;
+	size_t len = from;
 
 	if (!addr)
 		return -EFAULT;
 	while (len < MAX_ARG_STRLEN) {
 		uint64_t a = addr + len;
 		size_t n = PAGE - (a & (PAGE - 1));
-
-		/* Most strings are short: a first small read keeps an argv of
-		 * many short strings from costing a page copy each. */
-		if (len == 0 && n > ARG_FIRST_READ)
-			n = ARG_FIRST_READ;
 		int r = guest_read(tid, a, buf, n);
 
 		if (r < 0)
@@ -501,42 +530,119 @@ static ssize_t guest_strlen(pid_t tid, uint64_t addr)
 	return -E2BIG;
 }
 
+/* Reads the first bytes of n strings (up to STR_PEEK each, never across a
+ * page end: an unreadable page then fails its own string alone) in one
+ * call. Returns how many leading strings were read; peek[j] is how many
+ * bytes of string j are in buf. */
+static size_t strings_peek(pid_t tid, const uint64_t *ptrs, size_t n, char *buf, size_t *peek)
+{
+	struct iovec local[STR_BATCH], remote[STR_BATCH];
+	size_t done = 0, at = 0;
+
+	for (size_t j = 0; j < n; j++) {
+		peek[j] = PAGE - (ptrs[j] & (PAGE - 1));
+		if (peek[j] > STR_PEEK)
+			peek[j] = STR_PEEK;
+		local[j] = (struct iovec){.iov_base = buf + j * STR_PEEK, .iov_len = peek[j]};
+		remote[j] =
+			(struct iovec){.iov_base = (void *)(uintptr_t)ptrs[j], .iov_len = peek[j]};
+	}
+	ssize_t r = process_vm_readv(tid, local, n, remote, n, 0);
+
+	if (r < 0)
+		return 0;
+	while (done < n && at + peek[done] <= (size_t)r)
+		at += peek[done++];
+	return done;
+}
+
+/* strnlen_user of n guest strings, in order: len[j] is a length or a
+ * negative errno. Stops at the first error and returns its index (n if
+ * none). Most strings are short and many: one read measures a batch. */
+static size_t strings_len(pid_t tid, const uint64_t *ptrs, size_t n, char *buf, ssize_t *len)
+{
+	size_t peek[STR_BATCH];
+
+	for (size_t j = 0; j < n;) {
+		size_t ok = strings_peek(tid, ptrs + j, n - j, buf, peek);
+
+		for (size_t k = 0; k < ok; k++, j++) {
+			const char *str = buf + k * STR_PEEK;
+			const char *nul = memchr(str, '\0', peek[k]);
+
+			len[j] = nul ? nul - str : guest_strlen(tid, ptrs[j], peek[k]);
+			if (len[j] >= MAX_ARG_STRLEN)
+				len[j] = -E2BIG;
+			if (len[j] < 0)
+				return j;
+		}
+		if (j < n) {
+			/* Where the read stopped: this string alone decides. */
+			len[j] = guest_strlen(tid, ptrs[j], 0);
+			if (len[j] < 0)
+				return j;
+			j++;
+		}
+	}
+	return n;
+}
+
 static int arg_add(struct arg_space *a, size_t bytes)
 {
 	a->used += bytes;
 	return a->used > a->budget ? -E2BIG : 0;
 }
 
-/* Adds up the strings of a pointer array already counted. */
-static int vector_strings(pid_t tid, uint64_t vec, size_t count, struct arg_space *a,
-			  size_t *first_len)
+/* The pointers of strings k..k+n-1 in the order do_execveat_common copies
+ * them: envp's from the last to the first, then argv's likewise. */
+static int order_ptrs(pid_t tid, const struct guest_vec *env, const struct guest_vec *argv,
+		      size_t k, size_t n, uint64_t *out)
 {
-	uint64_t ptrs[512];
-	size_t have = 0, at = 0;
+	uint64_t got[STR_BATCH];
 
-	for (size_t i = 0; i < count; i++) {
-		if (at == have) {
-			/* The pointers in batches: one read each would cost a
-			 * system call per argument. */
-			have = count - i < ARRAY_SIZE(ptrs) ? count - i : ARRAY_SIZE(ptrs);
-			at = 0;
-			int r = guest_read(tid, vec + i * sizeof(uint64_t), ptrs,
-					   have * sizeof(uint64_t));
+	for (size_t done = 0; done < n;) {
+		bool in_env = k + done < env->count;
+		const struct guest_vec *v = in_env ? env : argv;
+		size_t pos = in_env ? k + done : k + done - env->count;
+		size_t m = v->count - pos < n - done ? v->count - pos : n - done;
+		int r = vector_ptrs(tid, v, v->count - pos - m, m, got);
 
+		if (r < 0)
+			return r;
+		for (size_t j = 0; j < m; j++)
+			out[done + j] = got[m - 1 - j];
+		done += m;
+	}
+	return 0;
+}
+
+/* copy_strings of envp, then argv: each string's length against the
+ * space left, in Linux's order, so that the first error is Linux's. */
+static int vector_strings(pid_t tid, const struct guest_vec *env, const struct guest_vec *argv,
+			  struct arg_space *a)
+{
+	_cleanup_free_ char *buf = xmalloc(STR_BATCH * STR_PEEK);
+	uint64_t ptrs[STR_BATCH];
+	ssize_t len[STR_BATCH];
+	size_t total = env->count + argv->count;
+
+	for (size_t i = 0; i < total;) {
+		size_t n = total - i < STR_BATCH ? total - i : STR_BATCH;
+		int r = order_ptrs(tid, env, argv, i, n, ptrs);
+
+		if (r < 0)
+			return r;
+		size_t good = strings_len(tid, ptrs, n, buf, len);
+
+		for (size_t j = 0; j < n; j++, i++) {
+			if (j == good)
+				return (int)len[j];
+			if (argv->count && i == total - 1)
+				a->argv0_len = (size_t)len[j]; /* argv[0] comes last */
+			r = arg_add(a, (size_t)len[j] + 1);
 			if (r < 0)
 				return r;
 		}
-		uint64_t ptr = ptrs[at++];
-		int r;
-		ssize_t len = guest_strlen(tid, ptr);
-
-		if (len < 0)
-			return (int)len;
-		if (i == 0 && first_len)
-			*first_len = (size_t)len;
-		r = arg_add(a, (size_t)len + 1);
-		if (r < 0)
-			return r;
 	}
 	return 0;
 }
@@ -547,20 +653,26 @@ static int check_args(struct sc_ctx *c, const struct exec_call *call, const char
 {
 	pid_t tid = c->t->tid;
 	size_t limit = STK_LIM / 4 * 3, rlim = stack_rlimit(c->s, tid);
-	size_t argc, envc, ptrs;
+	size_t ptrs;
 	int r;
 
 	if (rlim / 4 < limit)
 		limit = rlim / 4;
 	if (limit < ARG_SPACE_MIN)
 		limit = ARG_SPACE_MIN;
-	r = vector_count(tid, call->argv_addr, limit / sizeof(void *), &argc);
+
+	_cleanup_free_ struct guest_vec *argv = xmalloc(sizeof(*argv));
+	_cleanup_free_ struct guest_vec *env = xmalloc(sizeof(*env));
+
+	argv->addr = call->argv_addr;
+	env->addr = call->envp_addr;
+	r = vector_count(tid, argv, limit / sizeof(void *));
 	if (r < 0)
 		return r;
-	r = vector_count(tid, call->envp_addr, limit / sizeof(void *), &envc);
+	r = vector_count(tid, env, limit / sizeof(void *));
 	if (r < 0)
 		return r;
-	ptrs = ((argc ? argc : 1) + envc) * sizeof(void *);
+	ptrs = ((argv->count ? argv->count : 1) + env->count) * sizeof(void *);
 	if (limit <= ptrs)
 		return -E2BIG;
 	a->budget = limit - ptrs;
@@ -568,10 +680,8 @@ static int check_args(struct sc_ctx *c, const struct exec_call *call, const char
 	a->argv0_len = 0;
 	r = arg_add(a, strlen(filename) + 1);
 	if (r == 0)
-		r = vector_strings(tid, call->envp_addr, envc, a, NULL);
-	if (r == 0)
-		r = vector_strings(tid, call->argv_addr, argc, a, &a->argv0_len);
-	if (r == 0 && argc == 0)
+		r = vector_strings(tid, env, argv, a);
+	if (r == 0 && argv->count == 0)
 		r = arg_add(a, 1); /* Linux runs an empty argv with argv[0] = "" */
 	return r;
 }
@@ -779,10 +889,16 @@ static int loader_path_addr(struct sentry *s, pid_t tid, uint64_t rsp, size_t le
 
 	if (rsp < RED_ZONE + len + 16)
 		return -EFAULT;
+	*addr = (rsp - RED_ZONE - len) & ~15ULL;
+	/* In the page of the bytes just below rsp, so in their mapping: the
+	 * write itself then tells whether that mapping is writable (a remote
+	 * write needs VM_WRITE and grows no stack), without the text of
+	 * /proc/<tid>/maps, which the kernel builds for every mapping. */
+	if ((*addr & ~(PAGE - 1)) == ((rsp - 1) & ~(PAGE - 1)))
+		return 0;
 	r = stack_vma_start(s, tid, rsp, &vma_start);
 	if (r < 0)
 		return r;
-	*addr = (rsp - RED_ZONE - len) & ~15ULL;
 	if (*addr >= vma_start)
 		return 0;
 	*addr = (rsp - len) & ~15ULL;
@@ -829,8 +945,13 @@ void exec_trace_stop(struct sentry *s, struct task *t)
 	struct user_regs_struct regs;
 	struct exec_call call;
 
-	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) < 0 || !call_from_regs(&regs, &call))
+	/* Any other TRACE stop (an identity change, or a guest filter's own
+	 * TRACE) drops the cached ids: the next request reads them afresh.
+	 * An exec changes only its own thread's, which the exec event drops. */
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) < 0 || !call_from_regs(&regs, &call)) {
+		task_creds_invalidate_all(s);
 		return;
+	}
 
 	/* Helpers take a notification context; this one stands for the
 	 * stopped call (there is no notification, so no id to validate). */

@@ -3,7 +3,8 @@
  *
  *   event                          action
  *   PTRACE_EVENT_SECCOMP           execve/execveat at its TRACE stop: exec.c
- *                                  decides and rewrites; then continue
+ *                                  decides and rewrites; any other TRACE
+ *                                  stop drops the cached ids; then continue
  *   PTRACE_EVENT_CLONE/FORK/VFORK  record the child (shared or copied cwd,
  *                                  from the clone flags read at the stop);
  *                                  continue the parent, release the child
@@ -81,6 +82,19 @@ static void cont(pid_t tid, int sig)
 		log_debug("PTRACE_CONT %d: %s", tid, strerror(errno));
 }
 
+/* A new task starts with its parent's ids (fork and clone copy them). The
+ * parent sits in its clone event stop, so ids the cache holds for it are
+ * still its own: the child's first request then reads no status. */
+static void inherit_creds(const struct task *parent, struct task *child)
+{
+	if (!parent->creds_valid || child->creds_valid)
+		return;
+	if (!child->creds)
+		child->creds = xmalloc(sizeof(*child->creds));
+	*child->creds = *parent->creds;
+	child->creds_valid = true;
+}
+
 /* A new task is released only once its fs state is known. */
 static void release_child(struct task *child)
 {
@@ -104,6 +118,8 @@ static void on_clone(struct sentry *s, struct task *parent, int event)
 	else if (event == PTRACE_EVENT_VFORK)
 		flags = CLONE_VM | CLONE_VFORK;
 	struct task *child = task_get(s, child_tid);
+	bool seen = child->attached;
+
 	child->attached = true;
 	if (!child->fs) {
 		if (!parent->fs)
@@ -117,7 +133,10 @@ static void on_clone(struct sentry *s, struct task *parent, int event)
 	}
 	free(child->exe);
 	child->exe = parent->exe ? xstrdup(parent->exe) : NULL;
-	read_vids(s, child);
+	inherit_creds(parent, child);
+	/* A child whose first stop came first had its ids read there. */
+	if (!seen)
+		read_vids(s, child);
 	if (flags & CLONE_THREAD)
 		child->tgid = parent->tgid;
 	release_child(child);
@@ -134,7 +153,10 @@ static void on_exec(struct sentry *s, pid_t tid)
 	struct task *t = task_get(s, tid);
 	t->loader_expected = t->exec != NULL;
 	t->creds_valid = false; /* exec may drop capabilities */
-	read_vids(s, t);
+	/* Exec keeps the thread group's ids; a re-keyed thread took the
+	 * leader's (task_rekey). Only a task never seen before needs them. */
+	if (t->vtid <= 0)
+		read_vids(s, t);
 }
 
 static void on_stopped(struct sentry *s, pid_t tid, int status)
@@ -148,10 +170,9 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 	}
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
-		/* Every TRACE stop (an identity change, an exec, or a guest
-		 * filter's own TRACE) drops the cached ids: after it, the next
-		 * request reads them afresh. */
-		task_creds_invalidate_all(s);
+		/* An exec, or a TRACE stop that drops the cached ids (an
+		 * identity change or a guest filter's own TRACE): see
+		 * exec_trace_stop. */
 		exec_trace_stop(s, t);
 		cont(tid, 0);
 		return;

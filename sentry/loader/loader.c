@@ -47,6 +47,9 @@
 #define BRK_RND_RANGE (1UL << 30)
 /* Linux's bound on the size of the program header table. */
 #define PHDRS_MAX 65536UL
+/* Read at once from an object's start: its header and, nearly always, its
+ * program headers. */
+#define HEAD_READ 2048
 /* Alignments larger than this are not honoured (they are not sensible). */
 #define ALIGN_MAX     (1UL << 30)
 #define USER_ADDR_END (1UL << 47)
@@ -153,12 +156,36 @@ static void read_exact(int fd, void *buf, size_t len, uint64_t off)
 	}
 }
 
-static uint64_t random_u64(void)
+/* Reads what there is of len bytes at off (less only at the end of the
+ * file). */
+static size_t read_some(int fd, void *buf, size_t len, uint64_t off)
 {
-	uint64_t r = 0;
+	char *p = buf;
+	size_t got = 0;
 
-	syscall3(__NR_getrandom, (long)&r, sizeof(r), GRND_NONBLOCK_FLAG);
-	return r;
+	while (got < len) {
+		long n = syscall6(__NR_pread64, fd, (long)(p + got), (long)(len - got),
+				  (long)(off + got), 0, 0);
+
+		if (n == -4 /* EINTR */)
+			continue;
+		check(!is_err(n));
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return got;
+}
+
+/* The random bits of one exec: where the program goes, where brk starts. */
+struct randomness {
+	uint64_t base;
+	uint64_t brk;
+};
+
+static void get_random(struct randomness *r)
+{
+	syscall3(__NR_getrandom, (long)r, sizeof(*r), GRND_NONBLOCK_FLAG);
 }
 
 /* What the sentry sent: the loader_info header and its strings, split. */
@@ -340,9 +367,15 @@ static void image_layout(const Elf64_Phdr *ph, size_t phnum, const Elf64_Ehdr *e
  * the kernel's mmap puts it, as for interpreters and static PIEs). */
 static void load_elf(int fd, uintptr_t hint, struct image *img)
 {
+	union {
+		Elf64_Ehdr eh;
+		uint64_t words[HEAD_READ / sizeof(uint64_t)];
+	} head;
+	size_t got = read_some(fd, &head, sizeof(head), 0);
 	Elf64_Ehdr eh;
 
-	read_exact(fd, &eh, sizeof(eh), 0);
+	check(got >= sizeof(eh));
+	eh = head.eh;
 	check(eh.e_ident[EI_MAG0] == ELFMAG0 && eh.e_ident[EI_MAG1] == ELFMAG1 &&
 	      eh.e_ident[EI_MAG2] == ELFMAG2 && eh.e_ident[EI_MAG3] == ELFMAG3);
 	check(eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_ident[EI_DATA] == ELFDATA2LSB);
@@ -352,13 +385,21 @@ static void load_elf(int fd, uintptr_t hint, struct image *img)
 	size_t ph_size = (size_t)eh.e_phnum * sizeof(Elf64_Phdr);
 
 	check(ph_size > 0 && ph_size <= PHDRS_MAX);
-	long ret = sys_mmap(0, PAGE_UP(ph_size), PROT_READ | PROT_WRITE,
-			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	Elf64_Phdr *ph;
+	uintptr_t ph_map = 0;
 
-	check(!is_err(ret));
-	Elf64_Phdr *ph = (Elf64_Phdr *)ret;
+	if (eh.e_phoff <= got && ph_size <= got - eh.e_phoff &&
+	    eh.e_phoff % sizeof(uint64_t) == 0) {
+		ph = (Elf64_Phdr *)((char *)&head + eh.e_phoff);
+	} else {
+		long ret = sys_mmap(0, PAGE_UP(ph_size), PROT_READ | PROT_WRITE,
+				    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	read_exact(fd, ph, ph_size, eh.e_phoff);
+		check(!is_err(ret));
+		ph_map = (uintptr_t)ret;
+		ph = (Elf64_Phdr *)ph_map;
+		read_exact(fd, ph, ph_size, eh.e_phoff);
+	}
 
 	uintptr_t lo = UINTPTR_MAX, hi = 0, align = PAGE_SIZE;
 
@@ -385,7 +426,8 @@ static void load_elf(int fd, uintptr_t hint, struct image *img)
 		if (ph[i].p_type == PT_LOAD)
 			map_segment(fd, &ph[i], img->bias);
 	image_layout(ph, eh.e_phnum, &eh, img);
-	sys_munmap((uintptr_t)ph, PAGE_UP(ph_size));
+	if (ph_map)
+		sys_munmap(ph_map, PAGE_UP(ph_size));
 }
 
 /* The initial stack the kernel built for the loader. */
@@ -562,17 +604,17 @@ static __attribute__((noinline)) uintptr_t build_stack(const struct initial_stac
 
 /* Where brk starts, as binfmt_elf places it (randomized unless the
  * personality asks for ADDR_NO_RANDOMIZE). */
-static uintptr_t brk_start(const struct image *prog, int has_interp, int randomize)
+static uintptr_t brk_start(const struct image *prog, int has_interp, const struct randomness *rnd)
 {
 	uintptr_t brk = PAGE_UP(prog->end_bss);
 
-	if (!randomize)
+	if (!rnd)
 		return brk;
 	if (prog->type == ET_DYN && !has_interp)
 		brk = ELF_ET_DYN_BASE;
 	else
 		brk += PAGE_SIZE;
-	return brk + (random_u64() % (BRK_RND_RANGE / PAGE_SIZE)) * PAGE_SIZE;
+	return brk + (rnd->brk % (BRK_RND_RANGE / PAGE_SIZE)) * PAGE_SIZE;
 }
 
 void loader_main(uintptr_t *sp0)
@@ -592,11 +634,14 @@ void loader_main(uintptr_t *sp0)
 	has_interp = req.interp_fd >= 0;
 
 	uintptr_t hint = 0;
+	struct randomness rnd = {0};
 
+	if (randomize)
+		get_random(&rnd);
 	if (has_interp) {
 		hint = ELF_ET_DYN_BASE;
 		if (randomize)
-			hint += (random_u64() & ((1UL << MMAP_RND_BITS) - 1)) * PAGE_SIZE;
+			hint += (rnd.base & ((1UL << MMAP_RND_BITS) - 1)) * PAGE_SIZE;
 	}
 	load_elf(req.exe_fd, hint, &prog);
 	if (has_interp)
@@ -617,7 +662,7 @@ void loader_main(uintptr_t *sp0)
 	map.end_code = prog.end_code;
 	map.start_data = prog.start_data;
 	map.end_data = prog.end_data;
-	map.start_brk = map.brk = brk_start(&prog, has_interp, randomize);
+	map.start_brk = map.brk = brk_start(&prog, has_interp, randomize ? &rnd : NULL);
 	map.exe_fd = (uint32_t)-1;
 	check(syscall6(__NR_prctl, PR_SET_MM, PR_SET_MM_MAP, (long)&map, sizeof(map), 0, 0) == 0);
 	syscall3(__NR_prctl, PR_SET_NAME, (long)req.comm, 0);

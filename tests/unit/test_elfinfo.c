@@ -360,6 +360,48 @@ START_TEST(test_bad_headers)
 }
 END_TEST
 
+/* /bin/true with its program header table and PT_INTERP string moved past
+ * the first pages of the file (appended at its end): read from the file
+ * rather than from the bytes read first. */
+START_TEST(test_far_headers)
+{
+	static unsigned char buf[1 << 20];
+	int fd = open("/bin/true", O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	struct elfinfo info;
+
+	ck_assert_int_ge(fd, 0);
+	n = read(fd, buf, sizeof(buf) / 2);
+	close(fd);
+	ck_assert_int_gt(n, 8192);
+	size_t end = ((size_t)n + 7) & ~7UL;
+	Elf64_Ehdr *eh = (Elf64_Ehdr *)buf;
+	size_t ph_size = (size_t)eh->e_phnum * sizeof(Elf64_Phdr);
+	Elf64_Phdr *ph = (Elf64_Phdr *)(buf + end);
+
+	memcpy(ph, buf + eh->e_phoff, ph_size);
+	eh->e_phoff = end;
+	size_t at = end + ph_size;
+
+	for (int i = 0; i < eh->e_phnum; i++) {
+		if (ph[i].p_type != PT_INTERP)
+			continue;
+		memcpy(buf + at, buf + ph[i].p_offset, ph[i].p_filesz);
+		ph[i].p_offset = at;
+		at += ph[i].p_filesz;
+	}
+	char *path = tmp_path("far-headers");
+
+	write_file(path, buf, at);
+	expect_like_linux(path, 0);
+	ck_assert_int_eq(inspect_path(path, &info), 0);
+	ck_assert(info.has_interp);
+	ck_assert_str_eq(info.interp, LD_SO);
+	/* As an interpreter, too. */
+	ck_assert_int_eq(check_interp_path(path), 0);
+}
+END_TEST
+
 static Suite *elfinfo_suite(void)
 {
 	Suite *s = suite_create("elfinfo");
@@ -374,6 +416,7 @@ static Suite *elfinfo_suite(void)
 	tcase_add_test(tc, test_elf32);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_bad_headers);
+	tcase_add_test(tc, test_far_headers);
 	suite_add_tcase(s, tc);
 	return s;
 }
