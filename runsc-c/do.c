@@ -851,8 +851,12 @@ int cmd_do(int argc, char **argv)
 				while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
 					if (p == gofer) {
 						/* The sentry notices a dead gofer
-						 * and stops the guest itself. */
+						 * and stops the guest itself; a
+						 * SIGCHLD ends its wait for the
+						 * guest's next call. */
 						gofer = 0;
+						if (sentry > 0)
+							kill(sentry, SIGCHLD);
 					} else if (p == sentry) {
 						sentry = 0;
 						if (WIFEXITED(st))
