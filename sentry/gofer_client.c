@@ -113,19 +113,19 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 	return resp->err;
 }
 
-/* Resolves the base directory of a relative path. Returns an fd the caller
- * must close (or -1 for "the view's root"), and may rewrite path into an
- * absolute one for directories the sentry synthesizes. */
+/* Resolves the base directory of a relative path. Returns an fd (or -1 for
+ * "the view's root"), which the caller closes when *owned says so: the
+ * cwd is the sentry's own fd. May rewrite path into an absolute one for
+ * directories the sentry synthesizes. */
 static int base_dir(struct sc_ctx *c, int guest_dirfd, const char *path, char *abs, size_t abs_size,
-		    const char **use_path)
+		    const char **use_path, bool *owned)
 {
 	*use_path = path;
+	*owned = false;
 	if (path[0] == '/')
 		return -1;
-	if (guest_dirfd == AT_FDCWD) {
-		int fd = fcntl(c->t->fs->cwd_fd, F_DUPFD_CLOEXEC, 0);
-		return fd < 0 ? -errno : fd;
-	}
+	if (guest_dirfd == AT_FDCWD)
+		return c->t->fs->cwd_fd;
 	int fd = guest_getfd(c, guest_dirfd);
 	if (fd < 0)
 		return fd;
@@ -138,6 +138,7 @@ static int base_dir(struct sc_ctx *c, int guest_dirfd, const char *path, char *a
 		*use_path = abs;
 		return -1;
 	}
+	*owned = true;
 	return fd;
 }
 
@@ -200,10 +201,11 @@ int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct 
 		*fd_out = -1;
 	if (path[0] == 0 && !(req->flags & AT_EMPTY_PATH))
 		return -ENOENT;
-	int dirfd = base_dir(c, guest_dirfd, path, abs, sizeof(abs), &use);
+	bool owned;
+	int dirfd = base_dir(c, guest_dirfd, path, abs, sizeof(abs), &use, &owned);
 	if (dirfd < 0 && dirfd != -1)
 		return dirfd;
-	_cleanup_close_ int dir_owned = dirfd;
+	_cleanup_close_ int dir_owned = owned ? dirfd : -1;
 	int r = put_path(req, 0, use, &req->path_len);
 	if (r < 0)
 		return r;
@@ -224,6 +226,7 @@ int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int gu
 	const char *use, *use2;
 	int fds[2], nfds = 0;
 	int dirfd = -1, dirfd2 = -1;
+	bool owned = false, owned2;
 	if (path[0] == 0 && !(req->flags & AT_EMPTY_PATH) && req->op != GOP_SYMLINK)
 		return -ENOENT;
 	if (path2[0] == 0)
@@ -231,15 +234,15 @@ int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int gu
 	if (req->op == GOP_SYMLINK) {
 		use = path; /* the link's text, never resolved */
 	} else {
-		dirfd = base_dir(c, guest_dirfd, path, abs, sizeof(abs), &use);
+		dirfd = base_dir(c, guest_dirfd, path, abs, sizeof(abs), &use, &owned);
 		if (dirfd < 0 && dirfd != -1)
 			return dirfd;
 	}
-	_cleanup_close_ int own1 = dirfd;
-	dirfd2 = base_dir(c, guest_dirfd2, path2, abs2, sizeof(abs2), &use2);
+	_cleanup_close_ int own1 = owned ? dirfd : -1;
+	dirfd2 = base_dir(c, guest_dirfd2, path2, abs2, sizeof(abs2), &use2, &owned2);
 	if (dirfd2 < 0 && dirfd2 != -1)
 		return dirfd2;
-	_cleanup_close_ int own2 = dirfd2;
+	_cleanup_close_ int own2 = owned2 ? dirfd2 : -1;
 	int r = put_path(req, 0, use, &req->path_len);
 	if (r < 0)
 		return r;

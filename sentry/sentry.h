@@ -28,7 +28,8 @@ struct fsinfo {
 	int refs;
 	int cwd_fd; /* O_PATH directory from the gofer */
 	/* The cwd's path in the view while the sentry's names_gen is cwd_gen,
-	 * or NULL: the dentry cache keys relative paths with it. */
+	 * or NULL: the dentry cache keys relative paths with it, and getcwd
+	 * answers with it outside volumes. */
 	char *cwd_path;
 	uint64_t cwd_gen;
 };

@@ -569,13 +569,12 @@ int sys_openat2(struct sc_ctx *c)
 
 static int stat_emptypath(struct sc_ctx *c, int guest_dirfd, struct stat *st)
 {
-	int fd;
+	/* The cwd is the sentry's own fd. */
 	if (guest_dirfd == AT_FDCWD)
-		fd = fcntl(c->t->fs->cwd_fd, F_DUPFD_CLOEXEC, 0);
-	else
-		fd = guest_getfd(c, guest_dirfd);
+		return fstat(c->t->fs->cwd_fd, st) < 0 ? -errno : 0;
+	int fd = guest_getfd(c, guest_dirfd);
 	if (fd < 0)
-		return fd == -1 ? -errno : fd;
+		return fd;
 	int r = fstat(fd, st) < 0 ? -errno : 0;
 	close(fd);
 	return r;
@@ -694,13 +693,13 @@ int sys_statx(struct sc_ctx *c)
 		return fail(c, -EINVAL);
 	struct statx sx;
 	if (path[0] == 0 && (at_flags & AT_EMPTY_PATH)) {
-		int fd = guest_dirfd == AT_FDCWD ? fcntl(c->t->fs->cwd_fd, F_DUPFD_CLOEXEC, 0)
-						 : guest_getfd(c, guest_dirfd);
+		int fd = guest_dirfd == AT_FDCWD ? c->t->fs->cwd_fd : guest_getfd(c, guest_dirfd);
 		if (fd < 0)
-			return fail(c, fd == -1 ? -errno : fd);
+			return fail(c, fd);
 		r = statx(fd, "", AT_EMPTY_PATH | (at_flags & AT_STATX_SYNC_TYPE), mask, &sx);
 		r = r < 0 ? -errno : 0;
-		close(fd);
+		if (guest_dirfd != AT_FDCWD)
+			close(fd);
 		if (r < 0)
 			return fail(c, r);
 	} else {
@@ -917,16 +916,44 @@ int fd_view_path(struct sentry *s, int fd, char *buf, size_t size)
 	return (int)n;
 }
 
+/* The cwd's path as the kernel tells it now; -ENOENT once it was removed,
+ * as getcwd(2) fails then. */
+static int cwd_read_path(struct sc_ctx *c, char *buf, size_t size)
+{
+	static const char deleted[] = " (deleted)";
+	const size_t dlen = sizeof(deleted) - 1;
+	int n = fd_view_path(c->s, c->t->fs->cwd_fd, buf, size);
+	if (n < 0)
+		return n;
+	struct stat st;
+	if ((size_t)n > dlen && strcmp(buf + n - dlen, deleted) == 0 &&
+	    fstat(c->t->fs->cwd_fd, &st) == 0 && st.st_nlink == 0)
+		return -ENOENT;
+	return n;
+}
+
 int sys_getcwd(struct sc_ctx *c)
 {
-	char path[PATH_MAX];
-	int n = fd_view_path(c->s, c->t->fs->cwd_fd, path, sizeof(path));
-	if (n < 0)
-		return fail(c, n);
+	/* Outside volumes a directory's path changes only by the sentry's
+	 * own requests: the path kept for the dentry cache (dc_cwd_path)
+	 * answers without asking the kernel again. */
+	struct dcache *d = dc_get(c->s);
+	const char *path = d ? dc_cwd_path(c) : NULL;
+	char buf[PATH_MAX];
+	size_t n;
+	if (path && !dcache_volatile(d, path)) {
+		n = strlen(path);
+	} else {
+		int r = cwd_read_path(c, buf, sizeof(buf));
+		if (r < 0)
+			return fail(c, r);
+		path = buf;
+		n = (size_t)r;
+	}
 	if ((uint64_t)n + 1 > ARG(1))
 		return fail(c, -ERANGE);
-	int r = guest_write(c->req->pid, ARG(0), path, (size_t)n + 1);
-	return r < 0 ? fail(c, r) : ok(c, n + 1);
+	int r = guest_write(c->req->pid, ARG(0), path, n + 1);
+	return r < 0 ? fail(c, r) : ok(c, (int64_t)n + 1);
 }
 
 static void set_cwd(struct sc_ctx *c, int fd)

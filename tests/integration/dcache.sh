@@ -40,6 +40,19 @@ def look(label, p, how="stat"):
     sys.stdout.flush()
 
 
+def getcwd():
+    try:
+        return os.getcwd().replace(base, "BASE", 1)
+    except OSError as e:
+        return errno.errorcode[e.errno]
+
+
+def cwd(label):
+    got = [getcwd() for _ in range(3)]
+    print(label + ":", got[0] if len(set(got)) == 1 else "inconsistent " + ",".join(got))
+    sys.stdout.flush()
+
+
 def write(p, data):
     with open(p, "w") as f:
         f.write(data)
@@ -182,6 +195,26 @@ os.chdir(base)
 look("relative, another cwd", "t2")
 look("relative, another cwd, a subdirectory", "d2/t2")
 
+# getcwd follows renames of the cwd and of its parents, and fails once the
+# cwd is removed
+os.makedirs(base + "/g/in")
+os.chdir(base + "/g/in")
+cwd("getcwd")
+os.rename(base + "/g/in", base + "/g/in2")
+cwd("getcwd, the cwd renamed")
+os.rename(base + "/g", base + "/g2")
+cwd("getcwd, a parent renamed")
+os.mkdir(base + "/g2/in")
+cwd("getcwd, a name added next to it")
+os.rmdir(base + "/g2/in2")
+cwd("getcwd, the cwd removed")
+os.mkdir(base + "/g2/in2")
+cwd("getcwd, a new directory where the cwd was")
+os.chdir(base + "/g2/in2")
+cwd("getcwd, in the new directory")
+os.chdir(base)
+cwd("getcwd, back")
+
 # permissions: the ids are part of the key, and chmod/chown count
 p = base + "/priv"
 os.mkdir(p, 0o700)
@@ -310,14 +343,38 @@ look new /data/d/new; look new-via-dir-link /tmp/ld/new
 look stays /data/d/stays; look stays-via-dir-link /tmp/ld/stays
 cd /data/d && look relative stays && cd /
 look second-volume "$1/f"
+python3 -c "$2" &
+while [ ! -e /tmp/cwd.ready ]; do sleep 0.05; done
 echo ready
 while [ ! -e /data/go ]; do sleep 0.05; done
 look gone /data/d/gone; look gone-via-dir-link /tmp/ld/gone; look gone-via-link /tmp/lf
 look new /data/d/new; look new-via-dir-link /tmp/ld/new
 look stays /data/d/stays; look stays-via-dir-link /tmp/ld/stays
 cd /data/d && look relative stays
-look second-volume "$1/f"'
-runsc -v "$vol:/data" -v "$TMP/vol2:$vol2_at" -- sh -c "$guest" sh "$vol2_real" >"$TMP/vol.out" 2>&1 &
+look second-volume "$1/f"
+wait
+cat /tmp/cwd.out'
+# A process whose cwd is a volume directory that the host renames.
+cwd_probe='import os, time
+os.chdir("/data/cw/in")
+out = open("/tmp/cwd.out", "w")
+def show():
+    got = []
+    for _ in range(3):
+        try:
+            got.append(os.getcwd())
+        except OSError as e:
+            got.append(os.strerror(e.errno))
+    out.write("cwd in a volume " + ",".join(sorted(set(got))) + "\n")
+    out.flush()
+show()
+open("/tmp/cwd.ready", "w").close()
+while not os.path.exists("/data/go"):
+    time.sleep(0.05)
+show()'
+mkdir -p "$vol/cw/in"
+runsc -v "$vol:/data" -v "$TMP/vol2:$vol2_at" -- sh -c "$guest" sh "$vol2_real" "$cwd_probe" \
+	>"$TMP/vol.out" 2>&1 &
 guest_pid=$!
 cleanup_later $guest_pid
 if wait_until 60 grep -q '^ready$' "$TMP/vol.out"; then
@@ -330,10 +387,11 @@ if wait_until 60 grep -q '^ready$' "$TMP/vol.out"; then
 	echo 22 >"$TMP/vol2/f.new"
 	ln "$TMP/vol2/f" "$TMP/vol2/f.old"
 	mv "$TMP/vol2/f.new" "$TMP/vol2/f"
+	mv "$vol/cw/in" "$vol/cw/moved"
 	touch "$vol/go"
 fi
 wait $guest_pid
-check "host changes to a volume are seen at once, also through symlinks" "gone 2
+check "host changes to a volume are seen at once, also through symlinks and by getcwd" "gone 2
 gone-via-dir-link 2
 gone-via-link 2
 new missing
@@ -351,6 +409,8 @@ new-via-dir-link 5
 stays 4
 stays-via-dir-link 4
 relative 4
-second-volume 3" "$(cat "$TMP/vol.out")"
+second-volume 3
+cwd in a volume /data/cw/in
+cwd in a volume /data/cw/moved" "$(cat "$TMP/vol.out")"
 
 done_testing
