@@ -207,7 +207,10 @@ static void gofer_check(struct sentry *s)
 		die("the gofer died; stopping the sandbox");
 }
 
-static void wait_in_recv(struct sentry *s, struct seccomp_notif *req)
+/* Waits for and answers one notification, or handles what ended the wait.
+ * Returns false once no task holds the filter any more (the receive then
+ * fails at once, and the loop must wait for the last SIGCHLD elsewhere). */
+static bool wait_in_recv(struct sentry *s, struct seccomp_notif *req)
 {
 	memset(req, 0, s->sizes.seccomp_notif);
 	woken = 0;
@@ -223,10 +226,17 @@ static void wait_in_recv(struct sentry *s, struct seccomp_notif *req)
 		ptrace_reap(s);
 		gofer_check(s);
 	}
-	if (r == 0)
+	if (r == 0) {
 		dispatch(s, req);
-	else if (!woken && err != EINTR && err != ENOENT)
+	} else if (!woken && err == ENOENT) {
+		/* The caller died, or the filter has no task left. */
+		struct pollfd p = {.fd = s->listener, .events = POLLIN};
+		if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR)))
+			return false;
+	} else if (!woken && err != EINTR) {
 		die("receiving a seccomp notification: %s", strerror(err));
+	}
+	return true;
 }
 
 static void recv_notification(struct sentry *s, struct seccomp_notif *req)
@@ -272,7 +282,10 @@ int sentry_main(struct sentry *s)
 	wait_init(s->listener, sigfd);
 	while (!s->init_exited) {
 		if (!deferred_list && listener_open) {
-			wait_in_recv(s, req);
+			if (!wait_in_recv(s, req)) {
+				epoll_ctl(ep, EPOLL_CTL_DEL, s->listener, NULL);
+				listener_open = false;
+			}
 			continue;
 		}
 		struct epoll_event evs[8];
