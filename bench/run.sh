@@ -361,6 +361,8 @@ section_syscall() {
 		probe "$res" "$log" bare-pin "${pin[@]}" "$bin/notif" -n "$n"
 		probe "$res" "$log" bare-epoll "$bin/notif" -e -n "$n"
 		probe "$res" "$log" bare-epoll-pin "${pin[@]}" "$bin/notif" -e -n "$n"
+		probe "$res" "$log" bare-write "$bin/notif" -w -n "$n"
+		probe "$res" "$log" bare-write-pin "${pin[@]}" "$bin/notif" -w -n "$n"
 		probe "$res" "$log" bare-copy "$bin/notif" -e -w -n "$n"
 		probe "$res" "$log" bare-copy-pin "${pin[@]}" "$bin/notif" -e -w -n "$n"
 		probe "$res" "$log" bare-async "$bin/notif" -a -n "$n"
@@ -379,7 +381,8 @@ section_syscall() {
 	syscall_row "$res" "$log" "\`getppid\`" "native" native getppid_us
 	syscall_row "$res" "$log" "\`uname\`" "bare notification round trip (SYNC_WAKE_UP, blocking receive)" bare notif_us
 	syscall_row "$res" "$log" "\`uname\`" "bare, \`epoll_wait\` before each receive" bare-epoll notif_us
-	syscall_row "$res" "$log" "\`uname\`" "bare, \`epoll_wait\` + \`process_vm_writev\` of the result (what a uname handler needs)" bare-copy notif_us
+	syscall_row "$res" "$log" "\`uname\`" "bare + \`process_vm_writev\` of the result (what a uname answer needs; blocking receive, as the sentry waits)" bare-write notif_us
+	syscall_row "$res" "$log" "\`uname\`" "bare, \`epoll_wait\` + \`process_vm_writev\`" bare-copy notif_us
 	syscall_row "$res" "$log" "\`uname\`" "bare, without SYNC_WAKE_UP" bare-async notif_us
 	syscall_row "$res" "$log" "\`uname\`" "**runsc-c** (sentry-class: traps)" runsc-c uname_us
 	syscall_row "$res" "$log" "\`getppid\`" "**runsc-c** (native-class)" runsc-c getppid_us
@@ -387,6 +390,9 @@ section_syscall() {
 	r_pin=$(ratio_of "$(median_of "$res" runsc-c-pin uname_us)" "$(median_of "$res" bare-pin notif_us)")
 	r_free=$(ratio_of "$(median_of "$res" runsc-c uname_us)" "$(median_of "$res" bare notif_us)")
 	md "| \`uname\` | runsc-c ÷ bare round trip | $r_pin | $r_free |"
+	r_pin=$(ratio_of "$(median_of "$res" runsc-c-pin uname_us)" "$(median_of "$res" bare-write-pin notif_us)")
+	r_free=$(ratio_of "$(median_of "$res" runsc-c uname_us)" "$(median_of "$res" bare-write notif_us)")
+	md "| \`uname\` | runsc-c ÷ bare + \`process_vm_writev\` | $r_pin | $r_free |"
 	md ""
 }
 
