@@ -2,7 +2,7 @@
 # own thread: another thread's calls go on, and the connect completes when
 # the listener accepts. Prints one line per step; the same natively and in
 # the sandbox.
-import os, select, socket, sys, threading, time
+import errno, os, select, signal, socket, sys, threading, time
 
 def full_listener(family, addr):
     srv = socket.socket(family)
@@ -51,6 +51,32 @@ def run(label, family, addr):
 
 run("tcp", socket.AF_INET, ("127.0.0.1", 0))
 run("unix", socket.AF_UNIX, "\0runsc-c-connect-wait-%d" % os.getpid())
+
+# A signal ends a waiting connect: the handler runs while the call waits
+# (its exception ends the call), and the connection is still in progress
+# afterwards (EALREADY on a second connect, as Linux says).
+class Alarm(Exception):
+    pass
+
+def on_alarm(signum, frame):
+    raise Alarm()
+
+signal.signal(signal.SIGALRM, on_alarm)
+srv, name, fill = full_listener(socket.AF_INET, ("127.0.0.1", 0))
+s = socket.socket()
+signal.setitimer(signal.ITIMER_REAL, 0.3)
+try:
+    s.connect(name)
+    print("signal: connected before the alarm")
+except Alarm:
+    print("signal: the alarm ended the waiting connect")
+signal.setitimer(signal.ITIMER_REAL, 0)
+s.setblocking(False)
+try:
+    s.connect(name)
+    print("signal: second connect succeeded")
+except OSError as e:
+    print("signal: second connect:", errno.errorcode.get(e.errno, e.errno))
 
 # A non-blocking connect reports EINPROGRESS or succeeds at once, and is
 # writable once established.
