@@ -160,6 +160,7 @@ static void env_set(struct do_opts *o, const char *entry)
 	size_t name_len = strcspn(entry, "=");
 	for (size_t i = 0; i < o->nenv; i++) {
 		if (strncmp(o->env[i], entry, name_len) == 0 && o->env[i][name_len] == '=') {
+			free(o->env[i]);
 			o->env[i] = xstrdup(entry);
 			return;
 		}
@@ -401,6 +402,11 @@ static void policy_setup(struct do_opts *o)
 		for (size_t i = 0; i < nmounts; i++)
 			if (mounts[i].host_fd >= 0)
 				close(mounts[i].host_fd);
+		/* The tmpfs entries' paths are copies: after /proc, /sys and
+		 * /dev, before the volumes (see policy_mounts). */
+		for (size_t i = 3; i + o->nvolumes < nmounts; i++)
+			free((char *)mounts[i].guest_path);
+		free(mounts);
 	}
 	free(plain);
 	if (doc && r < 0)
@@ -418,6 +424,10 @@ static void policy_setup(struct do_opts *o)
 			fprintf(stderr, "%s\n", pr.lines[i]);
 		if (!pr.n)
 			fprintf(stderr, "%s: cannot be loaded\n", o->policy_ref);
+		policy_problems_free(&pr);
+		policy_doc_free(doc);
+		free(pv);
+		free(blob);
 		exit(2);
 	}
 	policy_problems_free(&pr);
@@ -692,7 +702,8 @@ static void kill_wait(pid_t pid)
 
 int cmd_do(int argc, char **argv)
 {
-	struct do_opts o;
+	/* Static: what the options hold lives until runsc-c exits. */
+	static struct do_opts o;
 	memset(&o, 0, sizeof(o));
 	parse_args(&o, argc, argv);
 	if (o.quiet)
