@@ -686,23 +686,31 @@ static bool prefix_equal(const uint8_t *a, const uint8_t *b, unsigned bits)
 	return ((a[whole] ^ b[whole]) & mask) == 0;
 }
 
+static const uint8_t v4_mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+
 static bool net_rule_matches(const struct policy_net_rule *n, int family, const uint8_t *addr,
 			     uint16_t port)
 {
-	return n->kind == POLICY_NET_CIDR && n->family == family && port >= n->port_lo &&
-	       port <= n->port_hi && prefix_equal(n->addr, addr, n->prefix_len);
+	if (n->kind != POLICY_NET_CIDR || port < n->port_lo || port > n->port_hi)
+		return false;
+	if (n->family == family)
+		return prefix_equal(n->addr, addr, n->prefix_len);
+	/* A rule written as an IPv4-mapped range (::ffff:10.0.0.0/104) is the
+	 * IPv4 range it maps: addresses are decided in their IPv4 form. */
+	return family == AF_INET && n->family == AF_INET6 && n->prefix_len >= 96 &&
+	       memcmp(n->addr, v4_mapped, sizeof(v4_mapped)) == 0 &&
+	       prefix_equal(n->addr + 12, addr, n->prefix_len - 96u);
 }
 
 bool policy_net_allows(const struct policy_view *pv, int family, const uint8_t *addr, uint16_t port,
 		       uint32_t *rule)
 {
-	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 	static const uint8_t ll4[4] = {169, 254, 0, 0};
 	static const uint8_t ll6[16] = {0xfe, 0x80};
 	set_index(rule, POLICY_NO_RULE);
-	if (family == AF_INET6 && memcmp(addr, mapped, sizeof(mapped)) == 0) {
+	if (family == AF_INET6 && memcmp(addr, v4_mapped, sizeof(v4_mapped)) == 0) {
 		family = AF_INET;
-		addr += sizeof(mapped);
+		addr += sizeof(v4_mapped);
 	}
 	if ((family != AF_INET && family != AF_INET6) || port == 0 ||
 	    policy_net_mode(pv) != POLICY_NET_EGRESS)
@@ -721,7 +729,8 @@ bool policy_net_allows(const struct policy_view *pv, int family, const uint8_t *
 		const struct policy_net_rule *n = &pv->net[i];
 		if ((n->flags & POLICY_NET_F_DENY) || !net_rule_matches(n, family, addr, port))
 			continue;
-		if (link_local && n->prefix_len < ll_bits)
+		unsigned bits = n->family == family ? n->prefix_len : n->prefix_len - 96u;
+		if (link_local && bits < ll_bits)
 			continue; /* 0.0.0.0/0 does not name the link */
 		set_index(rule, i);
 		return true;

@@ -31,6 +31,7 @@ struct deferred {
 	sc_poll_fn poll;
 	void (*drop)(void *arg);
 	void *arg;
+	int intr_error; /* the answer when a signal ends the wait */
 	struct deferred *next;
 };
 
@@ -79,7 +80,14 @@ void sentry_defer(struct sc_ctx *c, sc_poll_fn poll_fn, void (*drop)(void *arg),
 	d->poll = poll_fn;
 	d->drop = drop;
 	d->arg = arg;
+	d->intr_error = -ERESTARTSYS;
 	deferring = d;
+}
+
+void sentry_defer_intr_error(int error)
+{
+	if (deferring)
+		deferring->intr_error = error;
 }
 
 static void dispatch(struct sentry *s, struct seccomp_notif *req)
@@ -141,7 +149,7 @@ static void deferred_tick(struct sentry *s)
 			/* The kernel turns this into EINTR or a restart, as it
 			 * would for a blocking call interrupted by a signal. */
 			d->drop(d->arg);
-			c.error = -ERESTARTSYS;
+			c.error = d->intr_error;
 			respond(s, &c);
 			done = true;
 		} else if (d->poll(&c, d->arg)) {
@@ -220,20 +228,24 @@ static bool wait_in_recv(struct sentry *s, struct seccomp_notif *req)
 	int err = errno;
 	sigprocmask(SIG_BLOCK, &wait_sigs, NULL);
 	wait_armed = 0;
+	/* A notification received is answered before the events that came
+	 * with it: a caller reaped first would leave a record for a dead tid. */
+	if (r == 0)
+		dispatch(s, req);
 	if (woken) {
 		if (dup3(s->listener, recv_fd, O_CLOEXEC) < 0)
 			die_errno("restoring the sentry's receive fd");
 		ptrace_reap(s);
 		gofer_check(s);
 	}
-	if (r == 0) {
-		dispatch(s, req);
-	} else if (!woken && err == ENOENT) {
+	if (r == 0 || woken)
+		return true;
+	if (err == ENOENT) {
 		/* The caller died, or the filter has no task left. */
 		struct pollfd p = {.fd = s->listener, .events = POLLIN};
 		if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR)))
 			return false;
-	} else if (!woken && err != EINTR) {
+	} else if (err != EINTR) {
 		die("receiving a seccomp notification: %s", strerror(err));
 	}
 	return true;

@@ -124,6 +124,9 @@ int sentry_main(struct sentry *s);
 #define SC_DEFER 1
 typedef bool (*sc_poll_fn)(struct sc_ctx *c, void *arg);
 void sentry_defer(struct sc_ctx *c, sc_poll_fn poll, void (*drop)(void *arg), void *arg);
+/* Right after sentry_defer(): the answer when a signal ends the wait
+ * (default -ERESTARTSYS: EINTR, or the call restarted under SA_RESTART). */
+void sentry_defer_intr_error(int error);
 
 /* sentry/task.c */
 struct task *task_find(struct sentry *s, pid_t tid);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/policy.h"
@@ -53,7 +54,8 @@ static int connect_decide(struct sc_ctx *c, const struct sockaddr_storage *ss, s
 		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
 		addr = (const uint8_t *)&in->sin_addr;
 		port = ntohs(in->sin_port);
-	} else if (family == AF_INET6 && len >= sizeof(struct sockaddr_in6)) {
+	} else if (family == AF_INET6 && len >= offsetof(struct sockaddr_in6, sin6_scope_id)) {
+		/* Linux takes the 24 bytes of RFC 2133's sockaddr_in6 too. */
 		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
 		addr = in6->sin6_addr.s6_addr;
 		port = ntohs(in6->sin6_port);
@@ -78,7 +80,8 @@ static int connect_decide(struct sc_ctx *c, const struct sockaddr_storage *ss, s
 /* A connect the guest asked to wait for. */
 struct conn_wait {
 	int sock;
-	bool retry; /* AF_UNIX with a full backlog: connect again each tick */
+	bool retry;	      /* AF_UNIX with a full backlog: connect again each tick */
+	uint64_t deadline_ns; /* the socket's SO_SNDTIMEO, or 0 */
 	socklen_t len;
 	struct sockaddr_storage ss;
 };
@@ -90,44 +93,63 @@ static void conn_drop(void *arg)
 	free(w);
 }
 
-/* connect(2) without blocking the sentry: 0 done, or -errno (EINPROGRESS
- * and EAGAIN mean not yet). The file's own O_NONBLOCK is put back. */
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* When a blocking connect on this socket gives up: SO_SNDTIMEO bounds it
+ * on Linux (0: never). */
+static uint64_t send_deadline(int sock)
+{
+	struct timeval tv;
+	socklen_t l = sizeof(tv);
+	if (getsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tv, &l) < 0 || (!tv.tv_sec && !tv.tv_usec))
+		return 0;
+	return mono_ns() + (uint64_t)tv.tv_sec * 1000000000ULL + (uint64_t)tv.tv_usec * 1000ULL;
+}
+
+/* connect(2) without blocking the sentry: 0 done, or -errno (EINPROGRESS,
+ * EALREADY and EAGAIN mean not yet). A datagram socket's connect never
+ * waits; a stream socket's O_NONBLOCK is set for the call and put back. */
 static int connect_once(int sock, int fl, const struct sockaddr_storage *ss, socklen_t len)
 {
-	if (!(fl & O_NONBLOCK) && fcntl(sock, F_SETFL, fl | O_NONBLOCK) < 0)
+	int type = 0;
+	socklen_t tl = sizeof(type);
+	bool toggle =
+		!(fl & O_NONBLOCK) &&
+		!(getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type == SOCK_DGRAM);
+	if (toggle && fcntl(sock, F_SETFL, fl | O_NONBLOCK) < 0)
 		return -errno;
 	int r = connect(sock, (const struct sockaddr *)ss, len) < 0 ? -errno : 0;
-	if (!(fl & O_NONBLOCK))
+	if (toggle)
 		(void)fcntl(sock, F_SETFL, fl);
 	return r;
 }
 
-/* Whether a connection in progress has finished; its result in c->error. */
-static bool conn_settled(struct sc_ctx *c, int sock)
+static bool not_yet(int r, const struct conn_wait *w)
 {
-	struct pollfd p = {.fd = sock, .events = POLLOUT};
-	if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLOUT | POLLERR | POLLHUP)))
-		return false;
-	int err = 0;
-	socklen_t elen = sizeof(err);
-	if (getsockopt(sock, SOL_SOCKET, SO_ERROR, &err, &elen) < 0)
-		err = errno;
-	c->error = -err;
-	return true;
+	return w->retry ? r == -EAGAIN : r == -EINPROGRESS || r == -EALREADY;
 }
 
+/* Tries the connect again: once the handshake has ended, connect(2) on the
+ * socket returns what the blocking call would (0, or the error with the
+ * socket left unconnected), and leaves the socket in Linux's state. */
 static bool conn_poll(struct sc_ctx *c, void *arg)
 {
 	struct conn_wait *w = arg;
-	if (w->retry) {
-		int fl = fcntl(w->sock, F_GETFL);
-		int r = fl < 0 ? -errno : connect_once(w->sock, fl, &w->ss, w->len);
-		if (r == -EAGAIN)
+	int fl = fcntl(w->sock, F_GETFL);
+	int r = fl < 0 ? -errno : connect_once(w->sock, fl, &w->ss, w->len);
+	if (not_yet(r, w)) {
+		if (!w->deadline_ns || mono_ns() < w->deadline_ns)
 			return false;
-		c->error = r;
-	} else if (!conn_settled(c, w->sock)) {
-		return false;
+		/* SO_SNDTIMEO ran out: Linux says EAGAIN for a unix socket,
+		 * EINPROGRESS for TCP, and the connect goes on. */
+		r = w->retry ? -EAGAIN : -EINPROGRESS;
 	}
+	c->error = r;
 	conn_drop(w);
 	return true;
 }
@@ -140,24 +162,25 @@ static int connect_nowait(struct sc_ctx *c, int sock, const struct sockaddr_stor
 {
 	int fl = fcntl(sock, F_GETFL);
 	int r = fl < 0 ? -errno : connect_once(sock, fl, ss, len);
-	bool wait =
-		!(fl & O_NONBLOCK) && fl >= 0 &&
-		(r == -EINPROGRESS || r == -EALREADY || (r == -EAGAIN && ss->ss_family == AF_UNIX));
-	if (wait && r != -EAGAIN && conn_settled(c, sock)) {
-		close(sock);
-		return 0;
-	}
-	if (!wait) {
-		close(sock);
-		c->error = r;
-		return 0;
-	}
 	struct conn_wait *w = xcalloc(1, sizeof(*w));
 	w->sock = sock;
-	w->retry = r == -EAGAIN;
+	w->retry = ss->ss_family == AF_UNIX;
 	w->len = len;
 	memcpy(&w->ss, ss, sizeof(w->ss));
+	if (fl < 0 || (fl & O_NONBLOCK) || !not_yet(r, w)) {
+		c->error = r;
+		conn_drop(w);
+		return 0;
+	}
+	/* Over loopback the handshake is often done already. */
+	if (!w->retry && conn_poll(c, w))
+		return 0;
+	w->deadline_ns = send_deadline(sock);
 	sentry_defer(c, conn_poll, conn_drop, w);
+	/* With a timeout Linux ends the wait on a signal with EINTR; without
+	 * one it restarts the call under SA_RESTART. */
+	if (w->deadline_ns)
+		sentry_defer_intr_error(-EINTR);
 	return SC_DEFER;
 }
 

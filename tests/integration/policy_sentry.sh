@@ -237,13 +237,22 @@ for a in sys.argv[1:]:
 	check_contains "web-scraper: a refused connect names its rule" \
 		"\"object\": \"10.1.2.3:443\", \"access\": \"connect\", \"decision\": \"deny\", \"rule\": \"$SOURCE_ROOT/policies/web-scraper.yaml:$line\"" \
 		"$(cat "$TMP/net.audit")"
+	# The 24-byte sockaddr_in6 of RFC 2133, which Linux accepts, is decided too.
+	short6='import ctypes, errno, socket, struct
+libc = ctypes.CDLL(None, use_errno=True)
+s = socket.socket(socket.AF_INET6)
+sa = struct.pack("<H", socket.AF_INET6) + struct.pack("!HI16s", 443, 0, socket.inet_pton(socket.AF_INET6, "fc00::1"))
+r = libc.connect(s.fileno(), sa, 24)
+print("ok" if r == 0 else errno.errorcode[ctypes.get_errno()])'
+	out=$(runsc --policy web-scraper -- python3 -c "$short6" 2>&1)
+	check "web-scraper: a 24-byte IPv6 address is decided as well" "EPERM" "$out"
 	out=$(runsc --policy default --audit "$TMP/none.audit" -- python3 -c "$conn" 192.0.2.7:443 2>&1)
 	check "default: no network, a connect finds no route" "ENETUNREACH " "$out"
 	check_contains "default: the connect is audited as refused" \
 		'"object": "192.0.2.7:443", "access": "connect", "decision": "deny", "rule": null}' \
 		"$(cat "$TMP/none.audit")"
 else
-	for t in "connects decided" "a refused connect names its rule" "no network" "audited"; do
+	for t in "connects decided" "a refused connect names its rule" "24-byte IPv6" "no network" "audited"; do
 		skip "network: $t" "no python3"
 	done
 fi

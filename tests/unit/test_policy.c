@@ -464,6 +464,24 @@ START_TEST(network_decisions)
 	ck_assert_int_eq(policy_net_rule_origin(&c.pv, 99, &file, &line), -ENOENT);
 	compiled_free(&c);
 
+	/* Rules written in IPv4-mapped form are the IPv4 ranges they map. */
+	compile_text(&c,
+		     HEAD "network:\n"
+			  "  mode: egress\n"
+			  "  allow:\n"
+			  "    - {cidr: \"::ffff:0.0.0.0/96\"}\n"
+			  "  deny:\n"
+			  "    - {cidr: \"::ffff:10.0.0.0/104\"}\n",
+		     NULL);
+	ck_assert(net_ok(&c.pv, "192.0.2.7", 443, NULL));
+	ck_assert(net_ok(&c.pv, "::ffff:192.0.2.7", 443, NULL));
+	ck_assert(!net_ok(&c.pv, "10.1.2.3", 443, NULL));
+	ck_assert(!net_ok(&c.pv, "::ffff:10.1.2.3", 443, NULL));
+	/* a mapped 0.0.0.0/0 does not name the link either */
+	ck_assert(!net_ok(&c.pv, "169.254.169.254", 80, NULL));
+	ck_assert(!net_ok(&c.pv, "2001:db8::1", 443, NULL));
+	compiled_free(&c);
+
 	compile_text(&c, HEAD "network:\n  mode: none\n", NULL);
 	ck_assert(!net_ok(&c.pv, "192.0.2.7", 443, &rule));
 	ck_assert_uint_eq(rule, POLICY_NO_RULE);

@@ -2,7 +2,7 @@
 # own thread: another thread's calls go on, and the connect completes when
 # the listener accepts. Prints one line per step; the same natively and in
 # the sandbox.
-import errno, os, select, signal, socket, sys, threading, time
+import errno, os, select, signal, socket, struct, sys, threading, time
 
 def full_listener(family, addr):
     srv = socket.socket(family)
@@ -77,6 +77,46 @@ try:
     print("signal: second connect succeeded")
 except OSError as e:
     print("signal: second connect:", errno.errorcode.get(e.errno, e.errno))
+
+# SO_SNDTIMEO bounds a waiting connect: EINPROGRESS for TCP, EAGAIN for a
+# unix socket, once the timeout has passed (not before).
+for label, family, addr in (("tcp", socket.AF_INET, ("127.0.0.1", 0)),
+                            ("unix", socket.AF_UNIX, "\0runsc-c-connect-timeo-%d" % os.getpid())):
+    srv, name, fill = full_listener(family, addr)
+    s = socket.socket(family)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 0, 300000))
+    t0 = time.monotonic()
+    try:
+        s.connect(name)
+        print("timeout", label, "connected")
+    except OSError as e:
+        waited = time.monotonic() - t0
+        print("timeout", label, errno.errorcode.get(e.errno, e.errno),
+              "after the timeout" if 0.25 <= waited < 5 else "after %.2f s" % waited)
+
+# Settled connects leave the socket as Linux does: connected (EISCONN on a
+# second connect), or unconnected after a refusal (ECONNREFUSED again).
+srv = socket.socket()
+srv.bind(("127.0.0.1", 0))
+srv.listen(4)
+s = socket.socket()
+s.connect(srv.getsockname())
+try:
+    s.connect(srv.getsockname())
+    print("second connect: ok")
+except OSError as e:
+    print("second connect:", errno.errorcode.get(e.errno, e.errno))
+closed = socket.socket()
+closed.bind(("127.0.0.1", 0))
+port = closed.getsockname()[1]
+closed.close()
+s = socket.socket()
+for i in range(2):
+    try:
+        s.connect(("127.0.0.1", port))
+        print("refused connect", i, "ok")
+    except OSError as e:
+        print("refused connect", i, errno.errorcode.get(e.errno, e.errno))
 
 # A non-blocking connect reports EINPROGRESS or succeeds at once, and is
 # writable once established.
