@@ -940,7 +940,7 @@ static void fail_call(pid_t tid, const struct user_regs_struct *orig, int err)
 	ptrace(PTRACE_SETREGS, tid, 0, &regs);
 }
 
-void exec_trace_stop(struct sentry *s, struct task *t)
+bool exec_trace_stop(struct sentry *s, struct task *t)
 {
 	struct user_regs_struct regs;
 	struct exec_call call;
@@ -950,7 +950,7 @@ void exec_trace_stop(struct sentry *s, struct task *t)
 	 * An exec changes only its own thread's, which the exec event drops. */
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) < 0 || !call_from_regs(&regs, &call)) {
 		task_creds_invalidate_all(s);
-		return;
+		return true;
 	}
 
 	/* Helpers take a notification context; this one stands for the
@@ -974,10 +974,11 @@ void exec_trace_stop(struct sentry *s, struct task *t)
 		log_debug("exec by %d: %s", t->tid, strerror(-r));
 		exec_image_free(img);
 		fail_call(t->tid, &regs, r);
-		return;
+		return false;
 	}
 	exec_image_free(t->exec);
 	t->exec = img;
+	return false;
 }
 
 static int addfd(const struct sc_ctx *c, int fd)

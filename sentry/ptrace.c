@@ -3,8 +3,10 @@
  *
  *   event                          action
  *   PTRACE_EVENT_SECCOMP           execve/execveat at its TRACE stop: exec.c
- *                                  decides and rewrites; any other TRACE
- *                                  stop drops the cached ids; then continue
+ *                                  decides and rewrites, then continue; any
+ *                                  other TRACE stop drops the cached ids and
+ *                                  continues to the syscall-exit stop
+ *   syscall-exit (SIGTRAP|0x80)    after such a call: drop them again
  *   PTRACE_EVENT_CLONE/FORK/VFORK  record the child (shared or copied cwd,
  *                                  from the clone flags read at the stop);
  *                                  continue the parent, release the child
@@ -173,7 +175,15 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 		/* An exec, or a TRACE stop that drops the cached ids (an
 		 * identity change or a guest filter's own TRACE): see
 		 * exec_trace_stop. */
-		exec_trace_stop(s, t);
+		if (exec_trace_stop(s, t)) {
+			/* An identity call runs after this stop: a thread
+			 * sharing the ids (umask, a CLONE_FS sibling) could
+			 * cache the old ones in between. Stop again when the
+			 * call has run and drop them once more. */
+			if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0 && errno != ESRCH)
+				log_debug("PTRACE_SYSCALL %d: %s", tid, strerror(errno));
+			return;
+		}
 		cont(tid, 0);
 		return;
 	case PTRACE_EVENT_CLONE:
@@ -201,6 +211,12 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 		cont(tid, 0);
 		return;
 	case 0:
+		if (sig == (SIGTRAP | 0x80)) {
+			/* The syscall-exit stop after an identity call. */
+			task_creds_invalidate_all(s);
+			cont(tid, 0);
+			return;
+		}
 		cont(tid, sig);
 		return;
 	default:

@@ -6,7 +6,7 @@
 
 #define RUNSC_PTRACE_OPTIONS                                                                   \
 	(PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | \
-	 PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL)
+	 PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD)
 
 /* Seizes the guest's init; every descendant is then traced automatically. */
 int ptrace_seize_init(struct sentry *s, pid_t pid);

@@ -202,8 +202,9 @@ int fd_view_path(struct sentry *s, int fd, char *buf, size_t size);
 /* At every PTRACE_EVENT_SECCOMP stop. For execve/execveat (by the stopped
  * thread's orig_rax): decides, and either makes the syscall fail with an
  * errno or points it at the loader. Any other TRACE stop (an identity
- * change, a guest filter's own TRACE) drops every task's cached ids. */
-void exec_trace_stop(struct sentry *s, struct task *t);
+ * change, a guest filter's own TRACE) drops every task's cached ids and
+ * returns true: the caller then drops them again once the call has run. */
+bool exec_trace_stop(struct sentry *s, struct task *t);
 /* The loader's reserved call. */
 int exec_loader_call(struct sc_ctx *c);
 

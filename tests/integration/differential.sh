@@ -43,6 +43,9 @@ differential_data "a failing compile reports the same status" \
 	'printf "int main(void) { return undeclared; }\n" >"$2/bad.c"; gcc -c "$2/bad.c" -o "$2/bad.o" 2>/dev/null; echo "gcc status $?"'
 differential_data "exec: Linux's errors, #! scripts, posix_spawn, vfork, threads, memfd" \
 	'mkdir "$2/exec" && python3 "$1/exec_probe.py" "$2/exec"'
+# A thread's umask() is seen by every file its siblings create afterwards.
+differential_data "umask: files made after another thread's umask() returned use it" \
+	'gcc -O2 -pthread "$1/umask_race.c" -o "$2/umask_race" && "$2/umask_race" "$2"'
 # A connect that waits (full backlog) must not stall the sandbox's other threads.
 differential_data "connect: waiting connects hold only their thread; non-blocking connects" \
 	'python3 "$1/connect_wait.py"'
