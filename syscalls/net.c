@@ -84,12 +84,14 @@ struct conn_wait {
 	uint64_t deadline_ns; /* the socket's SO_SNDTIMEO, or 0 */
 	socklen_t len;
 	struct sockaddr_storage ss;
+	struct gofer_req *req; /* a unix socket path: the gofer connects again */
 };
 
 static void conn_drop(void *arg)
 {
 	struct conn_wait *w = arg;
 	close(w->sock);
+	free(w->req);
 	free(w);
 }
 
@@ -140,8 +142,16 @@ static bool not_yet(int r, const struct conn_wait *w)
 static bool conn_poll(struct sc_ctx *c, void *arg)
 {
 	struct conn_wait *w = arg;
-	int fl = fcntl(w->sock, F_GETFL);
-	int r = fl < 0 ? -errno : connect_once(w->sock, fl, &w->ss, w->len);
+	int r;
+	if (w->req) {
+		struct gofer_resp resp;
+		r = gofer_call(c->s, w->req, &w->sock, 1, &resp, NULL);
+		if (r == 0 && resp.redirect)
+			r = -ECONNREFUSED;
+	} else {
+		int fl = fcntl(w->sock, F_GETFL);
+		r = fl < 0 ? -errno : connect_once(w->sock, fl, &w->ss, w->len);
+	}
 	if (not_yet(r, w)) {
 		if (!w->deadline_ns || mono_ns() < w->deadline_ns)
 			return false;
@@ -264,6 +274,22 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 	r = gofer_call(c->s, &req, &sock, 1, &resp, NULL);
 	if (r == 0 && resp.redirect)
 		r = -ECONNREFUSED;
+	int fl = r == -EAGAIN && op == GOP_CONNECT ? fcntl(sock, F_GETFL) : -1;
+	if (fl >= 0 && !(fl & O_NONBLOCK)) {
+		/* The listener's backlog is full: a blocking connect waits for
+		 * room (the gofer never does; it is asked again each tick). */
+		struct conn_wait *w = xcalloc(1, sizeof(*w));
+		w->sock = sock;
+		sock_owned = -1;
+		w->retry = true;
+		w->req = xmalloc(sizeof(req));
+		memcpy(w->req, &req, sizeof(req));
+		w->deadline_ns = send_deadline(sock);
+		sentry_defer(c, conn_poll, conn_drop, w);
+		if (w->deadline_ns)
+			sentry_defer_intr_error(-EINTR);
+		return SC_DEFER;
+	}
 	c->error = r;
 	return 0;
 }
