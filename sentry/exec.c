@@ -890,11 +890,12 @@ static int loader_path_addr(struct sentry *s, pid_t tid, uint64_t rsp, size_t le
 	if (rsp < RED_ZONE + len + 16)
 		return -EFAULT;
 	*addr = (rsp - RED_ZONE - len) & ~15ULL;
-	/* In the page of the bytes just below rsp, so in their mapping: the
-	 * write itself then tells whether that mapping is writable (a remote
-	 * write needs VM_WRITE and grows no stack), without the text of
-	 * /proc/<tid>/maps, which the kernel builds for every mapping. */
-	if ((*addr & ~(PAGE - 1)) == ((rsp - 1) & ~(PAGE - 1)))
+	/* In rsp's own page (rsp not at a page start, so the bytes just below
+	 * it share that page and mapping): the write itself then tells whether
+	 * that mapping is writable (a remote write needs VM_WRITE and grows no
+	 * stack), without the text of /proc/<tid>/maps, which the kernel
+	 * builds for every mapping. */
+	if ((rsp & (PAGE - 1)) != 0 && (*addr & ~(PAGE - 1)) == (rsp & ~(PAGE - 1)))
 		return 0;
 	r = stack_vma_start(s, tid, rsp, &vma_start);
 	if (r < 0)
