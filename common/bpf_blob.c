@@ -32,3 +32,28 @@ int bpf_blob_install(const char *start, const char *end)
 		return -errno;
 	return sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) < 0 ? -errno : 0;
 }
+
+int bpf_filter_export(bpf_build_fn build, int fd)
+{
+	scmp_filter_ctx ctx;
+	int r = build(&ctx);
+	if (r < 0)
+		return r;
+	r = seccomp_export_bpf(ctx, fd);
+	seccomp_release(ctx);
+	return r;
+}
+
+int bpf_filter_install(const char *start, const char *end, bpf_build_fn build)
+{
+	int r = bpf_blob_install(start, end);
+	if (r != -ENOENT)
+		return r;
+	scmp_filter_ctx ctx;
+	r = build(&ctx);
+	if (r < 0)
+		return r;
+	r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return r < 0 ? r : 0;
+}

@@ -7,6 +7,7 @@
 #define RUNSC_COMMON_BPF_BLOB_H
 
 #include <linux/filter.h>
+#include <seccomp.h>
 
 /* The program of an embedded filter. 0, or -ENOENT when the blob is absent,
  * -EINVAL when it is not a whole number of instructions within BPF_MAXINSNS. */
@@ -15,5 +16,13 @@ int bpf_blob_prog(const char *start, const char *end, struct sock_fprog *prog);
 /* Installs an embedded filter on the calling thread, setting no_new_privs
  * first as libseccomp's seccomp_load() does. 0, or a negative errno. */
 int bpf_blob_install(const char *start, const char *end);
+
+/* Builds a filter with libseccomp: 0 and *ctx, or a negative errno. */
+typedef int (*bpf_build_fn)(scmp_filter_ctx *ctx);
+/* Writes the filter build makes to fd as BPF (for the build to embed). */
+int bpf_filter_export(bpf_build_fn build, int fd);
+/* Installs the embedded filter [start, end), or, when runsc-c embeds none,
+ * the one build makes. 0, or a negative errno. */
+int bpf_filter_install(const char *start, const char *end, bpf_build_fn build);
 
 #endif

@@ -136,13 +136,7 @@ static int build_ctx(scmp_filter_ctx *out)
 
 int sentry_filter_export(int fd)
 {
-	scmp_filter_ctx ctx;
-	int r = build_ctx(&ctx);
-	if (r < 0)
-		return r;
-	r = seccomp_export_bpf(ctx, fd);
-	seccomp_release(ctx);
-	return r;
+	return bpf_filter_export(build_ctx, fd);
 }
 
 extern const char runsc_sentry_bpf[] __attribute__((weak));
@@ -150,14 +144,5 @@ extern const char runsc_sentry_bpf_end[] __attribute__((weak));
 
 int sentry_filter_install(void)
 {
-	int r = bpf_blob_install(runsc_sentry_bpf, runsc_sentry_bpf_end);
-	if (r != -ENOENT)
-		return r;
-	scmp_filter_ctx ctx;
-	r = build_ctx(&ctx);
-	if (r < 0)
-		return r;
-	r = seccomp_load(ctx);
-	seccomp_release(ctx);
-	return r;
+	return bpf_filter_install(runsc_sentry_bpf, runsc_sentry_bpf_end, build_ctx);
 }

@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "common/bpf_blob.h"
 #include "common/compat.h"
 
 static pthread_mutex_t guest_prog_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -170,14 +171,11 @@ extern const char runsc_guest_bpf_end[] __attribute__((weak));
 
 static bool use_embedded(void)
 {
-	if (!runsc_guest_bpf || !runsc_guest_bpf_end)
+	struct sock_fprog prog;
+	if (bpf_blob_prog(runsc_guest_bpf, runsc_guest_bpf_end, &prog) < 0)
 		return false;
-	size_t size = (size_t)(runsc_guest_bpf_end - runsc_guest_bpf);
-	if (size == 0 || size % sizeof(struct sock_filter) != 0 ||
-	    size / sizeof(struct sock_filter) > BPF_MAXINSNS)
-		return false;
-	guest_prog = (struct sock_filter *)(uintptr_t)runsc_guest_bpf;
-	guest_prog_len = (unsigned short)(size / sizeof(struct sock_filter));
+	guest_prog = prog.filter;
+	guest_prog_len = prog.len;
 	return true;
 }
 
