@@ -702,16 +702,21 @@ static bool net_rule_matches(const struct policy_net_rule *n, int family, const 
 	       prefix_equal(n->addr + 12, addr, n->prefix_len - 96u);
 }
 
+void policy_addr_unmap(int *family, const uint8_t **addr)
+{
+	if (*family == AF_INET6 && memcmp(*addr, v4_mapped, sizeof(v4_mapped)) == 0) {
+		*family = AF_INET;
+		*addr += sizeof(v4_mapped);
+	}
+}
+
 bool policy_net_allows(const struct policy_view *pv, int family, const uint8_t *addr, uint16_t port,
 		       uint32_t *rule)
 {
 	static const uint8_t ll4[4] = {169, 254, 0, 0};
 	static const uint8_t ll6[16] = {0xfe, 0x80};
 	set_index(rule, POLICY_NO_RULE);
-	if (family == AF_INET6 && memcmp(addr, v4_mapped, sizeof(v4_mapped)) == 0) {
-		family = AF_INET;
-		addr += sizeof(v4_mapped);
-	}
+	policy_addr_unmap(&family, &addr);
 	if ((family != AF_INET && family != AF_INET6) || port == 0 ||
 	    policy_net_mode(pv) != POLICY_NET_EGRESS)
 		return false;

@@ -290,6 +290,9 @@ const char *policy_net_rule_host(const struct policy_view *pv, uint32_t i);
  * decided, or POLICY_NO_RULE. Loopback is the caller's business. */
 bool policy_net_allows(const struct policy_view *pv, int family, const uint8_t *addr, uint16_t port,
 		       uint32_t *rule);
+/* An IPv4-mapped IPv6 address (::ffff:a.b.c.d) in its IPv4 form: *family
+ * becomes AF_INET and *addr points at its last 4 bytes. Others unchanged. */
+void policy_addr_unmap(int *family, const uint8_t **addr);
 /* Where net rule i was written. 0, or -ENOENT. */
 int policy_net_rule_origin(const struct policy_view *pv, uint32_t i, const char **file,
 			   uint32_t *line);

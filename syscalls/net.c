@@ -29,12 +29,8 @@
  * address (which connects to loopback) reach only the sandbox. */
 static bool addr_is_local(int family, const uint8_t *a)
 {
-	static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 	static const uint8_t zero[16];
-	if (family == AF_INET6 && memcmp(a, mapped, sizeof(mapped)) == 0) {
-		family = AF_INET;
-		a += sizeof(mapped);
-	}
+	policy_addr_unmap(&family, &a);
 	if (family == AF_INET)
 		return a[0] == 127 || memcmp(a, zero, 4) == 0;
 	return memcmp(a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1);
