@@ -1,7 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* 32-bit (int $0x80) and x32 system calls must kill the caller with SIGSYS:
- * the filter is written for the x86-64 table only.
- * Usage: x32 int80 | x32 x32. Prints SURVIVED (exit 1) if not killed. */
+/* 32-bit (int $0x80) and x32 system calls never execute in the sandbox:
+ * the filter is written for the x86-64 table only and kills the caller with
+ * SIGSYS. Where the host kernel refuses int $0x80 itself (IA-32 emulation
+ * off), the call dies before seccomp sees it, natively and in the sandbox
+ * alike; "host-int80" makes the same call outside any sandbox so that the
+ * driver can tell which kind of host it runs on (i386 getpid changes
+ * nothing, so that mode needs no guard).
+ * Usage: x32 int80 | x32 x32 | x32 host-int80. Prints SURVIVED (exit 1)
+ * if a sandboxed call was not killed. */
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,9 +31,13 @@ static long x32_call(long nr)
 
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "host-int80") == 0) {
+		printf("host: int $0x80 returned %ld\n", int80(20));
+		return 0;
+	}
 	probe_guard("x32");
 	if (argc < 2) {
-		fprintf(stderr, "usage: x32 int80|x32\n");
+		fprintf(stderr, "usage: x32 int80|x32|host-int80\n");
 		return 2;
 	}
 	printf("calling\n");
