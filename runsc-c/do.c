@@ -27,9 +27,9 @@
 #include <unistd.h>
 
 #include "common/compat.h"
-#include "common/policy.h"
 #include "common/util.h"
 #include "gofer/gofer.h"
+#include "policy/policy.h"
 #include "runsc-c/policy_parse.h"
 #include "sentry/guest.h"
 #include "sentry/self_filter.h"

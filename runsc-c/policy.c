@@ -17,8 +17,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common/policy.h"
 #include "common/util.h"
+#include "policy/policy.h"
 #include "runsc-c/do.h"
 #include "runsc-c/policy_parse.h"
 #include "syscalls/table.h"

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/policy.h"
+#include "policy/policy.h"
 
 /* As Linux: at most 40 links followed in one resolution. */
 #define CANON_MAX_LINKS 40

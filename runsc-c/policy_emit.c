@@ -7,8 +7,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common/policy.h"
 #include "common/util.h"
+#include "policy/policy.h"
 #include "runsc-c/policy_doc.h"
 #include "runsc-c/policy_parse.h"
 

@@ -17,8 +17,8 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#include "common/policy.h"
 #include "common/util.h"
+#include "policy/policy.h"
 #include "runsc-c/policy_doc.h"
 #include "syscalls/table.h"
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/policy.h"
+#include "policy/policy.h"
 #include "runsc-c/policy_parse.h"
 #include "syscalls/table.h"
 

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/policy.h"
+#include "policy/policy.h"
 #include "runsc-c/policy_canon.h"
 #include "runsc-c/policy_parse.h"
 

@@ -40,8 +40,8 @@
  * Everything else matches itself. '[', ']', '{' and '}' are reserved (the
  * parser refuses them unescaped); the matcher takes them literally.
  * Matching is on bytes: '?' matches one byte of a multi-byte UTF-8 name. */
-#ifndef RUNSC_COMMON_POLICY_H
-#define RUNSC_COMMON_POLICY_H
+#ifndef RUNSC_POLICY_POLICY_H
+#define RUNSC_POLICY_POLICY_H
 
 #include <stdbool.h>
 #include <stddef.h>
