@@ -18,9 +18,9 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "policy/compile.h"
 #include "policy/policy.h"
 #include "runsc-c/do.h"
-#include "runsc-c/policy_parse.h"
 #include "syscalls/table.h"
 
 #define USAGE                                                                                      \
