@@ -270,6 +270,20 @@ int policy_glob_check(const char *glob, const char **why)
 	return 0;
 }
 
+bool policy_env_name_valid(const char *s, size_t len, bool wildcards)
+{
+	if (len == 0 || (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+		bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+			  (ch >= '0' && ch <= '9') || ch == '_' || (wildcards && ch == '*');
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 bool policy_env_name_match(const char *pattern, const char *name)
 {
 	struct span pat = {pattern, strlen(pattern)};

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "common/utf8.h"
 #include "common/util.h"
 #include "policy/compile.h"
 #include "policy/doc.h"
@@ -41,39 +42,6 @@ static bool plain_ok(const char *s)
 	return !reserved_word(s);
 }
 
-/* Decodes one UTF-8 sequence; its length, or 0 when it is not valid. */
-static size_t utf8_next(const unsigned char *p, uint32_t *cp)
-{
-	size_t n;
-	uint32_t c;
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if ((p[0] & 0xe0) == 0xc0) {
-		n = 2;
-		c = p[0] & 0x1f;
-	} else if ((p[0] & 0xf0) == 0xe0) {
-		n = 3;
-		c = p[0] & 0x0f;
-	} else if ((p[0] & 0xf8) == 0xf0) {
-		n = 4;
-		c = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (c < min[n] || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 /* Characters a YAML reader takes as they are inside a quoted scalar: the
  * printable set less the line breaks U+0085, U+2028 and U+2029 (which it
  * would fold) and the byte-order mark. */
@@ -96,7 +64,7 @@ static void emit_str(FILE *out, const char *s)
 	fputc('"', out);
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		uint32_t c;
-		size_t n = utf8_next(p, &c);
+		size_t n = utf8_decode(p, &c);
 		if (n == 0) {
 			/* Cannot come from a YAML file; keep the output valid. */
 			fputs("\\ufffd", out);
@@ -123,7 +91,7 @@ static void emit_comment_text(FILE *out, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p;) {
 		uint32_t c;
-		size_t n = utf8_next(p, &c);
+		size_t n = utf8_decode(p, &c);
 		if (n == 0 || !yaml_literal_ok(c)) {
 			fputc('?', out);
 			p += n ? n : 1;

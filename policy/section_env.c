@@ -4,24 +4,10 @@
 #include <string.h>
 
 #include "common/util.h"
+#include "policy/policy.h"
 #include "policy/sections.h"
 
 /* ---- env ---- */
-
-/* A variable name; with wildcards, '*' may stand anywhere. */
-static bool valid_env_name(const char *s, bool wildcards)
-{
-	if (!*s || (*s >= '0' && *s <= '9'))
-		return false;
-	for (; *s; s++) {
-		char ch = *s;
-		bool ok = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
-			  (ch >= '0' && ch <= '9') || ch == '_' || (wildcards && ch == '*');
-		if (!ok)
-			return false;
-	}
-	return true;
-}
 
 static void env_pass(struct pd_ctx *c, const struct ynode *key, const struct ynode *val, void *arg)
 {
@@ -35,7 +21,7 @@ static void env_pass(struct pd_ctx *c, const struct ynode *key, const struct yno
 		struct pd_qbuf b;
 		if (!pd_want_string(c, n, "env.pass"))
 			continue;
-		if (!valid_env_name(n->s, true)) {
+		if (!policy_env_name_valid(n->s, strlen(n->s), true)) {
 			pd_err(c, n,
 			       "env.pass: '%s' is not a variable name (letters, digits, '_', "
 			       "and '*' as a wildcard)",
@@ -63,7 +49,7 @@ static void env_set(struct pd_ctx *c, const struct ynode *key, const struct ynod
 			pd_err(c, k, "env.set: more than %u entries", PD_LIST_MAX);
 			break;
 		}
-		if (k->type != Y_SCALAR || !valid_env_name(k->s, false)) {
+		if (k->type != Y_SCALAR || !policy_env_name_valid(k->s, strlen(k->s), false)) {
 			pd_err(c, k,
 			       "env.set: '%s' is not a variable name (letters, digits and '_')",
 			       k->type == Y_SCALAR ? pd_quote(&b, k->s) : yn_type_name(k));

@@ -1,16 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The syscalls section of a policy: extra denials, by name. The names and
- * their classes come from the syscall table (syscalls/table.h): this file
- * is the only one of policy/ that reads it, and only the CLI's compiler
- * uses it; the gofer and the sentry never link it in through policy.h. */
-#include <stdint.h>
+ * their classes come from the syscall table (syscalls/table.h). This file
+ * is the one place in policy/ that reads it: only the compiler needs it
+ * (the blob holds numbers), and the policy's tests and fuzz target rely on
+ * that table's symbols (the fuzz target links a few rows of its own). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/util.h"
 #include "policy/sections.h"
 #include "syscalls/table.h"
-
-/* ---- syscalls ---- */
 
 static const char *const undeniable[] = {
 	"exit", "exit_group", "rt_sigreturn", "restart_syscall", "runsc_loader",
@@ -18,15 +17,11 @@ static const char *const undeniable[] = {
 
 static void syscall_unknown(struct pd_ctx *c, const struct ynode *n)
 {
-	size_t limit = strlen(n->s) / 3 + 1, best = SIZE_MAX;
-	const char *found = NULL;
-	for (size_t i = 0; i < sc_table_len; i++) {
-		size_t d = pd_distance(n->s, sc_table[i].name);
-		if (d <= limit && d < best) {
-			best = d;
-			found = sc_table[i].name;
-		}
-	}
+	const char **names = xcalloc(sc_table_len, sizeof(*names));
+	for (size_t i = 0; i < sc_table_len; i++)
+		names[i] = sc_table[i].name;
+	const char *found = pd_suggest(n->s, names, sc_table_len);
+	free(names);
 	struct pd_qbuf b;
 	if (found)
 		pd_err(c, n, "syscalls.deny: unknown syscall '%s' (did you mean '%s'?)",

@@ -399,8 +399,7 @@ size_t pd_distance(const char *a, const char *b)
 	return row[lb];
 }
 
-/* The closest candidate within a third of the word's length, or NULL. */
-static const char *suggest(const char *word, const char *const *cands, size_t n)
+const char *pd_suggest(const char *word, const char *const *cands, size_t n)
 {
 	size_t limit = strlen(word) / 3 + 1, best = SIZE_MAX;
 	const char *found = NULL;
@@ -438,7 +437,7 @@ uint32_t pd_walk_map(struct pd_ctx *c, const struct ynode *map, const char *wher
 			const char *names[PD_KEYS_MAX];
 			for (size_t k = 0; k < nkeys; k++)
 				names[k] = keys[k].name;
-			const char *s = suggest(key->s, names, nkeys);
+			const char *s = pd_suggest(key->s, names, nkeys);
 			if (s) {
 				pd_err(c, key, "unknown key '%s' in %s (did you mean '%s'?)",
 				       pd_quote(&b, key->s), where, s);

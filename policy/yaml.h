@@ -96,6 +96,8 @@ struct pd_origin pd_at(const struct pd_ctx *c, const struct ynode *n);
 /* Edit distance, for "did you mean". Strings longer than 63 bytes never
  * match (SIZE_MAX). */
 size_t pd_distance(const char *a, const char *b);
+/* The closest candidate within a third of the word's length, or NULL. */
+const char *pd_suggest(const char *word, const char *const *cands, size_t n);
 
 /* ---- mappings ---- */
 
