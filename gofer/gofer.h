@@ -111,7 +111,7 @@ struct gofer_config {
 	uint64_t upper_size; /* bytes of the private writable layer (tmpfs); 0: 64 MiB */
 	int sock;	     /* SOCK_SEQPACKET to the sentry */
 	int ready_fd;	     /* "" then close when serving; else one line "what: why", exit 1 */
-	/* The compiled policy (common/policy.h), or NULL: no rules. */
+	/* The compiled policy (policy/policy.h), or NULL: no rules. */
 	const struct policy_view *policy;
 	/* With a policy: record allowed accesses to learn_fd (see above). */
 	bool learn;

@@ -34,8 +34,8 @@
 #include <unistd.h>
 
 #include "common/compat.h"
-#include "common/policy.h"
 #include "common/util.h"
+#include "policy/policy.h"
 
 #ifndef SYS_fchmodat2
 #define SYS_fchmodat2 452

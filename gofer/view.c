@@ -43,8 +43,8 @@
 #include <unistd.h>
 
 #include "common/compat.h"
-#include "common/policy.h"
 #include "common/util.h"
+#include "policy/policy.h"
 
 /* Where the scratch tmpfs is mounted in the gofer's namespace: the first of
  * these that is a directory. It covers that directory only there. */

@@ -27,10 +27,10 @@
 #include <unistd.h>
 
 #include "common/compat.h"
-#include "common/policy.h"
 #include "common/util.h"
 #include "gofer/gofer.h"
-#include "runsc-c/policy_parse.h"
+#include "policy/compile.h"
+#include "policy/policy.h"
 #include "sentry/guest.h"
 #include "sentry/self_filter.h"
 #include "sentry/sentry.h"

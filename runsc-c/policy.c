@@ -17,10 +17,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common/policy.h"
 #include "common/util.h"
+#include "policy/compile.h"
+#include "policy/policy.h"
 #include "runsc-c/do.h"
-#include "runsc-c/policy_parse.h"
 #include "syscalls/table.h"
 
 #define USAGE                                                                                      \

@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/policy.h"
 #include "common/util.h"
+#include "policy/policy.h"
 #include "sentry/sentry.h"
 #include "syscalls/table.h"
 

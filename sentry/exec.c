@@ -43,8 +43,8 @@
 
 #include "common/compat.h"
 #include "common/loader_abi.h"
-#include "common/policy.h"
 #include "common/util.h"
+#include "policy/policy.h"
 #include "sentry/audit.h"
 #include "sentry/elfinfo.h"
 #include "sentry/sentry.h"

@@ -23,8 +23,8 @@
 #include <utime.h>
 
 #include "common/compat.h"
-#include "common/policy.h"
 #include "common/util.h"
+#include "policy/policy.h"
 #include "sentry/audit.h"
 #include "sentry/dcache.h"
 #include "sentry/sentry.h"

@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/policy.h"
 #include "common/util.h"
+#include "policy/policy.h"
 #include "sentry/audit.h"
 #include "sentry/sentry.h"
 #include "syscalls/handlers.h"

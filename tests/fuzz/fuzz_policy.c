@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/policy.h"
-#include "runsc-c/policy_parse.h"
+#include "policy/compile.h"
+#include "policy/policy.h"
 #include "syscalls/table.h"
 
 /* A few rows of the syscall table: the parser only needs names. */

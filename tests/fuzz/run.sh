@@ -40,8 +40,7 @@ CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I$S
 WARN="-Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wstrict-prototypes -Wvla -Wformat=2"
 # shellcheck disable=SC2086
 if "$CLANG" $CFLAGS -c "$S/common/util.c" -o "$OUT/util.o" >"$WORK/build.log" 2>&1 &&
-	"$CLANG" $CFLAGS $WARN "$S/tests/fuzz/fuzz_policy.c" "$S/common/policy.c" \
-		"$S/runsc-c/policy_parse.c" "$S/runsc-c/policy_emit.c" "$S/runsc-c/policy_canon.c" \
+	"$CLANG" $CFLAGS $WARN "$S/tests/fuzz/fuzz_policy.c" "$S"/policy/*.c "$S/common/utf8.c" \
 		"$OUT/util.o" -lyaml \
 		-o "$OUT/fuzz_policy" >>"$WORK/build.log" 2>&1; then
 	echo "ok 1 - fuzz_policy builds"

@@ -12,9 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/policy.h"
-#include "runsc-c/policy_canon.h"
-#include "runsc-c/policy_parse.h"
+#include "policy/compile.h"
+#include "policy/policy.h"
 
 #define HEAD "apiVersion: runsc-c/v1\nkind: Policy\n"
 

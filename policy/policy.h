@@ -40,8 +40,8 @@
  * Everything else matches itself. '[', ']', '{' and '}' are reserved (the
  * parser refuses them unescaped); the matcher takes them literally.
  * Matching is on bytes: '?' matches one byte of a multi-byte UTF-8 name. */
-#ifndef RUNSC_COMMON_POLICY_H
-#define RUNSC_COMMON_POLICY_H
+#ifndef RUNSC_POLICY_POLICY_H
+#define RUNSC_POLICY_POLICY_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -317,6 +317,10 @@ int policy_glob_check(const char *glob, const char **why);
 /* Whether the glob component [s, s+n) holds a wildcard or escape (so it is
  * not a plain name). */
 bool policy_glob_component_is_literal(const char *s, size_t n);
+/* Whether the len bytes at s are a variable name: letters, digits and '_',
+ * not starting with a digit; with wildcards, '*' may stand anywhere (an
+ * env.pass pattern). */
+bool policy_env_name_valid(const char *s, size_t len, bool wildcards);
 /* Matches an environment variable name against a pass pattern ('*' only). */
 bool policy_env_name_match(const char *pattern, const char *name);
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The effective policy as the parser builds it (files, positions, the text
- * of every entry): shared by the parser (policy_parse.c) and by the code
- * that prints and compiles it (policy_emit.c). Not an interface of its own:
- * everything else goes through policy_parse.h. */
-#ifndef RUNSC_CLI_POLICY_DOC_H
-#define RUNSC_CLI_POLICY_DOC_H
+ * of every entry): shared by the parser (yaml.c, section*.c, load.c) and by
+ * the code that prints (print.c) and compiles it (compile.c). Internal to
+ * policy/: everything else goes through policy/compile.h. */
+#ifndef RUNSC_POLICY_DOC_H
+#define RUNSC_POLICY_DOC_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -76,5 +76,12 @@ struct policy_doc {
 /* Grows an array to hold need elements of size bytes; dies when memory is
  * short. */
 void *pd_grow(void *p, size_t *cap, size_t need, size_t size);
+
+/* A new, zeroed entry at the end of a list. */
+struct pd_item *pd_list_add(struct pd_list *l);
+void pd_list_free(struct pd_list *l);
+void pd_net_rule_free(struct pd_net_rule *r);
+/* The first allow entry of a document, or NULL. */
+const struct pd_net_rule *pd_first_allow(const struct policy_doc *d);
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Canonicalising rule paths inside the view (see policy_canon.h). */
-#include "runsc-c/policy_canon.h"
+/* Canonicalising rule paths inside the view (see policy/compile.h). */
+#include "policy/compile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/policy.h"
+#include "policy/policy.h"
 
 /* As Linux: at most 40 links followed in one resolution. */
 #define CANON_MAX_LINKS 40

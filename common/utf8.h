@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* UTF-8 decoding shared by the processes (see utf8.c). */
+#ifndef RUNSC_COMMON_UTF8_H
+#define RUNSC_COMMON_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Decodes the sequence at p (NUL-terminated input: a NUL ends it) into
+ * *cp. Its length (1 to 4), or 0 when it is not valid UTF-8: overlong
+ * forms, surrogates and code points beyond U+10FFFF are not. */
+size_t utf8_decode(const unsigned char *p, uint32_t *cp);
+
+#endif
