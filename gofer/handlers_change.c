@@ -21,62 +21,51 @@
 int op_chmod(struct ctx *c)
 {
 	struct gofer_walk w;
-	struct obj o;
+	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
 	r = decide_obj(c, &o, NEED_WRITE);
-	if (r < 0) {
-		obj_release(&o);
+	if (r < 0)
 		return r;
-	}
-	if (S_ISLNK(o.st.st_mode)) {
-		obj_release(&o);
+	if (S_ISLNK(o.st.st_mode))
 		return -EOPNOTSUPP; /* as fchmodat2(AT_SYMLINK_NOFOLLOW) */
-	}
 	r = (int)syscall(SYS_fchmodat2, o.fd, "", (mode_t)c->req->mode, AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
-	obj_release(&o);
 	return r;
 }
 
 int op_chown(struct ctx *c)
 {
 	struct gofer_walk w;
-	struct obj o;
+	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
 	r = decide_obj(c, &o, NEED_WRITE);
-	if (r < 0) {
-		obj_release(&o);
+	if (r < 0)
 		return r;
-	}
 	r = fchownat(o.fd, "", (uid_t)c->req->arg[0], (gid_t)c->req->arg[1], AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
-	obj_release(&o);
 	return r;
 }
 
 int op_utimens(struct ctx *c)
 {
 	struct gofer_walk w;
-	struct obj o;
+	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
 	r = decide_obj(c, &o, NEED_WRITE);
-	if (r < 0) {
-		obj_release(&o);
+	if (r < 0)
 		return r;
-	}
 	struct timespec ts[2] = {
 		{.tv_sec = (time_t)c->req->arg[0], .tv_nsec = (long)c->req->arg[1]},
 		{.tv_sec = (time_t)c->req->arg[2], .tv_nsec = (long)c->req->arg[3]},
 	};
 	r = utimensat(o.fd, "", c->req->mode == 1 ? NULL : ts, AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
-	obj_release(&o);
 	return r;
 }
 
@@ -88,7 +77,7 @@ int op_truncate(struct ctx *c)
 	int r = start_of(c, c->dir, c->path, &start);
 	if (r < 0)
 		return r;
-	struct gofer_walk w;
+	_cleanup_walk_ struct gofer_walk w;
 	r = gofer_walk(c->st, start, c->path, GOFER_WALK_FOLLOW, 0, &w);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
@@ -102,88 +91,72 @@ int op_truncate(struct ctx *c)
 		r = truncate(w.last, (off_t)c->req->arg[0]) < 0 ? -errno : 0;
 		back_to_root(c);
 	}
-	gofer_walk_release(&w);
 	return r;
 }
 
 int op_mkdir(struct ctx *c)
 {
-	struct gofer_walk w;
+	_cleanup_walk_ struct gofer_walk w;
 	int r = ctx_parent(c, c->dir, c->path, &w);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
 	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
-	if (r < 0) {
-		gofer_walk_release(&w);
+	if (r < 0)
 		return r;
-	}
 	r = mkdirat(w.parent_fd, w.last, (mode_t)c->req->mode) < 0 ? -errno : 0;
-	gofer_walk_release(&w);
 	return r;
 }
 
 int op_mknod(struct ctx *c)
 {
-	struct gofer_walk w;
+	_cleanup_walk_ struct gofer_walk w;
 	int r = ctx_parent(c, c->dir, c->path, &w);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
 	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
-	if (r < 0) {
-		gofer_walk_release(&w);
+	if (r < 0)
 		return r;
-	}
 	mode_t mode = (mode_t)c->req->mode;
 	if ((mode & S_IFMT) == 0)
 		mode |= S_IFREG;
 	r = mknodat(w.parent_fd, w.last, mode, 0) < 0 ? -errno : 0;
-	gofer_walk_release(&w);
 	return r;
 }
 
 int op_unlink(struct ctx *c)
 {
-	struct gofer_walk w;
+	_cleanup_walk_ struct gofer_walk w;
 	int r = ctx_parent(c, c->dir, c->path, &w);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
 	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
-	if (r < 0) {
-		gofer_walk_release(&w);
+	if (r < 0)
 		return r;
-	}
 	r = unlinkat(w.parent_fd, w.last, (int)(c->req->flags & AT_REMOVEDIR)) < 0 ? -errno : 0;
-	gofer_walk_release(&w);
 	return r;
 }
 
 int op_rename(struct ctx *c)
 {
-	struct gofer_walk w1, w2;
+	_cleanup_walk_ struct gofer_walk w1;
 	int r = ctx_parent(c, c->dir, c->path, &w1);
 	if (r < 0 || w1.redirect)
 		return r < 0 ? r : answer_redirect(c, &w1, 1);
+	_cleanup_walk_ struct gofer_walk w2;
 	r = ctx_parent(c, c->dir2, c->path2, &w2);
-	if (r < 0 || w2.redirect) {
-		gofer_walk_release(&w1);
+	if (r < 0 || w2.redirect)
 		return r < 0 ? r : answer_redirect(c, &w2, 2);
-	}
 	r = decide_name(c, w1.parent_fd, w1.last, NEED_WRITE);
 	if (r == 0)
 		r = decide_name(c, w2.parent_fd, w2.last, NEED_WRITE);
 	if (r == 0 && has_policy(c))
 		r = decide_rename_dir(c, &w1, &w2);
-	if (r < 0) {
-		gofer_walk_release(&w1);
-		gofer_walk_release(&w2);
+	if (r < 0)
 		return r;
-	}
 	/* Not glibc's renameat2(), which turns flags 0 into renameat(2). */
 	r = (int)syscall(SYS_renameat2, w1.parent_fd, w1.last, w2.parent_fd, w2.last,
 			 c->req->flags);
 	r = r < 0 ? -errno : 0;
-	gofer_walk_release(&w1);
-	gofer_walk_release(&w2);
 	return r;
 }
 
@@ -210,48 +183,39 @@ static int link_source(struct ctx *c, struct gofer_walk *w)
 
 int op_link(struct ctx *c)
 {
-	struct gofer_walk w1, w2;
+	_cleanup_walk_ struct gofer_walk w1;
 	int r = link_source(c, &w1);
 	if (r < 0 || w1.redirect)
 		return r < 0 ? r : answer_redirect(c, &w1, 1);
+	_cleanup_walk_ struct gofer_walk w2;
 	r = ctx_parent(c, c->dir2, c->path2, &w2);
-	if (r < 0 || w2.redirect) {
-		gofer_walk_release(&w1);
+	if (r < 0 || w2.redirect)
 		return r < 0 ? r : answer_redirect(c, &w2, 2);
-	}
 	if (empty_path_obj(c))
 		r = decide_fd(c, c->dir, NEED_WRITE);
 	else
 		r = decide_name(c, w1.parent_fd, w1.last, NEED_WRITE);
 	if (r == 0)
 		r = decide_name(c, w2.parent_fd, w2.last, NEED_WRITE);
-	if (r < 0) {
-		gofer_walk_release(&w1);
-		gofer_walk_release(&w2);
+	if (r < 0)
 		return r;
-	}
 	if (empty_path_obj(c))
 		r = linkat(c->dir, "", w2.parent_fd, w2.last, AT_EMPTY_PATH);
 	else
 		r = linkat(w1.parent_fd, w1.last, w2.parent_fd, w2.last, 0);
 	r = r < 0 ? -errno : 0;
-	gofer_walk_release(&w1);
-	gofer_walk_release(&w2);
 	return r;
 }
 
 int op_symlink(struct ctx *c)
 {
-	struct gofer_walk w;
+	_cleanup_walk_ struct gofer_walk w;
 	int r = ctx_parent(c, c->dir2, c->path2, &w);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 2);
 	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
-	if (r < 0) {
-		gofer_walk_release(&w);
+	if (r < 0)
 		return r;
-	}
 	r = symlinkat(c->path, w.parent_fd, w.last) < 0 ? -errno : 0;
-	gofer_walk_release(&w);
 	return r;
 }

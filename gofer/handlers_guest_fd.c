@@ -51,7 +51,7 @@ int op_bind(struct ctx *c)
 	int r = check_unix_socket(c->obj);
 	if (r < 0)
 		return r;
-	struct gofer_walk w;
+	_cleanup_walk_ struct gofer_walk w;
 	r = ctx_parent(c, c->dir, c->path, &w);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
@@ -69,7 +69,6 @@ int op_bind(struct ctx *c)
 		umask(old);
 		back_to_root(c);
 	}
-	gofer_walk_release(&w);
 	return r;
 }
 
@@ -82,7 +81,7 @@ int op_connect(struct ctx *c)
 	r = start_of(c, c->dir, c->path, &start);
 	if (r < 0)
 		return r;
-	struct gofer_walk w;
+	_cleanup_walk_ struct gofer_walk w;
 	r = gofer_walk(c->st, start, c->path, GOFER_WALK_FOLLOW, 0, &w);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
@@ -106,7 +105,6 @@ int op_connect(struct ctx *c)
 			r = -errno;
 		back_to_root(c);
 	}
-	gofer_walk_release(&w);
 	return r;
 }
 
@@ -122,16 +120,14 @@ int op_inotify_add(struct ctx *c)
 	int r = start_of(c, c->dir, c->path, &start);
 	if (r < 0)
 		return r;
-	struct gofer_walk w;
 	enum gofer_walk_mode mode =
 		(mask & IN_DONT_FOLLOW) ? GOFER_WALK_NOFOLLOW : GOFER_WALK_FOLLOW;
+	_cleanup_walk_ struct gofer_walk w;
 	r = gofer_walk(c->st, start, c->path, mode, 0, &w);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
-	if (!w.exists) {
-		gofer_walk_release(&w);
+	if (!w.exists)
 		return -ENOENT;
-	}
 	r = decide_name(c, w.parent_fd, w.last, NEED_READ);
 	if (r == 0)
 		r = in_dir(&w);
@@ -141,6 +137,5 @@ int op_inotify_add(struct ctx *c)
 		c->resp->val = wd;
 		back_to_root(c);
 	}
-	gofer_walk_release(&w);
 	return r;
 }

@@ -16,43 +16,37 @@
 int op_stat(struct ctx *c)
 {
 	struct gofer_walk w;
-	struct obj o;
+	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
 	r = decide_obj(c, &o, NEED_SEE);
-	if (r < 0) {
-		obj_release(&o);
+	if (r < 0)
 		return r;
-	}
 	c->resp->u.st = o.st;
-	obj_release(&o);
 	return 0;
 }
 
 int op_statx(struct ctx *c)
 {
 	struct gofer_walk w;
-	struct obj o;
+	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
 	r = decide_obj(c, &o, NEED_SEE);
-	if (r < 0) {
-		obj_release(&o);
+	if (r < 0)
 		return r;
-	}
 	int flags = AT_EMPTY_PATH | (int)(c->req->flags & AT_STATX_SYNC_TYPE);
 	r = statx(o.fd, "", flags, (unsigned int)c->req->arg[0], &c->resp->u.stx);
 	r = r < 0 ? -errno : 0;
-	obj_release(&o);
 	return r;
 }
 
 int op_access(struct ctx *c)
 {
 	struct gofer_walk w;
-	struct obj o;
+	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
@@ -60,14 +54,11 @@ int op_access(struct ctx *c)
 			 : (c->req->mode & (R_OK | X_OK)) ? NEED_READ
 							  : NEED_SEE;
 	r = decide_obj(c, &o, need);
-	if (r < 0) {
-		obj_release(&o);
+	if (r < 0)
 		return r;
-	}
 	/* The ids in the request are the ones to check with (AT_EACCESS). */
 	r = (int)syscall(SYS_faccessat2, o.fd, "", (int)c->req->mode, AT_EACCESS | AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
-	obj_release(&o);
 	return r;
 }
 
@@ -99,39 +90,31 @@ int op_readlink(struct ctx *c)
 		return r < 0 ? r : readlink_dir_path(c);
 	}
 	struct gofer_walk w;
-	struct obj o;
+	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, false, &w, &o);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
-	if (!S_ISLNK(o.st.st_mode)) {
-		obj_release(&o);
+	if (!S_ISLNK(o.st.st_mode))
 		return -EINVAL;
-	}
 	r = decide_obj(c, &o, NEED_READ);
-	if (r < 0) {
-		obj_release(&o);
+	if (r < 0)
 		return r;
-	}
 	char target[GOFER_PATH_MAX];
 	size_t n = 0;
 	r = read_link(o.fd, "", target, sizeof(target), &n);
-	obj_release(&o);
 	return r < 0 ? r : set_data(c->resp, target, n);
 }
 
 int op_statfs(struct ctx *c)
 {
 	struct gofer_walk w;
-	struct obj o;
+	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, true, &w, &o);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
 	r = decide_obj(c, &o, NEED_SEE);
-	if (r < 0) {
-		obj_release(&o);
+	if (r < 0)
 		return r;
-	}
 	r = fstatfs(o.fd, &c->resp->u.sfs) < 0 ? -errno : 0;
-	obj_release(&o);
 	return r;
 }

@@ -130,6 +130,19 @@ static int open_decide_resolved(struct ctx *c, int start, uint64_t resolve, bool
 	return decide_name(c, pfd, last, NEED_WRITE);
 }
 
+/* The answer to an open that made fd (s: its fstat): the policy decides on
+ * the object opened, and the fd gets its O_NONBLOCK setting. On success
+ * the answer takes fd. */
+static int open_answer(struct ctx *c, int *fd, const struct stat *s)
+{
+	int r = decide_fd(c, *fd, open_post_need(c->req->flags));
+	if (r == 0)
+		r = open_done(c, *fd, s);
+	if (r == 0)
+		*c->fd_out = take_fd(fd);
+	return r;
+}
+
 int op_open(struct ctx *c)
 {
 	uint32_t flags = c->req->flags;
@@ -157,34 +170,28 @@ int op_open(struct ctx *c)
 	_cleanup_close_ int fd = -ENOENT;
 	if (fast_possible(c->st, start, c->path, resolve) && !(decide_first && !guest_resolve))
 		fd = fast_open(c->st, start, c->path, oflags, mode, resolve);
-	struct gofer_walk w;
 	if (fd >= 0) {
 		struct stat s;
 		if (fstat(fd, &s) < 0)
 			return -errno;
+		struct gofer_walk w; /* only a redirect */
 		if (redirect_obj(c->st, &s, &w))
 			return answer_redirect(c, &w, 0);
-		r = decide_fd(c, fd, open_post_need(flags));
-		if (r == 0)
-			r = open_done(c, fd, &s);
-		if (r == 0)
-			*c->fd_out = take_fd(&fd);
-		return r;
+		return open_answer(c, &fd, &s);
 	}
 	if (!open_walk_allowed(c, start, resolve, -fd))
 		return fd;
 
+	_cleanup_walk_ struct gofer_walk w;
 	r = gofer_walk(c->st, start, c->path, nofollow ? GOFER_WALK_NOFOLLOW : GOFER_WALK_FOLLOW, 0,
 		       &w);
 	if (r < 0 || w.redirect)
 		return r < 0 ? r : answer_redirect(c, &w, 0);
 	r = decide_first ? open_decide_walk(c, &w) : 0;
-	if (r < 0) {
-		gofer_walk_release(&w);
+	if (r < 0)
 		return r;
-	}
 	fd = open_final(&w, oflags, mode);
-	gofer_walk_release(&w);
+	gofer_walk_release(&w); /* early: what follows needs fd alone */
 	if (fd == -ENXIO && w.exists && S_ISFIFO(w.st.st_mode))
 		c->resp->val = 1;
 	if (fd < 0)
@@ -192,10 +199,5 @@ int op_open(struct ctx *c)
 	struct stat s;
 	if (fstat(fd, &s) < 0)
 		return -errno;
-	r = decide_fd(c, fd, open_post_need(flags));
-	if (r == 0)
-		r = open_done(c, fd, &s);
-	if (r == 0)
-		*c->fd_out = take_fd(&fd);
-	return r;
+	return open_answer(c, &fd, &s);
 }

@@ -61,6 +61,8 @@ int ctx_obj(struct ctx *c, bool follow, struct gofer_walk *w, struct obj *o)
 {
 	w->redirect = GOFER_REDIR_NONE;
 	w->parent_fd = -1;
+	o->fd = -1; /* nothing to release on the early returns */
+	o->owned = false;
 	if (empty_path_obj(c)) {
 		int r = op_mutates(c->req->op) ? check_mutable_fd(c->st, c->dir)
 					       : check_anyfd(c->dir);

@@ -35,7 +35,9 @@ int answer_redirect(struct ctx *c, const struct gofer_walk *w, int which);
 int start_of(struct ctx *c, int dirfd, const char *path, int *start);
 /* The request's path is empty: the object is its fd (AT_EMPTY_PATH). */
 bool empty_path_obj(const struct ctx *c);
-/* The object of a path request that may name its fd (AT_EMPTY_PATH). */
+/* The object of a path request that may name its fd (AT_EMPTY_PATH). Sets
+ * o first, so a _cleanup_obj_ o is released on any return; w only carries
+ * a redirect and holds no fd afterwards. */
 int ctx_obj(struct ctx *c, bool follow, struct gofer_walk *w, struct obj *o);
 /* A parent-shaped path of the request: (parent, last). */
 int ctx_parent(struct ctx *c, int dirfd, const char *path, struct gofer_walk *w);

@@ -66,6 +66,10 @@ bool redirect_obj(const struct gofer_state *st, const struct stat *s, struct gof
 int gofer_walk(struct gofer_state *st, int start_fd, const char *path, enum gofer_walk_mode mode,
 	       unsigned int wflags, struct gofer_walk *w);
 void gofer_walk_release(struct gofer_walk *w);
+/* Scope-exit release of a walk (common/util.h has the same for fds and
+ * memory). The call that fills the walk sets parent_fd first: declare the
+ * variable right before that call, with no return in between. */
+#define _cleanup_walk_ __attribute__((cleanup(gofer_walk_release)))
 
 /* The target of symlink name in dir_fd ("" with an O_PATH fd of the link)
  * into buf, NUL-terminated, its length in *len. Returns 0 or -errno. */
@@ -93,6 +97,8 @@ struct obj {
 };
 
 void obj_release(struct obj *o);
+/* Scope-exit release of an object; ctx_obj sets it first. */
+#define _cleanup_obj_ __attribute__((cleanup(obj_release)))
 /* Resolves path to its final object. Returns 0 with o filled, 0 with
  * w->redirect set, or -errno. */
 int resolve_obj(struct gofer_state *st, int start, const char *path, bool follow,
