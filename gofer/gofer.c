@@ -34,6 +34,15 @@ static _Noreturn void fail_ready(int ready_fd, const char *msg)
 	_exit(1);
 }
 
+/* A setup step that failed with -errno err: "what: why", as the view's
+ * steps report theirs. */
+static _Noreturn void fail_step(int ready_fd, const char *what, int err)
+{
+	char msg[1024];
+	snprintf(msg, sizeof(msg), "%s: %s", what, strerror(-err));
+	fail_ready(ready_fd, msg);
+}
+
 /* Only what serving requests needs: acting as the guest's ids (and as the
  * guest's root over the view), and read leases on files it does not own.
  * Mount and namespace powers go with the view being built. */
@@ -131,16 +140,11 @@ _Noreturn void gofer_main(const struct gofer_config *cfg)
 	if (r < 0)
 		fail_ready(cfg->ready_fd, err);
 	r = drop_capabilities();
-	if (r < 0) {
-		snprintf(err, sizeof(err), "dropping the gofer's capabilities: %s", strerror(-r));
-		fail_ready(cfg->ready_fd, err);
-	}
+	if (r < 0)
+		fail_step(cfg->ready_fd, "dropping the gofer's capabilities", r);
 	r = gofer_self_filter_apply();
-	if (r < 0) {
-		snprintf(err, sizeof(err), "installing the gofer's seccomp filter: %s",
-			 strerror(-r));
-		fail_ready(cfg->ready_fd, err);
-	}
+	if (r < 0)
+		fail_step(cfg->ready_fd, "installing the gofer's seccomp filter", r);
 	if (cfg->ready_fd >= 0) {
 		if (write(cfg->ready_fd, "", 0) < 0 || close(cfg->ready_fd) < 0)
 			_exit(1);

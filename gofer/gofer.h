@@ -143,7 +143,7 @@ struct gofer_state {
 	 * a view st_dev, but lies outside the view. */
 	uint64_t *view_mnts;
 	size_t nview_mnts;
-	/* Credentials (see creds_* in ops.c): the request's, and the fs ids
+	/* Credentials (see gofer/creds.c): the request's, and the fs ids
 	 * currently in force. */
 	uint32_t uid, gid;
 	uint32_t fs_uid, fs_gid;
@@ -164,7 +164,7 @@ struct gofer_state {
 int gofer_view_build(const struct gofer_config *cfg, struct gofer_state *st, char *err,
 		     size_t err_size);
 
-/* gofer/ops.c */
+/* gofer/view_state.c */
 /* Sets root_fd (owned by st) and reads the identities of the root, "proc",
  * "dev" and "dev/tty" below it (those missing never match). */
 int gofer_state_init(struct gofer_state *st, int root_fd, bool root_is_process_root);
@@ -173,44 +173,16 @@ void gofer_state_add_dev(struct gofer_state *st, dev_t dev);
 /* Records the mount of the view that path (absolute, or relative to dir_fd)
  * is on, with its st_dev (for dirfd validation). */
 int gofer_state_add_mount(struct gofer_state *st, int dir_fd, const char *path);
-/* Answers one request as received (len bytes, fds in fd_mask order; they
- * stay owned by the caller). Fills resp; *fd_out receives an fd to send back
- * or -1. Returns the number of bytes of resp to send. */
+
+/* gofer/dispatch.c: answers one request as received (len bytes, fds in
+ * fd_mask order; they stay owned by the caller). Fills resp; *fd_out
+ * receives an fd to send back or -1. Returns the number of bytes of resp to
+ * send. */
 size_t gofer_handle(struct gofer_state *st, const struct gofer_req *req, size_t len, const int *fds,
 		    int nfds, struct gofer_resp *resp, int *fd_out);
 
-enum gofer_walk_mode {
-	GOFER_WALK_PARENT,   /* resolve the parent; the final name is left as is */
-	GOFER_WALK_FOLLOW,   /* resolve the final object, following a final symlink */
-	GOFER_WALK_NOFOLLOW, /* ... not following it (a trailing slash still does) */
-};
-#define GOFER_WALK_WANT_PATH 0x1 /* compute w->vpath */
-
-/* The result of a walk: the object is name `last` in directory `parent_fd`
- * ("." when the path named a directory itself, with a trailing "/" kept
- * when the path had one), or a redirect. */
-struct gofer_walk {
-	int parent_fd; /* owned; -1 on redirect */
-	bool parent_is_root;
-	char last[256 + 1];
-	bool exists;	/* modes FOLLOW/NOFOLLOW: the final object exists */
-	struct stat st; /* ... and its lstat */
-	uint32_t redirect;
-	char rest[GOFER_PATH_MAX]; /* on redirect: the path below the redirect point */
-	size_t rest_len;
-	char vpath[GOFER_PATH_MAX]; /* GOFER_WALK_WANT_PATH: absolute path of the object */
-	size_t vpath_len;
-};
-
-/* The component-by-component walk (the slow path of every request).
- * start_fd: the directory relative paths start from (-1: the root).
- * Returns 0 (w filled; release with gofer_walk_release) or -errno. */
-int gofer_walk(struct gofer_state *st, int start_fd, const char *path, enum gofer_walk_mode mode,
-	       unsigned int wflags, struct gofer_walk *w);
-void gofer_walk_release(struct gofer_walk *w);
-/* The absolute path inside the view of directory dir_fd (at most size-1
- * bytes). Returns its length or -errno. */
-ssize_t gofer_dir_path(struct gofer_state *st, int dir_fd, char *buf, size_t size);
+/* The path walk (gofer/walk.h) and the request handlers (gofer/request.h)
+ * have headers of their own. */
 
 /* gofer/self_filter.c: the gofer's own seccomp filter, installed after the
  * view is built. Returns 0 or -errno. */

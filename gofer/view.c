@@ -23,13 +23,15 @@
  *   volumes       bind mounts, read-only when asked
  *
  * Then the gofer pivot_roots into the view and detaches the old root: no
- * host path is reachable any more, and there is no procfs. */
-#include "gofer/gofer.h"
+ * host path is reachable any more, and there is no procfs.
+ *
+ * This file holds the build's order and the mounts; hidden paths are in
+ * view_hide.c, /dev in view_dev.c. Every step reports a failure the one
+ * way view_build.h describes (view_fail). */
+#include "gofer/view_build.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
@@ -37,9 +39,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/compat.h"
@@ -63,51 +63,7 @@ static const char *const excluded_always[] = {"proc", "sys", "dev"};
 /* ... and when the rootfs is the host's root: private tmpfs instead. */
 static const char *const private_dirs[] = {"root", "home", "run", "var/run"};
 
-static const char *const secret_files[] = {
-	"etc/shadow",
-	"etc/shadow-",
-	"etc/gshadow",
-	"etc/gshadow-",
-};
-
-static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom"};
-
-struct host_mount {
-	char *rel; /* path below the rootfs */
-	int fd;	   /* O_PATH of the mount's root, opened before staging */
-	bool is_dir;
-	bool noexec;
-};
-
-struct volume_src {
-	const struct gofer_volume *vol;
-	const char *rel; /* guest path without its leading slashes */
-	int fd;		 /* a detached clone of the host path's mount tree */
-	bool is_dir;
-};
-
-struct view {
-	const struct gofer_config *cfg;
-	uint64_t size; /* bound of each writable tmpfs */
-	char *err;
-	size_t err_size;
-	int rootfs_fd;
-	char rootfs_real[PATH_MAX];
-	bool host_root;
-	struct host_mount *mounts;
-	size_t nmounts;
-	struct volume_src *vols;
-	const char *staging;
-	int staging_fd;
-	int upper_fd; /* staging/upper, holding one upper dir per overlay */
-	int work_fd;
-	unsigned int nlayers;
-	int root_fd; /* the view's root: staging/root */
-	char root_path[PATH_MAX];
-	struct gofer_state *st;
-};
-
-__attribute__((format(printf, 3, 4))) static int fail(struct view *v, int err, const char *fmt, ...)
+int view_fail(struct view *v, int err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -116,12 +72,6 @@ __attribute__((format(printf, 3, 4))) static int fail(struct view *v, int err, c
 	if (n >= 0 && (size_t)n < v->err_size)
 		snprintf(v->err + n, v->err_size - (size_t)n, ": %s", strerror(-err));
 	return err;
-}
-
-static bool under(const char *rel, const char *dir)
-{
-	size_t n = strlen(dir);
-	return strncmp(rel, dir, n) == 0 && (rel[n] == '\0' || rel[n] == '/');
 }
 
 static bool in_list(const char *s, const char *const *list, size_t n)
@@ -147,18 +97,13 @@ static void fs_log(int fs_fd, char *buf, size_t size)
 		*nl = '\0';
 }
 
-struct fs_opt {
-	const char *key;
-	const char *value; /* NULL: a flag */
-};
-
 /* Creates a detached mount of a new file system instance. */
-static int fs_new(struct view *v, const char *type, const struct fs_opt *opts, size_t nopts,
-		  unsigned int attrs, const char *what)
+int fs_new(struct view *v, const char *type, const struct fs_opt *opts, size_t nopts,
+	   unsigned int attrs, const char *what)
 {
 	_cleanup_close_ int fs_fd = fsopen(type, FSOPEN_CLOEXEC);
 	if (fs_fd < 0)
-		return fail(v, -errno, "%s: creating a %s", what, type);
+		return view_fail(v, -errno, "%s: creating a %s", what, type);
 	for (size_t i = 0; i < nopts; i++) {
 		int r = opts[i].value ? fsconfig(fs_fd, FSCONFIG_SET_STRING, opts[i].key,
 						 opts[i].value, 0)
@@ -167,29 +112,30 @@ static int fs_new(struct view *v, const char *type, const struct fs_opt *opts, s
 			int e = errno;
 			char log[256];
 			fs_log(fs_fd, log, sizeof(log));
-			return fail(v, -e, "%s: %s option %s %s", what, type, opts[i].key, log);
+			return view_fail(v, -e, "%s: %s option %s %s", what, type, opts[i].key,
+					 log);
 		}
 	}
 	if (fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
 		int e = errno;
 		char log[256];
 		fs_log(fs_fd, log, sizeof(log));
-		return fail(v, -e, "%s: creating the %s %s", what, type, log);
+		return view_fail(v, -e, "%s: creating the %s %s", what, type, log);
 	}
 	int mnt_fd = fsmount(fs_fd, FSMOUNT_CLOEXEC, attrs);
 	if (mnt_fd < 0)
-		return fail(v, -errno, "%s: mounting the %s", what, type);
+		return view_fail(v, -errno, "%s: mounting the %s", what, type);
 	return mnt_fd;
 }
 
-static int set_attrs(int mnt_fd, uint64_t attrs, bool recursive)
+int set_attrs(int mnt_fd, uint64_t attrs, bool recursive)
 {
 	struct mount_attr attr = {.attr_set = attrs};
 	unsigned int flags = AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0);
 	return mount_setattr(mnt_fd, "", flags, &attr, sizeof(attr)) < 0 ? -errno : 0;
 }
 
-static int attach(int mnt_fd, int target_fd)
+int attach(int mnt_fd, int target_fd)
 {
 	if (move_mount(mnt_fd, "", target_fd, "",
 		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -198,7 +144,7 @@ static int attach(int mnt_fd, int target_fd)
 }
 
 /* A bind mount of what fd refers to, detached, with attrs. */
-static int bind_clone(int fd, bool recursive, uint64_t attrs)
+int bind_clone(int fd, bool recursive, uint64_t attrs)
 {
 	unsigned int flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
 			     (recursive ? AT_RECURSIVE : 0);
@@ -216,7 +162,7 @@ static int bind_clone(int fd, bool recursive, uint64_t attrs)
 /* ---- paths inside the view ---- */
 
 /* Opens rel inside the view; symlinks resolve inside it too. */
-static int open_in_view(struct view *v, const char *rel, int flags, uint64_t resolve)
+int open_in_view(struct view *v, const char *rel, int flags, uint64_t resolve)
 {
 	struct open_how how = {
 		.flags = (uint64_t)flags | O_CLOEXEC,
@@ -253,7 +199,7 @@ static int mkdir_in_view(struct view *v, const char *rel)
 }
 
 /* mkdir -p rel inside the view (new directories 0755, owned by root). */
-static int mkdirs_in_view(struct view *v, const char *rel)
+int mkdirs_in_view(struct view *v, const char *rel)
 {
 	char buf[PATH_MAX];
 	if (strlen(rel) >= sizeof(buf))
@@ -400,7 +346,7 @@ static int collect_host_mounts(struct view *v)
 	_cleanup_free_ char *buf = NULL;
 	ssize_t n = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &buf);
 	if (n < 0)
-		return fail(v, (int)n, "reading /proc/self/mountinfo");
+		return view_fail(v, (int)n, "reading /proc/self/mountinfo");
 	for (char *line = buf, *next; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
@@ -440,16 +386,16 @@ static int open_volumes(struct view *v)
 		while (*s->rel == '/')
 			s->rel++;
 		if (vol->guest[0] != '/' || *s->rel == '\0')
-			return fail(v, -EINVAL,
-				    "volume %s:%s: the guest path must be absolute and not /",
-				    vol->host, vol->guest);
+			return view_fail(v, -EINVAL,
+					 "volume %s:%s: the guest path must be absolute and not /",
+					 vol->host, vol->guest);
 		/* Cloned now, with the mounts below it: a volume of the very
 		 * directory the scratch tmpfs will cover shows the host's. */
 		s->fd = open_tree(AT_FDCWD, vol->host,
 				  OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 		struct stat st;
 		if (s->fd < 0 || fstat(s->fd, &st) < 0)
-			return fail(v, -errno, "volume %s", vol->host);
+			return view_fail(v, -errno, "volume %s", vol->host);
 		s->is_dir = S_ISDIR(st.st_mode);
 	}
 	if (n)
@@ -469,29 +415,29 @@ static int mount_staging(struct view *v)
 		}
 	}
 	if (!v->staging)
-		return fail(v, -ENOENT, "finding a directory for the scratch tmpfs");
+		return view_fail(v, -ENOENT, "finding a directory for the scratch tmpfs");
 	char opts[64];
 	snprintf(opts, sizeof(opts), "size=%llu,mode=0700", (unsigned long long)v->size);
 	/* Not nodev: the whiteouts in the upper layers are device nodes. */
 	if (mount("tmpfs", v->staging, "tmpfs", MS_NOSUID, opts) < 0)
-		return fail(v, -errno, "mounting the scratch tmpfs on %s", v->staging);
+		return view_fail(v, -errno, "mounting the scratch tmpfs on %s", v->staging);
 	v->staging_fd = open(v->staging, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (v->staging_fd < 0)
-		return fail(v, -errno, "opening the scratch tmpfs");
+		return view_fail(v, -errno, "opening the scratch tmpfs");
 	if (mkdirat(v->staging_fd, "upper", 0700) < 0 || mkdirat(v->staging_fd, "work", 0700) < 0 ||
 	    mkdirat(v->staging_fd, "root", 0755) < 0)
-		return fail(v, -errno, "creating the scratch directories");
+		return view_fail(v, -errno, "creating the scratch directories");
 	v->upper_fd = openat(v->staging_fd, "upper", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	v->work_fd = openat(v->staging_fd, "work", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (v->upper_fd < 0 || v->work_fd < 0)
-		return fail(v, -errno, "opening the scratch directories");
+		return view_fail(v, -errno, "opening the scratch directories");
 	snprintf(v->root_path, sizeof(v->root_path), "%s/root", v->staging);
 	return 0;
 }
 
 /* Gives a directory of the upper layer the owner, mode and times of its
  * lower twin: overlayfs shows a merged directory with the upper's. */
-static int copy_dir_attrs(int dir_fd, const char *name, const struct stat *like)
+int copy_dir_attrs(int dir_fd, const char *name, const struct stat *like)
 {
 	struct timespec ts[2] = {like->st_atim, like->st_mtim};
 	if (fchownat(dir_fd, name, like->st_uid, like->st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
@@ -515,184 +461,6 @@ static int new_layer(struct view *v, int lower_fd, unsigned int *layer)
 	return copy_dir_attrs(v->upper_fd, name, &s);
 }
 
-/* Makes parent directories of rel in an upper dir, like the lower ones
- * (owner and mode when it creates one). times: only give the parents the
- * lower ones' times again, after an entry was made in them. */
-static int upper_parents(int upper_fd, int lower_fd, const char *rel, bool times)
-{
-	char buf[PATH_MAX];
-	snprintf(buf, sizeof(buf), "%s", rel);
-	for (char *p = strchr(buf, '/'); p; p = strchr(p + 1, '/')) {
-		*p = '\0';
-		struct stat s;
-		if (fstatat(lower_fd, buf, &s, AT_SYMLINK_NOFOLLOW) < 0)
-			return -errno;
-		if (!S_ISDIR(s.st_mode))
-			return -ENOTDIR;
-		int r = 0;
-		if (times) {
-			struct timespec ts[2] = {s.st_atim, s.st_mtim};
-			r = utimensat(upper_fd, buf, ts, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
-		} else if (mkdirat(upper_fd, buf, 0700) == 0) {
-			r = copy_dir_attrs(upper_fd, buf, &s);
-		} else if (errno != EEXIST) {
-			r = -errno;
-		}
-		if (r < 0)
-			return r;
-		*p = '/';
-	}
-	return 0;
-}
-
-/* Hides rel (relative to the layer) with a whiteout: the view then has no
- * such entry, neither for lookups nor in directory listings. */
-static int whiteout(struct view *v, int upper_fd, int lower_fd, const char *rel)
-{
-	struct stat s;
-	if (fstatat(lower_fd, rel, &s, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : fail(v, -errno, "hiding %s", rel);
-	int r = upper_parents(upper_fd, lower_fd, rel, false);
-	if (r < 0)
-		return fail(v, r, "hiding %s: making its parents", rel);
-	if (mknodat(upper_fd, rel, S_IFCHR, makedev(0, 0)) < 0 && errno != EEXIST)
-		return fail(v, -errno, "hiding %s", rel);
-	/* The parents' times changed with the new entry: copy them again. */
-	r = upper_parents(upper_fd, lower_fd, rel, true);
-	return r < 0 ? fail(v, r, "hiding %s", rel) : 0;
-}
-
-/* Whiteouts for the entries of lower dir `dir` (relative to the layer)
- * whose names match pattern. */
-static int whiteout_matching(struct view *v, int upper_fd, int lower_fd, const char *dir,
-			     const char *pattern)
-{
-	int fd = openat(lower_fd, dir[0] ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT || errno == ENOTDIR ? 0 : fail(v, -errno, "reading %s", dir);
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return fail(v, -ENOMEM, "reading %s", dir);
-	}
-	int r = 0;
-	struct dirent *de;
-	while (r == 0 && (de = readdir(d))) {
-		if (fnmatch(pattern, de->d_name, FNM_PERIOD) != 0)
-			continue;
-		char rel[PATH_MAX];
-		snprintf(rel, sizeof(rel), "%s%s%s", dir, dir[0] ? "/" : "", de->d_name);
-		r = whiteout(v, upper_fd, lower_fd, rel);
-	}
-	closedir(d);
-	return r;
-}
-
-/* The host's secrets that fall inside the layer whose lower is the host
- * path `layer_rel` ("" for the root). */
-static int hide_secrets(struct view *v, int upper_fd, int lower_fd, const char *layer_rel)
-{
-	static const struct {
-		const char *dir;
-		const char *pattern;
-	} globs[] = {{"etc", "sudoers*"}, {"etc/ssh", "ssh_host_*_key"}};
-	size_t skip = layer_rel[0] ? strlen(layer_rel) + 1 : 0;
-	int r = 0;
-
-	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(secret_files); i++)
-		if (!layer_rel[0] || under(secret_files[i], layer_rel))
-			if (strlen(secret_files[i]) > skip)
-				r = whiteout(v, upper_fd, lower_fd, secret_files[i] + skip);
-	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(globs); i++) {
-		if (layer_rel[0] && !under(globs[i].dir, layer_rel))
-			continue;
-		const char *dir = strlen(globs[i].dir) >= skip ? globs[i].dir + skip : "";
-		r = whiteout_matching(v, upper_fd, lower_fd, dir, globs[i].pattern);
-	}
-	return r;
-}
-
-/* The policy's hidden globs: whiteouts for what they match in a layer
- * whose lower is the host path layer_rel. The walk reads only directories
- * a glob may match below, stays on the layer's own mount, and is bounded:
- * past the bound, paths are still refused by the policy but may be
- * listed. */
-#define HIDE_WALK_MAX 100000
-
-struct hide_walk {
-	struct view *v;
-	int upper_fd, lower_fd;
-	const char *glob;
-	size_t entries;
-};
-
-static int hide_dir(struct hide_walk *h, const char *rel, const char *vdir)
-{
-	if (!policy_glob_may_match_below(h->glob, vdir))
-		return 0;
-	struct open_how how = {
-		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
-		.resolve = RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_BENEATH,
-	};
-	int fd = (int)raw_openat2(h->lower_fd, rel[0] ? rel : ".", &how, sizeof(how));
-	if (fd < 0)
-		return 0;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return fail(h->v, -ENOMEM, "reading %s", vdir);
-	}
-	int r = 0;
-	struct dirent *de;
-	while (r == 0 && (de = readdir(d))) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (++h->entries > HIDE_WALK_MAX) {
-			log_msg("view: hidden %s: more than %d entries to look at; the rest is "
-				"refused but may be listed",
-				h->glob, HIDE_WALK_MAX);
-			break;
-		}
-		char crel[PATH_MAX], cv[PATH_MAX];
-		if (snprintf(crel, sizeof(crel), "%s%s%s", rel, rel[0] ? "/" : "", de->d_name) >=
-			    (int)sizeof(crel) ||
-		    snprintf(cv, sizeof(cv), "%s%s%s", vdir, vdir[1] ? "/" : "", de->d_name) >=
-			    (int)sizeof(cv))
-			continue;
-		if (policy_glob_match(h->glob, cv))
-			r = whiteout(h->v, h->upper_fd, h->lower_fd, crel);
-		else if (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN)
-			r = hide_dir(h, crel, cv);
-	}
-	closedir(d);
-	return r;
-}
-
-static int hide_policy(struct view *v, int upper_fd, int lower_fd, const char *layer_rel)
-{
-	const struct policy_view *pv = v->cfg->policy;
-	char vroot[PATH_MAX];
-	snprintf(vroot, sizeof(vroot), "/%s", layer_rel);
-	uint32_t first = policy_rule_first(pv, POLICY_RULE_HIDDEN);
-	int r = 0;
-	for (uint32_t i = 0; r == 0 && i < policy_rule_count(pv, POLICY_RULE_HIDDEN); i++) {
-		struct hide_walk h = {
-			.v = v,
-			.upper_fd = upper_fd,
-			.lower_fd = lower_fd,
-			.glob = policy_rule_glob(pv, first + i),
-		};
-		r = hide_dir(&h, "", vroot);
-	}
-	return r;
-}
-
-/* Does the layer whose lower is the host path rel hold any of them? */
-static bool has_secrets(const char *rel)
-{
-	return rel[0] == '\0' || under("etc", rel) || under("etc/ssh", rel);
-}
-
 /* A detached overlay: lower = lower_fd, with a fresh upper and work. */
 static int overlay_new(struct view *v, int lower_fd, const char *layer_rel, unsigned int attrs,
 		       const char *what)
@@ -700,13 +468,13 @@ static int overlay_new(struct view *v, int lower_fd, const char *layer_rel, unsi
 	unsigned int layer = 0;
 	int r = new_layer(v, lower_fd, &layer);
 	if (r < 0)
-		return fail(v, r, "%s: creating its writable layer", what);
+		return view_fail(v, r, "%s: creating its writable layer", what);
 	char name[16];
 	snprintf(name, sizeof(name), "%u", layer);
 	_cleanup_close_ int upper = openat(v->upper_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_close_ int work = openat(v->work_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (upper < 0 || work < 0)
-		return fail(v, -errno, "%s: opening its writable layer", what);
+		return view_fail(v, -errno, "%s: opening its writable layer", what);
 	if (v->cfg->policy) {
 		r = hide_policy(v, upper, lower_fd, layer_rel);
 		if (r < 0)
@@ -741,10 +509,10 @@ static int mount_root(struct view *v)
 	int r = move_mount(mnt_fd, "", AT_FDCWD, v->root_path, MOVE_MOUNT_F_EMPTY_PATH);
 	close(mnt_fd);
 	if (r < 0)
-		return fail(v, -errno, "attaching the root overlay");
+		return view_fail(v, -errno, "attaching the root overlay");
 	v->root_fd = open(v->root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (v->root_fd < 0)
-		return fail(v, -errno, "opening the view's root");
+		return view_fail(v, -errno, "opening the view's root");
 	return 0;
 }
 
@@ -792,10 +560,10 @@ static int mount_private_dir(struct view *v, const char *rel)
 	if (target == -ENOENT || target == -ENOTDIR || target == -ELOOP)
 		return 0; /* absent or a symlink (/var/run -> /run) */
 	if (target < 0)
-		return fail(v, target, "opening /%s", rel);
+		return view_fail(v, target, "opening /%s", rel);
 	struct stat s;
 	if (fstat(target, &s) < 0)
-		return fail(v, -errno, "stat /%s", rel);
+		return view_fail(v, -errno, "stat /%s", rel);
 	char mode[16], uid[16], gid[16], size[32];
 	snprintf(mode, sizeof(mode), "%o", s.st_mode & 07777);
 	snprintf(uid, sizeof(uid), "%u", s.st_uid);
@@ -810,7 +578,7 @@ static int mount_private_dir(struct view *v, const char *rel)
 		return mnt_fd;
 	int r = attach(mnt_fd, target);
 	close(mnt_fd);
-	return r < 0 ? fail(v, r, "attaching private /%s", rel) : 0;
+	return r < 0 ? view_fail(v, r, "attaching private /%s", rel) : 0;
 }
 
 /* The policy's tmpfs entries, each once. */
@@ -835,10 +603,10 @@ static int mount_empty_ro(struct view *v, const char *rel)
 {
 	int r = mkdirs_in_view(v, rel);
 	if (r < 0)
-		return fail(v, r, "creating /%s", rel);
+		return view_fail(v, r, "creating /%s", rel);
 	_cleanup_close_ int target = open_in_view(v, rel, O_PATH | O_DIRECTORY, 0);
 	if (target < 0)
-		return fail(v, target, "opening /%s", rel);
+		return view_fail(v, target, "opening /%s", rel);
 	const struct fs_opt opts[] = {{"mode", "555"}, {"size", "4k"}, {"nr_inodes", "1"}};
 	char what[64];
 	snprintf(what, sizeof(what), "empty /%s", rel);
@@ -849,114 +617,7 @@ static int mount_empty_ro(struct view *v, const char *rel)
 		return mnt_fd;
 	r = attach(mnt_fd, target);
 	close(mnt_fd);
-	return r < 0 ? fail(v, r, "attaching empty /%s", rel) : 0;
-}
-
-/* The files of /dev, made in its tmpfs before it is attached. */
-static int populate_dev(struct view *v, int dev_fd)
-{
-	static const struct {
-		const char *name;
-		const char *target;
-	} links[] = {
-		{"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"},
-		{"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
-		{"ptmx", "pts/ptmx"},
-	};
-	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++)
-		if (mknodat(dev_fd, dev_nodes[i], S_IFREG | 0666, 0) < 0)
-			return fail(v, -errno, "creating /dev/%s", dev_nodes[i]);
-	/* The placeholder whose identity marks /dev/tty for redirects. */
-	if (mknodat(dev_fd, "tty", S_IFREG | 0666, 0) < 0)
-		return fail(v, -errno, "creating /dev/tty");
-	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
-		if (symlinkat(links[i].target, dev_fd, links[i].name) < 0)
-			return fail(v, -errno, "creating /dev/%s", links[i].name);
-	if (mkdirat(dev_fd, "pts", 0755) < 0 || mkdirat(dev_fd, "shm", 01777) < 0)
-		return fail(v, -errno, "creating /dev directories");
-	return 0;
-}
-
-/* A host device node, bound read-only: I/O on the device works, its inode
- * on the host cannot be changed. */
-static int mount_dev_node(struct view *v, int dev_fd, const char *name)
-{
-	char host[64];
-	snprintf(host, sizeof(host), "/dev/%s", name);
-	_cleanup_close_ int src = open(host, O_PATH | O_CLOEXEC);
-	if (src < 0)
-		return fail(v, -errno, "opening the host's %s", host);
-	struct stat s;
-	if (fstat(src, &s) < 0 || !S_ISCHR(s.st_mode))
-		return fail(v, -ENODEV, "the host's %s", host);
-	_cleanup_close_ int target = openat(dev_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (target < 0)
-		return fail(v, -errno, "opening /dev/%s", name);
-	int mnt_fd =
-		bind_clone(src, false, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
-	if (mnt_fd < 0)
-		return fail(v, mnt_fd, "binding %s", host);
-	int r = attach(mnt_fd, target);
-	close(mnt_fd);
-	return r < 0 ? fail(v, r, "attaching /dev/%s", name) : 0;
-}
-
-static int mount_sub(struct view *v, int dev_fd, const char *name, int mnt_fd)
-{
-	if (mnt_fd < 0)
-		return mnt_fd;
-	_cleanup_close_ int target =
-		openat(dev_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	int r = target < 0 ? -errno : attach(mnt_fd, target);
-	close(mnt_fd);
-	return r < 0 ? fail(v, r, "attaching /dev/%s", name) : 0;
-}
-
-static int mount_dev(struct view *v)
-{
-	int r = mkdirs_in_view(v, "dev");
-	if (r < 0)
-		return fail(v, r, "creating /dev");
-	_cleanup_close_ int target = open_in_view(v, "dev", O_PATH | O_DIRECTORY, 0);
-	if (target < 0)
-		return fail(v, target, "opening /dev");
-	const struct fs_opt dev_opts[] = {{"mode", "755"}, {"size", "64k"}};
-	_cleanup_close_ int dev_mnt =
-		fs_new(v, "tmpfs", dev_opts, ARRAY_SIZE(dev_opts),
-		       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, "/dev");
-	if (dev_mnt < 0)
-		return dev_mnt;
-	r = attach(dev_mnt, target);
-	if (r < 0)
-		return fail(v, r, "attaching /dev");
-	_cleanup_close_ int dev_fd = open_in_view(v, "dev", O_PATH | O_DIRECTORY, 0);
-	if (dev_fd < 0)
-		return fail(v, dev_fd, "opening /dev");
-	r = populate_dev(v, dev_fd);
-	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(dev_nodes); i++)
-		r = mount_dev_node(v, dev_fd, dev_nodes[i]);
-	if (r < 0)
-		return r;
-
-	const struct fs_opt pts_opts[] = {
-		{"newinstance", NULL}, {"ptmxmode", "0666"}, {"mode", "0620"}, {"gid", "5"}};
-	r = mount_sub(v, dev_fd, "pts",
-		      fs_new(v, "devpts", pts_opts, ARRAY_SIZE(pts_opts),
-			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts"));
-	if (r < 0)
-		return r;
-	char size[32];
-	snprintf(size, sizeof(size), "%llu", (unsigned long long)v->size);
-	const struct fs_opt shm_opts[] = {{"mode", "1777"}, {"size", size}};
-	r = mount_sub(v, dev_fd, "shm",
-		      fs_new(v, "tmpfs", shm_opts, ARRAY_SIZE(shm_opts),
-			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm"));
-	if (r < 0)
-		return r;
-	/* Nothing may be created, renamed or linked in /dev: that keeps the
-	 * placeholder's name and identity the only way to /dev/tty. */
-	r = set_attrs(dev_mnt, MOUNT_ATTR_RDONLY, false);
-	return r < 0 ? fail(v, r, "making /dev read-only") : 0;
+	return r < 0 ? view_fail(v, r, "attaching empty /%s", rel) : 0;
 }
 
 static int mount_volume(struct view *v, struct volume_src *s)
@@ -982,17 +643,18 @@ static int mount_volume(struct view *v, struct volume_src *s)
 		}
 	}
 	if (r < 0)
-		return fail(v, r, "volume %s: creating its mount point %s", vol->host, vol->guest);
+		return view_fail(v, r, "volume %s: creating its mount point %s", vol->host,
+				 vol->guest);
 	_cleanup_close_ int target =
 		open_in_view(v, s->rel, O_PATH | (s->is_dir ? O_DIRECTORY : 0), 0);
 	if (target < 0)
-		return fail(v, target, "volume %s: opening %s", vol->host, vol->guest);
+		return view_fail(v, target, "volume %s: opening %s", vol->host, vol->guest);
 	uint64_t attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (vol->ro ? MOUNT_ATTR_RDONLY : 0);
 	r = set_attrs(s->fd, attrs, true);
 	if (r < 0)
-		return fail(v, r, "volume %s: setting its mount flags", vol->host);
+		return view_fail(v, r, "volume %s: setting its mount flags", vol->host);
 	r = attach(s->fd, target);
-	return r < 0 ? fail(v, r, "volume %s: attaching it at %s", vol->host, vol->guest) : 0;
+	return r < 0 ? view_fail(v, r, "volume %s: attaching it at %s", vol->host, vol->guest) : 0;
 }
 
 /* The st_dev of every mount of the view, for checking dirfds. */
@@ -1001,7 +663,7 @@ static int collect_view_devs(struct view *v)
 	_cleanup_free_ char *buf = NULL;
 	ssize_t n = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &buf);
 	if (n < 0)
-		return fail(v, (int)n, "reading /proc/self/mountinfo");
+		return view_fail(v, (int)n, "reading /proc/self/mountinfo");
 	size_t rlen = strlen(v->root_path);
 	for (char *line = buf, *next; line && *line; line = next) {
 		next = strchr(line, '\n');
@@ -1030,33 +692,33 @@ static int enter_view(struct view *v)
 	if (v->cfg->policy) {
 		v->st->host_procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (v->st->host_procfd < 0)
-			return fail(v, -errno, "opening /proc");
+			return view_fail(v, -errno, "opening /proc");
 	}
 	if (chdir(v->root_path) < 0)
-		return fail(v, -errno, "entering the view");
+		return view_fail(v, -errno, "entering the view");
 	if (syscall(SYS_pivot_root, ".", ".") < 0)
-		return fail(v, -errno, "pivot_root into the view");
+		return view_fail(v, -errno, "pivot_root into the view");
 	/* The old root now sits on top of the new one: detach it. */
 	if (umount2(".", MNT_DETACH) < 0)
-		return fail(v, -errno, "detaching the host's root");
+		return view_fail(v, -errno, "detaching the host's root");
 	if (chdir("/") < 0)
-		return fail(v, -errno, "chdir /");
+		return view_fail(v, -errno, "chdir /");
 	int root_fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root_fd < 0)
-		return fail(v, -errno, "opening the view's root");
+		return view_fail(v, -errno, "opening the view's root");
 	int r = gofer_state_init(v->st, root_fd, true);
-	return r < 0 ? fail(v, r, "reading the view") : 0;
+	return r < 0 ? view_fail(v, r, "reading the view") : 0;
 }
 
 static int open_host(struct view *v)
 {
 	const char *rootfs = v->cfg->rootfs;
 	if (!realpath(rootfs, v->rootfs_real))
-		return fail(v, -errno, "rootfs %s", rootfs);
+		return view_fail(v, -errno, "rootfs %s", rootfs);
 	v->host_root = strcmp(v->rootfs_real, "/") == 0;
 	v->rootfs_fd = open(v->rootfs_real, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (v->rootfs_fd < 0)
-		return fail(v, -errno, "rootfs %s", rootfs);
+		return view_fail(v, -errno, "rootfs %s", rootfs);
 	int r = collect_host_mounts(v);
 	return r < 0 ? r : open_volumes(v);
 }
@@ -1064,9 +726,9 @@ static int open_host(struct view *v)
 static int build(struct view *v)
 {
 	if (unshare(CLONE_NEWNS) < 0)
-		return fail(v, -errno, "unshare(CLONE_NEWNS)");
+		return view_fail(v, -errno, "unshare(CLONE_NEWNS)");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return fail(v, -errno, "making / private");
+		return view_fail(v, -errno, "making / private");
 	int r = open_host(v);
 	if (r == 0)
 		r = mount_staging(v);

@@ -15,6 +15,7 @@
 
 #include "common/proto.h"
 #include "gofer/gofer.h"
+#include "gofer/walk.h"
 
 /* ---- building requests ---- */
 

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The ids the gofer acts with: each request runs with the guest thread's
+ * groups, fsuid and fsgid (see gofer.h); a few steps run with the gofer's
+ * own ids and switch back. */
+#ifndef RUNSC_GOFER_CREDS_H
+#define RUNSC_GOFER_CREDS_H
+
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "gofer/gofer.h"
+
+/* Takes on the request's groups and fs ids (and records its uid and gid
+ * in st). Returns 0 or -errno. */
+int creds_guest(struct gofer_state *st, const struct gofer_req *req);
+/* Back to the gofer's own ids, for the work it does as itself (dies if
+ * it cannot). */
+void creds_root(struct gofer_state *st);
+/* ... and to the ids of the request being served. Returns 0 or -EPERM. */
+int creds_back(struct gofer_state *st);
+/* connect(2) of sock_fd to sa with the guest's effective ids as well, so
+ * that the peer's SO_PEERCRED names the guest. Returns 0 or -errno. */
+int creds_connect_as_guest(struct gofer_state *st, int sock_fd, const struct sockaddr_un *sa,
+			   socklen_t len);
+
+#endif

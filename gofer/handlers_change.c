@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Handlers of the requests that change the file tree: an inode's
+ * attributes (chmod, chown, utimens, truncate) and the names in a
+ * directory (mkdir, mknod, unlink, rename, link, symlink). */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gofer/decide.h"
+#include "gofer/request.h"
+#include "gofer/view_state.h"
+#include "gofer/walk.h"
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+int op_chmod(struct ctx *c)
+{
+	struct gofer_walk w;
+	_cleanup_obj_ struct obj o;
+	int r = ctx_obj(c, follows(c->req), &w, &o);
+	if (r < 0 || w.redirect)
+		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_obj(c, &o, NEED_WRITE);
+	if (r < 0)
+		return r;
+	if (S_ISLNK(o.st.st_mode))
+		return -EOPNOTSUPP; /* as fchmodat2(AT_SYMLINK_NOFOLLOW) */
+	r = (int)syscall(SYS_fchmodat2, o.fd, "", (mode_t)c->req->mode, AT_EMPTY_PATH);
+	r = r < 0 ? -errno : 0;
+	return r;
+}
+
+int op_chown(struct ctx *c)
+{
+	struct gofer_walk w;
+	_cleanup_obj_ struct obj o;
+	int r = ctx_obj(c, follows(c->req), &w, &o);
+	if (r < 0 || w.redirect)
+		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_obj(c, &o, NEED_WRITE);
+	if (r < 0)
+		return r;
+	r = fchownat(o.fd, "", (uid_t)c->req->arg[0], (gid_t)c->req->arg[1], AT_EMPTY_PATH);
+	r = r < 0 ? -errno : 0;
+	return r;
+}
+
+int op_utimens(struct ctx *c)
+{
+	struct gofer_walk w;
+	_cleanup_obj_ struct obj o;
+	int r = ctx_obj(c, follows(c->req), &w, &o);
+	if (r < 0 || w.redirect)
+		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_obj(c, &o, NEED_WRITE);
+	if (r < 0)
+		return r;
+	struct timespec ts[2] = {
+		{.tv_sec = (time_t)c->req->arg[0], .tv_nsec = (long)c->req->arg[1]},
+		{.tv_sec = (time_t)c->req->arg[2], .tv_nsec = (long)c->req->arg[3]},
+	};
+	r = utimensat(o.fd, "", c->req->mode == 1 ? NULL : ts, AT_EMPTY_PATH);
+	r = r < 0 ? -errno : 0;
+	return r;
+}
+
+/* truncate(2) by name in the file's directory: its checks and errors are
+ * Linux's (EISDIR, EINVAL for FIFOs, ETXTBSY), and no open is seen. */
+int op_truncate(struct ctx *c)
+{
+	int start;
+	int r = start_of(c, c->dir, c->path, &start);
+	if (r < 0)
+		return r;
+	_cleanup_walk_ struct gofer_walk w;
+	r = gofer_walk(c->st, start, c->path, GOFER_WALK_FOLLOW, 0, &w);
+	if (r < 0 || w.redirect)
+		return r < 0 ? r : answer_redirect(c, &w, 0);
+	if (!w.exists)
+		r = -ENOENT;
+	if (r == 0)
+		r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
+	if (r == 0)
+		r = in_dir(&w);
+	if (r == 0) {
+		r = truncate(w.last, (off_t)c->req->arg[0]) < 0 ? -errno : 0;
+		back_to_root(c);
+	}
+	return r;
+}
+
+int op_mkdir(struct ctx *c)
+{
+	_cleanup_walk_ struct gofer_walk w;
+	int r = ctx_parent(c, c->dir, c->path, &w);
+	if (r < 0 || w.redirect)
+		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
+	if (r < 0)
+		return r;
+	r = mkdirat(w.parent_fd, w.last, (mode_t)c->req->mode) < 0 ? -errno : 0;
+	return r;
+}
+
+int op_mknod(struct ctx *c)
+{
+	_cleanup_walk_ struct gofer_walk w;
+	int r = ctx_parent(c, c->dir, c->path, &w);
+	if (r < 0 || w.redirect)
+		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
+	if (r < 0)
+		return r;
+	mode_t mode = (mode_t)c->req->mode;
+	if ((mode & S_IFMT) == 0)
+		mode |= S_IFREG;
+	r = mknodat(w.parent_fd, w.last, mode, 0) < 0 ? -errno : 0;
+	return r;
+}
+
+int op_unlink(struct ctx *c)
+{
+	_cleanup_walk_ struct gofer_walk w;
+	int r = ctx_parent(c, c->dir, c->path, &w);
+	if (r < 0 || w.redirect)
+		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
+	if (r < 0)
+		return r;
+	r = unlinkat(w.parent_fd, w.last, (int)(c->req->flags & AT_REMOVEDIR)) < 0 ? -errno : 0;
+	return r;
+}
+
+int op_rename(struct ctx *c)
+{
+	_cleanup_walk_ struct gofer_walk w1;
+	int r = ctx_parent(c, c->dir, c->path, &w1);
+	if (r < 0 || w1.redirect)
+		return r < 0 ? r : answer_redirect(c, &w1, 1);
+	_cleanup_walk_ struct gofer_walk w2;
+	r = ctx_parent(c, c->dir2, c->path2, &w2);
+	if (r < 0 || w2.redirect)
+		return r < 0 ? r : answer_redirect(c, &w2, 2);
+	r = decide_name(c, w1.parent_fd, w1.last, NEED_WRITE);
+	if (r == 0)
+		r = decide_name(c, w2.parent_fd, w2.last, NEED_WRITE);
+	if (r == 0 && has_policy(c))
+		r = decide_rename_dir(c, &w1, &w2);
+	if (r < 0)
+		return r;
+	/* Not glibc's renameat2(), which turns flags 0 into renameat(2). */
+	r = (int)syscall(SYS_renameat2, w1.parent_fd, w1.last, w2.parent_fd, w2.last,
+			 c->req->flags);
+	r = r < 0 ? -errno : 0;
+	return r;
+}
+
+/* The source of link(2): the fd itself, the followed object, or the name. */
+static int link_source(struct ctx *c, struct gofer_walk *w)
+{
+	w->parent_fd = -1;
+	w->redirect = GOFER_REDIR_NONE;
+	if (empty_path_obj(c))
+		return check_mutable_fd(c->st, c->dir);
+	if (!(c->req->flags & AT_SYMLINK_FOLLOW))
+		return ctx_parent(c, c->dir, c->path, w);
+	int start;
+	int r = start_of(c, c->dir, c->path, &start);
+	if (r < 0)
+		return r;
+	r = gofer_walk(c->st, start, c->path, GOFER_WALK_FOLLOW, 0, w);
+	if (r == 0 && !w->redirect && !w->exists) {
+		gofer_walk_release(w);
+		return -ENOENT;
+	}
+	return r;
+}
+
+int op_link(struct ctx *c)
+{
+	_cleanup_walk_ struct gofer_walk w1;
+	int r = link_source(c, &w1);
+	if (r < 0 || w1.redirect)
+		return r < 0 ? r : answer_redirect(c, &w1, 1);
+	_cleanup_walk_ struct gofer_walk w2;
+	r = ctx_parent(c, c->dir2, c->path2, &w2);
+	if (r < 0 || w2.redirect)
+		return r < 0 ? r : answer_redirect(c, &w2, 2);
+	if (empty_path_obj(c))
+		r = decide_fd(c, c->dir, NEED_WRITE);
+	else
+		r = decide_name(c, w1.parent_fd, w1.last, NEED_WRITE);
+	if (r == 0)
+		r = decide_name(c, w2.parent_fd, w2.last, NEED_WRITE);
+	if (r < 0)
+		return r;
+	if (empty_path_obj(c))
+		r = linkat(c->dir, "", w2.parent_fd, w2.last, AT_EMPTY_PATH);
+	else
+		r = linkat(w1.parent_fd, w1.last, w2.parent_fd, w2.last, 0);
+	r = r < 0 ? -errno : 0;
+	return r;
+}
+
+int op_symlink(struct ctx *c)
+{
+	_cleanup_walk_ struct gofer_walk w;
+	int r = ctx_parent(c, c->dir2, c->path2, &w);
+	if (r < 0 || w.redirect)
+		return r < 0 ? r : answer_redirect(c, &w, 2);
+	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
+	if (r < 0)
+		return r;
+	r = symlinkat(c->path, w.parent_fd, w.last) < 0 ? -errno : 0;
+	return r;
+}

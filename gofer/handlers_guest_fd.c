@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Handlers of the requests that act on a guest's own fd with a path: bind
+ * and connect of a unix socket, inotify_add_watch. These calls take no
+ * dirfd, so each runs in the directory of the name (in_dir). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "gofer/creds.h"
+#include "gofer/decide.h"
+#include "gofer/request.h"
+#include "gofer/view_state.h"
+#include "gofer/walk.h"
+
+static int check_unix_socket(int fd)
+{
+	struct stat s;
+	if (fstat(fd, &s) < 0)
+		return -errno;
+	if (!S_ISSOCK(s.st_mode))
+		return -ENOTSOCK;
+	int domain = 0;
+	socklen_t len = sizeof(domain);
+	if (getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) < 0)
+		return -errno;
+	return domain == AF_UNIX ? 0 : -EAFNOSUPPORT;
+}
+
+static int sun_of(const char *name, struct sockaddr_un *sa, socklen_t *len)
+{
+	size_t n = strlen(name);
+	if (n > sizeof(sa->sun_path))
+		return -ENAMETOOLONG;
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	memcpy(sa->sun_path, name, n);
+	*len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n +
+			   (n < sizeof(sa->sun_path) ? 1 : 0));
+	return 0;
+}
+
+int op_bind(struct ctx *c)
+{
+	int r = check_unix_socket(c->obj);
+	if (r < 0)
+		return r;
+	_cleanup_walk_ struct gofer_walk w;
+	r = ctx_parent(c, c->dir, c->path, &w);
+	if (r < 0 || w.redirect)
+		return r < 0 ? r : answer_redirect(c, &w, 0);
+	struct sockaddr_un sa;
+	socklen_t len;
+	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
+	if (r == 0)
+		r = sun_of(w.last, &sa, &len);
+	if (r == 0)
+		r = in_dir(&w);
+	if (r == 0) {
+		/* The socket file's mode: the guest's umask, in req->mode. */
+		mode_t old = umask((mode_t)(c->req->mode & 0777));
+		r = bind(c->obj, (struct sockaddr *)&sa, len) < 0 ? -errno : 0;
+		umask(old);
+		back_to_root(c);
+	}
+	return r;
+}
+
+int op_connect(struct ctx *c)
+{
+	int r = check_unix_socket(c->obj);
+	if (r < 0)
+		return r;
+	int start;
+	r = start_of(c, c->dir, c->path, &start);
+	if (r < 0)
+		return r;
+	_cleanup_walk_ struct gofer_walk w;
+	r = gofer_walk(c->st, start, c->path, GOFER_WALK_FOLLOW, 0, &w);
+	if (r < 0 || w.redirect)
+		return r < 0 ? r : answer_redirect(c, &w, 0);
+	struct sockaddr_un sa;
+	socklen_t len;
+	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
+	if (r == 0)
+		r = sun_of(w.last, &sa, &len);
+	int fl = fcntl(c->obj, F_GETFL);
+	if (r == 0 && fl < 0)
+		r = -errno;
+	if (r == 0)
+		r = in_dir(&w);
+	if (r == 0) {
+		/* Never wait for the peer: the sentry owns waiting. */
+		if (!(fl & O_NONBLOCK) && fcntl(c->obj, F_SETFL, fl | O_NONBLOCK) < 0)
+			r = -errno;
+		if (r == 0)
+			r = creds_connect_as_guest(c->st, c->obj, &sa, len);
+		if (!(fl & O_NONBLOCK) && fcntl(c->obj, F_SETFL, fl) < 0 && r == 0)
+			r = -errno;
+		back_to_root(c);
+	}
+	return r;
+}
+
+int op_inotify_add(struct ctx *c)
+{
+	struct statfs sfs;
+	if (fstatfs(c->obj, &sfs) < 0)
+		return -errno;
+	if (sfs.f_type != ANON_INODE_FS_MAGIC)
+		return -EINVAL;
+	uint32_t mask = (uint32_t)c->req->arg[0];
+	int start;
+	int r = start_of(c, c->dir, c->path, &start);
+	if (r < 0)
+		return r;
+	enum gofer_walk_mode mode =
+		(mask & IN_DONT_FOLLOW) ? GOFER_WALK_NOFOLLOW : GOFER_WALK_FOLLOW;
+	_cleanup_walk_ struct gofer_walk w;
+	r = gofer_walk(c->st, start, c->path, mode, 0, &w);
+	if (r < 0 || w.redirect)
+		return r < 0 ? r : answer_redirect(c, &w, 0);
+	if (!w.exists)
+		return -ENOENT;
+	r = decide_name(c, w.parent_fd, w.last, NEED_READ);
+	if (r == 0)
+		r = in_dir(&w);
+	if (r == 0) {
+		int wd = inotify_add_watch(c->obj, w.last, mask | IN_DONT_FOLLOW);
+		r = wd < 0 ? -errno : 0;
+		c->resp->val = wd;
+		back_to_root(c);
+	}
+	return r;
+}

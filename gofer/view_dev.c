@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The view's /dev: a read-only tmpfs with the host's harmless device nodes
+ * bound read-only, the /dev/tty placeholder the walk redirects, the usual
+ * symlinks, a devpts instance of the sandbox's own and a writable shm. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/compat.h"
+#include "common/util.h"
+#include "gofer/view_build.h"
+
+static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom"};
+
+/* The files of /dev, made in its tmpfs before it is attached. */
+static int populate_dev(struct view *v, int dev_fd)
+{
+	static const struct {
+		const char *name;
+		const char *target;
+	} links[] = {
+		{"fd", "/proc/self/fd"},       {"stdin", "/proc/self/fd/0"},
+		{"stdout", "/proc/self/fd/1"}, {"stderr", "/proc/self/fd/2"},
+		{"ptmx", "pts/ptmx"},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(dev_nodes); i++)
+		if (mknodat(dev_fd, dev_nodes[i], S_IFREG | 0666, 0) < 0)
+			return view_fail(v, -errno, "creating /dev/%s", dev_nodes[i]);
+	/* The placeholder whose identity marks /dev/tty for redirects. */
+	if (mknodat(dev_fd, "tty", S_IFREG | 0666, 0) < 0)
+		return view_fail(v, -errno, "creating /dev/tty");
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+		if (symlinkat(links[i].target, dev_fd, links[i].name) < 0)
+			return view_fail(v, -errno, "creating /dev/%s", links[i].name);
+	if (mkdirat(dev_fd, "pts", 0755) < 0 || mkdirat(dev_fd, "shm", 01777) < 0)
+		return view_fail(v, -errno, "creating /dev directories");
+	return 0;
+}
+
+/* A host device node, bound read-only: I/O on the device works, its inode
+ * on the host cannot be changed. */
+static int mount_dev_node(struct view *v, int dev_fd, const char *name)
+{
+	char host[64];
+	snprintf(host, sizeof(host), "/dev/%s", name);
+	_cleanup_close_ int src = open(host, O_PATH | O_CLOEXEC);
+	if (src < 0)
+		return view_fail(v, -errno, "opening the host's %s", host);
+	struct stat s;
+	if (fstat(src, &s) < 0 || !S_ISCHR(s.st_mode))
+		return view_fail(v, -ENODEV, "the host's %s", host);
+	_cleanup_close_ int target = openat(dev_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (target < 0)
+		return view_fail(v, -errno, "opening /dev/%s", name);
+	int mnt_fd =
+		bind_clone(src, false, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	if (mnt_fd < 0)
+		return view_fail(v, mnt_fd, "binding %s", host);
+	int r = attach(mnt_fd, target);
+	close(mnt_fd);
+	return r < 0 ? view_fail(v, r, "attaching /dev/%s", name) : 0;
+}
+
+static int mount_sub(struct view *v, int dev_fd, const char *name, int mnt_fd)
+{
+	if (mnt_fd < 0)
+		return mnt_fd;
+	_cleanup_close_ int target =
+		openat(dev_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int r = target < 0 ? -errno : attach(mnt_fd, target);
+	close(mnt_fd);
+	return r < 0 ? view_fail(v, r, "attaching /dev/%s", name) : 0;
+}
+
+int mount_dev(struct view *v)
+{
+	int r = mkdirs_in_view(v, "dev");
+	if (r < 0)
+		return view_fail(v, r, "creating /dev");
+	_cleanup_close_ int target = open_in_view(v, "dev", O_PATH | O_DIRECTORY, 0);
+	if (target < 0)
+		return view_fail(v, target, "opening /dev");
+	const struct fs_opt dev_opts[] = {{"mode", "755"}, {"size", "64k"}};
+	_cleanup_close_ int dev_mnt =
+		fs_new(v, "tmpfs", dev_opts, ARRAY_SIZE(dev_opts),
+		       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, "/dev");
+	if (dev_mnt < 0)
+		return dev_mnt;
+	r = attach(dev_mnt, target);
+	if (r < 0)
+		return view_fail(v, r, "attaching /dev");
+	_cleanup_close_ int dev_fd = open_in_view(v, "dev", O_PATH | O_DIRECTORY, 0);
+	if (dev_fd < 0)
+		return view_fail(v, dev_fd, "opening /dev");
+	r = populate_dev(v, dev_fd);
+	for (size_t i = 0; r == 0 && i < ARRAY_SIZE(dev_nodes); i++)
+		r = mount_dev_node(v, dev_fd, dev_nodes[i]);
+	if (r < 0)
+		return r;
+
+	const struct fs_opt pts_opts[] = {
+		{"newinstance", NULL}, {"ptmxmode", "0666"}, {"mode", "0620"}, {"gid", "5"}};
+	r = mount_sub(v, dev_fd, "pts",
+		      fs_new(v, "devpts", pts_opts, ARRAY_SIZE(pts_opts),
+			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts"));
+	if (r < 0)
+		return r;
+	char size[32];
+	snprintf(size, sizeof(size), "%llu", (unsigned long long)v->size);
+	const struct fs_opt shm_opts[] = {{"mode", "1777"}, {"size", size}};
+	r = mount_sub(v, dev_fd, "shm",
+		      fs_new(v, "tmpfs", shm_opts, ARRAY_SIZE(shm_opts),
+			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm"));
+	if (r < 0)
+		return r;
+	/* Nothing may be created, renamed or linked in /dev: that keeps the
+	 * placeholder's name and identity the only way to /dev/tty. */
+	r = set_attrs(dev_mnt, MOUNT_ATTR_RDONLY, false);
+	return r < 0 ? view_fail(v, r, "making /dev read-only") : 0;
+}
