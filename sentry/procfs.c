@@ -64,15 +64,14 @@
 
 #include "common/compat.h"
 #include "common/util.h"
+#include "sentry/perm.h"
 #include "sentry/sentry.h"
 
 #ifndef MFD_NOEXEC_SEAL
 #define MFD_NOEXEC_SEAL 0x0008U
 #endif
 
-#define CAP_DAC_OVERRIDE_BIT	(1ULL << 1)
-#define CAP_DAC_READ_SEARCH_BIT (1ULL << 2)
-#define CAP_SYS_PTRACE_BIT	(1ULL << 19)
+#define CAP_SYS_PTRACE_BIT (1ULL << 19)
 
 /* fd links that lead to other /proc nodes, followed in one call. */
 #define MAX_REENTRY 8
@@ -249,39 +248,15 @@ static bool needs_ptrace(const struct pnode *n)
 	return n->kind == PN_ENTRY && (n->ent->flags & PE_PTRACE);
 }
 
-static bool in_groups(const struct creds *cr, gid_t gid, bool real_ids)
-{
-	if (gid == (real_ids ? cr->rgid : cr->fsgid))
-		return true;
-	for (int i = 0; i < cr->ngroups; i++)
-		if (cr->groups[i] == gid)
-			return true;
-	return false;
-}
-
 /* Unix permission bits of an object the guest reaches through an fd it
  * holds, for the caller. want: R_OK|W_OK|X_OK. */
-static int dac_check(struct pctx *pc, const struct stat *st, int want, bool real_ids)
+static int dac_check(struct pctx *pc, const struct stat *st, int want, enum perm_ids ids)
 {
 	struct creds cr;
 	int r = caller_creds(pc, &cr);
 	if (r < 0)
 		return r;
-	bool is_dir = S_ISDIR(st->st_mode);
-	if (cr.cap_eff & CAP_DAC_OVERRIDE_BIT) {
-		if (!(want & X_OK) || is_dir || (st->st_mode & 0111))
-			return 0;
-	}
-	uid_t uid = real_ids ? cr.ruid : cr.fsuid;
-	mode_t bits = st->st_mode;
-	if (uid == st->st_uid)
-		bits >>= 6;
-	else if (in_groups(&cr, st->st_gid, real_ids))
-		bits >>= 3;
-	bits &= 7;
-	if ((cr.cap_eff & CAP_DAC_READ_SEARCH_BIT) && !(want & W_OK) && (!(want & X_OK) || is_dir))
-		return 0;
-	return ((mode_t)want & bits) == (mode_t)want ? 0 : -EACCES;
+	return perm_check(st, &cr, want, ids);
 }
 
 static int flags_to_want(int flags)
@@ -1116,7 +1091,7 @@ static int open_fd_object(struct pctx *pc, const struct pnode *n, int flags, int
 		}
 	} else {
 		if (!subset) {
-			r = dac_check(pc, &st, flags_to_want(flags), false);
+			r = dac_check(pc, &st, flags_to_want(flags), PERM_FS_IDS);
 			if (r < 0)
 				return r;
 		}
@@ -1346,7 +1321,7 @@ static int access_fd_object(struct pctx *pc, const struct pnode *n, int mode, ch
 	bool on_fs = (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) && st.st_dev != pc->ps->memfd_dev;
 	if (on_fs && text[0] == '/' && st.st_nlink > 0)
 		return set_view(view, view_size, text); /* the gofer applies the policy */
-	return dac_check(pc, &st, mode, true);
+	return dac_check(pc, &st, mode, PERM_REAL_IDS);
 }
 
 static int access_node(struct pctx *pc, const char *rest, int mode, char *view, size_t view_size)
