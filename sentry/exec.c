@@ -27,7 +27,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/audit.h>
-#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +46,7 @@
 #include "policy/policy.h"
 #include "sentry/audit.h"
 #include "sentry/elfinfo.h"
+#include "sentry/perm.h"
 #include "sentry/sentry.h"
 
 /* Linux's limits on the argument space (fs/exec.c). */
@@ -151,28 +151,6 @@ static bool guest_fd_cloexec(struct sentry *s, pid_t tid, int guest_fd)
 	return flags && (strtoul(flags + 6, NULL, 8) & O_CLOEXEC);
 }
 
-static bool in_groups(gid_t gid, const struct creds *cr)
-{
-	if (gid == cr->fsgid)
-		return true;
-	for (int i = 0; i < cr->ngroups; i++)
-		if (cr->groups[i] == gid)
-			return true;
-	return false;
-}
-
-/* generic_permission(MAY_EXEC) on mode bits. */
-static bool may_exec(const struct stat *st, const struct creds *cr)
-{
-	if (cr->cap_eff & (1ULL << CAP_DAC_OVERRIDE))
-		return st->st_mode & 0111;
-	if (st->st_uid == cr->fsuid)
-		return st->st_mode & S_IXUSR;
-	if (in_groups(st->st_gid, cr))
-		return st->st_mode & S_IXGRP;
-	return st->st_mode & S_IXOTH;
-}
-
 /* An fd the guest hands over (fexecve, /proc/self/fd/N): the checks
  * do_open_execat makes, and a readable fd for libelf and the loader. */
 static int use_guest_file(struct sc_ctx *c, int host_fd, struct exec_file *out)
@@ -194,8 +172,10 @@ static int use_guest_file(struct sc_ctx *c, int host_fd, struct exec_file *out)
 	r = task_read_creds(c->s, c->t->tid, &cr);
 	if (r < 0)
 		return r;
-	if (!may_exec(&st, &cr))
-		return -EACCES;
+	/* generic_permission(MAY_EXEC) on mode bits. */
+	r = perm_check(&st, &cr, X_OK, PERM_FS_IDS);
+	if (r < 0)
+		return r;
 	r = fd_view_path(c->s, fd, path, sizeof(path));
 	if (r < 0)
 		return r;

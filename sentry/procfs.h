@@ -2,7 +2,8 @@
 /* The sentry's /proc tree without its system calls: walking a path over the
  * synthesized nodes, the tables of entries, and the text of the files the
  * sentry writes itself. Pure (no system calls), so unit tests drive it with
- * a fake world; sentry/procfs.c supplies the real one. */
+ * a fake world; sentry/procfs_world.c supplies the real one. The walk is in
+ * procfs_path.c, the text in procfs_text.c. */
 #ifndef RUNSC_SENTRY_PROCFS_H
 #define RUNSC_SENTRY_PROCFS_H
 

@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The pure half of the sentry's /proc: path walks over a fake guest, the
- * mount table, and the rewritten texts. */
+ * mount table, and the rewritten texts; and the permission-bit check that
+ * procfs shares with exec (sentry/perm.c). */
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
+#include "sentry/perm.h"
 #include "sentry/procfs.h"
+#include "sentry/sentry.h"
 
 /* ---- a fake guest: thread group 12 with threads 12 and 13, and pid 1 ---- */
 
@@ -418,11 +423,98 @@ START_TEST(test_parse_status)
 }
 END_TEST
 
+/* ---- permission bits (sentry/perm.c) ---- */
+
+#define CAP_DAC_OVERRIDE_BIT	(1ULL << 1)
+#define CAP_DAC_READ_SEARCH_BIT (1ULL << 2)
+
+static struct stat object(mode_t mode, uid_t uid, gid_t gid)
+{
+	struct stat st;
+	memset(&st, 0, sizeof(st));
+	st.st_mode = mode;
+	st.st_uid = uid;
+	st.st_gid = gid;
+	return st;
+}
+
+/* A caller whose real ids are 1000:100 and fs ids 2000:200, in group 300. */
+static struct creds caller(uint64_t caps)
+{
+	struct creds cr;
+	memset(&cr, 0, sizeof(cr));
+	cr.ruid = cr.euid = 1000;
+	cr.rgid = cr.egid = 100;
+	cr.fsuid = 2000;
+	cr.fsgid = 200;
+	cr.ngroups = 1;
+	cr.groups[0] = 300;
+	cr.cap_eff = caps;
+	return cr;
+}
+
+START_TEST(test_perm_classes)
+{
+	struct creds cr = caller(0);
+	/* Owner, group and others each get their own bits, and only those. */
+	struct stat st = object(S_IFREG | 0740, 2000, 0);
+	ck_assert_int_eq(perm_check(&st, &cr, R_OK | W_OK | X_OK, PERM_FS_IDS), 0);
+	st = object(S_IFREG | 0047, 2000, 200);
+	ck_assert_int_eq(perm_check(&st, &cr, R_OK, PERM_FS_IDS), -EACCES);
+	st = object(S_IFREG | 0450, 1, 200);
+	ck_assert_int_eq(perm_check(&st, &cr, R_OK | X_OK, PERM_FS_IDS), 0);
+	ck_assert_int_eq(perm_check(&st, &cr, W_OK, PERM_FS_IDS), -EACCES);
+	st = object(S_IFREG | 0050, 1, 300); /* a supplementary group */
+	ck_assert_int_eq(perm_check(&st, &cr, X_OK, PERM_FS_IDS), 0);
+	st = object(S_IFREG | 0704, 1, 2);
+	ck_assert_int_eq(perm_check(&st, &cr, R_OK, PERM_FS_IDS), 0);
+	ck_assert_int_eq(perm_check(&st, &cr, X_OK, PERM_FS_IDS), -EACCES);
+}
+END_TEST
+
+START_TEST(test_perm_real_ids)
+{
+	struct creds cr = caller(0);
+	/* access(2) compares the real ids, open and exec the fs ids. */
+	struct stat st = object(S_IFREG | 0600, 1000, 0);
+	ck_assert_int_eq(perm_check(&st, &cr, R_OK, PERM_REAL_IDS), 0);
+	ck_assert_int_eq(perm_check(&st, &cr, R_OK, PERM_FS_IDS), -EACCES);
+	st = object(S_IFREG | 0060, 1, 100);
+	ck_assert_int_eq(perm_check(&st, &cr, W_OK, PERM_REAL_IDS), 0);
+	ck_assert_int_eq(perm_check(&st, &cr, W_OK, PERM_FS_IDS), -EACCES);
+	st = object(S_IFREG | 0060, 1, 300);
+	ck_assert_int_eq(perm_check(&st, &cr, W_OK, PERM_REAL_IDS), 0);
+}
+END_TEST
+
+START_TEST(test_perm_capabilities)
+{
+	struct creds root = caller(CAP_DAC_OVERRIDE_BIT);
+	struct stat st = object(S_IFREG | 0000, 1, 2);
+	ck_assert_int_eq(perm_check(&st, &root, R_OK | W_OK, PERM_FS_IDS), 0);
+	/* Executing a file needs an x bit, anyone's, even with the override. */
+	ck_assert_int_eq(perm_check(&st, &root, X_OK, PERM_FS_IDS), -EACCES);
+	st = object(S_IFREG | 0001, 1, 2);
+	ck_assert_int_eq(perm_check(&st, &root, X_OK, PERM_FS_IDS), 0);
+	st = object(S_IFDIR | 0000, 1, 2);
+	ck_assert_int_eq(perm_check(&st, &root, X_OK, PERM_FS_IDS), 0);
+
+	struct creds reader = caller(CAP_DAC_READ_SEARCH_BIT);
+	st = object(S_IFREG | 0000, 1, 2);
+	ck_assert_int_eq(perm_check(&st, &reader, R_OK, PERM_FS_IDS), 0);
+	ck_assert_int_eq(perm_check(&st, &reader, W_OK, PERM_FS_IDS), -EACCES);
+	ck_assert_int_eq(perm_check(&st, &reader, X_OK, PERM_FS_IDS), -EACCES);
+	st = object(S_IFDIR | 0000, 1, 2);
+	ck_assert_int_eq(perm_check(&st, &reader, R_OK | X_OK, PERM_FS_IDS), 0);
+}
+END_TEST
+
 static Suite *procfs_suite(void)
 {
 	Suite *s = suite_create("procfs");
 	TCase *paths = tcase_create("paths");
 	TCase *text = tcase_create("text");
+	TCase *perm = tcase_create("perm");
 
 	tcase_add_test(paths, test_name_to_int);
 	tcase_add_test(paths, test_walk_root);
@@ -443,6 +535,11 @@ static Suite *procfs_suite(void)
 	tcase_add_test(text, test_fix_fd_link);
 	tcase_add_test(text, test_parse_status);
 	suite_add_tcase(s, text);
+
+	tcase_add_test(perm, test_perm_classes);
+	tcase_add_test(perm, test_perm_real_ids);
+	tcase_add_test(perm, test_perm_capabilities);
+	suite_add_tcase(s, perm);
 	return s;
 }
 

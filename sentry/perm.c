@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Unix permission bits against a caller's ids (sentry/perm.h): shared by
+ * exec and procfs, so that both decide as Linux's generic_permission. */
+#include "sentry/perm.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sentry/sentry.h"
+
+#define CAP_DAC_OVERRIDE_BIT	(1ULL << 1)
+#define CAP_DAC_READ_SEARCH_BIT (1ULL << 2)
+
+static bool in_groups(const struct creds *cr, gid_t gid, enum perm_ids ids)
+{
+	if (gid == (ids == PERM_REAL_IDS ? cr->rgid : cr->fsgid))
+		return true;
+	for (int i = 0; i < cr->ngroups; i++)
+		if (cr->groups[i] == gid)
+			return true;
+	return false;
+}
+
+int perm_check(const struct stat *st, const struct creds *cr, int want, enum perm_ids ids)
+{
+	bool is_dir = S_ISDIR(st->st_mode);
+	if (cr->cap_eff & CAP_DAC_OVERRIDE_BIT) {
+		if (!(want & X_OK) || is_dir || (st->st_mode & 0111))
+			return 0;
+	}
+	uid_t uid = ids == PERM_REAL_IDS ? cr->ruid : cr->fsuid;
+	mode_t bits = st->st_mode;
+	if (uid == st->st_uid)
+		bits >>= 6;
+	else if (in_groups(cr, st->st_gid, ids))
+		bits >>= 3;
+	bits &= 7;
+	if ((cr->cap_eff & CAP_DAC_READ_SEARCH_BIT) && !(want & W_OK) && (!(want & X_OK) || is_dir))
+		return 0;
+	return ((mode_t)want & bits) == (mode_t)want ? 0 : -EACCES;
+}

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The text of the files of the sentry's /proc, produced at open: the
+ * host's or the guest's procfs file as is, or synthesized (version,
+ * cmdline, swaps, loadavg with the guest's threads, cgroup, the mount
+ * table), then sealed into a memfd that the guest reads natively. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "common/compat.h"
+#include "common/util.h"
+#include "sentry/procfs_internal.h"
+#include "sentry/sentry.h"
+
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#endif
+
+static int count_task(struct task *t, void *arg)
+{
+	int *v = arg; /* [threads, last vtid] */
+	v[0]++;
+	if (t->vtid > v[1])
+		v[1] = t->vtid;
+	return 0;
+}
+
+static ssize_t loadavg_content(struct pctx *pc, char **out)
+{
+	_cleanup_free_ char *host = NULL;
+	ssize_t n = read_file_at(pc->s->host_procfd, "loadavg", &host);
+	if (n < 0)
+		return n;
+	int v[2] = {0, 0};
+	task_foreach(pc->s, count_task, v);
+	char buf[128];
+	int len = procfs_rewrite_loadavg(host, 1, v[0] > 0 ? v[0] : 1, v[1], buf, sizeof(buf));
+	if (len < 0)
+		return len;
+	*out = xstrdup(buf);
+	return len;
+}
+
+static ssize_t mounts_content(struct pctx *pc, bool mountinfo, char **out)
+{
+	struct stat st;
+	dev_t root_dev = makedev(0, 30);
+	if (pc->s->root_fd >= 0 && fstat(pc->s->root_fd, &st) == 0)
+		root_dev = st.st_dev;
+	struct procfs_mount m[16];
+	size_t n = procfs_default_mounts(m, ARRAY_SIZE(m), root_dev, pc->ps->mirror_dev);
+	size_t len = procfs_render_mounts(m, n, mountinfo, NULL, 0);
+	*out = xmalloc(len + 1);
+	procfs_render_mounts(m, n, mountinfo, *out, len + 1);
+	return (ssize_t)len;
+}
+
+static ssize_t top_content(struct pctx *pc, const struct pent *e, char **out)
+{
+	switch (e->what) {
+	case PW_HOST:
+		return read_file_at(pc->s->host_procfd, e->name, out);
+	case PW_LOADAVG:
+		return loadavg_content(pc, out);
+	case PW_VERSION:
+		return xasprintf(out, "Linux version %s (runsc-c@runsc-c) (gcc, GNU ld) %s\n",
+				 RUNSC_UNAME_RELEASE, RUNSC_UNAME_VERSION);
+	case PW_CMDLINE:
+		return xasprintf(out, "BOOT_IMAGE=/vmlinuz-%s ro quiet\n", RUNSC_UNAME_RELEASE);
+	case PW_SWAPS:
+		return xasprintf(out, "Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n");
+	default:
+		return -EINVAL;
+	}
+}
+
+ssize_t procfs_node_content(struct pctx *pc, const struct pnode *n, char **out)
+{
+	ssize_t r;
+	switch (n->kind) {
+	case PN_TOP:
+		return top_content(pc, n->ent, out);
+	case PN_FDINFO:
+	case PN_NET:
+		r = read_file_at(pc->s->guest_procfd, n->path, out);
+		return r < 0 ? procfs_gone((int)-r) : r;
+	case PN_ENTRY:
+		switch (n->ent->what) {
+		case PW_GUEST:
+			r = read_file_at(pc->s->guest_procfd, n->path, out);
+			return r < 0 ? procfs_gone((int)-r) : r;
+		case PW_CGROUP:
+			return xasprintf(out, "0::/\n");
+		case PW_MOUNTS:
+			return mounts_content(pc, false, out);
+		case PW_MOUNTINFO:
+			return mounts_content(pc, true, out);
+		default:
+			return -EINVAL;
+		}
+	case PN_ROOT:
+	case PN_PID:
+	case PN_FD:
+	default:
+		return -EINVAL;
+	}
+}
+
+static int new_memfd(const char *name)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL);
+	if (fd < 0 && errno == EINVAL)
+		fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Puts content into a sealed memfd and returns a read-only fd of it. */
+int procfs_seal_content(struct pctx *pc, const struct pnode *n, const char *data, size_t len,
+			int flags)
+{
+	char name[250];
+	int nl = snprintf(name, sizeof(name), PROCFS_MEMFD_PREFIX "/proc/%s", n->path);
+	if (nl < 0 || (size_t)nl >= sizeof(name))
+		snprintf(name, sizeof(name), "runsc-proc-file");
+	_cleanup_close_ int fd = new_memfd(name);
+	if (fd < 0)
+		return fd;
+	int r = write_all(fd, data, len);
+	if (r < 0)
+		return r;
+	(void)!fchmod(fd, 0444);
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+		return -errno;
+	return procfs_magic_reopen(pc->s, fd, O_RDONLY | (flags & O_NONBLOCK));
+}
+
+int procfs_probe_memfd_dev(struct procfs_state *ps)
+{
+	_cleanup_close_ int fd = new_memfd("runsc-probe");
+	struct stat st;
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	ps->memfd_dev = st.st_dev;
+	return 0;
+}

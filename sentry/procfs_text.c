@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The text of the files the sentry's /proc synthesizes, and of what it
+ * reads back: the mount table and its mounts/mountinfo rendering, the
+ * loadavg rewrite, fd link texts as the guest should see them, and the ids
+ * of a status file. Pure (no system calls), like procfs_path.c, so unit
+ * tests drive it directly; see sentry/procfs.h. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysmacros.h>
+
+#include "sentry/procfs.h"
+
+/* ---- the mount table ---- */
+
+size_t procfs_default_mounts(struct procfs_mount *out, size_t max, dev_t root_dev, dev_t proc_dev)
+{
+	const struct procfs_mount tab[] = {
+		{1, 0, 0, 0, "/", "/", "rw,relatime", "overlay", "overlay", "rw"},
+		{2, 1, 0, 0, "/", "/proc", "rw,nosuid,nodev,noexec,relatime", "proc", "proc", "rw"},
+		{3, 1, 0, 5, "/", "/dev", "rw,nosuid", "tmpfs", "tmpfs", "rw,size=65536k,mode=755"},
+		{4, 3, 0, 6, "/", "/dev/pts", "rw,nosuid,noexec,relatime", "devpts", "devpts",
+		 "rw,gid=5,mode=620,ptmxmode=666"},
+		{5, 3, 0, 7, "/", "/dev/shm", "rw,nosuid,nodev,noexec,relatime", "tmpfs", "shm",
+		 "rw,size=65536k"},
+		{6, 1, 0, 8, "/", "/sys", "ro,nosuid,nodev,noexec,relatime", "tmpfs", "tmpfs",
+		 "ro"},
+		{7, 1, 0, 9, "/", "/root", "rw,nosuid,nodev,relatime", "tmpfs", "tmpfs",
+		 "rw,mode=700"},
+		{8, 1, 0, 10, "/", "/home", "rw,nosuid,nodev,relatime", "tmpfs", "tmpfs",
+		 "rw,mode=755"},
+		{9, 1, 0, 11, "/", "/run", "rw,nosuid,nodev,relatime", "tmpfs", "tmpfs",
+		 "rw,mode=755"},
+	};
+	size_t n = sizeof(tab) / sizeof(tab[0]);
+	if (n > max)
+		n = max;
+	for (size_t i = 0; i < n; i++)
+		out[i] = tab[i];
+	if (n > 0) {
+		out[0].major = major(root_dev);
+		out[0].minor = minor(root_dev);
+	}
+	if (n > 1) {
+		out[1].major = major(proc_dev);
+		out[1].minor = minor(proc_dev);
+	}
+	return n;
+}
+
+/* Appends to a bounded buffer, counting what would not fit. */
+struct sbuf {
+	char *buf;
+	size_t size;
+	size_t len;
+};
+
+static void sb_putc(struct sbuf *b, char ch)
+{
+	if (b->len + 1 < b->size)
+		b->buf[b->len] = ch;
+	b->len++;
+}
+
+static void sb_puts(struct sbuf *b, const char *s)
+{
+	while (*s)
+		sb_putc(b, *s++);
+}
+
+/* Linux's mangle(): space, tab, newline and backslash as octal escapes. */
+static void sb_put_escaped(struct sbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\\') {
+			char esc[5];
+			snprintf(esc, sizeof(esc), "\\%03o", (unsigned char)*s);
+			sb_puts(b, esc);
+		} else {
+			sb_putc(b, *s);
+		}
+	}
+}
+
+static void sb_put_uint(struct sbuf *b, unsigned long v)
+{
+	char num[24];
+	snprintf(num, sizeof(num), "%lu", v);
+	sb_puts(b, num);
+}
+
+/* The super block options without their leading rw/ro, which /proc/mounts
+ * shows once, from the mount options. */
+static const char *super_opts_tail(const char *opts)
+{
+	if (strncmp(opts, "rw", 2) == 0 || strncmp(opts, "ro", 2) == 0) {
+		if (opts[2] == ',')
+			return opts + 3;
+		if (opts[2] == 0)
+			return opts + 2;
+	}
+	return opts;
+}
+
+size_t procfs_render_mounts(const struct procfs_mount *m, size_t n, bool mountinfo, char *buf,
+			    size_t size)
+{
+	struct sbuf b = {.buf = buf, .size = size};
+	for (size_t i = 0; i < n; i++) {
+		if (mountinfo) {
+			sb_put_uint(&b, (unsigned long)m[i].id);
+			sb_putc(&b, ' ');
+			sb_put_uint(&b, (unsigned long)m[i].parent_id);
+			sb_putc(&b, ' ');
+			sb_put_uint(&b, m[i].major);
+			sb_putc(&b, ':');
+			sb_put_uint(&b, m[i].minor);
+			sb_putc(&b, ' ');
+			sb_put_escaped(&b, m[i].root);
+			sb_putc(&b, ' ');
+			sb_put_escaped(&b, m[i].mountpoint);
+			sb_putc(&b, ' ');
+			sb_puts(&b, m[i].mount_opts);
+			sb_puts(&b, " - ");
+			sb_put_escaped(&b, m[i].fstype);
+			sb_putc(&b, ' ');
+			sb_put_escaped(&b, m[i].source);
+			sb_putc(&b, ' ');
+			sb_puts(&b, m[i].super_opts);
+			sb_putc(&b, '\n');
+		} else {
+			sb_put_escaped(&b, m[i].source);
+			sb_putc(&b, ' ');
+			sb_put_escaped(&b, m[i].mountpoint);
+			sb_putc(&b, ' ');
+			sb_put_escaped(&b, m[i].fstype);
+			sb_putc(&b, ' ');
+			sb_puts(&b, m[i].mount_opts);
+			const char *extra = super_opts_tail(m[i].super_opts);
+			if (*extra) {
+				sb_putc(&b, ',');
+				sb_puts(&b, extra);
+			}
+			sb_puts(&b, " 0 0\n");
+		}
+	}
+	if (size > 0)
+		buf[b.len < size ? b.len : size - 1] = 0;
+	return b.len;
+}
+
+/* ---- small rewrites ---- */
+
+int procfs_rewrite_loadavg(const char *in, int running, int threads, pid_t last_pid, char *out,
+			   size_t size)
+{
+	char l1[32], l5[32], l15[32];
+	if (sscanf(in, "%31s %31s %31s", l1, l5, l15) != 3)
+		return -EINVAL;
+	int n = snprintf(out, size, "%s %s %s %d/%d %d\n", l1, l5, l15, running, threads,
+			 (int)last_pid);
+	return n < 0 ? -EINVAL : n;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t ls = strlen(s), lx = strlen(suffix);
+	return ls >= lx && strcmp(s + ls - lx, suffix) == 0;
+}
+
+int procfs_fix_fd_link(char *text, size_t size, enum fd_origin origin)
+{
+	static const char deleted[] = " (deleted)";
+	static const char memfd[] = "/memfd:" PROCFS_MEMFD_PREFIX;
+	size_t len = strlen(text);
+	switch (origin) {
+	case FD_MIRROR: {
+		/* "/" is /proc itself; "/12/fd" is below it. */
+		size_t skip = strcmp(text, "/") == 0 || strncmp(text, "/ (", 3) == 0 ? 1 : 0;
+		if (len + 5 - skip >= size)
+			return -ENAMETOOLONG;
+		memmove(text + 5, text + skip, len - skip + 1);
+		memcpy(text, "/proc", 5);
+		return (int)(len + 5 - skip);
+	}
+	case FD_MEMFD:
+		if (strncmp(text, memfd, sizeof(memfd) - 1) != 0 || !ends_with(text, deleted))
+			return (int)len;
+		len -= sizeof(memfd) - 1 + sizeof(deleted) - 1;
+		memmove(text, text + sizeof(memfd) - 1, len);
+		text[len] = 0;
+		return (int)len;
+	case FD_OTHER:
+	default:
+		return (int)len;
+	}
+}
+
+static int parse_four(const char *p, unsigned long v[4])
+{
+	char *end;
+	for (int i = 0; i < 4; i++) {
+		v[i] = strtoul(p, &end, 10);
+		if (end == p)
+			return -EINVAL;
+		p = end;
+	}
+	return 0;
+}
+
+int procfs_parse_status(const char *status, struct procfs_ids *ids)
+{
+	bool have_uid = false, have_gid = false;
+	memset(ids, 0, sizeof(*ids));
+	for (const char *line = status; line && *line;) {
+		unsigned long v[4];
+		if (strncmp(line, "Tgid:", 5) == 0) {
+			ids->tgid = (pid_t)strtol(line + 5, NULL, 10);
+		} else if (strncmp(line, "Uid:", 4) == 0 && parse_four(line + 4, v) == 0) {
+			for (int i = 0; i < 4; i++)
+				ids->uid[i] = (uid_t)v[i];
+			have_uid = true;
+		} else if (strncmp(line, "Gid:", 4) == 0 && parse_four(line + 4, v) == 0) {
+			for (int i = 0; i < 4; i++)
+				ids->gid[i] = (gid_t)v[i];
+			have_gid = true;
+		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	return have_uid && have_gid ? 0 : -EINVAL;
+}
