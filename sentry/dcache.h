@@ -26,7 +26,7 @@
  * requires to stay unchanged while mounted) counts as changed by the guest
  * alone.
  *
- * This file is the cache alone (no guest, no gofer): syscalls/fs.c asks it
+ * This file is the cache alone (no guest, no gofer): sentry/vfs/dentry.c asks it
  * and fills it. */
 #ifndef RUNSC_SENTRY_DCACHE_H
 #define RUNSC_SENTRY_DCACHE_H

@@ -48,6 +48,7 @@
 #include "sentry/elfinfo.h"
 #include "sentry/perm.h"
 #include "sentry/sentry.h"
+#include "sentry/vfs.h"
 
 /* Linux's limits on the argument space (fs/exec.c). */
 #define MAX_ARG_STRLEN (32 * 4096) /* one string, its NUL included */
@@ -176,7 +177,7 @@ static int use_guest_file(struct sc_ctx *c, int host_fd, struct exec_file *out)
 	r = perm_check(&st, &cr, X_OK, PERM_FS_IDS);
 	if (r < 0)
 		return r;
-	r = fd_view_path(c->s, fd, path, sizeof(path));
+	r = vfs_fd_path(c->s, fd, path, sizeof(path));
 	if (r < 0)
 		return r;
 	/* A memfd's writers do not count against exec (its file is not

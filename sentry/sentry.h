@@ -195,9 +195,6 @@ int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct 
 int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_dirfd2,
 		     const char *path2, struct gofer_req *req, struct gofer_resp *resp);
 
-/* syscalls/fs.c: the path inside the view of a gofer fd the sentry holds. */
-int fd_view_path(struct sentry *s, int fd, char *buf, size_t size);
-
 /* sentry/exec.c */
 /* At every PTRACE_EVENT_SECCOMP stop. For execve/execveat (by the stopped
  * thread's orig_rax): decides, and either makes the syscall fail with an

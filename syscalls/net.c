@@ -21,6 +21,7 @@
 #include "policy/policy.h"
 #include "sentry/audit.h"
 #include "sentry/sentry.h"
+#include "sentry/vfs.h"
 #include "syscalls/handlers.h"
 
 #define ARG(i) (c->req->data.args[i])
@@ -243,7 +244,7 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 	memcpy(req.data, path, req.path_len);
 	if (path[0] != '/') {
 		char cwd[4096];
-		int n = fd_view_path(c->s, c->t->fs->cwd_fd, cwd, sizeof(cwd));
+		int n = vfs_fd_path(c->s, c->t->fs->cwd_fd, cwd, sizeof(cwd));
 		if (n < 0 || (size_t)n + plen + 2 > GOFER_PATH_MAX) {
 			c->error = -ENAMETOOLONG;
 			return 0;

@@ -64,19 +64,6 @@ int procfs_open(struct sc_ctx *c, const char *rest, int flags, int *fd_out)
 	return -ENOENT;
 }
 
-int fd_view_path(struct sentry *s, int fd, char *buf, size_t size)
-{
-	char link[32];
-	ssize_t n;
-
-	snprintf(link, sizeof(link), "self/fd/%d", fd);
-	n = readlinkat(s->host_procfd, link, buf, size - 1);
-	if (n < 0)
-		return -errno;
-	buf[n] = 0;
-	return (int)n;
-}
-
 /* ---- the stand-in gofer: GOP_EXEC_OPEN on the host's files ---- */
 
 /* /proc/... and /dev/fd/... are the sentry's: redirect with the rest. */

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Operations that change names or attributes (mkdir, mknod, unlink,
+ * rename, link, symlink, chmod, chown, truncate, utimens), and inotify
+ * watches on paths. All go through the gofer; the sentry's own /proc
+ * refuses them as Linux's procfs would, but a /proc link that leads back
+ * into the view is followed. The gofer's answer moves the dentry cache
+ * (sentry/gofer_client.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sentry/sentry.h"
+#include "sentry/vfs.h"
+#include "sentry/vfs/internal.h"
+
+/* A redirect into /proc that leads back into the view (/proc/<pid>/cwd,
+ * root, exe, a file's fd/N, or ".." out of /proc): returns 1 with the view
+ * path in target, and the op is redone there through the gofer. rest: the
+ * redirect's rest of the path. */
+static int proc_follow(struct sc_ctx *c, const struct gofer_resp *resp, const char *rest,
+		       bool nofollow, char *target)
+{
+	if (resp->redirect != GOFER_REDIR_PROC)
+		return 0;
+	struct stat st;
+	if (procfs_stat_ex(c, rest, nofollow, &st, target, PATH_MAX) == PROCFS_REOPEN_PATH)
+		return 1;
+	if (nofollow)
+		return 0;
+	/* /proc/<pid>/fd/N of a file from the view (chmod("/proc/self/fd/N")
+	 * is how glibc and tar change a file they hold as O_PATH): the link's
+	 * text is the file's path in the view. */
+	char view[PATH_MAX];
+	size_t len = 0;
+	if (procfs_readlink_ex(c, rest, target, PATH_MAX, &len, view, sizeof(view)) != 0 ||
+	    len == 0 || len >= PATH_MAX)
+		return 0;
+	target[len] = 0;
+	if (target[0] != '/' || strncmp(target, "/proc/", 6) == 0 || strstr(target, " (deleted)"))
+		return 0;
+	return 1;
+}
+
+struct change_walk {
+	struct vfs_walk w;
+	const struct gofer_req *req;
+	int proc_err;
+	bool nofollow;
+	int64_t *val_out;
+};
+
+static int change_call(struct vfs_walk *w, struct gofer_resp *resp)
+{
+	struct change_walk *cw = (struct change_walk *)w;
+	struct gofer_req copy = *cw->req;
+	return gofer_path_call(w->c, w->guest_dirfd, w->path, &copy, resp, NULL);
+}
+
+static int change_view(struct vfs_walk *w, const struct gofer_resp *resp)
+{
+	struct change_walk *cw = (struct change_walk *)w;
+	*cw->val_out = resp->val;
+	return 0;
+}
+
+static int change_redirect(struct vfs_walk *w, const struct gofer_resp *resp, const char *where)
+{
+	struct change_walk *cw = (struct change_walk *)w;
+	bool nofollow = (cw->req->flags & AT_SYMLINK_NOFOLLOW) || cw->nofollow;
+	if (proc_follow(w->c, resp, where, nofollow, w->path))
+		return PROCFS_REOPEN_PATH;
+	return cw->proc_err;
+}
+
+static const struct vfs_walk_ops change_ops = {
+	.call = change_call,
+	.view = change_view,
+	.redirect = change_redirect,
+};
+
+int vfs_path_op(struct sc_ctx *c, int guest_dirfd, char *path, const struct gofer_req *req,
+		int proc_err, bool nofollow, int64_t *val_out)
+{
+	struct change_walk cw = {
+		.w = {.ops = &change_ops, .c = c, .guest_dirfd = guest_dirfd, .path = path},
+		.req = req,
+		.proc_err = proc_err,
+		.nofollow = nofollow,
+		.val_out = val_out,
+	};
+	return vfs_walk_run(&cw.w);
+}
+
+int vfs_path2_op(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_dirfd2,
+		 const char *path2, struct gofer_req *req)
+{
+	struct gofer_resp resp;
+	int r = gofer_path2_call(c, guest_dirfd, path, guest_dirfd2, path2, req, &resp);
+	if (r < 0)
+		return r;
+	if (resp.redirect)
+		return req->op == GOP_RENAME ? -EXDEV : -EACCES;
+	return 0;
+}
+
+int vfs_fd_op(struct sc_ctx *c, int guest_fd, struct gofer_req *req, int redirect_err)
+{
+	struct gofer_resp resp;
+	req->flags |= AT_EMPTY_PATH;
+	int r = gofer_path_call(c, guest_fd, "", req, &resp, NULL);
+	if (r == 0 && resp.redirect)
+		r = redirect_err;
+	return r;
+}
+
+/* The gofer adds the watch on the guest's own inotify fd, at the path made
+ * absolute (the fd carries no directory). */
+int vfs_inotify_add_watch(struct sc_ctx *c, int inotify_fd, char *path, uint32_t mask)
+{
+	struct gofer_req req = {.op = GOP_INOTIFY_ADD};
+	req.arg[0] = mask;
+	req.path_len = (uint32_t)strlen(path) + 1;
+	if (path[0] != '/') {
+		char abs[PATH_MAX + 2];
+		char cwd[PATH_MAX];
+		int n = vfs_fd_path(c->s, c->t->fs->cwd_fd, cwd, sizeof(cwd));
+		if (n < 0)
+			return n;
+		if (snprintf(abs, sizeof(abs), "%s/%s", cwd, path) >= PATH_MAX)
+			return -ENAMETOOLONG;
+		memcpy(path, abs, PATH_MAX);
+		req.path_len = (uint32_t)strlen(path) + 1;
+	}
+	memcpy(req.data, path, req.path_len);
+	req.fd_mask = GOFER_FD_OBJ;
+	struct creds cr;
+	int r = task_read_creds(c->s, c->req->pid, &cr);
+	if (r < 0)
+		return r;
+	creds_to_req(&cr, false, &req);
+	if (!notif_valid(c))
+		return -ESRCH;
+	struct gofer_resp resp;
+	r = gofer_call(c->s, &req, &inotify_fd, 1, &resp, NULL);
+	if (r < 0)
+		return r;
+	if (resp.redirect)
+		return -EACCES;
+	return (int)resp.val;
+}

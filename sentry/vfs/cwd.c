@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The cwd of a task (a directory fd from the gofer, per fs_struct) and the
+ * view paths of the fds the sentry holds: getcwd, chdir and fchdir, and the
+ * cwd's path the dentry cache keys relative lookups with. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "sentry/dcache.h"
+#include "sentry/sentry.h"
+#include "sentry/vfs.h"
+#include "sentry/vfs/internal.h"
+
+int vfs_fd_path(struct sentry *s, int fd, char *buf, size_t size)
+{
+	char link[32];
+	snprintf(link, sizeof(link), "self/fd/%d", fd);
+	ssize_t n = readlinkat(s->host_procfd, link, buf, size - 1);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	return (int)n;
+}
+
+const char *dc_cwd_path(struct sc_ctx *c)
+{
+	struct fsinfo *fs = c->t->fs;
+	if (fs->cwd_path && fs->cwd_gen == c->s->names_gen)
+		return fs->cwd_path;
+	free(fs->cwd_path);
+	fs->cwd_path = NULL;
+	char buf[PATH_MAX];
+	int n = vfs_fd_path(c->s, fs->cwd_fd, buf, sizeof(buf));
+	static const char deleted[] = " (deleted)";
+	if (n <= 0 || buf[0] != '/' ||
+	    ((size_t)n >= sizeof(deleted) - 1 &&
+	     strcmp(buf + n - (sizeof(deleted) - 1), deleted) == 0))
+		return NULL;
+	fs->cwd_path = xstrdup(buf);
+	fs->cwd_gen = c->s->names_gen;
+	return fs->cwd_path;
+}
+
+/* The cwd's path as the kernel tells it now; -ENOENT once it was removed,
+ * as getcwd(2) fails then. */
+static int cwd_read_path(struct sc_ctx *c, char *buf, size_t size)
+{
+	static const char deleted[] = " (deleted)";
+	const size_t dlen = sizeof(deleted) - 1;
+	int n = vfs_fd_path(c->s, c->t->fs->cwd_fd, buf, size);
+	if (n < 0)
+		return n;
+	struct stat st;
+	if ((size_t)n > dlen && strcmp(buf + n - dlen, deleted) == 0 &&
+	    fstat(c->t->fs->cwd_fd, &st) == 0 && st.st_nlink == 0)
+		return -ENOENT;
+	return n;
+}
+
+int vfs_getcwd(struct sc_ctx *c, char *buf, size_t size, const char **path_out)
+{
+	/* Outside volumes a directory's path changes only by the sentry's
+	 * own requests: the path kept for the dentry cache (dc_cwd_path)
+	 * answers without asking the kernel again. */
+	struct dcache *d = dc_get(c->s);
+	const char *path = d ? dc_cwd_path(c) : NULL;
+	if (path && !dcache_volatile(d, path)) {
+		*path_out = path;
+		return (int)strlen(path);
+	}
+	int r = cwd_read_path(c, buf, size);
+	if (r < 0)
+		return r;
+	*path_out = buf;
+	return r;
+}
+
+static void set_cwd(struct sc_ctx *c, int fd)
+{
+	struct fsinfo *fs = c->t->fs;
+	if (fs->cwd_fd >= 0)
+		close(fs->cwd_fd);
+	fs->cwd_fd = fd;
+	free(fs->cwd_path);
+	fs->cwd_path = NULL;
+}
+
+int vfs_chdir(struct sc_ctx *c, const char *path)
+{
+	struct gofer_req req = {.op = GOP_ACCESS, .mode = X_OK, .flags = AT_EACCESS};
+	struct gofer_resp resp;
+	int r = gofer_path_call(c, AT_FDCWD, path, &req, &resp, NULL);
+	if (r < 0)
+		return r;
+	if (resp.redirect)
+		return -EACCES; /* a cwd inside /proc is not supported */
+	struct gofer_req oreq = {.op = GOP_OPEN, .flags = O_PATH | O_DIRECTORY | O_CLOEXEC};
+	int fd = -1;
+	r = gofer_path_call(c, AT_FDCWD, path, &oreq, &resp, &fd);
+	if (r < 0)
+		return r;
+	if (fd < 0)
+		return -EACCES;
+	set_cwd(c, fd);
+	return 0;
+}
+
+int vfs_fchdir(struct sc_ctx *c, int guest_fd)
+{
+	int fd = guest_getfd(c, guest_fd);
+	if (fd < 0)
+		return fd;
+	struct stat st;
+	char prefix[64];
+	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		close(fd);
+		return -ENOTDIR;
+	}
+	if (procfs_owns_fd(c->s, fd, prefix, sizeof(prefix))) {
+		close(fd);
+		return -EACCES; /* a cwd inside /proc is not supported */
+	}
+	close(fd);
+	/* The gofer checks that the directory is one of the view's (not a host
+	 * directory the launcher handed over) and that the caller may search
+	 * it, as fchdir(2) does. */
+	struct gofer_req req = {.op = GOP_ACCESS, .mode = X_OK, .flags = AT_EACCESS};
+	struct gofer_resp resp;
+	int r = gofer_path_call(c, guest_fd, ".", &req, &resp, NULL);
+	if (r < 0)
+		return r;
+	struct gofer_req oreq = {.op = GOP_OPEN, .flags = O_PATH | O_DIRECTORY | O_CLOEXEC};
+	int dir = -1;
+	r = gofer_path_call(c, guest_fd, ".", &oreq, &resp, &dir);
+	if (r < 0)
+		return r;
+	if (dir < 0)
+		return -EACCES;
+	set_cwd(c, dir);
+	return 0;
+}

@@ -1,0 +1,227 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The dentry cache (sentry/dcache.h) as the VFS's lookups use it: set up
+ * on first use with the volumes' trees as volatile, keyed by the calling
+ * thread's path and ids, and filled from the gofer's answers. The cache
+ * itself knows no guest and no gofer. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "sentry/dcache.h"
+#include "sentry/sentry.h"
+#include "sentry/vfs.h"
+#include "sentry/vfs/internal.h"
+
+/* stat, statx, access(F_OK) and readlink of a path whose object the cache
+ * keeps are answered from its O_PATH fd; known failures answer stat,
+ * access, readlink and opens that create nothing. The gofer hands over the
+ * O_PATH fd instead of doing the operation itself: at a path's first
+ * lookup while kept objects get reused, else at its second (a scan of
+ * distinct paths then costs what it did without the cache). */
+
+static void dc_names_changed(struct sentry *s, bool added_only)
+{
+	if (!s->dcache)
+		return;
+	if (added_only)
+		dcache_names_added(s->dcache);
+	else
+		dcache_clear(s->dcache);
+}
+
+/* A volume's tree, as its path was given and as the view resolved it (its
+ * mount point is where the given path led through the view's symlinks). */
+static int dc_add_volume(struct sentry *s, struct dcache *d, const char *guest_path)
+{
+	int r = dcache_add_volatile(d, guest_path);
+	if (r < 0)
+		return r;
+	struct gofer_req req = {.op = GOP_OPEN, .flags = O_PATH | O_CLOEXEC};
+	struct gofer_resp resp;
+	size_t len = strlen(guest_path) + 1;
+	if (len > GOFER_PATH_MAX)
+		return -ENAMETOOLONG;
+	req.path_len = (uint32_t)len;
+	memcpy(req.data, guest_path, len);
+	int fd = -1;
+	r = gofer_call(s, &req, NULL, 0, &resp, &fd);
+	_cleanup_close_ int obj = fd;
+	if (r < 0)
+		return r;
+	if (resp.redirect || obj < 0)
+		return -EINVAL;
+	char view[PATH_MAX];
+	r = vfs_fd_path(s, obj, view, sizeof(view));
+	return r < 0 ? r : dcache_add_volatile(d, view);
+}
+
+struct dcache *dc_get(struct sentry *s)
+{
+	if (s->dcache || s->dcache_off)
+		return s->dcache;
+	s->dcache_off = true;
+	/* Under a policy every lookup goes to the gofer, which decides it:
+	 * the cache's O_PATH fds are filled by lookups a policy allows even
+	 * for `access: none` paths (stat sees them), and answering readlink
+	 * or access from them would skip the rules and the audit log. */
+	if (!s->volumes_known || s->policy)
+		return NULL;
+	/* Positive entries hold fds: a quarter of the limit at most. */
+	size_t max_fds = DCACHE_MAX_FDS;
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 4 < max_fds)
+		max_fds = (size_t)(rl.rlim_cur / 4);
+	struct dcache *d = dcache_new(DCACHE_MAX_ENTRIES, max_fds);
+	for (size_t i = 0; i < s->nvolume_paths; i++) {
+		int r = dc_add_volume(s, d, s->volume_paths[i]);
+		if (r < 0) {
+			log_debug("dentry cache off: volume %s: %s", s->volume_paths[i],
+				  strerror(-r));
+			dcache_free(d);
+			return NULL;
+		}
+	}
+	s->dcache = d;
+	s->dcache_off = false;
+	s->names_changed = dc_names_changed;
+	return d;
+}
+
+/* Keys a lookup of path from guest_dirfd by the calling thread. follow: a
+ * final symlink is followed. real_ids: access(2) without AT_EACCESS, which
+ * resolves with the real ids (cached only where they are the fs ids). */
+void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, bool real_ids,
+	      struct dc_query *q)
+{
+	q->d = NULL;
+	if (path[0] == 0 || (path[0] != '/' && guest_dirfd != AT_FDCWD))
+		return;
+	struct dcache *d = dc_get(c->s);
+	if (!d)
+		return;
+	struct creds cr;
+	if (task_read_creds(c->s, c->req->pid, &cr) < 0)
+		return;
+	if (real_ids && (cr.ruid != cr.fsuid || cr.rgid != cr.fsgid))
+		return;
+	uint32_t groups[GOFER_MAX_GROUPS];
+	for (int i = 0; i < cr.ngroups; i++)
+		groups[i] = cr.groups[i];
+	int cred = dcache_cred(d, cr.fsuid, cr.fsgid, (uint32_t)cr.ngroups, groups);
+	uint8_t flags = follow ? DCACHE_FOLLOW : 0;
+	int n;
+	if (path[0] == '/') {
+		n = snprintf(q->path, sizeof(q->path), "%s", path);
+	} else {
+		/* Relative keys are their own: a lookup from the cwd needs no
+		 * search permission on the cwd's ancestors. */
+		const char *cwd = dc_cwd_path(c);
+		if (!cwd)
+			return;
+		n = snprintf(q->path, sizeof(q->path), "%s/%s", strcmp(cwd, "/") ? cwd : "", path);
+		flags |= DCACHE_RELATIVE;
+	}
+	if (n < 0 || (size_t)n >= sizeof(q->path))
+		return;
+	if (dcache_key_init(d, &q->key, q->path, (uint32_t)cred, flags))
+		q->d = d;
+}
+
+/* The gofer hands over an O_PATH fd of the object, which answers this
+ * lookup and later ones. Returns as dc_find. */
+static int dc_fill(struct sc_ctx *c, int guest_dirfd, const char *path, struct dc_query *q,
+		   struct dc_hit *hit)
+{
+	int flags = O_PATH | O_CLOEXEC | ((q->key.flags & DCACHE_FOLLOW) ? 0 : O_NOFOLLOW);
+	struct gofer_req req = {.op = GOP_OPEN, .flags = (uint32_t)flags};
+	struct gofer_resp resp;
+	int fd = -1;
+	resp.redirect = GOFER_REDIR_NONE;
+	resp.rule = 0;
+	int r = gofer_path_call(c, guest_dirfd, path, &req, &resp, &fd);
+	_cleanup_close_ int obj = fd;
+	if ((r == -ENOENT || r == -ENOTDIR) && !resp.redirect && !resp.rule) {
+		dcache_put_neg(q->d, &q->key, r);
+		return r;
+	}
+	if (r < 0 || resp.redirect || obj < 0 || fstat(obj, &hit->st) < 0) {
+		/* The caller's own request answers (and says why, and has a
+		 * policy's refusal audited), now and next time. */
+		dcache_put_plain(q->d, &q->key);
+		return 0;
+	}
+	char view[PATH_MAX];
+	const char *view_path = NULL;
+	if (dcache_has_volatile(q->d) && vfs_fd_path(c->s, obj, view, sizeof(view)) > 0)
+		view_path = view;
+	hit->fd = take_fd(&obj);
+	hit->owned = !dcache_put_pos(q->d, &q->key, hit->fd, view_path);
+	return 1;
+}
+
+/* Looks q up. Returns 1 with hit filled (the object), a negative errno the
+ * lookup is known to fail with, or 0 when the caller asks the gofer.
+ * want_obj: the caller can use an object (else only failures answer). */
+int dc_find(struct sc_ctx *c, int guest_dirfd, const char *path, struct dc_query *q, bool want_obj,
+	    struct dc_hit *hit)
+{
+	if (!q->d)
+		return 0;
+	int val = -1;
+	switch (dcache_lookup(q->d, &q->key, &val)) {
+	case DCACHE_POS:
+		if (!want_obj)
+			return 0;
+		/* A name the sentry did not remove can still go: a pty's
+		 * /dev/pts entry when its master is closed. */
+		if (fstat(val, &hit->st) < 0 || hit->st.st_nlink == 0) {
+			dcache_drop(q->d, &q->key);
+			return 0;
+		}
+		if (!notif_valid(c))
+			return -ESRCH;
+		hit->fd = val;
+		hit->owned = false;
+		return 1;
+	case DCACHE_NEG:
+		return notif_valid(c) ? val : -ESRCH;
+	case DCACHE_SEEN:
+		return want_obj && dcache_room(q->d) ? dc_fill(c, guest_dirfd, path, q, hit) : 0;
+	case DCACHE_MISS:
+		if (want_obj && dcache_room(q->d) && dcache_eager(q->d))
+			return dc_fill(c, guest_dirfd, path, q, hit);
+		return 0;
+	case DCACHE_PLAIN:
+	default:
+		return 0;
+	}
+}
+
+void dc_hit_release(struct dc_hit *hit)
+{
+	if (hit->owned && hit->fd >= 0)
+		close(hit->fd);
+	hit->fd = -1;
+}
+
+/* What the gofer answered a lookup q keys. exists: r says the path
+ * resolved (0, or EINVAL from readlink of something else than a link). */
+void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *resp)
+{
+	if (!q->d)
+		return;
+	if (!exists && r != -ENOENT && r != -ENOTDIR)
+		return; /* may not have come from the gofer: resp is not read */
+	if (resp->redirect || resp->rule)
+		return; /* the sentry's, or a policy's refusal (audited each time) */
+	if (exists)
+		dcache_put_seen(q->d, &q->key);
+	else
+		dcache_put_neg(q->d, &q->key, r);
+}
