@@ -2,7 +2,9 @@
 /* The one syscall table: a row for every x86-64 syscall number Linux 6.18
  * defines (0..336 and 424..469; 337..423 were never assigned on x86-64), plus
  * the exec loader's reserved call. The guest filter (filter.c), the sentry's
- * dispatch and the `runsc-c syscalls` report all read this table.
+ * two dispatchers (notifications in sentry/sentry.c, SECCOMP_RET_TRACE stops
+ * in sentry/ptrace.c), the `runsc-c syscalls` report and docs/syscalls.md all
+ * come from this table.
  *
  * Class rules of thumb:
  * - native: the call touches only the caller, fds the sentry installed, or
@@ -26,6 +28,7 @@
 #include <sys/stat.h>
 
 #include "common/compat.h"
+#include "sentry/sentry.h"
 #include "syscalls/handlers.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -217,13 +220,20 @@ static const struct sc_rule seccomp_rules[] = {
 #define SENTRY_P(n, nm, h, nt, w) ROW(n, nm, SC_SENTRY, h, SC_PARTIAL, 0, nt, w)
 /* Served by the sentry, whose whole answer is an error. */
 #define SENTRY_E(n, nm, h, e, nt, w) ROW(n, nm, SC_SENTRY, h, SC_PARTIAL, e, nt, w)
-#define EXEC(n, nm, w)		     ROW(n, nm, SC_EXEC, NULL, SC_SUPPORTED, 0, NULL, w)
 #define DENY(n, nm, e, w)	     ROW(n, nm, SC_DENIED, NULL, SC_UNSUPPORTED, e, NULL, w)
-#define TRACED(n, nm, w)	     ROW(n, nm, SC_TRACED, NULL, SC_SUPPORTED, 0, NULL, w)
+/* SECCOMP_RET_TRACE rows: their handler runs at the PTRACE_EVENT_SECCOMP
+ * stop (sentry/ptrace.c), not for a notification. */
+#define TRACE_ROW(n, nm, c, t, w)                                                          \
+	{                                                                                  \
+		.nr = (n), .name = (nm), .cls = (c), .trace = (t), .status = SC_SUPPORTED, \
+		.why = (w)                                                                 \
+	}
+#define EXEC(n, nm, t, w)   TRACE_ROW(n, nm, SC_EXEC, t, w)
+#define TRACED(n, nm, t, w) TRACE_ROW(n, nm, SC_TRACED, t, w)
 
 /* One row per line, the reason why its class is safe written out on it, so
  * that `grep -w NAME syscalls/table.c` answers "supported, and why is it
- * safe?". */
+ * safe?" (docs/syscalls.md, generated from this table, answers it too). */
 /* clang-format off */
 const struct sc_row sc_table[] = {
 	NATIVE(0, "read", "I/O on an fd the guest holds, each installed after a policy check"),
@@ -285,7 +295,7 @@ const struct sc_row sc_table[] = {
 	RULED(56, "clone", sys_clone_ns, clone_rules, "CLONE_NEW* and CLONE_UNTRACED: EPERM", "BPF allows clone without namespace flags; the sentry traces the new task"),
 	NATIVE(57, "fork", "the child inherits the filter and is traced by the sentry"),
 	NATIVE(58, "vfork", "the child inherits the filter and is traced by the sentry"),
-	EXEC(59, "execve", "the sentry resolves the path and starts its loader at the TRACE stop"),
+	EXEC(59, "execve", exec_trace_stop, "the sentry resolves the path and starts its loader at the TRACE stop"),
 	NATIVE(60, "exit", "ends the calling thread"),
 	NATIVE(61, "wait4", "process ids and groups of the guest's own pid namespace"),
 	NATIVE(62, "kill", "signals reach only tasks in the guest's pid namespace"),
@@ -321,7 +331,7 @@ const struct sc_row sc_table[] = {
 	SENTRY(92, "chown", sys_chown, "names a path: resolved by the sentry, performed by the gofer inside the view"),
 	SENTRY(93, "fchown", sys_fchown, "the gofer changes only files of the view, memfds, pipes and sockets: a host file handed over as stdio stays as it is"),
 	SENTRY(94, "lchown", sys_lchown, "names a path: resolved by the sentry, performed by the gofer inside the view"),
-	TRACED(95, "umask", "the caller's own mask; the stop makes the sentry re-read it for creations"),
+	TRACED(95, "umask", creds_trace_stop, "the caller's own mask; the stop makes the sentry re-read it for creations"),
 	NATIVE(96, "gettimeofday", "reads a clock or sleeps; host clocks stay untouched"),
 	NATIVE(97, "getrlimit", "reads the caller's own limits"),
 	NATIVE(98, "getrusage", "reads the usage of the caller and its children"),
@@ -331,28 +341,28 @@ const struct sc_row sc_table[] = {
 	NATIVE(102, "getuid", "reads the caller's ids in its own user namespace"),
 	DENY(103, "syslog", EPERM, "the host kernel's log is not the guest's"),
 	NATIVE(104, "getgid", "reads the caller's ids in its own user namespace"),
-	TRACED(105, "setuid", "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
-	TRACED(106, "setgid", "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
+	TRACED(105, "setuid", creds_trace_stop, "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
+	TRACED(106, "setgid", creds_trace_stop, "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
 	NATIVE(107, "geteuid", "reads the caller's ids in its own user namespace"),
 	NATIVE(108, "getegid", "reads the caller's ids in its own user namespace"),
 	NATIVE(109, "setpgid", "process ids and groups of the guest's own pid namespace"),
 	NATIVE(110, "getppid", "process ids and groups of the guest's own pid namespace"),
 	NATIVE(111, "getpgrp", "process ids and groups of the guest's own pid namespace"),
 	NATIVE(112, "setsid", "process ids and groups of the guest's own pid namespace"),
-	TRACED(113, "setreuid", "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
-	TRACED(114, "setregid", "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
+	TRACED(113, "setreuid", creds_trace_stop, "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
+	TRACED(114, "setregid", creds_trace_stop, "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
 	NATIVE(115, "getgroups", "reads the caller's ids in its own user namespace"),
-	TRACED(116, "setgroups", "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
-	TRACED(117, "setresuid", "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
+	TRACED(116, "setgroups", creds_trace_stop, "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
+	TRACED(117, "setresuid", creds_trace_stop, "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
 	NATIVE(118, "getresuid", "reads the caller's ids in its own user namespace"),
-	TRACED(119, "setresgid", "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
+	TRACED(119, "setresgid", creds_trace_stop, "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
 	NATIVE(120, "getresgid", "reads the caller's ids in its own user namespace"),
 	NATIVE(121, "getpgid", "process ids and groups of the guest's own pid namespace"),
-	TRACED(122, "setfsuid", "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
-	TRACED(123, "setfsgid", "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
+	TRACED(122, "setfsuid", creds_trace_stop, "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
+	TRACED(123, "setfsgid", creds_trace_stop, "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
 	NATIVE(124, "getsid", "process ids and groups of the guest's own pid namespace"),
 	NATIVE(125, "capget", "capabilities count only in the guest's own user namespace"),
-	TRACED(126, "capset", "capabilities count only in the guest's user namespace; the sentry re-reads them"),
+	TRACED(126, "capset", creds_trace_stop, "capabilities count only in the guest's user namespace; the sentry re-reads them"),
 	NATIVE(127, "rt_sigpending", "the caller's own signal state"),
 	NATIVE(128, "rt_sigtimedwait", "the caller's own signal state"),
 	NATIVE(129, "rt_sigqueueinfo", "signals reach only tasks in the guest's pid namespace"),
@@ -548,7 +558,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(319, "memfd_create", "creates anonymous memory; its name is not a host path"),
 	DENY(320, "kexec_file_load", EPERM, "administers the host kernel; no sandboxed program needs it"),
 	DENY(321, "bpf", EPERM, "eBPF is a large kernel surface and can read host state"),
-	EXEC(322, "execveat", "the sentry resolves the path or fd and starts its loader"),
+	EXEC(322, "execveat", exec_trace_stop, "the sentry resolves the path or fd and starts its loader"),
 	DENY(323, "userfaultfd", EPERM, "stalls kernel copies at will: a favourite exploit primitive"),
 	NATIVE(324, "membarrier", "orders memory between the caller's own threads"),
 	NATIVE(325, "mlock2", "the caller's memory, bounded by RLIMIT_MEMLOCK and the cgroup"),
@@ -663,6 +673,18 @@ void sc_table_count(struct sc_counts *out)
 		out->cls[r->cls]++;
 		out->status[r->status]++;
 		out->total++;
+	}
+}
+
+uint16_t sc_trace_data(enum sc_class cls)
+{
+	switch (cls) {
+	case SC_EXEC:
+		return SC_EXEC_TRACE_DATA;
+	case SC_TRACED:
+		return SC_CREDS_TRACE_DATA;
+	default:
+		return 0;
 	}
 }
 
