@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `runsc-c syscalls [--format text|markdown] [--counts]`: the syscall table
  * as the sandbox applies it: class, status, errno and why the class is safe.
- * The docs' compatibility page is this command's markdown output. */
+ * docs/syscalls.md holds this command's markdown output, and
+ * tests/docs-syscalls.sh checks that it still does. */
 #include "runsc-c/syscalls_cmd.h"
 
 #include <errno.h>

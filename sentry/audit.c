@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* One JSON line per policy decision:
+/* One JSON line per policy decision, and per call the syscall table has no
+ * handler for (audit_unknown_syscall):
  *   {"time": "2026-01-02T03:04:05.678Z", "sandbox": "...", "pid": 7,
  *    "comm": "sh", "syscall": "openat", "object": "/data/x", "access": "read",
  *    "decision": "deny", "rule": "policy.yaml:12"}
@@ -236,4 +237,15 @@ void audit_net_decision(struct sc_ctx *c, const char *object, bool allow, uint32
 	if (has_rule)
 		snprintf(rule, sizeof(rule), "%s:%u", file, line);
 	audit_record(c, NULL, object, "connect", allow, has_rule ? rule : NULL);
+}
+
+void audit_unknown_syscall(struct sc_ctx *c)
+{
+	const struct policy_view *pv = c->s->policy;
+	char object[32];
+
+	if (c->s->audit_fd < 0 || (pv && !policy_audit_denied(pv)))
+		return;
+	snprintf(object, sizeof(object), "nr %d", c->req->data.nr);
+	audit_record(c, NULL, object, "syscall", false, NULL);
 }

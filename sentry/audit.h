@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Audit records of policy decisions: one JSON line each, on the fd the
- * command line opened (struct sentry.audit_fd). */
+/* Audit records of policy decisions and of the syscall table's refusals
+ * that reach the sentry: one JSON line each, on the fd the command line
+ * opened (struct sentry.audit_fd). */
 #ifndef RUNSC_SENTRY_AUDIT_H
 #define RUNSC_SENTRY_AUDIT_H
 
@@ -27,5 +28,11 @@ void audit_decision(struct sc_ctx *c, const char *syscall, const char *object, c
 		    bool allow, uint32_t rule_index);
 /* The same for a decision of a network rule (an index of policy_net_rule()). */
 void audit_net_decision(struct sc_ctx *c, const char *object, bool allow, uint32_t net_rule);
+/* Records a call the syscall table has no handler for (an unknown number),
+ * which the sentry answers ENOSYS: "object": "nr N", "access": "syscall",
+ * "decision": "deny", "rule": null. A refusal of the table rather than of a
+ * policy, so it is written whenever an audit fd is open, with or without a
+ * policy, unless the policy turns refusals off (audit.denied: false). */
+void audit_unknown_syscall(struct sc_ctx *c);
 
 #endif

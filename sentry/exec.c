@@ -922,18 +922,20 @@ static void fail_call(pid_t tid, const struct user_regs_struct *orig, int err)
 	ptrace(PTRACE_SETREGS, tid, 0, &regs);
 }
 
-bool exec_trace_stop(struct sentry *s, struct task *t)
+int exec_trace_stop(struct sc_ctx *trace)
 {
+	struct sentry *s = trace->s;
+	struct task *t = trace->t;
 	struct user_regs_struct regs;
 	struct exec_call call;
 
-	/* Any other TRACE stop (an identity change, or a guest filter's own
-	 * TRACE) drops the cached ids: the next request reads them afresh.
-	 * An exec changes only its own thread's, which the exec event drops. */
-	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) < 0 || !call_from_regs(&regs, &call)) {
-		task_creds_invalidate_all(s);
-		return true;
-	}
+	/* The ptrace dispatcher routes only execve/execveat here; a thread
+	 * whose registers cannot be read, or name another call, is treated as
+	 * any other TRACE stop: the cached ids are dropped (the next request
+	 * reads them afresh). An exec changes only its own thread's, which the
+	 * exec event drops. */
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) < 0 || !call_from_regs(&regs, &call))
+		return creds_trace_stop(trace);
 
 	/* Helpers take a notification context; this one stands for the
 	 * stopped call (there is no notification, so no id to validate). */
@@ -956,11 +958,11 @@ bool exec_trace_stop(struct sentry *s, struct task *t)
 		log_debug("exec by %d: %s", t->tid, strerror(-r));
 		exec_image_free(img);
 		fail_call(t->tid, &regs, r);
-		return false;
+		return 0;
 	}
 	exec_image_free(t->exec);
 	t->exec = img;
-	return false;
+	return 0;
 }
 
 static int addfd(const struct sc_ctx *c, int fd)

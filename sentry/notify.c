@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* What handlers need from a notification: its validity, the caller's fds,
- * identity and path arguments. */
+ * identity and path arguments; and the cache of each thread's ids, which the
+ * traced rows' handler drops. */
 #include "sentry/sentry.h"
 
 #include <errno.h>
@@ -134,6 +135,15 @@ static int invalidate(struct task *t, void *arg)
 void task_creds_invalidate_all(struct sentry *s)
 {
 	task_foreach(s, invalidate, NULL);
+}
+
+/* The stop comes before the call: an identity change then runs, and a
+ * thread sharing the ids (umask, a CLONE_FS sibling) could cache the old
+ * ones in between, hence the second drop at the call's exit. */
+int creds_trace_stop(struct sc_ctx *c)
+{
+	task_creds_invalidate_all(c->s);
+	return SC_TRACE_EXIT;
 }
 
 void creds_to_req(const struct creds *cr, bool real_ids, struct gofer_req *req)

@@ -2,10 +2,13 @@
 /* The sentry is the ptracer of every guest task. The state machine:
  *
  *   event                          action
- *   PTRACE_EVENT_SECCOMP           execve/execveat at its TRACE stop: exec.c
- *                                  decides and rewrites, then continue; any
- *                                  other TRACE stop drops the cached ids and
- *                                  continues to the syscall-exit stop
+ *   PTRACE_EVENT_SECCOMP           a SECCOMP_RET_TRACE row: the syscall
+ *                                  number picks the table's row, whose trace
+ *                                  handler runs (execve/execveat: exec.c
+ *                                  decides and rewrites, then continue;
+ *                                  set*id, capset, umask, and any stop no row
+ *                                  claims: drop the cached ids and continue
+ *                                  to the syscall-exit stop)
  *   syscall-exit (SIGTRAP|0x80)    after such a call: drop them again
  *   PTRACE_EVENT_CLONE/FORK/VFORK  record the child (shared or copied cwd,
  *                                  from the clone flags read at the stop);
@@ -35,6 +38,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "syscalls/table.h"
 
 #ifndef CLONE_VM
 #define CLONE_VM     0x00000100
@@ -161,6 +165,43 @@ static void on_exec(struct sentry *s, pid_t tid)
 		read_vids(s, t);
 }
 
+/* A PTRACE_EVENT_SECCOMP stop: one PTRACE_GET_SYSCALL_INFO gives the call
+ * (number, arguments) and the filter's SECCOMP_RET_DATA. The number picks
+ * the row: the data cannot, since a guest's own filter may stop any call
+ * with data of its choosing (table.h), and an exec must reach the sentry
+ * whichever filter stopped it. A stop no row's trace handler claims (a
+ * guest filter's TRACE of some other call, or a thread that cannot be read)
+ * drops the cached ids, as a traced row does. */
+static void on_seccomp_stop(struct sentry *s, struct task *t)
+{
+	struct __ptrace_syscall_info info;
+	struct seccomp_notif req = {.id = 0, .pid = (uint32_t)t->tid};
+	struct sc_ctx c = {.s = s, .t = t, .req = &req, .install_fd = -1, .at_trace_stop = true};
+	sc_handler handler = creds_trace_stop;
+
+	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info), &info) > 0 &&
+	    info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
+		const struct sc_row *row = sc_lookup((int)info.seccomp.nr);
+
+		req.data.nr = (int)info.seccomp.nr;
+		req.data.arch = info.arch;
+		req.data.instruction_pointer = info.instruction_pointer;
+		memcpy(req.data.args, info.seccomp.args, sizeof(req.data.args));
+		if (row && row->trace) {
+			handler = row->trace;
+			if (info.seccomp.ret_data != sc_trace_data(row->cls))
+				log_debug("%s by %d stopped by the guest's own filter (data %u)",
+					  row->name, t->tid, info.seccomp.ret_data);
+		}
+	}
+	if (handler(&c) == SC_TRACE_EXIT) {
+		if (ptrace(PTRACE_SYSCALL, t->tid, 0, 0) < 0 && errno != ESRCH)
+			log_debug("PTRACE_SYSCALL %d: %s", t->tid, strerror(errno));
+		return;
+	}
+	cont(t->tid, 0);
+}
+
 static void on_stopped(struct sentry *s, pid_t tid, int status)
 {
 	int sig = WSTOPSIG(status);
@@ -172,19 +213,7 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 	}
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
-		/* An exec, or a TRACE stop that drops the cached ids (an
-		 * identity change or a guest filter's own TRACE): see
-		 * exec_trace_stop. */
-		if (exec_trace_stop(s, t)) {
-			/* An identity call runs after this stop: a thread
-			 * sharing the ids (umask, a CLONE_FS sibling) could
-			 * cache the old ones in between. Stop again when the
-			 * call has run and drop them once more. */
-			if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0 && errno != ESRCH)
-				log_debug("PTRACE_SYSCALL %d: %s", tid, strerror(errno));
-			return;
-		}
-		cont(tid, 0);
+		on_seccomp_stop(s, t);
 		return;
 	case PTRACE_EVENT_CLONE:
 	case PTRACE_EVENT_FORK:
@@ -212,7 +241,8 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 		return;
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {
-			/* The syscall-exit stop after an identity call. */
+			/* The syscall-exit stop a trace handler asked for
+			 * (SC_TRACE_EXIT): an identity call has run. */
 			task_creds_invalidate_all(s);
 			cont(tid, 0);
 			return;

@@ -20,6 +20,7 @@
 
 #include "common/compat.h"
 #include "common/util.h"
+#include "sentry/audit.h"
 #include "sentry/ptrace.h"
 #include "syscalls/table.h"
 
@@ -103,6 +104,7 @@ static void dispatch(struct sentry *s, struct seccomp_notif *req)
 		row = sc_lookup(req->data.nr);
 	if (!row || !row->handler) {
 		log_debug("unsupported syscall %d from %d: ENOSYS", req->data.nr, req->pid);
+		audit_unknown_syscall(&c);
 		c.error = -ENOSYS;
 		respond(s, &c);
 		return;

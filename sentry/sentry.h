@@ -123,6 +123,11 @@ int sentry_main(struct sentry *s);
  * died. poll and drop own arg. */
 #define SC_DEFER 1
 typedef bool (*sc_poll_fn)(struct sc_ctx *c, void *arg);
+/* A handler at a PTRACE_EVENT_SECCOMP stop (the row's trace handler)
+ * returns 0 to let the thread go on, or SC_TRACE_EXIT to have it stop again
+ * when the call has run, where the ptrace dispatcher drops every task's
+ * cached ids once more. */
+#define SC_TRACE_EXIT 2
 void sentry_defer(struct sc_ctx *c, sc_poll_fn poll, void (*drop)(void *arg), void *arg);
 /* Right after sentry_defer(): the answer when a signal ends the wait
  * (default -ERESTARTSYS: EINTR, or the call restarted under SA_RESTART). */
@@ -168,6 +173,10 @@ int task_read_creds(struct sentry *s, pid_t tid, struct creds *cr);
  * length or -ESRCH. */
 ssize_t task_status_read(struct sentry *s, pid_t tid, char *buf, size_t size);
 void task_creds_invalidate_all(struct sentry *s);
+/* The traced rows' handler (set*id, setgroups, capset, umask), at their
+ * PTRACE_EVENT_SECCOMP stop: drops every task's cached ids and returns
+ * SC_TRACE_EXIT, since the call has not run yet. */
+int creds_trace_stop(struct sc_ctx *c);
 /* real_ids: access(2) checks with the real ids, everything else with fs ids. */
 void creds_to_req(const struct creds *cr, bool real_ids, struct gofer_req *req);
 
@@ -196,12 +205,13 @@ int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int gu
 		     const char *path2, struct gofer_req *req, struct gofer_resp *resp);
 
 /* sentry/exec.c */
-/* At every PTRACE_EVENT_SECCOMP stop. For execve/execveat (by the stopped
- * thread's orig_rax): decides, and either makes the syscall fail with an
- * errno or points it at the loader. Any other TRACE stop (an identity
- * change, a guest filter's own TRACE) drops every task's cached ids and
- * returns true: the caller then drops them again once the call has run. */
-bool exec_trace_stop(struct sentry *s, struct task *t);
+/* The exec rows' handler (execve, execveat), at their PTRACE_EVENT_SECCOMP
+ * stop; uses c->s and c->t only and reads the stopped thread's registers
+ * itself (the rewrite starts from them). Decides, and either makes the
+ * syscall fail with an errno or points it at the loader; returns 0. A
+ * thread whose registers name no exec (it could not be read) is handled as
+ * a traced row's stop: every task's cached ids dropped, SC_TRACE_EXIT. */
+int exec_trace_stop(struct sc_ctx *c);
 /* The loader's reserved call. */
 int exec_loader_call(struct sc_ctx *c);
 

@@ -2,8 +2,10 @@
 /* The guest's seccomp filter, generated from the syscall table:
  *   native rows  -> SECCOMP_RET_ALLOW (or their argument rules)
  *   sentry rows  -> the default action, SECCOMP_RET_USER_NOTIF
- *   exec rows    -> SECCOMP_RET_TRACE with data 1
- *   denied rows  -> SECCOMP_RET_ERRNO(err)
+ *   exec rows    -> SECCOMP_RET_TRACE with data 1 (SC_EXEC_TRACE_DATA)
+ *   traced rows  -> SECCOMP_RET_TRACE with data 2 (SC_CREDS_TRACE_DATA)
+ *   denied rows  -> SECCOMP_RET_ERRNO(err): the kernel answers, the sentry
+ *                   never hears of the call
  *   unknown nrs  -> SECCOMP_RET_USER_NOTIF (the sentry answers ENOSYS + audit)
  *   other arches -> SECCOMP_RET_KILL_PROCESS (int 0x80 and x32 calls)
  *
@@ -91,11 +93,11 @@ static int add_row(scmp_filter_ctx ctx, const struct sc_row *row)
 		 * rules whose action equals the default. */
 		return 0;
 	case SC_EXEC:
-		return seccomp_rule_add_exact(ctx, SCMP_ACT_TRACE(SC_EXEC_TRACE_DATA), row->nr, 0);
+	case SC_TRACED:
+		return seccomp_rule_add_exact(ctx, SCMP_ACT_TRACE(sc_trace_data(row->cls)), row->nr,
+					      0);
 	case SC_DENIED:
 		return seccomp_rule_add_exact(ctx, SCMP_ACT_ERRNO((uint32_t)row->err), row->nr, 0);
-	case SC_TRACED:
-		return seccomp_rule_add_exact(ctx, SCMP_ACT_TRACE(SC_CREDS_TRACE_DATA), row->nr, 0);
 	default:
 		return -EINVAL;
 	}

@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Handlers named by the syscall table, grouped by the file that implements
- * them. Each returns 0 after filling c->val / c->error / c->install_fd. */
+ * them. Each returns 0 after filling c->val / c->error / c->install_fd.
+ *
+ * The SECCOMP_RET_TRACE rows name handlers that run at the call's ptrace
+ * stop rather than for a notification, and live with the sentry state they
+ * act on (declared in sentry/sentry.h): exec_trace_stop (sentry/exec.c) for
+ * execve and execveat, creds_trace_stop (sentry/notify.c) for the calls that
+ * change a thread's ids, groups, capabilities or umask. */
 #ifndef RUNSC_SYSCALLS_HANDLERS_H
 #define RUNSC_SYSCALLS_HANDLERS_H
 

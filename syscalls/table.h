@@ -59,7 +59,9 @@ struct sc_row {
 	const char *name;
 	enum sc_class cls;
 	sc_handler handler; /* SC_SENTRY rows, and native rows whose rules leave
-			     * calls to the sentry */
+			     * calls to the sentry: answers the notification */
+	sc_handler trace;   /* SC_EXEC and SC_TRACED rows: runs at the call's
+			     * PTRACE_EVENT_SECCOMP stop (sentry/ptrace.c) */
 	const struct sc_rule *rules;
 	size_t nrules;
 	enum sc_status status;
@@ -79,12 +81,16 @@ const struct sc_row *sc_lookup_name(const char *name);
 const char *sc_class_name(enum sc_class cls);
 const char *sc_status_name(enum sc_status status);
 
-/* SECCOMP_RET_DATA of the exec rows' SECCOMP_RET_TRACE, which the sentry reads
- * with PTRACE_GETEVENTMSG at the PTRACE_EVENT_SECCOMP stop. A guest's own
- * stacked filter may return TRACE with any data for any call, so the sentry
- * also checks the syscall number (execve/execveat) and ignores other stops. */
-#define SC_EXEC_TRACE_DATA  1
-#define SC_CREDS_TRACE_DATA 2
+/* SECCOMP_RET_DATA of the SECCOMP_RET_TRACE rows, per class, which the
+ * sentry's ptrace dispatcher reads at the PTRACE_EVENT_SECCOMP stop. A
+ * guest's own stacked filter may return TRACE with any data for any call
+ * (and of two filters returning TRACE, the kernel reports the data of the
+ * one installed last: the guest's), so the dispatcher takes the row from the
+ * syscall number and the data only tells whether the stop is the table's. */
+#define SC_EXEC_TRACE_DATA  1 /* SC_EXEC rows */
+#define SC_CREDS_TRACE_DATA 2 /* SC_TRACED rows */
+/* The data a class's TRACE carries, or 0 for a class that does not trace. */
+uint16_t sc_trace_data(enum sc_class cls);
 
 /* Builds the guest filter from the table and loads it into the calling
  * thread with SECCOMP_FILTER_FLAG_NEW_LISTENER (and WAIT_KILLABLE_RECV).

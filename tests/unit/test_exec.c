@@ -478,7 +478,7 @@ static void on_stop(struct sentry *s, pid_t tid, int status, struct task *main_t
 		t->fs = fsinfo_new(fcntl(main_task->fs->cwd_fd, F_DUPFD_CLOEXEC, 0));
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
-		exec_trace_stop(s, t);
+		exec_trace_stop(&(struct sc_ctx){.s = s, .t = t, .install_fd = -1});
 		break;
 	case PTRACE_EVENT_EXEC:
 		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 && (pid_t)msg != tid) {

@@ -116,20 +116,27 @@ START_TEST(test_rows_well_formed)
 		switch (r->cls) {
 		case SC_SENTRY:
 			ck_assert_msg(r->handler != NULL, "sentry row %s has no handler", r->name);
-			ck_assert_msg(r->nrules == 0, "%s", r->name);
+			ck_assert_msg(r->nrules == 0 && r->trace == NULL, "%s", r->name);
 			break;
 		case SC_NATIVE:
 			if (r->nrules)
 				check_rules(r);
 			else
 				ck_assert_msg(r->handler == NULL, "%s", r->name);
+			ck_assert_msg(r->trace == NULL, "%s", r->name);
 			break;
 		case SC_EXEC:
 		case SC_TRACED:
+			/* Their handler runs at the TRACE stop, never for a
+			 * notification. */
 			ck_assert_msg(r->handler == NULL && r->nrules == 0, "%s", r->name);
+			ck_assert_msg(r->trace != NULL, "%s row %s has no trace handler",
+				      sc_class_name(r->cls), r->name);
+			ck_assert_uint_ne(sc_trace_data(r->cls), 0);
 			break;
 		case SC_DENIED:
-			ck_assert_msg(r->handler == NULL && r->nrules == 0, "%s", r->name);
+			ck_assert_msg(r->handler == NULL && r->nrules == 0 && r->trace == NULL,
+				      "%s", r->name);
 			ck_assert_msg(r->err > 0 && r->err < 4096, "denied %s has no errno",
 				      r->name);
 			ck_assert_msg(r->status == SC_UNSUPPORTED, "denied %s", r->name);
@@ -152,6 +159,12 @@ START_TEST(test_rows_well_formed)
 	ck_assert_int_eq(sc_lookup(SYS_clone3)->err, ENOSYS);
 	ck_assert_int_eq(sc_lookup(SYS_execve)->cls, SC_EXEC);
 	ck_assert_int_eq(sc_lookup(SYS_execveat)->cls, SC_EXEC);
+	/* The two TRACE classes carry different data, so a stop tells which
+	 * the filter meant. */
+	ck_assert_uint_eq(sc_trace_data(SC_EXEC), SC_EXEC_TRACE_DATA);
+	ck_assert_uint_eq(sc_trace_data(SC_TRACED), SC_CREDS_TRACE_DATA);
+	ck_assert_uint_ne(SC_EXEC_TRACE_DATA, SC_CREDS_TRACE_DATA);
+	ck_assert_uint_eq(sc_trace_data(SC_SENTRY), 0);
 }
 END_TEST
 
