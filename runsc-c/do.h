@@ -1,6 +1,54 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/* `runsc-c do`: its flags, and the sandbox config they make. `runsc-c policy
+ * learn` takes the same flags and adds its own settings to them. */
 #ifndef RUNSC_CLI_DO_H
 #define RUNSC_CLI_DO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+#include "gofer/gofer.h"
+#include "sandbox/sandbox.h"
+
+struct policy_view;
+
+struct do_opts {
+	struct gofer_volume volumes[64];
+	size_t nvolumes;
+	char *env[256];
+	size_t nenv;
+	/* The -e flags again: they override the policy's env. */
+	const char *env_flags[256];
+	size_t nenv_flags;
+	const struct policy_view *policy; /* or NULL */
+	const char *policy_ref;		  /* --policy NAME|FILE, or NULL */
+	const char *audit_path;		  /* --audit FILE, or NULL */
+	bool learn; /* every allowed access goes to the audit file (policy learn) */
+	int audit_fd;
+	const char *cwd;
+	const char *rootfs;
+	double timeout_s;
+	bool quiet;
+	bool user_set;
+	uid_t uid;
+	gid_t gid;
+	const char *hostname;
+	char **argv;
+};
+
+/* Parses `do`'s flags and COMMAND (argv[0] is "do"). A bad flag is one
+ * message and exit 2; --help prints the usage and exits 0. */
+void do_parse(struct do_opts *o, int argc, char **argv);
+/* Loads and compiles the policy for the sandbox's view, opens the audit
+ * file and settles the environment, and fills cfg from o (which must outlive
+ * the sandbox). A problem is one message per line and exit 2. */
+void do_config(struct do_opts *o, struct sandbox_config *cfg);
+/* The exit status for a sandbox_run that returned r: the command's, 124
+ * after the timeout (with a message unless --quiet), 125 with err printed. */
+int do_status(const struct do_opts *o, int r, const struct sandbox_status *status,
+	      const struct rc_error *err);
 
 int cmd_do(int argc, char **argv);
 

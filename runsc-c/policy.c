@@ -490,18 +490,30 @@ static int learn_write(FILE *out, const char *base, const struct policy_view *pv
 	return fflush(out) == 0 && !ferror(out) ? 0 : -EIO;
 }
 
-/* The sandbox runs in a child: `do` may exit at any point. */
-static int learn_run(char **do_argv)
+/* One run of the command under BASE, with `do`'s flags (do_argv, "do"
+ * first) and every allowed access recorded in log_path. Returns what `do`
+ * would exit with. The sandbox runs in a child: `do`'s flags and policy are
+ * checked there, and a bad one exits it with 2, after which learn still
+ * removes its log. */
+static int learn_run(int n, char **do_argv, const char *base, const char *log_path)
 {
 	fflush(NULL);
 	pid_t pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
-		int n = 0;
-		while (do_argv[n])
-			n++;
-		_exit(cmd_do(n, do_argv));
+		static struct do_opts o;
+		struct sandbox_config cfg;
+		struct sandbox_status status;
+		struct rc_error err;
+
+		do_parse(&o, n, do_argv);
+		o.policy_ref = base;
+		o.audit_path = log_path;
+		o.learn = true;
+		do_config(&o, &cfg);
+		int r = sandbox_run(&cfg, &status, &err);
+		_exit(do_status(&o, r, &status, &err));
 	}
 	int status;
 	while (waitpid(pid, &status, 0) < 0)
@@ -515,7 +527,7 @@ static int cmd_learn(int argc, char **argv)
 	const char *out_path = NULL, *base = "default";
 	int i = 1;
 	/* -o and --from are learn's; anything else before "--" goes to `do`. */
-	char **do_argv = xcalloc((size_t)argc + 8, sizeof(*do_argv));
+	char **do_argv = xcalloc((size_t)argc + 2, sizeof(*do_argv));
 	int n = 0;
 	do_argv[n++] = "do";
 	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
@@ -560,16 +572,10 @@ static int cmd_learn(int argc, char **argv)
 		return 2;
 	}
 	close(log_fd);
-	do_argv[n++] = "--policy";
-	do_argv[n++] = (char *)base;
-	do_argv[n++] = "--audit";
-	do_argv[n++] = log_path;
-	do_argv[n++] = "--learn";
 	for (; i < argc; i++)
 		do_argv[n++] = argv[i];
 	do_argv[n] = NULL;
-	int status = learn_run(do_argv);
-	free(do_argv);
+	int status = learn_run(n, do_argv, base, log_path);
 
 	struct learn_set ls = {0};
 	int r = status < 0 ? status : learn_read(log_path, &ls);
@@ -590,6 +596,7 @@ static int cmd_learn(int argc, char **argv)
 	free(ls.exec);
 	free(ls.net);
 	free(blob);
+	free(do_argv);
 	if (r < 0) {
 		fprintf(stderr, "runsc-c policy learn: %s: %s\n", out_path, strerror(-r));
 		return 2;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The sentry's event loop: seccomp notifications from the guest, ptrace
- * events (through SIGCHLD), the gofer's liveness, and the deferred answers of
- * calls that wait for something the guest controls. */
+/* The sentry's process: its start from a struct sentry_config (the guest
+ * spawned, the view's root and cwd opened, the sentry isolated), then its
+ * event loop: seccomp notifications from the guest, ptrace events (through
+ * SIGCHLD), the gofer's liveness, and the deferred answers of calls that
+ * wait for something the guest controls. */
 #include "sentry/sentry.h"
 
 #include <errno.h>
@@ -21,7 +23,9 @@
 #include "common/compat.h"
 #include "common/util.h"
 #include "sentry/audit.h"
+#include "sentry/guest.h"
 #include "sentry/ptrace.h"
+#include "sentry/self_filter.h"
 #include "syscalls/table.h"
 
 #define ERESTARTSYS   512
@@ -264,7 +268,7 @@ static void recv_notification(struct sentry *s, struct seccomp_notif *req)
 	dispatch(s, req);
 }
 
-int sentry_main(struct sentry *s)
+static int sentry_loop(struct sentry *s)
 {
 	if (s->sizes.seccomp_notif == 0 && sys_seccomp(SECCOMP_GET_NOTIF_SIZES, 0, &s->sizes) < 0)
 		die_errno("SECCOMP_GET_NOTIF_SIZES");
@@ -349,4 +353,112 @@ int sentry_main(struct sentry *s)
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);
 	return 125;
+}
+
+/* ---- the sentry's start ---- */
+
+/* A sandbox id for audit records: 16 random hex digits. */
+static void sandbox_id_make(char *buf, size_t size)
+{
+	uint8_t raw[8] = {0};
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		if (read(fd, raw, sizeof(raw)) != (ssize_t)sizeof(raw))
+			memset(raw, 0, sizeof(raw));
+		close(fd);
+	}
+	for (size_t i = 0; i < sizeof(raw) && 2 * i + 2 < size; i++)
+		snprintf(buf + 2 * i, size - 2 * i, "%02x", raw[i]);
+}
+
+static int open_view_dir(struct sentry *s, const char *path, const struct sentry_config *cfg)
+{
+	struct gofer_req req = {.op = GOP_OPEN, .flags = O_PATH | O_DIRECTORY | O_CLOEXEC};
+	struct gofer_resp resp;
+	int fd = -1;
+	req.uid = cfg->user_set ? cfg->uid : 0;
+	req.gid = cfg->user_set ? cfg->gid : 0;
+	req.path_len = (uint32_t)strlen(path) + 1;
+	memcpy(req.data, path, req.path_len);
+	int r = gofer_call(s, &req, NULL, 0, &resp, &fd);
+	if (r == 0 && fd < 0)
+		r = -ENOTDIR;
+	return r < 0 ? r : fd;
+}
+
+/* The sentry's own state, from its config. */
+static struct sentry *sentry_new(const struct sentry_config *cfg)
+{
+	struct sentry *s = xcalloc(1, sizeof(*s));
+	s->gofer = cfg->gofer_sock;
+	s->gofer_pid = cfg->gofer_pid;
+	s->gofer_cpu = -1;
+	s->tty_fd = cfg->tty_fd;
+	s->init_status = -1;
+	s->listener = -1;
+	s->guest_procfd = -1;
+	s->policy = cfg->policy;
+	s->audit_fd = cfg->audit_fd;
+	sandbox_id_make(s->sandbox_id, sizeof(s->sandbox_id));
+	/* What the host may change in the view: the volumes (the sentry's
+	 * dentry cache never keeps what lies in them). */
+	s->volume_paths = cfg->volume_paths;
+	s->nvolume_paths = cfg->nvolume_paths;
+	s->volumes_known = true;
+	snprintf(s->hostname, sizeof(s->hostname), "%s", cfg->hostname);
+	return s;
+}
+
+_Noreturn void sentry_run(const struct sentry_config *cfg)
+{
+	struct sentry *s = sentry_new(cfg);
+	s->host_procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->host_procfd < 0)
+		die_errno("opening /proc");
+	if (procfs_init(s) < 0)
+		die("setting up the sandbox's /proc");
+	struct guest_config gc = {
+		.argv = cfg->argv,
+		.envp = cfg->envp,
+		.user_set = cfg->user_set,
+		.uid = cfg->uid,
+		.gid = cfg->gid,
+		.hostname = cfg->hostname,
+		.tty = cfg->tty_fd >= 0,
+	};
+	for (int i = 0; i < 3; i++)
+		gc.stdio[i] = cfg->tty_fd >= 0 ? cfg->tty_fd : i;
+	/* The guest's namespaces are made while the gofer may still be
+	 * building the view; its command runs only once the loop runs. */
+	char err[512];
+	pid_t init = guest_spawn(s, &gc, err, sizeof(err));
+	if (init < 0)
+		die("starting the guest: %s", err);
+	s->root_fd = open_view_dir(s, "/", cfg);
+	if (s->root_fd < 0)
+		die("opening the view's root: %s", strerror(-s->root_fd));
+	int cwd_fd = open_view_dir(s, cfg->cwd, cfg);
+	if (cwd_fd < 0)
+		die("--cwd %s: %s", cfg->cwd, strerror(-cwd_fd));
+	struct task *it = task_get(s, init);
+	it->fs = fsinfo_new(cwd_fd);
+	/* The guest holds its own stdio now. */
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull >= 0) {
+		dup2(devnull, STDIN_FILENO);
+		dup2(devnull, STDOUT_FILENO);
+		close(devnull);
+	}
+	if (sys_seccomp(SECCOMP_GET_NOTIF_SIZES, 0, &s->sizes) < 0)
+		die_errno("SECCOMP_GET_NOTIF_SIZES");
+	int r = sentry_isolate();
+	if (r < 0)
+		die("isolating the sentry: %s", strerror(-r));
+	r = sentry_filter_install();
+	if (r < 0)
+		die("the sentry's seccomp filter: %s", strerror(-r));
+	(void)!write(cfg->report_fd, &init, sizeof(init));
+	close(cfg->report_fd);
+	_exit(sentry_loop(s));
 }

@@ -113,8 +113,36 @@ struct sc_ctx {
 	bool at_trace_stop;
 };
 
+/* What the sentry's process is started with (sentry_run): the library that
+ * creates a sandbox fills it, the sentry fills its own struct sentry. */
+struct sentry_config {
+	int gofer_sock;	 /* SOCK_SEQPACKET to the gofer */
+	pid_t gofer_pid; /* for keeping it on the sentry's CPU, or 0 */
+	/* The guest's command and environment (argv[0] is looked up in the
+	 * guest's PATH), its user and its working directory in the view. */
+	char **argv;
+	char **envp;
+	bool user_set;
+	uid_t uid;
+	gid_t gid;
+	const char *cwd;
+	const char *hostname;
+	int tty_fd; /* the guest's terminal, its fds 0..2; -1: it inherits 0..2 */
+	const struct policy_view *policy; /* the compiled policy, or NULL */
+	int audit_fd;			  /* JSON lines of decisions, or -1 */
+	/* The volumes' paths in the view: what the host may change there. */
+	const char *const *volume_paths;
+	size_t nvolume_paths;
+	/* Receives the guest init's host pid once the guest is seized and the
+	 * sentry isolated, then is closed: the sandbox is running. */
+	int report_fd;
+};
+
 /* sentry/sentry.c */
-int sentry_main(struct sentry *s);
+/* Starts the guest, isolates the sentry and runs its loop until the guest's
+ * init exits; exits with the init's status (128+N for signal N). Runs in a
+ * forked child; a setup failure is one message and exit 125. */
+_Noreturn void sentry_run(const struct sentry_config *cfg);
 
 /* A handler whose answer must wait (a FIFO open without a peer) returns
  * SC_DEFER after sentry_defer(): the loop calls poll every tick until it

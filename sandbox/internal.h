@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Inside the sandbox library: the state of one sandbox, shared by its life
+ * cycle (sandbox.c), the terminal relay (term.c) and the supervisor loop
+ * (supervise.c). Not for callers of the library: they see sandbox/sandbox.h. */
+#ifndef RUNSC_SANDBOX_INTERNAL_H
+#define RUNSC_SANDBOX_INTERNAL_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <termios.h>
+
+#include "sandbox/sandbox.h"
+
+/* The guest's terminal, relayed to the caller's. */
+struct term {
+	bool active;
+	int master;	      /* ours, relayed to the caller's stdin and stdout */
+	int slave;	      /* the guest's stdio, until the sentry holds it */
+	struct termios saved; /* the caller's terminal before it went raw */
+	bool saved_ok;
+};
+
+struct sandbox {
+	const struct sandbox_config *cfg;
+	sigset_t sigmask; /* the signals the supervisor takes */
+	sigset_t oldmask; /* the caller's mask before any sandbox: the gofer's and the sentry's */
+	int gofer_sock;	  /* the sentry's end of the gofer's socket, until it is forked */
+	int ready_fd;	  /* the gofer's word on the view, until read */
+	pid_t gofer_pid;  /* 0 once reaped */
+	pid_t sentry_pid; /* 0 once reaped */
+	pid_t init_pid;	  /* the guest's init (host pid), 0 if it never ran */
+	struct term term;
+	/* The supervisor's event sources (supervise.c). */
+	int signal_fd;
+	int timer_fd;
+	int epoll_fd;
+	bool stdin_open;
+};
+
+/* sandbox/term.c */
+/* Opens the guest's terminal from the view's devpts (through the gofer) with
+ * the caller's window size and modes, and puts the caller's terminal in raw
+ * mode. 0 or -errno. */
+int term_open(struct term *t, int gofer_sock, const struct sandbox_config *cfg);
+/* Gives the caller's terminal its modes back. */
+void term_restore(struct term *t);
+/* Copies what from has to to. False once from or to is closed. */
+bool term_relay(int from, int to);
+/* The caller's window size changed (SIGWINCH): the guest's follows. */
+void term_resize(const struct term *t);
+/* Copies what the guest wrote just before it exited. */
+void term_drain(const struct term *t);
+
+/* sandbox/supervise.c */
+/* The signalfd, the epoll set and the timeout's timer, once the guest runs. */
+void supervise_init(struct sandbox *sb);
+/* SIGKILL and reap a child (nothing for pid <= 0). */
+void kill_wait(pid_t pid);
+
+#endif

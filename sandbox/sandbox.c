@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A sandbox's life cycle: the gofer and the sentry forked in the order that
+ * lets their setups overlap, the readiness of each, and the teardown.
+ *
+ * Processes: the caller relays the terminal, forwards signals and enforces
+ * the timeout (supervise.c); the gofer builds the view and serves file
+ * requests; the sentry creates the guest, traces it and answers its trapped
+ * syscalls. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "policy/policy.h"
+#include "sandbox/internal.h"
+#include "sentry/sentry.h"
+#include "syscalls/table.h"
+
+#define UPPER_SIZE_DEFAULT (512ULL << 20)
+
+/* The signals the supervisor takes through its signalfd. */
+static const int supervised_signals[] = {SIGINT,  SIGTERM, SIGHUP,   SIGQUIT,
+					 SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD};
+
+/* The calling process's signal mask before its first sandbox blocked the
+ * supervised signals (they stay blocked: see sandbox.h): the mask the gofer
+ * and the sentry of every sandbox start with. */
+static sigset_t caller_mask;
+static bool caller_mask_saved;
+
+static int config_check(const struct sandbox_config *cfg, struct rc_error *err)
+{
+	if (!cfg->argv || !cfg->argv[0])
+		return rc_error_set(err, EINVAL, "the sandbox's config names no command");
+	if (!cfg->envp)
+		return rc_error_set(err, EINVAL, "the sandbox's config has no environment");
+	if (!cfg->rootfs || !cfg->cwd || cfg->cwd[0] != '/')
+		return rc_error_set(err, EINVAL,
+				    "the sandbox's config needs a rootfs and an absolute cwd");
+	if (!cfg->hostname)
+		return rc_error_set(err, EINVAL, "the sandbox's config has no host name");
+	if (cfg->nvolumes && !cfg->volumes)
+		return rc_error_set(err, EINVAL, "the sandbox's config lacks its volumes");
+	return 0;
+}
+
+/* ---- the gofer ---- */
+
+_Noreturn static void gofer_child(const struct sandbox *sb, int sock, int ready_fd)
+{
+	const struct sandbox_config *cfg = sb->cfg;
+	log_prefix = "runsc-c: gofer";
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NAME, "runsc-c-gofer");
+	sigprocmask(SIG_SETMASK, &sb->oldmask, NULL);
+	close(sb->gofer_sock);
+	close(sb->ready_fd);
+	struct gofer_config gc = {
+		.rootfs = cfg->rootfs,
+		.hide_host_secrets = strcmp(cfg->rootfs, "/") == 0,
+		.volumes = cfg->volumes,
+		.nvolumes = cfg->nvolumes,
+		.upper_size = UPPER_SIZE_DEFAULT,
+		.sock = sock,
+		.ready_fd = ready_fd,
+		.policy = cfg->policy,
+		.learn = cfg->learn,
+		.learn_fd = cfg->audit_fd,
+	};
+	gofer_main(&gc);
+}
+
+static int gofer_fork(struct sandbox *sb, struct rc_error *err)
+{
+	int gsock[2], ready[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, gsock) < 0)
+		return rc_error_set_errno(err, errno, "creating the sandbox's sockets");
+	if (pipe2(ready, O_CLOEXEC) < 0) {
+		int e = errno;
+		close(gsock[0]);
+		close(gsock[1]);
+		return rc_error_set_errno(err, e, "creating the sandbox's sockets");
+	}
+	sb->gofer_sock = gsock[0];
+	sb->ready_fd = ready[0];
+	pid_t pid = fork_single_threaded();
+	if (pid == 0)
+		gofer_child(sb, gsock[1], ready[1]);
+	int e = errno;
+	close(gsock[1]);
+	close(ready[1]);
+	if (pid < 0)
+		return rc_error_set_errno(err, e, "fork");
+	sb->gofer_pid = pid;
+	return 0;
+}
+
+/* Waits for the gofer's word on the view: nothing (ready) or one line of
+ * error, which becomes err. Closes the pipe. */
+static int view_wait(struct sandbox *sb, struct rc_error *err)
+{
+	char msg[512];
+	ssize_t n;
+	do
+		n = read(sb->ready_fd, msg, sizeof(msg) - 1);
+	while (n < 0 && errno == EINTR);
+	close(sb->ready_fd);
+	sb->ready_fd = -1;
+	if (n == 0)
+		return 0;
+	msg[n > 0 ? n : 0] = 0;
+	waitpid(sb->gofer_pid, NULL, 0);
+	sb->gofer_pid = 0;
+	return rc_error_set(err, EIO, "building the sandbox's view: %s",
+			    n > 0 ? msg : "the gofer failed");
+}
+
+/* ---- the guest's filters ---- */
+
+/* syscalls.deny becomes a filter stacked on the guest's, built now so the
+ * guest only loads it. */
+static int policy_filter_prepare(const struct policy_view *pv)
+{
+	uint32_t n = policy_syscall_deny_count(pv);
+	_cleanup_free_ int *nrs = xcalloc(n + 1, sizeof(*nrs));
+
+	for (uint32_t i = 0; i < n; i++) {
+		nrs[i] = policy_syscall_deny_nr(pv, i);
+		if (nrs[i] < 0)
+			return -EINVAL;
+	}
+	return sc_filter_prepare_policy(nrs, n);
+}
+
+/* Built while the gofer sets up the view; the guest inherits them. */
+static int filters_prepare(const struct sandbox_config *cfg, struct rc_error *err)
+{
+	int r = sc_filter_prepare_guest();
+	if (r < 0)
+		return rc_error_set_errno(err, -r, "building the guest's seccomp filter");
+	if (cfg->policy && (r = policy_filter_prepare(cfg->policy)) < 0)
+		return rc_error_set_errno(err, -r, "building the policy's seccomp filter");
+	return 0;
+}
+
+/* The sentry starts while the gofer builds the view; only a terminal (from
+ * the view's devpts) needs the view first. */
+static int terminal_open(struct sandbox *sb, struct rc_error *err)
+{
+	int r = view_wait(sb, err);
+	if (r < 0)
+		return r;
+	r = term_open(&sb->term, sb->gofer_sock, sb->cfg);
+	if (r < 0) {
+		kill_wait(sb->gofer_pid);
+		sb->gofer_pid = 0;
+		return rc_error_set_errno(err, -r, "opening a terminal");
+	}
+	return 0;
+}
+
+static struct sandbox *sandbox_new(const struct sandbox_config *cfg)
+{
+	struct sandbox *sb = xcalloc(1, sizeof(*sb));
+	sb->cfg = cfg;
+	sb->gofer_sock = -1;
+	sb->ready_fd = -1;
+	sb->term.master = -1;
+	sb->term.slave = -1;
+	sb->signal_fd = -1;
+	sb->timer_fd = -1;
+	sb->epoll_fd = -1;
+	return sb;
+}
+
+int sandbox_create(const struct sandbox_config *cfg, struct sandbox **out, struct rc_error *err)
+{
+	*out = NULL;
+	int r = config_check(cfg, err);
+	if (r < 0)
+		return r;
+	struct sandbox *sb = sandbox_new(cfg);
+	/* Signals that end the sandbox are taken through a signalfd. */
+	sigemptyset(&sb->sigmask);
+	for (size_t i = 0; i < ARRAY_SIZE(supervised_signals); i++)
+		sigaddset(&sb->sigmask, supervised_signals[i]);
+	sigset_t old;
+	sigprocmask(SIG_BLOCK, &sb->sigmask, &old);
+	if (!caller_mask_saved) {
+		caller_mask = old;
+		caller_mask_saved = true;
+	}
+	sb->oldmask = caller_mask;
+
+	r = gofer_fork(sb, err);
+	if (r == 0)
+		r = filters_prepare(cfg, err);
+	if (r == 0 && cfg->terminal)
+		r = terminal_open(sb, err);
+	if (r < 0) {
+		sandbox_destroy(sb);
+		return r;
+	}
+	*out = sb;
+	return 0;
+}
+
+/* ---- the sentry ---- */
+
+_Noreturn static void sentry_child(const struct sandbox *sb, int report_fd)
+{
+	const struct sandbox_config *cfg = sb->cfg;
+	if (sb->ready_fd >= 0)
+		close(sb->ready_fd);
+	sigprocmask(SIG_SETMASK, &sb->oldmask, NULL);
+	if (sb->term.active)
+		close(sb->term.master);
+	log_prefix = "runsc-c: sentry";
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NAME, "runsc-c-sentry");
+	const char **vols = xcalloc(cfg->nvolumes + 1, sizeof(*vols));
+	for (size_t i = 0; i < cfg->nvolumes; i++)
+		vols[i] = cfg->volumes[i].guest;
+	struct sentry_config sc = {
+		.gofer_sock = sb->gofer_sock,
+		.gofer_pid = sb->gofer_pid,
+		.argv = cfg->argv,
+		.envp = cfg->envp,
+		.user_set = cfg->user_set,
+		.uid = cfg->uid,
+		.gid = cfg->gid,
+		.cwd = cfg->cwd,
+		.hostname = cfg->hostname,
+		.tty_fd = sb->term.active ? sb->term.slave : -1,
+		.policy = cfg->policy,
+		.audit_fd = cfg->audit_fd,
+		.volume_paths = vols,
+		.nvolume_paths = cfg->nvolumes,
+		.report_fd = report_fd,
+	};
+	sentry_run(&sc);
+}
+
+int sandbox_start(struct sandbox *sb, struct rc_error *err)
+{
+	int report[2];
+	if (pipe2(report, O_CLOEXEC) < 0)
+		return rc_error_set_errno(err, errno, "pipe");
+	pid_t pid = fork_single_threaded();
+	if (pid < 0) {
+		int e = errno;
+		close(report[0]);
+		close(report[1]);
+		return rc_error_set_errno(err, e, "fork");
+	}
+	if (pid == 0) {
+		close(report[0]);
+		sentry_child(sb, report[1]);
+	}
+	sb->sentry_pid = pid;
+	close(report[1]);
+	close(sb->gofer_sock);
+	sb->gofer_sock = -1;
+	pid_t init = 0;
+	if (read(report[0], &init, sizeof(init)) != sizeof(init))
+		init = 0;
+	close(report[0]);
+	/* A sentry that died before the guest ran: the view's failure, if the
+	 * gofer has one, says why. */
+	if (init == 0 && sb->ready_fd >= 0) {
+		int r = view_wait(sb, err);
+		if (r < 0) {
+			kill_wait(sb->sentry_pid);
+			sb->sentry_pid = 0;
+			return r;
+		}
+	}
+	if (sb->ready_fd >= 0) {
+		close(sb->ready_fd);
+		sb->ready_fd = -1;
+	}
+	sb->init_pid = init;
+	if (sb->term.active) {
+		close(sb->term.slave);
+		sb->term.slave = -1;
+	}
+	supervise_init(sb);
+	return 0;
+}
+
+/* ---- the end ---- */
+
+static void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+void sandbox_destroy(struct sandbox *sb)
+{
+	if (!sb)
+		return;
+	term_restore(&sb->term);
+	kill_wait(sb->sentry_pid);
+	kill_wait(sb->gofer_pid);
+	close_fd(&sb->signal_fd);
+	close_fd(&sb->timer_fd);
+	close_fd(&sb->epoll_fd);
+	close_fd(&sb->term.master);
+	close_fd(&sb->term.slave);
+	close_fd(&sb->gofer_sock);
+	close_fd(&sb->ready_fd);
+	free(sb);
+}
+
+int sandbox_run(const struct sandbox_config *cfg, struct sandbox_status *status,
+		struct rc_error *err)
+{
+	struct sandbox *sb;
+	int r = sandbox_create(cfg, &sb, err);
+	if (r < 0)
+		return r;
+	r = sandbox_start(sb, err);
+	if (r == 0)
+		r = sandbox_wait(sb, status, err);
+	sandbox_destroy(sb);
+	return r;
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The sandbox life cycle as a library: what `runsc-c do`, `runsc-c policy
+ * learn` (and the OCI runtime and the sandbox service) build on. The caller
+ * decides everything in a struct sandbox_config; the library forks the gofer
+ * and the sentry in the right order, waits for them to be ready, supervises
+ * them (signals, the terminal, the timeout) and tears everything down.
+ *
+ *	sandbox_create   block the signals the sandbox takes, fork the gofer
+ *	                 (it builds the view), build the guest's filters, open
+ *	                 the terminal
+ *	sandbox_start    fork the sentry, which starts the guest's command;
+ *	                 returns once the guest runs
+ *	sandbox_wait     supervise until the sentry exits: its status is the
+ *	                 command's
+ *	sandbox_kill     send a signal to the guest's init (which forwards it)
+ *	sandbox_destroy  kill what is left, restore the terminal, free
+ *
+ * Errors come back as a negative errno and a struct rc_error naming what
+ * failed; the library prints nothing for the user. The calling process must
+ * be single-threaded (the forks skip atfork handlers), and keeps SIGINT,
+ * SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH and SIGCHLD blocked
+ * from sandbox_create on: the supervisor takes them through a signalfd and
+ * forwards them, and one that comes after the sandbox ended must not kill
+ * the caller. */
+#ifndef RUNSC_SANDBOX_SANDBOX_H
+#define RUNSC_SANDBOX_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+#include "gofer/gofer.h"
+
+struct policy_view;
+
+struct sandbox_config {
+	char **argv;	    /* the command; argv[0] is looked up in the guest's PATH */
+	char **envp;	    /* the guest's whole environment */
+	const char *cwd;    /* working directory in the view (absolute) */
+	const char *rootfs; /* host directory; "/" is the host's root, secrets hidden */
+	const struct gofer_volume *volumes;
+	size_t nvolumes;
+	bool user_set; /* run as uid:gid; else as 0:0 */
+	uid_t uid;
+	gid_t gid;
+	const char *hostname;
+	/* The compiled policy (policy/policy.h), or NULL: no rules. It must
+	 * stay alive and unchanged until sandbox_destroy. */
+	const struct policy_view *policy;
+	/* With a policy: every allowed access goes to audit_fd too (`runsc-c
+	 * policy learn`). */
+	bool learn;
+	int audit_fd;	  /* JSON lines of the policy's decisions, or -1 */
+	double timeout_s; /* wall-clock limit from sandbox_start; 0: none */
+	/* The caller's stdin and stdout are a terminal: the guest gets a
+	 * terminal of its own, relayed to them. Else the guest inherits the
+	 * caller's fds 0, 1 and 2. */
+	bool terminal;
+};
+
+/* How a sandbox ended (sandbox_wait). */
+struct sandbox_status {
+	/* The command's status as a shell shows it: its exit code, or 128+N
+	 * if it died of signal N (so also when the sentry did). */
+	int exit_code;
+	bool timed_out; /* the config's timeout ended it (the guest was killed) */
+};
+
+struct sandbox;
+
+/* Every function returns 0 or a negative errno with err filled. cfg must
+ * stay alive until sandbox_destroy. After a failure of sandbox_create, *sb
+ * is NULL and nothing is left; after any other, call sandbox_destroy. */
+int sandbox_create(const struct sandbox_config *cfg, struct sandbox **sb, struct rc_error *err);
+int sandbox_start(struct sandbox *sb, struct rc_error *err);
+int sandbox_wait(struct sandbox *sb, struct sandbox_status *status, struct rc_error *err);
+/* Sends sig to the guest's init, which forwards it to the command. */
+int sandbox_kill(struct sandbox *sb, int sig, struct rc_error *err);
+void sandbox_destroy(struct sandbox *sb);
+
+/* create, start, wait and destroy in one: the life of a sandbox that runs
+ * one command to its end. */
+int sandbox_run(const struct sandbox_config *cfg, struct sandbox_status *status,
+		struct rc_error *err);
+
+#endif

@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The supervisor: while the guest runs, the process that created the sandbox
+ * forwards signals to the guest's init, relays the terminal, enforces the
+ * timeout, and notices when the sentry (whose status is the command's) or
+ * the gofer exits. */
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "sandbox/internal.h"
+
+/* What woke the supervisor: the tag of each fd in its epoll set. */
+enum sandbox_event {
+	SANDBOX_EV_SIGNAL,   /* the signalfd: a signal to forward, SIGWINCH or SIGCHLD */
+	SANDBOX_EV_TIMEOUT,  /* the timerfd of the config's timeout */
+	SANDBOX_EV_STDIN,    /* the caller's terminal has input for the guest's */
+	SANDBOX_EV_TERMINAL, /* the guest's terminal has output for the caller's */
+};
+
+static void watch(struct sandbox *sb, int fd, enum sandbox_event what)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.u32 = what};
+	epoll_ctl(sb->epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+void kill_wait(pid_t pid)
+{
+	if (pid <= 0)
+		return;
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+}
+
+void supervise_init(struct sandbox *sb)
+{
+	const struct sandbox_config *cfg = sb->cfg;
+	sb->signal_fd = signalfd(-1, &sb->sigmask, SFD_CLOEXEC | SFD_NONBLOCK);
+	sb->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	watch(sb, sb->signal_fd, SANDBOX_EV_SIGNAL);
+	if (cfg->timeout_s > 0) {
+		sb->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+		struct itimerspec its = {0};
+		its.it_value.tv_sec = (time_t)cfg->timeout_s;
+		its.it_value.tv_nsec = (long)((cfg->timeout_s - (double)its.it_value.tv_sec) * 1e9);
+		if (its.it_value.tv_sec == 0 && its.it_value.tv_nsec == 0)
+			its.it_value.tv_nsec = 1;
+		timerfd_settime(sb->timer_fd, 0, &its, NULL);
+		watch(sb, sb->timer_fd, SANDBOX_EV_TIMEOUT);
+	}
+	if (sb->term.active) {
+		watch(sb, STDIN_FILENO, SANDBOX_EV_STDIN);
+		watch(sb, sb->term.master, SANDBOX_EV_TERMINAL);
+	}
+	sb->stdin_open = true;
+}
+
+int sandbox_kill(struct sandbox *sb, int sig, struct rc_error *err)
+{
+	if (sb->init_pid <= 0)
+		return rc_error_set(err, ESRCH, "the sandbox's guest is not running");
+	if (kill(sb->init_pid, sig) < 0)
+		return rc_error_set_errno(err, errno, "signalling the guest's init");
+	return 0;
+}
+
+/* Signals: forwarded to the guest's init, except SIGWINCH (the terminal's
+ * size) and SIGCHLD (a child of ours exited). Returns the sentry's status
+ * once it exited, else -1. */
+static int on_signals(struct sandbox *sb)
+{
+	struct signalfd_siginfo si;
+	while (read(sb->signal_fd, &si, sizeof(si)) == sizeof(si)) {
+		int sig = (int)si.ssi_signo;
+		if (sig == SIGWINCH && sb->term.active)
+			term_resize(&sb->term);
+		else if (sig != SIGCHLD && sig != SIGWINCH && sb->init_pid > 0)
+			sandbox_kill(sb, sig, NULL);
+	}
+	int exit_code = -1;
+	int st;
+	pid_t p;
+	while ((p = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (p == sb->gofer_pid) {
+			/* The sentry notices a dead gofer and stops the guest
+			 * itself; a SIGCHLD ends its wait for the guest's next
+			 * call. */
+			sb->gofer_pid = 0;
+			if (sb->sentry_pid > 0)
+				kill(sb->sentry_pid, SIGCHLD);
+		} else if (p == sb->sentry_pid) {
+			sb->sentry_pid = 0;
+			if (WIFEXITED(st))
+				exit_code = WEXITSTATUS(st);
+			else
+				exit_code = 128 + WTERMSIG(st);
+		}
+	}
+	return exit_code;
+}
+
+/* The timeout: the guest and its sentry are killed. */
+static int on_timeout(struct sandbox *sb, struct sandbox_status *status)
+{
+	status->timed_out = true;
+	if (sb->init_pid > 0)
+		sandbox_kill(sb, SIGKILL, NULL);
+	kill_wait(sb->sentry_pid);
+	sb->sentry_pid = 0;
+	return 128 + SIGKILL;
+}
+
+/* One event; returns the command's status once the sandbox ended, else -1. */
+static int on_event(struct sandbox *sb, enum sandbox_event what, struct sandbox_status *status)
+{
+	switch (what) {
+	case SANDBOX_EV_SIGNAL:
+		return on_signals(sb);
+	case SANDBOX_EV_TIMEOUT:
+		return on_timeout(sb, status);
+	case SANDBOX_EV_STDIN:
+		if (sb->stdin_open && !term_relay(STDIN_FILENO, sb->term.master)) {
+			sb->stdin_open = false;
+			epoll_ctl(sb->epoll_fd, EPOLL_CTL_DEL, STDIN_FILENO, NULL);
+		}
+		return -1;
+	case SANDBOX_EV_TERMINAL:
+		if (!term_relay(sb->term.master, STDOUT_FILENO))
+			epoll_ctl(sb->epoll_fd, EPOLL_CTL_DEL, sb->term.master, NULL);
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+int sandbox_wait(struct sandbox *sb, struct sandbox_status *status, struct rc_error *err)
+{
+	int exit_code = -1;
+	int wait_errno = 0;
+	*status = (struct sandbox_status){0};
+	while (exit_code < 0) {
+		struct epoll_event evs[4];
+		int ne = epoll_wait(sb->epoll_fd, evs, 4, -1);
+		if (ne < 0) {
+			if (errno == EINTR)
+				continue;
+			wait_errno = errno;
+			break;
+		}
+		for (int i = 0; i < ne && exit_code < 0; i++)
+			exit_code = on_event(sb, (enum sandbox_event)evs[i].data.u32, status);
+	}
+	/* Output the guest wrote just before it exited. */
+	if (sb->term.active)
+		term_drain(&sb->term);
+	if (exit_code < 0)
+		return rc_error_set_errno(err, wait_errno, "supervising the sandbox");
+	status->exit_code = exit_code;
+	return 0;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The guest's terminal: when the caller's stdin and stdout are a terminal,
+ * the guest gets a terminal of its own (so it can never type into the
+ * caller's), and the supervisor relays between the two. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "sandbox/internal.h"
+#include "sentry/sentry.h"
+
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER 0x5441
+#endif
+
+/* The guest's terminal comes from the sandbox's own devpts instance (opened
+ * through the gofer), so that ttyname() inside finds it under /dev/pts. */
+int term_open(struct term *t, int gofer_sock, const struct sandbox_config *cfg)
+{
+	struct sentry s = {.gofer = gofer_sock};
+	struct gofer_req req = {.op = GOP_OPEN, .flags = O_RDWR | O_NOCTTY | O_CLOEXEC};
+	struct gofer_resp resp;
+	req.uid = cfg->user_set ? cfg->uid : 0;
+	req.gid = cfg->user_set ? cfg->gid : 0;
+	req.path_len = sizeof("/dev/ptmx");
+	memcpy(req.data, "/dev/ptmx", req.path_len);
+	int r = gofer_call(&s, &req, NULL, 0, &resp, &t->master);
+	if (r < 0)
+		return r;
+	if (t->master < 0)
+		return -ENOTTY;
+	int unlock = 0;
+	if (ioctl(t->master, TIOCSPTLCK, &unlock) < 0)
+		return -errno;
+	t->slave = ioctl(t->master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (t->slave < 0)
+		return -errno;
+	struct winsize ws;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+		ioctl(t->master, TIOCSWINSZ, &ws);
+	if (tcgetattr(STDIN_FILENO, &t->saved) == 0) {
+		t->saved_ok = true;
+		tcsetattr(t->slave, TCSANOW, &t->saved);
+		struct termios raw = t->saved;
+		cfmakeraw(&raw);
+		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	t->active = true;
+	return 0;
+}
+
+void term_restore(struct term *t)
+{
+	if (t->active && t->saved_ok)
+		tcsetattr(STDIN_FILENO, TCSANOW, &t->saved);
+}
+
+bool term_relay(int from, int to)
+{
+	char buf[16384];
+	ssize_t n = read(from, buf, sizeof(buf));
+	if (n <= 0)
+		return n < 0 && (errno == EAGAIN || errno == EINTR);
+	return write_all(to, buf, (size_t)n) == 0;
+}
+
+void term_resize(const struct term *t)
+{
+	struct winsize ws;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+		ioctl(t->master, TIOCSWINSZ, &ws);
+}
+
+void term_drain(const struct term *t)
+{
+	char buf[16384];
+	ssize_t got;
+	fcntl(t->master, F_SETFL, O_NONBLOCK);
+	while ((got = read(t->master, buf, sizeof(buf))) > 0)
+		if (write_all(STDOUT_FILENO, buf, (size_t)got) < 0)
+			break;
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The sandbox library (sandbox/sandbox.h) driven directly, without the CLI:
+ * a command's exit status, a signal sent with sandbox_kill, the timeout, and
+ * the error value of a bad config or a view that cannot be built; and the
+ * error value itself (common/error.h).
+ *
+ * The sandboxes need root: without it the whole test skips. */
+#include <check.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/error.h"
+#include "sandbox/sandbox.h"
+
+static char *test_env[] = {"PATH=/usr/bin:/bin", "HOME=/root", NULL};
+
+static struct sandbox_config config(char **argv)
+{
+	return (struct sandbox_config){
+		.argv = argv,
+		.envp = test_env,
+		.cwd = "/",
+		.rootfs = "/",
+		.hostname = "test",
+		.audit_fd = -1,
+	};
+}
+
+/* ---- the error value ---- */
+
+START_TEST(error_set_and_context)
+{
+	struct rc_error err;
+	ck_assert_int_eq(rc_error_set(&err, ENOENT, "opening %s", "x"), -ENOENT);
+	ck_assert_int_eq(err.errno_value, ENOENT);
+	ck_assert_str_eq(err.msg, "opening x");
+	ck_assert_int_eq(rc_error_context(&err, "volume %d", 2), -ENOENT);
+	ck_assert_str_eq(err.msg, "volume 2: opening x");
+	ck_assert_int_eq(rc_error_set_errno(&err, EACCES, "audit"), -EACCES);
+	ck_assert_str_eq(err.msg, "audit: Permission denied");
+	/* No errno: EIO. */
+	ck_assert_int_eq(rc_error_set(&err, 0, "the gofer failed"), -EIO);
+	ck_assert_int_eq(err.errno_value, EIO);
+	ck_assert_int_eq(rc_error_set(NULL, EINVAL, "nobody asked"), -EINVAL);
+}
+END_TEST
+
+START_TEST(error_context_cuts_what_does_not_fit)
+{
+	struct rc_error err;
+	char long_msg[600];
+	memset(long_msg, 'x', sizeof(long_msg) - 1);
+	long_msg[sizeof(long_msg) - 1] = 0;
+	rc_error_set(&err, EINVAL, "%s", long_msg);
+	rc_error_context(&err, "ctx");
+	ck_assert_uint_eq(strlen(err.msg), sizeof(err.msg) - 1);
+	ck_assert_int_eq(strncmp(err.msg, "ctx: xxx", 8), 0);
+}
+END_TEST
+
+/* ---- sandboxes ---- */
+
+static int run(char **argv, double timeout_s, struct sandbox_status *st)
+{
+	struct sandbox_config cfg = config(argv);
+	struct rc_error err = {0};
+	cfg.timeout_s = timeout_s;
+	int r = sandbox_run(&cfg, st, &err);
+	if (r < 0)
+		ck_abort_msg("sandbox_run: %s", err.msg);
+	return r;
+}
+
+START_TEST(true_exits_0)
+{
+	struct sandbox_status st;
+	ck_assert_int_eq(run((char *[]){"/bin/true", NULL}, 0, &st), 0);
+	ck_assert_int_eq(st.exit_code, 0);
+	ck_assert(!st.timed_out);
+}
+END_TEST
+
+START_TEST(exit_status_is_the_commands)
+{
+	struct sandbox_status st;
+	run((char *[]){"/bin/sh", "-c", "exit 3", NULL}, 0, &st);
+	ck_assert_int_eq(st.exit_code, 3);
+	run((char *[]){"/bin/sh", "-c", "kill -TERM $$", NULL}, 0, &st);
+	ck_assert_int_eq(st.exit_code, 128 + SIGTERM);
+}
+END_TEST
+
+START_TEST(kill_reaches_the_command)
+{
+	struct sandbox_config cfg = config((char *[]){"/bin/sleep", "30", NULL});
+	struct sandbox *sb;
+	struct sandbox_status st;
+	struct rc_error err = {0};
+	ck_assert_msg(sandbox_create(&cfg, &sb, &err) == 0, "%s", err.msg);
+	ck_assert_msg(sandbox_start(sb, &err) == 0, "%s", err.msg);
+	ck_assert_msg(sandbox_kill(sb, SIGTERM, &err) == 0, "%s", err.msg);
+	ck_assert_msg(sandbox_wait(sb, &st, &err) == 0, "%s", err.msg);
+	sandbox_destroy(sb);
+	ck_assert_int_eq(st.exit_code, 128 + SIGTERM);
+	ck_assert(!st.timed_out);
+}
+END_TEST
+
+START_TEST(timeout_kills_the_guest)
+{
+	struct sandbox_status st;
+	run((char *[]){"/bin/sleep", "30", NULL}, 0.2, &st);
+	ck_assert(st.timed_out);
+	ck_assert_int_eq(st.exit_code, 128 + SIGKILL);
+}
+END_TEST
+
+START_TEST(bad_config_is_an_error)
+{
+	struct sandbox_config cfg = config(NULL);
+	struct sandbox *sb = (struct sandbox *)&cfg;
+	struct rc_error err = {0};
+	ck_assert_int_eq(sandbox_create(&cfg, &sb, &err), -EINVAL);
+	ck_assert_ptr_null(sb);
+	ck_assert_int_eq(err.errno_value, EINVAL);
+	ck_assert(strstr(err.msg, "no command") != NULL);
+	cfg = config((char *[]){"/bin/true", NULL});
+	cfg.cwd = "relative";
+	ck_assert_int_eq(sandbox_create(&cfg, &sb, &err), -EINVAL);
+	ck_assert(strstr(err.msg, "absolute cwd") != NULL);
+}
+END_TEST
+
+START_TEST(missing_rootfs_fails_the_start)
+{
+	struct sandbox_config cfg = config((char *[]){"/bin/true", NULL});
+	cfg.rootfs = "/nonexistent-runsc-c-rootfs";
+	struct sandbox *sb;
+	struct rc_error err = {0};
+	ck_assert_msg(sandbox_create(&cfg, &sb, &err) == 0, "%s", err.msg);
+	int r = sandbox_start(sb, &err);
+	sandbox_destroy(sb);
+	ck_assert_int_lt(r, 0);
+	ck_assert_int_eq(r, -err.errno_value);
+	ck_assert_msg(strncmp(err.msg, "building the sandbox's view: ", 29) == 0, "%s", err.msg);
+}
+END_TEST
+
+static Suite *sandbox_suite(void)
+{
+	Suite *s = suite_create("sandbox");
+	TCase *e = tcase_create("error");
+	tcase_add_test(e, error_set_and_context);
+	tcase_add_test(e, error_context_cuts_what_does_not_fit);
+	suite_add_tcase(s, e);
+	TCase *t = tcase_create("life cycle");
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, true_exits_0);
+	tcase_add_test(t, exit_status_is_the_commands);
+	tcase_add_test(t, kill_reaches_the_command);
+	tcase_add_test(t, timeout_kills_the_guest);
+	tcase_add_test(t, bad_config_is_an_error);
+	tcase_add_test(t, missing_rootfs_fails_the_start);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+int main(void)
+{
+	if (geteuid() != 0) {
+		printf("the sandboxes need root: skipped\n");
+		return 77;
+	}
+	SRunner *sr = srunner_create(sandbox_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
