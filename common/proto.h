@@ -29,7 +29,7 @@ enum gofer_op {
 	GOP_CHOWN,    /* arg[0]: uid, arg[1]: gid ((uint32)-1 keeps), flags: AT_* */
 	GOP_TRUNCATE, /* arg[0]: length */
 	GOP_UTIMENS,  /* arg[0..3]: atime sec, nsec, mtime sec, nsec; flags: AT_*;
-			 mode 1: NULL times (now) */
+			 mode GOFER_TIMES_NOW: NULL times */
 	GOP_STATFS,   /* u.sfs */
 	GOP_BIND,     /* obj fd: the guest's AF_UNIX socket; path: where */
 	GOP_CONNECT,  /* obj fd: the guest's AF_UNIX socket; path: where (non-blocking) */
@@ -70,6 +70,13 @@ enum gofer_redirect {
 	GOFER_REDIR_PROC = 1, /* /proc */
 	GOFER_REDIR_TTY = 2,  /* /dev/tty */
 };
+
+/* gofer_resp.val of GOP_OPEN: the object is a FIFO (with -ENXIO: a
+ * non-blocking writer open found no reader, and the sentry waits for one). */
+#define GOFER_OPEN_FIFO 1
+/* gofer_req.mode of GOP_UTIMENS: which times to set. */
+#define GOFER_TIMES_GIVEN 0 /* arg[0..3]: atime and mtime as timespecs */
+#define GOFER_TIMES_NOW	  1 /* utimensat(..., NULL): both to the current time */
 
 struct gofer_resp {
 	int32_t err; /* 0 or -errno */

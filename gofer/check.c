@@ -174,9 +174,10 @@ static int check_args(const struct gofer_req *req)
 	case GOP_BIND:
 		return (req->mode & ~0777u) ? -EINVAL : 0; /* the guest's umask */
 	case GOP_UTIMENS:
-		if (req->mode > 1)
+		if (req->mode != GOFER_TIMES_GIVEN && req->mode != GOFER_TIMES_NOW)
 			return -EINVAL;
-		if (req->mode == 0 && (!nsec_ok(req->arg[1]) || !nsec_ok(req->arg[3])))
+		if (req->mode == GOFER_TIMES_GIVEN &&
+		    (!nsec_ok(req->arg[1]) || !nsec_ok(req->arg[3])))
 			return -EINVAL;
 		return 0;
 	case GOP_INOTIFY_ADD:

@@ -64,7 +64,7 @@ int op_utimens(struct ctx *c)
 		{.tv_sec = (time_t)c->req->arg[0], .tv_nsec = (long)c->req->arg[1]},
 		{.tv_sec = (time_t)c->req->arg[2], .tv_nsec = (long)c->req->arg[3]},
 	};
-	r = utimensat(o.fd, "", c->req->mode == 1 ? NULL : ts, AT_EMPTY_PATH);
+	r = utimensat(o.fd, "", c->req->mode == GOFER_TIMES_NOW ? NULL : ts, AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
 	return r;
 }

@@ -21,7 +21,7 @@
 static int open_done(struct ctx *c, int fd, const struct stat *s)
 {
 	if (S_ISFIFO(s->st_mode)) {
-		c->resp->val = 1;
+		c->resp->val = GOFER_OPEN_FIFO;
 	} else if (!(c->req->flags & (O_NONBLOCK | O_PATH))) {
 		int fl = fcntl(fd, F_GETFL);
 		if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0)
@@ -193,7 +193,7 @@ int op_open(struct ctx *c)
 	fd = open_final(&w, oflags, mode);
 	gofer_walk_release(&w); /* early: what follows needs fd alone */
 	if (fd == -ENXIO && w.exists && S_ISFIFO(w.st.st_mode))
-		c->resp->val = 1;
+		c->resp->val = GOFER_OPEN_FIFO;
 	if (fd < 0)
 		return fd;
 	struct stat s;

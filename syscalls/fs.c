@@ -515,7 +515,7 @@ static int do_utimens(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr,
 		return fail(c, -EINVAL);
 	struct gofer_req req = {.op = GOP_UTIMENS, .flags = (uint32_t)flags};
 	if (!ts) {
-		req.mode = 1;
+		req.mode = GOFER_TIMES_NOW;
 	} else {
 		for (int i = 0; i < 2; i++) {
 			if (ts[i].tv_nsec != UTIME_NOW && ts[i].tv_nsec != UTIME_OMIT &&

@@ -75,7 +75,7 @@ static bool fifo_writer_poll(struct sc_ctx *c, void *arg)
 	int fd = -1;
 	struct gofer_req req = w->req;
 	int r = gofer_path_call(c, w->guest_dirfd, w->path, &req, &resp, &fd);
-	if (r == -ENXIO && resp.val == 1)
+	if (r == -ENXIO && resp.val == GOFER_OPEN_FIFO)
 		return false;
 	if (r < 0) {
 		c->error = r;
@@ -118,7 +118,7 @@ static int open_call(struct vfs_walk *w, struct gofer_resp *resp)
 static int open_failed(struct vfs_walk *w, int err, const struct gofer_resp *resp)
 {
 	struct open_walk *o = (struct open_walk *)w;
-	if (err != -ENXIO || resp->val != 1 || (o->flags & O_NONBLOCK))
+	if (err != -ENXIO || resp->val != GOFER_OPEN_FIFO || (o->flags & O_NONBLOCK))
 		return err;
 	struct fifo_wait *fw = xcalloc(1, sizeof(*fw));
 	fw->fd = -1;
@@ -136,7 +136,8 @@ static int open_view(struct vfs_walk *w, const struct gofer_resp *resp)
 	int fd = o->fd;
 	if (fd < 0)
 		return -EIO;
-	if (resp->val == 1 && !(o->flags & O_NONBLOCK) && (o->flags & O_ACCMODE) == O_RDONLY) {
+	if (resp->val == GOFER_OPEN_FIFO && !(o->flags & O_NONBLOCK) &&
+	    (o->flags & O_ACCMODE) == O_RDONLY) {
 		struct fifo_wait *fw = xcalloc(1, sizeof(*fw));
 		fw->fd = fd;
 		fw->want_flags = o->flags;
