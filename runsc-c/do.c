@@ -104,19 +104,6 @@ static void parse_volume(struct do_opts *o, char *spec)
 	v->ro = ro;
 }
 
-static bool valid_env_name(const char *s, size_t len)
-{
-	if (len == 0 || (s[0] >= '0' && s[0] <= '9'))
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		char ch = s[i];
-		if (!(ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		      (ch >= '0' && ch <= '9')))
-			return false;
-	}
-	return true;
-}
-
 static void env_set(struct do_opts *o, const char *entry)
 {
 	size_t name_len = strcspn(entry, "=");
@@ -217,7 +204,7 @@ void do_parse(struct do_opts *o, int argc, char **argv)
 			break;
 		case 'e': {
 			const char *eq = strchr(optarg, '=');
-			if (!eq || !valid_env_name(optarg, (size_t)(eq - optarg)))
+			if (!eq || !policy_env_name_valid(optarg, (size_t)(eq - optarg), false))
 				bad_flag("--env", "'%s': expected NAME=VALUE", optarg);
 			env_set(o, optarg);
 			if (o->nenv_flags < ARRAY_SIZE(o->env_flags))
@@ -423,7 +410,7 @@ static void policy_env_apply(struct do_opts *o, const struct policy_view *pv)
 
 		if (!name)
 			die("out of memory");
-		if ((*e)[name_len] == '=' && valid_env_name(name, name_len) &&
+		if ((*e)[name_len] == '=' && policy_env_name_valid(name, name_len, false) &&
 		    policy_env_pass_allows(pv, name))
 			env_set(o, *e);
 		free(name);

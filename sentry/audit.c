@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/utf8.h"
 #include "common/util.h"
 #include "policy/policy.h"
 #include "sentry/sentry.h"
@@ -64,38 +65,6 @@ __attribute__((format(printf, 2, 3))) static void jb_printf(struct jbuf *b, cons
 		jb_put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
-/* Length of the valid UTF-8 sequence at s (1 to 4), or 0. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	/* Overlong forms, surrogates and beyond U+10FFFF are not UTF-8. */
-	static const uint32_t min[] = {0, 0, 0x80, 0x800, 0x10000};
-	if (cp < min[n] || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
 static void jb_str(struct jbuf *b, const char *s)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -106,7 +75,8 @@ static void jb_str(struct jbuf *b, const char *s)
 	}
 	jb_put(b, "\"", 1);
 	while (*u) {
-		size_t n = utf8_len(u);
+		uint32_t cp;
+		size_t n = utf8_decode(u, &cp);
 
 		if (*u == '"' || *u == '\\') {
 			jb_put(b, "\\", 1);
