@@ -1,0 +1,664 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A sandbox's cgroups over v1, v2 and the hybrid layout (sandbox/cgroup.h).
+ * Files are written relative to directory fds, one short write each, as the
+ * kernel expects for cgroup control files. */
+#include "sandbox/cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/util.h"
+
+static const char *const controller_names[CG_NCONTROLLERS] = {
+	[CG_MEMORY] = "memory",
+	[CG_PIDS] = "pids",
+	[CG_CPU] = "cpu",
+	[CG_CPUACCT] = "cpuacct",
+};
+static const char *const part_names[] = {[CG_PART_KERNEL] = "kernel", [CG_PART_GUEST] = "guest"};
+
+/* One hierarchy a sandbox has cgroups in. */
+struct cg_hierarchy {
+	char path[PATH_MAX]; /* <mount>/runsc-c/<id> */
+	enum cg_version version;
+	unsigned controllers; /* 1 << enum cg_controller */
+	int lock_fd;	      /* the sandbox cgroup, flock'ed while it lives */
+};
+
+struct cgroup {
+	struct cg_hierarchy h[CG_NCONTROLLERS];
+	int nh;
+	int of[CG_NCONTROLLERS]; /* controller -> index in h, or -1 */
+};
+
+const char *cg_layout_name(enum cg_layout layout)
+{
+	switch (layout) {
+	case CG_LAYOUT_V1:
+		return "v1";
+	case CG_LAYOUT_V2:
+		return "v2";
+	case CG_LAYOUT_HYBRID:
+		return "hybrid (v1 controllers and a cgroup2 mount)";
+	case CG_LAYOUT_NONE:
+		break;
+	default:
+		break;
+	}
+	return "none";
+}
+
+/* snprintf that reports truncation: paths here are built from a mount
+ * point and short names, so a truncated one is an error, never a guess. */
+__attribute__((format(printf, 3, 4))) static bool path_fmt(char *buf, size_t size, const char *fmt,
+							   ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return n >= 0 && (size_t)n < size;
+}
+
+static bool file_exists(const char *dir, const char *name)
+{
+	char p[PATH_MAX];
+	path_fmt(p, sizeof(p), "%s/%s", dir, name);
+	return access(p, F_OK) == 0;
+}
+
+/* Does a cgroup2 directory offer this controller? */
+static bool v2_offers(const char *dir, const char *controller)
+{
+	char p[PATH_MAX];
+	_cleanup_free_ char *list = NULL;
+	path_fmt(p, sizeof(p), "%s/cgroup.controllers", dir);
+	if (read_file_at(AT_FDCWD, p, &list) < 0)
+		return false;
+	for (char *save = NULL, *w = strtok_r(list, " \n", &save); w;
+	     w = strtok_r(NULL, " \n", &save))
+		if (strcmp(w, controller) == 0)
+			return true;
+	return false;
+}
+
+int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err)
+{
+	memset(host, 0, sizeof(*host));
+	/* Every path below is the root, a controller's name and a sandbox id:
+	 * with this margin none can be cut short. */
+	if (!path_fmt(host->root, sizeof(host->root) - 256, "%s", root ? root : "/sys/fs/cgroup"))
+		return rc_error_set(err, ENAMETOOLONG, "cgroup root %s: path too long", root);
+	bool pure_v2 = file_exists(host->root, "cgroup.controllers");
+	char unified[PATH_MAX];
+	path_fmt(unified, sizeof(unified), "%s/unified", host->root);
+	bool has_unified = !pure_v2 && file_exists(unified, "cgroup.controllers");
+	bool any_v1 = false, found = false;
+
+	for (int c = 0; c < CG_NCONTROLLERS; c++) {
+		const char *name = controller_names[c];
+		char v1[PATH_MAX];
+		path_fmt(v1, sizeof(v1), "%s/%s", host->root, name);
+		/* cpuacct's numbers come from cpu.stat on v2. */
+		const char *v2name = c == CG_CPUACCT ? "cpu" : name;
+		if (pure_v2 && v2_offers(host->root, v2name)) {
+			host->version[c] = CG_V2;
+			path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", host->root);
+		} else if (!pure_v2 && file_exists(v1, "cgroup.procs")) {
+			host->version[c] = CG_V1;
+			any_v1 = true;
+			char real[PATH_MAX];
+			if (realpath(v1, real) && strlen(real) < sizeof(host->mount[c]) - 256)
+				path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", real);
+			else
+				path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", v1);
+		} else if (has_unified && v2_offers(unified, v2name)) {
+			host->version[c] = CG_V2;
+			path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", unified);
+		} else {
+			continue;
+		}
+		found = true;
+	}
+	if (pure_v2)
+		host->layout = CG_LAYOUT_V2;
+	else if (any_v1 && has_unified)
+		host->layout = CG_LAYOUT_HYBRID;
+	else if (any_v1)
+		host->layout = CG_LAYOUT_V1;
+	else if (has_unified)
+		host->layout = CG_LAYOUT_V2;
+	if (!found)
+		return rc_error_set(err, ENOENT,
+				    "no cgroup hierarchy under %s holds the memory, pids or cpu "
+				    "controller",
+				    host->root);
+	return 0;
+}
+
+/* O_CREAT|O_TRUNC as a shell's `echo > file` does: the same on cgroupfs,
+ * where only existing control files open, and it lets the unit tests
+ * run against a tree of plain files shaped like a cgroup2 mount. */
+static int write_at(int dirfd, const char *name, const char *value)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = write(fd, value, strlen(value));
+	int r = n < 0 ? -errno : 0;
+	close(fd);
+	return r;
+}
+
+static int write_u64_at(int dirfd, const char *name, uint64_t v)
+{
+	char buf[32];
+	path_fmt(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	return write_at(dirfd, name, buf);
+}
+
+/* "key value" lines (memory.events, cpu.stat, memory.oom_control, ...). */
+static bool read_key_at(int dirfd, const char *file, const char *key, uint64_t *out)
+{
+	_cleanup_free_ char *text = NULL;
+	if (read_file_at(dirfd, file, &text) < 0)
+		return false;
+	size_t klen = strlen(key);
+	for (char *line = text; line && *line;
+	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
+			*out = strtoull(line + klen + 1, NULL, 10);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool read_u64_at(int dirfd, const char *file, uint64_t *out)
+{
+	_cleanup_free_ char *text = NULL;
+	if (read_file_at(dirfd, file, &text) < 0)
+		return false;
+	if (strncmp(text, "max", 3) == 0) {
+		*out = UINT64_MAX;
+		return true;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(text, &end, 10);
+	if (errno || end == text)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int open_dir(const char *path)
+{
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+/* v2: a controller is usable in a child only once every ancestor lists it
+ * in cgroup.subtree_control. */
+static int v2_enable(int dirfd, unsigned controllers)
+{
+	char buf[64] = "";
+	if (controllers & (1u << CG_MEMORY))
+		strcat(buf, "+memory ");
+	if (controllers & (1u << CG_PIDS))
+		strcat(buf, "+pids ");
+	if (controllers & ((1u << CG_CPU) | (1u << CG_CPUACCT)))
+		strcat(buf, "+cpu ");
+	return buf[0] ? write_at(dirfd, "cgroup.subtree_control", buf) : 0;
+}
+
+static int apply_v1(int id_fd, int guest_fd, unsigned controllers, const struct cg_limits *l,
+		    bool swap)
+{
+	int r = 0;
+	if ((controllers & (1u << CG_MEMORY)) && l->memory_bytes) {
+		r = write_u64_at(id_fd, "memory.limit_in_bytes",
+				 l->memory_bytes + CG_KERNEL_MEMORY);
+		if (!r)
+			r = write_u64_at(guest_fd, "memory.limit_in_bytes", l->memory_bytes);
+		/* With swap, memory+swap gets the same bound: no way past the
+		 * limit through swap. */
+		if (!r && swap) {
+			r = write_u64_at(id_fd, "memory.memsw.limit_in_bytes",
+					 l->memory_bytes + CG_KERNEL_MEMORY);
+			if (!r)
+				r = write_u64_at(guest_fd, "memory.memsw.limit_in_bytes",
+						 l->memory_bytes);
+		}
+		if (r)
+			return r;
+	}
+	if ((controllers & (1u << CG_PIDS)) && l->pids) {
+		r = write_u64_at(id_fd, "pids.max", l->pids + CG_KERNEL_PIDS);
+		if (!r)
+			r = write_u64_at(guest_fd, "pids.max", l->pids);
+		if (r)
+			return r;
+	}
+	if ((controllers & (1u << CG_CPU)) && l->cpu_quota_us) {
+		r = write_u64_at(id_fd, "cpu.cfs_period_us", l->cpu_period_us);
+		if (!r)
+			r = write_u64_at(id_fd, "cpu.cfs_quota_us", l->cpu_quota_us);
+	}
+	return r;
+}
+
+static int apply_v2(int id_fd, int guest_fd, unsigned controllers, const struct cg_limits *l,
+		    bool swap)
+{
+	int r = 0;
+	if ((controllers & (1u << CG_MEMORY)) && l->memory_bytes) {
+		r = write_u64_at(id_fd, "memory.max", l->memory_bytes + CG_KERNEL_MEMORY);
+		if (!r)
+			r = write_u64_at(guest_fd, "memory.max", l->memory_bytes);
+		if (!r && swap)
+			r = write_at(guest_fd, "memory.swap.max", "0");
+		if (r)
+			return r;
+	}
+	if ((controllers & (1u << CG_PIDS)) && l->pids) {
+		r = write_u64_at(id_fd, "pids.max", l->pids + CG_KERNEL_PIDS);
+		if (!r)
+			r = write_u64_at(guest_fd, "pids.max", l->pids);
+		if (r)
+			return r;
+	}
+	if ((controllers & (1u << CG_CPU)) && l->cpu_quota_us) {
+		char buf[64];
+		path_fmt(buf, sizeof(buf), "%llu %llu", (unsigned long long)l->cpu_quota_us,
+			 (unsigned long long)l->cpu_period_us);
+		r = write_at(id_fd, "cpu.max", buf);
+	}
+	return r;
+}
+
+/* Which controllers the limits need: a controller that is asked for and
+ * missing makes creation fail rather than run unbounded. */
+static unsigned needed_controllers(const struct cg_limits *l)
+{
+	unsigned m = 0;
+	if (l->memory_bytes)
+		m |= 1u << CG_MEMORY;
+	if (l->pids)
+		m |= 1u << CG_PIDS;
+	if (l->cpu_quota_us)
+		m |= 1u << CG_CPU;
+	return m;
+}
+
+/* Kills what is left in one cgroup directory: cgroup.kill where the kernel
+ * has it (v2, 5.14+), else SIGKILL to each process listed, until empty. */
+static void kill_all(int dirfd)
+{
+	if (write_at(dirfd, "cgroup.kill", "1") == 0)
+		return;
+	for (int round = 0; round < 50; round++) {
+		_cleanup_free_ char *procs = NULL;
+		if (read_file_at(dirfd, "cgroup.procs", &procs) <= 0)
+			return;
+		for (char *save = NULL, *w = strtok_r(procs, "\n", &save); w;
+		     w = strtok_r(NULL, "\n", &save))
+			kill((pid_t)atoi(w), SIGKILL);
+		struct timespec ts = {0, 2 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* rmdir that waits (bounded) for killed processes to leave. */
+static int rmdir_wait(int parent_fd, const char *name)
+{
+	for (int i = 0; i < 500; i++) {
+		if (unlinkat(parent_fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+			return 0;
+		if (errno != EBUSY)
+			return -errno;
+		struct timespec ts = {0, 2 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	return -EBUSY;
+}
+
+/* Kills and removes <base_fd>/<name> with its two children. */
+static int remove_sandbox_dir(int base_fd, const char *name)
+{
+	_cleanup_close_ int id_fd = openat(base_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (id_fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	for (size_t p = 0; p < ARRAY_SIZE(part_names); p++) {
+		_cleanup_close_ int fd =
+			openat(id_fd, part_names[p], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		kill_all(fd);
+		rmdir_wait(id_fd, part_names[p]);
+	}
+	kill_all(id_fd);
+	return rmdir_wait(base_fd, name);
+}
+
+static void hierarchy_remove(struct cg_hierarchy *h)
+{
+	char *slash = strrchr(h->path, '/');
+	if (slash) {
+		*slash = '\0';
+		_cleanup_close_ int base_fd = open_dir(h->path);
+		*slash = '/';
+		if (base_fd >= 0)
+			remove_sandbox_dir(base_fd, slash + 1);
+	}
+	if (h->lock_fd >= 0)
+		close(h->lock_fd);
+	h->lock_fd = -1;
+}
+
+/* Makes the base folder (and on v2 passes the controllers down to it). */
+static int base_prepare(const char *mount, enum cg_version version, unsigned controllers,
+			char *base, size_t size, struct rc_error *err)
+{
+	if (!path_fmt(base, size, "%s/%s", mount, CG_BASE))
+		return rc_error_set(err, ENAMETOOLONG, "cgroup %s/%s: path too long", mount,
+				    CG_BASE);
+	if (mkdir(base, 0755) < 0 && errno != EEXIST)
+		return rc_error_set_errno(err, errno, "creating cgroup %s", base);
+	if (version == CG_V2) {
+		_cleanup_close_ int root_fd = open_dir(mount);
+		_cleanup_close_ int base_fd = open_dir(base);
+		int r = root_fd < 0 || base_fd < 0 ? -errno : v2_enable(root_fd, controllers);
+		if (!r)
+			r = v2_enable(base_fd, controllers);
+		if (r)
+			return rc_error_set_errno(err, -r, "enabling controllers for %s", base);
+	}
+	return 0;
+}
+
+/* The inside of a fresh sandbox cgroup: its children and the limits. */
+static int hierarchy_fill(struct cg_hierarchy *h, int base_fd, const struct cg_limits *limits,
+			  struct rc_error *err)
+{
+	int r;
+	if (h->version == CG_V2 && (r = v2_enable(h->lock_fd, h->controllers)) < 0)
+		return rc_error_set_errno(err, -r, "enabling controllers for %s", h->path);
+	for (size_t p = 0; p < ARRAY_SIZE(part_names); p++)
+		if (mkdirat(h->lock_fd, part_names[p], 0755) < 0)
+			return rc_error_set_errno(err, errno, "creating cgroup %s/%s", h->path,
+						  part_names[p]);
+	_cleanup_close_ int guest_fd =
+		openat(h->lock_fd, part_names[CG_PART_GUEST], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (guest_fd < 0)
+		return rc_error_set_errno(err, errno, "opening cgroup %s/guest", h->path);
+	/* Swap accounting shows in every cgroup's files, the base's too. */
+	bool swap =
+		faccessat(base_fd,
+			  h->version == CG_V2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes",
+			  F_OK, 0) == 0;
+	if (h->version == CG_V2)
+		r = apply_v2(h->lock_fd, guest_fd, h->controllers, limits, swap);
+	else
+		r = apply_v1(h->lock_fd, guest_fd, h->controllers, limits, swap);
+	if (r)
+		return rc_error_set_errno(err, -r, "setting limits in cgroup %s", h->path);
+	return 0;
+}
+
+/* One hierarchy: runsc-c/<id>/{kernel,guest} with limits, and the lock. The
+ * base folder is share-locked meanwhile so that cg_sweep() cannot take a
+ * cgroup that is being made for one whose launcher died. */
+static int hierarchy_create(struct cg_hierarchy *h, const char *mount, const char *id,
+			    const struct cg_limits *limits, struct rc_error *err)
+{
+	char base[PATH_MAX];
+	int r = base_prepare(mount, h->version, h->controllers, base, sizeof(base), err);
+	if (r)
+		return r;
+	_cleanup_close_ int base_fd = open_dir(base);
+	if (base_fd < 0 || flock(base_fd, LOCK_SH) < 0)
+		return rc_error_set_errno(err, errno, "opening cgroup %s", base);
+	if (strlen(id) > 128 || strchr(id, '/') || id[0] == '.' || !id[0])
+		return rc_error_set(err, EINVAL, "sandbox id '%s' cannot name a cgroup", id);
+	path_fmt(h->path, sizeof(h->path), "%s/%s", base, id);
+	if (mkdirat(base_fd, id, 0755) < 0)
+		return rc_error_set_errno(err, errno, "creating cgroup %s", h->path);
+	h->lock_fd = openat(base_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (h->lock_fd < 0 || flock(h->lock_fd, LOCK_EX) < 0)
+		r = rc_error_set_errno(err, errno, "opening cgroup %s", h->path);
+	else
+		r = hierarchy_fill(h, base_fd, limits, err);
+	if (r)
+		hierarchy_remove(h);
+	return r;
+}
+
+int cg_create(const struct cg_host *host, const char *id, const struct cg_limits *limits,
+	      struct cgroup **out, struct rc_error *err)
+{
+	*out = NULL;
+	unsigned need = needed_controllers(limits);
+	for (int c = 0; c < CG_NCONTROLLERS; c++)
+		if ((need & (1u << c)) && host->version[c] == CG_ABSENT)
+			return rc_error_set(err, EOPNOTSUPP,
+					    "a %s limit needs the %s cgroup controller, which no "
+					    "cgroup hierarchy under %s offers",
+					    controller_names[c], controller_names[c], host->root);
+	struct cgroup *cg = xcalloc(1, sizeof(*cg));
+	for (int c = 0; c < CG_NCONTROLLERS; c++) {
+		cg->of[c] = -1;
+		if (host->version[c] == CG_ABSENT)
+			continue;
+		for (int i = 0; i < cg->nh; i++)
+			if (cg->h[i].version == host->version[c] &&
+			    strncmp(cg->h[i].path, host->mount[c], strlen(host->mount[c])) == 0 &&
+			    cg->h[i].path[strlen(host->mount[c])] == '/')
+				cg->of[c] = i;
+		if (cg->of[c] < 0) {
+			cg->of[c] = cg->nh++;
+			/* Until hierarchy_create fills it, path holds the mount. */
+			snprintf(cg->h[cg->of[c]].path, sizeof(cg->h[0].path), "%s/",
+				 host->mount[c]);
+			cg->h[cg->of[c]].version = host->version[c];
+			cg->h[cg->of[c]].lock_fd = -1;
+		}
+		cg->h[cg->of[c]].controllers |= 1u << c;
+	}
+	for (int i = 0; i < cg->nh; i++) {
+		char mount[PATH_MAX];
+		path_fmt(mount, sizeof(mount), "%s", cg->h[i].path);
+		mount[strlen(mount) - 1] = '\0';
+		int r = hierarchy_create(&cg->h[i], mount, id, limits, err);
+		if (r) {
+			cg->nh = i;
+			cg_destroy(cg);
+			return r;
+		}
+	}
+	*out = cg;
+	return 0;
+}
+
+int cg_attach(struct cgroup *cg, enum cg_part part, pid_t pid, struct rc_error *err)
+{
+	char name[32];
+	path_fmt(name, sizeof(name), "%s/cgroup.procs", part_names[part]);
+	for (int i = 0; i < cg->nh; i++) {
+		int r = write_u64_at(cg->h[i].lock_fd, name, (uint64_t)pid);
+		if (r)
+			return rc_error_set_errno(err, -r, "moving process %d into cgroup %s/%s",
+						  (int)pid, cg->h[i].path, part_names[part]);
+	}
+	return 0;
+}
+
+const char *cg_path(const struct cgroup *cg, enum cg_controller ctl)
+{
+	return cg->of[ctl] < 0 ? "" : cg->h[cg->of[ctl]].path;
+}
+
+/* The fd of the sandbox cgroup (or one of its parts) in ctl's hierarchy. */
+static int ctl_dir(const struct cgroup *cg, enum cg_controller ctl, const char *part)
+{
+	if (cg->of[ctl] < 0)
+		return -1;
+	int id_fd = cg->h[cg->of[ctl]].lock_fd;
+	return openat(id_fd, part ? part : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static void stats_v1(struct cgroup *cg, struct cg_stats *st)
+{
+	_cleanup_close_ int mem = ctl_dir(cg, CG_MEMORY, NULL);
+	_cleanup_close_ int mem_guest = ctl_dir(cg, CG_MEMORY, "guest");
+	_cleanup_close_ int acct = ctl_dir(cg, CG_CPUACCT, NULL);
+	_cleanup_close_ int cpu = ctl_dir(cg, CG_CPU, NULL);
+	uint64_t v;
+	if (mem >= 0)
+		st->memory_peak_known =
+			read_u64_at(mem, "memory.max_usage_in_bytes", &st->memory_peak_bytes);
+	for (int i = 0; i < 2; i++) {
+		int fd = i ? mem : mem_guest;
+		if (fd >= 0 && read_key_at(fd, "memory.oom_control", "oom_kill", &v))
+			st->oom_kills += v;
+	}
+	if (mem_guest >= 0 && read_u64_at(mem_guest, "memory.failcnt", &v))
+		st->memory_limit_hits += v;
+	uint64_t user_ns, sys_ns;
+	if (acct >= 0 && read_u64_at(acct, "cpuacct.usage_user", &user_ns) &&
+	    read_u64_at(acct, "cpuacct.usage_sys", &sys_ns)) {
+		st->cpu_user_us = user_ns / 1000;
+		st->cpu_system_us = sys_ns / 1000;
+		st->cpu_known = true;
+	}
+	if (cpu >= 0 && read_key_at(cpu, "cpu.stat", "nr_throttled", &v))
+		st->cpu_throttled = v;
+}
+
+static void stats_v2(struct cgroup *cg, struct cg_stats *st)
+{
+	_cleanup_close_ int mem = ctl_dir(cg, CG_MEMORY, NULL);
+	_cleanup_close_ int mem_guest = ctl_dir(cg, CG_MEMORY, "guest");
+	_cleanup_close_ int cpu = ctl_dir(cg, CG_CPU, NULL);
+	uint64_t v;
+	if (mem >= 0)
+		st->memory_peak_known = read_u64_at(mem, "memory.peak", &st->memory_peak_bytes);
+	/* memory.events counts the subtree: the sandbox's covers the guest. */
+	if (mem >= 0 && read_key_at(mem, "memory.events", "oom_kill", &v))
+		st->oom_kills += v;
+	if (mem_guest >= 0 && read_key_at(mem_guest, "memory.events", "max", &v))
+		st->memory_limit_hits += v;
+	if (cpu >= 0 && read_key_at(cpu, "cpu.stat", "user_usec", &st->cpu_user_us) &&
+	    read_key_at(cpu, "cpu.stat", "system_usec", &st->cpu_system_us))
+		st->cpu_known = true;
+	if (cpu >= 0 && read_key_at(cpu, "cpu.stat", "nr_throttled", &v))
+		st->cpu_throttled = v;
+}
+
+void cg_stats_read(struct cgroup *cg, struct cg_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (cg->of[CG_MEMORY] >= 0 && cg->h[cg->of[CG_MEMORY]].version == CG_V2)
+		stats_v2(cg, st);
+	else
+		stats_v1(cg, st);
+	_cleanup_close_ int pids_guest = ctl_dir(cg, CG_PIDS, "guest");
+	_cleanup_close_ int pids = ctl_dir(cg, CG_PIDS, NULL);
+	uint64_t v;
+	if (pids_guest >= 0)
+		st->pids_peak_known = read_u64_at(pids_guest, "pids.peak", &st->pids_peak);
+	for (int i = 0; i < 2; i++) {
+		int fd = i ? pids : pids_guest;
+		if (fd >= 0 && read_key_at(fd, "pids.events", "max", &v))
+			st->pids_refused += v;
+	}
+}
+
+int cg_guest_memory_dir(struct cgroup *cg, enum cg_version *version)
+{
+	if (cg->of[CG_MEMORY] < 0)
+		return -1;
+	*version = cg->h[cg->of[CG_MEMORY]].version;
+	return ctl_dir(cg, CG_MEMORY, "guest");
+}
+
+int cg_memory_read(int dirfd, enum cg_version version, uint64_t *limit, uint64_t *usage)
+{
+	bool v2 = version == CG_V2;
+	if (!read_u64_at(dirfd, v2 ? "memory.max" : "memory.limit_in_bytes", limit) ||
+	    !read_u64_at(dirfd, v2 ? "memory.current" : "memory.usage_in_bytes", usage))
+		return -EIO;
+	/* v1 says "no limit" with a huge page-aligned number. */
+	if (!v2 && *limit >= (UINT64_MAX >> 2))
+		*limit = UINT64_MAX;
+	return 0;
+}
+
+void cg_destroy(struct cgroup *cg)
+{
+	if (!cg)
+		return;
+	for (int i = 0; i < cg->nh; i++)
+		hierarchy_remove(&cg->h[i]);
+	free(cg);
+}
+
+/* One hierarchy's leftovers: sandbox cgroups whose lock nobody holds. */
+static int sweep_base(const char *mount)
+{
+	char base[PATH_MAX];
+	path_fmt(base, sizeof(base), "%s/%s", mount, CG_BASE);
+	_cleanup_close_ int base_fd = open_dir(base);
+	if (base_fd < 0 || flock(base_fd, LOCK_EX | LOCK_NB) < 0)
+		return 0; /* nothing there, or a sandbox is being made: next time */
+	int dfd = dup(base_fd);
+	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return 0;
+	}
+	int removed = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		_cleanup_close_ int fd =
+			openat(base_fd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+			continue; /* its sandbox lives */
+		if (remove_sandbox_dir(base_fd, e->d_name) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
+}
+
+int cg_sweep(const struct cg_host *host)
+{
+	int removed = 0;
+	char done[CG_NCONTROLLERS][PATH_MAX / 4];
+	int ndone = 0;
+	for (int c = 0; c < CG_NCONTROLLERS; c++) {
+		if (host->version[c] == CG_ABSENT)
+			continue;
+		bool seen = false;
+		for (int i = 0; i < ndone; i++)
+			seen |= strcmp(done[i], host->mount[c]) == 0;
+		if (seen)
+			continue;
+		snprintf(done[ndone++], sizeof(done[0]), "%s", host->mount[c]);
+		int n = sweep_base(host->mount[c]);
+		removed = n > removed ? n : removed;
+	}
+	return removed;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A sandbox's cgroups: one interface over cgroup v1, v2 and the hybrid of
+ * both that many hosts mount (v1 controllers under /sys/fs/cgroup/<name>, a
+ * cgroup2 mount at /sys/fs/cgroup/unified).
+ *
+ * Each sandbox gets runsc-c/<id> in every hierarchy that holds a controller
+ * it uses, with two children: `kernel` (the sentry and the gofer) and
+ * `guest` (the guest's tree). The sandbox cgroup bounds the whole sandbox,
+ * the guest cgroup the guest alone, so that an OOM kill for the guest's
+ * limit can only land on a guest process. v2 forbids processes in a cgroup
+ * whose children have controllers, which is why the sandbox cgroup itself
+ * holds none.
+ *
+ * A sandbox's launcher holds a lock (flock) on its sandbox cgroup for as
+ * long as the sandbox lives; cg_sweep() removes the cgroups of sandboxes
+ * whose launcher died without removing them (SIGKILL), so nothing
+ * accumulates. */
+#ifndef RUNSC_SANDBOX_CGROUP_H
+#define RUNSC_SANDBOX_CGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+
+/* The folder under each hierarchy's root that holds every sandbox. */
+#define CG_BASE "runsc-c"
+
+enum cg_controller { CG_MEMORY, CG_PIDS, CG_CPU, CG_CPUACCT, CG_NCONTROLLERS };
+enum cg_version { CG_ABSENT, CG_V1, CG_V2 };
+enum cg_layout { CG_LAYOUT_NONE, CG_LAYOUT_V1, CG_LAYOUT_V2, CG_LAYOUT_HYBRID };
+/* The two children of a sandbox cgroup. */
+enum cg_part { CG_PART_KERNEL, CG_PART_GUEST };
+
+/* Where this host keeps each controller. */
+struct cg_host {
+	char root[PATH_MAX]; /* "/sys/fs/cgroup", or a test's tree */
+	enum cg_layout layout;
+	enum cg_version version[CG_NCONTROLLERS];
+	/* The hierarchy's mount holding the controller ("" when absent). */
+	char mount[CG_NCONTROLLERS][PATH_MAX];
+};
+
+/* Limits; 0 means none. memory and pids bound the guest; the sandbox
+ * cgroup gets them plus CG_KERNEL_MEMORY / CG_KERNEL_PIDS for the sentry
+ * and gofer. cpu bounds the whole sandbox. */
+struct cg_limits {
+	uint64_t memory_bytes;
+	uint64_t pids;
+	uint64_t cpu_quota_us; /* per cpu_period_us */
+	uint64_t cpu_period_us;
+};
+#define CG_KERNEL_MEMORY (64ULL << 20)
+#define CG_KERNEL_PIDS	 64
+
+/* What a sandbox used, read at its end. A field that the host cannot tell
+ * is 0 (and its *_known flag false). */
+struct cg_stats {
+	uint64_t memory_peak_bytes; /* the whole sandbox */
+	bool memory_peak_known;
+	uint64_t cpu_user_us, cpu_system_us; /* the whole sandbox */
+	bool cpu_known;
+	uint64_t pids_peak; /* the guest */
+	bool pids_peak_known;
+	uint64_t oom_kills;	    /* in the guest or the sandbox */
+	uint64_t pids_refused;	    /* forks refused at the pids limit */
+	uint64_t cpu_throttled;	    /* periods the quota was exhausted */
+	uint64_t memory_limit_hits; /* times usage reached the limit (v1 failcnt, v2 max) */
+};
+
+struct cgroup;
+
+/* Finds the controllers under root (NULL: /sys/fs/cgroup). Returns 0, or a
+ * negative errno with err filled when no hierarchy holds any of them. */
+int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err);
+const char *cg_layout_name(enum cg_layout layout);
+
+/* Makes runsc-c/<id> and its children in every hierarchy, applies limits
+ * and takes the sandbox's lock. On failure nothing is left behind. */
+int cg_create(const struct cg_host *host, const char *id, const struct cg_limits *limits,
+	      struct cgroup **out, struct rc_error *err);
+/* Moves pid (and, for a process, all its threads) into one part. */
+int cg_attach(struct cgroup *cg, enum cg_part part, pid_t pid, struct rc_error *err);
+/* Reads what the sandbox used so far. */
+void cg_stats_read(struct cgroup *cg, struct cg_stats *st);
+/* A directory fd of the guest's memory cgroup (for /proc/meminfo) and its
+ * version, or -1. The caller owns the fd. */
+int cg_guest_memory_dir(struct cgroup *cg, enum cg_version *version);
+/* The guest's memory limit (UINT64_MAX: none) and current use, from a
+ * directory fd cg_guest_memory_dir() gave. */
+int cg_memory_read(int dirfd, enum cg_version version, uint64_t *limit, uint64_t *usage);
+/* Kills every process left in the sandbox's cgroups, removes them and
+ * frees cg. Safe on NULL. */
+void cg_destroy(struct cgroup *cg);
+/* Removes what sandboxes whose launcher died left behind. Returns how many
+ * sandbox cgroups it removed. */
+int cg_sweep(const struct cg_host *host);
+/* The sandbox cgroup's path in one controller's hierarchy ("" if absent). */
+const char *cg_path(const struct cgroup *cg, enum cg_controller ctl);
+
+#endif

@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A sandbox's cgroups: layout detection, the files written for limits and
+ * read for statistics on trees of plain files shaped like a cgroup2 mount,
+ * a v1 host and the hybrid of both; then, where this host has the memory and
+ * pids controllers, real cgroups: a pids limit holds, the sandbox's cgroups
+ * go away, and the sweep removes what a dead launcher left. */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "sandbox/cgroup.h"
+
+static char tree[256];
+
+static void put(const char *rel, const char *content)
+{
+	char p[PATH_MAX];
+	snprintf(p, sizeof(p), "%s/%s", tree, rel);
+	char *slash = strrchr(p, '/');
+	*slash = '\0';
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", p);
+	ck_assert_int_eq(system(cmd), 0);
+	*slash = '/';
+	FILE *f = fopen(p, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(content, f);
+	fclose(f);
+}
+
+static char *get(const char *rel)
+{
+	static char buf[256];
+	char p[PATH_MAX];
+	snprintf(p, sizeof(p), "%s/%s", tree, rel);
+	FILE *f = fopen(p, "r");
+	if (!f)
+		return NULL;
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	return flag == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+static void tree_setup(void)
+{
+	snprintf(tree, sizeof(tree), "/tmp/runsc-c-test-cgroup.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tree));
+}
+
+static void tree_teardown(void)
+{
+	nftw(tree, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static const struct cg_limits limits = {
+	.memory_bytes = 256ULL << 20,
+	.pids = 100,
+	.cpu_quota_us = 50000,
+	.cpu_period_us = 100000,
+};
+
+START_TEST(test_v2_tree)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *cg;
+	char want[64];
+
+	put("cgroup.controllers", "cpuset cpu io memory hugetlb pids rdma misc\n");
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	ck_assert_int_eq(host.layout, CG_LAYOUT_V2);
+	for (int c = 0; c < CG_NCONTROLLERS; c++) {
+		ck_assert_int_eq(host.version[c], CG_V2);
+		ck_assert_str_eq(host.mount[c], tree);
+	}
+	ck_assert_int_eq(cg_create(&host, "sb1", &limits, &cg, &err), 0);
+	ck_assert_str_eq(get("cgroup.subtree_control"), "+memory +pids +cpu ");
+	ck_assert_str_eq(get("runsc-c/cgroup.subtree_control"), "+memory +pids +cpu ");
+	ck_assert_str_eq(get("runsc-c/sb1/cgroup.subtree_control"), "+memory +pids +cpu ");
+	snprintf(want, sizeof(want), "%llu", (256ULL << 20) + CG_KERNEL_MEMORY);
+	ck_assert_str_eq(get("runsc-c/sb1/memory.max"), want);
+	ck_assert_str_eq(get("runsc-c/sb1/guest/memory.max"), "268435456");
+	ck_assert_str_eq(get("runsc-c/sb1/guest/pids.max"), "100");
+	snprintf(want, sizeof(want), "%d", 100 + CG_KERNEL_PIDS);
+	ck_assert_str_eq(get("runsc-c/sb1/pids.max"), want);
+	ck_assert_str_eq(get("runsc-c/sb1/cpu.max"), "50000 100000");
+	ck_assert_ptr_null(get("runsc-c/sb1/guest/memory.swap.max")); /* no swap here */
+	ck_assert_ptr_nonnull(strstr(cg_path(cg, CG_PIDS), "/runsc-c/sb1"));
+
+	ck_assert_int_eq(cg_attach(cg, CG_PART_GUEST, 4321, &err), 0);
+	ck_assert_str_eq(get("runsc-c/sb1/guest/cgroup.procs"), "4321");
+	ck_assert_int_eq(cg_attach(cg, CG_PART_KERNEL, 1234, &err), 0);
+	ck_assert_str_eq(get("runsc-c/sb1/kernel/cgroup.procs"), "1234");
+
+	put("runsc-c/sb1/memory.peak", "123456789\n");
+	put("runsc-c/sb1/memory.events", "low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n");
+	put("runsc-c/sb1/guest/memory.events", "low 0\nhigh 0\nmax 3\noom 1\noom_kill 1\n");
+	put("runsc-c/sb1/cpu.stat", "usage_usec 3000\nuser_usec 2000\nsystem_usec 1000\n"
+				    "nr_periods 9\nnr_throttled 7\nthrottled_usec 5\n");
+	put("runsc-c/sb1/guest/pids.peak", "42\n");
+	put("runsc-c/sb1/guest/pids.events", "max 5\n");
+	put("runsc-c/sb1/guest/memory.current", "1048576\n");
+	struct cg_stats st;
+	cg_stats_read(cg, &st);
+	ck_assert(st.memory_peak_known);
+	ck_assert_uint_eq(st.memory_peak_bytes, 123456789);
+	ck_assert(st.cpu_known);
+	ck_assert_uint_eq(st.cpu_user_us, 2000);
+	ck_assert_uint_eq(st.cpu_system_us, 1000);
+	ck_assert_uint_eq(st.cpu_throttled, 7);
+	ck_assert(st.pids_peak_known);
+	ck_assert_uint_eq(st.pids_peak, 42);
+	ck_assert_uint_eq(st.pids_refused, 5);
+	ck_assert_uint_eq(st.oom_kills, 1);
+	ck_assert_uint_eq(st.memory_limit_hits, 3);
+
+	enum cg_version ver;
+	int dir = cg_guest_memory_dir(cg, &ver);
+	ck_assert_int_ge(dir, 0);
+	ck_assert_int_eq(ver, CG_V2);
+	uint64_t limit, usage;
+	ck_assert_int_eq(cg_memory_read(dir, ver, &limit, &usage), 0);
+	ck_assert_uint_eq(limit, 256ULL << 20);
+	ck_assert_uint_eq(usage, 1048576);
+	put("runsc-c/sb1/guest/memory.max", "max\n");
+	ck_assert_int_eq(cg_memory_read(dir, ver, &limit, &usage), 0);
+	ck_assert_uint_eq(limit, UINT64_MAX);
+	close(dir);
+	cg_destroy(cg);
+}
+END_TEST
+
+/* Swap present: the guest gets none, so swap is no way past its limit. */
+START_TEST(test_v2_swap)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *cg;
+
+	put("cgroup.controllers", "memory pids\n");
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	ck_assert_int_eq(host.version[CG_CPU], CG_ABSENT);
+	struct cg_limits l = {.memory_bytes = 1 << 20};
+	put("runsc-c/memory.swap.max", "max\n");
+	ck_assert_int_eq(cg_create(&host, "sb2", &l, &cg, &err), 0);
+	ck_assert_str_eq(get("runsc-c/sb2/guest/memory.swap.max"), "0");
+	ck_assert_ptr_null(get("runsc-c/sb2/guest/pids.max"));
+	cg_destroy(cg);
+	/* An id in use is refused, not shared. */
+	ck_assert_int_lt(cg_create(&host, "sb2", &l, &cg, &err), 0);
+	ck_assert_int_eq(err.errno_value, EEXIST);
+	ck_assert_ptr_nonnull(strstr(err.msg, "runsc-c/sb2"));
+	cg_destroy(cg);
+}
+END_TEST
+
+static void v1_tree(bool unified)
+{
+	static const char *const ctl[] = {"memory", "pids", "cpu", "cpuacct", "freezer"};
+	for (size_t i = 0; i < ARRAY_SIZE(ctl); i++) {
+		char rel[64];
+		snprintf(rel, sizeof(rel), "%s/cgroup.procs", ctl[i]);
+		put(rel, "");
+	}
+	if (unified)
+		put("unified/cgroup.controllers", "hugetlb\n");
+}
+
+START_TEST(test_hybrid_tree)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *cg;
+	char want[64];
+
+	v1_tree(true);
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	ck_assert_int_eq(host.layout, CG_LAYOUT_HYBRID);
+	for (int c = 0; c < CG_NCONTROLLERS; c++)
+		ck_assert_int_eq(host.version[c], CG_V1);
+	ck_assert_int_eq(cg_create(&host, "sb1", &limits, &cg, &err), 0);
+	snprintf(want, sizeof(want), "%llu", (256ULL << 20) + CG_KERNEL_MEMORY);
+	ck_assert_str_eq(get("memory/runsc-c/sb1/memory.limit_in_bytes"), want);
+	ck_assert_str_eq(get("memory/runsc-c/sb1/guest/memory.limit_in_bytes"), "268435456");
+	ck_assert_str_eq(get("pids/runsc-c/sb1/guest/pids.max"), "100");
+	ck_assert_str_eq(get("cpu/runsc-c/sb1/cpu.cfs_quota_us"), "50000");
+	ck_assert_str_eq(get("cpu/runsc-c/sb1/cpu.cfs_period_us"), "100000");
+	ck_assert_ptr_nonnull(get("cpuacct/runsc-c/sb1/guest"));
+	ck_assert_ptr_null(get("unified/runsc-c"));
+	ck_assert_ptr_null(get("memory/runsc-c/sb1/cgroup.subtree_control"));
+	ck_assert_int_eq(cg_attach(cg, CG_PART_GUEST, 77, &err), 0);
+	ck_assert_str_eq(get("memory/runsc-c/sb1/guest/cgroup.procs"), "77");
+	ck_assert_str_eq(get("cpuacct/runsc-c/sb1/guest/cgroup.procs"), "77");
+
+	put("memory/runsc-c/sb1/memory.max_usage_in_bytes", "5555\n");
+	put("memory/runsc-c/sb1/guest/memory.oom_control",
+	    "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n");
+	put("memory/runsc-c/sb1/guest/memory.failcnt", "9\n");
+	put("cpuacct/runsc-c/sb1/cpuacct.usage_user", "7000000\n");
+	put("cpuacct/runsc-c/sb1/cpuacct.usage_sys", "3000000\n");
+	put("pids/runsc-c/sb1/guest/pids.peak", "3\n");
+	struct cg_stats st;
+	cg_stats_read(cg, &st);
+	ck_assert_uint_eq(st.memory_peak_bytes, 5555);
+	ck_assert_uint_eq(st.oom_kills, 2);
+	ck_assert_uint_eq(st.memory_limit_hits, 9);
+	ck_assert(st.cpu_known);
+	ck_assert_uint_eq(st.cpu_user_us, 7000);
+	ck_assert_uint_eq(st.cpu_system_us, 3000);
+	ck_assert_uint_eq(st.pids_peak, 3);
+
+	enum cg_version ver;
+	uint64_t limit, usage;
+	int dir = cg_guest_memory_dir(cg, &ver);
+	ck_assert_int_eq(ver, CG_V1);
+	put("memory/runsc-c/sb1/guest/memory.limit_in_bytes", "9223372036854771712\n");
+	put("memory/runsc-c/sb1/guest/memory.usage_in_bytes", "4096\n");
+	ck_assert_int_eq(cg_memory_read(dir, ver, &limit, &usage), 0);
+	ck_assert_uint_eq(limit, UINT64_MAX);
+	ck_assert_uint_eq(usage, 4096);
+	close(dir);
+	cg_destroy(cg);
+}
+END_TEST
+
+START_TEST(test_v1_tree)
+{
+	struct cg_host host;
+	struct rc_error err;
+
+	v1_tree(false);
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	ck_assert_int_eq(host.layout, CG_LAYOUT_V1);
+}
+END_TEST
+
+START_TEST(test_nothing)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *cg;
+
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err.msg, tree));
+	/* Only pids here: a memory limit refuses, and nothing is made. */
+	put("pids/cgroup.procs", "");
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	struct cg_limits l = {.memory_bytes = 1 << 20, .pids = 10};
+	ck_assert_int_eq(cg_create(&host, "sb1", &l, &cg, &err), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(err.msg, "memory"));
+	ck_assert_ptr_null(get("pids/runsc-c/sb1"));
+	ck_assert_int_eq(cg_create(&host, "a/b", &(struct cg_limits){.pids = 1}, &cg, &err),
+			 -EINVAL);
+}
+END_TEST
+
+/* The host's own cgroups, where it has the controllers. */
+static bool host_ready(struct cg_host *host)
+{
+	struct rc_error err;
+	if (geteuid() != 0 || cg_host_detect(NULL, host, &err) < 0)
+		return false;
+	return host->version[CG_MEMORY] != CG_ABSENT && host->version[CG_PIDS] != CG_ABSENT;
+}
+
+static bool exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+START_TEST(test_host_pids_limit)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *cg;
+	char id[64], path[PATH_MAX];
+	int sync[2];
+
+	if (!host_ready(&host))
+		return;
+	snprintf(id, sizeof(id), "test-%d", (int)getpid());
+	struct cg_limits l = {.memory_bytes = 64ULL << 20, .pids = 4};
+	ck_assert_msg(cg_create(&host, id, &l, &cg, &err) == 0, "%s", err.msg);
+	snprintf(path, sizeof(path), "%s/guest", cg_path(cg, CG_PIDS));
+	ck_assert(exists(path));
+	ck_assert_int_eq(pipe(sync), 0);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		char c;
+		close(sync[1]);
+		if (read(sync[0], &c, 1) != 1)
+			_exit(90);
+		/* The child and 3 of its children fill the limit of 4. */
+		int made = 0, refused = 0;
+		for (int i = 0; i < 8; i++) {
+			pid_t p = fork();
+			if (p == 0) {
+				pause();
+				_exit(0);
+			}
+			if (p > 0)
+				made++;
+			else if (errno == EAGAIN)
+				refused++;
+		}
+		kill(0, SIGKILL);
+		_exit(made == 3 && refused == 5 ? 0 : 10 + made);
+	}
+	close(sync[0]);
+	/* Its own process group, so that kill(0) stays inside. */
+	setpgid(child, child);
+	ck_assert_msg(cg_attach(cg, CG_PART_GUEST, child, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(write(sync[1], "x", 1), 1);
+	close(sync[1]);
+	int status;
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_msg(WIFSIGNALED(status) || WEXITSTATUS(status) == 0, "status %#x", status);
+	struct cg_stats st;
+	cg_stats_read(cg, &st);
+	ck_assert_uint_ge(st.pids_refused, 5);
+	if (st.pids_peak_known)
+		ck_assert_uint_eq(st.pids_peak, 4);
+	snprintf(path, sizeof(path), "%s", cg_path(cg, CG_PIDS));
+	cg_destroy(cg);
+	ck_assert_msg(!exists(path), "%s is left", path);
+}
+END_TEST
+
+/* A launcher that dies without cleaning up leaves a cgroup nobody holds the
+ * lock of: the next sweep removes it, and never one whose sandbox lives. */
+START_TEST(test_host_sweep)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *live;
+	char dead_path[PATH_MAX + 64], live_id[64];
+
+	if (!host_ready(&host))
+		return;
+	snprintf(live_id, sizeof(live_id), "test-live-%d", (int)getpid());
+	ck_assert_msg(cg_create(&host, live_id, &(struct cg_limits){.pids = 10}, &live, &err) == 0,
+		      "%s", err.msg);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		struct cgroup *cg;
+		char id[64];
+		snprintf(id, sizeof(id), "test-dead-%d", (int)getpid());
+		if (cg_create(&host, id, &(struct cg_limits){.pids = 10}, &cg, &err) != 0)
+			_exit(1);
+		_exit(0); /* as if killed: no cg_destroy */
+	}
+	int status;
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_int_eq(status, 0);
+	snprintf(dead_path, sizeof(dead_path), "%s/%s/test-dead-%d", host.mount[CG_PIDS], CG_BASE,
+		 (int)child);
+	ck_assert(exists(dead_path));
+	ck_assert_int_ge(cg_sweep(&host), 1);
+	ck_assert_msg(!exists(dead_path), "%s is left", dead_path);
+	ck_assert(exists(cg_path(live, CG_PIDS)));
+	cg_destroy(live);
+}
+END_TEST
+
+static Suite *cgroup_suite(void)
+{
+	Suite *s = suite_create("cgroup");
+	TCase *trees = tcase_create("trees");
+	TCase *hostc = tcase_create("host");
+
+	tcase_add_checked_fixture(trees, tree_setup, tree_teardown);
+	tcase_add_test(trees, test_v2_tree);
+	tcase_add_test(trees, test_v2_swap);
+	tcase_add_test(trees, test_hybrid_tree);
+	tcase_add_test(trees, test_v1_tree);
+	tcase_add_test(trees, test_nothing);
+	suite_add_tcase(s, trees);
+	tcase_add_test(hostc, test_host_pids_limit);
+	tcase_add_test(hostc, test_host_sweep);
+	tcase_set_timeout(hostc, 30);
+	suite_add_tcase(s, hostc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(cgroup_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
