@@ -181,6 +181,7 @@ if command -v setpriv >/dev/null; then
 	check "--user 1000:1000: permission errors match Linux's" "$native" "$out"
 else
 	skip "--user 1000:1000: permission errors match Linux's" "no setpriv"
+	out=$(runsc --user 1000:1000 -- python3 -c "$probe" 2>&1)
 fi
 check_contains "--user 1000:1000: writing to a root-owned dir fails with EACCES" "13 Permission denied" "$out"
 check "stat -c %U /etc/passwd is root" "root" "$(runsc -- stat -c %U /etc/passwd 2>&1)"
