@@ -5,18 +5,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "guest/init.h"
 #include "sentry/sentry.h"
-
-struct guest_config {
-	char **argv; /* the command; argv[0] is looked up in the guest's PATH */
-	char **envp; /* the guest's whole environment */
-	bool user_set;
-	uid_t uid;
-	gid_t gid;
-	const char *hostname;
-	int stdio[3]; /* the guest's fds 0, 1, 2 */
-	bool tty;     /* stdio[0] is a terminal the guest may own */
-};
 
 /* Creates the guest's init (a child of the calling sentry), receives its
  * procfs and seccomp listener into s, and seizes it. Returns init's host pid,

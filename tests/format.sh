@@ -9,7 +9,7 @@ if ! command -v clang-format >/dev/null 2>&1; then
 	exit 0
 fi
 bad=""
-for f in common/*.[ch] policy/*.[ch] sentry/*.[ch] sentry/loader/*.c sentry/vfs/*.[ch] \
+for f in common/*.[ch] policy/*.[ch] sentry/*.[ch] guest/*.[ch] guest/loader/*.c sentry/vfs/*.[ch] \
 	syscalls/*.[ch] runsc-c/*.[ch] gofer/*.[ch] sandbox/*.[ch] tests/unit/*.c; do
 	if ! clang-format --style=file --dry-run --Werror "$f" >/dev/null 2>&1; then
 		bad="$bad $f"

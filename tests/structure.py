@@ -18,8 +18,8 @@ ALLOWED = {
     "common": set(),
     "policy": {"common", "syscalls:table"},
     "gofer": {"common", "policy"},
-    "guest": {"common"},
-    "sentry": {"common", "policy", "syscalls:table"},
+    "guest": {"common", "syscalls:table"},
+    "sentry": {"common", "policy", "guest", "syscalls:table"},
     "syscalls": {"common", "policy", "sentry"},
     "sandbox": {"common", "policy", "gofer", "sentry", "guest", "syscalls:table"},
     "runsc-c": {"common", "policy", "sandbox", "syscalls:table"},
@@ -41,7 +41,7 @@ def tap(ok, name, diag=()):
 
 
 def object_unit(member):
-    """common_util.c.o -> common/util; sentry_loader_x.c.o -> sentry/loader_x."""
+    """common_util.c.o -> common/util; guest_init.c.o -> guest/init."""
     base = re.sub(r"\.(c|S)\.o$", "", os.path.basename(member))
     folder, _, rest = base.partition("_")
     return f"{folder}/{rest}" if folder in ALLOWED else None

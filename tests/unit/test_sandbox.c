@@ -6,8 +6,11 @@
  *
  * The sandboxes need root: without it the whole test skips. */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,14 +97,40 @@ START_TEST(exit_status_is_the_commands)
 }
 END_TEST
 
+/* Whether a process runs `sleep ARG` (the guest's command has started: a
+ * signal sent before init starts it has no command to reach). */
+static bool sleep_runs(const char *arg)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	bool found = false;
+	char want[64];
+	int wlen = snprintf(want, sizeof(want), "/bin/sleep%c%s", 0, arg) + 1;
+	while (d && !found && (e = readdir(d))) {
+		char path[300], buf[64];
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t n = read(fd, buf, sizeof(buf));
+		close(fd);
+		found = n == wlen && memcmp(buf, want, (size_t)n) == 0;
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
 START_TEST(kill_reaches_the_command)
 {
-	struct sandbox_config cfg = config((char *[]){"/bin/sleep", "30", NULL});
+	struct sandbox_config cfg = config((char *[]){"/bin/sleep", "30.5", NULL});
 	struct sandbox *sb;
 	struct sandbox_status st;
 	struct rc_error err = {0};
 	ck_assert_msg(sandbox_create(&cfg, &sb, &err) == 0, "%s", err.msg);
 	ck_assert_msg(sandbox_start(sb, &err) == 0, "%s", err.msg);
+	for (int i = 0; i < 200 && !sleep_runs("30.5"); i++)
+		usleep(50 * 1000);
 	ck_assert_msg(sandbox_kill(sb, SIGTERM, &err) == 0, "%s", err.msg);
 	ck_assert_msg(sandbox_wait(sb, &st, &err) == 0, "%s", err.msg);
 	sandbox_destroy(sb);

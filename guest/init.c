@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The guest's init: pid 1 of the guest's pid namespace, run in the child the
+ * sentry clones into fresh namespaces. It builds the guest's side (its
+ * procfs, loopback, the loader's mount namespace, the user namespace once
+ * the sentry has mapped it, the session and terminal, no_new_privs, the
+ * seccomp filter whose listener it hands to the sentry), then starts the
+ * command, forwards signals to it, reaps orphans and exits with the
+ * command's status (a signal N becomes 128+N). */
+#include "guest/init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/mount.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "common/compat.h"
+#include "common/loader_abi.h"
+#include "common/util.h"
+#include "syscalls/table.h"
+
+/* The exec loader, embedded at build time (scripts/embed-blob.sh). */
+extern const char runsc_loader_blob[];
+extern const char runsc_loader_blob_end[];
+
+_Noreturn static void init_fail(int sock, const char *what)
+{
+	char msg[256];
+	int n = snprintf(msg, sizeof(msg), "E%s: %s", what, strerror(errno));
+	if (n > 0)
+		(void)!write(sock, msg, (size_t)n < sizeof(msg) ? (size_t)n : sizeof(msg) - 1);
+	_exit(125);
+}
+
+static int make_guest_procfs(void)
+{
+	int fs = (int)syscall(SYS_fsopen, "proc", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -1;
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "subset", "pid", 0) < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		close(fs);
+		return -1;
+	}
+	int mnt = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC,
+			       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	close(fs);
+	return mnt;
+}
+
+static void loopback_up(void)
+{
+	int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock < 0)
+		return;
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(sock, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		ioctl(sock, SIOCSIFFLAGS, &ifr);
+	}
+	close(sock);
+}
+
+/* The guest's whole mount namespace: a read-only tmpfs with the loader. */
+static int make_loader_root(void)
+{
+	const char *dir = "/tmp";
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -1;
+	if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=4m,mode=0755") < 0)
+		return -1;
+	char path[64];
+	snprintf(path, sizeof(path), "%s%s", dir, LOADER_PATH);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0555);
+	if (fd < 0)
+		return -1;
+	size_t len = (size_t)(runsc_loader_blob_end - runsc_loader_blob);
+	if (write_all(fd, runsc_loader_blob, len) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (mount(NULL, dir, NULL, MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL) < 0)
+		return -1;
+	if (chdir(dir) < 0 || syscall(SYS_pivot_root, ".", ".") < 0)
+		return -1;
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		return -1;
+	return 0;
+}
+
+static pid_t command_pid;
+
+_Noreturn static void run_command(const struct guest_config *cfg, const sigset_t *oldmask)
+{
+	setpgid(0, 0);
+	if (cfg->tty) {
+		signal(SIGTTOU, SIG_IGN);
+		tcsetpgrp(cfg->stdio[0], getpid());
+	}
+	for (int i = 0; i < 3; i++) {
+		if (cfg->stdio[i] != i && dup2(cfg->stdio[i], i) < 0)
+			_exit(125);
+	}
+	syscall(SYS_close_range, 3, ~0U, 0);
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigprocmask(SIG_SETMASK, oldmask, NULL);
+	if (cfg->user_set) {
+		gid_t gid = cfg->gid;
+		if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 ||
+		    setresuid(cfg->uid, cfg->uid, cfg->uid) < 0) {
+			fprintf(stderr, "runsc-c: setting user %u:%u: %s\n", cfg->uid, cfg->gid,
+				strerror(errno));
+			_exit(125);
+		}
+	}
+	/* The policy's syscalls.deny binds the command, not this init. */
+	int fr = sc_filter_install_policy();
+	if (fr < 0) {
+		fprintf(stderr, "runsc-c: installing the policy's syscall filter: %s\n",
+			strerror(-fr));
+		_exit(125);
+	}
+	execvpe(cfg->argv[0], cfg->argv, cfg->envp);
+	int err = errno;
+	fprintf(stderr, "runsc-c: %s: %s\n", cfg->argv[0], strerror(err));
+	_exit(err == ENOENT ? 127 : 126);
+}
+
+/* pid 1: forward signals to the command, reap everything, exit with the
+ * command's status. */
+_Noreturn static void init_loop(const struct guest_config *cfg)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	command_pid = fork_single_threaded();
+	if (command_pid < 0)
+		_exit(125);
+	if (command_pid == 0)
+		run_command(cfg, &old);
+	/* Only the command needed the launcher's argv. */
+	proc_title_set("runsc-c-init");
+	for (int i = 0; i < 3; i++)
+		if (cfg->stdio[i] > 2)
+			close(cfg->stdio[i]);
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&all, &si);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			kill(command_pid, sig);
+			continue;
+		}
+		for (;;) {
+			int status;
+			pid_t pid = waitpid(-1, &status, WNOHANG);
+			if (pid <= 0)
+				break;
+			if (pid != command_pid)
+				continue;
+			if (WIFEXITED(status))
+				_exit(WEXITSTATUS(status));
+			_exit(128 + WTERMSIG(status));
+		}
+	}
+}
+
+_Noreturn void guest_init_main(const struct guest_config *cfg, int sock)
+{
+	/* The sentry's death ends the guest (its parent is outside the pid
+	 * namespace, so getppid() says 0 here; the socket tells instead). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	proc_env_clear(); /* the guest gets cfg->envp, a copy */
+	int procfs = make_guest_procfs();
+	if (procfs < 0)
+		init_fail(sock, "mounting the guest's procfs");
+	loopback_up();
+	if (cfg->hostname)
+		sethostname(cfg->hostname, strlen(cfg->hostname));
+	if (make_loader_root() < 0)
+		init_fail(sock, "building the loader's mount namespace");
+	if (unshare(CLONE_NEWUSER) < 0)
+		init_fail(sock, "creating the user namespace");
+	if (guest_sync_send(sock, SYNC_USERNS) < 0 || guest_sync_wait(sock, SYNC_MAPPED) < 0)
+		_exit(125);
+	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+		init_fail(sock, "becoming root in the user namespace");
+	if (setsid() < 0)
+		init_fail(sock, "setsid");
+	if (cfg->tty && ioctl(cfg->stdio[0], TIOCSCTTY, 0) < 0)
+		init_fail(sock, "setting the controlling terminal");
+	struct rlimit nocore = {0, 0};
+	setrlimit(RLIMIT_CORE, &nocore);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		init_fail(sock, "no_new_privs");
+	if (send_msg_fds(sock, "P", 1, &procfs, 1) < 0)
+		_exit(125);
+	close(procfs);
+	int listener = sc_filter_install_guest();
+	if (listener < 0) {
+		errno = -listener;
+		init_fail(sock, "installing the seccomp filter");
+	}
+	if (send_msg_fds(sock, "L", 1, &listener, 1) < 0)
+		_exit(125);
+	close(listener);
+	if (guest_sync_wait(sock, SYNC_GO) < 0)
+		_exit(125);
+	close(sock);
+	init_loop(cfg);
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The guest's init (guest/init.c) and the handshake it makes with the
+ * sentry that created it, over a socket pair. */
+#ifndef RUNSC_GUEST_INIT_H
+#define RUNSC_GUEST_INIT_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+struct guest_config {
+	char **argv; /* the command; argv[0] is looked up in the guest's PATH */
+	char **envp; /* the guest's whole environment */
+	bool user_set;
+	uid_t uid;
+	gid_t gid;
+	const char *hostname;
+	int stdio[3]; /* the guest's fds 0, 1, 2 */
+	bool tty;     /* stdio[0] is a terminal the guest may own */
+};
+
+/* The handshake: init has made its user namespace; the sentry has written
+ * its id maps; the sentry holds the listener and traces init: go. */
+#define SYNC_USERNS 'U'
+#define SYNC_MAPPED 'M'
+#define SYNC_GO	    'G'
+
+static inline int guest_sync_wait(int sock, char expect)
+{
+	char c;
+	ssize_t n;
+	do
+		n = read(sock, &c, 1);
+	while (n < 0 && errno == EINTR);
+	return n == 1 && c == expect ? 0 : -1;
+}
+
+static inline int guest_sync_send(int sock, char c)
+{
+	return write(sock, &c, 1) == 1 ? 0 : -1;
+}
+
+/* A procfs of the guest's pid namespace, detached, for the sentry. */
+/* Runs in the child cloned into the guest's namespaces; sock is its end
+ * of the handshake. Never returns. */
+_Noreturn void guest_init_main(const struct guest_config *cfg, int sock);
+
+#endif
