@@ -174,12 +174,14 @@ static bool read_key_at(int dirfd, const char *file, const char *key, uint64_t *
 	if (read_file_at(dirfd, file, &text) < 0)
 		return false;
 	size_t klen = strlen(key);
-	for (char *line = text; line && *line;
-	     line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+	for (char *line = text; line && *line;) {
 		if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
 			*out = strtoull(line + klen + 1, NULL, 10);
 			return true;
 		}
+		line = strchr(line, '\n');
+		if (line)
+			line++;
 	}
 	return false;
 }
@@ -221,67 +223,49 @@ static int v2_enable(int dirfd, unsigned controllers)
 	return buf[0] ? write_at(dirfd, "cgroup.subtree_control", buf) : 0;
 }
 
-static int apply_v1(int id_fd, int guest_fd, unsigned controllers, const struct cg_limits *l,
-		    bool swap)
+/* A limit for the guest in guest/, and for the whole sandbox (the guest's
+ * plus what the sentry and gofer may take) in the sandbox cgroup. */
+static int write_pair(int id_fd, int guest_fd, const char *name, uint64_t guest_value,
+		      uint64_t kernel_reserve)
 {
-	int r = 0;
-	if ((controllers & (1u << CG_MEMORY)) && l->memory_bytes) {
-		r = write_u64_at(id_fd, "memory.limit_in_bytes",
-				 l->memory_bytes + CG_KERNEL_MEMORY);
-		if (!r)
-			r = write_u64_at(guest_fd, "memory.limit_in_bytes", l->memory_bytes);
-		/* With swap, memory+swap gets the same bound: no way past the
-		 * limit through swap. */
-		if (!r && swap) {
-			r = write_u64_at(id_fd, "memory.memsw.limit_in_bytes",
-					 l->memory_bytes + CG_KERNEL_MEMORY);
-			if (!r)
-				r = write_u64_at(guest_fd, "memory.memsw.limit_in_bytes",
-						 l->memory_bytes);
-		}
-		if (r)
-			return r;
-	}
-	if ((controllers & (1u << CG_PIDS)) && l->pids) {
-		r = write_u64_at(id_fd, "pids.max", l->pids + CG_KERNEL_PIDS);
-		if (!r)
-			r = write_u64_at(guest_fd, "pids.max", l->pids);
-		if (r)
-			return r;
-	}
-	if ((controllers & (1u << CG_CPU)) && l->cpu_quota_us) {
-		r = write_u64_at(id_fd, "cpu.cfs_period_us", l->cpu_period_us);
-		if (!r)
-			r = write_u64_at(id_fd, "cpu.cfs_quota_us", l->cpu_quota_us);
-	}
-	return r;
+	int r = write_u64_at(id_fd, name, guest_value + kernel_reserve);
+	return r ? r : write_u64_at(guest_fd, name, guest_value);
 }
 
-static int apply_v2(int id_fd, int guest_fd, unsigned controllers, const struct cg_limits *l,
-		    bool swap)
+/* The limits in one hierarchy; v1 and v2 differ only in file names and in
+ * how cpu's quota is written. With swap, swap is no way past the memory
+ * limit: v1 bounds memory+swap alike, v2 gives the guest none. */
+static int apply_limits(int id_fd, int guest_fd, enum cg_version version, unsigned controllers,
+			const struct cg_limits *l, bool swap)
 {
+	bool v2 = version == CG_V2;
 	int r = 0;
 	if ((controllers & (1u << CG_MEMORY)) && l->memory_bytes) {
-		r = write_u64_at(id_fd, "memory.max", l->memory_bytes + CG_KERNEL_MEMORY);
-		if (!r)
-			r = write_u64_at(guest_fd, "memory.max", l->memory_bytes);
+		r = write_pair(id_fd, guest_fd, v2 ? "memory.max" : "memory.limit_in_bytes",
+			       l->memory_bytes, CG_KERNEL_MEMORY);
 		if (!r && swap)
-			r = write_at(guest_fd, "memory.swap.max", "0");
+			r = v2 ? write_at(guest_fd, "memory.swap.max", "0")
+			       : write_pair(id_fd, guest_fd, "memory.memsw.limit_in_bytes",
+					    l->memory_bytes, CG_KERNEL_MEMORY);
 		if (r)
 			return r;
 	}
 	if ((controllers & (1u << CG_PIDS)) && l->pids) {
-		r = write_u64_at(id_fd, "pids.max", l->pids + CG_KERNEL_PIDS);
-		if (!r)
-			r = write_u64_at(guest_fd, "pids.max", l->pids);
+		r = write_pair(id_fd, guest_fd, "pids.max", l->pids, CG_KERNEL_PIDS);
 		if (r)
 			return r;
 	}
 	if ((controllers & (1u << CG_CPU)) && l->cpu_quota_us) {
-		char buf[64];
-		path_fmt(buf, sizeof(buf), "%llu %llu", (unsigned long long)l->cpu_quota_us,
-			 (unsigned long long)l->cpu_period_us);
-		r = write_at(id_fd, "cpu.max", buf);
+		if (v2) {
+			char buf[64];
+			path_fmt(buf, sizeof(buf), "%llu %llu", (unsigned long long)l->cpu_quota_us,
+				 (unsigned long long)l->cpu_period_us);
+			r = write_at(id_fd, "cpu.max", buf);
+		} else {
+			r = write_u64_at(id_fd, "cpu.cfs_period_us", l->cpu_period_us);
+			if (!r)
+				r = write_u64_at(id_fd, "cpu.cfs_quota_us", l->cpu_quota_us);
+		}
 	}
 	return r;
 }
@@ -406,10 +390,7 @@ static int hierarchy_fill(struct cg_hierarchy *h, int base_fd, const struct cg_l
 		faccessat(base_fd,
 			  h->version == CG_V2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes",
 			  F_OK, 0) == 0;
-	if (h->version == CG_V2)
-		r = apply_v2(h->lock_fd, guest_fd, h->controllers, limits, swap);
-	else
-		r = apply_v1(h->lock_fd, guest_fd, h->controllers, limits, swap);
+	r = apply_limits(h->lock_fd, guest_fd, h->version, h->controllers, limits, swap);
 	if (r)
 		return rc_error_set_errno(err, -r, "setting limits in cgroup %s", h->path);
 	return 0;
@@ -658,6 +639,7 @@ int cg_sweep(const struct cg_host *host)
 			continue;
 		snprintf(done[ndone++], sizeof(done[0]), "%s", host->mount[c]);
 		int n = sweep_base(host->mount[c]);
+		/* A sandbox has a cgroup in every hierarchy: count it once. */
 		removed = n > removed ? n : removed;
 	}
 	return removed;
