@@ -275,8 +275,8 @@ uint32_t policy_env_set_count(const struct policy_view *pv);
 const char *policy_env_set(const struct policy_view *pv, uint32_t i, const char **value);
 
 /* network: the sentry decides every connect(2) to an address with
- * policy_net_allows(); resources: parsed and validated, enforced by later
- * work. */
+ * policy_net_allows(); resources: `runsc-c do` turns them into the
+ * sandbox's limits (sandbox/sandbox.h). */
 enum policy_net_mode policy_net_mode(const struct policy_view *pv);
 uint32_t policy_net_rule_count(const struct policy_view *pv);
 const struct policy_net_rule *policy_net_rule(const struct policy_view *pv, uint32_t i);

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "common/limits.h"
 #include "common/util.h"
 #include "policy/sections.h"
 
@@ -154,6 +155,21 @@ static void res_value(struct pd_ctx *c, const struct ynode *key, const struct yn
 	struct pd_qbuf b;
 	if (!ok) {
 		pd_err(c, val, "%s: expected %s, got '%s'", name, expect, pd_quote(&b, val->s));
+		return;
+	}
+	/* What a sandbox needs to start (common/limits.h). */
+	static const struct {
+		uint64_t min;
+		const char *text;
+	} least[RES_N] = {
+		[RES_MEMORY] = {LIMIT_MEMORY_MIN, "16Mi"},
+		[RES_PIDS] = {LIMIT_PIDS_MIN, "2"},
+		[RES_CPU] = {LIMIT_CPU_MILLI_MIN, "10m"},
+		[RES_DISK] = {LIMIT_DISK_MIN, "1Mi"},
+	};
+	if (v < least[k].min) {
+		pd_err(c, val, "%s: '%s' is below what a sandbox needs to start: at least %s", name,
+		       pd_quote(&b, val->s), least[k].text);
 		return;
 	}
 	c->doc->res[k] = v;

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +20,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/limits.h"
 #include "common/util.h"
 #include "policy/compile.h"
 #include "policy/policy.h"
+#include "sandbox/report.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #define EXIT_SETUP   125
@@ -44,6 +47,12 @@ static void usage(FILE *out)
 		"      --policy NAME|FILE            apply a policy (policies/README.md)\n"
 		"      --audit FILE                  append the policy's decisions to FILE as JSON "
 		"lines\n"
+		"      --memory SIZE                 memory limit (k, M, G: powers of 1024; "
+		"default: half the host's)\n"
+		"      --pids N                      limit on tasks (default 4096)\n"
+		"      --cpus N.N                    CPU time limit, in CPUs (default: none)\n"
+		"      --disk SIZE                   size of the writable layer (default 512M)\n"
+		"      --stats FILE                  at exit, write what the sandbox used as JSON\n"
 		"      --quiet                       no messages from runsc-c itself\n"
 		"      --debug                       log the sentry's decisions\n");
 }
@@ -58,6 +67,79 @@ __attribute__((format(printf, 2, 3))) _Noreturn static void bad_flag(const char 
 	fputc('\n', stderr);
 	va_end(ap);
 	exit(2);
+}
+
+/* A bad resource limit: exit 125, as for a sandbox that cannot start. */
+__attribute__((format(printf, 2, 3))) _Noreturn static void bad_limit(const char *flag,
+								      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "runsc-c do: %s: ", flag);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(EXIT_SETUP);
+}
+
+/* 512M, 2G, 1.5g, 64Mi, 1048576: k, M, G and T are powers of 1024, as
+ * for docker run's --memory ("i" and "B" may follow). */
+static uint64_t parse_size_flag(const char *flag, const char *text, uint64_t least)
+{
+	static const char units[] = "kmgt";
+	char *end;
+	errno = 0;
+	double v = (text[0] >= '0' && text[0] <= '9') ? strtod(text, &end) : -1;
+	double mult = 1;
+	if (v >= 0 && !errno && *end) {
+		const char *u = strchr(units, end[0] | 0x20);
+		if (u && end[0] != 0) {
+			for (const char *p = units; p <= u; p++)
+				mult *= 1024;
+			end++;
+			if (*end == 'i')
+				end++;
+		}
+		if (*end == 'B' || (mult == 1 && *end == 'b'))
+			end++;
+	}
+	if (v < 0 || errno || *end || !(v * mult >= 1) || v * mult > 1e18)
+		bad_limit(flag, "'%s': expected a size such as 512M or 2G", text);
+	uint64_t bytes = (uint64_t)(v * mult);
+	if (bytes < least)
+		bad_limit(flag, "'%s' is below what a sandbox needs to start: at least %lluM", text,
+			  (unsigned long long)least >> 20);
+	return bytes;
+}
+
+static void parse_pids(struct do_opts *o, const char *text)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = text[0] >= '0' && text[0] <= '9' ? strtoull(text, &end, 10) : 0;
+	if (v == 0 || errno || *end || v > 4194304)
+		bad_limit("--pids", "'%s': expected a number of tasks from %llu to 4194304", text,
+			  LIMIT_PIDS_MIN);
+	if (v < LIMIT_PIDS_MIN)
+		bad_limit("--pids", "'%s' is below what a sandbox needs to start: at least %llu",
+			  text, LIMIT_PIDS_MIN);
+	o->limits.pids = v;
+}
+
+/* --cpus 1.5: a quota of 150 ms per 100 ms period, as docker run's. */
+static void parse_cpus(struct do_opts *o, const char *text)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char *end;
+	errno = 0;
+	double v = text[0] >= '0' && text[0] <= '9' ? strtod(text, &end) : -1;
+	if (v < 0 || errno || *end || !(v > 0))
+		bad_limit("--cpus", "'%s': expected a number of CPUs such as 0.5 or 2", text);
+	if (v < LIMIT_CPU_MILLI_MIN / 1000.0 || (ncpu > 0 && v > (double)ncpu))
+		bad_limit("--cpus", "'%s': expected from 0.01 to %ld (the host's CPUs)", text,
+			  ncpu > 0 ? ncpu : 1);
+	o->limits.cpu_period_us = SANDBOX_CPU_PERIOD_US;
+	o->limits.cpu_quota_us = (uint64_t)llround(v * SANDBOX_CPU_PERIOD_US);
 }
 
 static bool valid_guest_path(const char *p)
@@ -152,7 +234,61 @@ enum {
 	OPT_HELP,
 	OPT_AUDIT,
 	OPT_POLICY,
+	OPT_MEMORY,
+	OPT_PIDS,
+	OPT_CPUS,
+	OPT_DISK,
+	OPT_STATS,
 };
+
+static const struct option longopts[] = {
+	{"volume", required_argument, NULL, 'v'},
+	{"env", required_argument, NULL, 'e'},
+	{"cwd", required_argument, NULL, OPT_CWD},
+	{"rootfs", required_argument, NULL, OPT_ROOTFS},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"quiet", no_argument, NULL, OPT_QUIET},
+	{"user", required_argument, NULL, OPT_USER},
+	{"hostname", required_argument, NULL, OPT_HOSTNAME},
+	{"debug", no_argument, NULL, OPT_DEBUG},
+	{"help", no_argument, NULL, OPT_HELP},
+	{"audit", required_argument, NULL, OPT_AUDIT},
+	{"policy", required_argument, NULL, OPT_POLICY},
+	{"memory", required_argument, NULL, OPT_MEMORY},
+	{"pids", required_argument, NULL, OPT_PIDS},
+	{"cpus", required_argument, NULL, OPT_CPUS},
+	{"disk", required_argument, NULL, OPT_DISK},
+	{"stats", required_argument, NULL, OPT_STATS},
+	{NULL, 0, NULL, 0},
+};
+
+/* --memory, --pids, --cpus, --disk and --stats. */
+static void parse_limit_flag(struct do_opts *o, int ch, const char *arg)
+{
+	switch (ch) {
+	case OPT_MEMORY:
+		o->limits.memory_bytes = parse_size_flag("--memory", arg, LIMIT_MEMORY_MIN);
+		o->limits_given = true;
+		break;
+	case OPT_PIDS:
+		parse_pids(o, arg);
+		o->limits_given = true;
+		break;
+	case OPT_CPUS:
+		parse_cpus(o, arg);
+		o->limits_given = true;
+		break;
+	case OPT_DISK:
+		o->disk_bytes = parse_size_flag("--disk", arg, LIMIT_DISK_MIN);
+		break;
+	case OPT_STATS:
+	default:
+		if (arg[0] == 0)
+			bad_flag("--stats", "expected a file name");
+		o->stats_path = arg;
+		break;
+	}
+}
 
 /* What a sandbox gets without flags: PATH, HOME, TERM (the caller's when
  * stdin is a terminal) and LANG, the root directory, the host's / and the
@@ -178,21 +314,6 @@ static void set_defaults(struct do_opts *o)
 void do_parse(struct do_opts *o, int argc, char **argv)
 {
 	memset(o, 0, sizeof(*o));
-	static const struct option longopts[] = {
-		{"volume", required_argument, NULL, 'v'},
-		{"env", required_argument, NULL, 'e'},
-		{"cwd", required_argument, NULL, OPT_CWD},
-		{"rootfs", required_argument, NULL, OPT_ROOTFS},
-		{"timeout", required_argument, NULL, OPT_TIMEOUT},
-		{"quiet", no_argument, NULL, OPT_QUIET},
-		{"user", required_argument, NULL, OPT_USER},
-		{"hostname", required_argument, NULL, OPT_HOSTNAME},
-		{"debug", no_argument, NULL, OPT_DEBUG},
-		{"help", no_argument, NULL, OPT_HELP},
-		{"audit", required_argument, NULL, OPT_AUDIT},
-		{"policy", required_argument, NULL, OPT_POLICY},
-		{NULL, 0, NULL, 0},
-	};
 	set_defaults(o);
 	opterr = 0;
 	optind = 1;
@@ -233,8 +354,16 @@ void do_parse(struct do_opts *o, int argc, char **argv)
 				bad_flag("--timeout", "'%s': expected a positive number of seconds",
 					 optarg);
 			o->timeout_s = v;
+			o->timeout_given = true;
 			break;
 		}
+		case OPT_MEMORY:
+		case OPT_PIDS:
+		case OPT_CPUS:
+		case OPT_DISK:
+		case OPT_STATS:
+			parse_limit_flag(o, ch, optarg);
+			break;
 		case OPT_QUIET:
 			o->quiet = true;
 			break;
@@ -434,6 +563,35 @@ static void audit_open(struct do_opts *o)
 	}
 }
 
+/* The limits: the flags', then the policy's resources for what the flags
+ * leave, then the defaults for memory and pids. Limits from a flag or the
+ * policy are required: where they cannot be enforced, nothing starts. */
+static void limits_settle(struct do_opts *o, const struct policy_view *pv)
+{
+	const struct policy_resources *res = pv ? policy_resources(pv) : NULL;
+	struct cg_limits *l = &o->limits;
+	if (res && (res->set & POLICY_RES_MEMORY) && !l->memory_bytes)
+		l->memory_bytes = res->memory_bytes;
+	if (res && (res->set & POLICY_RES_PIDS) && !l->pids)
+		l->pids = res->pids;
+	if (res && (res->set & POLICY_RES_CPU) && !l->cpu_quota_us) {
+		l->cpu_period_us = SANDBOX_CPU_PERIOD_US;
+		l->cpu_quota_us = res->cpu_millicores * SANDBOX_CPU_PERIOD_US / 1000;
+	}
+	if (res && (res->set & POLICY_RES_DISK) && !o->disk_bytes)
+		o->disk_bytes = res->disk_bytes;
+	if (res && (res->set & POLICY_RES_TIMEOUT) && !o->timeout_given)
+		o->timeout_s = (double)res->timeout_ms / 1000.0;
+	if (res && (res->set & (POLICY_RES_MEMORY | POLICY_RES_PIDS | POLICY_RES_CPU)))
+		o->limits_given = true;
+	struct cg_limits def;
+	sandbox_limits_default(&def);
+	if (!l->memory_bytes)
+		l->memory_bytes = def.memory_bytes;
+	if (!l->pids)
+		l->pids = def.pids;
+}
+
 void do_config(struct do_opts *o, struct sandbox_config *cfg)
 {
 	if (o->quiet)
@@ -443,6 +601,7 @@ void do_config(struct do_opts *o, struct sandbox_config *cfg)
 	audit_open(o);
 	if (o->policy)
 		policy_env_apply(o, o->policy);
+	limits_settle(o, o->policy);
 	*cfg = (struct sandbox_config){
 		.argv = o->argv,
 		.envp = o->env,
@@ -459,22 +618,85 @@ void do_config(struct do_opts *o, struct sandbox_config *cfg)
 		.audit_fd = o->audit_fd,
 		.timeout_s = o->timeout_s,
 		.terminal = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO),
+		.limits = o->limits,
+		.limits_required = o->limits_given,
+		.disk_bytes = o->disk_bytes,
 	};
 }
 
-int do_status(const struct do_opts *o, int r, const struct sandbox_status *status,
-	      const struct rc_error *err)
+/* 64 MiB, 2 GiB, 1536 KiB. */
+static const char *size_text(uint64_t bytes, char *buf, size_t size)
+{
+	static const char *const units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+	size_t u = 0;
+	while (u + 1 < ARRAY_SIZE(units) && bytes >= 1024 && bytes % 1024 == 0) {
+		bytes /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "%llu %s", (unsigned long long)bytes, units[u]);
+	return buf;
+}
+
+/* --stats FILE: what the run used and how it ended. */
+static void stats_write(const struct do_opts *o, const struct sandbox_config *cfg,
+			const struct sandbox_status *status, int exit_status)
+{
+	struct sandbox_report rep = {
+		.exit_status = exit_status,
+		.term_signal = status->exit_code > 128 ? status->exit_code - 128 : 0,
+		.wall_us = status->wall_us,
+		.timeout_ms = (uint64_t)(o->timeout_s * 1000),
+		.timed_out = status->timed_out,
+		.limits = cfg->limits,
+		.have_cgroups = status->have_stats,
+		.stats = status->stats,
+	};
+	struct rc_error err;
+	if (report_write_json(o->stats_path, &rep, &err) < 0)
+		rc_error_print(&err, "runsc-c", stderr);
+}
+
+/* The exit status for a sandbox that ran (r == 0) or could not (err). */
+static int do_status(const struct do_opts *o, const struct sandbox_config *cfg, int r,
+		     const struct sandbox_status *status, const struct rc_error *err)
 {
 	if (r < 0) {
 		rc_error_print(err, "runsc-c", stderr);
 		return EXIT_SETUP;
 	}
+	int exit_status = status->exit_code;
+	char size[32];
 	if (status->timed_out) {
 		if (!o->quiet)
 			fprintf(stderr, "runsc-c: timed out after %g seconds\n", o->timeout_s);
-		return EXIT_TIMEOUT;
+		exit_status = EXIT_TIMEOUT;
+	} else if (status->oom_killed && !o->quiet) {
+		fprintf(stderr,
+			"runsc-c: the sandbox's memory limit (%s) was reached: the kernel killed "
+			"the command\n",
+			size_text(cfg->limits.memory_bytes, size, sizeof(size)));
 	}
-	return status->exit_code;
+	if (o->stats_path)
+		stats_write(o, cfg, status, exit_status);
+	return exit_status;
+}
+
+int do_run(const struct do_opts *o, const struct sandbox_config *cfg)
+{
+	struct sandbox *sb;
+	struct sandbox_status status = {0};
+	struct rc_error err;
+	int r = sandbox_create(cfg, &sb, &err);
+	if (r == 0) {
+		const char *warning = sandbox_warning(sb);
+		if (warning && !o->quiet)
+			fprintf(stderr, "runsc-c: %s\n", warning);
+		r = sandbox_start(sb, &err);
+		if (r == 0)
+			r = sandbox_wait(sb, &status, &err);
+		sandbox_destroy(sb);
+	}
+	return do_status(o, cfg, r, &status, &err);
 }
 
 int cmd_do(int argc, char **argv)
@@ -482,11 +704,8 @@ int cmd_do(int argc, char **argv)
 	/* Static: what the options hold lives until runsc-c exits. */
 	static struct do_opts o;
 	struct sandbox_config cfg;
-	struct sandbox_status status;
-	struct rc_error err;
 
 	do_parse(&o, argc, argv);
 	do_config(&o, &cfg);
-	int r = sandbox_run(&cfg, &status, &err);
-	return do_status(&o, r, &status, &err);
+	return do_run(&o, &cfg);
 }

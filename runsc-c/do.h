@@ -36,6 +36,13 @@ struct do_opts {
 	gid_t gid;
 	const char *hostname;
 	char **argv;
+	/* Resource limits from the flags (0: not given): they override the
+	 * policy's resources, which override the defaults. */
+	struct cg_limits limits;
+	uint64_t disk_bytes;
+	bool timeout_given;
+	bool limits_given;	/* a limit was asked for: unenforceable refuses */
+	const char *stats_path; /* --stats FILE, or NULL */
 };
 
 /* Parses `do`'s flags and COMMAND (argv[0] is "do"). A bad flag is one
@@ -45,10 +52,11 @@ void do_parse(struct do_opts *o, int argc, char **argv);
  * file and settles the environment, and fills cfg from o (which must outlive
  * the sandbox). A problem is one message per line and exit 2. */
 void do_config(struct do_opts *o, struct sandbox_config *cfg);
-/* The exit status for a sandbox_run that returned r: the command's, 124
- * after the timeout (with a message unless --quiet), 125 with err printed. */
-int do_status(const struct do_opts *o, int r, const struct sandbox_status *status,
-	      const struct rc_error *err);
+/* Runs the sandbox cfg describes to its end and returns the exit status:
+ * the command's, 124 after the timeout, 137 with a message when the memory
+ * limit was reached, 125 when the sandbox could not be set up (with the
+ * error printed); writes --stats. */
+int do_run(const struct do_opts *o, const struct sandbox_config *cfg);
 
 int cmd_do(int argc, char **argv);
 

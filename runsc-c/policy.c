@@ -504,16 +504,13 @@ static int learn_run(int n, char **do_argv, const char *base, const char *log_pa
 	if (pid == 0) {
 		static struct do_opts o;
 		struct sandbox_config cfg;
-		struct sandbox_status status;
-		struct rc_error err;
 
 		do_parse(&o, n, do_argv);
 		o.policy_ref = base;
 		o.audit_path = log_path;
 		o.learn = true;
 		do_config(&o, &cfg);
-		int r = sandbox_run(&cfg, &status, &err);
-		_exit(do_status(&o, r, &status, &err));
+		_exit(do_run(&o, &cfg));
 	}
 	int status;
 	while (waitpid(pid, &status, 0) < 0)

@@ -584,6 +584,16 @@ int cg_memory_read(int dirfd, enum cg_version version, uint64_t *limit, uint64_t
 	return 0;
 }
 
+void cg_memory_cache_read(int dirfd, enum cg_version version, uint64_t *cache,
+			  uint64_t *inactive_file)
+{
+	bool v2 = version == CG_V2;
+	*cache = *inactive_file = 0;
+	read_key_at(dirfd, "memory.stat", v2 ? "file" : "total_cache", cache);
+	read_key_at(dirfd, "memory.stat", v2 ? "inactive_file" : "total_inactive_file",
+		    inactive_file);
+}
+
 void cg_destroy(struct cgroup *cg)
 {
 	if (!cg)

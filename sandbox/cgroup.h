@@ -91,6 +91,10 @@ int cg_guest_memory_dir(struct cgroup *cg, enum cg_version *version);
 /* The guest's memory limit (UINT64_MAX: none) and current use, from a
  * directory fd cg_guest_memory_dir() gave. */
 int cg_memory_read(int dirfd, enum cg_version version, uint64_t *limit, uint64_t *usage);
+/* Of that use, the page cache and its reclaimable (inactive) part; 0 for
+ * what memory.stat does not say. */
+void cg_memory_cache_read(int dirfd, enum cg_version version, uint64_t *cache,
+			  uint64_t *inactive_file);
 /* Kills every process left in the sandbox's cgroups, removes them and
  * frees cg. Safe on NULL. */
 void cg_destroy(struct cgroup *cg);

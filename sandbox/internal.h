@@ -9,8 +9,12 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include <termios.h>
+#include <time.h>
 
+#include "sandbox/cgroup.h"
 #include "sandbox/sandbox.h"
+
+struct sentry_hooks;
 
 /* The guest's terminal, relayed to the caller's. */
 struct term {
@@ -36,6 +40,12 @@ struct sandbox {
 	int timer_fd;
 	int epoll_fd;
 	bool stdin_open;
+	/* Its cgroups (limits.c), or NULL when the host has none it can use
+	 * and none was required (warning says why). */
+	struct cgroup *cg;
+	char id[SANDBOX_ID_MAX + 1];
+	char warning[600];
+	struct timespec started; /* CLOCK_MONOTONIC at sandbox_start */
 };
 
 /* sandbox/term.c */
@@ -51,6 +61,22 @@ bool term_relay(int from, int to);
 void term_resize(const struct term *t);
 /* Copies what the guest wrote just before it exited. */
 void term_drain(const struct term *t);
+
+/* sandbox/limits.c */
+/* Names the sandbox, removes what dead sandboxes left and makes its
+ * cgroups with the config's limits. 0, or -errno with err filled (a
+ * required limit that cannot be enforced). */
+int limits_create(struct sandbox *sb, struct rc_error *err);
+/* In the gofer's or the sentry's process, first thing: moves it into the
+ * sandbox's kernel cgroup. 0, or -errno with err filled. */
+int limits_enter_kernel(struct sandbox *sb, struct rc_error *err);
+/* In the sentry's process: the hooks that move the guest into its cgroup
+ * and read its memory for /proc/meminfo. */
+const struct sentry_hooks *limits_sentry_hooks(struct sandbox *sb);
+/* At the sandbox's end: what it used, into status. */
+void limits_status(struct sandbox *sb, struct sandbox_status *status);
+/* Kills what is left in the sandbox's cgroups and removes them. */
+void limits_destroy(struct sandbox *sb);
 
 /* sandbox/supervise.c */
 /* The signalfd, the epoll set and the timeout's timer, once the guest runs. */

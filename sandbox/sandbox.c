@@ -22,8 +22,6 @@
 #include "sentry/sentry.h"
 #include "syscalls/table.h"
 
-#define UPPER_SIZE_DEFAULT (512ULL << 20)
-
 /* The signals the supervisor takes through its signalfd. */
 static const int supervised_signals[] = {SIGINT,  SIGTERM, SIGHUP,   SIGQUIT,
 					 SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD};
@@ -52,7 +50,7 @@ static int config_check(const struct sandbox_config *cfg, struct rc_error *err)
 
 /* ---- the gofer ---- */
 
-_Noreturn static void gofer_child(const struct sandbox *sb, int sock, int ready_fd)
+_Noreturn static void gofer_child(struct sandbox *sb, int sock, int ready_fd)
 {
 	const struct sandbox_config *cfg = sb->cfg;
 	log_prefix = "runsc-c: gofer";
@@ -61,12 +59,17 @@ _Noreturn static void gofer_child(const struct sandbox *sb, int sock, int ready_
 	sigprocmask(SIG_SETMASK, &sb->oldmask, NULL);
 	close(sb->gofer_sock);
 	close(sb->ready_fd);
+	struct rc_error err;
+	if (limits_enter_kernel((struct sandbox *)sb, &err) < 0) {
+		dprintf(ready_fd, "%s", err.msg);
+		_exit(125);
+	}
 	struct gofer_config gc = {
 		.rootfs = cfg->rootfs,
 		.hide_host_secrets = strcmp(cfg->rootfs, "/") == 0,
 		.volumes = cfg->volumes,
 		.nvolumes = cfg->nvolumes,
-		.upper_size = UPPER_SIZE_DEFAULT,
+		.upper_size = cfg->disk_bytes ? cfg->disk_bytes : SANDBOX_DISK_DEFAULT,
 		.sock = sock,
 		.ready_fd = ready_fd,
 		.policy = cfg->policy,
@@ -198,7 +201,9 @@ int sandbox_create(const struct sandbox_config *cfg, struct sandbox **out, struc
 	}
 	sb->oldmask = caller_mask;
 
-	r = gofer_fork(sb, err);
+	r = limits_create(sb, err);
+	if (r == 0)
+		r = gofer_fork(sb, err);
 	if (r == 0)
 		r = filters_prepare(cfg, err);
 	if (r == 0 && cfg->terminal)
@@ -213,7 +218,7 @@ int sandbox_create(const struct sandbox_config *cfg, struct sandbox **out, struc
 
 /* ---- the sentry ---- */
 
-_Noreturn static void sentry_child(const struct sandbox *sb, int report_fd)
+_Noreturn static void sentry_child(struct sandbox *sb, int report_fd)
 {
 	const struct sandbox_config *cfg = sb->cfg;
 	if (sb->ready_fd >= 0)
@@ -224,6 +229,11 @@ _Noreturn static void sentry_child(const struct sandbox *sb, int report_fd)
 	log_prefix = "runsc-c: sentry";
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "runsc-c-sentry");
+	struct rc_error err;
+	if (limits_enter_kernel(sb, &err) < 0) {
+		rc_error_print(&err, "runsc-c", stderr);
+		_exit(125);
+	}
 	const char **vols = xcalloc(cfg->nvolumes + 1, sizeof(*vols));
 	for (size_t i = 0; i < cfg->nvolumes; i++)
 		vols[i] = cfg->volumes[i].guest;
@@ -243,6 +253,8 @@ _Noreturn static void sentry_child(const struct sandbox *sb, int report_fd)
 		.volume_paths = vols,
 		.nvolume_paths = cfg->nvolumes,
 		.report_fd = report_fd,
+		.hooks = limits_sentry_hooks(sb),
+		.sandbox_id = sb->id,
 	};
 	sentry_run(&sc);
 }
@@ -264,6 +276,7 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 		sentry_child(sb, report[1]);
 	}
 	sb->sentry_pid = pid;
+	clock_gettime(CLOCK_MONOTONIC, &sb->started);
 	close(report[1]);
 	close(sb->gofer_sock);
 	sb->gofer_sock = -1;
@@ -317,6 +330,7 @@ void sandbox_destroy(struct sandbox *sb)
 	close_fd(&sb->term.slave);
 	close_fd(&sb->gofer_sock);
 	close_fd(&sb->ready_fd);
+	limits_destroy(sb);
 	free(sb);
 }
 

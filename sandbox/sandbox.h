@@ -30,7 +30,9 @@
 #include <sys/types.h>
 
 #include "common/error.h"
+#include "common/limits.h"
 #include "gofer/gofer.h"
+#include "sandbox/cgroup.h"
 
 struct policy_view;
 
@@ -57,7 +59,30 @@ struct sandbox_config {
 	 * terminal of its own, relayed to them. Else the guest inherits the
 	 * caller's fds 0, 1 and 2. */
 	bool terminal;
+	/* Resource limits, enforced through the sandbox's cgroups
+	 * (sandbox/cgroup.h; 0: none). memory and pids bound the guest, and
+	 * the sandbox as a whole gets what its sentry and gofer need on
+	 * top. */
+	struct cg_limits limits;
+	/* The limits were asked for (a flag, a policy, a runtime config):
+	 * where cgroups cannot enforce them, the sandbox does not start.
+	 * Otherwise it starts unbounded and sandbox_warning() says why. */
+	bool limits_required;
+	uint64_t disk_bytes; /* size of the private writable layer; 0: 512 MiB */
+	/* Names the sandbox's cgroups (runsc-c/<id>) and its audit records;
+	 * NULL: random. At most SANDBOX_ID_MAX bytes of [A-Za-z0-9_.-]. */
+	const char *id;
 };
+
+#define SANDBOX_ID_MAX	      64
+#define SANDBOX_DISK_DEFAULT  (512ULL << 20)
+#define SANDBOX_PIDS_DEFAULT  4096
+#define SANDBOX_CPU_PERIOD_US 100000
+
+/* The limits a sandbox gets when its caller names none: 4096 tasks and
+ * half of the host's memory, so that a fork bomb or a memory bomb is held
+ * out of the box. */
+void sandbox_limits_default(struct cg_limits *limits);
 
 /* How a sandbox ended (sandbox_wait). */
 struct sandbox_status {
@@ -65,6 +90,13 @@ struct sandbox_status {
 	 * if it died of signal N (so also when the sentry did). */
 	int exit_code;
 	bool timed_out; /* the config's timeout ended it (the guest was killed) */
+	/* The command died of SIGKILL from the kernel's OOM killer: the
+	 * memory limit was reached. */
+	bool oom_killed;
+	uint64_t wall_us; /* from sandbox_start to the command's end */
+	/* What the sandbox used (from its cgroups), when it had them. */
+	bool have_stats;
+	struct cg_stats stats;
 };
 
 struct sandbox;
@@ -78,6 +110,9 @@ int sandbox_wait(struct sandbox *sb, struct sandbox_status *status, struct rc_er
 /* Sends sig to the guest's init, which forwards it to the command. */
 int sandbox_kill(struct sandbox *sb, int sig, struct rc_error *err);
 void sandbox_destroy(struct sandbox *sb);
+/* After sandbox_create: NULL, or why the default limits could not be
+ * applied (the sandbox runs without them). */
+const char *sandbox_warning(const struct sandbox *sb);
 
 /* create, start, wait and destroy in one: the life of a sandbox that runs
  * one command to its end. */

@@ -163,5 +163,10 @@ int sandbox_wait(struct sandbox *sb, struct sandbox_status *status, struct rc_er
 	if (exit_code < 0)
 		return rc_error_set_errno(err, wait_errno, "supervising the sandbox");
 	status->exit_code = exit_code;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	status->wall_us = (uint64_t)(now.tv_sec - sb->started.tv_sec) * 1000000 +
+			  (uint64_t)((now.tv_nsec - sb->started.tv_nsec) / 1000);
+	limits_status(sb, status);
 	return 0;
 }

@@ -103,7 +103,13 @@ pid_t guest_spawn(struct sentry *s, const struct guest_config *cfg, char *err, s
 		}
 		goto fail;
 	}
-	int r = write_id_maps(s, pid);
+	/* Into the guest's cgroups while its init waits for its id maps:
+	 * nothing of the guest runs outside them. */
+	int r = 0;
+	if (s->hooks->guest_attach &&
+	    (r = s->hooks->guest_attach(s->hooks->arg, pid, err, err_size)) < 0)
+		goto fail;
+	r = write_id_maps(s, pid);
 	if (r < 0) {
 		snprintf(err, err_size, "writing the guest's id maps: %s", strerror(-r));
 		goto fail;

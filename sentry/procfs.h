@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* Longest path of a node below /proc ("12/task/13/fdinfo/7"). */
@@ -36,6 +37,7 @@ enum pe_what {
 	PW_VERSION,	/* synthesized: the runsc-c kernel release */
 	PW_CMDLINE,	/* synthesized boot command line */
 	PW_SWAPS,	/* synthesized: no swap */
+	PW_MEMINFO,	/* the host's, with the guest's memory cgroup's numbers */
 	PW_SELF,	/* link to "<tgid>" */
 	PW_THREAD_SELF, /* link to "<tgid>/task/<tid>" */
 	PW_TEXT_LINK,	/* link with fixed text (pent.text) */
@@ -162,6 +164,12 @@ size_t procfs_render_mounts(const struct procfs_mount *m, size_t n, bool mountin
 /* Rewrites the host's /proc/loadavg ("0.1 0.2 0.3 2/345 6789") to show
  * the guest's thread counts and last pid. Returns the length (snprintf
  * semantics) or -EINVAL if in is malformed. */
+/* /proc/meminfo as the guest's memory cgroup tells it (bytes): MemTotal
+ * is the limit, MemFree what is left of it, MemAvailable adds the
+ * reclaimable cache; no swap (as /proc/swaps says). Other lines stay the
+ * host's. The text is malloc'd into *out; its length, or -EINVAL. */
+ssize_t procfs_rewrite_meminfo(const char *in, uint64_t limit, uint64_t usage, uint64_t cache,
+			       uint64_t inactive_file, char **out);
 int procfs_rewrite_loadavg(const char *in, int running, int threads, pid_t last_pid, char *out,
 			   size_t size);
 

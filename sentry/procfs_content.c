@@ -45,6 +45,28 @@ static ssize_t loadavg_content(struct pctx *pc, char **out)
 	return len;
 }
 
+/* The host's meminfo, or the guest cgroup's numbers where it has a memory
+ * limit below the host's memory. */
+static ssize_t meminfo_content(struct pctx *pc, char **out)
+{
+	_cleanup_free_ char *host = NULL;
+	ssize_t n = read_file_at(pc->s->host_procfd, "meminfo", &host);
+	const struct sentry_hooks *h = pc->s->hooks;
+	struct sentry_memory m;
+	if (n < 0 || !h->memory_read || h->memory_read(h->arg, &m) < 0 || m.limit == UINT64_MAX) {
+		*out = host;
+		host = NULL;
+		return n;
+	}
+	unsigned long long host_kb = 0;
+	if (sscanf(host, "MemTotal: %llu kB", &host_kb) == 1 && m.limit >> 10 >= host_kb) {
+		*out = host;
+		host = NULL;
+		return n;
+	}
+	return procfs_rewrite_meminfo(host, m.limit, m.usage, m.cache, m.inactive_file, out);
+}
+
 static ssize_t mounts_content(struct pctx *pc, bool mountinfo, char **out)
 {
 	struct stat st;
@@ -66,6 +88,8 @@ static ssize_t top_content(struct pctx *pc, const struct pent *e, char **out)
 		return read_file_at(pc->s->host_procfd, e->name, out);
 	case PW_LOADAVG:
 		return loadavg_content(pc, out);
+	case PW_MEMINFO:
+		return meminfo_content(pc, out);
 	case PW_VERSION:
 		return xasprintf(out, "Linux version %s (runsc-c@runsc-c) (gcc, GNU ld) %s\n",
 				 RUNSC_UNAME_RELEASE, RUNSC_UNAME_VERSION);

@@ -16,7 +16,7 @@ const struct pent procfs_top_entries[] = {
 	{"cpuinfo", PT_REG, PW_HOST, 0, NULL},
 	{"filesystems", PT_REG, PW_HOST, 0, NULL},
 	{"loadavg", PT_REG, PW_LOADAVG, 0, NULL},
-	{"meminfo", PT_REG, PW_HOST, 0, NULL},
+	{"meminfo", PT_REG, PW_MEMINFO, 0, NULL},
 	{"mounts", PT_LNK, PW_TEXT_LINK, 0, "self/mounts"},
 	{"net", PT_LNK, PW_TEXT_LINK, 0, "self/net"},
 	{"self", PT_LNK, PW_SELF, 0, NULL},

@@ -164,6 +164,69 @@ int procfs_rewrite_loadavg(const char *in, int running, int threads, pid_t last_
 	return n < 0 ? -EINVAL : n;
 }
 
+/* One line of meminfo with a new value, as Linux prints it. */
+static bool meminfo_line(char **buf, size_t *len, size_t *cap, const char *line, size_t n,
+			 const uint64_t *value)
+{
+	char tmp[128];
+	if (value) {
+		size_t klen = (size_t)(strchr(line, ':') - line) + 1;
+		int k = snprintf(tmp, sizeof(tmp), "%-16.*s%8llu kB\n", (int)klen, line,
+				 (unsigned long long)(*value >> 10));
+		line = tmp;
+		n = k > 0 ? (size_t)k : 0;
+	}
+	if (*len + n + 1 > *cap) {
+		char *grown = realloc(*buf, (*len + n + 1) * 2);
+		if (!grown)
+			return false;
+		*buf = grown;
+		*cap = (*len + n + 1) * 2;
+	}
+	memcpy(*buf + *len, line, n);
+	*len += n;
+	(*buf)[*len] = 0;
+	return true;
+}
+
+ssize_t procfs_rewrite_meminfo(const char *in, uint64_t limit, uint64_t usage, uint64_t cache,
+			       uint64_t inactive_file, char **out)
+{
+	if (usage > limit)
+		usage = limit;
+	uint64_t free_b = limit - usage;
+	uint64_t avail = free_b + (inactive_file < usage ? inactive_file : usage);
+	uint64_t zero = 0;
+	cache = cache < usage ? cache : usage;
+	const struct {
+		const char *key;
+		const uint64_t *value;
+	} keys[] = {
+		{"MemTotal:", &limit}, {"MemFree:", &free_b}, {"MemAvailable:", &avail},
+		{"Buffers:", &zero},   {"Cached:", &cache},   {"SwapCached:", &zero},
+		{"SwapTotal:", &zero}, {"SwapFree:", &zero},  {"SReclaimable:", &zero},
+	};
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	for (const char *line = in; *line;) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line) + 1 : strlen(line);
+		const uint64_t *value = NULL;
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !value; i++)
+			if (strncmp(line, keys[i].key, strlen(keys[i].key)) == 0)
+				value = keys[i].value;
+		if (!meminfo_line(&buf, &len, &cap, line, n, value)) {
+			free(buf);
+			return -ENOMEM;
+		}
+		line += n;
+	}
+	if (!buf)
+		return -EINVAL;
+	*out = buf;
+	return (ssize_t)len;
+}
+
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t ls = strlen(s), lx = strlen(suffix);

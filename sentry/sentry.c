@@ -400,7 +400,12 @@ static struct sentry *sentry_new(const struct sentry_config *cfg)
 	s->guest_procfd = -1;
 	s->policy = cfg->policy;
 	s->audit_fd = cfg->audit_fd;
-	sandbox_id_make(s->sandbox_id, sizeof(s->sandbox_id));
+	static const struct sentry_hooks no_hooks;
+	s->hooks = cfg->hooks ? cfg->hooks : &no_hooks;
+	if (cfg->sandbox_id)
+		snprintf(s->sandbox_id, sizeof(s->sandbox_id), "%s", cfg->sandbox_id);
+	else
+		sandbox_id_make(s->sandbox_id, sizeof(s->sandbox_id));
 	/* What the host may change in the view: the volumes (the sentry's
 	 * dentry cache never keeps what lies in them). */
 	s->volume_paths = cfg->volume_paths;

@@ -82,7 +82,8 @@ struct sentry {
 	void *procfs;			  /* state of sentry/procfs.c */
 	const struct policy_view *policy; /* the compiled policy, or NULL */
 	int audit_fd;			  /* JSON lines of decisions, or -1 */
-	char sandbox_id[32];
+	char sandbox_id[65];
+	const struct sentry_hooks *hooks; /* from the config; never NULL */
 	/* The paths in the view the host may change while the guest runs
 	 * (volumes). The dentry cache stays off unless whoever starts the
 	 * sentry sets volumes_known: only then is the list complete. */
@@ -113,6 +114,27 @@ struct sc_ctx {
 	bool at_trace_stop;
 };
 
+/* The guest's memory as its cgroup counts it, for /proc/meminfo (bytes). */
+struct sentry_memory {
+	uint64_t limit; /* UINT64_MAX: none */
+	uint64_t usage;
+	uint64_t cache;		/* page cache, part of usage */
+	uint64_t inactive_file; /* reclaimable cache */
+};
+
+/* What the library that made the sandbox does for the sentry, in the
+ * sentry's process. Each hook may be NULL (nothing to do). */
+struct sentry_hooks {
+	/* Moves the guest's init (host pid) into the guest's cgroups, before
+	 * it runs anything. 0, or -errno with err filled. Runs before the
+	 * sentry is isolated. */
+	int (*guest_attach)(void *arg, pid_t pid, char *err, size_t err_size);
+	/* The guest's memory now; 0, or -errno: /proc/meminfo is the host's.
+	 * Runs isolated (only fds opened before work). */
+	int (*memory_read)(void *arg, struct sentry_memory *m);
+	void *arg;
+};
+
 /* What the sentry's process is started with (sentry_run): the library that
  * creates a sandbox fills it, the sentry fills its own struct sentry. */
 struct sentry_config {
@@ -136,6 +158,8 @@ struct sentry_config {
 	/* Receives the guest init's host pid once the guest is seized and the
 	 * sentry isolated, then is closed: the sandbox is running. */
 	int report_fd;
+	const struct sentry_hooks *hooks; /* or NULL */
+	const char *sandbox_id;		  /* for audit records; NULL: random */
 };
 
 /* sentry/sentry.c */

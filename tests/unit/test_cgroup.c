@@ -142,6 +142,12 @@ START_TEST(test_v2_tree)
 	put("runsc-c/sb1/guest/memory.max", "max\n");
 	ck_assert_int_eq(cg_memory_read(dir, ver, &limit, &usage), 0);
 	ck_assert_uint_eq(limit, UINT64_MAX);
+	uint64_t cache, inactive;
+	put("runsc-c/sb1/guest/memory.stat",
+	    "anon 100\nfile 8192\nfile_mapped 4096\ninactive_anon 0\ninactive_file 4096\n");
+	cg_memory_cache_read(dir, ver, &cache, &inactive);
+	ck_assert_uint_eq(cache, 8192);
+	ck_assert_uint_eq(inactive, 4096);
 	close(dir);
 	cg_destroy(cg);
 }

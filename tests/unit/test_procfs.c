@@ -379,6 +379,47 @@ START_TEST(test_loadavg)
 }
 END_TEST
 
+START_TEST(test_meminfo)
+{
+	static const char host[] = "MemTotal:       24683748 kB\n"
+				   "MemFree:        23914304 kB\n"
+				   "MemAvailable:   24223908 kB\n"
+				   "Buffers:           12345 kB\n"
+				   "Cached:           500000 kB\n"
+				   "SwapCached:            0 kB\n"
+				   "Active:          1000000 kB\n"
+				   "SwapTotal:       1000000 kB\n"
+				   "SwapFree:        1000000 kB\n"
+				   "SReclaimable:     100000 kB\n"
+				   "HugePages_Total:       0\n";
+	char *out = NULL;
+	/* 256 MiB limit, 64 MiB used of which 16 MiB cache, 8 MiB of it
+	 * inactive. */
+	ssize_t n = procfs_rewrite_meminfo(host, 256ULL << 20, 64ULL << 20, 16ULL << 20, 8ULL << 20,
+					   &out);
+	ck_assert_int_eq(n, (ssize_t)strlen(out));
+	ck_assert_str_eq(out, "MemTotal:         262144 kB\n"
+			      "MemFree:          196608 kB\n"
+			      "MemAvailable:     204800 kB\n"
+			      "Buffers:               0 kB\n"
+			      "Cached:            16384 kB\n"
+			      "SwapCached:            0 kB\n"
+			      "Active:          1000000 kB\n"
+			      "SwapTotal:             0 kB\n"
+			      "SwapFree:              0 kB\n"
+			      "SReclaimable:          0 kB\n"
+			      "HugePages_Total:       0\n");
+	free(out);
+	/* Use over the limit (the kernel lets it pass briefly): nothing free. */
+	n = procfs_rewrite_meminfo(host, 32ULL << 20, 40ULL << 20, 0, 0, &out);
+	ck_assert_int_gt(n, 0);
+	ck_assert_ptr_nonnull(strstr(out, "MemFree:               0 kB\n"));
+	ck_assert_ptr_nonnull(strstr(out, "MemAvailable:          0 kB\n"));
+	free(out);
+	ck_assert_int_eq(procfs_rewrite_meminfo("", 1, 0, 0, 0, &out), -EINVAL);
+}
+END_TEST
+
 START_TEST(test_fix_fd_link)
 {
 	char buf[64];
@@ -532,6 +573,7 @@ static Suite *procfs_suite(void)
 	tcase_add_test(text, test_mounts);
 	tcase_add_test(text, test_mounts_escaping_and_truncation);
 	tcase_add_test(text, test_loadavg);
+	tcase_add_test(text, test_meminfo);
 	tcase_add_test(text, test_fix_fd_link);
 	tcase_add_test(text, test_parse_status);
 	suite_add_tcase(s, text);

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* A sandbox's resource limits: its cgroups (sandbox/cgroup.h) made before
+ * anything of it runs, the gofer and the sentry moved into the kernel part
+ * as their first act, the guest's init into the guest part by the sentry
+ * before the guest runs anything, what it used read at its end, and the
+ * cgroups removed with it.
+ *
+ * Where the host offers no cgroup a sandbox can use, a limit that was asked
+ * for stops the sandbox from starting; default limits are dropped with a
+ * warning for the caller to show. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "sandbox/internal.h"
+#include "sentry/sentry.h"
+
+void sandbox_limits_default(struct cg_limits *limits)
+{
+	struct sysinfo si;
+	*limits = (struct cg_limits){.pids = SANDBOX_PIDS_DEFAULT};
+	if (sysinfo(&si) == 0)
+		limits->memory_bytes = (uint64_t)si.totalram * si.mem_unit / 2;
+}
+
+const char *sandbox_warning(const struct sandbox *sb)
+{
+	return sb->warning[0] ? sb->warning : NULL;
+}
+
+static bool id_valid(const char *id)
+{
+	size_t n = strlen(id);
+	if (n == 0 || n > SANDBOX_ID_MAX || id[0] == '.' || id[0] == '-')
+		return false;
+	return strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == n;
+}
+
+/* 16 random hex digits. */
+static void id_random(char *buf, size_t size)
+{
+	uint8_t raw[8] = {0};
+	if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
+		memset(raw, 0, sizeof(raw));
+	for (size_t i = 0; i < sizeof(raw) && 2 * i + 2 < size; i++)
+		snprintf(buf + 2 * i, size - 2 * i, "%02x", raw[i]);
+}
+
+static int limits_check(const struct cg_limits *l, struct rc_error *err)
+{
+	if (l->memory_bytes && l->memory_bytes < LIMIT_MEMORY_MIN)
+		return rc_error_set(err, EINVAL,
+				    "a memory limit of %llu bytes is below what a sandbox needs "
+				    "to start: at least 16 MiB",
+				    (unsigned long long)l->memory_bytes);
+	if (l->pids && l->pids < LIMIT_PIDS_MIN)
+		return rc_error_set(err, EINVAL,
+				    "a limit of %llu tasks is below what a sandbox needs to "
+				    "start: at least %llu",
+				    (unsigned long long)l->pids, LIMIT_PIDS_MIN);
+	if (l->cpu_quota_us &&
+	    (!l->cpu_period_us || l->cpu_quota_us * 1000 < l->cpu_period_us * LIMIT_CPU_MILLI_MIN))
+		return rc_error_set(
+			err, EINVAL, "a CPU quota of %llu us per %llu us is below 0.01 CPU",
+			(unsigned long long)l->cpu_quota_us, (unsigned long long)l->cpu_period_us);
+	return 0;
+}
+
+/* The host's layout, found once per process. */
+static const struct cg_host *host_find(struct rc_error *err)
+{
+	static struct cg_host host;
+	static int state; /* 0: not looked, 1: found, -errno: none */
+	static struct rc_error why;
+	if (state == 0)
+		state = cg_host_detect(NULL, &host, &why) == 0 ? 1 : -why.errno_value;
+	if (state < 0) {
+		*err = why;
+		return NULL;
+	}
+	return &host;
+}
+
+int limits_create(struct sandbox *sb, struct rc_error *err)
+{
+	const struct sandbox_config *cfg = sb->cfg;
+	if (cfg->id && !id_valid(cfg->id))
+		return rc_error_set(err, EINVAL,
+				    "sandbox id '%s': expected 1 to %d of A-Z a-z 0-9 _ . - "
+				    "(not first . or -)",
+				    cfg->id, SANDBOX_ID_MAX);
+	if (cfg->id)
+		snprintf(sb->id, sizeof(sb->id), "%s", cfg->id);
+	else
+		id_random(sb->id, sizeof(sb->id));
+	int r = limits_check(&cfg->limits, err);
+	if (r < 0)
+		return r;
+	if (cfg->disk_bytes && cfg->disk_bytes < LIMIT_DISK_MIN)
+		return rc_error_set(err, EINVAL,
+				    "a disk size of %llu bytes is below what a sandbox needs to "
+				    "start: at least 1 MiB",
+				    (unsigned long long)cfg->disk_bytes);
+	struct rc_error why;
+	const struct cg_host *host = host_find(&why);
+	if (host) {
+		cg_sweep(host);
+		r = cg_create(host, sb->id, &cfg->limits, &sb->cg, &why);
+	}
+	if (!host || r < 0) {
+		sb->cg = NULL;
+		if (cfg->limits_required)
+			return rc_error_set(err, why.errno_value ? why.errno_value : EOPNOTSUPP,
+					    "resource limits cannot be enforced here: %s", why.msg);
+		snprintf(sb->warning, sizeof(sb->warning),
+			 "the default resource limits could not be applied, the sandbox runs "
+			 "without them: %s",
+			 why.msg);
+	}
+	return 0;
+}
+
+int limits_enter_kernel(struct sandbox *sb, struct rc_error *err)
+{
+	return sb->cg ? cg_attach(sb->cg, CG_PART_KERNEL, getpid(), err) : 0;
+}
+
+/* ---- in the sentry ---- */
+
+/* The guest cgroup's memory files, opened before the sentry is isolated. */
+struct sentry_side {
+	struct sandbox *sb;
+	int memory_dir;
+	enum cg_version memory_version;
+};
+
+static int guest_attach(void *arg, pid_t pid, char *msg, size_t size)
+{
+	struct sentry_side *side = arg;
+	struct rc_error err;
+	if (cg_attach(side->sb->cg, CG_PART_GUEST, pid, &err) < 0) {
+		snprintf(msg, size, "%s", err.msg);
+		return -err.errno_value;
+	}
+	/* When the sandbox as a whole runs out of memory, the kernel kills
+	 * in the guest first: the sentry and the gofer keep serving (or
+	 * end the sandbox cleanly). The guest inherits this and cannot
+	 * lower it (that needs CAP_SYS_RESOURCE on the host). */
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+	int r = write_file_at(AT_FDCWD, path, "1000");
+	if (r < 0) {
+		snprintf(msg, size, "setting the guest's OOM score: %s", strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+static int memory_read(void *arg, struct sentry_memory *m)
+{
+	struct sentry_side *side = arg;
+	if (side->memory_dir < 0)
+		return -ENOENT;
+	int r = cg_memory_read(side->memory_dir, side->memory_version, &m->limit, &m->usage);
+	if (r < 0)
+		return r;
+	cg_memory_cache_read(side->memory_dir, side->memory_version, &m->cache, &m->inactive_file);
+	return 0;
+}
+
+const struct sentry_hooks *limits_sentry_hooks(struct sandbox *sb)
+{
+	static struct sentry_side side;
+	static struct sentry_hooks hooks;
+	if (!sb->cg)
+		return NULL;
+	side.sb = sb;
+	side.memory_dir = cg_guest_memory_dir(sb->cg, &side.memory_version);
+	hooks = (struct sentry_hooks){
+		.guest_attach = guest_attach, .memory_read = memory_read, .arg = &side};
+	return &hooks;
+}
+
+/* ---- the end ---- */
+
+void limits_status(struct sandbox *sb, struct sandbox_status *status)
+{
+	if (!sb->cg)
+		return;
+	cg_stats_read(sb->cg, &status->stats);
+	status->have_stats = true;
+	status->oom_killed = status->exit_code == 128 + SIGKILL && status->stats.oom_kills > 0 &&
+			     !status->timed_out;
+}
+
+void limits_destroy(struct sandbox *sb)
+{
+	cg_destroy(sb->cg);
+	sb->cg = NULL;
+}

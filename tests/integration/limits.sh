@@ -1,0 +1,270 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Resource limits: memory, pids, CPU and disk are enforced by the kernel
+# through the sandbox's cgroups; /proc/meminfo inside shows the limit;
+# --stats reports what a run used; bad values are refused with exit 125;
+# no cgroup is left after a normal exit, a timeout, a kill -9 of runsc-c, or
+# 200 sandboxes in a row.
+#
+# Everything that hurts (a fork bomb, a memory bomb, a disk fill) runs only as
+# the command of `runsc-c do`, never natively.
+. "$(dirname "$0")/lib.sh"
+
+# The cgroups sandboxes have on this host, one line per sandbox cgroup.
+cgroup_dirs() {
+	for d in /sys/fs/cgroup/*/runsc-c /sys/fs/cgroup/runsc-c; do
+		[ -d "$d" ] || continue
+		find "$d" -mindepth 1 -maxdepth 1 -type d
+	done
+}
+# A sandbox cgroup that holds no process: left behind (a live sandbox always
+# has its sentry and gofer in it, but is empty for a moment while it starts).
+has_procs() { [ -n "$(cat "$1"/cgroup.procs "$1"/*/cgroup.procs 2>/dev/null)" ]; }
+empty_cgroups() {
+	for d in $(cgroup_dirs); do has_procs "$d" || echo "$d"; done
+}
+no_empty_cgroups() { [ -z "$(empty_cgroups)" ]; }
+# Empty cgroups that stay empty for 5 s: what sandboxes left.
+left_cgroups() {
+	wait_until 5 no_empty_cgroups || empty_cgroups
+}
+
+if ! [ -d /sys/fs/cgroup/memory ] && ! [ -e /sys/fs/cgroup/cgroup.controllers ]; then
+	skip "resource limits" "no cgroup hierarchy with a memory controller here"
+	done_testing
+	exit
+fi
+
+# ---- bad input: one message naming the flag, exit 125, nothing left
+for bad in "--memory abc" "--memory 0" "--memory 12Q" "--memory -5M" "--pids -1" "--pids 0" \
+	"--pids x" "--cpus 0" "--cpus -1" "--cpus abc" "--disk abc" "--disk 0" "--memory 1M" \
+	"--pids 1" "--disk 100k"; do
+	flag=${bad%% *}
+	# shellcheck disable=SC2086
+	out=$("$RUNSC_C" do $bad -- /bin/true 2>&1 </dev/null)
+	rc=$?
+	check_rc "$bad: refused with exit 125" 125 "$rc" "$out"
+	check_contains "$bad: the message names $flag" "$flag" "$out"
+done
+out=$("$RUNSC_C" do --memory 1M -- /bin/true 2>&1 </dev/null)
+check_contains "--memory below the minimum names the minimum" "at least" "$out"
+check "bad flags leave no cgroup" "" "$(left_cgroups)"
+
+# ---- memory: /proc/meminfo shows the limit; a memory bomb is OOM-killed
+out=$(runsc --memory 256M -- sh -c 'grep -E "^(MemTotal|MemFree|MemAvailable):" /proc/meminfo')
+check_contains "/proc/meminfo MemTotal is --memory 256M" "MemTotal:         262144 kB" "$out"
+free_kb=$(echo "$out" | awk '/^MemFree:/ {print $2}')
+if [ -n "$free_kb" ] && [ "$free_kb" -le 262144 ] && [ "$free_kb" -gt 0 ]; then
+	ok "/proc/meminfo MemFree is within the limit ($free_kb kB)"
+else
+	not_ok "/proc/meminfo MemFree is within the limit" "$out"
+fi
+out=$(runsc --memory 64M -- python3 -c '
+x = []
+while True:
+    x.append(bytearray(16 << 20))
+' 2>&1)
+rc=$?
+check_rc "a memory bomb under --memory 64M ends with exit 137" 137 "$rc" "$out"
+out=$(timeout -s KILL 120 "$RUNSC_C" do --memory 64M -- python3 -c '
+x = []
+while True:
+    x.append(bytearray(16 << 20))
+' 2>&1 </dev/null)
+check_contains "the memory limit is named when it was reached" "memory limit (64 MiB)" "$out"
+# The sandbox's other processes keep running: a shell that started the bomb
+# goes on after the kill.
+out=$(runsc --memory 64M -- sh -c 'python3 -c "
+x = []
+while True:
+    x.append(bytearray(16 << 20))
+"; echo "after: $?"')
+check "the shell that ran the bomb goes on and sees SIGKILL (137)" "after: 137" "$out"
+
+# ---- pids: fork fails with EAGAIN at the limit; the sandbox keeps working
+out=$(runsc --pids 16 -- python3 -c '
+import os, errno, time
+kids, err = [], None
+for i in range(64):
+    try:
+        pid = os.fork()
+    except OSError as e:
+        err = e.errno
+        break
+    if pid == 0:
+        time.sleep(30)
+        os._exit(0)
+    kids.append(pid)
+print("forked", len(kids), "then", errno.errorcode.get(err))
+for k in kids:
+    os.kill(k, 9)
+    os.waitpid(k, 0)
+pid = os.fork()
+if pid == 0:
+    os._exit(7)
+print("after", os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]))
+')
+check_contains "fork fails with EAGAIN at --pids 16" "then EAGAIN" "$out"
+case "$out" in
+*"forked 1"[0-5]" then"*) ok "--pids 16 leaves room for about 14 children" ;;
+*) not_ok "--pids 16 leaves room for about 14 children" "$out" ;;
+esac
+check_contains "after the children are gone, fork works again" "after 7" "$out"
+
+# A fork bomb with no limit flag at all is held by the default limits, and
+# the host still forks meanwhile. (--cpus 1 leaves the test's other CPU
+# free.) The bomb ends when its first shell gives up on a failed fork, or
+# at the timeout.
+runsc --cpus 1 --timeout 8 --stats "$TMP/bomb.json" -- sh -c 'b(){ b|b& }; b; sleep 30' \
+	>/dev/null 2>&1 &
+bomb=$!
+cleanup_later "$bomb"
+sleep 2
+host_ok=yes
+for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true || host_ok=no; done
+check "the host forks while a sandbox runs a fork bomb" yes "$host_ok"
+wait "$bomb"
+rc=$?
+case $rc in
+0 | 125 | 137) not_ok "the fork bomb ends (failed fork or --timeout)" "exit $rc" ;;
+*) ok "the fork bomb ends (failed fork or --timeout): exit $rc" ;;
+esac
+out=$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(s["pids"]["limit"], 100 < s["pids"]["peak"] <= 4096)
+' "$TMP/bomb.json" 2>&1)
+check "the fork bomb ran, held under the default pids limit (4096)" "4096 True" "$out"
+check "the fork bomb leaves no cgroup" "" "$(left_cgroups)"
+
+# ---- CPU: --cpus 0.5 gives at most about half a CPU
+out=$(runsc --cpus 0.5 -- python3 -c '
+import os, time
+t0, c0 = time.monotonic(), os.times()
+while time.monotonic() - t0 < 3:
+    pass
+c1 = os.times()
+used = (c1.user - c0.user) + (c1.system - c0.system)
+print("ratio %.2f" % (used / (time.monotonic() - t0)))
+')
+ratio=${out#ratio }
+if awk "BEGIN { exit !($ratio <= 0.6) }" 2>/dev/null; then
+	ok "--cpus 0.5: a busy loop gets at most ~50% of a CPU (got $ratio)"
+else
+	not_ok "--cpus 0.5: a busy loop gets at most ~50% of a CPU" "$out"
+fi
+
+# ---- disk: writing past --disk fails with ENOSPC; df shows size and use
+out=$(runsc --disk 16M -- sh -c '
+dd if=/dev/zero of=/tmp/fill bs=1M count=64 2>&1 | head -1
+df -k / | tail -1')
+check_contains "writing past --disk 16M fails with ENOSPC" "No space left on device" "$out"
+size_kb=$(echo "$out" | tail -1 | awk '{print $2}')
+used_kb=$(echo "$out" | tail -1 | awk '{print $3}')
+check "df / shows the writable layer's size (16M)" 16384 "$size_kb"
+if [ -n "$used_kb" ] && [ "$used_kb" -ge 8192 ]; then ok "df / shows the layer's use ($used_kb kB)"; else
+	not_ok "df / shows the layer's use" "$out"; fi
+
+# ---- --stats: what a run used, as JSON
+runsc --memory 128M --pids 100 --stats "$TMP/stats.json" -- sh -c 'exit 3'
+check_rc "--stats: the command's status comes back" 3 "$?"
+out=$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(s["exit_status"], s["memory"]["limit_bytes"], s["pids"]["limit"],
+      s["memory"]["peak_bytes"] > 0, s["cpu"]["user_us"] is not None, s["wall_us"] > 0,
+      s["limits_hit"])
+' "$TMP/stats.json" 2>&1)
+check "--stats: status, limits, peak memory, CPU time and wall time" \
+	"3 134217728 100 True True True []" "$out"
+runsc --memory 64M --stats "$TMP/oom.json" -- python3 -c '
+x = []
+while True:
+    x.append(bytearray(16 << 20))
+' >/dev/null 2>&1
+out=$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+print(s["exit_status"], s["signal"], "memory" in s["limits_hit"], s["memory"]["oom_kills"] > 0)
+' "$TMP/oom.json" 2>&1)
+check "--stats after an OOM kill says the memory limit was hit" "137 9 True True" "$out"
+
+# ---- policies: resources are enforced; flags override them
+cat >"$TMP/small.yaml" <<'EOF'
+apiVersion: runsc-c/v1
+kind: Policy
+name: small
+extends: default
+resources:
+  memory: 96Mi
+  pids: 50
+EOF
+out=$(runsc --policy "$TMP/small.yaml" -- sh -c 'grep ^MemTotal: /proc/meminfo')
+check_contains "a policy's resources.memory is enforced" "MemTotal:          98304 kB" "$out"
+out=$(runsc --policy "$TMP/small.yaml" --memory 128M -- sh -c 'grep ^MemTotal: /proc/meminfo')
+check_contains "--memory overrides the policy" "MemTotal:         131072 kB" "$out"
+
+# A policy's resources below what a sandbox needs, or an unknown key: one
+# message naming file:line:column, nothing started.
+printf 'apiVersion: runsc-c/v1\nkind: Policy\nname: tiny\nresources:\n  memory: 1Mi\n' >"$TMP/tiny.yaml"
+out=$("$RUNSC_C" do --policy "$TMP/tiny.yaml" -- /bin/true 2>&1 </dev/null)
+check_rc "a policy's memory below the minimum is refused" 2 "$?" "$out"
+check_contains "the message names the file, line and column and the minimum" \
+	"tiny.yaml:5:11: memory: '1Mi' is below what a sandbox needs to start: at least 16Mi" "$out"
+printf 'apiVersion: runsc-c/v1\nkind: Policy\nname: odd\nresources:\n  swap: 1Gi\n' >"$TMP/odd.yaml"
+out=$("$RUNSC_C" do --policy "$TMP/odd.yaml" -- /bin/true 2>&1 </dev/null)
+check_rc "an unknown resources key is refused" 2 "$?" "$out"
+check_contains "the message names the key's place" "odd.yaml:5:3:" "$out"
+check "refused policies leave no cgroup" "" "$(left_cgroups)"
+
+# ---- where cgroups cannot be written: an asked-for limit refuses to
+# start; the defaults are dropped with one warning (none under --quiet).
+# The memory hierarchy is made read-only in a mount namespace of the test's
+# own, so the host's stays as it is.
+memdir=$(awk '$3 == "cgroup" && $4 ~ /(^|,)memory(,|$)/ {print $2; exit}' /proc/self/mounts)
+[ -n "$memdir" ] || memdir=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/self/mounts)
+if command -v unshare >/dev/null && [ -n "$memdir" ]; then
+	ro_run() {
+		unshare -m --propagation private sh -c \
+			'mount -o remount,bind,ro "$1" && shift && exec "$@"' sh "$memdir" "$@" \
+			</dev/null 2>&1
+	}
+	out=$(ro_run "$RUNSC_C" do --memory 64M -- /bin/true)
+	check_rc "--memory where cgroups are read-only: refused with exit 125" 125 "$?" "$out"
+	check_contains "the refusal says why" "resource limits cannot be enforced here" "$out"
+	out=$(ro_run "$RUNSC_C" do -- sh -c 'echo ran')
+	check_rc "no limit flag where cgroups are read-only: the sandbox runs" 0 "$?" "$out"
+	check_contains "the command ran" "ran" "$out"
+	n=$(echo "$out" | grep -c "default resource limits could not be applied")
+	check "one warning says the defaults could not be applied" 1 "$n"
+	out=$(ro_run "$RUNSC_C" do --quiet -- sh -c 'echo ran')
+	check "under --quiet there is no warning" "ran" "$out"
+else
+	skip "read-only cgroups" "unshare(1) or a memory cgroup mount is missing"
+fi
+
+# ---- nothing accumulates
+runsc --timeout 1 -- sleep 30 >/dev/null 2>&1
+check_rc "--timeout with limits: exit 124" 124 "$?"
+check "after --timeout no cgroup is left" "" "$(left_cgroups)"
+
+"$RUNSC_C" do --quiet -- sleep 4242 </dev/null >/dev/null 2>&1 &
+pid=$!
+cleanup_later "$pid"
+wait_until 20 pgrep -f "^sleep 4242\$" >/dev/null
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+wait_until 10 sh -c '! pgrep -f "^sleep 4242\$" >/dev/null'
+runsc -- /bin/true
+check "after kill -9 of runsc-c, the next start removes its cgroups" "" "$(left_cgroups)"
+
+i=0
+fails=0
+while [ $i -lt 200 ]; do
+	runsc --memory 64M --pids 64 -- /bin/true || fails=$((fails + 1))
+	i=$((i + 1))
+done
+check "200 sandboxes in a row all run" 0 "$fails"
+check "200 sandboxes leave no cgroup" "" "$(left_cgroups)"
+
+done_testing
