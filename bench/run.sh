@@ -57,6 +57,7 @@ cleanup() {
 		wait "$current_job" 2>/dev/null
 	fi
 	rmdir /sys/fs/cgroup/*/runsc-c-bench-* 2>/dev/null
+	umount "$work/ns/cg" "$work/ns/nocg" "$work/ns" 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -299,6 +300,43 @@ timed() {
 	runners=()
 }
 
+# Two mount namespaces kept as files, entered per run with nsenter: in
+# ns/cg the cgroup hierarchies are as on the host, in ns/nocg they are
+# read-only, so that runsc-c starts without cgroups (its defaults cannot
+# apply). Both mask the v2 mount's controllers as in_crun_ns does, so crun
+# runs in ns/cg too. The same nsenter wraps every runner of the comparison.
+ns_reason=
+make_cgroup_namespaces() {
+	local ns=$work/ns
+	mkdir -p "$ns"
+	if ! command -v nsenter >/dev/null || ! mount --bind "$ns" "$ns" ||
+		! mount --make-private "$ns"; then
+		ns_reason="no nsenter or private mounts"
+		return
+	fi
+	: >"$ns/cg"
+	: >"$ns/nocg"
+	# shellcheck disable=SC2016
+	local mask='f=/sys/fs/cgroup/unified/cgroup.controllers
+		[ -e "$f" ] && mount --bind "$0" "$f" 2>/dev/null'
+	# shellcheck disable=SC2016
+	unshare --mount="$ns/cg" --propagation private sh -c "$mask; true" "$work/empty" &&
+		unshare --mount="$ns/nocg" --propagation private sh -c "$mask"'
+		for m in $(awk '\''$3 == "cgroup" || $3 == "cgroup2" {print $2}'\'' /proc/self/mounts); do
+			mount -o remount,bind,ro "$m" || exit 1
+		done' "$work/empty" || ns_reason="cannot make the mount namespaces"
+}
+
+add_ns() {
+	local name=$1 ns=$2
+	shift 2
+	if [ -n "$ns_reason" ]; then
+		missing[$name]=$ns_reason
+		return
+	fi
+	add_runner "$name" nsenter --mount="$work/ns/$ns" "$@"
+}
+
 # ---------------------------------------------------------------- sections
 
 section_start() {
@@ -329,6 +367,56 @@ section_start() {
 		local name=${row%%|*} label=${row#*|}
 		md "| $label | $(cell "$res" "$log" "$name") | $(cell "$res" "$log" "$name" p90_ms) | $(ratio "$res" "$name" native) | $(ratio "$res" "$name" crun) | $(ok_runs "$res" "$name") |"
 	done
+	md ""
+	cgroup_cost
+}
+
+# What a sandbox's cgroups add to its start: the same runsc-c with its
+# cgroups (default limits; all three controllers) and where the cgroup
+# hierarchies are read-only (none), next to crun with and without its own.
+cgroup_cost() {
+	local log=$work/log/cgroup res=$work/cgroup.txt
+	say "start: cgroup setup, $BENCH_RUNS runs per runner, alternating"
+	make_cgroup_namespaces
+	add_ns native-ns cg /bin/true
+	add_ns runsc-c-cg cg "$runsc" do --quiet -- /bin/true
+	add_ns runsc-c-limits cg "$runsc" do --quiet --memory 256M --pids 256 --cpus 1 -- /bin/true
+	add_ns runsc-c-nocg nocg "$runsc" do --quiet -- /bin/true
+	if [ -n "$crun_reason" ]; then
+		missing[crun-ns]=$crun_reason
+		missing[crun-ns-nocg]=$crun_reason
+	else
+		# shellcheck disable=SC2046
+		add_ns crun-ns cg $(crun_cmd true)
+		# shellcheck disable=SC2046
+		add_ns crun-ns-nocg cg $(crun_cmd true --cgroup-manager=disabled)
+	fi
+	mkdir -p "$log"
+	run "$bin/timer" -l "$log" -n "$BENCH_RUNS" -w 3 "${runners[@]}" >"$res" 2>>"$log/timer.err"
+	runners=()
+
+	md "### Cgroup setup"
+	md ""
+	md "Every runner entered through \`nsenter --mount\` into a mount namespace kept for the run: one where the cgroup hierarchies are the host's, one where they are read-only, so that runsc-c starts without cgroups (its default limits cannot apply; it says so, silenced by \`--quiet\`). The difference of the two runsc-c rows is what making, filling and removing a sandbox's cgroups costs."
+	md ""
+	md "| runner | median ms | p90 ms | × runsc-c without cgroups | runs |"
+	md "|---|---:|---:|---:|---:|"
+	for row in "native-ns|native \`/bin/true\`" \
+		"runsc-c-cg|\`runsc-c do\`, default limits (memory and pids cgroups)" \
+		"runsc-c-limits|\`runsc-c do --memory 256M --pids 256 --cpus 1\` (memory, pids and cpu cgroups)" \
+		"runsc-c-nocg|\`runsc-c do\`, cgroup hierarchies read-only: no cgroups" \
+		"crun-ns|\`crun run\`, v1 cgroups" \
+		"crun-ns-nocg|\`crun --cgroup-manager=disabled run\`"; do
+		local name=${row%%|*} label=${row#*|}
+		md "| $label | $(cell "$res" "$log" "$name") | $(cell "$res" "$log" "$name" p90_ms) | $(ratio "$res" "$name" runsc-c-nocg) | $(ok_runs "$res" "$name") |"
+	done
+	local a b
+	a=$(val "$res" runsc-c-cg median_ms)
+	b=$(val "$res" runsc-c-nocg median_ms)
+	if [ -n "$a" ] && [ -n "$b" ]; then
+		md ""
+		md "Cgroups add $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a - b }') ms (median) to a start with the default limits; crun's add $(awk -v a="$(val "$res" crun-ns median_ms)" -v b="$(val "$res" crun-ns-nocg median_ms)" 'BEGIN { if (a == "" || b == "") printf "n/a"; else printf "%.2f", a - b }') ms."
+	fi
 	md ""
 }
 
