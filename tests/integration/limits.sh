@@ -81,6 +81,21 @@ while True:
 "; echo "after: $?"')
 check "the shell that ran the bomb goes on and sees SIGKILL (137)" "after: 137" "$out"
 
+# ---- the guest cannot leave its limits: its OOM score stays the highest,
+# no cgroup file system is reachable or mountable. The probe checks that it
+# runs under the sandbox's seccomp filter before it tries anything.
+out=$(runsc --memory 64M -- sh -c '
+[ "$(awk "/^Seccomp:/ {print \$2}" /proc/self/status)" = 2 ] || { echo "not sandboxed"; exit 99; }
+cat /proc/self/oom_score_adj
+echo -1000 >/proc/self/oom_score_adj 2>/dev/null && echo "lowered"
+cat /proc/self/oom_score_adj
+ls /sys/fs/cgroup >/dev/null 2>&1 && echo "cgroupfs visible"
+mkdir -p /tmp/cg && mount -t cgroup2 none /tmp/cg 2>/dev/null && echo "cgroup2 mounted"
+mount -t cgroup -o memory none /tmp/cg 2>/dev/null && echo "cgroup v1 mounted"
+echo end')
+check "the guest's OOM score is 1000 and stays so; no cgroup fs is reachable" \
+	"$(printf '1000\n1000\nend')" "$out"
+
 # ---- pids: fork fails with EAGAIN at the limit; the sandbox keeps working
 out=$(runsc --pids 16 -- python3 -c '
 import os, errno, time
