@@ -24,7 +24,7 @@ int op_chmod(struct ctx *c)
 	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	r = decide_obj(c, &o, NEED_WRITE);
 	if (r < 0)
 		return r;
@@ -41,11 +41,13 @@ int op_chown(struct ctx *c)
 	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	r = decide_obj(c, &o, NEED_WRITE);
 	if (r < 0)
 		return r;
-	r = fchownat(o.fd, "", (uid_t)c->req->arg[0], (gid_t)c->req->arg[1], AT_EMPTY_PATH);
+	/* GOFER_ID_KEEP is chown(2)'s -1 as it is. */
+	r = fchownat(o.fd, "", (uid_t)c->req->arg[GOFER_ARG_UID], (gid_t)c->req->arg[GOFER_ARG_GID],
+		     AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
 	return r;
 }
@@ -56,13 +58,15 @@ int op_utimens(struct ctx *c)
 	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	r = decide_obj(c, &o, NEED_WRITE);
 	if (r < 0)
 		return r;
 	struct timespec ts[2] = {
-		{.tv_sec = (time_t)c->req->arg[0], .tv_nsec = (long)c->req->arg[1]},
-		{.tv_sec = (time_t)c->req->arg[2], .tv_nsec = (long)c->req->arg[3]},
+		{.tv_sec = (time_t)c->req->arg[GOFER_ARG_ATIME_SEC],
+		 .tv_nsec = (long)c->req->arg[GOFER_ARG_ATIME_NSEC]},
+		{.tv_sec = (time_t)c->req->arg[GOFER_ARG_MTIME_SEC],
+		 .tv_nsec = (long)c->req->arg[GOFER_ARG_MTIME_NSEC]},
 	};
 	r = utimensat(o.fd, "", c->req->mode == GOFER_TIMES_NOW ? NULL : ts, AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
@@ -80,7 +84,7 @@ int op_truncate(struct ctx *c)
 	_cleanup_walk_ struct gofer_walk w;
 	r = gofer_walk(c->st, start, c->path, GOFER_WALK_FOLLOW, 0, &w);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	if (!w.exists)
 		r = -ENOENT;
 	if (r == 0)
@@ -88,7 +92,7 @@ int op_truncate(struct ctx *c)
 	if (r == 0)
 		r = in_dir(&w);
 	if (r == 0) {
-		r = truncate(w.last, (off_t)c->req->arg[0]) < 0 ? -errno : 0;
+		r = truncate(w.last, (off_t)c->req->arg[GOFER_ARG_LENGTH]) < 0 ? -errno : 0;
 		back_to_root(c);
 	}
 	return r;
@@ -99,7 +103,7 @@ int op_mkdir(struct ctx *c)
 	_cleanup_walk_ struct gofer_walk w;
 	int r = ctx_parent(c, c->dir, c->path, &w);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
 	if (r < 0)
 		return r;
@@ -112,7 +116,7 @@ int op_mknod(struct ctx *c)
 	_cleanup_walk_ struct gofer_walk w;
 	int r = ctx_parent(c, c->dir, c->path, &w);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
 	if (r < 0)
 		return r;
@@ -128,7 +132,7 @@ int op_unlink(struct ctx *c)
 	_cleanup_walk_ struct gofer_walk w;
 	int r = ctx_parent(c, c->dir, c->path, &w);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
 	if (r < 0)
 		return r;
@@ -141,11 +145,11 @@ int op_rename(struct ctx *c)
 	_cleanup_walk_ struct gofer_walk w1;
 	int r = ctx_parent(c, c->dir, c->path, &w1);
 	if (r < 0 || w1.redirect)
-		return r < 0 ? r : answer_redirect(c, &w1, 1);
+		return r < 0 ? r : answer_redirect(c, &w1, GOFER_WHICH_PATH);
 	_cleanup_walk_ struct gofer_walk w2;
 	r = ctx_parent(c, c->dir2, c->path2, &w2);
 	if (r < 0 || w2.redirect)
-		return r < 0 ? r : answer_redirect(c, &w2, 2);
+		return r < 0 ? r : answer_redirect(c, &w2, GOFER_WHICH_PATH2);
 	r = decide_name(c, w1.parent_fd, w1.last, NEED_WRITE);
 	if (r == 0)
 		r = decide_name(c, w2.parent_fd, w2.last, NEED_WRITE);
@@ -186,11 +190,11 @@ int op_link(struct ctx *c)
 	_cleanup_walk_ struct gofer_walk w1;
 	int r = link_source(c, &w1);
 	if (r < 0 || w1.redirect)
-		return r < 0 ? r : answer_redirect(c, &w1, 1);
+		return r < 0 ? r : answer_redirect(c, &w1, GOFER_WHICH_PATH);
 	_cleanup_walk_ struct gofer_walk w2;
 	r = ctx_parent(c, c->dir2, c->path2, &w2);
 	if (r < 0 || w2.redirect)
-		return r < 0 ? r : answer_redirect(c, &w2, 2);
+		return r < 0 ? r : answer_redirect(c, &w2, GOFER_WHICH_PATH2);
 	if (empty_path_obj(c))
 		r = decide_fd(c, c->dir, NEED_WRITE);
 	else
@@ -212,7 +216,7 @@ int op_symlink(struct ctx *c)
 	_cleanup_walk_ struct gofer_walk w;
 	int r = ctx_parent(c, c->dir2, c->path2, &w);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 2);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_PATH2);
 	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
 	if (r < 0)
 		return r;

@@ -123,7 +123,7 @@ int op_exec_open(struct ctx *c)
 	r = gofer_walk(c->st, start, c->path, nofollow ? GOFER_WALK_NOFOLLOW : GOFER_WALK_FOLLOW,
 		       GOFER_WALK_WANT_PATH, w);
 	if (r == 0 && w->redirect)
-		r = answer_redirect(c, w, 0);
+		r = answer_redirect(c, w, GOFER_WHICH_ONLY);
 	else if (r == 0 && !w->exists)
 		r = -ENOENT;
 	else if (r == 0 && S_ISLNK(w->st.st_mode))

@@ -54,7 +54,7 @@ int op_bind(struct ctx *c)
 	_cleanup_walk_ struct gofer_walk w;
 	r = ctx_parent(c, c->dir, c->path, &w);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	struct sockaddr_un sa;
 	socklen_t len;
 	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
@@ -64,7 +64,7 @@ int op_bind(struct ctx *c)
 		r = in_dir(&w);
 	if (r == 0) {
 		/* The socket file's mode: the guest's umask, in req->mode. */
-		mode_t old = umask((mode_t)(c->req->mode & 0777));
+		mode_t old = umask((mode_t)(c->req->mode & GOFER_UMASK_BITS));
 		r = bind(c->obj, (struct sockaddr *)&sa, len) < 0 ? -errno : 0;
 		umask(old);
 		back_to_root(c);
@@ -84,7 +84,7 @@ int op_connect(struct ctx *c)
 	_cleanup_walk_ struct gofer_walk w;
 	r = gofer_walk(c->st, start, c->path, GOFER_WALK_FOLLOW, 0, &w);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	struct sockaddr_un sa;
 	socklen_t len;
 	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
@@ -115,7 +115,7 @@ int op_inotify_add(struct ctx *c)
 		return -errno;
 	if (sfs.f_type != ANON_INODE_FS_MAGIC)
 		return -EINVAL;
-	uint32_t mask = (uint32_t)c->req->arg[0];
+	uint32_t mask = (uint32_t)c->req->arg[GOFER_ARG_INOTIFY_MASK];
 	int start;
 	int r = start_of(c, c->dir, c->path, &start);
 	if (r < 0)
@@ -125,7 +125,7 @@ int op_inotify_add(struct ctx *c)
 	_cleanup_walk_ struct gofer_walk w;
 	r = gofer_walk(c->st, start, c->path, mode, 0, &w);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	if (!w.exists)
 		return -ENOENT;
 	r = decide_name(c, w.parent_fd, w.last, NEED_READ);

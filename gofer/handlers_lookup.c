@@ -19,7 +19,7 @@ int op_stat(struct ctx *c)
 	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	r = decide_obj(c, &o, NEED_SEE);
 	if (r < 0)
 		return r;
@@ -33,12 +33,13 @@ int op_statx(struct ctx *c)
 	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	r = decide_obj(c, &o, NEED_SEE);
 	if (r < 0)
 		return r;
 	int flags = AT_EMPTY_PATH | (int)(c->req->flags & AT_STATX_SYNC_TYPE);
-	r = statx(o.fd, "", flags, (unsigned int)c->req->arg[0], &c->resp->u.stx);
+	r = statx(o.fd, "", flags, (unsigned int)c->req->arg[GOFER_ARG_STATX_MASK],
+		  &c->resp->u.stx);
 	r = r < 0 ? -errno : 0;
 	return r;
 }
@@ -49,7 +50,7 @@ int op_access(struct ctx *c)
 	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, follows(c->req), &w, &o);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	enum need need = (c->req->mode & W_OK)		  ? NEED_WRITE
 			 : (c->req->mode & (R_OK | X_OK)) ? NEED_READ
 							  : NEED_SEE;
@@ -93,7 +94,7 @@ int op_readlink(struct ctx *c)
 	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, false, &w, &o);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	if (!S_ISLNK(o.st.st_mode))
 		return -EINVAL;
 	r = decide_obj(c, &o, NEED_READ);
@@ -111,7 +112,7 @@ int op_statfs(struct ctx *c)
 	_cleanup_obj_ struct obj o;
 	int r = ctx_obj(c, true, &w, &o);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	r = decide_obj(c, &o, NEED_SEE);
 	if (r < 0)
 		return r;

@@ -84,7 +84,7 @@ bool follows(const struct gofer_req *req)
 	return !(req->flags & AT_SYMLINK_NOFOLLOW);
 }
 
-/* A parent-shaped path of the request: (parent, last). which: 1 or 2. */
+/* A parent-shaped path of the request: (parent, last). */
 int ctx_parent(struct ctx *c, int dirfd, const char *path, struct gofer_walk *w)
 {
 	int start;

@@ -27,8 +27,7 @@ struct ctx {
 
 /* The answer's data: n bytes of s. Returns 0 or -ENAMETOOLONG. */
 int set_data(struct gofer_resp *resp, const char *s, size_t n);
-/* Answers w's redirect; which: the path redirected (1 or 2), 0 for
- * single-path ops. */
+/* Answers w's redirect; which: the path redirected (GOFER_WHICH_*). */
 int answer_redirect(struct ctx *c, const struct gofer_walk *w, int which);
 /* Where a path starts: its dirfd (validated) or, for absolute paths and
  * requests without one, the root (-1). */
