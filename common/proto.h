@@ -13,32 +13,56 @@
 #define GOFER_PATH_MAX	 4096
 #define GOFER_MAX_GROUPS 32
 
+/* The operations. Per op: which fields of struct gofer_req carry what
+ * (arg[] by the GOFER_ARG_* slots below), and what the answer holds. */
 enum gofer_op {
-	GOP_OPEN = 1, /* flags: open(2) flags, mode; returns an fd */
+	GOP_OPEN = 1, /* flags: open(2) flags; mode: the new file's mode (O_CREAT,
+			 O_TMPFILE); arg[GOFER_ARG_RESOLVE]; returns an fd, val:
+			 GOFER_OPEN_FIFO or 0 */
 	GOP_STAT,     /* flags: AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH; u.st */
-	GOP_STATX,    /* flags: AT_* flags, arg[0]: statx mask; u.stx */
+	GOP_STATX,    /* flags: AT_* flags; arg[GOFER_ARG_STATX_MASK]; u.stx */
 	GOP_ACCESS,   /* mode: R_OK|W_OK|X_OK|F_OK, flags: AT_EACCESS|AT_SYMLINK_NOFOLLOW */
 	GOP_READLINK, /* data: the link's target */
-	GOP_MKDIR,    /* mode */
-	GOP_MKNOD,    /* mode (S_IFIFO or S_IFREG only), arg[0]: dev */
+	GOP_MKDIR,    /* mode: the permission bits, the guest's umask applied */
+	GOP_MKNOD,    /* mode: the type (S_IFREG, S_IFIFO or S_IFSOCK) and permission
+			 bits, umask applied; arg[GOFER_ARG_DEV] */
 	GOP_UNLINK,   /* flags: AT_REMOVEDIR */
 	GOP_RENAME,   /* path at dirfd -> path2 at dirfd2, flags: renameat2 flags */
 	GOP_LINK,     /* path at dirfd -> path2 at dirfd2, flags: AT_SYMLINK_FOLLOW|AT_EMPTY_PATH */
 	GOP_SYMLINK,  /* path: target text (not resolved), path2 at dirfd2: the new link */
-	GOP_CHMOD,    /* mode, flags: AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH */
-	GOP_CHOWN,    /* arg[0]: uid, arg[1]: gid ((uint32)-1 keeps), flags: AT_* */
-	GOP_TRUNCATE, /* arg[0]: length */
-	GOP_UTIMENS,  /* arg[0..3]: atime sec, nsec, mtime sec, nsec; flags: AT_*;
-			 mode GOFER_TIMES_NOW: NULL times */
+	GOP_CHMOD,    /* mode: the permission bits, flags: AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH */
+	GOP_CHOWN,    /* arg[GOFER_ARG_UID], arg[GOFER_ARG_GID] (GOFER_ID_KEEP
+			 keeps), flags: AT_* */
+	GOP_TRUNCATE, /* arg[GOFER_ARG_LENGTH] */
+	GOP_UTIMENS,  /* mode: GOFER_TIMES_*; with GOFER_TIMES_GIVEN
+			 arg[GOFER_ARG_ATIME_SEC..GOFER_ARG_MTIME_NSEC]; flags: AT_* */
 	GOP_STATFS,   /* u.sfs */
-	GOP_BIND,     /* obj fd: the guest's AF_UNIX socket; path: where */
+	GOP_BIND,     /* obj fd: the guest's AF_UNIX socket; path: where; mode:
+			 the guest's umask (within GOFER_UMASK_BITS) */
 	GOP_CONNECT,  /* obj fd: the guest's AF_UNIX socket; path: where (non-blocking) */
-	GOP_INOTIFY_ADD, /* obj fd: the guest's inotify fd, arg[0]: mask; val: wd */
+	GOP_INOTIFY_ADD, /* obj fd: the guest's inotify fd,
+			    arg[GOFER_ARG_INOTIFY_MASK]; val: the watch descriptor */
 	GOP_EXEC_OPEN,	 /* open a file to execute: X permission for the caller,
 			    regular file, not open for writing (ETXTBSY); returns a
 			    read-only fd; data: the resolved path inside the view */
 	GOP_GETXATTR,	 /* reserved: answered ENOTSUP */
 	GOP_OP_MAX,
+};
+
+/* gofer_req.arg[]: the slot each op's argument travels in (enum gofer_op
+ * says which op takes which). */
+enum gofer_arg {
+	GOFER_ARG_RESOLVE = 0,	    /* GOP_OPEN: the guest's openat2(2) RESOLVE_* flags */
+	GOFER_ARG_STATX_MASK = 0,   /* GOP_STATX: statx(2)'s mask */
+	GOFER_ARG_DEV = 0,	    /* GOP_MKNOD: mknod(2)'s dev (no device is made) */
+	GOFER_ARG_UID = 0,	    /* GOP_CHOWN: the new owner */
+	GOFER_ARG_GID = 1,	    /* GOP_CHOWN: the new group */
+	GOFER_ARG_LENGTH = 0,	    /* GOP_TRUNCATE: the new size */
+	GOFER_ARG_ATIME_SEC = 0,    /* GOP_UTIMENS: the access time, */
+	GOFER_ARG_ATIME_NSEC = 1,   /* its nanoseconds (or UTIME_NOW, UTIME_OMIT), */
+	GOFER_ARG_MTIME_SEC = 2,    /* the modification time */
+	GOFER_ARG_MTIME_NSEC = 3,   /* and its nanoseconds */
+	GOFER_ARG_INOTIFY_MASK = 0, /* GOP_INOTIFY_ADD: inotify_add_watch(2)'s mask */
 };
 
 /* Which fds accompany a request, in this order. */
@@ -71,27 +95,52 @@ enum gofer_redirect {
 	GOFER_REDIR_TTY = 2,  /* /dev/tty */
 };
 
+/* gofer_resp.val with a redirect: which of the request's paths reached it. */
+#define GOFER_WHICH_ONLY  0 /* the path of an op that takes one */
+#define GOFER_WHICH_PATH  1 /* path of GOP_RENAME or GOP_LINK */
+#define GOFER_WHICH_PATH2 2 /* path2 of GOP_RENAME, GOP_LINK or GOP_SYMLINK */
+
 /* gofer_resp.val of GOP_OPEN: the object is a FIFO (with -ENXIO: a
  * non-blocking writer open found no reader, and the sentry waits for one). */
 #define GOFER_OPEN_FIFO 1
 /* gofer_req.mode of GOP_UTIMENS: which times to set. */
-#define GOFER_TIMES_GIVEN 0 /* arg[0..3]: atime and mtime as timespecs */
+#define GOFER_TIMES_GIVEN 0 /* arg[GOFER_ARG_ATIME_SEC..]: atime and mtime as timespecs */
 #define GOFER_TIMES_NOW	  1 /* utimensat(..., NULL): both to the current time */
+/* GOP_CHOWN's uid or gid that leaves it as it is: chown(2)'s (uid_t)-1 and
+ * (gid_t)-1, as 32 bits. */
+#define GOFER_ID_KEEP 0xffffffffu
+/* gofer_req.mode of GOP_BIND: the bits a umask holds. */
+#define GOFER_UMASK_BITS 0777u
 
 struct gofer_resp {
 	int32_t err; /* 0 or -errno */
 	uint32_t redirect;
-	int64_t val;
+	int64_t val; /* GOP_OPEN: GOFER_OPEN_FIFO; GOP_INOTIFY_ADD: the watch
+			descriptor; a redirect: GOFER_WHICH_* */
 	union {
 		struct stat st;
 		struct statx stx;
 		struct statfs sfs;
 	} u;
 	uint32_t data_len; /* bytes in data, without a NUL */
-	uint32_t rule;	   /* a refusal by the policy: 1 + the rule's index; 0 otherwise */
+	uint32_t rule;	   /* a refusal by the policy: gofer_rule_of(the rule's index);
+			      GOFER_RULE_NONE otherwise */
 	char data[GOFER_PATH_MAX];
 };
 #define GOFER_RESP_HDR_SIZE (offsetof(struct gofer_resp, data))
+
+/* gofer_resp.rule names a policy rule as 1 + its index, so that the zeroed
+ * answer's 0 says that no rule refused. */
+#define GOFER_RULE_NONE 0u
+static inline uint32_t gofer_rule_of(uint32_t rule_index)
+{
+	return rule_index + 1;
+}
+/* The index of the rule a gofer_resp.rule other than GOFER_RULE_NONE names. */
+static inline uint32_t gofer_rule_index(uint32_t rule)
+{
+	return rule - 1;
+}
 
 /* Checks a request as received: op known, lengths in bounds, strings
  * NUL-terminated and free of embedded NULs, flags within what the op takes,

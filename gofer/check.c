@@ -19,8 +19,7 @@
 #include <sys/stat.h>
 
 /* The sandbox's user namespace maps ids 0-65535 only. */
-#define ID_MAX	65535u
-#define ID_KEEP 0xffffffffu
+#define ID_MAX 65535u
 
 /* The kernel's O_LARGEFILE: 0 in the headers of 64-bit libcs, and set by
  * the kernel itself on every open there. */
@@ -86,7 +85,7 @@ static bool string_ok(const char *s, uint32_t len)
 
 static bool id_ok(uint64_t id, bool keep_ok)
 {
-	if (keep_ok && id == ID_KEEP)
+	if (keep_ok && id == GOFER_ID_KEEP)
 		return true;
 	return id <= ID_MAX;
 }
@@ -124,10 +123,22 @@ static bool nsec_ok(uint64_t nsec)
 	return nsec < 1000000000u || nsec == UTIME_NOW || nsec == UTIME_OMIT;
 }
 
+static int check_inotify_mask(uint64_t mask)
+{
+	if (mask > UINT32_MAX || (mask & ~(uint64_t)INOTIFY_MASK))
+		return -EINVAL;
+	if (!(mask & IN_ALL_EVENTS))
+		return -EINVAL;
+	if ((mask & IN_MASK_ADD) && (mask & IN_MASK_CREATE))
+		return -EINVAL;
+	return 0;
+}
+
 /* The mode field and the op-specific arguments. */
 static int check_args(const struct gofer_req *req)
 {
 	uint32_t type;
+	uint64_t resolve;
 
 	switch (req->op) {
 	case GOP_OPEN:
@@ -135,16 +146,17 @@ static int check_args(const struct gofer_req *req)
 			return -EINVAL;
 		if ((req->flags & (O_CREAT | TMPFILE_BIT)) && (req->mode & ~07777u))
 			return -EINVAL;
-		/* arg[0]: the guest's openat2(2) RESOLVE_* flags */
-		if (req->arg[0] & ~(uint64_t)RESOLVE_FLAGS)
+		resolve = req->arg[GOFER_ARG_RESOLVE];
+		if (resolve & ~(uint64_t)RESOLVE_FLAGS)
 			return -EINVAL;
-		if ((req->arg[0] & RESOLVE_BENEATH) && (req->arg[0] & RESOLVE_IN_ROOT))
+		if ((resolve & RESOLVE_BENEATH) && (resolve & RESOLVE_IN_ROOT))
 			return -EINVAL;
 		return 0;
 	case GOP_STATX:
 		if ((req->flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
 			return -EINVAL;
-		if (req->arg[0] > UINT32_MAX || (req->arg[0] & STATX__RESERVED))
+		if (req->arg[GOFER_ARG_STATX_MASK] > UINT32_MAX ||
+		    (req->arg[GOFER_ARG_STATX_MASK] & STATX__RESERVED))
 			return -EINVAL;
 		return 0;
 	case GOP_ACCESS:
@@ -166,28 +178,22 @@ static int check_args(const struct gofer_req *req)
 			return -EINVAL;
 		return 0;
 	case GOP_CHOWN:
-		if (!id_ok(req->arg[0], true) || !id_ok(req->arg[1], true))
+		if (!id_ok(req->arg[GOFER_ARG_UID], true) || !id_ok(req->arg[GOFER_ARG_GID], true))
 			return -EINVAL;
 		return 0;
 	case GOP_TRUNCATE:
-		return req->arg[0] > INT64_MAX ? -EINVAL : 0;
+		return req->arg[GOFER_ARG_LENGTH] > INT64_MAX ? -EINVAL : 0;
 	case GOP_BIND:
-		return (req->mode & ~0777u) ? -EINVAL : 0; /* the guest's umask */
+		return (req->mode & ~GOFER_UMASK_BITS) ? -EINVAL : 0; /* the guest's umask */
 	case GOP_UTIMENS:
 		if (req->mode != GOFER_TIMES_GIVEN && req->mode != GOFER_TIMES_NOW)
 			return -EINVAL;
-		if (req->mode == GOFER_TIMES_GIVEN &&
-		    (!nsec_ok(req->arg[1]) || !nsec_ok(req->arg[3])))
+		if (req->mode == GOFER_TIMES_GIVEN && (!nsec_ok(req->arg[GOFER_ARG_ATIME_NSEC]) ||
+						       !nsec_ok(req->arg[GOFER_ARG_MTIME_NSEC])))
 			return -EINVAL;
 		return 0;
 	case GOP_INOTIFY_ADD:
-		if (req->arg[0] > UINT32_MAX || (req->arg[0] & ~(uint64_t)INOTIFY_MASK))
-			return -EINVAL;
-		if (!(req->arg[0] & IN_ALL_EVENTS))
-			return -EINVAL;
-		if ((req->arg[0] & IN_MASK_ADD) && (req->arg[0] & IN_MASK_CREATE))
-			return -EINVAL;
-		return 0;
+		return check_inotify_mask(req->arg[GOFER_ARG_INOTIFY_MASK]);
 	default:
 		return 0;
 	}

@@ -47,6 +47,13 @@ static void learn_record(const struct gofer_state *st, const char *vpath, enum n
 	while (w < 0 && errno == EINTR);
 }
 
+/* The answer names the rule that refused, if one did. */
+static void refused_by(struct ctx *c, uint32_t rule)
+{
+	if (rule != POLICY_NO_RULE)
+		c->resp->rule = gofer_rule_of(rule);
+}
+
 /* The decision on a path inside the view. */
 static int decide(struct ctx *c, const char *vpath, enum need need)
 {
@@ -59,8 +66,8 @@ static int decide(struct ctx *c, const char *vpath, enum need need)
 		r = -EACCES;
 	else if (a == POLICY_ACCESS_READ && need == NEED_WRITE)
 		r = -EACCES;
-	if (r < 0 && rule != POLICY_NO_RULE)
-		c->resp->rule = rule + 1;
+	if (r < 0)
+		refused_by(c, rule);
 	if (r == 0 && need != NEED_SEE && c->st->learn)
 		learn_record(c->st, vpath, need);
 	return r;
@@ -199,8 +206,7 @@ int decide_rename_dir(struct ctx *c, const struct gofer_walk *w1, const struct g
 		if (r == 0)
 			r = subtree_rule(c->st->policy, path, &rule);
 		if (r < 0) {
-			if (rule != POLICY_NO_RULE)
-				c->resp->rule = rule + 1;
+			refused_by(c, rule);
 			return r;
 		}
 	}

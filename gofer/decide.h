@@ -10,12 +10,6 @@
 #include "gofer/request.h"
 #include "gofer/walk.h"
 
-enum need {
-	NEED_SEE,   /* stat: only hidden paths are refused */
-	NEED_READ,  /* open for reading, list, readlink, exec */
-	NEED_WRITE, /* anything that creates, changes or removes */
-};
-
 /* The sandbox has a policy: the decide_* calls below can refuse. */
 bool has_policy(const struct ctx *c);
 /* The decision on the object of fd. Returns 0, -ENOENT (hidden), -EACCES

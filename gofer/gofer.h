@@ -26,18 +26,18 @@
  *   answers err 0, redirect GOFER_REDIR_PROC or GOFER_REDIR_TTY, data = the
  *   rest of the path below that point with the symlinks before it already
  *   expanded ("/dev/fd/3" gives PROC "self/fd/3"). For the two-path
- *   operations, val says which path was redirected (1 or 2).
+ *   operations, val says which path was redirected (GOFER_WHICH_*).
  * - GOP_OPEN never blocks the gofer. Every open is made with O_NONBLOCK. A
- *   FIFO is answered with val = 1 and an fd that keeps O_NONBLOCK: when the
+ *   FIFO is answered with val = GOFER_OPEN_FIFO and an fd that keeps O_NONBLOCK: when the
  *   guest did not ask for it, the sentry waits for the peer (readers) and then
  *   clears the flag. An O_WRONLY open of a FIFO without a reader answers
- *   -ENXIO with val = 1 ("FIFO, retry later"). For every other file the
+ *   -ENXIO with val = GOFER_OPEN_FIFO ("FIFO, retry later"). For every other file the
  *   returned fd has the guest's own O_NONBLOCK setting. A file with a lease
  *   another process holds answers -EWOULDBLOCK instead of waiting for the
  *   lease break. An empty path is ENOENT, as for open(2).
  * - GOP_OPEN flags are open(2) flags; unknown bits are EINVAL (the sentry
- *   masks what open(2) ignores). O_CLOEXEC and O_NOCTTY are implied. arg[0]
- *   holds the guest's openat2(2) RESOLVE_* flags, applied as Linux does;
+ *   masks what open(2) ignores). O_CLOEXEC and O_NOCTTY are implied.
+ *   arg[GOFER_ARG_RESOLVE] holds the guest's openat2(2) RESOLVE_* flags, applied as Linux does;
  *   RESOLVE_BENEATH and RESOLVE_IN_ROOT bound even absolute paths by the
  *   dirfd.
  * - GOP_TRUNCATE acts by name (truncate(2)): no open, Linux's errors.
@@ -57,7 +57,7 @@
  *   the request's fd: the answer is a duplicate of it (sharing its offset:
  *   load with pread/mmap) when it is readable, EACCES when it is not (an
  *   O_PATH fd cannot be reopened without procfs).
- * - GOP_INOTIFY_ADD follows a final symlink unless arg[0] has IN_DONT_FOLLOW.
+ * - GOP_INOTIFY_ADD follows a final symlink unless its mask has IN_DONT_FOLLOW.
  * - GOP_GETXATTR answers -ENOTSUP.
  * - The policy (gofer_config.policy): every request is decided on the path
  *   of its object as resolved inside the view, so "..", symlinks, an fd
@@ -76,8 +76,9 @@
  *   write to the socket, as Linux checks it). Renaming a directory also
  *   needs that no rule other than write (and no hidden rule) can apply below
  *   either name, unless a later write rule covers the whole subtree.
- *   GOP_EXEC_OPEN needs read. A refusal by the policy sets resp.rule to 1 +
- *   the rule's index (0 when no rule decided: a path that is not canonical).
+ *   GOP_EXEC_OPEN needs read. A refusal by the policy sets resp.rule to
+ *   gofer_rule_of(the rule's index) (GOFER_RULE_NONE when no rule decided:
+ *   a path that is not canonical).
  *   Without a policy none of this runs.
  * - Learning (gofer_config.learn, for `runsc-c policy learn`): every access
  *   the policy allows for reading or writing (not stat) appends one JSON

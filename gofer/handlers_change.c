@@ -20,13 +20,9 @@
 
 int op_chmod(struct ctx *c)
 {
-	struct gofer_walk w;
 	_cleanup_obj_ struct obj o;
-	int r = ctx_obj(c, follows(c->req), &w, &o);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
-	r = decide_obj(c, &o, NEED_WRITE);
-	if (r < 0)
+	int r = req_obj_allowed(c, follows(c->req), NEED_WRITE, &o);
+	if (r != REQ_GO_ON)
 		return r;
 	if (S_ISLNK(o.st.st_mode))
 		return -EOPNOTSUPP; /* as fchmodat2(AT_SYMLINK_NOFOLLOW) */
@@ -37,32 +33,28 @@ int op_chmod(struct ctx *c)
 
 int op_chown(struct ctx *c)
 {
-	struct gofer_walk w;
 	_cleanup_obj_ struct obj o;
-	int r = ctx_obj(c, follows(c->req), &w, &o);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
-	r = decide_obj(c, &o, NEED_WRITE);
-	if (r < 0)
+	int r = req_obj_allowed(c, follows(c->req), NEED_WRITE, &o);
+	if (r != REQ_GO_ON)
 		return r;
-	r = fchownat(o.fd, "", (uid_t)c->req->arg[0], (gid_t)c->req->arg[1], AT_EMPTY_PATH);
+	/* GOFER_ID_KEEP is chown(2)'s -1 as it is. */
+	r = fchownat(o.fd, "", (uid_t)c->req->arg[GOFER_ARG_UID], (gid_t)c->req->arg[GOFER_ARG_GID],
+		     AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
 	return r;
 }
 
 int op_utimens(struct ctx *c)
 {
-	struct gofer_walk w;
 	_cleanup_obj_ struct obj o;
-	int r = ctx_obj(c, follows(c->req), &w, &o);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
-	r = decide_obj(c, &o, NEED_WRITE);
-	if (r < 0)
+	int r = req_obj_allowed(c, follows(c->req), NEED_WRITE, &o);
+	if (r != REQ_GO_ON)
 		return r;
 	struct timespec ts[2] = {
-		{.tv_sec = (time_t)c->req->arg[0], .tv_nsec = (long)c->req->arg[1]},
-		{.tv_sec = (time_t)c->req->arg[2], .tv_nsec = (long)c->req->arg[3]},
+		{.tv_sec = (time_t)c->req->arg[GOFER_ARG_ATIME_SEC],
+		 .tv_nsec = (long)c->req->arg[GOFER_ARG_ATIME_NSEC]},
+		{.tv_sec = (time_t)c->req->arg[GOFER_ARG_MTIME_SEC],
+		 .tv_nsec = (long)c->req->arg[GOFER_ARG_MTIME_NSEC]},
 	};
 	r = utimensat(o.fd, "", c->req->mode == GOFER_TIMES_NOW ? NULL : ts, AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
@@ -73,22 +65,13 @@ int op_utimens(struct ctx *c)
  * Linux's (EISDIR, EINVAL for FIFOs, ETXTBSY), and no open is seen. */
 int op_truncate(struct ctx *c)
 {
-	int start;
-	int r = start_of(c, c->dir, c->path, &start);
-	if (r < 0)
-		return r;
 	_cleanup_walk_ struct gofer_walk w;
-	r = gofer_walk(c->st, start, c->path, GOFER_WALK_FOLLOW, 0, &w);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
-	if (!w.exists)
-		r = -ENOENT;
-	if (r == 0)
-		r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
-	if (r == 0)
-		r = in_dir(&w);
+	int r = req_name_allowed(c, GOFER_WALK_FOLLOW, true, NEED_WRITE, &w);
+	if (r != REQ_GO_ON)
+		return r;
+	r = in_dir(&w);
 	if (r == 0) {
-		r = truncate(w.last, (off_t)c->req->arg[0]) < 0 ? -errno : 0;
+		r = truncate(w.last, (off_t)c->req->arg[GOFER_ARG_LENGTH]) < 0 ? -errno : 0;
 		back_to_root(c);
 	}
 	return r;
@@ -97,11 +80,8 @@ int op_truncate(struct ctx *c)
 int op_mkdir(struct ctx *c)
 {
 	_cleanup_walk_ struct gofer_walk w;
-	int r = ctx_parent(c, c->dir, c->path, &w);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
-	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
-	if (r < 0)
+	int r = req_parent_allowed(c, GOFER_WHICH_ONLY, NEED_WRITE, &w);
+	if (r != REQ_GO_ON)
 		return r;
 	r = mkdirat(w.parent_fd, w.last, (mode_t)c->req->mode) < 0 ? -errno : 0;
 	return r;
@@ -110,11 +90,8 @@ int op_mkdir(struct ctx *c)
 int op_mknod(struct ctx *c)
 {
 	_cleanup_walk_ struct gofer_walk w;
-	int r = ctx_parent(c, c->dir, c->path, &w);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
-	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
-	if (r < 0)
+	int r = req_parent_allowed(c, GOFER_WHICH_ONLY, NEED_WRITE, &w);
+	if (r != REQ_GO_ON)
 		return r;
 	mode_t mode = (mode_t)c->req->mode;
 	if ((mode & S_IFMT) == 0)
@@ -126,11 +103,8 @@ int op_mknod(struct ctx *c)
 int op_unlink(struct ctx *c)
 {
 	_cleanup_walk_ struct gofer_walk w;
-	int r = ctx_parent(c, c->dir, c->path, &w);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
-	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
-	if (r < 0)
+	int r = req_parent_allowed(c, GOFER_WHICH_ONLY, NEED_WRITE, &w);
+	if (r != REQ_GO_ON)
 		return r;
 	r = unlinkat(w.parent_fd, w.last, (int)(c->req->flags & AT_REMOVEDIR)) < 0 ? -errno : 0;
 	return r;
@@ -139,13 +113,13 @@ int op_unlink(struct ctx *c)
 int op_rename(struct ctx *c)
 {
 	_cleanup_walk_ struct gofer_walk w1;
-	int r = ctx_parent(c, c->dir, c->path, &w1);
-	if (r < 0 || w1.redirect)
-		return r < 0 ? r : answer_redirect(c, &w1, 1);
+	int r = req_parent(c, GOFER_WHICH_PATH, &w1);
+	if (r != REQ_GO_ON)
+		return r;
 	_cleanup_walk_ struct gofer_walk w2;
-	r = ctx_parent(c, c->dir2, c->path2, &w2);
-	if (r < 0 || w2.redirect)
-		return r < 0 ? r : answer_redirect(c, &w2, 2);
+	r = req_parent(c, GOFER_WHICH_PATH2, &w2);
+	if (r != REQ_GO_ON)
+		return r;
 	r = decide_name(c, w1.parent_fd, w1.last, NEED_WRITE);
 	if (r == 0)
 		r = decide_name(c, w2.parent_fd, w2.last, NEED_WRITE);
@@ -160,37 +134,31 @@ int op_rename(struct ctx *c)
 	return r;
 }
 
-/* The source of link(2): the fd itself, the followed object, or the name. */
+/* The source of link(2): the fd itself, the followed object, or the name.
+ * A first step (REQ_GO_ON, REQ_ANSWERED or -errno) that sets w first. */
 static int link_source(struct ctx *c, struct gofer_walk *w)
 {
 	w->parent_fd = -1;
 	w->redirect = GOFER_REDIR_NONE;
-	if (empty_path_obj(c))
-		return check_mutable_fd(c->st, c->dir);
-	if (!(c->req->flags & AT_SYMLINK_FOLLOW))
-		return ctx_parent(c, c->dir, c->path, w);
-	int start;
-	int r = start_of(c, c->dir, c->path, &start);
-	if (r < 0)
-		return r;
-	r = gofer_walk(c->st, start, c->path, GOFER_WALK_FOLLOW, 0, w);
-	if (r == 0 && !w->redirect && !w->exists) {
-		gofer_walk_release(w);
-		return -ENOENT;
+	if (empty_path_obj(c)) {
+		int r = check_mutable_fd(c->st, c->dir);
+		return r < 0 ? r : REQ_GO_ON;
 	}
-	return r;
+	if (!(c->req->flags & AT_SYMLINK_FOLLOW))
+		return req_parent(c, GOFER_WHICH_PATH, w);
+	return req_name(c, GOFER_WHICH_PATH, GOFER_WALK_FOLLOW, true, w);
 }
 
 int op_link(struct ctx *c)
 {
 	_cleanup_walk_ struct gofer_walk w1;
 	int r = link_source(c, &w1);
-	if (r < 0 || w1.redirect)
-		return r < 0 ? r : answer_redirect(c, &w1, 1);
+	if (r != REQ_GO_ON)
+		return r;
 	_cleanup_walk_ struct gofer_walk w2;
-	r = ctx_parent(c, c->dir2, c->path2, &w2);
-	if (r < 0 || w2.redirect)
-		return r < 0 ? r : answer_redirect(c, &w2, 2);
+	r = req_parent(c, GOFER_WHICH_PATH2, &w2);
+	if (r != REQ_GO_ON)
+		return r;
 	if (empty_path_obj(c))
 		r = decide_fd(c, c->dir, NEED_WRITE);
 	else
@@ -210,11 +178,8 @@ int op_link(struct ctx *c)
 int op_symlink(struct ctx *c)
 {
 	_cleanup_walk_ struct gofer_walk w;
-	int r = ctx_parent(c, c->dir2, c->path2, &w);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 2);
-	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
-	if (r < 0)
+	int r = req_parent_allowed(c, GOFER_WHICH_PATH2, NEED_WRITE, &w);
+	if (r != REQ_GO_ON)
 		return r;
 	r = symlinkat(c->path, w.parent_fd, w.last) < 0 ? -errno : 0;
 	return r;

@@ -117,13 +117,13 @@ int op_exec_open(struct ctx *c)
 	if (r < 0)
 		return r;
 	bool nofollow = c->req->flags & AT_SYMLINK_NOFOLLOW;
-	struct gofer_walk *w = malloc(sizeof(*w));
+	_cleanup_walk_free_ struct gofer_walk *w = malloc(sizeof(*w));
 	if (!w)
 		return -ENOMEM;
 	r = gofer_walk(c->st, start, c->path, nofollow ? GOFER_WALK_NOFOLLOW : GOFER_WALK_FOLLOW,
 		       GOFER_WALK_WANT_PATH, w);
 	if (r == 0 && w->redirect)
-		r = answer_redirect(c, w, 0);
+		r = answer_redirect(c, w, GOFER_WHICH_ONLY);
 	else if (r == 0 && !w->exists)
 		r = -ENOENT;
 	else if (r == 0 && S_ISLNK(w->st.st_mode))
@@ -139,7 +139,5 @@ int op_exec_open(struct ctx *c)
 		r = exec_open_final(c, w);
 	if (r == 0 && !w->redirect)
 		r = set_data(c->resp, w->vpath, w->vpath_len);
-	gofer_walk_release(w);
-	free(w);
 	return r;
 }

@@ -52,19 +52,17 @@ int op_bind(struct ctx *c)
 	if (r < 0)
 		return r;
 	_cleanup_walk_ struct gofer_walk w;
-	r = ctx_parent(c, c->dir, c->path, &w);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = req_parent_allowed(c, GOFER_WHICH_ONLY, NEED_WRITE, &w);
+	if (r != REQ_GO_ON)
+		return r;
 	struct sockaddr_un sa;
 	socklen_t len;
-	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
-	if (r == 0)
-		r = sun_of(w.last, &sa, &len);
+	r = sun_of(w.last, &sa, &len);
 	if (r == 0)
 		r = in_dir(&w);
 	if (r == 0) {
 		/* The socket file's mode: the guest's umask, in req->mode. */
-		mode_t old = umask((mode_t)(c->req->mode & 0777));
+		mode_t old = umask((mode_t)(c->req->mode & GOFER_UMASK_BITS));
 		r = bind(c->obj, (struct sockaddr *)&sa, len) < 0 ? -errno : 0;
 		umask(old);
 		back_to_root(c);
@@ -77,19 +75,13 @@ int op_connect(struct ctx *c)
 	int r = check_unix_socket(c->obj);
 	if (r < 0)
 		return r;
-	int start;
-	r = start_of(c, c->dir, c->path, &start);
-	if (r < 0)
-		return r;
 	_cleanup_walk_ struct gofer_walk w;
-	r = gofer_walk(c->st, start, c->path, GOFER_WALK_FOLLOW, 0, &w);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+	r = req_name_allowed(c, GOFER_WALK_FOLLOW, false, NEED_WRITE, &w);
+	if (r != REQ_GO_ON)
+		return r;
 	struct sockaddr_un sa;
 	socklen_t len;
-	r = decide_name(c, w.parent_fd, w.last, NEED_WRITE);
-	if (r == 0)
-		r = sun_of(w.last, &sa, &len);
+	r = sun_of(w.last, &sa, &len);
 	int fl = fcntl(c->obj, F_GETFL);
 	if (r == 0 && fl < 0)
 		r = -errno;
@@ -115,22 +107,14 @@ int op_inotify_add(struct ctx *c)
 		return -errno;
 	if (sfs.f_type != ANON_INODE_FS_MAGIC)
 		return -EINVAL;
-	uint32_t mask = (uint32_t)c->req->arg[0];
-	int start;
-	int r = start_of(c, c->dir, c->path, &start);
-	if (r < 0)
-		return r;
+	uint32_t mask = (uint32_t)c->req->arg[GOFER_ARG_INOTIFY_MASK];
 	enum gofer_walk_mode mode =
 		(mask & IN_DONT_FOLLOW) ? GOFER_WALK_NOFOLLOW : GOFER_WALK_FOLLOW;
 	_cleanup_walk_ struct gofer_walk w;
-	r = gofer_walk(c->st, start, c->path, mode, 0, &w);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
-	if (!w.exists)
-		return -ENOENT;
-	r = decide_name(c, w.parent_fd, w.last, NEED_READ);
-	if (r == 0)
-		r = in_dir(&w);
+	int r = req_name_allowed(c, mode, true, NEED_READ, &w);
+	if (r != REQ_GO_ON)
+		return r;
+	r = in_dir(&w);
 	if (r == 0) {
 		int wd = inotify_add_watch(c->obj, w.last, mask | IN_DONT_FOLLOW);
 		r = wd < 0 ? -errno : 0;

@@ -15,13 +15,9 @@
 
 int op_stat(struct ctx *c)
 {
-	struct gofer_walk w;
 	_cleanup_obj_ struct obj o;
-	int r = ctx_obj(c, follows(c->req), &w, &o);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
-	r = decide_obj(c, &o, NEED_SEE);
-	if (r < 0)
+	int r = req_obj_allowed(c, follows(c->req), NEED_SEE, &o);
+	if (r != REQ_GO_ON)
 		return r;
 	c->resp->u.st = o.st;
 	return 0;
@@ -29,32 +25,25 @@ int op_stat(struct ctx *c)
 
 int op_statx(struct ctx *c)
 {
-	struct gofer_walk w;
 	_cleanup_obj_ struct obj o;
-	int r = ctx_obj(c, follows(c->req), &w, &o);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
-	r = decide_obj(c, &o, NEED_SEE);
-	if (r < 0)
+	int r = req_obj_allowed(c, follows(c->req), NEED_SEE, &o);
+	if (r != REQ_GO_ON)
 		return r;
 	int flags = AT_EMPTY_PATH | (int)(c->req->flags & AT_STATX_SYNC_TYPE);
-	r = statx(o.fd, "", flags, (unsigned int)c->req->arg[0], &c->resp->u.stx);
+	r = statx(o.fd, "", flags, (unsigned int)c->req->arg[GOFER_ARG_STATX_MASK],
+		  &c->resp->u.stx);
 	r = r < 0 ? -errno : 0;
 	return r;
 }
 
 int op_access(struct ctx *c)
 {
-	struct gofer_walk w;
-	_cleanup_obj_ struct obj o;
-	int r = ctx_obj(c, follows(c->req), &w, &o);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
 	enum need need = (c->req->mode & W_OK)		  ? NEED_WRITE
 			 : (c->req->mode & (R_OK | X_OK)) ? NEED_READ
 							  : NEED_SEE;
-	r = decide_obj(c, &o, need);
-	if (r < 0)
+	_cleanup_obj_ struct obj o;
+	int r = req_obj_allowed(c, follows(c->req), need, &o);
+	if (r != REQ_GO_ON)
 		return r;
 	/* The ids in the request are the ones to check with (AT_EACCESS). */
 	r = (int)syscall(SYS_faccessat2, o.fd, "", (int)c->req->mode, AT_EACCESS | AT_EMPTY_PATH);
@@ -89,11 +78,10 @@ int op_readlink(struct ctx *c)
 		int r = check_anyfd(c->dir);
 		return r < 0 ? r : readlink_dir_path(c);
 	}
-	struct gofer_walk w;
 	_cleanup_obj_ struct obj o;
-	int r = ctx_obj(c, false, &w, &o);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+	int r = req_obj(c, false, &o);
+	if (r != REQ_GO_ON)
+		return r;
 	if (!S_ISLNK(o.st.st_mode))
 		return -EINVAL;
 	r = decide_obj(c, &o, NEED_READ);
@@ -107,13 +95,9 @@ int op_readlink(struct ctx *c)
 
 int op_statfs(struct ctx *c)
 {
-	struct gofer_walk w;
 	_cleanup_obj_ struct obj o;
-	int r = ctx_obj(c, true, &w, &o);
-	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
-	r = decide_obj(c, &o, NEED_SEE);
-	if (r < 0)
+	int r = req_obj_allowed(c, true, NEED_SEE, &o);
+	if (r != REQ_GO_ON)
 		return r;
 	r = fstatfs(o.fd, &c->resp->u.sfs) < 0 ? -errno : 0;
 	return r;

@@ -146,7 +146,7 @@ static int open_answer(struct ctx *c, int *fd, const struct stat *s)
 int op_open(struct ctx *c)
 {
 	uint32_t flags = c->req->flags;
-	uint64_t resolve = c->req->arg[0];
+	uint64_t resolve = c->req->arg[GOFER_ARG_RESOLVE];
 	uint64_t oflags = flags | O_NONBLOCK | O_NOCTTY;
 	/* openat2(2) refuses what O_PATH ignores. */
 	if (flags & O_PATH)
@@ -176,7 +176,7 @@ int op_open(struct ctx *c)
 			return -errno;
 		struct gofer_walk w; /* only a redirect */
 		if (redirect_obj(c->st, &s, &w))
-			return answer_redirect(c, &w, 0);
+			return answer_redirect(c, &w, GOFER_WHICH_ONLY);
 		return open_answer(c, &fd, &s);
 	}
 	if (!open_walk_allowed(c, start, resolve, -fd))
@@ -186,7 +186,7 @@ int op_open(struct ctx *c)
 	r = gofer_walk(c->st, start, c->path, nofollow ? GOFER_WALK_NOFOLLOW : GOFER_WALK_FOLLOW, 0,
 		       &w);
 	if (r < 0 || w.redirect)
-		return r < 0 ? r : answer_redirect(c, &w, 0);
+		return r < 0 ? r : answer_redirect(c, &w, GOFER_WHICH_ONLY);
 	r = decide_first ? open_decide_walk(c, &w) : 0;
 	if (r < 0)
 		return r;

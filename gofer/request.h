@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* One request being served: its context, the steps every handler shares
- * (where a path starts, its object or its parent, the answer), and the
- * handlers the dispatcher (gofer/dispatch.c) calls, one per GOP_* op. */
+ * (where a path starts, its object or its parent found and decided, the
+ * answer), and the handlers the dispatcher (gofer/dispatch.c) calls, one
+ * per GOP_* op. */
 #ifndef RUNSC_GOFER_REQUEST_H
 #define RUNSC_GOFER_REQUEST_H
 
@@ -23,24 +24,48 @@ struct ctx {
 	int *fd_out;
 };
 
+/* What a request needs of the policy's file rules (gofer/decide.c). */
+enum need {
+	NEED_SEE,   /* stat: only hidden paths are refused */
+	NEED_READ,  /* open for reading, list, readlink, exec */
+	NEED_WRITE, /* anything that creates, changes or removes */
+};
+
 /* ---- gofer/request.c ---- */
 
 /* The answer's data: n bytes of s. Returns 0 or -ENAMETOOLONG. */
 int set_data(struct gofer_resp *resp, const char *s, size_t n);
-/* Answers w's redirect; which: the path redirected (1 or 2), 0 for
- * single-path ops. */
+/* Answers w's redirect; which: the path redirected (GOFER_WHICH_*). */
 int answer_redirect(struct ctx *c, const struct gofer_walk *w, int which);
 /* Where a path starts: its dirfd (validated) or, for absolute paths and
  * requests without one, the root (-1). */
 int start_of(struct ctx *c, int dirfd, const char *path, int *start);
 /* The request's path is empty: the object is its fd (AT_EMPTY_PATH). */
 bool empty_path_obj(const struct ctx *c);
-/* The object of a path request that may name its fd (AT_EMPTY_PATH). Sets
- * o first, so a _cleanup_obj_ o is released on any return; w only carries
- * a redirect and holds no fd afterwards. */
-int ctx_obj(struct ctx *c, bool follow, struct gofer_walk *w, struct obj *o);
-/* A parent-shaped path of the request: (parent, last). */
-int ctx_parent(struct ctx *c, int dirfd, const char *path, struct gofer_walk *w);
+
+/* The first step of a handler: the object its path names, answering a
+ * redirect. Each returns a negative errno, REQ_ANSWERED (the path was
+ * redirected: the answer is made) or REQ_GO_ON (the handler acts). A
+ * handler returns whatever is not REQ_GO_ON as its own result. Each sets
+ * its o or w first, so a _cleanup_obj_ o or _cleanup_walk_ w declared right
+ * before the call is released on any return. The _allowed forms also ask
+ * the policy for need (gofer/decide.c). */
+#define REQ_ANSWERED 0
+#define REQ_GO_ON    1
+/* The object of a path request that may name its fd (AT_EMPTY_PATH). */
+int req_obj(struct ctx *c, bool follow, struct obj *o);
+int req_obj_allowed(struct ctx *c, bool follow, enum need need, struct obj *o);
+/* A parent-shaped path of the request, as (parent, last): path at dir, or
+ * path2 at dir2 for which GOFER_WHICH_PATH2 (which also goes in a
+ * redirect's answer). */
+int req_parent(struct ctx *c, int which, struct gofer_walk *w);
+int req_parent_allowed(struct ctx *c, int which, enum need need, struct gofer_walk *w);
+/* The object of path at dir as a name in its directory, found with mode;
+ * with must_exist, ENOENT when there is none. */
+int req_name(struct ctx *c, int which, enum gofer_walk_mode mode, bool must_exist,
+	     struct gofer_walk *w);
+int req_name_allowed(struct ctx *c, enum gofer_walk_mode mode, bool must_exist, enum need need,
+		     struct gofer_walk *w);
 /* The request follows a final symlink (no AT_SYMLINK_NOFOLLOW). */
 bool follows(const struct gofer_req *req);
 /* Makes the object's directory the cwd, so its name is a relative path: the

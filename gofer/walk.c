@@ -503,6 +503,14 @@ void gofer_walk_release(struct gofer_walk *w)
 	w->parent_fd = -1;
 }
 
+void gofer_walk_freep(struct gofer_walk **w)
+{
+	if (!*w)
+		return;
+	gofer_walk_release(*w);
+	free(*w);
+}
+
 /* ---- the final object ---- */
 
 /* Opens the final object found by a walk, never following a symlink. */

@@ -70,6 +70,10 @@ void gofer_walk_release(struct gofer_walk *w);
  * memory). The call that fills the walk sets parent_fd first: declare the
  * variable right before that call, with no return in between. */
 #define _cleanup_walk_ __attribute__((cleanup(gofer_walk_release)))
+/* The same for a walk on the heap (NULL or filled by gofer_walk): released
+ * and freed. */
+void gofer_walk_freep(struct gofer_walk **w);
+#define _cleanup_walk_free_ __attribute__((cleanup(gofer_walk_freep)))
 
 /* The target of symlink name in dir_fd ("" with an O_PATH fd of the link)
  * into buf, NUL-terminated, its length in *len. Returns 0 or -errno. */
@@ -97,7 +101,7 @@ struct obj {
 };
 
 void obj_release(struct obj *o);
-/* Scope-exit release of an object; ctx_obj sets it first. */
+/* Scope-exit release of an object; req_obj sets it first. */
 #define _cleanup_obj_ __attribute__((cleanup(obj_release)))
 /* Resolves path to its final object. Returns 0 with o filled, 0 with
  * w->redirect set, or -errno. */

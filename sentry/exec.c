@@ -312,10 +312,11 @@ static int exec_open(struct sc_ctx *c, int guest_dirfd, const char *path, int fl
 	for (int hop = 0; hop < PROC_HOPS_MAX; hop++) {
 		int fd = -1;
 
-		resp->rule = 0;
+		resp->rule = GOFER_RULE_NONE;
 		r = gofer_exec_open(c, guest_dirfd, cur, flags, resp, &fd);
-		if (r < 0 && resp->rule)
-			audit_decision(c, exec_syscall_name(c), cur, "exec", false, resp->rule - 1);
+		if (r < 0 && resp->rule != GOFER_RULE_NONE)
+			audit_decision(c, exec_syscall_name(c), cur, "exec", false,
+				       gofer_rule_index(resp->rule));
 		if (r < 0)
 			return r;
 		if (resp->redirect == GOFER_REDIR_NONE) {

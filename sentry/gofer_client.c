@@ -171,7 +171,7 @@ static int fill_creds(struct sc_ctx *c, struct gofer_req *req)
 static void audit_refusal(struct sc_ctx *c, const struct gofer_req *req, const char *path, int r,
 			  const struct gofer_resp *resp)
 {
-	if (r >= 0 || !resp->rule || req->op == GOP_EXEC_OPEN)
+	if (r >= 0 || resp->rule == GOFER_RULE_NONE || req->op == GOP_EXEC_OPEN)
 		return;
 	const char *access;
 	switch (req->op) {
@@ -189,7 +189,7 @@ static void audit_refusal(struct sc_ctx *c, const struct gofer_req *req, const c
 		access = "write";
 		break;
 	}
-	audit_decision(c, NULL, path, access, false, resp->rule - 1);
+	audit_decision(c, NULL, path, access, false, gofer_rule_index(resp->rule));
 }
 
 int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct gofer_req *req,
@@ -262,6 +262,7 @@ int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int gu
 	if (r < 0)
 		return r;
 	r = gofer_call(c->s, req, fds, nfds, resp, NULL);
-	audit_refusal(c, req, resp->rule && resp->val == 2 ? use2 : use, r, resp);
+	bool on_path2 = resp->rule != GOFER_RULE_NONE && resp->val == GOFER_WHICH_PATH2;
+	audit_refusal(c, req, on_path2 ? use2 : use, r, resp);
 	return r;
 }

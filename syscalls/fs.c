@@ -331,7 +331,7 @@ static int do_mknod(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, mode_
 		return fail(c, r);
 	struct gofer_req req = {.op = GOP_MKNOD,
 				.mode = type | (mode & 07777 & ~mask & ~VFS_SETID_BITS)};
-	req.arg[0] = dev;
+	req.arg[GOFER_ARG_DEV] = dev;
 	return path_op(c, guest_dirfd, path_addr, &req, -ENOENT, true);
 }
 
@@ -468,8 +468,8 @@ int sys_fchmod(struct sc_ctx *c)
 int sys_fchown(struct sc_ctx *c)
 {
 	struct gofer_req req = {.op = GOP_CHOWN};
-	req.arg[0] = (uint32_t)ARG(1);
-	req.arg[1] = (uint32_t)ARG(2);
+	req.arg[GOFER_ARG_UID] = (uint32_t)ARG(1); /* -1: GOFER_ID_KEEP */
+	req.arg[GOFER_ARG_GID] = (uint32_t)ARG(2);
 	return fd_attr_op(c, &req);
 }
 
@@ -479,8 +479,8 @@ static int do_chown(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint6
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return fail(c, -EINVAL);
 	struct gofer_req req = {.op = GOP_CHOWN, .flags = (uint32_t)flags};
-	req.arg[0] = (uint32_t)uid;
-	req.arg[1] = (uint32_t)gid;
+	req.arg[GOFER_ARG_UID] = (uint32_t)uid; /* -1: GOFER_ID_KEEP */
+	req.arg[GOFER_ARG_GID] = (uint32_t)gid;
 	return path_op(c, guest_dirfd, path_addr, &req, -EACCES, false);
 }
 
@@ -504,7 +504,7 @@ int sys_truncate(struct sc_ctx *c)
 	if ((int64_t)ARG(1) < 0)
 		return fail(c, -EINVAL);
 	struct gofer_req req = {.op = GOP_TRUNCATE};
-	req.arg[0] = ARG(1);
+	req.arg[GOFER_ARG_LENGTH] = ARG(1);
 	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES, false);
 }
 
@@ -522,10 +522,10 @@ static int do_utimens(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr,
 			    (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000))
 				return fail(c, -EINVAL);
 		}
-		req.arg[0] = (uint64_t)ts[0].tv_sec;
-		req.arg[1] = (uint64_t)ts[0].tv_nsec;
-		req.arg[2] = (uint64_t)ts[1].tv_sec;
-		req.arg[3] = (uint64_t)ts[1].tv_nsec;
+		req.arg[GOFER_ARG_ATIME_SEC] = (uint64_t)ts[0].tv_sec;
+		req.arg[GOFER_ARG_ATIME_NSEC] = (uint64_t)ts[0].tv_nsec;
+		req.arg[GOFER_ARG_MTIME_SEC] = (uint64_t)ts[1].tv_sec;
+		req.arg[GOFER_ARG_MTIME_NSEC] = (uint64_t)ts[1].tv_nsec;
 	}
 	if (path_addr == 0) {
 		/* utimensat(fd, NULL, ...): futimens(2) on the fd itself. */

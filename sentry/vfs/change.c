@@ -121,7 +121,7 @@ int vfs_fd_op(struct sc_ctx *c, int guest_fd, struct gofer_req *req, int redirec
 int vfs_inotify_add_watch(struct sc_ctx *c, int inotify_fd, char *path, uint32_t mask)
 {
 	struct gofer_req req = {.op = GOP_INOTIFY_ADD};
-	req.arg[0] = mask;
+	req.arg[GOFER_ARG_INOTIFY_MASK] = mask;
 	req.path_len = (uint32_t)strlen(path) + 1;
 	if (path[0] != '/') {
 		char abs[PATH_MAX + 2];

@@ -143,10 +143,10 @@ static int dc_fill(struct sc_ctx *c, int guest_dirfd, const char *path, struct d
 	struct gofer_resp resp;
 	int fd = -1;
 	resp.redirect = GOFER_REDIR_NONE;
-	resp.rule = 0;
+	resp.rule = GOFER_RULE_NONE;
 	int r = gofer_path_call(c, guest_dirfd, path, &req, &resp, &fd);
 	_cleanup_close_ int obj = fd;
-	if ((r == -ENOENT || r == -ENOTDIR) && !resp.redirect && !resp.rule) {
+	if ((r == -ENOENT || r == -ENOTDIR) && !resp.redirect && resp.rule == GOFER_RULE_NONE) {
 		dcache_put_neg(q->d, &q->key, r);
 		return r;
 	}
@@ -218,7 +218,7 @@ void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *r
 		return;
 	if (!exists && r != -ENOENT && r != -ENOTDIR)
 		return; /* may not have come from the gofer: resp is not read */
-	if (resp->redirect || resp->rule)
+	if (resp->redirect || resp->rule != GOFER_RULE_NONE)
 		return; /* the sentry's, or a policy's refusal (audited each time) */
 	if (exists)
 		dcache_put_seen(q->d, &q->key);

@@ -108,9 +108,9 @@ static int open_call(struct vfs_walk *w, struct gofer_resp *resp)
 	o->req.op = GOP_OPEN;
 	o->req.flags = (uint32_t)o->flags;
 	o->req.mode = o->mode;
-	o->req.arg[0] = o->resolve;
+	o->req.arg[GOFER_ARG_RESOLVE] = o->resolve;
 	o->fd = -1;
-	resp->rule = 0;
+	resp->rule = GOFER_RULE_NONE;
 	return gofer_path_call(w->c, w->guest_dirfd, w->path, &o->req, resp, &o->fd);
 }
 

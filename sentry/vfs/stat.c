@@ -56,7 +56,7 @@ static int stat_call(struct vfs_walk *w, struct gofer_resp *resp)
 	struct stat_walk *sw = (struct stat_walk *)w;
 	if (sw->sx) {
 		struct gofer_req req = {.op = GOP_STATX, .flags = (uint32_t)sw->at_flags};
-		req.arg[0] = sw->mask;
+		req.arg[GOFER_ARG_STATX_MASK] = sw->mask;
 		return gofer_path_call(w->c, w->guest_dirfd, w->path, &req, resp, NULL);
 	}
 	struct gofer_req req = {.op = GOP_STAT, .flags = (uint32_t)sw->at_flags};
