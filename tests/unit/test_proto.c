@@ -71,7 +71,7 @@ START_TEST(test_valid)
 	build(GOP_BIND, 0, "/tmp/sock", NULL, GOFER_FD_OBJ);
 	ck_assert_int_eq(check_nfds(1), 0);
 	build(GOP_INOTIFY_ADD, 0, "/tmp", NULL, GOFER_FD_OBJ);
-	req.arg[0] = IN_CREATE | IN_ONLYDIR;
+	req.arg[GOFER_ARG_INOTIFY_MASK] = IN_CREATE | IN_ONLYDIR;
 	ck_assert_int_eq(check_nfds(1), 0);
 	build(GOP_STAT, AT_EMPTY_PATH, "", NULL, GOFER_FD_DIR);
 	ck_assert_int_eq(check_nfds(1), 0);
@@ -80,8 +80,8 @@ START_TEST(test_valid)
 	build(GOP_EXEC_OPEN, AT_EMPTY_PATH, "", NULL, GOFER_FD_DIR);
 	ck_assert_int_eq(check_nfds(1), 0);
 	build(GOP_CHOWN, 0, "/x", NULL, 0);
-	req.arg[0] = 65535;
-	req.arg[1] = 0xffffffffu;
+	req.arg[GOFER_ARG_UID] = 65535;
+	req.arg[GOFER_ARG_GID] = 0xffffffffu;
 	ck_assert_int_eq(check0(), 0);
 	build(GOP_STAT, 0, "/", NULL, 0);
 	req.uid = 65535;
@@ -226,7 +226,7 @@ START_TEST(test_flags)
 	build(GOP_STATX, AT_STATX_FORCE_SYNC | AT_STATX_DONT_SYNC, "/x", NULL, 0);
 	ck_assert_int_eq(check0(), -EINVAL);
 	build(GOP_STATX, 0, "/x", NULL, 0);
-	req.arg[0] = STATX__RESERVED;
+	req.arg[GOFER_ARG_STATX_MASK] = STATX__RESERVED;
 	ck_assert_int_eq(check0(), -EINVAL);
 	build(GOP_ACCESS, 0, "/x", NULL, 0);
 	req.mode = 8;
@@ -244,19 +244,19 @@ START_TEST(test_flags)
 	req.mode = S_IFIFO | 0644;
 	ck_assert_int_eq(check0(), 0);
 	build(GOP_TRUNCATE, 0, "/x", NULL, 0);
-	req.arg[0] = (uint64_t)-1;
+	req.arg[GOFER_ARG_LENGTH] = (uint64_t)-1;
 	ck_assert_int_eq(check0(), -EINVAL);
 	build(GOP_UTIMENS, 0, "/x", NULL, 0);
-	req.arg[1] = 1000000000;
+	req.arg[GOFER_ARG_ATIME_NSEC] = 1000000000;
 	ck_assert_int_eq(check0(), -EINVAL);
-	req.arg[1] = UTIME_OMIT;
+	req.arg[GOFER_ARG_ATIME_NSEC] = UTIME_OMIT;
 	ck_assert_int_eq(check0(), 0);
 	req.mode = 2;
 	ck_assert_int_eq(check0(), -EINVAL);
 	build(GOP_INOTIFY_ADD, 0, "/x", NULL, GOFER_FD_OBJ);
-	req.arg[0] = 0;
+	req.arg[GOFER_ARG_INOTIFY_MASK] = 0;
 	ck_assert_int_eq(check_nfds(1), -EINVAL);
-	req.arg[0] = IN_MODIFY | 0x00100000; /* an unknown bit */
+	req.arg[GOFER_ARG_INOTIFY_MASK] = IN_MODIFY | 0x00100000; /* an unknown bit */
 	ck_assert_int_eq(check_nfds(1), -EINVAL);
 	build(GOP_BIND, 0, "/tmp/s", NULL, GOFER_FD_OBJ);
 	req.mode = 01000; /* a umask */
@@ -281,12 +281,12 @@ START_TEST(test_ids)
 	req.groups[1] = 100000;
 	ck_assert_int_eq(check0(), -EINVAL);
 	build(GOP_CHOWN, 0, "/x", NULL, 0);
-	req.arg[0] = 65536;
+	req.arg[GOFER_ARG_UID] = 65536;
 	ck_assert_int_eq(check0(), -EINVAL);
-	req.arg[0] = (uint64_t)-1; /* only the 32-bit -1 keeps */
+	req.arg[GOFER_ARG_UID] = (uint64_t)-1; /* only the 32-bit -1 keeps */
 	ck_assert_int_eq(check0(), -EINVAL);
-	req.arg[0] = 0xffffffffu;
-	req.arg[1] = 70000;
+	req.arg[GOFER_ARG_UID] = 0xffffffffu;
+	req.arg[GOFER_ARG_GID] = 70000;
 	ck_assert_int_eq(check0(), -EINVAL);
 }
 END_TEST
@@ -594,7 +594,7 @@ START_TEST(test_requests)
 	build(GOP_RENAME, 0, "new", "/proc/x", GOFER_FD_DIR);
 	ck_assert_int_eq(handle(&b, 1, &fd), 0);
 	ck_assert_uint_eq(resp.redirect, GOFER_REDIR_PROC);
-	ck_assert_int_eq(resp.val, 2);
+	ck_assert_int_eq(resp.val, GOFER_WHICH_PATH2);
 	close(b);
 
 	/* a malformed request is answered, not acted on */
