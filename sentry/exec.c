@@ -5,9 +5,10 @@
  * The guest filter stops both with SECCOMP_RET_TRACE. At that
  * PTRACE_EVENT_SECCOMP stop the sentry does, on its own copies of the
  * arguments, what Linux's do_execveat_common does before the point of no
- * return: it opens the file through the gofer (or takes the guest's fd for
- * fexecve), checks the argument space, follows "#!" lines and PT_INTERP with
- * libelf, and fails the call with Linux's errno by skipping it. When all
+ * return: it opens the file through the VFS (sentry/vfs/exec_open.c: the
+ * gofer, or the guest's fd for fexecve and /proc/<pid>/fd/N), checks the
+ * argument space, follows "#!" lines and PT_INTERP with libelf, and fails
+ * the call with Linux's errno by skipping it. When all
  * holds, it writes LOADER_PATH below the thread's red zone, points the call
  * at it (an execveat becomes an execve) and keeps what it decided in t->exec.
  * The kernel re-runs the filter after a TRACE stop, lets the call through,
@@ -40,7 +41,6 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "common/compat.h"
 #include "common/loader_abi.h"
 #include "common/util.h"
 #include "policy/policy.h"
@@ -55,9 +55,7 @@
 #define SCRIPT_LEVELS_MAX 5
 #define RED_ZONE	  128
 #define TASK_COMM_LEN	  16
-/* /proc links (fd/N, exe) followed while opening one file. */
-#define PROC_HOPS_MAX 8
-#define PAGE	      4096UL
+#define PAGE		  4096UL
 /* statfs.f_flags holds mount flags (ST_NOEXEC, ...) when this bit is set. */
 #define STATFS_FLAGS_VALID 0x0020
 
@@ -99,20 +97,6 @@ static bool call_from_regs(const struct user_regs_struct *r, struct exec_call *c
 		/* A guest-installed filter may return TRACE for anything. */
 		return false;
 	}
-}
-
-/* A guest fd of a thread held in a ptrace stop. guest_getfd() wants a
- * pending notification; here the stop itself keeps the tid from being
- * reused until the sentry reaps it. */
-static int stopped_getfd(pid_t tid, int guest_fd)
-{
-	if (guest_fd < 0)
-		return -EBADF;
-	_cleanup_close_ int pidfd = sys_pidfd_open(tid, PIDFD_THREAD);
-	if (pidfd < 0)
-		return -ESRCH;
-	int fd = sys_pidfd_getfd(pidfd, guest_fd, 0);
-	return fd < 0 ? -errno : fd;
 }
 
 static bool guest_fd_cloexec(struct sentry *s, pid_t tid, int guest_fd)
@@ -182,162 +166,32 @@ static int use_guest_file(struct sc_ctx *c, int host_fd, struct exec_file *out)
 	return 0;
 }
 
-/* GOP_EXEC_OPEN of path relative to a guest dirfd. */
-static int gofer_exec_open(struct sc_ctx *c, int guest_dirfd, const char *path, int flags,
-			   struct gofer_resp *resp, int *fd_out)
-{
-	_cleanup_free_ struct gofer_req *req = xcalloc(1, sizeof(*req));
-	char prefix[64], abs[PATH_MAX + 64];
-	struct creds cr;
-	size_t len = strlen(path) + 1;
-	int r;
-
-	req->op = GOP_EXEC_OPEN;
-	req->flags = (uint32_t)(flags & AT_SYMLINK_NOFOLLOW);
-	if (path[0] == '/' || guest_dirfd == AT_FDCWD) {
-		if (path[0] != '/' && !c->t->fs)
-			return -ENOENT;
-		return gofer_path_call(c, guest_dirfd, path, req, resp, fd_out);
-	}
-	_cleanup_close_ int dirfd = stopped_getfd(c->t->tid, guest_dirfd);
-	if (dirfd < 0)
-		return dirfd;
-	if (procfs_owns_fd(c->s, dirfd, prefix, sizeof(prefix))) {
-		if (snprintf(abs, sizeof(abs), "%s/%s", prefix, path) >= (int)sizeof(abs))
-			return -ENAMETOOLONG;
-		return gofer_path_call(c, AT_FDCWD, abs, req, resp, fd_out);
-	}
-	if (len > GOFER_PATH_MAX)
-		return -ENAMETOOLONG;
-	memcpy(req->data, path, len);
-	req->path_len = (uint32_t)len;
-	req->fd_mask = GOFER_FD_DIR;
-	r = task_read_creds(c->s, c->t->tid, &cr);
-	if (r < 0)
-		return r;
-	creds_to_req(&cr, false, req);
-	return gofer_call(c->s, req, &dirfd, 1, resp, fd_out);
-}
-
-/* A /proc name that is a number (no sign, no leading zero), or -1. */
-static long proc_number(const char *name)
-{
-	char *end;
-	long v;
-
-	if (name[0] < '1' || name[0] > '9')
-		return name[0] == '0' && name[1] == '\0' ? 0 : -1;
-	errno = 0;
-	v = strtol(name, &end, 10);
-	return *end || errno ? -1 : v;
-}
-
-/* A /proc path the gofer redirected: "<who>/fd/<n>" takes the guest's fd,
- * "<who>/exe" the recorded exe path (returned in next, 1); anything else
- * cannot be executed. who: self, thread-self, <pid> or <pid>/task/<tid>. */
-static int open_proc(struct sc_ctx *c, const char *rest, int flags, struct exec_file *out,
-		     char *next, size_t next_size)
-{
-	char copy[GOFER_PATH_MAX + 1];
-	const char *part[5];
-	size_t n = 0;
-	struct task *who = NULL;
-
-	snprintf(copy, sizeof(copy), "%s", rest);
-	for (char *save = NULL, *p = strtok_r(copy, "/", &save); p && n < ARRAY_SIZE(part);
-	     p = strtok_r(NULL, "/", &save))
-		part[n++] = p;
-	if (n >= 2) {
-		size_t i = 1;
-
-		if (strcmp(part[0], "self") == 0 || strcmp(part[0], "thread-self") == 0)
-			who = c->t;
-		else if (proc_number(part[0]) > 0)
-			who = task_find_vtid(c->s, (pid_t)proc_number(part[0]));
-		if (who && n >= 4 && strcmp(part[1], "task") == 0) {
-			who = task_find_vtid(c->s, (pid_t)proc_number(part[2]));
-			i = 3;
-		}
-		bool is_fd = who && n == i + 2 && strcmp(part[i], "fd") == 0 &&
-			     proc_number(part[i + 1]) >= 0;
-		bool is_exe = who && n == i + 1 && strcmp(part[i], "exe") == 0;
-
-		if ((is_fd || is_exe) && (flags & AT_SYMLINK_NOFOLLOW))
-			return -ELOOP;
-		if (is_fd) {
-			int fd = stopped_getfd(who->tid, (int)proc_number(part[i + 1]));
-
-			return fd < 0 ? (fd == -EBADF ? -ENOENT : fd) : use_guest_file(c, fd, out);
-		}
-		if (is_exe) {
-			if (!who->exe || who->exe[0] != '/' || strncmp(who->exe, "/memfd:", 7) == 0)
-				return -ENOENT;
-			snprintf(next, next_size, "%s", who->exe);
-			return 1;
-		}
-	}
-	/* Every other file of /proc is a directory or has no x bit: procfs
-	 * only tells whether it exists. */
-	int fd = -1;
-	int r = procfs_open(c, rest, O_RDONLY | O_CLOEXEC, &fd);
-
-	if (fd >= 0)
-		close(fd);
-	return r < 0 ? r : -EACCES;
-}
-
 static const char *exec_syscall_name(const struct sc_ctx *c)
 {
 	return c->req->data.nr == SYS_execveat ? "execveat" : "execve";
 }
 
-/* Opens what an exec names, as do_open_execat would. */
+/* Opens what an exec names, as do_open_execat would: the VFS resolves the
+ * path (sentry/vfs/exec_open.c), a guest's fd is checked here. */
 static int exec_open(struct sc_ctx *c, int guest_dirfd, const char *path, int flags,
 		     struct exec_file *out)
 {
-	_cleanup_free_ struct gofer_resp *resp = xmalloc(sizeof(*resp));
-	char cur[PATH_MAX], rest[GOFER_PATH_MAX + 1];
+	struct vfs_exec_file f;
+	char cur[PATH_MAX];
 	int r;
 
 	out->fd = -1;
 	out->path = NULL;
-	if (path[0] == '\0') {
-		if (guest_dirfd == AT_FDCWD)
-			return -EACCES; /* the cwd: a directory */
-		int fd = stopped_getfd(c->t->tid, guest_dirfd);
-
-		return fd < 0 ? fd : use_guest_file(c, fd, out);
-	}
 	snprintf(cur, sizeof(cur), "%s", path);
-	for (int hop = 0; hop < PROC_HOPS_MAX; hop++) {
-		int fd = -1;
-
-		resp->rule = GOFER_RULE_NONE;
-		r = gofer_exec_open(c, guest_dirfd, cur, flags, resp, &fd);
-		if (r < 0 && resp->rule != GOFER_RULE_NONE)
-			audit_decision(c, exec_syscall_name(c), cur, "exec", false,
-				       gofer_rule_index(resp->rule));
-		if (r < 0)
-			return r;
-		if (resp->redirect == GOFER_REDIR_NONE) {
-			if (fd < 0)
-				return -EIO;
-			out->fd = fd;
-			out->path = strndup(resp->data, resp->data_len);
-			return out->path ? 0 : -ENOMEM;
-		}
-		if (fd >= 0)
-			close(fd);
-		if (resp->redirect != GOFER_REDIR_PROC)
-			return -EACCES; /* /dev/tty: a character device */
-		memcpy(rest, resp->data, resp->data_len);
-		rest[resp->data_len] = '\0';
-		r = open_proc(c, rest, flags, out, cur, sizeof(cur));
-		if (r <= 0)
-			return r;
-		guest_dirfd = AT_FDCWD;
-	}
-	return -ELOOP;
+	r = vfs_exec_open(c, guest_dirfd, cur, flags, &f);
+	if (r < 0 && f.rule != GOFER_RULE_NONE)
+		audit_decision(c, exec_syscall_name(c), cur, "exec", false,
+			       gofer_rule_index(f.rule));
+	if (r == 0 && f.guest_fd)
+		return use_guest_file(c, f.fd, out);
+	out->fd = f.fd;
+	out->path = f.view_path;
+	return r;
 }
 
 static bool policy_has_exec_rules(const struct policy_view *pv)

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "common/compat.h"
+#include "common/error.h"
 #include "common/util.h"
 #include "sentry/audit.h"
 #include "sentry/guest.h"
@@ -415,14 +416,17 @@ static struct sentry *sentry_new(const struct sentry_config *cfg)
 	return s;
 }
 
-_Noreturn void sentry_run(const struct sentry_config *cfg)
+/* The sentry's start: its /proc, the guest (its command waits for the
+ * loop), the view's root and cwd, the sentry isolated under its filter.
+ * Returns the guest init's host pid, or -errno with err filled. */
+static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, struct rc_error *err)
 {
-	struct sentry *s = sentry_new(cfg);
 	s->host_procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (s->host_procfd < 0)
-		die_errno("opening /proc");
-	if (procfs_init(s) < 0)
-		die("setting up the sandbox's /proc");
+		return rc_error_set_errno(err, errno, "opening /proc");
+	int r = procfs_init(s);
+	if (r < 0)
+		return rc_error_set(err, -r, "setting up the sandbox's /proc");
 	struct guest_config gc = {
 		.argv = cfg->argv,
 		.envp = cfg->envp,
@@ -436,16 +440,16 @@ _Noreturn void sentry_run(const struct sentry_config *cfg)
 		gc.stdio[i] = cfg->tty_fd >= 0 ? cfg->tty_fd : i;
 	/* The guest's namespaces are made while the gofer may still be
 	 * building the view; its command runs only once the loop runs. */
-	char err[512];
-	pid_t init = guest_spawn(s, &gc, err, sizeof(err));
+	char msg[sizeof(err->msg)] = "";
+	pid_t init = guest_spawn(s, &gc, msg, sizeof(msg));
 	if (init < 0)
-		die("starting the guest: %s", err);
+		return rc_error_set(err, EIO, "starting the guest: %s", msg);
 	s->root_fd = open_view_dir(s, "/", cfg);
 	if (s->root_fd < 0)
-		die("opening the view's root: %s", strerror(-s->root_fd));
+		return rc_error_set_errno(err, -s->root_fd, "opening the view's root");
 	int cwd_fd = open_view_dir(s, cfg->cwd, cfg);
 	if (cwd_fd < 0)
-		die("--cwd %s: %s", cfg->cwd, strerror(-cwd_fd));
+		return rc_error_set_errno(err, -cwd_fd, "--cwd %s", cfg->cwd);
 	struct task *it = task_get(s, init);
 	it->fs = fsinfo_new(cwd_fd);
 	/* The guest holds its own stdio now. */
@@ -456,13 +460,26 @@ _Noreturn void sentry_run(const struct sentry_config *cfg)
 		close(devnull);
 	}
 	if (sys_seccomp(SECCOMP_GET_NOTIF_SIZES, 0, &s->sizes) < 0)
-		die_errno("SECCOMP_GET_NOTIF_SIZES");
-	int r = sentry_isolate();
+		return rc_error_set_errno(err, errno, "SECCOMP_GET_NOTIF_SIZES");
+	r = sentry_isolate();
 	if (r < 0)
-		die("isolating the sentry: %s", strerror(-r));
+		return rc_error_set_errno(err, -r, "isolating the sentry");
 	r = sentry_filter_install();
 	if (r < 0)
-		die("the sentry's seccomp filter: %s", strerror(-r));
+		return rc_error_set_errno(err, -r, "the sentry's seccomp filter");
+	return init;
+}
+
+_Noreturn void sentry_run(const struct sentry_config *cfg)
+{
+	struct sentry *s = sentry_new(cfg);
+	struct rc_error err;
+	pid_t init = sentry_start(s, cfg, &err);
+	if (init < 0) {
+		/* One message, as die() would print it. */
+		rc_error_print(&err, log_prefix, stderr);
+		_exit(125);
+	}
 	(void)!write(cfg->report_fd, &init, sizeof(init));
 	close(cfg->report_fd);
 	_exit(sentry_loop(s));

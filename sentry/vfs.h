@@ -12,9 +12,9 @@
  *
  * The files of sentry/vfs/: dentry.c (the dentry cache set-up, lookups
  * and what answers teach it), walk.c (the redirect-and-hop walk), cwd.c
- * (the cwd and the view paths of fds), open.c, stat.c (stat, statx,
- * access, readlink, statfs) and change.c (operations that change names or
- * attributes). */
+ * (the cwd and the view paths of fds), open.c, exec_open.c (exec's open),
+ * stat.c (stat, statx, access, readlink, statfs) and change.c (operations
+ * that change names or attributes). */
 #ifndef RUNSC_SENTRY_VFS_H
 #define RUNSC_SENTRY_VFS_H
 
@@ -46,6 +46,26 @@ struct sentry;
  * its peer (the wait then answers the call). */
 int vfs_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags, mode_t mode,
 	     uint64_t resolve, int *fd_out);
+
+/* The file an exec names (vfs_exec_open). */
+struct vfs_exec_file {
+	int fd;		 /* the file, or -1 */
+	char *view_path; /* malloc'd: its path in the view, when the gofer opened it */
+	bool guest_fd;	 /* fd is the file of a guest's fd, not checked for exec yet */
+	uint32_t
+		rule; /* a refusal by the policy: gofer_rule_of(index); GOFER_RULE_NONE otherwise */
+};
+
+/* exec's open, at the exec's ptrace stop (do_open_execat's lookup): path
+ * with flags (AT_SYMLINK_NOFOLLOW) from guest_dirfd; an empty path names
+ * guest_dirfd's file itself. 0 with out->fd either the file the gofer
+ * opened for exec (read-only, out->view_path) or, with out->guest_fd, the
+ * file of a guest's fd (fexecve, /proc/<pid>/fd/N) for the caller to check
+ * as Linux checks an fd it is handed. After a failure out->rule may be
+ * set (the policy refused: path then holds the path the gofer refused), and
+ * out->fd, when not -1, is still the caller's to close. */
+int vfs_exec_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags,
+		  struct vfs_exec_file *out);
 
 /* stat(2) family; at_flags: AT_SYMLINK_NOFOLLOW, AT_EMPTY_PATH. */
 int vfs_stat(struct sc_ctx *c, int guest_dirfd, char *path, int at_flags, struct stat *st);
