@@ -41,8 +41,9 @@
 #include "common/loader_abi.h"
 #include "common/util.h"
 #include "sentry/sentry.h"
+#include "time_scale.h"
 
-#define TIMEOUT_MS 20000
+#define TIMEOUT_MS (20000 * time_scale())
 
 /* ---- what the rest of the sentry would provide ---- */
 
