@@ -141,3 +141,12 @@ have_ipv6() {
 		[ -e /proc/net/if_inet6 ]
 	fi
 }
+
+# requires NAME PROGRAM: succeeds if PROGRAM is installed; otherwise fails
+# the test NAME saying so. A differential of a missing program would pass
+# (it fails alike natively and in the sandbox) and prove nothing.
+requires() {
+	command -v "$2" >/dev/null 2>&1 && return 0
+	not_ok "$1" "$2 is not installed (scripts/install-deps.sh installs it)"
+	return 1
+}
