@@ -35,7 +35,7 @@ exec:
 EOP
 P="--policy $TMP/exec.yaml -v $TMP/bin:/opt/bin:ro"
 # shellcheck disable=SC2086
-out=$(runsc $P -- cat /etc/hostname 2>&1)
+out=$(runsc $P -- cat /etc/passwd 2>&1)
 check_rc "exec: an allowed program runs" 0 "$?" "$out"
 # shellcheck disable=SC2086
 out=$(runsc $P -- sh -c 'echo x | wc -c' 2>&1)
