@@ -221,8 +221,8 @@ def ctrl_c_fifo_open(start):
             "print('ready', flush=True)\n"
             "open('/tmp/fifo')\n"
             "print('open returned', flush=True)\n")
-    if NATIVE:
-        prog = prog.replace("/tmp/fifo", f"/tmp/runsc-c-pty-fifo-{os.getpid()}")
+    # A name of this run's own: the guest sees the host's /tmp.
+    prog = prog.replace("/tmp/fifo", f"/tmp/runsc-c-pty-fifo-{os.getpid()}")
     s = start(["python3", "-c", prog])
     if not s.expect(rb"ready"):
         tap(False, "Ctrl-C interrupts a FIFO open: the program starts", s.text())
@@ -250,8 +250,8 @@ def ctrl_c_fifo_open_handler(start):
             "except InterruptedError:\n"
             "    print('EINTR', flush=True)\n"
             "os._exit(3)\n")
-    if NATIVE:
-        prog = prog.replace("/tmp/fifo", f"/tmp/runsc-c-pty-fifo-{os.getpid()}")
+    # A name of this run's own: the guest sees the host's /tmp.
+    prog = prog.replace("/tmp/fifo", f"/tmp/runsc-c-pty-fifo-{os.getpid()}")
     s = start(["python3", "-c", prog])
     if not s.expect(rb"ready"):
         tap(False, "Ctrl-C with a handler: the program starts", s.text())
