@@ -54,9 +54,12 @@ out=$(runsc -- nonexistent-runsc-c-command 2>&1)
 check_rc "a command not found in PATH: exit status 127" 127 "$?" "$out"
 
 # --quiet: nothing from runsc-c itself; the guest's stderr still passes.
-out=$(timeout -s KILL 30 "$RUNSC_C" do --quiet --timeout 0.5 -- sh -c 'echo guest-err >&2; sleep 10' </dev/null 2>&1)
+# The limit leaves a loaded machine (or a sanitizer build) time to start the
+# sandbox, and the command outlasts it by far: the run always times out.
+limit=$((3 * TIME_SCALE))
+out=$(timeout -s KILL $((limit + 60)) "$RUNSC_C" do --quiet --timeout "$limit" -- sh -c 'echo guest-err >&2; sleep 30' </dev/null 2>&1)
 check "--quiet --timeout: only the guest's own stderr" "guest-err" "$out"
-out=$(timeout -s KILL 30 "$RUNSC_C" do --timeout 0.5 -- sleep 10 </dev/null 2>&1)
+out=$(timeout -s KILL $((limit + 60)) "$RUNSC_C" do --timeout "$limit" -- sleep 30 </dev/null 2>&1)
 check_contains "--timeout without --quiet says so" "timed out" "$out"
 out=$(runsc -- sh -c 'echo out; echo err >&2' 2>"$TMP/err")
 check "stdout and stderr are passed through separately" "out err" "$out $(cat "$TMP/err")"

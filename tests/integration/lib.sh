@@ -10,6 +10,7 @@ trap 'cleanup_hooks; rm -rf "$TMP"' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 CLEANUP_PIDS=""
+CLEANUP_DIRS=""
 
 # The environment the sandbox gives a guest by default: native runs of a
 # differential test get exactly the same one.
@@ -29,15 +30,23 @@ done_testing() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; }
 
 # Background processes a test started: killed on exit, whatever happens.
 cleanup_later() { CLEANUP_PIDS="$CLEANUP_PIDS $1"; }
+# Directories a test made outside $TMP: removed on exit.
+cleanup_dir_later() { CLEANUP_DIRS="$CLEANUP_DIRS $1"; }
 cleanup_hooks() {
 	for pid in $CLEANUP_PIDS; do kill -9 "$pid" 2>/dev/null; done
+	for dir in $CLEANUP_DIRS; do rm -rf "$dir"; done
 	return 0
 }
+
+# Deadlines: a sanitizer build runs everything a few times slower, so every
+# fixed deadline is multiplied by TIME_SCALE (tests/meson.build sets
+# RUNSC_TIME_SCALE to the asan setup's timeout multiplier).
+TIME_SCALE=${RUNSC_TIME_SCALE:-1}
 
 # runsc [do flags] -- cmd...: runs under the sandbox, quietly, with stdin
 # from /dev/null and a hard upper bound on its run time so that a hung
 # sandbox fails the test instead of the whole suite.
-RUNSC_BOUND=${RUNSC_BOUND:-120}
+RUNSC_BOUND=${RUNSC_BOUND:-$((120 * TIME_SCALE))}
 runsc() { timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --quiet "$@" </dev/null; }
 
 # check NAME EXPECTED ACTUAL
@@ -109,14 +118,35 @@ differential_data() {
 	compare "$name"
 }
 
-# wait_until SECONDS CMD...: polls CMD every 0.1 s until it succeeds.
+# wait_until SECONDS CMD...: polls CMD every 0.1 s until it succeeds, for
+# SECONDS times TIME_SCALE.
 wait_until() {
-	tries=$(($1 * 10))
+	tries=$(($1 * 10 * TIME_SCALE))
 	shift
 	while [ "$tries" -gt 0 ]; do
 		"$@" && return 0
 		sleep 0.1
 		tries=$((tries - 1))
 	done
+	return 1
+}
+
+# have_ipv6: whether this host's kernel has IPv6, asked natively (it can be
+# built without it or disabled at boot with ipv6.disable=1; the sandbox's
+# network namespace then has none either).
+have_ipv6() {
+	if command -v python3 >/dev/null 2>&1; then
+		python3 -c 'import socket; socket.socket(socket.AF_INET6).close()' 2>/dev/null
+	else
+		[ -e /proc/net/if_inet6 ]
+	fi
+}
+
+# requires NAME PROGRAM: succeeds if PROGRAM is installed; otherwise fails
+# the test NAME saying so. A differential of a missing program would pass
+# (it fails alike natively and in the sandbox) and prove nothing.
+requires() {
+	command -v "$2" >/dev/null 2>&1 && return 0
+	not_ok "$1" "$2 is not installed (scripts/install-deps.sh installs it)"
 	return 1
 }

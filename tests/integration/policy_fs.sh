@@ -11,8 +11,16 @@ vol=$TMP/data
 mkdir -p "$vol/private" "$vol/sub"
 echo hello >"$vol/x"
 echo secret >"$vol/private/y"
+# Files of the root file system itself (not of a volume), made here: a
+# host's /usr/share/doc may be empty (minimal images exclude it from dpkg).
+# Not under /tmp, where the gofer mounts its scratch space.
+doc=$(mktemp -d /var/tmp/runsc-c-test.XXXXXX) || exit 1
+cleanup_dir_later "$doc"
+mkdir -p "$doc/pkg-a" "$doc/pkg-b"
+echo 'Copyright: the runsc-c tests' >"$doc/pkg-a/copyright"
+echo 'Copyright: the runsc-c tests' >"$doc/pkg-b/copyright"
 pol=$TMP/data-policy.yaml
-cat >"$pol" <<'YAML'
+cat >"$pol" <<YAML
 apiVersion: runsc-c/v1
 kind: Policy
 extends: default
@@ -22,7 +30,7 @@ filesystem:
   - path: /data/private/**
     access: none
 hidden:
-  - /usr/share/doc/*
+  - $doc/*
 YAML
 
 # ---- read, none and the names that lead there ----
@@ -33,8 +41,10 @@ check_contains "read rule: appending to /data/x is EACCES" "Permission denied" "
 check "read rule: the host file is unchanged" "hello" "$(cat "$vol/x")"
 out=$(runsc --policy "$pol" -v "$vol:/data" -- cat /data/private/y 2>&1)
 check "none rule: /data/private/y is EACCES" "cat: /data/private/y: Permission denied" "$out"
-out=$(runsc --policy "$pol" -v "$vol:/data" -- sh -c 'ln -s /data/private/y /tmp/l && cat /tmp/l' 2>&1)
-check "a symlink /tmp/l -> /data/private/y is EACCES" "cat: /tmp/l: Permission denied" "$out"
+# The guest's scratch names are in a directory of its own (mktemp): the host's
+# /tmp, which the guest sees, may hold anything.
+out=$(runsc --policy "$pol" -v "$vol:/data" -- sh -c 'd=$(mktemp -d) && ln -s /data/private/y "$d/l" && cat "$d/l" 2>&1 | sed "s|$d|/tmp/D|"' 2>&1)
+check "a symlink /tmp/D/l -> /data/private/y is EACCES" "cat: /tmp/D/l: Permission denied" "$out"
 out=$(runsc --policy "$pol" -v "$vol:/data" -- sh -c 'cd /data/sub && cat ../private/y; cat /data/sub/../private/./y; cat /tmp/../data/private/y' 2>&1)
 check ".. tricks reach the none rule" "cat: ../private/y: Permission denied
 cat: /data/sub/../private/./y: Permission denied
@@ -59,7 +69,8 @@ x
 7" "$out"
 
 out=$(runsc --policy "$pol" -v "$vol:/data" -- python3 -c '
-import errno, os
+import errno, os, tempfile
+w = tempfile.mkdtemp()
 def t(name, f):
     try:
         f()
@@ -79,16 +90,16 @@ t("utime", lambda: os.utime("/data/x"))
 t("truncate", lambda: os.truncate("/data/x", 0))
 t("unlink", lambda: os.unlink("/data/x"))
 t("symlink in data", lambda: os.symlink("x", "/data/l"))
-t("hard link out", lambda: os.link("/data/x", "/tmp/hl"))
-t("hard link private out", lambda: os.link("/data/private/y", "/tmp/hl"))
-t("rename out", lambda: os.rename("/data/x", "/tmp/mv"))
-t("rename in", lambda: (open("/tmp/f", "w").close(), os.rename("/tmp/f", "/data/f")))
+t("hard link out", lambda: os.link("/data/x", w + "/hl"))
+t("hard link private out", lambda: os.link("/data/private/y", w + "/hl"))
+t("rename out", lambda: os.rename("/data/x", w + "/mv"))
+t("rename in", lambda: (open(w + "/f", "w").close(), os.rename(w + "/f", "/data/f")))
 fd = os.open("/data/x", os.O_RDONLY)
 t("reopen fd for writing", lambda: os.open("/proc/self/fd/%d" % fd, os.O_WRONLY))
 t("reopen fd for reading", lambda: os.close(os.open("/proc/self/fd/%d" % fd, os.O_RDONLY)))
 t("access W_OK", lambda: os.access("/data/x", os.W_OK) or (_ for _ in ()).throw(OSError(errno.EACCES, "")))
-t("write in /tmp", lambda: open("/tmp/ok", "w").write("x"))
-t("rename dir in /tmp", lambda: (os.mkdir("/tmp/d1"), os.rename("/tmp/d1", "/tmp/d2")))
+t("write in /tmp", lambda: open(w + "/ok", "w").write("x"))
+t("rename dir in /tmp", lambda: (os.mkdir(w + "/d1"), os.rename(w + "/d1", w + "/d2")))
 ' 2>&1)
 check "every way to the objects meets their rule" "openat read ok
 openat write EACCES
@@ -116,34 +127,28 @@ private sub x" "$(cat "$vol/x"; ls "$vol" | tr '\n' ' ' | sed 's/ $//')"
 
 # A directory renamed would carry its none subtree to a laxer name.
 wpol=$TMP/work-policy.yaml
-cat >"$wpol" <<'YAML'
+w=$TMP/w
+cat >"$wpol" <<YAML
 apiVersion: runsc-c/v1
 kind: Policy
 extends: default
 filesystem:
-  - path: /tmp/w/**
+  - path: $w/**
     access: write
-  - path: /tmp/w/locked/*
+  - path: $w/locked/*
     access: none
 YAML
-out=$(runsc --policy "$wpol" -- sh -c 'mkdir -p /tmp/w/locked /tmp/w/a; mv /tmp/w/locked /tmp/w/open 2>&1 | sed "s/.*: //"; mv /tmp/w/a /tmp/w/b && echo plain-dir-ok' 2>&1)
+out=$(runsc --policy "$wpol" -- sh -c 'mkdir -p "$1/locked" "$1/a"; mv "$1/locked" "$1/open" 2>&1 | sed "s/.*: //"; mv "$1/a" "$1/b" && echo plain-dir-ok' sh "$w" 2>&1)
 check "renaming a directory with a stricter rule below is refused" "Permission denied
 plain-dir-ok" "$out"
 
 # ---- hidden globs ----
-if [ -d /usr/share/doc ] && [ -n "$(ls /usr/share/doc)" ]; then
-	out=$(runsc --policy "$pol" -- sh -c 'ls -A /usr/share/doc | wc -l; ls -d /usr/share/doc' 2>&1)
-	check "hidden /usr/share/doc/*: nothing listed, the directory stays" "0
-/usr/share/doc" "$out"
-	first=$(ls /usr/share/doc | head -1)
-	out=$(runsc --policy "$pol" -- sh -c "cat /usr/share/doc/$first/copyright; mkdir /usr/share/doc/new" 2>&1)
-	check_contains "hidden: a matching path is ENOENT" "No such file or directory" "$out"
-	check_lacks "hidden: nothing of it is read" "Copyright" "$out"
-else
-	skip "hidden /usr/share/doc/*" "no /usr/share/doc on this host"
-	skip "hidden: a matching path is ENOENT" "no /usr/share/doc on this host"
-	skip "hidden: nothing of it is read" "no /usr/share/doc on this host"
-fi
+out=$(runsc --policy "$pol" -- sh -c 'ls -A "$1" | wc -l; ls -d "$1"' sh "$doc" 2>&1)
+check "hidden $doc/*: nothing listed, the directory stays" "0
+$doc" "$out"
+out=$(runsc --policy "$pol" -- sh -c 'cat "$1/pkg-a/copyright"; mkdir "$1/new"' sh "$doc" 2>&1)
+check_contains "hidden: a matching path is ENOENT" "No such file or directory" "$out"
+check_lacks "hidden: nothing of it is read" "Copyright" "$out"
 
 # ---- --policy default is the built-in view ----
 out=$(runsc --policy default -- ls -a /etc 2>&1)
@@ -175,7 +180,7 @@ note" "$out"
 # ---- strict ----
 out=$(runsc --policy strict -- sh -c 'echo x >/etc/x' 2>&1)
 check_contains "strict: writing /etc/x is EACCES" "Permission denied" "$out"
-out=$(runsc --policy strict -- sh -c 'echo x >/tmp/x && cat /tmp/x && echo y >/dev/null && cat /etc/hostname >/dev/null && echo read-ok' 2>&1)
+out=$(runsc --policy strict -- sh -c 'd=$(mktemp -d) && echo x >"$d/x" && cat "$d/x" && echo y >/dev/null && cat /etc/passwd >/dev/null && echo read-ok' 2>&1)
 check "strict: /tmp is writable, the rest readable" "x
 read-ok" "$out"
 
@@ -195,18 +200,18 @@ check_rc "unknown profile name: exit 2" 2 "$?" "$out"
 # their lower layer's st_dev, not the view's) ----
 rootpol="$TMP/root-none.yaml"
 printf '%s\n' 'apiVersion: runsc-c/v1' 'kind: Policy' 'name: root-none' 'filesystem:' \
-	'  - path: /**' '    access: read' '  - path: /usr/share/doc/**' '    access: none' >"$rootpol"
+	'  - path: /**' '    access: read' "  - path: $doc/**" '    access: none' >"$rootpol"
 out=$(runsc --policy "$rootpol" -- python3 -c '
-import os
-for p in ("/usr/share/doc/bash/copyright", "/usr/share/doc/bash"):
+import os, sys
+for p in (sys.argv[1] + "/pkg-a/copyright", sys.argv[1] + "/pkg-a"):
     try:
         os.close(os.open(p, os.O_RDONLY)); print("open", p)
     except PermissionError:
         print("refused", p)
-print(len(open("/etc/os-release").read()) > 0)' 2>&1)
+print(len(open("/etc/os-release").read()) > 0)' "$doc" 2>&1)
 check "rootfs: none on an overlay file and directory refuses the open; read elsewhere works" \
-	"refused /usr/share/doc/bash/copyright
-refused /usr/share/doc/bash
+	"refused $doc/pkg-a/copyright
+refused $doc/pkg-a
 True" "$out"
 
 etcpol="$TMP/etc-none.yaml"
@@ -224,14 +229,14 @@ refused" "$out"
 
 # ---- every refusal of a path call is audited, not only opens ----
 auditf="$TMP/audit.jsonl"
-runsc --policy "$rootpol" --audit "$auditf" -- mkdir /usr/share/doc/newdir >/dev/null 2>&1
+runsc --policy "$rootpol" --audit "$auditf" -- mkdir "$doc/newdir" >/dev/null 2>&1
 out=$(python3 -c '
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1])]
 print([(r["syscall"], r["object"], r["access"], r["decision"], r["rule"].endswith(":7"))
        for r in recs if r["syscall"] == "mkdir"])' "$auditf" 2>&1)
 check "a refused mkdir writes one audit record naming its rule" \
-	"[('mkdir', '/usr/share/doc/newdir', 'write', 'deny', True)]" "$out"
+	"[('mkdir', '$doc/newdir', 'write', 'deny', True)]" "$out"
 
 # ---- without --policy: no YAML on the way ----
 if command -v strace >/dev/null 2>&1; then

@@ -37,7 +37,8 @@ out=$(runsc -- sh -c 'for d in /proc/[0-9]*; do tr "\0" " " <$d/cmdline; echo; d
 check_lacks "no guest process has the host init's command line" "$host_init" "$out"
 # ls alone reads /proc (a pipeline's later stages may or may not have
 # started by then): init, sh and ls.
-out=$(runsc -- sh -c 'ls /proc >/tmp/l; grep -E "^[0-9]+$" /tmp/l | sort -n | tr "\n" " "' 2>&1)
+# (The list goes to a name of this test's own: the guest sees the host's /tmp.)
+out=$(runsc -- sh -c 'ls /proc >"$1"; grep -E "^[0-9]+$" "$1" | sort -n | tr "\n" " "' sh "$TMP/proc.list" 2>&1)
 check "/proc lists only the guest's pids" "1 2 3 " "$out"
 out=$(SECRET_API_KEY=x runsc -- sh -c 'cat /proc/1/environ /proc/self/environ | tr "\0" "\n"' 2>&1)
 check_lacks "/proc/1 and /proc/self show none of the launcher's environment" "SECRET_API_KEY" "$out"

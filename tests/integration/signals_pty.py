@@ -26,7 +26,15 @@ GUEST_ENV = {
     "LANG": "C.UTF-8",
     "TERM": "xterm",
 }
-DEADLINE_S = 20
+# A sanitizer build runs everything a few times slower: every deadline is
+# multiplied by the factor tests/meson.build gives (1 otherwise).
+TIME_SCALE = max(1, int(os.environ.get("RUNSC_TIME_SCALE", "1") or 1))
+DEADLINE_S = 20 * TIME_SCALE
+
+# Syscall numbers (x86-64) a guest can be seen blocked in.
+NR_READ, NR_OPEN, NR_OPENAT = 0, 2, 257
+NR_NANOSLEEP, NR_CLOCK_NANOSLEEP, NR_SELECT, NR_PSELECT6 = 35, 230, 23, 270
+SLEEPING = (NR_NANOSLEEP, NR_CLOCK_NANOSLEEP, NR_SELECT, NR_PSELECT6)
 
 results = []
 
@@ -142,6 +150,52 @@ class Session:
         return self.out.decode(errors="replace")
 
 
+def _proc_tree(root):
+    """root and its descendants (the sandbox's guest among them)."""
+    children = {}
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(d))
+    tree, todo = [root], [root]
+    while todo:
+        for c in children.get(todo.pop(), []):
+            tree.append(c)
+            todo.append(c)
+    return tree
+
+
+def _blocked_in(pid, comm, nrs):
+    try:
+        with open(f"/proc/{pid}/comm") as f:
+            if comm is not None and f.read().strip() != comm:
+                return False
+        with open(f"/proc/{pid}/stat") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+        with open(f"/proc/{pid}/syscall") as f:
+            nr = f.read().split()[0]
+    except (OSError, IndexError):
+        return False
+    return state == "S" and nr.isdigit() and int(nr) in nrs
+
+
+def wait_blocked(s, comm, nrs, timeout_s=DEADLINE_S):
+    """Waits until a process of session s (named comm, or any if None) sleeps
+    in one of the syscalls nrs: the condition a keystroke is meant to meet,
+    rather than a guess at how long getting there takes."""
+    end = time.monotonic() + timeout_s
+    while time.monotonic() < end:
+        if any(_blocked_in(pid, comm, nrs) for pid in _proc_tree(s.pid)):
+            return True
+        time.sleep(0.05)
+    return False
+
+
 def session_test(func):
     """Runs one test function with a fresh Session list; kills them all after."""
     sessions = []
@@ -167,13 +221,15 @@ def ctrl_c_fifo_open(start):
             "print('ready', flush=True)\n"
             "open('/tmp/fifo')\n"
             "print('open returned', flush=True)\n")
-    if NATIVE:
-        prog = prog.replace("/tmp/fifo", f"/tmp/runsc-c-pty-fifo-{os.getpid()}")
+    # A name of this run's own: the guest sees the host's /tmp.
+    prog = prog.replace("/tmp/fifo", f"/tmp/runsc-c-pty-fifo-{os.getpid()}")
     s = start(["python3", "-c", prog])
     if not s.expect(rb"ready"):
         tap(False, "Ctrl-C interrupts a FIFO open: the program starts", s.text())
         return
-    time.sleep(0.5)  # let it block in open(2)
+    if not wait_blocked(s, "python3", (NR_OPEN, NR_OPENAT)):
+        tap(False, "Ctrl-C interrupts a FIFO open: the program blocks in open(2)", s.text())
+        return
     s.send(b"\x03")
     st = s.wait()
     if NATIVE:
@@ -194,15 +250,17 @@ def ctrl_c_fifo_open_handler(start):
             "except InterruptedError:\n"
             "    print('EINTR', flush=True)\n"
             "os._exit(3)\n")
-    if NATIVE:
-        prog = prog.replace("/tmp/fifo", f"/tmp/runsc-c-pty-fifo-{os.getpid()}")
+    # A name of this run's own: the guest sees the host's /tmp.
+    prog = prog.replace("/tmp/fifo", f"/tmp/runsc-c-pty-fifo-{os.getpid()}")
     s = start(["python3", "-c", prog])
     if not s.expect(rb"ready"):
         tap(False, "Ctrl-C with a handler: the program starts", s.text())
         return
-    time.sleep(0.5)
+    if not wait_blocked(s, "python3", (NR_OPEN, NR_OPENAT)):
+        tap(False, "Ctrl-C with a handler: the program blocks in open(2)", s.text())
+        return
     s.send(b"\x03")
-    ran = s.expect(rb"handler ran", 10)
+    ran = s.expect(rb"handler ran", 10 * TIME_SCALE)
     tap(ran, "Ctrl-C runs a SIGINT handler while blocked in a FIFO open", s.text())
     # PEP 475: the open is retried after the handler; it stays blocked.
     s.send(b"\x1c")  # Ctrl-\ : SIGQUIT ends it
@@ -219,7 +277,9 @@ def ctrl_c_sleep(start):
     if not s.expect(rb"ready"):
         tap(False, "Ctrl-C interrupts time.sleep: the program starts", s.text())
         return
-    time.sleep(0.3)
+    if not wait_blocked(s, "python3", SLEEPING):
+        tap(False, "Ctrl-C interrupts time.sleep: the program sleeps", s.text())
+        return
     s.send(b"\x03")
     st = s.wait()
     tap(b"KeyboardInterrupt" in s.out and st == 130,
@@ -232,7 +292,9 @@ def ctrl_c_shell_pipeline(start):
     if not s.expect(rb"ready"):
         tap(False, "Ctrl-C ends a shell pipeline: it starts", s.text())
         return
-    time.sleep(0.3)
+    if not wait_blocked(s, "sleep", SLEEPING):
+        tap(False, "Ctrl-C ends a shell pipeline: its sleep runs", s.text())
+        return
     s.send(b"\x03")
     st = s.wait()
     tap(st == 130 and b"after" not in s.out,
@@ -246,16 +308,20 @@ def ctrl_z_fg(start):
         tap(False, "Ctrl-Z and fg: bash starts with a prompt", s.text())
         return
     s.out = b""
-    s.send(b"(sleep 3; echo resumed-job)\n")
-    time.sleep(0.5)
+    # Ctrl-Z once the job's sleep runs (job-42 is printed by the job, not
+    # echoed with the typed line): earlier, bash at its prompt ignores it.
+    s.send(b"(echo job-$((6*7)); sleep 5; echo resumed-job)\n")
+    if not s.expect(rb"job-42") or not wait_blocked(s, "sleep", SLEEPING):
+        tap(False, "Ctrl-Z and fg: the job runs", s.text())
+        return
     s.send(b"\x1a")
-    stopped = s.expect(rb"Stopped", 10)
+    stopped = s.expect(rb"Stopped", 10 * TIME_SCALE)
     tap(stopped, "Ctrl-Z stops a job in an interactive bash", s.text())
     s.send(b"jobs -l\n")
-    s.expect(rb"PROMPT> .*PROMPT> ", 5)
+    s.expect(rb"PROMPT> .*PROMPT> ", 5 * TIME_SCALE)
     s.out = b""
     s.send(b"fg\n")
-    resumed = s.expect(rb"resumed-job", 15)
+    resumed = s.expect(rb"resumed-job", 15 * TIME_SCALE)
     tap(resumed, "fg resumes the stopped job and it finishes", s.text())
     s.send(b"exit 0\n")
     st = s.wait()
@@ -269,14 +335,18 @@ def ctrl_z_bg_busybox(start):
         tap(False, "Ctrl-Z and bg in busybox sh: it starts", s.text())
         return
     s.out = b""
-    s.send(b"sleep 1; echo seq-done\n")
-    time.sleep(0.3)
+    # Ctrl-Z once the sleep runs (in the shell itself if busybox runs the
+    # applet without a fork); seq-42 is printed, not echoed.
+    s.send(b"echo seq-$((6*7)); sleep 5; echo seq-done\n")
+    if not s.expect(rb"seq-42") or not wait_blocked(s, None, SLEEPING):
+        tap(False, "Ctrl-Z and fg in busybox sh: the command runs", s.text())
+        return
     s.send(b"\x1a")
-    s.expect(rb"BB> ", 10)
+    s.expect(rb"BB> ", 10 * TIME_SCALE)
     s.send(b"fg\n")
-    s.expect(rb"BB> ", 10)
+    s.expect(rb"BB> ", 10 * TIME_SCALE)
     s.send(b"echo still-alive\n")
-    alive = s.expect(rb"still-alive\r?\n", 10)
+    alive = s.expect(rb"still-alive\r?\n", 10 * TIME_SCALE)
     tap(alive, "busybox sh survives Ctrl-Z and fg", s.text())
     s.send(b"exit 0\n")
     s.wait()
@@ -288,7 +358,7 @@ def window_size(start):
             "signal.signal(signal.SIGWINCH, lambda *a: got.append(1))\n"
             "os.system('stty size')\n"
             "print('ready', flush=True)\n"
-            "end = time.time() + 10\n"
+            f"end = time.time() + {10 * TIME_SCALE}\n"
             "while not got and time.time() < end:\n"
             "    time.sleep(0.05)\n"
             "print('winch' if got else 'no winch', flush=True)\n"
@@ -311,7 +381,10 @@ def window_size(start):
 
 def line_editing(start):
     s = start(["head", "-n", "1"])
-    time.sleep(0.5)
+    # Typed once head reads: the sandbox's terminal relay is in place.
+    if not wait_blocked(s, "head", (NR_READ,)):
+        tap(False, "line editing: head reads its terminal", s.text())
+        return
     s.send(b"abx\x7fc word\x17xyz\n")  # DEL erases a character, ^W a word
     st = s.wait()
     lines = s.out.replace(b"\r", b"").split(b"\n")
@@ -346,7 +419,7 @@ def tty_name(start):
 
 def main():
     signal.signal(signal.SIGALRM, lambda *a: (print("# the test took too long"), os._exit(1)))
-    signal.alarm(240)
+    signal.alarm(240 * TIME_SCALE)
     for t in (ctrl_c_fifo_open, ctrl_c_fifo_open_handler, ctrl_c_sleep, ctrl_c_shell_pipeline,
               ctrl_z_fg, ctrl_z_bg_busybox, window_size, line_editing, tiocsti, tty_name):
         session_test(t)

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #define PROBE_REFUSED 77
 
@@ -34,6 +35,19 @@ static inline void probe_guard(const char *name)
 		exit(PROBE_REFUSED);
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+/* A plain file of /etc that is no secret, for calls that must work beside
+ * the hidden ones: /etc/hostname where the image has one (not every image
+ * does), else one of base-files. */
+static inline const char *probe_plain_etc_file(void)
+{
+	static const char *const candidates[] = {"/etc/hostname", "/etc/debian_version",
+						 "/etc/os-release"};
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++)
+		if (access(candidates[i], R_OK) == 0)
+			return candidates[i];
+	return candidates[0];
 }
 
 __attribute__((format(printf, 3, 4))) static inline void probe_result(bool pass,

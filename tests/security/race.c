@@ -76,22 +76,24 @@ static ssize_t read_all(int fd, char *buf, size_t cap)
 	return (ssize_t)got;
 }
 
-/* Phase 1: /etc/hostname against hidden files. Any successful open must
- * give /etc/hostname (same inode) or at least nothing shaped like shadow. */
+/* Phase 1: a plain file of /etc (/etc/hostname) against hidden files. Any
+ * successful open must give that file (same inode) or at least nothing
+ * shaped like shadow. */
 static void race_read_hidden(const char *hidden)
 {
 	char expect[4096], got[4096];
 	struct stat want_st, st;
-	int fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
+	const char *plain = probe_plain_etc_file();
+	int fd = open(plain, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &want_st) < 0) {
-		probe_result(false, "race-read-setup", "open /etc/hostname: %s", errno_name(errno));
+		probe_result(false, "race-read-setup", "open %s: %s", plain, errno_name(errno));
 		return;
 	}
 	ssize_t want_len = read_all(fd, expect, sizeof(expect));
 	close(fd);
 
 	pthread_t t;
-	start_flipping(&t, "/etc/hostname", hidden);
+	start_flipping(&t, plain, hidden);
 	long opened = 0, enoent = 0, other_err = 0, other_file = 0, leaked = 0;
 	int first_other_errno = 0;
 	double end = now_s() + 1.0;
@@ -120,9 +122,10 @@ static void race_read_hidden(const char *hidden)
 	char name[128];
 	snprintf(name, sizeof(name), "race-read %s", hidden);
 	probe_result(leaked == 0 && opened > 0, name,
-		     "%ld opens of /etc/hostname, %ld ENOENT, %ld other errors (first %s), "
+		     "%ld opens of %s, %ld ENOENT, %ld other errors (first %s), "
 		     "%ld opened another file, %ld looked like shadow",
-		     opened, enoent, other_err, other_err ? errno_name(first_other_errno) : "-",
+		     opened, plain, enoent, other_err,
+		     other_err ? errno_name(first_other_errno) : "-",
 		     other_file, leaked);
 }
 
@@ -158,7 +161,7 @@ int main(void)
 	race_write("race-write rw volume vs /etc/shadow", "/rw/w", "/etc/shadow");
 
 	/* The sentry survived: ordinary calls still work. */
-	int fd = open("/etc/hostname", O_RDONLY | O_CLOEXEC);
+	int fd = open(probe_plain_etc_file(), O_RDONLY | O_CLOEXEC);
 	probe_result(fd >= 0, "sentry-alive", "open after the races: %s",
 		     fd >= 0 ? "ok" : errno_name(errno));
 	if (fd >= 0)

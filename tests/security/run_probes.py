@@ -18,7 +18,9 @@ RUNSC_C = os.environ.get("RUNSC_C", "runsc-c")
 PROBES = ["race", "paths", "denied", "kill", "net", "x32", "fds", "stall", "hostdir",
           "stdio_attr"]
 REFUSED = 77
-RUN_TIMEOUT_S = 60
+# A sanitizer build runs everything a few times slower (tests/meson.build).
+TIME_SCALE = max(1, int(os.environ.get("RUNSC_TIME_SCALE", "1") or 1))
+RUN_TIMEOUT_S = 60 * TIME_SCALE
 # Owner of the host files and directories handed to a guest as stdio: not
 # root, so that a chown or chmod through the sandbox would show.
 NOBODY = 65534

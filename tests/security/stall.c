@@ -61,11 +61,12 @@ int main(void)
 
 	/* More blocked opens than a small worker pool might have threads. */
 	step = "stat and open while other threads block in FIFO opens";
+	const char *plain = probe_plain_etc_file();
 	double start = now_s();
 	int ok = 0;
 	for (int i = 0; i < 200; i++) {
 		struct stat st;
-		if (stat("/etc/hostname", &st) == 0 && open("/etc/hostname", O_RDONLY | O_CLOEXEC) >= 0)
+		if (stat(plain, &st) == 0 && open(plain, O_RDONLY | O_CLOEXEC) >= 0)
 			ok++;
 	}
 	double took = now_s() - start;

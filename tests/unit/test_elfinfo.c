@@ -5,6 +5,8 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,14 +148,62 @@ START_TEST(test_dynamic_pie)
 }
 END_TEST
 
+/* The static, non-PIE program the build links (tests/unit/static_probe.c). */
+static const char *static_probe(void)
+{
+	const char *p = getenv("RUNSC_STATIC_PROBE");
+
+	ck_assert_msg(p && *p, "RUNSC_STATIC_PROBE must name the built static probe");
+	return p;
+}
+
+/* What a file's own headers say, read here rather than assumed: its type
+ * and whether it names an interpreter. */
+static void native_elf(const char *path, unsigned *e_type, bool *has_interp)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(pread(fd, &eh, sizeof(eh), 0), (ssize_t)sizeof(eh));
+	ck_assert_int_eq(memcmp(eh.e_ident, ELFMAG, SELFMAG), 0);
+	*e_type = eh.e_type;
+	*has_interp = false;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		off_t at = (off_t)(eh.e_phoff + (uint64_t)i * eh.e_phentsize);
+
+		ck_assert_int_eq(pread(fd, &ph, sizeof(ph), at), (ssize_t)sizeof(ph));
+		if (ph.p_type == PT_INTERP)
+			*has_interp = true;
+	}
+	close(fd);
+}
+
 START_TEST(test_static)
 {
+	const char *path = static_probe();
 	struct elfinfo info;
+	unsigned e_type;
+	bool interp;
 
-	ck_assert_int_eq(inspect_path("/bin/busybox", &info), 0);
+	native_elf(path, &e_type, &interp);
+	ck_assert_msg(e_type == ET_EXEC && !interp, "%s: e_type %u, PT_INTERP %d: not static", path,
+		      e_type, interp);
+	ck_assert_int_eq(inspect_path(path, &info), 0);
 	ck_assert_int_eq(info.fmt, BINFMT_ELF);
 	ck_assert_int_eq(info.e_type, ET_EXEC);
 	ck_assert(!info.has_interp);
+
+	/* busybox as its own headers describe it: static on some hosts,
+	 * dynamic on others. */
+	if (access("/bin/busybox", R_OK) == 0) {
+		native_elf("/bin/busybox", &e_type, &interp);
+		ck_assert_int_eq(inspect_path("/bin/busybox", &info), 0);
+		ck_assert_int_eq(info.fmt, BINFMT_ELF);
+		ck_assert_uint_eq(info.e_type, e_type);
+		ck_assert_int_eq(info.has_interp, interp);
+	}
 }
 END_TEST
 

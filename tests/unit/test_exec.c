@@ -41,8 +41,9 @@
 #include "common/loader_abi.h"
 #include "common/util.h"
 #include "sentry/sentry.h"
+#include "time_scale.h"
 
-#define TIMEOUT_MS 20000
+#define TIMEOUT_MS (20000 * time_scale())
 
 /* ---- what the rest of the sentry would provide ---- */
 
@@ -646,6 +647,19 @@ static char *work_file(const char *name, const char *content, mode_t mode)
 	return p;
 }
 
+/* The static, non-PIE program the build links (tests/unit/static_probe.c),
+ * copied where the guest sees it: busybox is static on some hosts only. */
+static char *static_probe_copy(void)
+{
+	static char path[160];
+	const char *src = getenv("RUNSC_STATIC_PROBE");
+
+	ck_assert_msg(src && *src, "RUNSC_STATIC_PROBE must name the built static probe");
+	snprintf(path, sizeof(path), "%s/static_probe", work_dir);
+	ck_assert_int_eq(copy_file(src, path, 0755), 0);
+	return path;
+}
+
 /* ---- cases ---- */
 
 START_TEST(test_programs)
@@ -653,10 +667,12 @@ START_TEST(test_programs)
 	const char *const sh_argv[] = {"sh", "-c", "echo $0 $1 $X; exit 4", "zero", "one", NULL};
 	const char *const sh_env[] = {"X=ex", NULL};
 	const char *const bb_argv[] = {"busybox", "echo", "static", NULL};
+	const char *const sp_argv[] = {"static_probe", "echo", "static", NULL};
 	const struct exec_args cases[] = {
 		{.path = "/bin/true", .argv = (const char *const[]){"true", NULL}},
 		{.path = "/bin/sh", .argv = sh_argv, .envp = sh_env},
 		{.path = "/bin/busybox", .argv = bb_argv},
+		{.path = static_probe_copy(), .argv = sp_argv},
 		/* relative to the cwd, and an empty argv */
 		{.path = "../../bin/echo", .argv = (const char *const[]){NULL}},
 	};
@@ -778,10 +794,12 @@ START_TEST(test_fexecve)
 {
 	const char *const comm_argv[] = {"cat", "/proc/self/comm", NULL};
 	const char *const bb_argv[] = {"busybox", "echo", "memfd", NULL};
+	const char *const sp_argv[] = {"static_probe", "echo", "memfd", NULL};
 	const char *const sh_argv[] = {"sh", "-c", "echo $0", NULL};
 	const struct memfd_args cases[] = {
 		{.src = "/bin/cat", .argv = comm_argv},
 		{.src = "/bin/busybox", .argv = bb_argv},
+		{.src = static_probe_copy(), .argv = sp_argv},
 		{.src = "/bin/sh", .argv = sh_argv, .memfd_flags = MFD_CLOEXEC},
 		{.src = "/bin/cat", .argv = comm_argv, .mode = 0644},
 		/* a script through a close-on-exec fd: ENOENT */

@@ -32,6 +32,7 @@
 #include "gofer/gofer.h"
 #include "sentry/self_filter.h"
 #include "syscalls/table.h"
+#include "time_scale.h"
 
 #ifndef __X32_SYSCALL_BIT
 #define __X32_SYSCALL_BIT 0x40000000
@@ -371,6 +372,11 @@ enum expect {
 	EXPECT_OK,    /* ret >= 0 */
 	EXPECT_ERRNO, /* ret == -1 with errno */
 	EXPECT_VALUE, /* ret == value */
+	/* A call the filter lets through whose answer depends on the host's
+	 * kernel (AF_INET6 is absent where IPv6 is disabled at boot): the
+	 * same success or errno as the call gets here, outside the filter.
+	 * Only for probes that return an fd on success. */
+	EXPECT_AS_HOST,
 };
 
 struct probe {
@@ -517,7 +523,7 @@ static const struct probe probes[] = {
 	{"loader call", EXPECT_ERRNO, NOTIFIED_ERRNO},
 	{"execve", EXPECT_ERRNO, ENOSYS},
 	{"socket AF_UNIX", EXPECT_OK, 0},
-	{"socket AF_INET6 dgram", EXPECT_OK, 0},
+	{"socket AF_INET6 dgram", EXPECT_AS_HOST, 0},
 	{"socket AF_INET raw", EXPECT_ERRNO, NOTIFIED_ERRNO},
 	{"socket AF_PACKET", EXPECT_ERRNO, NOTIFIED_ERRNO},
 	{"socket NETLINK_ROUTE", EXPECT_OK, 0},
@@ -587,7 +593,7 @@ static size_t supervise(int listener, pid_t child, int *seen, size_t max_seen)
 	for (;;) {
 		struct pollfd pfd[2] = {{.fd = listener, .events = POLLIN},
 					{.fd = pidfd, .events = POLLIN}};
-		int n = poll(pfd, 2, 10000);
+		int n = poll(pfd, 2, 10000 * time_scale());
 
 		ck_assert_msg(n > 0, "child neither called nor exited");
 		if (pfd[0].revents & POLLIN) {
@@ -625,7 +631,7 @@ static bool seen_nr(const int *seen, size_t nseen, int nr)
 	return false;
 }
 
-static void check_result(size_t i, const struct result *r)
+static void check_result(size_t i, const struct result *r, const struct result *host)
 {
 	const struct probe *p = &probes[i];
 
@@ -643,6 +649,13 @@ static void check_result(size_t i, const struct result *r)
 		ck_assert_msg(r->ret == p->value, "%s: got %ld errno %d, want %ld", p->what, r->ret,
 			      r->err, p->value);
 		break;
+	case EXPECT_AS_HOST:
+		ck_assert_msg(
+			host->ret >= 0 ? r->ret >= 0 : r->ret == -1 && r->err == host->err,
+			"%s: got %ld errno %d (%s), the host without the filter %ld errno %d (%s)",
+			p->what, r->ret, r->err, strerror(r->err), host->ret, host->err,
+			strerror(host->err));
+		break;
 	default:
 		ck_abort();
 	}
@@ -650,7 +663,7 @@ static void check_result(size_t i, const struct result *r)
 
 START_TEST(test_filter_actions)
 {
-	struct result res[NPROBES];
+	struct result res[NPROBES], host[NPROBES] = {0};
 	int seen[64];
 	int sock[2], results[2];
 	int listener, status;
@@ -664,6 +677,15 @@ START_TEST(test_filter_actions)
 	ck_assert_int_eq(pipe2(probe_pipe, O_CLOEXEC), 0);
 	memfd = memfd_create("probe", MFD_CLOEXEC);
 	ck_assert_int_ge(memfd, 0);
+	for (size_t i = 0; i < NPROBES; i++) {
+		if (probes[i].expect != EXPECT_AS_HOST)
+			continue;
+		errno = 0;
+		host[i].ret = do_probe((int)i);
+		host[i].err = errno;
+		if (host[i].ret >= 0)
+			close((int)host[i].ret);
+	}
 	child = fork();
 	ck_assert_int_ge(child, 0);
 	if (child == 0)
@@ -678,7 +700,7 @@ START_TEST(test_filter_actions)
 	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "child status %#x", status);
 	ck_assert_int_eq(read(results[0], res, sizeof(res)), (ssize_t)sizeof(res));
 	for (size_t i = 0; i < NPROBES; i++)
-		check_result(i, &res[i]);
+		check_result(i, &res[i], &host[i]);
 
 	ck_assert_msg(seen_nr(seen, nseen, SYS_uname), "uname was not notified");
 	ck_assert_msg(seen_nr(seen, nseen, 1000), "syscall 1000 was not notified");

@@ -18,6 +18,7 @@
 
 #include "common/error.h"
 #include "sandbox/sandbox.h"
+#include "time_scale.h"
 
 static char *test_env[] = {"PATH=/usr/bin:/bin", "HOME=/root", NULL};
 
@@ -129,7 +130,7 @@ START_TEST(kill_reaches_the_command)
 	struct rc_error err = {0};
 	ck_assert_msg(sandbox_create(&cfg, &sb, &err) == 0, "%s", err.msg);
 	ck_assert_msg(sandbox_start(sb, &err) == 0, "%s", err.msg);
-	for (int i = 0; i < 200 && !sleep_runs("30.5"); i++)
+	for (int i = 0; i < 200 * time_scale() && !sleep_runs("30.5"); i++)
 		usleep(50 * 1000);
 	ck_assert_msg(sandbox_kill(sb, SIGTERM, &err) == 0, "%s", err.msg);
 	ck_assert_msg(sandbox_wait(sb, &st, &err) == 0, "%s", err.msg);
@@ -142,7 +143,9 @@ END_TEST
 START_TEST(timeout_kills_the_guest)
 {
 	struct sandbox_status st;
-	run((char *[]){"/bin/sleep", "30", NULL}, 0.2, &st);
+	/* Long enough for the guest to start even on a loaded machine, far
+	 * shorter than its sleep: a timeout, whatever the machine. */
+	run((char *[]){"/bin/sleep", "30", NULL}, 2.0 * time_scale(), &st);
 	ck_assert(st.timed_out);
 	ck_assert_int_eq(st.exit_code, 128 + SIGKILL);
 }

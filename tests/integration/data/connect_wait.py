@@ -111,10 +111,11 @@ try:
     print("second connect: ok")
 except OSError as e:
     print("second connect:", errno.errorcode.get(e.errno, e.errno))
+# The port stays bound (never listening): no other program on the machine
+# can take it between the two connects, as it could a port closed again.
 closed = socket.socket()
 closed.bind(("127.0.0.1", 0))
 port = closed.getsockname()[1]
-closed.close()
 s = socket.socket()
 for i in range(2):
     try:
