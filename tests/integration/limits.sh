@@ -90,8 +90,9 @@ cat /proc/self/oom_score_adj
 echo -1000 >/proc/self/oom_score_adj 2>/dev/null && echo "lowered"
 cat /proc/self/oom_score_adj
 ls /sys/fs/cgroup >/dev/null 2>&1 && echo "cgroupfs visible"
-mkdir -p /tmp/cg && mount -t cgroup2 none /tmp/cg 2>/dev/null && echo "cgroup2 mounted"
-mount -t cgroup -o memory none /tmp/cg 2>/dev/null && echo "cgroup v1 mounted"
+d=$(mktemp -d)
+mount -t cgroup2 none "$d" 2>/dev/null && echo "cgroup2 mounted"
+mount -t cgroup -o memory none "$d" 2>/dev/null && echo "cgroup v1 mounted"
 echo end')
 check "the guest's OOM score is 1000 and stays so; no cgroup fs is reachable" \
 	"$(printf '1000\n1000\nend')" "$out"
@@ -171,7 +172,7 @@ fi
 
 # ---- disk: writing past --disk fails with ENOSPC; df shows size and use
 out=$(runsc --disk 16M -- sh -c '
-dd if=/dev/zero of=/tmp/fill bs=1M count=64 2>&1 | head -1
+dd if=/dev/zero of="$(mktemp)" bs=1M count=64 2>&1 | head -1
 df -k / | tail -1')
 check_contains "writing past --disk 16M fails with ENOSPC" "No space left on device" "$out"
 size_kb=$(echo "$out" | tail -1 | awk '{print $2}')
