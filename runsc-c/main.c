@@ -37,7 +37,7 @@ static void usage(FILE *out)
 		     "                               create and start, in the foreground\n"
 		     "  create --bundle DIR [--pid-file F] ID\n"
 		     "  start ID | state ID | kill ID [SIGNAL] | delete [--force] ID\n"
-		     "  list [--format table|json]\n");
+		     "  list [--format table|json] | ps [--format json] ID | features\n");
 }
 
 int main(int argc, char **argv)

@@ -119,10 +119,15 @@ static pid_t monitor_fork(const struct oci_config *c, const struct oci_dir *d, s
 	return r < 0 ? r : pid;
 }
 
-static int create(const struct create_opts *o, const struct oci_config *c, struct rc_error *err)
+int oci_create(const char *id, const char *pid_file, const struct oci_config *c,
+	       struct rc_error *err)
 {
+	if (c->terminal)
+		return rc_error_set(err, EINVAL,
+				    "process.terminal: a detached container needs "
+				    "--console-socket, which is not supported yet");
 	struct oci_dir d;
-	int r = oci_dir_create(o->id, &d, err);
+	int r = oci_dir_create(id, &d, err);
 	if (r < 0)
 		return r;
 	pid_t pid = monitor_fork(c, &d, err);
@@ -137,11 +142,11 @@ static int create(const struct create_opts *o, const struct oci_config *c, struc
 		.rootfs = c->rootfs,
 		.annotations = c->annotations,
 	};
-	snprintf(st.id, sizeof(st.id), "%s", o->id);
+	snprintf(st.id, sizeof(st.id), "%s", id);
 	oci_time_now(st.created, sizeof(st.created));
 	r = oci_state_write(&d, &st, err);
-	if (r == 0 && o->pid_file)
-		r = oci_pid_file_write(o->pid_file, pid, err);
+	if (r == 0 && pid_file)
+		r = oci_pid_file_write(pid_file, pid, err);
 	if (r < 0) {
 		kill(pid, SIGKILL);
 		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
@@ -164,11 +169,8 @@ int oci_cmd_create(int argc, char **argv)
 		oci_error("%s", err.msg);
 		return OCI_EXIT_ERROR;
 	}
-	int r = -EINVAL;
-	if (c.terminal)
-		oci_error("process.terminal: a detached container needs --console-socket, "
-			  "which is not supported yet");
-	else if ((r = create(&o, &c, &err)) < 0)
+	int r = oci_create(o.id, o.pid_file, &c, &err);
+	if (r < 0)
 		oci_error("%s", err.msg);
 	oci_config_free(&c);
 	return r < 0 ? OCI_EXIT_ERROR : 0;

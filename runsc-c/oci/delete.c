@@ -31,6 +31,38 @@ static int kill_monitor(const struct oci_state *st)
 	return -ETIMEDOUT;
 }
 
+int oci_delete(const char *id, bool force, struct rc_error *err)
+{
+	struct oci_dir d;
+	struct oci_state st;
+	int r = oci_dir_open(id, true, &d, err);
+	if (r < 0)
+		return force && r == -ENOENT ? 0 : r;
+	r = oci_state_read(&d, &st, err);
+	if (r == -ENOENT) {
+		oci_dir_remove(&d);
+		return 0;
+	}
+	if (r < 0 && !force) {
+		rc_error_context(err, "delete --force removes it");
+		oci_dir_close(&d);
+		return r;
+	}
+	enum oci_status s = r < 0 ? OCI_STOPPED : oci_state_status(&st);
+	r = 0;
+	if (s == OCI_RUNNING && !force)
+		r = rc_error_set(err, EBUSY,
+				 "cannot delete container '%s' that is not stopped: running", id);
+	else if (s != OCI_STOPPED && (r = kill_monitor(&st)) < 0)
+		rc_error_set_errno(err, -r, "killing container '%s'", id);
+	if (r == 0)
+		oci_dir_remove(&d);
+	else
+		oci_dir_close(&d);
+	oci_state_free(&st);
+	return r;
+}
+
 int oci_cmd_delete(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -47,40 +79,12 @@ int oci_cmd_delete(int argc, char **argv)
 		force = true;
 	}
 	const char *id = oci_id_arg(argc, argv, optind, 0);
+	struct rc_error err;
 	if (!id)
 		return OCI_EXIT_ERROR;
-	struct oci_dir d;
-	struct oci_state st;
-	struct rc_error err;
-	int r = oci_dir_open(id, true, &d, &err);
-	if (r < 0) {
-		if (force && r == -ENOENT)
-			return 0;
+	if (oci_delete(id, force, &err) < 0) {
 		oci_error("%s", err.msg);
 		return OCI_EXIT_ERROR;
 	}
-	r = oci_state_read(&d, &st, &err);
-	if (r == -ENOENT) {
-		oci_dir_remove(&d);
-		return 0;
-	}
-	if (r < 0 && !force) {
-		oci_error("%s (delete --force removes it)", err.msg);
-		oci_dir_close(&d);
-		return OCI_EXIT_ERROR;
-	}
-	enum oci_status s = r < 0 ? OCI_STOPPED : oci_state_status(&st);
-	r = 0;
-	if (s == OCI_RUNNING && !force) {
-		oci_error("cannot delete container '%s' that is not stopped: running", id);
-		r = -EBUSY;
-	} else if (s != OCI_STOPPED && (r = kill_monitor(&st)) < 0) {
-		oci_error("killing container '%s': %s", id, strerror(-r));
-	}
-	if (r == 0)
-		oci_dir_remove(&d);
-	else
-		oci_dir_close(&d);
-	oci_state_free(&st);
-	return r < 0 ? OCI_EXIT_ERROR : 0;
+	return 0;
 }

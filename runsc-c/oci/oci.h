@@ -7,7 +7,7 @@
  * and the --log file), config.c (config.json to a sandbox config), state.c
  * (the state directory, its lock and state file), and one file per
  * subcommand group: spec.c, run.c, create.c + monitor.c, start.c, kill.c,
- * delete.c, query.c (state, list).
+ * delete.c, query.c (state, list), ps.c, features.c.
  *
  * The container's process. `create` forks a monitor that stays alive for
  * the container's life: it creates the sandbox (the gofer builds the view),
@@ -160,6 +160,17 @@ int oci_pid_file_write(const char *path, pid_t pid, struct rc_error *err);
  * monitor). Returns the exit status. */
 int oci_monitor(const struct oci_config *c, int dir_fd, int ready_fd);
 
+/* ---- the steps of a life cycle, for the subcommands and run --detach ---- */
+/* Creates container id (create.c): the monitor runs, the state and the pid
+ * file are written. */
+int oci_create(const char *id, const char *pid_file, const struct oci_config *c,
+	       struct rc_error *err);
+/* Starts a created container (start.c); err must not be NULL. */
+int oci_start(const char *id, struct rc_error *err);
+/* Removes a container (delete.c): killed first if created, or if running
+ * with force; with force a missing one is no error. err may be NULL. */
+int oci_delete(const char *id, bool force, struct rc_error *err);
+
 /* ---- the subcommands; argv[0] is the subcommand's name ---- */
 int oci_cmd_spec(int argc, char **argv);
 int oci_cmd_run(int argc, char **argv);
@@ -169,5 +180,7 @@ int oci_cmd_kill(int argc, char **argv);
 int oci_cmd_delete(int argc, char **argv);
 int oci_cmd_state(int argc, char **argv);
 int oci_cmd_list(int argc, char **argv);
+int oci_cmd_ps(int argc, char **argv);
+int oci_cmd_features(int argc, char **argv);
 
 #endif

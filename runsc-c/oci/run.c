@@ -17,6 +17,7 @@ struct run_opts {
 	const char *bundle;
 	const char *pid_file;
 	const char *id;
+	bool detach;
 };
 
 static int run_parse(struct run_opts *o, int argc, char **argv)
@@ -43,8 +44,8 @@ static int run_parse(struct run_opts *o, int argc, char **argv)
 			o->pid_file = optarg;
 			break;
 		case 'd':
-			oci_error("run: --detach is not supported yet (create, then start)");
-			return -1;
+			o->detach = true;
+			break;
 		case 'c':
 			oci_error("run: --console-socket is not supported yet");
 			return -1;
@@ -113,6 +114,20 @@ static void run_forget(const char *id)
 	oci_state_free(&st);
 }
 
+/* run --detach: create and start, and return; a container that cannot
+ * start is deleted. */
+static int run_detached(const struct run_opts *o, struct oci_config *c)
+{
+	struct rc_error err;
+	int r = oci_create(o->id, o->pid_file, c, &err);
+	if (r == 0 && (r = oci_start(o->id, &err)) < 0)
+		oci_delete(o->id, true, NULL);
+	if (r < 0)
+		oci_error("%s", err.msg);
+	oci_config_free(c);
+	return r < 0 ? OCI_EXIT_ERROR : 0;
+}
+
 int oci_cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
@@ -124,6 +139,8 @@ int oci_cmd_run(int argc, char **argv)
 		oci_error("%s", err.msg);
 		return OCI_EXIT_ERROR;
 	}
+	if (o.detach)
+		return run_detached(&o, &c);
 	struct sandbox_config cfg;
 	struct sandbox *sb = NULL;
 	oci_config_sandbox(&c, &cfg);

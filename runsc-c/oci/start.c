@@ -38,6 +38,33 @@ static int control_start(const struct oci_dir *d, char *msg, size_t size, struct
 	return 0;
 }
 
+int oci_start(const char *id, struct rc_error *err)
+{
+	struct oci_dir d;
+	struct oci_state st;
+	if (oci_dir_open(id, true, &d, err) < 0 || oci_state_read(&d, &st, err) < 0) {
+		oci_dir_close(&d);
+		return -err->errno_value;
+	}
+	int r;
+	char answer[600];
+	enum oci_status s = oci_state_status(&st);
+	if (s == OCI_STOPPED)
+		r = rc_error_set(err, EINVAL, "cannot start a container that has stopped");
+	else if (s == OCI_RUNNING)
+		r = rc_error_set(err, EINVAL, "cannot start an already running container");
+	else if ((r = control_start(&d, answer, sizeof(answer), err)) == 0 &&
+		 strcmp(answer, "ok") != 0)
+		r = rc_error_set(err, EIO, "%s", answer);
+	if (r == 0) {
+		st.started = true;
+		r = oci_state_write(&d, &st, err);
+	}
+	oci_state_free(&st);
+	oci_dir_close(&d);
+	return r;
+}
+
 int oci_cmd_start(int argc, char **argv)
 {
 	if (argc > 1 && argv[1][0] == '-' && argv[1][1]) {
@@ -45,33 +72,12 @@ int oci_cmd_start(int argc, char **argv)
 		return oci_bad_flag(argv);
 	}
 	const char *id = oci_id_arg(argc, argv, 1, 0);
+	struct rc_error err;
 	if (!id)
 		return OCI_EXIT_ERROR;
-	struct oci_dir d;
-	struct oci_state st;
-	struct rc_error err;
-	if (oci_dir_open(id, true, &d, &err) < 0 || oci_state_read(&d, &st, &err) < 0) {
-		oci_dir_close(&d);
+	if (oci_start(id, &err) < 0) {
 		oci_error("%s", err.msg);
 		return OCI_EXIT_ERROR;
 	}
-	int r = -EINVAL;
-	char answer[600];
-	enum oci_status s = oci_state_status(&st);
-	if (s == OCI_STOPPED)
-		oci_error("cannot start a container that has stopped");
-	else if (s == OCI_RUNNING)
-		oci_error("cannot start an already running container");
-	else if ((r = control_start(&d, answer, sizeof(answer), &err)) < 0)
-		oci_error("%s", err.msg);
-	else if (strcmp(answer, "ok") != 0)
-		oci_error("%s", answer), r = -EIO;
-	if (r == 0) {
-		st.started = true;
-		if ((r = oci_state_write(&d, &st, &err)) < 0)
-			oci_error("%s", err.msg);
-	}
-	oci_state_free(&st);
-	oci_dir_close(&d);
-	return r < 0 ? OCI_EXIT_ERROR : 0;
+	return 0;
 }

@@ -430,6 +430,24 @@ wait
 check "4 concurrent delete --force: all succeed, the state is gone" "0 0 0 0/" \
 	"$(cat "$TMP"/kd.* | sort | tr '\n' ' ' | sed 's/ $//')/$(ls -A "$ROOT")"
 
+# ---- run --detach, ps, features ----
+oci run -d --bundle "$TMP/e" --pid-file "$TMP/r.pid" rd1 >/dev/null 2>&1
+check_rc "run --detach: exit 0" 0 "$?"
+check "run --detach: running, the pid file holds the container's pid" "running $(cat "$TMP/r.pid")" \
+	"$(state_of rd1) $(field_of rd1 pid)"
+has_sleep() { oci ps --format json rd1 | python3 -c 'import json,sys; sys.exit(not any(open(f"/proc/{p}/comm").read().strip() == "sleep" for p in json.load(sys.stdin)))' 2>/dev/null; }
+wait_until 10 has_sleep
+comms=$(oci ps --format json rd1 | python3 -c 'import json,sys; print(" ".join(sorted(open(f"/proc/{p}/comm").read().strip() for p in json.load(sys.stdin))))' 2>&1)
+check "ps --format json: the guest's processes, not the sentry or the gofer" "runsc-c-init sleep" "$comms"
+out=$(oci ps rd1 -o pid,comm)
+check "ps: ps(1)'s table of them" "PID COMMAND|runsc-c-init|sleep" \
+	"$(printf '%s\n' "$out" | awk '{print $NF == "COMMAND" ? "PID COMMAND" : $2}' | tr '\n' '|' | sed 's/|$//')"
+oci delete --force rd1
+out=$(oci ps rd1 2>&1)
+check_contains "ps of a missing container: does not exist" "does not exist" "$out"
+features=$(oci features | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["ociVersionMax"], "bind" in d["mountOptions"], "pid" in d["linux"]["namespaces"])' 2>&1)
+check "features: runc's JSON" "1.0.2-dev True True" "$features"
+
 # ---- nothing left behind ----
 sleep 0.2
 left=$(pgrep -af -- "--root $ROOT" | grep -v pgrep)
