@@ -106,6 +106,7 @@ struct policy_view;
 
 struct gofer_config {
 	const char *rootfs;	/* host directory; "/" means the host's root */
+	bool root_readonly;	/* the root refuses writes (EROFS); volumes as given */
 	bool hide_host_secrets; /* true for the host's root */
 	const struct gofer_volume *volumes;
 	size_t nvolumes;

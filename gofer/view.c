@@ -750,6 +750,10 @@ static int build(struct view *v)
 		r = mount_dev(v);
 	for (size_t i = 0; r == 0 && i < v->cfg->nvolumes; i++)
 		r = mount_volume(v, &v->vols[i]);
+	/* Last: the mount points above were made in the root's layer. */
+	if (r == 0 && v->cfg->root_readonly &&
+	    (r = set_attrs(v->root_fd, MOUNT_ATTR_RDONLY, false)) < 0)
+		r = view_fail(v, r, "making the root read-only");
 	if (r == 0)
 		r = collect_view_devs(v);
 	if (r == 0)

@@ -5,6 +5,7 @@
 
 #include "common/util.h"
 #include "runsc-c/do.h"
+#include "runsc-c/oci/oci.h"
 #include "runsc-c/policy.h"
 #include "runsc-c/syscalls_cmd.h"
 
@@ -27,7 +28,16 @@ static void usage(FILE *out)
 		     "  policy show NAME|FILE        the effective policy after extends\n"
 		     "  syscalls [--format text|markdown] [--counts]\n"
 		     "                               the syscall table: class, status, reason\n"
-		     "  version                      print the version\n");
+		     "  version                      print the version\n"
+		     "\n"
+		     "OCI runtime (runc's command line; docs/oci.md):\n"
+		     "  [--root DIR] [--log FILE] [--log-format text|json] [--debug]\n"
+		     "  spec [--bundle DIR]          write a default config.json\n"
+		     "  run [--bundle DIR] [--pid-file F] ID\n"
+		     "                               create and start, in the foreground\n"
+		     "  create --bundle DIR [--pid-file F] ID\n"
+		     "  start ID | state ID | kill ID [SIGNAL] | delete [--force] ID\n"
+		     "  list [--format table|json] | ps [--format json] ID | features\n");
 }
 
 int main(int argc, char **argv)
@@ -52,6 +62,10 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	/* The OCI runtime: its subcommands, and runc's global flags before
+	 * one (runsc-c --root DIR create ...). */
+	if (oci_is_command(cmd) || cmd[0] == '-')
+		return oci_main(argc, argv);
 	fprintf(stderr, "runsc-c: '%s': unknown command\n", cmd);
 	usage(stderr);
 	return 2;

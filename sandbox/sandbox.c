@@ -66,6 +66,7 @@ _Noreturn static void gofer_child(struct sandbox *sb, int sock, int ready_fd)
 	}
 	struct gofer_config gc = {
 		.rootfs = cfg->rootfs,
+		.root_readonly = cfg->root_readonly,
 		.hide_host_secrets = strcmp(cfg->rootfs, "/") == 0,
 		.volumes = cfg->volumes,
 		.nvolumes = cfg->nvolumes,

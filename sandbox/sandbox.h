@@ -41,6 +41,7 @@ struct sandbox_config {
 	char **envp;	    /* the guest's whole environment */
 	const char *cwd;    /* working directory in the view (absolute) */
 	const char *rootfs; /* host directory; "/" is the host's root, secrets hidden */
+	bool root_readonly; /* writes to the root fail (EROFS); volumes are as given */
 	const struct gofer_volume *volumes;
 	size_t nvolumes;
 	bool user_set; /* run as uid:gid; else as 0:0 */

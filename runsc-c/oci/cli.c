@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The OCI runtime's command line: the global flags runc accepts before the
+ * subcommand (--root, --log, --log-format, --debug, --systemd-cgroup) and
+ * the dispatch to one subcommand. Flags are read as runc's Go flag package
+ * reads them: -flag and --flag, with the value after '=' or as the next
+ * argument. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/util.h"
+#include "runsc-c/oci/oci.h"
+
+struct oci_globals oci_globals = {.root = OCI_DEFAULT_ROOT};
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{"spec", oci_cmd_spec},		{"run", oci_cmd_run},	{"create", oci_cmd_create},
+	{"start", oci_cmd_start},	{"kill", oci_cmd_kill}, {"delete", oci_cmd_delete},
+	{"state", oci_cmd_state},	{"list", oci_cmd_list}, {"ps", oci_cmd_ps},
+	{"features", oci_cmd_features},
+};
+
+bool oci_is_command(const char *cmd)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return true;
+	return false;
+}
+
+enum {
+	OPT_ROOT = 256,
+	OPT_LOG,
+	OPT_LOG_FORMAT,
+	OPT_DEBUG,
+	OPT_SYSTEMD_CGROUP,
+};
+
+/* A bad flag: the error and runc's status. */
+__attribute__((format(printf, 1, 2))) static int bad_usage(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	oci_error("%s", msg);
+	return OCI_EXIT_ERROR;
+}
+
+const char *oci_id_arg(int argc, char **argv, int first, int extra)
+{
+	int n = argc - first;
+	if (n < 1 || n > 1 + extra) {
+		oci_error("%s: expected %s", argv[0],
+			  extra ? "the container id and at most one more argument"
+				: "exactly one argument, the container id");
+		return NULL;
+	}
+	if (!oci_id_valid(argv[first])) {
+		oci_error("'%s': invalid container id (letters, digits, _ + - . only)",
+			  argv[first]);
+		return NULL;
+	}
+	return argv[first];
+}
+
+int oci_bad_flag(char **argv)
+{
+	if (optopt && optopt < 256)
+		oci_error("%s: -%c: unknown flag or missing value", argv[0], optopt);
+	else
+		oci_error("%s: %s: unknown flag or missing value", argv[0], argv[optind - 1]);
+	return OCI_EXIT_ERROR;
+}
+
+int oci_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"root", required_argument, NULL, OPT_ROOT},
+		{"log", required_argument, NULL, OPT_LOG},
+		{"log-format", required_argument, NULL, OPT_LOG_FORMAT},
+		{"debug", no_argument, NULL, OPT_DEBUG},
+		{"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP},
+		{NULL, 0, NULL, 0},
+	};
+	bool systemd_cgroup = false;
+	const char *bad_format = NULL;
+	opterr = 0;
+	optind = 0;
+	int ch;
+	while ((ch = getopt_long_only(argc, argv, "+", longopts, NULL)) != -1) {
+		switch (ch) {
+		case OPT_ROOT:
+			if (optarg[0] != '/')
+				return bad_usage("--root: '%s': expected an absolute path", optarg);
+			oci_globals.root = optarg;
+			break;
+		case OPT_LOG:
+			oci_globals.log_path = optarg;
+			break;
+		case OPT_LOG_FORMAT:
+			if (strcmp(optarg, "json") == 0)
+				oci_globals.log_json = true;
+			else if (strcmp(optarg, "text") == 0)
+				oci_globals.log_json = false;
+			else
+				bad_format = optarg;
+			break;
+		case OPT_DEBUG:
+			oci_globals.debug = true;
+			log_verbose = 1;
+			break;
+		case OPT_SYSTEMD_CGROUP:
+			systemd_cgroup = true;
+			break;
+		case '?':
+		default:
+			return bad_usage("%s: unknown global flag or missing value",
+					 argv[optind - 1]);
+		}
+	}
+	if (oci_log_open() < 0)
+		return OCI_EXIT_ERROR;
+	if (bad_format)
+		return bad_usage("--log-format: '%s': expected text or json", bad_format);
+	if (systemd_cgroup)
+		oci_warn("--systemd-cgroup: not supported, ignored (cgroupfs paths are used)");
+	if (optind >= argc)
+		return bad_usage("%s", "missing COMMAND (runsc-c --help lists them)");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strcmp(argv[optind], commands[i].name) == 0)
+			return commands[i].fn(argc - optind, argv + optind);
+	return bad_usage("'%s': unknown command", argv[optind]);
+}

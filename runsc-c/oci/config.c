@@ -1,0 +1,459 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* config.json (the OCI runtime spec's bundle config) read with json-c and
+ * mapped to a sandbox's config:
+ *
+ *	root.path, root.readonly     the rootfs (relative to the bundle)
+ *	process.args, env, cwd       the command, its environment, its cwd
+ *	process.user.uid, gid        the user (0..65535: the guest's id map)
+ *	process.terminal             a terminal of its own (when runsc-c has one)
+ *	hostname                     the sandbox's host name
+ *	mounts                       bind mounts become volumes (ro/rw); the
+ *	                             kernel file systems (proc, sysfs, devpts,
+ *	                             mqueue, cgroup) and tmpfs are the ones the
+ *	                             sandbox provides itself
+ *	annotations                  kept for `state`
+ *
+ * Every value read is checked; a bad one is one error naming the field as
+ * a JSON path ("mounts[2].destination: must be an absolute path"). Fields
+ * not listed are ignored, as the spec asks of a runtime. */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "runsc-c/oci/oci.h"
+
+#define HOSTNAME_MAX 64
+
+/* Mount types the sandbox provides on its own: accepted, not mounted. */
+static const char *const kernel_fs[] = {"proc",	  "sysfs",   "devpts", "mqueue",
+					"cgroup", "cgroup2", "tmpfs"};
+
+static const char *type_name(enum json_type t)
+{
+	switch (t) {
+	case json_type_boolean:
+		return "a boolean";
+	case json_type_int:
+		return "an integer";
+	case json_type_string:
+		return "a string";
+	case json_type_array:
+		return "an array";
+	case json_type_object:
+		return "an object";
+	case json_type_double:
+	case json_type_null:
+	default:
+		return "a value";
+	}
+}
+
+__attribute__((format(printf, 3, 4))) static int bad(struct rc_error *err, const char *field,
+						     const char *fmt, ...)
+{
+	char why[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	return rc_error_set(err, EINVAL, "%s: %s", field, why);
+}
+
+/* obj's member key of the given type, or NULL when absent (or null);
+ * -EINVAL naming field when of another type or absent and required. */
+static int member(struct json_object *obj, const char *key, enum json_type type, const char *field,
+		  bool required, struct json_object **out, struct rc_error *err)
+{
+	struct json_object *v = NULL;
+	*out = NULL;
+	if (!json_object_object_get_ex(obj, key, &v) || !v)
+		return required ? bad(err, field, "missing") : 0;
+	if (!json_object_is_type(v, type))
+		return bad(err, field, "expected %s", type_name(type));
+	*out = v;
+	return 0;
+}
+
+/* An absolute path without "." or ".." components. */
+static bool clean_absolute(const char *p)
+{
+	if (p[0] != '/' || strlen(p) >= PATH_MAX)
+		return false;
+	for (const char *c = p; *c;) {
+		while (*c == '/')
+			c++;
+		size_t n = strcspn(c, "/");
+		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		c += n;
+	}
+	return true;
+}
+
+/* An array of strings as a NULL-terminated vector (the strings stay in the
+ * document). Elements must be non-empty when nonempty_items. */
+static int string_array(struct json_object *arr, const char *field, bool nonempty_items,
+			char ***out, struct rc_error *err)
+{
+	size_t n = json_object_array_length(arr);
+	char **v = xcalloc(n + 1, sizeof(*v));
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(arr, i);
+		char name[128];
+		snprintf(name, sizeof(name), "%s[%zu]", field, i);
+		if (!json_object_is_type(e, json_type_string)) {
+			free(v);
+			return bad(err, name, "expected a string");
+		}
+		v[i] = (char *)json_object_get_string(e);
+		if (nonempty_items && v[i][0] == 0) {
+			free(v);
+			return bad(err, name, "must not be empty");
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+/* A path from the config: absolute, or relative to the bundle. */
+static char *bundle_path(const struct oci_config *c, const char *p)
+{
+	char *out;
+	if (p[0] == '/')
+		return xstrdup(p);
+	xasprintf(&out, "%s/%s", c->bundle, p);
+	return out;
+}
+
+static int parse_root(struct oci_config *c, struct json_object *doc, struct rc_error *err)
+{
+	struct json_object *root, *path, *ro;
+	int r = member(doc, "root", json_type_object, "root", true, &root, err);
+	if (r == 0)
+		r = member(root, "path", json_type_string, "root.path", true, &path, err);
+	if (r == 0)
+		r = member(root, "readonly", json_type_boolean, "root.readonly", false, &ro, err);
+	if (r < 0)
+		return r;
+	const char *p = json_object_get_string(path);
+	if (p[0] == 0)
+		return bad(err, "root.path", "must not be empty");
+	_cleanup_free_ char *full = bundle_path(c, p);
+	struct stat st;
+	if (stat(full, &st) < 0)
+		return bad(err, "root.path", "'%s': %s", p, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return bad(err, "root.path", "'%s': not a directory", p);
+	c->rootfs = realpath(full, NULL);
+	if (!c->rootfs)
+		return bad(err, "root.path", "'%s': %s", p, strerror(errno));
+	c->root_readonly = ro && json_object_get_boolean(ro);
+	return 0;
+}
+
+static int parse_env(struct oci_config *c, struct json_object *env, struct rc_error *err)
+{
+	if (!env) {
+		c->envp = xcalloc(1, sizeof(*c->envp));
+		return 0;
+	}
+	int r = string_array(env, "process.env", false, &c->envp, err);
+	for (size_t i = 0; r == 0 && c->envp[i]; i++) {
+		const char *eq = strchr(c->envp[i], '=');
+		if (!eq || eq == c->envp[i]) {
+			char name[64];
+			snprintf(name, sizeof(name), "process.env[%zu]", i);
+			r = bad(err, name, "'%s': expected NAME=VALUE", c->envp[i]);
+		}
+	}
+	return r;
+}
+
+/* process.user.uid or gid: an integer the guest's id map holds. */
+static int parse_id(struct json_object *user, const char *key, const char *field, unsigned int *out,
+		    struct rc_error *err)
+{
+	struct json_object *v;
+	int r = member(user, key, json_type_int, field, false, &v, err);
+	if (r < 0 || !v)
+		return r;
+	int64_t id = json_object_get_int64(v);
+	if (id < 0 || id > 65535)
+		return bad(err, field, "%lld: must be in 0..65535", (long long)id);
+	*out = (unsigned int)id;
+	return 0;
+}
+
+static int parse_process(struct oci_config *c, struct json_object *doc, struct rc_error *err)
+{
+	struct json_object *proc, *args, *env, *cwd, *user, *term;
+	int r = member(doc, "process", json_type_object, "process", true, &proc, err);
+	if (r == 0)
+		r = member(proc, "args", json_type_array, "process.args", true, &args, err);
+	if (r == 0 && json_object_array_length(args) == 0)
+		r = bad(err, "process.args", "must not be empty");
+	if (r == 0)
+		r = string_array(args, "process.args", false, &c->argv, err);
+	if (r == 0 && c->argv[0][0] == 0)
+		r = bad(err, "process.args[0]", "must not be empty");
+	if (r == 0)
+		r = member(proc, "env", json_type_array, "process.env", false, &env, err);
+	if (r == 0)
+		r = parse_env(c, env, err);
+	if (r == 0)
+		r = member(proc, "cwd", json_type_string, "process.cwd", true, &cwd, err);
+	if (r == 0 && !clean_absolute(json_object_get_string(cwd)))
+		r = bad(err, "process.cwd", "'%s': must be an absolute path without . or ..",
+			json_object_get_string(cwd));
+	if (r == 0)
+		r = member(proc, "terminal", json_type_boolean, "process.terminal", false, &term,
+			   err);
+	if (r == 0)
+		r = member(proc, "user", json_type_object, "process.user", false, &user, err);
+	if (r < 0)
+		return r;
+	c->cwd = json_object_get_string(cwd);
+	c->terminal = term && json_object_get_boolean(term);
+	unsigned int uid = 0, gid = 0;
+	if (user) {
+		r = parse_id(user, "uid", "process.user.uid", &uid, err);
+		if (r == 0)
+			r = parse_id(user, "gid", "process.user.gid", &gid, err);
+		if (r < 0)
+			return r;
+	}
+	c->user_set = true;
+	c->uid = uid;
+	c->gid = gid;
+	return 0;
+}
+
+static bool has_option(char **opts, const char *name)
+{
+	for (size_t i = 0; opts && opts[i]; i++)
+		if (strcmp(opts[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* A bind mount's read-only flag: the last of "ro" and "rw" wins. */
+static bool bind_ro(char **opts)
+{
+	bool ro = false;
+	for (size_t i = 0; opts && opts[i]; i++) {
+		if (strcmp(opts[i], "ro") == 0)
+			ro = true;
+		else if (strcmp(opts[i], "rw") == 0)
+			ro = false;
+	}
+	return ro;
+}
+
+static int parse_bind(struct oci_config *c, struct json_object *m, const char *field,
+		      const char *dest, char **opts, struct rc_error *err)
+{
+	struct json_object *src;
+	char name[64];
+	snprintf(name, sizeof(name), "%s.source", field);
+	int r = member(m, "source", json_type_string, name, true, &src, err);
+	if (r < 0)
+		return r;
+	const char *s = json_object_get_string(src);
+	if (s[0] == 0)
+		return bad(err, name, "must not be empty");
+	if (strcmp(dest, "/") == 0) {
+		snprintf(name, sizeof(name), "%s.destination", field);
+		return bad(err, name, "a bind mount over / is not supported (use root.path)");
+	}
+	_cleanup_free_ char *full = bundle_path(c, s);
+	char *real = realpath(full, NULL);
+	if (!real)
+		return bad(err, name, "'%s': %s", s, strerror(errno));
+	struct gofer_volume *v = &c->volumes[c->nvolumes++];
+	v->host = real;
+	v->guest = dest;
+	v->ro = bind_ro(opts);
+	return 0;
+}
+
+static int parse_mount(struct oci_config *c, struct json_object *m, size_t i, struct rc_error *err)
+{
+	char field[32], name[64];
+	snprintf(field, sizeof(field), "mounts[%zu]", i);
+	if (!json_object_is_type(m, json_type_object))
+		return bad(err, field, "expected an object");
+	struct json_object *dest, *type, *options;
+	_cleanup_free_ char **opts = NULL;
+	snprintf(name, sizeof(name), "%s.destination", field);
+	int r = member(m, "destination", json_type_string, name, true, &dest, err);
+	if (r == 0 && !clean_absolute(json_object_get_string(dest)))
+		r = bad(err, name, "'%s': must be an absolute path without . or ..",
+			json_object_get_string(dest));
+	snprintf(name, sizeof(name), "%s.type", field);
+	if (r == 0)
+		r = member(m, "type", json_type_string, name, false, &type, err);
+	snprintf(name, sizeof(name), "%s.options", field);
+	if (r == 0)
+		r = member(m, "options", json_type_array, name, false, &options, err);
+	if (r == 0 && options)
+		r = string_array(options, name, false, &opts, err);
+	if (r < 0)
+		return r;
+	const char *t = type ? json_object_get_string(type) : "";
+	const char *d = json_object_get_string(dest);
+	if (strcmp(t, "bind") == 0 || has_option(opts, "bind") || has_option(opts, "rbind"))
+		return parse_bind(c, m, field, d, opts, err);
+	for (size_t k = 0; k < ARRAY_SIZE(kernel_fs); k++) {
+		if (strcmp(t, kernel_fs[k]) == 0) {
+			oci_debug("%s: %s at %s: provided by the sandbox itself", field, t, d);
+			return 0;
+		}
+	}
+	snprintf(name, sizeof(name), "%s.type", field);
+	if (!type)
+		return bad(err, name, "missing (and no bind option)");
+	return bad(err, name,
+		   "'%s' is not supported (bind, proc, sysfs, devpts, mqueue, "
+		   "cgroup, tmpfs are)",
+		   t);
+}
+
+static int parse_mounts(struct oci_config *c, struct json_object *doc, struct rc_error *err)
+{
+	struct json_object *mounts;
+	int r = member(doc, "mounts", json_type_array, "mounts", false, &mounts, err);
+	if (r < 0 || !mounts)
+		return r;
+	size_t n = json_object_array_length(mounts);
+	c->volumes = xcalloc(n + 1, sizeof(*c->volumes));
+	for (size_t i = 0; r == 0 && i < n; i++)
+		r = parse_mount(c, json_object_array_get_idx(mounts, i), i, err);
+	return r;
+}
+
+static int parse_misc(struct oci_config *c, struct json_object *doc, struct rc_error *err)
+{
+	struct json_object *version, *host, *ann;
+	int r = member(doc, "ociVersion", json_type_string, "ociVersion", true, &version, err);
+	if (r == 0)
+		r = member(doc, "hostname", json_type_string, "hostname", false, &host, err);
+	if (r == 0)
+		r = member(doc, "annotations", json_type_object, "annotations", false, &ann, err);
+	if (r < 0)
+		return r;
+	c->hostname = host ? json_object_get_string(host) : "";
+	if (strlen(c->hostname) > HOSTNAME_MAX)
+		return bad(err, "hostname", "longer than %d characters", HOSTNAME_MAX);
+	if (c->hostname[0] == 0)
+		c->hostname = "runsc-c";
+	c->annotations = ann;
+	if (!ann)
+		return 0;
+	json_object_object_foreach(ann, key, val)
+	{
+		if (!json_object_is_type(val, json_type_string))
+			return bad(err, "annotations", "'%s': expected a string value", key);
+	}
+	return 0;
+}
+
+/* Parses text as one JSON object; errors name the line and column. */
+static int parse_document(const char *path, const char *text, size_t len, struct json_object **out,
+			  struct rc_error *err)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *doc = json_tokener_parse_ex(tok, text, (int)len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	size_t end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (jerr == json_tokener_success && strspn(text + end, " \t\r\n") != len - end) {
+		json_object_put(doc);
+		doc = NULL;
+		jerr = json_tokener_error_parse_unexpected;
+	}
+	if (!doc || jerr != json_tokener_success) {
+		size_t line = 1, col = 1;
+		for (size_t i = 0; i < end && i < len; i++, col++) {
+			if (text[i] == '\n') {
+				line++;
+				col = 0;
+			}
+		}
+		const char *why = jerr == json_tokener_continue ? "unexpected end of file"
+								: json_tokener_error_desc(jerr);
+		return rc_error_set(err, EINVAL, "%s:%zu:%zu: invalid JSON: %s", path, line, col,
+				    why);
+	}
+	if (!json_object_is_type(doc, json_type_object)) {
+		json_object_put(doc);
+		return rc_error_set(err, EINVAL, "%s: expected a JSON object", path);
+	}
+	*out = doc;
+	return 0;
+}
+
+int oci_config_load(const char *bundle, struct oci_config *c, struct rc_error *err)
+{
+	memset(c, 0, sizeof(*c));
+	c->bundle = realpath(bundle, NULL);
+	if (!c->bundle)
+		return rc_error_set_errno(err, errno, "--bundle: '%s'", bundle);
+	_cleanup_free_ char *path = NULL;
+	_cleanup_free_ char *text = NULL;
+	xasprintf(&path, "%s/config.json", c->bundle);
+	ssize_t n = read_file_at(AT_FDCWD, path, &text);
+	if (n < 0)
+		return rc_error_set_errno(err, (int)-n, "%s", path);
+	int r = parse_document(path, text, (size_t)n, &c->doc, err);
+	if (r == 0)
+		r = parse_misc(c, c->doc, err);
+	if (r == 0)
+		r = parse_root(c, c->doc, err);
+	if (r == 0)
+		r = parse_process(c, c->doc, err);
+	if (r == 0)
+		r = parse_mounts(c, c->doc, err);
+	if (r < 0)
+		oci_config_free(c);
+	return r;
+}
+
+void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
+{
+	*cfg = (struct sandbox_config){
+		.argv = c->argv,
+		.envp = c->envp,
+		.cwd = c->cwd,
+		.rootfs = c->rootfs,
+		.root_readonly = c->root_readonly,
+		.volumes = c->volumes,
+		.nvolumes = c->nvolumes,
+		.user_set = c->user_set,
+		.uid = c->uid,
+		.gid = c->gid,
+		.hostname = c->hostname,
+		.audit_fd = -1,
+		.terminal = c->terminal && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO),
+	};
+}
+
+void oci_config_free(struct oci_config *c)
+{
+	for (size_t i = 0; i < c->nvolumes; i++)
+		free((char *)c->volumes[i].host);
+	free(c->volumes);
+	free(c->argv);
+	free(c->envp);
+	free(c->rootfs);
+	free(c->bundle);
+	json_object_put(c->doc);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runsc-c delete [--force] ID: removes a container's state. A stopped
+ * container's (also a stale one, whose monitor died) goes at once; a
+ * created one's monitor is killed first, as runc does; a running one needs
+ * --force, which kills it. A directory without state.json is one whose
+ * create died before writing it (a live create would hold the lock): it
+ * goes too. With --force, an id that does not exist is no error. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/util.h"
+#include "runsc-c/oci/oci.h"
+
+#define GONE_TIMEOUT_MS 10000
+
+/* SIGKILL the monitor and wait until it is gone (or a zombie its parent
+ * has still to reap): the sentry and the gofer die with it. */
+static int kill_monitor(const struct oci_state *st)
+{
+	if (kill(st->pid, SIGKILL) < 0 && errno != ESRCH)
+		return -errno;
+	for (int ms = 0; ms < GONE_TIMEOUT_MS; ms += 10) {
+		if (oci_state_status(st) == OCI_STOPPED)
+			return 0;
+		nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+	}
+	return -ETIMEDOUT;
+}
+
+int oci_delete(const char *id, bool force, struct rc_error *err)
+{
+	struct oci_dir d;
+	struct oci_state st;
+	int r = oci_dir_open(id, true, &d, err);
+	if (r < 0)
+		return force && r == -ENOENT ? 0 : r;
+	r = oci_state_read(&d, &st, err);
+	if (r == -ENOENT) {
+		oci_dir_remove(&d);
+		return 0;
+	}
+	if (r < 0 && !force) {
+		rc_error_context(err, "delete --force removes it");
+		oci_dir_close(&d);
+		return r;
+	}
+	enum oci_status s = r < 0 ? OCI_STOPPED : oci_state_status(&st);
+	r = 0;
+	if (s == OCI_RUNNING && !force)
+		r = rc_error_set(err, EBUSY,
+				 "cannot delete container '%s' that is not stopped: running", id);
+	else if (s != OCI_STOPPED && (r = kill_monitor(&st)) < 0)
+		rc_error_set_errno(err, -r, "killing container '%s'", id);
+	if (r == 0)
+		oci_dir_remove(&d);
+	else
+		oci_dir_close(&d);
+	oci_state_free(&st);
+	return r;
+}
+
+int oci_cmd_delete(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"force", no_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	bool force = false;
+	opterr = 0;
+	optind = 0;
+	int ch;
+	while ((ch = getopt_long_only(argc, argv, "+f", longopts, NULL)) != -1) {
+		if (ch != 'f')
+			return oci_bad_flag(argv);
+		force = true;
+	}
+	const char *id = oci_id_arg(argc, argv, optind, 0);
+	struct rc_error err;
+	if (!id)
+		return OCI_EXIT_ERROR;
+	if (oci_delete(id, force, &err) < 0) {
+		oci_error("%s", err.msg);
+		return OCI_EXIT_ERROR;
+	}
+	return 0;
+}

@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The container's monitor: the process `create` forks and leaves behind,
+ * whose pid is the container's (oci.h says why).
+ *
+ *	1. sandbox_create: the gofer builds the view
+ *	2. listen on ROOT/ID/control, tell `create` "ok" (or the error)
+ *	3. wait for `start` on the socket, or for a signal: SIGTERM, SIGINT,
+ *	   SIGHUP, SIGQUIT, SIGUSR1 or SIGUSR2 end a created container (the
+ *	   library keeps them blocked, as a process with default handlers
+ *	   would die of them); SIGKILL needs no help
+ *	4. sandbox_start, answer `start` ("ok" or the error)
+ *	5. sandbox_wait (the library's supervisor forwards those signals to
+ *	   the guest from now on), exit with the program's status
+ *
+ * Its stdio is the caller's of `create`, and the guest's. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "runsc-c/oci/oci.h"
+
+static const int ending_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+
+/* The control socket: dir_fd's "control", bound through /proc/self/fd so
+ * that a long --root does not meet the 108-byte limit of socket paths. */
+static int control_listen(int dir_fd, struct rc_error *err)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/%s", dir_fd,
+		 OCI_CONTROL_SOCKET);
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return rc_error_set_errno(err, errno, "creating the control socket");
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 4) < 0) {
+		int e = errno;
+		close(fd);
+		return rc_error_set_errno(err, e, "binding the control socket");
+	}
+	return fd;
+}
+
+static void report(int fd, const char *msg)
+{
+	(void)!write(fd, msg, strlen(msg));
+	close(fd);
+}
+
+/* Waits for `start`: the accepted connection, or -(128 + signal). */
+static int wait_start(int listen_fd, int sig_fd)
+{
+	struct pollfd p[2] = {{.fd = listen_fd, .events = POLLIN},
+			      {.fd = sig_fd, .events = POLLIN}};
+	for (;;) {
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return -(128 + SIGKILL);
+		struct signalfd_siginfo si;
+		if ((p[1].revents & POLLIN) && read(sig_fd, &si, sizeof(si)) == sizeof(si))
+			return -(128 + (int)si.ssi_signo);
+		if (!(p[0].revents & POLLIN))
+			continue;
+		int conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
+		if (conn < 0)
+			continue;
+		char req[16] = {0};
+		ssize_t n = recv(conn, req, sizeof(req) - 1, 0);
+		if (n > 0 && strcmp(req, "start") == 0)
+			return conn;
+		(void)!send(conn, "unknown request", 15, MSG_NOSIGNAL);
+		close(conn);
+	}
+}
+
+/* Steps 3 to 5: returns the exit status. */
+static int monitor_run(struct sandbox *sb, int dir_fd, int listen_fd, int sig_fd)
+{
+	int conn = wait_start(listen_fd, sig_fd);
+	close(listen_fd);
+	close(sig_fd);
+	unlinkat(dir_fd, OCI_CONTROL_SOCKET, 0);
+	close(dir_fd);
+	if (conn < 0)
+		return -conn;
+	struct rc_error err;
+	int r = sandbox_start(sb, &err);
+	const char *answer = r < 0 ? err.msg : "ok";
+	(void)!send(conn, answer, strlen(answer), MSG_NOSIGNAL);
+	close(conn);
+	if (r < 0)
+		return OCI_EXIT_ERROR;
+	struct sandbox_status status;
+	r = sandbox_wait(sb, &status, &err);
+	if (r < 0) {
+		oci_error("%s", err.msg);
+		return OCI_EXIT_ERROR;
+	}
+	return status.exit_code;
+}
+
+int oci_monitor(const struct oci_config *c, int dir_fd, int ready_fd)
+{
+	setsid();
+	struct sandbox_config cfg;
+	oci_config_sandbox(c, &cfg);
+	struct sandbox *sb;
+	struct rc_error err;
+	int r = sandbox_create(&cfg, &sb, &err);
+	int listen_fd = r < 0 ? -1 : control_listen(dir_fd, &err);
+	if (r < 0 || listen_fd < 0) {
+		sandbox_destroy(sb);
+		report(ready_fd, err.msg);
+		return OCI_EXIT_ERROR;
+	}
+	sigset_t mask;
+	sigemptyset(&mask);
+	for (size_t i = 0; i < ARRAY_SIZE(ending_signals); i++)
+		sigaddset(&mask, ending_signals[i]);
+	int sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	report(ready_fd, "ok");
+	r = monitor_run(sb, dir_fd, listen_fd, sig_fd);
+	sandbox_destroy(sb);
+	return r;
+}

@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runsc-c as an OCI runtime: the runc command-line contract (create, start,
+ * state, kill, delete, list, run, spec) that containerd's runc shim and
+ * podman call, over the sandbox library (sandbox/sandbox.h).
+ *
+ * One file per job: cli.c (global flags, dispatch), log.c (errors to stderr
+ * and the --log file), config.c (config.json to a sandbox config), state.c
+ * (the state directory, its lock and state file), and one file per
+ * subcommand group: spec.c, run.c, create.c + monitor.c, start.c, kill.c,
+ * delete.c, query.c (state, list), ps.c, features.c.
+ *
+ * The container's process. `create` forks a monitor that stays alive for
+ * the container's life: it creates the sandbox (the gofer builds the view),
+ * then waits on a unix socket in the state directory (CONTROL_SOCKET) for
+ * `start`, starts the sandbox, supervises it with sandbox_wait and exits
+ * with the program's status. The monitor's pid is the container's pid (the
+ * pid file, `state`): it is a descendant of the caller of `create`
+ * (containerd's shim is a subreaper and reaps it), `kill` signals it (the
+ * library's supervisor forwards SIGTERM, SIGINT, ... to the guest; SIGKILL
+ * kills the sentry and the gofer through their PDEATHSIG, and so the
+ * guest). `run` is the same in one process: it is its own monitor.
+ *
+ * The state directory ROOT/ID holds state.json (written by the command
+ * that holds the lock, atomically: a temporary file renamed over it) and,
+ * while the container is created, the monitor's control socket. The lock
+ * is a flock on the directory itself: exclusive for create, start, kill,
+ * delete and run's bookkeeping, shared for state and list. The monitor
+ * never takes it. Status is computed, as runc does: stopped when the
+ * monitor (pid + start time, so a reused pid does not count) is gone or a
+ * zombie, else created until `start` succeeded, then running. */
+#ifndef RUNSC_OCI_OCI_H
+#define RUNSC_OCI_OCI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "common/error.h"
+#include "gofer/gofer.h"
+#include "sandbox/sandbox.h"
+
+struct json_object;
+
+#define OCI_VERSION	    "1.0.2-dev"
+#define OCI_DEFAULT_ROOT    "/run/runsc-c"
+#define OCI_STATE_FILE	    "state.json"
+#define OCI_CONTROL_SOCKET  "control"
+#define OCI_EXIT_ERROR	    1 /* runc's status for every failure of its own */
+#define OCI_ID_MAX	    255
+#define OCI_START_TIMEOUT_S 60
+
+/* ---- cli.c: the global flags every call accepts ---- */
+struct oci_globals {
+	const char *root;     /* --root: the state directories */
+	const char *log_path; /* --log */
+	bool log_json;	      /* --log-format json */
+	bool debug;	      /* --debug */
+};
+extern struct oci_globals oci_globals;
+
+/* Whether cmd is one of the OCI subcommands. */
+bool oci_is_command(const char *cmd);
+/* runsc-c [GLOBAL FLAGS] COMMAND [FLAGS] [ARGS]; argv[0] is "runsc-c". */
+int oci_main(int argc, char **argv);
+/* The container id after a subcommand's flags (argv[first]): exactly one
+ * argument (more when extra > 0 may follow), a valid id. NULL after
+ * printing the error. */
+const char *oci_id_arg(int argc, char **argv, int first, int extra);
+/* A subcommand's flag that is unknown or lacks its value: the error. */
+int oci_bad_flag(char **argv);
+
+/* ---- log.c ---- */
+/* Opens --log (appending); messages go there as text or JSON lines. */
+int oci_log_open(void);
+/* An error: "runsc-c: MSG" on stderr and a level "error" line in the log. */
+void oci_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* A warning: in the log, or on stderr when there is none. */
+void oci_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* With --debug: in the log, or on stderr when there is none. */
+void oci_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The current time as RFC 3339 with nanoseconds, UTC. */
+void oci_time_now(char *buf, size_t size);
+
+/* ---- config.c: config.json ---- */
+struct oci_config {
+	struct json_object *doc; /* the parsed file: the strings below live in it */
+	char *bundle;		 /* absolute */
+	char *rootfs;		 /* absolute, resolved */
+	bool root_readonly;
+	char **argv;
+	char **envp;
+	const char *cwd;
+	bool user_set;
+	uid_t uid;
+	gid_t gid;
+	bool terminal;
+	const char *hostname;
+	struct gofer_volume *volumes;
+	size_t nvolumes;
+	struct json_object *annotations; /* an object, inside doc, or NULL */
+};
+/* Reads BUNDLE/config.json. An invalid value fails with err naming the
+ * field ("process.args: must not be empty"); unknown fields are ignored. */
+int oci_config_load(const char *bundle, struct oci_config *c, struct rc_error *err);
+/* The sandbox's config; terminal only when stdin and stdout are one. */
+void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg);
+void oci_config_free(struct oci_config *c);
+
+/* ---- state.c: ROOT/ID ---- */
+enum oci_status { OCI_CREATED, OCI_RUNNING, OCI_STOPPED };
+
+struct oci_state {
+	char id[OCI_ID_MAX + 1];
+	pid_t pid;			   /* the monitor */
+	unsigned long long pid_start_time; /* its start time (/proc/PID/stat) */
+	bool started;
+	char *bundle;
+	char *rootfs;
+	char created[64];
+	struct json_object *annotations; /* owned; NULL: none */
+};
+
+/* An open, locked state directory. */
+struct oci_dir {
+	int fd; /* the directory, flocked; -1 when closed */
+	char id[OCI_ID_MAX + 1];
+};
+
+/* Whether id is a valid container id (runc's: [A-Za-z0-9_+.-], not . or ..). */
+bool oci_id_valid(const char *id);
+/* Makes ROOT/ID and locks it exclusively. -EEXIST if the id is taken. */
+int oci_dir_create(const char *id, struct oci_dir *d, struct rc_error *err);
+/* Opens and locks ROOT/ID (exclusive or shared). -ENOENT if absent. */
+int oci_dir_open(const char *id, bool exclusive, struct oci_dir *d, struct rc_error *err);
+/* Removes ROOT/ID and everything in it; closes (unlocks) d. */
+void oci_dir_remove(struct oci_dir *d);
+void oci_dir_close(struct oci_dir *d);
+
+/* Writes state.json atomically. */
+int oci_state_write(const struct oci_dir *d, const struct oci_state *st, struct rc_error *err);
+/* Reads state.json: -ENOENT when there is none (a container being
+ * created, or one whose creator died before writing it). */
+int oci_state_read(const struct oci_dir *d, struct oci_state *st, struct rc_error *err);
+void oci_state_free(struct oci_state *st);
+/* created, running or stopped, from the monitor's liveness. */
+enum oci_status oci_state_status(const struct oci_state *st);
+const char *oci_status_name(enum oci_status s);
+/* The start time of a live process (field 22 of /proc/PID/stat), 0 if it is
+ * gone or a zombie. */
+unsigned long long oci_pid_start_time(pid_t pid);
+/* runc's state JSON of the container (owner as given). */
+struct json_object *oci_state_json(const struct oci_state *st, const char *owner);
+/* Writes the pid file atomically. */
+int oci_pid_file_write(const char *path, pid_t pid, struct rc_error *err);
+
+/* ---- monitor.c: the container's process (see above) ---- */
+/* Runs in the forked monitor: creates the sandbox, reports on ready_fd
+ * ("" for ready, else the error) and closes it, waits for start, runs the
+ * sandbox to its end. dir_fd is the state directory (not locked by the
+ * monitor). Returns the exit status. */
+int oci_monitor(const struct oci_config *c, int dir_fd, int ready_fd);
+
+/* ---- the steps of a life cycle, for the subcommands and run --detach ---- */
+/* Creates container id (create.c): the monitor runs, the state and the pid
+ * file are written. */
+int oci_create(const char *id, const char *pid_file, const struct oci_config *c,
+	       struct rc_error *err);
+/* Starts a created container (start.c); err must not be NULL. */
+int oci_start(const char *id, struct rc_error *err);
+/* Removes a container (delete.c): killed first if created, or if running
+ * with force; with force a missing one is no error. err may be NULL. */
+int oci_delete(const char *id, bool force, struct rc_error *err);
+
+/* ---- the subcommands; argv[0] is the subcommand's name ---- */
+int oci_cmd_spec(int argc, char **argv);
+int oci_cmd_run(int argc, char **argv);
+int oci_cmd_create(int argc, char **argv);
+int oci_cmd_start(int argc, char **argv);
+int oci_cmd_kill(int argc, char **argv);
+int oci_cmd_delete(int argc, char **argv);
+int oci_cmd_state(int argc, char **argv);
+int oci_cmd_list(int argc, char **argv);
+int oci_cmd_ps(int argc, char **argv);
+int oci_cmd_features(int argc, char **argv);
+
+#endif

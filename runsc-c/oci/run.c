@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runsc-c run [--bundle DIR] [--pid-file F] ID: create and start in the
+ * foreground, as runc run does. This process is the container's process
+ * (its pid is in the state and the pid file): it supervises the sandbox,
+ * so `kill ID SIGNAL` reaches the guest through it, and exits with the
+ * program's status. The state directory exists while the container runs
+ * and is removed when it ends. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "runsc-c/oci/oci.h"
+
+struct run_opts {
+	const char *bundle;
+	const char *pid_file;
+	const char *id;
+	bool detach;
+};
+
+static int run_parse(struct run_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"bundle", required_argument, NULL, 'b'},
+		{"pid-file", required_argument, NULL, 'p'},
+		{"detach", no_argument, NULL, 'd'},
+		{"console-socket", required_argument, NULL, 'c'},
+		{"no-pivot", no_argument, NULL, 'n'},
+		{"no-new-keyring", no_argument, NULL, 'k'},
+		{NULL, 0, NULL, 0},
+	};
+	*o = (struct run_opts){.bundle = "."};
+	opterr = 0;
+	optind = 0;
+	int ch;
+	while ((ch = getopt_long_only(argc, argv, "+b:d", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			o->bundle = optarg;
+			break;
+		case 'p':
+			o->pid_file = optarg;
+			break;
+		case 'd':
+			o->detach = true;
+			break;
+		case 'c':
+			oci_error("run: --console-socket is not supported yet");
+			return -1;
+		case 'n':
+		case 'k':
+			break; /* the view is always pivot_rooted; no keyrings inside */
+		case '?':
+		default:
+			oci_bad_flag(argv);
+			return -1;
+		}
+	}
+	o->id = oci_id_arg(argc, argv, optind, 0);
+	return o->id ? 0 : -1;
+}
+
+/* Creates the state directory and starts the sandbox; leaves the state
+ * unlocked once written. */
+static int run_start(const struct run_opts *o, const struct oci_config *c,
+		     const struct sandbox_config *cfg, struct sandbox **sb, struct rc_error *err)
+{
+	struct oci_dir d;
+	int r = oci_dir_create(o->id, &d, err);
+	if (r < 0)
+		return r;
+	r = sandbox_create(cfg, sb, err);
+	if (r == 0 && (r = sandbox_start(*sb, err)) < 0) {
+		sandbox_destroy(*sb);
+		*sb = NULL;
+	}
+	struct oci_state st = {
+		.pid = getpid(),
+		.pid_start_time = oci_pid_start_time(getpid()),
+		.started = true,
+		.bundle = c->bundle,
+		.rootfs = c->rootfs,
+		.annotations = c->annotations,
+	};
+	snprintf(st.id, sizeof(st.id), "%s", o->id);
+	oci_time_now(st.created, sizeof(st.created));
+	if (r == 0)
+		r = oci_state_write(&d, &st, err);
+	if (r == 0 && o->pid_file)
+		r = oci_pid_file_write(o->pid_file, getpid(), err);
+	if (r < 0) {
+		sandbox_destroy(*sb);
+		*sb = NULL;
+		oci_dir_remove(&d);
+		return r;
+	}
+	oci_dir_close(&d);
+	return 0;
+}
+
+/* The state goes when the container does (unless a delete took it). */
+static void run_forget(const char *id)
+{
+	struct oci_dir d;
+	struct oci_state st;
+	if (oci_dir_open(id, true, &d, NULL) < 0)
+		return;
+	if (oci_state_read(&d, &st, NULL) == 0 && st.pid == getpid())
+		oci_dir_remove(&d);
+	else
+		oci_dir_close(&d);
+	oci_state_free(&st);
+}
+
+/* run --detach: create and start, and return; a container that cannot
+ * start is deleted. */
+static int run_detached(const struct run_opts *o, struct oci_config *c)
+{
+	struct rc_error err;
+	int r = oci_create(o->id, o->pid_file, c, &err);
+	if (r == 0 && (r = oci_start(o->id, &err)) < 0)
+		oci_delete(o->id, true, NULL);
+	if (r < 0)
+		oci_error("%s", err.msg);
+	oci_config_free(c);
+	return r < 0 ? OCI_EXIT_ERROR : 0;
+}
+
+int oci_cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	struct oci_config c;
+	struct rc_error err;
+	if (run_parse(&o, argc, argv) < 0)
+		return OCI_EXIT_ERROR;
+	if (oci_config_load(o.bundle, &c, &err) < 0) {
+		oci_error("%s", err.msg);
+		return OCI_EXIT_ERROR;
+	}
+	if (o.detach)
+		return run_detached(&o, &c);
+	struct sandbox_config cfg;
+	struct sandbox *sb = NULL;
+	oci_config_sandbox(&c, &cfg);
+	if (run_start(&o, &c, &cfg, &sb, &err) < 0) {
+		oci_error("%s", err.msg);
+		oci_config_free(&c);
+		return OCI_EXIT_ERROR;
+	}
+	struct sandbox_status status;
+	int r = sandbox_wait(sb, &status, &err);
+	sandbox_destroy(sb);
+	run_forget(o.id);
+	oci_config_free(&c);
+	if (r < 0) {
+		oci_error("%s", err.msg);
+		return OCI_EXIT_ERROR;
+	}
+	return status.exit_code;
+}

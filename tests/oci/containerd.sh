@@ -1,0 +1,112 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# containerd runs runsc-c as its runc (docs/oci.md): a containerd of the
+# test's own (private config: root, state and socket under $TMP, the CRI
+# plugin off), an image built here from busybox-static and imported, then
+# `ctr run --rm --runc-binary runsc-c` with a command, and `ctr run -d`,
+# `ctr task kill`, `ctr task delete`. containerd is installed with apt when
+# missing; the test is skipped, saying why, only where it cannot run.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../integration/lib.sh"
+
+if ! command -v containerd >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+	DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -qq containerd \
+		>"$TMP/apt.log" 2>&1
+fi
+for prog in containerd ctr containerd-shim-runc-v2 python3; do
+	if ! command -v "$prog" >/dev/null 2>&1; then
+		skip "containerd with runsc-c" "$prog is not installed (apt-get install containerd)"
+		done_testing
+		exit $?
+	fi
+done
+if ! /bin/busybox true 2>/dev/null || ldd /bin/busybox >/dev/null 2>&1; then
+	skip "containerd with runsc-c" "busybox-static is not installed"
+	done_testing
+	exit $?
+fi
+
+# What ctr and the shim create under /run/containerd whatever the config
+# says (FIFOs, shim sockets): removed afterwards if the test made it.
+run_dir_existed=$([ -e /run/containerd ] && echo yes)
+NS=runsc-c-test-$$
+RUNC_ROOT=$TMP/runsc-c-state
+SOCK=$TMP/containerd.sock
+cat >"$TMP/config.toml" <<EOC
+version = 2
+root = "$TMP/root"
+state = "$TMP/cstate"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$SOCK"
+[ttrpc]
+  address = "$SOCK.ttrpc"
+EOC
+containerd --config "$TMP/config.toml" >"$TMP/containerd.log" 2>&1 &
+CONTAINERD=$!
+ctr_() { timeout -s KILL 60 ctr -a "$SOCK" -n "$NS" "$@"; }
+stop_containerd() {
+	for t in $(ctr_ task ls -q 2>/dev/null); do
+		ctr_ task kill -s KILL "$t" >/dev/null 2>&1
+		ctr_ task delete -f "$t" >/dev/null 2>&1
+	done
+	for c in $(ctr_ containers ls -q 2>/dev/null); do ctr_ containers rm "$c" >/dev/null 2>&1; done
+	ctr_ images rm localhost/runsc-c-busybox:latest >/dev/null 2>&1
+	kill "$CONTAINERD" 2>/dev/null
+	wait "$CONTAINERD" 2>/dev/null
+	grep -F " $TMP/" /proc/self/mountinfo | cut -d' ' -f5 | sort -r |
+		while read -r m; do umount -l "$m"; done
+	if [ -z "$run_dir_existed" ]; then
+		rmdir /run/containerd/runc/"$NS" /run/containerd/runc /run/containerd/fifo \
+			/run/containerd/s /run/containerd 2>/dev/null
+	fi
+	return 0
+}
+trap 'stop_containerd; cleanup_hooks; rm -rf "$TMP"' EXIT
+if ! wait_until 30 ctr_ version >/dev/null 2>&1; then
+	not_ok "a private containerd starts" "$(tail -5 "$TMP/containerd.log")"
+	done_testing
+	exit 1
+fi
+ok "a private containerd starts"
+
+python3 "$here/mkimage.py" /bin/busybox "$TMP/image.tar" localhost/runsc-c-busybox:latest &&
+	ctr_ images import "$TMP/image.tar" >"$TMP/import.log" 2>&1
+check_rc "an image built from busybox-static is imported" 0 "$?" "$(cat "$TMP/import.log")"
+IMAGE=localhost/runsc-c-busybox:latest
+RUN="--runc-binary $RUNSC_C --runc-root $RUNC_ROOT"
+
+# shellcheck disable=SC2086
+out=$(ctr_ run --rm $RUN "$IMAGE" r1 sh -c 'echo hello $(id -u); exit 3' </dev/null 2>"$TMP/err")
+rc=$?
+check_rc "ctr run --rm: the program's exit status" 3 "$rc" "$(cat "$TMP/err")"
+check "ctr run --rm: the program's stdout" "hello 0" "$out"
+# The guest's kernel is the sentry: its /proc/version is the host's, but
+# only the sentry's /proc shows a pid 1 that is the sandbox's init.
+# shellcheck disable=SC2086
+out=$(ctr_ run --rm $RUN "$IMAGE" r2 sh -c 'cat /proc/1/cmdline | tr "\0" " "' </dev/null 2>&1)
+check_contains "ctr run --rm: the command runs under the sandbox's init" "runsc-c" "$out"
+check "ctr run --rm: no container is left" "" "$(ctr_ containers ls -q)"
+
+# shellcheck disable=SC2086
+ctr_ run -d $RUN "$IMAGE" d1 sh -c 'trap "exit 9" TERM; while :; do sleep 0.1; done' \
+	</dev/null >/dev/null 2>"$TMP/err"
+check_rc "ctr run -d: exit 0" 0 "$?" "$(cat "$TMP/err")"
+running() { ctr_ task ls | grep -q "^d1 .*RUNNING"; }
+wait_until 20 running
+check_contains "ctr task ls: running" "RUNNING" "$(ctr_ task ls)"
+state=$(timeout 30 "$RUNSC_C" --root "$RUNC_ROOT/$NS" state d1 2>&1)
+check_contains "runsc-c state in the shim's --root: running" '"status": "running"' "$state"
+ctr_ task kill d1
+stopped() { ctr_ task ls | grep -q "^d1 .*STOPPED"; }
+wait_until 20 stopped
+check_contains "ctr task kill: the task stops" "STOPPED" "$(ctr_ task ls)"
+out=$(ctr_ task delete d1 2>&1)
+check_rc "ctr task delete: exit 0" 0 "$?" "$out"
+check_contains "ctr task delete: the TERM trap's exit status" "exit code 9" "$out"
+ctr_ containers rm d1
+check "the shim's runsc-c state is gone" "" "$(ls -A "$RUNC_ROOT/$NS" 2>/dev/null)"
+
+sleep 0.2
+check "no runsc-c process of the test is left" "" "$(pgrep -af -- "--root $RUNC_ROOT" | grep -v pgrep)"
+done_testing

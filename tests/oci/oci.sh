@@ -1,0 +1,456 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# runsc-c as an OCI runtime (docs/oci.md), driven as runc's clients drive
+# it: spec, run, create/start/state/kill/delete/list, the pid file, the
+# global flags, every config.json field runsc-c reads (each bad value gets
+# one error naming it, exit 1, nothing left), two containers at once,
+# --root isolation, stale state and concurrent calls on one id. The bundle's
+# rootfs is built here from busybox-static; the state lives under $TMP.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../integration/lib.sh"
+
+BUSYBOX=/bin/busybox
+if ! "$BUSYBOX" true 2>/dev/null || ldd "$BUSYBOX" >/dev/null 2>&1; then
+	skip "OCI runtime" "busybox-static is not installed"
+	done_testing
+	exit $?
+fi
+
+ROOT=$TMP/state
+ROOTFS=$TMP/rootfs
+mkdir -p "$ROOTFS/bin" "$ROOTFS/tmp" "$ROOTFS/etc"
+cp "$BUSYBOX" "$ROOTFS/bin/busybox"
+for app in $("$BUSYBOX" --list); do
+	[ "$app" = busybox ] || ln -s busybox "$ROOTFS/bin/$app"
+done
+# Every call of runsc-c is bounded: a hung one fails the test, not the suite.
+oci() { timeout -s KILL 60 "$RUNSC_C" --root "$ROOT" "$@" </dev/null; }
+# Monitors of containers the test left running die with it.
+cleanup_monitors() {
+	for f in "$ROOT"/*/state.json "$TMP"/state2/*/state.json; do
+		[ -e "$f" ] || continue
+		pid=$(sed 's/.*"pid":\([0-9]*\).*/\1/' "$f")
+		[ -n "$pid" ] && [ "$pid" -gt 0 ] && kill -9 "$pid" 2>/dev/null
+	done
+	return 0
+}
+trap 'cleanup_monitors; cleanup_hooks; rm -rf "$TMP"' EXIT
+
+# cfg DIR [PYTHON]: DIR/config.json is runsc-c spec's default with the
+# shared rootfs, no terminal, and then PYTHON applied to it as d.
+cfg() {
+	mkdir -p "$1"
+	python3 - "$TMP/spec/config.json" "$1/config.json" "$ROOTFS" "${2:-}" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["root"]["path"] = sys.argv[3]
+d["process"]["terminal"] = False
+exec(sys.argv[4])
+open(sys.argv[2], "w").write(json.dumps(d))
+EOF
+}
+# args PYTHON-LIST: the command as a config statement.
+args() { echo "d['process']['args'] = $1"; }
+
+# ---- spec ----
+mkdir -p "$TMP/spec"
+oci spec --bundle "$TMP/spec"
+check_rc "spec --bundle writes config.json" 0 "$?"
+valid=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["ociVersion"], d["process"]["args"], d["root"])' "$TMP/spec/config.json" 2>&1)
+check "spec: the default config is runc's (sh, rootfs read-only)" \
+	"1.0.2-dev ['sh'] {'path': 'rootfs', 'readonly': True}" "$valid"
+out=$(cd "$TMP/spec" && oci spec 2>&1)
+rc=$?
+check_rc "spec: an existing config.json is not overwritten" 1 "$rc"
+check_contains "spec: ... and the error says so" "exists" "$out"
+mkdir -p "$TMP/spec2"
+(cd "$TMP/spec2" && oci spec)
+check "spec without --bundle writes to the current directory" "yes" \
+	"$([ -s "$TMP/spec2/config.json" ] && echo yes)"
+
+# ---- run: the program's output and exit status ----
+B=$TMP/b
+cfg "$B" "$(args '["sh", "-c", "echo hello; echo err >&2; exit 7"]')"
+out=$(oci run --bundle "$B" r1 2>"$TMP/err")
+rc=$?
+check_rc "run: the exit status is the program's" 7 "$rc"
+check "run: the program's stdout" "hello" "$out"
+check "run: the program's stderr" "err" "$(cat "$TMP/err")"
+check "run: the state directory is gone afterwards" "" "$(ls -A "$ROOT")"
+
+cfg "$B" "$(args '["sh", "-c", "kill -9 $$"]')"
+oci run --bundle "$B" r1 >/dev/null 2>&1
+check_rc "run: a program killed by SIGKILL gives 137" 137 "$?"
+
+cfg "$B" "$(args '["sh", "-c", "echo $(id -u):$(id -g) $(hostname) $(pwd) $FOO"]')
+d['process']['user'] = {'uid': 1000, 'gid': 1001}
+d['hostname'] = 'box1'
+d['process']['cwd'] = '/tmp'
+d['process']['env'].append('FOO=bar')"
+check "run: process.user, hostname, process.cwd and process.env" "1000:1001 box1 /tmp bar" \
+	"$(oci run --bundle "$B" r1 2>&1)"
+
+cfg "$B" "$(args '["sh", "-c", "echo x > /new && echo written"]')
+d['root']['readonly'] = False"
+check "run: root.readonly false: the root is writable" "written" "$(oci run --bundle "$B" r1 2>&1)"
+check "run: ... and the writes never reach the host's rootfs" "no" \
+	"$([ -e "$ROOTFS/new" ] && echo yes || echo no)"
+cfg "$B" "$(args '["sh", "-c", "echo x > /new"]')"
+out=$(oci run --bundle "$B" r1 2>&1)
+rc=$?
+check_rc "run: root.readonly true: writing the root fails" 1 "$rc"
+check_contains "run: ... with EROFS" "Read-only file system" "$out"
+
+mkdir -p "$TMP/vol-rw" "$TMP/vol-ro"
+echo data >"$TMP/vol-ro/f"
+cfg "$B" "$(args '["sh", "-c", "cat /ro/f; echo new > /rw/g; echo x > /ro/h || echo refused"]')
+d['mounts'].append({'destination': '/rw', 'type': 'bind', 'source': '$TMP/vol-rw', 'options': ['rbind', 'rw']})
+d['mounts'].append({'destination': '/ro', 'type': 'none', 'source': '$TMP/vol-ro', 'options': ['bind', 'ro']})"
+check "run: bind mounts, read-only and writable" "data
+refused" "$(oci run --bundle "$B" r1 2>/dev/null)"
+check "run: ... a write to the writable one reaches the host" "new" "$(cat "$TMP/vol-rw/g" 2>&1)"
+check "run: ... none to the read-only one" "no" "$([ -e "$TMP/vol-ro/h" ] && echo yes || echo no)"
+
+cfg "$B" "$(args '["true"]')
+d['someFutureField'] = {'x': [1, 2]}
+d['process']['someFutureField'] = 1
+d['linux']['seccompFuture'] = None"
+oci run --bundle "$B" r1 >/dev/null 2>&1
+check_rc "run: unknown fields are ignored" 0 "$?"
+
+cfg "$B" "$(args '["sh", "-c", "echo $(cat /proc/1/comm 2>/dev/null) >/dev/null; echo pid=$$"]')"
+oci --debug --systemd-cgroup --log "$TMP/flags.log" run --bundle "$B" r1 >"$TMP/out" 2>&1
+check_rc "run: --debug, --systemd-cgroup and --log are accepted" 0 "$?"
+check_contains "--systemd-cgroup: a warning in the log" "systemd-cgroup" "$(cat "$TMP/flags.log")"
+
+# ---- bad configs: one error naming the field, exit 1, nothing left ----
+# bad NAME EXPECTED-MESSAGE PYTHON
+bad() {
+	cfg "$TMP/bad" "$3"
+	rm -f "$TMP/bad.log"
+	out=$(oci --log "$TMP/bad.log" --log-format json run --bundle "$TMP/bad" bad1 2>&1)
+	rc=$?
+	left=$(ls -A "$ROOT")
+	if [ "$rc" = 1 ] && [ -z "$left" ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] &&
+		printf '%s' "$out" | grep -qF "$2"; then
+		ok "bad config: $1"
+	else
+		not_ok "bad config: $1" "exit $rc, expected 1" "output: $out" "expected: $2" \
+			"left in --root: $left"
+	fi
+}
+bad "ociVersion missing" "ociVersion: missing" "del d['ociVersion']"
+bad "ociVersion not a string" "ociVersion: expected a string" "d['ociVersion'] = 1"
+bad "root missing" "root: missing" "del d['root']"
+bad "root not an object" "root: expected an object" "d['root'] = 'x'"
+bad "root.path missing" "root.path: missing" "del d['root']['path']"
+bad "root.path not a string" "root.path: expected a string" "d['root']['path'] = 3"
+bad "root.path empty" "root.path: must not be empty" "d['root']['path'] = ''"
+bad "root.path absent" "root.path: 'nowhere': No such file" "d['root']['path'] = 'nowhere'"
+bad "root.path a file" "root.path: " "d['root']['path'] = '$ROOTFS/bin/busybox'"
+bad "root.readonly not a boolean" "root.readonly: expected a boolean" "d['root']['readonly'] = 'yes'"
+bad "process missing" "process: missing" "del d['process']"
+bad "process.args missing" "process.args: missing" "del d['process']['args']"
+bad "process.args empty" "process.args: must not be empty" "d['process']['args'] = []"
+bad "process.args not an array" "process.args: expected an array" "d['process']['args'] = 'sh'"
+bad "process.args item not a string" "process.args[1]: expected a string" \
+	"d['process']['args'] = ['sh', 1]"
+bad "process.args[0] empty" "process.args[0]: must not be empty" "d['process']['args'] = ['']"
+bad "process.env not an array" "process.env: expected an array" "d['process']['env'] = 'A=b'"
+bad "process.env item not a string" "process.env[2]: expected a string" \
+	"d['process']['env'].append(5)"
+bad "process.env item without =" "process.env[2]: 'NOVALUE': expected NAME=VALUE" \
+	"d['process']['env'].append('NOVALUE')"
+bad "process.cwd missing" "process.cwd: missing" "del d['process']['cwd']"
+bad "process.cwd relative" "process.cwd: 'tmp': must be an absolute path" \
+	"d['process']['cwd'] = 'tmp'"
+bad "process.cwd with .." "process.cwd: '/tmp/../etc': must be an absolute path" \
+	"d['process']['cwd'] = '/tmp/../etc'"
+bad "process.terminal not a boolean" "process.terminal: expected a boolean" \
+	"d['process']['terminal'] = 1"
+bad "process.user not an object" "process.user: expected an object" "d['process']['user'] = 0"
+bad "process.user.uid negative" "process.user.uid: -1: must be in 0..65535" \
+	"d['process']['user']['uid'] = -1"
+bad "process.user.uid too large" "process.user.uid: 70000: must be in 0..65535" \
+	"d['process']['user']['uid'] = 70000"
+bad "process.user.uid not an integer" "process.user.uid: expected an integer" \
+	"d['process']['user']['uid'] = 1.5"
+bad "process.user.gid not an integer" "process.user.gid: expected an integer" \
+	"d['process']['user']['gid'] = '0'"
+bad "hostname not a string" "hostname: expected a string" "d['hostname'] = ['a']"
+bad "hostname too long" "hostname: longer than 64 characters" "d['hostname'] = 'h' * 65"
+bad "mounts not an array" "mounts: expected an array" "d['mounts'] = {}"
+bad "mounts item not an object" "mounts[7]: expected an object" "d['mounts'].append('x')"
+bad "mounts destination missing" "mounts[0].destination: missing" \
+	"del d['mounts'][0]['destination']"
+bad "mounts destination relative" "mounts[1].destination: 'dev': must be an absolute path" \
+	"d['mounts'][1]['destination'] = 'dev'"
+bad "mounts type not a string" "mounts[0].type: expected a string" "d['mounts'][0]['type'] = 1"
+bad "mounts type unsupported" "mounts[0].type: 'nfs' is not supported" \
+	"d['mounts'][0]['type'] = 'nfs'"
+bad "mounts type missing without bind" "mounts[0].type: missing" "del d['mounts'][0]['type']"
+bad "mounts options not an array" "mounts[2].options: expected an array" \
+	"d['mounts'][2]['options'] = 'ro'"
+bad "mounts options item not a string" "mounts[2].options[0]: expected a string" \
+	"d['mounts'][2]['options'] = [True]"
+bad "bind mount source missing" "mounts[7].source: missing" \
+	"d['mounts'].append({'destination': '/x', 'type': 'bind'})"
+bad "bind mount source absent" "mounts[7].source: '/nonexistent/x': No such file" \
+	"d['mounts'].append({'destination': '/x', 'type': 'bind', 'source': '/nonexistent/x'})"
+bad "bind mount source empty" "mounts[7].source: must not be empty" \
+	"d['mounts'].append({'destination': '/x', 'type': 'bind', 'source': ''})"
+bad "bind mount over /" "mounts[7].destination: a bind mount over / is not supported" \
+	"d['mounts'].append({'destination': '/', 'type': 'bind', 'source': '/tmp'})"
+bad "annotations not an object" "annotations: expected an object" "d['annotations'] = []"
+bad "annotations value not a string" "annotations: 'a': expected a string value" \
+	"d['annotations'] = {'a': 1}"
+bad "the document not an object" "config.json: expected a JSON object" "d = [1]"
+printf '{"ociVersion": "1.0.2",\n  "process": {"args": [}' >"$TMP/bad/config.json"
+out=$(oci run --bundle "$TMP/bad" bad1 2>&1)
+rc=$?
+check_rc "bad config: invalid JSON: exit 1" 1 "$rc"
+check_contains "bad config: invalid JSON: the error names line and column" "config.json:2:" "$out"
+rm -f "$TMP/bad/config.json"
+out=$(oci run --bundle "$TMP/bad" bad1 2>&1)
+check_contains "bad config: no config.json: the error names it" "config.json: No such file" "$out"
+out=$(oci run --bundle "$TMP/nowhere" bad1 2>&1)
+check_contains "bad bundle: the error names --bundle" "--bundle: '$TMP/nowhere'" "$out"
+
+# The JSON log: one line an error, as runc writes it.
+line=$(tail -n 1 "$TMP/bad.log")
+check "--log-format json: the error's line is runc's {level, msg, time}" \
+	"error|$TMP/bad/config.json: expected a JSON object|True" \
+	"$(printf '%s' "$line" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["level"], d["msg"], d["time"].endswith("Z"), sep="|")' 2>&1)"
+cfg "$TMP/bad" "del d['process']"
+oci --log "$TMP/text.log" run --bundle "$TMP/bad" bad1 >/dev/null 2>&1
+check_contains "--log-format text: runc's text line" 'level=error msg="process: missing"' \
+	"$(cat "$TMP/text.log")"
+oci --log-format yaml list >/dev/null 2>&1
+check_rc "--log-format yaml: refused" 1 "$?"
+oci --no-such-flag list >/dev/null 2>&1
+check_rc "an unknown global flag: refused" 1 "$?"
+out=$(oci run --bundle "$B" ../x 2>&1)
+check_contains "an invalid id: refused" "invalid container id" "$out"
+
+# ---- create, start, state, kill, delete ----
+# state_of ID [ROOT]: the status field of runsc-c state.
+state_of() {
+	timeout -s KILL 60 "$RUNSC_C" --root "${2:-$ROOT}" state "$1" 2>/dev/null |
+		python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])' 2>/dev/null
+}
+field_of() {
+	oci state "$1" 2>/dev/null | python3 -c "import json,sys; print(json.load(sys.stdin)['$2'])"
+}
+mkdir -p "$TMP/vol"
+# The program says it started, then waits; TERM ends it with status 5.
+cfg "$TMP/c" "$(args '["sh", "-c", "trap \"echo term; exit 5\" TERM; echo started > /vol/started; echo out; while :; do sleep 0.05; done"]')
+d['mounts'].append({'destination': '/vol', 'type': 'bind', 'source': '$TMP/vol', 'options': ['rbind']})
+d['annotations'] = {'org.example.key': 'value'}"
+oci create --bundle "$TMP/c" --pid-file "$TMP/c1.pid" c1 >"$TMP/c1.out" 2>"$TMP/c1.err"
+check_rc "create: exit 0" 0 "$?"
+pid=$(cat "$TMP/c1.pid" 2>/dev/null)
+check "create: the pid file holds the state's pid" "$pid" "$(field_of c1 pid)"
+check "create: status created" "created" "$(state_of c1)"
+check "create: the program has not started" "no" "$([ -e "$TMP/vol/started" ] && echo yes || echo no)"
+check "state: bundle, rootfs, annotations" "$TMP/c $ROOTFS value" \
+	"$(field_of c1 bundle) $(field_of c1 rootfs) $(oci state c1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["annotations"]["org.example.key"])')"
+check "state: ociVersion, id, created, owner" "1.0.2-dev c1 True " \
+	"$(oci state c1 | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["ociVersion"], d["id"], d["created"].endswith("Z"), d["owner"])')"
+oci start c1
+check_rc "start: exit 0" 0 "$?"
+wait_until 10 test -e "$TMP/vol/started"
+check "start: the program runs" "started" "$(cat "$TMP/vol/started" 2>&1)"
+check "start: status running" "running" "$(state_of c1)"
+out=$(oci start c1 2>&1)
+check_contains "start twice: refused" "already running" "$out"
+out=$(oci delete c1 2>&1)
+rc=$?
+check_rc "delete of a running container without --force: refused" 1 "$rc"
+check "... and it keeps running" "running" "$(state_of c1)"
+oci kill c1 TERM
+check_rc "kill TERM: exit 0" 0 "$?"
+gone() { [ "$(state_of "$1")" = stopped ]; }
+wait_until 10 gone c1
+check "kill TERM: the program's trap ran and it stopped" "stopped" "$(state_of c1)"
+check "kill TERM: the program's output went to create's stdout" "out
+term" "$(cat "$TMP/c1.out")"
+check "state of a stopped container: pid 0" "0" "$(field_of c1 pid)"
+out=$(oci kill c1 KILL 2>&1)
+check_contains "kill of a stopped container: refused" "not running" "$out"
+oci delete c1
+check_rc "delete of a stopped container" 0 "$?"
+check "delete: the state is gone" "" "$(ls -A "$ROOT")"
+out=$(oci state c1 2>&1)
+check_contains "state after delete: does not exist" "does not exist" "$out"
+oci delete --force c1
+check_rc "delete --force of a missing container: exit 0" 0 "$?"
+oci delete c1 >/dev/null 2>&1
+check_rc "delete of a missing container: exit 1" 1 "$?"
+out=$(oci start nothere 2>&1)
+check_contains "start of a missing container: does not exist" "does not exist" "$out"
+
+# The pid file's process is a descendant of create's caller and exits with
+# the program's status: a subreaper (as containerd's shim is) reaps it.
+cfg "$TMP/d" "$(args '["sh", "-c", "sleep 0.2; exit 42"]')"
+status=$(python3 - "$RUNSC_C" "$ROOT" "$TMP/d" "$TMP/d.pid" <<'EOF'
+import ctypes, os, subprocess, sys
+runsc, root, bundle, pidfile = sys.argv[1:]
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+base = [runsc, "--root", root]
+subprocess.run(base + ["create", "--bundle", bundle, "--pid-file", pidfile, "d1"], check=True,
+               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, timeout=60)
+pid = int(open(pidfile).read())
+ppid = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1]
+subprocess.run(base + ["start", "d1"], check=True, timeout=60)
+_, st = os.waitpid(pid, 0)
+print(f"parent={'us' if int(ppid) == os.getpid() else ppid} exit={os.waitstatus_to_exitcode(st)}")
+EOF
+)
+check "the pid file's process is reaped by the subreaper with the program's status" \
+	"parent=us exit=42" "$status"
+oci delete d1
+
+# kill: names and numbers; a created container dies of TERM.
+cfg "$TMP/e" "$(args '["sleep", "60"]')"
+for sig in 9 KILL SIGKILL sigkill; do
+	oci create --bundle "$TMP/e" e1 >/dev/null 2>&1
+	oci start e1
+	oci kill e1 "$sig"
+	check_rc "kill e1 $sig: exit 0" 0 "$?"
+	wait_until 10 gone e1
+	check "kill e1 $sig: stopped" "stopped" "$(state_of e1)"
+	oci delete e1
+done
+oci create --bundle "$TMP/e" e1 >/dev/null 2>&1
+oci kill e1
+wait_until 10 gone e1
+check "kill of a created container (TERM by default): stopped" "stopped" "$(state_of e1)"
+oci delete e1
+oci create --bundle "$TMP/e" e1 >/dev/null 2>&1
+out=$(oci kill e1 NOSUCH 2>&1)
+check_contains "kill with a bad signal: refused" "not a signal name or number" "$out"
+out=$(oci kill e1 STOP 2>&1)
+check_contains "kill STOP: refused" "not supported" "$out"
+epid=$(field_of e1 pid)
+oci delete e1
+check_rc "delete of a created container: exit 0" 0 "$?"
+check "delete of a created container: its process is gone" "" \
+	"$(ps -o stat= -p "$epid" 2>/dev/null | grep -v Z)"
+
+# delete --force of a running container.
+oci create --bundle "$TMP/e" e2 >/dev/null 2>&1
+oci start e2
+e2pid=$(field_of e2 pid)
+oci delete --force e2
+check_rc "delete --force of a running container: exit 0" 0 "$?"
+check "delete --force: the state is gone" "" "$(ls -A "$ROOT")"
+check "delete --force: the monitor is gone" "" "$(ps -o stat= -p "$e2pid" 2>/dev/null | grep -v Z)"
+
+# ---- two containers at once; list ----
+cfg "$TMP/f" "$(args '["sh", "-c", "echo $(hostname) > /vol/$(hostname); sleep 60"]')
+d['mounts'].append({'destination': '/vol', 'type': 'bind', 'source': '$TMP/vol', 'options': ['rbind']})
+d['hostname'] = 'one'"
+cfg "$TMP/g" "$(args '["sh", "-c", "echo $(hostname) > /vol/$(hostname); sleep 60"]')
+d['mounts'].append({'destination': '/vol', 'type': 'bind', 'source': '$TMP/vol', 'options': ['rbind']})
+d['hostname'] = 'two'"
+oci create --bundle "$TMP/f" f1 >/dev/null 2>&1
+oci create --bundle "$TMP/g" g1 >/dev/null 2>&1
+oci start f1
+oci start g1
+wait_until 10 test -e "$TMP/vol/one" -a -e "$TMP/vol/two"
+check "two containers at once: both run" "running running one two" \
+	"$(state_of f1) $(state_of g1) $(cat "$TMP/vol/one" "$TMP/vol/two" 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+check "list --format json: both" "f1 running
+g1 running" "$(oci list --format json | python3 -c 'import json,sys; [print(c["id"], c["status"]) for c in json.load(sys.stdin)]')"
+out=$(oci list)
+check_contains "list: runc's table" "ID" "$(printf '%s' "$out" | head -1)"
+check "list --quiet: the ids" "f1
+g1" "$(oci list -q)"
+
+# --root isolation: another root sees none of them.
+check "--root: another root lists nothing" "[]" \
+	"$(timeout 60 "$RUNSC_C" --root "$TMP/state2" list --format json)"
+out=$(timeout 60 "$RUNSC_C" --root "$TMP/state2" state f1 2>&1)
+check_contains "--root: another root does not know f1" "does not exist" "$out"
+timeout 60 "$RUNSC_C" --root "$TMP/state2" create --bundle "$TMP/e" f1 >/dev/null 2>&1 </dev/null
+check_rc "--root: the same id in another root" 0 "$?"
+check "--root: both f1 are distinct" "created running" \
+	"$(state_of f1 "$TMP/state2") $(state_of f1)"
+timeout 60 "$RUNSC_C" --root "$TMP/state2" delete f1
+oci kill f1 KILL
+oci kill g1 KILL
+wait_until 10 gone f1
+wait_until 10 gone g1
+oci delete f1
+oci delete g1
+
+# ---- stale state ----
+oci create --bundle "$TMP/e" s1 >/dev/null 2>&1
+oci start s1
+kill -9 "$(field_of s1 pid)"
+wait_until 10 gone s1
+check "a container whose process was killed outside: stopped" "stopped" "$(state_of s1)"
+oci delete s1
+check_rc "delete of that stale state: exit 0" 0 "$?"
+mkdir -p "$ROOT/s2"
+oci delete s2
+check_rc "delete of a state directory a dead create left without state.json" 0 "$?"
+check "stale state: all gone" "" "$(ls -A "$ROOT")"
+oci create --bundle "$TMP/e" s1 >/dev/null 2>&1
+check_rc "the id of a deleted stale container can be created again" 0 "$?"
+oci delete --force s1
+
+# ---- concurrent calls on one id ----
+i=0
+while [ $i -lt 4 ]; do
+	(oci create --bundle "$TMP/e" k1 >/dev/null 2>&1; echo $? >"$TMP/k.$i") &
+	i=$((i + 1))
+done
+wait
+check "4 concurrent creates of one id: exactly one succeeds" "0 1 1 1" \
+	"$(cat "$TMP"/k.* | sort | tr '\n' ' ' | sed 's/ $//')"
+check "... and the container is created" "created" "$(state_of k1)"
+i=0
+while [ $i -lt 4 ]; do
+	(state_of k1 >"$TMP/ks.$i") &
+	(oci start k1 >/dev/null 2>&1; echo $? >"$TMP/kstart.$i") &
+	i=$((i + 1))
+done
+wait
+check "4 concurrent starts: exactly one succeeds" "0 1 1 1" \
+	"$(cat "$TMP"/kstart.* | sort | tr '\n' ' ' | sed 's/ $//')"
+check "concurrent states see created or running, never an error" "" \
+	"$(cat "$TMP"/ks.* | grep -v -x -e created -e running)"
+i=0
+while [ $i -lt 4 ]; do
+	(oci delete --force k1 >/dev/null 2>&1; echo $? >"$TMP/kd.$i") &
+	i=$((i + 1))
+done
+wait
+check "4 concurrent delete --force: all succeed, the state is gone" "0 0 0 0/" \
+	"$(cat "$TMP"/kd.* | sort | tr '\n' ' ' | sed 's/ $//')/$(ls -A "$ROOT")"
+
+# ---- run --detach, ps, features ----
+oci run -d --bundle "$TMP/e" --pid-file "$TMP/r.pid" rd1 >/dev/null 2>&1
+check_rc "run --detach: exit 0" 0 "$?"
+check "run --detach: running, the pid file holds the container's pid" "running $(cat "$TMP/r.pid")" \
+	"$(state_of rd1) $(field_of rd1 pid)"
+has_sleep() { oci ps --format json rd1 | python3 -c 'import json,sys; sys.exit(not any(open(f"/proc/{p}/comm").read().strip() == "sleep" for p in json.load(sys.stdin)))' 2>/dev/null; }
+wait_until 10 has_sleep
+comms=$(oci ps --format json rd1 | python3 -c 'import json,sys; print(" ".join(sorted(open(f"/proc/{p}/comm").read().strip() for p in json.load(sys.stdin))))' 2>&1)
+check "ps --format json: the guest's processes, not the sentry or the gofer" "runsc-c-init sleep" "$comms"
+out=$(oci ps rd1 -o pid,comm)
+check "ps: ps(1)'s table of them" "PID COMMAND|runsc-c-init|sleep" \
+	"$(printf '%s\n' "$out" | awk '{print $NF == "COMMAND" ? "PID COMMAND" : $2}' | tr '\n' '|' | sed 's/|$//')"
+oci delete --force rd1
+out=$(oci ps rd1 2>&1)
+check_contains "ps of a missing container: does not exist" "does not exist" "$out"
+features=$(oci features | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["ociVersionMax"], "bind" in d["mountOptions"], "pid" in d["linux"]["namespaces"])' 2>&1)
+check "features: runc's JSON" "1.0.2-dev True True" "$features"
+
+# ---- nothing left behind ----
+sleep 0.2
+left=$(pgrep -af -- "--root $ROOT" | grep -v pgrep)
+check "no container process is left" "" "$left"
+check "no state is left" "" "$(ls -A "$ROOT" "$TMP/state2" 2>/dev/null | grep -v ':$' | grep -v '^$')"
+done_testing
