@@ -45,13 +45,22 @@ int oci_cmd_state(int argc, char **argv)
 	return 0;
 }
 
+/* The owner's name from /etc/passwd as runc's list shows it. Read with
+ * fgetpwent, not getpwuid: runsc-c is linked statically, where NSS modules
+ * cannot be loaded. */
 static void owner_name(uid_t uid, char *buf, size_t size)
 {
-	struct passwd *pw = getpwuid(uid);
-	if (pw)
-		snprintf(buf, size, "%s", pw->pw_name);
-	else
-		snprintf(buf, size, "#%u", (unsigned int)uid);
+	snprintf(buf, size, "#%u", (unsigned int)uid);
+	FILE *f = fopen("/etc/passwd", "re");
+	if (!f)
+		return;
+	struct passwd *pw;
+	while ((pw = fgetpwent(f)))
+		if (pw->pw_uid == uid) {
+			snprintf(buf, size, "%s", pw->pw_name);
+			break;
+		}
+	fclose(f);
 }
 
 /* Every container's runc JSON, in name order. */
