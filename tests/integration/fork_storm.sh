@@ -48,4 +48,36 @@ check_rc "a fork tree of 500 tasks: --timeout gives 124" 124 "$rc" "$(head -c 20
 check_lacks "a fork tree of 500 tasks: no call fails with ENOSYS" "Function not implemented" \
 	"$(cat "$TMP/err")"
 
+# ---- the sentry's fds: one per task's cwd, one pidfd ----
+# 400 tasks alive at once, each with a cwd of its own and calls that need
+# the sentry to fetch a guest fd, under a soft RLIMIT_NOFILE of 256: the
+# sentry raises its soft limit to the hard one.
+# shellcheck disable=SC2016
+many='i=0
+while [ $i -lt 400 ]; do
+	(cd /tmp && read -r x </dev/null; sleep 2; cd / && ls -d . >/dev/null) &
+	i=$((i + 1))
+done
+wait
+echo done'
+# shellcheck disable=SC3045
+if [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 4096 ]; then
+	out=$(ulimit -Sn 256 && runsc -- sh -c "$many" 2>"$TMP/err")
+	rc=$?
+	check_rc "400 tasks under a soft fd limit of 256: exit 0" 0 "$rc" "$(head -c 2000 "$TMP/err")"
+	check "400 tasks under a soft fd limit of 256: all ran" "done" "$out"
+	check "400 tasks under a soft fd limit of 256: no errors" "" "$(head -c 2000 "$TMP/err")"
+else
+	skip "400 tasks under a soft fd limit of 256" "hard RLIMIT_NOFILE below 4096"
+fi
+# With the hard limit at 256 as well the sentry runs out: the sandbox lives
+# on, and the calls that needed an fd fail with ENOMEM, never with an errno
+# that names something else (ENOSYS, ESRCH, EBADF, ENOENT; dash's cd names
+# none).
+# shellcheck disable=SC3045
+out=$(ulimit -n 256 && runsc -- sh -c "$many" 2>"$TMP/err")
+check "400 tasks under a hard fd limit of 256: the sandbox lives on" "done" "$out"
+bad=$(grep -v -e 'Cannot allocate memory' -e "can't cd to" -e '^$' "$TMP/err")
+check "400 tasks under a hard fd limit of 256: failures are ENOMEM" "" "$(printf '%s' "$bad" | head -c 2000)"
+
 done_testing
