@@ -4,6 +4,7 @@
  * timeout, and notices when the sentry (whose status is the command's) or
  * the gofer exits. */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -13,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/compat.h"
 #include "common/util.h"
 #include "sandbox/internal.h"
 
@@ -106,12 +108,43 @@ static int on_signals(struct sandbox *sb)
 	return exit_code;
 }
 
-/* The timeout: the guest and its sentry are killed. */
+/* How long a sentry may take to follow its killed guest out. */
+#define SENTRY_GRACE_MS 2000
+
+/* Waits up to ms milliseconds for a child to exit, without reaping it. */
+static void wait_exit(pid_t pid, int ms)
+{
+	int fd = pid > 0 ? sys_pidfd_open(pid, 0) : -1;
+	if (fd < 0)
+		return;
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	struct timespec end, now;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += ms / 1000;
+	end.tv_nsec += (long)(ms % 1000) * 1000000;
+	for (int left = ms; left > 0 && poll(&p, 1, left) < 0 && errno == EINTR;) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (int)((end.tv_sec - now.tv_sec) * 1000 +
+			     (end.tv_nsec - now.tv_nsec) / 1000000);
+	}
+	close(fd);
+}
+
+/* The timeout: the guest is killed, then its sentry. The sentry goes last:
+ * a guest task still running once the sentry's listener is closed gets
+ * ENOSYS from the kernel for every trapped call ("Function not
+ * implemented" from a shell of a fork storm), and killing the guest's init
+ * only queues a SIGKILL that the other tasks outrun on a busy machine. The
+ * sentry ends by itself when it sees the init exit, which the kernel
+ * reports only once every other task of the guest's pid namespace is gone;
+ * a sentry that has not ended after a grace period is killed. */
 static int on_timeout(struct sandbox *sb, struct sandbox_status *status)
 {
 	status->timed_out = true;
-	if (sb->init_pid > 0)
+	if (sb->init_pid > 0) {
 		sandbox_kill(sb, SIGKILL, NULL);
+		wait_exit(sb->sentry_pid, SENTRY_GRACE_MS);
+	}
 	kill_wait(sb->sentry_pid);
 	sb->sentry_pid = 0;
 	return 128 + SIGKILL;

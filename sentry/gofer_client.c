@@ -95,6 +95,15 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 		die("gofer is gone (send: %s); stopping the sandbox", strerror(-r));
 	int got_fds[1], ngot = 0;
 	ssize_t n = recv_msg_fds(s->gofer, resp, sizeof(*resp), got_fds, 1, &ngot);
+	if (n == -EPROTO) {
+		/* The gofer answered, but the sentry's fd table had no room
+		 * for the fd the answer carried (MSG_CTRUNC). What the
+		 * request changed is not known: the dentry cache forgets. */
+		s->names_gen++;
+		if (s->names_changed)
+			s->names_changed(s, false);
+		return -ENOMEM;
+	}
 	if (n <= 0)
 		die("gofer is gone; stopping the sandbox");
 	if ((size_t)n < GOFER_RESP_HDR_SIZE || resp->data_len > sizeof(resp->data) ||
@@ -125,7 +134,7 @@ static int base_dir(struct sc_ctx *c, int guest_dirfd, const char *path, char *a
 	if (path[0] == '/')
 		return -1;
 	if (guest_dirfd == AT_FDCWD)
-		return c->t->fs->cwd_fd;
+		return c->t->fs->cwd_fd >= 0 ? c->t->fs->cwd_fd : -ENOMEM;
 	int fd = guest_getfd(c, guest_dirfd);
 	if (fd < 0)
 		return fd;

@@ -33,11 +33,11 @@ int guest_getfd(const struct sc_ctx *c, int guest_fd)
 	if (c->t->pidfd < 0) {
 		c->t->pidfd = sys_pidfd_open(c->req->pid, PIDFD_THREAD);
 		if (c->t->pidfd < 0)
-			return -ESRCH;
+			return errno == EMFILE || errno == ENFILE ? -ENOMEM : -ESRCH;
 	}
 	int fd = sys_pidfd_getfd(c->t->pidfd, guest_fd, 0);
 	if (fd < 0)
-		return errno == EBADF ? -EBADF : -errno;
+		return -sentry_fd_errno(errno);
 	/* The tid may have been recycled between the notification and the
 	 * pidfd: only trust the fd if the notification is still pending. */
 	if (!notif_valid(c)) {

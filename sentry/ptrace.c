@@ -128,6 +128,7 @@ static void on_clone(struct sentry *s, struct task *parent, int event)
 
 	child->attached = true;
 	if (!child->fs) {
+		/* A failed dup leaves a cwd_fd of -1 (struct fsinfo). */
 		if (!parent->fs)
 			parent->fs = fsinfo_new(fcntl(s->root_fd, F_DUPFD_CLOEXEC, 0));
 		if (flags & CLONE_FS) {

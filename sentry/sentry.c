@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -388,6 +389,21 @@ static int open_view_dir(struct sentry *s, const char *path, const struct sentry
 	return r < 0 ? r : fd;
 }
 
+/* The sentry holds fds per guest task (its cwd's directory, a pidfd), so
+ * the guest's pids limit rather than the caller's RLIMIT_NOFILE bounds what
+ * it needs: its soft limit goes up to the hard one (the guest, spawned
+ * before, keeps the caller's). A sentry out of fds still answers the call
+ * that needed one, with ENOMEM (sentry_fd_errno). */
+static void fd_limit_raise(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_debug("raising the sentry's RLIMIT_NOFILE: %s", strerror(errno));
+	}
+}
+
 /* The sentry's own state, from its config. */
 static struct sentry *sentry_new(const struct sentry_config *cfg)
 {
@@ -444,6 +460,7 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 	pid_t init = guest_spawn(s, &gc, msg, sizeof(msg));
 	if (init < 0)
 		return rc_error_set(err, EIO, "starting the guest: %s", msg);
+	fd_limit_raise();
 	s->root_fd = open_view_dir(s, "/", cfg);
 	if (s->root_fd < 0)
 		return rc_error_set_errno(err, -s->root_fd, "opening the view's root");

@@ -4,6 +4,7 @@
 #ifndef RUNSC_SENTRY_SENTRY_H
 #define RUNSC_SENTRY_SENTRY_H
 
+#include <errno.h>
 #include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -23,10 +24,14 @@
 
 struct dcache;
 
-/* The cwd of one fs_struct (shared by tasks cloned with CLONE_FS). */
+/* The cwd of one fs_struct (shared by tasks cloned with CLONE_FS). A
+ * cwd_fd of -1 means the sentry had no fd free for it when the task
+ * appeared: calls relative to the cwd then fail with ENOMEM (as Linux's
+ * do when it lacks the memory) until a chdir gives the task a cwd again;
+ * they are never resolved from another directory. */
 struct fsinfo {
 	int refs;
-	int cwd_fd; /* O_PATH directory from the gofer */
+	int cwd_fd; /* O_PATH directory from the gofer, or -1 (see above) */
 	/* The cwd's path in the view while the sentry's names_gen is cwd_gen,
 	 * or NULL: the dentry cache keys relative paths with it, and getcwd
 	 * answers with it outside volumes. */
@@ -237,6 +242,14 @@ void creds_to_req(const struct creds *cr, bool real_ids, struct gofer_req *req);
 bool notif_valid(const struct sc_ctx *c);
 /* Duplicates the calling thread's fd into the sentry. -EBADF if none. */
 int guest_getfd(const struct sc_ctx *c, int guest_fd);
+/* The answer to a call the sentry could not serve because its own fd table
+ * is full (err EMFILE or ENFILE from a dup, pidfd or receipt): ENOMEM, as
+ * the kernel answers a call it lacks the resources for. EMFILE would blame
+ * the guest's own table; other errnos pass. */
+static inline int sentry_fd_errno(int err)
+{
+	return err == EMFILE || err == ENFILE ? ENOMEM : err;
+}
 /* Fills uid, gid and groups of a gofer request from the calling thread. */
 int task_creds(const struct sc_ctx *c, struct gofer_req *req);
 /* Reads a path argument (ctx's thread, up to PATH_MAX). */

@@ -100,7 +100,7 @@ int sys_unshare_ns(struct sc_ctx *c)
 	if (old && old->refs > 1) {
 		int fd = fcntl(old->cwd_fd, F_DUPFD_CLOEXEC, 0);
 		if (fd < 0) {
-			c->error = -errno;
+			c->error = -sentry_fd_errno(errno);
 			return 0;
 		}
 		c->t->fs = fsinfo_new(fd);

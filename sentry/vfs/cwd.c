@@ -20,6 +20,8 @@
 int vfs_fd_path(struct sentry *s, int fd, char *buf, size_t size)
 {
 	char link[32];
+	if (fd < 0)
+		return -ENOMEM; /* a cwd the sentry had no fd for (fsinfo) */
 	snprintf(link, sizeof(link), "self/fd/%d", fd);
 	ssize_t n = readlinkat(s->host_procfd, link, buf, size - 1);
 	if (n < 0)

@@ -28,9 +28,9 @@ static int stopped_getfd(pid_t tid, int guest_fd)
 		return -EBADF;
 	_cleanup_close_ int pidfd = sys_pidfd_open(tid, PIDFD_THREAD);
 	if (pidfd < 0)
-		return -ESRCH;
+		return errno == EMFILE || errno == ENFILE ? -ENOMEM : -ESRCH;
 	int fd = sys_pidfd_getfd(pidfd, guest_fd, 0);
-	return fd < 0 ? -errno : fd;
+	return fd < 0 ? -sentry_fd_errno(errno) : fd;
 }
 
 /* A /proc name that is a number (no sign, no leading zero), or -1. */

@@ -94,8 +94,11 @@ static const struct vfs_walk_ops stat_ops = {
 static int stat_emptypath(struct sc_ctx *c, int guest_dirfd, struct stat *st)
 {
 	/* The cwd is the sentry's own fd. */
-	if (guest_dirfd == AT_FDCWD)
+	if (guest_dirfd == AT_FDCWD) {
+		if (c->t->fs->cwd_fd < 0)
+			return -ENOMEM; /* see struct fsinfo */
 		return fstat(c->t->fs->cwd_fd, st) < 0 ? -errno : 0;
+	}
 	int fd = guest_getfd(c, guest_dirfd);
 	if (fd < 0)
 		return fd;
@@ -134,7 +137,7 @@ int vfs_statx(struct sc_ctx *c, int guest_dirfd, char *path, int at_flags, unsig
 	if (path[0] == 0 && (at_flags & AT_EMPTY_PATH)) {
 		int fd = guest_dirfd == AT_FDCWD ? c->t->fs->cwd_fd : guest_getfd(c, guest_dirfd);
 		if (fd < 0)
-			return fd;
+			return guest_dirfd == AT_FDCWD ? -ENOMEM : fd; /* see struct fsinfo */
 		r = statx(fd, "", AT_EMPTY_PATH | (at_flags & AT_STATX_SYNC_TYPE), mask, sx);
 		r = r < 0 ? -errno : 0;
 		if (guest_dirfd != AT_FDCWD)
