@@ -12,6 +12,10 @@
  *	                             mqueue, cgroup) and tmpfs are the ones the
  *	                             sandbox provides itself
  *	annotations                  kept for `state`
+ *	linux.resources              memory.limit, pids.limit, cpu.quota and
+ *	                             cpu.period: the sandbox's limits (without
+ *	                             them, runsc-c do's defaults: 4096 tasks,
+ *	                             half of the host's memory)
  *
  * Every value read is checked; a bad one is one error naming the field as
  * a JSON path ("mounts[2].destination: must be an absolute path"). Fields
@@ -27,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/limits.h"
 #include "common/util.h"
 #include "runsc-c/oci/oci.h"
 
@@ -365,6 +370,80 @@ static int parse_misc(struct oci_config *c, struct json_object *doc, struct rc_e
 	return 0;
 }
 
+/* One integer of linux.resources: *out, or -1 when absent or null. */
+static int resource_int(struct json_object *obj, const char *key, const char *field, int64_t *out,
+			struct rc_error *err)
+{
+	struct json_object *v;
+	*out = -1;
+	int r = member(obj, key, json_type_int, field, false, &v, err);
+	if (r == 0 && v)
+		*out = json_object_get_int64(v);
+	return r;
+}
+
+/* One part of linux.resources (memory, pids, cpu), or NULL. */
+static int resource_part(struct json_object *res, const char *key, struct json_object **out,
+			 struct rc_error *err)
+{
+	char field[64];
+	snprintf(field, sizeof(field), "linux.resources.%s", key);
+	*out = NULL;
+	return res ? member(res, key, json_type_object, field, false, out, err) : 0;
+}
+
+/* linux.resources: what a container runtime honours of it. A limit given
+ * here is required: where cgroups cannot enforce it, create fails. */
+static int parse_resources(struct oci_config *c, struct json_object *doc, struct rc_error *err)
+{
+	struct json_object *linux_, *res = NULL, *mem, *pids, *cpu;
+	int64_t mem_limit = -1, pids_limit = -1, quota = -1, period = -1;
+	int r = member(doc, "linux", json_type_object, "linux", false, &linux_, err);
+	if (r == 0 && linux_)
+		r = member(linux_, "resources", json_type_object, "linux.resources", false, &res,
+			   err);
+	if (r == 0)
+		r = resource_part(res, "memory", &mem, err);
+	if (r == 0 && mem)
+		r = resource_int(mem, "limit", "linux.resources.memory.limit", &mem_limit, err);
+	if (r == 0)
+		r = resource_part(res, "pids", &pids, err);
+	if (r == 0 && pids)
+		r = resource_int(pids, "limit", "linux.resources.pids.limit", &pids_limit, err);
+	if (r == 0)
+		r = resource_part(res, "cpu", &cpu, err);
+	if (r == 0 && cpu)
+		r = resource_int(cpu, "quota", "linux.resources.cpu.quota", &quota, err);
+	if (r == 0 && cpu)
+		r = resource_int(cpu, "period", "linux.resources.cpu.period", &period, err);
+	if (r < 0)
+		return r;
+	sandbox_limits_default(&c->limits);
+	if (mem_limit > 0 && (uint64_t)mem_limit < LIMIT_MEMORY_MIN)
+		return bad(err, "linux.resources.memory.limit",
+			   "%lld is below what a sandbox needs to start: at least %llu",
+			   (long long)mem_limit, LIMIT_MEMORY_MIN);
+	if (mem_limit > 0)
+		c->limits.memory_bytes = (uint64_t)mem_limit;
+	if (pids_limit > 0 && (uint64_t)pids_limit < LIMIT_PIDS_MIN)
+		return bad(err, "linux.resources.pids.limit",
+			   "%lld is below what a sandbox needs to start: at least %llu",
+			   (long long)pids_limit, LIMIT_PIDS_MIN);
+	if (pids_limit > 0)
+		c->limits.pids = (uint64_t)pids_limit;
+	if (period == 0 || period > 1000000 || (period > 0 && period < 1000))
+		return bad(err, "linux.resources.cpu.period", "expected 1000 to 1000000 (us)");
+	if (quota > 0) {
+		c->limits.cpu_period_us = period > 0 ? (uint64_t)period : SANDBOX_CPU_PERIOD_US;
+		c->limits.cpu_quota_us = (uint64_t)quota;
+		if (c->limits.cpu_quota_us * 1000 < c->limits.cpu_period_us * LIMIT_CPU_MILLI_MIN)
+			return bad(err, "linux.resources.cpu.quota",
+				   "%lld is below 0.01 CPU of its period", (long long)quota);
+	}
+	c->limits_given = mem_limit > 0 || pids_limit > 0 || quota > 0;
+	return 0;
+}
+
 /* Parses text as one JSON object; errors name the line and column. */
 static int parse_document(const char *path, const char *text, size_t len, struct json_object **out,
 			  struct rc_error *err)
@@ -421,6 +500,8 @@ int oci_config_load(const char *bundle, struct oci_config *c, struct rc_error *e
 		r = parse_process(c, c->doc, err);
 	if (r == 0)
 		r = parse_mounts(c, c->doc, err);
+	if (r == 0)
+		r = parse_resources(c, c->doc, err);
 	if (r < 0)
 		oci_config_free(c);
 	return r;
@@ -442,6 +523,8 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 		.hostname = c->hostname,
 		.audit_fd = -1,
 		.terminal = c->terminal && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO),
+		.limits = c->limits,
+		.limits_required = c->limits_given,
 	};
 }
 

@@ -98,6 +98,8 @@ struct oci_config {
 	struct gofer_volume *volumes;
 	size_t nvolumes;
 	struct json_object *annotations; /* an object, inside doc, or NULL */
+	struct cg_limits limits;	 /* linux.resources, or the defaults */
+	bool limits_given;		 /* linux.resources named a limit */
 };
 /* Reads BUNDLE/config.json. An invalid value fails with err naming the
  * field ("process.args: must not be empty"); unknown fields are ignored. */

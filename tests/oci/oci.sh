@@ -123,6 +123,18 @@ oci --debug --systemd-cgroup --log "$TMP/flags.log" run --bundle "$B" r1 >"$TMP/
 check_rc "run: --debug, --systemd-cgroup and --log are accepted" 0 "$?"
 check_contains "--systemd-cgroup: a warning in the log" "systemd-cgroup" "$(cat "$TMP/flags.log")"
 
+# ---- linux.resources: the sandbox's cgroup limits ----
+cfg "$B" "$(args '["sh", "-c", "grep ^MemTotal: /proc/meminfo"]')
+d['linux'].setdefault('resources', {})['memory'] = {'limit': 134217728}
+d['linux']['resources']['pids'] = {'limit': 64}
+d['linux']['resources']['cpu'] = {'quota': 50000, 'period': 100000}"
+check "run: linux.resources.memory.limit is the guest's MemTotal" "MemTotal:         131072 kB" \
+	"$(oci run --bundle "$B" r1 2>&1)"
+cfg "$B" "$(args '["sh", "-c", "for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait"]')
+d['linux'].setdefault('resources', {})['pids'] = {'limit': 4}"
+out=$(oci run --bundle "$B" r1 2>&1)
+check_contains "run: linux.resources.pids.limit: fork fails with EAGAIN" "Resource temporarily unavailable" "$out"
+
 # ---- bad configs: one error naming the field, exit 1, nothing left ----
 # bad NAME EXPECTED-MESSAGE PYTHON
 bad() {
@@ -199,6 +211,16 @@ bad "bind mount source absent" "mounts[7].source: '/nonexistent/x': No such file
 	"d['mounts'].append({'destination': '/x', 'type': 'bind', 'source': '/nonexistent/x'})"
 bad "bind mount source empty" "mounts[7].source: must not be empty" \
 	"d['mounts'].append({'destination': '/x', 'type': 'bind', 'source': ''})"
+bad "linux.resources.memory.limit not an integer" "linux.resources.memory.limit: expected an integer" \
+	"d['linux'].setdefault('resources', {})['memory'] = {'limit': '1G'}"
+bad "linux.resources.memory.limit below the minimum" "linux.resources.memory.limit: 1048576 is below what a sandbox needs to start" \
+	"d['linux'].setdefault('resources', {})['memory'] = {'limit': 1048576}"
+bad "linux.resources.pids.limit below the minimum" "linux.resources.pids.limit: 1 is below" \
+	"d['linux'].setdefault('resources', {})['pids'] = {'limit': 1}"
+bad "linux.resources.cpu.period out of range" "linux.resources.cpu.period: expected 1000 to 1000000" \
+	"d['linux'].setdefault('resources', {})['cpu'] = {'quota': 1000, 'period': 0}"
+bad "linux.resources.cpu not an object" "linux.resources.cpu: expected an object" \
+	"d['linux'].setdefault('resources', {})['cpu'] = 2"
 bad "bind mount over /" "mounts[7].destination: a bind mount over / is not supported" \
 	"d['mounts'].append({'destination': '/', 'type': 'bind', 'source': '/tmp'})"
 bad "annotations not an object" "annotations: expected an object" "d['annotations'] = []"
