@@ -145,6 +145,8 @@ static int policy_filter_prepare(const struct policy_view *pv)
 static int filters_prepare(const struct sandbox_config *cfg, struct rc_error *err)
 {
 	int r = sc_filter_prepare_guest();
+	if (r == 0 && cfg->policy && policy_net_mode(cfg->policy) == POLICY_NET_EGRESS)
+		r = sc_filter_prepare_guest_egress();
 	if (r < 0)
 		return rc_error_set_errno(err, -r, "building the guest's seccomp filter");
 	if (cfg->policy && (r = policy_filter_prepare(cfg->policy)) < 0)
