@@ -216,16 +216,22 @@ _Noreturn void guest_init_main(const struct guest_config *cfg, int sock)
 	if (send_msg_fds(sock, "P", 1, &procfs, 1) < 0)
 		_exit(125);
 	close(procfs);
-	int listener = sc_filter_install_guest();
+	int listener =
+		cfg->net_egress ? sc_filter_install_guest_egress() : sc_filter_install_guest();
 	if (listener < 0) {
 		errno = -listener;
 		init_fail(sock, "installing the seccomp filter");
 	}
-	if (send_msg_fds(sock, "L", 1, &listener, 1) < 0)
+	char num[1 + sizeof(int)] = {'N'};
+	memcpy(num + 1, &listener, sizeof(int));
+	/* Under egress the filter now traps sendmsg: the sentry takes the
+	 * listener by its number (pidfd_getfd) instead. */
+	if (cfg->net_egress ? write(sock, num, sizeof(num)) != (ssize_t)sizeof(num)
+			    : send_msg_fds(sock, "L", 1, &listener, 1) < 0)
 		_exit(125);
-	close(listener);
 	if (guest_sync_wait(sock, SYNC_GO) < 0)
 		_exit(125);
+	close(listener); /* the sentry has it by now */
 	close(sock);
 	init_loop(cfg);
 }

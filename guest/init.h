@@ -16,8 +16,9 @@ struct guest_config {
 	uid_t uid;
 	gid_t gid;
 	const char *hostname;
-	int stdio[3]; /* the guest's fds 0, 1, 2 */
-	bool tty;     /* stdio[0] is a terminal the guest may own */
+	int stdio[3];	 /* the guest's fds 0, 1, 2 */
+	bool tty;	 /* stdio[0] is a terminal the guest may own */
+	bool net_egress; /* the policy's network mode is egress: the filter's egress variant */
 };
 
 /* The handshake: init has made its user namespace; the sentry has written

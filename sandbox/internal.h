@@ -46,6 +46,7 @@ struct sandbox {
 	char id[SANDBOX_ID_MAX + 1];
 	char warning[600];
 	struct timespec started; /* CLOCK_MONOTONIC at sandbox_start */
+	struct network *net;	 /* network.c: the route out under egress, or NULL */
 };
 
 /* sandbox/term.c */
@@ -61,6 +62,17 @@ bool term_relay(int from, int to);
 void term_resize(const struct term *t);
 /* Copies what the guest wrote just before it exited. */
 void term_drain(const struct term *t);
+
+/* sandbox/network.c: the route out under network mode egress (pasta). Before
+ * the sentry's fork: its pipes (0 or -errno with err). In the sentry's child:
+ * the hooks to give it (inner's, then the route's). After the fork: answers
+ * the sentry's hook by starting pasta (0, or -EIO: the sentry reports it).
+ * At the end: kills pasta. */
+int network_prepare(struct sandbox *sb, struct rc_error *err);
+const struct sentry_hooks *network_sentry_hooks(struct sandbox *sb,
+						const struct sentry_hooks *inner);
+int network_start(struct sandbox *sb);
+void network_stop(struct sandbox *sb);
 
 /* sandbox/limits.c */
 /* Names the sandbox, removes what dead sandboxes left and makes its

@@ -146,6 +146,8 @@ static int policy_filter_prepare(const struct policy_view *pv)
 static int filters_prepare(const struct sandbox_config *cfg, struct rc_error *err)
 {
 	int r = sc_filter_prepare_guest();
+	if (r == 0 && cfg->policy && policy_net_mode(cfg->policy) == POLICY_NET_EGRESS)
+		r = sc_filter_prepare_guest_egress();
 	if (r < 0)
 		return rc_error_set_errno(err, -r, "building the guest's seccomp filter");
 	if (cfg->policy && (r = policy_filter_prepare(cfg->policy)) < 0)
@@ -254,7 +256,7 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd)
 		.volume_paths = vols,
 		.nvolume_paths = cfg->nvolumes,
 		.report_fd = report_fd,
-		.hooks = limits_sentry_hooks(sb),
+		.hooks = network_sentry_hooks(sb, limits_sentry_hooks(sb)),
 		.sandbox_id = sb->id,
 	};
 	sentry_run(&sc);
@@ -263,6 +265,9 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd)
 int sandbox_start(struct sandbox *sb, struct rc_error *err)
 {
 	int report[2];
+	int nr = network_prepare(sb, err);
+	if (nr < 0)
+		return nr;
 	if (pipe2(report, O_CLOEXEC) < 0)
 		return rc_error_set_errno(err, errno, "pipe");
 	pid_t pid = fork_single_threaded();
@@ -281,6 +286,7 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 	close(report[1]);
 	close(sb->gofer_sock);
 	sb->gofer_sock = -1;
+	(void)network_start(sb);
 	pid_t init = 0;
 	if (read(report[0], &init, sizeof(init)) != sizeof(init))
 		init = 0;
@@ -324,6 +330,7 @@ void sandbox_destroy(struct sandbox *sb)
 	term_restore(&sb->term);
 	kill_wait(sb->sentry_pid);
 	kill_wait(sb->gofer_pid);
+	network_stop(sb);
 	close_fd(&sb->signal_fd);
 	close_fd(&sb->timer_fd);
 	close_fd(&sb->epoll_fd);

@@ -195,7 +195,8 @@ void audit_decision(struct sc_ctx *c, const char *syscall, const char *object, c
 	audit_record(c, syscall, object, access, allow, has_rule ? rule : NULL);
 }
 
-void audit_net_decision(struct sc_ctx *c, const char *object, bool allow, uint32_t net_rule)
+void audit_net_decision(struct sc_ctx *c, const char *object, const char *access, bool allow,
+			uint32_t net_rule)
 {
 	char rule[POLICY_PATH_MAX + 16];
 	const char *file;
@@ -206,7 +207,7 @@ void audit_net_decision(struct sc_ctx *c, const char *object, bool allow, uint32
 	bool has_rule = policy_net_rule_origin(c->s->policy, net_rule, &file, &line) == 0;
 	if (has_rule)
 		snprintf(rule, sizeof(rule), "%s:%u", file, line);
-	audit_record(c, NULL, object, "connect", allow, has_rule ? rule : NULL);
+	audit_record(c, NULL, object, access, allow, has_rule ? rule : NULL);
 }
 
 void audit_unknown_syscall(struct sc_ctx *c)

@@ -26,8 +26,10 @@ static inline const char *audit_open_access(int flags)
  * that records of concurrent writers to an O_APPEND file never interleave. */
 void audit_decision(struct sc_ctx *c, const char *syscall, const char *object, const char *access,
 		    bool allow, uint32_t rule_index);
-/* The same for a decision of a network rule (an index of policy_net_rule()). */
-void audit_net_decision(struct sc_ctx *c, const char *object, bool allow, uint32_t net_rule);
+/* The same for a decision of a network rule (an index of policy_net_rule(),
+ * or POLICY_NO_RULE). access: "connect", "send" or "socket". */
+void audit_net_decision(struct sc_ctx *c, const char *object, const char *access, bool allow,
+			uint32_t net_rule);
 /* Records a call the syscall table has no handler for (an unknown number),
  * which the sentry answers ENOSYS: "object": "nr N", "access": "syscall",
  * "decision": "deny", "rule": null. A refusal of the table rather than of a

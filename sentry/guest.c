@@ -32,6 +32,7 @@
 #include "common/compat.h"
 #include "common/loader_abi.h"
 #include "common/util.h"
+#include "policy/policy.h"
 #include "sentry/ptrace.h"
 #include "syscalls/table.h"
 
@@ -50,7 +51,7 @@ static int write_id_maps(struct sentry *s, pid_t pid)
 }
 
 /* Reads one message of init: either the expected fd or an error text. */
-static int recv_from_init(int sock, char tag, int *fd, char *err, size_t err_size)
+static int recv_from_init(int sock, pid_t pid, char tag, int *fd, char *err, size_t err_size)
 {
 	char buf[256];
 	int nfds = 0;
@@ -63,6 +64,24 @@ static int recv_from_init(int sock, char tag, int *fd, char *err, size_t err_siz
 	if (buf[0] == 'E') {
 		snprintf(err, err_size, "%s", buf + 1);
 		return -1;
+	}
+	/* Under egress init's filter traps sendmsg, which no sentry answers
+	 * yet: init writes the listener's number and the sentry takes it. */
+	if (tag == 'L' && buf[0] == 'N' && n == 1 + (ssize_t)sizeof(int) && nfds == 0) {
+		int num;
+		memcpy(&num, buf + 1, sizeof(num));
+		*fd = -1;
+		int pidfd = sys_pidfd_open(pid, 0);
+		if (pidfd >= 0) {
+			*fd = sys_pidfd_getfd(pidfd, num, 0);
+			close(pidfd);
+		}
+		if (*fd < 0) {
+			snprintf(err, err_size, "taking the guest's seccomp listener: %s",
+				 strerror(errno));
+			return -1;
+		}
+		return 0;
 	}
 	if (buf[0] != tag || nfds != 1) {
 		snprintf(err, err_size, "unexpected message from the guest's init");
@@ -87,7 +106,12 @@ pid_t guest_spawn(struct sentry *s, const struct guest_config *cfg, char *err, s
 	}
 	if (pid == 0) {
 		close(sp[0]);
-		guest_init_main(cfg, sp[1]);
+		/* Under egress the filter traps the sends that name a
+		 * destination (syscalls/net_send.c). */
+		struct guest_config gc = *cfg;
+		/* (its sendmsg of the listener too: see recv_from_init) */
+		gc.net_egress = s->policy && policy_net_mode(s->policy) == POLICY_NET_EGRESS;
+		guest_init_main(&gc, sp[1]);
 	}
 	close(sp[1]);
 	int sock = sp[0];
@@ -116,9 +140,9 @@ pid_t guest_spawn(struct sentry *s, const struct guest_config *cfg, char *err, s
 	}
 	if (guest_sync_send(sock, SYNC_MAPPED) < 0)
 		goto fail;
-	if (recv_from_init(sock, 'P', &s->guest_procfd, err, err_size) < 0)
+	if (recv_from_init(sock, pid, 'P', &s->guest_procfd, err, err_size) < 0)
 		goto fail;
-	if (recv_from_init(sock, 'L', &s->listener, err, err_size) < 0)
+	if (recv_from_init(sock, pid, 'L', &s->listener, err, err_size) < 0)
 		goto fail;
 	r = ptrace_seize_init(s, pid);
 	if (r < 0) {

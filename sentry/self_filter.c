@@ -68,6 +68,7 @@ static const struct self_row sentry_allowed[] = {
 	{SCMP_SYS(sendmsg), "gofer requests"},
 	{SCMP_SYS(recvmsg), "gofer answers"},
 	{SCMP_SYS(sendto), "gofer requests"},
+	{SCMP_SYS(sendmmsg), "guest datagrams the policy allowed, sent on the guest's socket"},
 	{SCMP_SYS(recvfrom), "gofer answers"},
 	{SCMP_SYS(bind), "guest sockets, in the guest's network namespace"},
 	{SCMP_SYS(connect), "guest sockets, in the guest's network namespace"},

@@ -74,13 +74,15 @@ static int add_rule(scmp_filter_ctx ctx, int nr, const struct sc_rule *rule)
 	return seccomp_rule_add_exact_array(ctx, action, nr, rule->ncond, cmp);
 }
 
-static int add_row(scmp_filter_ctx ctx, const struct sc_row *row)
+static int add_row(scmp_filter_ctx ctx, const struct sc_row *row, bool egress)
 {
 	int r;
 
 	switch (row->cls) {
 	case SC_NATIVE:
-		if (!row->nrules)
+		if (row->net_egress && !egress)
+			return seccomp_rule_add_exact(ctx, SCMP_ACT_ALLOW, row->nr, 0);
+		if (!row->nrules && !row->net_egress)
 			return seccomp_rule_add_exact(ctx, SCMP_ACT_ALLOW, row->nr, 0);
 		for (size_t i = 0; i < row->nrules; i++) {
 			r = add_rule(ctx, row->nr, &row->rules[i]);
@@ -103,7 +105,7 @@ static int add_row(scmp_filter_ctx ctx, const struct sc_row *row)
 	}
 }
 
-static int build_ctx(scmp_filter_ctx *out)
+static int build_ctx(scmp_filter_ctx *out, bool egress)
 {
 	scmp_filter_ctx ctx;
 	int r;
@@ -119,7 +121,7 @@ static int build_ctx(scmp_filter_ctx *out)
 	if (r == 0)
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	for (size_t i = 0; r == 0 && i < sc_table_len; i++)
-		r = add_row(ctx, &sc_table[i]);
+		r = add_row(ctx, &sc_table[i], egress);
 	if (r < 0) {
 		seccomp_release(ctx);
 		return r;
@@ -189,7 +191,7 @@ int sc_filter_prepare_guest(void)
 	pthread_mutex_lock(&guest_prog_lock);
 	if (guest_prog || use_embedded())
 		goto out;
-	r = build_ctx(&ctx);
+	r = build_ctx(&ctx, false);
 	if (r < 0)
 		goto out;
 	r = export_to_memory(ctx, &guest_prog, &guest_prog_len);
@@ -199,19 +201,31 @@ out:
 	return r;
 }
 
-int sc_filter_install_guest(void)
+/* The egress variant, built at run time by the first sandbox that asks. */
+static struct sock_filter *egress_prog;
+static unsigned short egress_prog_len;
+
+int sc_filter_prepare_guest_egress(void)
 {
-	struct sock_fprog prog;
-	int listener_fd;
-	int r;
+	scmp_filter_ctx ctx;
+	int r = 0;
 
-	r = sc_filter_prepare_guest();
+	pthread_mutex_lock(&guest_prog_lock);
+	if (egress_prog)
+		goto out;
+	r = build_ctx(&ctx, true);
 	if (r < 0)
-		return r;
-	prog.len = guest_prog_len;
-	prog.filter = guest_prog;
+		goto out;
+	r = export_to_memory(ctx, &egress_prog, &egress_prog_len);
+	seccomp_release(ctx);
+out:
+	pthread_mutex_unlock(&guest_prog_lock);
+	return r;
+}
 
-	listener_fd = sys_seccomp(
+static int install_listener(struct sock_fprog prog)
+{
+	int listener_fd = sys_seccomp(
 		SECCOMP_SET_MODE_FILTER,
 		SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, &prog);
 	/* Linux before 5.19 lacks WAIT_KILLABLE_RECV: the guest then runs,
@@ -222,6 +236,22 @@ int sc_filter_install_guest(void)
 	if (listener_fd < 0)
 		return -errno;
 	return listener_fd;
+}
+
+int sc_filter_install_guest(void)
+{
+	int r = sc_filter_prepare_guest();
+	if (r < 0)
+		return r;
+	return install_listener((struct sock_fprog){.len = guest_prog_len, .filter = guest_prog});
+}
+
+int sc_filter_install_guest_egress(void)
+{
+	int r = sc_filter_prepare_guest_egress();
+	if (r < 0)
+		return r;
+	return install_listener((struct sock_fprog){.len = egress_prog_len, .filter = egress_prog});
 }
 
 int sc_filter_export_guest(int fd)

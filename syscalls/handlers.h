@@ -64,6 +64,11 @@ int sys_bind(struct sc_ctx *c);
 int sys_connect(struct sc_ctx *c);
 int sys_socket_other(struct sc_ctx *c); /* families BPF did not allow */
 
+/* syscalls/net_send.c: trapped only under network mode egress */
+int sys_sendto(struct sc_ctx *c);
+int sys_sendmsg(struct sc_ctx *c);
+int sys_sendmmsg(struct sc_ctx *c);
+
 /* syscalls/misc.c */
 int sys_uname(struct sc_ctx *c);
 int sys_sethostname(struct sc_ctx *c);

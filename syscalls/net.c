@@ -23,6 +23,7 @@
 #include "sentry/sentry.h"
 #include "sentry/vfs.h"
 #include "syscalls/handlers.h"
+#include "syscalls/net.h"
 
 #define ARG(i) (c->req->data.args[i])
 
@@ -37,11 +38,8 @@ static bool addr_is_local(int family, const uint8_t *a)
 	return memcmp(a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1);
 }
 
-/* The policy's decision on a connect to an IP address, audited. 0 when the
- * connect may go ahead, else the error: ENETUNREACH without a network
- * (mode: none, as the namespace's own routing would say), EPERM for an
- * address egress does not allow (as a local firewall rule gives). */
-static int connect_decide(struct sc_ctx *c, const struct sockaddr_storage *ss, socklen_t len)
+int net_decide(struct sc_ctx *c, const struct sockaddr_storage *ss, socklen_t len,
+	       const char *access)
 {
 	const struct policy_view *pv = c->s->policy;
 	const uint8_t *addr;
@@ -68,7 +66,7 @@ static int connect_decide(struct sc_ctx *c, const struct sockaddr_storage *ss, s
 		snprintf(text, sizeof(text), "?");
 	snprintf(object, sizeof(object), family == AF_INET6 ? "[%s]:%u" : "%s:%u", text,
 		 (unsigned)port);
-	audit_net_decision(c, object, ok, rule);
+	audit_net_decision(c, object, access, ok, rule);
 	if (ok)
 		return 0;
 	return policy_net_mode(pv) == POLICY_NET_EGRESS ? -EPERM : -ENETUNREACH;
@@ -92,16 +90,14 @@ static void conn_drop(void *arg)
 	free(w);
 }
 
-static uint64_t mono_ns(void)
+uint64_t mono_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* When a blocking connect on this socket gives up: SO_SNDTIMEO bounds it
- * on Linux (0: never). */
-static uint64_t send_deadline(int sock)
+uint64_t send_deadline(int sock)
 {
 	struct timeval tv;
 	socklen_t l = sizeof(tv);
@@ -222,7 +218,7 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 			c->error = r < 0 ? -errno : 0;
 			return 0;
 		}
-		r = connect_decide(c, &ss, (socklen_t)len);
+		r = net_decide(c, &ss, (socklen_t)len, "connect");
 		if (r < 0) {
 			c->error = r;
 			return 0;
@@ -307,9 +303,22 @@ int sys_socket_other(struct sc_ctx *c)
 {
 	int family = (int)ARG(0);
 	int type = (int)ARG(1) & 0xf;
-	if (family == AF_UNIX || family == AF_INET || family == AF_INET6 || family == AF_NETLINK)
+	bool known = family == AF_UNIX || family == AF_INET || family == AF_INET6 ||
+		     family == AF_NETLINK;
+	if (known)
 		c->error = type == SOCK_RAW ? -EPERM : -EPROTONOSUPPORT;
 	else
 		c->error = -EAFNOSUPPORT;
+	/* Under egress a raw socket, a packet socket or a family the sentry
+	 * does not decide would be a way out it never sees: refused as a
+	 * connect is, with EPERM and an audit record. */
+	const struct policy_view *pv = c->s->policy;
+	if (pv && policy_net_mode(pv) == POLICY_NET_EGRESS && (type == SOCK_RAW || !known)) {
+		char object[48];
+		snprintf(object, sizeof(object), "family %d type %d protocol %d", family, type,
+			 (int)ARG(2));
+		audit_net_decision(c, object, "socket", false, POLICY_NO_RULE);
+		c->error = -EPERM;
+	}
 	return 0;
 }

@@ -194,6 +194,13 @@ static const struct sc_rule socketpair_rules[] = {
 	ALLOW1(ARG32(0, AF_UNIX)),
 };
 
+/* sendto(2) without an address (send(2), the hot path) and without
+ * MSG_FASTOPEN names no destination: native. Under network mode egress the
+ * rest goes to the sentry (rows marked net_egress). */
+static const struct sc_rule sendto_rules[] = {
+	ALLOW2(MASKED(4, UINT64_MAX, 0), MASKED(3, MSG_FASTOPEN, 0)),
+};
+
 /* A guest may stack filters of its own, but never take a listener: a second
  * listener filter could answer notifications meant for the sentry (and
  * returns EBUSY anyway once ours is installed). */
@@ -215,6 +222,14 @@ static const struct sc_rule seccomp_rules[] = {
 	{                                                                                \
 		.nr = (n), .name = (nm), .cls = SC_NATIVE, .handler = (h), .rules = (r), \
 		.nrules = N_ELEMS(r), .status = SC_PARTIAL, .note = (nt), .why = (w)     \
+	}
+/* Native, but under network mode egress what the rules (if any) do not
+ * allow goes to the handler (see struct sc_row.net_egress). */
+#define NET_EGRESS(n, nm, h, r, cnt, nt, w)                                              \
+	{                                                                                \
+		.nr = (n), .name = (nm), .cls = SC_NATIVE, .handler = (h), .rules = (r), \
+		.nrules = (cnt), .net_egress = true, .status = SC_PARTIAL, .note = (nt), \
+		.why = (w)                                                               \
 	}
 #define SENTRY(n, nm, h, w)	  ROW(n, nm, SC_SENTRY, h, SC_SUPPORTED, 0, NULL, w)
 #define SENTRY_P(n, nm, h, nt, w) ROW(n, nm, SC_SENTRY, h, SC_PARTIAL, 0, nt, w)
@@ -277,12 +292,12 @@ const struct sc_row sc_table[] = {
 	NATIVE(38, "setitimer", "a timer of the caller; expiry signals stay in the guest"),
 	NATIVE(39, "getpid", "process ids and groups of the guest's own pid namespace"),
 	NATIVE(40, "sendfile", "I/O on an fd the guest holds, each installed after a policy check"),
-	RULED(41, "socket", sys_socket_other, socket_rules, "only AF_UNIX, TCP, UDP, ping and NETLINK_ROUTE sockets; others: EAFNOSUPPORT", "BPF allows what the guest's own network namespace serves; the rest is refused"),
+	RULED(41, "socket", sys_socket_other, socket_rules, "only AF_UNIX, TCP, UDP, ping and NETLINK_ROUTE sockets; others: EAFNOSUPPORT; under network mode egress raw sockets and other families: EPERM, audited", "BPF allows what the guest's own network namespace serves; the rest is refused"),
 	SENTRY_P(42, "connect", sys_connect, "AF_UNIX paths via the gofer; SO_PEERCRED of a connect reports the gofer", "names an address: the sentry decides and connects the guest's socket itself"),
 	NATIVE(43, "accept", "on a socket the guest created in its own network namespace"),
-	NATIVE_P(44, "sendto", "AF_UNIX path addresses resolve in the guest's empty mount namespace: ENOENT", "the guest's network namespace bounds where a datagram can go"),
+	NET_EGRESS(44, "sendto", sys_sendto, sendto_rules, N_ELEMS(sendto_rules), "AF_UNIX path addresses resolve in the guest's empty mount namespace: ENOENT", "without an address native; under network mode egress an address or MSG_FASTOPEN goes to the sentry, which decides it and sends a copy"),
 	NATIVE(45, "recvfrom", "on a socket the guest created in its own network namespace"),
-	NATIVE_P(46, "sendmsg", "AF_UNIX path addresses resolve in the guest's empty mount namespace: ENOENT", "the guest's network namespace bounds where a datagram can go"),
+	NET_EGRESS(46, "sendmsg", sys_sendmsg, NULL, 0, "AF_UNIX path addresses resolve in the guest's empty mount namespace: ENOENT; under network mode egress SCM_CREDENTIALS: EPERM", "native with network mode none; under egress the sentry copies the message, decides its address and sends the copy"),
 	NATIVE(47, "recvmsg", "on a socket the guest created in its own network namespace"),
 	NATIVE(48, "shutdown", "on a socket the guest created in its own network namespace"),
 	SENTRY_P(49, "bind", sys_bind, "AF_UNIX paths via the gofer", "names an address: the sentry decides and binds the guest's socket itself"),
@@ -543,7 +558,7 @@ const struct sc_row sc_table[] = {
 	DENY(304, "open_by_handle_at", EPERM, "opens host inodes by number, bypassing the view"),
 	DENY(305, "clock_adjtime", EPERM, "the host clock is not the guest's to steer"),
 	NATIVE(306, "syncfs", "acts only on fds the guest holds, each installed after a policy check"),
-	NATIVE_P(307, "sendmmsg", "AF_UNIX path addresses resolve in the guest's empty mount namespace: ENOENT", "the guest's network namespace bounds where a datagram can go"),
+	NET_EGRESS(307, "sendmmsg", sys_sendmmsg, NULL, 0, "AF_UNIX path addresses resolve in the guest's empty mount namespace: ENOENT; under network mode egress SCM_CREDENTIALS: EPERM", "native with network mode none; under egress the sentry copies each message, decides each address and sends the copies"),
 	DENY(308, "setns", EPERM, "namespaces are the sandbox's boundary"),
 	NATIVE(309, "getcpu", "reads which cpu the caller runs on"),
 	DENY(310, "process_vm_readv", EPERM, "the sentry is the guests' tracer; another tracer would bypass it"),

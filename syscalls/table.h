@@ -5,6 +5,7 @@
 #ifndef RUNSC_SYSCALLS_TABLE_H
 #define RUNSC_SYSCALLS_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -64,6 +65,11 @@ struct sc_row {
 			     * PTRACE_EVENT_SECCOMP stop (sentry/ptrace.c) */
 	const struct sc_rule *rules;
 	size_t nrules;
+	/* A native row that only the egress variant of the guest filter
+	 * narrows: with network mode egress its rules (none: no call) stay
+	 * native and the rest goes to the handler; otherwise every call runs
+	 * natively (the guest's network namespace holds only loopback). */
+	bool net_egress;
 	enum sc_status status;
 	int err;	  /* SC_DENIED / SC_UNSUPPORTED: the errno returned */
 	const char *note; /* SC_PARTIAL: what is missing */
@@ -99,6 +105,11 @@ int sc_filter_install_guest(void);
 /* Builds and caches the guest filter's BPF without loading it, so that a
  * launcher can pay for it once before forking guests. 0 or -errno. */
 int sc_filter_prepare_guest(void);
+/* The same for a sandbox whose policy's network mode is egress: the
+ * net_egress rows send what their rules do not allow to the sentry. Built
+ * at run time (only the plain filter is embedded). */
+int sc_filter_prepare_guest_egress(void);
+int sc_filter_install_guest_egress(void);
 /* Exports the guest filter as BPF (for tests): writes to fd. */
 int sc_filter_export_guest(int fd);
 /* A policy's syscalls.deny: builds (before forking) a second filter that

@@ -142,6 +142,19 @@ have_ipv6() {
 	fi
 }
 
+# route_errno 4|6: what a non-blocking connect to an allowed public address
+# gives in an egress sandbox. The route out copies the host's routes: where
+# the host has a default route the connect is under way (EINPROGRESS; nothing
+# answers on the test addresses), where it has none the network is
+# unreachable, natively and in the sandbox alike.
+route_errno() {
+	if ip -"$1" route show default 2>/dev/null | grep -q .; then
+		echo EINPROGRESS
+	else
+		echo ENETUNREACH
+	fi
+}
+
 # requires NAME PROGRAM: succeeds if PROGRAM is installed; otherwise fails
 # the test NAME saying so. A differential of a missing program would pass
 # (it fails alike natively and in the sandbox) and prove nothing.

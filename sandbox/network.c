@@ -1,0 +1,252 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The route out of a sandbox whose policy's network mode is egress: one
+ * pasta (Debian's passt) per sandbox, attached to the guest's network
+ * namespace before the guest runs anything, killed with the sandbox.
+ *
+ * Order: the sentry creates the guest's namespaces; its guest_attach hook
+ * (wrapped here around the cgroup one) sends the init's host pid to the
+ * library and waits; the library starts pasta on that namespace, waits
+ * until pasta has configured it (pasta writes its pid file then), and
+ * answers; only then does the guest's command start. With mode none
+ * nothing of this runs: the namespace keeps only loopback.
+ *
+ * pasta gives the namespace an interface with the host's addresses, a
+ * default route, IPv4 and IPv6. Port forwarding is off in both directions
+ * (-t/-u/-T/-U none: nothing of the host's loopback is mapped in, nothing of
+ * the guest is published) and the gateway is not mapped to the host
+ * (--no-map-gw), so the host's own loopback is not reachable. pasta runs as
+ * a child of the library with PR_SET_PDEATHSIG (it stays root: dropping to
+ * another user would clear the death signal), so a kill -9 of runsc-c takes
+ * it along; every other exit path kills it in sandbox_destroy. Which
+ * destinations a guest may reach is the sentry's decision on every connect
+ * and send (syscalls/net*.c). */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "policy/policy.h"
+#include "sandbox/internal.h"
+#include "sentry/sentry.h"
+
+/* How long pasta may take to configure the namespace. */
+#define PASTA_READY_MS 10000
+
+struct network {
+	int req[2]; /* sentry -> library: the init's host pid */
+	int ack[2]; /* library -> sentry: "" when the route is up, else why not */
+	pid_t pasta_pid;
+	/* The hooks the sentry runs: the cgroups' ones, then the route's. */
+	struct sentry_hooks hooks;
+	const struct sentry_hooks *inner;
+};
+
+static bool egress(const struct sandbox *sb)
+{
+	return sb->cfg->policy && policy_net_mode(sb->cfg->policy) == POLICY_NET_EGRESS;
+}
+
+static void close_pair(int p[2])
+{
+	for (int i = 0; i < 2; i++) {
+		if (p[i] >= 0)
+			close(p[i]);
+		p[i] = -1;
+	}
+}
+
+int network_prepare(struct sandbox *sb, struct rc_error *err)
+{
+	if (!egress(sb) || sb->net)
+		return 0;
+	struct network *n = xcalloc(1, sizeof(*n));
+	n->req[0] = n->req[1] = n->ack[0] = n->ack[1] = -1;
+	sb->net = n;
+	if (pipe2(n->req, O_CLOEXEC) < 0 || pipe2(n->ack, O_CLOEXEC) < 0)
+		return rc_error_set_errno(err, errno, "creating the network's pipes");
+	return 0;
+}
+
+/* ---- the sentry's side (its process) ---- */
+
+static int net_guest_attach(void *arg, pid_t pid, char *err, size_t err_size)
+{
+	struct network *n = arg;
+	if (n->inner && n->inner->guest_attach) {
+		int r = n->inner->guest_attach(n->inner->arg, pid, err, err_size);
+		if (r < 0)
+			return r;
+	}
+	char msg[256];
+	ssize_t got = -1;
+	if (write(n->req[1], &pid, sizeof(pid)) == (ssize_t)sizeof(pid)) {
+		do
+			got = read(n->ack[0], msg, sizeof(msg) - 1);
+		while (got < 0 && errno == EINTR);
+	}
+	if (got >= 1 && msg[0] == 0)
+		return 0;
+	if (got <= 0)
+		snprintf(err, err_size, "the sandbox's network: no answer");
+	else
+		snprintf(err, err_size, "%.*s", (int)got, msg);
+	return -EIO;
+}
+
+static int net_memory_read(void *arg, struct sentry_memory *m)
+{
+	struct network *n = arg;
+	if (!n->inner || !n->inner->memory_read)
+		return -ENOSYS;
+	return n->inner->memory_read(n->inner->arg, m);
+}
+
+const struct sentry_hooks *network_sentry_hooks(struct sandbox *sb,
+						const struct sentry_hooks *inner)
+{
+	struct network *n = sb->net;
+	if (!n)
+		return inner;
+	close(n->req[0]);
+	close(n->ack[1]);
+	n->inner = inner;
+	n->hooks = (struct sentry_hooks){
+		.guest_attach = net_guest_attach,
+		.memory_read = inner && inner->memory_read ? net_memory_read : NULL,
+		.arg = n,
+	};
+	return &n->hooks;
+}
+
+/* ---- the library's side ---- */
+
+/* pasta's process: the guest's namespace as fd 3, the write end of the
+ * ready pipe as fd 4 (its pid file: written once the namespace is set up). */
+_Noreturn static void pasta_exec(pid_t parent, int ns_fd, int ready_fd)
+{
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent)
+		_exit(125);
+	setpgid(0, 0); /* the terminal's signals are the supervisor's to pass on */
+	/* Out of the way of 0..4 first, so no dup2 below overwrites the other. */
+	ns_fd = fcntl(ns_fd, F_DUPFD, 10);
+	ready_fd = fcntl(ready_fd, F_DUPFD, 10);
+	int devnull = open("/dev/null", O_RDWR);
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0 ||
+	    dup2(ns_fd, 3) < 0 || dup2(ready_fd, 4) < 0)
+		_exit(125);
+	/* dup2 onto itself keeps O_CLOEXEC */
+	if (fcntl(3, F_SETFD, 0) < 0 || fcntl(4, F_SETFD, 0) < 0)
+		_exit(125);
+	for (int fd = 5; fd < 1024; fd++)
+		close(fd);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	char *argv[] = {"pasta",
+			"--config-net",
+			"--no-map-gw",
+			"--quiet",
+			"--foreground",
+			"--runas",
+			"0",
+			"-t",
+			"none",
+			"-u",
+			"none",
+			"-T",
+			"none",
+			"-U",
+			"none",
+			"--pid",
+			"/proc/self/fd/4",
+			"--netns",
+			"/proc/self/fd/3",
+			"--netns-only",
+			NULL};
+	execvp(argv[0], argv);
+	_exit(127);
+}
+
+/* Starts pasta on the namespace of init (host pid) and waits until it is
+ * configured. "" or why not, into msg. */
+static void pasta_start(struct network *n, pid_t init, char *msg, size_t size)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)init);
+	int ns_fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ready[2] = {-1, -1};
+	if (ns_fd < 0 || pipe2(ready, O_CLOEXEC) < 0) {
+		snprintf(msg, size, "the guest's network namespace: %s", strerror(errno));
+		if (ns_fd >= 0)
+			close(ns_fd);
+		return;
+	}
+	pid_t parent = getpid();
+	pid_t pid = fork_single_threaded();
+	if (pid == 0)
+		pasta_exec(parent, ns_fd, ready[1]);
+	close(ns_fd);
+	close(ready[1]);
+	if (pid < 0) {
+		snprintf(msg, size, "starting pasta: %s", strerror(errno));
+		close(ready[0]);
+		return;
+	}
+	n->pasta_pid = pid;
+	struct pollfd p = {.fd = ready[0], .events = POLLIN};
+	char buf[32];
+	ssize_t got = 0;
+	if (poll(&p, 1, PASTA_READY_MS) == 1)
+		got = read(ready[0], buf, sizeof(buf));
+	close(ready[0]);
+	if (got > 0) {
+		msg[0] = 0;
+		return;
+	}
+	kill_wait(pid);
+	n->pasta_pid = 0;
+	snprintf(msg, size,
+		 "the network's route out (pasta, Debian package passt) did not start: is it "
+		 "installed?");
+}
+
+int network_start(struct sandbox *sb)
+{
+	struct network *n = sb->net;
+	if (!n)
+		return 0;
+	close(n->req[1]);
+	n->req[1] = -1;
+	close(n->ack[0]);
+	n->ack[0] = -1;
+	pid_t init;
+	ssize_t got;
+	do
+		got = read(n->req[0], &init, sizeof(init));
+	while (got < 0 && errno == EINTR);
+	if (got != (ssize_t)sizeof(init))
+		return 0; /* the sentry failed before: it says why */
+	char msg[256];
+	pasta_start(n, init, msg, sizeof(msg));
+	(void)!write(n->ack[1], msg, strlen(msg) + (msg[0] == 0));
+	return msg[0] ? -EIO : 0;
+}
+
+void network_stop(struct sandbox *sb)
+{
+	struct network *n = sb->net;
+	if (!n)
+		return;
+	kill_wait(n->pasta_pid);
+	close_pair(n->req);
+	close_pair(n->ack);
+	free(n);
+	sb->net = NULL;
+}

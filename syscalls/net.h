@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* What connect(2) (net.c) and the sends with an address (net_send.c) share:
+ * the policy's decision on a destination and the SO_SNDTIMEO deadline of a
+ * deferred wait. */
+#ifndef RUNSC_SYSCALLS_NET_H
+#define RUNSC_SYSCALLS_NET_H
+
+#include <stdint.h>
+#include <sys/socket.h>
+
+struct sc_ctx;
+
+/* The policy's decision on a connection or datagram to an IP address,
+ * audited with access ("connect", "send"). 0 when it may go ahead (also
+ * for loopback, for families other than IPv4 and IPv6 and for addresses
+ * too short to name one: the kernel answers those), else the error:
+ * ENETUNREACH without a network (mode: none, as the namespace's own
+ * routing would say), EPERM for an address egress does not allow (as a
+ * local firewall rule gives). */
+int net_decide(struct sc_ctx *c, const struct sockaddr_storage *ss, socklen_t len,
+	       const char *access);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t mono_ns(void);
+/* When a blocking connect or send on this socket gives up: SO_SNDTIMEO
+ * bounds it on Linux (0: never). */
+uint64_t send_deadline(int sock);
+
+#endif

@@ -1,0 +1,267 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Network mode egress: a route out through pasta, every destination decided
+# by the sentry. The test builds its own small internet: a network namespace
+# joined to the host by a veth pair on documentation addresses
+# (198.51.100.0/24, 2001:db8:1::/64), an HTTP server and a UDP echo in it.
+# Allowed destinations are reached over TCP (IPv4 and IPv6) and UDP; refused
+# ones fail with EPERM on connect, sendto, sendmsg, one element of sendmmsg
+# and MSG_FASTOPEN, each audited with its rule; the host's own loopback stays
+# out of reach; mode none is unchanged; pasta is gone after a normal exit, a
+# timeout and a kill -9 of runsc-c. The namespace, the veth pair and the
+# servers are removed at the end.
+. "$(dirname "$0")/lib.sh"
+
+if ! command -v pasta >/dev/null 2>&1 || ! command -v ip >/dev/null 2>&1; then
+	skip "network tests" "pasta (passt) or ip (iproute2) missing"
+	done_testing
+	exit
+fi
+
+NS=rcnet$$
+HV=rcn${$}h
+GV=rcn${$}g
+cleanup_net() {
+	cleanup_hooks
+	ip netns del "$NS" 2>/dev/null
+	ip link del "$HV" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup_net EXIT
+
+ip netns add "$NS" && ip link add "$HV" type veth peer name "$GV" &&
+	ip link set "$GV" netns "$NS" &&
+	ip addr add 198.51.100.1/24 dev "$HV" && ip link set "$HV" up &&
+	ip -n "$NS" addr add 198.51.100.2/24 dev "$GV" && ip -n "$NS" link set "$GV" up &&
+	ip -n "$NS" link set lo up || {
+	not_ok "building the test's internet" "ip netns/veth failed"
+	done_testing
+	exit
+}
+V6=no
+if ip -6 route show default 2>/dev/null | grep -q . &&
+	ip -6 addr add 2001:db8:1::1/64 dev "$HV" nodad 2>/dev/null &&
+	ip -6 -n "$NS" addr add 2001:db8:1::2/64 dev "$GV" nodad 2>/dev/null; then
+	V6=yes
+fi
+
+mkdir -p "$TMP/www" "$TMP/t"
+echo "hello from the test internet" >"$TMP/www/hello.txt"
+ip netns exec "$NS" python3 -m http.server --bind :: --directory "$TMP/www" 8080 \
+	>/dev/null 2>&1 &
+cleanup_later $!
+cat >"$TMP/t/echo.py" <<'EOP'
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 9999))
+while True:
+    data, peer = s.recvfrom(2048)
+    s.sendto(data, peer)
+EOP
+ip netns exec "$NS" python3 "$TMP/t/echo.py" &
+cleanup_later $!
+# A listener on the host's own loopback: never reachable from a sandbox.
+cat >"$TMP/t/listen.py" <<'EOP'
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+while True:
+    c, _ = s.accept()
+    c.sendall(b"host loopback\n")
+    c.close()
+EOP
+python3 "$TMP/t/listen.py" "$TMP/port" &
+cleanup_later $!
+i=0
+while [ $i -lt 100 ]; do
+	[ -s "$TMP/port" ] && curl -s -o /dev/null --max-time 1 http://198.51.100.2:8080/ 2>/dev/null && break
+	[ -s "$TMP/port" ] && ! command -v curl >/dev/null && python3 -c 'import urllib.request; urllib.request.urlopen("http://198.51.100.2:8080/", timeout=1)' 2>/dev/null && break
+	sleep 0.1
+	i=$((i + 1))
+done
+HOSTPORT=$(cat "$TMP/port")
+
+cat >"$TMP/t/egress.yaml" <<'EOP'
+apiVersion: runsc-c/v1
+kind: Policy
+extends: default
+network:
+  mode: egress
+  allow:
+    - {cidr: 198.51.100.0/24}
+    - {cidr: "2001:db8::/32"}
+    - {cidr: 203.0.113.0/24}
+    - {cidr: 127.0.0.0/8}
+  deny:
+    - {cidr: 203.0.113.0/24}
+EOP
+POL=$TMP/t/egress.yaml
+DENY_LINE=$(grep -n 'deny:' "$POL" | cut -d: -f1)
+DENY_LINE=$((DENY_LINE + 1))
+
+# The probe: first that it runs inside a sandbox (seccomp filter mode), then
+# each path a packet can take.
+cat >"$TMP/t/probe.py" <<'EOP'
+import ctypes, errno, socket, sys, urllib.request
+
+def seccomp_mode():
+    for line in open("/proc/self/status"):
+        if line.startswith("Seccomp:"):
+            return int(line.split()[1])
+    return 0
+
+if seccomp_mode() != 2:
+    print("not in a sandbox")
+    sys.exit(3)
+
+def err(f):
+    try:
+        r = f()
+        return "ok %s" % (r,)
+    except OSError as e:
+        return errno.errorcode.get(e.errno, str(e.errno))
+
+def get(url):
+    return urllib.request.urlopen(url, timeout=10).read().decode().strip()
+
+what = sys.argv[1]
+if what == "http4":
+    print(get("http://198.51.100.2:8080/hello.txt"))
+elif what == "http6":
+    print(get("http://[2001:db8:1::2]:8080/hello.txt"))
+elif what == "udp":
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(10)
+    s.sendto(b"echo me", ("198.51.100.2", 9999))
+    print(s.recvfrom(100)[0].decode())
+elif what == "refused":
+    bad = ("203.0.113.9", 80)
+    print("connect", err(lambda: socket.socket().connect(bad)))
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    print("sendto", err(lambda: u.sendto(b"x", bad)))
+    print("sendmsg", err(lambda: u.sendmsg([b"x"], [], 0, bad)))
+    print("fastopen", err(lambda: socket.socket().sendto(b"x", socket.MSG_FASTOPEN, bad)))
+    # sendmmsg: an allowed datagram, then a refused one: one is sent.
+    libc = ctypes.CDLL(None, use_errno=True)
+    class iovec(ctypes.Structure):
+        _fields_ = [("base", ctypes.c_void_p), ("len", ctypes.c_size_t)]
+    class msghdr(ctypes.Structure):
+        _fields_ = [("name", ctypes.c_void_p), ("namelen", ctypes.c_uint32),
+                    ("iov", ctypes.POINTER(iovec)), ("iovlen", ctypes.c_size_t),
+                    ("control", ctypes.c_void_p), ("controllen", ctypes.c_size_t),
+                    ("flags", ctypes.c_int)]
+    class mmsghdr(ctypes.Structure):
+        _fields_ = [("hdr", msghdr), ("len", ctypes.c_uint)]
+    def sin(host, port):
+        b = (2).to_bytes(2, "little") + port.to_bytes(2, "big") + socket.inet_aton(host) + bytes(8)
+        return ctypes.create_string_buffer(b, 16)
+    names = [sin("198.51.100.2", 9999), sin("203.0.113.9", 9999)]
+    data = ctypes.create_string_buffer(b"mm", 2)
+    iovs = [iovec(ctypes.cast(data, ctypes.c_void_p), 2) for _ in names]
+    vec = (mmsghdr * 2)()
+    for i in range(2):
+        vec[i].hdr.name = ctypes.cast(names[i], ctypes.c_void_p)
+        vec[i].hdr.namelen = 16
+        vec[i].hdr.iov = ctypes.pointer(iovs[i])
+        vec[i].hdr.iovlen = 1
+    n = libc.sendmmsg(u.fileno(), vec, 2, 0)
+    print("sendmmsg", n, vec[0].len)
+    n = libc.sendmmsg(u.fileno(), ctypes.byref(vec[1]), 1, 0)
+    print("sendmmsg-refused", n, errno.errorcode.get(ctypes.get_errno(), "?"))
+elif what == "loopback":
+    port = int(sys.argv[2])
+    s = socket.socket()
+    s.settimeout(5)
+    print("loopback", err(lambda: s.connect(("127.0.0.1", port))))
+elif what == "none":
+    s = socket.socket()
+    s.settimeout(5)
+    print("none", err(lambda: s.connect(("198.51.100.2", 8080))))
+    print("interfaces", " ".join(sorted(l.split(":")[0].strip() for l in open("/proc/net/dev").readlines()[2:])))
+EOP
+
+probe() { runsc -v "$TMP/t:/t" "$@"; }
+
+out=$(probe --policy "$POL" -- python3 /t/probe.py http4 2>&1)
+check "egress: an allowed cidr reaches its HTTP server over IPv4" "hello from the test internet" "$out"
+if [ "$V6" = yes ]; then
+	out=$(probe --policy "$POL" -- python3 /t/probe.py http6 2>&1)
+	check "egress: an allowed cidr reaches its HTTP server over IPv6" "hello from the test internet" "$out"
+else
+	skip "egress: IPv6" "the host has no IPv6 default route"
+fi
+out=$(probe --policy "$POL" -- python3 /t/probe.py udp 2>&1)
+check "egress: an allowed cidr answers a UDP datagram" "echo me" "$out"
+
+out=$(probe --policy "$POL" --audit "$TMP/audit.jsonl" -- python3 /t/probe.py refused 2>&1)
+check "egress: refused connect, sendto, sendmsg, MSG_FASTOPEN and a sendmmsg element" \
+	"connect EPERM
+sendto EPERM
+sendmsg EPERM
+fastopen EPERM
+sendmmsg 1 2
+sendmmsg-refused -1 EPERM" "$out"
+audit=$(cat "$TMP/audit.jsonl" 2>/dev/null)
+for call in connect:connect sendto:send sendmsg:send sendmmsg:send; do
+	sc=${call%%:*} access=${call#*:}
+	check_contains "egress: the refused $sc is audited with its rule" \
+		"\"syscall\": \"$sc\", \"object\": \"203.0.113.9:" "$audit"
+	check_contains "egress: the $sc record names $POL:$DENY_LINE" \
+		"\"access\": \"$access\", \"decision\": \"deny\", \"rule\": \"$POL:$DENY_LINE\"" \
+		"$(printf '%s\n' "$audit" | grep "\"syscall\": \"$sc\"")"
+done
+
+out=$(probe --policy "$POL" -- python3 /t/probe.py loopback "$HOSTPORT" 2>&1)
+check "egress: a listener on the host's 127.0.0.1 is unreachable" "loopback ECONNREFUSED" "$out"
+
+out=$(probe -- python3 /t/probe.py none 2>&1)
+check "mode none: unchanged, loopback only and no route" "none ENETUNREACH
+interfaces lo" "$out"
+
+# pasta, a child of runsc-c, gone after each kind of exit.
+pasta_of() {
+	i=0
+	while [ $i -lt 100 ]; do
+		p=$(pgrep -P "$1" -f -- --config-net | head -1)
+		[ -n "$p" ] && echo "$p" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+gone() {
+	i=0
+	while [ $i -lt 100 ]; do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+for how in exit timeout kill; do
+	case $how in
+	exit) "$RUNSC_C" do --quiet --policy "$POL" -- sleep 1 </dev/null & ;;
+	timeout) "$RUNSC_C" do --quiet --timeout 1 --policy "$POL" -- sleep 30 </dev/null & ;;
+	kill) "$RUNSC_C" do --quiet --policy "$POL" -- sleep 30 </dev/null & ;;
+	esac
+	rpid=$!
+	cleanup_later $rpid
+	pp=$(pasta_of $rpid)
+	if [ -z "$pp" ]; then
+		not_ok "egress: pasta runs and is gone after $how" "no pasta child of runsc-c"
+		kill -9 $rpid 2>/dev/null
+		wait $rpid 2>/dev/null
+		continue
+	fi
+	[ $how = kill ] && kill -9 $rpid
+	wait $rpid 2>/dev/null
+	if gone "$pp"; then ok "egress: pasta is gone after $how"; else
+		not_ok "egress: pasta is gone after $how" "pasta $pp still runs"
+		kill -9 "$pp" 2>/dev/null
+	fi
+done
+
+done_testing
