@@ -257,6 +257,10 @@ _Noreturn void guest_init_main(const struct guest_config *cfg, int sock)
 		init_fail(sock, "setting the controlling terminal");
 	if (drop_unhonoured_caps() < 0)
 		init_fail(sock, "dropping the capabilities the sandbox does not honour");
+	/* No core dumps, hard limit too: the host kernel would write them
+	 * outside the sandbox, into the guest's host-side directory or to the
+	 * host's core_pattern pipe handler (root, the initial namespaces),
+	 * past the gofer and the policy. README lists this difference. */
 	struct rlimit nocore = {0, 0};
 	setrlimit(RLIMIT_CORE, &nocore);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
