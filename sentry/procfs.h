@@ -43,9 +43,10 @@ enum pe_what {
 	PW_TEXT_LINK,	/* link with fixed text (pent.text) */
 	PW_SYS_DIR,	/* sys/ and the directories below it */
 	/* /proc/sys/<path> (besides PW_HOST: the host's file at that path) */
-	PW_SYS_HOSTNAME,  /* the sandbox's host name */
-	PW_SYS_OSRELEASE, /* the runsc-c kernel release, as uname says */
-	PW_SYS_OSTYPE,	  /* "Linux" */
+	PW_SYS_HOSTNAME,     /* the sandbox's host name */
+	PW_SYS_OSRELEASE,    /* the runsc-c kernel release, as uname says */
+	PW_SYS_OSTYPE,	     /* "Linux" */
+	PW_SYS_CORE_PATTERN, /* the kernel's default: the host's names a host path or program */
 	/* /proc/<pid>/<name> */
 	PW_GUEST,      /* the guest procfs's file, as is */
 	PW_CGROUP,     /* synthesized: "0::/" */

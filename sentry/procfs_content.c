@@ -113,6 +113,8 @@ static ssize_t sys_content(struct pctx *pc, const struct pnode *n, char **out)
 		return xasprintf(out, "%s\n", RUNSC_UNAME_RELEASE);
 	case PW_SYS_OSTYPE:
 		return xasprintf(out, "Linux\n");
+	case PW_SYS_CORE_PATTERN:
+		return xasprintf(out, "core\n");
 	default:
 		return -EINVAL;
 	}

@@ -76,8 +76,9 @@ const size_t procfs_pid_count = sizeof(procfs_pid_entries) / sizeof(procfs_pid_e
 /* The subset of /proc/sys that programs read to learn the limits they run
  * under, with the values the sandbox really has: the host's where the
  * guest gets the host's (the kernel enforces them), the sandbox's own for
- * its names. Every file is read-only (opening one for writing gets EACCES,
- * as it does for the root of an unprivileged user namespace, which does
+ * its names and core_pattern (no guest process dumps core: its RLIMIT_CORE
+ * is 0; the host's pattern would name a host path or handler). Every file is read-only (opening one
+ * for writing gets EACCES, as it does for the root of an unprivileged user namespace, which does
  * not own these files). */
 const struct pent procfs_sys_entries[] = {
 	{"fs", PT_DIR, PW_SYS_DIR, 0, NULL},
@@ -92,7 +93,7 @@ const struct pent procfs_sys_entries[] = {
 	{"fs/pipe-user-pages-hard", PT_REG, PW_HOST, 0, NULL},
 	{"fs/pipe-user-pages-soft", PT_REG, PW_HOST, 0, NULL},
 	{"kernel", PT_DIR, PW_SYS_DIR, 0, NULL},
-	{"kernel/core_pattern", PT_REG, PW_HOST, 0, NULL},
+	{"kernel/core_pattern", PT_REG, PW_SYS_CORE_PATTERN, 0, NULL},
 	{"kernel/hostname", PT_REG, PW_SYS_HOSTNAME, 0, NULL},
 	{"kernel/ngroups_max", PT_REG, PW_HOST, 0, NULL},
 	{"kernel/osrelease", PT_REG, PW_SYS_OSRELEASE, 0, NULL},

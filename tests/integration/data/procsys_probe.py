@@ -22,7 +22,9 @@ for name in FILES:
     listed = os.path.basename(name) in os.listdir(os.path.dirname(path))
     with open(path) as f:
         value = f.read().strip()
-    if name in NAMES:
+    if name == "kernel/core_pattern":
+        value = "(the sandbox's own; the view test checks it)"
+    elif name in NAMES:
         value = "as uname says" if value == NAMES[name] else "differs from uname: " + value
     try:
         os.close(os.open(path, os.O_WRONLY))
