@@ -15,6 +15,7 @@
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,51 @@ _Noreturn static void init_loop(const struct guest_config *cfg)
 	}
 }
 
+/* Capabilities whose checks the host kernel makes against the initial user
+ * namespace (or that the sandbox refuses outright: device nodes, raw
+ * sockets, clocks, modules, reboot), so a root of the guest's user namespace
+ * holds them in name only. They leave the bounding, permitted, effective and
+ * inheritable sets, and capget and /proc/<pid>/status tell what holds:
+ * a program that trusts capget (e.g. before lowering oom_score_adj or
+ * raising a hard rlimit, both CAP_SYS_RESOURCE) sees the truth. */
+static const int unhonoured_caps[] = {
+	9 /* LINUX_IMMUTABLE */, 13 /* NET_RAW */,
+	14 /* IPC_LOCK */,	 16 /* SYS_MODULE */,
+	17 /* SYS_RAWIO */,	 20 /* SYS_PACCT */,
+	22 /* SYS_BOOT */,	 23 /* SYS_NICE */,
+	24 /* SYS_RESOURCE */,	 25 /* SYS_TIME */,
+	26 /* SYS_TTY_CONFIG */, 27 /* MKNOD */,
+	29 /* AUDIT_WRITE */,	 30 /* AUDIT_CONTROL */,
+	32 /* MAC_OVERRIDE */,	 33 /* MAC_ADMIN */,
+	34 /* SYSLOG */,	 35 /* WAKE_ALARM */,
+	36 /* BLOCK_SUSPEND */,	 37 /* AUDIT_READ */,
+	38 /* PERFMON */,	 39 /* BPF */,
+};
+
+static int drop_unhonoured_caps(void)
+{
+	struct {
+		uint32_t version;
+		int pid;
+	} hdr = {0x20080522 /* _LINUX_CAPABILITY_VERSION_3 */, 0};
+	struct {
+		uint32_t effective, permitted, inheritable;
+	} data[2];
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(unhonoured_caps) / sizeof(unhonoured_caps[0]); i++) {
+		int cap = unhonoured_caps[i];
+		/* EINVAL: a kernel older than the capability; nothing to drop. */
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+			return -1;
+		uint32_t bit = 1U << (cap % 32);
+		data[cap / 32].effective &= ~bit;
+		data[cap / 32].permitted &= ~bit;
+		data[cap / 32].inheritable &= ~bit;
+	}
+	return syscall(SYS_capset, &hdr, data) < 0 ? -1 : 0;
+}
+
 _Noreturn void guest_init_main(const struct guest_config *cfg, int sock)
 {
 	/* The sentry's death ends the guest (its parent is outside the pid
@@ -209,6 +255,12 @@ _Noreturn void guest_init_main(const struct guest_config *cfg, int sock)
 		init_fail(sock, "setsid");
 	if (cfg->tty && ioctl(cfg->stdio[0], TIOCSCTTY, 0) < 0)
 		init_fail(sock, "setting the controlling terminal");
+	if (drop_unhonoured_caps() < 0)
+		init_fail(sock, "dropping the capabilities the sandbox does not honour");
+	/* No core dumps, hard limit too: the host kernel would write them
+	 * outside the sandbox, into the guest's host-side directory or to the
+	 * host's core_pattern pipe handler (root, the initial namespaces),
+	 * past the gofer and the policy. README lists this difference. */
 	struct rlimit nocore = {0, 0};
 	setrlimit(RLIMIT_CORE, &nocore);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

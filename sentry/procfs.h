@@ -41,6 +41,12 @@ enum pe_what {
 	PW_SELF,	/* link to "<tgid>" */
 	PW_THREAD_SELF, /* link to "<tgid>/task/<tid>" */
 	PW_TEXT_LINK,	/* link with fixed text (pent.text) */
+	PW_SYS_DIR,	/* sys/ and the directories below it */
+	/* /proc/sys/<path> (besides PW_HOST: the host's file at that path) */
+	PW_SYS_HOSTNAME,     /* the sandbox's host name */
+	PW_SYS_OSRELEASE,    /* the runsc-c kernel release, as uname says */
+	PW_SYS_OSTYPE,	     /* "Linux" */
+	PW_SYS_CORE_PATTERN, /* the kernel's default: the host's names a host path or program */
 	/* /proc/<pid>/<name> */
 	PW_GUEST,      /* the guest procfs's file, as is */
 	PW_CGROUP,     /* synthesized: "0::/" */
@@ -70,6 +76,9 @@ extern const struct pent procfs_top_entries[];
 extern const size_t procfs_top_count;
 extern const struct pent procfs_pid_entries[];
 extern const size_t procfs_pid_count;
+/* /proc/sys: names are paths below it ("kernel/pid_max"), parents first. */
+extern const struct pent procfs_sys_entries[];
+extern const size_t procfs_sys_count;
 
 enum pn_kind {
 	PN_ROOT,   /* /proc */
@@ -79,6 +88,7 @@ enum pn_kind {
 	PN_FD,	   /* .../fd/<n>: a link */
 	PN_FDINFO, /* .../fdinfo/<n> */
 	PN_NET,	   /* a node below .../net/ */
+	PN_SYS,	   /* a node below /proc/sys/, ent set */
 };
 
 /* One node of the tree. Its path is also where the guest's procfs (for

@@ -102,12 +102,32 @@ static ssize_t top_content(struct pctx *pc, const struct pent *e, char **out)
 	}
 }
 
+static ssize_t sys_content(struct pctx *pc, const struct pnode *n, char **out)
+{
+	switch (n->ent->what) {
+	case PW_HOST:
+		return read_file_at(pc->s->host_procfd, n->path, out);
+	case PW_SYS_HOSTNAME:
+		return xasprintf(out, "%s\n", pc->s->hostname);
+	case PW_SYS_OSRELEASE:
+		return xasprintf(out, "%s\n", RUNSC_UNAME_RELEASE);
+	case PW_SYS_OSTYPE:
+		return xasprintf(out, "Linux\n");
+	case PW_SYS_CORE_PATTERN:
+		return xasprintf(out, "core\n");
+	default:
+		return -EINVAL;
+	}
+}
+
 ssize_t procfs_node_content(struct pctx *pc, const struct pnode *n, char **out)
 {
 	ssize_t r;
 	switch (n->kind) {
 	case PN_TOP:
 		return top_content(pc, n->ent, out);
+	case PN_SYS:
+		return sys_content(pc, n, out);
 	case PN_FDINFO:
 	case PN_NET:
 		r = read_file_at(pc->s->guest_procfd, n->path, out);

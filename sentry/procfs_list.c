@@ -162,6 +162,22 @@ static void add_own_fd(struct dlist *l)
 }
 
 /* What a directory node holds. */
+/* The entries of /proc/sys or a directory below it: the table's paths
+ * one level below the directory's. */
+static void list_sys(const struct pnode *n, struct dlist *l)
+{
+	const char *dir = n->kind == PN_TOP ? "" : n->ent->name;
+	size_t len = strlen(dir);
+	for (size_t i = 0; i < procfs_sys_count; i++) {
+		const char *name = procfs_sys_entries[i].name;
+		if (len > 0 && (strncmp(name, dir, len) != 0 || name[len] != '/'))
+			continue;
+		name += len > 0 ? len + 1 : 0;
+		if (!strchr(name, '/'))
+			dlist_add(l, name, procfs_sys_entries[i].type);
+	}
+}
+
 int procfs_list_node(struct pctx *pc, const struct pnode *n, struct dlist *l)
 {
 	switch (n->kind) {
@@ -196,7 +212,16 @@ int procfs_list_node(struct pctx *pc, const struct pnode *n, struct dlist *l)
 		default:
 			return -ENOTDIR;
 		}
+	case PN_SYS:
+		if (n->type != PT_DIR)
+			return -ENOTDIR;
+		list_sys(n, l);
+		return 0;
 	case PN_TOP:
+		if (n->ent->what != PW_SYS_DIR)
+			return -ENOTDIR;
+		list_sys(n, l);
+		return 0;
 	case PN_FD:
 	case PN_FDINFO:
 	default:

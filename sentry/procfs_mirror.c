@@ -213,8 +213,9 @@ void procfs_synth_stat(enum pn_type type, struct stat *st)
  * files, the guest's for per-process ones. */
 static int twin_stat(struct pctx *pc, const struct pnode *n, bool follow, struct stat *st)
 {
-	int dirfd =
-		n->kind == PN_ROOT || n->kind == PN_TOP ? pc->s->host_procfd : pc->s->guest_procfd;
+	int dirfd = n->kind == PN_ROOT || n->kind == PN_TOP || n->kind == PN_SYS
+			    ? pc->s->host_procfd
+			    : pc->s->guest_procfd;
 	if (dirfd < 0)
 		return -ENOENT;
 	if (fstatat(dirfd, procfs_mpath(n->path), st, follow ? 0 : AT_SYMLINK_NOFOLLOW) < 0)
@@ -239,7 +240,7 @@ static int mirror_stat(struct pctx *pc, const struct pnode *n, struct stat *st)
 int procfs_node_stat(struct pctx *pc, const struct pnode *n, struct stat *st)
 {
 	int r = twin_stat(pc, n, false, st);
-	if (r == -ENOENT && (n->kind == PN_TOP || n->kind == PN_ROOT))
+	if (r == -ENOENT && (n->kind == PN_TOP || n->kind == PN_ROOT || n->kind == PN_SYS))
 		procfs_synth_stat(n->type, st);
 	else if (r < 0)
 		return r;

@@ -22,6 +22,7 @@ const struct pent procfs_top_entries[] = {
 	{"self", PT_LNK, PW_SELF, 0, NULL},
 	{"stat", PT_REG, PW_HOST, 0, NULL},
 	{"swaps", PT_REG, PW_SWAPS, 0, NULL},
+	{"sys", PT_DIR, PW_SYS_DIR, 0, NULL},
 	{"thread-self", PT_LNK, PW_THREAD_SELF, 0, NULL},
 	{"uptime", PT_REG, PW_HOST, 0, NULL},
 	{"version", PT_REG, PW_VERSION, 0, NULL},
@@ -71,6 +72,42 @@ const struct pent procfs_pid_entries[] = {
 	{"wchan", PT_REG, PW_GUEST, 0, NULL},
 };
 const size_t procfs_pid_count = sizeof(procfs_pid_entries) / sizeof(procfs_pid_entries[0]);
+
+/* The subset of /proc/sys that programs read to learn the limits they run
+ * under, with the values the sandbox really has: the host's where the
+ * guest gets the host's (the kernel enforces them), the sandbox's own for
+ * its names and core_pattern (no guest process dumps core: its RLIMIT_CORE
+ * is 0; the host's pattern would name a host path or handler). Every file is read-only (opening one
+ * for writing gets EACCES, as it does for the root of an unprivileged user namespace, which does
+ * not own these files). */
+const struct pent procfs_sys_entries[] = {
+	{"fs", PT_DIR, PW_SYS_DIR, 0, NULL},
+	{"fs/file-max", PT_REG, PW_HOST, 0, NULL},
+	{"fs/inotify", PT_DIR, PW_SYS_DIR, 0, NULL},
+	{"fs/inotify/max_queued_events", PT_REG, PW_HOST, 0, NULL},
+	{"fs/inotify/max_user_instances", PT_REG, PW_HOST, 0, NULL},
+	{"fs/inotify/max_user_watches", PT_REG, PW_HOST, 0, NULL},
+	{"fs/lease-break-time", PT_REG, PW_HOST, 0, NULL},
+	{"fs/nr_open", PT_REG, PW_HOST, 0, NULL},
+	{"fs/pipe-max-size", PT_REG, PW_HOST, 0, NULL},
+	{"fs/pipe-user-pages-hard", PT_REG, PW_HOST, 0, NULL},
+	{"fs/pipe-user-pages-soft", PT_REG, PW_HOST, 0, NULL},
+	{"kernel", PT_DIR, PW_SYS_DIR, 0, NULL},
+	{"kernel/core_pattern", PT_REG, PW_SYS_CORE_PATTERN, 0, NULL},
+	{"kernel/hostname", PT_REG, PW_SYS_HOSTNAME, 0, NULL},
+	{"kernel/ngroups_max", PT_REG, PW_HOST, 0, NULL},
+	{"kernel/osrelease", PT_REG, PW_SYS_OSRELEASE, 0, NULL},
+	{"kernel/ostype", PT_REG, PW_SYS_OSTYPE, 0, NULL},
+	{"kernel/pid_max", PT_REG, PW_HOST, 0, NULL},
+	{"kernel/tainted", PT_REG, PW_HOST, 0, NULL},
+	{"net", PT_DIR, PW_SYS_DIR, 0, NULL},
+	{"net/core", PT_DIR, PW_SYS_DIR, 0, NULL},
+	{"net/core/somaxconn", PT_REG, PW_HOST, 0, NULL},
+	{"vm", PT_DIR, PW_SYS_DIR, 0, NULL},
+	{"vm/max_map_count", PT_REG, PW_HOST, 0, NULL},
+	{"vm/overcommit_memory", PT_REG, PW_HOST, 0, NULL},
+};
+const size_t procfs_sys_count = sizeof(procfs_sys_entries) / sizeof(procfs_sys_entries[0]);
 
 long procfs_name_to_int(const char *name)
 {
@@ -177,6 +214,22 @@ static int lookup_in_entry(const struct procfs_world *w, const struct pnode *par
 	}
 }
 
+/* Looks name up in parent, /proc/sys or a directory below it. */
+static int lookup_in_sys(const struct pnode *parent, const char *name, struct pnode *child)
+{
+	int r = child_path(child, parent, name);
+	if (r < 0)
+		return r;
+	const struct pent *e =
+		find_pent(procfs_sys_entries, procfs_sys_count, child->path + strlen("sys/"));
+	if (!e)
+		return -ENOENT;
+	child->kind = PN_SYS;
+	child->type = e->type;
+	child->ent = e;
+	return 0;
+}
+
 /* Looks name up in the directory parent. */
 static int lookup(const struct procfs_world *w, const struct pnode *parent, const char *name,
 		  struct pnode *child)
@@ -217,7 +270,12 @@ static int lookup(const struct procfs_world *w, const struct pnode *parent, cons
 	case PN_ENTRY:
 	case PN_NET:
 		return lookup_in_entry(w, parent, name, child);
+	case PN_SYS:
+		return parent->type == PT_DIR ? lookup_in_sys(parent, name, child) : -ENOTDIR;
 	case PN_TOP:
+		if (parent->ent->what == PW_SYS_DIR)
+			return lookup_in_sys(parent, name, child);
+		return -ENOTDIR;
 	case PN_FD:
 	case PN_FDINFO:
 	default:

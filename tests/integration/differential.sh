@@ -54,6 +54,19 @@ requires "umask: files made after another thread's umask() returned use it" gcc 
 differential_data "connect: waiting connects hold only their thread; non-blocking connects" \
 	'python3 "$1/connect_wait.py"'
 
+# capget claims only what holds: a root whose capabilities the kernel does
+# not honour (the host's initial user namespace checks them) is not told it
+# has them.
+requires "capabilities: capget claims what the kernel honours" python3 &&
+	differential_data "capabilities: capget claims what the kernel honours" \
+		'python3 "$1/caps_probe.py"'
+
+# /proc/sys: the subset the sandbox serves, read-only as it is for the root
+# of an unprivileged user namespace.
+requires "/proc/sys: values, modes, listings, writes refused" python3 &&
+	differential_userns "/proc/sys: values, modes, listings, writes refused" \
+		'python3 "$1/procsys_probe.py"'
+
 # The sentry's procfs and devfs against the host's, where they must agree.
 differential "readlink /proc/self/exe" readlink /proc/self/exe
 differential "cat /proc/self/cmdline" cat /proc/self/cmdline

@@ -163,3 +163,20 @@ requires() {
 	not_ok "$1" "$2 is not installed (scripts/install-deps.sh installs it)"
 	return 1
 }
+
+# differential_userns NAME SCRIPT: as differential_data, but natively as the
+# root of a user namespace made by an unprivileged user (what the guest's
+# root is), so that the native answer is what Linux gives such a root.
+differential_userns() {
+	name=$1 script=$2
+	scratch=$(mktemp -d "$TMP/scratch.XXXXXX")
+	chmod 777 "$scratch"
+	(cd / && guest_env TMPDIR="$scratch" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		unshare -U -r sh -c "$script" sh "$DATA" "$scratch") \
+		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
+	echo $? >"$TMP/native.rc"
+	runsc -v "$DATA:/data:ro" -- sh -c "$script" sh /data /tmp \
+		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
+	echo $? >"$TMP/sandbox.rc"
+	compare "$name"
+}

@@ -106,10 +106,14 @@ for d in null zero full random urandom tty ptmx pts fd stdin stdout stderr shm; 
 done
 check "/dev holds null zero full random urandom tty ptmx pts fd stdin stdout stderr shm" "" "$missing"
 check_lacks "/dev holds no host disk" "sda" "$out"
-out=$(runsc -- sh -c 'for f in /proc/kcore /proc/sysrq-trigger /proc/kallsyms /proc/sys/kernel/core_pattern \
+out=$(runsc -- sh -c 'for f in /proc/kcore /proc/sysrq-trigger /proc/kallsyms \
 	/sys/firmware /sys/module /sys/kernel/debug /sys/fs/cgroup/memory /dev/mem /dev/kmsg /dev/vda /dev/sda; do
 	[ -e "$f" ] && echo "$f"; done; true' 2>&1)
 check "host-only files of /proc, /sys and /dev are absent" "" "$out"
+# The guest's core_pattern is its own (the kernel's default), never the
+# host's, which may name a host path or a host program.
+check "/proc/sys/kernel/core_pattern is the sandbox's own" "core" \
+	"$(runsc -- cat /proc/sys/kernel/core_pattern 2>&1)"
 out=$(runsc -- cat /proc/self/mountinfo 2>&1)
 check_lacks "the guest's mount table does not show the host's cgroups" "cgroup" "$out"
 check "/dev/shm is writable" "shm-ok" "$(runsc -- sh -c 'echo shm-ok >/dev/shm/x && cat /dev/shm/x' 2>&1)"
