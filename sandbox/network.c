@@ -127,11 +127,17 @@ const struct sentry_hooks *network_sentry_hooks(struct sandbox *sb,
 /* ---- the library's side ---- */
 
 /* pasta's process: the guest's namespace as fd 3, the write end of the
- * ready pipe as fd 4 (its pid file: written once the namespace is set up). */
-_Noreturn static void pasta_exec(pid_t parent, int ns_fd, int ready_fd)
+ * ready pipe as fd 4 (its pid file: written once the namespace is set up).
+ * It joins the sandbox's cgroup first: the guest makes it allocate (every
+ * connection has buffers), so its memory and tasks count against the
+ * sandbox's limits as the sentry's and the gofer's do. */
+_Noreturn static void pasta_exec(struct sandbox *sb, pid_t parent, int ns_fd, int ready_fd)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
+		_exit(125);
+	struct rc_error err = {0};
+	if (limits_enter_kernel(sb, &err) < 0)
 		_exit(125);
 	setpgid(0, 0); /* the terminal's signals are the supervisor's to pass on */
 	/* Out of the way of 0..4 first, so no dup2 below overwrites the other. */
@@ -176,7 +182,7 @@ _Noreturn static void pasta_exec(pid_t parent, int ns_fd, int ready_fd)
 
 /* Starts pasta on the namespace of init (host pid) and waits until it is
  * configured. "" or why not, into msg. */
-static void pasta_start(struct network *n, pid_t init, char *msg, size_t size)
+static void pasta_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)init);
@@ -191,7 +197,7 @@ static void pasta_start(struct network *n, pid_t init, char *msg, size_t size)
 	pid_t parent = getpid();
 	pid_t pid = fork_single_threaded();
 	if (pid == 0)
-		pasta_exec(parent, ns_fd, ready[1]);
+		pasta_exec(sb, parent, ns_fd, ready[1]);
 	close(ns_fd);
 	close(ready[1]);
 	if (pid < 0) {
@@ -199,6 +205,7 @@ static void pasta_start(struct network *n, pid_t init, char *msg, size_t size)
 		close(ready[0]);
 		return;
 	}
+	struct network *n = sb->net;
 	n->pasta_pid = pid;
 	struct pollfd p = {.fd = ready[0], .events = POLLIN};
 	char buf[32];
@@ -234,7 +241,7 @@ int network_start(struct sandbox *sb)
 	if (got != (ssize_t)sizeof(init))
 		return 0; /* the sentry failed before: it says why */
 	char msg[256];
-	pasta_start(n, init, msg, sizeof(msg));
+	pasta_start(sb, init, msg, sizeof(msg));
 	(void)!write(n->ack[1], msg, strlen(msg) + (msg[0] == 0));
 	return msg[0] ? -EIO : 0;
 }

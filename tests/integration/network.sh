@@ -256,6 +256,16 @@ for how in exit timeout kill; do
 		wait $rpid 2>/dev/null
 		continue
 	fi
+	if [ $how = exit ]; then
+		# pasta counts against the sandbox's limits: it is in the sandbox's
+		# cgroup (the part of the sentry and the gofer), where cgroups exist.
+		if [ -d /sys/fs/cgroup/memory ] || [ -e /sys/fs/cgroup/cgroup.controllers ]; then
+			check_contains "egress: pasta is in the sandbox's cgroup" "/runsc-c/" \
+				"$(grep -E '^[0-9]+:(memory|):' "/proc/$pp/cgroup" 2>&1)"
+		else
+			skip "egress: pasta is in the sandbox's cgroup" "no memory cgroup here"
+		fi
+	fi
 	[ $how = kill ] && kill -9 $rpid
 	wait $rpid 2>/dev/null
 	if gone "$pp"; then ok "egress: pasta is gone after $how"; else
