@@ -3,10 +3,22 @@
 
     gen_inputs.py tree DIR [FILES]      a tree of FILES small files (default 5000)
     gen_inputs.py cproject DIR [UNITS]  a C program of UNITS .c files and a Makefile
+    gen_inputs.py wheels DIR [COUNT]    COUNT pure-Python wheels (default 20)
+    gen_inputs.py npm DIR [COUNT]       COUNT npm package tarballs (default 20)
+
+The wheels and tarballs are what `pip wheel` and `npm pack` make of small
+pure-Python and JavaScript packages, written directly (standard zip and tar
+files), so that no index, registry or build backend is needed.
 """
+import base64
+import hashlib
+import io
+import json
 import os
 import random
 import sys
+import tarfile
+import zipfile
 
 MAKEFILE = """\
 # Builds $(OUT)/prog from the .c files of $(SRC) without writing into $(SRC).
@@ -92,14 +104,84 @@ def make_cproject(root, units):
         f.write('\tprintf("%lu\\n", sum);\n\treturn 0;\n}\n')
 
 
+MODULES = 12  # modules per package, as in a small library
+
+
+def py_module(pkg, m, rng):
+    lines = ['"""%s.mod%02d: generated."""' % (pkg, m), "import math", ""]
+    for f in range(6):
+        k = rng.randint(3, 1 << 20)
+        lines += ["def f%d(x):" % f, "    return (x * %d + int(math.sqrt(x + %d))) %% 1000003" % (k, f),
+                  ""]
+    lines += ["def total():", "    return sum(f(%d) for f in (f0, f1, f2, f3, f4, f5))" % m, ""]
+    return "\n".join(lines)
+
+
+def make_wheels(root, count):
+    rng = random.Random(11)
+    os.makedirs(root, exist_ok=True)
+    for i in range(count):
+        pkg = "benchpkg%02d" % i
+        dist = "%s-1.0.dist-info" % pkg
+        files = {}
+        mods = ["mod%02d" % m for m in range(MODULES)]
+        files[pkg + "/__init__.py"] = "from . import %s\n\n\ndef total():\n    return sum(m.total() for m in (%s))\n" % (
+            ", ".join(mods), ", ".join(mods))
+        for m in range(MODULES):
+            files["%s/mod%02d.py" % (pkg, m)] = py_module(pkg, m, rng)
+        files[dist + "/METADATA"] = "Metadata-Version: 2.1\nName: %s\nVersion: 1.0\n" % pkg
+        files[dist + "/WHEEL"] = ("Wheel-Version: 1.0\nGenerator: runsc-c-bench\n"
+                                  "Root-Is-Purelib: true\nTag: py3-none-any\n")
+        record = []
+        for name, text in files.items():
+            data = text.encode()
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+            record.append("%s,sha256=%s,%d" % (name, digest.decode(), len(data)))
+        record.append(dist + "/RECORD,,")
+        files[dist + "/RECORD"] = "\n".join(record) + "\n"
+        with zipfile.ZipFile(os.path.join(root, "%s-1.0-py3-none-any.whl" % pkg), "w",
+                             zipfile.ZIP_DEFLATED) as z:
+            for name, text in files.items():
+                z.writestr(zipfile.ZipInfo(name, (2026, 1, 1, 0, 0, 0)), text)
+
+
+def js_module(m, rng):
+    k = rng.randint(3, 1 << 20)
+    return ("'use strict';\n"
+            "function f(x) { return (x * %d + Math.floor(Math.sqrt(x + %d))) %% 1000003; }\n"
+            "module.exports = { total: () => [0, 1, 2, 3, 4, 5].reduce((s, i) => s + f(i + %d), 0) };\n"
+            % (k, m, m))
+
+
+def make_npm(root, count):
+    rng = random.Random(13)
+    os.makedirs(root, exist_ok=True)
+    for i in range(count):
+        pkg = "benchpkg%02d" % i
+        files = {"package/package.json": json.dumps(
+            {"name": pkg, "version": "1.0.0", "main": "index.js", "license": "MIT"}, indent=2) + "\n"}
+        mods = ["./lib/mod%02d" % m for m in range(MODULES)]
+        files["package/index.js"] = ("'use strict';\nconst mods = %s.map(require);\n"
+                                     "module.exports = { total: () => mods.reduce((s, m) => s + m.total(), 0) };\n"
+                                     % json.dumps(mods))
+        for m in range(MODULES):
+            files["package/lib/mod%02d.js" % m] = js_module(m, rng)
+        with tarfile.open(os.path.join(root, "%s-1.0.0.tgz" % pkg), "w:gz") as t:
+            for name, text in files.items():
+                data = text.encode()
+                info = tarfile.TarInfo(name)
+                info.size, info.mode, info.mtime = len(data), 0o644, 1767225600
+                t.addfile(info, io.BytesIO(data))
+
+
 def main():
-    if len(sys.argv) < 3 or sys.argv[1] not in ("tree", "cproject"):
+    makers = {"tree": (make_tree, 5000), "cproject": (make_cproject, 40),
+              "wheels": (make_wheels, 20), "npm": (make_npm, 20)}
+    if len(sys.argv) < 3 or sys.argv[1] not in makers:
         sys.exit(__doc__)
+    make, default = makers[sys.argv[1]]
     count = int(sys.argv[3]) if len(sys.argv) > 3 else 0
-    if sys.argv[1] == "tree":
-        make_tree(sys.argv[2], count or 5000)
-    else:
-        make_cproject(sys.argv[2], count or 40)
+    make(sys.argv[2], count or default)
 
 
 if __name__ == "__main__":

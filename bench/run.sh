@@ -9,8 +9,8 @@
 # assert nothing. A runner that is missing or fails shows as "n/a (reason)".
 #
 # Knobs (environment): BENCH_SECTIONS (default: all of "start syscall python exec
-# file make memory density rate"), BENCH_RUNS, BENCH_PY_RUNS, BENCH_EXEC_RUNS,
-# BENCH_FILE_RUNS, BENCH_MAKE_RUNS, BENCH_SYSCALL_ROUNDS, BENCH_SYSCALL_CALLS,
+# file make agent memory density rate"), BENCH_RUNS, BENCH_PY_RUNS, BENCH_EXEC_RUNS,
+# BENCH_FILE_RUNS, BENCH_MAKE_RUNS, BENCH_AGENT_RUNS, BENCH_SYSCALL_ROUNDS, BENCH_SYSCALL_CALLS,
 # BENCH_IDLE, BENCH_DENSITY_MAX, BENCH_DENSITY_BUDGET_S, BENCH_RATE_COUNT,
 # BENCH_CRUN and BENCH_BWRAP (the peers' binaries; default: from PATH),
 # BENCH_RESULTS (output directory; "-" writes no file).
@@ -24,9 +24,9 @@ if [ -z "$runsc" ] || [ ! -x "$runsc" ]; then
 	exit 1
 fi
 
-: "${BENCH_SECTIONS:=start syscall python exec file make memory density rate}"
+: "${BENCH_SECTIONS:=start syscall python exec file make agent memory density rate}"
 : "${BENCH_RUNS:=30}" "${BENCH_PY_RUNS:=15}" "${BENCH_EXEC_RUNS:=10}"
-: "${BENCH_FILE_RUNS:=8}" "${BENCH_MAKE_RUNS:=7}"
+: "${BENCH_FILE_RUNS:=8}" "${BENCH_MAKE_RUNS:=7}" "${BENCH_AGENT_RUNS:=5}"
 : "${BENCH_SYSCALL_ROUNDS:=5}" "${BENCH_SYSCALL_CALLS:=20000}"
 : "${BENCH_IDLE:=100}" "${BENCH_DENSITY_MAX:=2000}" "${BENCH_DENSITY_BUDGET_S:=150}"
 : "${BENCH_RATE_COUNT:=50}"
@@ -176,6 +176,23 @@ make_inputs() {
 		'make -s -j2 -f "$1/Makefile" SRC="$1" OUT="$d" && "$d/prog"' \
 		'rc=$?; rm -rf "$d"; exit $rc' >"$inputs/make.sh"
 	mkdir -p "$work/tmpfs"
+}
+
+# The agent workloads' inputs: 20 wheels, 20 npm tarballs, a bare git
+# repository of 2,000 files, and the scripts that use them.
+make_agent_inputs() {
+	mkdir -p "$work/tmpfs" &&
+		"$python" "$bench_dir/gen_inputs.py" wheels "$inputs/wheels" 20 &&
+		"$python" "$bench_dir/gen_inputs.py" npm "$inputs/npm" 20 &&
+		cp "$bench_dir"/agent/*.sh "$inputs/" || return 1
+	command -v git >/dev/null || return 0
+	"$python" "$bench_dir/gen_inputs.py" tree "$work/repo-src" 2000 &&
+		git init -q "$work/repo-src" &&
+		git -C "$work/repo-src" add -A &&
+		git -C "$work/repo-src" -c user.name=bench -c user.email=bench@runsc-c.invalid \
+			commit -qm tree &&
+		git clone -q --bare "$work/repo-src" "$inputs/repo.git" &&
+		rm -rf "$work/repo-src"
 }
 
 # ---------------------------------------------------------------- result formatting
@@ -592,6 +609,52 @@ section_make() {
 	md ""
 }
 
+# One agent workload: native (host /tmp), native with /tmp on a tmpfs (the
+# like-for-like baseline: the sandbox's /tmp is a tmpfs upper) and runsc-c.
+agent_workload() {
+	local name=$1 script=$2 input=$3 needs=$4 title=$5 what=$6
+	local log=$work/log/$name res=$work/$name.txt tool why=
+	for tool in $needs; do
+		command -v "$tool" >/dev/null || why="$tool not installed"
+	done
+	[ -e "$inputs/$input" ] || why=${why:-"no input $input"}
+	if [ -n "$why" ]; then
+		missing[$name-native]=$why missing[$name-native-tmpfs]=$why missing[$name-runsc-c]=$why
+	else
+		say "agent: $title, $BENCH_AGENT_RUNS runs per runner"
+		add_runner "$name-native" /bin/sh "$inputs/$script" "$inputs/$input"
+		# shellcheck disable=SC2016
+		add_runner "$name-native-tmpfs" unshare -m --propagation private /bin/sh -c \
+			'mount -t tmpfs tmpfs "$2" && exec /bin/sh "$0" "$1" "$2"' \
+			"$inputs/$script" "$inputs/$input" "$work/tmpfs"
+		add_runner "$name-runsc-c" "$runsc" "do" -v "$inputs:/b:ro" -- /bin/sh "/b/$script" "/b/$input"
+		timed "$log" "$res" -n "$BENCH_AGENT_RUNS" -w 1
+	fi
+	md "### $title"
+	md ""
+	md "$what $BENCH_AGENT_RUNS runs per runner after one warm-up round, alternating."
+	md ""
+	md "| runner | median ms | p90 ms | × native | × native on tmpfs | output | runs |"
+	md "|---|---:|---:|---:|---:|---|---:|"
+	md "| native (\`/tmp\` on $(findmnt -n -o FSTYPE -T /tmp 2>/dev/null || echo "?")) | $(cell "$res" "$log" "$name-native") | $(cell "$res" "$log" "$name-native" p90_ms) | 1.00× | $(ratio "$res" "$name-native" "$name-native-tmpfs") | $(head -c 40 "$log/$name-native.out" 2>/dev/null | tr '\n' ' ') | $(ok_runs "$res" "$name-native") |"
+	md "| native, \`/tmp\` on tmpfs | $(cell "$res" "$log" "$name-native-tmpfs") | $(cell "$res" "$log" "$name-native-tmpfs" p90_ms) | $(ratio "$res" "$name-native-tmpfs" "$name-native") | 1.00× | $(same_output "$log" "$name-native" "$name-native-tmpfs") | $(ok_runs "$res" "$name-native-tmpfs") |"
+	md "| runsc-c | $(cell "$res" "$log" "$name-runsc-c") | $(cell "$res" "$log" "$name-runsc-c" p90_ms) | $(ratio "$res" "$name-runsc-c" "$name-native") | $(ratio "$res" "$name-runsc-c" "$name-native-tmpfs") | $(same_output "$log" "$name-native" "$name-runsc-c") | $(ok_runs "$res" "$name-runsc-c") |"
+	md ""
+}
+
+section_agent() {
+	md "## 5b. Agent workloads"
+	md ""
+	md "What agents spend their time on, with every input built locally (no index, registry or remote): the inputs on a read-only volume in the sandbox, the work in \`/tmp\`."
+	md ""
+	agent_workload pip pip.sh wheels "" "\`pip install\` of 20 local wheels into a venv" \
+		"\`python3 -m venv --without-pip\`, then the system's pip installs 20 generated pure-Python wheels (12 modules each) into it with \`--no-index\`, then the venv imports all 20; the venv is removed."
+	agent_workload git git.sh repo.git git "\`git clone\` of a 2,000-file repository + \`git status\`" \
+		"\`git clone --no-local file://…\` of a bare repository of 2,000 files (250 directories, 16 B–4 KiB), then \`git status\` and \`git ls-files\` in the clone; the clone is removed."
+	agent_workload npm npm.sh npm "npm node" "\`npm install\` of 20 local package tarballs" \
+		"\`npm install --offline\` of 20 generated package tarballs (12 modules each) into a new project with a fresh cache, then \`node\` requires all 20; the project is removed."
+}
+
 # One run of the sandboxes helper, flattened to "NAME k=v k=v ..." in $res.
 hold() {
 	local res=$1 log=$2 name=$3
@@ -749,11 +812,14 @@ main() {
 	fi
 	make_bundles
 	describe_machine
-	if have_section file || have_section make; then
+	if have_section file || have_section make || have_section agent; then
 		make_inputs || say "bench: cannot generate inputs"
 	fi
+	if have_section agent; then
+		make_agent_inputs || say "bench: cannot generate the agent workloads' inputs"
+	fi
 	local s
-	for s in start syscall python exec file make memory density rate; do
+	for s in start syscall python exec file make agent memory density rate; do
 		# The sandboxes held from here on load the machine themselves.
 		[ "$s" = memory ] && load1=$(cut -d' ' -f1 /proc/loadavg)
 		have_section "$s" && "section_$s"

@@ -4,7 +4,7 @@ set -eu
 pkgs="gcc make meson ninja-build pkg-config libseccomp-dev libelf-dev libjemalloc-dev \
 check busybox-static python3 libc6-dev procps util-linux libyaml-dev libjson-c-dev passt iproute2"
 if [ "${1:-}" = "--bench" ]; then
-	pkgs="$pkgs bubblewrap crun"
+	pkgs="$pkgs bubblewrap crun git python3-venv python3-pip"
 fi
 missing=""
 for p in $pkgs; do
