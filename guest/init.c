@@ -23,6 +23,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -33,6 +34,7 @@
 #include "common/compat.h"
 #include "common/loader_abi.h"
 #include "common/util.h"
+#include "guest/control.h"
 #include "syscalls/table.h"
 
 /* The exec loader, embedded at build time (scripts/embed-blob.sh). */
@@ -146,13 +148,45 @@ _Noreturn static void run_command(const struct guest_config *cfg, const sigset_t
 	_exit(err == ENOENT ? 127 : 126);
 }
 
-/* pid 1: forward signals to the command, reap everything, exit with the
- * command's status. */
+/* Signals: forwarded to the command, except SIGCHLD: reap everything,
+ * report the processes started for exec, exit with the command's status. */
+static void on_signals(int sig_fd)
+{
+	struct signalfd_siginfo si;
+	bool child = false;
+	while (read(sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			child = true;
+		else
+			kill(command_pid, (int)si.ssi_signo);
+	}
+	if (!child)
+		return;
+	for (;;) {
+		int status;
+		pid_t pid = waitpid(-1, &status, WNOHANG);
+		if (pid <= 0)
+			break;
+		if (pid != command_pid) {
+			control_reaped(pid, status);
+			continue;
+		}
+		if (WIFEXITED(status))
+			_exit(WEXITSTATUS(status));
+		_exit(128 + WTERMSIG(status));
+	}
+}
+
+/* pid 1: forward signals to the command, reap everything, serve the exec
+ * channel, exit with the command's status. */
 _Noreturn static void init_loop(const struct guest_config *cfg)
 {
 	sigset_t all, old;
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
+	int sig_fd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sig_fd < 0)
+		_exit(125);
 	command_pid = fork_single_threaded();
 	if (command_pid < 0)
 		_exit(125);
@@ -163,26 +197,16 @@ _Noreturn static void init_loop(const struct guest_config *cfg)
 	for (int i = 0; i < 3; i++)
 		if (cfg->stdio[i] > 2)
 			close(cfg->stdio[i]);
+	control_init(cfg->control_fd, &old);
 	for (;;) {
-		siginfo_t si;
-		int sig = sigwaitinfo(&all, &si);
-		if (sig < 0)
+		struct pollfd p[1 + CONTROL_POLL_MAX];
+		p[0] = (struct pollfd){.fd = sig_fd, .events = POLLIN};
+		int n = 1 + control_pollfds(p + 1);
+		if (poll(p, (nfds_t)n, -1) < 0)
 			continue;
-		if (sig != SIGCHLD) {
-			kill(command_pid, sig);
-			continue;
-		}
-		for (;;) {
-			int status;
-			pid_t pid = waitpid(-1, &status, WNOHANG);
-			if (pid <= 0)
-				break;
-			if (pid != command_pid)
-				continue;
-			if (WIFEXITED(status))
-				_exit(WEXITSTATUS(status));
-			_exit(128 + WTERMSIG(status));
-		}
+		if (p[0].revents)
+			on_signals(sig_fd);
+		control_events(p + 1, n - 1);
 	}
 }
 
@@ -236,6 +260,10 @@ _Noreturn void guest_init_main(const struct guest_config *cfg, int sock)
 	/* The sentry's death ends the guest (its parent is outside the pid
 	 * namespace, so getppid() says 0 here; the socket tells instead). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* The clone copied the sentry's fd table (its gofer socket, the
+	 * host's /proc): init keeps only what it uses. */
+	int keep[] = {0, 1, 2, cfg->stdio[0], cfg->stdio[1], cfg->stdio[2], sock, cfg->control_fd};
+	close_fds_except(keep, ARRAY_SIZE(keep));
 	proc_env_clear(); /* the guest gets cfg->envp, a copy */
 	int procfs = make_guest_procfs();
 	if (procfs < 0)

@@ -19,6 +19,7 @@ struct guest_config {
 	int stdio[3];	 /* the guest's fds 0, 1, 2 */
 	bool tty;	 /* stdio[0] is a terminal the guest may own */
 	bool net_egress; /* the policy's network mode is egress: the filter's egress variant */
+	int control_fd;	 /* init's end of the exec channel (guest/control.h), or -1 */
 };
 
 /* The handshake: init has made its user namespace; the sentry has written

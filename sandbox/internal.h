@@ -7,6 +7,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <termios.h>
 #include <time.h>
@@ -23,6 +24,35 @@ struct term {
 	int slave;	      /* the guest's stdio, until the sentry holds it */
 	struct termios saved; /* the caller's terminal before it went raw */
 	bool saved_ok;
+};
+
+/* What woke the supervisor: the low byte of each epoll entry's data.u64
+ * (supervise.c). A watch's entry holds its slot and generation above it. */
+enum sandbox_event {
+	SANDBOX_EV_SIGNAL,   /* the signalfd: a signal to forward, SIGWINCH or SIGCHLD */
+	SANDBOX_EV_TIMEOUT,  /* the timerfd of the config's timeout */
+	SANDBOX_EV_STDIN,    /* the caller's terminal has input for the guest's */
+	SANDBOX_EV_TERMINAL, /* the guest's terminal has output for the caller's */
+	SANDBOX_EV_CONTROL,  /* the guest's init reports on exec'd processes */
+	SANDBOX_EV_WATCH,    /* a caller's fd (sandbox_watch) */
+};
+
+/* A caller's fd in the supervisor's loop. */
+struct sandbox_watch {
+	int fd; /* -1: a free slot */
+	uint32_t gen;
+	sandbox_watch_fn fn;
+	void *arg;
+};
+
+/* A process asked for with sandbox_exec that has not ended yet. */
+struct sandbox_exec_pending {
+	uint32_t id;
+	bool started;
+	sandbox_exec_fn fn; /* NULL once forgotten */
+	void *arg;
+	char argv0[128]; /* for its errors */
+	char cwd[128];
 };
 
 struct sandbox {
@@ -47,6 +77,15 @@ struct sandbox {
 	char warning[600];
 	struct timespec started; /* CLOCK_MONOTONIC at sandbox_start */
 	struct network *net;	 /* network.c: the route out under egress, or NULL */
+	/* exec.c: our end of the channel to the guest's init, or -1, and
+	 * the processes asked for through it. */
+	int control_fd;
+	struct sandbox_exec_pending *execs;
+	size_t nexecs;
+	uint32_t next_exec_id;
+	/* supervise.c: the callers' fds in the loop. */
+	struct sandbox_watch *watches;
+	size_t nwatches;
 };
 
 /* sandbox/term.c */
@@ -89,6 +128,13 @@ const struct sentry_hooks *limits_sentry_hooks(struct sandbox *sb);
 void limits_status(struct sandbox *sb, struct sandbox_status *status);
 /* Kills what is left in the sandbox's cgroups and removes them. */
 void limits_destroy(struct sandbox *sb);
+
+/* sandbox/exec.c */
+/* The guest's init sent something (SANDBOX_EV_CONTROL). */
+void exec_on_control(struct sandbox *sb);
+/* The sandbox ended: what init sent last is read, every process still
+ * pending is reported as ended, the channel closed. */
+void exec_end(struct sandbox *sb);
 
 /* sandbox/supervise.c */
 /* The signalfd, the epoll set and the timeout's timer, once the guest runs. */

@@ -182,6 +182,7 @@ static struct sandbox *sandbox_new(const struct sandbox_config *cfg)
 	sb->signal_fd = -1;
 	sb->timer_fd = -1;
 	sb->epoll_fd = -1;
+	sb->control_fd = -1;
 	return sb;
 }
 
@@ -221,11 +222,12 @@ int sandbox_create(const struct sandbox_config *cfg, struct sandbox **out, struc
 
 /* ---- the sentry ---- */
 
-_Noreturn static void sentry_child(struct sandbox *sb, int report_fd)
+_Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int control_fd)
 {
 	const struct sandbox_config *cfg = sb->cfg;
 	if (sb->ready_fd >= 0)
 		close(sb->ready_fd);
+	close(sb->control_fd);
 	sigprocmask(SIG_SETMASK, &sb->oldmask, NULL);
 	if (sb->term.active)
 		close(sb->term.master);
@@ -251,6 +253,7 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd)
 		.cwd = cfg->cwd,
 		.hostname = cfg->hostname,
 		.tty_fd = sb->term.active ? sb->term.slave : -1,
+		.control_fd = control_fd,
 		.policy = cfg->policy,
 		.audit_fd = cfg->audit_fd,
 		.volume_paths = vols,
@@ -268,19 +271,28 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 	int nr = network_prepare(sb, err);
 	if (nr < 0)
 		return nr;
-	if (pipe2(report, O_CLOEXEC) < 0)
+	/* The exec channel (exec.c): the guest's init gets the other end. */
+	int control[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control) < 0)
+		return rc_error_set_errno(err, errno, "socketpair");
+	sb->control_fd = control[0];
+	if (pipe2(report, O_CLOEXEC) < 0) {
+		close(control[1]);
 		return rc_error_set_errno(err, errno, "pipe");
+	}
 	pid_t pid = fork_single_threaded();
 	if (pid < 0) {
 		int e = errno;
 		close(report[0]);
 		close(report[1]);
+		close(control[1]);
 		return rc_error_set_errno(err, e, "fork");
 	}
 	if (pid == 0) {
 		close(report[0]);
-		sentry_child(sb, report[1]);
+		sentry_child(sb, report[1], control[1]);
 	}
+	close(control[1]);
 	sb->sentry_pid = pid;
 	clock_gettime(CLOCK_MONOTONIC, &sb->started);
 	close(report[1]);
@@ -328,6 +340,7 @@ void sandbox_destroy(struct sandbox *sb)
 	if (!sb)
 		return;
 	term_restore(&sb->term);
+	exec_end(sb);
 	kill_wait(sb->sentry_pid);
 	kill_wait(sb->gofer_pid);
 	network_stop(sb);
@@ -338,6 +351,7 @@ void sandbox_destroy(struct sandbox *sb)
 	close_fd(&sb->term.slave);
 	close_fd(&sb->gofer_sock);
 	close_fd(&sb->ready_fd);
+	free(sb->watches);
 	limits_destroy(sb);
 	free(sb);
 }

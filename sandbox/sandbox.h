@@ -13,6 +13,7 @@
  *	sandbox_wait     supervise until the sentry exits: its status is the
  *	                 command's
  *	sandbox_kill     send a signal to the guest's init (which forwards it)
+ *	sandbox_exec     start another process in the running guest
  *	sandbox_destroy  kill what is left, restore the terminal, free
  *
  * Errors come back as a negative errno and a struct rc_error naming what
@@ -27,6 +28,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "common/error.h"
@@ -114,6 +116,62 @@ void sandbox_destroy(struct sandbox *sb);
 /* After sandbox_create: NULL, or why the default limits could not be
  * applied (the sandbox runs without them). */
 const char *sandbox_warning(const struct sandbox *sb);
+
+/* ---- more processes in a running sandbox (sandbox/exec.c) ----
+ *
+ * After sandbox_start, sandbox_exec starts another process in the guest,
+ * as `runsc-c exec` does: the guest's init forks it the way it forked the
+ * command (same namespaces, cgroup, seccomp filters, sentry and gofer),
+ * and its program is exec'd through the sentry's exec path, inside the
+ * view. What becomes of it is told through fn, called from sandbox_wait's
+ * loop (or from sandbox_destroy): STARTED then EXITED, or FAILED. When
+ * the command ends first, the guest's pid namespace ends every other
+ * process: each still running is reported EXITED with 128+SIGKILL. */
+struct sandbox_exec_config {
+	char *const *argv; /* argv[0] is looked up in envp's PATH */
+	char *const *envp;
+	const char *cwd; /* absolute, in the view; NULL: the command's */
+	bool user_set;	 /* run as uid:gid with groups; else as 0:0 */
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups; /* supplementary groups; none: gid alone */
+	size_t ngroups;
+	int stdio[3]; /* its fds 0, 1, 2 (the guest gets copies) */
+};
+
+enum sandbox_exec_event_kind {
+	SANDBOX_EXEC_STARTED, /* its program runs: guest_pid */
+	SANDBOX_EXEC_FAILED,  /* it did not start: err */
+	SANDBOX_EXEC_EXITED,  /* it ended: exit_code (128+N for signal N) */
+};
+
+struct sandbox_exec_event {
+	enum sandbox_exec_event_kind kind;
+	uint32_t exec_id;
+	pid_t guest_pid;
+	int exit_code;
+	struct rc_error err;
+};
+
+typedef void (*sandbox_exec_fn)(struct sandbox *sb, const struct sandbox_exec_event *ev,
+				void *arg);
+
+/* Asks for the process; 0 and *exec_id, or -errno with err filled (a bad
+ * config, the sandbox not running, too many at once). */
+int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandbox_exec_fn fn,
+		 void *arg, uint32_t *exec_id, struct rc_error *err);
+/* Sends sig to that process while it runs. */
+int sandbox_exec_kill(struct sandbox *sb, uint32_t exec_id, int sig, struct rc_error *err);
+/* fn is no longer called for that process (its caller went away). */
+void sandbox_exec_forget(struct sandbox *sb, uint32_t exec_id);
+
+/* More event sources for sandbox_wait's loop, after sandbox_start: fn runs
+ * whenever fd is readable (or hung up), until sandbox_unwatch(fd). fn may
+ * watch and unwatch fds, its own included. */
+typedef void (*sandbox_watch_fn)(struct sandbox *sb, int fd, void *arg);
+int sandbox_watch(struct sandbox *sb, int fd, sandbox_watch_fn fn, void *arg,
+		  struct rc_error *err);
+void sandbox_unwatch(struct sandbox *sb, int fd);
 
 /* create, start, wait and destroy in one: the life of a sandbox that runs
  * one command to its end. */

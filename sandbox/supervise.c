@@ -18,18 +18,67 @@
 #include "common/util.h"
 #include "sandbox/internal.h"
 
-/* What woke the supervisor: the tag of each fd in its epoll set. */
-enum sandbox_event {
-	SANDBOX_EV_SIGNAL,   /* the signalfd: a signal to forward, SIGWINCH or SIGCHLD */
-	SANDBOX_EV_TIMEOUT,  /* the timerfd of the config's timeout */
-	SANDBOX_EV_STDIN,    /* the caller's terminal has input for the guest's */
-	SANDBOX_EV_TERMINAL, /* the guest's terminal has output for the caller's */
-};
-
 static void watch(struct sandbox *sb, int fd, enum sandbox_event what)
 {
-	struct epoll_event ev = {.events = EPOLLIN, .data.u32 = what};
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = what};
 	epoll_ctl(sb->epoll_fd, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* A watch's epoll tag: its kind, slot and generation (a slot freed and
+ * reused within one batch of events is not mistaken for the old one). */
+static uint64_t watch_tag(size_t slot, uint32_t gen)
+{
+	return SANDBOX_EV_WATCH | (uint64_t)slot << 8 | (uint64_t)gen << 32;
+}
+
+int sandbox_watch(struct sandbox *sb, int fd, sandbox_watch_fn fn, void *arg,
+		  struct rc_error *err)
+{
+	if (sb->epoll_fd < 0)
+		return rc_error_set(err, EINVAL, "the sandbox has not started");
+	size_t slot = 0;
+	while (slot < sb->nwatches && sb->watches[slot].fd >= 0)
+		slot++;
+	if (slot == sb->nwatches) {
+		if (slot >= (1u << 24))
+			return rc_error_set(err, EMFILE, "too many watched fds");
+		sb->watches = realloc(sb->watches, (slot + 1) * sizeof(*sb->watches));
+		if (!sb->watches)
+			abort();
+		sb->watches[slot] = (struct sandbox_watch){.fd = -1};
+		sb->nwatches++;
+	}
+	struct sandbox_watch *w = &sb->watches[slot];
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = watch_tag(slot, w->gen + 1)};
+	if (epoll_ctl(sb->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return rc_error_set_errno(err, errno, "watching fd %d", fd);
+	w->gen++;
+	w->fd = fd;
+	w->fn = fn;
+	w->arg = arg;
+	return 0;
+}
+
+void sandbox_unwatch(struct sandbox *sb, int fd)
+{
+	for (size_t i = 0; i < sb->nwatches; i++) {
+		if (sb->watches[i].fd != fd)
+			continue;
+		if (sb->epoll_fd >= 0)
+			epoll_ctl(sb->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+		sb->watches[i].fd = -1;
+		sb->watches[i].gen++;
+	}
+}
+
+static void on_watch(struct sandbox *sb, uint64_t tag)
+{
+	size_t slot = (size_t)(tag >> 8) & 0xffffff;
+	uint32_t gen = (uint32_t)(tag >> 32);
+	if (slot >= sb->nwatches || sb->watches[slot].fd < 0 || sb->watches[slot].gen != gen)
+		return;
+	struct sandbox_watch w = sb->watches[slot];
+	w.fn(sb, w.fd, w.arg);
 }
 
 void kill_wait(pid_t pid)
@@ -61,6 +110,8 @@ void supervise_init(struct sandbox *sb)
 		watch(sb, STDIN_FILENO, SANDBOX_EV_STDIN);
 		watch(sb, sb->term.master, SANDBOX_EV_TERMINAL);
 	}
+	if (sb->control_fd >= 0)
+		watch(sb, sb->control_fd, SANDBOX_EV_CONTROL);
 	sb->stdin_open = true;
 }
 
@@ -151,9 +202,9 @@ static int on_timeout(struct sandbox *sb, struct sandbox_status *status)
 }
 
 /* One event; returns the command's status once the sandbox ended, else -1. */
-static int on_event(struct sandbox *sb, enum sandbox_event what, struct sandbox_status *status)
+static int on_event(struct sandbox *sb, uint64_t tag, struct sandbox_status *status)
 {
-	switch (what) {
+	switch ((enum sandbox_event)(tag & 0xff)) {
 	case SANDBOX_EV_SIGNAL:
 		return on_signals(sb);
 	case SANDBOX_EV_TIMEOUT:
@@ -168,6 +219,12 @@ static int on_event(struct sandbox *sb, enum sandbox_event what, struct sandbox_
 		if (!term_relay(sb->term.master, STDOUT_FILENO))
 			epoll_ctl(sb->epoll_fd, EPOLL_CTL_DEL, sb->term.master, NULL);
 		return -1;
+	case SANDBOX_EV_CONTROL:
+		exec_on_control(sb);
+		return -1;
+	case SANDBOX_EV_WATCH:
+		on_watch(sb, tag);
+		return -1;
 	default:
 		return -1;
 	}
@@ -179,8 +236,8 @@ int sandbox_wait(struct sandbox *sb, struct sandbox_status *status, struct rc_er
 	int wait_errno = 0;
 	*status = (struct sandbox_status){0};
 	while (exit_code < 0) {
-		struct epoll_event evs[4];
-		int ne = epoll_wait(sb->epoll_fd, evs, 4, -1);
+		struct epoll_event evs[16];
+		int ne = epoll_wait(sb->epoll_fd, evs, (int)ARRAY_SIZE(evs), -1);
 		if (ne < 0) {
 			if (errno == EINTR)
 				continue;
@@ -188,8 +245,11 @@ int sandbox_wait(struct sandbox *sb, struct sandbox_status *status, struct rc_er
 			break;
 		}
 		for (int i = 0; i < ne && exit_code < 0; i++)
-			exit_code = on_event(sb, (enum sandbox_event)evs[i].data.u32, status);
+			exit_code = on_event(sb, evs[i].data.u64, status);
 	}
+	/* What the guest's init said last about exec'd processes; any still
+	 * running ended with the guest. */
+	exec_end(sb);
 	/* Output the guest wrote just before it exited. */
 	if (sb->term.active)
 		term_drain(&sb->term);

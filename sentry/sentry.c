@@ -451,6 +451,7 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 		.gid = cfg->gid,
 		.hostname = cfg->hostname,
 		.tty = cfg->tty_fd >= 0,
+		.control_fd = cfg->control_fd,
 	};
 	for (int i = 0; i < 3; i++)
 		gc.stdio[i] = cfg->tty_fd >= 0 ? cfg->tty_fd : i;
@@ -458,6 +459,8 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 	 * building the view; its command runs only once the loop runs. */
 	char msg[sizeof(err->msg)] = "";
 	pid_t init = guest_spawn(s, &gc, msg, sizeof(msg));
+	if (cfg->control_fd >= 0)
+		close(cfg->control_fd);
 	if (init < 0)
 		return rc_error_set(err, EIO, "starting the guest: %s", msg);
 	fd_limit_raise();

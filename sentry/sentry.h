@@ -155,6 +155,9 @@ struct sentry_config {
 	const char *cwd;
 	const char *hostname;
 	int tty_fd; /* the guest's terminal, its fds 0..2; -1: it inherits 0..2 */
+	/* The guest init's end of the exec channel (common/exec_proto.h),
+	 * handed to it and closed here; or -1. */
+	int control_fd;
 	const struct policy_view *policy; /* the compiled policy, or NULL */
 	int audit_fd;			  /* JSON lines of decisions, or -1 */
 	/* The volumes' paths in the view: what the host may change there. */

@@ -21,7 +21,7 @@ static const struct {
 	{"spec", oci_cmd_spec},		{"run", oci_cmd_run},	{"create", oci_cmd_create},
 	{"start", oci_cmd_start},	{"kill", oci_cmd_kill}, {"delete", oci_cmd_delete},
 	{"state", oci_cmd_state},	{"list", oci_cmd_list}, {"ps", oci_cmd_ps},
-	{"features", oci_cmd_features},
+	{"features", oci_cmd_features}, {"exec", oci_cmd_exec},
 };
 
 bool oci_is_command(const char *cmd)

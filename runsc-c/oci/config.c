@@ -4,7 +4,8 @@
  *
  *	root.path, root.readonly     the rootfs (relative to the bundle)
  *	process.args, env, cwd       the command, its environment, its cwd
- *	process.user.uid, gid        the user (0..65535: the guest's id map)
+ *	process.user.uid, gid        the user (0..65535: the guest's id map);
+ *	process.user.additionalGids  checked; honoured for exec'd processes
  *	process.terminal             a terminal of its own (when runsc-c has one)
  *	hostname                     the sandbox's host name
  *	mounts                       bind mounts become volumes (ro/rw); the
@@ -164,32 +165,38 @@ static int parse_root(struct oci_config *c, struct json_object *doc, struct rc_e
 	return 0;
 }
 
-static int parse_env(struct oci_config *c, struct json_object *env, struct rc_error *err)
+/* The name of field key of a process object in errors: prefix + key. */
+static const char *pfield(char *buf, size_t size, const char *prefix, const char *key)
 {
+	snprintf(buf, size, "%s%s", prefix, key);
+	return buf;
+}
+
+static int parse_env(struct oci_process *p, struct json_object *env, const char *prefix,
+		     struct rc_error *err)
+{
+	char name[96];
 	if (!env) {
-		c->envp = xcalloc(1, sizeof(*c->envp));
+		p->envp = xcalloc(1, sizeof(*p->envp));
 		return 0;
 	}
-	int r = string_array(env, "process.env", false, &c->envp, err);
-	for (size_t i = 0; r == 0 && c->envp[i]; i++) {
-		const char *eq = strchr(c->envp[i], '=');
-		if (!eq || eq == c->envp[i]) {
-			char name[64];
-			snprintf(name, sizeof(name), "process.env[%zu]", i);
-			r = bad(err, name, "'%s': expected NAME=VALUE", c->envp[i]);
+	int r = string_array(env, pfield(name, sizeof(name), prefix, "env"), false, &p->envp, err);
+	for (size_t i = 0; r == 0 && p->envp[i]; i++) {
+		const char *eq = strchr(p->envp[i], '=');
+		if (!eq || eq == p->envp[i]) {
+			snprintf(name, sizeof(name), "%senv[%zu]", prefix, i);
+			r = bad(err, name, "'%s': expected NAME=VALUE", p->envp[i]);
 		}
 	}
 	return r;
 }
 
-/* process.user.uid or gid: an integer the guest's id map holds. */
-static int parse_id(struct json_object *user, const char *key, const char *field, unsigned int *out,
+/* An id of process.user: an integer the guest's id map holds. */
+static int id_value(struct json_object *v, const char *field, unsigned int *out,
 		    struct rc_error *err)
 {
-	struct json_object *v;
-	int r = member(user, key, json_type_int, field, false, &v, err);
-	if (r < 0 || !v)
-		return r;
+	if (!json_object_is_type(v, json_type_int))
+		return bad(err, field, "expected an integer");
 	int64_t id = json_object_get_int64(v);
 	if (id < 0 || id > 65535)
 		return bad(err, field, "%lld: must be in 0..65535", (long long)id);
@@ -197,48 +204,117 @@ static int parse_id(struct json_object *user, const char *key, const char *field
 	return 0;
 }
 
-static int parse_process(struct oci_config *c, struct json_object *doc, struct rc_error *err)
+/* process.user.uid or gid. */
+static int parse_id(struct json_object *user, const char *key, const char *field, unsigned int *out,
+		    struct rc_error *err)
 {
-	struct json_object *proc, *args, *env, *cwd, *user, *term;
-	int r = member(doc, "process", json_type_object, "process", true, &proc, err);
-	if (r == 0)
-		r = member(proc, "args", json_type_array, "process.args", true, &args, err);
-	if (r == 0 && json_object_array_length(args) == 0)
-		r = bad(err, "process.args", "must not be empty");
-	if (r == 0)
-		r = string_array(args, "process.args", false, &c->argv, err);
-	if (r == 0 && c->argv[0][0] == 0)
-		r = bad(err, "process.args[0]", "must not be empty");
-	if (r == 0)
-		r = member(proc, "env", json_type_array, "process.env", false, &env, err);
-	if (r == 0)
-		r = parse_env(c, env, err);
-	if (r == 0)
-		r = member(proc, "cwd", json_type_string, "process.cwd", true, &cwd, err);
-	if (r == 0 && !clean_absolute(json_object_get_string(cwd)))
-		r = bad(err, "process.cwd", "'%s': must be an absolute path without . or ..",
-			json_object_get_string(cwd));
-	if (r == 0)
-		r = member(proc, "terminal", json_type_boolean, "process.terminal", false, &term,
-			   err);
-	if (r == 0)
-		r = member(proc, "user", json_type_object, "process.user", false, &user, err);
-	if (r < 0)
+	struct json_object *v;
+	int r = member(user, key, json_type_int, field, false, &v, err);
+	if (r < 0 || !v)
 		return r;
-	c->cwd = json_object_get_string(cwd);
-	c->terminal = term && json_object_get_boolean(term);
-	unsigned int uid = 0, gid = 0;
-	if (user) {
-		r = parse_id(user, "uid", "process.user.uid", &uid, err);
-		if (r == 0)
-			r = parse_id(user, "gid", "process.user.gid", &gid, err);
+	return id_value(v, field, out, err);
+}
+
+/* process.user.additionalGids: at most OCI_GROUPS_MAX ids. */
+static int parse_groups(struct oci_process *p, struct json_object *user, const char *prefix,
+			struct rc_error *err)
+{
+	char field[96];
+	struct json_object *arr;
+	pfield(field, sizeof(field), prefix, "user.additionalGids");
+	int r = member(user, "additionalGids", json_type_array, field, false, &arr, err);
+	if (r < 0 || !arr)
+		return r;
+	size_t n = json_object_array_length(arr);
+	if (n > OCI_GROUPS_MAX)
+		return bad(err, field, "more than %d groups", OCI_GROUPS_MAX);
+	p->groups = xcalloc(n + 1, sizeof(*p->groups));
+	for (size_t i = 0; i < n; i++) {
+		char name[128];
+		unsigned int gid;
+		snprintf(name, sizeof(name), "%s[%zu]", field, i);
+		r = id_value(json_object_array_get_idx(arr, i), name, &gid, err);
 		if (r < 0)
 			return r;
+		p->groups[p->ngroups++] = gid;
 	}
-	c->user_set = true;
-	c->uid = uid;
-	c->gid = gid;
 	return 0;
+}
+
+static int parse_user(struct oci_process *p, struct json_object *proc, const char *prefix,
+		      struct rc_error *err)
+{
+	char f1[96], f2[96];
+	struct json_object *user;
+	unsigned int uid = 0, gid = 0;
+	int r = member(proc, "user", json_type_object, pfield(f1, sizeof(f1), prefix, "user"),
+		       false, &user, err);
+	if (r == 0 && user)
+		r = parse_id(user, "uid", pfield(f1, sizeof(f1), prefix, "user.uid"), &uid, err);
+	if (r == 0 && user)
+		r = parse_id(user, "gid", pfield(f2, sizeof(f2), prefix, "user.gid"), &gid, err);
+	if (r == 0 && user)
+		r = parse_groups(p, user, prefix, err);
+	if (r < 0)
+		return r;
+	p->user_set = true;
+	p->uid = uid;
+	p->gid = gid;
+	return 0;
+}
+
+int oci_process_parse(struct json_object *proc, const char *prefix, struct oci_process *p,
+		      struct rc_error *err)
+{
+	char f[96];
+	struct json_object *args, *env, *cwd, *term;
+	memset(p, 0, sizeof(*p));
+	int r = member(proc, "args", json_type_array, pfield(f, sizeof(f), prefix, "args"), true,
+		       &args, err);
+	if (r == 0 && json_object_array_length(args) == 0)
+		r = bad(err, f, "must not be empty");
+	if (r == 0)
+		r = string_array(args, f, false, &p->argv, err);
+	if (r == 0 && p->argv[0][0] == 0)
+		r = bad(err, pfield(f, sizeof(f), prefix, "args[0]"), "must not be empty");
+	if (r == 0)
+		r = member(proc, "env", json_type_array, pfield(f, sizeof(f), prefix, "env"), false,
+			   &env, err);
+	if (r == 0)
+		r = parse_env(p, env, prefix, err);
+	if (r == 0)
+		r = member(proc, "cwd", json_type_string, pfield(f, sizeof(f), prefix, "cwd"), true,
+			   &cwd, err);
+	if (r == 0 && !clean_absolute(json_object_get_string(cwd)))
+		r = bad(err, f, "'%s': must be an absolute path without . or ..",
+			json_object_get_string(cwd));
+	if (r == 0)
+		r = member(proc, "terminal", json_type_boolean,
+			   pfield(f, sizeof(f), prefix, "terminal"), false, &term, err);
+	if (r == 0)
+		r = parse_user(p, proc, prefix, err);
+	if (r < 0) {
+		oci_process_free(p);
+		return r;
+	}
+	p->cwd = json_object_get_string(cwd);
+	p->terminal = term && json_object_get_boolean(term);
+	return 0;
+}
+
+void oci_process_free(struct oci_process *p)
+{
+	free(p->argv);
+	free(p->envp);
+	free(p->groups);
+	memset(p, 0, sizeof(*p));
+}
+
+static int parse_process(struct oci_config *c, struct json_object *doc, struct rc_error *err)
+{
+	struct json_object *proc;
+	int r = member(doc, "process", json_type_object, "process", true, &proc, err);
+	return r < 0 ? r : oci_process_parse(proc, "process.", &c->process, err);
 }
 
 static bool has_option(char **opts, const char *name)
@@ -444,8 +520,7 @@ static int parse_resources(struct oci_config *c, struct json_object *doc, struct
 	return 0;
 }
 
-/* Parses text as one JSON object; errors name the line and column. */
-static int parse_document(const char *path, const char *text, size_t len, struct json_object **out,
+int oci_json_parse(const char *path, const char *text, size_t len, struct json_object **out,
 			  struct rc_error *err)
 {
 	struct json_tokener *tok = json_tokener_new();
@@ -491,7 +566,7 @@ int oci_config_load(const char *bundle, struct oci_config *c, struct rc_error *e
 	ssize_t n = read_file_at(AT_FDCWD, path, &text);
 	if (n < 0)
 		return rc_error_set_errno(err, (int)-n, "%s", path);
-	int r = parse_document(path, text, (size_t)n, &c->doc, err);
+	int r = oci_json_parse(path, text, (size_t)n, &c->doc, err);
 	if (r == 0)
 		r = parse_misc(c, c->doc, err);
 	if (r == 0)
@@ -510,19 +585,19 @@ int oci_config_load(const char *bundle, struct oci_config *c, struct rc_error *e
 void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 {
 	*cfg = (struct sandbox_config){
-		.argv = c->argv,
-		.envp = c->envp,
-		.cwd = c->cwd,
+		.argv = c->process.argv,
+		.envp = c->process.envp,
+		.cwd = c->process.cwd,
 		.rootfs = c->rootfs,
 		.root_readonly = c->root_readonly,
 		.volumes = c->volumes,
 		.nvolumes = c->nvolumes,
-		.user_set = c->user_set,
-		.uid = c->uid,
-		.gid = c->gid,
+		.user_set = c->process.user_set,
+		.uid = c->process.uid,
+		.gid = c->process.gid,
 		.hostname = c->hostname,
 		.audit_fd = -1,
-		.terminal = c->terminal && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO),
+		.terminal = c->process.terminal && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO),
 		.limits = c->limits,
 		.limits_required = c->limits_given,
 	};
@@ -533,8 +608,7 @@ void oci_config_free(struct oci_config *c)
 	for (size_t i = 0; i < c->nvolumes; i++)
 		free((char *)c->volumes[i].host);
 	free(c->volumes);
-	free(c->argv);
-	free(c->envp);
+	oci_process_free(&c->process);
 	free(c->rootfs);
 	free(c->bundle);
 	json_object_put(c->doc);

@@ -122,7 +122,7 @@ static pid_t monitor_fork(const struct oci_config *c, const struct oci_dir *d, s
 int oci_create(const char *id, const char *pid_file, const struct oci_config *c,
 	       struct rc_error *err)
 {
-	if (c->terminal)
+	if (c->process.terminal)
 		return rc_error_set(err, EINVAL,
 				    "process.terminal: a detached container needs "
 				    "--console-socket, which is not supported yet");

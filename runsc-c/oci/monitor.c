@@ -10,7 +10,8 @@
  *	   would die of them); SIGKILL needs no help
  *	4. sandbox_start, answer `start` ("ok" or the error)
  *	5. sandbox_wait (the library's supervisor forwards those signals to
- *	   the guest from now on), exit with the program's status
+ *	   the guest from now on), serving `runsc-c exec` on the control
+ *	   socket meanwhile (monitor_exec.c), exit with the program's status
  *
  * Its stdio is the caller's of `create`, and the guest's. */
 #include <errno.h>
@@ -68,11 +69,18 @@ static int wait_start(int listen_fd, int sig_fd)
 		int conn = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		if (conn < 0)
 			continue;
-		char req[16] = {0};
-		ssize_t n = recv(conn, req, sizeof(req) - 1, 0);
-		if (n > 0 && strcmp(req, "start") == 0)
+		struct oci_exec_msg req = {0};
+		int fds[4];
+		int nfds = 0;
+		ssize_t n = recv_msg_fds(conn, &req, sizeof(req), fds, 4, &nfds);
+		for (int i = 0; i < nfds; i++)
+			close(fds[i]);
+		if (n == 5 && memcmp(&req, "start", 5) == 0)
 			return conn;
-		(void)!send(conn, "unknown request", 15, MSG_NOSIGNAL);
+		if (n == (ssize_t)sizeof(req) && req.magic == OCI_EXEC_MAGIC)
+			oci_exec_refuse(conn, "cannot exec in a container that has not started");
+		else
+			(void)!send(conn, "unknown request", 15, MSG_NOSIGNAL);
 		close(conn);
 	}
 }
@@ -81,21 +89,30 @@ static int wait_start(int listen_fd, int sig_fd)
 static int monitor_run(struct sandbox *sb, int dir_fd, int listen_fd, int sig_fd)
 {
 	int conn = wait_start(listen_fd, sig_fd);
-	close(listen_fd);
 	close(sig_fd);
+	struct rc_error err;
+	int r = conn < 0 ? conn : sandbox_start(sb, &err);
+	/* From now on the control socket takes exec requests. */
+	if (r == 0)
+		r = oci_exec_serve(sb, listen_fd, &err);
+	if (conn >= 0) {
+		const char *answer = r < 0 ? err.msg : "ok";
+		(void)!send(conn, answer, strlen(answer), MSG_NOSIGNAL);
+		close(conn);
+	}
+	/* A failed start was start's to report. */
+	bool started = r == 0;
+	struct sandbox_status status;
+	if (started)
+		r = sandbox_wait(sb, &status, &err);
+	oci_exec_serve_end(sb);
 	unlinkat(dir_fd, OCI_CONTROL_SOCKET, 0);
+	close(listen_fd);
 	close(dir_fd);
 	if (conn < 0)
 		return -conn;
-	struct rc_error err;
-	int r = sandbox_start(sb, &err);
-	const char *answer = r < 0 ? err.msg : "ok";
-	(void)!send(conn, answer, strlen(answer), MSG_NOSIGNAL);
-	close(conn);
-	if (r < 0)
+	if (!started)
 		return OCI_EXIT_ERROR;
-	struct sandbox_status status;
-	r = sandbox_wait(sb, &status, &err);
 	if (r < 0) {
 		oci_error("%s", err.msg);
 		return OCI_EXIT_ERROR;

@@ -33,6 +33,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "common/error.h"
@@ -82,18 +83,36 @@ void oci_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void oci_time_now(char *buf, size_t size);
 
 /* ---- config.c: config.json ---- */
-struct oci_config {
-	struct json_object *doc; /* the parsed file: the strings below live in it */
-	char *bundle;		 /* absolute */
-	char *rootfs;		 /* absolute, resolved */
-	bool root_readonly;
-	char **argv;
+#define OCI_GROUPS_MAX 32 /* process.user.additionalGids */
+
+/* A process object: config.json's "process", or exec's process.json. */
+struct oci_process {
+	char **argv; /* the strings live in the parsed document */
 	char **envp;
 	const char *cwd;
 	bool user_set;
 	uid_t uid;
 	gid_t gid;
+	gid_t *groups; /* user.additionalGids */
+	size_t ngroups;
 	bool terminal;
+};
+/* Reads proc; an invalid value fails with err naming the field as prefix
+ * + its path ("process." + "args: must not be empty"). */
+int oci_process_parse(struct json_object *proc, const char *prefix, struct oci_process *p,
+		      struct rc_error *err);
+void oci_process_free(struct oci_process *p);
+/* Parses text (from path) as one JSON object; errors name the line and
+ * column. */
+int oci_json_parse(const char *path, const char *text, size_t len, struct json_object **out,
+		   struct rc_error *err);
+
+struct oci_config {
+	struct json_object *doc; /* the parsed file: the strings below live in it */
+	char *bundle;		 /* absolute */
+	char *rootfs;		 /* absolute, resolved */
+	bool root_readonly;
+	struct oci_process process;
 	const char *hostname;
 	struct gofer_volume *volumes;
 	size_t nvolumes;
@@ -155,6 +174,47 @@ struct json_object *oci_state_json(const struct oci_state *st, const char *owner
 /* Writes the pid file atomically. */
 int oci_pid_file_write(const char *path, pid_t pid, struct rc_error *err);
 
+/* ---- exec: `runsc-c exec` (exec.c) and the monitor's side (monitor_exec.c) ----
+ *
+ * `runsc-c exec` connects to the monitor's control socket and sends one
+ * OCI_EXEC_REQUEST with its stdin, stdout and stderr and a sealed memfd of
+ * len bytes: the process as JSON (runc's process.json). The monitor
+ * parses it again (oci_process_parse) and asks the sandbox for it
+ * (sandbox_exec), then answers OCI_EXEC_STARTED (value: the pid in the
+ * guest) or OCI_EXEC_FAILED (text: why), and after STARTED, once the
+ * process ended, OCI_EXEC_EXITED (value: its status as a shell shows it).
+ * Meanwhile the client may send OCI_EXEC_SIGNAL (value: the signal) as
+ * often as it likes; if it goes away, the process is killed (SIGKILL):
+ * the client is the process's stand-in for the caller, who waits on it
+ * and signals it. */
+#define OCI_EXEC_MAGIC	     0x6f657863u /* "cxeo" */
+#define OCI_EXEC_PROCESS_MAX (4u << 20)	 /* bytes of process JSON */
+#define OCI_EXIT_EXEC_ERROR  255	 /* runc exec's status when it cannot exec */
+
+enum oci_exec_op {
+	OCI_EXEC_REQUEST = 1,
+	OCI_EXEC_SIGNAL,
+	OCI_EXEC_STARTED,
+	OCI_EXEC_FAILED,
+	OCI_EXEC_EXITED,
+};
+
+struct oci_exec_msg {
+	uint32_t magic;
+	uint32_t op; /* enum oci_exec_op */
+	int32_t value;
+	uint32_t len;
+	char text[512];
+};
+
+/* The monitor serves exec requests on listen_fd (its control socket,
+ * non-blocking) from sandbox_wait's loop until oci_exec_serve_end. */
+int oci_exec_serve(struct sandbox *sb, int listen_fd, struct rc_error *err);
+/* Closes every connection still open. */
+void oci_exec_serve_end(struct sandbox *sb);
+/* Answers an exec request that came before the container started. */
+void oci_exec_refuse(int conn, const char *why);
+
 /* ---- monitor.c: the container's process (see above) ---- */
 /* Runs in the forked monitor: creates the sandbox, reports on ready_fd
  * ("" for ready, else the error) and closes it, waits for start, runs the
@@ -184,5 +244,6 @@ int oci_cmd_state(int argc, char **argv);
 int oci_cmd_list(int argc, char **argv);
 int oci_cmd_ps(int argc, char **argv);
 int oci_cmd_features(int argc, char **argv);
+int oci_cmd_exec(int argc, char **argv);
 
 #endif

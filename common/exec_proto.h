@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The control channel between the process that made a sandbox (the
+ * sandbox library's supervisor, sandbox/exec.c) and the guest's init
+ * (guest/control.c): one SOCK_SEQPACKET socket pair, made before the
+ * sentry's fork; init keeps its end for the sandbox's life. Through it the
+ * supervisor asks init to start another process in the guest (`runsc-c
+ * exec`) and init tells how each one started and ended.
+ *
+ * Every message is one struct exec_msg. EXEC_OP_START carries four fds by
+ * SCM_RIGHTS: the new process's stdin, stdout and stderr and a sealed
+ * memfd of data_len bytes holding, NUL-terminated each, the argc argv
+ * strings, the envc environment strings and the working directory (an
+ * absolute path in the view, or "" for init's). Both sides check every
+ * field; a message that breaks a rule is answered with EXEC_EV_FAILED
+ * (stage EXEC_STAGE_REQUEST) and has no other effect.
+ *
+ * For each START init answers exactly one of: EXEC_EV_FAILED, or
+ * EXEC_EV_STARTED and later EXEC_EV_EXITED. Should init exit first (the
+ * sandbox's command ended: the pid namespace kills the rest), the
+ * supervisor counts every process still running as killed by SIGKILL. */
+#ifndef RUNSC_COMMON_EXEC_PROTO_H
+#define RUNSC_COMMON_EXEC_PROTO_H
+
+#include <stdint.h>
+
+#define EXEC_MAGIC	    0x72634578u /* "xEcr" */
+#define EXEC_MAX_GROUPS	    32		/* supplementary groups of one process */
+#define EXEC_MAX_RUNNING    64		/* processes one init runs for exec at once */
+#define EXEC_DATA_MAX	    (8u << 20)	/* argv, env and cwd together */
+#define EXEC_STDIO_FDS	    3
+#define EXEC_START_FDS	    (EXEC_STDIO_FDS + 1)
+
+enum exec_op {
+	/* supervisor → init */
+	EXEC_OP_START = 1, /* start a process: id, argc, envc, data_len, user; 4 fds */
+	EXEC_OP_SIGNAL,	   /* send signal arg to process id (if it still runs) */
+	/* init → supervisor */
+	EXEC_EV_STARTED, /* process id runs: arg is its pid in the guest */
+	EXEC_EV_FAILED,	 /* process id did not start: arg is the errno, stage says where */
+	EXEC_EV_EXITED,	 /* process id ended: arg is its status as a shell shows it */
+};
+
+/* Where a start failed (EXEC_EV_FAILED). */
+enum exec_stage {
+	EXEC_STAGE_REQUEST = 1, /* the request itself (its fds, its data) */
+	EXEC_STAGE_LIMIT,	/* EXEC_MAX_RUNNING processes already run */
+	EXEC_STAGE_FORK,	/* init could not fork */
+	EXEC_STAGE_CWD,		/* chdir to the working directory */
+	EXEC_STAGE_USER,	/* setgroups, setresgid, setresuid */
+	EXEC_STAGE_FILTER,	/* the policy's syscall filter */
+	EXEC_STAGE_EXEC,	/* execve (through the sentry's exec path) */
+};
+
+struct exec_msg {
+	uint32_t magic; /* EXEC_MAGIC */
+	uint32_t op;	/* enum exec_op */
+	uint32_t id;	/* the supervisor's name for the process, never 0 */
+	int32_t arg;	/* signal, pid, errno or exit status (see enum exec_op) */
+	uint32_t stage; /* enum exec_stage, for EXEC_EV_FAILED */
+	/* EXEC_OP_START only: */
+	uint32_t argc; /* >= 1 */
+	uint32_t envc;
+	uint32_t data_len; /* <= EXEC_DATA_MAX */
+	uint32_t user_set; /* 0: init's ids (root); 1: uid, gid and groups */
+	uint32_t uid;
+	uint32_t gid;
+	uint32_t ngroups; /* <= EXEC_MAX_GROUPS */
+	uint32_t groups[EXEC_MAX_GROUPS];
+};
+
+#endif

@@ -1,0 +1,368 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The guest init's side of the control channel (guest/control.h,
+ * common/exec_proto.h).
+ *
+ * A start request becomes a fork; the child sets itself up (stdio, user,
+ * working directory, the policy's filter) and execs, and tells how far it
+ * got through a close-on-exec pipe: nothing before EOF means its exec
+ * succeeded (the kernel closed the pipe when it exec'd the loader the
+ * sentry pointed it at), else the stage and errno of the failure. Init
+ * never waits on the pipe: it polls it with the channel and its signals,
+ * and a child reaped first has its pipe read then (it is complete). */
+#include "guest/control.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "syscalls/table.h"
+
+extern char **environ;
+
+/* A process started for the supervisor. */
+struct running {
+	uint32_t id;   /* 0: a free slot */
+	pid_t pid;     /* in the guest's pid namespace */
+	int status_fd; /* the child's word on its start (non-blocking), or -1 once read */
+	bool started;  /* reported EXEC_EV_STARTED: its end is due */
+};
+
+static int control_fd = -1;
+static sigset_t child_sigmask;
+static struct running runs[EXEC_MAX_RUNNING];
+
+void control_init(int fd, const sigset_t *child_mask)
+{
+	control_fd = fd;
+	child_sigmask = *child_mask;
+	for (size_t i = 0; i < ARRAY_SIZE(runs); i++)
+		runs[i] = (struct running){.status_fd = -1};
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return x < y ? -1 : x > y;
+}
+
+void close_fds_except(const int *keep, size_t n)
+{
+	int sorted[16];
+	size_t m = 0;
+	for (size_t i = 0; i < n && m < ARRAY_SIZE(sorted); i++)
+		if (keep[i] >= 0)
+			sorted[m++] = keep[i];
+	qsort(sorted, m, sizeof(int), cmp_int);
+	unsigned int from = 0;
+	for (size_t i = 0; i < m; i++) {
+		if ((unsigned int)sorted[i] > from)
+			syscall(SYS_close_range, from, (unsigned int)sorted[i] - 1, 0);
+		from = (unsigned int)sorted[i] + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0);
+}
+
+static void send_event(uint32_t op, uint32_t id, int32_t arg, uint32_t stage)
+{
+	if (control_fd < 0)
+		return;
+	struct exec_msg m = {
+		.magic = EXEC_MAGIC, .op = op, .id = id, .arg = arg, .stage = stage};
+	/* write, not sendmsg: the egress filter traps sendmsg. */
+	ssize_t n;
+	do
+		n = write(control_fd, &m, sizeof(m));
+	while (n < 0 && errno == EINTR);
+}
+
+/* ---- the child ---- */
+
+struct start {
+	const struct exec_msg *req;
+	int stdio[EXEC_STDIO_FDS];
+	char **argv;
+	char **envp;
+	const char *cwd;
+};
+
+_Noreturn static void child_fail(int status_fd, enum exec_stage stage, int err)
+{
+	int32_t word[2] = {(int32_t)stage, err};
+	(void)!write(status_fd, word, sizeof(word));
+	_exit(err == ENOENT ? 127 : 126);
+}
+
+_Noreturn static void child_run(const struct start *s, int status_fd)
+{
+	/* Out of the way of 0..3 first: any of them may be where 0, 1, 2 or
+	 * the status pipe must go. */
+	int high[EXEC_STDIO_FDS + 1];
+	for (int i = 0; i < EXEC_STDIO_FDS; i++)
+		high[i] = fcntl(s->stdio[i], F_DUPFD_CLOEXEC, 16);
+	high[EXEC_STDIO_FDS] = fcntl(status_fd, F_DUPFD_CLOEXEC, 16);
+	for (int i = 0; i <= EXEC_STDIO_FDS; i++)
+		if (high[i] < 0)
+			_exit(125);
+	for (int i = 0; i < EXEC_STDIO_FDS; i++)
+		if (dup2(high[i], i) < 0)
+			_exit(125);
+	if (dup3(high[EXEC_STDIO_FDS], 3, O_CLOEXEC) < 0)
+		_exit(125);
+	status_fd = 3;
+	/* Nothing of init's (the channel, other requests' fds) is passed on. */
+	syscall(SYS_close_range, 4, ~0U, 0);
+	setpgid(0, 0);
+	const struct exec_msg *req = s->req;
+	if (req->user_set) {
+		gid_t groups[EXEC_MAX_GROUPS];
+		size_t n = req->ngroups;
+		for (size_t i = 0; i < n; i++)
+			groups[i] = req->groups[i];
+		if (n == 0)
+			groups[n++] = req->gid; /* as the command's: its own gid */
+		if (setgroups(n, groups) < 0 || setresgid(req->gid, req->gid, req->gid) < 0 ||
+		    setresuid(req->uid, req->uid, req->uid) < 0)
+			child_fail(status_fd, EXEC_STAGE_USER, errno);
+	}
+	/* As the user: the sentry resolves it in the view with their rights. */
+	if (s->cwd[0] && chdir(s->cwd) < 0)
+		child_fail(status_fd, EXEC_STAGE_CWD, errno);
+	int fr = sc_filter_install_policy();
+	if (fr < 0)
+		child_fail(status_fd, EXEC_STAGE_FILTER, -fr);
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigprocmask(SIG_SETMASK, &child_sigmask, NULL);
+	/* execvpe searches the PATH of the process's own environment: the
+	 * request's, as runc's exec does. */
+	environ = s->envp;
+	execvpe(s->argv[0], s->argv, s->envp);
+	child_fail(status_fd, EXEC_STAGE_EXEC, errno);
+}
+
+/* ---- init's side ---- */
+
+/* Splits the request's data into argv, envp and cwd; false if it does not
+ * hold exactly what the header says. */
+static bool data_split(const struct exec_msg *req, char *data, struct start *s)
+{
+	size_t want = (size_t)req->argc + req->envc + 1, found = 0;
+	if (req->data_len == 0 || data[req->data_len - 1] != 0)
+		return false;
+	for (uint32_t i = 0; i < req->data_len; i++)
+		found += data[i] == 0;
+	if (found != want)
+		return false;
+	s->argv = xcalloc((size_t)req->argc + 1, sizeof(char *));
+	s->envp = xcalloc((size_t)req->envc + 1, sizeof(char *));
+	char *p = data;
+	for (uint32_t i = 0; i < req->argc; i++, p += strlen(p) + 1)
+		s->argv[i] = p;
+	for (uint32_t i = 0; i < req->envc; i++, p += strlen(p) + 1)
+		s->envp[i] = p;
+	s->cwd = p;
+	return s->argv[0][0] != 0 && (s->cwd[0] == 0 || s->cwd[0] == '/');
+}
+
+/* The request's data: a sealed memfd of exactly data_len bytes or more. */
+static char *data_read(const struct exec_msg *req, int fd)
+{
+	const int seals = F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW;
+	struct stat st;
+	int have = fcntl(fd, F_GET_SEALS);
+	if (have < 0 || (have & seals) != seals || fstat(fd, &st) < 0 ||
+	    st.st_size < (off_t)req->data_len)
+		return NULL;
+	char *data = xmalloc((size_t)req->data_len + 1);
+	size_t got = 0;
+	while (got < req->data_len) {
+		ssize_t n = pread(fd, data + got, req->data_len - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			free(data);
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	data[req->data_len] = 0;
+	return data;
+}
+
+static bool request_valid(const struct exec_msg *m, int nfds)
+{
+	return m->magic == EXEC_MAGIC && m->id != 0 && nfds == EXEC_START_FDS && m->argc >= 1 &&
+	       m->argc <= EXEC_DATA_MAX && m->envc <= EXEC_DATA_MAX && m->data_len > 0 &&
+	       m->data_len <= EXEC_DATA_MAX && m->ngroups <= EXEC_MAX_GROUPS &&
+	       m->user_set <= 1 && m->uid <= 65535 && m->gid <= 65535;
+}
+
+static struct running *slot_by_id(uint32_t id)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(runs); i++)
+		if (runs[i].id == id)
+			return &runs[i];
+	return NULL;
+}
+
+static void on_start(const struct exec_msg *req, const int *fds, int nfds)
+{
+	if (!request_valid(req, nfds) || slot_by_id(req->id)) {
+		send_event(EXEC_EV_FAILED, req->id, EINVAL, EXEC_STAGE_REQUEST);
+		return;
+	}
+	struct running *slot = slot_by_id(0);
+	if (!slot) {
+		send_event(EXEC_EV_FAILED, req->id, EAGAIN, EXEC_STAGE_LIMIT);
+		return;
+	}
+	struct start s = {.req = req};
+	_cleanup_free_ char *data = data_read(req, fds[EXEC_STDIO_FDS]);
+	if (!data || !data_split(req, data, &s)) {
+		free(s.argv);
+		free(s.envp);
+		send_event(EXEC_EV_FAILED, req->id, EINVAL, EXEC_STAGE_REQUEST);
+		return;
+	}
+	memcpy(s.stdio, fds, sizeof(s.stdio));
+	int pipefd[2];
+	pid_t pid = -1;
+	int err;
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		err = errno;
+	} else {
+		pid = fork_single_threaded();
+		if (pid == 0) {
+			close(pipefd[0]);
+			child_run(&s, pipefd[1]);
+		}
+		err = errno;
+		close(pipefd[1]);
+		if (pid < 0)
+			close(pipefd[0]);
+	}
+	free(s.argv);
+	free(s.envp);
+	if (pid < 0) {
+		send_event(EXEC_EV_FAILED, req->id, err, EXEC_STAGE_FORK);
+		return;
+	}
+	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
+	*slot = (struct running){.id = req->id, .pid = pid, .status_fd = pipefd[0]};
+}
+
+/* Reads the child's word on its start: reports it and returns true, or
+ * false when there is none yet. */
+static bool status_read(struct running *r)
+{
+	int32_t word[2];
+	ssize_t n;
+	do
+		n = read(r->status_fd, word, sizeof(word));
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN)
+		return false;
+	close(r->status_fd);
+	r->status_fd = -1;
+	if (n == 0) {
+		r->started = true;
+		send_event(EXEC_EV_STARTED, r->id, r->pid, 0);
+	} else if (n == (ssize_t)sizeof(word)) {
+		send_event(EXEC_EV_FAILED, r->id, word[1], (uint32_t)word[0]);
+	} else {
+		/* The child died before it could say (e.g. killed). */
+		send_event(EXEC_EV_FAILED, r->id, EIO, EXEC_STAGE_FORK);
+	}
+	return true;
+}
+
+static void on_signal(const struct exec_msg *req)
+{
+	struct running *r = slot_by_id(req->id);
+	if (r && req->id != 0 && req->arg > 0 && req->arg < NSIG)
+		kill(r->pid, req->arg);
+}
+
+static void on_channel(void)
+{
+	struct exec_msg m;
+	int fds[EXEC_START_FDS];
+	int nfds = 0;
+	ssize_t n = recv_msg_fds(control_fd, &m, sizeof(m), fds, EXEC_START_FDS, &nfds);
+	if (n == 0 || (n < 0 && n != -EAGAIN && n != -EINTR)) {
+		/* The supervisor is gone; the sandbox goes with it. */
+		close(control_fd);
+		control_fd = -1;
+	} else if (n == (ssize_t)sizeof(m) && m.magic == EXEC_MAGIC && m.op == EXEC_OP_START) {
+		on_start(&m, fds, nfds);
+	} else if (n == (ssize_t)sizeof(m) && m.magic == EXEC_MAGIC && m.op == EXEC_OP_SIGNAL &&
+		   nfds == 0) {
+		on_signal(&m);
+	} else if (n > 0) {
+		send_event(EXEC_EV_FAILED, n == (ssize_t)sizeof(m) ? m.id : 0, EINVAL,
+			   EXEC_STAGE_REQUEST);
+	}
+	for (int i = 0; i < nfds; i++)
+		close(fds[i]);
+}
+
+int control_pollfds(struct pollfd *p)
+{
+	int n = 0;
+	if (control_fd < 0)
+		return 0;
+	p[n++] = (struct pollfd){.fd = control_fd, .events = POLLIN};
+	for (size_t i = 0; i < ARRAY_SIZE(runs); i++)
+		if (runs[i].id && runs[i].status_fd >= 0)
+			p[n++] = (struct pollfd){.fd = runs[i].status_fd, .events = POLLIN};
+	return n;
+}
+
+void control_events(const struct pollfd *p, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (!p[i].revents)
+			continue;
+		if (p[i].fd == control_fd) {
+			on_channel();
+			continue;
+		}
+		/* A pollfd of a status pipe read (and closed) since the poll
+		 * matches no slot, or a new one whose read finds nothing. */
+		for (size_t k = 0; k < ARRAY_SIZE(runs); k++)
+			if (runs[k].id && runs[k].status_fd == p[i].fd)
+				status_read(&runs[k]);
+	}
+}
+
+bool control_reaped(pid_t pid, int status)
+{
+	struct running *r = NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(runs) && !r; i++)
+		if (runs[i].id && runs[i].pid == pid)
+			r = &runs[i];
+	if (!r)
+		return false;
+	/* It has exited: its word on the start is complete. */
+	if (r->status_fd >= 0 && !status_read(r)) {
+		close(r->status_fd);
+		r->status_fd = -1;
+		send_event(EXEC_EV_FAILED, r->id, EIO, EXEC_STAGE_FORK);
+	}
+	if (r->started) {
+		int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		send_event(EXEC_EV_EXITED, r->id, code, 0);
+	}
+	*r = (struct running){.status_fd = -1};
+	return true;
+}

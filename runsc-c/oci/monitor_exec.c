@@ -1,0 +1,220 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The monitor's side of `runsc-c exec` (the protocol is in oci.h): while
+ * the container runs, its control socket stays open and each connection
+ * may ask for one process in the guest. Everything runs in the sandbox
+ * library's loop (sandbox_watch), so any number of execs are served at
+ * once and none of them can hold the monitor: connections are
+ * non-blocking, a request's JSON comes in a sealed memfd of bounded size,
+ * and answers are sent without waiting.
+ *
+ * The request is checked here again, field by field, as config.json is:
+ * the client is another runsc-c, but the monitor trusts only what it
+ * parsed itself. */
+#include <errno.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/util.h"
+#include "runsc-c/oci/oci.h"
+
+/* One client connection. */
+struct exec_conn {
+	int fd;
+	bool requested;	  /* its one request came */
+	bool pending;	  /* the sandbox has the process (STARTED or not yet) */
+	uint32_t exec_id; /* while pending */
+	struct exec_conn *next;
+};
+
+static struct exec_conn *conns;
+
+static void answer(int fd, enum oci_exec_op op, int32_t value, const char *text)
+{
+	struct oci_exec_msg m = {.magic = OCI_EXEC_MAGIC, .op = op, .value = value};
+	if (text)
+		snprintf(m.text, sizeof(m.text), "%s", text);
+	(void)!send(fd, &m, sizeof(m), MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+void oci_exec_refuse(int conn, const char *why)
+{
+	answer(conn, OCI_EXEC_FAILED, 0, why);
+}
+
+static void conn_close(struct sandbox *sb, struct exec_conn *c)
+{
+	if (c->pending) {
+		/* The client stood for the process: it goes with it. */
+		sandbox_exec_kill(sb, c->exec_id, SIGKILL, NULL);
+		sandbox_exec_forget(sb, c->exec_id);
+	}
+	sandbox_unwatch(sb, c->fd);
+	close(c->fd);
+	for (struct exec_conn **p = &conns; *p; p = &(*p)->next) {
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
+	}
+	free(c);
+}
+
+static void on_exec_event(struct sandbox *sb, const struct sandbox_exec_event *ev, void *arg)
+{
+	struct exec_conn *c = arg;
+	switch (ev->kind) {
+	case SANDBOX_EXEC_STARTED:
+		answer(c->fd, OCI_EXEC_STARTED, ev->guest_pid, NULL);
+		return;
+	case SANDBOX_EXEC_FAILED:
+		c->pending = false;
+		answer(c->fd, OCI_EXEC_FAILED, 0, ev->err.msg);
+		conn_close(sb, c);
+		return;
+	case SANDBOX_EXEC_EXITED:
+		c->pending = false;
+		answer(c->fd, OCI_EXEC_EXITED, ev->exit_code, NULL);
+		conn_close(sb, c);
+		return;
+	default:
+		return;
+	}
+}
+
+/* The request's process JSON: a sealed memfd of exactly len bytes. */
+static int json_read(int fd, uint32_t len, struct json_object **out, struct rc_error *err)
+{
+	const int seals = F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW;
+	int have = fcntl(fd, F_GET_SEALS);
+	struct stat st;
+	if (have < 0 || (have & seals) != seals || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size != (off_t)len)
+		return rc_error_set(err, EINVAL, "the request's process is not a sealed memfd");
+	if (len == 0 || len > OCI_EXEC_PROCESS_MAX)
+		return rc_error_set(err, E2BIG, "the process JSON has %u bytes (at most %u)", len,
+				    OCI_EXEC_PROCESS_MAX);
+	_cleanup_free_ char *text = xmalloc(len + 1);
+	size_t got = 0;
+	while (got < len) {
+		ssize_t n = pread(fd, text + got, len - got, (off_t)got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return rc_error_set_errno(err, n < 0 ? errno : EIO, "reading the process");
+		got += (size_t)n;
+	}
+	text[len] = 0;
+	return oci_json_parse("process", text, len, out, err);
+}
+
+/* Starts the process a request asks for; the error if it cannot. */
+static int request_start(struct sandbox *sb, struct exec_conn *c, const struct oci_exec_msg *m,
+			 const int *fds, struct rc_error *err)
+{
+	struct json_object *doc = NULL;
+	struct oci_process p;
+	int r = json_read(fds[3], m->len, &doc, err);
+	if (r == 0)
+		r = oci_process_parse(doc, "process.", &p, err);
+	if (r < 0) {
+		json_object_put(doc);
+		return r;
+	}
+	if (p.terminal) {
+		r = rc_error_set(err, EINVAL, "process.terminal: not supported for exec yet");
+	} else {
+		struct sandbox_exec_config ec = {
+			.argv = p.argv,
+			.envp = p.envp,
+			.cwd = p.cwd,
+			.user_set = p.user_set,
+			.uid = p.uid,
+			.gid = p.gid,
+			.groups = p.groups,
+			.ngroups = p.ngroups,
+			.stdio = {fds[0], fds[1], fds[2]},
+		};
+		r = sandbox_exec(sb, &ec, on_exec_event, c, &c->exec_id, err);
+	}
+	oci_process_free(&p);
+	json_object_put(doc);
+	if (r == 0)
+		c->pending = true;
+	return r;
+}
+
+static void on_conn(struct sandbox *sb, int fd, void *arg)
+{
+	struct exec_conn *c = arg;
+	struct oci_exec_msg m;
+	int fds[4];
+	int nfds = 0;
+	ssize_t n = recv_msg_fds(fd, &m, sizeof(m), fds, 4, &nfds);
+	if (n == -EAGAIN || n == -EINTR)
+		return;
+	if (n <= 0) {
+		conn_close(sb, c);
+		return;
+	}
+	bool valid = n == (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC;
+	struct rc_error err;
+	if (valid && m.op == OCI_EXEC_REQUEST && !c->requested && nfds == 4) {
+		c->requested = true;
+		if (request_start(sb, c, &m, fds, &err) < 0) {
+			answer(fd, OCI_EXEC_FAILED, 0, err.msg);
+			conn_close(sb, c);
+		}
+	} else if (valid && m.op == OCI_EXEC_SIGNAL && nfds == 0) {
+		if (c->pending)
+			sandbox_exec_kill(sb, c->exec_id, m.value, NULL);
+	} else if (n == 5 && memcmp(&m, "start", 5) == 0) {
+		(void)!send(fd, "cannot start an already running container", 42,
+			    MSG_DONTWAIT | MSG_NOSIGNAL);
+		conn_close(sb, c);
+	} else {
+		answer(fd, OCI_EXEC_FAILED, 0, "malformed request");
+		conn_close(sb, c);
+	}
+	for (int i = 0; i < nfds; i++)
+		close(fds[i]);
+}
+
+static void on_listen(struct sandbox *sb, int fd, void *arg)
+{
+	(void)arg;
+	int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (cfd < 0)
+		return;
+	struct exec_conn *c = xcalloc(1, sizeof(*c));
+	c->fd = cfd;
+	struct rc_error err;
+	if (sandbox_watch(sb, cfd, on_conn, c, &err) < 0) {
+		oci_exec_refuse(cfd, err.msg);
+		close(cfd);
+		free(c);
+		return;
+	}
+	c->next = conns;
+	conns = c;
+}
+
+int oci_exec_serve(struct sandbox *sb, int listen_fd, struct rc_error *err)
+{
+	int fl = fcntl(listen_fd, F_GETFL);
+	if (fl < 0 || fcntl(listen_fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return rc_error_set_errno(err, errno, "the control socket");
+	return sandbox_watch(sb, listen_fd, on_listen, NULL, err);
+}
+
+void oci_exec_serve_end(struct sandbox *sb)
+{
+	while (conns)
+		conn_close(sb, conns);
+}

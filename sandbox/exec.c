@@ -1,0 +1,347 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* More processes in a running sandbox (sandbox_exec, sandbox.h): the
+ * supervisor's end of the control channel to the guest's init
+ * (common/exec_proto.h, guest/control.c).
+ *
+ * A request is one message with the process's stdio and a sealed memfd
+ * of its argv, environment and cwd; init forks and answers later, so the
+ * answers are read in sandbox_wait's loop (SANDBOX_EV_CONTROL) and handed
+ * to each caller's callback. Nothing here waits on the guest: the request
+ * is sent without blocking, and a full channel is an error. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "common/exec_proto.h"
+#include "common/util.h"
+#include "sandbox/internal.h"
+
+static const char *stage_name(uint32_t stage)
+{
+	switch (stage) {
+	case EXEC_STAGE_REQUEST:
+		return "the guest's init refused the request";
+	case EXEC_STAGE_LIMIT:
+		return "too many processes started through exec run already";
+	case EXEC_STAGE_FORK:
+		return "forking in the guest";
+	case EXEC_STAGE_CWD:
+		return "changing to the working directory";
+	case EXEC_STAGE_USER:
+		return "setting the user";
+	case EXEC_STAGE_FILTER:
+		return "installing the policy's syscall filter";
+	case EXEC_STAGE_EXEC:
+		return "exec";
+	default:
+		return "starting the process";
+	}
+}
+
+/* What failed, for the caller's error. */
+static void stage_error(struct rc_error *err, const struct sandbox_exec_pending *p,
+			uint32_t stage, int errno_value)
+{
+	char what[400];
+	switch (stage) {
+	case EXEC_STAGE_CWD:
+		snprintf(what, sizeof(what), "changing to the working directory '%s'", p->cwd);
+		break;
+	case EXEC_STAGE_EXEC:
+		snprintf(what, sizeof(what), "exec '%s'", p->argv0);
+		break;
+	default:
+		snprintf(what, sizeof(what), "%s", stage_name(stage));
+		break;
+	}
+	if (errno_value > 0)
+		rc_error_set_errno(err, errno_value, "%s", what);
+	else
+		rc_error_set(err, EIO, "%s", what);
+}
+
+static struct sandbox_exec_pending *pending_find(struct sandbox *sb, uint32_t id)
+{
+	for (size_t i = 0; i < sb->nexecs; i++)
+		if (sb->execs[i].id == id)
+			return &sb->execs[i];
+	return NULL;
+}
+
+/* Removes a pending process (after its last event). */
+static void pending_drop(struct sandbox *sb, struct sandbox_exec_pending *p)
+{
+	size_t i = (size_t)(p - sb->execs);
+	sb->execs[i] = sb->execs[--sb->nexecs];
+}
+
+static void deliver(struct sandbox *sb, sandbox_exec_fn fn, void *arg,
+		    const struct sandbox_exec_event *ev)
+{
+	if (fn)
+		fn(sb, ev, arg);
+}
+
+/* The argv, environment and cwd, packed as the protocol says, in a sealed
+ * memfd. The fd, or -errno with err filled. */
+static int data_make(const struct sandbox_exec_config *ec, uint32_t *argc, uint32_t *envc,
+		     uint32_t *len, struct rc_error *err)
+{
+	size_t total = 0, na = 0, ne = 0;
+	for (; ec->argv[na]; na++)
+		total += strlen(ec->argv[na]) + 1;
+	for (; ec->envp[ne]; ne++)
+		total += strlen(ec->envp[ne]) + 1;
+	const char *cwd = ec->cwd ? ec->cwd : "";
+	total += strlen(cwd) + 1;
+	if (total > EXEC_DATA_MAX)
+		return rc_error_set(err, E2BIG, "the arguments, environment and cwd exceed %u MiB",
+				    EXEC_DATA_MAX >> 20);
+	int fd = memfd_create("runsc-c-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return rc_error_set_errno(err, errno, "memfd_create");
+	char *buf = xmalloc(total);
+	char *p = buf;
+	for (size_t i = 0; i < na; i++)
+		p = stpcpy(p, ec->argv[i]) + 1;
+	for (size_t i = 0; i < ne; i++)
+		p = stpcpy(p, ec->envp[i]) + 1;
+	stpcpy(p, cwd);
+	int r = write_all(fd, buf, total);
+	free(buf);
+	if (r == 0 && fcntl(fd, F_ADD_SEALS,
+			    F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
+		r = -errno;
+	if (r < 0) {
+		close(fd);
+		return rc_error_set_errno(err, -r, "writing the process's arguments");
+	}
+	*argc = (uint32_t)na;
+	*envc = (uint32_t)ne;
+	*len = (uint32_t)total;
+	return fd;
+}
+
+/* The start request with its fds, without waiting: a full channel fails. */
+static int request_send(int sock, const struct exec_msg *m, const int *fds)
+{
+	struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof(*m)};
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * EXEC_START_FDS)];
+		struct cmsghdr align;
+	} u;
+	memset(&u, 0, sizeof(u));
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int) * EXEC_START_FDS);
+	memcpy(CMSG_DATA(c), fds, sizeof(int) * EXEC_START_FDS);
+	ssize_t n;
+	do
+		n = sendmsg(sock, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return n == (ssize_t)sizeof(*m) ? 0 : -EIO;
+}
+
+static int config_check(const struct sandbox_exec_config *ec, struct rc_error *err)
+{
+	if (!ec->argv || !ec->argv[0] || !ec->argv[0][0])
+		return rc_error_set(err, EINVAL, "exec: no command");
+	if (!ec->envp)
+		return rc_error_set(err, EINVAL, "exec: no environment");
+	if (ec->cwd && ec->cwd[0] != '/')
+		return rc_error_set(err, EINVAL, "exec: the working directory '%s' is not absolute",
+				    ec->cwd);
+	if (ec->ngroups > EXEC_MAX_GROUPS)
+		return rc_error_set(err, EINVAL, "exec: more than %d supplementary groups",
+				    EXEC_MAX_GROUPS);
+	if (ec->user_set && (ec->uid > 65535 || ec->gid > 65535))
+		return rc_error_set(err, EINVAL, "exec: %u:%u is outside the guest's ids (0..65535)",
+				    ec->uid, ec->gid);
+	for (size_t i = 0; i < ec->ngroups; i++)
+		if (ec->groups[i] > 65535)
+			return rc_error_set(err, EINVAL,
+					    "exec: group %u is outside the guest's ids (0..65535)",
+					    ec->groups[i]);
+	for (int i = 0; i < EXEC_STDIO_FDS; i++)
+		if (fcntl(ec->stdio[i], F_GETFD) < 0)
+			return rc_error_set_errno(err, errno, "exec: stdio fd %d", ec->stdio[i]);
+	return 0;
+}
+
+int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandbox_exec_fn fn,
+		 void *arg, uint32_t *exec_id, struct rc_error *err)
+{
+	int r = config_check(ec, err);
+	if (r < 0)
+		return r;
+	if (sb->control_fd < 0 || sb->init_pid <= 0)
+		return rc_error_set(err, ESRCH, "the sandbox's guest is not running");
+	if (sb->nexecs >= EXEC_MAX_RUNNING)
+		return rc_error_set(err, EAGAIN,
+				    "%d processes started through exec run already; that is the most",
+				    EXEC_MAX_RUNNING);
+	struct exec_msg m = {.magic = EXEC_MAGIC, .op = EXEC_OP_START};
+	int data_fd = data_make(ec, &m.argc, &m.envc, &m.data_len, err);
+	if (data_fd < 0)
+		return data_fd;
+	if (++sb->next_exec_id == 0)
+		sb->next_exec_id = 1;
+	m.id = sb->next_exec_id;
+	m.user_set = ec->user_set;
+	m.uid = ec->uid;
+	m.gid = ec->gid;
+	m.ngroups = (uint32_t)ec->ngroups;
+	for (size_t i = 0; i < ec->ngroups; i++)
+		m.groups[i] = ec->groups[i];
+	int fds[EXEC_START_FDS] = {ec->stdio[0], ec->stdio[1], ec->stdio[2], data_fd};
+	r = request_send(sb->control_fd, &m, fds);
+	close(data_fd);
+	if (r == -EAGAIN)
+		return rc_error_set(err, EAGAIN, "the guest's init is not taking requests");
+	if (r < 0)
+		return rc_error_set_errno(err, -r, "asking the guest's init for the process");
+	sb->execs = realloc(sb->execs, (sb->nexecs + 1) * sizeof(*sb->execs));
+	if (!sb->execs)
+		abort();
+	struct sandbox_exec_pending *p = &sb->execs[sb->nexecs++];
+	*p = (struct sandbox_exec_pending){.id = m.id, .fn = fn, .arg = arg};
+	snprintf(p->argv0, sizeof(p->argv0), "%s", ec->argv[0]);
+	snprintf(p->cwd, sizeof(p->cwd), "%s", ec->cwd ? ec->cwd : "");
+	*exec_id = m.id;
+	return 0;
+}
+
+int sandbox_exec_kill(struct sandbox *sb, uint32_t exec_id, int sig, struct rc_error *err)
+{
+	struct sandbox_exec_pending *p = pending_find(sb, exec_id);
+	if (!p || sb->control_fd < 0)
+		return rc_error_set(err, ESRCH, "the process is not running");
+	if (sig <= 0 || sig >= NSIG)
+		return rc_error_set(err, EINVAL, "%d: not a signal", sig);
+	struct exec_msg m = {.magic = EXEC_MAGIC, .op = EXEC_OP_SIGNAL, .id = exec_id, .arg = sig};
+	if (send(sb->control_fd, &m, sizeof(m), MSG_DONTWAIT | MSG_NOSIGNAL) != (ssize_t)sizeof(m))
+		return rc_error_set_errno(err, errno, "signalling the process");
+	return 0;
+}
+
+void sandbox_exec_forget(struct sandbox *sb, uint32_t exec_id)
+{
+	struct sandbox_exec_pending *p = pending_find(sb, exec_id);
+	if (p)
+		p->fn = NULL;
+}
+
+/* One message of init's. */
+static void on_message(struct sandbox *sb, const struct exec_msg *m)
+{
+	struct sandbox_exec_pending *p = m->magic == EXEC_MAGIC ? pending_find(sb, m->id) : NULL;
+	if (!p)
+		return;
+	struct sandbox_exec_event ev = {.exec_id = m->id};
+	sandbox_exec_fn fn = p->fn;
+	void *arg = p->arg;
+	switch (m->op) {
+	case EXEC_EV_STARTED:
+		if (p->started)
+			return;
+		p->started = true;
+		ev.kind = SANDBOX_EXEC_STARTED;
+		ev.guest_pid = m->arg;
+		deliver(sb, fn, arg, &ev);
+		return;
+	case EXEC_EV_FAILED:
+		if (p->started)
+			return;
+		ev.kind = SANDBOX_EXEC_FAILED;
+		stage_error(&ev.err, p, m->stage, m->arg);
+		pending_drop(sb, p);
+		deliver(sb, fn, arg, &ev);
+		return;
+	case EXEC_EV_EXITED:
+		if (!p->started)
+			return;
+		pending_drop(sb, p);
+		ev.kind = SANDBOX_EXEC_EXITED;
+		ev.exit_code = m->arg;
+		deliver(sb, fn, arg, &ev);
+		return;
+	default:
+		return;
+	}
+}
+
+/* Every process still pending ends: init is gone. */
+static void pending_end_all(struct sandbox *sb)
+{
+	while (sb->nexecs > 0) {
+		struct sandbox_exec_pending p = sb->execs[sb->nexecs - 1];
+		sb->nexecs--;
+		struct sandbox_exec_event ev = {.exec_id = p.id};
+		if (p.started) {
+			ev.kind = SANDBOX_EXEC_EXITED;
+			ev.exit_code = 128 + SIGKILL;
+		} else {
+			ev.kind = SANDBOX_EXEC_FAILED;
+			rc_error_set(&ev.err, ESRCH, "the container's process ended first");
+		}
+		deliver(sb, p.fn, p.arg, &ev);
+	}
+}
+
+static void channel_close(struct sandbox *sb)
+{
+	if (sb->control_fd < 0)
+		return;
+	if (sb->epoll_fd >= 0)
+		epoll_ctl(sb->epoll_fd, EPOLL_CTL_DEL, sb->control_fd, NULL);
+	close(sb->control_fd);
+	sb->control_fd = -1;
+}
+
+/* Reads what init sent; false once it is gone. */
+static bool channel_read(struct sandbox *sb)
+{
+	for (;;) {
+		struct exec_msg m;
+		ssize_t n = recv(sb->control_fd, &m, sizeof(m), MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return true;
+		if (n <= 0)
+			return false;
+		if (n == (ssize_t)sizeof(m))
+			on_message(sb, &m);
+	}
+}
+
+void exec_on_control(struct sandbox *sb)
+{
+	if (sb->control_fd >= 0 && !channel_read(sb)) {
+		channel_close(sb);
+		pending_end_all(sb);
+	}
+}
+
+void exec_end(struct sandbox *sb)
+{
+	if (sb->control_fd >= 0)
+		(void)channel_read(sb);
+	channel_close(sb);
+	pending_end_all(sb);
+	free(sb->execs);
+	sb->execs = NULL;
+}
