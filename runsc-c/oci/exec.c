@@ -309,7 +309,7 @@ static int process_memfd(const struct exec_opts *o, const char *bundle, uint32_t
 	if (r < 0)
 		return r;
 	struct oci_process p;
-	r = oci_process_parse(proc, "process.", &p, err);
+	r = oci_process_parse(proc, o->process_file ? "" : "process.", &p, err);
 	if (r < 0) {
 		if (o->process_file)
 			rc_error_context(err, "%s", o->process_file);

@@ -31,7 +31,7 @@ static const int ending_signals[] = {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, 
 
 /* The control socket: dir_fd's "control", bound through /proc/self/fd so
  * that a long --root does not meet the 108-byte limit of socket paths. */
-static int control_listen(int dir_fd, struct rc_error *err)
+int oci_control_listen(int dir_fd, struct rc_error *err)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/%s", dir_fd,
@@ -128,7 +128,7 @@ int oci_monitor(const struct oci_config *c, int dir_fd, int ready_fd)
 	struct sandbox *sb;
 	struct rc_error err;
 	int r = sandbox_create(&cfg, &sb, &err);
-	int listen_fd = r < 0 ? -1 : control_listen(dir_fd, &err);
+	int listen_fd = r < 0 ? -1 : oci_control_listen(dir_fd, &err);
 	if (r < 0 || listen_fd < 0) {
 		sandbox_destroy(sb);
 		report(ready_fd, err.msg);

@@ -4,7 +4,8 @@
  * (its pid is in the state and the pid file): it supervises the sandbox,
  * so `kill ID SIGNAL` reaches the guest through it, and exits with the
  * program's status. The state directory exists while the container runs
- * and is removed when it ends. */
+ * and is removed when it ends; its control socket serves `runsc-c exec`
+ * meanwhile (monitor_exec.c). */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,12 +63,15 @@ static int run_parse(struct run_opts *o, int argc, char **argv)
 	return o->id ? 0 : -1;
 }
 
-/* Creates the state directory and starts the sandbox; leaves the state
- * unlocked once written. */
+/* Creates the state directory and starts the sandbox, whose control
+ * socket (*listen_fd) serves exec; leaves the state unlocked once
+ * written. */
 static int run_start(const struct run_opts *o, const struct oci_config *c,
-		     const struct sandbox_config *cfg, struct sandbox **sb, struct rc_error *err)
+		     const struct sandbox_config *cfg, struct sandbox **sb, int *listen_fd,
+		     struct rc_error *err)
 {
 	struct oci_dir d;
+	*listen_fd = -1;
 	int r = oci_dir_create(o->id, &d, err);
 	if (r < 0)
 		return r;
@@ -76,6 +80,8 @@ static int run_start(const struct run_opts *o, const struct oci_config *c,
 		sandbox_destroy(*sb);
 		*sb = NULL;
 	}
+	if (r == 0 && (r = *listen_fd = oci_control_listen(d.fd, err)) >= 0)
+		r = oci_exec_serve(*sb, *listen_fd, err);
 	struct oci_state st = {
 		.pid = getpid(),
 		.pid_start_time = oci_pid_start_time(getpid()),
@@ -93,6 +99,9 @@ static int run_start(const struct run_opts *o, const struct oci_config *c,
 	if (r < 0) {
 		sandbox_destroy(*sb);
 		*sb = NULL;
+		if (*listen_fd >= 0)
+			close(*listen_fd);
+		*listen_fd = -1;
 		oci_dir_remove(&d);
 		return r;
 	}
@@ -143,14 +152,17 @@ int oci_cmd_run(int argc, char **argv)
 		return run_detached(&o, &c);
 	struct sandbox_config cfg;
 	struct sandbox *sb = NULL;
+	int listen_fd;
 	oci_config_sandbox(&c, &cfg);
-	if (run_start(&o, &c, &cfg, &sb, &err) < 0) {
+	if (run_start(&o, &c, &cfg, &sb, &listen_fd, &err) < 0) {
 		oci_error("%s", err.msg);
 		oci_config_free(&c);
 		return OCI_EXIT_ERROR;
 	}
 	struct sandbox_status status;
 	int r = sandbox_wait(sb, &status, &err);
+	oci_exec_serve_end(sb);
+	close(listen_fd);
 	sandbox_destroy(sb);
 	run_forget(o.id);
 	oci_config_free(&c);

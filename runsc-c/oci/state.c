@@ -140,8 +140,13 @@ int oci_dir_open(const char *id, bool exclusive, struct oci_dir *d, struct rc_er
 
 void oci_dir_close(struct oci_dir *d)
 {
-	if (d->fd >= 0)
+	/* Unlocked explicitly: a sandbox forked while the lock was held
+	 * (run's sentry) shares the locked descriptor, and a close alone
+	 * would leave the lock with it. */
+	if (d->fd >= 0) {
+		flock(d->fd, LOCK_UN);
 		close(d->fd);
+	}
 	d->fd = -1;
 }
 

@@ -470,6 +470,207 @@ check_contains "ps of a missing container: does not exist" "does not exist" "$ou
 features=$(oci features | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["ociVersionMax"], "bind" in d["mountOptions"], "pid" in d["linux"]["namespaces"])' 2>&1)
 check "features: runc's JSON" "1.0.2-dev True True" "$features"
 
+# ---- exec: another process in a running container ----
+# exec_of [FLAGS] ID ARGS...: runsc-c exec, bounded, stdin from /dev/null.
+exec_of() { timeout -s KILL 60 "$RUNSC_C" --root "$ROOT" exec "$@" </dev/null; }
+echo "marker from the rootfs" >"$ROOTFS/etc/oci-marker"
+ln -sf /usr/bin/python3 "$ROOTFS/bin/hostpy"
+HOSTBIN=$(command -v python3)
+cfg "$TMP/x" "$(args '["sleep", "600"]')
+d['process']['env'].append('FOO=fromconfig')
+d['mounts'].append({'destination': '/vol', 'type': 'bind', 'source': '$TMP/vol', 'options': ['rbind']})"
+oci create --bundle "$TMP/x" x1 >/dev/null 2>&1
+out=$(exec_of x1 true 2>&1)
+rc=$?
+check_rc "exec into a created container: exit 255" 255 "$rc"
+check_contains "... the error says it has not started" "has not started" "$out"
+oci start x1
+out=$(exec_of x1 sh -c 'echo out; echo err >&2; exit 7' 2>"$TMP/exec.err")
+rc=$?
+check_rc "exec: the exit status is the process's" 7 "$rc"
+check "exec: its stdout" "out" "$out"
+check "exec: its stderr" "err" "$(cat "$TMP/exec.err")"
+exec_of x1 sh -c 'kill -9 $$' >/dev/null 2>&1
+check_rc "exec: a process killed by SIGKILL gives 137" 137 "$?"
+check "exec: config.json's env, cwd and user by default" "fromconfig / 0:0" \
+	"$(exec_of x1 sh -c 'echo $FOO $(pwd) $(id -u):$(id -g)' 2>&1)"
+check "exec: --env, --cwd, --user, --additional-gids" "flag 1 /tmp 1000:1001 1001 5 6" \
+	"$(exec_of -e FOO=flag -e BAR=1 --cwd /tmp -u 1000:1001 -g 5 -g 6 x1 sh -c 'echo $FOO $BAR $(pwd) $(id -u):$(id -g) $(id -G)' 2>&1)"
+check "exec: PATH of the process's env finds its command" "found" \
+	"$(exec_of -e PATH=/nowhere:/bin x1 sh -c 'echo found' 2>&1)"
+cat >"$TMP/p.json" <<'EOJ'
+{"args": ["sh", "-c", "echo $P $(pwd) $(id -u):$(id -g)"], "env": ["P=json"], "cwd": "/etc",
+ "user": {"uid": 2, "gid": 3}, "someFutureField": [1]}
+EOJ
+check "exec --process: the process.json's args, env, cwd and user" "json /etc 2:3" \
+	"$(exec_of --process "$TMP/p.json" x1 2>&1)"
+check "exec: the container's program still runs" "running" "$(state_of x1)"
+
+# The exec'd process is a guest process like the program: same filter,
+# no_new_privs, only its stdio, the container's view and nobody else's.
+PROBE=${1:-}
+if [ -x "$PROBE" ]; then
+	"$PROBE" / / >/dev/null 2>&1
+	check_rc "probe: refuses to run outside a sandbox" 77 "$?"
+	cp "$PROBE" "$ROOTFS/bin/probe"
+	out=$(exec_of x1 /bin/probe "$TMP/state" "$HOSTBIN" 2>&1)
+	check "exec: the process is sandboxed and sees the container's view" "seccomp 2
+nnp 1
+fds 0,1,2
+marker marker from the rootfs
+host $TMP/state no
+exec $HOSTBIN No such file or directory
+pid1 runsc-c-init" "$out"
+else
+	skip "exec: the process is sandboxed and sees the container's view" "no probe given"
+fi
+out=$(exec_of x1 "$HOSTBIN" -c 'print(1)' 2>&1)
+rc=$?
+check_rc "exec of a host binary outside the view: exit 255" 255 "$rc"
+check_contains "... not found in the view" "No such file or directory" "$out"
+out=$(exec_of x1 hostpy -c 'print(1)' 2>&1)
+check_contains "exec through a rootfs symlink to a host binary: not found" "No such file or directory" "$out"
+out=$(exec_of --cwd /tmp x1 "../../../../..$HOSTBIN" 2>&1)
+check_contains "exec of ../../.. out of the view: not found" "No such file or directory" "$out"
+out=$(exec_of --cwd /nowhere x1 true 2>&1)
+check_contains "exec --cwd of a missing directory: the error names it" "'/nowhere': No such file" "$out"
+out=$(exec_of x1 nosuchcommand 2>&1)
+rc=$?
+check_rc "exec of a missing command: exit 255" 255 "$rc"
+check_contains "... the error names it" "exec 'nosuchcommand': No such file" "$out"
+
+# Several at once, each with its own status.
+i=1
+while [ $i -le 8 ]; do
+	(exec_of x1 sh -c "sleep 0.3; echo $i; exit $i" >"$TMP/cx.$i.out" 2>&1; echo $? >"$TMP/cx.$i.rc") &
+	i=$((i + 1))
+done
+wait
+check "8 concurrent execs: each its own output and status" "1:1 2:2 3:3 4:4 5:5 6:6 7:7 8:8" \
+	"$(for i in 1 2 3 4 5 6 7 8; do printf '%s:%s ' "$(cat "$TMP/cx.$i.out")" "$(cat "$TMP/cx.$i.rc")"; done | sed 's/ $//')"
+
+# --detach: the pid file's process stands for the exec'd one; a subreaper
+# reaps it with the process's status; signals sent to it reach the
+# process; SIGKILL of it kills the process.
+status=$(python3 - "$RUNSC_C" "$ROOT" "$TMP" <<'EOF2'
+import ctypes, json, os, signal, subprocess, sys, time
+runsc, root, tmp = sys.argv[1:]
+ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+base = [runsc, "--root", root]
+def detach(name, script):
+    pf = f"{tmp}/{name}.pid"
+    subprocess.run(base + ["exec", "--detach", "--pid-file", pf, "x1", "sh", "-c", script],
+                   check=True, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, timeout=60)
+    return int(open(pf).read())
+def wait_file(path):
+    for _ in range(600):
+        if os.path.exists(path):
+            return
+        time.sleep(0.05)
+out = []
+pid = detach("t", 'trap "exit 9" TERM; echo up > /vol/t.up; while :; do sleep 0.05; done')
+ppid = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1]
+out.append("parent=" + ("us" if int(ppid) == os.getpid() else ppid))
+wait_file(f"{tmp}/vol/t.up")
+os.kill(pid, signal.SIGTERM)
+_, st = os.waitpid(pid, 0)
+out.append(f"term={os.waitstatus_to_exitcode(st)}")
+pid = detach("k", 'echo $$ > /vol/k.pid; exec sleep 600')
+wait_file(f"{tmp}/vol/k.pid")
+os.kill(pid, signal.SIGKILL)
+os.waitpid(pid, 0)
+def sleepers():
+    ps = subprocess.run(base + ["ps", "--format", "json", "x1"], capture_output=True, timeout=60)
+    n = 0
+    for p in json.loads(ps.stdout or b"[]"):
+        try:
+            n += open(f"/proc/{p}/cmdline").read().split("\0")[:2] == ["sleep", "600"]
+        except OSError:
+            pass
+    return n
+for _ in range(200):
+    if sleepers() == 1:
+        break
+    time.sleep(0.05)
+out.append(f"sleepers={sleepers()}")
+print(" ".join(out))
+EOF2
+)
+check "exec --detach: reaped by the subreaper; TERM reaches the process; KILL of it kills the process" \
+	"parent=us term=9 sleepers=1" "$status"
+
+# Bad process.json: one error naming the field, exit 255, nothing started.
+bad_exec() {
+	printf '%s' "$3" >"$TMP/badp.json"
+	out=$(exec_of --process "$TMP/badp.json" x1 2>&1)
+	rc=$?
+	if [ "$rc" = 255 ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] &&
+		printf '%s' "$out" | grep -qF "$2"; then
+		ok "bad process.json: $1"
+	else
+		not_ok "bad process.json: $1" "exit $rc, expected 255" "output: $out" "expected: $2"
+	fi
+}
+bad_exec "args missing" "args: missing" '{"cwd": "/"}'
+bad_exec "args not an array" "args: expected an array" '{"args": "sh", "cwd": "/"}'
+bad_exec "args item not a string" "args[1]: expected a string" '{"args": ["sh", {}], "cwd": "/"}'
+bad_exec "args empty" "args: must not be empty" '{"args": [], "cwd": "/"}'
+bad_exec "env item without =" "env[0]: 'X': expected NAME=VALUE" '{"args": ["true"], "env": ["X"], "cwd": "/"}'
+bad_exec "cwd relative" "cwd: 'tmp': must be an absolute path" '{"args": ["true"], "cwd": "tmp"}'
+bad_exec "cwd missing" "cwd: missing" '{"args": ["true"]}'
+bad_exec "user.uid a string" "user.uid: expected an integer" '{"args": ["true"], "cwd": "/", "user": {"uid": "0"}}'
+bad_exec "user.uid out of range" "user.uid: 65536: must be in 0..65535" '{"args": ["true"], "cwd": "/", "user": {"uid": 65536}}'
+bad_exec "user.additionalGids too many" "user.additionalGids: more than 32 groups" \
+	"{\"args\": [\"true\"], \"cwd\": \"/\", \"user\": {\"additionalGids\": [$(seq -s, 1 33)]}}"
+bad_exec "terminal true" "terminal: a terminal for exec is not supported yet" '{"args": ["true"], "cwd": "/", "terminal": true}'
+bad_exec "not an object" "expected a JSON object" '["true"]'
+bad_exec "invalid JSON" "badp.json:1:" '{"args": ['
+python3 -c 'import json,sys; json.dump({"args": ["echo"] + ["x" * 100000] * 45, "cwd": "/"}, open(sys.argv[1], "w"))' "$TMP/huge.json"
+out=$(exec_of --process "$TMP/huge.json" x1 2>&1)
+check_contains "huge process.json: refused by its size" "larger than 4 MiB" "$out"
+python3 -c 'import json,sys; json.dump({"args": ["echo"] + ["x" * 100000] * 30, "cwd": "/"}, open(sys.argv[1], "w"))' "$TMP/big.json"
+out=$(exec_of --process "$TMP/big.json" x1 2>&1)
+rc=$?
+check_rc "argv beyond the kernel's limit: exit 255" 255 "$rc"
+check_contains "... E2BIG, as execve gives it" "Argument list too long" "$out"
+out=$(exec_of -t x1 true 2>&1)
+check_contains "exec --tty: refused" "not supported yet" "$out"
+out=$(exec_of -u abc x1 true 2>&1)
+check_contains "exec --user abc: refused" "--user: 'abc'" "$out"
+out=$(exec_of -e =x x1 true 2>&1)
+check_contains "exec --env =x: refused" "--env: '=x'" "$out"
+out=$(exec_of nosuch true 2>&1)
+rc=$?
+check_rc "exec into a missing container: exit 255" 255 "$rc"
+check_contains "... does not exist" "does not exist" "$out"
+check "after all that, the container still runs" "running" "$(state_of x1)"
+
+# The container's end ends its exec'd processes: 137, as for runc's.
+exec_of x1 sleep 600 >/dev/null 2>&1 &
+ex=$!
+has_sleep600() { [ "$(exec_of x1 sh -c 'ps -o args | grep -c "^sleep 600"')" -ge 1 ]; }
+wait_until 10 has_sleep600
+oci kill x1 KILL
+wait "$ex"
+check_rc "exec: the container killed under it: 137" 137 "$?"
+wait_until 10 gone x1
+out=$(exec_of x1 true 2>&1)
+rc=$?
+check_rc "exec into a stopped container: exit 255" 255 "$rc"
+check_contains "... the error says it stopped" "stopped" "$out"
+oci delete x1
+
+# exec into a container of runsc-c run (its own monitor).
+cfg "$TMP/xr" "$(args '["sleep", "600"]')"
+oci run --bundle "$TMP/xr" xr1 >/dev/null 2>&1 &
+xr=$!
+running_xr() { [ "$(state_of xr1)" = running ]; }
+wait_until 10 running_xr
+check "exec into a container of run" "in run" "$(exec_of xr1 echo in run 2>&1)"
+oci kill xr1 KILL
+wait "$xr"
+oci delete xr1
+
 # ---- nothing left behind ----
 sleep 0.2
 left=$(pgrep -af -- "--root $ROOT" | grep -v pgrep)
