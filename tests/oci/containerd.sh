@@ -4,7 +4,7 @@
 # test's own (private config: root, state and socket under $TMP, the CRI
 # plugin off), an image built here from busybox-static and imported, then
 # `ctr run --rm --runc-binary runsc-c` with a command, and `ctr run -d`,
-# `ctr task kill`, `ctr task delete`. containerd is installed with apt when
+# `ctr task exec`, `ctr task kill`, `ctr task delete`. containerd is installed with apt when
 # missing; the test is skipped, saying why, only where it cannot run.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../integration/lib.sh"
@@ -97,6 +97,26 @@ wait_until 20 running
 check_contains "ctr task ls: running" "RUNNING" "$(ctr_ task ls)"
 state=$(timeout 30 "$RUNSC_C" --root "$RUNC_ROOT/$NS" state d1 2>&1)
 check_contains "runsc-c state in the shim's --root: running" '"status": "running"' "$state"
+# ctr task exec: runsc-c exec --detach --process, the shim reaping its
+# stand-in for the status; ctr task kill --exec-id signals it.
+out=$(ctr_ task exec --exec-id e1 d1 sh -c 'echo exec $(id -u) $(cat /proc/1/comm); exit 4' \
+	</dev/null 2>"$TMP/err")
+rc=$?
+check_rc "ctr task exec: the process's exit status" 4 "$rc" "$(cat "$TMP/err")"
+check "ctr task exec: its stdout, from inside the sandbox" "exec 0 runsc-c-init" "$out"
+out=$(ctr_ task exec --exec-id e2 d1 /nonexistent </dev/null 2>&1)
+rc=$?
+check "ctr task exec of a missing program: an error naming it" "yes nonexistent" \
+	"$([ "$rc" != 0 ] && echo yes) $(printf '%s' "$out" | grep -o nonexistent | head -1)"
+ctr_ task exec -d --exec-id e3 d1 sh -c 'while :; do sleep 0.1; done' </dev/null >/dev/null 2>&1
+nprocs() { ctr_ task ps d1 2>/dev/null | tail -n +2 | wc -l; }
+before=$(nprocs)
+ctr_ task kill --exec-id e3 -s KILL d1 >"$TMP/err" 2>&1
+check_rc "ctr task kill --exec-id: exit 0" 0 "$?" "$(cat "$TMP/err")"
+fewer() { [ "$(nprocs)" -lt "$before" ]; }
+wait_until 20 fewer
+check "ctr task kill --exec-id: the exec'd process is gone, the task runs" "yes RUNNING" \
+	"$(fewer && echo yes) $(ctr_ task ls | awk '$1 == "d1" {print $3}')"
 ctr_ task kill d1
 stopped() { ctr_ task ls | grep -q "^d1 .*STOPPED"; }
 wait_until 20 stopped

@@ -5,9 +5,9 @@
 # shared/MACHINE-NOTES.md gives it (ulimits the host allows, no network,
 # cgroupfs, events to a file) naming runsc-c as the runtime, an image
 # imported from a busybox-static root file system, then `podman run --rm`
-# with a command and `podman run -d` + `podman stop` + `podman rm`. podman
-# is installed with apt when missing; the test is skipped, saying why,
-# only where it cannot run.
+# with a command and `podman run -d` + `podman exec` + `podman stop` +
+# `podman rm`. podman is installed with apt when missing; the test is
+# skipped, saying why, only where it cannot run.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../integration/lib.sh"
 
@@ -90,6 +90,11 @@ podman_ run -d --name d1 "$IMAGE" sh -c 'trap "exit 9" TERM; while :; do sleep 0
 	</dev/null >/dev/null 2>"$TMP/err"
 check_rc "podman run -d: exit 0" 0 "$?" "$(cat "$TMP/err")"
 check_contains "podman ps: running" "Up" "$(podman_ ps --filter name=d1)"
+out=$(podman_ exec -e X=y -w /tmp d1 sh -c 'echo exec $X $(pwd) $(cat /proc/1/comm); exit 4' \
+	</dev/null 2>"$TMP/err")
+rc=$?
+check_rc "podman exec: the process's exit status" 4 "$rc" "$(cat "$TMP/err")"
+check "podman exec: its stdout, env and cwd, inside the sandbox" "exec y /tmp runsc-c-init" "$out"
 podman_ stop -t 20 d1 >/dev/null 2>"$TMP/err"
 check_rc "podman stop: exit 0" 0 "$?" "$(cat "$TMP/err")"
 check "podman stop: the TERM trap's exit status" "9 exited" \
