@@ -23,12 +23,12 @@
 
 #include <stdint.h>
 
-#define EXEC_MAGIC	    0x72634578u /* "xEcr" */
-#define EXEC_MAX_GROUPS	    32		/* supplementary groups of one process */
-#define EXEC_MAX_RUNNING    64		/* processes one init runs for exec at once */
-#define EXEC_DATA_MAX	    (8u << 20)	/* argv, env and cwd together */
-#define EXEC_STDIO_FDS	    3
-#define EXEC_START_FDS	    (EXEC_STDIO_FDS + 1)
+#define EXEC_MAGIC	 0x72634578u /* "xEcr" */
+#define EXEC_MAX_GROUPS	 32	     /* supplementary groups of one process */
+#define EXEC_MAX_RUNNING 64	     /* processes one init runs for exec at once */
+#define EXEC_DATA_MAX	 (8u << 20)  /* argv, env and cwd together */
+#define EXEC_STDIO_FDS	 3
+#define EXEC_START_FDS	 (EXEC_STDIO_FDS + 1)
 
 enum exec_op {
 	/* supervisor → init */

@@ -76,8 +76,7 @@ static void send_event(uint32_t op, uint32_t id, int32_t arg, uint32_t stage)
 {
 	if (control_fd < 0)
 		return;
-	struct exec_msg m = {
-		.magic = EXEC_MAGIC, .op = op, .id = id, .arg = arg, .stage = stage};
+	struct exec_msg m = {.magic = EXEC_MAGIC, .op = op, .id = id, .arg = arg, .stage = stage};
 	/* write, not sendmsg: the egress filter traps sendmsg. */
 	ssize_t n;
 	do
@@ -203,8 +202,8 @@ static bool request_valid(const struct exec_msg *m, int nfds)
 {
 	return m->magic == EXEC_MAGIC && m->id != 0 && nfds == EXEC_START_FDS && m->argc >= 1 &&
 	       m->argc <= EXEC_DATA_MAX && m->envc <= EXEC_DATA_MAX && m->data_len > 0 &&
-	       m->data_len <= EXEC_DATA_MAX && m->ngroups <= EXEC_MAX_GROUPS &&
-	       m->user_set <= 1 && m->uid <= 65535 && m->gid <= 65535;
+	       m->data_len <= EXEC_DATA_MAX && m->ngroups <= EXEC_MAX_GROUPS && m->user_set <= 1 &&
+	       m->uid <= 65535 && m->gid <= 65535;
 }
 
 static struct running *slot_by_id(uint32_t id)

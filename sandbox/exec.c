@@ -45,8 +45,8 @@ static const char *stage_name(uint32_t stage)
 }
 
 /* What failed, for the caller's error. */
-static void stage_error(struct rc_error *err, const struct sandbox_exec_pending *p,
-			uint32_t stage, int errno_value)
+static void stage_error(struct rc_error *err, const struct sandbox_exec_pending *p, uint32_t stage,
+			int errno_value)
 {
 	char what[400];
 	switch (stage) {
@@ -115,8 +115,8 @@ static int data_make(const struct sandbox_exec_config *ec, uint32_t *argc, uint3
 	stpcpy(p, cwd);
 	int r = write_all(fd, buf, total);
 	free(buf);
-	if (r == 0 && fcntl(fd, F_ADD_SEALS,
-			    F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
+	if (r == 0 &&
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
 		r = -errno;
 	if (r < 0) {
 		close(fd);
@@ -168,8 +168,9 @@ static int config_check(const struct sandbox_exec_config *ec, struct rc_error *e
 		return rc_error_set(err, EINVAL, "exec: more than %d supplementary groups",
 				    EXEC_MAX_GROUPS);
 	if (ec->user_set && (ec->uid > 65535 || ec->gid > 65535))
-		return rc_error_set(err, EINVAL, "exec: %u:%u is outside the guest's ids (0..65535)",
-				    ec->uid, ec->gid);
+		return rc_error_set(err, EINVAL,
+				    "exec: %u:%u is outside the guest's ids (0..65535)", ec->uid,
+				    ec->gid);
 	for (size_t i = 0; i < ec->ngroups; i++)
 		if (ec->groups[i] > 65535)
 			return rc_error_set(err, EINVAL,
@@ -190,9 +191,10 @@ int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandb
 	if (sb->control_fd < 0 || sb->init_pid <= 0)
 		return rc_error_set(err, ESRCH, "the sandbox's guest is not running");
 	if (sb->nexecs >= EXEC_MAX_RUNNING)
-		return rc_error_set(err, EAGAIN,
-				    "%d processes started through exec run already; that is the most",
-				    EXEC_MAX_RUNNING);
+		return rc_error_set(
+			err, EAGAIN,
+			"%d processes started through exec run already; that is the most",
+			EXEC_MAX_RUNNING);
 	struct exec_msg m = {.magic = EXEC_MAGIC, .op = EXEC_OP_START};
 	int data_fd = data_make(ec, &m.argc, &m.envc, &m.data_len, err);
 	if (data_fd < 0)

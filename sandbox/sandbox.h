@@ -153,8 +153,7 @@ struct sandbox_exec_event {
 	struct rc_error err;
 };
 
-typedef void (*sandbox_exec_fn)(struct sandbox *sb, const struct sandbox_exec_event *ev,
-				void *arg);
+typedef void (*sandbox_exec_fn)(struct sandbox *sb, const struct sandbox_exec_event *ev, void *arg);
 
 /* Asks for the process; 0 and *exec_id, or -errno with err filled (a bad
  * config, the sandbox not running, too many at once). */
@@ -169,8 +168,7 @@ void sandbox_exec_forget(struct sandbox *sb, uint32_t exec_id);
  * whenever fd is readable (or hung up), until sandbox_unwatch(fd). fn may
  * watch and unwatch fds, its own included. */
 typedef void (*sandbox_watch_fn)(struct sandbox *sb, int fd, void *arg);
-int sandbox_watch(struct sandbox *sb, int fd, sandbox_watch_fn fn, void *arg,
-		  struct rc_error *err);
+int sandbox_watch(struct sandbox *sb, int fd, sandbox_watch_fn fn, void *arg, struct rc_error *err);
 void sandbox_unwatch(struct sandbox *sb, int fd);
 
 /* create, start, wait and destroy in one: the life of a sandbox that runs

@@ -31,8 +31,7 @@ static uint64_t watch_tag(size_t slot, uint32_t gen)
 	return SANDBOX_EV_WATCH | (uint64_t)slot << 8 | (uint64_t)gen << 32;
 }
 
-int sandbox_watch(struct sandbox *sb, int fd, sandbox_watch_fn fn, void *arg,
-		  struct rc_error *err)
+int sandbox_watch(struct sandbox *sb, int fd, sandbox_watch_fn fn, void *arg, struct rc_error *err)
 {
 	if (sb->epoll_fd < 0)
 		return rc_error_set(err, EINVAL, "the sandbox has not started");

@@ -521,7 +521,7 @@ static int parse_resources(struct oci_config *c, struct json_object *doc, struct
 }
 
 int oci_json_parse(const char *path, const char *text, size_t len, struct json_object **out,
-			  struct rc_error *err)
+		   struct rc_error *err)
 {
 	struct json_tokener *tok = json_tokener_new();
 	struct json_object *doc = json_tokener_parse_ex(tok, text, (int)len);

@@ -139,14 +139,16 @@ static int exec_parse(struct exec_opts *o, int argc, char **argv)
 			o->tty = true;
 			break;
 		case 'C':
-			oci_error("exec: --console-socket: a terminal for exec is not supported yet");
+			oci_error(
+				"exec: --console-socket: a terminal for exec is not supported yet");
 			return -1;
 		case 'c':
 			oci_error("exec: --cap: an exec'd process gets the container's "
 				  "capabilities, no others");
 			return -1;
 		case 'G':
-			oci_error("exec: --cgroup: an exec'd process runs in the container's cgroup");
+			oci_error(
+				"exec: --cgroup: an exec'd process runs in the container's cgroup");
 			return -1;
 		case 'f':
 			if (strcmp(optarg, "0") != 0) {
@@ -159,7 +161,8 @@ static int exec_parse(struct exec_opts *o, int argc, char **argv)
 			break;
 		case 'a':
 		case 'l':
-			oci_debug("exec: %s: no LSM labels in the sandbox, ignored", argv[optind - 1]);
+			oci_debug("exec: %s: no LSM labels in the sandbox, ignored",
+				  argv[optind - 1]);
 			break;
 		case '?':
 		default:
@@ -216,8 +219,8 @@ static void env_set(struct json_object *env, const char *entry)
 	size_t name_len = strcspn(entry, "=");
 	for (size_t i = 0; i < json_object_array_length(env); i++) {
 		struct json_object *e = json_object_array_get_idx(env, i);
-		const char *s = json_object_is_type(e, json_type_string) ? json_object_get_string(e)
-									 : NULL;
+		const char *s =
+			json_object_is_type(e, json_type_string) ? json_object_get_string(e) : NULL;
 		if (s && strncmp(s, entry, name_len) == 0 && s[name_len] == '=') {
 			json_object_array_put_idx(env, i, json_object_new_string(entry));
 			return;
@@ -278,7 +281,8 @@ static int process_from_flags(const struct exec_opts *o, const char *bundle,
 		if (parse_id_flag(buf, "--user", &uid) < 0 ||
 		    (colon && parse_id_flag(colon + 1, "--user", &gid) < 0)) {
 			json_object_put(proc);
-			return rc_error_set(err, EINVAL, "--user: '%s': expected UID[:GID]", o->user);
+			return rc_error_set(err, EINVAL, "--user: '%s': expected UID[:GID]",
+					    o->user);
 		}
 		json_object_object_add(user, "uid", json_object_new_int64(uid));
 		if (colon)
@@ -333,8 +337,8 @@ static int process_memfd(const struct exec_opts *o, const char *bundle, uint32_t
 	int fd = memfd_create("runsc-c-process", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	r = fd < 0 ? -errno : write_all(fd, text, n);
 	json_object_put(proc);
-	if (r == 0 && fcntl(fd, F_ADD_SEALS,
-			    F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
+	if (r == 0 &&
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
 		r = -errno;
 	if (r < 0) {
 		if (fd >= 0)
@@ -385,8 +389,8 @@ static int monitor_connect(const char *id, char **bundle, struct rc_error *err)
 static void forwarded_signals(sigset_t *set)
 {
 	sigfillset(set);
-	static const int kept[] = {SIGKILL, SIGSTOP, SIGCHLD, SIGSEGV,
-				   SIGBUS,  SIGILL,  SIGFPE,  SIGTRAP, SIGSYS};
+	static const int kept[] = {SIGKILL, SIGSTOP, SIGCHLD, SIGSEGV, SIGBUS,
+				   SIGILL,  SIGFPE,  SIGTRAP, SIGSYS};
 	for (size_t i = 0; i < ARRAY_SIZE(kept); i++)
 		sigdelset(set, kept[i]);
 }
@@ -421,7 +425,8 @@ static int stand_in(int conn, int sig_fd)
 		close(null_fd);
 	}
 	for (;;) {
-		struct pollfd p[2] = {{.fd = conn, .events = POLLIN}, {.fd = sig_fd, .events = POLLIN}};
+		struct pollfd p[2] = {{.fd = conn, .events = POLLIN},
+				      {.fd = sig_fd, .events = POLLIN}};
 		if (poll(p, 2, -1) < 0)
 			continue;
 		struct signalfd_siginfo si;
@@ -470,8 +475,7 @@ static int request(int conn, int process_fd, uint32_t len, struct rc_error *err)
 /* The whole exec from the request on: reports the start on report_fd (a
  * pipe to the parent of a --detach, "ok" or the error) or writes the pid
  * file, then returns the process's status (or 255). */
-static int exec_session(int conn, int process_fd, uint32_t len, int report_fd,
-			const char *pid_file)
+static int exec_session(int conn, int process_fd, uint32_t len, int report_fd, const char *pid_file)
 {
 	sigset_t set;
 	forwarded_signals(&set);
@@ -528,7 +532,8 @@ static int exec_detached(int conn, int process_fd, uint32_t len, const char *pid
 	struct rc_error err;
 	int r = 0;
 	if (n <= 0)
-		r = rc_error_set(&err, EIO, "the exec's stand-in exited before the process started");
+		r = rc_error_set(&err, EIO,
+				 "the exec's stand-in exited before the process started");
 	else if (strcmp(word, "ok") != 0)
 		r = rc_error_set(&err, EIO, "%s", word);
 	if (r == 0 && pid_file && oci_pid_file_write(pid_file, pid, &err) < 0) {

@@ -643,7 +643,53 @@ out=$(exec_of nosuch true 2>&1)
 rc=$?
 check_rc "exec into a missing container: exit 255" 255 "$rc"
 check_contains "... does not exist" "does not exist" "$out"
+# A hostile client of the monitor's control socket: garbage, a pipe for
+# the memfd, an unsealed memfd, a length that lies, a request without fds,
+# a connection dropped at once. Each gets an error; the monitor serves on.
+hostile=$(python3 - "$ROOT/x1/control" <<'EOF2'
+import os, socket, struct, sys
+path = sys.argv[1]
+MAGIC, REQUEST = 0x6f657863, 1
+def msg(op, value=0, length=0):
+    return struct.pack("IIiI512s", MAGIC, op, value, length, b"")
+def ask(data, fds=()):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.settimeout(30)
+    s.connect(path)
+    socket.send_fds(s, [data], list(fds)) if fds else s.send(data)
+    try:
+        ans = s.recv(1024)
+    except OSError as e:
+        return "error " + str(e)
+    s.close()
+    if len(ans) < 16:
+        return ans.decode(errors="replace")
+    op, = struct.unpack_from("I", ans, 4)
+    return f"op={op} " + ans[16:].split(b"\0")[0].decode()
+out = []
+out.append(ask(b"garbage"))
+r, w = os.pipe()
+out.append(ask(msg(REQUEST, length=10), [0, 1, 2, r]))
+fd = os.memfd_create("x", os.MFD_ALLOW_SEALING)
+os.write(fd, b'{"args": ["true"], "cwd": "/"}')
+out.append(ask(msg(REQUEST, length=30), [0, 1, 2, fd]))
+import fcntl
+fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_WRITE | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW)
+out.append(ask(msg(REQUEST, length=5000), [0, 1, 2, fd]))
+out.append(ask(msg(REQUEST, length=30)))
+s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+s.connect(path)
+s.close()
+print("\n".join(out))
+EOF2
+)
+check "hostile control-socket clients: each refused" "op=4 malformed request
+op=4 the request's process is not a sealed memfd
+op=4 the request's process is not a sealed memfd
+op=4 the request's process is not a sealed memfd
+op=4 malformed request" "$hostile"
 check "after all that, the container still runs" "running" "$(state_of x1)"
+check "... and exec still works" "still" "$(exec_of x1 echo still 2>&1)"
 
 # The container's end ends its exec'd processes: 137, as for runc's.
 exec_of x1 sleep 600 >/dev/null 2>&1 &
