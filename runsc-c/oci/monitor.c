@@ -39,7 +39,7 @@ int oci_control_listen(int dir_fd, struct rc_error *err)
 	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return rc_error_set_errno(err, errno, "creating the control socket");
-	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 4) < 0) {
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 || listen(fd, 64) < 0) {
 		int e = errno;
 		close(fd);
 		return rc_error_set_errno(err, e, "binding the control socket");
