@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The sandbox library (sandbox/sandbox.h) driven directly, without the CLI:
  * a command's exit status, a signal sent with sandbox_kill, the timeout, and
- * the error value of a bad config or a view that cannot be built; and the
+ * the error value of a bad config or a view that cannot be built; processes
+ * started with sandbox_exec and fds served with sandbox_watch; and the
  * error value itself (common/error.h).
  *
  * The sandboxes need root: without it the whole test skips. */
@@ -182,6 +183,173 @@ START_TEST(missing_rootfs_fails_the_start)
 }
 END_TEST
 
+/* ---- sandbox_exec and sandbox_watch ---- */
+
+struct exec_seen {
+	int started, failed, exited;
+	pid_t guest_pid;
+	int exit_code;
+	struct rc_error err;
+	bool kill_on_start; /* end the sandbox's command once it started */
+};
+
+/* Records the events; the command is ended once the process ended (or
+ * started, with kill_on_start), so sandbox_wait returns. */
+static void on_exec(struct sandbox *sb, const struct sandbox_exec_event *ev, void *arg)
+{
+	struct exec_seen *seen = arg;
+	switch (ev->kind) {
+	case SANDBOX_EXEC_STARTED:
+		seen->started++;
+		seen->guest_pid = ev->guest_pid;
+		if (seen->kill_on_start)
+			sandbox_kill(sb, SIGKILL, NULL);
+		return;
+	case SANDBOX_EXEC_FAILED:
+		seen->failed++;
+		seen->err = ev->err;
+		break;
+	case SANDBOX_EXEC_EXITED:
+		seen->exited++;
+		seen->exit_code = ev->exit_code;
+		break;
+	default:
+		ck_abort_msg("unknown event %d", (int)ev->kind);
+	}
+	sandbox_kill(sb, SIGKILL, NULL);
+}
+
+/* Runs argv with sandbox_exec in a sandbox whose command sleeps; returns
+ * what the process wrote to its stdout. */
+static void exec_in_sandbox(char **argv, const char *cwd, struct exec_seen *seen, char *out,
+			    size_t out_size)
+{
+	struct sandbox_config cfg = config((char *[]){"/bin/sleep", "30.3", NULL});
+	struct sandbox *sb;
+	struct sandbox_status st;
+	struct rc_error err = {0};
+	int pipefd[2];
+	ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
+	ck_assert_msg(sandbox_create(&cfg, &sb, &err) == 0, "%s", err.msg);
+	ck_assert_msg(sandbox_start(sb, &err) == 0, "%s", err.msg);
+	struct sandbox_exec_config ec = {
+		.argv = argv,
+		.envp = test_env,
+		.cwd = cwd,
+		.stdio = {STDIN_FILENO, pipefd[1], STDERR_FILENO},
+	};
+	uint32_t id;
+	ck_assert_msg(sandbox_exec(sb, &ec, on_exec, seen, &id, &err) == 0, "%s", err.msg);
+	close(pipefd[1]);
+	ck_assert_msg(sandbox_wait(sb, &st, &err) == 0, "%s", err.msg);
+	sandbox_destroy(sb);
+	ssize_t n = read(pipefd[0], out, out_size - 1);
+	out[n > 0 ? n : 0] = 0;
+	close(pipefd[0]);
+}
+
+START_TEST(exec_reports_start_and_status)
+{
+	struct exec_seen seen = {0};
+	char out[64];
+	exec_in_sandbox((char *[]){"sh", "-c", "echo $(pwd) $PATH; exit 3", NULL}, "/tmp", &seen,
+			out, sizeof(out));
+	ck_assert_int_eq(seen.started, 1);
+	ck_assert_int_gt(seen.guest_pid, 1);
+	ck_assert_int_eq(seen.exited, 1);
+	ck_assert_int_eq(seen.failed, 0);
+	ck_assert_int_eq(seen.exit_code, 3);
+	ck_assert_str_eq(out, "/tmp /usr/bin:/bin\n");
+}
+END_TEST
+
+START_TEST(exec_failure_names_the_stage)
+{
+	struct exec_seen seen = {0};
+	char out[64];
+	exec_in_sandbox((char *[]){"/nonexistent-runsc-c", NULL}, NULL, &seen, out, sizeof(out));
+	ck_assert_int_eq(seen.started + seen.exited, 0);
+	ck_assert_int_eq(seen.failed, 1);
+	ck_assert_int_eq(seen.err.errno_value, ENOENT);
+	ck_assert_str_eq(seen.err.msg, "exec '/nonexistent-runsc-c': No such file or directory");
+	seen = (struct exec_seen){0};
+	exec_in_sandbox((char *[]){"true", NULL}, "/nonexistent-dir", &seen, out, sizeof(out));
+	ck_assert_int_eq(seen.failed, 1);
+	ck_assert_str_eq(seen.err.msg, "changing to the working directory '/nonexistent-dir': "
+				       "No such file or directory");
+}
+END_TEST
+
+START_TEST(exec_ends_with_the_command)
+{
+	struct exec_seen seen = {.kill_on_start = true};
+	char out[64];
+	exec_in_sandbox((char *[]){"/bin/sleep", "30.4", NULL}, NULL, &seen, out, sizeof(out));
+	ck_assert_int_eq(seen.started, 1);
+	ck_assert_int_eq(seen.exited, 1);
+	ck_assert_int_eq(seen.exit_code, 128 + SIGKILL);
+}
+END_TEST
+
+START_TEST(exec_bad_requests)
+{
+	struct sandbox_config cfg = config((char *[]){"/bin/true", NULL});
+	struct sandbox *sb;
+	struct rc_error err = {0};
+	uint32_t id;
+	ck_assert_msg(sandbox_create(&cfg, &sb, &err) == 0, "%s", err.msg);
+	struct sandbox_exec_config ec = {
+		.argv = (char *[]){"true", NULL},
+		.envp = test_env,
+		.stdio = {0, 1, 2},
+	};
+	ck_assert_int_eq(sandbox_exec(sb, &ec, on_exec, NULL, &id, &err), -ESRCH);
+	ec.cwd = "relative";
+	ck_assert_int_eq(sandbox_exec(sb, &ec, on_exec, NULL, &id, &err), -EINVAL);
+	ec.cwd = NULL;
+	ec.stdio[1] = 999;
+	ck_assert_int_eq(sandbox_exec(sb, &ec, on_exec, NULL, &id, &err), -EBADF);
+	ec.stdio[1] = 1;
+	ec.argv = (char *[]){"", NULL};
+	ck_assert_int_eq(sandbox_exec(sb, &ec, on_exec, NULL, &id, &err), -EINVAL);
+	ck_assert_int_eq(sandbox_watch(sb, 0, NULL, NULL, &err), -EINVAL);
+	sandbox_destroy(sb);
+}
+END_TEST
+
+static int watch_calls;
+
+static void on_pipe(struct sandbox *sb, int fd, void *arg)
+{
+	(void)arg;
+	char c;
+	ck_assert_int_eq(read(fd, &c, 1), 1);
+	watch_calls++;
+	sandbox_unwatch(sb, fd);
+	sandbox_kill(sb, SIGKILL, NULL);
+}
+
+START_TEST(watch_serves_a_callers_fd)
+{
+	struct sandbox_config cfg = config((char *[]){"/bin/sleep", "30.6", NULL});
+	struct sandbox *sb;
+	struct sandbox_status st;
+	struct rc_error err = {0};
+	int pipefd[2];
+	ck_assert_int_eq(pipe2(pipefd, O_CLOEXEC), 0);
+	ck_assert_msg(sandbox_create(&cfg, &sb, &err) == 0, "%s", err.msg);
+	ck_assert_msg(sandbox_start(sb, &err) == 0, "%s", err.msg);
+	ck_assert_msg(sandbox_watch(sb, pipefd[0], on_pipe, NULL, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(write(pipefd[1], "x", 1), 1);
+	ck_assert_msg(sandbox_wait(sb, &st, &err) == 0, "%s", err.msg);
+	sandbox_destroy(sb);
+	ck_assert_int_eq(watch_calls, 1);
+	ck_assert_int_eq(st.exit_code, 128 + SIGKILL);
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+END_TEST
+
 static Suite *sandbox_suite(void)
 {
 	Suite *s = suite_create("sandbox");
@@ -198,6 +366,14 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(t, bad_config_is_an_error);
 	tcase_add_test(t, missing_rootfs_fails_the_start);
 	suite_add_tcase(s, t);
+	TCase *x = tcase_create("exec");
+	tcase_set_timeout(x, 60);
+	tcase_add_test(x, exec_reports_start_and_status);
+	tcase_add_test(x, exec_failure_names_the_stage);
+	tcase_add_test(x, exec_ends_with_the_command);
+	tcase_add_test(x, exec_bad_requests);
+	tcase_add_test(x, watch_serves_a_callers_fd);
+	suite_add_tcase(s, x);
 	return s;
 }
 
