@@ -37,7 +37,10 @@ static void usage(FILE *out)
 		     "                               create and start, in the foreground\n"
 		     "  create --bundle DIR [--pid-file F] ID\n"
 		     "  start ID | state ID | kill ID [SIGNAL] | delete [--force] ID\n"
-		     "  list [--format table|json] | ps [--format json] ID | features\n");
+		     "  list [--format table|json] | ps [--format json] ID | features\n"
+		     "  exec [-e NAME=VALUE] [--cwd DIR] [-u UID[:GID]] [-d] [--pid-file F]\n"
+		     "       [--process FILE] ID [COMMAND [ARG...]]\n"
+		     "                               another process in the running container\n");
 }
 
 int main(int argc, char **argv)

@@ -11,11 +11,14 @@
  *	host PATH yes|no    whether a host path (argv[1]) is visible
  *	exec PATH ERRNO     execve of a host binary (argv[2]) fails so
  *	pid1 COMM           the guest's init
+ *	init sockets ...    whether the init's sockets (its exec channel) can be
+ *	                    reopened through /proc/1/fd (they cannot)
  *
  * Usage: probe HOST_PATH HOST_BINARY. Built static: the rootfs has no
  * libc. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,5 +82,24 @@ int main(int argc, char **argv)
 	execv(argv[2], args);
 	printf("exec %s %s\n", argv[2], strerror(errno));
 	print_file("pid1", "/proc/1/comm");
+	/* The init's sockets (its channel to the supervisor) cannot be
+	 * reopened through /proc, as no socket can on Linux. */
+	int sockets = 0, opened = 0;
+	d = opendir("/proc/1/fd");
+	for (struct dirent *e; d && (e = readdir(d));) {
+		char path[300], target[64] = "";
+		snprintf(path, sizeof(path), "/proc/1/fd/%s", e->d_name);
+		if (readlink(path, target, sizeof(target) - 1) < 0 || strncmp(target, "socket:", 7))
+			continue;
+		sockets++;
+		int fd = open(path, O_RDWR);
+		if (fd >= 0) {
+			opened++;
+			close(fd);
+		}
+	}
+	if (d)
+		closedir(d);
+	printf("init sockets %s opened %d\n", sockets ? "listed" : "none", opened);
 	return 0;
 }
