@@ -30,6 +30,10 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <sys/mman.h>
+
+#include "common/dns_bind.h"
 #include "common/util.h"
 #include "policy/policy.h"
 #include "sandbox/internal.h"
@@ -42,6 +46,8 @@ struct network {
 	int req[2]; /* sentry -> library: the init's host pid */
 	int ack[2]; /* library -> sentry: "" when the route is up, else why not */
 	pid_t pasta_pid;
+	pid_t resolver_pid;
+	struct dns_bind_table *dns; /* shared with the resolver (sandbox/resolver.c) */
 	/* The hooks the sentry runs: the cgroups' ones, then the route's. */
 	struct sentry_hooks hooks;
 	const struct sentry_hooks *inner;
@@ -70,6 +76,14 @@ int network_prepare(struct sandbox *sb, struct rc_error *err)
 	sb->net = n;
 	if (pipe2(n->req, O_CLOEXEC) < 0 || pipe2(n->ack, O_CLOEXEC) < 0)
 		return rc_error_set_errno(err, errno, "creating the network's pipes");
+	struct in_addr up;
+	bool set;
+	int r = resolver_upstream(&up, &set, err);
+	if (r < 0)
+		return r;
+	n->dns = dns_bind_new();
+	if (!n->dns)
+		return rc_error_set_errno(err, errno, "the sandbox's DNS bindings");
 	return 0;
 }
 
@@ -115,6 +129,9 @@ const struct sentry_hooks *network_sentry_hooks(struct sandbox *sb,
 		return inner;
 	close(n->req[0]);
 	close(n->ack[1]);
+	/* The resolver writes the bindings; the sentry only reads them. */
+	if (n->dns)
+		mprotect(n->dns, dns_bind_size(DNS_BIND_SLOTS), PROT_READ);
 	n->inner = inner;
 	n->hooks = (struct sentry_hooks){
 		.guest_attach = net_guest_attach,
@@ -214,7 +231,12 @@ static void pasta_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 		got = read(ready[0], buf, sizeof(buf));
 	close(ready[0]);
 	if (got > 0) {
-		msg[0] = 0;
+		n->resolver_pid = resolver_start(sb, n->dns, init, msg, size);
+		if (n->resolver_pid > 0)
+			return;
+		n->resolver_pid = 0;
+		kill_wait(pid);
+		n->pasta_pid = 0;
 		return;
 	}
 	kill_wait(pid);
@@ -222,6 +244,11 @@ static void pasta_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 	snprintf(msg, size,
 		 "the network's route out (pasta, Debian package passt) did not start: is it "
 		 "installed?");
+}
+
+const struct dns_bind_table *network_dns_table(struct sandbox *sb)
+{
+	return sb->net ? sb->net->dns : NULL;
 }
 
 int network_start(struct sandbox *sb)
@@ -251,7 +278,9 @@ void network_stop(struct sandbox *sb)
 	struct network *n = sb->net;
 	if (!n)
 		return;
+	kill_wait(n->resolver_pid);
 	kill_wait(n->pasta_pid);
+	dns_bind_free(n->dns);
 	close_pair(n->req);
 	close_pair(n->ack);
 	free(n);
