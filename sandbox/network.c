@@ -7,8 +7,11 @@
  * (wrapped here around the cgroup one) sends the init's host pid to the
  * library and waits; the library starts pasta on that namespace, waits
  * until pasta has configured it (pasta writes its pid file then), and
- * answers; only then does the guest's command start. With mode none
- * nothing of this runs: the namespace keeps only loopback.
+ * answers; only then does the guest's command start. Once pasta is up,
+ * the sandbox's DNS resolver (resolver.c) starts on the same namespace,
+ * with the table of bindings made here before the sentry's fork: shared
+ * with the resolver, read-only in the sentry. With mode none nothing of
+ * this runs: the namespace keeps only loopback.
  *
  * pasta gives the namespace an interface with the host's addresses, a
  * default route, IPv4 and IPv6. Port forwarding is off in both directions
@@ -17,7 +20,8 @@
  * (--no-map-gw), so the host's own loopback is not reachable. pasta runs as
  * a child of the library with PR_SET_PDEATHSIG (it stays root: dropping to
  * another user would clear the death signal), so a kill -9 of runsc-c takes
- * it along; every other exit path kills it in sandbox_destroy. Which
+ * it along; every other exit path kills it (and the resolver) in
+ * sandbox_destroy. Which
  * destinations a guest may reach is the sentry's decision on every connect
  * and send (syscalls/net*.c). */
 #include <errno.h>
