@@ -53,6 +53,7 @@
 #include "common/util.h"
 #include "policy/policy.h"
 #include "sandbox/internal.h"
+#include "sandbox/resolver_filter.h"
 
 #define RESOLVER_UID	   65534
 #define RESOLVER_READY_MS  5000
@@ -108,8 +109,10 @@ static void audit_name(struct resolver *r, const char *name, bool allow, uint32_
 	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	size_t w = strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(when + w, sizeof(when) - w, ".%03ldZ", ts.tv_nsec / 1000000);
+	/* Not strftime: it may read the time zone's file, which the filter
+	 * refuses (and the record is in UTC anyway). */
+	snprintf(when, sizeof(when), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000000);
 	const char *file;
 	uint32_t line;
 	if (policy_net_rule_origin(pv, rule, &file, &line) == 0) {
@@ -601,6 +604,10 @@ _Noreturn static void resolver_main(struct sandbox *sb, struct dns_bind_table *t
 	r.res.retry = 2;
 	r.res.options &= ~(unsigned long)(RES_DEFNAMES | RES_DNSRCH);
 
+	/* Not the caller's terminal (the filter has no ioctl, but still). */
+	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
+		_exit(125);
 	/* Nothing of the library's but what it serves with. */
 	int audit_fd = sb->cfg->audit_fd;
 	for (int fd = 3; fd < 1024; fd++)
@@ -614,8 +621,11 @@ _Noreturn static void resolver_main(struct sandbox *sb, struct dns_bind_table *t
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(125);
-	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-	if (write(ready_fd, "", 1) != 1)
+	/* The first gmtime_r reads the time zone's file: before the filter. */
+	time_t t0 = 0;
+	struct tm tm0;
+	gmtime_r(&t0, &tm0);
+	if (resolver_filter_apply() < 0 || write(ready_fd, "", 1) != 1)
 		_exit(125);
 	close(ready_fd);
 	serve(&r);

@@ -317,6 +317,47 @@ elif what == "rebind":
     print("rebind", addrs("rebind.web.test"))
     print("connect", connect("10.1.2.3"))
     print("metadata", connect("169.254.169.254", 80))
+elif what == "hostile":
+    # Malformed and hostile messages to the resolver, over UDP and TCP;
+    # it must keep answering.
+    hdr = lambda ident, flags, qd, an=0: struct.pack("!HHHHHH", ident, flags, qd, an, 0, 0)
+    q = lambda name: b"".join(bytes([len(l)]) + l for l in name) + b"\x00" + struct.pack("!HH", 1, 1)
+    bad = [
+        b"",
+        b"\x00",
+        hdr(1, 0x0100, 1)[:11],
+        hdr(2, 0x0100, 1),                                   # a question count, no question
+        hdr(3, 0x0100, 2) + q([b"www", b"web", b"test"]) * 2, # two questions
+        hdr(4, 0x8100, 1) + q([b"www", b"web", b"test"]),     # an answer, not a query
+        hdr(5, 0x2900, 1) + q([b"www", b"web", b"test"]),     # opcode 5 (update)
+        hdr(6, 0x0100, 1) + b"\xc0\x0c" + struct.pack("!HH", 1, 1),  # a pointer to itself
+        hdr(7, 0x0100, 1) + b"\x3f" + b"a" * 10,                 # a label past the end
+        hdr(8, 0x0100, 1) + q([b"w\x00w", b"web", b"test"]),   # a NUL inside a label
+        hdr(9, 0x0100, 1) + q([b"a" * 63] * 5),                # a name too long
+        hdr(10, 0x0100, 1) + q([b"www", b"web", b"test"])[:-4] + struct.pack("!HH", 1, 3),  # class CH
+        b"\xff" * 512,                                      # garbage (QR set: dropped)
+    ]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.settimeout(2)
+    answers = []
+    for m in bad:
+        u.sendto(m, ("127.0.0.53", 53))
+        try:
+            a = u.recv(4096)
+            answers.append("%d:%d" % (struct.unpack("!H", a[:2])[0], a[3] & 0xf))
+        except socket.timeout:
+            answers.append("-")
+    print("udp", " ".join(answers))
+    for m in [struct.pack("!H", 65535) + b"x" * 100, struct.pack("!H", 5) + b"abcde", b"\x00"]:
+        t = socket.create_connection(("127.0.0.53", 53), timeout=5)
+        t.sendall(m)
+        t.shutdown(socket.SHUT_WR)
+        try:
+            t.recv(100)
+        except OSError:
+            pass
+        t.close()
+    print("after", addrs("www.web.test"))
 elif what == "big":
     a = addrs("big.web.test").split()
     print("big", len(a))
@@ -369,6 +410,13 @@ check_contains "names: the refused name is audited with the deny entry" \
 	"$audit"
 check_contains "names: a name no entry matches is audited" \
 	'"object": "nothing.example", "access": "resolve", "decision": "deny", "rule": null' "$audit"
+
+: >"$TMP/dns.log"
+out=$(dns -- python3 /t/dns.py hostile 2>&1)
+check "names: malformed and hostile queries get FORMERR, NOTIMP, REFUSED, NXDOMAIN or nothing" \
+	"udp - - - 2:1 3:1 - 5:4 6:1 7:1 8:3 9:1 10:5 -
+after 198.51.100.2" "$out"
+check "names: none of them reached the upstream resolver" "udp www.web.test 1" "$(cat "$TMP/dns.log")"
 
 out=$(dns -- python3 /t/dns.py rebind 2>&1)
 check "names: an allowed name answering loopback, private and metadata addresses binds none" \
@@ -452,10 +500,11 @@ for how in exit timeout kill; do
 		else
 			skip "egress: pasta is in the sandbox's cgroup" "no memory cgroup here"
 		fi
-		check "names: the resolver runs as nobody, without capabilities" \
+		check "names: the resolver runs as nobody, without capabilities, under its filter" \
 			"Uid:	65534	65534	65534	65534
-CapEff:	0000000000000000" \
-			"$(grep -E '^(Uid|CapEff):' "/proc/$rp/status" 2>&1)"
+CapEff:	0000000000000000
+Seccomp:	2" \
+			"$(grep -E '^(Uid|CapEff|Seccomp):' "/proc/$rp/status" 2>&1)"
 	fi
 	[ $how = kill ] && kill -9 $rpid
 	wait $rpid 2>/dev/null
