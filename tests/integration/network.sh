@@ -389,6 +389,17 @@ else
 	skip "names: AAAA" "the host has no IPv6 default route"
 fi
 
+if command -v curl >/dev/null 2>&1; then
+	out=$(dns -- curl -sS --max-time 10 http://www.web.test:8080/hello.txt 2>&1)
+	check "names: curl fetches by name" "hello from the test internet" "$out"
+else
+	skip "names: curl fetches by name" "curl missing"
+fi
+out=$(RUNSC_C_DNS_UPSTREAM=nonsense runsc --policy "$DNSPOL" -- true 2>&1)
+check "names: a bad RUNSC_C_DNS_UPSTREAM is one clear error" \
+	"runsc-c: RUNSC_C_DNS_UPSTREAM: expected an IPv4 address, got 'nonsense'
+status 125" "$(printf '%s\nstatus %s' "$out" "$(RUNSC_C_DNS_UPSTREAM=nonsense runsc --policy "$DNSPOL" -- true >/dev/null 2>&1; echo $?)")"
+
 : >"$TMP/dns.log"
 out=$(dns -- python3 /t/dns.py tcp 2>&1)
 check "names: queries over TCP" "www 198.51.100.2
