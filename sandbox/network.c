@@ -32,11 +32,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
 #include <sys/mman.h>
 
+#include "common/compat.h"
 #include "common/dns_bind.h"
 #include "common/util.h"
 #include "policy/policy.h"
@@ -51,6 +53,9 @@ struct network {
 	int ack[2]; /* library -> sentry: "" when the route is up, else why not */
 	pid_t pasta_pid;
 	pid_t resolver_pid;
+	/* Their pidfds: the supervisor may have reaped one that died early,
+	 * and a pid alone could name another process by the end. */
+	int pasta_pidfd, resolver_pidfd;
 	struct dns_bind_table *dns; /* shared with the resolver (sandbox/resolver.c) */
 	/* The hooks the sentry runs: the cgroups' ones, then the route's. */
 	struct sentry_hooks hooks;
@@ -77,6 +82,7 @@ int network_prepare(struct sandbox *sb, struct rc_error *err)
 		return 0;
 	struct network *n = xcalloc(1, sizeof(*n));
 	n->req[0] = n->req[1] = n->ack[0] = n->ack[1] = -1;
+	n->pasta_pidfd = n->resolver_pidfd = -1;
 	sb->net = n;
 	if (pipe2(n->req, O_CLOEXEC) < 0 || pipe2(n->ack, O_CLOEXEC) < 0)
 		return rc_error_set_errno(err, errno, "creating the network's pipes");
@@ -228,6 +234,7 @@ static void pasta_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 	}
 	struct network *n = sb->net;
 	n->pasta_pid = pid;
+	n->pasta_pidfd = sys_pidfd_open(pid, 0);
 	struct pollfd p = {.fd = ready[0], .events = POLLIN};
 	char buf[32];
 	ssize_t got = 0;
@@ -236,8 +243,10 @@ static void pasta_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 	close(ready[0]);
 	if (got > 0) {
 		n->resolver_pid = resolver_start(sb, n->dns, init, msg, size);
-		if (n->resolver_pid > 0)
+		if (n->resolver_pid > 0) {
+			n->resolver_pidfd = sys_pidfd_open(n->resolver_pid, 0);
 			return;
+		}
 		n->resolver_pid = 0;
 		kill_wait(pid);
 		n->pasta_pid = 0;
@@ -277,13 +286,28 @@ int network_start(struct sandbox *sb)
 	return msg[0] ? -EIO : 0;
 }
 
+/* Kills and reaps a child of ours through its pidfd: one the supervisor
+ * reaped already gets no signal, and waitpid then finds no child. */
+static void stop_child(pid_t pid, int pidfd)
+{
+	if (pid <= 0 || pidfd < 0) {
+		kill_wait(pid);
+	} else {
+		sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+}
+
 void network_stop(struct sandbox *sb)
 {
 	struct network *n = sb->net;
 	if (!n)
 		return;
-	kill_wait(n->resolver_pid);
-	kill_wait(n->pasta_pid);
+	stop_child(n->resolver_pid, n->resolver_pidfd);
+	stop_child(n->pasta_pid, n->pasta_pidfd);
 	dns_bind_free(n->dns);
 	close_pair(n->req);
 	close_pair(n->ack);
