@@ -13,8 +13,10 @@
 # resolve (UDP, TCP, CNAME chains, truncated answers asked again over TCP)
 # and connect, other names get NXDOMAIN and their addresses stay refused,
 # answers with private or loopback addresses (rebinding) are emptied, a
-# query to another DNS server is refused, the resolver runs as nobody and
-# is gone after every exit, and `policy learn` writes host entries. The
+# query to another DNS server is refused, hostile queries change nothing,
+# curl, git clone over HTTP and pip download work by name, the resolver runs
+# as nobody under its filter and is gone after every exit (also when it was
+# killed first), and `policy learn` writes host entries. The
 # namespace, the veth pair and the servers are removed at the end.
 . "$(dirname "$0")/lib.sh"
 
@@ -395,6 +397,52 @@ if command -v curl >/dev/null 2>&1; then
 else
 	skip "names: curl fetches by name" "curl missing"
 fi
+# Real programs by name: git clone over HTTP (a bare repository served by
+# the test's web server) and pip download from a package index there.
+if command -v git >/dev/null 2>&1 &&
+	git init -q --bare "$TMP/www/repo.git" && git init -q "$TMP/work" &&
+	echo "cloned by name" >"$TMP/work/README" &&
+	git -C "$TMP/work" add README &&
+	git -C "$TMP/work" -c user.name=t -c user.email=t@example.com commit -q -m init &&
+	git -C "$TMP/work" push -q "$TMP/www/repo.git" HEAD:refs/heads/main 2>/dev/null &&
+	git -C "$TMP/www/repo.git" symbolic-ref HEAD refs/heads/main &&
+	git -C "$TMP/www/repo.git" update-server-info; then
+	out=$(dns -- sh -c 'git clone -q http://www.web.test:8080/repo.git /tmp/clone && cat /tmp/clone/README' 2>&1)
+	check "names: git clone over HTTP by name" "cloned by name" "$out"
+else
+	skip "names: git clone over HTTP by name" "git missing or the repository could not be made"
+fi
+python3 - "$TMP/www" <<'EOP'
+import base64, hashlib, os, sys, zipfile
+www = sys.argv[1]
+os.makedirs(www + "/files", exist_ok=True)
+os.makedirs(www + "/simple/demo-pkg", exist_ok=True)
+name = "demo_pkg-1.0-py3-none-any.whl"
+files = {
+    "demo_pkg/__init__.py": b"VALUE = 1\n",
+    "demo_pkg-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: demo-pkg\nVersion: 1.0\n",
+    "demo_pkg-1.0.dist-info/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+}
+record = ""
+for path, data in files.items():
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    record += "%s,sha256=%s,%d\n" % (path, digest, len(data))
+record += "demo_pkg-1.0.dist-info/RECORD,,\n"
+with zipfile.ZipFile(www + "/files/" + name, "w") as z:
+    for path, data in files.items():
+        z.writestr(path, data)
+    z.writestr("demo_pkg-1.0.dist-info/RECORD", record)
+open(www + "/simple/demo-pkg/index.html", "w").write(
+    '<html><body><a href="../../files/%s">%s</a></body></html>\n' % (name, name))
+EOP
+if /usr/bin/python3 -m pip --version >/dev/null 2>&1; then
+	out=$(dns -- sh -c '/usr/bin/python3 -m pip download -q --disable-pip-version-check --no-deps \
+		--trusted-host www.web.test --index-url http://www.web.test:8080/simple/ -d /tmp/dl demo-pkg &&
+		ls /tmp/dl' 2>&1)
+	check "names: pip download from a package index by name" "demo_pkg-1.0-py3-none-any.whl" "$out"
+else
+	skip "names: pip download from a package index by name" "pip missing"
+fi
 out=$(RUNSC_C_DNS_UPSTREAM=nonsense runsc --policy "$DNSPOL" -- true 2>&1)
 check "names: a bad RUNSC_C_DNS_UPSTREAM is one clear error" \
 	"runsc-c: RUNSC_C_DNS_UPSTREAM: expected an IPv4 address, got 'nonsense'
@@ -486,9 +534,10 @@ gone() {
 	done
 	return 1
 }
-for how in exit timeout kill; do
+for how in exit timeout kill resolver-killed; do
 	case $how in
 	exit) "$RUNSC_C" do --quiet --policy "$POL" -- sleep 1 </dev/null & ;;
+	resolver-killed) "$RUNSC_C" do --quiet --policy "$POL" -- sleep 2 </dev/null & ;;
 	timeout) "$RUNSC_C" do --quiet --timeout 1 --policy "$POL" -- sleep 30 </dev/null & ;;
 	kill) "$RUNSC_C" do --quiet --policy "$POL" -- sleep 30 </dev/null & ;;
 	esac
@@ -518,7 +567,10 @@ Seccomp:	2" \
 			"$(grep -E '^(Uid|CapEff|Seccomp):' "/proc/$rp/status" 2>&1)"
 	fi
 	[ $how = kill ] && kill -9 $rpid
+	[ $how = resolver-killed ] && [ -n "$rp" ] && kill -9 "$rp"
 	wait $rpid 2>/dev/null
+	st=$?
+	[ $how = resolver-killed ] && check "names: a sandbox whose resolver was killed ends normally" 0 "$st"
 	if gone "$pp"; then ok "egress: pasta is gone after $how"; else
 		not_ok "egress: pasta is gone after $how" "pasta $pp still runs"
 		kill -9 "$pp" 2>/dev/null
