@@ -484,6 +484,9 @@ static int overlay_new(struct view *v, int lower_fd, const char *layer_rel, unsi
 		if (r < 0)
 			return r;
 	}
+	if (wants_resolv_conf(v, layer_rel) &&
+	    (r = write_resolv_conf(v, upper, lower_fd, layer_rel)) < 0)
+		return r;
 	/* Paths through our own fds: no escaping, and the lower may be covered. */
 	char lower_path[64], upper_path[64], work_path[64];
 	snprintf(lower_path, sizeof(lower_path), "/proc/self/fd/%d", lower_fd);
@@ -520,6 +523,8 @@ static int mount_root(struct view *v)
  * read-only bind. Mounts that cannot be reproduced are left out, said so. */
 static void mount_host_mount(struct view *v, const struct host_mount *m)
 {
+	if (strcmp(m->rel, "etc/resolv.conf") == 0 && wants_resolv_conf(v, ""))
+		return; /* the sandbox's own is in the root's layer */
 	int flags = O_PATH | (m->is_dir ? O_DIRECTORY : 0);
 	_cleanup_close_ int target = open_in_view(v, m->rel, flags, RESOLVE_NO_SYMLINKS);
 	if (target < 0) {

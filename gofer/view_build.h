@@ -94,6 +94,11 @@ int hide_secrets(struct view *v, int upper_fd, int lower_fd, const char *layer_r
 int hide_policy(struct view *v, int upper_fd, int lower_fd, const char *layer_rel);
 /* Does the layer whose lower is the host path rel hold any secrets? */
 bool has_secrets(const char *rel);
+/* Under network mode egress: whether the layer whose lower is the host path
+ * layer_rel holds /etc/resolv.conf, and writing the sandbox's own there (it
+ * names the sandbox's resolver, 127.0.0.53). */
+bool wants_resolv_conf(const struct view *v, const char *layer_rel);
+int write_resolv_conf(struct view *v, int upper_fd, int lower_fd, const char *layer_rel);
 
 /* ---- gofer/view_dev.c ---- */
 

@@ -206,3 +206,47 @@ bool has_secrets(const char *rel)
 {
 	return rel[0] == '\0' || under("etc", rel) || under("etc/ssh", rel);
 }
+
+/* Under network mode egress the guest's /etc/resolv.conf names the
+ * sandbox's own resolver (sandbox/resolver.c), whatever the root file
+ * system has there (a file, a symlink into /run, nothing): a file in the
+ * upper layer of the overlay holding /etc, made before it is mounted. */
+#define SANDBOX_RESOLV_CONF                                                 \
+	"# The sandbox's own resolver (runsc-c): it answers the names the " \
+	"policy allows.\nnameserver 127.0.0.53\n"
+
+bool wants_resolv_conf(const struct view *v, const char *layer_rel)
+{
+	return v->cfg->policy && policy_net_mode(v->cfg->policy) == POLICY_NET_EGRESS &&
+	       (layer_rel[0] == '\0' || strcmp(layer_rel, "etc") == 0);
+}
+
+int write_resolv_conf(struct view *v, int upper_fd, int lower_fd, const char *layer_rel)
+{
+	const char *rel = layer_rel[0] ? "resolv.conf" : "etc/resolv.conf";
+	struct stat s;
+	if (!layer_rel[0] && fstatat(lower_fd, "etc", &s, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			return view_fail(v, -errno, "writing /etc/resolv.conf");
+		if (mkdirat(upper_fd, "etc", 0755) < 0 && errno != EEXIST)
+			return view_fail(v, -errno, "writing /etc/resolv.conf: making /etc");
+	} else {
+		int r = upper_parents(upper_fd, lower_fd, rel, false);
+		if (r < 0)
+			return view_fail(v, r, "writing /etc/resolv.conf: making its parents");
+	}
+	/* The upper layer is the gofer's own tmpfs: nothing else made it. */
+	int fd = openat(upper_fd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST)
+		return 0; /* a whiteout: the policy hides it */
+	if (fd < 0)
+		return view_fail(v, -errno, "writing /etc/resolv.conf");
+	int r = write_all(fd, SANDBOX_RESOLV_CONF, strlen(SANDBOX_RESOLV_CONF));
+	close(fd);
+	if (r < 0)
+		return view_fail(v, r, "writing /etc/resolv.conf");
+	if (!layer_rel[0] && fstatat(lower_fd, "etc", &s, AT_SYMLINK_NOFOLLOW) < 0)
+		return 0;
+	r = upper_parents(upper_fd, lower_fd, rel, true);
+	return r < 0 ? view_fail(v, r, "writing /etc/resolv.conf") : 0;
+}

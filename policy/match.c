@@ -444,3 +444,115 @@ bool policy_net_allows(const struct policy_view *pv, int family, const uint8_t *
 	}
 	return false;
 }
+
+/* A host entry against a DNS name (lower case, no last dot): the name
+ * itself, or for "*.example.com" any name below example.com. */
+static bool host_rule_matches(const struct policy_view *pv, const struct policy_net_rule *n,
+			      const char *name)
+{
+	if (n->kind != POLICY_NET_HOST)
+		return false;
+	const char *host = policy_string(pv, n->host);
+	if (!(n->flags & POLICY_NET_F_WILDCARD))
+		return strcmp(host, name) == 0;
+	size_t hl = strlen(host), nl = strlen(name);
+	return nl > hl + 1 && name[nl - hl - 1] == '.' && strcmp(name + nl - hl, host) == 0;
+}
+
+bool policy_net_name_allowed(const struct policy_view *pv, const char *name, uint32_t *rule)
+{
+	set_index(rule, POLICY_NO_RULE);
+	if (policy_net_mode(pv) != POLICY_NET_EGRESS)
+		return false;
+	for (uint32_t i = 0; i < pv->hdr->net.count; i++) {
+		const struct policy_net_rule *n = &pv->net[i];
+		if ((n->flags & POLICY_NET_F_DENY) && host_rule_matches(pv, n, name)) {
+			set_index(rule, i);
+			return false;
+		}
+	}
+	uint32_t every = POLICY_NO_RULE;
+	for (uint32_t i = 0; i < pv->hdr->net.count; i++) {
+		const struct policy_net_rule *n = &pv->net[i];
+		if (n->flags & POLICY_NET_F_DENY)
+			continue;
+		if (host_rule_matches(pv, n, name)) {
+			set_index(rule, i);
+			return true;
+		}
+		if (n->kind == POLICY_NET_CIDR && n->prefix_len == 0 && every == POLICY_NO_RULE)
+			every = i;
+	}
+	set_index(rule, every);
+	return every != POLICY_NO_RULE;
+}
+
+bool policy_net_host_allows(const struct policy_view *pv, const char *name, uint16_t port,
+			    uint32_t *rule)
+{
+	set_index(rule, POLICY_NO_RULE);
+	if (policy_net_mode(pv) != POLICY_NET_EGRESS || port == 0)
+		return false;
+	for (uint32_t i = 0; i < pv->hdr->net.count; i++) {
+		const struct policy_net_rule *n = &pv->net[i];
+		if ((n->flags & POLICY_NET_F_DENY) && host_rule_matches(pv, n, name) &&
+		    port >= n->port_lo && port <= n->port_hi) {
+			set_index(rule, i);
+			return false;
+		}
+	}
+	for (uint32_t i = 0; i < pv->hdr->net.count; i++) {
+		const struct policy_net_rule *n = &pv->net[i];
+		if (!(n->flags & POLICY_NET_F_DENY) && host_rule_matches(pv, n, name) &&
+		    port >= n->port_lo && port <= n->port_hi) {
+			set_index(rule, i);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Ranges a public name has no business resolving to (the targets of DNS
+ * rebinding): this host, private and shared networks, link-local and
+ * metadata, multicast and reserved. */
+struct special_range {
+	uint8_t addr[16];
+	uint8_t bits;
+};
+
+static const struct special_range special4[] = {
+	{{0}, 8},	  {{10}, 8},	   {{100, 64}, 10},   {{127}, 8},
+	{{169, 254}, 16}, {{172, 16}, 12}, {{192, 0, 0}, 24}, {{192, 168}, 16},
+	{{198, 18}, 15},  {{224}, 3}, /* multicast and 240/4 */
+};
+
+static const struct special_range special6[] = {
+	{{0}, 127},	    /* :: and ::1 */
+	{{0xfc}, 7},	    /* unique local */
+	{{0xfe, 0x80}, 10}, /* link-local */
+	{{0xfe, 0xc0}, 10}, /* site-local */
+	{{0xff}, 8},	    /* multicast */
+};
+
+bool policy_net_addr_bindable(const struct policy_view *pv, int family, const uint8_t *addr)
+{
+	policy_addr_unmap(&family, &addr);
+	const struct special_range *r = family == AF_INET ? special4 : special6;
+	size_t n = family == AF_INET	? sizeof(special4) / sizeof(special4[0])
+		   : family == AF_INET6 ? sizeof(special6) / sizeof(special6[0])
+					: 0;
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (prefix_equal(addr, r[i].addr, r[i].bits))
+			return false;
+	for (uint32_t i = 0; i < pv->hdr->net.count; i++) {
+		const struct policy_net_rule *nr = &pv->net[i];
+		/* A deny entry for every port: no answer may bind its range. */
+		if ((nr->flags & POLICY_NET_F_DENY) && nr->kind == POLICY_NET_CIDR &&
+		    nr->port_lo == 1 && nr->port_hi == 65535 &&
+		    net_rule_matches(nr, family, addr, 1))
+			return false;
+	}
+	return true;
+}

@@ -290,6 +290,31 @@ const char *policy_net_rule_host(const struct policy_view *pv, uint32_t i);
  * decided, or POLICY_NO_RULE. Loopback is the caller's business. */
 bool policy_net_allows(const struct policy_view *pv, int family, const uint8_t *addr, uint16_t port,
 		       uint32_t *rule);
+/* DNS names (lower case, no last dot), for the sandbox's resolver and the
+ * bindings it records (common/dns_bind.h):
+ * - policy_net_name_allowed: whether the resolver answers a query for the
+ *   name: no deny host entry matching it, and an allow host entry matching
+ *   it or an allow cidr entry of every address (0.0.0.0/0, ::/0, whose
+ *   answers give nothing away). *rule: the entry that decided.
+ * - policy_net_host_allows: whether a host entry allows a connection to
+ *   the name on port (a deny host entry for the port refuses).
+ * - policy_net_addr_bindable: whether an answer's address may be bound to
+ *   a name: not loopback, unspecified, private, shared, link-local,
+ *   multicast or reserved (the targets of DNS rebinding), and in no deny
+ *   cidr entry for every port. */
+bool policy_net_name_allowed(const struct policy_view *pv, const char *name, uint32_t *rule);
+bool policy_net_host_allows(const struct policy_view *pv, const char *name, uint16_t port,
+			    uint32_t *rule);
+bool policy_net_addr_bindable(const struct policy_view *pv, int family, const uint8_t *addr);
+struct dns_bind_table;
+/* policy_net_allows(), and when no cidr entry decides, the host entries
+ * through the names the resolver bound to addr in table (t_size bytes
+ * mapped) at now_ns. A name bound to addr goes to host (size bytes, may be
+ * NULL) whichever entry decided, so `policy learn` can write a host entry
+ * instead of the address; "" when none. */
+bool policy_net_allows_bound(const struct policy_view *pv, const struct dns_bind_table *table,
+			     size_t t_size, int family, const uint8_t *addr, uint16_t port,
+			     uint64_t now_ns, uint32_t *rule, char *host, size_t host_size);
 /* An IPv4-mapped IPv6 address (::ffff:a.b.c.d) in its IPv4 form: *family
  * becomes AF_INET and *addr points at its last 4 bytes. Others unchanged. */
 void policy_addr_unmap(int *family, const uint8_t **addr);

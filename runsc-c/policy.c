@@ -121,9 +121,11 @@ static void *grow(void *p, size_t size)
 	return q;
 }
 
-/* A destination a connect went to: an address as inet_ntop writes it. */
+/* A destination a connect went to: a name the sandbox's resolver answered
+ * for it (host), else the address as inet_ntop writes it. */
 struct learned_net {
-	char addr[INET6_ADDRSTRLEN];
+	char addr[254];
+	bool host;
 	bool v6;
 	uint16_t port;
 };
@@ -164,9 +166,20 @@ static void learn_add_exec(struct learn_set *ls, const char *path)
 	ls->exec[ls->nexec++] = xstrdup(path);
 }
 
+/* A name a host entry can carry: lower-case labels of letters, digits and
+ * '-', joined by dots (a name with '_' is learned as its address). */
+static bool learned_host_ok(const char *host)
+{
+	size_t n = strlen(host);
+	return n > 0 && n < sizeof(((struct learned_net *)0)->addr) && host[0] != '.' &&
+	       host[n - 1] != '.' && !strstr(host, "..") &&
+	       strspn(host, "abcdefghijklmnopqrstuvwxyz0123456789-.") == n;
+}
+
 /* An audit object "192.0.2.7:443" or "[2001:db8::1]:443", checked by
- * parsing the address back. */
-static void learn_add_net(struct learn_set *ls, const char *object)
+ * parsing the address back, and the name the address was bound to (the
+ * record's "host"), if any: the entry is then that name. */
+static void learn_add_net(struct learn_set *ls, const char *object, const char *host)
 {
 	struct learned_net n = {.v6 = object[0] == '['};
 	const char *colon = strrchr(object, ':');
@@ -189,8 +202,14 @@ static void learn_add_net(struct learn_set *ls, const char *object)
 	if (inet_pton(n.v6 ? AF_INET6 : AF_INET, n.addr, bin) != 1)
 		return;
 	n.port = (uint16_t)port;
+	if (host && learned_host_ok(host)) {
+		snprintf(n.addr, sizeof(n.addr), "%s", host);
+		n.host = true;
+		n.v6 = false;
+	}
 	for (size_t i = 0; i < ls->nnet; i++)
-		if (ls->net[i].port == n.port && strcmp(ls->net[i].addr, n.addr) == 0)
+		if (ls->net[i].port == n.port && ls->net[i].host == n.host &&
+		    strcmp(ls->net[i].addr, n.addr) == 0)
 			return;
 	if (ls->nnet == ls->cap_net) {
 		ls->cap_net = ls->cap_net ? ls->cap_net * 2 : 16;
@@ -235,7 +254,7 @@ static int learn_read(const char *log_path, struct learn_set *ls)
 		return -errno;
 	char *line = NULL;
 	size_t cap = 0;
-	static char obj[POLICY_PATH_MAX * 2], access[16], decision[16];
+	static char obj[POLICY_PATH_MAX * 2], access[16], decision[16], host[256];
 	while (getline(&line, &cap, f) > 0) {
 		if (!json_field(line, "object", obj, sizeof(obj)) ||
 		    !json_field(line, "access", access, sizeof(access)) ||
@@ -243,7 +262,8 @@ static int learn_read(const char *log_path, struct learn_set *ls)
 		    strcmp(decision, "allow") != 0)
 			continue;
 		if (strcmp(access, "connect") == 0) {
-			learn_add_net(ls, obj);
+			learn_add_net(ls, obj,
+				      json_field(line, "host", host, sizeof(host)) ? host : NULL);
 			continue;
 		}
 		if (!policy_path_is_canonical(obj))
@@ -379,14 +399,17 @@ static void emit_list(FILE *out, const struct policy_view *pv, enum policy_rule_
 static int cmp_learned_net(const void *a, const void *b)
 {
 	const struct learned_net *x = a, *y = b;
-	int r = x->v6 - y->v6;
+	int r = y->host - x->host;
+	if (!r)
+		r = x->v6 - y->v6;
 	if (!r)
 		r = strcmp(x->addr, y->addr);
 	return r ? r : x->port - y->port;
 }
 
-/* network: one allow entry per address a connect went to (every
- * connect the run made was one BASE allowed), with the ports used. */
+/* network: one allow entry per name (the sandbox's resolver answered for
+ * the address) or else per address a connect went to (every connect the
+ * run made was one BASE allowed), with the ports used. */
 static void emit_net(FILE *out, struct learn_set *ls)
 {
 	fprintf(out, "network:\n  mode: %s\n", ls->nnet ? "egress" : "none");
@@ -395,9 +418,12 @@ static void emit_net(FILE *out, struct learn_set *ls)
 	qsort(ls->net, ls->nnet, sizeof(*ls->net), cmp_learned_net);
 	fputs("  allow:\n", out);
 	for (size_t i = 0; i < ls->nnet;) {
-		fprintf(out, "    - {cidr: '%s', ports: [", ls->net[i].addr);
+		fprintf(out, "    - {%s: '%s', ports: [", ls->net[i].host ? "host" : "cidr",
+			ls->net[i].addr);
 		size_t j = i;
-		for (; j < ls->nnet && strcmp(ls->net[j].addr, ls->net[i].addr) == 0; j++)
+		for (; j < ls->nnet && ls->net[j].host == ls->net[i].host &&
+		       strcmp(ls->net[j].addr, ls->net[i].addr) == 0;
+		     j++)
 			fprintf(out, "%s%u", j > i ? ", " : "", ls->net[j].port);
 		fputs("]}\n", out);
 		i = j;

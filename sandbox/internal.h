@@ -113,6 +113,18 @@ const struct sentry_hooks *network_sentry_hooks(struct sandbox *sb,
 int network_start(struct sandbox *sb);
 void network_stop(struct sandbox *sb);
 
+/* sandbox/resolver.c: the sandbox's own DNS resolver under egress. The
+ * upstream RUNSC_C_DNS_UPSTREAM names, if any (0, or -EINVAL with err).
+ * resolver_start: listening on 127.0.0.53 in the namespace of init (host
+ * pid), recording bindings in table; its pid, or -1 with why in msg. */
+struct dns_bind_table;
+struct in_addr;
+int resolver_upstream(struct in_addr *addr, bool *set, struct rc_error *err);
+pid_t resolver_start(struct sandbox *sb, struct dns_bind_table *table, pid_t init, char *msg,
+		     size_t size);
+/* network.c: the bindings' table for the sentry (read-only there), or NULL. */
+const struct dns_bind_table *network_dns_table(struct sandbox *sb);
+
 /* sandbox/limits.c */
 /* Names the sandbox, removes what dead sandboxes left and makes its
  * cgroups with the config's limits. 0, or -errno with err filled (a

@@ -7,8 +7,11 @@
  * (wrapped here around the cgroup one) sends the init's host pid to the
  * library and waits; the library starts pasta on that namespace, waits
  * until pasta has configured it (pasta writes its pid file then), and
- * answers; only then does the guest's command start. With mode none
- * nothing of this runs: the namespace keeps only loopback.
+ * answers; only then does the guest's command start. Once pasta is up,
+ * the sandbox's DNS resolver (resolver.c) starts on the same namespace,
+ * with the table of bindings made here before the sentry's fork: shared
+ * with the resolver, read-only in the sentry. With mode none nothing of
+ * this runs: the namespace keeps only loopback.
  *
  * pasta gives the namespace an interface with the host's addresses, a
  * default route, IPv4 and IPv6. Port forwarding is off in both directions
@@ -17,7 +20,8 @@
  * (--no-map-gw), so the host's own loopback is not reachable. pasta runs as
  * a child of the library with PR_SET_PDEATHSIG (it stays root: dropping to
  * another user would clear the death signal), so a kill -9 of runsc-c takes
- * it along; every other exit path kills it in sandbox_destroy. Which
+ * it along; every other exit path kills it (and the resolver) in
+ * sandbox_destroy. Which
  * destinations a guest may reach is the sentry's decision on every connect
  * and send (syscalls/net*.c). */
 #include <errno.h>
@@ -28,8 +32,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <sys/mman.h>
+
+#include "common/compat.h"
+#include "common/dns_bind.h"
 #include "common/util.h"
 #include "policy/policy.h"
 #include "sandbox/internal.h"
@@ -42,6 +52,11 @@ struct network {
 	int req[2]; /* sentry -> library: the init's host pid */
 	int ack[2]; /* library -> sentry: "" when the route is up, else why not */
 	pid_t pasta_pid;
+	pid_t resolver_pid;
+	/* Their pidfds: the supervisor may have reaped one that died early,
+	 * and a pid alone could name another process by the end. */
+	int pasta_pidfd, resolver_pidfd;
+	struct dns_bind_table *dns; /* shared with the resolver (sandbox/resolver.c) */
 	/* The hooks the sentry runs: the cgroups' ones, then the route's. */
 	struct sentry_hooks hooks;
 	const struct sentry_hooks *inner;
@@ -67,9 +82,18 @@ int network_prepare(struct sandbox *sb, struct rc_error *err)
 		return 0;
 	struct network *n = xcalloc(1, sizeof(*n));
 	n->req[0] = n->req[1] = n->ack[0] = n->ack[1] = -1;
+	n->pasta_pidfd = n->resolver_pidfd = -1;
 	sb->net = n;
 	if (pipe2(n->req, O_CLOEXEC) < 0 || pipe2(n->ack, O_CLOEXEC) < 0)
 		return rc_error_set_errno(err, errno, "creating the network's pipes");
+	struct in_addr up;
+	bool set;
+	int r = resolver_upstream(&up, &set, err);
+	if (r < 0)
+		return r;
+	n->dns = dns_bind_new();
+	if (!n->dns)
+		return rc_error_set_errno(err, errno, "the sandbox's DNS bindings");
 	return 0;
 }
 
@@ -115,6 +139,9 @@ const struct sentry_hooks *network_sentry_hooks(struct sandbox *sb,
 		return inner;
 	close(n->req[0]);
 	close(n->ack[1]);
+	/* The resolver writes the bindings; the sentry only reads them. */
+	if (n->dns)
+		mprotect(n->dns, dns_bind_size(DNS_BIND_SLOTS), PROT_READ);
 	n->inner = inner;
 	n->hooks = (struct sentry_hooks){
 		.guest_attach = net_guest_attach,
@@ -207,6 +234,7 @@ static void pasta_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 	}
 	struct network *n = sb->net;
 	n->pasta_pid = pid;
+	n->pasta_pidfd = sys_pidfd_open(pid, 0);
 	struct pollfd p = {.fd = ready[0], .events = POLLIN};
 	char buf[32];
 	ssize_t got = 0;
@@ -214,7 +242,14 @@ static void pasta_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 		got = read(ready[0], buf, sizeof(buf));
 	close(ready[0]);
 	if (got > 0) {
-		msg[0] = 0;
+		n->resolver_pid = resolver_start(sb, n->dns, init, msg, size);
+		if (n->resolver_pid > 0) {
+			n->resolver_pidfd = sys_pidfd_open(n->resolver_pid, 0);
+			return;
+		}
+		n->resolver_pid = 0;
+		kill_wait(pid);
+		n->pasta_pid = 0;
 		return;
 	}
 	kill_wait(pid);
@@ -222,6 +257,11 @@ static void pasta_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 	snprintf(msg, size,
 		 "the network's route out (pasta, Debian package passt) did not start: is it "
 		 "installed?");
+}
+
+const struct dns_bind_table *network_dns_table(struct sandbox *sb)
+{
+	return sb->net ? sb->net->dns : NULL;
 }
 
 int network_start(struct sandbox *sb)
@@ -246,12 +286,29 @@ int network_start(struct sandbox *sb)
 	return msg[0] ? -EIO : 0;
 }
 
+/* Kills and reaps a child of ours through its pidfd: one the supervisor
+ * reaped already gets no signal, and waitpid then finds no child. */
+static void stop_child(pid_t pid, int pidfd)
+{
+	if (pid <= 0 || pidfd < 0) {
+		kill_wait(pid);
+	} else {
+		sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0);
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+}
+
 void network_stop(struct sandbox *sb)
 {
 	struct network *n = sb->net;
 	if (!n)
 		return;
-	kill_wait(n->pasta_pid);
+	stop_child(n->resolver_pid, n->resolver_pidfd);
+	stop_child(n->pasta_pid, n->pasta_pidfd);
+	dns_bind_free(n->dns);
 	close_pair(n->req);
 	close_pair(n->ack);
 	free(n);

@@ -261,6 +261,7 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 		.report_fd = report_fd,
 		.hooks = network_sentry_hooks(sb, limits_sentry_hooks(sb)),
 		.sandbox_id = sb->id,
+		.dns_table = network_dns_table(sb),
 	};
 	sentry_run(&sc);
 }

@@ -142,7 +142,7 @@ static bool audit_wanted(struct sc_ctx *c, bool allow)
 
 /* rule: where the deciding rule was written, or NULL. */
 static void audit_record(struct sc_ctx *c, const char *syscall, const char *object,
-			 const char *access, bool allow, const char *rule)
+			 const char *host, const char *access, bool allow, const char *rule)
 {
 	struct sentry *s = c->s;
 	struct jbuf b = {0};
@@ -164,6 +164,8 @@ static void audit_record(struct sc_ctx *c, const char *syscall, const char *obje
 	jb_field(&b, "comm", comm);
 	jb_field(&b, "syscall", syscall);
 	jb_field(&b, "object", object ? object : "");
+	if (host && host[0])
+		jb_field(&b, "host", host);
 	jb_field(&b, "access", access);
 	jb_field(&b, "decision", allow ? "allow" : "deny");
 	jb_field(&b, "rule", rule);
@@ -192,11 +194,11 @@ void audit_decision(struct sc_ctx *c, const char *syscall, const char *object, c
 	bool has_rule = policy_rule_origin(c->s->policy, rule_index, &file, &line) == 0;
 	if (has_rule)
 		snprintf(rule, sizeof(rule), "%s:%u", file, line);
-	audit_record(c, syscall, object, access, allow, has_rule ? rule : NULL);
+	audit_record(c, syscall, object, NULL, access, allow, has_rule ? rule : NULL);
 }
 
-void audit_net_decision(struct sc_ctx *c, const char *object, const char *access, bool allow,
-			uint32_t net_rule)
+void audit_net_decision(struct sc_ctx *c, const char *object, const char *host, const char *access,
+			bool allow, uint32_t net_rule)
 {
 	char rule[POLICY_PATH_MAX + 16];
 	const char *file;
@@ -207,7 +209,7 @@ void audit_net_decision(struct sc_ctx *c, const char *object, const char *access
 	bool has_rule = policy_net_rule_origin(c->s->policy, net_rule, &file, &line) == 0;
 	if (has_rule)
 		snprintf(rule, sizeof(rule), "%s:%u", file, line);
-	audit_record(c, NULL, object, access, allow, has_rule ? rule : NULL);
+	audit_record(c, NULL, object, host, access, allow, has_rule ? rule : NULL);
 }
 
 void audit_unknown_syscall(struct sc_ctx *c)
@@ -218,5 +220,5 @@ void audit_unknown_syscall(struct sc_ctx *c)
 	if (c->s->audit_fd < 0 || (pv && !policy_audit_denied(pv)))
 		return;
 	snprintf(object, sizeof(object), "nr %d", c->req->data.nr);
-	audit_record(c, NULL, object, "syscall", false, NULL);
+	audit_record(c, NULL, object, NULL, "syscall", false, NULL);
 }

@@ -27,9 +27,11 @@ static inline const char *audit_open_access(int flags)
 void audit_decision(struct sc_ctx *c, const char *syscall, const char *object, const char *access,
 		    bool allow, uint32_t rule_index);
 /* The same for a decision of a network rule (an index of policy_net_rule(),
- * or POLICY_NO_RULE). access: "connect", "send" or "socket". */
-void audit_net_decision(struct sc_ctx *c, const char *object, const char *access, bool allow,
-			uint32_t net_rule);
+ * or POLICY_NO_RULE). access: "connect", "send" or "socket". host: a name
+ * the sandbox's resolver bound to the address ("host": ..., for `policy
+ * learn`), or NULL or "". */
+void audit_net_decision(struct sc_ctx *c, const char *object, const char *host, const char *access,
+			bool allow, uint32_t net_rule);
 /* Records a call the syscall table has no handler for (an unknown number),
  * which the sentry answers ENOSYS: "object": "nr N", "access": "syscall",
  * "decision": "deny", "rule": null. A refusal of the table rather than of a

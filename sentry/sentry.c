@@ -417,6 +417,7 @@ static struct sentry *sentry_new(const struct sentry_config *cfg)
 	s->guest_procfd = -1;
 	s->policy = cfg->policy;
 	s->audit_fd = cfg->audit_fd;
+	s->dns_table = cfg->dns_table;
 	static const struct sentry_hooks no_hooks;
 	s->hooks = cfg->hooks ? cfg->hooks : &no_hooks;
 	if (cfg->sandbox_id)

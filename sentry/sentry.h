@@ -23,6 +23,7 @@
 #endif
 
 struct dcache;
+struct dns_bind_table;
 
 /* The cwd of one fs_struct (shared by tasks cloned with CLONE_FS). A
  * cwd_fd of -1 means the sentry had no fd free for it when the task
@@ -87,6 +88,8 @@ struct sentry {
 	void *procfs;			  /* state of sentry/procfs.c */
 	const struct policy_view *policy; /* the compiled policy, or NULL */
 	int audit_fd;			  /* JSON lines of decisions, or -1 */
+	/* Names the sandbox's resolver bound to addresses (egress), or NULL. */
+	const struct dns_bind_table *dns_table;
 	char sandbox_id[65];
 	const struct sentry_hooks *hooks; /* from the config; never NULL */
 	/* The paths in the view the host may change while the guest runs
@@ -168,6 +171,8 @@ struct sentry_config {
 	int report_fd;
 	const struct sentry_hooks *hooks; /* or NULL */
 	const char *sandbox_id;		  /* for audit records; NULL: random */
+	/* The resolver's bindings (common/dns_bind.h), read-only, or NULL. */
+	const struct dns_bind_table *dns_table;
 };
 
 /* sentry/sentry.c */

@@ -1,21 +1,22 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Build-time tool: compiles a seccomp filter and writes its BPF to a file,
  * which runsc-c embeds, so that no sandbox start pays for libseccomp's
- * compilation. KIND: guest (from the syscall table), sentry or gofer (their
- * own allowlists). */
+ * compilation. KIND: guest (from the syscall table), sentry, gofer or
+ * resolver (their own allowlists). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "gofer/gofer.h"
+#include "sandbox/resolver_filter.h"
 #include "sentry/self_filter.h"
 #include "syscalls/table.h"
 
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: %s guest|sentry|gofer OUTPUT\n", argv[0]);
+		fprintf(stderr, "usage: %s guest|sentry|gofer|resolver OUTPUT\n", argv[0]);
 		return 2;
 	}
 	int (*export)(int fd) = NULL;
@@ -25,6 +26,8 @@ int main(int argc, char **argv)
 		export = sentry_filter_export;
 	else if (strcmp(argv[1], "gofer") == 0)
 		export = gofer_self_filter_export;
+	else if (strcmp(argv[1], "resolver") == 0)
+		export = resolver_filter_export;
 	if (!export) {
 		fprintf(stderr, "%s: unknown filter %s\n", argv[0], argv[1]);
 		return 2;

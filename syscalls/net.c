@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/dns_bind.h"
 #include "common/util.h"
 #include "policy/policy.h"
 #include "sentry/audit.h"
@@ -60,13 +61,16 @@ int net_decide(struct sc_ctx *c, const struct sockaddr_storage *ss, socklen_t le
 	if (!pv || addr_is_local(family, addr))
 		return 0;
 	uint32_t rule;
-	bool ok = policy_net_allows(pv, family, addr, port, &rule);
+	char host[DNS_BIND_NAME_MAX + 1];
+	bool ok =
+		policy_net_allows_bound(pv, c->s->dns_table, dns_bind_size(DNS_BIND_SLOTS), family,
+					addr, port, dns_bind_now_ns(), &rule, host, sizeof(host));
 	char text[INET6_ADDRSTRLEN], object[INET6_ADDRSTRLEN + 16];
 	if (!inet_ntop(family, addr, text, sizeof(text)))
 		snprintf(text, sizeof(text), "?");
 	snprintf(object, sizeof(object), family == AF_INET6 ? "[%s]:%u" : "%s:%u", text,
 		 (unsigned)port);
-	audit_net_decision(c, object, access, ok, rule);
+	audit_net_decision(c, object, host, access, ok, rule);
 	if (ok)
 		return 0;
 	return policy_net_mode(pv) == POLICY_NET_EGRESS ? -EPERM : -ENETUNREACH;
@@ -317,7 +321,7 @@ int sys_socket_other(struct sc_ctx *c)
 		char object[48];
 		snprintf(object, sizeof(object), "family %d type %d protocol %d", family, type,
 			 (int)ARG(2));
-		audit_net_decision(c, object, "socket", false, POLICY_NO_RULE);
+		audit_net_decision(c, object, NULL, "socket", false, POLICY_NO_RULE);
 		c->error = -EPERM;
 	}
 	return 0;

@@ -10,13 +10,14 @@
 
 struct sc_ctx;
 
-/* The policy's decision on a connection or datagram to an IP address,
- * audited with access ("connect", "send"). 0 when it may go ahead (also
- * for loopback, for families other than IPv4 and IPv6 and for addresses
- * too short to name one: the kernel answers those), else the error:
- * ENETUNREACH without a network (mode: none, as the namespace's own
- * routing would say), EPERM for an address egress does not allow (as a
- * local firewall rule gives). */
+/* The policy's decision on a connection or datagram to an IP address
+ * (its cidr entries, and its host entries through the names the sandbox's
+ * resolver bound to the address), audited with access ("connect",
+ * "send"). 0 when it may go ahead (also for loopback, for families other
+ * than IPv4 and IPv6 and for addresses too short to name one: the kernel
+ * answers those), else the error: ENETUNREACH without a network (mode:
+ * none, as the namespace's own routing would say), EPERM for an address
+ * egress does not allow (as a local firewall rule gives). */
 int net_decide(struct sc_ctx *c, const struct sockaddr_storage *ss, socklen_t len,
 	       const char *access);
 

@@ -8,8 +8,16 @@
 # ones fail with EPERM on connect, sendto, sendmsg, one element of sendmmsg
 # and MSG_FASTOPEN, each audited with its rule; the host's own loopback stays
 # out of reach; mode none is unchanged; pasta is gone after a normal exit, a
-# timeout and a kill -9 of runsc-c. The namespace, the veth pair and the
-# servers are removed at the end.
+# timeout and a kill -9 of runsc-c. Names: a small DNS server in the test's
+# internet (data/dnsd.py) is the sandbox resolver's upstream; allowed names
+# resolve (UDP, TCP, CNAME chains, truncated answers asked again over TCP)
+# and connect, other names get NXDOMAIN and their addresses stay refused,
+# answers with private or loopback addresses (rebinding) are emptied, a
+# query to another DNS server is refused, hostile queries change nothing,
+# curl, git clone over HTTP and pip download work by name, the resolver runs
+# as nobody under its filter and is gone after every exit (also when it was
+# killed first), and `policy learn` writes host entries. The
+# namespace, the veth pair and the servers are removed at the end.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v pasta >/dev/null 2>&1 || ! command -v ip >/dev/null 2>&1; then
@@ -60,6 +68,22 @@ while True:
 EOP
 ip netns exec "$NS" python3 "$TMP/t/echo.py" &
 cleanup_later $!
+# The DNS server of the test's internet: the sandbox resolver's upstream.
+{
+	echo "www.web.test CNAME edge.cdn.test"
+	echo "edge.cdn.test A 198.51.100.2"
+	echo "edge.cdn.test AAAA 2001:db8:1::2"
+	echo "other.web.test A 198.51.100.3"
+	echo "rebind.web.test A 10.1.2.3"
+	echo "rebind.web.test A 127.0.0.1"
+	echo "rebind.web.test A 169.254.169.254"
+	for i in $(seq 2 45); do echo "big.web.test A 198.51.100.$i"; done
+} >"$TMP/zone"
+: >"$TMP/dns.log"
+ip netns exec "$NS" python3 "$(dirname "$0")/data/dnsd.py" 198.51.100.2 53 "$TMP/zone" \
+	"$TMP/dns.log" >/dev/null 2>&1 &
+cleanup_later $!
+export RUNSC_C_DNS_UPSTREAM=198.51.100.2
 # A listener on the host's own loopback: never reachable from a sandbox.
 cat >"$TMP/t/listen.py" <<'EOP'
 import socket, sys
@@ -221,7 +245,276 @@ out=$(probe -- python3 /t/probe.py none 2>&1)
 check "mode none: unchanged, loopback only and no route" "none ENETUNREACH
 interfaces lo" "$out"
 
-# pasta, a child of runsc-c, gone after each kind of exit.
+
+# ---- names: the sandbox's own resolver ----
+cat >"$TMP/t/dns.yaml" <<'EOP'
+apiVersion: runsc-c/v1
+kind: Policy
+extends: default
+network:
+  mode: egress
+  allow:
+    - {host: www.web.test, ports: [8080]}
+    - {host: rebind.web.test}
+    - {host: "*.web.test", ports: [8080]}
+  deny:
+    - {host: other.web.test}
+audit:
+  allowed: true
+EOP
+DNSPOL=$TMP/t/dns.yaml
+OTHER_LINE=$(grep -n 'other.web.test' "$DNSPOL" | cut -d: -f1)
+cat >"$TMP/t/dns.py" <<'EOP'
+import errno, os, socket, struct, sys, urllib.request
+
+def seccomp_mode():
+    for line in open("/proc/self/status"):
+        if line.startswith("Seccomp:"):
+            return int(line.split()[1])
+    return 0
+
+if seccomp_mode() != 2:
+    print("not in a sandbox")
+    sys.exit(3)
+
+def addrs(name, family=socket.AF_INET):
+    try:
+        return " ".join(sorted(set(a[4][0] for a in socket.getaddrinfo(name, 8080, family, socket.SOCK_STREAM))))
+    except socket.gaierror as e:
+        return {socket.EAI_NONAME: "NONAME", socket.EAI_NODATA: "NODATA"}.get(e.errno, str(e))
+
+def connect(addr, port=8080):
+    s = socket.socket(socket.AF_INET6 if ":" in addr else socket.AF_INET)
+    s.settimeout(10)
+    try:
+        s.connect((addr, port))
+        return "ok"
+    except OSError as e:
+        return errno.errorcode.get(e.errno, str(e.errno))
+
+what = sys.argv[1]
+if what == "tcp":
+    # Every query over TCP (glibc's use-vc), read at the first lookup.
+    os.environ["RES_OPTIONS"] = "use-vc"
+if what in ("names", "tcp"):
+    print("www", addrs("www.web.test"))
+    print(urllib.request.urlopen("http://www.web.test:8080/hello.txt", timeout=10).read().decode().strip())
+if what == "v6":
+    print("www6", addrs("www.web.test", socket.AF_INET6))
+    print("connect6", connect("2001:db8:1::2"))
+elif what == "refused":
+    print("other", addrs("other.web.test"))
+    print("unknown", addrs("nothing.example"))
+    print("connect", connect("198.51.100.3"))
+    print("connect-unresolved", connect("198.51.100.2"))
+    # A query of its own to another DNS server: refused like any address.
+    q = struct.pack("!HHHHHH", 1, 0x0100, 1, 0, 0, 0) + b"\x05other\x03web\x04test\x00" + struct.pack("!HH", 1, 1)
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.sendto(q, ("198.51.100.2", 53))
+        print("direct ok")
+    except OSError as e:
+        print("direct", errno.errorcode.get(e.errno, str(e.errno)))
+elif what == "rebind":
+    print("rebind", addrs("rebind.web.test"))
+    print("connect", connect("10.1.2.3"))
+    print("metadata", connect("169.254.169.254", 80))
+elif what == "hostile":
+    # Malformed and hostile messages to the resolver, over UDP and TCP;
+    # it must keep answering.
+    hdr = lambda ident, flags, qd, an=0: struct.pack("!HHHHHH", ident, flags, qd, an, 0, 0)
+    q = lambda name: b"".join(bytes([len(l)]) + l for l in name) + b"\x00" + struct.pack("!HH", 1, 1)
+    bad = [
+        b"",
+        b"\x00",
+        hdr(1, 0x0100, 1)[:11],
+        hdr(2, 0x0100, 1),                                   # a question count, no question
+        hdr(3, 0x0100, 2) + q([b"www", b"web", b"test"]) * 2, # two questions
+        hdr(4, 0x8100, 1) + q([b"www", b"web", b"test"]),     # an answer, not a query
+        hdr(5, 0x2900, 1) + q([b"www", b"web", b"test"]),     # opcode 5 (update)
+        hdr(6, 0x0100, 1) + b"\xc0\x0c" + struct.pack("!HH", 1, 1),  # a pointer to itself
+        hdr(7, 0x0100, 1) + b"\x3f" + b"a" * 10,                 # a label past the end
+        hdr(8, 0x0100, 1) + q([b"w\x00w", b"web", b"test"]),   # a NUL inside a label
+        hdr(9, 0x0100, 1) + q([b"a" * 63] * 5),                # a name too long
+        hdr(10, 0x0100, 1) + q([b"www", b"web", b"test"])[:-4] + struct.pack("!HH", 1, 3),  # class CH
+        b"\xff" * 512,                                      # garbage (QR set: dropped)
+    ]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.settimeout(2)
+    answers = []
+    for m in bad:
+        u.sendto(m, ("127.0.0.53", 53))
+        try:
+            a = u.recv(4096)
+            answers.append("%d:%d" % (struct.unpack("!H", a[:2])[0], a[3] & 0xf))
+        except socket.timeout:
+            answers.append("-")
+    print("udp", " ".join(answers))
+    for m in [struct.pack("!H", 65535) + b"x" * 100, struct.pack("!H", 5) + b"abcde", b"\x00"]:
+        t = socket.create_connection(("127.0.0.53", 53), timeout=5)
+        t.sendall(m)
+        t.shutdown(socket.SHUT_WR)
+        try:
+            t.recv(100)
+        except OSError:
+            pass
+        t.close()
+    print("after", addrs("www.web.test"))
+elif what == "big":
+    a = addrs("big.web.test").split()
+    print("big", len(a))
+    print("connect", connect("198.51.100.2"))
+    print("connect-port", connect("198.51.100.2", 8081))
+EOP
+dns() { probe --policy "$DNSPOL" "$@"; }
+
+: >"$TMP/dns.log"
+out=$(dns --audit "$TMP/dns-audit.jsonl" -- python3 /t/dns.py names 2>&1)
+check "names: an allowed name behind a CNAME resolves and its server is reached" \
+	"www 198.51.100.2
+hello from the test internet" "$out"
+check_contains "names: the resolver asked the test's DNS server" "udp www.web.test 1" \
+	"$(cat "$TMP/dns.log")"
+audit=$(cat "$TMP/dns-audit.jsonl" 2>/dev/null)
+check_contains "names: the connect record names the host it was resolved for" \
+	'"object": "198.51.100.2:8080", "host": "www.web.test", "access": "connect", "decision": "allow"' \
+	"$audit"
+out=$(dns -- cat /etc/resolv.conf 2>&1)
+check_contains "names: the sandbox's /etc/resolv.conf names its own resolver" \
+	"nameserver 127.0.0.53" "$out"
+
+if [ "$V6" = yes ]; then
+	out=$(dns -- python3 /t/dns.py v6 2>&1)
+	check "names: AAAA answers bind IPv6 addresses" "www6 2001:db8:1::2
+connect6 ok" "$out"
+else
+	skip "names: AAAA" "the host has no IPv6 default route"
+fi
+
+if command -v curl >/dev/null 2>&1; then
+	out=$(dns -- curl -sS --max-time 10 http://www.web.test:8080/hello.txt 2>&1)
+	check "names: curl fetches by name" "hello from the test internet" "$out"
+else
+	skip "names: curl fetches by name" "curl missing"
+fi
+# Real programs by name: git clone over HTTP (a bare repository served by
+# the test's web server) and pip download from a package index there.
+if command -v git >/dev/null 2>&1 &&
+	git init -q --bare "$TMP/www/repo.git" && git init -q "$TMP/work" &&
+	echo "cloned by name" >"$TMP/work/README" &&
+	git -C "$TMP/work" add README &&
+	git -C "$TMP/work" -c user.name=t -c user.email=t@example.com commit -q -m init &&
+	git -C "$TMP/work" push -q "$TMP/www/repo.git" HEAD:refs/heads/main 2>/dev/null &&
+	git -C "$TMP/www/repo.git" symbolic-ref HEAD refs/heads/main &&
+	git -C "$TMP/www/repo.git" update-server-info; then
+	out=$(dns -- sh -c 'git clone -q http://www.web.test:8080/repo.git /tmp/clone && cat /tmp/clone/README' 2>&1)
+	check "names: git clone over HTTP by name" "cloned by name" "$out"
+else
+	skip "names: git clone over HTTP by name" "git missing or the repository could not be made"
+fi
+python3 - "$TMP/www" <<'EOP'
+import base64, hashlib, os, sys, zipfile
+www = sys.argv[1]
+os.makedirs(www + "/files", exist_ok=True)
+os.makedirs(www + "/simple/demo-pkg", exist_ok=True)
+name = "demo_pkg-1.0-py3-none-any.whl"
+files = {
+    "demo_pkg/__init__.py": b"VALUE = 1\n",
+    "demo_pkg-1.0.dist-info/METADATA": b"Metadata-Version: 2.1\nName: demo-pkg\nVersion: 1.0\n",
+    "demo_pkg-1.0.dist-info/WHEEL": b"Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+}
+record = ""
+for path, data in files.items():
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+    record += "%s,sha256=%s,%d\n" % (path, digest, len(data))
+record += "demo_pkg-1.0.dist-info/RECORD,,\n"
+with zipfile.ZipFile(www + "/files/" + name, "w") as z:
+    for path, data in files.items():
+        z.writestr(path, data)
+    z.writestr("demo_pkg-1.0.dist-info/RECORD", record)
+open(www + "/simple/demo-pkg/index.html", "w").write(
+    '<html><body><a href="../../files/%s">%s</a></body></html>\n' % (name, name))
+EOP
+if /usr/bin/python3 -m pip --version >/dev/null 2>&1; then
+	out=$(dns -- sh -c '/usr/bin/python3 -m pip download -q --disable-pip-version-check --no-deps \
+		--trusted-host www.web.test --index-url http://www.web.test:8080/simple/ -d /tmp/dl demo-pkg &&
+		ls /tmp/dl' 2>&1)
+	check "names: pip download from a package index by name" "demo_pkg-1.0-py3-none-any.whl" "$out"
+else
+	skip "names: pip download from a package index by name" "pip missing"
+fi
+out=$(RUNSC_C_DNS_UPSTREAM=nonsense runsc --policy "$DNSPOL" -- true 2>&1)
+check "names: a bad RUNSC_C_DNS_UPSTREAM is one clear error" \
+	"runsc-c: RUNSC_C_DNS_UPSTREAM: expected an IPv4 address, got 'nonsense'
+status 125" "$(printf '%s\nstatus %s' "$out" "$(RUNSC_C_DNS_UPSTREAM=nonsense runsc --policy "$DNSPOL" -- true >/dev/null 2>&1; echo $?)")"
+
+: >"$TMP/dns.log"
+out=$(dns -- python3 /t/dns.py tcp 2>&1)
+check "names: queries over TCP" "www 198.51.100.2
+hello from the test internet" "$out"
+
+: >"$TMP/dns.log"
+rm -f "$TMP/dns-audit.jsonl"
+out=$(dns --audit "$TMP/dns-audit.jsonl" -- python3 /t/dns.py refused 2>&1)
+check "names: other names get NXDOMAIN and their addresses stay refused" \
+	"other NONAME
+unknown NONAME
+connect EPERM
+connect-unresolved EPERM
+direct EPERM" "$out"
+check "names: a refused name never reaches the upstream resolver" "" "$(cat "$TMP/dns.log")"
+audit=$(cat "$TMP/dns-audit.jsonl" 2>/dev/null)
+check_contains "names: the refused name is audited with the deny entry" \
+	"\"syscall\": \"dns\", \"object\": \"other.web.test\", \"access\": \"resolve\", \"decision\": \"deny\", \"rule\": \"$DNSPOL:$OTHER_LINE\"" \
+	"$audit"
+check_contains "names: a name no entry matches is audited" \
+	'"object": "nothing.example", "access": "resolve", "decision": "deny", "rule": null' "$audit"
+
+: >"$TMP/dns.log"
+out=$(dns -- python3 /t/dns.py hostile 2>&1)
+check "names: malformed and hostile queries get FORMERR, NOTIMP, REFUSED, NXDOMAIN or nothing" \
+	"udp - - - 2:1 3:1 - 5:4 6:1 7:1 8:3 9:1 10:5 -
+after 198.51.100.2" "$out"
+check "names: none of them reached the upstream resolver" "udp www.web.test 1" "$(cat "$TMP/dns.log")"
+
+out=$(dns -- python3 /t/dns.py rebind 2>&1)
+check "names: an allowed name answering loopback, private and metadata addresses binds none" \
+	"rebind NODATA
+connect EPERM
+metadata EPERM" "$out"
+
+: >"$TMP/dns.log"
+out=$(dns -- python3 /t/dns.py big 2>&1)
+check "names: a large answer comes through truncation and TCP; ports still decide" "big 44
+connect ok
+connect-port EPERM" "$out"
+check_contains "names: the resolver asked again over TCP upstream" "tcp big.web.test 1" \
+	"$(cat "$TMP/dns.log")"
+
+out=$(timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" policy learn -o "$TMP/learned.yaml" \
+	--from "$DNSPOL" -v "$TMP/t:/t" -- python3 /t/dns.py names </dev/null 2>&1)
+learned=$(sed -n '/^network:/,/^[a-z]/p' "$TMP/learned.yaml" 2>/dev/null)
+check_contains "names: policy learn writes a host entry for a resolved name" \
+	"- {host: 'www.web.test', ports: [8080]}" "$learned"
+case $learned in
+*198.51.100.2*) not_ok "names: policy learn writes no cidr entry for it" "$learned" ;;
+*) ok "names: policy learn writes no cidr entry for it" ;;
+esac
+out=$(probe --policy "$TMP/learned.yaml" -- python3 /t/dns.py names 2>&1)
+check "names: the learned policy runs the program again" "www 198.51.100.2
+hello from the test internet" "$out"
+
+# pasta and the resolver, children of runsc-c, gone after each kind of exit.
+resolver_of() {
+	i=0
+	while [ $i -lt 100 ]; do
+		p=$(pgrep -P "$1" -x runsc-c-dns | head -1)
+		[ -n "$p" ] && echo "$p" && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
 pasta_of() {
 	i=0
 	while [ $i -lt 100 ]; do
@@ -241,15 +534,17 @@ gone() {
 	done
 	return 1
 }
-for how in exit timeout kill; do
+for how in exit timeout kill resolver-killed; do
 	case $how in
 	exit) "$RUNSC_C" do --quiet --policy "$POL" -- sleep 1 </dev/null & ;;
+	resolver-killed) "$RUNSC_C" do --quiet --policy "$POL" -- sleep 2 </dev/null & ;;
 	timeout) "$RUNSC_C" do --quiet --timeout 1 --policy "$POL" -- sleep 30 </dev/null & ;;
 	kill) "$RUNSC_C" do --quiet --policy "$POL" -- sleep 30 </dev/null & ;;
 	esac
 	rpid=$!
 	cleanup_later $rpid
 	pp=$(pasta_of $rpid)
+	rp=$(resolver_of $rpid)
 	if [ -z "$pp" ]; then
 		not_ok "egress: pasta runs and is gone after $how" "no pasta child of runsc-c"
 		kill -9 $rpid 2>/dev/null
@@ -265,12 +560,24 @@ for how in exit timeout kill; do
 		else
 			skip "egress: pasta is in the sandbox's cgroup" "no memory cgroup here"
 		fi
+		check "names: the resolver runs as nobody, without capabilities, under its filter" \
+			"Uid:	65534	65534	65534	65534
+CapEff:	0000000000000000
+Seccomp:	2" \
+			"$(grep -E '^(Uid|CapEff|Seccomp):' "/proc/$rp/status" 2>&1)"
 	fi
 	[ $how = kill ] && kill -9 $rpid
+	[ $how = resolver-killed ] && [ -n "$rp" ] && kill -9 "$rp"
 	wait $rpid 2>/dev/null
+	st=$?
+	[ $how = resolver-killed ] && check "names: a sandbox whose resolver was killed ends normally" 0 "$st"
 	if gone "$pp"; then ok "egress: pasta is gone after $how"; else
 		not_ok "egress: pasta is gone after $how" "pasta $pp still runs"
 		kill -9 "$pp" 2>/dev/null
+	fi
+	if [ -n "$rp" ] && gone "$rp"; then ok "names: the resolver is gone after $how"; else
+		not_ok "names: the resolver is gone after $how" "resolver '$rp' still runs or never ran"
+		[ -n "$rp" ] && kill -9 "$rp" 2>/dev/null
 	fi
 done
 
