@@ -95,6 +95,12 @@ out=$(podman_ exec -e X=y -w /tmp d1 sh -c 'echo exec $X $(pwd) $(cat /proc/1/co
 rc=$?
 check_rc "podman exec: the process's exit status" 4 "$rc" "$(cat "$TMP/err")"
 check "podman exec: its stdout, env and cwd, inside the sandbox" "exec y /tmp runsc-c-init" "$out"
+podman_ exec -d d1 sh -c 'echo detached > /tmp/detached' </dev/null >/dev/null 2>"$TMP/err"
+check_rc "podman exec -d: exit 0" 0 "$?" "$(cat "$TMP/err")"
+detached() { [ "$(podman_ exec d1 cat /tmp/detached 2>/dev/null)" = detached ]; }
+wait_until 20 detached
+check "podman exec -d: the process ran in the container" "detached" \
+	"$(podman_ exec d1 cat /tmp/detached 2>&1)"
 podman_ stop -t 20 d1 >/dev/null 2>"$TMP/err"
 check_rc "podman stop: exit 0" 0 "$?" "$(cat "$TMP/err")"
 check "podman stop: the TERM trap's exit status" "9 exited" \
