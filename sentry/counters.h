@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* What the sentry did for the guest, counted when it logs its decisions
- * (--debug): notifications per syscall, the time their handlers took and
- * the gofer requests each made. Logged once when the sandbox ends, so that
- * a change to a handler can be measured by what it saves. */
+ * (--debug): notifications per syscall, the time their handlers took, the
+ * gofer requests each made, and the sentry's CPU time. Logged once when the
+ * sandbox ends, so that a change to a handler can be measured by what it
+ * saves. */
 #ifndef RUNSC_SENTRY_COUNTERS_H
 #define RUNSC_SENTRY_COUNTERS_H
 
