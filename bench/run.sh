@@ -294,6 +294,22 @@ same_output() {
 	fi
 }
 
+# sentry_counters BINARY DO-ARGS...: one more run under `do --debug`, untimed; the
+# sentry's counters of it (notifications, gofer requests, CPU time, the busiest
+# calls) as a line of the report, so that results say what the sandbox did.
+sentry_counters() {
+	local bin=$1 out
+	shift
+	out=$(run "$bin" "do" --debug "$@" </dev/null 2>&1 >/dev/null | sed -n 's/^.*sentry: counters: //p')
+	if [ -z "$out" ]; then
+		echo "n/a (no counters from \`do --debug\`)"
+		return
+	fi
+	printf '%s\n' "$out" | awk 'NR == 1 { head = $0; next }
+		NR <= 7 { calls = calls (calls ? ", " : "") $1 " " $2 " (" $4 " to the gofer)" }
+		END { print head "; " calls }'
+}
+
 # Runner lists for the timer: "NAME CMD ARG... ::: NAME CMD ...".
 runners=()
 add_runner() {
@@ -550,10 +566,14 @@ section_python() {
 	md "| runsc-c | $(cell "$res" "$log" runsc-c) | $(cell "$res" "$log" runsc-c p90_ms) | $(ratio "$res" runsc-c native) | $(ok_runs "$res" runsc-c) |"
 	md "| native, \`taskset -c 0\` | $(cell "$res" "$log" native-pin) | $(cell "$res" "$log" native-pin p90_ms) | $(ratio "$res" native-pin native) | $(ok_runs "$res" native-pin) |"
 	md "| runsc-c, \`taskset -c 0\` (launcher, sentry, gofer and guest on one CPU) | $(cell "$res" "$log" runsc-c-pin) | $(cell "$res" "$log" runsc-c-pin p90_ms) | $(ratio "$res" runsc-c-pin native) | $(ok_runs "$res" runsc-c-pin) |"
+	local counters
+	counters=$(sentry_counters "$runsc" -- "$python" -c "$py_imports")
 	if [ -n "$baseline" ]; then
 		md "| baseline runsc-c (\`$BENCH_BASELINE\`) | $(cell "$res" "$log" baseline) | $(cell "$res" "$log" baseline p90_ms) | $(ratio "$res" baseline native) | $(ok_runs "$res" baseline) |"
 		md "| baseline runsc-c, \`taskset -c 0\` | $(cell "$res" "$log" baseline-pin) | $(cell "$res" "$log" baseline-pin p90_ms) | $(ratio "$res" baseline-pin native) | $(ok_runs "$res" baseline-pin) |"
 	fi
+	md ""
+	md "The sentry's counters of one more run (\`runsc-c do --debug\`): $counters."
 	md ""
 }
 
@@ -610,7 +630,7 @@ section_file() {
 	[ -n "$baseline" ] &&
 		md "| baseline runsc-c (\`$BENCH_BASELINE\`) | $(cell "$res" "$log" baseline) | $(cell "$res" "$log" baseline p90_ms) | $(ratio "$res" baseline native) | $(ratio "$res" baseline native-tmpfs) | $(same_output "$log" native baseline) | $(ok_runs "$res" baseline) |"
 	md ""
-	md "Every runner extracts with \`--no-same-owner --no-same-permissions\`, so that the file system work, not the restoring of owners, is compared."
+	md "Every runner extracts with \`--no-same-owner --no-same-permissions\`, so that the file system work, not the restoring of owners, is compared. The sentry's counters of one more run (\`runsc-c do --debug\`): $(sentry_counters "$runsc" -v "$inputs:/b:ro" -- /bin/sh /b/untar.sh /b/tree.tar)."
 	md ""
 }
 
