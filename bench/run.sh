@@ -13,7 +13,9 @@
 # BENCH_FILE_RUNS, BENCH_MAKE_RUNS, BENCH_AGENT_RUNS, BENCH_SYSCALL_ROUNDS, BENCH_SYSCALL_CALLS,
 # BENCH_IDLE, BENCH_DENSITY_MAX, BENCH_DENSITY_BUDGET_S, BENCH_RATE_COUNT,
 # BENCH_CRUN and BENCH_BWRAP (the peers' binaries; default: from PATH),
-# BENCH_RESULTS (output directory; "-" writes no file).
+# BENCH_RESULTS (output directory; "-" writes no file), BENCH_BASELINE (another
+# runsc-c binary, e.g. a build of the commit before a change: the python and file
+# sections then time it too, alternating with this one, and add its row).
 set -u -o pipefail
 
 bench_dir=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +34,15 @@ fi
 : "${BENCH_RATE_COUNT:=50}"
 : "${BENCH_RESULTS:=$bench_dir/results}"
 : "${BENCH_CRUN:=$(command -v crun || true)}" "${BENCH_BWRAP:=$(command -v bwrap || true)}"
+: "${BENCH_BASELINE:=}"
+baseline=
+if [ -n "$BENCH_BASELINE" ]; then
+	baseline=$(realpath "$BENCH_BASELINE" 2>/dev/null || true)
+	if [ -z "$baseline" ] || [ ! -x "$baseline" ]; then
+		echo "bench: BENCH_BASELINE=$BENCH_BASELINE is not an executable" >&2
+		exit 1
+	fi
+fi
 
 python=/usr/bin/python3
 bwrap_args=(--ro-bind / / --dev /dev --proc /proc --unshare-all --die-with-parent)
@@ -283,6 +294,22 @@ same_output() {
 	fi
 }
 
+# sentry_counters BINARY DO-ARGS...: one more run under `do --debug`, untimed; the
+# sentry's counters of it (notifications, gofer requests, CPU time, the busiest
+# calls) as a line of the report, so that results say what the sandbox did.
+sentry_counters() {
+	local bin=$1 out
+	shift
+	out=$(run "$bin" "do" --debug "$@" </dev/null 2>&1 >/dev/null | sed -n 's/^.*sentry: counters: //p')
+	if [ -z "$out" ]; then
+		echo "n/a (no counters from \`do --debug\`)"
+		return
+	fi
+	printf '%s\n' "$out" | awk 'NR == 1 { head = $0; next }
+		NR <= 7 { calls = calls (calls ? ", " : "") $1 " " $2 " (" $4 " to the gofer)" }
+		END { print head "; " calls }'
+}
+
 # Runner lists for the timer: "NAME CMD ARG... ::: NAME CMD ...".
 runners=()
 add_runner() {
@@ -523,6 +550,10 @@ section_python() {
 	add_runner runsc-c "$runsc" "do" -- "$python" -c "$py_imports"
 	add_runner native-pin taskset -c 0 "$python" -c "$py_imports"
 	add_runner runsc-c-pin taskset -c 0 "$runsc" "do" -- "$python" -c "$py_imports"
+	if [ -n "$baseline" ]; then
+		add_runner baseline "$baseline" "do" -- "$python" -c "$py_imports"
+		add_runner baseline-pin taskset -c 0 "$baseline" "do" -- "$python" -c "$py_imports"
+	fi
 	timed "$log" "$res" -n "$BENCH_PY_RUNS" -w 2
 
 	md "## 3. Python imports"
@@ -535,6 +566,14 @@ section_python() {
 	md "| runsc-c | $(cell "$res" "$log" runsc-c) | $(cell "$res" "$log" runsc-c p90_ms) | $(ratio "$res" runsc-c native) | $(ok_runs "$res" runsc-c) |"
 	md "| native, \`taskset -c 0\` | $(cell "$res" "$log" native-pin) | $(cell "$res" "$log" native-pin p90_ms) | $(ratio "$res" native-pin native) | $(ok_runs "$res" native-pin) |"
 	md "| runsc-c, \`taskset -c 0\` (launcher, sentry, gofer and guest on one CPU) | $(cell "$res" "$log" runsc-c-pin) | $(cell "$res" "$log" runsc-c-pin p90_ms) | $(ratio "$res" runsc-c-pin native) | $(ok_runs "$res" runsc-c-pin) |"
+	local counters
+	counters=$(sentry_counters "$runsc" -- "$python" -c "$py_imports")
+	if [ -n "$baseline" ]; then
+		md "| baseline runsc-c (\`$BENCH_BASELINE\`) | $(cell "$res" "$log" baseline) | $(cell "$res" "$log" baseline p90_ms) | $(ratio "$res" baseline native) | $(ok_runs "$res" baseline) |"
+		md "| baseline runsc-c, \`taskset -c 0\` | $(cell "$res" "$log" baseline-pin) | $(cell "$res" "$log" baseline-pin p90_ms) | $(ratio "$res" baseline-pin native) | $(ok_runs "$res" baseline-pin) |"
+	fi
+	md ""
+	md "The sentry's counters of one more run (\`runsc-c do --debug\`): $counters."
 	md ""
 }
 
@@ -573,6 +612,8 @@ section_file() {
 		'mount -t tmpfs tmpfs "$2" && exec /bin/sh "$0" "$1" "$2"' \
 		"$inputs/untar.sh" "$inputs/tree.tar" "$work/tmpfs"
 	add_runner runsc-c "$runsc" "do" -v "$inputs:/b:ro" -- /bin/sh /b/untar.sh /b/tree.tar
+	[ -n "$baseline" ] &&
+		add_runner baseline "$baseline" "do" -v "$inputs:/b:ro" -- /bin/sh /b/untar.sh /b/tree.tar
 	timed "$log" "$res" -n "$BENCH_FILE_RUNS" -w 1
 
 	local fs
@@ -586,8 +627,10 @@ section_file() {
 	md "| native (\`/tmp\` on $fs) | $(cell "$res" "$log" native) | $(cell "$res" "$log" native p90_ms) | 1.00× | $(ratio "$res" native native-tmpfs) | $(head -c 40 "$log/native.out" 2>/dev/null | tr '\n' ' ') | $(ok_runs "$res" native) |"
 	md "| native, \`/tmp\` on tmpfs | $(cell "$res" "$log" native-tmpfs) | $(cell "$res" "$log" native-tmpfs p90_ms) | $(ratio "$res" native-tmpfs native) | 1.00× | $(same_output "$log" native native-tmpfs) | $(ok_runs "$res" native-tmpfs) |"
 	md "| runsc-c | $(cell "$res" "$log" runsc-c) | $(cell "$res" "$log" runsc-c p90_ms) | $(ratio "$res" runsc-c native) | $(ratio "$res" runsc-c native-tmpfs) | $(same_output "$log" native runsc-c) | $(ok_runs "$res" runsc-c) |"
+	[ -n "$baseline" ] &&
+		md "| baseline runsc-c (\`$BENCH_BASELINE\`) | $(cell "$res" "$log" baseline) | $(cell "$res" "$log" baseline p90_ms) | $(ratio "$res" baseline native) | $(ratio "$res" baseline native-tmpfs) | $(same_output "$log" native baseline) | $(ok_runs "$res" baseline) |"
 	md ""
-	md "Every runner extracts with \`--no-same-owner --no-same-permissions\`, so that the file system work, not the restoring of owners, is compared."
+	md "Every runner extracts with \`--no-same-owner --no-same-permissions\`, so that the file system work, not the restoring of owners, is compared. The sentry's counters of one more run (\`runsc-c do --debug\`): $(sentry_counters "$runsc" -v "$inputs:/b:ro" -- /bin/sh /b/untar.sh /b/tree.tar)."
 	md ""
 }
 

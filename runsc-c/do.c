@@ -54,7 +54,8 @@ static void usage(FILE *out)
 		"      --disk SIZE                   size of the writable layer (default 512M)\n"
 		"      --stats FILE                  at exit, write what the sandbox used as JSON\n"
 		"      --quiet                       no messages from runsc-c itself\n"
-		"      --debug                       log the sentry's decisions\n");
+		"      --debug                       log the sentry's decisions, and at exit its\n"
+		"                                    counts of calls and gofer requests\n");
 }
 
 __attribute__((format(printf, 2, 3))) _Noreturn static void bad_flag(const char *flag,

@@ -14,6 +14,7 @@
 
 #include "common/util.h"
 #include "sentry/audit.h"
+#include "sentry/counters.h"
 
 /* A wake-up across CPUs costs ten times a round trip on one CPU here. The
  * guest's notification wakes the sentry on the guest's CPU (SYNC_WAKE_UP);
@@ -89,6 +90,7 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 	       struct gofer_resp *resp, int *fd_out)
 {
 	gofer_follow(s);
+	counters_gofer(req->op);
 	size_t len = GOFER_REQ_HDR_SIZE + req->path_len + req->path2_len;
 	int r = send_msg_fds(s->gofer, req, len, fds, nfds);
 	if (r < 0)

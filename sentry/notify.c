@@ -29,21 +29,23 @@ int guest_getfd(const struct sc_ctx *c, int guest_fd)
 	if (guest_fd < 0)
 		return -EBADF;
 	/* The pidfd is kept for the task's life: it names that thread, not
-	 * whoever reuses its tid later. */
+	 * whoever reuses its tid later. The tid may have been recycled between
+	 * the notification and the pidfd's open: the pidfd is kept only if the
+	 * notification is still pending after it, which proves that it names
+	 * the caller. Later fetches through it need no such check. */
 	if (c->t->pidfd < 0) {
-		c->t->pidfd = sys_pidfd_open(c->req->pid, PIDFD_THREAD);
-		if (c->t->pidfd < 0)
+		int pidfd = sys_pidfd_open(c->req->pid, PIDFD_THREAD);
+		if (pidfd < 0)
 			return errno == EMFILE || errno == ENFILE ? -ENOMEM : -ESRCH;
+		if (!notif_valid(c)) {
+			close(pidfd);
+			return -ESRCH;
+		}
+		c->t->pidfd = pidfd;
 	}
 	int fd = sys_pidfd_getfd(c->t->pidfd, guest_fd, 0);
 	if (fd < 0)
 		return -sentry_fd_errno(errno);
-	/* The tid may have been recycled between the notification and the
-	 * pidfd: only trust the fd if the notification is still pending. */
-	if (!notif_valid(c)) {
-		close(fd);
-		return -ESRCH;
-	}
 	return fd;
 }
 

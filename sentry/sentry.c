@@ -25,6 +25,7 @@
 #include "common/error.h"
 #include "common/util.h"
 #include "sentry/audit.h"
+#include "sentry/counters.h"
 #include "sentry/guest.h"
 #include "sentry/ptrace.h"
 #include "sentry/self_filter.h"
@@ -97,6 +98,12 @@ void sentry_defer_intr_error(int error)
 		deferring->intr_error = error;
 }
 
+static const char *syscall_name(int nr)
+{
+	const struct sc_row *row = sc_lookup(nr);
+	return row ? row->name : NULL;
+}
+
 static void dispatch(struct sentry *s, struct seccomp_notif *req)
 {
 	struct task *t = task_get(s, (pid_t)req->pid);
@@ -116,7 +123,9 @@ static void dispatch(struct sentry *s, struct seccomp_notif *req)
 		return;
 	}
 	deferring = NULL;
+	counters_call_begin(req->data.nr);
 	int r = row->handler(&c);
+	counters_call_end();
 	if (r == SC_DEFER && deferring) {
 		deferring->next = deferred_list;
 		deferred_list = deferring;
@@ -345,6 +354,7 @@ static int sentry_loop(struct sentry *s)
 	}
 	(void)listener_open;
 	free(req);
+	counters_log(syscall_name);
 	/* No guest task is left to ask for anything: the gofer sees the end of
 	 * its socket and tears its view down while the sentry exits. */
 	close(s->gofer);

@@ -211,6 +211,12 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 		return 0;
 	}
 	_cleanup_close_ int sock_owned = sock;
+	/* The address was read by tid: it is the caller's only while the
+	 * notification is pending. */
+	if (!notif_valid(c)) {
+		c->error = -ESRCH;
+		return 0;
+	}
 	struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
 	bool unix_path = len > offsetof(struct sockaddr_un, sun_path) && ss.ss_family == AF_UNIX &&
 			 sun->sun_path[0] != 0;

@@ -246,6 +246,24 @@ static const struct sc_rule seccomp_rules[] = {
 #define EXEC(n, nm, t, w)   TRACE_ROW(n, nm, SC_EXEC, t, w)
 #define TRACED(n, nm, t, w) TRACE_ROW(n, nm, SC_TRACED, t, w)
 
+/* Calls on an fd the guest holds. fstat, fstatfs, fgetxattr and flistxattr
+ * run natively: they take no name, and the fd's file was installed by the
+ * sentry after a policy check (or is a pipe, socket or memfd of the
+ * guest's own). newfstatat(fd, "", AT_EMPTY_PATH) and statx(fd, "",
+ * AT_EMPTY_PATH), which is how glibc makes fstat, act on the fd alone too,
+ * yet trap: a filter sees the path's pointer, not whether the string is
+ * empty, and a non-empty name would be resolved by the host kernel from
+ * the fd (a directory of the view), past the policy's hidden rules, the
+ * sentry's /proc and its resolution of absolute symlinks. Reading the string and answering
+ * SECCOMP_USER_NOTIF_FLAG_CONTINUE would not do either: another thread
+ * can write a name into it between the sentry's read and the kernel's.
+ * The sentry answers them without the gofer, with one stat of the host
+ * /proc's link for that fd (sentry/vfs/stat.c), which leads to the file
+ * the fd holds and resolves no name of the guest's; ids and device
+ * numbers are then the kernel's, exactly as fstat reports them (the
+ * guest's user namespace maps ids one to one). getcwd is answered from
+ * the path the sentry keeps for the cwd (sentry/vfs/cwd.c). */
+
 /* One row per line, the reason why its class is safe written out on it, so
  * that `grep -w NAME syscalls/table.c` answers "supported, and why is it
  * safe?" (docs/syscalls.md, generated from this table, answers it too). */
@@ -513,7 +531,7 @@ const struct sc_row sc_table[] = {
 	SENTRY(259, "mknodat", sys_mknodat, "names a path: resolved by the sentry, performed by the gofer inside the view"),
 	SENTRY(260, "fchownat", sys_fchownat, "names a path: resolved by the sentry, performed by the gofer inside the view"),
 	SENTRY(261, "futimesat", sys_futimesat, "names a path: resolved by the sentry, performed by the gofer inside the view"),
-	SENTRY(262, "newfstatat", sys_newfstatat, "names a path: resolved by the sentry, performed by the gofer inside the view"),
+	SENTRY(262, "newfstatat", sys_newfstatat, "names a path: resolved by the sentry, performed by the gofer inside the view; an fd's own stat (AT_EMPTY_PATH) is the sentry's, of the file the fd holds"),
 	SENTRY(263, "unlinkat", sys_unlinkat, "names a path: resolved by the sentry, performed by the gofer inside the view"),
 	SENTRY(264, "renameat", sys_renameat, "names a path: resolved by the sentry, performed by the gofer inside the view"),
 	SENTRY(265, "linkat", sys_linkat, "names a path: resolved by the sentry, performed by the gofer inside the view"),
@@ -583,7 +601,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(329, "pkey_mprotect", "changes only the caller's own address space"),
 	NATIVE(330, "pkey_alloc", "changes only the caller's own address space"),
 	NATIVE(331, "pkey_free", "changes only the caller's own address space"),
-	SENTRY(332, "statx", sys_statx, "names a path: resolved by the sentry, performed by the gofer inside the view"),
+	SENTRY(332, "statx", sys_statx, "names a path: resolved by the sentry, performed by the gofer inside the view; an fd's own stat (AT_EMPTY_PATH) is the sentry's, of the file the fd holds"),
 	NATIVE(333, "io_pgetevents", "asynchronous I/O on fds the guest holds"),
 	NATIVE(334, "rseq", "the caller's own restartable-sequence area"),
 	NATIVE(335, "uretprobe", "only the kernel's uprobe trampolines call it; others get SIGILL"),

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -91,20 +92,57 @@ static const struct vfs_walk_ops stat_ops = {
 	.redirect = stat_redirect,
 };
 
+/* The object of a guest fd itself (AT_EMPTY_PATH with an empty path):
+ * one stat of the host /proc's link for that fd, where fetching the fd
+ * (pidfd_getfd), stat'ing it and closing it took three calls. The link
+ * leads to the very file the fd holds, whatever it is (a file of the view
+ * or a deleted one, a pipe, a socket, a memfd, an O_PATH fd of a symlink),
+ * without resolving any name the guest gave, so the answer is fstat(2)'s;
+ * an fd closed meanwhile has no link: EBADF, as a native call that lost
+ * the race gets. The tid is the notification's: it cannot name another
+ * thread while the sentry answers, since every guest thread is the
+ * sentry's tracee and one that dies stays a zombie until the sentry reaps
+ * it, between notifications. The cwd is the sentry's own fd. */
+static int guest_fd_link(struct sc_ctx *c, int guest_fd, char *link, size_t size)
+{
+	if (guest_fd < 0)
+		return -EBADF;
+	snprintf(link, size, "%d/fd/%d", (int)c->req->pid, guest_fd);
+	return 0;
+}
+
 static int stat_emptypath(struct sc_ctx *c, int guest_dirfd, struct stat *st)
 {
-	/* The cwd is the sentry's own fd. */
 	if (guest_dirfd == AT_FDCWD) {
 		if (c->t->fs->cwd_fd < 0)
 			return -ENOMEM; /* see struct fsinfo */
 		return fstat(c->t->fs->cwd_fd, st) < 0 ? -errno : 0;
 	}
-	int fd = guest_getfd(c, guest_dirfd);
-	if (fd < 0)
-		return fd;
-	int r = fstat(fd, st) < 0 ? -errno : 0;
-	close(fd);
-	return r;
+	char link[48];
+	int r = guest_fd_link(c, guest_dirfd, link, sizeof(link));
+	if (r < 0)
+		return r;
+	if (fstatat(c->s->host_procfd, link, st, 0) < 0)
+		return errno == ENOENT ? -EBADF : -errno;
+	return 0;
+}
+
+static int statx_emptypath(struct sc_ctx *c, int guest_dirfd, int at_flags, unsigned int mask,
+			   struct statx *sx)
+{
+	int sync = at_flags & AT_STATX_SYNC_TYPE;
+	if (guest_dirfd == AT_FDCWD) {
+		if (c->t->fs->cwd_fd < 0)
+			return -ENOMEM; /* see struct fsinfo */
+		return statx(c->t->fs->cwd_fd, "", AT_EMPTY_PATH | sync, mask, sx) < 0 ? -errno : 0;
+	}
+	char link[48];
+	int r = guest_fd_link(c, guest_dirfd, link, sizeof(link));
+	if (r < 0)
+		return r;
+	if (statx(c->s->host_procfd, link, AT_NO_AUTOMOUNT | sync, mask, sx) < 0)
+		return errno == ENOENT ? -EBADF : -errno;
+	return 0;
 }
 
 int vfs_stat(struct sc_ctx *c, int guest_dirfd, char *path, int at_flags, struct stat *st)
@@ -134,16 +172,8 @@ int vfs_statx(struct sc_ctx *c, int guest_dirfd, char *path, int at_flags, unsig
 	      struct statx *sx)
 {
 	int r;
-	if (path[0] == 0 && (at_flags & AT_EMPTY_PATH)) {
-		int fd = guest_dirfd == AT_FDCWD ? c->t->fs->cwd_fd : guest_getfd(c, guest_dirfd);
-		if (fd < 0)
-			return guest_dirfd == AT_FDCWD ? -ENOMEM : fd; /* see struct fsinfo */
-		r = statx(fd, "", AT_EMPTY_PATH | (at_flags & AT_STATX_SYNC_TYPE), mask, sx);
-		r = r < 0 ? -errno : 0;
-		if (guest_dirfd != AT_FDCWD)
-			close(fd);
-		return r;
-	}
+	if (path[0] == 0 && (at_flags & AT_EMPTY_PATH))
+		return statx_emptypath(c, guest_dirfd, at_flags, mask, sx);
 	struct dc_query q;
 	struct dc_hit hit;
 	dc_query(c, guest_dirfd, path, !(at_flags & AT_SYMLINK_NOFOLLOW), false, &q);

@@ -68,6 +68,22 @@ check "stdin is passed through" "2" "$out"
 out=$(head -c 3000000 /dev/zero | timeout -s KILL 60 "$RUNSC_C" do --quiet -- sh -c 'wc -c')
 check "3 MB through stdin and stdout" "3000000" "$out"
 
+# --debug ends with the sentry's counters: a getcwd answered without the
+# gofer, an open that needed it.
+out=$(timeout -s KILL $((60 * TIME_SCALE)) "$RUNSC_C" do --debug -- sh -c ': </etc/hostname' </dev/null 2>&1 >/dev/null)
+line=$(printf '%s\n' "$out" | grep 'counters: getcwd ')
+case "$line" in
+*" 0 calls "* | "") not_ok "--debug counts getcwd without a gofer request" "got: $line" ;;
+*" calls "*" 0 gofer "*) ok "--debug counts getcwd without a gofer request" ;;
+*) not_ok "--debug counts getcwd without a gofer request" "got: $line" ;;
+esac
+line=$(printf '%s\n' "$out" | grep -E 'counters: open(at)? ' | head -n 1)
+case "$line" in
+*" calls "*" 0 gofer "* | "") not_ok "--debug counts the gofer requests of an open" "got: $line" ;;
+*" gofer "*) ok "--debug counts the gofer requests of an open" ;;
+*) not_ok "--debug counts the gofer requests of an open" "got: $line" ;;
+esac
+
 # The other commands.
 check_rc "runsc-c version" 0 "$(timeout 30 "$RUNSC_C" version >/dev/null 2>&1; echo $?)"
 rows=$(timeout 30 "$RUNSC_C" syscalls 2>/dev/null | grep -cE '^ *[0-9]+ ')

@@ -50,6 +50,13 @@ differential_data "exec: Linux's errors, #! scripts, posix_spawn, vfork, threads
 requires "umask: files made after another thread's umask() returned use it" gcc &&
 	differential_data "umask: files made after another thread's umask() returned use it" \
 		'gcc -O2 -pthread "$1/umask_race.c" -o "$2/umask_race" && "$2/umask_race" "$2"'
+# The stat of an fd itself (newfstatat and statx with AT_EMPTY_PATH, which the
+# sentry answers) agrees with fstat (native) on every kind of fd, fails as
+# Linux does, and never answers for a file the fd did not name while another
+# thread swaps it with dup2 and closes it.
+requires "fd stat: every kind of fd, errors, a dup2/close race" gcc &&
+	differential_data "fd stat: every kind of fd, errors, a dup2/close race" \
+		'gcc -O2 -pthread "$1/fdstat_probe.c" -o "$2/fdstat_probe" && "$2/fdstat_probe" "$1" "$2"'
 # A connect that waits (full backlog) must not stall the sandbox's other threads.
 differential_data "connect: waiting connects hold only their thread; non-blocking connects" \
 	'python3 "$1/connect_wait.py"'
