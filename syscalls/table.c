@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 
 #include "common/compat.h"
+#include "sentry/clone3.h"
 #include "sentry/sentry.h"
 #include "syscalls/handlers.h"
 
@@ -245,6 +246,11 @@ static const struct sc_rule seccomp_rules[] = {
 	}
 #define EXEC(n, nm, t, w)   TRACE_ROW(n, nm, SC_EXEC, t, w)
 #define TRACED(n, nm, t, w) TRACE_ROW(n, nm, SC_TRACED, t, w)
+#define TRACED_P(n, nm, t, nt, w)                                                              \
+	{                                                                                      \
+		.nr = (n), .name = (nm), .cls = SC_TRACED, .trace = (t), .status = SC_PARTIAL, \
+		.note = (nt), .why = (w)                                                       \
+	}
 
 /* One row per line, the reason why its class is safe written out on it, so
  * that `grep -w NAME syscalls/table.c` answers "supported, and why is it
@@ -599,7 +605,7 @@ const struct sc_row sc_table[] = {
 	DENY(432, "fsmount", EPERM, "the sentry keeps the mount table; the guest's own mount namespace is empty"),
 	DENY(433, "fspick", EPERM, "the sentry keeps the mount table; the guest's own mount namespace is empty"),
 	NATIVE(434, "pidfd_open", "tasks of the guest's pid namespace only"),
-	DENY(435, "clone3", ENOSYS, "BPF cannot read its flags struct; glibc falls back to clone only on ENOSYS"),
+	TRACED_P(435, "clone3", clone3_trace_stop, "set_tid: EPERM; CLONE_INTO_CGROUP: EACCES (EBADF for an fd that is no cgroup2 directory); CLONE_CLEAR_SIGHAND: EINVAL (glibc's posix_spawn then uses clone)", "BPF cannot read its struct: at the stop the sentry copies it once, checks it as Linux does and rewrites the call into the clone the filter allows"),
 	NATIVE(436, "close_range", "acts only on fds the guest holds, each installed after a policy check"),
 	SENTRY_P(437, "openat2", sys_openat2, "RESOLVE_CACHED unsupported", "names a path: resolved by the sentry, performed by the gofer inside the view"),
 	DENY(438, "pidfd_getfd", EPERM, "the sentry is the guests' tracer; another tracer would bypass it"),

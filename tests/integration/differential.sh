@@ -67,6 +67,23 @@ requires "/proc/sys: values, modes, listings, writes refused" python3 &&
 	differential_userns "/proc/sys: values, modes, listings, writes refused" \
 		'python3 "$1/procsys_probe.py"'
 
+# clone3: the sentry checks the struct as Linux does and rewrites the call
+# into clone, putting the argument registers back in parent and child;
+# glibc's pthread_create and posix_spawn use it. Natively as the root of an
+# unprivileged user namespace, whom set_tid is refused as in the sandbox.
+requires "clone3: Linux's errors, children, pidfds, tid stores, registers, libc" gcc &&
+	differential_userns "clone3: Linux's errors, children, pidfds, tid stores, registers, libc" \
+		'gcc -O2 -pthread "$1/clone3_probe.c" -o "$2/clone3_probe" && "$2/clone3_probe" common'
+if requires "clone3: the sandbox's own refusals" gcc; then
+	out=$(runsc -v "$DATA:/data:ro" -- sh -c \
+		'gcc -O2 -pthread /data/clone3_probe.c -o /tmp/clone3_probe && /tmp/clone3_probe sandbox' 2>&1)
+	check "clone3: the sandbox's own refusals" "CLONE_NEWUSER: EPERM
+CLONE_NEWNET: EPERM
+CLONE_UNTRACED: EPERM
+CLONE_CLEAR_SIGHAND: EINVAL
+set_tid: EPERM" "$out"
+fi
+
 # The sentry's procfs and devfs against the host's, where they must agree.
 differential "readlink /proc/self/exe" readlink /proc/self/exe
 differential "cat /proc/self/cmdline" cat /proc/self/cmdline

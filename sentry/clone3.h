@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* clone3(2): a seccomp filter cannot read its argument struct, so the call
+ * stops for the sentry (SECCOMP_RET_TRACE), which copies the struct once,
+ * checks it as Linux does and rewrites the stopped call into the clone(2)
+ * the guest filter already allows. The guest's argument registers are put
+ * back afterwards in the parent (at the call's exit) and in the child (at
+ * its first stop), so that code after the syscall instruction (glibc keeps
+ * the thread function and its argument there) finds them as clone3 left
+ * them. */
+#ifndef RUNSC_SENTRY_CLONE3_H
+#define RUNSC_SENTRY_CLONE3_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sentry/sentry.h"
+
+/* What a task waits to have restored (struct task.clone3). */
+struct clone3_saved {
+	/* rdi, rsi, rdx, r10, r8, r9 as the guest made the call */
+	uint64_t args[6];
+	/* CLONE_PARENT_SETTID's address when CLONE_PIDFD took clone's register
+	 * for its own address: the sentry stores the child's tid there at the
+	 * clone event, before the child runs. 0: nothing to store. */
+	uint64_t parent_tid;
+};
+
+/* The clone3 row's handler at its PTRACE_EVENT_SECCOMP stop: fails the call
+ * with Linux's errno, or rewrites it into clone and returns SC_TRACE_EXIT
+ * (the registers come back at the call's exit). */
+int clone3_trace_stop(struct sc_ctx *c);
+/* At the parent's clone event (ptrace.c): hands the child the registers it
+ * must start with and stores CLONE_PARENT_SETTID's tid if the sentry owes
+ * it. The child's vtid must be known. */
+void clone3_on_clone(struct task *parent, struct task *child);
+/* Puts back a task's registers (a parent at its syscall-exit stop, a child
+ * at its first stop) if it waits for them; true if it did. */
+bool clone3_restore(struct task *t, bool at_exit);
+
+#endif
