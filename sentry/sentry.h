@@ -13,9 +13,12 @@
 
 #include "common/proto.h"
 
-/* The kernel release the guest sees in uname(2) and /proc/version. */
+/* The kernel release the guest sees in uname(2), /proc/version and
+ * /proc/sys/kernel/osrelease, whatever the host runs: programs gate
+ * features on it, so it names the release whose calls the table offers
+ * (6.6; newer calls fail with ENOSYS unless offered). */
 #ifndef RUNSC_UNAME_RELEASE
-#define RUNSC_UNAME_RELEASE "6.1.0-runsc-c"
+#define RUNSC_UNAME_RELEASE "6.6.0-runsc-c"
 #endif
 /* uname(2)'s version field, also in /proc/version. */
 #ifndef RUNSC_UNAME_VERSION
