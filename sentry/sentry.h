@@ -232,7 +232,7 @@ struct creds {
  * notification has the ids the cache holds. */
 int task_read_creds(struct sentry *s, pid_t tid, struct creds *cr);
 /* Reads the host's /proc/<tid>/status into buf (NUL-terminated). Returns its
- * length or -ESRCH. */
+ * length, -ESRCH, or -ENOMEM when the sentry has no fd free for it. */
 ssize_t task_status_read(struct sentry *s, pid_t tid, char *buf, size_t size);
 void task_creds_invalidate_all(struct sentry *s);
 /* The traced rows' handler (set*id, setgroups, capset, umask), at their
