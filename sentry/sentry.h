@@ -16,7 +16,7 @@
 /* The kernel release the guest sees in uname(2), /proc/version and
  * /proc/sys/kernel/osrelease, whatever the host runs: programs gate
  * features on it, so it names the release whose calls the table offers
- * (6.6; newer calls fail with ENOSYS unless offered). */
+ * (6.6: clone3, fchmodat2; newer calls fail with ENOSYS unless offered). */
 #ifndef RUNSC_UNAME_RELEASE
 #define RUNSC_UNAME_RELEASE "6.6.0-runsc-c"
 #endif

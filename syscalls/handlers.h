@@ -45,6 +45,7 @@ int sys_chmod(struct sc_ctx *c);
 int sys_fchmod(struct sc_ctx *c);
 int sys_fchown(struct sc_ctx *c);
 int sys_fchmodat(struct sc_ctx *c);
+int sys_fchmodat2(struct sc_ctx *c);
 int sys_chown(struct sc_ctx *c);
 int sys_lchown(struct sc_ctx *c);
 int sys_fchownat(struct sc_ctx *c);

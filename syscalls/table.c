@@ -622,7 +622,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(449, "futex_waitv", "waits on the caller's own memory"),
 	NATIVE(450, "set_mempolicy_home_node", "changes only the caller's own address space"),
 	DENY(451, "cachestat", ENOSYS, "page-cache state is a side channel on host files; not offered"),
-	DENY(452, "fchmodat2", ENOSYS, "libc falls back to fchmodat, which the sentry serves"),
+	SENTRY(452, "fchmodat2", sys_fchmodat2, "names a path: resolved by the sentry, performed by the gofer inside the view"),
 	DENY(453, "map_shadow_stack", ENOSYS, "not offered; callers probe for it and fall back on ENOSYS"),
 	NATIVE(454, "futex_wake", "wakes waiters on the caller's own memory"),
 	NATIVE(455, "futex_wait", "waits on the caller's own memory"),

@@ -84,6 +84,11 @@ CLONE_CLEAR_SIGHAND: EINVAL
 set_tid: EPERM" "$out"
 fi
 
+# fchmodat2: fchmodat with flags; a symlink's own mode cannot change.
+requires "fchmodat2: flags, symlinks (EOPNOTSUPP), AT_EMPTY_PATH, errors" python3 &&
+	differential_data "fchmodat2: flags, symlinks (EOPNOTSUPP), AT_EMPTY_PATH, errors" \
+		'python3 "$1/fchmodat2_probe.py" "$2"'
+
 # The sentry's procfs and devfs against the host's, where they must agree.
 differential "readlink /proc/self/exe" readlink /proc/self/exe
 differential "cat /proc/self/cmdline" cat /proc/self/cmdline

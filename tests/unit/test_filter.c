@@ -543,7 +543,7 @@ static const struct probe probes[] = {
 	{"fsetxattr", EXPECT_ERRNO, EOPNOTSUPP},
 	{"statx", EXPECT_ERRNO, NOTIFIED_ERRNO},
 	{"setxattrat", EXPECT_ERRNO, ENOSYS},
-	{"fchmodat2", EXPECT_ERRNO, ENOSYS},
+	{"fchmodat2", EXPECT_ERRNO, NOTIFIED_ERRNO},
 	{"mount", EXPECT_ERRNO, EPERM},
 	{"personality query", EXPECT_OK, 0},
 	{"socket SCTP", EXPECT_ERRNO, NOTIFIED_ERRNO},
