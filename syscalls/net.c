@@ -296,29 +296,3 @@ int sys_connect(struct sc_ctx *c)
 {
 	return sock_addr_op(c, GOP_CONNECT);
 }
-
-/* Families and protocols the filter did not let through (socket and
- * socketpair share their first three arguments). */
-int sys_socket_other(struct sc_ctx *c)
-{
-	int family = (int)ARG(0);
-	int type = (int)ARG(1) & 0xf;
-	bool known = family == AF_UNIX || family == AF_INET || family == AF_INET6 ||
-		     family == AF_NETLINK;
-	if (known)
-		c->error = type == SOCK_RAW ? -EPERM : -EPROTONOSUPPORT;
-	else
-		c->error = -EAFNOSUPPORT;
-	/* Under egress a raw socket, a packet socket or a family the sentry
-	 * does not decide would be a way out it never sees: refused as a
-	 * connect is, with EPERM and an audit record. */
-	const struct policy_view *pv = c->s->policy;
-	if (pv && policy_net_mode(pv) == POLICY_NET_EGRESS && (type == SOCK_RAW || !known)) {
-		char object[48];
-		snprintf(object, sizeof(object), "family %d type %d protocol %d", family, type,
-			 (int)ARG(2));
-		audit_net_decision(c, object, "socket", false, POLICY_NO_RULE);
-		c->error = -EPERM;
-	}
-	return 0;
-}

@@ -89,6 +89,25 @@ requires "fchmodat2: flags, symlinks (EOPNOTSUPP), AT_EMPTY_PATH, errors" python
 	differential_data "fchmodat2: flags, symlinks (EOPNOTSUPP), AT_EMPTY_PATH, errors" \
 		'python3 "$1/fchmodat2_probe.py" "$2"'
 
+# socket and socketpair that make no socket: Linux's errno and order of
+# checks (flags, family, type, protocol), natively without CAP_NET_RAW over
+# the network namespace, as in the sandbox.
+requires "socket, socketpair: errnos of what makes no socket" python3 &&
+	differential_userns "socket, socketpair: errnos of what makes no socket" \
+		'python3 "$1/socket_errno_probe.py" common'
+if requires "socket: what the sandbox does not offer answers as a kernel without it" python3; then
+	out=$(runsc -v "$DATA:/data:ro" -- python3 /data/socket_errno_probe.py sandbox 2>&1)
+	check "socket: what the sandbox does not offer answers as a kernel without it" \
+		"socket inet stream, MPTCP: EPROTONOSUPPORT
+socket inet stream, SCTP: EPROTONOSUPPORT
+socket inet seqpacket: ESOCKTNOSUPPORT
+socket inet dgram, UDP-Lite: EPROTONOSUPPORT
+socket netlink raw, netfilter: EPROTONOSUPPORT
+socket alg seqpacket: EAFNOSUPPORT
+socket vsock stream: EAFNOSUPPORT
+socketpair inet stream, SCTP: EPROTONOSUPPORT" "$out"
+fi
+
 # The sentry's procfs and devfs against the host's, where they must agree.
 differential "readlink /proc/self/exe" readlink /proc/self/exe
 differential "cat /proc/self/cmdline" cat /proc/self/cmdline
