@@ -108,6 +108,19 @@ socket vsock stream: EAFNOSUPPORT
 socketpair inet stream, SCTP: EPROTONOSUPPORT" "$out"
 fi
 
+# bind: the sentry binds the guest's socket with its own capabilities, so it
+# checks the caller's: a user without CAP_NET_BIND_SERVICE gets EACCES for
+# ports below 1024, as natively.
+if requires "bind: ports below 1024 need CAP_NET_BIND_SERVICE" python3; then
+	(cd / && guest_env setpriv --reuid=65534 --regid=65534 --clear-groups \
+		/usr/bin/python3 "$DATA/bind_port_probe.py") </dev/null >"$TMP/native.out" 2>"$TMP/native.err"
+	echo $? >"$TMP/native.rc"
+	runsc --user 65534:65534 -v "$DATA:/data:ro" -- /usr/bin/python3 /data/bind_port_probe.py \
+		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
+	echo $? >"$TMP/sandbox.rc"
+	compare "bind: ports below 1024 need CAP_NET_BIND_SERVICE"
+fi
+
 # The sentry's procfs and devfs against the host's, where they must agree.
 differential "readlink /proc/self/exe" readlink /proc/self/exe
 differential "cat /proc/self/cmdline" cat /proc/self/cmdline
