@@ -230,16 +230,10 @@ int clone3_trace_stop(struct sc_ctx *c)
 		return 0;
 	}
 
-	struct clone3_saved *saved = xcalloc(1, sizeof(*saved));
+	struct saved_call *saved = saved_call_new(&regs);
 	const uint64_t both = CLONE_PIDFD | CLONE_PARENT_SETTID;
 	uint64_t flags = a.flags;
 
-	saved->args[0] = regs.rdi;
-	saved->args[1] = regs.rsi;
-	saved->args[2] = regs.rdx;
-	saved->args[3] = regs.r10;
-	saved->args[4] = regs.r8;
-	saved->args[5] = regs.r9;
 	/* clone(2) takes one address for both; the same address twice is
 	 * left to the kernel, which refuses it for clone3 too. */
 	if ((flags & both) == both && a.pidfd != a.parent_tid) {
@@ -256,14 +250,14 @@ int clone3_trace_stop(struct sc_ctx *c)
 		free(saved);
 		return 0;
 	}
-	free(t->clone3);
-	t->clone3 = saved;
+	free(t->saved_call);
+	t->saved_call = saved;
 	return SC_TRACE_EXIT;
 }
 
 void clone3_on_clone(struct task *parent, struct task *child)
 {
-	const struct clone3_saved *p = parent->clone3;
+	const struct saved_call *p = parent->saved_call;
 
 	if (!p)
 		return;
@@ -273,20 +267,34 @@ void clone3_on_clone(struct task *parent, struct task *child)
 		/* Linux ignores a bad address here too. */
 		(void)guest_write(parent->tid, p->parent_tid, &vtid, sizeof(vtid));
 	}
-	free(child->clone3);
-	child->clone3 = xmalloc(sizeof(*child->clone3));
-	*child->clone3 = *p;
-	child->clone3->parent_tid = 0;
+	free(child->saved_call);
+	child->saved_call = xmalloc(sizeof(*child->saved_call));
+	*child->saved_call = *p;
+	child->saved_call->parent_tid = 0;
 }
 
-bool clone3_restore(struct task *t, bool at_exit)
+struct saved_call *saved_call_new(const struct user_regs_struct *regs)
+{
+	struct saved_call *saved = xcalloc(1, sizeof(*saved));
+
+	saved->nr = regs->orig_rax;
+	saved->args[0] = regs->rdi;
+	saved->args[1] = regs->rsi;
+	saved->args[2] = regs->rdx;
+	saved->args[3] = regs->r10;
+	saved->args[4] = regs->r8;
+	saved->args[5] = regs->r9;
+	return saved;
+}
+
+bool saved_call_restore(struct task *t, bool at_exit)
 {
 	struct user_regs_struct regs;
-	struct clone3_saved *saved = t->clone3;
+	struct saved_call *saved = t->saved_call;
 
 	if (!saved)
 		return false;
-	t->clone3 = NULL;
+	t->saved_call = NULL;
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) == 0) {
 		regs.rdi = saved->args[0];
 		regs.rsi = saved->args[1];
@@ -294,11 +302,11 @@ bool clone3_restore(struct task *t, bool at_exit)
 		regs.r10 = saved->args[3];
 		regs.r8 = saved->args[4];
 		regs.r9 = saved->args[5];
-		/* A clone interrupted by a signal (-ERESTARTNOINTR) is
-		 * restarted from orig_rax with these registers: it must be
-		 * clone3 again, which stops here again. */
+		/* A call interrupted by a signal (a clone's -ERESTARTNOINTR)
+		 * is restarted from orig_rax with these registers: it must be
+		 * the guest's call again, which stops here again. */
 		if (at_exit)
-			regs.orig_rax = SYS_clone3;
+			regs.orig_rax = saved->nr;
 		if (ptrace(PTRACE_SETREGS, t->tid, 0, &regs) < 0 && errno != ESRCH)
 			log_debug("clone3 by %d: PTRACE_SETREGS: %s", t->tid, strerror(errno));
 	}

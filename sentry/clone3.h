@@ -12,11 +12,15 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/user.h>
 
 #include "sentry/sentry.h"
 
-/* What a task waits to have restored (struct task.clone3). */
-struct clone3_saved {
+/* A call the sentry rewrote at its TRACE stop into another (clone3 into
+ * clone; pidfd_send_signal of a /proc/<pid> fd into kill, sentry/pidfd.c):
+ * what the task waits to have put back (struct task.saved_call). */
+struct saved_call {
+	uint64_t nr; /* the call the guest made */
 	/* rdi, rsi, rdx, r10, r8, r9 as the guest made the call */
 	uint64_t args[6];
 	/* CLONE_PARENT_SETTID's address when CLONE_PIDFD took clone's register
@@ -33,8 +37,16 @@ int clone3_trace_stop(struct sc_ctx *c);
  * must start with and stores CLONE_PARENT_SETTID's tid if the sentry owes
  * it. The child's vtid must be known. */
 void clone3_on_clone(struct task *parent, struct task *child);
-/* Puts back a task's registers (a parent at its syscall-exit stop, a child
- * at its first stop) if it waits for them; true if it did. */
-bool clone3_restore(struct task *t, bool at_exit);
+/* sentry/pidfd.c: pidfd_send_signal's handler at its PTRACE_EVENT_SECCOMP
+ * stop: a /proc/<pid> directory fd becomes kill(pid) (or rt_sigqueueinfo);
+ * any other fd is the kernel's. */
+int pidfd_signal_trace_stop(struct sc_ctx *c);
+
+/* Saves the stopped call's number and argument registers (regs as
+ * PTRACE_GETREGS read them) for saved_call_restore. */
+struct saved_call *saved_call_new(const struct user_regs_struct *regs);
+/* Puts back a task's registers (at the call's syscall-exit stop, or a
+ * clone3 child at its first stop) if it waits for them; true if it did. */
+bool saved_call_restore(struct task *t, bool at_exit);
 
 #endif

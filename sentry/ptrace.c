@@ -112,7 +112,7 @@ static void release_child(struct task *child)
 {
 	if (child->held && child->fs) {
 		child->held = false;
-		clone3_restore(child, false);
+		saved_call_restore(child, false);
 		cont(child->tid, 0);
 	}
 }
@@ -230,7 +230,7 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 		on_clone(s, t, event);
-		if (t->clone3) {
+		if (t->saved_call) {
 			/* to the syscall-exit stop, where its registers
 			 * come back */
 			if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0 && errno != ESRCH)
@@ -255,7 +255,7 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 			t->held = true;
 			return;
 		}
-		clone3_restore(t, false);
+		saved_call_restore(t, false);
 		cont(tid, 0);
 		return;
 	case 0:
@@ -263,7 +263,7 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 			/* The syscall-exit stop a trace handler asked for
 			 * (SC_TRACE_EXIT): a clone3 rewritten into clone, or
 			 * an identity call, has run. */
-			if (!clone3_restore(t, true))
+			if (!saved_call_restore(t, true))
 				task_creds_invalidate_all(s);
 			cont(tid, 0);
 			return;

@@ -26,7 +26,7 @@
 #endif
 
 struct dcache;
-struct clone3_saved;
+struct saved_call;
 
 /* The cwd of one fs_struct (shared by tasks cloned with CLONE_FS). A
  * cwd_fd of -1 means the sentry had no fd free for it when the task
@@ -68,7 +68,7 @@ struct task {
 	bool creds_valid;	 /* creds below is current (see task_read_creds) */
 	int pidfd;		 /* PIDFD_THREAD of tid, opened on first use, or -1 */
 	struct creds *creds;
-	struct clone3_saved *clone3; /* registers to put back (sentry/clone3.h) */
+	struct saved_call *saved_call; /* registers to put back (sentry/clone3.h) */
 	struct task *hnext;
 };
 

@@ -594,7 +594,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(334, "rseq", "the caller's own restartable-sequence area"),
 	NATIVE(335, "uretprobe", "only the kernel's uprobe trampolines call it; others get SIGILL"),
 	NATIVE(336, "uprobe", "only the kernel's uprobe trampolines call it; others fail"),
-	NATIVE(424, "pidfd_send_signal", "signals reach only tasks in the guest's pid namespace"),
+	TRACED_P(424, "pidfd_send_signal", pidfd_signal_trace_stop, "a /proc/<pid> fd with flags: EINVAL", "signals reach only tasks in the guest's pid namespace; at the stop a /proc/<pid> directory fd of the sentry's becomes the caller's own kill of that pid"),
 	DENY(425, "io_uring_setup", EPERM, "io_uring would run I/O the filter never sees"),
 	DENY(426, "io_uring_enter", EPERM, "io_uring would run I/O the filter never sees"),
 	DENY(427, "io_uring_register", EPERM, "io_uring would run I/O the filter never sees"),

@@ -121,6 +121,11 @@ if requires "bind: ports below 1024 need CAP_NET_BIND_SERVICE" python3; then
 	compare "bind: ports below 1024 need CAP_NET_BIND_SERVICE"
 fi
 
+# pidfd_send_signal: a /proc/<pid> directory fd is a pidfd of its process.
+requires "pidfd_send_signal: /proc/<pid> directory fds, pidfds, other fds" python3 &&
+	differential_data "pidfd_send_signal: /proc/<pid> directory fds, pidfds, other fds" \
+		'python3 "$1/pidfd_probe.py"'
+
 # The sentry's procfs and devfs against the host's, where they must agree.
 differential "readlink /proc/self/exe" readlink /proc/self/exe
 differential "cat /proc/self/cmdline" cat /proc/self/cmdline
