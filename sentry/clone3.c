@@ -271,6 +271,7 @@ void clone3_on_clone(struct task *parent, struct task *child)
 	child->saved_call = xmalloc(sizeof(*child->saved_call));
 	*child->saved_call = *p;
 	child->saved_call->parent_tid = 0;
+	child->saved_call->child = true;
 }
 
 struct saved_call *saved_call_new(const struct user_regs_struct *regs)
@@ -292,7 +293,7 @@ bool saved_call_restore(struct task *t, bool at_exit)
 	struct user_regs_struct regs;
 	struct saved_call *saved = t->saved_call;
 
-	if (!saved)
+	if (!saved || saved->child == at_exit)
 		return false;
 	t->saved_call = NULL;
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) == 0) {

@@ -27,6 +27,9 @@ struct saved_call {
 	 * for its own address: the sentry stores the child's tid there at the
 	 * clone event, before the child runs. 0: nothing to store. */
 	uint64_t parent_tid;
+	/* A clone3 child's copy, put back at its first stop; otherwise the
+	 * caller's, put back at the call's syscall-exit stop. */
+	bool child;
 };
 
 /* The clone3 row's handler at its PTRACE_EVENT_SECCOMP stop: fails the call
@@ -45,8 +48,9 @@ int pidfd_signal_trace_stop(struct sc_ctx *c);
 /* Saves the stopped call's number and argument registers (regs as
  * PTRACE_GETREGS read them) for saved_call_restore. */
 struct saved_call *saved_call_new(const struct user_regs_struct *regs);
-/* Puts back a task's registers (at the call's syscall-exit stop, or a
- * clone3 child at its first stop) if it waits for them; true if it did. */
+/* Puts back a task's registers if it waits for them at this stop (at_exit:
+ * the call's syscall-exit stop; else a new child's first stop); true if it
+ * did. */
 bool saved_call_restore(struct task *t, bool at_exit);
 
 #endif

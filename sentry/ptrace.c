@@ -10,7 +10,8 @@
  *                                  claims: drop the cached ids and continue
  *                                  to the syscall-exit stop)
  *   syscall-exit (SIGTRAP|0x80)    after such a call: drop them again;
- *                                  after a rewritten clone3: put the
+ *                                  after a call the sentry rewrote
+ *                                  (clone3, pidfd_send_signal): put the
  *                                  guest's argument registers back
  *   PTRACE_EVENT_CLONE/FORK/VFORK  record the child (shared or copied cwd,
  *                                  from the clone flags read at the stop);
@@ -230,7 +231,7 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 		on_clone(s, t, event);
-		if (t->saved_call) {
+		if (t->saved_call && !t->saved_call->child) {
 			/* to the syscall-exit stop, where its registers
 			 * come back */
 			if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0 && errno != ESRCH)
@@ -261,8 +262,8 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {
 			/* The syscall-exit stop a trace handler asked for
-			 * (SC_TRACE_EXIT): a clone3 rewritten into clone, or
-			 * an identity call, has run. */
+			 * (SC_TRACE_EXIT): a call the sentry rewrote (clone3,
+			 * pidfd_send_signal), or an identity call, has run. */
 			if (!saved_call_restore(t, true))
 				task_creds_invalidate_all(s);
 			cont(tid, 0);
