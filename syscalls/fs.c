@@ -398,6 +398,10 @@ int sys_renameat2(struct sc_ctx *c)
 	unsigned int flags = (unsigned int)ARG(4);
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
 		return fail(c, -EINVAL);
+	/* Linux refuses these combinations before it looks at anything. */
+	if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
+		return fail(c, -EINVAL);
+	/* A whiteout is a device node (0/0): the sandbox makes none. */
 	if (flags & RENAME_WHITEOUT)
 		return fail(c, -EPERM);
 	struct gofer_req req = {.op = GOP_RENAME, .flags = flags};

@@ -573,7 +573,7 @@ const struct sc_row sc_table[] = {
 	DENY(313, "finit_module", EPERM, "administers the host kernel; no sandboxed program needs it"),
 	NATIVE(314, "sched_setattr", "tasks of the guest's pid namespace; raising priority needs host CAP_SYS_NICE"),
 	NATIVE(315, "sched_getattr", "tasks of the guest's pid namespace; raising priority needs host CAP_SYS_NICE"),
-	SENTRY(316, "renameat2", sys_renameat2, "names a path: resolved by the sentry, performed by the gofer inside the view"),
+	SENTRY_P(316, "renameat2", sys_renameat2, "RENAME_WHITEOUT: EPERM (a whiteout is a device node)", "names a path: resolved by the sentry, performed by the gofer inside the view"),
 	RULED(317, "seccomp", sys_seccomp_other, seccomp_rules, "SECCOMP_FILTER_FLAG_NEW_LISTENER: EPERM", "stacked guest filters only narrow; a guest listener could steal notifications"),
 	NATIVE(318, "getrandom", "reads the kernel's random pool"),
 	NATIVE(319, "memfd_create", "creates anonymous memory; its name is not a host path"),

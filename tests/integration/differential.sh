@@ -126,6 +126,10 @@ requires "pidfd_send_signal: /proc/<pid> directory fds, pidfds, other fds" pytho
 	differential_data "pidfd_send_signal: /proc/<pid> directory fds, pidfds, other fds" \
 		'python3 "$1/pidfd_probe.py"'
 
+# renameat2: flag combinations are refused before any name is looked up.
+requires "renameat2: flags in Linux's order" python3 &&
+	differential_data "renameat2: flags in Linux's order" 'python3 "$1/renameat2_probe.py" "$2"'
+
 # The sentry's procfs and devfs against the host's, where they must agree.
 differential "readlink /proc/self/exe" readlink /proc/self/exe
 differential "cat /proc/self/cmdline" cat /proc/self/cmdline
