@@ -4,7 +4,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 MESON_FLAGS ?= --werror
 
-.PHONY: all deps build build-asan run test test-asan bench clean
+.PHONY: all deps build build-asan run test test-asan bench python-stdlib clean
 
 all: build
 
@@ -37,6 +37,13 @@ test-asan: build-asan
 bench: build
 	@./scripts/install-deps.sh --bench
 	@./bench/run.sh $(BUILD)
+
+# Python's standard-library tests, natively and in the sandbox (about an
+# hour): prints TAP and rewrites the table in docs/python-stdlib.md.
+python-stdlib: build
+	@./scripts/install-deps.sh --python-stdlib
+	@RUNSC_C=$(CURDIR)/$(BUILD)/runsc-c SOURCE_ROOT=$(CURDIR) \
+		PYTHON_STDLIB_DOC=$(CURDIR)/docs/python-stdlib.md ./tests/compat/python_stdlib.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -6,6 +6,10 @@ check busybox-static python3 libc6-dev procps util-linux libyaml-dev libjson-c-d
 if [ "${1:-}" = "--bench" ]; then
 	pkgs="$pkgs bubblewrap crun git python3-venv python3-pip"
 fi
+# Python's standard-library tests (make python-stdlib).
+if [ "${1:-}" = "--python-stdlib" ]; then
+	pkgs="$pkgs libpython3.11-testsuite"
+fi
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -55,7 +55,7 @@ ssize_t task_status_read(struct sentry *s, pid_t tid, char *buf, size_t size)
 	snprintf(path, sizeof(path), "%d/status", tid);
 	_cleanup_close_ int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return -ESRCH;
+		return errno == ENOENT || errno == ESRCH ? -ESRCH : -sentry_fd_errno(errno);
 	ssize_t n = read(fd, buf, size - 1);
 	if (n <= 0)
 		return -ESRCH;
@@ -71,8 +71,9 @@ static int parse_ids(const char *line, unsigned long out[4])
 static int read_creds(struct sentry *s, pid_t tid, struct creds *cr)
 {
 	char buf[4096];
-	if (task_status_read(s, tid, buf, sizeof(buf)) < 0)
-		return -ESRCH;
+	ssize_t n = task_status_read(s, tid, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
 	memset(cr, 0, sizeof(*cr));
 	bool have_uid = false, have_gid = false;
 	for (char *line = buf; line && *line;) {

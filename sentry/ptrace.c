@@ -9,14 +9,20 @@
  *                                  set*id, capset, umask, and any stop no row
  *                                  claims: drop the cached ids and continue
  *                                  to the syscall-exit stop)
- *   syscall-exit (SIGTRAP|0x80)    after such a call: drop them again
+ *   syscall-exit (SIGTRAP|0x80)    after such a call: drop them again;
+ *                                  after a call the sentry rewrote
+ *                                  (clone3, pidfd_send_signal): put the
+ *                                  guest's argument registers back
  *   PTRACE_EVENT_CLONE/FORK/VFORK  record the child (shared or copied cwd,
  *                                  from the clone flags read at the stop);
- *                                  continue the parent, release the child
+ *                                  continue the parent (to its syscall-exit
+ *                                  stop after a clone3 the sentry rewrote),
+ *                                  release the child
  *   PTRACE_EVENT_EXEC              re-key a non-leader thread to the leader's
  *                                  tid; the loader's reserved call is now due
  *   PTRACE_EVENT_STOP, SIGTRAP     a new child's first stop: continue it once
  *                                  its parent's event told us its fs state
+ *                                  (and a clone3 child's registers are back)
  *   PTRACE_EVENT_STOP, stop signal group-stop: PTRACE_LISTEN, so that SIGCONT
  *                                  resumes it as without a tracer
  *   signal-delivery-stop           continue with the same signal
@@ -38,6 +44,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "sentry/clone3.h"
 #include "syscalls/table.h"
 
 #ifndef CLONE_VM
@@ -106,6 +113,7 @@ static void release_child(struct task *child)
 {
 	if (child->held && child->fs) {
 		child->held = false;
+		saved_call_restore(child, false);
 		cont(child->tid, 0);
 	}
 }
@@ -118,8 +126,10 @@ static void on_clone(struct sentry *s, struct task *parent, int event)
 	pid_t child_tid = (pid_t)msg;
 	unsigned long flags = 0;
 	struct user_regs_struct regs;
-	if (event == PTRACE_EVENT_CLONE && ptrace(PTRACE_GETREGS, parent->tid, 0, &regs) == 0 &&
-	    regs.orig_rax == SYS_clone)
+	/* clone(2) (and clone3, which the sentry rewrote into it) reports a
+	 * fork or vfork event when its exit signal is SIGCHLD or it has
+	 * CLONE_VFORK: its flags count for those too. */
+	if (ptrace(PTRACE_GETREGS, parent->tid, 0, &regs) == 0 && regs.orig_rax == SYS_clone)
 		flags = regs.rdi;
 	else if (event == PTRACE_EVENT_VFORK)
 		flags = CLONE_VM | CLONE_VFORK;
@@ -146,6 +156,7 @@ static void on_clone(struct sentry *s, struct task *parent, int event)
 		read_vids(s, child);
 	if (flags & CLONE_THREAD)
 		child->tgid = parent->tgid;
+	clone3_on_clone(parent, child);
 	release_child(child);
 }
 
@@ -220,6 +231,13 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 	case PTRACE_EVENT_FORK:
 	case PTRACE_EVENT_VFORK:
 		on_clone(s, t, event);
+		if (t->saved_call && !t->saved_call->child) {
+			/* to the syscall-exit stop, where its registers
+			 * come back */
+			if (ptrace(PTRACE_SYSCALL, tid, 0, 0) < 0 && errno != ESRCH)
+				log_debug("PTRACE_SYSCALL %d: %s", tid, strerror(errno));
+			return;
+		}
 		cont(tid, 0);
 		return;
 	case PTRACE_EVENT_EXEC:
@@ -238,13 +256,16 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 			t->held = true;
 			return;
 		}
+		saved_call_restore(t, false);
 		cont(tid, 0);
 		return;
 	case 0:
 		if (sig == (SIGTRAP | 0x80)) {
 			/* The syscall-exit stop a trace handler asked for
-			 * (SC_TRACE_EXIT): an identity call has run. */
-			task_creds_invalidate_all(s);
+			 * (SC_TRACE_EXIT): a call the sentry rewrote (clone3,
+			 * pidfd_send_signal), or an identity call, has run. */
+			if (!saved_call_restore(t, true))
+				task_creds_invalidate_all(s);
 			cont(tid, 0);
 			return;
 		}

@@ -13,9 +13,12 @@
 
 #include "common/proto.h"
 
-/* The kernel release the guest sees in uname(2) and /proc/version. */
+/* The kernel release the guest sees in uname(2), /proc/version and
+ * /proc/sys/kernel/osrelease, whatever the host runs: programs gate
+ * features on it, so it names the release whose calls the table offers
+ * (6.6: clone3, fchmodat2; newer calls fail with ENOSYS unless offered). */
 #ifndef RUNSC_UNAME_RELEASE
-#define RUNSC_UNAME_RELEASE "6.1.0-runsc-c"
+#define RUNSC_UNAME_RELEASE "6.6.0-runsc-c"
 #endif
 /* uname(2)'s version field, also in /proc/version. */
 #ifndef RUNSC_UNAME_VERSION
@@ -24,6 +27,7 @@
 
 struct dcache;
 struct dns_bind_table;
+struct saved_call;
 
 /* The cwd of one fs_struct (shared by tasks cloned with CLONE_FS). A
  * cwd_fd of -1 means the sentry had no fd free for it when the task
@@ -65,6 +69,7 @@ struct task {
 	bool creds_valid;	 /* creds below is current (see task_read_creds) */
 	int pidfd;		 /* PIDFD_THREAD of tid, opened on first use, or -1 */
 	struct creds *creds;
+	struct saved_call *saved_call; /* registers to put back (sentry/clone3.h) */
 	struct task *hnext;
 };
 
@@ -235,7 +240,7 @@ struct creds {
  * notification has the ids the cache holds. */
 int task_read_creds(struct sentry *s, pid_t tid, struct creds *cr);
 /* Reads the host's /proc/<tid>/status into buf (NUL-terminated). Returns its
- * length or -ESRCH. */
+ * length, -ESRCH, or -ENOMEM when the sentry has no fd free for it. */
 ssize_t task_status_read(struct sentry *s, pid_t tid, char *buf, size_t size);
 void task_creds_invalidate_all(struct sentry *s);
 /* The traced rows' handler (set*id, setgroups, capset, umask), at their

@@ -42,6 +42,7 @@ static void task_free(struct task *t)
 	exec_image_free(t->exec);
 	free(t->exe);
 	free(t->creds);
+	free(t->saved_call);
 	if (t->pidfd >= 0)
 		close(t->pidfd);
 	free(t);

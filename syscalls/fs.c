@@ -3,9 +3,9 @@
  * checks the flags, has its VFS (sentry/vfs.h) resolve the path and do the
  * operation, and installs or writes back the result. Implements Linux syscalls open(2), openat(2),
  * openat2(2), creat(2), the stat family, access(2) family, readlink(2), getcwd(2), chdir(2),
- * fchdir(2), mkdir(2), rmdir(2), unlink(2), rename(2), link(2), symlink(2), chmod(2), chown(2),
- * truncate(2), utimensat(2), utimes(2), utime(2), statfs(2), mknod(2), the path xattr calls and
- * inotify_add_watch(2). */
+ * fchdir(2), mkdir(2), rmdir(2), unlink(2), rename(2), link(2), symlink(2), chmod(2),
+ * fchmodat2(2), chown(2), truncate(2), utimensat(2), utimes(2), utime(2), statfs(2), mknod(2), the
+ * path xattr calls and inotify_add_watch(2). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -398,6 +398,10 @@ int sys_renameat2(struct sc_ctx *c)
 	unsigned int flags = (unsigned int)ARG(4);
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
 		return fail(c, -EINVAL);
+	/* Linux refuses these combinations before it looks at anything. */
+	if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
+		return fail(c, -EINVAL);
+	/* A whiteout is a device node (0/0): the sandbox makes none. */
 	if (flags & RENAME_WHITEOUT)
 		return fail(c, -EPERM);
 	struct gofer_req req = {.op = GOP_RENAME, .flags = flags};
@@ -447,6 +451,31 @@ int sys_fchmodat(struct sc_ctx *c)
 		return fail(c, -EPERM);
 	struct gofer_req req = {.op = GOP_CHMOD, .mode = (uint32_t)ARG(2) & 07777};
 	return path_op(c, (int)ARG(0), ARG(1), &req, -EACCES, false);
+}
+
+/* fchmodat2(2): fchmodat with flags. The mode of a symlink itself
+ * (AT_SYMLINK_NOFOLLOW) cannot change: the gofer answers EOPNOTSUPP, as
+ * Linux does since 6.6. An empty path with AT_EMPTY_PATH is fchmod(2) of
+ * dirfd (or of the cwd for AT_FDCWD). */
+int sys_fchmodat2(struct sc_ctx *c)
+{
+	unsigned int flags = (unsigned int)ARG(3);
+	if (flags & ~(unsigned int)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+		return fail(c, -EINVAL);
+	if (ARG(2) & VFS_SETID_BITS)
+		return fail(c, -EPERM);
+	struct gofer_req req = {.op = GOP_CHMOD, .mode = (uint32_t)ARG(2) & 07777, .flags = flags};
+	char path[PATH_MAX];
+	int r = read_path(c, ARG(1), path);
+	if (r < 0)
+		return fail(c, r);
+	if (path[0] == 0 && (flags & AT_EMPTY_PATH)) {
+		r = vfs_fd_op(c, (int)ARG(0), &req, -EPERM);
+		return r < 0 ? fail(c, r) : ok(c, 0);
+	}
+	int64_t val = 0;
+	r = vfs_path_op(c, (int)ARG(0), path, &req, -EACCES, false, &val);
+	return r < 0 ? fail(c, r) : ok(c, 0);
 }
 
 /* fchmod(2), fchown(2): through the gofer, which refuses fds that are not

@@ -45,6 +45,7 @@ int sys_chmod(struct sc_ctx *c);
 int sys_fchmod(struct sc_ctx *c);
 int sys_fchown(struct sc_ctx *c);
 int sys_fchmodat(struct sc_ctx *c);
+int sys_fchmodat2(struct sc_ctx *c);
 int sys_chown(struct sc_ctx *c);
 int sys_lchown(struct sc_ctx *c);
 int sys_fchownat(struct sc_ctx *c);
@@ -62,7 +63,9 @@ int sys_inotify_add_watch(struct sc_ctx *c);
 /* syscalls/net.c */
 int sys_bind(struct sc_ctx *c);
 int sys_connect(struct sc_ctx *c);
-int sys_socket_other(struct sc_ctx *c); /* families BPF did not allow */
+
+/* syscalls/socket.c */
+int sys_socket_other(struct sc_ctx *c); /* socket, socketpair BPF did not allow */
 
 /* syscalls/net_send.c: trapped only under network mode egress */
 int sys_sendto(struct sc_ctx *c);

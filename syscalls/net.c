@@ -191,6 +191,39 @@ static int connect_nowait(struct sc_ctx *c, int sock, const struct sockaddr_stor
 	return SC_DEFER;
 }
 
+/* A port below net.ipv4.ip_unprivileged_port_start (1024 in every new
+ * network namespace; the guest's /proc/sys cannot change it) takes
+ * CAP_NET_BIND_SERVICE: EACCES otherwise, after the checks inet_bind()
+ * and inet6_bind() make first (length, family; an IPv4 address that is
+ * not local comes first too and is left to the kernel's order after this
+ * one). 0 to go on. */
+#define IP_UNPRIVILEGED_PORT_START 1024
+#define CAP_NET_BIND_SERVICE_BIT   (1ULL << 10)
+static int bind_privileged_port(struct sc_ctx *c, const struct sockaddr_storage *ss, socklen_t len)
+{
+	uint16_t port;
+	if (ss->ss_family == AF_INET6) {
+		if (len < offsetof(struct sockaddr_in6, sin6_scope_id))
+			return 0; /* the kernel's EINVAL */
+		port = ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	} else if (ss->ss_family == AF_INET || ss->ss_family == AF_UNSPEC) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+		if (len < sizeof(*in) ||
+		    (ss->ss_family == AF_UNSPEC && in->sin_addr.s_addr != htonl(INADDR_ANY)))
+			return 0; /* the kernel's EINVAL or EAFNOSUPPORT */
+		port = ntohs(in->sin_port);
+	} else {
+		return 0;
+	}
+	if (port == 0 || port >= IP_UNPRIVILEGED_PORT_START)
+		return 0;
+	struct creds cr;
+	int r = task_read_creds(c->s, c->req->pid, &cr);
+	if (r < 0)
+		return r;
+	return cr.cap_eff & CAP_NET_BIND_SERVICE_BIT ? 0 : -EACCES;
+}
+
 static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 {
 	struct sockaddr_storage ss;
@@ -224,8 +257,12 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 		/* Abstract names and IP addresses are namespaced by the guest's
 		 * own network namespace, which holds the socket. */
 		if (op == GOP_BIND) {
-			r = bind(sock, (struct sockaddr *)&ss, (socklen_t)len);
-			c->error = r < 0 ? -errno : 0;
+			/* The sentry binds with its own capabilities: the
+			 * caller's are checked here. */
+			r = bind_privileged_port(c, &ss, (socklen_t)len);
+			if (r == 0 && bind(sock, (struct sockaddr *)&ss, (socklen_t)len) < 0)
+				r = -errno;
+			c->error = r;
 			return 0;
 		}
 		r = net_decide(c, &ss, (socklen_t)len, "connect");
@@ -305,30 +342,4 @@ int sys_bind(struct sc_ctx *c)
 int sys_connect(struct sc_ctx *c)
 {
 	return sock_addr_op(c, GOP_CONNECT);
-}
-
-/* Families and protocols the filter did not let through (socket and
- * socketpair share their first three arguments). */
-int sys_socket_other(struct sc_ctx *c)
-{
-	int family = (int)ARG(0);
-	int type = (int)ARG(1) & 0xf;
-	bool known = family == AF_UNIX || family == AF_INET || family == AF_INET6 ||
-		     family == AF_NETLINK;
-	if (known)
-		c->error = type == SOCK_RAW ? -EPERM : -EPROTONOSUPPORT;
-	else
-		c->error = -EAFNOSUPPORT;
-	/* Under egress a raw socket, a packet socket or a family the sentry
-	 * does not decide would be a way out it never sees: refused as a
-	 * connect is, with EPERM and an audit record. */
-	const struct policy_view *pv = c->s->policy;
-	if (pv && policy_net_mode(pv) == POLICY_NET_EGRESS && (type == SOCK_RAW || !known)) {
-		char object[48];
-		snprintf(object, sizeof(object), "family %d type %d protocol %d", family, type,
-			 (int)ARG(2));
-		audit_net_decision(c, object, NULL, "socket", false, POLICY_NO_RULE);
-		c->error = -EPERM;
-	}
-	return 0;
 }

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 
 #include "common/compat.h"
+#include "sentry/clone3.h"
 #include "sentry/sentry.h"
 #include "syscalls/handlers.h"
 
@@ -245,6 +246,11 @@ static const struct sc_rule seccomp_rules[] = {
 	}
 #define EXEC(n, nm, t, w)   TRACE_ROW(n, nm, SC_EXEC, t, w)
 #define TRACED(n, nm, t, w) TRACE_ROW(n, nm, SC_TRACED, t, w)
+#define TRACED_P(n, nm, t, nt, w)                                                              \
+	{                                                                                      \
+		.nr = (n), .name = (nm), .cls = SC_TRACED, .trace = (t), .status = SC_PARTIAL, \
+		.note = (nt), .why = (w)                                                       \
+	}
 
 /* Calls on an fd the guest holds. fstat, fstatfs, fgetxattr and flistxattr
  * run natively: they take no name, and the fd's file was installed by the
@@ -310,7 +316,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(38, "setitimer", "a timer of the caller; expiry signals stay in the guest"),
 	NATIVE(39, "getpid", "process ids and groups of the guest's own pid namespace"),
 	NATIVE(40, "sendfile", "I/O on an fd the guest holds, each installed after a policy check"),
-	RULED(41, "socket", sys_socket_other, socket_rules, "only AF_UNIX, TCP, UDP, ping and NETLINK_ROUTE sockets; others: EAFNOSUPPORT; under network mode egress raw sockets and other families: EPERM, audited", "BPF allows what the guest's own network namespace serves; the rest is refused"),
+	RULED(41, "socket", sys_socket_other, socket_rules, "only AF_UNIX, TCP, UDP, ping and NETLINK_ROUTE sockets; other families EAFNOSUPPORT, types ESOCKTNOSUPPORT, protocols EPROTONOSUPPORT (as a kernel without them), raw and packet sockets EPERM (as without CAP_NET_RAW); under network mode egress other families too: EPERM, audited", "BPF allows what the guest's own network namespace serves; the rest is refused"),
 	SENTRY_P(42, "connect", sys_connect, "AF_UNIX paths via the gofer; SO_PEERCRED of a connect reports the gofer", "names an address: the sentry decides and connects the guest's socket itself"),
 	NATIVE(43, "accept", "on a socket the guest created in its own network namespace"),
 	NET_EGRESS(44, "sendto", sys_sendto, sendto_rules, N_ELEMS(sendto_rules), "AF_UNIX path addresses resolve in the guest's empty mount namespace: ENOENT", "without an address native; under network mode egress an address or MSG_FASTOPEN goes to the sentry, which decides it and sends a copy"),
@@ -322,7 +328,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(50, "listen", "on a socket the guest created in its own network namespace"),
 	NATIVE(51, "getsockname", "on a socket the guest created in its own network namespace"),
 	NATIVE(52, "getpeername", "on a socket the guest created in its own network namespace"),
-	RULED(53, "socketpair", sys_socket_other, socketpair_rules, "only AF_UNIX; others: EAFNOSUPPORT", "BPF allows AF_UNIX pairs, which refer to no host path"),
+	RULED(53, "socketpair", sys_socket_other, socketpair_rules, "only AF_UNIX; other families fail as socket does, or with EOPNOTSUPP where socket would succeed", "BPF allows AF_UNIX pairs, which refer to no host path"),
 	NATIVE(54, "setsockopt", "on a socket the guest created in its own network namespace"),
 	NATIVE(55, "getsockopt", "on a socket the guest created in its own network namespace"),
 	RULED(56, "clone", sys_clone_ns, clone_rules, "CLONE_NEW* and CLONE_UNTRACED: EPERM", "BPF allows clone without namespace flags; the sentry traces the new task"),
@@ -585,7 +591,7 @@ const struct sc_row sc_table[] = {
 	DENY(313, "finit_module", EPERM, "administers the host kernel; no sandboxed program needs it"),
 	NATIVE(314, "sched_setattr", "tasks of the guest's pid namespace; raising priority needs host CAP_SYS_NICE"),
 	NATIVE(315, "sched_getattr", "tasks of the guest's pid namespace; raising priority needs host CAP_SYS_NICE"),
-	SENTRY(316, "renameat2", sys_renameat2, "names a path: resolved by the sentry, performed by the gofer inside the view"),
+	SENTRY_P(316, "renameat2", sys_renameat2, "RENAME_WHITEOUT: EPERM (a whiteout is a device node)", "names a path: resolved by the sentry, performed by the gofer inside the view"),
 	RULED(317, "seccomp", sys_seccomp_other, seccomp_rules, "SECCOMP_FILTER_FLAG_NEW_LISTENER: EPERM", "stacked guest filters only narrow; a guest listener could steal notifications"),
 	NATIVE(318, "getrandom", "reads the kernel's random pool"),
 	NATIVE(319, "memfd_create", "creates anonymous memory; its name is not a host path"),
@@ -606,7 +612,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(334, "rseq", "the caller's own restartable-sequence area"),
 	NATIVE(335, "uretprobe", "only the kernel's uprobe trampolines call it; others get SIGILL"),
 	NATIVE(336, "uprobe", "only the kernel's uprobe trampolines call it; others fail"),
-	NATIVE(424, "pidfd_send_signal", "signals reach only tasks in the guest's pid namespace"),
+	TRACED_P(424, "pidfd_send_signal", pidfd_signal_trace_stop, "a /proc/<pid> fd with flags: EINVAL", "signals reach only tasks in the guest's pid namespace; at the stop a /proc/<pid> directory fd of the sentry's becomes the caller's own kill of that pid"),
 	DENY(425, "io_uring_setup", EPERM, "io_uring would run I/O the filter never sees"),
 	DENY(426, "io_uring_enter", EPERM, "io_uring would run I/O the filter never sees"),
 	DENY(427, "io_uring_register", EPERM, "io_uring would run I/O the filter never sees"),
@@ -617,7 +623,7 @@ const struct sc_row sc_table[] = {
 	DENY(432, "fsmount", EPERM, "the sentry keeps the mount table; the guest's own mount namespace is empty"),
 	DENY(433, "fspick", EPERM, "the sentry keeps the mount table; the guest's own mount namespace is empty"),
 	NATIVE(434, "pidfd_open", "tasks of the guest's pid namespace only"),
-	DENY(435, "clone3", ENOSYS, "BPF cannot read its flags struct; glibc falls back to clone only on ENOSYS"),
+	TRACED_P(435, "clone3", clone3_trace_stop, "set_tid: EPERM; CLONE_INTO_CGROUP: EACCES (EBADF for an fd that is no cgroup2 directory); CLONE_CLEAR_SIGHAND: EINVAL (glibc's posix_spawn then uses clone)", "BPF cannot read its struct: at the stop the sentry copies it once, checks it as Linux does and rewrites the call into the clone the filter allows"),
 	NATIVE(436, "close_range", "acts only on fds the guest holds, each installed after a policy check"),
 	SENTRY_P(437, "openat2", sys_openat2, "RESOLVE_CACHED unsupported", "names a path: resolved by the sentry, performed by the gofer inside the view"),
 	DENY(438, "pidfd_getfd", EPERM, "the sentry is the guests' tracer; another tracer would bypass it"),
@@ -634,7 +640,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(449, "futex_waitv", "waits on the caller's own memory"),
 	NATIVE(450, "set_mempolicy_home_node", "changes only the caller's own address space"),
 	DENY(451, "cachestat", ENOSYS, "page-cache state is a side channel on host files; not offered"),
-	DENY(452, "fchmodat2", ENOSYS, "libc falls back to fchmodat, which the sentry serves"),
+	SENTRY(452, "fchmodat2", sys_fchmodat2, "names a path: resolved by the sentry, performed by the gofer inside the view"),
 	DENY(453, "map_shadow_stack", ENOSYS, "not offered; callers probe for it and fall back on ENOSYS"),
 	NATIVE(454, "futex_wake", "wakes waiters on the caller's own memory"),
 	NATIVE(455, "futex_wait", "waits on the caller's own memory"),

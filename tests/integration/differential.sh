@@ -74,6 +74,69 @@ requires "/proc/sys: values, modes, listings, writes refused" python3 &&
 	differential_userns "/proc/sys: values, modes, listings, writes refused" \
 		'python3 "$1/procsys_probe.py"'
 
+# clone3: the sentry checks the struct as Linux does and rewrites the call
+# into clone, putting the argument registers back in parent and child;
+# glibc's pthread_create and posix_spawn use it. Natively as the root of an
+# unprivileged user namespace, whom set_tid is refused as in the sandbox.
+requires "clone3: Linux's errors, children, pidfds, tid stores, registers, libc" gcc &&
+	differential_userns "clone3: Linux's errors, children, pidfds, tid stores, registers, libc" \
+		'gcc -O2 -pthread "$1/clone3_probe.c" -o "$2/clone3_probe" && "$2/clone3_probe" common'
+if requires "clone3: the sandbox's own refusals" gcc; then
+	out=$(runsc -v "$DATA:/data:ro" -- sh -c \
+		'gcc -O2 -pthread /data/clone3_probe.c -o /tmp/clone3_probe && /tmp/clone3_probe sandbox' 2>&1)
+	check "clone3: the sandbox's own refusals" "CLONE_NEWUSER: EPERM
+CLONE_NEWNET: EPERM
+CLONE_UNTRACED: EPERM
+CLONE_CLEAR_SIGHAND: EINVAL
+set_tid: EPERM" "$out"
+fi
+
+# fchmodat2: fchmodat with flags; a symlink's own mode cannot change.
+requires "fchmodat2: flags, symlinks (EOPNOTSUPP), AT_EMPTY_PATH, errors" python3 &&
+	differential_data "fchmodat2: flags, symlinks (EOPNOTSUPP), AT_EMPTY_PATH, errors" \
+		'python3 "$1/fchmodat2_probe.py" "$2"'
+
+# socket and socketpair that make no socket: Linux's errno and order of
+# checks (flags, family, type, protocol), natively without CAP_NET_RAW over
+# the network namespace, as in the sandbox.
+requires "socket, socketpair: errnos of what makes no socket" python3 &&
+	differential_userns "socket, socketpair: errnos of what makes no socket" \
+		'python3 "$1/socket_errno_probe.py" common'
+if requires "socket: what the sandbox does not offer answers as a kernel without it" python3; then
+	out=$(runsc -v "$DATA:/data:ro" -- python3 /data/socket_errno_probe.py sandbox 2>&1)
+	check "socket: what the sandbox does not offer answers as a kernel without it" \
+		"socket inet stream, MPTCP: EPROTONOSUPPORT
+socket inet stream, SCTP: EPROTONOSUPPORT
+socket inet seqpacket: ESOCKTNOSUPPORT
+socket inet dgram, UDP-Lite: EPROTONOSUPPORT
+socket netlink raw, netfilter: EPROTONOSUPPORT
+socket alg seqpacket: EAFNOSUPPORT
+socket vsock stream: EAFNOSUPPORT
+socketpair inet stream, SCTP: EPROTONOSUPPORT" "$out"
+fi
+
+# bind: the sentry binds the guest's socket with its own capabilities, so it
+# checks the caller's: a user without CAP_NET_BIND_SERVICE gets EACCES for
+# ports below 1024, as natively.
+if requires "bind: ports below 1024 need CAP_NET_BIND_SERVICE" python3; then
+	(cd / && guest_env setpriv --reuid=65534 --regid=65534 --clear-groups \
+		/usr/bin/python3 "$DATA/bind_port_probe.py") </dev/null >"$TMP/native.out" 2>"$TMP/native.err"
+	echo $? >"$TMP/native.rc"
+	runsc --user 65534:65534 -v "$DATA:/data:ro" -- /usr/bin/python3 /data/bind_port_probe.py \
+		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
+	echo $? >"$TMP/sandbox.rc"
+	compare "bind: ports below 1024 need CAP_NET_BIND_SERVICE"
+fi
+
+# pidfd_send_signal: a /proc/<pid> directory fd is a pidfd of its process.
+requires "pidfd_send_signal: /proc/<pid> directory fds, pidfds, other fds" python3 &&
+	differential_data "pidfd_send_signal: /proc/<pid> directory fds, pidfds, other fds" \
+		'python3 "$1/pidfd_probe.py"'
+
+# renameat2: flag combinations are refused before any name is looked up.
+requires "renameat2: flags in Linux's order" python3 &&
+	differential_data "renameat2: flags in Linux's order" 'python3 "$1/renameat2_probe.py" "$2"'
+
 # The sentry's procfs and devfs against the host's, where they must agree.
 differential "readlink /proc/self/exe" readlink /proc/self/exe
 differential "cat /proc/self/cmdline" cat /proc/self/cmdline

@@ -170,6 +170,8 @@ requires() {
 differential_userns() {
 	name=$1 script=$2
 	scratch=$(mktemp -d "$TMP/scratch.XXXXXX")
+	# The unprivileged user must reach its scratch directory.
+	chmod 711 "$TMP"
 	chmod 777 "$scratch"
 	(cd / && guest_env TMPDIR="$scratch" setpriv --reuid=65534 --regid=65534 --clear-groups \
 		unshare -U -r sh -c "$script" sh "$DATA" "$scratch") \

@@ -69,4 +69,15 @@ check "denied row (bpf): EPERM from the filter" "-1 EPERM" "$out"
 check "denied row (bpf): no record (the sentry never hears of it)" "0" \
 	"$(wc -c <"$TMP/denied.log")"
 
+# ---- uname: the sandbox's own kernel release, never the host's ----
+# shellcheck disable=SC2016
+ident='echo "$(uname -r) $(cat /proc/sys/kernel/osrelease) $(cut -d" " -f3 /proc/version)"'
+check "uname -r, /proc/sys/kernel/osrelease and /proc/version name 6.6.0-runsc-c" \
+	"6.6.0-runsc-c 6.6.0-runsc-c 6.6.0-runsc-c" "$(runsc -- sh -c "$ident" 2>&1)"
+check "uname -v is the sandbox's" "#1 SMP PREEMPT runsc-c" "$(runsc -- uname -v 2>&1)"
+check "uname -s -m -o as natively" "$(guest_env uname -s -m -o 2>&1)" \
+	"$(runsc -- uname -s -m -o 2>&1)"
+out=$(runsc -- python3 -c 'import os, platform; print(os.uname().release == platform.release())' 2>&1)
+check "python3's os.uname and platform agree" "True" "$out"
+
 done_testing
