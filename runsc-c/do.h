@@ -14,9 +14,16 @@
 
 struct policy_view;
 
+#define DO_PUBLISH_MAX 64
+
 struct do_opts {
 	struct gofer_volume volumes[64];
 	size_t nvolumes;
+	/* The policy's network.publish entries, then the -p flags'. */
+	struct publish publish[DO_PUBLISH_MAX];
+	size_t npublish;
+	const char *publish_flags[DO_PUBLISH_MAX]; /* the -p values, as given */
+	size_t npublish_flags;
 	char *env[256];
 	size_t nenv;
 	/* The -e flags again: they override the policy's env. */

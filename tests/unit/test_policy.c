@@ -903,7 +903,7 @@ START_TEST(blob_validation)
 	h->magic ^= 1;
 	ck_assert_int_eq(policy_blob_validate(copy, c.len), -EINVAL);
 	*h = saved;
-	h->version = 2;
+	h->version = POLICY_VERSION + 1;
 	ck_assert_int_eq(policy_blob_validate(copy, c.len), -EPROTO);
 	*h = saved;
 	h->rules.count += 1;
