@@ -16,6 +16,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* At most this many entries in a policy's network.publish list (after
+ * extends), and as many -p flags. */
+#define PUBLISH_MAX 64
+
 /* Longest canonical text: "[" IPv6 "]:65535:65535/udp". */
 #define PUBLISH_TEXT_MAX 72
 

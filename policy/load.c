@@ -141,6 +141,11 @@ static void publish_merge(struct pd_ctx *c, struct policy_doc *child, struct pol
 	if (!parent->npublish)
 		return;
 	size_t n = parent->npublish + child->npublish;
+	if (n > PUBLISH_MAX)
+		pd_problem(
+			c->ld, c->fname, child->extends_at.line, child->extends_at.col,
+			"extends: more than %d network.publish entries with those of the parents",
+			PUBLISH_MAX);
 	struct pd_publish *v = xcalloc(n, sizeof(*v));
 	memcpy(v, parent->publish, parent->npublish * sizeof(*v));
 	if (child->npublish)

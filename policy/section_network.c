@@ -289,6 +289,10 @@ static void net_publish(struct pd_ctx *c, const struct ynode *key, const struct 
 	size_t count, cap = c->doc->npublish;
 	if (!pd_want_seq(c, val, "network.publish", &count))
 		return;
+	if (count > PUBLISH_MAX) {
+		pd_err(c, val, "network.publish: more than %d entries", PUBLISH_MAX);
+		return;
+	}
 	struct policy_doc *d = c->doc;
 	for (size_t i = 0; i < count && !c->ld->stop; i++) {
 		const struct ynode *n = val->kids[i];

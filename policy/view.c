@@ -126,6 +126,8 @@ static int check_publish(const struct policy_header *h, const struct policy_publ
 		if (p->host_port == 0 || p->guest_port == 0)
 			return -EINVAL;
 	}
+	if (h->publish.count > PUBLISH_MAX)
+		return -EINVAL;
 	/* Only egress has a route to publish on. */
 	if (h->publish.count && h->net_mode != POLICY_NET_EGRESS)
 		return -EINVAL;

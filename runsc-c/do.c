@@ -201,7 +201,7 @@ static void parse_publish(struct do_opts *o, const char *spec)
 	if (why)
 		bad_flag("--publish", "'%s': %s", spec, why);
 	if (o->npublish_flags >= ARRAY_SIZE(o->publish_flags))
-		bad_flag("--publish", "too many published ports (at most %d)", DO_PUBLISH_MAX);
+		bad_flag("--publish", "too many published ports (at most %d)", PUBLISH_MAX);
 	for (size_t i = 0; i < o->npublish_flags; i++) {
 		struct publish q;
 		publish_parse(o->publish_flags[i], &q);
@@ -627,11 +627,12 @@ static void limits_settle(struct do_opts *o, const struct policy_view *pv)
  * flags. A flag taking a host socket one of the policy's entries takes,
  * or any publishing without a route (no policy, or network mode none), is
  * a bad flag: nothing starts. */
-static void publish_settle(struct do_opts *o, const struct policy_view *pv)
+void do_publish(struct do_opts *o, const struct policy_view *pv)
 {
 	o->npublish = 0;
 	uint32_t n = pv ? policy_publish_count(pv) : 0;
-	for (uint32_t i = 0; i < n && o->npublish < DO_PUBLISH_MAX; i++)
+	/* A valid policy has at most PUBLISH_MAX (policy/view.c). */
+	for (uint32_t i = 0; i < n && o->npublish < PUBLISH_MAX; i++)
 		policy_publish(pv, i, &o->publish[o->npublish++]);
 	size_t from_policy = o->npublish;
 	for (size_t i = 0; i < o->npublish_flags; i++) {
@@ -655,9 +656,6 @@ static void publish_settle(struct do_opts *o, const struct policy_view *pv)
 				 "network.publish entry '%s'",
 				 spec, p.host_port, p.proto == IPPROTO_UDP ? "udp" : "tcp", text);
 		}
-		if (o->npublish >= DO_PUBLISH_MAX)
-			bad_flag("--publish", "too many published ports (at most %d)",
-				 DO_PUBLISH_MAX);
 		o->publish[o->npublish++] = p;
 	}
 }
@@ -672,7 +670,7 @@ void do_config(struct do_opts *o, struct sandbox_config *cfg)
 	if (o->policy)
 		policy_env_apply(o, o->policy);
 	limits_settle(o, o->policy);
-	publish_settle(o, o->policy);
+	do_publish(o, o->policy);
 	*cfg = (struct sandbox_config){
 		.argv = o->argv,
 		.envp = o->env,

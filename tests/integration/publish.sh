@@ -200,6 +200,44 @@ check_rc "policy check: publish with mode none is refused" 1 $? "$out"
 check_contains "policy check: publish with mode none names the entry" \
 	"$TMP/t/none.yaml:5:13: network: publish entries need mode: egress" "$out"
 
+{
+	printf '%s\n' "apiVersion: runsc-c/v1" "kind: Policy" "network:" "  mode: egress" "  publish:"
+	for p in $(seq 1001 1065); do echo "    - $p:80"; done
+} >"$TMP/t/many.yaml"
+out=$("$RUNSC_C" policy check "$TMP/t/many.yaml" 2>&1)
+check_rc "policy check: more than 64 network.publish entries are refused" 1 $? "$out"
+check "policy check: the message says how many may be" \
+	"$TMP/t/many.yaml:6:5: network.publish: more than 64 entries" "$out"
+args=
+for p in $(seq 1001 1065); do args="$args -p $p:80"; done
+# shellcheck disable=SC2086
+out=$("$RUNSC_C" do --policy "$POL" $args -- true 2>&1)
+check_rc "-p: more than 64 flags are refused" 2 $? "$out"
+check "-p: the message says how many may be" \
+	"runsc-c do: --publish: too many published ports (at most 64)" "$out"
+
+# ---- policy learn keeps what the run published ----
+HP=$(free_port)
+L1=$(free_port)
+printf '%s\n' "apiVersion: runsc-c/v1" "kind: Policy" "extends: default" "network:" \
+	"  mode: egress" "  publish: ['127.0.0.1:$L1:80', '$L1:53/udp']" >"$TMP/t/lbase.yaml"
+out=$(timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" policy learn -o "$TMP/t/learned.yaml" \
+	--from "$TMP/t/lbase.yaml" -p "$HP:8000" -- true </dev/null 2>&1)
+check_rc "policy learn -p: the run succeeds" 0 $? "$out"
+check "policy learn -p: the learned policy publishes BASE's ports and the flag's" "network:
+  mode: egress
+  publish:
+    - '127.0.0.1:$L1:80/tcp'
+    - '$L1:53/udp'
+    - '$HP:8000/tcp'" "$(sed -n '/^network:/,/^[a-z]/p' "$TMP/t/learned.yaml" | sed '$d')"
+out=$("$RUNSC_C" policy check "$TMP/t/learned.yaml" 2>&1)
+check_rc "policy learn -p: the learned policy checks" 0 $? "$out"
+out=$("$RUNSC_C" policy learn -o "$TMP/t/learned2.yaml" -p 8080:80 -- true </dev/null 2>&1)
+check_rc "policy learn -p under mode none is refused as do refuses it" 2 $? "$out"
+if [ -e "$TMP/t/learned2.yaml" ]; then not_ok "policy learn -p refused: no policy written"; else
+	ok "policy learn -p refused: no policy written"
+fi
+
 # ---- nothing published by default ----
 serve
 pp=$(pasta_of $SPID)
