@@ -571,7 +571,7 @@ static int cmd_learn(int argc, char **argv)
 	const char *out_path = NULL, *base = "default";
 	int i = 1;
 	/* -o and --from are learn's; anything else before "--" goes to `do`. */
-	char **do_argv = xcalloc((size_t)argc + 2, sizeof(*do_argv));
+	_cleanup_free_ char **do_argv = xcalloc((size_t)argc + 2, sizeof(*do_argv));
 	int n = 0;
 	do_argv[n++] = "do";
 	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
@@ -648,7 +648,6 @@ static int cmd_learn(int argc, char **argv)
 	free(ls.exec);
 	free(ls.net);
 	free(blob);
-	free(do_argv);
 	if (r < 0) {
 		fprintf(stderr, "runsc-c policy learn: %s: %s\n", out_path, strerror(-r));
 		return 2;
