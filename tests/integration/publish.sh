@@ -148,6 +148,11 @@ check "-p: the message names both" \
 P1=$(free_port)
 out=$("$RUNSC_C" do --quiet --policy "$POL" -p "127.0.0.1:$P1:80" -p "$P1:80/udp" -- true 2>&1)
 check_rc "-p: one host port as TCP and as UDP is accepted" 0 $? "$out"
+if ss -Htuln | grep -q ":$P1 "; then
+	not_ok "-p: after a normal exit the host port is free again" "$(ss -Htulnp | grep ":$P1 ")"
+else
+	ok "-p: after a normal exit the host port is free again"
+fi
 out=$("$RUNSC_C" do -p 8080:80 -- true 2>&1)
 check_rc "-p without a policy (no network) is refused" 2 $? "$out"
 check_contains "-p without a policy: the message says egress is needed" \
