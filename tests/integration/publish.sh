@@ -309,6 +309,12 @@ if wait_until 15 sh -c "curl -s --max-time 1 http://127.0.0.1:$HP/hello.txt | gr
 else
 	not_ok "-p PORT:8000: the host reaches the guest's server on 127.0.0.1" "$(cat "$TMP/serve.log")"
 fi
+if [ -n "$ADDR" ]; then
+	check "-p PORT:8000: and on the host's address $ADDR (through pasta's interface)" \
+		"hello from the sandbox" "$(get "http://$ADDR:$HP/hello.txt")"
+else
+	skip "-p PORT:8000: and on another host address" "no global IPv4 address"
+fi
 if [ $V6 = yes ]; then
 	check "-p PORT:8000: and on [::1]" "hello from the sandbox" "$(get "http://[::1]:$HP/hello.txt")"
 else
