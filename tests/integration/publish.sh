@@ -371,5 +371,10 @@ out=$(runsc --policy "$POL" -p "$BUSY:8000" -- true 2>&1)
 check_rc "-p on a host port another program holds: the sandbox does not start" 125 $? "$out"
 check_contains "-p on a taken port: the message names it" \
 	"publishing $BUSY:8000/tcp: the host port cannot be taken: Address already in use" "$out"
+P2=$(free_port)
+out=$(runsc --policy "$POL" -p "203.0.113.77:$P2:8000" -- true 2>&1)
+check_rc "-p on an address the host does not have: the sandbox does not start" 125 $? "$out"
+check_contains "-p on an address the host does not have: the message says so" \
+	"publishing 203.0.113.77:$P2:8000/tcp: the host port cannot be taken: Cannot assign requested address" "$out"
 
 done_testing
