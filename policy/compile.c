@@ -19,6 +19,8 @@ struct blob_builder {
 	size_t nenv, capenv;
 	struct policy_net_rule *net;
 	size_t nnet, capnet;
+	struct policy_publish *pub;
+	size_t npub;
 	char *str;
 	size_t nstr, capstr;
 	uint32_t *file_off;
@@ -171,6 +173,23 @@ static void bb_net(struct blob_builder *b, const struct policy_doc *d)
 	}
 }
 
+static void bb_publish(struct blob_builder *b, const struct policy_doc *d)
+{
+	if (d->net_mode != POLICY_NET_EGRESS || !d->npublish)
+		return;
+	b->pub = xcalloc(d->npublish, sizeof(*b->pub));
+	for (size_t i = 0; i < d->npublish; i++) {
+		const struct publish *p = &d->publish[i].p;
+		struct policy_publish *out = &b->pub[b->npub++];
+		out->proto = p->proto;
+		out->family = p->family;
+		out->host_port = p->host_port;
+		out->guest_port = p->guest_port;
+		memcpy(out->addr, p->addr, sizeof(out->addr));
+		out->origin = bb_origin(b, &d->publish[i].at);
+	}
+}
+
 static size_t align8(size_t n)
 {
 	return (n + 7) & ~(size_t)7;
@@ -182,6 +201,7 @@ static void bb_free(struct blob_builder *b)
 	free(b->sc);
 	free(b->env);
 	free(b->net);
+	free(b->pub);
 	free(b->str);
 	free(b->file_off);
 }
@@ -214,6 +234,7 @@ static int bb_fill(struct blob_builder *b, const struct policy_doc *d,
 	bb_env(b, &d->env_pass, POLICY_ENV_PASS);
 	bb_env(b, &d->env_set, POLICY_ENV_SET);
 	bb_net(b, d);
+	bb_publish(b, d);
 	return b->too_big ? -E2BIG : 0;
 }
 
@@ -247,6 +268,7 @@ int policy_compile(const struct policy_doc *d, const struct policy_root *root, v
 		{&h.syscalls, b.nsc, sizeof(struct policy_syscall)},
 		{&h.env, b.nenv, sizeof(struct policy_env)},
 		{&h.net, b.nnet, sizeof(struct policy_net_rule)},
+		{&h.publish, b.npub, sizeof(struct policy_publish)},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(secs); i++) {
 		secs[i].sec->off = (uint32_t)off;
@@ -286,6 +308,8 @@ int policy_compile(const struct policy_doc *d, const struct policy_root *root, v
 		memcpy(out + h.env.off, b.env, b.nenv * sizeof(*b.env));
 	if (b.nnet)
 		memcpy(out + h.net.off, b.net, b.nnet * sizeof(*b.net));
+	if (b.npub)
+		memcpy(out + h.publish.off, b.pub, b.npub * sizeof(*b.pub));
 	memcpy(out + h.strings_off, b.str, b.nstr);
 	bb_free(&b);
 	r = policy_blob_validate(out, off);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/publish.h"
+
 #define POLICY_API_VERSION "runsc-c/v1"
 
 struct pd_origin {
@@ -47,6 +49,12 @@ struct pd_net_rule {
 	struct pd_origin at;
 };
 
+/* network.publish: one published port. */
+struct pd_publish {
+	struct publish p;
+	struct pd_origin at;
+};
+
 enum pd_res { RES_MEMORY, RES_PIDS, RES_CPU, RES_TIMEOUT, RES_DISK, RES_N };
 extern const char *const pd_res_names[RES_N];
 
@@ -66,6 +74,8 @@ struct policy_doc {
 	int net_mode; /* -1: not given */
 	struct pd_net_rule *net;
 	size_t nnet;
+	struct pd_publish *publish; /* network.publish */
+	size_t npublish;
 	uint64_t res[RES_N];
 	uint32_t res_set; /* bit per enum pd_res */
 	struct pd_origin res_at[RES_N];

@@ -63,6 +63,7 @@ void policy_doc_free(struct policy_doc *d)
 	for (size_t i = 0; i < d->nnet; i++)
 		pd_net_rule_free(&d->net[i]);
 	free(d->net);
+	free(d->publish);
 	free(d);
 }
 
@@ -114,6 +115,46 @@ static void merge_env_set(struct pd_list *child, struct pd_list *parent)
 	list_prepend(child, parent);
 }
 
+/* network.publish: the parent's entries, then the child's; a child's entry
+ * taking a host socket one of the parent's takes is a problem at it. Its
+ * own entries need egress from it or its parent. */
+static void publish_merge(struct pd_ctx *c, struct policy_doc *child, struct policy_doc *parent)
+{
+	if (child->npublish && child->net_mode < 0 && parent->net_mode != POLICY_NET_EGRESS) {
+		const struct pd_origin *o = &child->publish[0].at;
+		pd_problem(c->ld, c->fname, o->line, o->col,
+			   "network: publish entries need mode: egress");
+	}
+	for (size_t i = 0; i < child->npublish; i++) {
+		for (size_t j = 0; j < parent->npublish; j++) {
+			if (!publish_conflict(&child->publish[i].p, &parent->publish[j].p))
+				continue;
+			char text[PUBLISH_TEXT_MAX];
+			publish_format(&parent->publish[j].p, text, sizeof(text));
+			const struct pd_origin *o = &child->publish[i].at;
+			pd_problem(c->ld, c->fname, o->line, o->col,
+				   "network.publish: the host port is already published by the "
+				   "parent's entry '%s'",
+				   text);
+		}
+	}
+	if (!parent->npublish)
+		return;
+	size_t n = parent->npublish + child->npublish;
+	if (n > PUBLISH_MAX)
+		pd_problem(
+			c->ld, c->fname, child->extends_at.line, child->extends_at.col,
+			"extends: more than %d network.publish entries with those of the parents",
+			PUBLISH_MAX);
+	struct pd_publish *v = xcalloc(n, sizeof(*v));
+	memcpy(v, parent->publish, parent->npublish * sizeof(*v));
+	if (child->npublish)
+		memcpy(v + parent->npublish, child->publish, child->npublish * sizeof(*v));
+	free(child->publish);
+	child->publish = v;
+	child->npublish = n;
+}
+
 /* Merges the effective parent into a child that has only its own file's
  * content: rule lists append (the parent's first), scalars and mappings
  * override key by key, name and description stay the child's. */
@@ -154,6 +195,7 @@ static void merge(struct pd_ctx *c, struct policy_doc *child, struct policy_doc 
 		child->net = v;
 		child->nnet = n;
 	}
+	publish_merge(c, child, parent);
 	for (size_t k = 0; k < RES_N; k++) {
 		if (!(child->res_set & (1u << k)) && (parent->res_set & (1u << k))) {
 			child->res[k] = parent->res[k];
@@ -179,7 +221,7 @@ static void merge(struct pd_ctx *c, struct policy_doc *child, struct policy_doc 
 		{"tmpfs", child->tmpfs.n},	   {"exec.allow", child->exec_allow.n},
 		{"exec.deny", child->exec_deny.n}, {"syscalls.deny", child->sc_deny.n},
 		{"env.pass", child->env_pass.n},   {"env.set", child->env_set.n},
-		{"network", child->nnet},
+		{"network", child->nnet},	   {"network.publish", child->npublish},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
 		if (sizes[i].n > PD_LIST_MAX)
@@ -205,6 +247,9 @@ static void finish(struct policy_doc *d)
 		for (size_t i = 0; i < d->nnet; i++)
 			pd_net_rule_free(&d->net[i]);
 		d->nnet = 0;
+		free(d->publish);
+		d->publish = NULL;
+		d->npublish = 0;
 	}
 	if (d->net_mode < 0)
 		d->net_mode = POLICY_NET_NONE;
@@ -470,6 +515,11 @@ static struct policy_doc *load_text(struct pd_loader *ld, const char *file, cons
 			const struct pd_origin *o = &own->at;
 			pd_problem(ld, c.fname, o->line, o->col,
 				   "network: allow entries need mode: egress");
+		}
+		if (!doc->extends && doc->npublish && doc->net_mode < 0) {
+			const struct pd_origin *o = &doc->publish[0].at;
+			pd_problem(ld, c.fname, o->line, o->col,
+				   "network: publish entries need mode: egress");
 		}
 	}
 	ld->depth--;

@@ -16,6 +16,7 @@
  *   struct policy_syscall   syscalls[]   syscalls.deny, by number
  *   struct policy_env       env[]        env.pass entries, then env.set
  *   struct policy_net_rule  net[]        network.allow, one per port range
+ *   struct policy_publish   publish[]    network.publish
  *   char                    strings[]    NUL-terminated; strings[0] == '\0'
  *                                        and the last byte is '\0'
  *
@@ -47,8 +48,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/publish.h"
+
 #define POLICY_MAGIC	0x4c4f5052u /* "RPOL" in a little-endian dump */
-#define POLICY_VERSION	1
+#define POLICY_VERSION	2
 #define POLICY_BLOB_MAX (16u << 20)
 /* A rule index meaning "no rule" (no rule matched, or none applies). */
 #define POLICY_NO_RULE UINT32_MAX
@@ -152,6 +155,18 @@ struct policy_net_rule {
 	struct policy_origin origin;
 };
 
+/* network.publish: a guest port published on the host (common/publish.h). */
+struct policy_publish {
+	uint8_t proto;	/* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t family; /* 0: every host address; AF_INET or AF_INET6 */
+	uint16_t host_port;
+	uint16_t guest_port;
+	uint16_t reserved;
+	uint8_t addr[16]; /* family's address; zero for 0 */
+	struct policy_origin origin;
+	uint32_t reserved2;
+};
+
 /* struct policy_resources.set */
 #define POLICY_RES_MEMORY  0x01
 #define POLICY_RES_PIDS	   0x02
@@ -187,7 +202,7 @@ struct policy_header {
 	uint32_t flags;	      /* POLICY_F_* */
 	uint32_t name;	      /* string */
 	uint32_t net_mode;    /* enum policy_net_mode */
-	struct policy_section rules, syscalls, env, net;
+	struct policy_section rules, syscalls, env, net, publish;
 	uint32_t rule_count[POLICY_RULE_NKINDS]; /* sums to rules.count */
 	uint32_t env_pass_count;		 /* the first env records */
 	uint32_t strings_off;
@@ -204,6 +219,7 @@ struct policy_view {
 	const struct policy_syscall *syscalls;
 	const struct policy_env *env;
 	const struct policy_net_rule *net;
+	const struct policy_publish *publish;
 	const char *strings;
 	uint32_t strings_size;
 	uint32_t first[POLICY_RULE_NKINDS]; /* index of each kind's first rule */
@@ -318,6 +334,10 @@ bool policy_net_allows_bound(const struct policy_view *pv, const struct dns_bind
 /* An IPv4-mapped IPv6 address (::ffff:a.b.c.d) in its IPv4 form: *family
  * becomes AF_INET and *addr points at its last 4 bytes. Others unchanged. */
 void policy_addr_unmap(int *family, const uint8_t **addr);
+/* network.publish: the host's ports forwarded into the sandbox (only with
+ * mode egress). policy_publish fills *out with entry i; 0, or -ENOENT. */
+uint32_t policy_publish_count(const struct policy_view *pv);
+int policy_publish(const struct policy_view *pv, uint32_t i, struct publish *out);
 /* Where net rule i was written. 0, or -ENOENT. */
 int policy_net_rule_origin(const struct policy_view *pv, uint32_t i, const char **file,
 			   uint32_t *line);

@@ -315,6 +315,15 @@ static void print_network(const struct printer *p)
 			print_net_rule(p, &d->net[i]);
 		}
 	}
+	if (d->npublish)
+		fputs("  publish:\n", p->out);
+	for (size_t i = 0; i < d->npublish; i++) {
+		char text[PUBLISH_TEXT_MAX];
+		publish_format(&d->publish[i].p, text, sizeof(text));
+		fputs("    - ", p->out);
+		emit_str(p->out, text);
+		emit_origin(p, &d->publish[i].at, NULL);
+	}
 }
 
 static void print_rest(const struct printer *p)

@@ -279,10 +279,59 @@ const struct pd_net_rule *pd_first_allow(const struct policy_doc *d)
 	return NULL;
 }
 
+/* network.publish: strings in the grammar of `runsc-c do -p`
+ * (common/publish.h). */
+static void net_publish(struct pd_ctx *c, const struct ynode *key, const struct ynode *val,
+			void *arg)
+{
+	(void)key;
+	(void)arg;
+	size_t count, cap = c->doc->npublish;
+	if (!pd_want_seq(c, val, "network.publish", &count))
+		return;
+	if (count > PUBLISH_MAX) {
+		pd_err(c, val, "network.publish: more than %d entries", PUBLISH_MAX);
+		return;
+	}
+	struct policy_doc *d = c->doc;
+	for (size_t i = 0; i < count && !c->ld->stop; i++) {
+		const struct ynode *n = val->kids[i];
+		struct pd_qbuf b;
+		if (n->type != Y_SCALAR || yn_is_null(n)) {
+			pd_err(c, n,
+			       "network.publish: expected [HOSTIP:]HOSTPORT:GUESTPORT[/udp] such "
+			       "as \"8080:80\", got %s",
+			       yn_got(n));
+			continue;
+		}
+		struct pd_publish e = {.at = pd_at(c, n)};
+		const char *why = publish_parse(n->s, &e.p);
+		if (why) {
+			pd_err(c, n, "network.publish: '%s': %s", pd_quote(&b, n->s), why);
+			continue;
+		}
+		bool dup = false;
+		for (size_t j = 0; j < d->npublish && !dup; j++) {
+			if (!publish_conflict(&e.p, &d->publish[j].p))
+				continue;
+			pd_err(c, n,
+			       "network.publish: '%s': the host port is already published by the "
+			       "entry at line %u",
+			       pd_quote(&b, n->s), d->publish[j].at.line);
+			dup = true;
+		}
+		if (dup)
+			continue;
+		d->publish = pd_grow(d->publish, &cap, d->npublish + 1, sizeof(*d->publish));
+		d->publish[d->npublish++] = e;
+	}
+}
+
 static const struct pd_keyspec net_keys[] = {
 	{"mode", net_mode},
 	{"allow", net_allow},
 	{"deny", net_deny},
+	{"publish", net_publish},
 };
 
 void pd_sec_network(struct pd_ctx *c, const struct ynode *key, const struct ynode *val, void *arg)
@@ -296,4 +345,7 @@ void pd_sec_network(struct pd_ctx *c, const struct ynode *key, const struct ynod
 	if (c->doc->net_mode == POLICY_NET_NONE && r)
 		pd_problem(c->ld, c->fname, r->at.line, r->at.col,
 			   "network: allow entries need mode: egress");
+	if (c->doc->net_mode == POLICY_NET_NONE && c->doc->npublish)
+		pd_problem(c->ld, c->fname, c->doc->publish[0].at.line, c->doc->publish[0].at.col,
+			   "network: publish entries need mode: egress");
 }

@@ -3,6 +3,7 @@
  * trust boundary, and the accessors the gofer and the sentry read it with.
  * Pure code: no syscalls, no allocation. */
 #include <errno.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -14,8 +15,9 @@ _Static_assert(sizeof(struct policy_rule) == 24, "policy_rule layout");
 _Static_assert(sizeof(struct policy_syscall) == 16, "policy_syscall layout");
 _Static_assert(sizeof(struct policy_env) == 24, "policy_env layout");
 _Static_assert(sizeof(struct policy_net_rule) == 40, "policy_net_rule layout");
+_Static_assert(sizeof(struct policy_publish) == 40, "policy_publish layout");
 _Static_assert(sizeof(struct policy_resources) == 48, "policy_resources layout");
-_Static_assert(sizeof(struct policy_header) == 144, "policy_header layout");
+_Static_assert(sizeof(struct policy_header) == 152, "policy_header layout");
 _Static_assert(offsetof(struct policy_header, resources) % 8 == 0, "resources alignment");
 
 /* ---- validation ---- */
@@ -106,6 +108,32 @@ static int check_net(const struct policy_header *h, const struct policy_net_rule
 	return 0;
 }
 
+static int check_publish(const struct policy_header *h, const struct policy_publish *pub)
+{
+	static const uint8_t zero[16];
+	for (uint32_t i = 0; i < h->publish.count; i++) {
+		const struct policy_publish *p = &pub[i];
+		if (!origin_ok(h, &p->origin) || p->reserved || p->reserved2)
+			return -EINVAL;
+		if (p->proto != IPPROTO_TCP && p->proto != IPPROTO_UDP)
+			return -EINVAL;
+		if (p->family != 0 && p->family != AF_INET && p->family != AF_INET6)
+			return -EINVAL;
+		if (p->family == 0 && memcmp(p->addr, zero, sizeof(zero)) != 0)
+			return -EINVAL;
+		if (p->family == AF_INET && memcmp(p->addr + 4, zero, 12) != 0)
+			return -EINVAL;
+		if (p->host_port == 0 || p->guest_port == 0)
+			return -EINVAL;
+	}
+	if (h->publish.count > PUBLISH_MAX)
+		return -EINVAL;
+	/* Only egress has a route to publish on. */
+	if (h->publish.count && h->net_mode != POLICY_NET_EGRESS)
+		return -EINVAL;
+	return 0;
+}
+
 static int check_env(const struct policy_header *h, const struct policy_env *env)
 {
 	if (h->env_pass_count > h->env.count)
@@ -146,7 +174,8 @@ static int check_header(const struct policy_header *h, size_t len)
 	if (!section_ok(&h->rules, sizeof(struct policy_rule), sizeof(*h), len) ||
 	    !section_ok(&h->syscalls, sizeof(struct policy_syscall), sizeof(*h), len) ||
 	    !section_ok(&h->env, sizeof(struct policy_env), sizeof(*h), len) ||
-	    !section_ok(&h->net, sizeof(struct policy_net_rule), sizeof(*h), len))
+	    !section_ok(&h->net, sizeof(struct policy_net_rule), sizeof(*h), len) ||
+	    !section_ok(&h->publish, sizeof(struct policy_publish), sizeof(*h), len))
 		return -EINVAL;
 	if (h->strings_size == 0 || h->strings_off < sizeof(*h) || h->strings_off > len ||
 	    h->strings_size > len - h->strings_off)
@@ -178,6 +207,7 @@ int policy_view_init(struct policy_view *pv, const void *blob, size_t len)
 	const struct policy_syscall *sc = (const void *)(base + h->syscalls.off);
 	const struct policy_env *env = (const void *)(base + h->env.off);
 	const struct policy_net_rule *net = (const void *)(base + h->net.off);
+	const struct policy_publish *pub = (const void *)(base + h->publish.off);
 	r = check_rules(h, rules, strings);
 	if (r == 0)
 		r = check_syscalls(h, sc);
@@ -185,6 +215,8 @@ int policy_view_init(struct policy_view *pv, const void *blob, size_t len)
 		r = check_env(h, env);
 	if (r == 0)
 		r = check_net(h, net, strings);
+	if (r == 0)
+		r = check_publish(h, pub);
 	if (r < 0)
 		return r;
 
@@ -193,6 +225,7 @@ int policy_view_init(struct policy_view *pv, const void *blob, size_t len)
 	pv->syscalls = sc;
 	pv->env = env;
 	pv->net = net;
+	pv->publish = pub;
 	pv->strings = strings;
 	pv->strings_size = h->strings_size;
 	uint32_t first = 0;
@@ -325,6 +358,26 @@ const char *policy_net_rule_host(const struct policy_view *pv, uint32_t i)
 {
 	const struct policy_net_rule *n = policy_net_rule(pv, i);
 	return n ? policy_string(pv, n->host) : NULL;
+}
+
+uint32_t policy_publish_count(const struct policy_view *pv)
+{
+	return pv->hdr->publish.count;
+}
+
+int policy_publish(const struct policy_view *pv, uint32_t i, struct publish *out)
+{
+	if (i >= pv->hdr->publish.count)
+		return -ENOENT;
+	const struct policy_publish *p = &pv->publish[i];
+	*out = (struct publish){
+		.proto = p->proto,
+		.family = p->family,
+		.host_port = p->host_port,
+		.guest_port = p->guest_port,
+	};
+	memcpy(out->addr, p->addr, sizeof(out->addr));
+	return 0;
 }
 
 int policy_net_rule_origin(const struct policy_view *pv, uint32_t i, const char **file,

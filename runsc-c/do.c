@@ -13,6 +13,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,10 @@ static void usage(FILE *out)
 		"reached\n"
 		"      --user UID[:GID]              run as this user (default 0:0)\n"
 		"      --hostname NAME               the sandbox's host name (default runsc-c)\n"
+		"  -p, --publish [HOSTIP:]HOSTPORT:GUESTPORT[/udp]\n"
+		"                                    publish a guest port on the host (needs a "
+		"policy\n"
+		"                                    with network mode egress; repeatable)\n"
 		"      --policy NAME|FILE            apply a policy (policies/README.md)\n"
 		"      --audit FILE                  append the policy's decisions to FILE as JSON "
 		"lines\n"
@@ -187,6 +192,27 @@ static void parse_volume(struct do_opts *o, char *spec)
 	v->ro = ro;
 }
 
+/* -p [HOSTIP:]HOSTPORT:GUESTPORT[/udp]: one entry more; two that would
+ * take the same host socket are refused here. */
+static void parse_publish(struct do_opts *o, const char *spec)
+{
+	struct publish p;
+	const char *why = publish_parse(spec, &p);
+	if (why)
+		bad_flag("--publish", "'%s': %s", spec, why);
+	if (o->npublish_flags >= ARRAY_SIZE(o->publish_flags))
+		bad_flag("--publish", "too many published ports (at most %d)", PUBLISH_MAX);
+	for (size_t i = 0; i < o->npublish_flags; i++) {
+		struct publish q;
+		publish_parse(o->publish_flags[i], &q);
+		if (publish_conflict(&p, &q))
+			bad_flag("--publish", "'%s': host port %u/%s is already published by '%s'",
+				 spec, p.host_port, p.proto == IPPROTO_UDP ? "udp" : "tcp",
+				 o->publish_flags[i]);
+	}
+	o->publish_flags[o->npublish_flags++] = spec;
+}
+
 static void env_set(struct do_opts *o, const char *entry)
 {
 	size_t name_len = strcspn(entry, "=");
@@ -251,6 +277,7 @@ static const struct option longopts[] = {
 	{"quiet", no_argument, NULL, OPT_QUIET},
 	{"user", required_argument, NULL, OPT_USER},
 	{"hostname", required_argument, NULL, OPT_HOSTNAME},
+	{"publish", required_argument, NULL, 'p'},
 	{"debug", no_argument, NULL, OPT_DEBUG},
 	{"help", no_argument, NULL, OPT_HELP},
 	{"audit", required_argument, NULL, OPT_AUDIT},
@@ -319,7 +346,7 @@ void do_parse(struct do_opts *o, int argc, char **argv)
 	opterr = 0;
 	optind = 1;
 	int ch;
-	while ((ch = getopt_long(argc, argv, "+v:e:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+v:e:p:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'v':
 			parse_volume(o, optarg);
@@ -333,6 +360,9 @@ void do_parse(struct do_opts *o, int argc, char **argv)
 				o->env_flags[o->nenv_flags++] = optarg;
 			break;
 		}
+		case 'p':
+			parse_publish(o, optarg);
+			break;
 		case OPT_CWD:
 			if (!valid_guest_path(optarg))
 				bad_flag("--cwd", "'%s': expected an absolute path", optarg);
@@ -593,6 +623,43 @@ static void limits_settle(struct do_opts *o, const struct policy_view *pv)
 		l->pids = def.pids;
 }
 
+/* The published ports: the policy's network.publish entries, then the -p
+ * flags. A flag taking a host socket one of the policy's entries takes,
+ * or any publishing without a route (no policy, or network mode none), is
+ * a bad flag: nothing starts. */
+void do_publish(struct do_opts *o, const struct policy_view *pv)
+{
+	o->npublish = 0;
+	uint32_t n = pv ? policy_publish_count(pv) : 0;
+	/* A valid policy has at most PUBLISH_MAX (policy/view.c). */
+	for (uint32_t i = 0; i < n && o->npublish < PUBLISH_MAX; i++)
+		policy_publish(pv, i, &o->publish[o->npublish++]);
+	size_t from_policy = o->npublish;
+	for (size_t i = 0; i < o->npublish_flags; i++) {
+		const char *spec = o->publish_flags[i];
+		struct publish p;
+		publish_parse(spec, &p);
+		if (!pv || policy_net_mode(pv) != POLICY_NET_EGRESS)
+			bad_flag("--publish",
+				 "'%s': publishing needs a policy with network mode egress "
+				 "(--policy); %s",
+				 spec,
+				 pv ? "this policy's mode none gives the sandbox no network"
+				    : "without one the sandbox has no network");
+		for (size_t j = 0; j < from_policy; j++) {
+			if (!publish_conflict(&p, &o->publish[j]))
+				continue;
+			char text[PUBLISH_TEXT_MAX];
+			publish_format(&o->publish[j], text, sizeof(text));
+			bad_flag("--publish",
+				 "'%s': host port %u/%s is already published by the policy's "
+				 "network.publish entry '%s'",
+				 spec, p.host_port, p.proto == IPPROTO_UDP ? "udp" : "tcp", text);
+		}
+		o->publish[o->npublish++] = p;
+	}
+}
+
 void do_config(struct do_opts *o, struct sandbox_config *cfg)
 {
 	if (o->quiet)
@@ -603,6 +670,7 @@ void do_config(struct do_opts *o, struct sandbox_config *cfg)
 	if (o->policy)
 		policy_env_apply(o, o->policy);
 	limits_settle(o, o->policy);
+	do_publish(o, o->policy);
 	*cfg = (struct sandbox_config){
 		.argv = o->argv,
 		.envp = o->env,
@@ -614,6 +682,8 @@ void do_config(struct do_opts *o, struct sandbox_config *cfg)
 		.uid = o->uid,
 		.gid = o->gid,
 		.hostname = o->hostname,
+		.publish = o->publish,
+		.npublish = o->npublish,
 		.policy = o->policy,
 		.learn = o->learn,
 		.audit_fd = o->audit_fd,

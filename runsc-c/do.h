@@ -17,6 +17,11 @@ struct policy_view;
 struct do_opts {
 	struct gofer_volume volumes[64];
 	size_t nvolumes;
+	/* The policy's network.publish entries, then the -p flags'. */
+	struct publish publish[2 * PUBLISH_MAX];
+	size_t npublish;
+	const char *publish_flags[PUBLISH_MAX]; /* the -p values, as given */
+	size_t npublish_flags;
 	char *env[256];
 	size_t nenv;
 	/* The -e flags again: they override the policy's env. */
@@ -44,6 +49,11 @@ struct do_opts {
 	bool limits_given;	/* a limit was asked for: unenforceable refuses */
 	const char *stats_path; /* --stats FILE, or NULL */
 };
+
+/* The published ports into o->publish: pv's network.publish entries, then
+ * the -p flags. A flag for a host port pv publishes, or any without
+ * network mode egress, is a bad flag (exit 2). do_config calls it. */
+void do_publish(struct do_opts *o, const struct policy_view *pv);
 
 /* Parses `do`'s flags and COMMAND (argv[0] is "do"). A bad flag is one
  * message and exit 2; --help prints the usage and exits 0. */

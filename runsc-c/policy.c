@@ -407,12 +407,32 @@ static int cmp_learned_net(const void *a, const void *b)
 	return r ? r : x->port - y->port;
 }
 
+/* The ports a run published: BASE's network.publish, then the -p flags. */
+struct learn_publish {
+	struct publish v[2 * PUBLISH_MAX];
+	size_t n;
+};
+
+static void emit_publish(FILE *out, const struct learn_publish *lp)
+{
+	if (!lp->n)
+		return;
+	fputs("  publish:\n", out);
+	for (size_t i = 0; i < lp->n; i++) {
+		char text[PUBLISH_TEXT_MAX];
+		publish_format(&lp->v[i], text, sizeof(text));
+		fprintf(out, "    - '%s'\n", text);
+	}
+}
+
 /* network: one allow entry per name (the sandbox's resolver answered for
  * the address) or else per address a connect went to (every connect the
- * run made was one BASE allowed), with the ports used. */
-static void emit_net(FILE *out, struct learn_set *ls)
+ * run made was one BASE allowed), with the ports used; and the ports the
+ * run published, which keep the mode egress. */
+static void emit_net(FILE *out, struct learn_set *ls, const struct learn_publish *lp)
 {
-	fprintf(out, "network:\n  mode: %s\n", ls->nnet ? "egress" : "none");
+	fprintf(out, "network:\n  mode: %s\n", ls->nnet || lp->n ? "egress" : "none");
+	emit_publish(out, lp);
 	if (!ls->nnet)
 		return;
 	qsort(ls->net, ls->nnet, sizeof(*ls->net), cmp_learned_net);
@@ -430,11 +450,12 @@ static void emit_net(FILE *out, struct learn_set *ls)
 	}
 }
 
-static void emit_base(FILE *out, const struct policy_view *pv, struct learn_set *ls)
+static void emit_base(FILE *out, const struct policy_view *pv, struct learn_set *ls,
+		      const struct learn_publish *lp)
 {
 	emit_list(out, pv, POLICY_RULE_HIDDEN, "", "hidden");
 	emit_list(out, pv, POLICY_RULE_TMPFS, "", "tmpfs");
-	emit_net(out, ls);
+	emit_net(out, ls, lp);
 	const struct policy_resources *res = policy_resources(pv);
 	if (res->set) {
 		fputs("resources:\n", out);
@@ -473,7 +494,7 @@ static void emit_base(FILE *out, const struct policy_view *pv, struct learn_set 
 }
 
 static int learn_write(FILE *out, const char *base, const struct policy_view *pv,
-		       struct learn_set *ls)
+		       struct learn_set *ls, const struct learn_publish *lp)
 {
 	fputs("# Learned by `runsc-c policy learn`: what one run used, and nothing else.\n", out);
 	fputs("apiVersion: runsc-c/v1\nkind: Policy\n", out);
@@ -506,7 +527,7 @@ static int learn_write(FILE *out, const char *base, const struct policy_view *pv
 	if (!ls->nexec)
 		fputs("    []\n", out);
 	emit_list(out, pv, POLICY_RULE_EXEC_DENY, "  ", "deny");
-	emit_base(out, pv, ls);
+	emit_base(out, pv, ls, lp);
 	for (size_t i = 0; i < nrg; i++)
 		free(rg[i]);
 	for (size_t i = 0; i < nwg; i++)
@@ -550,7 +571,7 @@ static int cmd_learn(int argc, char **argv)
 	const char *out_path = NULL, *base = "default";
 	int i = 1;
 	/* -o and --from are learn's; anything else before "--" goes to `do`. */
-	char **do_argv = xcalloc((size_t)argc + 2, sizeof(*do_argv));
+	_cleanup_free_ char **do_argv = xcalloc((size_t)argc + 2, sizeof(*do_argv));
 	int n = 0;
 	do_argv[n++] = "do";
 	for (; i < argc && strcmp(argv[i], "--") != 0; i++) {
@@ -586,6 +607,17 @@ static int cmd_learn(int argc, char **argv)
 	}
 	policy_problems_free(&pr);
 
+	for (; i < argc; i++)
+		do_argv[n++] = argv[i];
+	do_argv[n] = NULL;
+	/* The ports the run publishes go into the learned policy as they
+	 * are: BASE's, then the -p flags, refused here as `do` would. */
+	static struct do_opts flags;
+	static struct learn_publish lp;
+	do_parse(&flags, n, do_argv);
+	do_publish(&flags, &pv);
+	memcpy(lp.v, flags.publish, flags.npublish * sizeof(*lp.v));
+	lp.n = flags.npublish;
 	const char *tmpdir = getenv("TMPDIR");
 	_cleanup_free_ char *log_path = NULL;
 	xasprintf(&log_path, "%s/runsc-c-learn-XXXXXX", tmpdir && tmpdir[0] ? tmpdir : "/tmp");
@@ -595,9 +627,6 @@ static int cmd_learn(int argc, char **argv)
 		return 2;
 	}
 	close(log_fd);
-	for (; i < argc; i++)
-		do_argv[n++] = argv[i];
-	do_argv[n] = NULL;
 	int status = learn_run(n, do_argv, base, log_path);
 
 	struct learn_set ls = {0};
@@ -607,7 +636,7 @@ static int cmd_learn(int argc, char **argv)
 	if (r == 0 && !out)
 		r = -errno;
 	if (out) {
-		r = learn_write(out, base, &pv, &ls);
+		r = learn_write(out, base, &pv, &ls, &lp);
 		if (fclose(out) != 0 && r == 0)
 			r = -errno;
 	}
@@ -619,7 +648,6 @@ static int cmd_learn(int argc, char **argv)
 	free(ls.exec);
 	free(ls.net);
 	free(blob);
-	free(do_argv);
 	if (r < 0) {
 		fprintf(stderr, "runsc-c policy learn: %s: %s\n", out_path, strerror(-r));
 		return 2;

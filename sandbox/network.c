@@ -14,9 +14,15 @@
  * this runs: the namespace keeps only loopback.
  *
  * pasta gives the namespace an interface with the host's addresses, a
- * default route, IPv4 and IPv6. Port forwarding is off in both directions
- * (-t/-u/-T/-U none: nothing of the host's loopback is mapped in, nothing of
- * the guest is published) and the gateway is not mapped to the host
+ * default route, IPv4 and IPv6. Port forwarding from the namespace to the
+ * host is off (-T/-U none: nothing of the host's loopback is mapped in);
+ * from the host into the namespace pasta forwards exactly the config's
+ * published ports (-t/-u with their specs) and nothing else (-t none,
+ * -u none: pasta's own default would be to follow the guest's listeners,
+ * and to mirror TCP forwards on UDP). Each published host socket is tried
+ * here first, because pasta only warns about a port it cannot bind (and
+ * takes what it can: the IPv6 half of a port whose IPv4 half is busy). The
+ * gateway is not mapped to the host
  * (--no-map-gw), so the host's own loopback is not reachable. pasta runs as
  * a child of the library with PR_SET_PDEATHSIG (it stays root: dropping to
  * another user would clear the death signal), so a kill -9 of runsc-c takes
@@ -36,10 +42,13 @@
 #include <unistd.h>
 
 #include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 
 #include "common/compat.h"
 #include "common/dns_bind.h"
+#include "common/publish.h"
 #include "common/util.h"
 #include "policy/policy.h"
 #include "sandbox/internal.h"
@@ -60,6 +69,9 @@ struct network {
 	/* The hooks the sentry runs: the cgroups' ones, then the route's. */
 	struct sentry_hooks hooks;
 	const struct sentry_hooks *inner;
+	/* pasta's command line, made before any fork. */
+	char **pasta_argv;
+	size_t pasta_argc;
 };
 
 static bool egress(const struct sandbox *sb)
@@ -76,14 +88,114 @@ static void close_pair(int p[2])
 	}
 }
 
+static void argv_add(struct network *n, const char *arg)
+{
+	n->pasta_argv = realloc(n->pasta_argv, (n->pasta_argc + 2) * sizeof(char *));
+	if (!n->pasta_argv)
+		die("out of memory");
+	n->pasta_argv[n->pasta_argc++] = xstrdup(arg);
+	n->pasta_argv[n->pasta_argc] = NULL;
+}
+
+/* -t and -u: each published port of the protocol, or none. */
+static void argv_forwards(struct network *n, const struct sandbox_config *cfg, int proto)
+{
+	bool any = false;
+	for (size_t i = 0; i < cfg->npublish; i++) {
+		char spec[PUBLISH_TEXT_MAX];
+		if (cfg->publish[i].proto != proto)
+			continue;
+		publish_pasta_spec(&cfg->publish[i], spec, sizeof(spec));
+		argv_add(n, proto == IPPROTO_UDP ? "-u" : "-t");
+		argv_add(n, spec);
+		any = true;
+	}
+	if (!any) {
+		argv_add(n, proto == IPPROTO_UDP ? "-u" : "-t");
+		argv_add(n, "none");
+	}
+}
+
+static void pasta_argv_build(struct network *n, const struct sandbox_config *cfg)
+{
+	static const char *const head[] = {"pasta",	   "--config-net", "--no-map-gw", "--quiet",
+					   "--foreground", "--runas",	   "0",		  "-T",
+					   "none",	   "-U",	   "none"};
+	for (size_t i = 0; i < ARRAY_SIZE(head); i++)
+		argv_add(n, head[i]);
+	argv_forwards(n, cfg, IPPROTO_TCP);
+	argv_forwards(n, cfg, IPPROTO_UDP);
+	static const char *const tail[] = {"--pid", "/proc/self/fd/4", "--netns", "/proc/self/fd/3",
+					   "--netns-only"};
+	for (size_t i = 0; i < ARRAY_SIZE(tail); i++)
+		argv_add(n, tail[i]);
+}
+
+/* Binds the host socket a published port needs, and lets it go: a port
+ * that is taken (or privileged, for a caller without the right) is a
+ * clear error now rather than a forward pasta silently leaves out. Every
+ * address: the IPv6 wildcard without IPV6_V6ONLY (both halves), or the
+ * IPv4 one on a host without IPv6. */
+static int publish_try(const struct publish *p, struct rc_error *err)
+{
+	int type = p->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
+	int family = p->family ? p->family : AF_INET6;
+	int fd = socket(family, type | SOCK_CLOEXEC, 0);
+	if (fd < 0 && p->family == 0 && errno == EAFNOSUPPORT)
+		fd = socket(family = AF_INET, type | SOCK_CLOEXEC, 0);
+	char text[PUBLISH_TEXT_MAX];
+	publish_format(p, text, sizeof(text));
+	if (fd < 0)
+		return rc_error_set_errno(err, errno, "publishing %s: socket", text);
+	int one = 1, zero = 0;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	struct sockaddr_storage ss = {0};
+	socklen_t len;
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(p->host_port);
+		if (p->family)
+			memcpy(&in6->sin6_addr, p->addr, 16);
+		len = sizeof(*in6);
+	} else {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+		in->sin_family = AF_INET;
+		in->sin_port = htons(p->host_port);
+		if (p->family)
+			memcpy(&in->sin_addr, p->addr, 4);
+		len = sizeof(*in);
+	}
+	int r = bind(fd, (struct sockaddr *)&ss, len);
+	if (r == 0 && type == SOCK_STREAM)
+		r = listen(fd, 1);
+	int e = errno;
+	close(fd);
+	if (r < 0)
+		return rc_error_set_errno(err, e, "publishing %s: the host port cannot be taken",
+					  text);
+	return 0;
+}
+
 int network_prepare(struct sandbox *sb, struct rc_error *err)
 {
+	if (sb->cfg->npublish && !egress(sb))
+		return rc_error_set(err, EINVAL,
+				    "publishing ports needs the policy's network mode egress "
+				    "(with mode none the sandbox has no route to the host)");
 	if (!egress(sb) || sb->net)
 		return 0;
+	for (size_t i = 0; i < sb->cfg->npublish; i++) {
+		int r = publish_try(&sb->cfg->publish[i], err);
+		if (r < 0)
+			return r;
+	}
 	struct network *n = xcalloc(1, sizeof(*n));
 	n->req[0] = n->req[1] = n->ack[0] = n->ack[1] = -1;
 	n->pasta_pidfd = n->resolver_pidfd = -1;
 	sb->net = n;
+	pasta_argv_build(n, sb->cfg);
 	if (pipe2(n->req, O_CLOEXEC) < 0 || pipe2(n->ack, O_CLOEXEC) < 0)
 		return rc_error_set_errno(err, errno, "creating the network's pipes");
 	struct in_addr up;
@@ -182,28 +294,8 @@ _Noreturn static void pasta_exec(struct sandbox *sb, pid_t parent, int ns_fd, in
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	char *argv[] = {"pasta",
-			"--config-net",
-			"--no-map-gw",
-			"--quiet",
-			"--foreground",
-			"--runas",
-			"0",
-			"-t",
-			"none",
-			"-u",
-			"none",
-			"-T",
-			"none",
-			"-U",
-			"none",
-			"--pid",
-			"/proc/self/fd/4",
-			"--netns",
-			"/proc/self/fd/3",
-			"--netns-only",
-			NULL};
-	execvp(argv[0], argv);
+	struct network *n = sb->net;
+	execvp(n->pasta_argv[0], n->pasta_argv);
 	_exit(127);
 }
 
@@ -311,6 +403,9 @@ void network_stop(struct sandbox *sb)
 	dns_bind_free(n->dns);
 	close_pair(n->req);
 	close_pair(n->ack);
+	for (size_t i = 0; i < n->pasta_argc; i++)
+		free(n->pasta_argv[i]);
+	free(n->pasta_argv);
 	free(n);
 	sb->net = NULL;
 }

@@ -33,6 +33,7 @@
 
 #include "common/error.h"
 #include "common/limits.h"
+#include "common/publish.h"
 #include "gofer/gofer.h"
 #include "sandbox/cgroup.h"
 
@@ -50,6 +51,12 @@ struct sandbox_config {
 	uid_t uid;
 	gid_t gid;
 	const char *hostname;
+	/* Ports of the guest published on the host (common/publish.h): the
+	 * route out forwards exactly these and nothing else. They need the
+	 * policy's network mode egress (sandbox_start refuses them without
+	 * it), and no two may take the same host socket. */
+	const struct publish *publish;
+	size_t npublish;
 	/* The compiled policy (policy/policy.h), or NULL: no rules. It must
 	 * stay alive and unchanged until sandbox_destroy. */
 	const struct policy_view *policy;

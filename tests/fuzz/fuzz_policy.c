@@ -102,6 +102,10 @@ static void lookups(const struct policy_view *pv)
 		policy_env_set(pv, i, NULL);
 	for (uint32_t i = 0; i < policy_net_rule_count(pv); i++)
 		policy_net_rule_host(pv, i);
+	for (uint32_t i = 0; i < policy_publish_count(pv); i++) {
+		struct publish p;
+		policy_publish(pv, i, &p);
+	}
 	for (uint32_t i = 0; i < policy_syscall_deny_count(pv); i++)
 		policy_syscall_deny_nr(pv, i);
 	policy_name(pv);

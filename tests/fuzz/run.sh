@@ -41,7 +41,7 @@ WARN="-Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wstrict-prototypes -W
 # shellcheck disable=SC2086
 if "$CLANG" $CFLAGS -c "$S/common/util.c" -o "$OUT/util.o" >"$WORK/build.log" 2>&1 &&
 	"$CLANG" $CFLAGS $WARN "$S/tests/fuzz/fuzz_policy.c" "$S"/policy/*.c "$S/common/utf8.c" \
-		"$OUT/util.o" -lyaml \
+		"$S/common/publish.c" "$S/common/dns_bind.c" "$OUT/util.o" -lyaml \
 		-o "$OUT/fuzz_policy" >>"$WORK/build.log" 2>&1; then
 	echo "ok 1 - fuzz_policy builds"
 else

@@ -8,8 +8,10 @@
 # ones fail with EPERM on connect, sendto, sendmsg, one element of sendmmsg
 # and MSG_FASTOPEN, each audited with its rule; the host's own loopback stays
 # out of reach; mode none is unchanged; pasta is gone after a normal exit, a
-# timeout and a kill -9 of runsc-c. Names: a small DNS server in the test's
-# internet (data/dnsd.py) is the sandbox resolver's upstream; allowed names
+# timeout and a kill -9 of runsc-c, and without -p it listens on no host
+# port (tests/integration/publish.sh covers publishing). Names: a small DNS
+# server in the test's internet (data/dnsd.py) is the sandbox resolver's
+# upstream; allowed names
 # resolve (UDP, TCP, CNAME chains, truncated answers asked again over TCP)
 # and connect, other names get NXDOMAIN and their addresses stay refused,
 # answers with private or loopback addresses (rebinding) are emptied, a
@@ -560,6 +562,9 @@ for how in exit timeout kill resolver-killed; do
 		else
 			skip "egress: pasta is in the sandbox's cgroup" "no memory cgroup here"
 		fi
+		# Nothing published: pasta has no socket of its own on the host.
+		check "egress: without -p pasta listens on no host port" "" \
+			"$(ss -Htulnp 2>/dev/null | grep "pid=$pp,")"
 		check "names: the resolver runs as nobody, without capabilities, under its filter" \
 			"Uid:	65534	65534	65534	65534
 CapEff:	0000000000000000

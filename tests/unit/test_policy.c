@@ -6,12 +6,14 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/util.h"
 #include "policy/compile.h"
 #include "policy/policy.h"
 
@@ -903,7 +905,7 @@ START_TEST(blob_validation)
 	h->magic ^= 1;
 	ck_assert_int_eq(policy_blob_validate(copy, c.len), -EINVAL);
 	*h = saved;
-	h->version = 2;
+	h->version = POLICY_VERSION + 1;
 	ck_assert_int_eq(policy_blob_validate(copy, c.len), -EPROTO);
 	*h = saved;
 	h->rules.count += 1;
@@ -962,6 +964,114 @@ START_TEST(blob_validation)
 	}
 	free(copy);
 	compiled_free(&c);
+}
+END_TEST
+
+/* ---- published ports ---- */
+
+START_TEST(publish_grammar)
+{
+	static const struct {
+		const char *text, *canon; /* canon NULL: refused */
+	} cases[] = {
+		{"8080:80", "8080:80/tcp"},
+		{"8080:80/tcp", "8080:80/tcp"},
+		{"53:5353/udp", "53:5353/udp"},
+		{"127.0.0.1:8080:80", "127.0.0.1:8080:80/tcp"},
+		{"[::1]:8080:80/udp", "[::1]:8080:80/udp"},
+		{"[2001:DB8::1]:1:65535", "[2001:db8::1]:1:65535/tcp"},
+		{"65535:1", "65535:1/tcp"},
+		{"", NULL},
+		{"80", NULL},
+		{":80", NULL},
+		{"80:", NULL},
+		{"0:80", NULL},
+		{"80:0", NULL},
+		{"65536:80", NULL},
+		{"080000:80", NULL},
+		{"+80:80", NULL},
+		{"-1:80", NULL},
+		{"80:80/", NULL},
+		{"80:80/TCP", NULL},
+		{"80:80/sctp", NULL},
+		{"80:80/udp/udp", NULL},
+		{"1.2.3:80:80", NULL},
+		{"1.2.3.4.5:80:80", NULL},
+		{"::1:80:80", NULL},
+		{"[::1]80:80", NULL},
+		{"[::1:80:80", NULL},
+		{"[1.2.3.4]:80:80", NULL},
+		{"[fe80::1%eth0]:80:80", NULL},
+		{"localhost:80:80", NULL},
+		{"1.2.3.4:80:80:80", NULL},
+		{" 80:80", NULL},
+		{"80:80 ", NULL},
+		{"0000000000000000000000000000000000000000000000000000000000000000000000080:80",
+		 NULL},
+	};
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct publish p;
+		const char *why = publish_parse(cases[i].text, &p);
+		if (!cases[i].canon) {
+			ck_assert_msg(why, "'%s' accepted", cases[i].text);
+			continue;
+		}
+		ck_assert_msg(!why, "'%s': %s", cases[i].text, why);
+		char text[PUBLISH_TEXT_MAX], again[PUBLISH_TEXT_MAX];
+		publish_format(&p, text, sizeof(text));
+		ck_assert_str_eq(text, cases[i].canon);
+		/* The canonical form reads back the same. */
+		struct publish q;
+		ck_assert_ptr_null(publish_parse(text, &q));
+		publish_format(&q, again, sizeof(again));
+		ck_assert_str_eq(again, text);
+	}
+	struct publish a, b;
+	publish_parse("127.0.0.1:8080:80", &a);
+	publish_parse("[::1]:8080:81", &b);
+	ck_assert(publish_conflict(&a, &b));
+	publish_parse("8080:80/udp", &b);
+	ck_assert(!publish_conflict(&a, &b));
+	char spec[PUBLISH_TEXT_MAX];
+	publish_parse("[::1]:8080:80/udp", &a);
+	publish_pasta_spec(&a, spec, sizeof(spec));
+	ck_assert_str_eq(spec, "::1/8080:80");
+}
+END_TEST
+
+START_TEST(publish_section)
+{
+	struct compiled c;
+	compile_text(&c,
+		     HEAD "network:\n  mode: egress\n  publish: ['127.0.0.1:8080:80', 53:53/udp]\n",
+		     NULL);
+	ck_assert_uint_eq(policy_publish_count(&c.pv), 2);
+	struct publish p;
+	ck_assert_int_eq(policy_publish(&c.pv, 1, &p), 0);
+	ck_assert_uint_eq(p.proto, IPPROTO_UDP);
+	ck_assert_uint_eq(p.host_port, 53);
+	ck_assert_int_eq(policy_publish(&c.pv, 2, &p), -ENOENT);
+	/* A corrupted record is refused. */
+	struct policy_header *h = c.blob;
+	struct policy_publish *rec = (void *)((uint8_t *)c.blob + h->publish.off);
+	rec[0].proto = 1;
+	ck_assert_int_eq(policy_blob_validate(c.blob, c.len), -EINVAL);
+	rec[0].proto = IPPROTO_TCP;
+	rec[0].host_port = 0;
+	ck_assert_int_eq(policy_blob_validate(c.blob, c.len), -EINVAL);
+	rec[0].host_port = 8080;
+	rec[0].family = AF_UNIX;
+	ck_assert_int_eq(policy_blob_validate(c.blob, c.len), -EINVAL);
+	rec[0].family = AF_INET;
+	ck_assert_int_eq(policy_blob_validate(c.blob, c.len), 0);
+	/* Publishing without egress is not a valid blob. */
+	h->net_mode = POLICY_NET_NONE;
+	ck_assert_int_eq(policy_blob_validate(c.blob, c.len), -EINVAL);
+	compiled_free(&c);
+
+	expect_problem(HEAD "network:\n  mode: egress\n  publish: [8080:80, '[::1]:8080:81']\n",
+		       "t.yaml:5:22: network.publish: '[::1]:8080:81': the host port is already "
+		       "published by the entry at line 5");
 }
 END_TEST
 
@@ -1107,6 +1217,8 @@ static Suite *policy_suite(void)
 	t = tcase_create("blob");
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, blob_validation);
+	tcase_add_test(t, publish_grammar);
+	tcase_add_test(t, publish_section);
 	tcase_add_test(t, canonicalise);
 	tcase_add_test(t, canonicalise_host);
 	suite_add_tcase(s, t);
