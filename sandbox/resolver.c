@@ -56,7 +56,6 @@
 #include "sandbox/resolver_filter.h"
 
 #define RESOLVER_UID	   65534
-#define RESOLVER_READY_MS  5000
 #define DNS_UDP_MAX	   512 /* without EDNS: RFC 1035 */
 #define DNS_MSG_MAX	   65535
 #define TCP_CLIENTS	   8
@@ -657,11 +656,14 @@ pid_t resolver_start(struct sandbox *sb, struct dns_bind_table *table, pid_t ini
 		close(ready[0]);
 		return -1;
 	}
-	struct pollfd p = {.fd = ready[0], .events = POLLIN};
+	/* No time limit: the resolver does no network work before it is
+	 * ready, and if it dies its end of the pipe closes (a loaded machine
+	 * can take seconds to run it). */
 	char c;
-	ssize_t got = 0;
-	if (poll(&p, 1, RESOLVER_READY_MS) == 1)
+	ssize_t got;
+	do
 		got = read(ready[0], &c, 1);
+	while (got < 0 && errno == EINTR);
 	close(ready[0]);
 	if (got == 1) {
 		msg[0] = '\0';

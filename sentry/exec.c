@@ -157,7 +157,7 @@ static int use_guest_file(struct sc_ctx *c, int host_fd, struct exec_file *out)
 		int ro = openat(c->s->host_procfd, link, O_RDONLY | O_CLOEXEC);
 
 		if (ro < 0)
-			return -errno;
+			return -sentry_fd_errno(errno);
 		close(fd);
 		fd = ro;
 	}
@@ -405,7 +405,7 @@ static int stack_vma_start(struct sentry *s, pid_t tid, uint64_t rsp, uint64_t *
 	int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return -ESRCH;
+		return errno == EMFILE || errno == ENFILE ? -ENOMEM : -ESRCH;
 	_cleanup_fclose_ FILE *f = fdopen(fd, "r");
 	if (!f) {
 		close(fd);

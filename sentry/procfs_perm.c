@@ -51,6 +51,9 @@ int procfs_flags_to_want(int flags)
 static int caller_creds(struct pctx *pc, struct creds *cr)
 {
 	int r = task_read_creds(pc->s, pc->c->t->tid, cr);
+	/* A full fd table of the sentry is ENOMEM, as everywhere. */
+	if (r == -ENOMEM)
+		return r;
 	return r < 0 ? -ESRCH : 0;
 }
 
