@@ -194,6 +194,12 @@ typedef bool (*sc_poll_fn)(struct sc_ctx *c, void *arg);
  * cached ids once more. */
 #define SC_TRACE_EXIT 2
 void sentry_defer(struct sc_ctx *c, sc_poll_fn poll, void (*drop)(void *arg), void *arg);
+/* SECCOMP_IOCTL_NOTIF_ADDFD on the listener, with SIGCHLD blocked: a signal
+ * that ends the ioctl's wait before the caller took the fd would leave a
+ * call answered with SECCOMP_ADDFD_FLAG_SEND returning 0 with no fd
+ * installed, and a restarted one could install the fd twice. Returns the
+ * ioctl's result, with errno set. */
+int sentry_addfd(struct sentry *s, struct seccomp_notif_addfd *a);
 /* Right after sentry_defer(): the answer when a signal ends the wait
  * (default -ERESTARTSYS: EINTR, or the call restarted under SA_RESTART). */
 void sentry_defer_intr_error(int error);
