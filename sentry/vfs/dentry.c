@@ -23,7 +23,10 @@
  * access, readlink and opens that create nothing. The gofer hands over the
  * O_PATH fd instead of doing the operation itself: at a path's first
  * lookup while kept objects get reused, else at its second (a scan of
- * distinct paths then costs what it did without the cache). */
+ * distinct paths then costs what it did without the cache). A name the
+ * guest creates with open(O_CREAT) is kept at once (dc_learn_created):
+ * the open's own fd names the object, and a creation leaves every entry
+ * valid (gofer_client.c: names_change). */
 
 static void dc_names_changed(struct sentry *s, bool added_only)
 {
@@ -224,4 +227,26 @@ void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *r
 		dcache_put_seen(q->d, &q->key);
 	else
 		dcache_put_neg(q->d, &q->key, r);
+}
+
+void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool name_is_object,
+		      int fd)
+{
+	struct dc_query q;
+	dc_query(c, guest_dirfd, path, !name_is_object, false, &q);
+	if (!q.d || !dcache_room(q.d))
+		return;
+	/* The cache keeps an O_PATH fd: one open for writing would hold the
+	 * file busy (ETXTBSY for its exec). */
+	char link[32];
+	snprintf(link, sizeof(link), "self/fd/%d", fd);
+	_cleanup_close_ int obj = openat(c->s->host_procfd, link, O_PATH | O_CLOEXEC);
+	if (obj < 0)
+		return;
+	char view[PATH_MAX];
+	const char *view_path = NULL;
+	if (dcache_has_volatile(q.d) && vfs_fd_path(c->s, obj, view, sizeof(view)) > 0)
+		view_path = view;
+	if (dcache_put_pos(q.d, &q.key, obj, view_path))
+		obj = -1;
 }
