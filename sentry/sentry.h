@@ -101,9 +101,12 @@ struct sentry {
 	/* Moves on every gofer request that may remove or rename a name or
 	 * change what a name's permissions allow. names_changed, if set, runs
 	 * right after such a request and after one that only adds names
-	 * (added_only). */
+	 * (added_only); gone, when not NULL, lists the only objects whose
+	 * names went or moved (none a directory or a symlink: every other
+	 * path leads where it did). */
 	uint64_t names_gen;
-	void (*names_changed)(struct sentry *s, bool added_only);
+	void (*names_changed)(struct sentry *s, bool added_only, const struct gofer_gone *gone,
+			      size_t ngone);
 	struct dcache *dcache; /* sentry/dcache.h, made on first use */
 	bool dcache_off;       /* could not be set up */
 };

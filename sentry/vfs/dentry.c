@@ -28,14 +28,24 @@
  * the open's own fd names the object, and a creation leaves every entry
  * valid (gofer_client.c: names_change). */
 
-static void dc_names_changed(struct sentry *s, bool added_only)
+static void dc_names_changed(struct sentry *s, bool added_only, const struct gofer_gone *gone,
+			     size_t ngone)
 {
 	if (!s->dcache)
 		return;
-	if (added_only)
+	if (added_only) {
 		dcache_names_added(s->dcache);
-	else
+	} else if (gone) {
+		uint64_t ids[GOFER_GONE_MAX][2];
+		for (size_t i = 0; i < ngone && i < GOFER_GONE_MAX; i++) {
+			ids[i][0] = gone[i].dev;
+			ids[i][1] = gone[i].ino;
+		}
+		dcache_objects_moved(s->dcache, ids,
+				     ngone < GOFER_GONE_MAX ? ngone : GOFER_GONE_MAX);
+	} else {
 		dcache_clear(s->dcache);
+	}
 }
 
 /* A volume's tree, as its path was given and as the view resolved it (its
@@ -182,8 +192,12 @@ int dc_find(struct sc_ctx *c, int guest_dirfd, const char *path, struct dc_query
 		if (!want_obj)
 			return 0;
 		/* A name the sentry did not remove can still go: a pty's
-		 * /dev/pts entry when its master is closed. */
-		if (fstat(val, &hit->st) < 0 || hit->st.st_nlink == 0) {
+		 * /dev/pts entry when its master is closed. An object whose
+		 * ids changed since it was kept (an overlay copy-up) would
+		 * be missed by dcache_objects_moved: not cached either. */
+		if (fstat(val, &hit->st) < 0 || hit->st.st_nlink == 0 ||
+		    !dcache_obj_is(q->d, &q->key, (uint64_t)hit->st.st_dev,
+				   (uint64_t)hit->st.st_ino)) {
 			dcache_drop(q->d, &q->key);
 			return 0;
 		}

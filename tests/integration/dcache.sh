@@ -255,6 +255,19 @@ create(n + "/s", os.O_NOFOLLOW)
 create(n + "/s", os.O_EXCL)
 os.unlink(n + "/tgt")
 look("created through a symlink, the target removed", n + "/s")
+create(n + "/h1", os.O_EXCL, "1")
+os.link(n + "/h1", n + "/h2")
+create(n + "/h3", os.O_EXCL, "333")
+look("hard link, first name", n + "/h1", "lstat")
+look("hard link, second name", n + "/h2", "lstat")
+look("hard link, another file", n + "/h3", "lstat")
+os.rename(n + "/h3", n + "/h1")
+look("hard link renamed over, first name", n + "/h1", "lstat")
+look("hard link renamed over, second name", n + "/h2", "lstat")
+look("hard link renamed over, old name of the file", n + "/h3", "lstat")
+os.rename(n + "/h2", n + "/h4")
+look("hard link renamed, old name", n + "/h2", "lstat")
+look("hard link renamed, new name", n + "/h4", "lstat")
 os.chdir(n)
 create("rel", os.O_EXCL, "666666")
 look("created relative", "rel", "lstat")
@@ -414,7 +427,8 @@ reopened: yes True" "$out"
 
 # Names the guest creates are known at once: coreutils' stat (statx) of 50
 # files just created exclusively, by absolute and by relative paths, makes
-# no gofer request (the sentry's counters say so).
+# no gofer request (the sentry's counters say so), also after a rename and
+# an unlink of another file (which forget that file alone).
 learn='import os
 os.chdir("/tmp")
 os.mkdir("learn")
@@ -423,11 +437,28 @@ for i in range(50):
     p = "learn/f%d" % i if i % 2 else "/tmp/learn/f%d" % i
     os.close(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
     names.append(p)
+os.close(os.open("learn/other", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+os.rename("learn/other", "learn/other2")
+os.unlink("learn/other2")
 os.execvp("stat", ["stat", "-c", "%s"] + names)'
 out=$(timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --debug -- python3 -c "$learn" 2>&1 </dev/null)
 check "stat of 50 files just created answers all 50" "50" "$(printf '%s\n' "$out" | grep -c '^0$')"
 check "... from the dentry cache, with no gofer request" "50 calls 0 gofer" \
 	"$(printf '%s\n' "$out" | sed -n 's/.*counters: statx *\([0-9]*\) calls *\([0-9]*\) gofer.*/\1 calls \2 gofer/p')"
+
+# A file of the rootfs's lower layer, cached, copied up by a write, then
+# renamed: its old name is gone at once.
+if [ -f /etc/debian_version ] && [ ! -L /etc/debian_version ]; then
+	n=$(stat -c %s /etc/debian_version)
+	# shellcheck disable=SC2016
+	out=$(runsc -- sh -c 'f=/etc/debian_version
+		for i in 1 2 3; do stat -c %s $f; done; echo x >>$f; stat -c %s $f; mv $f $f.moved
+		for i in 1 2 3; do stat -c %s $f 2>/dev/null || echo missing; done; stat -c %s $f.moved' 2>&1)
+	check "a lower-layer file copied up and renamed is gone from its old name" \
+		"$(printf '%s\n' "$n" "$n" "$n" $((n + 2)) missing missing missing $((n + 2)))" "$out"
+else
+	skip "a lower-layer file copied up and renamed is gone from its old name" "no /etc/debian_version"
+fi
 
 # ---- a volume the host changes while the guest looks ----
 # The second volume's path runs through a symlink where /bin is one: its
