@@ -344,6 +344,15 @@ void dcache_put_plain(struct dcache *d, const struct dcache_key *k)
 
 bool dcache_put_pos(struct dcache *d, const struct dcache_key *k, int fd, const char *view_path)
 {
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return false;
+	return dcache_put_pos_st(d, k, fd, view_path, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+}
+
+bool dcache_put_pos_st(struct dcache *d, const struct dcache_key *k, int fd, const char *view_path,
+		       uint64_t dev, uint64_t ino)
+{
 	if (fd < 0 || d->max_fds == 0)
 		return false;
 	if (d->nvol) {
@@ -355,16 +364,13 @@ bool dcache_put_pos(struct dcache *d, const struct dcache_key *k, int fd, const 
 		    strcmp(norm, view_path) != 0)
 			return false;
 	}
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return false;
 	struct dentry *e = get(d, k, true);
 	if (!e)
 		return false;
 	e->kind = DCACHE_POS;
 	e->val = fd;
-	e->dev = (uint64_t)st.st_dev;
-	e->ino = (uint64_t)st.st_ino;
+	e->dev = dev;
+	e->ino = ino;
 	d->nfds++;
 	if (++d->kept >= 512) {
 		d->kept /= 2;

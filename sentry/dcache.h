@@ -115,6 +115,9 @@ void dcache_put_plain(struct dcache *d, const struct dcache_key *k);
  * path (normalized). Returns false and leaves fd to the caller otherwise
  * (also when the fds run out). */
 bool dcache_put_pos(struct dcache *d, const struct dcache_key *k, int fd, const char *view_path);
+/* dcache_put_pos with fd's st_dev and st_ino known already. */
+bool dcache_put_pos_st(struct dcache *d, const struct dcache_key *k, int fd, const char *view_path,
+		       uint64_t dev, uint64_t ino);
 /* Should a path's first lookup keep its object at once (rather than on
  * its second)? Yes while kept objects answer later lookups; a scan of
  * distinct paths would only pay for fds it never uses. */

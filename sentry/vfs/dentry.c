@@ -174,7 +174,8 @@ static int dc_fill(struct sc_ctx *c, int guest_dirfd, const char *path, struct d
 	if (dcache_has_volatile(q->d) && vfs_fd_path(c->s, obj, view, sizeof(view)) > 0)
 		view_path = view;
 	hit->fd = take_fd(&obj);
-	hit->owned = !dcache_put_pos(q->d, &q->key, hit->fd, view_path);
+	hit->owned = !dcache_put_pos_st(q->d, &q->key, hit->fd, view_path, (uint64_t)hit->st.st_dev,
+					(uint64_t)hit->st.st_ino);
 	return 1;
 }
 
