@@ -129,6 +129,18 @@ struct gofer_resp {
 };
 #define GOFER_RESP_HDR_SIZE (offsetof(struct gofer_resp, data))
 
+/* GOP_UNLINK and GOP_RENAME answered 0 carry in data what their names
+ * named just before (lstat): the source, then for a rename the object the
+ * target name held, if any. When none is a directory or a symlink, the
+ * sentry's dentry cache forgets these objects alone; an answer without
+ * them (data_len 0) makes it forget everything. */
+struct gofer_gone {
+	uint64_t dev, ino;
+	uint32_t mode;
+	uint32_t pad;
+};
+#define GOFER_GONE_MAX 2
+
 /* gofer_resp.rule names a policy rule as 1 + its index, so that the zeroed
  * answer's 0 says that no rule refused. */
 #define GOFER_RULE_NONE 0u

@@ -100,13 +100,37 @@ int op_mknod(struct ctx *c)
 	return r;
 }
 
+/* What name in dir names now (proto.h: struct gofer_gone). Returns 1, 0
+ * when it names nothing (ENOENT), or -1 when that is not known. */
+static int gone_stat(int dir, const char *name, struct gofer_gone *g)
+{
+	struct stat st;
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	g->dev = (uint64_t)st.st_dev;
+	g->ino = (uint64_t)st.st_ino;
+	g->mode = (uint32_t)st.st_mode;
+	g->pad = 0;
+	return 1;
+}
+
+static void gone_answer(struct ctx *c, const struct gofer_gone *g, int n)
+{
+	if (n > 0)
+		(void)set_data(c->resp, (const char *)g, (size_t)n * sizeof(*g));
+}
+
 int op_unlink(struct ctx *c)
 {
 	_cleanup_walk_ struct gofer_walk w;
 	int r = req_parent_allowed(c, GOFER_WHICH_ONLY, NEED_WRITE, &w);
 	if (r != REQ_GO_ON)
 		return r;
+	struct gofer_gone g[1];
+	int n = gone_stat(w.parent_fd, w.last, &g[0]);
 	r = unlinkat(w.parent_fd, w.last, (int)(c->req->flags & AT_REMOVEDIR)) < 0 ? -errno : 0;
+	if (r == 0)
+		gone_answer(c, g, n);
 	return r;
 }
 
@@ -127,10 +151,18 @@ int op_rename(struct ctx *c)
 		r = decide_rename_dir(c, &w1, &w2);
 	if (r < 0)
 		return r;
+	struct gofer_gone g[GOFER_GONE_MAX];
+	int n = gone_stat(w1.parent_fd, w1.last, &g[0]);
+	if (n == 1) {
+		int t = gone_stat(w2.parent_fd, w2.last, &g[1]);
+		n = t < 0 ? -1 : 1 + t;
+	}
 	/* Not glibc's renameat2(), which turns flags 0 into renameat(2). */
 	r = (int)syscall(SYS_renameat2, w1.parent_fd, w1.last, w2.parent_fd, w2.last,
 			 c->req->flags);
 	r = r < 0 ? -errno : 0;
+	if (r == 0)
+		gone_answer(c, g, n);
 	return r;
 }
 

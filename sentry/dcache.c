@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/proto.h"
@@ -17,9 +18,10 @@ struct dentry {
 	uint32_t hash;
 	uint16_t cred;
 	uint8_t flags;
-	uint8_t kind;	  /* enum dcache_kind */
-	int val;	  /* fd or negative errno */
-	uint32_t neg_gen; /* DCACHE_NEG: valid while the cache's neg_gen is this */
+	uint8_t kind;	   /* enum dcache_kind */
+	int val;	   /* fd or negative errno */
+	uint64_t dev, ino; /* DCACHE_POS: the object's */
+	uint32_t neg_gen;  /* DCACHE_NEG: valid while the cache's neg_gen is this */
 	uint32_t len;
 	char path[];
 };
@@ -96,6 +98,27 @@ void dcache_clear(struct dcache *d)
 void dcache_names_added(struct dcache *d)
 {
 	d->neg_gen++;
+}
+
+void dcache_objects_moved(struct dcache *d, const uint64_t (*ids)[2], size_t n)
+{
+	d->neg_gen++;
+	if (d->nfds == 0)
+		return;
+	for (size_t b = 0; b < d->nbuckets; b++) {
+		for (struct dentry **pp = &d->buckets[b]; *pp;) {
+			struct dentry *e = *pp;
+			bool gone = false;
+			for (size_t i = 0; i < n && e->kind == DCACHE_POS; i++)
+				gone = gone || (e->dev == ids[i][0] && e->ino == ids[i][1]);
+			if (gone) {
+				*pp = e->next;
+				entry_free(d, e);
+			} else {
+				pp = &e->next;
+			}
+		}
+	}
 }
 
 int dcache_normalize(const char *path, char *out, size_t size)
@@ -252,6 +275,12 @@ enum dcache_kind dcache_lookup(struct dcache *d, const struct dcache_key *k, int
 	return (enum dcache_kind)e->kind;
 }
 
+bool dcache_obj_is(struct dcache *d, const struct dcache_key *k, uint64_t dev, uint64_t ino)
+{
+	const struct dentry *e = *find(d, k);
+	return e && e->kind == DCACHE_POS && e->dev == dev && e->ino == ino;
+}
+
 void dcache_drop(struct dcache *d, const struct dcache_key *k)
 {
 	struct dentry **pp = find(d, k);
@@ -290,6 +319,8 @@ static struct dentry *get(struct dcache *d, const struct dcache_key *k, bool nee
 	e->flags = k->flags;
 	e->kind = DCACHE_SEEN;
 	e->val = 0;
+	e->dev = 0;
+	e->ino = 0;
 	e->neg_gen = 0;
 	e->len = (uint32_t)k->len;
 	memcpy(e->path, k->path, k->len);
@@ -313,6 +344,15 @@ void dcache_put_plain(struct dcache *d, const struct dcache_key *k)
 
 bool dcache_put_pos(struct dcache *d, const struct dcache_key *k, int fd, const char *view_path)
 {
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return false;
+	return dcache_put_pos_st(d, k, fd, view_path, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+}
+
+bool dcache_put_pos_st(struct dcache *d, const struct dcache_key *k, int fd, const char *view_path,
+		       uint64_t dev, uint64_t ino)
+{
 	if (fd < 0 || d->max_fds == 0)
 		return false;
 	if (d->nvol) {
@@ -329,6 +369,8 @@ bool dcache_put_pos(struct dcache *d, const struct dcache_key *k, int fd, const 
 		return false;
 	e->kind = DCACHE_POS;
 	e->val = fd;
+	e->dev = dev;
+	e->ino = ino;
 	d->nfds++;
 	if (++d->kept >= 512) {
 		d->kept /= 2;

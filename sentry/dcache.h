@@ -14,7 +14,10 @@
  * request (dcache_clear), except after one that only adds names (a
  * creation, a link): that cannot change where an existing path leads, only
  * make a failed lookup succeed, so it drops the failures alone
- * (dcache_names_added). What the host may change underneath (the trees of
+ * (dcache_names_added); and after an unlink or rename that only removed or
+ * moved names of objects that are neither directories nor symlinks: the
+ * paths that led to those objects are dropped, and the failures
+ * (dcache_objects_moved). What the host may change underneath (the trees of
  * volumes) is "volatile": no key below a volatile tree is cached, and when
  * volatile trees exist an object is cached only when its path in the view
  * is the key itself (no symlink on the way could have led into a volatile
@@ -75,6 +78,12 @@ void dcache_clear(struct dcache *d);
 /* Names were added (nothing removed, renamed or re-permitted): the
  * failures known so far may be stale. */
 void dcache_names_added(struct dcache *d);
+/* The names of these objects (st_dev, st_ino), none a directory or a
+ * symlink, went or moved, and a moved one may have replaced another name:
+ * the paths that led to them may lead elsewhere or nowhere now, and
+ * failures may be stale. Every other path leads where it did, since a
+ * path's way runs through directories and symlinks alone. */
+void dcache_objects_moved(struct dcache *d, const uint64_t (*ids)[2], size_t n);
 /* A small id for a set of ids (fsuid, fsgid, groups). When the table is
  * full the cache starts over. */
 int dcache_cred(struct dcache *d, uint32_t uid, uint32_t gid, uint32_t ngroups,
@@ -87,6 +96,11 @@ bool dcache_key_init(const struct dcache *d, struct dcache_key *k, const char *p
 		     uint8_t flags);
 
 enum dcache_kind dcache_lookup(struct dcache *d, const struct dcache_key *k, int *val);
+/* Is k's kept object still the one (st_dev, st_ino) it was when kept? An
+ * overlay file's ids can change at its copy-up, and dcache_objects_moved
+ * finds objects by the ids they had when kept: one whose ids moved is not
+ * cached any more. */
+bool dcache_obj_is(struct dcache *d, const struct dcache_key *k, uint64_t dev, uint64_t ino);
 /* Forgets k (a positive entry whose object went away). */
 void dcache_drop(struct dcache *d, const struct dcache_key *k);
 /* Records that k resolved (without keeping its object), unless more is
@@ -101,6 +115,9 @@ void dcache_put_plain(struct dcache *d, const struct dcache_key *k);
  * path (normalized). Returns false and leaves fd to the caller otherwise
  * (also when the fds run out). */
 bool dcache_put_pos(struct dcache *d, const struct dcache_key *k, int fd, const char *view_path);
+/* dcache_put_pos with fd's st_dev and st_ino known already. */
+bool dcache_put_pos_st(struct dcache *d, const struct dcache_key *k, int fd, const char *view_path,
+		       uint64_t dev, uint64_t ino);
 /* Should a path's first lookup keep its object at once (rather than on
  * its second)? Yes while kept objects answer later lookups; a scan of
  * distinct paths would only pay for fds it never uses. */

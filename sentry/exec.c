@@ -543,7 +543,7 @@ static int addfd(const struct sc_ctx *c, int fd)
 		.newfd = 0,
 		.newfd_flags = O_CLOEXEC,
 	};
-	int r = ioctl(c->s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+	int r = sentry_addfd(c->s, &a);
 
 	return r < 0 ? -errno : r;
 }

@@ -37,8 +37,26 @@ static void gofer_follow(struct sentry *s)
 enum names_change {
 	NAMES_KEPT,
 	NAMES_ADDED,   /* names were only added */
+	NAMES_MOVED,   /* names of the objects in the answer went or moved */
 	NAMES_CHANGED, /* removed, renamed, or permissions changed */
 };
+
+/* The objects whose names an unlink or rename that succeeded removed or
+ * moved, as the gofer saw them just before: their number when none is a
+ * directory (paths run through those) or a symlink (paths run through
+ * their targets), else 0. */
+static size_t names_moved(const struct gofer_resp *resp)
+{
+	size_t n = resp->data_len / sizeof(struct gofer_gone);
+	if (resp->err != 0 || resp->redirect || n == 0 || n > GOFER_GONE_MAX ||
+	    resp->data_len != n * sizeof(struct gofer_gone))
+		return 0;
+	const struct gofer_gone *g = (const struct gofer_gone *)(const void *)resp->data;
+	for (size_t i = 0; i < n; i++)
+		if (S_ISDIR(g[i].mode) || S_ISLNK(g[i].mode))
+			return 0;
+	return n;
+}
 
 /* An open that made a name: O_CREAT or O_TMPFILE (without the O_DIRECTORY
  * bit it includes), unless the answer shows it found what was there:
@@ -78,6 +96,7 @@ static enum names_change names_change(const struct gofer_req *req, const struct 
 		return NAMES_ADDED;
 	case GOP_UNLINK:
 	case GOP_RENAME:
+		return names_moved(resp) ? NAMES_MOVED : NAMES_CHANGED;
 	case GOP_CHMOD:
 	case GOP_CHOWN:
 		return NAMES_CHANGED;
@@ -103,7 +122,7 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 		 * request changed is not known: the dentry cache forgets. */
 		s->names_gen++;
 		if (s->names_changed)
-			s->names_changed(s, false);
+			s->names_changed(s, false, NULL, 0);
 		return -ENOMEM;
 	}
 	if (n <= 0)
@@ -113,10 +132,17 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 		die("malformed answer from the gofer");
 	int fd = ngot ? got_fds[0] : -1;
 	enum names_change change = names_change(req, resp, fd);
-	if (change == NAMES_CHANGED)
+	if (change == NAMES_CHANGED || change == NAMES_MOVED)
 		s->names_gen++;
-	if (change != NAMES_KEPT && s->names_changed)
-		s->names_changed(s, change == NAMES_ADDED);
+	if (change != NAMES_KEPT && s->names_changed) {
+		const struct gofer_gone *gone = NULL;
+		size_t ngone = 0;
+		if (change == NAMES_MOVED) {
+			gone = (const struct gofer_gone *)(const void *)resp->data;
+			ngone = names_moved(resp);
+		}
+		s->names_changed(s, change == NAMES_ADDED, gone, ngone);
+	}
 	if (fd_out)
 		*fd_out = fd;
 	else if (fd >= 0)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -171,4 +172,17 @@ int task_creds(const struct sc_ctx *c, struct gofer_req *req)
 ssize_t ctx_read_path(const struct sc_ctx *c, uint64_t addr, char *buf)
 {
 	return guest_read_str(c->req->pid, addr, buf, PATH_MAX);
+}
+
+int sentry_addfd(struct sentry *s, struct seccomp_notif_addfd *a)
+{
+	sigset_t chld, old;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, &old);
+	int r = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, a);
+	int err = errno;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = err;
+	return r;
 }

@@ -24,7 +24,7 @@ struct self_row {
 };
 
 static const struct self_row sentry_allowed[] = {
-	{SCMP_SYS(read), "notification, signalfd, gofer and proc reads"},
+	{SCMP_SYS(read), "notification, wake eventfd, gofer and proc reads"},
 	{SCMP_SYS(pread64), "proc files"},
 	{SCMP_SYS(write), "answers written to memfds and logs"},
 	{SCMP_SYS(writev), "logging through stdio"},
@@ -54,7 +54,7 @@ static const struct self_row sentry_allowed[] = {
 	{SCMP_SYS(epoll_pwait), "event loop"},
 	{SCMP_SYS(epoll_ctl), "event loop"},
 	{SCMP_SYS(epoll_create1), "event loop"},
-	{SCMP_SYS(signalfd4), "event loop"},
+	{SCMP_SYS(eventfd2), "event loop wake-ups"},
 	{SCMP_SYS(poll), "FIFO waits"},
 	{SCMP_SYS(tee), "is a FIFO's writer there (nothing consumed)"},
 	{SCMP_SYS(pipe2), "scratch pipe for the FIFO check"},

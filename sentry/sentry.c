@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -60,7 +60,7 @@ static void respond(struct sentry *s, struct sc_ctx *c)
 				.newfd = 0,
 				.newfd_flags = c->install_flags,
 			};
-			int r = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
+			int r = sentry_addfd(s, &a);
 			int err = errno;
 			close(fd);
 			if (r >= 0 || err == ENOENT)
@@ -193,36 +193,48 @@ static void deferred_tick(struct sentry *s)
  * every round trip pays a cross-CPU wake-up (about 40 µs on these VMs).
  *
  * SIGCHLD ends such a wait: ptrace events, and runsc-c's word that the
- * gofer died. It is blocked except around the receive; one that comes
- * after it was unblocked but before the receive has started would be
- * missed until the next notification, so the handler points the fd the
- * receive uses at the signalfd, on which the ioctl fails at once. */
-static int recv_fd = -1, recv_dummy_fd = -1;
-static volatile sig_atomic_t wait_armed, woken;
-static sigset_t wait_sigs;
+ * gofer died. It stays unblocked (SA_RESTART, so that the calls a handler
+ * makes resume after it), and its handler only records it: the loop looks
+ * at that record after each notification, at no cost in system calls.
+ * A SIGCHLD that comes after the loop looked but before the receive has
+ * started would be missed until the next notification, so while a wait is
+ * armed the handler points the fd the receive uses at the wake eventfd, on
+ * which the ioctl fails at once; while the epoll wait is armed it writes
+ * that eventfd, which the epoll set watches. Blocking SIGCHLD outside the
+ * receive cost two rt_sigprocmask calls per notification; now only an
+ * answer that installs an fd blocks it (sentry_addfd). */
+static int recv_fd = -1, wake_fd = -1;
+static volatile sig_atomic_t recv_armed, epoll_armed, redirected, woken;
 
 static void wake_handler(int sig)
 {
 	(void)sig;
 	int saved = errno;
 	woken = 1;
-	if (wait_armed)
-		(void)dup3(recv_dummy_fd, recv_fd, O_CLOEXEC);
+	if (recv_armed && !redirected && dup3(wake_fd, recv_fd, O_CLOEXEC) >= 0)
+		redirected = 1;
+	if (epoll_armed) {
+		uint64_t one = 1;
+		(void)!write(wake_fd, &one, sizeof(one));
+	}
 	errno = saved;
 }
 
-static void wait_init(int listener, int dummy_fd)
+static void wait_init(int listener, int eventfd)
 {
 	recv_fd = fcntl(listener, F_DUPFD_CLOEXEC, 0);
 	if (recv_fd < 0)
 		die_errno("the sentry's receive fd");
-	recv_dummy_fd = dummy_fd;
-	sigemptyset(&wait_sigs);
-	sigaddset(&wait_sigs, SIGCHLD);
-	struct sigaction sa = {.sa_handler = wake_handler};
+	wake_fd = eventfd;
+	struct sigaction sa = {.sa_handler = wake_handler, .sa_flags = SA_RESTART};
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGCHLD, &sa, NULL) < 0)
 		die_errno("the sentry's SIGCHLD handler");
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	/* One that came while it was blocked is delivered here. */
+	sigprocmask(SIG_UNBLOCK, &chld, NULL);
 }
 
 static void gofer_check(struct sentry *s)
@@ -232,30 +244,42 @@ static void gofer_check(struct sentry *s)
 		die("the gofer died; stopping the sandbox");
 }
 
+/* Handles the SIGCHLDs recorded since the last look. One that comes while
+ * this runs is recorded again and handled at the next look. */
+static void wake_handle(struct sentry *s)
+{
+	woken = 0;
+	if (redirected) {
+		if (dup3(s->listener, recv_fd, O_CLOEXEC) < 0)
+			die_errno("restoring the sentry's receive fd");
+		redirected = 0;
+	}
+	ptrace_reap(s);
+	gofer_check(s);
+}
+
 /* Waits for and answers one notification, or handles what ended the wait.
  * Returns false once no task holds the filter any more (the receive then
  * fails at once, and the loop must wait for the last SIGCHLD elsewhere). */
 static bool wait_in_recv(struct sentry *s, struct seccomp_notif *req)
 {
 	memset(req, 0, s->sizes.seccomp_notif);
-	woken = 0;
-	wait_armed = 1;
-	sigprocmask(SIG_UNBLOCK, &wait_sigs, NULL);
-	int r = ioctl(recv_fd, SECCOMP_IOCTL_NOTIF_RECV, req);
-	int err = errno;
-	sigprocmask(SIG_BLOCK, &wait_sigs, NULL);
-	wait_armed = 0;
+	int r = -1, err = EINTR;
+	recv_armed = 1;
+	if (!woken) {
+		r = ioctl(recv_fd, SECCOMP_IOCTL_NOTIF_RECV, req);
+		err = errno;
+	}
+	recv_armed = 0;
 	/* A notification received is answered before the events that came
 	 * with it: a caller reaped first would leave a record for a dead tid. */
 	if (r == 0)
 		dispatch(s, req);
-	if (woken) {
-		if (dup3(s->listener, recv_fd, O_CLOEXEC) < 0)
-			die_errno("restoring the sentry's receive fd");
-		ptrace_reap(s);
-		gofer_check(s);
+	if (woken || redirected) {
+		wake_handle(s);
+		return true;
 	}
-	if (r == 0 || woken)
+	if (r == 0)
 		return true;
 	if (err == ENOENT) {
 		/* The caller died, or the filter has no task left. */
@@ -289,26 +313,22 @@ static int sentry_loop(struct sentry *s)
 	if (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, sync_flags) < 0)
 		log_debug("SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP: %s", strerror(errno));
 
-	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	_cleanup_close_ int sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	_cleanup_close_ int evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	_cleanup_close_ int ep = epoll_create1(EPOLL_CLOEXEC);
-	if (sigfd < 0 || ep < 0)
+	if (evfd < 0 || ep < 0)
 		die_errno("sentry event loop");
 	struct epoll_event ev = {.events = EPOLLIN, .data.u32 = 0};
 	epoll_ctl(ep, EPOLL_CTL_ADD, s->listener, &ev);
 	ev.data.u32 = 1;
-	epoll_ctl(ep, EPOLL_CTL_ADD, sigfd, &ev);
+	epoll_ctl(ep, EPOLL_CTL_ADD, evfd, &ev);
 	ev.events = EPOLLRDHUP;
 	ev.data.u32 = 2;
 	epoll_ctl(ep, EPOLL_CTL_ADD, s->gofer, &ev);
 
-	/* Events may have queued before the signalfd existed. */
-	ptrace_reap(s);
 	bool listener_open = true;
-	wait_init(s->listener, sigfd);
+	wait_init(s->listener, evfd);
+	/* Events may have queued before the handler was in place. */
+	ptrace_reap(s);
 	while (!s->init_exited) {
 		if (!deferred_list && listener_open) {
 			if (!wait_in_recv(s, req)) {
@@ -319,12 +339,15 @@ static int sentry_loop(struct sentry *s)
 		}
 		struct epoll_event evs[8];
 		int timeout = deferred_list ? DEFER_TICK_MS : -1;
-		int n = epoll_wait(ep, evs, 8, timeout);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
+		int n = 0;
+		epoll_armed = 1;
+		if (!woken)
+			n = epoll_wait(ep, evs, 8, timeout);
+		epoll_armed = 0;
+		if (n < 0 && errno != EINTR)
 			die_errno("epoll_wait");
-		}
+		if (woken || redirected)
+			wake_handle(s);
 		for (int i = 0; i < n; i++) {
 			switch (evs[i].data.u32) {
 			case 0:
@@ -337,10 +360,9 @@ static int sentry_loop(struct sentry *s)
 				}
 				break;
 			case 1: {
-				struct signalfd_siginfo si;
-				while (read(sigfd, &si, sizeof(si)) == sizeof(si))
-					;
-				ptrace_reap(s);
+				/* The handler's wake-up: handled above. */
+				uint64_t count;
+				(void)!read(evfd, &count, sizeof(count));
 				break;
 			}
 			case 2:

@@ -106,9 +106,12 @@ struct sentry {
 	/* Moves on every gofer request that may remove or rename a name or
 	 * change what a name's permissions allow. names_changed, if set, runs
 	 * right after such a request and after one that only adds names
-	 * (added_only). */
+	 * (added_only); gone, when not NULL, lists the only objects whose
+	 * names went or moved (none a directory or a symlink: every other
+	 * path leads where it did). */
 	uint64_t names_gen;
-	void (*names_changed)(struct sentry *s, bool added_only);
+	void (*names_changed)(struct sentry *s, bool added_only, const struct gofer_gone *gone,
+			      size_t ngone);
 	struct dcache *dcache; /* sentry/dcache.h, made on first use */
 	bool dcache_off;       /* could not be set up */
 };
@@ -199,6 +202,12 @@ typedef bool (*sc_poll_fn)(struct sc_ctx *c, void *arg);
  * cached ids once more. */
 #define SC_TRACE_EXIT 2
 void sentry_defer(struct sc_ctx *c, sc_poll_fn poll, void (*drop)(void *arg), void *arg);
+/* SECCOMP_IOCTL_NOTIF_ADDFD on the listener, with SIGCHLD blocked: a signal
+ * that ends the ioctl's wait before the caller took the fd would leave a
+ * call answered with SECCOMP_ADDFD_FLAG_SEND returning 0 with no fd
+ * installed, and a restarted one could install the fd twice. Returns the
+ * ioctl's result, with errno set. */
+int sentry_addfd(struct sentry *s, struct seccomp_notif_addfd *a);
 /* Right after sentry_defer(): the answer when a signal ends the wait
  * (default -ERESTARTSYS: EINTR, or the call restarted under SA_RESTART). */
 void sentry_defer_intr_error(int error);

@@ -23,16 +23,29 @@
  * access, readlink and opens that create nothing. The gofer hands over the
  * O_PATH fd instead of doing the operation itself: at a path's first
  * lookup while kept objects get reused, else at its second (a scan of
- * distinct paths then costs what it did without the cache). */
+ * distinct paths then costs what it did without the cache). A name the
+ * guest creates with open(O_CREAT) is kept at once (dc_learn_created):
+ * the open's own fd names the object, and a creation leaves every entry
+ * valid (gofer_client.c: names_change). */
 
-static void dc_names_changed(struct sentry *s, bool added_only)
+static void dc_names_changed(struct sentry *s, bool added_only, const struct gofer_gone *gone,
+			     size_t ngone)
 {
 	if (!s->dcache)
 		return;
-	if (added_only)
+	if (added_only) {
 		dcache_names_added(s->dcache);
-	else
+	} else if (gone) {
+		uint64_t ids[GOFER_GONE_MAX][2];
+		for (size_t i = 0; i < ngone && i < GOFER_GONE_MAX; i++) {
+			ids[i][0] = gone[i].dev;
+			ids[i][1] = gone[i].ino;
+		}
+		dcache_objects_moved(s->dcache, ids,
+				     ngone < GOFER_GONE_MAX ? ngone : GOFER_GONE_MAX);
+	} else {
 		dcache_clear(s->dcache);
+	}
 }
 
 /* A volume's tree, as its path was given and as the view resolved it (its
@@ -161,7 +174,8 @@ static int dc_fill(struct sc_ctx *c, int guest_dirfd, const char *path, struct d
 	if (dcache_has_volatile(q->d) && vfs_fd_path(c->s, obj, view, sizeof(view)) > 0)
 		view_path = view;
 	hit->fd = take_fd(&obj);
-	hit->owned = !dcache_put_pos(q->d, &q->key, hit->fd, view_path);
+	hit->owned = !dcache_put_pos_st(q->d, &q->key, hit->fd, view_path, (uint64_t)hit->st.st_dev,
+					(uint64_t)hit->st.st_ino);
 	return 1;
 }
 
@@ -179,8 +193,12 @@ int dc_find(struct sc_ctx *c, int guest_dirfd, const char *path, struct dc_query
 		if (!want_obj)
 			return 0;
 		/* A name the sentry did not remove can still go: a pty's
-		 * /dev/pts entry when its master is closed. */
-		if (fstat(val, &hit->st) < 0 || hit->st.st_nlink == 0) {
+		 * /dev/pts entry when its master is closed. An object whose
+		 * ids changed since it was kept (an overlay copy-up) would
+		 * be missed by dcache_objects_moved: not cached either. */
+		if (fstat(val, &hit->st) < 0 || hit->st.st_nlink == 0 ||
+		    !dcache_obj_is(q->d, &q->key, (uint64_t)hit->st.st_dev,
+				   (uint64_t)hit->st.st_ino)) {
 			dcache_drop(q->d, &q->key);
 			return 0;
 		}
@@ -224,4 +242,26 @@ void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *r
 		dcache_put_seen(q->d, &q->key);
 	else
 		dcache_put_neg(q->d, &q->key, r);
+}
+
+void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool name_is_object,
+		      int fd)
+{
+	struct dc_query q;
+	dc_query(c, guest_dirfd, path, !name_is_object, false, &q);
+	if (!q.d || !dcache_room(q.d))
+		return;
+	/* The cache keeps an O_PATH fd: one open for writing would hold the
+	 * file busy (ETXTBSY for its exec). */
+	char link[32];
+	snprintf(link, sizeof(link), "self/fd/%d", fd);
+	_cleanup_close_ int obj = openat(c->s->host_procfd, link, O_PATH | O_CLOEXEC);
+	if (obj < 0)
+		return;
+	char view[PATH_MAX];
+	const char *view_path = NULL;
+	if (dcache_has_volatile(q.d) && vfs_fd_path(c->s, obj, view, sizeof(view)) > 0)
+		view_path = view;
+	if (dcache_put_pos(q.d, &q.key, obj, view_path))
+		obj = -1;
 }

@@ -51,6 +51,13 @@ void dc_hit_release(struct dc_hit *hit);
 /* What the gofer answered a lookup q keys. exists: r says the path
  * resolved (0, or EINVAL from readlink of something else than a link). */
 void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *resp);
+/* An open of path from guest_dirfd by the calling thread created or opened
+ * fd's object (O_CREAT): the cache keeps it for the key that follows a
+ * final symlink, or, when the name is the object itself (O_EXCL, which
+ * made it, or O_NOFOLLOW), for the one that does not (lstat's, which tools
+ * that create files use on them). */
+void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool name_is_object,
+		      int fd);
 
 /* ---- cwd.c ---- */
 

@@ -98,6 +98,7 @@ struct open_walk {
 	struct gofer_req req; /* the request last sent (a FIFO writer retries it) */
 	int fd;		      /* what the gofer handed over, or -1 */
 	int *fd_out;
+	int calls; /* requests sent: 1 while the guest's own path is asked */
 };
 
 static int open_call(struct vfs_walk *w, struct gofer_resp *resp)
@@ -110,6 +111,7 @@ static int open_call(struct vfs_walk *w, struct gofer_resp *resp)
 	o->req.mode = o->mode;
 	o->req.arg[GOFER_ARG_RESOLVE] = o->resolve;
 	o->fd = -1;
+	o->calls++;
 	resp->rule = GOFER_RULE_NONE;
 	return gofer_path_call(w->c, w->guest_dirfd, w->path, &o->req, resp, &o->fd);
 }
@@ -144,6 +146,13 @@ static int open_view(struct vfs_walk *w, const struct gofer_resp *resp)
 		sentry_defer(w->c, fifo_reader_poll, fifo_drop, fw);
 		return SC_DEFER;
 	}
+	/* A creation through the guest's own path (no /proc link on the
+	 * way, no openat2 resolve flags, no policy rule) names fd's object:
+	 * lookups of that path that follow are answered from the cache. */
+	if ((o->flags & O_CREAT) && o->calls == 1 && o->resolve == 0 &&
+	    resp->rule == GOFER_RULE_NONE)
+		dc_learn_created(w->c, w->guest_dirfd, w->path,
+				 (o->flags & (O_EXCL | O_NOFOLLOW)) != 0, fd);
 	if (o->opath) {
 		struct stat st;
 		if (fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
@@ -220,5 +229,6 @@ int vfs_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags, mode_t mo
 	o.opath = opath;
 	o.fd = -1;
 	o.fd_out = fd_out;
+	o.calls = 0;
 	return vfs_walk_run(&o.w);
 }

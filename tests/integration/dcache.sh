@@ -215,6 +215,113 @@ cwd("getcwd, in the new directory")
 os.chdir(base)
 cwd("getcwd, back")
 
+# names the guest creates: the cache learns them from the creation
+def create(p, flags, data=""):
+    try:
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | flags, 0o644)
+    except OSError as e:
+        print("create " + os.path.basename(p) + ":", errno.errorcode[e.errno])
+        return
+    os.write(fd, data.encode())
+    os.close(fd)
+
+
+n = base + "/n"
+os.mkdir(n)
+create(n + "/x", os.O_EXCL, "12")
+look("created exclusively, lstat", n + "/x", "lstat")
+look("created exclusively, stat", n + "/x")
+with open(n + "/x", "a") as f:
+    f.write("345")
+look("created exclusively, grown", n + "/x", "lstat")
+create(n + "/x", os.O_EXCL)
+os.unlink(n + "/x")
+look("created exclusively, unlinked", n + "/x", "lstat")
+create(n + "/y", os.O_NOFOLLOW, "1")
+look("created with O_NOFOLLOW", n + "/y", "lstat")
+os.rename(n + "/y", n + "/z")
+look("created, renamed away", n + "/y", "lstat")
+look("created, renamed to", n + "/z", "lstat")
+create(n + "/w", os.O_EXCL, "4444")
+look("created, to be renamed over", n + "/w", "lstat")
+os.rename(n + "/z", n + "/w")
+look("created, renamed over", n + "/w", "lstat")
+os.symlink("tgt", n + "/s")
+create(n + "/s", 0, "55555")
+look("created through a symlink", n + "/s")
+look("created through a symlink, lstat", n + "/s", "lstat")
+look("created through a symlink, the target", n + "/tgt", "lstat")
+create(n + "/s", os.O_NOFOLLOW)
+create(n + "/s", os.O_EXCL)
+os.unlink(n + "/tgt")
+look("created through a symlink, the target removed", n + "/s")
+create(n + "/h1", os.O_EXCL, "1")
+os.link(n + "/h1", n + "/h2")
+create(n + "/h3", os.O_EXCL, "333")
+look("hard link, first name", n + "/h1", "lstat")
+look("hard link, second name", n + "/h2", "lstat")
+look("hard link, another file", n + "/h3", "lstat")
+os.rename(n + "/h3", n + "/h1")
+look("hard link renamed over, first name", n + "/h1", "lstat")
+look("hard link renamed over, second name", n + "/h2", "lstat")
+look("hard link renamed over, old name of the file", n + "/h3", "lstat")
+os.rename(n + "/h2", n + "/h4")
+look("hard link renamed, old name", n + "/h2", "lstat")
+look("hard link renamed, new name", n + "/h4", "lstat")
+os.chdir(n)
+create("rel", os.O_EXCL, "666666")
+look("created relative", "rel", "lstat")
+look("created relative, looked up absolute", n + "/rel", "lstat")
+os.unlink("rel")
+look("created relative, unlinked", "rel", "lstat")
+os.chdir(base)
+
+
+# a second thread renames and removes names while the first creates them
+# and looks them up
+def race():
+    import threading
+    r = base + "/race"
+    os.mkdir(r)
+    count = 200
+
+    def exists(p):
+        try:
+            os.lstat(p)
+            return True
+        except OSError:
+            return False
+
+    def mover():
+        for i in range(count):
+            while not exists("%s/f%d" % (r, i)):
+                pass
+            if i % 2:
+                os.rename("%s/f%d" % (r, i), "%s/g%d" % (r, i))
+            else:
+                os.unlink("%s/f%d" % (r, i))
+
+    t = threading.Thread(target=mover)
+    t.start()
+    for i in range(count):
+        create("%s/f%d" % (r, i), os.O_EXCL, "x" * i)
+        exists("%s/f%d" % (r, i))
+    t.join()
+    listed = {e.name: e.inode() for e in os.scandir(r)}
+    want = {"g%d" % i for i in range(count) if i % 2}
+    agree = True
+    for i in range(count):
+        for name in ("f%d" % i, "g%d" % i):
+            try:
+                st = os.lstat(r + "/" + name)
+                agree = agree and listed.get(name) == st.st_ino and st.st_size == i
+            except OSError:
+                agree = agree and name not in listed
+    print("race: names as expected:", set(listed) == want, "lookups agree:", agree)
+
+
+race()
+
 # permissions: the ids are part of the key, and chmod/chown count
 p = base + "/priv"
 os.mkdir(p, 0o700)
@@ -317,6 +424,41 @@ out=$(runsc -- python3 -c "$pty" 2>&1)
 check "/dev/pts entries come and go with their ptys" "open: yes
 closed: no
 reopened: yes True" "$out"
+
+# Names the guest creates are known at once: coreutils' stat (statx) of 50
+# files just created exclusively, by absolute and by relative paths, makes
+# no gofer request (the sentry's counters say so), also after a rename and
+# an unlink of another file (which forget that file alone).
+learn='import os
+os.chdir("/tmp")
+os.mkdir("learn")
+names = []
+for i in range(50):
+    p = "learn/f%d" % i if i % 2 else "/tmp/learn/f%d" % i
+    os.close(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+    names.append(p)
+os.close(os.open("learn/other", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+os.rename("learn/other", "learn/other2")
+os.unlink("learn/other2")
+os.execvp("stat", ["stat", "-c", "%s"] + names)'
+out=$(timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --debug -- python3 -c "$learn" 2>&1 </dev/null)
+check "stat of 50 files just created answers all 50" "50" "$(printf '%s\n' "$out" | grep -c '^0$')"
+check "... from the dentry cache, with no gofer request" "50 calls 0 gofer" \
+	"$(printf '%s\n' "$out" | sed -n 's/.*counters: statx *\([0-9]*\) calls *\([0-9]*\) gofer.*/\1 calls \2 gofer/p')"
+
+# A file of the rootfs's lower layer, cached, copied up by a write, then
+# renamed: its old name is gone at once.
+if [ -f /etc/debian_version ] && [ ! -L /etc/debian_version ]; then
+	n=$(stat -c %s /etc/debian_version)
+	# shellcheck disable=SC2016
+	out=$(runsc -- sh -c 'f=/etc/debian_version
+		for i in 1 2 3; do stat -c %s $f; done; echo x >>$f; stat -c %s $f; mv $f $f.moved
+		for i in 1 2 3; do stat -c %s $f 2>/dev/null || echo missing; done; stat -c %s $f.moved' 2>&1)
+	check "a lower-layer file copied up and renamed is gone from its old name" \
+		"$(printf '%s\n' "$n" "$n" "$n" $((n + 2)) missing missing missing $((n + 2)))" "$out"
+else
+	skip "a lower-layer file copied up and renamed is gone from its old name" "no /etc/debian_version"
+fi
 
 # ---- a volume the host changes while the guest looks ----
 # The second volume's path runs through a symlink where /bin is one: its

@@ -74,4 +74,56 @@ if kill -0 "$host_sleep" 2>/dev/null; then ok "the host's sleep survives kill(-1
 	not_ok "the host's sleep survives kill(-1, SIGKILL) from inside"; fi
 kill "$host_sleep" 2>/dev/null
 
+# SIGCHLD wakes the sentry while it waits for the guest's next call in the
+# seccomp receive: the guest's death, and a fork's ptrace stops, both come
+# while no notification is on its way. Were it missed, the sandbox would
+# hang (the bounds below only catch a hang).
+marker=4247$$
+"$RUNSC_C" do --quiet -- sleep "$marker" </dev/null >/dev/null 2>&1 &
+idle_pid=$!
+cleanup_later "$idle_pid"
+if wait_until 20 pgrep -f "^sleep $marker\$" >/dev/null; then
+	sleep 0.3 # the sentry is idle in its receive now
+	pkill -KILL -f "^sleep $marker\$"
+	idle_exited() {
+		st=$(sed 's/.*) \(.\).*/\1/' "/proc/$1/stat" 2>/dev/null)
+		[ -z "$st" ] || [ "$st" = Z ]
+	}
+	wait_until 30 idle_exited "$idle_pid" || kill -9 "$idle_pid"
+	wait "$idle_pid"
+	check_rc "the sentry sees its guest killed from outside while it waits idle" 137 $?
+else
+	not_ok "the sentry sees its guest killed from outside while it waits idle" "the guest's sleep never ran"
+fi
+out=$(RUNSC_BOUND=$((60 * TIME_SCALE)) runsc -- sh -c 'sleep 0.3; /bin/true & sleep 0.2 & wait; echo forked and reaped' 2>&1)
+check_rc "a fork from an idle guest is resumed" 0 $?
+check "the idle guest's children ran and were reaped" "forked and reaped" "$out"
+
+# An open answered while a child's exit sends the sentry SIGCHLD: the fd
+# must be installed all the same (an fd installation the signal interrupted
+# would answer the open with 0 and no fd).
+out=$(runsc -- python3 -c '
+import os, threading
+stop = False
+def churn():
+    while not stop:
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+t = threading.Thread(target=churn)
+t.start()
+want = open("/etc/os-release", "rb").read()
+bad = 0
+for i in range(1500):
+    fd = os.open("/etc/os-release", os.O_RDONLY)
+    if fd <= 2 or os.read(fd, len(want) + 1) != want:
+        bad += 1
+    if fd > 2:
+        os.close(fd)
+stop = True
+t.join()
+print("bad opens:", bad)' 2>&1)
+check "opens made while children exit all get their fd" "bad opens: 0" "$out"
+
 done_testing

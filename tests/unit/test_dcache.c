@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sentry/dcache.h"
@@ -208,6 +209,45 @@ START_TEST(test_names_added)
 }
 END_TEST
 
+START_TEST(test_objects_moved)
+{
+	/* Only the paths to the objects whose names went or moved are
+	 * forgotten (with their fds), and failures become stale; a kept
+	 * object whose ids changed is no longer the one kept. */
+	struct dcache *d = dcache_new(64, 16);
+	int val;
+	struct dcache_key a = key(d, "/a", 0, 0);
+	struct dcache_key a_link = key(d, "/link-to-a", 0, DCACHE_FOLLOW);
+	struct dcache_key b = key(d, "/b", 0, 0);
+	struct dcache_key neg = key(d, "/c", 0, 0);
+	int fa = open("/dev/null", O_PATH | O_CLOEXEC);
+	int fa2 = open("/dev/null", O_PATH | O_CLOEXEC);
+	int fb = object();
+	ck_assert_int_ge(fa, 0);
+	ck_assert_int_ge(fa2, 0);
+	ck_assert(dcache_put_pos(d, &a, fa, NULL));
+	ck_assert(dcache_put_pos(d, &a_link, fa2, NULL));
+	ck_assert(dcache_put_pos(d, &b, fb, NULL));
+	dcache_put_neg(d, &neg, -ENOENT);
+	struct stat sa, sb;
+	ck_assert_int_eq(fstat(fa, &sa), 0);
+	ck_assert_int_eq(fstat(fb, &sb), 0);
+	ck_assert(dcache_obj_is(d, &a, (uint64_t)sa.st_dev, (uint64_t)sa.st_ino));
+	ck_assert(!dcache_obj_is(d, &a, (uint64_t)sb.st_dev, (uint64_t)sb.st_ino));
+	const uint64_t ids[1][2] = {{(uint64_t)sa.st_dev, (uint64_t)sa.st_ino}};
+	dcache_objects_moved(d, ids, 1);
+	ck_assert_int_eq(dcache_lookup(d, &a, &val), DCACHE_MISS);
+	ck_assert_int_eq(dcache_lookup(d, &a_link, &val), DCACHE_MISS);
+	ck_assert(!is_open(fa));
+	ck_assert(!is_open(fa2));
+	ck_assert_int_eq(dcache_lookup(d, &b, &val), DCACHE_POS);
+	ck_assert_int_eq(val, fb);
+	ck_assert_int_eq(dcache_lookup(d, &neg, &val), DCACHE_SEEN);
+	dcache_free(d);
+	ck_assert(!is_open(fb));
+}
+END_TEST
+
 START_TEST(test_clear_closes)
 {
 	struct dcache *d = dcache_new(64, 16);
@@ -373,6 +413,7 @@ static Suite *dcache_suite(void)
 	tcase_add_test(tc, test_seen_and_plain);
 	tcase_add_test(tc, test_eager);
 	tcase_add_test(tc, test_names_added);
+	tcase_add_test(tc, test_objects_moved);
 	tcase_add_test(tc, test_clear_closes);
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_creds);
