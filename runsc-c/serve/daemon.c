@@ -119,7 +119,7 @@ static int listen_unix(const char *path)
 	mode_t old = umask(077);
 	int r = bind(fd, (struct sockaddr *)&a, sizeof(a));
 	umask(old);
-	if (r < 0 || listen(fd, 128) < 0)
+	if (r < 0 || chmod(path, 0600) < 0 || listen(fd, 128) < 0)
 		usage_error("--listen unix:%s: %s", path, strerror(errno));
 	return fd;
 }

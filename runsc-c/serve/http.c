@@ -109,8 +109,8 @@ static struct json_object *body_object(struct MHD_Connection *c, const struct re
 		for (const char *const *a = allowed; *a; a++)
 			known = known || strcmp(*a, key) == 0;
 		if (!known) {
+			*ret = fail(c, 400, "unknown field '%.64s'", key);
 			json_object_put(o);
-			*ret = fail(c, 400, "unknown field '%s'", key);
 			return NULL;
 		}
 	}
