@@ -42,8 +42,8 @@ static const char *scalar(const yaml_node_t *n)
 	return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
 
-static int number(const struct cfg_ctx *x, const yaml_node_t *n, const char *what,
-		  unsigned max, unsigned *out)
+static int number(const struct cfg_ctx *x, const yaml_node_t *n, const char *what, unsigned max,
+		  unsigned *out)
 {
 	const char *s = scalar(n);
 	char *end;
@@ -56,8 +56,8 @@ static int number(const struct cfg_ctx *x, const yaml_node_t *n, const char *wha
 }
 
 /* A mapping's members: fn(key, value) for each. */
-typedef int (*member_fn)(const struct cfg_ctx *x, const char *key, yaml_node_t *k,
-			 yaml_node_t *v, struct serve_config *cfg);
+typedef int (*member_fn)(const struct cfg_ctx *x, const char *key, yaml_node_t *k, yaml_node_t *v,
+			 struct serve_config *cfg);
 
 static int each(const struct cfg_ctx *x, yaml_node_t *map, const char *what, member_fn fn,
 		struct serve_config *cfg)
@@ -94,8 +94,8 @@ static int limit(const struct cfg_ctx *x, const char *key, yaml_node_t *k, yaml_
 	return 0;
 }
 
-static int template_member(const struct cfg_ctx *x, const char *key, yaml_node_t *k,
-			   yaml_node_t *v, struct serve_config *cfg)
+static int template_member(const struct cfg_ctx *x, const char *key, yaml_node_t *k, yaml_node_t *v,
+			   struct serve_config *cfg)
 {
 	if (strcmp(key, "policy") == 0) {
 		const char *s = scalar(v);

@@ -92,8 +92,9 @@ static char *read_token(const char *path)
 		usage_error("--token-file: %s: the token must have at least 16 characters", path);
 	for (ssize_t i = 0; i < n; i++)
 		if ((unsigned char)buf[i] <= ' ' || buf[i] == 0x7f)
-			usage_error("--token-file: %s: the token must be one word of printable characters",
-			    path);
+			usage_error("--token-file: %s: the token must be one word of printable "
+				    "characters",
+				    path);
 	return xstrdup(buf);
 }
 
@@ -102,7 +103,7 @@ static int listen_unix(const char *path)
 	struct sockaddr_un a = {.sun_family = AF_UNIX};
 	if (!*path || strlen(path) >= sizeof(a.sun_path))
 		usage_error("--listen unix:%s: the path must have 1 to %zu bytes", path,
-		    sizeof(a.sun_path) - 1);
+			    sizeof(a.sun_path) - 1);
 	strcpy(a.sun_path, path);
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -143,7 +144,8 @@ static int listen_tcp(const char *spec, char *shown, size_t shown_size)
 			*ai;
 	int r = getaddrinfo(h, colon + 1, &hints, &ai);
 	if (r != 0)
-		usage_error("--listen tcp:%s: %s (a numeric address and port)", spec, gai_strerror(r));
+		usage_error("--listen tcp:%s: %s (a numeric address and port)", spec,
+			    gai_strerror(r));
 	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int one = 1;
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
@@ -202,8 +204,9 @@ int main(int argc, char **argv)
 	if (!tcp && strncmp(listen_spec, "unix:", 5) != 0)
 		usage_error("--listen %s: expected unix:PATH or tcp:ADDR:PORT", listen_spec);
 	if (tcp && !token_file)
-		usage_error("--listen %s: TCP needs --token-file (remote callers must authenticate)",
-		    listen_spec);
+		usage_error(
+			"--listen %s: TCP needs --token-file (remote callers must authenticate)",
+			listen_spec);
 
 	static struct serve_config cfg = {.pool_size = 0, .max_sandboxes = 256};
 	if (config_file && serve_config_load(config_file, &cfg) < 0)
@@ -219,7 +222,8 @@ int main(int argc, char **argv)
 	char *runsc;
 	xasprintf(&runsc, "%.*s/runsc-c", (int)(slash - self), self);
 	if (access(runsc, X_OK) < 0)
-		usage_error("%s: %s (runsc-c-serve runs the runsc-c beside it)", runsc, strerror(errno));
+		usage_error("%s: %s (runsc-c-serve runs the runsc-c beside it)", runsc,
+			    strerror(errno));
 
 	char shown[NI_MAXHOST + NI_MAXSERV + 16];
 	snprintf(shown, sizeof(shown), "%s", listen_spec);

@@ -57,7 +57,7 @@ struct serve_create {
 	const struct serve_template *tmpl;
 	bool from_pool;
 	double timeout_s;
-	char *policy; /* copied */
+	char *policy;			  /* copied */
 	struct json_object *limits, *env; /* references taken */
 	const char *cwd;
 };

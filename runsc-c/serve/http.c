@@ -90,8 +90,8 @@ static struct json_object *body_object(struct MHD_Connection *c, const struct re
 	if (e != json_tokener_success || !o) {
 		json_object_put(o);
 		*ret = fail(c, 400, "the body is not JSON: %s at byte %zu",
-			    json_tokener_error_desc(e == json_tokener_success ? json_tokener_continue
-									      : e),
+			    json_tokener_error_desc(
+				    e == json_tokener_success ? json_tokener_continue : e),
 			    end);
 		return NULL;
 	}
@@ -119,8 +119,8 @@ static struct json_object *body_object(struct MHD_Connection *c, const struct re
 
 /* Checks member name of o is of type t (when present): its value or NULL;
  * false after an answer was queued. */
-static bool member(struct MHD_Connection *c, struct json_object *o, const char *name,
-		   json_type t, struct json_object **out, enum MHD_Result *ret)
+static bool member(struct MHD_Connection *c, struct json_object *o, const char *name, json_type t,
+		   struct json_object **out, enum MHD_Result *ret)
 {
 	*out = NULL;
 	if (!json_object_object_get_ex(o, name, out) || *out == NULL) {
@@ -196,8 +196,7 @@ static bool limit_text(struct MHD_Connection *c, struct json_object *limits, con
 	} else if (json_object_is_type(v, json_type_double) && json_object_get_double(v) > 0) {
 		xasprintf(out, "%.6g", json_object_get_double(v));
 	} else {
-		*ret = fail(c, 400, "'limits.%s' must be a positive number or a size string",
-			    name);
+		*ret = fail(c, 400, "'limits.%s' must be a positive number or a size string", name);
 		return false;
 	}
 	return true;
@@ -219,8 +218,9 @@ static enum MHD_Result create(struct MHD_Connection *c, const struct req *rq,
 		  member(c, o, "cwd", json_type_string, &cwd, &ret) &&
 		  member(c, o, "timeout", json_type_double, &timeout, &ret) &&
 		  check_env(c, env, &ret) && check_cwd(c, cwd, &ret);
-	if (ok && policy && (!plain_string(policy, 4096) || !*json_object_get_string(policy) ||
-			     json_object_get_string(policy)[0] == '-')) {
+	if (ok && policy &&
+	    (!plain_string(policy, 4096) || !*json_object_get_string(policy) ||
+	     json_object_get_string(policy)[0] == '-')) {
 		ret = fail(c, 400, "'policy' must name a policy");
 		ok = false;
 	}
@@ -254,7 +254,8 @@ static enum MHD_Result create(struct MHD_Connection *c, const struct req *rq,
 			.tmpl = &t,
 			.from_pool = !custom,
 			.timeout_s = timeout ? json_object_get_double(timeout) : 0,
-			.policy = policy ? (char *)json_object_get_string(policy) : cfg->tmpl.policy,
+			.policy =
+				policy ? (char *)json_object_get_string(policy) : cfg->tmpl.policy,
 			.limits = limits,
 			.env = env,
 			.cwd = cwd ? json_object_get_string(cwd) : NULL,
@@ -331,7 +332,10 @@ static size_t utf8_tail(const unsigned char *buf, size_t n)
 		unsigned char b = buf[n - back];
 		if ((b & 0xc0) == 0x80)
 			continue;
-		size_t need = (b & 0xe0) == 0xc0 ? 2 : (b & 0xf0) == 0xe0 ? 3 : (b & 0xf8) == 0xf0 ? 4 : 1;
+		size_t need = (b & 0xe0) == 0xc0   ? 2
+			      : (b & 0xf0) == 0xe0 ? 3
+			      : (b & 0xf8) == 0xf0 ? 4
+						   : 1;
 		return need > back ? back : 0;
 	}
 	return 0;
@@ -428,7 +432,8 @@ static ssize_t stream_read(void *arg, uint64_t pos, char *buf, size_t max)
 			ssize_t n = write(st->in_w, st->in + st->in_off, st->in_len - st->in_off);
 			if (n > 0)
 				st->in_off += (size_t)n;
-			if ((n < 0 && errno != EAGAIN && errno != EINTR) || st->in_off == st->in_len) {
+			if ((n < 0 && errno != EAGAIN && errno != EINTR) ||
+			    st->in_off == st->in_len) {
 				close(st->in_w);
 				st->in_w = -1;
 			}
@@ -512,9 +517,10 @@ static struct json_object *process_json(const struct sbx *s, struct json_object 
 	struct json_object *p = json_object_new_object();
 	json_object_object_add(p, "args", json_object_get(argv));
 	json_object_object_add(p, "env", envs);
-	json_object_object_add(
-		p, "cwd",
-		json_object_new_string(cwd ? json_object_get_string(cwd) : s->cwd ? s->cwd : s->base_cwd));
+	json_object_object_add(p, "cwd",
+			       json_object_new_string(cwd      ? json_object_get_string(cwd)
+						      : s->cwd ? s->cwd
+							       : s->base_cwd));
 	struct json_object *user = json_object_new_object();
 	json_object_object_add(user, "uid", json_object_new_int(0));
 	json_object_object_add(user, "gid", json_object_new_int(0));
@@ -524,8 +530,8 @@ static struct json_object *process_json(const struct sbx *s, struct json_object 
 
 /* Asks the monitor for the process and waits until it runs: 0, or an
  * HTTP status with msg. */
-static int exec_start(struct sbx *s, struct json_object *proc, struct exec_stream *st,
-		      char *msg, size_t msg_size)
+static int exec_start(struct sbx *s, struct json_object *proc, struct exec_stream *st, char *msg,
+		      size_t msg_size)
 {
 	int in[2], out[2], err[2], sv[2];
 	if (pipe2(in, O_CLOEXEC) < 0)
@@ -556,7 +562,8 @@ static int exec_start(struct sbx *s, struct json_object *proc, struct exec_strea
 	} else {
 		st->sock = sv[0];
 		char x = SERVE_EXEC;
-		struct oci_exec_msg m = {.magic = OCI_EXEC_MAGIC, .op = OCI_EXEC_REQUEST, .len = len};
+		struct oci_exec_msg m = {
+			.magic = OCI_EXEC_MAGIC, .op = OCI_EXEC_REQUEST, .len = len};
 		int fds[4] = {in[0], out[1], err[1], mfd};
 		if (send_msg_fds(s->ctl, &x, 1, &sv[1], 1) < 0 ||
 		    send_msg_fds(sv[0], &m, sizeof(m), fds, 4) < 0) {
@@ -575,7 +582,8 @@ static int exec_start(struct sbx *s, struct json_object *proc, struct exec_strea
 	/* The first answer: STARTED, or FAILED and why. */
 	struct pollfd p = {.fd = st->sock, .events = POLLIN};
 	struct oci_exec_msg m;
-	ssize_t n = poll(&p, 1, SERVE_START_WAIT_S * 1000) > 0 ? recv(st->sock, &m, sizeof(m), 0) : -1;
+	ssize_t n =
+		poll(&p, 1, SERVE_START_WAIT_S * 1000) > 0 ? recv(st->sock, &m, sizeof(m), 0) : -1;
 	if (n == (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC && m.op == OCI_EXEC_STARTED)
 		return 0;
 	if (n == (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC && m.op == OCI_EXEC_FAILED) {
@@ -607,7 +615,8 @@ static enum MHD_Result exec(struct MHD_Connection *c, const struct req *rq, cons
 	}
 	for (size_t i = 0; ok && i < argc; i++) {
 		struct json_object *a = json_object_array_get_idx(argv, i);
-		if (!a || !json_object_is_type(a, json_type_string) || !plain_string(a, 128 << 10)) {
+		if (!a || !json_object_is_type(a, json_type_string) ||
+		    !plain_string(a, 128 << 10)) {
 			ret = fail(c, 400, "'argv[%zu]' must be a string", i);
 			ok = false;
 		}
@@ -645,9 +654,8 @@ static enum MHD_Result exec(struct MHD_Connection *c, const struct req *rq, cons
 		close(st->in_w);
 		st->in_w = -1;
 	}
-	struct MHD_Response *r =
-		MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, CHUNK_MAX + 256, stream_read, st,
-						  stream_free);
+	struct MHD_Response *r = MHD_create_response_from_callback(
+		MHD_SIZE_UNKNOWN, CHUNK_MAX + 256, stream_read, st, stream_free);
 	MHD_add_response_header(r, "Content-Type", "application/x-ndjson");
 	ret = MHD_queue_response(c, 200, r);
 	MHD_destroy_response(r);
@@ -798,10 +806,9 @@ struct serve_http *http_start(int listen_fd, const char *token, const struct ser
 	h->mhd = MHD_start_daemon(
 		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
 		0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
-		MHD_OPTION_LISTEN_SOCKET, listen_fd,
-		MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL, MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned int)1024, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 << 10),
-		MHD_OPTION_END);
+		MHD_OPTION_LISTEN_SOCKET, listen_fd, MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
+		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)(64 << 10), MHD_OPTION_END);
 	if (!h->mhd) {
 		xasprintf(msg, "libmicrohttpd could not start on the listening socket");
 		free(h->token);

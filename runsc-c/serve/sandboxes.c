@@ -160,6 +160,58 @@ static void add_flag(char **argv, int *n, const char *flag, const char *value)
 	argv[(*n)++] = (char *)value;
 }
 
+/* Waits for the new monitor's SERVE_READY: 0, or an HTTP status with
+ * *msg after the failed sandbox is gone. */
+static int wait_ready(struct sbx *s, bool pooled, int err_r, struct sbx **out, char **msg)
+{
+	struct pollfd p = {.fd = s->ctl, .events = POLLIN};
+	char *buf = xmalloc(SERVE_MSG_MAX);
+	ssize_t got = -1;
+	if (poll(&p, 1, SERVE_START_WAIT_S * 1000) > 0)
+		got = recv(s->ctl, buf, SERVE_MSG_MAX, 0);
+	struct json_object *ready = NULL;
+	if (got > 1 && buf[0] == SERVE_READY) {
+		struct json_tokener *tok = json_tokener_new();
+		ready = json_tokener_parse_ex(tok, buf + 1, (int)got - 1);
+		json_tokener_free(tok);
+	}
+	free(buf);
+	struct json_object *env, *cwd;
+	if (ready && json_object_object_get_ex(ready, "env", &env) &&
+	    json_object_object_get_ex(ready, "cwd", &cwd)) {
+		pthread_mutex_lock(&lock);
+		s->base_env = json_object_get(env);
+		s->base_cwd = xstrdup(json_object_get_string(cwd));
+		if (pooled && !s->gone) {
+			s->pooled = true;
+			pool_ready++;
+		}
+		if (pooled)
+			pool_starting--;
+		pthread_mutex_unlock(&lock);
+		json_object_put(ready);
+		close(err_r);
+		*out = s;
+		return 0;
+	}
+	json_object_put(ready);
+	*msg = got < 0 ? xstrdup("the sandbox did not start in time") : read_reason(err_r);
+	close(err_r);
+	/* It failed: end it, wait for the reaper, and tell bad input (the
+	 * flags, exit 2) from a failure. */
+	pthread_mutex_lock(&lock);
+	shutdown(s->ctl, SHUT_RDWR);
+	if (got < 0)
+		kill(s->pid, SIGKILL);
+	while (!s->gone)
+		pthread_cond_wait(&changed, &lock);
+	int st = s->wait_status;
+	unlist_locked(s);
+	unref_locked(s);
+	pthread_mutex_unlock(&lock);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 2 ? 400 : 500;
+}
+
 /* Spawns a monitor for tmpl and waits until its sandbox runs. 0, or an
  * HTTP status with *msg. The new sandbox is in the table (one reference
  * for the table, one returned). */
@@ -240,52 +292,7 @@ static int spawn(const struct serve_template *tmpl, bool pooled, struct sbx **ou
 		xasprintf(msg, "%s: %s", runsc_path, strerror(r));
 		return 500;
 	}
-	struct pollfd p = {.fd = s->ctl, .events = POLLIN};
-	char *buf = xmalloc(SERVE_MSG_MAX);
-	ssize_t got = -1;
-	if (poll(&p, 1, SERVE_START_WAIT_S * 1000) > 0)
-		got = recv(s->ctl, buf, SERVE_MSG_MAX, 0);
-	struct json_object *ready = NULL;
-	if (got > 1 && buf[0] == SERVE_READY) {
-		struct json_tokener *tok = json_tokener_new();
-		ready = json_tokener_parse_ex(tok, buf + 1, (int)got - 1);
-		json_tokener_free(tok);
-	}
-	free(buf);
-	struct json_object *env, *cwd;
-	if (ready && json_object_object_get_ex(ready, "env", &env) &&
-	    json_object_object_get_ex(ready, "cwd", &cwd)) {
-		pthread_mutex_lock(&lock);
-		s->base_env = json_object_get(env);
-		s->base_cwd = xstrdup(json_object_get_string(cwd));
-		if (pooled && !s->gone) {
-			s->pooled = true;
-			pool_ready++;
-		}
-		if (pooled)
-			pool_starting--;
-		pthread_mutex_unlock(&lock);
-		json_object_put(ready);
-		close(err_r);
-		*out = s;
-		return 0;
-	}
-	json_object_put(ready);
-	*msg = got < 0 ? xstrdup("the sandbox did not start in time") : read_reason(err_r);
-	close(err_r);
-	/* It failed: end it, wait for the reaper, and tell bad input (the
-	 * flags, exit 2) from a failure. */
-	pthread_mutex_lock(&lock);
-	shutdown(s->ctl, SHUT_RDWR);
-	if (got < 0)
-		kill(s->pid, SIGKILL);
-	while (!s->gone)
-		pthread_cond_wait(&changed, &lock);
-	int st = s->wait_status;
-	unlist_locked(s);
-	unref_locked(s);
-	pthread_mutex_unlock(&lock);
-	return WIFEXITED(st) && WEXITSTATUS(st) == 2 ? 400 : 500;
+	return wait_ready(s, pooled, err_r, out, msg);
 }
 
 static void *pool_thread(void *arg)
