@@ -105,7 +105,10 @@ class Client:
     def list(self):
         return self.request("GET", "/sandboxes")
 
-    def pool(self):
+    def pool(self, size=None):
+        """GET /pool; with size, PUT /pool first to resize it."""
+        if size is not None:
+            return self.request("PUT", "/pool", {"size": size})
         return self.request("GET", "/pool")
 
 
@@ -131,8 +134,9 @@ class Sandbox:
         return self.client.request("DELETE", f"/sandboxes/{self.id}")
 
     def exec_stream(self, argv, stdin=None, env=None, cwd=None):
-        """POST /sandboxes/ID/exec: yields {"stdout": ...}, {"stderr": ...}
-        and last {"exit": N} as they come."""
+        """POST /sandboxes/ID/exec: yields {"exec": N, "pid": P} first,
+        then {"stdout": ...} and {"stderr": ...} as they come, and last
+        {"exit": N}. Closing the generator kills the process."""
         body = {"argv": list(argv)}
         if stdin is not None:
             body["stdin"] = stdin
@@ -141,6 +145,11 @@ class Sandbox:
         if cwd is not None:
             body["cwd"] = cwd
         return self.client.request("POST", f"/sandboxes/{self.id}/exec", body, stream=True)
+
+    def signal(self, exec_id, sig):
+        """Sends sig (a number or a name: "TERM") to a running exec."""
+        return self.client.request("POST", f"/sandboxes/{self.id}/exec/{exec_id}/signal",
+                                   {"signal": sig})
 
     def run(self, argv, stdin=None, env=None, cwd=None):
         """Runs argv to its end: a Result."""

@@ -62,7 +62,7 @@ struct serve_create {
 	const char *cwd;
 };
 
-void sbx_init(const char *runsc_c, int log_fd, const struct serve_config *cfg);
+void sbx_init(const char *runsc_c, int log_fd, struct serve_config *cfg);
 /* Creates a sandbox (from the pool when it may): 0 and *out (a
  * reference), or an HTTP status with *msg (malloc'd). */
 int sbx_create(const struct serve_create *req, struct sbx **out, char **msg);
@@ -74,6 +74,8 @@ int sbx_delete(const char *id);
 struct json_object *sbx_list(void);
 struct json_object *sbx_json(const struct sbx *s);
 struct json_object *sbx_pool_json(void);
+/* Sets the pool's size: 0, or -E2BIG over max_sandboxes. */
+int sbx_pool_resize(unsigned size);
 /* Ends every sandbox and waits for their monitors. */
 void sbx_shutdown(void);
 

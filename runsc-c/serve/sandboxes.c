@@ -32,7 +32,7 @@ static unsigned pool_ready, pool_starting;
 static bool stopping;
 static const char *runsc_path;
 static int log_fd;
-static const struct serve_config *config;
+static struct serve_config *config;
 
 static void sbx_free(struct sbx *s)
 {
@@ -331,7 +331,7 @@ static void *pool_thread(void *arg)
 	return NULL;
 }
 
-void sbx_init(const char *runsc_c, int logfd, const struct serve_config *cfg)
+void sbx_init(const char *runsc_c, int logfd, struct serve_config *cfg)
 {
 	runsc_path = runsc_c;
 	log_fd = logfd;
@@ -479,6 +479,29 @@ struct json_object *sbx_pool_json(void)
 	json_object_object_add(o, "sandboxes", json_object_new_int64(nsandboxes));
 	pthread_mutex_unlock(&lock);
 	return o;
+}
+
+int sbx_pool_resize(unsigned size)
+{
+	pthread_mutex_lock(&lock);
+	if (size > config->max_sandboxes) {
+		pthread_mutex_unlock(&lock);
+		return -E2BIG;
+	}
+	config->pool_size = size;
+	/* Sandboxes over the new size are destroyed (never handed out). */
+	unsigned extra = pool_ready > size ? pool_ready - size : 0;
+	for (struct sbx *s = table; s && extra; s = s->next) {
+		if (s->pooled) {
+			shutdown(s->ctl, SHUT_RDWR);
+			s->pooled = false;
+			pool_ready--;
+			extra--;
+		}
+	}
+	pthread_cond_signal(&pool_cond);
+	pthread_mutex_unlock(&lock);
+	return 0;
 }
 
 void sbx_shutdown(void)

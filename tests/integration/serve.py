@@ -197,8 +197,35 @@ def test_service():
     tap(r.exit_code == 0 and r.stdout == data, "exec: stdin in, the same out (streamed in chunks)",
         f"{len(r.stdout)} of {len(data)} bytes")
     events = list(sb.exec_stream(["sh", "-c", "echo a; sleep 0.2; echo b; exit 1"]))
-    tap(events == [{"stdout": "a\n"}, {"stdout": "b\n"}, {"exit": 1}],
-        "exec output is streamed as JSON lines, the exit last", json.dumps(events))
+    tap(len(events) == 4 and set(events[0]) == {"exec", "pid"}
+        and events[1:] == [{"stdout": "a\n"}, {"stdout": "b\n"}, {"exit": 1}],
+        "exec output is streamed as JSON lines: the process first, the exit last",
+        json.dumps(events))
+
+    # Signals to a running exec.
+    stream = sb.exec_stream(["sh", "-c", 'trap "echo got TERM; exit 5" TERM; echo ready; '
+                             'while :; do sleep 0.05; done'])
+    first = next(stream)
+    ready = next(stream)
+    sb.signal(first["exec"], "TERM")
+    rest = list(stream)
+    tap(ready == {"stdout": "ready\n"} and rest == [{"stdout": "got TERM\n"}, {"exit": 5}],
+        "a signal reaches a running exec", json.dumps([first, ready] + rest))
+    expect_error("a signal to an exec that ended: 404", lambda: sb.signal(first["exec"], 15), 404)
+    expect_error("a signal to an exec number never given: 404",
+                 lambda: sb.signal(999999, 15), 404)
+    stream = sb.exec_stream(["sleep", "1000"])
+    first = next(stream)
+    expect_error("a signal that is not one: 400", lambda: sb.signal(first["exec"], "NOPE"), 400)
+    expect_error("signal 0 is not one: 400", lambda: sb.signal(first["exec"], 0), 400)
+    stream.close()  # the client goes away: the process is killed
+
+    def sleepers():
+        r = sb.run(["sh", "-c", "cat /proc/[0-9]*/cmdline | tr '\\0' ' '"])
+        return "sleep 1000" in r.stdout
+
+    tap(until(lambda: not sleepers(), "the sleeper to be killed"),
+        "a client that disconnects kills its exec")
     r = sb.run(["python3", "-c",
                 "import ctypes; print(ctypes.CDLL(None).prctl(21, 0, 0, 0, 0))"])
     tap(r.stdout.strip() == "2", "the exec'd process runs under seccomp (PR_GET_SECCOMP == 2)",
@@ -232,7 +259,9 @@ def test_service():
     # curl: chunked streaming and the same JSON lines.
     code, body = curl(sock, "POST", f"/sandboxes/{sb.id}/exec", "-N", "-d",
                       '{"argv": ["echo", "via curl"]}')
-    tap(code == 200 and body.splitlines() == ['{"stdout":"via curl\\n"}', '{"exit":0}'],
+    lines = body.splitlines()
+    tap(code == 200 and lines[0].startswith('{"exec":')
+        and lines[1:] == ['{"stdout":"via curl\\n"}', '{"exit":0}'],
         "curl: an exec", f"{code} {body}")
 
     # Bad requests: a JSON error with a status; the service goes on.
@@ -297,6 +326,25 @@ def test_service():
         and not traces(t0.id), "the timeout reclaims the sandbox entirely")
     expect_error("exec in a timed-out sandbox: 404", lambda: t0.run(["true"]), 404)
 
+    # A sandbox whose sentry is killed is reclaimed.
+    k = c.create()
+    procs = monitors(k.id)
+    sentry = [p for p in procs if open(f"/proc/{p}/comm").read().strip() == "runsc-c-sentry"]
+    tap(len(sentry) == 1, "the sandbox's sentry is found", repr(procs))
+    for p in sentry:
+        os.kill(p, signal.SIGKILL)
+    tap(until(lambda: k.id not in [s["id"] for s in c.list()], "the killed sandbox to go")
+        and until(lambda: not any(os.path.exists(f"/proc/{p}") for p in procs), "its processes")
+        and not traces(k.id), "kill -9 of a sentry: the sandbox is reclaimed, nothing left")
+
+    # The pool's size through the API.
+    c.pool(size=0)
+    tap(until(lambda: c.pool()["ready"] == 0, "the pool to shrink"), "PUT /pool shrinks the pool")
+    c.pool(size=1)
+    tap(until(lambda: c.pool()["ready"] == 1, "the pool to grow"), "PUT /pool grows the pool")
+    code, text = curl(sock, "PUT", "/pool", "-d", '{"size": 1000}')
+    tap(code == 400 and "max_sandboxes" in text, "PUT /pool over max_sandboxes: 400", text)
+
     # Parallel creates: each its own sandbox.
     ids = []
     th = [threading.Thread(target=lambda: ids.append(c.create().id)) for _ in range(4)]
@@ -317,10 +365,28 @@ def test_service():
         and not any(traces(i) for i in ids), "no sandbox outlives the service")
 
 
+def test_kill_service():
+    """kill -9 of the daemon: every sandbox goes with it."""
+    sock = os.path.join(TMP, "killed.sock")
+    d = start_daemon("--listen", f"unix:{sock}")
+    c = runsc_c.Client(f"unix:{sock}")
+    ids = [c.create().id for _ in range(2)]
+    procs = [p for i in ids for p in monitors(i)]
+    os.killpg(d.pid, signal.SIGKILL)
+    d.wait()
+    tap(until(lambda: not any(os.path.exists(f"/proc/{p}") for p in procs), "the monitors")
+        and not any(traces(i) for i in ids), "kill -9 of the service: its sandboxes end, nothing left")
+    d2 = start_daemon("--listen", f"unix:{sock}")
+    tap(d2.poll() is None and runsc_c.Client(f"unix:{sock}").list() == [],
+        "a restarted service starts empty on the same socket", logtext(d2))
+    stop_daemon(d2)
+
+
 def main():
     try:
         test_flags()
         test_service()
+        test_kill_service()
     except Exception as e:  # a crash is a failure, with its story
         import traceback
 
