@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/utf8.h"
 #include "common/util.h"
 #include "runsc-c/oci/oci.h"
 #include "runsc-c/serve/daemon.h"
@@ -111,11 +112,33 @@ static void set_line(struct exec_stream *st, struct json_object *o)
 	st->line_off = 0;
 }
 
+/* Copies buf[0..len) (NUL-terminated after) into out as valid UTF-8: a
+ * byte that does not begin a valid sequence becomes U+FFFD, so that every
+ * line is JSON any parser takes. out has room for 3 * len bytes. */
+static size_t utf8_clean(const unsigned char *buf, size_t len, char *out)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = buf[i] ? utf8_decode(buf + i, &cp) : 1;
+		if (n == 0 || i + n > len) {
+			memcpy(out + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+			continue;
+		}
+		memcpy(out + o, buf + i, n);
+		o += n;
+		i += n;
+	}
+	return o;
+}
+
 /* Reads one of the output pipes into a line; false at its end. */
 static bool read_output(struct exec_stream *st, int which)
 {
 	int *fd = which == 0 ? &st->out_r : &st->err_r;
-	unsigned char buf[CHUNK_MAX + 4];
+	unsigned char buf[CHUNK_MAX + 8];
 	size_t have = st->ncarry[which];
 	memcpy(buf, st->carry[which], have);
 	ssize_t n = read(*fd, buf + have, CHUNK_MAX);
@@ -127,9 +150,13 @@ static bool read_output(struct exec_stream *st, int which)
 	memcpy(st->carry[which], buf + len - keep, keep);
 	len -= keep;
 	if (len > 0) {
+		buf[len] = 0; /* utf8_decode stops at a NUL */
+		char *text = xmalloc(len * 3 + 1);
+		size_t tlen = utf8_clean(buf, len, text);
 		struct json_object *o = json_object_new_object();
 		json_object_object_add(o, which == 0 ? "stdout" : "stderr",
-				       json_object_new_string_len((const char *)buf, (int)len));
+				       json_object_new_string_len(text, (int)tlen));
+		free(text);
 		set_line(st, o);
 	}
 	if (n <= 0) {

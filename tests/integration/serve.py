@@ -202,6 +202,14 @@ def test_service():
         "exec output is streamed as JSON lines: the process first, the exit last",
         json.dumps(events))
 
+    r = sb.run(["printf", "ok \\377\\300\\200 \\342\\202\\254 \\000 end"])
+    tap(r.stdout == "ok \ufffd\ufffd\ufffd \u20ac \x00 end",
+        "output that is not UTF-8 arrives as U+FFFD, valid JSON", repr(r.stdout))
+    big = "€" * 40000
+    r = sb.run(["cat"], stdin=big)
+    tap(r.stdout == big, "a UTF-8 character split between reads arrives whole",
+        f"{len(r.stdout)} characters")
+
     # Signals to a running exec.
     stream = sb.exec_stream(["sh", "-c", 'trap "echo got TERM; exit 5" TERM; echo ready; '
                              'while :; do sleep 0.05; done'])
