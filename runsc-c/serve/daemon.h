@@ -44,6 +44,9 @@ struct sbx {
 	int wait_status; /* once gone */
 	struct timespec created, claimed;
 	double timeout_s;
+	double idle_s;	  /* idle timeout; 0: none */
+	int active_execs; /* streams running */
+	struct timespec last_active;
 	char *policy; /* as asked for, for GET */
 	struct json_object *limits;
 	struct json_object *env; /* object: the sandbox's env over base_env */
@@ -57,6 +60,7 @@ struct serve_create {
 	const struct serve_template *tmpl;
 	bool from_pool;
 	double timeout_s;
+	double idle_s;
 	char *policy;			  /* copied */
 	struct json_object *limits, *env; /* references taken */
 	const char *cwd;
@@ -68,6 +72,9 @@ void sbx_init(const char *runsc_c, int log_fd, struct serve_config *cfg);
 int sbx_create(const struct serve_create *req, struct sbx **out, char **msg);
 struct sbx *sbx_get(const char *id); /* a reference, or NULL */
 void sbx_put(struct sbx *s);
+/* An exec starts or ends in s (the idle timeout counts from the last end). */
+void sbx_exec_begin(struct sbx *s);
+void sbx_exec_end(struct sbx *s);
 /* Ends it and waits until its monitor is gone: 0, or -ENOENT. */
 int sbx_delete(const char *id);
 /* The claimed sandboxes, as JSON objects. */

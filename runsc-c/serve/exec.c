@@ -32,6 +32,7 @@ struct exec_stream {
 	char sid[SERVE_ID_LEN + 1];
 	uint64_t no;
 	struct exec_stream *next;
+	struct sbx *sb;
 	pthread_mutex_t mu; /* sock: the stream's thread and a signal's */
 	int sock;	    /* the OCI exec protocol's connection to the monitor */
 	int out_r;	    /* the process's stdout and stderr */
@@ -72,6 +73,8 @@ static void stream_free(void *arg)
 	struct exec_stream *st = arg;
 	stream_unlist(st);
 	pthread_mutex_destroy(&st->mu);
+	sbx_exec_end(st->sb);
+	sbx_put(st->sb);
 	/* Closing the connection kills the process if it still runs. */
 	if (st->sock >= 0)
 		close(st->sock);
@@ -425,6 +428,8 @@ enum MHD_Result http_exec(struct MHD_Connection *c, const struct req *rq, const 
 	struct exec_stream *st = xcalloc(1, sizeof(*st));
 	pthread_mutex_init(&st->mu, NULL);
 	st->sock = st->out_r = st->err_r = st->in_w = -1;
+	st->sb = s; /* the reference, until the stream ends */
+	sbx_exec_begin(s);
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	st->conn_fd = ci ? ci->connect_fd : -1;
@@ -438,7 +443,6 @@ enum MHD_Result http_exec(struct MHD_Connection *c, const struct req *rq, const 
 	int guest_pid = 0;
 	int status = exec_start(s, proc, st, &guest_pid, msg, sizeof(msg));
 	json_object_put(proc);
-	sbx_put(s);
 	json_object_put(o);
 	if (status) {
 		stream_free(st);

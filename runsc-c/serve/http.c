@@ -189,18 +189,20 @@ static bool limit_text(struct MHD_Connection *c, struct json_object *limits, con
 static enum MHD_Result create(struct MHD_Connection *c, const struct req *rq,
 			      const struct serve_config *cfg)
 {
-	static const char *const allowed[] = {"policy", "limits", "env", "cwd", "timeout", NULL};
+	static const char *const allowed[] = {"policy",	 "limits",	 "env", "cwd",
+					      "timeout", "idle_timeout", NULL};
 	enum MHD_Result ret = MHD_NO;
 	struct json_object *o = body_object(c, rq, allowed, &ret);
 	if (!o)
 		return ret;
-	struct json_object *policy, *limits, *env, *cwd, *timeout;
+	struct json_object *policy, *limits, *env, *cwd, *timeout, *idle;
 	struct serve_template t = {0};
 	bool ok = member(c, o, "policy", json_type_string, &policy, &ret) &&
 		  member(c, o, "limits", json_type_object, &limits, &ret) &&
 		  member(c, o, "env", json_type_object, &env, &ret) &&
 		  member(c, o, "cwd", json_type_string, &cwd, &ret) &&
 		  member(c, o, "timeout", json_type_double, &timeout, &ret) &&
+		  member(c, o, "idle_timeout", json_type_double, &idle, &ret) &&
 		  check_env(c, env, &ret) && check_cwd(c, cwd, &ret);
 	if (ok && policy &&
 	    (!plain_string(policy, 4096) || !*json_object_get_string(policy) ||
@@ -211,6 +213,11 @@ static enum MHD_Result create(struct MHD_Connection *c, const struct req *rq,
 	if (ok && timeout &&
 	    !(json_object_get_double(timeout) >= 0 && json_object_get_double(timeout) <= 1e9)) {
 		ret = fail(c, 400, "'timeout' must be seconds, 0 to 1e9");
+		ok = false;
+	}
+	if (ok && idle &&
+	    !(json_object_get_double(idle) >= 0 && json_object_get_double(idle) <= 1e9)) {
+		ret = fail(c, 400, "'idle_timeout' must be seconds, 0 to 1e9");
 		ok = false;
 	}
 	if (ok && limits) {
@@ -238,6 +245,7 @@ static enum MHD_Result create(struct MHD_Connection *c, const struct req *rq,
 			.tmpl = &t,
 			.from_pool = !custom,
 			.timeout_s = timeout ? json_object_get_double(timeout) : 0,
+			.idle_s = idle ? json_object_get_double(idle) : 0,
 			.policy =
 				policy ? (char *)json_object_get_string(policy) : cfg->tmpl.policy,
 			.limits = limits,

@@ -26,6 +26,7 @@ extern char **environ;
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t changed = PTHREAD_COND_INITIALIZER; /* a monitor went, a slot freed */
 static pthread_cond_t pool_cond = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t idle_cond = PTHREAD_COND_INITIALIZER; /* stopping */
 static struct sbx *table;
 static unsigned nsandboxes; /* spawned and not yet reaped */
 static unsigned pool_ready, pool_starting;
@@ -331,6 +332,8 @@ static void *pool_thread(void *arg)
 	return NULL;
 }
 
+static void *idle_thread(void *arg);
+
 void sbx_init(const char *runsc_c, int logfd, struct serve_config *cfg)
 {
 	runsc_path = runsc_c;
@@ -338,7 +341,8 @@ void sbx_init(const char *runsc_c, int logfd, struct serve_config *cfg)
 	config = cfg;
 	pthread_t t;
 	if (pthread_create(&t, NULL, reaper, NULL) != 0 ||
-	    pthread_create(&t, NULL, pool_thread, NULL) != 0) {
+	    pthread_create(&t, NULL, pool_thread, NULL) != 0 ||
+	    pthread_create(&t, NULL, idle_thread, NULL) != 0) {
 		serve_log("cannot start threads");
 		exit(125);
 	}
@@ -382,7 +386,9 @@ int sbx_create(const struct serve_create *req, struct sbx **out, char **msg)
 	s->env = json_object_get(req->env);
 	s->cwd = req->cwd ? xstrdup(req->cwd) : NULL;
 	s->timeout_s = req->timeout_s;
+	s->idle_s = req->idle_s;
 	clock_gettime(CLOCK_MONOTONIC, &s->claimed);
+	s->last_active = s->claimed;
 	char m[64];
 	int len = snprintf(m, sizeof(m), "%c%.3f", SERVE_CLAIM, req->timeout_s);
 	if (send(s->ctl, m, (size_t)len, MSG_NOSIGNAL) < 0) {
@@ -392,6 +398,47 @@ int sbx_create(const struct serve_create *req, struct sbx **out, char **msg)
 	}
 	*out = s;
 	return 0;
+}
+
+void sbx_exec_begin(struct sbx *s)
+{
+	pthread_mutex_lock(&lock);
+	s->active_execs++;
+	pthread_mutex_unlock(&lock);
+}
+
+void sbx_exec_end(struct sbx *s)
+{
+	pthread_mutex_lock(&lock);
+	s->active_execs--;
+	clock_gettime(CLOCK_MONOTONIC, &s->last_active);
+	pthread_mutex_unlock(&lock);
+}
+
+static double since(const struct timespec *t);
+
+/* Ends the sandboxes idle for longer than their idle timeout: no exec
+ * running, none ended for that long. Looked at every second. */
+static void *idle_thread(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&lock);
+	while (!stopping) {
+		struct timespec t;
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_sec += 1;
+		pthread_cond_timedwait(&idle_cond, &lock, &t);
+		for (struct sbx *s = table; s; s = s->next) {
+			if (!s->pooled && s->base_env && s->idle_s > 0 && s->active_execs == 0 &&
+			    since(&s->last_active) >= s->idle_s) {
+				serve_log("sandbox %s: idle for %.0f s, ended", s->id, s->idle_s);
+				s->idle_s = 0;
+				shutdown(s->ctl, SHUT_RDWR);
+			}
+		}
+	}
+	pthread_mutex_unlock(&lock);
+	return NULL;
 }
 
 struct sbx *sbx_get(const char *id)
@@ -451,6 +498,7 @@ struct json_object *sbx_json(const struct sbx *s)
 	json_object_object_add(o, "state", json_object_new_string(s->gone ? "ended" : "running"));
 	json_object_object_add(o, "age", json_object_new_double(since(&s->claimed)));
 	json_object_object_add(o, "timeout", json_object_new_double(s->timeout_s));
+	json_object_object_add(o, "idle_timeout", json_object_new_double(s->idle_s));
 	json_object_object_add(o, "policy", s->policy ? json_object_new_string(s->policy) : NULL);
 	json_object_object_add(o, "limits", json_object_get(s->limits));
 	json_object_object_add(o, "env", json_object_get(s->env));
@@ -509,6 +557,7 @@ void sbx_shutdown(void)
 	pthread_mutex_lock(&lock);
 	stopping = true;
 	pthread_cond_broadcast(&pool_cond);
+	pthread_cond_broadcast(&idle_cond);
 	for (struct sbx *s = table; s; s = s->next)
 		shutdown(s->ctl, SHUT_RDWR);
 	for (int round = 0; nsandboxes > 0 && round < 30; round++) {

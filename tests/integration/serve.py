@@ -276,6 +276,7 @@ def test_service():
     bad = [
         ("POST", "/sandboxes", '{"polcy": "x"}', 400, "unknown field"),
         ("POST", "/sandboxes", '{"timeout": "10"}', 400, "must be a number"),
+        ("POST", "/sandboxes", '{"idle_timeout": -1}', 400, "idle_timeout"),
         ("POST", "/sandboxes", '{"env": {"A": 1}}', 400, "env"),
         ("POST", "/sandboxes", '{"cwd": "relative"}', 400, "absolute"),
         ("POST", "/sandboxes", '{"limits": {"disk": 1}}', 400, "limits.disk"),
@@ -333,6 +334,16 @@ def test_service():
     tap(gone and until(lambda: not any(os.path.exists(f"/proc/{p}") for p in mons), "monitor")
         and not traces(t0.id), "the timeout reclaims the sandbox entirely")
     expect_error("exec in a timed-out sandbox: 404", lambda: t0.run(["true"]), 404)
+
+    # The idle timeout: not while an exec runs; after it, the sandbox goes.
+    idle = c.create(idle_timeout=1)
+    r = idle.run(["sh", "-c", "sleep 2.5; echo still here"])
+    tap(r.stdout == "still here\n" and idle.info()["idle_timeout"] == 1,
+        "a running exec keeps a sandbox from going idle", repr(r))
+    mons = monitors(idle.id)
+    tap(until(lambda: idle.id not in [s["id"] for s in c.list()], "the idle timeout")
+        and until(lambda: not any(os.path.exists(f"/proc/{p}") for p in mons), "monitor")
+        and not traces(idle.id), "the idle timeout reclaims an idle sandbox")
 
     # A sandbox whose sentry is killed is reclaimed.
     k = c.create()
