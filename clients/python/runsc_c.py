@@ -10,6 +10,7 @@ Standard library only:
 import http.client
 import json
 import socket
+import urllib.parse
 
 __all__ = ["Client", "Sandbox", "Result", "ServiceError"]
 
@@ -61,19 +62,26 @@ class Client:
         rest = self.address.split("://", 1)[-1]
         return http.client.HTTPConnection(rest, timeout=self.timeout)
 
-    def request(self, method, path, body=None, stream=False):
+    def request(self, method, path, body=None, stream=False, raw=False):
         """Sends one request; the decoded JSON answer, or with stream=True
-        a generator of the JSON lines. Raises ServiceError on an error."""
+        a generator of the JSON lines, or with raw=True the response
+        itself (read it, then close it). body may be a dict (JSON), bytes
+        or a file object (streamed). Raises ServiceError on an error."""
         conn = self._connection()
         headers = {}
         if self.token is not None:
             headers["Authorization"] = f"Bearer {self.token}"
         data = None
-        if body is not None:
-            data = body if isinstance(body, bytes) else json.dumps(body).encode()
+        if isinstance(body, (bytes, bytearray)) or hasattr(body, "read"):
+            data = body
+            headers["Content-Type"] = "application/octet-stream"
+        elif body is not None:
+            data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
         conn.request(method, path, body=data, headers=headers)
         resp = conn.getresponse()
+        if raw and resp.status < 400:
+            return resp
         if resp.status >= 400 or not stream:
             raw = resp.read()
             conn.close()
@@ -145,6 +153,28 @@ class Sandbox:
         if cwd is not None:
             body["cwd"] = cwd
         return self.client.request("POST", f"/sandboxes/{self.id}/exec", body, stream=True)
+
+    def _files(self, path, **query):
+        q = urllib.parse.urlencode({"path": path, **query})
+        return f"/sandboxes/{self.id}/files?{q}"
+
+    def read(self, path):
+        """The contents of a file in the sandbox (bytes)."""
+        resp = self.client.request("GET", self._files(path), raw=True)
+        try:
+            return resp.read()
+        finally:
+            resp.close()
+
+    def write(self, path, data):
+        """Writes data (bytes, str or a binary file object, streamed)."""
+        if isinstance(data, str):
+            data = data.encode()
+        return self.client.request("PUT", self._files(path), data)
+
+    def listdir(self, path):
+        """A directory's entries: name, type, size, mtime."""
+        return self.client.request("GET", self._files(path, list=1))
 
     def signal(self, exec_id, sig):
         """Sends sig (a number or a name: "TERM") to a running exec."""

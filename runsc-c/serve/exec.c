@@ -118,7 +118,7 @@ static void set_line(struct exec_stream *st, struct json_object *o)
 /* Copies buf[0..len) (NUL-terminated after) into out as valid UTF-8: a
  * byte that does not begin a valid sequence becomes U+FFFD, so that every
  * line is JSON any parser takes. out has room for 3 * len bytes. */
-static size_t utf8_clean(const unsigned char *buf, size_t len, char *out)
+size_t utf8_clean(const unsigned char *buf, size_t len, char *out)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < len;) {
@@ -256,6 +256,35 @@ static ssize_t stream_read(void *arg, uint64_t pos, char *buf, size_t max)
 	return (ssize_t)n;
 }
 
+void guest_io_close(struct guest_io *io)
+{
+	int *fds[] = {&io->sock, &io->out_r, &io->err_r, &io->in_w};
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+int exec_wait(struct guest_io *io)
+{
+	int code = 128 + SIGKILL;
+	for (;;) {
+		struct oci_exec_msg m;
+		ssize_t n = recv(io->sock, &m, sizeof(m), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC && m.op == OCI_EXEC_EXITED)
+			code = m.value;
+		else if (n > 0)
+			continue;
+		break;
+	}
+	close(io->sock);
+	io->sock = -1;
+	return code;
+}
+
 /* The process JSON of the OCI exec protocol, in a sealed memfd. */
 static int process_memfd(struct json_object *proc, uint32_t *len)
 {
@@ -277,8 +306,8 @@ static int process_memfd(struct json_object *proc, uint32_t *len)
 
 /* The process: args, the env (the monitor's, the sandbox's, the exec's,
  * each over the one before), the cwd. */
-static struct json_object *process_json(const struct sbx *s, struct json_object *argv,
-					struct json_object *env, struct json_object *cwd)
+struct json_object *process_json(const struct sbx *s, struct json_object *argv,
+				 struct json_object *env, struct json_object *cwd)
 {
 	struct json_object *merged = json_object_new_object();
 	size_t nbase = json_object_array_length(s->base_env);
@@ -323,8 +352,8 @@ static struct json_object *process_json(const struct sbx *s, struct json_object 
 
 /* Asks the monitor for the process and waits until it runs: 0, or an
  * HTTP status with msg. */
-static int exec_start(struct sbx *s, struct json_object *proc, struct exec_stream *st,
-		      int *guest_pid, char *msg, size_t msg_size)
+int exec_start(struct sbx *s, struct json_object *proc, struct guest_io *io, int *guest_pid,
+	       char *msg, size_t msg_size)
 {
 	int in[2], out[2], err[2], sv[2];
 	if (pipe2(in, O_CLOEXEC) < 0)
@@ -337,9 +366,9 @@ static int exec_start(struct sbx *s, struct json_object *proc, struct exec_strea
 		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
 		return snprintf(msg, msg_size, "pipe: %s", strerror(errno)), 500;
 	}
-	st->in_w = in[1];
-	st->out_r = out[0];
-	st->err_r = err[0];
+	io->in_w = in[1];
+	io->out_r = out[0];
+	io->err_r = err[0];
 	fcntl(in[1], F_SETFL, O_NONBLOCK);
 	fcntl(out[0], F_SETFL, O_NONBLOCK);
 	fcntl(err[0], F_SETFL, O_NONBLOCK);
@@ -353,7 +382,7 @@ static int exec_start(struct sbx *s, struct json_object *proc, struct exec_strea
 		snprintf(msg, msg_size, "socketpair: %s", strerror(errno));
 		status = 500;
 	} else {
-		st->sock = sv[0];
+		io->sock = sv[0];
 		char x = SERVE_EXEC;
 		struct oci_exec_msg m = {
 			.magic = OCI_EXEC_MAGIC, .op = OCI_EXEC_REQUEST, .len = len};
@@ -373,10 +402,10 @@ static int exec_start(struct sbx *s, struct json_object *proc, struct exec_strea
 	if (status)
 		return status;
 	/* The first answer: STARTED, or FAILED and why. */
-	struct pollfd p = {.fd = st->sock, .events = POLLIN};
+	struct pollfd p = {.fd = io->sock, .events = POLLIN};
 	struct oci_exec_msg m;
 	ssize_t n =
-		poll(&p, 1, SERVE_START_WAIT_S * 1000) > 0 ? recv(st->sock, &m, sizeof(m), 0) : -1;
+		poll(&p, 1, SERVE_START_WAIT_S * 1000) > 0 ? recv(io->sock, &m, sizeof(m), 0) : -1;
 	if (n == (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC && m.op == OCI_EXEC_STARTED) {
 		*guest_pid = m.value;
 		return 0;
@@ -441,7 +470,12 @@ enum MHD_Result http_exec(struct MHD_Connection *c, const struct req *rq, const 
 	struct json_object *proc = process_json(s, argv, env, cwd);
 	char msg[600];
 	int guest_pid = 0;
-	int status = exec_start(s, proc, st, &guest_pid, msg, sizeof(msg));
+	struct guest_io io = {.sock = -1, .out_r = -1, .err_r = -1, .in_w = -1};
+	int status = exec_start(s, proc, &io, &guest_pid, msg, sizeof(msg));
+	st->sock = io.sock;
+	st->out_r = io.out_r;
+	st->err_r = io.err_r;
+	st->in_w = io.in_w;
 	json_object_put(proc);
 	json_object_put(o);
 	if (status) {

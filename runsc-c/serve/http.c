@@ -19,11 +19,12 @@ struct serve_http {
 	char *token;
 };
 
-static enum MHD_Result reply_text(struct MHD_Connection *c, unsigned status, const char *text)
+enum MHD_Result reply_bytes(struct MHD_Connection *c, unsigned status, const char *type,
+			    const char *bytes, size_t len)
 {
 	struct MHD_Response *r =
-		MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
-	MHD_add_response_header(r, "Content-Type", "application/json");
+		MHD_create_response_from_buffer(len, (void *)bytes, MHD_RESPMEM_MUST_COPY);
+	MHD_add_response_header(r, "Content-Type", type);
 	if (status == 401)
 		MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
 	enum MHD_Result ret = MHD_queue_response(c, status, r);
@@ -37,7 +38,7 @@ enum MHD_Result reply(struct MHD_Connection *c, unsigned status, struct json_obj
 	char *text;
 	xasprintf(&text, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 	json_object_put(o);
-	enum MHD_Result r = reply_text(c, status, text);
+	enum MHD_Result r = reply_bytes(c, status, "application/json", text, strlen(text));
 	free(text);
 	return r;
 }
@@ -377,6 +378,11 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 			return http_exec(c, rq, sid);
 		return fail(c, 405, "%s /sandboxes/ID/exec: only POST", method);
 	}
+	if (strcmp(rest, "/files") == 0) {
+		if (get)
+			return http_files_get(c, sid);
+		return fail(c, 405, "%s /sandboxes/ID/files: only GET and PUT", method);
+	}
 	if (strncmp(rest, "/exec/", 6) == 0) {
 		char no[24];
 		size_t len = strcspn(rest + 6, "/");
@@ -401,7 +407,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct serve_http *h = cls;
 	struct req *rq = *con_cls;
 	if (!rq) {
-		*con_cls = xcalloc(1, sizeof(struct req));
+		rq = xcalloc(1, sizeof(struct req));
+		*con_cls = rq;
+		/* A file upload is streamed to its writer, not buffered. */
+		size_t n = strncmp(url, "/sandboxes/", 11) == 0 ? strcspn(url + 11, "/") : 0;
+		if (strcmp(method, "PUT") == 0 && n && id_valid(url + 11, n) &&
+		    strcmp(url + 11 + n, "/files") == 0) {
+			rq->is_upload = true;
+			memcpy(rq->sid, url + 11, n);
+		}
+		return MHD_YES;
+	}
+	if (*data_size && rq->is_upload) {
+		if (authorized(c, h->token))
+			http_files_put_data(c, rq, rq->sid, data, *data_size);
+		*data_size = 0;
 		return MHD_YES;
 	}
 	if (*data_size) {
@@ -419,6 +439,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (!authorized(c, h->token))
 		return fail(c, 401, "a bearer token is required (Authorization: Bearer TOKEN)");
+	if (rq->is_upload)
+		return http_files_put_end(c, rq, rq->sid);
 	if (rq->too_big)
 		return fail(c, 413, "the body is larger than %u bytes", SERVE_BODY_MAX);
 	return route(c, url, method, rq, http_config);
@@ -430,6 +452,7 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)cls, (void)c, (void)code;
 	struct req *rq = *con_cls;
 	if (rq) {
+		http_files_put_free(rq);
 		free(rq->body);
 		free(rq);
 	}

@@ -148,6 +148,12 @@ def test_flags():
                  lambda: runsc_c.Client("http://" + addr, token="wrong-token-0123456789").list(), 401)
     expect_error("TCP without a token header: 401",
                  lambda: runsc_c.Client("http://" + addr).list(), 401)
+    tsb = good.create()
+    bad_sb = runsc_c.Sandbox(runsc_c.Client("http://" + addr, token="wrong-token-0123456789"), tsb.id)
+    expect_error("PUT files with a wrong token: 401", lambda: bad_sb.write("/tmp/x", b"x"), 401)
+    expect_error("... and nothing was written", lambda: tsb.read("/tmp/x"), 404)
+    expect_error("exec with a wrong token: 401", lambda: bad_sb.run(["true"]), 401)
+    tsb.delete()
     stop_daemon(p)
 
     cfg = os.path.join(TMP, "bad.yaml")
@@ -209,6 +215,70 @@ def test_service():
     r = sb.run(["cat"], stdin=big)
     tap(r.stdout == big, "a UTF-8 character split between reads arrives whole",
         f"{len(r.stdout)} characters")
+
+    # Files, through a process in the sandbox: the guest's view and policy.
+    tap(sb.read("/etc/hostname") == b"runsc-c\n" or sb.read("/etc/hostname") ==
+        sb.run(["cat", "/etc/hostname"]).stdout.encode(), "GET files: a file as the guest sees it")
+    sb.write("/tmp/up.bin", bytes(range(256)) * 10)
+    tap(sb.read("/tmp/up.bin") == bytes(range(256)) * 10
+        and sb.run(["sh", "-c", "wc -c < /tmp/up.bin"]).stdout.strip() == "2560",
+        "PUT then GET files: binary content, and the guest sees it")
+    sb.write("/tmp/empty", b"")
+    tap(sb.read("/tmp/empty") == b"", "an empty file up and down")
+    names = {e["name"]: e for e in sb.listdir("/tmp")}
+    tap(names.get("up.bin", {}).get("type") == "file" and names["up.bin"]["size"] == 2560,
+        "GET files?list=1: a directory's entries", json.dumps(names)[:500])
+    expect_error("a missing file: 404", lambda: sb.read("/no/such/file"), 404)
+    expect_error("list of a file: 400", lambda: sb.listdir("/tmp/up.bin"), 400)
+    expect_error("PUT into a missing directory: 404", lambda: sb.write("/no/dir/x", b"x"), 404)
+    if os.path.exists("/etc/shadow"):
+        expect_error("a host secret stays hidden (/etc/shadow): 404",
+                     lambda: sb.read("/../../etc/shadow"), 404)
+    with open("/etc/passwd", "rb") as f:
+        host_passwd = f.read()
+    sb.write("/etc/passwd", b"tenant was here\n")
+    with open("/etc/passwd", "rb") as f:
+        tap(f.read() == host_passwd and sb.read("/etc/passwd") == b"tenant was here\n",
+            "a write to /etc/passwd stays in the sandbox; the host's is unchanged")
+    tap(sb.read("/tmp/../../../tmp/up.bin") == bytes(range(256)) * 10,
+        "a path with .. means what it means to the guest")
+    for q, status in [("", 400), ("?path=relative", 400), ("?path=/tmp/a%00b", 400),
+                      ("?path=/tmp&mode=x", 400), ("?path=/tmp&list=maybe", 400)]:
+        code, text = curl(sock, "GET", f"/sandboxes/{sb.id}/files{q}")
+        tap(code == status and "error" in text, f"GET files{q} -> {status}", f"{code} {text}")
+    code, text = curl(sock, "DELETE", f"/sandboxes/{sb.id}/files?path=/tmp/up.bin")
+    tap(code == 405, "DELETE files -> 405", f"{code} {text}")
+    code, text = curl(sock, "PUT", "/sandboxes/sb-0000000000000000/files?path=/tmp/x", "-d", "x")
+    tap(code == 404, "PUT files in an unknown sandbox -> 404", f"{code} {text}")
+
+    # 64 MiB up and down, streamed: the service's memory does not grow by it.
+    big = os.path.join(TMP, "big.bin")
+    with open(big, "wb") as f:
+        for _ in range(64):
+            f.write(os.urandom(1 << 20))
+
+    def hwm():
+        with open(f"/proc/{d.pid}/status") as f:
+            return int([l for l in f if l.startswith("VmHWM:")][0].split()[1]) * 1024
+
+    before = hwm()
+    with open(big, "rb") as f:
+        sb.write("/tmp/big.bin", f)
+    resp = sb.client.request("GET", sb._files("/tmp/big.bin"), raw=True)
+    same = True
+    with open(big, "rb") as f:
+        while True:
+            chunk = resp.read(1 << 20)
+            if not chunk:
+                break
+            same = same and chunk == f.read(len(chunk))
+        same = same and f.read(1) == b""
+    resp.close()
+    grown = hwm() - before
+    tap(same, "64 MiB up and down arrives intact")
+    tap(grown < (16 << 20), "the service's peak memory grows by less than 16 MiB for it",
+        f"grew by {grown} bytes")
+    os.unlink(big)
 
     # Signals to a running exec.
     stream = sb.exec_stream(["sh", "-c", 'trap "echo got TERM; exit 5" TERM; echo ready; '
@@ -295,7 +365,8 @@ def test_service():
         ("GET", "/sandboxes/../../etc/passwd", None, 404, ""),
         ("GET", f"/sandboxes/{sb.id}/../{sb.id}", None, 404, ""),
         ("GET", "/sandboxes/%2e%2e%2fetc", None, 404, ""),
-        ("POST", f"/sandboxes/{sb.id}/files", "{}", 404, "no such endpoint"),
+        ("POST", f"/sandboxes/{sb.id}/files", "{}", 405, "only GET and PUT"),
+        ("POST", f"/sandboxes/{sb.id}/other", "{}", 404, "no such endpoint"),
         ("PUT", "/sandboxes", "{}", 405, "only GET and POST"),
     ]
     for method, path, body, status, words in bad:
