@@ -120,7 +120,7 @@ static int listen_unix(const char *path)
 	mode_t old = umask(077);
 	int r = bind(fd, (struct sockaddr *)&a, sizeof(a));
 	umask(old);
-	if (r < 0 || chmod(path, 0600) < 0 || listen(fd, 128) < 0)
+	if (r < 0 || chmod(path, 0600) < 0 || listen(fd, 4096) < 0)
 		usage_error("--listen unix:%s: %s", path, strerror(errno));
 	return fd;
 }
@@ -149,7 +149,7 @@ static int listen_tcp(const char *spec, char *shown, size_t shown_size)
 	int fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int one = 1;
 	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 128) < 0)
+	    bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, 4096) < 0)
 		usage_error("--listen tcp:%s: %s", spec, strerror(errno));
 	freeaddrinfo(ai);
 	struct sockaddr_storage ss;

@@ -460,6 +460,41 @@ def test_kill_service():
     sock = os.path.join(TMP, "killed.sock")
     d = start_daemon("--listen", f"unix:{sock}")
     c = runsc_c.Client(f"unix:{sock}")
+    # Many creates at once, each with an exec, then deletes at once: all
+    # served, and the service's fds are what they were.
+    n = int(os.environ.get("SERVE_TEST_CONCURRENT", "200"))
+    fds_before = len(os.listdir(f"/proc/{d.pid}/fd"))
+    made, errors = [], []
+
+    def one():
+        try:
+            sbx = c.create()
+            made.append(sbx)
+            if sbx.run(["echo", sbx.id]).stdout != sbx.id + "\n":
+                errors.append("wrong output")
+        except Exception as e:  # reported below
+            errors.append(repr(e))
+
+    th = [threading.Thread(target=one) for _ in range(n)]
+    for t in th:
+        t.start()
+    for t in th:
+        t.join(DEADLINE_S * 4)
+    tap(len(made) == n and not errors, f"{n} creates and execs at once", repr(errors[:5]))
+    th = [threading.Thread(target=sbx.delete) for sbx in made]
+    for t in th:
+        t.start()
+    for t in th:
+        t.join(DEADLINE_S * 4)
+    tap(c.list() == [] and not monitors() or all(
+        not any(m in monitors(x.id) for x in made) for m in monitors()),
+        f"{n} deletes at once: none left")
+    # (a connection the client closed may take a moment to be closed here)
+    until(lambda: len(os.listdir(f"/proc/{d.pid}/fd")) == fds_before, "the service's fds")
+    fds_after = len(os.listdir(f"/proc/{d.pid}/fd"))
+    tap(fds_after == fds_before, "the service's fds are as before the cycles",
+        f"{fds_before} before, {fds_after} after")
+
     ids = [c.create().id for _ in range(2)]
     procs = [p for i in ids for p in monitors(i)]
     os.killpg(d.pid, signal.SIGKILL)
