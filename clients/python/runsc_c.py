@@ -105,7 +105,8 @@ class Client:
             conn.close()
 
     def create(self, **fields):
-        """POST /sandboxes: policy, limits, env, cwd, timeout. A Sandbox."""
+        """POST /sandboxes: template, policy, limits, env, cwd, timeout,
+        idle_timeout. A Sandbox."""
         return Sandbox(self, self.request("POST", "/sandboxes", fields)["id"])
 
     sandbox = create
@@ -113,10 +114,14 @@ class Client:
     def list(self):
         return self.request("GET", "/sandboxes")
 
-    def pool(self, size=None):
-        """GET /pool; with size, PUT /pool first to resize it."""
+    def pool(self, size=None, template=None):
+        """GET /pool; with size, PUT /pool to resize the template's pool
+        (the default one's without template)."""
         if size is not None:
-            return self.request("PUT", "/pool", {"size": size})
+            body = {"size": size}
+            if template is not None:
+                body["template"] = template
+            return self.request("PUT", "/pool", body)
         return self.request("GET", "/pool")
 
 

@@ -53,7 +53,8 @@ static void usage(FILE *out)
 		     "  --token-file FILE       requests must carry Authorization: Bearer TOKEN\n"
 		     "                          (FILE must not be readable by group or others)\n"
 		     "  --config FILE           YAML: pool: {size: N}, max_sandboxes: N,\n"
-		     "                          template: {policy: NAME, limits: {...}}\n");
+		     "                          template: {policy: NAME, limits: {...}},\n"
+		     "                          templates: {NAME: {policy, limits, pool}}\n");
 }
 
 static void usage_error(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
@@ -208,7 +209,8 @@ int main(int argc, char **argv)
 			"--listen %s: TCP needs --token-file (remote callers must authenticate)",
 			listen_spec);
 
-	static struct serve_config cfg = {.pool_size = 0, .max_sandboxes = 256};
+	static struct serve_config cfg = {
+		.max_sandboxes = 256, .tmpl = {{.name = "default"}}, .ntmpl = 1};
 	if (config_file && serve_config_load(config_file, &cfg) < 0)
 		return 2;
 	char *token = token_file ? read_token(token_file) : NULL;
@@ -250,8 +252,8 @@ int main(int argc, char **argv)
 	struct serve_http *h = http_start(lfd, token, &cfg, &msg);
 	if (!h)
 		usage_error("%s", msg);
-	serve_log("listening on %s (pool size %u, at most %u sandboxes)", shown, cfg.pool_size,
-		  cfg.max_sandboxes);
+	serve_log("listening on %s (pool size %u, %u templates, at most %u sandboxes)", shown,
+		  cfg.tmpl[0].pool_size, cfg.ntmpl, cfg.max_sandboxes);
 	int sig = 0;
 	sigwait(&ending, &sig);
 	serve_log("%s: ending every sandbox", strsignal(sig));

@@ -14,19 +14,29 @@
 #define SERVE_ID_LEN	   19	      /* "sb-" + 16 hex digits */
 #define SERVE_START_WAIT_S 120	      /* a monitor must be ready by then */
 
-/* What a sandbox is made from: `runsc-c do` flags. NULL: not given. */
+/* What a sandbox is made from: `runsc-c do` flags (NULL: not given), and
+ * for a template of the config its name and warm pool. */
 struct serve_template {
+	const char *name;
 	char *policy;
 	char *memory;
 	char *pids;
 	char *cpus;
+	unsigned pool_size;	  /* warm sandboxes to keep */
+	unsigned ready, starting; /* the pool now (under the table's lock) */
 };
 
+#define SERVE_TEMPLATES_MAX 64
+
 struct serve_config {
-	unsigned pool_size;	/* warm sandboxes of the default template */
 	unsigned max_sandboxes; /* running ones, the pool included */
-	struct serve_template tmpl;
+	/* tmpl[0] is "default": POST /sandboxes without a template. */
+	struct serve_template tmpl[SERVE_TEMPLATES_MAX];
+	unsigned ntmpl;
 };
+
+/* The template of that name, or -1. */
+int serve_template_find(const struct serve_config *cfg, const char *name);
 
 /* Loads the YAML config file; a problem is one "FILE:LINE:COL: ..." line
  * on stderr and -1. */
@@ -39,6 +49,7 @@ struct sbx {
 	int ctl;
 	int refs;	 /* under the table's lock */
 	bool pooled;	 /* waiting in the warm pool */
+	int tmpl;	 /* the config's template it was made from, or -1 */
 	bool listed;	 /* in the table */
 	bool gone;	 /* the monitor exited */
 	int wait_status; /* once gone */
@@ -58,7 +69,7 @@ struct sbx {
 
 struct serve_create {
 	const struct serve_template *tmpl;
-	bool from_pool;
+	int tmpl_index; /* the pool to claim from, or -1 */
 	double timeout_s;
 	double idle_s;
 	char *policy;			  /* copied */
@@ -81,8 +92,8 @@ int sbx_delete(const char *id);
 struct json_object *sbx_list(void);
 struct json_object *sbx_json(const struct sbx *s);
 struct json_object *sbx_pool_json(void);
-/* Sets the pool's size: 0, or -E2BIG over max_sandboxes. */
-int sbx_pool_resize(unsigned size);
+/* Sets a template's pool size: 0, or -E2BIG over max_sandboxes. */
+int sbx_pool_resize(int tmpl, unsigned size);
 /* Ends every sandbox and waits for their monitors. */
 void sbx_shutdown(void);
 

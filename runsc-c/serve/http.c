@@ -190,21 +190,27 @@ static bool limit_text(struct MHD_Connection *c, struct json_object *limits, con
 static enum MHD_Result create(struct MHD_Connection *c, const struct req *rq,
 			      const struct serve_config *cfg)
 {
-	static const char *const allowed[] = {"policy",	 "limits",	 "env", "cwd",
-					      "timeout", "idle_timeout", NULL};
+	static const char *const allowed[] = {"template", "policy",  "limits",	     "env",
+					      "cwd",	  "timeout", "idle_timeout", NULL};
 	enum MHD_Result ret = MHD_NO;
 	struct json_object *o = body_object(c, rq, allowed, &ret);
 	if (!o)
 		return ret;
-	struct json_object *policy, *limits, *env, *cwd, *timeout, *idle;
-	struct serve_template t = {0};
-	bool ok = member(c, o, "policy", json_type_string, &policy, &ret) &&
+	struct json_object *tname, *policy, *limits, *env, *cwd, *timeout, *idle;
+	char *mem = NULL, *pids = NULL, *cpus = NULL; /* the request's limits */
+	int index = 0;
+	bool ok = member(c, o, "template", json_type_string, &tname, &ret) &&
+		  member(c, o, "policy", json_type_string, &policy, &ret) &&
 		  member(c, o, "limits", json_type_object, &limits, &ret) &&
 		  member(c, o, "env", json_type_object, &env, &ret) &&
 		  member(c, o, "cwd", json_type_string, &cwd, &ret) &&
 		  member(c, o, "timeout", json_type_double, &timeout, &ret) &&
 		  member(c, o, "idle_timeout", json_type_double, &idle, &ret) &&
 		  check_env(c, env, &ret) && check_cwd(c, cwd, &ret);
+	if (ok && tname && (index = serve_template_find(cfg, json_object_get_string(tname))) < 0) {
+		ret = fail(c, 400, "no template named '%.64s'", json_object_get_string(tname));
+		ok = false;
+	}
 	if (ok && policy &&
 	    (!plain_string(policy, 4096) || !*json_object_get_string(policy) ||
 	     json_object_get_string(policy)[0] == '-')) {
@@ -231,24 +237,28 @@ static enum MHD_Result create(struct MHD_Connection *c, const struct req *rq,
 				break;
 			}
 		}
-		ok = ok && limit_text(c, limits, "memory", &t.memory, &ret) &&
-		     limit_text(c, limits, "pids", &t.pids, &ret) &&
-		     limit_text(c, limits, "cpus", &t.cpus, &ret);
+		ok = ok && limit_text(c, limits, "memory", &mem, &ret) &&
+		     limit_text(c, limits, "pids", &pids, &ret) &&
+		     limit_text(c, limits, "cpus", &cpus, &ret);
 	}
 	if (ok) {
-		bool custom = policy || limits;
-		if (!custom) {
-			t = cfg->tmpl;
-		} else {
-			t.policy = policy ? (char *)json_object_get_string(policy) : NULL;
-		}
+		/* The template, with what the request gives over it. A
+		 * sandbox of its own (policy or limits given) is started for
+		 * the request; else one comes from the template's pool. */
+		const struct serve_template *base = &cfg->tmpl[index];
+		struct serve_template t = *base;
+		if (policy)
+			t.policy = (char *)json_object_get_string(policy);
+		t.memory = mem ? mem : base->memory;
+		t.pids = pids ? pids : base->pids;
+		t.cpus = cpus ? cpus : base->cpus;
+		bool own = policy || limits;
 		struct serve_create req = {
 			.tmpl = &t,
-			.from_pool = !custom,
+			.tmpl_index = own ? -1 : index,
 			.timeout_s = timeout ? json_object_get_double(timeout) : 0,
 			.idle_s = idle ? json_object_get_double(idle) : 0,
-			.policy =
-				policy ? (char *)json_object_get_string(policy) : cfg->tmpl.policy,
+			.policy = t.policy,
 			.limits = limits,
 			.env = env,
 			.cwd = cwd ? json_object_get_string(cwd) : NULL,
@@ -265,37 +275,43 @@ static enum MHD_Result create(struct MHD_Connection *c, const struct req *rq,
 			sbx_put(s);
 			ret = reply(c, 201, a);
 		}
-		if (custom) {
-			free(t.memory);
-			free(t.pids);
-			free(t.cpus);
-		}
-	} else {
-		free(t.memory);
-		free(t.pids);
-		free(t.cpus);
 	}
+	free(mem);
+	free(pids);
+	free(cpus);
 	json_object_put(o);
 	return ret;
 }
 
 /* ---- routing ---- */
 
-/* PUT /pool {"size": N} */
-static enum MHD_Result pool_put(struct MHD_Connection *c, const struct req *rq)
+/* PUT /pool {"size": N, "template": NAME} */
+static enum MHD_Result pool_put(struct MHD_Connection *c, const struct req *rq,
+				const struct serve_config *cfg)
 {
-	static const char *const allowed[] = {"size", NULL};
+	static const char *const allowed[] = {"size", "template", NULL};
 	enum MHD_Result ret = MHD_NO;
 	struct json_object *o = body_object(c, rq, allowed, &ret);
 	if (!o)
 		return ret;
-	struct json_object *v = NULL;
+	struct json_object *v = NULL, *tname = NULL;
 	json_object_object_get_ex(o, "size", &v);
+	json_object_object_get_ex(o, "template", &tname);
 	int64_t n = v && json_object_is_type(v, json_type_int) ? json_object_get_int64(v) : -1;
+	int index = 0;
+	if (tname && !json_object_is_type(tname, json_type_string)) {
+		json_object_put(o);
+		return fail(c, 400, "'template' must be a string");
+	}
+	if (tname && (index = serve_template_find(cfg, json_object_get_string(tname))) < 0) {
+		ret = fail(c, 400, "no template named '%.64s'", json_object_get_string(tname));
+		json_object_put(o);
+		return ret;
+	}
 	json_object_put(o);
 	if (n < 0 || n > 100000)
 		return fail(c, 400, "'size' must be an integer, 0 or more");
-	if (sbx_pool_resize((unsigned)n) < 0)
+	if (sbx_pool_resize(index, (unsigned)n) < 0)
 		return fail(c, 400, "'size' %lld is over max_sandboxes", (long long)n);
 	return reply(c, 200, sbx_pool_json());
 }
@@ -341,7 +357,7 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 		if (get)
 			return reply(c, 200, sbx_pool_json());
 		if (strcmp(method, "PUT") == 0)
-			return pool_put(c, rq);
+			return pool_put(c, rq, cfg);
 		return fail(c, 405, "%s /pool: only GET and PUT", method);
 	}
 	if (strncmp(url, "/sandboxes/", 11) != 0)

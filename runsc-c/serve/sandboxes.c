@@ -29,7 +29,6 @@ static pthread_cond_t pool_cond = PTHREAD_COND_INITIALIZER;
 static pthread_cond_t idle_cond = PTHREAD_COND_INITIALIZER; /* stopping */
 static struct sbx *table;
 static unsigned nsandboxes; /* spawned and not yet reaped */
-static unsigned pool_ready, pool_starting;
 static bool stopping;
 static const char *runsc_path;
 static int log_fd;
@@ -74,7 +73,7 @@ static void unlist_locked(struct sbx *s)
 	s->listed = false;
 	if (s->pooled) {
 		s->pooled = false;
-		pool_ready--;
+		config->tmpl[s->tmpl].ready--;
 		pthread_cond_signal(&pool_cond);
 	}
 	unref_locked(s);
@@ -185,10 +184,10 @@ static int wait_ready(struct sbx *s, bool pooled, int err_r, struct sbx **out, c
 		s->base_cwd = xstrdup(json_object_get_string(cwd));
 		if (pooled && !s->gone) {
 			s->pooled = true;
-			pool_ready++;
+			config->tmpl[s->tmpl].ready++;
 		}
 		if (pooled)
-			pool_starting--;
+			config->tmpl[s->tmpl].starting--;
 		pthread_mutex_unlock(&lock);
 		json_object_put(ready);
 		close(err_r);
@@ -216,10 +215,12 @@ static int wait_ready(struct sbx *s, bool pooled, int err_r, struct sbx **out, c
 /* Spawns a monitor for tmpl and waits until its sandbox runs. 0, or an
  * HTTP status with *msg. The new sandbox is in the table (one reference
  * for the table, one returned). */
-static int spawn(const struct serve_template *tmpl, bool pooled, struct sbx **out, char **msg)
+static int spawn(const struct serve_template *tmpl, int tmpl_index, bool pooled, struct sbx **out,
+		 char **msg)
 {
 	struct sbx *s = xcalloc(1, sizeof(*s));
 	s->ctl = -1;
+	s->tmpl = tmpl_index;
 	new_id(s->id);
 	int sv[2], errp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -301,31 +302,37 @@ static void *pool_thread(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&lock);
 	while (!stopping) {
-		if (pool_ready + pool_starting >= config->pool_size ||
-		    nsandboxes >= config->max_sandboxes) {
+		/* The first template whose pool is short. */
+		struct serve_template *t = NULL;
+		unsigned i;
+		for (i = 0; i < config->ntmpl && !t; i++)
+			if (config->tmpl[i].ready + config->tmpl[i].starting <
+			    config->tmpl[i].pool_size)
+				t = &config->tmpl[i];
+		if (!t || nsandboxes >= config->max_sandboxes) {
 			pthread_cond_wait(&pool_cond, &lock);
 			continue;
 		}
-		pool_starting++;
+		t->starting++;
 		pthread_mutex_unlock(&lock);
 		struct sbx *s = NULL;
 		char *msg = NULL;
-		int r = spawn(&config->tmpl, true, &s, &msg);
+		int r = spawn(t, (int)(t - config->tmpl), true, &s, &msg);
 		if (r == 0) {
 			sbx_put(s);
 		} else {
-			serve_log("warm pool: %s", msg);
+			serve_log("warm pool of template '%s': %s", t->name, msg);
 			free(msg);
 		}
 		pthread_mutex_lock(&lock);
 		if (r != 0) {
-			pool_starting--;
+			t->starting--;
 			/* Not in a loop: a template that cannot start is retried
 			 * every few seconds. */
-			struct timespec t;
-			clock_gettime(CLOCK_REALTIME, &t);
-			t.tv_sec += 5;
-			pthread_cond_timedwait(&pool_cond, &lock, &t);
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_sec += 5;
+			pthread_cond_timedwait(&pool_cond, &lock, &until);
 		}
 	}
 	pthread_mutex_unlock(&lock);
@@ -349,12 +356,12 @@ void sbx_init(const char *runsc_c, int logfd, struct serve_config *cfg)
 }
 
 /* A sandbox of the pool, now claimed; or NULL. */
-static struct sbx *claim_locked(void)
+static struct sbx *claim_locked(int tmpl)
 {
 	for (struct sbx *s = table; s; s = s->next) {
-		if (s->pooled && s->base_env && !s->gone) {
+		if (s->pooled && s->tmpl == tmpl && s->base_env && !s->gone) {
 			s->pooled = false;
-			pool_ready--;
+			config->tmpl[tmpl].ready--;
 			s->refs++;
 			pthread_cond_signal(&pool_cond);
 			return s;
@@ -367,8 +374,8 @@ int sbx_create(const struct serve_create *req, struct sbx **out, char **msg)
 {
 	struct sbx *s = NULL;
 	pthread_mutex_lock(&lock);
-	if (req->from_pool)
-		s = claim_locked();
+	if (req->tmpl_index >= 0)
+		s = claim_locked(req->tmpl_index);
 	bool full = !s && nsandboxes >= config->max_sandboxes;
 	pthread_mutex_unlock(&lock);
 	if (full) {
@@ -377,7 +384,7 @@ int sbx_create(const struct serve_create *req, struct sbx **out, char **msg)
 		return 503;
 	}
 	if (!s) {
-		int r = spawn(req->tmpl, false, &s, msg);
+		int r = spawn(req->tmpl, req->tmpl_index, false, &s, msg);
 		if (r)
 			return r;
 	}
@@ -499,6 +506,9 @@ struct json_object *sbx_json(const struct sbx *s)
 	json_object_object_add(o, "age", json_object_new_double(since(&s->claimed)));
 	json_object_object_add(o, "timeout", json_object_new_double(s->timeout_s));
 	json_object_object_add(o, "idle_timeout", json_object_new_double(s->idle_s));
+	json_object_object_add(o, "template",
+			       s->tmpl >= 0 ? json_object_new_string(config->tmpl[s->tmpl].name)
+					    : NULL);
 	json_object_object_add(o, "policy", s->policy ? json_object_new_string(s->policy) : NULL);
 	json_object_object_add(o, "limits", json_object_get(s->limits));
 	json_object_object_add(o, "env", json_object_get(s->env));
@@ -521,29 +531,41 @@ struct json_object *sbx_pool_json(void)
 {
 	struct json_object *o = json_object_new_object();
 	pthread_mutex_lock(&lock);
-	json_object_object_add(o, "size", json_object_new_int64(config->pool_size));
-	json_object_object_add(o, "ready", json_object_new_int64(pool_ready));
-	json_object_object_add(o, "starting", json_object_new_int64(pool_starting));
+	const struct serve_template *d = &config->tmpl[0];
+	json_object_object_add(o, "size", json_object_new_int64(d->pool_size));
+	json_object_object_add(o, "ready", json_object_new_int64(d->ready));
+	json_object_object_add(o, "starting", json_object_new_int64(d->starting));
+	struct json_object *all = json_object_new_object();
+	for (unsigned i = 0; i < config->ntmpl; i++) {
+		const struct serve_template *t = &config->tmpl[i];
+		struct json_object *e = json_object_new_object();
+		json_object_object_add(e, "size", json_object_new_int64(t->pool_size));
+		json_object_object_add(e, "ready", json_object_new_int64(t->ready));
+		json_object_object_add(e, "starting", json_object_new_int64(t->starting));
+		json_object_object_add(all, t->name, e);
+	}
+	json_object_object_add(o, "templates", all);
 	json_object_object_add(o, "sandboxes", json_object_new_int64(nsandboxes));
 	pthread_mutex_unlock(&lock);
 	return o;
 }
 
-int sbx_pool_resize(unsigned size)
+int sbx_pool_resize(int tmpl, unsigned size)
 {
+	struct serve_template *t = &config->tmpl[tmpl];
 	pthread_mutex_lock(&lock);
 	if (size > config->max_sandboxes) {
 		pthread_mutex_unlock(&lock);
 		return -E2BIG;
 	}
-	config->pool_size = size;
+	t->pool_size = size;
 	/* Sandboxes over the new size are destroyed (never handed out). */
-	unsigned extra = pool_ready > size ? pool_ready - size : 0;
+	unsigned extra = t->ready > size ? t->ready - size : 0;
 	for (struct sbx *s = table; s && extra; s = s->next) {
-		if (s->pooled) {
+		if (s->pooled && s->tmpl == tmpl) {
 			shutdown(s->ctl, SHUT_RDWR);
 			s->pooled = false;
-			pool_ready--;
+			t->ready--;
 			extra--;
 		}
 	}

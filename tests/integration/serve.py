@@ -163,6 +163,20 @@ def test_flags():
     p.wait(DEADLINE_S)
     tap(p.returncode == 2 and f"{cfg}:3:3: pool: unknown key 'colour'" in logtext(p),
         "a config error names file:line:column", logtext(p))
+    for text, where in [
+        ("templates:\n  a/b: {}\n", ":2:3: templates: 'a/b'"),
+        ("templates:\n  x: {pool: {size: 1}}\n  x: {}\n", ":3:3: templates: 'x' is there already"),
+        ("template:\n  pool: {size: 1}\n", ":2:3: template: unknown key 'pool'"),
+        ("templates:\n  x:\n    limits: {disk: 1G}\n", ":3:14: limits: unknown key 'disk'"),
+        ("max_sandboxes: 2\npool: {size: 2}\ntemplates: {x: {pool: {size: 1}}}\n",
+         "add up to 3, more than max_sandboxes 2"),
+        ("pool: [1, 2\n", ":2:1:"),
+    ]:
+        with open(cfg, "w") as f:
+            f.write(text)
+        p = start_daemon("--listen", f"unix:{TMP}/x.sock", "--config", cfg, wait=False)
+        p.wait(DEADLINE_S)
+        tap(p.returncode == 2 and where in logtext(p), f"config {text!r}: {where}", logtext(p))
     with open(cfg, "w") as f:
         f.write("pool: {size: many}\n")
     p = start_daemon("--listen", f"unix:{TMP}/x.sock", "--config", cfg, wait=False)
@@ -175,7 +189,8 @@ def test_service():
     sock = os.path.join(TMP, "serve.sock")
     cfg = os.path.join(TMP, "serve.yaml")
     with open(cfg, "w") as f:
-        f.write("pool:\n  size: 2\nmax_sandboxes: 32\n")
+        f.write("pool:\n  size: 2\nmax_sandboxes: 32\n"
+                "templates:\n  small:\n    limits: {pids: 64}\n    pool: {size: 1}\n")
     d = start_daemon("--listen", f"unix:{sock}", "--config", cfg)
     tap(d.poll() is None, "the daemon runs", logtext(d))
     tap(oct(os.stat(sock).st_mode & 0o777) == "0o600", "its socket is mode 0600")
@@ -183,6 +198,19 @@ def test_service():
 
     ok = until(lambda: c.pool()["ready"] == 2, "the pool to fill")
     tap(ok, "the warm pool fills to its size", json.dumps(c.pool()))
+
+    ok = until(lambda: c.pool()["templates"]["small"]["ready"] == 1, "the small pool")
+    tap(ok, "a named template's pool fills too", json.dumps(c.pool()))
+    small = c.create(template="small")
+    tap(small.info()["template"] == "small" and small.run(["echo", "s"]).stdout == "s\n",
+        "POST /sandboxes {template} claims from that template's pool")
+    tap(until(lambda: c.pool()["templates"]["small"]["ready"] == 1, "the small pool's refill"),
+        "... and that pool refills", json.dumps(c.pool()))
+    small.delete()
+    expect_error("an unknown template: 400", lambda: c.create(template="nope"), 400)
+    r = c.request("PUT", "/pool", {"template": "small", "size": 0})
+    tap(until(lambda: c.pool()["templates"]["small"]["ready"] == 0, "the small pool to empty"),
+        "PUT /pool {template, size} resizes that template's pool", json.dumps(r))
 
     sb = c.create(env={"GREETING": "hello"}, cwd="/tmp", timeout=600)
     tap(sb.id.startswith("sb-"), "POST /sandboxes claims one: " + sb.id)
