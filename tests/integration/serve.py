@@ -444,6 +444,13 @@ def test_service():
         and until(lambda: not any(os.path.exists(f"/proc/{p}") for p in mons), "monitor")
         and not traces(idle.id), "the idle timeout reclaims an idle sandbox")
 
+    # DELETE under a running exec: the stream ends with 137.
+    victim = c.create()
+    stream = victim.exec_stream(["sleep", "1000"])
+    next(stream)
+    victim.delete()
+    tap(list(stream) == [{"exit": 137}], "an exec running when its sandbox is deleted ends with 137")
+
     # A sandbox whose sentry is killed is reclaimed.
     k = c.create()
     procs = monitors(k.id)
