@@ -11,6 +11,7 @@ Python client over HTTP:
   - delete: DELETE until everything is torn down
   - sustained creations per second: claim, run `true`, delete, the pool
     refilling meanwhile
+  - memory per idle sandbox, and the service's own per sandbox
 Prints a markdown table. Measures; asserts nothing.
 
 Knobs: BENCH_SERVE_RUNS (default 30), BENCH_SERVE_POOL (default 4)."""
@@ -49,7 +50,7 @@ def main():
     sock = os.path.join(tmp, "s.sock")
     cfg = os.path.join(tmp, "c.yaml")
     with open(cfg, "w") as f:
-        f.write(f"pool: {{size: {pool}}}\nmax_sandboxes: {pool * 2 + 8}\n")
+        f.write(f"pool: {{size: {pool}}}\nmax_sandboxes: {pool * 2 + 32}\n")
     log = open(os.path.join(tmp, "log"), "w")
     d = subprocess.Popen([os.path.join(build, "runsc-c"), "serve", "--listen", f"unix:{sock}",
                           "--config", cfg], stderr=log, start_new_session=True)
@@ -87,6 +88,37 @@ def main():
             sb.delete()
             n += 1
         rate = n / (time.perf_counter() - t0)
+        # Memory of idle sandboxes: PSS of each one's monitor, sentry, gofer
+        # and holder, and the service's own RSS growth, over 20 of them.
+        def pss(pid):
+            try:
+                with open(f"/proc/{pid}/smaps_rollup") as f:
+                    return sum(int(l.split()[1]) for l in f if l.startswith("Pss:")) * 1024
+            except OSError:
+                return 0
+
+        def rss(pid):
+            with open(f"/proc/{pid}/status") as f:
+                return int([l for l in f if l.startswith("VmRSS:")][0].split()[1]) * 1024
+
+        c.pool(size=0)
+        while c.pool()["sandboxes"]:
+            time.sleep(0.05)
+        rss0 = rss(d.pid)
+        idle = [c.create() for _ in range(20)]
+        pids = []
+        for pid in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as f:
+                    argv = f.read().split(b"\0")
+            except OSError:
+                continue
+            if len(argv) > 2 and argv[1] == b"serve-monitor" or argv[:2] == [b"sleep", b"infinity"]:
+                pids.append(pid)
+        per_sandbox = sum(pss(p) for p in pids) / len(idle)
+        per_service = (rss(d.pid) - rss0) / len(idle)
+        for sb in idle:
+            sb.delete()
         print(f"| runsc-c serve (pool {pool}, {runs} runs) | p50 | p99 |")
         print("| --- | --- | --- |")
         for name, xs in [("claim from the warm pool", claim),
@@ -96,6 +128,8 @@ def main():
                          ("delete (all torn down)", delete)]:
             print(f"| {name} | {ms(pct(xs, 50))} | {ms(pct(xs, 99))} |")
         print(f"| claim, exec, delete sustained (pool refilling) | {rate:.1f} /s | |")
+        print(f"| memory per idle sandbox (PSS: monitor, sentry, gofer, holder) | {per_sandbox / 1024:.0f} KiB | |")
+        print(f"| the service's own memory per idle sandbox (RSS) | {per_service / 1024:.0f} KiB | |")
     finally:
         d.send_signal(signal.SIGTERM)
         d.wait(60)

@@ -52,6 +52,7 @@ struct sbx {
 	int tmpl;	 /* the config's template it was made from, or -1 */
 	bool listed;	 /* in the table */
 	bool gone;	 /* the monitor exited */
+	bool ending;	 /* told to end: no longer handed out or listed */
 	int wait_status; /* once gone */
 	struct timespec created, claimed;
 	double timeout_s;

@@ -200,6 +200,7 @@ static int wait_ready(struct sbx *s, bool pooled, int err_r, struct sbx **out, c
 	/* It failed: end it, wait for the reaper, and tell bad input (the
 	 * flags, exit 2) from a failure. */
 	pthread_mutex_lock(&lock);
+	s->ending = true;
 	shutdown(s->ctl, SHUT_RDWR);
 	if (got < 0)
 		kill(s->pid, SIGKILL);
@@ -319,7 +320,16 @@ static void *pool_thread(void *arg)
 		char *msg = NULL;
 		int r = spawn(t, (int)(t - config->tmpl), true, &s, &msg);
 		if (r == 0) {
-			sbx_put(s);
+			/* The pool shrank while it started: it is not needed. */
+			pthread_mutex_lock(&lock);
+			if (s->pooled && t->ready > t->pool_size) {
+				s->pooled = false;
+				t->ready--;
+				s->ending = true;
+				shutdown(s->ctl, SHUT_RDWR);
+			}
+			unref_locked(s);
+			pthread_mutex_unlock(&lock);
 		} else {
 			serve_log("warm pool of template '%s': %s", t->name, msg);
 			free(msg);
@@ -440,6 +450,7 @@ static void *idle_thread(void *arg)
 			    since(&s->last_active) >= s->idle_s) {
 				serve_log("sandbox %s: idle for %.0f s, ended", s->id, s->idle_s);
 				s->idle_s = 0;
+				s->ending = true;
 				shutdown(s->ctl, SHUT_RDWR);
 			}
 		}
@@ -453,7 +464,7 @@ struct sbx *sbx_get(const char *id)
 	pthread_mutex_lock(&lock);
 	struct sbx *s;
 	for (s = table; s; s = s->next) {
-		if (!s->pooled && s->base_env && strcmp(s->id, id) == 0) {
+		if (!s->pooled && !s->ending && s->base_env && strcmp(s->id, id) == 0) {
 			s->refs++;
 			break;
 		}
@@ -484,6 +495,7 @@ int sbx_delete(const char *id)
 	if (!s)
 		return -ENOENT;
 	pthread_mutex_lock(&lock);
+	s->ending = true;
 	shutdown(s->ctl, SHUT_RDWR);
 	wait_gone_locked(s);
 	unref_locked(s);
@@ -521,7 +533,7 @@ struct json_object *sbx_list(void)
 	struct json_object *a = json_object_new_array();
 	pthread_mutex_lock(&lock);
 	for (struct sbx *s = table; s; s = s->next)
-		if (!s->pooled && s->base_env)
+		if (!s->pooled && !s->ending && s->base_env)
 			json_object_array_add(a, sbx_json(s));
 	pthread_mutex_unlock(&lock);
 	return a;
@@ -563,6 +575,7 @@ int sbx_pool_resize(int tmpl, unsigned size)
 	unsigned extra = t->ready > size ? t->ready - size : 0;
 	for (struct sbx *s = table; s && extra; s = s->next) {
 		if (s->pooled && s->tmpl == tmpl) {
+			s->ending = true;
 			shutdown(s->ctl, SHUT_RDWR);
 			s->pooled = false;
 			t->ready--;
@@ -580,8 +593,10 @@ void sbx_shutdown(void)
 	stopping = true;
 	pthread_cond_broadcast(&pool_cond);
 	pthread_cond_broadcast(&idle_cond);
-	for (struct sbx *s = table; s; s = s->next)
+	for (struct sbx *s = table; s; s = s->next) {
+		s->ending = true;
 		shutdown(s->ctl, SHUT_RDWR);
+	}
 	for (int round = 0; nsandboxes > 0 && round < 30; round++) {
 		struct timespec t;
 		clock_gettime(CLOCK_REALTIME, &t);

@@ -467,6 +467,12 @@ def test_service():
     tap(until(lambda: c.pool()["ready"] == 0, "the pool to shrink"), "PUT /pool shrinks the pool")
     c.pool(size=1)
     tap(until(lambda: c.pool()["ready"] == 1, "the pool to grow"), "PUT /pool grows the pool")
+    c.pool(size=3)
+    c.pool(size=0)  # while the pool is starting sandboxes
+    settled = until(lambda: (lambda p: p["ready"] == 0 and p["starting"] == 0)(c.pool()),
+                    "the pool to settle at 0")
+    tap(settled, "a pool shrunk while it fills ends at its new size", json.dumps(c.pool()))
+    c.pool(size=1)
     code, text = curl(sock, "PUT", "/pool", "-d", '{"size": 1000}')
     tap(code == 400 and "max_sandboxes" in text, "PUT /pool over max_sandboxes: 400", text)
 
