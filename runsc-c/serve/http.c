@@ -496,8 +496,8 @@ struct serve_http *http_start(int listen_fd, const char *token, const struct ser
 		MHD_OPTION_LISTEN_SOCKET, listen_fd, MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
 		/* A connection's thread needs little: one 32 KiB chunk on its stack. */
-		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 << 10), MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		(size_t)(64 << 10), MHD_OPTION_END);
+		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 << 10),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 << 10), MHD_OPTION_END);
 	if (!h->mhd) {
 		xasprintf(msg, "libmicrohttpd could not start on the listening socket");
 		free(h->token);
