@@ -454,7 +454,16 @@ def test_service():
     # A sandbox whose sentry is killed is reclaimed.
     k = c.create()
     procs = monitors(k.id)
-    sentry = [p for p in procs if open(f"/proc/{p}/comm").read().strip() == "runsc-c-sentry"]
+
+    def status_of(pid, field):
+        with open(f"/proc/{pid}/status") as f:
+            return [l.split(":", 1)[1].strip() for l in f if l.startswith(field + ":")][0]
+
+    # The sentry: the monitor's child of that name (the monitor is the
+    # daemon's child).
+    monitor = [p for p in procs if int(status_of(p, "PPid")) == d.pid]
+    sentry = [p for p in procs if status_of(p, "Name") == "runsc-c-sentry"
+              and [int(status_of(p, "PPid"))] == monitor]
     tap(len(sentry) == 1, "the sandbox's sentry is found", repr(procs))
     for p in sentry:
         os.kill(p, signal.SIGKILL)
