@@ -7,6 +7,7 @@
 #include "runsc-c/do.h"
 #include "runsc-c/oci/oci.h"
 #include "runsc-c/policy.h"
+#include "runsc-c/serve/serve.h"
 #include "runsc-c/syscalls_cmd.h"
 
 #ifdef HAVE_JEMALLOC
@@ -28,6 +29,8 @@ static void usage(FILE *out)
 		     "  policy show NAME|FILE        the effective policy after extends\n"
 		     "  syscalls [--format text|markdown] [--counts]\n"
 		     "                               the syscall table: class, status, reason\n"
+		     "  serve --listen unix:PATH|tcp:ADDR:PORT [--token-file F] [--config F]\n"
+		     "                               the sandbox service (docs/api.md)\n"
 		     "  version                      print the version\n"
 		     "\n"
 		     "OCI runtime (runc's command line; docs/oci.md):\n"
@@ -57,6 +60,10 @@ int main(int argc, char **argv)
 		return cmd_syscalls(argc - 1, argv + 1);
 	if (strcmp(cmd, "policy") == 0)
 		return cmd_policy(argc - 1, argv + 1);
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
+	if (strcmp(cmd, "serve-monitor") == 0)
+		return cmd_serve_monitor(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("runsc-c 0.1.0\n");
 		return 0;

@@ -10,7 +10,7 @@ if ! command -v clang-format >/dev/null 2>&1; then
 fi
 bad=""
 for f in common/*.[ch] policy/*.[ch] sentry/*.[ch] guest/*.[ch] guest/loader/*.c sentry/vfs/*.[ch] \
-	syscalls/*.[ch] runsc-c/*.[ch] gofer/*.[ch] sandbox/*.[ch] runsc-c/oci/*.[ch] \
+	syscalls/*.[ch] runsc-c/*.[ch] gofer/*.[ch] sandbox/*.[ch] runsc-c/oci/*.[ch] runsc-c/serve/*.[ch] \
 	tests/unit/*.c; do
 	if ! clang-format --style=file --dry-run --Werror "$f" >/dev/null 2>&1; then
 		bad="$bad $f"

@@ -186,23 +186,34 @@ static void on_conn(struct sandbox *sb, int fd, void *arg)
 		close(fds[i]);
 }
 
+int oci_exec_adopt(struct sandbox *sb, int cfd)
+{
+	int fl = fcntl(cfd, F_GETFL);
+	struct rc_error err;
+	if (fl < 0 || fcntl(cfd, F_SETFL, fl | O_NONBLOCK) < 0) {
+		close(cfd);
+		return -errno;
+	}
+	struct exec_conn *c = xcalloc(1, sizeof(*c));
+	c->fd = cfd;
+	int r = sandbox_watch(sb, cfd, on_conn, c, &err);
+	if (r < 0) {
+		oci_exec_refuse(cfd, err.msg);
+		close(cfd);
+		free(c);
+		return r;
+	}
+	c->next = conns;
+	conns = c;
+	return 0;
+}
+
 static void on_listen(struct sandbox *sb, int fd, void *arg)
 {
 	(void)arg;
 	int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-	if (cfd < 0)
-		return;
-	struct exec_conn *c = xcalloc(1, sizeof(*c));
-	c->fd = cfd;
-	struct rc_error err;
-	if (sandbox_watch(sb, cfd, on_conn, c, &err) < 0) {
-		oci_exec_refuse(cfd, err.msg);
-		close(cfd);
-		free(c);
-		return;
-	}
-	c->next = conns;
-	conns = c;
+	if (cfd >= 0)
+		oci_exec_adopt(sb, cfd);
 }
 
 int oci_exec_serve(struct sandbox *sb, int listen_fd, struct rc_error *err)

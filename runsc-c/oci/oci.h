@@ -215,6 +215,9 @@ int oci_control_listen(int dir_fd, struct rc_error *err);
 int oci_exec_serve(struct sandbox *sb, int listen_fd, struct rc_error *err);
 /* Closes every connection still open. */
 void oci_exec_serve_end(struct sandbox *sb);
+/* Serves exec requests on one connection the caller already has (the
+ * sandbox service's monitor gets them over its own socket); takes cfd. */
+int oci_exec_adopt(struct sandbox *sb, int cfd);
 /* Answers an exec request that came before the container started. */
 void oci_exec_refuse(int conn, const char *why);
 

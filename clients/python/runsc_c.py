@@ -1,0 +1,199 @@
+# SPDX-License-Identifier: Apache-2.0
+"""A client for the runsc-c sandbox service (`runsc-c serve`, docs/api.md).
+
+Standard library only:
+
+    from runsc_c import Client
+    with Client("unix:/run/runsc-c.sock").sandbox(timeout=300) as sb:
+        print(sb.run(["python3", "-c", "print(6*7)"]).stdout)
+"""
+import http.client
+import json
+import socket
+import urllib.parse
+
+__all__ = ["Client", "Sandbox", "Result", "ServiceError"]
+
+
+class ServiceError(Exception):
+    """The service answered with an error: .status (HTTP) and .message."""
+
+    def __init__(self, status, message):
+        super().__init__(f"{status}: {message}")
+        self.status = status
+        self.message = message
+
+
+class _UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path, timeout):
+        super().__init__("localhost", timeout=timeout)
+        self._path = path
+
+    def connect(self):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(self.timeout)
+        s.connect(self._path)
+        self.sock = s
+
+
+class Result:
+    """What an exec gave: exit_code, stdout and stderr (text)."""
+
+    def __init__(self, exit_code, stdout, stderr):
+        self.exit_code = exit_code
+        self.stdout = stdout
+        self.stderr = stderr
+
+    def __repr__(self):
+        return f"Result(exit_code={self.exit_code!r}, stdout={self.stdout!r}, stderr={self.stderr!r})"
+
+
+class Client:
+    """address: "unix:PATH" or "http://HOST:PORT"; token: the bearer token."""
+
+    def __init__(self, address, token=None, timeout=300):
+        self.address = address
+        self.token = token
+        self.timeout = timeout
+
+    def _connection(self):
+        if self.address.startswith("unix:"):
+            return _UnixConnection(self.address[5:], self.timeout)
+        rest = self.address.split("://", 1)[-1]
+        return http.client.HTTPConnection(rest, timeout=self.timeout)
+
+    def request(self, method, path, body=None, stream=False, raw=False):
+        """Sends one request; the decoded JSON answer, or with stream=True
+        a generator of the JSON lines, or with raw=True the response
+        itself (read it, then close it). body may be a dict (JSON), bytes
+        or a file object (streamed). Raises ServiceError on an error."""
+        conn = self._connection()
+        headers = {}
+        if self.token is not None:
+            headers["Authorization"] = f"Bearer {self.token}"
+        data = None
+        if isinstance(body, (bytes, bytearray)) or hasattr(body, "read"):
+            data = body
+            headers["Content-Type"] = "application/octet-stream"
+        elif body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        conn.request(method, path, body=data, headers=headers)
+        resp = conn.getresponse()
+        if raw and resp.status < 400:
+            return resp
+        if resp.status >= 400 or not stream:
+            raw = resp.read()
+            conn.close()
+            try:
+                doc = json.loads(raw) if raw else None
+            except ValueError:
+                doc = {"error": raw.decode(errors="replace")}
+            if resp.status >= 400:
+                raise ServiceError(resp.status, (doc or {}).get("error", ""))
+            return doc
+        return self._lines(conn, resp)
+
+    @staticmethod
+    def _lines(conn, resp):
+        try:
+            for line in resp:
+                line = line.strip()
+                if line:
+                    yield json.loads(line.decode("utf-8", errors="replace"))
+        finally:
+            conn.close()
+
+    def create(self, **fields):
+        """POST /sandboxes: template, policy, limits, env, cwd, timeout,
+        idle_timeout. A Sandbox."""
+        return Sandbox(self, self.request("POST", "/sandboxes", fields)["id"])
+
+    sandbox = create
+
+    def list(self):
+        return self.request("GET", "/sandboxes")
+
+    def pool(self, size=None, template=None):
+        """GET /pool; with size, PUT /pool to resize the template's pool
+        (the default one's without template)."""
+        if size is not None:
+            body = {"size": size}
+            if template is not None:
+                body["template"] = template
+            return self.request("PUT", "/pool", body)
+        return self.request("GET", "/pool")
+
+
+class Sandbox:
+    def __init__(self, client, sandbox_id):
+        self.client = client
+        self.id = sandbox_id
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            self.delete()
+        except ServiceError as e:
+            if e.status != 404:
+                raise
+
+    def info(self):
+        return self.client.request("GET", f"/sandboxes/{self.id}")
+
+    def delete(self):
+        return self.client.request("DELETE", f"/sandboxes/{self.id}")
+
+    def exec_stream(self, argv, stdin=None, env=None, cwd=None):
+        """POST /sandboxes/ID/exec: yields {"exec": N, "pid": P} first,
+        then {"stdout": ...} and {"stderr": ...} as they come, and last
+        {"exit": N}. Closing the generator kills the process."""
+        body = {"argv": list(argv)}
+        if stdin is not None:
+            body["stdin"] = stdin
+        if env is not None:
+            body["env"] = env
+        if cwd is not None:
+            body["cwd"] = cwd
+        return self.client.request("POST", f"/sandboxes/{self.id}/exec", body, stream=True)
+
+    def _files(self, path, **query):
+        q = urllib.parse.urlencode({"path": path, **query})
+        return f"/sandboxes/{self.id}/files?{q}"
+
+    def read(self, path):
+        """The contents of a file in the sandbox (bytes)."""
+        resp = self.client.request("GET", self._files(path), raw=True)
+        try:
+            return resp.read()
+        finally:
+            resp.close()
+
+    def write(self, path, data):
+        """Writes data (bytes, str or a binary file object, streamed)."""
+        if isinstance(data, str):
+            data = data.encode()
+        return self.client.request("PUT", self._files(path), data)
+
+    def listdir(self, path):
+        """A directory's entries: name, type, size, mtime."""
+        return self.client.request("GET", self._files(path, list=1))
+
+    def signal(self, exec_id, sig):
+        """Sends sig (a number or a name: "TERM") to a running exec."""
+        return self.client.request("POST", f"/sandboxes/{self.id}/exec/{exec_id}/signal",
+                                   {"signal": sig})
+
+    def run(self, argv, stdin=None, env=None, cwd=None):
+        """Runs argv to its end: a Result."""
+        out, err, code = [], [], None
+        for ev in self.exec_stream(argv, stdin=stdin, env=env, cwd=cwd):
+            if "stdout" in ev:
+                out.append(ev["stdout"])
+            elif "stderr" in ev:
+                err.append(ev["stderr"])
+            elif "exit" in ev:
+                code = ev["exit"]
+        return Result(code, "".join(out), "".join(err))
