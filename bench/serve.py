@@ -15,6 +15,7 @@ Python client over HTTP:
 Prints a markdown table. Measures; asserts nothing.
 
 Knobs: BENCH_SERVE_RUNS (default 30), BENCH_SERVE_POOL (default 4)."""
+import ctypes
 import os
 import signal
 import subprocess
@@ -29,6 +30,12 @@ import runsc_c  # noqa: E402
 build = sys.argv[1] if len(sys.argv) > 1 else "build"
 runs = int(os.environ.get("BENCH_SERVE_RUNS", "30"))
 pool = int(os.environ.get("BENCH_SERVE_POOL", "4"))
+
+
+def end_with_parent():
+    """The service ends (and ends its sandboxes) when this script dies,
+    also of SIGKILL, when its finally never runs."""
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def pct(xs, p):
@@ -53,7 +60,8 @@ def main():
         f.write(f"pool: {{size: {pool}}}\nmax_sandboxes: {pool * 2 + 32}\n")
     log = open(os.path.join(tmp, "log"), "w")
     d = subprocess.Popen([os.path.join(build, "runsc-c"), "serve", "--listen", f"unix:{sock}",
-                          "--config", cfg], stderr=log, start_new_session=True)
+                          "--config", cfg], stderr=log, start_new_session=True,
+                         preexec_fn=end_with_parent)
     try:
         while not os.path.exists(sock):
             time.sleep(0.01)
