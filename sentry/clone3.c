@@ -198,16 +198,6 @@ static int policy_errno(const struct sc_ctx *c, const struct guest_clone_args *a
 	return 0;
 }
 
-static void fail_call(pid_t tid, const struct user_regs_struct *orig, int err)
-{
-	struct user_regs_struct regs = *orig;
-
-	regs.orig_rax = (unsigned long long)-1;
-	regs.rax = (unsigned long long)(long long)err;
-	if (ptrace(PTRACE_SETREGS, tid, 0, &regs) < 0 && errno != ESRCH)
-		log_debug("clone3 by %d: PTRACE_SETREGS: %s", tid, strerror(errno));
-}
-
 int clone3_trace_stop(struct sc_ctx *c)
 {
 	struct task *t = c->t;
@@ -226,7 +216,7 @@ int clone3_trace_stop(struct sc_ctx *c)
 	if (r == 0)
 		r = policy_errno(c, &a, set_tid);
 	if (r < 0) {
-		fail_call(t->tid, &regs, r);
+		task_fail_call(t->tid, &regs, r);
 		return 0;
 	}
 

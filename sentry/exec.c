@@ -482,15 +482,6 @@ static int point_at_loader(struct sentry *s, struct task *t, const struct user_r
 	return 0;
 }
 
-static void fail_call(pid_t tid, const struct user_regs_struct *orig, int err)
-{
-	struct user_regs_struct regs = *orig;
-
-	regs.orig_rax = (unsigned long long)-1;
-	regs.rax = (unsigned long long)(long long)err;
-	ptrace(PTRACE_SETREGS, tid, 0, &regs);
-}
-
 int exec_trace_stop(struct sc_ctx *trace)
 {
 	struct sentry *s = trace->s;
@@ -526,7 +517,7 @@ int exec_trace_stop(struct sc_ctx *trace)
 	if (r < 0) {
 		log_debug("exec by %d: %s", t->tid, strerror(-r));
 		exec_image_free(img);
-		fail_call(t->tid, &regs, r);
+		task_fail_call(t->tid, &regs, r);
 		return 0;
 	}
 	exec_image_free(t->exec);

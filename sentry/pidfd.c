@@ -46,14 +46,6 @@ static pid_t proc_dir_pid(const char *path)
 	return (pid_t)pid;
 }
 
-static void fail_call(pid_t tid, struct user_regs_struct *regs, int err)
-{
-	regs->orig_rax = (unsigned long long)-1;
-	regs->rax = (unsigned long long)(long long)err;
-	if (ptrace(PTRACE_SETREGS, tid, 0, regs) < 0 && errno != ESRCH)
-		log_debug("pidfd_send_signal by %d: PTRACE_SETREGS: %s", tid, strerror(errno));
-}
-
 int pidfd_signal_trace_stop(struct sc_ctx *c)
 {
 	struct task *t = c->t;
@@ -74,11 +66,11 @@ int pidfd_signal_trace_stop(struct sc_ctx *c)
 		return 0;
 	/* Flags select other targets (PIDFD_SIGNAL_*): not translated. */
 	if ((unsigned int)regs.r10 != 0) {
-		fail_call(t->tid, &regs, -EINVAL);
+		task_fail_call(t->tid, &regs, -EINVAL);
 		return 0;
 	}
 	if (pid < 0) {
-		fail_call(t->tid, &regs, -ESRCH);
+		task_fail_call(t->tid, &regs, -ESRCH);
 		return 0;
 	}
 	if (regs.rdx) {
@@ -87,7 +79,7 @@ int pidfd_signal_trace_stop(struct sc_ctx *c)
 		int signo;
 		int r = guest_read(t->tid, regs.rdx, &signo, sizeof(signo));
 		if (r < 0 || signo != (int)regs.rsi) {
-			fail_call(t->tid, &regs, r < 0 ? r : -EINVAL);
+			task_fail_call(t->tid, &regs, r < 0 ? r : -EINVAL);
 			return 0;
 		}
 	}

@@ -223,6 +223,10 @@ void task_rekey(struct sentry *s, pid_t old_tid, pid_t new_tid);
 struct task *task_find_vtid(struct sentry *s, pid_t vtid);
 /* Calls fn for every task; stops when fn returns non-zero. */
 int task_foreach(struct sentry *s, int (*fn)(struct task *t, void *arg), void *arg);
+/* Makes the call a thread is held at (its seccomp ptrace stop) fail with
+ * err, a negative errno, without running: orig_rax -1 skips the call and
+ * rax is its result. regs are the thread's registers at the stop. */
+void task_fail_call(pid_t tid, const struct user_regs_struct *regs, int err);
 struct fsinfo *fsinfo_new(int cwd_fd);
 void fsinfo_put(struct fsinfo *fs);
 void exec_image_free(struct exec_image *img);

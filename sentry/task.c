@@ -2,7 +2,11 @@
 /* The sentry's table of guest tasks, keyed by host tid. */
 #include "sentry/sentry.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -144,4 +148,14 @@ void exec_image_free(struct exec_image *img)
 		free(img->argv_prefix[i]);
 	free(img->argv_prefix);
 	free(img);
+}
+
+void task_fail_call(pid_t tid, const struct user_regs_struct *regs, int err)
+{
+	struct user_regs_struct failed = *regs;
+
+	failed.orig_rax = (unsigned long long)-1;
+	failed.rax = (unsigned long long)(long long)err;
+	if (ptrace(PTRACE_SETREGS, tid, 0, &failed) < 0 && errno != ESRCH)
+		log_debug("%d: PTRACE_SETREGS: %s", tid, strerror(errno));
 }
