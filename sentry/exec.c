@@ -405,7 +405,7 @@ static int stack_vma_start(struct sentry *s, pid_t tid, uint64_t rsp, uint64_t *
 	int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		return errno == EMFILE || errno == ENFILE ? -ENOMEM : -ESRCH;
+		return -sentry_task_errno(errno);
 	_cleanup_fclose_ FILE *f = fdopen(fd, "r");
 	if (!f) {
 		close(fd);

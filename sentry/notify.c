@@ -37,7 +37,7 @@ int guest_getfd(const struct sc_ctx *c, int guest_fd)
 	if (c->t->pidfd < 0) {
 		int pidfd = sys_pidfd_open(c->req->pid, PIDFD_THREAD);
 		if (pidfd < 0)
-			return errno == EMFILE || errno == ENFILE ? -ENOMEM : -ESRCH;
+			return -sentry_task_errno(errno);
 		if (!notif_valid(c)) {
 			close(pidfd);
 			return -ESRCH;

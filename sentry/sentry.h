@@ -276,6 +276,13 @@ static inline int sentry_fd_errno(int err)
 {
 	return err == EMFILE || err == ENFILE ? ENOMEM : err;
 }
+/* The answer when what names a thread (its pidfd, its /proc files) could
+ * not be opened: ENOMEM for the sentry's full fd table, else the thread is
+ * gone (ESRCH). */
+static inline int sentry_task_errno(int err)
+{
+	return err == EMFILE || err == ENFILE ? ENOMEM : ESRCH;
+}
 /* Fills uid, gid and groups of a gofer request from the calling thread. */
 int task_creds(const struct sc_ctx *c, struct gofer_req *req);
 /* Reads a path argument (ctx's thread, up to PATH_MAX). */

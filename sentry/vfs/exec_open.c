@@ -28,7 +28,7 @@ static int stopped_getfd(pid_t tid, int guest_fd)
 		return -EBADF;
 	_cleanup_close_ int pidfd = sys_pidfd_open(tid, PIDFD_THREAD);
 	if (pidfd < 0)
-		return errno == EMFILE || errno == ENFILE ? -ENOMEM : -ESRCH;
+		return -sentry_task_errno(errno);
 	int fd = sys_pidfd_getfd(pidfd, guest_fd, 0);
 	return fd < 0 ? -sentry_fd_errno(errno) : fd;
 }
