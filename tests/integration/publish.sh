@@ -17,7 +17,6 @@ if ! command -v pasta >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1 ||
 	done_testing
 	exit
 fi
-trap cleanup_hooks EXIT
 
 mkdir -p "$TMP/t" "$TMP/www"
 echo "hello from the sandbox" >"$TMP/www/hello.txt"
