@@ -10,10 +10,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -545,6 +547,7 @@ static int learn_write(FILE *out, const char *base, const struct policy_view *pv
 static int learn_run(int n, char **do_argv, const char *base, const char *log_path)
 {
 	fflush(NULL);
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0)
 		return -errno;
@@ -552,6 +555,10 @@ static int learn_run(int n, char **do_argv, const char *base, const char *log_pa
 		static struct do_opts o;
 		struct sandbox_config cfg;
 
+		/* A learn killed outright takes its run with it: SIGTERM is
+		 * what `do` ends a sandbox on, cleaning up as it goes. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+			_exit(125);
 		do_parse(&o, n, do_argv);
 		o.policy_ref = base;
 		o.audit_path = log_path;

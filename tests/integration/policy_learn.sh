@@ -117,6 +117,17 @@ learn -o "$TMP/nonet.yaml" --quiet -v "$VOL" -- python3 /data/conn.py 192.0.2.7:
 check "under a base without network nothing is learned" "  mode: none" \
 	"$(sed -n '/^network:/{n;p}' "$TMP/nonet.yaml")"
 
+# A learn killed outright takes its sandbox with it.
+mark="sleep 4$$"
+TMPDIR="$TMP" "$RUNSC_C" policy learn -o "$TMP/killed.yaml" --quiet -- $mark </dev/null >/dev/null 2>&1 &
+learn_pid=$!
+cleanup_later "$learn_pid"
+wait_until 10 pgrep -f -x "$mark" >/dev/null
+check_rc "the learning run has started" 0 $?
+kill -KILL "$learn_pid"
+wait_until 10 sh -c "! pgrep -f -x '$mark' >/dev/null"
+check_rc "its command ends when learn is killed" 0 $?
+
 learn -o "$TMP/bad.yaml" --from no-such-profile -- true >/dev/null 2>&1
 check_rc "an unknown base is refused" 2 $?
 learn --quiet -- true >/dev/null 2>&1
