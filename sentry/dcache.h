@@ -63,8 +63,8 @@ struct dcache_key {
 /* Bounds: entries (when reached, the cache starts over), and fds held by
  * positive entries (when reached, no more objects are kept until the
  * cache starts over). */
-#define DCACHE_MAX_ENTRIES 4096
-#define DCACHE_MAX_FDS	   1024
+#define DCACHE_MAX_ENTRIES 16384
+#define DCACHE_MAX_FDS	   8192
 #define DCACHE_MAX_CREDS   16
 
 struct dcache *dcache_new(size_t max_entries, size_t max_fds);

@@ -163,19 +163,21 @@ static int base_dir(struct sc_ctx *c, int guest_dirfd, const char *path, char *a
 		return -1;
 	if (guest_dirfd == AT_FDCWD)
 		return c->t->fs->cwd_fd >= 0 ? c->t->fs->cwd_fd : -ENOMEM;
-	int fd = guest_getfd(c, guest_dirfd);
+	bool own;
+	int fd = guest_dirfd_pinned(c, guest_dirfd, &own);
 	if (fd < 0)
 		return fd;
 	char prefix[64];
 	if (procfs_owns_fd(c->s, fd, prefix, sizeof(prefix))) {
-		close(fd);
+		if (own)
+			close(fd);
 		int n = snprintf(abs, abs_size, "%s/%s", prefix, path);
 		if (n < 0 || (size_t)n >= abs_size)
 			return -ENAMETOOLONG;
 		*use_path = abs;
 		return -1;
 	}
-	*owned = true;
+	*owned = own;
 	return fd;
 }
 

@@ -50,6 +50,29 @@ int guest_getfd(const struct sc_ctx *c, int guest_fd)
 	return fd;
 }
 
+int guest_dirfd_pinned(struct sc_ctx *c, int guest_fd, bool *owned)
+{
+	*owned = false;
+	if (c->pinned && c->pin_guest_fd == guest_fd)
+		return c->pin_fd;
+	int fd = guest_getfd(c, guest_fd);
+	if (fd < 0 || !c->pin_ok || c->pinned) {
+		*owned = fd >= 0;
+		return fd;
+	}
+	c->pinned = true;
+	c->pin_guest_fd = guest_fd;
+	c->pin_fd = fd;
+	return fd;
+}
+
+void sc_ctx_unpin(struct sc_ctx *c)
+{
+	if (c->pinned)
+		close(c->pin_fd);
+	c->pinned = false;
+}
+
 ssize_t task_status_read(struct sentry *s, pid_t tid, char *buf, size_t size)
 {
 	char path[32];

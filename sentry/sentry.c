@@ -107,7 +107,7 @@ static const char *syscall_name(int nr)
 static void dispatch(struct sentry *s, struct seccomp_notif *req)
 {
 	struct task *t = task_get(s, (pid_t)req->pid);
-	struct sc_ctx c = {.s = s, .t = t, .req = req, .install_fd = -1};
+	struct sc_ctx c = {.s = s, .t = t, .req = req, .install_fd = -1, .pin_ok = true};
 	if (!t->fs) {
 		int fd = fcntl(s->root_fd, F_DUPFD_CLOEXEC, 0);
 		t->fs = fsinfo_new(fd);
@@ -126,6 +126,7 @@ static void dispatch(struct sentry *s, struct seccomp_notif *req)
 	counters_call_begin(req->data.nr);
 	int r = row->handler(&c);
 	counters_call_end();
+	sc_ctx_unpin(&c);
 	if (r == SC_DEFER && deferring) {
 		deferring->next = deferred_list;
 		deferred_list = deferring;

@@ -128,6 +128,13 @@ struct sc_ctx {
 	/* The call is held in a ptrace stop, not a notification (exec): the
 	 * task cannot go away before the sentry continues it. */
 	bool at_trace_stop;
+	/* The guest's dirfd this call fetched first (guest_dirfd_pinned),
+	 * kept for the call: the dentry cache's key and the gofer's request
+	 * then name the same directory, whatever another guest thread does
+	 * with the fd number meanwhile. Only notifications pin (dispatch
+	 * closes it). */
+	bool pin_ok, pinned;
+	int pin_guest_fd, pin_fd;
 };
 
 /* The guest's memory as its cgroup counts it, for /proc/meminfo (bytes). */
@@ -268,6 +275,10 @@ void creds_to_req(const struct creds *cr, bool real_ids, struct gofer_req *req);
 bool notif_valid(const struct sc_ctx *c);
 /* Duplicates the calling thread's fd into the sentry. -EBADF if none. */
 int guest_getfd(const struct sc_ctx *c, int guest_fd);
+/* guest_getfd of a dirfd, the same fd for the rest of the call (see
+ * sc_ctx.pinned). Returns an fd the caller closes when *owned says so. */
+int guest_dirfd_pinned(struct sc_ctx *c, int guest_fd, bool *owned);
+void sc_ctx_unpin(struct sc_ctx *c);
 /* The answer to a call the sentry could not serve because its own fd table
  * is full (err EMFILE or ENFILE from a dup, pidfd or receipt): ENOMEM, as
  * the kernel answers a call it lacks the resources for. EMFILE would blame

@@ -95,6 +95,10 @@ int vfs_path2_op(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_
  * launcher passed as stdio). redirect_err answers for the sentry's own
  * files (0: success). */
 int vfs_fd_op(struct sc_ctx *c, int guest_fd, struct gofer_req *req, int redirect_err);
+/* futimens(2) of guest_fd done by the sentry where the gofer would do just
+ * that (sentry/vfs/fd_attr.c): 1 when done, a negative errno when done and
+ * failed, 0 when the gofer must do it. ts: NULL for now. */
+int vfs_fd_utimens_here(struct sc_ctx *c, int guest_fd, const struct timespec *ts);
 /* inotify_add_watch(2) of path on the sentry's copy of the guest's inotify
  * fd: the watch descriptor. */
 int vfs_inotify_add_watch(struct sc_ctx *c, int inotify_fd, char *path, uint32_t mask);

@@ -560,7 +560,10 @@ static int do_utimens(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr,
 		/* utimensat(fd, NULL, ...): futimens(2) on the fd itself. */
 		if (guest_dirfd == AT_FDCWD)
 			return fail(c, -EFAULT);
-		int r = vfs_fd_op(c, guest_dirfd, &req, 0);
+		int r = vfs_fd_utimens_here(c, guest_dirfd, ts);
+		if (r != 0)
+			return r < 0 ? fail(c, r) : ok(c, 0);
+		r = vfs_fd_op(c, guest_dirfd, &req, 0);
 		return r < 0 ? fail(c, r) : ok(c, 0);
 	}
 	return path_op(c, guest_dirfd, path_addr, &req, -EACCES, false);

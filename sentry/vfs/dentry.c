@@ -106,6 +106,85 @@ struct dcache *dc_get(struct sentry *s)
 	return d;
 }
 
+/* "." and "//" inside a path change nothing about where it leads: such
+ * spellings (tar's "./d/f") share the plain one's key. Left as it is: a
+ * path with "..", one that ends in "/" or "/." (a final "." follows a
+ * symlink that lstat's key would not, and asks for a directory). */
+static void dc_key_normalize(char *path, size_t size)
+{
+	size_t len = strlen(path);
+	if (len < 2 || path[len - 1] == '/' || (path[len - 1] == '.' && path[len - 2] == '/') ||
+	    (!strstr(path, "/./") && !strstr(path, "//")))
+		return;
+	char norm[PATH_MAX];
+	if (dcache_normalize(path, norm, sizeof(norm)) > 0 && strlen(norm) < size)
+		memcpy(path, norm, strlen(norm) + 1);
+}
+
+static int dc_fill(struct sc_ctx *c, int guest_dirfd, const char *path, struct dc_query *q,
+		   struct dc_hit *hit);
+
+/* Is dir (a directory fd, st its attributes) the object the cache keeps
+ * for path as an absolute lookup by cred? Asks the gofer once when the
+ * path is not kept yet. */
+static bool dc_dir_is_cached(struct sc_ctx *c, struct dcache *d, const char *path, uint32_t cred,
+			     const struct stat *st)
+{
+	struct dc_query q = {.d = d};
+	snprintf(q.path, sizeof(q.path), "%s", path);
+	if (!dcache_key_init(d, &q.key, q.path, cred, 0))
+		return false;
+	struct dc_hit hit = {.fd = -1};
+	int val = -1;
+	switch (dcache_lookup(d, &q.key, &val)) {
+	case DCACHE_POS: {
+		struct stat kept;
+		return fstat(val, &kept) == 0 && kept.st_nlink > 0 && kept.st_dev == st->st_dev &&
+		       kept.st_ino == st->st_ino &&
+		       dcache_obj_is(d, &q.key, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
+	}
+	case DCACHE_SEEN:
+	case DCACHE_MISS:
+		if (!dcache_room(d) || dc_fill(c, AT_FDCWD, q.path, &q, &hit) <= 0)
+			return false;
+		break;
+	default:
+		return false;
+	}
+	bool same = hit.st.st_dev == st->st_dev && hit.st.st_ino == st->st_ino && !hit.owned;
+	dc_hit_release(&hit);
+	return same;
+}
+
+/* The key prefix of a lookup relative to guest_dirfd: the directory's path
+ * in the view, when the cache keeps that very directory for the path
+ * looked up as an absolute one by the same ids. The absolute lookup then
+ * needs nothing the relative one did not (search permission on the
+ * directory's ancestors was granted to these ids, and every change of
+ * names or permissions since would have dropped the entry), so the two
+ * share the absolute key. The fd is the one the gofer's request uses
+ * (guest_dirfd_pinned). */
+static bool dc_dirfd_path(struct sc_ctx *c, struct dcache *d, int guest_dirfd, uint32_t cred,
+			  char *out, size_t size)
+{
+	bool own;
+	int fd = guest_dirfd_pinned(c, guest_dirfd, &own);
+	if (fd < 0)
+		return false;
+	static const char deleted[] = " (deleted)";
+	const size_t dlen = sizeof(deleted) - 1;
+	struct stat st;
+	char prefix[64];
+	int n = -1;
+	bool ok = !procfs_owns_fd(c->s, fd, prefix, sizeof(prefix)) && fstat(fd, &st) == 0 &&
+		  S_ISDIR(st.st_mode) && st.st_nlink > 0 &&
+		  (n = vfs_fd_path(c->s, fd, out, size)) > 0 && out[0] == '/' &&
+		  !((size_t)n > dlen && strcmp(out + n - dlen, deleted) == 0);
+	if (own)
+		close(fd);
+	return ok && dc_dir_is_cached(c, d, out, cred, &st);
+}
+
 /* Keys a lookup of path from guest_dirfd by the calling thread. follow: a
  * final symlink is followed. real_ids: access(2) without AT_EACCESS, which
  * resolves with the real ids (cached only where they are the fs ids). */
@@ -113,7 +192,7 @@ void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, 
 	      struct dc_query *q)
 {
 	q->d = NULL;
-	if (path[0] == 0 || (path[0] != '/' && guest_dirfd != AT_FDCWD))
+	if (path[0] == 0)
 		return;
 	struct dcache *d = dc_get(c->s);
 	if (!d)
@@ -131,6 +210,11 @@ void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, 
 	int n;
 	if (path[0] == '/') {
 		n = snprintf(q->path, sizeof(q->path), "%s", path);
+	} else if (guest_dirfd != AT_FDCWD) {
+		char dir[PATH_MAX];
+		if (!dc_dirfd_path(c, d, guest_dirfd, (uint32_t)cred, dir, sizeof(dir)))
+			return;
+		n = snprintf(q->path, sizeof(q->path), "%s/%s", strcmp(dir, "/") ? dir : "", path);
 	} else {
 		/* Relative keys are their own: a lookup from the cwd needs no
 		 * search permission on the cwd's ancestors. */
@@ -142,6 +226,7 @@ void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, 
 	}
 	if (n < 0 || (size_t)n >= sizeof(q->path))
 		return;
+	dc_key_normalize(q->path, sizeof(q->path));
 	if (dcache_key_init(d, &q->key, q->path, (uint32_t)cred, flags))
 		q->d = d;
 }
