@@ -2,7 +2,8 @@
 /* futimens(2) (utimensat(fd, NULL, ...)) on a file the guest holds, done
  * by the sentry on its own copy of the guest's fd instead of by the gofer.
  *
- * Only where the gofer would do exactly this: no policy (the dentry cache
+ * An O_PATH fd gets EBADF, as from Linux. The rest is done here only
+ * where the gofer would do exactly this: no policy (the dentry cache
  * is on), the fd is a regular file or directory, not O_PATH, still linked,
  * owned by the caller's fsuid (so Linux lets the caller set any times,
  * and the sentry's own privileges decide nothing), and it is the very
@@ -57,18 +58,20 @@ static bool fd_is_cached_obj(struct sc_ctx *c, int fd, const struct stat *st)
 
 int vfs_fd_utimens_here(struct sc_ctx *c, int guest_fd, const struct timespec *ts)
 {
-	if (!dc_get(c->s))
-		return 0;
-	struct creds cr;
-	if (task_read_creds(c->s, c->req->pid, &cr) < 0)
-		return 0;
 	int fd = guest_getfd(c, guest_fd);
 	if (fd < 0)
 		return 0; /* the gofer's way says why */
 	_cleanup_close_ int own = fd;
-	struct stat st;
+	/* Linux takes no O_PATH fd here (the gofer's utimensat with
+	 * AT_EMPTY_PATH would). */
 	int fl = fcntl(fd, F_GETFL);
-	if (fl < 0 || (fl & O_PATH) || fstat(fd, &st) < 0 || st.st_nlink == 0 ||
+	if (fl >= 0 && (fl & O_PATH))
+		return -EBADF;
+	struct creds cr;
+	if (fl < 0 || !dc_get(c->s) || task_read_creds(c->s, c->req->pid, &cr) < 0)
+		return 0;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || st.st_nlink == 0 ||
 	    !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) || st.st_uid != (uid_t)cr.fsuid)
 		return 0;
 	if (!fd_is_cached_obj(c, fd, &st))

@@ -554,4 +554,214 @@ second-volume 3
 cwd in a volume /data/cw/in
 cwd in a volume /data/cw/moved" "$(cat "$TMP/vol.out")"
 
+# ---- lookups relative to a directory fd ----
+# They share the cache's absolute keys once the directory's own path is
+# kept; each change below must be seen through the fd as Linux sees it:
+# the parent renamed, the directory renamed and another made in its place,
+# the directory removed and made again, a symlink on the way swapped, a
+# directory whose ancestors the caller may not search, and "./" spellings.
+dirfd_probe='import errno, os, stat, sys
+
+base = sys.argv[1]
+
+
+def kind(s):
+    return "%s%d" % (stat.filemode(s.st_mode)[0], s.st_size if stat.S_ISREG(s.st_mode) else 0)
+
+
+def once(name, fd, follow):
+    try:
+        return kind(os.stat(name, dir_fd=fd, follow_symlinks=follow))
+    except OSError as e:
+        return errno.errorcode[e.errno]
+
+
+def look(label, name, fd, follow=False):
+    got = [once(name, fd, follow) for _ in range(3)]
+    print(label + ":", got[0] if len(set(got)) == 1 else "inconsistent " + ",".join(got))
+    sys.stdout.flush()
+
+
+def write(p, data):
+    with open(p, "w") as f:
+        f.write(data)
+
+
+def opendir(p):
+    return os.open(p, os.O_RDONLY | os.O_DIRECTORY)
+
+
+p = base + "/p"
+os.makedirs(p + "/d/sub")
+write(p + "/d/f", "f")
+write(p + "/d/sub/g", "gg")
+fd = opendir(p + "/d")
+look("f", "f", fd)
+look("./f", "./f", fd)
+look("sub//g", "sub//g", fd)
+look("sub/./g", "sub/./g", fd)
+look("missing", "nope", fd)
+os.rename(p, base + "/p2")
+look("f after the parent moved", "f", fd)
+look("f by its old absolute path", p + "/d/f", None)
+look("f by its new absolute path", base + "/p2/d/f", None)
+os.mkdir(p)
+os.mkdir(p + "/d")
+write(p + "/d/f", "new f")
+look("f through the fd of the moved directory", "f", fd)
+look("f of the new directory", p + "/d/f", None)
+fd2 = opendir(p + "/d")
+look("f through the new directory fd", "f", fd2)
+os.unlink(p + "/d/f")
+os.rename(base + "/p2/d", p + "/d")
+look("f after a rename over the directory", "f", fd2)
+look("f through the directory that moved in", "f", fd)
+os.close(fd2)
+
+os.mkdir(base + "/e")
+fe = opendir(base + "/e")
+look("missing in an empty directory", "x", fe)
+os.rmdir(base + "/e")
+look("missing in a removed directory", "x", fe)
+os.mkdir(base + "/e")
+write(base + "/e/x", "xxx")
+look("in the removed directory, after another was made", "x", fe)
+look("in the one made again", base + "/e/x", None)
+os.close(fe)
+
+os.makedirs(base + "/s/a")
+os.makedirs(base + "/s/b")
+write(base + "/s/a/f", "a")
+write(base + "/s/b/f", "bbbb")
+os.symlink("a", base + "/s/l")
+fs = opendir(base + "/s")
+look("through a symlink", "l/f", fs)
+look("the symlink itself", "l", fs)
+look("the symlink followed", "l", fs, True)
+os.unlink(base + "/s/l")
+os.symlink("b", base + "/s/l")
+look("through the swapped symlink", "l/f", fs)
+look("the swapped symlink followed", "l", fs, True)
+os.unlink(base + "/s/l")
+os.mkdir(base + "/s/l")
+look("a directory in the symlink'"'"'s place", "l/f", fs)
+os.close(fs)
+
+# A directory whose parent the user may not search: a lookup relative to
+# its fd needs no search permission on the parent, an absolute one does.
+os.makedirs(base + "/locked/open")
+write(base + "/locked/open/f", "ff")
+os.chmod(base + "/locked/open", 0o755)
+os.chmod(base + "/locked", 0o700)
+fl = opendir(base + "/locked/open")
+look("as root, relative", "f", fl)
+look("as root, absolute", base + "/locked/open/f", None)
+pid = os.fork()
+if pid == 0:
+    os.setgroups([])
+    os.setgid(1000)
+    os.setuid(1000)
+    look("as a user, relative to the fd", "f", fl)
+    look("as a user, absolute", base + "/locked/open/f", None)
+    os._exit(0)
+os.waitpid(pid, 0)
+os.chmod(base + "/locked", 0o755)
+pid = os.fork()
+if pid == 0:
+    os.setgroups([])
+    os.setgid(1000)
+    os.setuid(1000)
+    look("as a user once the parent opened, relative", "f", fl)
+    look("as a user once the parent opened, absolute", base + "/locked/open/f", None)
+    os._exit(0)
+os.waitpid(pid, 0)
+os.chmod(base + "/locked", 0o700)
+pid = os.fork()
+if pid == 0:
+    os.setgroups([])
+    os.setgid(1000)
+    os.setuid(1000)
+    look("as a user once the parent closed again, absolute", base + "/locked/open/f", None)
+    os._exit(0)
+os.waitpid(pid, 0)
+os.close(fl)
+
+# futimens on fds: what the sentry does itself must answer as Linux does.
+def utime_fd(label, fd, times):
+    try:
+        os.utime(fd, times)
+        s = os.fstat(fd)
+        print(label + ":", "ok", int(s.st_mtime) if times else "now")
+    except OSError as e:
+        print(label + ":", errno.errorcode[e.errno])
+    sys.stdout.flush()
+
+
+t = base + "/times"
+os.mkdir(t)
+os.chmod(t, 0o777)
+fw = os.open(t + "/mine", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+utime_fd("own file, given times", fw, (1000, 2000))
+utime_fd("own file, now", fw, None)
+fd_dir = opendir(t)
+utime_fd("own directory", fd_dir, (1000, 4000))
+os.close(fd_dir)
+pid = os.fork()
+if pid == 0:
+    os.setgroups([])
+    os.setgid(1000)
+    os.setuid(1000)
+    fr = os.open(t + "/mine", os.O_RDONLY)
+    utime_fd("a file of another user, given times", fr, (1000, 5000))
+    utime_fd("a file of another user, now", fr, None)
+    os.close(fr)
+    fu = os.open(t + "/users", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    utime_fd("the user'"'"'s own file", fu, (1000, 6000))
+    os.close(fu)
+    os._exit(0)
+os.waitpid(pid, 0)
+fu = os.open(t + "/users", os.O_RDONLY)
+utime_fd("root on a user'"'"'s file", fu, (1000, 7000))
+os.close(fu)
+os.close(fw)
+fd_old = os.open(t + "/mine", os.O_RDONLY)
+os.unlink(t + "/mine")
+utime_fd("an unlinked file", fd_old, (1000, 8000))
+os.close(fd_old)
+os.close(fd)
+'
+mkdir -m 0755 "$TMP/dirfd-native"
+native=$(cd / && guest_env python3 -c "$dirfd_probe" "$TMP/dirfd-native" 2>&1)
+out=$(runsc -- sh -c 'd=$(mktemp -d) && chmod 0755 "$d" && exec python3 -c "$1" "$d"' sh "$dirfd_probe" 2>&1)
+if [ "$native" = "$out" ]; then
+	ok "lookups relative to directory fds and futimens match Linux ($(printf '%s\n' "$out" | wc -l) cases)"
+else
+	not_ok "lookups relative to directory fds and futimens match Linux" \
+		"$(printf '%s\n' "$native" >"$TMP/n.txt"; printf '%s\n' "$out" >"$TMP/s.txt"
+		diff "$TMP/n.txt" "$TMP/s.txt" | head -40)"
+fi
+check_lacks "no lookup relative to a directory fd answered inconsistently" "inconsistent" "$out"
+
+# What tar does: files created relative to a directory fd, their times set
+# with futimens, then looked up by absolute paths. The sentry's counters say
+# that neither the futimens nor the stat went to the gofer.
+untar='import os
+os.mkdir("/tmp/untar")
+d = os.open("/tmp/untar", os.O_RDONLY | os.O_DIRECTORY)
+os.mkdir("sub", dir_fd=d)
+names = []
+for i in range(40):
+    fd = os.open("./sub/f%d" % i, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=d)
+    os.utime(fd, (1000, 2000 + i))
+    os.close(fd)
+    names.append("/tmp/untar/sub/f%d" % i)
+os.execvp("stat", ["stat", "-c", "%Y"] + names)'
+out=$(timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --debug -- python3 -c "$untar" 2>&1 </dev/null)
+check "futimens through fds and stat by path agree" "$(seq 2000 2039 | tr '\n' ' ')" \
+	"$(printf '%s\n' "$out" | grep -E '^[0-9]+$' | tr '\n' ' ')"
+check "... the futimens did not go to the gofer" "40 calls 0 gofer" \
+	"$(printf '%s\n' "$out" | sed -n 's/.*counters: utimensat *\([0-9]*\) calls *\([0-9]*\) gofer.*/\1 calls \2 gofer/p')"
+check "... nor did the stat" "40 calls 0 gofer" \
+	"$(printf '%s\n' "$out" | sed -n 's/.*counters: statx *\([0-9]*\) calls *\([0-9]*\) gofer.*/\1 calls \2 gofer/p')"
+
 done_testing
