@@ -29,6 +29,12 @@
  * requires to stay unchanged while mounted) counts as changed by the guest
  * alone.
  *
+ * Lookups relative to a directory fd are keyed by the directory's path
+ * when the cache keeps that very directory (st_dev, st_ino) for that path
+ * looked up absolutely by the same ids (sentry/vfs/dentry.c): the absolute
+ * lookup needs what the relative one needs and more (search permission on
+ * the ancestors), so both share the absolute key.
+ *
  * This file is the cache alone (no guest, no gofer): sentry/vfs/dentry.c asks it
  * and fills it. */
 #ifndef RUNSC_SENTRY_DCACHE_H

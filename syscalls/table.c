@@ -555,7 +555,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(277, "sync_file_range", "acts only on fds the guest holds, each installed after a policy check"),
 	NATIVE(278, "vmsplice", "I/O on an fd the guest holds, each installed after a policy check"),
 	NATIVE(279, "move_pages", "the caller's own pages, or those of a task it may trace"),
-	SENTRY(280, "utimensat", sys_utimensat, "names a path: resolved by the sentry, performed by the gofer inside the view"),
+	SENTRY(280, "utimensat", sys_utimensat, "names a path: resolved by the sentry, performed by the gofer inside the view; with a NULL path (futimens) on a file the caller owns and the dentry cache keeps as its path's object, done by the sentry on its copy of the fd: a file of the view, where the caller may set any times"),
 	NATIVE(281, "epoll_pwait", "acts only on fds the guest holds, each installed after a policy check"),
 	NATIVE(282, "signalfd", "creates an anonymous fd that refers to no host path"),
 	NATIVE(283, "timerfd_create", "creates an anonymous fd that refers to no host path"),
