@@ -70,6 +70,12 @@ __attribute__((format(printf, 3, 4))) static bool path_fmt(char *buf, size_t siz
 	return n >= 0 && (size_t)n < size;
 }
 
+/* A sandbox id that is one plain directory name. */
+static bool id_names_cgroup(const char *id)
+{
+	return id[0] && id[0] != '.' && strlen(id) <= 128 && !strchr(id, '/');
+}
+
 static bool file_exists(const char *dir, const char *name)
 {
 	char p[PATH_MAX];
@@ -409,7 +415,7 @@ static int hierarchy_create(struct cg_hierarchy *h, const char *mount, const cha
 	_cleanup_close_ int base_fd = open_dir(base);
 	if (base_fd < 0 || flock(base_fd, LOCK_SH) < 0)
 		return rc_error_set_errno(err, errno, "opening cgroup %s", base);
-	if (strlen(id) > 128 || strchr(id, '/') || id[0] == '.' || !id[0])
+	if (!id_names_cgroup(id))
 		return rc_error_set(err, EINVAL, "sandbox id '%s' cannot name a cgroup", id);
 	path_fmt(h->path, sizeof(h->path), "%s/%s", base, id);
 	if (mkdirat(base_fd, id, 0755) < 0)
@@ -634,20 +640,43 @@ static int sweep_base(const char *mount)
 	return removed;
 }
 
+/* Whether controller c is the first one held in its hierarchy (so that
+ * each hierarchy is visited once). */
+static bool first_in_mount(const struct cg_host *host, int c)
+{
+	if (host->version[c] == CG_ABSENT)
+		return false;
+	for (int i = 0; i < c; i++)
+		if (host->version[i] != CG_ABSENT && strcmp(host->mount[i], host->mount[c]) == 0)
+			return false;
+	return true;
+}
+
+int cg_remove(const struct cg_host *host, const char *id)
+{
+	if (!id_names_cgroup(id))
+		return -EINVAL;
+	int r = 0;
+	for (int c = 0; c < CG_NCONTROLLERS; c++) {
+		if (!first_in_mount(host, c))
+			continue;
+		char base[PATH_MAX];
+		path_fmt(base, sizeof(base), "%s/%s", host->mount[c], CG_BASE);
+		_cleanup_close_ int base_fd = open_dir(base);
+		int e = base_fd < 0 ? (errno == ENOENT ? 0 : -errno)
+				    : remove_sandbox_dir(base_fd, id);
+		if (e < 0 && !r)
+			r = e;
+	}
+	return r;
+}
+
 int cg_sweep(const struct cg_host *host)
 {
 	int removed = 0;
-	char done[CG_NCONTROLLERS][PATH_MAX / 4];
-	int ndone = 0;
 	for (int c = 0; c < CG_NCONTROLLERS; c++) {
-		if (host->version[c] == CG_ABSENT)
+		if (!first_in_mount(host, c))
 			continue;
-		bool seen = false;
-		for (int i = 0; i < ndone; i++)
-			seen |= strcmp(done[i], host->mount[c]) == 0;
-		if (seen)
-			continue;
-		snprintf(done[ndone++], sizeof(done[0]), "%s", host->mount[c]);
 		int n = sweep_base(host->mount[c]);
 		/* A sandbox has a cgroup in every hierarchy: count it once. */
 		removed = n > removed ? n : removed;
