@@ -322,22 +322,29 @@ static int rmdir_wait(int parent_fd, const char *name)
 	return -EBUSY;
 }
 
+/* Removes <parent_fd>/<name>; only when processes hold it (EBUSY) are
+ * they killed first, so that removing an empty cgroup costs one call. */
+static int remove_cgroup(int parent_fd, const char *name)
+{
+	if (unlinkat(parent_fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY)
+		return -errno;
+	_cleanup_close_ int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		kill_all(fd);
+	return rmdir_wait(parent_fd, name);
+}
+
 /* Kills and removes <base_fd>/<name> with its two children. */
 static int remove_sandbox_dir(int base_fd, const char *name)
 {
 	_cleanup_close_ int id_fd = openat(base_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (id_fd < 0)
 		return errno == ENOENT ? 0 : -errno;
-	for (size_t p = 0; p < ARRAY_SIZE(part_names); p++) {
-		_cleanup_close_ int fd =
-			openat(id_fd, part_names[p], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		kill_all(fd);
-		rmdir_wait(id_fd, part_names[p]);
-	}
-	kill_all(id_fd);
-	return rmdir_wait(base_fd, name);
+	for (size_t p = 0; p < ARRAY_SIZE(part_names); p++)
+		remove_cgroup(id_fd, part_names[p]);
+	return remove_cgroup(base_fd, name);
 }
 
 static void hierarchy_remove(struct cg_hierarchy *h)
@@ -430,6 +437,16 @@ static int hierarchy_create(struct cg_hierarchy *h, const char *mount, const cha
 	return r;
 }
 
+/* A v1 cpu hierarchy of its own (not mounted with cpuacct) serves only a
+ * CPU quota: without one, a sandbox needs no cgroup there (its CPU time
+ * comes from cpuacct, and no quota means nothing throttled). */
+static bool cpu_idle_hierarchy(const struct cg_host *host, const struct cg_limits *limits, int c)
+{
+	return c == CG_CPU && !limits->cpu_quota_us && host->version[c] == CG_V1 &&
+	       !(host->version[CG_CPUACCT] == CG_V1 &&
+		 strcmp(host->mount[CG_CPU], host->mount[CG_CPUACCT]) == 0);
+}
+
 int cg_create(const struct cg_host *host, const char *id, const struct cg_limits *limits,
 	      struct cgroup **out, struct rc_error *err)
 {
@@ -444,7 +461,7 @@ int cg_create(const struct cg_host *host, const char *id, const struct cg_limits
 	struct cgroup *cg = xcalloc(1, sizeof(*cg));
 	for (int c = 0; c < CG_NCONTROLLERS; c++) {
 		cg->of[c] = -1;
-		if (host->version[c] == CG_ABSENT)
+		if (host->version[c] == CG_ABSENT || cpu_idle_hierarchy(host, limits, c))
 			continue;
 		for (int i = 0; i < cg->nh; i++)
 			if (cg->h[i].version == host->version[c] &&
