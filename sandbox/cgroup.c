@@ -123,8 +123,11 @@ int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err)
 		} else if (!pure_v2 && file_exists(v1, "cgroup.procs")) {
 			host->version[c] = CG_V1;
 			any_v1 = true;
-			char real[PATH_MAX];
-			if (realpath(v1, real) && strlen(real) < sizeof(host->mount[c]) - 256)
+			/* A controller's folder is a symlink where it shares a
+			 * hierarchy (cpu -> cpu,cpuacct): only then is it resolved. */
+			char real[PATH_MAX], link[8];
+			if (readlink(v1, link, sizeof(link)) >= 0 && realpath(v1, real) &&
+			    strlen(real) < sizeof(host->mount[c]) - 256)
 				path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", real);
 			else
 				path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", v1);
@@ -398,8 +401,9 @@ static int hierarchy_fill(struct cg_hierarchy *h, int base_fd, const struct cg_l
 		openat(h->lock_fd, part_names[CG_PART_GUEST], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (guest_fd < 0)
 		return rc_error_set_errno(err, errno, "opening cgroup %s/guest", h->path);
-	/* Swap accounting shows in every cgroup's files, the base's too. */
+	/* Swap accounting shows in every memory cgroup's files, the base's too. */
 	bool swap =
+		(h->controllers & (1u << CG_MEMORY)) && limits->memory_bytes &&
 		faccessat(base_fd,
 			  h->version == CG_V2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes",
 			  F_OK, 0) == 0;
@@ -631,15 +635,12 @@ static int sweep_base(const char *mount)
 {
 	char base[PATH_MAX];
 	path_fmt(base, sizeof(base), "%s/%s", mount, CG_BASE);
-	_cleanup_close_ int base_fd = open_dir(base);
-	if (base_fd < 0 || flock(base_fd, LOCK_EX | LOCK_NB) < 0)
+	DIR *d = opendir(base);
+	int base_fd = d ? dirfd(d) : -1;
+	if (base_fd < 0 || flock(base_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (d)
+			closedir(d);
 		return 0; /* nothing there, or a sandbox is being made: next time */
-	int dfd = dup(base_fd);
-	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
-	if (!d) {
-		if (dfd >= 0)
-			close(dfd);
-		return 0;
 	}
 	int removed = 0;
 	struct dirent *e;
