@@ -14,8 +14,8 @@
 # BENCH_IDLE, BENCH_DENSITY_MAX, BENCH_DENSITY_BUDGET_S, BENCH_RATE_COUNT,
 # BENCH_CRUN and BENCH_BWRAP (the peers' binaries; default: from PATH),
 # BENCH_RESULTS (output directory; "-" writes no file), BENCH_BASELINE (another
-# runsc-c binary, e.g. a build of the commit before a change: the cgroup, python
-# and file sections then time it too, alternating with this one, and add its row).
+# runsc-c binary, e.g. a build of the commit before a change: the start, cgroup,
+# python and file sections then time it too, alternating with this one, and add its row).
 set -u -o pipefail
 
 bench_dir=$(cd "$(dirname "$0")" && pwd)
@@ -388,6 +388,7 @@ section_start() {
 	say "start: /bin/true, $BENCH_RUNS runs per runner, alternating"
 	add_runner native /bin/true
 	add_runner runsc-c "$runsc" "do" -- /bin/true
+	[ -n "$baseline" ] && add_runner baseline "$baseline" "do" -- /bin/true
 	[ -z "${missing[runsc-c-busybox]:-}" ] &&
 		add_runner runsc-c-busybox "$runsc" "do" --rootfs "$work/rootfs" -- /bin/true
 	add_crun crun true
@@ -404,11 +405,13 @@ section_start() {
 	local row
 	for row in "native|native \`/bin/true\`" \
 		"runsc-c|\`runsc-c do -- /bin/true\` (host \`/\` as rootfs)" \
+		"baseline|baseline runsc-c (\`BENCH_BASELINE\`) \`do -- /bin/true\`" \
 		"runsc-c-busybox|\`runsc-c do --rootfs\` busybox rootfs \`-- /bin/true\`" \
 		"crun|\`crun run\`, busybox bundle, v1 cgroups" \
 		"crun-nocg|\`crun --cgroup-manager=disabled run\`, same bundle" \
 		"bwrap|\`bwrap --ro-bind / / --dev /dev --proc /proc --unshare-all /bin/true\`"; do
 		local name=${row%%|*} label=${row#*|}
+		[ "$name" = baseline ] && [ -z "$baseline" ] && continue
 		md "| $label | $(cell "$res" "$log" "$name") | $(cell "$res" "$log" "$name" p90_ms) | $(ratio "$res" "$name" native) | $(ratio "$res" "$name" crun) | $(ok_runs "$res" "$name") |"
 	done
 	md ""
