@@ -430,8 +430,12 @@ oci start s1
 kill -9 "$(field_of s1 pid)"
 wait_until 10 gone s1
 check "a container whose process was killed outside: stopped" "stopped" "$(state_of s1)"
+s1_sandbox=$(sed -n 's/.*"sandboxId":"\([0-9a-f]*\)".*/\1/p' "$ROOT/s1/state.json")
+check "its state names its sandbox" yes "$([ -n "$s1_sandbox" ] && echo yes)"
 oci delete s1
 check_rc "delete of that stale state: exit 0" 0 "$?"
+check "delete of that stale state: its cgroups are gone" "" \
+	"$(ls -d /sys/fs/cgroup/*/runsc-c/"$s1_sandbox" /sys/fs/cgroup/runsc-c/"$s1_sandbox" 2>/dev/null)"
 mkdir -p "$ROOT/s2"
 oci delete s2
 check_rc "delete of a state directory a dead create left without state.json" 0 "$?"
