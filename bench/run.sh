@@ -8,14 +8,14 @@
 # bench/results/latest.md and bench/results/YYYY-MM-DD.md. Benchmarks measure; they
 # assert nothing. A runner that is missing or fails shows as "n/a (reason)".
 #
-# Knobs (environment): BENCH_SECTIONS (default: all of "start syscall python exec
-# file make agent memory density rate"), BENCH_RUNS, BENCH_PY_RUNS, BENCH_EXEC_RUNS,
+# Knobs (environment): BENCH_SECTIONS (default: all of "start cgroup syscall python
+# exec file make agent memory density rate"), BENCH_RUNS, BENCH_PY_RUNS, BENCH_EXEC_RUNS,
 # BENCH_FILE_RUNS, BENCH_MAKE_RUNS, BENCH_AGENT_RUNS, BENCH_SYSCALL_ROUNDS, BENCH_SYSCALL_CALLS,
 # BENCH_IDLE, BENCH_DENSITY_MAX, BENCH_DENSITY_BUDGET_S, BENCH_RATE_COUNT,
 # BENCH_CRUN and BENCH_BWRAP (the peers' binaries; default: from PATH),
 # BENCH_RESULTS (output directory; "-" writes no file), BENCH_BASELINE (another
-# runsc-c binary, e.g. a build of the commit before a change: the python and file
-# sections then time it too, alternating with this one, and add its row).
+# runsc-c binary, e.g. a build of the commit before a change: the start, cgroup,
+# python and file sections then time it too, alternating with this one, and add its row).
 set -u -o pipefail
 
 bench_dir=$(cd "$(dirname "$0")" && pwd)
@@ -26,7 +26,7 @@ if [ -z "$runsc" ] || [ ! -x "$runsc" ]; then
 	exit 1
 fi
 
-: "${BENCH_SECTIONS:=start syscall python exec file make agent memory density rate}"
+: "${BENCH_SECTIONS:=start cgroup syscall python exec file make agent memory density rate}"
 : "${BENCH_RUNS:=30}" "${BENCH_PY_RUNS:=15}" "${BENCH_EXEC_RUNS:=10}"
 : "${BENCH_FILE_RUNS:=8}" "${BENCH_MAKE_RUNS:=7}" "${BENCH_AGENT_RUNS:=5}"
 : "${BENCH_SYSCALL_ROUNDS:=5}" "${BENCH_SYSCALL_CALLS:=20000}"
@@ -388,6 +388,7 @@ section_start() {
 	say "start: /bin/true, $BENCH_RUNS runs per runner, alternating"
 	add_runner native /bin/true
 	add_runner runsc-c "$runsc" "do" -- /bin/true
+	[ -n "$baseline" ] && add_runner baseline "$baseline" "do" -- /bin/true
 	[ -z "${missing[runsc-c-busybox]:-}" ] &&
 		add_runner runsc-c-busybox "$runsc" "do" --rootfs "$work/rootfs" -- /bin/true
 	add_crun crun true
@@ -404,21 +405,22 @@ section_start() {
 	local row
 	for row in "native|native \`/bin/true\`" \
 		"runsc-c|\`runsc-c do -- /bin/true\` (host \`/\` as rootfs)" \
+		"baseline|baseline runsc-c (\`BENCH_BASELINE\`) \`do -- /bin/true\`" \
 		"runsc-c-busybox|\`runsc-c do --rootfs\` busybox rootfs \`-- /bin/true\`" \
 		"crun|\`crun run\`, busybox bundle, v1 cgroups" \
 		"crun-nocg|\`crun --cgroup-manager=disabled run\`, same bundle" \
 		"bwrap|\`bwrap --ro-bind / / --dev /dev --proc /proc --unshare-all /bin/true\`"; do
 		local name=${row%%|*} label=${row#*|}
+		[ "$name" = baseline ] && [ -z "$baseline" ] && continue
 		md "| $label | $(cell "$res" "$log" "$name") | $(cell "$res" "$log" "$name" p90_ms) | $(ratio "$res" "$name" native) | $(ratio "$res" "$name" crun) | $(ok_runs "$res" "$name") |"
 	done
 	md ""
-	cgroup_cost
 }
 
 # What a sandbox's cgroups add to its start: the same runsc-c with its
 # cgroups (default limits; all three controllers) and where the cgroup
 # hierarchies are read-only (none), next to crun with and without its own.
-cgroup_cost() {
+section_cgroup() {
 	local log=$work/log/cgroup res=$work/cgroup.txt
 	say "start: cgroup setup, $BENCH_RUNS runs per runner, alternating"
 	make_cgroup_namespaces
@@ -426,6 +428,10 @@ cgroup_cost() {
 	add_ns runsc-c-cg cg "$runsc" do --quiet -- /bin/true
 	add_ns runsc-c-limits cg "$runsc" do --quiet --memory 256M --pids 256 --cpus 1 -- /bin/true
 	add_ns runsc-c-nocg nocg "$runsc" do --quiet -- /bin/true
+	if [ -n "$baseline" ]; then
+		add_ns baseline-cg cg "$baseline" do --quiet -- /bin/true
+		add_ns baseline-nocg nocg "$baseline" do --quiet -- /bin/true
+	fi
 	if [ -n "$crun_reason" ]; then
 		missing[crun-ns]=$crun_reason
 		missing[crun-ns-nocg]=$crun_reason
@@ -454,12 +460,16 @@ cgroup_cost() {
 		local name=${row%%|*} label=${row#*|}
 		md "| $label | $(cell "$res" "$log" "$name") | $(cell "$res" "$log" "$name" p90_ms) | $(ratio "$res" "$name" runsc-c-nocg) | $(ok_runs "$res" "$name") |"
 	done
+	if [ -n "$baseline" ]; then
+		md "| baseline ($baseline) \`do\`, default limits | $(cell "$res" "$log" baseline-cg) | $(cell "$res" "$log" baseline-cg p90_ms) | $(ratio "$res" baseline-cg runsc-c-nocg) | $(ok_runs "$res" baseline-cg) |"
+		md "| baseline, no cgroups | $(cell "$res" "$log" baseline-nocg) | $(cell "$res" "$log" baseline-nocg p90_ms) | $(ratio "$res" baseline-nocg runsc-c-nocg) | $(ok_runs "$res" baseline-nocg) |"
+	fi
 	local a b
 	a=$(val "$res" runsc-c-cg median_ms)
 	b=$(val "$res" runsc-c-nocg median_ms)
 	if [ -n "$a" ] && [ -n "$b" ]; then
 		md ""
-		md "Cgroups add $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a - b }') ms (median) to a start with the default limits; crun's add $(awk -v a="$(val "$res" crun-ns median_ms)" -v b="$(val "$res" crun-ns-nocg median_ms)" 'BEGIN { if (a == "" || b == "") printf "n/a"; else printf "%.2f", a - b }') ms."
+		md "Cgroups add $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a - b }') ms (median) to a start with the default limits; crun's add $(awk -v a="$(val "$res" crun-ns median_ms)" -v b="$(val "$res" crun-ns-nocg median_ms)" 'BEGIN { if (a == "" || b == "") printf "n/a"; else printf "%.2f", a - b }') ms$([ -n "$baseline" ] && awk -v a="$(val "$res" baseline-cg median_ms)" -v b="$(val "$res" baseline-nocg median_ms)" 'BEGIN { if (a == "" || b == "") printf "; the baseline'"'"'s: n/a"; else printf "; the baseline'"'"'s %.2f ms", a - b }')."
 	fi
 	md ""
 }
@@ -862,7 +872,7 @@ main() {
 		make_agent_inputs || say "bench: cannot generate the agent workloads' inputs"
 	fi
 	local s
-	for s in start syscall python exec file make agent memory density rate; do
+	for s in start cgroup syscall python exec file make agent memory density rate; do
 		# The sandboxes held from here on load the machine themselves.
 		[ "$s" = memory ] && load1=$(cut -d' ' -f1 /proc/loadavg)
 		have_section "$s" && "section_$s"

@@ -70,6 +70,12 @@ __attribute__((format(printf, 3, 4))) static bool path_fmt(char *buf, size_t siz
 	return n >= 0 && (size_t)n < size;
 }
 
+/* A sandbox id that is one plain directory name. */
+static bool id_names_cgroup(const char *id)
+{
+	return id[0] && id[0] != '.' && strlen(id) <= 128 && !strchr(id, '/');
+}
+
 static bool file_exists(const char *dir, const char *name)
 {
 	char p[PATH_MAX];
@@ -117,8 +123,11 @@ int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err)
 		} else if (!pure_v2 && file_exists(v1, "cgroup.procs")) {
 			host->version[c] = CG_V1;
 			any_v1 = true;
-			char real[PATH_MAX];
-			if (realpath(v1, real) && strlen(real) < sizeof(host->mount[c]) - 256)
+			/* A controller's folder is a symlink where it shares a
+			 * hierarchy (cpu -> cpu,cpuacct): only then is it resolved. */
+			char real[PATH_MAX], link[8];
+			if (readlink(v1, link, sizeof(link)) >= 0 && realpath(v1, real) &&
+			    strlen(real) < sizeof(host->mount[c]) - 256)
 				path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", real);
 			else
 				path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", v1);
@@ -316,22 +325,29 @@ static int rmdir_wait(int parent_fd, const char *name)
 	return -EBUSY;
 }
 
+/* Removes <parent_fd>/<name>; only when processes hold it (EBUSY) are
+ * they killed first, so that removing an empty cgroup costs one call. */
+static int remove_cgroup(int parent_fd, const char *name)
+{
+	if (unlinkat(parent_fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY)
+		return -errno;
+	_cleanup_close_ int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		kill_all(fd);
+	return rmdir_wait(parent_fd, name);
+}
+
 /* Kills and removes <base_fd>/<name> with its two children. */
 static int remove_sandbox_dir(int base_fd, const char *name)
 {
 	_cleanup_close_ int id_fd = openat(base_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (id_fd < 0)
 		return errno == ENOENT ? 0 : -errno;
-	for (size_t p = 0; p < ARRAY_SIZE(part_names); p++) {
-		_cleanup_close_ int fd =
-			openat(id_fd, part_names[p], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		kill_all(fd);
-		rmdir_wait(id_fd, part_names[p]);
-	}
-	kill_all(id_fd);
-	return rmdir_wait(base_fd, name);
+	for (size_t p = 0; p < ARRAY_SIZE(part_names); p++)
+		remove_cgroup(id_fd, part_names[p]);
+	return remove_cgroup(base_fd, name);
 }
 
 static void hierarchy_remove(struct cg_hierarchy *h)
@@ -385,8 +401,9 @@ static int hierarchy_fill(struct cg_hierarchy *h, int base_fd, const struct cg_l
 		openat(h->lock_fd, part_names[CG_PART_GUEST], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (guest_fd < 0)
 		return rc_error_set_errno(err, errno, "opening cgroup %s/guest", h->path);
-	/* Swap accounting shows in every cgroup's files, the base's too. */
+	/* Swap accounting shows in every memory cgroup's files, the base's too. */
 	bool swap =
+		(h->controllers & (1u << CG_MEMORY)) && limits->memory_bytes &&
 		faccessat(base_fd,
 			  h->version == CG_V2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes",
 			  F_OK, 0) == 0;
@@ -409,7 +426,7 @@ static int hierarchy_create(struct cg_hierarchy *h, const char *mount, const cha
 	_cleanup_close_ int base_fd = open_dir(base);
 	if (base_fd < 0 || flock(base_fd, LOCK_SH) < 0)
 		return rc_error_set_errno(err, errno, "opening cgroup %s", base);
-	if (strlen(id) > 128 || strchr(id, '/') || id[0] == '.' || !id[0])
+	if (!id_names_cgroup(id))
 		return rc_error_set(err, EINVAL, "sandbox id '%s' cannot name a cgroup", id);
 	path_fmt(h->path, sizeof(h->path), "%s/%s", base, id);
 	if (mkdirat(base_fd, id, 0755) < 0)
@@ -422,6 +439,16 @@ static int hierarchy_create(struct cg_hierarchy *h, const char *mount, const cha
 	if (r)
 		hierarchy_remove(h);
 	return r;
+}
+
+/* A v1 cpu hierarchy of its own (not mounted with cpuacct) serves only a
+ * CPU quota: without one, a sandbox needs no cgroup there (its CPU time
+ * comes from cpuacct, and no quota means nothing throttled). */
+static bool cpu_idle_hierarchy(const struct cg_host *host, const struct cg_limits *limits, int c)
+{
+	return c == CG_CPU && !limits->cpu_quota_us && host->version[c] == CG_V1 &&
+	       !(host->version[CG_CPUACCT] == CG_V1 &&
+		 strcmp(host->mount[CG_CPU], host->mount[CG_CPUACCT]) == 0);
 }
 
 int cg_create(const struct cg_host *host, const char *id, const struct cg_limits *limits,
@@ -438,7 +465,7 @@ int cg_create(const struct cg_host *host, const char *id, const struct cg_limits
 	struct cgroup *cg = xcalloc(1, sizeof(*cg));
 	for (int c = 0; c < CG_NCONTROLLERS; c++) {
 		cg->of[c] = -1;
-		if (host->version[c] == CG_ABSENT)
+		if (host->version[c] == CG_ABSENT || cpu_idle_hierarchy(host, limits, c))
 			continue;
 		for (int i = 0; i < cg->nh; i++)
 			if (cg->h[i].version == host->version[c] &&
@@ -608,15 +635,12 @@ static int sweep_base(const char *mount)
 {
 	char base[PATH_MAX];
 	path_fmt(base, sizeof(base), "%s/%s", mount, CG_BASE);
-	_cleanup_close_ int base_fd = open_dir(base);
-	if (base_fd < 0 || flock(base_fd, LOCK_EX | LOCK_NB) < 0)
+	DIR *d = opendir(base);
+	int base_fd = d ? dirfd(d) : -1;
+	if (base_fd < 0 || flock(base_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (d)
+			closedir(d);
 		return 0; /* nothing there, or a sandbox is being made: next time */
-	int dfd = dup(base_fd);
-	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);
-	if (!d) {
-		if (dfd >= 0)
-			close(dfd);
-		return 0;
 	}
 	int removed = 0;
 	struct dirent *e;
@@ -634,20 +658,43 @@ static int sweep_base(const char *mount)
 	return removed;
 }
 
+/* Whether controller c is the first one held in its hierarchy (so that
+ * each hierarchy is visited once). */
+static bool first_in_mount(const struct cg_host *host, int c)
+{
+	if (host->version[c] == CG_ABSENT)
+		return false;
+	for (int i = 0; i < c; i++)
+		if (host->version[i] != CG_ABSENT && strcmp(host->mount[i], host->mount[c]) == 0)
+			return false;
+	return true;
+}
+
+int cg_remove(const struct cg_host *host, const char *id)
+{
+	if (!id_names_cgroup(id))
+		return -EINVAL;
+	int r = 0;
+	for (int c = 0; c < CG_NCONTROLLERS; c++) {
+		if (!first_in_mount(host, c))
+			continue;
+		char base[PATH_MAX];
+		path_fmt(base, sizeof(base), "%s/%s", host->mount[c], CG_BASE);
+		_cleanup_close_ int base_fd = open_dir(base);
+		int e = base_fd < 0 ? (errno == ENOENT ? 0 : -errno)
+				    : remove_sandbox_dir(base_fd, id);
+		if (e < 0 && !r)
+			r = e;
+	}
+	return r;
+}
+
 int cg_sweep(const struct cg_host *host)
 {
 	int removed = 0;
-	char done[CG_NCONTROLLERS][PATH_MAX / 4];
-	int ndone = 0;
 	for (int c = 0; c < CG_NCONTROLLERS; c++) {
-		if (host->version[c] == CG_ABSENT)
+		if (!first_in_mount(host, c))
 			continue;
-		bool seen = false;
-		for (int i = 0; i < ndone; i++)
-			seen |= strcmp(done[i], host->mount[c]) == 0;
-		if (seen)
-			continue;
-		snprintf(done[ndone++], sizeof(done[0]), "%s", host->mount[c]);
 		int n = sweep_base(host->mount[c]);
 		/* A sandbox has a cgroup in every hierarchy: count it once. */
 		removed = n > removed ? n : removed;

@@ -101,6 +101,10 @@ void cg_destroy(struct cgroup *cg);
 /* Removes what sandboxes whose launcher died left behind. Returns how many
  * sandbox cgroups it removed. */
 int cg_sweep(const struct cg_host *host);
+/* Kills what is left in the cgroups of sandbox id, whose launcher is gone,
+ * and removes them in every hierarchy. Returns 0, or a negative errno (an
+ * id that cannot name a cgroup: -EINVAL). */
+int cg_remove(const struct cg_host *host, const char *id);
 /* The sandbox cgroup's path in one controller's hierarchy ("" if absent). */
 const char *cg_path(const struct cgroup *cg, enum cg_controller ctl);
 

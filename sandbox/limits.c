@@ -198,6 +198,15 @@ void limits_status(struct sandbox *sb, struct sandbox_status *status)
 			     !status->timed_out;
 }
 
+int sandbox_remove_leftovers(const char *id)
+{
+	struct rc_error why;
+	const struct cg_host *host = host_find(&why);
+	if (!id_valid(id))
+		return -EINVAL;
+	return host ? cg_remove(host, id) : 0;
+}
+
 void limits_destroy(struct sandbox *sb)
 {
 	cg_destroy(sb->cg);

@@ -120,6 +120,11 @@ int sandbox_wait(struct sandbox *sb, struct sandbox_status *status, struct rc_er
 /* Sends sig to the guest's init, which forwards it to the command. */
 int sandbox_kill(struct sandbox *sb, int sig, struct rc_error *err);
 void sandbox_destroy(struct sandbox *sb);
+/* Removes what sandbox id left behind when its launcher was killed (its
+ * cgroups, and any process still in them). For the caller that knows the
+ * launcher is gone, as `runsc-c delete` does; a no-op for a sandbox that
+ * ended cleanly. Returns 0 or a negative errno. */
+int sandbox_remove_leftovers(const char *id);
 /* After sandbox_create: NULL, or why the default limits could not be
  * applied (the sandbox runs without them). */
 const char *sandbox_warning(const struct sandbox *sb);

@@ -29,7 +29,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/limits.h"
@@ -554,9 +556,23 @@ int oci_json_parse(const char *path, const char *text, size_t len, struct json_o
 	return 0;
 }
 
+/* 16 random hex digits; where the kernel gives no random bytes, the pid
+ * and the time, which no other live sandbox shares either. */
+static void sandbox_id_new(char *buf, size_t size)
+{
+	uint64_t v;
+	if (getrandom(&v, sizeof(v), 0) != (ssize_t)sizeof(v)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		v = ((uint64_t)getpid() << 40) ^ ((uint64_t)ts.tv_sec << 20) ^ (uint64_t)ts.tv_nsec;
+	}
+	snprintf(buf, size, "%016llx", (unsigned long long)v);
+}
+
 int oci_config_load(const char *bundle, struct oci_config *c, struct rc_error *err)
 {
 	memset(c, 0, sizeof(*c));
+	sandbox_id_new(c->sandbox_id, sizeof(c->sandbox_id));
 	c->bundle = realpath(bundle, NULL);
 	if (!c->bundle)
 		return rc_error_set_errno(err, errno, "--bundle: '%s'", bundle);
@@ -600,6 +616,7 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 		.terminal = c->process.terminal && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO),
 		.limits = c->limits,
 		.limits_required = c->limits_given,
+		.id = c->sandbox_id,
 	};
 }
 

@@ -143,6 +143,7 @@ int oci_create(const char *id, const char *pid_file, const struct oci_config *c,
 		.annotations = c->annotations,
 	};
 	snprintf(st.id, sizeof(st.id), "%s", id);
+	snprintf(st.sandbox_id, sizeof(st.sandbox_id), "%s", c->sandbox_id);
 	oci_time_now(st.created, sizeof(st.created));
 	r = oci_state_write(&d, &st, err);
 	if (r == 0 && pid_file)

@@ -4,7 +4,8 @@
  * created one's monitor is killed first, as runc does; a running one needs
  * --force, which kills it. A directory without state.json is one whose
  * create died before writing it (a live create would hold the lock): it
- * goes too. With --force, an id that does not exist is no error. */
+ * goes too. With --force, an id that does not exist is no error. Each way,
+ * the sandbox's cgroups (and any process still in them) go with it. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -55,6 +56,10 @@ int oci_delete(const char *id, bool force, struct rc_error *err)
 				 "cannot delete container '%s' that is not stopped: running", id);
 	else if (s != OCI_STOPPED && (r = kill_monitor(&st)) < 0)
 		rc_error_set_errno(err, -r, "killing container '%s'", id);
+	/* The monitor is gone: what its sandbox left (it was killed, or its
+	 * sentry and gofer outlived it) goes too. */
+	if (r == 0 && st.sandbox_id[0] && (r = sandbox_remove_leftovers(st.sandbox_id)) < 0)
+		rc_error_set_errno(err, -r, "removing the cgroups of container '%s'", id);
 	if (r == 0)
 		oci_dir_remove(&d);
 	else

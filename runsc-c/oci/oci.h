@@ -119,6 +119,9 @@ struct oci_config {
 	struct json_object *annotations; /* an object, inside doc, or NULL */
 	struct cg_limits limits;	 /* linux.resources, or the defaults */
 	bool limits_given;		 /* linux.resources named a limit */
+	/* The sandbox's own id (random), which names its cgroups: kept in the
+	 * state so that delete removes what a killed monitor left. */
+	char sandbox_id[SANDBOX_ID_MAX + 1];
 };
 /* Reads BUNDLE/config.json. An invalid value fails with err naming the
  * field ("process.args: must not be empty"); unknown fields are ignored. */
@@ -138,7 +141,8 @@ struct oci_state {
 	char *bundle;
 	char *rootfs;
 	char created[64];
-	struct json_object *annotations; /* owned; NULL: none */
+	struct json_object *annotations;     /* owned; NULL: none */
+	char sandbox_id[SANDBOX_ID_MAX + 1]; /* "" in a state written without it */
 };
 
 /* An open, locked state directory. */

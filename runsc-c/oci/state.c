@@ -191,6 +191,8 @@ int oci_state_write(const struct oci_dir *d, const struct oci_state *st, struct 
 	json_object_object_add(o, "bundle", jstr(st->bundle));
 	json_object_object_add(o, "rootfs", jstr(st->rootfs));
 	json_object_object_add(o, "created", jstr(st->created));
+	if (st->sandbox_id[0])
+		json_object_object_add(o, "sandboxId", jstr(st->sandbox_id));
 	if (st->annotations)
 		json_object_object_add(o, "annotations", json_object_get(st->annotations));
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
@@ -254,6 +256,8 @@ int oci_state_read(const struct oci_dir *d, struct oci_state *st, struct rc_erro
 	st->rootfs = get_string(o, "rootfs");
 	_cleanup_free_ char *created = get_string(o, "created");
 	snprintf(st->created, sizeof(st->created), "%s", created ? created : "");
+	_cleanup_free_ char *sandbox_id = get_string(o, "sandboxId");
+	snprintf(st->sandbox_id, sizeof(st->sandbox_id), "%s", sandbox_id ? sandbox_id : "");
 	if (json_object_object_get_ex(o, "annotations", &v) &&
 	    json_object_is_type(v, json_type_object))
 		st->annotations = json_object_get(v);

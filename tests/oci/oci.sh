@@ -24,13 +24,31 @@ for app in $("$BUSYBOX" --list); do
 	[ "$app" = busybox ] || ln -s busybox "$ROOTFS/bin/$app"
 done
 # Every call of runsc-c is bounded: a hung one fails the test, not the suite.
-oci() { timeout -s KILL 60 "$RUNSC_C" --root "$ROOT" "$@" </dev/null; }
-# Monitors of containers the test left running die with it.
+# Before and after each, the sandbox ids of the containers then in a state
+# directory are noted: at the end none of them may have a cgroup left.
+oci() {
+	note_sandboxes
+	timeout -s KILL 60 "$RUNSC_C" --root "$ROOT" "$@" </dev/null
+	set -- $?
+	note_sandboxes
+	return "$1"
+}
+note_sandboxes() {
+	for f in "$ROOT"/*/state.json "$TMP"/state2/*/state.json; do
+		[ -e "$f" ] && sed -n 's/.*"sandboxId":"\([0-9a-f]*\)".*/\1/p' "$f"
+	done >>"$TMP/sandbox-ids" 2>/dev/null
+	return 0
+}
+# Containers the test left running die with it, and are deleted.
 cleanup_monitors() {
 	for f in "$ROOT"/*/state.json "$TMP"/state2/*/state.json; do
 		[ -e "$f" ] || continue
 		pid=$(sed 's/.*"pid":\([0-9]*\).*/\1/' "$f")
 		[ -n "$pid" ] && [ "$pid" -gt 0 ] && kill -9 "$pid" 2>/dev/null
+		# delete removes the cgroups the killed monitor left.
+		dir=$(dirname "$f")
+		timeout -s KILL 60 "$RUNSC_C" --root "$(dirname "$dir")" delete --force \
+			"$(basename "$dir")" >/dev/null 2>&1
 	done
 	return 0
 }
@@ -412,8 +430,12 @@ oci start s1
 kill -9 "$(field_of s1 pid)"
 wait_until 10 gone s1
 check "a container whose process was killed outside: stopped" "stopped" "$(state_of s1)"
+s1_sandbox=$(sed -n 's/.*"sandboxId":"\([0-9a-f]*\)".*/\1/p' "$ROOT/s1/state.json")
+check "its state names its sandbox" yes "$([ -n "$s1_sandbox" ] && echo yes)"
 oci delete s1
 check_rc "delete of that stale state: exit 0" 0 "$?"
+check "delete of that stale state: its cgroups are gone" "" \
+	"$(ls -d /sys/fs/cgroup/*/runsc-c/"$s1_sandbox" /sys/fs/cgroup/runsc-c/"$s1_sandbox" 2>/dev/null)"
 mkdir -p "$ROOT/s2"
 oci delete s2
 check_rc "delete of a state directory a dead create left without state.json" 0 "$?"
@@ -723,4 +745,13 @@ sleep 0.2
 left=$(pgrep -af -- "--root $ROOT" | grep -v pgrep)
 check "no container process is left" "" "$left"
 check "no state is left" "" "$(ls -A "$ROOT" "$TMP/state2" 2>/dev/null | grep -v ':$' | grep -v '^$')"
+ids=$(sort -u "$TMP/sandbox-ids")
+check "the containers' sandbox ids were noted" yes "$([ -n "$ids" ] && echo yes)"
+left=
+for id in $ids; do
+	for d in /sys/fs/cgroup/*/runsc-c/"$id" /sys/fs/cgroup/runsc-c/"$id"; do
+		[ -e "$d" ] && left="$left $d"
+	done
+done
+check "no cgroup of a container is left (each v1 hierarchy, the cgroup2 mount)" "" "$left"
 done_testing
