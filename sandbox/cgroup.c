@@ -20,11 +20,8 @@
 #include "common/util.h"
 
 static const char *const controller_names[CG_NCONTROLLERS] = {
-	[CG_MEMORY] = "memory",
-	[CG_PIDS] = "pids",
-	[CG_CPU] = "cpu",
-	[CG_CPUACCT] = "cpuacct",
-	[CG_FREEZER] = "freezer",
+	[CG_MEMORY] = "memory",	  [CG_PIDS] = "pids",	    [CG_CPU] = "cpu",
+	[CG_CPUACCT] = "cpuacct", [CG_FREEZER] = "freezer",
 };
 static const char *const part_names[] = {[CG_PART_KERNEL] = "kernel", [CG_PART_GUEST] = "guest"};
 
@@ -261,7 +258,8 @@ static int apply_limits(int id_fd, int guest_fd, enum cg_version version, unsign
 	bool v2 = version == CG_V2;
 	int r = 0;
 	if ((controllers & (1u << CG_MEMORY)) && l->memory_bytes) {
-		r = v2 ? write_pair(id_fd, guest_fd, "memory.max", l->memory_bytes, CG_KERNEL_MEMORY)
+		r = v2 ? write_pair(id_fd, guest_fd, "memory.max", l->memory_bytes,
+				    CG_KERNEL_MEMORY)
 		       : v1_memory(id_fd, guest_fd, l->memory_bytes, swap);
 		if (!r && swap && v2)
 			r = write_at(guest_fd, "memory.swap.max", "0");
@@ -824,8 +822,7 @@ int cg_update(struct cgroup *cg, const struct cg_limits *limits, struct rc_error
 		int r = apply_limits(h->lock_fd, guest_fd, h->version, h->controllers, limits,
 				     swap);
 		if (r)
-			return rc_error_set_errno(err, -r, "changing limits in cgroup %s",
-						  h->path);
+			return rc_error_set_errno(err, -r, "changing limits in cgroup %s", h->path);
 	}
 	return 0;
 }
