@@ -885,6 +885,11 @@ void cg_usage_read(struct cgroup *cg, struct cg_usage *u)
 		usage_v2(cg, u);
 	else
 		usage_v1(cg, u);
+	struct cg_stats st;
+	cg_stats_read(cg, &st);
+	u->cpu_throttled = st.cpu_throttled;
+	u->oom_kills = st.oom_kills;
+	u->memory_limit_hits = st.memory_limit_hits;
 	_cleanup_close_ int pids = ctl_dir(cg, CG_PIDS, "guest");
 	u->pids_known = pids >= 0 && read_u64_at(pids, "pids.current", &u->pids);
 	if (pids >= 0)

@@ -137,7 +137,8 @@ struct cg_usage {
 	uint64_t memory_bytes, memory_peak_bytes, memory_limit_bytes;
 	uint64_t pids, pids_limit;
 	uint64_t cpu_ns, cpu_user_ns, cpu_system_ns;
-	uint64_t cpu_quota_us, cpu_period_us; /* quota 0: none */
+	uint64_t cpu_quota_us, cpu_period_us;		      /* quota 0: none */
+	uint64_t cpu_throttled, oom_kills, memory_limit_hits; /* as in cg_stats */
 };
 void cg_usage_read(struct cgroup *cg, struct cg_usage *u);
 

@@ -18,10 +18,11 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } commands[] = {
-	{"spec", oci_cmd_spec},		{"run", oci_cmd_run},	{"create", oci_cmd_create},
-	{"start", oci_cmd_start},	{"kill", oci_cmd_kill}, {"delete", oci_cmd_delete},
-	{"state", oci_cmd_state},	{"list", oci_cmd_list}, {"ps", oci_cmd_ps},
-	{"features", oci_cmd_features}, {"exec", oci_cmd_exec},
+	{"spec", oci_cmd_spec},		{"run", oci_cmd_run},	    {"create", oci_cmd_create},
+	{"start", oci_cmd_start},	{"kill", oci_cmd_kill},	    {"delete", oci_cmd_delete},
+	{"state", oci_cmd_state},	{"list", oci_cmd_list},	    {"ps", oci_cmd_ps},
+	{"features", oci_cmd_features}, {"exec", oci_cmd_exec},	    {"pause", oci_cmd_pause},
+	{"resume", oci_cmd_resume},	{"update", oci_cmd_update}, {"events", oci_cmd_events},
 };
 
 bool oci_is_command(const char *cmd)

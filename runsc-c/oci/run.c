@@ -91,6 +91,8 @@ static int run_start(const struct run_opts *o, const struct oci_config *c,
 		.annotations = c->annotations,
 	};
 	snprintf(st.id, sizeof(st.id), "%s", o->id);
+	if (*sb)
+		snprintf(st.sandbox_id, sizeof(st.sandbox_id), "%s", sandbox_id(*sb));
 	oci_time_now(st.created, sizeof(st.created));
 	if (r == 0)
 		r = oci_state_write(&d, &st, err);
