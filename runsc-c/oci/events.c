@@ -119,6 +119,22 @@ static int load(const char *id, struct oci_state *st, enum oci_status *s)
 	return 0;
 }
 
+/* Whether container id still runs (or is paused). */
+static bool alive(const char *id)
+{
+	struct oci_dir d;
+	struct oci_state st;
+	struct rc_error err;
+	if (oci_dir_open(id, false, &d, &err) < 0 || oci_state_read(&d, &st, &err) < 0) {
+		oci_dir_close(&d);
+		return false;
+	}
+	oci_dir_close(&d);
+	enum oci_status s = oci_state_status(&st);
+	oci_state_free(&st);
+	return s == OCI_RUNNING || s == OCI_PAUSED || s == OCI_CREATED;
+}
+
 static int stream(const char *id, const char *sid, long long interval_ms)
 {
 	struct cg_usage u;
@@ -136,8 +152,8 @@ static int stream(const char *id, const char *sid, long long interval_ms)
 		}
 		nanosleep(&(struct timespec){.tv_nsec = OOM_POLL_MS * 1000000L}, NULL);
 		since_ms += OOM_POLL_MS;
-		if (sandbox_usage(sid, &u, &err) < 0)
-			return 0; /* the container ended and took its cgroups */
+		if (!alive(id) || sandbox_usage(sid, &u, &err) < 0)
+			return 0; /* the container ended */
 		for (; ooms < u.oom_kills; ooms++)
 			emit("oom", id, NULL);
 	}
