@@ -53,6 +53,16 @@ __attribute__((format(printf, 1, 2))) static int bad_usage(const char *fmt, ...)
 	return OCI_EXIT_ERROR;
 }
 
+const char *oci_only_id_arg(int argc, char **argv)
+{
+	if (argc > 1 && argv[1][0] == '-' && argv[1][1]) {
+		optind = 2;
+		oci_bad_flag(argv);
+		return NULL;
+	}
+	return oci_id_arg(argc, argv, 1, 0);
+}
+
 const char *oci_id_arg(int argc, char **argv, int first, int extra)
 {
 	int n = argc - first;

@@ -67,6 +67,9 @@ int oci_main(int argc, char **argv);
  * argument (more when extra > 0 may follow), a valid id. NULL after
  * printing the error. */
 const char *oci_id_arg(int argc, char **argv, int first, int extra);
+/* The id of a subcommand that takes no flags (state, pause, resume):
+ * NULL after printing the error. */
+const char *oci_only_id_arg(int argc, char **argv);
 /* A subcommand's flag that is unknown or lacks its value: the error. */
 int oci_bad_flag(char **argv);
 

@@ -9,7 +9,6 @@
  * running", resuming one that is not paused with "container not paused",
  * both with status 1. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -17,18 +16,12 @@
 
 static int freeze_cmd(int argc, char **argv, bool pause)
 {
-	if (argc > 1 && argv[1][0] == '-' && argv[1][1]) {
-		optind = 2;
-		return oci_bad_flag(argv);
-	}
-	const char *id = oci_id_arg(argc, argv, 1, 0);
-	if (!id)
-		return OCI_EXIT_ERROR;
+	const char *id = oci_only_id_arg(argc, argv);
 	struct oci_dir d;
 	struct oci_state st;
 	struct rc_error err;
 	/* Exclusive: a delete waits until the freezer settled. */
-	if (oci_state_load(id, true, &d, &st) < 0)
+	if (!id || oci_state_load(id, true, &d, &st) < 0)
 		return OCI_EXIT_ERROR;
 	enum oci_status s = oci_state_status(&st);
 	int r = 0;
