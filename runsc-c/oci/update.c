@@ -52,7 +52,7 @@ static int resources_file(const char *path, struct cg_limits *l)
 		oci_error("update: -r %s: %s", path, strerror((int)-n));
 		return -1;
 	}
-	struct json_object *doc;
+	struct json_object *doc = NULL;
 	struct rc_error err;
 	int r = oci_json_parse(path, text, (size_t)n, &doc, &err);
 	if (r == 0 && !json_object_is_type(doc, json_type_object))
