@@ -292,3 +292,28 @@ int xasprintf(char **out, const char *fmt, ...)
 		die("out of memory");
 	return r;
 }
+
+int size_parse(const char *text, uint64_t *bytes)
+{
+	static const char units[] = "kmgt";
+	char *end;
+	errno = 0;
+	double v = (text[0] >= '0' && text[0] <= '9') ? strtod(text, &end) : -1;
+	double mult = 1;
+	if (v >= 0 && !errno && *end) {
+		const char *u = strchr(units, end[0] | 0x20);
+		if (u && end[0] != 0) {
+			for (const char *p = units; p <= u; p++)
+				mult *= 1024;
+			end++;
+			if (*end == 'i')
+				end++;
+		}
+		if (*end == 'B' || (mult == 1 && *end == 'b'))
+			end++;
+	}
+	if (v < 0 || errno || *end || !(v * mult >= 1) || v * mult > 1e18)
+		return -EINVAL;
+	*bytes = (uint64_t)(v * mult);
+	return 0;
+}

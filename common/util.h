@@ -72,6 +72,11 @@ int write_all(int fd, const void *buf, size_t len);
 ssize_t read_file_at(int dirfd, const char *path, char **out);
 int write_file_at(int dirfd, const char *path, const char *content);
 
+/* 512M, 2G, 1.5g, 64Mi, 1048576: k, M, G and T are powers of 1024, as
+ * for docker run's --memory and runc update's ("i" and "B" may follow).
+ * 0, or -EINVAL for anything else (also for 0 bytes). */
+int size_parse(const char *text, uint64_t *bytes);
+
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
 char *xstrdup(const char *s);

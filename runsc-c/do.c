@@ -88,30 +88,12 @@ __attribute__((format(printf, 2, 3))) _Noreturn static void bad_limit(const char
 	exit(EXIT_SETUP);
 }
 
-/* 512M, 2G, 1.5g, 64Mi, 1048576: k, M, G and T are powers of 1024, as
- * for docker run's --memory ("i" and "B" may follow). */
+/* A size (size_parse) of at least least bytes. */
 static uint64_t parse_size_flag(const char *flag, const char *text, uint64_t least)
 {
-	static const char units[] = "kmgt";
-	char *end;
-	errno = 0;
-	double v = (text[0] >= '0' && text[0] <= '9') ? strtod(text, &end) : -1;
-	double mult = 1;
-	if (v >= 0 && !errno && *end) {
-		const char *u = strchr(units, end[0] | 0x20);
-		if (u && end[0] != 0) {
-			for (const char *p = units; p <= u; p++)
-				mult *= 1024;
-			end++;
-			if (*end == 'i')
-				end++;
-		}
-		if (*end == 'B' || (mult == 1 && *end == 'b'))
-			end++;
-	}
-	if (v < 0 || errno || *end || !(v * mult >= 1) || v * mult > 1e18)
+	uint64_t bytes;
+	if (size_parse(text, &bytes) < 0)
 		bad_limit(flag, "'%s': expected a size such as 512M or 2G", text);
-	uint64_t bytes = (uint64_t)(v * mult);
 	if (bytes < least)
 		bad_limit(flag, "'%s' is below what a sandbox needs to start: at least %lluM", text,
 			  (unsigned long long)least >> 20);

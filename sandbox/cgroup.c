@@ -20,10 +20,8 @@
 #include "common/util.h"
 
 static const char *const controller_names[CG_NCONTROLLERS] = {
-	[CG_MEMORY] = "memory",
-	[CG_PIDS] = "pids",
-	[CG_CPU] = "cpu",
-	[CG_CPUACCT] = "cpuacct",
+	[CG_MEMORY] = "memory",	  [CG_PIDS] = "pids",	    [CG_CPU] = "cpu",
+	[CG_CPUACCT] = "cpuacct", [CG_FREEZER] = "freezer",
 };
 static const char *const part_names[] = {[CG_PART_KERNEL] = "kernel", [CG_PART_GUEST] = "guest"};
 
@@ -83,9 +81,12 @@ static bool file_exists(const char *dir, const char *name)
 	return access(p, F_OK) == 0;
 }
 
-/* Does a cgroup2 directory offer this controller? */
+/* Does a cgroup2 directory offer this controller? The freezer is no
+ * controller there: every cgroup but the root has cgroup.freeze. */
 static bool v2_offers(const char *dir, const char *controller)
 {
+	if (strcmp(controller, "freezer") == 0)
+		return true;
 	char p[PATH_MAX];
 	_cleanup_free_ char *list = NULL;
 	path_fmt(p, sizeof(p), "%s/cgroup.controllers", dir);
@@ -241,6 +242,22 @@ static int write_pair(int id_fd, int guest_fd, const char *name, uint64_t guest_
 	return r ? r : write_u64_at(guest_fd, name, guest_value);
 }
 
+/* v1 keeps memory+swap >= memory: a raise writes memsw first, a cut
+ * memory first. */
+static int v1_memory(int id_fd, int guest_fd, uint64_t bytes, bool swap)
+{
+	static const char mem[] = "memory.limit_in_bytes", memsw[] = "memory.memsw.limit_in_bytes";
+	int r = write_pair(id_fd, guest_fd, mem, bytes, CG_KERNEL_MEMORY);
+	if (!swap)
+		return r;
+	if (!r)
+		return write_pair(id_fd, guest_fd, memsw, bytes, CG_KERNEL_MEMORY);
+	if (r != -EINVAL)
+		return r;
+	r = write_pair(id_fd, guest_fd, memsw, bytes, CG_KERNEL_MEMORY);
+	return r ? r : write_pair(id_fd, guest_fd, mem, bytes, CG_KERNEL_MEMORY);
+}
+
 /* The limits in one hierarchy; v1 and v2 differ only in file names and in
  * how cpu's quota is written. With swap, swap is no way past the memory
  * limit: v1 bounds memory+swap alike, v2 gives the guest none. */
@@ -250,12 +267,11 @@ static int apply_limits(int id_fd, int guest_fd, enum cg_version version, unsign
 	bool v2 = version == CG_V2;
 	int r = 0;
 	if ((controllers & (1u << CG_MEMORY)) && l->memory_bytes) {
-		r = write_pair(id_fd, guest_fd, v2 ? "memory.max" : "memory.limit_in_bytes",
-			       l->memory_bytes, CG_KERNEL_MEMORY);
-		if (!r && swap)
-			r = v2 ? write_at(guest_fd, "memory.swap.max", "0")
-			       : write_pair(id_fd, guest_fd, "memory.memsw.limit_in_bytes",
-					    l->memory_bytes, CG_KERNEL_MEMORY);
+		r = v2 ? write_pair(id_fd, guest_fd, "memory.max", l->memory_bytes,
+				    CG_KERNEL_MEMORY)
+		       : v1_memory(id_fd, guest_fd, l->memory_bytes, swap);
+		if (!r && swap && v2)
+			r = write_at(guest_fd, "memory.swap.max", "0");
 		if (r)
 			return r;
 	}
@@ -311,6 +327,18 @@ static void kill_all(int dirfd)
 	}
 }
 
+/* Thaws a cgroup whose freezer file exists (never creates one). */
+static void thaw_existing(int dirfd)
+{
+	static const char *const file[] = {"freezer.state", "cgroup.freeze"};
+	static const char *const value[] = {"THAWED", "0"};
+	for (size_t i = 0; i < ARRAY_SIZE(file); i++) {
+		_cleanup_close_ int fd = openat(dirfd, file[i], O_WRONLY | O_CLOEXEC);
+		if (fd >= 0)
+			(void)!write(fd, value[i], strlen(value[i]));
+	}
+}
+
 /* rmdir that waits (bounded) for killed processes to leave. */
 static int rmdir_wait(int parent_fd, const char *name)
 {
@@ -334,8 +362,11 @@ static int remove_cgroup(int parent_fd, const char *name)
 	if (errno != EBUSY)
 		return -errno;
 	_cleanup_close_ int fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0)
+	if (fd >= 0) {
+		/* A frozen v1 task acts on SIGKILL only once thawed. */
+		thaw_existing(fd);
 		kill_all(fd);
+	}
 	return rmdir_wait(parent_fd, name);
 }
 
@@ -444,28 +475,22 @@ static int hierarchy_create(struct cg_hierarchy *h, const char *mount, const cha
 /* A v1 cpu hierarchy of its own (not mounted with cpuacct) serves only a
  * CPU quota: without one, a sandbox needs no cgroup there (its CPU time
  * comes from cpuacct, and no quota means nothing throttled). */
-static bool cpu_idle_hierarchy(const struct cg_host *host, const struct cg_limits *limits, int c)
+static bool cpu_own_hierarchy(const struct cg_host *host, int c)
 {
-	return c == CG_CPU && !limits->cpu_quota_us && host->version[c] == CG_V1 &&
+	return c == CG_CPU && host->version[c] == CG_V1 &&
 	       !(host->version[CG_CPUACCT] == CG_V1 &&
 		 strcmp(host->mount[CG_CPU], host->mount[CG_CPUACCT]) == 0);
 }
 
-int cg_create(const struct cg_host *host, const char *id, const struct cg_limits *limits,
-	      struct cgroup **out, struct rc_error *err)
+/* Which hierarchies a sandbox has cgroups in, one per mount (without a
+ * v1 cpu hierarchy of its own where no_cpu); until they are made or
+ * opened, each path holds the mount and a '/'. */
+static struct cgroup *cg_plan(const struct cg_host *host, bool no_cpu)
 {
-	*out = NULL;
-	unsigned need = needed_controllers(limits);
-	for (int c = 0; c < CG_NCONTROLLERS; c++)
-		if ((need & (1u << c)) && host->version[c] == CG_ABSENT)
-			return rc_error_set(err, EOPNOTSUPP,
-					    "a %s limit needs the %s cgroup controller, which no "
-					    "cgroup hierarchy under %s offers",
-					    controller_names[c], controller_names[c], host->root);
 	struct cgroup *cg = xcalloc(1, sizeof(*cg));
 	for (int c = 0; c < CG_NCONTROLLERS; c++) {
 		cg->of[c] = -1;
-		if (host->version[c] == CG_ABSENT || cpu_idle_hierarchy(host, limits, c))
+		if (host->version[c] == CG_ABSENT || (no_cpu && cpu_own_hierarchy(host, c)))
 			continue;
 		for (int i = 0; i < cg->nh; i++)
 			if (cg->h[i].version == host->version[c] &&
@@ -482,6 +507,21 @@ int cg_create(const struct cg_host *host, const char *id, const struct cg_limits
 		}
 		cg->h[cg->of[c]].controllers |= 1u << c;
 	}
+	return cg;
+}
+
+int cg_create(const struct cg_host *host, const char *id, const struct cg_limits *limits,
+	      struct cgroup **out, struct rc_error *err)
+{
+	*out = NULL;
+	unsigned need = needed_controllers(limits);
+	for (int c = 0; c < CG_NCONTROLLERS; c++)
+		if ((need & (1u << c)) && host->version[c] == CG_ABSENT)
+			return rc_error_set(err, EOPNOTSUPP,
+					    "a %s limit needs the %s cgroup controller, which no "
+					    "cgroup hierarchy under %s offers",
+					    controller_names[c], controller_names[c], host->root);
+	struct cgroup *cg = cg_plan(host, !limits->cpu_quota_us && !limits->cpu_updatable);
 	for (int i = 0; i < cg->nh; i++) {
 		char mount[PATH_MAX];
 		path_fmt(mount, sizeof(mount), "%s", cg->h[i].path);
@@ -700,4 +740,216 @@ int cg_sweep(const struct cg_host *host)
 		removed = n > removed ? n : removed;
 	}
 	return removed;
+}
+
+/* ---- a living sandbox, from any process ---- */
+
+int cg_open(const struct cg_host *host, const char *id, struct cgroup **out, struct rc_error *err)
+{
+	*out = NULL;
+	if (strlen(id) > 128 || strchr(id, '/') || id[0] == '.' || !id[0])
+		return rc_error_set(err, EINVAL, "sandbox id '%s' cannot name a cgroup", id);
+	/* A sandbox started without a CPU quota may have no cpu cgroup. */
+	bool no_cpu = false;
+	struct cgroup *cg = cg_plan(host, no_cpu);
+	for (int i = 0; i < cg->nh; i++) {
+		struct cg_hierarchy *h = &cg->h[i];
+		size_t n = strlen(h->path);
+		if (!path_fmt(h->path + n, sizeof(h->path) - n, "%s/%s", CG_BASE, id) ||
+		    (h->lock_fd = open_dir(h->path)) < 0) {
+			int e = errno;
+			bool retry = e == ENOENT && !no_cpu && h->controllers == (1u << CG_CPU);
+			cg->nh = i;
+			cg_close(cg);
+			if (retry) {
+				no_cpu = true;
+				cg = cg_plan(host, no_cpu);
+				i = -1;
+				continue;
+			}
+			return rc_error_set_errno(err, e, "sandbox %s has no cgroups", id);
+		}
+	}
+	*out = cg;
+	return 0;
+}
+
+void cg_close(struct cgroup *cg)
+{
+	if (!cg)
+		return;
+	for (int i = 0; i < cg->nh; i++)
+		if (cg->h[i].lock_fd >= 0)
+			close(cg->h[i].lock_fd);
+	free(cg);
+}
+
+/* Where the guest's freezer is: its directory fd, or -1. */
+static int freezer_dir(const struct cgroup *cg, bool *v2)
+{
+	if (cg->of[CG_FREEZER] < 0)
+		return -1;
+	*v2 = cg->h[cg->of[CG_FREEZER]].version == CG_V2;
+	return ctl_dir(cg, CG_FREEZER, part_names[CG_PART_GUEST]);
+}
+
+static int frozen_at(int dirfd, bool v2)
+{
+	if (v2) {
+		uint64_t v;
+		if (!read_key_at(dirfd, "cgroup.events", "frozen", &v))
+			return -EIO;
+		return v == 1;
+	}
+	_cleanup_free_ char *state = NULL;
+	if (read_file_at(dirfd, "freezer.state", &state) < 0)
+		return -EIO;
+	return strncmp(state, "FROZEN", 6) == 0;
+}
+
+int cg_frozen(struct cgroup *cg)
+{
+	bool v2 = false;
+	_cleanup_close_ int fd = freezer_dir(cg, &v2);
+	if (fd < 0)
+		return 0;
+	if (!v2) {
+		_cleanup_free_ char *state = NULL;
+		if (read_file_at(fd, "freezer.state", &state) < 0)
+			return -EIO;
+		return strncmp(state, "THAWED", 6) != 0;
+	}
+	uint64_t want = 0;
+	return read_u64_at(fd, "cgroup.freeze", &want) && want == 1;
+}
+
+int cg_freeze(struct cgroup *cg, bool frozen, int timeout_ms, struct rc_error *err)
+{
+	bool v2 = false;
+	_cleanup_close_ int fd = freezer_dir(cg, &v2);
+	if (fd < 0)
+		return rc_error_set(err, EOPNOTSUPP,
+				    "pausing needs cgroup v1's freezer controller or cgroup v2's "
+				    "cgroup.freeze, and the sandbox's cgroups have neither");
+	const char *file = v2 ? "cgroup.freeze" : "freezer.state";
+	const char *value = v2 ? (frozen ? "1" : "0") : (frozen ? "FROZEN" : "THAWED");
+	/* Thawing takes effect at once; freezing waits for every task to stop.
+	 * v1 is asked again each round, as a task forked meanwhile can leave
+	 * the cgroup FREEZING. */
+	for (int waited_ms = 0;; waited_ms++) {
+		int r = write_at(fd, file, value);
+		if (r < 0)
+			return rc_error_set_errno(err, -r, "writing %s/guest/%s",
+						  cg_path(cg, CG_FREEZER), file);
+		if (!frozen)
+			return 0;
+		r = frozen_at(fd, v2);
+		if (r == 1)
+			return 0;
+		if (r < 0 || waited_ms >= timeout_ms)
+			break;
+		struct timespec ts = {0, 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	write_at(fd, file, v2 ? "0" : "THAWED");
+	return rc_error_set(err, EBUSY,
+			    "the sandbox's guest did not freeze within %d ms (%s/guest/%s); it "
+			    "was thawed again",
+			    timeout_ms, cg_path(cg, CG_FREEZER), v2 ? "cgroup.events" : file);
+}
+
+int cg_update(struct cgroup *cg, const struct cg_limits *limits, struct rc_error *err)
+{
+	unsigned need = needed_controllers(limits);
+	for (int c = 0; c < CG_NCONTROLLERS; c++)
+		if ((need & (1u << c)) && cg->of[c] < 0)
+			return rc_error_set(err, EOPNOTSUPP,
+					    "a %s limit needs the %s cgroup controller, which the "
+					    "sandbox's cgroups lack",
+					    controller_names[c], controller_names[c]);
+	for (int i = 0; i < cg->nh; i++) {
+		struct cg_hierarchy *h = &cg->h[i];
+		_cleanup_close_ int guest_fd = openat(h->lock_fd, part_names[CG_PART_GUEST],
+						      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (guest_fd < 0)
+			return rc_error_set_errno(err, errno, "opening cgroup %s/guest", h->path);
+		bool swap = faccessat(h->lock_fd,
+				      h->version == CG_V2 ? "memory.swap.max"
+							  : "memory.memsw.limit_in_bytes",
+				      F_OK, 0) == 0;
+		int r = apply_limits(h->lock_fd, guest_fd, h->version, h->controllers, limits,
+				     swap);
+		if (r)
+			return rc_error_set_errno(err, -r, "changing limits in cgroup %s", h->path);
+	}
+	return 0;
+}
+
+static void usage_v1(struct cgroup *cg, struct cg_usage *u)
+{
+	_cleanup_close_ int mem = ctl_dir(cg, CG_MEMORY, NULL);
+	_cleanup_close_ int mem_guest = ctl_dir(cg, CG_MEMORY, "guest");
+	_cleanup_close_ int acct = ctl_dir(cg, CG_CPUACCT, NULL);
+	_cleanup_close_ int cpu = ctl_dir(cg, CG_CPU, NULL);
+	u->memory_known = mem >= 0 && read_u64_at(mem, "memory.usage_in_bytes", &u->memory_bytes);
+	if (mem >= 0)
+		read_u64_at(mem, "memory.max_usage_in_bytes", &u->memory_peak_bytes);
+	if (mem_guest >= 0 &&
+	    read_u64_at(mem_guest, "memory.limit_in_bytes", &u->memory_limit_bytes) &&
+	    u->memory_limit_bytes >= (UINT64_MAX >> 2))
+		u->memory_limit_bytes = UINT64_MAX;
+	u->cpu_known = acct >= 0 && read_u64_at(acct, "cpuacct.usage", &u->cpu_ns);
+	if (acct >= 0) {
+		read_u64_at(acct, "cpuacct.usage_user", &u->cpu_user_ns);
+		read_u64_at(acct, "cpuacct.usage_sys", &u->cpu_system_ns);
+	}
+	uint64_t quota = 0;
+	if (cpu >= 0 && read_u64_at(cpu, "cpu.cfs_period_us", &u->cpu_period_us) &&
+	    read_u64_at(cpu, "cpu.cfs_quota_us", &quota))
+		u->cpu_quota_us = (int64_t)quota > 0 ? quota : 0;
+}
+
+static void usage_v2(struct cgroup *cg, struct cg_usage *u)
+{
+	_cleanup_close_ int mem = ctl_dir(cg, CG_MEMORY, NULL);
+	_cleanup_close_ int mem_guest = ctl_dir(cg, CG_MEMORY, "guest");
+	_cleanup_close_ int cpu = ctl_dir(cg, CG_CPU, NULL);
+	u->memory_known = mem >= 0 && read_u64_at(mem, "memory.current", &u->memory_bytes);
+	if (mem >= 0)
+		read_u64_at(mem, "memory.peak", &u->memory_peak_bytes);
+	if (mem_guest >= 0)
+		read_u64_at(mem_guest, "memory.max", &u->memory_limit_bytes);
+	uint64_t us = 0;
+	u->cpu_known = cpu >= 0 && read_key_at(cpu, "cpu.stat", "usage_usec", &us);
+	u->cpu_ns = us * 1000;
+	if (cpu >= 0 && read_key_at(cpu, "cpu.stat", "user_usec", &us))
+		u->cpu_user_ns = us * 1000;
+	if (cpu >= 0 && read_key_at(cpu, "cpu.stat", "system_usec", &us))
+		u->cpu_system_ns = us * 1000;
+	_cleanup_free_ char *max = NULL;
+	unsigned long long quota, period;
+	if (cpu >= 0 && read_file_at(cpu, "cpu.max", &max) > 0 &&
+	    sscanf(max, "%llu %llu", &quota, &period) == 2) {
+		u->cpu_quota_us = quota;
+		u->cpu_period_us = period;
+	}
+}
+
+void cg_usage_read(struct cgroup *cg, struct cg_usage *u)
+{
+	memset(u, 0, sizeof(*u));
+	u->memory_limit_bytes = u->pids_limit = UINT64_MAX;
+	if (cg->of[CG_MEMORY] >= 0 && cg->h[cg->of[CG_MEMORY]].version == CG_V2)
+		usage_v2(cg, u);
+	else
+		usage_v1(cg, u);
+	struct cg_stats st;
+	cg_stats_read(cg, &st);
+	u->cpu_throttled = st.cpu_throttled;
+	u->oom_kills = st.oom_kills;
+	u->memory_limit_hits = st.memory_limit_hits;
+	_cleanup_close_ int pids = ctl_dir(cg, CG_PIDS, "guest");
+	u->pids_known = pids >= 0 && read_u64_at(pids, "pids.current", &u->pids);
+	if (pids >= 0)
+		read_u64_at(pids, "pids.max", &u->pids_limit);
 }

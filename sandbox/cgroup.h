@@ -28,7 +28,9 @@
 /* The folder under each hierarchy's root that holds every sandbox. */
 #define CG_BASE "runsc-c"
 
-enum cg_controller { CG_MEMORY, CG_PIDS, CG_CPU, CG_CPUACCT, CG_NCONTROLLERS };
+/* CG_FREEZER is v1's freezer hierarchy, or on v2 the cgroup.freeze file
+ * every non-root cgroup has (no controller to enable). */
+enum cg_controller { CG_MEMORY, CG_PIDS, CG_CPU, CG_CPUACCT, CG_FREEZER, CG_NCONTROLLERS };
 enum cg_version { CG_ABSENT, CG_V1, CG_V2 };
 enum cg_layout { CG_LAYOUT_NONE, CG_LAYOUT_V1, CG_LAYOUT_V2, CG_LAYOUT_HYBRID };
 /* The two children of a sandbox cgroup. */
@@ -51,6 +53,9 @@ struct cg_limits {
 	uint64_t pids;
 	uint64_t cpu_quota_us; /* per cpu_period_us */
 	uint64_t cpu_period_us;
+	/* A cpu cgroup even without a quota, where the host keeps cpu in a
+	 * hierarchy of its own: a later update may set one. */
+	bool cpu_updatable;
 };
 #define CG_KERNEL_MEMORY (64ULL << 20)
 #define CG_KERNEL_PIDS	 64
@@ -107,5 +112,41 @@ int cg_sweep(const struct cg_host *host);
 int cg_remove(const struct cg_host *host, const char *id);
 /* The sandbox cgroup's path in one controller's hierarchy ("" if absent). */
 const char *cg_path(const struct cgroup *cg, enum cg_controller ctl);
+
+/* ---- a living sandbox, from any process (pause, update, usage) ---- */
+
+/* Opens the cgroups of sandbox id (runsc-c/<id> in every hierarchy) that
+ * another process made, without its lock. -ENOENT with err filled when it
+ * has none. Free with cg_close, which removes nothing. */
+int cg_open(const struct cg_host *host, const char *id, struct cgroup **out, struct rc_error *err);
+void cg_close(struct cgroup *cg);
+
+/* Freezes or thaws the guest part: v1 freezer.state FROZEN/THAWED, v2
+ * cgroup.freeze 1/0, then waits up to timeout_ms until the kernel says the
+ * guest is frozen (v1 freezer.state FROZEN, v2 cgroup.events "frozen 1");
+ * if it never does, the guest is thawed again and -EBUSY returned. The
+ * sentry and the gofer are not frozen: a guest task waiting for the
+ * sentry's answer to a notification can only stop once answered, so a
+ * frozen sentry could keep the guest from ever reaching FROZEN.
+ * -EOPNOTSUPP when no hierarchy offers a freezer. */
+int cg_freeze(struct cgroup *cg, bool frozen, int timeout_ms, struct rc_error *err);
+#define CG_FREEZE_TIMEOUT_MS 5000
+/* 1 if the guest part is frozen (or freezing), 0 if not, -errno. */
+int cg_frozen(struct cgroup *cg);
+/* Changes the limits of a living sandbox; a 0 field stays as it is. */
+int cg_update(struct cgroup *cg, const struct cg_limits *limits, struct rc_error *err);
+
+/* What a sandbox uses now. Memory and CPU count the whole sandbox (sentry
+ * and gofer included), tasks the guest; the limits are the guest's. An
+ * unknown number is 0 with its flag false; a limit of UINT64_MAX is none. */
+struct cg_usage {
+	bool memory_known, pids_known, cpu_known;
+	uint64_t memory_bytes, memory_peak_bytes, memory_limit_bytes;
+	uint64_t pids, pids_limit;
+	uint64_t cpu_ns, cpu_user_ns, cpu_system_ns;
+	uint64_t cpu_quota_us, cpu_period_us;		      /* quota 0: none */
+	uint64_t cpu_throttled, oom_kills, memory_limit_hits; /* as in cg_stats */
+};
+void cg_usage_read(struct cgroup *cg, struct cg_usage *u);
 
 #endif

@@ -186,6 +186,76 @@ const struct sentry_hooks *limits_sentry_hooks(struct sandbox *sb)
 	return &hooks;
 }
 
+/* ---- a living sandbox by id ---- */
+
+const char *sandbox_id(const struct sandbox *sb)
+{
+	return sb->id;
+}
+
+static void cg_closep(struct cgroup **cg)
+{
+	cg_close(*cg);
+}
+
+/* The cgroups of sandbox id, opened for one call. */
+static int open_by_id(const char *id, struct cgroup **cg, struct rc_error *err)
+{
+	struct rc_error why;
+	const struct cg_host *host = host_find(&why);
+	if (!host)
+		return rc_error_set(err, why.errno_value, "sandbox %s: %s", id, why.msg);
+	if (!id_valid(id))
+		return rc_error_set(err, EINVAL, "sandbox id '%s' is not valid", id);
+	return cg_open(host, id, cg, err);
+}
+
+static int freeze(const char *id, bool frozen, struct rc_error *err)
+{
+	__attribute__((cleanup(cg_closep))) struct cgroup *cg = NULL;
+	int r = open_by_id(id, &cg, err);
+	return r < 0 ? r : cg_freeze(cg, frozen, CG_FREEZE_TIMEOUT_MS, err);
+}
+
+int sandbox_pause(const char *id, struct rc_error *err)
+{
+	return freeze(id, true, err);
+}
+
+int sandbox_resume(const char *id, struct rc_error *err)
+{
+	return freeze(id, false, err);
+}
+
+int sandbox_paused(const char *id)
+{
+	__attribute__((cleanup(cg_closep))) struct cgroup *cg = NULL;
+	struct rc_error err;
+	if (open_by_id(id, &cg, &err) < 0)
+		return 0;
+	return cg_frozen(cg) == 1;
+}
+
+int sandbox_update(const char *id, const struct cg_limits *limits, struct rc_error *err)
+{
+	__attribute__((cleanup(cg_closep))) struct cgroup *cg = NULL;
+	int r = limits_check(limits, err);
+	if (r < 0)
+		return r;
+	r = open_by_id(id, &cg, err);
+	return r < 0 ? r : cg_update(cg, limits, err);
+}
+
+int sandbox_usage(const char *id, struct cg_usage *usage, struct rc_error *err)
+{
+	__attribute__((cleanup(cg_closep))) struct cgroup *cg = NULL;
+	int r = open_by_id(id, &cg, err);
+	if (r < 0)
+		return r;
+	cg_usage_read(cg, usage);
+	return 0;
+}
+
 /* ---- the end ---- */
 
 void limits_status(struct sandbox *sb, struct sandbox_status *status)

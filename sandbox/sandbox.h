@@ -128,6 +128,26 @@ int sandbox_remove_leftovers(const char *id);
 /* After sandbox_create: NULL, or why the default limits could not be
  * applied (the sandbox runs without them). */
 const char *sandbox_warning(const struct sandbox *sb);
+/* After sandbox_create: the id that names its cgroups (cfg->id or a random
+ * one), for the calls below. */
+const char *sandbox_id(const struct sandbox *sb);
+
+/* ---- a living sandbox by id, from any process (sandbox/limits.c) ----
+ *
+ * Pausing freezes the guest's cgroup (cgroup.h: cg_freeze) and returns
+ * once every guest task has stopped; the sentry and the gofer keep
+ * running, so calls a guest task had made are answered and their task
+ * then stops. Resuming thaws it. Each returns 0 or a negative errno with
+ * err filled: -ENOENT for an id without cgroups, -EOPNOTSUPP where the
+ * host has no freezer. */
+int sandbox_pause(const char *id, struct rc_error *err);
+int sandbox_resume(const char *id, struct rc_error *err);
+/* 1 when paused, 0 when not (or it has no cgroups). */
+int sandbox_paused(const char *id);
+/* New limits for a living sandbox (0 fields stay), checked as at create. */
+int sandbox_update(const char *id, const struct cg_limits *limits, struct rc_error *err);
+/* What it uses now (cgroup.h: struct cg_usage). */
+int sandbox_usage(const char *id, struct cg_usage *usage, struct rc_error *err);
 
 /* ---- more processes in a running sandbox (sandbox/exec.c) ----
  *

@@ -146,6 +146,14 @@ class Sandbox:
     def delete(self):
         return self.client.request("DELETE", f"/sandboxes/{self.id}")
 
+    def pause(self):
+        """Freezes every process of the sandbox until resume(); an exec
+        into a paused sandbox fails with status 409."""
+        return self.client.request("POST", f"/sandboxes/{self.id}/pause")
+
+    def resume(self):
+        return self.client.request("POST", f"/sandboxes/{self.id}/resume")
+
     def exec_stream(self, argv, stdin=None, env=None, cwd=None):
         """POST /sandboxes/ID/exec: yields {"exec": N, "pid": P} first,
         then {"stdout": ...} and {"stderr": ...} as they come, and last

@@ -18,10 +18,11 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } commands[] = {
-	{"spec", oci_cmd_spec},		{"run", oci_cmd_run},	{"create", oci_cmd_create},
-	{"start", oci_cmd_start},	{"kill", oci_cmd_kill}, {"delete", oci_cmd_delete},
-	{"state", oci_cmd_state},	{"list", oci_cmd_list}, {"ps", oci_cmd_ps},
-	{"features", oci_cmd_features}, {"exec", oci_cmd_exec},
+	{"spec", oci_cmd_spec},		{"run", oci_cmd_run},	    {"create", oci_cmd_create},
+	{"start", oci_cmd_start},	{"kill", oci_cmd_kill},	    {"delete", oci_cmd_delete},
+	{"state", oci_cmd_state},	{"list", oci_cmd_list},	    {"ps", oci_cmd_ps},
+	{"features", oci_cmd_features}, {"exec", oci_cmd_exec},	    {"pause", oci_cmd_pause},
+	{"resume", oci_cmd_resume},	{"update", oci_cmd_update}, {"events", oci_cmd_events},
 };
 
 bool oci_is_command(const char *cmd)
@@ -50,6 +51,16 @@ __attribute__((format(printf, 1, 2))) static int bad_usage(const char *fmt, ...)
 	va_end(ap);
 	oci_error("%s", msg);
 	return OCI_EXIT_ERROR;
+}
+
+const char *oci_only_id_arg(int argc, char **argv)
+{
+	if (argc > 1 && argv[1][0] == '-' && argv[1][1]) {
+		optind = 2;
+		oci_bad_flag(argv);
+		return NULL;
+	}
+	return oci_id_arg(argc, argv, 1, 0);
 }
 
 const char *oci_id_arg(int argc, char **argv, int first, int extra)

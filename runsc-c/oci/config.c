@@ -460,65 +460,93 @@ static int resource_int(struct json_object *obj, const char *key, const char *fi
 	return r;
 }
 
-/* One part of linux.resources (memory, pids, cpu), or NULL. */
-static int resource_part(struct json_object *res, const char *key, struct json_object **out,
-			 struct rc_error *err)
+/* One part of resources (memory, pids, cpu), or NULL. */
+static int resource_part(struct json_object *res, const char *prefix, const char *key,
+			 struct json_object **out, struct rc_error *err)
 {
-	char field[64];
-	snprintf(field, sizeof(field), "linux.resources.%s", key);
+	char field[96];
 	*out = NULL;
+	snprintf(field, sizeof(field), "%s.%s", prefix, key);
 	return res ? member(res, key, json_type_object, field, false, out, err) : 0;
+}
+
+/* One limit of resources: field is prefix.part.key. */
+static int resource_limit(struct json_object *res, const char *prefix, const char *part,
+			  const char *key, int64_t *out, struct rc_error *err)
+{
+	struct json_object *obj;
+	char field[128];
+	*out = -1;
+	int r = resource_part(res, prefix, part, &obj, err);
+	snprintf(field, sizeof(field), "%s.%s.%s", prefix, part, key);
+	return r < 0 || !obj ? r : resource_int(obj, key, field, out, err);
+}
+
+int oci_resources_parse(struct json_object *res, const char *prefix, struct cg_limits *l,
+			struct rc_error *err)
+{
+	int64_t mem_limit, pids_limit, quota, period;
+	char field[128];
+	int r = resource_limit(res, prefix, "memory", "limit", &mem_limit, err);
+	if (r == 0)
+		r = resource_limit(res, prefix, "pids", "limit", &pids_limit, err);
+	if (r == 0)
+		r = resource_limit(res, prefix, "cpu", "quota", &quota, err);
+	if (r == 0)
+		r = resource_limit(res, prefix, "cpu", "period", &period, err);
+	if (r < 0)
+		return r;
+	*l = (struct cg_limits){0};
+	snprintf(field, sizeof(field), "%s.memory.limit", prefix);
+	if (mem_limit > 0 && (uint64_t)mem_limit < LIMIT_MEMORY_MIN)
+		return bad(err, field, "%lld is below what a sandbox needs to start: at least %llu",
+			   (long long)mem_limit, LIMIT_MEMORY_MIN);
+	l->memory_bytes = mem_limit > 0 ? (uint64_t)mem_limit : 0;
+	snprintf(field, sizeof(field), "%s.pids.limit", prefix);
+	if (pids_limit > 0 && (uint64_t)pids_limit < LIMIT_PIDS_MIN)
+		return bad(err, field, "%lld is below what a sandbox needs to start: at least %llu",
+			   (long long)pids_limit, LIMIT_PIDS_MIN);
+	l->pids = pids_limit > 0 ? (uint64_t)pids_limit : 0;
+	snprintf(field, sizeof(field), "%s.cpu.period", prefix);
+	if (period == 0 || period > 1000000 || (period > 0 && period < 1000))
+		return bad(err, field, "expected 1000 to 1000000 (us)");
+	if (quota > 0) {
+		l->cpu_period_us = period > 0 ? (uint64_t)period : SANDBOX_CPU_PERIOD_US;
+		l->cpu_quota_us = (uint64_t)quota;
+		snprintf(field, sizeof(field), "%s.cpu.quota", prefix);
+		if (l->cpu_quota_us * 1000 < l->cpu_period_us * LIMIT_CPU_MILLI_MIN)
+			return bad(err, field, "%lld is below 0.01 CPU of its period",
+				   (long long)quota);
+	}
+	return 0;
 }
 
 /* linux.resources: what a container runtime honours of it. A limit given
  * here is required: where cgroups cannot enforce it, create fails. */
 static int parse_resources(struct oci_config *c, struct json_object *doc, struct rc_error *err)
 {
-	struct json_object *linux_, *res = NULL, *mem, *pids, *cpu;
-	int64_t mem_limit = -1, pids_limit = -1, quota = -1, period = -1;
+	struct json_object *linux_, *res = NULL;
+	struct cg_limits given;
 	int r = member(doc, "linux", json_type_object, "linux", false, &linux_, err);
 	if (r == 0 && linux_)
 		r = member(linux_, "resources", json_type_object, "linux.resources", false, &res,
 			   err);
 	if (r == 0)
-		r = resource_part(res, "memory", &mem, err);
-	if (r == 0 && mem)
-		r = resource_int(mem, "limit", "linux.resources.memory.limit", &mem_limit, err);
-	if (r == 0)
-		r = resource_part(res, "pids", &pids, err);
-	if (r == 0 && pids)
-		r = resource_int(pids, "limit", "linux.resources.pids.limit", &pids_limit, err);
-	if (r == 0)
-		r = resource_part(res, "cpu", &cpu, err);
-	if (r == 0 && cpu)
-		r = resource_int(cpu, "quota", "linux.resources.cpu.quota", &quota, err);
-	if (r == 0 && cpu)
-		r = resource_int(cpu, "period", "linux.resources.cpu.period", &period, err);
+		r = oci_resources_parse(res, "linux.resources", &given, err);
 	if (r < 0)
 		return r;
 	sandbox_limits_default(&c->limits);
-	if (mem_limit > 0 && (uint64_t)mem_limit < LIMIT_MEMORY_MIN)
-		return bad(err, "linux.resources.memory.limit",
-			   "%lld is below what a sandbox needs to start: at least %llu",
-			   (long long)mem_limit, LIMIT_MEMORY_MIN);
-	if (mem_limit > 0)
-		c->limits.memory_bytes = (uint64_t)mem_limit;
-	if (pids_limit > 0 && (uint64_t)pids_limit < LIMIT_PIDS_MIN)
-		return bad(err, "linux.resources.pids.limit",
-			   "%lld is below what a sandbox needs to start: at least %llu",
-			   (long long)pids_limit, LIMIT_PIDS_MIN);
-	if (pids_limit > 0)
-		c->limits.pids = (uint64_t)pids_limit;
-	if (period == 0 || period > 1000000 || (period > 0 && period < 1000))
-		return bad(err, "linux.resources.cpu.period", "expected 1000 to 1000000 (us)");
-	if (quota > 0) {
-		c->limits.cpu_period_us = period > 0 ? (uint64_t)period : SANDBOX_CPU_PERIOD_US;
-		c->limits.cpu_quota_us = (uint64_t)quota;
-		if (c->limits.cpu_quota_us * 1000 < c->limits.cpu_period_us * LIMIT_CPU_MILLI_MIN)
-			return bad(err, "linux.resources.cpu.quota",
-				   "%lld is below 0.01 CPU of its period", (long long)quota);
+	if (given.memory_bytes)
+		c->limits.memory_bytes = given.memory_bytes;
+	if (given.pids)
+		c->limits.pids = given.pids;
+	if (given.cpu_quota_us) {
+		c->limits.cpu_quota_us = given.cpu_quota_us;
+		c->limits.cpu_period_us = given.cpu_period_us;
 	}
-	c->limits_given = mem_limit > 0 || pids_limit > 0 || quota > 0;
+	c->limits_given = given.memory_bytes || given.pids || given.cpu_quota_us;
+	/* runsc-c update may give a running container a CPU quota. */
+	c->limits.cpu_updatable = true;
 	return 0;
 }
 

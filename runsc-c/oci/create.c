@@ -73,8 +73,9 @@ static int create_parse(struct create_opts *o, int argc, char **argv)
 	return o->id ? 0 : -1;
 }
 
-/* The monitor's one message: "ok", or the error. */
-static int ready_wait(int fd, pid_t monitor, struct rc_error *err)
+/* The monitor's one message: "ok SANDBOX-ID" (the id into sid), or the
+ * error. */
+static int ready_wait(int fd, pid_t monitor, char *sid, struct rc_error *err)
 {
 	char msg[600];
 	ssize_t n;
@@ -82,8 +83,10 @@ static int ready_wait(int fd, pid_t monitor, struct rc_error *err)
 		n = read(fd, msg, sizeof(msg) - 1);
 	while (n < 0 && errno == EINTR);
 	msg[n > 0 ? n : 0] = 0;
-	if (n > 0 && strcmp(msg, "ok") == 0)
+	if (n > 3 && strncmp(msg, "ok ", 3) == 0 && strlen(msg + 3) <= SANDBOX_ID_MAX) {
+		strcpy(sid, msg + 3);
 		return 0;
+	}
 	/* After an error the monitor has torn its sandbox down and exits. */
 	if (n <= 0)
 		kill(monitor, SIGKILL);
@@ -95,7 +98,8 @@ static int ready_wait(int fd, pid_t monitor, struct rc_error *err)
 }
 
 /* Forks the monitor; returns its pid once it reported the sandbox created. */
-static pid_t monitor_fork(const struct oci_config *c, const struct oci_dir *d, struct rc_error *err)
+static pid_t monitor_fork(const struct oci_config *c, const struct oci_dir *d, char *sid,
+			  struct rc_error *err)
 {
 	int ready[2];
 	if (pipe2(ready, O_CLOEXEC) < 0)
@@ -114,7 +118,7 @@ static pid_t monitor_fork(const struct oci_config *c, const struct oci_dir *d, s
 		close(ready[0]);
 		return rc_error_set_errno(err, e, "fork");
 	}
-	int r = ready_wait(ready[0], pid, err);
+	int r = ready_wait(ready[0], pid, sid, err);
 	close(ready[0]);
 	return r < 0 ? r : pid;
 }
@@ -130,7 +134,8 @@ int oci_create(const char *id, const char *pid_file, const struct oci_config *c,
 	int r = oci_dir_create(id, &d, err);
 	if (r < 0)
 		return r;
-	pid_t pid = monitor_fork(c, &d, err);
+	char sid[SANDBOX_ID_MAX + 1];
+	pid_t pid = monitor_fork(c, &d, sid, err);
 	if (pid < 0) {
 		oci_dir_remove(&d);
 		return pid;
@@ -143,7 +148,7 @@ int oci_create(const char *id, const char *pid_file, const struct oci_config *c,
 		.annotations = c->annotations,
 	};
 	snprintf(st.id, sizeof(st.id), "%s", id);
-	snprintf(st.sandbox_id, sizeof(st.sandbox_id), "%s", c->sandbox_id);
+	snprintf(st.sandbox_id, sizeof(st.sandbox_id), "%s", sid);
 	oci_time_now(st.created, sizeof(st.created));
 	r = oci_state_write(&d, &st, err);
 	if (r == 0 && pid_file)

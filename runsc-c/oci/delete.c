@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* runsc-c delete [--force] ID: removes a container's state. A stopped
  * container's (also a stale one, whose monitor died) goes at once; a
- * created one's monitor is killed first, as runc does; a running one needs
- * --force, which kills it. A directory without state.json is one whose
- * create died before writing it (a live create would hold the lock): it
- * goes too. With --force, an id that does not exist is no error. Each way,
- * the sandbox's cgroups (and any process still in them) go with it. */
+ * created one's monitor is killed first, as runc does; a running or paused
+ * one needs --force, which kills it (a paused guest is thawed to die). A
+ * directory without state.json is one whose create died before writing it
+ * (a live create would hold the lock): it goes too. With --force, an id
+ * that does not exist is no error. Each way, the sandbox's cgroups (and any
+ * process still in them) go with it. */
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -22,8 +23,9 @@
  * has still to reap): the sentry and the gofer die with it. */
 static int kill_monitor(const struct oci_state *st)
 {
-	if (kill(st->pid, SIGKILL) < 0 && errno != ESRCH)
-		return -errno;
+	int r = oci_signal(st, SIGKILL);
+	if (r < 0 && r != -ESRCH)
+		return r;
 	for (int ms = 0; ms < GONE_TIMEOUT_MS; ms += 10) {
 		if (oci_state_status(st) == OCI_STOPPED)
 			return 0;
@@ -51,9 +53,9 @@ int oci_delete(const char *id, bool force, struct rc_error *err)
 	}
 	enum oci_status s = r < 0 ? OCI_STOPPED : oci_state_status(&st);
 	r = 0;
-	if (s == OCI_RUNNING && !force)
-		r = rc_error_set(err, EBUSY,
-				 "cannot delete container '%s' that is not stopped: running", id);
+	if ((s == OCI_RUNNING || s == OCI_PAUSED) && !force)
+		r = rc_error_set(err, EBUSY, "cannot delete container '%s' that is not stopped: %s",
+				 id, oci_status_name(s));
 	else if (s != OCI_STOPPED && (r = kill_monitor(&st)) < 0)
 		rc_error_set_errno(err, -r, "killing container '%s'", id);
 	/* The monitor is gone: what its sandbox left (it was killed, or its

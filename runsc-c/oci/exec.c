@@ -51,6 +51,7 @@ struct exec_opts {
 	const char *user;
 	const char *pid_file;
 	bool detach;
+	bool ignore_paused; /* a paused container's exec waits for resume */
 	bool tty;
 	char *env[256];
 	size_t nenv;
@@ -157,7 +158,9 @@ static int exec_parse(struct exec_opts *o, int argc, char **argv)
 			}
 			break;
 		case 'n': /* always: the whole guest runs with no_new_privs */
-		case 'i': /* no pause yet: nothing to ignore */
+			break;
+		case 'i':
+			o->ignore_paused = true;
 			break;
 		case 'a':
 		case 'l':
@@ -350,7 +353,7 @@ static int process_memfd(const struct exec_opts *o, const char *bundle, uint32_t
 }
 
 /* Connects to the running container's monitor; its bundle into *bundle. */
-static int monitor_connect(const char *id, char **bundle, struct rc_error *err)
+static int monitor_connect(const char *id, bool ignore_paused, char **bundle, struct rc_error *err)
 {
 	struct oci_dir d;
 	struct oci_state st;
@@ -364,6 +367,10 @@ static int monitor_connect(const char *id, char **bundle, struct rc_error *err)
 		r = rc_error_set(err, EINVAL, "cannot exec in a stopped container");
 	else if (s == OCI_CREATED)
 		r = rc_error_set(err, EINVAL, "cannot exec in a container that has not started");
+	else if (s == OCI_PAUSED && !ignore_paused)
+		r = rc_error_set(err, EINVAL,
+				 "cannot exec in a paused container (use --ignore-paused to "
+				 "override)");
 	int fd = r < 0 ? -1 : socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
 	if (r == 0 && fd < 0)
 		r = rc_error_set_errno(err, errno, "creating a socket");
@@ -556,7 +563,7 @@ int oci_cmd_exec(int argc, char **argv)
 		return OCI_EXIT_ERROR;
 	struct rc_error err;
 	_cleanup_free_ char *bundle = NULL;
-	int conn = monitor_connect(o.id, &bundle, &err);
+	int conn = monitor_connect(o.id, o.ignore_paused, &bundle, &err);
 	if (conn < 0) {
 		oci_error("exec failed: %s", err.msg);
 		return OCI_EXIT_EXEC_ERROR;

@@ -5,8 +5,10 @@
  * SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 to the guest, whose init passes
  * them to the program; SIGKILL kills the monitor and with it the sentry
  * and the gofer (PDEATHSIG), and so the guest. Stop signals would stop the
- * monitor, not the program: they are refused until pause exists. --all is
- * the same: every process of the guest dies with its init. */
+ * monitor, not the program: they are refused (`pause` stops a container).
+ * A paused container's guest gets its signal when resumed, except SIGKILL,
+ * which also thaws it so that it dies, as runc does. --all is the same:
+ * every process of the guest dies with its init. */
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -72,7 +74,9 @@ int oci_cmd_kill(int argc, char **argv)
 		return OCI_EXIT_ERROR;
 	}
 	if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) {
-		oci_error("kill: %s: stop signals are not supported yet", name);
+		oci_error("kill: %s: stop signals are not supported (runsc-c pause stops a "
+			  "container)",
+			  name);
 		return OCI_EXIT_ERROR;
 	}
 	struct oci_dir d;
@@ -87,9 +91,8 @@ int oci_cmd_kill(int argc, char **argv)
 	if (oci_state_status(&st) == OCI_STOPPED) {
 		oci_error("container '%s' is not running", id);
 		r = -ESRCH;
-	} else if (kill(st.pid, sig) < 0) {
-		r = -errno;
-		oci_error("kill: %s", strerror(errno));
+	} else if ((r = oci_signal(&st, sig)) < 0) {
+		oci_error("kill: %s", strerror(-r));
 	}
 	oci_state_free(&st);
 	oci_dir_close(&d);

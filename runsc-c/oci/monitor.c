@@ -139,7 +139,9 @@ int oci_monitor(const struct oci_config *c, int dir_fd, int ready_fd)
 	for (size_t i = 0; i < ARRAY_SIZE(ending_signals); i++)
 		sigaddset(&mask, ending_signals[i]);
 	int sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	report(ready_fd, "ok");
+	char ready[16 + SANDBOX_ID_MAX];
+	snprintf(ready, sizeof(ready), "ok %s", sandbox_id(sb));
+	report(ready_fd, ready);
 	r = monitor_run(sb, dir_fd, listen_fd, sig_fd);
 	sandbox_destroy(sb);
 	return r;

@@ -67,6 +67,9 @@ int oci_main(int argc, char **argv);
  * argument (more when extra > 0 may follow), a valid id. NULL after
  * printing the error. */
 const char *oci_id_arg(int argc, char **argv, int first, int extra);
+/* The id of a subcommand that takes no flags (state, pause, resume):
+ * NULL after printing the error. */
+const char *oci_only_id_arg(int argc, char **argv);
 /* A subcommand's flag that is unknown or lacks its value: the error. */
 int oci_bad_flag(char **argv);
 
@@ -126,23 +129,31 @@ struct oci_config {
 /* Reads BUNDLE/config.json. An invalid value fails with err naming the
  * field ("process.args: must not be empty"); unknown fields are ignored. */
 int oci_config_load(const char *bundle, struct oci_config *c, struct rc_error *err);
+/* A LinuxResources object (config.json's linux.resources, update -r):
+ * the memory, pids and cpu limits it gives, 0 for those it does not.
+ * Errors name the field as prefix.memory.limit, ... res may be NULL. */
+int oci_resources_parse(struct json_object *res, const char *prefix, struct cg_limits *l,
+			struct rc_error *err);
 /* The sandbox's config; terminal only when stdin and stdout are one. */
 void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg);
 void oci_config_free(struct oci_config *c);
 
 /* ---- state.c: ROOT/ID ---- */
-enum oci_status { OCI_CREATED, OCI_RUNNING, OCI_STOPPED };
+enum oci_status { OCI_CREATED, OCI_RUNNING, OCI_PAUSED, OCI_STOPPED };
 
 struct oci_state {
 	char id[OCI_ID_MAX + 1];
 	pid_t pid;			   /* the monitor */
 	unsigned long long pid_start_time; /* its start time (/proc/PID/stat) */
 	bool started;
+	/* The sandbox's id (sandbox_id), which names its cgroups: pause,
+	 * resume, update and events act on it, delete removes what a killed
+	 * monitor left. "" in a state written before it was recorded. */
+	char sandbox_id[SANDBOX_ID_MAX + 1];
 	char *bundle;
 	char *rootfs;
 	char created[64];
-	struct json_object *annotations;     /* owned; NULL: none */
-	char sandbox_id[SANDBOX_ID_MAX + 1]; /* "" in a state written without it */
+	struct json_object *annotations; /* owned; NULL: none */
 };
 
 /* An open, locked state directory. */
@@ -167,7 +178,8 @@ int oci_state_write(const struct oci_dir *d, const struct oci_state *st, struct 
  * created, or one whose creator died before writing it). */
 int oci_state_read(const struct oci_dir *d, struct oci_state *st, struct rc_error *err);
 void oci_state_free(struct oci_state *st);
-/* created, running or stopped, from the monitor's liveness. */
+/* created, running or stopped, from the monitor's liveness; paused when
+ * running with the guest frozen. */
 enum oci_status oci_state_status(const struct oci_state *st);
 const char *oci_status_name(enum oci_status s);
 /* The start time of a live process (field 22 of /proc/PID/stat), 0 if it is
@@ -175,6 +187,12 @@ const char *oci_status_name(enum oci_status s);
 unsigned long long oci_pid_start_time(pid_t pid);
 /* runc's state JSON of the container (owner as given). */
 struct json_object *oci_state_json(const struct oci_state *st, const char *owner);
+/* Sends sig to the container's process; SIGKILL also thaws a paused
+ * guest, which acts on it only once thawed (runc does the same). */
+int oci_signal(const struct oci_state *st, int sig);
+/* Opens and locks ROOT/ID and reads its state; prints the error and
+ * returns -1 (nothing left open) if it cannot. */
+int oci_state_load(const char *id, bool exclusive, struct oci_dir *d, struct oci_state *st);
 /* Writes the pid file atomically. */
 int oci_pid_file_write(const char *path, pid_t pid, struct rc_error *err);
 
@@ -255,5 +273,9 @@ int oci_cmd_list(int argc, char **argv);
 int oci_cmd_ps(int argc, char **argv);
 int oci_cmd_features(int argc, char **argv);
 int oci_cmd_exec(int argc, char **argv);
+int oci_cmd_pause(int argc, char **argv);
+int oci_cmd_resume(int argc, char **argv);
+int oci_cmd_update(int argc, char **argv);
+int oci_cmd_events(int argc, char **argv);
 
 #endif

@@ -175,7 +175,7 @@ int oci_cmd_ps(int argc, char **argv)
 	enum oci_status s = oci_state_status(&st);
 	pid_t monitor = st.pid;
 	oci_state_free(&st);
-	if (s != OCI_RUNNING) {
+	if (s != OCI_RUNNING && s != OCI_PAUSED) {
 		oci_error("container '%s' is not running", id);
 		return OCI_EXIT_ERROR;
 	}

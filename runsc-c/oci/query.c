@@ -20,21 +20,11 @@
 
 int oci_cmd_state(int argc, char **argv)
 {
-	if (argc > 1 && argv[1][0] == '-' && argv[1][1]) {
-		optind = 2;
-		return oci_bad_flag(argv);
-	}
-	const char *id = oci_id_arg(argc, argv, 1, 0);
-	if (!id)
-		return OCI_EXIT_ERROR;
+	const char *id = oci_only_id_arg(argc, argv);
 	struct oci_dir d;
 	struct oci_state st;
-	struct rc_error err;
-	if (oci_dir_open(id, false, &d, &err) < 0 || oci_state_read(&d, &st, &err) < 0) {
-		oci_dir_close(&d);
-		oci_error("%s", err.msg);
+	if (!id || oci_state_load(id, false, &d, &st) < 0)
 		return OCI_EXIT_ERROR;
-	}
 	oci_dir_close(&d);
 	struct json_object *o = oci_state_json(&st, "");
 	printf("%s\n",

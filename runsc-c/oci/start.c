@@ -51,7 +51,7 @@ int oci_start(const char *id, struct rc_error *err)
 	enum oci_status s = oci_state_status(&st);
 	if (s == OCI_STOPPED)
 		r = rc_error_set(err, EINVAL, "cannot start a container that has stopped");
-	else if (s == OCI_RUNNING)
+	else if (s == OCI_RUNNING || s == OCI_PAUSED)
 		r = rc_error_set(err, EINVAL, "cannot start an already running container");
 	else if ((r = control_start(&d, answer, sizeof(answer), err)) == 0 &&
 		 strcmp(answer, "ok") != 0)

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,11 +189,10 @@ int oci_state_write(const struct oci_dir *d, const struct oci_state *st, struct 
 	json_object_object_add(o, "pid", json_object_new_int64(st->pid));
 	json_object_object_add(o, "pidStartTime", json_object_new_uint64(st->pid_start_time));
 	json_object_object_add(o, "started", json_object_new_boolean(st->started));
+	json_object_object_add(o, "sandboxId", jstr(st->sandbox_id));
 	json_object_object_add(o, "bundle", jstr(st->bundle));
 	json_object_object_add(o, "rootfs", jstr(st->rootfs));
 	json_object_object_add(o, "created", jstr(st->created));
-	if (st->sandbox_id[0])
-		json_object_object_add(o, "sandboxId", jstr(st->sandbox_id));
 	if (st->annotations)
 		json_object_object_add(o, "annotations", json_object_get(st->annotations));
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
@@ -252,12 +252,12 @@ int oci_state_read(const struct oci_dir *d, struct oci_state *st, struct rc_erro
 		st->pid_start_time = json_object_get_uint64(v);
 	if (json_object_object_get_ex(o, "started", &v))
 		st->started = json_object_get_boolean(v);
+	_cleanup_free_ char *sid = get_string(o, "sandboxId");
+	snprintf(st->sandbox_id, sizeof(st->sandbox_id), "%s", sid ? sid : "");
 	st->bundle = get_string(o, "bundle");
 	st->rootfs = get_string(o, "rootfs");
 	_cleanup_free_ char *created = get_string(o, "created");
 	snprintf(st->created, sizeof(st->created), "%s", created ? created : "");
-	_cleanup_free_ char *sandbox_id = get_string(o, "sandboxId");
-	snprintf(st->sandbox_id, sizeof(st->sandbox_id), "%s", sandbox_id ? sandbox_id : "");
 	if (json_object_object_get_ex(o, "annotations", &v) &&
 	    json_object_is_type(v, json_type_object))
 		st->annotations = json_object_get(v);
@@ -300,7 +300,32 @@ enum oci_status oci_state_status(const struct oci_state *st)
 	unsigned long long start = oci_pid_start_time(st->pid);
 	if (start == 0 || start != st->pid_start_time)
 		return OCI_STOPPED;
-	return st->started ? OCI_RUNNING : OCI_CREATED;
+	if (!st->started)
+		return OCI_CREATED;
+	return st->sandbox_id[0] && sandbox_paused(st->sandbox_id) == 1 ? OCI_PAUSED : OCI_RUNNING;
+}
+
+int oci_signal(const struct oci_state *st, int sig)
+{
+	bool paused = oci_state_status(st) == OCI_PAUSED;
+	if (kill(st->pid, sig) < 0)
+		return -errno;
+	struct rc_error err;
+	if (sig == SIGKILL && paused && sandbox_resume(st->sandbox_id, &err) < 0)
+		oci_warn("thawing the killed container: %s", err.msg);
+	return 0;
+}
+
+int oci_state_load(const char *id, bool exclusive, struct oci_dir *d, struct oci_state *st)
+{
+	struct rc_error err;
+	memset(st, 0, sizeof(*st));
+	if (oci_dir_open(id, exclusive, d, &err) < 0 || oci_state_read(d, st, &err) < 0) {
+		oci_dir_close(d);
+		oci_error("%s", err.msg);
+		return -1;
+	}
+	return 0;
 }
 
 const char *oci_status_name(enum oci_status s)
@@ -310,6 +335,8 @@ const char *oci_status_name(enum oci_status s)
 		return "created";
 	case OCI_RUNNING:
 		return "running";
+	case OCI_PAUSED:
+		return "paused";
 	case OCI_STOPPED:
 	default:
 		return "stopped";

@@ -89,6 +89,13 @@ void sbx_exec_begin(struct sbx *s);
 void sbx_exec_end(struct sbx *s);
 /* Ends it and waits until its monitor is gone: 0, or -ENOENT. */
 int sbx_delete(const char *id);
+/* Pauses (freezes the guest, sandbox_pause) or resumes sandbox id: 0,
+ * or an HTTP status with *msg (malloc'd): 404 no such sandbox, 409 ended,
+ * already paused or not paused, 501 no freezer on this host, 503 the
+ * guest did not freeze in time (it was thawed again). */
+int sbx_freeze(const char *id, bool pause, char **msg);
+/* What s uses now, from its cgroups (JSON), or NULL. */
+struct json_object *sbx_usage_json(const struct sbx *s);
 /* The claimed sandboxes, as JSON objects. */
 struct json_object *sbx_list(void);
 struct json_object *sbx_json(const struct sbx *s);

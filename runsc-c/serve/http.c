@@ -341,6 +341,22 @@ static bool authorized(struct MHD_Connection *c, const char *token)
 	return diff == 0;
 }
 
+/* POST /sandboxes/ID/pause and /resume. */
+static enum MHD_Result freeze(struct MHD_Connection *c, const char *sid, bool pause)
+{
+	char *msg = NULL;
+	int status = sbx_freeze(sid, pause, &msg);
+	if (status) {
+		enum MHD_Result r = fail(c, (unsigned)status, "%s", msg);
+		free(msg);
+		return r;
+	}
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "id", json_object_new_string(sid));
+	json_object_object_add(o, "state", json_object_new_string(pause ? "paused" : "running"));
+	return reply(c, 200, o);
+}
+
 static enum MHD_Result route(struct MHD_Connection *c, const char *url, const char *method,
 			     const struct req *rq, const struct serve_config *cfg)
 {
@@ -376,6 +392,7 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 			if (!s)
 				return fail(c, 404, "no sandbox '%s'", sid);
 			struct json_object *o = sbx_json(s);
+			json_object_object_add(o, "usage", sbx_usage_json(s));
 			sbx_put(s);
 			return reply(c, 200, o);
 		}
@@ -393,6 +410,11 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 		if (post)
 			return http_exec(c, rq, sid);
 		return fail(c, 405, "%s /sandboxes/ID/exec: only POST", method);
+	}
+	if (strcmp(rest, "/pause") == 0 || strcmp(rest, "/resume") == 0) {
+		if (!post)
+			return fail(c, 405, "%s /sandboxes/ID%s: only POST", method, rest);
+		return freeze(c, sid, strcmp(rest, "/pause") == 0);
 	}
 	if (strcmp(rest, "/files") == 0) {
 		if (get)

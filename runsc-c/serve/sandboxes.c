@@ -20,6 +20,7 @@
 #include "common/util.h"
 #include "runsc-c/serve/daemon.h"
 #include "runsc-c/serve/serve.h"
+#include "sandbox/sandbox.h"
 
 extern char **environ;
 
@@ -514,7 +515,8 @@ struct json_object *sbx_json(const struct sbx *s)
 {
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(s->id));
-	json_object_object_add(o, "state", json_object_new_string(s->gone ? "ended" : "running"));
+	const char *state = s->gone ? "ended" : sandbox_paused(s->id) == 1 ? "paused" : "running";
+	json_object_object_add(o, "state", json_object_new_string(state));
 	json_object_object_add(o, "age", json_object_new_double(since(&s->claimed)));
 	json_object_object_add(o, "timeout", json_object_new_double(s->timeout_s));
 	json_object_object_add(o, "idle_timeout", json_object_new_double(s->idle_s));
@@ -607,4 +609,62 @@ void sbx_shutdown(void)
 				kill(-s->pid, SIGKILL);
 	}
 	pthread_mutex_unlock(&lock);
+}
+
+int sbx_freeze(const char *id, bool pause, char **msg)
+{
+	struct sbx *s = sbx_get(id);
+	if (!s) {
+		xasprintf(msg, "no sandbox '%s'", id);
+		return 404;
+	}
+	int status = 0;
+	struct rc_error err;
+	int paused = sandbox_paused(s->id);
+	if (s->gone || s->ending)
+		status = 409, xasprintf(msg, "sandbox '%s' has ended", id);
+	else if (pause && paused == 1)
+		status = 409, xasprintf(msg, "sandbox '%s' is already paused", id);
+	else if (!pause && paused != 1)
+		status = 409, xasprintf(msg, "sandbox '%s' is not paused", id);
+	else if ((pause ? sandbox_pause(s->id, &err) : sandbox_resume(s->id, &err)) < 0) {
+		status = err.errno_value == EOPNOTSUPP ? 501 : err.errno_value == EBUSY ? 503 : 500;
+		xasprintf(msg, "%s: %s", pause ? "pause" : "resume", err.msg);
+	} else if (!pause) {
+		/* The idle timeout counts from the resume, not across the pause. */
+		sbx_exec_begin(s);
+		sbx_exec_end(s);
+	}
+	sbx_put(s);
+	return status;
+}
+
+static struct json_object *u64_or_null(bool known, uint64_t v)
+{
+	return known ? json_object_new_uint64(v) : NULL;
+}
+
+static struct json_object *limit_json(uint64_t v)
+{
+	return v == UINT64_MAX ? NULL : json_object_new_uint64(v);
+}
+
+struct json_object *sbx_usage_json(const struct sbx *s)
+{
+	struct cg_usage u;
+	struct rc_error err;
+	if (s->gone || sandbox_usage(s->id, &u, &err) < 0)
+		return NULL;
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "memory_bytes", u64_or_null(u.memory_known, u.memory_bytes));
+	json_object_object_add(o, "memory_peak_bytes",
+			       u64_or_null(u.memory_known, u.memory_peak_bytes));
+	json_object_object_add(o, "memory_limit_bytes", limit_json(u.memory_limit_bytes));
+	json_object_object_add(o, "pids", u64_or_null(u.pids_known, u.pids));
+	json_object_object_add(o, "pids_limit", limit_json(u.pids_limit));
+	json_object_object_add(o, "cpu_ns", u64_or_null(u.cpu_known, u.cpu_ns));
+	json_object_object_add(o, "cpu_user_ns", u64_or_null(u.cpu_known, u.cpu_user_ns));
+	json_object_object_add(o, "cpu_system_ns", u64_or_null(u.cpu_known, u.cpu_system_ns));
+	json_object_object_add(o, "oom_kills", json_object_new_uint64(u.oom_kills));
+	return o;
 }

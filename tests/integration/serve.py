@@ -185,6 +185,56 @@ def test_flags():
         logtext(p))
 
 
+def test_pause(sb, sock):
+    """Pause and resume: a counting exec's output stops and goes on; exec
+    into a paused sandbox is refused; usage comes from the cgroups."""
+    stream = sb.exec_stream(["sh", "-c", "i=0; while :; do i=$((i+1)); echo $i; sleep 0.01; done"])
+    first = next(stream)
+    lines = []
+
+    def consume():
+        for ev in stream:
+            lines.append(ev.get("stdout", ""))
+
+    t = threading.Thread(target=consume)
+    t.start()
+
+    def count():
+        return "".join(lines).count("\n")
+
+    until(lambda: count() > 3, "the counter to count")
+    u0 = sb.info()["usage"]
+    tap(u0 is not None and u0["pids"] >= 2 and u0["memory_bytes"] > 0 and u0["cpu_ns"] > 0
+        and u0["memory_peak_bytes"] >= u0["memory_bytes"] and u0["pids_limit"] is not None,
+        "GET /sandboxes/ID: usage from the cgroups", json.dumps(u0))
+    r = sb.pause()
+    tap(r == {"id": sb.id, "state": "paused"}, "POST pause", json.dumps(r))
+    tap(sb.info()["state"] == "paused", "GET says paused")
+    tap([s["state"] for s in sb.client.list() if s["id"] == sb.id] == ["paused"],
+        "GET /sandboxes says paused")
+    expect_error("pause of a paused sandbox: 409", sb.pause, 409)
+    expect_error("exec into a paused sandbox: 409", lambda: sb.run(["true"]), 409)
+    time.sleep(0.3)  # what was written before the freeze arrives
+    n1 = count()
+    cpu1 = sb.info()["usage"]["cpu_ns"]
+    time.sleep(0.5)
+    n2 = count()
+    tap(n1 == n2, "a paused sandbox's counter stops", f"{n1} then {n2}")
+    tap(sb.resume() == {"id": sb.id, "state": "running"}, "POST resume")
+    tap(until(lambda: count() > n2 + 3, "the counter to go on"), "after resume it counts on")
+    tap(until(lambda: sb.info()["usage"]["cpu_ns"] > cpu1, "cpu usage to grow"),
+        "usage: cpu time moves")
+    expect_error("resume of a running sandbox: 409", sb.resume, 409)
+    sb.signal(first["exec"], "KILL")
+    t.join(30)
+    tap(not t.is_alive(), "the counter ends when killed")
+    tap(sb.run(["echo", "after"]).stdout == "after\n", "exec works again after resume")
+    code, text = curl(sock, "GET", f"/sandboxes/{sb.id}/pause")
+    tap(code == 405, "GET pause -> 405", f"{code} {text}")
+    expect_error("pause of an unknown sandbox: 404",
+                 runsc_c.Sandbox(sb.client, "sb-0000000000000000").pause, 404)
+
+
 def test_service():
     sock = os.path.join(TMP, "serve.sock")
     cfg = os.path.join(TMP, "serve.yaml")
@@ -341,6 +391,8 @@ def test_service():
         "the exec'd process lives in the guest's pid namespace", repr(r))
     expect_error("exec of a program that does not exist: 400",
                  lambda: sb.run(["/no/such/program"]), 400)
+
+    test_pause(sb, sock)
 
     # Concurrent: the waiter ends only if the other exec runs meanwhile.
     out = {}

@@ -4,8 +4,9 @@
 # test's own (private config: root, state and socket under $TMP, the CRI
 # plugin off), an image built here from busybox-static and imported, then
 # `ctr run --rm --runc-binary runsc-c` with a command, and `ctr run -d`,
-# `ctr task exec`, `ctr task kill`, `ctr task delete`. containerd is installed with apt when
-# missing; the test is skipped, saying why, only where it cannot run.
+# `ctr task exec`, `ctr task pause`/`resume`, `ctr task kill`, `ctr task
+# delete`. containerd is installed with apt when missing; the test is
+# skipped, saying why, only where it cannot run.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../integration/lib.sh"
 
@@ -117,6 +118,15 @@ fewer() { [ "$(nprocs)" -lt "$before" ]; }
 wait_until 20 fewer
 check "ctr task kill --exec-id: the exec'd process is gone, the task runs" "yes RUNNING" \
 	"$(fewer && echo yes) $(ctr_ task ls | awk '$1 == "d1" {print $3}')"
+# ctr task pause/resume: runsc-c pause and resume under the shim.
+ctr_ task pause d1 >"$TMP/err" 2>&1
+check_rc "ctr task pause: exit 0" 0 "$?" "$(cat "$TMP/err")"
+check "ctr task ls: paused" PAUSED "$(ctr_ task ls | awk '$1 == "d1" {print $3}')"
+state=$(timeout 30 "$RUNSC_C" --root "$RUNC_ROOT/$NS" state d1 2>&1)
+check_contains "runsc-c state in the shim's --root: paused" '"status": "paused"' "$state"
+ctr_ task resume d1 >"$TMP/err" 2>&1
+check_rc "ctr task resume: exit 0" 0 "$?" "$(cat "$TMP/err")"
+check "ctr task ls: running again" RUNNING "$(ctr_ task ls | awk '$1 == "d1" {print $3}')"
 ctr_ task kill d1
 stopped() { ctr_ task ls | grep -q "^d1 .*STOPPED"; }
 wait_until 20 stopped

@@ -5,7 +5,7 @@
 # shared/MACHINE-NOTES.md gives it (ulimits the host allows, no network,
 # cgroupfs, events to a file) naming runsc-c as the runtime, an image
 # imported from a busybox-static root file system, then `podman run --rm`
-# with a command and `podman run -d` + `podman exec` + `podman stop` +
+# with a command and `podman run -d` + `podman exec` + `podman pause`/`unpause` + `podman stop` +
 # `podman rm`. podman is installed with apt when missing; the test is
 # skipped, saying why, only where it cannot run.
 here=$(cd "$(dirname "$0")" && pwd)
@@ -101,6 +101,14 @@ detached() { [ "$(podman_ exec d1 cat /tmp/detached 2>/dev/null)" = detached ]; 
 wait_until 20 detached
 check "podman exec -d: the process ran in the container" "detached" \
 	"$(podman_ exec d1 cat /tmp/detached 2>&1)"
+# podman pause/unpause: runsc-c pause and resume.
+podman_ pause d1 >/dev/null 2>"$TMP/err"
+check_rc "podman pause: exit 0" 0 "$?" "$(cat "$TMP/err")"
+check "podman inspect: paused" paused "$(podman_ inspect d1 --format '{{.State.Status}}' 2>&1)"
+podman_ unpause d1 >/dev/null 2>"$TMP/err"
+check_rc "podman unpause: exit 0" 0 "$?" "$(cat "$TMP/err")"
+check "podman inspect: running again" running \
+	"$(podman_ inspect d1 --format '{{.State.Status}}' 2>&1)"
 podman_ stop -t 20 d1 >/dev/null 2>"$TMP/err"
 check_rc "podman stop: exit 0" 0 "$?" "$(cat "$TMP/err")"
 check "podman stop: the TERM trap's exit status" "9 exited" \

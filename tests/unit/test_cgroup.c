@@ -257,6 +257,104 @@ START_TEST(test_v1_tree)
 }
 END_TEST
 
+/* Pause on v2: cgroup.freeze of the guest part, done once cgroup.events
+ * says frozen; never frozen means thawed again and EBUSY. Then live
+ * limits and usage, all through cg_open as another process would. */
+START_TEST(test_v2_freeze_update_usage)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *made, *cg;
+
+	put("cgroup.controllers", "cpu memory pids\n");
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	ck_assert_int_eq(host.version[CG_FREEZER], CG_V2);
+	ck_assert_int_eq(cg_open(&host, "sb4", &cg, &err), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "sb4"));
+	ck_assert_int_eq(cg_create(&host, "sb4", &limits, &made, &err), 0);
+	ck_assert_int_eq(cg_open(&host, "sb4", &cg, &err), 0);
+
+	put("runsc-c/sb4/guest/cgroup.events", "populated 1\nfrozen 1\n");
+	ck_assert_int_eq(cg_freeze(cg, true, 50, &err), 0);
+	ck_assert_str_eq(get("runsc-c/sb4/guest/cgroup.freeze"), "1");
+	ck_assert_ptr_null(get("runsc-c/sb4/cgroup.freeze")); /* sentry, gofer run */
+	ck_assert_int_eq(cg_frozen(cg), 1);
+	ck_assert_int_eq(cg_freeze(cg, false, 50, &err), 0);
+	ck_assert_str_eq(get("runsc-c/sb4/guest/cgroup.freeze"), "0");
+	ck_assert_int_eq(cg_frozen(cg), 0);
+	put("runsc-c/sb4/guest/cgroup.events", "populated 1\nfrozen 0\n");
+	ck_assert_int_eq(cg_freeze(cg, true, 3, &err), -EBUSY);
+	ck_assert_ptr_nonnull(strstr(err.msg, "cgroup.events"));
+	ck_assert_str_eq(get("runsc-c/sb4/guest/cgroup.freeze"), "0");
+
+	struct cg_limits l = {.pids = 50, .memory_bytes = 64ULL << 20};
+	ck_assert_int_eq(cg_update(cg, &l, &err), 0);
+	ck_assert_str_eq(get("runsc-c/sb4/guest/pids.max"), "50");
+	ck_assert_str_eq(get("runsc-c/sb4/guest/memory.max"), "67108864");
+	ck_assert_str_eq(get("runsc-c/sb4/cpu.max"), "50000 100000"); /* unchanged */
+	l = (struct cg_limits){.cpu_quota_us = 20000, .cpu_period_us = 100000};
+	ck_assert_int_eq(cg_update(cg, &l, &err), 0);
+	ck_assert_str_eq(get("runsc-c/sb4/cpu.max"), "20000 100000");
+
+	put("runsc-c/sb4/memory.current", "4096\n");
+	put("runsc-c/sb4/memory.peak", "8192\n");
+	put("runsc-c/sb4/guest/pids.current", "3\n");
+	put("runsc-c/sb4/cpu.stat", "usage_usec 30\nuser_usec 20\nsystem_usec 10\n");
+	struct cg_usage u;
+	cg_usage_read(cg, &u);
+	ck_assert(u.memory_known && u.pids_known && u.cpu_known);
+	ck_assert_uint_eq(u.memory_bytes, 4096);
+	ck_assert_uint_eq(u.memory_peak_bytes, 8192);
+	ck_assert_uint_eq(u.memory_limit_bytes, 64ULL << 20);
+	ck_assert_uint_eq(u.pids, 3);
+	ck_assert_uint_eq(u.pids_limit, 50);
+	ck_assert_uint_eq(u.cpu_ns, 30000);
+	ck_assert_uint_eq(u.cpu_user_ns, 20000);
+	ck_assert_uint_eq(u.cpu_quota_us, 20000);
+	cg_close(cg);
+	ck_assert_ptr_nonnull(get("runsc-c/sb4/guest/pids.max")); /* close removes nothing */
+	cg_destroy(made);
+}
+END_TEST
+
+/* v1: freezer.state; with no freezer at all, pausing says why. */
+START_TEST(test_v1_freeze)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *made, *cg;
+
+	v1_tree(true);
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	ck_assert_int_eq(host.version[CG_FREEZER], CG_V1);
+	ck_assert_int_eq(cg_create(&host, "sb5", &limits, &made, &err), 0);
+	ck_assert_int_eq(cg_open(&host, "sb5", &cg, &err), 0);
+	put("freezer/runsc-c/sb5/guest/freezer.state", "THAWED\n");
+	ck_assert_int_eq(cg_frozen(cg), 0);
+	/* A plain file reads back what was written: FROZEN at once. */
+	ck_assert_int_eq(cg_freeze(cg, true, 50, &err), 0);
+	ck_assert_str_eq(get("freezer/runsc-c/sb5/guest/freezer.state"), "FROZEN");
+	ck_assert_int_eq(cg_frozen(cg), 1);
+	ck_assert_int_eq(cg_freeze(cg, false, 50, &err), 0);
+	ck_assert_str_eq(get("freezer/runsc-c/sb5/guest/freezer.state"), "THAWED");
+	cg_close(cg);
+	cg_destroy(made);
+	tree_teardown();
+	tree_setup();
+
+	put("memory/cgroup.procs", "");
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	ck_assert_int_eq(host.version[CG_FREEZER], CG_ABSENT);
+	ck_assert_int_eq(cg_create(&host, "sb6", &(struct cg_limits){0}, &made, &err), 0);
+	ck_assert_int_eq(cg_open(&host, "sb6", &cg, &err), 0);
+	ck_assert_int_eq(cg_freeze(cg, true, 50, &err), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(err.msg, "freezer"));
+	ck_assert_int_eq(cg_frozen(cg), 0);
+	cg_close(cg);
+	cg_destroy(made);
+}
+END_TEST
+
 START_TEST(test_nothing)
 {
 	struct cg_host host;
@@ -400,6 +498,8 @@ static Suite *cgroup_suite(void)
 	tcase_add_test(trees, test_hybrid_tree);
 	tcase_add_test(trees, test_v1_tree);
 	tcase_add_test(trees, test_nothing);
+	tcase_add_test(trees, test_v2_freeze_update_usage);
+	tcase_add_test(trees, test_v1_freeze);
 	suite_add_tcase(s, trees);
 	tcase_add_test(hostc, test_host_pids_limit);
 	tcase_add_test(hostc, test_host_sweep);

@@ -1,0 +1,171 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* runsc-c update [FLAGS] ID: changes a running (or paused) container's
+ * limits live, in its sandbox's cgroups (sandbox_update), with runc's
+ * flags: --memory SIZE (k, m, g, t), --pids-limit N, --cpu-quota US with
+ * --cpu-period US (100000 when not given), or -r FILE ("-": stdin), a
+ * LinuxResources object as in config.json's linux.resources, whose
+ * memory.limit, pids.limit and cpu.quota/period count (flags given as well
+ * win). runc's other flags name limits the sandbox does not enforce: they
+ * fail, naming the flag. A limit not given stays as it is. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/limits.h"
+#include "common/util.h"
+#include "runsc-c/oci/oci.h"
+
+enum { OPT_MEMORY = 256, OPT_PIDS, OPT_QUOTA, OPT_PERIOD, OPT_UNSUPPORTED };
+
+static int bad_value(const char *flag, const char *value, const char *expected)
+{
+	oci_error("update: --%s: '%s': expected %s", flag, value, expected);
+	return -1;
+}
+
+static int parse_u64(const char *flag, const char *text, uint64_t least, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = text[0] >= '0' && text[0] <= '9' ? strtoull(text, &end, 10) : 0;
+	if (!v || errno || *end || v < least) {
+		char want[64];
+		snprintf(want, sizeof(want), "a number of at least %llu",
+			 (unsigned long long)least);
+		return bad_value(flag, text, want);
+	}
+	*out = v;
+	return 0;
+}
+
+/* -r FILE: a LinuxResources object. */
+static int resources_file(const char *path, struct cg_limits *l)
+{
+	_cleanup_free_ char *text = NULL;
+	ssize_t n = read_file_at(AT_FDCWD, strcmp(path, "-") == 0 ? "/dev/stdin" : path, &text);
+	if (n < 0) {
+		oci_error("update: -r %s: %s", path, strerror((int)-n));
+		return -1;
+	}
+	struct json_object *doc = NULL;
+	struct rc_error err;
+	int r = oci_json_parse(path, text, (size_t)n, &doc, &err);
+	if (r == 0 && !json_object_is_type(doc, json_type_object))
+		r = rc_error_set(&err, EINVAL, "%s: expected a JSON object", path);
+	if (r == 0 && (r = oci_resources_parse(doc, "resources", l, &err)) < 0)
+		rc_error_context(&err, "%s", path);
+	json_object_put(doc);
+	if (r < 0)
+		oci_error("update: %s", err.msg);
+	return r < 0 ? -1 : 0;
+}
+
+/* The flags into l; the id's index in argv, or -1 after the error. */
+static int update_parse(int argc, char **argv, struct cg_limits *l)
+{
+	static const struct option longopts[] = {
+		{"resources", required_argument, NULL, 'r'},
+		{"memory", required_argument, NULL, OPT_MEMORY},
+		{"pids-limit", required_argument, NULL, OPT_PIDS},
+		{"cpu-quota", required_argument, NULL, OPT_QUOTA},
+		{"cpu-period", required_argument, NULL, OPT_PERIOD},
+		{"blkio-weight", required_argument, NULL, OPT_UNSUPPORTED},
+		{"cpu-share", required_argument, NULL, OPT_UNSUPPORTED},
+		{"cpu-rt-period", required_argument, NULL, OPT_UNSUPPORTED},
+		{"cpu-rt-runtime", required_argument, NULL, OPT_UNSUPPORTED},
+		{"cpu-idle", required_argument, NULL, OPT_UNSUPPORTED},
+		{"cpuset-cpus", required_argument, NULL, OPT_UNSUPPORTED},
+		{"cpuset-mems", required_argument, NULL, OPT_UNSUPPORTED},
+		{"kernel-memory", required_argument, NULL, OPT_UNSUPPORTED},
+		{"kernel-memory-tcp", required_argument, NULL, OPT_UNSUPPORTED},
+		{"memory-reservation", required_argument, NULL, OPT_UNSUPPORTED},
+		{"memory-swap", required_argument, NULL, OPT_UNSUPPORTED},
+		{"l3-cache-schema", required_argument, NULL, OPT_UNSUPPORTED},
+		{"mem-bw-schema", required_argument, NULL, OPT_UNSUPPORTED},
+		{NULL, 0, NULL, 0},
+	};
+	struct cg_limits flags = {0};
+	const char *resources = NULL;
+	opterr = 0;
+	optind = 0;
+	int ch, idx = 0, r = 0;
+	while (r == 0 && (ch = getopt_long_only(argc, argv, "+r:", longopts, &idx)) != -1) {
+		switch (ch) {
+		case 'r':
+			resources = optarg;
+			break;
+		case OPT_MEMORY:
+			if (size_parse(optarg, &flags.memory_bytes) < 0 ||
+			    flags.memory_bytes < LIMIT_MEMORY_MIN)
+				r = bad_value("memory", optarg, "a size of at least 16M");
+			break;
+		case OPT_PIDS:
+			r = parse_u64("pids-limit", optarg, LIMIT_PIDS_MIN, &flags.pids);
+			break;
+		case OPT_QUOTA:
+			r = parse_u64("cpu-quota", optarg, 1000, &flags.cpu_quota_us);
+			break;
+		case OPT_PERIOD:
+			r = parse_u64("cpu-period", optarg, 1000, &flags.cpu_period_us);
+			break;
+		case OPT_UNSUPPORTED:
+			oci_error("update: --%s: the sandbox does not enforce this limit",
+				  longopts[idx].name);
+			return -1;
+		default:
+			oci_bad_flag(argv);
+			return -1;
+		}
+	}
+	if (r < 0 || (resources && resources_file(resources, l) < 0))
+		return -1;
+	if (flags.memory_bytes)
+		l->memory_bytes = flags.memory_bytes;
+	if (flags.pids)
+		l->pids = flags.pids;
+	if (flags.cpu_period_us && !flags.cpu_quota_us && !l->cpu_quota_us) {
+		oci_error("update: --cpu-period: needs --cpu-quota");
+		return -1;
+	}
+	if (flags.cpu_quota_us)
+		l->cpu_quota_us = flags.cpu_quota_us;
+	if (flags.cpu_period_us)
+		l->cpu_period_us = flags.cpu_period_us;
+	if (l->cpu_quota_us && !l->cpu_period_us)
+		l->cpu_period_us = SANDBOX_CPU_PERIOD_US;
+	return optind;
+}
+
+int oci_cmd_update(int argc, char **argv)
+{
+	struct cg_limits l = {0};
+	int first = update_parse(argc, argv, &l);
+	if (first < 0)
+		return OCI_EXIT_ERROR;
+	const char *id = oci_id_arg(argc, argv, first, 0);
+	if (!id)
+		return OCI_EXIT_ERROR;
+	struct oci_dir d;
+	struct oci_state st;
+	if (oci_state_load(id, true, &d, &st) < 0)
+		return OCI_EXIT_ERROR;
+	struct rc_error err;
+	enum oci_status s = oci_state_status(&st);
+	int r = 0;
+	if (s != OCI_RUNNING && s != OCI_PAUSED && s != OCI_CREATED)
+		r = rc_error_set(&err, EINVAL, "container not running");
+	else if (!st.sandbox_id[0])
+		r = rc_error_set(&err, ENOENT, "container '%s' has no sandbox cgroups", id);
+	else
+		r = sandbox_update(st.sandbox_id, &l, &err);
+	if (r < 0)
+		oci_error("update: %s", err.msg);
+	oci_state_free(&st);
+	oci_dir_close(&d);
+	return r < 0 ? OCI_EXIT_ERROR : 0;
+}

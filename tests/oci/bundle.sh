@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: Apache-2.0
+# Sourced by the OCI tests after tests/integration/lib.sh: a rootfs from
+# busybox-static under $TMP (the test is skipped without it), `oci` (runsc-c
+# with --root $ROOT, bounded, noting sandbox ids), cfg/args to write
+# bundles, and an exit trap that kills and deletes the containers a test
+# left running.
+BUSYBOX=/bin/busybox
+if ! "$BUSYBOX" true 2>/dev/null || ldd "$BUSYBOX" >/dev/null 2>&1; then
+	skip "OCI runtime" "busybox-static is not installed"
+	done_testing
+	exit $?
+fi
+
+ROOT=$TMP/state
+ROOTFS=$TMP/rootfs
+mkdir -p "$ROOTFS/bin" "$ROOTFS/tmp" "$ROOTFS/etc"
+cp "$BUSYBOX" "$ROOTFS/bin/busybox"
+for app in $("$BUSYBOX" --list); do
+	[ "$app" = busybox ] || ln -s busybox "$ROOTFS/bin/$app"
+done
+# Every call of runsc-c is bounded: a hung one fails the test, not the suite.
+# Before and after each, the sandbox ids of the containers then in a state
+# directory are noted in $TMP/sandbox-ids: a test can check that none of
+# them has a cgroup left.
+oci() {
+	note_sandboxes
+	timeout -s KILL 60 "$RUNSC_C" --root "$ROOT" "$@" </dev/null
+	set -- $?
+	note_sandboxes
+	return "$1"
+}
+note_sandboxes() {
+	for f in "$ROOT"/*/state.json "$TMP"/state2/*/state.json; do
+		[ -e "$f" ] && sed -n 's/.*"sandboxId":"\([0-9a-f]*\)".*/\1/p' "$f"
+	done >>"$TMP/sandbox-ids" 2>/dev/null
+	return 0
+}
+# Containers the test left running die with it, and are deleted.
+cleanup_monitors() {
+	for f in "$ROOT"/*/state.json "$TMP"/state2/*/state.json; do
+		[ -e "$f" ] || continue
+		pid=$(sed 's/.*"pid":\([0-9]*\).*/\1/' "$f")
+		[ -n "$pid" ] && [ "$pid" -gt 0 ] && kill -9 "$pid" 2>/dev/null
+		# delete removes the cgroups the killed monitor left.
+		dir=$(dirname "$f")
+		timeout -s KILL 60 "$RUNSC_C" --root "$(dirname "$dir")" delete --force \
+			"$(basename "$dir")" >/dev/null 2>&1
+	done
+	return 0
+}
+trap 'cleanup_monitors; cleanup_hooks; rm -rf "$TMP"' EXIT
+
+# cfg DIR [PYTHON]: DIR/config.json is runsc-c spec's default with the
+# shared rootfs, no terminal, and then PYTHON applied to it as d.
+cfg() {
+	mkdir -p "$1"
+	python3 - "$TMP/spec/config.json" "$1/config.json" "$ROOTFS" "${2:-}" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["root"]["path"] = sys.argv[3]
+d["process"]["terminal"] = False
+exec(sys.argv[4])
+open(sys.argv[2], "w").write(json.dumps(d))
+EOF
+}
+# args PYTHON-LIST: the command as a config statement.
+args() { echo "d['process']['args'] = $1"; }
