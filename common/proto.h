@@ -39,7 +39,9 @@ enum gofer_op {
 	GOP_STATFS,   /* u.sfs */
 	GOP_BIND,     /* obj fd: the guest's AF_UNIX socket; path: where; mode:
 			 the guest's umask (within GOFER_UMASK_BITS) */
-	GOP_CONNECT,  /* obj fd: the guest's AF_UNIX socket; path: where (non-blocking) */
+	GOP_CONNECT,  /* obj fd: the guest's AF_UNIX socket; path: where (non-blocking);
+			 flags GOFER_CONNECT_DEST: no connect, the answer is an
+			 O_PATH fd of the socket file (a datagram's destination) */
 	GOP_INOTIFY_ADD, /* obj fd: the guest's inotify fd,
 			    arg[GOFER_ARG_INOTIFY_MASK]; val: the watch descriptor */
 	GOP_EXEC_OPEN,	 /* open a file to execute: X permission for the caller,
@@ -103,6 +105,9 @@ enum gofer_redirect {
 /* gofer_resp.val of GOP_OPEN: the object is a FIFO (with -ENXIO: a
  * non-blocking writer open found no reader, and the sentry waits for one). */
 #define GOFER_OPEN_FIFO 1
+/* gofer_req.flags of GOP_CONNECT: resolve and check the destination of a
+ * datagram the guest sends by name, and answer an O_PATH fd of it. */
+#define GOFER_CONNECT_DEST 1
 /* gofer_req.mode of GOP_UTIMENS: which times to set. */
 #define GOFER_TIMES_GIVEN 0 /* arg[GOFER_ARG_ATIME_SEC..]: atime and mtime as timespecs */
 #define GOFER_TIMES_NOW	  1 /* utimensat(..., NULL): both to the current time */

@@ -70,6 +70,24 @@ int op_bind(struct ctx *c)
 	return r;
 }
 
+/* The destination of a datagram sent by name: the socket file, which the
+ * guest must be able to write (unix_find_bsd's MAY_WRITE), as an O_PATH fd
+ * the sentry names the destination by (/proc/self/fd/N). */
+static int connect_dest(struct ctx *c, const struct gofer_walk *w)
+{
+	if (!w->exists)
+		return -ENOENT;
+	if (!S_ISSOCK(w->st.st_mode))
+		return -ECONNREFUSED;
+	if (faccessat(w->parent_fd, w->last, W_OK, AT_EACCESS | AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	int fd = openat(w->parent_fd, w->last, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	*c->fd_out = fd;
+	return 0;
+}
+
 int op_connect(struct ctx *c)
 {
 	int r = check_unix_socket(c->obj);
@@ -79,6 +97,8 @@ int op_connect(struct ctx *c)
 	r = req_name_allowed(c, GOFER_WALK_FOLLOW, false, NEED_WRITE, &w);
 	if (r != REQ_GO_ON)
 		return r;
+	if (c->req->flags & GOFER_CONNECT_DEST)
+		return connect_dest(c, &w);
 	struct sockaddr_un sa;
 	socklen_t len;
 	r = sun_of(w.last, &sa, &len);

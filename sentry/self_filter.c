@@ -32,6 +32,7 @@ static const struct self_row sentry_allowed[] = {
 	{SCMP_SYS(close_range), "bulk close"},
 	{SCMP_SYS(openat), "relative to the host /proc fd and its own tmpfs; its root is empty"},
 	{SCMP_SYS(readlinkat), "fd paths under /proc"},
+	{SCMP_SYS(fchdir), "the host /proc for the one send whose unix destination is an fd of it"},
 	{SCMP_SYS(fstat), "fds it holds"},
 	{SCMP_SYS(newfstatat),
 	 "fds it holds (AT_EMPTY_PATH), guest fds by the host /proc's fd links"},

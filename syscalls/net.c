@@ -224,6 +224,64 @@ static int bind_privileged_port(struct sc_ctx *c, const struct sockaddr_storage 
 	return cr.cap_eff & CAP_NET_BIND_SERVICE_BIT ? 0 : -EACCES;
 }
 
+/* The request naming a unix socket path (relative to the task's cwd as the
+ * guest gave it), with the caller's credentials: 0 or -errno. */
+static int unix_req(struct sc_ctx *c, const struct sockaddr_un *sun, size_t len,
+		    struct gofer_req *req, struct creds *cr)
+{
+	/* unix_validate_addr; a name may fill sun_path without a NUL. */
+	if (len > sizeof(*sun))
+		return -EINVAL;
+	size_t plen = strnlen(sun->sun_path, len - offsetof(struct sockaddr_un, sun_path));
+	char path[sizeof(sun->sun_path) + 1];
+	memcpy(path, sun->sun_path, plen);
+	path[plen] = 0;
+	req->path_len = (uint32_t)plen + 1;
+	memcpy(req->data, path, req->path_len);
+	if (path[0] != '/') {
+		char cwd[4096];
+		int n = vfs_fd_path(c->s, c->t->fs->cwd_fd, cwd, sizeof(cwd));
+		if (n < 0 || (size_t)n + plen + 2 > GOFER_PATH_MAX)
+			return -ENAMETOOLONG;
+		cwd[n] = '/';
+		memcpy(cwd + n + 1, path, plen + 1);
+		req->path_len = (uint32_t)(n + 1 + plen + 1);
+		memcpy(req->data, cwd, req->path_len);
+	}
+	req->fd_mask = GOFER_FD_OBJ;
+	int r = task_read_creds(c->s, c->req->pid, cr);
+	if (r < 0)
+		return r;
+	creds_to_req(cr, false, req);
+	return notif_valid(c) ? 0 : -ESRCH;
+}
+
+bool net_unix_path(const struct sockaddr_storage *ss, socklen_t len)
+{
+	const struct sockaddr_un *sun = (const struct sockaddr_un *)ss;
+	return len > offsetof(struct sockaddr_un, sun_path) && ss->ss_family == AF_UNIX &&
+	       sun->sun_path[0] != 0;
+}
+
+int net_unix_dest(struct sc_ctx *c, int sock, const struct sockaddr_storage *ss, socklen_t len)
+{
+	struct gofer_req req = {.op = GOP_CONNECT, .flags = GOFER_CONNECT_DEST};
+	struct gofer_resp resp;
+	struct creds cr;
+	int r = unix_req(c, (const struct sockaddr_un *)ss, len, &req, &cr);
+	int fd = -1;
+	if (r == 0)
+		r = gofer_call(c->s, &req, &sock, 1, &resp, &fd);
+	if (r == 0 && resp.redirect)
+		r = -ECONNREFUSED;
+	if (r < 0 || fd < 0) {
+		if (fd >= 0)
+			close(fd);
+		return r < 0 ? r : -EIO;
+	}
+	return fd;
+}
+
 static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 {
 	struct sockaddr_storage ss;
@@ -250,10 +308,7 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 		c->error = -ESRCH;
 		return 0;
 	}
-	struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
-	bool unix_path = len > offsetof(struct sockaddr_un, sun_path) && ss.ss_family == AF_UNIX &&
-			 sun->sun_path[0] != 0;
-	if (!unix_path) {
+	if (!net_unix_path(&ss, (socklen_t)len)) {
 		/* Abstract names and IP addresses are namespaced by the guest's
 		 * own network namespace, which holds the socket. */
 		if (op == GOP_BIND) {
@@ -273,40 +328,12 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 		sock_owned = -1;
 		return connect_nowait(c, sock, &ss, (socklen_t)len);
 	}
-	size_t plen = strnlen(sun->sun_path, len - offsetof(struct sockaddr_un, sun_path));
-	if (plen >= sizeof(sun->sun_path)) {
-		c->error = -EINVAL;
-		return 0;
-	}
-	char path[sizeof(sun->sun_path) + 1];
-	memcpy(path, sun->sun_path, plen);
-	path[plen] = 0;
 	struct gofer_req req = {.op = op};
 	struct gofer_resp resp;
-	req.path_len = (uint32_t)plen + 1;
-	memcpy(req.data, path, req.path_len);
-	if (path[0] != '/') {
-		char cwd[4096];
-		int n = vfs_fd_path(c->s, c->t->fs->cwd_fd, cwd, sizeof(cwd));
-		if (n < 0 || (size_t)n + plen + 2 > GOFER_PATH_MAX) {
-			c->error = -ENAMETOOLONG;
-			return 0;
-		}
-		cwd[n] = '/';
-		memcpy(cwd + n + 1, path, plen + 1);
-		req.path_len = (uint32_t)(n + 1 + plen + 1);
-		memcpy(req.data, cwd, req.path_len);
-	}
-	req.fd_mask = GOFER_FD_OBJ;
 	struct creds cr;
-	r = task_read_creds(c->s, c->req->pid, &cr);
+	r = unix_req(c, (struct sockaddr_un *)&ss, (size_t)len, &req, &cr);
 	if (r < 0) {
 		c->error = r;
-		return 0;
-	}
-	creds_to_req(&cr, false, &req);
-	if (!notif_valid(c)) {
-		c->error = -ESRCH;
 		return 0;
 	}
 	if (op == GOP_BIND)

@@ -5,6 +5,7 @@
 #ifndef RUNSC_SYSCALLS_NET_H
 #define RUNSC_SYSCALLS_NET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -20,6 +21,13 @@ struct sc_ctx;
  * egress does not allow (as a local firewall rule gives). */
 int net_decide(struct sc_ctx *c, const struct sockaddr_storage *ss, socklen_t len,
 	       const char *access);
+
+/* ss names a unix socket by path (not abstract, not unnamed). */
+bool net_unix_path(const struct sockaddr_storage *ss, socklen_t len);
+/* The socket file a datagram sent on the guest's unix socket sock to the
+ * path in ss reaches, decided and resolved in the view as connect(2) is:
+ * an O_PATH fd of it (the sentry names it /proc/self/fd/N) or -errno. */
+int net_unix_dest(struct sc_ctx *c, int sock, const struct sockaddr_storage *ss, socklen_t len);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t mono_ns(void);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Sends that may name a destination. Implements Linux syscalls sendto(2),
- * sendmsg(2) and sendmmsg(2) for the calls the guest filter traps: under
- * network mode egress, sendto with an address or MSG_FASTOPEN and every
- * sendmsg and sendmmsg (BPF cannot read their headers); with mode none
- * they run natively.
+ * sendmsg(2) and sendmmsg(2) for the calls the guest filter traps: sendto
+ * with an address or MSG_FASTOPEN, and under network mode egress every
+ * sendmsg and sendmmsg too (BPF cannot read their headers); with mode none
+ * those run natively. A unix datagram sent to a path reaches the socket
+ * file in the view, as connect(2) does.
  *
  * The sentry copies each header, address, data and control message out of
  * guest memory once, decides every destination on its copy as connect(2)
@@ -16,14 +17,17 @@
 #include <limits.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "common/util.h"
+#include "policy/policy.h"
 #include "sentry/sentry.h"
 #include "syscalls/handlers.h"
 #include "syscalls/net.h"
@@ -47,6 +51,7 @@ struct send_msg {
 	size_t len;
 	char *control;
 	size_t controllen;
+	int dest_fd; /* a unix path destination, resolved (-1: none) */
 };
 
 /* One trapped call: the copies, and what a deferred wait needs. */
@@ -63,6 +68,7 @@ struct send_op {
 	struct send_msg *m;
 	struct mmsghdr *hdr;
 	struct iovec *iov;
+	int procfd;	       /* the host's /proc while a destination is a path in it */
 	int fds[SEND_FDS_MAX]; /* SCM_RIGHTS fds fetched from the guest */
 	size_t nfds;
 	uint64_t deadline_ns;
@@ -76,6 +82,8 @@ static void op_free(void *arg)
 	for (size_t i = 0; i < op->nfds; i++)
 		close(op->fds[i]);
 	for (unsigned int i = 0; op->m && i < op->nm; i++) {
+		if (op->m[i].dest_fd >= 0)
+			close(op->m[i].dest_fd);
 		free(op->m[i].data);
 		free(op->m[i].control);
 	}
@@ -88,6 +96,7 @@ static void op_free(void *arg)
 /* The guest's socket and what it is. */
 static int op_open(struct sc_ctx *c, struct send_op *op, unsigned int n)
 {
+	op->procfd = -1;
 	op->sock = guest_getfd(c, (int)ARG(0));
 	if (op->sock < 0)
 		return op->sock;
@@ -100,6 +109,8 @@ static int op_open(struct sc_ctx *c, struct send_op *op, unsigned int n)
 	op->n = n;
 	op->nm = n;
 	op->m = xcalloc(n ? n : 1, sizeof(*op->m));
+	for (unsigned int i = 0; i < (n ? n : 1); i++)
+		op->m[i].dest_fd = -1;
 	return 0;
 }
 
@@ -221,12 +232,41 @@ static int copy_msg(struct sc_ctx *c, struct send_op *op, const struct msghdr *u
 	return 0;
 }
 
-/* The policy's word on one message's destination. A stream socket ignores
- * the address unless MSG_FASTOPEN connects with it; other families (unix
- * sockets) stay in the guest's namespaces. */
-static int decide_msg(struct sc_ctx *c, const struct send_op *op, const struct send_msg *m)
+/* A unix datagram sent to a path: the guest's names resolve in the view,
+ * not in the guest's empty mount namespace. The socket file, decided and
+ * resolved as connect(2) resolves it, is named by the sentry's own fd of
+ * it, self/fd/N relative to the host's /proc, the sentry's working
+ * directory for the send alone (its root is empty). Stream sockets
+ * refuse a name and seqpacket ones ignore it: the kernel answers them. */
+static int resolve_unix_dest(struct sc_ctx *c, struct send_op *op, struct send_msg *m)
 {
+	if (op->domain != AF_UNIX || op->type != SOCK_DGRAM || !m->has_name ||
+	    !net_unix_path(&m->name, m->namelen))
+		return 0;
+	int fd = net_unix_dest(c, op->sock, &m->name, m->namelen);
+	if (fd < 0)
+		return fd;
+	m->dest_fd = fd;
+	op->procfd = c->s->host_procfd;
+	struct sockaddr_un *sun = (struct sockaddr_un *)&m->name;
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	int n = snprintf(sun->sun_path, sizeof(sun->sun_path), "self/fd/%d", fd);
+	m->namelen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)n + 1);
+	return 0;
+}
+
+/* The policy's word on one message's destination. A stream socket ignores
+ * the address unless MSG_FASTOPEN connects with it; unix sockets stay in
+ * the guest's namespaces, their paths in the view. Without network mode
+ * egress the guest's namespace holds only loopback: the kernel answers. */
+static int decide_msg(struct sc_ctx *c, struct send_op *op, struct send_msg *m)
+{
+	if (op->domain == AF_UNIX)
+		return resolve_unix_dest(c, op, m);
 	if (!m->has_name || (op->domain != AF_INET && op->domain != AF_INET6))
+		return 0;
+	if (!c->s->policy || policy_net_mode(c->s->policy) != POLICY_NET_EGRESS)
 		return 0;
 	if (op->type == SOCK_STREAM && !(op->flags & MSG_FASTOPEN))
 		return 0;
@@ -237,9 +277,35 @@ static int decide_msg(struct sc_ctx *c, const struct send_op *op, const struct s
 	return net_decide(c, &ss, m->namelen, "send");
 }
 
+static int send_here(struct send_op *op);
+
+/* The sentry's working directory: its empty root, or the host's /proc
+ * while a send names a destination in it. */
+static int sentry_cwd(int procfd)
+{
+	static int root = -1;
+	if (root < 0)
+		root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return -errno;
+	return fchdir(procfd >= 0 ? procfd : root) < 0 ? -errno : 0;
+}
+
 /* The send itself, never waiting: a count (messages for sendmmsg, bytes
  * otherwise) or -errno. */
 static int send_now(struct send_op *op)
+{
+	if (op->procfd < 0)
+		return send_here(op);
+	int r = sentry_cwd(op->procfd);
+	if (r == 0)
+		r = send_here(op);
+	if (sentry_cwd(-1) < 0)
+		die_errno("returning to the sentry's root");
+	return r;
+}
+
+static int send_here(struct send_op *op)
 {
 	int flags = op->flags | MSG_DONTWAIT | MSG_NOSIGNAL;
 	ssize_t r;

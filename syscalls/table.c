@@ -196,8 +196,9 @@ static const struct sc_rule socketpair_rules[] = {
 };
 
 /* sendto(2) without an address (send(2), the hot path) and without
- * MSG_FASTOPEN names no destination: native. Under network mode egress the
- * rest goes to the sentry (rows marked net_egress). */
+ * MSG_FASTOPEN names no destination: native. The rest goes to the sentry:
+ * a unix path names a file in the view, an IP address is the policy's
+ * under network mode egress. */
 static const struct sc_rule sendto_rules[] = {
 	ALLOW2(MASKED(4, UINT64_MAX, 0), MASKED(3, MSG_FASTOPEN, 0)),
 };
@@ -319,9 +320,9 @@ const struct sc_row sc_table[] = {
 	RULED(41, "socket", sys_socket_other, socket_rules, "only AF_UNIX, TCP, UDP, ping and NETLINK_ROUTE sockets; other families EAFNOSUPPORT, types ESOCKTNOSUPPORT, protocols EPROTONOSUPPORT (as a kernel without them), raw and packet sockets EPERM (as without CAP_NET_RAW); under network mode egress other families too: EPERM, audited", "BPF allows what the guest's own network namespace serves; the rest is refused"),
 	SENTRY_P(42, "connect", sys_connect, "AF_UNIX paths via the gofer; SO_PEERCRED of a connect reports the gofer", "names an address: the sentry decides and connects the guest's socket itself"),
 	NATIVE(43, "accept", "on a socket the guest created in its own network namespace"),
-	NET_EGRESS(44, "sendto", sys_sendto, sendto_rules, N_ELEMS(sendto_rules), "AF_UNIX path addresses resolve in the guest's empty mount namespace: ENOENT", "without an address native; under network mode egress an address or MSG_FASTOPEN goes to the sentry, which decides it and sends a copy"),
+	RULED(44, "sendto", sys_sendto, sendto_rules, "an AF_UNIX path address on a stream or seqpacket socket is the kernel's (EOPNOTSUPP, or ignored)", "without an address native; with one the sentry sends a copy: a unix path resolves in the view as connect does, an IP address is decided under network mode egress"),
 	NATIVE(45, "recvfrom", "on a socket the guest created in its own network namespace"),
-	NET_EGRESS(46, "sendmsg", sys_sendmsg, NULL, 0, "AF_UNIX path addresses resolve in the guest's empty mount namespace: ENOENT; under network mode egress SCM_CREDENTIALS: EPERM", "native with network mode none; under egress the sentry copies the message, decides its address and sends the copy"),
+	NET_EGRESS(46, "sendmsg", sys_sendmsg, NULL, 0, "with network mode none AF_UNIX path addresses resolve in the guest's empty mount namespace: ENOENT (under egress, in the view); under egress SCM_CREDENTIALS: EPERM", "native with network mode none; under egress the sentry copies the message, decides its address and sends the copy"),
 	NATIVE(47, "recvmsg", "on a socket the guest created in its own network namespace"),
 	NATIVE(48, "shutdown", "on a socket the guest created in its own network namespace"),
 	SENTRY_P(49, "bind", sys_bind, "AF_UNIX paths via the gofer", "names an address: the sentry decides and binds the guest's socket itself"),
@@ -582,7 +583,7 @@ const struct sc_row sc_table[] = {
 	DENY(304, "open_by_handle_at", EPERM, "opens host inodes by number, bypassing the view"),
 	DENY(305, "clock_adjtime", EPERM, "the host clock is not the guest's to steer"),
 	NATIVE(306, "syncfs", "acts only on fds the guest holds, each installed after a policy check"),
-	NET_EGRESS(307, "sendmmsg", sys_sendmmsg, NULL, 0, "AF_UNIX path addresses resolve in the guest's empty mount namespace: ENOENT; under network mode egress SCM_CREDENTIALS: EPERM", "native with network mode none; under egress the sentry copies each message, decides each address and sends the copies"),
+	NET_EGRESS(307, "sendmmsg", sys_sendmmsg, NULL, 0, "with network mode none AF_UNIX path addresses resolve in the guest's empty mount namespace: ENOENT (under egress, in the view); under egress SCM_CREDENTIALS: EPERM", "native with network mode none; under egress the sentry copies each message, decides each address and sends the copies"),
 	DENY(308, "setns", EPERM, "namespaces are the sandbox's boundary"),
 	NATIVE(309, "getcpu", "reads which cpu the caller runs on"),
 	DENY(310, "process_vm_readv", EPERM, "the sentry is the guests' tracer; another tracer would bypass it"),

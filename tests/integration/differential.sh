@@ -57,6 +57,12 @@ requires "umask: files made after another thread's umask() returned use it" gcc 
 requires "fd stat: every kind of fd, errors, a dup2/close race" gcc &&
 	differential_data "fd stat: every kind of fd, errors, a dup2/close race" \
 		'gcc -O2 -pthread "$1/fdstat_probe.c" -o "$2/fdstat_probe" && "$2/fdstat_probe" "$1" "$2"'
+# Datagrams sent by name to a unix socket (sendto with a path, as syslog and
+# sd_notify send) reach it through the view, relative names, .. and symlinks
+# included, and names that reach no socket fail as on Linux.
+requires "unix sockets by path: sendto, its errors" gcc &&
+	differential_data "unix sockets by path: sendto, its errors" \
+		'gcc -O2 "$1/unix_path_probe.c" -o "$2/unix_path_probe" && "$2/unix_path_probe" "$2"'
 # A connect that waits (full backlog) must not stall the sandbox's other threads.
 differential_data "connect: waiting connects hold only their thread; non-blocking connects" \
 	'python3 "$1/connect_wait.py"'
