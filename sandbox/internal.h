@@ -17,10 +17,11 @@
 
 struct sentry_hooks;
 
-/* The guest's terminal, relayed to the caller's. */
+/* The guest's terminal, relayed to the caller's or handed on whole. */
 struct term {
 	bool active;
-	int master;	      /* ours, relayed to the caller's stdin and stdout */
+	bool relayed;	      /* relayed to the caller's stdin and stdout */
+	int master;	      /* ours until taken (term_take), or -1 */
 	int slave;	      /* the guest's stdio, until the sentry holds it */
 	struct termios saved; /* the caller's terminal before it went raw */
 	bool saved_ok;
@@ -93,6 +94,9 @@ struct sandbox {
  * the caller's window size and modes, and puts the caller's terminal in raw
  * mode. 0 or -errno. */
 int term_open(struct term *t, int gofer_sock, const struct sandbox_config *cfg);
+/* The detached terminal's master for the caller, its slave's name in name;
+ * -ENOTTY without one. */
+int term_take(struct term *t, char *name, size_t name_len);
 /* Gives the caller's terminal its modes back. */
 void term_restore(struct term *t);
 /* Copies what from has to to. False once from or to is closed. */

@@ -229,7 +229,7 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 		close(sb->ready_fd);
 	close(sb->control_fd);
 	sigprocmask(SIG_SETMASK, &sb->oldmask, NULL);
-	if (sb->term.active)
+	if (sb->term.master >= 0)
 		close(sb->term.master);
 	log_prefix = "runsc-c: sentry";
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -328,6 +328,11 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 }
 
 /* ---- the end ---- */
+
+int sandbox_terminal_take(struct sandbox *sb, char *name, size_t name_len)
+{
+	return term_take(&sb->term, name, name_len);
+}
 
 static void close_fd(int *fd)
 {

@@ -69,6 +69,12 @@ struct sandbox_config {
 	 * terminal of its own, relayed to them. Else the guest inherits the
 	 * caller's fds 0, 1 and 2. */
 	bool terminal;
+	/* With terminal: the terminal is the caller's to hand on, not relayed
+	 * (an OCI console socket). Its master, taken with
+	 * sandbox_terminal_take() before sandbox_start, starts at the size 0x0
+	 * with the kernel's default modes; the caller's own terminal is left
+	 * alone. */
+	bool terminal_detached;
 	/* Resource limits, enforced through the sandbox's cgroups
 	 * (sandbox/cgroup.h; 0: none). memory and pids bound the guest, and
 	 * the sandbox as a whole gets what its sentry and gofer need on
@@ -120,6 +126,10 @@ int sandbox_wait(struct sandbox *sb, struct sandbox_status *status, struct rc_er
 /* Sends sig to the guest's init, which forwards it to the command. */
 int sandbox_kill(struct sandbox *sb, int sig, struct rc_error *err);
 void sandbox_destroy(struct sandbox *sb);
+/* The master of a terminal_detached sandbox's terminal, now the caller's
+ * (close-on-exec), with the guest's path of its slave (/dev/pts/N) in name;
+ * -ENOTTY when there is none or it was taken already. */
+int sandbox_terminal_take(struct sandbox *sb, char *name, size_t name_len);
 /* After sandbox_create: NULL, or why the default limits could not be
  * applied (the sandbox runs without them). */
 const char *sandbox_warning(const struct sandbox *sb);

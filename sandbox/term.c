@@ -4,6 +4,7 @@
  * caller's), and the supervisor relays between the two. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
@@ -39,6 +40,10 @@ int term_open(struct term *t, int gofer_sock, const struct sandbox_config *cfg)
 	t->slave = ioctl(t->master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (t->slave < 0)
 		return -errno;
+	t->active = true;
+	if (cfg->terminal_detached)
+		return 0;
+	t->relayed = true;
 	struct winsize ws;
 	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
 		ioctl(t->master, TIOCSWINSZ, &ws);
@@ -49,8 +54,20 @@ int term_open(struct term *t, int gofer_sock, const struct sandbox_config *cfg)
 		cfmakeraw(&raw);
 		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
 	}
-	t->active = true;
 	return 0;
+}
+
+int term_take(struct term *t, char *name, size_t name_len)
+{
+	if (!t->active || t->relayed || t->master < 0)
+		return -ENOTTY;
+	unsigned int n;
+	if (ioctl(t->master, TIOCGPTN, &n) < 0)
+		return -errno;
+	snprintf(name, name_len, "/dev/pts/%u", n);
+	int fd = t->master;
+	t->master = -1;
+	return fd;
 }
 
 void term_restore(struct term *t)
