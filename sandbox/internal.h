@@ -66,6 +66,7 @@ struct sandbox {
 	pid_t sentry_pid; /* 0 once reaped */
 	pid_t init_pid;	  /* the guest's init (host pid), 0 if it never ran */
 	struct term term;
+	int pty_factory; /* term_factory_open, with cfg->exec_terminals; or -1 */
 	/* The supervisor's event sources (supervise.c). */
 	int signal_fd;
 	int timer_fd;
@@ -94,6 +95,13 @@ struct sandbox {
  * the caller's window size and modes, and puts the caller's terminal in raw
  * mode. 0 or -errno. */
 int term_open(struct term *t, int gofer_sock, const struct sandbox_config *cfg);
+/* A handle on the view's devpts (a pty master of its own, never used as
+ * one), from which term_new makes more terminals after the gofer's socket
+ * is gone. */
+int term_factory_open(int gofer_sock, const struct sandbox_config *cfg, int *factory);
+/* A new pty of that devpts: *master (ours), *slave (for the guest), the
+ * slave's name in the guest. 0 or -errno. */
+int term_new(int factory, int *master, int *slave, char *name, size_t name_len);
 /* The detached terminal's master for the caller, its slave's name in name;
  * -ENOTTY without one. */
 int term_take(struct term *t, char *name, size_t name_len);

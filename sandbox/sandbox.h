@@ -75,6 +75,9 @@ struct sandbox_config {
 	 * with the kernel's default modes; the caller's own terminal is left
 	 * alone. */
 	bool terminal_detached;
+	/* sandbox_terminal_new can make terminals for processes started with
+	 * sandbox_exec (the sandbox keeps a handle on its devpts). */
+	bool exec_terminals;
 	/* Resource limits, enforced through the sandbox's cgroups
 	 * (sandbox/cgroup.h; 0: none). memory and pids bound the guest, and
 	 * the sandbox as a whole gets what its sentry and gofer need on
@@ -130,6 +133,13 @@ void sandbox_destroy(struct sandbox *sb);
  * (close-on-exec), with the guest's path of its slave (/dev/pts/N) in name;
  * -ENOTTY when there is none or it was taken already. */
 int sandbox_terminal_take(struct sandbox *sb, char *name, size_t name_len);
+/* With exec_terminals, after sandbox_create: a new terminal of the
+ * sandbox's devpts for sandbox_exec (tty). *master is the caller's,
+ * *slave goes into the exec's stdio and is closed after sandbox_exec; name
+ * is the slave's path in the guest. Both close-on-exec; the size starts
+ * at 0x0. */
+int sandbox_terminal_new(struct sandbox *sb, int *master, int *slave, char *name,
+			 size_t name_len, struct rc_error *err);
 /* After sandbox_create: NULL, or why the default limits could not be
  * applied (the sandbox runs without them). */
 const char *sandbox_warning(const struct sandbox *sb);
@@ -154,6 +164,9 @@ struct sandbox_exec_config {
 	const gid_t *groups; /* supplementary groups; none: gid alone */
 	size_t ngroups;
 	int stdio[3]; /* its fds 0, 1, 2 (the guest gets copies) */
+	/* stdio[0] is a terminal (sandbox_terminal_new's slave): the process
+	 * leads a session of its own with it as the controlling terminal. */
+	bool tty;
 };
 
 enum sandbox_exec_event_kind {

@@ -600,6 +600,7 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 		.terminal = c->process.terminal &&
 			    (c->console_socket || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))),
 		.terminal_detached = c->process.terminal && c->console_socket,
+		.exec_terminals = true, /* exec --tty */
 		.limits = c->limits,
 		.limits_required = c->limits_given,
 	};

@@ -18,16 +18,16 @@
 #include "common/util.h"
 #include "runsc-c/oci/oci.h"
 
-int oci_console_check(const struct oci_process *p, const char *console_socket, bool detached,
-		      struct rc_error *err)
+int oci_console_check(bool terminal, const char *console_socket, struct rc_error *err)
 {
-	if (console_socket && !p->terminal)
+	if (console_socket && !terminal)
 		return rc_error_set(err, EINVAL,
 				    "--console-socket: process.terminal is false, so there is "
 				    "no terminal to send");
-	if (detached && p->terminal && !console_socket)
+	if (terminal && !console_socket)
 		return rc_error_set(err, EINVAL,
-				    "process.terminal: a detached container needs --console-socket");
+				    "process.terminal: needs --console-socket, where the "
+				    "terminal's master goes");
 	return 0;
 }
 
@@ -58,15 +58,21 @@ int oci_console_connect(const char *path, struct rc_error *err)
 	return fd;
 }
 
+int oci_console_send_master(int conn, int master, const char *name, struct rc_error *err)
+{
+	int r = send_msg_fds(conn, name, strlen(name), &master, 1);
+	if (r < 0)
+		return rc_error_set_errno(err, -r, "--console-socket: sending the terminal");
+	return 0;
+}
+
 int oci_console_send(struct sandbox *sb, int conn, struct rc_error *err)
 {
 	char name[64];
 	int master = sandbox_terminal_take(sb, name, sizeof(name));
 	if (master < 0)
 		return rc_error_set_errno(err, -master, "--console-socket: the terminal");
-	int r = send_msg_fds(conn, name, strlen(name), &master, 1);
+	int r = oci_console_send_master(conn, master, name, err);
 	close(master);
-	if (r < 0)
-		return rc_error_set_errno(err, -r, "--console-socket: sending the terminal");
-	return 0;
+	return r;
 }

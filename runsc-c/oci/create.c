@@ -124,7 +124,7 @@ static pid_t monitor_fork(const struct oci_config *c, const struct oci_dir *d, i
 int oci_create(const char *id, const char *pid_file, const struct oci_config *c,
 	       struct rc_error *err)
 {
-	int r = oci_console_check(&c->process, c->console_socket, true, err);
+	int r = oci_console_check(c->process.terminal, c->console_socket, err);
 	if (r < 0)
 		return r;
 	int console_fd = -1;

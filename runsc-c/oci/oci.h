@@ -234,14 +234,16 @@ int oci_monitor(const struct oci_config *c, int dir_fd, int ready_fd, int consol
 
 /* ---- console.c: --console-socket ---- */
 /* runc's rules: a console socket needs process.terminal, and a detached
- * process with a terminal needs a console socket. */
-int oci_console_check(const struct oci_process *p, const char *console_socket, bool detached,
-		      struct rc_error *err);
+ * process with a terminal needs a console socket (runsc-c relays a
+ * terminal only for run in the foreground). */
+int oci_console_check(bool terminal, const char *console_socket, struct rc_error *err);
 /* A connection to the console socket at path (which must be a socket). */
 int oci_console_connect(const char *path, struct rc_error *err);
 /* Sends the terminal of sb (terminal_detached) over conn: its master, the
  * slave's name as the data; keeps no copy. */
 int oci_console_send(struct sandbox *sb, int conn, struct rc_error *err);
+/* Sends master with name as the data over conn (the caller keeps master). */
+int oci_console_send_master(int conn, int master, const char *name, struct rc_error *err);
 
 /* ---- the steps of a life cycle, for the subcommands and run --detach ---- */
 /* Creates container id (create.c): the monitor runs, the state and the pid

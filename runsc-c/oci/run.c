@@ -158,7 +158,7 @@ int oci_cmd_run(int argc, char **argv)
 	c.console_socket = o.console_socket;
 	if (o.detach)
 		return run_detached(&o, &c);
-	if (oci_console_check(&c.process, c.console_socket, false, &err) < 0) {
+	if (c.console_socket && oci_console_check(c.process.terminal, c.console_socket, &err) < 0) {
 		oci_error("%s", err.msg);
 		oci_config_free(&c);
 		return OCI_EXIT_ERROR;

@@ -87,6 +87,8 @@ def bundle(name, args, terminal=True):
 
 
 def listener(path):
+    if os.path.lexists(path):
+        os.unlink(path)
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     s.bind(path)
     s.listen(1)
@@ -232,6 +234,69 @@ def test_run():
     tap(leftovers() == [], "run leaves nothing")
 
 
+def exec_tty(label, sock, args, rows, cols):
+    """One exec with a terminal: (status, name, screen)."""
+    ls = listener(sock)
+    p = oci("exec", "--console-socket", sock, *args, wait=False)
+    try:
+        name, master = receive(ls)
+    except OSError as e:
+        ls.close()
+        return finish(p), "", str(e)
+    ls.close()
+    set_size(master, rows, cols)
+    os.write(master, b"tty; stty size; exit 4\n")
+    screen = read_until(master, "never", deadline=10 * TIME_SCALE)
+    finish(p)
+    os.close(master)
+    return p.returncode, name, screen
+
+
+def test_exec():
+    b = bundle("b7", ["sleep", "1000"], terminal=False)
+    p = oci("run", "--detach", "--bundle", b, "x1", wait=False)
+    o = finish(p)
+    tap(p.returncode == 0, "a container without a terminal runs, for exec", o)
+    sock = os.path.join(TMP, "c7.sock")
+    st, name, screen = exec_tty("exec --tty", sock, ["--tty", "x1", "sh"], 21, 77)
+    tap(st == 4, "exec --tty: the status is the shell's", f"{st} {screen}")
+    tap(name.startswith("/dev/pts/") and name in screen and "21 77" in screen,
+        "exec --tty: tty names the slave sent, stty size is the size set", f"{name} {screen}")
+    proc = os.path.join(TMP, "process.json")
+    with open(proc, "w") as f:
+        json.dump({"terminal": True, "args": ["sh"], "cwd": "/", "env": ["PATH=/bin"],
+                   "user": {"uid": 0, "gid": 0}}, f)
+    st, name2, screen = exec_tty("exec --process", sock, ["--process", proc, "x1"], 9, 200)
+    tap(st == 4 and name2 in screen and "9 200" in screen,
+        "exec --process with terminal true: its own terminal", f"{st} {name2} {screen}")
+    rc, out = oci("exec", "--tty", "x1", "true")
+    tap(rc == 255 and "--console-socket" in out, "exec --tty without --console-socket fails",
+        f"{rc} {out}")
+    ls = listener(sock)
+    rc, out = oci("exec", "--console-socket", sock, "x1", "true")
+    ls.close()
+    tap(rc == 255 and "process.terminal" in out,
+        "exec --console-socket without --tty fails", f"{rc} {out}")
+    plain = os.path.join(TMP, "plain-x")
+    open(plain, "w").close()
+    rc, out = oci("exec", "--tty", "--console-socket", plain, "x1", "true")
+    tap(rc == 255 and "not a socket" in out, "exec: a console socket that is a file fails",
+        f"{rc} {out}")
+    # A peer that closes at once: exec fails or its shell hangs up; the
+    # container goes on either way.
+    ls = listener(sock)
+    p = oci("exec", "--tty", "--console-socket", sock, "x1", "sh", wait=False)
+    conn, _ = ls.accept()
+    conn.close()
+    ls.close()
+    out = finish(p)
+    tap(p.returncode in (255, 129, 0), "exec: a console peer that closes at once ends the exec",
+        f"{p.returncode} {out}")
+    tap(state_of("x1") == "running", "... and the container goes on")
+    oci("delete", "--force", "x1")
+    tap(leftovers() == [], "exec tests leave nothing")
+
+
 def expect_error(label, args, want):
     rc, out = oci(*args)
     tap(rc == 1 and want in out, f"{label}: exit 1 and the message says {want!r}", f"{rc} {out}")
@@ -317,6 +382,7 @@ def main():
     try:
         test_create_start()
         test_run()
+        test_exec()
         test_refusals()
         test_symlink_and_early_close()
     finally:
