@@ -355,8 +355,8 @@ int sandbox_terminal_take(struct sandbox *sb, char *name, size_t name_len)
 	return term_take(&sb->term, name, name_len);
 }
 
-int sandbox_terminal_new(struct sandbox *sb, int *master, int *slave, char *name,
-			 size_t name_len, struct rc_error *err)
+int sandbox_terminal_new(struct sandbox *sb, int *master, int *slave, char *name, size_t name_len,
+			 struct rc_error *err)
 {
 	if (sb->pty_factory < 0)
 		return rc_error_set(err, ENOTTY, "the sandbox makes no terminals for exec");

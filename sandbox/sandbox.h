@@ -138,8 +138,8 @@ int sandbox_terminal_take(struct sandbox *sb, char *name, size_t name_len);
  * *slave goes into the exec's stdio and is closed after sandbox_exec; name
  * is the slave's path in the guest. Both close-on-exec; the size starts
  * at 0x0. */
-int sandbox_terminal_new(struct sandbox *sb, int *master, int *slave, char *name,
-			 size_t name_len, struct rc_error *err);
+int sandbox_terminal_new(struct sandbox *sb, int *master, int *slave, char *name, size_t name_len,
+			 struct rc_error *err);
 /* After sandbox_create: NULL, or why the default limits could not be
  * applied (the sandbox runs without them). */
 const char *sandbox_warning(const struct sandbox *sb);

@@ -130,7 +130,8 @@ static int request_start(struct sandbox *sb, struct exec_conn *c, const struct o
 	/* With a terminal, fds[0..2] are the console socket's connection. */
 	int master = -1, slave = -1;
 	char name[64];
-	if (p.terminal && (r = sandbox_terminal_new(sb, &master, &slave, name, sizeof(name), err)) == 0)
+	if (p.terminal &&
+	    (r = sandbox_terminal_new(sb, &master, &slave, name, sizeof(name), err)) == 0)
 		r = oci_console_send_master(fds[0], master, name, err);
 	if (r == 0) {
 		struct sandbox_exec_config ec = {
