@@ -49,6 +49,7 @@ enum exec_stage {
 	EXEC_STAGE_USER,	/* setgroups, setresgid, setresuid */
 	EXEC_STAGE_FILTER,	/* the policy's syscall filter */
 	EXEC_STAGE_EXEC,	/* execve (through the sentry's exec path) */
+	EXEC_STAGE_TTY,		/* setsid and TIOCSCTTY of its terminal */
 };
 
 struct exec_msg {
@@ -61,6 +62,7 @@ struct exec_msg {
 	uint32_t argc; /* >= 1 */
 	uint32_t envc;
 	uint32_t data_len; /* <= EXEC_DATA_MAX */
+	uint32_t tty;	   /* 1: stdin is its controlling terminal, in its own session */
 	uint32_t user_set; /* 0: init's ids (root); 1: uid, gid and groups */
 	uint32_t uid;
 	uint32_t gid;

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -120,8 +121,11 @@ _Noreturn static void child_run(const struct start *s, int status_fd)
 	status_fd = 3;
 	/* Nothing of init's (the channel, other requests' fds) is passed on. */
 	syscall(SYS_close_range, 4, ~0U, 0);
-	setpgid(0, 0);
 	const struct exec_msg *req = s->req;
+	if (!req->tty)
+		setpgid(0, 0);
+	else if (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0)
+		child_fail(status_fd, EXEC_STAGE_TTY, errno);
 	if (req->user_set) {
 		gid_t groups[EXEC_MAX_GROUPS];
 		size_t n = req->ngroups;

@@ -39,6 +39,8 @@ static const char *stage_name(uint32_t stage)
 		return "installing the policy's syscall filter";
 	case EXEC_STAGE_EXEC:
 		return "exec";
+	case EXEC_STAGE_TTY:
+		return "taking the terminal as the controlling terminal";
 	default:
 		return "starting the process";
 	}
@@ -202,6 +204,7 @@ int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandb
 	if (++sb->next_exec_id == 0)
 		sb->next_exec_id = 1;
 	m.id = sb->next_exec_id;
+	m.tty = ec->tty;
 	m.user_set = ec->user_set;
 	m.uid = ec->uid;
 	m.gid = ec->gid;

@@ -17,10 +17,11 @@
 
 struct sentry_hooks;
 
-/* The guest's terminal, relayed to the caller's. */
+/* The guest's terminal, relayed to the caller's or handed on whole. */
 struct term {
 	bool active;
-	int master;	      /* ours, relayed to the caller's stdin and stdout */
+	bool relayed;	      /* relayed to the caller's stdin and stdout */
+	int master;	      /* ours until taken (term_take), or -1 */
 	int slave;	      /* the guest's stdio, until the sentry holds it */
 	struct termios saved; /* the caller's terminal before it went raw */
 	bool saved_ok;
@@ -65,6 +66,7 @@ struct sandbox {
 	pid_t sentry_pid; /* 0 once reaped */
 	pid_t init_pid;	  /* the guest's init (host pid), 0 if it never ran */
 	struct term term;
+	int pty_factory; /* term_factory_open, with cfg->exec_terminals; or -1 */
 	/* The supervisor's event sources (supervise.c). */
 	int signal_fd;
 	int timer_fd;
@@ -93,6 +95,16 @@ struct sandbox {
  * the caller's window size and modes, and puts the caller's terminal in raw
  * mode. 0 or -errno. */
 int term_open(struct term *t, int gofer_sock, const struct sandbox_config *cfg);
+/* A handle on the view's devpts (a pty master of its own, never used as
+ * one), from which term_new makes more terminals after the gofer's socket
+ * is gone. */
+int term_factory_open(int gofer_sock, const struct sandbox_config *cfg, int *factory);
+/* A new pty of that devpts: *master (ours), *slave (for the guest), the
+ * slave's name in the guest. 0 or -errno. */
+int term_new(int factory, int *master, int *slave, char *name, size_t name_len);
+/* The detached terminal's master for the caller, its slave's name in name;
+ * -ENOTTY without one. */
+int term_take(struct term *t, char *name, size_t name_len);
 /* Gives the caller's terminal its modes back. */
 void term_restore(struct term *t);
 /* Copies what from has to to. False once from or to is closed. */

@@ -111,6 +111,8 @@ static int view_wait(struct sandbox *sb, struct rc_error *err)
 {
 	char msg[512];
 	ssize_t n;
+	if (sb->ready_fd < 0)
+		return 0; /* waited for already */
 	do
 		n = read(sb->ready_fd, msg, sizeof(msg) - 1);
 	while (n < 0 && errno == EINTR);
@@ -171,6 +173,20 @@ static int terminal_open(struct sandbox *sb, struct rc_error *err)
 	return 0;
 }
 
+static int pty_factory_open(struct sandbox *sb, struct rc_error *err)
+{
+	int r = view_wait(sb, err);
+	if (r < 0)
+		return r;
+	r = term_factory_open(sb->gofer_sock, sb->cfg, &sb->pty_factory);
+	if (r < 0) {
+		kill_wait(sb->gofer_pid);
+		sb->gofer_pid = 0;
+		return rc_error_set_errno(err, -r, "opening the sandbox's devpts");
+	}
+	return 0;
+}
+
 static struct sandbox *sandbox_new(const struct sandbox_config *cfg)
 {
 	struct sandbox *sb = xcalloc(1, sizeof(*sb));
@@ -179,6 +195,7 @@ static struct sandbox *sandbox_new(const struct sandbox_config *cfg)
 	sb->ready_fd = -1;
 	sb->term.master = -1;
 	sb->term.slave = -1;
+	sb->pty_factory = -1;
 	sb->signal_fd = -1;
 	sb->timer_fd = -1;
 	sb->epoll_fd = -1;
@@ -212,6 +229,8 @@ int sandbox_create(const struct sandbox_config *cfg, struct sandbox **out, struc
 		r = filters_prepare(cfg, err);
 	if (r == 0 && cfg->terminal)
 		r = terminal_open(sb, err);
+	if (r == 0 && cfg->exec_terminals)
+		r = pty_factory_open(sb, err);
 	if (r < 0) {
 		sandbox_destroy(sb);
 		return r;
@@ -229,8 +248,10 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 		close(sb->ready_fd);
 	close(sb->control_fd);
 	sigprocmask(SIG_SETMASK, &sb->oldmask, NULL);
-	if (sb->term.active)
+	if (sb->term.master >= 0)
 		close(sb->term.master);
+	if (sb->pty_factory >= 0)
+		close(sb->pty_factory);
 	log_prefix = "runsc-c: sentry";
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "runsc-c-sentry");
@@ -329,6 +350,20 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 
 /* ---- the end ---- */
 
+int sandbox_terminal_take(struct sandbox *sb, char *name, size_t name_len)
+{
+	return term_take(&sb->term, name, name_len);
+}
+
+int sandbox_terminal_new(struct sandbox *sb, int *master, int *slave, char *name, size_t name_len,
+			 struct rc_error *err)
+{
+	if (sb->pty_factory < 0)
+		return rc_error_set(err, ENOTTY, "the sandbox makes no terminals for exec");
+	int r = term_new(sb->pty_factory, master, slave, name, name_len);
+	return r < 0 ? rc_error_set_errno(err, -r, "opening a terminal") : 0;
+}
+
 static void close_fd(int *fd)
 {
 	if (*fd >= 0)
@@ -350,6 +385,7 @@ void sandbox_destroy(struct sandbox *sb)
 	close_fd(&sb->epoll_fd);
 	close_fd(&sb->term.master);
 	close_fd(&sb->term.slave);
+	close_fd(&sb->pty_factory);
 	close_fd(&sb->gofer_sock);
 	close_fd(&sb->ready_fd);
 	free(sb->watches);

@@ -69,6 +69,15 @@ struct sandbox_config {
 	 * terminal of its own, relayed to them. Else the guest inherits the
 	 * caller's fds 0, 1 and 2. */
 	bool terminal;
+	/* With terminal: the terminal is the caller's to hand on, not relayed
+	 * (an OCI console socket). Its master, taken with
+	 * sandbox_terminal_take() before sandbox_start, starts at the size 0x0
+	 * with the kernel's default modes; the caller's own terminal is left
+	 * alone. */
+	bool terminal_detached;
+	/* sandbox_terminal_new can make terminals for processes started with
+	 * sandbox_exec (the sandbox keeps a handle on its devpts). */
+	bool exec_terminals;
 	/* Resource limits, enforced through the sandbox's cgroups
 	 * (sandbox/cgroup.h; 0: none). memory and pids bound the guest, and
 	 * the sandbox as a whole gets what its sentry and gofer need on
@@ -125,6 +134,17 @@ void sandbox_destroy(struct sandbox *sb);
  * launcher is gone, as `runsc-c delete` does; a no-op for a sandbox that
  * ended cleanly. Returns 0 or a negative errno. */
 int sandbox_remove_leftovers(const char *id);
+/* The master of a terminal_detached sandbox's terminal, now the caller's
+ * (close-on-exec), with the guest's path of its slave (/dev/pts/N) in name;
+ * -ENOTTY when there is none or it was taken already. */
+int sandbox_terminal_take(struct sandbox *sb, char *name, size_t name_len);
+/* With exec_terminals, after sandbox_create: a new terminal of the
+ * sandbox's devpts for sandbox_exec (tty). *master is the caller's,
+ * *slave goes into the exec's stdio and is closed after sandbox_exec; name
+ * is the slave's path in the guest. Both close-on-exec; the size starts
+ * at 0x0. */
+int sandbox_terminal_new(struct sandbox *sb, int *master, int *slave, char *name, size_t name_len,
+			 struct rc_error *err);
 /* After sandbox_create: NULL, or why the default limits could not be
  * applied (the sandbox runs without them). */
 const char *sandbox_warning(const struct sandbox *sb);
@@ -169,6 +189,9 @@ struct sandbox_exec_config {
 	const gid_t *groups; /* supplementary groups; none: gid alone */
 	size_t ngroups;
 	int stdio[3]; /* its fds 0, 1, 2 (the guest gets copies) */
+	/* stdio[0] is a terminal (sandbox_terminal_new's slave): the process
+	 * leads a session of its own with it as the controlling terminal. */
+	bool tty;
 };
 
 enum sandbox_exec_event_kind {

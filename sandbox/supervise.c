@@ -105,7 +105,7 @@ void supervise_init(struct sandbox *sb)
 		timerfd_settime(sb->timer_fd, 0, &its, NULL);
 		watch(sb, sb->timer_fd, SANDBOX_EV_TIMEOUT);
 	}
-	if (sb->term.active) {
+	if (sb->term.relayed) {
 		watch(sb, STDIN_FILENO, SANDBOX_EV_STDIN);
 		watch(sb, sb->term.master, SANDBOX_EV_TERMINAL);
 	}
@@ -131,7 +131,7 @@ static int on_signals(struct sandbox *sb)
 	struct signalfd_siginfo si;
 	while (read(sb->signal_fd, &si, sizeof(si)) == sizeof(si)) {
 		int sig = (int)si.ssi_signo;
-		if (sig == SIGWINCH && sb->term.active)
+		if (sig == SIGWINCH && sb->term.relayed)
 			term_resize(&sb->term);
 		else if (sig != SIGCHLD && sig != SIGWINCH && sb->init_pid > 0)
 			sandbox_kill(sb, sig, NULL);
@@ -250,7 +250,7 @@ int sandbox_wait(struct sandbox *sb, struct sandbox_status *status, struct rc_er
 	 * running ended with the guest. */
 	exec_end(sb);
 	/* Output the guest wrote just before it exited. */
-	if (sb->term.active)
+	if (sb->term.relayed)
 		term_drain(&sb->term);
 	if (exit_code < 0)
 		return rc_error_set_errno(err, wait_errno, "supervising the sandbox");

@@ -4,6 +4,7 @@
  * caller's), and the supervisor relays between the two. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <termios.h>
@@ -19,7 +20,9 @@
 
 /* The guest's terminal comes from the sandbox's own devpts instance (opened
  * through the gofer), so that ttyname() inside finds it under /dev/pts. */
-int term_open(struct term *t, int gofer_sock, const struct sandbox_config *cfg)
+/* A new master from the view's /dev/ptmx, opened through the gofer as
+ * the guest's user. */
+static int ptmx_open(int gofer_sock, const struct sandbox_config *cfg, int *master)
 {
 	struct sentry s = {.gofer = gofer_sock};
 	struct gofer_req req = {.op = GOP_OPEN, .flags = O_RDWR | O_NOCTTY | O_CLOEXEC};
@@ -28,17 +31,61 @@ int term_open(struct term *t, int gofer_sock, const struct sandbox_config *cfg)
 	req.gid = cfg->user_set ? cfg->gid : 0;
 	req.path_len = sizeof("/dev/ptmx");
 	memcpy(req.data, "/dev/ptmx", req.path_len);
-	int r = gofer_call(&s, &req, NULL, 0, &resp, &t->master);
+	*master = -1;
+	int r = gofer_call(&s, &req, NULL, 0, &resp, master);
 	if (r < 0)
 		return r;
-	if (t->master < 0)
-		return -ENOTTY;
+	return *master < 0 ? -ENOTTY : 0;
+}
+
+/* Unlocks master's pty and opens its slave; the slave or -errno. */
+static int pty_slave(int master)
+{
 	int unlock = 0;
-	if (ioctl(t->master, TIOCSPTLCK, &unlock) < 0)
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
 		return -errno;
-	t->slave = ioctl(t->master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	return slave < 0 ? -errno : slave;
+}
+
+int term_factory_open(int gofer_sock, const struct sandbox_config *cfg, int *factory)
+{
+	return ptmx_open(gofer_sock, cfg, factory);
+}
+
+int term_new(int factory, int *master, int *slave, char *name, size_t name_len)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", factory);
+	*master = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (*master < 0)
+		return -errno;
+	unsigned int n;
+	int r = ioctl(*master, TIOCGPTN, &n) < 0 ? -errno : pty_slave(*master);
+	if (r < 0) {
+		close(*master);
+		*master = -1;
+		return r;
+	}
+	*slave = r;
+	snprintf(name, name_len, "/dev/pts/%u", n);
+	return 0;
+}
+
+/* The guest's terminal comes from the sandbox's own devpts instance (opened
+ * through the gofer), so that ttyname() inside finds it under /dev/pts. */
+int term_open(struct term *t, int gofer_sock, const struct sandbox_config *cfg)
+{
+	int r = ptmx_open(gofer_sock, cfg, &t->master);
+	if (r < 0)
+		return r;
+	t->slave = pty_slave(t->master);
 	if (t->slave < 0)
-		return -errno;
+		return t->slave;
+	t->active = true;
+	if (cfg->terminal_detached)
+		return 0;
+	t->relayed = true;
 	struct winsize ws;
 	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
 		ioctl(t->master, TIOCSWINSZ, &ws);
@@ -49,8 +96,20 @@ int term_open(struct term *t, int gofer_sock, const struct sandbox_config *cfg)
 		cfmakeraw(&raw);
 		tcsetattr(STDIN_FILENO, TCSANOW, &raw);
 	}
-	t->active = true;
 	return 0;
+}
+
+int term_take(struct term *t, char *name, size_t name_len)
+{
+	if (!t->active || t->relayed || t->master < 0)
+		return -ENOTTY;
+	unsigned int n;
+	if (ioctl(t->master, TIOCGPTN, &n) < 0)
+		return -errno;
+	snprintf(name, name_len, "/dev/pts/%u", n);
+	int fd = t->master;
+	t->master = -1;
+	return fd;
 }
 
 void term_restore(struct term *t)

@@ -641,7 +641,10 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 		.gid = c->process.gid,
 		.hostname = c->hostname,
 		.audit_fd = -1,
-		.terminal = c->process.terminal && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO),
+		.terminal = c->process.terminal &&
+			    (c->console_socket || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))),
+		.terminal_detached = c->process.terminal && c->console_socket,
+		.exec_terminals = true, /* exec --tty */
 		.limits = c->limits,
 		.limits_required = c->limits_given,
 		.id = c->sandbox_id,

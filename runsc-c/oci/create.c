@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* runsc-c create --bundle DIR [--pid-file F] ID: forks the container's
+/* runsc-c create --bundle DIR [--pid-file F] [--console-socket S] ID: forks the container's
  * monitor (monitor.c), waits for its word that the sandbox is created (or
  * its error), writes the state and the pid file (the monitor's pid) and
  * returns. The monitor stays behind as a child of the caller's subreaper,
@@ -25,6 +25,7 @@
 struct create_opts {
 	const char *bundle;
 	const char *pid_file;
+	const char *console_socket;
 	const char *id;
 };
 
@@ -52,8 +53,8 @@ static int create_parse(struct create_opts *o, int argc, char **argv)
 			o->pid_file = optarg;
 			break;
 		case 'c':
-			oci_error("create: --console-socket is not supported yet");
-			return -1;
+			o->console_socket = optarg;
+			break;
 		case 'f':
 			if (strcmp(optarg, "0") != 0) {
 				oci_error("create: --preserve-fds: only 0 is supported yet");
@@ -98,8 +99,8 @@ static int ready_wait(int fd, pid_t monitor, char *sid, struct rc_error *err)
 }
 
 /* Forks the monitor; returns its pid once it reported the sandbox created. */
-static pid_t monitor_fork(const struct oci_config *c, const struct oci_dir *d, char *sid,
-			  struct rc_error *err)
+static pid_t monitor_fork(const struct oci_config *c, const struct oci_dir *d, int console_fd,
+			  char *sid, struct rc_error *err)
 {
 	int ready[2];
 	if (pipe2(ready, O_CLOEXEC) < 0)
@@ -110,7 +111,7 @@ static pid_t monitor_fork(const struct oci_config *c, const struct oci_dir *d, c
 		int dir_fd = openat(d->fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		close(d->fd);
 		close(ready[0]);
-		exit(oci_monitor(c, dir_fd, ready[1]));
+		exit(oci_monitor(c, dir_fd, ready[1], console_fd));
 	}
 	int e = errno;
 	close(ready[1]);
@@ -126,16 +127,23 @@ static pid_t monitor_fork(const struct oci_config *c, const struct oci_dir *d, c
 int oci_create(const char *id, const char *pid_file, const struct oci_config *c,
 	       struct rc_error *err)
 {
-	if (c->process.terminal)
-		return rc_error_set(err, EINVAL,
-				    "process.terminal: a detached container needs "
-				    "--console-socket, which is not supported yet");
-	struct oci_dir d;
-	int r = oci_dir_create(id, &d, err);
+	int r = oci_console_check(c->process.terminal, c->console_socket, err);
 	if (r < 0)
 		return r;
+	int console_fd = -1;
+	if (c->console_socket && (console_fd = oci_console_connect(c->console_socket, err)) < 0)
+		return console_fd;
+	struct oci_dir d;
+	r = oci_dir_create(id, &d, err);
+	if (r < 0) {
+		if (console_fd >= 0)
+			close(console_fd);
+		return r;
+	}
 	char sid[SANDBOX_ID_MAX + 1];
-	pid_t pid = monitor_fork(c, &d, sid, err);
+	pid_t pid = monitor_fork(c, &d, console_fd, sid, err);
+	if (console_fd >= 0)
+		close(console_fd);
 	if (pid < 0) {
 		oci_dir_remove(&d);
 		return pid;
@@ -175,6 +183,7 @@ int oci_cmd_create(int argc, char **argv)
 		oci_error("%s", err.msg);
 		return OCI_EXIT_ERROR;
 	}
+	c.console_socket = o.console_socket;
 	int r = oci_create(o.id, o.pid_file, &c, &err);
 	if (r < 0)
 		oci_error("%s", err.msg);

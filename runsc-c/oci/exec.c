@@ -11,7 +11,9 @@
  *	--additional-gids, -g  a supplementary group (repeatable)
  *	--detach, -d           return once the process runs
  *	--pid-file FILE        the pid that stands for the process
- *	--tty, -t, --console-socket: refused (no terminal for exec yet)
+ *	--tty, -t              a terminal (process.terminal, as runc sets it
+ *	                       from this flag); needs --console-socket
+ *	--console-socket S     the terminal's master goes to S (console.c)
  *
  * Without --process the process is config.json's (from the container's
  * bundle) with COMMAND as its args and the flags applied, as runc does.
@@ -53,6 +55,7 @@ struct exec_opts {
 	bool detach;
 	bool ignore_paused; /* a paused container's exec waits for resume */
 	bool tty;
+	const char *console_socket;
 	char *env[256];
 	size_t nenv;
 	gid_t groups[OCI_GROUPS_MAX];
@@ -140,9 +143,8 @@ static int exec_parse(struct exec_opts *o, int argc, char **argv)
 			o->tty = true;
 			break;
 		case 'C':
-			oci_error(
-				"exec: --console-socket: a terminal for exec is not supported yet");
-			return -1;
+			o->console_socket = optarg;
+			break;
 		case 'c':
 			oci_error("exec: --cap: an exec'd process gets the container's "
 				  "capabilities, no others");
@@ -172,10 +174,6 @@ static int exec_parse(struct exec_opts *o, int argc, char **argv)
 			oci_bad_flag(argv);
 			return -1;
 		}
-	}
-	if (o->tty) {
-		oci_error("exec: --tty: a terminal for exec is not supported yet");
-		return -1;
 	}
 	if (optind >= argc) {
 		oci_error("exec: expected the container id");
@@ -291,6 +289,7 @@ static int process_from_flags(const struct exec_opts *o, const char *bundle,
 		if (colon)
 			json_object_object_add(user, "gid", json_object_new_int64(gid));
 	}
+	json_object_object_add(proc, "terminal", json_object_new_boolean(o->tty));
 	if (o->ngroups) {
 		struct json_object *groups;
 		if (!json_object_object_get_ex(user, "additionalGids", &groups) ||
@@ -308,7 +307,7 @@ static int process_from_flags(const struct exec_opts *o, const char *bundle,
 /* The process as JSON in a sealed memfd, checked as the monitor will
  * check it. The fd, or -errno with err filled. */
 static int process_memfd(const struct exec_opts *o, const char *bundle, uint32_t *len,
-			 struct rc_error *err)
+			 bool *terminal, struct rc_error *err)
 {
 	struct json_object *proc;
 	int r = o->process_file ? json_file(o->process_file, &proc, err)
@@ -323,12 +322,12 @@ static int process_memfd(const struct exec_opts *o, const char *bundle, uint32_t
 		json_object_put(proc);
 		return r;
 	}
-	bool terminal = p.terminal;
+	*terminal = p.terminal;
+	r = oci_console_check(p.terminal, o->console_socket, err);
 	oci_process_free(&p);
-	if (terminal) {
+	if (r < 0) {
 		json_object_put(proc);
-		return rc_error_set(err, EINVAL,
-				    "process.terminal: a terminal for exec is not supported yet");
+		return r;
 	}
 	size_t n;
 	const char *text = json_object_to_json_string_length(proc, JSON_C_TO_STRING_PLAIN, &n);
@@ -459,10 +458,14 @@ static int stand_in(int conn, int sig_fd)
 }
 
 /* Sends the request and waits for the start. 0, or -errno with err. */
-static int request(int conn, int process_fd, uint32_t len, struct rc_error *err)
+/* With a terminal, the console socket's connection takes the place of the
+ * stdio: the monitor sends the terminal's master over it. */
+static int request(int conn, int process_fd, uint32_t len, int console_fd, struct rc_error *err)
 {
 	struct oci_exec_msg m = {.magic = OCI_EXEC_MAGIC, .op = OCI_EXEC_REQUEST, .len = len};
 	int fds[4] = {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, process_fd};
+	if (console_fd >= 0)
+		fds[0] = fds[1] = fds[2] = console_fd;
 	int r = send_msg_fds(conn, &m, sizeof(m), fds, 4);
 	if (r < 0)
 		return rc_error_set_errno(err, -r, "reaching the container's process");
@@ -482,7 +485,8 @@ static int request(int conn, int process_fd, uint32_t len, struct rc_error *err)
 /* The whole exec from the request on: reports the start on report_fd (a
  * pipe to the parent of a --detach, "ok" or the error) or writes the pid
  * file, then returns the process's status (or 255). */
-static int exec_session(int conn, int process_fd, uint32_t len, int report_fd, const char *pid_file)
+static int exec_session(int conn, int process_fd, uint32_t len, int console_fd, int report_fd,
+			const char *pid_file)
 {
 	sigset_t set;
 	forwarded_signals(&set);
@@ -490,8 +494,10 @@ static int exec_session(int conn, int process_fd, uint32_t len, int report_fd, c
 	int sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	struct rc_error err;
 	int r = sig_fd < 0 ? rc_error_set_errno(&err, errno, "signalfd")
-			   : request(conn, process_fd, len, &err);
+			   : request(conn, process_fd, len, console_fd, &err);
 	close(process_fd);
+	if (console_fd >= 0)
+		close(console_fd);
 	if (r == 0 && report_fd < 0 && pid_file)
 		r = oci_pid_file_write(pid_file, getpid(), &err);
 	if (report_fd >= 0) {
@@ -507,7 +513,8 @@ static int exec_session(int conn, int process_fd, uint32_t len, int report_fd, c
 }
 
 /* --detach: a child stands in; this returns once the process runs. */
-static int exec_detached(int conn, int process_fd, uint32_t len, const char *pid_file)
+static int exec_detached(int conn, int process_fd, uint32_t len, int console_fd,
+			 const char *pid_file)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0) {
@@ -518,12 +525,14 @@ static int exec_detached(int conn, int process_fd, uint32_t len, const char *pid
 	if (pid == 0) {
 		close(report[0]);
 		proc_title_set("runsc-c-exec");
-		_exit(exec_session(conn, process_fd, len, report[1], NULL));
+		_exit(exec_session(conn, process_fd, len, console_fd, report[1], NULL));
 	}
 	int fork_errno = errno;
 	close(report[1]);
 	close(conn);
 	close(process_fd);
+	if (console_fd >= 0)
+		close(console_fd);
 	if (pid < 0) {
 		close(report[0]);
 		oci_error("exec failed: fork: %s", strerror(fork_errno));
@@ -569,15 +578,22 @@ int oci_cmd_exec(int argc, char **argv)
 		return OCI_EXIT_EXEC_ERROR;
 	}
 	uint32_t len = 0;
-	int process_fd = process_memfd(&o, bundle, &len, &err);
+	bool terminal = false;
+	int process_fd = process_memfd(&o, bundle, &len, &terminal, &err);
+	int console_fd = -1;
+	if (process_fd >= 0 && terminal &&
+	    (console_fd = oci_console_connect(o.console_socket, &err)) < 0) {
+		close(process_fd);
+		process_fd = -1;
+	}
 	if (process_fd < 0) {
 		close(conn);
 		oci_error("exec failed: %s", err.msg);
 		return OCI_EXIT_EXEC_ERROR;
 	}
 	if (o.detach)
-		return exec_detached(conn, process_fd, len, o.pid_file);
-	int status = exec_session(conn, process_fd, len, -1, o.pid_file);
+		return exec_detached(conn, process_fd, len, console_fd, o.pid_file);
+	int status = exec_session(conn, process_fd, len, console_fd, -1, o.pid_file);
 	close(conn);
 	return status;
 }

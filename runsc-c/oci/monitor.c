@@ -2,7 +2,8 @@
 /* The container's monitor: the process `create` forks and leaves behind,
  * whose pid is the container's (oci.h says why).
  *
- *	1. sandbox_create: the gofer builds the view
+ *	1. sandbox_create: the gofer builds the view; with a console
+ *	   socket, the terminal's master goes there (console.c)
  *	2. listen on ROOT/ID/control, tell `create` "ok" (or the error)
  *	3. wait for `start` on the socket, or for a signal: SIGTERM, SIGINT,
  *	   SIGHUP, SIGQUIT, SIGUSR1 or SIGUSR2 end a created container (the
@@ -120,7 +121,7 @@ static int monitor_run(struct sandbox *sb, int dir_fd, int listen_fd, int sig_fd
 	return status.exit_code;
 }
 
-int oci_monitor(const struct oci_config *c, int dir_fd, int ready_fd)
+int oci_monitor(const struct oci_config *c, int dir_fd, int ready_fd, int console_fd)
 {
 	setsid();
 	struct sandbox_config cfg;
@@ -128,6 +129,10 @@ int oci_monitor(const struct oci_config *c, int dir_fd, int ready_fd)
 	struct sandbox *sb;
 	struct rc_error err;
 	int r = sandbox_create(&cfg, &sb, &err);
+	if (r == 0 && console_fd >= 0)
+		r = oci_console_send(sb, console_fd, &err);
+	if (console_fd >= 0)
+		close(console_fd);
 	int listen_fd = r < 0 ? -1 : oci_control_listen(dir_fd, &err);
 	if (r < 0 || listen_fd < 0) {
 		sandbox_destroy(sb);

@@ -127,9 +127,13 @@ static int request_start(struct sandbox *sb, struct exec_conn *c, const struct o
 		json_object_put(doc);
 		return r;
 	}
-	if (p.terminal) {
-		r = rc_error_set(err, EINVAL, "process.terminal: not supported for exec yet");
-	} else {
+	/* With a terminal, fds[0..2] are the console socket's connection. */
+	int master = -1, slave = -1;
+	char name[64];
+	if (p.terminal &&
+	    (r = sandbox_terminal_new(sb, &master, &slave, name, sizeof(name), err)) == 0)
+		r = oci_console_send_master(fds[0], master, name, err);
+	if (r == 0) {
 		struct sandbox_exec_config ec = {
 			.argv = p.argv,
 			.envp = p.envp,
@@ -140,9 +144,16 @@ static int request_start(struct sandbox *sb, struct exec_conn *c, const struct o
 			.groups = p.groups,
 			.ngroups = p.ngroups,
 			.stdio = {fds[0], fds[1], fds[2]},
+			.tty = p.terminal,
 		};
+		if (p.terminal)
+			ec.stdio[0] = ec.stdio[1] = ec.stdio[2] = slave;
 		r = sandbox_exec(sb, &ec, on_exec_event, c, &c->exec_id, err);
 	}
+	if (master >= 0)
+		close(master);
+	if (slave >= 0)
+		close(slave);
 	oci_process_free(&p);
 	json_object_put(doc);
 	if (r == 0)

@@ -125,6 +125,9 @@ struct oci_config {
 	/* The sandbox's own id (random), which names its cgroups: kept in the
 	 * state so that delete removes what a killed monitor left. */
 	char sandbox_id[SANDBOX_ID_MAX + 1];
+	/* --console-socket (console.c), set by the command: with
+	 * process.terminal, the terminal goes there instead of being relayed. */
+	const char *console_socket;
 };
 /* Reads BUNDLE/config.json. An invalid value fails with err naming the
  * field ("process.args: must not be empty"); unknown fields are ignored. */
@@ -134,7 +137,8 @@ int oci_config_load(const char *bundle, struct oci_config *c, struct rc_error *e
  * Errors name the field as prefix.memory.limit, ... res may be NULL. */
 int oci_resources_parse(struct json_object *res, const char *prefix, struct cg_limits *l,
 			struct rc_error *err);
-/* The sandbox's config; terminal only when stdin and stdout are one. */
+/* The sandbox's config; a terminal for the console socket, else only when
+ * stdin and stdout are one. */
 void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg);
 void oci_config_free(struct oci_config *c);
 
@@ -248,7 +252,20 @@ void oci_exec_refuse(int conn, const char *why);
  * ("" for ready, else the error) and closes it, waits for start, runs the
  * sandbox to its end. dir_fd is the state directory (not locked by the
  * monitor). Returns the exit status. */
-int oci_monitor(const struct oci_config *c, int dir_fd, int ready_fd);
+int oci_monitor(const struct oci_config *c, int dir_fd, int ready_fd, int console_fd);
+
+/* ---- console.c: --console-socket ---- */
+/* runc's rules: a console socket needs process.terminal, and a detached
+ * process with a terminal needs a console socket (runsc-c relays a
+ * terminal only for run in the foreground). */
+int oci_console_check(bool terminal, const char *console_socket, struct rc_error *err);
+/* A connection to the console socket at path (which must be a socket). */
+int oci_console_connect(const char *path, struct rc_error *err);
+/* Sends the terminal of sb (terminal_detached) over conn: its master, the
+ * slave's name as the data; keeps no copy. */
+int oci_console_send(struct sandbox *sb, int conn, struct rc_error *err);
+/* Sends master with name as the data over conn (the caller keeps master). */
+int oci_console_send_master(int conn, int master, const char *name, struct rc_error *err);
 
 /* ---- the steps of a life cycle, for the subcommands and run --detach ---- */
 /* Creates container id (create.c): the monitor runs, the state and the pid

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* runsc-c run [--bundle DIR] [--pid-file F] ID: create and start in the
+/* runsc-c run [--bundle DIR] [--pid-file F] [--console-socket S] ID: create and start in the
  * foreground, as runc run does. This process is the container's process
  * (its pid is in the state and the pid file): it supervises the sandbox,
  * so `kill ID SIGNAL` reaches the guest through it, and exits with the
@@ -17,6 +17,7 @@
 struct run_opts {
 	const char *bundle;
 	const char *pid_file;
+	const char *console_socket;
 	const char *id;
 	bool detach;
 };
@@ -48,8 +49,8 @@ static int run_parse(struct run_opts *o, int argc, char **argv)
 			o->detach = true;
 			break;
 		case 'c':
-			oci_error("run: --console-socket is not supported yet");
-			return -1;
+			o->console_socket = optarg;
+			break;
 		case 'n':
 		case 'k':
 			break; /* the view is always pivot_rooted; no keyrings inside */
@@ -76,6 +77,12 @@ static int run_start(const struct run_opts *o, const struct oci_config *c,
 	if (r < 0)
 		return r;
 	r = sandbox_create(cfg, sb, err);
+	if (r == 0 && o->console_socket) {
+		int conn = oci_console_connect(o->console_socket, err);
+		r = conn < 0 ? conn : oci_console_send(*sb, conn, err);
+		if (conn >= 0)
+			close(conn);
+	}
 	if (r == 0 && (r = sandbox_start(*sb, err)) < 0) {
 		sandbox_destroy(*sb);
 		*sb = NULL;
@@ -149,8 +156,14 @@ int oci_cmd_run(int argc, char **argv)
 		oci_error("%s", err.msg);
 		return OCI_EXIT_ERROR;
 	}
+	c.console_socket = o.console_socket;
 	if (o.detach)
 		return run_detached(&o, &c);
+	if (c.console_socket && oci_console_check(c.process.terminal, c.console_socket, &err) < 0) {
+		oci_error("%s", err.msg);
+		oci_config_free(&c);
+		return OCI_EXIT_ERROR;
+	}
 	struct sandbox_config cfg;
 	struct sandbox *sb = NULL;
 	int listen_fd;

@@ -13,6 +13,7 @@
  *	pid1 COMM           the guest's init
  *	init sockets ...    whether the init's sockets (its exec channel) can be
  *	                    reopened through /proc/1/fd (they cannot)
+ *	winsize R C         stdin's window size (TIOCGWINSZ), or "none"
  *
  * Usage: probe HOST_PATH HOST_BINARY. Built static: the rootfs has no
  * libc. */
@@ -22,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -101,5 +103,10 @@ int main(int argc, char **argv)
 	if (d)
 		closedir(d);
 	printf("init sockets %s opened %d\n", sockets ? "listed" : "none", opened);
+	struct winsize ws;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+		printf("winsize %u %u\n", ws.ws_row, ws.ws_col);
+	else
+		printf("winsize none\n");
 	return 0;
 }
