@@ -40,12 +40,16 @@ struct deferred {
 	void (*drop)(void *arg);
 	void *arg;
 	int intr_error; /* the answer when a signal ends the wait */
+	int watch_fd;	/* a copy of the fd whose readiness ends the wait, or -1 */
 	struct deferred *next;
 };
 
 static struct deferred *deferred_list;
 /* Set by sentry_defer() while a handler runs. */
 static struct deferred *deferring;
+/* The loop's epoll set, where deferred answers' fds are watched. */
+static int loop_ep = -1;
+#define EV_WATCH 3
 
 static void respond(struct sentry *s, struct sc_ctx *c)
 {
@@ -89,7 +93,33 @@ void sentry_defer(struct sc_ctx *c, sc_poll_fn poll_fn, void (*drop)(void *arg),
 	d->drop = drop;
 	d->arg = arg;
 	d->intr_error = -ERESTARTSYS;
+	d->watch_fd = -1;
 	deferring = d;
+}
+
+void sentry_defer_watch(int fd, uint32_t events)
+{
+	if (!deferring || loop_ep < 0 || deferring->watch_fd >= 0)
+		return;
+	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (copy < 0)
+		return; /* the tick still polls it */
+	struct epoll_event ev = {.events = events, .data.u32 = EV_WATCH};
+	if (epoll_ctl(loop_ep, EPOLL_CTL_ADD, copy, &ev) < 0) {
+		close(copy);
+		return;
+	}
+	deferring->watch_fd = copy;
+}
+
+static void deferred_free(struct deferred *d)
+{
+	if (d->watch_fd >= 0) {
+		epoll_ctl(loop_ep, EPOLL_CTL_DEL, d->watch_fd, NULL);
+		close(d->watch_fd);
+	}
+	free(d->req);
+	free(d);
 }
 
 void sentry_defer_intr_error(int error)
@@ -178,8 +208,7 @@ static void deferred_tick(struct sentry *s)
 		}
 		if (done) {
 			*pp = d->next;
-			free(d->req);
-			free(d);
+			deferred_free(d);
 		} else {
 			pp = &d->next;
 		}
@@ -318,6 +347,7 @@ static int sentry_loop(struct sentry *s)
 	_cleanup_close_ int ep = epoll_create1(EPOLL_CLOEXEC);
 	if (evfd < 0 || ep < 0)
 		die_errno("sentry event loop");
+	loop_ep = ep;
 	struct epoll_event ev = {.events = EPOLLIN, .data.u32 = 0};
 	epoll_ctl(ep, EPOLL_CTL_ADD, s->listener, &ev);
 	ev.data.u32 = 1;

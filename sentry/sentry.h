@@ -218,6 +218,10 @@ int sentry_addfd(struct sentry *s, struct seccomp_notif_addfd *a);
 /* Right after sentry_defer(): the answer when a signal ends the wait
  * (default -ERESTARTSYS: EINTR, or the call restarted under SA_RESTART). */
 void sentry_defer_intr_error(int error);
+/* Right after sentry_defer(): the loop also polls as soon as fd is ready
+ * for events (EPOLLOUT for a connect in progress), not only each tick. The
+ * fd is copied; the handler keeps its own. */
+void sentry_defer_watch(int fd, uint32_t events);
 
 /* sentry/task.c */
 struct task *task_find(struct sentry *s, pid_t tid);

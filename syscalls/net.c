@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -184,6 +185,9 @@ static int connect_nowait(struct sc_ctx *c, int sock, const struct sockaddr_stor
 		return 0;
 	w->deadline_ns = send_deadline(sock);
 	sentry_defer(c, conn_poll, conn_drop, w);
+	/* The handshake's end makes the socket writable: answer then, not
+	 * at the next tick. */
+	sentry_defer_watch(sock, EPOLLOUT);
 	/* With a timeout Linux ends the wait on a signal with EINTR; without
 	 * one it restarts the call under SA_RESTART. */
 	if (w->deadline_ns)
