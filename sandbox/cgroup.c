@@ -747,7 +747,7 @@ int cg_sweep(const struct cg_host *host)
 int cg_open(const struct cg_host *host, const char *id, struct cgroup **out, struct rc_error *err)
 {
 	*out = NULL;
-	if (strlen(id) > 128 || strchr(id, '/') || id[0] == '.' || !id[0])
+	if (!id_names_cgroup(id))
 		return rc_error_set(err, EINVAL, "sandbox id '%s' cannot name a cgroup", id);
 	/* A sandbox started without a CPU quota may have no cpu cgroup. */
 	bool no_cpu = false;
