@@ -113,5 +113,8 @@ int vfs_fchdir(struct sc_ctx *c, int guest_fd);
 /* The path inside the view of an fd the sentry holds (a gofer fd, or one
  * taken from the guest): its length, NUL-terminated in buf. */
 int vfs_fd_path(struct sentry *s, int fd, char *buf, size_t size);
+/* The same for an object still linked in the view: its length, or -ENOENT
+ * when the kernel names it " (deleted)" or by no absolute path. */
+int vfs_fd_live_path(struct sentry *s, int fd, char *buf, size_t size);
 
 #endif

@@ -30,6 +30,18 @@ int vfs_fd_path(struct sentry *s, int fd, char *buf, size_t size)
 	return (int)n;
 }
 
+int vfs_fd_live_path(struct sentry *s, int fd, char *buf, size_t size)
+{
+	static const char deleted[] = " (deleted)";
+	const size_t dlen = sizeof(deleted) - 1;
+	int n = vfs_fd_path(s, fd, buf, size);
+	if (n < 0)
+		return n;
+	if (n == 0 || buf[0] != '/' || ((size_t)n >= dlen && strcmp(buf + n - dlen, deleted) == 0))
+		return -ENOENT;
+	return n;
+}
+
 const char *dc_cwd_path(struct sc_ctx *c)
 {
 	struct fsinfo *fs = c->t->fs;
@@ -38,11 +50,7 @@ const char *dc_cwd_path(struct sc_ctx *c)
 	free(fs->cwd_path);
 	fs->cwd_path = NULL;
 	char buf[PATH_MAX];
-	int n = vfs_fd_path(c->s, fs->cwd_fd, buf, sizeof(buf));
-	static const char deleted[] = " (deleted)";
-	if (n <= 0 || buf[0] != '/' ||
-	    ((size_t)n >= sizeof(deleted) - 1 &&
-	     strcmp(buf + n - (sizeof(deleted) - 1), deleted) == 0))
+	if (vfs_fd_live_path(c->s, fs->cwd_fd, buf, sizeof(buf)) <= 0)
 		return NULL;
 	fs->cwd_path = xstrdup(buf);
 	fs->cwd_gen = c->s->names_gen;

@@ -106,6 +106,14 @@ struct dcache *dc_get(struct sentry *s)
 	return d;
 }
 
+bool dc_keeps(struct dcache *d, const struct dcache_key *key, int val, const struct stat *st)
+{
+	struct stat kept;
+	return fstat(val, &kept) == 0 && kept.st_nlink > 0 && kept.st_dev == st->st_dev &&
+	       kept.st_ino == st->st_ino &&
+	       dcache_obj_is(d, key, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
+}
+
 /* "." and "//" inside a path change nothing about where it leads: such
  * spellings (tar's "./d/f") share the plain one's key. Left as it is: a
  * path with "..", one that ends in "/" or "/." (a final "." follows a
@@ -137,12 +145,8 @@ static bool dc_dir_is_cached(struct sc_ctx *c, struct dcache *d, const char *pat
 	struct dc_hit hit = {.fd = -1};
 	int val = -1;
 	switch (dcache_lookup(d, &q.key, &val)) {
-	case DCACHE_POS: {
-		struct stat kept;
-		return fstat(val, &kept) == 0 && kept.st_nlink > 0 && kept.st_dev == st->st_dev &&
-		       kept.st_ino == st->st_ino &&
-		       dcache_obj_is(d, &q.key, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
-	}
+	case DCACHE_POS:
+		return dc_keeps(d, &q.key, val, st);
 	case DCACHE_SEEN:
 	case DCACHE_MISS:
 		if (!dcache_room(d) || dc_fill(c, AT_FDCWD, q.path, &q, &hit) <= 0)
@@ -171,15 +175,11 @@ static bool dc_dirfd_path(struct sc_ctx *c, struct dcache *d, int guest_dirfd, u
 	int fd = guest_dirfd_pinned(c, guest_dirfd, &own);
 	if (fd < 0)
 		return false;
-	static const char deleted[] = " (deleted)";
-	const size_t dlen = sizeof(deleted) - 1;
 	struct stat st;
 	char prefix[64];
-	int n = -1;
 	bool ok = !procfs_owns_fd(c->s, fd, prefix, sizeof(prefix)) && fstat(fd, &st) == 0 &&
 		  S_ISDIR(st.st_mode) && st.st_nlink > 0 &&
-		  (n = vfs_fd_path(c->s, fd, out, size)) > 0 && out[0] == '/' &&
-		  !((size_t)n > dlen && strcmp(out + n - dlen, deleted) == 0);
+		  vfs_fd_live_path(c->s, fd, out, size) > 0;
 	if (own)
 		close(fd);
 	return ok && dc_dir_is_cached(c, d, out, cred, &st);

@@ -30,14 +30,10 @@
 /* Is fd (attributes st) the object the cache keeps for its own path? */
 static bool fd_is_cached_obj(struct sc_ctx *c, int fd, const struct stat *st)
 {
-	static const char deleted[] = " (deleted)";
-	const size_t dlen = sizeof(deleted) - 1;
 	char path[PATH_MAX];
 	char prefix[64];
-	if (procfs_owns_fd(c->s, fd, prefix, sizeof(prefix)))
-		return false;
-	int n = vfs_fd_path(c->s, fd, path, sizeof(path));
-	if (n <= 0 || path[0] != '/' || ((size_t)n > dlen && strcmp(path + n - dlen, deleted) == 0))
+	if (procfs_owns_fd(c->s, fd, prefix, sizeof(prefix)) ||
+	    vfs_fd_live_path(c->s, fd, path, sizeof(path)) <= 0)
 		return false;
 	for (int follow = 0; follow < 2; follow++) {
 		struct dc_query q;
@@ -45,12 +41,8 @@ static bool fd_is_cached_obj(struct sc_ctx *c, int fd, const struct stat *st)
 		if (!q.d)
 			return false;
 		int val = -1;
-		if (dcache_lookup(q.d, &q.key, &val) != DCACHE_POS)
-			continue;
-		struct stat kept;
-		if (fstat(val, &kept) == 0 && kept.st_nlink > 0 && kept.st_dev == st->st_dev &&
-		    kept.st_ino == st->st_ino &&
-		    dcache_obj_is(q.d, &q.key, (uint64_t)st->st_dev, (uint64_t)st->st_ino))
+		if (dcache_lookup(q.d, &q.key, &val) == DCACHE_POS &&
+		    dc_keeps(q.d, &q.key, val, st))
 			return true;
 	}
 	return false;

@@ -48,6 +48,9 @@ void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, 
 int dc_find(struct sc_ctx *c, int guest_dirfd, const char *path, struct dc_query *q, bool want_obj,
 	    struct dc_hit *hit);
 void dc_hit_release(struct dc_hit *hit);
+/* Is val, the fd a positive entry for key holds, still linked and the
+ * object st describes? */
+bool dc_keeps(struct dcache *d, const struct dcache_key *key, int val, const struct stat *st);
 /* What the gofer answered a lookup q keys. exists: r says the path
  * resolved (0, or EINVAL from readlink of something else than a link). */
 void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *resp);
