@@ -633,12 +633,16 @@ static int cmd_learn(int argc, char **argv)
 		fprintf(stderr, "runsc-c policy learn: %s: %s\n", log_path, strerror(errno));
 		return 2;
 	}
-	close(log_fd);
+	/* The log has no name from here on: a learn killed outright leaves
+	 * nothing in TMPDIR. The run and the reader reach it through the fd. */
+	unlink(log_path);
+	free(log_path);
+	xasprintf(&log_path, "/proc/self/fd/%d", log_fd);
 	int status = learn_run(n, do_argv, base, log_path);
 
 	struct learn_set ls = {0};
 	int r = status < 0 ? status : learn_read(log_path, &ls);
-	unlink(log_path);
+	close(log_fd);
 	FILE *out = r < 0 ? NULL : fopen(out_path, "we");
 	if (r == 0 && !out)
 		r = -errno;

@@ -127,6 +127,7 @@ check_rc "the learning run has started" 0 $?
 kill -KILL "$learn_pid"
 wait_until 10 sh -c "! pgrep -f -x '$mark' >/dev/null"
 check_rc "its command ends when learn is killed" 0 $?
+check "a killed learn leaves no log in TMPDIR" "" "$(ls "$TMP" | grep runsc-c-learn)"
 
 learn -o "$TMP/bad.yaml" --from no-such-profile -- true >/dev/null 2>&1
 check_rc "an unknown base is refused" 2 $?
