@@ -4,6 +4,7 @@
  * kernel (d_path through the host's procfs) rather than from the request,
  * and in learn mode every allowed access is recorded. */
 #include "gofer/decide.h"
+#include "common/utf8.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,26 +21,33 @@ bool has_policy(const struct ctx *c)
 	return c->st->policy != NULL;
 }
 
-/* One line of the learn log (see gofer.h). Bytes JSON cannot carry as
- * they are become \u00XX; invalid UTF-8 is escaped byte by byte too. */
+/* One line of the learn log (see gofer.h): escaped as sentry/audit.c
+ * escapes its records, valid UTF-8 as it is. */
 static void learn_record(const struct gofer_state *st, const char *vpath, enum need need)
 {
 	static const char head[] = "{\"source\": \"gofer\", \"object\": \"";
-	char line[sizeof(head) + 6 * GOFER_PATH_MAX + 64];
+	char line[sizeof(head) + 6 * GOFER_PATH_MAX + 96];
 	size_t n = sizeof(head) - 1;
+	bool valid = true;
 	memcpy(line, head, n);
-	for (const unsigned char *u = (const unsigned char *)vpath; *u; u++) {
+	for (const unsigned char *u = (const unsigned char *)vpath; *u;) {
+		uint32_t cp;
+		size_t len = utf8_decode(u, &cp);
 		if (*u == '"' || *u == '\\') {
 			line[n++] = '\\';
-			line[n++] = (char)*u;
-		} else if (*u < 0x20 || *u >= 0x7f) {
-			n += (size_t)snprintf(line + n, 7, "\\u%04x", *u);
+			line[n++] = (char)*u++;
+		} else if (len == 0 || *u < 0x20 || *u == 0x7f) {
+			valid &= len != 0;
+			n += (size_t)snprintf(line + n, 7, "\\u%04x", *u++);
 		} else {
-			line[n++] = (char)*u;
+			memcpy(line + n, u, len);
+			n += len;
+			u += len;
 		}
 	}
 	n += (size_t)snprintf(line + n, sizeof(line) - n,
-			      "\", \"access\": \"%s\", \"decision\": \"allow\"}\n",
+			      "\", %s\"access\": \"%s\", \"decision\": \"allow\"}\n",
+			      valid ? "" : "\"object_invalid_utf8\": true, ",
 			      need == NEED_WRITE ? "write" : "read");
 	ssize_t w;
 	do

@@ -83,7 +83,9 @@
  * - Learning (gofer_config.learn, for `runsc-c policy learn`): every access
  *   the policy allows for reading or writing (not stat) appends one JSON
  *   line to learn_fd: {"source": "gofer", "object": PATH, "access": "read"
- *   or "write", "decision": "allow"}, PATH as resolved inside the view.
+ *   or "write", "decision": "allow"}, PATH as resolved inside the view and
+ *   escaped as the sentry's audit records are (a PATH that is not valid
+ *   UTF-8 adds "object_invalid_utf8": true).
  */
 #ifndef RUNSC_GOFER_GOFER_H
 #define RUNSC_GOFER_GOFER_H

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <json-c/json.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/utf8.h"
 #include "common/util.h"
 #include "policy/compile.h"
 #include "policy/policy.h"
@@ -220,35 +222,19 @@ static void learn_add_net(struct learn_set *ls, const char *object, const char *
 	ls->net[ls->nnet++] = n;
 }
 
-/* The string value of "key" in one JSON line of the audit log, unescaped
- * (\u00XX gives the byte back); false when absent or null. */
-static bool json_field(const char *line, const char *key, char *out, size_t size)
+/* The string "key" of one audit record, or NULL. */
+static const char *record_str(struct json_object *rec, const char *key)
 {
-	char pat[32];
-	snprintf(pat, sizeof(pat), "\"%s\": \"", key);
-	const char *p = strstr(line, pat);
-	if (!p)
-		return false;
-	p += strlen(pat);
-	size_t n = 0;
-	while (*p && *p != '"' && n + 1 < size) {
-		if (*p == '\\' && p[1] == 'u') {
-			unsigned int b;
-			if (sscanf(p + 2, "%4x", &b) != 1 || b == 0 || b > 0xff)
-				return false;
-			out[n++] = (char)b;
-			p += 6;
-		} else if (*p == '\\' && p[1]) {
-			out[n++] = p[1];
-			p += 2;
-		} else {
-			out[n++] = *p++;
-		}
-	}
-	out[n] = '\0';
-	return *p == '"';
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(rec, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
 }
 
+/* The allowed accesses of the audit log (sentry/audit.c's JSON lines). An
+ * object that was not valid UTF-8 is left out: a YAML policy cannot name
+ * it, and its escaped form names another path. */
 static int learn_read(const char *log_path, struct learn_set *ls)
 {
 	FILE *f = fopen(log_path, "re");
@@ -256,24 +242,25 @@ static int learn_read(const char *log_path, struct learn_set *ls)
 		return -errno;
 	char *line = NULL;
 	size_t cap = 0;
-	static char obj[POLICY_PATH_MAX * 2], access[16], decision[16], host[256];
 	while (getline(&line, &cap, f) > 0) {
-		if (!json_field(line, "object", obj, sizeof(obj)) ||
-		    !json_field(line, "access", access, sizeof(access)) ||
-		    !json_field(line, "decision", decision, sizeof(decision)) ||
-		    strcmp(decision, "allow") != 0)
-			continue;
-		if (strcmp(access, "connect") == 0) {
-			learn_add_net(ls, obj,
-				      json_field(line, "host", host, sizeof(host)) ? host : NULL);
+		struct json_object *rec = json_tokener_parse(line), *bad;
+		const char *obj = record_str(rec, "object"), *access = record_str(rec, "access"),
+			   *decision = record_str(rec, "decision");
+		if (!obj || !access || !decision || strcmp(decision, "allow") != 0 ||
+		    strlen(obj) >= POLICY_PATH_MAX * 2 ||
+		    json_object_object_get_ex(rec, "object_invalid_utf8", &bad)) {
+			json_object_put(rec);
 			continue;
 		}
-		if (!policy_path_is_canonical(obj))
-			continue;
-		if (strcmp(access, "exec") == 0)
-			learn_add_exec(ls, obj);
-		else if (strcmp(access, "read") == 0 || strcmp(access, "write") == 0)
-			learn_add(ls, obj, strcmp(access, "write") == 0);
+		if (strcmp(access, "connect") == 0) {
+			learn_add_net(ls, obj, record_str(rec, "host"));
+		} else if (policy_path_is_canonical(obj)) {
+			if (strcmp(access, "exec") == 0)
+				learn_add_exec(ls, obj);
+			else if (strcmp(access, "read") == 0 || strcmp(access, "write") == 0)
+				learn_add(ls, obj, strcmp(access, "write") == 0);
+		}
+		json_object_put(rec);
 	}
 	free(line);
 	fclose(f);
@@ -306,15 +293,27 @@ static bool name_looks_random(const char *name)
 	return false;
 }
 
-/* The path as a glob matching itself only: wildcard characters escaped,
- * bytes YAML cannot carry as they are matched by '?'. */
+/* The path as a glob matching itself only, for a single-quoted YAML
+ * scalar: wildcard characters escaped, a quote doubled, UTF-8 as it is, and
+ * bytes YAML cannot carry (controls, invalid UTF-8) matched by '?'. */
 static void glob_literal(const char *path, char *out, size_t size)
 {
 	size_t n = 0;
-	for (const unsigned char *u = (const unsigned char *)path; *u && n + 3 < size; u++) {
+	for (const unsigned char *u = (const unsigned char *)path; *u && n + 5 < size;) {
+		uint32_t cp;
+		size_t len = utf8_decode(u, &cp);
 		if (strchr("*?\\[]{}", *u))
 			out[n++] = '\\';
-		out[n++] = (*u < 0x20 || *u >= 0x7f || *u == '\'') ? '?' : (char)*u;
+		if (*u == '\'')
+			out[n++] = '\'';
+		if (len > 1 && n + len + 1 < size) {
+			memcpy(out + n, u, len);
+			n += len;
+			u += len;
+			continue;
+		}
+		out[n++] = (len == 0 || *u < 0x20 || *u == 0x7f) ? '?' : (char)*u;
+		u++;
 	}
 	out[n] = '\0';
 }

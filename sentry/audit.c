@@ -6,7 +6,9 @@
  *    "decision": "deny", "rule": "policy.yaml:12"}
  * "rule" is null when no rule of the file decided (a path that is not in
  * resolved form). Strings are escaped so that any path makes valid JSON:
- * invalid UTF-8 bytes become \u00XX. */
+ * invalid UTF-8 bytes become \u00XX, and a record whose object had such
+ * bytes says so with "object_invalid_utf8": true (a reader cannot tell
+ * \u00e9 from a valid "é" otherwise). */
 #include "sentry/audit.h"
 
 #include <errno.h>
@@ -93,6 +95,21 @@ static void jb_str(struct jbuf *b, const char *s)
 	jb_put(b, "\"", 1);
 }
 
+static bool utf8_valid(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t cp;
+
+	while (*u) {
+		size_t n = utf8_decode(u, &cp);
+
+		if (n == 0)
+			return false;
+		u += n;
+	}
+	return true;
+}
+
 static void jb_field(struct jbuf *b, const char *key, const char *value)
 {
 	jb_printf(b, ", \"%s\": ", key);
@@ -164,6 +181,8 @@ static void audit_record(struct sc_ctx *c, const char *syscall, const char *obje
 	jb_field(&b, "comm", comm);
 	jb_field(&b, "syscall", syscall);
 	jb_field(&b, "object", object ? object : "");
+	if (object && !utf8_valid(object))
+		jb_put(&b, ", \"object_invalid_utf8\": true", 29);
 	if (host && host[0])
 		jb_field(&b, "host", host);
 	jb_field(&b, "access", access);

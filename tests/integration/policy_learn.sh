@@ -117,6 +117,34 @@ learn -o "$TMP/nonet.yaml" --quiet -v "$VOL" -- python3 /data/conn.py 192.0.2.7:
 check "under a base without network nothing is learned" "  mode: none" \
 	"$(sed -n '/^network:/{n;p}' "$TMP/nonet.yaml")"
 
+# Names that need escaping in the audit log: a quote comes back as it is,
+# bytes that are not UTF-8 (which no YAML policy can name) are left out.
+mkdir -p "$TMP/odd"
+printf q >"$TMP/odd/q\"uote.txt"
+printf a >"$TMP/odd/it's.txt"
+printf c >"$TMP/odd/$(printf 'caf\303\251.txt')"
+printf b >"$TMP/odd/$(printf 'bad\351.txt')"
+out=$(learn -o "$TMP/odd.yaml" --quiet -v "$TMP/odd:/odd:ro" -- \
+	sh -c 'cat /odd/q\"uote.txt /odd/it*.txt /odd/caf*.txt /odd/bad*.txt' 2>/dev/null)
+check "the run reads every odd name" qacb "$out"
+check_contains "a name with a double quote is learned" "'/odd/q\"uote.txt'" "$(cat "$TMP/odd.yaml")"
+check_contains "a name with a single quote is learned" "'/odd/it''s.txt'" "$(cat "$TMP/odd.yaml")"
+check_contains "a UTF-8 name is learned as it is" "'/odd/$(printf 'caf\303\251.txt')'" \
+	"$(cat "$TMP/odd.yaml")"
+runsc --policy "$TMP/odd.yaml" -v "$TMP/odd:/odd:ro" -- \
+	sh -c 'cat /odd/q\"uote.txt /odd/it*.txt /odd/caf*.txt' >"$TMP/odd.out" 2>&1
+check "the odd names read under the learned policy" qac "$(cat "$TMP/odd.out")"
+check "a name that is not UTF-8 is not" "" "$(grep bad "$TMP/odd.yaml")"
+"$RUNSC_C" policy check "$TMP/odd.yaml" >/dev/null 2>&1
+check_rc "the policy learned from odd names passes policy check" 0 $?
+cp /bin/true "$TMP/odd/$(printf 'run\351')"
+sed 's/allowed: false/allowed: true/' "$SOURCE_ROOT/policies/default.yaml" >"$TMP/all.yaml"
+runsc --policy "$TMP/all.yaml" --audit "$TMP/odd.jsonl" -v "$TMP/odd:/odd:ro" -- \
+	sh -c '/odd/run*' >/dev/null 2>&1
+check_rc "a program whose name is not UTF-8 runs" 0 $?
+check_contains "the audit log marks an object that is not UTF-8" '"object_invalid_utf8": true' \
+	"$(cat "$TMP/odd.jsonl")"
+
 # A learn killed outright takes its sandbox with it.
 mark="sleep 4$$"
 TMPDIR="$TMP" "$RUNSC_C" policy learn -o "$TMP/killed.yaml" --quiet -- $mark </dev/null >/dev/null 2>&1 &
