@@ -258,27 +258,18 @@ int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct 
 	return r;
 }
 
-int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_dirfd2,
-		     const char *path2, struct gofer_req *req, struct gofer_resp *resp)
+/* The second half of both path2 calls: path1 as use at dirfd (-1: the
+ * view's root), path2 relative to the guest's dirfd2. */
+static int path2_send(struct sc_ctx *c, int dirfd, const char *use, int guest_dirfd2,
+		      const char *path2, struct gofer_req *req, struct gofer_resp *resp)
 {
-	char abs[PATH_MAX + 64], abs2[PATH_MAX + 64];
-	const char *use, *use2;
+	char abs2[PATH_MAX + 64];
+	const char *use2;
 	int fds[2], nfds = 0;
-	int dirfd = -1, dirfd2 = -1;
-	bool owned = false, owned2;
-	if (path[0] == 0 && !(req->flags & AT_EMPTY_PATH) && req->op != GOP_SYMLINK)
-		return -ENOENT;
+	bool owned2;
 	if (path2[0] == 0)
 		return -ENOENT;
-	if (req->op == GOP_SYMLINK) {
-		use = path; /* the link's text, never resolved */
-	} else {
-		dirfd = base_dir(c, guest_dirfd, path, abs, sizeof(abs), &use, &owned);
-		if (dirfd < 0 && dirfd != -1)
-			return dirfd;
-	}
-	_cleanup_close_ int own1 = owned ? dirfd : -1;
-	dirfd2 = base_dir(c, guest_dirfd2, path2, abs2, sizeof(abs2), &use2, &owned2);
+	int dirfd2 = base_dir(c, guest_dirfd2, path2, abs2, sizeof(abs2), &use2, &owned2);
 	if (dirfd2 < 0 && dirfd2 != -1)
 		return dirfd2;
 	_cleanup_close_ int own2 = owned2 ? dirfd2 : -1;
@@ -304,4 +295,31 @@ int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int gu
 	bool on_path2 = resp->rule != GOFER_RULE_NONE && resp->val == GOFER_WHICH_PATH2;
 	audit_refusal(c, req, on_path2 ? use2 : use, r, resp);
 	return r;
+}
+
+int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_dirfd2,
+		     const char *path2, struct gofer_req *req, struct gofer_resp *resp)
+{
+	char abs[PATH_MAX + 64];
+	const char *use = path; /* a symlink's text is never resolved */
+	int dirfd = -1;
+	bool owned = false;
+	if (path[0] == 0 && !(req->flags & AT_EMPTY_PATH) && req->op != GOP_SYMLINK)
+		return -ENOENT;
+	if (path2[0] == 0)
+		return -ENOENT;
+	if (req->op != GOP_SYMLINK) {
+		dirfd = base_dir(c, guest_dirfd, path, abs, sizeof(abs), &use, &owned);
+		if (dirfd < 0 && dirfd != -1)
+			return dirfd;
+	}
+	_cleanup_close_ int own1 = owned ? dirfd : -1;
+	return path2_send(c, dirfd, use, guest_dirfd2, path2, req, resp);
+}
+
+int gofer_link_fd_call(struct sc_ctx *c, int obj_fd, int guest_dirfd2, const char *path2,
+		       struct gofer_req *req, struct gofer_resp *resp)
+{
+	req->flags = AT_EMPTY_PATH;
+	return path2_send(c, obj_fd, "", guest_dirfd2, path2, req, resp);
 }

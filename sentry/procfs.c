@@ -303,6 +303,33 @@ int procfs_open_ex(struct sc_ctx *c, const char *rest, int flags, int *fd_out, c
 	return open_node(&pc, rest, flags, fd_out, view_path, size);
 }
 
+int procfs_link_object_ex(struct sc_ctx *c, const char *rest, int *fd_out, char *view_path,
+			  size_t size)
+{
+	struct pctx pc;
+	*fd_out = -1;
+	view_path[0] = 0;
+	int r = procfs_pctx_init(&pc, c);
+	if (r < 0)
+		return r;
+	struct pnode n;
+	r = procfs_walk(&pc.w, rest, true, &n, view_path, size);
+	if (r == PROCFS_WALK_VIEW)
+		return PROCFS_REOPEN_PATH;
+	if (r < 0)
+		return r;
+	if (n.kind != PN_FD || !n.followed)
+		return -EXDEV; /* a file of /proc itself */
+	r = procfs_may_ptrace(&pc, n.pid);
+	if (r < 0)
+		return r;
+	int obj = fetch_fd(&pc, &n);
+	if (obj < 0)
+		return obj;
+	*fd_out = obj;
+	return 0;
+}
+
 int procfs_open(struct sc_ctx *c, const char *rest, int flags, int *fd_out)
 {
 	char view[PATH_MAX];

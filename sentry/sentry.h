@@ -316,6 +316,10 @@ int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct 
 /* Same for a second path (rename, link, symlink). */
 int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_dirfd2,
 		     const char *path2, struct gofer_req *req, struct gofer_resp *resp);
+/* link(2) of the object behind the sentry's obj_fd (AT_EMPTY_PATH) at path2
+ * relative to the guest's dirfd2. */
+int gofer_link_fd_call(struct sc_ctx *c, int obj_fd, int guest_dirfd2, const char *path2,
+		       struct gofer_req *req, struct gofer_resp *resp);
 
 /* sentry/exec.c */
 /* The exec rows' handler (execve, execveat), at their PTRACE_EVENT_SECCOMP
@@ -363,6 +367,12 @@ int procfs_stat_ex(struct sc_ctx *c, const char *rest, bool nofollow, struct sta
 int procfs_readlink_ex(struct sc_ctx *c, const char *rest, char *buf, size_t size, size_t *len_out,
 		       char *view_path, size_t view_size);
 int procfs_access_ex(struct sc_ctx *c, const char *rest, int mode, char *view_path, size_t size);
+/* procfs_link_object_ex: what linkat(rest, AT_SYMLINK_FOLLOW) links. For
+ * a /proc/<pid>/fd/N link, *fd_out receives a sentry-held fd of the object
+ * itself (an O_TMPFILE file too), after the check opening it would make;
+ * PROCFS_REOPEN_PATH as above; -EXDEV for a file of /proc itself. */
+int procfs_link_object_ex(struct sc_ctx *c, const char *rest, int *fd_out, char *view_path,
+			  size_t size);
 /* The same without the way back into the view: such paths get -ENOENT.
  * procfs_readlink returns the link's length. */
 int procfs_open(struct sc_ctx *c, const char *rest, int flags, int *fd_out);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/util.h"
 #include "sentry/sentry.h"
 #include "sentry/vfs.h"
 #include "sentry/vfs/internal.h"
@@ -94,16 +95,70 @@ int vfs_path_op(struct sc_ctx *c, int guest_dirfd, char *path, const struct gofe
 	return vfs_walk_run(&cw.w);
 }
 
+/* link(2) whose source reached the sentry's /proc (rest) with
+ * AT_SYMLINK_FOLLOW: a /proc/<pid>/fd/N link is followed to the object
+ * itself, as Linux does (how an O_TMPFILE file is linked into place), and
+ * a path that leads back into the view is linked from there. */
+static int link_from_proc(struct sc_ctx *c, const char *rest, int guest_dirfd2, const char *path2,
+			  const struct gofer_req *req)
+{
+	char view[PATH_MAX];
+	_cleanup_close_ int obj = -1;
+	int r = procfs_link_object_ex(c, rest, &obj, view, sizeof(view));
+	if (r < 0)
+		return r;
+	struct gofer_req copy = *req;
+	struct gofer_resp resp;
+	if (r == PROCFS_REOPEN_PATH)
+		r = gofer_path2_call(c, AT_FDCWD, view, guest_dirfd2, path2, &copy, &resp);
+	else
+		r = gofer_link_fd_call(c, obj, guest_dirfd2, path2, &copy, &resp);
+	return r == 0 && resp.redirect ? -EXDEV : r;
+}
+
+/* The new name of a link or symlink reached the sentry's /proc (rest):
+ * Linux looks it up before anything else, and procfs makes no names, so
+ * EEXIST for a name that is there, else the lookup's error. A path that
+ * leads back into the view (/proc/self/cwd/NAME) is redone there. */
+static int new_name_in_proc(struct sc_ctx *c, int guest_dirfd, const char *path, const char *rest,
+			    const struct gofer_req *req)
+{
+	struct stat st;
+	char view[PATH_MAX];
+	int r = procfs_stat_ex(c, rest, true, &st, view, sizeof(view));
+	if (r == 0)
+		return -EEXIST;
+	if (r != PROCFS_REOPEN_PATH)
+		return r;
+	struct gofer_req copy = *req;
+	struct gofer_resp resp;
+	r = gofer_path2_call(c, guest_dirfd, path, AT_FDCWD, view, &copy, &resp);
+	return r == 0 && resp.redirect ? -EXDEV : r;
+}
+
+/* A rename or link between the view and the sentry's own files (/proc,
+ * /dev/tty) crosses mounts: EXDEV, which Linux checks before any
+ * permission, once both names are looked up. */
 int vfs_path2_op(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_dirfd2,
 		 const char *path2, struct gofer_req *req)
 {
 	struct gofer_resp resp;
-	int r = gofer_path2_call(c, guest_dirfd, path, guest_dirfd2, path2, req, &resp);
-	if (r < 0)
+	struct gofer_req copy = *req;
+	int r = gofer_path2_call(c, guest_dirfd, path, guest_dirfd2, path2, &copy, &resp);
+	if (r < 0 || !resp.redirect)
 		return r;
-	if (resp.redirect)
-		return req->op == GOP_RENAME ? -EXDEV : -EACCES;
-	return 0;
+	char rest[GOFER_PATH_MAX + 1];
+	memcpy(rest, resp.data, resp.data_len);
+	rest[resp.data_len] = 0;
+	bool makes_name = req->op == GOP_LINK || req->op == GOP_SYMLINK;
+	if (makes_name && resp.val == GOFER_WHICH_PATH2)
+		return resp.redirect == GOFER_REDIR_PROC
+			       ? new_name_in_proc(c, guest_dirfd, path, rest, req)
+			       : -EEXIST; /* /dev/tty */
+	if (req->op == GOP_LINK && (req->flags & AT_SYMLINK_FOLLOW) &&
+	    resp.redirect == GOFER_REDIR_PROC)
+		return link_from_proc(c, rest, guest_dirfd2, path2, req);
+	return -EXDEV;
 }
 
 int vfs_fd_op(struct sc_ctx *c, int guest_fd, struct gofer_req *req, int redirect_err)

@@ -142,6 +142,9 @@ requires "pidfd_send_signal: /proc/<pid> directory fds, pidfds, other fds" pytho
 # renameat2: flag combinations are refused before any name is looked up.
 requires "renameat2: flags in Linux's order" python3 &&
 	differential_data "renameat2: flags in Linux's order" 'python3 "$1/renameat2_probe.py" "$2"'
+requires "link: O_TMPFILE by /proc/self/fd, names in /proc" python3 &&
+	differential_data "link: O_TMPFILE by /proc/self/fd, names in /proc" \
+		'python3 "$1/link_probe.py" "$2"'
 
 # The sentry's procfs and devfs against the host's, where they must agree.
 differential "readlink /proc/self/exe" readlink /proc/self/exe

@@ -112,7 +112,10 @@ differential_data() {
 	(cd / && guest_env TMPDIR="$scratch" sh -c "$script" sh "$DATA" "$scratch") \
 		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
 	echo $? >"$TMP/native.rc"
-	runsc -v "$DATA:/data:ro" -- sh -c "$script" sh /data /tmp \
+	# A fresh scratch directory inside too: the sandbox's /tmp shows the
+	# host's underneath its writable layer.
+	runsc -v "$DATA:/data:ro" -- \
+		sh -c "set -- /data \"\$(mktemp -d /tmp/scratch.XXXXXX)\" && $script" sh \
 		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
 	echo $? >"$TMP/sandbox.rc"
 	compare "$name"
@@ -177,7 +180,10 @@ differential_userns() {
 		unshare -U -r sh -c "$script" sh "$DATA" "$scratch") \
 		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
 	echo $? >"$TMP/native.rc"
-	runsc -v "$DATA:/data:ro" -- sh -c "$script" sh /data /tmp \
+	# A fresh scratch directory inside too: the sandbox's /tmp shows the
+	# host's underneath its writable layer.
+	runsc -v "$DATA:/data:ro" -- \
+		sh -c "set -- /data \"\$(mktemp -d /tmp/scratch.XXXXXX)\" && $script" sh \
 		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
 	echo $? >"$TMP/sandbox.rc"
 	compare "$name"
