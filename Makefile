@@ -4,7 +4,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 MESON_FLAGS ?= --werror
 
-.PHONY: all deps build build-asan run test test-asan bench python-stdlib clean
+.PHONY: all deps build build-asan run test test-asan bench python-stdlib runtime-tools clean
 
 all: build
 
@@ -44,6 +44,13 @@ python-stdlib: build
 	@./scripts/install-deps.sh --python-stdlib
 	@RUNSC_C=$(CURDIR)/$(BUILD)/runsc-c SOURCE_ROOT=$(CURDIR) \
 		PYTHON_STDLIB_DOC=$(CURDIR)/docs/python-stdlib.md ./tests/compat/python_stdlib.sh
+
+# The OCI runtime-tools validation suite against runsc-c, crun and runc
+# (RUNTIME_TOOLS=DIR: a checkout of github.com/opencontainers/runtime-tools;
+# see tests/compat/runtime_tools.sh).
+runtime-tools: build
+	@./scripts/install-deps.sh --bench
+	@RUNSC_C=$(CURDIR)/$(BUILD)/runsc-c ./tests/compat/runtime_tools.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
