@@ -530,14 +530,33 @@ struct json_object *sbx_json(const struct sbx *s)
 	return o;
 }
 
+/* The claimed sandboxes are taken (a reference each) under the lock and
+ * described after it is released: sbx_json reads each one's freezer state
+ * from its cgroup, a file read that must not hold up creates, deletes and
+ * claims of every other caller. */
 struct json_object *sbx_list(void)
 {
 	struct json_object *a = json_object_new_array();
 	pthread_mutex_lock(&lock);
+	size_t n = 0;
 	for (struct sbx *s = table; s; s = s->next)
-		if (!s->pooled && !s->ending && s->base_env)
-			json_object_array_add(a, sbx_json(s));
+		n += !s->pooled && !s->ending && s->base_env;
+	struct sbx **snap = xcalloc(n ? n : 1, sizeof(*snap));
+	size_t k = 0;
+	for (struct sbx *s = table; s && k < n; s = s->next) {
+		if (!s->pooled && !s->ending && s->base_env) {
+			s->refs++;
+			snap[k++] = s;
+		}
+	}
 	pthread_mutex_unlock(&lock);
+	for (size_t i = 0; i < k; i++)
+		json_object_array_add(a, sbx_json(snap[i]));
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < k; i++)
+		unref_locked(snap[i]);
+	pthread_mutex_unlock(&lock);
+	free(snap);
 	return a;
 }
 
