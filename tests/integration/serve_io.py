@@ -1,0 +1,291 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+"""The sandbox service's interactive execs, end to end on a real `runsc-c
+serve`, with the Python client and curl: an exec with a terminal ("tty":
+true: its size, `tty`, an interactive cat's echo, resize and SIGWINCH, ^D
+as end of file), stdin streamed to an exec (POST .../exec/N/stdin: 10 MiB
+in chunks counted right by `wc -c`, the daemon's memory not growing by
+it), every bad stdin and resize request, and GET /sandboxes listing paused
+and running sandboxes while others are created and deleted. Prints TAP.
+
+Every daemon the test starts is killed on the way out, whatever happens."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import serve as base  # noqa: E402  (the daemon helpers, the TAP output)
+from serve import curl, expect_error, logtext, start_daemon, stop_daemon, tap, until  # noqa: E402
+
+runsc_c = base.runsc_c
+TMP = base.TMP
+
+
+def collect(stream, out, until_text=None, count=1):
+    """Reads a stream's events into out until until_text shows count times
+    in its stdout (or the stream ends)."""
+    for ev in stream:
+        out.append(ev)
+        if until_text and "".join(e.get("stdout", "") for e in out).count(until_text) >= count:
+            return True
+    return False
+
+
+def stdout_of(events):
+    return "".join(e.get("stdout", "") for e in events)
+
+
+def test_tty(sb, sock):
+    r = list(sb.exec_stream(["stty", "size"], tty=True, rows=33, cols=101))
+    tap(stdout_of(r) == "33 101\r\n" and r[-1] == {"exit": 0},
+        "tty: stty size sees rows and cols from the start", json.dumps(r))
+    r = list(sb.exec_stream(["stty", "size"], tty=True))
+    tap(stdout_of(r) == "24 80\r\n", "tty: 24 x 80 by default", json.dumps(r))
+    r = list(sb.exec_stream(["sh", "-c", "tty; test -t 0 && test -t 1 && test -t 2"], tty=True))
+    tap(stdout_of(r).startswith("/dev/pts/") and r[-1] == {"exit": 0},
+        "tty: stdin, stdout and stderr are the terminal, a pty of the sandbox",
+        json.dumps(r))
+    r = sb.run(["sh", "-c", "test -t 0 || echo none"])
+    tap(r.stdout == "none\n", "without tty there is no terminal", repr(r))
+
+    # An interactive cat: what is typed is echoed by the terminal, then
+    # written back by cat; ^D (eof=1) ends it.
+    stream = sb.exec_stream(["cat"], tty=True)
+    first = next(stream)
+    w = sb.send_stdin(first["exec"], "hello\n")
+    tap(w == {"written": 6, "eof": False}, "tty: POST stdin answers what it wrote", json.dumps(w))
+    events = []
+    got = collect(stream, events, "hello\r\n", 2)
+    tap(got, "tty: cat's input echoes and comes back", json.dumps(events))
+    sb.send_stdin(first["exec"], "", eof=True)
+    rest = list(stream)
+    tap(rest and rest[-1] == {"exit": 0}, "tty: eof=1 types ^D and cat ends", json.dumps(rest))
+
+    # Resize: the foreground gets SIGWINCH and sees the new size.
+    stream = sb.exec_stream(["sh", "-c", "trap 'stty size' WINCH; echo ready; "
+                             "while :; do sleep 0.05; done"], tty=True)
+    first = next(stream)
+    events = []
+    collect(stream, events, "ready")
+    r = sb.resize(first["exec"], 40, 132)
+    tap(r == {"rows": 40, "cols": 132}, "resize answers the size", json.dumps(r))
+    tap(collect(stream, events, "40 132"), "resize: SIGWINCH, and stty size sees it",
+        json.dumps(events))
+    # The same with curl.
+    code, text = curl(sock, "POST", f"/sandboxes/{sb.id}/exec/{first['exec']}/resize",
+                      "-d", '{"rows": 50, "cols": 100}')
+    tap(code == 200 and collect(stream, events, "50 100"), "curl: resize", f"{code} {text}")
+    for body, what in (('{"rows": 0, "cols": 80}', "rows 0"),
+                       ('{"rows": 70000, "cols": 80}', "rows over 65535"),
+                       ('{"rows": 10}', "no cols"), ('{"rows": "10", "cols": 5}', "a string"),
+                       ('{"rows": 10, "cols": 5, "x": 1}', "an unknown field")):
+        code, text = curl(sock, "POST", f"/sandboxes/{sb.id}/exec/{first['exec']}/resize",
+                          "-d", body)
+        tap(code == 400, f"resize with {what} -> 400", f"{code} {text}")
+    sb.signal(first["exec"], "KILL")
+    rest = list(stream)
+    tap(rest[-1] == {"exit": 128 + 9}, "tty: the killed shell's status", json.dumps(rest[-3:]))
+
+    # curl alone: the stream, the input and the echo.
+    p = subprocess.Popen(["curl", "-sSN", "--unix-socket", sock, "-X", "POST",
+                          f"http://localhost/sandboxes/{sb.id}/exec",
+                          "-d", '{"argv": ["cat"], "tty": true}'],
+                         stdout=subprocess.PIPE, text=True)
+    try:
+        line = json.loads(p.stdout.readline())
+        code, text = curl(sock, "POST", f"/sandboxes/{sb.id}/exec/{line['exec']}/stdin",
+                          "--data-binary", "typed\n")
+        lines = [json.loads(p.stdout.readline()) for _ in range(2)]
+        code2, _ = curl(sock, "POST", f"/sandboxes/{sb.id}/exec/{line['exec']}/stdin?eof=1")
+        last = [json.loads(x) for x in p.stdout.read().splitlines()]
+        tap(code == 200 and code2 == 200 and stdout_of(lines) == "typed\r\ntyped\r\n"
+            and last[-1] == {"exit": 0}, "curl: a tty exec, typed into and ended with ^D",
+            f"{code} {text} {lines} {last}")
+    finally:
+        p.kill()
+        p.wait()
+
+
+def daemon_hwm(d):
+    with open(f"/proc/{d.pid}/status") as f:
+        return int([ln for ln in f if ln.startswith("VmHWM:")][0].split()[1]) * 1024
+
+
+def test_stdin(d, sb, sock):
+    # Warm the daemon up first: its high-water mark then moves only by
+    # what stdin makes it hold.
+    sb.run(["true"], stdin="x" * 65536)
+    stream = sb.exec_stream(["wc", "-c"], stdin=True)
+    first = next(stream)
+    before = daemon_hwm(d)
+    total = 10 << 20
+
+    def chunks(n):
+        for _ in range(n):
+            yield os.urandom(64 << 10)
+
+    # In three requests: two leave stdin open, the last closes it.
+    w1 = sb.send_stdin(first["exec"], chunks(80))
+    w2 = sb.send_stdin(first["exec"], b"y" * (1 << 20))
+    w3 = sb.send_stdin(first["exec"], chunks(64), eof=True)
+    r = list(stream)
+    grew = daemon_hwm(d) - before
+    tap(w1["written"] + w2["written"] + w3["written"] == total and w3["eof"],
+        "stdin: 10 MiB in chunks over three requests", json.dumps([w1, w2, w3]))
+    tap(stdout_of(r).strip() == str(total) and r[-1] == {"exit": 0},
+        "stdin: wc -c counts every byte", json.dumps(r))
+    tap(grew < (4 << 20), "stdin: the daemon's memory does not grow by what it passes on",
+        f"grew by {grew} bytes")
+
+    # With curl: a file sent chunked.
+    path = os.path.join(TMP, "stdin.bin")
+    with open(path, "wb") as f:
+        f.write(os.urandom(3 << 20))
+    stream = sb.exec_stream(["sha256sum"], stdin=True)
+    first = next(stream)
+    code, text = curl(sock, "POST", f"/sandboxes/{sb.id}/exec/{first['exec']}/stdin?eof=1",
+                      "-H", "Transfer-Encoding: chunked", "--data-binary", f"@{path}")
+    import hashlib
+
+    with open(path, "rb") as f:
+        want = hashlib.sha256(f.read()).hexdigest()
+    r = list(stream)
+    tap(code == 200 and stdout_of(r).split()[:1] == [want],
+        "curl: a file streamed chunked to stdin, sha256sum agrees", f"{code} {text} {r}")
+
+    # Stdin left open, and nothing sent: the process waits until eof.
+    stream = sb.exec_stream(["sh", "-c", "cat; echo done"], stdin=True)
+    first = next(stream)
+    sb.send_stdin(first["exec"], "a")
+    sb.send_stdin(first["exec"], "b\n", eof=True)
+    tap(stdout_of(list(stream)) == "ab\ndone\n", "stdin: pieces arrive in order, then eof")
+
+    # Bad stdin requests.
+    stream = sb.exec_stream(["sleep", "1000"])
+    first = next(stream)
+    expect_error("stdin of an exec started without stdin: true -> 409",
+                 lambda: sb.send_stdin(first["exec"], "x"), 409)
+    expect_error("resize of an exec without a terminal -> 409",
+                 lambda: sb.resize(first["exec"], 10, 10), 409)
+    stream.close()
+    expect_error("stdin of an unknown exec -> 404", lambda: sb.send_stdin(999999, "x"), 404)
+    code, text = curl(sock, "POST", f"/sandboxes/{sb.id}/exec/abc/stdin", "-d", "x")
+    tap(code == 404, "stdin of exec 'abc' -> 404", f"{code} {text}")
+    code, text = curl(sock, "POST", f"/sandboxes/{sb.id}/exec/1/stdin?eof=2", "-d", "x")
+    tap(code == 400, "stdin with eof=2 -> 400", f"{code} {text}")
+    code, text = curl(sock, "GET", f"/sandboxes/{sb.id}/exec/1/stdin")
+    tap(code == 405, "GET stdin -> 405", f"{code} {text}")
+    code, text = curl(sock, "POST", "/sandboxes/sb-0000000000000000/exec/1/stdin", "-d", "x")
+    tap(code == 404, "stdin in an unknown sandbox -> 404", f"{code} {text}")
+    for body, what in (('{"argv": ["cat"], "stdin": 5}', "stdin 5"),
+                       ('{"argv": ["cat"], "tty": "yes"}', "tty 'yes'"),
+                       ('{"argv": ["cat"], "tty": true, "stdin": "x"}', "tty and a stdin string"),
+                       ('{"argv": ["cat"], "rows": 10}', "rows without tty"),
+                       ('{"argv": ["cat"], "tty": true, "cols": 0}', "cols 0")):
+        code, text = curl(sock, "POST", f"/sandboxes/{sb.id}/exec", "-d", body)
+        tap(code == 400, f"exec with {what} -> 400", f"{code} {text}")
+
+    # A process that does not read: the writer waits, a second writer is
+    # refused, and when the exec ends the first gives up.
+    stream = sb.exec_stream(["sleep", "1000"], stdin=True)
+    first = next(stream)
+    result = {}
+
+    def writer():
+        try:
+            result["w"] = sb.send_stdin(first["exec"], b"z" * (4 << 20))
+        except runsc_c.ServiceError as e:
+            result["e"] = e
+
+    t = threading.Thread(target=writer)
+    t.start()
+    time.sleep(0.5)
+    expect_error("a second writer while one waits on a full pipe -> 409",
+                 lambda: sb.send_stdin(first["exec"], "x"), 409)
+    sb.signal(first["exec"], "KILL")
+    list(stream)
+    t.join(30)
+    e = result.get("e")
+    tap(not t.is_alive() and e is not None and e.status == 409,
+        "the waiting writer gives up when the exec ends (409)", repr(result))
+    # A process that closed its stdin: the writer gets 409, not a hang.
+    stream = sb.exec_stream(["sh", "-c", "exec 0<&-; echo closed; sleep 1000"], stdin=True)
+    first = next(stream)
+    collect(stream, [], "closed")
+    expect_error("stdin of a process that closed it -> 409",
+                 lambda: sb.send_stdin(first["exec"], b"q" * (1 << 20)), 409)
+    stream.close()
+    tap(d.poll() is None, "the daemon survived every bad stdin request")
+
+
+def test_list(c, sock):
+    """GET /sandboxes reads each one's freezer state, and does so off the
+    table's lock: lists, creates and deletes run at once without error."""
+    a, b = c.create(), c.create()
+    a.pause()
+    states = {s["id"]: s["state"] for s in c.list()}
+    tap(states.get(a.id) == "paused" and states.get(b.id) == "running",
+        "GET /sandboxes: paused and running", json.dumps(states))
+    errors = []
+    stop = threading.Event()
+
+    def lister():
+        while not stop.is_set():
+            try:
+                for s in c.list():
+                    if s["state"] not in ("running", "paused", "ended"):
+                        errors.append(s)
+            except Exception as e:  # noqa: BLE001
+                errors.append(repr(e))
+
+    threads = [threading.Thread(target=lister) for _ in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        for _ in range(4):
+            s = c.create()
+            s.run(["true"])
+            s.delete()
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(30)
+    tap(not errors, "lists while sandboxes come and go: no error", repr(errors[:3]))
+    a.resume()
+    a.delete()
+    b.delete()
+
+
+def main():
+    sock = os.path.join(TMP, "io.sock")
+    try:
+        d = start_daemon("--listen", f"unix:{sock}")
+        c = runsc_c.Client(f"unix:{sock}")
+        with c.create() as sb:
+            test_tty(sb, sock)
+            test_stdin(d, sb, sock)
+        test_list(c, sock)
+        tap(d.poll() is None, "the daemon is up at the end", logtext(d))
+        stop_daemon(d)
+    except Exception as e:  # a crash is a failure, with its story
+        import traceback
+
+        tap(False, f"the test ran to its end: {e!r}", traceback.format_exc())
+        for p in base.daemons:
+            print("# " + logtext(p).replace("\n", "\n# "))
+    finally:
+        for p in base.daemons:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+        subprocess.run(["rm", "-rf", TMP])
+    print(f"1..{len(base.results)}")
+    return 0 if all(base.results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
