@@ -201,6 +201,14 @@ class Sandbox:
         """A directory's entries: name, type, size, mtime."""
         return self.client.request("GET", self._files(path, list=1))
 
+    def watch(self, path):
+        """GET /sandboxes/ID/watch: yields {"watching": path} once the watch
+        is in place, then each inotify event of the directory as it comes,
+        {"events": ["create", ...], "name": ..., "dir": bool} (and "cookie"
+        for moves). Closing the generator ends the watch."""
+        q = urllib.parse.urlencode({"path": path})
+        return self.client.request("GET", f"/sandboxes/{self.id}/watch?{q}", stream=True)
+
     def signal(self, exec_id, sig):
         """Sends sig (a number or a name: "TERM") to a running exec."""
         return self.client.request("POST", f"/sandboxes/{self.id}/exec/{exec_id}/signal",

@@ -417,6 +417,11 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 			return fail(c, 405, "%s /sandboxes/ID%s: only POST", method, rest);
 		return freeze(c, sid, strcmp(rest, "/pause") == 0);
 	}
+	if (strcmp(rest, "/watch") == 0) {
+		if (get)
+			return http_watch(c, sid);
+		return fail(c, 405, "%s /sandboxes/ID/watch: only GET", method);
+	}
 	if (strcmp(rest, "/files") == 0) {
 		if (get)
 			return http_files_get(c, sid);

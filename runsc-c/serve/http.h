@@ -101,4 +101,8 @@ bool http_files_put_data(struct MHD_Connection *c, struct req *rq, const char *s
 enum MHD_Result http_files_put_end(struct MHD_Connection *c, struct req *rq, const char *sid);
 void http_files_put_free(struct req *rq);
 
+/* GET /sandboxes/ID/watch?path=DIR: its inotify events as JSON lines
+ * (watch.c). */
+enum MHD_Result http_watch(struct MHD_Connection *c, const char *sid);
+
 #endif

@@ -5,7 +5,9 @@ serve`, with the Python client and curl: an exec with a terminal ("tty":
 true: its size, `tty`, an interactive cat's echo, resize and SIGWINCH, ^D
 as end of file), stdin streamed to an exec (POST .../exec/N/stdin: 10 MiB
 in chunks counted right by `wc -c`, the daemon's memory not growing by
-it), every bad stdin and resize request, and GET /sandboxes listing paused
+it), every bad stdin and resize request, watching a directory (its inotify
+events through the gofer and the policy; '..', hidden and denied paths
+refused), and GET /sandboxes listing paused
 and running sandboxes while others are created and deleted. Prints TAP.
 
 Every daemon the test starts is killed on the way out, whatever happens."""
@@ -222,6 +224,93 @@ def test_stdin(d, sb, sock):
     tap(d.poll() is None, "the daemon survived every bad stdin request")
 
 
+def test_watch(c, sb, sock):
+    """GET /sandboxes/ID/watch: a directory's inotify events, made through
+    the sentry and the gofer by a process of the sandbox."""
+    sb.run(["mkdir", "-p", "/tmp/w"])
+    watch = sb.watch("/tmp/w")
+    first = next(watch)
+    tap(first == {"watching": "/tmp/w"}, "watch: the first line says it watches", json.dumps(first))
+    r = sb.run(["sh", "-c", "cd /tmp/w && echo x > a && mkdir d && mv a b && rm b && rmdir d "
+                "&& cd / && rmdir /tmp/w"])
+    events = list(watch)  # ends when the directory goes
+    seq = [(tuple(e["events"]), e.get("name"), e["dir"]) for e in events]
+    want = [(("create",), "a", False), (("modify",), "a", False),
+            (("close_write",), "a", False), (("create",), "d", True),
+            (("moved_from",), "a", False), (("moved_to",), "b", False),
+            (("delete",), "b", False), (("delete",), "d", True),
+            (("delete_self",), None, False), (("ignored",), None, False)]
+    tap(r.exit_code == 0 and seq == want, "watch: create, modify, moves, deletes, then the end",
+        json.dumps(events))
+    moves = [e for e in events if e["events"][0] in ("moved_from", "moved_to")]
+    tap(len(moves) == 2 and moves[0].get("cookie") and moves[0]["cookie"] == moves[1]["cookie"],
+        "watch: a rename's two halves share a cookie", json.dumps(moves))
+
+    # Names are text: bytes that are not UTF-8 come as U+FFFD.
+    sb.run(["mkdir", "-p", "/tmp/w2"])
+    watch = sb.watch("/tmp/w2")
+    next(watch)
+    sb.run(["sh", "-c", "touch \"$(printf '/tmp/w2/caf\\351')\""])
+    ev = next(watch)
+    tap(ev["name"] == "caf\ufffd" and ev["events"] == ["create"],
+        "watch: a name that is not UTF-8 is cleaned", json.dumps(ev))
+    watch.close()
+
+    # curl, and what is refused.
+    p = subprocess.Popen(["curl", "-sSN", "--unix-socket", sock,
+                          f"http://localhost/sandboxes/{sb.id}/watch?path=/tmp/w2"],
+                         stdout=subprocess.PIPE, text=True)
+    try:
+        line = json.loads(p.stdout.readline())
+        sb.run(["touch", "/tmp/w2/from-curl"])
+        ev = json.loads(p.stdout.readline())
+        tap(line == {"watching": "/tmp/w2"} and ev.get("name") == "from-curl",
+            "curl: watch streams events", f"{line} {ev}")
+    finally:
+        p.kill()
+        p.wait()
+    for q, status, what in (("path=/tmp/w2/../../etc", 400, "'..' in the path"),
+                            ("path=/tmp/w2/..", 400, "a path ending in '..'"),
+                            ("path=tmp", 400, "a relative path"),
+                            ("path=/tmp/w2%00x", 400, "a NUL in the path"),
+                            ("path=/tmp/w2&recursive=1", 400, "an unknown argument"),
+                            ("", 400, "no path"),
+                            ("path=/nonexistent", 404, "a missing directory"),
+                            ("path=/etc/shadow", 404, "a path the policy hides"),
+                            ("path=/etc/passwd", 400, "a file, not a directory")):
+        code, text = curl(sock, "GET", f"/sandboxes/{sb.id}/watch?{q}")
+        tap(code == status, f"watch of {what} -> {status}", f"{code} {text}")
+    code, text = curl(sock, "POST", f"/sandboxes/{sb.id}/watch?path=/tmp")
+    tap(code == 405, "POST watch -> 405", f"{code} {text}")
+    code, text = curl(sock, "GET", "/sandboxes/sb-0000000000000000/watch?path=/tmp")
+    tap(code == 404, "watch in an unknown sandbox -> 404", f"{code} {text}")
+
+    # A policy that denies the directory: 403, from the gofer's decision.
+    pol = os.path.join(TMP, "deny.yaml")
+    with open(pol, "w") as f:
+        f.write("apiVersion: runsc-c/v1\nkind: Policy\nname: deny-secret\nextends: default\n"
+                "filesystem:\n  - path: /etc/ssl/**\n    access: none\n"
+                "  - path: /etc/ssl\n    access: none\n")
+    with c.create(policy=pol) as denied:
+        code, text = curl(sock, "GET", f"/sandboxes/{denied.id}/watch?path=/etc/ssl")
+        tap(code == 403, "watch of a directory the policy denies -> 403", f"{code} {text}")
+    # Deleting the sandbox ends a watch on it.
+    with c.create() as other:
+        watch = other.watch("/tmp")
+        next(watch)
+        done = threading.Event()
+
+        def drain():
+            for _ in watch:
+                pass
+            done.set()
+
+        t = threading.Thread(target=drain, daemon=True)
+        t.start()
+        other.delete()
+        tap(done.wait(30), "watch: ends when its sandbox is deleted")
+
+
 def test_list(c, sock):
     """GET /sandboxes reads each one's freezer state, and does so off the
     table's lock: lists, creates and deletes run at once without error."""
@@ -268,6 +357,7 @@ def main():
         with c.create() as sb:
             test_tty(sb, sock)
             test_stdin(d, sb, sock)
+            test_watch(c, sb, sock)
         test_list(c, sock)
         tap(d.poll() is None, "the daemon is up at the end", logtext(d))
         stop_daemon(d)
