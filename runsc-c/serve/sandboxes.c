@@ -242,7 +242,7 @@ static int spawn(const struct serve_template *tmpl, int tmpl_index, bool pooled,
 	int err_w = high_fd(errp[1]);
 	int err_r = errp[0];
 
-	char *argv[24];
+	_cleanup_free_ char **argv = xcalloc(24 + 2 * tmpl->nvolumes, sizeof(char *));
 	int n = 0;
 	argv[n++] = (char *)runsc_path;
 	argv[n++] = "serve-monitor";
@@ -252,6 +252,9 @@ static int spawn(const struct serve_template *tmpl, int tmpl_index, bool pooled,
 	add_flag(argv, &n, "--memory", tmpl->memory);
 	add_flag(argv, &n, "--pids", tmpl->pids);
 	add_flag(argv, &n, "--cpus", tmpl->cpus);
+	add_flag(argv, &n, "--rootfs", tmpl->rootfs);
+	for (unsigned i = 0; i < tmpl->nvolumes; i++)
+		add_flag(argv, &n, "--volume", tmpl->volumes[i]);
 	argv[n++] = "--";
 	/* The idle holder: the sandbox's first process, which only waits. */
 	argv[n++] = "sleep";

@@ -7,7 +7,8 @@ as end of file), stdin streamed to an exec (POST .../exec/N/stdin: 10 MiB
 in chunks counted right by `wc -c`, the daemon's memory not growing by
 it), every bad stdin and resize request, watching a directory (its inotify
 events through the gofer and the policy; '..', hidden and denied paths
-refused), and GET /sandboxes listing paused
+refused), templates of the config with a rootfs and volumes (and every
+mistake in them named by file:line:column), and GET /sandboxes listing paused
 and running sandboxes while others are created and deleted. Prints TAP.
 
 Every daemon the test starts is killed on the way out, whatever happens."""
@@ -349,6 +350,92 @@ def test_list(c, sock):
     b.delete()
 
 
+def busybox_rootfs(root):
+    """A root file system of busybox-static's applets (relative links)."""
+    os.makedirs(os.path.join(root, "bin"))
+    for d in ("tmp", "etc"):
+        os.makedirs(os.path.join(root, d))
+    with open("/bin/busybox", "rb") as src, open(os.path.join(root, "bin", "busybox"), "wb") as dst:
+        dst.write(src.read())
+    os.chmod(os.path.join(root, "bin", "busybox"), 0o755)
+    applets = subprocess.run(["/bin/busybox", "--list"], capture_output=True, text=True).stdout
+    for a in applets.split():
+        if a != "busybox":
+            os.symlink("busybox", os.path.join(root, "bin", a))
+
+
+def test_templates():
+    """Templates of the config with a rootfs of their own and volumes."""
+    root = os.path.join(TMP, "bb-root")
+    busybox_rootfs(root)
+    vol_ro, vol_rw = os.path.join(TMP, "vol-ro"), os.path.join(TMP, "vol-rw")
+    os.makedirs(vol_ro)
+    os.makedirs(vol_rw)
+    with open(os.path.join(vol_ro, "hello"), "w") as f:
+        f.write("from the host\n")
+    os.symlink(vol_ro, os.path.join(TMP, "vol-link"))
+    cfg = os.path.join(TMP, "templates.yaml")
+    with open(cfg, "w") as f:
+        f.write(f"""templates:
+  bb:
+    rootfs: {root}
+    volumes:
+      - {TMP}/vol-link:/data:ro
+      - {vol_rw}:/out
+    pool: {{size: 1}}
+  plain:
+    volumes: ["{vol_rw}:/srv/out:rw"]
+""")
+    sock = os.path.join(TMP, "tmpl.sock")
+    d = start_daemon("--listen", f"unix:{sock}", "--config", cfg)
+    c = runsc_c.Client(f"unix:{sock}")
+    tap(until(lambda: c.pool()["templates"]["bb"]["ready"] == 1, "the bb pool"),
+        "a template with a rootfs fills its pool", json.dumps(c.pool()))
+    with c.create(template="bb") as sb:
+        r = sb.run(["sh", "-c", "ls /; cat /data/hello; echo out > /out/written; "
+                    "echo x > /data/x || echo read-only"])
+        tap(r.stdout.split("\n")[:4] == ["bin", "data", "dev", "etc"]
+            and "from the host\n" in r.stdout and "read-only" in r.stdout,
+            "template: the rootfs is the view's root, volumes ro and rw", repr(r))
+        with open(os.path.join(vol_rw, "written")) as f:
+            tap(f.read() == "out\n", "template: a write to an rw volume reaches the host")
+        tap(not os.path.exists(os.path.join(vol_ro, "x")), "template: the ro volume kept nothing")
+        r = sb.run(["test", "-e", "/usr/bin/python3"])
+        tap(r.exit_code == 1, "template: nothing of the host's root is in the view", repr(r))
+        tap(sb.read("/data/hello") == b"from the host\n", "template: files API reads a volume")
+        code, text = curl(sock, "GET", f"/sandboxes/{sb.id}/watch?path=/tmp")
+        tap(code == 400 and "python3" in text,
+            "template without python3: watch says why", f"{code} {text}")
+    with c.create(template="plain") as sb:
+        r = sb.run(["sh", "-c", "echo plain > /srv/out/p && test -e /usr/bin/python3"])
+        with open(os.path.join(vol_rw, "p")) as f:
+            tap(r.exit_code == 0 and f.read() == "plain\n",
+                "template: volumes over the host's root", repr(r))
+    stop_daemon(d)
+
+    bad = os.path.join(TMP, "bad-tmpl.yaml")
+    for text, where in [
+        ("templates:\n  x:\n    rootfs: /nonexistent\n", ":3:13: rootfs: '/nonexistent': not a directory"),
+        ("templates:\n  x:\n    rootfs: relative\n", ":3:13: rootfs: expected an absolute path"),
+        ("templates:\n  x:\n    rootfs: /etc/passwd\n", ":3:13: rootfs: '/etc/passwd': not a directory"),
+        ("templates:\n  x:\n    volumes: /tmp:/data\n", ":3:14: volumes: expected a list"),
+        ("templates:\n  x:\n    volumes:\n      - /tmp\n", ":4:9: volumes: '/tmp': expected HOST:GUEST"),
+        ("templates:\n  x:\n    volumes: [/tmp:/data:rx]\n", ":3:15: volumes: '/tmp:/data:rx': the mode"),
+        ("templates:\n  x:\n    volumes: [/nonexistent:/data]\n", ":3:15: volumes: '/nonexistent:/data': the host path"),
+        ("templates:\n  x:\n    volumes: [tmp:/data]\n", ":3:15: volumes: 'tmp:/data': the host path must be absolute"),
+        ("templates:\n  x:\n    volumes: [/tmp:data]\n", ":3:15: volumes: '/tmp:data': the guest path"),
+        ("templates:\n  x:\n    volumes: [/tmp:/a/../etc]\n", ":3:15: volumes: '/tmp:/a/../etc': the guest path"),
+        ("templates:\n  x:\n    volumes: [{host: /tmp}]\n", ":3:15: volumes: expected HOST:GUEST"),
+        ("template:\n  rootfs: [a]\n", ":2:11: rootfs: expected an absolute path"),
+    ]:
+        with open(bad, "w") as f:
+            f.write(text)
+        p = start_daemon("--listen", f"unix:{TMP}/bad.sock", "--config", bad, wait=False)
+        p.wait(base.DEADLINE_S)
+        tap(p.returncode == 2 and where in logtext(p) and not os.path.exists(f"{TMP}/bad.sock"),
+            f"config {text!r}: {where}", logtext(p))
+
+
 def main():
     sock = os.path.join(TMP, "io.sock")
     try:
@@ -359,6 +446,7 @@ def main():
             test_stdin(d, sb, sock)
             test_watch(c, sb, sock)
         test_list(c, sock)
+        test_templates()
         tap(d.poll() is None, "the daemon is up at the end", logtext(d))
         stop_daemon(d)
     except Exception as e:  # a crash is a failure, with its story
