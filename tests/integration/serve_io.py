@@ -98,17 +98,27 @@ def test_tty(sb, sock):
                           f"http://localhost/sandboxes/{sb.id}/exec",
                           "-d", '{"argv": ["cat"], "tty": true}'],
                          stdout=subprocess.PIPE, text=True)
+    # A reader that hangs is a failure, not a stuck test.
+    watchdog = threading.Timer(base.DEADLINE_S, p.kill)
+    watchdog.start()
     try:
         line = json.loads(p.stdout.readline())
         code, text = curl(sock, "POST", f"/sandboxes/{sb.id}/exec/{line['exec']}/stdin",
                           "--data-binary", "typed\n")
-        lines = [json.loads(p.stdout.readline()) for _ in range(2)]
+        # The echo and cat's copy come in one chunk or two.
+        lines = []
+        while stdout_of(lines).count("typed") < 2:
+            text_line = p.stdout.readline()
+            if not text_line:
+                break
+            lines.append(json.loads(text_line))
         code2, _ = curl(sock, "POST", f"/sandboxes/{sb.id}/exec/{line['exec']}/stdin?eof=1")
         last = [json.loads(x) for x in p.stdout.read().splitlines()]
         tap(code == 200 and code2 == 200 and stdout_of(lines) == "typed\r\ntyped\r\n"
             and last[-1] == {"exit": 0}, "curl: a tty exec, typed into and ended with ^D",
             f"{code} {text} {lines} {last}")
     finally:
+        watchdog.cancel()
         p.kill()
         p.wait()
 
@@ -261,6 +271,8 @@ def test_watch(c, sb, sock):
     p = subprocess.Popen(["curl", "-sSN", "--unix-socket", sock,
                           f"http://localhost/sandboxes/{sb.id}/watch?path=/tmp/w2"],
                          stdout=subprocess.PIPE, text=True)
+    watchdog = threading.Timer(base.DEADLINE_S, p.kill)
+    watchdog.start()
     try:
         line = json.loads(p.stdout.readline())
         sb.run(["touch", "/tmp/w2/from-curl"])
@@ -268,6 +280,7 @@ def test_watch(c, sb, sock):
         tap(line == {"watching": "/tmp/w2"} and ev.get("name") == "from-curl",
             "curl: watch streams events", f"{line} {ev}")
     finally:
+        watchdog.cancel()
         p.kill()
         p.wait()
     for q, status, what in (("path=/tmp/w2/../../etc", 400, "'..' in the path"),
