@@ -8,7 +8,8 @@ in chunks counted right by `wc -c`, the daemon's memory not growing by
 it), every bad stdin and resize request, watching a directory (its inotify
 events through the gofer and the policy; '..', hidden and denied paths
 refused), templates of the config with a rootfs and volumes (and every
-mistake in them named by file:line:column), and GET /sandboxes listing paused
+mistake in them named by file:line:column), the token on stdin, resize and
+watch, and GET /sandboxes listing paused
 and running sandboxes while others are created and deleted. Prints TAP.
 
 Every daemon the test starts is killed on the way out, whatever happens."""
@@ -363,6 +364,36 @@ def test_list(c, sock):
     b.delete()
 
 
+def test_token():
+    """With a token, stdin, resize and watch need it too; a stdin body
+    sent without it never reaches the process."""
+    tok = os.path.join(TMP, "io-token")
+    with open(tok, "w") as f:
+        f.write("io-token-0123456789abcdef\n")
+    os.chmod(tok, 0o600)
+    sock = os.path.join(TMP, "tok.sock")
+    d = start_daemon("--listen", f"unix:{sock}", "--token-file", tok)
+    good = runsc_c.Client(f"unix:{sock}", token="io-token-0123456789abcdef")
+    bad = runsc_c.Client(f"unix:{sock}", token="wrong-token-0123456789ab")
+    with good.create() as sb:
+        stream = sb.exec_stream(["cat"], tty=True)
+        first = next(stream)
+        forged = runsc_c.Sandbox(bad, sb.id)
+        expect_error("stdin with a wrong token: 401",
+                     lambda: forged.send_stdin(first["exec"], "forged\n", eof=True), 401)
+        expect_error("resize with a wrong token: 401",
+                     lambda: forged.resize(first["exec"], 10, 10), 401)
+        expect_error("watch with a wrong token: 401", lambda: next(forged.watch("/tmp")), 401)
+        sb.send_stdin(first["exec"], "real\n")
+        events = []
+        collect(stream, events, "real\r\n", 2)
+        sb.send_stdin(first["exec"], "", eof=True)
+        events += list(stream)
+        tap("forged" not in stdout_of(events) and events[-1] == {"exit": 0},
+            "what a wrong token sent never reached the process", json.dumps(events))
+    stop_daemon(d)
+
+
 def busybox_rootfs(root):
     """A root file system of busybox-static's applets (relative links)."""
     os.makedirs(os.path.join(root, "bin"))
@@ -460,6 +491,7 @@ def main():
             test_watch(c, sb, sock)
         test_list(c, sock)
         test_templates()
+        test_token()
         tap(d.poll() is None, "the daemon is up at the end", logtext(d))
         stop_daemon(d)
     except Exception as e:  # a crash is a failure, with its story
