@@ -309,6 +309,13 @@ def test_watch(c, sb, sock):
     with c.create(policy=pol) as denied:
         code, text = curl(sock, "GET", f"/sandboxes/{denied.id}/watch?path=/etc/ssl")
         tap(code == 403, "watch of a directory the policy denies -> 403", f"{code} {text}")
+        # A symlink the guest made is resolved in its view, under the policy.
+        denied.run(["ln", "-s", "../etc/ssl", "/tmp/to-ssl"])
+        denied.run(["ln", "-s", "/etc/shadow", "/tmp/to-shadow"])
+        code, text = curl(sock, "GET", f"/sandboxes/{denied.id}/watch?path=/tmp/to-ssl")
+        tap(code == 403, "watch through a symlink to a denied directory -> 403", f"{code} {text}")
+        code, text = curl(sock, "GET", f"/sandboxes/{denied.id}/watch?path=/tmp/to-shadow")
+        tap(code == 404, "watch through a symlink to a hidden file -> 404", f"{code} {text}")
     # Deleting the sandbox ends a watch on it.
     with c.create() as other:
         watch = other.watch("/tmp")
