@@ -20,7 +20,7 @@ struct req {
 	char sid[32];
 	struct upload *upload;
 	/* POST /sandboxes/ID/exec/N/stdin: exec N, and how the writing goes
-	 * (exec.c). */
+	 * (exec_input.c). */
 	bool is_stdin;
 	char exec_no[24];
 	struct stdin_write *stdin_write;
@@ -76,15 +76,15 @@ void guest_io_close(struct guest_io *io);
  * 128 + SIGKILL if the sandbox ended under it. Closes io->sock. */
 int exec_wait(struct guest_io *io);
 
-/* POST /sandboxes/ID/exec, /sandboxes/ID/exec/N/signal and
- * /sandboxes/ID/exec/N/resize (exec.c). */
+/* POST /sandboxes/ID/exec and /sandboxes/ID/exec/N/signal (exec.c), and
+ * /sandboxes/ID/exec/N/resize (exec_input.c). */
 enum MHD_Result http_exec(struct MHD_Connection *c, const struct req *rq, const char *id);
 enum MHD_Result http_exec_signal(struct MHD_Connection *c, const struct req *rq, const char *sid,
 				 const char *no_text);
 enum MHD_Result http_exec_resize(struct MHD_Connection *c, const struct req *rq, const char *sid,
 				 const char *no_text);
 /* POST /sandboxes/ID/exec/N/stdin[?eof=1]: the body, streamed as it
- * comes, is written to the process's stdin (exec.c). */
+ * comes, is written to the process's stdin (exec_input.c). */
 void http_stdin_data(struct MHD_Connection *c, struct req *rq, const char *data, size_t size);
 enum MHD_Result http_stdin_end(struct MHD_Connection *c, struct req *rq);
 void http_stdin_free(struct req *rq);
