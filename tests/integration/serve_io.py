@@ -333,6 +333,25 @@ def test_watch(c, sb, sock):
         tap(done.wait(30), "watch: ends when its sandbox is deleted")
 
 
+def test_listdir_churn(sb):
+    """A directory whose entries come and go while it is listed: entries
+    that vanish between find's readdir and its stat are left out, never an
+    error."""
+    stream = sb.exec_stream(["sh", "-c", "mkdir -p /tmp/churn; echo go; i=0; while :; do "
+                             "i=$((i+1)); touch /tmp/churn/f$i; rm /tmp/churn/f$i; done"])
+    first = next(stream)
+    collect(stream, [], "go")
+    errors = []
+    for _ in range(40):
+        try:
+            sb.listdir("/tmp/churn")
+        except runsc_c.ServiceError as e:
+            errors.append(str(e))
+    sb.signal(first["exec"], "KILL")
+    list(stream)
+    tap(not errors, "files: a directory listed while its entries churn", repr(errors[:3]))
+
+
 def test_list(c, sock):
     """GET /sandboxes reads each one's freezer state, and does so off the
     table's lock: lists, creates and deletes run at once without error."""
@@ -496,6 +515,7 @@ def main():
             test_tty(sb, sock)
             test_stdin(d, sb, sock)
             test_watch(c, sb, sock)
+            test_listdir_churn(sb)
         test_list(c, sock)
         test_templates()
         test_token()
