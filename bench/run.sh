@@ -9,9 +9,10 @@
 # assert nothing. A runner that is missing or fails shows as "n/a (reason)".
 #
 # Knobs (environment): BENCH_SECTIONS (default: all of "start cgroup syscall python
-# exec file make agent memory density rate"), BENCH_RUNS, BENCH_PY_RUNS, BENCH_EXEC_RUNS,
+# exec file make agent memory density rate serve"), BENCH_RUNS, BENCH_PY_RUNS, BENCH_EXEC_RUNS,
 # BENCH_FILE_RUNS, BENCH_MAKE_RUNS, BENCH_AGENT_RUNS, BENCH_SYSCALL_ROUNDS, BENCH_SYSCALL_CALLS,
 # BENCH_IDLE, BENCH_DENSITY_MAX, BENCH_DENSITY_BUDGET_S, BENCH_RATE_COUNT,
+# BENCH_SERVE_RUNS and BENCH_SERVE_POOL (bench/serve.py's),
 # BENCH_CRUN and BENCH_BWRAP (the peers' binaries; default: from PATH),
 # BENCH_RESULTS (output directory; "-" writes no file), BENCH_BASELINE (another
 # runsc-c binary, e.g. a build of the commit before a change: the start, cgroup,
@@ -26,7 +27,7 @@ if [ -z "$runsc" ] || [ ! -x "$runsc" ]; then
 	exit 1
 fi
 
-: "${BENCH_SECTIONS:=start cgroup syscall python exec file make agent memory density rate}"
+: "${BENCH_SECTIONS:=start cgroup syscall python exec file make agent memory density rate serve}"
 : "${BENCH_RUNS:=30}" "${BENCH_PY_RUNS:=15}" "${BENCH_EXEC_RUNS:=10}"
 : "${BENCH_FILE_RUNS:=8}" "${BENCH_MAKE_RUNS:=7}" "${BENCH_AGENT_RUNS:=5}"
 : "${BENCH_SYSCALL_ROUNDS:=5}" "${BENCH_SYSCALL_CALLS:=20000}"
@@ -829,6 +830,22 @@ section_rate() {
 	md ""
 }
 
+section_serve() {
+	local log=$work/log/serve out=$work/serve.md
+	mkdir -p "$work/log"
+	say "serve: the sandbox service (bench/serve.py)"
+	md "### Sandbox service"
+	md ""
+	md "\`runsc-c serve\` on a unix socket, driven by the Python client (\`bench/serve.py\`): claims from a warm pool, cold creates, execs of \`true\` in a running sandbox, the sustained rate of claim + exec + delete with the pool refilling, and memory per idle sandbox. The native row is the same script's \`subprocess.run(['true'])\`, for the ratio."
+	md ""
+	if run "$python" "$bench_dir/serve.py" "$(dirname "$runsc")" >"$out" 2>"$log"; then
+		cat "$out" >>"$report"
+	else
+		md "n/a (bench/serve.py failed: $(tail -n 1 "$log" 2>/dev/null))"
+	fi
+	md ""
+}
+
 # ---------------------------------------------------------------- main
 
 describe_machine() {
@@ -872,7 +889,7 @@ main() {
 		make_agent_inputs || say "bench: cannot generate the agent workloads' inputs"
 	fi
 	local s
-	for s in start cgroup syscall python exec file make agent memory density rate; do
+	for s in start cgroup syscall python exec file make agent memory density rate serve; do
 		# The sandboxes held from here on load the machine themselves.
 		[ "$s" = memory ] && load1=$(cut -d' ' -f1 /proc/loadavg)
 		have_section "$s" && "section_$s"

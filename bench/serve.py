@@ -12,6 +12,7 @@ Python client over HTTP:
   - sustained creations per second: claim, run `true`, delete, the pool
     refilling meanwhile
   - memory per idle sandbox, and the service's own per sandbox
+  - native: subprocess.run(["true"]) from this script, for the ratios
 Prints a markdown table. Measures; asserts nothing.
 
 Knobs: BENCH_SERVE_RUNS (default 30), BENCH_SERVE_POOL (default 4)."""
@@ -127,17 +128,24 @@ def main():
         per_service = (rss(d.pid) - rss0) / len(idle)
         for sb in idle:
             sb.delete()
-        print(f"| runsc-c serve (pool {pool}, {runs} runs) | p50 | p99 |")
-        print("| --- | --- | --- |")
+        native = []
+        for _ in range(runs * 5):
+            t = time.perf_counter()
+            subprocess.run(["true"])
+            native.append(time.perf_counter() - t)
+        base = pct(native, 50)
+        print(f"| runsc-c serve (pool {pool}, {runs} runs) | p50 | p99 | p50 / native `true` |")
+        print("| --- | --- | --- | --- |")
+        print(f"| native: fork + exec of `true` (subprocess) | {ms(base)} | {ms(pct(native, 99))} | 1.0 |")
         for name, xs in [("claim from the warm pool", claim),
                          ("claim + first exec of `true` to its exit", first),
                          ("exec round trip of `true`", rt),
                          ("cold create (limits given: no pool)", cold),
                          ("delete (all torn down)", delete)]:
-            print(f"| {name} | {ms(pct(xs, 50))} | {ms(pct(xs, 99))} |")
-        print(f"| claim, exec, delete sustained (pool refilling) | {rate:.1f} /s | |")
-        print(f"| memory per idle sandbox (PSS: monitor, sentry, gofer, holder) | {per_sandbox / 1024:.0f} KiB | |")
-        print(f"| the service's own memory per idle sandbox (RSS) | {per_service / 1024:.0f} KiB | |")
+            print(f"| {name} | {ms(pct(xs, 50))} | {ms(pct(xs, 99))} | {pct(xs, 50) / base:.1f} |")
+        print(f"| claim, exec, delete sustained (pool refilling) | {rate:.1f} /s | | |")
+        print(f"| memory per idle sandbox (PSS: monitor, sentry, gofer, holder) | {per_sandbox / 1024:.0f} KiB | | |")
+        print(f"| the service's own memory per idle sandbox (RSS) | {per_service / 1024:.0f} KiB | | |")
     finally:
         d.send_signal(signal.SIGTERM)
         d.wait(60)

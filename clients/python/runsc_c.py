@@ -65,14 +65,15 @@ class Client:
     def request(self, method, path, body=None, stream=False, raw=False):
         """Sends one request; the decoded JSON answer, or with stream=True
         a generator of the JSON lines, or with raw=True the response
-        itself (read it, then close it). body may be a dict (JSON), bytes
-        or a file object (streamed). Raises ServiceError on an error."""
+        itself (read it, then close it). body may be a dict (JSON), bytes,
+        a file object or an iterator of bytes (streamed). Raises
+        ServiceError on an error."""
         conn = self._connection()
         headers = {}
         if self.token is not None:
             headers["Authorization"] = f"Bearer {self.token}"
         data = None
-        if isinstance(body, (bytes, bytearray)) or hasattr(body, "read"):
+        if isinstance(body, (bytes, bytearray)) or hasattr(body, "read") or hasattr(body, "__next__"):
             data = body
             headers["Content-Type"] = "application/octet-stream"
         elif body is not None:
@@ -154,13 +155,24 @@ class Sandbox:
     def resume(self):
         return self.client.request("POST", f"/sandboxes/{self.id}/resume")
 
-    def exec_stream(self, argv, stdin=None, env=None, cwd=None):
+    def exec_stream(self, argv, stdin=None, env=None, cwd=None, tty=False, rows=None, cols=None):
         """POST /sandboxes/ID/exec: yields {"exec": N, "pid": P} first,
         then {"stdout": ...} and {"stderr": ...} as they come, and last
-        {"exit": N}. Closing the generator kills the process."""
+        {"exit": N}. Closing the generator kills the process.
+
+        stdin: a string (then end of file), or True to leave it open for
+        send_stdin(N, ...). tty=True gives the process a terminal of
+        rows x cols (default 24 x 80): its output all comes as "stdout",
+        its input goes through send_stdin, resize() changes its size."""
         body = {"argv": list(argv)}
         if stdin is not None:
             body["stdin"] = stdin
+        if tty:
+            body["tty"] = True
+            if rows is not None:
+                body["rows"] = rows
+            if cols is not None:
+                body["cols"] = cols
         if env is not None:
             body["env"] = env
         if cwd is not None:
@@ -189,10 +201,32 @@ class Sandbox:
         """A directory's entries: name, type, size, mtime."""
         return self.client.request("GET", self._files(path, list=1))
 
+    def watch(self, path):
+        """GET /sandboxes/ID/watch: yields {"watching": path} once the watch
+        is in place, then each inotify event of the directory as it comes,
+        {"events": ["create", ...], "name": ..., "dir": bool} (and "cookie"
+        for moves). Closing the generator ends the watch."""
+        q = urllib.parse.urlencode({"path": path})
+        return self.client.request("GET", f"/sandboxes/{self.id}/watch?{q}", stream=True)
+
     def signal(self, exec_id, sig):
         """Sends sig (a number or a name: "TERM") to a running exec."""
         return self.client.request("POST", f"/sandboxes/{self.id}/exec/{exec_id}/signal",
                                    {"signal": sig})
+
+    def send_stdin(self, exec_id, data, eof=False):
+        """Writes data (bytes, str, a binary file object or an iterator
+        of bytes, streamed) to a running exec's stdin; eof=True then
+        closes it (a terminal gets its EOF character, ^D). {"written": N}."""
+        if isinstance(data, str):
+            data = data.encode()
+        path = f"/sandboxes/{self.id}/exec/{exec_id}/stdin" + ("?eof=1" if eof else "")
+        return self.client.request("POST", path, data)
+
+    def resize(self, exec_id, rows, cols):
+        """Sets the size of an exec's terminal (it gets SIGWINCH)."""
+        return self.client.request("POST", f"/sandboxes/{self.id}/exec/{exec_id}/resize",
+                                   {"rows": rows, "cols": cols})
 
     def run(self, argv, stdin=None, env=None, cwd=None):
         """Runs argv to its end: a Result."""

@@ -265,6 +265,30 @@ static int parse_user(struct oci_process *p, struct json_object *proc, const cha
 	return 0;
 }
 
+/* process.consoleSize {height, width}: the terminal's size at start. */
+static int parse_console_size(struct oci_process *p, struct json_object *proc, const char *prefix,
+			      struct rc_error *err)
+{
+	char f1[96], f2[96];
+	struct json_object *size, *h = NULL, *w = NULL;
+	unsigned int rows = 0, cols = 0;
+	int r = member(proc, "consoleSize", json_type_object,
+		       pfield(f1, sizeof(f1), prefix, "consoleSize"), false, &size, err);
+	if (r == 0 && size)
+		r = member(size, "height", json_type_int,
+			   pfield(f1, sizeof(f1), prefix, "consoleSize.height"), true, &h, err);
+	if (r == 0 && size)
+		r = member(size, "width", json_type_int,
+			   pfield(f2, sizeof(f2), prefix, "consoleSize.width"), true, &w, err);
+	if (r == 0 && h)
+		r = id_value(h, f1, &rows, err);
+	if (r == 0 && w)
+		r = id_value(w, f2, &cols, err);
+	p->console_rows = (unsigned short)rows;
+	p->console_cols = (unsigned short)cols;
+	return r;
+}
+
 int oci_process_parse(struct json_object *proc, const char *prefix, struct oci_process *p,
 		      struct rc_error *err)
 {
@@ -295,6 +319,8 @@ int oci_process_parse(struct json_object *proc, const char *prefix, struct oci_p
 			   pfield(f, sizeof(f), prefix, "terminal"), false, &term, err);
 	if (r == 0)
 		r = parse_user(p, proc, prefix, err);
+	if (r == 0)
+		r = parse_console_size(p, proc, prefix, err);
 	if (r < 0) {
 		oci_process_free(p);
 		return r;

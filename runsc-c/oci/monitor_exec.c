@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -131,8 +132,14 @@ static int request_start(struct sandbox *sb, struct exec_conn *c, const struct o
 	int master = -1, slave = -1;
 	char name[64];
 	if (p.terminal &&
-	    (r = sandbox_terminal_new(sb, &master, &slave, name, sizeof(name), err)) == 0)
-		r = oci_console_send_master(fds[0], master, name, err);
+	    (r = sandbox_terminal_new(sb, &master, &slave, name, sizeof(name), err)) == 0) {
+		/* Sized before the process starts, so its first look is right. */
+		struct winsize ws = {.ws_row = p.console_rows, .ws_col = p.console_cols};
+		if ((ws.ws_row || ws.ws_col) && ioctl(master, TIOCSWINSZ, &ws) < 0)
+			r = rc_error_set_errno(err, errno, "process.consoleSize");
+		if (r == 0)
+			r = oci_console_send_master(fds[0], master, name, err);
+	}
 	if (r == 0) {
 		struct sandbox_exec_config ec = {
 			.argv = p.argv,

@@ -99,6 +99,8 @@ struct oci_process {
 	gid_t *groups; /* user.additionalGids */
 	size_t ngroups;
 	bool terminal;
+	/* consoleSize: the terminal's size when it starts (0: not given). */
+	unsigned short console_rows, console_cols;
 };
 /* Reads proc; an invalid value fails with err naming the field as prefix
  * + its path ("process." + "args: must not be empty"). */

@@ -12,12 +12,16 @@
  *	    policy: strict
  *	    limits: {memory: 256M}
  *	    pool: {size: 2}
+ *	    rootfs: /srv/images/alpine     # the view's root (runsc-c do --rootfs)
+ *	    volumes: [/srv/data:/data:ro]  # HOST:GUEST[:ro|:rw] (runsc-c do -v)
  *
  * Every problem names FILE:LINE:COLUMN. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "common/util.h"
@@ -110,6 +114,87 @@ static int pool_member(struct cfg_ctx *x, const char *key, yaml_node_t *k, yaml_
 	return bad(x, k, "pool: unknown key '%s' (size)", key);
 }
 
+/* rootfs: an existing directory, kept resolved. */
+static int rootfs(struct cfg_ctx *x, yaml_node_t *v)
+{
+	const char *s = scalar(v);
+	struct stat st;
+	if (!s || s[0] != '/')
+		return bad(x, v, "rootfs: expected an absolute path");
+	if (stat(s, &st) < 0 || !S_ISDIR(st.st_mode))
+		return bad(x, v, "rootfs: '%s': not a directory", s);
+	char *real = realpath(s, NULL);
+	if (!real)
+		return bad(x, v, "rootfs: '%s': %s", s, strerror(errno));
+	free(x->t->rootfs);
+	x->t->rootfs = real;
+	return 0;
+}
+
+/* Absolute, without a ".." component. */
+static bool guest_path_valid(const char *p)
+{
+	if (p[0] != '/' || strlen(p) >= PATH_MAX)
+		return false;
+	for (const char *q = p; *q;) {
+		while (*q == '/')
+			q++;
+		size_t n = strcspn(q, "/");
+		if (n == 2 && q[0] == '.' && q[1] == '.')
+			return false;
+		q += n;
+	}
+	return true;
+}
+
+/* One volume, HOST:GUEST[:ro|:rw], checked as `runsc-c do -v` checks it,
+ * here so that a mistake names its line. */
+static int volume(struct cfg_ctx *x, yaml_node_t *v)
+{
+	const char *s = scalar(v);
+	if (!s)
+		return bad(x, v, "volumes: expected HOST:GUEST[:ro|:rw]");
+	_cleanup_free_ char *copy = xstrdup(s);
+	char *host = copy, *guest = strchr(copy, ':');
+	char *mode = guest ? strchr(guest + 1, ':') : NULL;
+	if (guest)
+		*guest++ = 0;
+	if (mode)
+		*mode++ = 0;
+	if (!guest || !*host || !*guest)
+		return bad(x, v, "volumes: '%s': expected HOST:GUEST[:ro|:rw]", s);
+	if (mode && strcmp(mode, "ro") != 0 && strcmp(mode, "rw") != 0)
+		return bad(x, v, "volumes: '%s': the mode must be ro or rw", s);
+	if (host[0] != '/')
+		return bad(x, v, "volumes: '%s': the host path must be absolute", s);
+	if (!guest_path_valid(guest))
+		return bad(x, v, "volumes: '%s': the guest path must be absolute, without ..", s);
+	_cleanup_free_ char *real = realpath(host, NULL);
+	if (!real)
+		return bad(x, v, "volumes: '%s': the host path: %s", s, strerror(errno));
+	if (strchr(real, ':'))
+		return bad(x, v, "volumes: '%s': the host path resolves to '%s', with a ':'", s,
+			   real);
+	if (x->t->nvolumes == SERVE_VOLUMES_MAX)
+		return bad(x, v, "volumes: more than %d", SERVE_VOLUMES_MAX);
+	x->t->volumes = realloc(x->t->volumes, (x->t->nvolumes + 1) * sizeof(char *));
+	if (!x->t->volumes)
+		abort();
+	xasprintf(&x->t->volumes[x->t->nvolumes++], "%s:%s:%s", real, guest, mode ? mode : "rw");
+	return 0;
+}
+
+static int volumes(struct cfg_ctx *x, yaml_node_t *v)
+{
+	if (v->type != YAML_SEQUENCE_NODE)
+		return bad(x, v, "volumes: expected a list of HOST:GUEST[:ro|:rw]");
+	for (yaml_node_item_t *i = v->data.sequence.items.start; i < v->data.sequence.items.top;
+	     i++)
+		if (volume(x, yaml_document_get_node(x->doc, *i)) < 0)
+			return -1;
+	return 0;
+}
+
 static int template_member(struct cfg_ctx *x, const char *key, yaml_node_t *k, yaml_node_t *v,
 			   struct serve_config *cfg)
 {
@@ -123,12 +208,16 @@ static int template_member(struct cfg_ctx *x, const char *key, yaml_node_t *k, y
 	}
 	if (strcmp(key, "limits") == 0)
 		return each(x, v, "limits", limit, cfg);
+	if (strcmp(key, "rootfs") == 0)
+		return rootfs(x, v);
+	if (strcmp(key, "volumes") == 0)
+		return volumes(x, v);
 	/* A named template has its pool inside it; the default's is the
 	 * top-level pool. */
 	bool named = x->t != &cfg->tmpl[0];
 	if (strcmp(key, "pool") == 0 && named)
 		return each(x, v, "pool", pool_member, cfg);
-	return bad(x, k, "template: unknown key '%s' (policy, limits%s)", key,
+	return bad(x, k, "template: unknown key '%s' (policy, limits, rootfs, volumes%s)", key,
 		   named ? ", pool" : "");
 }
 

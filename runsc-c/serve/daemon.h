@@ -22,11 +22,15 @@ struct serve_template {
 	char *memory;
 	char *pids;
 	char *cpus;
+	char *rootfs;	/* absolute and resolved; NULL: the host's root */
+	char **volumes; /* `runsc-c do --volume` specs, the host path resolved */
+	unsigned nvolumes;
 	unsigned pool_size;	  /* warm sandboxes to keep */
 	unsigned ready, starting; /* the pool now (under the table's lock) */
 };
 
 #define SERVE_TEMPLATES_MAX 64
+#define SERVE_VOLUMES_MAX   64 /* of one template, as `runsc-c do` takes */
 
 struct serve_config {
 	unsigned max_sandboxes; /* running ones, the pool included */

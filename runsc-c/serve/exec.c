@@ -20,6 +20,7 @@
 #include "common/util.h"
 #include "runsc-c/oci/oci.h"
 #include "runsc-c/serve/daemon.h"
+#include "runsc-c/serve/exec_stream.h"
 #include "runsc-c/serve/http.h"
 #include "runsc-c/serve/serve.h"
 
@@ -27,32 +28,7 @@
 
 /* ---- POST /sandboxes/ID/exec ---- */
 
-struct exec_stream {
-	/* In the list of running execs, for signals (exec_signal). */
-	char sid[SERVE_ID_LEN + 1];
-	uint64_t no;
-	struct exec_stream *next;
-	struct sbx *sb;
-	pthread_mutex_t mu; /* sock: the stream's thread and a signal's */
-	int sock;	    /* the OCI exec protocol's connection to the monitor */
-	int out_r;	    /* the process's stdout and stderr */
-	int err_r;
-	int in_w; /* its stdin, while there is some to write */
-	char *in;
-	size_t in_len, in_off;
-	int conn_fd; /* the HTTP client's, to notice it went */
-	bool exited;
-	int exit_code;
-	bool done;
-	/* A JSON line being handed out, and bytes held back from the end of
-	 * a read because they began a UTF-8 character not complete yet. */
-	char *line;
-	size_t line_len, line_off;
-	char carry[2][4];
-	size_t ncarry[2];
-};
-
-static pthread_mutex_t execs_lock = PTHREAD_MUTEX_INITIALIZER;
+pthread_mutex_t execs_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct exec_stream *execs;
 static uint64_t exec_count;
 
@@ -68,11 +44,28 @@ static void stream_unlist(struct exec_stream *st)
 	pthread_mutex_unlock(&execs_lock);
 }
 
+void exec_stream_unref(struct exec_stream *st)
+{
+	pthread_mutex_lock(&execs_lock);
+	bool last = --st->refs == 0;
+	pthread_mutex_unlock(&execs_lock);
+	if (!last)
+		return;
+	if (st->input_fd >= 0)
+		close(st->input_fd);
+	pthread_mutex_destroy(&st->mu);
+	free(st);
+}
+
+/* The end of the stream (the response is done or the client went): the
+ * process is killed if it still runs; a stdin writer may still hold st. */
 static void stream_free(void *arg)
 {
 	struct exec_stream *st = arg;
 	stream_unlist(st);
-	pthread_mutex_destroy(&st->mu);
+	pthread_mutex_lock(&execs_lock);
+	st->ended = true;
+	pthread_mutex_unlock(&execs_lock);
 	sbx_exec_end(st->sb);
 	sbx_put(st->sb);
 	/* Closing the connection kills the process if it still runs. */
@@ -86,7 +79,8 @@ static void stream_free(void *arg)
 		close(st->in_w);
 	free(st->in);
 	free(st->line);
-	free(st);
+	st->in = st->line = NULL;
+	exec_stream_unref(st);
 }
 
 /* How many bytes at the end of buf[0..n) begin an incomplete UTF-8
@@ -350,28 +344,67 @@ struct json_object *process_json(const struct sbx *s, struct json_object *argv,
 	return p;
 }
 
+/* The process's stdio: three pipes, or with a terminal one stream socket
+ * that stands for all three, over which the monitor sends the master
+ * (the OCI console socket's protocol). fds[0..2] go to the monitor, the
+ * daemon's ends into io. */
+static int stdio_open(struct guest_io *io, int fds[3], int *console)
+{
+	*console = -1;
+	if (io->tty) {
+		int cs[2];
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cs) < 0)
+			return -errno;
+		*console = cs[0];
+		fds[0] = fds[1] = fds[2] = cs[1];
+		return 0;
+	}
+	int p[3][2];
+	for (int i = 0; i < 3; i++) {
+		if (pipe2(p[i], O_CLOEXEC) < 0) {
+			int e = errno;
+			for (int j = 0; j < i; j++)
+				close(p[j][0]), close(p[j][1]);
+			return -e;
+		}
+	}
+	io->in_w = p[0][1];
+	io->out_r = p[1][0];
+	io->err_r = p[2][0];
+	fds[0] = p[0][0];
+	fds[1] = p[1][1];
+	fds[2] = p[2][1];
+	fcntl(io->in_w, F_SETFL, O_NONBLOCK);
+	fcntl(io->out_r, F_SETFL, O_NONBLOCK);
+	fcntl(io->err_r, F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+/* The terminal's master, which the monitor sent before it started the
+ * process: out_r, and in_w a copy. */
+static int master_receive(struct guest_io *io, int console)
+{
+	struct pollfd p = {.fd = console, .events = POLLIN};
+	char name[64];
+	int master = -1, nfds = 0;
+	if (poll(&p, 1, 5000) != 1 ||
+	    recv_msg_fds(console, name, sizeof(name), &master, 1, &nfds) <= 0 || nfds != 1)
+		return -EPROTO;
+	io->out_r = master;
+	io->in_w = fcntl(master, F_DUPFD_CLOEXEC, 0);
+	fcntl(master, F_SETFL, O_NONBLOCK);
+	return io->in_w < 0 ? -errno : 0;
+}
+
 /* Asks the monitor for the process and waits until it runs: 0, or an
  * HTTP status with msg. */
 int exec_start(struct sbx *s, struct json_object *proc, struct guest_io *io, int *guest_pid,
 	       char *msg, size_t msg_size)
 {
-	int in[2], out[2], err[2], sv[2];
-	if (pipe2(in, O_CLOEXEC) < 0)
-		return snprintf(msg, msg_size, "pipe: %s", strerror(errno)), 500;
-	if (pipe2(out, O_CLOEXEC) < 0) {
-		close(in[0]), close(in[1]);
-		return snprintf(msg, msg_size, "pipe: %s", strerror(errno)), 500;
-	}
-	if (pipe2(err, O_CLOEXEC) < 0) {
-		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
-		return snprintf(msg, msg_size, "pipe: %s", strerror(errno)), 500;
-	}
-	io->in_w = in[1];
-	io->out_r = out[0];
-	io->err_r = err[0];
-	fcntl(in[1], F_SETFL, O_NONBLOCK);
-	fcntl(out[0], F_SETFL, O_NONBLOCK);
-	fcntl(err[0], F_SETFL, O_NONBLOCK);
+	int fds[4], sv[2], console = -1;
+	int r = stdio_open(io, fds, &console);
+	if (r < 0)
+		return snprintf(msg, msg_size, "the process's stdio: %s", strerror(-r)), 500;
 	uint32_t len = 0;
 	int mfd = process_memfd(proc, &len);
 	int status = 0;
@@ -386,7 +419,7 @@ int exec_start(struct sbx *s, struct json_object *proc, struct guest_io *io, int
 		char x = SERVE_EXEC;
 		struct oci_exec_msg m = {
 			.magic = OCI_EXEC_MAGIC, .op = OCI_EXEC_REQUEST, .len = len};
-		int fds[4] = {in[0], out[1], err[1], mfd};
+		fds[3] = mfd;
 		if (send_msg_fds(s->ctl, &x, 1, &sv[1], 1) < 0 ||
 		    send_msg_fds(sv[0], &m, sizeof(m), fds, 4) < 0) {
 			snprintf(msg, msg_size, "sandbox %s has ended", s->id);
@@ -394,13 +427,18 @@ int exec_start(struct sbx *s, struct json_object *proc, struct guest_io *io, int
 		}
 		close(sv[1]);
 	}
-	close(in[0]);
-	close(out[1]);
-	close(err[1]);
+	close(fds[0]);
+	if (!io->tty) {
+		close(fds[1]);
+		close(fds[2]);
+	}
 	if (mfd >= 0)
 		close(mfd);
-	if (status)
+	if (status) {
+		if (console >= 0)
+			close(console);
 		return status;
+	}
 	/* The first answer: STARTED, or FAILED and why. */
 	struct pollfd p = {.fd = io->sock, .events = POLLIN};
 	struct oci_exec_msg m;
@@ -408,8 +446,15 @@ int exec_start(struct sbx *s, struct json_object *proc, struct guest_io *io, int
 		poll(&p, 1, SERVE_START_WAIT_S * 1000) > 0 ? recv(io->sock, &m, sizeof(m), 0) : -1;
 	if (n == (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC && m.op == OCI_EXEC_STARTED) {
 		*guest_pid = m.value;
+		r = console >= 0 ? master_receive(io, console) : 0;
+		if (console >= 0)
+			close(console);
+		if (r < 0)
+			return snprintf(msg, msg_size, "the terminal: %s", strerror(-r)), 500;
 		return 0;
 	}
+	if (console >= 0)
+		close(console);
 	if (n == (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC && m.op == OCI_EXEC_FAILED) {
 		m.text[sizeof(m.text) - 1] = 0;
 		snprintf(msg, msg_size, "%s", m.text);
@@ -419,32 +464,120 @@ int exec_start(struct sbx *s, struct json_object *proc, struct guest_io *io, int
 	return 500;
 }
 
+/* An exec request's fields, checked. */
+struct exec_args {
+	struct json_object *argv, *env, *cwd, *in;
+	bool in_open; /* "stdin": true, or a terminal */
+	bool tty;
+	int rows, cols;
+};
+
+/* rows or cols of a terminal: 1..65535, default dflt. */
+bool exec_tty_size(struct MHD_Connection *c, struct json_object *o, const char *name, int dflt,
+		   int *out, enum MHD_Result *ret)
+{
+	struct json_object *v;
+	if (!member(c, o, name, json_type_int, &v, ret))
+		return false;
+	*out = v ? (int)json_object_get_int64(v) : dflt;
+	if (v && (json_object_get_int64(v) < 1 || json_object_get_int64(v) > 65535)) {
+		*ret = fail(c, 400, "'%s' must be 1 to 65535", name);
+		return false;
+	}
+	return true;
+}
+
+static bool exec_args_check(struct MHD_Connection *c, struct json_object *o, struct exec_args *a,
+			    enum MHD_Result *ret)
+{
+	struct json_object *tty = NULL, *in = NULL;
+	json_object_object_get_ex(o, "stdin", &in);
+	bool ok = member(c, o, "argv", json_type_array, &a->argv, ret) &&
+		  member(c, o, "env", json_type_object, &a->env, ret) &&
+		  member(c, o, "cwd", json_type_string, &a->cwd, ret) &&
+		  member(c, o, "tty", json_type_boolean, &tty, ret) && check_env(c, a->env, ret) &&
+		  check_cwd(c, a->cwd, ret);
+	a->tty = tty && json_object_get_boolean(tty);
+	if (ok && in && json_object_is_type(in, json_type_boolean)) {
+		a->in_open = json_object_get_boolean(in);
+	} else if (ok && in && json_object_is_type(in, json_type_string)) {
+		a->in = in;
+	} else if (ok && in) {
+		*ret = fail(c, 400,
+			    "'stdin' must be a string, or true to send it with "
+			    "POST /sandboxes/ID/exec/N/stdin");
+		ok = false;
+	}
+	if (ok && a->tty && a->in) {
+		*ret = fail(c, 400,
+			    "'stdin' with 'tty': send a terminal's input with "
+			    "POST /sandboxes/ID/exec/N/stdin");
+		ok = false;
+	}
+	if (ok && !a->tty &&
+	    (json_object_object_get_ex(o, "rows", NULL) ||
+	     json_object_object_get_ex(o, "cols", NULL))) {
+		*ret = fail(c, 400, "'rows' and 'cols' size a terminal: they need \"tty\": true");
+		ok = false;
+	}
+	ok = ok && exec_tty_size(c, o, "rows", 24, &a->rows, ret) &&
+	     exec_tty_size(c, o, "cols", 80, &a->cols, ret);
+	a->in_open = a->in_open || a->tty;
+	size_t argc = ok && a->argv ? json_object_array_length(a->argv) : 0;
+	if (ok && (argc == 0 || argc > 4096)) {
+		*ret = fail(c, 400, "'argv' must be 1 to 4096 strings");
+		ok = false;
+	}
+	for (size_t i = 0; ok && i < argc; i++) {
+		struct json_object *v = json_object_array_get_idx(a->argv, i);
+		if (!v || !json_object_is_type(v, json_type_string) ||
+		    !plain_string(v, 128 << 10)) {
+			*ret = fail(c, 400, "'argv[%zu]' must be a string", i);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+/* The stream of a started process: its fds taken from io, the first line
+ * ready, listed for signals, stdin and resizes. */
+static void stream_begin(struct exec_stream *st, struct guest_io *io, const struct exec_args *a,
+			 const char *id, int guest_pid)
+{
+	st->sock = io->sock;
+	st->out_r = io->out_r;
+	st->err_r = io->err_r;
+	st->tty = a->tty;
+	if (a->in_open) {
+		st->input_fd = io->in_w;
+	} else if (st->in_len > 0) {
+		st->in_w = io->in_w;
+	} else {
+		close(io->in_w);
+	}
+	snprintf(st->sid, sizeof(st->sid), "%s", id);
+	pthread_mutex_lock(&execs_lock);
+	st->no = ++exec_count;
+	st->next = execs;
+	execs = st;
+	pthread_mutex_unlock(&execs_lock);
+	/* The first line names the process, for signals. */
+	struct json_object *first = json_object_new_object();
+	json_object_object_add(first, "exec", json_object_new_int64((int64_t)st->no));
+	json_object_object_add(first, "pid", json_object_new_int(guest_pid));
+	set_line(st, first);
+}
+
 enum MHD_Result http_exec(struct MHD_Connection *c, const struct req *rq, const char *id)
 {
-	static const char *const allowed[] = {"argv", "env", "cwd", "stdin", NULL};
+	static const char *const allowed[] = {"argv", "env",  "cwd",  "stdin",
+					      "tty",  "rows", "cols", NULL};
 	enum MHD_Result ret = MHD_NO;
 	struct json_object *o = body_object(c, rq, allowed, &ret);
 	if (!o)
 		return ret;
-	struct json_object *argv, *env, *cwd, *in;
-	bool ok = member(c, o, "argv", json_type_array, &argv, &ret) &&
-		  member(c, o, "env", json_type_object, &env, &ret) &&
-		  member(c, o, "cwd", json_type_string, &cwd, &ret) &&
-		  member(c, o, "stdin", json_type_string, &in, &ret) && check_env(c, env, &ret) &&
-		  check_cwd(c, cwd, &ret);
-	size_t argc = ok && argv ? json_object_array_length(argv) : 0;
-	if (ok && (argc == 0 || argc > 4096)) {
-		ret = fail(c, 400, "'argv' must be 1 to 4096 strings");
-		ok = false;
-	}
-	for (size_t i = 0; ok && i < argc; i++) {
-		struct json_object *a = json_object_array_get_idx(argv, i);
-		if (!a || !json_object_is_type(a, json_type_string) ||
-		    !plain_string(a, 128 << 10)) {
-			ret = fail(c, 400, "'argv[%zu]' must be a string", i);
-			ok = false;
-		}
-	}
+	struct exec_args a = {0};
+	bool ok = exec_args_check(c, o, &a, &ret);
 	struct sbx *s = ok ? sbx_get(id) : NULL;
 	if (ok && !s) {
 		ret = fail(c, 404, "no sandbox '%s'", id);
@@ -461,53 +594,63 @@ enum MHD_Result http_exec(struct MHD_Connection *c, const struct req *rq, const 
 	}
 	struct exec_stream *st = xcalloc(1, sizeof(*st));
 	pthread_mutex_init(&st->mu, NULL);
-	st->sock = st->out_r = st->err_r = st->in_w = -1;
+	st->sock = st->out_r = st->err_r = st->in_w = st->input_fd = -1;
+	st->refs = 1;
 	st->sb = s; /* the reference, until the stream ends */
 	sbx_exec_begin(s);
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
 	st->conn_fd = ci ? ci->connect_fd : -1;
-	if (in) {
-		st->in_len = (size_t)json_object_get_string_len(in);
+	if (a.in) {
+		st->in_len = (size_t)json_object_get_string_len(a.in);
 		st->in = xmalloc(st->in_len + 1);
-		memcpy(st->in, json_object_get_string(in), st->in_len);
+		memcpy(st->in, json_object_get_string(a.in), st->in_len);
 	}
-	struct json_object *proc = process_json(s, argv, env, cwd);
+	struct json_object *proc = process_json(s, a.argv, a.env, a.cwd);
+	if (a.tty) {
+		struct json_object *size = json_object_new_object();
+		json_object_object_add(size, "height", json_object_new_int(a.rows));
+		json_object_object_add(size, "width", json_object_new_int(a.cols));
+		json_object_object_add(proc, "terminal", json_object_new_boolean(1));
+		json_object_object_add(proc, "consoleSize", size);
+	}
 	char msg[600];
 	int guest_pid = 0;
-	struct guest_io io = {.sock = -1, .out_r = -1, .err_r = -1, .in_w = -1};
+	struct guest_io io = {.sock = -1, .out_r = -1, .err_r = -1, .in_w = -1, .tty = a.tty};
 	int status = exec_start(s, proc, &io, &guest_pid, msg, sizeof(msg));
-	st->sock = io.sock;
-	st->out_r = io.out_r;
-	st->err_r = io.err_r;
-	st->in_w = io.in_w;
 	json_object_put(proc);
 	json_object_put(o);
 	if (status) {
+		guest_io_close(&io);
 		stream_free(st);
 		return fail(c, (unsigned)status, "%s", msg);
 	}
-	if (st->in_len == 0) {
-		close(st->in_w);
-		st->in_w = -1;
-	}
-	/* The first line names the process, for signals. */
-	snprintf(st->sid, sizeof(st->sid), "%s", id);
-	pthread_mutex_lock(&execs_lock);
-	st->no = ++exec_count;
-	st->next = execs;
-	execs = st;
-	pthread_mutex_unlock(&execs_lock);
-	struct json_object *first = json_object_new_object();
-	json_object_object_add(first, "exec", json_object_new_int64((int64_t)st->no));
-	json_object_object_add(first, "pid", json_object_new_int(guest_pid));
-	set_line(st, first);
+	stream_begin(st, &io, &a, id, guest_pid);
 	struct MHD_Response *r = MHD_create_response_from_callback(
 		MHD_SIZE_UNKNOWN, CHUNK_MAX + 256, stream_read, st, stream_free);
 	MHD_add_response_header(r, "Content-Type", "application/x-ndjson");
 	ret = MHD_queue_response(c, 200, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+struct exec_stream *exec_stream_find(const char *sid, const char *no_text)
+{
+	char *end;
+	errno = 0;
+	unsigned long long no = strtoull(no_text, &end, 10);
+	if (!*no_text || *end || errno || !isdigit((unsigned char)no_text[0]))
+		return NULL;
+	struct exec_stream *st;
+	pthread_mutex_lock(&execs_lock);
+	for (st = execs; st; st = st->next) {
+		if (st->no == no && strcmp(st->sid, sid) == 0 && !st->ended) {
+			st->refs++;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&execs_lock);
+	return st;
 }
 
 /* ---- POST /sandboxes/ID/exec/N/signal ---- */

@@ -278,8 +278,10 @@ static enum MHD_Result list(struct MHD_Connection *c, struct sbx *s, const char 
 {
 	struct guest_io io = {-1, -1, -1, -1};
 	sbx_exec_begin(s);
-	const char *argv[] = {"find", path, "-maxdepth", "1", "-printf", "%y\\t%s\\t%T@\\t%f\\0",
-			      NULL};
+	/* An entry removed between find's readdir and its stat is left out,
+	 * not an error: a directory others write to can still be listed. */
+	const char *argv[] = {"find", path,	 "-ignore_readdir_race",  "-maxdepth",
+			      "1",    "-printf", "%y\\t%s\\t%T@\\t%f\\0", NULL};
 	char msg[600];
 	int status = start(s, argv, &io, msg, sizeof(msg));
 	if (status) {

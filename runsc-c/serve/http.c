@@ -116,11 +116,12 @@ bool member(struct MHD_Connection *c, struct json_object *o, const char *name, j
 		  (t == json_type_double && json_object_is_type(*out, json_type_int));
 	if (!ok) {
 		*ret = fail(c, 400, "'%s' must be %s", name,
-			    t == json_type_string   ? "a string"
-			    : t == json_type_object ? "an object"
-			    : t == json_type_array  ? "an array"
-			    : t == json_type_int    ? "an integer"
-						    : "a number");
+			    t == json_type_string    ? "a string"
+			    : t == json_type_object  ? "an object"
+			    : t == json_type_array   ? "an array"
+			    : t == json_type_int     ? "an integer"
+			    : t == json_type_boolean ? "true or false"
+						     : "a number");
 		return false;
 	}
 	return true;
@@ -416,6 +417,11 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 			return fail(c, 405, "%s /sandboxes/ID%s: only POST", method, rest);
 		return freeze(c, sid, strcmp(rest, "/pause") == 0);
 	}
+	if (strcmp(rest, "/watch") == 0) {
+		if (get)
+			return http_watch(c, sid);
+		return fail(c, 405, "%s /sandboxes/ID/watch: only GET", method);
+	}
 	if (strcmp(rest, "/files") == 0) {
 		if (get)
 			return http_files_get(c, sid);
@@ -424,12 +430,17 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 	if (strncmp(rest, "/exec/", 6) == 0) {
 		char no[24];
 		size_t len = strcspn(rest + 6, "/");
-		if (len < sizeof(no) && strcmp(rest + 6 + len, "/signal") == 0) {
+		const char *what = rest + 6 + len;
+		bool signal = strcmp(what, "/signal") == 0, resize = strcmp(what, "/resize") == 0;
+		if (len < sizeof(no) && (signal || resize || strcmp(what, "/stdin") == 0)) {
 			memcpy(no, rest + 6, len);
 			no[len] = 0;
-			if (post)
+			if (!post)
+				return fail(c, 405, "%s /sandboxes/ID/exec/N%s: only POST", method,
+					    what);
+			if (signal)
 				return http_exec_signal(c, rq, sid, no);
-			return fail(c, 405, "%s /sandboxes/ID/exec/N/signal: only POST", method);
+			return http_exec_resize(c, rq, sid, no);
 		}
 	}
 	return fail(c, 404, "no such endpoint: %.200s", url);
@@ -454,6 +465,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			rq->is_upload = true;
 			memcpy(rq->sid, url + 11, n);
 		}
+		/* So is a process's stdin. */
+		const char *no = url + 11 + n;
+		size_t len = strncmp(no, "/exec/", 6) == 0 ? strcspn(no + 6, "/") : 0;
+		if (strcmp(method, "POST") == 0 && n && id_valid(url + 11, n) && len &&
+		    len < sizeof(rq->exec_no) && strcmp(no + 6 + len, "/stdin") == 0) {
+			rq->is_stdin = true;
+			memcpy(rq->sid, url + 11, n);
+			memcpy(rq->exec_no, no + 6, len);
+		}
+		return MHD_YES;
+	}
+	if (*data_size && rq->is_stdin) {
+		if (authorized(c, h->token))
+			http_stdin_data(c, rq, data, *data_size);
+		*data_size = 0;
 		return MHD_YES;
 	}
 	if (*data_size && rq->is_upload) {
@@ -479,6 +505,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		return fail(c, 401, "a bearer token is required (Authorization: Bearer TOKEN)");
 	if (rq->is_upload)
 		return http_files_put_end(c, rq, rq->sid);
+	if (rq->is_stdin)
+		return http_stdin_end(c, rq);
 	if (rq->too_big)
 		return fail(c, 413, "the body is larger than %u bytes", SERVE_BODY_MAX);
 	return route(c, url, method, rq, http_config);
@@ -491,6 +519,7 @@ static void on_done(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct req *rq = *con_cls;
 	if (rq) {
 		http_files_put_free(rq);
+		http_stdin_free(rq);
 		free(rq->body);
 		free(rq);
 	}

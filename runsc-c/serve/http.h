@@ -19,6 +19,11 @@ struct req {
 	bool is_upload; /* PUT /sandboxes/ID/files */
 	char sid[32];
 	struct upload *upload;
+	/* POST /sandboxes/ID/exec/N/stdin: exec N, and how the writing goes
+	 * (exec_input.c). */
+	bool is_stdin;
+	char exec_no[24];
+	struct stdin_write *stdin_write;
 };
 
 /* Answers with o (taken). */
@@ -52,6 +57,10 @@ struct guest_io {
 	int out_r;
 	int err_r;
 	int in_w;
+	/* Set by the caller: the process gets a terminal (its JSON says
+	 * "terminal": true). Then out_r is the terminal's master, in_w a
+	 * copy of it, err_r -1. */
+	bool tty;
 };
 
 /* The process JSON: argv, env (the monitor's, the sandbox's, env's, each
@@ -67,10 +76,18 @@ void guest_io_close(struct guest_io *io);
  * 128 + SIGKILL if the sandbox ended under it. Closes io->sock. */
 int exec_wait(struct guest_io *io);
 
-/* POST /sandboxes/ID/exec and /sandboxes/ID/exec/N/signal (exec.c). */
+/* POST /sandboxes/ID/exec and /sandboxes/ID/exec/N/signal (exec.c), and
+ * /sandboxes/ID/exec/N/resize (exec_input.c). */
 enum MHD_Result http_exec(struct MHD_Connection *c, const struct req *rq, const char *id);
 enum MHD_Result http_exec_signal(struct MHD_Connection *c, const struct req *rq, const char *sid,
 				 const char *no_text);
+enum MHD_Result http_exec_resize(struct MHD_Connection *c, const struct req *rq, const char *sid,
+				 const char *no_text);
+/* POST /sandboxes/ID/exec/N/stdin[?eof=1]: the body, streamed as it
+ * comes, is written to the process's stdin (exec_input.c). */
+void http_stdin_data(struct MHD_Connection *c, struct req *rq, const char *data, size_t size);
+enum MHD_Result http_stdin_end(struct MHD_Connection *c, struct req *rq);
+void http_stdin_free(struct req *rq);
 
 /* Copies buf[0..len) (NUL-terminated after) into out (3 * len bytes) as
  * valid UTF-8: a byte that begins no valid sequence becomes U+FFFD. */
@@ -83,5 +100,9 @@ bool http_files_put_data(struct MHD_Connection *c, struct req *rq, const char *s
 			 const char *data, size_t size);
 enum MHD_Result http_files_put_end(struct MHD_Connection *c, struct req *rq, const char *sid);
 void http_files_put_free(struct req *rq);
+
+/* GET /sandboxes/ID/watch?path=DIR: its inotify events as JSON lines
+ * (watch.c). */
+enum MHD_Result http_watch(struct MHD_Connection *c, const char *sid);
 
 #endif

@@ -122,6 +122,7 @@ int cmd_serve_monitor(int argc, char **argv)
 	do_config(&o, &cfg);
 	cfg.id = argv[1];
 	cfg.terminal = false;
+	cfg.exec_terminals = true; /* execs with "tty": true */
 	cfg.timeout_s = 0;
 
 	struct sandbox *sb = NULL;

@@ -242,7 +242,7 @@ static int spawn(const struct serve_template *tmpl, int tmpl_index, bool pooled,
 	int err_w = high_fd(errp[1]);
 	int err_r = errp[0];
 
-	char *argv[24];
+	_cleanup_free_ char **argv = xcalloc(24 + 2 * tmpl->nvolumes, sizeof(char *));
 	int n = 0;
 	argv[n++] = (char *)runsc_path;
 	argv[n++] = "serve-monitor";
@@ -252,6 +252,9 @@ static int spawn(const struct serve_template *tmpl, int tmpl_index, bool pooled,
 	add_flag(argv, &n, "--memory", tmpl->memory);
 	add_flag(argv, &n, "--pids", tmpl->pids);
 	add_flag(argv, &n, "--cpus", tmpl->cpus);
+	add_flag(argv, &n, "--rootfs", tmpl->rootfs);
+	for (unsigned i = 0; i < tmpl->nvolumes; i++)
+		add_flag(argv, &n, "--volume", tmpl->volumes[i]);
 	argv[n++] = "--";
 	/* The idle holder: the sandbox's first process, which only waits. */
 	argv[n++] = "sleep";
@@ -530,14 +533,33 @@ struct json_object *sbx_json(const struct sbx *s)
 	return o;
 }
 
+/* The claimed sandboxes are taken (a reference each) under the lock and
+ * described after it is released: sbx_json reads each one's freezer state
+ * from its cgroup, a file read that must not hold up creates, deletes and
+ * claims of every other caller. */
 struct json_object *sbx_list(void)
 {
 	struct json_object *a = json_object_new_array();
 	pthread_mutex_lock(&lock);
+	size_t n = 0;
 	for (struct sbx *s = table; s; s = s->next)
-		if (!s->pooled && !s->ending && s->base_env)
-			json_object_array_add(a, sbx_json(s));
+		n += !s->pooled && !s->ending && s->base_env;
+	struct sbx **snap = xcalloc(n ? n : 1, sizeof(*snap));
+	size_t k = 0;
+	for (struct sbx *s = table; s && k < n; s = s->next) {
+		if (!s->pooled && !s->ending && s->base_env) {
+			s->refs++;
+			snap[k++] = s;
+		}
+	}
 	pthread_mutex_unlock(&lock);
+	for (size_t i = 0; i < k; i++)
+		json_object_array_add(a, sbx_json(snap[i]));
+	pthread_mutex_lock(&lock);
+	for (size_t i = 0; i < k; i++)
+		unref_locked(snap[i]);
+	pthread_mutex_unlock(&lock);
+	free(snap);
 	return a;
 }
 

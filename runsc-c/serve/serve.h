@@ -24,7 +24,10 @@
  *	                                a timeout (0: none) runs from now
  *	SERVE_EXEC with one fd          a connection that speaks the OCI exec
  *	                                protocol (runsc-c/oci/oci.h) for one
- *	                                process
+ *	                                process; for one with a terminal its
+ *	                                stdio is a stream socket over which
+ *	                                the monitor sends the pty's master,
+ *	                                as to an OCI console socket
  *
  * The monitor ends the sandbox when fd 3 hangs up (DELETE, or the daemon
  * died) or at the timeout, then exits. */

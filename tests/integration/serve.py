@@ -150,8 +150,10 @@ def test_flags():
                  lambda: runsc_c.Client("http://" + addr).list(), 401)
     tsb = good.create()
     bad_sb = runsc_c.Sandbox(runsc_c.Client("http://" + addr, token="wrong-token-0123456789"), tsb.id)
-    expect_error("PUT files with a wrong token: 401", lambda: bad_sb.write("/tmp/x", b"x"), 401)
-    expect_error("... and nothing was written", lambda: tsb.read("/tmp/x"), 404)
+    # A name no host file has: the view shows the host's /tmp.
+    fresh = f"/tmp/runsc-c-serve-token-{os.getpid()}"
+    expect_error("PUT files with a wrong token: 401", lambda: bad_sb.write(fresh, b"x"), 401)
+    expect_error("... and nothing was written", lambda: tsb.read(fresh), 404)
     expect_error("exec with a wrong token: 401", lambda: bad_sb.run(["true"]), 401)
     tsb.delete()
     stop_daemon(p)
@@ -437,7 +439,7 @@ def test_service():
         ("POST", f"/sandboxes/{sb.id}/exec", '{"argv": []}', 400, "argv"),
         ("POST", f"/sandboxes/{sb.id}/exec", '{"argv": "ls"}', 400, "argv"),
         ("POST", f"/sandboxes/{sb.id}/exec", '{"argv": ["ls", 3]}', 400, "argv[1]"),
-        ("POST", f"/sandboxes/{sb.id}/exec", '{"argv": ["ls"], "tty": true}', 400, "tty"),
+        ("POST", f"/sandboxes/{sb.id}/exec", '{"argv": ["ls"], "tty": "yes"}', 400, "tty"),
         ("POST", f"/sandboxes/{sb.id}/exec", '{"argv": ["ls"], "stdin": 5}', 400, "stdin"),
         ("POST", "/sandboxes/sb-0000000000000000/exec", '{"argv": ["ls"]}', 404, "no sandbox"),
         ("GET", "/sandboxes/sb-0000000000000000", None, 404, "no sandbox"),
@@ -610,6 +612,8 @@ def test_kill_service():
 
 
 def main():
+    # A test runner's SIGTERM (its timeout) still runs the cleanup below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
         test_flags()
         test_service()

@@ -269,6 +269,40 @@ def test_exec():
     st, name2, screen = exec_tty("exec --process", sock, ["--process", proc, "x1"], 9, 200)
     tap(st == 4 and name2 in screen and "9 200" in screen,
         "exec --process with terminal true: its own terminal", f"{st} {name2} {screen}")
+    # process.consoleSize: the size is set before the program starts, so
+    # its first look sees it without the client setting any.
+    with open(proc, "w") as f:
+        json.dump({"terminal": True, "args": ["stty", "size"], "cwd": "/",
+                   "env": ["PATH=/bin"], "consoleSize": {"height": 33, "width": 111}}, f)
+    ls = listener(sock)
+    p = oci("exec", "--console-socket", sock, "--process", proc, "x1", wait=False)
+    try:
+        _, master = receive(ls)
+        screen = read_until(master, "never", deadline=10 * TIME_SCALE)
+        os.close(master)
+    except OSError as e:
+        screen = str(e)
+    ls.close()
+    finish(p)
+    tap(p.returncode == 0 and "33 111" in screen,
+        "exec --process: consoleSize sizes the terminal before the program starts",
+        f"{p.returncode} {screen}")
+    with open(proc, "w") as f:
+        json.dump({"terminal": True, "args": ["true"], "cwd": "/", "env": ["PATH=/bin"],
+                   "consoleSize": {"height": -1, "width": 80}}, f)
+    ls = listener(sock)
+    p = oci("exec", "--console-socket", sock, "--process", proc, "x1", wait=False)
+    ls.settimeout(10 * TIME_SCALE)
+    try:
+        conn, _ = ls.accept()
+        conn.close()
+    except OSError:
+        pass
+    ls.close()
+    out = finish(p)
+    tap(p.returncode == 255 and "consoleSize.height" in out,
+        "exec --process: a consoleSize out of range is refused, naming it",
+        f"{p.returncode} {out}")
     rc, out = oci("exec", "--tty", "x1", "true")
     tap(rc == 255 and "--console-socket" in out, "exec --tty without --console-socket fails",
         f"{rc} {out}")
