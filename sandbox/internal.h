@@ -138,12 +138,19 @@ pid_t resolver_start(struct sandbox *sb, struct dns_bind_table *table, pid_t ini
 const struct dns_bind_table *network_dns_table(struct sandbox *sb);
 
 /* sandbox/limits.c */
-/* Names the sandbox, removes what dead sandboxes left and makes its
- * cgroups with the config's limits. 0, or -errno with err filled (a
- * required limit that cannot be enforced). */
+/* Names the sandbox and checks its limits (0, or -EINVAL with err
+ * filled), before anything of it is made. */
+int limits_prepare(struct sandbox *sb, struct rc_error *err);
+/* Removes what dead sandboxes left and makes the sandbox's cgroups with
+ * the config's limits. 0, or -errno with err filled (a required limit
+ * that cannot be enforced). */
 int limits_create(struct sandbox *sb, struct rc_error *err);
-/* In the gofer's or the sentry's process, first thing: moves it into the
- * sandbox's kernel cgroup. 0, or -errno with err filled. */
+/* Moves process pid (the gofer, forked before the cgroups were made) into
+ * the sandbox's kernel cgroup. 0, or -errno with err filled. */
+int limits_attach_kernel(struct sandbox *sb, pid_t pid, struct rc_error *err);
+/* In the sentry's process (or a helper of the sandbox), first thing:
+ * moves it into the sandbox's kernel cgroup. 0, or -errno with err
+ * filled. */
 int limits_enter_kernel(struct sandbox *sb, struct rc_error *err);
 /* In the sentry's process: the hooks that move the guest into its cgroup
  * and read its memory for /proc/meminfo. */

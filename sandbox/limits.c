@@ -33,7 +33,7 @@ const char *sandbox_warning(const struct sandbox *sb)
 	return sb->warning[0] ? sb->warning : NULL;
 }
 
-static bool id_valid(const char *id)
+bool sandbox_id_valid(const char *id)
 {
 	size_t n = strlen(id);
 	if (n == 0 || n > SANDBOX_ID_MAX || id[0] == '.' || id[0] == '-')
@@ -86,10 +86,10 @@ static const struct cg_host *host_find(struct rc_error *err)
 	return &host;
 }
 
-int limits_create(struct sandbox *sb, struct rc_error *err)
+int limits_prepare(struct sandbox *sb, struct rc_error *err)
 {
 	const struct sandbox_config *cfg = sb->cfg;
-	if (cfg->id && !id_valid(cfg->id))
+	if (cfg->id && !sandbox_id_valid(cfg->id))
 		return rc_error_set(err, EINVAL,
 				    "sandbox id '%s': expected 1 to %d of A-Z a-z 0-9 _ . - "
 				    "(not first . or -)",
@@ -106,11 +106,21 @@ int limits_create(struct sandbox *sb, struct rc_error *err)
 				    "a disk size of %llu bytes is below what a sandbox needs to "
 				    "start: at least 1 MiB",
 				    (unsigned long long)cfg->disk_bytes);
+	return 0;
+}
+
+int limits_create(struct sandbox *sb, struct rc_error *err)
+{
+	const struct sandbox_config *cfg = sb->cfg;
+	struct cg_limits limits = cfg->limits;
+	limits.no_freezer = cfg->no_control_by_id;
+	limits.no_cpu_stats = cfg->no_control_by_id && !cfg->want_stats;
 	struct rc_error why;
+	int r = 0;
 	const struct cg_host *host = host_find(&why);
 	if (host) {
 		cg_sweep(host);
-		r = cg_create(host, sb->id, &cfg->limits, &sb->cg, &why);
+		r = cg_create(host, sb->id, &limits, &sb->cg, &why);
 	}
 	if (!host || r < 0) {
 		sb->cg = NULL;
@@ -125,9 +135,14 @@ int limits_create(struct sandbox *sb, struct rc_error *err)
 	return 0;
 }
 
+int limits_attach_kernel(struct sandbox *sb, pid_t pid, struct rc_error *err)
+{
+	return sb->cg ? cg_attach(sb->cg, CG_PART_KERNEL, pid, err) : 0;
+}
+
 int limits_enter_kernel(struct sandbox *sb, struct rc_error *err)
 {
-	return sb->cg ? cg_attach(sb->cg, CG_PART_KERNEL, getpid(), err) : 0;
+	return limits_attach_kernel(sb, getpid(), err);
 }
 
 /* ---- in the sentry ---- */
@@ -205,7 +220,7 @@ static int open_by_id(const char *id, struct cgroup **cg, struct rc_error *err)
 	const struct cg_host *host = host_find(&why);
 	if (!host)
 		return rc_error_set(err, why.errno_value, "sandbox %s: %s", id, why.msg);
-	if (!id_valid(id))
+	if (!sandbox_id_valid(id))
 		return rc_error_set(err, EINVAL, "sandbox id '%s' is not valid", id);
 	return cg_open(host, id, cg, err);
 }
@@ -262,17 +277,23 @@ void limits_status(struct sandbox *sb, struct sandbox_status *status)
 {
 	if (!sb->cg)
 		return;
-	cg_stats_read(sb->cg, &status->stats);
-	status->have_stats = true;
-	status->oom_killed = status->exit_code == 128 + SIGKILL && status->stats.oom_kills > 0 &&
-			     !status->timed_out;
+	bool killed = status->exit_code == 128 + SIGKILL && !status->timed_out;
+	uint64_t oom_kills = 0;
+	if (sb->cfg->want_stats) {
+		cg_stats_read(sb->cg, &status->stats);
+		status->have_stats = true;
+		oom_kills = status->stats.oom_kills;
+	} else if (killed) {
+		oom_kills = cg_oom_kills(sb->cg);
+	}
+	status->oom_killed = killed && oom_kills > 0;
 }
 
 int sandbox_remove_leftovers(const char *id)
 {
 	struct rc_error why;
 	const struct cg_host *host = host_find(&why);
-	if (!id_valid(id))
+	if (!sandbox_id_valid(id))
 		return -EINVAL;
 	return host ? cg_remove(host, id) : 0;
 }

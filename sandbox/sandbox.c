@@ -59,11 +59,6 @@ _Noreturn static void gofer_child(struct sandbox *sb, int sock, int ready_fd)
 	sigprocmask(SIG_SETMASK, &sb->oldmask, NULL);
 	close(sb->gofer_sock);
 	close(sb->ready_fd);
-	struct rc_error err;
-	if (limits_enter_kernel((struct sandbox *)sb, &err) < 0) {
-		dprintf(ready_fd, "%s", err.msg);
-		_exit(125);
-	}
 	struct gofer_config gc = {
 		.rootfs = cfg->rootfs,
 		.root_readonly = cfg->root_readonly,
@@ -125,6 +120,18 @@ static int view_wait(struct sandbox *sb, struct rc_error *err)
 	sb->gofer_pid = 0;
 	return rc_error_set(err, EIO, "building the sandbox's view: %s",
 			    n > 0 ? msg : "the gofer failed");
+}
+
+/* The gofer into the sandbox's kernel cgroup, which the launcher made
+ * while the gofer built the view. A gofer that failed meanwhile says why
+ * on its pipe. */
+static int gofer_join(struct sandbox *sb, struct rc_error *err)
+{
+	int r = limits_attach_kernel(sb, sb->gofer_pid, err);
+	struct rc_error view;
+	if (r < 0 && view_wait(sb, &view) < 0)
+		*err = view;
+	return r;
 }
 
 /* ---- the guest's filters ---- */
@@ -222,9 +229,15 @@ int sandbox_create(const struct sandbox_config *cfg, struct sandbox **out, struc
 	}
 	sb->oldmask = caller_mask;
 
-	r = limits_create(sb, err);
+	/* The cgroups are made while the gofer builds the view; the gofer
+	 * joins them before the sentry (and so the guest) exists. */
+	r = limits_prepare(sb, err);
 	if (r == 0)
 		r = gofer_fork(sb, err);
+	if (r == 0)
+		r = limits_create(sb, err);
+	if (r == 0)
+		r = gofer_join(sb, err);
 	if (r == 0)
 		r = filters_prepare(cfg, err);
 	if (r == 0 && cfg->terminal)
