@@ -145,15 +145,13 @@ int limits_prepare(struct sandbox *sb, struct rc_error *err);
  * the config's limits. 0, or -errno with err filled (a required limit
  * that cannot be enforced). */
 int limits_create(struct sandbox *sb, struct rc_error *err);
-/* Moves process pid (the gofer, forked before the cgroups were made) into
- * the sandbox's kernel cgroup. 0, or -errno with err filled. */
-int limits_attach_kernel(struct sandbox *sb, pid_t pid, struct rc_error *err);
-/* In the sentry's process (or a helper of the sandbox), first thing:
- * moves it into the sandbox's kernel cgroup. 0, or -errno with err
- * filled. */
+/* In a helper of the sandbox (pasta, the resolver), first thing: moves it
+ * into the sandbox's kernel cgroup. 0, or -errno with err filled. (The
+ * gofer and the sentry are moved with the guest's init: limits.c.) */
 int limits_enter_kernel(struct sandbox *sb, struct rc_error *err);
-/* In the sentry's process: the hooks that move the guest into its cgroup
- * and read its memory for /proc/meminfo. */
+/* In the sentry's process: the hooks that move the gofer, the sentry and
+ * the guest into their cgroups at once, and read the guest's memory for
+ * /proc/meminfo. */
 const struct sentry_hooks *limits_sentry_hooks(struct sandbox *sb);
 /* At the sandbox's end: what it used, into status. */
 void limits_status(struct sandbox *sb, struct sandbox_status *status);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* A sandbox's resource limits: its cgroups (sandbox/cgroup.h) made before
- * anything of it runs, the gofer and the sentry moved into the kernel part
- * as their first act, the guest's init into the guest part by the sentry
+/* A sandbox's resource limits: its cgroups (sandbox/cgroup.h) made while
+ * the gofer builds the view, the gofer and the sentry moved into the kernel
+ * part and the guest's init into the guest part all at once by the sentry
  * before the guest runs anything, what it used read at its end, and the
  * cgroups removed with it.
  *
@@ -135,14 +135,9 @@ int limits_create(struct sandbox *sb, struct rc_error *err)
 	return 0;
 }
 
-int limits_attach_kernel(struct sandbox *sb, pid_t pid, struct rc_error *err)
-{
-	return sb->cg ? cg_attach(sb->cg, CG_PART_KERNEL, pid, err) : 0;
-}
-
 int limits_enter_kernel(struct sandbox *sb, struct rc_error *err)
 {
-	return limits_attach_kernel(sb, getpid(), err);
+	return sb->cg ? cg_attach(sb->cg, CG_PART_KERNEL, getpid(), err) : 0;
 }
 
 /* ---- in the sentry ---- */
@@ -154,11 +149,20 @@ struct sentry_side {
 	enum cg_version memory_version;
 };
 
+/* Every move into a cgroup waits for the kernel's cgroup_threadgroup_rwsem
+ * to go into writer mode, an RCU grace period (milliseconds) unless another
+ * move came just before. So all the sandbox's processes move at once, here,
+ * while the guest's init waits for its id maps: the gofer and the sentry
+ * into the kernel part, the init into the guest part. Nothing of the guest
+ * has run yet; what the gofer and the sentry allocated before stays with
+ * the launcher's cgroup. */
 static int guest_attach(void *arg, pid_t pid, char *msg, size_t size)
 {
 	struct sentry_side *side = arg;
 	struct rc_error err;
-	if (cg_attach(side->sb->cg, CG_PART_GUEST, pid, &err) < 0) {
+	if (cg_attach(side->sb->cg, CG_PART_KERNEL, side->sb->gofer_pid, &err) < 0 ||
+	    cg_attach(side->sb->cg, CG_PART_KERNEL, getpid(), &err) < 0 ||
+	    cg_attach(side->sb->cg, CG_PART_GUEST, pid, &err) < 0) {
 		snprintf(msg, size, "%s", err.msg);
 		return -err.errno_value;
 	}

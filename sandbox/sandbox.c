@@ -122,18 +122,6 @@ static int view_wait(struct sandbox *sb, struct rc_error *err)
 			    n > 0 ? msg : "the gofer failed");
 }
 
-/* The gofer into the sandbox's kernel cgroup, which the launcher made
- * while the gofer built the view. A gofer that failed meanwhile says why
- * on its pipe. */
-static int gofer_join(struct sandbox *sb, struct rc_error *err)
-{
-	int r = limits_attach_kernel(sb, sb->gofer_pid, err);
-	struct rc_error view;
-	if (r < 0 && view_wait(sb, &view) < 0)
-		*err = view;
-	return r;
-}
-
 /* ---- the guest's filters ---- */
 
 /* syscalls.deny becomes a filter stacked on the guest's, built now so the
@@ -229,15 +217,13 @@ int sandbox_create(const struct sandbox_config *cfg, struct sandbox **out, struc
 	}
 	sb->oldmask = caller_mask;
 
-	/* The cgroups are made while the gofer builds the view; the gofer
-	 * joins them before the sentry (and so the guest) exists. */
+	/* The cgroups are made while the gofer builds the view; the sentry
+	 * moves the gofer into them with itself and the guest (limits.c). */
 	r = limits_prepare(sb, err);
 	if (r == 0)
 		r = gofer_fork(sb, err);
 	if (r == 0)
 		r = limits_create(sb, err);
-	if (r == 0)
-		r = gofer_join(sb, err);
 	if (r == 0)
 		r = filters_prepare(cfg, err);
 	if (r == 0 && cfg->terminal)
@@ -268,11 +254,6 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 	log_prefix = "runsc-c: sentry";
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "runsc-c-sentry");
-	struct rc_error err;
-	if (limits_enter_kernel(sb, &err) < 0) {
-		rc_error_print(&err, "runsc-c", stderr);
-		_exit(125);
-	}
 	const char **vols = xcalloc(cfg->nvolumes + 1, sizeof(*vols));
 	for (size_t i = 0; i < cfg->nvolumes; i++)
 		vols[i] = cfg->volumes[i].guest;
