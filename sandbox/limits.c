@@ -122,6 +122,8 @@ int limits_create(struct sandbox *sb, struct rc_error *err)
 		cg_sweep(host);
 		r = cg_create(host, sb->id, &limits, &sb->cg, &why);
 	}
+	if (r == -EEXIST)
+		return rc_error_set(err, EEXIST, "sandbox id '%s' is in use: %s", sb->id, why.msg);
 	if (!host || r < 0) {
 		sb->cg = NULL;
 		if (cfg->limits_required)

@@ -57,6 +57,50 @@ out=$(rdo --memory 1M -- /bin/true 2>&1 </dev/null)
 check_contains "--memory below the minimum names the minimum" "at least" "$out"
 check "bad flags leave no cgroup" "" "$(left_cgroups)"
 
+# ---- --id names the sandbox's cgroups; a do sandbox gets only the
+# hierarchies it uses: no freezer (nothing pauses it), cpuacct only for
+# --stats.
+out=$("$RUNSC_C" do --id 'a/b' -- /bin/true 2>&1 </dev/null)
+check_rc "--id a/b: refused with exit 2" 2 "$?" "$out"
+check_contains "the message names --id" "--id" "$out"
+# The hierarchies of a sandbox named id, as "memory pids ...".
+hierarchies_of() {
+	for d in /sys/fs/cgroup/*/runsc-c/"$1"; do
+		[ -d "$d" ] && basename "$(dirname "$(dirname "$d")")"
+	done | sort | tr '\n' ' '
+}
+id=$(new_id)
+"$RUNSC_C" do --quiet --id "$id" -- sleep 30 </dev/null >/dev/null 2>&1 &
+pid=$!
+cleanup_later "$pid"
+wait_until 20 sh -c "[ -n \"\$(cat /sys/fs/cgroup/memory/runsc-c/$id/guest/cgroup.procs 2>/dev/null)\" ]"
+has=$(hierarchies_of "$id")
+check_contains "--id names the cgroups: memory/runsc-c/ID" "memory" "$has"
+case " $has" in
+*" freezer "* | *" cpuacct "*) not_ok "without --stats: no freezer or cpuacct cgroup" "$has" ;;
+*) ok "without --stats: no freezer or cpuacct cgroup ($has)" ;;
+esac
+out=$("$RUNSC_C" do --quiet --id "$id" -- /bin/true 2>&1 </dev/null)
+check_rc "an id in use is refused with exit 125" 125 "$?" "$out"
+check_contains "the refusal names the cgroup" "runsc-c/$id" "$out"
+kill -TERM "$pid"
+wait "$pid" 2>/dev/null
+id=$(new_id)
+"$RUNSC_C" do --quiet --id "$id" --stats "$TMP/id.json" -- sleep 30 </dev/null >/dev/null 2>&1 &
+pid=$!
+cleanup_later "$pid"
+wait_until 20 sh -c "[ -n \"\$(cat /sys/fs/cgroup/memory/runsc-c/$id/guest/cgroup.procs 2>/dev/null)\" ]"
+has=$(hierarchies_of "$id")
+if [ -d /sys/fs/cgroup/cpuacct ] && ! [ -e /sys/fs/cgroup/cgroup.controllers ]; then
+	check_contains "with --stats: a cpuacct cgroup for the CPU time" "cpuacct" "$has"
+fi
+case " $has" in
+*" freezer "*) not_ok "with --stats: still no freezer cgroup" "$has" ;;
+*) ok "with --stats: still no freezer cgroup" ;;
+esac
+kill -TERM "$pid"
+wait "$pid" 2>/dev/null
+
 # ---- memory: /proc/meminfo shows the limit; a memory bomb is OOM-killed
 out=$(runsc --memory 256M -- sh -c 'grep -E "^(MemTotal|MemFree|MemAvailable):" /proc/meminfo')
 check_contains "/proc/meminfo MemTotal is --memory 256M" "MemTotal:         262144 kB" "$out"
