@@ -410,7 +410,9 @@ static int hierarchy_fill(struct cg_hierarchy *h, int base_fd, const struct cg_l
 	int r;
 	if (h->version == CG_V2 && (r = v2_enable(h->lock_fd, h->controllers)) < 0)
 		return rc_error_set_errno(err, -r, "enabling controllers for %s", h->path);
-	for (size_t p = 0; p < ARRAY_SIZE(part_names); p++)
+	/* v1 lets the sentry and the gofer sit in the sandbox cgroup itself:
+	 * one cgroup fewer to make and remove per hierarchy. */
+	for (size_t p = h->version == CG_V2 ? 0 : CG_PART_GUEST; p < ARRAY_SIZE(part_names); p++)
 		if (mkdirat(h->lock_fd, part_names[p], 0755) < 0)
 			return rc_error_set_errno(err, errno, "creating cgroup %s/%s", h->path,
 						  part_names[p]);
@@ -548,7 +550,9 @@ int cg_attach(struct cgroup *cg, enum cg_part part, pid_t pid, struct rc_error *
 	char name[32];
 	path_fmt(name, sizeof(name), "%s/cgroup.procs", part_names[part]);
 	for (int i = 0; i < cg->nh; i++) {
-		int r = write_u64_at(cg->h[i].lock_fd, name, (uint64_t)pid);
+		/* The kernel part is the sandbox cgroup itself on v1. */
+		bool own = part == CG_PART_KERNEL && cg->h[i].version == CG_V1;
+		int r = write_u64_at(cg->h[i].lock_fd, own ? "cgroup.procs" : name, (uint64_t)pid);
 		if (r)
 			return rc_error_set_errno(err, -r, "moving process %d into cgroup %s/%s",
 						  (int)pid, cg->h[i].path, part_names[part]);

@@ -4,12 +4,14 @@
  * cgroup2 mount at /sys/fs/cgroup/unified).
  *
  * Each sandbox gets runsc-c/<id> in every hierarchy that holds a controller
- * it uses, with two children: `kernel` (the sentry and the gofer) and
- * `guest` (the guest's tree). The sandbox cgroup bounds the whole sandbox,
+ * it uses, with two children on v2: `kernel` (the sentry and the gofer)
+ * and `guest` (the guest's tree). The sandbox cgroup bounds the whole sandbox,
  * the guest cgroup the guest alone, so that an OOM kill for the guest's
  * limit can only land on a guest process. v2 forbids processes in a cgroup
  * whose children have controllers, which is why the sandbox cgroup itself
- * holds none.
+ * holds none there; v1 has no such rule, and the sentry and the gofer sit
+ * in the sandbox cgroup itself (CG_PART_KERNEL names it), one cgroup fewer
+ * to make and remove per hierarchy.
  *
  * A sandbox's launcher holds a lock (flock) on its sandbox cgroup for as
  * long as the sandbox lives; cg_sweep() removes the cgroups of sandboxes

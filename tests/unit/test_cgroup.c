@@ -214,6 +214,11 @@ START_TEST(test_hybrid_tree)
 	ck_assert_int_eq(cg_attach(cg, CG_PART_GUEST, 77, &err), 0);
 	ck_assert_str_eq(get("memory/runsc-c/sb1/guest/cgroup.procs"), "77");
 	ck_assert_str_eq(get("cpuacct/runsc-c/sb1/guest/cgroup.procs"), "77");
+	/* v1: the sentry and the gofer sit in the sandbox cgroup itself. */
+	ck_assert_ptr_null(get("memory/runsc-c/sb1/kernel"));
+	ck_assert_int_eq(cg_attach(cg, CG_PART_KERNEL, 78, &err), 0);
+	ck_assert_str_eq(get("memory/runsc-c/sb1/cgroup.procs"), "78");
+	ck_assert_str_eq(get("pids/runsc-c/sb1/cgroup.procs"), "78");
 
 	put("memory/runsc-c/sb1/memory.max_usage_in_bytes", "5555\n");
 	put("memory/runsc-c/sb1/guest/memory.oom_control",
