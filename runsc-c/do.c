@@ -689,7 +689,6 @@ void do_config(struct do_opts *o, struct sandbox_config *cfg)
 		.disk_bytes = o->disk_bytes,
 		.id = o->id,
 		.want_stats = o->stats_path != NULL,
-		.no_control_by_id = true,
 	};
 }
 
@@ -776,5 +775,8 @@ int cmd_do(int argc, char **argv)
 
 	do_parse(&o, argc, argv);
 	do_config(&o, &cfg);
+	/* Nothing pauses a do sandbox or asks for its usage by id (the
+	 * service's sandboxes, which share do_config, may be). */
+	cfg.no_control_by_id = true;
 	return do_run(&o, &cfg);
 }
