@@ -58,6 +58,9 @@ static void usage(FILE *out)
 		"      --cpus N.N                    CPU time limit, in CPUs (default: none)\n"
 		"      --disk SIZE                   size of the writable layer (default 512M)\n"
 		"      --stats FILE                  at exit, write what the sandbox used as JSON\n"
+		"      --id ID                       the sandbox's id, naming its cgroups "
+		"(runsc-c/ID;\n"
+		"                                    default: random)\n"
 		"      --quiet                       no messages from runsc-c itself\n"
 		"      --debug                       log the sentry's decisions, and at exit its\n"
 		"                                    counts of calls and gofer requests\n");
@@ -248,6 +251,7 @@ enum {
 	OPT_CPUS,
 	OPT_DISK,
 	OPT_STATS,
+	OPT_ID,
 };
 
 static const struct option longopts[] = {
@@ -269,6 +273,7 @@ static const struct option longopts[] = {
 	{"cpus", required_argument, NULL, OPT_CPUS},
 	{"disk", required_argument, NULL, OPT_DISK},
 	{"stats", required_argument, NULL, OPT_STATS},
+	{"id", required_argument, NULL, OPT_ID},
 	{NULL, 0, NULL, 0},
 };
 
@@ -379,6 +384,14 @@ void do_parse(struct do_opts *o, int argc, char **argv)
 			break;
 		case OPT_QUIET:
 			o->quiet = true;
+			break;
+		case OPT_ID:
+			if (!sandbox_id_valid(optarg))
+				bad_flag("--id",
+					 "'%s': expected 1 to %d of A-Z a-z 0-9 _ . - (not first . "
+					 "or -)",
+					 optarg, SANDBOX_ID_MAX);
+			o->id = optarg;
 			break;
 		case OPT_USER:
 			parse_user(o, optarg);
@@ -674,6 +687,8 @@ void do_config(struct do_opts *o, struct sandbox_config *cfg)
 		.limits = o->limits,
 		.limits_required = o->limits_given,
 		.disk_bytes = o->disk_bytes,
+		.id = o->id,
+		.want_stats = o->stats_path != NULL,
 	};
 }
 
@@ -760,5 +775,8 @@ int cmd_do(int argc, char **argv)
 
 	do_parse(&o, argc, argv);
 	do_config(&o, &cfg);
+	/* Nothing pauses a do sandbox or asks for its usage by id (the
+	 * service's sandboxes, which share do_config, may be). */
+	cfg.no_control_by_id = true;
 	return do_run(&o, &cfg);
 }

@@ -48,6 +48,7 @@ struct do_opts {
 	bool timeout_given;
 	bool limits_given;	/* a limit was asked for: unenforceable refuses */
 	const char *stats_path; /* --stats FILE, or NULL */
+	const char *id;		/* --id ID, or NULL: random */
 };
 
 /* The published ports into o->publish: pv's network.publish entries, then

@@ -18,26 +18,13 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "sandbox/cgroup_impl.h"
 
 static const char *const controller_names[CG_NCONTROLLERS] = {
 	[CG_MEMORY] = "memory",	  [CG_PIDS] = "pids",	    [CG_CPU] = "cpu",
 	[CG_CPUACCT] = "cpuacct", [CG_FREEZER] = "freezer",
 };
 static const char *const part_names[] = {[CG_PART_KERNEL] = "kernel", [CG_PART_GUEST] = "guest"};
-
-/* One hierarchy a sandbox has cgroups in. */
-struct cg_hierarchy {
-	char path[PATH_MAX]; /* <mount>/runsc-c/<id> */
-	enum cg_version version;
-	unsigned controllers; /* 1 << enum cg_controller */
-	int lock_fd;	      /* the sandbox cgroup, flock'ed while it lives */
-};
-
-struct cgroup {
-	struct cg_hierarchy h[CG_NCONTROLLERS];
-	int nh;
-	int of[CG_NCONTROLLERS]; /* controller -> index in h, or -1 */
-};
 
 const char *cg_layout_name(enum cg_layout layout)
 {
@@ -177,8 +164,7 @@ static int write_u64_at(int dirfd, const char *name, uint64_t v)
 	return write_at(dirfd, name, buf);
 }
 
-/* "key value" lines (memory.events, cpu.stat, memory.oom_control, ...). */
-static bool read_key_at(int dirfd, const char *file, const char *key, uint64_t *out)
+bool cg_read_key(int dirfd, const char *file, const char *key, uint64_t *out)
 {
 	_cleanup_free_ char *text = NULL;
 	if (read_file_at(dirfd, file, &text) < 0)
@@ -196,7 +182,7 @@ static bool read_key_at(int dirfd, const char *file, const char *key, uint64_t *
 	return false;
 }
 
-static bool read_u64_at(int dirfd, const char *file, uint64_t *out)
+bool cg_read_u64(int dirfd, const char *file, uint64_t *out)
 {
 	_cleanup_free_ char *text = NULL;
 	if (read_file_at(dirfd, file, &text) < 0)
@@ -424,7 +410,9 @@ static int hierarchy_fill(struct cg_hierarchy *h, int base_fd, const struct cg_l
 	int r;
 	if (h->version == CG_V2 && (r = v2_enable(h->lock_fd, h->controllers)) < 0)
 		return rc_error_set_errno(err, -r, "enabling controllers for %s", h->path);
-	for (size_t p = 0; p < ARRAY_SIZE(part_names); p++)
+	/* v1 lets the sentry and the gofer sit in the sandbox cgroup itself:
+	 * one cgroup fewer to make and remove per hierarchy. */
+	for (size_t p = h->version == CG_V2 ? 0 : CG_PART_GUEST; p < ARRAY_SIZE(part_names); p++)
 		if (mkdirat(h->lock_fd, part_names[p], 0755) < 0)
 			return rc_error_set_errno(err, errno, "creating cgroup %s/%s", h->path,
 						  part_names[p]);
@@ -472,25 +460,30 @@ static int hierarchy_create(struct cg_hierarchy *h, const char *mount, const cha
 	return r;
 }
 
-/* A v1 cpu hierarchy of its own (not mounted with cpuacct) serves only a
- * CPU quota: without one, a sandbox needs no cgroup there (its CPU time
- * comes from cpuacct, and no quota means nothing throttled). */
-static bool cpu_own_hierarchy(const struct cg_host *host, int c)
+/* Whether controller c can be left out of a sandbox's cgroups: it is in
+ * skip and no controller kept shares its hierarchy (v2 keeps them all in
+ * one; v1 may mount cpu and cpuacct together). */
+static bool plan_skips(const struct cg_host *host, unsigned skip, int c)
 {
-	return c == CG_CPU && host->version[c] == CG_V1 &&
-	       !(host->version[CG_CPUACCT] == CG_V1 &&
-		 strcmp(host->mount[CG_CPU], host->mount[CG_CPUACCT]) == 0);
+	if (!(skip & (1u << c)))
+		return false;
+	for (int k = 0; k < CG_NCONTROLLERS; k++)
+		if (!(skip & (1u << k)) && host->version[k] != CG_ABSENT &&
+		    strcmp(host->mount[k], host->mount[c]) == 0)
+			return false;
+	return true;
 }
 
-/* Which hierarchies a sandbox has cgroups in, one per mount (without a
- * v1 cpu hierarchy of its own where no_cpu); until they are made or
+/* Which hierarchies a sandbox has cgroups in, one per mount, in the order
+ * of enum cg_controller (memory's first), without those of the
+ * controllers in skip that plan_skips() lets go; until they are made or
  * opened, each path holds the mount and a '/'. */
-static struct cgroup *cg_plan(const struct cg_host *host, bool no_cpu)
+static struct cgroup *cg_plan(const struct cg_host *host, unsigned skip)
 {
 	struct cgroup *cg = xcalloc(1, sizeof(*cg));
 	for (int c = 0; c < CG_NCONTROLLERS; c++) {
 		cg->of[c] = -1;
-		if (host->version[c] == CG_ABSENT || (no_cpu && cpu_own_hierarchy(host, c)))
+		if (host->version[c] == CG_ABSENT || plan_skips(host, skip, c))
 			continue;
 		for (int i = 0; i < cg->nh; i++)
 			if (cg->h[i].version == host->version[c] &&
@@ -510,6 +503,21 @@ static struct cgroup *cg_plan(const struct cg_host *host, bool no_cpu)
 	return cg;
 }
 
+/* The controllers a sandbox with these limits can do without: cpu without
+ * a quota (its time comes from cpuacct, and nothing is throttled), and
+ * what the limits' no_* fields name. */
+static unsigned plan_skip(const struct cg_limits *l)
+{
+	unsigned skip = 0;
+	if (!l->cpu_quota_us && !l->cpu_updatable)
+		skip |= 1u << CG_CPU;
+	if (l->no_cpu_stats)
+		skip |= 1u << CG_CPUACCT;
+	if (l->no_freezer)
+		skip |= 1u << CG_FREEZER;
+	return skip;
+}
+
 int cg_create(const struct cg_host *host, const char *id, const struct cg_limits *limits,
 	      struct cgroup **out, struct rc_error *err)
 {
@@ -521,7 +529,7 @@ int cg_create(const struct cg_host *host, const char *id, const struct cg_limits
 					    "a %s limit needs the %s cgroup controller, which no "
 					    "cgroup hierarchy under %s offers",
 					    controller_names[c], controller_names[c], host->root);
-	struct cgroup *cg = cg_plan(host, !limits->cpu_quota_us && !limits->cpu_updatable);
+	struct cgroup *cg = cg_plan(host, plan_skip(limits));
 	for (int i = 0; i < cg->nh; i++) {
 		char mount[PATH_MAX];
 		path_fmt(mount, sizeof(mount), "%s", cg->h[i].path);
@@ -542,7 +550,9 @@ int cg_attach(struct cgroup *cg, enum cg_part part, pid_t pid, struct rc_error *
 	char name[32];
 	path_fmt(name, sizeof(name), "%s/cgroup.procs", part_names[part]);
 	for (int i = 0; i < cg->nh; i++) {
-		int r = write_u64_at(cg->h[i].lock_fd, name, (uint64_t)pid);
+		/* The kernel part is the sandbox cgroup itself on v1. */
+		bool own = part == CG_PART_KERNEL && cg->h[i].version == CG_V1;
+		int r = write_u64_at(cg->h[i].lock_fd, own ? "cgroup.procs" : name, (uint64_t)pid);
 		if (r)
 			return rc_error_set_errno(err, -r, "moving process %d into cgroup %s/%s",
 						  (int)pid, cg->h[i].path, part_names[part]);
@@ -555,8 +565,7 @@ const char *cg_path(const struct cgroup *cg, enum cg_controller ctl)
 	return cg->of[ctl] < 0 ? "" : cg->h[cg->of[ctl]].path;
 }
 
-/* The fd of the sandbox cgroup (or one of its parts) in ctl's hierarchy. */
-static int ctl_dir(const struct cgroup *cg, enum cg_controller ctl, const char *part)
+int cg_ctl_dir(const struct cgroup *cg, enum cg_controller ctl, const char *part)
 {
 	if (cg->of[ctl] < 0)
 		return -1;
@@ -564,138 +573,14 @@ static int ctl_dir(const struct cgroup *cg, enum cg_controller ctl, const char *
 	return openat(id_fd, part ? part : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 }
 
-static void stats_v1(struct cgroup *cg, struct cg_stats *st)
-{
-	_cleanup_close_ int mem = ctl_dir(cg, CG_MEMORY, NULL);
-	_cleanup_close_ int mem_guest = ctl_dir(cg, CG_MEMORY, "guest");
-	_cleanup_close_ int acct = ctl_dir(cg, CG_CPUACCT, NULL);
-	_cleanup_close_ int cpu = ctl_dir(cg, CG_CPU, NULL);
-	uint64_t v;
-	if (mem >= 0)
-		st->memory_peak_known =
-			read_u64_at(mem, "memory.max_usage_in_bytes", &st->memory_peak_bytes);
-	for (int i = 0; i < 2; i++) {
-		int fd = i ? mem : mem_guest;
-		if (fd >= 0 && read_key_at(fd, "memory.oom_control", "oom_kill", &v))
-			st->oom_kills += v;
-	}
-	if (mem_guest >= 0 && read_u64_at(mem_guest, "memory.failcnt", &v))
-		st->memory_limit_hits += v;
-	uint64_t user_ns, sys_ns;
-	if (acct >= 0 && read_u64_at(acct, "cpuacct.usage_user", &user_ns) &&
-	    read_u64_at(acct, "cpuacct.usage_sys", &sys_ns)) {
-		st->cpu_user_us = user_ns / 1000;
-		st->cpu_system_us = sys_ns / 1000;
-		st->cpu_known = true;
-	}
-	if (cpu >= 0 && read_key_at(cpu, "cpu.stat", "nr_throttled", &v))
-		st->cpu_throttled = v;
-}
-
-static void stats_v2(struct cgroup *cg, struct cg_stats *st)
-{
-	_cleanup_close_ int mem = ctl_dir(cg, CG_MEMORY, NULL);
-	_cleanup_close_ int mem_guest = ctl_dir(cg, CG_MEMORY, "guest");
-	_cleanup_close_ int cpu = ctl_dir(cg, CG_CPU, NULL);
-	uint64_t v;
-	if (mem >= 0)
-		st->memory_peak_known = read_u64_at(mem, "memory.peak", &st->memory_peak_bytes);
-	/* memory.events counts the subtree: the sandbox's covers the guest. */
-	if (mem >= 0 && read_key_at(mem, "memory.events", "oom_kill", &v))
-		st->oom_kills += v;
-	if (mem_guest >= 0 && read_key_at(mem_guest, "memory.events", "max", &v))
-		st->memory_limit_hits += v;
-	if (cpu >= 0 && read_key_at(cpu, "cpu.stat", "user_usec", &st->cpu_user_us) &&
-	    read_key_at(cpu, "cpu.stat", "system_usec", &st->cpu_system_us))
-		st->cpu_known = true;
-	if (cpu >= 0 && read_key_at(cpu, "cpu.stat", "nr_throttled", &v))
-		st->cpu_throttled = v;
-}
-
-void cg_stats_read(struct cgroup *cg, struct cg_stats *st)
-{
-	memset(st, 0, sizeof(*st));
-	if (cg->of[CG_MEMORY] >= 0 && cg->h[cg->of[CG_MEMORY]].version == CG_V2)
-		stats_v2(cg, st);
-	else
-		stats_v1(cg, st);
-	_cleanup_close_ int pids_guest = ctl_dir(cg, CG_PIDS, "guest");
-	_cleanup_close_ int pids = ctl_dir(cg, CG_PIDS, NULL);
-	uint64_t v;
-	if (pids_guest >= 0)
-		st->pids_peak_known = read_u64_at(pids_guest, "pids.peak", &st->pids_peak);
-	for (int i = 0; i < 2; i++) {
-		int fd = i ? pids : pids_guest;
-		if (fd >= 0 && read_key_at(fd, "pids.events", "max", &v))
-			st->pids_refused += v;
-	}
-}
-
-int cg_guest_memory_dir(struct cgroup *cg, enum cg_version *version)
-{
-	if (cg->of[CG_MEMORY] < 0)
-		return -1;
-	*version = cg->h[cg->of[CG_MEMORY]].version;
-	return ctl_dir(cg, CG_MEMORY, "guest");
-}
-
-int cg_memory_read(int dirfd, enum cg_version version, uint64_t *limit, uint64_t *usage)
-{
-	bool v2 = version == CG_V2;
-	if (!read_u64_at(dirfd, v2 ? "memory.max" : "memory.limit_in_bytes", limit) ||
-	    !read_u64_at(dirfd, v2 ? "memory.current" : "memory.usage_in_bytes", usage))
-		return -EIO;
-	/* v1 says "no limit" with a huge page-aligned number. */
-	if (!v2 && *limit >= (UINT64_MAX >> 2))
-		*limit = UINT64_MAX;
-	return 0;
-}
-
-void cg_memory_cache_read(int dirfd, enum cg_version version, uint64_t *cache,
-			  uint64_t *inactive_file)
-{
-	bool v2 = version == CG_V2;
-	*cache = *inactive_file = 0;
-	read_key_at(dirfd, "memory.stat", v2 ? "file" : "total_cache", cache);
-	read_key_at(dirfd, "memory.stat", v2 ? "inactive_file" : "total_inactive_file",
-		    inactive_file);
-}
-
 void cg_destroy(struct cgroup *cg)
 {
 	if (!cg)
 		return;
-	for (int i = 0; i < cg->nh; i++)
+	/* The first hierarchy last: cg_sweep() finds a sandbox there. */
+	for (int i = cg->nh - 1; i >= 0; i--)
 		hierarchy_remove(&cg->h[i]);
 	free(cg);
-}
-
-/* One hierarchy's leftovers: sandbox cgroups whose lock nobody holds. */
-static int sweep_base(const char *mount)
-{
-	char base[PATH_MAX];
-	path_fmt(base, sizeof(base), "%s/%s", mount, CG_BASE);
-	DIR *d = opendir(base);
-	int base_fd = d ? dirfd(d) : -1;
-	if (base_fd < 0 || flock(base_fd, LOCK_EX | LOCK_NB) < 0) {
-		if (d)
-			closedir(d);
-		return 0; /* nothing there, or a sandbox is being made: next time */
-	}
-	int removed = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_type != DT_DIR || e->d_name[0] == '.')
-			continue;
-		_cleanup_close_ int fd =
-			openat(base_fd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
-			continue; /* its sandbox lives */
-		if (remove_sandbox_dir(base_fd, e->d_name) == 0)
-			removed++;
-	}
-	closedir(d);
-	return removed;
 }
 
 /* Whether controller c is the first one held in its hierarchy (so that
@@ -715,7 +600,8 @@ int cg_remove(const struct cg_host *host, const char *id)
 	if (!id_names_cgroup(id))
 		return -EINVAL;
 	int r = 0;
-	for (int c = 0; c < CG_NCONTROLLERS; c++) {
+	/* The first hierarchy last, as cg_destroy does. */
+	for (int c = CG_NCONTROLLERS - 1; c >= 0; c--) {
 		if (!first_in_mount(host, c))
 			continue;
 		char base[PATH_MAX];
@@ -729,13 +615,48 @@ int cg_remove(const struct cg_host *host, const char *id)
 	return r;
 }
 
+/* One hierarchy's leftovers: sandbox cgroups whose lock nobody holds,
+ * removed from every hierarchy (all) or from this one. */
+static int sweep_base(const struct cg_host *host, const char *mount, bool all)
+{
+	char base[PATH_MAX];
+	path_fmt(base, sizeof(base), "%s/%s", mount, CG_BASE);
+	DIR *d = opendir(base);
+	int base_fd = d ? dirfd(d) : -1;
+	if (base_fd < 0 || flock(base_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (d)
+			closedir(d);
+		return 0; /* nothing there, or a sandbox is being made: next time */
+	}
+	int removed = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_type != DT_DIR || e->d_name[0] == '.')
+			continue;
+		_cleanup_close_ int fd =
+			openat(base_fd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+			continue; /* its sandbox lives */
+		if ((all ? cg_remove(host, e->d_name) : remove_sandbox_dir(base_fd, e->d_name)) ==
+		    0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
+}
+
 int cg_sweep(const struct cg_host *host)
 {
+	/* Every sandbox has a cgroup in memory's hierarchy (else pids'),
+	 * made first and removed last. */
+	for (int c = CG_MEMORY; c <= CG_PIDS; c++)
+		if (host->version[c] != CG_ABSENT)
+			return sweep_base(host, host->mount[c], true);
 	int removed = 0;
 	for (int c = 0; c < CG_NCONTROLLERS; c++) {
 		if (!first_in_mount(host, c))
 			continue;
-		int n = sweep_base(host->mount[c]);
+		int n = sweep_base(host, host->mount[c], false);
 		/* A sandbox has a cgroup in every hierarchy: count it once. */
 		removed = n > removed ? n : removed;
 	}
@@ -749,21 +670,23 @@ int cg_open(const struct cg_host *host, const char *id, struct cgroup **out, str
 	*out = NULL;
 	if (!id_names_cgroup(id))
 		return rc_error_set(err, EINVAL, "sandbox id '%s' cannot name a cgroup", id);
-	/* A sandbox started without a CPU quota may have no cpu cgroup. */
-	bool no_cpu = false;
-	struct cgroup *cg = cg_plan(host, no_cpu);
+	/* A sandbox may lack the hierarchies plan_skip() lets go: without a
+	 * CPU quota no cpu cgroup, never paused no freezer cgroup. */
+	const unsigned optional = (1u << CG_CPU) | (1u << CG_CPUACCT) | (1u << CG_FREEZER);
+	unsigned skip = 0;
+	struct cgroup *cg = cg_plan(host, skip);
 	for (int i = 0; i < cg->nh; i++) {
 		struct cg_hierarchy *h = &cg->h[i];
 		size_t n = strlen(h->path);
 		if (!path_fmt(h->path + n, sizeof(h->path) - n, "%s/%s", CG_BASE, id) ||
 		    (h->lock_fd = open_dir(h->path)) < 0) {
 			int e = errno;
-			bool retry = e == ENOENT && !no_cpu && h->controllers == (1u << CG_CPU);
+			bool retry = e == ENOENT && !(h->controllers & ~optional);
+			skip |= h->controllers;
 			cg->nh = i;
 			cg_close(cg);
 			if (retry) {
-				no_cpu = true;
-				cg = cg_plan(host, no_cpu);
+				cg = cg_plan(host, skip);
 				i = -1;
 				continue;
 			}
@@ -790,14 +713,14 @@ static int freezer_dir(const struct cgroup *cg, bool *v2)
 	if (cg->of[CG_FREEZER] < 0)
 		return -1;
 	*v2 = cg->h[cg->of[CG_FREEZER]].version == CG_V2;
-	return ctl_dir(cg, CG_FREEZER, part_names[CG_PART_GUEST]);
+	return cg_ctl_dir(cg, CG_FREEZER, part_names[CG_PART_GUEST]);
 }
 
 static int frozen_at(int dirfd, bool v2)
 {
 	if (v2) {
 		uint64_t v;
-		if (!read_key_at(dirfd, "cgroup.events", "frozen", &v))
+		if (!cg_read_key(dirfd, "cgroup.events", "frozen", &v))
 			return -EIO;
 		return v == 1;
 	}
@@ -820,7 +743,7 @@ int cg_frozen(struct cgroup *cg)
 		return strncmp(state, "THAWED", 6) != 0;
 	}
 	uint64_t want = 0;
-	return read_u64_at(fd, "cgroup.freeze", &want) && want == 1;
+	return cg_read_u64(fd, "cgroup.freeze", &want) && want == 1;
 }
 
 int cg_freeze(struct cgroup *cg, bool frozen, int timeout_ms, struct rc_error *err)
@@ -883,73 +806,4 @@ int cg_update(struct cgroup *cg, const struct cg_limits *limits, struct rc_error
 			return rc_error_set_errno(err, -r, "changing limits in cgroup %s", h->path);
 	}
 	return 0;
-}
-
-static void usage_v1(struct cgroup *cg, struct cg_usage *u)
-{
-	_cleanup_close_ int mem = ctl_dir(cg, CG_MEMORY, NULL);
-	_cleanup_close_ int mem_guest = ctl_dir(cg, CG_MEMORY, "guest");
-	_cleanup_close_ int acct = ctl_dir(cg, CG_CPUACCT, NULL);
-	_cleanup_close_ int cpu = ctl_dir(cg, CG_CPU, NULL);
-	u->memory_known = mem >= 0 && read_u64_at(mem, "memory.usage_in_bytes", &u->memory_bytes);
-	if (mem >= 0)
-		read_u64_at(mem, "memory.max_usage_in_bytes", &u->memory_peak_bytes);
-	if (mem_guest >= 0 &&
-	    read_u64_at(mem_guest, "memory.limit_in_bytes", &u->memory_limit_bytes) &&
-	    u->memory_limit_bytes >= (UINT64_MAX >> 2))
-		u->memory_limit_bytes = UINT64_MAX;
-	u->cpu_known = acct >= 0 && read_u64_at(acct, "cpuacct.usage", &u->cpu_ns);
-	if (acct >= 0) {
-		read_u64_at(acct, "cpuacct.usage_user", &u->cpu_user_ns);
-		read_u64_at(acct, "cpuacct.usage_sys", &u->cpu_system_ns);
-	}
-	uint64_t quota = 0;
-	if (cpu >= 0 && read_u64_at(cpu, "cpu.cfs_period_us", &u->cpu_period_us) &&
-	    read_u64_at(cpu, "cpu.cfs_quota_us", &quota))
-		u->cpu_quota_us = (int64_t)quota > 0 ? quota : 0;
-}
-
-static void usage_v2(struct cgroup *cg, struct cg_usage *u)
-{
-	_cleanup_close_ int mem = ctl_dir(cg, CG_MEMORY, NULL);
-	_cleanup_close_ int mem_guest = ctl_dir(cg, CG_MEMORY, "guest");
-	_cleanup_close_ int cpu = ctl_dir(cg, CG_CPU, NULL);
-	u->memory_known = mem >= 0 && read_u64_at(mem, "memory.current", &u->memory_bytes);
-	if (mem >= 0)
-		read_u64_at(mem, "memory.peak", &u->memory_peak_bytes);
-	if (mem_guest >= 0)
-		read_u64_at(mem_guest, "memory.max", &u->memory_limit_bytes);
-	uint64_t us = 0;
-	u->cpu_known = cpu >= 0 && read_key_at(cpu, "cpu.stat", "usage_usec", &us);
-	u->cpu_ns = us * 1000;
-	if (cpu >= 0 && read_key_at(cpu, "cpu.stat", "user_usec", &us))
-		u->cpu_user_ns = us * 1000;
-	if (cpu >= 0 && read_key_at(cpu, "cpu.stat", "system_usec", &us))
-		u->cpu_system_ns = us * 1000;
-	_cleanup_free_ char *max = NULL;
-	unsigned long long quota, period;
-	if (cpu >= 0 && read_file_at(cpu, "cpu.max", &max) > 0 &&
-	    sscanf(max, "%llu %llu", &quota, &period) == 2) {
-		u->cpu_quota_us = quota;
-		u->cpu_period_us = period;
-	}
-}
-
-void cg_usage_read(struct cgroup *cg, struct cg_usage *u)
-{
-	memset(u, 0, sizeof(*u));
-	u->memory_limit_bytes = u->pids_limit = UINT64_MAX;
-	if (cg->of[CG_MEMORY] >= 0 && cg->h[cg->of[CG_MEMORY]].version == CG_V2)
-		usage_v2(cg, u);
-	else
-		usage_v1(cg, u);
-	struct cg_stats st;
-	cg_stats_read(cg, &st);
-	u->cpu_throttled = st.cpu_throttled;
-	u->oom_kills = st.oom_kills;
-	u->memory_limit_hits = st.memory_limit_hits;
-	_cleanup_close_ int pids = ctl_dir(cg, CG_PIDS, "guest");
-	u->pids_known = pids >= 0 && read_u64_at(pids, "pids.current", &u->pids);
-	if (pids >= 0)
-		read_u64_at(pids, "pids.max", &u->pids_limit);
 }

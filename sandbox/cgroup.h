@@ -4,12 +4,14 @@
  * cgroup2 mount at /sys/fs/cgroup/unified).
  *
  * Each sandbox gets runsc-c/<id> in every hierarchy that holds a controller
- * it uses, with two children: `kernel` (the sentry and the gofer) and
- * `guest` (the guest's tree). The sandbox cgroup bounds the whole sandbox,
+ * it uses, with two children on v2: `kernel` (the sentry and the gofer)
+ * and `guest` (the guest's tree). The sandbox cgroup bounds the whole sandbox,
  * the guest cgroup the guest alone, so that an OOM kill for the guest's
  * limit can only land on a guest process. v2 forbids processes in a cgroup
  * whose children have controllers, which is why the sandbox cgroup itself
- * holds none.
+ * holds none there; v1 has no such rule, and the sentry and the gofer sit
+ * in the sandbox cgroup itself (CG_PART_KERNEL names it), one cgroup fewer
+ * to make and remove per hierarchy.
  *
  * A sandbox's launcher holds a lock (flock) on its sandbox cgroup for as
  * long as the sandbox lives; cg_sweep() removes the cgroups of sandboxes
@@ -56,6 +58,12 @@ struct cg_limits {
 	/* A cpu cgroup even without a quota, where the host keeps cpu in a
 	 * hierarchy of its own: a later update may set one. */
 	bool cpu_updatable;
+	/* Hierarchies a sandbox can do without, where they are hierarchies
+	 * of their own (v1): cpuacct where its CPU time is never read, the
+	 * freezer where it is never paused. Each one skipped saves making,
+	 * joining and removing three cgroups. */
+	bool no_cpu_stats;
+	bool no_freezer;
 };
 #define CG_KERNEL_MEMORY (64ULL << 20)
 #define CG_KERNEL_PIDS	 64
@@ -90,6 +98,9 @@ int cg_create(const struct cg_host *host, const char *id, const struct cg_limits
 int cg_attach(struct cgroup *cg, enum cg_part part, pid_t pid, struct rc_error *err);
 /* Reads what the sandbox used so far. */
 void cg_stats_read(struct cgroup *cg, struct cg_stats *st);
+/* Of those, only how many tasks the OOM killer killed in the sandbox (what
+ * an exit by SIGKILL needs to be told apart), with one or two reads. */
+uint64_t cg_oom_kills(struct cgroup *cg);
 /* A directory fd of the guest's memory cgroup (for /proc/meminfo) and its
  * version, or -1. The caller owns the fd. */
 int cg_guest_memory_dir(struct cgroup *cg, enum cg_version *version);
@@ -104,7 +115,9 @@ void cg_memory_cache_read(int dirfd, enum cg_version version, uint64_t *cache,
  * frees cg. Safe on NULL. */
 void cg_destroy(struct cgroup *cg);
 /* Removes what sandboxes whose launcher died left behind. Returns how many
- * sandbox cgroups it removed. */
+ * sandbox cgroups it removed. Only the first hierarchy (memory's, else
+ * pids') is listed: a sandbox's cgroup there is made first and removed
+ * last, so a sandbox that left anything in any hierarchy is found there. */
 int cg_sweep(const struct cg_host *host);
 /* Kills what is left in the cgroups of sandbox id, whose launcher is gone,
  * and removes them in every hierarchy. Returns 0, or a negative errno (an

@@ -138,15 +138,20 @@ pid_t resolver_start(struct sandbox *sb, struct dns_bind_table *table, pid_t ini
 const struct dns_bind_table *network_dns_table(struct sandbox *sb);
 
 /* sandbox/limits.c */
-/* Names the sandbox, removes what dead sandboxes left and makes its
- * cgroups with the config's limits. 0, or -errno with err filled (a
- * required limit that cannot be enforced). */
+/* Names the sandbox and checks its limits (0, or -EINVAL with err
+ * filled), before anything of it is made. */
+int limits_prepare(struct sandbox *sb, struct rc_error *err);
+/* Removes what dead sandboxes left and makes the sandbox's cgroups with
+ * the config's limits. 0, or -errno with err filled (a required limit
+ * that cannot be enforced). */
 int limits_create(struct sandbox *sb, struct rc_error *err);
-/* In the gofer's or the sentry's process, first thing: moves it into the
- * sandbox's kernel cgroup. 0, or -errno with err filled. */
+/* In a helper of the sandbox (pasta, the resolver), first thing: moves it
+ * into the sandbox's kernel cgroup. 0, or -errno with err filled. (The
+ * gofer and the sentry are moved with the guest's init: limits.c.) */
 int limits_enter_kernel(struct sandbox *sb, struct rc_error *err);
-/* In the sentry's process: the hooks that move the guest into its cgroup
- * and read its memory for /proc/meminfo. */
+/* In the sentry's process: the hooks that move the gofer, the sentry and
+ * the guest into their cgroups at once, and read the guest's memory for
+ * /proc/meminfo. */
 const struct sentry_hooks *limits_sentry_hooks(struct sandbox *sb);
 /* At the sandbox's end: what it used, into status. */
 void limits_status(struct sandbox *sb, struct sandbox_status *status);

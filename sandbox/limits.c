@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* A sandbox's resource limits: its cgroups (sandbox/cgroup.h) made before
- * anything of it runs, the gofer and the sentry moved into the kernel part
- * as their first act, the guest's init into the guest part by the sentry
+/* A sandbox's resource limits: its cgroups (sandbox/cgroup.h) made while
+ * the gofer builds the view, the gofer and the sentry moved into the kernel
+ * part and the guest's init into the guest part all at once by the sentry
  * before the guest runs anything, what it used read at its end, and the
  * cgroups removed with it.
  *
@@ -33,7 +33,7 @@ const char *sandbox_warning(const struct sandbox *sb)
 	return sb->warning[0] ? sb->warning : NULL;
 }
 
-static bool id_valid(const char *id)
+bool sandbox_id_valid(const char *id)
 {
 	size_t n = strlen(id);
 	if (n == 0 || n > SANDBOX_ID_MAX || id[0] == '.' || id[0] == '-')
@@ -86,10 +86,10 @@ static const struct cg_host *host_find(struct rc_error *err)
 	return &host;
 }
 
-int limits_create(struct sandbox *sb, struct rc_error *err)
+int limits_prepare(struct sandbox *sb, struct rc_error *err)
 {
 	const struct sandbox_config *cfg = sb->cfg;
-	if (cfg->id && !id_valid(cfg->id))
+	if (cfg->id && !sandbox_id_valid(cfg->id))
 		return rc_error_set(err, EINVAL,
 				    "sandbox id '%s': expected 1 to %d of A-Z a-z 0-9 _ . - "
 				    "(not first . or -)",
@@ -106,12 +106,24 @@ int limits_create(struct sandbox *sb, struct rc_error *err)
 				    "a disk size of %llu bytes is below what a sandbox needs to "
 				    "start: at least 1 MiB",
 				    (unsigned long long)cfg->disk_bytes);
+	return 0;
+}
+
+int limits_create(struct sandbox *sb, struct rc_error *err)
+{
+	const struct sandbox_config *cfg = sb->cfg;
+	struct cg_limits limits = cfg->limits;
+	limits.no_freezer = cfg->no_control_by_id;
+	limits.no_cpu_stats = cfg->no_control_by_id && !cfg->want_stats;
 	struct rc_error why;
+	int r = 0;
 	const struct cg_host *host = host_find(&why);
 	if (host) {
 		cg_sweep(host);
-		r = cg_create(host, sb->id, &cfg->limits, &sb->cg, &why);
+		r = cg_create(host, sb->id, &limits, &sb->cg, &why);
 	}
+	if (r == -EEXIST)
+		return rc_error_set(err, EEXIST, "sandbox id '%s' is in use: %s", sb->id, why.msg);
 	if (!host || r < 0) {
 		sb->cg = NULL;
 		if (cfg->limits_required)
@@ -139,11 +151,20 @@ struct sentry_side {
 	enum cg_version memory_version;
 };
 
+/* Every move into a cgroup waits for the kernel's cgroup_threadgroup_rwsem
+ * to go into writer mode, an RCU grace period (milliseconds) unless another
+ * move came just before. So all the sandbox's processes move at once, here,
+ * while the guest's init waits for its id maps: the gofer and the sentry
+ * into the kernel part, the init into the guest part. Nothing of the guest
+ * has run yet; what the gofer and the sentry allocated before stays with
+ * the launcher's cgroup. */
 static int guest_attach(void *arg, pid_t pid, char *msg, size_t size)
 {
 	struct sentry_side *side = arg;
 	struct rc_error err;
-	if (cg_attach(side->sb->cg, CG_PART_GUEST, pid, &err) < 0) {
+	if (cg_attach(side->sb->cg, CG_PART_KERNEL, side->sb->gofer_pid, &err) < 0 ||
+	    cg_attach(side->sb->cg, CG_PART_KERNEL, getpid(), &err) < 0 ||
+	    cg_attach(side->sb->cg, CG_PART_GUEST, pid, &err) < 0) {
 		snprintf(msg, size, "%s", err.msg);
 		return -err.errno_value;
 	}
@@ -205,7 +226,7 @@ static int open_by_id(const char *id, struct cgroup **cg, struct rc_error *err)
 	const struct cg_host *host = host_find(&why);
 	if (!host)
 		return rc_error_set(err, why.errno_value, "sandbox %s: %s", id, why.msg);
-	if (!id_valid(id))
+	if (!sandbox_id_valid(id))
 		return rc_error_set(err, EINVAL, "sandbox id '%s' is not valid", id);
 	return cg_open(host, id, cg, err);
 }
@@ -262,17 +283,23 @@ void limits_status(struct sandbox *sb, struct sandbox_status *status)
 {
 	if (!sb->cg)
 		return;
-	cg_stats_read(sb->cg, &status->stats);
-	status->have_stats = true;
-	status->oom_killed = status->exit_code == 128 + SIGKILL && status->stats.oom_kills > 0 &&
-			     !status->timed_out;
+	bool killed = status->exit_code == 128 + SIGKILL && !status->timed_out;
+	uint64_t oom_kills = 0;
+	if (sb->cfg->want_stats) {
+		cg_stats_read(sb->cg, &status->stats);
+		status->have_stats = true;
+		oom_kills = status->stats.oom_kills;
+	} else if (killed) {
+		oom_kills = cg_oom_kills(sb->cg);
+	}
+	status->oom_killed = killed && oom_kills > 0;
 }
 
 int sandbox_remove_leftovers(const char *id)
 {
 	struct rc_error why;
 	const struct cg_host *host = host_find(&why);
-	if (!id_valid(id))
+	if (!sandbox_id_valid(id))
 		return -EINVAL;
 	return host ? cg_remove(host, id) : 0;
 }

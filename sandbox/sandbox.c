@@ -59,11 +59,6 @@ _Noreturn static void gofer_child(struct sandbox *sb, int sock, int ready_fd)
 	sigprocmask(SIG_SETMASK, &sb->oldmask, NULL);
 	close(sb->gofer_sock);
 	close(sb->ready_fd);
-	struct rc_error err;
-	if (limits_enter_kernel((struct sandbox *)sb, &err) < 0) {
-		dprintf(ready_fd, "%s", err.msg);
-		_exit(125);
-	}
 	struct gofer_config gc = {
 		.rootfs = cfg->rootfs,
 		.root_readonly = cfg->root_readonly,
@@ -222,9 +217,13 @@ int sandbox_create(const struct sandbox_config *cfg, struct sandbox **out, struc
 	}
 	sb->oldmask = caller_mask;
 
-	r = limits_create(sb, err);
+	/* The cgroups are made while the gofer builds the view; the sentry
+	 * moves the gofer into them with itself and the guest (limits.c). */
+	r = limits_prepare(sb, err);
 	if (r == 0)
 		r = gofer_fork(sb, err);
+	if (r == 0)
+		r = limits_create(sb, err);
 	if (r == 0)
 		r = filters_prepare(cfg, err);
 	if (r == 0 && cfg->terminal)
@@ -255,11 +254,6 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 	log_prefix = "runsc-c: sentry";
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "runsc-c-sentry");
-	struct rc_error err;
-	if (limits_enter_kernel(sb, &err) < 0) {
-		rc_error_print(&err, "runsc-c", stderr);
-		_exit(125);
-	}
 	const char **vols = xcalloc(cfg->nvolumes + 1, sizeof(*vols));
 	for (size_t i = 0; i < cfg->nvolumes; i++)
 		vols[i] = cfg->volumes[i].guest;

@@ -91,12 +91,22 @@ struct sandbox_config {
 	/* Names the sandbox's cgroups (runsc-c/<id>) and its audit records;
 	 * NULL: random. At most SANDBOX_ID_MAX bytes of [A-Za-z0-9_.-]. */
 	const char *id;
+	/* sandbox_status.stats is filled at the end (all the cgroups'
+	 * statistics); else only what oom_killed needs is read. */
+	bool want_stats;
+	/* Nothing will pause the sandbox or read its usage by id (runsc-c
+	 * do): on v1 it gets no freezer cgroup, and a cpuacct one only with
+	 * want_stats. */
+	bool no_control_by_id;
 };
 
 #define SANDBOX_ID_MAX	      64
 #define SANDBOX_DISK_DEFAULT  (512ULL << 20)
 #define SANDBOX_PIDS_DEFAULT  4096
 #define SANDBOX_CPU_PERIOD_US 100000
+
+/* An id sandbox_config.id may hold. */
+bool sandbox_id_valid(const char *id);
 
 /* The limits a sandbox gets when its caller names none: 4096 tasks and
  * half of the host's memory, so that a fork bomb or a memory bomb is held
@@ -113,7 +123,8 @@ struct sandbox_status {
 	 * memory limit was reached. */
 	bool oom_killed;
 	uint64_t wall_us; /* from sandbox_start to the command's end */
-	/* What the sandbox used (from its cgroups), when it had them. */
+	/* What the sandbox used (from its cgroups), when it had them and the
+	 * config's want_stats asked. */
 	bool have_stats;
 	struct cg_stats stats;
 };

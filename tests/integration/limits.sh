@@ -10,23 +10,30 @@
 # the command of `runsc-c do`, never natively.
 . "$(dirname "$0")/lib.sh"
 
-# The cgroups sandboxes have on this host, one line per sandbox cgroup.
-cgroup_dirs() {
-	for d in /sys/fs/cgroup/*/runsc-c /sys/fs/cgroup/runsc-c; do
-		[ -d "$d" ] || continue
-		find "$d" -mindepth 1 -maxdepth 1 -type d
-	done
+# Every sandbox this test starts gets an id of its own (limits-<pid>-<n>),
+# noted in $TMP/ids; only those ids' cgroups are checked, so that the test
+# passes while other sandboxes run on the host.
+: >"$TMP/ids"
+new_id() {
+	_id="limits-$$-$(($(wc -l <"$TMP/ids") + 1))"
+	echo "$_id" >>"$TMP/ids"
+	echo "$_id"
 }
-# A sandbox cgroup that holds no process: left behind (a live sandbox always
-# has its sentry and gofer in it, but is empty for a moment while it starts).
-has_procs() { [ -n "$(cat "$1"/cgroup.procs "$1"/*/cgroup.procs 2>/dev/null)" ]; }
-empty_cgroups() {
-	for d in $(cgroup_dirs); do has_procs "$d" || echo "$d"; done
+runsc() { timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --quiet --id "$(new_id)" "$@" </dev/null; }
+rdo() { "$RUNSC_C" do --id "$(new_id)" "$@"; }
+# The cgroups of this test's sandboxes that exist (in every hierarchy).
+own_cgroups() {
+	while read -r id; do
+		for d in /sys/fs/cgroup/*/runsc-c/"$id" /sys/fs/cgroup/runsc-c/"$id"; do
+			[ -d "$d" ] && echo "$d"
+		done
+	done <"$TMP/ids"
 }
-no_empty_cgroups() { [ -z "$(empty_cgroups)" ]; }
-# Empty cgroups that stay empty for 5 s: what sandboxes left.
+no_own_cgroups() { [ -z "$(own_cgroups)" ]; }
+# What this test's sandboxes, all ended, left (removal is done by the time
+# runsc-c exits; the wait only spares a slow machine a false alarm).
 left_cgroups() {
-	wait_until 5 no_empty_cgroups || empty_cgroups
+	wait_until 5 no_own_cgroups || own_cgroups
 }
 
 if ! [ -d /sys/fs/cgroup/memory ] && ! [ -e /sys/fs/cgroup/cgroup.controllers ]; then
@@ -41,14 +48,58 @@ for bad in "--memory abc" "--memory 0" "--memory 12Q" "--memory -5M" "--pids -1"
 	"--pids 1" "--disk 100k"; do
 	flag=${bad%% *}
 	# shellcheck disable=SC2086
-	out=$("$RUNSC_C" do $bad -- /bin/true 2>&1 </dev/null)
+	out=$(rdo $bad -- /bin/true 2>&1 </dev/null)
 	rc=$?
 	check_rc "$bad: refused with exit 125" 125 "$rc" "$out"
 	check_contains "$bad: the message names $flag" "$flag" "$out"
 done
-out=$("$RUNSC_C" do --memory 1M -- /bin/true 2>&1 </dev/null)
+out=$(rdo --memory 1M -- /bin/true 2>&1 </dev/null)
 check_contains "--memory below the minimum names the minimum" "at least" "$out"
 check "bad flags leave no cgroup" "" "$(left_cgroups)"
+
+# ---- --id names the sandbox's cgroups; a do sandbox gets only the
+# hierarchies it uses: no freezer (nothing pauses it), cpuacct only for
+# --stats.
+out=$("$RUNSC_C" do --id 'a/b' -- /bin/true 2>&1 </dev/null)
+check_rc "--id a/b: refused with exit 2" 2 "$?" "$out"
+check_contains "the message names --id" "--id" "$out"
+# The hierarchies of a sandbox named id, as "memory pids ...".
+hierarchies_of() {
+	for d in /sys/fs/cgroup/*/runsc-c/"$1"; do
+		[ -d "$d" ] && basename "$(dirname "$(dirname "$d")")"
+	done | sort | tr '\n' ' '
+}
+id=$(new_id)
+"$RUNSC_C" do --quiet --id "$id" -- sleep 30 </dev/null >/dev/null 2>&1 &
+pid=$!
+cleanup_later "$pid"
+wait_until 20 sh -c "[ -n \"\$(cat /sys/fs/cgroup/memory/runsc-c/$id/guest/cgroup.procs 2>/dev/null)\" ]"
+has=$(hierarchies_of "$id")
+check_contains "--id names the cgroups: memory/runsc-c/ID" "memory" "$has"
+case " $has" in
+*" freezer "* | *" cpuacct "*) not_ok "without --stats: no freezer or cpuacct cgroup" "$has" ;;
+*) ok "without --stats: no freezer or cpuacct cgroup ($has)" ;;
+esac
+out=$("$RUNSC_C" do --quiet --id "$id" -- /bin/true 2>&1 </dev/null)
+check_rc "an id in use is refused with exit 125" 125 "$?" "$out"
+check_contains "the refusal names the cgroup" "runsc-c/$id" "$out"
+kill -TERM "$pid"
+wait "$pid" 2>/dev/null
+id=$(new_id)
+"$RUNSC_C" do --quiet --id "$id" --stats "$TMP/id.json" -- sleep 30 </dev/null >/dev/null 2>&1 &
+pid=$!
+cleanup_later "$pid"
+wait_until 20 sh -c "[ -n \"\$(cat /sys/fs/cgroup/memory/runsc-c/$id/guest/cgroup.procs 2>/dev/null)\" ]"
+has=$(hierarchies_of "$id")
+if [ -d /sys/fs/cgroup/cpuacct ] && ! [ -e /sys/fs/cgroup/cgroup.controllers ]; then
+	check_contains "with --stats: a cpuacct cgroup for the CPU time" "cpuacct" "$has"
+fi
+case " $has" in
+*" freezer "*) not_ok "with --stats: still no freezer cgroup" "$has" ;;
+*) ok "with --stats: still no freezer cgroup" ;;
+esac
+kill -TERM "$pid"
+wait "$pid" 2>/dev/null
 
 # ---- memory: /proc/meminfo shows the limit; a memory bomb is OOM-killed
 out=$(runsc --memory 256M -- sh -c 'grep -E "^(MemTotal|MemFree|MemAvailable):" /proc/meminfo')
@@ -66,7 +117,7 @@ while True:
 ' 2>&1)
 rc=$?
 check_rc "a memory bomb under --memory 64M ends with exit 137" 137 "$rc" "$out"
-out=$(timeout -s KILL 120 "$RUNSC_C" do --memory 64M -- python3 -c '
+out=$(timeout -s KILL 120 "$RUNSC_C" do --id "$(new_id)" --memory 64M -- python3 -c '
 x = []
 while True:
     x.append(bytearray(16 << 20))
@@ -223,12 +274,12 @@ check_contains "--memory overrides the policy" "MemTotal:         131072 kB" "$o
 # A policy's resources below what a sandbox needs, or an unknown key: one
 # message naming file:line:column, nothing started.
 printf 'apiVersion: runsc-c/v1\nkind: Policy\nname: tiny\nresources:\n  memory: 1Mi\n' >"$TMP/tiny.yaml"
-out=$("$RUNSC_C" do --policy "$TMP/tiny.yaml" -- /bin/true 2>&1 </dev/null)
+out=$(rdo --policy "$TMP/tiny.yaml" -- /bin/true 2>&1 </dev/null)
 check_rc "a policy's memory below the minimum is refused" 2 "$?" "$out"
 check_contains "the message names the file, line and column and the minimum" \
 	"tiny.yaml:5:11: memory: '1Mi' is below what a sandbox needs to start: at least 16Mi" "$out"
 printf 'apiVersion: runsc-c/v1\nkind: Policy\nname: odd\nresources:\n  swap: 1Gi\n' >"$TMP/odd.yaml"
-out=$("$RUNSC_C" do --policy "$TMP/odd.yaml" -- /bin/true 2>&1 </dev/null)
+out=$(rdo --policy "$TMP/odd.yaml" -- /bin/true 2>&1 </dev/null)
 check_rc "an unknown resources key is refused" 2 "$?" "$out"
 check_contains "the message names the key's place" "odd.yaml:5:3:" "$out"
 check "refused policies leave no cgroup" "" "$(left_cgroups)"
@@ -245,15 +296,15 @@ if command -v unshare >/dev/null && [ -n "$memdir" ]; then
 			'mount -o remount,bind,ro "$1" && shift && exec "$@"' sh "$memdir" "$@" \
 			</dev/null 2>&1
 	}
-	out=$(ro_run "$RUNSC_C" do --memory 64M -- /bin/true)
+	out=$(ro_run "$RUNSC_C" do --id "$(new_id)" --memory 64M -- /bin/true)
 	check_rc "--memory where cgroups are read-only: refused with exit 125" 125 "$?" "$out"
 	check_contains "the refusal says why" "resource limits cannot be enforced here" "$out"
-	out=$(ro_run "$RUNSC_C" do -- sh -c 'echo ran')
+	out=$(ro_run "$RUNSC_C" do --id "$(new_id)" -- sh -c 'echo ran')
 	check_rc "no limit flag where cgroups are read-only: the sandbox runs" 0 "$?" "$out"
 	check_contains "the command ran" "ran" "$out"
 	n=$(echo "$out" | grep -c "default resource limits could not be applied")
 	check "one warning says the defaults could not be applied" 1 "$n"
-	out=$(ro_run "$RUNSC_C" do --quiet -- sh -c 'echo ran')
+	out=$(ro_run "$RUNSC_C" do --id "$(new_id)" --quiet -- sh -c 'echo ran')
 	check "under --quiet there is no warning" "ran" "$out"
 else
 	skip "read-only cgroups" "unshare(1) or a memory cgroup mount is missing"
@@ -264,7 +315,7 @@ runsc --timeout 1 -- sleep 30 >/dev/null 2>&1
 check_rc "--timeout with limits: exit 124" 124 "$?"
 check "after --timeout no cgroup is left" "" "$(left_cgroups)"
 
-"$RUNSC_C" do --quiet -- sleep 4242 </dev/null >/dev/null 2>&1 &
+"$RUNSC_C" do --id "$(new_id)" --quiet -- sleep 4242 </dev/null >/dev/null 2>&1 &
 pid=$!
 cleanup_later "$pid"
 wait_until 20 pgrep -f "^sleep 4242\$" >/dev/null
@@ -273,6 +324,18 @@ wait "$pid" 2>/dev/null
 wait_until 10 sh -c '! pgrep -f "^sleep 4242\$" >/dev/null'
 runsc -- /bin/true
 check "after kill -9 of runsc-c, the next start removes its cgroups" "" "$(left_cgroups)"
+
+# What a launcher killed while it made or removed a sandbox's cgroups
+# leaves: a sandbox cgroup in the memory hierarchy (made first, removed
+# last) and in some others, locked by nobody. The next start removes it
+# from every hierarchy.
+dead=$(new_id)
+for h in memory pids cpuacct freezer; do
+	[ -d /sys/fs/cgroup/$h/runsc-c ] && mkdir -p /sys/fs/cgroup/$h/runsc-c/"$dead"/guest
+done
+runsc -- /bin/true
+check "a dead sandbox's cgroups are removed from every hierarchy at the next start" "" \
+	"$(left_cgroups)"
 
 i=0
 fails=0

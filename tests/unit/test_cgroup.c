@@ -214,6 +214,11 @@ START_TEST(test_hybrid_tree)
 	ck_assert_int_eq(cg_attach(cg, CG_PART_GUEST, 77, &err), 0);
 	ck_assert_str_eq(get("memory/runsc-c/sb1/guest/cgroup.procs"), "77");
 	ck_assert_str_eq(get("cpuacct/runsc-c/sb1/guest/cgroup.procs"), "77");
+	/* v1: the sentry and the gofer sit in the sandbox cgroup itself. */
+	ck_assert_ptr_null(get("memory/runsc-c/sb1/kernel"));
+	ck_assert_int_eq(cg_attach(cg, CG_PART_KERNEL, 78, &err), 0);
+	ck_assert_str_eq(get("memory/runsc-c/sb1/cgroup.procs"), "78");
+	ck_assert_str_eq(get("pids/runsc-c/sb1/cgroup.procs"), "78");
 
 	put("memory/runsc-c/sb1/memory.max_usage_in_bytes", "5555\n");
 	put("memory/runsc-c/sb1/guest/memory.oom_control",
@@ -351,6 +356,61 @@ START_TEST(test_v1_freeze)
 	ck_assert_ptr_nonnull(strstr(err.msg, "freezer"));
 	ck_assert_int_eq(cg_frozen(cg), 0);
 	cg_close(cg);
+	cg_destroy(made);
+}
+END_TEST
+
+/* A sandbox nothing pauses or asks for its usage (runsc-c do): on v1 no
+ * freezer cgroup, and no cpuacct one unless its statistics are wanted;
+ * cg_open still finds it, and its OOM kills are read alone. On v2 the
+ * freezer is a file of the one hierarchy, which stays. */
+START_TEST(test_skipped_hierarchies)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *made, *cg;
+	struct cg_limits l = {
+		.memory_bytes = 64ULL << 20, .no_cpu_stats = true, .no_freezer = true};
+
+	v1_tree(true);
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	ck_assert_int_eq(cg_create(&host, "sb7", &l, &made, &err), 0);
+	ck_assert_ptr_nonnull(get("memory/runsc-c/sb7/guest"));
+	ck_assert_ptr_nonnull(get("pids/runsc-c/sb7/guest"));
+	ck_assert_ptr_null(get("cpuacct/runsc-c/sb7"));
+	ck_assert_ptr_null(get("cpu/runsc-c/sb7"));
+	ck_assert_ptr_null(get("freezer/runsc-c/sb7"));
+	ck_assert_str_eq(cg_path(made, CG_FREEZER), "");
+	put("memory/runsc-c/sb7/memory.oom_control", "oom_kill_disable 0\noom_kill 1\n");
+	put("memory/runsc-c/sb7/guest/memory.oom_control", "oom_kill_disable 0\noom_kill 2\n");
+	ck_assert_uint_eq(cg_oom_kills(made), 3);
+	struct cg_stats st;
+	cg_stats_read(made, &st);
+	ck_assert(!st.cpu_known);
+	ck_assert_uint_eq(st.oom_kills, 3);
+	ck_assert_int_eq(cg_open(&host, "sb7", &cg, &err), 0);
+	ck_assert_int_eq(cg_freeze(cg, true, 50, &err), -EOPNOTSUPP);
+	cg_close(cg);
+	cg_destroy(made);
+
+	/* With statistics wanted, cpuacct comes back. */
+	l.no_cpu_stats = false;
+	ck_assert_int_eq(cg_create(&host, "sb8", &l, &made, &err), 0);
+	ck_assert_ptr_nonnull(get("cpuacct/runsc-c/sb8/guest"));
+	ck_assert_ptr_null(get("freezer/runsc-c/sb8"));
+	cg_destroy(made);
+	tree_teardown();
+	tree_setup();
+
+	put("cgroup.controllers", "cpu memory pids\n");
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	l.no_cpu_stats = true;
+	ck_assert_int_eq(cg_create(&host, "sb9", &l, &made, &err), 0);
+	ck_assert_str_ne(cg_path(made, CG_FREEZER), "");
+	put("runsc-c/sb9/memory.events", "max 0\noom 1\noom_kill 4\n");
+	ck_assert_uint_eq(cg_oom_kills(made), 4);
+	put("runsc-c/sb9/guest/cgroup.events", "populated 1\nfrozen 0\n");
+	ck_assert_int_eq(cg_frozen(made), 0);
 	cg_destroy(made);
 }
 END_TEST
@@ -498,6 +558,7 @@ static Suite *cgroup_suite(void)
 	tcase_add_test(trees, test_hybrid_tree);
 	tcase_add_test(trees, test_v1_tree);
 	tcase_add_test(trees, test_nothing);
+	tcase_add_test(trees, test_skipped_hierarchies);
 	tcase_add_test(trees, test_v2_freeze_update_usage);
 	tcase_add_test(trees, test_v1_freeze);
 	suite_add_tcase(s, trees);
