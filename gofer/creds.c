@@ -64,6 +64,12 @@ int creds_guest(struct gofer_state *st, const struct gofer_req *req)
 	return r;
 }
 
+bool creds_root_lacks_caps_over(const struct gofer_state *st, const struct stat *inode)
+{
+	return st->fs_uid == 0 &&
+	       (inode->st_uid >= GUEST_ID_COUNT || inode->st_gid >= GUEST_ID_COUNT);
+}
+
 /* connect(2) records the caller's credentials for the peer's SO_PEERCRED:
  * run it with the guest's effective ids, not only its fs ids. */
 int creds_connect_as_guest(struct gofer_state *st, int sock_fd, const struct sockaddr_un *sa,

@@ -41,13 +41,14 @@
 
 static int write_id_maps(struct sentry *s, pid_t pid)
 {
-	char path[64];
+	char path[64], map[32];
+	snprintf(map, sizeof(map), "0 0 %u\n", GUEST_ID_COUNT);
 	snprintf(path, sizeof(path), "%d/uid_map", pid);
-	int r = write_file_at(s->host_procfd, path, "0 0 65536\n");
+	int r = write_file_at(s->host_procfd, path, map);
 	if (r < 0)
 		return r;
 	snprintf(path, sizeof(path), "%d/gid_map", pid);
-	return write_file_at(s->host_procfd, path, "0 0 65536\n");
+	return write_file_at(s->host_procfd, path, map);
 }
 
 /* Reads one message of init: either the expected fd or an error text. */

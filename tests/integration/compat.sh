@@ -1,0 +1,55 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Compatibility probes: ids, fcntl, O_PATH, unix socket names, statfs. Each
+# runs natively and under `runsc-c do` with outputs compared; the native
+# result is the expected one.
+. "$(dirname "$0")/lib.sh"
+
+# differential_idmap NAME SCRIPT [do flags]: as differential_data, but
+# natively as root of a user namespace with the sandbox's id map (ids
+# 0-65535 to the same host ids), made by host root.
+differential_idmap() {
+	name=$1 script=$2
+	shift 2
+	scratch=$(mktemp -d "$TMP/scratch.XXXXXX")
+	(cd / && guest_env TMPDIR="$scratch" python3 "$DATA/idmap_userns.py" \
+		sh -c "$script" sh "$DATA" "$scratch") \
+		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
+	echo $? >"$TMP/native.rc"
+	runsc -v "$DATA:/data:ro" "$@" -- sh -c "$script" sh /data /tmp \
+		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
+	echo $? >"$TMP/sandbox.rc"
+	compare "$name"
+}
+
+# chown with ids the guest's user namespace maps, ids it does not (EINVAL)
+# and -1.
+requires "chown, fchown, lchown, fchownat: mapped and unmapped ids" python3 &&
+	differential_idmap "chown, fchown, lchown, fchownat: mapped and unmapped ids" \
+		'python3 "$1/chown_ids_probe.py" "$2"'
+
+# A volume's file owned by an id outside the map: stat shows the overflow
+# ids, and the guest's root has no capability over it (chown, chmod: EPERM).
+if requires "a file of an unmapped owner: overflow ids, no chown or chmod" python3; then
+	vol=$(mktemp -d "$TMP/vol.XXXXXX")
+	chmod 755 "$vol"
+	: >"$vol/u"
+	chown 100000:100000 "$vol/u"
+	chmod 644 "$vol/u"
+	(cd / && guest_env python3 "$DATA/idmap_userns.py" \
+		python3 "$DATA/chown_unmapped_probe.py" "$vol") \
+		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
+	echo $? >"$TMP/native.rc"
+	runsc -v "$DATA:/data:ro" -v "$vol:/vol" -- python3 /data/chown_unmapped_probe.py /vol \
+		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
+	echo $? >"$TMP/sandbox.rc"
+	compare "a file of an unmapped owner: overflow ids, no chown or chmod"
+	check "the file of an unmapped owner is unchanged" "100000:100000 644" \
+		"$(stat -c '%u:%g %a' "$vol/u")"
+fi
+
+# F_CREATED_QUERY: whatever this kernel answers natively (EINVAL before 6.12).
+requires "fcntl F_CREATED_QUERY" python3 &&
+	differential_data "fcntl F_CREATED_QUERY" 'python3 "$1/fcntl_created_probe.py" "$2"'
+
+done_testing
