@@ -66,8 +66,8 @@ static int recv_from_init(int sock, pid_t pid, char tag, int *fd, char *err, siz
 		snprintf(err, err_size, "%s", buf + 1);
 		return -1;
 	}
-	/* Under egress init's filter traps sendmsg, which no sentry answers
-	 * yet: init writes the listener's number and the sentry takes it. */
+	/* Init's filter traps sendmsg, which no sentry answers yet: init
+	 * writes the listener's number and the sentry takes it. */
 	if (tag == 'L' && buf[0] == 'N' && n == 1 + (ssize_t)sizeof(int) && nfds == 0) {
 		int num;
 		memcpy(&num, buf + 1, sizeof(num));
@@ -110,7 +110,6 @@ pid_t guest_spawn(struct sentry *s, const struct guest_config *cfg, char *err, s
 		/* Under egress the filter traps the sends that name a
 		 * destination (syscalls/net_send.c). */
 		struct guest_config gc = *cfg;
-		/* (its sendmsg of the listener too: see recv_from_init) */
 		gc.net_egress = s->policy && policy_net_mode(s->policy) == POLICY_NET_EGRESS;
 		guest_init_main(&gc, sp[1]);
 	}

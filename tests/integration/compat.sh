@@ -52,4 +52,10 @@ fi
 requires "fcntl F_CREATED_QUERY" python3 &&
 	differential_data "fcntl F_CREATED_QUERY" 'python3 "$1/fcntl_created_probe.py" "$2"'
 
+# sendmsg and sendmmsg to a unix path on an unconnected datagram socket
+# (sd_notify), with credentials and fds, under network mode none.
+requires "unix sockets by path: sendmsg, sendmmsg, SCM_CREDENTIALS, SCM_RIGHTS" python3 &&
+	differential_idmap "unix sockets by path: sendmsg, sendmmsg, SCM_CREDENTIALS, SCM_RIGHTS" \
+		'python3 "$1/unix_sendmsg_probe.py" "$2"'
+
 done_testing
