@@ -327,7 +327,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(48, "shutdown", "on a socket the guest created in its own network namespace"),
 	SENTRY_P(49, "bind", sys_bind, "AF_UNIX paths via the gofer", "names an address: the sentry decides and binds the guest's socket itself"),
 	NATIVE(50, "listen", "on a socket the guest created in its own network namespace"),
-	NATIVE(51, "getsockname", "on a socket the guest created in its own network namespace"),
+	SENTRY_P(51, "getsockname", sys_getsockname, "accept(2), getpeername(2) and recvfrom(2) name a peer bound by path with the last component of its path", "the sentry asks the kernel on the guest's socket and gives a unix socket's path as the guest bound it (the gofer binds by the last component)"),
 	NATIVE(52, "getpeername", "on a socket the guest created in its own network namespace"),
 	RULED(53, "socketpair", sys_socket_other, socketpair_rules, "only AF_UNIX; other families fail as socket does, or with EOPNOTSUPP where socket would succeed", "BPF allows AF_UNIX pairs, which refer to no host path"),
 	NATIVE(54, "setsockopt", "on a socket the guest created in its own network namespace"),

@@ -58,4 +58,12 @@ requires "unix sockets by path: sendmsg, sendmmsg, SCM_CREDENTIALS, SCM_RIGHTS" 
 	differential_idmap "unix sockets by path: sendmsg, sendmmsg, SCM_CREDENTIALS, SCM_RIGHTS" \
 		'python3 "$1/unix_sendmsg_probe.py" "$2"'
 
+# getsockname of a unix socket bound by path gives the path as the guest
+# gave it (the gofer binds by the last component), in children and after
+# SCM_RIGHTS too; abstract and autobound names, truncation and errors as
+# Linux.
+requires "unix sockets by path: getsockname gives the whole path" python3 &&
+	differential_data "unix sockets by path: getsockname gives the whole path" \
+		'python3 "$1/unix_name_probe.py" "$2"'
+
 done_testing
