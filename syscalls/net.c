@@ -428,11 +428,9 @@ int sys_bind(struct sc_ctx *c)
  * first, the name truncated to it, the full length written back). */
 int sys_getsockname(struct sc_ctx *c)
 {
-	int32_t len;
-	int r = guest_read(c->req->pid, ARG(2), &len, sizeof(len));
-	int sock = r < 0 ? -1 : guest_getfd(c, (int)ARG(0));
-	if (r < 0 || sock < 0) {
-		c->error = r < 0 ? -EFAULT : sock;
+	int sock = guest_getfd(c, (int)ARG(0));
+	if (sock < 0) {
+		c->error = sock;
 		return 0;
 	}
 	_cleanup_close_ int sock_owned = sock;
@@ -441,6 +439,11 @@ int sys_getsockname(struct sc_ctx *c)
 	socklen_t klen = sizeof(ss);
 	if (getsockname(sock, (struct sockaddr *)&ss, &klen) < 0) {
 		c->error = -errno;
+		return 0;
+	}
+	int32_t len;
+	if (guest_read(c->req->pid, ARG(2), &len, sizeof(len)) < 0) {
+		c->error = -EFAULT;
 		return 0;
 	}
 	struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
