@@ -30,12 +30,22 @@ requires "chown, fchown, lchown, fchownat: mapped and unmapped ids" python3 &&
 
 # A volume's file owned by an id outside the map: stat shows the overflow
 # ids, and the guest's root has no capability over it (chown, chmod: EPERM).
-if requires "a file of an unmapped owner: overflow ids, no chown or chmod" python3; then
+if requires "a file of an unmapped owner: overflow ids, no chown or chmod, its mode bits" python3; then
 	vol=$(mktemp -d "$TMP/vol.XXXXXX")
 	chmod 755 "$vol"
-	: >"$vol/u"
+	echo data >"$vol/u"
 	chown 100000:100000 "$vol/u"
 	chmod 644 "$vol/u"
+	# Group 0 (mapped) may write g; anyone may write o; no one may read n.
+	echo data >"$vol/g"
+	chown 100000:0 "$vol/g"
+	chmod 660 "$vol/g"
+	echo data >"$vol/o"
+	chown 100000:100000 "$vol/o"
+	chmod 606 "$vol/o"
+	echo data >"$vol/n"
+	chown 100000:100000 "$vol/n"
+	chmod 600 "$vol/n"
 	(cd / && guest_env python3 "$DATA/idmap_userns.py" \
 		python3 "$DATA/chown_unmapped_probe.py" "$vol") \
 		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
@@ -43,9 +53,9 @@ if requires "a file of an unmapped owner: overflow ids, no chown or chmod" pytho
 	runsc -v "$DATA:/data:ro" -v "$vol:/vol" -- python3 /data/chown_unmapped_probe.py /vol \
 		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
 	echo $? >"$TMP/sandbox.rc"
-	compare "a file of an unmapped owner: overflow ids, no chown or chmod"
-	check "the file of an unmapped owner is unchanged" "100000:100000 644" \
-		"$(stat -c '%u:%g %a' "$vol/u")"
+	compare "a file of an unmapped owner: overflow ids, no chown or chmod, its mode bits"
+	check "the file of an unmapped owner is unchanged" "100000:100000 644 5" \
+		"$(stat -c '%u:%g %a %s' "$vol/u")"
 fi
 
 # F_CREATED_QUERY: whatever this kernel answers natively (EINVAL before 6.12).
