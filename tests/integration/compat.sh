@@ -100,4 +100,33 @@ statvfs and fstatvfs agree: True
 removing it frees it: True" "$out"
 fi
 
+# What Linux grants the guest's root with CAP_SYS_ADMIN over its pid
+# namespace, SCM_CREDENTIALS naming another process, the sandbox refuses;
+# ids of its own user namespace it grants (CAP_SETUID, CAP_SETGID).
+if requires "SCM_CREDENTIALS: another pid refused, own pid with other ids" python3; then
+	out=$(runsc -- python3 -c '
+import ctypes, errno, os, socket, struct
+if ctypes.CDLL(None).prctl(21, 0, 0, 0, 0) != 2:
+    raise SystemExit("not inside the sandbox")
+rx = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+rx.bind("/tmp/creds.sock")
+rx.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+tx = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+for what, pid, uid, gid in [("pid 1", 1, 0, 0), ("pid 0", 0, 0, 0), ("pid -1", -1, 0, 0),
+                            ("own pid, uid 1000", os.getpid(), 1000, 1000)]:
+    try:
+        tx.sendmsg([b"x"], [(socket.SOL_SOCKET, socket.SCM_CREDENTIALS,
+                             struct.pack("3i", pid, uid, gid))], 0, "/tmp/creds.sock")
+        _, anc, _, _ = rx.recvmsg(8, 64)
+        got = struct.unpack("3i", anc[0][2])
+        print(what + ":", "ok", got[0] == os.getpid(), got[1], got[2])
+    except OSError as e:
+        print(what + ":", errno.errorcode[e.errno])
+' 2>&1)
+	check "SCM_CREDENTIALS: another pid refused, own pid with other ids" "pid 1: EPERM
+pid 0: EPERM
+pid -1: EPERM
+own pid, uid 1000: ok True 1000 1000" "$out"
+fi
+
 done_testing

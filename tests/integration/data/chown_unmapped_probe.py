@@ -32,3 +32,9 @@ show("open the group-writable one for writing",
 show("its size after O_TRUNC", lambda: print(os.stat("g").st_size, end=" "))
 show("open the other-writable one for writing", lambda: os.close(os.open("o", os.O_RDWR)))
 show("open the unreadable one for reading", lambda: os.close(os.open("n", os.O_RDONLY)))
+# Through a symlink the guest's root owns, and by O_CREAT|O_TRUNC.
+os.symlink(os.path.join(sys.argv[1], "u"), "/tmp/to-u") if not os.path.lexists("/tmp/to-u") else None
+show("O_TRUNC through a symlink", lambda: os.close(os.open("/tmp/to-u", os.O_WRONLY | os.O_TRUNC)))
+show("O_CREAT|O_TRUNC of it", lambda: os.close(os.open("u", os.O_WRONLY | os.O_CREAT | os.O_TRUNC)))
+show("size still kept", lambda: print(os.stat("u").st_size, end=" "))
+os.unlink("/tmp/to-u")
