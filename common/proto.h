@@ -114,6 +114,10 @@ enum gofer_redirect {
 /* GOP_CHOWN's uid or gid that leaves it as it is: chown(2)'s (uid_t)-1 and
  * (gid_t)-1, as 32 bits. */
 #define GOFER_ID_KEEP 0xffffffffu
+/* The guest's user namespace maps ids 0..GUEST_ID_COUNT-1 to the same host
+ * ids (sentry/guest.c writes the map); a file owned by a higher id has an
+ * owner the guest cannot name. */
+#define GUEST_ID_COUNT 65536u
 /* gofer_req.mode of GOP_BIND: the bits a umask holds. */
 #define GOFER_UMASK_BITS 0777u
 

@@ -64,6 +64,27 @@ int creds_guest(struct gofer_state *st, const struct gofer_req *req)
 	return r;
 }
 
+bool creds_root_lacks_caps_over(const struct gofer_state *st, const struct stat *inode)
+{
+	return st->fs_uid == 0 &&
+	       (inode->st_uid >= GUEST_ID_COUNT || inode->st_gid >= GUEST_ID_COUNT);
+}
+
+int creds_root_may(const struct gofer_state *st, const struct stat *inode, int want)
+{
+	if (!creds_root_lacks_caps_over(st, inode))
+		return 0;
+	unsigned int bits = inode->st_mode & 07;
+	bool in_group = inode->st_gid == st->fs_gid;
+	for (uint32_t i = 0; i < st->ngroups && !in_group; i++)
+		in_group = inode->st_gid == st->groups[i];
+	if (inode->st_uid == st->fs_uid)
+		bits = (inode->st_mode >> 6) & 07;
+	else if (in_group)
+		bits = (inode->st_mode >> 3) & 07;
+	return ((unsigned int)want & ~bits) ? -EACCES : 0;
+}
+
 /* connect(2) records the caller's credentials for the peer's SO_PEERCRED:
  * run it with the guest's effective ids, not only its fs ids. */
 int creds_connect_as_guest(struct gofer_state *st, int sock_fd, const struct sockaddr_un *sa,

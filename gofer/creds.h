@@ -5,7 +5,9 @@
 #ifndef RUNSC_GOFER_CREDS_H
 #define RUNSC_GOFER_CREDS_H
 
+#include <stdbool.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 
 #include "gofer/gofer.h"
@@ -18,6 +20,16 @@ int creds_guest(struct gofer_state *st, const struct gofer_req *req);
 void creds_root(struct gofer_state *st);
 /* ... and to the ids of the request being served. Returns 0 or -EPERM. */
 int creds_back(struct gofer_state *st);
+/* The request runs as the guest's root (fsuid 0) on an inode whose owner
+ * or group the guest's user namespace does not map: Linux then grants the
+ * root of that namespace no capability over it (capable_wrt_inode_uidgid),
+ * while the gofer, root of the host, would have them all. */
+bool creds_root_lacks_caps_over(const struct gofer_state *st, const struct stat *inode);
+/* When the request runs as the guest's root without capabilities over the
+ * inode (creds_root_lacks_caps_over), whether its mode bits grant the
+ * access wanted (R_OK, W_OK, X_OK bits), as generic_permission decides
+ * for a caller without CAP_DAC_OVERRIDE: 0 or -EACCES. 0 otherwise. */
+int creds_root_may(const struct gofer_state *st, const struct stat *inode, int want);
 /* connect(2) of sock_fd to sa with the guest's effective ids as well, so
  * that the peer's SO_PEERCRED names the guest. Returns 0 or -errno. */
 int creds_connect_as_guest(struct gofer_state *st, int sock_fd, const struct sockaddr_un *sa,

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "gofer/creds.h"
 #include "gofer/decide.h"
 #include "gofer/request.h"
 #include "gofer/view_state.h"
@@ -26,6 +27,9 @@ int op_chmod(struct ctx *c)
 		return r;
 	if (S_ISLNK(o.st.st_mode))
 		return -EOPNOTSUPP; /* as fchmodat2(AT_SYMLINK_NOFOLLOW) */
+	/* Only the owner or CAP_FOWNER (inode_owner_or_capable). */
+	if (creds_root_lacks_caps_over(c->st, &o.st))
+		return -EPERM;
 	r = (int)syscall(SYS_fchmodat2, o.fd, "", (mode_t)c->req->mode, AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
 	return r;
@@ -37,6 +41,12 @@ int op_chown(struct ctx *c)
 	int r = req_obj_allowed(c, follows(c->req), NEED_WRITE, &o);
 	if (r != REQ_GO_ON)
 		return r;
+	/* Without CAP_CHOWN over the inode, root (never its unmapped owner)
+	 * may only leave both ids as they are (chown_ok, chgrp_ok). */
+	if (creds_root_lacks_caps_over(c->st, &o.st) &&
+	    (c->req->arg[GOFER_ARG_UID] != GOFER_ID_KEEP ||
+	     c->req->arg[GOFER_ARG_GID] != GOFER_ID_KEEP))
+		return -EPERM;
 	/* GOFER_ID_KEEP is chown(2)'s -1 as it is. */
 	r = fchownat(o.fd, "", (uid_t)c->req->arg[GOFER_ARG_UID], (gid_t)c->req->arg[GOFER_ARG_GID],
 		     AT_EMPTY_PATH);

@@ -11,6 +11,7 @@
 
 #include "common/compat.h"
 #include "common/util.h"
+#include "gofer/creds.h"
 #include "gofer/decide.h"
 #include "gofer/request.h"
 #include "gofer/view_state.h"
@@ -130,12 +131,39 @@ static int open_decide_resolved(struct ctx *c, int start, uint64_t resolve, bool
 	return decide_name(c, pfd, last, NEED_WRITE);
 }
 
+/* The access an open asks for (may_open's MAY_READ and MAY_WRITE). */
+static int open_want(uint32_t flags)
+{
+	if (flags & O_PATH)
+		return 0;
+	int want = (flags & O_ACCMODE) == O_RDONLY   ? R_OK
+		   : (flags & O_ACCMODE) == O_WRONLY ? W_OK
+						     : R_OK | W_OK;
+	return (flags & O_TRUNC) ? want | W_OK : want;
+}
+
+/* The guest's root opened an inode it has no capability over (its owner
+ * is outside the guest's user namespace): the mode bits decide, as Linux
+ * decides for that root. O_TRUNC was held back for this check (see
+ * open_flags) and is applied once it passed. */
+static int open_root_may(struct ctx *c, int fd, const struct stat *s)
+{
+	uint32_t flags = c->req->flags;
+	int r = creds_root_may(c->st, s, open_want(flags));
+	if (r == 0 && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY && S_ISREG(s->st_mode) &&
+	    c->st->fs_uid == 0 && ftruncate(fd, 0) < 0)
+		r = -errno;
+	return r;
+}
+
 /* The answer to an open that made fd (s: its fstat): the policy decides on
  * the object opened, and the fd gets its O_NONBLOCK setting. On success
  * the answer takes fd. */
 static int open_answer(struct ctx *c, int *fd, const struct stat *s)
 {
 	int r = decide_fd(c, *fd, open_post_need(c->req->flags));
+	if (r == 0)
+		r = open_root_may(c, *fd, s);
 	if (r == 0)
 		r = open_done(c, *fd, s);
 	if (r == 0)
@@ -148,6 +176,10 @@ int op_open(struct ctx *c)
 	uint32_t flags = c->req->flags;
 	uint64_t resolve = c->req->arg[GOFER_ARG_RESOLVE];
 	uint64_t oflags = flags | O_NONBLOCK | O_NOCTTY;
+	/* The guest's root truncates only what it may write: O_TRUNC waits
+	 * for open_root_may's check (a read-only O_TRUNC keeps the kernel's). */
+	if (c->st->fs_uid == 0 && (flags & O_ACCMODE) != O_RDONLY)
+		oflags &= ~(uint64_t)O_TRUNC;
 	/* openat2(2) refuses what O_PATH ignores. */
 	if (flags & O_PATH)
 		oflags = flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

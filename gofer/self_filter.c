@@ -78,6 +78,7 @@ static const struct allowed allowed[] = {
 	ALLOW(fchownat, ANY, "GOP_CHOWN"),
 	ALLOW(utimensat, ANY, "GOP_UTIMENS"),
 	ALLOW(truncate, ANY, "GOP_TRUNCATE, by name in the file's directory"),
+	ALLOW(ftruncate, ANY, "O_TRUNC of an open by the guest's root, after its mode check"),
 	ALLOW(bind, ANY, "GOP_BIND on the guest's AF_UNIX socket"),
 	ALLOW(connect, ANY, "GOP_CONNECT on the guest's AF_UNIX socket"),
 	ALLOW(getsockopt, ANY, "check that the socket is AF_UNIX"),

@@ -304,10 +304,9 @@ _Noreturn void guest_init_main(const struct guest_config *cfg, int sock)
 	}
 	char num[1 + sizeof(int)] = {'N'};
 	memcpy(num + 1, &listener, sizeof(int));
-	/* Under egress the filter now traps sendmsg: the sentry takes the
-	 * listener by its number (pidfd_getfd) instead. */
-	if (cfg->net_egress ? write(sock, num, sizeof(num)) != (ssize_t)sizeof(num)
-			    : send_msg_fds(sock, "L", 1, &listener, 1) < 0)
+	/* The filter now traps sendmsg: the sentry takes the listener by its
+	 * number (pidfd_getfd) instead. */
+	if (write(sock, num, sizeof(num)) != (ssize_t)sizeof(num))
 		_exit(125);
 	if (guest_sync_wait(sock, SYNC_GO) < 0)
 		_exit(125);

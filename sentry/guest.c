@@ -41,13 +41,14 @@
 
 static int write_id_maps(struct sentry *s, pid_t pid)
 {
-	char path[64];
+	char path[64], map[32];
+	snprintf(map, sizeof(map), "0 0 %u\n", GUEST_ID_COUNT);
 	snprintf(path, sizeof(path), "%d/uid_map", pid);
-	int r = write_file_at(s->host_procfd, path, "0 0 65536\n");
+	int r = write_file_at(s->host_procfd, path, map);
 	if (r < 0)
 		return r;
 	snprintf(path, sizeof(path), "%d/gid_map", pid);
-	return write_file_at(s->host_procfd, path, "0 0 65536\n");
+	return write_file_at(s->host_procfd, path, map);
 }
 
 /* Reads one message of init: either the expected fd or an error text. */
@@ -65,8 +66,8 @@ static int recv_from_init(int sock, pid_t pid, char tag, int *fd, char *err, siz
 		snprintf(err, err_size, "%s", buf + 1);
 		return -1;
 	}
-	/* Under egress init's filter traps sendmsg, which no sentry answers
-	 * yet: init writes the listener's number and the sentry takes it. */
+	/* Init's filter traps sendmsg, which no sentry answers yet: init
+	 * writes the listener's number and the sentry takes it. */
 	if (tag == 'L' && buf[0] == 'N' && n == 1 + (ssize_t)sizeof(int) && nfds == 0) {
 		int num;
 		memcpy(&num, buf + 1, sizeof(num));
@@ -109,7 +110,6 @@ pid_t guest_spawn(struct sentry *s, const struct guest_config *cfg, char *err, s
 		/* Under egress the filter traps the sends that name a
 		 * destination (syscalls/net_send.c). */
 		struct guest_config gc = *cfg;
-		/* (its sendmsg of the listener too: see recv_from_init) */
 		gc.net_egress = s->policy && policy_net_mode(s->policy) == POLICY_NET_EGRESS;
 		guest_init_main(&gc, sp[1]);
 	}

@@ -119,6 +119,15 @@ int sys_openat2(struct sc_ctx *c)
 
 /* ---- stat ---- */
 
+/* The guest's user namespace shows ids it does not map as the overflow
+ * ids (/proc/sys/kernel/overflowuid and overflowgid: 65534), as the
+ * kernel does for fstat on the guest's own fds. */
+#define OVERFLOW_ID 65534u
+static uint32_t guest_id(uint32_t host_id)
+{
+	return host_id < GUEST_ID_COUNT ? host_id : OVERFLOW_ID;
+}
+
 static int do_stat(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64_t buf_addr,
 		   int at_flags)
 {
@@ -132,6 +141,8 @@ static int do_stat(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64
 	r = vfs_stat(c, guest_dirfd, path, at_flags, &st);
 	if (r < 0)
 		return fail(c, r);
+	st.st_uid = guest_id(st.st_uid);
+	st.st_gid = guest_id(st.st_gid);
 	r = guest_write(c->req->pid, buf_addr, &st, sizeof(st));
 	return r < 0 ? fail(c, r) : ok(c, 0);
 }
@@ -171,6 +182,8 @@ int sys_statx(struct sc_ctx *c)
 	r = vfs_statx(c, guest_dirfd, path, at_flags, mask, &sx);
 	if (r < 0)
 		return fail(c, r);
+	sx.stx_uid = guest_id(sx.stx_uid);
+	sx.stx_gid = guest_id(sx.stx_gid);
 	r = guest_write(c->req->pid, ARG(4), &sx, sizeof(sx));
 	return r < 0 ? fail(c, r) : ok(c, 0);
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Socket addresses. Implements Linux syscalls bind(2) and connect(2): unix
- * socket paths are resolved in the view by the gofer, on the guest's own
- * socket; other addresses are applied by the sentry to the guest's socket,
- * which lives in the guest's network namespace. */
+/* Socket addresses. Implements Linux syscalls bind(2), connect(2) and
+ * getsockname(2): unix socket paths are resolved in the view by the gofer,
+ * on the guest's own socket; other addresses are applied by the sentry to
+ * the guest's socket, which lives in the guest's network namespace. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -286,6 +287,56 @@ int net_unix_dest(struct sc_ctx *c, int sock, const struct sockaddr_storage *ss,
 	return fd;
 }
 
+/* The names guest sockets were bound to by path. The gofer binds a name
+ * from inside its directory, so the kernel records only the last
+ * component; getsockname(2) answers the path the guest gave. Keyed by the
+ * socket's inode (sockfs numbers are not reused while the socket lives);
+ * the oldest record makes room for a new one, and a record is used only
+ * while the kernel's name is its last component. */
+#define BOUND_NAMES 1024
+struct bound_name {
+	ino_t ino;
+	socklen_t len; /* of the sockaddr_un, as Linux gives it */
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
+};
+static struct bound_name bound_names[BOUND_NAMES];
+static size_t bound_next;
+
+static ino_t sock_ino(int sock)
+{
+	struct stat st;
+	return fstat(sock, &st) == 0 ? st.st_ino : 0;
+}
+
+static void bound_name_record(int sock, const struct sockaddr_un *sun, socklen_t len)
+{
+	ino_t ino = sock_ino(sock);
+	size_t plen = strnlen(sun->sun_path, len - offsetof(struct sockaddr_un, sun_path));
+	if (!ino || !memchr(sun->sun_path, '/', plen))
+		return; /* the kernel's own name is the whole path */
+	struct bound_name *b = &bound_names[bound_next++ % BOUND_NAMES];
+	b->ino = ino;
+	memcpy(b->path, sun->sun_path, plen);
+	b->path[plen] = 0;
+	b->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen + 1);
+}
+
+/* The path sock was bound to when the kernel's name (sun) is its last
+ * component, else NULL. */
+static const struct bound_name *bound_name_find(int sock, const struct sockaddr_un *sun)
+{
+	ino_t ino = sock_ino(sock);
+	for (size_t i = 0; ino && i < BOUND_NAMES; i++) {
+		const struct bound_name *b = &bound_names[i];
+		if (b->ino != ino)
+			continue;
+		const char *last = strrchr(b->path, '/');
+		if (last && strcmp(last + 1, sun->sun_path) == 0)
+			return b;
+	}
+	return NULL;
+}
+
 static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 {
 	struct sockaddr_storage ss;
@@ -345,6 +396,8 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 	r = gofer_call(c->s, &req, &sock, 1, &resp, NULL);
 	if (r == 0 && resp.redirect)
 		r = -ECONNREFUSED;
+	if (r == 0 && op == GOP_BIND)
+		bound_name_record(sock, (struct sockaddr_un *)&ss, (socklen_t)len);
 	int fl = r == -EAGAIN && op == GOP_CONNECT ? fcntl(sock, F_GETFL) : -1;
 	if (fl >= 0 && !(fl & O_NONBLOCK)) {
 		/* The listener's backlog is full: a blocking connect waits for
@@ -368,6 +421,57 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 int sys_bind(struct sc_ctx *c)
 {
 	return sock_addr_op(c, GOP_BIND);
+}
+
+/* getsockname(2): the kernel's answer, with a unix socket's path as the
+ * guest bound it; the copy-out is move_addr_to_user's (the length read
+ * first, the name truncated to it, the full length written back). */
+int sys_getsockname(struct sc_ctx *c)
+{
+	int sock = guest_getfd(c, (int)ARG(0));
+	if (sock < 0) {
+		c->error = sock;
+		return 0;
+	}
+	_cleanup_close_ int sock_owned = sock;
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof(ss));
+	socklen_t klen = sizeof(ss);
+	if (getsockname(sock, (struct sockaddr *)&ss, &klen) < 0) {
+		c->error = -errno;
+		return 0;
+	}
+	int32_t len;
+	if (guest_read(c->req->pid, ARG(2), &len, sizeof(len)) < 0) {
+		c->error = -EFAULT;
+		return 0;
+	}
+	struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
+	if (ss.ss_family == AF_UNIX && klen > offsetof(struct sockaddr_un, sun_path) &&
+	    sun->sun_path[0]) {
+		const struct bound_name *b = bound_name_find(sock, sun);
+		if (b) {
+			memcpy(sun->sun_path, b->path,
+			       b->len - offsetof(struct sockaddr_un, sun_path));
+			klen = b->len;
+		}
+	}
+	if (len < 0) {
+		c->error = -EINVAL;
+		return 0;
+	}
+	if (!notif_valid(c)) {
+		c->error = -ESRCH;
+		return 0;
+	}
+	size_t n = (socklen_t)len < klen ? (size_t)len : klen;
+	if (n && guest_write(c->req->pid, ARG(1), &ss, n) < 0) {
+		c->error = -EFAULT;
+		return 0;
+	}
+	if (guest_write(c->req->pid, ARG(2), &klen, sizeof(klen)) < 0)
+		c->error = -EFAULT;
+	return 0;
 }
 
 int sys_connect(struct sc_ctx *c)

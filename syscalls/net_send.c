@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Sends that may name a destination. Implements Linux syscalls sendto(2),
  * sendmsg(2) and sendmmsg(2) for the calls the guest filter traps: sendto
- * with an address or MSG_FASTOPEN, and under network mode egress every
- * sendmsg and sendmmsg too (BPF cannot read their headers); with mode none
- * those run natively. A unix datagram sent to a path reaches the socket
- * file in the view, as connect(2) does.
+ * with an address or MSG_FASTOPEN, and every sendmsg and sendmmsg (BPF
+ * cannot read their headers). A unix datagram sent to a path reaches the
+ * socket file in the view, as connect(2) does.
  *
  * The sentry copies each header, address, data and control message out of
  * guest memory once, decides every destination on its copy as connect(2)
@@ -51,7 +50,8 @@ struct send_msg {
 	size_t len;
 	char *control;
 	size_t controllen;
-	int dest_fd; /* a unix path destination, resolved (-1: none) */
+	int dest_fd;	/* a unix path destination, resolved (-1: none) */
+	bool has_creds; /* carries SCM_CREDENTIALS */
 };
 
 /* One trapped call: the copies, and what a deferred wait needs. */
@@ -155,11 +155,40 @@ static int copy_data(struct sc_ctx *c, const struct send_op *op, const struct io
 	return 0;
 }
 
+/* SCM_CREDENTIALS: the guest speaks for itself as Linux lets it
+ * (scm_check_creds): its own pid, its real or effective ids, other ids of
+ * the guest's namespace with CAP_SETUID or CAP_SETGID. The sentry sends
+ * the message, so the pid becomes the host's number of the same process
+ * (the receiving kernel shows it in the receiver's namespace). Another
+ * process's pid, which Linux grants CAP_SYS_ADMIN: EPERM. */
+#define CAP_SETGID_BIT (1ULL << 6)
+#define CAP_SETUID_BIT (1ULL << 7)
+static int fix_creds(struct sc_ctx *c, struct cmsghdr *cm)
+{
+	struct ucred uc;
+	if (cm->cmsg_len != CMSG_LEN(sizeof(uc)))
+		return -EINVAL;
+	memcpy(&uc, CMSG_DATA(cm), sizeof(uc));
+	if (uc.uid >= GUEST_ID_COUNT || uc.gid >= GUEST_ID_COUNT)
+		return -EINVAL;
+	struct creds cr;
+	int r = task_read_creds(c->s, c->req->pid, &cr);
+	if (r < 0)
+		return r;
+	bool uid_ok = uc.uid == cr.ruid || uc.uid == cr.euid || (cr.cap_eff & CAP_SETUID_BIT);
+	bool gid_ok = uc.gid == cr.rgid || uc.gid == cr.egid || (cr.cap_eff & CAP_SETGID_BIT);
+	if (c->t->vtgid <= 0 || uc.pid != c->t->vtgid || !uid_ok || !gid_ok)
+		return -EPERM;
+	uc.pid = c->t->tgid;
+	memcpy(CMSG_DATA(cm), &uc, sizeof(uc));
+	return 0;
+}
+
 /* SCM_RIGHTS names fds of the guest: each becomes the sentry's copy of that
  * fd. The walk is the kernel's (__scm_send), and a control message the
  * kernel would refuse is refused here first, so no fd number of the guest
- * ever reaches the kernel as one of the sentry's. SCM_CREDENTIALS would
- * speak for the sentry: refused. */
+ * ever reaches the kernel as one of the sentry's. SCM_CREDENTIALS is
+ * checked for the guest (fix_creds). */
 static int fix_control(struct sc_ctx *c, struct send_op *op, struct send_msg *m)
 {
 	size_t off = 0;
@@ -167,8 +196,14 @@ static int fix_control(struct sc_ctx *c, struct send_op *op, struct send_msg *m)
 		struct cmsghdr *cm = (struct cmsghdr *)(void *)(m->control + off);
 		if (cm->cmsg_len < sizeof(*cm) || cm->cmsg_len > m->controllen - off)
 			return -EINVAL;
-		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS)
-			return -EPERM;
+		/* Other families ignore SCM_CREDENTIALS (__sock_cmsg_send). */
+		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_CREDENTIALS &&
+		    op->domain == AF_UNIX) {
+			int r = fix_creds(c, cm);
+			if (r < 0)
+				return r;
+			m->has_creds = true;
+		}
 		if (cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS) {
 			if (op->domain != AF_UNIX)
 				return -EINVAL;
@@ -256,14 +291,43 @@ static int resolve_unix_dest(struct sc_ctx *c, struct send_op *op, struct send_m
 	return 0;
 }
 
+/* A unix message carries its sender's credentials to a receiver that set
+ * SO_PASSCRED: Linux gives the caller's pid and real ids unless the
+ * message names its own (scm_send). The sentry sends it, so it names the
+ * guest's explicitly, or the receiver would see the sentry. */
+static int add_own_creds(struct sc_ctx *c, struct send_msg *m)
+{
+	struct creds cr;
+	int r = task_read_creds(c->s, c->req->pid, &cr);
+	if (r < 0)
+		return r;
+	struct ucred uc = {.pid = c->t->tgid, .uid = cr.ruid, .gid = cr.rgid};
+	size_t at = CMSG_ALIGN(m->controllen);
+	char *control = xcalloc(1, at + CMSG_SPACE(sizeof(uc)));
+	if (m->controllen)
+		memcpy(control, m->control, m->controllen);
+	struct cmsghdr *cm = (struct cmsghdr *)(void *)(control + at);
+	cm->cmsg_len = CMSG_LEN(sizeof(uc));
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_CREDENTIALS;
+	memcpy(CMSG_DATA(cm), &uc, sizeof(uc));
+	free(m->control);
+	m->control = control;
+	m->controllen = at + CMSG_SPACE(sizeof(uc));
+	m->has_creds = true;
+	return 0;
+}
+
 /* The policy's word on one message's destination. A stream socket ignores
  * the address unless MSG_FASTOPEN connects with it; unix sockets stay in
  * the guest's namespaces, their paths in the view. Without network mode
  * egress the guest's namespace holds only loopback: the kernel answers. */
 static int decide_msg(struct sc_ctx *c, struct send_op *op, struct send_msg *m)
 {
-	if (op->domain == AF_UNIX)
-		return resolve_unix_dest(c, op, m);
+	if (op->domain == AF_UNIX) {
+		int r = m->has_creds ? 0 : add_own_creds(c, m);
+		return r < 0 ? r : resolve_unix_dest(c, op, m);
+	}
 	if (!m->has_name || (op->domain != AF_INET && op->domain != AF_INET6))
 		return 0;
 	if (!c->s->policy || policy_net_mode(c->s->policy) != POLICY_NET_EGRESS)
@@ -309,7 +373,8 @@ static int send_here(struct send_op *op)
 {
 	int flags = op->flags | MSG_DONTWAIT | MSG_NOSIGNAL;
 	ssize_t r;
-	if (op->is_sendto) {
+	/* sendto's message may carry the guest's credentials (add_own_creds). */
+	if (op->is_sendto && !op->m[0].controllen) {
 		struct send_msg *m = &op->m[0];
 		r = sendto(op->sock, m->data, m->len, flags,
 			   m->has_name ? (struct sockaddr *)&m->name : NULL,

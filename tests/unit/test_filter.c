@@ -322,42 +322,28 @@ END_TEST
 
 /* ---- the filter in a child ---- */
 
+/* The filter traps sendmsg, and no one answers yet: the child writes the
+ * listener's number and the parent takes it with pidfd_getfd, as the
+ * guest's init does. */
 static int send_fd(int sock, int fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
-	char byte = 'L';
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &msg, 0) == 1 ? 0 : -1;
+	return write(sock, &fd, sizeof(fd)) == (ssize_t)sizeof(fd) ? 0 : -1;
 }
 
-static int recv_fd(int sock)
+static int recv_fd(int sock, pid_t child)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
-	char byte;
-	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *cm;
-	int fd;
-
-	if (recvmsg(sock, &msg, 0) != 1)
+	int num;
+	if (read(sock, &num, sizeof(num)) != (ssize_t)sizeof(num))
 		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+	int pidfd = sys_pidfd_open(child, 0);
+	if (pidfd < 0)
 		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	int fd = sys_pidfd_getfd(pidfd, num, 0);
+	close(pidfd);
+	if (fd >= 0 && write(sock, "A", 1) != 1) {
+		close(fd);
+		return -1;
+	}
 	return fd;
 }
 
@@ -567,9 +553,10 @@ static _Noreturn void run_probes(int sock, int results_fd)
 	struct result res[NPROBES];
 	int listener = child_enter_guest_filter();
 
-	if (send_fd(sock, listener) < 0)
+	char ack;
+	if (send_fd(sock, listener) < 0 || read(sock, &ack, 1) != 1)
 		_exit(92);
-	close(listener);
+	close(listener); /* the parent has its own copy by now */
 	for (size_t i = 0; i < NPROBES; i++) {
 		errno = 0;
 		res[i].ret = do_probe((int)i);
@@ -697,7 +684,7 @@ START_TEST(test_filter_actions)
 	close(sock[1]);
 	close(results[1]);
 
-	listener = recv_fd(sock[0]);
+	listener = recv_fd(sock[0], child);
 	ck_assert_msg(listener >= 0, "no listener from the child");
 	nseen = supervise(listener, child, seen, 64);
 	ck_assert_int_eq(waitpid(child, &status, 0), child);

@@ -1,0 +1,132 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# Compatibility probes: ids, fcntl, O_PATH, unix socket names, statfs. Each
+# runs natively and under `runsc-c do` with outputs compared; the native
+# result is the expected one.
+. "$(dirname "$0")/lib.sh"
+
+# differential_idmap NAME SCRIPT [do flags]: as differential_data, but
+# natively as root of a user namespace with the sandbox's id map (ids
+# 0-65535 to the same host ids), made by host root.
+differential_idmap() {
+	name=$1 script=$2
+	shift 2
+	scratch=$(mktemp -d "$TMP/scratch.XXXXXX")
+	(cd / && guest_env TMPDIR="$scratch" python3 "$DATA/idmap_userns.py" \
+		sh -c "$script" sh "$DATA" "$scratch") \
+		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
+	echo $? >"$TMP/native.rc"
+	runsc -v "$DATA:/data:ro" "$@" -- sh -c "$script" sh /data /tmp \
+		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
+	echo $? >"$TMP/sandbox.rc"
+	compare "$name"
+}
+
+# chown with ids the guest's user namespace maps, ids it does not (EINVAL)
+# and -1.
+requires "chown, fchown, lchown, fchownat: mapped and unmapped ids" python3 &&
+	differential_idmap "chown, fchown, lchown, fchownat: mapped and unmapped ids" \
+		'python3 "$1/chown_ids_probe.py" "$2"'
+
+# A volume's file owned by an id outside the map: stat shows the overflow
+# ids, and the guest's root has no capability over it (chown, chmod: EPERM).
+if requires "a file of an unmapped owner: overflow ids, no chown or chmod, its mode bits" python3; then
+	vol=$(mktemp -d "$TMP/vol.XXXXXX")
+	chmod 755 "$vol"
+	echo data >"$vol/u"
+	chown 100000:100000 "$vol/u"
+	chmod 644 "$vol/u"
+	# Group 0 (mapped) may write g; anyone may write o; no one may read n.
+	echo data >"$vol/g"
+	chown 100000:0 "$vol/g"
+	chmod 660 "$vol/g"
+	echo data >"$vol/o"
+	chown 100000:100000 "$vol/o"
+	chmod 606 "$vol/o"
+	echo data >"$vol/n"
+	chown 100000:100000 "$vol/n"
+	chmod 600 "$vol/n"
+	(cd / && guest_env python3 "$DATA/idmap_userns.py" \
+		python3 "$DATA/chown_unmapped_probe.py" "$vol") \
+		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
+	echo $? >"$TMP/native.rc"
+	runsc -v "$DATA:/data:ro" -v "$vol:/vol" -- python3 /data/chown_unmapped_probe.py /vol \
+		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
+	echo $? >"$TMP/sandbox.rc"
+	compare "a file of an unmapped owner: overflow ids, no chown or chmod, its mode bits"
+	check "the file of an unmapped owner is unchanged" "100000:100000 644 5" \
+		"$(stat -c '%u:%g %a %s' "$vol/u")"
+fi
+
+# F_CREATED_QUERY: whatever this kernel answers natively (EINVAL before 6.12).
+requires "fcntl F_CREATED_QUERY" python3 &&
+	differential_data "fcntl F_CREATED_QUERY" 'python3 "$1/fcntl_created_probe.py" "$2"'
+
+# sendmsg and sendmmsg to a unix path on an unconnected datagram socket
+# (sd_notify), with credentials and fds, under network mode none.
+requires "unix sockets by path: sendmsg, sendmmsg, SCM_CREDENTIALS, SCM_RIGHTS" python3 &&
+	differential_idmap "unix sockets by path: sendmsg, sendmmsg, SCM_CREDENTIALS, SCM_RIGHTS" \
+		'python3 "$1/unix_sendmsg_probe.py" "$2"'
+
+# getsockname of a unix socket bound by path gives the path as the guest
+# gave it (the gofer binds by the last component), in children and after
+# SCM_RIGHTS too; abstract and autobound names, truncation and errors as
+# Linux.
+requires "unix sockets by path: getsockname gives the whole path" python3 &&
+	differential_data "unix sockets by path: getsockname gives the whole path" \
+		'python3 "$1/unix_name_probe.py" "$2"'
+
+# statvfs of the root reports the writable layer (its tmpfs): what the
+# guest writes shows as used and comes back when removed, and the path's
+# answer (the gofer's) agrees with fstatvfs on an fd (native). The host's
+# own numbers differ, so this one runs in the sandbox only.
+if requires "statvfs: the writable layer's usage" python3; then
+	out=$(runsc -- python3 -c '
+import os
+a = os.statvfs("/")
+with open("/big", "wb") as f:
+    f.write(b"x" * (4 << 20))
+b = os.statvfs("/")
+grew = ((b.f_blocks - b.f_bfree) - (a.f_blocks - a.f_bfree)) * b.f_frsize
+print("used grew by the file:", grew >= 4 << 20)
+c = os.fstatvfs(os.open("/", os.O_RDONLY))
+print("statvfs and fstatvfs agree:", (c.f_blocks, c.f_bfree) == (b.f_blocks, b.f_bfree))
+os.unlink("/big")
+d = os.statvfs("/")
+print("removing it frees it:", d.f_bfree - b.f_bfree >= (4 << 20) // d.f_frsize)
+' 2>&1)
+	check "statvfs: the writable layer's usage" "used grew by the file: True
+statvfs and fstatvfs agree: True
+removing it frees it: True" "$out"
+fi
+
+# What Linux grants the guest's root with CAP_SYS_ADMIN over its pid
+# namespace, SCM_CREDENTIALS naming another process, the sandbox refuses;
+# ids of its own user namespace it grants (CAP_SETUID, CAP_SETGID).
+if requires "SCM_CREDENTIALS: another pid refused, own pid with other ids" python3; then
+	out=$(runsc -- python3 -c '
+import ctypes, errno, os, socket, struct
+if ctypes.CDLL(None).prctl(21, 0, 0, 0, 0) != 2:
+    raise SystemExit("not inside the sandbox")
+rx = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+rx.bind("/tmp/creds.sock")
+rx.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+tx = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+for what, pid, uid, gid in [("pid 1", 1, 0, 0), ("pid 0", 0, 0, 0), ("pid -1", -1, 0, 0),
+                            ("own pid, uid 1000", os.getpid(), 1000, 1000)]:
+    try:
+        tx.sendmsg([b"x"], [(socket.SOL_SOCKET, socket.SCM_CREDENTIALS,
+                             struct.pack("3i", pid, uid, gid))], 0, "/tmp/creds.sock")
+        _, anc, _, _ = rx.recvmsg(8, 64)
+        got = struct.unpack("3i", anc[0][2])
+        print(what + ":", "ok", got[0] == os.getpid(), got[1], got[2])
+    except OSError as e:
+        print(what + ":", errno.errorcode[e.errno])
+' 2>&1)
+	check "SCM_CREDENTIALS: another pid refused, own pid with other ids" "pid 1: EPERM
+pid 0: EPERM
+pid -1: EPERM
+own pid, uid 1000: ok True 1000 1000" "$out"
+fi
+
+done_testing
