@@ -31,29 +31,20 @@ fi
 NS=rcnet$$
 HV=rcn${$}h
 GV=rcn${$}g
+. "$(dirname "$0")/netlab.sh"
 cleanup_net() {
 	cleanup_hooks
-	ip netns del "$NS" 2>/dev/null
-	ip link del "$HV" 2>/dev/null
+	netlab_down "$NS" "$HV"
 	rm -rf "$TMP"
 }
 trap cleanup_net EXIT
 
-ip netns add "$NS" && ip link add "$HV" type veth peer name "$GV" &&
-	ip link set "$GV" netns "$NS" &&
-	ip addr add 198.51.100.1/24 dev "$HV" && ip link set "$HV" up &&
-	ip -n "$NS" addr add 198.51.100.2/24 dev "$GV" && ip -n "$NS" link set "$GV" up &&
-	ip -n "$NS" link set lo up || {
+netlab_up "$NS" "$HV" "$GV" || {
 	not_ok "building the test's internet" "ip netns/veth failed"
 	done_testing
 	exit
 }
-V6=no
-if ip -6 route show default 2>/dev/null | grep -q . &&
-	ip -6 addr add 2001:db8:1::1/64 dev "$HV" nodad 2>/dev/null &&
-	ip -6 -n "$NS" addr add 2001:db8:1::2/64 dev "$GV" nodad 2>/dev/null; then
-	V6=yes
-fi
+V6=$NETLAB_V6
 
 mkdir -p "$TMP/www" "$TMP/t"
 echo "hello from the test internet" >"$TMP/www/hello.txt"
