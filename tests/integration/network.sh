@@ -15,7 +15,8 @@
 # resolve (UDP, TCP, CNAME chains, truncated answers asked again over TCP)
 # and connect, other names get NXDOMAIN and their addresses stay refused,
 # answers with private or loopback addresses (rebinding) are emptied, a
-# query to another DNS server is refused, hostile queries change nothing,
+# query to another DNS server is refused, hostile queries change nothing, a
+# query whose upstream is slow does not hold up another one,
 # curl, git clone over HTTP and pip download work by name, the resolver runs
 # as nobody under its filter and is gone after every exit (also when it was
 # killed first), and `policy learn` writes host entries. The
@@ -67,6 +68,8 @@ cleanup_later $!
 	echo "edge.cdn.test A 198.51.100.2"
 	echo "edge.cdn.test AAAA 2001:db8:1::2"
 	echo "other.web.test A 198.51.100.3"
+	echo "slow.web.test A 198.51.100.2"
+	echo "slow.web.test DELAY 1.5"
 	echo "rebind.web.test A 10.1.2.3"
 	echo "rebind.web.test A 127.0.0.1"
 	echo "rebind.web.test A 169.254.169.254"
@@ -353,6 +356,19 @@ elif what == "hostile":
             pass
         t.close()
     print("after", addrs("www.web.test"))
+elif what == "concurrent":
+    # A name whose upstream answer is slow, then another: the resolver
+    # answers the second while the first still waits upstream.
+    import threading, time
+    done = []
+    def look(name):
+        done.append("%s %s" % (name.split(".")[0], addrs(name)))
+    slow = threading.Thread(target=look, args=("slow.web.test",))
+    slow.start()
+    time.sleep(0.3)  # the slow query reaches the resolver first
+    look("www.web.test")
+    slow.join()
+    print("\n".join(done))
 elif what == "big":
     a = addrs("big.web.test").split()
     print("big", len(a))
@@ -475,6 +491,13 @@ check "names: an allowed name answering loopback, private and metadata addresses
 	"rebind NODATA
 connect EPERM
 metadata EPERM" "$out"
+
+: >"$TMP/dns.log"
+out=$(dns -- python3 /t/dns.py concurrent 2>&1)
+check "names: a query whose upstream is slow does not hold up another one" "www 198.51.100.2
+slow 198.51.100.2" "$out"
+check_contains "names: both queries reached the upstream resolver" "udp slow.web.test 1" \
+	"$(cat "$TMP/dns.log")"
 
 : >"$TMP/dns.log"
 out=$(dns -- python3 /t/dns.py big 2>&1)
