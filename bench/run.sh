@@ -937,7 +937,9 @@ section_net() {
 	done
 	net_teardown
 
-	md "A TCP server in a network namespace joined to the host by a veth pair (198.51.100.2, the network tests' setup). Runners: the host itself (native); \`runsc-c do\` with a policy of \`mode: egress\` allowing 198.51.100.0/24 (its route out is pasta); a network namespace behind plain pasta with runsc-c's options (\`pasta --config-net --no-map-gw -T none -U none -t none -u none --netns … --netns-only\`; Debian's podman 4.3.1 has no pasta mode, so plain pasta is the anchor). Connect: 1000 sequential \`socket\` + \`connect\` + \`close\`, each timed in the probe. Download: 1 GiB over one connection. Medians of $rounds rounds, runners alternating."
+	local passt
+	passt=$(dpkg-query -W -f '${Version}' passt 2>/dev/null || echo "version unknown")
+	md "A TCP server in a network namespace joined to the host by a veth pair (198.51.100.2, the network tests' setup). Runners: the host itself (native); \`runsc-c do\` with a policy of \`mode: egress\` allowing 198.51.100.0/24 (its route out is pasta)$([ -n "$baseline" ] && echo "; the same with the baseline binary (\`BENCH_BASELINE\`)"); a network namespace behind plain pasta (passt $passt) with runsc-c's options (\`pasta --config-net --no-map-gw -T none -U none -t none -u none --netns … --netns-only\`; Debian's podman 4.3.1 has no pasta mode, so plain pasta is the anchor). Connect: 1000 sequential \`socket\` + \`connect\` + \`close\`, each timed in the probe. Download: 1 GiB over one connection. Medians of $rounds rounds, runners alternating."
 	md ""
 	md "| runner | connect median µs | connect p99 µs | × pasta | download MiB/s | × pasta |"
 	md "|---|---:|---:|---:|---:|---:|"
