@@ -896,6 +896,23 @@ net_probe() {
 	[ -n "$out" ] && echo "$name ${out#* }" >>"$res"
 }
 
+# System calls per connect of a whole sandbox (guest, sentry, gofer, pasta,
+# resolver) under runsc-c binary $1: perf's count for 210 connects less the
+# one for 10, over 200. Unlike the times, it does not depend on the load.
+net_syscalls() {
+	local n
+	command -v perf >/dev/null || { echo "n/a (no perf)"; return; }
+	for n in 10 210; do
+		perf stat -x, -e raw_syscalls:sys_enter -o "$work/perf-$n.txt" -- \
+			"$1" do --quiet --policy "$work/egress.yaml" -v "$bin:/bench:ro" -- \
+			/bench/netprobe connect 198.51.100.2 7000 "$n" </dev/null >/dev/null 2>&1 ||
+			{ echo "n/a (perf stat failed)"; return; }
+	done
+	awk -F, '/sys_enter/ { v[FILENAME] = $1 } END { a = v[ARGV[1]]; b = v[ARGV[2]];
+		if (a == "" || b == "" || a !~ /^[0-9]+$/) print "n/a"; else printf "%.1f", (b - a) / 200 }' \
+		"$work/perf-10.txt" "$work/perf-210.txt"
+}
+
 net_cell() {
 	local v
 	v=$(median_of "$res" "$1" "$2")
@@ -935,6 +952,9 @@ section_net() {
 			run net_probe "$name" get 198.51.100.2 7000 "$bytes"
 		done
 	done
+	local calls base_calls=
+	calls=$(net_syscalls "$runsc")
+	[ -n "$baseline" ] && base_calls=$(net_syscalls "$baseline")
 	net_teardown
 
 	local passt
@@ -950,6 +970,8 @@ section_net() {
 		mb=$(net_cell "$name" mib_per_s 0)
 		md "| $name | $cm | $cp | $(ratio_of "$(median_of "$conn" "$name" median_us)" "$(median_of "$conn" pasta median_us)") | $mb | $(ratio_of "$(median_of "$res" "$name" mib_per_s)" "$(median_of "$res" pasta mib_per_s)") |"
 	done
+	md ""
+	md "System calls per connect + close of the whole sandbox (guest, sentry, pasta; \`perf stat -e raw_syscalls:sys_enter\`, 210 connects less 10, over 200; independent of the load): runsc-c $calls$([ -n "$baseline" ] && echo ", baseline $base_calls")."
 	md ""
 }
 
