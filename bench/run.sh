@@ -9,7 +9,7 @@
 # assert nothing. A runner that is missing or fails shows as "n/a (reason)".
 #
 # Knobs (environment): BENCH_SECTIONS (default: all of "start cgroup syscall python
-# exec file make agent memory density rate serve"), BENCH_RUNS, BENCH_PY_RUNS, BENCH_EXEC_RUNS,
+# exec file make agent net memory density rate serve"), BENCH_NET_ROUNDS, BENCH_RUNS, BENCH_PY_RUNS, BENCH_EXEC_RUNS,
 # BENCH_FILE_RUNS, BENCH_MAKE_RUNS, BENCH_AGENT_RUNS, BENCH_SYSCALL_ROUNDS, BENCH_SYSCALL_CALLS,
 # BENCH_IDLE, BENCH_DENSITY_MAX, BENCH_DENSITY_BUDGET_S, BENCH_RATE_COUNT,
 # BENCH_SERVE_RUNS and BENCH_SERVE_POOL (bench/serve.py's),
@@ -27,7 +27,7 @@ if [ -z "$runsc" ] || [ ! -x "$runsc" ]; then
 	exit 1
 fi
 
-: "${BENCH_SECTIONS:=start cgroup syscall python exec file make agent memory density rate serve}"
+: "${BENCH_SECTIONS:=start cgroup syscall python exec file make agent net memory density rate serve}"
 : "${BENCH_RUNS:=30}" "${BENCH_PY_RUNS:=15}" "${BENCH_EXEC_RUNS:=10}"
 : "${BENCH_FILE_RUNS:=8}" "${BENCH_MAKE_RUNS:=7}" "${BENCH_AGENT_RUNS:=5}"
 : "${BENCH_SYSCALL_ROUNDS:=5}" "${BENCH_SYSCALL_CALLS:=20000}"
@@ -68,6 +68,7 @@ cleanup() {
 		kill -TERM "$current_job" 2>/dev/null
 		wait "$current_job" 2>/dev/null
 	fi
+	net_teardown
 	rmdir /sys/fs/cgroup/*/runsc-c-bench-* 2>/dev/null
 	umount "$work/ns/cg" "$work/ns/nocg" "$work/ns" 2>/dev/null
 	rm -rf "$work"
@@ -99,6 +100,8 @@ build_helpers() {
 	cc "${cflags[@]}" -o "$bin/timer" "$bench_dir/timer.c" -lm &&
 		cc "${cflags[@]}" -o "$bin/notif" "$bench_dir/notif.c" &&
 		cc "${cflags[@]}" -o "$bin/sandboxes" "$bench_dir/sandboxes.c" || return 1
+	cc "${cflags[@]}" -static -o "$bin/netprobe" "$bench_dir/netprobe.c" 2>/dev/null ||
+		cc "${cflags[@]}" -o "$bin/netprobe" "$bench_dir/netprobe.c" || return 1
 	# Static, so that the probe runs the same in any rootfs.
 	cc "${cflags[@]}" -static -o "$bin/sysprobe" "$bench_dir/sysprobe.c" 2>/dev/null ||
 		cc "${cflags[@]}" -o "$bin/sysprobe" "$bench_dir/sysprobe.c"
@@ -843,6 +846,148 @@ section_serve() {
 	else
 		md "n/a (bench/serve.py failed: $(tail -n 1 "$log" 2>/dev/null))"
 	fi
+}
+
+# ---------------------------------------------------------------- network
+
+# The network section: a TCP server (bench/netprobe.c) in the tests' small
+# internet (tests/integration/netlab.sh: a network namespace behind a veth
+# pair, 198.51.100.2), reached from the host natively, from `runsc-c do`
+# with an egress policy (its route out is pasta), and from a network
+# namespace behind plain pasta started with runsc-c's own options: the
+# anchor, since Debian's podman 4.3.1 has no pasta mode.
+net_ns=
+net_pasta_pid=
+net_teardown() {
+	[ -n "$net_pasta_pid" ] && kill "$net_pasta_pid" 2>/dev/null && wait "$net_pasta_pid" 2>/dev/null
+	net_pasta_pid=
+	if [ -n "$net_ns" ]; then
+		ip netns pids "$net_ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		netlab_down "$net_ns" "${net_ns}h"
+		ip netns del "${net_ns}p" 2>/dev/null
+	fi
+	net_ns=
+}
+
+# Starts the server and the plain pasta (in this shell: the teardown needs
+# their names): 0, or the reason on stdout.
+net_setup() {
+	# shellcheck source=../tests/integration/netlab.sh
+	. "$bench_dir/../tests/integration/netlab.sh"
+	command -v ip >/dev/null || { echo "ip (iproute2) missing"; return 1; }
+	command -v pasta >/dev/null || { echo "pasta (passt) missing"; return 1; }
+	net_ns=rcbench$$
+	netlab_up "$net_ns" "${net_ns}h" "${net_ns}g" || { echo "ip netns/veth failed"; return 1; }
+	ip netns exec "$net_ns" "$bin/netprobe" serve 7000 >/dev/null 2>"$work/netserver.err" &
+	ip netns add "${net_ns}p" || { echo "ip netns add failed"; return 1; }
+	pasta --config-net --no-map-gw --quiet --foreground --runas 0 -T none -U none -t none \
+		-u none --netns "/run/netns/${net_ns}p" --netns-only >/dev/null 2>&1 &
+	net_pasta_pid=$!
+	local i=0
+	while [ $i -lt 100 ]; do
+		ip netns exec "${net_ns}p" "$bin/netprobe" connect 198.51.100.2 7000 1 >/dev/null 2>&1 &&
+			"$bin/netprobe" connect 198.51.100.2 7000 1 >/dev/null 2>&1 && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "the server or plain pasta did not come up"
+	return 1
+}
+
+# net_probe NAME ARGS...: netprobe ARGS by runner NAME, its result line
+# prefixed with NAME into $res, its stderr into $log/NAME.err.
+net_probe() {
+	local name=$1 out
+	shift
+	case $name in
+	native) out=$("$bin/netprobe" "$@" 2>>"$log/$name.err") ;;
+	pasta) out=$(ip netns exec "${net_ns}p" "$bin/netprobe" "$@" 2>>"$log/$name.err") ;;
+	runsc-c | baseline)
+		local r=$runsc
+		[ "$name" = baseline ] && r=$baseline
+		out=$("$r" do --quiet --policy "$work/egress.yaml" -v "$bin:/bench:ro" -- \
+			/bench/netprobe "$@" </dev/null 2>>"$log/$name.err")
+		;;
+	esac
+	[ -n "$out" ] && echo "$name ${out#* }" >>"$res"
+}
+
+# System calls per connect of a whole sandbox (guest, sentry, gofer, pasta,
+# resolver) under runsc-c binary $1: perf's count for 210 connects less the
+# one for 10, over 200. Unlike the times, it does not depend on the load.
+net_syscalls() {
+	local n
+	command -v perf >/dev/null || { echo "n/a (no perf)"; return; }
+	for n in 10 210; do
+		perf stat -x, -e raw_syscalls:sys_enter -o "$work/perf-$n.txt" -- \
+			"$1" do --quiet --policy "$work/egress.yaml" -v "$bin:/bench:ro" -- \
+			/bench/netprobe connect 198.51.100.2 7000 "$n" </dev/null >/dev/null 2>&1 ||
+			{ echo "n/a (perf stat failed)"; return; }
+	done
+	awk -F, '/sys_enter/ { v[FILENAME] = $1 } END { a = v[ARGV[1]]; b = v[ARGV[2]];
+		if (a == "" || b == "" || a !~ /^[0-9]+$/) print "n/a"; else printf "%.1f", (b - a) / 200 }' \
+		"$work/perf-10.txt" "$work/perf-210.txt"
+}
+
+net_cell() {
+	local v
+	v=$(median_of "$res" "$1" "$2")
+	if [ -z "$v" ]; then reason "$log" "$1"; else fmt "$v" "${3:-}"; fi
+}
+
+section_net() {
+	local log=$work/log/net res=$work/net.txt conn=$work/net-connect.txt
+	local rounds=${BENCH_NET_ROUNDS:-3} bytes=$((1 << 30)) why name r
+	mkdir -p "$log"
+	: >"$res"
+	: >"$conn"
+	say "net: $rounds rounds of 1000 connects and a 1 GiB download per runner"
+	cat >"$work/egress.yaml" <<-'EOF'
+		apiVersion: runsc-c/v1
+		kind: Policy
+		extends: default
+		network:
+		  mode: egress
+		  allow:
+		    - {cidr: 198.51.100.0/24}
+	EOF
+	local names="native runsc-c pasta"
+	[ -n "$baseline" ] && names="native runsc-c baseline pasta"
+	md "## Network"
+	md ""
+	if ! net_setup >"$work/net-why"; then
+		why=$(cat "$work/net-why")
+		net_teardown
+		md "n/a ($why)"
+		md ""
+		return
+	fi
+	for ((r = 0; r < rounds; r++)); do
+		for name in $names; do
+			res=$conn run net_probe "$name" connect 198.51.100.2 7000 1000
+			run net_probe "$name" get 198.51.100.2 7000 "$bytes"
+		done
+	done
+	local calls base_calls=
+	calls=$(net_syscalls "$runsc")
+	[ -n "$baseline" ] && base_calls=$(net_syscalls "$baseline")
+	net_teardown
+
+	local passt
+	passt=$(dpkg-query -W -f '${Version}' passt 2>/dev/null || echo "version unknown")
+	md "A TCP server in a network namespace joined to the host by a veth pair (198.51.100.2, the network tests' setup). Runners: the host itself (native); \`runsc-c do\` with a policy of \`mode: egress\` allowing 198.51.100.0/24 (its route out is pasta)$([ -n "$baseline" ] && echo "; the same with the baseline binary (\`BENCH_BASELINE\`)"); a network namespace behind plain pasta (passt $passt) with runsc-c's options (\`pasta --config-net --no-map-gw -T none -U none -t none -u none --netns … --netns-only\`; Debian's podman 4.3.1 has no pasta mode, so plain pasta is the anchor). Connect: 1000 sequential \`socket\` + \`connect\` + \`close\`, each timed in the probe. Download: 1 GiB over one connection. Medians of $rounds rounds, runners alternating."
+	md ""
+	md "| runner | connect median µs | connect p99 µs | × pasta | download MiB/s | × pasta |"
+	md "|---|---:|---:|---:|---:|---:|"
+	for name in $names; do
+		local cm cp mb
+		cm=$(res=$conn net_cell "$name" median_us 1)
+		cp=$(res=$conn net_cell "$name" p99_us 1)
+		mb=$(net_cell "$name" mib_per_s 0)
+		md "| $name | $cm | $cp | $(ratio_of "$(median_of "$conn" "$name" median_us)" "$(median_of "$conn" pasta median_us)") | $mb | $(ratio_of "$(median_of "$res" "$name" mib_per_s)" "$(median_of "$res" pasta mib_per_s)") |"
+	done
+	md ""
+	md "System calls per connect + close of the whole sandbox (guest, sentry, pasta; \`perf stat -e raw_syscalls:sys_enter\`, 210 connects less 10, over 200; independent of the load): runsc-c $calls$([ -n "$baseline" ] && echo ", baseline $base_calls")."
 	md ""
 }
 
@@ -889,7 +1034,7 @@ main() {
 		make_agent_inputs || say "bench: cannot generate the agent workloads' inputs"
 	fi
 	local s
-	for s in start cgroup syscall python exec file make agent memory density rate serve; do
+	for s in start cgroup syscall python exec file make agent net memory density rate serve; do
 		# The sandboxes held from here on load the machine themselves.
 		[ "$s" = memory ] && load1=$(cut -d' ' -f1 /proc/loadavg)
 		have_section "$s" && "section_$s"

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <linux/seccomp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/prctl.h>
@@ -22,7 +23,7 @@ int bpf_blob_prog(const char *start, const char *end, struct sock_fprog *prog)
 	return 0;
 }
 
-int bpf_blob_install(const char *start, const char *end)
+static int blob_install(const char *start, const char *end, unsigned flags)
 {
 	struct sock_fprog prog;
 	int r = bpf_blob_prog(start, end, &prog);
@@ -30,7 +31,16 @@ int bpf_blob_install(const char *start, const char *end)
 		return r;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
-	return sys_seccomp(SECCOMP_SET_MODE_FILTER, 0, &prog) < 0 ? -errno : 0;
+	/* With TSYNC the result is the id of a thread that could not follow. */
+	r = (int)sys_seccomp(SECCOMP_SET_MODE_FILTER, flags, &prog);
+	if (r < 0)
+		return -errno;
+	return r > 0 ? -EAGAIN : 0;
+}
+
+int bpf_blob_install(const char *start, const char *end)
+{
+	return blob_install(start, end, 0);
 }
 
 int bpf_filter_export(bpf_build_fn build, int fd)
@@ -44,16 +54,29 @@ int bpf_filter_export(bpf_build_fn build, int fd)
 	return r;
 }
 
-int bpf_filter_install(const char *start, const char *end, bpf_build_fn build)
+static int filter_install(const char *start, const char *end, bpf_build_fn build, bool all_threads)
 {
-	int r = bpf_blob_install(start, end);
+	int r = blob_install(start, end, all_threads ? SECCOMP_FILTER_FLAG_TSYNC : 0);
 	if (r != -ENOENT)
 		return r;
 	scmp_filter_ctx ctx;
 	r = build(&ctx);
 	if (r < 0)
 		return r;
-	r = seccomp_load(ctx);
+	if (all_threads)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
+	if (r == 0)
+		r = seccomp_load(ctx);
 	seccomp_release(ctx);
 	return r < 0 ? r : 0;
+}
+
+int bpf_filter_install(const char *start, const char *end, bpf_build_fn build)
+{
+	return filter_install(start, end, build, false);
+}
+
+int bpf_filter_install_all_threads(const char *start, const char *end, bpf_build_fn build)
+{
+	return filter_install(start, end, build, true);
 }

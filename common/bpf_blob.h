@@ -24,5 +24,8 @@ int bpf_filter_export(bpf_build_fn build, int fd);
 /* Installs the embedded filter [start, end), or, when runsc-c embeds none,
  * the one build makes. 0, or a negative errno. */
 int bpf_filter_install(const char *start, const char *end, bpf_build_fn build);
+/* The same on every thread of the process at once (SECCOMP_FILTER_FLAG_TSYNC):
+ * -EAGAIN when a thread cannot take it (it has a filter of its own). */
+int bpf_filter_install_all_threads(const char *start, const char *end, bpf_build_fn build);
 
 #endif

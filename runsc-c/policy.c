@@ -252,7 +252,9 @@ static int learn_read(const char *log_path, struct learn_set *ls)
 			json_object_put(rec);
 			continue;
 		}
-		if (strcmp(access, "connect") == 0) {
+		/* A connect, or a datagram sent to an address (sendto,
+		 * sendmsg, sendmmsg, MSG_FASTOPEN): both need an entry. */
+		if (strcmp(access, "connect") == 0 || strcmp(access, "send") == 0) {
 			learn_add_net(ls, obj, record_str(rec, "host"));
 		} else if (policy_path_is_canonical(obj)) {
 			if (strcmp(access, "exec") == 0)
@@ -427,9 +429,9 @@ static void emit_publish(FILE *out, const struct learn_publish *lp)
 }
 
 /* network: one allow entry per name (the sandbox's resolver answered for
- * the address) or else per address a connect went to (every connect the
- * run made was one BASE allowed), with the ports used; and the ports the
- * run published, which keep the mode egress. */
+ * the address) or else per address a connect or a datagram went to (every
+ * one the run made was one BASE allowed), with the ports used; and the
+ * ports the run published, which keep the mode egress. */
 static void emit_net(FILE *out, struct learn_set *ls, const struct learn_publish *lp)
 {
 	fprintf(out, "network:\n  mode: %s\n", ls->nnet || lp->n ? "egress" : "none");

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The route out of a sandbox whose policy's network mode is egress: one
  * pasta (Debian's passt) per sandbox, attached to the guest's network
- * namespace before the guest runs anything, killed with the sandbox.
+ * namespace before the guest runs anything, killed with the sandbox. Where
+ * pasta is not installed, slirp4netns takes its place (or where
+ * RUNSC_C_NET_ENGINE=slirp4netns asks for it; =pasta insists on pasta).
  *
  * Order: the sentry creates the guest's namespaces; its guest_attach hook
  * (wrapped here around the cgroup one) sends the init's host pid to the
@@ -23,7 +25,15 @@
  * here first, because pasta only warns about a port it cannot bind (and
  * takes what it can: the IPv6 half of a port whose IPv4 half is busy). The
  * gateway is not mapped to the host
- * (--no-map-gw), so the host's own loopback is not reachable. pasta runs as
+ * (--no-map-gw), so the host's own loopback is not reachable.
+ *
+ * slirp4netns (--configure) gives the namespace a tap0 with 10.0.2.100/24,
+ * the gateway 10.0.2.2 and fd00::100/64; its own DNS forwarder
+ * (--disable-dns) and the gateway's way to the host's loopback
+ * (--disable-host-loopback) are off, it forwards nothing into the
+ * namespace, and it cannot publish ports here (runsc-c refuses -p with
+ * it). It writes its ready fd once the namespace is configured, where
+ * pasta writes its pid file. Either engine runs as
  * a child of the library with PR_SET_PDEATHSIG (it stays root: dropping to
  * another user would clear the death signal), so a kill -9 of runsc-c takes
  * it along; every other exit path kills it (and the resolver) in
@@ -54,24 +64,29 @@
 #include "sandbox/internal.h"
 #include "sentry/sentry.h"
 
-/* How long pasta may take to configure the namespace. */
-#define PASTA_READY_MS 10000
+/* How long the engine may take to configure the namespace. */
+#define ENGINE_READY_MS 10000
+
+enum net_engine { ENGINE_PASTA, ENGINE_SLIRP4NETNS };
+static const char *const engine_name[] = {"pasta", "slirp4netns"};
+static const char *const engine_package[] = {"passt", "slirp4netns"};
 
 struct network {
 	int req[2]; /* sentry -> library: the init's host pid */
 	int ack[2]; /* library -> sentry: "" when the route is up, else why not */
-	pid_t pasta_pid;
+	pid_t engine_pid;
 	pid_t resolver_pid;
 	/* Their pidfds: the supervisor may have reaped one that died early,
 	 * and a pid alone could name another process by the end. */
-	int pasta_pidfd, resolver_pidfd;
+	int engine_pidfd, resolver_pidfd;
 	struct dns_bind_table *dns; /* shared with the resolver (sandbox/resolver.c) */
 	/* The hooks the sentry runs: the cgroups' ones, then the route's. */
 	struct sentry_hooks hooks;
 	const struct sentry_hooks *inner;
-	/* pasta's command line, made before any fork. */
-	char **pasta_argv;
-	size_t pasta_argc;
+	/* The engine's command line, made before any fork. */
+	enum net_engine engine;
+	char **engine_argv;
+	size_t engine_argc;
 };
 
 static bool egress(const struct sandbox *sb)
@@ -90,11 +105,11 @@ static void close_pair(int p[2])
 
 static void argv_add(struct network *n, const char *arg)
 {
-	n->pasta_argv = realloc(n->pasta_argv, (n->pasta_argc + 2) * sizeof(char *));
-	if (!n->pasta_argv)
+	n->engine_argv = realloc(n->engine_argv, (n->engine_argc + 2) * sizeof(char *));
+	if (!n->engine_argv)
 		die("out of memory");
-	n->pasta_argv[n->pasta_argc++] = xstrdup(arg);
-	n->pasta_argv[n->pasta_argc] = NULL;
+	n->engine_argv[n->engine_argc++] = xstrdup(arg);
+	n->engine_argv[n->engine_argc] = NULL;
 }
 
 /* -t and -u: each published port of the protocol, or none. */
@@ -114,6 +129,56 @@ static void argv_forwards(struct network *n, const struct sandbox_config *cfg, i
 		argv_add(n, proto == IPPROTO_UDP ? "-u" : "-t");
 		argv_add(n, "none");
 	}
+}
+
+/* fd 3 is the guest's namespace, fd 4 the ready pipe (see engine_exec). */
+static void slirp_argv_build(struct network *n)
+{
+	static const char *const args[] = {
+		"slirp4netns",	   "--configure",   "--mtu=65520",  "--disable-host-loopback",
+		"--disable-dns",   "--enable-ipv6", "--ready-fd=4", "--netns-type=path",
+		"/proc/self/fd/3", "tap0"};
+	for (size_t i = 0; i < ARRAY_SIZE(args); i++)
+		argv_add(n, args[i]);
+}
+
+/* Is prog an executable in PATH? */
+static bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin";
+	for (const char *p = path; *p;) {
+		const char *colon = strchr(p, ':');
+		size_t len = colon ? (size_t)(colon - p) : strlen(p);
+		char file[4096];
+		if (len &&
+		    snprintf(file, sizeof(file), "%.*s/%s", (int)len, p, prog) <
+			    (int)sizeof(file) &&
+		    access(file, X_OK) == 0)
+			return true;
+		p += len + (colon ? 1 : 0);
+	}
+	return false;
+}
+
+/* The engine: RUNSC_C_NET_ENGINE, else pasta where installed, else
+ * slirp4netns where installed. */
+static int engine_pick(enum net_engine *out, struct rc_error *err)
+{
+	const char *v = getenv("RUNSC_C_NET_ENGINE");
+	if (v && *v) {
+		for (size_t i = 0; i < ARRAY_SIZE(engine_name); i++)
+			if (strcmp(v, engine_name[i]) == 0) {
+				*out = (enum net_engine)i;
+				return 0;
+			}
+		return rc_error_set(err, EINVAL,
+				    "RUNSC_C_NET_ENGINE: expected pasta or slirp4netns, got '%s'",
+				    v);
+	}
+	*out = !in_path("pasta") && in_path("slirp4netns") ? ENGINE_SLIRP4NETNS : ENGINE_PASTA;
+	return 0;
 }
 
 static void pasta_argv_build(struct network *n, const struct sandbox_config *cfg)
@@ -186,21 +251,34 @@ int network_prepare(struct sandbox *sb, struct rc_error *err)
 				    "(with mode none the sandbox has no route to the host)");
 	if (!egress(sb) || sb->net)
 		return 0;
+	enum net_engine engine = ENGINE_PASTA;
+	int r = engine_pick(&engine, err);
+	if (r < 0)
+		return r;
+	if (engine == ENGINE_SLIRP4NETNS && sb->cfg->npublish)
+		return rc_error_set(
+			err, EINVAL,
+			"publishing ports needs pasta (Debian package passt); the route "
+			"out here is slirp4netns");
 	for (size_t i = 0; i < sb->cfg->npublish; i++) {
-		int r = publish_try(&sb->cfg->publish[i], err);
+		r = publish_try(&sb->cfg->publish[i], err);
 		if (r < 0)
 			return r;
 	}
 	struct network *n = xcalloc(1, sizeof(*n));
 	n->req[0] = n->req[1] = n->ack[0] = n->ack[1] = -1;
-	n->pasta_pidfd = n->resolver_pidfd = -1;
+	n->engine_pidfd = n->resolver_pidfd = -1;
 	sb->net = n;
-	pasta_argv_build(n, sb->cfg);
+	n->engine = engine;
+	if (engine == ENGINE_SLIRP4NETNS)
+		slirp_argv_build(n);
+	else
+		pasta_argv_build(n, sb->cfg);
 	if (pipe2(n->req, O_CLOEXEC) < 0 || pipe2(n->ack, O_CLOEXEC) < 0)
 		return rc_error_set_errno(err, errno, "creating the network's pipes");
 	struct in_addr up;
 	bool set;
-	int r = resolver_upstream(&up, &set, err);
+	r = resolver_upstream(&up, &set, err);
 	if (r < 0)
 		return r;
 	n->dns = dns_bind_new();
@@ -265,12 +343,13 @@ const struct sentry_hooks *network_sentry_hooks(struct sandbox *sb,
 
 /* ---- the library's side ---- */
 
-/* pasta's process: the guest's namespace as fd 3, the write end of the
- * ready pipe as fd 4 (its pid file: written once the namespace is set up).
+/* The engine's process: the guest's namespace as fd 3, the write end of the
+ * ready pipe as fd 4 (pasta's pid file, slirp4netns's ready fd: written
+ * once the namespace is set up).
  * It joins the sandbox's cgroup first: the guest makes it allocate (every
  * connection has buffers), so its memory and tasks count against the
  * sandbox's limits as the sentry's and the gofer's do. */
-_Noreturn static void pasta_exec(struct sandbox *sb, pid_t parent, int ns_fd, int ready_fd)
+_Noreturn static void engine_exec(struct sandbox *sb, pid_t parent, int ns_fd, int ready_fd)
 {
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
@@ -295,13 +374,13 @@ _Noreturn static void pasta_exec(struct sandbox *sb, pid_t parent, int ns_fd, in
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	struct network *n = sb->net;
-	execvp(n->pasta_argv[0], n->pasta_argv);
+	execvp(n->engine_argv[0], n->engine_argv);
 	_exit(127);
 }
 
-/* Starts pasta on the namespace of init (host pid) and waits until it is
- * configured. "" or why not, into msg. */
-static void pasta_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
+/* Starts the engine on the namespace of init (host pid) and waits until it
+ * is configured. "" or why not, into msg. */
+static void engine_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)init);
@@ -316,21 +395,22 @@ static void pasta_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 	pid_t parent = getpid();
 	pid_t pid = fork_single_threaded();
 	if (pid == 0)
-		pasta_exec(sb, parent, ns_fd, ready[1]);
+		engine_exec(sb, parent, ns_fd, ready[1]);
 	close(ns_fd);
 	close(ready[1]);
 	if (pid < 0) {
-		snprintf(msg, size, "starting pasta: %s", strerror(errno));
+		snprintf(msg, size, "starting %s: %s", engine_name[sb->net->engine],
+			 strerror(errno));
 		close(ready[0]);
 		return;
 	}
 	struct network *n = sb->net;
-	n->pasta_pid = pid;
-	n->pasta_pidfd = sys_pidfd_open(pid, 0);
+	n->engine_pid = pid;
+	n->engine_pidfd = sys_pidfd_open(pid, 0);
 	struct pollfd p = {.fd = ready[0], .events = POLLIN};
 	char buf[32];
 	ssize_t got = 0;
-	if (poll(&p, 1, PASTA_READY_MS) == 1)
+	if (poll(&p, 1, ENGINE_READY_MS) == 1)
 		got = read(ready[0], buf, sizeof(buf));
 	close(ready[0]);
 	if (got > 0) {
@@ -341,14 +421,15 @@ static void pasta_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 		}
 		n->resolver_pid = 0;
 		kill_wait(pid);
-		n->pasta_pid = 0;
+		n->engine_pid = 0;
 		return;
 	}
 	kill_wait(pid);
-	n->pasta_pid = 0;
+	n->engine_pid = 0;
 	snprintf(msg, size,
-		 "the network's route out (pasta, Debian package passt) did not start: is it "
-		 "installed?");
+		 "the network's route out (%s, Debian package %s) did not start: is it "
+		 "installed?",
+		 engine_name[n->engine], engine_package[n->engine]);
 }
 
 const struct dns_bind_table *network_dns_table(struct sandbox *sb)
@@ -373,7 +454,7 @@ int network_start(struct sandbox *sb)
 	if (got != (ssize_t)sizeof(init))
 		return 0; /* the sentry failed before: it says why */
 	char msg[256];
-	pasta_start(sb, init, msg, sizeof(msg));
+	engine_start(sb, init, msg, sizeof(msg));
 	(void)!write(n->ack[1], msg, strlen(msg) + (msg[0] == 0));
 	return msg[0] ? -EIO : 0;
 }
@@ -399,13 +480,13 @@ void network_stop(struct sandbox *sb)
 	if (!n)
 		return;
 	stop_child(n->resolver_pid, n->resolver_pidfd);
-	stop_child(n->pasta_pid, n->pasta_pidfd);
+	stop_child(n->engine_pid, n->engine_pidfd);
 	dns_bind_free(n->dns);
 	close_pair(n->req);
 	close_pair(n->ack);
-	for (size_t i = 0; i < n->pasta_argc; i++)
-		free(n->pasta_argv[i]);
-	free(n->pasta_argv);
+	for (size_t i = 0; i < n->engine_argc; i++)
+		free(n->engine_argv[i]);
+	free(n->engine_argv);
 	free(n);
 	sb->net = NULL;
 }

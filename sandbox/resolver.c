@@ -25,9 +25,16 @@
  * then drops to uid and gid 65534 without capabilities, with
  * PR_SET_PDEATHSIG re-armed after the change of user (which clears it), so
  * a kill -9 of runsc-c takes it along; sandbox_destroy kills it on every
- * other exit path. It answers one query at a time: a slow upstream
- * (libresolv's timeout: 2 s, 2 tries per server) delays the queries behind
- * it, as a single-threaded stub resolver would. */
+ * other exit path.
+ *
+ * Queries are answered concurrently: RESOLVER_WORKERS threads (made before
+ * the filter, which then covers them all) each wait on the UDP socket and
+ * the TCP listener and answer what they take, one query at a time, with a
+ * libresolv state of their own; a TCP client stays with the thread that
+ * accepted it. A slow upstream answer (libresolv's timeout: 2 s, 2 tries
+ * per server) holds only the thread that asked, and only the queries of
+ * its own TCP clients queue behind it. The table of bindings has one
+ * writer at a time (a lock of the process; the sentry reads it without). */
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <errno.h>
@@ -36,6 +43,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <resolv.h>
 #include <sched.h>
 #include <signal.h>
@@ -62,6 +70,7 @@
 #define TCP_IDLE_MS	   10000
 #define CHAIN_MAX	   16  /* CNAMEs followed */
 #define ANSWER_RECORDS_MAX 256 /* answer records looked at */
+#define RESOLVER_WORKERS   4   /* queries answered at once */
 
 int resolver_upstream(struct in_addr *addr, bool *set, struct rc_error *err)
 {
@@ -73,10 +82,12 @@ int resolver_upstream(struct in_addr *addr, bool *set, struct rc_error *err)
 	return 0;
 }
 
+/* One thread's resolver: what all share, and its own state and buffers. */
 struct resolver {
 	struct sandbox *sb;
 	const struct policy_view *pv;
 	struct dns_bind_table *table;
+	pthread_mutex_t *table_lock; /* the bindings' one writer at a time */
 	struct __res_state res;
 	int udp, tcp;
 	struct tcp_client {
@@ -87,7 +98,12 @@ struct resolver {
 	} * clients;
 	uint8_t ask[DNS_MSG_MAX];
 	uint8_t answer[DNS_MSG_MAX];
+	uint8_t query[DNS_MSG_MAX];
 	uint8_t out[2 + DNS_MSG_MAX];
+	char chain[CHAIN_MAX][NS_MAXDNAME]; /* the CNAME chain of an answer */
+	/* A thread made before the filter: it says it runs, then waits for
+	 * the filter (in between only futex calls, which the filter allows). */
+	pthread_barrier_t *running, *filtered;
 };
 
 /* ---- audit ---- */
@@ -277,7 +293,7 @@ static size_t rebuild(struct resolver *r, ns_msg *am, unsigned id, bool rd, cons
 	out_init(&o, buf, cap);
 	out_header(&o, id, rd, ns_msg_getflag(*am, ns_f_rcode), true);
 	out_question(&o, qname, qtype, ns_c_in);
-	static char chain[CHAIN_MAX][NS_MAXDNAME];
+	char(*chain)[NS_MAXDNAME] = r->chain;
 	int nchain = 1;
 	snprintf(chain[0], sizeof(chain[0]), "%s", qname);
 	int count = ns_msg_count(*am, ns_s_an);
@@ -335,7 +351,9 @@ static size_t rebuild(struct resolver *r, ns_msg *am, unsigned id, bool rd, cons
 			out_u16(&o, (unsigned)alen);
 			out_bytes(&o, ns_rr_rdata(rr), alen);
 			answers++;
+			pthread_mutex_lock(r->table_lock);
 			dns_bind_add(r->table, key, family, ns_rr_rdata(rr), ns_rr_ttl(rr), now_ns);
+			pthread_mutex_unlock(r->table_lock);
 		}
 	}
 	if (o.full)
@@ -426,21 +444,19 @@ static size_t answer_query(struct resolver *r, const uint8_t *q, size_t qlen, ui
 
 /* ---- transports ---- */
 
+/* One datagram, if no other thread took it first: a thread takes one
+ * query per wake-up, so that the next one goes to a thread that is free. */
 static void serve_udp(struct resolver *r)
 {
-	for (int i = 0; i < 16; i++) {
-		uint8_t q[DNS_MSG_MAX];
-		struct sockaddr_storage peer;
-		socklen_t plen = sizeof(peer);
-		ssize_t got = recvfrom(r->udp, q, sizeof(q), MSG_DONTWAIT, (struct sockaddr *)&peer,
-				       &plen);
-		if (got < 0)
-			return;
-		size_t len = answer_query(r, q, (size_t)got, r->out, DNS_UDP_MAX);
-		if (len)
-			(void)!sendto(r->udp, r->out, len, MSG_DONTWAIT, (struct sockaddr *)&peer,
-				      plen);
-	}
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
+	ssize_t got = recvfrom(r->udp, r->query, sizeof(r->query), MSG_DONTWAIT,
+			       (struct sockaddr *)&peer, &plen);
+	if (got < 0)
+		return;
+	size_t len = answer_query(r, r->query, (size_t)got, r->out, DNS_UDP_MAX);
+	if (len)
+		(void)!sendto(r->udp, r->out, len, MSG_DONTWAIT, (struct sockaddr *)&peer, plen);
 }
 
 static void client_close(struct tcp_client *c)
@@ -499,8 +515,13 @@ static void serve_client(struct resolver *r, struct tcp_client *c)
 	}
 }
 
-_Noreturn static void serve(struct resolver *r)
+static void *serve(void *arg)
 {
+	struct resolver *r = arg;
+	if (r->running) {
+		pthread_barrier_wait(r->running);
+		pthread_barrier_wait(r->filtered);
+	}
 	for (;;) {
 		struct pollfd p[2 + TCP_CLIENTS];
 		p[0] = (struct pollfd){.fd = r->udp, .events = POLLIN};
@@ -514,6 +535,8 @@ _Noreturn static void serve(struct resolver *r)
 		}
 		if (poll(p, 2 + TCP_CLIENTS, 1000) < 0 && errno != EINTR)
 			_exit(1);
+		/* Every thread's poll wakes for a query; the first to read it
+		 * answers it, the others find nothing and wait again. */
 		if (p[0].revents)
 			serve_udp(r);
 		if (p[1].revents)
@@ -578,30 +601,39 @@ _Noreturn static void resolver_main(struct sandbox *sb, struct dns_bind_table *t
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
-	static struct resolver r;
-	r.sb = sb;
-	r.pv = sb->cfg->policy;
-	r.table = table;
-	r.clients = xcalloc(TCP_CLIENTS, sizeof(*r.clients));
-	for (int i = 0; i < TCP_CLIENTS; i++)
-		r.clients[i].fd = -1;
-	if (listen_in(ns_fd, &r.udp, &r.tcp) < 0)
+	int udp, tcp;
+	if (listen_in(ns_fd, &udp, &tcp) < 0)
 		_exit(125);
 	close(ns_fd);
-	if (res_ninit(&r.res) < 0)
-		_exit(125);
 	struct in_addr up;
 	bool set = false;
 	if (resolver_upstream(&up, &set, &err) < 0)
 		_exit(125);
-	if (set) {
-		r.res.nscount = 1;
-		r.res.nsaddr_list[0] = (struct sockaddr_in){
-			.sin_family = AF_INET, .sin_port = htons(53), .sin_addr = up};
+	static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+	struct resolver *workers = xcalloc(RESOLVER_WORKERS, sizeof(*workers));
+	for (int w = 0; w < RESOLVER_WORKERS; w++) {
+		struct resolver *r = &workers[w];
+		r->sb = sb;
+		r->pv = sb->cfg->policy;
+		r->table = table;
+		r->table_lock = &table_lock;
+		r->udp = udp;
+		r->tcp = tcp;
+		r->clients = xcalloc(TCP_CLIENTS, sizeof(*r->clients));
+		for (int i = 0; i < TCP_CLIENTS; i++)
+			r->clients[i].fd = -1;
+		/* res_ninit reads the host's /etc/resolv.conf: before the filter. */
+		if (res_ninit(&r->res) < 0)
+			_exit(125);
+		if (set) {
+			r->res.nscount = 1;
+			r->res.nsaddr_list[0] = (struct sockaddr_in){
+				.sin_family = AF_INET, .sin_port = htons(53), .sin_addr = up};
+		}
+		r->res.retrans = 2;
+		r->res.retry = 2;
+		r->res.options &= ~(unsigned long)(RES_DEFNAMES | RES_DNSRCH);
 	}
-	r.res.retrans = 2;
-	r.res.retry = 2;
-	r.res.options &= ~(unsigned long)(RES_DEFNAMES | RES_DNSRCH);
 
 	/* Not the caller's terminal (the filter has no ioctl, but still). */
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -610,7 +642,7 @@ _Noreturn static void resolver_main(struct sandbox *sb, struct dns_bind_table *t
 	/* Nothing of the library's but what it serves with. */
 	int audit_fd = sb->cfg->audit_fd;
 	for (int fd = 3; fd < 1024; fd++)
-		if (fd != r.udp && fd != r.tcp && fd != ready_fd && fd != audit_fd)
+		if (fd != udp && fd != tcp && fd != ready_fd && fd != audit_fd)
 			close(fd);
 	gid_t gid = RESOLVER_UID;
 	if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 ||
@@ -624,10 +656,30 @@ _Noreturn static void resolver_main(struct sandbox *sb, struct dns_bind_table *t
 	time_t t0 = 0;
 	struct tm tm0;
 	gmtime_r(&t0, &tm0);
-	if (resolver_filter_apply() < 0 || write(ready_fd, "", 1) != 1)
+	/* The other threads before the filter, which is then installed on
+	 * all of them at once: none ever serves without it, and the filter
+	 * need not allow making threads. Once they all run (a thread's start
+	 * makes calls the filter refuses), they wait for it. */
+	static pthread_barrier_t running, filtered;
+	if (pthread_barrier_init(&running, NULL, RESOLVER_WORKERS) != 0 ||
+	    pthread_barrier_init(&filtered, NULL, RESOLVER_WORKERS) != 0)
+		_exit(125);
+	for (int w = 1; w < RESOLVER_WORKERS; w++) {
+		pthread_t th;
+		workers[w].running = &running;
+		workers[w].filtered = &filtered;
+		if (pthread_create(&th, NULL, serve, &workers[w]) != 0)
+			_exit(125);
+	}
+	pthread_barrier_wait(&running);
+	if (resolver_filter_apply() < 0)
+		_exit(125);
+	pthread_barrier_wait(&filtered);
+	if (write(ready_fd, "", 1) != 1)
 		_exit(125);
 	close(ready_fd);
-	serve(&r);
+	serve(&workers[0]);
+	_exit(1);
 }
 
 pid_t resolver_start(struct sandbox *sb, struct dns_bind_table *table, pid_t init, char *msg,

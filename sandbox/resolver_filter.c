@@ -128,5 +128,6 @@ extern const char runsc_resolver_bpf_end[] __attribute__((weak));
 
 int resolver_filter_apply(void)
 {
-	return bpf_filter_install(runsc_resolver_bpf, runsc_resolver_bpf_end, build_ctx);
+	return bpf_filter_install_all_threads(runsc_resolver_bpf, runsc_resolver_bpf_end,
+					      build_ctx);
 }

@@ -10,7 +10,7 @@
 
 /* Writes the filter's BPF to fd (for the build). 0, or -errno. */
 int resolver_filter_export(int fd);
-/* Installs it on the calling process. 0, or -errno. */
+/* Installs it on every thread of the calling process. 0, or -errno. */
 int resolver_filter_apply(void);
 /* Row i of the allowlist: false past the end. */
 bool resolver_filter_entry(size_t i, const char **name, const char **why);

@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages runsc-c needs to build and test, if missing.
 set -eu
 pkgs="gcc make meson ninja-build pkg-config libseccomp-dev libelf-dev libjemalloc-dev \
-check busybox-static python3 libc6-dev procps util-linux libyaml-dev libjson-c-dev libmicrohttpd-dev passt iproute2 curl \
+check busybox-static python3 libc6-dev procps util-linux libyaml-dev libjson-c-dev libmicrohttpd-dev passt slirp4netns iproute2 curl \
 git python3-pip"
 if [ "${1:-}" = "--bench" ]; then
 	pkgs="$pkgs bubblewrap crun python3-venv"

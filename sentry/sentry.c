@@ -97,19 +97,15 @@ void sentry_defer(struct sc_ctx *c, sc_poll_fn poll_fn, void (*drop)(void *arg),
 	deferring = d;
 }
 
-void sentry_defer_watch(int fd, uint32_t events)
+bool sentry_defer_watch(int fd, uint32_t events)
 {
 	if (!deferring || loop_ep < 0 || deferring->watch_fd >= 0)
-		return;
-	int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-	if (copy < 0)
-		return; /* the tick still polls it */
+		return false;
 	struct epoll_event ev = {.events = events, .data.u32 = EV_WATCH};
-	if (epoll_ctl(loop_ep, EPOLL_CTL_ADD, copy, &ev) < 0) {
-		close(copy);
-		return;
-	}
-	deferring->watch_fd = copy;
+	if (epoll_ctl(loop_ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return false; /* the tick still polls it */
+	deferring->watch_fd = fd;
+	return true;
 }
 
 static void deferred_free(struct deferred *d)
@@ -190,17 +186,21 @@ static void deferred_tick(struct sentry *s)
 		struct task *t = task_get(s, (pid_t)d->req->pid);
 		struct sc_ctx c = {.s = s, .t = t, .req = d->req, .install_fd = -1};
 		bool done;
+		/* What the call waited for is looked at before the signals:
+		 * a wait that has ended answers with its result, as the
+		 * kernel's does when a signal comes after the wake-up, and
+		 * the thread's /proc status is read only while it waits. */
 		if (!notif_valid(&c)) {
 			d->drop(d->arg);
+			done = true;
+		} else if (d->poll(&c, d->arg)) {
+			respond(s, &c);
 			done = true;
 		} else if (signal_pending(s, (pid_t)d->req->pid)) {
 			/* The kernel turns this into EINTR or a restart, as it
 			 * would for a blocking call interrupted by a signal. */
 			d->drop(d->arg);
 			c.error = d->intr_error;
-			respond(s, &c);
-			done = true;
-		} else if (d->poll(&c, d->arg)) {
 			respond(s, &c);
 			done = true;
 		} else {

@@ -199,8 +199,9 @@ _Noreturn void sentry_run(const struct sentry_config *cfg);
 /* A handler whose answer must wait (a FIFO open without a peer) returns
  * SC_DEFER after sentry_defer(): the loop calls poll every tick until it
  * returns true (answer in the ctx it is given) and ends the wait early with a
- * restart code when the thread gets a signal, or drops it if the thread
- * died. poll and drop own arg. */
+ * restart code when the thread gets a signal (a poll that finds the wait
+ * over answers first), or drops it if the thread died. poll and drop own
+ * arg. */
 #define SC_DEFER 1
 typedef bool (*sc_poll_fn)(struct sc_ctx *c, void *arg);
 /* A handler at a PTRACE_EVENT_SECCOMP stop (the row's trace handler)
@@ -219,9 +220,11 @@ int sentry_addfd(struct sentry *s, struct seccomp_notif_addfd *a);
  * (default -ERESTARTSYS: EINTR, or the call restarted under SA_RESTART). */
 void sentry_defer_intr_error(int error);
 /* Right after sentry_defer(): the loop also polls as soon as fd is ready
- * for events (EPOLLOUT for a connect in progress), not only each tick. The
- * fd is copied; the handler keeps its own. */
-void sentry_defer_watch(int fd, uint32_t events);
+ * for events (EPOLLOUT for a connect in progress), not only each tick.
+ * True when the fd was taken: it is then closed after the answer (or the
+ * drop), and the handler's poll and drop must not close it; false leaves
+ * it to the handler (the tick still polls). */
+bool sentry_defer_watch(int fd, uint32_t events);
 
 /* sentry/task.c */
 struct task *task_find(struct sentry *s, pid_t tid);

@@ -41,6 +41,18 @@ static bool addr_is_local(int family, const uint8_t *a)
 	return memcmp(a, zero, 15) == 0 && (a[15] == 0 || a[15] == 1);
 }
 
+/* ss names loopback or the unspecified address (IPv4 or IPv6). */
+static bool net_addr_local(const struct sockaddr_storage *ss, socklen_t len)
+{
+	if (ss->ss_family == AF_INET && len >= sizeof(struct sockaddr_in))
+		return addr_is_local(AF_INET,
+				     (const uint8_t *)&((const struct sockaddr_in *)ss)->sin_addr);
+	if (ss->ss_family == AF_INET6 && len >= offsetof(struct sockaddr_in6, sin6_scope_id))
+		return addr_is_local(AF_INET6,
+				     ((const struct sockaddr_in6 *)ss)->sin6_addr.s6_addr);
+	return false;
+}
+
 int net_decide(struct sc_ctx *c, const struct sockaddr_storage *ss, socklen_t len,
 	       const char *access)
 {
@@ -81,7 +93,9 @@ int net_decide(struct sc_ctx *c, const struct sockaddr_storage *ss, socklen_t le
 /* A connect the guest asked to wait for. */
 struct conn_wait {
 	int sock;
+	int fl;		      /* the socket's file flags at the call (O_NONBLOCK clear) */
 	bool retry;	      /* AF_UNIX with a full backlog: connect again each tick */
+	bool watched;	      /* sock belongs to the loop's watch (sentry_defer_watch) */
 	uint64_t deadline_ns; /* the socket's SO_SNDTIMEO, or 0 */
 	socklen_t len;
 	struct sockaddr_storage ss;
@@ -91,7 +105,8 @@ struct conn_wait {
 static void conn_drop(void *arg)
 {
 	struct conn_wait *w = arg;
-	close(w->sock);
+	if (!w->watched)
+		close(w->sock);
 	free(w->req);
 	free(w);
 }
@@ -112,20 +127,27 @@ uint64_t send_deadline(int sock)
 	return mono_ns() + (uint64_t)tv.tv_sec * 1000000000ULL + (uint64_t)tv.tv_usec * 1000ULL;
 }
 
-/* connect(2) without blocking the sentry: 0 done, or -errno (EINPROGRESS,
- * EALREADY and EAGAIN mean not yet). A datagram socket's connect never
- * waits; a stream socket's O_NONBLOCK is set for the call and put back. */
-static int connect_once(int sock, int fl, const struct sockaddr_storage *ss, socklen_t len)
+/* Whether a connect(2) on the socket, with file flags fl, can wait: a
+ * stream socket without O_NONBLOCK (a datagram socket's connect never
+ * waits). */
+static bool connect_can_wait(int sock, int fl)
 {
 	int type = 0;
 	socklen_t tl = sizeof(type);
-	bool toggle =
-		!(fl & O_NONBLOCK) &&
-		!(getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type == SOCK_DGRAM);
-	if (toggle && fcntl(sock, F_SETFL, fl | O_NONBLOCK) < 0)
+	return !(fl & O_NONBLOCK) &&
+	       !(getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type == SOCK_DGRAM);
+}
+
+/* connect(2) without blocking the sentry: 0 done, or -errno (EINPROGRESS,
+ * EALREADY and EAGAIN mean not yet). When it could wait, O_NONBLOCK is set
+ * for the call and the flags fl put back. */
+static int connect_once(int sock, int fl, bool can_wait, const struct sockaddr_storage *ss,
+			socklen_t len)
+{
+	if (can_wait && fcntl(sock, F_SETFL, fl | O_NONBLOCK) < 0)
 		return -errno;
 	int r = connect(sock, (const struct sockaddr *)ss, len) < 0 ? -errno : 0;
-	if (toggle)
+	if (can_wait)
 		(void)fcntl(sock, F_SETFL, fl);
 	return r;
 }
@@ -147,9 +169,21 @@ static bool conn_poll(struct sc_ctx *c, void *arg)
 		r = gofer_call(c->s, w->req, &w->sock, 1, &resp, NULL);
 		if (r == 0 && resp.redirect)
 			r = -ECONNREFUSED;
+	} else if (w->retry) {
+		r = connect_once(w->sock, w->fl, true, &w->ss, w->len);
 	} else {
-		int fl = fcntl(w->sock, F_GETFL);
-		r = fl < 0 ? -errno : connect_once(w->sock, fl, &w->ss, w->len);
+		/* A stream socket reports POLLOUT only once its handshake has
+		 * ended: connect(2) then answers without waiting, and needs
+		 * no O_NONBLOCK. Without it (an error, or not yet) the call
+		 * is tried as at first, with the flags read at the call. */
+		struct pollfd p = {.fd = w->sock, .events = POLLOUT};
+		if (poll(&p, 1, 0) == 1 && (p.revents & POLLOUT))
+			r = connect(w->sock, (const struct sockaddr *)&w->ss, w->len) < 0 ? -errno
+											  : 0;
+		else if (p.revents & (POLLERR | POLLHUP))
+			r = connect_once(w->sock, w->fl, true, &w->ss, w->len);
+		else
+			r = -EALREADY;
 	}
 	if (not_yet(r, w)) {
 		if (!w->deadline_ns || mono_ns() < w->deadline_ns)
@@ -170,25 +204,29 @@ static int connect_nowait(struct sc_ctx *c, int sock, const struct sockaddr_stor
 			  socklen_t len)
 {
 	int fl = fcntl(sock, F_GETFL);
-	int r = fl < 0 ? -errno : connect_once(sock, fl, ss, len);
+	bool can_wait = fl >= 0 && connect_can_wait(sock, fl);
+	int r = fl < 0 ? -errno : connect_once(sock, fl, can_wait, ss, len);
 	struct conn_wait *w = xcalloc(1, sizeof(*w));
 	w->sock = sock;
+	w->fl = fl;
 	w->retry = ss->ss_family == AF_UNIX;
 	w->len = len;
 	memcpy(&w->ss, ss, sizeof(w->ss));
-	if (fl < 0 || (fl & O_NONBLOCK) || !not_yet(r, w)) {
+	if (!can_wait || !not_yet(r, w)) {
 		c->error = r;
 		conn_drop(w);
 		return 0;
 	}
-	/* Over loopback the handshake is often done already. */
-	if (!w->retry && conn_poll(c, w))
+	/* Over loopback the handshake is often done already; to any other
+	 * address (the route out is pasta) it takes a round trip, and the
+	 * watch below reports it when it ends. */
+	if (!w->retry && net_addr_local(ss, len) && conn_poll(c, w))
 		return 0;
 	w->deadline_ns = send_deadline(sock);
 	sentry_defer(c, conn_poll, conn_drop, w);
 	/* The handshake's end makes the socket writable: answer then, not
 	 * at the next tick. */
-	sentry_defer_watch(sock, EPOLLOUT);
+	w->watched = sentry_defer_watch(sock, EPOLLOUT);
 	/* With a timeout Linux ends the wait on a signal with EINTR; without
 	 * one it restarts the call under SA_RESTART. */
 	if (w->deadline_ns)

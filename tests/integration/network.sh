@@ -9,14 +9,20 @@
 # and MSG_FASTOPEN, each audited with its rule; the host's own loopback stays
 # out of reach; mode none is unchanged; pasta is gone after a normal exit, a
 # timeout and a kill -9 of runsc-c, and without -p it listens on no host
-# port (tests/integration/publish.sh covers publishing). Names: a small DNS
+# port (tests/integration/publish.sh covers publishing); `ip addr` inside
+# shows the host's interface and address; `policy learn` writes entries for
+# UDP destinations. slirp4netns, forced with RUNSC_C_NET_ENGINE or taken
+# when pasta is not in PATH, routes the same way, keeps the host's loopback
+# out of reach through its gateway and refuses -p. Names: a small DNS
 # server in the test's internet (data/dnsd.py) is the sandbox resolver's
 # upstream; allowed names
 # resolve (UDP, TCP, CNAME chains, truncated answers asked again over TCP)
 # and connect, other names get NXDOMAIN and their addresses stay refused,
 # answers with private or loopback addresses (rebinding) are emptied, a
-# query to another DNS server is refused, hostile queries change nothing,
-# curl, git clone over HTTP and pip download work by name, the resolver runs
+# query to another DNS server is refused, hostile queries change nothing, a
+# query whose upstream is slow does not hold up another one,
+# curl, git clone over HTTP, pip download and Node's fetch work by name
+# (and fail for a refused name or address), the resolver runs
 # as nobody under its filter and is gone after every exit (also when it was
 # killed first), and `policy learn` writes host entries. The
 # namespace, the veth pair and the servers are removed at the end.
@@ -31,29 +37,20 @@ fi
 NS=rcnet$$
 HV=rcn${$}h
 GV=rcn${$}g
+. "$(dirname "$0")/netlab.sh"
 cleanup_net() {
 	cleanup_hooks
-	ip netns del "$NS" 2>/dev/null
-	ip link del "$HV" 2>/dev/null
+	netlab_down "$NS" "$HV"
 	rm -rf "$TMP"
 }
 trap cleanup_net EXIT
 
-ip netns add "$NS" && ip link add "$HV" type veth peer name "$GV" &&
-	ip link set "$GV" netns "$NS" &&
-	ip addr add 198.51.100.1/24 dev "$HV" && ip link set "$HV" up &&
-	ip -n "$NS" addr add 198.51.100.2/24 dev "$GV" && ip -n "$NS" link set "$GV" up &&
-	ip -n "$NS" link set lo up || {
+netlab_up "$NS" "$HV" "$GV" || {
 	not_ok "building the test's internet" "ip netns/veth failed"
 	done_testing
 	exit
 }
-V6=no
-if ip -6 route show default 2>/dev/null | grep -q . &&
-	ip -6 addr add 2001:db8:1::1/64 dev "$HV" nodad 2>/dev/null &&
-	ip -6 -n "$NS" addr add 2001:db8:1::2/64 dev "$GV" nodad 2>/dev/null; then
-	V6=yes
-fi
+V6=$NETLAB_V6
 
 mkdir -p "$TMP/www" "$TMP/t"
 echo "hello from the test internet" >"$TMP/www/hello.txt"
@@ -76,6 +73,8 @@ cleanup_later $!
 	echo "edge.cdn.test A 198.51.100.2"
 	echo "edge.cdn.test AAAA 2001:db8:1::2"
 	echo "other.web.test A 198.51.100.3"
+	echo "slow.web.test A 198.51.100.2"
+	echo "slow.web.test DELAY 1.5"
 	echo "rebind.web.test A 10.1.2.3"
 	echo "rebind.web.test A 127.0.0.1"
 	echo "rebind.web.test A 169.254.169.254"
@@ -125,6 +124,9 @@ network:
     - {cidr: 203.0.113.0/24}
 EOP
 POL=$TMP/t/egress.yaml
+# slirp4netns's own network allowed: its gateway must still not lead to the
+# host's loopback (--disable-host-loopback).
+sed 's|    - {cidr: 127.0.0.0/8}|    - {cidr: 127.0.0.0/8}\n    - {cidr: 10.0.2.0/24}|' "$POL" >"$TMP/t/slirp-gw.yaml"
 DENY_LINE=$(grep -n 'deny:' "$POL" | cut -d: -f1)
 DENY_LINE=$((DENY_LINE + 1))
 
@@ -202,6 +204,13 @@ elif what == "loopback":
     s = socket.socket()
     s.settimeout(5)
     print("loopback", err(lambda: s.connect(("127.0.0.1", port))))
+elif what == "gateway":
+    # slirp4netns's gateway, which leads to the host's loopback unless
+    # slirp4netns is told otherwise.
+    gw, port = sys.argv[2], int(sys.argv[3])
+    s = socket.socket()
+    s.settimeout(5)
+    print("gateway", err(lambda: s.connect((gw, port))))
 elif what == "none":
     s = socket.socket()
     s.settimeout(5)
@@ -246,6 +255,66 @@ check "egress: a listener on the host's 127.0.0.1 is unreachable" "loopback ECON
 out=$(probe -- python3 /t/probe.py none 2>&1)
 check "mode none: unchanged, loopback only and no route" "none ENETUNREACH
 interfaces lo" "$out"
+
+# The interface pasta gives the namespace: the one of the host's default
+# route, with the host's address on it.
+ifaddrs() { awk '$2 != "lo" { print $2, $4 }'; }
+dev=$(ip -o -4 route show default | awk '{ for (i = 1; i < NF; i++) if ($i == "dev") { print $(i + 1); exit } }')
+if [ -n "$dev" ]; then
+	want=$(ip -o -4 addr show dev "$dev" | ifaddrs | head -1)
+	out=$(probe --policy "$POL" -- sh -c 'grep -q "^Seccomp:.*2" /proc/self/status && ip -o -4 addr show' 2>&1)
+	check "egress: ip addr inside shows the host's interface and address" "$want" \
+		"$(printf '%s\n' "$out" | ifaddrs)"
+else
+	skip "egress: ip addr inside shows the host's interface and address" "no IPv4 default route"
+fi
+
+# policy learn: datagrams sent to an address need an entry too.
+out=$(timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" policy learn -o "$TMP/learned-udp.yaml" \
+	--from "$POL" -v "$TMP/t:/t" -- python3 /t/probe.py udp </dev/null 2>&1)
+check_contains "egress: policy learn writes an entry for a UDP sendto destination" \
+	"- {cidr: '198.51.100.2', ports: [9999]}" "$(cat "$TMP/learned-udp.yaml" 2>&1)"
+out=$(probe --policy "$TMP/learned-udp.yaml" -- python3 /t/probe.py udp 2>&1)
+check "egress: the learned policy sends the datagram again" "echo me" "$out"
+
+# slirp4netns: the route out where pasta is missing (forced here with
+# RUNSC_C_NET_ENGINE, or found by leaving pasta out of PATH).
+if command -v slirp4netns >/dev/null 2>&1; then
+	slirp() { RUNSC_C_NET_ENGINE=slirp4netns probe "$@"; }
+	out=$(slirp --policy "$POL" -- sh -c 'grep -q "^Seccomp:.*2" /proc/self/status && ip -o -4 addr show' 2>&1)
+	check "slirp4netns: ip addr inside shows tap0 and its address" "tap0 10.0.2.100/24" \
+		"$(printf '%s\n' "$out" | ifaddrs)"
+	out=$(slirp --policy "$POL" -- python3 /t/probe.py http4 2>&1)
+	check "slirp4netns: an allowed cidr reaches its HTTP server" "hello from the test internet" "$out"
+	out=$(slirp --policy "$POL" -- python3 /t/probe.py udp 2>&1)
+	check "slirp4netns: an allowed cidr answers a UDP datagram" "echo me" "$out"
+	out=$(slirp --policy "$POL" -- python3 /t/probe.py refused 2>&1 | head -2)
+	check "slirp4netns: refused destinations still get EPERM" "connect EPERM
+sendto EPERM" "$out"
+	out=$(slirp --policy "$POL" -- python3 /t/probe.py loopback "$HOSTPORT" 2>&1)
+	check "slirp4netns: a listener on the host's 127.0.0.1 is unreachable" "loopback ECONNREFUSED" "$out"
+	out=$(slirp --policy "$POL" -- python3 /t/probe.py gateway 10.0.2.2 "$HOSTPORT" 2>&1)
+	check "slirp4netns: its gateway is refused by a policy that does not name it" \
+		"gateway EPERM" "$out"
+	out=$(slirp --policy "$TMP/t/slirp-gw.yaml" -- python3 /t/probe.py gateway 10.0.2.2 "$HOSTPORT" 2>&1)
+	check "slirp4netns: its gateway leads not to the host's loopback, even when allowed" \
+		"gateway ENETUNREACH" "$out"
+	mkdir -p "$TMP/nopasta"
+	ln -s "$(command -v slirp4netns)" "$TMP/nopasta/slirp4netns"
+	to=$(command -v timeout)
+	out=$(PATH=$TMP/nopasta "$to" -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --quiet --policy "$POL" \
+		-- /usr/sbin/ip -o -4 addr show </dev/null 2>&1)
+	check "slirp4netns: taken when pasta is not installed" "tap0 10.0.2.100/24" \
+		"$(printf '%s\n' "$out" | ifaddrs)"
+	out=$(RUNSC_C_NET_ENGINE=slirp4netns runsc -p 18080:80 --policy "$POL" -- true 2>&1)
+	check "slirp4netns: publishing a port is refused with a clear error" \
+		"runsc-c: publishing ports needs pasta (Debian package passt); the route out here is slirp4netns" "$out"
+else
+	skip "slirp4netns" "slirp4netns not installed"
+fi
+out=$(RUNSC_C_NET_ENGINE=nonsense runsc --policy "$POL" -- true 2>&1)
+check "egress: a bad RUNSC_C_NET_ENGINE is one clear error" \
+	"runsc-c: RUNSC_C_NET_ENGINE: expected pasta or slirp4netns, got 'nonsense'" "$out"
 
 
 # ---- names: the sandbox's own resolver ----
@@ -362,6 +431,19 @@ elif what == "hostile":
             pass
         t.close()
     print("after", addrs("www.web.test"))
+elif what == "concurrent":
+    # A name whose upstream answer is slow, then another: the resolver
+    # answers the second while the first still waits upstream.
+    import threading, time
+    done = []
+    def look(name):
+        done.append("%s %s" % (name.split(".")[0], addrs(name)))
+    slow = threading.Thread(target=look, args=("slow.web.test",))
+    slow.start()
+    time.sleep(0.3)  # the slow query reaches the resolver first
+    look("www.web.test")
+    slow.join()
+    print("\n".join(done))
 elif what == "big":
     a = addrs("big.web.test").split()
     print("big", len(a))
@@ -398,6 +480,32 @@ if command -v curl >/dev/null 2>&1; then
 	check "names: curl fetches by name" "hello from the test internet" "$out"
 else
 	skip "names: curl fetches by name" "curl missing"
+fi
+if command -v node >/dev/null 2>&1 && node -e 'process.exit(typeof fetch === "function" ? 0 : 1)' 2>/dev/null; then
+	cat >"$TMP/t/fetch.js" <<'EOP'
+const fs = require("fs");
+const mode = (fs.readFileSync("/proc/self/status", "utf8").match(/^Seccomp:\s*(\d+)/m) || [])[1];
+if (mode !== "2") { console.log("not in a sandbox"); process.exit(3); }
+async function get(url) {
+  try {
+    const r = await fetch(url);
+    return "ok " + (await r.text()).trim();
+  } catch (e) {
+    return "failed " + ((e.cause && e.cause.code) || e.message);
+  }
+}
+(async () => {
+  for (const url of process.argv.slice(2)) console.log(await get(url));
+})();
+EOP
+	out=$(dns -- node /t/fetch.js http://www.web.test:8080/hello.txt \
+		http://other.web.test:8080/hello.txt http://203.0.113.9:8080/hello.txt 2>&1)
+	check "names: Node's fetch reaches an allowed host; a refused name and address fail" \
+		"ok hello from the test internet
+failed ENOTFOUND
+failed EPERM" "$out"
+else
+	skip "names: Node's fetch" "node (18 or later, with fetch) is not installed"
 fi
 # Real programs by name: git clone over HTTP (a bare repository served by
 # the test's web server) and pip download from a package index there.
@@ -484,6 +592,13 @@ check "names: an allowed name answering loopback, private and metadata addresses
 	"rebind NODATA
 connect EPERM
 metadata EPERM" "$out"
+
+: >"$TMP/dns.log"
+out=$(dns -- python3 /t/dns.py concurrent 2>&1)
+check "names: a query whose upstream is slow does not hold up another one" "www 198.51.100.2
+slow 198.51.100.2" "$out"
+check_contains "names: both queries reached the upstream resolver" "udp slow.web.test 1" \
+	"$(cat "$TMP/dns.log")"
 
 : >"$TMP/dns.log"
 out=$(dns -- python3 /t/dns.py big 2>&1)

@@ -4,7 +4,9 @@
 
     dnsd.py ADDR PORT ZONE LOG
 
-ZONE has one record a line: "NAME TYPE VALUE" with TYPE A, AAAA or CNAME.
+ZONE has one record a line: "NAME TYPE VALUE" with TYPE A, AAAA or CNAME,
+or "NAME DELAY SECONDS": the answers for NAME leave that much later (a slow
+upstream; the other names are answered meanwhile).
 Queries over UDP and TCP are answered from it (CNAME chains followed, the
 records of the asked type at the end); unknown names get NXDOMAIN. A UDP
 answer above 512 bytes is truncated (TC) so the client asks again over TCP.
@@ -15,6 +17,7 @@ import socketserver
 import struct
 import sys
 import threading
+import time
 
 TYPES = {"A": 1, "CNAME": 5, "AAAA": 28}
 
@@ -26,6 +29,9 @@ def load(path):
         if len(parts) != 3:
             continue
         name, rtype, value = parts[0].lower().rstrip("."), parts[1].upper(), parts[2]
+        if rtype == "DELAY":
+            zone.setdefault("delay", {})[name] = float(value)
+            continue
         zone.setdefault(name, []).append((TYPES[rtype], value))
     return zone
 
@@ -56,6 +62,13 @@ def rdata(rtype, value):
     if rtype == 28:
         return socket.inet_pton(socket.AF_INET6, value)
     return encode_name(value)
+
+
+def delay_of(zone, msg):
+    try:
+        return zone.get("delay", {}).get(parse_question(msg)[0].lower(), 0)
+    except (IndexError, struct.error, UnicodeDecodeError):
+        return 0
 
 
 def answer(zone, msg, udp, log):
@@ -105,6 +118,7 @@ def main():
                     if not part:
                         return
                     msg += part
+                time.sleep(delay_of(zone, msg))
                 out = answer(zone, msg, False, log)
                 self.request.sendall(struct.pack("!H", len(out)) + out)
 
@@ -117,12 +131,19 @@ def main():
     threading.Thread(target=tcp.serve_forever, daemon=True).start()
     udp = socket.socket(family, socket.SOCK_DGRAM)
     udp.bind((addr, port))
-    while True:
-        msg, peer = udp.recvfrom(4096)
+    def reply(msg, peer):
         try:
             udp.sendto(answer(zone, msg, True, log), peer)
         except (IndexError, struct.error, UnicodeDecodeError):
             pass
+
+    while True:
+        msg, peer = udp.recvfrom(4096)
+        delay = delay_of(zone, msg)
+        if delay:
+            threading.Timer(delay, reply, (msg, peer)).start()
+        else:
+            reply(msg, peer)
 
 
 if __name__ == "__main__":
