@@ -145,13 +145,16 @@ static int open_want(uint32_t flags)
 /* The guest's root opened an inode it has no capability over (its owner
  * is outside the guest's user namespace): the mode bits decide, as Linux
  * decides for that root. O_TRUNC was held back for this check (see
- * open_flags) and is applied once it passed. */
+ * op_open) and is applied once it passed. An empty file opened with
+ * O_CREAT is left alone: it is almost always the one this open made,
+ * which Linux does not truncate (no IN_MODIFY, no new mtime). */
 static int open_root_may(struct ctx *c, int fd, const struct stat *s)
 {
 	uint32_t flags = c->req->flags;
 	int r = creds_root_may(c->st, s, open_want(flags));
+	bool made = (flags & O_CREAT) && s->st_size == 0;
 	if (r == 0 && (flags & O_TRUNC) && (flags & O_ACCMODE) != O_RDONLY && S_ISREG(s->st_mode) &&
-	    c->st->fs_uid == 0 && ftruncate(fd, 0) < 0)
+	    c->st->fs_uid == 0 && !made && ftruncate(fd, 0) < 0)
 		r = -errno;
 	return r;
 }
