@@ -77,6 +77,14 @@ int op_truncate(struct ctx *c)
 	return r;
 }
 
+/* The name just made, as an O_PATH fd in the answer (proto.h: GOP_MKDIR,
+ * GOP_SYMLINK): the gofer serves one request at a time, so the name still
+ * names what was made. None when it cannot be opened. */
+static void made_obj(struct ctx *c, int parent_fd, const char *name, int dir_flag)
+{
+	*c->fd_out = openat(parent_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC | dir_flag);
+}
+
 int op_mkdir(struct ctx *c)
 {
 	_cleanup_walk_ struct gofer_walk w;
@@ -84,6 +92,8 @@ int op_mkdir(struct ctx *c)
 	if (r != REQ_GO_ON)
 		return r;
 	r = mkdirat(w.parent_fd, w.last, (mode_t)c->req->mode) < 0 ? -errno : 0;
+	if (r == 0)
+		made_obj(c, w.parent_fd, w.last, O_DIRECTORY);
 	return r;
 }
 
@@ -214,5 +224,7 @@ int op_symlink(struct ctx *c)
 	if (r != REQ_GO_ON)
 		return r;
 	r = symlinkat(c->path, w.parent_fd, w.last) < 0 ? -errno : 0;
+	if (r == 0)
+		made_obj(c, w.parent_fd, w.last, 0);
 	return r;
 }

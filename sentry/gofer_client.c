@@ -261,7 +261,8 @@ int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct 
 /* The second half of both path2 calls: path1 as use at dirfd (-1: the
  * view's root), path2 relative to the guest's dirfd2. */
 static int path2_send(struct sc_ctx *c, int dirfd, const char *use, int guest_dirfd2,
-		      const char *path2, struct gofer_req *req, struct gofer_resp *resp)
+		      const char *path2, struct gofer_req *req, struct gofer_resp *resp,
+		      int *fd_out)
 {
 	char abs2[PATH_MAX + 64];
 	const char *use2;
@@ -291,15 +292,17 @@ static int path2_send(struct sc_ctx *c, int dirfd, const char *use, int guest_di
 	r = fill_creds(c, req);
 	if (r < 0)
 		return r;
-	r = gofer_call(c->s, req, fds, nfds, resp, NULL);
+	r = gofer_call(c->s, req, fds, nfds, resp, fd_out);
 	bool on_path2 = resp->rule != GOFER_RULE_NONE && resp->val == GOFER_WHICH_PATH2;
 	audit_refusal(c, req, on_path2 ? use2 : use, r, resp);
 	return r;
 }
 
 int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_dirfd2,
-		     const char *path2, struct gofer_req *req, struct gofer_resp *resp)
+		     const char *path2, struct gofer_req *req, struct gofer_resp *resp, int *fd_out)
 {
+	if (fd_out)
+		*fd_out = -1;
 	char abs[PATH_MAX + 64];
 	const char *use = path; /* a symlink's text is never resolved */
 	int dirfd = -1;
@@ -314,12 +317,12 @@ int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int gu
 			return dirfd;
 	}
 	_cleanup_close_ int own1 = owned ? dirfd : -1;
-	return path2_send(c, dirfd, use, guest_dirfd2, path2, req, resp);
+	return path2_send(c, dirfd, use, guest_dirfd2, path2, req, resp, fd_out);
 }
 
 int gofer_link_fd_call(struct sc_ctx *c, int obj_fd, int guest_dirfd2, const char *path2,
 		       struct gofer_req *req, struct gofer_resp *resp)
 {
 	req->flags = AT_EMPTY_PATH;
-	return path2_send(c, obj_fd, "", guest_dirfd2, path2, req, resp);
+	return path2_send(c, obj_fd, "", guest_dirfd2, path2, req, resp, NULL);
 }

@@ -313,9 +313,10 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
  * req->flags (or empty_ok). Fills creds. */
 int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct gofer_req *req,
 		    struct gofer_resp *resp, int *fd_out);
-/* Same for a second path (rename, link, symlink). */
+/* Same for a second path (rename, link, symlink); fd_out may be NULL. */
 int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_dirfd2,
-		     const char *path2, struct gofer_req *req, struct gofer_resp *resp);
+		     const char *path2, struct gofer_req *req, struct gofer_resp *resp,
+		     int *fd_out);
 /* link(2) of the object behind the sentry's obj_fd (AT_EMPTY_PATH) at path2
  * relative to the guest's dirfd2. */
 int gofer_link_fd_call(struct sc_ctx *c, int obj_fd, int guest_dirfd2, const char *path2,

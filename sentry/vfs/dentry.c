@@ -85,11 +85,13 @@ struct dcache *dc_get(struct sentry *s)
 	 * or access from them would skip the rules and the audit log. */
 	if (!s->volumes_known || s->policy)
 		return NULL;
-	/* Positive entries hold fds: a quarter of the limit at most. */
+	/* Positive entries hold fds: half of the limit at most (the rest
+	 * is for tasks' pidfds, cwds and the guest fds a call fetches; a
+	 * full table makes the cache start over, gofer_client.c). */
 	size_t max_fds = DCACHE_MAX_FDS;
 	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 4 < max_fds)
-		max_fds = (size_t)(rl.rlim_cur / 4);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 2 < max_fds)
+		max_fds = (size_t)(rl.rlim_cur / 2);
 	struct dcache *d = dcache_new(DCACHE_MAX_ENTRIES, max_fds);
 	for (size_t i = 0; i < s->nvolume_paths; i++) {
 		int r = dc_add_volume(s, d, s->volume_paths[i]);
@@ -329,24 +331,43 @@ void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *r
 		dcache_put_neg(q->d, &q->key, r);
 }
 
+/* Keeps obj (an O_PATH fd, the caller's) for the lookup of path from
+ * guest_dirfd by the calling thread; follow: the key that follows a final
+ * symlink. */
+static void dc_keep(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, int obj)
+{
+	struct dc_query q;
+	dc_query(c, guest_dirfd, path, follow, false, &q);
+	if (!q.d || !dcache_room(q.d))
+		return;
+	_cleanup_close_ int fd = fcntl(obj, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return;
+	char view[PATH_MAX];
+	const char *view_path = NULL;
+	if (dcache_has_volatile(q.d) && vfs_fd_path(c->s, fd, view, sizeof(view)) > 0)
+		view_path = view;
+	if (dcache_put_pos(q.d, &q.key, fd, view_path))
+		fd = -1;
+}
+
 void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool name_is_object,
 		      int fd)
 {
-	struct dc_query q;
-	dc_query(c, guest_dirfd, path, !name_is_object, false, &q);
-	if (!q.d || !dcache_room(q.d))
-		return;
 	/* The cache keeps an O_PATH fd: one open for writing would hold the
 	 * file busy (ETXTBSY for its exec). */
 	char link[32];
 	snprintf(link, sizeof(link), "self/fd/%d", fd);
 	_cleanup_close_ int obj = openat(c->s->host_procfd, link, O_PATH | O_CLOEXEC);
-	if (obj < 0)
+	if (obj >= 0)
+		dc_keep(c, guest_dirfd, path, !name_is_object, obj);
+}
+
+void dc_learn_made(struct sc_ctx *c, int guest_dirfd, const char *path, int obj, bool is_dir)
+{
+	if (!dc_get(c->s))
 		return;
-	char view[PATH_MAX];
-	const char *view_path = NULL;
-	if (dcache_has_volatile(q.d) && vfs_fd_path(c->s, obj, view, sizeof(view)) > 0)
-		view_path = view;
-	if (dcache_put_pos(q.d, &q.key, obj, view_path))
-		obj = -1;
+	dc_keep(c, guest_dirfd, path, false, obj);
+	if (is_dir)
+		dc_keep(c, guest_dirfd, path, true, obj);
 }
