@@ -138,9 +138,11 @@ struct gofer_resp {
 
 /* GOP_UNLINK and GOP_RENAME answered 0 carry in data what their names
  * named just before (lstat): the source, then for a rename the object the
- * target name held, if any. When none is a directory or a symlink, the
- * sentry's dentry cache forgets these objects alone; an answer without
- * them (data_len 0) makes it forget everything. */
+ * target name held, if any. GOP_CHMOD and GOP_CHOWN answered 0 carry the
+ * object they changed. The sentry's dentry cache forgets these objects
+ * (and, for directories and symlinks, the paths through them: see
+ * sentry/dcache.h); an answer without them (data_len 0) makes it forget
+ * everything. */
 struct gofer_gone {
 	uint64_t dev, ino;
 	uint32_t mode;

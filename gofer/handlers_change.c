@@ -18,6 +18,37 @@
 #define SYS_fchmodat2 452
 #endif
 
+/* What name in dir names now (proto.h: struct gofer_gone). Returns 1, 0
+ * when it names nothing (ENOENT), or -1 when that is not known. */
+static int gone_stat(int dir, const char *name, struct gofer_gone *g)
+{
+	struct stat st;
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	g->dev = (uint64_t)st.st_dev;
+	g->ino = (uint64_t)st.st_ino;
+	g->mode = (uint32_t)st.st_mode;
+	g->pad = 0;
+	return 1;
+}
+
+static void gone_answer(struct ctx *c, const struct gofer_gone *g, int n)
+{
+	if (n > 0)
+		(void)set_data(c->resp, (const char *)g, (size_t)n * sizeof(*g));
+}
+
+/* chmod and chown answer with the object they changed (proto.h). */
+static void changed_answer(struct ctx *c, const struct stat *st)
+{
+	struct gofer_gone g = {
+		.dev = (uint64_t)st->st_dev,
+		.ino = (uint64_t)st->st_ino,
+		.mode = (uint32_t)st->st_mode,
+	};
+	gone_answer(c, &g, 1);
+}
+
 int op_chmod(struct ctx *c)
 {
 	_cleanup_obj_ struct obj o;
@@ -28,6 +59,8 @@ int op_chmod(struct ctx *c)
 		return -EOPNOTSUPP; /* as fchmodat2(AT_SYMLINK_NOFOLLOW) */
 	r = (int)syscall(SYS_fchmodat2, o.fd, "", (mode_t)c->req->mode, AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
+	if (r == 0)
+		changed_answer(c, &o.st);
 	return r;
 }
 
@@ -41,6 +74,8 @@ int op_chown(struct ctx *c)
 	r = fchownat(o.fd, "", (uid_t)c->req->arg[GOFER_ARG_UID], (gid_t)c->req->arg[GOFER_ARG_GID],
 		     AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
+	if (r == 0)
+		changed_answer(c, &o.st);
 	return r;
 }
 
@@ -108,26 +143,6 @@ int op_mknod(struct ctx *c)
 		mode |= S_IFREG;
 	r = mknodat(w.parent_fd, w.last, mode, 0) < 0 ? -errno : 0;
 	return r;
-}
-
-/* What name in dir names now (proto.h: struct gofer_gone). Returns 1, 0
- * when it names nothing (ENOENT), or -1 when that is not known. */
-static int gone_stat(int dir, const char *name, struct gofer_gone *g)
-{
-	struct stat st;
-	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -1;
-	g->dev = (uint64_t)st.st_dev;
-	g->ino = (uint64_t)st.st_ino;
-	g->mode = (uint32_t)st.st_mode;
-	g->pad = 0;
-	return 1;
-}
-
-static void gone_answer(struct ctx *c, const struct gofer_gone *g, int n)
-{
-	if (n > 0)
-		(void)set_data(c->resp, (const char *)g, (size_t)n * sizeof(*g));
 }
 
 int op_unlink(struct ctx *c)

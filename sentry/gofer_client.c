@@ -34,28 +34,40 @@ static void gofer_follow(struct sentry *s)
 		s->gofer_cpu = cpu;
 }
 
-enum names_change {
-	NAMES_KEPT,
-	NAMES_ADDED,   /* names were only added */
-	NAMES_MOVED,   /* names of the objects in the answer went or moved */
-	NAMES_CHANGED, /* removed, renamed, or permissions changed */
-};
-
 /* The objects whose names an unlink or rename that succeeded removed or
- * moved, as the gofer saw them just before: their number when none is a
- * directory (paths run through those) or a symlink (paths run through
- * their targets), else 0. */
-static size_t names_moved(const struct gofer_resp *resp)
+ * moved, as the gofer saw them just before, or that a chmod or chown
+ * changed: their number, or 0 when the answer does not list them. */
+static size_t objs_of(const struct gofer_resp *resp)
 {
 	size_t n = resp->data_len / sizeof(struct gofer_gone);
 	if (resp->err != 0 || resp->redirect || n == 0 || n > GOFER_GONE_MAX ||
 	    resp->data_len != n * sizeof(struct gofer_gone))
 		return 0;
+	return n;
+}
+
+/* Is one of the objects a directory (paths run through those) or a
+ * symlink (paths run through their targets)? */
+static bool objs_lead(const struct gofer_resp *resp, size_t n)
+{
 	const struct gofer_gone *g = (const struct gofer_gone *)(const void *)resp->data;
 	for (size_t i = 0; i < n; i++)
 		if (S_ISDIR(g[i].mode) || S_ISLNK(g[i].mode))
-			return 0;
-	return n;
+			return true;
+	return false;
+}
+
+/* The permissions of an object that is not a directory decide no lookup:
+ * only a directory's chmod or chown can change where a path leads. */
+static enum names_change attrs_change(const struct gofer_resp *resp)
+{
+	size_t n = objs_of(resp);
+	if (resp->err != 0 && !resp->redirect)
+		return NAMES_KEPT; /* refused: nothing changed */
+	if (n == 0)
+		return NAMES_CHANGED;
+	const struct gofer_gone *g = (const struct gofer_gone *)(const void *)resp->data;
+	return S_ISDIR(g[0].mode) ? NAMES_DIRS : NAMES_KEPT;
 }
 
 /* An open that made a name: O_CREAT or O_TMPFILE (without the O_DIRECTORY
@@ -81,7 +93,9 @@ static bool open_adds_names(const struct gofer_req *req, const struct gofer_resp
  * permissions allow. Every such change a guest makes comes through here
  * (native calls create or remove no names: every path call is trapped), so
  * the dentry cache follows each. Whether the request succeeded does not
- * matter: assuming the change is always exact. */
+ * matter, except for a chmod or chown the gofer refused (an attribute
+ * change is one system call, done or not): assuming the change is always
+ * exact. */
 static enum names_change names_change(const struct gofer_req *req, const struct gofer_resp *resp,
 				      int fd)
 {
@@ -95,11 +109,15 @@ static enum names_change names_change(const struct gofer_req *req, const struct 
 	case GOP_BIND:
 		return NAMES_ADDED;
 	case GOP_UNLINK:
-	case GOP_RENAME:
-		return names_moved(resp) ? NAMES_MOVED : NAMES_CHANGED;
+	case GOP_RENAME: {
+		size_t n = objs_of(resp);
+		if (n == 0)
+			return NAMES_CHANGED;
+		return objs_lead(resp, n) ? NAMES_DIRS : NAMES_MOVED;
+	}
 	case GOP_CHMOD:
 	case GOP_CHOWN:
-		return NAMES_CHANGED;
+		return attrs_change(resp);
 	default:
 		return NAMES_KEPT;
 	}
@@ -122,7 +140,7 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 		 * request changed is not known: the dentry cache forgets. */
 		s->names_gen++;
 		if (s->names_changed)
-			s->names_changed(s, false, NULL, 0);
+			s->names_changed(s, NAMES_CHANGED, NULL, 0);
 		return -ENOMEM;
 	}
 	if (n <= 0)
@@ -132,16 +150,16 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 		die("malformed answer from the gofer");
 	int fd = ngot ? got_fds[0] : -1;
 	enum names_change change = names_change(req, resp, fd);
-	if (change == NAMES_CHANGED || change == NAMES_MOVED)
+	if (change == NAMES_CHANGED || change == NAMES_MOVED || change == NAMES_DIRS)
 		s->names_gen++;
 	if (change != NAMES_KEPT && s->names_changed) {
 		const struct gofer_gone *gone = NULL;
 		size_t ngone = 0;
-		if (change == NAMES_MOVED) {
+		if (change == NAMES_MOVED || change == NAMES_DIRS) {
 			gone = (const struct gofer_gone *)(const void *)resp->data;
-			ngone = names_moved(resp);
+			ngone = objs_of(resp);
 		}
-		s->names_changed(s, change == NAMES_ADDED, gone, ngone);
+		s->names_changed(s, change, gone, ngone);
 	}
 	if (fd_out)
 		*fd_out = fd;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -28,23 +29,40 @@
  * the open's own fd names the object, and a creation leaves every entry
  * valid (gofer_client.c: names_change). */
 
-static void dc_names_changed(struct sentry *s, bool added_only, const struct gofer_gone *gone,
-			     size_t ngone)
+static void dc_names_changed(struct sentry *s, enum names_change change,
+			     const struct gofer_gone *gone, size_t ngone)
 {
 	if (!s->dcache)
 		return;
-	if (added_only) {
+	struct dcache_obj objs[GOFER_GONE_MAX];
+	size_t n = ngone < GOFER_GONE_MAX ? ngone : GOFER_GONE_MAX;
+	for (size_t i = 0; i < n; i++) {
+		objs[i].dev = gone[i].dev;
+		objs[i].ino = gone[i].ino;
+		objs[i].mode = gone[i].mode;
+	}
+	switch (change) {
+	case NAMES_ADDED:
 		dcache_names_added(s->dcache);
-	} else if (gone) {
+		break;
+	case NAMES_MOVED: {
 		uint64_t ids[GOFER_GONE_MAX][2];
-		for (size_t i = 0; i < ngone && i < GOFER_GONE_MAX; i++) {
-			ids[i][0] = gone[i].dev;
-			ids[i][1] = gone[i].ino;
+		for (size_t i = 0; i < n; i++) {
+			ids[i][0] = objs[i].dev;
+			ids[i][1] = objs[i].ino;
 		}
-		dcache_objects_moved(s->dcache, ids,
-				     ngone < GOFER_GONE_MAX ? ngone : GOFER_GONE_MAX);
-	} else {
+		dcache_objects_moved(s->dcache, ids, n);
+		break;
+	}
+	case NAMES_DIRS:
+		dcache_dirs_changed(s->dcache, objs, n);
+		break;
+	case NAMES_KEPT:
+		break;
+	case NAMES_CHANGED:
+	default:
 		dcache_clear(s->dcache);
+		break;
 	}
 }
 
@@ -72,6 +90,60 @@ static int dc_add_volume(struct sentry *s, struct dcache *d, const char *guest_p
 	char view[PATH_MAX];
 	r = vfs_fd_path(s, obj, view, sizeof(view));
 	return r < 0 ? r : dcache_add_volatile(d, view);
+}
+
+/* The devices mounted more than once in the view (the gofer's mount
+ * namespace), where a directory can have two paths. Left unknown (every
+ * device counts) when the table cannot be read. */
+static void dc_find_aliases(struct sentry *s, struct dcache *d)
+{
+	if (s->gofer_pid <= 0)
+		return;
+	char path[32];
+	snprintf(path, sizeof(path), "%d/mountinfo", (int)s->gofer_pid);
+	int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		log_debug("dcache: %s: %s", path, strerror(errno));
+		return;
+	}
+	FILE *f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return;
+	}
+	uint64_t devs[256], aliased[256];
+	size_t ndevs = 0, naliased = 0;
+	bool complete = true;
+	char line[4096];
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int major, minor;
+		if (sscanf(line, "%*u %*u %u:%u", &major, &minor) != 2) {
+			complete = false;
+			continue;
+		}
+		uint64_t dev = (uint64_t)makedev(major, minor);
+		size_t i = 0;
+		while (i < ndevs && devs[i] != dev)
+			i++;
+		if (i == ndevs) {
+			if (ndevs == sizeof(devs) / sizeof(devs[0])) {
+				complete = false;
+				break;
+			}
+			devs[ndevs++] = dev;
+			continue;
+		}
+		size_t j = 0;
+		while (j < naliased && aliased[j] != dev)
+			j++;
+		if (j == naliased)
+			aliased[naliased++] = dev;
+	}
+	fclose(f);
+	log_debug("dcache: %zu mounts' devices, %zu mounted twice%s", ndevs, naliased,
+		  complete ? "" : " (incomplete: all count)");
+	if (complete)
+		dcache_set_aliased(d, aliased, naliased);
 }
 
 struct dcache *dc_get(struct sentry *s)
@@ -102,6 +174,7 @@ struct dcache *dc_get(struct sentry *s)
 			return NULL;
 		}
 	}
+	dc_find_aliases(s, d);
 	s->dcache = d;
 	s->dcache_off = false;
 	s->names_changed = dc_names_changed;
@@ -257,9 +330,7 @@ static int dc_fill(struct sc_ctx *c, int guest_dirfd, const char *path, struct d
 		return 0;
 	}
 	char view[PATH_MAX];
-	const char *view_path = NULL;
-	if (dcache_has_volatile(q->d) && vfs_fd_path(c->s, obj, view, sizeof(view)) > 0)
-		view_path = view;
+	const char *view_path = vfs_fd_path(c->s, obj, view, sizeof(view)) > 0 ? view : NULL;
 	hit->fd = take_fd(&obj);
 	hit->owned = !dcache_put_pos_st(q->d, &q->key, hit->fd, view_path, (uint64_t)hit->st.st_dev,
 					(uint64_t)hit->st.st_ino);
@@ -344,9 +415,7 @@ static void dc_keep(struct sc_ctx *c, int guest_dirfd, const char *path, bool fo
 	if (fd < 0)
 		return;
 	char view[PATH_MAX];
-	const char *view_path = NULL;
-	if (dcache_has_volatile(q.d) && vfs_fd_path(c->s, fd, view, sizeof(view)) > 0)
-		view_path = view;
+	const char *view_path = vfs_fd_path(c->s, fd, view, sizeof(view)) > 0 ? view : NULL;
 	if (dcache_put_pos(q.d, &q.key, fd, view_path))
 		fd = -1;
 }
