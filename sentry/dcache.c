@@ -20,6 +20,8 @@ struct dentry {
 	/* DCACHE_POS: the chain of entries of objects with the same hash of
 	 * (dev, ino), so that an object's entries are found without a scan */
 	struct dentry *obj_next, **obj_pprev;
+	/* DCACHE_POS and not direct: the chain of such entries */
+	struct dentry *nd_next, **nd_pprev;
 	uint32_t hash;
 	uint16_t cred;
 	uint8_t flags;
@@ -40,6 +42,7 @@ struct cred_set {
 struct dcache {
 	struct dentry **buckets;
 	struct dentry **obj_buckets; /* nbuckets of them, by object */
+	struct dentry *nondirect;    /* the positive entries that are not direct */
 	size_t nbuckets;	     /* a power of two */
 	size_t nentries, nfds;
 	size_t max_entries, max_fds;
@@ -100,6 +103,13 @@ static void obj_link(struct dcache *d, struct dentry *e)
 		(*head)->obj_pprev = &e->obj_next;
 	e->obj_pprev = head;
 	*head = e;
+	if (!e->direct) {
+		e->nd_next = d->nondirect;
+		if (d->nondirect)
+			d->nondirect->nd_pprev = &e->nd_next;
+		e->nd_pprev = &d->nondirect;
+		d->nondirect = e;
+	}
 }
 
 /* A positive entry stops being one: its fd is closed. */
@@ -110,6 +120,11 @@ static void pos_end(struct dcache *d, struct dentry *e)
 	*e->obj_pprev = e->obj_next;
 	if (e->obj_next)
 		e->obj_next->obj_pprev = e->obj_pprev;
+	if (!e->direct) {
+		*e->nd_pprev = e->nd_next;
+		if (e->nd_next)
+			e->nd_next->nd_pprev = e->nd_pprev;
+	}
 	close(e->val);
 	d->nfds--;
 	e->kind = DCACHE_SEEN;
@@ -134,6 +149,7 @@ void dcache_clear(struct dcache *d)
 		d->buckets[i] = NULL;
 		d->obj_buckets[i] = NULL;
 	}
+	d->nondirect = NULL;
 	d->clears++;
 }
 
@@ -207,23 +223,34 @@ static bool below_any(const char *norm, char *const *paths, size_t n)
  * entries; NULL when none is kept. */
 static char *dir_path(struct dcache *d, uint64_t dev, uint64_t ino)
 {
-	for (struct dentry *e = d->obj_buckets[obj_bucket(d, dev, ino)]; e; e = e->obj_next) {
-		char norm[PATH_MAX];
-		if (e->dev == dev && e->ino == ino && e->direct &&
-		    dcache_normalize(e->path, norm, sizeof(norm)) > 0)
-			return xstrdup(norm);
-	}
+	for (struct dentry *e = d->obj_buckets[obj_bucket(d, dev, ino)]; e; e = e->obj_next)
+		if (e->dev == dev && e->ino == ino && e->direct)
+			return xstrdup(e->path);
 	return NULL;
 }
 
-/* Drops what a change of the directories in ids could have moved; false
- * when their paths are not known. */
-static bool drop_subtrees(struct dcache *d, const struct dcache_obj *objs, size_t n)
+/* Drops the positive entries at or below one of the n paths. */
+static void drop_below(struct dcache *d, char *const *paths, size_t n)
+{
+	for (size_t b = 0; b < d->nbuckets; b++) {
+		for (struct dentry *e = d->buckets[b], *next; e; e = next) {
+			next = e->next;
+			if (e->kind == DCACHE_POS && below_any(e->path, paths, n))
+				entry_drop(d, e);
+		}
+	}
+}
+
+/* Drops what a change of the directories among objs could have moved;
+ * false when their paths are not known. emptied: they were removed (an
+ * rmdir, which only an empty directory passes): no entry below them is
+ * left, each went with its object. */
+static bool drop_subtrees(struct dcache *d, const struct dcache_obj *objs, size_t n, bool emptied)
 {
 	char *paths[DCACHE_MAX_OBJS];
 	size_t npaths = 0;
 	bool known = n <= DCACHE_MAX_OBJS;
-	for (size_t i = 0; i < n && known; i++) {
+	for (size_t i = 0; i < n && known && !emptied; i++) {
 		if (!S_ISDIR(objs[i].mode))
 			continue;
 		paths[npaths] =
@@ -233,20 +260,10 @@ static bool drop_subtrees(struct dcache *d, const struct dcache_obj *objs, size_
 			npaths++;
 	}
 	if (known) {
-		for (size_t b = 0; b < d->nbuckets; b++) {
-			for (struct dentry *e = d->buckets[b], *next; e; e = next) {
-				next = e->next;
-				if (e->kind != DCACHE_POS)
-					continue;
-				char norm[PATH_MAX];
-				bool keep = e->direct;
-				if (keep && npaths > 0)
-					keep = dcache_normalize(e->path, norm, sizeof(norm)) > 0 &&
-					       !below_any(norm, paths, npaths);
-				if (!keep)
-					entry_drop(d, e);
-			}
-		}
+		while (d->nondirect)
+			entry_drop(d, d->nondirect);
+		if (npaths > 0)
+			drop_below(d, paths, npaths);
 		for (size_t i = 0; i < n; i++)
 			drop_object(d, objs[i].dev, objs[i].ino);
 	}
@@ -255,10 +272,10 @@ static bool drop_subtrees(struct dcache *d, const struct dcache_obj *objs, size_
 	return known;
 }
 
-void dcache_dirs_changed(struct dcache *d, const struct dcache_obj *objs, size_t n)
+void dcache_dirs_changed(struct dcache *d, const struct dcache_obj *objs, size_t n, bool emptied)
 {
 	d->neg_gen++;
-	if (!drop_subtrees(d, objs, n))
+	if (!drop_subtrees(d, objs, n, emptied))
 		dcache_clear(d);
 }
 
@@ -458,6 +475,8 @@ static struct dentry *get(struct dcache *d, const struct dcache_key *k, bool nee
 	e->direct = false;
 	e->obj_next = NULL;
 	e->obj_pprev = NULL;
+	e->nd_next = NULL;
+	e->nd_pprev = NULL;
 	e->val = 0;
 	e->dev = 0;
 	e->ino = 0;
@@ -498,11 +517,12 @@ bool dcache_put_pos_st(struct dcache *d, const struct dcache_key *k, int fd, con
 	/* No symlink and no ".." was followed on the way, or the view path
 	 * would differ from the key. */
 	char norm[PATH_MAX];
-	bool direct = view_path && dcache_normalize(k->path, norm, sizeof(norm)) > 0 &&
-		      strcmp(norm, view_path) == 0;
+	bool direct = view_path && strcmp(k->path, view_path) == 0;
 	/* With volatile trees, the lookup stayed out of every one of them
 	 * (the key is not in one). */
-	if (d->nvol && !direct)
+	if (d->nvol &&
+	    !(direct || (view_path && dcache_normalize(k->path, norm, sizeof(norm)) > 0 &&
+			 strcmp(norm, view_path) == 0)))
 		return false;
 	struct dentry *e = get(d, k, true);
 	if (!e)

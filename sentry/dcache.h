@@ -114,8 +114,10 @@ struct dcache_obj {
  * such entries of paths outside the directories stay, when each
  * directory's path is known from an entry of its own and its device is
  * not mounted twice in the view (dcache_set_aliased). Otherwise the cache
- * starts over. */
-void dcache_dirs_changed(struct dcache *d, const struct dcache_obj *objs, size_t n);
+ * starts over. emptied: the directories among objs were removed (rmdir,
+ * which only empty ones pass): every entry below them went with its own
+ * object already, and their paths need not be known. */
+void dcache_dirs_changed(struct dcache *d, const struct dcache_obj *objs, size_t n, bool emptied);
 /* The devices mounted more than once in the view, where a directory can
  * have two paths. Until this is called every device counts as such. */
 void dcache_set_aliased(struct dcache *d, const uint64_t *devs, size_t n);
@@ -146,10 +148,10 @@ void dcache_put_seen(struct dcache *d, const struct dcache_key *k);
 void dcache_put_plain(struct dcache *d, const struct dcache_key *k);
 /* Keeps fd (an O_PATH fd of what k resolved to) and returns true; the
  * cache owns fd then. view_path is fd's path in the view (or NULL): when
- * it equals the key's path (normalized) the entry outlives changes of
- * directories elsewhere (dcache_dirs_changed); when volatile trees exist
- * the object is kept only then. Returns false and leaves fd to the caller otherwise
- * (also when the fds run out). */
+ * it equals the key's path the entry outlives changes of directories
+ * elsewhere (dcache_dirs_changed); when volatile trees exist the object is
+ * kept only when it equals the key's path normalized. Returns false and leaves fd to the caller
+ * otherwise (also when the fds run out). */
 bool dcache_put_pos(struct dcache *d, const struct dcache_key *k, int fd, const char *view_path);
 /* dcache_put_pos with fd's st_dev and st_ino known already. */
 bool dcache_put_pos_st(struct dcache *d, const struct dcache_key *k, int fd, const char *view_path,

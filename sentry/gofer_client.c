@@ -113,7 +113,9 @@ static enum names_change names_change(const struct gofer_req *req, const struct 
 		size_t n = objs_of(resp);
 		if (n == 0)
 			return NAMES_CHANGED;
-		return objs_lead(resp, n) ? NAMES_DIRS : NAMES_MOVED;
+		if (!objs_lead(resp, n))
+			return NAMES_MOVED;
+		return req->op == GOP_UNLINK ? NAMES_DIRS_REMOVED : NAMES_DIRS;
 	}
 	case GOP_CHMOD:
 	case GOP_CHOWN:
@@ -150,12 +152,12 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 		die("malformed answer from the gofer");
 	int fd = ngot ? got_fds[0] : -1;
 	enum names_change change = names_change(req, resp, fd);
-	if (change == NAMES_CHANGED || change == NAMES_MOVED || change == NAMES_DIRS)
+	if (change != NAMES_KEPT && change != NAMES_ADDED)
 		s->names_gen++;
 	if (change != NAMES_KEPT && s->names_changed) {
 		const struct gofer_gone *gone = NULL;
 		size_t ngone = 0;
-		if (change == NAMES_MOVED || change == NAMES_DIRS) {
+		if (change == NAMES_MOVED || change == NAMES_DIRS || change == NAMES_DIRS_REMOVED) {
 			gone = (const struct gofer_gone *)(const void *)resp->data;
 			ngone = objs_of(resp);
 		}

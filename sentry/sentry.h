@@ -76,12 +76,13 @@ struct task {
 /* What a gofer request did to the names of the view (gofer_client.c). */
 enum names_change {
 	NAMES_KEPT,
-	NAMES_ADDED,   /* names were only added */
-	NAMES_MOVED,   /* names of the objects in gone went or moved, none of them
-			  a directory or a symlink */
-	NAMES_DIRS,    /* the same, or a chmod or chown of the directory in gone,
-			  with a directory or symlink among them */
-	NAMES_CHANGED, /* removed, renamed, or permissions changed: not known what */
+	NAMES_ADDED,	    /* names were only added */
+	NAMES_MOVED,	    /* names of the objects in gone went or moved, none of them
+			       a directory or a symlink */
+	NAMES_DIRS,	    /* the same, or a chmod or chown of the directory in gone,
+			       with a directory or symlink among them */
+	NAMES_DIRS_REMOVED, /* an unlink of the directory or symlink in gone */
+	NAMES_CHANGED,	    /* removed, renamed, or permissions changed: not known what */
 };
 
 struct sentry {
@@ -118,7 +119,7 @@ struct sentry {
 	 * change what a name's permissions allow. names_changed, if set, runs
 	 * right after such a request and after one that only adds names
 	 * (enum names_change); gone lists the objects of NAMES_MOVED and
-	 * NAMES_DIRS. */
+	 * NAMES_DIRS(_REMOVED). */
 	uint64_t names_gen;
 	void (*names_changed)(struct sentry *s, enum names_change change,
 			      const struct gofer_gone *gone, size_t ngone);

@@ -55,7 +55,10 @@ static void dc_names_changed(struct sentry *s, enum names_change change,
 		break;
 	}
 	case NAMES_DIRS:
-		dcache_dirs_changed(s->dcache, objs, n);
+		dcache_dirs_changed(s->dcache, objs, n, false);
+		break;
+	case NAMES_DIRS_REMOVED:
+		dcache_dirs_changed(s->dcache, objs, n, true);
 		break;
 	case NAMES_KEPT:
 		break;

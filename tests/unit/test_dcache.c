@@ -309,7 +309,7 @@ START_TEST(test_dirs_changed)
 		dcache_put_neg(d, &neg, -ENOENT);
 
 		struct dcache_obj obj = {(uint64_t)sa.st_dev, (uint64_t)sa.st_ino, sa.st_mode};
-		dcache_dirs_changed(d, &obj, 1);
+		dcache_dirs_changed(d, &obj, 1, false);
 		bool kept = round == 1;
 		if (fa >= 0)
 			ck_assert(!is_open(fa));
