@@ -24,9 +24,9 @@
  * entries at or below the directory's path, known from an entry of the
  * directory itself on a device mounted once in the view
  * (dcache_dirs_changed; without such an entry the cache starts over). A
- * chmod or chown of anything but a directory decides no lookup and drops
- * nothing. What the host may change underneath (the trees of
- * volumes) is "volatile": no key below a volatile tree is cached, and when
+ * chmod or chown of a file that is neither a directory nor a symlink
+ * decides no lookup and drops nothing. What the host may change
+ * underneath (the trees of volumes) is "volatile": no key below a volatile tree is cached, and when
  * volatile trees exist an object is cached only when its path in the view
  * is the key itself (no symlink on the way could have led into a volatile
  * tree) and failures are not cached at all (a missing name cannot say

@@ -57,8 +57,10 @@ static bool objs_lead(const struct gofer_resp *resp, size_t n)
 	return false;
 }
 
-/* The permissions of an object that is not a directory decide no lookup:
- * only a directory's chmod or chown can change where a path leads. */
+/* The permissions of a regular file decide no lookup: a directory's
+ * chmod or chown can change where a path leads, and so can a symlink's
+ * owner (fs.protected_symlinks follows one in a sticky world-writable
+ * directory only for its owner or the directory's). */
 static enum names_change attrs_change(const struct gofer_resp *resp)
 {
 	size_t n = objs_of(resp);
@@ -67,7 +69,7 @@ static enum names_change attrs_change(const struct gofer_resp *resp)
 	if (n == 0)
 		return NAMES_CHANGED;
 	const struct gofer_gone *g = (const struct gofer_gone *)(const void *)resp->data;
-	return S_ISDIR(g[0].mode) ? NAMES_DIRS : NAMES_KEPT;
+	return S_ISDIR(g[0].mode) || S_ISLNK(g[0].mode) ? NAMES_DIRS : NAMES_KEPT;
 }
 
 /* An open that made a name: O_CREAT or O_TMPFILE (without the O_DIRECTORY

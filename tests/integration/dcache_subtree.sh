@@ -149,6 +149,19 @@ as_user(lambda: look("user, fchown back to root: d/in", "d/in"))
 os.close(dfd)
 os.chmod("d/in", 0o600)
 as_user(lambda: look("user, the file chmod 0600: d/in", "d/in", "open"))
+
+# A symlink in a sticky world-writable directory is followed for its
+# owner or the owner of the directory only (fs.protected_symlinks, where
+# it is on): its lchown changes what a user may look up through it.
+os.mkdir("sticky")
+os.chmod("sticky", 0o1777)
+write("target", 11)
+os.symlink(base + "/target", "sticky/sl")
+as_user(lambda: look("user, a symlink of the directory owner: sticky/sl", "sticky/sl"))
+os.lchown("sticky/sl", 2000, 2000)
+as_user(lambda: look("user, the symlink given to another user: sticky/sl", "sticky/sl"))
+os.lchown("sticky/sl", 1000, 1000)
+as_user(lambda: look("user, the symlink given to the user: sticky/sl", "sticky/sl"))
 '
 
 nat=$(mktemp -d /tmp/runsc-c-subtree.XXXXXX)
