@@ -138,7 +138,11 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 		die("gofer is gone (send: %s); stopping the sandbox", strerror(-r));
 	int got_fds[1], ngot = 0;
 	ssize_t n = recv_msg_fds(s->gofer, resp, sizeof(*resp), got_fds, 1, &ngot);
-	if (n == -EPROTO) {
+	if (n == -EPROTO && (req->op == GOP_MKDIR || req->op == GOP_SYMLINK)) {
+		/* The fd of what was made is only the dentry cache's: the
+		 * answer stands without it. */
+		n = (ssize_t)(GOFER_RESP_HDR_SIZE + resp->data_len);
+	} else if (n == -EPROTO) {
 		/* The gofer answered, but the sentry's fd table had no room
 		 * for the fd the answer carried (MSG_CTRUNC). What the
 		 * request changed is not known: the dentry cache forgets. */
