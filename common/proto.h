@@ -23,13 +23,15 @@ enum gofer_op {
 	GOP_STATX,    /* flags: AT_* flags; arg[GOFER_ARG_STATX_MASK]; u.stx */
 	GOP_ACCESS,   /* mode: R_OK|W_OK|X_OK|F_OK, flags: AT_EACCESS|AT_SYMLINK_NOFOLLOW */
 	GOP_READLINK, /* data: the link's target */
-	GOP_MKDIR,    /* mode: the permission bits, the guest's umask applied */
+	GOP_MKDIR,    /* mode: the permission bits, the guest's umask applied; the
+			 answer carries an O_PATH fd of the new directory */
 	GOP_MKNOD,    /* mode: the type (S_IFREG, S_IFIFO or S_IFSOCK) and permission
 			 bits, umask applied; arg[GOFER_ARG_DEV] */
 	GOP_UNLINK,   /* flags: AT_REMOVEDIR */
 	GOP_RENAME,   /* path at dirfd -> path2 at dirfd2, flags: renameat2 flags */
 	GOP_LINK,     /* path at dirfd -> path2 at dirfd2, flags: AT_SYMLINK_FOLLOW|AT_EMPTY_PATH */
-	GOP_SYMLINK,  /* path: target text (not resolved), path2 at dirfd2: the new link */
+	GOP_SYMLINK,  /* path: target text (not resolved), path2 at dirfd2: the new
+			 link; the answer carries an O_PATH fd of it */
 	GOP_CHMOD,    /* mode: the permission bits, flags: AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH */
 	GOP_CHOWN,    /* arg[GOFER_ARG_UID], arg[GOFER_ARG_GID] (GOFER_ID_KEEP
 			 keeps), flags: AT_* */
@@ -140,9 +142,11 @@ struct gofer_resp {
 
 /* GOP_UNLINK and GOP_RENAME answered 0 carry in data what their names
  * named just before (lstat): the source, then for a rename the object the
- * target name held, if any. When none is a directory or a symlink, the
- * sentry's dentry cache forgets these objects alone; an answer without
- * them (data_len 0) makes it forget everything. */
+ * target name held, if any. GOP_CHMOD and GOP_CHOWN answered 0 carry the
+ * object they changed. The sentry's dentry cache forgets these objects
+ * (and, for directories and symlinks, the paths through them: see
+ * sentry/dcache.h); an answer without them (data_len 0) makes it forget
+ * everything. */
 struct gofer_gone {
 	uint64_t dev, ino;
 	uint32_t mode;

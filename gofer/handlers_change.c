@@ -19,6 +19,37 @@
 #define SYS_fchmodat2 452
 #endif
 
+/* What name in dir names now (proto.h: struct gofer_gone). Returns 1, 0
+ * when it names nothing (ENOENT), or -1 when that is not known. */
+static int gone_stat(int dir, const char *name, struct gofer_gone *g)
+{
+	struct stat st;
+	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : -1;
+	g->dev = (uint64_t)st.st_dev;
+	g->ino = (uint64_t)st.st_ino;
+	g->mode = (uint32_t)st.st_mode;
+	g->pad = 0;
+	return 1;
+}
+
+static void gone_answer(struct ctx *c, const struct gofer_gone *g, int n)
+{
+	if (n > 0)
+		(void)set_data(c->resp, (const char *)g, (size_t)n * sizeof(*g));
+}
+
+/* chmod and chown answer with the object they changed (proto.h). */
+static void changed_answer(struct ctx *c, const struct stat *st)
+{
+	struct gofer_gone g = {
+		.dev = (uint64_t)st->st_dev,
+		.ino = (uint64_t)st->st_ino,
+		.mode = (uint32_t)st->st_mode,
+	};
+	gone_answer(c, &g, 1);
+}
+
 int op_chmod(struct ctx *c)
 {
 	_cleanup_obj_ struct obj o;
@@ -32,6 +63,8 @@ int op_chmod(struct ctx *c)
 		return -EPERM;
 	r = (int)syscall(SYS_fchmodat2, o.fd, "", (mode_t)c->req->mode, AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
+	if (r == 0)
+		changed_answer(c, &o.st);
 	return r;
 }
 
@@ -51,6 +84,8 @@ int op_chown(struct ctx *c)
 	r = fchownat(o.fd, "", (uid_t)c->req->arg[GOFER_ARG_UID], (gid_t)c->req->arg[GOFER_ARG_GID],
 		     AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
+	if (r == 0)
+		changed_answer(c, &o.st);
 	return r;
 }
 
@@ -87,6 +122,14 @@ int op_truncate(struct ctx *c)
 	return r;
 }
 
+/* The name just made, as an O_PATH fd in the answer (proto.h: GOP_MKDIR,
+ * GOP_SYMLINK): the gofer serves one request at a time, so the name still
+ * names what was made. None when it cannot be opened. */
+static void made_obj(struct ctx *c, int parent_fd, const char *name, int dir_flag)
+{
+	*c->fd_out = openat(parent_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC | dir_flag);
+}
+
 int op_mkdir(struct ctx *c)
 {
 	_cleanup_walk_ struct gofer_walk w;
@@ -94,6 +137,8 @@ int op_mkdir(struct ctx *c)
 	if (r != REQ_GO_ON)
 		return r;
 	r = mkdirat(w.parent_fd, w.last, (mode_t)c->req->mode) < 0 ? -errno : 0;
+	if (r == 0)
+		made_obj(c, w.parent_fd, w.last, O_DIRECTORY);
 	return r;
 }
 
@@ -108,26 +153,6 @@ int op_mknod(struct ctx *c)
 		mode |= S_IFREG;
 	r = mknodat(w.parent_fd, w.last, mode, 0) < 0 ? -errno : 0;
 	return r;
-}
-
-/* What name in dir names now (proto.h: struct gofer_gone). Returns 1, 0
- * when it names nothing (ENOENT), or -1 when that is not known. */
-static int gone_stat(int dir, const char *name, struct gofer_gone *g)
-{
-	struct stat st;
-	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : -1;
-	g->dev = (uint64_t)st.st_dev;
-	g->ino = (uint64_t)st.st_ino;
-	g->mode = (uint32_t)st.st_mode;
-	g->pad = 0;
-	return 1;
-}
-
-static void gone_answer(struct ctx *c, const struct gofer_gone *g, int n)
-{
-	if (n > 0)
-		(void)set_data(c->resp, (const char *)g, (size_t)n * sizeof(*g));
 }
 
 int op_unlink(struct ctx *c)
@@ -224,5 +249,7 @@ int op_symlink(struct ctx *c)
 	if (r != REQ_GO_ON)
 		return r;
 	r = symlinkat(c->path, w.parent_fd, w.last) < 0 ? -errno : 0;
+	if (r == 0)
+		made_obj(c, w.parent_fd, w.last, 0);
 	return r;
 }

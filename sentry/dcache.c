@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The sentry's dentry cache (see dcache.h): a hash table of path keys,
- * emptied as a whole whenever anything it could depend on changes. */
+ * with positive entries also chained by object, so that a change to some
+ * objects drops their entries (and, for directories, what lies below
+ * them) without emptying the rest. */
 #include "sentry/dcache.h"
 
 #include <errno.h>
@@ -15,10 +17,16 @@
 
 struct dentry {
 	struct dentry *next; /* hash chain */
+	/* DCACHE_POS: the chain of entries of objects with the same hash of
+	 * (dev, ino), so that an object's entries are found without a scan */
+	struct dentry *obj_next, **obj_pprev;
+	/* DCACHE_POS and not direct: the chain of such entries */
+	struct dentry *nd_next, **nd_pprev;
 	uint32_t hash;
 	uint16_t cred;
 	uint8_t flags;
 	uint8_t kind;	   /* enum dcache_kind */
+	bool direct;	   /* DCACHE_POS: the key is the object's path in the view */
 	int val;	   /* fd or negative errno */
 	uint64_t dev, ino; /* DCACHE_POS: the object's */
 	uint32_t neg_gen;  /* DCACHE_NEG: valid while the cache's neg_gen is this */
@@ -33,7 +41,9 @@ struct cred_set {
 
 struct dcache {
 	struct dentry **buckets;
-	size_t nbuckets; /* a power of two */
+	struct dentry **obj_buckets; /* nbuckets of them, by object */
+	struct dentry *nondirect;    /* the positive entries that are not direct */
+	size_t nbuckets;	     /* a power of two */
 	size_t nentries, nfds;
 	size_t max_entries, max_fds;
 	struct cred_set creds[DCACHE_MAX_CREDS];
@@ -42,6 +52,11 @@ struct dcache {
 	size_t nvol;
 	uint64_t hits, misses, clears;
 	uint32_t neg_gen; /* moves when names were added: failures may be stale */
+	/* Devices mounted more than once in the view, where a directory may
+	 * have more than one path; all of them while not known (NULL). */
+	uint64_t *aliased;
+	size_t naliased;
+	bool aliases_known;
 	/* Objects kept, and lookups they answered since (both halved now
 	 * and then, so that they describe recent work). */
 	uint32_t kept, reused;
@@ -56,6 +71,7 @@ struct dcache *dcache_new(size_t max_entries, size_t max_fds)
 	while (d->nbuckets < d->max_entries / 2)
 		d->nbuckets *= 2;
 	d->buckets = xcalloc(d->nbuckets, sizeof(*d->buckets));
+	d->obj_buckets = xcalloc(d->nbuckets, sizeof(*d->obj_buckets));
 	return d;
 }
 
@@ -67,16 +83,56 @@ void dcache_free(struct dcache *d)
 	for (size_t i = 0; i < d->nvol; i++)
 		free(d->vol[i]);
 	free(d->vol);
+	free(d->aliased);
 	free(d->buckets);
+	free(d->obj_buckets);
 	free(d);
+}
+
+static size_t obj_bucket(const struct dcache *d, uint64_t dev, uint64_t ino)
+{
+	uint64_t h = (ino ^ (dev << 32) ^ (dev >> 32)) * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 32) & (d->nbuckets - 1);
+}
+
+static void obj_link(struct dcache *d, struct dentry *e)
+{
+	struct dentry **head = &d->obj_buckets[obj_bucket(d, e->dev, e->ino)];
+	e->obj_next = *head;
+	if (*head)
+		(*head)->obj_pprev = &e->obj_next;
+	e->obj_pprev = head;
+	*head = e;
+	if (!e->direct) {
+		e->nd_next = d->nondirect;
+		if (d->nondirect)
+			d->nondirect->nd_pprev = &e->nd_next;
+		e->nd_pprev = &d->nondirect;
+		d->nondirect = e;
+	}
+}
+
+/* A positive entry stops being one: its fd is closed. */
+static void pos_end(struct dcache *d, struct dentry *e)
+{
+	if (e->kind != DCACHE_POS)
+		return;
+	*e->obj_pprev = e->obj_next;
+	if (e->obj_next)
+		e->obj_next->obj_pprev = e->obj_pprev;
+	if (!e->direct) {
+		*e->nd_pprev = e->nd_next;
+		if (e->nd_next)
+			e->nd_next->nd_pprev = e->nd_pprev;
+	}
+	close(e->val);
+	d->nfds--;
+	e->kind = DCACHE_SEEN;
 }
 
 static void entry_free(struct dcache *d, struct dentry *e)
 {
-	if (e->kind == DCACHE_POS) {
-		close(e->val);
-		d->nfds--;
-	}
+	pos_end(d, e);
 	d->nentries--;
 	free(e);
 }
@@ -91,7 +147,9 @@ void dcache_clear(struct dcache *d)
 			entry_free(d, e);
 		}
 		d->buckets[i] = NULL;
+		d->obj_buckets[i] = NULL;
 	}
+	d->nondirect = NULL;
 	d->clears++;
 }
 
@@ -100,25 +158,125 @@ void dcache_names_added(struct dcache *d)
 	d->neg_gen++;
 }
 
+/* Unlinks e from its hash chain and frees it. */
+static void entry_drop(struct dcache *d, struct dentry *e)
+{
+	struct dentry **pp = &d->buckets[e->hash & (d->nbuckets - 1)];
+	while (*pp != e)
+		pp = &(*pp)->next;
+	*pp = e->next;
+	entry_free(d, e);
+}
+
+/* Drops the positive entries of object (dev, ino). */
+static void drop_object(struct dcache *d, uint64_t dev, uint64_t ino)
+{
+	struct dentry *e = d->obj_buckets[obj_bucket(d, dev, ino)];
+	while (e) {
+		struct dentry *n = e->obj_next;
+		if (e->dev == dev && e->ino == ino)
+			entry_drop(d, e);
+		e = n;
+	}
+}
+
 void dcache_objects_moved(struct dcache *d, const uint64_t (*ids)[2], size_t n)
 {
 	d->neg_gen++;
-	if (d->nfds == 0)
-		return;
+	for (size_t i = 0; i < n; i++)
+		drop_object(d, ids[i][0], ids[i][1]);
+}
+
+void dcache_set_aliased(struct dcache *d, const uint64_t *devs, size_t n)
+{
+	free(d->aliased);
+	d->aliased = n ? xmalloc(n * sizeof(*devs)) : NULL;
+	if (n)
+		memcpy(d->aliased, devs, n * sizeof(*devs));
+	d->naliased = n;
+	d->aliases_known = true;
+}
+
+static bool dev_aliased(const struct dcache *d, uint64_t dev)
+{
+	if (!d->aliases_known)
+		return true;
+	for (size_t i = 0; i < d->naliased; i++)
+		if (d->aliased[i] == dev)
+			return true;
+	return false;
+}
+
+/* Is norm (normalized) at or below one of the n paths? */
+static bool below_any(const char *norm, char *const *paths, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(paths[i]);
+		if (strcmp(paths[i], "/") == 0 ||
+		    (strncmp(norm, paths[i], len) == 0 && (norm[len] == '\0' || norm[len] == '/')))
+			return true;
+	}
+	return false;
+}
+
+/* The path of directory (dev, ino) in the view, from one of its direct
+ * entries; NULL when none is kept. */
+static char *dir_path(struct dcache *d, uint64_t dev, uint64_t ino)
+{
+	for (struct dentry *e = d->obj_buckets[obj_bucket(d, dev, ino)]; e; e = e->obj_next)
+		if (e->dev == dev && e->ino == ino && e->direct)
+			return xstrdup(e->path);
+	return NULL;
+}
+
+/* Drops the positive entries at or below one of the n paths. */
+static void drop_below(struct dcache *d, char *const *paths, size_t n)
+{
 	for (size_t b = 0; b < d->nbuckets; b++) {
-		for (struct dentry **pp = &d->buckets[b]; *pp;) {
-			struct dentry *e = *pp;
-			bool gone = false;
-			for (size_t i = 0; i < n && e->kind == DCACHE_POS; i++)
-				gone = gone || (e->dev == ids[i][0] && e->ino == ids[i][1]);
-			if (gone) {
-				*pp = e->next;
-				entry_free(d, e);
-			} else {
-				pp = &e->next;
-			}
+		for (struct dentry *e = d->buckets[b], *next; e; e = next) {
+			next = e->next;
+			if (e->kind == DCACHE_POS && below_any(e->path, paths, n))
+				entry_drop(d, e);
 		}
 	}
+}
+
+/* Drops what a change of the directories among objs could have moved;
+ * false when their paths are not known. emptied: they were removed (an
+ * rmdir, which only an empty directory passes): no entry below them is
+ * left, each went with its object. */
+static bool drop_subtrees(struct dcache *d, const struct dcache_obj *objs, size_t n, bool emptied)
+{
+	char *paths[DCACHE_MAX_OBJS];
+	size_t npaths = 0;
+	bool known = n <= DCACHE_MAX_OBJS;
+	for (size_t i = 0; i < n && known && !emptied; i++) {
+		if (!S_ISDIR(objs[i].mode))
+			continue;
+		paths[npaths] =
+			dev_aliased(d, objs[i].dev) ? NULL : dir_path(d, objs[i].dev, objs[i].ino);
+		known = paths[npaths] != NULL;
+		if (known)
+			npaths++;
+	}
+	if (known) {
+		while (d->nondirect)
+			entry_drop(d, d->nondirect);
+		if (npaths > 0)
+			drop_below(d, paths, npaths);
+		for (size_t i = 0; i < n; i++)
+			drop_object(d, objs[i].dev, objs[i].ino);
+	}
+	for (size_t i = 0; i < npaths; i++)
+		free(paths[i]);
+	return known;
+}
+
+void dcache_dirs_changed(struct dcache *d, const struct dcache_obj *objs, size_t n, bool emptied)
+{
+	d->neg_gen++;
+	if (!drop_subtrees(d, objs, n, emptied))
+		dcache_clear(d);
 }
 
 int dcache_normalize(const char *path, char *out, size_t size)
@@ -299,11 +457,7 @@ static struct dentry *get(struct dcache *d, const struct dcache_key *k, bool nee
 	struct dentry **pp = find(d, k);
 	if (*pp) {
 		struct dentry *e = *pp;
-		if (e->kind == DCACHE_POS) {
-			close(e->val);
-			d->nfds--;
-			e->kind = DCACHE_SEEN;
-		}
+		pos_end(d, e);
 		return needs_fd && d->nfds >= d->max_fds ? NULL : e;
 	}
 	if (needs_fd && d->nfds >= d->max_fds)
@@ -318,6 +472,11 @@ static struct dentry *get(struct dcache *d, const struct dcache_key *k, bool nee
 	e->cred = (uint16_t)k->cred;
 	e->flags = k->flags;
 	e->kind = DCACHE_SEEN;
+	e->direct = false;
+	e->obj_next = NULL;
+	e->obj_pprev = NULL;
+	e->nd_next = NULL;
+	e->nd_pprev = NULL;
 	e->val = 0;
 	e->dev = 0;
 	e->ino = 0;
@@ -355,22 +514,25 @@ bool dcache_put_pos_st(struct dcache *d, const struct dcache_key *k, int fd, con
 {
 	if (fd < 0 || d->max_fds == 0)
 		return false;
-	if (d->nvol) {
-		/* No symlink was followed on the way, or the view path would
-		 * differ from the key: the lookup stayed out of every
-		 * volatile tree (the key is not in one). */
-		char norm[PATH_MAX];
-		if (!view_path || dcache_normalize(k->path, norm, sizeof(norm)) < 0 ||
-		    strcmp(norm, view_path) != 0)
-			return false;
-	}
+	/* No symlink and no ".." was followed on the way, or the view path
+	 * would differ from the key. */
+	char norm[PATH_MAX];
+	bool direct = view_path && strcmp(k->path, view_path) == 0;
+	/* With volatile trees, the lookup stayed out of every one of them
+	 * (the key is not in one). */
+	if (d->nvol &&
+	    !(direct || (view_path && dcache_normalize(k->path, norm, sizeof(norm)) > 0 &&
+			 strcmp(norm, view_path) == 0)))
+		return false;
 	struct dentry *e = get(d, k, true);
 	if (!e)
 		return false;
 	e->kind = DCACHE_POS;
+	e->direct = direct;
 	e->val = fd;
 	e->dev = dev;
 	e->ino = ino;
+	obj_link(d, e);
 	d->nfds++;
 	if (++d->kept >= 512) {
 		d->kept /= 2;

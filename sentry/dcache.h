@@ -17,8 +17,16 @@
  * (dcache_names_added); and after an unlink or rename that only removed or
  * moved names of objects that are neither directories nor symlinks: the
  * paths that led to those objects are dropped, and the failures
- * (dcache_objects_moved). What the host may change underneath (the trees of
- * volumes) is "volatile": no key below a volatile tree is cached, and when
+ * (dcache_objects_moved); and after an rmdir, a rename of a directory or
+ * a symlink, or a directory's chmod or chown: the failures, the entries
+ * of the objects, every entry whose lookup may have gone through a
+ * symlink or ".." (its key is not its object's path in the view), and the
+ * entries at or below the directory's path, known from an entry of the
+ * directory itself on a device mounted once in the view
+ * (dcache_dirs_changed; without such an entry the cache starts over). A
+ * chmod or chown of a file that is neither a directory nor a symlink
+ * decides no lookup and drops nothing. What the host may change
+ * underneath (the trees of volumes) is "volatile": no key below a volatile tree is cached, and when
  * volatile trees exist an object is cached only when its path in the view
  * is the key itself (no symlink on the way could have led into a volatile
  * tree) and failures are not cached at all (a missing name cannot say
@@ -90,6 +98,29 @@ void dcache_names_added(struct dcache *d);
  * failures may be stale. Every other path leads where it did, since a
  * path's way runs through directories and symlinks alone. */
 void dcache_objects_moved(struct dcache *d, const uint64_t (*ids)[2], size_t n);
+/* An object whose name or permissions changed: a directory's change
+ * reaches every path through it. */
+struct dcache_obj {
+	uint64_t dev, ino;
+	uint32_t mode; /* st_mode: its type decides */
+};
+#define DCACHE_MAX_OBJS 2
+/* The names of these objects (one at least a directory or a symlink)
+ * went or moved, or their permissions changed: failures may be stale;
+ * every path that ran through a symlink or ".." may lead elsewhere, and
+ * so may every path at or below a directory among them. A kept object's
+ * path is exactly its key when the key is the object's path in the view
+ * (no symlink and no ".." on the way: dcache_put_pos_st's view_path);
+ * such entries of paths outside the directories stay, when each
+ * directory's path is known from an entry of its own and its device is
+ * not mounted twice in the view (dcache_set_aliased). Otherwise the cache
+ * starts over. emptied: the directories among objs were removed (rmdir,
+ * which only empty ones pass): every entry below them went with its own
+ * object already, and their paths need not be known. */
+void dcache_dirs_changed(struct dcache *d, const struct dcache_obj *objs, size_t n, bool emptied);
+/* The devices mounted more than once in the view, where a directory can
+ * have two paths. Until this is called every device counts as such. */
+void dcache_set_aliased(struct dcache *d, const uint64_t *devs, size_t n);
 /* A small id for a set of ids (fsuid, fsgid, groups). When the table is
  * full the cache starts over. */
 int dcache_cred(struct dcache *d, uint32_t uid, uint32_t gid, uint32_t ngroups,
@@ -116,10 +147,11 @@ void dcache_put_seen(struct dcache *d, const struct dcache_key *k);
  * over): lookups of k go their own way until the cache starts over. */
 void dcache_put_plain(struct dcache *d, const struct dcache_key *k);
 /* Keeps fd (an O_PATH fd of what k resolved to) and returns true; the
- * cache owns fd then. view_path is fd's path in the view, needed when
- * volatile trees exist: the object is kept only when it equals the key's
- * path (normalized). Returns false and leaves fd to the caller otherwise
- * (also when the fds run out). */
+ * cache owns fd then. view_path is fd's path in the view (or NULL): when
+ * it equals the key's path the entry outlives changes of directories
+ * elsewhere (dcache_dirs_changed); when volatile trees exist the object is
+ * kept only when it equals the key's path normalized. Returns false and leaves fd to the caller
+ * otherwise (also when the fds run out). */
 bool dcache_put_pos(struct dcache *d, const struct dcache_key *k, int fd, const char *view_path);
 /* dcache_put_pos with fd's st_dev and st_ino known already. */
 bool dcache_put_pos_st(struct dcache *d, const struct dcache_key *k, int fd, const char *view_path,

@@ -34,28 +34,42 @@ static void gofer_follow(struct sentry *s)
 		s->gofer_cpu = cpu;
 }
 
-enum names_change {
-	NAMES_KEPT,
-	NAMES_ADDED,   /* names were only added */
-	NAMES_MOVED,   /* names of the objects in the answer went or moved */
-	NAMES_CHANGED, /* removed, renamed, or permissions changed */
-};
-
 /* The objects whose names an unlink or rename that succeeded removed or
- * moved, as the gofer saw them just before: their number when none is a
- * directory (paths run through those) or a symlink (paths run through
- * their targets), else 0. */
-static size_t names_moved(const struct gofer_resp *resp)
+ * moved, as the gofer saw them just before, or that a chmod or chown
+ * changed: their number, or 0 when the answer does not list them. */
+static size_t objs_of(const struct gofer_resp *resp)
 {
 	size_t n = resp->data_len / sizeof(struct gofer_gone);
 	if (resp->err != 0 || resp->redirect || n == 0 || n > GOFER_GONE_MAX ||
 	    resp->data_len != n * sizeof(struct gofer_gone))
 		return 0;
+	return n;
+}
+
+/* Is one of the objects a directory (paths run through those) or a
+ * symlink (paths run through their targets)? */
+static bool objs_lead(const struct gofer_resp *resp, size_t n)
+{
 	const struct gofer_gone *g = (const struct gofer_gone *)(const void *)resp->data;
 	for (size_t i = 0; i < n; i++)
 		if (S_ISDIR(g[i].mode) || S_ISLNK(g[i].mode))
-			return 0;
-	return n;
+			return true;
+	return false;
+}
+
+/* The permissions of a regular file decide no lookup: a directory's
+ * chmod or chown can change where a path leads, and so can a symlink's
+ * owner (fs.protected_symlinks follows one in a sticky world-writable
+ * directory only for its owner or the directory's). */
+static enum names_change attrs_change(const struct gofer_resp *resp)
+{
+	size_t n = objs_of(resp);
+	if (resp->err != 0 && !resp->redirect)
+		return NAMES_KEPT; /* refused: nothing changed */
+	if (n == 0)
+		return NAMES_CHANGED;
+	const struct gofer_gone *g = (const struct gofer_gone *)(const void *)resp->data;
+	return S_ISDIR(g[0].mode) || S_ISLNK(g[0].mode) ? NAMES_DIRS : NAMES_KEPT;
 }
 
 /* An open that made a name: O_CREAT or O_TMPFILE (without the O_DIRECTORY
@@ -81,7 +95,9 @@ static bool open_adds_names(const struct gofer_req *req, const struct gofer_resp
  * permissions allow. Every such change a guest makes comes through here
  * (native calls create or remove no names: every path call is trapped), so
  * the dentry cache follows each. Whether the request succeeded does not
- * matter: assuming the change is always exact. */
+ * matter, except for a chmod or chown the gofer refused (an attribute
+ * change is one system call, done or not): assuming the change is always
+ * exact. */
 static enum names_change names_change(const struct gofer_req *req, const struct gofer_resp *resp,
 				      int fd)
 {
@@ -95,11 +111,17 @@ static enum names_change names_change(const struct gofer_req *req, const struct 
 	case GOP_BIND:
 		return NAMES_ADDED;
 	case GOP_UNLINK:
-	case GOP_RENAME:
-		return names_moved(resp) ? NAMES_MOVED : NAMES_CHANGED;
+	case GOP_RENAME: {
+		size_t n = objs_of(resp);
+		if (n == 0)
+			return NAMES_CHANGED;
+		if (!objs_lead(resp, n))
+			return NAMES_MOVED;
+		return req->op == GOP_UNLINK ? NAMES_DIRS_REMOVED : NAMES_DIRS;
+	}
 	case GOP_CHMOD:
 	case GOP_CHOWN:
-		return NAMES_CHANGED;
+		return attrs_change(resp);
 	default:
 		return NAMES_KEPT;
 	}
@@ -116,13 +138,17 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 		die("gofer is gone (send: %s); stopping the sandbox", strerror(-r));
 	int got_fds[1], ngot = 0;
 	ssize_t n = recv_msg_fds(s->gofer, resp, sizeof(*resp), got_fds, 1, &ngot);
-	if (n == -EPROTO) {
+	if (n == -EPROTO && (req->op == GOP_MKDIR || req->op == GOP_SYMLINK)) {
+		/* The fd of what was made is only the dentry cache's: the
+		 * answer stands without it. */
+		n = (ssize_t)(GOFER_RESP_HDR_SIZE + resp->data_len);
+	} else if (n == -EPROTO) {
 		/* The gofer answered, but the sentry's fd table had no room
 		 * for the fd the answer carried (MSG_CTRUNC). What the
 		 * request changed is not known: the dentry cache forgets. */
 		s->names_gen++;
 		if (s->names_changed)
-			s->names_changed(s, false, NULL, 0);
+			s->names_changed(s, NAMES_CHANGED, NULL, 0);
 		return -ENOMEM;
 	}
 	if (n <= 0)
@@ -132,16 +158,16 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 		die("malformed answer from the gofer");
 	int fd = ngot ? got_fds[0] : -1;
 	enum names_change change = names_change(req, resp, fd);
-	if (change == NAMES_CHANGED || change == NAMES_MOVED)
+	if (change != NAMES_KEPT && change != NAMES_ADDED)
 		s->names_gen++;
 	if (change != NAMES_KEPT && s->names_changed) {
 		const struct gofer_gone *gone = NULL;
 		size_t ngone = 0;
-		if (change == NAMES_MOVED) {
+		if (change == NAMES_MOVED || change == NAMES_DIRS || change == NAMES_DIRS_REMOVED) {
 			gone = (const struct gofer_gone *)(const void *)resp->data;
-			ngone = names_moved(resp);
+			ngone = objs_of(resp);
 		}
-		s->names_changed(s, change == NAMES_ADDED, gone, ngone);
+		s->names_changed(s, change, gone, ngone);
 	}
 	if (fd_out)
 		*fd_out = fd;
@@ -261,7 +287,8 @@ int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct 
 /* The second half of both path2 calls: path1 as use at dirfd (-1: the
  * view's root), path2 relative to the guest's dirfd2. */
 static int path2_send(struct sc_ctx *c, int dirfd, const char *use, int guest_dirfd2,
-		      const char *path2, struct gofer_req *req, struct gofer_resp *resp)
+		      const char *path2, struct gofer_req *req, struct gofer_resp *resp,
+		      int *fd_out)
 {
 	char abs2[PATH_MAX + 64];
 	const char *use2;
@@ -291,15 +318,17 @@ static int path2_send(struct sc_ctx *c, int dirfd, const char *use, int guest_di
 	r = fill_creds(c, req);
 	if (r < 0)
 		return r;
-	r = gofer_call(c->s, req, fds, nfds, resp, NULL);
+	r = gofer_call(c->s, req, fds, nfds, resp, fd_out);
 	bool on_path2 = resp->rule != GOFER_RULE_NONE && resp->val == GOFER_WHICH_PATH2;
 	audit_refusal(c, req, on_path2 ? use2 : use, r, resp);
 	return r;
 }
 
 int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_dirfd2,
-		     const char *path2, struct gofer_req *req, struct gofer_resp *resp)
+		     const char *path2, struct gofer_req *req, struct gofer_resp *resp, int *fd_out)
 {
+	if (fd_out)
+		*fd_out = -1;
 	char abs[PATH_MAX + 64];
 	const char *use = path; /* a symlink's text is never resolved */
 	int dirfd = -1;
@@ -314,12 +343,12 @@ int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int gu
 			return dirfd;
 	}
 	_cleanup_close_ int own1 = owned ? dirfd : -1;
-	return path2_send(c, dirfd, use, guest_dirfd2, path2, req, resp);
+	return path2_send(c, dirfd, use, guest_dirfd2, path2, req, resp, fd_out);
 }
 
 int gofer_link_fd_call(struct sc_ctx *c, int obj_fd, int guest_dirfd2, const char *path2,
 		       struct gofer_req *req, struct gofer_resp *resp)
 {
 	req->flags = AT_EMPTY_PATH;
-	return path2_send(c, obj_fd, "", guest_dirfd2, path2, req, resp);
+	return path2_send(c, obj_fd, "", guest_dirfd2, path2, req, resp, NULL);
 }

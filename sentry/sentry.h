@@ -73,6 +73,18 @@ struct task {
 	struct task *hnext;
 };
 
+/* What a gofer request did to the names of the view (gofer_client.c). */
+enum names_change {
+	NAMES_KEPT,
+	NAMES_ADDED,	    /* names were only added */
+	NAMES_MOVED,	    /* names of the objects in gone went or moved, none of them
+			       a directory or a symlink */
+	NAMES_DIRS,	    /* the same, or a chmod or chown of the directory in gone,
+			       with a directory or symlink among them */
+	NAMES_DIRS_REMOVED, /* an unlink of the directory or symlink in gone */
+	NAMES_CHANGED,	    /* removed, renamed, or permissions changed: not known what */
+};
+
 struct sentry {
 	int listener;	  /* seccomp user-notification fd */
 	int gofer;	  /* SOCK_SEQPACKET to the gofer */
@@ -106,12 +118,11 @@ struct sentry {
 	/* Moves on every gofer request that may remove or rename a name or
 	 * change what a name's permissions allow. names_changed, if set, runs
 	 * right after such a request and after one that only adds names
-	 * (added_only); gone, when not NULL, lists the only objects whose
-	 * names went or moved (none a directory or a symlink: every other
-	 * path leads where it did). */
+	 * (enum names_change); gone lists the objects of NAMES_MOVED and
+	 * NAMES_DIRS(_REMOVED). */
 	uint64_t names_gen;
-	void (*names_changed)(struct sentry *s, bool added_only, const struct gofer_gone *gone,
-			      size_t ngone);
+	void (*names_changed)(struct sentry *s, enum names_change change,
+			      const struct gofer_gone *gone, size_t ngone);
 	struct dcache *dcache; /* sentry/dcache.h, made on first use */
 	bool dcache_off;       /* could not be set up */
 };
@@ -316,9 +327,10 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
  * req->flags (or empty_ok). Fills creds. */
 int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct gofer_req *req,
 		    struct gofer_resp *resp, int *fd_out);
-/* Same for a second path (rename, link, symlink). */
+/* Same for a second path (rename, link, symlink); fd_out may be NULL. */
 int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_dirfd2,
-		     const char *path2, struct gofer_req *req, struct gofer_resp *resp);
+		     const char *path2, struct gofer_req *req, struct gofer_resp *resp,
+		     int *fd_out);
 /* link(2) of the object behind the sentry's obj_fd (AT_EMPTY_PATH) at path2
  * relative to the guest's dirfd2. */
 int gofer_link_fd_call(struct sc_ctx *c, int obj_fd, int guest_dirfd2, const char *path2,

@@ -34,6 +34,8 @@ struct sentry;
  * file written into a volume would run as its owner on the host. chmod with
  * them fails EPERM (as fchmod's BPF rule does); creation strips them. */
 #define VFS_SETID_BITS (S_ISUID | S_ISGID)
+/* The highest id the sandbox's user namespace maps (0-65535, one to one). */
+#define VFS_ID_MAX 65535u
 
 /* Paths below are guest paths (absolute, or relative to guest_dirfd, where
  * AT_FDCWD is the calling task's cwd) in a PATH_MAX buffer that the VFS may
@@ -99,6 +101,11 @@ int vfs_fd_op(struct sc_ctx *c, int guest_fd, struct gofer_req *req, int redirec
  * that (sentry/vfs/fd_attr.c): 1 when done, a negative errno when done and
  * failed, 0 when the gofer must do it. ts: NULL for now. */
 int vfs_fd_utimens_here(struct sc_ctx *c, int guest_fd, const struct timespec *ts);
+/* fchmod(2) and fchown(2) of guest_fd done by the sentry where the gofer
+ * would do just that: answers as vfs_fd_utimens_here. uid, gid:
+ * GOFER_ID_KEEP for chown's -1. */
+int vfs_fd_chmod_here(struct sc_ctx *c, int guest_fd, mode_t mode);
+int vfs_fd_chown_here(struct sc_ctx *c, int guest_fd, uint32_t uid, uint32_t gid);
 /* inotify_add_watch(2) of path on the sentry's copy of the guest's inotify
  * fd: the watch descriptor. */
 int vfs_inotify_add_watch(struct sc_ctx *c, int inotify_fd, char *path, uint32_t mask);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "common/util.h"
 #include "sentry/sentry.h"
@@ -50,6 +51,8 @@ struct change_walk {
 	const struct gofer_req *req;
 	int proc_err;
 	bool nofollow;
+	bool redirected;
+	int obj_fd; /* what the answer carried (GOP_MKDIR: the new directory) */
 	int64_t *val_out;
 };
 
@@ -57,7 +60,11 @@ static int change_call(struct vfs_walk *w, struct gofer_resp *resp)
 {
 	struct change_walk *cw = (struct change_walk *)w;
 	struct gofer_req copy = *cw->req;
-	return gofer_path_call(w->c, w->guest_dirfd, w->path, &copy, resp, NULL);
+	if (cw->obj_fd >= 0) {
+		close(cw->obj_fd);
+		cw->obj_fd = -1;
+	}
+	return gofer_path_call(w->c, w->guest_dirfd, w->path, &copy, resp, &cw->obj_fd);
 }
 
 static int change_view(struct vfs_walk *w, const struct gofer_resp *resp)
@@ -71,6 +78,7 @@ static int change_redirect(struct vfs_walk *w, const struct gofer_resp *resp, co
 {
 	struct change_walk *cw = (struct change_walk *)w;
 	bool nofollow = (cw->req->flags & AT_SYMLINK_NOFOLLOW) || cw->nofollow;
+	cw->redirected = true;
 	if (proc_follow(w->c, resp, where, nofollow, w->path))
 		return PROCFS_REOPEN_PATH;
 	return cw->proc_err;
@@ -85,14 +93,25 @@ static const struct vfs_walk_ops change_ops = {
 int vfs_path_op(struct sc_ctx *c, int guest_dirfd, char *path, const struct gofer_req *req,
 		int proc_err, bool nofollow, int64_t *val_out)
 {
+	char guest_path[PATH_MAX];
+	bool made = req->op == GOP_MKDIR;
+	if (made)
+		snprintf(guest_path, sizeof(guest_path), "%s", path);
 	struct change_walk cw = {
 		.w = {.ops = &change_ops, .c = c, .guest_dirfd = guest_dirfd, .path = path},
 		.req = req,
 		.proc_err = proc_err,
 		.nofollow = nofollow,
+		.obj_fd = -1,
 		.val_out = val_out,
 	};
-	return vfs_walk_run(&cw.w);
+	int r = vfs_walk_run(&cw.w);
+	_cleanup_close_ int obj = cw.obj_fd;
+	/* The new directory answers the next lookups of its name (a
+	 * redirect made it elsewhere: not learned). */
+	if (r == 0 && made && obj >= 0 && !cw.redirected)
+		dc_learn_made(c, guest_dirfd, guest_path, obj, true);
+	return r;
 }
 
 /* link(2) whose source reached the sentry's /proc (rest) with
@@ -110,7 +129,7 @@ static int link_from_proc(struct sc_ctx *c, const char *rest, int guest_dirfd2, 
 	struct gofer_req copy = *req;
 	struct gofer_resp resp;
 	if (r == PROCFS_REOPEN_PATH)
-		r = gofer_path2_call(c, AT_FDCWD, view, guest_dirfd2, path2, &copy, &resp);
+		r = gofer_path2_call(c, AT_FDCWD, view, guest_dirfd2, path2, &copy, &resp, NULL);
 	else
 		r = gofer_link_fd_call(c, obj, guest_dirfd2, path2, &copy, &resp);
 	return r == 0 && resp.redirect ? -EXDEV : r;
@@ -132,7 +151,7 @@ static int new_name_in_proc(struct sc_ctx *c, int guest_dirfd, const char *path,
 		return r;
 	struct gofer_req copy = *req;
 	struct gofer_resp resp;
-	r = gofer_path2_call(c, guest_dirfd, path, AT_FDCWD, view, &copy, &resp);
+	r = gofer_path2_call(c, guest_dirfd, path, AT_FDCWD, view, &copy, &resp, NULL);
 	return r == 0 && resp.redirect ? -EXDEV : r;
 }
 
@@ -144,9 +163,18 @@ int vfs_path2_op(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_
 {
 	struct gofer_resp resp;
 	struct gofer_req copy = *req;
-	int r = gofer_path2_call(c, guest_dirfd, path, guest_dirfd2, path2, &copy, &resp);
-	if (r < 0 || !resp.redirect)
+	int fd = -1;
+	int r = gofer_path2_call(c, guest_dirfd, path, guest_dirfd2, path2, &copy, &resp, &fd);
+	_cleanup_close_ int obj = fd;
+	if (r < 0)
 		return r;
+	if (!resp.redirect) {
+		/* A new symlink answers the next lstat and readlink of its
+		 * name. */
+		if (req->op == GOP_SYMLINK && obj >= 0)
+			dc_learn_made(c, guest_dirfd2, path2, obj, false);
+		return 0;
+	}
 	char rest[GOFER_PATH_MAX + 1];
 	memcpy(rest, resp.data, resp.data_len);
 	rest[resp.data_len] = 0;

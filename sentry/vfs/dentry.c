@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -28,23 +29,43 @@
  * the open's own fd names the object, and a creation leaves every entry
  * valid (gofer_client.c: names_change). */
 
-static void dc_names_changed(struct sentry *s, bool added_only, const struct gofer_gone *gone,
-			     size_t ngone)
+static void dc_names_changed(struct sentry *s, enum names_change change,
+			     const struct gofer_gone *gone, size_t ngone)
 {
 	if (!s->dcache)
 		return;
-	if (added_only) {
+	struct dcache_obj objs[GOFER_GONE_MAX];
+	size_t n = ngone < GOFER_GONE_MAX ? ngone : GOFER_GONE_MAX;
+	for (size_t i = 0; i < n; i++) {
+		objs[i].dev = gone[i].dev;
+		objs[i].ino = gone[i].ino;
+		objs[i].mode = gone[i].mode;
+	}
+	switch (change) {
+	case NAMES_ADDED:
 		dcache_names_added(s->dcache);
-	} else if (gone) {
+		break;
+	case NAMES_MOVED: {
 		uint64_t ids[GOFER_GONE_MAX][2];
-		for (size_t i = 0; i < ngone && i < GOFER_GONE_MAX; i++) {
-			ids[i][0] = gone[i].dev;
-			ids[i][1] = gone[i].ino;
+		for (size_t i = 0; i < n; i++) {
+			ids[i][0] = objs[i].dev;
+			ids[i][1] = objs[i].ino;
 		}
-		dcache_objects_moved(s->dcache, ids,
-				     ngone < GOFER_GONE_MAX ? ngone : GOFER_GONE_MAX);
-	} else {
+		dcache_objects_moved(s->dcache, ids, n);
+		break;
+	}
+	case NAMES_DIRS:
+		dcache_dirs_changed(s->dcache, objs, n, false);
+		break;
+	case NAMES_DIRS_REMOVED:
+		dcache_dirs_changed(s->dcache, objs, n, true);
+		break;
+	case NAMES_KEPT:
+		break;
+	case NAMES_CHANGED:
+	default:
 		dcache_clear(s->dcache);
+		break;
 	}
 }
 
@@ -74,6 +95,60 @@ static int dc_add_volume(struct sentry *s, struct dcache *d, const char *guest_p
 	return r < 0 ? r : dcache_add_volatile(d, view);
 }
 
+/* The devices mounted more than once in the view (the gofer's mount
+ * namespace), where a directory can have two paths. Left unknown (every
+ * device counts) when the table cannot be read. */
+static void dc_find_aliases(struct sentry *s, struct dcache *d)
+{
+	if (s->gofer_pid <= 0)
+		return;
+	char path[32];
+	snprintf(path, sizeof(path), "%d/mountinfo", (int)s->gofer_pid);
+	int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		log_debug("dcache: %s: %s", path, strerror(errno));
+		return;
+	}
+	FILE *f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return;
+	}
+	uint64_t devs[256], aliased[256];
+	size_t ndevs = 0, naliased = 0;
+	bool complete = true;
+	char line[4096];
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int major, minor;
+		if (sscanf(line, "%*u %*u %u:%u", &major, &minor) != 2) {
+			complete = false;
+			continue;
+		}
+		uint64_t dev = (uint64_t)makedev(major, minor);
+		size_t i = 0;
+		while (i < ndevs && devs[i] != dev)
+			i++;
+		if (i == ndevs) {
+			if (ndevs == sizeof(devs) / sizeof(devs[0])) {
+				complete = false;
+				break;
+			}
+			devs[ndevs++] = dev;
+			continue;
+		}
+		size_t j = 0;
+		while (j < naliased && aliased[j] != dev)
+			j++;
+		if (j == naliased)
+			aliased[naliased++] = dev;
+	}
+	fclose(f);
+	log_debug("dcache: %zu mounts' devices, %zu mounted twice%s", ndevs, naliased,
+		  complete ? "" : " (incomplete: all count)");
+	if (complete)
+		dcache_set_aliased(d, aliased, naliased);
+}
+
 struct dcache *dc_get(struct sentry *s)
 {
 	if (s->dcache || s->dcache_off)
@@ -85,11 +160,13 @@ struct dcache *dc_get(struct sentry *s)
 	 * or access from them would skip the rules and the audit log. */
 	if (!s->volumes_known || s->policy)
 		return NULL;
-	/* Positive entries hold fds: a quarter of the limit at most. */
+	/* Positive entries hold fds: half of the limit at most (the rest
+	 * is for tasks' pidfds, cwds and the guest fds a call fetches; a
+	 * full table makes the cache start over, gofer_client.c). */
 	size_t max_fds = DCACHE_MAX_FDS;
 	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 4 < max_fds)
-		max_fds = (size_t)(rl.rlim_cur / 4);
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 2 < max_fds)
+		max_fds = (size_t)(rl.rlim_cur / 2);
 	struct dcache *d = dcache_new(DCACHE_MAX_ENTRIES, max_fds);
 	for (size_t i = 0; i < s->nvolume_paths; i++) {
 		int r = dc_add_volume(s, d, s->volume_paths[i]);
@@ -100,6 +177,7 @@ struct dcache *dc_get(struct sentry *s)
 			return NULL;
 		}
 	}
+	dc_find_aliases(s, d);
 	s->dcache = d;
 	s->dcache_off = false;
 	s->names_changed = dc_names_changed;
@@ -255,9 +333,7 @@ static int dc_fill(struct sc_ctx *c, int guest_dirfd, const char *path, struct d
 		return 0;
 	}
 	char view[PATH_MAX];
-	const char *view_path = NULL;
-	if (dcache_has_volatile(q->d) && vfs_fd_path(c->s, obj, view, sizeof(view)) > 0)
-		view_path = view;
+	const char *view_path = vfs_fd_path(c->s, obj, view, sizeof(view)) > 0 ? view : NULL;
 	hit->fd = take_fd(&obj);
 	hit->owned = !dcache_put_pos_st(q->d, &q->key, hit->fd, view_path, (uint64_t)hit->st.st_dev,
 					(uint64_t)hit->st.st_ino);
@@ -329,24 +405,41 @@ void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *r
 		dcache_put_neg(q->d, &q->key, r);
 }
 
+/* Keeps obj (an O_PATH fd, the caller's) for the lookup of path from
+ * guest_dirfd by the calling thread; follow: the key that follows a final
+ * symlink. */
+static void dc_keep(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, int obj)
+{
+	struct dc_query q;
+	dc_query(c, guest_dirfd, path, follow, false, &q);
+	if (!q.d || !dcache_room(q.d))
+		return;
+	_cleanup_close_ int fd = fcntl(obj, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return;
+	char view[PATH_MAX];
+	const char *view_path = vfs_fd_path(c->s, fd, view, sizeof(view)) > 0 ? view : NULL;
+	if (dcache_put_pos(q.d, &q.key, fd, view_path))
+		fd = -1;
+}
+
 void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool name_is_object,
 		      int fd)
 {
-	struct dc_query q;
-	dc_query(c, guest_dirfd, path, !name_is_object, false, &q);
-	if (!q.d || !dcache_room(q.d))
-		return;
 	/* The cache keeps an O_PATH fd: one open for writing would hold the
 	 * file busy (ETXTBSY for its exec). */
 	char link[32];
 	snprintf(link, sizeof(link), "self/fd/%d", fd);
 	_cleanup_close_ int obj = openat(c->s->host_procfd, link, O_PATH | O_CLOEXEC);
-	if (obj < 0)
+	if (obj >= 0)
+		dc_keep(c, guest_dirfd, path, !name_is_object, obj);
+}
+
+void dc_learn_made(struct sc_ctx *c, int guest_dirfd, const char *path, int obj, bool is_dir)
+{
+	if (!dc_get(c->s))
 		return;
-	char view[PATH_MAX];
-	const char *view_path = NULL;
-	if (dcache_has_volatile(q.d) && vfs_fd_path(c->s, obj, view, sizeof(view)) > 0)
-		view_path = view;
-	if (dcache_put_pos(q.d, &q.key, obj, view_path))
-		obj = -1;
+	dc_keep(c, guest_dirfd, path, false, obj);
+	if (is_dir)
+		dc_keep(c, guest_dirfd, path, true, obj);
 }

@@ -1,18 +1,32 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* futimens(2) (utimensat(fd, NULL, ...)) on a file the guest holds, done
- * by the sentry on its own copy of the guest's fd instead of by the gofer.
+/* futimens(2) (utimensat(fd, NULL, ...)), fchmod(2) and fchown(2) on a
+ * file the guest holds, done by the sentry on its own copy of the guest's
+ * fd instead of by the gofer.
  *
- * An O_PATH fd gets EBADF, as from Linux. The rest is done here only
- * where the gofer would do exactly this: no policy (the dentry cache
- * is on), the fd is a regular file or directory, not O_PATH, still linked,
- * owned by the caller's fsuid (so Linux lets the caller set any times,
- * and the sentry's own privileges decide nothing), and it is the very
- * object (st_dev, st_ino) the dentry cache keeps for the fd's path in the
- * view: an object of the view, not a host file handed over as stdio, not
- * a /proc or /dev file of the sentry's, not below a volume the host also
- * changes. A read-only mount answers EROFS and an overlay copies the file
- * up, as for the gofer: the kernel decides those on the same open file.
- * Everything else goes to the gofer, as before. */
+ * This is done here only where the gofer would do exactly this: no
+ * policy (the dentry cache is on), the fd is a regular file or directory
+ * (for fchmod and fchown a regular file), not O_PATH, still linked, owned
+ * by the caller's fsuid, and it is the very object (st_dev, st_ino) the
+ * dentry cache keeps for the fd's path in the view: an object of the view,
+ * not a host file handed over as stdio, not a /proc or /dev file of the
+ * sentry's, not below a volume the host also changes. A read-only mount
+ * answers EROFS and an overlay copies the file up, as for the gofer:
+ * the kernel decides those on the same open file.
+ *
+ * The owner may set any times and any mode (set-id bits never get this
+ * far), so the sentry's own privileges decide nothing there. fchmod and
+ * fchown are done here on regular files only: a directory's mode and
+ * owner decide search permission, which the dentry cache follows through
+ * the gofer's answers. fchown is done here only where Linux lets the
+ * owner do it without privilege: the owner stays and the group stays or
+ * is one of the caller's (or, for a caller whose fsuid is 0, any ids the
+ * sandbox maps: the gofer's fsuid 0 carries CAP_CHOWN, as the sentry's
+ * does), and the file has no set-id bits (what a chown clears of them
+ * depends on the caller's privileges). Everything else goes to the
+ * gofer, as before.
+ *
+ * An O_PATH open hands the guest a read-only fd (sentry/vfs/open.c), so a
+ * guest's fd is never O_PATH here; one that is gets EBADF, as from Linux. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -21,6 +35,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/proto.h"
 #include "common/util.h"
 #include "sentry/dcache.h"
 #include "sentry/sentry.h"
@@ -48,30 +63,92 @@ static bool fd_is_cached_obj(struct sc_ctx *c, int fd, const struct stat *st)
 	return false;
 }
 
-int vfs_fd_utimens_here(struct sc_ctx *c, int guest_fd, const struct timespec *ts)
+/* The sentry's copy of guest_fd when an attribute change of its file by
+ * its owner can be done here: 1 with *fd_out (the caller closes it), st
+ * and cr filled; -EBADF for an O_PATH fd, as from Linux; 0 when the gofer
+ * must do it. dirs_ok: directories too (their times decide no lookup;
+ * their mode and owner decide search permission, which the dentry cache
+ * has to follow: those changes go through the gofer). */
+static int fd_here(struct sc_ctx *c, int guest_fd, bool dirs_ok, int *fd_out, struct stat *st,
+		   struct creds *cr)
 {
+	*fd_out = -1;
 	int fd = guest_getfd(c, guest_fd);
 	if (fd < 0)
 		return 0; /* the gofer's way says why */
 	_cleanup_close_ int own = fd;
-	/* Linux takes no O_PATH fd here (the gofer's utimensat with
-	 * AT_EMPTY_PATH would). */
+	/* The gofer's *at(fd, "", AT_EMPTY_PATH) would take an O_PATH fd;
+	 * Linux's fchmod, fchown and futimens do not. */
 	int fl = fcntl(fd, F_GETFL);
 	if (fl >= 0 && (fl & O_PATH))
 		return -EBADF;
-	struct creds cr;
-	if (fl < 0 || !dc_get(c->s) || task_read_creds(c->s, c->req->pid, &cr) < 0)
+	if (fl < 0 || !dc_get(c->s) || task_read_creds(c->s, c->req->pid, cr) < 0)
 		return 0;
-	struct stat st;
-	if (fstat(fd, &st) < 0 || st.st_nlink == 0 ||
-	    !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) || st.st_uid != (uid_t)cr.fsuid)
+	if (fstat(fd, st) < 0 || st->st_nlink == 0 ||
+	    !(S_ISREG(st->st_mode) || (dirs_ok && S_ISDIR(st->st_mode))) ||
+	    st->st_uid != (uid_t)cr->fsuid)
 		return 0;
-	if (!fd_is_cached_obj(c, fd, &st))
+	if (!fd_is_cached_obj(c, fd, st))
 		return 0;
 	if (!notif_valid(c))
 		return -ESRCH;
+	*fd_out = take_fd(&own);
+	return 1;
+}
+
+int vfs_fd_utimens_here(struct sc_ctx *c, int guest_fd, const struct timespec *ts)
+{
+	struct stat st;
+	struct creds cr;
+	int fd;
+	int r = fd_here(c, guest_fd, true, &fd, &st, &cr);
+	if (r <= 0)
+		return r;
+	_cleanup_close_ int own = fd;
 	/* glibc's utimensat wants a path: the system call takes NULL. */
 	if (syscall(SYS_utimensat, fd, NULL, ts, 0) < 0)
 		return -errno;
 	return 1;
+}
+
+int vfs_fd_chmod_here(struct sc_ctx *c, int guest_fd, mode_t mode)
+{
+	if (mode & ~(mode_t)07777 || mode & VFS_SETID_BITS)
+		return 0;
+	struct stat st;
+	struct creds cr;
+	int fd;
+	int r = fd_here(c, guest_fd, false, &fd, &st, &cr);
+	if (r <= 0)
+		return r;
+	_cleanup_close_ int own = fd;
+	return fchmod(fd, mode) < 0 ? -errno : 1;
+}
+
+static bool in_groups(const struct creds *cr, gid_t gid)
+{
+	if (gid == cr->fsgid)
+		return true;
+	for (int i = 0; i < cr->ngroups; i++)
+		if (cr->groups[i] == gid)
+			return true;
+	return false;
+}
+
+int vfs_fd_chown_here(struct sc_ctx *c, int guest_fd, uint32_t uid, uint32_t gid)
+{
+	struct stat st;
+	struct creds cr;
+	int fd;
+	int r = fd_here(c, guest_fd, false, &fd, &st, &cr);
+	if (r <= 0)
+		return r;
+	_cleanup_close_ int own = fd;
+	bool uid_ok = uid == GOFER_ID_KEEP || uid == (uint32_t)st.st_uid ||
+		      (cr.fsuid == 0 && uid <= VFS_ID_MAX);
+	bool gid_ok = gid == GOFER_ID_KEEP || gid == (uint32_t)st.st_gid ||
+		      (cr.fsuid == 0 && gid <= VFS_ID_MAX) || in_groups(&cr, (gid_t)gid);
+	if (!uid_ok || !gid_ok || (st.st_mode & VFS_SETID_BITS))
+		return 0;
+	return fchown(fd, (uid_t)uid, (gid_t)gid) < 0 ? -errno : 1;
 }

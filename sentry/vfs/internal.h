@@ -61,6 +61,12 @@ void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *r
  * that create files use on them). */
 void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool name_is_object,
 		      int fd);
+/* A mkdir or symlink of path from guest_dirfd by the calling thread made
+ * obj (an O_PATH fd the gofer answered with, the caller's): the cache
+ * keeps it for the key that does not follow a final symlink, and for a
+ * directory (is_dir) for the one that does too (stat's and lstat's alike:
+ * tar, find and rm -r look new directories up both ways). */
+void dc_learn_made(struct sc_ctx *c, int guest_dirfd, const char *path, int obj, bool is_dir);
 
 /* ---- cwd.c ---- */
 

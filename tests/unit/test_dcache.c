@@ -248,6 +248,91 @@ START_TEST(test_objects_moved)
 }
 END_TEST
 
+/* Keeps path's object under key path (direct) and returns its fd. */
+static int keep_direct(struct dcache *d, const char *path, struct stat *st)
+{
+	struct dcache_key k = key(d, path, 0, 0);
+	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fstat(fd, st), 0);
+	ck_assert(dcache_put_pos_st(d, &k, fd, path, (uint64_t)st->st_dev, (uint64_t)st->st_ino));
+	return fd;
+}
+
+static enum dcache_kind kind_of(struct dcache *d, const char *path)
+{
+	struct dcache_key k = key(d, path, 0, 0);
+	int val;
+	return dcache_lookup(d, &k, &val);
+}
+
+START_TEST(test_dirs_changed)
+{
+	/* A directory's change drops the entries at and below its path,
+	 * those whose lookup may have crossed a symlink or "..", and makes
+	 * failures stale; the rest stays. Where the directory's path is not
+	 * known, or its device is mounted twice, the cache starts over. */
+	char top[] = "/tmp/runsc-c-dcache.XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	char a[PATH_MAX], af[PATH_MAX], b[PATH_MAX], bg[PATH_MAX], alias[PATH_MAX];
+	snprintf(a, sizeof(a), "%s/a", top);
+	snprintf(af, sizeof(af), "%s/a/f", top);
+	snprintf(b, sizeof(b), "%s/b", top);
+	snprintf(bg, sizeof(bg), "%s/b/g", top);
+	snprintf(alias, sizeof(alias), "%s/link/f", top);
+	ck_assert_int_eq(mkdir(a, 0755), 0);
+	ck_assert_int_eq(mkdir(b, 0755), 0);
+	close(open(af, O_WRONLY | O_CREAT, 0644));
+	close(open(bg, O_WRONLY | O_CREAT, 0644));
+
+	for (int round = 0; round < 4; round++) {
+		struct dcache *d = dcache_new(64, 16);
+		if (round > 0)
+			dcache_set_aliased(d, NULL, 0);
+		struct stat sa, saf, sb, sbg;
+		int fa = round == 2 ? -1 : keep_direct(d, a, &sa);
+		if (round == 2)
+			ck_assert_int_eq(stat(a, &sa), 0);
+		int faf = keep_direct(d, af, &saf);
+		int fb = keep_direct(d, b, &sb);
+		int fbg = keep_direct(d, bg, &sbg);
+		if (round == 3) {
+			uint64_t dev = (uint64_t)sa.st_dev;
+			dcache_set_aliased(d, &dev, 1);
+		}
+		/* The same file reached through a symlink: not direct. */
+		struct dcache_key ka = key(d, alias, 0, DCACHE_FOLLOW);
+		int falias = open(af, O_PATH | O_CLOEXEC);
+		ck_assert(dcache_put_pos_st(d, &ka, falias, af, (uint64_t)saf.st_dev,
+					    (uint64_t)saf.st_ino));
+		struct dcache_key neg = key(d, "/nonexistent-dcache-name", 0, 0);
+		dcache_put_neg(d, &neg, -ENOENT);
+
+		struct dcache_obj obj = {(uint64_t)sa.st_dev, (uint64_t)sa.st_ino, sa.st_mode};
+		dcache_dirs_changed(d, &obj, 1, false);
+		bool kept = round == 1;
+		if (fa >= 0)
+			ck_assert(!is_open(fa));
+		ck_assert_int_eq(kind_of(d, a), DCACHE_MISS);
+		ck_assert(!is_open(faf));
+		ck_assert_int_eq(kind_of(d, af), DCACHE_MISS);
+		ck_assert(!is_open(falias));
+		ck_assert_int_eq(is_open(fb), kept);
+		ck_assert_int_eq(is_open(fbg), kept);
+		ck_assert_int_eq(kind_of(d, b), kept ? DCACHE_POS : DCACHE_MISS);
+		ck_assert_int_eq(kind_of(d, bg), kept ? DCACHE_POS : DCACHE_MISS);
+		int val;
+		ck_assert_int_ne(dcache_lookup(d, &neg, &val), DCACHE_NEG);
+		dcache_free(d);
+	}
+	unlink(af);
+	unlink(bg);
+	rmdir(a);
+	rmdir(b);
+	rmdir(top);
+}
+END_TEST
+
 START_TEST(test_clear_closes)
 {
 	struct dcache *d = dcache_new(64, 16);
@@ -414,6 +499,7 @@ static Suite *dcache_suite(void)
 	tcase_add_test(tc, test_eager);
 	tcase_add_test(tc, test_names_added);
 	tcase_add_test(tc, test_objects_moved);
+	tcase_add_test(tc, test_dirs_changed);
 	tcase_add_test(tc, test_clear_closes);
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_creds);
