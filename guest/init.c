@@ -37,6 +37,8 @@
 #include "guest/control.h"
 #include "syscalls/table.h"
 
+extern char **environ;
+
 /* The exec loader, embedded at build time (scripts/embed-blob.sh). */
 extern const char runsc_loader_blob[];
 extern const char runsc_loader_blob_end[];
@@ -142,6 +144,9 @@ _Noreturn static void run_command(const struct guest_config *cfg, const sigset_t
 			strerror(-fr));
 		_exit(125);
 	}
+	/* execvpe searches the PATH of the process's own environment: the
+	 * command's (config.json's process.env), not init's, which is empty. */
+	environ = cfg->envp;
 	execvpe(cfg->argv[0], cfg->argv, cfg->envp);
 	int err = errno;
 	fprintf(stderr, "runsc-c: %s: %s\n", cfg->argv[0], strerror(err));
