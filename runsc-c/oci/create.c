@@ -154,6 +154,7 @@ int oci_create(const char *id, const char *pid_file, const struct oci_config *c,
 		.bundle = c->bundle,
 		.rootfs = c->rootfs,
 		.annotations = c->annotations,
+		.poststop = c->hooks[OCI_HOOK_POSTSTOP],
 	};
 	snprintf(st.id, sizeof(st.id), "%s", id);
 	snprintf(st.sandbox_id, sizeof(st.sandbox_id), "%s", sid);
@@ -184,6 +185,7 @@ int oci_cmd_create(int argc, char **argv)
 		return OCI_EXIT_ERROR;
 	}
 	c.console_socket = o.console_socket;
+	c.id = o.id;
 	int r = oci_create(o.id, o.pid_file, &c, &err);
 	if (r < 0)
 		oci_error("%s", err.msg);
