@@ -145,8 +145,11 @@ _Noreturn static void run_command(const struct guest_config *cfg, const sigset_t
 		gid_t gid = cfg->gid;
 		bool own = cfg->ngroups == 0;
 		if (setgroups(own ? 1 : cfg->ngroups, own ? &gid : cfg->groups) < 0 ||
-		    setresgid(gid, gid, gid) < 0 || setresuid(cfg->uid, cfg->uid, cfg->uid) < 0)
-			command_fail("setting the user");
+		    setresgid(gid, gid, gid) < 0 || setresuid(cfg->uid, cfg->uid, cfg->uid) < 0) {
+			char what[64];
+			snprintf(what, sizeof(what), "setting user %u:%u", cfg->uid, cfg->gid);
+			command_fail(what);
+		}
 	}
 	if (attrs_caps_after_user(attrs) < 0)
 		command_fail("setting the capabilities");

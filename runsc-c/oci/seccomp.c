@@ -12,9 +12,9 @@
  *	  errnoRet, args[].index,        make one rule (all must match),
  *	  value, valueTwo, op            a repeated index one rule per arg
  *	                                 (runc's reading)
- *	architectures                    added to the filter (other
- *	                                 architectures than x86-64 are killed
- *	                                 by the sandbox's filter anyway)
+ *	architectures                    checked; the filter is x86-64's
+ *	                                 alone: the sandbox's filter kills
+ *	                                 every call of another architecture
  *	flags                            checked; SECCOMP_FILTER_FLAG_LOG and
  *	                                 _SPEC_ALLOW are not applied
  *
@@ -222,7 +222,7 @@ static int parse_rule(scmp_filter_ctx ctx, struct json_object *rule, const char 
 	return r;
 }
 
-static int parse_arches(scmp_filter_ctx ctx, struct json_object *sc, struct rc_error *err)
+static int parse_arches(struct json_object *sc, struct rc_error *err)
 {
 	struct json_object *arr;
 	int r = oci_member(sc, "architectures", json_type_array, "linux.seccomp.architectures",
@@ -240,12 +240,8 @@ static int parse_arches(scmp_filter_ctx ctx, struct json_object *sc, struct rc_e
 		for (const char *c = name + 10; *c; c++)
 			lower[k++] = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
 		lower[k] = 0;
-		uint32_t arch = seccomp_arch_resolve_name(lower);
-		if (arch == 0)
+		if (seccomp_arch_resolve_name(lower) == 0)
 			return oci_bad(err, f, "'%s': not an architecture libseccomp knows", name);
-		int e = seccomp_arch_add(ctx, arch);
-		if (e < 0 && e != -EEXIST)
-			return oci_bad(err, f, "'%s': %s", name, strerror(-e));
 	}
 	return r;
 }
@@ -293,7 +289,7 @@ static int build(scmp_filter_ctx ctx, struct json_object *sc, uint32_t default_a
 {
 	struct json_object *rules;
 	bool names_prctl = false;
-	int r = parse_arches(ctx, sc, err);
+	int r = parse_arches(sc, err);
 	if (r == 0)
 		r = parse_flags(sc, err);
 	if (r == 0)
