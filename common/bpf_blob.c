@@ -6,7 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "common/compat.h"
 
@@ -79,4 +82,29 @@ int bpf_filter_install(const char *start, const char *end, bpf_build_fn build)
 int bpf_filter_install_all_threads(const char *start, const char *end, bpf_build_fn build)
 {
 	return filter_install(start, end, build, true);
+}
+
+int bpf_filter_export_memory(scmp_filter_ctx ctx, struct sock_fprog *prog)
+{
+	int memfd = memfd_create("runsc-c-bpf", MFD_CLOEXEC);
+	if (memfd < 0)
+		return -errno;
+	int r = seccomp_export_bpf(ctx, memfd);
+	off_t size = r < 0 ? 0 : lseek(memfd, 0, SEEK_END);
+	if (r == 0 && (size <= 0 || size % (off_t)sizeof(struct sock_filter) != 0 ||
+		       size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS))
+		r = -E2BIG;
+	struct sock_filter *buf = r < 0 ? NULL : malloc((size_t)size);
+	if (r == 0 && !buf)
+		r = -ENOMEM;
+	if (r == 0 && pread(memfd, buf, (size_t)size, 0) != size)
+		r = -EIO;
+	close(memfd);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	prog->filter = buf;
+	prog->len = (unsigned short)(size / (off_t)sizeof(struct sock_filter));
+	return 0;
 }

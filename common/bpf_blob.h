@@ -28,4 +28,8 @@ int bpf_filter_install(const char *start, const char *end, bpf_build_fn build);
  * -EAGAIN when a thread cannot take it (it has a filter of its own). */
 int bpf_filter_install_all_threads(const char *start, const char *end, bpf_build_fn build);
 
+/* The BPF of ctx in memory: prog->filter is the caller's to free. 0, or a
+ * negative errno (-E2BIG past BPF_MAXINSNS). */
+int bpf_filter_export_memory(scmp_filter_ctx ctx, struct sock_fprog *prog);
+
 #endif

@@ -23,6 +23,8 @@
 
 #include <stdint.h>
 
+#include "common/proc_attrs.h"
+
 #define EXEC_MAGIC	 0x72634578u /* "xEcr" */
 #define EXEC_MAX_GROUPS	 32	     /* supplementary groups of one process */
 #define EXEC_MAX_RUNNING 64	     /* processes one init runs for exec at once */
@@ -50,6 +52,9 @@ enum exec_stage {
 	EXEC_STAGE_FILTER,	/* the policy's syscall filter */
 	EXEC_STAGE_EXEC,	/* execve (through the sentry's exec path) */
 	EXEC_STAGE_TTY,		/* setsid and TIOCSCTTY of its terminal */
+	EXEC_STAGE_LIMITS,	/* its rlimits and umask */
+	EXEC_STAGE_CAPS,	/* its capabilities */
+	EXEC_STAGE_SECCOMP,	/* the container's seccomp filter */
 };
 
 struct exec_msg {
@@ -68,6 +73,7 @@ struct exec_msg {
 	uint32_t gid;
 	uint32_t ngroups; /* <= EXEC_MAX_GROUPS */
 	uint32_t groups[EXEC_MAX_GROUPS];
+	struct proc_attrs attrs; /* proc_attrs_valid() */
 };
 
 #endif

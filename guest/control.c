@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "guest/attrs.h"
 #include "syscalls/table.h"
 
 extern char **environ;
@@ -40,11 +41,13 @@ struct running {
 
 static int control_fd = -1;
 static sigset_t child_sigmask;
+static const struct sock_fprog *container_filter;
 static struct running runs[EXEC_MAX_RUNNING];
 
-void control_init(int fd, const sigset_t *child_mask)
+void control_init(int fd, const sigset_t *child_mask, const struct sock_fprog *filter)
 {
 	control_fd = fd;
+	container_filter = filter;
 	child_sigmask = *child_mask;
 	for (size_t i = 0; i < ARRAY_SIZE(runs); i++)
 		runs[i] = (struct running){.status_fd = -1};
@@ -126,6 +129,10 @@ _Noreturn static void child_run(const struct start *s, int status_fd)
 		setpgid(0, 0);
 	else if (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0)
 		child_fail(status_fd, EXEC_STAGE_TTY, errno);
+	if (attrs_apply_limits(&req->attrs) < 0)
+		child_fail(status_fd, EXEC_STAGE_LIMITS, errno);
+	if (attrs_caps_before_user(&req->attrs) < 0)
+		child_fail(status_fd, EXEC_STAGE_CAPS, errno);
 	if (req->user_set) {
 		gid_t groups[EXEC_MAX_GROUPS];
 		size_t n = req->ngroups;
@@ -137,6 +144,8 @@ _Noreturn static void child_run(const struct start *s, int status_fd)
 		    setresuid(req->uid, req->uid, req->uid) < 0)
 			child_fail(status_fd, EXEC_STAGE_USER, errno);
 	}
+	if (attrs_caps_after_user(&req->attrs) < 0)
+		child_fail(status_fd, EXEC_STAGE_CAPS, errno);
 	/* As the user: the sentry resolves it in the view with their rights. */
 	if (s->cwd[0] && chdir(s->cwd) < 0)
 		child_fail(status_fd, EXEC_STAGE_CWD, errno);
@@ -146,6 +155,9 @@ _Noreturn static void child_run(const struct start *s, int status_fd)
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &child_sigmask, NULL);
+	/* The container's filter last: it may deny what the steps above do. */
+	if (attrs_filter_install(container_filter) < 0)
+		child_fail(status_fd, EXEC_STAGE_SECCOMP, errno);
 	/* execvpe searches the PATH of the process's own environment: the
 	 * request's, as runc's exec does. */
 	environ = s->envp;
@@ -207,7 +219,7 @@ static bool request_valid(const struct exec_msg *m, int nfds)
 	return m->magic == EXEC_MAGIC && m->id != 0 && nfds == EXEC_START_FDS && m->argc >= 1 &&
 	       m->argc <= EXEC_DATA_MAX && m->envc <= EXEC_DATA_MAX && m->data_len > 0 &&
 	       m->data_len <= EXEC_DATA_MAX && m->ngroups <= EXEC_MAX_GROUPS && m->user_set <= 1 &&
-	       m->uid <= 65535 && m->gid <= 65535;
+	       m->uid <= 65535 && m->gid <= 65535 && proc_attrs_valid(&m->attrs);
 }
 
 static struct running *slot_by_id(uint32_t id)

@@ -12,6 +12,7 @@
 #ifndef RUNSC_GUEST_CONTROL_H
 #define RUNSC_GUEST_CONTROL_H
 
+#include <linux/filter.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -25,7 +26,7 @@
 
 /* fd: init's end of the channel, or -1 (no exec). child_mask: the signal
  * mask each started process gets. */
-void control_init(int fd, const sigset_t *child_mask);
+void control_init(int fd, const sigset_t *child_mask, const struct sock_fprog *filter);
 /* What init's loop polls for the channel: fills at most CONTROL_POLL_MAX
  * entries and returns their count. */
 int control_pollfds(struct pollfd *p);

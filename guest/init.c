@@ -34,8 +34,11 @@
 #include "common/compat.h"
 #include "common/loader_abi.h"
 #include "common/util.h"
+#include "guest/attrs.h"
 #include "guest/control.h"
 #include "syscalls/table.h"
+
+extern char **environ;
 
 /* The exec loader, embedded at build time (scripts/embed-blob.sh). */
 extern const char runsc_loader_blob[];
@@ -111,6 +114,12 @@ static int make_loader_root(void)
 
 static pid_t command_pid;
 
+_Noreturn static void command_fail(const char *what)
+{
+	fprintf(stderr, "runsc-c: %s: %s\n", what, strerror(errno));
+	_exit(125);
+}
+
 _Noreturn static void run_command(const struct guest_config *cfg, const sigset_t *oldmask)
 {
 	setpgid(0, 0);
@@ -126,22 +135,36 @@ _Noreturn static void run_command(const struct guest_config *cfg, const sigset_t
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	sigprocmask(SIG_SETMASK, oldmask, NULL);
+	static const struct proc_attrs none;
+	const struct proc_attrs *attrs = cfg->attrs ? cfg->attrs : &none;
+	if (attrs_apply_limits(attrs) < 0)
+		command_fail("setting the rlimits");
+	if (attrs_caps_before_user(attrs) < 0)
+		command_fail("setting the capability bounding set");
 	if (cfg->user_set) {
 		gid_t gid = cfg->gid;
-		if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 ||
-		    setresuid(cfg->uid, cfg->uid, cfg->uid) < 0) {
-			fprintf(stderr, "runsc-c: setting user %u:%u: %s\n", cfg->uid, cfg->gid,
-				strerror(errno));
-			_exit(125);
+		bool own = cfg->ngroups == 0;
+		if (setgroups(own ? 1 : cfg->ngroups, own ? &gid : cfg->groups) < 0 ||
+		    setresgid(gid, gid, gid) < 0 || setresuid(cfg->uid, cfg->uid, cfg->uid) < 0) {
+			char what[64];
+			snprintf(what, sizeof(what), "setting user %u:%u", cfg->uid, cfg->gid);
+			command_fail(what);
 		}
 	}
+	if (attrs_caps_after_user(attrs) < 0)
+		command_fail("setting the capabilities");
 	/* The policy's syscalls.deny binds the command, not this init. */
 	int fr = sc_filter_install_policy();
 	if (fr < 0) {
-		fprintf(stderr, "runsc-c: installing the policy's syscall filter: %s\n",
-			strerror(-fr));
-		_exit(125);
+		errno = -fr;
+		command_fail("installing the policy's syscall filter");
 	}
+	/* The container's filter last: it may deny what the steps above do. */
+	if (attrs_filter_install(cfg->filter) < 0)
+		command_fail("installing the container's seccomp filter");
+	/* execvpe searches the PATH of the process's own environment: the
+	 * command's (config.json's process.env), not init's, which is empty. */
+	environ = cfg->envp;
 	execvpe(cfg->argv[0], cfg->argv, cfg->envp);
 	int err = errno;
 	fprintf(stderr, "runsc-c: %s: %s\n", cfg->argv[0], strerror(err));
@@ -197,7 +220,7 @@ _Noreturn static void init_loop(const struct guest_config *cfg)
 	for (int i = 0; i < 3; i++)
 		if (cfg->stdio[i] > 2)
 			close(cfg->stdio[i]);
-	control_init(cfg->control_fd, &old);
+	control_init(cfg->control_fd, &old, cfg->filter);
 	for (;;) {
 		struct pollfd p[1 + CONTROL_POLL_MAX];
 		p[0] = (struct pollfd){.fd = sig_fd, .events = POLLIN};
@@ -210,27 +233,11 @@ _Noreturn static void init_loop(const struct guest_config *cfg)
 	}
 }
 
-/* Capabilities whose checks the host kernel makes against the initial user
- * namespace (or that the sandbox refuses outright: device nodes, raw
- * sockets, clocks, modules, reboot), so a root of the guest's user namespace
- * holds them in name only. They leave the bounding, permitted, effective and
- * inheritable sets, and capget and /proc/<pid>/status tell what holds:
- * a program that trusts capget (e.g. before lowering oom_score_adj or
- * raising a hard rlimit, both CAP_SYS_RESOURCE) sees the truth. */
-static const int unhonoured_caps[] = {
-	9 /* LINUX_IMMUTABLE */, 13 /* NET_RAW */,
-	14 /* IPC_LOCK */,	 16 /* SYS_MODULE */,
-	17 /* SYS_RAWIO */,	 20 /* SYS_PACCT */,
-	22 /* SYS_BOOT */,	 23 /* SYS_NICE */,
-	24 /* SYS_RESOURCE */,	 25 /* SYS_TIME */,
-	26 /* SYS_TTY_CONFIG */, 27 /* MKNOD */,
-	29 /* AUDIT_WRITE */,	 30 /* AUDIT_CONTROL */,
-	32 /* MAC_OVERRIDE */,	 33 /* MAC_ADMIN */,
-	34 /* SYSLOG */,	 35 /* WAKE_ALARM */,
-	36 /* BLOCK_SUSPEND */,	 37 /* AUDIT_READ */,
-	38 /* PERFMON */,	 39 /* BPF */,
-};
-
+/* The capabilities the sandbox does not honour (PROC_CAPS_UNHONOURED)
+ * leave the bounding, permitted, effective and inheritable sets, and
+ * capget and /proc/<pid>/status tell what holds: a program that trusts
+ * capget (e.g. before lowering oom_score_adj or raising a hard rlimit,
+ * both CAP_SYS_RESOURCE) sees the truth. */
 static int drop_unhonoured_caps(void)
 {
 	struct {
@@ -242,8 +249,9 @@ static int drop_unhonoured_caps(void)
 	} data[2];
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof(unhonoured_caps) / sizeof(unhonoured_caps[0]); i++) {
-		int cap = unhonoured_caps[i];
+	for (int cap = 0; cap <= PROC_CAP_LAST; cap++) {
+		if (!(PROC_CAPS_UNHONOURED & (1ULL << cap)))
+			continue;
 		/* EINVAL: a kernel older than the capability; nothing to drop. */
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
 			return -1;

@@ -5,9 +5,12 @@
 #define RUNSC_GUEST_INIT_H
 
 #include <errno.h>
+#include <linux/filter.h>
 #include <stdbool.h>
 #include <sys/types.h>
 #include <unistd.h>
+
+#include "common/proc_attrs.h"
 
 struct guest_config {
 	char **argv; /* the command; argv[0] is looked up in the guest's PATH */
@@ -15,6 +18,10 @@ struct guest_config {
 	bool user_set;
 	uid_t uid;
 	gid_t gid;
+	const gid_t *groups; /* supplementary groups with user_set; none: gid alone */
+	size_t ngroups;
+	const struct proc_attrs *attrs;	 /* rlimits, umask, capabilities; or NULL */
+	const struct sock_fprog *filter; /* the container's seccomp filter, or NULL */
 	const char *hostname;
 	int stdio[3];	 /* the guest's fds 0, 1, 2 */
 	bool tty;	 /* stdio[0] is a terminal the guest may own */

@@ -41,6 +41,12 @@ static const char *stage_name(uint32_t stage)
 		return "exec";
 	case EXEC_STAGE_TTY:
 		return "taking the terminal as the controlling terminal";
+	case EXEC_STAGE_LIMITS:
+		return "setting the rlimits";
+	case EXEC_STAGE_CAPS:
+		return "setting the capabilities";
+	case EXEC_STAGE_SECCOMP:
+		return "installing the container's seccomp filter";
 	default:
 		return "starting the process";
 	}
@@ -178,6 +184,8 @@ static int config_check(const struct sandbox_exec_config *ec, struct rc_error *e
 			return rc_error_set(err, EINVAL,
 					    "exec: group %u is outside the guest's ids (0..65535)",
 					    ec->groups[i]);
+	if (ec->attrs && !proc_attrs_valid(ec->attrs))
+		return rc_error_set(err, EINVAL, "exec: invalid rlimits, umask or capabilities");
 	for (int i = 0; i < EXEC_STDIO_FDS; i++)
 		if (fcntl(ec->stdio[i], F_GETFD) < 0)
 			return rc_error_set_errno(err, errno, "exec: stdio fd %d", ec->stdio[i]);
@@ -211,6 +219,8 @@ int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandb
 	m.ngroups = (uint32_t)ec->ngroups;
 	for (size_t i = 0; i < ec->ngroups; i++)
 		m.groups[i] = ec->groups[i];
+	if (ec->attrs)
+		m.attrs = *ec->attrs;
 	int fds[EXEC_START_FDS] = {ec->stdio[0], ec->stdio[1], ec->stdio[2], data_fd};
 	r = request_send(sb->control_fd, &m, fds);
 	close(data_fd);

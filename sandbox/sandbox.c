@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/exec_proto.h"
 #include "common/util.h"
 #include "policy/policy.h"
 #include "sandbox/internal.h"
@@ -45,6 +46,13 @@ static int config_check(const struct sandbox_config *cfg, struct rc_error *err)
 		return rc_error_set(err, EINVAL, "the sandbox's config has no host name");
 	if (cfg->nvolumes && !cfg->volumes)
 		return rc_error_set(err, EINVAL, "the sandbox's config lacks its volumes");
+	if (cfg->ngroups > EXEC_MAX_GROUPS || (cfg->ngroups && !cfg->groups))
+		return rc_error_set(err, EINVAL, "the sandbox's config has more than %d groups",
+				    EXEC_MAX_GROUPS);
+	if (cfg->attrs && !proc_attrs_valid(cfg->attrs))
+		return rc_error_set(
+			err, EINVAL,
+			"the sandbox's config has invalid rlimits, umask or capabilities");
 	return 0;
 }
 
@@ -265,6 +273,10 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 		.user_set = cfg->user_set,
 		.uid = cfg->uid,
 		.gid = cfg->gid,
+		.groups = cfg->groups,
+		.ngroups = cfg->ngroups,
+		.attrs = cfg->attrs,
+		.filter = cfg->filter,
 		.cwd = cfg->cwd,
 		.hostname = cfg->hostname,
 		.tty_fd = sb->term.active ? sb->term.slave : -1,

@@ -26,6 +26,7 @@
 #ifndef RUNSC_SANDBOX_SANDBOX_H
 #define RUNSC_SANDBOX_SANDBOX_H
 
+#include <linux/filter.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +34,7 @@
 
 #include "common/error.h"
 #include "common/limits.h"
+#include "common/proc_attrs.h"
 #include "common/publish.h"
 #include "gofer/gofer.h"
 #include "sandbox/cgroup.h"
@@ -50,6 +52,18 @@ struct sandbox_config {
 	bool user_set; /* run as uid:gid; else as 0:0 */
 	uid_t uid;
 	gid_t gid;
+	const gid_t *groups; /* supplementary groups with user_set (at most
+			      * EXEC_MAX_GROUPS); none: gid alone */
+	size_t ngroups;
+	/* The command's rlimits, umask and capabilities (common/proc_attrs.h),
+	 * or NULL for the guest's defaults. */
+	const struct proc_attrs *attrs;
+	/* A seccomp filter of the caller's (an OCI config's linux.seccomp),
+	 * stacked on the sandbox's for the command and every exec'd process:
+	 * the kernel takes the most restrictive action of the two. NULL:
+	 * none. It must keep the exec loader's calls (RUNSC_NR_LOADER,
+	 * prctl(PR_SET_MM)) allowed. */
+	const struct sock_fprog *filter;
 	const char *hostname;
 	/* Ports of the guest published on the host (common/publish.h): the
 	 * route out forwards exactly these and nothing else. They need the
@@ -199,7 +213,8 @@ struct sandbox_exec_config {
 	gid_t gid;
 	const gid_t *groups; /* supplementary groups; none: gid alone */
 	size_t ngroups;
-	int stdio[3]; /* its fds 0, 1, 2 (the guest gets copies) */
+	const struct proc_attrs *attrs; /* rlimits, umask, capabilities; or NULL */
+	int stdio[3];			/* its fds 0, 1, 2 (the guest gets copies) */
 	/* stdio[0] is a terminal (sandbox_terminal_new's slave): the process
 	 * leads a session of its own with it as the controlling terminal. */
 	bool tty;

@@ -181,6 +181,12 @@ struct sentry_config {
 	bool user_set;
 	uid_t uid;
 	gid_t gid;
+	const gid_t *groups; /* supplementary groups with user_set; none: gid alone */
+	size_t ngroups;
+	/* rlimits, umask and capabilities of the command and the container's
+	 * seccomp filter, for it and for exec'd processes; or NULL. */
+	const struct proc_attrs *attrs;
+	const struct sock_fprog *filter;
 	const char *cwd;
 	const char *hostname;
 	int tty_fd; /* the guest's terminal, its fds 0..2; -1: it inherits 0..2 */

@@ -64,8 +64,7 @@ static const char *type_name(enum json_type t)
 	}
 }
 
-__attribute__((format(printf, 3, 4))) static int bad(struct rc_error *err, const char *field,
-						     const char *fmt, ...)
+int oci_bad(struct rc_error *err, const char *field, const char *fmt, ...)
 {
 	char why[256];
 	va_list ap;
@@ -77,15 +76,15 @@ __attribute__((format(printf, 3, 4))) static int bad(struct rc_error *err, const
 
 /* obj's member key of the given type, or NULL when absent (or null);
  * -EINVAL naming field when of another type or absent and required. */
-static int member(struct json_object *obj, const char *key, enum json_type type, const char *field,
-		  bool required, struct json_object **out, struct rc_error *err)
+int oci_member(struct json_object *obj, const char *key, enum json_type type, const char *field,
+	       bool required, struct json_object **out, struct rc_error *err)
 {
 	struct json_object *v = NULL;
 	*out = NULL;
 	if (!json_object_object_get_ex(obj, key, &v) || !v)
-		return required ? bad(err, field, "missing") : 0;
+		return required ? oci_bad(err, field, "missing") : 0;
 	if (!json_object_is_type(v, type))
-		return bad(err, field, "expected %s", type_name(type));
+		return oci_bad(err, field, "expected %s", type_name(type));
 	*out = v;
 	return 0;
 }
@@ -119,12 +118,12 @@ static int string_array(struct json_object *arr, const char *field, bool nonempt
 		snprintf(name, sizeof(name), "%s[%zu]", field, i);
 		if (!json_object_is_type(e, json_type_string)) {
 			free(v);
-			return bad(err, name, "expected a string");
+			return oci_bad(err, name, "expected a string");
 		}
 		v[i] = (char *)json_object_get_string(e);
 		if (nonempty_items && v[i][0] == 0) {
 			free(v);
-			return bad(err, name, "must not be empty");
+			return oci_bad(err, name, "must not be empty");
 		}
 	}
 	*out = v;
@@ -144,25 +143,26 @@ static char *bundle_path(const struct oci_config *c, const char *p)
 static int parse_root(struct oci_config *c, struct json_object *doc, struct rc_error *err)
 {
 	struct json_object *root, *path, *ro;
-	int r = member(doc, "root", json_type_object, "root", true, &root, err);
+	int r = oci_member(doc, "root", json_type_object, "root", true, &root, err);
 	if (r == 0)
-		r = member(root, "path", json_type_string, "root.path", true, &path, err);
+		r = oci_member(root, "path", json_type_string, "root.path", true, &path, err);
 	if (r == 0)
-		r = member(root, "readonly", json_type_boolean, "root.readonly", false, &ro, err);
+		r = oci_member(root, "readonly", json_type_boolean, "root.readonly", false, &ro,
+			       err);
 	if (r < 0)
 		return r;
 	const char *p = json_object_get_string(path);
 	if (p[0] == 0)
-		return bad(err, "root.path", "must not be empty");
+		return oci_bad(err, "root.path", "must not be empty");
 	_cleanup_free_ char *full = bundle_path(c, p);
 	struct stat st;
 	if (stat(full, &st) < 0)
-		return bad(err, "root.path", "'%s': %s", p, strerror(errno));
+		return oci_bad(err, "root.path", "'%s': %s", p, strerror(errno));
 	if (!S_ISDIR(st.st_mode))
-		return bad(err, "root.path", "'%s': not a directory", p);
+		return oci_bad(err, "root.path", "'%s': not a directory", p);
 	c->rootfs = realpath(full, NULL);
 	if (!c->rootfs)
-		return bad(err, "root.path", "'%s': %s", p, strerror(errno));
+		return oci_bad(err, "root.path", "'%s': %s", p, strerror(errno));
 	c->root_readonly = ro && json_object_get_boolean(ro);
 	return 0;
 }
@@ -187,7 +187,7 @@ static int parse_env(struct oci_process *p, struct json_object *env, const char 
 		const char *eq = strchr(p->envp[i], '=');
 		if (!eq || eq == p->envp[i]) {
 			snprintf(name, sizeof(name), "%senv[%zu]", prefix, i);
-			r = bad(err, name, "'%s': expected NAME=VALUE", p->envp[i]);
+			r = oci_bad(err, name, "'%s': expected NAME=VALUE", p->envp[i]);
 		}
 	}
 	return r;
@@ -198,10 +198,10 @@ static int id_value(struct json_object *v, const char *field, unsigned int *out,
 		    struct rc_error *err)
 {
 	if (!json_object_is_type(v, json_type_int))
-		return bad(err, field, "expected an integer");
+		return oci_bad(err, field, "expected an integer");
 	int64_t id = json_object_get_int64(v);
 	if (id < 0 || id > 65535)
-		return bad(err, field, "%lld: must be in 0..65535", (long long)id);
+		return oci_bad(err, field, "%lld: must be in 0..65535", (long long)id);
 	*out = (unsigned int)id;
 	return 0;
 }
@@ -211,7 +211,7 @@ static int parse_id(struct json_object *user, const char *key, const char *field
 		    struct rc_error *err)
 {
 	struct json_object *v;
-	int r = member(user, key, json_type_int, field, false, &v, err);
+	int r = oci_member(user, key, json_type_int, field, false, &v, err);
 	if (r < 0 || !v)
 		return r;
 	return id_value(v, field, out, err);
@@ -224,12 +224,12 @@ static int parse_groups(struct oci_process *p, struct json_object *user, const c
 	char field[96];
 	struct json_object *arr;
 	pfield(field, sizeof(field), prefix, "user.additionalGids");
-	int r = member(user, "additionalGids", json_type_array, field, false, &arr, err);
+	int r = oci_member(user, "additionalGids", json_type_array, field, false, &arr, err);
 	if (r < 0 || !arr)
 		return r;
 	size_t n = json_object_array_length(arr);
 	if (n > OCI_GROUPS_MAX)
-		return bad(err, field, "more than %d groups", OCI_GROUPS_MAX);
+		return oci_bad(err, field, "more than %d groups", OCI_GROUPS_MAX);
 	p->groups = xcalloc(n + 1, sizeof(*p->groups));
 	for (size_t i = 0; i < n; i++) {
 		char name[128];
@@ -249,8 +249,8 @@ static int parse_user(struct oci_process *p, struct json_object *proc, const cha
 	char f1[96], f2[96];
 	struct json_object *user;
 	unsigned int uid = 0, gid = 0;
-	int r = member(proc, "user", json_type_object, pfield(f1, sizeof(f1), prefix, "user"),
-		       false, &user, err);
+	int r = oci_member(proc, "user", json_type_object, pfield(f1, sizeof(f1), prefix, "user"),
+			   false, &user, err);
 	if (r == 0 && user)
 		r = parse_id(user, "uid", pfield(f1, sizeof(f1), prefix, "user.uid"), &uid, err);
 	if (r == 0 && user)
@@ -295,32 +295,34 @@ int oci_process_parse(struct json_object *proc, const char *prefix, struct oci_p
 	char f[96];
 	struct json_object *args, *env, *cwd, *term;
 	memset(p, 0, sizeof(*p));
-	int r = member(proc, "args", json_type_array, pfield(f, sizeof(f), prefix, "args"), true,
-		       &args, err);
+	int r = oci_member(proc, "args", json_type_array, pfield(f, sizeof(f), prefix, "args"),
+			   true, &args, err);
 	if (r == 0 && json_object_array_length(args) == 0)
-		r = bad(err, f, "must not be empty");
+		r = oci_bad(err, f, "must not be empty");
 	if (r == 0)
 		r = string_array(args, f, false, &p->argv, err);
 	if (r == 0 && p->argv[0][0] == 0)
-		r = bad(err, pfield(f, sizeof(f), prefix, "args[0]"), "must not be empty");
+		r = oci_bad(err, pfield(f, sizeof(f), prefix, "args[0]"), "must not be empty");
 	if (r == 0)
-		r = member(proc, "env", json_type_array, pfield(f, sizeof(f), prefix, "env"), false,
-			   &env, err);
+		r = oci_member(proc, "env", json_type_array, pfield(f, sizeof(f), prefix, "env"),
+			       false, &env, err);
 	if (r == 0)
 		r = parse_env(p, env, prefix, err);
 	if (r == 0)
-		r = member(proc, "cwd", json_type_string, pfield(f, sizeof(f), prefix, "cwd"), true,
-			   &cwd, err);
+		r = oci_member(proc, "cwd", json_type_string, pfield(f, sizeof(f), prefix, "cwd"),
+			       true, &cwd, err);
 	if (r == 0 && !clean_absolute(json_object_get_string(cwd)))
-		r = bad(err, f, "'%s': must be an absolute path without . or ..",
-			json_object_get_string(cwd));
+		r = oci_bad(err, f, "'%s': must be an absolute path without . or ..",
+			    json_object_get_string(cwd));
 	if (r == 0)
-		r = member(proc, "terminal", json_type_boolean,
-			   pfield(f, sizeof(f), prefix, "terminal"), false, &term, err);
+		r = oci_member(proc, "terminal", json_type_boolean,
+			       pfield(f, sizeof(f), prefix, "terminal"), false, &term, err);
 	if (r == 0)
 		r = parse_user(p, proc, prefix, err);
 	if (r == 0)
 		r = parse_console_size(p, proc, prefix, err);
+	if (r == 0)
+		r = oci_process_attrs_parse(proc, prefix, &p->attrs, err);
 	if (r < 0) {
 		oci_process_free(p);
 		return r;
@@ -341,7 +343,7 @@ void oci_process_free(struct oci_process *p)
 static int parse_process(struct oci_config *c, struct json_object *doc, struct rc_error *err)
 {
 	struct json_object *proc;
-	int r = member(doc, "process", json_type_object, "process", true, &proc, err);
+	int r = oci_member(doc, "process", json_type_object, "process", true, &proc, err);
 	return r < 0 ? r : oci_process_parse(proc, "process.", &c->process, err);
 }
 
@@ -372,20 +374,20 @@ static int parse_bind(struct oci_config *c, struct json_object *m, const char *f
 	struct json_object *src;
 	char name[64];
 	snprintf(name, sizeof(name), "%s.source", field);
-	int r = member(m, "source", json_type_string, name, true, &src, err);
+	int r = oci_member(m, "source", json_type_string, name, true, &src, err);
 	if (r < 0)
 		return r;
 	const char *s = json_object_get_string(src);
 	if (s[0] == 0)
-		return bad(err, name, "must not be empty");
+		return oci_bad(err, name, "must not be empty");
 	if (strcmp(dest, "/") == 0) {
 		snprintf(name, sizeof(name), "%s.destination", field);
-		return bad(err, name, "a bind mount over / is not supported (use root.path)");
+		return oci_bad(err, name, "a bind mount over / is not supported (use root.path)");
 	}
 	_cleanup_free_ char *full = bundle_path(c, s);
 	char *real = realpath(full, NULL);
 	if (!real)
-		return bad(err, name, "'%s': %s", s, strerror(errno));
+		return oci_bad(err, name, "'%s': %s", s, strerror(errno));
 	struct gofer_volume *v = &c->volumes[c->nvolumes++];
 	v->host = real;
 	v->guest = dest;
@@ -398,20 +400,20 @@ static int parse_mount(struct oci_config *c, struct json_object *m, size_t i, st
 	char field[32], name[64];
 	snprintf(field, sizeof(field), "mounts[%zu]", i);
 	if (!json_object_is_type(m, json_type_object))
-		return bad(err, field, "expected an object");
+		return oci_bad(err, field, "expected an object");
 	struct json_object *dest, *type, *options;
 	_cleanup_free_ char **opts = NULL;
 	snprintf(name, sizeof(name), "%s.destination", field);
-	int r = member(m, "destination", json_type_string, name, true, &dest, err);
+	int r = oci_member(m, "destination", json_type_string, name, true, &dest, err);
 	if (r == 0 && !clean_absolute(json_object_get_string(dest)))
-		r = bad(err, name, "'%s': must be an absolute path without . or ..",
-			json_object_get_string(dest));
+		r = oci_bad(err, name, "'%s': must be an absolute path without . or ..",
+			    json_object_get_string(dest));
 	snprintf(name, sizeof(name), "%s.type", field);
 	if (r == 0)
-		r = member(m, "type", json_type_string, name, false, &type, err);
+		r = oci_member(m, "type", json_type_string, name, false, &type, err);
 	snprintf(name, sizeof(name), "%s.options", field);
 	if (r == 0)
-		r = member(m, "options", json_type_array, name, false, &options, err);
+		r = oci_member(m, "options", json_type_array, name, false, &options, err);
 	if (r == 0 && options)
 		r = string_array(options, name, false, &opts, err);
 	if (r < 0)
@@ -428,17 +430,17 @@ static int parse_mount(struct oci_config *c, struct json_object *m, size_t i, st
 	}
 	snprintf(name, sizeof(name), "%s.type", field);
 	if (!type)
-		return bad(err, name, "missing (and no bind option)");
-	return bad(err, name,
-		   "'%s' is not supported (bind, proc, sysfs, devpts, mqueue, "
-		   "cgroup, tmpfs are)",
-		   t);
+		return oci_bad(err, name, "missing (and no bind option)");
+	return oci_bad(err, name,
+		       "'%s' is not supported (bind, proc, sysfs, devpts, mqueue, "
+		       "cgroup, tmpfs are)",
+		       t);
 }
 
 static int parse_mounts(struct oci_config *c, struct json_object *doc, struct rc_error *err)
 {
 	struct json_object *mounts;
-	int r = member(doc, "mounts", json_type_array, "mounts", false, &mounts, err);
+	int r = oci_member(doc, "mounts", json_type_array, "mounts", false, &mounts, err);
 	if (r < 0 || !mounts)
 		return r;
 	size_t n = json_object_array_length(mounts);
@@ -451,16 +453,17 @@ static int parse_mounts(struct oci_config *c, struct json_object *doc, struct rc
 static int parse_misc(struct oci_config *c, struct json_object *doc, struct rc_error *err)
 {
 	struct json_object *version, *host, *ann;
-	int r = member(doc, "ociVersion", json_type_string, "ociVersion", true, &version, err);
+	int r = oci_member(doc, "ociVersion", json_type_string, "ociVersion", true, &version, err);
 	if (r == 0)
-		r = member(doc, "hostname", json_type_string, "hostname", false, &host, err);
+		r = oci_member(doc, "hostname", json_type_string, "hostname", false, &host, err);
 	if (r == 0)
-		r = member(doc, "annotations", json_type_object, "annotations", false, &ann, err);
+		r = oci_member(doc, "annotations", json_type_object, "annotations", false, &ann,
+			       err);
 	if (r < 0)
 		return r;
 	c->hostname = host ? json_object_get_string(host) : "";
 	if (strlen(c->hostname) > HOSTNAME_MAX)
-		return bad(err, "hostname", "longer than %d characters", HOSTNAME_MAX);
+		return oci_bad(err, "hostname", "longer than %d characters", HOSTNAME_MAX);
 	if (c->hostname[0] == 0)
 		c->hostname = "runsc-c";
 	c->annotations = ann;
@@ -469,7 +472,7 @@ static int parse_misc(struct oci_config *c, struct json_object *doc, struct rc_e
 	json_object_object_foreach(ann, key, val)
 	{
 		if (!json_object_is_type(val, json_type_string))
-			return bad(err, "annotations", "'%s': expected a string value", key);
+			return oci_bad(err, "annotations", "'%s': expected a string value", key);
 	}
 	return 0;
 }
@@ -480,7 +483,7 @@ static int resource_int(struct json_object *obj, const char *key, const char *fi
 {
 	struct json_object *v;
 	*out = -1;
-	int r = member(obj, key, json_type_int, field, false, &v, err);
+	int r = oci_member(obj, key, json_type_int, field, false, &v, err);
 	if (r == 0 && v)
 		*out = json_object_get_int64(v);
 	return r;
@@ -493,7 +496,7 @@ static int resource_part(struct json_object *res, const char *prefix, const char
 	char field[96];
 	*out = NULL;
 	snprintf(field, sizeof(field), "%s.%s", prefix, key);
-	return res ? member(res, key, json_type_object, field, false, out, err) : 0;
+	return res ? oci_member(res, key, json_type_object, field, false, out, err) : 0;
 }
 
 /* One limit of resources: field is prefix.part.key. */
@@ -525,24 +528,26 @@ int oci_resources_parse(struct json_object *res, const char *prefix, struct cg_l
 	*l = (struct cg_limits){0};
 	snprintf(field, sizeof(field), "%s.memory.limit", prefix);
 	if (mem_limit > 0 && (uint64_t)mem_limit < LIMIT_MEMORY_MIN)
-		return bad(err, field, "%lld is below what a sandbox needs to start: at least %llu",
-			   (long long)mem_limit, LIMIT_MEMORY_MIN);
+		return oci_bad(err, field,
+			       "%lld is below what a sandbox needs to start: at least %llu",
+			       (long long)mem_limit, LIMIT_MEMORY_MIN);
 	l->memory_bytes = mem_limit > 0 ? (uint64_t)mem_limit : 0;
 	snprintf(field, sizeof(field), "%s.pids.limit", prefix);
 	if (pids_limit > 0 && (uint64_t)pids_limit < LIMIT_PIDS_MIN)
-		return bad(err, field, "%lld is below what a sandbox needs to start: at least %llu",
-			   (long long)pids_limit, LIMIT_PIDS_MIN);
+		return oci_bad(err, field,
+			       "%lld is below what a sandbox needs to start: at least %llu",
+			       (long long)pids_limit, LIMIT_PIDS_MIN);
 	l->pids = pids_limit > 0 ? (uint64_t)pids_limit : 0;
 	snprintf(field, sizeof(field), "%s.cpu.period", prefix);
 	if (period == 0 || period > 1000000 || (period > 0 && period < 1000))
-		return bad(err, field, "expected 1000 to 1000000 (us)");
+		return oci_bad(err, field, "expected 1000 to 1000000 (us)");
 	if (quota > 0) {
 		l->cpu_period_us = period > 0 ? (uint64_t)period : SANDBOX_CPU_PERIOD_US;
 		l->cpu_quota_us = (uint64_t)quota;
 		snprintf(field, sizeof(field), "%s.cpu.quota", prefix);
 		if (l->cpu_quota_us * 1000 < l->cpu_period_us * LIMIT_CPU_MILLI_MIN)
-			return bad(err, field, "%lld is below 0.01 CPU of its period",
-				   (long long)quota);
+			return oci_bad(err, field, "%lld is below 0.01 CPU of its period",
+				       (long long)quota);
 	}
 	return 0;
 }
@@ -553,10 +558,10 @@ static int parse_resources(struct oci_config *c, struct json_object *doc, struct
 {
 	struct json_object *linux_, *res = NULL;
 	struct cg_limits given;
-	int r = member(doc, "linux", json_type_object, "linux", false, &linux_, err);
+	int r = oci_member(doc, "linux", json_type_object, "linux", false, &linux_, err);
 	if (r == 0 && linux_)
-		r = member(linux_, "resources", json_type_object, "linux.resources", false, &res,
-			   err);
+		r = oci_member(linux_, "resources", json_type_object, "linux.resources", false,
+			       &res, err);
 	if (r == 0)
 		r = oci_resources_parse(res, "linux.resources", &given, err);
 	if (r < 0)
@@ -574,6 +579,39 @@ static int parse_resources(struct oci_config *c, struct json_object *doc, struct
 	/* runsc-c update may give a running container a CPU quota. */
 	c->limits.cpu_updatable = true;
 	return 0;
+}
+
+/* linux.sysctl: the guest's /proc/sys is the sentry's, read-only, with the
+ * host's values or the sandbox's own (docs/oci.md); none can be set, so a
+ * config asking for one is refused rather than run without it. */
+static int sysctl_check(struct json_object *linux_, struct rc_error *err)
+{
+	struct json_object *sys;
+	int r = oci_member(linux_, "sysctl", json_type_object, "linux.sysctl", false, &sys, err);
+	if (r < 0 || !sys)
+		return r;
+	json_object_object_foreach(sys, key, val)
+	{
+		char field[320];
+		snprintf(field, sizeof(field), "linux.sysctl.%s", key);
+		if (!json_object_is_type(val, json_type_string))
+			return oci_bad(err, field, "expected a string");
+		return oci_bad(err, field,
+			       "not supported: the sandbox's /proc/sys is its own and read-only");
+	}
+	return 0;
+}
+
+/* linux.seccomp and linux.sysctl. */
+static int parse_linux_rest(struct oci_config *c, struct json_object *doc, struct rc_error *err)
+{
+	struct json_object *linux_;
+	int r = oci_member(doc, "linux", json_type_object, "linux", false, &linux_, err);
+	if (r == 0)
+		r = oci_seccomp_parse(linux_, &c->seccomp, err);
+	if (r == 0 && linux_)
+		r = sysctl_check(linux_, err);
+	return r;
 }
 
 int oci_json_parse(const char *path, const char *text, size_t len, struct json_object **out,
@@ -644,9 +682,15 @@ int oci_config_load(const char *bundle, struct oci_config *c, struct rc_error *e
 	if (r == 0)
 		r = parse_process(c, c->doc, err);
 	if (r == 0)
+		r = oci_rlimits_reach(&c->process.attrs, "process.", err);
+	if (r == 0)
 		r = parse_mounts(c, c->doc, err);
 	if (r == 0)
 		r = parse_resources(c, c->doc, err);
+	if (r == 0)
+		r = parse_linux_rest(c, c->doc, err);
+	if (r == 0)
+		r = oci_hooks_parse(c->doc, c->hooks, err);
 	if (r < 0)
 		oci_config_free(c);
 	return r;
@@ -665,6 +709,10 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 		.user_set = c->process.user_set,
 		.uid = c->process.uid,
 		.gid = c->process.gid,
+		.groups = c->process.groups,
+		.ngroups = c->process.ngroups,
+		.attrs = &c->process.attrs,
+		.filter = c->seccomp.len ? &c->seccomp : NULL,
 		.hostname = c->hostname,
 		.audit_fd = -1,
 		.terminal = c->process.terminal &&
@@ -683,6 +731,7 @@ void oci_config_free(struct oci_config *c)
 		free((char *)c->volumes[i].host);
 	free(c->volumes);
 	oci_process_free(&c->process);
+	free(c->seccomp.filter);
 	free(c->rootfs);
 	free(c->bundle);
 	json_object_put(c->doc);

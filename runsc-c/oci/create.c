@@ -98,6 +98,17 @@ static int ready_wait(int fd, pid_t monitor, char *sid, struct rc_error *err)
 	return rc_error_set(err, EIO, "the container's process exited during its setup");
 }
 
+static void stdio_to_null(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	for (int i = 0; i < 3; i++)
+		dup2(fd, i);
+	if (fd > 2)
+		close(fd);
+}
+
 /* Forks the monitor; returns its pid once it reported the sandbox created. */
 static pid_t monitor_fork(const struct oci_config *c, const struct oci_dir *d, int console_fd,
 			  char *sid, struct rc_error *err)
@@ -111,6 +122,12 @@ static pid_t monitor_fork(const struct oci_config *c, const struct oci_dir *d, i
 		int dir_fd = openat(d->fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		close(d->fd);
 		close(ready[0]);
+		/* With its terminal on the console socket, the program's stdio is
+		 * the pty: the monitor lets go of create's, as runc's init does,
+		 * since a caller may wait for its end (containerd's shim reads
+		 * create's output to EOF). */
+		if (c->process.terminal && console_fd >= 0)
+			stdio_to_null();
 		exit(oci_monitor(c, dir_fd, ready[1], console_fd));
 	}
 	int e = errno;
@@ -154,6 +171,7 @@ int oci_create(const char *id, const char *pid_file, const struct oci_config *c,
 		.bundle = c->bundle,
 		.rootfs = c->rootfs,
 		.annotations = c->annotations,
+		.poststop = c->hooks[OCI_HOOK_POSTSTOP],
 	};
 	snprintf(st.id, sizeof(st.id), "%s", id);
 	snprintf(st.sandbox_id, sizeof(st.sandbox_id), "%s", sid);
@@ -184,6 +202,7 @@ int oci_cmd_create(int argc, char **argv)
 		return OCI_EXIT_ERROR;
 	}
 	c.console_socket = o.console_socket;
+	c.id = o.id;
 	int r = oci_create(o.id, o.pid_file, &c, &err);
 	if (r < 0)
 		oci_error("%s", err.msg);

@@ -62,6 +62,17 @@ int oci_delete(const char *id, bool force, struct rc_error *err)
 	 * sentry and gofer outlived it) goes too. */
 	if (r == 0 && st.sandbox_id[0] && (r = sandbox_remove_leftovers(st.sandbox_id)) < 0)
 		rc_error_set_errno(err, -r, "removing the cgroups of container '%s'", id);
+	if (r == 0 && st.poststop) {
+		struct json_object *hooks[OCI_HOOK_KINDS] = {[OCI_HOOK_POSTSTOP] = st.poststop};
+		struct oci_hook_state hs = {
+			.id = id,
+			.status = "stopped",
+			.pid = st.pid,
+			.bundle = st.bundle,
+			.annotations = st.annotations,
+		};
+		oci_hooks_warn(hooks, OCI_HOOK_POSTSTOP, &hs);
+	}
 	if (r == 0)
 		oci_dir_remove(&d);
 	else

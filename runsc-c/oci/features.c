@@ -2,8 +2,8 @@
 /* runsc-c features: what this runtime supports, as runc's JSON says it (the
  * runtime spec's features document), for clients that ask before they
  * build a config. It tells what runsc-c honours today, not what it
- * accepts and ignores: no hooks, no container seccomp profile, no cgroup
- * management yet, mounts only as binds (docs/oci.md). */
+ * accepts and ignores: no cgroup management yet, mounts only as binds
+ * (docs/oci.md). */
 #include <json-c/json.h>
 #include <stdio.h>
 
@@ -36,9 +36,9 @@ static struct json_object *linux_features(void)
 	json_object_object_add(cg, "systemdUser", json_object_new_boolean(false));
 	struct json_object *l = json_object_new_object();
 	json_object_object_add(l, "namespaces", strings(namespaces, ARRAY_SIZE(namespaces)));
-	json_object_object_add(l, "capabilities", json_object_new_array());
+	json_object_object_add(l, "capabilities", oci_caps_honoured());
 	json_object_object_add(l, "cgroup", cg);
-	json_object_object_add(l, "seccomp", enabled(false));
+	json_object_object_add(l, "seccomp", oci_seccomp_features());
 	json_object_object_add(l, "apparmor", enabled(false));
 	json_object_object_add(l, "selinux", enabled(false));
 	return l;
@@ -56,7 +56,7 @@ int oci_cmd_features(int argc, char **argv)
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "ociVersionMin", json_object_new_string("1.0.0"));
 	json_object_object_add(o, "ociVersionMax", json_object_new_string(OCI_VERSION));
-	json_object_object_add(o, "hooks", json_object_new_array());
+	json_object_object_add(o, "hooks", strings(oci_hook_names, OCI_HOOK_KINDS));
 	json_object_object_add(o, "mountOptions",
 			       strings(mount_options, ARRAY_SIZE(mount_options)));
 	json_object_object_add(o, "linux", linux_features());

@@ -9,7 +9,10 @@
  *	   SIGHUP, SIGQUIT, SIGUSR1 or SIGUSR2 end a created container (the
  *	   library keeps them blocked, as a process with default handlers
  *	   would die of them); SIGKILL needs no help
- *	4. sandbox_start, answer `start` ("ok" or the error)
+ *	   (before 2: the hooks prestart, createRuntime, createContainer;
+ *	   a failure is create's)
+ *	4. the startContainer hooks, sandbox_start, the poststart hooks,
+ *	   answer `start` ("ok" or the error)
  *	5. sandbox_wait (the library's supervisor forwards those signals to
  *	   the guest from now on), serving `runsc-c exec` on the control
  *	   socket meanwhile (monitor_exec.c), exit with the program's status
@@ -87,12 +90,20 @@ static int wait_start(int listen_fd, int sig_fd)
 }
 
 /* Steps 3 to 5: returns the exit status. */
-static int monitor_run(struct sandbox *sb, int dir_fd, int listen_fd, int sig_fd)
+static int monitor_run(const struct oci_config *c, struct sandbox *sb, int dir_fd, int listen_fd,
+		       int sig_fd)
 {
 	int conn = wait_start(listen_fd, sig_fd);
 	close(sig_fd);
 	struct rc_error err;
-	int r = conn < 0 ? conn : sandbox_start(sb, &err);
+	struct oci_hook_state hs = oci_hook_state_of(c, "created", getpid());
+	int r = conn < 0 ? conn : oci_hooks_run(c->hooks, OCI_HOOK_START_CONTAINER, &hs, &err);
+	if (r == 0)
+		r = sandbox_start(sb, &err);
+	if (r == 0) {
+		hs.status = "running";
+		oci_hooks_warn(c->hooks, OCI_HOOK_POSTSTART, &hs);
+	}
 	/* From now on the control socket takes exec requests. */
 	if (r == 0)
 		r = oci_exec_serve(sb, listen_fd, &err);
@@ -134,6 +145,10 @@ int oci_monitor(const struct oci_config *c, int dir_fd, int ready_fd, int consol
 	if (console_fd >= 0)
 		close(console_fd);
 	int listen_fd = r < 0 ? -1 : oci_control_listen(dir_fd, &err);
+	if (listen_fd >= 0 && (r = oci_hooks_create(c, &err)) < 0) {
+		close(listen_fd);
+		listen_fd = -1;
+	}
 	if (r < 0 || listen_fd < 0) {
 		sandbox_destroy(sb);
 		report(ready_fd, err.msg);
@@ -147,7 +162,7 @@ int oci_monitor(const struct oci_config *c, int dir_fd, int ready_fd, int consol
 	char ready[16 + SANDBOX_ID_MAX];
 	snprintf(ready, sizeof(ready), "ok %s", sandbox_id(sb));
 	report(ready_fd, ready);
-	r = monitor_run(sb, dir_fd, listen_fd, sig_fd);
+	r = monitor_run(c, sb, dir_fd, listen_fd, sig_fd);
 	sandbox_destroy(sb);
 	return r;
 }

@@ -150,6 +150,7 @@ static int request_start(struct sandbox *sb, struct exec_conn *c, const struct o
 			.gid = p.gid,
 			.groups = p.groups,
 			.ngroups = p.ngroups,
+			.attrs = &p.attrs,
 			.stdio = {fds[0], fds[1], fds[2]},
 			.tty = p.terminal,
 		};

@@ -40,7 +40,10 @@
 #include "gofer/gofer.h"
 #include "sandbox/sandbox.h"
 
-struct json_object;
+#include <json-c/json_object.h>
+#include <linux/filter.h>
+
+#include "common/proc_attrs.h"
 
 #define OCI_VERSION	    "1.0.2-dev"
 #define OCI_DEFAULT_ROOT    "/run/runsc-c"
@@ -88,6 +91,14 @@ void oci_time_now(char *buf, size_t size);
 /* ---- config.c: config.json ---- */
 #define OCI_GROUPS_MAX 32 /* process.user.additionalGids */
 
+/* An invalid value: -EINVAL with err "FIELD: WHY". */
+int oci_bad(struct rc_error *err, const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* obj's member key of the given type, or *out NULL when absent (or null);
+ * -EINVAL naming field when of another type, or absent and required. */
+int oci_member(struct json_object *obj, const char *key, enum json_type type, const char *field,
+	       bool required, struct json_object **out, struct rc_error *err);
+
 /* A process object: config.json's "process", or exec's process.json. */
 struct oci_process {
 	char **argv; /* the strings live in the parsed document */
@@ -101,12 +112,65 @@ struct oci_process {
 	bool terminal;
 	/* consoleSize: the terminal's size when it starts (0: not given). */
 	unsigned short console_rows, console_cols;
+	/* rlimits, user.umask, capabilities (process_attrs.c) */
+	struct proc_attrs attrs;
 };
 /* Reads proc; an invalid value fails with err naming the field as prefix
  * + its path ("process." + "args: must not be empty"). */
 int oci_process_parse(struct json_object *proc, const char *prefix, struct oci_process *p,
 		      struct rc_error *err);
 void oci_process_free(struct oci_process *p);
+/* process_attrs.c: rlimits, user.umask, capabilities and noNewPrivileges
+ * of proc, checked, into a (errors as oci_process_parse's). */
+int oci_process_attrs_parse(struct json_object *proc, const char *prefix, struct proc_attrs *a,
+			    struct rc_error *err);
+/* Raises the caller's own hard limits to those a asks for, which the
+ * guest inherits (it cannot raise them itself); the error names the
+ * field where the host refuses. */
+int oci_rlimits_reach(const struct proc_attrs *a, const char *prefix, struct rc_error *err);
+/* hooks.c: config.json's hooks, run on the host (see there). */
+enum oci_hook_kind {
+	OCI_HOOK_PRESTART,
+	OCI_HOOK_CREATE_RUNTIME,
+	OCI_HOOK_CREATE_CONTAINER,
+	OCI_HOOK_START_CONTAINER,
+	OCI_HOOK_POSTSTART,
+	OCI_HOOK_POSTSTOP,
+	OCI_HOOK_KINDS
+};
+extern const char *const oci_hook_names[OCI_HOOK_KINDS];
+/* The state a hook reads on its stdin. */
+struct oci_hook_state {
+	const char *id;
+	const char *status; /* creating, created, running, stopped */
+	pid_t pid;
+	const char *bundle;
+	struct json_object *annotations; /* or NULL */
+};
+/* doc's hooks, checked: hooks[kind] is its array (inside doc) or NULL. */
+int oci_hooks_parse(struct json_object *doc, struct json_object **hooks, struct rc_error *err);
+/* Runs the hooks of one kind in order; the first failure is the error. */
+int oci_hooks_run(struct json_object *const *hooks, enum oci_hook_kind kind,
+		  const struct oci_hook_state *hs, struct rc_error *err);
+/* Runs them all; each failure is a warning (poststart, poststop). */
+void oci_hooks_warn(struct json_object *const *hooks, enum oci_hook_kind kind,
+		    const struct oci_hook_state *hs);
+
+struct oci_config;
+/* The state of c's container with status, its process pid. */
+struct oci_hook_state oci_hook_state_of(const struct oci_config *c, const char *status, pid_t pid);
+/* prestart, createRuntime and createContainer, as create runs them. */
+int oci_hooks_create(const struct oci_config *c, struct rc_error *err);
+
+/* seccomp.c: linux.seccomp (linux_ may be NULL) compiled to *prog (len
+ * 0: none; the caller frees prog->filter). */
+int oci_seccomp_parse(struct json_object *linux_, struct sock_fprog *prog, struct rc_error *err);
+/* The features document's parts: the capabilities the sandbox honours
+ * (process_attrs.c), what linux.seccomp takes (seccomp.c). */
+struct json_object *oci_caps_honoured(void);
+struct json_object *oci_seccomp_features(void);
+/* "RLIMIT_NOFILE" for RLIMIT_NOFILE. */
+const char *oci_rlimit_name(uint32_t resource);
 /* Parses text (from path) as one JSON object; errors name the line and
  * column. */
 int oci_json_parse(const char *path, const char *text, size_t len, struct json_object **out,
@@ -121,9 +185,13 @@ struct oci_config {
 	const char *hostname;
 	struct gofer_volume *volumes;
 	size_t nvolumes;
-	struct json_object *annotations; /* an object, inside doc, or NULL */
-	struct cg_limits limits;	 /* linux.resources, or the defaults */
-	bool limits_given;		 /* linux.resources named a limit */
+	struct json_object *annotations;	   /* an object, inside doc, or NULL */
+	struct cg_limits limits;		   /* linux.resources, or the defaults */
+	bool limits_given;			   /* linux.resources named a limit */
+	struct sock_fprog seccomp;		   /* linux.seccomp compiled; len 0: none */
+	struct json_object *hooks[OCI_HOOK_KINDS]; /* inside doc, or NULL */
+	/* The container's id, set by the command (the hooks' state). */
+	const char *id;
 	/* The sandbox's own id (random), which names its cgroups: kept in the
 	 * state so that delete removes what a killed monitor left. */
 	char sandbox_id[SANDBOX_ID_MAX + 1];
@@ -160,6 +228,9 @@ struct oci_state {
 	char *rootfs;
 	char created[64];
 	struct json_object *annotations; /* owned; NULL: none */
+	/* config.json's hooks.poststop, for delete: owned when read, NULL:
+	 * none. */
+	struct json_object *poststop;
 };
 
 /* An open, locked state directory. */

@@ -83,9 +83,20 @@ static int run_start(const struct run_opts *o, const struct oci_config *c,
 		if (conn >= 0)
 			close(conn);
 	}
+	struct oci_hook_state hs = oci_hook_state_of(c, "created", getpid());
+	if (r == 0 && (r = oci_hooks_create(c, err)) == 0)
+		r = oci_hooks_run(c->hooks, OCI_HOOK_START_CONTAINER, &hs, err);
+	if (r < 0 && *sb) {
+		sandbox_destroy(*sb);
+		*sb = NULL;
+	}
 	if (r == 0 && (r = sandbox_start(*sb, err)) < 0) {
 		sandbox_destroy(*sb);
 		*sb = NULL;
+	}
+	if (r == 0) {
+		hs.status = "running";
+		oci_hooks_warn(c->hooks, OCI_HOOK_POSTSTART, &hs);
 	}
 	if (r == 0 && (r = *listen_fd = oci_control_listen(d.fd, err)) >= 0)
 		r = oci_exec_serve(*sb, *listen_fd, err);
@@ -96,6 +107,7 @@ static int run_start(const struct run_opts *o, const struct oci_config *c,
 		.bundle = c->bundle,
 		.rootfs = c->rootfs,
 		.annotations = c->annotations,
+		.poststop = c->hooks[OCI_HOOK_POSTSTOP],
 	};
 	snprintf(st.id, sizeof(st.id), "%s", o->id);
 	snprintf(st.sandbox_id, sizeof(st.sandbox_id), "%s", c->sandbox_id);
@@ -157,6 +169,7 @@ int oci_cmd_run(int argc, char **argv)
 		return OCI_EXIT_ERROR;
 	}
 	c.console_socket = o.console_socket;
+	c.id = o.id;
 	if (o.detach)
 		return run_detached(&o, &c);
 	if (c.console_socket && oci_console_check(c.process.terminal, c.console_socket, &err) < 0) {
@@ -179,6 +192,8 @@ int oci_cmd_run(int argc, char **argv)
 	close(listen_fd);
 	sandbox_destroy(sb);
 	run_forget(o.id);
+	struct oci_hook_state hs = oci_hook_state_of(&c, "stopped", getpid());
+	oci_hooks_warn(c.hooks, OCI_HOOK_POSTSTOP, &hs);
 	oci_config_free(&c);
 	if (r < 0) {
 		oci_error("%s", err.msg);

@@ -195,6 +195,8 @@ int oci_state_write(const struct oci_dir *d, const struct oci_state *st, struct 
 	json_object_object_add(o, "created", jstr(st->created));
 	if (st->annotations)
 		json_object_object_add(o, "annotations", json_object_get(st->annotations));
+	if (st->poststop)
+		json_object_object_add(o, "poststop", json_object_get(st->poststop));
 	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	int r = 0;
 	int fd = openat(d->fd, STATE_TMP, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -261,6 +263,8 @@ int oci_state_read(const struct oci_dir *d, struct oci_state *st, struct rc_erro
 	if (json_object_object_get_ex(o, "annotations", &v) &&
 	    json_object_is_type(v, json_type_object))
 		st->annotations = json_object_get(v);
+	if (json_object_object_get_ex(o, "poststop", &v) && json_object_is_type(v, json_type_array))
+		st->poststop = json_object_get(v);
 	json_object_put(o);
 	return 0;
 }
@@ -270,8 +274,9 @@ void oci_state_free(struct oci_state *st)
 	free(st->bundle);
 	free(st->rootfs);
 	json_object_put(st->annotations);
+	json_object_put(st->poststop);
 	st->bundle = st->rootfs = NULL;
-	st->annotations = NULL;
+	st->annotations = st->poststop = NULL;
 }
 
 unsigned long long oci_pid_start_time(pid_t pid)
