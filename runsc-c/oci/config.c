@@ -272,14 +272,14 @@ static int parse_console_size(struct oci_process *p, struct json_object *proc, c
 	char f1[96], f2[96];
 	struct json_object *size, *h = NULL, *w = NULL;
 	unsigned int rows = 0, cols = 0;
-	int r = member(proc, "consoleSize", json_type_object,
-		       pfield(f1, sizeof(f1), prefix, "consoleSize"), false, &size, err);
+	int r = oci_member(proc, "consoleSize", json_type_object,
+			   pfield(f1, sizeof(f1), prefix, "consoleSize"), false, &size, err);
 	if (r == 0 && size)
-		r = member(size, "height", json_type_int,
-			   pfield(f1, sizeof(f1), prefix, "consoleSize.height"), true, &h, err);
+		r = oci_member(size, "height", json_type_int,
+			       pfield(f1, sizeof(f1), prefix, "consoleSize.height"), true, &h, err);
 	if (r == 0 && size)
-		r = member(size, "width", json_type_int,
-			   pfield(f2, sizeof(f2), prefix, "consoleSize.width"), true, &w, err);
+		r = oci_member(size, "width", json_type_int,
+			       pfield(f2, sizeof(f2), prefix, "consoleSize.width"), true, &w, err);
 	if (r == 0 && h)
 		r = id_value(h, f1, &rows, err);
 	if (r == 0 && w)
