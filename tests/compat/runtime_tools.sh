@@ -48,6 +48,20 @@ runtime_path() {
 	esac
 }
 
+# The programs make their bundles in /tmp/ocitest*; one that fails midway
+# leaves its bundle, and a runtime that propagates mounts back to the host
+# (rootfs propagation "shared") leaves the container's mounts on it. Both
+# are removed after each program, those that were there before are kept.
+ls -d /tmp/ocitest* >"$TMP/before" 2>/dev/null
+leftovers() {
+	for d in /tmp/ocitest*; do
+		[ -e "$d" ] || continue
+		grep -qxF "$d" "$TMP/before" && continue
+		umount -R "$d" 2>/dev/null
+		rm -rf "$d"
+	done
+}
+
 tests=${TESTS:-$(ls validation | while read -r t; do [ -x "validation/$t/$t.t" ] && echo "$t"; done)}
 n=0
 for rt in $RUNTIMES; do
@@ -61,6 +75,7 @@ for rt in $RUNTIMES; do
 		RUNTIME="$path" timeout -s KILL "$PER_TEST_TIMEOUT" "./validation/$t/$t.t" \
 			>"$out" 2>&1 </dev/null
 		rc=$?
+		leftovers
 		okc=$(grep -c '^ok [0-9]*\( -\|$\)' "$out")
 		skip=$(grep -c '^ok [0-9]* # SKIP' "$out")
 		bad=$(grep -c '^not ok' "$out")
