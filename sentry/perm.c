@@ -13,7 +13,7 @@
 #define CAP_DAC_OVERRIDE_BIT	(1ULL << 1)
 #define CAP_DAC_READ_SEARCH_BIT (1ULL << 2)
 
-static bool in_groups(const struct creds *cr, gid_t gid, enum perm_ids ids)
+bool perm_in_group(const struct creds *cr, gid_t gid, enum perm_ids ids)
 {
 	if (gid == (ids == PERM_REAL_IDS ? cr->rgid : cr->fsgid))
 		return true;
@@ -34,7 +34,7 @@ int perm_check(const struct stat *st, const struct creds *cr, int want, enum per
 	mode_t bits = st->st_mode;
 	if (uid == st->st_uid)
 		bits >>= 6;
-	else if (in_groups(cr, st->st_gid, ids))
+	else if (perm_in_group(cr, st->st_gid, ids))
 		bits >>= 3;
 	bits &= 7;
 	if ((cr->cap_eff & CAP_DAC_READ_SEARCH_BIT) && !(want & W_OK) && (!(want & X_OK) || is_dir))

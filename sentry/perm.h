@@ -6,6 +6,9 @@
 #ifndef RUNSC_SENTRY_PERM_H
 #define RUNSC_SENTRY_PERM_H
 
+#include <stdbool.h>
+#include <sys/types.h>
+
 struct creds;
 struct stat;
 
@@ -23,5 +26,9 @@ enum perm_ids {
  * non-directory that has no x bit at all; CAP_DAC_READ_SEARCH grants
  * reading anything and searching a directory. Returns 0 or -EACCES. */
 int perm_check(const struct stat *st, const struct creds *cr, int want, enum perm_ids ids);
+
+/* Is gid the caller's group: its fs or real gid (by ids), or one of its
+ * supplementary groups? */
+bool perm_in_group(const struct creds *cr, gid_t gid, enum perm_ids ids);
 
 #endif

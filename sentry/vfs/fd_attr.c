@@ -38,6 +38,7 @@
 #include "common/proto.h"
 #include "common/util.h"
 #include "sentry/dcache.h"
+#include "sentry/perm.h"
 #include "sentry/sentry.h"
 #include "sentry/vfs.h"
 #include "sentry/vfs/internal.h"
@@ -125,16 +126,6 @@ int vfs_fd_chmod_here(struct sc_ctx *c, int guest_fd, mode_t mode)
 	return fchmod(fd, mode) < 0 ? -errno : 1;
 }
 
-static bool in_groups(const struct creds *cr, gid_t gid)
-{
-	if (gid == cr->fsgid)
-		return true;
-	for (int i = 0; i < cr->ngroups; i++)
-		if (cr->groups[i] == gid)
-			return true;
-	return false;
-}
-
 int vfs_fd_chown_here(struct sc_ctx *c, int guest_fd, uint32_t uid, uint32_t gid)
 {
 	struct stat st;
@@ -147,7 +138,8 @@ int vfs_fd_chown_here(struct sc_ctx *c, int guest_fd, uint32_t uid, uint32_t gid
 	bool uid_ok = uid == GOFER_ID_KEEP || uid == (uint32_t)st.st_uid ||
 		      (cr.fsuid == 0 && uid <= VFS_ID_MAX);
 	bool gid_ok = gid == GOFER_ID_KEEP || gid == (uint32_t)st.st_gid ||
-		      (cr.fsuid == 0 && gid <= VFS_ID_MAX) || in_groups(&cr, (gid_t)gid);
+		      (cr.fsuid == 0 && gid <= VFS_ID_MAX) ||
+		      perm_in_group(&cr, (gid_t)gid, PERM_FS_IDS);
 	if (!uid_ok || !gid_ok || (st.st_mode & VFS_SETID_BITS))
 		return 0;
 	return fchown(fd, (uid_t)uid, (gid_t)gid) < 0 ? -errno : 1;
