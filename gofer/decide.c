@@ -21,30 +21,16 @@ bool has_policy(const struct ctx *c)
 	return c->st->policy != NULL;
 }
 
-/* One line of the learn log (see gofer.h): escaped as sentry/audit.c
- * escapes its records, valid UTF-8 as it is. */
+/* One line of the learn log (see gofer.h), its path escaped as the
+ * sentry's audit records escape theirs (utf8_json_escape). */
 static void learn_record(const struct gofer_state *st, const char *vpath, enum need need)
 {
 	static const char head[] = "{\"source\": \"gofer\", \"object\": \"";
 	char line[sizeof(head) + 6 * GOFER_PATH_MAX + 96];
 	size_t n = sizeof(head) - 1;
-	bool valid = true;
+	bool valid;
 	memcpy(line, head, n);
-	for (const unsigned char *u = (const unsigned char *)vpath; *u;) {
-		uint32_t cp;
-		size_t len = utf8_decode(u, &cp);
-		if (*u == '"' || *u == '\\') {
-			line[n++] = '\\';
-			line[n++] = (char)*u++;
-		} else if (len == 0 || *u < 0x20 || *u == 0x7f) {
-			valid &= len != 0;
-			n += (size_t)snprintf(line + n, 7, "\\u%04x", *u++);
-		} else {
-			memcpy(line + n, u, len);
-			n += len;
-			u += len;
-		}
-	}
+	n += utf8_json_escape(vpath, line + n, &valid);
 	n += (size_t)snprintf(line + n, sizeof(line) - n,
 			      "\", %s\"access\": \"%s\", \"decision\": \"allow\"}\n",
 			      valid ? "" : "\"object_invalid_utf8\": true, ",

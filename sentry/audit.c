@@ -67,53 +67,32 @@ __attribute__((format(printf, 2, 3))) static void jb_printf(struct jbuf *b, cons
 		jb_put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
 }
 
-static void jb_str(struct jbuf *b, const char *s)
+/* s as a JSON string (or null); false when s was not valid UTF-8. */
+static bool jb_str(struct jbuf *b, const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
-
 	if (!s) {
 		jb_put(b, "null", 4);
-		return;
+		return true;
 	}
-	jb_put(b, "\"", 1);
-	while (*u) {
-		uint32_t cp;
-		size_t n = utf8_decode(u, &cp);
+	char *esc = malloc(6 * strlen(s) + 1);
+	bool valid = true;
 
-		if (*u == '"' || *u == '\\') {
-			jb_put(b, "\\", 1);
-			jb_put(b, (const char *)u, 1);
-			u++;
-		} else if (n == 0 || *u < 0x20 || *u == 0x7f) {
-			jb_printf(b, "\\u%04x", *u);
-			u++;
-		} else {
-			jb_put(b, (const char *)u, n);
-			u += n;
-		}
+	if (!esc) {
+		b->failed = true;
+		return true;
 	}
+	size_t n = utf8_json_escape(s, esc, &valid);
 	jb_put(b, "\"", 1);
+	jb_put(b, esc, n);
+	jb_put(b, "\"", 1);
+	free(esc);
+	return valid;
 }
 
-static bool utf8_valid(const char *s)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	uint32_t cp;
-
-	while (*u) {
-		size_t n = utf8_decode(u, &cp);
-
-		if (n == 0)
-			return false;
-		u += n;
-	}
-	return true;
-}
-
-static void jb_field(struct jbuf *b, const char *key, const char *value)
+static bool jb_field(struct jbuf *b, const char *key, const char *value)
 {
 	jb_printf(b, ", \"%s\": ", key);
-	jb_str(b, value);
+	return jb_str(b, value);
 }
 
 static void audit_time(char *buf, size_t size)
@@ -180,8 +159,7 @@ static void audit_record(struct sc_ctx *c, const char *syscall, const char *obje
 	jb_printf(&b, ", \"pid\": %d", c->t ? (int)c->t->vtgid : 0);
 	jb_field(&b, "comm", comm);
 	jb_field(&b, "syscall", syscall);
-	jb_field(&b, "object", object ? object : "");
-	if (object && !utf8_valid(object))
+	if (!jb_field(&b, "object", object ? object : ""))
 		jb_put(&b, ", \"object_invalid_utf8\": true", 29);
 	if (host && host[0])
 		jb_field(&b, "host", host);
