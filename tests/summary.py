@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Counts results in meson's test log: every TAP "ok"/"not ok" line of a TAP
-test, one result for any other test. Prints "N passed, N failed"."""
+test, one result for any other test. Prints what failed (each "not ok" line
+with the first line of its diagnostics, at most MAX_SHOWN of them), then
+"N passed, N failed" as the last line."""
 import json
 import os
 import re
@@ -8,10 +10,22 @@ import sys
 
 TAP = re.compile(r"^(not ok|ok)\b(.*)$")
 PLAN = re.compile(r"^1\.\.\d+", re.M)
+MAX_SHOWN = 20
+
+
+def diagnostic(lines, i):
+    """The first "#" line after TAP line i, if it belongs to it."""
+    for l in lines[i + 1:i + 4]:
+        if TAP.match(l):
+            return ""
+        if l.startswith("#") and l.strip("# "):
+            return l.strip()[:160]
+    return ""
 
 
 def main():
     passed = failed = skipped = 0
+    shown = []
     for path in sys.argv[1:]:
         if not os.path.exists(path):
             print("no meson test log at %s" % path, file=sys.stderr)
@@ -23,10 +37,12 @@ def main():
             t = json.loads(line)
             result = t.get("result")
             out = t.get("stdout") or ""
-            tap = [m for m in (TAP.match(l) for l in out.splitlines()) if m]
+            name = t.get("name", "?")
+            out_lines = out.splitlines()
+            tap = [(i, m) for i, m in ((i, TAP.match(l)) for i, l in enumerate(out_lines)) if m]
             is_tap = t.get("protocol") == "tap" or PLAN.search(out)
             if is_tap and tap:
-                for m in tap:
+                for i, m in tap:
                     rest = m.group(2)
                     if "# SKIP" in rest or "# skip" in rest:
                         skipped += 1
@@ -34,15 +50,25 @@ def main():
                         passed += 1
                     else:
                         failed += 1
+                        why = diagnostic(out_lines, i)
+                        shown.append(f"{name}: not ok{rest[:120]}" + (f" {why}" if why else ""))
                 if result not in ("OK", "SKIP", "EXPECTEDFAIL") and not any(
-                        m.group(1) == "not ok" for m in tap):
+                        m.group(1) == "not ok" for _, m in tap):
                     failed += 1  # crashed or timed out after its last result
+                    shown.append(f"{name}: {result} after its last result")
             elif result in ("OK", "EXPECTEDFAIL"):
                 passed += 1
             elif result == "SKIP":
                 skipped += 1
             else:
                 failed += 1
+                shown.append(f"{name}: {result}")
+    if shown:
+        print("What failed:")
+        for s in shown[:MAX_SHOWN]:
+            print("  " + s)
+        if len(shown) > MAX_SHOWN:
+            print(f"  ... and {len(shown) - MAX_SHOWN} more")
     line = f"{passed} passed, {failed} failed"
     if skipped:
         line += f", {skipped} skipped"
