@@ -89,7 +89,7 @@ out=$(ctr_ run --rm $RUN "$IMAGE" r2 sh -c 'cat /proc/1/cmdline | tr "\0" " "' <
 check_contains "ctr run --rm: the command runs under the sandbox's init" "runsc-c" "$out"
 # ctr run --tty: the shim hands runsc-c a console socket and relays the
 # pty's master to ctr's own terminal (script(1) gives it one).
-out=$(script -qec "timeout -s KILL 60 ctr -a $SOCK -n $NS run --tty --rm $RUN $IMAGE t1 sh -c 'tty; exit 5'" /dev/null </dev/null 2>&1)
+out=$(SHELL=/bin/sh script -qec "exec timeout --foreground -s KILL 60 ctr -a $SOCK -n $NS run --tty --rm $RUN $IMAGE t1 sh -c 'tty; exit 5'" /dev/null </dev/null 2>&1)
 rc=$?
 check_rc "ctr run --tty: the program's exit status" 5 "$rc" "$out"
 check_contains "ctr run --tty: the program's stdin is a terminal of the sandbox" "/dev/pts/" "$out"

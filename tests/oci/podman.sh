@@ -87,7 +87,7 @@ out=$(podman_ run --rm "$IMAGE" sh -c 'cat /proc/1/cmdline | tr "\0" " "' </dev/
 check_contains "podman run --rm: the command runs under the sandbox's init" "runsc-c" "$out"
 # podman run -t: conmon takes the pty's master from the console socket and
 # relays it to podman's own terminal (script(1) gives it one).
-out=$(script -qec "timeout -s KILL 120 podman --root $TMP/storage --runroot $TMP/runroot --storage-driver vfs --tmpdir $TMP/tmp run --rm -t $IMAGE sh -c 'tty; exit 6'" /dev/null </dev/null 2>&1)
+out=$(SHELL=/bin/sh script -qec "exec timeout --foreground -s KILL 120 podman --root $TMP/storage --runroot $TMP/runroot --storage-driver vfs --tmpdir $TMP/tmp run --rm -t $IMAGE sh -c 'tty; exit 6'" /dev/null </dev/null 2>&1)
 rc=$?
 check_rc "podman run -t: the program's exit status" 6 "$rc" "$out"
 check_contains "podman run -t: the program's stdin is a terminal of the sandbox" "/dev/pts/" "$out"
