@@ -9,10 +9,10 @@
 # assert nothing. A runner that is missing or fails shows as "n/a (reason)".
 #
 # Knobs (environment): BENCH_SECTIONS (default: all of "start cgroup syscall python
-# exec file make agent net memory density rate serve"), BENCH_NET_ROUNDS, BENCH_RUNS, BENCH_PY_RUNS, BENCH_EXEC_RUNS,
+# exec file make agent net oci memory density rate serve"), BENCH_NET_ROUNDS, BENCH_RUNS, BENCH_PY_RUNS, BENCH_EXEC_RUNS,
 # BENCH_FILE_RUNS, BENCH_MAKE_RUNS, BENCH_AGENT_RUNS, BENCH_SYSCALL_ROUNDS, BENCH_SYSCALL_CALLS,
 # BENCH_IDLE, BENCH_DENSITY_MAX, BENCH_DENSITY_BUDGET_S, BENCH_RATE_COUNT,
-# BENCH_SERVE_RUNS and BENCH_SERVE_POOL (bench/serve.py's),
+# BENCH_SERVE_RUNS and BENCH_SERVE_POOL (bench/serve.py's), BENCH_OCI_RUNS, BENCH_OCI_IDLE,
 # BENCH_CRUN and BENCH_BWRAP (the peers' binaries; default: from PATH),
 # BENCH_RESULTS (output directory; "-" writes no file), BENCH_BASELINE (another
 # runsc-c binary, e.g. a build of the commit before a change: the start, cgroup,
@@ -27,12 +27,12 @@ if [ -z "$runsc" ] || [ ! -x "$runsc" ]; then
 	exit 1
 fi
 
-: "${BENCH_SECTIONS:=start cgroup syscall python exec file make agent net memory density rate serve}"
+: "${BENCH_SECTIONS:=start cgroup syscall python exec file make agent net oci memory density rate serve}"
 : "${BENCH_RUNS:=30}" "${BENCH_PY_RUNS:=15}" "${BENCH_EXEC_RUNS:=10}"
 : "${BENCH_FILE_RUNS:=8}" "${BENCH_MAKE_RUNS:=7}" "${BENCH_AGENT_RUNS:=5}"
 : "${BENCH_SYSCALL_ROUNDS:=5}" "${BENCH_SYSCALL_CALLS:=20000}"
 : "${BENCH_IDLE:=100}" "${BENCH_DENSITY_MAX:=2000}" "${BENCH_DENSITY_BUDGET_S:=150}"
-: "${BENCH_RATE_COUNT:=50}"
+: "${BENCH_RATE_COUNT:=50}" "${BENCH_OCI_RUNS:=10}" "${BENCH_OCI_IDLE:=5}"
 : "${BENCH_RESULTS:=$bench_dir/results}"
 : "${BENCH_CRUN:=$(command -v crun || true)}" "${BENCH_BWRAP:=$(command -v bwrap || true)}"
 : "${BENCH_BASELINE:=}"
@@ -848,6 +848,23 @@ section_serve() {
 	fi
 }
 
+# runsc-c as containerd's and podman's runtime next to runc and crun
+# (bench/oci.py), in the mount namespace where crun accepts the cgroup layout.
+section_oci() {
+	local log=$work/log/oci out=$work/oci.md
+	mkdir -p "$log" "$work/oci"
+	say "oci: ctr run and podman run with runsc-c, runc and crun, $BENCH_OCI_RUNS runs each"
+	if run in_crun_ns "$python" "$bench_dir/oci.py" "$runsc" "$work/oci" "$BENCH_OCI_RUNS" \
+		"$BENCH_OCI_IDLE" >"$out" 2>"$log/oci.err"; then
+		cat "$out" >>"$report"
+	else
+		md "## OCI runtime: containerd and podman"
+		md ""
+		md "n/a (bench/oci.py failed: $(tail -n 1 "$log/oci.err" 2>/dev/null))"
+		md ""
+	fi
+}
+
 # ---------------------------------------------------------------- network
 
 # The network section: a TCP server (bench/netprobe.c) in the tests' small
@@ -1034,7 +1051,7 @@ main() {
 		make_agent_inputs || say "bench: cannot generate the agent workloads' inputs"
 	fi
 	local s
-	for s in start cgroup syscall python exec file make agent net memory density rate serve; do
+	for s in start cgroup syscall python exec file make agent net oci memory density rate serve; do
 		# The sandboxes held from here on load the machine themselves.
 		[ "$s" = memory ] && load1=$(cut -d' ' -f1 /proc/loadavg)
 		have_section "$s" && "section_$s"
