@@ -6,7 +6,7 @@
  *	max_sandboxes: 256   # running at once, the pools included
  *	template:            # what POST /sandboxes without a template gets
  *	  policy: default
- *	  limits: {memory: 512M, pids: 1024, cpus: 1}
+ *	  limits: {memory: 512M, pids: 1024, cpus: 1, disk: 1G}
  *	templates:           # more, by name: POST /sandboxes {"template": NAME}
  *	  small:
  *	    policy: strict
@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+#include "common/limits.h"
 #include "common/util.h"
 #include "runsc-c/serve/daemon.h"
 
@@ -87,6 +88,28 @@ static int each(struct cfg_ctx *x, yaml_node_t *map, const char *what, member_fn
 	return 0;
 }
 
+bool serve_limit_size_ok(const char *key, const char *text, char *why, size_t why_size)
+{
+	uint64_t least = strcmp(key, "memory") == 0 ? LIMIT_MEMORY_MIN
+			 : strcmp(key, "disk") == 0 ? LIMIT_DISK_MIN
+						    : 0;
+	uint64_t bytes;
+	if (!least)
+		return true;
+	if (size_parse(text, &bytes) < 0) {
+		snprintf(why, why_size, "limits.%s: '%s': expected a size such as 512M or 2G", key,
+			 text);
+		return false;
+	}
+	if (bytes < least) {
+		snprintf(why, why_size,
+			 "limits.%s: '%s' is below what a sandbox needs: at least %lluM", key, text,
+			 (unsigned long long)least >> 20);
+		return false;
+	}
+	return true;
+}
+
 static int limit(struct cfg_ctx *x, const char *key, yaml_node_t *k, yaml_node_t *v,
 		 struct serve_config *cfg)
 {
@@ -94,12 +117,16 @@ static int limit(struct cfg_ctx *x, const char *key, yaml_node_t *k, yaml_node_t
 	char **slot = strcmp(key, "memory") == 0 ? &x->t->memory
 		      : strcmp(key, "pids") == 0 ? &x->t->pids
 		      : strcmp(key, "cpus") == 0 ? &x->t->cpus
+		      : strcmp(key, "disk") == 0 ? &x->t->disk
 						 : NULL;
 	if (!slot)
-		return bad(x, k, "limits: unknown key '%s' (memory, pids, cpus)", key);
+		return bad(x, k, "limits: unknown key '%s' (memory, pids, cpus, disk)", key);
 	const char *s = scalar(v);
 	if (!s || !*s || s[0] == '-')
 		return bad(x, v, "limits.%s: expected a value", key);
+	char why[256];
+	if (!serve_limit_size_ok(key, s, why, sizeof(why)))
+		return bad(x, v, "%s", why);
 	free(*slot);
 	*slot = xstrdup(s);
 	return 0;

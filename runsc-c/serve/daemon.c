@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -97,6 +98,34 @@ static char *read_token(const char *path)
 				    "characters",
 				    path);
 	return xstrdup(buf);
+}
+
+/* Open files the daemon keeps besides one per sandbox: its listening
+ * socket, log and threads' fds, and the requests under way (a
+ * connection, and for an exec or a file transfer four more). */
+#define FD_RESERVE 512
+
+/* The daemon holds a control connection per sandbox: its soft
+ * RLIMIT_NOFILE goes up to the hard one, which must leave room for
+ * max_sandboxes and the requests. The soft limit it was started with is
+ * returned (the monitors set it back for the sandboxes). */
+static unsigned long nofile_raise(unsigned max_sandboxes)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		usage_error("RLIMIT_NOFILE: %s", strerror(errno));
+	unsigned long start = (unsigned long)rl.rlim_cur;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		usage_error("raising RLIMIT_NOFILE to %llu: %s", (unsigned long long)rl.rlim_max,
+			    strerror(errno));
+	if (rl.rlim_max != RLIM_INFINITY &&
+	    (unsigned long long)rl.rlim_max < (unsigned long long)max_sandboxes + FD_RESERVE)
+		usage_error("max_sandboxes %u needs %u open files and RLIMIT_NOFILE allows %llu: "
+			    "lower max_sandboxes or raise the hard limit (ulimit -Hn)",
+			    max_sandboxes, max_sandboxes + FD_RESERVE,
+			    (unsigned long long)rl.rlim_max);
+	return start;
 }
 
 static int listen_unix(const char *path)
@@ -214,6 +243,7 @@ int main(int argc, char **argv)
 	if (config_file && serve_config_load(config_file, &cfg) < 0)
 		return 2;
 	char *token = token_file ? read_token(token_file) : NULL;
+	unsigned long nofile = nofile_raise(cfg.max_sandboxes);
 
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -247,7 +277,7 @@ int main(int argc, char **argv)
 	log_out = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 10);
 	if (log_out < 0)
 		usage_error("stderr: %s", strerror(errno));
-	sbx_init(runsc, log_out, &cfg);
+	sbx_init(runsc, log_out, &cfg, nofile);
 	char *msg = NULL;
 	struct serve_http *h = http_start(lfd, token, &cfg, &msg);
 	if (!h)

@@ -22,6 +22,7 @@ struct serve_template {
 	char *memory;
 	char *pids;
 	char *cpus;
+	char *disk;	/* the writable layer's size */
 	char *rootfs;	/* absolute and resolved; NULL: the host's root */
 	char **volumes; /* `runsc-c do --volume` specs, the host path resolved */
 	unsigned nvolumes;
@@ -41,6 +42,10 @@ struct serve_config {
 
 /* The template of that name, or -1. */
 int serve_template_find(const struct serve_config *cfg, const char *name);
+
+/* A limit's value for runsc-c do's flag: memory and disk must be sizes
+ * (512M, 2G) of at least what a sandbox needs; false with why. */
+bool serve_limit_size_ok(const char *key, const char *text, char *why, size_t why_size);
 
 /* Loads the YAML config file; a problem is one "FILE:LINE:COL: ..." line
  * on stderr and -1. */
@@ -82,7 +87,12 @@ struct serve_create {
 	const char *cwd;
 };
 
-void sbx_init(const char *runsc_c, int log_fd, struct serve_config *cfg);
+/* nofile: the soft RLIMIT_NOFILE the daemon was started with, which its
+ * monitors (and so its sandboxes) get back. */
+void sbx_init(const char *runsc_c, int log_fd, struct serve_config *cfg, unsigned long nofile);
+/* The HTTP status for a failure of errno e: 503 for what runs out (fds,
+ * memory, processes: retry later), else 500. */
+int serve_errno_status(int e);
 /* Creates a sandbox (from the pool when it may): 0 and *out (a
  * reference), or an HTTP status with *msg (malloc'd). */
 int sbx_create(const struct serve_create *req, struct sbx **out, char **msg);

@@ -404,16 +404,17 @@ int exec_start(struct sbx *s, struct json_object *proc, struct guest_io *io, int
 	int fds[4], sv[2], console = -1;
 	int r = stdio_open(io, fds, &console);
 	if (r < 0)
-		return snprintf(msg, msg_size, "the process's stdio: %s", strerror(-r)), 500;
+		return snprintf(msg, msg_size, "the process's stdio: %s", strerror(-r)),
+		       serve_errno_status(-r);
 	uint32_t len = 0;
 	int mfd = process_memfd(proc, &len);
 	int status = 0;
 	if (mfd < 0) {
 		snprintf(msg, msg_size, "the process: %s", strerror(-mfd));
-		status = 400;
+		status = mfd == -E2BIG ? 400 : serve_errno_status(-mfd);
 	} else if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		snprintf(msg, msg_size, "socketpair: %s", strerror(errno));
-		status = 500;
+		status = serve_errno_status(errno);
 	} else {
 		io->sock = sv[0];
 		char x = SERVE_EXEC;

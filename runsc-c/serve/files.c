@@ -79,9 +79,10 @@ static int start(struct sbx *s, const char *const *argv, struct guest_io *io, ch
 /* What the process said on stderr (after it ended), as an HTTP error. */
 static enum MHD_Result fail_stderr(struct MHD_Connection *c, const char *what, const char *text)
 {
-	unsigned status = strstr(text, "No such file") || strstr(text, "nonexistent") ? 404
-			  : strstr(text, "Permission denied") || strstr(text, "not permitted")
-				  ? 403
+	unsigned status = strstr(text, "No such file") || strstr(text, "nonexistent")	       ? 404
+			  : strstr(text, "Permission denied") || strstr(text, "not permitted") ? 403
+			  : strstr(text, "No space left") || strstr(text, "quota exceeded")
+				  ? 507 /* the writable layer (limits.disk) is full */
 				  : 400;
 	return fail(c, status, "%s: %s", what, *text ? text : "failed");
 }

@@ -185,6 +185,11 @@ static bool limit_text(struct MHD_Connection *c, struct json_object *limits, con
 		*ret = fail(c, 400, "'limits.%s' must be a positive number or a size string", name);
 		return false;
 	}
+	char why[256];
+	if (!serve_limit_size_ok(name, *out, why, sizeof(why))) {
+		*ret = fail(c, 400, "%s", why);
+		return false;
+	}
 	return true;
 }
 
@@ -198,7 +203,7 @@ static enum MHD_Result create(struct MHD_Connection *c, const struct req *rq,
 	if (!o)
 		return ret;
 	struct json_object *tname, *policy, *limits, *env, *cwd, *timeout, *idle;
-	char *mem = NULL, *pids = NULL, *cpus = NULL; /* the request's limits */
+	char *mem = NULL, *pids = NULL, *cpus = NULL, *disk = NULL; /* the request's limits */
 	int index = 0;
 	bool ok = member(c, o, "template", json_type_string, &tname, &ret) &&
 		  member(c, o, "policy", json_type_string, &policy, &ret) &&
@@ -232,7 +237,8 @@ static enum MHD_Result create(struct MHD_Connection *c, const struct req *rq,
 		json_object_object_foreach(limits, k, v)
 		{
 			(void)v;
-			if (strcmp(k, "memory") && strcmp(k, "pids") && strcmp(k, "cpus")) {
+			if (strcmp(k, "memory") && strcmp(k, "pids") && strcmp(k, "cpus") &&
+			    strcmp(k, "disk")) {
 				ret = fail(c, 400, "unknown field 'limits.%s'", k);
 				ok = false;
 				break;
@@ -240,7 +246,8 @@ static enum MHD_Result create(struct MHD_Connection *c, const struct req *rq,
 		}
 		ok = ok && limit_text(c, limits, "memory", &mem, &ret) &&
 		     limit_text(c, limits, "pids", &pids, &ret) &&
-		     limit_text(c, limits, "cpus", &cpus, &ret);
+		     limit_text(c, limits, "cpus", &cpus, &ret) &&
+		     limit_text(c, limits, "disk", &disk, &ret);
 	}
 	if (ok) {
 		/* The template, with what the request gives over it. A
@@ -253,6 +260,7 @@ static enum MHD_Result create(struct MHD_Connection *c, const struct req *rq,
 		t.memory = mem ? mem : base->memory;
 		t.pids = pids ? pids : base->pids;
 		t.cpus = cpus ? cpus : base->cpus;
+		t.disk = disk ? disk : base->disk;
 		bool own = policy || limits;
 		struct serve_create req = {
 			.tmpl = &t,
@@ -280,6 +288,7 @@ static enum MHD_Result create(struct MHD_Connection *c, const struct req *rq,
 	free(mem);
 	free(pids);
 	free(cpus);
+	free(disk);
 	json_object_put(o);
 	return ret;
 }
@@ -542,8 +551,10 @@ struct serve_http *http_start(int listen_fd, const char *token, const struct ser
 	h->token = token ? xstrdup(token) : NULL;
 	http_config = cfg;
 	h->mhd = MHD_start_daemon(
-		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG,
-		0, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
+		/* poll(), not select(): with a control connection per
+		 * sandbox the daemon's fds go past FD_SETSIZE. */
+		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0,
+		NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
 		MHD_OPTION_LISTEN_SOCKET, listen_fd, MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
 		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
 		/* A connection's thread needs little: one 32 KiB chunk on its stack. */

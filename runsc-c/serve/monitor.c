@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/timerfd.h>
 #include <unistd.h>
@@ -108,12 +109,30 @@ static int send_ready(const struct sandbox_config *cfg)
 	return r;
 }
 
+/* --nofile=N: the soft RLIMIT_NOFILE to set back (serve.h). */
+static bool nofile_restore(const char *arg)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(arg, &end, 10);
+	struct rlimit rl;
+	if (!*arg || *end || errno || getrlimit(RLIMIT_NOFILE, &rl) < 0 || n > rl.rlim_max)
+		return false;
+	rl.rlim_cur = (rlim_t)n;
+	return setrlimit(RLIMIT_NOFILE, &rl) == 0;
+}
+
 int cmd_serve_monitor(int argc, char **argv)
 {
-	if (argc < 3 || !oci_id_valid(argv[1])) {
+	if (argc < 4 || !oci_id_valid(argv[1]) || strncmp(argv[2], "--nofile=", 9) != 0 ||
+	    !nofile_restore(argv[2] + 9)) {
 		fprintf(stderr, "runsc-c serve-monitor: started by runsc-c serve only\n");
 		return 2;
 	}
+	/* The id stands where do_parse expects "do", after --nofile. */
+	argv[2] = argv[1];
+	argc--;
+	argv++;
 	setsid();
 	static struct do_opts o;
 	struct sandbox_config cfg;

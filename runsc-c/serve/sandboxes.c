@@ -34,6 +34,7 @@ static bool stopping;
 static const char *runsc_path;
 static int log_fd;
 static struct serve_config *config;
+static char nofile_arg[48]; /* --nofile=SOFT: the caller's, for the monitors */
 
 static void sbx_free(struct sbx *s)
 {
@@ -226,32 +227,36 @@ static int spawn(const struct serve_template *tmpl, int tmpl_index, bool pooled,
 	new_id(s->id);
 	int sv[2], errp[2];
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		int e = errno;
 		free(s);
-		xasprintf(msg, "socketpair: %s", strerror(errno));
-		return 500;
+		xasprintf(msg, "socketpair: %s", strerror(e));
+		return serve_errno_status(e);
 	}
 	if (pipe2(errp, O_CLOEXEC) < 0) {
+		int e = errno;
 		close(sv[0]);
 		close(sv[1]);
 		free(s);
-		xasprintf(msg, "pipe: %s", strerror(errno));
-		return 500;
+		xasprintf(msg, "pipe: %s", strerror(e));
+		return serve_errno_status(e);
 	}
 	s->ctl = sv[0];
 	int child_ctl = high_fd(sv[1]);
 	int err_w = high_fd(errp[1]);
 	int err_r = errp[0];
 
-	_cleanup_free_ char **argv = xcalloc(24 + 2 * tmpl->nvolumes, sizeof(char *));
+	_cleanup_free_ char **argv = xcalloc(28 + 2 * tmpl->nvolumes, sizeof(char *));
 	int n = 0;
 	argv[n++] = (char *)runsc_path;
 	argv[n++] = "serve-monitor";
 	argv[n++] = s->id;
+	argv[n++] = nofile_arg;
 	argv[n++] = "--quiet";
 	add_flag(argv, &n, "--policy", tmpl->policy);
 	add_flag(argv, &n, "--memory", tmpl->memory);
 	add_flag(argv, &n, "--pids", tmpl->pids);
 	add_flag(argv, &n, "--cpus", tmpl->cpus);
+	add_flag(argv, &n, "--disk", tmpl->disk);
 	add_flag(argv, &n, "--rootfs", tmpl->rootfs);
 	for (unsigned i = 0; i < tmpl->nvolumes; i++)
 		add_flag(argv, &n, "--volume", tmpl->volumes[i]);
@@ -297,7 +302,7 @@ static int spawn(const struct serve_template *tmpl, int tmpl_index, bool pooled,
 		close(s->ctl);
 		free(s);
 		xasprintf(msg, "%s: %s", runsc_path, strerror(r));
-		return 500;
+		return serve_errno_status(r);
 	}
 	return wait_ready(s, pooled, err_r, out, msg);
 }
@@ -355,9 +360,15 @@ static void *pool_thread(void *arg)
 
 static void *idle_thread(void *arg);
 
-void sbx_init(const char *runsc_c, int logfd, struct serve_config *cfg)
+int serve_errno_status(int e)
+{
+	return e == EMFILE || e == ENFILE || e == ENOMEM || e == EAGAIN ? 503 : 500;
+}
+
+void sbx_init(const char *runsc_c, int logfd, struct serve_config *cfg, unsigned long nofile)
 {
 	runsc_path = runsc_c;
+	snprintf(nofile_arg, sizeof(nofile_arg), "--nofile=%lu", nofile);
 	log_fd = logfd;
 	config = cfg;
 	pthread_t t;
