@@ -96,6 +96,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "common/path_masks.h"
 #include "common/proto.h"
 
 struct gofer_volume {
@@ -112,6 +113,9 @@ struct gofer_config {
 	bool hide_host_secrets; /* true for the host's root */
 	const struct gofer_volume *volumes;
 	size_t nvolumes;
+	/* Masked and read-only paths (common/path_masks.h); those of /proc
+	 * are the sentry's and left alone here. */
+	struct path_masks masks;
 	uint64_t upper_size; /* bytes of the private writable layer (tmpfs); 0: 64 MiB */
 	int sock;	     /* SOCK_SEQPACKET to the sentry */
 	int ready_fd;	     /* "" then close when serving; else one line "what: why", exit 1 */

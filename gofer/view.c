@@ -21,13 +21,16 @@
  *                 stderr/ptmx symlinks, pts (a devpts instance of its own),
  *                 shm (writable tmpfs)
  *   volumes       bind mounts, read-only when asked
+ *   masked and    over all of the above: an empty read-only tmpfs, the
+ *   read-only     host's /dev/null, or a read-only bind (view_mask.c)
+ *   paths
  *
  * Then the gofer pivot_roots into the view and detaches the old root: no
  * host path is reachable any more, and there is no procfs.
  *
  * This file holds the build's order and the mounts; hidden paths are in
- * view_hide.c, /dev in view_dev.c. Every step reports a failure the one
- * way view_build.h describes (view_fail). */
+ * view_hide.c, /dev in view_dev.c, masked paths in view_mask.c. Every step reports a failure the
+ * one way view_build.h describes (view_fail). */
 #include "gofer/view_build.h"
 
 #include <errno.h>
@@ -755,6 +758,9 @@ static int build(struct view *v)
 		r = mount_dev(v);
 	for (size_t i = 0; r == 0 && i < v->cfg->nvolumes; i++)
 		r = mount_volume(v, &v->vols[i]);
+	/* Over everything else, as runc applies them. */
+	if (r == 0)
+		r = mask_view(v);
 	/* Last: the mount points above were made in the root's layer. */
 	if (r == 0 && v->cfg->root_readonly &&
 	    (r = set_attrs(v->root_fd, MOUNT_ATTR_RDONLY, false)) < 0)

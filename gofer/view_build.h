@@ -100,6 +100,12 @@ bool has_secrets(const char *rel);
 bool wants_resolv_conf(const struct view *v, const char *layer_rel);
 int write_resolv_conf(struct view *v, int upper_fd, int lower_fd, const char *layer_rel);
 
+/* ---- gofer/view_mask.c ---- */
+
+/* The config's masked and read-only paths outside /proc, mounted over
+ * what they name in the view (see there). */
+int mask_view(struct view *v);
+
 /* ---- gofer/view_dev.c ---- */
 
 /* The view's /dev (see the top of view.c). */

@@ -49,6 +49,15 @@ static int config_check(const struct sandbox_config *cfg, struct rc_error *err)
 	if (cfg->ngroups > EXEC_MAX_GROUPS || (cfg->ngroups && !cfg->groups))
 		return rc_error_set(err, EINVAL, "the sandbox's config has more than %d groups",
 				    EXEC_MAX_GROUPS);
+	for (size_t i = 0; i < cfg->masks.nmasked + cfg->masks.nreadonly; i++) {
+		const char *p = i < cfg->masks.nmasked
+					? cfg->masks.masked[i]
+					: cfg->masks.readonly[i - cfg->masks.nmasked];
+		if (!p || p[0] != '/' || !p[1])
+			return rc_error_set(err, EINVAL,
+					    "the sandbox's config has a masked or read-only path "
+					    "that is not absolute below /");
+	}
 	if (cfg->attrs && !proc_attrs_valid(cfg->attrs))
 		return rc_error_set(
 			err, EINVAL,
@@ -73,6 +82,7 @@ _Noreturn static void gofer_child(struct sandbox *sb, int sock, int ready_fd)
 		.hide_host_secrets = strcmp(cfg->rootfs, "/") == 0,
 		.volumes = cfg->volumes,
 		.nvolumes = cfg->nvolumes,
+		.masks = cfg->masks,
 		.upper_size = cfg->disk_bytes ? cfg->disk_bytes : SANDBOX_DISK_DEFAULT,
 		.sock = sock,
 		.ready_fd = ready_fd,
@@ -279,6 +289,7 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 		.filter = cfg->filter,
 		.cwd = cfg->cwd,
 		.hostname = cfg->hostname,
+		.masks = &cfg->masks,
 		.tty_fd = sb->term.active ? sb->term.slave : -1,
 		.control_fd = control_fd,
 		.policy = cfg->policy,

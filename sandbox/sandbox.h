@@ -34,6 +34,7 @@
 
 #include "common/error.h"
 #include "common/limits.h"
+#include "common/path_masks.h"
 #include "common/proc_attrs.h"
 #include "common/publish.h"
 #include "gofer/gofer.h"
@@ -49,6 +50,9 @@ struct sandbox_config {
 	bool root_readonly; /* writes to the root fail (EROFS); volumes are as given */
 	const struct gofer_volume *volumes;
 	size_t nvolumes;
+	/* Masked and read-only paths (common/path_masks.h): the gofer applies
+	 * those of the view, the sentry those of /proc. */
+	struct path_masks masks;
 	bool user_set; /* run as uid:gid; else as 0:0 */
 	uid_t uid;
 	gid_t gid;

@@ -28,7 +28,12 @@
  *   TMPFS_MAGIC).
  * - Every file is read-only: opening for writing gets EACCES even for root
  *   (Linux lets root open and fails the write, and accepts writes to comm,
- *   oom_score_adj and a few others).
+ *   oom_score_adj and a few others); EROFS at or below a config's
+ *   read-only path (an OCI config's linux.readonlyPaths).
+ * - A masked path (linux.maskedPaths) is an empty directory, or a file that
+ *   is the host's null device (opened, stat'ed and written as runc's bind
+ *   of /dev/null over it would be); readlink of its fd in /proc/<pid>/fd
+ *   says /dev/null, and a listing shows it as a regular file.
  * - /proc/<pid>/mounts and mountinfo are a fixed table (the gofer's mounts
  *   are not visible here); see procfs_default_mounts.
  * - Access to another process's environ, maps, fd/, exe, ... follows a
@@ -108,7 +113,7 @@ static int open_file(struct pctx *pc, const struct pnode *n, int flags, int *fd_
 		return 0;
 	}
 	if (procfs_wants_write(flags))
-		return -EACCES;
+		return n->readonly ? -EROFS : -EACCES;
 	int r;
 	if (procfs_needs_ptrace(n)) {
 		r = procfs_may_ptrace(pc, n->pid);
@@ -153,6 +158,42 @@ static int open_dir(struct pctx *pc, const struct pnode *n, int flags, int *fd_o
 		return r;
 	*fd_out = r;
 	return 0;
+}
+
+/* A masked file is the null device (procfs_path.c): opened as runc's bind
+ * of /dev/null over it would be, writes included. */
+static int open_masked_file(struct pctx *pc, int flags, int *fd_out)
+{
+	if (flags & O_DIRECTORY)
+		return -ENOTDIR;
+	if (pc->ps->null_fd < 0)
+		return -ENXIO;
+	int fd = reopen_nowait(pc->s, pc->ps->null_fd, flags);
+	if (fd < 0)
+		return fd;
+	*fd_out = fd;
+	return 0;
+}
+
+/* A name that does not exist, created in a masked directory (an empty
+ * read-only file system under runc): EROFS. rest's last component is the
+ * name. */
+static int create_error(struct pctx *pc, const char *rest)
+{
+	char parent[PATH_MAX];
+	snprintf(parent, sizeof(parent), "%s", rest);
+	size_t len = strlen(parent);
+	while (len > 0 && parent[len - 1] == '/')
+		parent[--len] = 0;
+	char *slash = strrchr(parent, '/');
+	if (slash)
+		slash[1] = 0;
+	else
+		parent[0] = 0;
+	struct pnode n;
+	char view[PATH_MAX];
+	int r = procfs_walk(&pc->w, parent, true, &n, view, sizeof(view));
+	return r == 0 && n.kind == PN_MASKED && n.type == PT_DIR ? -EROFS : -ENOENT;
 }
 
 static int set_view(char *view, size_t view_size, const char *path)
@@ -271,12 +312,16 @@ static int open_node(struct pctx *pc, const char *rest, int flags, int *fd_out, 
 	int r = procfs_walk(&pc->w, rest, !(flags & O_NOFOLLOW), &n, view, view_size);
 	if (r == PROCFS_WALK_VIEW)
 		return PROCFS_REOPEN_PATH;
+	if (r == -ENOENT && (flags & O_CREAT) && pc->w.masks)
+		return create_error(pc, rest);
 	if (r < 0)
 		return r;
 	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return -EEXIST;
 	if (n.kind == PN_FD && n.followed)
 		return open_fd_object(pc, &n, flags, fd_out, view, view_size);
+	if (n.kind == PN_MASKED && n.type != PT_DIR && !(flags & O_PATH))
+		return open_masked_file(pc, flags, fd_out);
 	switch (n.type) {
 	case PT_DIR:
 		return open_dir(pc, &n, flags, fd_out);
@@ -505,8 +550,10 @@ static int access_node(struct pctx *pc, const char *rest, int mode, char *view, 
 		return r;
 	if (n.kind == PN_FD && n.followed)
 		return access_fd_object(pc, &n, mode, view, view_size);
+	if (n.kind == PN_MASKED && n.type != PT_DIR)
+		return (mode & X_OK) ? -EACCES : 0; /* the null device, rw for all */
 	if (mode & W_OK)
-		return -EACCES;
+		return n.readonly ? -EROFS : -EACCES;
 	if ((mode & X_OK) && n.type != PT_DIR)
 		return -EACCES;
 	if ((mode & (R_OK | X_OK)) && procfs_needs_ptrace(&n))
@@ -536,6 +583,24 @@ int procfs_access(struct sc_ctx *c, const char *rest, int mode)
 	return r == PROCFS_REOPEN_PATH ? -ENOENT : r;
 }
 
+/* ---- changes ---- */
+
+int procfs_change_error(struct sc_ctx *c, const char *rest, bool nofollow, bool creates)
+{
+	struct pctx pc;
+	if (procfs_pctx_init(&pc, c) < 0 || strcmp(rest, PROCFS_TTY) == 0)
+		return 0;
+	struct pnode n;
+	char view[PATH_MAX];
+	int r = procfs_walk(&pc.w, rest, !nofollow, &n, view, sizeof(view));
+	if (r == 0)
+		return n.readonly && !creates ? -EROFS : 0;
+	if (r == -ENOENT && creates)
+		return pc.w.masks && create_error(&pc, rest) == -EROFS ? -EROFS : 0;
+	/* The lookup fails first, as on Linux (chmod of a missing name). */
+	return r < 0 && !creates ? r : 0;
+}
+
 /* ---- fds the guest holds ---- */
 
 bool procfs_owns_fd(struct sentry *s, int host_fd, char *prefix, size_t size)
@@ -557,11 +622,43 @@ bool procfs_owns_fd(struct sentry *s, int host_fd, char *prefix, size_t size)
 
 /* ---- setup ---- */
 
-int procfs_init(struct sentry *s)
+/* The masked and read-only paths of /proc, below it. */
+static int masks_init(struct procfs_state *ps, const struct path_masks *m)
+{
+	const char *rel;
+	const char **masked = xcalloc(m ? m->nmasked + 1 : 1, sizeof(*masked));
+	const char **readonly = xcalloc(m ? m->nreadonly + 1 : 1, sizeof(*readonly));
+	ps->masks = (struct path_masks){.masked = masked, .readonly = readonly};
+	for (size_t i = 0; m && i < m->nmasked; i++)
+		if (path_masks_in_proc(m->masked[i], &rel))
+			masked[ps->masks.nmasked++] = rel;
+	for (size_t i = 0; m && i < m->nreadonly; i++)
+		if (path_masks_in_proc(m->readonly[i], &rel))
+			readonly[ps->masks.nreadonly++] = rel;
+	if (!ps->masks.nmasked)
+		return 0;
+	ps->null_fd = open("/dev/null", O_PATH | O_CLOEXEC);
+	struct stat st;
+	if (ps->null_fd < 0 || fstat(ps->null_fd, &st) < 0)
+		return -errno;
+	return S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3) ? 0 : -ENODEV;
+}
+
+static void masks_free(struct procfs_state *ps)
+{
+	free((void *)ps->masks.masked);
+	free((void *)ps->masks.readonly);
+	if (ps->null_fd >= 0)
+		close(ps->null_fd);
+}
+
+int procfs_init(struct sentry *s, const struct path_masks *masks)
 {
 	struct procfs_state *ps = xcalloc(1, sizeof(*ps));
-	ps->mirror_rw = ps->mirror_ro = -1;
-	int r = procfs_make_mirror(ps);
+	ps->mirror_rw = ps->mirror_ro = ps->null_fd = -1;
+	int r = masks_init(ps, masks);
+	if (r == 0)
+		r = procfs_make_mirror(ps);
 	if (r == 0)
 		r = procfs_probe_memfd_dev(ps);
 	if (r < 0) {
@@ -569,6 +666,7 @@ int procfs_init(struct sentry *s)
 			close(ps->mirror_rw);
 		if (ps->mirror_ro >= 0)
 			close(ps->mirror_ro);
+		masks_free(ps);
 		free(ps);
 		return r;
 	}

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "common/path_masks.h"
+
 /* Longest path of a node below /proc ("12/task/13/fdinfo/7"). */
 #define PROCFS_NODE_PATH 256
 /* Linux's MAXSYMLINKS: links followed in one walk. */
@@ -89,6 +91,8 @@ enum pn_kind {
 	PN_FDINFO, /* .../fdinfo/<n> */
 	PN_NET,	   /* a node below .../net/ */
 	PN_SYS,	   /* a node below /proc/sys/, ent set */
+	PN_MASKED, /* a masked path (procfs_world.masks): an empty directory,
+		    * or a file that is the null device; ent NULL */
 };
 
 /* One node of the tree. Its path is also where the guest's procfs (for
@@ -102,6 +106,8 @@ struct pnode {
 	int fd;	       /* PN_FD, PN_FDINFO */
 	bool followed; /* PN_FD reached as the last component, its link to be followed */
 	bool must_dir; /* a trailing slash asked for a directory */
+	/* At or below a read-only path, or masked: changes fail with EROFS. */
+	bool readonly;
 	char path[PROCFS_NODE_PATH]; /* below /proc without a leading slash; "" is /proc */
 };
 
@@ -119,6 +125,14 @@ struct procfs_world {
 	 * in buf), or -errno. Absolute texts under "/proc" name nodes of this
 	 * tree; other absolute texts name paths in the view. */
 	int (*link_text)(void *arg, const struct pnode *n, char *buf, size_t size);
+	/* The config's masked and read-only paths below /proc ("keys",
+	 * "sys", "" for /proc itself), or NULL. A masked directory or file
+	 * the tree has becomes a PN_MASKED node, and so does one the tree
+	 * leaves out but the host's procfs has (/proc/kcore, /proc/keys):
+	 * host_type answers its type there (PT_DIR, PT_REG, or -ENOENT).
+	 * Links are never masked. */
+	const struct path_masks *masks;
+	int (*host_type)(void *arg, const char *path);
 };
 
 /* Returned by procfs_walk when the path leaves /proc for the view. */
@@ -141,6 +155,10 @@ int procfs_link_text(const struct procfs_world *w, const struct pnode *n, char *
 
 /* Linux's name_to_int: a decimal number without a leading zero, or -1. */
 long procfs_name_to_int(const char *name);
+
+/* Whether path (below /proc) is one of list's n paths, or lies below one
+ * when or_below. */
+bool procfs_path_listed(const char *const *list, size_t n, const char *path, bool or_below);
 
 /* Is table entry e listed in the directory dir (a PN_PID)? */
 bool procfs_pent_visible(const struct pent *e, const struct pnode *dir);

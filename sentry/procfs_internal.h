@@ -35,6 +35,11 @@ struct procfs_state {
 	unsigned int pid_dirs_made; /* pid and tid directories, since the last prune */
 	bool warned_full;
 	pthread_mutex_t lock; /* the mirror's contents */
+	/* The config's masked and read-only paths of /proc, below it
+	 * (procfs_world.masks), and the host's null device that a masked
+	 * file is (O_PATH, opened before isolation; -1 without masks). */
+	struct path_masks masks;
+	int null_fd;
 };
 
 /* One call into procfs: the caller, and the world the walk asks. */
@@ -62,6 +67,8 @@ int procfs_magic_reopen(struct sentry *s, int fd, int flags);
 struct task *procfs_task_of(struct pctx *pc, const struct pnode *n);
 /* The world's guest_type: the type of a node of the guest's procfs. */
 int procfs_guest_type(void *arg, const char *path);
+/* The world's host_type: the type of a node of the host's procfs. */
+int procfs_host_type(void *arg, const char *path);
 int procfs_fd_link_text(struct pctx *pc, const char *path, char *buf, size_t size);
 
 /* ---- procfs_perm.c: who may see what ---- */

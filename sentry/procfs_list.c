@@ -178,7 +178,44 @@ static void list_sys(const struct pnode *n, struct dlist *l)
 	}
 }
 
+/* The masked paths directly in directory n that the tree leaves out but
+ * the host's procfs has: the walk shows them (procfs_path.c), and so does
+ * the listing, as runc's masks leave them in place. */
+static void add_masked(struct pctx *pc, const struct pnode *n, struct dlist *l)
+{
+	const struct path_masks *m = pc->w.masks;
+	if (!m || n->kind == PN_PID || n->kind == PN_ENTRY || n->kind == PN_NET)
+		return;
+	size_t len = strlen(n->path);
+	for (size_t i = 0; i < m->nmasked; i++) {
+		const char *p = m->masked[i];
+		if (len && (strncmp(p, n->path, len) != 0 || p[len] != '/'))
+			continue;
+		const char *name = p + (len ? len + 1 : 0);
+		if (!name[0] || strchr(name, '/') || (!len && procfs_name_to_int(name) >= 0))
+			continue;
+		bool have = false;
+		for (size_t k = 0; !have && k < l->n; k++)
+			have = strcmp(l->v[k].name, name) == 0;
+		int type = have ? 0 : procfs_host_type(pc, p);
+		if (type == PT_DIR || type == PT_REG)
+			dlist_add(l, name, (enum pn_type)type);
+	}
+}
+
+static int list_node(struct pctx *pc, const struct pnode *n, struct dlist *l);
+
 int procfs_list_node(struct pctx *pc, const struct pnode *n, struct dlist *l)
+{
+	if (n->kind == PN_MASKED)
+		return n->type == PT_DIR ? 0 : -ENOTDIR;
+	int r = list_node(pc, n, l);
+	if (r == 0)
+		add_masked(pc, n, l);
+	return r;
+}
+
+static int list_node(struct pctx *pc, const struct pnode *n, struct dlist *l)
 {
 	switch (n->kind) {
 	case PN_ROOT:

@@ -213,6 +213,14 @@ void procfs_synth_stat(enum pn_type type, struct stat *st)
  * files, the guest's for per-process ones. */
 static int twin_stat(struct pctx *pc, const struct pnode *n, bool follow, struct stat *st)
 {
+	if (n->kind == PN_MASKED) {
+		/* runc's mask: a tmpfs of the default mode, or /dev/null. */
+		if (n->type != PT_DIR)
+			return fstat(pc->ps->null_fd, st) < 0 ? -errno : 0;
+		procfs_synth_stat(PT_DIR, st);
+		st->st_mode = S_IFDIR | 01777;
+		return 0;
+	}
 	int dirfd = n->kind == PN_ROOT || n->kind == PN_TOP || n->kind == PN_SYS
 			    ? pc->s->host_procfd
 			    : pc->s->guest_procfd;
@@ -240,6 +248,8 @@ static int mirror_stat(struct pctx *pc, const struct pnode *n, struct stat *st)
 int procfs_node_stat(struct pctx *pc, const struct pnode *n, struct stat *st)
 {
 	int r = twin_stat(pc, n, false, st);
+	if (n->kind == PN_MASKED && n->type != PT_DIR)
+		return r; /* the null device itself, as fstat of its fd shows */
 	if (r == -ENOENT && (n->kind == PN_TOP || n->kind == PN_ROOT || n->kind == PN_SYS))
 		procfs_synth_stat(n->type, st);
 	else if (r < 0)

@@ -230,9 +230,79 @@ static int lookup_in_sys(const struct pnode *parent, const char *name, struct pn
 	return 0;
 }
 
+bool procfs_path_listed(const char *const *list, size_t n, const char *path, bool or_below)
+{
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(list[i]);
+		if (len == 0 ? (!path[0] || or_below)
+			     : strncmp(path, list[i], len) == 0 &&
+				       (path[len] == 0 || (or_below && path[len] == '/')))
+			return true;
+	}
+	return false;
+}
+
+/* Gives n its masked and read-only state: masks apply to the node the
+ * path names (never to a link: what it leads to is looked up anew). */
+static void apply_masks(const struct procfs_world *w, const struct pnode *parent, struct pnode *n)
+{
+	const struct path_masks *m = w->masks;
+	n->readonly = parent && parent->readonly;
+	if (!m)
+		return;
+	if (procfs_path_listed(m->readonly, m->nreadonly, n->path, false))
+		n->readonly = true;
+	if (n->type != PT_LNK && procfs_path_listed(m->masked, m->nmasked, n->path, false)) {
+		n->kind = PN_MASKED;
+		n->ent = NULL;
+		n->readonly = true;
+	}
+}
+
+/* A masked path the tree leaves out, shown as runc shows it when the
+ * host's procfs has it (/proc/kcore, /proc/keys): parent's child name. */
+static int lookup_masked(const struct procfs_world *w, const struct pnode *parent, const char *name,
+			 struct pnode *child)
+{
+	if (!w->masks || !w->host_type || parent->kind == PN_PID || parent->kind == PN_ENTRY ||
+	    parent->kind == PN_NET)
+		return -ENOENT;
+	memset(child, 0, sizeof(*child));
+	int r = child_path(child, parent, name);
+	if (r < 0)
+		return r;
+	if (!procfs_path_listed(w->masks->masked, w->masks->nmasked, child->path, false))
+		return -ENOENT;
+	r = w->host_type(w->arg, child->path);
+	if (r != PT_DIR && r != PT_REG)
+		return -ENOENT;
+	child->kind = PN_MASKED;
+	child->type = (enum pn_type)r;
+	child->readonly = true;
+	return 0;
+}
+
+/* Looks name up in the directory parent, the tree's own nodes. */
+static int lookup_tree(const struct procfs_world *w, const struct pnode *parent, const char *name,
+		       struct pnode *child);
+
 /* Looks name up in the directory parent. */
 static int lookup(const struct procfs_world *w, const struct pnode *parent, const char *name,
 		  struct pnode *child)
+{
+	if (parent->kind == PN_MASKED)
+		return parent->type == PT_DIR ? -ENOENT : -ENOTDIR;
+	int r = lookup_tree(w, parent, name, child);
+	/* Not a pid: those are the guest's alone. */
+	if (r == -ENOENT && !(parent->kind == PN_ROOT && procfs_name_to_int(name) >= 0))
+		return lookup_masked(w, parent, name, child);
+	if (r == 0)
+		apply_masks(w, parent, child);
+	return r;
+}
+
+static int lookup_tree(const struct procfs_world *w, const struct pnode *parent, const char *name,
+		       struct pnode *child)
 {
 	const struct pent *e;
 	long num;
@@ -461,6 +531,7 @@ int procfs_walk(const struct procfs_world *w, const char *rest, bool follow_last
 	wk.pos = wk.buf;
 	wk.stack[0].kind = PN_ROOT;
 	wk.stack[0].type = PT_DIR;
+	apply_masks(w, NULL, &wk.stack[0]);
 	r = 0;
 	while (r == 0 && !rest_is_empty(wk.pos))
 		r = walk_step(&wk, follow_last, view, view_size);

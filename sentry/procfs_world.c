@@ -86,6 +86,18 @@ int procfs_guest_type(void *arg, const char *path)
 	return type ? type : -ENOENT;
 }
 
+int procfs_host_type(void *arg, const char *path)
+{
+	struct pctx *pc = arg;
+	struct stat st;
+	if (pc->s->host_procfd < 0 || !path[0])
+		return -ENOENT;
+	if (fstatat(pc->s->host_procfd, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -ENOENT;
+	int type = procfs_type_of(st.st_mode);
+	return type ? type : -ENOENT;
+}
+
 /* The text of /proc/<pid>/fd/N as the guest should see it. */
 int procfs_fd_link_text(struct pctx *pc, const char *path, char *buf, size_t size)
 {
@@ -155,5 +167,9 @@ int procfs_pctx_init(struct pctx *pc, struct sc_ctx *c)
 	pc->w.self_tid = c->t->vtid;
 	pc->w.guest_type = procfs_guest_type;
 	pc->w.link_text = link_text_cb;
+	if (pc->ps->masks.nmasked || pc->ps->masks.nreadonly) {
+		pc->w.masks = &pc->ps->masks;
+		pc->w.host_type = procfs_host_type;
+	}
 	return 0;
 }

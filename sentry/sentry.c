@@ -504,7 +504,7 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 	s->host_procfd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (s->host_procfd < 0)
 		return rc_error_set_errno(err, errno, "opening /proc");
-	int r = procfs_init(s);
+	int r = procfs_init(s, cfg->masks);
 	if (r < 0)
 		return rc_error_set(err, -r, "setting up the sandbox's /proc");
 	struct guest_config gc = {

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <sys/user.h>
 
+#include "common/path_masks.h"
 #include "common/proto.h"
 
 /* The kernel release the guest sees in uname(2), /proc/version and
@@ -189,6 +190,8 @@ struct sentry_config {
 	const struct sock_fprog *filter;
 	const char *cwd;
 	const char *hostname;
+	/* Masked and read-only paths; the sentry applies those of /proc. */
+	const struct path_masks *masks;
 	int tty_fd; /* the guest's terminal, its fds 0..2; -1: it inherits 0..2 */
 	/* The guest init's end of the exec channel (common/exec_proto.h),
 	 * handed to it and closed here; or -1. */
@@ -355,8 +358,9 @@ int exec_loader_call(struct sc_ctx *c);
 
 /* sentry/procfs.c: /proc and /dev/tty, after the gofer redirected there.
  * procfs_init runs before the sentry isolates itself (it may create a
- * detached tmpfs for synthesized directories). */
-int procfs_init(struct sentry *s);
+ * detached tmpfs for synthesized directories). masks: the config's masked
+ * and read-only paths, of which it applies those of /proc, or NULL. */
+int procfs_init(struct sentry *s, const struct path_masks *masks);
 /* The rest handed to procfs_* for the guest's /dev/tty. */
 #define PROCFS_TTY "\x01tty"
 /* Is this guest fd one the sentry synthesized (a /proc directory, or an
@@ -394,6 +398,12 @@ int procfs_access_ex(struct sc_ctx *c, const char *rest, int mode, char *view_pa
  * PROCFS_REOPEN_PATH as above; -EXDEV for a file of /proc itself. */
 int procfs_link_object_ex(struct sc_ctx *c, const char *rest, int *fd_out, char *view_path,
 			  size_t size);
+/* The error a change of rest (chmod, unlink, mkdir, ...) gets for the
+ * config's masked and read-only paths of /proc: -EROFS for a node at or
+ * below a read-only path or masked, and when creates (mkdir, mknod) for a
+ * new name in a masked directory; the lookup's error for a path that is
+ * not there (unless creates); else 0 (the caller's usual answer). */
+int procfs_change_error(struct sc_ctx *c, const char *rest, bool nofollow, bool creates);
 /* The same without the way back into the view: such paths get -ENOENT.
  * procfs_readlink returns the link's length. */
 int procfs_open(struct sc_ctx *c, const char *rest, int flags, int *fd_out);

@@ -17,6 +17,8 @@
  *	                             cpu.period: the sandbox's limits (without
  *	                             them, runsc-c do's defaults: 4096 tasks,
  *	                             half of the host's memory)
+ *	linux.maskedPaths,           masked and read-only paths of the view
+ *	linux.readonlyPaths          (common/path_masks.h), made normal
  *
  * Every value read is checked; a bad one is one error naming the field as
  * a JSON path ("mounts[2].destination: must be an absolute path"). Fields
@@ -602,7 +604,81 @@ static int sysctl_check(struct json_object *linux_, struct rc_error *err)
 	return 0;
 }
 
-/* linux.seccomp and linux.sysctl. */
+/* A path of linux.maskedPaths or readonlyPaths made normal, as runc and
+ * crun resolve it in the container's root: relative to "/", "." dropped,
+ * ".." never above "/", slashes made single. NULL for "/" itself (and for
+ * a path too long). */
+static char *normal_path(const char *p)
+{
+	size_t len = strlen(p);
+	if (len >= PATH_MAX)
+		return NULL;
+	char *out = xmalloc(len + 2);
+	size_t n = 0;
+	for (const char *c = p; *c;) {
+		while (*c == '/')
+			c++;
+		size_t k = strcspn(c, "/");
+		if (k == 0 || (k == 1 && c[0] == '.')) {
+			c += k;
+			continue;
+		}
+		if (k == 2 && c[0] == '.' && c[1] == '.') {
+			while (n > 0 && out[n - 1] != '/')
+				n--;
+			if (n > 0)
+				n--; /* the slash before the dropped component */
+			c += k;
+			continue;
+		}
+		out[n++] = '/';
+		memcpy(out + n, c, k);
+		n += k;
+		c += k;
+	}
+	out[n] = 0;
+	if (n == 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* linux.maskedPaths or linux.readonlyPaths: strings, each made normal
+ * into *out (owned, NULL-terminated). */
+static int parse_path_list(struct json_object *linux_, const char *key, char ***out, size_t *count,
+			   struct rc_error *err)
+{
+	char field[64];
+	struct json_object *arr;
+	snprintf(field, sizeof(field), "linux.%s", key);
+	int r = oci_member(linux_, key, json_type_array, field, false, &arr, err);
+	if (r < 0 || !arr)
+		return r;
+	size_t n = json_object_array_length(arr);
+	*out = xcalloc(n + 1, sizeof(**out));
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(arr, i);
+		snprintf(field, sizeof(field), "linux.%s[%zu]", key, i);
+		if (!json_object_is_type(e, json_type_string))
+			return oci_bad(err, field, "expected a string");
+		const char *p = json_object_get_string(e);
+		if (p[0] == 0)
+			return oci_bad(err, field, "must not be empty");
+		if (strlen(p) >= PATH_MAX)
+			return oci_bad(err, field, "longer than %d bytes", PATH_MAX - 1);
+		char *norm = normal_path(p);
+		if (!norm)
+			return oci_bad(err, field,
+				       "'%s' names the root itself (root.readonly makes it "
+				       "read-only)",
+				       p);
+		(*out)[(*count)++] = norm;
+	}
+	return 0;
+}
+
+/* linux.seccomp, linux.sysctl, linux.maskedPaths and readonlyPaths. */
 static int parse_linux_rest(struct oci_config *c, struct json_object *doc, struct rc_error *err)
 {
 	struct json_object *linux_;
@@ -611,6 +687,10 @@ static int parse_linux_rest(struct oci_config *c, struct json_object *doc, struc
 		r = oci_seccomp_parse(linux_, &c->seccomp, err);
 	if (r == 0 && linux_)
 		r = sysctl_check(linux_, err);
+	if (r == 0 && linux_)
+		r = parse_path_list(linux_, "maskedPaths", &c->masked, &c->nmasked, err);
+	if (r == 0 && linux_)
+		r = parse_path_list(linux_, "readonlyPaths", &c->readonly, &c->nreadonly, err);
 	return r;
 }
 
@@ -721,6 +801,13 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 		.exec_terminals = true, /* exec --tty */
 		.limits = c->limits,
 		.limits_required = c->limits_given,
+		.masks =
+			{
+				.masked = (const char *const *)c->masked,
+				.nmasked = c->nmasked,
+				.readonly = (const char *const *)c->readonly,
+				.nreadonly = c->nreadonly,
+			},
 		.id = c->sandbox_id,
 	};
 }
@@ -729,6 +816,12 @@ void oci_config_free(struct oci_config *c)
 {
 	for (size_t i = 0; i < c->nvolumes; i++)
 		free((char *)c->volumes[i].host);
+	for (size_t i = 0; i < c->nmasked; i++)
+		free(c->masked[i]);
+	free(c->masked);
+	for (size_t i = 0; i < c->nreadonly; i++)
+		free(c->readonly[i]);
+	free(c->readonly);
 	free(c->volumes);
 	oci_process_free(&c->process);
 	free(c->seccomp.filter);

@@ -190,6 +190,11 @@ struct oci_config {
 	bool limits_given;			   /* linux.resources named a limit */
 	struct sock_fprog seccomp;		   /* linux.seccomp compiled; len 0: none */
 	struct json_object *hooks[OCI_HOOK_KINDS]; /* inside doc, or NULL */
+	/* linux.maskedPaths and readonlyPaths, made normal (owned). */
+	char **masked;
+	size_t nmasked;
+	char **readonly;
+	size_t nreadonly;
 	/* The container's id, set by the command (the hooks' state). */
 	const char *id;
 	/* The sandbox's own id (random), which names its cgroups: kept in the

@@ -81,6 +81,12 @@ static int change_redirect(struct vfs_walk *w, const struct gofer_resp *resp, co
 	cw->redirected = true;
 	if (proc_follow(w->c, resp, where, nofollow, w->path))
 		return PROCFS_REOPEN_PATH;
+	if (resp->redirect == GOFER_REDIR_PROC) {
+		bool creates = cw->req->op == GOP_MKDIR || cw->req->op == GOP_MKNOD;
+		int r = procfs_change_error(w->c, where, nofollow, creates);
+		if (r < 0)
+			return r;
+	}
 	return cw->proc_err;
 }
 

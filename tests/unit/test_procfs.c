@@ -201,6 +201,78 @@ START_TEST(test_walk_files)
 }
 END_TEST
 
+/* The host's procfs as the masked walk asks it: keys and acpi are there,
+ * kcore is not. */
+static int fake_host_type(void *arg, const char *path)
+{
+	(void)arg;
+	if (strcmp(path, "keys") == 0 || strcmp(path, "sys/kernel/secret") == 0)
+		return PT_REG;
+	if (strcmp(path, "acpi") == 0)
+		return PT_DIR;
+	if (strcmp(path, "12") == 0 || strcmp(path, "self") == 0)
+		return PT_DIR; /* never asked: pids and the tree's links */
+	return -ENOENT;
+}
+
+static int walk_masked(const char *rest, bool follow)
+{
+	static const char *const masked[] = {
+		"keys", "kcore", "acpi", "cpuinfo", "12/environ", "self", "sys/kernel/secret"};
+	static const char *const readonly[] = {"sys", "12/comm"};
+	static const struct path_masks masks = {masked, 7, readonly, 2};
+	struct procfs_world w = world;
+	w.masks = &masks;
+	w.host_type = fake_host_type;
+	memset(&node, 0, sizeof(node));
+	view[0] = 0;
+	return procfs_walk(&w, rest, follow, &node, view, sizeof(view));
+}
+
+START_TEST(test_walk_masked)
+{
+	/* A masked file of the tree, and one only the host has. */
+	ck_assert_int_eq(walk_masked("cpuinfo", true), 0);
+	ck_assert_int_eq(node.kind, PN_MASKED);
+	ck_assert_int_eq(node.type, PT_REG);
+	ck_assert(node.readonly);
+	ck_assert_int_eq(walk_masked("keys", true), 0);
+	ck_assert_int_eq(node.kind, PN_MASKED);
+	ck_assert_int_eq(node.type, PT_REG);
+	ck_assert_int_eq(walk_masked("sys/kernel/secret", true), 0);
+	ck_assert_int_eq(node.kind, PN_MASKED);
+	/* Neither the tree nor the host has it: skipped, as runc does. */
+	ck_assert_int_eq(walk_masked("kcore", true), -ENOENT);
+	/* A masked directory is empty. */
+	ck_assert_int_eq(walk_masked("acpi", true), 0);
+	ck_assert_int_eq(node.kind, PN_MASKED);
+	ck_assert_int_eq(node.type, PT_DIR);
+	ck_assert_int_eq(walk_masked("acpi/x", true), -ENOENT);
+	ck_assert_int_eq(walk_masked("keys/x", true), -ENOTDIR);
+	/* A link is never masked; what it leads to is looked up anew. */
+	ck_assert_int_eq(walk_masked("self", false), 0);
+	ck_assert_int_eq(node.kind, PN_TOP);
+	ck_assert_int_eq(walk_masked("self/environ", true), 0);
+	ck_assert_int_eq(node.kind, PN_MASKED);
+	ck_assert_str_eq(node.path, "12/environ");
+	/* Read-only: the path and everything below it. */
+	ck_assert_int_eq(walk_masked("sys", true), 0);
+	ck_assert(node.readonly);
+	ck_assert_int_eq(node.kind, PN_TOP);
+	ck_assert_int_eq(walk_masked("sys/kernel/hostname", true), 0);
+	ck_assert(node.readonly);
+	ck_assert_int_eq(node.kind, PN_SYS);
+	ck_assert_int_eq(walk_masked("self/comm", true), 0);
+	ck_assert(node.readonly);
+	ck_assert_int_eq(walk_masked("self/status", true), 0);
+	ck_assert(!node.readonly);
+	ck_assert_int_eq(walk_masked("cmdline", true), 0);
+	ck_assert(!node.readonly);
+	/* A pid is never taken from the host. */
+	ck_assert_int_eq(walk_masked("99", true), -ENOENT);
+}
+END_TEST
+
 START_TEST(test_walk_fds)
 {
 	expect_node("self/fd/1", true, PN_FD, "12/fd/1");
@@ -565,6 +637,7 @@ static Suite *procfs_suite(void)
 	tcase_add_test(paths, test_walk_fds);
 	tcase_add_test(paths, test_walk_view);
 	tcase_add_test(paths, test_walk_limits);
+	tcase_add_test(paths, test_walk_masked);
 	tcase_add_test(paths, test_link_text);
 	tcase_add_test(paths, test_tables);
 	suite_add_tcase(s, paths);
