@@ -114,6 +114,8 @@ static bool guest_fd_cloexec(struct sentry *s, pid_t tid, int guest_fd)
 
 /* An fd the guest hands over (fexecve, /proc/self/fd/N): the checks
  * do_open_execat makes, and a readable fd for libelf and the loader. */
+static const char *exec_syscall_name(const struct sc_ctx *c);
+
 static int use_guest_file(struct sc_ctx *c, int host_fd, struct exec_file *out)
 {
 	_cleanup_close_ int fd = host_fd;
@@ -149,6 +151,18 @@ static int use_guest_file(struct sc_ctx *c, int host_fd, struct exec_file *out)
 		return -errno;
 	if (!(fl & O_PATH) && (fl & O_ACCMODE) != O_RDONLY && !memfd)
 		return -ETXTBSY;
+	/* An O_PATH fd needed only to see its file (the gofer's NEED_SEE):
+	 * executing also needs the filesystem rules to let it be read, as an
+	 * exec by path does. Other fds of the view were opened for reading or
+	 * writing, which the rules decided then. */
+	if ((fl & O_PATH) && c->s->policy) {
+		uint32_t rule = POLICY_NO_RULE;
+		enum policy_access a = policy_file_access(c->s->policy, path, &rule);
+		if (a == POLICY_ACCESS_NONE || a == POLICY_ACCESS_HIDDEN) {
+			audit_decision(c, exec_syscall_name(c), path, "exec", false, rule);
+			return -EACCES;
+		}
+	}
 	if ((fl & O_PATH) || (fl & O_ACCMODE) == O_WRONLY) {
 		/* Reopen for reading, as exec reopens the fd's file. */
 		char link[64];

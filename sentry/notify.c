@@ -16,6 +16,7 @@
 
 #include "common/compat.h"
 #include "common/util.h"
+#include "sentry/opath.h"
 
 bool notif_valid(const struct sc_ctx *c)
 {
@@ -47,7 +48,8 @@ int guest_getfd(const struct sc_ctx *c, int guest_fd)
 	int fd = sys_pidfd_getfd(c->t->pidfd, guest_fd, 0);
 	if (fd < 0)
 		return -sentry_fd_errno(errno);
-	return fd;
+	/* An O_PATH fd's placeholder: the object it stands for. */
+	return opath_resolve(c->s, fd);
 }
 
 int guest_dirfd_pinned(struct sc_ctx *c, int guest_fd, bool *owned)

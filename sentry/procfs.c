@@ -64,6 +64,7 @@
 
 #include "common/compat.h"
 #include "common/util.h"
+#include "sentry/opath.h"
 #include "sentry/procfs_internal.h"
 #include "sentry/sentry.h"
 
@@ -234,7 +235,7 @@ static int fetch_fd(struct pctx *pc, const struct pnode *n)
 	int fd = sys_pidfd_getfd(pidfd, n->fd, 0);
 	if (fd < 0)
 		return errno == EBADF ? -ENOENT : -errno;
-	return fd;
+	return opath_resolve(pc->s, fd);
 }
 
 static int open_fd_object(struct pctx *pc, const struct pnode *n, int flags, int *fd_out,

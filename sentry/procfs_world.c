@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sentry/opath.h"
 #include "sentry/procfs_internal.h"
 #include "sentry/sentry.h"
 
@@ -107,6 +108,10 @@ int procfs_fd_link_text(struct pctx *pc, const char *path, char *buf, size_t siz
 	struct stat st;
 	enum fd_origin origin = FD_OTHER;
 	if (fstatat(pc->s->guest_procfd, path, &st, 0) == 0) {
+		/* An O_PATH fd's placeholder: the object it stands for. */
+		int obj = opath_object(pc->s, &st);
+		if (obj >= 0)
+			return procfs_fd_link(pc->s, obj, buf, size);
 		if (st.st_dev == pc->ps->mirror_dev)
 			origin = FD_MIRROR;
 		else if (st.st_dev == pc->ps->memfd_dev)

@@ -27,6 +27,7 @@
 #endif
 
 struct dcache;
+struct opath_state;
 struct dns_bind_table;
 struct saved_call;
 
@@ -104,6 +105,7 @@ struct sentry {
 	struct task *tasks[1024];
 	size_t ntasks;
 	void *procfs;			  /* state of sentry/procfs.c */
+	struct opath_state *opath;	  /* sentry/opath.c's placeholders, or NULL */
 	const struct policy_view *policy; /* the compiled policy, or NULL */
 	int audit_fd;			  /* JSON lines of decisions, or -1 */
 	/* Names the sandbox's resolver bound to addresses (egress), or NULL. */

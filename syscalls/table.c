@@ -271,6 +271,21 @@ static const struct sc_rule seccomp_rules[] = {
  * guest's user namespace maps ids one to one). getcwd is answered from
  * the path the sentry keeps for the cwd (sentry/vfs/cwd.c). */
 
+/* O_PATH (openat, openat2, sentry/opath.c): SECCOMP_IOCTL_NOTIF_ADDFD
+ * refuses an O_PATH file (measured here: EBADF, though the same fd crosses
+ * a unix socket intact), so the guest gets a placeholder and the sentry
+ * keeps the gofer's O_PATH fd of the object. Why that is safe: the
+ * placeholder is an empty memfd of the sentry's opened with access mode 3,
+ * which the kernel opens for neither reading nor writing. Every native row
+ * above that a guest can aim at it (read, write, pread64, pwrite64, readv,
+ * writev, sendfile, splice, copy_file_range, fallocate: EBADF; ftruncate:
+ * EINVAL; mmap: EACCES; fcntl, lseek, ioctl's allowlist, fstat, fstatfs,
+ * getdents64) reaches only that empty memfd; fchmod and fchown trap and
+ * fail with EBADF as on Linux. The object's fd never enters the guest's
+ * table: trapped calls that take a guest fd get it in the placeholder's
+ * place (guest_getfd), so what they may do with it is what the sentry and
+ * the gofer allow an O_PATH fd, path resolution included. */
+
 /* One row per line, the reason why its class is safe written out on it, so
  * that `grep -w NAME syscalls/table.c` answers "supported, and why is it
  * safe?" (docs/syscalls.md, generated from this table, answers it too). */

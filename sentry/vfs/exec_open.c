@@ -15,6 +15,7 @@
 
 #include "common/compat.h"
 #include "common/util.h"
+#include "sentry/opath.h"
 #include "sentry/sentry.h"
 #include "sentry/vfs.h"
 #include "sentry/vfs/internal.h"
@@ -22,7 +23,7 @@
 /* A guest fd of a thread held in a ptrace stop. guest_getfd() wants a
  * pending notification; here the stop itself keeps the tid from being
  * reused until the sentry reaps it. */
-static int stopped_getfd(pid_t tid, int guest_fd)
+static int stopped_getfd(struct sentry *s, pid_t tid, int guest_fd)
 {
 	if (guest_fd < 0)
 		return -EBADF;
@@ -30,7 +31,7 @@ static int stopped_getfd(pid_t tid, int guest_fd)
 	if (pidfd < 0)
 		return -sentry_task_errno(errno);
 	int fd = sys_pidfd_getfd(pidfd, guest_fd, 0);
-	return fd < 0 ? -sentry_fd_errno(errno) : fd;
+	return fd < 0 ? -sentry_fd_errno(errno) : opath_resolve(s, fd);
 }
 
 /* A /proc name that is a number (no sign, no leading zero), or -1. */
@@ -80,7 +81,7 @@ static int exec_proc(struct sc_ctx *c, const char *rest, int flags, struct vfs_e
 		if ((is_fd || is_exe) && (flags & AT_SYMLINK_NOFOLLOW))
 			return -ELOOP;
 		if (is_fd) {
-			int fd = stopped_getfd(who->tid, (int)proc_number(part[i + 1]));
+			int fd = stopped_getfd(c->s, who->tid, (int)proc_number(part[i + 1]));
 
 			if (fd < 0)
 				return fd == -EBADF ? -ENOENT : fd;
@@ -178,7 +179,7 @@ int vfs_exec_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags,
 	if (path[0] == '\0') {
 		if (guest_dirfd == AT_FDCWD)
 			return -EACCES; /* the cwd: a directory */
-		int fd = stopped_getfd(c->t->tid, guest_dirfd);
+		int fd = stopped_getfd(c->s, c->t->tid, guest_dirfd);
 		if (fd < 0)
 			return fd;
 		out->fd = fd;

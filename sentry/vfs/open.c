@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "sentry/opath.h"
 #include "sentry/sentry.h"
 #include "sentry/vfs.h"
 #include "sentry/vfs/internal.h"
@@ -153,11 +154,8 @@ static int open_view(struct vfs_walk *w, const struct gofer_resp *resp)
 	    resp->rule == GOFER_RULE_NONE)
 		dc_learn_created(w->c, w->guest_dirfd, w->path,
 				 (o->flags & (O_EXCL | O_NOFOLLOW)) != 0, fd);
-	if (o->opath) {
-		struct stat st;
-		if (fstat(fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
-			fcntl(fd, F_SETFL, 0);
-	}
+	if (o->opath)
+		return opath_placeholder(w->c->s, fd, o->fd_out);
 	*o->fd_out = fd;
 	return 0;
 }
@@ -169,7 +167,12 @@ static int open_redirect(struct vfs_walk *w, const struct gofer_resp *resp, cons
 	struct open_walk *o = (struct open_walk *)w;
 	int fd = -1;
 	(void)resp;
-	int r = procfs_open_ex(w->c, where, o->flags, &fd, w->path, PATH_MAX);
+	/* The sentry's own files (synthesized, or the host's /proc of a
+	 * task) are opened read-only for O_PATH: not the view's objects. */
+	int flags = o->opath ? O_RDONLY | O_NONBLOCK |
+				       (o->flags & (O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC))
+			     : o->flags;
+	int r = procfs_open_ex(w->c, where, flags, &fd, w->path, PATH_MAX);
 	if (r == PROCFS_REOPEN_PATH || r < 0)
 		return r;
 	*o->fd_out = fd;
@@ -192,11 +195,10 @@ int vfs_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags, mode_t mo
 	int r;
 	mode &= 07777;
 	if (flags & O_PATH) {
-		/* SECCOMP_IOCTL_NOTIF_ADDFD cannot install O_PATH files (the
-		 * kernel looks the source fd up with fget, which skips them):
-		 * the guest gets a read-only fd of the object instead, which
-		 * needs read permission where O_PATH needs none. */
-		flags = O_RDONLY | O_NONBLOCK | (flags & (O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
+		/* Linux ignores every other flag with O_PATH. The gofer opens
+		 * the object O_PATH; the guest gets a placeholder of it
+		 * (sentry/opath.h). */
+		flags = O_PATH | (flags & (O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC));
 		opath = true;
 	}
 	if ((flags & O_CREAT) || (flags & __O_TMPFILE) == __O_TMPFILE) {

@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "sentry/opath.h"
 #include "sentry/sentry.h"
 #include "sentry/vfs.h"
 #include "sentry/vfs/internal.h"
@@ -124,6 +125,10 @@ static int stat_emptypath(struct sc_ctx *c, int guest_dirfd, struct stat *st)
 		return r;
 	if (fstatat(c->s->host_procfd, link, st, 0) < 0)
 		return errno == ENOENT ? -EBADF : -errno;
+	/* An O_PATH fd's placeholder: the object it stands for. */
+	int obj = opath_object(c->s, st);
+	if (obj >= 0 && fstat(obj, st) < 0)
+		return -errno;
 	return 0;
 }
 
@@ -142,6 +147,17 @@ static int statx_emptypath(struct sc_ctx *c, int guest_dirfd, int at_flags, unsi
 		return r;
 	if (statx(c->s->host_procfd, link, AT_NO_AUTOMOUNT | sync, mask, sx) < 0)
 		return errno == ENOENT ? -EBADF : -errno;
+	/* An O_PATH fd's placeholder: the object it stands for. */
+	if ((sx->stx_mask & (STATX_TYPE | STATX_INO)) == (STATX_TYPE | STATX_INO)) {
+		struct stat id = {
+			.st_dev = makedev(sx->stx_dev_major, sx->stx_dev_minor),
+			.st_ino = sx->stx_ino,
+			.st_mode = sx->stx_mode,
+		};
+		int obj = opath_object(c->s, &id);
+		if (obj >= 0 && statx(obj, "", AT_EMPTY_PATH | sync, mask, sx) < 0)
+			return -errno;
+	}
 	return 0;
 }
 

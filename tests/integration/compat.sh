@@ -58,6 +58,15 @@ if requires "a file of an unmapped owner: overflow ids, no chown or chmod, its m
 		"$(stat -c '%u:%g %a %s' "$vol/u")"
 fi
 
+# O_PATH fds: a symlink itself opens with O_NOFOLLOW; read, write, fchmod
+# and fchown fail with EBADF; fstat, fchdir, openat relative to one,
+# readlinkat(fd, ""), /proc/self/fd/N (readlink, linkat with
+# AT_SYMLINK_FOLLOW), dup and fork serve them; more opened and closed than
+# the sandbox keeps at once.
+requires "O_PATH fds: symlinks, EBADF for I/O, fstat, fchdir, openat, readlinkat, linkat" gcc &&
+	differential_data "O_PATH fds: symlinks, EBADF for I/O, fstat, fchdir, openat, readlinkat, linkat" \
+		'gcc -O2 "$1/opath_probe.c" -o "$2/opath_probe" && "$2/opath_probe" "$2"'
+
 # F_CREATED_QUERY: whatever this kernel answers natively (EINVAL before 6.12).
 requires "fcntl F_CREATED_QUERY" python3 &&
 	differential_data "fcntl F_CREATED_QUERY" 'python3 "$1/fcntl_created_probe.py" "$2"'

@@ -162,9 +162,8 @@ differential "/dev/full refuses writes" sh -c 'echo x >/dev/full; echo $?'
 differential "python3 -c with exit status 3" python3 -c 'import sys; print(sum(range(10))); sys.exit(3)'
 differential "shell pipeline with xargs" sh -c 'ls /usr/bin | head -50 | xargs -n 10 echo | wc -l'
 
-# O_PATH fds: the sandbox hands out a read-only fd instead, and changes made
-# through /proc/self/fd/N (glibc's fchmodat(AT_SYMLINK_NOFOLLOW), GNU tar)
-# reach the file.
+# Changes made through an O_PATH fd's /proc/self/fd/N (glibc's
+# fchmodat(AT_SYMLINK_NOFOLLOW), GNU tar) reach the file.
 differential "O_PATH fd, chmod through /proc/self/fd/N" python3 -c '
 import os, tempfile
 d = tempfile.mkdtemp()

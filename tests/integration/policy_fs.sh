@@ -125,6 +125,35 @@ rename dir in /tmp ok" "$out"
 check "the volume is unchanged on the host" "hello
 private sub x" "$(cat "$vol/x"; ls "$vol" | tr '\n' ' ' | sed 's/ $//')"
 
+# O_PATH needs only to see a file (a none rule lets it open): through the
+# O_PATH fd nothing reads or executes what the rule refuses.
+cp /bin/true "$vol/private/prog"
+out=$(runsc --policy "$pol" -v "$vol:/data" -- python3 -c '
+import errno, os, sys
+def t(name, f):
+    try:
+        f()
+        print(name, "ok")
+    except OSError as e:
+        print(name, errno.errorcode[e.errno])
+    sys.stdout.flush()
+fd = os.open("/data/private/prog", os.O_PATH)
+t("fstat", lambda: os.fstat(fd))
+t("reopen for reading", lambda: os.open("/proc/self/fd/%d" % fd, os.O_RDONLY))
+d = os.open("/data/private", os.O_PATH | os.O_DIRECTORY)
+t("openat relative to it", lambda: os.open("y", os.O_RDONLY, dir_fd=d))
+t("exec by path", lambda: os.execv("/data/private/prog", ["prog"]))
+t("fexecve", lambda: os.execve(fd, ["prog"], {}))
+t("exec of /proc/self/fd/N", lambda: os.execv("/proc/self/fd/%d" % fd, ["prog"]))
+' 2>&1)
+check "none rule: an O_PATH fd opens, and reads or executes nothing" "fstat ok
+reopen for reading EACCES
+openat relative to it EACCES
+exec by path EACCES
+fexecve EACCES
+exec of /proc/self/fd/N EACCES" "$out"
+rm -f "$vol/private/prog"
+
 # A directory renamed would carry its none subtree to a laxer name.
 wpol=$TMP/work-policy.yaml
 w=$TMP/w

@@ -3,7 +3,7 @@
  * statx(fd, "", AT_EMPTY_PATH) (glibc's fstat and what coreutils use), on
  * every kind of fd a program holds: files of the rootfs, of a volume and of
  * the writable layer, directories, a deleted file, a pipe, a socket, an
- * eventfd, a memfd, an O_PATH fd, /dev/null, a
+ * eventfd, a memfd, O_PATH fds (a file, a directory, a symlink), /dev/null, a
  * /proc file, the cwd (AT_FDCWD) and an fd received over SCM_RIGHTS. For
  * each it prints what a view leaves as it is (type, permissions, owner,
  * size of non-directories, link count, device numbers of a device) and
@@ -257,8 +257,8 @@ int main(int argc, char **argv)
 		return 1;
 	probe("memfd", fd, false);
 	probe("O_PATH file", open("/etc/passwd", O_PATH), false);
-	/* (No O_PATH fd of a symlink: the sandbox's O_PATH fds are read-only
-	 * opens, README "Known differences from Linux".) */
+	probe("O_PATH directory", open("/usr/share", O_PATH | O_DIRECTORY), false);
+	probe("O_PATH symlink", open("/usr/bin/python3", O_PATH | O_NOFOLLOW), false);
 	probe("/dev/null", open("/dev/null", O_RDONLY), false);
 	/* The sandbox serves /proc files of its own: only the type compares. */
 	probe("/proc/self/status", open("/proc/self/status", O_RDONLY), true);

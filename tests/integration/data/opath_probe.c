@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* O_PATH fds, run natively and in the sandbox with the outputs compared:
+ * what opens (a symlink itself with O_NOFOLLOW), what an O_PATH fd refuses
+ * (read, write, fchmod, fchown, ioctl, mmap: EBADF) and what it serves
+ * (fstat, fstatat with AT_EMPTY_PATH, fchdir, openat relative to it,
+ * readlinkat of "", linkat through /proc/self/fd/N, dup, close), in a
+ * child too, and many of them opened and closed, some held throughout.
+ * argv[1]: a scratch directory. Prints no path, only results. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+static void show(const char *what, long r)
+{
+	if (r >= 0)
+		printf("%s: ok\n", what);
+	else
+		printf("%s: %s\n", what, strerrorname_np(errno));
+}
+
+static void show_stat(const char *what, int r, const struct stat *st, const struct stat *want)
+{
+	if (r < 0) {
+		printf("%s: %s\n", what, strerrorname_np(errno));
+		return;
+	}
+	printf("%s: type %o, same file %s\n", what, st->st_mode & S_IFMT,
+	       st->st_ino == want->st_ino && st->st_dev == want->st_dev ? "yes" : "no");
+}
+
+/* What an O_PATH fd of the file st describes answers. */
+static void probe_fd(const char *what, int fd, const struct stat *want)
+{
+	char buf[16];
+	char name[64];
+	struct stat st;
+	snprintf(name, sizeof(name), "%s: fstat", what);
+	show_stat(name, fstat(fd, &st), &st, want);
+	snprintf(name, sizeof(name), "%s: fstatat(\"\", AT_EMPTY_PATH)", what);
+	show_stat(name, fstatat(fd, "", &st, AT_EMPTY_PATH), &st, want);
+	snprintf(name, sizeof(name), "%s: read", what);
+	show(name, read(fd, buf, sizeof(buf)));
+	snprintf(name, sizeof(name), "%s: write", what);
+	show(name, write(fd, "x", 1));
+	snprintf(name, sizeof(name), "%s: fchmod", what);
+	show(name, fchmod(fd, want->st_mode & 07777));
+	snprintf(name, sizeof(name), "%s: fchown", what);
+	show(name, fchown(fd, (uid_t)-1, (gid_t)-1));
+	/* ioctl and mmap run natively on the sandbox's stand-in for an
+	 * O_PATH fd and fail with other errnos (README): that they fail is
+	 * compared. */
+	struct termios tio;
+	printf("%s: ioctl TCGETS %s\n", what, ioctl(fd, TCGETS, &tio) < 0 ? "fails" : "succeeds");
+	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	printf("%s: mmap %s\n", what, p == MAP_FAILED ? "fails" : "succeeds");
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+	int d = dup(fd);
+	snprintf(name, sizeof(name), "%s: dup", what);
+	show(name, d);
+	if (d >= 0) {
+		snprintf(name, sizeof(name), "%s: fstat of the dup", what);
+		show_stat(name, fstat(d, &st), &st, want);
+		snprintf(name, sizeof(name), "%s: read of the dup", what);
+		show(name, read(d, buf, sizeof(buf)));
+		snprintf(name, sizeof(name), "%s: close of the dup", what);
+		show(name, close(d));
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 2 || chdir(argv[1]) < 0) {
+		fprintf(stderr, "usage: opath_probe DIR\n");
+		return 2;
+	}
+	if (mkdir("d", 0755) < 0 || symlink("f", "link") < 0 || symlink("d", "dlink") < 0) {
+		perror("opath_probe: setup");
+		return 2;
+	}
+	FILE *f = fopen("f", "w");
+	if (!f || fputs("content\n", f) < 0 || fclose(f) != 0) {
+		perror("opath_probe: setup");
+		return 2;
+	}
+	f = fopen("d/inner", "w");
+	if (!f || fputs("inner\n", f) < 0 || fclose(f) != 0) {
+		perror("opath_probe: setup");
+		return 2;
+	}
+	struct stat st_f, st_d, st_link;
+	if (stat("f", &st_f) < 0 || stat("d", &st_d) < 0 || lstat("link", &st_link) < 0) {
+		perror("opath_probe: setup");
+		return 2;
+	}
+
+	/* A regular file. */
+	int ff = open("f", O_PATH);
+	show("open(file, O_PATH)", ff);
+	if (ff >= 0)
+		probe_fd("file", ff, &st_f);
+
+	/* A directory: fchdir into it, openat relative to it. */
+	int fd_d = open("d", O_PATH | O_DIRECTORY);
+	show("open(dir, O_PATH|O_DIRECTORY)", fd_d);
+	if (fd_d >= 0) {
+		probe_fd("dir", fd_d, &st_d);
+		int in = openat(fd_d, "inner", O_RDONLY);
+		show("dir: openat(dirfd, \"inner\")", in);
+		if (in >= 0) {
+			char buf[16] = {0};
+			ssize_t n = read(in, buf, sizeof(buf) - 1);
+			printf("dir: read of the file opened relative to it: %zd \"%.*s\"\n", n,
+			       n > 0 ? (int)n - 1 : 0, buf);
+			close(in);
+		}
+		struct stat st;
+		show("dir: fstatat(dirfd, \"inner\")", fstatat(fd_d, "inner", &st, 0));
+		int cwd = open(".", O_PATH | O_DIRECTORY);
+		show("dir: fchdir", fchdir(fd_d));
+		char here[4096];
+		if (getcwd(here, sizeof(here))) {
+			const char *base = strrchr(here, '/');
+			printf("dir: cwd after fchdir ends in %s\n", base ? base : here);
+		}
+		show("dir: open relative to the new cwd", open("inner", O_RDONLY));
+		if (cwd >= 0 && fchdir(cwd) < 0)
+			return 2;
+	}
+
+	/* A symlink itself. */
+	int fl = open("link", O_PATH | O_NOFOLLOW);
+	show("open(symlink, O_PATH|O_NOFOLLOW)", fl);
+	if (fl >= 0) {
+		probe_fd("symlink", fl, &st_link);
+		char target[64] = {0};
+		ssize_t n = readlinkat(fl, "", target, sizeof(target) - 1);
+		if (n < 0)
+			printf("symlink: readlinkat(fd, \"\"): %s\n", strerrorname_np(errno));
+		else
+			printf("symlink: readlinkat(fd, \"\"): \"%s\"\n", target);
+		show("symlink: fchdir", fchdir(fl));
+	}
+	/* glibc's fchmodat(AT_SYMLINK_NOFOLLOW) opens the name O_PATH|O_NOFOLLOW,
+	 * refuses a symlink (EOPNOTSUPP) and changes anything else through
+	 * /proc/self/fd/N. */
+	show("fchmodat(symlink, AT_SYMLINK_NOFOLLOW)",
+	     fchmodat(AT_FDCWD, "link", 0600, AT_SYMLINK_NOFOLLOW));
+	show("fchmodat(file, AT_SYMLINK_NOFOLLOW)",
+	     fchmodat(AT_FDCWD, "f", 0640, AT_SYMLINK_NOFOLLOW));
+	struct stat st_mode;
+	if (stat("f", &st_mode) == 0)
+		printf("the file's mode after it: %o\n", st_mode.st_mode & 07777);
+	/* A symlink followed (no O_NOFOLLOW): the file it names. */
+	int fl2 = open("link", O_PATH);
+	show("open(symlink, O_PATH)", fl2);
+	if (fl2 >= 0) {
+		struct stat st;
+		show_stat("followed symlink: fstat", fstat(fl2, &st), &st, &st_f);
+	}
+	/* A symlink to a directory with O_DIRECTORY|O_NOFOLLOW: ENOTDIR. */
+	show("open(dir symlink, O_PATH|O_DIRECTORY|O_NOFOLLOW)",
+	     open("dlink", O_PATH | O_DIRECTORY | O_NOFOLLOW));
+	/* A missing name. */
+	show("open(missing, O_PATH)", open("missing", O_PATH));
+
+	/* linkat through /proc/self/fd/N: a new name for the fd's file. */
+	if (ff >= 0) {
+		char proc[64];
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", ff);
+		char here[4096], want[4200], got[4200] = {0};
+		if (!getcwd(here, sizeof(here)))
+			return 2;
+		snprintf(want, sizeof(want), "%s/f", here);
+		ssize_t n = readlink(proc, got, sizeof(got) - 1);
+		if (n < 0)
+			printf("readlink(/proc/self/fd/N): %s\n", strerrorname_np(errno));
+		else
+			printf("readlink(/proc/self/fd/N) names the file: %s\n",
+			       strcmp(got, want) == 0 ? "yes" : "no");
+		show("linkat(/proc/self/fd/N, AT_SYMLINK_FOLLOW)",
+		     linkat(AT_FDCWD, proc, AT_FDCWD, "f2", AT_SYMLINK_FOLLOW));
+		struct stat st;
+		show_stat("the new name", stat("f2", &st), &st, &st_f);
+		show("close(file)", close(ff));
+		show("close(file) again", close(ff));
+	}
+	/* A symlink's fd through /proc/self/fd/N with AT_SYMLINK_FOLLOW links
+	 * the symlink itself. */
+	if (fl >= 0) {
+		char proc[64];
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fl);
+		show("linkat(symlink's /proc/self/fd/N, AT_SYMLINK_FOLLOW)",
+		     linkat(AT_FDCWD, proc, AT_FDCWD, "link2", AT_SYMLINK_FOLLOW));
+		struct stat st;
+		show_stat("the symlink's new name", lstat("link2", &st), &st, &st_link);
+	}
+
+	/* A child holds its parent's O_PATH fds. */
+	int fc = open("f", O_PATH);
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct stat st;
+		show_stat("child: fstat of its parent's O_PATH fd", fstat(fc, &st), &st, &st_f);
+		char buf[4];
+		show("child: read of it", read(fc, buf, sizeof(buf)));
+		fflush(stdout);
+		_exit(0);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	close(fc);
+
+	/* More opened and closed than the sandbox keeps at once (OPATH_MAX),
+	 * a hundred held throughout: each held one still names its file. */
+	int held[100];
+	int opened = 0, failed = 0;
+	for (int i = 0; i < 100; i++)
+		held[i] = open(i % 2 ? "f" : "d", O_PATH);
+	for (int i = 0; i < 5000; i++) {
+		int t = open(i % 3 ? "link" : "d", O_PATH | O_NOFOLLOW);
+		if (t < 0)
+			failed++;
+		else
+			opened++;
+		close(t);
+	}
+	int right = 0;
+	for (int i = 0; i < 100; i++) {
+		struct stat st;
+		const struct stat *want = i % 2 ? &st_f : &st_d;
+		if (fstat(held[i], &st) == 0 && st.st_ino == want->st_ino &&
+		    st.st_dev == want->st_dev)
+			right++;
+		close(held[i]);
+	}
+	printf("5000 opened and closed: %d ok, %d failed; held ones still right: %d of 100\n",
+	       opened, failed, right);
+	return 0;
+}
