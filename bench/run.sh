@@ -27,7 +27,8 @@ if [ -z "$runsc" ] || [ ! -x "$runsc" ]; then
 	exit 1
 fi
 
-: "${BENCH_SECTIONS:=start cgroup syscall python exec file make agent net oci memory density rate serve}"
+all_sections="start cgroup syscall python exec file make agent net oci memory density rate serve"
+: "${BENCH_SECTIONS:=$all_sections}"
 : "${BENCH_RUNS:=30}" "${BENCH_PY_RUNS:=15}" "${BENCH_EXEC_RUNS:=10}"
 : "${BENCH_FILE_RUNS:=8}" "${BENCH_MAKE_RUNS:=7}" "${BENCH_AGENT_RUNS:=5}"
 : "${BENCH_SYSCALL_ROUNDS:=5}" "${BENCH_SYSCALL_CALLS:=20000}"
@@ -1020,7 +1021,9 @@ describe_machine() {
 	commit=$(git -C "$bench_dir/.." rev-parse --short HEAD 2>/dev/null || echo "?")
 	md "# runsc-c benchmarks"
 	md ""
-	md "$(date -u '+%Y-%m-%d %H:%M UTC'), \`make bench\` (\`bench/run.sh\`). Benchmarks measure; no test asserts a time."
+	local how='`make bench` (`bench/run.sh`)'
+	[ "$BENCH_SECTIONS" = "$all_sections" ] || how="\`BENCH_SECTIONS=\"$BENCH_SECTIONS\" bench/run.sh\`"
+	md "$(date -u '+%Y-%m-%d %H:%M UTC'), $how. Benchmarks measure; no test asserts a time."
 	md ""
 	md "| machine | |"
 	md "|---|---|"
@@ -1051,7 +1054,7 @@ main() {
 		make_agent_inputs || say "bench: cannot generate the agent workloads' inputs"
 	fi
 	local s
-	for s in start cgroup syscall python exec file make agent net oci memory density rate serve; do
+	for s in $all_sections; do
 		# The sandboxes held from here on load the machine themselves.
 		[ "$s" = memory ] && load1=$(cut -d' ' -f1 /proc/loadavg)
 		have_section "$s" && "section_$s"
