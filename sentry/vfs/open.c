@@ -155,7 +155,7 @@ static int open_view(struct vfs_walk *w, const struct gofer_resp *resp)
 		dc_learn_created(w->c, w->guest_dirfd, w->path,
 				 (o->flags & (O_EXCL | O_NOFOLLOW)) != 0, fd);
 	if (o->opath)
-		return opath_placeholder(w->c->s, fd, o->fd_out);
+		return opath_placeholder(w->c->s, fd, o->flags, o->fd_out);
 	*o->fd_out = fd;
 	return 0;
 }

@@ -58,8 +58,9 @@ if requires "a file of an unmapped owner: overflow ids, no chown or chmod, its m
 		"$(stat -c '%u:%g %a %s' "$vol/u")"
 fi
 
-# O_PATH fds: a symlink itself opens with O_NOFOLLOW; read, write, fchmod
-# and fchown fail with EBADF; fstat, fchdir, openat relative to one,
+# O_PATH fds: a symlink itself opens with O_NOFOLLOW; read, write, fchmod,
+# fchown, flock, syncfs, ioctl and most fcntl commands fail with EBADF;
+# F_GETFL shows O_PATH; fstat (raw too), fstatfs, fchdir, openat relative to one,
 # readlinkat(fd, ""), /proc/self/fd/N (readlink, linkat with
 # AT_SYMLINK_FOLLOW), dup and fork serve them; more opened and closed than
 # the sandbox keeps at once.

@@ -1,20 +1,25 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* O_PATH fds, run natively and in the sandbox with the outputs compared:
  * what opens (a symlink itself with O_NOFOLLOW), what an O_PATH fd refuses
- * (read, write, fchmod, fchown, ioctl, mmap: EBADF) and what it serves
- * (fstat, fstatat with AT_EMPTY_PATH, fchdir, openat relative to it,
+ * (read, write, fchmod, fchown, ioctl, mmap, getdents64, most fcntl
+ * commands: EBADF), what F_GETFL shows, and what it serves (fstat, the raw
+ * fstat and fstatfs calls, fstatat with AT_EMPTY_PATH, fchdir, openat relative to it,
  * readlinkat of "", linkat through /proc/self/fd/N, dup, close), in a
  * child too, and many of them opened and closed, some held throughout.
  * argv[1]: a scratch directory. Prints no path, only results. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -38,7 +43,8 @@ static void show_stat(const char *what, int r, const struct stat *st, const stru
 }
 
 /* What an O_PATH fd of the file st describes answers. */
-static void probe_fd(const char *what, int fd, const struct stat *want)
+static void probe_fd(const char *what, int fd, const struct stat *want,
+		     const struct statfs *want_fs)
 {
 	char buf[16];
 	char name[64];
@@ -55,15 +61,53 @@ static void probe_fd(const char *what, int fd, const struct stat *want)
 	show(name, fchmod(fd, want->st_mode & 07777));
 	snprintf(name, sizeof(name), "%s: fchown", what);
 	show(name, fchown(fd, (uid_t)-1, (gid_t)-1));
-	/* ioctl and mmap run natively on the sandbox's stand-in for an
-	 * O_PATH fd and fail with other errnos (README): that they fail is
-	 * compared. */
+	/* fcntl: what F_GETFL shows, and the commands an O_PATH fd refuses. */
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		printf("%s: F_GETFL: %s\n", what, strerrorname_np(errno));
+	else
+		printf("%s: F_GETFL: %#o\n", what, (unsigned)fl);
+	snprintf(name, sizeof(name), "%s: F_SETFL O_NONBLOCK", what);
+	show(name, fcntl(fd, F_SETFL, O_NONBLOCK));
+	snprintf(name, sizeof(name), "%s: F_GETOWN", what);
+	show(name, fcntl(fd, F_GETOWN));
+	snprintf(name, sizeof(name), "%s: F_GETPIPE_SZ", what);
+	show(name, fcntl(fd, F_GETPIPE_SZ));
+	snprintf(name, sizeof(name), "%s: F_GET_SEALS", what);
+	show(name, fcntl(fd, F_GET_SEALS));
+	snprintf(name, sizeof(name), "%s: F_GETFD", what);
+	show(name, fcntl(fd, F_GETFD));
+	snprintf(name, sizeof(name), "%s: an unknown fcntl command", what);
+	show(name, fcntl(fd, 999));
+	/* The raw system calls (glibc's fstat is newfstatat). */
+	snprintf(name, sizeof(name), "%s: fstat system call", what);
+	show_stat(name, (int)syscall(SYS_fstat, fd, &st), &st, want);
+	struct statfs sfs;
+	snprintf(name, sizeof(name), "%s: fstatfs", what);
+	if (fstatfs(fd, &sfs) < 0)
+		show(name, -1);
+	else
+		printf("%s: the object's file system: %s\n", name,
+		       sfs.f_type == want_fs->f_type && sfs.f_blocks == want_fs->f_blocks ? "yes"
+											  : "no");
+	snprintf(name, sizeof(name), "%s: flock", what);
+	show(name, flock(fd, LOCK_SH));
+	snprintf(name, sizeof(name), "%s: syncfs", what);
+	show(name, syncfs(fd));
+	snprintf(name, sizeof(name), "%s: ioctl FS_IOC_GETVERSION", what);
+	int version;
+	show(name, ioctl(fd, FS_IOC_GETVERSION, &version));
+	/* These run natively on the sandbox's stand-in for an O_PATH fd and
+	 * fail with other errnos (README): that they fail is compared. */
 	struct termios tio;
 	printf("%s: ioctl TCGETS %s\n", what, ioctl(fd, TCGETS, &tio) < 0 ? "fails" : "succeeds");
 	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
 	printf("%s: mmap %s\n", what, p == MAP_FAILED ? "fails" : "succeeds");
 	if (p != MAP_FAILED)
 		munmap(p, 4096);
+	char dents[1024];
+	printf("%s: getdents64 %s\n", what,
+	       syscall(SYS_getdents64, fd, dents, sizeof(dents)) < 0 ? "fails" : "succeeds");
 	int d = dup(fd);
 	snprintf(name, sizeof(name), "%s: dup", what);
 	show(name, d);
@@ -98,7 +142,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct stat st_f, st_d, st_link;
-	if (stat("f", &st_f) < 0 || stat("d", &st_d) < 0 || lstat("link", &st_link) < 0) {
+	struct statfs fs_here;
+	if (stat("f", &st_f) < 0 || stat("d", &st_d) < 0 || lstat("link", &st_link) < 0 ||
+	    statfs(".", &fs_here) < 0) {
 		perror("opath_probe: setup");
 		return 2;
 	}
@@ -107,13 +153,13 @@ int main(int argc, char **argv)
 	int ff = open("f", O_PATH);
 	show("open(file, O_PATH)", ff);
 	if (ff >= 0)
-		probe_fd("file", ff, &st_f);
+		probe_fd("file", ff, &st_f, &fs_here);
 
 	/* A directory: fchdir into it, openat relative to it. */
 	int fd_d = open("d", O_PATH | O_DIRECTORY);
 	show("open(dir, O_PATH|O_DIRECTORY)", fd_d);
 	if (fd_d >= 0) {
-		probe_fd("dir", fd_d, &st_d);
+		probe_fd("dir", fd_d, &st_d, &fs_here);
 		int in = openat(fd_d, "inner", O_RDONLY);
 		show("dir: openat(dirfd, \"inner\")", in);
 		if (in >= 0) {
@@ -141,7 +187,7 @@ int main(int argc, char **argv)
 	int fl = open("link", O_PATH | O_NOFOLLOW);
 	show("open(symlink, O_PATH|O_NOFOLLOW)", fl);
 	if (fl >= 0) {
-		probe_fd("symlink", fl, &st_link);
+		probe_fd("symlink", fl, &st_link, &fs_here);
 		char target[64] = {0};
 		ssize_t n = readlinkat(fl, "", target, sizeof(target) - 1);
 		if (n < 0)
