@@ -6,7 +6,8 @@
  * fstat and fstatfs calls, fstatat with AT_EMPTY_PATH, fchdir, openat relative to it,
  * readlinkat of "", linkat through /proc/self/fd/N, dup, close), in a
  * child too, and many of them opened and closed, some held throughout.
- * argv[1]: a scratch directory. Prints no path, only results. */
+ * argv[1]: a scratch directory, or --tty (/dev/tty, with a controlling
+ * terminal). Prints no path, only results. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -121,8 +122,58 @@ static void probe_fd(const char *what, int fd, const struct stat *want,
 	}
 }
 
+/* /proc's own files (the sandbox serves them itself). */
+static void probe_proc(const char *path, int flags)
+{
+	int fd = open(path, O_PATH | flags);
+	if (fd < 0) {
+		printf("%s: open O_PATH: %s\n", path, strerrorname_np(errno));
+		return;
+	}
+	char buf[16];
+	ssize_t n = read(fd, buf, sizeof(buf));
+	printf("%s: read: %s\n", path, n < 0 ? strerrorname_np(errno) : "ok");
+	printf("%s: F_GETFL: %#o\n", path, (unsigned)fcntl(fd, F_GETFL));
+	struct stat st, want;
+	int r = (flags & O_NOFOLLOW) ? lstat(path, &want) : stat(path, &want);
+	char name[96];
+	snprintf(name, sizeof(name), "%s: fstat", path);
+	if (r < 0)
+		show(name, r);
+	else
+		show_stat(name, fstat(fd, &st), &st, &want);
+	close(fd);
+}
+
+/* --tty: /dev/tty, run with a controlling terminal. */
+static int probe_tty(void)
+{
+	int fd = open("/dev/tty", O_PATH);
+	show("/dev/tty: open O_PATH", fd);
+	if (fd < 0)
+		return 0;
+	char buf[4];
+	show("/dev/tty: read", read(fd, buf, sizeof(buf)));
+	show("/dev/tty: write", write(fd, "x", 1));
+	printf("/dev/tty: F_GETFL: %#o\n", (unsigned)fcntl(fd, F_GETFL));
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		show("/dev/tty: fstat", -1);
+	else
+		printf("/dev/tty: fstat: type %o\n", st.st_mode & S_IFMT);
+	char link[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	int t = open(link, O_RDWR | O_NOCTTY);
+	show("/dev/tty: open of /proc/self/fd/N", t);
+	if (t >= 0)
+		printf("/dev/tty: it is a terminal: %s\n", isatty(t) ? "yes" : "no");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 2 && strcmp(argv[1], "--tty") == 0)
+		return probe_tty();
 	if (argc != 2 || chdir(argv[1]) < 0) {
 		fprintf(stderr, "usage: opath_probe DIR\n");
 		return 2;
@@ -195,6 +246,35 @@ int main(int argc, char **argv)
 		else
 			printf("symlink: readlinkat(fd, \"\"): \"%s\"\n", target);
 		show("symlink: fchdir", fchdir(fl));
+	}
+	/* /proc: a file, a directory, symlinks themselves; openat relative
+	 * to the directory, its /proc/self/fd/N link. */
+	probe_proc("/proc/self/status", 0);
+	probe_proc("/proc/meminfo", 0);
+	probe_proc("/proc/self", O_DIRECTORY);
+	probe_proc("/proc/self", O_NOFOLLOW);
+	probe_proc("/proc/self/exe", O_NOFOLLOW);
+	int pd = open("/proc/self", O_PATH | O_DIRECTORY);
+	if (pd >= 0) {
+		int in = openat(pd, "status", O_RDONLY);
+		char buf[8] = {0};
+		if (in < 0)
+			printf("/proc/self: openat(dirfd, \"status\"): %s\n",
+			       strerrorname_np(errno));
+		else
+			printf("/proc/self: openat(dirfd, \"status\") reads \"%.5s\"\n",
+			       read(in, buf, 5) == 5 ? buf : "");
+		char link[64], got[64] = {0}, want[64];
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", pd);
+		snprintf(want, sizeof(want), "/proc/%d", (int)getpid());
+		ssize_t n = readlink(link, got, sizeof(got) - 1);
+		printf("/proc/self: readlink(/proc/self/fd/N) names it: %s\n",
+		       n < 0			? strerrorname_np(errno)
+		       : strcmp(got, want) == 0 ? "yes"
+						: got);
+		if (in >= 0)
+			close(in);
+		close(pd);
 	}
 	/* glibc's fchmodat(AT_SYMLINK_NOFOLLOW) opens the name O_PATH|O_NOFOLLOW,
 	 * refuses a symlink (EOPNOTSUPP) and changes anything else through
