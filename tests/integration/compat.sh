@@ -79,7 +79,7 @@ if requires "O_PATH of /dev/tty: refuses I/O, reopens as the terminal" gcc &&
 	(cd / && guest_env python3 "$DATA/with_tty.py" "$scratch/opath_probe" --tty) \
 		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
 	echo $? >"$TMP/native.rc"
-	(cd / && guest_env timeout -s KILL "$RUNSC_BOUND" python3 "$DATA/with_tty.py" \
+	(cd / && timeout -s KILL "$RUNSC_BOUND" python3 "$DATA/with_tty.py" \
 		"$RUNSC_C" do --quiet -v "$scratch:/probe:ro" -- /probe/opath_probe --tty) \
 		</dev/null >"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
 	echo $? >"$TMP/sandbox.rc"
