@@ -7,7 +7,8 @@
  * readlinkat of "", linkat through /proc/self/fd/N, dup, close), in a
  * child too, and many of them opened and closed, some held throughout.
  * argv[1]: a scratch directory, or --tty (/dev/tty, with a controlling
- * terminal). Prints no path, only results. */
+ * terminal), or --stat PATH... (what an O_PATH fd of each is). Prints no
+ * path but those given, only results. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -170,8 +171,35 @@ static int probe_tty(void)
 	return 0;
 }
 
+/* --stat PATH...: for each, what an O_PATH fd of it is (fstat against
+ * stat) and that it refuses reading. */
+static int probe_stat(int n, char **paths)
+{
+	for (int i = 0; i < n; i++) {
+		int fd = open(paths[i], O_PATH | O_CLOEXEC);
+		if (fd < 0) {
+			printf("%s: open O_PATH: %s\n", paths[i], strerrorname_np(errno));
+			continue;
+		}
+		struct stat st, want;
+		char name[256];
+		snprintf(name, sizeof(name), "%s: fstat", paths[i]);
+		if (stat(paths[i], &want) < 0)
+			show(name, -1);
+		else
+			show_stat(name, fstat(fd, &st), &st, &want);
+		char c;
+		snprintf(name, sizeof(name), "%s: read", paths[i]);
+		show(name, read(fd, &c, 1));
+		close(fd);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "--stat") == 0)
+		return probe_stat(argc - 2, argv + 2);
 	if (argc == 2 && strcmp(argv[1], "--tty") == 0)
 		return probe_tty();
 	if (argc != 2 || chdir(argv[1]) < 0) {
