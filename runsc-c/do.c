@@ -317,6 +317,7 @@ static void set_defaults(struct do_opts *o)
 		char *t;
 		xasprintf(&t, "TERM=%s", term);
 		env_set(o, t);
+		free(t);
 	} else {
 		env_set(o, "TERM=dumb");
 	}

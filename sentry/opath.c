@@ -43,6 +43,7 @@ struct opath_rec {
 	ino_t ino;   /* the placeholder memfd's inode */
 	int hold_fd; /* the sentry's fd of that memfd: keeps the inode */
 	int obj_fd;  /* O_PATH fd of the object */
+	int flags;   /* what F_GETFL shows: O_PATH and the open's O_DIRECTORY, O_NOFOLLOW */
 	bool seen;   /* found in a guest fd table by the current sweep */
 };
 
@@ -121,7 +122,7 @@ static void sweep(struct sentry *s, struct opath_state *st)
 	st->sweep_at = kept * 2 > OPATH_SWEEP_MIN ? kept * 2 : OPATH_SWEEP_MIN;
 }
 
-int opath_placeholder(struct sentry *s, int obj, int *placeholder_out)
+int opath_placeholder(struct sentry *s, int obj, int open_flags, int *placeholder_out)
 {
 	_cleanup_close_ int own_obj = obj;
 	struct opath_state *st = state(s);
@@ -158,6 +159,7 @@ int opath_placeholder(struct sentry *s, int obj, int *placeholder_out)
 		.ino = sb.st_ino,
 		.hold_fd = take_fd(&hold),
 		.obj_fd = take_fd(&own_obj),
+		.flags = O_PATH | (open_flags & (O_DIRECTORY | O_NOFOLLOW)),
 	};
 	*placeholder_out = placeholder;
 	return 0;
@@ -183,4 +185,24 @@ int opath_resolve(struct sentry *s, int fd)
 	close(fd);
 	int obj = fcntl(r->obj_fd, F_DUPFD_CLOEXEC, 0);
 	return obj < 0 ? -sentry_fd_errno(errno) : obj;
+}
+
+bool opath_any(const struct sentry *s)
+{
+	const struct opath_state *st = s->opath;
+	return st && st->n > 0;
+}
+
+int opath_guest_flags(struct sentry *s, pid_t tid, int guest_fd)
+{
+	struct opath_state *st = s->opath;
+	if (guest_fd < 0 || !st || st->n == 0)
+		return -1;
+	char link[48];
+	snprintf(link, sizeof(link), "%d/fd/%d", (int)tid, guest_fd);
+	struct stat sb;
+	if (fstatat(s->host_procfd, link, &sb, 0) < 0)
+		return -1;
+	struct opath_rec *r = find(st, &sb);
+	return r ? r->flags : -1;
 }

@@ -321,7 +321,9 @@ static int open_node(struct pctx *pc, const char *rest, int flags, int *fd_out, 
 		return -EEXIST;
 	if (n.kind == PN_FD && n.followed)
 		return open_fd_object(pc, &n, flags, fd_out, view, view_size);
-	if (n.kind == PN_MASKED && n.type != PT_DIR && !(flags & O_PATH))
+	/* A masked file is the null device, for O_PATH too; a masked symlink
+	 * opened O_PATH|O_NOFOLLOW stays the link. */
+	if (n.kind == PN_MASKED && n.type != PT_DIR && (!(flags & O_PATH) || n.type == PT_REG))
 		return open_masked_file(pc, flags, fd_out);
 	switch (n.type) {
 	case PT_DIR:

@@ -110,8 +110,11 @@ int procfs_fd_link_text(struct pctx *pc, const char *path, char *buf, size_t siz
 	if (fstatat(pc->s->guest_procfd, path, &st, 0) == 0) {
 		/* An O_PATH fd's placeholder: the object it stands for. */
 		int obj = opath_object(pc->s, &st);
-		if (obj >= 0)
-			return procfs_fd_link(pc->s, obj, buf, size);
+		if (obj >= 0) {
+			n = procfs_fd_link(pc->s, obj, buf, size);
+			if (n < 0 || fstat(obj, &st) < 0)
+				return n;
+		}
 		if (st.st_dev == pc->ps->mirror_dev)
 			origin = FD_MIRROR;
 		else if (st.st_dev == pc->ps->memfd_dev)

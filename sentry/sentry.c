@@ -80,6 +80,10 @@ static void respond(struct sentry *s, struct sc_ctx *c)
 		.error = c->error,
 		.flags = 0,
 	};
+	if (c->cont && c->error == 0) {
+		resp.val = 0;
+		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	}
 	if (ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SEND, &resp) < 0 && errno != ENOENT)
 		log_debug("answering notification: %s", strerror(errno));
 }

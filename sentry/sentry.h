@@ -139,6 +139,10 @@ struct sc_ctx {
 	int error;		/* negative errno to return, or 0 */
 	int install_fd;		/* an fd to install as the result (ADDFD|SEND), or -1 */
 	uint32_t install_flags; /* O_CLOEXEC */
+	/* Let the call run natively (SECCOMP_USER_NOTIF_FLAG_CONTINUE): only
+	 * for calls whose arguments are registers and that the filter traps
+	 * for a kind of fd it cannot tell apart (syscalls/table.c). */
+	bool cont;
 	/* The call is held in a ptrace stop, not a notification (exec): the
 	 * task cannot go away before the sentry continues it. */
 	bool at_trace_stop;

@@ -17,6 +17,7 @@
 
 #include "common/compat.h"
 #include "common/util.h"
+#include "sentry/opath.h"
 #include "sentry/sentry.h"
 #include "sentry/vfs.h"
 #include "syscalls/handlers.h"
@@ -160,6 +161,47 @@ int sys_lstat(struct sc_ctx *c)
 int sys_newfstatat(struct sc_ctx *c)
 {
 	return do_stat(c, (int)ARG(0), ARG(1), ARG(2), (int)ARG(3));
+}
+
+/* The raw fstat(2) and fstatfs(2) trap only for O_PATH fds, which the
+ * guest holds as placeholders (sentry/opath.h): when the fd is none, the
+ * call goes on natively. A placeholder is answered for the object it
+ * stands for, as newfstatat(fd, "", AT_EMPTY_PATH) is. */
+int sys_fstat(struct sc_ctx *c)
+{
+	int fd = (int)ARG(0);
+	if (opath_guest_flags(c->s, (pid_t)c->req->pid, fd) < 0) {
+		c->cont = true;
+		return 0;
+	}
+	char empty[1] = "";
+	struct stat st;
+	int r = vfs_stat(c, fd, empty, AT_EMPTY_PATH, &st);
+	if (r < 0)
+		return fail(c, r);
+	st.st_uid = guest_id(st.st_uid);
+	st.st_gid = guest_id(st.st_gid);
+	r = guest_write(c->req->pid, ARG(1), &st, sizeof(st));
+	return r < 0 ? fail(c, r) : ok(c, 0);
+}
+
+int sys_fstatfs(struct sc_ctx *c)
+{
+	int guest_fd = (int)ARG(0);
+	if (opath_guest_flags(c->s, (pid_t)c->req->pid, guest_fd) < 0) {
+		c->cont = true;
+		return 0;
+	}
+	int obj = guest_getfd(c, guest_fd);
+	if (obj < 0)
+		return fail(c, obj);
+	struct statfs sfs;
+	int r = fstatfs(obj, &sfs) < 0 ? -errno : 0;
+	close(obj);
+	if (r < 0)
+		return fail(c, r);
+	r = guest_write(c->req->pid, ARG(1), &sfs, sizeof(sfs));
+	return r < 0 ? fail(c, r) : ok(c, 0);
 }
 
 int sys_statx(struct sc_ctx *c)

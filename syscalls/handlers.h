@@ -20,6 +20,8 @@ int sys_creat(struct sc_ctx *c);
 int sys_stat(struct sc_ctx *c);
 int sys_lstat(struct sc_ctx *c);
 int sys_newfstatat(struct sc_ctx *c);
+int sys_fstat(struct sc_ctx *c);   /* O_PATH placeholders only */
+int sys_fstatfs(struct sc_ctx *c); /* O_PATH placeholders only */
 int sys_statx(struct sc_ctx *c);
 int sys_access(struct sc_ctx *c);
 int sys_faccessat(struct sc_ctx *c);
@@ -78,6 +80,8 @@ int sys_uname(struct sc_ctx *c);
 int sys_sethostname(struct sc_ctx *c);
 int sys_setdomainname(struct sc_ctx *c);
 int sys_ioctl_other(struct sc_ctx *c);	 /* commands BPF did not allow: ENOTTY */
+int sys_fcntl_other(struct sc_ctx *c);	 /* commands BPF did not allow */
+int sys_fd_not_opath(struct sc_ctx *c);	 /* EBADF on O_PATH placeholders, else native */
 int sys_clone_ns(struct sc_ctx *c);	 /* clone with namespace flags: EPERM */
 int sys_unshare_ns(struct sc_ctx *c);	 /* unshare with namespace flags: EPERM */
 int sys_seccomp_other(struct sc_ctx *c); /* seccomp ops BPF did not allow: EPERM */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "sentry/opath.h"
 #include "sentry/sentry.h"
 #include "syscalls/handlers.h"
 
@@ -76,7 +77,38 @@ int sys_setdomainname(struct sc_ctx *c)
 
 int sys_ioctl_other(struct sc_ctx *c)
 {
-	c->error = -ENOTTY;
+	/* An O_PATH fd refuses every ioctl with EBADF, before the command. */
+	if (opath_guest_flags(c->s, (pid_t)c->req->pid, (int)ARG(0)) >= 0)
+		c->error = -EBADF;
+	else
+		c->error = -ENOTTY;
+	return 0;
+}
+
+/* Calls that run natively on any fd but an O_PATH placeholder, which
+ * Linux refuses with EBADF (syncfs). */
+int sys_fd_not_opath(struct sc_ctx *c)
+{
+	if (opath_guest_flags(c->s, (pid_t)c->req->pid, (int)ARG(0)) >= 0)
+		c->error = -EBADF;
+	else
+		c->cont = true;
+	return 0;
+}
+
+/* fcntl commands the filter does not let run natively: those an O_PATH fd
+ * refuses (EBADF) and F_GETFL, which shows O_PATH. On any other fd they go
+ * on natively; F_GETFL of a placeholder is what Linux shows for the O_PATH
+ * fd it stands for. */
+int sys_fcntl_other(struct sc_ctx *c)
+{
+	int flags = opath_guest_flags(c->s, (pid_t)c->req->pid, (int)ARG(0));
+	if (flags < 0)
+		c->cont = true;
+	else if ((int)ARG(1) == F_GETFL)
+		c->val = flags;
+	else
+		c->error = -EBADF;
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -155,26 +156,42 @@ static int open_view(struct vfs_walk *w, const struct gofer_resp *resp)
 		dc_learn_created(w->c, w->guest_dirfd, w->path,
 				 (o->flags & (O_EXCL | O_NOFOLLOW)) != 0, fd);
 	if (o->opath)
-		return opath_placeholder(w->c->s, fd, o->fd_out);
+		return opath_placeholder(w->c->s, fd, o->flags, o->fd_out);
 	*o->fd_out = fd;
 	return 0;
 }
 
+/* fd (taken) as an O_PATH fd of the same object. */
+static int as_opath(struct sentry *s, int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && (fl & O_PATH))
+		return fd;
+	char link[32];
+	snprintf(link, sizeof(link), "self/fd/%d", fd);
+	int obj = openat(s->host_procfd, link, O_PATH | O_CLOEXEC);
+	int err = errno;
+	close(fd);
+	return obj < 0 ? -sentry_fd_errno(err) : obj;
+}
+
 /* /proc or /dev/tty: the sentry's fd, or the open continues in the view at
- * the path procfs leaves in w->path. */
+ * the path procfs leaves in w->path. An O_PATH open gets a placeholder of
+ * the sentry's object, as one of the view does. */
 static int open_redirect(struct vfs_walk *w, const struct gofer_resp *resp, const char *where)
 {
 	struct open_walk *o = (struct open_walk *)w;
 	int fd = -1;
 	(void)resp;
-	/* The sentry's own files (synthesized, or the host's /proc of a
-	 * task) are opened read-only for O_PATH: not the view's objects. */
-	int flags = o->opath ? O_RDONLY | O_NONBLOCK |
-				       (o->flags & (O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC))
-			     : o->flags;
-	int r = procfs_open_ex(w->c, where, flags, &fd, w->path, PATH_MAX);
+	int r = procfs_open_ex(w->c, where, o->flags, &fd, w->path, PATH_MAX);
 	if (r == PROCFS_REOPEN_PATH || r < 0)
 		return r;
+	if (o->opath) {
+		fd = as_opath(w->c->s, fd);
+		if (fd < 0)
+			return fd;
+		return opath_placeholder(w->c->s, fd, o->flags, o->fd_out);
+	}
 	*o->fd_out = fd;
 	return 0;
 }

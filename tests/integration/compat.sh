@@ -58,14 +58,33 @@ if requires "a file of an unmapped owner: overflow ids, no chown or chmod, its m
 		"$(stat -c '%u:%g %a %s' "$vol/u")"
 fi
 
-# O_PATH fds: a symlink itself opens with O_NOFOLLOW; read, write, fchmod
-# and fchown fail with EBADF; fstat, fchdir, openat relative to one,
+# O_PATH fds: a symlink itself opens with O_NOFOLLOW; read, write, fchmod,
+# fchown, flock, syncfs, ioctl and most fcntl commands fail with EBADF;
+# F_GETFL shows O_PATH; fstat (raw too), fstatfs, fchdir, openat relative to one,
 # readlinkat(fd, ""), /proc/self/fd/N (readlink, linkat with
-# AT_SYMLINK_FOLLOW), dup and fork serve them; more opened and closed than
-# the sandbox keeps at once.
+# AT_SYMLINK_FOLLOW), dup and fork serve them, for /proc's own files too;
+# more opened and closed than the sandbox keeps at once.
 requires "O_PATH fds: symlinks, EBADF for I/O, fstat, fchdir, openat, readlinkat, linkat" gcc &&
 	differential_data "O_PATH fds: symlinks, EBADF for I/O, fstat, fchdir, openat, readlinkat, linkat" \
 		'gcc -O2 "$1/opath_probe.c" -o "$2/opath_probe" && "$2/opath_probe" "$2"'
+
+# O_PATH of /dev/tty, natively and under `runsc-c do`, each with a new
+# pseudo-terminal as controlling terminal: an fd that refuses I/O, shows
+# O_PATH, and reopens through /proc/self/fd/N as the terminal.
+if requires "O_PATH of /dev/tty: refuses I/O, reopens as the terminal" gcc &&
+	requires "O_PATH of /dev/tty: refuses I/O, reopens as the terminal" python3; then
+	scratch=$(mktemp -d "$TMP/scratch.XXXXXX")
+	chmod 755 "$scratch"
+	gcc -O2 "$DATA/opath_probe.c" -o "$scratch/opath_probe"
+	(cd / && guest_env python3 "$DATA/with_tty.py" "$scratch/opath_probe" --tty) \
+		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
+	echo $? >"$TMP/native.rc"
+	(cd / && timeout -s KILL "$RUNSC_BOUND" python3 "$DATA/with_tty.py" \
+		"$RUNSC_C" do --quiet -v "$scratch:/probe:ro" -- /probe/opath_probe --tty) \
+		</dev/null >"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
+	echo $? >"$TMP/sandbox.rc"
+	compare "O_PATH of /dev/tty: refuses I/O, reopens as the terminal"
+fi
 
 # F_CREATED_QUERY: whatever this kernel answers natively (EINVAL before 6.12).
 requires "fcntl F_CREATED_QUERY" python3 &&

@@ -31,6 +31,9 @@ ln -s /etc/passwd "$ROOTFS/plink"
 # Out of the rootfs: resolved inside the container's root, this is its
 # own /etc.
 ln -s ../../../../../../etc "$ROOTFS/outlink"
+# What an O_PATH fd of a masked file is (the rootfs has no libc: static).
+gcc -static -O2 "$here/../integration/data/opath_probe.c" -o "$ROOTFS/bin/opath_probe" ||
+	not_ok "the O_PATH probe builds" "gcc -static failed (libc6-dev has libc.a)"
 
 # Every path the probe looks at, and what the config says of them.
 PATHS="/mdir /mfile /mfile2 /mdir2 /plink /etc/passwd /etc/hostname /rodir /rofile /etc /ctl
@@ -57,6 +60,8 @@ echo "== /proc/keys (chmod)"
 chmod 600 /proc/keys 2>&1
 echo "== /rodir (mkdir)"
 mkdir /rodir/d 2>&1
+echo "== O_PATH"
+opath_probe --stat /mfile /proc/keys /proc/timer_list /rofile 2>&1
 echo "== /proc listing"
 ls /proc | grep -E "^(keys|acpi|timer_list|cpuinfo|kcore)$"'
 export PROBE
@@ -118,6 +123,15 @@ check "/proc/keys (masked): the null device" "== /proc/keys
 character special file
 /proc/keys
 sh: can't create /proc/keys/new: nonexistent directory" "$(block "$TMP/runsc.out" /proc/keys)"
+check "O_PATH of a masked file: the null device, refusing I/O" "== O_PATH
+/mfile: fstat: type 20000, same file yes
+/mfile: read: EBADF
+/proc/keys: fstat: type 20000, same file yes
+/proc/keys: read: EBADF
+/proc/timer_list: fstat: type 20000, same file yes
+/proc/timer_list: read: EBADF
+/rofile: fstat: type 100000, same file yes
+/rofile: read: EBADF" "$(block "$TMP/runsc.out" O_PATH)"
 check "the host's /etc/passwd is untouched" "$host_passwd" "$(sha256sum /etc/passwd)"
 check "the host's mount table is as it was" "$host_mounts" "$(wc -l </proc/self/mountinfo)"
 check "the rootfs's masked and read-only files are untouched" "secret secret ro root" \
@@ -146,7 +160,7 @@ else
 	[ "$rc" = 0 ] || crun_reason="crun cannot run here (exit $rc: $(tail -1 "$TMP/crun.out"))"
 fi
 for p in $PATHS /proc/sys/kernel/hostname "/proc/acpi (mkdir)" "/proc/keys (chmod)" \
-	"/rodir (mkdir)" "/proc listing"; do
+	"/rodir (mkdir)" O_PATH "/proc listing"; do
 	name="same as crun: $p"
 	if [ -n "$crun_reason" ]; then
 		skip "$name" "$crun_reason"

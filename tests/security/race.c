@@ -7,9 +7,13 @@
  * Expects -v RW:/rw -v RO:/ro:ro with RO/f an existing file; the driver
  * checks afterwards that RO/f and the host's /etc are unchanged. */
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -125,8 +129,7 @@ static void race_read_hidden(const char *hidden)
 		     "%ld opens of %s, %ld ENOENT, %ld other errors (first %s), "
 		     "%ld opened another file, %ld looked like shadow",
 		     opened, plain, enoent, other_err,
-		     other_err ? errno_name(first_other_errno) : "-",
-		     other_file, leaked);
+		     other_err ? errno_name(first_other_errno) : "-", other_file, leaked);
 }
 
 /* Phase 2: a creating, appending open flipping between a writable path and a
@@ -152,6 +155,71 @@ static void race_write(const char *name, const char *ok_path, const char *bad_pa
 	probe_result(written > 0, name, "%ld writes, %ld refused opens", written, refused);
 }
 
+/* Phase 3: an O_PATH fd of the read-only volume's file and a writable file
+ * swapped at one fd number by a second thread, while the main thread aims
+ * the calls that trap only for O_PATH fds (F_SETFL, F_GETFL, fstat,
+ * fstatfs, syncfs, an unlisted ioctl) and write at that number. However
+ * the sentry's look and the call interleave, a write lands only in the
+ * writable file and the O_PATH fd itself still refuses I/O. */
+static atomic_int swap_fd = -1;
+static int swap_a, swap_b;
+
+static void *swapper(void *arg)
+{
+	(void)arg;
+	while (!atomic_load_explicit(&stop_flipping, memory_order_relaxed)) {
+		dup2(swap_a, atomic_load(&swap_fd));
+		dup2(swap_b, atomic_load(&swap_fd));
+	}
+	return NULL;
+}
+
+static void race_opath(void)
+{
+	swap_a = open("/ro/f", O_PATH | O_CLOEXEC);
+	swap_b = open("/rw/swap", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int target = open("/rw/swap", O_RDONLY | O_CLOEXEC);
+	if (swap_a < 0 || swap_b < 0 || target < 0) {
+		probe_result(false, "race-opath", "setup: %s", errno_name(errno));
+		return;
+	}
+	atomic_store(&swap_fd, target);
+	atomic_store(&stop_flipping, false);
+	pthread_t t;
+	if (pthread_create(&t, NULL, swapper, NULL) != 0) {
+		probe_result(false, "race-opath", "pthread_create failed");
+		return;
+	}
+	long written = 0;
+	double end = now_s() + 0.5;
+	while (now_s() < end) {
+		struct stat st;
+		struct statfs sfs;
+		int version;
+		fcntl(target, F_SETFL, O_APPEND | O_NONBLOCK);
+		fcntl(target, F_GETFL);
+		syscall(SYS_fstat, target, &st);
+		fstatfs(target, &sfs);
+		syncfs(target);
+		ioctl(target, FS_IOC_GETVERSION, &version);
+		if (write(target, "x", 1) == 1)
+			written++;
+	}
+	stop(t);
+	char c;
+	errno = 0;
+	bool refuses = read(swap_a, &c, 1) < 0 && errno == EBADF && write(swap_a, "x", 1) < 0 &&
+		       errno == EBADF;
+	struct stat st;
+	bool sized = stat("/rw/swap", &st) == 0 && st.st_size == written;
+	probe_result(refuses && sized && written > 0, "race-opath",
+		     "%ld writes, all in the writable file: %s; the O_PATH fd refuses I/O: %s",
+		     written, sized ? "yes" : "no", refuses ? "yes" : "no");
+	close(target);
+	close(swap_a);
+	close(swap_b);
+}
+
 int main(void)
 {
 	probe_guard("race");
@@ -159,6 +227,7 @@ int main(void)
 	race_read_hidden("/etc/../etc/gshadow");
 	race_write("race-write rw volume vs read-only volume", "/rw/w", "/ro/f");
 	race_write("race-write rw volume vs /etc/shadow", "/rw/w", "/etc/shadow");
+	race_opath();
 
 	/* The sentry survived: ordinary calls still work. */
 	int fd = open(probe_plain_etc_file(), O_RDONLY | O_CLOEXEC);

@@ -20,6 +20,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/utsname.h>
@@ -151,8 +152,8 @@ START_TEST(test_rows_well_formed)
 	}
 	/* Rows whose rules leave calls to the sentry name the handler that
 	 * answers them. */
-	static const char *const ruled[] = {"ioctl", "socket",	"socketpair",
-					    "clone", "unshare", "seccomp"};
+	static const char *const ruled[] = {"ioctl",   "socket",  "socketpair", "clone",
+					    "unshare", "seccomp", "fcntl"};
 	for (size_t i = 0; i < sizeof(ruled) / sizeof(ruled[0]); i++) {
 		const struct sc_row *r = sc_lookup_name(ruled[i]);
 
@@ -389,6 +390,8 @@ static long do_probe(int i)
 	struct winsize ws;
 	struct utsname uts;
 	struct seccomp_notif_sizes sizes;
+	struct stat st;
+	struct statfs sfs;
 	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
 	struct sock_fprog prog = {.len = 1, .filter = &allow};
 	char *argv[] = {"x", NULL};
@@ -492,6 +495,27 @@ static long do_probe(int i)
 		return syscall(SYS_clone, CLONE_UNTRACED | SIGCHLD, 0, 0, 0, 0);
 	case 43:
 		return syscall(SYS_clone, CLONE_NEWNS | SIGCHLD, 0, 0, 0, 0);
+	/* fcntl: what an O_PATH fd allows runs natively, the rest traps;
+	 * the raw fstat, fstatfs and syncfs trap (O_PATH placeholders). */
+	case 44:
+		return syscall(SYS_fcntl, probe_pipe[0], F_GETFD);
+	case 45:
+		r = syscall(SYS_fcntl, probe_pipe[0], F_DUPFD_CLOEXEC, 100);
+		if (r >= 0)
+			close((int)r);
+		return r < 0 ? r : 0;
+	case 46:
+		return syscall(SYS_fcntl, probe_pipe[0], F_GETFL);
+	case 47:
+		return syscall(SYS_fcntl, probe_pipe[0], F_SETFL, O_NONBLOCK);
+	case 48: /* the kernel reads fcntl's cmd as 32 bits: so must the filter */
+		return syscall(SYS_fcntl, probe_pipe[0], (1UL << 32) | F_GETFD);
+	case 49:
+		return syscall(SYS_fstat, probe_pipe[0], &st);
+	case 50:
+		return syscall(SYS_fstatfs, probe_pipe[0], &sfs);
+	case 51:
+		return syscall(SYS_syncfs, probe_pipe[0]);
 	default:
 		return -2;
 	}
@@ -542,6 +566,14 @@ static const struct probe probes[] = {
 	{"fchmod 0640", EXPECT_ERRNO, NOTIFIED_ERRNO},
 	{"clone CLONE_UNTRACED", EXPECT_ERRNO, NOTIFIED_ERRNO},
 	{"clone CLONE_NEWNS", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"fcntl F_GETFD", EXPECT_OK, 0},
+	{"fcntl F_DUPFD_CLOEXEC", EXPECT_OK, 0},
+	{"fcntl F_GETFL", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"fcntl F_SETFL", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"fcntl F_GETFD with upper bits", EXPECT_OK, 0},
+	{"fstat", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"fstatfs", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"syncfs", EXPECT_ERRNO, NOTIFIED_ERRNO},
 };
 
 #define NPROBES (sizeof(probes) / sizeof(probes[0]))

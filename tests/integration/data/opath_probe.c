@@ -1,20 +1,27 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* O_PATH fds, run natively and in the sandbox with the outputs compared:
  * what opens (a symlink itself with O_NOFOLLOW), what an O_PATH fd refuses
- * (read, write, fchmod, fchown, ioctl, mmap: EBADF) and what it serves
- * (fstat, fstatat with AT_EMPTY_PATH, fchdir, openat relative to it,
+ * (read, write, fchmod, fchown, ioctl, mmap, getdents64, most fcntl
+ * commands: EBADF), what F_GETFL shows, and what it serves (fstat, the raw
+ * fstat and fstatfs calls, fstatat with AT_EMPTY_PATH, fchdir, openat relative to it,
  * readlinkat of "", linkat through /proc/self/fd/N, dup, close), in a
  * child too, and many of them opened and closed, some held throughout.
- * argv[1]: a scratch directory. Prints no path, only results. */
+ * argv[1]: a scratch directory, or --tty (/dev/tty, with a controlling
+ * terminal), or --stat PATH... (what an O_PATH fd of each is). Prints no
+ * path but those given, only results. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/fs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -38,7 +45,8 @@ static void show_stat(const char *what, int r, const struct stat *st, const stru
 }
 
 /* What an O_PATH fd of the file st describes answers. */
-static void probe_fd(const char *what, int fd, const struct stat *want)
+static void probe_fd(const char *what, int fd, const struct stat *want,
+		     const struct statfs *want_fs)
 {
 	char buf[16];
 	char name[64];
@@ -55,15 +63,53 @@ static void probe_fd(const char *what, int fd, const struct stat *want)
 	show(name, fchmod(fd, want->st_mode & 07777));
 	snprintf(name, sizeof(name), "%s: fchown", what);
 	show(name, fchown(fd, (uid_t)-1, (gid_t)-1));
-	/* ioctl and mmap run natively on the sandbox's stand-in for an
-	 * O_PATH fd and fail with other errnos (README): that they fail is
-	 * compared. */
+	/* fcntl: what F_GETFL shows, and the commands an O_PATH fd refuses. */
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		printf("%s: F_GETFL: %s\n", what, strerrorname_np(errno));
+	else
+		printf("%s: F_GETFL: %#o\n", what, (unsigned)fl);
+	snprintf(name, sizeof(name), "%s: F_SETFL O_NONBLOCK", what);
+	show(name, fcntl(fd, F_SETFL, O_NONBLOCK));
+	snprintf(name, sizeof(name), "%s: F_GETOWN", what);
+	show(name, fcntl(fd, F_GETOWN));
+	snprintf(name, sizeof(name), "%s: F_GETPIPE_SZ", what);
+	show(name, fcntl(fd, F_GETPIPE_SZ));
+	snprintf(name, sizeof(name), "%s: F_GET_SEALS", what);
+	show(name, fcntl(fd, F_GET_SEALS));
+	snprintf(name, sizeof(name), "%s: F_GETFD", what);
+	show(name, fcntl(fd, F_GETFD));
+	snprintf(name, sizeof(name), "%s: an unknown fcntl command", what);
+	show(name, fcntl(fd, 999));
+	/* The raw system calls (glibc's fstat is newfstatat). */
+	snprintf(name, sizeof(name), "%s: fstat system call", what);
+	show_stat(name, (int)syscall(SYS_fstat, fd, &st), &st, want);
+	struct statfs sfs;
+	snprintf(name, sizeof(name), "%s: fstatfs", what);
+	if (fstatfs(fd, &sfs) < 0)
+		show(name, -1);
+	else
+		printf("%s: the object's file system: %s\n", name,
+		       sfs.f_type == want_fs->f_type && sfs.f_blocks == want_fs->f_blocks ? "yes"
+											  : "no");
+	snprintf(name, sizeof(name), "%s: flock", what);
+	show(name, flock(fd, LOCK_SH));
+	snprintf(name, sizeof(name), "%s: syncfs", what);
+	show(name, syncfs(fd));
+	snprintf(name, sizeof(name), "%s: ioctl FS_IOC_GETVERSION", what);
+	int version;
+	show(name, ioctl(fd, FS_IOC_GETVERSION, &version));
+	/* These run natively on the sandbox's stand-in for an O_PATH fd and
+	 * fail with other errnos (README): that they fail is compared. */
 	struct termios tio;
 	printf("%s: ioctl TCGETS %s\n", what, ioctl(fd, TCGETS, &tio) < 0 ? "fails" : "succeeds");
 	void *p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
 	printf("%s: mmap %s\n", what, p == MAP_FAILED ? "fails" : "succeeds");
 	if (p != MAP_FAILED)
 		munmap(p, 4096);
+	char dents[1024];
+	printf("%s: getdents64 %s\n", what,
+	       syscall(SYS_getdents64, fd, dents, sizeof(dents)) < 0 ? "fails" : "succeeds");
 	int d = dup(fd);
 	snprintf(name, sizeof(name), "%s: dup", what);
 	show(name, d);
@@ -77,8 +123,85 @@ static void probe_fd(const char *what, int fd, const struct stat *want)
 	}
 }
 
+/* /proc's own files (the sandbox serves them itself). */
+static void probe_proc(const char *path, int flags)
+{
+	int fd = open(path, O_PATH | flags);
+	if (fd < 0) {
+		printf("%s: open O_PATH: %s\n", path, strerrorname_np(errno));
+		return;
+	}
+	char buf[16];
+	ssize_t n = read(fd, buf, sizeof(buf));
+	printf("%s: read: %s\n", path, n < 0 ? strerrorname_np(errno) : "ok");
+	printf("%s: F_GETFL: %#o\n", path, (unsigned)fcntl(fd, F_GETFL));
+	struct stat st, want;
+	int r = (flags & O_NOFOLLOW) ? lstat(path, &want) : stat(path, &want);
+	char name[96];
+	snprintf(name, sizeof(name), "%s: fstat", path);
+	if (r < 0)
+		show(name, r);
+	else
+		show_stat(name, fstat(fd, &st), &st, &want);
+	close(fd);
+}
+
+/* --tty: /dev/tty, run with a controlling terminal. */
+static int probe_tty(void)
+{
+	int fd = open("/dev/tty", O_PATH);
+	show("/dev/tty: open O_PATH", fd);
+	if (fd < 0)
+		return 0;
+	char buf[4];
+	show("/dev/tty: read", read(fd, buf, sizeof(buf)));
+	show("/dev/tty: write", write(fd, "x", 1));
+	printf("/dev/tty: F_GETFL: %#o\n", (unsigned)fcntl(fd, F_GETFL));
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		show("/dev/tty: fstat", -1);
+	else
+		printf("/dev/tty: fstat: type %o\n", st.st_mode & S_IFMT);
+	char link[64];
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	int t = open(link, O_RDWR | O_NOCTTY);
+	show("/dev/tty: open of /proc/self/fd/N", t);
+	if (t >= 0)
+		printf("/dev/tty: it is a terminal: %s\n", isatty(t) ? "yes" : "no");
+	return 0;
+}
+
+/* --stat PATH...: for each, what an O_PATH fd of it is (fstat against
+ * stat) and that it refuses reading. */
+static int probe_stat(int n, char **paths)
+{
+	for (int i = 0; i < n; i++) {
+		int fd = open(paths[i], O_PATH | O_CLOEXEC);
+		if (fd < 0) {
+			printf("%s: open O_PATH: %s\n", paths[i], strerrorname_np(errno));
+			continue;
+		}
+		struct stat st, want;
+		char name[256];
+		snprintf(name, sizeof(name), "%s: fstat", paths[i]);
+		if (stat(paths[i], &want) < 0)
+			show(name, -1);
+		else
+			show_stat(name, fstat(fd, &st), &st, &want);
+		char c;
+		snprintf(name, sizeof(name), "%s: read", paths[i]);
+		show(name, read(fd, &c, 1));
+		close(fd);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 2 && strcmp(argv[1], "--stat") == 0)
+		return probe_stat(argc - 2, argv + 2);
+	if (argc == 2 && strcmp(argv[1], "--tty") == 0)
+		return probe_tty();
 	if (argc != 2 || chdir(argv[1]) < 0) {
 		fprintf(stderr, "usage: opath_probe DIR\n");
 		return 2;
@@ -98,7 +221,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	struct stat st_f, st_d, st_link;
-	if (stat("f", &st_f) < 0 || stat("d", &st_d) < 0 || lstat("link", &st_link) < 0) {
+	struct statfs fs_here;
+	if (stat("f", &st_f) < 0 || stat("d", &st_d) < 0 || lstat("link", &st_link) < 0 ||
+	    statfs(".", &fs_here) < 0) {
 		perror("opath_probe: setup");
 		return 2;
 	}
@@ -107,13 +232,13 @@ int main(int argc, char **argv)
 	int ff = open("f", O_PATH);
 	show("open(file, O_PATH)", ff);
 	if (ff >= 0)
-		probe_fd("file", ff, &st_f);
+		probe_fd("file", ff, &st_f, &fs_here);
 
 	/* A directory: fchdir into it, openat relative to it. */
 	int fd_d = open("d", O_PATH | O_DIRECTORY);
 	show("open(dir, O_PATH|O_DIRECTORY)", fd_d);
 	if (fd_d >= 0) {
-		probe_fd("dir", fd_d, &st_d);
+		probe_fd("dir", fd_d, &st_d, &fs_here);
 		int in = openat(fd_d, "inner", O_RDONLY);
 		show("dir: openat(dirfd, \"inner\")", in);
 		if (in >= 0) {
@@ -141,7 +266,7 @@ int main(int argc, char **argv)
 	int fl = open("link", O_PATH | O_NOFOLLOW);
 	show("open(symlink, O_PATH|O_NOFOLLOW)", fl);
 	if (fl >= 0) {
-		probe_fd("symlink", fl, &st_link);
+		probe_fd("symlink", fl, &st_link, &fs_here);
 		char target[64] = {0};
 		ssize_t n = readlinkat(fl, "", target, sizeof(target) - 1);
 		if (n < 0)
@@ -149,6 +274,35 @@ int main(int argc, char **argv)
 		else
 			printf("symlink: readlinkat(fd, \"\"): \"%s\"\n", target);
 		show("symlink: fchdir", fchdir(fl));
+	}
+	/* /proc: a file, a directory, symlinks themselves; openat relative
+	 * to the directory, its /proc/self/fd/N link. */
+	probe_proc("/proc/self/status", 0);
+	probe_proc("/proc/meminfo", 0);
+	probe_proc("/proc/self", O_DIRECTORY);
+	probe_proc("/proc/self", O_NOFOLLOW);
+	probe_proc("/proc/self/exe", O_NOFOLLOW);
+	int pd = open("/proc/self", O_PATH | O_DIRECTORY);
+	if (pd >= 0) {
+		int in = openat(pd, "status", O_RDONLY);
+		char buf[8] = {0};
+		if (in < 0)
+			printf("/proc/self: openat(dirfd, \"status\"): %s\n",
+			       strerrorname_np(errno));
+		else
+			printf("/proc/self: openat(dirfd, \"status\") reads \"%.5s\"\n",
+			       read(in, buf, 5) == 5 ? buf : "");
+		char link[64], got[64] = {0}, want[64];
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", pd);
+		snprintf(want, sizeof(want), "/proc/%d", (int)getpid());
+		ssize_t n = readlink(link, got, sizeof(got) - 1);
+		printf("/proc/self: readlink(/proc/self/fd/N) names it: %s\n",
+		       n < 0			? strerrorname_np(errno)
+		       : strcmp(got, want) == 0 ? "yes"
+						: got);
+		if (in >= 0)
+			close(in);
+		close(pd);
 	}
 	/* glibc's fchmodat(AT_SYMLINK_NOFOLLOW) opens the name O_PATH|O_NOFOLLOW,
 	 * refuses a symlink (EOPNOTSUPP) and changes anything else through
