@@ -276,7 +276,9 @@ _Noreturn void guest_init_main(const struct guest_config *cfg, int sock)
 	int procfs = make_guest_procfs();
 	if (procfs < 0)
 		init_fail(sock, "mounting the guest's procfs");
-	loopback_up();
+	/* A joined network namespace is left as it is given. */
+	if (cfg->netns_fd < 0)
+		loopback_up();
 	if (cfg->hostname)
 		sethostname(cfg->hostname, strlen(cfg->hostname));
 	if (make_loader_root() < 0)

@@ -23,6 +23,10 @@ struct guest_config {
 	const struct proc_attrs *attrs;	 /* rlimits, umask, capabilities; or NULL */
 	const struct sock_fprog *filter; /* the container's seccomp filter, or NULL */
 	const char *hostname;
+	/* A network namespace to join before the user namespace is made (the
+	 * sentry does it, guest_spawn), or -1: a new one, whose loopback init
+	 * brings up. */
+	int netns_fd;
 	int stdio[3];	 /* the guest's fds 0, 1, 2 */
 	bool tty;	 /* stdio[0] is a terminal the guest may own */
 	bool net_egress; /* the policy's network mode is egress: the filter's egress variant */

@@ -79,6 +79,7 @@ struct sandbox {
 	char warning[600];
 	struct timespec started; /* CLOCK_MONOTONIC at sandbox_start */
 	struct network *net;	 /* network.c: the route out under egress, or NULL */
+	int netns_fd;		 /* cfg->netns opened, until the sentry's fork; or -1 */
 	/* exec.c: our end of the channel to the guest's init, or -1, and
 	 * the processes asked for through it. */
 	int control_fd;

@@ -8,9 +8,12 @@
  * syscalls. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/nsfs.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -58,6 +61,13 @@ static int config_check(const struct sandbox_config *cfg, struct rc_error *err)
 					    "the sandbox's config has a masked or read-only path "
 					    "that is not absolute below /");
 	}
+	if (cfg->netns &&
+	    (cfg->npublish || (cfg->policy && policy_net_mode(cfg->policy) == POLICY_NET_EGRESS)))
+		return rc_error_set(err, EINVAL,
+				    "the network namespace %s carries the sandbox's network: "
+				    "publishing ports and network mode egress need one of the "
+				    "sandbox's own",
+				    cfg->netns);
 	if (cfg->attrs && !proc_attrs_valid(cfg->attrs))
 		return rc_error_set(
 			err, EINVAL,
@@ -200,6 +210,20 @@ static int pty_factory_open(struct sandbox *sb, struct rc_error *err)
 	return 0;
 }
 
+/* The network namespace to join, opened after the gofer's fork (the gofer
+ * never holds it) and checked to be one. */
+static int netns_open(struct sandbox *sb, struct rc_error *err)
+{
+	const char *path = sb->cfg->netns;
+	sb->netns_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (sb->netns_fd < 0)
+		return rc_error_set_errno(err, errno, "network namespace %s", path);
+	int type = ioctl(sb->netns_fd, NS_GET_NSTYPE);
+	if (type != CLONE_NEWNET)
+		return rc_error_set(err, EINVAL, "%s is not a network namespace", path);
+	return 0;
+}
+
 static struct sandbox *sandbox_new(const struct sandbox_config *cfg)
 {
 	struct sandbox *sb = xcalloc(1, sizeof(*sb));
@@ -213,6 +237,7 @@ static struct sandbox *sandbox_new(const struct sandbox_config *cfg)
 	sb->timer_fd = -1;
 	sb->epoll_fd = -1;
 	sb->control_fd = -1;
+	sb->netns_fd = -1;
 	return sb;
 }
 
@@ -242,6 +267,8 @@ int sandbox_create(const struct sandbox_config *cfg, struct sandbox **out, struc
 		r = gofer_fork(sb, err);
 	if (r == 0)
 		r = limits_create(sb, err);
+	if (r == 0 && cfg->netns)
+		r = netns_open(sb, err);
 	if (r == 0)
 		r = filters_prepare(cfg, err);
 	if (r == 0 && cfg->terminal)
@@ -289,6 +316,7 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 		.filter = cfg->filter,
 		.cwd = cfg->cwd,
 		.hostname = cfg->hostname,
+		.netns_fd = sb->netns_fd,
 		.masks = &cfg->masks,
 		.tty_fd = sb->term.active ? sb->term.slave : -1,
 		.control_fd = control_fd,
@@ -405,6 +433,7 @@ void sandbox_destroy(struct sandbox *sb)
 	close_fd(&sb->pty_factory);
 	close_fd(&sb->gofer_sock);
 	close_fd(&sb->ready_fd);
+	close_fd(&sb->netns_fd);
 	free(sb->watches);
 	limits_destroy(sb);
 	free(sb);

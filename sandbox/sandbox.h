@@ -69,6 +69,12 @@ struct sandbox_config {
 	 * prctl(PR_SET_MM)) allowed. */
 	const struct sock_fprog *filter;
 	const char *hostname;
+	/* A network namespace for the guest to join (a path such as
+	 * /run/netns/NAME or /proc/PID/ns/net: an OCI config's
+	 * linux.namespaces), whose interfaces and routes are its own; NULL: a
+	 * new one with loopback alone. Not with publish nor the policy's
+	 * network mode egress, which make the route out themselves. */
+	const char *netns;
 	/* Ports of the guest published on the host (common/publish.h): the
 	 * route out forwards exactly these and nothing else. They need the
 	 * policy's network mode egress (sandbox_start refuses them without

@@ -98,7 +98,14 @@ pid_t guest_spawn(struct sentry *s, const struct guest_config *cfg, char *err, s
 		snprintf(err, err_size, "socketpair: %s", strerror(errno));
 		return -1;
 	}
-	pid_t pid = (pid_t)syscall(SYS_clone, GUEST_NS_FLAGS | SIGCHLD, NULL, NULL, NULL, 0);
+	/* A network namespace given to join (an OCI config's) takes the
+	 * place of a new one. It is joined while the child is still root of
+	 * the host's user namespace, the namespace's owner: the guest's root,
+	 * in the user namespace made next, has no capability over it. */
+	unsigned long flags = GUEST_NS_FLAGS;
+	if (cfg->netns_fd >= 0)
+		flags &= ~(unsigned long)CLONE_NEWNET;
+	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
 	if (pid < 0) {
 		snprintf(err, err_size, "creating the guest's namespaces: %s", strerror(errno));
 		close(sp[0]);
@@ -107,6 +114,17 @@ pid_t guest_spawn(struct sentry *s, const struct guest_config *cfg, char *err, s
 	}
 	if (pid == 0) {
 		close(sp[0]);
+		if (cfg->netns_fd >= 0) {
+			if (setns(cfg->netns_fd, CLONE_NEWNET) < 0) {
+				char msg[128];
+				int len = snprintf(msg, sizeof(msg),
+						   "Ejoining the network namespace: %s",
+						   strerror(errno));
+				(void)!write(sp[1], msg, (size_t)len);
+				_exit(125);
+			}
+			close(cfg->netns_fd);
+		}
 		/* Under egress the filter traps the sends that name a
 		 * destination (syscalls/net_send.c). */
 		struct guest_config gc = *cfg;

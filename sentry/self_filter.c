@@ -7,11 +7,14 @@
 #include "sentry/self_filter.h"
 
 #include <errno.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -107,8 +110,37 @@ static const struct self_row sentry_allowed[] = {
 	{SCMP_SYS(sigaltstack), "sanitizer runtimes at exit"},
 };
 
+/* The sentry connects, binds and sends on the guest's sockets itself, and
+ * the kernel checks some of those acts against the caller: a netlink
+ * message sent with an address (rtnetlink's changes of addresses, links
+ * and routes), a netlink connect to a process or group, the SO_MARK,
+ * SO_PRIORITY and IPv6 option control messages. The guest's root has no
+ * network capability over its network namespace, which the host's user
+ * namespace owns (a new one, or one the sandbox joined), so the sentry
+ * keeps none either: it answers as the kernel answers the guest. */
+static int drop_net_capabilities(void)
+{
+	static const int drop[] = {CAP_NET_ADMIN, CAP_NET_RAW};
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2];
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -errno;
+	for (size_t i = 0; i < ARRAY_SIZE(drop); i++) {
+		uint32_t bit = 1u << (drop[i] % 32);
+		data[drop[i] / 32].effective &= ~bit;
+		data[drop[i] / 32].permitted &= ~bit;
+		data[drop[i] / 32].inheritable &= ~bit;
+		if (prctl(PR_CAPBSET_DROP, drop[i], 0, 0, 0) < 0 && errno != EINVAL)
+			return -errno;
+	}
+	return syscall(SYS_capset, &hdr, data) < 0 ? -errno : 0;
+}
+
 int sentry_isolate(void)
 {
+	int r = drop_net_capabilities();
+	if (r < 0)
+		return r;
 	if (unshare(CLONE_NEWNS) < 0)
 		return -errno;
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)

@@ -522,6 +522,7 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 		.attrs = cfg->attrs,
 		.filter = cfg->filter,
 		.hostname = cfg->hostname,
+		.netns_fd = cfg->netns_fd,
 		.tty = cfg->tty_fd >= 0,
 		.control_fd = cfg->control_fd,
 	};
@@ -533,6 +534,8 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 	pid_t init = guest_spawn(s, &gc, msg, sizeof(msg));
 	if (cfg->control_fd >= 0)
 		close(cfg->control_fd);
+	if (cfg->netns_fd >= 0)
+		close(cfg->netns_fd);
 	if (init < 0)
 		return rc_error_set(err, EIO, "starting the guest: %s", msg);
 	fd_limit_raise();

@@ -196,6 +196,7 @@ struct sentry_config {
 	const struct sock_fprog *filter;
 	const char *cwd;
 	const char *hostname;
+	int netns_fd; /* a network namespace for the guest to join, or -1 */
 	/* Masked and read-only paths; the sentry applies those of /proc. */
 	const struct path_masks *masks;
 	int tty_fd; /* the guest's terminal, its fds 0..2; -1: it inherits 0..2 */

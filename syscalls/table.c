@@ -151,6 +151,7 @@ static const struct sc_rule ioctl_rules[] = {
 	IOCTL_OK(SIOCGIFBRDADDR),
 	IOCTL_OK(SIOCGIFMTU),
 	IOCTL_OK(SIOCGIFHWADDR),
+	IOCTL_OK(SIOCGIFTXQLEN),
 	/* refused outright */
 	IOCTL_EPERM(TIOCSTI),
 	IOCTL_EPERM(TIOCLINUX),

@@ -27,10 +27,13 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <linux/nsfs.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -678,11 +681,77 @@ static int parse_path_list(struct json_object *linux_, const char *key, char ***
 	return 0;
 }
 
-/* linux.seccomp, linux.sysctl, linux.maskedPaths and readonlyPaths. */
+/* linux.namespaces: each type at most once, of Linux's; a path only for
+ * the network namespace, which the guest joins in place of a new one (how
+ * containerd's CNI and podman hand over a container's network). The
+ * sandbox makes every other namespace itself, whatever the list says:
+ * joining another's would share what the sentry must own (its pid
+ * namespace, mounts, user ids), and leaving one out does not put the guest
+ * in the host's. */
+static int parse_namespaces(struct oci_config *c, struct json_object *linux_, struct rc_error *err)
+{
+	static const char *const types[] = {"pid", "network", "mount",	"ipc",
+					    "uts", "user",    "cgroup", "time"};
+	struct json_object *arr;
+	int r = oci_member(linux_, "namespaces", json_type_array, "linux.namespaces", false, &arr,
+			   err);
+	if (r < 0 || !arr)
+		return r;
+	bool seen[ARRAY_SIZE(types)] = {false};
+	size_t n = json_object_array_length(arr);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(arr, i), *type, *path;
+		char field[64];
+		snprintf(field, sizeof(field), "linux.namespaces[%zu]", i);
+		if (!json_object_is_type(e, json_type_object))
+			return oci_bad(err, field, "expected an object");
+		snprintf(field, sizeof(field), "linux.namespaces[%zu].type", i);
+		r = oci_member(e, "type", json_type_string, field, true, &type, err);
+		if (r < 0)
+			return r;
+		const char *t = json_object_get_string(type);
+		size_t k = 0;
+		while (k < ARRAY_SIZE(types) && strcmp(types[k], t) != 0)
+			k++;
+		if (k == ARRAY_SIZE(types))
+			return oci_bad(err, field, "unknown namespace type '%s'", t);
+		if (seen[k])
+			return oci_bad(err, field, "'%s' is named twice", t);
+		seen[k] = true;
+		snprintf(field, sizeof(field), "linux.namespaces[%zu].path", i);
+		r = oci_member(e, "path", json_type_string, field, false, &path, err);
+		if (r < 0)
+			return r;
+		const char *p = path ? json_object_get_string(path) : "";
+		if (p[0] == 0)
+			continue;
+		if (strcmp(t, "network") != 0)
+			return oci_bad(err, field,
+				       "joining a %s namespace is not supported: the sandbox makes "
+				       "its own",
+				       t);
+		if (p[0] != '/')
+			return oci_bad(err, field, "'%s' is not an absolute path", p);
+		int fd = open(p, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return oci_bad(err, field, "'%s': %s", p, strerror(errno));
+		int ns = ioctl(fd, NS_GET_NSTYPE);
+		close(fd);
+		if (ns != CLONE_NEWNET)
+			return oci_bad(err, field, "'%s' is not a network namespace", p);
+		c->netns = p;
+	}
+	return 0;
+}
+
+/* linux.namespaces, linux.seccomp, linux.sysctl, linux.maskedPaths and
+ * readonlyPaths. */
 static int parse_linux_rest(struct oci_config *c, struct json_object *doc, struct rc_error *err)
 {
 	struct json_object *linux_;
 	int r = oci_member(doc, "linux", json_type_object, "linux", false, &linux_, err);
+	if (r == 0 && linux_)
+		r = parse_namespaces(c, linux_, err);
 	if (r == 0)
 		r = oci_seccomp_parse(linux_, &c->seccomp, err);
 	if (r == 0 && linux_)
@@ -794,6 +863,7 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 		.attrs = &c->process.attrs,
 		.filter = c->seccomp.len ? &c->seccomp : NULL,
 		.hostname = c->hostname,
+		.netns = c->netns,
 		.audit_fd = -1,
 		.terminal = c->process.terminal &&
 			    (c->console_socket || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))),

@@ -183,6 +183,8 @@ struct oci_config {
 	bool root_readonly;
 	struct oci_process process;
 	const char *hostname;
+	/* linux.namespaces' network path, inside doc, or NULL: a new one. */
+	const char *netns;
 	struct gofer_volume *volumes;
 	size_t nvolumes;
 	struct json_object *annotations;	   /* an object, inside doc, or NULL */

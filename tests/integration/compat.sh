@@ -86,6 +86,16 @@ if requires "O_PATH of /dev/tty: refuses I/O, reopens as the terminal" gcc &&
 	compare "O_PATH of /dev/tty: refuses I/O, reopens as the terminal"
 fi
 
+# The sentry connects and sends on the guest's sockets itself: the kernel's
+# checks of the caller's network capabilities must give the guest's root
+# what Linux gives the root of a user namespace over a network namespace it
+# does not own (EPERM): addresses added through netlink sent with an
+# address, netlink to a process or a group, SO_MARK, SO_PRIORITY above 6,
+# IPv6 hop-by-hop and destination options.
+requires "network capabilities: netlink changes, netlink to processes and groups, SO_MARK, SO_PRIORITY, IPv6 options" python3 &&
+	differential_userns "network capabilities: netlink changes, netlink to processes and groups, SO_MARK, SO_PRIORITY, IPv6 options" \
+		'python3 "$1/net_caps_probe.py"'
+
 # F_CREATED_QUERY: whatever this kernel answers natively (EINVAL before 6.12).
 requires "fcntl F_CREATED_QUERY" python3 &&
 	differential_data "fcntl F_CREATED_QUERY" 'python3 "$1/fcntl_created_probe.py" "$2"'
