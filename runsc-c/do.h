@@ -20,6 +20,9 @@ struct do_opts {
 	/* The policy's network.publish entries, then the -p flags'. */
 	struct publish publish[2 * PUBLISH_MAX];
 	size_t npublish;
+	/* How each of publish is named in messages: "--publish: '8080:80'"
+	 * (as given), "network.publish: '8080:80/tcp'". */
+	char *publish_names[2 * PUBLISH_MAX];
 	const char *publish_flags[PUBLISH_MAX]; /* the -p values, as given */
 	size_t npublish_flags;
 	char *env[256];

@@ -31,12 +31,11 @@
  * the gateway 10.0.2.2 and fd00::100/64; its own DNS forwarder
  * (--disable-dns) and the gateway's way to the host's loopback
  * (--disable-host-loopback) are off, it forwards nothing into the
- * namespace, and it cannot publish ports here (runsc-c refuses -p with
- * it). It writes its ready fd once the namespace is configured, where
- * pasta writes its pid file. Either engine runs as
- * a child of the library with PR_SET_PDEATHSIG (it stays root: dropping to
- * another user would clear the death signal), so a kill -9 of runsc-c takes
- * it along; every other exit path kills it (and the resolver) in
+ * namespace, and it cannot publish ports here (a published port then
+ * stops network_prepare: the host cannot carry it out). It writes its ready fd once the namespace
+ * is configured, where pasta writes its pid file. Either engine runs as a child of the library with
+ * PR_SET_PDEATHSIG (it stays root: dropping to another user would clear the death signal), so a
+ * kill -9 of runsc-c takes it along; every other exit path kills it (and the resolver) in
  * sandbox_destroy. Which
  * destinations a guest may reach is the sentry's decision on every connect
  * and send (syscalls/net*.c). */
@@ -196,22 +195,35 @@ static void pasta_argv_build(struct network *n, const struct sandbox_config *cfg
 		argv_add(n, tail[i]);
 }
 
-/* Binds the host socket a published port needs, and lets it go: a port
- * that is taken (or privileged, for a caller without the right) is a
- * clear error now rather than a forward pasta silently leaves out. Every
- * address: the IPv6 wildcard without IPV6_V6ONLY (both halves), or the
- * IPv4 one on a host without IPv6. */
-static int publish_try(const struct publish *p, struct rc_error *err)
+/* How the caller named published port i, for messages. */
+static const char *publish_name(const struct sandbox_config *cfg, size_t i, char *buf, size_t size)
 {
+	if (cfg->publish_names && cfg->publish_names[i])
+		return cfg->publish_names[i];
+	char text[PUBLISH_TEXT_MAX];
+	publish_format(&cfg->publish[i], text, sizeof(text));
+	snprintf(buf, size, "publishing %s", text);
+	return buf;
+}
+
+/* Binds the host socket published port i needs, and lets it go: a port
+ * that is taken (or privileged, for a caller without the right), or an
+ * address the host does not have, is a clear error now rather than a
+ * forward pasta silently leaves out. Every address: the IPv6 wildcard
+ * without IPV6_V6ONLY (both halves), or the IPv4 one on a host without
+ * IPv6. */
+static int publish_try(const struct sandbox_config *cfg, size_t i, struct rc_error *err)
+{
+	const struct publish *p = &cfg->publish[i];
 	int type = p->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
 	int family = p->family ? p->family : AF_INET6;
 	int fd = socket(family, type | SOCK_CLOEXEC, 0);
 	if (fd < 0 && p->family == 0 && errno == EAFNOSUPPORT)
 		fd = socket(family = AF_INET, type | SOCK_CLOEXEC, 0);
-	char text[PUBLISH_TEXT_MAX];
-	publish_format(p, text, sizeof(text));
+	char buf[PUBLISH_TEXT_MAX + 16];
+	const char *name = publish_name(cfg, i, buf, sizeof(buf));
 	if (fd < 0)
-		return rc_error_set_errno(err, errno, "publishing %s: socket", text);
+		return rc_error_set_errno(err, errno, "%s: socket", name);
 	int one = 1, zero = 0;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	struct sockaddr_storage ss = {0};
@@ -237,10 +249,19 @@ static int publish_try(const struct publish *p, struct rc_error *err)
 		r = listen(fd, 1);
 	int e = errno;
 	close(fd);
-	if (r < 0)
-		return rc_error_set_errno(err, e, "publishing %s: the host port cannot be taken",
-					  text);
-	return 0;
+	if (r == 0)
+		return 0;
+	const char *proto = p->proto == IPPROTO_UDP ? "udp" : "tcp";
+	if (e == EADDRNOTAVAIL) {
+		char a[INET6_ADDRSTRLEN] = "?";
+		inet_ntop(p->family, p->addr, a, sizeof(a));
+		return rc_error_set_errno(err, e, "%s: %s is not an address of this host", name, a);
+	}
+	if (e == EADDRINUSE)
+		return rc_error_set_errno(err, e, "%s: host port %u/%s is taken", name,
+					  p->host_port, proto);
+	return rc_error_set_errno(err, e, "%s: host port %u/%s cannot be taken", name, p->host_port,
+				  proto);
 }
 
 int network_prepare(struct sandbox *sb, struct rc_error *err)
@@ -255,13 +276,15 @@ int network_prepare(struct sandbox *sb, struct rc_error *err)
 	int r = engine_pick(&engine, err);
 	if (r < 0)
 		return r;
-	if (engine == ENGINE_SLIRP4NETNS && sb->cfg->npublish)
-		return rc_error_set(
-			err, EINVAL,
-			"publishing ports needs pasta (Debian package passt); the route "
-			"out here is slirp4netns");
+	if (engine == ENGINE_SLIRP4NETNS && sb->cfg->npublish) {
+		char buf[PUBLISH_TEXT_MAX + 16];
+		return rc_error_set(err, EOPNOTSUPP,
+				    "%s: the route out here is slirp4netns, which cannot publish "
+				    "ports; publishing needs pasta (Debian package passt)",
+				    publish_name(sb->cfg, 0, buf, sizeof(buf)));
+	}
 	for (size_t i = 0; i < sb->cfg->npublish; i++) {
-		r = publish_try(&sb->cfg->publish[i], err);
+		r = publish_try(sb->cfg, i, err);
 		if (r < 0)
 			return r;
 	}

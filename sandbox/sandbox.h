@@ -75,6 +75,12 @@ struct sandbox_config {
 	 * it), and no two may take the same host socket. */
 	const struct publish *publish;
 	size_t npublish;
+	/* How the caller named each of them, for messages ("--publish:
+	 * '8080:80'"), or NULL: "publishing" and its canonical text. A
+	 * published port the host cannot carry out (a taken port, an address
+	 * not the host's, a route out that cannot publish) stops
+	 * sandbox_start with a message starting with that name. */
+	const char *const *publish_names;
 	/* The compiled policy (policy/policy.h), or NULL: no rules. It must
 	 * stay alive and unchanged until sandbox_destroy. */
 	const struct policy_view *policy;
