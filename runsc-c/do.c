@@ -774,6 +774,8 @@ int do_run(const struct do_opts *o, const struct sandbox_config *cfg)
 			r = sandbox_wait(sb, &status, &err);
 		sandbox_destroy(sb);
 	}
+	if (r == 0 && status.started && o->started_fd > 0)
+		(void)!write(o->started_fd, "", 1);
 	return do_status(o, cfg, r, &status, &err);
 }
 

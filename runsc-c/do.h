@@ -51,7 +51,11 @@ struct do_opts {
 	bool timeout_given;
 	bool limits_given;	/* a limit was asked for: unenforceable refuses */
 	const char *stats_path; /* --stats FILE, or NULL */
-	const char *id;		/* --id ID, or NULL: random */
+	/* > 0: at the end of a run whose command was started, do_run writes
+	 * one byte to this fd, so a caller can tell the command's own 125
+	 * from a sandbox that never ran (policy learn). */
+	int started_fd;
+	const char *id; /* --id ID, or NULL: random */
 };
 
 /* The published ports into o->publish: pv's network.publish entries, then

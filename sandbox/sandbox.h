@@ -142,6 +142,10 @@ struct sandbox_status {
 	/* The command's status as a shell shows it: its exit code, or 128+N
 	 * if it died of signal N (so also when the sentry did). */
 	int exit_code;
+	/* The guest's init ran, so the command was started (or its exec
+	 * failed as in a shell). false: the sandbox failed before that (its
+	 * network, its view...) with a message, and exit_code is the sentry's (125). */
+	bool started;
 	bool timed_out; /* the config's timeout ended it (the guest was killed) */
 	/* The command died of SIGKILL from the kernel's OOM killer: the
 	 * memory limit was reached. */

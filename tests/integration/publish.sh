@@ -417,4 +417,37 @@ else
 fi
 unset RUNSC_C_NET_ENGINE
 
+# policy learn: a run that could not start writes no policy (an existing
+# file stays as it was); a command that itself exits 125 still gets one.
+learn() {
+	timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" policy learn --quiet "$@" </dev/null
+}
+export RUNSC_C_NET_ENGINE=pasta
+echo "kept as it was" >"$TMP/t/kept.yaml"
+out=$(learn -o "$TMP/t/kept.yaml" --from "$POL" -p "$BUSY:8000" -- true 2>&1)
+check_rc "policy learn -p on a taken port: exit 125" 125 $? "$out"
+check "policy learn -p on a taken port: the run's one line, nothing more" \
+	"runsc-c: --publish: '$BUSY:8000': host port $BUSY/tcp is taken: Address already in use" "$out"
+check "policy learn -p on a taken port: the output file is left as it was" "kept as it was" \
+	"$(cat "$TMP/t/kept.yaml")"
+if command -v slirp4netns >/dev/null 2>&1; then
+	export RUNSC_C_NET_ENGINE=slirp4netns
+	out=$(learn -o "$TMP/t/never.yaml" --from "$POL" -p "$P2:8000" -- true 2>&1)
+	check_rc "slirp4netns: policy learn -p: exit 125" 125 $? "$out"
+	check "slirp4netns: policy learn -p: the run's one line, nothing more" \
+		"runsc-c: --publish: '$P2:8000': the route out here is slirp4netns, which cannot publish ports; publishing needs pasta (Debian package passt)" "$out"
+	if [ -e "$TMP/t/never.yaml" ]; then
+		not_ok "slirp4netns: policy learn -p: no policy written" "$(cat "$TMP/t/never.yaml")"
+	else
+		ok "slirp4netns: policy learn -p: no policy written"
+	fi
+else
+	skip "slirp4netns: policy learn -p writes nothing" "slirp4netns not installed"
+fi
+unset RUNSC_C_NET_ENGINE
+out=$(learn -o "$TMP/t/own125.yaml" -- sh -c 'exit 125' 2>&1)
+check_rc "policy learn: a command exiting 125 by itself: its status" 125 $? "$out"
+check_contains "policy learn: a command exiting 125 by itself: its policy is written" \
+	"kind: Policy" "$(cat "$TMP/t/own125.yaml" 2>&1)"
+
 done_testing
