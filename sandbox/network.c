@@ -84,6 +84,7 @@ struct network {
 	const struct sentry_hooks *inner;
 	/* The engine's command line, made before any fork. */
 	enum net_engine engine;
+	char *engine_file; /* where it is: PATH was searched before the fork */
 	char **engine_argv;
 	size_t engine_argc;
 };
@@ -141,8 +142,9 @@ static void slirp_argv_build(struct network *n)
 		argv_add(n, args[i]);
 }
 
-/* Is prog an executable in PATH? */
-static bool in_path(const char *prog)
+/* Where prog is in PATH (as execvp would search it), into file; false if
+ * it is in none of its directories. */
+static bool in_path(const char *prog, char *file, size_t size)
 {
 	const char *path = getenv("PATH");
 	if (!path || !*path)
@@ -150,10 +152,7 @@ static bool in_path(const char *prog)
 	for (const char *p = path; *p;) {
 		const char *colon = strchr(p, ':');
 		size_t len = colon ? (size_t)(colon - p) : strlen(p);
-		char file[4096];
-		if (len &&
-		    snprintf(file, sizeof(file), "%.*s/%s", (int)len, p, prog) <
-			    (int)sizeof(file) &&
+		if (len && snprintf(file, size, "%.*s/%s", (int)len, p, prog) < (int)size &&
 		    access(file, X_OK) == 0)
 			return true;
 		p += len + (colon ? 1 : 0);
@@ -161,23 +160,38 @@ static bool in_path(const char *prog)
 	return false;
 }
 
-/* The engine: RUNSC_C_NET_ENGINE, else pasta where installed, else
- * slirp4netns where installed. */
-static int engine_pick(enum net_engine *out, struct rc_error *err)
+/* The engine and its file: RUNSC_C_NET_ENGINE's, else pasta where
+ * installed, else slirp4netns where installed. None: an error naming
+ * both and their Debian packages. */
+static int engine_pick(enum net_engine *out, char *file, size_t size, struct rc_error *err)
 {
 	const char *v = getenv("RUNSC_C_NET_ENGINE");
 	if (v && *v) {
-		for (size_t i = 0; i < ARRAY_SIZE(engine_name); i++)
-			if (strcmp(v, engine_name[i]) == 0) {
-				*out = (enum net_engine)i;
+		for (size_t i = 0; i < ARRAY_SIZE(engine_name); i++) {
+			if (strcmp(v, engine_name[i]) != 0)
+				continue;
+			*out = (enum net_engine)i;
+			if (in_path(engine_name[i], file, size))
 				return 0;
-			}
+			return rc_error_set(err, ENOENT,
+					    "RUNSC_C_NET_ENGINE=%s: %s (Debian package %s) is not "
+					    "installed: it is in no directory of PATH",
+					    v, engine_name[i], engine_package[i]);
+		}
 		return rc_error_set(err, EINVAL,
 				    "RUNSC_C_NET_ENGINE: expected pasta or slirp4netns, got '%s'",
 				    v);
 	}
-	*out = !in_path("pasta") && in_path("slirp4netns") ? ENGINE_SLIRP4NETNS : ENGINE_PASTA;
-	return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(engine_name); i++) {
+		if (in_path(engine_name[i], file, size)) {
+			*out = (enum net_engine)i;
+			return 0;
+		}
+	}
+	return rc_error_set(err, ENOENT,
+			    "network mode egress needs a route out: pasta (Debian package passt) "
+			    "or slirp4netns (Debian package slirp4netns), and neither is "
+			    "installed: they are in no directory of PATH");
 }
 
 static void pasta_argv_build(struct network *n, const struct sandbox_config *cfg)
@@ -273,7 +287,8 @@ int network_prepare(struct sandbox *sb, struct rc_error *err)
 	if (!egress(sb) || sb->net)
 		return 0;
 	enum net_engine engine = ENGINE_PASTA;
-	int r = engine_pick(&engine, err);
+	char file[4096];
+	int r = engine_pick(&engine, file, sizeof(file), err);
 	if (r < 0)
 		return r;
 	if (engine == ENGINE_SLIRP4NETNS && sb->cfg->npublish) {
@@ -293,6 +308,7 @@ int network_prepare(struct sandbox *sb, struct rc_error *err)
 	n->engine_pidfd = n->resolver_pidfd = -1;
 	sb->net = n;
 	n->engine = engine;
+	n->engine_file = xstrdup(file);
 	if (engine == ENGINE_SLIRP4NETNS)
 		slirp_argv_build(n);
 	else
@@ -397,7 +413,7 @@ _Noreturn static void engine_exec(struct sandbox *sb, pid_t parent, int ns_fd, i
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	struct network *n = sb->net;
-	execvp(n->engine_argv[0], n->engine_argv);
+	execv(n->engine_file, n->engine_argv);
 	_exit(127);
 }
 
@@ -433,7 +449,8 @@ static void engine_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 	struct pollfd p = {.fd = ready[0], .events = POLLIN};
 	char buf[32];
 	ssize_t got = 0;
-	if (poll(&p, 1, ENGINE_READY_MS) == 1)
+	int polled = poll(&p, 1, ENGINE_READY_MS);
+	if (polled == 1)
 		got = read(ready[0], buf, sizeof(buf));
 	close(ready[0]);
 	if (got > 0) {
@@ -447,12 +464,36 @@ static void engine_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 		n->engine_pid = 0;
 		return;
 	}
-	kill_wait(pid);
+	/* The ready pipe closed unwritten: the engine is exiting. */
+	int st = 0;
+	bool exited = false;
+	if (polled == 1 && n->engine_pidfd >= 0) {
+		struct pollfd e = {.fd = n->engine_pidfd, .events = POLLIN};
+		exited = poll(&e, 1, 1000) == 1 && waitpid(pid, &st, WNOHANG) == pid;
+	}
+	if (!exited)
+		kill_wait(pid);
+	if (n->engine_pidfd >= 0)
+		close(n->engine_pidfd);
+	n->engine_pidfd = -1;
 	n->engine_pid = 0;
-	snprintf(msg, size,
-		 "the network's route out (%s, Debian package %s) did not start: is it "
-		 "installed?",
-		 engine_name[n->engine], engine_package[n->engine]);
+	const char *name = engine_name[n->engine];
+	if (!exited)
+		snprintf(msg, size,
+			 "the network's route out (%s) did not configure the sandbox's network "
+			 "within %d s",
+			 name, ENGINE_READY_MS / 1000);
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		snprintf(msg, size, "the network's route out (%s, %s) could not be executed", name,
+			 n->engine_file);
+	else if (WIFEXITED(st))
+		snprintf(msg, size,
+			 "the network's route out (%s) did not start: it exited with status %d",
+			 name, WEXITSTATUS(st));
+	else
+		snprintf(msg, size,
+			 "the network's route out (%s) did not start: it died of signal %d", name,
+			 WTERMSIG(st));
 }
 
 const struct dns_bind_table *network_dns_table(struct sandbox *sb)
@@ -510,6 +551,7 @@ void network_stop(struct sandbox *sb)
 	for (size_t i = 0; i < n->engine_argc; i++)
 		free(n->engine_argv[i]);
 	free(n->engine_argv);
+	free(n->engine_file);
 	free(n);
 	sb->net = NULL;
 }

@@ -13,7 +13,9 @@
 # shows the host's interface and address; `policy learn` writes entries for
 # UDP destinations. slirp4netns, forced with RUNSC_C_NET_ENGINE or taken
 # when pasta is not in PATH, routes the same way, keeps the host's loopback
-# out of reach through its gateway (publish.sh covers its -p). Names: a small DNS
+# out of reach through its gateway (publish.sh covers its -p); with neither
+# engine in PATH an egress sandbox does not start, with one message naming
+# both and their packages, and mode none still runs. Names: a small DNS
 # server in the test's internet (data/dnsd.py) is the sandbox resolver's
 # upstream; allowed names
 # resolve (UDP, TCP, CNAME chains, truncated answers asked again over TCP)
@@ -312,6 +314,22 @@ fi
 out=$(RUNSC_C_NET_ENGINE=nonsense runsc --policy "$POL" -- true 2>&1)
 check "egress: a bad RUNSC_C_NET_ENGINE is one clear error" \
 	"runsc-c: RUNSC_C_NET_ENGINE: expected pasta or slirp4netns, got 'nonsense'" "$out"
+# No engine: a PATH holding neither (nothing is uninstalled).
+mkdir -p "$TMP/noengine"
+to=$(command -v timeout)
+noengine() {
+	PATH=$TMP/noengine "$to" -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --quiet "$@" </dev/null
+}
+out=$(noengine --policy "$POL" -- /bin/true 2>&1)
+check_rc "egress without pasta or slirp4netns: the sandbox does not start" 125 $? "$out"
+check "egress without pasta or slirp4netns: one line naming both and their packages" \
+	"runsc-c: network mode egress needs a route out: pasta (Debian package passt) or slirp4netns (Debian package slirp4netns), and neither is installed: they are in no directory of PATH" "$out"
+out=$(RUNSC_C_NET_ENGINE=slirp4netns noengine --policy "$POL" -- /bin/true 2>&1)
+check_rc "RUNSC_C_NET_ENGINE=slirp4netns, not installed: exit 125" 125 $? "$out"
+check "RUNSC_C_NET_ENGINE=slirp4netns, not installed: one line naming it and its package" \
+	"runsc-c: RUNSC_C_NET_ENGINE=slirp4netns: slirp4netns (Debian package slirp4netns) is not installed: it is in no directory of PATH" "$out"
+out=$(noengine -- /bin/true 2>&1)
+check_rc "mode none needs no engine: it runs without pasta or slirp4netns" 0 $? "$out"
 
 
 # ---- names: the sandbox's own resolver ----
