@@ -27,8 +27,9 @@
  * gateway is not mapped to the host
  * (--no-map-gw), so the host's own loopback is not reachable.
  *
- * slirp4netns (--configure) gives the namespace a tap0 with 10.0.2.100/24,
- * the gateway 10.0.2.2 and fd00::100/64; its own DNS forwarder
+ * slirp4netns (--configure) gives the namespace a tap0 with 10.0.2.100/24
+ * and the gateway 10.0.2.2; IPv6 (fd00::100/64, the gateway fd00::2) is
+ * set here before the guest runs (slirp_ipv6); its own DNS forwarder
  * (--disable-dns) and the gateway's way to the host's loopback
  * (--disable-host-loopback) are off, it forwards nothing into the
  * namespace, and it cannot publish ports here (a published port then
@@ -417,6 +418,25 @@ _Noreturn static void engine_exec(struct sandbox *sb, pid_t parent, int ns_fd, i
 	_exit(127);
 }
 
+/* slirp4netns's IPv6 network, as it documents it: fd00::/64, the gateway
+ * (its own host) at fd00::2. */
+#define SLIRP_IPV6_ADDR	   "fd00::100"
+#define SLIRP_IPV6_GATEWAY "fd00::2"
+
+/* --configure gives tap0 its IPv4 address and route only: IPv6 would come
+ * from slirp4netns's router advertisement, which arrives after the guest
+ * has started (an IPv6 connect right at the start would find no route:
+ * ENETUNREACH). The guest gets the address and default route now, before
+ * it runs; a later advertisement adds its own address and route beside
+ * them, to the same gateway. */
+static int slirp_ipv6(int ns_fd)
+{
+	struct in6_addr addr, gateway;
+	inet_pton(AF_INET6, SLIRP_IPV6_ADDR, &addr);
+	inet_pton(AF_INET6, SLIRP_IPV6_GATEWAY, &gateway);
+	return netlink_ipv6_configure(ns_fd, "tap0", &addr, 64, &gateway);
+}
+
 /* Starts the engine on the namespace of init (host pid) and waits until it
  * is configured. "" or why not, into msg. */
 static void engine_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
@@ -435,11 +455,11 @@ static void engine_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 	pid_t pid = fork_single_threaded();
 	if (pid == 0)
 		engine_exec(sb, parent, ns_fd, ready[1]);
-	close(ns_fd);
 	close(ready[1]);
 	if (pid < 0) {
 		snprintf(msg, size, "starting %s: %s", engine_name[sb->net->engine],
 			 strerror(errno));
+		close(ns_fd);
 		close(ready[0]);
 		return;
 	}
@@ -453,6 +473,20 @@ static void engine_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 	if (polled == 1)
 		got = read(ready[0], buf, sizeof(buf));
 	close(ready[0]);
+	if (got > 0 && n->engine == ENGINE_SLIRP4NETNS) {
+		int r = slirp_ipv6(ns_fd);
+		if (r < 0) {
+			snprintf(msg, size,
+				 "slirp4netns: configuring the sandbox's IPv6 (" SLIRP_IPV6_ADDR
+				 "/64 via " SLIRP_IPV6_GATEWAY "): %s",
+				 strerror(-r));
+			close(ns_fd);
+			kill_wait(pid);
+			n->engine_pid = 0;
+			return;
+		}
+	}
+	close(ns_fd);
 	if (got > 0) {
 		n->resolver_pid = resolver_start(sb, n->dns, init, msg, size);
 		if (n->resolver_pid > 0) {

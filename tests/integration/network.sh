@@ -12,7 +12,9 @@
 # port (tests/integration/publish.sh covers publishing); `ip addr` inside
 # shows the host's interface and address; `policy learn` writes entries for
 # UDP destinations. slirp4netns, forced with RUNSC_C_NET_ENGINE or taken
-# when pasta is not in PATH, routes the same way, keeps the host's loopback
+# when pasta is not in PATH, routes the same way (IPv6 too, from the
+# guest's first instant: fd00::100/64 and its route are set before it
+# runs), keeps the host's loopback
 # out of reach through its gateway (publish.sh covers its -p); with neither
 # engine in PATH an egress sandbox does not start, with one message naming
 # both and their packages, and mode none still runs. Names: a small DNS
@@ -290,6 +292,22 @@ if command -v slirp4netns >/dev/null 2>&1; then
 	check "slirp4netns: an allowed cidr reaches its HTTP server" "hello from the test internet" "$out"
 	out=$(slirp --policy "$POL" -- python3 /t/probe.py udp 2>&1)
 	check "slirp4netns: an allowed cidr answers a UDP datagram" "echo me" "$out"
+	# IPv6 is configured before the guest runs (not left to a router
+	# advertisement that comes later): a connect at the very start works.
+	out=$(slirp --policy "$POL" -- sh -c 'grep -q "^Seccomp:.*2" /proc/self/status &&
+		ip -o -6 addr show dev tap0 scope global && ip -6 route show default' 2>&1)
+	# (A router advertisement may have added its own address and route.)
+	check_contains "slirp4netns: tap0 has fd00::100/64 from the start" "tap0 fd00::100/64" \
+		"$(printf '%s\n' "$out" | ifaddrs)"
+	check_contains "slirp4netns: and a default route via fd00::2" \
+		"default via fd00::2 dev tap0 proto static" "$out"
+	if [ "$V6" = yes ]; then
+		out=$(slirp --policy "$POL" -- python3 /t/probe.py http6 2>&1)
+		check "slirp4netns: an IPv6 connect right at the start reaches its HTTP server" \
+			"hello from the test internet" "$out"
+	else
+		skip "slirp4netns: an IPv6 connect right at the start" "the host has no IPv6 default route"
+	fi
 	out=$(slirp --policy "$POL" -- python3 /t/probe.py refused 2>&1 | head -2)
 	check "slirp4netns: refused destinations still get EPERM" "connect EPERM
 sendto EPERM" "$out"
