@@ -620,16 +620,23 @@ static void limits_settle(struct do_opts *o, const struct policy_view *pv)
 }
 
 /* The published ports: the policy's network.publish entries, then the -p
- * flags. A flag taking a host socket one of the policy's entries takes,
- * or any publishing without a route (no policy, or network mode none), is
- * a bad flag: nothing starts. */
+ * flags, each with its name for messages. A flag taking a host socket one
+ * of the policy's entries takes, or any publishing without a route (no
+ * policy, or network mode none), is a bad flag: exit 2, nothing starts.
+ * What the host then cannot carry out (a taken port, slirp4netns as the
+ * route out) is the library's to find: exit 125 (sandbox/network.c). */
 void do_publish(struct do_opts *o, const struct policy_view *pv)
 {
 	o->npublish = 0;
 	uint32_t n = pv ? policy_publish_count(pv) : 0;
 	/* A valid policy has at most PUBLISH_MAX (policy/view.c). */
-	for (uint32_t i = 0; i < n && o->npublish < PUBLISH_MAX; i++)
-		policy_publish(pv, i, &o->publish[o->npublish++]);
+	for (uint32_t i = 0; i < n && o->npublish < PUBLISH_MAX; i++) {
+		char text[PUBLISH_TEXT_MAX];
+		policy_publish(pv, i, &o->publish[o->npublish]);
+		publish_format(&o->publish[o->npublish], text, sizeof(text));
+		free(o->publish_names[o->npublish]);
+		xasprintf(&o->publish_names[o->npublish++], "network.publish: '%s'", text);
+	}
 	size_t from_policy = o->npublish;
 	for (size_t i = 0; i < o->npublish_flags; i++) {
 		const char *spec = o->publish_flags[i];
@@ -652,6 +659,8 @@ void do_publish(struct do_opts *o, const struct policy_view *pv)
 				 "network.publish entry '%s'",
 				 spec, p.host_port, p.proto == IPPROTO_UDP ? "udp" : "tcp", text);
 		}
+		free(o->publish_names[o->npublish]);
+		xasprintf(&o->publish_names[o->npublish], "--publish: '%s'", spec);
 		o->publish[o->npublish++] = p;
 	}
 }
@@ -680,6 +689,7 @@ void do_config(struct do_opts *o, struct sandbox_config *cfg)
 		.hostname = o->hostname,
 		.publish = o->publish,
 		.npublish = o->npublish,
+		.publish_names = (const char *const *)o->publish_names,
 		.policy = o->policy,
 		.learn = o->learn,
 		.audit_fd = o->audit_fd,
@@ -765,6 +775,8 @@ int do_run(const struct do_opts *o, const struct sandbox_config *cfg)
 			r = sandbox_wait(sb, &status, &err);
 		sandbox_destroy(sb);
 	}
+	if (r == 0 && status.started && o->started_fd > 0)
+		(void)!write(o->started_fd, "", 1);
 	return do_status(o, cfg, r, &status, &err);
 }
 

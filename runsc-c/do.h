@@ -20,6 +20,9 @@ struct do_opts {
 	/* The policy's network.publish entries, then the -p flags'. */
 	struct publish publish[2 * PUBLISH_MAX];
 	size_t npublish;
+	/* How each of publish is named in messages: "--publish: '8080:80'"
+	 * (as given), "network.publish: '8080:80/tcp'". */
+	char *publish_names[2 * PUBLISH_MAX];
 	const char *publish_flags[PUBLISH_MAX]; /* the -p values, as given */
 	size_t npublish_flags;
 	char *env[256];
@@ -48,7 +51,11 @@ struct do_opts {
 	bool timeout_given;
 	bool limits_given;	/* a limit was asked for: unenforceable refuses */
 	const char *stats_path; /* --stats FILE, or NULL */
-	const char *id;		/* --id ID, or NULL: random */
+	/* > 0: at the end of a run whose command was started, do_run writes
+	 * one byte to this fd, so a caller can tell the command's own 125
+	 * from a sandbox that never ran (policy learn). */
+	int started_fd;
+	const char *id; /* --id ID, or NULL: random */
 };
 
 /* The published ports into o->publish: pv's network.publish entries, then

@@ -542,16 +542,27 @@ static int learn_write(FILE *out, const char *base, const struct policy_view *pv
 
 /* One run of the command under BASE, with `do`'s flags (do_argv, "do"
  * first) and every allowed access recorded in log_path. Returns what `do`
- * would exit with. The sandbox runs in a child: `do`'s flags and policy are
- * checked there, and a bad one exits it with 2, after which learn still
- * removes its log. */
-static int learn_run(int n, char **do_argv, const char *base, const char *log_path)
+ * would exit with, and in *started whether the command ran at all (a
+ * sandbox that could not start exits 125 as a command may). The sandbox
+ * runs in a child: `do`'s flags and policy are checked there, and a bad
+ * one exits it with 2, after which learn still removes its log. */
+static int learn_run(int n, char **do_argv, const char *base, const char *log_path, bool *started)
 {
+	*started = false;
+	/* Non-blocking: the byte, if any, is there once the child is reaped,
+	 * whatever else may still hold the pipe's other end. */
+	int sp[2];
+	if (pipe2(sp, O_CLOEXEC | O_NONBLOCK) < 0)
+		return -errno;
 	fflush(NULL);
 	pid_t parent = getpid();
 	pid_t pid = fork();
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		int e = errno;
+		close(sp[0]);
+		close(sp[1]);
+		return -e;
+	}
 	if (pid == 0) {
 		static struct do_opts o;
 		struct sandbox_config cfg;
@@ -560,17 +571,29 @@ static int learn_run(int n, char **do_argv, const char *base, const char *log_pa
 		 * what `do` ends a sandbox on, cleaning up as it goes. */
 		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
 			_exit(125);
+		close(sp[0]);
 		do_parse(&o, n, do_argv);
 		o.policy_ref = base;
 		o.audit_path = log_path;
 		o.learn = true;
+		o.started_fd = sp[1];
 		do_config(&o, &cfg);
 		_exit(do_run(&o, &cfg));
 	}
+	close(sp[1]);
 	int status;
 	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
+		if (errno != EINTR) {
+			close(sp[0]);
 			return -errno;
+		}
+	char c;
+	ssize_t got;
+	do
+		got = read(sp[0], &c, 1);
+	while (got < 0 && errno == EINTR);
+	*started = got == 1;
+	close(sp[0]);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
@@ -639,7 +662,15 @@ static int cmd_learn(int argc, char **argv)
 	unlink(log_path);
 	free(log_path);
 	xasprintf(&log_path, "/proc/self/fd/%d", log_fd);
-	int status = learn_run(n, do_argv, base, log_path);
+	bool started;
+	int status = learn_run(n, do_argv, base, log_path, &started);
+	if (status >= 0 && !started) {
+		/* The sandbox never ran (the run said why): nothing learned,
+		 * nothing written. */
+		close(log_fd);
+		free(blob);
+		return status ? status : 125;
+	}
 
 	struct learn_set ls = {0};
 	int r = status < 0 ? status : learn_read(log_path, &ls);

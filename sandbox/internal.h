@@ -135,6 +135,13 @@ struct in_addr;
 int resolver_upstream(struct in_addr *addr, bool *set, struct rc_error *err);
 pid_t resolver_start(struct sandbox *sb, struct dns_bind_table *table, pid_t init, char *msg,
 		     size_t size);
+/* netlink.c: gives ifname, in the network namespace ns_fd, the IPv6
+ * address addr/prefix_len (usable at once: no duplicate address detection)
+ * and a default route via gateway. 0 (also on a kernel without IPv6, or
+ * with IPv6 turned off on ifname) or -errno. */
+struct in6_addr;
+int netlink_ipv6_configure(int ns_fd, const char *ifname, const struct in6_addr *addr,
+			   unsigned prefix_len, const struct in6_addr *gateway);
 /* network.c: the bindings' table for the sentry (read-only there), or NULL. */
 const struct dns_bind_table *network_dns_table(struct sandbox *sb);
 

@@ -27,16 +27,16 @@
  * gateway is not mapped to the host
  * (--no-map-gw), so the host's own loopback is not reachable.
  *
- * slirp4netns (--configure) gives the namespace a tap0 with 10.0.2.100/24,
- * the gateway 10.0.2.2 and fd00::100/64; its own DNS forwarder
+ * slirp4netns (--configure) gives the namespace a tap0 with 10.0.2.100/24
+ * and the gateway 10.0.2.2; IPv6 (fd00::100/64, the gateway fd00::2) is
+ * set here before the guest runs (slirp_ipv6); its own DNS forwarder
  * (--disable-dns) and the gateway's way to the host's loopback
  * (--disable-host-loopback) are off, it forwards nothing into the
- * namespace, and it cannot publish ports here (runsc-c refuses -p with
- * it). It writes its ready fd once the namespace is configured, where
- * pasta writes its pid file. Either engine runs as
- * a child of the library with PR_SET_PDEATHSIG (it stays root: dropping to
- * another user would clear the death signal), so a kill -9 of runsc-c takes
- * it along; every other exit path kills it (and the resolver) in
+ * namespace, and it cannot publish ports here (a published port then
+ * stops network_prepare: the host cannot carry it out). It writes its ready fd once the namespace
+ * is configured, where pasta writes its pid file. Either engine runs as a child of the library with
+ * PR_SET_PDEATHSIG (it stays root: dropping to another user would clear the death signal), so a
+ * kill -9 of runsc-c takes it along; every other exit path kills it (and the resolver) in
  * sandbox_destroy. Which
  * destinations a guest may reach is the sentry's decision on every connect
  * and send (syscalls/net*.c). */
@@ -85,6 +85,7 @@ struct network {
 	const struct sentry_hooks *inner;
 	/* The engine's command line, made before any fork. */
 	enum net_engine engine;
+	char *engine_file; /* where it is: PATH was searched before the fork */
 	char **engine_argv;
 	size_t engine_argc;
 };
@@ -142,8 +143,9 @@ static void slirp_argv_build(struct network *n)
 		argv_add(n, args[i]);
 }
 
-/* Is prog an executable in PATH? */
-static bool in_path(const char *prog)
+/* Where prog is in PATH (as execvp would search it), into file; false if
+ * it is in none of its directories. */
+static bool in_path(const char *prog, char *file, size_t size)
 {
 	const char *path = getenv("PATH");
 	if (!path || !*path)
@@ -151,10 +153,7 @@ static bool in_path(const char *prog)
 	for (const char *p = path; *p;) {
 		const char *colon = strchr(p, ':');
 		size_t len = colon ? (size_t)(colon - p) : strlen(p);
-		char file[4096];
-		if (len &&
-		    snprintf(file, sizeof(file), "%.*s/%s", (int)len, p, prog) <
-			    (int)sizeof(file) &&
+		if (len && snprintf(file, size, "%.*s/%s", (int)len, p, prog) < (int)size &&
 		    access(file, X_OK) == 0)
 			return true;
 		p += len + (colon ? 1 : 0);
@@ -162,23 +161,38 @@ static bool in_path(const char *prog)
 	return false;
 }
 
-/* The engine: RUNSC_C_NET_ENGINE, else pasta where installed, else
- * slirp4netns where installed. */
-static int engine_pick(enum net_engine *out, struct rc_error *err)
+/* The engine and its file: RUNSC_C_NET_ENGINE's, else pasta where
+ * installed, else slirp4netns where installed. None: an error naming
+ * both and their Debian packages. */
+static int engine_pick(enum net_engine *out, char *file, size_t size, struct rc_error *err)
 {
 	const char *v = getenv("RUNSC_C_NET_ENGINE");
 	if (v && *v) {
-		for (size_t i = 0; i < ARRAY_SIZE(engine_name); i++)
-			if (strcmp(v, engine_name[i]) == 0) {
-				*out = (enum net_engine)i;
+		for (size_t i = 0; i < ARRAY_SIZE(engine_name); i++) {
+			if (strcmp(v, engine_name[i]) != 0)
+				continue;
+			*out = (enum net_engine)i;
+			if (in_path(engine_name[i], file, size))
 				return 0;
-			}
+			return rc_error_set(err, ENOENT,
+					    "RUNSC_C_NET_ENGINE=%s: %s (Debian package %s) is not "
+					    "installed: it is in no directory of PATH",
+					    v, engine_name[i], engine_package[i]);
+		}
 		return rc_error_set(err, EINVAL,
 				    "RUNSC_C_NET_ENGINE: expected pasta or slirp4netns, got '%s'",
 				    v);
 	}
-	*out = !in_path("pasta") && in_path("slirp4netns") ? ENGINE_SLIRP4NETNS : ENGINE_PASTA;
-	return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(engine_name); i++) {
+		if (in_path(engine_name[i], file, size)) {
+			*out = (enum net_engine)i;
+			return 0;
+		}
+	}
+	return rc_error_set(err, ENOENT,
+			    "network mode egress needs a route out: pasta (Debian package passt) "
+			    "or slirp4netns (Debian package slirp4netns), and neither is "
+			    "installed: they are in no directory of PATH");
 }
 
 static void pasta_argv_build(struct network *n, const struct sandbox_config *cfg)
@@ -196,22 +210,35 @@ static void pasta_argv_build(struct network *n, const struct sandbox_config *cfg
 		argv_add(n, tail[i]);
 }
 
-/* Binds the host socket a published port needs, and lets it go: a port
- * that is taken (or privileged, for a caller without the right) is a
- * clear error now rather than a forward pasta silently leaves out. Every
- * address: the IPv6 wildcard without IPV6_V6ONLY (both halves), or the
- * IPv4 one on a host without IPv6. */
-static int publish_try(const struct publish *p, struct rc_error *err)
+/* How the caller named published port i, for messages. */
+static const char *publish_name(const struct sandbox_config *cfg, size_t i, char *buf, size_t size)
 {
+	if (cfg->publish_names && cfg->publish_names[i])
+		return cfg->publish_names[i];
+	char text[PUBLISH_TEXT_MAX];
+	publish_format(&cfg->publish[i], text, sizeof(text));
+	snprintf(buf, size, "publishing %s", text);
+	return buf;
+}
+
+/* Binds the host socket published port i needs, and lets it go: a port
+ * that is taken (or privileged, for a caller without the right), or an
+ * address the host does not have, is a clear error now rather than a
+ * forward pasta silently leaves out. Every address: the IPv6 wildcard
+ * without IPV6_V6ONLY (both halves), or the IPv4 one on a host without
+ * IPv6. */
+static int publish_try(const struct sandbox_config *cfg, size_t i, struct rc_error *err)
+{
+	const struct publish *p = &cfg->publish[i];
 	int type = p->proto == IPPROTO_UDP ? SOCK_DGRAM : SOCK_STREAM;
 	int family = p->family ? p->family : AF_INET6;
 	int fd = socket(family, type | SOCK_CLOEXEC, 0);
 	if (fd < 0 && p->family == 0 && errno == EAFNOSUPPORT)
 		fd = socket(family = AF_INET, type | SOCK_CLOEXEC, 0);
-	char text[PUBLISH_TEXT_MAX];
-	publish_format(p, text, sizeof(text));
+	char buf[PUBLISH_TEXT_MAX + 16];
+	const char *name = publish_name(cfg, i, buf, sizeof(buf));
 	if (fd < 0)
-		return rc_error_set_errno(err, errno, "publishing %s: socket", text);
+		return rc_error_set_errno(err, errno, "%s: socket", name);
 	int one = 1, zero = 0;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	struct sockaddr_storage ss = {0};
@@ -237,10 +264,19 @@ static int publish_try(const struct publish *p, struct rc_error *err)
 		r = listen(fd, 1);
 	int e = errno;
 	close(fd);
-	if (r < 0)
-		return rc_error_set_errno(err, e, "publishing %s: the host port cannot be taken",
-					  text);
-	return 0;
+	if (r == 0)
+		return 0;
+	const char *proto = p->proto == IPPROTO_UDP ? "udp" : "tcp";
+	if (e == EADDRNOTAVAIL) {
+		char a[INET6_ADDRSTRLEN] = "?";
+		inet_ntop(p->family, p->addr, a, sizeof(a));
+		return rc_error_set_errno(err, e, "%s: %s is not an address of this host", name, a);
+	}
+	if (e == EADDRINUSE)
+		return rc_error_set_errno(err, e, "%s: host port %u/%s is taken", name,
+					  p->host_port, proto);
+	return rc_error_set_errno(err, e, "%s: host port %u/%s cannot be taken", name, p->host_port,
+				  proto);
 }
 
 int network_prepare(struct sandbox *sb, struct rc_error *err)
@@ -252,16 +288,19 @@ int network_prepare(struct sandbox *sb, struct rc_error *err)
 	if (!egress(sb) || sb->net)
 		return 0;
 	enum net_engine engine = ENGINE_PASTA;
-	int r = engine_pick(&engine, err);
+	char file[4096];
+	int r = engine_pick(&engine, file, sizeof(file), err);
 	if (r < 0)
 		return r;
-	if (engine == ENGINE_SLIRP4NETNS && sb->cfg->npublish)
-		return rc_error_set(
-			err, EINVAL,
-			"publishing ports needs pasta (Debian package passt); the route "
-			"out here is slirp4netns");
+	if (engine == ENGINE_SLIRP4NETNS && sb->cfg->npublish) {
+		char buf[PUBLISH_TEXT_MAX + 16];
+		return rc_error_set(err, EOPNOTSUPP,
+				    "%s: the route out here is slirp4netns, which cannot publish "
+				    "ports; publishing needs pasta (Debian package passt)",
+				    publish_name(sb->cfg, 0, buf, sizeof(buf)));
+	}
 	for (size_t i = 0; i < sb->cfg->npublish; i++) {
-		r = publish_try(&sb->cfg->publish[i], err);
+		r = publish_try(sb->cfg, i, err);
 		if (r < 0)
 			return r;
 	}
@@ -270,6 +309,7 @@ int network_prepare(struct sandbox *sb, struct rc_error *err)
 	n->engine_pidfd = n->resolver_pidfd = -1;
 	sb->net = n;
 	n->engine = engine;
+	n->engine_file = xstrdup(file);
 	if (engine == ENGINE_SLIRP4NETNS)
 		slirp_argv_build(n);
 	else
@@ -374,8 +414,27 @@ _Noreturn static void engine_exec(struct sandbox *sb, pid_t parent, int ns_fd, i
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	struct network *n = sb->net;
-	execvp(n->engine_argv[0], n->engine_argv);
+	execv(n->engine_file, n->engine_argv);
 	_exit(127);
+}
+
+/* slirp4netns's IPv6 network, as it documents it: fd00::/64, the gateway
+ * (its own host) at fd00::2. */
+#define SLIRP_IPV6_ADDR	   "fd00::100"
+#define SLIRP_IPV6_GATEWAY "fd00::2"
+
+/* --configure gives tap0 its IPv4 address and route only: IPv6 would come
+ * from slirp4netns's router advertisement, which arrives after the guest
+ * has started (an IPv6 connect right at the start would find no route:
+ * ENETUNREACH). The guest gets the address and default route now, before
+ * it runs; a later advertisement adds its own address and route beside
+ * them, to the same gateway. */
+static int slirp_ipv6(int ns_fd)
+{
+	struct in6_addr addr, gateway;
+	inet_pton(AF_INET6, SLIRP_IPV6_ADDR, &addr);
+	inet_pton(AF_INET6, SLIRP_IPV6_GATEWAY, &gateway);
+	return netlink_ipv6_configure(ns_fd, "tap0", &addr, 64, &gateway);
 }
 
 /* Starts the engine on the namespace of init (host pid) and waits until it
@@ -396,11 +455,11 @@ static void engine_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 	pid_t pid = fork_single_threaded();
 	if (pid == 0)
 		engine_exec(sb, parent, ns_fd, ready[1]);
-	close(ns_fd);
 	close(ready[1]);
 	if (pid < 0) {
 		snprintf(msg, size, "starting %s: %s", engine_name[sb->net->engine],
 			 strerror(errno));
+		close(ns_fd);
 		close(ready[0]);
 		return;
 	}
@@ -410,9 +469,24 @@ static void engine_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 	struct pollfd p = {.fd = ready[0], .events = POLLIN};
 	char buf[32];
 	ssize_t got = 0;
-	if (poll(&p, 1, ENGINE_READY_MS) == 1)
+	int polled = poll(&p, 1, ENGINE_READY_MS);
+	if (polled == 1)
 		got = read(ready[0], buf, sizeof(buf));
 	close(ready[0]);
+	if (got > 0 && n->engine == ENGINE_SLIRP4NETNS) {
+		int r = slirp_ipv6(ns_fd);
+		if (r < 0) {
+			snprintf(msg, size,
+				 "slirp4netns: configuring the sandbox's IPv6 (" SLIRP_IPV6_ADDR
+				 "/64 via " SLIRP_IPV6_GATEWAY "): %s",
+				 strerror(-r));
+			close(ns_fd);
+			kill_wait(pid);
+			n->engine_pid = 0;
+			return;
+		}
+	}
+	close(ns_fd);
 	if (got > 0) {
 		n->resolver_pid = resolver_start(sb, n->dns, init, msg, size);
 		if (n->resolver_pid > 0) {
@@ -424,12 +498,36 @@ static void engine_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 		n->engine_pid = 0;
 		return;
 	}
-	kill_wait(pid);
+	/* The ready pipe closed unwritten: the engine is exiting. */
+	int st = 0;
+	bool exited = false;
+	if (polled == 1 && n->engine_pidfd >= 0) {
+		struct pollfd e = {.fd = n->engine_pidfd, .events = POLLIN};
+		exited = poll(&e, 1, 1000) == 1 && waitpid(pid, &st, WNOHANG) == pid;
+	}
+	if (!exited)
+		kill_wait(pid);
+	if (n->engine_pidfd >= 0)
+		close(n->engine_pidfd);
+	n->engine_pidfd = -1;
 	n->engine_pid = 0;
-	snprintf(msg, size,
-		 "the network's route out (%s, Debian package %s) did not start: is it "
-		 "installed?",
-		 engine_name[n->engine], engine_package[n->engine]);
+	const char *name = engine_name[n->engine];
+	if (!exited)
+		snprintf(msg, size,
+			 "the network's route out (%s) did not configure the sandbox's network "
+			 "within %d s",
+			 name, ENGINE_READY_MS / 1000);
+	else if (WIFEXITED(st) && WEXITSTATUS(st) == 127)
+		snprintf(msg, size, "the network's route out (%s, %s) could not be executed", name,
+			 n->engine_file);
+	else if (WIFEXITED(st))
+		snprintf(msg, size,
+			 "the network's route out (%s) did not start: it exited with status %d",
+			 name, WEXITSTATUS(st));
+	else
+		snprintf(msg, size,
+			 "the network's route out (%s) did not start: it died of signal %d", name,
+			 WTERMSIG(st));
 }
 
 const struct dns_bind_table *network_dns_table(struct sandbox *sb)
@@ -487,6 +585,7 @@ void network_stop(struct sandbox *sb)
 	for (size_t i = 0; i < n->engine_argc; i++)
 		free(n->engine_argv[i]);
 	free(n->engine_argv);
+	free(n->engine_file);
 	free(n);
 	sb->net = NULL;
 }

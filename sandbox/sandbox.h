@@ -81,6 +81,12 @@ struct sandbox_config {
 	 * it), and no two may take the same host socket. */
 	const struct publish *publish;
 	size_t npublish;
+	/* How the caller named each of them, for messages ("--publish:
+	 * '8080:80'"), or NULL: "publishing" and its canonical text. A
+	 * published port the host cannot carry out (a taken port, an address
+	 * not the host's, a route out that cannot publish) stops
+	 * sandbox_start with a message starting with that name. */
+	const char *const *publish_names;
 	/* The compiled policy (policy/policy.h), or NULL: no rules. It must
 	 * stay alive and unchanged until sandbox_destroy. */
 	const struct policy_view *policy;
@@ -142,6 +148,10 @@ struct sandbox_status {
 	/* The command's status as a shell shows it: its exit code, or 128+N
 	 * if it died of signal N (so also when the sentry did). */
 	int exit_code;
+	/* The guest's init ran, so the command was started (or its exec
+	 * failed as in a shell). false: the sandbox failed before that (its
+	 * network, its view...) with a message, and exit_code is the sentry's (125). */
+	bool started;
 	bool timed_out; /* the config's timeout ended it (the guest was killed) */
 	/* The command died of SIGKILL from the kernel's OOM killer: the
 	 * memory limit was reached. */

@@ -255,6 +255,7 @@ int sandbox_wait(struct sandbox *sb, struct sandbox_status *status, struct rc_er
 	if (exit_code < 0)
 		return rc_error_set_errno(err, wait_errno, "supervising the sandbox");
 	status->exit_code = exit_code;
+	status->started = sb->init_pid > 0;
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	status->wall_us = (uint64_t)(now.tv_sec - sb->started.tv_sec) * 1000000 +

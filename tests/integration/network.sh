@@ -12,8 +12,12 @@
 # port (tests/integration/publish.sh covers publishing); `ip addr` inside
 # shows the host's interface and address; `policy learn` writes entries for
 # UDP destinations. slirp4netns, forced with RUNSC_C_NET_ENGINE or taken
-# when pasta is not in PATH, routes the same way, keeps the host's loopback
-# out of reach through its gateway and refuses -p. Names: a small DNS
+# when pasta is not in PATH, routes the same way (IPv6 too, from the
+# guest's first instant: fd00::100/64 and its route are set before it
+# runs), keeps the host's loopback
+# out of reach through its gateway (publish.sh covers its -p); with neither
+# engine in PATH an egress sandbox does not start, with one message naming
+# both and their packages, and mode none still runs. Names: a small DNS
 # server in the test's internet (data/dnsd.py) is the sandbox resolver's
 # upstream; allowed names
 # resolve (UDP, TCP, CNAME chains, truncated answers asked again over TCP)
@@ -288,6 +292,22 @@ if command -v slirp4netns >/dev/null 2>&1; then
 	check "slirp4netns: an allowed cidr reaches its HTTP server" "hello from the test internet" "$out"
 	out=$(slirp --policy "$POL" -- python3 /t/probe.py udp 2>&1)
 	check "slirp4netns: an allowed cidr answers a UDP datagram" "echo me" "$out"
+	# IPv6 is configured before the guest runs (not left to a router
+	# advertisement that comes later): a connect at the very start works.
+	out=$(slirp --policy "$POL" -- sh -c 'grep -q "^Seccomp:.*2" /proc/self/status &&
+		ip -o -6 addr show dev tap0 scope global && ip -6 route show default' 2>&1)
+	# (A router advertisement may have added its own address and route.)
+	check_contains "slirp4netns: tap0 has fd00::100/64 from the start" "tap0 fd00::100/64" \
+		"$(printf '%s\n' "$out" | ifaddrs)"
+	check_contains "slirp4netns: and a default route via fd00::2" \
+		"default via fd00::2 dev tap0 proto static" "$out"
+	if [ "$V6" = yes ]; then
+		out=$(slirp --policy "$POL" -- python3 /t/probe.py http6 2>&1)
+		check "slirp4netns: an IPv6 connect right at the start reaches its HTTP server" \
+			"hello from the test internet" "$out"
+	else
+		skip "slirp4netns: an IPv6 connect right at the start" "the host has no IPv6 default route"
+	fi
 	out=$(slirp --policy "$POL" -- python3 /t/probe.py refused 2>&1 | head -2)
 	check "slirp4netns: refused destinations still get EPERM" "connect EPERM
 sendto EPERM" "$out"
@@ -306,15 +326,28 @@ sendto EPERM" "$out"
 		-- /usr/sbin/ip -o -4 addr show </dev/null 2>&1)
 	check "slirp4netns: taken when pasta is not installed" "tap0 10.0.2.100/24" \
 		"$(printf '%s\n' "$out" | ifaddrs)"
-	out=$(RUNSC_C_NET_ENGINE=slirp4netns runsc -p 18080:80 --policy "$POL" -- true 2>&1)
-	check "slirp4netns: publishing a port is refused with a clear error" \
-		"runsc-c: publishing ports needs pasta (Debian package passt); the route out here is slirp4netns" "$out"
 else
 	skip "slirp4netns" "slirp4netns not installed"
 fi
 out=$(RUNSC_C_NET_ENGINE=nonsense runsc --policy "$POL" -- true 2>&1)
 check "egress: a bad RUNSC_C_NET_ENGINE is one clear error" \
 	"runsc-c: RUNSC_C_NET_ENGINE: expected pasta or slirp4netns, got 'nonsense'" "$out"
+# No engine: a PATH holding neither (nothing is uninstalled).
+mkdir -p "$TMP/noengine"
+to=$(command -v timeout)
+noengine() {
+	PATH=$TMP/noengine "$to" -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --quiet "$@" </dev/null
+}
+out=$(noengine --policy "$POL" -- /bin/true 2>&1)
+check_rc "egress without pasta or slirp4netns: the sandbox does not start" 125 $? "$out"
+check "egress without pasta or slirp4netns: one line naming both and their packages" \
+	"runsc-c: network mode egress needs a route out: pasta (Debian package passt) or slirp4netns (Debian package slirp4netns), and neither is installed: they are in no directory of PATH" "$out"
+out=$(RUNSC_C_NET_ENGINE=slirp4netns noengine --policy "$POL" -- /bin/true 2>&1)
+check_rc "RUNSC_C_NET_ENGINE=slirp4netns, not installed: exit 125" 125 $? "$out"
+check "RUNSC_C_NET_ENGINE=slirp4netns, not installed: one line naming it and its package" \
+	"runsc-c: RUNSC_C_NET_ENGINE=slirp4netns: slirp4netns (Debian package slirp4netns) is not installed: it is in no directory of PATH" "$out"
+out=$(noengine -- /bin/true 2>&1)
+check_rc "mode none needs no engine: it runs without pasta or slirp4netns" 0 $? "$out"
 
 
 # ---- names: the sandbox's own resolver ----

@@ -4,11 +4,14 @@
 # egress sandbox reached from the host. Without -p pasta listens on nothing
 # of the host and the guest's server is out of reach; with it, exactly the
 # published ports are forwarded: TCP (on every address, or one IPv4 or IPv6
-# host address only), UDP, and no UDP twin of a TCP port. Bad values each
-# give their message and exit 2 (a bad flag), publishing without egress is
-# refused, a host port that is taken is a setup failure (exit 125), and
-# pasta is gone, with its ports, after the sandbox ends. Free ports are
-# asked of the kernel, never assumed.
+# host address only), UDP, and no UDP twin of a TCP port. Exit codes, with
+# either engine: a usage error (a bad value, a host port twice, publishing
+# without egress or on a port the policy publishes) is one line naming the
+# flag and exit 2; a valid request the host cannot carry out (a taken port,
+# an address not the host's, slirp4netns as the route out) is one line
+# naming the flag's value or the policy's entry and exit 125. pasta is
+# gone, with its ports, after the sandbox ends. Free ports are asked of
+# the kernel, never assumed.
 . "$(dirname "$0")/lib.sh"
 
 if ! command -v pasta >/dev/null 2>&1 || ! command -v python3 >/dev/null 2>&1 ||
@@ -115,35 +118,62 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.sendto(sys.argv[3].encode(), (sys.argv[1], int(sys.argv[2])))' "$@"
 }
 
-# ---- bad values: one message each, exit 2, nothing started ----
-for case in \
-	"80|expected [HOSTIP:]HOSTPORT:GUESTPORT[/udp]" \
-	"0:80|the host port must be a number from 1 to 65535" \
-	"65536:80|the host port must be a number from 1 to 65535" \
-	"8080:0|the guest port must be a number from 1 to 65535" \
-	"8080:-1|the guest port must be a number from 1 to 65535" \
-	"x:80|the host port must be a number from 1 to 65535" \
-	"8080:80/sctp|the protocol must be tcp or udp" \
-	"1.2.3:8080:80|the host address is not an IPv4 address" \
-	"::1:8080:80|an IPv6 host address is written in brackets" \
-	"[::1]8080:80|an IPv6 host address is written in brackets" \
-	"[1.2.3.4]:8080:80|the host address is not an IPv6 address" \
-	"|expected [HOSTIP:]HOSTPORT:GUESTPORT[/udp]"; do
-	val=${case%%|*} msg=${case#*|}
-	out=$("$RUNSC_C" do --policy "$POL" -p "$val" -- true 2>&1)
-	rc=$?
-	check_rc "-p '$val' is refused with exit 2" 2 $rc "$out"
-	check "-p '$val': one line naming the flag and why" \
-		"runsc-c do: --publish: '$val': $msg" "$(printf '%s\n' "$out" | cut -c1-$((${#val} + 27 + ${#msg})))"
+# ---- exit codes: 2 for a usage error (a bad value, a host port twice, a
+# flag the policy contradicts), found before anything starts; 125 for a
+# valid request the host cannot carry out (below). The same with either
+# engine: the flags are checked before one is picked. ----
+ENGINES=pasta
+if command -v slirp4netns >/dev/null 2>&1; then
+	ENGINES="pasta slirp4netns"
+else
+	skip "-p usage errors exit 2 with slirp4netns too" "slirp4netns not installed"
+fi
+printf '%s\n' "apiVersion: runsc-c/v1" "kind: Policy" "extends: default" "network:" \
+	"  mode: egress" "  publish: ['127.0.0.1:8080:80']" >"$TMP/t/takes8080.yaml"
+for eng in $ENGINES; do
+	export RUNSC_C_NET_ENGINE=$eng
+	for case in \
+		"80|expected [HOSTIP:]HOSTPORT:GUESTPORT[/udp]" \
+		"0:80|the host port must be a number from 1 to 65535" \
+		"65536:80|the host port must be a number from 1 to 65535" \
+		"8080:0|the guest port must be a number from 1 to 65535" \
+		"8080:-1|the guest port must be a number from 1 to 65535" \
+		"x:80|the host port must be a number from 1 to 65535" \
+		"8080:80/sctp|the protocol must be tcp or udp" \
+		"1.2.3:8080:80|the host address is not an IPv4 address" \
+		"::1:8080:80|an IPv6 host address is written in brackets" \
+		"[::1]8080:80|an IPv6 host address is written in brackets" \
+		"[1.2.3.4]:8080:80|the host address is not an IPv6 address" \
+		"|expected [HOSTIP:]HOSTPORT:GUESTPORT[/udp]"; do
+		val=${case%%|*} msg=${case#*|}
+		out=$("$RUNSC_C" do --policy "$POL" -p "$val" -- true 2>&1)
+		rc=$?
+		check_rc "$eng: -p '$val' is refused with exit 2" 2 $rc "$out"
+		check "$eng: -p '$val': one line naming the flag and why" \
+			"runsc-c do: --publish: '$val': $msg" "$(printf '%s\n' "$out" | cut -c1-$((${#val} + 27 + ${#msg})))"
+	done
+	out=$("$RUNSC_C" do --policy "$POL" -p 8080:80 -p 127.0.0.1:8080:81 -- true 2>&1)
+	check_rc "$eng: -p: the same host port twice is refused" 2 $? "$out"
+	check "$eng: -p: the message names both" \
+		"runsc-c do: --publish: '127.0.0.1:8080:81': host port 8080/tcp is already published by '8080:80'" "$out"
+	out=$("$RUNSC_C" do --policy "$POL" -p 127.0.0.1:8080:80 -p '[::1]:8080:81' -- true 2>&1)
+	check_rc "$eng: -p: one host port on two host addresses is refused (one forward per port)" 2 $? "$out"
+	check "$eng: -p: the message names both" \
+		"runsc-c do: --publish: '[::1]:8080:81': host port 8080/tcp is already published by '127.0.0.1:8080:80'" "$out"
+	out=$("$RUNSC_C" do -p 8080:80 -- true 2>&1)
+	check_rc "$eng: -p without a policy (no network) is refused" 2 $? "$out"
+	check "$eng: -p without a policy: one line saying egress is needed" \
+		"runsc-c do: --publish: '8080:80': publishing needs a policy with network mode egress (--policy); without one the sandbox has no network" "$out"
+	out=$("$RUNSC_C" do --policy default -p 8080:80 -- true 2>&1)
+	check_rc "$eng: -p with network mode none is refused" 2 $? "$out"
+	check "$eng: -p with mode none: one line saying so" \
+		"runsc-c do: --publish: '8080:80': publishing needs a policy with network mode egress (--policy); this policy's mode none gives the sandbox no network" "$out"
+	out=$("$RUNSC_C" do --policy "$TMP/t/takes8080.yaml" -p 8080:90 -- true 2>&1)
+	check_rc "$eng: -p taking a host port of the policy's list is refused" 2 $? "$out"
+	check "$eng: -p taking the policy's port: one line naming the policy's entry" \
+		"runsc-c do: --publish: '8080:90': host port 8080/tcp is already published by the policy's network.publish entry '127.0.0.1:8080:80/tcp'" "$out"
 done
-out=$("$RUNSC_C" do --policy "$POL" -p 8080:80 -p 127.0.0.1:8080:81 -- true 2>&1)
-check_rc "-p: the same host port twice is refused" 2 $? "$out"
-check "-p: the message names both" \
-	"runsc-c do: --publish: '127.0.0.1:8080:81': host port 8080/tcp is already published by '8080:80'" "$out"
-out=$("$RUNSC_C" do --policy "$POL" -p 127.0.0.1:8080:80 -p '[::1]:8080:81' -- true 2>&1)
-check_rc "-p: one host port on two host addresses is refused (one forward per port)" 2 $? "$out"
-check "-p: the message names both" \
-	"runsc-c do: --publish: '[::1]:8080:81': host port 8080/tcp is already published by '127.0.0.1:8080:80'" "$out"
+unset RUNSC_C_NET_ENGINE
 P1=$(free_port)
 out=$("$RUNSC_C" do --quiet --policy "$POL" -p "127.0.0.1:$P1:80" -p "$P1:80/udp" -- true 2>&1)
 check_rc "-p: one host port as TCP and as UDP is accepted" 0 $? "$out"
@@ -152,13 +182,6 @@ if ss -Htuln | grep -q ":$P1 "; then
 else
 	ok "-p: after a normal exit the host port is free again"
 fi
-out=$("$RUNSC_C" do -p 8080:80 -- true 2>&1)
-check_rc "-p without a policy (no network) is refused" 2 $? "$out"
-check_contains "-p without a policy: the message says egress is needed" \
-	"publishing needs a policy with network mode egress" "$out"
-out=$("$RUNSC_C" do --policy default -p 8080:80 -- true 2>&1)
-check_rc "-p with network mode none is refused" 2 $? "$out"
-check_contains "-p with mode none: the message says so" "this policy's mode none" "$out"
 
 # ---- the policy's list ----
 cat >"$TMP/t/pub.yaml" <<'EOP'
@@ -183,10 +206,6 @@ resources:" "$out"
 "$RUNSC_C" policy show "$TMP/t/pub.yaml" >"$TMP/t/shown.yaml" 2>&1
 out=$("$RUNSC_C" policy check "$TMP/t/shown.yaml" 2>&1)
 check_rc "policy show: what it prints checks again" 0 $? "$out"
-out=$("$RUNSC_C" do --policy "$TMP/t/pub.yaml" -p 8080:90 -- true 2>&1)
-check_rc "-p taking a host port of the policy's list is refused" 2 $? "$out"
-check_contains "-p: the message names the policy's entry" \
-	"already published by the policy's network.publish entry '127.0.0.1:8080:80/tcp'" "$out"
 printf '%s\n' "apiVersion: runsc-c/v1" "kind: Policy" "network:" "  mode: egress" \
 	"  publish:" "    - 8080:80" "    - 99999:80" "    - {host: 8080}" "    - '[::1]:8080:81'" \
 	>"$TMP/t/bad.yaml"
@@ -353,7 +372,8 @@ else
 	skip "-p [::1]:PORT:8000: IPv4 does not reach it" "no IPv6 here"
 fi
 
-# ---- a host port that is taken ----
+# ---- exit 125: a valid request the host cannot carry out stops the
+# sandbox before it starts, with one line naming the flag or entry ----
 cat >"$TMP/t/hold.py" <<'EOP'
 import socket, sys, time
 s = socket.socket()
@@ -366,14 +386,68 @@ python3 "$TMP/t/hold.py" "$TMP/held" &
 cleanup_later $!
 wait_until 5 test -s "$TMP/held"
 BUSY=$(cat "$TMP/held")
+export RUNSC_C_NET_ENGINE=pasta
 out=$(runsc --policy "$POL" -p "$BUSY:8000" -- true 2>&1)
 check_rc "-p on a host port another program holds: the sandbox does not start" 125 $? "$out"
-check_contains "-p on a taken port: the message names it" \
-	"publishing $BUSY:8000/tcp: the host port cannot be taken: Address already in use" "$out"
+check "-p on a taken port: one line naming the flag's value" \
+	"runsc-c: --publish: '$BUSY:8000': host port $BUSY/tcp is taken: Address already in use" "$out"
+printf '%s\n' "apiVersion: runsc-c/v1" "kind: Policy" "extends: default" "network:" \
+	"  mode: egress" "  publish: ['127.0.0.1:$BUSY:80']" >"$TMP/t/busy.yaml"
+out=$(runsc --policy "$TMP/t/busy.yaml" -- true 2>&1)
+check_rc "network.publish on a taken port: the sandbox does not start" 125 $? "$out"
+check "network.publish on a taken port: one line naming the entry" \
+	"runsc-c: network.publish: '127.0.0.1:$BUSY:80/tcp': host port $BUSY/tcp is taken: Address already in use" "$out"
 P2=$(free_port)
 out=$(runsc --policy "$POL" -p "203.0.113.77:$P2:8000" -- true 2>&1)
 check_rc "-p on an address the host does not have: the sandbox does not start" 125 $? "$out"
-check_contains "-p on an address the host does not have: the message says so" \
-	"publishing 203.0.113.77:$P2:8000/tcp: the host port cannot be taken: Cannot assign requested address" "$out"
+check "-p on an address the host does not have: one line naming the flag's value" \
+	"runsc-c: --publish: '203.0.113.77:$P2:8000': 203.0.113.77 is not an address of this host: Cannot assign requested address" "$out"
+if command -v slirp4netns >/dev/null 2>&1; then
+	export RUNSC_C_NET_ENGINE=slirp4netns
+	out=$(runsc --policy "$POL" -p "$P2:8000/udp" -- true 2>&1)
+	check_rc "slirp4netns: a valid -p cannot be carried out: exit 125" 125 $? "$out"
+	check "slirp4netns: -p: one line naming the flag's value and what publishing needs" \
+		"runsc-c: --publish: '$P2:8000/udp': the route out here is slirp4netns, which cannot publish ports; publishing needs pasta (Debian package passt)" "$out"
+	out=$(runsc --policy "$TMP/t/busy.yaml" -- true 2>&1)
+	check_rc "slirp4netns: a network.publish entry: exit 125" 125 $? "$out"
+	check "slirp4netns: network.publish: one line naming the entry" \
+		"runsc-c: network.publish: '127.0.0.1:$BUSY:80/tcp': the route out here is slirp4netns, which cannot publish ports; publishing needs pasta (Debian package passt)" "$out"
+else
+	skip "slirp4netns: a valid -p exits 125" "slirp4netns not installed"
+fi
+unset RUNSC_C_NET_ENGINE
+
+# policy learn: a run that could not start writes no policy (an existing
+# file stays as it was); a command that itself exits 125 still gets one.
+learn() {
+	timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" policy learn --quiet "$@" </dev/null
+}
+export RUNSC_C_NET_ENGINE=pasta
+echo "kept as it was" >"$TMP/t/kept.yaml"
+out=$(learn -o "$TMP/t/kept.yaml" --from "$POL" -p "$BUSY:8000" -- true 2>&1)
+check_rc "policy learn -p on a taken port: exit 125" 125 $? "$out"
+check "policy learn -p on a taken port: the run's one line, nothing more" \
+	"runsc-c: --publish: '$BUSY:8000': host port $BUSY/tcp is taken: Address already in use" "$out"
+check "policy learn -p on a taken port: the output file is left as it was" "kept as it was" \
+	"$(cat "$TMP/t/kept.yaml")"
+if command -v slirp4netns >/dev/null 2>&1; then
+	export RUNSC_C_NET_ENGINE=slirp4netns
+	out=$(learn -o "$TMP/t/never.yaml" --from "$POL" -p "$P2:8000" -- true 2>&1)
+	check_rc "slirp4netns: policy learn -p: exit 125" 125 $? "$out"
+	check "slirp4netns: policy learn -p: the run's one line, nothing more" \
+		"runsc-c: --publish: '$P2:8000': the route out here is slirp4netns, which cannot publish ports; publishing needs pasta (Debian package passt)" "$out"
+	if [ -e "$TMP/t/never.yaml" ]; then
+		not_ok "slirp4netns: policy learn -p: no policy written" "$(cat "$TMP/t/never.yaml")"
+	else
+		ok "slirp4netns: policy learn -p: no policy written"
+	fi
+else
+	skip "slirp4netns: policy learn -p writes nothing" "slirp4netns not installed"
+fi
+unset RUNSC_C_NET_ENGINE
+out=$(learn -o "$TMP/t/own125.yaml" -- sh -c 'exit 125' 2>&1)
+check_rc "policy learn: a command exiting 125 by itself: its status" 125 $? "$out"
+check_contains "policy learn: a command exiting 125 by itself: its policy is written" \
+	"kind: Policy" "$(cat "$TMP/t/own125.yaml" 2>&1)"
 
 done_testing
