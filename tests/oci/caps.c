@@ -9,6 +9,13 @@
  *	CAP_AUDIT_WRITE       an AUDIT_USER message on a NETLINK_AUDIT socket
  *	CAP_NET_BIND_SERVICE  bind of TCP port 80 on 127.0.0.1
  *
+ * With the argument "privs" it prints instead what no_new_privs decides,
+ * for a set-user-ID copy of it run by another user:
+ *
+ *	nnp prctl=N status=N  PR_GET_NO_NEW_PRIVS and /proc/self/status's
+ *	                      NoNewPrivs
+ *	uid R E S             getresuid: whether the exec made it root
+ *
  * Run by tests/oci/process.sh in a container, under runsc-c and under
  * crun (the reference: what Linux reports and allows for the same
  * config.json). These are what a host kernel would let a holder do, so
@@ -29,6 +36,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/types.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -106,7 +114,32 @@ static int bind_80(void)
 	return works;
 }
 
-int main(void)
+/* NoNewPrivs of /proc/self/status, or -1. */
+static int status_nnp(void)
+{
+	char line[256];
+	int v = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "NoNewPrivs: %d", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+static int privs(void)
+{
+	uid_t r, e, s;
+	printf("nnp prctl=%d status=%d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), status_nnp());
+	if (getresuid(&r, &e, &s) < 0)
+		return 1;
+	printf("uid %u %u %u\n", (unsigned)r, (unsigned)e, (unsigned)s);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct utsname u;
 	bool sandboxed = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) == 2 && uname(&u) == 0 &&
@@ -116,6 +149,8 @@ int main(void)
 				"or a container\n");
 		return 77;
 	}
+	if (argc > 1 && strcmp(argv[1], "privs") == 0)
+		return privs();
 	static const struct {
 		const char *name;
 		unsigned int cap;

@@ -225,6 +225,49 @@ for which in default host all; do
 		"$(consistent "$crun_out")"
 	check "$name" "$(as_sandboxed "$crun_out")" "$out"
 done
+# ---- process.noNewPrivileges ----
+# no_new_privs holds in every sandbox (docs/oci.md): the host kernel's
+# exec in a sandbox is always of runsc-c's loader, so a set-user-ID bit
+# never applies, which is what no_new_privs says; prctl and
+# /proc/self/status say so whatever the config asks. Compared with crun:
+# true is as crun's true; false is as crun's true too, where under crun a
+# set-user-ID-root program run by uid 1000 becomes root.
+cp "$CAPS_PROBE" "$ROOTFS/bin/suid-probe"
+chmod 4755 "$ROOTFS/bin/suid-probe"
+nnp_conf() {
+	cfg "$1" "d['process']['args'] = ['suid-probe', 'privs']
+d['process']['user'] = {'uid': 1000, 'gid': 1000}
+d['process']['noNewPrivileges'] = $2
+$3"
+}
+nnp_want="nnp prctl=1 status=1
+uid 1000 1000 1000"
+nnp_run() {
+	nnp_conf "$B" "$1"
+	oci run --bundle "$B" "n$1" 2>&1
+}
+crun_nnp() {
+	nnp_conf "$TMP/crun-b" "$1" "d['root']['path'] = '$TMP/rootfs-crun'"
+	crun_run "$TMP/crun-b" "cn$1" 2>&1
+}
+nnp_true=$(nnp_run True)
+nnp_false=$(nnp_run False)
+check "noNewPrivileges true: no_new_privs holds, prctl and /proc/self/status say so" \
+	"$nnp_want" "$nnp_true"
+check "noNewPrivileges false: no_new_privs holds, prctl and /proc/self/status say so" \
+	"$nnp_want" "$nnp_false"
+if [ -n "$crun_reason" ]; then
+	skip "noNewPrivileges: as crun's with true" "$crun_reason"
+else
+	cp -a "$ROOTFS/bin/suid-probe" "$TMP/rootfs-crun/bin/suid-probe"
+	crun_true=$(crun_nnp True)
+	crun_false=$(crun_nnp False)
+	check "noNewPrivileges true: as crun's" "$crun_true" "$nnp_true"
+	check "noNewPrivileges false: as crun's with true (docs/oci.md)" "$crun_true" "$nnp_false"
+	check "noNewPrivileges false: under crun, the set-user-ID exec makes it root" \
+		"nnp prctl=0 status=0
+uid 1000 0 0" "$crun_false"
+fi
 bad "capabilities not an object" "process.capabilities: expected an object" \
 	"d['process']['capabilities'] = []"
 bad "capability set not an array" "process.capabilities.effective: expected an array" \
