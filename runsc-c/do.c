@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,7 +20,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/limits.h"
 #include "common/util.h"
 #include "policy/compile.h"
 #include "policy/policy.h"
@@ -91,46 +89,12 @@ __attribute__((format(printf, 2, 3))) _Noreturn static void bad_limit(const char
 	exit(EXIT_SETUP);
 }
 
-/* A size (size_parse) of at least least bytes. */
-static uint64_t parse_size_flag(const char *flag, const char *text, uint64_t least)
+/* --memory, --pids, --cpus or --disk (sandbox_limit_parse). */
+static void parse_limit(struct do_opts *o, const char *flag, const char *text)
 {
-	uint64_t bytes;
-	if (size_parse(text, &bytes) < 0)
-		bad_limit(flag, "'%s': expected a size such as 512M or 2G", text);
-	if (bytes < least)
-		bad_limit(flag, "'%s' is below what a sandbox needs to start: at least %lluM", text,
-			  (unsigned long long)least >> 20);
-	return bytes;
-}
-
-static void parse_pids(struct do_opts *o, const char *text)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = text[0] >= '0' && text[0] <= '9' ? strtoull(text, &end, 10) : 0;
-	if (v == 0 || errno || *end || v > 4194304)
-		bad_limit("--pids", "'%s': expected a number of tasks from %llu to 4194304", text,
-			  LIMIT_PIDS_MIN);
-	if (v < LIMIT_PIDS_MIN)
-		bad_limit("--pids", "'%s' is below what a sandbox needs to start: at least %llu",
-			  text, LIMIT_PIDS_MIN);
-	o->limits.pids = v;
-}
-
-/* --cpus 1.5: a quota of 150 ms per 100 ms period, as docker run's. */
-static void parse_cpus(struct do_opts *o, const char *text)
-{
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	char *end;
-	errno = 0;
-	double v = text[0] >= '0' && text[0] <= '9' ? strtod(text, &end) : -1;
-	if (v < 0 || errno || *end || !(v > 0))
-		bad_limit("--cpus", "'%s': expected a number of CPUs such as 0.5 or 2", text);
-	if (v < LIMIT_CPU_MILLI_MIN / 1000.0 || (ncpu > 0 && v > (double)ncpu))
-		bad_limit("--cpus", "'%s': expected from 0.01 to %ld (the host's CPUs)", text,
-			  ncpu > 0 ? ncpu : 1);
-	o->limits.cpu_period_us = SANDBOX_CPU_PERIOD_US;
-	o->limits.cpu_quota_us = (uint64_t)llround(v * SANDBOX_CPU_PERIOD_US);
+	struct rc_error err;
+	if (sandbox_limit_parse(flag + 2, text, &o->limits, &o->disk_bytes, &err) < 0)
+		bad_limit(flag, "%s", err.msg);
 }
 
 static bool valid_guest_path(const char *p)
@@ -282,19 +246,19 @@ static void parse_limit_flag(struct do_opts *o, int ch, const char *arg)
 {
 	switch (ch) {
 	case OPT_MEMORY:
-		o->limits.memory_bytes = parse_size_flag("--memory", arg, LIMIT_MEMORY_MIN);
+		parse_limit(o, "--memory", arg);
 		o->limits_given = true;
 		break;
 	case OPT_PIDS:
-		parse_pids(o, arg);
+		parse_limit(o, "--pids", arg);
 		o->limits_given = true;
 		break;
 	case OPT_CPUS:
-		parse_cpus(o, arg);
+		parse_limit(o, "--cpus", arg);
 		o->limits_given = true;
 		break;
 	case OPT_DISK:
-		o->disk_bytes = parse_size_flag("--disk", arg, LIMIT_DISK_MIN);
+		parse_limit(o, "--disk", arg);
 		break;
 	case OPT_STATS:
 	default:

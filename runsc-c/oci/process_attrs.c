@@ -9,7 +9,8 @@
  *	capabilities     bounding, effective, permitted, inheritable, ambient:
  *	                 "CAP_X" names, within what the sandbox honours (the
  *	                 guest's init has dropped the others from every set)
- *	noNewPrivileges  checked: no_new_privs holds in every sandbox */
+ *	noNewPrivileges  checked: no_new_privs holds in every sandbox (an
+ *	                 exec never grants privileges there; docs/oci.md) */
 #include <errno.h>
 #include <json-c/json.h>
 #include <stdio.h>

@@ -24,9 +24,9 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
-#include "common/limits.h"
 #include "common/util.h"
 #include "runsc-c/serve/daemon.h"
+#include "sandbox/sandbox.h"
 
 struct cfg_ctx {
 	const char *path;
@@ -88,26 +88,15 @@ static int each(struct cfg_ctx *x, yaml_node_t *map, const char *what, member_fn
 	return 0;
 }
 
-bool serve_limit_size_ok(const char *key, const char *text, char *why, size_t why_size)
+bool serve_limit_ok(const char *key, const char *text, char *why, size_t why_size)
 {
-	uint64_t least = strcmp(key, "memory") == 0 ? LIMIT_MEMORY_MIN
-			 : strcmp(key, "disk") == 0 ? LIMIT_DISK_MIN
-						    : 0;
-	uint64_t bytes;
-	if (!least)
+	struct cg_limits limits = {0};
+	uint64_t disk_bytes = 0;
+	struct rc_error err;
+	if (sandbox_limit_parse(key, text, &limits, &disk_bytes, &err) == 0)
 		return true;
-	if (size_parse(text, &bytes) < 0) {
-		snprintf(why, why_size, "limits.%s: '%s': expected a size such as 512M or 2G", key,
-			 text);
-		return false;
-	}
-	if (bytes < least) {
-		snprintf(why, why_size,
-			 "limits.%s: '%s' is below what a sandbox needs: at least %lluM", key, text,
-			 (unsigned long long)least >> 20);
-		return false;
-	}
-	return true;
+	snprintf(why, why_size, "limits.%s: %s", key, err.msg);
+	return false;
 }
 
 static int limit(struct cfg_ctx *x, const char *key, yaml_node_t *k, yaml_node_t *v,
@@ -122,10 +111,10 @@ static int limit(struct cfg_ctx *x, const char *key, yaml_node_t *k, yaml_node_t
 	if (!slot)
 		return bad(x, k, "limits: unknown key '%s' (memory, pids, cpus, disk)", key);
 	const char *s = scalar(v);
-	if (!s || !*s || s[0] == '-')
+	if (!s)
 		return bad(x, v, "limits.%s: expected a value", key);
-	char why[256];
-	if (!serve_limit_size_ok(key, s, why, sizeof(why)))
+	char why[600];
+	if (!serve_limit_ok(key, s, why, sizeof(why)))
 		return bad(x, v, "%s", why);
 	free(*slot);
 	*slot = xstrdup(s);

@@ -43,9 +43,10 @@ struct serve_config {
 /* The template of that name, or -1. */
 int serve_template_find(const struct serve_config *cfg, const char *name);
 
-/* A limit's value for runsc-c do's flag: memory and disk must be sizes
- * (512M, 2G) of at least what a sandbox needs; false with why. */
-bool serve_limit_size_ok(const char *key, const char *text, char *why, size_t why_size);
+/* A limit's value for runsc-c do's flag of that name (memory, pids,
+ * cpus, disk), checked by the parser the flag uses (sandbox_limit_parse);
+ * false with why ("limits.KEY: 'TEXT': expected ..."). */
+bool serve_limit_ok(const char *key, const char *text, char *why, size_t why_size);
 
 /* Loads the YAML config file; a problem is one "FILE:LINE:COL: ..." line
  * on stderr and -1. */

@@ -166,7 +166,9 @@ bool check_cwd(struct MHD_Connection *c, struct json_object *cwd, enum MHD_Resul
 
 /* ---- POST /sandboxes ---- */
 
-/* A limit as a do flag's text: a string as given, or a number. */
+/* A limit as a do flag's text: a string as given, or a number as the
+ * request wrote it; checked by the parser `runsc-c do` uses for the flag,
+ * so that a bad one is this request's 400 and no sandbox is started. */
 static bool limit_text(struct MHD_Connection *c, struct json_object *limits, const char *name,
 		       char **out, enum MHD_Result *ret)
 {
@@ -174,22 +176,24 @@ static bool limit_text(struct MHD_Connection *c, struct json_object *limits, con
 	*out = NULL;
 	if (!json_object_object_get_ex(limits, name, &v) || !v)
 		return true;
-	if (json_object_is_type(v, json_type_string) && plain_string(v, 64) &&
-	    json_object_get_string(v)[0] != '-') {
-		*out = xstrdup(json_object_get_string(v));
-	} else if (json_object_is_type(v, json_type_int) && json_object_get_int64(v) > 0) {
-		xasprintf(out, "%lld", (long long)json_object_get_int64(v));
-	} else if (json_object_is_type(v, json_type_double) && json_object_get_double(v) > 0) {
-		xasprintf(out, "%.6g", json_object_get_double(v));
-	} else {
-		*ret = fail(c, 400, "'limits.%s' must be a positive number or a size string", name);
+	enum json_type type = json_object_get_type(v);
+	if (type != json_type_string && type != json_type_int && type != json_type_double) {
+		*ret = fail(c, 400, "limits.%s: expected a number or a string, got %s", name,
+			    json_type_to_name(type));
 		return false;
 	}
-	char why[256];
-	if (!serve_limit_size_ok(name, *out, why, sizeof(why))) {
+	const char *text = json_object_get_string(v);
+	if (type == json_type_string && !plain_string(v, 64)) {
+		*ret = fail(c, 400, "limits.%s: '%.64s...': expected at most 64 bytes, without NUL",
+			    name, text);
+		return false;
+	}
+	char why[600];
+	if (!serve_limit_ok(name, text, why, sizeof(why))) {
 		*ret = fail(c, 400, "%s", why);
 		return false;
 	}
+	*out = xstrdup(text);
 	return true;
 }
 

@@ -109,6 +109,30 @@ def traces(sandbox_id):
     return found
 
 
+def children(pid):
+    """Pids of pid's child processes (the daemon's: its sandboxes' monitors)."""
+    out = set()
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                out.update(int(c) for c in f.read().split())
+    except OSError:
+        pass
+    return out
+
+
+def service_cgroups():
+    """Names of the sandbox cgroups a service's sandboxes have (sb-...)."""
+    found = set()
+    for ctrl in os.listdir("/sys/fs/cgroup"):
+        try:
+            found.update(n for n in os.listdir(f"/sys/fs/cgroup/{ctrl}/runsc-c")
+                         if n.startswith("sb-"))
+        except OSError:
+            pass
+    return found
+
+
 def curl(sock, method, path, *extra):
     r = subprocess.run(
         ["curl", "-sS", "--path-as-is", "--unix-socket", sock, "-X", method,
@@ -171,14 +195,26 @@ def test_flags():
         ("template:\n  pool: {size: 1}\n", ":2:3: template: unknown key 'pool'"),
         ("templates:\n  x:\n    limits: {gpus: 1}\n", ":3:14: limits: unknown key 'gpus'"),
         ("template:\n  limits: {disk: huge}\n", ":2:18: limits.disk: 'huge': expected a size"),
+        ("template:\n  limits: {pids: abc}\n",
+         ":2:18: limits.pids: 'abc': expected a number of tasks"),
+        ("template:\n  limits: {pids: 0}\n", ":2:18: limits.pids: '0': expected a number of tasks"),
+        ("template:\n  limits: {pids: 1e30}\n", ":2:18: limits.pids: '1e30': expected a number"),
+        ("template:\n  limits: {pids: -1}\n", ":2:18: limits.pids: '-1': expected a number"),
+        ("templates:\n  x:\n    limits: {cpus: -0.5}\n",
+         ":3:20: limits.cpus: '-0.5': expected a number of CPUs"),
+        ("templates:\n  x:\n    limits: {cpus: 1000}\n",
+         ":3:20: limits.cpus: '1000': expected from 0.01 to"),
+        ("template:\n  limits: {memory: 12Q}\n", ":2:20: limits.memory: '12Q': expected a size"),
+        ("template:\n  limits: {disk: '0'}\n", ":2:18: limits.disk: '0': expected a size"),
         ("max_sandboxes: 2\npool: {size: 2}\ntemplates: {x: {pool: {size: 1}}}\n",
          "add up to 3, more than max_sandboxes 2"),
         ("pool: [1, 2\n", ":2:1:"),
     ]:
         with open(cfg, "w") as f:
             f.write(text)
-        p = start_daemon("--listen", f"unix:{TMP}/x.sock", "--config", cfg, wait=False)
-        p.wait(DEADLINE_S)
+        # A config that is taken starts the service: stopped, a failure.
+        p = start_daemon("--listen", f"unix:{TMP}/x.sock", "--config", cfg)
+        stop_daemon(p)
         tap(p.returncode == 2 and where in logtext(p), f"config {text!r}: {where}", logtext(p))
     with open(cfg, "w") as f:
         f.write("pool: {size: many}\n")
@@ -236,6 +272,53 @@ def test_pause(sb, sock):
     tap(code == 405, "GET pause -> 405", f"{code} {text}")
     expect_error("pause of an unknown sandbox: 404",
                  runsc_c.Sandbox(sb.client, "sb-0000000000000000").pause, 404)
+
+
+def bad_limits(d, c, sock):
+    """Limits `runsc-c do` refuses as flags: 400 naming the field and the
+    value, and no sandbox started for them."""
+    until(lambda: c.pool()["ready"] == 2 and c.pool()["starting"] == 0, "a steady pool")
+    monitors_before, cgroups_before = children(d.pid), service_cgroups()
+    listed_before = [s["id"] for s in c.list()]
+    cases = [
+        ("pids", "-1", "-1"), ("pids", "0", "0"), ("pids", '"abc"', "abc"),
+        ("pids", "1e30", "1e30"), ("pids", "1.5", "1.5"), ("pids", '"4194305"', "4194305"),
+        ("pids", '""', ""), ("cpus", "-0.5", "-0.5"), ("cpus", '"abc"', "abc"),
+        ("cpus", "0", "0"), ("cpus", "0.001", "0.001"),
+        ("cpus", str(os.cpu_count() + 1), str(os.cpu_count() + 1)),
+        ("cpus", "1e30", "1e30"), ("memory", '"12Q"', "12Q"), ("memory", "-1", "-1"),
+        ("memory", '"1k"', "1k"), ("memory", "1e30", "1e30"), ("disk", '"0"', "0"),
+        ("disk", "0", "0"), ("disk", '"-1G"', "-1G"), ("pids", "true", "boolean"),
+        ("memory", "[1]", "array"), ("cpus", '{"n": 1}', "object"),
+        ("pids", '"64\\u0000"', "64..."),
+    ]
+    for field, value, shown in cases:
+        body = '{"limits": {"%s": %s}}' % (field, value)
+        code, text = curl(sock, "POST", "/sandboxes", "-d", body)
+        try:
+            err = json.loads(text)["error"]
+        except (ValueError, KeyError, TypeError):
+            err = ""
+        named = err.startswith(f"limits.{field}: ") and (
+            f"'{shown}'" in err if shown not in ("boolean", "array", "object") else shown in err)
+        tap(code == 400 and named, f"POST /sandboxes {body} -> 400 naming the field and value",
+            f"{code} {text}")
+    tap(until(lambda: c.pool()["ready"] == 2 and c.pool()["starting"] == 0, "a steady pool")
+        and children(d.pid) == monitors_before,
+        "bad limits start no sandbox", f"{monitors_before} before, {children(d.pid)} after")
+    left = [i for i in service_cgroups() - cgroups_before if not monitors(i)]
+    tap([s["id"] for s in c.list()] == listed_before and not left,
+        "bad limits leave no sandbox and no cgroup behind", f"{c.list()} {left}")
+    # Good values, as strings and as numbers: the sandbox gets them.
+    for limits in [{"pids": 64, "cpus": 0.5, "memory": "64M", "disk": "8M"},
+                   {"pids": "64", "cpus": "0.5", "memory": 64 << 20, "disk": 8 << 20}]:
+        sb = c.create(limits=limits)
+        usage = sb.info()["usage"]
+        r = sb.run(["sh", "-c", "df -k /tmp | tail -n 1"])
+        tap(usage["pids_limit"] == 64 and usage["memory_limit_bytes"] == 64 << 20
+            and r.exit_code == 0 and r.stdout.split()[1] == "8192",
+            f"good limits {limits} are applied", f"{usage} {r}")
+        sb.delete()
 
 
 def test_service():
@@ -464,6 +547,7 @@ def test_service():
             err = None
         tap(code == status and err is not None and words in err,
             f"{method} {path} {body or ''} -> {status}", f"{code} {text}")
+    bad_limits(d, c, sock)
     big = os.path.join(TMP, "big.json")
     with open(big, "w") as f:
         f.write('{"argv": ["true"], "stdin": "' + "x" * (2 << 20) + '"}')

@@ -2,8 +2,8 @@
 # Sourced by the OCI tests after tests/integration/lib.sh: a rootfs from
 # busybox-static under $TMP (the test is skipped without it), `oci` (runsc-c
 # with --root $ROOT, bounded, noting sandbox ids), cfg/args to write
-# bundles, and an exit trap that kills and deletes the containers a test
-# left running.
+# bundles, crun_run (crun on a bundle, for comparison), and an exit trap
+# that kills and deletes the containers a test left running.
 BUSYBOX=/bin/busybox
 if ! "$BUSYBOX" true 2>/dev/null || ldd "$BUSYBOX" >/dev/null 2>&1; then
 	skip "OCI runtime" "busybox-static is not installed"
@@ -62,6 +62,17 @@ d["process"]["terminal"] = False
 exec(sys.argv[4])
 open(sys.argv[2], "w").write(json.dumps(d))
 EOF
+}
+# crun_run BUNDLE ID: crun runs the bundle (the reference a test compares
+# with); the state in $TMP/crun-state.
+crun_run() {
+	: >"$TMP/empty"
+	# crun 1.8 refuses this hybrid cgroup layout unless the unified
+	# hierarchy's controller list is masked (shared/MACHINE-NOTES.md).
+	timeout -s KILL 60 unshare -m sh -c '[ -e /sys/fs/cgroup/unified/cgroup.controllers ] &&
+		mount --bind "$1" /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null
+		exec "$2" --root "$3" run --bundle "$4" "$5"' \
+		sh "$TMP/empty" "$CRUN" "$TMP/crun-state" "$1" "$2" </dev/null
 }
 # args PYTHON-LIST: the command as a config statement.
 args() { echo "d['process']['args'] = $1"; }

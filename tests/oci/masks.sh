@@ -139,15 +139,6 @@ check "the rootfs's masked and read-only files are untouched" "secret secret ro 
 
 # ---- crun, the reference ----
 CRUN=$(command -v crun)
-crun_run() {
-	: >"$TMP/empty"
-	# crun 1.8 refuses this hybrid cgroup layout unless the unified
-	# hierarchy's controller list is masked (shared/MACHINE-NOTES.md).
-	timeout -s KILL 60 unshare -m sh -c '[ -e /sys/fs/cgroup/unified/cgroup.controllers ] &&
-		mount --bind "$1" /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null
-		exec "$2" --root "$3" run --bundle "$4" "$5"' \
-		sh "$TMP/empty" "$CRUN" "$TMP/crun-state" "$1" "$2" </dev/null
-}
 crun_reason=
 if [ -z "$CRUN" ]; then
 	crun_reason="crun is not installed"

@@ -3,7 +3,7 @@
  * a command's exit status, a signal sent with sandbox_kill, the timeout, and
  * the error value of a bad config or a view that cannot be built; processes
  * started with sandbox_exec and fds served with sandbox_watch; and the
- * error value itself (common/error.h).
+ * error value itself (common/error.h); the parser of limits' text.
  *
  * The sandboxes need root: without it the whole test skips. */
 #include <check.h>
@@ -350,6 +350,71 @@ START_TEST(watch_serves_a_callers_fd)
 }
 END_TEST
 
+/* ---- a limit's text (sandbox_limit_parse) ---- */
+
+START_TEST(limit_parse_takes_what_the_flags_take)
+{
+	struct cg_limits l = {0};
+	uint64_t disk = 0;
+	struct rc_error err;
+	ck_assert_int_eq(sandbox_limit_parse("memory", "64M", &l, &disk, &err), 0);
+	ck_assert_uint_eq(l.memory_bytes, 64ULL << 20);
+	ck_assert_int_eq(sandbox_limit_parse("memory", "67108864", &l, &disk, &err), 0);
+	ck_assert_uint_eq(l.memory_bytes, 64ULL << 20);
+	ck_assert_int_eq(sandbox_limit_parse("pids", "64", &l, &disk, &err), 0);
+	ck_assert_uint_eq(l.pids, 64);
+	ck_assert_int_eq(sandbox_limit_parse("pids", "2", &l, &disk, &err), 0);
+	ck_assert_int_eq(sandbox_limit_parse("cpus", "0.5", &l, &disk, &err), 0);
+	ck_assert_uint_eq(l.cpu_quota_us, SANDBOX_CPU_PERIOD_US / 2);
+	ck_assert_uint_eq(l.cpu_period_us, SANDBOX_CPU_PERIOD_US);
+	ck_assert_int_eq(sandbox_limit_parse("disk", "8M", &l, &disk, &err), 0);
+	ck_assert_uint_eq(disk, 8ULL << 20);
+}
+END_TEST
+
+START_TEST(limit_parse_refuses_naming_the_text)
+{
+	static const struct {
+		const char *name, *text, *msg;
+	} bad[] = {
+		{"pids", "-1", "'-1': expected a number of tasks from 2 to 4194304"},
+		{"pids", "0", "'0': expected a number of tasks from 2 to 4194304"},
+		{"pids", "1", "'1' is below what a sandbox needs to start: at least 2"},
+		{"pids", "abc", "'abc': expected a number of tasks"},
+		{"pids", "1e30", "'1e30': expected a number of tasks"},
+		{"pids", "4194305", "'4194305': expected a number of tasks"},
+		{"pids", "18446744073709551616", "expected a number of tasks"},
+		{"pids", "", "'': expected a number of tasks"},
+		{"cpus", "-0.5", "'-0.5': expected a number of CPUs"},
+		{"cpus", "0", "'0': expected a number of CPUs"},
+		{"cpus", "nan", "'nan': expected a number of CPUs"},
+		{"cpus", "0.001", "'0.001': expected from 0.01 to"},
+		{"cpus", "1e30", "'1e30': expected from 0.01 to"},
+		{"memory", "12Q", "'12Q': expected a size such as 512M or 2G"},
+		{"memory", "1k", "'1k' is below what a sandbox needs to start: at least 16M"},
+		{"memory", "1e30", "'1e30': expected a size"},
+		{"disk", "0", "'0': expected a size"},
+		{"disk", "-1G", "'-1G': expected a size"},
+		{"disk", "512k", "at least 1M"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct cg_limits l = {0};
+		uint64_t disk = 0;
+		struct rc_error err = {0};
+		ck_assert_int_eq(sandbox_limit_parse(bad[i].name, bad[i].text, &l, &disk, &err),
+				 -EINVAL);
+		ck_assert_msg(strstr(err.msg, bad[i].msg), "%s '%s': %s", bad[i].name, bad[i].text,
+			      err.msg);
+		/* Nothing is set by a refused value. */
+		ck_assert_uint_eq(l.memory_bytes | l.pids | l.cpu_quota_us | disk, 0);
+	}
+	struct cg_limits l = {0};
+	uint64_t disk = 0;
+	struct rc_error err;
+	ck_assert_int_eq(sandbox_limit_parse("gpus", "1", &l, &disk, &err), -ENOENT);
+}
+END_TEST
+
 static Suite *sandbox_suite(void)
 {
 	Suite *s = suite_create("sandbox");
@@ -357,6 +422,10 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(e, error_set_and_context);
 	tcase_add_test(e, error_context_cuts_what_does_not_fit);
 	suite_add_tcase(s, e);
+	TCase *lim = tcase_create("limits");
+	tcase_add_test(lim, limit_parse_takes_what_the_flags_take);
+	tcase_add_test(lim, limit_parse_refuses_naming_the_text);
+	suite_add_tcase(s, lim);
 	TCase *t = tcase_create("life cycle");
 	tcase_set_timeout(t, 60);
 	tcase_add_test(t, true_exits_0);
