@@ -59,15 +59,14 @@ static int cmp_int(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-void close_fds_except(const int *keep, size_t n)
+void close_fds_except(unsigned int from, const int *keep, size_t n)
 {
 	int sorted[16];
 	size_t m = 0;
 	for (size_t i = 0; i < n && m < ARRAY_SIZE(sorted); i++)
-		if (keep[i] >= 0)
+		if (keep[i] >= 0 && (unsigned int)keep[i] >= from)
 			sorted[m++] = keep[i];
 	qsort(sorted, m, sizeof(int), cmp_int);
-	unsigned int from = 0;
 	for (size_t i = 0; i < m; i++) {
 		if ((unsigned int)sorted[i] > from)
 			syscall(SYS_close_range, from, (unsigned int)sorted[i] - 1, 0);

@@ -36,8 +36,8 @@ void control_events(const struct pollfd *p, int n);
  * has been reported), false if it is none of the channel's. */
 bool control_reaped(pid_t pid, int status);
 
-/* Closes every fd of the calling process except those in keep (negative
- * entries are skipped). */
-void close_fds_except(const int *keep, size_t n);
+/* Closes every fd of the calling process from `from` on, except those in
+ * keep (negative entries are skipped). */
+void close_fds_except(unsigned int from, const int *keep, size_t n);
 
 #endif

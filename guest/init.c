@@ -131,7 +131,9 @@ _Noreturn static void run_command(const struct guest_config *cfg, const sigset_t
 		if (cfg->stdio[i] != i && dup2(cfg->stdio[i], i) < 0)
 			_exit(125);
 	}
-	syscall(SYS_close_range, 3, ~0U, 0);
+	syscall(SYS_close_range, 3 + cfg->preserve_fds, ~0U, 0);
+	for (unsigned int fd = 3; fd < 3 + cfg->preserve_fds; fd++)
+		fcntl((int)fd, F_SETFD, 0);
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	sigprocmask(SIG_SETMASK, oldmask, NULL);
@@ -220,6 +222,8 @@ _Noreturn static void init_loop(const struct guest_config *cfg)
 	for (int i = 0; i < 3; i++)
 		if (cfg->stdio[i] > 2)
 			close(cfg->stdio[i]);
+	if (cfg->preserve_fds)
+		syscall(SYS_close_range, 3, 2 + cfg->preserve_fds, 0);
 	control_init(cfg->control_fd, &old, cfg->filter);
 	for (;;) {
 		struct pollfd p[1 + CONTROL_POLL_MAX];
@@ -271,7 +275,8 @@ _Noreturn void guest_init_main(const struct guest_config *cfg, int sock)
 	/* The clone copied the sentry's fd table (its gofer socket, the
 	 * host's /proc): init keeps only what it uses. */
 	int keep[] = {0, 1, 2, cfg->stdio[0], cfg->stdio[1], cfg->stdio[2], sock, cfg->control_fd};
-	close_fds_except(keep, ARRAY_SIZE(keep));
+	/* The caller's preserved fds (3 on) are the command's. */
+	close_fds_except(3 + cfg->preserve_fds, keep, ARRAY_SIZE(keep));
 	proc_env_clear(); /* the guest gets cfg->envp, a copy */
 	int procfs = make_guest_procfs();
 	if (procfs < 0)

@@ -27,8 +27,11 @@ struct guest_config {
 	 * sentry does it, guest_spawn), or -1: a new one, whose loopback init
 	 * brings up. */
 	int netns_fd;
-	int stdio[3];	 /* the guest's fds 0, 1, 2 */
-	bool tty;	 /* stdio[0] is a terminal the guest may own */
+	int stdio[3];
+	/* The command also gets fds 3 to 2 + preserve_fds as they are
+	 * (runc's --preserve-fds); init keeps them until its fork. */
+	unsigned int preserve_fds; /* the guest's fds 0, 1, 2 */
+	bool tty;		   /* stdio[0] is a terminal the guest may own */
 	bool net_egress; /* the policy's network mode is egress: the filter's egress variant */
 	int control_fd;	 /* init's end of the exec channel (guest/control.h), or -1 */
 };

@@ -68,6 +68,12 @@ static int config_check(const struct sandbox_config *cfg, struct rc_error *err)
 				    "publishing ports and network mode egress need one of the "
 				    "sandbox's own",
 				    cfg->netns);
+	if (cfg->preserve_fds > SANDBOX_PRESERVE_FDS_MAX)
+		return rc_error_set(err, EINVAL, "the sandbox's config preserves more than %d fds",
+				    SANDBOX_PRESERVE_FDS_MAX);
+	for (unsigned int fd = 3; fd < 3 + cfg->preserve_fds; fd++)
+		if (fcntl((int)fd, F_GETFD) < 0)
+			return rc_error_set(err, EBADF, "fd %u, to be preserved, is not open", fd);
 	if (cfg->attrs && !proc_attrs_valid(cfg->attrs))
 		return rc_error_set(
 			err, EINVAL,
@@ -317,6 +323,7 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 		.cwd = cfg->cwd,
 		.hostname = cfg->hostname,
 		.netns_fd = sb->netns_fd,
+		.preserve_fds = cfg->preserve_fds,
 		.masks = &cfg->masks,
 		.tty_fd = sb->term.active ? sb->term.slave : -1,
 		.control_fd = control_fd,

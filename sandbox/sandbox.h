@@ -75,6 +75,10 @@ struct sandbox_config {
 	 * new one with loopback alone. Not with publish nor the policy's
 	 * network mode egress, which make the route out themselves. */
 	const char *netns;
+	/* The caller's fds 3 to 2 + preserve_fds are the command's too, at
+	 * the same numbers (runc's --preserve-fds); the caller may close them
+	 * once sandbox_start returned. At most SANDBOX_PRESERVE_FDS_MAX. */
+	unsigned int preserve_fds;
 	/* Ports of the guest published on the host (common/publish.h): the
 	 * route out forwards exactly these and nothing else. They need the
 	 * policy's network mode egress (sandbox_start refuses them without
@@ -130,10 +134,11 @@ struct sandbox_config {
 	bool no_control_by_id;
 };
 
-#define SANDBOX_ID_MAX	      64
-#define SANDBOX_DISK_DEFAULT  (512ULL << 20)
-#define SANDBOX_PIDS_DEFAULT  4096
-#define SANDBOX_CPU_PERIOD_US 100000
+#define SANDBOX_ID_MAX		 64
+#define SANDBOX_PRESERVE_FDS_MAX 1024
+#define SANDBOX_DISK_DEFAULT	 (512ULL << 20)
+#define SANDBOX_PIDS_DEFAULT	 4096
+#define SANDBOX_CPU_PERIOD_US	 100000
 
 #define SANDBOX_PIDS_MAX 4194304 /* the kernel's pid_max limit */
 

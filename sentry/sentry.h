@@ -197,6 +197,9 @@ struct sentry_config {
 	const char *cwd;
 	const char *hostname;
 	int netns_fd; /* a network namespace for the guest to join, or -1 */
+	/* Fds 3 to 2 + preserve_fds go to the command (the caller's, which
+	 * the sentry closes once the guest has them). */
+	unsigned int preserve_fds;
 	/* Masked and read-only paths; the sentry applies those of /proc. */
 	const struct path_masks *masks;
 	int tty_fd; /* the guest's terminal, its fds 0..2; -1: it inherits 0..2 */

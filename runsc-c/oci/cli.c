@@ -4,10 +4,16 @@
  * the dispatch to one subcommand. Flags are read as runc's Go flag package
  * reads them: -flag and --flag, with the value after '=' or as the next
  * argument. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "common/util.h"
 #include "runsc-c/oci/oci.h"
@@ -87,6 +93,32 @@ int oci_bad_flag(char **argv)
 	else
 		oci_error("%s: %s: unknown flag or missing value", argv[0], argv[optind - 1]);
 	return OCI_EXIT_ERROR;
+}
+
+int oci_preserve_fds_arg(char **argv, const char *arg, unsigned int *n)
+{
+	char *end;
+	errno = 0;
+	unsigned long v = strtoul(arg, &end, 10);
+	if (!isdigit((unsigned char)arg[0]) || *end || errno || v > SANDBOX_PRESERVE_FDS_MAX) {
+		oci_error("%s: --preserve-fds: expected a number from 0 to %d, got '%s'", argv[0],
+			  SANDBOX_PRESERVE_FDS_MAX, arg);
+		return -1;
+	}
+	for (unsigned long fd = 3; fd < 3 + v; fd++) {
+		if (fcntl((int)fd, F_GETFD) < 0) {
+			oci_error("%s: --preserve-fds %lu: fd %lu is not open", argv[0], v, fd);
+			return -1;
+		}
+	}
+	*n = (unsigned int)v;
+	return 0;
+}
+
+void oci_preserve_fds_close(unsigned int n)
+{
+	if (n)
+		syscall(SYS_close_range, 3, 2 + n, 0);
 }
 
 int oci_main(int argc, char **argv)

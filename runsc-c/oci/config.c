@@ -864,6 +864,7 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 		.filter = c->seccomp.len ? &c->seccomp : NULL,
 		.hostname = c->hostname,
 		.netns = c->netns,
+		.preserve_fds = c->preserve_fds,
 		.audit_fd = -1,
 		.terminal = c->process.terminal &&
 			    (c->console_socket || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))),

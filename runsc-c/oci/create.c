@@ -26,6 +26,7 @@ struct create_opts {
 	const char *bundle;
 	const char *pid_file;
 	const char *console_socket;
+	unsigned int preserve_fds;
 	const char *id;
 };
 
@@ -56,10 +57,8 @@ static int create_parse(struct create_opts *o, int argc, char **argv)
 			o->console_socket = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "0") != 0) {
-				oci_error("create: --preserve-fds: only 0 is supported yet");
+			if (oci_preserve_fds_arg(argv, optarg, &o->preserve_fds) < 0)
 				return -1;
-			}
 			break;
 		case 'n':
 		case 'k':
@@ -202,6 +201,7 @@ int oci_cmd_create(int argc, char **argv)
 		return OCI_EXIT_ERROR;
 	}
 	c.console_socket = o.console_socket;
+	c.preserve_fds = o.preserve_fds;
 	c.id = o.id;
 	int r = oci_create(o.id, o.pid_file, &c, &err);
 	if (r < 0)

@@ -101,6 +101,7 @@ static int monitor_run(const struct oci_config *c, struct sandbox *sb, int dir_f
 	if (r == 0)
 		r = sandbox_start(sb, &err);
 	if (r == 0) {
+		oci_preserve_fds_close(c->preserve_fds);
 		hs.status = "running";
 		oci_hooks_warn(c->hooks, OCI_HOOK_POSTSTART, &hs);
 	}

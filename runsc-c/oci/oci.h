@@ -75,6 +75,11 @@ const char *oci_id_arg(int argc, char **argv, int first, int extra);
 const char *oci_only_id_arg(int argc, char **argv);
 /* A subcommand's flag that is unknown or lacks its value: the error. */
 int oci_bad_flag(char **argv);
+/* --preserve-fds N (argv[0] the subcommand): 0 to SANDBOX_PRESERVE_FDS_MAX,
+ * fds 3 to 2 + N open. -1 after printing the error. */
+int oci_preserve_fds_arg(char **argv, const char *arg, unsigned int *n);
+/* Closes the caller's preserved fds once the sandbox has its own. */
+void oci_preserve_fds_close(unsigned int n);
 
 /* ---- log.c ---- */
 /* Opens --log (appending); messages go there as text or JSON lines. */
@@ -205,6 +210,9 @@ struct oci_config {
 	/* --console-socket (console.c), set by the command: with
 	 * process.terminal, the terminal goes there instead of being relayed. */
 	const char *console_socket;
+	/* --preserve-fds, set by the command: fds 3 to 2 + N are the
+	 * program's too. */
+	unsigned int preserve_fds;
 };
 /* Reads BUNDLE/config.json. An invalid value fails with err naming the
  * field ("process.args: must not be empty"); unknown fields are ignored. */

@@ -18,6 +18,7 @@ struct run_opts {
 	const char *bundle;
 	const char *pid_file;
 	const char *console_socket;
+	unsigned int preserve_fds;
 	const char *id;
 	bool detach;
 };
@@ -31,6 +32,7 @@ static int run_parse(struct run_opts *o, int argc, char **argv)
 		{"console-socket", required_argument, NULL, 'c'},
 		{"no-pivot", no_argument, NULL, 'n'},
 		{"no-new-keyring", no_argument, NULL, 'k'},
+		{"preserve-fds", required_argument, NULL, 'f'},
 		{NULL, 0, NULL, 0},
 	};
 	*o = (struct run_opts){.bundle = "."};
@@ -50,6 +52,10 @@ static int run_parse(struct run_opts *o, int argc, char **argv)
 			break;
 		case 'c':
 			o->console_socket = optarg;
+			break;
+		case 'f':
+			if (oci_preserve_fds_arg(argv, optarg, &o->preserve_fds) < 0)
+				return -1;
 			break;
 		case 'n':
 		case 'k':
@@ -95,6 +101,7 @@ static int run_start(const struct run_opts *o, const struct oci_config *c,
 		*sb = NULL;
 	}
 	if (r == 0) {
+		oci_preserve_fds_close(c->preserve_fds);
 		hs.status = "running";
 		oci_hooks_warn(c->hooks, OCI_HOOK_POSTSTART, &hs);
 	}
@@ -169,6 +176,7 @@ int oci_cmd_run(int argc, char **argv)
 		return OCI_EXIT_ERROR;
 	}
 	c.console_socket = o.console_socket;
+	c.preserve_fds = o.preserve_fds;
 	c.id = o.id;
 	if (o.detach)
 		return run_detached(&o, &c);
