@@ -63,16 +63,21 @@ exec(sys.argv[4])
 open(sys.argv[2], "w").write(json.dumps(d))
 EOF
 }
-# crun_run BUNDLE ID: crun runs the bundle (the reference a test compares
-# with); the state in $TMP/crun-state.
+# crun_run BUNDLE ID [RUN FLAGS...]: crun runs the bundle (the reference a
+# test compares with); the state in $TMP/crun-state. The caller's fds
+# above 2 reach crun (--preserve-fds).
 crun_run() {
 	: >"$TMP/empty"
+	crun_bundle=$1 crun_id=$2
+	shift 2
 	# crun 1.8 refuses this hybrid cgroup layout unless the unified
 	# hierarchy's controller list is masked (shared/MACHINE-NOTES.md).
 	timeout -s KILL 60 unshare -m sh -c '[ -e /sys/fs/cgroup/unified/cgroup.controllers ] &&
 		mount --bind "$1" /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null
-		exec "$2" --root "$3" run --bundle "$4" "$5"' \
-		sh "$TMP/empty" "$CRUN" "$TMP/crun-state" "$1" "$2" </dev/null
+		c=$2 r=$3 b=$4 id=$5
+		shift 5
+		exec "$c" --root "$r" run "$@" --bundle "$b" "$id"' \
+		sh "$TMP/empty" "$CRUN" "$TMP/crun-state" "$crun_bundle" "$crun_id" "$@" </dev/null
 }
 # args PYTHON-LIST: the command as a config statement.
 args() { echo "d['process']['args'] = $1"; }

@@ -73,15 +73,9 @@ CRUN=$(command -v crun)
 if [ -z "$CRUN" ]; then
 	skip "same interfaces as under crun" "crun is not installed"
 else
-	: >"$TMP/empty"
 	cp -a "$ROOTFS" "$TMP/rootfs-crun"
 	conf "$TMP/c" "$PROBE" "d['root']['path'] = '$TMP/rootfs-crun'"
-	# crun 1.8 refuses this hybrid cgroup layout unless the unified
-	# hierarchy's controller list is masked (shared/MACHINE-NOTES.md).
-	timeout -s KILL 60 unshare -m sh -c '[ -e /sys/fs/cgroup/unified/cgroup.controllers ] &&
-		mount --bind "$1" /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null
-		exec "$2" --root "$3" run --bundle "$4" "$5"' \
-		sh "$TMP/empty" "$CRUN" "$TMP/crun-state" "$TMP/c" c1 </dev/null >"$TMP/crun.out" 2>&1
+	crun_run "$TMP/c" c1 >"$TMP/crun.out" 2>&1
 	rc=$?
 	if [ "$rc" != 0 ]; then
 		skip "same interfaces as under crun" "crun cannot run here (exit $rc: $(tail -1 "$TMP/crun.out"))"

@@ -30,18 +30,12 @@ CRUN=$(command -v crun)
 if [ -z "$CRUN" ]; then
 	skip "same as crun" "crun is not installed"
 else
-	: >"$TMP/empty"
 	cp -a "$ROOTFS" "$TMP/rootfs-crun"
 	cfg "$TMP/c" "d['process']['args'] = ['sh', '-c', '''$PROBE''']
 d['root']['path'] = '$TMP/rootfs-crun'"
 	: >"$TMP/out-crun"
-	# crun 1.8 refuses this hybrid cgroup layout unless the unified
-	# hierarchy's controller list is masked (shared/MACHINE-NOTES.md).
-	timeout -s KILL 60 unshare -m sh -c '[ -e /sys/fs/cgroup/unified/cgroup.controllers ] &&
-		mount --bind "$1" /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null
-		exec "$2" --root "$3" run --preserve-fds 2 --bundle "$4" "$5"' \
-		sh "$TMP/empty" "$CRUN" "$TMP/crun-state" "$TMP/c" c1 </dev/null \
-		3<"$TMP/in" 4>>"$TMP/out-crun" 5<"$TMP/in" >"$TMP/crun.out" 2>&1
+	crun_run "$TMP/c" c1 --preserve-fds 2 3<"$TMP/in" 4>>"$TMP/out-crun" 5<"$TMP/in" \
+		>"$TMP/crun.out" 2>&1
 	rc=$?
 	if [ "$rc" != 0 ]; then
 		skip "same as crun" "crun cannot run here (exit $rc: $(tail -1 "$TMP/crun.out"))"
