@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -497,7 +498,39 @@ static struct sentry *sentry_new(const struct sentry_config *cfg)
 	s->nvolume_paths = cfg->nvolume_paths;
 	s->volumes_known = true;
 	snprintf(s->hostname, sizeof(s->hostname), "%s", cfg->hostname);
+	s->unpriv_port_start = 1024;
 	return s;
+}
+
+/* A joined network namespace's net.ipv4.ip_unprivileged_port_start, read
+ * in that namespace (/proc/sys shows the reader's): the sentry enters it
+ * for the read and goes back. 0 or -errno. */
+static int joined_unpriv_port_start(struct sentry *s, int netns_fd)
+{
+	int own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (own < 0)
+		return -errno;
+	int r = setns(netns_fd, CLONE_NEWNET) < 0 ? -errno : 0;
+	char *text = NULL;
+	if (r == 0) {
+		ssize_t n = read_file_at(AT_FDCWD, "/proc/sys/net/ipv4/ip_unprivileged_port_start",
+					 &text);
+		if (n < 0)
+			r = (int)n;
+		if (setns(own, CLONE_NEWNET) < 0)
+			die_errno("returning to the sentry's network namespace");
+	}
+	close(own);
+	if (r == 0) {
+		char *end;
+		unsigned long v = strtoul(text, &end, 10);
+		if (end == text || v > 65536)
+			r = -EINVAL;
+		else
+			s->unpriv_port_start = (unsigned int)v;
+	}
+	free(text);
+	return r;
 }
 
 /* The sentry's start: its /proc, the guest (its command waits for the
@@ -511,6 +544,13 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 	int r = procfs_init(s, cfg->masks);
 	if (r < 0)
 		return rc_error_set(err, -r, "setting up the sandbox's /proc");
+	if (cfg->netns_fd >= 0) {
+		r = joined_unpriv_port_start(s, cfg->netns_fd);
+		if (r < 0)
+			return rc_error_set_errno(err, -r,
+						  "reading the joined network namespace's "
+						  "ip_unprivileged_port_start");
+	}
 	struct guest_config gc = {
 		.argv = cfg->argv,
 		.envp = cfg->envp,

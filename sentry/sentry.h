@@ -102,6 +102,10 @@ struct sentry {
 	struct seccomp_notif_sizes sizes;
 	char hostname[65];
 	char domainname[65];
+	/* net.ipv4.ip_unprivileged_port_start of the guest's network
+	 * namespace: 1024 in a new one (the guest cannot change it), read
+	 * from a joined one at start. */
+	unsigned int unpriv_port_start;
 	struct task *tasks[1024];
 	size_t ntasks;
 	void *procfs;			  /* state of sentry/procfs.c */

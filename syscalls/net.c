@@ -234,14 +234,14 @@ static int connect_nowait(struct sc_ctx *c, int sock, const struct sockaddr_stor
 	return SC_DEFER;
 }
 
-/* A port below net.ipv4.ip_unprivileged_port_start (1024 in every new
- * network namespace; the guest's /proc/sys cannot change it) takes
- * CAP_NET_BIND_SERVICE: EACCES otherwise, after the checks inet_bind()
- * and inet6_bind() make first (length, family; an IPv4 address that is
- * not local comes first too and is left to the kernel's order after this
- * one). 0 to go on. */
-#define IP_UNPRIVILEGED_PORT_START 1024
-#define CAP_NET_BIND_SERVICE_BIT   (1ULL << 10)
+/* A port below the guest's network namespace's
+ * net.ipv4.ip_unprivileged_port_start (1024 in every new one, where the
+ * guest's /proc/sys cannot change it; a joined one's is read at start)
+ * takes CAP_NET_BIND_SERVICE: EACCES otherwise, after the checks
+ * inet_bind() and inet6_bind() make first (length, family; an IPv4
+ * address that is not local comes first too and is left to the kernel's
+ * order after this one). 0 to go on. */
+#define CAP_NET_BIND_SERVICE_BIT (1ULL << 10)
 static int bind_privileged_port(struct sc_ctx *c, const struct sockaddr_storage *ss, socklen_t len)
 {
 	uint16_t port;
@@ -258,7 +258,7 @@ static int bind_privileged_port(struct sc_ctx *c, const struct sockaddr_storage 
 	} else {
 		return 0;
 	}
-	if (port == 0 || port >= IP_UNPRIVILEGED_PORT_START)
+	if (port == 0 || port >= c->s->unpriv_port_start)
 		return 0;
 	struct creds cr;
 	int r = task_read_creds(c->s, c->req->pid, &cr);
