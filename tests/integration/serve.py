@@ -699,13 +699,14 @@ def test_kill_service():
     stop_daemon(d2)
 
 
-def main():
+def run_tests(body):
+    """Runs body, the tests of one file, as TAP: a crash is a failure with
+    its story and the daemons' logs; every daemon started is killed and TMP
+    removed whatever happens. Returns the exit status."""
     # A test runner's SIGTERM (its timeout) still runs the cleanup below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     try:
-        test_flags()
-        test_service()
-        test_kill_service()
+        body()
     except Exception as e:  # a crash is a failure, with its story
         import traceback
 
@@ -720,6 +721,15 @@ def main():
         subprocess.run(["rm", "-rf", TMP])
     print(f"1..{len(results)}")
     return 0 if all(results) else 1
+
+
+def main():
+    def body():
+        test_flags()
+        test_service()
+        test_kill_service()
+
+    return run_tests(body)
 
 
 if __name__ == "__main__":

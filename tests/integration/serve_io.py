@@ -15,7 +15,6 @@ and running sandboxes while others are created and deleted. Prints TAP.
 Every daemon the test starts is killed on the way out, whatever happens."""
 import json
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -508,9 +507,8 @@ def test_templates():
 
 def main():
     sock = os.path.join(TMP, "io.sock")
-    # A test runner's SIGTERM (its timeout) still runs the cleanup below.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    try:
+
+    def body():
         d = start_daemon("--listen", f"unix:{sock}")
         c = runsc_c.Client(f"unix:{sock}")
         with c.create() as sb:
@@ -523,20 +521,8 @@ def main():
         test_token()
         tap(d.poll() is None, "the daemon is up at the end", logtext(d))
         stop_daemon(d)
-    except Exception as e:  # a crash is a failure, with its story
-        import traceback
 
-        tap(False, f"the test ran to its end: {e!r}", traceback.format_exc())
-        for p in base.daemons:
-            print("# " + logtext(p).replace("\n", "\n# "))
-    finally:
-        for p in base.daemons:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
-        subprocess.run(["rm", "-rf", TMP])
-    print(f"1..{len(base.results)}")
-    return 0 if all(base.results) else 1
+    return base.run_tests(body)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ import os
 import random
 import re
 import resource
-import signal
 import subprocess
 import sys
 import threading
@@ -366,24 +365,7 @@ def main():
     if len(sys.argv) != 2 or sys.argv[1] not in parts:
         print(f"usage: {sys.argv[0]} files|many", file=sys.stderr)
         return 2
-    # A test runner's SIGTERM (its timeout) still runs the cleanup below.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    try:
-        parts[sys.argv[1]]()
-    except Exception as e:  # a crash is a failure, with its story
-        import traceback
-
-        tap(False, f"the test ran to its end: {e!r}", traceback.format_exc())
-        for p in base.daemons:
-            print("# " + logtext(p).replace("\n", "\n# "))
-    finally:
-        for p in base.daemons:
-            if p.poll() is None:
-                os.killpg(p.pid, signal.SIGKILL)
-                p.wait()
-        subprocess.run(["rm", "-rf", TMP])
-    print(f"1..{len(base.results)}")
-    return 0 if all(base.results) else 1
+    return base.run_tests(parts[sys.argv[1]])
 
 
 if __name__ == "__main__":
