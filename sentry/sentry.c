@@ -503,17 +503,18 @@ static struct sentry *sentry_new(const struct sentry_config *cfg)
 }
 
 /* A joined network namespace's net.ipv4.ip_unprivileged_port_start, read
- * in that namespace (/proc/sys shows the reader's): the sentry enters it
- * for the read and goes back. 0 or -errno. */
+ * in that namespace (/proc/sys shows the reader's) through the sentry's fd
+ * of the host's /proc: the sentry enters it for the read and goes back.
+ * 0 or -errno. */
 static int joined_unpriv_port_start(struct sentry *s, int netns_fd)
 {
-	int own = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	int own = openat(s->host_procfd, "self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (own < 0)
 		return -errno;
 	int r = setns(netns_fd, CLONE_NEWNET) < 0 ? -errno : 0;
 	char *text = NULL;
 	if (r == 0) {
-		ssize_t n = read_file_at(AT_FDCWD, "/proc/sys/net/ipv4/ip_unprivileged_port_start",
+		ssize_t n = read_file_at(s->host_procfd, "sys/net/ipv4/ip_unprivileged_port_start",
 					 &text);
 		if (n < 0)
 			r = (int)n;
