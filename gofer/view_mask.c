@@ -28,25 +28,6 @@
 #include "common/util.h"
 #include "gofer/view_build.h"
 
-/* The path inside the view that a mask or read-only rule names, opened
- * O_PATH (symlinks followed inside the view); 0 when it is not there. */
-static int open_target(struct view *v, const char *path, int *fd_out)
-{
-	*fd_out = -1;
-	const char *rel = path;
-	while (*rel == '/')
-		rel++;
-	int fd = open_in_view(v, rel, O_PATH, 0);
-	if (fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP) {
-		log_debug("view: %s is not in the view: skipped", path);
-		return 0;
-	}
-	if (fd < 0)
-		return view_fail(v, fd, "opening %s", path);
-	*fd_out = fd;
-	return 0;
-}
-
 /* Whether the opened target is the view's root (a symlink to "/"), or
  * the /dev/tty placeholder, whose identity the walk redirects by: neither
  * may be covered. */
@@ -65,15 +46,38 @@ static int target_check(struct view *v, const char *path, int target)
 	return 0;
 }
 
+/* The path inside the view that a mask or read-only rule names, opened
+ * O_PATH (symlinks followed inside the view) and checked; *fd_out is -1
+ * when the rule has nothing to act on: not in the view, or the sandbox's
+ * terminal. */
+static int open_target(struct view *v, const char *path, int *fd_out)
+{
+	*fd_out = -1;
+	const char *rel = path;
+	while (*rel == '/')
+		rel++;
+	int fd = open_in_view(v, rel, O_PATH, 0);
+	if (fd == -ENOENT || fd == -ENOTDIR || fd == -ELOOP) {
+		log_debug("view: %s is not in the view: skipped", path);
+		return 0;
+	}
+	if (fd < 0)
+		return view_fail(v, fd, "opening %s", path);
+	int r = target_check(v, path, fd);
+	if (r != 0) {
+		close(fd);
+		return r < 0 ? r : 0;
+	}
+	*fd_out = fd;
+	return 0;
+}
+
 static int readonly_path(struct view *v, const char *path)
 {
 	_cleanup_close_ int target = -1;
 	int r = open_target(v, path, &target);
 	if (r < 0 || target < 0)
 		return r;
-	r = target_check(v, path, target);
-	if (r != 0)
-		return r < 0 ? r : 0;
 	int mnt_fd = bind_clone(target, true, MOUNT_ATTR_RDONLY);
 	if (mnt_fd < 0)
 		return view_fail(v, mnt_fd, "making %s read-only", path);
@@ -109,9 +113,6 @@ static int mask_path(struct view *v, const char *path, int *null_fd)
 	int r = open_target(v, path, &target);
 	if (r < 0 || target < 0)
 		return r;
-	r = target_check(v, path, target);
-	if (r != 0)
-		return r < 0 ? r : 0;
 	struct stat s;
 	if (fstat(target, &s) < 0)
 		return view_fail(v, -errno, "masking %s", path);
