@@ -23,6 +23,7 @@
 #include "common/util.h"
 #include "policy/compile.h"
 #include "policy/policy.h"
+#include "runsc-c/policy_setup.h"
 #include "sandbox/report.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -411,40 +412,6 @@ void do_parse(struct do_opts *o, int argc, char **argv)
 
 /* ---- what a policy adds ---- */
 
-/* The paths of the view that are not the rootfs's, for canonicalising the
- * policy's rule paths: the volumes (their host directories), the sandbox's
- * own /proc, /sys and /dev and the policy's tmpfs entries (nothing below
- * them to resolve). */
-static struct policy_mount *policy_mounts(const struct do_opts *o, const void *plain_blob,
-					  size_t plain_len, size_t *n)
-{
-	struct policy_view pv;
-	uint32_t ntmpfs = 0;
-	if (policy_view_init(&pv, plain_blob, plain_len) == 0)
-		ntmpfs = policy_rule_count(&pv, POLICY_RULE_TMPFS);
-	struct policy_mount *m = xcalloc(3 + ntmpfs + o->nvolumes, sizeof(*m));
-	static const char *const own[] = {"/proc", "/sys", "/dev"};
-	*n = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(own); i++)
-		m[(*n)++] = (struct policy_mount){.guest_path = own[i], .host_fd = -1};
-	for (uint32_t i = 0; i < ntmpfs; i++) {
-		uint32_t idx = policy_rule_first(&pv, POLICY_RULE_TMPFS) + i;
-		m[(*n)++] = (struct policy_mount){.guest_path = xstrdup(policy_rule_glob(&pv, idx)),
-						  .host_fd = -1};
-	}
-	/* Later volumes mount over earlier ones and over tmpfs entries. */
-	for (size_t i = 0; i < o->nvolumes; i++) {
-		int fd = open(o->volumes[i].host, O_PATH | O_CLOEXEC);
-		struct stat st;
-		if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))) {
-			close(fd);
-			fd = -1;
-		}
-		m[(*n)++] = (struct policy_mount){.guest_path = o->volumes[i].guest, .host_fd = fd};
-	}
-	return m;
-}
-
 /* --policy: loaded and compiled here, once; the gofer and the sentry are
  * forks of this process and inherit the compiled blob, which stays alive
  * (and unchanged) for as long as the sandbox. Problems: one line each,
@@ -452,58 +419,15 @@ static struct policy_mount *policy_mounts(const struct do_opts *o, const void *p
 static void policy_setup(struct do_opts *o)
 {
 	struct policy_problems pr = {0};
-	struct policy_doc *doc = policy_load(o->policy_ref, NULL, &pr);
-	void *plain = NULL, *blob = NULL;
-	size_t plain_len = 0, len = 0;
-	int r = doc ? policy_compile(doc, NULL, &plain, &plain_len) : 0;
-	struct policy_mount *mounts = NULL;
-	size_t nmounts = 0;
-	if (doc && r == 0) {
-		mounts = policy_mounts(o, plain, plain_len, &nmounts);
-		struct policy_root root = {
-			.rootfs_fd = open(o->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC),
-			.mounts = mounts,
-			.nmounts = nmounts,
-		};
-		if (root.rootfs_fd < 0)
-			r = -errno;
-		else
-			r = policy_compile(doc, &root, &blob, &len);
-		if (root.rootfs_fd >= 0)
-			close(root.rootfs_fd);
-		for (size_t i = 0; i < nmounts; i++)
-			if (mounts[i].host_fd >= 0)
-				close(mounts[i].host_fd);
-		/* The tmpfs entries' paths are copies: after /proc, /sys and
-		 * /dev, before the volumes (see policy_mounts). */
-		for (size_t i = 3; i + o->nvolumes < nmounts; i++)
-			free((char *)mounts[i].guest_path);
-		free(mounts);
-	}
-	free(plain);
-	if (doc && r < 0)
-		policy_problem_add(&pr, "%s: cannot compile: %s", o->policy_ref, strerror(-r));
-	/* Learning records allowed decisions whatever the policy says (and
-	 * keeps the sentry's dentry cache, which would hide opens, off). */
-	if (doc && r == 0 && o->learn)
-		((struct policy_header *)blob)->flags |= POLICY_F_AUDIT_ALLOWED;
-	struct policy_view *pv = xcalloc(1, sizeof(*pv));
-	if (doc && r == 0 && (r = policy_view_init(pv, blob, len)) < 0)
-		policy_problem_add(&pr, "%s: compiled policy refused: %s", o->policy_ref,
-				   strerror(-r));
-	if (!doc || r < 0 || pr.n) {
+	struct policy_view *pv;
+	if (policy_setup_view(o->policy_ref, o->rootfs, o->volumes, o->nvolumes, o->learn, &pv,
+			      &pr) < 0) {
 		for (size_t i = 0; i < pr.n; i++)
 			fprintf(stderr, "%s\n", pr.lines[i]);
-		if (!pr.n)
-			fprintf(stderr, "%s: cannot be loaded\n", o->policy_ref);
 		policy_problems_free(&pr);
-		policy_doc_free(doc);
-		free(pv);
-		free(blob);
 		exit(2);
 	}
 	policy_problems_free(&pr);
-	policy_doc_free(doc);
 	o->policy = pv;
 }
 
