@@ -12,7 +12,10 @@
  *	                             kernel file systems (proc, sysfs, devpts,
  *	                             mqueue, cgroup) and tmpfs are the ones the
  *	                             sandbox provides itself
- *	annotations                  kept for `state`
+ *	annotations                  kept for `state`; dev.runsc-c.policy
+ *	                             (a profile name or policy file) and
+ *	                             dev.runsc-c.audit (its decisions' file),
+ *	                             files relative to the bundle
  *	linux.resources              memory.limit, pids.limit, cpu.quota and
  *	                             cpu.period: the sandbox's limits (without
  *	                             them, runsc-c do's defaults: 4096 tasks,
@@ -42,6 +45,7 @@
 #include "common/limits.h"
 #include "common/util.h"
 #include "runsc-c/oci/oci.h"
+#include "runsc-c/policy_setup.h"
 
 #define HOSTNAME_MAX 64
 
@@ -135,8 +139,7 @@ static int string_array(struct json_object *arr, const char *field, bool nonempt
 	return 0;
 }
 
-/* A path from the config: absolute, or relative to the bundle. */
-static char *bundle_path(const struct oci_config *c, const char *p)
+char *oci_bundle_path(const struct oci_config *c, const char *p)
 {
 	char *out;
 	if (p[0] == '/')
@@ -159,7 +162,7 @@ static int parse_root(struct oci_config *c, struct json_object *doc, struct rc_e
 	const char *p = json_object_get_string(path);
 	if (p[0] == 0)
 		return oci_bad(err, "root.path", "must not be empty");
-	_cleanup_free_ char *full = bundle_path(c, p);
+	_cleanup_free_ char *full = oci_bundle_path(c, p);
 	struct stat st;
 	if (stat(full, &st) < 0)
 		return oci_bad(err, "root.path", "'%s': %s", p, strerror(errno));
@@ -389,7 +392,7 @@ static int parse_bind(struct oci_config *c, struct json_object *m, const char *f
 		snprintf(name, sizeof(name), "%s.destination", field);
 		return oci_bad(err, name, "a bind mount over / is not supported (use root.path)");
 	}
-	_cleanup_free_ char *full = bundle_path(c, s);
+	_cleanup_free_ char *full = oci_bundle_path(c, s);
 	char *real = realpath(full, NULL);
 	if (!real)
 		return oci_bad(err, name, "'%s': %s", s, strerror(errno));
@@ -571,6 +574,7 @@ static int parse_resources(struct oci_config *c, struct json_object *doc, struct
 		r = oci_resources_parse(res, "linux.resources", &given, err);
 	if (r < 0)
 		return r;
+	oci_policy_resources(c, &given);
 	sandbox_limits_default(&c->limits);
 	if (given.memory_bytes)
 		c->limits.memory_bytes = given.memory_bytes;
@@ -813,6 +817,7 @@ static void sandbox_id_new(char *buf, size_t size)
 int oci_config_load(const char *bundle, struct oci_config *c, struct rc_error *err)
 {
 	memset(c, 0, sizeof(*c));
+	c->audit_fd = -1;
 	sandbox_id_new(c->sandbox_id, sizeof(c->sandbox_id));
 	c->bundle = realpath(bundle, NULL);
 	if (!c->bundle)
@@ -835,11 +840,15 @@ int oci_config_load(const char *bundle, struct oci_config *c, struct rc_error *e
 	if (r == 0)
 		r = parse_mounts(c, c->doc, err);
 	if (r == 0)
+		r = oci_policy_annotation(c, err);
+	if (r == 0)
 		r = parse_resources(c, c->doc, err);
 	if (r == 0)
 		r = parse_linux_rest(c, c->doc, err);
 	if (r == 0)
 		r = oci_hooks_parse(c->doc, c->hooks, err);
+	if (r == 0)
+		r = oci_audit_annotation(c, err);
 	if (r < 0)
 		oci_config_free(c);
 	return r;
@@ -865,7 +874,12 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 		.hostname = c->hostname,
 		.netns = c->netns,
 		.preserve_fds = c->preserve_fds,
-		.audit_fd = -1,
+		.policy = c->policy,
+		.audit_fd = c->audit_fd,
+		.publish = c->publish,
+		.npublish = c->npublish,
+		.disk_bytes = c->disk_bytes,
+		.timeout_s = c->timeout_s,
 		.terminal = c->process.terminal &&
 			    (c->console_socket || (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))),
 		.terminal_detached = c->process.terminal && c->console_socket,
@@ -896,8 +910,12 @@ void oci_config_free(struct oci_config *c)
 	free(c->volumes);
 	oci_process_free(&c->process);
 	free(c->seccomp.filter);
+	policy_setup_free(c->policy);
+	if (c->audit_fd >= 0)
+		close(c->audit_fd);
 	free(c->rootfs);
 	free(c->bundle);
 	json_object_put(c->doc);
 	memset(c, 0, sizeof(*c));
+	c->audit_fd = -1;
 }

@@ -202,6 +202,16 @@ struct oci_config {
 	size_t nmasked;
 	char **readonly;
 	size_t nreadonly;
+	/* annotations dev.runsc-c.policy (compiled for the view, owned) and
+	 * dev.runsc-c.audit (the file, opened for appending), or NULL and -1;
+	 * what the policy adds: its network.publish entries, the disk size
+	 * and the time limit of its resources section. */
+	struct policy_view *policy;
+	int audit_fd;
+	struct publish publish[PUBLISH_MAX];
+	size_t npublish;
+	uint64_t disk_bytes;
+	double timeout_s;
 	/* The container's id, set by the command (the hooks' state). */
 	const char *id;
 	/* The sandbox's own id (random), which names its cgroups: kept in the
@@ -217,6 +227,19 @@ struct oci_config {
 /* Reads BUNDLE/config.json. An invalid value fails with err naming the
  * field ("process.args: must not be empty"); unknown fields are ignored. */
 int oci_config_load(const char *bundle, struct oci_config *c, struct rc_error *err);
+/* A path from the config: absolute, or relative to the bundle. */
+char *oci_bundle_path(const struct oci_config *c, const char *p);
+
+/* ---- annotations.c: dev.runsc-c.policy and dev.runsc-c.audit ---- */
+/* The policy, compiled for the view of c's rootfs and volumes (so after
+ * the mounts are read); its problems are err. */
+int oci_policy_annotation(struct oci_config *c, struct rc_error *err);
+/* The policy's resources: the limits given (linux.resources') leaves
+ * unset, its disk size and time limit. */
+void oci_policy_resources(struct oci_config *c, struct cg_limits *given);
+/* The audit file, opened once the rest of the config is valid. */
+int oci_audit_annotation(struct oci_config *c, struct rc_error *err);
+
 /* A LinuxResources object (config.json's linux.resources, update -r):
  * the memory, pids and cpu limits it gives, 0 for those it does not.
  * Errors name the field as prefix.memory.limit, ... res may be NULL. */
