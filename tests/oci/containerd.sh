@@ -87,6 +87,17 @@ check "ctr run --rm: the program's stdout" "hello 0" "$out"
 # shellcheck disable=SC2086
 out=$(ctr_ run --rm $RUN "$IMAGE" r2 sh -c 'cat /proc/1/cmdline | tr "\0" " "' </dev/null 2>&1)
 check_contains "ctr run --rm: the command runs under the sandbox's init" "runsc-c" "$out"
+# ctr run --annotation: a policy for the container (dev.runsc-c.policy),
+# its decisions to a file (dev.runsc-c.audit).
+# shellcheck disable=SC2086
+out=$(ctr_ run --rm $RUN --annotation dev.runsc-c.policy=strict \
+	--annotation "dev.runsc-c.audit=$TMP/audit.jsonl" "$IMAGE" r3 \
+	sh -c 'touch /x 2>&1; touch /tmp/y && echo written' </dev/null 2>&1)
+check "ctr run --annotation dev.runsc-c.policy=strict: only /tmp is writable" \
+	"touch: /x: Permission denied
+written" "$out"
+check_contains "... and dev.runsc-c.audit has the denial" '"object": "/x"' \
+	"$(cat "$TMP/audit.jsonl" 2>/dev/null)"
 # ctr run --tty: the shim hands runsc-c a console socket and relays the
 # pty's master to ctr's own terminal (script(1) gives it one).
 out=$(SHELL=/bin/sh script -qec "exec timeout --foreground -s KILL 60 ctr -a $SOCK -n $NS run --tty --rm $RUN $IMAGE t1 sh -c 'tty; exit 5'" /dev/null </dev/null 2>&1)

@@ -85,6 +85,14 @@ check_rc "podman run --rm: the program's exit status" 3 "$rc" "$(cat "$TMP/err")
 check "podman run --rm: the program's stdout" "hello 0" "$out"
 out=$(podman_ run --rm "$IMAGE" sh -c 'cat /proc/1/cmdline | tr "\0" " "' </dev/null 2>&1)
 check_contains "podman run --rm: the command runs under the sandbox's init" "runsc-c" "$out"
+out=$(podman_ run --rm --annotation dev.runsc-c.policy=strict \
+	--annotation "dev.runsc-c.audit=$TMP/audit.jsonl" "$IMAGE" \
+	sh -c 'touch /x 2>&1; touch /tmp/y && echo written' </dev/null 2>&1)
+check "podman run --annotation dev.runsc-c.policy=strict: only /tmp is writable" \
+	"touch: /x: Permission denied
+written" "$out"
+check_contains "... and dev.runsc-c.audit has the denial" '"object": "/x"' \
+	"$(cat "$TMP/audit.jsonl" 2>/dev/null)"
 # podman run -t: conmon takes the pty's master from the console socket and
 # relays it to podman's own terminal (script(1) gives it one).
 out=$(SHELL=/bin/sh script -qec "exec timeout --foreground -s KILL 120 podman --root $TMP/storage --runroot $TMP/runroot --storage-driver vfs --tmpdir $TMP/tmp run --rm -t $IMAGE sh -c 'tty; exit 6'" /dev/null </dev/null 2>&1)
