@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -94,8 +95,17 @@ int oci_audit_annotation(struct oci_config *c, struct rc_error *err)
 			err, field,
 			"needs a policy (dev.runsc-c.policy): without one nothing is decided");
 	_cleanup_free_ char *path = oci_bundle_path(c, file);
-	c->audit_fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY, 0600);
+	/* A regular file, not followed through a last symlink: the
+	 * runtime's rights must not append records to a device, a FIFO or
+	 * a file a link points at. */
+	c->audit_fd =
+		open(path,
+		     O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK,
+		     0600);
 	if (c->audit_fd < 0)
 		return rc_error_set_errno(err, errno, "%s: '%s'", field, path);
+	struct stat st;
+	if (fstat(c->audit_fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return rc_error_set(err, EINVAL, "%s: '%s': not a regular file", field, path);
 	return 0;
 }

@@ -23,6 +23,7 @@ ln -s /secret/f "$ROOTFS/pub/link"
 
 B=$TMP/b
 mkdir -p "$B"
+passwd=$(sha256sum /etc/passwd)
 cat >"$B/pol.yaml" <<'YAML'
 apiVersion: runsc-c/v1
 kind: Policy
@@ -126,5 +127,11 @@ bad "{'dev.runsc-c.policy': 'pol.yaml', 'dev.runsc-c.audit': ''}" \
 	"annotations: dev.runsc-c.audit: expected a file name"
 bad "{'dev.runsc-c.policy': 'pol.yaml', 'dev.runsc-c.audit': '/nonexistent-dir/a'}" \
 	"annotations: dev.runsc-c.audit: '/nonexistent-dir/a'"
+ln -s /etc/passwd "$B/audit-link"
+bad "{'dev.runsc-c.policy': 'pol.yaml', 'dev.runsc-c.audit': 'audit-link'}" \
+	"annotations: dev.runsc-c.audit: '$B/audit-link': Too many levels of symbolic links"
+bad "{'dev.runsc-c.policy': 'pol.yaml', 'dev.runsc-c.audit': '/dev/null'}" \
+	"annotations: dev.runsc-c.audit: '/dev/null': not a regular file"
+check "the host's /etc/passwd is untouched" "$passwd" "$(sha256sum /etc/passwd)"
 
 done_testing
