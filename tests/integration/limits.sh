@@ -336,6 +336,14 @@ done
 runsc -- /bin/true
 check "a dead sandbox's cgroups are removed from every hierarchy at the next start" "" \
 	"$(left_cgroups)"
+# Killed later, while it removed them: none left in memory's hierarchy,
+# one in each of the others alone.
+for h in pids cpuacct freezer unified; do
+	[ -d /sys/fs/cgroup/$h/runsc-c ] && mkdir -p /sys/fs/cgroup/$h/runsc-c/"$(new_id)"/guest
+done
+runsc -- /bin/true
+check "cgroups left only outside memory's hierarchy are removed at the next start" "" \
+	"$(left_cgroups)"
 
 i=0
 fails=0
