@@ -560,7 +560,11 @@ static void mount_host_mount(struct view *v, const struct host_mount *m)
 		log_msg("view: not showing host mount /%s: %s", m->rel, strerror(-r));
 }
 
-/* An empty tmpfs at rel with the mode and owner the directory there has. */
+/* An empty private directory at rel with the mode and owner the directory
+ * there has: a directory of the scratch tmpfs, bound there. No file system
+ * is made for it (each one would cost a superblock, whose shrinker every
+ * memory cgroup on the host pays for), and --disk bounds it together with
+ * the writable layer. */
 static int mount_private_dir(struct view *v, const char *rel)
 {
 	_cleanup_close_ int target =
@@ -572,19 +576,27 @@ static int mount_private_dir(struct view *v, const char *rel)
 	struct stat s;
 	if (fstat(target, &s) < 0)
 		return view_fail(v, -errno, "stat /%s", rel);
-	char mode[16], uid[16], gid[16], size[32];
-	snprintf(mode, sizeof(mode), "%o", s.st_mode & 07777);
-	snprintf(uid, sizeof(uid), "%u", s.st_uid);
-	snprintf(gid, sizeof(gid), "%u", s.st_gid);
-	snprintf(size, sizeof(size), "%llu", (unsigned long long)v->size);
-	const struct fs_opt opts[] = {{"mode", mode}, {"uid", uid}, {"gid", gid}, {"size", size}};
-	char what[PATH_MAX];
-	snprintf(what, sizeof(what), "private /%s", rel);
-	int mnt_fd = fs_new(v, "tmpfs", opts, ARRAY_SIZE(opts),
-			    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, what);
+	if (v->private_fd < 0) {
+		if (mkdirat(v->staging_fd, "private", 0700) < 0)
+			return view_fail(v, -errno, "creating the private directories");
+		v->private_fd = openat(v->staging_fd, "private", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (v->private_fd < 0)
+			return view_fail(v, -errno, "opening the private directories");
+	}
+	char name[16];
+	snprintf(name, sizeof(name), "%u", v->nprivate++);
+	if (mkdirat(v->private_fd, name, 0700) < 0)
+		return view_fail(v, -errno, "private /%s: creating it", rel);
+	int r = copy_dir_attrs(v->private_fd, name, &s);
+	if (r < 0)
+		return view_fail(v, r, "private /%s: setting its owner and mode", rel);
+	_cleanup_close_ int dir = openat(v->private_fd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0)
+		return view_fail(v, -errno, "private /%s: opening it", rel);
+	int mnt_fd = bind_clone(dir, false, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	if (mnt_fd < 0)
-		return mnt_fd;
-	int r = attach(mnt_fd, target);
+		return view_fail(v, mnt_fd, "private /%s: binding it", rel);
+	r = attach(mnt_fd, target);
 	close(mnt_fd);
 	return r < 0 ? view_fail(v, r, "attaching private /%s", rel) : 0;
 }
@@ -618,13 +630,21 @@ static int mount_empty_ro(struct view *v, const char *rel)
 	const struct fs_opt opts[] = {{"mode", "555"}, {"size", "4k"}, {"nr_inodes", "1"}};
 	char what[64];
 	snprintf(what, sizeof(what), "empty /%s", rel);
-	int mnt_fd = fs_new(
-		v, "tmpfs", opts, ARRAY_SIZE(opts),
-		MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, what);
+	const unsigned int attrs =
+		MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	/* One file system for all of them (read-only, and nothing fits in
+	 * it): the second and later are binds of the first. */
+	int mnt_fd = v->empty_fd < 0 ? fs_new(v, "tmpfs", opts, ARRAY_SIZE(opts), attrs, what)
+				     : bind_clone(v->empty_fd, false, attrs);
 	if (mnt_fd < 0)
-		return mnt_fd;
+		return v->empty_fd < 0 ? mnt_fd : view_fail(v, mnt_fd, "%s: binding it", what);
 	r = attach(mnt_fd, target);
-	close(mnt_fd);
+	if (r == 0 && v->empty_fd < 0) {
+		v->empty_fd = mnt_fd;
+		mnt_fd = -1;
+	}
+	if (mnt_fd >= 0)
+		close(mnt_fd);
 	return r < 0 ? view_fail(v, r, "attaching empty /%s", rel) : 0;
 }
 
@@ -783,7 +803,8 @@ static void view_free(struct view *v)
 		if (v->vols[i].fd >= 0)
 			close(v->vols[i].fd);
 	free(v->vols);
-	int fds[] = {v->rootfs_fd, v->staging_fd, v->upper_fd, v->work_fd, v->root_fd};
+	int fds[] = {v->rootfs_fd, v->staging_fd, v->upper_fd, v->work_fd,
+		     v->root_fd,   v->private_fd, v->empty_fd};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
@@ -802,6 +823,8 @@ int gofer_view_build(const struct gofer_config *cfg, struct gofer_state *st, cha
 		.upper_fd = -1,
 		.work_fd = -1,
 		.root_fd = -1,
+		.private_fd = -1,
+		.empty_fd = -1,
 		.st = st,
 	};
 	err[0] = '\0';

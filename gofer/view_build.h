@@ -30,7 +30,7 @@ struct volume_src {
 
 struct view {
 	const struct gofer_config *cfg;
-	uint64_t size; /* bound of each writable tmpfs */
+	uint64_t size; /* bound of the scratch tmpfs (the writable layer) */
 	char *err;
 	size_t err_size;
 	int rootfs_fd;
@@ -44,7 +44,10 @@ struct view {
 	int upper_fd; /* staging/upper, holding one upper dir per overlay */
 	int work_fd;
 	unsigned int nlayers;
-	int root_fd; /* the view's root: staging/root */
+	int root_fd;	/* the view's root: staging/root */
+	int private_fd; /* staging/private, one directory per private dir */
+	unsigned int nprivate;
+	int empty_fd; /* the empty read-only tmpfs of /proc and /sys */
 	char root_path[PATH_MAX];
 	struct gofer_state *st;
 };

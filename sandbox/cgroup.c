@@ -577,7 +577,8 @@ void cg_destroy(struct cgroup *cg)
 {
 	if (!cg)
 		return;
-	/* The first hierarchy last: cg_sweep() finds a sandbox there. */
+	/* The freezer's hierarchy first: a frozen v1 task dies of SIGKILL
+	 * only once thawed, which removing its freezer cgroup does. */
 	for (int i = cg->nh - 1; i >= 0; i--)
 		hierarchy_remove(&cg->h[i]);
 	free(cg);
@@ -600,7 +601,7 @@ int cg_remove(const struct cg_host *host, const char *id)
 	if (!id_names_cgroup(id))
 		return -EINVAL;
 	int r = 0;
-	/* The first hierarchy last, as cg_destroy does. */
+	/* The freezer's hierarchy first, as cg_destroy does. */
 	for (int c = CG_NCONTROLLERS - 1; c >= 0; c--) {
 		if (!first_in_mount(host, c))
 			continue;
@@ -615,12 +616,25 @@ int cg_remove(const struct cg_host *host, const char *id)
 	return r;
 }
 
-/* One hierarchy's leftovers: sandbox cgroups whose lock nobody holds,
- * removed from every hierarchy (all) or from this one. */
-static int sweep_base(const struct cg_host *host, const char *mount, bool all)
+/* Whether fd is still the directory name in base_fd lists: a launcher
+ * removes its cgroup before it lets go of the lock, so a lock taken just
+ * after that is on a directory already gone. */
+static bool still_listed(int base_fd, const char *name, int fd)
+{
+	struct stat listed, held;
+	return fstatat(base_fd, name, &listed, AT_SYMLINK_NOFOLLOW) == 0 && fstat(fd, &held) == 0 &&
+	       listed.st_dev == held.st_dev && listed.st_ino == held.st_ino;
+}
+
+/* One hierarchy's leftovers: the sandbox cgroups in it whose lock nobody
+ * holds, removed under the base folder's lock (hierarchy_create holds it
+ * shared from mkdir until the new cgroup is locked, so a cgroup being made
+ * is never taken for a dead one). Returns how many it removed. */
+static int sweep_base(const char *mount)
 {
 	char base[PATH_MAX];
-	path_fmt(base, sizeof(base), "%s/%s", mount, CG_BASE);
+	if (!path_fmt(base, sizeof(base), "%s/%s", mount, CG_BASE))
+		return 0;
 	DIR *d = opendir(base);
 	int base_fd = d ? dirfd(d) : -1;
 	if (base_fd < 0 || flock(base_fd, LOCK_EX | LOCK_NB) < 0) {
@@ -637,8 +651,8 @@ static int sweep_base(const struct cg_host *host, const char *mount, bool all)
 			openat(base_fd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
 			continue; /* its sandbox lives */
-		if ((all ? cg_remove(host, e->d_name) : remove_sandbox_dir(base_fd, e->d_name)) ==
-		    0)
+		if (still_listed(base_fd, e->d_name, fd) &&
+		    remove_sandbox_dir(base_fd, e->d_name) == 0)
 			removed++;
 	}
 	closedir(d);
@@ -647,19 +661,14 @@ static int sweep_base(const struct cg_host *host, const char *mount, bool all)
 
 int cg_sweep(const struct cg_host *host)
 {
-	/* Every sandbox has a cgroup in memory's hierarchy (else pids'),
-	 * made first and removed last. */
-	for (int c = CG_MEMORY; c <= CG_PIDS; c++)
-		if (host->version[c] != CG_ABSENT)
-			return sweep_base(host, host->mount[c], true);
+	/* Every hierarchy on its own: a launcher killed while it made or
+	 * removed its cgroups leaves them in any subset of the hierarchies.
+	 * The freezer's first, as cg_remove() does, so that a frozen
+	 * leftover is thawed and killed before the others are emptied. */
 	int removed = 0;
-	for (int c = 0; c < CG_NCONTROLLERS; c++) {
-		if (!first_in_mount(host, c))
-			continue;
-		int n = sweep_base(host, host->mount[c], false);
-		/* A sandbox has a cgroup in every hierarchy: count it once. */
-		removed = n > removed ? n : removed;
-	}
+	for (int c = CG_NCONTROLLERS - 1; c >= 0; c--)
+		if (first_in_mount(host, c))
+			removed += sweep_base(host->mount[c]);
 	return removed;
 }
 

@@ -114,10 +114,12 @@ void cg_memory_cache_read(int dirfd, enum cg_version version, uint64_t *cache,
 /* Kills every process left in the sandbox's cgroups, removes them and
  * frees cg. Safe on NULL. */
 void cg_destroy(struct cgroup *cg);
-/* Removes what sandboxes whose launcher died left behind. Returns how many
- * sandbox cgroups it removed. Only the first hierarchy (memory's, else
- * pids') is listed: a sandbox's cgroup there is made first and removed
- * last, so a sandbox that left anything in any hierarchy is found there. */
+/* Removes what sandboxes whose launcher died left behind, in every
+ * hierarchy: each one is listed under its own base lock, and a sandbox
+ * cgroup there whose lock nobody holds is removed (a launcher killed while
+ * it made or removed its cgroups leaves them in any subset of the
+ * hierarchies). Returns how many sandbox cgroups (runsc-c/<id>, one per
+ * hierarchy) it removed. */
 int cg_sweep(const struct cg_host *host);
 /* Kills what is left in the cgroups of sandbox id, whose launcher is gone,
  * and removes them in every hierarchy. Returns 0, or a negative errno (an

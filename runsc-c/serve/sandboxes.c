@@ -81,6 +81,21 @@ static void unlist_locked(struct sbx *s)
 	unref_locked(s);
 }
 
+/* A monitor killed (by wait_gone_locked, or from outside) did not remove
+ * its sandbox's cgroups: they go, with what is left in them, before the
+ * sandbox is told gone, in every hierarchy. */
+static void reclaim_killed(pid_t pid)
+{
+	char id[SERVE_ID_LEN + 1] = "";
+	pthread_mutex_lock(&lock);
+	for (struct sbx *s = table; s; s = s->next)
+		if (s->pid == pid)
+			memcpy(id, s->id, sizeof(id));
+	pthread_mutex_unlock(&lock);
+	if (id[0] && sandbox_remove_leftovers(id) < 0)
+		serve_log("sandbox %s: its cgroups could not all be removed", id);
+}
+
 /* Reaps monitors: the one thread that calls waitpid. */
 static void *reaper(void *arg)
 {
@@ -88,6 +103,8 @@ static void *reaper(void *arg)
 	for (;;) {
 		int st;
 		pid_t pid = waitpid(-1, &st, 0);
+		if (pid > 0 && WIFSIGNALED(st))
+			reclaim_killed(pid);
 		pthread_mutex_lock(&lock);
 		if (pid < 0) {
 			struct timespec t;

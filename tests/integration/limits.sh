@@ -231,6 +231,17 @@ used_kb=$(echo "$out" | tail -1 | awk '{print $3}')
 check "df / shows the writable layer's size (16M)" 16384 "$size_kb"
 if [ -n "$used_kb" ] && [ "$used_kb" -ge 8192 ]; then ok "df / shows the layer's use ($used_kb kB)"; else
 	not_ok "df / shows the layer's use" "$out"; fi
+# /root, /home and /run are the writable layer's too: --disk bounds them
+# all together, and df shows one use.
+out=$(runsc --disk 16M -- sh -c '
+dd if=/dev/zero of=/root/a bs=1M count=10 2>/dev/null && echo "root: written"
+dd if=/dev/zero of=/home/b bs=1M count=10 2>&1 | head -1
+df -k /run | tail -1')
+check_contains "--disk 16M: 10M into /root fits" "root: written" "$out"
+check_contains "--disk 16M: 10M more into /home fails with ENOSPC" "No space left on device" "$out"
+used_kb=$(echo "$out" | tail -1 | awk '{print $3}')
+if [ -n "$used_kb" ] && [ "$used_kb" -ge 14000 ]; then ok "df /run shows the layer's use ($used_kb kB)"; else
+	not_ok "df /run shows the layer's use" "$out"; fi
 
 # ---- --stats: what a run used, as JSON
 runsc --memory 128M --pids 100 --stats "$TMP/stats.json" -- sh -c 'exit 3'
@@ -335,6 +346,14 @@ for h in memory pids cpuacct freezer; do
 done
 runsc -- /bin/true
 check "a dead sandbox's cgroups are removed from every hierarchy at the next start" "" \
+	"$(left_cgroups)"
+# Killed later, while it removed them: none left in memory's hierarchy,
+# one in each of the others alone.
+for h in pids cpuacct freezer unified; do
+	[ -d /sys/fs/cgroup/$h/runsc-c ] && mkdir -p /sys/fs/cgroup/$h/runsc-c/"$(new_id)"/guest
+done
+runsc -- /bin/true
+check "cgroups left only outside memory's hierarchy are removed at the next start" "" \
 	"$(left_cgroups)"
 
 i=0

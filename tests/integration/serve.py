@@ -613,6 +613,22 @@ def test_service():
         and until(lambda: not any(os.path.exists(f"/proc/{p}") for p in procs), "its processes")
         and not traces(k.id), "kill -9 of a sentry: the sandbox is reclaimed, nothing left")
 
+    # A sandbox whose monitor is killed: its sentry and gofer die with it,
+    # and its cgroups are gone (in every hierarchy) by the time it leaves
+    # the list.
+    m = c.create()
+    procs = monitors(m.id)
+    monitor = [p for p in procs if int(status_of(p, "PPid")) == d.pid]
+    tap(len(monitor) == 1 and traces(m.id), "the sandbox's monitor is found, with its cgroups",
+        f"{procs} {traces(m.id)}")
+    for p in monitor:
+        os.kill(p, signal.SIGKILL)
+    tap(until(lambda: m.id not in [s["id"] for s in c.list()], "the killed sandbox to go")
+        and not traces(m.id), "kill -9 of a monitor: its cgroups are removed with it",
+        f"traces {traces(m.id)}")
+    tap(until(lambda: not any(os.path.exists(f"/proc/{p}") for p in procs), "its processes"),
+        "kill -9 of a monitor: no process of its sandbox is left")
+
     # The pool's size through the API.
     c.pool(size=0)
     tap(until(lambda: c.pool()["ready"] == 0, "the pool to shrink"), "PUT /pool shrinks the pool")

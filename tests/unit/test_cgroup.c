@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -435,6 +436,121 @@ START_TEST(test_nothing)
 }
 END_TEST
 
+/* A directory of the tree, made with its parents (a cgroup left empty). */
+static void mkdirs(const char *rel)
+{
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/%s'", tree, rel);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static bool in_tree(const char *rel)
+{
+	char p[PATH_MAX];
+	struct stat st;
+	snprintf(p, sizeof(p), "%s/%s", tree, rel);
+	return stat(p, &st) == 0;
+}
+
+/* A launcher killed while it made or removed its cgroups leaves a sandbox
+ * cgroup in any subset of the hierarchies: the sweep lists each one under
+ * its own base lock and removes those nobody holds, next to a living
+ * sandbox it leaves alone; a hierarchy where a sandbox is being made (its
+ * base lock held shared) waits for the next sweep. Hierarchies: v2 (one),
+ * v1 (five) and the hybrid where the freezer is the cgroup2 mount's. */
+static void sweep_tree(const char *const *hier, size_t n, bool v2_parts)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *live;
+	char rel[512];
+
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	ck_assert_int_eq(cg_create(&host, "live", &limits, &live, &err), 0);
+	/* One stale sandbox in each hierarchy alone, one in all of them. */
+	for (size_t i = 0; i < n; i++) {
+		snprintf(rel, sizeof(rel), "%s/runsc-c/stale-%zu/guest", hier[i], i);
+		mkdirs(rel);
+		snprintf(rel, sizeof(rel), "%s/runsc-c/stale-all/guest", hier[i]);
+		mkdirs(rel);
+		if (v2_parts) {
+			snprintf(rel, sizeof(rel), "%s/runsc-c/stale-all/kernel", hier[i]);
+			mkdirs(rel);
+		}
+	}
+	/* A sandbox being made in the first hierarchy holds its base shared. */
+	snprintf(rel, sizeof(rel), "%s/%s/runsc-c", tree, hier[0]);
+	int busy = open(rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(busy, 0);
+	ck_assert_int_eq(flock(busy, LOCK_SH), 0);
+	ck_assert_int_eq(cg_sweep(&host), (int)(2 * n - 2));
+	for (size_t i = 0; i < n; i++) {
+		snprintf(rel, sizeof(rel), "%s/runsc-c/stale-%zu", hier[i], i);
+		ck_assert_msg(in_tree(rel) == (i == 0), "%s", rel);
+		snprintf(rel, sizeof(rel), "%s/runsc-c/stale-all", hier[i]);
+		ck_assert_msg(in_tree(rel) == (i == 0), "%s", rel);
+	}
+	close(busy);
+	ck_assert_int_eq(cg_sweep(&host), 2);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(rel, sizeof(rel), "%s/runsc-c/stale-%zu", hier[i], i);
+		ck_assert_msg(!in_tree(rel), "%s is left", rel);
+		snprintf(rel, sizeof(rel), "%s/runsc-c/live/guest", hier[i]);
+		ck_assert_msg(in_tree(rel), "%s was removed", rel);
+	}
+	ck_assert_int_eq(cg_sweep(&host), 0);
+	cg_destroy(live);
+
+	/* What `delete` removes of a sandbox whose launcher is gone: its
+	 * cgroups in every hierarchy, wherever they are left. */
+	for (size_t i = 0; i < n; i += 2) {
+		snprintf(rel, sizeof(rel), "%s/runsc-c/gone/guest", hier[i]);
+		mkdirs(rel);
+	}
+	ck_assert_int_eq(cg_remove(&host, "gone"), 0);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(rel, sizeof(rel), "%s/runsc-c/gone", hier[i]);
+		ck_assert_msg(!in_tree(rel), "%s is left", rel);
+	}
+	ck_assert_int_eq(cg_remove(&host, "gone"), 0);
+	ck_assert_int_eq(cg_remove(&host, ".."), -EINVAL);
+}
+
+START_TEST(test_sweep_v2_tree)
+{
+	static const char *const hier[] = {"."};
+	put("cgroup.controllers", "cpu memory pids\n");
+	sweep_tree(hier, ARRAY_SIZE(hier), true);
+}
+END_TEST
+
+START_TEST(test_sweep_v1_tree)
+{
+	static const char *const hier[] = {"memory", "pids", "cpu", "cpuacct", "freezer"};
+	v1_tree(false);
+	sweep_tree(hier, ARRAY_SIZE(hier), false);
+}
+END_TEST
+
+START_TEST(test_sweep_hybrid_tree)
+{
+	/* No v1 freezer: the sandbox's is the cgroup2 mount's cgroup.freeze. */
+	static const char *const hier[] = {"memory", "pids", "cpu", "cpuacct", "unified"};
+	for (size_t i = 0; i < 4; i++) {
+		char rel[64];
+		snprintf(rel, sizeof(rel), "%s/cgroup.procs", hier[i]);
+		put(rel, "");
+	}
+	put("unified/cgroup.controllers", "hugetlb\n");
+	struct cg_host host;
+	struct rc_error err;
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	ck_assert_int_eq(host.layout, CG_LAYOUT_HYBRID);
+	ck_assert_int_eq(host.version[CG_FREEZER], CG_V2);
+	sweep_tree(hier, ARRAY_SIZE(hier), false);
+}
+END_TEST
+
 /* The host's own cgroups, where it has the controllers. */
 static bool host_ready(struct cg_host *host)
 {
@@ -546,6 +662,84 @@ START_TEST(test_host_sweep)
 }
 END_TEST
 
+/* A host cgroup directory, made as a killed launcher leaves it. */
+static void host_mkdir(const struct cg_host *host, enum cg_controller c, const char *id, char *path,
+		       size_t size)
+{
+	snprintf(path, size, "%s/%s", host->mount[c], CG_BASE);
+	ck_assert(mkdir(path, 0755) == 0 || errno == EEXIST);
+	snprintf(path, size, "%s/%s/%s", host->mount[c], CG_BASE, id);
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	size_t n = strlen(path);
+	snprintf(path + n, size - n, "/guest");
+	ck_assert_int_eq(mkdir(path, 0755), 0);
+	path[n] = '\0';
+}
+
+/* What a launcher killed while it made or removed its cgroups leaves on
+ * this host: a sandbox cgroup in the pids, freezer or cpuacct hierarchy
+ * and none in memory's, one of them holding a frozen process. The sweep
+ * removes each (thawing and killing the process) and keeps every cgroup
+ * of a living sandbox. */
+START_TEST(test_host_sweep_partial)
+{
+	static const enum cg_controller alone[] = {CG_PIDS, CG_FREEZER, CG_CPUACCT};
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *live;
+	char path[ARRAY_SIZE(alone)][PATH_MAX + 64], id[64], live_id[64], file[PATH_MAX + 128];
+
+	if (!host_ready(&host))
+		return;
+	snprintf(live_id, sizeof(live_id), "test-live-%d", (int)getpid());
+	struct cg_limits l = {.memory_bytes = 64ULL << 20, .pids = 10};
+	ck_assert_msg(cg_create(&host, live_id, &l, &live, &err) == 0, "%s", err.msg);
+	int made = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(alone); i++) {
+		path[i][0] = '\0';
+		if (host.version[alone[i]] != CG_V1 ||
+		    strcmp(host.mount[alone[i]], host.mount[CG_MEMORY]) == 0)
+			continue;
+		snprintf(id, sizeof(id), "test-stale-%zu-%d", i, (int)getpid());
+		host_mkdir(&host, alone[i], id, path[i], sizeof(path[i]));
+		made++;
+	}
+	pid_t frozen = -1;
+	if (path[1][0]) {
+		frozen = fork();
+		ck_assert_int_ge(frozen, 0);
+		if (frozen == 0) {
+			for (;;)
+				pause();
+		}
+		snprintf(file, sizeof(file), "%s/guest/cgroup.procs", path[1]);
+		FILE *f = fopen(file, "w");
+		ck_assert_ptr_nonnull(f);
+		fprintf(f, "%d", (int)frozen);
+		ck_assert_int_eq(fclose(f), 0);
+		snprintf(file, sizeof(file), "%s/guest/freezer.state", path[1]);
+		f = fopen(file, "w");
+		ck_assert_ptr_nonnull(f);
+		fputs("FROZEN", f);
+		ck_assert_int_eq(fclose(f), 0);
+	}
+	ck_assert_int_ge(cg_sweep(&host), made);
+	for (size_t i = 0; i < ARRAY_SIZE(alone); i++)
+		ck_assert_msg(!path[i][0] || !exists(path[i]), "%s is left", path[i]);
+	if (frozen > 0) {
+		int status;
+		ck_assert_int_eq(waitpid(frozen, &status, 0), frozen);
+		ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	}
+	for (int c = 0; c < CG_NCONTROLLERS; c++)
+		if (cg_path(live, c)[0])
+			ck_assert_msg(exists(cg_path(live, c)), "%s was removed", cg_path(live, c));
+	if (host.version[CG_FREEZER] != CG_ABSENT)
+		ck_assert(exists(cg_path(live, CG_FREEZER)));
+	cg_destroy(live);
+}
+END_TEST
+
 static Suite *cgroup_suite(void)
 {
 	Suite *s = suite_create("cgroup");
@@ -561,9 +755,13 @@ static Suite *cgroup_suite(void)
 	tcase_add_test(trees, test_skipped_hierarchies);
 	tcase_add_test(trees, test_v2_freeze_update_usage);
 	tcase_add_test(trees, test_v1_freeze);
+	tcase_add_test(trees, test_sweep_v2_tree);
+	tcase_add_test(trees, test_sweep_v1_tree);
+	tcase_add_test(trees, test_sweep_hybrid_tree);
 	suite_add_tcase(s, trees);
 	tcase_add_test(hostc, test_host_pids_limit);
 	tcase_add_test(hostc, test_host_sweep);
+	tcase_add_test(hostc, test_host_sweep_partial);
 	tcase_set_timeout(hostc, 30);
 	suite_add_tcase(s, hostc);
 	return s;
