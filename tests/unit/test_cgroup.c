@@ -566,6 +566,26 @@ static bool exists(const char *path)
 	return stat(path, &st) == 0;
 }
 
+/* Sweeps until every path is gone. Other sandboxes may be starting on
+ * this host meanwhile (the test suite runs in parallel): a hierarchy one
+ * of them is making its cgroups in is left for the next sweep, and their
+ * own sweeps may remove a leftover first. Bounded: a leftover that stays
+ * fails the test. */
+static void sweep_until_gone(const struct cg_host *host, char *const *paths, size_t n)
+{
+	for (int tries = 0; tries < 500; tries++) {
+		cg_sweep(host);
+		size_t left = 0;
+		for (size_t i = 0; i < n; i++)
+			left += paths[i][0] && exists(paths[i]);
+		if (!left)
+			return;
+		usleep(10000);
+	}
+	for (size_t i = 0; i < n; i++)
+		ck_assert_msg(!paths[i][0] || !exists(paths[i]), "%s is left", paths[i]);
+}
+
 START_TEST(test_host_pids_limit)
 {
 	struct cg_host host;
@@ -654,26 +674,40 @@ START_TEST(test_host_sweep)
 	ck_assert_int_eq(status, 0);
 	snprintf(dead_path, sizeof(dead_path), "%s/%s/test-dead-%d", host.mount[CG_PIDS], CG_BASE,
 		 (int)child);
-	ck_assert(exists(dead_path));
-	ck_assert_int_ge(cg_sweep(&host), 1);
-	ck_assert_msg(!exists(dead_path), "%s is left", dead_path);
+	char *paths[] = {dead_path};
+	sweep_until_gone(&host, paths, 1);
 	ck_assert(exists(cg_path(live, CG_PIDS)));
 	cg_destroy(live);
 }
 END_TEST
 
 /* A host cgroup directory, made as a killed launcher leaves it. */
-static void host_mkdir(const struct cg_host *host, enum cg_controller c, const char *id, char *path,
-		       size_t size)
+static int host_mkdir(const struct cg_host *host, enum cg_controller c, const char *id, char *path,
+		      size_t size)
 {
 	snprintf(path, size, "%s/%s", host->mount[c], CG_BASE);
 	ck_assert(mkdir(path, 0755) == 0 || errno == EEXIST);
 	snprintf(path, size, "%s/%s/%s", host->mount[c], CG_BASE, id);
-	ck_assert_int_eq(mkdir(path, 0755), 0);
+	/* Locked while the test fills it, so that no other sandbox's sweep
+	 * takes it meanwhile (one may between the mkdir and the lock: then
+	 * again); the caller closes the lock. */
+	int lock = -1;
+	for (int tries = 0; lock < 0 && tries < 100; tries++) {
+		ck_assert_int_eq(mkdir(path, 0755), 0);
+		lock = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (lock >= 0 && (flock(lock, LOCK_EX | LOCK_NB) < 0 || !exists(path))) {
+			close(lock);
+			lock = -1;
+		}
+		if (lock < 0)
+			rmdir(path);
+	}
+	ck_assert_msg(lock >= 0, "%s: always taken by a sweep before it was locked", path);
 	size_t n = strlen(path);
 	snprintf(path + n, size - n, "/guest");
 	ck_assert_int_eq(mkdir(path, 0755), 0);
 	path[n] = '\0';
+	return lock;
 }
 
 /* What a launcher killed while it made or removed its cgroups leaves on
@@ -694,24 +728,37 @@ START_TEST(test_host_sweep_partial)
 	snprintf(live_id, sizeof(live_id), "test-live-%d", (int)getpid());
 	struct cg_limits l = {.memory_bytes = 64ULL << 20, .pids = 10};
 	ck_assert_msg(cg_create(&host, live_id, &l, &live, &err) == 0, "%s", err.msg);
-	int made = 0;
+	int locks[ARRAY_SIZE(alone)];
 	for (size_t i = 0; i < ARRAY_SIZE(alone); i++) {
+		locks[i] = -1;
 		path[i][0] = '\0';
 		if (host.version[alone[i]] != CG_V1 ||
 		    strcmp(host.mount[alone[i]], host.mount[CG_MEMORY]) == 0)
 			continue;
 		snprintf(id, sizeof(id), "test-stale-%zu-%d", i, (int)getpid());
-		host_mkdir(&host, alone[i], id, path[i], sizeof(path[i]));
-		made++;
+		locks[i] = host_mkdir(&host, alone[i], id, path[i], sizeof(path[i]));
 	}
 	pid_t frozen = -1;
 	if (path[1][0]) {
+		int ready[2];
+		ck_assert_int_eq(pipe(ready), 0);
 		frozen = fork();
 		ck_assert_int_ge(frozen, 0);
 		if (frozen == 0) {
+			/* The launcher's locks are not its to hold: let go of
+			 * them before it is frozen. */
+			for (size_t i = 0; i < ARRAY_SIZE(alone); i++)
+				if (locks[i] >= 0)
+					close(locks[i]);
+			close(ready[0]);
+			close(ready[1]);
 			for (;;)
 				pause();
 		}
+		close(ready[1]);
+		char c;
+		ck_assert_int_eq(read(ready[0], &c, 1), 0); /* its end closed */
+		close(ready[0]);
 		snprintf(file, sizeof(file), "%s/guest/cgroup.procs", path[1]);
 		FILE *f = fopen(file, "w");
 		ck_assert_ptr_nonnull(f);
@@ -723,9 +770,14 @@ START_TEST(test_host_sweep_partial)
 		fputs("FROZEN", f);
 		ck_assert_int_eq(fclose(f), 0);
 	}
-	ck_assert_int_ge(cg_sweep(&host), made);
+	/* The launcher is gone: its locks with it. */
 	for (size_t i = 0; i < ARRAY_SIZE(alone); i++)
-		ck_assert_msg(!path[i][0] || !exists(path[i]), "%s is left", path[i]);
+		if (locks[i] >= 0)
+			close(locks[i]);
+	char *paths[ARRAY_SIZE(alone)];
+	for (size_t i = 0; i < ARRAY_SIZE(alone); i++)
+		paths[i] = path[i];
+	sweep_until_gone(&host, paths, ARRAY_SIZE(alone));
 	if (frozen > 0) {
 		int status;
 		ck_assert_int_eq(waitpid(frozen, &status, 0), frozen);
