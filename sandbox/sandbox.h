@@ -266,7 +266,15 @@ struct sandbox_exec_config {
 	/* stdio[0] is a terminal (sandbox_terminal_new's slave): the process
 	 * leads a session of its own with it as the controlling terminal. */
 	bool tty;
+	/* Fds that become the process's 3 to 2 + npreserve (the guest gets
+	 * copies; runc's exec --preserve-fds); at most
+	 * SANDBOX_EXEC_PRESERVE_MAX. */
+	const int *preserve;
+	unsigned int npreserve;
 };
+/* The most fds one sandbox_exec preserves: what one message to the
+ * guest's init carries beside the process's stdio and arguments. */
+#define SANDBOX_EXEC_PRESERVE_MAX 249
 
 enum sandbox_exec_event_kind {
 	SANDBOX_EXEC_STARTED, /* its program runs: guest_pid */

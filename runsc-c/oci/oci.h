@@ -306,7 +306,9 @@ int oci_pid_file_write(const char *path, pid_t pid, struct rc_error *err);
  *
  * `runsc-c exec` connects to the monitor's control socket and sends one
  * OCI_EXEC_REQUEST with its stdin, stdout and stderr and a sealed memfd of
- * len bytes: the process as JSON (runc's process.json). The monitor
+ * len bytes: the process as JSON (runc's process.json), then value
+ * (--preserve-fds, at most SANDBOX_EXEC_PRESERVE_MAX) more fds, the
+ * process's 3 to 2 + value. The monitor
  * parses it again (oci_process_parse) and asks the sandbox for it
  * (sandbox_exec), then answers OCI_EXEC_STARTED (value: the pid in the
  * guest) or OCI_EXEC_FAILED (text: why), and after STARTED, once the
