@@ -123,6 +123,15 @@ out=$(ctr_ task exec --exec-id e1 d1 sh -c 'echo exec $(id -u) $(cat /proc/1/com
 rc=$?
 check_rc "ctr task exec: the process's exit status" 4 "$rc" "$(cat "$TMP/err")"
 check "ctr task exec: its stdout, from inside the sandbox" "exec 0 runsc-c-init" "$out"
+# ctr task exec --tty: runsc-c exec --tty with the shim's console socket;
+# the shim relays the pty's master to ctr's own terminal (script(1) gives
+# it one).
+out=$(SHELL=/bin/sh script -qec "exec timeout --foreground -s KILL 60 ctr -a $SOCK -n $NS task exec --tty --exec-id t2 d1 sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-ttys; exit 6'" /dev/null </dev/null 2>&1)
+rc=$?
+check_rc "ctr task exec --tty: the process's exit status" 6 "$rc" "$out"
+check_contains "ctr task exec --tty: the process's stdin is a terminal of the sandbox" "/dev/pts/" \
+	"$out"
+check_contains "ctr task exec --tty: stdin and stdout are that terminal" "both-ttys" "$out"
 out=$(ctr_ task exec --exec-id e2 d1 /nonexistent </dev/null 2>&1)
 rc=$?
 check "ctr task exec of a missing program: an error naming it" "yes nonexistent" \
