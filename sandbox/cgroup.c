@@ -61,7 +61,8 @@ static bool id_names_cgroup(const char *id)
 	return id[0] && id[0] != '.' && strlen(id) <= 128 && !strchr(id, '/');
 }
 
-int cg_path_normal(const char *path, char *out, size_t size, const char **why)
+/* cg_path_normal's work; out holds what was made of path so far. */
+static int path_normal(const char *path, char *out, size_t size, const char **why)
 {
 	size_t n = 0;
 	for (const char *p = path; *p;) {
@@ -103,6 +104,18 @@ int cg_path_normal(const char *path, char *out, size_t size, const char **why)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+int cg_path_normal(const char *path, char *out, size_t size, const char **why)
+{
+	int r = size ? path_normal(path, out, size, why) : -EINVAL;
+	/* Never a part of a refused path: a caller that goes on would name
+	 * another cgroup. */
+	if (r < 0 && size)
+		out[0] = '\0';
+	if (!size)
+		*why = "no room";
+	return r;
 }
 
 /* The sandbox cgroup's path below each hierarchy's root, without the

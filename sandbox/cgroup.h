@@ -98,7 +98,8 @@ struct cgroup;
  * wrong for a path naming the root cgroup, with a `.` or `..` component
  * (nothing may lead out of the hierarchy), a component with a newline or
  * longer than NAME_MAX, a path longer than CG_PATH_MAX, or one in CG_BASE
- * (the cgroups of sandboxes without a path, which cg_sweep() removes). */
+ * (the cgroups of sandboxes without a path, which cg_sweep() removes);
+ * out is then "". */
 int cg_path_normal(const char *path, char *out, size_t size, const char **why);
 
 /* Finds the controllers under root (NULL: /sys/fs/cgroup). Returns 0, or a

@@ -172,6 +172,30 @@ check "--systemd-cgroup, the path taken: a second container there is refused" "1
 oci delete sd
 check "... removed by delete" "" "$(ls -d /sys/fs/cgroup/*/rt.slice/rt-$$.slice/pfx-c1.scope 2>/dev/null)"
 
+# ---- a state whose cgroupsPath was tampered with names no cgroup ----
+mkdir -p "$PIDS$P/keep"
+cfg "$TMP/cor" "$PROG
+d['linux']['cgroupsPath'] = '$P/cor'"
+oci create --bundle "$TMP/cor" cor >"$TMP/cor.out" 2>&1
+check_rc "create (a state to tamper with)" 0 "$?" "$(cat "$TMP/cor.out")"
+cor_pid=$(sed 's/.*"pid":\([0-9]*\).*/\1/' "$ROOT/cor/state.json")
+sed -i "s|\"cgroupsPath\":\"[^\"]*\"|\"cgroupsPath\":\"$P/keep/../x\"|" "$ROOT/cor/state.json"
+out=$(oci state cor 2>&1)
+check_contains "a cgroupsPath with '..' in the state: the state is refused as corrupt" \
+	"corrupt: cgroupsPath" "$out"
+oci delete --force cor >/dev/null 2>&1
+check "delete --force of it leaves the path's prefix alone" yes \
+	"$([ -d "$PIDS$P/keep" ] && echo yes)"
+kill -9 "$cor_pid" 2>/dev/null
+gone() { ! kill -0 "$cor_pid" 2>/dev/null; }
+wait_until 20 gone
+timeout -s KILL 60 "$RUNSC_C" --root "$ROOT" delete --force cor >/dev/null 2>&1
+for h in /sys/fs/cgroup/*/; do
+	for d in "$h${P#/}/cor/guest" "$h${P#/}/cor/kernel" "$h${P#/}/cor"; do
+		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+	done
+done
+
 # ---- refused values: one error naming the field, nothing made ----
 mkdir -p "$PIDS$P/taken"
 bad() {

@@ -467,6 +467,7 @@ START_TEST(test_path_normal)
 		ck_assert_msg(cg_path_normal(bad[i], out, sizeof(out), &why) == -EINVAL, "%s",
 			      bad[i]);
 		ck_assert_ptr_nonnull(why);
+		ck_assert_str_eq(out, ""); /* nothing of it left to use */
 	}
 	char longname[300], longpath[700];
 	memset(longname, 'a', sizeof(longname) - 1);
