@@ -10,7 +10,9 @@
  * SCM_RIGHTS: the new process's stdin, stdout and stderr and a sealed
  * memfd of data_len bytes holding, NUL-terminated each, the argc argv
  * strings, the envc environment strings and the working directory (an
- * absolute path in the view, or "" for init's). Both sides check every
+ * absolute path in the view, or "" for init's); then npreserve more,
+ * which become the process's fds 3 to 2 + npreserve (runc's exec
+ * --preserve-fds). Both sides check every
  * field; a message that breaks a rule is answered with EXEC_EV_FAILED
  * (stage EXEC_STAGE_REQUEST) and has no other effect.
  *
@@ -31,6 +33,8 @@
 #define EXEC_DATA_MAX	 (8u << 20)  /* argv, env and cwd together */
 #define EXEC_STDIO_FDS	 3
 #define EXEC_START_FDS	 (EXEC_STDIO_FDS + 1)
+/* Preserved fds of one START: what one message carries beside the four. */
+#define EXEC_PRESERVE_MAX (253 - EXEC_START_FDS)
 
 enum exec_op {
 	/* supervisor → init */
@@ -74,6 +78,7 @@ struct exec_msg {
 	uint32_t ngroups; /* <= EXEC_MAX_GROUPS */
 	uint32_t groups[EXEC_MAX_GROUPS];
 	struct proc_attrs attrs; /* proc_attrs_valid() */
+	uint32_t npreserve;	 /* <= EXEC_PRESERVE_MAX fds after the four */
 };
 
 #endif

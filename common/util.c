@@ -91,11 +91,11 @@ int send_msg_fds(int sock, const void *buf, size_t len, const int *fds, int nfds
 {
 	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
 	union {
-		char buf[CMSG_SPACE(sizeof(int) * 8)];
+		char buf[CMSG_SPACE(sizeof(int) * MSG_FDS_MAX)];
 		struct cmsghdr align;
 	} u;
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-	if (nfds > 8)
+	if (nfds > MSG_FDS_MAX)
 		return -EINVAL;
 	if (nfds > 0) {
 		memset(&u, 0, sizeof(u));
@@ -122,7 +122,7 @@ ssize_t recv_msg_fds(int sock, void *buf, size_t len, int *fds, int max_fds, int
 {
 	struct iovec iov = {.iov_base = buf, .iov_len = len};
 	union {
-		char buf[CMSG_SPACE(sizeof(int) * 8)];
+		char buf[CMSG_SPACE(sizeof(int) * MSG_FDS_MAX)];
 		struct cmsghdr align;
 	} u;
 	struct msghdr msg = {.msg_iov = &iov,

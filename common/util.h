@@ -45,7 +45,10 @@ _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* die() with ": strerror(errno)" appended. */
 _Noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Sends len bytes and up to nfds file descriptors in one message. */
+/* The most fds one message carries (the kernel's SCM_MAX_FD). */
+#define MSG_FDS_MAX 253
+/* Sends len bytes and nfds (at most MSG_FDS_MAX) file descriptors in one
+ * message. */
 int send_msg_fds(int sock, const void *buf, size_t len, const int *fds, int nfds);
 /* Receives one message; stores up to max_fds received fds (others closed) and
  * their count in *nfds. Returns bytes read, 0 on EOF, -errno on error. */

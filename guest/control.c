@@ -92,6 +92,7 @@ static void send_event(uint32_t op, uint32_t id, int32_t arg, uint32_t stage)
 struct start {
 	const struct exec_msg *req;
 	int stdio[EXEC_STDIO_FDS];
+	const int *preserve; /* req->npreserve fds: its 3, 4, ... */
 	char **argv;
 	char **envp;
 	const char *cwd;
@@ -106,24 +107,30 @@ _Noreturn static void child_fail(int status_fd, enum exec_stage stage, int err)
 
 _Noreturn static void child_run(const struct start *s, int status_fd)
 {
-	/* Out of the way of 0..3 first: any of them may be where 0, 1, 2 or
-	 * the status pipe must go. */
-	int high[EXEC_STDIO_FDS + 1];
+	/* 0, 1, 2, the preserved fds at 3 to 2 + npreserve (open across the
+	 * exec), the status pipe after them (closed by it). Everything goes
+	 * out of the way of those numbers first: any of them may be where
+	 * another must go. */
+	const struct exec_msg *req = s->req;
+	int np = (int)req->npreserve, low = 4 + np > 16 ? 4 + np : 16;
+	int high[EXEC_STDIO_FDS + EXEC_PRESERVE_MAX + 1];
 	for (int i = 0; i < EXEC_STDIO_FDS; i++)
-		high[i] = fcntl(s->stdio[i], F_DUPFD_CLOEXEC, 16);
-	high[EXEC_STDIO_FDS] = fcntl(status_fd, F_DUPFD_CLOEXEC, 16);
-	for (int i = 0; i <= EXEC_STDIO_FDS; i++)
+		high[i] = fcntl(s->stdio[i], F_DUPFD_CLOEXEC, low);
+	for (int i = 0; i < np; i++)
+		high[EXEC_STDIO_FDS + i] = fcntl(s->preserve[i], F_DUPFD_CLOEXEC, low);
+	high[EXEC_STDIO_FDS + np] = fcntl(status_fd, F_DUPFD_CLOEXEC, low);
+	for (int i = 0; i <= EXEC_STDIO_FDS + np; i++)
 		if (high[i] < 0)
 			_exit(125);
-	for (int i = 0; i < EXEC_STDIO_FDS; i++)
+	/* dup2 leaves the new fd without close-on-exec. */
+	for (int i = 0; i < EXEC_STDIO_FDS + np; i++)
 		if (dup2(high[i], i) < 0)
 			_exit(125);
-	if (dup3(high[EXEC_STDIO_FDS], 3, O_CLOEXEC) < 0)
+	if (dup3(high[EXEC_STDIO_FDS + np], 3 + np, O_CLOEXEC) < 0)
 		_exit(125);
-	status_fd = 3;
+	status_fd = 3 + np;
 	/* Nothing of init's (the channel, other requests' fds) is passed on. */
-	syscall(SYS_close_range, 4, ~0U, 0);
-	const struct exec_msg *req = s->req;
+	syscall(SYS_close_range, 4 + np, ~0U, 0);
 	if (!req->tty)
 		setpgid(0, 0);
 	else if (setsid() < 0 || ioctl(0, TIOCSCTTY, 0) < 0)
@@ -215,7 +222,8 @@ static char *data_read(const struct exec_msg *req, int fd)
 
 static bool request_valid(const struct exec_msg *m, int nfds)
 {
-	return m->magic == EXEC_MAGIC && m->id != 0 && nfds == EXEC_START_FDS && m->argc >= 1 &&
+	return m->magic == EXEC_MAGIC && m->id != 0 && m->npreserve <= EXEC_PRESERVE_MAX &&
+	       nfds == EXEC_START_FDS + (int)m->npreserve && m->argc >= 1 &&
 	       m->argc <= EXEC_DATA_MAX && m->envc <= EXEC_DATA_MAX && m->data_len > 0 &&
 	       m->data_len <= EXEC_DATA_MAX && m->ngroups <= EXEC_MAX_GROUPS && m->user_set <= 1 &&
 	       m->uid <= 65535 && m->gid <= 65535 && proc_attrs_valid(&m->attrs);
@@ -249,6 +257,7 @@ static void on_start(const struct exec_msg *req, const int *fds, int nfds)
 		return;
 	}
 	memcpy(s.stdio, fds, sizeof(s.stdio));
+	s.preserve = fds + EXEC_START_FDS;
 	int pipefd[2];
 	pid_t pid = -1;
 	int err;
@@ -310,9 +319,9 @@ static void on_signal(const struct exec_msg *req)
 static void on_channel(void)
 {
 	struct exec_msg m;
-	int fds[EXEC_START_FDS];
+	int fds[EXEC_START_FDS + EXEC_PRESERVE_MAX];
 	int nfds = 0;
-	ssize_t n = recv_msg_fds(control_fd, &m, sizeof(m), fds, EXEC_START_FDS, &nfds);
+	ssize_t n = recv_msg_fds(control_fd, &m, sizeof(m), fds, (int)ARRAY_SIZE(fds), &nfds);
 	if (n == 0 || (n < 0 && n != -EAGAIN && n != -EINTR)) {
 		/* The supervisor is gone; the sandbox goes with it. */
 		close(control_fd);

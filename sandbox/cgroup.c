@@ -61,6 +61,83 @@ static bool id_names_cgroup(const char *id)
 	return id[0] && id[0] != '.' && strlen(id) <= 128 && !strchr(id, '/');
 }
 
+/* cg_path_normal's work; out holds what was made of path so far. */
+static int path_normal(const char *path, char *out, size_t size, const char **why)
+{
+	size_t n = 0;
+	for (const char *p = path; *p;) {
+		while (*p == '/')
+			p++;
+		size_t len = strcspn(p, "/");
+		if (!len)
+			break;
+		if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.')) {
+			*why = "a '.' or '..' component is not allowed (the path must stay inside "
+			       "each hierarchy)";
+			return -EINVAL;
+		}
+		if (memchr(p, '\n', len)) {
+			*why = "a cgroup name cannot hold a newline";
+			return -EINVAL;
+		}
+		if (len > NAME_MAX) {
+			*why = "a component is longer than 255 bytes";
+			return -EINVAL;
+		}
+		if (n + 1 + len >= size || n + 1 + len > CG_PATH_MAX) {
+			*why = "longer than 512 bytes";
+			return -EINVAL;
+		}
+		out[n++] = '/';
+		memcpy(out + n, p, len);
+		n += len;
+		p += len;
+	}
+	out[n] = '\0';
+	if (n == 0) {
+		*why = "names the root cgroup";
+		return -EINVAL;
+	}
+	size_t base = strlen(CG_BASE);
+	if (strncmp(out + 1, CG_BASE, base) == 0 && (out[1 + base] == '/' || !out[1 + base])) {
+		*why = "/" CG_BASE " holds the cgroups of sandboxes without a path";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int cg_path_normal(const char *path, char *out, size_t size, const char **why)
+{
+	int r = size ? path_normal(path, out, size, why) : -EINVAL;
+	/* Never a part of a refused path: a caller that goes on would name
+	 * another cgroup. */
+	if (r < 0 && size)
+		out[0] = '\0';
+	if (!size)
+		*why = "no room";
+	return r;
+}
+
+/* The sandbox cgroup's path below each hierarchy's root, without the
+ * leading '/': CG_BASE/<id>, or path made normal. */
+static int sandbox_rel(const char *id, const char *path, char *rel, size_t size,
+		       struct rc_error *err)
+{
+	if (!path) {
+		if (!id_names_cgroup(id))
+			return rc_error_set(err, EINVAL, "sandbox id '%s' cannot name a cgroup",
+					    id);
+		path_fmt(rel, size, "%s/%s", CG_BASE, id);
+		return 0;
+	}
+	char normal[CG_PATH_MAX + 1];
+	const char *why = NULL;
+	if (cg_path_normal(path, normal, sizeof(normal), &why) < 0)
+		return rc_error_set(err, EINVAL, "cgroup path '%s': %s", path, why);
+	path_fmt(rel, size, "%s", normal + 1);
+	return 0;
+}
+
 static bool file_exists(const char *dir, const char *name)
 {
 	char p[PATH_MAX];
@@ -432,6 +509,26 @@ static int hierarchy_fill(struct cg_hierarchy *h, int base_fd, const struct cg_l
 	return 0;
 }
 
+/* The sandbox cgroup parent_fd/name (parent the parent's path), fresh,
+ * with its children, limits and lock; removed again on failure. */
+static int leaf_create(struct cg_hierarchy *h, int parent_fd, const char *parent, const char *name,
+		       const struct cg_limits *limits, struct rc_error *err)
+{
+	if (!path_fmt(h->path, sizeof(h->path), "%s/%s", parent, name))
+		return rc_error_set(err, ENAMETOOLONG, "cgroup %s/%s: path too long", parent, name);
+	if (mkdirat(parent_fd, name, 0755) < 0)
+		return rc_error_set_errno(err, errno, "creating cgroup %s", h->path);
+	int r;
+	h->lock_fd = openat(parent_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (h->lock_fd < 0 || flock(h->lock_fd, LOCK_EX) < 0)
+		r = rc_error_set_errno(err, errno, "opening cgroup %s", h->path);
+	else
+		r = hierarchy_fill(h, parent_fd, limits, err);
+	if (r)
+		hierarchy_remove(h);
+	return r;
+}
+
 /* One hierarchy: runsc-c/<id>/{kernel,guest} with limits, and the lock. The
  * base folder is share-locked meanwhile so that cg_sweep() cannot take a
  * cgroup that is being made for one whose launcher died. */
@@ -447,17 +544,46 @@ static int hierarchy_create(struct cg_hierarchy *h, const char *mount, const cha
 		return rc_error_set_errno(err, errno, "opening cgroup %s", base);
 	if (!id_names_cgroup(id))
 		return rc_error_set(err, EINVAL, "sandbox id '%s' cannot name a cgroup", id);
-	path_fmt(h->path, sizeof(h->path), "%s/%s", base, id);
-	if (mkdirat(base_fd, id, 0755) < 0)
-		return rc_error_set_errno(err, errno, "creating cgroup %s", h->path);
-	h->lock_fd = openat(base_fd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (h->lock_fd < 0 || flock(h->lock_fd, LOCK_EX) < 0)
-		r = rc_error_set_errno(err, errno, "opening cgroup %s", h->path);
-	else
-		r = hierarchy_fill(h, base_fd, limits, err);
+	return leaf_create(h, base_fd, base, id, limits, err);
+}
+
+/* One hierarchy at the caller's path rel (normal, without its leading
+ * '/'): the missing parents made (on v2 each passes the controllers
+ * down), then the sandbox cgroup, which must not exist yet. Nothing is
+ * followed but directories: a symlink on the way fails. */
+static int hierarchy_create_at(struct cg_hierarchy *h, const char *mount, const char *rel,
+			       const struct cg_limits *limits, struct rc_error *err)
+{
+	char parent[PATH_MAX];
+	if (!path_fmt(parent, sizeof(parent), "%s", mount))
+		return rc_error_set(err, ENAMETOOLONG, "cgroup %s: path too long", mount);
+	_cleanup_close_ int fd = open_dir(mount);
+	if (fd < 0)
+		return rc_error_set_errno(err, errno, "opening cgroup %s", mount);
+	char buf[CG_PATH_MAX + 1];
+	path_fmt(buf, sizeof(buf), "%s", rel);
+	char *name = buf;
+	for (char *slash; (slash = strchr(name, '/')); name = slash + 1) {
+		*slash = '\0';
+		int r = h->version == CG_V2 ? v2_enable(fd, h->controllers) : 0;
+		if (r)
+			return rc_error_set_errno(err, -r, "enabling controllers for %s", parent);
+		size_t n = strlen(parent);
+		if (!path_fmt(parent + n, sizeof(parent) - n, "/%s", name))
+			return rc_error_set(err, ENAMETOOLONG, "cgroup %s/%s: path too long",
+					    parent, name);
+		if (mkdirat(fd, name, 0755) < 0 && errno != EEXIST)
+			return rc_error_set_errno(err, errno, "creating cgroup %s", parent);
+		int next = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0)
+			return rc_error_set_errno(err, errno, "opening cgroup %s", parent);
+		close(fd);
+		fd = next;
+	}
+	int r = h->version == CG_V2 ? v2_enable(fd, h->controllers) : 0;
 	if (r)
-		hierarchy_remove(h);
-	return r;
+		return rc_error_set_errno(err, -r, "enabling controllers for %s", parent);
+	return leaf_create(h, fd, parent, name, limits, err);
 }
 
 /* Whether controller c can be left out of a sandbox's cgroups: it is in
@@ -518,10 +644,14 @@ static unsigned plan_skip(const struct cg_limits *l)
 	return skip;
 }
 
-int cg_create(const struct cg_host *host, const char *id, const struct cg_limits *limits,
-	      struct cgroup **out, struct rc_error *err)
+int cg_create(const struct cg_host *host, const char *id, const char *path,
+	      const struct cg_limits *limits, struct cgroup **out, struct rc_error *err)
 {
 	*out = NULL;
+	char rel[PATH_MAX];
+	int r = sandbox_rel(id, path, rel, sizeof(rel), err);
+	if (r)
+		return r;
 	unsigned need = needed_controllers(limits);
 	for (int c = 0; c < CG_NCONTROLLERS; c++)
 		if ((need & (1u << c)) && host->version[c] == CG_ABSENT)
@@ -534,7 +664,8 @@ int cg_create(const struct cg_host *host, const char *id, const struct cg_limits
 		char mount[PATH_MAX];
 		path_fmt(mount, sizeof(mount), "%s", cg->h[i].path);
 		mount[strlen(mount) - 1] = '\0';
-		int r = hierarchy_create(&cg->h[i], mount, id, limits, err);
+		r = path ? hierarchy_create_at(&cg->h[i], mount, rel, limits, err)
+			 : hierarchy_create(&cg->h[i], mount, id, limits, err);
 		if (r) {
 			cg->nh = i;
 			cg_destroy(cg);
@@ -596,20 +727,28 @@ static bool first_in_mount(const struct cg_host *host, int c)
 	return true;
 }
 
-int cg_remove(const struct cg_host *host, const char *id)
+int cg_remove(const struct cg_host *host, const char *id, const char *path)
 {
-	if (!id_names_cgroup(id))
+	char rel[PATH_MAX];
+	struct rc_error err;
+	if (sandbox_rel(id, path, rel, sizeof(rel), &err) < 0)
 		return -EINVAL;
+	/* rel is the parent's path and the sandbox cgroup's name. */
+	char *slash = strrchr(rel, '/');
+	const char *name = slash ? slash + 1 : rel;
+	if (slash)
+		*slash = '\0';
 	int r = 0;
 	/* The freezer's hierarchy first, as cg_destroy does. */
 	for (int c = CG_NCONTROLLERS - 1; c >= 0; c--) {
 		if (!first_in_mount(host, c))
 			continue;
-		char base[PATH_MAX];
-		path_fmt(base, sizeof(base), "%s/%s", host->mount[c], CG_BASE);
-		_cleanup_close_ int base_fd = open_dir(base);
-		int e = base_fd < 0 ? (errno == ENOENT ? 0 : -errno)
-				    : remove_sandbox_dir(base_fd, id);
+		char parent[PATH_MAX];
+		if (!path_fmt(parent, sizeof(parent), "%s/%s", host->mount[c], slash ? rel : ""))
+			return -ENAMETOOLONG;
+		_cleanup_close_ int parent_fd = open_dir(parent);
+		int e = parent_fd < 0 ? (errno == ENOENT ? 0 : -errno)
+				      : remove_sandbox_dir(parent_fd, name);
 		if (e < 0 && !r)
 			r = e;
 	}
@@ -674,11 +813,14 @@ int cg_sweep(const struct cg_host *host)
 
 /* ---- a living sandbox, from any process ---- */
 
-int cg_open(const struct cg_host *host, const char *id, struct cgroup **out, struct rc_error *err)
+int cg_open(const struct cg_host *host, const char *id, const char *path, struct cgroup **out,
+	    struct rc_error *err)
 {
 	*out = NULL;
-	if (!id_names_cgroup(id))
-		return rc_error_set(err, EINVAL, "sandbox id '%s' cannot name a cgroup", id);
+	char rel[PATH_MAX];
+	int r = sandbox_rel(id, path, rel, sizeof(rel), err);
+	if (r)
+		return r;
 	/* A sandbox may lack the hierarchies plan_skip() lets go: without a
 	 * CPU quota no cpu cgroup, never paused no freezer cgroup. */
 	const unsigned optional = (1u << CG_CPU) | (1u << CG_CPUACCT) | (1u << CG_FREEZER);
@@ -687,7 +829,7 @@ int cg_open(const struct cg_host *host, const char *id, struct cgroup **out, str
 	for (int i = 0; i < cg->nh; i++) {
 		struct cg_hierarchy *h = &cg->h[i];
 		size_t n = strlen(h->path);
-		if (!path_fmt(h->path + n, sizeof(h->path) - n, "%s/%s", CG_BASE, id) ||
+		if (!path_fmt(h->path + n, sizeof(h->path) - n, "%s", rel) ||
 		    (h->lock_fd = open_dir(h->path)) < 0) {
 			int e = errno;
 			bool retry = e == ENOENT && !(h->controllers & ~optional);
@@ -699,7 +841,8 @@ int cg_open(const struct cg_host *host, const char *id, struct cgroup **out, str
 				i = -1;
 				continue;
 			}
-			return rc_error_set_errno(err, e, "sandbox %s has no cgroups", id);
+			return rc_error_set_errno(err, e, "sandbox %s has no cgroups",
+						  path ? path : id);
 		}
 	}
 	*out = cg;

@@ -4,7 +4,8 @@
  * cgroup2 mount at /sys/fs/cgroup/unified).
  *
  * Each sandbox gets runsc-c/<id> in every hierarchy that holds a controller
- * it uses, with two children on v2: `kernel` (the sentry and the gofer)
+ * it uses (or the cgroup path its caller gives, an OCI config's
+ * linux.cgroupsPath), with two children on v2: `kernel` (the sentry and the gofer)
  * and `guest` (the guest's tree). The sandbox cgroup bounds the whole sandbox,
  * the guest cgroup the guest alone, so that an OOM kill for the guest's
  * limit can only land on a guest process. v2 forbids processes in a cgroup
@@ -16,7 +17,9 @@
  * A sandbox's launcher holds a lock (flock) on its sandbox cgroup for as
  * long as the sandbox lives; cg_sweep() removes the cgroups of sandboxes
  * whose launcher died without removing them (SIGKILL), so nothing
- * accumulates. */
+ * accumulates. It looks in runsc-c/ alone: a sandbox at a path of its
+ * caller's is removed by that caller (cg_remove with the path), and no
+ * cgroup outside runsc-c/ is ever swept. */
 #ifndef RUNSC_SANDBOX_CGROUP_H
 #define RUNSC_SANDBOX_CGROUP_H
 
@@ -85,15 +88,32 @@ struct cg_stats {
 
 struct cgroup;
 
+/* The longest cgroup path a sandbox may be given. */
+#define CG_PATH_MAX 512
+
+/* A sandbox's cgroup path as its caller gives it (an OCI config's
+ * linux.cgroupsPath) made normal into out: one leading '/', no empty
+ * component, no trailing '/'. A relative path is taken from each
+ * hierarchy's root, as crun takes it. -EINVAL with *why saying what is
+ * wrong for a path naming the root cgroup, with a `.` or `..` component
+ * (nothing may lead out of the hierarchy), a component with a newline or
+ * longer than NAME_MAX, a path longer than CG_PATH_MAX, or one in CG_BASE
+ * (the cgroups of sandboxes without a path, which cg_sweep() removes);
+ * out is then "". */
+int cg_path_normal(const char *path, char *out, size_t size, const char **why);
+
 /* Finds the controllers under root (NULL: /sys/fs/cgroup). Returns 0, or a
  * negative errno with err filled when no hierarchy holds any of them. */
 int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err);
 const char *cg_layout_name(enum cg_layout layout);
 
-/* Makes runsc-c/<id> and its children in every hierarchy, applies limits
- * and takes the sandbox's lock. On failure nothing is left behind. */
-int cg_create(const struct cg_host *host, const char *id, const struct cg_limits *limits,
-	      struct cgroup **out, struct rc_error *err);
+/* Makes runsc-c/<id> (with path: that cgroup path, cg_path_normal, and
+ * its missing parents; -EEXIST if the cgroup exists) and its children in
+ * every hierarchy, applies limits and takes the sandbox's lock. On
+ * failure nothing is left behind but parents made on the way, which
+ * stay, as runc and crun leave them. */
+int cg_create(const struct cg_host *host, const char *id, const char *path,
+	      const struct cg_limits *limits, struct cgroup **out, struct rc_error *err);
 /* Moves pid (and, for a process, all its threads) into one part. */
 int cg_attach(struct cgroup *cg, enum cg_part part, pid_t pid, struct rc_error *err);
 /* Reads what the sandbox used so far. */
@@ -121,19 +141,22 @@ void cg_destroy(struct cgroup *cg);
  * hierarchies). Returns how many sandbox cgroups (runsc-c/<id>, one per
  * hierarchy) it removed. */
 int cg_sweep(const struct cg_host *host);
-/* Kills what is left in the cgroups of sandbox id, whose launcher is gone,
- * and removes them in every hierarchy. Returns 0, or a negative errno (an
- * id that cannot name a cgroup: -EINVAL). */
-int cg_remove(const struct cg_host *host, const char *id);
+/* Kills what is left in the cgroups of sandbox id (with path: at that
+ * path), whose launcher is gone, and removes them in every hierarchy; the
+ * path's parents stay. Returns 0, or a negative errno (an id that cannot
+ * name a cgroup, a path cg_path_normal refuses: -EINVAL). */
+int cg_remove(const struct cg_host *host, const char *id, const char *path);
 /* The sandbox cgroup's path in one controller's hierarchy ("" if absent). */
 const char *cg_path(const struct cgroup *cg, enum cg_controller ctl);
 
 /* ---- a living sandbox, from any process (pause, update, usage) ---- */
 
-/* Opens the cgroups of sandbox id (runsc-c/<id> in every hierarchy) that
- * another process made, without its lock. -ENOENT with err filled when it
- * has none. Free with cg_close, which removes nothing. */
-int cg_open(const struct cg_host *host, const char *id, struct cgroup **out, struct rc_error *err);
+/* Opens the cgroups of sandbox id (runsc-c/<id> in every hierarchy, or
+ * path when not NULL) that another process made, without its lock.
+ * -ENOENT with err filled when it has none. Free with cg_close, which
+ * removes nothing. */
+int cg_open(const struct cg_host *host, const char *id, const char *path, struct cgroup **out,
+	    struct rc_error *err);
 void cg_close(struct cgroup *cg);
 
 /* Freezes or thaws the guest part: v1 freezer.state FROZEN/THAWED, v2

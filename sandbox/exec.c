@@ -136,24 +136,28 @@ static int data_make(const struct sandbox_exec_config *ec, uint32_t *argc, uint3
 	return fd;
 }
 
-/* The start request with its fds, without waiting: a full channel fails. */
-static int request_send(int sock, const struct exec_msg *m, const int *fds)
+_Static_assert(SANDBOX_EXEC_PRESERVE_MAX == EXEC_PRESERVE_MAX, "one message's fds");
+_Static_assert(EXEC_START_FDS + EXEC_PRESERVE_MAX <= MSG_FDS_MAX, "one message's fds");
+
+/* The start request with its nfds fds, without waiting: a full channel
+ * fails. */
+static int request_send(int sock, const struct exec_msg *m, const int *fds, size_t nfds)
 {
 	struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof(*m)};
 	union {
-		char buf[CMSG_SPACE(sizeof(int) * EXEC_START_FDS)];
+		char buf[CMSG_SPACE(sizeof(int) * (EXEC_START_FDS + EXEC_PRESERVE_MAX))];
 		struct cmsghdr align;
 	} u;
 	memset(&u, 0, sizeof(u));
 	struct msghdr msg = {.msg_iov = &iov,
 			     .msg_iovlen = 1,
 			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
+			     .msg_controllen = CMSG_SPACE(sizeof(int) * nfds)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int) * EXEC_START_FDS);
-	memcpy(CMSG_DATA(c), fds, sizeof(int) * EXEC_START_FDS);
+	c->cmsg_len = CMSG_LEN(sizeof(int) * nfds);
+	memcpy(CMSG_DATA(c), fds, sizeof(int) * nfds);
 	ssize_t n;
 	do
 		n = sendmsg(sock, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -189,6 +193,13 @@ static int config_check(const struct sandbox_exec_config *ec, struct rc_error *e
 	for (int i = 0; i < EXEC_STDIO_FDS; i++)
 		if (fcntl(ec->stdio[i], F_GETFD) < 0)
 			return rc_error_set_errno(err, errno, "exec: stdio fd %d", ec->stdio[i]);
+	if (ec->npreserve > SANDBOX_EXEC_PRESERVE_MAX)
+		return rc_error_set(err, EINVAL, "exec: more than %d fds to preserve",
+				    SANDBOX_EXEC_PRESERVE_MAX);
+	for (unsigned int i = 0; i < ec->npreserve; i++)
+		if (fcntl(ec->preserve[i], F_GETFD) < 0)
+			return rc_error_set_errno(err, errno, "exec: fd %d, to be preserved",
+						  ec->preserve[i]);
 	return 0;
 }
 
@@ -221,8 +232,12 @@ int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandb
 		m.groups[i] = ec->groups[i];
 	if (ec->attrs)
 		m.attrs = *ec->attrs;
-	int fds[EXEC_START_FDS] = {ec->stdio[0], ec->stdio[1], ec->stdio[2], data_fd};
-	r = request_send(sb->control_fd, &m, fds);
+	m.npreserve = ec->npreserve;
+	int fds[EXEC_START_FDS + EXEC_PRESERVE_MAX] = {ec->stdio[0], ec->stdio[1], ec->stdio[2],
+						       data_fd};
+	for (unsigned int i = 0; i < ec->npreserve; i++)
+		fds[EXEC_START_FDS + i] = ec->preserve[i];
+	r = request_send(sb->control_fd, &m, fds, EXEC_START_FDS + ec->npreserve);
 	close(data_fd);
 	if (r == -EAGAIN)
 		return rc_error_set(err, EAGAIN, "the guest's init is not taking requests");

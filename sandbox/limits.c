@@ -188,12 +188,18 @@ int limits_create(struct sandbox *sb, struct rc_error *err)
 	const struct cg_host *host = host_find(&why);
 	if (host) {
 		cg_sweep(host);
-		r = cg_create(host, sb->id, &limits, &sb->cg, &why);
+		r = cg_create(host, sb->id, cfg->cgroup_path, &limits, &sb->cg, &why);
 	}
+	if (r == -EEXIST && cfg->cgroup_path)
+		return rc_error_set(err, EEXIST, "cgroup path '%s' is in use: %s", cfg->cgroup_path,
+				    why.msg);
 	if (r == -EEXIST)
 		return rc_error_set(err, EEXIST, "sandbox id '%s' is in use: %s", sb->id, why.msg);
 	if (!host || r < 0) {
 		sb->cg = NULL;
+		if (cfg->cgroup_path)
+			return rc_error_set(err, why.errno_value ? why.errno_value : EOPNOTSUPP,
+					    "cgroup path '%s': %s", cfg->cgroup_path, why.msg);
 		if (cfg->limits_required)
 			return rc_error_set(err, why.errno_value ? why.errno_value : EOPNOTSUPP,
 					    "resource limits cannot be enforced here: %s", why.msg);
@@ -287,8 +293,8 @@ static void cg_closep(struct cgroup **cg)
 	cg_close(*cg);
 }
 
-/* The cgroups of sandbox id, opened for one call. */
-static int open_by_id(const char *id, struct cgroup **cg, struct rc_error *err)
+/* The cgroups of sandbox id (at path, or NULL), opened for one call. */
+static int open_by_id(const char *id, const char *path, struct cgroup **cg, struct rc_error *err)
 {
 	struct rc_error why;
 	const struct cg_host *host = host_find(&why);
@@ -296,49 +302,51 @@ static int open_by_id(const char *id, struct cgroup **cg, struct rc_error *err)
 		return rc_error_set(err, why.errno_value, "sandbox %s: %s", id, why.msg);
 	if (!sandbox_id_valid(id))
 		return rc_error_set(err, EINVAL, "sandbox id '%s' is not valid", id);
-	return cg_open(host, id, cg, err);
+	return cg_open(host, id, path, cg, err);
 }
 
-static int freeze(const char *id, bool frozen, struct rc_error *err)
+static int freeze(const char *id, const char *path, bool frozen, struct rc_error *err)
 {
 	__attribute__((cleanup(cg_closep))) struct cgroup *cg = NULL;
-	int r = open_by_id(id, &cg, err);
+	int r = open_by_id(id, path, &cg, err);
 	return r < 0 ? r : cg_freeze(cg, frozen, CG_FREEZE_TIMEOUT_MS, err);
 }
 
-int sandbox_pause(const char *id, struct rc_error *err)
+int sandbox_pause(const char *id, const char *cgroup_path, struct rc_error *err)
 {
-	return freeze(id, true, err);
+	return freeze(id, cgroup_path, true, err);
 }
 
-int sandbox_resume(const char *id, struct rc_error *err)
+int sandbox_resume(const char *id, const char *cgroup_path, struct rc_error *err)
 {
-	return freeze(id, false, err);
+	return freeze(id, cgroup_path, false, err);
 }
 
-int sandbox_paused(const char *id)
+int sandbox_paused(const char *id, const char *cgroup_path)
 {
 	__attribute__((cleanup(cg_closep))) struct cgroup *cg = NULL;
 	struct rc_error err;
-	if (open_by_id(id, &cg, &err) < 0)
+	if (open_by_id(id, cgroup_path, &cg, &err) < 0)
 		return 0;
 	return cg_frozen(cg) == 1;
 }
 
-int sandbox_update(const char *id, const struct cg_limits *limits, struct rc_error *err)
+int sandbox_update(const char *id, const char *cgroup_path, const struct cg_limits *limits,
+		   struct rc_error *err)
 {
 	__attribute__((cleanup(cg_closep))) struct cgroup *cg = NULL;
 	int r = limits_check(limits, err);
 	if (r < 0)
 		return r;
-	r = open_by_id(id, &cg, err);
+	r = open_by_id(id, cgroup_path, &cg, err);
 	return r < 0 ? r : cg_update(cg, limits, err);
 }
 
-int sandbox_usage(const char *id, struct cg_usage *usage, struct rc_error *err)
+int sandbox_usage(const char *id, const char *cgroup_path, struct cg_usage *usage,
+		  struct rc_error *err)
 {
 	__attribute__((cleanup(cg_closep))) struct cgroup *cg = NULL;
-	int r = open_by_id(id, &cg, err);
+	int r = open_by_id(id, cgroup_path, &cg, err);
 	if (r < 0)
 		return r;
 	cg_usage_read(cg, usage);
@@ -363,13 +371,13 @@ void limits_status(struct sandbox *sb, struct sandbox_status *status)
 	status->oom_killed = killed && oom_kills > 0;
 }
 
-int sandbox_remove_leftovers(const char *id)
+int sandbox_remove_leftovers(const char *id, const char *cgroup_path)
 {
 	struct rc_error why;
 	const struct cg_host *host = host_find(&why);
 	if (!sandbox_id_valid(id))
 		return -EINVAL;
-	return host ? cg_remove(host, id) : 0;
+	return host ? cg_remove(host, id, cgroup_path) : 0;
 }
 
 void limits_destroy(struct sandbox *sb)

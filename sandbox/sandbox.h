@@ -125,6 +125,12 @@ struct sandbox_config {
 	/* Names the sandbox's cgroups (runsc-c/<id>) and its audit records;
 	 * NULL: random. At most SANDBOX_ID_MAX bytes of [A-Za-z0-9_.-]. */
 	const char *id;
+	/* The sandbox's cgroups at this cgroup path in every hierarchy
+	 * instead of runsc-c/<id> (cgroup.h: cg_path_normal; an OCI config's
+	 * linux.cgroupsPath); NULL: runsc-c/<id>. The cgroup must not exist
+	 * yet; its missing parents are made. With a path, cgroups are
+	 * required: where they cannot be made the sandbox does not start. */
+	const char *cgroup_path;
 	/* sandbox_status.stats is filled at the end (all the cgroups'
 	 * statistics); else only what oom_killed needs is read. */
 	bool want_stats;
@@ -191,11 +197,12 @@ int sandbox_wait(struct sandbox *sb, struct sandbox_status *status, struct rc_er
 /* Sends sig to the guest's init, which forwards it to the command. */
 int sandbox_kill(struct sandbox *sb, int sig, struct rc_error *err);
 void sandbox_destroy(struct sandbox *sb);
-/* Removes what sandbox id left behind when its launcher was killed (its
- * cgroups, and any process still in them). For the caller that knows the
- * launcher is gone, as `runsc-c delete` does; a no-op for a sandbox that
- * ended cleanly. Returns 0 or a negative errno. */
-int sandbox_remove_leftovers(const char *id);
+/* Removes what sandbox id (made with cgroup_path, or NULL) left behind
+ * when its launcher was killed (its cgroups, and any process still in
+ * them). For the caller that knows the launcher is gone, as `runsc-c
+ * delete` does; a no-op for a sandbox that ended cleanly. Returns 0 or a
+ * negative errno. */
+int sandbox_remove_leftovers(const char *id, const char *cgroup_path);
 /* The master of a terminal_detached sandbox's terminal, now the caller's
  * (close-on-exec), with the guest's path of its slave (/dev/pts/N) in name;
  * -ENOTTY when there is none or it was taken already. */
@@ -216,20 +223,24 @@ const char *sandbox_id(const struct sandbox *sb);
 
 /* ---- a living sandbox by id, from any process (sandbox/limits.c) ----
  *
+ * Each call names the sandbox by its id and the cgroup_path it was made
+ * with (NULL: none, its cgroups are runsc-c/<id>).
  * Pausing freezes the guest's cgroup (cgroup.h: cg_freeze) and returns
  * once every guest task has stopped; the sentry and the gofer keep
  * running, so calls a guest task had made are answered and their task
  * then stops. Resuming thaws it. Each returns 0 or a negative errno with
  * err filled: -ENOENT for an id without cgroups, -EOPNOTSUPP where the
  * host has no freezer. */
-int sandbox_pause(const char *id, struct rc_error *err);
-int sandbox_resume(const char *id, struct rc_error *err);
+int sandbox_pause(const char *id, const char *cgroup_path, struct rc_error *err);
+int sandbox_resume(const char *id, const char *cgroup_path, struct rc_error *err);
 /* 1 when paused, 0 when not (or it has no cgroups). */
-int sandbox_paused(const char *id);
+int sandbox_paused(const char *id, const char *cgroup_path);
 /* New limits for a living sandbox (0 fields stay), checked as at create. */
-int sandbox_update(const char *id, const struct cg_limits *limits, struct rc_error *err);
+int sandbox_update(const char *id, const char *cgroup_path, const struct cg_limits *limits,
+		   struct rc_error *err);
 /* What it uses now (cgroup.h: struct cg_usage). */
-int sandbox_usage(const char *id, struct cg_usage *usage, struct rc_error *err);
+int sandbox_usage(const char *id, const char *cgroup_path, struct cg_usage *usage,
+		  struct rc_error *err);
 
 /* ---- more processes in a running sandbox (sandbox/exec.c) ----
  *
@@ -255,7 +266,15 @@ struct sandbox_exec_config {
 	/* stdio[0] is a terminal (sandbox_terminal_new's slave): the process
 	 * leads a session of its own with it as the controlling terminal. */
 	bool tty;
+	/* Fds that become the process's 3 to 2 + npreserve (the guest gets
+	 * copies; runc's exec --preserve-fds); at most
+	 * SANDBOX_EXEC_PRESERVE_MAX. */
+	const int *preserve;
+	unsigned int npreserve;
 };
+/* The most fds one sandbox_exec preserves: what one message to the
+ * guest's init carries beside the process's stdio and arguments. */
+#define SANDBOX_EXEC_PRESERVE_MAX 249
 
 enum sandbox_exec_event_kind {
 	SANDBOX_EXEC_STARTED, /* its program runs: guest_pid */

@@ -131,7 +131,6 @@ int oci_main(int argc, char **argv)
 		{"systemd-cgroup", no_argument, NULL, OPT_SYSTEMD_CGROUP},
 		{NULL, 0, NULL, 0},
 	};
-	bool systemd_cgroup = false;
 	const char *bad_format = NULL;
 	opterr = 0;
 	optind = 0;
@@ -159,7 +158,7 @@ int oci_main(int argc, char **argv)
 			log_verbose = 1;
 			break;
 		case OPT_SYSTEMD_CGROUP:
-			systemd_cgroup = true;
+			oci_globals.systemd_cgroup = true;
 			break;
 		case '?':
 		default:
@@ -171,8 +170,10 @@ int oci_main(int argc, char **argv)
 		return OCI_EXIT_ERROR;
 	if (bad_format)
 		return bad_usage("--log-format: '%s': expected text or json", bad_format);
-	if (systemd_cgroup)
-		oci_warn("--systemd-cgroup: not supported, ignored (cgroupfs paths are used)");
+	if (oci_globals.systemd_cgroup)
+		oci_warn("--systemd-cgroup: runsc-c makes no systemd unit; a linux.cgroupsPath of "
+			 "systemd's form slice:prefix:name goes where systemd would put its scope, "
+			 "through cgroupfs");
 	if (optind >= argc)
 		return bad_usage("%s", "missing COMMAND (runsc-c --help lists them)");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)

@@ -590,6 +590,99 @@ static int parse_resources(struct oci_config *c, struct json_object *doc, struct
 	return 0;
 }
 
+/* systemd's slice name (a-b.slice) as the cgroup path systemd gives it
+ * (/a.slice/a-b.slice) into out at *n; "-.slice" is the root. */
+static int slice_expand(const char *slice, char *out, size_t size, size_t *n)
+{
+	size_t len = strlen(slice), suffix = strlen(".slice");
+	if (strcmp(slice, "-.slice") == 0)
+		return 0;
+	if (len <= suffix || strcmp(slice + len - suffix, ".slice") != 0 || strchr(slice, '/') ||
+	    slice[0] == '-' || strstr(slice, "--") || slice[len - suffix - 1] == '-')
+		return -EINVAL;
+	/* Each '-' ends an ancestor: a-b-c.slice is in a-b.slice in a.slice. */
+	for (size_t i = 0; i < len - suffix; i++) {
+		if (slice[i] != '-')
+			continue;
+		int w = snprintf(out + *n, size - *n, "/%.*s.slice", (int)i, slice);
+		if (w < 0 || (size_t)w >= size - *n)
+			return -EINVAL;
+		*n += (size_t)w;
+	}
+	int w = snprintf(out + *n, size - *n, "/%s", slice);
+	if (w < 0 || (size_t)w >= size - *n)
+		return -EINVAL;
+	*n += (size_t)w;
+	return 0;
+}
+
+/* With --systemd-cgroup, linux.cgroupsPath is systemd's "slice:prefix:name"
+ * (what containerd's SystemdCgroup and the kubelet's systemd driver
+ * give). runsc-c makes no systemd unit: the cgroup goes where systemd
+ * would put that unit, SLICE's path then PREFIX-NAME.scope, through
+ * cgroupfs as any other path. */
+static int systemd_path(const char *spec, char *out, size_t size, struct rc_error *err)
+{
+	const char *c1 = strchr(spec, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c2 || strchr(c2 + 1, ':'))
+		return oci_bad(err, "linux.cgroupsPath",
+			       "'%s': with --systemd-cgroup, expected systemd's slice:prefix:name",
+			       spec);
+	char slice[256];
+	if (c1 - spec >= (ptrdiff_t)sizeof(slice))
+		return oci_bad(err, "linux.cgroupsPath", "'%s': slice name too long", spec);
+	snprintf(slice, sizeof(slice), "%.*s", (int)(c1 - spec), spec);
+	size_t n = 0;
+	out[0] = '\0';
+	if (slice_expand(slice[0] ? slice : "system.slice", out, size, &n) < 0)
+		return oci_bad(err, "linux.cgroupsPath", "'%s': '%s' is not a systemd slice name",
+			       spec, slice);
+	const char *name = c2 + 1;
+	int prefix_len = (int)(c2 - c1 - 1);
+	size_t len = strlen(name);
+	int w;
+	if (len > 6 && strcmp(name + len - 6, ".slice") == 0)
+		w = snprintf(out + n, size - n, "/%s", name);
+	else if (prefix_len > 0)
+		w = snprintf(out + n, size - n, "/%.*s-%s.scope", prefix_len, c1 + 1, name);
+	else
+		w = snprintf(out + n, size - n, "/%s.scope", name);
+	if (!name[0] || w < 0 || (size_t)w >= size - n)
+		return oci_bad(err, "linux.cgroupsPath",
+			       "'%s': expected systemd's slice:prefix:name", spec);
+	return 0;
+}
+
+/* linux.cgroupsPath: where the sandbox's cgroups go in every hierarchy
+ * instead of runsc-c/<sandbox id>, as runc's and crun's cgroupfs drivers
+ * place a container's (a relative path from each hierarchy's root, as
+ * crun does); refused when it leads out of the hierarchy or cannot name
+ * a cgroup (cg_path_normal). */
+static int parse_cgroups_path(struct oci_config *c, struct json_object *linux_,
+			      struct rc_error *err)
+{
+	struct json_object *v;
+	int r = oci_member(linux_, "cgroupsPath", json_type_string, "linux.cgroupsPath", false, &v,
+			   err);
+	if (r < 0 || !v || !json_object_get_string_len(v))
+		return r;
+	const char *given = json_object_get_string(v);
+	if (strlen(given) != (size_t)json_object_get_string_len(v))
+		return oci_bad(err, "linux.cgroupsPath", "must not hold a NUL byte");
+	char systemd[CG_PATH_MAX + 64];
+	const char *path = given;
+	if (oci_globals.systemd_cgroup && given[0] != '/') {
+		r = systemd_path(given, systemd, sizeof(systemd), err);
+		if (r < 0)
+			return r;
+		path = systemd;
+	}
+	const char *why = NULL;
+	if (cg_path_normal(path, c->cgroup_path, sizeof(c->cgroup_path), &why) < 0)
+		return oci_bad(err, "linux.cgroupsPath", "'%s': %s", given, why);
+	return 0;
+}
+
 /* linux.sysctl: the guest's /proc/sys is the sentry's, read-only, with the
  * host's values or the sandbox's own (docs/oci.md); none can be set, so a
  * config asking for one is refused rather than run without it. */
@@ -756,6 +849,8 @@ static int parse_linux_rest(struct oci_config *c, struct json_object *doc, struc
 	int r = oci_member(doc, "linux", json_type_object, "linux", false, &linux_, err);
 	if (r == 0 && linux_)
 		r = parse_namespaces(c, linux_, err);
+	if (r == 0 && linux_)
+		r = parse_cgroups_path(c, linux_, err);
 	if (r == 0)
 		r = oci_seccomp_parse(linux_, &c->seccomp, err);
 	if (r == 0 && linux_)
@@ -894,6 +989,7 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 				.nreadonly = c->nreadonly,
 			},
 		.id = c->sandbox_id,
+		.cgroup_path = c->cgroup_path[0] ? c->cgroup_path : NULL,
 	};
 }
 

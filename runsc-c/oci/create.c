@@ -174,6 +174,7 @@ int oci_create(const char *id, const char *pid_file, const struct oci_config *c,
 	};
 	snprintf(st.id, sizeof(st.id), "%s", id);
 	snprintf(st.sandbox_id, sizeof(st.sandbox_id), "%s", sid);
+	snprintf(st.cgroup_path, sizeof(st.cgroup_path), "%s", c->cgroup_path);
 	oci_time_now(st.created, sizeof(st.created));
 	r = oci_state_write(&d, &st, err);
 	if (r == 0 && pid_file)

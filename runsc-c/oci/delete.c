@@ -60,7 +60,8 @@ int oci_delete(const char *id, bool force, struct rc_error *err)
 		rc_error_set_errno(err, -r, "killing container '%s'", id);
 	/* The monitor is gone: what its sandbox left (it was killed, or its
 	 * sentry and gofer outlived it) goes too. */
-	if (r == 0 && st.sandbox_id[0] && (r = sandbox_remove_leftovers(st.sandbox_id)) < 0)
+	if (r == 0 && st.sandbox_id[0] &&
+	    (r = sandbox_remove_leftovers(st.sandbox_id, oci_cgroup_path(&st))) < 0)
 		rc_error_set_errno(err, -r, "removing the cgroups of container '%s'", id);
 	if (r == 0 && st.poststop) {
 		struct json_object *hooks[OCI_HOOK_KINDS] = {[OCI_HOOK_POSTSTOP] = st.poststop};

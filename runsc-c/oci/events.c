@@ -135,11 +135,11 @@ static bool alive(const char *id)
 	return s == OCI_RUNNING || s == OCI_PAUSED || s == OCI_CREATED;
 }
 
-static int stream(const char *id, const char *sid, long long interval_ms)
+static int stream(const char *id, const char *sid, const char *cgpath, long long interval_ms)
 {
 	struct cg_usage u;
 	struct rc_error err;
-	if (sandbox_usage(sid, &u, &err) < 0) {
+	if (sandbox_usage(sid, cgpath, &u, &err) < 0) {
 		oci_error("events: %s", err.msg);
 		return OCI_EXIT_ERROR;
 	}
@@ -152,7 +152,7 @@ static int stream(const char *id, const char *sid, long long interval_ms)
 		}
 		nanosleep(&(struct timespec){.tv_nsec = OOM_POLL_MS * 1000000L}, NULL);
 		since_ms += OOM_POLL_MS;
-		if (!alive(id) || sandbox_usage(sid, &u, &err) < 0)
+		if (!alive(id) || sandbox_usage(sid, cgpath, &u, &err) < 0)
 			return 0; /* the container ended */
 		for (; ooms < u.oom_kills; ooms++)
 			emit("oom", id, NULL);
@@ -193,14 +193,15 @@ int oci_cmd_events(int argc, char **argv)
 	enum oci_status s;
 	if (load(id, &st, &s) < 0)
 		return OCI_EXIT_ERROR;
-	char sid[sizeof(st.sandbox_id)];
+	char sid[sizeof(st.sandbox_id)], cgpath[sizeof(st.cgroup_path)];
 	memcpy(sid, st.sandbox_id, sizeof(sid));
+	memcpy(cgpath, st.cgroup_path, sizeof(cgpath));
 	oci_state_free(&st);
 	if (!stats)
-		return stream(id, sid, interval_ms);
+		return stream(id, sid, cgpath[0] ? cgpath : NULL, interval_ms);
 	struct cg_usage u;
 	struct rc_error err;
-	if (sandbox_usage(sid, &u, &err) < 0) {
+	if (sandbox_usage(sid, cgpath[0] ? cgpath : NULL, &u, &err) < 0) {
 		oci_error("events: %s", err.msg);
 		return OCI_EXIT_ERROR;
 	}

@@ -56,6 +56,7 @@ struct exec_opts {
 	bool ignore_paused; /* a paused container's exec waits for resume */
 	bool tty;
 	const char *console_socket;
+	unsigned int preserve_fds; /* fds 3 to 2 + N are the process's too */
 	char *env[256];
 	size_t nenv;
 	gid_t groups[OCI_GROUPS_MAX];
@@ -154,8 +155,12 @@ static int exec_parse(struct exec_opts *o, int argc, char **argv)
 				"exec: --cgroup: an exec'd process runs in the container's cgroup");
 			return -1;
 		case 'f':
-			if (strcmp(optarg, "0") != 0) {
-				oci_error("exec: --preserve-fds: only 0 is supported");
+			if (oci_preserve_fds_arg(argv, optarg, &o->preserve_fds) < 0)
+				return -1;
+			if (o->preserve_fds > SANDBOX_EXEC_PRESERVE_MAX) {
+				oci_error("exec: --preserve-fds: at most %d for exec (what one "
+					  "message to the container carries), got %u",
+					  SANDBOX_EXEC_PRESERVE_MAX, o->preserve_fds);
 				return -1;
 			}
 			break;
@@ -459,14 +464,22 @@ static int stand_in(int conn, int sig_fd)
 
 /* Sends the request and waits for the start. 0, or -errno with err. */
 /* With a terminal, the console socket's connection takes the place of the
- * stdio: the monitor sends the terminal's master over it. */
-static int request(int conn, int process_fd, uint32_t len, int console_fd, struct rc_error *err)
+ * stdio: the monitor sends the terminal's master over it. The preserved
+ * fds 3 to 2 + npreserve go with it. */
+static int request(int conn, int process_fd, uint32_t len, int console_fd, unsigned int npreserve,
+		   struct rc_error *err)
 {
-	struct oci_exec_msg m = {.magic = OCI_EXEC_MAGIC, .op = OCI_EXEC_REQUEST, .len = len};
-	int fds[4] = {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO, process_fd};
+	struct oci_exec_msg m = {.magic = OCI_EXEC_MAGIC,
+				 .op = OCI_EXEC_REQUEST,
+				 .len = len,
+				 .value = (int32_t)npreserve};
+	int fds[4 + SANDBOX_EXEC_PRESERVE_MAX] = {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO,
+						  process_fd};
 	if (console_fd >= 0)
 		fds[0] = fds[1] = fds[2] = console_fd;
-	int r = send_msg_fds(conn, &m, sizeof(m), fds, 4);
+	for (unsigned int i = 0; i < npreserve; i++)
+		fds[4 + i] = 3 + (int)i;
+	int r = send_msg_fds(conn, &m, sizeof(m), fds, 4 + (int)npreserve);
 	if (r < 0)
 		return rc_error_set_errno(err, -r, "reaching the container's process");
 	struct pollfd p = {.fd = conn, .events = POLLIN};
@@ -485,8 +498,8 @@ static int request(int conn, int process_fd, uint32_t len, int console_fd, struc
 /* The whole exec from the request on: reports the start on report_fd (a
  * pipe to the parent of a --detach, "ok" or the error) or writes the pid
  * file, then returns the process's status (or 255). */
-static int exec_session(int conn, int process_fd, uint32_t len, int console_fd, int report_fd,
-			const char *pid_file)
+static int exec_session(int conn, int process_fd, uint32_t len, int console_fd,
+			unsigned int npreserve, int report_fd, const char *pid_file)
 {
 	sigset_t set;
 	forwarded_signals(&set);
@@ -494,8 +507,11 @@ static int exec_session(int conn, int process_fd, uint32_t len, int console_fd, 
 	int sig_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	struct rc_error err;
 	int r = sig_fd < 0 ? rc_error_set_errno(&err, errno, "signalfd")
-			   : request(conn, process_fd, len, console_fd, &err);
+			   : request(conn, process_fd, len, console_fd, npreserve, &err);
 	close(process_fd);
+	/* The process has its own copies: the caller sees a pipe's end once
+	 * the process closes it, not when this stand-in exits. */
+	oci_preserve_fds_close(npreserve);
 	if (console_fd >= 0)
 		close(console_fd);
 	if (r == 0 && report_fd < 0 && pid_file)
@@ -514,7 +530,7 @@ static int exec_session(int conn, int process_fd, uint32_t len, int console_fd, 
 
 /* --detach: a child stands in; this returns once the process runs. */
 static int exec_detached(int conn, int process_fd, uint32_t len, int console_fd,
-			 const char *pid_file)
+			 unsigned int npreserve, const char *pid_file)
 {
 	int report[2];
 	if (pipe2(report, O_CLOEXEC) < 0) {
@@ -525,8 +541,9 @@ static int exec_detached(int conn, int process_fd, uint32_t len, int console_fd,
 	if (pid == 0) {
 		close(report[0]);
 		proc_title_set("runsc-c-exec");
-		_exit(exec_session(conn, process_fd, len, console_fd, report[1], NULL));
+		_exit(exec_session(conn, process_fd, len, console_fd, npreserve, report[1], NULL));
 	}
+	oci_preserve_fds_close(npreserve);
 	int fork_errno = errno;
 	close(report[1]);
 	close(conn);
@@ -592,8 +609,9 @@ int oci_cmd_exec(int argc, char **argv)
 		return OCI_EXIT_EXEC_ERROR;
 	}
 	if (o.detach)
-		return exec_detached(conn, process_fd, len, console_fd, o.pid_file);
-	int status = exec_session(conn, process_fd, len, console_fd, -1, o.pid_file);
+		return exec_detached(conn, process_fd, len, console_fd, o.preserve_fds, o.pid_file);
+	int status =
+		exec_session(conn, process_fd, len, console_fd, o.preserve_fds, -1, o.pid_file);
 	close(conn);
 	return status;
 }

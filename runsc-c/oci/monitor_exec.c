@@ -153,6 +153,8 @@ static int request_start(struct sandbox *sb, struct exec_conn *c, const struct o
 			.attrs = &p.attrs,
 			.stdio = {fds[0], fds[1], fds[2]},
 			.tty = p.terminal,
+			.preserve = fds + 4,
+			.npreserve = (unsigned int)m->value,
 		};
 		if (p.terminal)
 			ec.stdio[0] = ec.stdio[1] = ec.stdio[2] = slave;
@@ -173,9 +175,9 @@ static void on_conn(struct sandbox *sb, int fd, void *arg)
 {
 	struct exec_conn *c = arg;
 	struct oci_exec_msg m;
-	int fds[4];
+	int fds[4 + SANDBOX_EXEC_PRESERVE_MAX];
 	int nfds = 0;
-	ssize_t n = recv_msg_fds(fd, &m, sizeof(m), fds, 4, &nfds);
+	ssize_t n = recv_msg_fds(fd, &m, sizeof(m), fds, (int)ARRAY_SIZE(fds), &nfds);
 	if (n == -EAGAIN || n == -EINTR)
 		return;
 	if (n <= 0) {
@@ -184,7 +186,8 @@ static void on_conn(struct sandbox *sb, int fd, void *arg)
 	}
 	bool valid = n == (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC;
 	struct rc_error err;
-	if (valid && m.op == OCI_EXEC_REQUEST && !c->requested && nfds == 4) {
+	if (valid && m.op == OCI_EXEC_REQUEST && !c->requested && m.value >= 0 &&
+	    m.value <= SANDBOX_EXEC_PRESERVE_MAX && nfds == 4 + m.value) {
 		c->requested = true;
 		if (request_start(sb, c, &m, fds, &err) < 0) {
 			answer(fd, OCI_EXEC_FAILED, 0, err.msg);

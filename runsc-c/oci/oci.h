@@ -59,6 +59,9 @@ struct oci_globals {
 	const char *log_path; /* --log */
 	bool log_json;	      /* --log-format json */
 	bool debug;	      /* --debug */
+	/* --systemd-cgroup: linux.cgroupsPath is systemd's slice:prefix:name,
+	 * placed where systemd would place its scope (config.c). */
+	bool systemd_cgroup;
 };
 extern struct oci_globals oci_globals;
 
@@ -217,6 +220,9 @@ struct oci_config {
 	/* The sandbox's own id (random), which names its cgroups: kept in the
 	 * state so that delete removes what a killed monitor left. */
 	char sandbox_id[SANDBOX_ID_MAX + 1];
+	/* linux.cgroupsPath made normal (cg_path_normal), where the sandbox's
+	 * cgroups are instead of runsc-c/<sandbox_id>; "" when not given. */
+	char cgroup_path[CG_PATH_MAX + 1];
 	/* --console-socket (console.c), set by the command: with
 	 * process.terminal, the terminal goes there instead of being relayed. */
 	const char *console_socket;
@@ -262,6 +268,9 @@ struct oci_state {
 	 * resume, update and events act on it, delete removes what a killed
 	 * monitor left. "" in a state written before it was recorded. */
 	char sandbox_id[SANDBOX_ID_MAX + 1];
+	/* Its cgroups' path (config.json's linux.cgroupsPath, made normal),
+	 * or "": runsc-c/<sandbox_id>. */
+	char cgroup_path[CG_PATH_MAX + 1];
 	char *bundle;
 	char *rootfs;
 	char created[64];
@@ -293,6 +302,11 @@ int oci_state_write(const struct oci_dir *d, const struct oci_state *st, struct 
  * created, or one whose creator died before writing it). */
 int oci_state_read(const struct oci_dir *d, struct oci_state *st, struct rc_error *err);
 void oci_state_free(struct oci_state *st);
+/* The cgroup path of st's sandbox for the sandbox library, or NULL. */
+static inline const char *oci_cgroup_path(const struct oci_state *st)
+{
+	return st->cgroup_path[0] ? st->cgroup_path : NULL;
+}
 /* created, running or stopped, from the monitor's liveness; paused when
  * running with the guest frozen. */
 enum oci_status oci_state_status(const struct oci_state *st);
@@ -315,7 +329,9 @@ int oci_pid_file_write(const char *path, pid_t pid, struct rc_error *err);
  *
  * `runsc-c exec` connects to the monitor's control socket and sends one
  * OCI_EXEC_REQUEST with its stdin, stdout and stderr and a sealed memfd of
- * len bytes: the process as JSON (runc's process.json). The monitor
+ * len bytes: the process as JSON (runc's process.json), then value
+ * (--preserve-fds, at most SANDBOX_EXEC_PRESERVE_MAX) more fds, the
+ * process's 3 to 2 + value. The monitor
  * parses it again (oci_process_parse) and asks the sandbox for it
  * (sandbox_exec), then answers OCI_EXEC_STARTED (value: the pid in the
  * guest) or OCI_EXEC_FAILED (text: why), and after STARTED, once the

@@ -30,9 +30,9 @@ static int freeze_cmd(int argc, char **argv, bool pause)
 	else if (!pause && s != OCI_PAUSED)
 		r = rc_error_set(&err, EINVAL, "container not paused");
 	else if (pause)
-		r = sandbox_pause(st.sandbox_id, &err);
+		r = sandbox_pause(st.sandbox_id, oci_cgroup_path(&st), &err);
 	else
-		r = sandbox_resume(st.sandbox_id, &err);
+		r = sandbox_resume(st.sandbox_id, oci_cgroup_path(&st), &err);
 	if (r < 0)
 		oci_error("%s: %s", argv[0], err.msg);
 	oci_state_free(&st);

@@ -118,6 +118,7 @@ static int run_start(const struct run_opts *o, const struct oci_config *c,
 	};
 	snprintf(st.id, sizeof(st.id), "%s", o->id);
 	snprintf(st.sandbox_id, sizeof(st.sandbox_id), "%s", c->sandbox_id);
+	snprintf(st.cgroup_path, sizeof(st.cgroup_path), "%s", c->cgroup_path);
 	oci_time_now(st.created, sizeof(st.created));
 	if (r == 0)
 		r = oci_state_write(&d, &st, err);

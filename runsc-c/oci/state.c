@@ -190,6 +190,8 @@ int oci_state_write(const struct oci_dir *d, const struct oci_state *st, struct 
 	json_object_object_add(o, "pidStartTime", json_object_new_uint64(st->pid_start_time));
 	json_object_object_add(o, "started", json_object_new_boolean(st->started));
 	json_object_object_add(o, "sandboxId", jstr(st->sandbox_id));
+	if (st->cgroup_path[0])
+		json_object_object_add(o, "cgroupsPath", jstr(st->cgroup_path));
 	json_object_object_add(o, "bundle", jstr(st->bundle));
 	json_object_object_add(o, "rootfs", jstr(st->rootfs));
 	json_object_object_add(o, "created", jstr(st->created));
@@ -256,6 +258,14 @@ int oci_state_read(const struct oci_dir *d, struct oci_state *st, struct rc_erro
 		st->started = json_object_get_boolean(v);
 	_cleanup_free_ char *sid = get_string(o, "sandboxId");
 	snprintf(st->sandbox_id, sizeof(st->sandbox_id), "%s", sid ? sid : "");
+	/* Checked again: delete kills what is in the cgroup it names. */
+	_cleanup_free_ char *cgpath = get_string(o, "cgroupsPath");
+	const char *why = NULL;
+	if (cgpath && cg_path_normal(cgpath, st->cgroup_path, sizeof(st->cgroup_path), &why) < 0) {
+		json_object_put(o);
+		return rc_error_set(err, EINVAL, "the state of '%s' is corrupt: cgroupsPath: %s",
+				    d->id, why);
+	}
 	st->bundle = get_string(o, "bundle");
 	st->rootfs = get_string(o, "rootfs");
 	_cleanup_free_ char *created = get_string(o, "created");
@@ -307,7 +317,9 @@ enum oci_status oci_state_status(const struct oci_state *st)
 		return OCI_STOPPED;
 	if (!st->started)
 		return OCI_CREATED;
-	return st->sandbox_id[0] && sandbox_paused(st->sandbox_id) == 1 ? OCI_PAUSED : OCI_RUNNING;
+	return st->sandbox_id[0] && sandbox_paused(st->sandbox_id, oci_cgroup_path(st)) == 1
+		       ? OCI_PAUSED
+		       : OCI_RUNNING;
 }
 
 int oci_signal(const struct oci_state *st, int sig)
@@ -316,7 +328,8 @@ int oci_signal(const struct oci_state *st, int sig)
 	if (kill(st->pid, sig) < 0)
 		return -errno;
 	struct rc_error err;
-	if (sig == SIGKILL && paused && sandbox_resume(st->sandbox_id, &err) < 0)
+	if (sig == SIGKILL && paused &&
+	    sandbox_resume(st->sandbox_id, oci_cgroup_path(st), &err) < 0)
 		oci_warn("thawing the killed container: %s", err.msg);
 	return 0;
 }

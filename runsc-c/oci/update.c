@@ -162,7 +162,7 @@ int oci_cmd_update(int argc, char **argv)
 	else if (!st.sandbox_id[0])
 		r = rc_error_set(&err, ENOENT, "container '%s' has no sandbox cgroups", id);
 	else
-		r = sandbox_update(st.sandbox_id, &l, &err);
+		r = sandbox_update(st.sandbox_id, oci_cgroup_path(&st), &l, &err);
 	if (r < 0)
 		oci_error("update: %s", err.msg);
 	oci_state_free(&st);

@@ -583,7 +583,7 @@ enum MHD_Result http_exec(struct MHD_Connection *c, const struct req *rq, const 
 	if (ok && !s) {
 		ret = fail(c, 404, "no sandbox '%s'", id);
 		ok = false;
-	} else if (ok && sandbox_paused(id) == 1) {
+	} else if (ok && sandbox_paused(id, NULL) == 1) {
 		/* Its init would only fork the process once resumed. */
 		ret = fail(c, 409, "sandbox '%s' is paused: resume it to exec", id);
 		sbx_put(s);

@@ -92,7 +92,7 @@ static void reclaim_killed(pid_t pid)
 		if (s->pid == pid)
 			memcpy(id, s->id, sizeof(id));
 	pthread_mutex_unlock(&lock);
-	if (id[0] && sandbox_remove_leftovers(id) < 0)
+	if (id[0] && sandbox_remove_leftovers(id, NULL) < 0)
 		serve_log("sandbox %s: its cgroups could not all be removed", id);
 }
 
@@ -546,7 +546,9 @@ struct json_object *sbx_json(const struct sbx *s)
 {
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "id", json_object_new_string(s->id));
-	const char *state = s->gone ? "ended" : sandbox_paused(s->id) == 1 ? "paused" : "running";
+	const char *state = s->gone			       ? "ended"
+			    : sandbox_paused(s->id, NULL) == 1 ? "paused"
+							       : "running";
 	json_object_object_add(o, "state", json_object_new_string(state));
 	json_object_object_add(o, "age", json_object_new_double(since(&s->claimed)));
 	json_object_object_add(o, "timeout", json_object_new_double(s->timeout_s));
@@ -670,14 +672,15 @@ int sbx_freeze(const char *id, bool pause, char **msg)
 	}
 	int status = 0;
 	struct rc_error err;
-	int paused = sandbox_paused(s->id);
+	int paused = sandbox_paused(s->id, NULL);
 	if (s->gone || s->ending)
 		status = 409, xasprintf(msg, "sandbox '%s' has ended", id);
 	else if (pause && paused == 1)
 		status = 409, xasprintf(msg, "sandbox '%s' is already paused", id);
 	else if (!pause && paused != 1)
 		status = 409, xasprintf(msg, "sandbox '%s' is not paused", id);
-	else if ((pause ? sandbox_pause(s->id, &err) : sandbox_resume(s->id, &err)) < 0) {
+	else if ((pause ? sandbox_pause(s->id, NULL, &err) : sandbox_resume(s->id, NULL, &err)) <
+		 0) {
 		status = err.errno_value == EOPNOTSUPP ? 501 : err.errno_value == EBUSY ? 503 : 500;
 		xasprintf(msg, "%s: %s", pause ? "pause" : "resume", err.msg);
 	} else if (!pause) {
@@ -703,7 +706,7 @@ struct json_object *sbx_usage_json(const struct sbx *s)
 {
 	struct cg_usage u;
 	struct rc_error err;
-	if (s->gone || sandbox_usage(s->id, &u, &err) < 0)
+	if (s->gone || sandbox_usage(s->id, NULL, &u, &err) < 0)
 		return NULL;
 	struct json_object *o = json_object_new_object();
 	json_object_object_add(o, "memory_bytes", u64_or_null(u.memory_known, u.memory_bytes));

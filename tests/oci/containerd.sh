@@ -57,6 +57,8 @@ stop_containerd() {
 	wait "$CONTAINERD" 2>/dev/null
 	grep -F " $TMP/" /proc/self/mountinfo | cut -d' ' -f5 | sort -r |
 		while read -r m; do umount -l "$m"; done
+	# containerd's cgroups parent (linux.cgroupsPath /NS/ID), once empty.
+	for h in /sys/fs/cgroup/*/; do [ -d "$h$NS" ] && rmdir "$h$NS" 2>/dev/null; done
 	if [ -z "$run_dir_existed" ]; then
 		rmdir /run/containerd/runc/"$NS" /run/containerd/runc /run/containerd/fifo \
 			/run/containerd/s /run/containerd 2>/dev/null
@@ -115,6 +117,16 @@ wait_until 20 running
 check_contains "ctr task ls: running" "RUNNING" "$(ctr_ task ls)"
 state=$(timeout 30 "$RUNSC_C" --root "$RUNC_ROOT/$NS" state d1 2>&1)
 check_contains "runsc-c state in the shim's --root: running" '"status": "running"' "$state"
+# containerd gives linux.cgroupsPath /NS/ID: the container's cgroups are
+# there (the guest's part below), where runc would put them.
+check_contains "the state records containerd's cgroupsPath" "\"cgroupsPath\":\"\\/$NS\\/d1\"" \
+	"$(cat "$RUNC_ROOT/$NS/d1/state.json" 2>&1)"
+guest_pid=$(timeout 30 "$RUNSC_C" --root "$RUNC_ROOT/$NS" ps --format json d1 | tr -d '[]' |
+	cut -d, -f1)
+check "the container's processes are in containerd's cgroupsPath (pids, memory)" \
+	"/$NS/d1/guest /$NS/d1/guest" \
+	"$(sed -n 's/^[0-9]*:pids://p' "/proc/$guest_pid/cgroup") $(
+		sed -n 's/^[0-9]*:memory://p' "/proc/$guest_pid/cgroup")"
 # ctr task exec: runsc-c exec --detach --process, the shim reaping its
 # stand-in for the status; ctr task kill --exec-id signals it.
 out=$(ctr_ task exec --exec-id e1 d1 sh -c 'echo exec $(id -u) $(cat /proc/1/comm); exit 4' \
@@ -122,6 +134,15 @@ out=$(ctr_ task exec --exec-id e1 d1 sh -c 'echo exec $(id -u) $(cat /proc/1/com
 rc=$?
 check_rc "ctr task exec: the process's exit status" 4 "$rc" "$(cat "$TMP/err")"
 check "ctr task exec: its stdout, from inside the sandbox" "exec 0 runsc-c-init" "$out"
+# ctr task exec --tty: runsc-c exec --tty with the shim's console socket;
+# the shim relays the pty's master to ctr's own terminal (script(1) gives
+# it one).
+out=$(SHELL=/bin/sh script -qec "exec timeout --foreground -s KILL 60 ctr -a $SOCK -n $NS task exec --tty --exec-id t2 d1 sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-ttys; exit 6'" /dev/null </dev/null 2>&1)
+rc=$?
+check_rc "ctr task exec --tty: the process's exit status" 6 "$rc" "$out"
+check_contains "ctr task exec --tty: the process's stdin is a terminal of the sandbox" "/dev/pts/" \
+	"$out"
+check_contains "ctr task exec --tty: stdin and stdout are that terminal" "both-ttys" "$out"
 out=$(ctr_ task exec --exec-id e2 d1 /nonexistent </dev/null 2>&1)
 rc=$?
 check "ctr task exec of a missing program: an error naming it" "yes nonexistent" \
@@ -153,6 +174,8 @@ check_rc "ctr task delete: exit 0" 0 "$?" "$out"
 check_contains "ctr task delete: the TERM trap's exit status" "exit code 9" "$out"
 ctr_ containers rm d1
 check "the shim's runsc-c state is gone" "" "$(ls -A "$RUNC_ROOT/$NS" 2>/dev/null)"
+check "ctr task delete: the cgroups at containerd's cgroupsPath are gone" "" \
+	"$(ls -d /sys/fs/cgroup/*/"$NS"/d1 /sys/fs/cgroup/"$NS"/d1 2>/dev/null)"
 
 sleep 0.2
 check "no runsc-c process of the test is left" "" "$(pgrep -af -- "--root $RUNC_ROOT" | grep -v pgrep)"

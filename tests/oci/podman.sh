@@ -109,6 +109,13 @@ out=$(podman_ exec -e X=y -w /tmp d1 sh -c 'echo exec $X $(pwd) $(cat /proc/1/co
 rc=$?
 check_rc "podman exec: the process's exit status" 4 "$rc" "$(cat "$TMP/err")"
 check "podman exec: its stdout, env and cwd, inside the sandbox" "exec y /tmp runsc-c-init" "$out"
+# podman exec -t: runsc-c exec --tty with conmon's console socket; conmon
+# relays the pty's master to podman's own terminal (script(1) gives it one).
+out=$(SHELL=/bin/sh script -qec "exec timeout --foreground -s KILL 120 podman --root $TMP/storage --runroot $TMP/runroot --storage-driver vfs --tmpdir $TMP/tmp exec -t d1 sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-ttys; exit 7'" /dev/null </dev/null 2>&1)
+rc=$?
+check_rc "podman exec -t: the process's exit status" 7 "$rc" "$out"
+check_contains "podman exec -t: the process's stdin is a terminal of the sandbox" "/dev/pts/" "$out"
+check_contains "podman exec -t: stdin and stdout are that terminal" "both-ttys" "$out"
 podman_ exec -d d1 sh -c 'echo detached > /tmp/detached' </dev/null >/dev/null 2>"$TMP/err"
 check_rc "podman exec -d: exit 0" 0 "$?" "$(cat "$TMP/err")"
 detached() { [ "$(podman_ exec d1 cat /tmp/detached 2>/dev/null)" = detached ]; }

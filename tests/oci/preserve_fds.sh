@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
-# run and create --preserve-fds N (docs/oci.md): the caller's fds 3 to
-# 2 + N are the program's, at the same numbers and open across its exec,
-# and no other fd of the caller's is; compared with crun for run. Bad
-# values are one error naming the flag, nothing left.
+# run, create and exec --preserve-fds N (docs/oci.md): the caller's fds 3
+# to 2 + N are the program's (exec: the new process's), at the same
+# numbers and open across its exec, and no other fd of the caller's is;
+# compared with crun for run and exec. exec carries them through the
+# monitor and the guest's init, up to 249; its stand-in lets go of its
+# copies. Bad values are one error naming the flag, nothing left.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../integration/lib.sh"
 
@@ -54,6 +56,93 @@ wait_until 10 grep -q in-three "$TMP/p2.out"
 check "create, start: fd 3 is the program's" "in-three" "$(cat "$TMP/p2.out")"
 wait_until 10 sh -c "'$RUNSC_C' --root '$ROOT' state p2 2>/dev/null | grep -q stopped"
 oci delete --force p2 >/dev/null 2>&1
+
+# ---- exec --preserve-fds: through the monitor and the guest's init ----
+cfg "$TMP/e" "d['process']['args'] = ['sleep', '600']"
+oci run -d --bundle "$TMP/e" e1 >/dev/null 2>&1
+check_rc "a container to exec into" 0 "$?"
+: >"$TMP/out-exec"
+oci exec --preserve-fds 2 e1 sh -c "$PROBE" 3<"$TMP/in" 4>>"$TMP/out-exec" 5<"$TMP/in" \
+	>"$TMP/exec.out" 2>&1
+check_rc "exec --preserve-fds 2: the process runs" 0 "$?" "$(cat "$TMP/exec.out")"
+check "exec: fds 3 and 4 are the process's, fd 5 is not" "in-three
+0 1 2 3 4 5 
+Bad file descriptor" "$(cat "$TMP/exec.out")"
+check "exec: what the process wrote to fd 4 reaches the caller's file" "to-four" \
+	"$(cat "$TMP/out-exec")"
+# The stand-in lets go of its copies: a pipe's reader sees its end once
+# the process closed it, while the process still runs.
+out=$( (oci exec --preserve-fds 1 e1 sh -c 'echo via-pipe >&3; exec 3>&-; sleep 600' \
+	3>&1 >/dev/null 2>&1 &
+	echo "$!" >"$TMP/stand-in.pid") | cat)
+check "exec: the pipe given as fd 3 ends when the process closes it" via-pipe "$out"
+kill "$(cat "$TMP/stand-in.pid")" 2>/dev/null
+# --detach: the stand-in child takes them.
+: >"$TMP/out-detach"
+oci exec -d --preserve-fds 1 e1 sh -c 'echo detached >&3' 3>>"$TMP/out-detach" >/dev/null 2>&1
+check_rc "exec --detach --preserve-fds 1" 0 "$?"
+wait_until 10 grep -q detached "$TMP/out-detach"
+check "exec --detach: fd 3 is the process's" detached "$(cat "$TMP/out-detach")"
+# The most one request carries: 249 fds, each a copy of the file.
+cat >"$TMP/many.py" <<'EOF'
+import os, subprocess, sys
+fd = os.open(sys.argv[3], os.O_RDONLY)
+for n in range(3, 3 + 250):
+    if n != fd:
+        os.dup2(fd, n)
+    os.set_inheritable(n, True)
+def ex(n, *cmd):
+    return subprocess.run([sys.argv[1], "--root", sys.argv[2], "exec", "--preserve-fds", n,
+                           "e1"] + list(cmd), close_fds=False, stdin=subprocess.DEVNULL,
+                          capture_output=True, text=True)
+r = ex("249", "sh", "-c", "ls /proc/self/fd | wc -l; cat <&251")
+print(r.returncode, r.stdout.split(), r.stderr.strip())
+r = ex("250", "true")
+print(r.returncode, r.stderr.strip())
+EOF
+out=$(python3 "$TMP/many.py" "$RUNSC_C" "$ROOT" "$TMP/in" 2>&1)
+check "exec --preserve-fds 249 (the most): fds 3 to 251 are the process's" \
+	"0 ['253', 'in-three'] " "$(echo "$out" | head -1)"
+check "exec --preserve-fds 250: refused, naming the flag and the most" \
+	"1 runsc-c: exec: --preserve-fds: at most 249 for exec (what one message to the container carries), got 250" \
+	"$(echo "$out" | sed -n 2p)"
+
+# crun, the reference: exec into a container of its own with the same fds.
+if [ -n "$CRUN" ] && [ -s "$TMP/crun.out" ]; then
+	# crun 1.8 wants the unified hierarchy masked for exec too.
+	crun_cmd() {
+		timeout -s KILL 60 unshare -m sh -c '[ -e /sys/fs/cgroup/unified/cgroup.controllers ] &&
+			mount --bind "$1" /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null
+			c=$2 r=$3
+			shift 3
+			exec "$c" --root "$r" "$@"' sh "$TMP/empty" "$CRUN" "$TMP/crun-state" "$@" </dev/null
+	}
+	cfg "$TMP/ce" "d['process']['args'] = ['sleep', '600']
+d['root']['path'] = '$TMP/rootfs-crun'"
+	crun_cmd run -d --bundle "$TMP/ce" ce1 >"$TMP/ce.out" 2>&1
+	: >"$TMP/out-crun-exec"
+	crun_cmd exec --preserve-fds 2 ce1 sh -c "$PROBE" 3<"$TMP/in" 4>>"$TMP/out-crun-exec" \
+		5<"$TMP/in" >"$TMP/crun-exec.out" 2>&1
+	check "exec: same as crun's exec --preserve-fds" \
+		"$(cat "$TMP/crun-exec.out") $(cat "$TMP/out-crun-exec")" \
+		"$(cat "$TMP/exec.out") $(cat "$TMP/out-exec")"
+	crun_cmd kill ce1 KILL >/dev/null 2>&1
+	sleep 0.2
+	crun_cmd delete -f ce1 >/dev/null 2>&1
+else
+	skip "exec: same as crun's exec --preserve-fds" "crun cannot run here"
+fi
+bad_exec() {
+	out=$(oci exec "$@" 2>&1)
+	rc=$?
+	check_rc "exec $1 $2: exit 1" 1 "$rc"
+	check_contains "exec $1 $2: the error names the flag" "--preserve-fds" "$out"
+}
+bad_exec --preserve-fds abc e1 true
+bad_exec --preserve-fds -1 e1 true
+bad_exec --preserve-fds 99999 e1 true
+bad_exec --preserve-fds 3 e1 true
+oci delete --force e1 >/dev/null 2>&1
 
 # ---- bad values ----
 bad() {

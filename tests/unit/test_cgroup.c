@@ -91,7 +91,7 @@ START_TEST(test_v2_tree)
 		ck_assert_int_eq(host.version[c], CG_V2);
 		ck_assert_str_eq(host.mount[c], tree);
 	}
-	ck_assert_int_eq(cg_create(&host, "sb1", &limits, &cg, &err), 0);
+	ck_assert_int_eq(cg_create(&host, "sb1", NULL, &limits, &cg, &err), 0);
 	ck_assert_str_eq(get("cgroup.subtree_control"), "+memory +pids +cpu ");
 	ck_assert_str_eq(get("runsc-c/cgroup.subtree_control"), "+memory +pids +cpu ");
 	ck_assert_str_eq(get("runsc-c/sb1/cgroup.subtree_control"), "+memory +pids +cpu ");
@@ -166,12 +166,12 @@ START_TEST(test_v2_swap)
 	ck_assert_int_eq(host.version[CG_CPU], CG_ABSENT);
 	struct cg_limits l = {.memory_bytes = 1 << 20};
 	put("runsc-c/memory.swap.max", "max\n");
-	ck_assert_int_eq(cg_create(&host, "sb2", &l, &cg, &err), 0);
+	ck_assert_int_eq(cg_create(&host, "sb2", NULL, &l, &cg, &err), 0);
 	ck_assert_str_eq(get("runsc-c/sb2/guest/memory.swap.max"), "0");
 	ck_assert_ptr_null(get("runsc-c/sb2/guest/pids.max"));
 	cg_destroy(cg);
 	/* An id in use is refused, not shared. */
-	ck_assert_int_lt(cg_create(&host, "sb2", &l, &cg, &err), 0);
+	ck_assert_int_lt(cg_create(&host, "sb2", NULL, &l, &cg, &err), 0);
 	ck_assert_int_eq(err.errno_value, EEXIST);
 	ck_assert_ptr_nonnull(strstr(err.msg, "runsc-c/sb2"));
 	cg_destroy(cg);
@@ -202,7 +202,7 @@ START_TEST(test_hybrid_tree)
 	ck_assert_int_eq(host.layout, CG_LAYOUT_HYBRID);
 	for (int c = 0; c < CG_NCONTROLLERS; c++)
 		ck_assert_int_eq(host.version[c], CG_V1);
-	ck_assert_int_eq(cg_create(&host, "sb1", &limits, &cg, &err), 0);
+	ck_assert_int_eq(cg_create(&host, "sb1", NULL, &limits, &cg, &err), 0);
 	snprintf(want, sizeof(want), "%llu", (256ULL << 20) + CG_KERNEL_MEMORY);
 	ck_assert_str_eq(get("memory/runsc-c/sb1/memory.limit_in_bytes"), want);
 	ck_assert_str_eq(get("memory/runsc-c/sb1/guest/memory.limit_in_bytes"), "268435456");
@@ -275,10 +275,10 @@ START_TEST(test_v2_freeze_update_usage)
 	put("cgroup.controllers", "cpu memory pids\n");
 	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
 	ck_assert_int_eq(host.version[CG_FREEZER], CG_V2);
-	ck_assert_int_eq(cg_open(&host, "sb4", &cg, &err), -ENOENT);
+	ck_assert_int_eq(cg_open(&host, "sb4", NULL, &cg, &err), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(err.msg, "sb4"));
-	ck_assert_int_eq(cg_create(&host, "sb4", &limits, &made, &err), 0);
-	ck_assert_int_eq(cg_open(&host, "sb4", &cg, &err), 0);
+	ck_assert_int_eq(cg_create(&host, "sb4", NULL, &limits, &made, &err), 0);
+	ck_assert_int_eq(cg_open(&host, "sb4", NULL, &cg, &err), 0);
 
 	put("runsc-c/sb4/guest/cgroup.events", "populated 1\nfrozen 1\n");
 	ck_assert_int_eq(cg_freeze(cg, true, 50, &err), 0);
@@ -333,8 +333,8 @@ START_TEST(test_v1_freeze)
 	v1_tree(true);
 	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
 	ck_assert_int_eq(host.version[CG_FREEZER], CG_V1);
-	ck_assert_int_eq(cg_create(&host, "sb5", &limits, &made, &err), 0);
-	ck_assert_int_eq(cg_open(&host, "sb5", &cg, &err), 0);
+	ck_assert_int_eq(cg_create(&host, "sb5", NULL, &limits, &made, &err), 0);
+	ck_assert_int_eq(cg_open(&host, "sb5", NULL, &cg, &err), 0);
 	put("freezer/runsc-c/sb5/guest/freezer.state", "THAWED\n");
 	ck_assert_int_eq(cg_frozen(cg), 0);
 	/* A plain file reads back what was written: FROZEN at once. */
@@ -351,8 +351,8 @@ START_TEST(test_v1_freeze)
 	put("memory/cgroup.procs", "");
 	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
 	ck_assert_int_eq(host.version[CG_FREEZER], CG_ABSENT);
-	ck_assert_int_eq(cg_create(&host, "sb6", &(struct cg_limits){0}, &made, &err), 0);
-	ck_assert_int_eq(cg_open(&host, "sb6", &cg, &err), 0);
+	ck_assert_int_eq(cg_create(&host, "sb6", NULL, &(struct cg_limits){0}, &made, &err), 0);
+	ck_assert_int_eq(cg_open(&host, "sb6", NULL, &cg, &err), 0);
 	ck_assert_int_eq(cg_freeze(cg, true, 50, &err), -EOPNOTSUPP);
 	ck_assert_ptr_nonnull(strstr(err.msg, "freezer"));
 	ck_assert_int_eq(cg_frozen(cg), 0);
@@ -375,7 +375,7 @@ START_TEST(test_skipped_hierarchies)
 
 	v1_tree(true);
 	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
-	ck_assert_int_eq(cg_create(&host, "sb7", &l, &made, &err), 0);
+	ck_assert_int_eq(cg_create(&host, "sb7", NULL, &l, &made, &err), 0);
 	ck_assert_ptr_nonnull(get("memory/runsc-c/sb7/guest"));
 	ck_assert_ptr_nonnull(get("pids/runsc-c/sb7/guest"));
 	ck_assert_ptr_null(get("cpuacct/runsc-c/sb7"));
@@ -389,14 +389,14 @@ START_TEST(test_skipped_hierarchies)
 	cg_stats_read(made, &st);
 	ck_assert(!st.cpu_known);
 	ck_assert_uint_eq(st.oom_kills, 3);
-	ck_assert_int_eq(cg_open(&host, "sb7", &cg, &err), 0);
+	ck_assert_int_eq(cg_open(&host, "sb7", NULL, &cg, &err), 0);
 	ck_assert_int_eq(cg_freeze(cg, true, 50, &err), -EOPNOTSUPP);
 	cg_close(cg);
 	cg_destroy(made);
 
 	/* With statistics wanted, cpuacct comes back. */
 	l.no_cpu_stats = false;
-	ck_assert_int_eq(cg_create(&host, "sb8", &l, &made, &err), 0);
+	ck_assert_int_eq(cg_create(&host, "sb8", NULL, &l, &made, &err), 0);
 	ck_assert_ptr_nonnull(get("cpuacct/runsc-c/sb8/guest"));
 	ck_assert_ptr_null(get("freezer/runsc-c/sb8"));
 	cg_destroy(made);
@@ -406,7 +406,7 @@ START_TEST(test_skipped_hierarchies)
 	put("cgroup.controllers", "cpu memory pids\n");
 	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
 	l.no_cpu_stats = true;
-	ck_assert_int_eq(cg_create(&host, "sb9", &l, &made, &err), 0);
+	ck_assert_int_eq(cg_create(&host, "sb9", NULL, &l, &made, &err), 0);
 	ck_assert_str_ne(cg_path(made, CG_FREEZER), "");
 	put("runsc-c/sb9/memory.events", "max 0\noom 1\noom_kill 4\n");
 	ck_assert_uint_eq(cg_oom_kills(made), 4);
@@ -428,11 +428,120 @@ START_TEST(test_nothing)
 	put("pids/cgroup.procs", "");
 	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
 	struct cg_limits l = {.memory_bytes = 1 << 20, .pids = 10};
-	ck_assert_int_eq(cg_create(&host, "sb1", &l, &cg, &err), -EOPNOTSUPP);
+	ck_assert_int_eq(cg_create(&host, "sb1", NULL, &l, &cg, &err), -EOPNOTSUPP);
 	ck_assert_ptr_nonnull(strstr(err.msg, "memory"));
 	ck_assert_ptr_null(get("pids/runsc-c/sb1"));
-	ck_assert_int_eq(cg_create(&host, "a/b", &(struct cg_limits){.pids = 1}, &cg, &err),
+	ck_assert_int_eq(cg_create(&host, "a/b", NULL, &(struct cg_limits){.pids = 1}, &cg, &err),
 			 -EINVAL);
+}
+END_TEST
+
+/* A caller's cgroup path (an OCI config's linux.cgroupsPath): made
+ * normal, or refused where it leads out of the hierarchy, names the root,
+ * cannot name a cgroup or lies in runsc-c's own folder. */
+START_TEST(test_path_normal)
+{
+	static const struct {
+		const char *in, *out;
+	} good[] = {
+		{"/default/c1", "/default/c1"},
+		{"default/c1", "/default/c1"}, /* relative: from the root, as crun */
+		{"//a///b/", "/a/b"},
+		{"/k8s.io/abc:def", "/k8s.io/abc:def"},
+		{"/runsc-cx/a", "/runsc-cx/a"},
+		{"/a/runsc-c", "/a/runsc-c"},
+	};
+	static const char *const bad[] = {
+		"",	  "/",	  "///",   "/a/../b",  "..",	     "/a/..",
+		"../etc", "/./a", "/a\nb", "/runsc-c", "/runsc-c/x", "runsc-c//x",
+	};
+	char out[CG_PATH_MAX + 1];
+	const char *why;
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++) {
+		why = NULL;
+		ck_assert_msg(cg_path_normal(good[i].in, out, sizeof(out), &why) == 0, "%s: %s",
+			      good[i].in, why);
+		ck_assert_str_eq(out, good[i].out);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		why = NULL;
+		ck_assert_msg(cg_path_normal(bad[i], out, sizeof(out), &why) == -EINVAL, "%s",
+			      bad[i]);
+		ck_assert_ptr_nonnull(why);
+		ck_assert_str_eq(out, ""); /* nothing of it left to use */
+	}
+	char longname[300], longpath[700];
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	ck_assert_int_eq(cg_path_normal(longname, out, sizeof(out), &why), -EINVAL);
+	for (size_t i = 0; i + 2 < sizeof(longpath); i += 2)
+		memcpy(longpath + i, "/a", 2);
+	longpath[sizeof(longpath) - 1] = '\0';
+	ck_assert_int_eq(cg_path_normal(longpath, out, sizeof(out), &why), -EINVAL);
+}
+END_TEST
+
+/* A sandbox at a caller's path, on v2 and the hybrid: its cgroups there in
+ * every hierarchy with the usual parts and limits, the parents made (on v2
+ * passing the controllers down), an existing cgroup refused and left
+ * alone, cg_open and cg_remove by the path; the parents stay. */
+START_TEST(test_caller_path_v2)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *cg, *opened;
+
+	put("cgroup.controllers", "cpuset cpu io memory hugetlb pids rdma misc\n");
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	ck_assert_int_eq(cg_create(&host, "sb1", "/default/c1", &limits, &cg, &err), 0);
+	ck_assert_str_eq(get("cgroup.subtree_control"), "+memory +pids +cpu ");
+	ck_assert_str_eq(get("default/cgroup.subtree_control"), "+memory +pids +cpu ");
+	ck_assert_str_eq(get("default/c1/cgroup.subtree_control"), "+memory +pids +cpu ");
+	ck_assert_str_eq(get("default/c1/guest/pids.max"), "100");
+	ck_assert_str_eq(get("default/c1/cpu.max"), "50000 100000");
+	ck_assert_ptr_null(get("runsc-c"));
+	ck_assert_ptr_nonnull(strstr(cg_path(cg, CG_MEMORY), "/default/c1"));
+	ck_assert_int_eq(cg_attach(cg, CG_PART_GUEST, 4321, &err), 0);
+	ck_assert_str_eq(get("default/c1/guest/cgroup.procs"), "4321");
+	/* Another sandbox at the same path is refused, and the first stays. */
+	struct cgroup *second;
+	ck_assert_int_eq(cg_create(&host, "sb2", "default/c1", &limits, &second, &err), -EEXIST);
+	ck_assert_ptr_nonnull(strstr(err.msg, "default/c1"));
+	ck_assert_str_eq(get("default/c1/guest/cgroup.procs"), "4321");
+	/* Another process finds it by the path. */
+	ck_assert_int_eq(cg_open(&host, "sb1", "/default/c1", &opened, &err), 0);
+	ck_assert_str_eq(cg_path(opened, CG_PIDS), cg_path(cg, CG_PIDS));
+	cg_close(opened);
+	ck_assert_int_eq(cg_open(&host, "sb1", "/default/c2", &opened, &err), -ENOENT);
+	ck_assert_int_eq(cg_open(&host, "sb1", "/default/../c1", &opened, &err), -EINVAL);
+	ck_assert_int_eq(cg_create(&host, "sb1", "/a/../../b", &limits, &second, &err), -EINVAL);
+	ck_assert_ptr_null(get("b"));
+	cg_destroy(cg);
+}
+END_TEST
+
+START_TEST(test_caller_path_hybrid)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *cg;
+	char want[64];
+
+	v1_tree(true);
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	ck_assert_int_eq(cg_create(&host, "sb1", "/k8s.io/c1", &limits, &cg, &err), 0);
+	snprintf(want, sizeof(want), "%llu", (256ULL << 20) + CG_KERNEL_MEMORY);
+	ck_assert_str_eq(get("memory/k8s.io/c1/memory.limit_in_bytes"), want);
+	ck_assert_str_eq(get("memory/k8s.io/c1/guest/memory.limit_in_bytes"), "268435456");
+	ck_assert_str_eq(get("pids/k8s.io/c1/guest/pids.max"), "100");
+	ck_assert_str_eq(get("cpu/k8s.io/c1/cpu.cfs_quota_us"), "50000");
+	ck_assert_ptr_nonnull(get("freezer/k8s.io/c1/guest"));
+	ck_assert_ptr_null(get("memory/k8s.io/cgroup.subtree_control"));
+	ck_assert_ptr_null(get("memory/runsc-c"));
+	ck_assert_ptr_null(get("unified/k8s.io"));
+	ck_assert_int_eq(cg_attach(cg, CG_PART_KERNEL, 78, &err), 0);
+	ck_assert_str_eq(get("pids/k8s.io/c1/cgroup.procs"), "78");
+	cg_destroy(cg);
 }
 END_TEST
 
@@ -466,7 +575,7 @@ static void sweep_tree(const char *const *hier, size_t n, bool v2_parts)
 	char rel[512];
 
 	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
-	ck_assert_int_eq(cg_create(&host, "live", &limits, &live, &err), 0);
+	ck_assert_int_eq(cg_create(&host, "live", NULL, &limits, &live, &err), 0);
 	/* One stale sandbox in each hierarchy alone, one in all of them. */
 	for (size_t i = 0; i < n; i++) {
 		snprintf(rel, sizeof(rel), "%s/runsc-c/stale-%zu/guest", hier[i], i);
@@ -507,13 +616,13 @@ static void sweep_tree(const char *const *hier, size_t n, bool v2_parts)
 		snprintf(rel, sizeof(rel), "%s/runsc-c/gone/guest", hier[i]);
 		mkdirs(rel);
 	}
-	ck_assert_int_eq(cg_remove(&host, "gone"), 0);
+	ck_assert_int_eq(cg_remove(&host, "gone", NULL), 0);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(rel, sizeof(rel), "%s/runsc-c/gone", hier[i]);
 		ck_assert_msg(!in_tree(rel), "%s is left", rel);
 	}
-	ck_assert_int_eq(cg_remove(&host, "gone"), 0);
-	ck_assert_int_eq(cg_remove(&host, ".."), -EINVAL);
+	ck_assert_int_eq(cg_remove(&host, "gone", NULL), 0);
+	ck_assert_int_eq(cg_remove(&host, "..", NULL), -EINVAL);
 }
 
 START_TEST(test_sweep_v2_tree)
@@ -598,7 +707,7 @@ START_TEST(test_host_pids_limit)
 		return;
 	snprintf(id, sizeof(id), "test-%d", (int)getpid());
 	struct cg_limits l = {.memory_bytes = 64ULL << 20, .pids = 4};
-	ck_assert_msg(cg_create(&host, id, &l, &cg, &err) == 0, "%s", err.msg);
+	ck_assert_msg(cg_create(&host, id, NULL, &l, &cg, &err) == 0, "%s", err.msg);
 	snprintf(path, sizeof(path), "%s/guest", cg_path(cg, CG_PIDS));
 	ck_assert(exists(path));
 	ck_assert_int_eq(pipe(sync), 0);
@@ -657,15 +766,16 @@ START_TEST(test_host_sweep)
 	if (!host_ready(&host))
 		return;
 	snprintf(live_id, sizeof(live_id), "test-live-%d", (int)getpid());
-	ck_assert_msg(cg_create(&host, live_id, &(struct cg_limits){.pids = 10}, &live, &err) == 0,
-		      "%s", err.msg);
+	ck_assert_msg(
+		cg_create(&host, live_id, NULL, &(struct cg_limits){.pids = 10}, &live, &err) == 0,
+		"%s", err.msg);
 	pid_t child = fork();
 	ck_assert_int_ge(child, 0);
 	if (child == 0) {
 		struct cgroup *cg;
 		char id[64];
 		snprintf(id, sizeof(id), "test-dead-%d", (int)getpid());
-		if (cg_create(&host, id, &(struct cg_limits){.pids = 10}, &cg, &err) != 0)
+		if (cg_create(&host, id, NULL, &(struct cg_limits){.pids = 10}, &cg, &err) != 0)
 			_exit(1);
 		_exit(0); /* as if killed: no cg_destroy */
 	}
@@ -727,7 +837,7 @@ START_TEST(test_host_sweep_partial)
 		return;
 	snprintf(live_id, sizeof(live_id), "test-live-%d", (int)getpid());
 	struct cg_limits l = {.memory_bytes = 64ULL << 20, .pids = 10};
-	ck_assert_msg(cg_create(&host, live_id, &l, &live, &err) == 0, "%s", err.msg);
+	ck_assert_msg(cg_create(&host, live_id, NULL, &l, &live, &err) == 0, "%s", err.msg);
 	int locks[ARRAY_SIZE(alone)];
 	for (size_t i = 0; i < ARRAY_SIZE(alone); i++) {
 		locks[i] = -1;
@@ -792,6 +902,68 @@ START_TEST(test_host_sweep_partial)
 }
 END_TEST
 
+/* A sandbox at a caller's path on the host: its cgroups there in every
+ * hierarchy; the sweep never takes it, even once its launcher died (only
+ * runsc-c's own folder is swept); cg_remove by the path removes it with
+ * what runs in it, and leaves the parent. */
+START_TEST(test_host_caller_path)
+{
+	struct cg_host host;
+	char parent[64], path[128], dir[PATH_MAX + 256];
+	int ready[2];
+
+	if (!host_ready(&host))
+		return;
+	snprintf(parent, sizeof(parent), "/runsc-c-test-%d", (int)getpid());
+	snprintf(path, sizeof(path), "%s/c1", parent);
+	ck_assert_int_eq(pipe(ready), 0);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		struct cgroup *cg;
+		struct rc_error err;
+		close(ready[0]);
+		if (cg_create(&host, "sbp", path, &(struct cg_limits){.pids = 10}, &cg, &err) !=
+			    0 ||
+		    cg_attach(cg, CG_PART_GUEST, getpid(), &err) != 0)
+			_exit(1);
+		pid_t sleeper = fork();
+		if (sleeper == 0) {
+			execlp("sleep", "sleep", "600", (char *)NULL);
+			_exit(127);
+		}
+		(void)!write(ready[1], "x", 1);
+		_exit(0); /* as if killed: no cg_destroy, a process left in it */
+	}
+	close(ready[1]);
+	char c;
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	int status;
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_int_eq(status, 0);
+	for (int k = 0; k < CG_NCONTROLLERS; k++) {
+		if (host.version[k] == CG_ABSENT || (k != CG_MEMORY && k != CG_PIDS))
+			continue;
+		snprintf(dir, sizeof(dir), "%s%s/guest/cgroup.procs", host.mount[k], path);
+		ck_assert_msg(exists(dir), "%s is missing", dir);
+	}
+	cg_sweep(&host);
+	snprintf(dir, sizeof(dir), "%s%s", host.mount[CG_PIDS], path);
+	ck_assert_msg(exists(dir), "the sweep removed %s", dir);
+	ck_assert_int_eq(cg_remove(&host, "sbp", path), 0);
+	ck_assert_msg(!exists(dir), "%s is left", dir);
+	snprintf(dir, sizeof(dir), "%s%s", host.mount[CG_PIDS], parent);
+	ck_assert_msg(exists(dir), "the parent %s went too", dir);
+	for (int k = 0; k < CG_NCONTROLLERS; k++) {
+		if (host.version[k] == CG_ABSENT)
+			continue;
+		snprintf(dir, sizeof(dir), "%s%s", host.mount[k], parent);
+		rmdir(dir);
+	}
+}
+END_TEST
+
 static Suite *cgroup_suite(void)
 {
 	Suite *s = suite_create("cgroup");
@@ -810,10 +982,14 @@ static Suite *cgroup_suite(void)
 	tcase_add_test(trees, test_sweep_v2_tree);
 	tcase_add_test(trees, test_sweep_v1_tree);
 	tcase_add_test(trees, test_sweep_hybrid_tree);
+	tcase_add_test(trees, test_path_normal);
+	tcase_add_test(trees, test_caller_path_v2);
+	tcase_add_test(trees, test_caller_path_hybrid);
 	suite_add_tcase(s, trees);
 	tcase_add_test(hostc, test_host_pids_limit);
 	tcase_add_test(hostc, test_host_sweep);
 	tcase_add_test(hostc, test_host_sweep_partial);
+	tcase_add_test(hostc, test_host_caller_path);
 	tcase_set_timeout(hostc, 30);
 	suite_add_tcase(s, hostc);
 	return s;
