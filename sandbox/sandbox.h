@@ -43,7 +43,11 @@
 struct policy_view;
 
 struct sandbox_config {
-	char **argv;	    /* the command; argv[0] is looked up in the guest's PATH */
+	char **argv; /* the command; argv[0] is looked up in the guest's PATH */
+	/* One of the guest init's builtins (enum exec_builtin,
+	 * common/exec_proto.h) as the command in place of a program: argv[0]
+	 * names it, argv[1] on are its arguments. 0: exec argv[0]. */
+	uint32_t builtin;
 	char **envp;	    /* the guest's whole environment */
 	const char *cwd;    /* working directory in the view (absolute) */
 	const char *rootfs; /* host directory; "/" is the host's root, secrets hidden */
@@ -255,6 +259,10 @@ struct sandbox_exec_config {
 	/* stdio[0] is a terminal (sandbox_terminal_new's slave): the process
 	 * leads a session of its own with it as the controlling terminal. */
 	bool tty;
+	/* One of the guest init's builtins (enum exec_builtin,
+	 * common/exec_proto.h) in place of a program: argv[0] names it,
+	 * argv[1] on are its arguments; never with tty. 0: exec argv[0]. */
+	uint32_t builtin;
 };
 
 enum sandbox_exec_event_kind {

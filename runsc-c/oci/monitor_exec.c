@@ -22,12 +22,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/exec_proto.h"
 #include "common/util.h"
 #include "runsc-c/oci/oci.h"
 
 /* One client connection. */
 struct exec_conn {
 	int fd;
+	bool builtins;	  /* its request may name a builtin */
 	bool requested;	  /* its one request came */
 	bool pending;	  /* the sandbox has the process (STARTED or not yet) */
 	uint32_t exec_id; /* while pending */
@@ -119,6 +121,9 @@ static int json_read(int fd, uint32_t len, struct json_object **out, struct rc_e
 static int request_start(struct sandbox *sb, struct exec_conn *c, const struct oci_exec_msg *m,
 			 const int *fds, struct rc_error *err)
 {
+	if (m->value != 0 &&
+	    (!c->builtins || m->value < 0 || (uint32_t)m->value >= EXEC_BUILTIN_COUNT))
+		return rc_error_set(err, EINVAL, "malformed request");
 	struct json_object *doc = NULL;
 	struct oci_process p;
 	int r = json_read(fds[3], m->len, &doc, err);
@@ -153,6 +158,7 @@ static int request_start(struct sandbox *sb, struct exec_conn *c, const struct o
 			.attrs = &p.attrs,
 			.stdio = {fds[0], fds[1], fds[2]},
 			.tty = p.terminal,
+			.builtin = (uint32_t)m->value,
 		};
 		if (p.terminal)
 			ec.stdio[0] = ec.stdio[1] = ec.stdio[2] = slave;
@@ -205,7 +211,7 @@ static void on_conn(struct sandbox *sb, int fd, void *arg)
 		close(fds[i]);
 }
 
-int oci_exec_adopt(struct sandbox *sb, int cfd)
+int oci_exec_adopt(struct sandbox *sb, int cfd, bool builtins)
 {
 	int fl = fcntl(cfd, F_GETFL);
 	struct rc_error err;
@@ -215,6 +221,7 @@ int oci_exec_adopt(struct sandbox *sb, int cfd)
 	}
 	struct exec_conn *c = xcalloc(1, sizeof(*c));
 	c->fd = cfd;
+	c->builtins = builtins;
 	int r = sandbox_watch(sb, cfd, on_conn, c, &err);
 	if (r < 0) {
 		oci_exec_refuse(cfd, err.msg);
@@ -232,7 +239,7 @@ static void on_listen(struct sandbox *sb, int fd, void *arg)
 	(void)arg;
 	int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (cfd >= 0)
-		oci_exec_adopt(sb, cfd);
+		oci_exec_adopt(sb, cfd, false);
 }
 
 int oci_exec_serve(struct sandbox *sb, int listen_fd, struct rc_error *err)
