@@ -144,15 +144,14 @@ struct sandbox_config {
 #define SANDBOX_PIDS_DEFAULT	 4096
 #define SANDBOX_CPU_PERIOD_US	 100000
 
-#define SANDBOX_PIDS_MAX 4194304 /* the kernel's pid_max limit */
-
 /* A limit's text, as `runsc-c do --memory/--pids/--cpus/--disk` and the
  * sandbox service's limits take it (name: memory, pids, cpus or disk):
  * memory and disk a size (size_parse) of at least LIMIT_MEMORY_MIN and
  * LIMIT_DISK_MIN, pids a number of tasks, cpus a number of CPUs (0.01 up
  * to the host's), set in limits (the cpu quota and period) or *disk_bytes.
  * 0, or -EINVAL with err naming the text and what was expected (-ENOENT:
- * no limit of that name). The one parser of these values. */
+ * no limit of that name). The one parser of these values, made of
+ * common/limits.h's for sizes and tasks. */
 int sandbox_limit_parse(const char *name, const char *text, struct cg_limits *limits,
 			uint64_t *disk_bytes, struct rc_error *err);
 
