@@ -27,7 +27,7 @@
 #define BUILTIN_BUF (64u << 10)
 
 /* One buffer for every builtin: each process runs one. */
-static char buf[BUILTIN_BUF];
+static char buf[BUILTIN_BUF] __attribute__((aligned(8)));
 
 /* strerror's text for e on stderr: exit status 1. */
 static int fail(int e)

@@ -182,7 +182,7 @@ static enum MHD_Result download(struct MHD_Connection *c, struct sbx *s, const c
 	d->conn_fd = conn_fd_of(c);
 	d->buf = xmalloc(FILE_CHUNK);
 	sbx_exec_begin(s);
-	const char *argv[] = {"read", path, NULL};
+	const char *argv[] = {"runsc-c-read", path, NULL};
 	char msg[600];
 	int status = start(s, EXEC_BUILTIN_READ, argv, &d->io, msg, sizeof(msg));
 	if (status) {
@@ -290,7 +290,7 @@ static enum MHD_Result list(struct MHD_Connection *c, struct sbx *s, const char 
 {
 	struct guest_io io = {-1, -1, -1, -1};
 	sbx_exec_begin(s);
-	const char *argv[] = {"list", path, NULL};
+	const char *argv[] = {"runsc-c-list", path, NULL};
 	char msg[600];
 	int status = start(s, EXEC_BUILTIN_LIST, argv, &io, msg, sizeof(msg));
 	if (status) {
@@ -393,7 +393,7 @@ static struct upload *upload_start(struct MHD_Connection *c, const char *sid)
 		return u;
 	}
 	sbx_exec_begin(u->sb);
-	const char *argv[] = {"write", path, NULL};
+	const char *argv[] = {"runsc-c-write", path, NULL};
 	u->status = start(u->sb, EXEC_BUILTIN_WRITE, argv, &u->io, u->msg, sizeof(u->msg));
 	if (u->status == 0) {
 		close(u->io.out_r);

@@ -257,7 +257,7 @@ enum MHD_Result http_watch(struct MHD_Connection *c, const char *sid)
 	char mask[16];
 	snprintf(mask, sizeof(mask), "%u", (unsigned)WATCH_MASK);
 	struct json_object *argv = json_object_new_array();
-	const char *args[] = {"watch", path, mask};
+	const char *args[] = {"runsc-c-watch", path, mask};
 	for (size_t i = 0; i < ARRAY_SIZE(args); i++)
 		json_object_array_add(argv, json_object_new_string(args[i]));
 	struct json_object *proc = process_json(s, argv, NULL, NULL);

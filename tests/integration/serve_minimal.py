@@ -160,6 +160,9 @@ def test_watch(sb, sock):
 
     t = threading.Thread(target=drain, daemon=True)
     t.start()
+    r = sb.run([BB, "ps", "-o", "args"])
+    tap("runsc-c-watch" in r.stdout.split("\n"),
+        "watch: a guest process of init's, shown by its builtin's name", repr(r))
     sb.write("/tmp/w.txt", b"watched\n")
     tap(done.wait(base.DEADLINE_S)
         and [e["events"] for e in events if e.get("name") == "w.txt"][:1] == [["create"]],
