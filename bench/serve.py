@@ -122,7 +122,7 @@ def main():
                     argv = f.read().split(b"\0")
             except OSError:
                 continue
-            if len(argv) > 2 and argv[1] == b"serve-monitor" or argv[:2] == [b"sleep", b"infinity"]:
+            if len(argv) > 2 and argv[1] == b"serve-monitor" or argv[0] == b"runsc-c-idle":
                 pids.append(pid)
         per_sandbox = sum(pss(p) for p in pids) / len(idle)
         per_service = (rss(d.pid) - rss0) / len(idle)

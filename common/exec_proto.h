@@ -61,6 +61,42 @@ enum exec_stage {
 	EXEC_STAGE_SECCOMP,	/* the container's seccomp filter */
 };
 
+/* What an EXEC_OP_START process runs: a program of the view (exec'd
+ * through the sentry), or one of init's builtins (guest/builtin.c). A
+ * builtin runs in the process init forked, after every step a program's
+ * start takes (stdio, user, cwd, the policy's and the container's
+ * filters), in place of the exec: its calls go to the sentry, the gofer
+ * and the policy exactly as a program's would, and the view needs no
+ * program for it. argv[0] names it in messages, argv[1] on are its
+ * arguments; it never has a terminal. A builtin that fails writes
+ * strerror's text for the errno, one line, to its stderr and exits 1
+ * (2 for arguments it does not take). */
+enum exec_builtin {
+	EXEC_BUILTIN_NONE = 0, /* exec argv[0], looked up in the env's PATH */
+	/* argv[1] a path: the file's bytes to stdout. */
+	EXEC_BUILTIN_READ,
+	/* argv[1] a path: creates the file (mode 0666 less the umask) or
+	 * truncates it, and writes stdin into it until its end. */
+	EXEC_BUILTIN_WRITE,
+	/* argv[1] a directory (a symlink to one is followed): its entries
+	 * (not . and ..) to stdout, one record each (below). */
+	EXEC_BUILTIN_LIST,
+	/* argv[1] a directory, argv[2] an inotify mask in decimal: the byte
+	 * EXEC_WATCH_READY once the watch is in place, then the kernel's
+	 * inotify records as they come, copied unchanged. */
+	EXEC_BUILTIN_WATCH,
+	/* No arguments: waits until a signal ends it (the idle holder). */
+	EXEC_BUILTIN_IDLE,
+	EXEC_BUILTIN_COUNT,
+};
+
+/* A record of EXEC_BUILTIN_LIST: "TYPE\tSIZE\tMTIME\tNAME\0". TYPE is one
+ * of f d l p s c b (find's %y) or ? (another kind); SIZE is in bytes and
+ * MTIME "SECONDS.NANOSECONDS", both from lstat, or "-" when lstat failed
+ * (TYPE then comes from the directory entry). An entry that is gone by
+ * its lstat is left out. */
+#define EXEC_WATCH_READY 'R'
+
 struct exec_msg {
 	uint32_t magic; /* EXEC_MAGIC */
 	uint32_t op;	/* enum exec_op */
@@ -72,6 +108,7 @@ struct exec_msg {
 	uint32_t envc;
 	uint32_t data_len; /* <= EXEC_DATA_MAX */
 	uint32_t tty;	   /* 1: stdin is its controlling terminal, in its own session */
+	uint32_t builtin;  /* enum exec_builtin; with tty 0 */
 	uint32_t user_set; /* 0: init's ids (root); 1: uid, gid and groups */
 	uint32_t uid;
 	uint32_t gid;

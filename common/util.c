@@ -299,6 +299,10 @@ int size_parse(const char *text, uint64_t *bytes)
 	char *end;
 	errno = 0;
 	double v = (text[0] >= '0' && text[0] <= '9') ? strtod(text, &end) : -1;
+	/* Digits and a point only: not strtod's hex (0x1p30) nor exponents
+	 * (1e9). */
+	if (v >= 0 && end != text + strspn(text, "0123456789."))
+		v = -1;
 	double mult = 1;
 	if (v >= 0 && !errno && *end) {
 		const char *u = strchr(units, end[0] | 0x20);

@@ -27,6 +27,7 @@
 
 #include "common/util.h"
 #include "guest/attrs.h"
+#include "guest/builtin.h"
 #include "syscalls/table.h"
 
 extern char **environ;
@@ -164,6 +165,13 @@ _Noreturn static void child_run(const struct start *s, int status_fd)
 	/* The container's filter last: it may deny what the steps above do. */
 	if (attrs_filter_install(container_filter) < 0)
 		child_fail(status_fd, EXEC_STAGE_SECCOMP, errno);
+	if (req->builtin != EXEC_BUILTIN_NONE) {
+		/* Started: init reads the end of the status pipe as it reads
+		 * an exec's. */
+		close(status_fd);
+		proc_title_set(s->argv[0]);
+		_exit(guest_builtin_run(req->builtin, (int)req->argc, s->argv));
+	}
 	/* execvpe searches the PATH of the process's own environment: the
 	 * request's, as runc's exec does. */
 	environ = s->envp;
@@ -226,7 +234,8 @@ static bool request_valid(const struct exec_msg *m, int nfds)
 	       nfds == EXEC_START_FDS + (int)m->npreserve && m->argc >= 1 &&
 	       m->argc <= EXEC_DATA_MAX && m->envc <= EXEC_DATA_MAX && m->data_len > 0 &&
 	       m->data_len <= EXEC_DATA_MAX && m->ngroups <= EXEC_MAX_GROUPS && m->user_set <= 1 &&
-	       m->uid <= 65535 && m->gid <= 65535 && proc_attrs_valid(&m->attrs);
+	       m->uid <= 65535 && m->gid <= 65535 && proc_attrs_valid(&m->attrs) &&
+	       m->builtin < EXEC_BUILTIN_COUNT && !(m->builtin && m->tty);
 }
 
 static struct running *slot_by_id(uint32_t id)

@@ -6,7 +6,8 @@
  * A process started so is a child of init, forked the way the command
  * was: the same namespaces, cgroup, seccomp filters (the guest's, and the
  * policy's stacked on it), no_new_privs, capabilities and sentry, its
- * program exec'd through the sentry's exec path. It gets its own stdio
+ * program exec'd through the sentry's exec path, or one of init's
+ * builtins (guest/builtin.h) run in its place. It gets its own stdio
  * from the request and no other fd; its environment, working directory
  * and user are the request's. */
 #ifndef RUNSC_GUEST_CONTROL_H

@@ -35,6 +35,7 @@
 #include "common/loader_abi.h"
 #include "common/util.h"
 #include "guest/attrs.h"
+#include "guest/builtin.h"
 #include "guest/control.h"
 #include "syscalls/table.h"
 
@@ -120,6 +121,31 @@ _Noreturn static void command_fail(const char *what)
 	_exit(125);
 }
 
+/* The command is one of init's builtins: its name becomes the process's
+ * title, in place of the launcher's command line (argv is copied first:
+ * it may live where the title goes). */
+_Noreturn static void run_builtin(uint32_t builtin, char *const *argv)
+{
+	static char copy[4096];
+	char *args[16];
+	size_t used = 0;
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	if (argc >= (int)ARRAY_SIZE(args))
+		_exit(guest_builtin_run(builtin, argc, argv)); /* no title: too long to copy */
+	for (int i = 0; i < argc; i++) {
+		size_t len = strlen(argv[i]) + 1;
+		if (used + len > sizeof(copy))
+			_exit(guest_builtin_run(builtin, argc, argv));
+		args[i] = memcpy(copy + used, argv[i], len);
+		used += len;
+	}
+	args[argc] = NULL;
+	proc_title_set(args[0]);
+	_exit(guest_builtin_run(builtin, argc, args));
+}
+
 _Noreturn static void run_command(const struct guest_config *cfg, const sigset_t *oldmask)
 {
 	setpgid(0, 0);
@@ -164,6 +190,8 @@ _Noreturn static void run_command(const struct guest_config *cfg, const sigset_t
 	/* The container's filter last: it may deny what the steps above do. */
 	if (attrs_filter_install(cfg->filter) < 0)
 		command_fail("installing the container's seccomp filter");
+	if (cfg->builtin)
+		run_builtin(cfg->builtin, cfg->argv);
 	/* execvpe searches the PATH of the process's own environment: the
 	 * command's (config.json's process.env), not init's, which is empty. */
 	environ = cfg->envp;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <linux/filter.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -14,6 +15,9 @@
 
 struct guest_config {
 	char **argv; /* the command; argv[0] is looked up in the guest's PATH */
+	/* One of init's builtins (enum exec_builtin) in place of exec'ing
+	 * argv[0], or 0. */
+	uint32_t builtin;
 	char **envp; /* the guest's whole environment */
 	bool user_set;
 	uid_t uid;

@@ -1,6 +1,14 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The resources section of a policy: sizes, counts, CPUs and durations,
- * and the number parsers they share with the network section. */
+ * and the number parsers they share with the network section.
+ *
+ * pids is read by the parser `runsc-c do --pids` and `runsc-c update
+ * --pids-limit` use (common/limits.h), as its syntax is theirs. Sizes are
+ * Kubernetes quantities (K M G T are powers of 1000, Ki Mi Gi Ti of 1024,
+ * integers only), where the flags' k m g t are powers of 1024 and take
+ * fractions; cpu takes millicores (500m) and any count, where --cpus takes
+ * up to the host's CPUs: these keep their own parsers below, with the
+ * same least values (common/limits.h). */
 #include <stdint.h>
 #include <string.h>
 
@@ -10,7 +18,6 @@
 
 #define TIMEOUT_MAX_MS (366ULL * 24 * 3600 * 1000)
 #define CPU_MAX_MILLI  (1024ULL * 1000)
-#define PIDS_MAX       4194304ULL
 
 const char *const pd_res_names[RES_N] = {"memory", "pids", "cpu", "timeout", "disk"};
 
@@ -138,10 +145,16 @@ static void res_value(struct pd_ctx *c, const struct ynode *key, const struct yn
 		ok = parse_size(val->s, &v);
 		expect = "a size such as 512Mi or 2G";
 		break;
-	case RES_PIDS:
-		ok = pd_parse_uint(val->s, &v) && v > 0 && v <= PIDS_MAX;
-		expect = "a number of processes from 1 to 4194304";
+	case RES_PIDS: {
+		struct rc_error err;
+		if (limit_pids_parse(val->s, &v, &err) < 0) {
+			pd_err(c, val, "%s: %s", name, err.msg);
+			return;
+		}
+		ok = true;
+		expect = NULL;
 		break;
+	}
 	case RES_CPU:
 		ok = parse_cpu(val->s, &v);
 		expect = "a number of CPUs such as 2, 0.5 or 500m";

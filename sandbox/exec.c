@@ -188,6 +188,10 @@ static int config_check(const struct sandbox_exec_config *ec, struct rc_error *e
 			return rc_error_set(err, EINVAL,
 					    "exec: group %u is outside the guest's ids (0..65535)",
 					    ec->groups[i]);
+	if (ec->builtin >= EXEC_BUILTIN_COUNT)
+		return rc_error_set(err, EINVAL, "exec: no builtin %u", ec->builtin);
+	if (ec->builtin && ec->tty)
+		return rc_error_set(err, EINVAL, "exec: a builtin has no terminal");
 	if (ec->attrs && !proc_attrs_valid(ec->attrs))
 		return rc_error_set(err, EINVAL, "exec: invalid rlimits, umask or capabilities");
 	for (int i = 0; i < EXEC_STDIO_FDS; i++)
@@ -224,6 +228,7 @@ int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandb
 		sb->next_exec_id = 1;
 	m.id = sb->next_exec_id;
 	m.tty = ec->tty;
+	m.builtin = ec->builtin;
 	m.user_set = ec->user_set;
 	m.uid = ec->uid;
 	m.gid = ec->gid;

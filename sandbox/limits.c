@@ -55,37 +55,6 @@ static void id_random(char *buf, size_t size)
 
 /* ---- a limit's text ---- */
 
-/* A size (size_parse) of at least least bytes. */
-static int size_limit(const char *text, uint64_t least, uint64_t *out, struct rc_error *err)
-{
-	uint64_t bytes;
-	if (size_parse(text, &bytes) < 0)
-		return rc_error_set(err, EINVAL, "'%s': expected a size such as 512M or 2G", text);
-	if (bytes < least)
-		return rc_error_set(err, EINVAL,
-				    "'%s' is below what a sandbox needs to start: at least %lluM",
-				    text, (unsigned long long)least >> 20);
-	*out = bytes;
-	return 0;
-}
-
-static int pids_limit(const char *text, uint64_t *out, struct rc_error *err)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = text[0] >= '0' && text[0] <= '9' ? strtoull(text, &end, 10) : 0;
-	if (v == 0 || errno || *end || v > SANDBOX_PIDS_MAX)
-		return rc_error_set(err, EINVAL,
-				    "'%s': expected a number of tasks from %llu to %llu", text,
-				    LIMIT_PIDS_MIN, (unsigned long long)SANDBOX_PIDS_MAX);
-	if (v < LIMIT_PIDS_MIN)
-		return rc_error_set(err, EINVAL,
-				    "'%s' is below what a sandbox needs to start: at least %llu",
-				    text, LIMIT_PIDS_MIN);
-	*out = v;
-	return 0;
-}
-
 /* 1.5: a quota of 150 ms per 100 ms period, as docker run's --cpus. */
 static int cpus_limit(const char *text, struct cg_limits *limits, struct rc_error *err)
 {
@@ -109,13 +78,13 @@ int sandbox_limit_parse(const char *name, const char *text, struct cg_limits *li
 			uint64_t *disk_bytes, struct rc_error *err)
 {
 	if (strcmp(name, "memory") == 0)
-		return size_limit(text, LIMIT_MEMORY_MIN, &limits->memory_bytes, err);
+		return limit_size_parse(text, LIMIT_MEMORY_MIN, &limits->memory_bytes, err);
 	if (strcmp(name, "pids") == 0)
-		return pids_limit(text, &limits->pids, err);
+		return limit_pids_parse(text, &limits->pids, err);
 	if (strcmp(name, "cpus") == 0)
 		return cpus_limit(text, limits, err);
 	if (strcmp(name, "disk") == 0)
-		return size_limit(text, LIMIT_DISK_MIN, disk_bytes, err);
+		return limit_size_parse(text, LIMIT_DISK_MIN, disk_bytes, err);
 	return rc_error_set(err, ENOENT, "unknown limit '%s' (memory, pids, cpus, disk)", name);
 }
 

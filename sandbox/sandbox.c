@@ -42,6 +42,9 @@ static int config_check(const struct sandbox_config *cfg, struct rc_error *err)
 		return rc_error_set(err, EINVAL, "the sandbox's config names no command");
 	if (!cfg->envp)
 		return rc_error_set(err, EINVAL, "the sandbox's config has no environment");
+	if (cfg->builtin >= EXEC_BUILTIN_COUNT || (cfg->builtin && cfg->terminal))
+		return rc_error_set(err, EINVAL, "the sandbox's config names no builtin %u",
+				    cfg->builtin);
 	if (!cfg->rootfs || !cfg->cwd || cfg->cwd[0] != '/')
 		return rc_error_set(err, EINVAL,
 				    "the sandbox's config needs a rootfs and an absolute cwd");
@@ -312,6 +315,7 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 		.gofer_sock = sb->gofer_sock,
 		.gofer_pid = sb->gofer_pid,
 		.argv = cfg->argv,
+		.builtin = cfg->builtin,
 		.envp = cfg->envp,
 		.user_set = cfg->user_set,
 		.uid = cfg->uid,

@@ -43,7 +43,11 @@
 struct policy_view;
 
 struct sandbox_config {
-	char **argv;	    /* the command; argv[0] is looked up in the guest's PATH */
+	char **argv; /* the command; argv[0] is looked up in the guest's PATH */
+	/* One of the guest init's builtins (enum exec_builtin,
+	 * common/exec_proto.h) as the command in place of a program: argv[0]
+	 * names it, argv[1] on are its arguments. 0: exec argv[0]. */
+	uint32_t builtin;
 	char **envp;	    /* the guest's whole environment */
 	const char *cwd;    /* working directory in the view (absolute) */
 	const char *rootfs; /* host directory; "/" is the host's root, secrets hidden */
@@ -146,15 +150,14 @@ struct sandbox_config {
 #define SANDBOX_PIDS_DEFAULT	 4096
 #define SANDBOX_CPU_PERIOD_US	 100000
 
-#define SANDBOX_PIDS_MAX 4194304 /* the kernel's pid_max limit */
-
 /* A limit's text, as `runsc-c do --memory/--pids/--cpus/--disk` and the
  * sandbox service's limits take it (name: memory, pids, cpus or disk):
  * memory and disk a size (size_parse) of at least LIMIT_MEMORY_MIN and
  * LIMIT_DISK_MIN, pids a number of tasks, cpus a number of CPUs (0.01 up
  * to the host's), set in limits (the cpu quota and period) or *disk_bytes.
  * 0, or -EINVAL with err naming the text and what was expected (-ENOENT:
- * no limit of that name). The one parser of these values. */
+ * no limit of that name). The one parser of these values, made of
+ * common/limits.h's for sizes and tasks. */
 int sandbox_limit_parse(const char *name, const char *text, struct cg_limits *limits,
 			uint64_t *disk_bytes, struct rc_error *err);
 
@@ -271,6 +274,10 @@ struct sandbox_exec_config {
 	 * SANDBOX_EXEC_PRESERVE_MAX. */
 	const int *preserve;
 	unsigned int npreserve;
+	/* One of the guest init's builtins (enum exec_builtin,
+	 * common/exec_proto.h) in place of a program: argv[0] names it,
+	 * argv[1] on are its arguments; never with tty. 0: exec argv[0]. */
+	uint32_t builtin;
 };
 /* The most fds one sandbox_exec preserves: what one message to the
  * guest's init carries beside the process's stdio and arguments. */

@@ -554,6 +554,7 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 	}
 	struct guest_config gc = {
 		.argv = cfg->argv,
+		.builtin = cfg->builtin,
 		.envp = cfg->envp,
 		.user_set = cfg->user_set,
 		.uid = cfg->uid,

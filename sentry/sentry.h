@@ -188,6 +188,7 @@ struct sentry_config {
 	/* The guest's command and environment (argv[0] is looked up in the
 	 * guest's PATH), its user and its working directory in the view. */
 	char **argv;
+	uint32_t builtin; /* enum exec_builtin in place of argv[0], or 0 */
 	char **envp;
 	bool user_set;
 	uid_t uid;

@@ -22,12 +22,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/exec_proto.h"
 #include "common/util.h"
 #include "runsc-c/oci/oci.h"
 
 /* One client connection. */
 struct exec_conn {
 	int fd;
+	bool builtins;	  /* its request may name a builtin */
 	bool requested;	  /* its one request came */
 	bool pending;	  /* the sandbox has the process (STARTED or not yet) */
 	uint32_t exec_id; /* while pending */
@@ -119,6 +121,11 @@ static int json_read(int fd, uint32_t len, struct json_object **out, struct rc_e
 static int request_start(struct sandbox *sb, struct exec_conn *c, const struct oci_exec_msg *m,
 			 const int *fds, struct rc_error *err)
 {
+	/* A builtin in place of a program (OCI_EXEC_REQUEST_BUILTIN, the
+	 * service's alone), or fds to preserve (OCI_EXEC_REQUEST). */
+	bool builtin = m->op == OCI_EXEC_REQUEST_BUILTIN;
+	if (builtin && (!c->builtins || m->value <= 0 || (uint32_t)m->value >= EXEC_BUILTIN_COUNT))
+		return rc_error_set(err, EINVAL, "malformed request");
 	struct json_object *doc = NULL;
 	struct oci_process p;
 	int r = json_read(fds[3], m->len, &doc, err);
@@ -154,7 +161,8 @@ static int request_start(struct sandbox *sb, struct exec_conn *c, const struct o
 			.stdio = {fds[0], fds[1], fds[2]},
 			.tty = p.terminal,
 			.preserve = fds + 4,
-			.npreserve = (unsigned int)m->value,
+			.npreserve = builtin ? 0 : (unsigned int)m->value,
+			.builtin = builtin ? (uint32_t)m->value : 0,
 		};
 		if (p.terminal)
 			ec.stdio[0] = ec.stdio[1] = ec.stdio[2] = slave;
@@ -186,8 +194,10 @@ static void on_conn(struct sandbox *sb, int fd, void *arg)
 	}
 	bool valid = n == (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC;
 	struct rc_error err;
-	if (valid && m.op == OCI_EXEC_REQUEST && !c->requested && m.value >= 0 &&
-	    m.value <= SANDBOX_EXEC_PRESERVE_MAX && nfds == 4 + m.value) {
+	if (valid && !c->requested &&
+	    ((m.op == OCI_EXEC_REQUEST && m.value >= 0 && m.value <= SANDBOX_EXEC_PRESERVE_MAX &&
+	      nfds == 4 + m.value) ||
+	     (m.op == OCI_EXEC_REQUEST_BUILTIN && nfds == 4))) {
 		c->requested = true;
 		if (request_start(sb, c, &m, fds, &err) < 0) {
 			answer(fd, OCI_EXEC_FAILED, 0, err.msg);
@@ -208,7 +218,7 @@ static void on_conn(struct sandbox *sb, int fd, void *arg)
 		close(fds[i]);
 }
 
-int oci_exec_adopt(struct sandbox *sb, int cfd)
+int oci_exec_adopt(struct sandbox *sb, int cfd, bool builtins)
 {
 	int fl = fcntl(cfd, F_GETFL);
 	struct rc_error err;
@@ -218,6 +228,7 @@ int oci_exec_adopt(struct sandbox *sb, int cfd)
 	}
 	struct exec_conn *c = xcalloc(1, sizeof(*c));
 	c->fd = cfd;
+	c->builtins = builtins;
 	int r = sandbox_watch(sb, cfd, on_conn, c, &err);
 	if (r < 0) {
 		oci_exec_refuse(cfd, err.msg);
@@ -235,7 +246,7 @@ static void on_listen(struct sandbox *sb, int fd, void *arg)
 	(void)arg;
 	int cfd = accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (cfd >= 0)
-		oci_exec_adopt(sb, cfd);
+		oci_exec_adopt(sb, cfd, false);
 }
 
 int oci_exec_serve(struct sandbox *sb, int listen_fd, struct rc_error *err)

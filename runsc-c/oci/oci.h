@@ -339,7 +339,11 @@ int oci_pid_file_write(const char *path, pid_t pid, struct rc_error *err);
  * Meanwhile the client may send OCI_EXEC_SIGNAL (value: the signal) as
  * often as it likes; if it goes away, the process is killed (SIGKILL):
  * the client is the process's stand-in for the caller, who waits on it
- * and signals it. */
+ * and signals it. On a connection of the sandbox service's
+ * (oci_exec_adopt with builtins), an OCI_EXEC_REQUEST_BUILTIN, with the
+ * same four fds and no more, names in value one of the guest init's
+ * builtins (enum exec_builtin, common/exec_proto.h) that the process
+ * runs in place of exec'ing args[0]. */
 #define OCI_EXEC_MAGIC	     0x6f657863u /* "cxeo" */
 #define OCI_EXEC_PROCESS_MAX (4u << 20)	 /* bytes of process JSON */
 #define OCI_EXIT_EXEC_ERROR  255	 /* runc exec's status when it cannot exec */
@@ -350,6 +354,7 @@ enum oci_exec_op {
 	OCI_EXEC_STARTED,
 	OCI_EXEC_FAILED,
 	OCI_EXEC_EXITED,
+	OCI_EXEC_REQUEST_BUILTIN,
 };
 
 struct oci_exec_msg {
@@ -369,8 +374,9 @@ int oci_exec_serve(struct sandbox *sb, int listen_fd, struct rc_error *err);
 /* Closes every connection still open. */
 void oci_exec_serve_end(struct sandbox *sb);
 /* Serves exec requests on one connection the caller already has (the
- * sandbox service's monitor gets them over its own socket); takes cfd. */
-int oci_exec_adopt(struct sandbox *sb, int cfd);
+ * sandbox service's monitor gets them over its own socket); takes cfd.
+ * builtins: its requests may name a builtin. */
+int oci_exec_adopt(struct sandbox *sb, int cfd, bool builtins);
 /* Answers an exec request that came before the container started. */
 void oci_exec_refuse(int conn, const char *why);
 

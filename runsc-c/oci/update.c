@@ -6,7 +6,10 @@
  * LinuxResources object as in config.json's linux.resources, whose
  * memory.limit, pids.limit and cpu.quota/period count (flags given as well
  * win). runc's other flags name limits the sandbox does not enforce: they
- * fail, naming the flag. A limit not given stays as it is. */
+ * fail, naming the flag. A limit not given stays as it is. --memory and
+ * --pids-limit are read by sandbox_limit_parse, as `runsc-c do --memory`
+ * and --pids are (bytes, or k m g t as powers of 1024; a number of tasks):
+ * runc's own syntax, with the same least values and messages. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -40,6 +43,18 @@ static int parse_u64(const char *flag, const char *text, uint64_t least, uint64_
 		return bad_value(flag, text, want);
 	}
 	*out = v;
+	return 0;
+}
+
+/* --memory or --pids-limit: sandbox_limit_parse's limit name. */
+static int parse_limit(const char *flag, const char *name, const char *text, struct cg_limits *l)
+{
+	struct rc_error err;
+	uint64_t disk = 0;
+	if (sandbox_limit_parse(name, text, l, &disk, &err) < 0) {
+		oci_error("update: --%s: %s", flag, err.msg);
+		return -1;
+	}
 	return 0;
 }
 
@@ -100,12 +115,10 @@ static int update_parse(int argc, char **argv, struct cg_limits *l)
 			resources = optarg;
 			break;
 		case OPT_MEMORY:
-			if (size_parse(optarg, &flags.memory_bytes) < 0 ||
-			    flags.memory_bytes < LIMIT_MEMORY_MIN)
-				r = bad_value("memory", optarg, "a size of at least 16M");
+			r = parse_limit("memory", "memory", optarg, &flags);
 			break;
 		case OPT_PIDS:
-			r = parse_u64("pids-limit", optarg, LIMIT_PIDS_MIN, &flags.pids);
+			r = parse_limit("pids-limit", "pids", optarg, &flags);
 			break;
 		case OPT_QUOTA:
 			r = parse_u64("cpu-quota", optarg, 1000, &flags.cpu_quota_us);

@@ -418,8 +418,11 @@ int exec_start(struct sbx *s, struct json_object *proc, struct guest_io *io, int
 	} else {
 		io->sock = sv[0];
 		char x = SERVE_EXEC;
-		struct oci_exec_msg m = {
-			.magic = OCI_EXEC_MAGIC, .op = OCI_EXEC_REQUEST, .len = len};
+		struct oci_exec_msg m = {.magic = OCI_EXEC_MAGIC,
+					 .op = io->builtin ? OCI_EXEC_REQUEST_BUILTIN
+							   : OCI_EXEC_REQUEST,
+					 .value = (int32_t)io->builtin,
+					 .len = len};
 		fds[3] = mfd;
 		if (send_msg_fds(s->ctl, &x, 1, &sv[1], 1) < 0 ||
 		    send_msg_fds(sv[0], &m, sizeof(m), fds, 4) < 0) {

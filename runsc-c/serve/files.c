@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Files of a sandbox: GET and PUT /sandboxes/ID/files?path=P, and
  * ?path=P&list=1 for a directory. Every access is made by a process in
- * the sandbox (cat, find, sh -c 'cat > "$1"'), started as an exec is: it
- * goes through the sentry, the gofer and the policy like any other guest
- * access, so a path (with .., symlinks, /proc) means exactly what it
- * means to the guest and reaches nothing the guest could not. Contents
- * are streamed both ways through pipes: the daemon holds one chunk. */
+ * the sandbox, started as an exec is, that runs one of the guest init's
+ * builtins (read, write, list: common/exec_proto.h) in place of a
+ * program, so the view needs none: it goes through the sentry, the gofer
+ * and the policy like any other guest access, so a path (with ..,
+ * symlinks, /proc) means exactly what it means to the guest and reaches
+ * nothing the guest could not. Contents are streamed both ways through
+ * pipes: the daemon holds one chunk. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/exec_proto.h"
 #include "common/util.h"
 #include "runsc-c/serve/daemon.h"
 #include "runsc-c/serve/http.h"
@@ -61,8 +64,9 @@ static const char *path_arg(struct MHD_Connection *c, enum MHD_Result *ret)
 	return path;
 }
 
-/* Starts argv (strings) in s with the sandbox's env and cwd. */
-static int start(struct sbx *s, const char *const *argv, struct guest_io *io, char *msg,
+/* Starts builtin b with argv (strings) in s with the sandbox's env and
+ * cwd. */
+static int start(struct sbx *s, uint32_t b, const char *const *argv, struct guest_io *io, char *msg,
 		 size_t size)
 {
 	struct json_object *a = json_object_new_array();
@@ -70,13 +74,15 @@ static int start(struct sbx *s, const char *const *argv, struct guest_io *io, ch
 		json_object_array_add(a, json_object_new_string(*argv));
 	struct json_object *proc = process_json(s, a, NULL, NULL);
 	int guest_pid;
+	io->builtin = b;
 	int status = exec_start(s, proc, io, &guest_pid, msg, size);
 	json_object_put(proc);
 	json_object_put(a);
 	return status;
 }
 
-/* What the process said on stderr (after it ended), as an HTTP error. */
+/* What the builtin said on stderr (strerror's text, after it ended), as
+ * an HTTP error. */
 static enum MHD_Result fail_stderr(struct MHD_Connection *c, const char *what, const char *text)
 {
 	unsigned status = strstr(text, "No such file") || strstr(text, "nonexistent")	       ? 404
@@ -96,7 +102,7 @@ static void read_stderr(int fd, char *buf, size_t size)
 	while (len && buf[len - 1] == '\n')
 		len--;
 	buf[len] = 0;
-	/* Keep the last line: cat's "cat: /x: No such file or directory". */
+	/* Keep the last line: the error, after anything else. */
 	char *nl = strrchr(buf, '\n');
 	if (nl)
 		memmove(buf, nl + 1, strlen(nl + 1) + 1);
@@ -129,7 +135,7 @@ struct download {
 static void download_free(void *arg)
 {
 	struct download *d = arg;
-	guest_io_close(&d->io); /* kills cat if the client went first */
+	guest_io_close(&d->io); /* kills the reader if the client went first */
 	sbx_exec_end(d->sb);
 	sbx_put(d->sb);
 	free(d->buf);
@@ -176,9 +182,9 @@ static enum MHD_Result download(struct MHD_Connection *c, struct sbx *s, const c
 	d->conn_fd = conn_fd_of(c);
 	d->buf = xmalloc(FILE_CHUNK);
 	sbx_exec_begin(s);
-	const char *argv[] = {"cat", "--", path, NULL};
+	const char *argv[] = {"runsc-c-read", path, NULL};
 	char msg[600];
-	int status = start(s, argv, &d->io, msg, sizeof(msg));
+	int status = start(s, EXEC_BUILTIN_READ, argv, &d->io, msg, sizeof(msg));
 	if (status) {
 		download_free(d);
 		return fail(c, (unsigned)status, "%s", msg);
@@ -186,7 +192,7 @@ static enum MHD_Result download(struct MHD_Connection *c, struct sbx *s, const c
 	close(d->io.in_w);
 	d->io.in_w = -1;
 	/* The first chunk decides the answer: data is 200 and a stream; an
-	 * end without data is 200 and empty, or cat's error. */
+	 * end without data is 200 and empty, or the reader's error. */
 	ssize_t n = -1;
 	while (n < 0) {
 		if (!wait_readable(d->io.out_r, d->conn_fd)) {
@@ -234,16 +240,26 @@ static const char *type_name(char t)
 		return "char";
 	case 'b':
 		return "block";
+	case '?':
+		return "other";
 	default:
 		return "other";
 	}
 }
 
-/* find's records: "TYPE\tSIZE\tMTIME\tNAME\0", the directory first. */
-static struct json_object *parse_listing(char *buf, size_t len, bool *not_dir)
+/* A number of a record, or JSON null for "-" (lstat failed). */
+static struct json_object *field_json(const char *text, bool real)
+{
+	if (strcmp(text, "-") == 0)
+		return NULL;
+	return real ? json_object_new_double(strtod(text, NULL))
+		    : json_object_new_int64(strtoll(text, NULL, 10));
+}
+
+/* The list builtin's records (common/exec_proto.h). */
+static struct json_object *parse_listing(char *buf, size_t len)
 {
 	struct json_object *a = json_object_new_array();
-	bool first = true;
 	for (size_t i = 0; i < len;) {
 		char *rec = buf + i;
 		size_t rlen = strnlen(rec, len - i);
@@ -254,21 +270,16 @@ static struct json_object *parse_listing(char *buf, size_t len, bool *not_dir)
 			if (tab)
 				*tab = 0, f[k] = tab + 1;
 		}
-		if (!f[3])
+		if (!f[3] || !f[3][0])
 			continue;
-		if (first) {
-			first = false;
-			*not_dir = f[0][0] != 'd';
-			continue;
-		}
 		size_t nlen = strlen(f[3]);
 		char *name = xmalloc(nlen * 3 + 1);
 		size_t clean = utf8_clean((const unsigned char *)f[3], nlen, name);
 		struct json_object *e = json_object_new_object();
 		json_object_object_add(e, "name", json_object_new_string_len(name, (int)clean));
 		json_object_object_add(e, "type", json_object_new_string(type_name(f[0][0])));
-		json_object_object_add(e, "size", json_object_new_int64(strtoll(f[1], NULL, 10)));
-		json_object_object_add(e, "mtime", json_object_new_double(strtod(f[2], NULL)));
+		json_object_object_add(e, "size", field_json(f[1], false));
+		json_object_object_add(e, "mtime", field_json(f[2], true));
 		json_object_array_add(a, e);
 		free(name);
 	}
@@ -279,12 +290,9 @@ static enum MHD_Result list(struct MHD_Connection *c, struct sbx *s, const char 
 {
 	struct guest_io io = {-1, -1, -1, -1};
 	sbx_exec_begin(s);
-	/* An entry removed between find's readdir and its stat is left out,
-	 * not an error: a directory others write to can still be listed. */
-	const char *argv[] = {"find", path,	 "-ignore_readdir_race",  "-maxdepth",
-			      "1",    "-printf", "%y\\t%s\\t%T@\\t%f\\0", NULL};
+	const char *argv[] = {"runsc-c-list", path, NULL};
 	char msg[600];
-	int status = start(s, argv, &io, msg, sizeof(msg));
+	int status = start(s, EXEC_BUILTIN_LIST, argv, &io, msg, sizeof(msg));
 	if (status) {
 		guest_io_close(&io);
 		sbx_exec_end(s);
@@ -317,17 +325,11 @@ static enum MHD_Result list(struct MHD_Connection *c, struct sbx *s, const char 
 		int code = exec_wait(&io);
 		char err[STDERR_KEEP];
 		read_stderr(io.err_r, err, sizeof(err));
-		bool not_dir = false;
 		buf[len] = 0;
-		struct json_object *a = code == 0 ? parse_listing(buf, len, &not_dir) : NULL;
-		if (code != 0) {
+		if (code != 0)
 			ret = fail_stderr(c, path, err);
-		} else if (not_dir) {
-			json_object_put(a);
-			ret = fail(c, 400, "%s: not a directory", path);
-		} else {
-			ret = reply(c, 200, a);
-		}
+		else
+			ret = reply(c, 200, parse_listing(buf, len));
 	} else if (too_big) {
 		ret = fail(c, 413, "%s: the listing is larger than %u bytes", path, LIST_MAX);
 	}
@@ -372,7 +374,7 @@ struct upload {
 	size_t err_len;
 };
 
-/* Starts the writer: sh -c 'cat > "$1"' (the guest's shell and cat). */
+/* Starts the writer: the write builtin. */
 static struct upload *upload_start(struct MHD_Connection *c, const char *sid)
 {
 	struct upload *u = xcalloc(1, sizeof(*u));
@@ -391,8 +393,8 @@ static struct upload *upload_start(struct MHD_Connection *c, const char *sid)
 		return u;
 	}
 	sbx_exec_begin(u->sb);
-	const char *argv[] = {"sh", "-c", "exec cat > \"$1\"", "sh", path, NULL};
-	u->status = start(u->sb, argv, &u->io, u->msg, sizeof(u->msg));
+	const char *argv[] = {"runsc-c-write", path, NULL};
+	u->status = start(u->sb, EXEC_BUILTIN_WRITE, argv, &u->io, u->msg, sizeof(u->msg));
 	if (u->status == 0) {
 		close(u->io.out_r);
 		u->io.out_r = -1;

@@ -8,6 +8,7 @@
 #include <microhttpd.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct upload;
 
@@ -61,6 +62,10 @@ struct guest_io {
 	 * "terminal": true). Then out_r is the terminal's master, in_w a
 	 * copy of it, err_r -1. */
 	bool tty;
+	/* Set by the caller: one of the guest init's builtins (enum
+	 * exec_builtin, common/exec_proto.h) in place of exec'ing argv[0],
+	 * or 0. */
+	uint32_t builtin;
 };
 
 /* The process JSON: argv, env (the monitor's, the sandbox's, env's, each

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* `runsc-c serve-monitor ID DO-FLAGS -- HOLDER...`: one sandbox of the
+/* `runsc-c serve-monitor ID DO-FLAGS -- HOLDER`: one sandbox of the
  * sandbox service (serve.h has the protocol). The sandbox is made exactly
  * as `runsc-c do` makes one from the same flags (policy, limits); its
- * command is the idle holder, and every user command is an exec served by
- * the OCI monitor's code (oci_exec_adopt), all in the library's loop. */
+ * command is the idle holder, the guest init's idle builtin (HOLDER is
+ * its name), and every user command is an exec served by the OCI
+ * monitor's code (oci_exec_adopt), all in the library's loop. */
 #include <errno.h>
 #include <json-c/json.h>
 #include <limits.h>
@@ -16,6 +17,7 @@
 #include <sys/timerfd.h>
 #include <unistd.h>
 
+#include "common/exec_proto.h"
 #include "common/util.h"
 #include "runsc-c/do.h"
 #include "runsc-c/oci/oci.h"
@@ -77,7 +79,7 @@ static void on_control(struct sandbox *sb, int fd, void *arg)
 	}
 	buf[n] = 0;
 	if (buf[0] == SERVE_EXEC && nfds == 1) {
-		oci_exec_adopt(sb, fds[0]);
+		oci_exec_adopt(sb, fds[0], true);
 		return;
 	}
 	for (int i = 0; i < nfds; i++)
@@ -143,6 +145,8 @@ int cmd_serve_monitor(int argc, char **argv)
 	cfg.terminal = false;
 	cfg.exec_terminals = true; /* execs with "tty": true */
 	cfg.timeout_s = 0;
+	/* The holder is init's idle builtin: the view needs no program. */
+	cfg.builtin = EXEC_BUILTIN_IDLE;
 
 	struct sandbox *sb = NULL;
 	struct rc_error err;

@@ -278,9 +278,9 @@ static int spawn(const struct serve_template *tmpl, int tmpl_index, bool pooled,
 	for (unsigned i = 0; i < tmpl->nvolumes; i++)
 		add_flag(argv, &n, "--volume", tmpl->volumes[i]);
 	argv[n++] = "--";
-	/* The idle holder: the sandbox's first process, which only waits. */
-	argv[n++] = "sleep";
-	argv[n++] = "infinity";
+	/* The idle holder: the sandbox's first process, which only waits
+	 * (the guest init's idle builtin; this is its name). */
+	argv[n++] = "runsc-c-idle";
 	argv[n] = NULL;
 
 	posix_spawn_file_actions_t fa;

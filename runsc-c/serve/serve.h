@@ -13,13 +13,14 @@
  *	                monitor does.
  *
  * The daemon spawns a monitor with `runsc-c serve-monitor ID --nofile=N
- * DO-FLAGS -- HOLDER`, fd 3 a SOCK_SEQPACKET socket to the daemon (the
+ * DO-FLAGS -- runsc-c-idle`, fd 3 a SOCK_SEQPACKET socket to the daemon (the
  * control connection) and fd 4 the daemon's log. N is the soft
  * RLIMIT_NOFILE the daemon was started with: the daemon raises its own to
  * hold a control connection per sandbox, and the monitor sets N back
  * before it makes the sandbox, so a guest gets the caller's limit as
  * under `runsc-c do`. The monitor creates and starts
- * the sandbox with the idle holder as its first process and answers one
+ * the sandbox with the idle holder (the guest init's idle builtin, no
+ * program of the view) as its first process and answers one
  * message on fd 3: SERVE_READY + JSON {"env": [...], "cwd": "..."} (what
  * an exec gets by default), or nothing (it exits, its stderr says why).
  * Then the daemon sends:

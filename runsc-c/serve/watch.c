@@ -2,8 +2,9 @@
 /* GET /sandboxes/ID/watch?path=DIR: a directory's inotify events, streamed
  * as JSON lines.
  *
- * The watch is made by a process in the sandbox, started as an exec is
- * (python3, its standard library only): its inotify_add_watch goes to the
+ * The watch is made by a process in the sandbox, started as an exec is,
+ * that runs the guest init's watch builtin (common/exec_proto.h) in place
+ * of a program, so the view needs none: its inotify_add_watch goes to the
  * sentry, and the gofer adds the watch on the guest's own inotify fd, so
  * the path means what it means to the guest and the policy decides on it
  * like on any guest access. The process copies the raw event records to
@@ -18,37 +19,19 @@
 #include <sys/inotify.h>
 #include <unistd.h>
 
+#include "common/exec_proto.h"
 #include "common/util.h"
 #include "runsc-c/serve/daemon.h"
 #include "runsc-c/serve/http.h"
 
-#define WATCH_BUF   (64u << 10)
-#define WATCH_NAME  4096 /* at most, padding included; the kernel's is 256 */
-#define WATCH_ERR   1024
-#define WATCH_READY 'R'
+#define WATCH_BUF  (64u << 10)
+#define WATCH_NAME 4096 /* at most, padding included; the kernel's is 256 */
+#define WATCH_ERR  1024
 
 /* The events a watch asks for: changes, not reads. */
 #define WATCH_MASK                                                                          \
 	(IN_MODIFY | IN_ATTRIB | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | \
 	 IN_DELETE | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
-
-/* Runs in the sandbox: argv[1] the path, argv[2] the mask. Says 'R' once
- * the watch is there, then copies the records as they come. */
-static const char watcher_py[] =
-	"import ctypes, os, sys\n"
-	"libc = ctypes.CDLL(None, use_errno=True)\n"
-	"fd = libc.inotify_init1(os.O_CLOEXEC)\n"
-	"wd = libc.inotify_add_watch(fd, os.fsencode(sys.argv[1]), int(sys.argv[2])) "
-	"if fd >= 0 else -1\n"
-	"if wd < 0:\n"
-	"    sys.stderr.write(sys.argv[1] + ': ' + os.strerror(ctypes.get_errno()) + '\\n')\n"
-	"    sys.exit(1)\n"
-	"def put(b):\n"
-	"    while b:\n"
-	"        b = b[os.write(1, b):]\n"
-	"put(b'R')\n"
-	"while True:\n"
-	"    put(os.read(fd, 65536))\n";
 
 static const struct {
 	uint32_t bit;
@@ -232,7 +215,7 @@ static int watch_ready(struct watch *w, char *msg, size_t size)
 		if (n < 0 && errno != EAGAIN && errno != EINTR)
 			n = 0;
 	}
-	if (n == 1 && b == WATCH_READY)
+	if (n == 1 && b == EXEC_WATCH_READY)
 		return 0;
 	/* It failed: its stderr says why. */
 	exec_wait(&w->io);
@@ -274,12 +257,13 @@ enum MHD_Result http_watch(struct MHD_Connection *c, const char *sid)
 	char mask[16];
 	snprintf(mask, sizeof(mask), "%u", (unsigned)WATCH_MASK);
 	struct json_object *argv = json_object_new_array();
-	const char *args[] = {"python3", "-I", "-S", "-c", watcher_py, path, mask};
+	const char *args[] = {"runsc-c-watch", path, mask};
 	for (size_t i = 0; i < ARRAY_SIZE(args); i++)
 		json_object_array_add(argv, json_object_new_string(args[i]));
 	struct json_object *proc = process_json(s, argv, NULL, NULL);
 	char msg[WATCH_ERR + 64];
 	int guest_pid;
+	w->io.builtin = EXEC_BUILTIN_WATCH;
 	int status = exec_start(s, proc, &w->io, &guest_pid, msg, sizeof(msg));
 	json_object_put(proc);
 	json_object_put(argv);

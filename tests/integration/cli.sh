@@ -94,4 +94,44 @@ rc=$?
 if [ "$rc" -ne 0 ] && [ -s "$TMP/err" ]; then ok "an unknown command fails with a message"; else
 	not_ok "an unknown command fails with a message" "exit $rc"; fi
 
+# update's --memory and --pids-limit: the parser of do's --memory and
+# --pids (sandbox_limit_parse), runc's syntax; a bad value is refused,
+# naming the flag and the value, before any container is looked up.
+mkdir -p "$TMP/oci-root"
+update_bad() {
+	flag=$1 value=$2 needle=$3
+	timeout -s KILL 30 "$RUNSC_C" --root "$TMP/oci-root" update "$flag" "$value" nosuch \
+		</dev/null >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	msg=$(cat "$TMP/err")
+	case "$msg" in
+	*"update: $flag: '$value'"*"$needle"*)
+		if [ "$rc" = 1 ] && [ ! -s "$TMP/out" ]; then ok "update $flag '$value' is refused"; else
+			not_ok "update $flag '$value' is refused" "exit $rc (expected 1)" "$msg"; fi ;;
+	*) not_ok "update $flag '$value' is refused" "exit $rc, expected $flag, '$value' and $needle" \
+		"got: $msg" ;;
+	esac
+}
+update_bad --memory lots "expected a size such as 512M or 2G"
+update_bad --memory 0 "expected a size"
+update_bad --memory -5 "expected a size"
+update_bad --memory 1.5x "expected a size"
+update_bad --memory 1e9 "expected a size"
+update_bad --memory 0x1p30 "expected a size"
+update_bad --memory "" "expected a size"
+update_bad --memory 1k "below what a sandbox needs to start: at least 16M"
+update_bad --memory 15m "at least 16M"
+update_bad --pids-limit abc "expected a number of tasks from 2 to 4194304"
+update_bad --pids-limit 0 "expected a number of tasks"
+update_bad --pids-limit 1 "below what a sandbox needs to start: at least 2"
+update_bad --pids-limit 4194305 "expected a number of tasks"
+update_bad --pids-limit 1.5 "expected a number of tasks"
+# Good values get past the flags: the container is what is missing.
+for good in "--memory 16m" "--memory 1G" "--memory 268435456" "--pids-limit 100"; do
+	# shellcheck disable=SC2086 # the flag and its value are two words
+	out=$(timeout -s KILL 30 "$RUNSC_C" --root "$TMP/oci-root" update $good nosuch 2>&1)
+	check_contains "update $good: accepted, the container is what is missing" \
+		"'nosuch' does not exist" "$out"
+done
+
 done_testing

@@ -532,6 +532,30 @@ START_TEST(problem_positions)
 		       "t.yaml:4:11: audit.denied: expected true or false, got 'yes'");
 	expect_problem(HEAD "resources:\n  memory: 12 MB\n",
 		       "t.yaml:4:11: memory: expected a size such as 512Mi or 2G, got '12 MB'");
+	/* pids: the parser of --pids (common/limits.h), its messages. */
+	expect_problem(HEAD "resources:\n  pids: many\n",
+		       "t.yaml:4:9: pids: 'many': expected a number of tasks from 2 to 4194304");
+	expect_problem(HEAD "resources:\n  pids: 0\n",
+		       "t.yaml:4:9: pids: '0': expected a number of tasks from 2 to 4194304");
+	expect_problem(HEAD "resources:\n  pids: 1\n",
+		       "t.yaml:4:9: pids: '1' is below what a sandbox needs to start: at least 2");
+	expect_problem(HEAD "resources:\n  pids: 4194305\n",
+		       "t.yaml:4:9: pids: '4194305': expected a number of tasks from 2 to 4194304");
+	expect_problem(HEAD "resources:\n  pids: -5\n",
+		       "t.yaml:4:9: pids: '-5': expected a number of tasks from 2 to 4194304");
+	expect_problem(HEAD "resources:\n  pids: 1.5\n",
+		       "t.yaml:4:9: pids: '1.5': expected a number of tasks from 2 to 4194304");
+	expect_problem(HEAD "resources:\n  pids: \"12\\t\"\n",
+		       "t.yaml:4:9: pids: '12\\x09': expected a number of tasks from 2 to "
+		       "4194304");
+	/* Sizes are Kubernetes quantities: the flags' 1.5G, 64m or 2GB are not. */
+	expect_problem(HEAD "resources:\n  memory: 1.5G\n",
+		       "t.yaml:4:11: memory: expected a size such as 512Mi or 2G, got '1.5G'");
+	expect_problem(HEAD "resources:\n  disk: 64m\n",
+		       "t.yaml:4:9: disk: expected a size such as 512Mi or 2G, got '64m'");
+	expect_problem(HEAD "resources:\n  memory: 15Mi\n",
+		       "t.yaml:4:11: memory: '15Mi' is below what a sandbox needs to start: at "
+		       "least 16Mi");
 	expect_problem(HEAD "resources:\n  timeout: 1d\n",
 		       "t.yaml:4:12: timeout: expected a duration such as 30, 90s, 10m or 2h, got "
 		       "'1d'");

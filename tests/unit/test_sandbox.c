@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/exec_proto.h"
+#include "common/util.h"
 #include "sandbox/sandbox.h"
 #include "time_scale.h"
 
@@ -219,12 +221,14 @@ static void on_exec(struct sandbox *sb, const struct sandbox_exec_event *ev, voi
 	sandbox_kill(sb, SIGKILL, NULL);
 }
 
-/* Runs argv with sandbox_exec in a sandbox whose command sleeps; returns
- * what the process wrote to its stdout. */
-static void exec_in_sandbox(char **argv, const char *cwd, struct exec_seen *seen, char *out,
-			    size_t out_size)
+/* Runs argv (builtin b, or a program for 0) with sandbox_exec in a
+ * sandbox whose command is init's idle builtin; returns what the process
+ * wrote to its stdout. */
+static void exec_builtin_in_sandbox(uint32_t b, char **argv, const char *cwd,
+				    struct exec_seen *seen, char *out, size_t out_size)
 {
-	struct sandbox_config cfg = config((char *[]){"/bin/sleep", "30.3", NULL});
+	struct sandbox_config cfg = config((char *[]){"runsc-c-idle", NULL});
+	cfg.builtin = EXEC_BUILTIN_IDLE;
 	struct sandbox *sb;
 	struct sandbox_status st;
 	struct rc_error err = {0};
@@ -237,6 +241,7 @@ static void exec_in_sandbox(char **argv, const char *cwd, struct exec_seen *seen
 		.envp = test_env,
 		.cwd = cwd,
 		.stdio = {STDIN_FILENO, pipefd[1], STDERR_FILENO},
+		.builtin = b,
 	};
 	uint32_t id;
 	ck_assert_msg(sandbox_exec(sb, &ec, on_exec, seen, &id, &err) == 0, "%s", err.msg);
@@ -246,6 +251,12 @@ static void exec_in_sandbox(char **argv, const char *cwd, struct exec_seen *seen
 	ssize_t n = read(pipefd[0], out, out_size - 1);
 	out[n > 0 ? n : 0] = 0;
 	close(pipefd[0]);
+}
+
+static void exec_in_sandbox(char **argv, const char *cwd, struct exec_seen *seen, char *out,
+			    size_t out_size)
+{
+	exec_builtin_in_sandbox(0, argv, cwd, seen, out, out_size);
 }
 
 START_TEST(exec_reports_start_and_status)
@@ -291,6 +302,56 @@ START_TEST(exec_ends_with_the_command)
 }
 END_TEST
 
+/* A builtin runs in the guest with the request's cwd: a relative path is
+ * the guest's, resolved by the sentry; its errors are its exit status. */
+START_TEST(exec_builtins)
+{
+	struct exec_seen seen = {0};
+	char out[4096];
+	exec_builtin_in_sandbox(EXEC_BUILTIN_READ,
+				(char *[]){"runsc-c-read", "debian_version", NULL}, "/etc", &seen,
+				out, sizeof(out));
+	ck_assert_msg(seen.started == 1, "%s", seen.err.msg);
+	ck_assert_int_eq(seen.exited, 1);
+	ck_assert_int_eq(seen.exit_code, 0);
+	char *native = NULL;
+	ck_assert_int_gt(read_file_at(AT_FDCWD, "/etc/debian_version", &native), 0);
+	ck_assert_str_eq(out, native);
+	free(native);
+	seen = (struct exec_seen){0};
+	exec_builtin_in_sandbox(EXEC_BUILTIN_READ,
+				(char *[]){"runsc-c-read", "/proc/self/comm", NULL}, NULL, &seen,
+				out, sizeof(out));
+	ck_assert_int_eq(seen.exit_code, 0);
+	ck_assert_str_eq(out, "runsc-c-read\n");
+	seen = (struct exec_seen){0};
+	exec_builtin_in_sandbox(EXEC_BUILTIN_READ, (char *[]){"runsc-c-read", "/nonexistent", NULL},
+				NULL, &seen, out, sizeof(out));
+	ck_assert_int_eq(seen.started + seen.exited, 2);
+	ck_assert_int_eq(seen.exit_code, 1);
+	seen = (struct exec_seen){0};
+	exec_builtin_in_sandbox(EXEC_BUILTIN_LIST, (char *[]){"runsc-c-list", NULL}, NULL, &seen,
+				out, sizeof(out));
+	ck_assert_int_eq(seen.exit_code, 2); /* no path: its arguments are wrong */
+	seen = (struct exec_seen){0};
+	exec_builtin_in_sandbox(EXEC_BUILTIN_LIST,
+				(char *[]){"runsc-c-list", "/proc/self/fd", NULL}, NULL, &seen, out,
+				sizeof(out));
+	ck_assert_int_eq(seen.exit_code, 0);
+	/* Its fds: 0, 1, 2 (and the directory it reads), nothing of init's:
+	 * records "l\tSIZE\tMTIME\tNAME\0" for symlinks. */
+	unsigned seen_fds = 0;
+	for (const char *rec = out; *rec; rec += strlen(rec) + 1) {
+		const char *name = strrchr(rec, '\t');
+		ck_assert_msg(rec[0] == 'l' && name, "%s", rec);
+		int fd = atoi(name + 1);
+		ck_assert_msg(fd >= 0 && fd <= 3, "fd %d is open in the builtin", fd);
+		seen_fds |= 1u << fd;
+	}
+	ck_assert_uint_eq(seen_fds & 7u, 7u);
+}
+END_TEST
+
 START_TEST(exec_bad_requests)
 {
 	struct sandbox_config cfg = config((char *[]){"/bin/true", NULL});
@@ -312,6 +373,13 @@ START_TEST(exec_bad_requests)
 	ec.stdio[1] = 1;
 	ec.argv = (char *[]){"", NULL};
 	ck_assert_int_eq(sandbox_exec(sb, &ec, on_exec, NULL, &id, &err), -EINVAL);
+	ec.argv = (char *[]){"runsc-c-read", "/x", NULL};
+	ec.builtin = EXEC_BUILTIN_COUNT;
+	ck_assert_int_eq(sandbox_exec(sb, &ec, on_exec, NULL, &id, &err), -EINVAL);
+	ec.builtin = EXEC_BUILTIN_READ;
+	ec.tty = true;
+	ck_assert_int_eq(sandbox_exec(sb, &ec, on_exec, NULL, &id, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "exec: a builtin has no terminal");
 	ck_assert_int_eq(sandbox_watch(sb, 0, NULL, NULL, &err), -EINVAL);
 	sandbox_destroy(sb);
 }
@@ -393,6 +461,9 @@ START_TEST(limit_parse_refuses_naming_the_text)
 		{"memory", "12Q", "'12Q': expected a size such as 512M or 2G"},
 		{"memory", "1k", "'1k' is below what a sandbox needs to start: at least 16M"},
 		{"memory", "1e30", "'1e30': expected a size"},
+		{"memory", "1e9", "'1e9': expected a size"},
+		{"memory", "0x1p30", "'0x1p30': expected a size"},
+		{"memory", "1.5.3G", "'1.5.3G': expected a size"},
 		{"disk", "0", "'0': expected a size"},
 		{"disk", "-1G", "'-1G': expected a size"},
 		{"disk", "512k", "at least 1M"},
@@ -440,6 +511,7 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(x, exec_reports_start_and_status);
 	tcase_add_test(x, exec_failure_names_the_stage);
 	tcase_add_test(x, exec_ends_with_the_command);
+	tcase_add_test(x, exec_builtins);
 	tcase_add_test(x, exec_bad_requests);
 	tcase_add_test(x, watch_serves_a_callers_fd);
 	suite_add_tcase(s, x);
