@@ -8,6 +8,7 @@
 #include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/user.h>
 
@@ -304,6 +305,10 @@ int task_read_creds(struct sentry *s, pid_t tid, struct creds *cr);
  * length, -ESRCH, or -ENOMEM when the sentry has no fd free for it. */
 ssize_t task_status_read(struct sentry *s, pid_t tid, char *buf, size_t size);
 void task_creds_invalidate_all(struct sentry *s);
+/* The soft limit of a thread's process (RLIMIT_FSIZE or RLIMIT_STACK), read
+ * with prlimit(2) or from the host's /proc/<tid>/limits; fallback when
+ * neither answers. */
+rlim_t task_rlimit(struct sentry *s, pid_t tid, int resource, rlim_t fallback);
 /* The traced rows' handler (set*id, setgroups, capset, umask), at their
  * PTRACE_EVENT_SECCOMP stop: drops every task's cached ids and returns
  * SC_TRACE_EXIT, since the call has not run yet. */

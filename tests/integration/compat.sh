@@ -100,6 +100,14 @@ requires "network capabilities: netlink changes, netlink to processes and groups
 requires "fcntl F_CREATED_QUERY" python3 &&
 	differential_data "fcntl F_CREATED_QUERY" 'python3 "$1/fcntl_created_probe.py" "$2"'
 
+# RLIMIT_FSIZE: native writes, pwritev, ftruncate, fallocate,
+# copy_file_range and sendfile (the kernel's check) and truncate (the
+# gofer's, under the caller's limit): EFBIG past the limit, SIGXFSZ to a
+# handler, nothing when ignored, death by the default action.
+requires "RLIMIT_FSIZE: EFBIG and SIGXFSZ on writes and truncates" python3 &&
+	differential_data "RLIMIT_FSIZE: EFBIG and SIGXFSZ on writes and truncates" \
+		'python3 "$1/fsize_probe.py" "$2"'
+
 # sendmsg and sendmmsg to a unix path on an unconnected datagram socket
 # (sd_notify), with credentials and fds, under network mode none.
 requires "unix sockets by path: sendmsg, sendmmsg, SCM_CREDENTIALS, SCM_RIGHTS" python3 &&
