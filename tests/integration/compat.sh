@@ -108,6 +108,13 @@ requires "RLIMIT_FSIZE: EFBIG and SIGXFSZ on writes and truncates" python3 &&
 	differential_data "RLIMIT_FSIZE: EFBIG and SIGXFSZ on writes and truncates" \
 		'python3 "$1/fsize_probe.py" "$2"'
 
+# Exec of /proc paths walks them as any other path: ".", "..", self,
+# thread-self, the exe link and fd/N links; /proc's own files and
+# directories are EACCES, a missing fd ENOENT, a trailing slash ENOTDIR.
+requires "exec of /proc paths: exe and fd/N links through . and .." python3 &&
+	differential_data "exec of /proc paths: exe and fd/N links through . and .." \
+		'python3 "$1/exec_proc_probe.py"'
+
 # sendmsg and sendmmsg to a unix path on an unconnected datagram socket
 # (sd_notify), with credentials and fds, under network mode none.
 requires "unix sockets by path: sendmsg, sendmmsg, SCM_CREDENTIALS, SCM_RIGHTS" python3 &&
