@@ -56,6 +56,13 @@ bool procfs_owns_fd(struct sentry *s, int host_fd, char *prefix, size_t size)
 	return false;
 }
 
+bool procfs_prefix_gone(struct sentry *s, const char *prefix)
+{
+	(void)s;
+	(void)prefix;
+	return false;
+}
+
 /* The sentry's /proc as exec's open walks it, for the paths these tests
  * exec: self/fd/<n> is the calling thread's fd, anything else a file of
  * /proc itself. */
