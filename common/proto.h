@@ -35,7 +35,7 @@ enum gofer_op {
 	GOP_CHMOD,    /* mode: the permission bits, flags: AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH */
 	GOP_CHOWN,    /* arg[GOFER_ARG_UID], arg[GOFER_ARG_GID] (GOFER_ID_KEEP
 			 keeps), flags: AT_* */
-	GOP_TRUNCATE, /* arg[GOFER_ARG_LENGTH] */
+	GOP_TRUNCATE, /* arg[GOFER_ARG_LENGTH], arg[GOFER_ARG_FSIZE] */
 	GOP_UTIMENS,  /* mode: GOFER_TIMES_*; with GOFER_TIMES_GIVEN
 			 arg[GOFER_ARG_ATIME_SEC..GOFER_ARG_MTIME_NSEC]; flags: AT_* */
 	GOP_STATFS,   /* u.sfs */
@@ -62,6 +62,7 @@ enum gofer_arg {
 	GOFER_ARG_UID = 0,	    /* GOP_CHOWN: the new owner */
 	GOFER_ARG_GID = 1,	    /* GOP_CHOWN: the new group */
 	GOFER_ARG_LENGTH = 0,	    /* GOP_TRUNCATE: the new size */
+	GOFER_ARG_FSIZE = 1,	    /* GOP_TRUNCATE: the caller's RLIMIT_FSIZE (soft) */
 	GOFER_ARG_ATIME_SEC = 0,    /* GOP_UTIMENS: the access time, */
 	GOFER_ARG_ATIME_NSEC = 1,   /* its nanoseconds (or UTIME_NOW, UTIME_OMIT), */
 	GOFER_ARG_MTIME_SEC = 2,    /* the modification time */

@@ -126,8 +126,11 @@ _Noreturn void gofer_main(const struct gofer_config *cfg)
 	/* A gofer without its sandbox serves no one. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* The terminal's signals are for the guest (the CLI forwards them); a
-	 * gofer killed or stopped by them would take the sandbox's files along. */
-	static const int ignored[] = {SIGPIPE, SIGINT, SIGQUIT, SIGHUP, SIGTSTP, SIGTTIN, SIGTTOU};
+	 * gofer killed or stopped by them would take the sandbox's files along.
+	 * SIGXFSZ comes with a truncate past the guest's RLIMIT_FSIZE, which the
+	 * gofer applies to itself for the call (GOP_TRUNCATE). */
+	static const int ignored[] = {SIGPIPE, SIGINT,	SIGQUIT, SIGHUP,
+				      SIGTSTP, SIGTTIN, SIGTTOU, SIGXFSZ};
 	for (size_t i = 0; i < ARRAY_SIZE(ignored); i++)
 		signal(ignored[i], SIG_IGN);
 	/* Modes in requests are final: the sentry applies the guest's umask. */

@@ -4,11 +4,14 @@
  * directory (mkdir, mknod, unlink, rename, link, symlink). */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "common/util.h"
 #include "gofer/creds.h"
 #include "gofer/decide.h"
 #include "gofer/request.h"
@@ -108,6 +111,27 @@ int op_utimens(struct ctx *c)
 
 /* truncate(2) by name in the file's directory: its checks and errors are
  * Linux's (EISDIR, EINVAL for FIFOs, ETXTBSY), and no open is seen. */
+/* truncate(2) under the caller's RLIMIT_FSIZE, made the gofer's own soft
+ * limit for the call so that the kernel decides as for the caller (EFBIG
+ * only when the file grows past it, after the other checks); the gofer
+ * ignores the SIGXFSZ that comes with it, the sentry sends the caller its
+ * own. */
+static int truncate_limited(const char *name, off_t length, uint64_t fsize)
+{
+	struct rlimit own, lim;
+	if (getrlimit(RLIMIT_FSIZE, &own) < 0)
+		return -errno;
+	lim = own;
+	lim.rlim_cur = fsize < own.rlim_max ? fsize : own.rlim_max;
+	bool change = lim.rlim_cur != own.rlim_cur;
+	if (change && setrlimit(RLIMIT_FSIZE, &lim) < 0)
+		return -errno;
+	int r = truncate(name, length) < 0 ? -errno : 0;
+	if (change && setrlimit(RLIMIT_FSIZE, &own) < 0)
+		die_errno("restoring the gofer's file size limit");
+	return r;
+}
+
 int op_truncate(struct ctx *c)
 {
 	_cleanup_walk_ struct gofer_walk w;
@@ -116,7 +140,8 @@ int op_truncate(struct ctx *c)
 		return r;
 	r = in_dir(&w);
 	if (r == 0) {
-		r = truncate(w.last, (off_t)c->req->arg[GOFER_ARG_LENGTH]) < 0 ? -errno : 0;
+		r = truncate_limited(w.last, (off_t)c->req->arg[GOFER_ARG_LENGTH],
+				     c->req->arg[GOFER_ARG_FSIZE]);
 		back_to_root(c);
 	}
 	return r;

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <seccomp.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 
 #include "common/bpf_blob.h"
@@ -24,6 +25,7 @@ enum arg_rule {
 	ANY,	     /* every argument value */
 	NO_EXEC_MAP, /* arg 2 (prot) without PROT_EXEC */
 	FCNTL_CMDS,  /* arg 1 (cmd) among the commands the gofer uses */
+	OWN_FSIZE,   /* arg 0 (pid) 0 and arg 1 (resource) RLIMIT_FSIZE */
 };
 
 struct allowed {
@@ -78,6 +80,7 @@ static const struct allowed allowed[] = {
 	ALLOW(fchownat, ANY, "GOP_CHOWN"),
 	ALLOW(utimensat, ANY, "GOP_UTIMENS"),
 	ALLOW(truncate, ANY, "GOP_TRUNCATE, by name in the file's directory"),
+	ALLOW(prlimit64, OWN_FSIZE, "GOP_TRUNCATE under the guest's RLIMIT_FSIZE, its own"),
 	ALLOW(ftruncate, ANY, "O_TRUNC of an open by the guest's root, after its mode check"),
 	ALLOW(bind, ANY, "GOP_BIND on the guest's AF_UNIX socket"),
 	ALLOW(connect, ANY, "GOP_CONNECT on the guest's AF_UNIX socket"),
@@ -122,6 +125,9 @@ static int add_rule(scmp_filter_ctx ctx, const struct allowed *a)
 				return r;
 		}
 		return 0;
+	case OWN_FSIZE:
+		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a->nr, 2, SCMP_A0(SCMP_CMP_EQ, 0),
+					SCMP_A1(SCMP_CMP_EQ, RLIMIT_FSIZE));
 	default:
 		return -EINVAL;
 	}

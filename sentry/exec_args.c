@@ -24,27 +24,6 @@
 #define VEC_HEAD 512
 #define PAGE	 4096UL
 
-static size_t stack_rlimit(struct sentry *s, pid_t tid)
-{
-	struct rlimit rl;
-	_cleanup_free_ char *text = NULL;
-	char path[64];
-	const char *line;
-
-	if (prlimit(tid, RLIMIT_STACK, NULL, &rl) == 0)
-		return rl.rlim_cur;
-	snprintf(path, sizeof(path), "%d/limits", tid);
-	if (read_file_at(s->host_procfd, path, &text) >= 0 &&
-	    (line = strstr(text, "Max stack size")) != NULL) {
-		line += strlen("Max stack size");
-		while (*line == ' ')
-			line++;
-		return strncmp(line, "unlimited", 9) == 0 ? RLIM_INFINITY
-							  : strtoull(line, NULL, 10);
-	}
-	return STK_LIM;
-}
-
 /* A guest pointer array (argv or envp) as counted: its first pointers are
  * kept, so that measuring the strings does not read them again. */
 struct guest_vec {
@@ -252,7 +231,7 @@ int exec_check_args(struct sc_ctx *c, const struct exec_call *call, const char *
 		    struct arg_space *a)
 {
 	pid_t tid = c->t->tid;
-	size_t limit = STK_LIM / 4 * 3, rlim = stack_rlimit(c->s, tid);
+	size_t limit = STK_LIM / 4 * 3, rlim = task_rlimit(c->s, tid, RLIMIT_STACK, STK_LIM);
 	size_t ptrs;
 	int r;
 

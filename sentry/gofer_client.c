@@ -15,6 +15,7 @@
 #include "common/util.h"
 #include "sentry/audit.h"
 #include "sentry/counters.h"
+#include "sentry/procfs.h"
 
 /* A wake-up across CPUs costs ten times a round trip on one CPU here. The
  * guest's notification wakes the sentry on the guest's CPU (SYNC_WAKE_UP);
@@ -180,28 +181,48 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
  * "the view's root"), which the caller closes when *owned says so: the
  * cwd is the sentry's own fd. May rewrite path into an absolute one for
  * directories the sentry synthesizes. */
+/* path below prefix, a directory of the sentry's /proc, as an absolute
+ * path in abs; the directory itself for an empty path (AT_EMPTY_PATH).
+ * Returns -1 (resolve from the view's root) or -ENAMETOOLONG. */
+static int proc_relative(const char *prefix, const char *path, char *abs, size_t abs_size,
+			 const char **use_path)
+{
+	int n = snprintf(abs, abs_size, path[0] ? "%s/%s" : "%s", prefix, path);
+	if (n < 0 || (size_t)n >= abs_size)
+		return -ENAMETOOLONG;
+	*use_path = abs;
+	return -1;
+}
+
 static int base_dir(struct sc_ctx *c, int guest_dirfd, const char *path, char *abs, size_t abs_size,
 		    const char **use_path, bool *owned)
 {
+	char prefix[PROCFS_NODE_PATH + 8];
 	*use_path = path;
 	*owned = false;
 	if (path[0] == '/')
 		return -1;
-	if (guest_dirfd == AT_FDCWD)
-		return c->t->fs->cwd_fd >= 0 ? c->t->fs->cwd_fd : -ENOMEM;
+	if (guest_dirfd == AT_FDCWD) {
+		const struct fsinfo *fs = c->t->fs;
+		if (fs->cwd_fd < 0)
+			return -ENOMEM;
+		if (!fs->cwd_proc)
+			return fs->cwd_fd;
+		procfs_owns_fd(c->s, fs->cwd_fd, prefix, sizeof(prefix));
+		if (procfs_prefix_gone(c->s, prefix))
+			return -ESRCH;
+		return proc_relative(prefix, path, abs, abs_size, use_path);
+	}
 	bool own;
 	int fd = guest_dirfd_pinned(c, guest_dirfd, &own);
 	if (fd < 0)
 		return fd;
-	char prefix[64];
 	if (procfs_owns_fd(c->s, fd, prefix, sizeof(prefix))) {
 		if (own)
 			close(fd);
-		int n = snprintf(abs, abs_size, "%s/%s", prefix, path);
-		if (n < 0 || (size_t)n >= abs_size)
-			return -ENAMETOOLONG;
-		*use_path = abs;
-		return -1;
+		if (procfs_prefix_gone(c->s, prefix))
+			return -ESRCH;
+		return proc_relative(prefix, path, abs, abs_size, use_path);
 	}
 	*owned = own;
 	return fd;
@@ -281,6 +302,32 @@ int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct 
 		return r;
 	r = gofer_call(c->s, req, &dirfd, dirfd >= 0 ? 1 : 0, resp, fd_out);
 	audit_refusal(c, req, use, r, resp);
+	return r;
+}
+
+int gofer_fd_path_call(struct sc_ctx *c, int host_dirfd, const char *path, struct gofer_req *req,
+		       struct gofer_resp *resp, int *fd_out)
+{
+	if (fd_out)
+		*fd_out = -1;
+	int r = put_path(req, 0, path, &req->path_len);
+	if (r < 0)
+		return r;
+	req->path2_len = 0;
+	req->fd_mask = GOFER_FD_DIR;
+	r = fill_creds(c, req);
+	if (r < 0)
+		return r;
+	r = gofer_call(c->s, req, &host_dirfd, 1, resp, fd_out);
+	if (r < 0 && resp->rule != GOFER_RULE_NONE) {
+		/* The record names the directory by its path in the view. */
+		char link[32], where[PATH_MAX];
+		snprintf(link, sizeof(link), "self/fd/%d", host_dirfd);
+		ssize_t n = readlinkat(c->s->host_procfd, link, where, sizeof(where) - 1);
+		if (n > 0)
+			where[n] = 0;
+		audit_refusal(c, req, n > 0 ? where : path, r, resp);
+	}
 	return r;
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "common/compat.h"
@@ -87,6 +88,39 @@ ssize_t task_status_read(struct sentry *s, pid_t tid, char *buf, size_t size)
 		return -ESRCH;
 	buf[n] = 0;
 	return n;
+}
+
+/* The rows of /proc/<tid>/limits, for a kernel that refuses the sentry
+ * prlimit(2) on the thread. */
+static const char *limits_row(int resource)
+{
+	switch (resource) {
+	case RLIMIT_FSIZE:
+		return "Max file size";
+	case RLIMIT_STACK:
+		return "Max stack size";
+	default:
+		return NULL;
+	}
+}
+
+rlim_t task_rlimit(struct sentry *s, pid_t tid, int resource, rlim_t fallback)
+{
+	struct rlimit rl;
+	if (prlimit(tid, (enum __rlimit_resource)resource, NULL, &rl) == 0)
+		return rl.rlim_cur;
+	const char *row = limits_row(resource);
+	_cleanup_free_ char *text = NULL;
+	char path[32];
+	snprintf(path, sizeof(path), "%d/limits", tid);
+	const char *line;
+	if (!row || read_file_at(s->host_procfd, path, &text) < 0 ||
+	    (line = strstr(text, row)) == NULL)
+		return fallback;
+	line += strlen(row);
+	while (*line == ' ')
+		line++;
+	return strncmp(line, "unlimited", 9) == 0 ? RLIM_INFINITY : strtoull(line, NULL, 10);
 }
 
 static int parse_ids(const char *line, unsigned long out[4])

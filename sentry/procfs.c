@@ -618,9 +618,30 @@ bool procfs_owns_fd(struct sentry *s, int host_fd, char *prefix, size_t size)
 		r = procfs_fix_fd_link(text, sizeof(text), FD_MIRROR);
 	/* A node removed since (its process is gone) resolves nothing. */
 	if (r < 0 || strstr(text, " (deleted)") || (size_t)r >= size)
-		snprintf(text, sizeof(text), "/proc/.gone");
+		snprintf(text, sizeof(text), "%s", PROCFS_GONE_PATH);
 	snprintf(prefix, size, "%s", text);
 	return true;
+}
+
+bool procfs_prefix_gone(struct sentry *s, const char *prefix)
+{
+	if (strcmp(prefix, PROCFS_GONE_PATH) == 0)
+		return true;
+	/* "/proc/<pid>" or "/proc/<pid>/task/<tid>", and what is below them. */
+	char who[64];
+	const char *p = prefix + 5;
+	if (strncmp(prefix, "/proc/", 6) != 0 || p[1] < '1' || p[1] > '9')
+		return false;
+	size_t len = 1 + strspn(p + 1, "0123456789");
+	if (strncmp(p + len, "/task/", 6) == 0 && p[len + 6] >= '1' && p[len + 6] <= '9')
+		len += 6 + strspn(p + len + 6, "0123456789");
+	if (p[len] != 0 && p[len] != '/')
+		return false;
+	if (len >= sizeof(who))
+		return true;
+	snprintf(who, sizeof(who), "%.*s", (int)(len - 1), p + 1);
+	struct stat st;
+	return fstatat(s->guest_procfd, who, &st, AT_SYMLINK_NOFOLLOW) < 0 && errno == ENOENT;
 }
 
 /* ---- setup ---- */

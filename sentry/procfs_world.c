@@ -132,11 +132,18 @@ static int exe_text(struct pctx *pc, const struct pnode *n, char *buf, size_t si
 	return len < 0 || (size_t)len >= size ? -ENAMETOOLONG : len;
 }
 
-/* The cwd the sentry keeps for the task is a gofer fd: the kernel names it
- * by its path in the view, as the gofer pivot_root'ed there. */
+/* The cwd the sentry keeps for the task is a gofer fd, which the kernel
+ * names by its path in the view, as the gofer pivot_root'ed there, or a
+ * directory of the sentry's /proc. */
 static int cwd_text(struct pctx *pc, const struct pnode *n, char *buf, size_t size)
 {
 	struct task *t = procfs_task_of(pc, n);
+	if (t && t->fs && t->fs->cwd_fd >= 0 && t->fs->cwd_proc) {
+		/* A directory of the sentry's /proc: its /proc path. */
+		if (!procfs_owns_fd(pc->s, t->fs->cwd_fd, buf, size))
+			return -ENOENT;
+		return (int)strlen(buf);
+	}
 	if (t && t->fs && t->fs->cwd_fd >= 0)
 		return procfs_fd_link(pc->s, t->fs->cwd_fd, buf, size);
 	return procfs_read_link_at(pc->s->guest_procfd, n->path, buf, size);

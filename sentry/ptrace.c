@@ -145,7 +145,7 @@ static void on_clone(struct sentry *s, struct task *parent, int event)
 			child->fs = parent->fs;
 			parent->fs->refs++;
 		} else {
-			child->fs = fsinfo_new(fcntl(parent->fs->cwd_fd, F_DUPFD_CLOEXEC, 0));
+			child->fs = fsinfo_copy(parent->fs);
 		}
 	}
 	free(child->exe);

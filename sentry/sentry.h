@@ -8,6 +8,7 @@
 #include <linux/seccomp.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/user.h>
 
@@ -39,6 +40,10 @@ struct saved_call;
 struct fsinfo {
 	int refs;
 	int cwd_fd; /* O_PATH directory from the gofer, or -1 (see above) */
+	/* cwd_fd is a directory of the sentry's /proc (its mirror tmpfs, see
+	 * procfs_owns_fd): relative paths resolve from its /proc path, never
+	 * from the fd, which must not reach the gofer. */
+	bool cwd_proc;
 	/* The cwd's path in the view while the sentry's names_gen is cwd_gen,
 	 * or NULL: the dentry cache keys relative paths with it, and getcwd
 	 * answers with it outside volumes. */
@@ -277,6 +282,9 @@ int task_foreach(struct sentry *s, int (*fn)(struct task *t, void *arg), void *a
  * rax is its result. regs are the thread's registers at the stop. */
 void task_fail_call(pid_t tid, const struct user_regs_struct *regs, int err);
 struct fsinfo *fsinfo_new(int cwd_fd);
+/* A new fs_struct with fs's cwd (a clone without CLONE_FS, unshare); its
+ * cwd_fd is -1 when the sentry has no fd free for the copy. */
+struct fsinfo *fsinfo_copy(const struct fsinfo *fs);
 void fsinfo_put(struct fsinfo *fs);
 void exec_image_free(struct exec_image *img);
 
@@ -305,6 +313,10 @@ int task_read_creds(struct sentry *s, pid_t tid, struct creds *cr);
  * length, -ESRCH, or -ENOMEM when the sentry has no fd free for it. */
 ssize_t task_status_read(struct sentry *s, pid_t tid, char *buf, size_t size);
 void task_creds_invalidate_all(struct sentry *s);
+/* The soft limit of a thread's process (RLIMIT_FSIZE or RLIMIT_STACK), read
+ * with prlimit(2) or from the host's /proc/<tid>/limits; fallback when
+ * neither answers. */
+rlim_t task_rlimit(struct sentry *s, pid_t tid, int resource, rlim_t fallback);
 /* The traced rows' handler (set*id, setgroups, capset, umask), at their
  * PTRACE_EVENT_SECCOMP stop: drops every task's cached ids and returns
  * SC_TRACE_EXIT, since the call has not run yet. */
@@ -351,6 +363,9 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
  * req->flags (or empty_ok). Fills creds. */
 int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct gofer_req *req,
 		    struct gofer_resp *resp, int *fd_out);
+/* Same relative to one of the sentry's own fds of a view directory. */
+int gofer_fd_path_call(struct sc_ctx *c, int host_dirfd, const char *path, struct gofer_req *req,
+		       struct gofer_resp *resp, int *fd_out);
 /* Same for a second path (rename, link, symlink); fd_out may be NULL. */
 int gofer_path2_call(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_dirfd2,
 		     const char *path2, struct gofer_req *req, struct gofer_resp *resp,
@@ -383,6 +398,12 @@ int procfs_init(struct sentry *s, const struct path_masks *masks);
  * (e.g. "/proc/12") for relative lookups; a node whose process has gone gets
  * a path that resolves nothing. Such fds must never reach the gofer. */
 bool procfs_owns_fd(struct sentry *s, int host_fd, char *prefix, size_t size);
+/* The prefix of such an fd whose node is gone. */
+#define PROCFS_GONE_PATH "/proc/.gone"
+/* Does prefix (procfs_owns_fd's) name a directory of a process or thread
+ * that has gone (reaped), or a node that is gone? Linux fails lookups from
+ * such a directory with ESRCH, and getcwd in it with ENOENT. */
+bool procfs_prefix_gone(struct sentry *s, const char *prefix);
 /* The _ex calls return PROCFS_REOPEN_PATH when rest leads back into the
  * view (through /proc/<pid>/cwd, exe, root, a file's fd/N, or ".." out of
  * /proc): view_path then holds the path in the view, with the rest of the

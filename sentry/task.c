@@ -3,6 +3,7 @@
 #include "sentry/sentry.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -121,6 +122,13 @@ struct fsinfo *fsinfo_new(int cwd_fd)
 	fs->refs = 1;
 	fs->cwd_fd = cwd_fd;
 	return fs;
+}
+
+struct fsinfo *fsinfo_copy(const struct fsinfo *fs)
+{
+	struct fsinfo *copy = fsinfo_new(fcntl(fs->cwd_fd, F_DUPFD_CLOEXEC, 0));
+	copy->cwd_proc = fs->cwd_proc;
+	return copy;
 }
 
 void fsinfo_put(struct fsinfo *fs)

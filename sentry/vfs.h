@@ -12,9 +12,9 @@
  *
  * The files of sentry/vfs/: dentry.c (the dentry cache set-up, lookups
  * and what answers teach it), walk.c (the redirect-and-hop walk), cwd.c
- * (the cwd and the view paths of fds), open.c, exec_open.c (exec's open),
- * stat.c (stat, statx, access, readlink, statfs) and change.c (operations
- * that change names or attributes). */
+ * (the cwd and the view paths of fds), chdir.c (chdir, fchdir), open.c,
+ * exec_open.c (exec's open), stat.c (stat, statx, access, readlink,
+ * statfs) and change.c (operations that change names or attributes). */
 #ifndef RUNSC_SENTRY_VFS_H
 #define RUNSC_SENTRY_VFS_H
 
@@ -46,6 +46,11 @@ struct sentry;
  * resolve: 0 with *fd_out the sentry-held fd to install (O_CLOEXEC in the
  * guest when flags has it), or SC_DEFER when a blocking FIFO open waits for
  * its peer (the wait then answers the call). */
+/* The object path names, as the sentry's own fd (O_PATH for the view's, a
+ * directory of the sentry's mirror for /proc's), never a placeholder: for
+ * chdir. flags: O_NOFOLLOW, O_DIRECTORY. path is left holding the view path
+ * the walk ended at when a /proc link led back into the view. */
+int vfs_open_object(struct sc_ctx *c, int guest_dirfd, char *path, int flags, int *fd_out);
 int vfs_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags, mode_t mode,
 	     uint64_t resolve, int *fd_out);
 
@@ -114,6 +119,14 @@ int vfs_inotify_add_watch(struct sc_ctx *c, int inotify_fd, char *path, uint32_t
  * the path the VFS keeps (valid until the next VFS call); -ENOENT once
  * it was removed. */
 int vfs_getcwd(struct sc_ctx *c, char *buf, size_t size, const char **path_out);
+/* The cwd's path for a relative path the gofer resolves from the view's
+ * root (a unix socket's, an inotify watch's): the view path of its fd, or
+ * its /proc path (-ESRCH once its process is gone, as lookups from there
+ * fail). */
+int vfs_cwd_text(struct sc_ctx *c, char *buf, size_t size);
+/* The /proc path of a cwd inside the sentry's /proc (fsinfo.cwd_proc):
+ * its length, or -ENOENT once its process is gone. */
+int vfs_cwd_proc_path(struct sc_ctx *c, char *buf, size_t size);
 int vfs_chdir(struct sc_ctx *c, const char *path);
 int vfs_fchdir(struct sc_ctx *c, int guest_fd);
 

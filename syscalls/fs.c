@@ -9,8 +9,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <unistd.h>
 #include <utime.h>
@@ -595,9 +598,23 @@ int sys_truncate(struct sc_ctx *c)
 {
 	if ((int64_t)ARG(1) < 0)
 		return fail(c, -EINVAL);
+	char path[PATH_MAX];
+	int r = read_path(c, ARG(0), path);
+	if (r < 0)
+		return fail(c, r);
+	/* The gofer truncates under the caller's RLIMIT_FSIZE; growing a file
+	 * past it fails with EFBIG and, as Linux's inode_newsize_ok sends it to
+	 * the caller, SIGXFSZ. That check comes first among the size checks, so
+	 * EFBIG for a length above the limit is the limit's. */
+	rlim_t fsize = task_rlimit(c->s, c->req->pid, RLIMIT_FSIZE, RLIM_INFINITY);
 	struct gofer_req req = {.op = GOP_TRUNCATE};
 	req.arg[GOFER_ARG_LENGTH] = ARG(1);
-	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES, false);
+	req.arg[GOFER_ARG_FSIZE] = fsize;
+	int64_t val = 0;
+	r = vfs_path_op(c, AT_FDCWD, path, &req, -EACCES, false, &val);
+	if (r == -EFBIG && fsize != RLIM_INFINITY && ARG(1) > fsize)
+		(void)syscall(SYS_tgkill, c->t->tgid, (pid_t)c->req->pid, SIGXFSZ);
+	return r < 0 ? fail(c, r) : ok(c, val);
 }
 
 static int do_utimens(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr,

@@ -130,12 +130,13 @@ int sys_unshare_ns(struct sc_ctx *c)
 	}
 	struct fsinfo *old = c->t->fs;
 	if (old && old->refs > 1) {
-		int fd = fcntl(old->cwd_fd, F_DUPFD_CLOEXEC, 0);
-		if (fd < 0) {
+		struct fsinfo *fs = fsinfo_copy(old);
+		if (fs->cwd_fd < 0) {
 			c->error = -sentry_fd_errno(errno);
+			fsinfo_put(fs);
 			return 0;
 		}
-		c->t->fs = fsinfo_new(fd);
+		c->t->fs = fs;
 		fsinfo_put(old);
 	}
 	c->val = 0;

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stddef.h>
@@ -157,6 +158,31 @@ static bool not_yet(int r, const struct conn_wait *w)
 	return w->retry ? r == -EAGAIN : r == -EINPROGRESS || r == -EALREADY;
 }
 
+/* A unix socket name the gofer redirected into /proc, where no socket can
+ * be: what Linux answers there. bind (a final link not followed) finds the
+ * name taken (EADDRINUSE) or cannot make it (ENOENT, as procfs's lookup
+ * answers for a new name); connect and sendto find no socket at a name that
+ * exists (ECONNREFUSED) and the lookup's error for one that does not. A
+ * /proc link back into the view is not followed for sockets. */
+static int unix_proc_error(struct sc_ctx *c, const struct gofer_resp *resp, bool bind_op)
+{
+	char rest[GOFER_PATH_MAX + 1];
+	char view[PATH_MAX];
+	struct stat st;
+	if (resp->redirect == GOFER_REDIR_TTY)
+		return bind_op ? -EADDRINUSE : -ECONNREFUSED; /* the terminal exists */
+	if (resp->redirect != GOFER_REDIR_PROC || resp->data_len >= sizeof(rest))
+		return -ECONNREFUSED;
+	memcpy(rest, resp->data, resp->data_len);
+	rest[resp->data_len] = 0;
+	int r = procfs_stat_ex(c, rest, bind_op, &st, view, sizeof(view));
+	if (r == PROCFS_REOPEN_PATH)
+		return -ECONNREFUSED;
+	if (r < 0)
+		return r;
+	return bind_op ? -EADDRINUSE : -ECONNREFUSED;
+}
+
 /* Tries the connect again: once the handshake has ended, connect(2) on the
  * socket returns what the blocking call would (0, or the error with the
  * socket left unconnected), and leaves the socket in Linux's state. */
@@ -168,7 +194,7 @@ static bool conn_poll(struct sc_ctx *c, void *arg)
 		struct gofer_resp resp;
 		r = gofer_call(c->s, w->req, &w->sock, 1, &resp, NULL);
 		if (r == 0 && resp.redirect)
-			r = -ECONNREFUSED;
+			r = unix_proc_error(c, &resp, false);
 	} else if (w->retry) {
 		r = connect_once(w->sock, w->fl, true, &w->ss, w->len);
 	} else {
@@ -283,7 +309,7 @@ static int unix_req(struct sc_ctx *c, const struct sockaddr_un *sun, size_t len,
 	memcpy(req->data, path, req->path_len);
 	if (path[0] != '/') {
 		char cwd[4096];
-		int n = vfs_fd_path(c->s, c->t->fs->cwd_fd, cwd, sizeof(cwd));
+		int n = vfs_cwd_text(c, cwd, sizeof(cwd));
 		if (n < 0 || (size_t)n + plen + 2 > GOFER_PATH_MAX)
 			return -ENAMETOOLONG;
 		cwd[n] = '/';
@@ -316,7 +342,7 @@ int net_unix_dest(struct sc_ctx *c, int sock, const struct sockaddr_storage *ss,
 	if (r == 0)
 		r = gofer_call(c->s, &req, &sock, 1, &resp, &fd);
 	if (r == 0 && resp.redirect)
-		r = -ECONNREFUSED;
+		r = unix_proc_error(c, &resp, false);
 	if (r < 0 || fd < 0) {
 		if (fd >= 0)
 			close(fd);
@@ -433,7 +459,7 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 		req.mode = cr.umask; /* the socket file's mode, as bind(2) makes it */
 	r = gofer_call(c->s, &req, &sock, 1, &resp, NULL);
 	if (r == 0 && resp.redirect)
-		r = -ECONNREFUSED;
+		r = unix_proc_error(c, &resp, op == GOP_BIND);
 	if (r == 0 && op == GOP_BIND)
 		bound_name_record(sock, (struct sockaddr_un *)&ss, (socklen_t)len);
 	int fl = r == -EAGAIN && op == GOP_CONNECT ? fcntl(sock, F_GETFL) : -1;

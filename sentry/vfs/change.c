@@ -215,7 +215,7 @@ int vfs_inotify_add_watch(struct sc_ctx *c, int inotify_fd, char *path, uint32_t
 	if (path[0] != '/') {
 		char abs[PATH_MAX + 2];
 		char cwd[PATH_MAX];
-		int n = vfs_fd_path(c->s, c->t->fs->cwd_fd, cwd, sizeof(cwd));
+		int n = vfs_cwd_text(c, cwd, sizeof(cwd));
 		if (n < 0)
 			return n;
 		if (snprintf(abs, sizeof(abs), "%s/%s", cwd, path) >= PATH_MAX)

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The cwd of a task (a directory fd from the gofer, per fs_struct) and the
- * view paths of the fds the sentry holds: getcwd, chdir and fchdir, and the
- * cwd's path the dentry cache keys relative lookups with. */
+/* The cwd of a task (a directory fd from the gofer or of the sentry's /proc,
+ * per fs_struct) and the view paths of the fds the sentry holds: getcwd, and
+ * the cwd's path the dentry cache keys relative lookups with. chdir and
+ * fchdir are in chdir.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -13,6 +14,7 @@
 
 #include "common/util.h"
 #include "sentry/dcache.h"
+#include "sentry/procfs.h"
 #include "sentry/sentry.h"
 #include "sentry/vfs.h"
 #include "sentry/vfs/internal.h"
@@ -45,6 +47,8 @@ int vfs_fd_live_path(struct sentry *s, int fd, char *buf, size_t size)
 const char *dc_cwd_path(struct sc_ctx *c)
 {
 	struct fsinfo *fs = c->t->fs;
+	if (fs->cwd_proc)
+		return NULL; /* the sentry's /proc: not the cache's */
 	if (fs->cwd_path && fs->cwd_gen == c->s->names_gen)
 		return fs->cwd_path;
 	free(fs->cwd_path);
@@ -73,8 +77,27 @@ static int cwd_read_path(struct sc_ctx *c, char *buf, size_t size)
 	return n;
 }
 
+int vfs_cwd_proc_path(struct sc_ctx *c, char *buf, size_t size)
+{
+	if (!procfs_owns_fd(c->s, c->t->fs->cwd_fd, buf, size) || procfs_prefix_gone(c->s, buf))
+		return -ENOENT;
+	return (int)strlen(buf);
+}
+
+int vfs_cwd_text(struct sc_ctx *c, char *buf, size_t size)
+{
+	if (!c->t->fs->cwd_proc)
+		return vfs_fd_path(c->s, c->t->fs->cwd_fd, buf, size);
+	int n = vfs_cwd_proc_path(c, buf, size);
+	return n == -ENOENT ? -ESRCH : n;
+}
+
 int vfs_getcwd(struct sc_ctx *c, char *buf, size_t size, const char **path_out)
 {
+	if (c->t->fs->cwd_proc) {
+		*path_out = buf;
+		return vfs_cwd_proc_path(c, buf, size);
+	}
 	/* Outside volumes a directory's path changes only by the sentry's
 	 * own requests: the path kept for the dentry cache (dc_cwd_path)
 	 * answers without asking the kernel again. */
@@ -89,69 +112,4 @@ int vfs_getcwd(struct sc_ctx *c, char *buf, size_t size, const char **path_out)
 		return r;
 	*path_out = buf;
 	return r;
-}
-
-static void set_cwd(struct sc_ctx *c, int fd)
-{
-	struct fsinfo *fs = c->t->fs;
-	if (fs->cwd_fd >= 0)
-		close(fs->cwd_fd);
-	fs->cwd_fd = fd;
-	free(fs->cwd_path);
-	fs->cwd_path = NULL;
-}
-
-int vfs_chdir(struct sc_ctx *c, const char *path)
-{
-	struct gofer_req req = {.op = GOP_ACCESS, .mode = X_OK, .flags = AT_EACCESS};
-	struct gofer_resp resp;
-	int r = gofer_path_call(c, AT_FDCWD, path, &req, &resp, NULL);
-	if (r < 0)
-		return r;
-	if (resp.redirect)
-		return -EACCES; /* a cwd inside /proc is not supported */
-	struct gofer_req oreq = {.op = GOP_OPEN, .flags = O_PATH | O_DIRECTORY | O_CLOEXEC};
-	int fd = -1;
-	r = gofer_path_call(c, AT_FDCWD, path, &oreq, &resp, &fd);
-	if (r < 0)
-		return r;
-	if (fd < 0)
-		return -EACCES;
-	set_cwd(c, fd);
-	return 0;
-}
-
-int vfs_fchdir(struct sc_ctx *c, int guest_fd)
-{
-	int fd = guest_getfd(c, guest_fd);
-	if (fd < 0)
-		return fd;
-	struct stat st;
-	char prefix[64];
-	if (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		close(fd);
-		return -ENOTDIR;
-	}
-	if (procfs_owns_fd(c->s, fd, prefix, sizeof(prefix))) {
-		close(fd);
-		return -EACCES; /* a cwd inside /proc is not supported */
-	}
-	close(fd);
-	/* The gofer checks that the directory is one of the view's (not a host
-	 * directory the launcher handed over) and that the caller may search
-	 * it, as fchdir(2) does. */
-	struct gofer_req req = {.op = GOP_ACCESS, .mode = X_OK, .flags = AT_EACCESS};
-	struct gofer_resp resp;
-	int r = gofer_path_call(c, guest_fd, ".", &req, &resp, NULL);
-	if (r < 0)
-		return r;
-	struct gofer_req oreq = {.op = GOP_OPEN, .flags = O_PATH | O_DIRECTORY | O_CLOEXEC};
-	int dir = -1;
-	r = gofer_path_call(c, guest_fd, ".", &oreq, &resp, &dir);
-	if (r < 0)
-		return r;
-	if (dir < 0)
-		return -EACCES;
-	set_cwd(c, dir);
-	return 0;
 }

@@ -34,76 +34,34 @@ static int stopped_getfd(struct sentry *s, pid_t tid, int guest_fd)
 	return fd < 0 ? -sentry_fd_errno(errno) : opath_resolve(s, fd);
 }
 
-/* A /proc name that is a number (no sign, no leading zero), or -1. */
-static long proc_number(const char *name)
-{
-	char *end;
-	long v;
-
-	if (name[0] < '1' || name[0] > '9')
-		return name[0] == '0' && name[1] == '\0' ? 0 : -1;
-	errno = 0;
-	v = strtol(name, &end, 10);
-	return *end || errno ? -1 : v;
-}
-
-/* A /proc path the gofer redirected: "<who>/fd/<n>" takes the guest's fd
- * (into out, 0), "<who>/exe" the recorded exe path (returned in next,
- * PROCFS_REOPEN_PATH); anything else cannot be executed. who: self,
- * thread-self, <pid> or <pid>/task/<tid>. */
+/* A /proc path the gofer redirected, walked as any other /proc path ("."
+ * and "..", self, thread-self and task/<tid> alike): a /proc/<pid>/fd/<n>
+ * link takes the guest's fd (into out, 0); the exe link, and links that
+ * lead back into the view, continue there at the path left in next
+ * (PROCFS_REOPEN_PATH); every other file of /proc is a directory or has no
+ * x bit (EACCES). With AT_SYMLINK_NOFOLLOW a final link is ELOOP. */
 static int exec_proc(struct sc_ctx *c, const char *rest, int flags, struct vfs_exec_file *out,
 		     char *next, size_t next_size)
 {
-	char copy[GOFER_PATH_MAX + 1];
-	const char *part[5];
-	size_t n = 0;
-	struct task *who = NULL;
-
-	snprintf(copy, sizeof(copy), "%s", rest);
-	for (char *save = NULL, *p = strtok_r(copy, "/", &save); p && n < ARRAY_SIZE(part);
-	     p = strtok_r(NULL, "/", &save))
-		part[n++] = p;
-	if (n >= 2) {
-		size_t i = 1;
-
-		if (strcmp(part[0], "self") == 0 || strcmp(part[0], "thread-self") == 0)
-			who = c->t;
-		else if (proc_number(part[0]) > 0)
-			who = task_find_vtid(c->s, (pid_t)proc_number(part[0]));
-		if (who && n >= 4 && strcmp(part[1], "task") == 0) {
-			who = task_find_vtid(c->s, (pid_t)proc_number(part[2]));
-			i = 3;
-		}
-		bool is_fd = who && n == i + 2 && strcmp(part[i], "fd") == 0 &&
-			     proc_number(part[i + 1]) >= 0;
-		bool is_exe = who && n == i + 1 && strcmp(part[i], "exe") == 0;
-
-		if ((is_fd || is_exe) && (flags & AT_SYMLINK_NOFOLLOW))
-			return -ELOOP;
-		if (is_fd) {
-			int fd = stopped_getfd(c->s, who->tid, (int)proc_number(part[i + 1]));
-
-			if (fd < 0)
-				return fd == -EBADF ? -ENOENT : fd;
-			out->fd = fd;
-			out->guest_fd = true;
-			return 0;
-		}
-		if (is_exe) {
-			if (!who->exe || who->exe[0] != '/' || strncmp(who->exe, "/memfd:", 7) == 0)
-				return -ENOENT;
-			snprintf(next, next_size, "%s", who->exe);
-			return PROCFS_REOPEN_PATH;
-		}
+	int r;
+	if (flags & AT_SYMLINK_NOFOLLOW) {
+		struct stat st;
+		r = procfs_stat_ex(c, rest, true, &st, next, next_size);
+		if (r == PROCFS_REOPEN_PATH || r < 0)
+			return r;
+		return S_ISLNK(st.st_mode) ? -ELOOP : -EACCES;
 	}
-	/* Every other file of /proc is a directory or has no x bit: procfs
-	 * only tells whether it exists. */
 	int fd = -1;
-	int r = procfs_open(c, rest, O_RDONLY | O_CLOEXEC, &fd);
-
-	if (fd >= 0)
-		close(fd);
-	return r < 0 ? r : -EACCES;
+	r = procfs_link_object_ex(c, rest, &fd, next, next_size);
+	if (r == PROCFS_REOPEN_PATH)
+		return r;
+	if (r == -EXDEV)
+		return -EACCES;
+	if (r < 0)
+		return r;
+	out->fd = fd;
+	out->guest_fd = true;
+	return 0;
 }
 
 /* ---- the exec open's steps (sentry/vfs/walk.c) ---- */

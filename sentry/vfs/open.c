@@ -251,3 +251,28 @@ int vfs_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags, mode_t mo
 	o.calls = 0;
 	return vfs_walk_run(&o.w);
 }
+
+int vfs_open_object(struct sc_ctx *c, int guest_dirfd, char *path, int flags, int *fd_out)
+{
+	*fd_out = -1;
+	struct dc_query q = {.d = NULL};
+	struct dc_hit hit;
+	dc_query(c, guest_dirfd, path, !(flags & O_NOFOLLOW), false, &q);
+	int r = dc_find(c, guest_dirfd, path, &q, false, &hit);
+	if (r < 0)
+		return r;
+	struct open_walk o;
+	o.w.ops = &open_ops;
+	o.w.c = c;
+	o.w.guest_dirfd = guest_dirfd;
+	o.w.path = path;
+	o.w.q = &q;
+	o.flags = O_PATH | O_CLOEXEC | (flags & (O_NOFOLLOW | O_DIRECTORY));
+	o.mode = 0;
+	o.resolve = 0;
+	o.opath = false;
+	o.fd = -1;
+	o.fd_out = fd_out;
+	o.calls = 0;
+	return vfs_walk_run(&o.w);
+}

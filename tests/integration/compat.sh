@@ -100,6 +100,78 @@ requires "network capabilities: netlink changes, netlink to processes and groups
 requires "fcntl F_CREATED_QUERY" python3 &&
 	differential_data "fcntl F_CREATED_QUERY" 'python3 "$1/fcntl_created_probe.py" "$2"'
 
+# RLIMIT_FSIZE: native writes, pwritev, ftruncate, fallocate,
+# copy_file_range and sendfile (the kernel's check) and truncate (the
+# gofer's, under the caller's limit): EFBIG past the limit, SIGXFSZ to a
+# handler, nothing when ignored, death by the default action.
+requires "RLIMIT_FSIZE: EFBIG and SIGXFSZ on writes and truncates" python3 &&
+	differential_data "RLIMIT_FSIZE: EFBIG and SIGXFSZ on writes and truncates" \
+		'python3 "$1/fsize_probe.py" "$2"'
+
+# A working directory inside /proc: chdir and fchdir there, getcwd,
+# relative opens, stat, readlink, listings, "..", names that cannot be made,
+# fork and exec from it, symlinks into /proc, loops, a process that exits.
+requires "a working directory inside /proc" python3 &&
+	differential_data "a working directory inside /proc" \
+		'python3 "$1/proc_cwd_probe.py" "$2"'
+differential_data "a shell in /proc/self: cat status, ls fd, pwd" \
+	'cd /proc/self && head -n 1 status && ls fd | head -n 3 && pwd &&
+	pwd -P | sed "s/[0-9][0-9]*/N/" && cd fd/.. && cd ../.. && pwd -P'
+
+# Out of /proc only into the view: /proc/1/root is the sandbox's root and
+# ".." from it stays there; a relative change from a /proc cwd gets what
+# the same change by absolute path gets. (Sandbox only: natively /proc/1
+# is the host's init.)
+if requires "a /proc cwd: /proc/1/root stays in the view, relative changes answer as absolute ones" python3; then
+	out=$(runsc -- python3 -c '
+import errno, os
+def err(fn):
+    try:
+        fn()
+        return "ok"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+os.chdir("/proc/1/root")
+print(os.getcwd(), os.stat(".").st_ino == os.stat("/").st_ino)
+os.chdir("../../..")
+print(os.getcwd(), sorted(os.listdir(".")) == sorted(os.listdir("/")))
+os.chdir("/proc/1/root/proc/1/root/..")
+print(os.getcwd())
+os.chdir("/proc/self")
+me = "/proc/%d/" % os.getpid()
+for name, fn in [("unlink", os.unlink), ("rmdir", os.rmdir), ("chmod", lambda p: os.chmod(p, 0o600)),
+                 ("truncate", lambda p: os.truncate(p, 0)), ("utime", lambda p: os.utime(p, (0, 0))),
+                 ("rename", lambda p: os.rename(p, p + "2")), ("chown", lambda p: os.chown(p, 0, 0))]:
+    for target in ("status", "fd"):
+        rel, ab = err(lambda: fn(target)), err(lambda: fn(me + target))
+        print(name, target, "same" if rel == ab else "%s, by absolute path %s" % (rel, ab))
+' 2>&1)
+	check "a /proc cwd: /proc/1/root stays in the view, relative changes answer as absolute ones" "/ True
+/ True
+/
+unlink status same
+unlink fd same
+rmdir status same
+rmdir fd same
+chmod status same
+chmod fd same
+truncate status same
+truncate fd same
+utime status same
+utime fd same
+rename status same
+rename fd same
+chown status same
+chown fd same" "$out"
+fi
+
+# Exec of /proc paths walks them as any other path: ".", "..", self,
+# thread-self, the exe link and fd/N links; /proc's own files and
+# directories are EACCES, a missing fd ENOENT, a trailing slash ENOTDIR.
+requires "exec of /proc paths: exe and fd/N links through . and .." python3 &&
+	differential_data "exec of /proc paths: exe and fd/N links through . and .." \
+		'python3 "$1/exec_proc_probe.py"'
+
 # sendmsg and sendmmsg to a unix path on an unconnected datagram socket
 # (sd_notify), with credentials and fds, under network mode none.
 requires "unix sockets by path: sendmsg, sendmmsg, SCM_CREDENTIALS, SCM_RIGHTS" python3 &&
