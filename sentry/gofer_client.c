@@ -194,7 +194,9 @@ static int base_dir(struct sc_ctx *c, int guest_dirfd, const char *path, char *a
 	if (fd < 0)
 		return fd;
 	char prefix[64];
-	if (procfs_owns_fd(c->s, fd, prefix, sizeof(prefix))) {
+	struct stat st;
+	if (sc_ctx_fstat(c, fd, &st) == 0 &&
+	    procfs_owns_fd(c->s, fd, &st, prefix, sizeof(prefix))) {
 		if (own)
 			close(fd);
 		int n = snprintf(abs, abs_size, "%s/%s", prefix, path);

@@ -132,7 +132,7 @@ int vfs_fchdir(struct sc_ctx *c, int guest_fd)
 		close(fd);
 		return -ENOTDIR;
 	}
-	if (procfs_owns_fd(c->s, fd, prefix, sizeof(prefix))) {
+	if (procfs_owns_fd(c->s, fd, &st, prefix, sizeof(prefix))) {
 		close(fd);
 		return -EACCES; /* a cwd inside /proc is not supported */
 	}

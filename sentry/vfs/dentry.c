@@ -255,9 +255,9 @@ static bool dc_dirfd_path(struct sc_ctx *c, struct dcache *d, int guest_dirfd, u
 		return false;
 	struct stat st;
 	char prefix[64];
-	bool ok = !procfs_owns_fd(c->s, fd, prefix, sizeof(prefix)) && fstat(fd, &st) == 0 &&
-		  S_ISDIR(st.st_mode) && st.st_nlink > 0 &&
-		  vfs_fd_live_path(c->s, fd, out, size) > 0;
+	bool ok = sc_ctx_fstat(c, fd, &st) == 0 &&
+		  !procfs_owns_fd(c->s, fd, &st, prefix, sizeof(prefix)) && S_ISDIR(st.st_mode) &&
+		  st.st_nlink > 0 && vfs_fd_live_path(c->s, fd, out, size) > 0;
 	if (own)
 		close(fd);
 	return ok && dc_dir_is_cached(c, d, out, cred, &st);
@@ -405,22 +405,26 @@ void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *r
 		dcache_put_neg(q->d, &q->key, r);
 }
 
-/* Keeps obj (an O_PATH fd, the caller's) for the lookup of path from
- * guest_dirfd by the calling thread; follow: the key that follows a final
- * symlink. */
-static void dc_keep(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, int obj)
+/* Keeps fd (an O_PATH fd) for the lookup of path from guest_dirfd by the
+ * calling thread; follow: the key that follows a final symlink. Returns
+ * true when the cache took fd; the caller keeps it otherwise. */
+static bool dc_keep(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, int fd)
 {
 	struct dc_query q;
 	dc_query(c, guest_dirfd, path, follow, false, &q);
 	if (!q.d || !dcache_room(q.d))
-		return;
-	_cleanup_close_ int fd = fcntl(obj, F_DUPFD_CLOEXEC, 3);
-	if (fd < 0)
-		return;
+		return false;
 	char view[PATH_MAX];
 	const char *view_path = vfs_fd_path(c->s, fd, view, sizeof(view)) > 0 ? view : NULL;
-	if (dcache_put_pos(q.d, &q.key, fd, view_path))
-		fd = -1;
+	return dcache_put_pos(q.d, &q.key, fd, view_path);
+}
+
+/* dc_keep of a copy of obj (the caller's). */
+static void dc_keep_dup(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, int obj)
+{
+	int fd = fcntl(obj, F_DUPFD_CLOEXEC, 3);
+	if (fd >= 0 && !dc_keep(c, guest_dirfd, path, follow, fd))
+		close(fd);
 }
 
 void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool name_is_object,
@@ -430,16 +434,21 @@ void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool 
 	 * file busy (ETXTBSY for its exec). */
 	char link[32];
 	snprintf(link, sizeof(link), "self/fd/%d", fd);
-	_cleanup_close_ int obj = openat(c->s->host_procfd, link, O_PATH | O_CLOEXEC);
-	if (obj >= 0)
-		dc_keep(c, guest_dirfd, path, !name_is_object, obj);
+	int obj = openat(c->s->host_procfd, link, O_PATH | O_CLOEXEC);
+	if (obj >= 0 && obj < 3) {
+		/* The cache's fds stay clear of stdio's numbers. */
+		dc_keep_dup(c, guest_dirfd, path, !name_is_object, obj);
+		close(obj);
+	} else if (obj >= 0 && !dc_keep(c, guest_dirfd, path, !name_is_object, obj)) {
+		close(obj);
+	}
 }
 
 void dc_learn_made(struct sc_ctx *c, int guest_dirfd, const char *path, int obj, bool is_dir)
 {
 	if (!dc_get(c->s))
 		return;
-	dc_keep(c, guest_dirfd, path, false, obj);
+	dc_keep_dup(c, guest_dirfd, path, false, obj);
 	if (is_dir)
-		dc_keep(c, guest_dirfd, path, true, obj);
+		dc_keep_dup(c, guest_dirfd, path, true, obj);
 }
