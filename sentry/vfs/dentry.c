@@ -326,12 +326,13 @@ static int dc_fill(struct sc_ctx *c, int guest_dirfd, const char *path, struct d
 		dcache_put_neg(q->d, &q->key, r);
 		return r;
 	}
-	if (r < 0 || resp.redirect || obj < 0 || fstat(obj, &hit->st) < 0) {
+	if (r < 0 || resp.redirect || obj < 0) {
 		/* The caller's own request answers (and says why, and has a
 		 * policy's refusal audited), now and next time. */
 		dcache_put_plain(q->d, &q->key);
 		return 0;
 	}
+	hit->st = resp.u.st; /* the gofer's fstat of obj (GOP_OPEN) */
 	char view[PATH_MAX];
 	const char *view_path = vfs_fd_path(c->s, obj, view, sizeof(view)) > 0 ? view : NULL;
 	hit->fd = take_fd(&obj);
@@ -405,10 +406,12 @@ void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *r
 		dcache_put_neg(q->d, &q->key, r);
 }
 
-/* Keeps fd (an O_PATH fd) for the lookup of path from guest_dirfd by the
- * calling thread; follow: the key that follows a final symlink. Returns
- * true when the cache took fd; the caller keeps it otherwise. */
-static bool dc_keep(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, int fd)
+/* Keeps fd (an O_PATH fd; st its attributes, or NULL) for the lookup of
+ * path from guest_dirfd by the calling thread; follow: the key that
+ * follows a final symlink. Returns true when the cache took fd; the caller
+ * keeps it otherwise. */
+static bool dc_keep(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, int fd,
+		    const struct stat *st)
 {
 	struct dc_query q;
 	dc_query(c, guest_dirfd, path, follow, false, &q);
@@ -416,6 +419,9 @@ static bool dc_keep(struct sc_ctx *c, int guest_dirfd, const char *path, bool fo
 		return false;
 	char view[PATH_MAX];
 	const char *view_path = vfs_fd_path(c->s, fd, view, sizeof(view)) > 0 ? view : NULL;
+	if (st)
+		return dcache_put_pos_st(q.d, &q.key, fd, view_path, (uint64_t)st->st_dev,
+					 (uint64_t)st->st_ino);
 	return dcache_put_pos(q.d, &q.key, fd, view_path);
 }
 
@@ -423,12 +429,12 @@ static bool dc_keep(struct sc_ctx *c, int guest_dirfd, const char *path, bool fo
 static void dc_keep_dup(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, int obj)
 {
 	int fd = fcntl(obj, F_DUPFD_CLOEXEC, 3);
-	if (fd >= 0 && !dc_keep(c, guest_dirfd, path, follow, fd))
+	if (fd >= 0 && !dc_keep(c, guest_dirfd, path, follow, fd, NULL))
 		close(fd);
 }
 
 void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool name_is_object,
-		      int fd)
+		      int fd, const struct stat *st)
 {
 	/* The cache keeps an O_PATH fd: one open for writing would hold the
 	 * file busy (ETXTBSY for its exec). */
@@ -439,7 +445,7 @@ void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool 
 		/* The cache's fds stay clear of stdio's numbers. */
 		dc_keep_dup(c, guest_dirfd, path, !name_is_object, obj);
 		close(obj);
-	} else if (obj >= 0 && !dc_keep(c, guest_dirfd, path, !name_is_object, obj)) {
+	} else if (obj >= 0 && !dc_keep(c, guest_dirfd, path, !name_is_object, obj, st)) {
 		close(obj);
 	}
 }

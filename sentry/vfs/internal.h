@@ -58,9 +58,10 @@ void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *r
  * fd's object (O_CREAT): the cache keeps it for the key that follows a
  * final symlink, or, when the name is the object itself (O_EXCL, which
  * made it, or O_NOFOLLOW), for the one that does not (lstat's, which tools
- * that create files use on them). */
+ * that create files use on them). st: fd's attributes as the gofer's
+ * answer gave them. */
 void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool name_is_object,
-		      int fd);
+		      int fd, const struct stat *st);
 /* A mkdir or symlink of path from guest_dirfd by the calling thread made
  * obj (an O_PATH fd the gofer answered with, the caller's): the cache
  * keeps it for the key that does not follow a final symlink, and for a
