@@ -383,6 +383,27 @@ int dc_find(struct sc_ctx *c, int guest_dirfd, const char *path, struct dc_query
 	}
 }
 
+int dc_statx_kept(struct sc_ctx *c, struct dc_query *q, int at_flags, unsigned int mask,
+		  struct statx *sx)
+{
+	int val = -1;
+	if (!q->d || dcache_lookup(q->d, &q->key, &val) != DCACHE_POS)
+		return 0;
+	const unsigned int need = STATX_TYPE | STATX_INO | STATX_NLINK;
+	if (statx(val, "", AT_EMPTY_PATH | (at_flags & AT_STATX_SYNC_TYPE), mask, sx) < 0) {
+		int err = -errno;
+		return notif_valid(c) ? err : -ESRCH;
+	}
+	/* As dc_find's fstat: still linked, still the object kept. */
+	if ((sx->stx_mask & need) != need || sx->stx_nlink == 0 ||
+	    !dcache_obj_is(q->d, &q->key, (uint64_t)makedev(sx->stx_dev_major, sx->stx_dev_minor),
+			   sx->stx_ino)) {
+		dcache_drop(q->d, &q->key);
+		return 2;
+	}
+	return notif_valid(c) ? 1 : -ESRCH;
+}
+
 void dc_hit_release(struct dc_hit *hit)
 {
 	if (hit->owned && hit->fd >= 0)

@@ -48,6 +48,13 @@ void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, 
 int dc_find(struct sc_ctx *c, int guest_dirfd, const char *path, struct dc_query *q, bool want_obj,
 	    struct dc_hit *hit);
 void dc_hit_release(struct dc_hit *hit);
+/* statx(2) of q's object when the cache keeps it, in one call where
+ * dc_find's fstat and a statx took two: 1 with sx filled, a negative
+ * errno, 2 when the kept object went (dropped: the caller asks the gofer),
+ * 0 when the cache keeps no object for q (the caller goes on with
+ * dc_find). */
+int dc_statx_kept(struct sc_ctx *c, struct dc_query *q, int at_flags, unsigned int mask,
+		  struct statx *sx);
 /* Is val, the fd a positive entry for key holds, still linked and the
  * object st describes? */
 bool dc_keeps(struct dcache *d, const struct dcache_key *key, int val, const struct stat *st);
