@@ -270,6 +270,7 @@ void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, 
 	      struct dc_query *q)
 {
 	q->d = NULL;
+	q->base_len = 0;
 	if (path[0] == 0)
 		return;
 	struct dcache *d = dc_get(c->s);
@@ -293,6 +294,7 @@ void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, 
 		if (!dc_dirfd_path(c, d, guest_dirfd, (uint32_t)cred, dir, sizeof(dir)))
 			return;
 		n = snprintf(q->path, sizeof(q->path), "%s/%s", strcmp(dir, "/") ? dir : "", path);
+		q->base_len = strcmp(dir, "/") ? strlen(dir) : 0;
 	} else {
 		/* Relative keys are their own: a lookup from the cwd needs no
 		 * search permission on the cwd's ancestors. */
@@ -300,6 +302,7 @@ void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, 
 		if (!cwd)
 			return;
 		n = snprintf(q->path, sizeof(q->path), "%s/%s", strcmp(cwd, "/") ? cwd : "", path);
+		q->base_len = strcmp(cwd, "/") ? strlen(cwd) : 0;
 		flags |= DCACHE_RELATIVE;
 	}
 	if (n < 0 || (size_t)n >= sizeof(q->path))
@@ -427,6 +430,28 @@ void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *r
 		dcache_put_neg(q->d, &q->key, r);
 }
 
+/* Is q's key the view path of the object a lookup that does not follow a
+ * final symlink finds? Yes when the key's directories after the lookup's
+ * start (a view path itself) are each known to be their own view path
+ * (dcache_direct): the lookup then followed no symlink and no "..", and
+ * its last component is the object's name. */
+static bool dc_key_is_view_path(struct dc_query *q)
+{
+	const char *p = q->key.path;
+	size_t len = q->key.len;
+	if (q->base_len >= len || p[q->base_len] != '/')
+		return false;
+	for (size_t i = q->base_len + 1; i < len; i++) {
+		if (p[i] != '/')
+			continue;
+		if (!dcache_direct(q->d, p, i))
+			return false;
+	}
+	/* The last component is a name, not "." or "..". */
+	const char *last = strrchr(p, '/') + 1;
+	return *last && strcmp(last, ".") != 0 && strcmp(last, "..") != 0;
+}
+
 /* Keeps fd (an O_PATH fd; st its attributes, or NULL) for the lookup of
  * path from guest_dirfd by the calling thread; follow: the key that
  * follows a final symlink. Returns true when the cache took fd; the caller
@@ -439,7 +464,11 @@ static bool dc_keep(struct sc_ctx *c, int guest_dirfd, const char *path, bool fo
 	if (!q.d || !dcache_room(q.d))
 		return false;
 	char view[PATH_MAX];
-	const char *view_path = vfs_fd_path(c->s, fd, view, sizeof(view)) > 0 ? view : NULL;
+	const char *view_path;
+	if (!follow && dc_key_is_view_path(&q))
+		view_path = q.key.path; /* what the readlink below would say */
+	else
+		view_path = vfs_fd_path(c->s, fd, view, sizeof(view)) > 0 ? view : NULL;
 	if (st)
 		return dcache_put_pos_st(q.d, &q.key, fd, view_path, (uint64_t)st->st_dev,
 					 (uint64_t)st->st_ino);

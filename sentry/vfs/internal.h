@@ -26,6 +26,10 @@ struct dcache *dc_get(struct sentry *s);
 struct dc_query {
 	struct dcache *d;
 	struct dcache_key key;
+	/* path[0, base_len) is the view path of the directory a relative
+	 * lookup started from (its fd's, or the cwd's); 0 for an absolute
+	 * one, which starts at the root. */
+	size_t base_len;
 	char path[PATH_MAX];
 };
 
