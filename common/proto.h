@@ -18,7 +18,8 @@
 enum gofer_op {
 	GOP_OPEN = 1, /* flags: open(2) flags; mode: the new file's mode (O_CREAT,
 			 O_TMPFILE); arg[GOFER_ARG_RESOLVE]; returns an fd, val:
-			 GOFER_OPEN_FIFO or 0 */
+			 GOFER_OPEN_FIFO or 0, u.st: the fd's fstat at the open
+			 (its type, ids, device and link count hold) */
 	GOP_STAT,     /* flags: AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH; u.st */
 	GOP_STATX,    /* flags: AT_* flags; arg[GOFER_ARG_STATX_MASK]; u.stx */
 	GOP_ACCESS,   /* mode: R_OK|W_OK|X_OK|F_OK, flags: AT_EACCESS|AT_SYMLINK_NOFOLLOW */

@@ -169,8 +169,10 @@ static int open_answer(struct ctx *c, int *fd, const struct stat *s)
 		r = open_root_may(c, *fd, s);
 	if (r == 0)
 		r = open_done(c, *fd, s);
-	if (r == 0)
+	if (r == 0) {
+		c->resp->u.st = *s;
 		*c->fd_out = take_fd(fd);
+	}
 	return r;
 }
 

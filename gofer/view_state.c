@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 
 #include "common/util.h"
 
@@ -119,17 +120,28 @@ bool is_proc(const struct gofer_state *st, const struct stat *s)
 	return S_ISDIR(s->st_mode) && ident_is(&st->proc, s);
 }
 
-/* A dirfd that paths are resolved from: a directory on a view mount. */
+/* A dirfd that paths are resolved from: a directory on a view mount. One
+ * statx(2) tells its type, device and mount (every request with a dirfd
+ * asks). */
 int check_dirfd(const struct gofer_state *st, int fd)
 {
-	struct stat s;
-	if (fstat(fd, &s) < 0)
+	struct statx stx;
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_MNT_ID, &stx) < 0)
 		return -errno;
-	if (!S_ISDIR(s.st_mode))
+	if (!(stx.stx_mask & STATX_TYPE))
+		return -EIO;
+	if (!S_ISDIR(stx.stx_mode))
 		return -ENOTDIR;
-	if (!view_dev(st, s.st_dev) || !view_mount(st, fd))
+	if (!view_dev(st, makedev(stx.stx_dev_major, stx.stx_dev_minor)))
 		return -EBADF;
-	return 0;
+	/* Without mount ids (Linux before 5.8) the device check alone
+	 * stands, as in view_mount. */
+	if (!(stx.stx_mask & STATX_MNT_ID) || stx.stx_mnt_id == 0 || !st->nview_mnts)
+		return 0;
+	for (size_t i = 0; i < st->nview_mnts; i++)
+		if (st->view_mnts[i] == stx.stx_mnt_id)
+			return 0;
+	return -EBADF;
 }
 
 /* An fd that is itself the object (AT_EMPTY_PATH): anything but a procfs

@@ -541,6 +541,16 @@ bool dcache_put_pos_st(struct dcache *d, const struct dcache_key *k, int fd, con
 	return true;
 }
 
+bool dcache_direct(struct dcache *d, const char *path, size_t len)
+{
+	uint32_t hash = hash_path(path, len);
+	for (const struct dentry *e = d->buckets[hash & (d->nbuckets - 1)]; e; e = e->next)
+		if (e->hash == hash && e->len == len && e->kind == DCACHE_POS && e->direct &&
+		    (e->flags & DCACHE_FOLLOW) && memcmp(e->path, path, len) == 0)
+			return true;
+	return false;
+}
+
 bool dcache_room(const struct dcache *d)
 {
 	return d->nfds < d->max_fds;

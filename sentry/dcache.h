@@ -156,6 +156,12 @@ bool dcache_put_pos(struct dcache *d, const struct dcache_key *k, int fd, const 
 /* dcache_put_pos with fd's st_dev and st_ino known already. */
 bool dcache_put_pos_st(struct dcache *d, const struct dcache_key *k, int fd, const char *view_path,
 		       uint64_t dev, uint64_t ino);
+/* Does path[0, len) lead, through no symlink and no "..", to an object
+ * whose path in the view it is? Yes when a positive entry that follows a
+ * final symlink keeps an object for it as its own path in the view
+ * (direct), for any ids: which way names lead does not depend on who
+ * looks, and every change of the way drops such an entry. */
+bool dcache_direct(struct dcache *d, const char *path, size_t len);
 /* Should a path's first lookup keep its object at once (rather than on
  * its second)? Yes while kept objects answer later lookups; a scan of
  * distinct paths would only pay for fds it never uses. */

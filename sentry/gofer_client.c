@@ -80,16 +80,17 @@ static enum names_change attrs_change(const struct gofer_resp *resp)
  * makes a /dev/pts entry. */
 static bool open_adds_names(const struct gofer_req *req, const struct gofer_resp *resp, int fd)
 {
-	struct stat st;
 	if (req->flags & (O_TMPFILE & ~O_DIRECTORY))
 		return true;
 	if (resp->redirect || (req->flags & O_PATH))
 		return false;
-	if (fd < 0 || fstat(fd, &st) < 0)
+	if (fd < 0 || resp->err != 0)
 		return (req->flags & O_CREAT) != 0;
-	if (S_ISCHR(st.st_mode) && major(st.st_rdev) == 5 && minor(st.st_rdev) == 2)
+	/* The gofer's fstat of the fd it opened (GOP_OPEN). */
+	const struct stat *st = &resp->u.st;
+	if (S_ISCHR(st->st_mode) && major(st->st_rdev) == 5 && minor(st->st_rdev) == 2)
 		return true;
-	return (req->flags & O_CREAT) && S_ISREG(st.st_mode);
+	return (req->flags & O_CREAT) && S_ISREG(st->st_mode);
 }
 
 /* What the request may have done to the names of the view and what their
@@ -208,7 +209,7 @@ static int base_dir(struct sc_ctx *c, int guest_dirfd, const char *path, char *a
 			return -ENOMEM;
 		if (!fs->cwd_proc)
 			return fs->cwd_fd;
-		procfs_owns_fd(c->s, fs->cwd_fd, prefix, sizeof(prefix));
+		procfs_owns_fd(c->s, fs->cwd_fd, NULL, prefix, sizeof(prefix));
 		if (procfs_prefix_gone(c->s, prefix))
 			return -ESRCH;
 		return proc_relative(prefix, path, abs, abs_size, use_path);
@@ -217,7 +218,9 @@ static int base_dir(struct sc_ctx *c, int guest_dirfd, const char *path, char *a
 	int fd = guest_dirfd_pinned(c, guest_dirfd, &own);
 	if (fd < 0)
 		return fd;
-	if (procfs_owns_fd(c->s, fd, prefix, sizeof(prefix))) {
+	struct stat st;
+	if (sc_ctx_fstat(c, fd, &st) == 0 &&
+	    procfs_owns_fd(c->s, fd, &st, prefix, sizeof(prefix))) {
 		if (own)
 			close(fd);
 		if (procfs_prefix_gone(c->s, prefix))

@@ -74,6 +74,24 @@ void sc_ctx_unpin(struct sc_ctx *c)
 	if (c->pinned)
 		close(c->pin_fd);
 	c->pinned = false;
+	c->pin_st_ok = false;
+}
+
+int sc_ctx_fstat(struct sc_ctx *c, int fd, struct stat *st)
+{
+	bool pin = c->pinned && fd == c->pin_fd;
+	if (pin && c->pin_st_ok && c->pin_st_gen == c->s->names_gen) {
+		*st = c->pin_st;
+		return 0;
+	}
+	if (fstat(fd, st) < 0)
+		return -1;
+	if (pin) {
+		c->pin_st = *st;
+		c->pin_st_gen = c->s->names_gen;
+		c->pin_st_ok = true;
+	}
+	return 0;
 }
 
 ssize_t task_status_read(struct sentry *s, pid_t tid, char *buf, size_t size)

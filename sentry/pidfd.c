@@ -59,7 +59,7 @@ int pidfd_signal_trace_stop(struct sc_ctx *c)
 	if (fd < 0)
 		return 0; /* the kernel's EBADF */
 	char path[PATH_MAX];
-	bool ours = procfs_owns_fd(c->s, fd, path, sizeof(path));
+	bool ours = procfs_owns_fd(c->s, fd, NULL, path, sizeof(path));
 	close(fd);
 	pid_t pid = ours ? proc_dir_pid(path) : 0;
 	if (pid == 0)

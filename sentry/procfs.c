@@ -606,11 +606,18 @@ int procfs_change_error(struct sc_ctx *c, const char *rest, bool nofollow, bool 
 
 /* ---- fds the guest holds ---- */
 
-bool procfs_owns_fd(struct sentry *s, int host_fd, char *prefix, size_t size)
+bool procfs_owns_fd(struct sentry *s, int host_fd, const struct stat *st, char *prefix, size_t size)
 {
 	struct procfs_state *ps = s->procfs;
-	struct stat st;
-	if (!ps || fstat(host_fd, &st) < 0 || st.st_dev != ps->mirror_dev)
+	struct stat own;
+	if (!ps)
+		return false;
+	if (!st) {
+		if (fstat(host_fd, &own) < 0)
+			return false;
+		st = &own;
+	}
+	if (st->st_dev != ps->mirror_dev)
 		return false;
 	char text[PATH_MAX];
 	int r = procfs_fd_link(s, host_fd, text, sizeof(text));

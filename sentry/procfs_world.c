@@ -140,7 +140,7 @@ static int cwd_text(struct pctx *pc, const struct pnode *n, char *buf, size_t si
 	struct task *t = procfs_task_of(pc, n);
 	if (t && t->fs && t->fs->cwd_fd >= 0 && t->fs->cwd_proc) {
 		/* A directory of the sentry's /proc: its /proc path. */
-		if (!procfs_owns_fd(pc->s, t->fs->cwd_fd, buf, size))
+		if (!procfs_owns_fd(pc->s, t->fs->cwd_fd, NULL, buf, size))
 			return -ENOENT;
 		return (int)strlen(buf);
 	}

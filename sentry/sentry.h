@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/user.h>
 
@@ -162,6 +163,11 @@ struct sc_ctx {
 	 * closes it). */
 	bool pin_ok, pinned;
 	int pin_guest_fd, pin_fd;
+	/* The pinned fd's attributes once fetched (sc_ctx_fstat), while the
+	 * sentry's names_gen is pin_st_gen. */
+	bool pin_st_ok;
+	uint64_t pin_st_gen;
+	struct stat pin_st;
 };
 
 /* The guest's memory as its cgroup counts it, for /proc/meminfo (bytes). */
@@ -333,6 +339,11 @@ int guest_getfd(const struct sc_ctx *c, int guest_fd);
  * sc_ctx.pinned). Returns an fd the caller closes when *owned says so. */
 int guest_dirfd_pinned(struct sc_ctx *c, int guest_fd, bool *owned);
 void sc_ctx_unpin(struct sc_ctx *c);
+/* fstat(2) of fd; of the pinned fd once per call: a directory's type, ids
+ * and link count stay while no name goes or moves (names_gen), and every
+ * name a guest removes or moves goes through the sentry, one call at a
+ * time. */
+int sc_ctx_fstat(struct sc_ctx *c, int fd, struct stat *st);
 /* The answer to a call the sentry could not serve because its own fd table
  * is full (err EMFILE or ENFILE from a dup, pidfd or receipt): ENOMEM, as
  * the kernel answers a call it lacks the resources for. EMFILE would blame
@@ -396,8 +407,10 @@ int procfs_init(struct sentry *s, const struct path_masks *masks);
 /* Is this guest fd one the sentry synthesized (a /proc directory, or an
  * O_PATH fd of a /proc file or link)? If so, *prefix receives its /proc path
  * (e.g. "/proc/12") for relative lookups; a node whose process has gone gets
- * a path that resolves nothing. Such fds must never reach the gofer. */
-bool procfs_owns_fd(struct sentry *s, int host_fd, char *prefix, size_t size);
+ * a path that resolves nothing. Such fds must never reach the gofer. st:
+ * host_fd's attributes when the caller has them, or NULL. */
+bool procfs_owns_fd(struct sentry *s, int host_fd, const struct stat *st, char *prefix,
+		    size_t size);
 /* The prefix of such an fd whose node is gone. */
 #define PROCFS_GONE_PATH "/proc/.gone"
 /* Does prefix (procfs_owns_fd's) name a directory of a process or thread

@@ -35,7 +35,7 @@ static int chdir_proc(struct sc_ctx *c, int fd)
 {
 	char path[PROCFS_NODE_PATH + 8];
 	char view[PATH_MAX];
-	if (!procfs_owns_fd(c->s, fd, path, sizeof(path)) || strncmp(path, "/proc", 5) != 0 ||
+	if (!procfs_owns_fd(c->s, fd, NULL, path, sizeof(path)) || strncmp(path, "/proc", 5) != 0 ||
 	    (path[5] != '/' && path[5] != 0)) {
 		close(fd);
 		return -ENOENT;
@@ -64,7 +64,7 @@ int vfs_chdir(struct sc_ctx *c, const char *path)
 	if (r < 0)
 		return r;
 	char prefix[PROCFS_NODE_PATH + 8];
-	if (procfs_owns_fd(c->s, fd, prefix, sizeof(prefix)))
+	if (procfs_owns_fd(c->s, fd, NULL, prefix, sizeof(prefix)))
 		return chdir_proc(c, fd);
 	/* A view directory (the guest's path, or one a /proc link led to): the
 	 * gofer checks search permission on it. */
@@ -92,7 +92,7 @@ int vfs_fchdir(struct sc_ctx *c, int guest_fd)
 		close(fd);
 		return -ENOTDIR;
 	}
-	if (procfs_owns_fd(c->s, fd, prefix, sizeof(prefix)))
+	if (procfs_owns_fd(c->s, fd, NULL, prefix, sizeof(prefix)))
 		return chdir_proc(c, fd);
 	close(fd);
 	/* The gofer checks that the directory is one of the view's (not a host

@@ -79,7 +79,8 @@ static int cwd_read_path(struct sc_ctx *c, char *buf, size_t size)
 
 int vfs_cwd_proc_path(struct sc_ctx *c, char *buf, size_t size)
 {
-	if (!procfs_owns_fd(c->s, c->t->fs->cwd_fd, buf, size) || procfs_prefix_gone(c->s, buf))
+	if (!procfs_owns_fd(c->s, c->t->fs->cwd_fd, NULL, buf, size) ||
+	    procfs_prefix_gone(c->s, buf))
 		return -ENOENT;
 	return (int)strlen(buf);
 }

@@ -255,9 +255,9 @@ static bool dc_dirfd_path(struct sc_ctx *c, struct dcache *d, int guest_dirfd, u
 		return false;
 	struct stat st;
 	char prefix[64];
-	bool ok = !procfs_owns_fd(c->s, fd, prefix, sizeof(prefix)) && fstat(fd, &st) == 0 &&
-		  S_ISDIR(st.st_mode) && st.st_nlink > 0 &&
-		  vfs_fd_live_path(c->s, fd, out, size) > 0;
+	bool ok = sc_ctx_fstat(c, fd, &st) == 0 &&
+		  !procfs_owns_fd(c->s, fd, &st, prefix, sizeof(prefix)) && S_ISDIR(st.st_mode) &&
+		  st.st_nlink > 0 && vfs_fd_live_path(c->s, fd, out, size) > 0;
 	if (own)
 		close(fd);
 	return ok && dc_dir_is_cached(c, d, out, cred, &st);
@@ -270,6 +270,7 @@ void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, 
 	      struct dc_query *q)
 {
 	q->d = NULL;
+	q->base_len = 0;
 	if (path[0] == 0)
 		return;
 	struct dcache *d = dc_get(c->s);
@@ -293,6 +294,7 @@ void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, 
 		if (!dc_dirfd_path(c, d, guest_dirfd, (uint32_t)cred, dir, sizeof(dir)))
 			return;
 		n = snprintf(q->path, sizeof(q->path), "%s/%s", strcmp(dir, "/") ? dir : "", path);
+		q->base_len = strcmp(dir, "/") ? strlen(dir) : 0;
 	} else {
 		/* Relative keys are their own: a lookup from the cwd needs no
 		 * search permission on the cwd's ancestors. */
@@ -300,6 +302,7 @@ void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, 
 		if (!cwd)
 			return;
 		n = snprintf(q->path, sizeof(q->path), "%s/%s", strcmp(cwd, "/") ? cwd : "", path);
+		q->base_len = strcmp(cwd, "/") ? strlen(cwd) : 0;
 		flags |= DCACHE_RELATIVE;
 	}
 	if (n < 0 || (size_t)n >= sizeof(q->path))
@@ -326,12 +329,13 @@ static int dc_fill(struct sc_ctx *c, int guest_dirfd, const char *path, struct d
 		dcache_put_neg(q->d, &q->key, r);
 		return r;
 	}
-	if (r < 0 || resp.redirect || obj < 0 || fstat(obj, &hit->st) < 0) {
+	if (r < 0 || resp.redirect || obj < 0) {
 		/* The caller's own request answers (and says why, and has a
 		 * policy's refusal audited), now and next time. */
 		dcache_put_plain(q->d, &q->key);
 		return 0;
 	}
+	hit->st = resp.u.st; /* the gofer's fstat of obj (GOP_OPEN) */
 	char view[PATH_MAX];
 	const char *view_path = vfs_fd_path(c->s, obj, view, sizeof(view)) > 0 ? view : NULL;
 	hit->fd = take_fd(&obj);
@@ -382,6 +386,27 @@ int dc_find(struct sc_ctx *c, int guest_dirfd, const char *path, struct dc_query
 	}
 }
 
+int dc_statx_kept(struct sc_ctx *c, struct dc_query *q, int at_flags, unsigned int mask,
+		  struct statx *sx)
+{
+	int val = -1;
+	if (!q->d || dcache_lookup(q->d, &q->key, &val) != DCACHE_POS)
+		return 0;
+	const unsigned int need = STATX_TYPE | STATX_INO | STATX_NLINK;
+	if (statx(val, "", AT_EMPTY_PATH | (at_flags & AT_STATX_SYNC_TYPE), mask, sx) < 0) {
+		int err = -errno;
+		return notif_valid(c) ? err : -ESRCH;
+	}
+	/* As dc_find's fstat: still linked, still the object kept. */
+	if ((sx->stx_mask & need) != need || sx->stx_nlink == 0 ||
+	    !dcache_obj_is(q->d, &q->key, (uint64_t)makedev(sx->stx_dev_major, sx->stx_dev_minor),
+			   sx->stx_ino)) {
+		dcache_drop(q->d, &q->key);
+		return 2;
+	}
+	return notif_valid(c) ? 1 : -ESRCH;
+}
+
 void dc_hit_release(struct dc_hit *hit)
 {
 	if (hit->owned && hit->fd >= 0)
@@ -405,41 +430,81 @@ void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *r
 		dcache_put_neg(q->d, &q->key, r);
 }
 
-/* Keeps obj (an O_PATH fd, the caller's) for the lookup of path from
- * guest_dirfd by the calling thread; follow: the key that follows a final
- * symlink. */
-static void dc_keep(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, int obj)
+/* Is q's key the view path of the object a lookup that does not follow a
+ * final symlink finds? Yes when the key's directories after the lookup's
+ * start (a view path itself) are each known to be their own view path
+ * (dcache_direct): the lookup then followed no symlink and no "..", and
+ * its last component is the object's name. */
+static bool dc_key_is_view_path(struct dc_query *q)
+{
+	const char *p = q->key.path;
+	size_t len = q->key.len;
+	if (q->base_len >= len || p[q->base_len] != '/')
+		return false;
+	for (size_t i = q->base_len + 1; i < len; i++) {
+		if (p[i] != '/')
+			continue;
+		if (!dcache_direct(q->d, p, i))
+			return false;
+	}
+	/* The last component is a name, not "." or "..". */
+	const char *last = strrchr(p, '/') + 1;
+	return *last && strcmp(last, ".") != 0 && strcmp(last, "..") != 0;
+}
+
+/* Keeps fd (an O_PATH fd; st its attributes, or NULL) for the lookup of
+ * path from guest_dirfd by the calling thread; follow: the key that
+ * follows a final symlink. Returns true when the cache took fd; the caller
+ * keeps it otherwise. */
+static bool dc_keep(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, int fd,
+		    const struct stat *st)
 {
 	struct dc_query q;
 	dc_query(c, guest_dirfd, path, follow, false, &q);
 	if (!q.d || !dcache_room(q.d))
-		return;
-	_cleanup_close_ int fd = fcntl(obj, F_DUPFD_CLOEXEC, 3);
-	if (fd < 0)
-		return;
+		return false;
 	char view[PATH_MAX];
-	const char *view_path = vfs_fd_path(c->s, fd, view, sizeof(view)) > 0 ? view : NULL;
-	if (dcache_put_pos(q.d, &q.key, fd, view_path))
-		fd = -1;
+	const char *view_path;
+	if (!follow && dc_key_is_view_path(&q))
+		view_path = q.key.path; /* what the readlink below would say */
+	else
+		view_path = vfs_fd_path(c->s, fd, view, sizeof(view)) > 0 ? view : NULL;
+	if (st)
+		return dcache_put_pos_st(q.d, &q.key, fd, view_path, (uint64_t)st->st_dev,
+					 (uint64_t)st->st_ino);
+	return dcache_put_pos(q.d, &q.key, fd, view_path);
+}
+
+/* dc_keep of a copy of obj (the caller's). */
+static void dc_keep_dup(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, int obj)
+{
+	int fd = fcntl(obj, F_DUPFD_CLOEXEC, 3);
+	if (fd >= 0 && !dc_keep(c, guest_dirfd, path, follow, fd, NULL))
+		close(fd);
 }
 
 void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool name_is_object,
-		      int fd)
+		      int fd, const struct stat *st)
 {
 	/* The cache keeps an O_PATH fd: one open for writing would hold the
 	 * file busy (ETXTBSY for its exec). */
 	char link[32];
 	snprintf(link, sizeof(link), "self/fd/%d", fd);
-	_cleanup_close_ int obj = openat(c->s->host_procfd, link, O_PATH | O_CLOEXEC);
-	if (obj >= 0)
-		dc_keep(c, guest_dirfd, path, !name_is_object, obj);
+	int obj = openat(c->s->host_procfd, link, O_PATH | O_CLOEXEC);
+	if (obj >= 0 && obj < 3) {
+		/* The cache's fds stay clear of stdio's numbers. */
+		dc_keep_dup(c, guest_dirfd, path, !name_is_object, obj);
+		close(obj);
+	} else if (obj >= 0 && !dc_keep(c, guest_dirfd, path, !name_is_object, obj, st)) {
+		close(obj);
+	}
 }
 
 void dc_learn_made(struct sc_ctx *c, int guest_dirfd, const char *path, int obj, bool is_dir)
 {
 	if (!dc_get(c->s))
 		return;
-	dc_keep(c, guest_dirfd, path, false, obj);
+	dc_keep_dup(c, guest_dirfd, path, false, obj);
 	if (is_dir)
-		dc_keep(c, guest_dirfd, path, true, obj);
+		dc_keep_dup(c, guest_dirfd, path, true, obj);
 }

@@ -5,7 +5,7 @@
  *
  * This is done here only where the gofer would do exactly this: no
  * policy (the dentry cache is on), the fd is a regular file or directory
- * (for fchmod and fchown a regular file), not O_PATH, still linked, owned
+ * (for fchmod and fchown a regular file), still linked, owned
  * by the caller's fsuid, and it is the very object (st_dev, st_ino) the
  * dentry cache keeps for the fd's path in the view: an object of the view,
  * not a host file handed over as stdio, not a /proc or /dev file of the
@@ -26,7 +26,9 @@
  * gofer, as before.
  *
  * An O_PATH open hands the guest a read-only fd (sentry/vfs/open.c), so a
- * guest's fd is never O_PATH here; one that is gets EBADF, as from Linux. */
+ * guest's fd is never O_PATH here; one that is gets EBADF, as from Linux:
+ * from the call done here on it (which the kernel refuses on an O_PATH
+ * fd), or before it would go to the gofer. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -48,7 +50,7 @@ static bool fd_is_cached_obj(struct sc_ctx *c, int fd, const struct stat *st)
 {
 	char path[PATH_MAX];
 	char prefix[64];
-	if (procfs_owns_fd(c->s, fd, prefix, sizeof(prefix)) ||
+	if (procfs_owns_fd(c->s, fd, st, prefix, sizeof(prefix)) ||
 	    vfs_fd_live_path(c->s, fd, path, sizeof(path)) <= 0)
 		return false;
 	for (int follow = 0; follow < 2; follow++) {
@@ -62,6 +64,15 @@ static bool fd_is_cached_obj(struct sc_ctx *c, int fd, const struct stat *st)
 			return true;
 	}
 	return false;
+}
+
+/* The gofer's *at(fd, "", AT_EMPTY_PATH) would take an O_PATH fd; Linux's
+ * fchmod, fchown and futimens do not: -EBADF for one, else 0 (the gofer's
+ * way). */
+static int gofer_way(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+	return fl >= 0 && (fl & O_PATH) ? -EBADF : 0;
 }
 
 /* The sentry's copy of guest_fd when an attribute change of its file by
@@ -78,23 +89,17 @@ static int fd_here(struct sc_ctx *c, int guest_fd, bool dirs_ok, int *fd_out, st
 	if (fd < 0)
 		return 0; /* the gofer's way says why */
 	_cleanup_close_ int own = fd;
-	/* The gofer's *at(fd, "", AT_EMPTY_PATH) would take an O_PATH fd;
-	 * Linux's fchmod, fchown and futimens do not. */
-	int fl = fcntl(fd, F_GETFL);
-	if (fl >= 0 && (fl & O_PATH))
-		return -EBADF;
-	if (fl < 0 || !dc_get(c->s) || task_read_creds(c->s, c->req->pid, cr) < 0)
-		return 0;
-	if (fstat(fd, st) < 0 || st->st_nlink == 0 ||
-	    !(S_ISREG(st->st_mode) || (dirs_ok && S_ISDIR(st->st_mode))) ||
-	    st->st_uid != (uid_t)cr->fsuid)
-		return 0;
-	if (!fd_is_cached_obj(c, fd, st))
-		return 0;
-	if (!notif_valid(c))
-		return -ESRCH;
-	*fd_out = take_fd(&own);
-	return 1;
+	if (dc_get(c->s) && task_read_creds(c->s, c->req->pid, cr) == 0 && fstat(fd, st) == 0 &&
+	    st->st_nlink > 0 && (S_ISREG(st->st_mode) || (dirs_ok && S_ISDIR(st->st_mode))) &&
+	    st->st_uid == (uid_t)cr->fsuid && fd_is_cached_obj(c, fd, st)) {
+		if (!notif_valid(c))
+			return -ESRCH;
+		/* On an O_PATH fd, the call done here fails with EBADF, as
+		 * the guest's own would. */
+		*fd_out = take_fd(&own);
+		return 1;
+	}
+	return gofer_way(fd);
 }
 
 int vfs_fd_utimens_here(struct sc_ctx *c, int guest_fd, const struct timespec *ts)
@@ -141,6 +146,6 @@ int vfs_fd_chown_here(struct sc_ctx *c, int guest_fd, uint32_t uid, uint32_t gid
 		      (cr.fsuid == 0 && gid <= VFS_ID_MAX) ||
 		      perm_in_group(&cr, (gid_t)gid, PERM_FS_IDS);
 	if (!uid_ok || !gid_ok || (st.st_mode & VFS_SETID_BITS))
-		return 0;
+		return gofer_way(fd);
 	return fchown(fd, (uid_t)uid, (gid_t)gid) < 0 ? -errno : 1;
 }

@@ -26,6 +26,10 @@ struct dcache *dc_get(struct sentry *s);
 struct dc_query {
 	struct dcache *d;
 	struct dcache_key key;
+	/* path[0, base_len) is the view path of the directory a relative
+	 * lookup started from (its fd's, or the cwd's); 0 for an absolute
+	 * one, which starts at the root. */
+	size_t base_len;
 	char path[PATH_MAX];
 };
 
@@ -48,6 +52,13 @@ void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, 
 int dc_find(struct sc_ctx *c, int guest_dirfd, const char *path, struct dc_query *q, bool want_obj,
 	    struct dc_hit *hit);
 void dc_hit_release(struct dc_hit *hit);
+/* statx(2) of q's object when the cache keeps it, in one call where
+ * dc_find's fstat and a statx took two: 1 with sx filled, a negative
+ * errno, 2 when the kept object went (dropped: the caller asks the gofer),
+ * 0 when the cache keeps no object for q (the caller goes on with
+ * dc_find). */
+int dc_statx_kept(struct sc_ctx *c, struct dc_query *q, int at_flags, unsigned int mask,
+		  struct statx *sx);
 /* Is val, the fd a positive entry for key holds, still linked and the
  * object st describes? */
 bool dc_keeps(struct dcache *d, const struct dcache_key *key, int val, const struct stat *st);
@@ -58,9 +69,10 @@ void dc_learn(struct dc_query *q, int r, bool exists, const struct gofer_resp *r
  * fd's object (O_CREAT): the cache keeps it for the key that follows a
  * final symlink, or, when the name is the object itself (O_EXCL, which
  * made it, or O_NOFOLLOW), for the one that does not (lstat's, which tools
- * that create files use on them). */
+ * that create files use on them). st: fd's attributes as the gofer's
+ * answer gave them. */
 void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool name_is_object,
-		      int fd);
+		      int fd, const struct stat *st);
 /* A mkdir or symlink of path from guest_dirfd by the calling thread made
  * obj (an O_PATH fd the gofer answered with, the caller's): the cache
  * keeps it for the key that does not follow a final symlink, and for a

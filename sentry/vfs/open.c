@@ -154,7 +154,7 @@ static int open_view(struct vfs_walk *w, const struct gofer_resp *resp)
 	if ((o->flags & O_CREAT) && o->calls == 1 && o->resolve == 0 &&
 	    resp->rule == GOFER_RULE_NONE)
 		dc_learn_created(w->c, w->guest_dirfd, w->path,
-				 (o->flags & (O_EXCL | O_NOFOLLOW)) != 0, fd);
+				 (o->flags & (O_EXCL | O_NOFOLLOW)) != 0, fd, &resp->u.st);
 	if (o->opath)
 		return opath_placeholder(w->c->s, fd, o->flags, o->fd_out);
 	*o->fd_out = fd;

@@ -193,7 +193,10 @@ int vfs_statx(struct sc_ctx *c, int guest_dirfd, char *path, int at_flags, unsig
 	struct dc_query q;
 	struct dc_hit hit;
 	dc_query(c, guest_dirfd, path, !(at_flags & AT_SYMLINK_NOFOLLOW), false, &q);
-	r = dc_find(c, guest_dirfd, path, &q, true, &hit);
+	r = dc_statx_kept(c, &q, at_flags, mask, sx);
+	if (r < 0 || r == 1)
+		return r < 0 ? r : 0;
+	r = r == 2 ? 0 : dc_find(c, guest_dirfd, path, &q, true, &hit);
 	if (r < 0)
 		return r;
 	if (r > 0) {

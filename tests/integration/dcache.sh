@@ -425,6 +425,23 @@ check "/dev/pts entries come and go with their ptys" "open: yes
 closed: no
 reopened: yes True" "$out"
 
+# The same through statx (coreutils' stat), which a kept object answers
+# in one call.
+pty_statx='import os, subprocess
+def seen(p):
+    r = {subprocess.run(["stat", "-c", "%F", p], capture_output=True, text=True).stdout.strip()
+         for _ in range(3)}
+    return "inconsistent" if len(r) > 1 else (r.pop() or "missing")
+m, s = os.openpty()
+name = os.ttyname(s)
+print("open:", seen(name))
+os.close(s)
+os.close(m)
+print("closed:", seen(name))'
+out=$(runsc -- python3 -c "$pty_statx" 2>&1)
+check "/dev/pts entries come and go with their ptys, seen by statx" "open: character special file
+closed: missing" "$out"
+
 # Names the guest creates are known at once: coreutils' stat (statx) of 50
 # files just created exclusively, by absolute and by relative paths, makes
 # no gofer request (the sentry's counters say so), also after a rename and

@@ -162,6 +162,23 @@ os.lchown("sticky/sl", 2000, 2000)
 as_user(lambda: look("user, the symlink given to another user: sticky/sl", "sticky/sl"))
 os.lchown("sticky/sl", 1000, 1000)
 as_user(lambda: look("user, the symlink given to the user: sticky/sl", "sticky/sl"))
+
+# Files made with O_EXCL through a directory fd, on paths through
+# directories and through a symlink to one, then a directory on the way
+# renamed: a path that went through the symlink leads nowhere now.
+os.makedirs("cr/real/sub")
+os.symlink("real", "cr/link")
+crfd = os.open("cr", os.O_RDONLY | os.O_DIRECTORY)
+for p in ("./real/sub/f1", "real//sub/./f2", "link/sub/f3"):
+    os.close(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644, dir_fd=crfd))
+os.close(crfd)
+look("made: cr/real/sub/f1", "cr/real/sub/f1", "lstat")
+look("made: cr/real/sub/f2", "cr/real/sub/f2", "lstat")
+look("made: cr/link/sub/f3", "cr/link/sub/f3", "lstat")
+os.rename("cr/real", "cr/moved")
+look("renamed: cr/link/sub/f3", "cr/link/sub/f3", "lstat")
+look("renamed: cr/real/sub/f1", "cr/real/sub/f1", "lstat")
+look("renamed: cr/moved/sub/f2", "cr/moved/sub/f2", "lstat")
 '
 
 nat=$(mktemp -d /tmp/runsc-c-subtree.XXXXXX)

@@ -172,15 +172,17 @@ if pid == 0:
     os._exit(0)
 os.waitpid(pid, 0)
 fd = os.open(secret, os.O_PATH)
-for what, call in [("fchmod", lambda: os.fchmod(fd, 0o640)), ("fchown", lambda: os.fchown(fd, -1, 1000))]:
+for what, call in [("fchmod", lambda: os.fchmod(fd, 0o640)), ("fchown", lambda: os.fchown(fd, -1, 1000)),
+                   ("fchown to unmapped ids", lambda: os.fchown(fd, 70000, 70000)),
+                   ("futimens", lambda: os.utime(fd, (1, 2)))]:
     try:
         call()
         print("root", what, "through O_PATH: ok")
     except OSError as e:
         print("root", what, "through O_PATH:", errno.errorcode[e.errno])
 s = os.stat(secret)
-print("mode and group after: %o %d" % (s.st_mode & 0o7777, s.st_gid))'
-differential "O_PATH opens need no read permission; fchmod/fchown through them: EBADF" \
+print("mode, group and mtime after: %o %d %d" % (s.st_mode & 0o7777, s.st_gid, s.st_mtime == 2))'
+differential "O_PATH opens need no read permission; fchmod/fchown/futimens through them: EBADF" \
 	python3 -c "$opath"
 
 # A host file handed over as stdout is not the view's: fchmod and fchown

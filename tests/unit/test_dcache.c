@@ -488,6 +488,31 @@ START_TEST(test_volatile)
 }
 END_TEST
 
+/* dcache_direct: a path kept as its object's own view path by a lookup
+ * that follows a final symlink, for any ids, while the entry lasts. */
+START_TEST(test_direct)
+{
+	struct dcache *d = dcache_new(64, 16);
+	const char *path = "/a/b/c";
+	struct dcache_key follow = key(d, "/a/b", 3, DCACHE_FOLLOW);
+	struct dcache_key nofollow = key(d, "/a/l", 0, 0);
+	struct dcache_key moved = key(d, "/a/m", 0, DCACHE_FOLLOW);
+	ck_assert(!dcache_direct(d, path, 4));
+	ck_assert(dcache_put_pos(d, &follow, object(), "/a/b"));
+	ck_assert(dcache_put_pos(d, &nofollow, object(), "/a/l"));
+	ck_assert(dcache_put_pos(d, &moved, object(), "/x/m"));
+	ck_assert(dcache_direct(d, path, 4));	  /* "/a/b", kept for other ids */
+	ck_assert(!dcache_direct(d, path, 2));	  /* "/a": not kept */
+	ck_assert(!dcache_direct(d, "/a/b/", 5)); /* another key */
+	ck_assert(!dcache_direct(d, "/a/l", 4));  /* perhaps a symlink */
+	ck_assert(!dcache_direct(d, "/a/m", 4));  /* led elsewhere */
+	struct dcache_obj dir = {.mode = S_IFDIR};
+	dcache_dirs_changed(d, &dir, 1, false); /* path unknown: starts over */
+	ck_assert(!dcache_direct(d, path, 4));
+	dcache_free(d);
+}
+END_TEST
+
 static Suite *dcache_suite(void)
 {
 	Suite *s = suite_create("dcache");
@@ -504,6 +529,7 @@ static Suite *dcache_suite(void)
 	tcase_add_test(tc, test_bounds);
 	tcase_add_test(tc, test_creds);
 	tcase_add_test(tc, test_volatile);
+	tcase_add_test(tc, test_direct);
 	suite_add_tcase(s, tc);
 	return s;
 }

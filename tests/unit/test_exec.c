@@ -47,10 +47,11 @@
 
 /* ---- what the rest of the sentry would provide ---- */
 
-bool procfs_owns_fd(struct sentry *s, int host_fd, char *prefix, size_t size)
+bool procfs_owns_fd(struct sentry *s, int host_fd, const struct stat *st, char *prefix, size_t size)
 {
 	(void)s;
 	(void)host_fd;
+	(void)st;
 	(void)prefix;
 	(void)size;
 	return false;
