@@ -11,7 +11,9 @@
 # timeout and a kill -9 of runsc-c, and without -p it listens on no host
 # port (tests/integration/publish.sh covers publishing); `ip addr` inside
 # shows the host's interface and address; `policy learn` writes entries for
-# UDP destinations. slirp4netns, forced with RUNSC_C_NET_ENGINE or taken
+# UDP destinations; a bad RUNSC_C_NET_ENGINE or RUNSC_C_DNS_UPSTREAM is a
+# usage error (exit 2, one line naming it and its value, nothing written by
+# policy learn). slirp4netns, forced with RUNSC_C_NET_ENGINE or taken
 # when pasta is not in PATH, routes the same way (IPv6 too, from the
 # guest's first instant: fd00::100/64 and its route are set before it
 # runs), keeps the host's loopback
@@ -329,9 +331,23 @@ sendto EPERM" "$out"
 else
 	skip "slirp4netns" "slirp4netns not installed"
 fi
+# The route out's variables: a bad value is a usage error, found before
+# anything starts (exit 2, one line naming the variable and its value,
+# nothing written by policy learn); mode none does not read them.
 out=$(RUNSC_C_NET_ENGINE=nonsense runsc --policy "$POL" -- true 2>&1)
-check "egress: a bad RUNSC_C_NET_ENGINE is one clear error" \
-	"runsc-c: RUNSC_C_NET_ENGINE: expected pasta or slirp4netns, got 'nonsense'" "$out"
+check_rc "a bad RUNSC_C_NET_ENGINE exits 2" 2 $? "$out"
+check "a bad RUNSC_C_NET_ENGINE: one line naming the variable and its value" \
+	"runsc-c do: RUNSC_C_NET_ENGINE: expected pasta or slirp4netns, got 'nonsense'" "$out"
+echo "kept" >"$TMP/learn-kept.yaml"
+out=$(RUNSC_C_NET_ENGINE=pasta2 timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" policy learn \
+	-o "$TMP/learn-kept.yaml" --from "$POL" -- true </dev/null 2>&1)
+check_rc "policy learn with a bad RUNSC_C_NET_ENGINE exits 2" 2 $? "$out"
+check "policy learn with a bad RUNSC_C_NET_ENGINE: the same line, the output untouched" \
+	"runsc-c do: RUNSC_C_NET_ENGINE: expected pasta or slirp4netns, got 'pasta2'
+kept" "$out
+$(cat "$TMP/learn-kept.yaml")"
+out=$(RUNSC_C_NET_ENGINE=nonsense RUNSC_C_DNS_UPSTREAM=nonsense runsc -- true 2>&1)
+check_rc "mode none: the route out's variables are not read" 0 $? "$out"
 # No engine: a PATH holding neither (nothing is uninstalled).
 mkdir -p "$TMP/noengine"
 to=$(command -v timeout)
@@ -587,9 +603,9 @@ else
 	skip "names: pip download from a package index by name" "pip missing"
 fi
 out=$(RUNSC_C_DNS_UPSTREAM=nonsense runsc --policy "$DNSPOL" -- true 2>&1)
-check "names: a bad RUNSC_C_DNS_UPSTREAM is one clear error" \
-	"runsc-c: RUNSC_C_DNS_UPSTREAM: expected an IPv4 address, got 'nonsense'
-status 125" "$(printf '%s\nstatus %s' "$out" "$(RUNSC_C_DNS_UPSTREAM=nonsense runsc --policy "$DNSPOL" -- true >/dev/null 2>&1; echo $?)")"
+check_rc "a bad RUNSC_C_DNS_UPSTREAM exits 2" 2 $? "$out"
+check "a bad RUNSC_C_DNS_UPSTREAM: one line naming the variable and its value" \
+	"runsc-c do: RUNSC_C_DNS_UPSTREAM: expected an IPv4 address, got 'nonsense'" "$out"
 
 : >"$TMP/dns.log"
 out=$(dns -- python3 /t/dns.py tcp 2>&1)
