@@ -734,12 +734,18 @@ gone() {
 	done
 	return 1
 }
+# The exit and resolver-killed runs end when the test says so (a file
+# appears in /gate), not after a time a slow start could outlast.
+mkdir -p "$TMP/gate"
+gated='while [ ! -e /gate/go ]; do sleep 0.05; done'
 lifecycle_tests() {
 	for how in exit timeout kill resolver-killed; do
+		rm -f "$TMP/gate/go"
 		case $how in
-		exit) "$RUNSC_C" do --quiet --policy "$POL" -- sleep 1 </dev/null & ;;
-		resolver-killed) "$RUNSC_C" do --quiet --policy "$POL" -- sleep 2 </dev/null & ;;
-		timeout) "$RUNSC_C" do --quiet --timeout 1 --policy "$POL" -- sleep 30 </dev/null & ;;
+		exit | resolver-killed)
+			"$RUNSC_C" do --quiet --policy "$POL" -v "$TMP/gate:/gate:ro" -- sh -c "$gated" </dev/null &
+			;;
+		timeout) "$RUNSC_C" do --quiet --timeout $((2 * TIME_SCALE)) --policy "$POL" -- sleep 30 </dev/null & ;;
 		kill) "$RUNSC_C" do --quiet --policy "$POL" -- sleep 30 </dev/null & ;;
 		esac
 		rpid=$!
@@ -774,6 +780,7 @@ Seccomp:	2" \
 		fi
 		[ $how = kill ] && kill -9 $rpid
 		[ $how = resolver-killed ] && [ -n "$rp" ] && kill -9 "$rp"
+		touch "$TMP/gate/go"
 		wait $rpid 2>/dev/null
 		st=$?
 		[ $how = resolver-killed ] && check "$E: names: a sandbox whose resolver was killed ends normally" 0 "$st"
