@@ -43,6 +43,7 @@ struct deferred {
 	int intr_error; /* the answer when a signal ends the wait */
 	int watch_fd;	/* a copy of the fd whose readiness ends the wait, or -1 */
 	uint32_t ready; /* the events the watch reported since the last poll */
+	bool fired;	/* the watch reported, and is disarmed (EPOLLONESHOT) */
 	/* The poll may run before the caller's liveness is checked
 	 * (sentry_defer_poll_first). */
 	bool poll_first;
@@ -112,12 +113,20 @@ void sentry_defer(struct sc_ctx *c, sc_poll_fn poll_fn, void (*drop)(void *arg),
 	deferring = d;
 }
 
+/* A watch reports once (EPOLLONESHOT): one that has reported is left
+ * in the epoll set, disarmed, when its fd is closed, which saves an
+ * EPOLL_CTL_DEL per wait. The kernel removes such an entry once the last
+ * fd of its file (the guest's own socket, usually) is closed; until then
+ * the same file watched again under the same fd number finds it (EEXIST)
+ * and re-arms it. One that has not reported is removed, so that nothing
+ * reports for an fd number that names another file by then. */
 bool sentry_defer_watch(int fd, uint32_t events)
 {
 	if (!deferring || loop_ep < 0 || deferring->watch_fd >= 0)
 		return false;
-	struct epoll_event ev = {.events = events, .data.u64 = EV_WATCH | EV_FD(fd)};
-	if (epoll_ctl(loop_ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+	struct epoll_event ev = {.events = events | EPOLLONESHOT, .data.u64 = EV_WATCH | EV_FD(fd)};
+	if (epoll_ctl(loop_ep, EPOLL_CTL_ADD, fd, &ev) < 0 &&
+	    (errno != EEXIST || epoll_ctl(loop_ep, EPOLL_CTL_MOD, fd, &ev) < 0))
 		return false; /* the tick still polls it */
 	deferring->watch_fd = fd;
 	return true;
@@ -126,7 +135,8 @@ bool sentry_defer_watch(int fd, uint32_t events)
 static void deferred_free(struct deferred *d)
 {
 	if (d->watch_fd >= 0) {
-		epoll_ctl(loop_ep, EPOLL_CTL_DEL, d->watch_fd, NULL);
+		if (!d->fired)
+			epoll_ctl(loop_ep, EPOLL_CTL_DEL, d->watch_fd, NULL);
 		close(d->watch_fd);
 	}
 	free(d->req);
@@ -152,6 +162,7 @@ static void deferred_ready(int fd, uint32_t events)
 	for (struct deferred *d = deferred_list; d; d = d->next) {
 		if (d->watch_fd == fd) {
 			d->ready |= events;
+			d->fired = true;
 			return;
 		}
 	}

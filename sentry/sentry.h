@@ -263,7 +263,8 @@ void sentry_defer_intr_error(int error);
  * ioctl) is then made only while the wait goes on. */
 void sentry_defer_poll_first(void);
 /* Right after sentry_defer(): the loop also polls as soon as fd is ready
- * for events (EPOLLOUT for a connect in progress), not only each tick.
+ * for events (EPOLLOUT for a connect in progress), not only each tick; it
+ * does so once (later polls come at ticks).
  * True when the fd was taken: it is then closed after the answer (or the
  * drop), and the handler's poll and drop must not close it; false leaves
  * it to the handler (the tick still polls). */
