@@ -5,7 +5,8 @@
  * sandbox's view, the audit file opened and the environment settled), the
  * sandbox library (sandbox/sandbox.h) runs it, and its status becomes the
  * exit status: the command's, 124 on timeout, 125 when the sandbox could not
- * be set up, 2 for a bad flag or policy. */
+ * be set up, 2 for a bad flag or policy (or a bad value of the route out's
+ * variables, RUNSC_C_NET_ENGINE and RUNSC_C_DNS_UPSTREAM). */
 #include "runsc-c/do.h"
 
 #include <errno.h>
@@ -559,6 +560,13 @@ void do_config(struct do_opts *o, struct sandbox_config *cfg)
 		log_prefix = "runsc-c";
 	if (o->policy_ref)
 		policy_setup(o);
+	/* The route out's variables, as bad flags: before anything starts. */
+	struct rc_error err;
+	if (o->policy && policy_net_mode(o->policy) == POLICY_NET_EGRESS &&
+	    sandbox_net_env_check(&err) < 0) {
+		fprintf(stderr, "runsc-c do: %s\n", err.msg);
+		exit(2);
+	}
 	audit_open(o);
 	if (o->policy)
 		policy_env_apply(o, o->policy);

@@ -3,7 +3,9 @@
  * pasta (Debian's passt) per sandbox, attached to the guest's network
  * namespace before the guest runs anything, killed with the sandbox. Where
  * pasta is not installed, slirp4netns takes its place (or where
- * RUNSC_C_NET_ENGINE=slirp4netns asks for it; =pasta insists on pasta).
+ * RUNSC_C_NET_ENGINE=slirp4netns asks for it; =pasta insists on pasta;
+ * any other value is refused before anything starts: sandbox_net_env_check,
+ * which runsc-c do calls while it reads its flags).
  *
  * Order: the sentry creates the guest's namespaces; its guest_attach hook
  * (wrapped here around the cgroup one) sends the init's host pid to the
@@ -161,27 +163,49 @@ static bool in_path(const char *prog, char *file, size_t size)
 	return false;
 }
 
+/* The engine RUNSC_C_NET_ENGINE names into *out (*set false where it is
+ * unset or empty). */
+static int engine_named(enum net_engine *out, bool *set, struct rc_error *err)
+{
+	const char *v = getenv("RUNSC_C_NET_ENGINE");
+	*set = v && *v;
+	if (!*set)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(engine_name); i++) {
+		if (strcmp(v, engine_name[i]) == 0) {
+			*out = (enum net_engine)i;
+			return 0;
+		}
+	}
+	return rc_error_set(err, EINVAL,
+			    "RUNSC_C_NET_ENGINE: expected pasta or slirp4netns, got '%s'", v);
+}
+
+int sandbox_net_env_check(struct rc_error *err)
+{
+	enum net_engine engine;
+	struct in_addr up;
+	bool set;
+	int r = engine_named(&engine, &set, err);
+	return r < 0 ? r : resolver_upstream(&up, &set, err);
+}
+
 /* The engine and its file: RUNSC_C_NET_ENGINE's, else pasta where
  * installed, else slirp4netns where installed. None: an error naming
  * both and their Debian packages. */
 static int engine_pick(enum net_engine *out, char *file, size_t size, struct rc_error *err)
 {
-	const char *v = getenv("RUNSC_C_NET_ENGINE");
-	if (v && *v) {
-		for (size_t i = 0; i < ARRAY_SIZE(engine_name); i++) {
-			if (strcmp(v, engine_name[i]) != 0)
-				continue;
-			*out = (enum net_engine)i;
-			if (in_path(engine_name[i], file, size))
-				return 0;
-			return rc_error_set(err, ENOENT,
-					    "RUNSC_C_NET_ENGINE=%s: %s (Debian package %s) is not "
-					    "installed: it is in no directory of PATH",
-					    v, engine_name[i], engine_package[i]);
-		}
-		return rc_error_set(err, EINVAL,
-				    "RUNSC_C_NET_ENGINE: expected pasta or slirp4netns, got '%s'",
-				    v);
+	bool set;
+	int r = engine_named(out, &set, err);
+	if (r < 0)
+		return r;
+	if (set) {
+		if (in_path(engine_name[*out], file, size))
+			return 0;
+		return rc_error_set(err, ENOENT,
+				    "RUNSC_C_NET_ENGINE=%s: %s (Debian package %s) is not "
+				    "installed: it is in no directory of PATH",
+				    engine_name[*out], engine_name[*out], engine_package[*out]);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(engine_name); i++) {
 		if (in_path(engine_name[i], file, size)) {

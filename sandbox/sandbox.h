@@ -161,6 +161,13 @@ struct sandbox_config {
 int sandbox_limit_parse(const char *name, const char *text, struct cg_limits *limits,
 			uint64_t *disk_bytes, struct rc_error *err);
 
+/* The environment variables that steer a network mode egress sandbox,
+ * checked before anything starts: RUNSC_C_NET_ENGINE (pasta or
+ * slirp4netns) and RUNSC_C_DNS_UPSTREAM (an IPv4 address), each unset,
+ * empty or valid. 0, or -EINVAL with err naming the variable and its value.
+ * sandbox_start checks them again (whether the engine is installed too). */
+int sandbox_net_env_check(struct rc_error *err);
+
 /* An id sandbox_config.id may hold. */
 bool sandbox_id_valid(const char *id);
 

@@ -128,7 +128,7 @@ static void task_comm(struct sc_ctx *c, char *buf, size_t size)
 	}
 }
 
-static bool audit_wanted(struct sc_ctx *c, bool allow)
+bool audit_wanted(struct sc_ctx *c, bool allow)
 {
 	const struct policy_view *pv = c->s->policy;
 	if (!pv || c->s->audit_fd < 0)

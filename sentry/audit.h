@@ -26,6 +26,9 @@ static inline const char *audit_open_access(int flags)
  * that records of concurrent writers to an O_APPEND file never interleave. */
 void audit_decision(struct sc_ctx *c, const char *syscall, const char *object, const char *access,
 		    bool allow, uint32_t rule_index);
+/* Whether a decision that allows (or denies) is recorded at all: a caller
+ * can skip making the record's text when it is not. */
+bool audit_wanted(struct sc_ctx *c, bool allow);
 /* The same for a decision of a network rule (an index of policy_net_rule(),
  * or POLICY_NO_RULE). access: "connect", "send" or "socket". host: a name
  * the sandbox's resolver bound to the address ("host": ..., for `policy

@@ -42,15 +42,26 @@ struct deferred {
 	void *arg;
 	int intr_error; /* the answer when a signal ends the wait */
 	int watch_fd;	/* a copy of the fd whose readiness ends the wait, or -1 */
+	uint32_t ready; /* the events the watch reported since the last poll */
+	bool fired;	/* the watch reported, and is disarmed (EPOLLONESHOT) */
+	/* The poll may run before the caller's liveness is checked
+	 * (sentry_defer_poll_first). */
+	bool poll_first;
 	struct deferred *next;
 };
 
 static struct deferred *deferred_list;
 /* Set by sentry_defer() while a handler runs. */
 static struct deferred *deferring;
-/* The loop's epoll set, where deferred answers' fds are watched. */
+/* The loop's epoll set, where deferred answers' fds are watched. Each
+ * entry's data: its kind in the low 32 bits, and for EV_WATCH the watched
+ * fd in the high ones. */
 static int loop_ep = -1;
-#define EV_WATCH 3
+#define EV_NOTIF  0
+#define EV_WAKE	  1
+#define EV_GOFER  2
+#define EV_WATCH  3
+#define EV_FD(fd) ((uint64_t)(uint32_t)(fd) << 32)
 
 static void respond(struct sentry *s, struct sc_ctx *c)
 {
@@ -102,12 +113,20 @@ void sentry_defer(struct sc_ctx *c, sc_poll_fn poll_fn, void (*drop)(void *arg),
 	deferring = d;
 }
 
+/* A watch reports once (EPOLLONESHOT): one that has reported is left
+ * in the epoll set, disarmed, when its fd is closed, which saves an
+ * EPOLL_CTL_DEL per wait. The kernel removes such an entry once the last
+ * fd of its file (the guest's own socket, usually) is closed; until then
+ * the same file watched again under the same fd number finds it (EEXIST)
+ * and re-arms it. One that has not reported is removed, so that nothing
+ * reports for an fd number that names another file by then. */
 bool sentry_defer_watch(int fd, uint32_t events)
 {
 	if (!deferring || loop_ep < 0 || deferring->watch_fd >= 0)
 		return false;
-	struct epoll_event ev = {.events = events, .data.u32 = EV_WATCH};
-	if (epoll_ctl(loop_ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+	struct epoll_event ev = {.events = events | EPOLLONESHOT, .data.u64 = EV_WATCH | EV_FD(fd)};
+	if (epoll_ctl(loop_ep, EPOLL_CTL_ADD, fd, &ev) < 0 &&
+	    (errno != EEXIST || epoll_ctl(loop_ep, EPOLL_CTL_MOD, fd, &ev) < 0))
 		return false; /* the tick still polls it */
 	deferring->watch_fd = fd;
 	return true;
@@ -116,7 +135,8 @@ bool sentry_defer_watch(int fd, uint32_t events)
 static void deferred_free(struct deferred *d)
 {
 	if (d->watch_fd >= 0) {
-		epoll_ctl(loop_ep, EPOLL_CTL_DEL, d->watch_fd, NULL);
+		if (!d->fired)
+			epoll_ctl(loop_ep, EPOLL_CTL_DEL, d->watch_fd, NULL);
 		close(d->watch_fd);
 	}
 	free(d->req);
@@ -127,6 +147,25 @@ void sentry_defer_intr_error(int error)
 {
 	if (deferring)
 		deferring->intr_error = error;
+}
+
+void sentry_defer_poll_first(void)
+{
+	if (deferring)
+		deferring->poll_first = true;
+}
+
+/* The watch of a deferred answer reported events on fd: its poll gets
+ * them at the tick that follows. */
+static void deferred_ready(int fd, uint32_t events)
+{
+	for (struct deferred *d = deferred_list; d; d = d->next) {
+		if (d->watch_fd == fd) {
+			d->ready |= events;
+			d->fired = true;
+			return;
+		}
+	}
 }
 
 static const char *syscall_name(int nr)
@@ -189,16 +228,30 @@ static void deferred_tick(struct sentry *s)
 	for (struct deferred **pp = &deferred_list; *pp;) {
 		struct deferred *d = *pp;
 		struct task *t = task_get(s, (pid_t)d->req->pid);
-		struct sc_ctx c = {.s = s, .t = t, .req = d->req, .install_fd = -1};
-		bool done;
+		struct sc_ctx c = {
+			.s = s, .t = t, .req = d->req, .install_fd = -1, .watch_events = d->ready};
+		bool done, polled = false;
+		d->ready = 0;
 		/* What the call waited for is looked at before the signals:
 		 * a wait that has ended answers with its result, as the
 		 * kernel's does when a signal comes after the wake-up, and
-		 * the thread's /proc status is read only while it waits. */
-		if (!notif_valid(&c)) {
+		 * the thread's /proc status is read only while it waits. A
+		 * poll without side effects (sentry_defer_poll_first) runs
+		 * before the caller's liveness is checked: a wait that has
+		 * ended then costs no check (an answer to a caller that is
+		 * gone fails harmlessly). The poll may set the answer for a
+		 * signal (sentry_defer_intr_error). */
+		deferring = d;
+		if (d->poll_first) {
+			polled = true;
+			done = d->poll(&c, d->arg);
+		}
+		if (polled && done) {
+			respond(s, &c);
+		} else if (!notif_valid(&c)) {
 			d->drop(d->arg);
 			done = true;
-		} else if (d->poll(&c, d->arg)) {
+		} else if (!polled && d->poll(&c, d->arg)) {
 			respond(s, &c);
 			done = true;
 		} else if (signal_pending(s, (pid_t)d->req->pid)) {
@@ -211,6 +264,7 @@ static void deferred_tick(struct sentry *s)
 		} else {
 			done = false;
 		}
+		deferring = NULL;
 		if (done) {
 			*pp = d->next;
 			deferred_free(d);
@@ -353,12 +407,12 @@ static int sentry_loop(struct sentry *s)
 	if (evfd < 0 || ep < 0)
 		die_errno("sentry event loop");
 	loop_ep = ep;
-	struct epoll_event ev = {.events = EPOLLIN, .data.u32 = 0};
+	struct epoll_event ev = {.events = EPOLLIN, .data.u64 = EV_NOTIF};
 	epoll_ctl(ep, EPOLL_CTL_ADD, s->listener, &ev);
-	ev.data.u32 = 1;
+	ev.data.u64 = EV_WAKE;
 	epoll_ctl(ep, EPOLL_CTL_ADD, evfd, &ev);
 	ev.events = EPOLLRDHUP;
-	ev.data.u32 = 2;
+	ev.data.u64 = EV_GOFER;
 	epoll_ctl(ep, EPOLL_CTL_ADD, s->gofer, &ev);
 
 	bool listener_open = true;
@@ -385,8 +439,8 @@ static int sentry_loop(struct sentry *s)
 		if (woken || redirected)
 			wake_handle(s);
 		for (int i = 0; i < n; i++) {
-			switch (evs[i].data.u32) {
-			case 0:
+			switch ((uint32_t)evs[i].data.u64) {
+			case EV_NOTIF:
 				if (evs[i].events & EPOLLIN) {
 					recv_notification(s, req);
 				} else if (evs[i].events & (EPOLLHUP | EPOLLERR)) {
@@ -395,14 +449,17 @@ static int sentry_loop(struct sentry *s)
 					listener_open = false;
 				}
 				break;
-			case 1: {
+			case EV_WAKE: {
 				/* The handler's wake-up: handled above. */
 				uint64_t count;
 				(void)!read(evfd, &count, sizeof(count));
 				break;
 			}
-			case 2:
+			case EV_GOFER:
 				die("the gofer died; stopping the sandbox");
+			case EV_WATCH:
+				deferred_ready((int)(evs[i].data.u64 >> 32), evs[i].events);
+				break;
 			default:
 				break;
 			}

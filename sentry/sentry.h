@@ -168,6 +168,9 @@ struct sc_ctx {
 	bool pin_st_ok;
 	uint64_t pin_st_gen;
 	struct stat pin_st;
+	/* In a deferred answer's poll: the events its watch
+	 * (sentry_defer_watch) reported since the last poll, or 0 (a tick). */
+	uint32_t watch_events;
 };
 
 /* The guest's memory as its cgroup counts it, for /proc/meminfo (bytes). */
@@ -262,11 +265,18 @@ void sentry_defer(struct sc_ctx *c, sc_poll_fn poll, void (*drop)(void *arg), vo
  * installed, and a restarted one could install the fd twice. Returns the
  * ioctl's result, with errno set. */
 int sentry_addfd(struct sentry *s, struct seccomp_notif_addfd *a);
-/* Right after sentry_defer(): the answer when a signal ends the wait
- * (default -ERESTARTSYS: EINTR, or the call restarted under SA_RESTART). */
+/* Right after sentry_defer(), or in its poll: the answer when a signal
+ * ends the wait (default -ERESTARTSYS: EINTR, or the call restarted under
+ * SA_RESTART). */
 void sentry_defer_intr_error(int error);
+/* Right after sentry_defer(): the poll acts on nothing but the sentry's
+ * copy of the guest's object (a connect finishing on the guest's socket),
+ * so it may run before the caller's liveness is checked; the check (one
+ * ioctl) is then made only while the wait goes on. */
+void sentry_defer_poll_first(void);
 /* Right after sentry_defer(): the loop also polls as soon as fd is ready
- * for events (EPOLLOUT for a connect in progress), not only each tick.
+ * for events (EPOLLOUT for a connect in progress), not only each tick; it
+ * does so once (later polls come at ticks).
  * True when the fd was taken: it is then closed after the answer (or the
  * drop), and the handler's poll and drop must not close it; false leaves
  * it to the handler (the tick still polls). */

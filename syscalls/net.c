@@ -80,6 +80,8 @@ int net_decide(struct sc_ctx *c, const struct sockaddr_storage *ss, socklen_t le
 	bool ok =
 		policy_net_allows_bound(pv, c->s->dns_table, dns_bind_size(DNS_BIND_SLOTS), family,
 					addr, port, dns_bind_now_ns(), &rule, host, sizeof(host));
+	if (!audit_wanted(c, ok))
+		return ok ? 0 : policy_net_mode(pv) == POLICY_NET_EGRESS ? -EPERM : -ENETUNREACH;
 	char text[INET6_ADDRSTRLEN], object[INET6_ADDRSTRLEN + 16];
 	if (!inet_ntop(family, addr, text, sizeof(text)))
 		snprintf(text, sizeof(text), "?");
@@ -97,7 +99,9 @@ struct conn_wait {
 	int fl;		      /* the socket's file flags at the call (O_NONBLOCK clear) */
 	bool retry;	      /* AF_UNIX with a full backlog: connect again each tick */
 	bool watched;	      /* sock belongs to the loop's watch (sentry_defer_watch) */
-	uint64_t deadline_ns; /* the socket's SO_SNDTIMEO, or 0 */
+	uint64_t start_ns;    /* when the call began (CLOCK_MONOTONIC) */
+	bool deadline_read;   /* deadline_ns holds the socket's SO_SNDTIMEO's */
+	uint64_t deadline_ns; /* start_ns + the socket's SO_SNDTIMEO, or 0 */
 	socklen_t len;
 	struct sockaddr_storage ss;
 	struct gofer_req *req; /* a unix socket path: the gofer connects again */
@@ -119,24 +123,36 @@ uint64_t mono_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-uint64_t send_deadline(int sock)
+/* The socket's SO_SNDTIMEO in nanoseconds (0: none). */
+static uint64_t send_timeout_ns(int sock)
 {
 	struct timeval tv;
 	socklen_t l = sizeof(tv);
-	if (getsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tv, &l) < 0 || (!tv.tv_sec && !tv.tv_usec))
+	if (getsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tv, &l) < 0)
 		return 0;
-	return mono_ns() + (uint64_t)tv.tv_sec * 1000000000ULL + (uint64_t)tv.tv_usec * 1000ULL;
+	return (uint64_t)tv.tv_sec * 1000000000ULL + (uint64_t)tv.tv_usec * 1000ULL;
 }
 
-/* Whether a connect(2) on the socket, with file flags fl, can wait: a
- * stream socket without O_NONBLOCK (a datagram socket's connect never
- * waits). */
-static bool connect_can_wait(int sock, int fl)
+uint64_t send_deadline(int sock)
 {
-	int type = 0;
-	socklen_t tl = sizeof(type);
-	return !(fl & O_NONBLOCK) &&
-	       !(getsockopt(sock, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type == SOCK_DGRAM);
+	uint64_t timeout_ns = send_timeout_ns(sock);
+	return timeout_ns ? mono_ns() + timeout_ns : 0;
+}
+
+/* The wait's deadline (0: none), read from the socket the first time the
+ * wait is found still going: most handshakes end before that, and their
+ * connect needs no getsockopt. With a deadline, a signal ends the wait with
+ * EINTR, as Linux's does; without, the call restarts under SA_RESTART. */
+static uint64_t conn_deadline(struct conn_wait *w)
+{
+	if (!w->deadline_read) {
+		uint64_t timeout_ns = send_timeout_ns(w->sock);
+		w->deadline_ns = timeout_ns ? w->start_ns + timeout_ns : 0;
+		w->deadline_read = true;
+		if (w->deadline_ns)
+			sentry_defer_intr_error(-EINTR);
+	}
+	return w->deadline_ns;
 }
 
 /* connect(2) without blocking the sentry: 0 done, or -errno (EINPROGRESS,
@@ -201,18 +217,24 @@ static bool conn_poll(struct sc_ctx *c, void *arg)
 		/* A stream socket reports POLLOUT only once its handshake has
 		 * ended: connect(2) then answers without waiting, and needs
 		 * no O_NONBLOCK. Without it (an error, or not yet) the call
-		 * is tried as at first, with the flags read at the call. */
+		 * is tried as at first, with the flags read at the call. What
+		 * the loop's watch reported needs no poll(2) to learn again. */
+		uint32_t ev = c->watch_events;
 		struct pollfd p = {.fd = w->sock, .events = POLLOUT};
-		if (poll(&p, 1, 0) == 1 && (p.revents & POLLOUT))
+		if (!ev && poll(&p, 1, 0) == 1)
+			ev = (p.revents & POLLOUT ? EPOLLOUT : 0) |
+			     (p.revents & (POLLERR | POLLHUP) ? EPOLLERR : 0);
+		if (ev & EPOLLOUT)
 			r = connect(w->sock, (const struct sockaddr *)&w->ss, w->len) < 0 ? -errno
 											  : 0;
-		else if (p.revents & (POLLERR | POLLHUP))
+		else if (ev & (EPOLLERR | EPOLLHUP))
 			r = connect_once(w->sock, w->fl, true, &w->ss, w->len);
 		else
 			r = -EALREADY;
 	}
 	if (not_yet(r, w)) {
-		if (!w->deadline_ns || mono_ns() < w->deadline_ns)
+		uint64_t deadline_ns = conn_deadline(w);
+		if (!deadline_ns || mono_ns() < deadline_ns)
 			return false;
 		/* SO_SNDTIMEO ran out: Linux says EAGAIN for a unix socket,
 		 * EINPROGRESS for TCP, and the connect goes on. */
@@ -229,12 +251,16 @@ static bool conn_poll(struct sc_ctx *c, void *arg)
 static int connect_nowait(struct sc_ctx *c, int sock, const struct sockaddr_storage *ss,
 			  socklen_t len)
 {
+	/* A socket without O_NONBLOCK: the guest waits for the connect to
+	 * end (a datagram socket's connect never waits, and gives the same
+	 * answer with O_NONBLOCK set for the call). */
 	int fl = fcntl(sock, F_GETFL);
-	bool can_wait = fl >= 0 && connect_can_wait(sock, fl);
+	bool can_wait = fl >= 0 && !(fl & O_NONBLOCK);
 	int r = fl < 0 ? -errno : connect_once(sock, fl, can_wait, ss, len);
 	struct conn_wait *w = xcalloc(1, sizeof(*w));
 	w->sock = sock;
 	w->fl = fl;
+	w->start_ns = mono_ns();
 	w->retry = ss->ss_family == AF_UNIX;
 	w->len = len;
 	memcpy(&w->ss, ss, sizeof(w->ss));
@@ -248,13 +274,15 @@ static int connect_nowait(struct sc_ctx *c, int sock, const struct sockaddr_stor
 	 * watch below reports it when it ends. */
 	if (!w->retry && net_addr_local(ss, len) && conn_poll(c, w))
 		return 0;
-	w->deadline_ns = send_deadline(sock);
 	sentry_defer(c, conn_poll, conn_drop, w);
+	/* The poll only finishes the connect on the sentry's copy of the
+	 * guest's socket. */
+	sentry_defer_poll_first();
 	/* The handshake's end makes the socket writable: answer then, not
 	 * at the next tick. */
 	w->watched = sentry_defer_watch(sock, EPOLLOUT);
-	/* With a timeout Linux ends the wait on a signal with EINTR; without
-	 * one it restarts the call under SA_RESTART. */
+	/* A deadline read above, before the wait was deferred (later ones
+	 * set this in the poll). */
 	if (w->deadline_ns)
 		sentry_defer_intr_error(-EINTR);
 	return SC_DEFER;
@@ -473,6 +501,7 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 		w->req = xmalloc(sizeof(req));
 		memcpy(w->req, &req, sizeof(req));
 		w->deadline_ns = send_deadline(sock);
+		w->deadline_read = true;
 		sentry_defer(c, conn_poll, conn_drop, w);
 		if (w->deadline_ns)
 			sentry_defer_intr_error(-EINTR);

@@ -486,6 +486,50 @@ START_TEST(limit_parse_refuses_naming_the_text)
 }
 END_TEST
 
+/* The route out's variables: unset, empty or one of the engines (an IPv4
+ * address for the upstream) pass; anything else is refused naming the
+ * variable and its value. */
+START_TEST(net_env_check_names_the_variable)
+{
+	static const struct {
+		const char *engine, *upstream, *msg;
+	} cases[] = {
+		{NULL, NULL, NULL},
+		{"", "", NULL},
+		{"pasta", "192.0.2.53", NULL},
+		{"slirp4netns", NULL, NULL},
+		{"nonsense", NULL,
+		 "RUNSC_C_NET_ENGINE: expected pasta or slirp4netns, got 'nonsense'"},
+		{"Pasta", NULL, "RUNSC_C_NET_ENGINE: expected pasta or slirp4netns, got 'Pasta'"},
+		{"pasta ", NULL, "got 'pasta '"},
+		{NULL, "2001:db8::53",
+		 "RUNSC_C_DNS_UPSTREAM: expected an IPv4 address, got '2001:db8::53'"},
+		{"pasta", "192.0.2.300",
+		 "RUNSC_C_DNS_UPSTREAM: expected an IPv4 address, got '192.0.2.300'"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct rc_error err = {0};
+		if (cases[i].engine)
+			setenv("RUNSC_C_NET_ENGINE", cases[i].engine, 1);
+		else
+			unsetenv("RUNSC_C_NET_ENGINE");
+		if (cases[i].upstream)
+			setenv("RUNSC_C_DNS_UPSTREAM", cases[i].upstream, 1);
+		else
+			unsetenv("RUNSC_C_DNS_UPSTREAM");
+		int r = sandbox_net_env_check(&err);
+		if (!cases[i].msg) {
+			ck_assert_msg(r == 0, "case %zu: %s", i, err.msg);
+			continue;
+		}
+		ck_assert_int_eq(r, -EINVAL);
+		ck_assert_msg(strstr(err.msg, cases[i].msg), "case %zu: %s", i, err.msg);
+	}
+	unsetenv("RUNSC_C_NET_ENGINE");
+	unsetenv("RUNSC_C_DNS_UPSTREAM");
+}
+END_TEST
+
 static Suite *sandbox_suite(void)
 {
 	Suite *s = suite_create("sandbox");
@@ -496,6 +540,7 @@ static Suite *sandbox_suite(void)
 	TCase *lim = tcase_create("limits");
 	tcase_add_test(lim, limit_parse_takes_what_the_flags_take);
 	tcase_add_test(lim, limit_parse_refuses_naming_the_text);
+	tcase_add_test(lim, net_env_check_names_the_variable);
 	suite_add_tcase(s, lim);
 	TCase *t = tcase_create("life cycle");
 	tcase_set_timeout(t, 60);

@@ -99,6 +99,26 @@ for label, family, addr in (("tcp", socket.AF_INET, ("127.0.0.1", 0)),
         print("timeout", label, errno.errorcode.get(e.errno, e.errno),
               "after the timeout" if 0.25 <= waited < 5 else "after %.2f s" % waited)
 
+# A signal ends a waiting connect that has an SO_SNDTIMEO with EINTR, even
+# under SA_RESTART (Linux restarts only a wait without a timeout): the call
+# made through libc, so that Python does not retry it.
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+signal.signal(signal.SIGALRM, lambda signum, frame: None)
+signal.siginterrupt(signal.SIGALRM, False)
+srv, name, fill = full_listener(socket.AF_INET, ("127.0.0.1", 0))
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 20, 0))
+sin = (struct.pack("=H", socket.AF_INET) + struct.pack("!H", name[1]) +
+       socket.inet_aton(name[0]) + bytes(8))
+signal.setitimer(signal.ITIMER_REAL, 0.3)
+t0 = time.monotonic()
+r = libc.connect(s.fileno(), sin, len(sin))
+e = ctypes.get_errno()
+signal.setitimer(signal.ITIMER_REAL, 0)
+print("timeout signal:", r, errno.errorcode.get(e, e) if r < 0 else "",
+      "before the timeout" if time.monotonic() - t0 < 10 else "after the timeout")
+
 # Settled connects leave the socket as Linux does: connected (EISCONN on a
 # second connect), or unconnected after a refusal (ECONNREFUSED again).
 srv = socket.socket()
