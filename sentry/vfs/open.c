@@ -204,6 +204,27 @@ static const struct vfs_walk_ops open_ops = {
 	.learn_skip = -ENOTDIR, /* may be O_DIRECTORY's: not the name's */
 };
 
+/* Runs the open walk. Set field by field: an initializer would zero the
+ * request too, which open_call does before each send. */
+static int open_walk_run(struct sc_ctx *c, int guest_dirfd, char *path, struct dc_query *q,
+			 int flags, mode_t mode, uint64_t resolve, bool opath, int *fd_out)
+{
+	struct open_walk o;
+	o.w.ops = &open_ops;
+	o.w.c = c;
+	o.w.guest_dirfd = guest_dirfd;
+	o.w.path = path;
+	o.w.q = q;
+	o.flags = flags;
+	o.mode = mode;
+	o.resolve = resolve;
+	o.opath = opath;
+	o.fd = -1;
+	o.fd_out = fd_out;
+	o.calls = 0;
+	return vfs_walk_run(&o.w);
+}
+
 int vfs_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags, mode_t mode,
 	     uint64_t resolve, int *fd_out)
 {
@@ -234,22 +255,7 @@ int vfs_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags, mode_t mo
 		if (r < 0)
 			return r;
 	}
-	/* Set field by field: an initializer would zero the request too,
-	 * which open_call does before each send. */
-	struct open_walk o;
-	o.w.ops = &open_ops;
-	o.w.c = c;
-	o.w.guest_dirfd = guest_dirfd;
-	o.w.path = path;
-	o.w.q = &q;
-	o.flags = flags;
-	o.mode = mode;
-	o.resolve = resolve;
-	o.opath = opath;
-	o.fd = -1;
-	o.fd_out = fd_out;
-	o.calls = 0;
-	return vfs_walk_run(&o.w);
+	return open_walk_run(c, guest_dirfd, path, &q, flags, mode, resolve, opath, fd_out);
 }
 
 int vfs_open_object(struct sc_ctx *c, int guest_dirfd, char *path, int flags, int *fd_out)
@@ -261,18 +267,7 @@ int vfs_open_object(struct sc_ctx *c, int guest_dirfd, char *path, int flags, in
 	int r = dc_find(c, guest_dirfd, path, &q, false, &hit);
 	if (r < 0)
 		return r;
-	struct open_walk o;
-	o.w.ops = &open_ops;
-	o.w.c = c;
-	o.w.guest_dirfd = guest_dirfd;
-	o.w.path = path;
-	o.w.q = &q;
-	o.flags = O_PATH | O_CLOEXEC | (flags & (O_NOFOLLOW | O_DIRECTORY));
-	o.mode = 0;
-	o.resolve = 0;
-	o.opath = false;
-	o.fd = -1;
-	o.fd_out = fd_out;
-	o.calls = 0;
-	return vfs_walk_run(&o.w);
+	return open_walk_run(c, guest_dirfd, path, &q,
+			     O_PATH | O_CLOEXEC | (flags & (O_NOFOLLOW | O_DIRECTORY)), 0, 0, false,
+			     fd_out);
 }
