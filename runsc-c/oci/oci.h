@@ -246,6 +246,11 @@ void oci_policy_resources(struct oci_config *c, struct cg_limits *given);
 /* The audit file, opened once the rest of the config is valid. */
 int oci_audit_annotation(struct oci_config *c, struct rc_error *err);
 
+/* linux.resources into c->limits (the policy's resources for what it
+ * leaves, then the defaults), and linux.cgroupsPath into c->cgroup_path
+ * (resources.c). */
+int oci_config_resources(struct oci_config *c, struct json_object *doc, struct rc_error *err);
+int oci_cgroups_path_parse(struct oci_config *c, struct json_object *linux_, struct rc_error *err);
 /* A LinuxResources object (config.json's linux.resources, update -r):
  * the memory, pids and cpu limits it gives, 0 for those it does not.
  * Errors name the field as prefix.memory.limit, ... res may be NULL. */

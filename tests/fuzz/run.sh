@@ -40,8 +40,9 @@ CFLAGS="-std=gnu11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -I$S
 WARN="-Wall -Wextra -Werror -Wmissing-prototypes -Wshadow -Wstrict-prototypes -Wvla -Wformat=2"
 # shellcheck disable=SC2086
 if "$CLANG" $CFLAGS -c "$S/common/util.c" -o "$OUT/util.o" >"$WORK/build.log" 2>&1 &&
+	"$CLANG" $CFLAGS -c "$S/common/error.c" -o "$OUT/error.o" >>"$WORK/build.log" 2>&1 &&
 	"$CLANG" $CFLAGS $WARN "$S/tests/fuzz/fuzz_policy.c" "$S"/policy/*.c "$S/common/utf8.c" \
-		"$S/common/publish.c" "$S/common/dns_bind.c" "$OUT/util.o" -lyaml \
+		"$S/common/publish.c" "$S/common/dns_bind.c" "$S/common/limits.c" "$OUT/util.o" "$OUT/error.o" -lyaml \
 		-o "$OUT/fuzz_policy" >>"$WORK/build.log" 2>&1; then
 	echo "ok 1 - fuzz_policy builds"
 else
