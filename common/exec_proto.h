@@ -95,6 +95,8 @@ enum exec_builtin {
  * MTIME "SECONDS.NANOSECONDS", both from lstat, or "-" when lstat failed
  * (TYPE then comes from the directory entry). An entry that is gone by
  * its lstat is left out. */
+
+/* EXEC_BUILTIN_WATCH's first byte: the watch is in place. */
 #define EXEC_WATCH_READY 'R'
 
 struct exec_msg {

@@ -92,7 +92,7 @@ int vfs_fchdir(struct sc_ctx *c, int guest_fd)
 		close(fd);
 		return -ENOTDIR;
 	}
-	if (procfs_owns_fd(c->s, fd, NULL, prefix, sizeof(prefix)))
+	if (procfs_owns_fd(c->s, fd, &st, prefix, sizeof(prefix)))
 		return chdir_proc(c, fd);
 	close(fd);
 	/* The gofer checks that the directory is one of the view's (not a host
