@@ -529,6 +529,22 @@ static void fd_limit_raise(void)
 	}
 }
 
+/* The sentry is woken by tasks that wait for it (a guest thread's
+ * notification, the gofer's answer) or that carry on without it (a guest
+ * thread that took the fd of an ADDFD answer). Neither gains from the
+ * sentry preempting the task that woke it: the waiter blocks at once
+ * anyway, and the one that carries on would be switched out and back only
+ * for the sentry to find nothing to receive yet. SCHED_BATCH skips that
+ * wake-up preemption; the sentry's share of the CPU stays a normal task's.
+ * The sentry's children (the guest is spawned before this) start as
+ * normal tasks (SCHED_RESET_ON_FORK). */
+static void batch_scheduling(void)
+{
+	struct sched_param sp = {.sched_priority = 0};
+	if (sched_setscheduler(0, SCHED_BATCH | SCHED_RESET_ON_FORK, &sp) < 0)
+		log_debug("SCHED_BATCH for the sentry: %s", strerror(errno));
+}
+
 /* The sentry's own state, from its config. */
 static struct sentry *sentry_new(const struct sentry_config *cfg)
 {
@@ -641,6 +657,7 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 	if (init < 0)
 		return rc_error_set(err, EIO, "starting the guest: %s", msg);
 	fd_limit_raise();
+	batch_scheduling();
 	s->root_fd = open_view_dir(s, "/", cfg);
 	if (s->root_fd < 0)
 		return rc_error_set_errno(err, -s->root_fd, "opening the view's root");
