@@ -147,6 +147,13 @@ for part in sentry gofer; do
 	own=$(awk '/^Seccomp_filters:/ {print $2}' /proc/self/status)
 	check "the $part runs under a seccomp filter of its own" "Seccomp:	2 Seccomp_filters:	$((${own:-0} + 1))" \
 		"$(grep -E '^Seccomp(_filters)?:' "/proc/$victim/status" | tr '\n' ' ' | sed 's/ $//')"
+	# The sentry is not to preempt the gofer or the guest thread that
+	# wakes it: it runs as SCHED_BATCH (policy 3 in /proc/PID/stat); the
+	# gofer as a normal task (0).
+	policy=$(sed 's/.*) //' "/proc/$victim/stat" | awk '{print $39}')
+	want="0 SCHED_OTHER"
+	[ "$part" = sentry ] && want="3 SCHED_BATCH"
+	check "the $part's scheduling policy is ${want#* }" "${want% *}" "$policy"
 	kill -KILL "$victim"
 	# The sandbox stops by itself (its guest makes no call that would
 	# notice): the sentry is told, or is the one that died.

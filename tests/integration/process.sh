@@ -18,6 +18,13 @@ out=$(runsc -- sh -c 'for fd in 3 4 5 6 7 8 9 10 11 12 20 63 100 255 1023; do
 	if { true >&$fd; } 2>/dev/null; then echo "fd $fd open"; fi; done' 2>&1 7</dev/null 9>"$TMP/fd9")
 check "fds 3 and up are closed in the guest" "" "$out"
 
+# ---- the guest's scheduling policy is the caller's ----
+# The sentry runs as SCHED_BATCH; the guest, which it spawns, must not.
+sched='import os; print(os.sched_getscheduler(0), os.sched_getscheduler(os.getppid()))'
+native=$(guest_env python3 -c "$sched" 2>&1)
+out=$(runsc -- sh -c "python3 -c '$sched'" 2>&1)
+check "the guest's scheduling policy (and its shell's) as natively" "$native" "$out"
+
 # ---- the pid namespace ----
 out=$(runsc -- busybox ps 2>&1)
 lines=$(printf '%s\n' "$out" | wc -l)
