@@ -40,6 +40,7 @@ size_t gofer_handle(struct gofer_state *st, const struct gofer_req *req, size_t 
 {
 	memset(resp, 0, GOFER_RESP_HDR_SIZE);
 	*fd_out = -1;
+	st->checked_fd = -1; /* the last request's fds are closed */
 	int r = gofer_req_check(req, len, nfds);
 	if (r < 0) {
 		resp->err = r;

@@ -164,6 +164,12 @@ struct gofer_state {
 	int host_procfd;
 	bool learn; /* gofer_config.learn: allowed accesses go to learn_fd */
 	int learn_fd;
+	/* The request's dirfd as check_dirfd found it, so that the walk
+	 * starting there needs no fstat of its own: valid for the request
+	 * being served only (gofer_handle clears it), while its fds stay
+	 * open and their numbers name the same files. */
+	int checked_fd; /* -1: none */
+	struct stat checked_st;
 };
 
 /* gofer/view.c: builds the view and pivot_roots into it. Fills st (root_fd,

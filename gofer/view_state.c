@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
@@ -44,6 +45,7 @@ int gofer_state_init(struct gofer_state *st, int root_fd, bool root_is_process_r
 		return -ENOTDIR;
 	st->root_fd = root_fd;
 	st->root_is_process_root = root_is_process_root;
+	st->checked_fd = -1;
 	ident_set(&st->root, &s);
 	ident_at(&st->proc, root_fd, "proc");
 	ident_at(&st->devdir, root_fd, "dev");
@@ -120,28 +122,69 @@ bool is_proc(const struct gofer_state *st, const struct stat *s)
 	return S_ISDIR(s->st_mode) && ident_is(&st->proc, s);
 }
 
-/* A dirfd that paths are resolved from: a directory on a view mount. One
- * statx(2) tells its type, device and mount (every request with a dirfd
- * asks). */
-int check_dirfd(const struct gofer_state *st, int fd)
+/* What fstat(2) would say, from a statx(2) of STATX_BASIC_STATS. */
+static void stat_of_statx(const struct statx *stx, struct stat *s)
 {
-	struct statx stx;
-	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_MNT_ID, &stx) < 0)
+	memset(s, 0, sizeof(*s));
+	s->st_dev = makedev(stx->stx_dev_major, stx->stx_dev_minor);
+	s->st_ino = (ino_t)stx->stx_ino;
+	s->st_mode = stx->stx_mode;
+	s->st_nlink = stx->stx_nlink;
+	s->st_uid = stx->stx_uid;
+	s->st_gid = stx->stx_gid;
+	s->st_rdev = makedev(stx->stx_rdev_major, stx->stx_rdev_minor);
+	s->st_size = (off_t)stx->stx_size;
+	s->st_blksize = (blksize_t)stx->stx_blksize;
+	s->st_blocks = (blkcnt_t)stx->stx_blocks;
+	s->st_atim.tv_sec = stx->stx_atime.tv_sec;
+	s->st_atim.tv_nsec = stx->stx_atime.tv_nsec;
+	s->st_mtim.tv_sec = stx->stx_mtime.tv_sec;
+	s->st_mtim.tv_nsec = stx->stx_mtime.tv_nsec;
+	s->st_ctim.tv_sec = stx->stx_ctime.tv_sec;
+	s->st_ctim.tv_nsec = stx->stx_ctime.tv_nsec;
+}
+
+/* One statx(2) tells a dirfd's type, device and mount (every request
+ * with a dirfd asks), and the attributes the walk from it needs. */
+static int dirfd_in_view(const struct gofer_state *st, int fd, struct statx *stx)
+{
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_MNT_ID,
+		  stx) < 0)
 		return -errno;
-	if (!(stx.stx_mask & STATX_TYPE))
+	if (!(stx->stx_mask & STATX_TYPE))
 		return -EIO;
-	if (!S_ISDIR(stx.stx_mode))
+	if (!S_ISDIR(stx->stx_mode))
 		return -ENOTDIR;
-	if (!view_dev(st, makedev(stx.stx_dev_major, stx.stx_dev_minor)))
+	if (!view_dev(st, makedev(stx->stx_dev_major, stx->stx_dev_minor)))
 		return -EBADF;
 	/* Without mount ids (Linux before 5.8) the device check alone
 	 * stands, as in view_mount. */
-	if (!(stx.stx_mask & STATX_MNT_ID) || stx.stx_mnt_id == 0 || !st->nview_mnts)
+	if (!(stx->stx_mask & STATX_MNT_ID) || stx->stx_mnt_id == 0 || !st->nview_mnts)
 		return 0;
 	for (size_t i = 0; i < st->nview_mnts; i++)
-		if (st->view_mnts[i] == stx.stx_mnt_id)
+		if (st->view_mnts[i] == stx->stx_mnt_id)
 			return 0;
 	return -EBADF;
+}
+
+int check_dirfd(struct gofer_state *st, int fd)
+{
+	struct statx stx;
+	int r = dirfd_in_view(st, fd, &stx);
+	if (r < 0 || (stx.stx_mask & STATX_BASIC_STATS) != STATX_BASIC_STATS)
+		return r;
+	stat_of_statx(&stx, &st->checked_st);
+	st->checked_fd = fd;
+	return 0;
+}
+
+int checked_fstat(const struct gofer_state *st, int fd, struct stat *s)
+{
+	if (fd >= 0 && fd == st->checked_fd) {
+		*s = st->checked_st;
+		return 0;
+	}
+	return fstat(fd, s);
 }
 
 /* An fd that is itself the object (AT_EMPTY_PATH): anything but a procfs

@@ -28,8 +28,12 @@ bool ident_is(const struct gofer_ident *id, const struct stat *s);
 bool is_proc(const struct gofer_state *st, const struct stat *s);
 
 /* A dirfd that paths are resolved from: a directory on a view mount.
- * Returns 0, -ENOTDIR, -EBADF or -errno. */
-int check_dirfd(const struct gofer_state *st, int fd);
+ * Returns 0, -ENOTDIR, -EBADF or -errno. A dirfd found good is kept with
+ * its attributes as st->checked_fd and st->checked_st. */
+int check_dirfd(struct gofer_state *st, int fd);
+/* fd's attributes as fstat(2) gives them: those check_dirfd kept in this
+ * request, or fstat's. 0 or -1 with errno. */
+int checked_fstat(const struct gofer_state *st, int fd, struct stat *s);
 /* An fd that is itself the object (AT_EMPTY_PATH): anything but a procfs
  * or nsfs file. Returns 0, -EBADF or -errno. */
 int check_anyfd(int fd);

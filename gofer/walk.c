@@ -153,14 +153,8 @@ static int walk_finish(struct walker *k, const char *last, bool slash)
 	if (slash)
 		w->last[n++] = '/';
 	w->last[n] = '\0';
-	if (!k->cur_owned) {
-		int fd = fcntl(k->cur, F_DUPFD_CLOEXEC, 3);
-		if (fd < 0)
-			return -errno;
-		k->cur = fd;
-		k->cur_owned = true;
-	}
 	w->parent_fd = k->cur;
+	w->parent_owned = k->cur_owned;
 	w->parent_is_root = k->cur_is_root;
 	k->cur = -1;
 	k->cur_owned = false;
@@ -353,7 +347,7 @@ static int walk_start(struct walker *k, int start_fd, const char *path, unsigned
 	if (path[0] == '/' || start_fd < 0)
 		return walker_to_root(k);
 	struct stat s;
-	if (fstat(start_fd, &s) < 0)
+	if (checked_fstat(k->st, start_fd, &s) < 0)
 		return -errno;
 	if (!S_ISDIR(s.st_mode))
 		return -ENOTDIR;
@@ -498,9 +492,10 @@ int gofer_walk(struct gofer_state *st, int start_fd, const char *path, enum gofe
 
 void gofer_walk_release(struct gofer_walk *w)
 {
-	if (w->parent_fd >= 0)
+	if (w->parent_fd >= 0 && w->parent_owned)
 		close(w->parent_fd);
 	w->parent_fd = -1;
+	w->parent_owned = false;
 }
 
 void gofer_walk_freep(struct gofer_walk **w)

@@ -31,7 +31,11 @@ enum gofer_walk_mode {
  * ("." when the path named a directory itself, with a trailing "/" kept
  * when the path had one), or a redirect. */
 struct gofer_walk {
-	int parent_fd; /* owned; -1 on redirect */
+	int parent_fd; /* -1 on redirect */
+	/* parent_fd is the walk's own, closed by gofer_walk_release; else it
+	 * is where the walk started (the request's dirfd or the view's
+	 * root), which outlives the request's handler. */
+	bool parent_owned;
 	bool parent_is_root;
 	char last[256 + 1];
 	bool exists;	/* modes FOLLOW/NOFOLLOW: the final object exists */
