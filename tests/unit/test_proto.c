@@ -605,6 +605,54 @@ START_TEST(test_requests)
 }
 END_TEST
 
+/* A walk whose parent is where it started (the request's dirfd, or the
+ * view's root for a name at the top) uses that fd itself: the request's
+ * fd and the root stay open after the handler, and a second request
+ * with another directory under the same fd number resolves from that
+ * one. */
+START_TEST(test_requests_at_start_dir)
+{
+	if (geteuid() != 0)
+		return;
+	int fd = -1;
+	int w_dir = openat(st.root_fd, "w", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(w_dir, 0);
+	ck_assert_int_eq(mknodat(w_dir, "f", S_IFREG | 0644, 0), 0);
+	build(GOP_UNLINK, 0, "f", NULL, GOFER_FD_DIR);
+	ck_assert_int_eq(handle(&w_dir, 1, &fd), 0);
+	ck_assert_int_eq(faccessat(w_dir, "f", F_OK, AT_SYMLINK_NOFOLLOW), -1);
+	ck_assert_int_ge(fcntl(w_dir, F_GETFD), 0);
+
+	build(GOP_MKDIR, 0, "d", NULL, GOFER_FD_DIR);
+	req.mode = 0755;
+	ck_assert_int_eq(handle(&w_dir, 1, &fd), 0);
+	if (fd >= 0)
+		close(fd);
+	build(GOP_UNLINK, AT_REMOVEDIR, "d", NULL, GOFER_FD_DIR);
+	ck_assert_int_eq(handle(&w_dir, 1, &fd), 0);
+	ck_assert_int_ge(fcntl(w_dir, F_GETFD), 0);
+	ck_assert_int_eq(close(w_dir), 0);
+
+	/* The same fd number, another directory. */
+	int b_dir = openat(st.root_fd, "b", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_eq(b_dir, w_dir);
+	build(GOP_STAT, AT_SYMLINK_NOFOLLOW, "c", NULL, GOFER_FD_DIR);
+	ck_assert_int_eq(handle(&b_dir, 1, &fd), 0);
+	struct stat c;
+	ck_assert_int_eq(fstatat(st.root_fd, "b/c", &c, AT_SYMLINK_NOFOLLOW), 0);
+	ck_assert_uint_eq(resp.u.st.st_ino, c.st_ino);
+	close(b_dir);
+
+	ck_assert_int_eq(mknodat(st.root_fd, "top", S_IFREG | 0644, 0), 0);
+	build(GOP_UNLINK, 0, "/top", NULL, 0);
+	ck_assert_int_eq(handle(NULL, 0, &fd), 0);
+	struct stat root;
+	ck_assert_int_eq(fstat(st.root_fd, &root), 0);
+	build(GOP_STAT, 0, "/etc/passwd", NULL, 0);
+	ck_assert_int_eq(handle(NULL, 0, &fd), 0);
+}
+END_TEST
+
 static Suite *proto_suite(void)
 {
 	Suite *s = suite_create("gofer");
@@ -628,6 +676,7 @@ static Suite *proto_suite(void)
 	tcase_add_test(walks, test_walk_redirects);
 	tcase_add_test(walks, test_walk_relative);
 	tcase_add_test(walks, test_requests);
+	tcase_add_test(walks, test_requests_at_start_dir);
 	suite_add_tcase(s, walks);
 	return s;
 }
