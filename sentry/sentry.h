@@ -329,6 +329,8 @@ int task_read_creds(struct sentry *s, pid_t tid, struct creds *cr);
  * length, -ESRCH, or -ENOMEM when the sentry has no fd free for it. */
 ssize_t task_status_read(struct sentry *s, pid_t tid, char *buf, size_t size);
 void task_creds_invalidate_all(struct sentry *s);
+/* At a thread's exec event: its cached ids as exec left them (notify.c). */
+void task_creds_after_exec(struct task *t);
 /* The soft limit of a thread's process (RLIMIT_FSIZE or RLIMIT_STACK), read
  * with prlimit(2) or from the host's /proc/<tid>/limits; fallback when
  * neither answers. */
