@@ -138,6 +138,12 @@ struct sentry {
 			      const struct gofer_gone *gone, size_t ngone);
 	struct dcache *dcache; /* sentry/dcache.h, made on first use */
 	bool dcache_off;       /* could not be set up */
+	/* Moves on every gofer request that may change a file of the view or
+	 * what a name leads to (all but lookups, exec's opens and opens that
+	 * write no regular file) and on the sentry's own fchmod or fchown of
+	 * one: the files exec keeps open are valid while it stands still. */
+	uint64_t files_gen;
+	struct exec_cache *exec_cache; /* sentry/vfs/exec_open.c, made on first use */
 };
 
 /* One notification being answered. */
