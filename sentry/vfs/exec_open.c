@@ -69,8 +69,9 @@ static int exec_proc(struct sc_ctx *c, const char *rest, int flags, struct vfs_e
 
 struct exec_walk {
 	struct vfs_walk w;
-	int flags; /* the exec's: AT_SYMLINK_NOFOLLOW */
-	int fd;	   /* what the gofer handed over, or -1 */
+	int flags;	 /* the exec's: AT_SYMLINK_NOFOLLOW */
+	int fd;		 /* what the gofer handed over, or -1 */
+	bool redirected; /* the path led into /proc: the file depends on the caller */
 	struct vfs_exec_file *out;
 };
 
@@ -115,6 +116,7 @@ static int exec_redirect(struct vfs_walk *w, const struct gofer_resp *resp, cons
 	if (e->fd >= 0)
 		close(e->fd);
 	e->fd = -1;
+	e->redirected = true;
 	if (resp->redirect != GOFER_REDIR_PROC)
 		return -EACCES;
 	int r = exec_proc(w->c, where, e->flags, e->out, w->path, PATH_MAX);
@@ -148,8 +150,10 @@ static const struct vfs_walk_ops exec_ops = {
  * nothing is kept under a policy (as for the dentry cache, whose rules for
  * volumes apply too: nothing below a tree the host may change is kept, and
  * with such trees only a path that is the file's own path in the view,
- * with no symlink on the way). The loader reads the file with pread and
- * maps it, so exec's copies may share one open file description. */
+ * with no symlink on the way). A path that led into /proc (/proc/self/exe,
+ * /dev/fd/N) names a different file for each caller and is never kept.
+ * The loader reads the file with pread and maps it, so exec's copies may
+ * share one open file description. */
 #define EXEC_CACHE_SLOTS 16
 
 struct exec_ids {
@@ -296,7 +300,7 @@ int vfs_exec_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags,
 		.out = out,
 	};
 	int r = vfs_walk_run(&e.w);
-	if (r == 0 && key && out->fd >= 0 && !out->guest_fd && out->view_path)
+	if (r == 0 && key && !e.redirected && out->fd >= 0 && !out->guest_fd && out->view_path)
 		exec_cache_put(c->s, ec, key, keep_flags, &ids, out);
 	return r;
 }

@@ -69,3 +69,9 @@ replace(interp, "/bin/false")
 run("script's interpreter renamed over", script)
 os.chmod(interp, 0o644)
 run("script's interpreter chmod -x", script)
+# /proc/self/exe names each caller's own binary: never one kept for another.
+for argv in (["/bin/sh", "-c", "exec /proc/self/exe -c 'echo /proc/self/exe from sh: sh'"],
+             ["/proc/self/exe", "-c", "print('/proc/self/exe from python: python')"],
+             ["/bin/sh", "-c", "exec /proc/self/exe -c 'echo /proc/self/exe from sh again: sh'"]):
+    subprocess.run(argv, stdin=subprocess.DEVNULL)
+    sys.stdout.flush()
