@@ -16,7 +16,7 @@
 # BENCH_CRUN and BENCH_BWRAP (the peers' binaries; default: from PATH),
 # BENCH_RESULTS (output directory; "-" writes no file), BENCH_BASELINE (another
 # runsc-c binary, e.g. a build of the commit before a change: the start, cgroup,
-# python and file sections then time it too, alternating with this one, and add its row).
+# python, exec and file sections then time it too, alternating with this one, and add its row).
 set -u -o pipefail
 
 bench_dir=$(cd "$(dirname "$0")" && pwd)
@@ -597,6 +597,7 @@ section_exec() {
 	say "exec-heavy: 200 × /bin/true from sh, $BENCH_EXEC_RUNS runs per runner"
 	add_runner native /bin/sh -c "$exec_loop"
 	add_runner runsc-c "$runsc" "do" -- /bin/sh -c "$exec_loop"
+	[ -n "$baseline" ] && add_runner baseline "$baseline" "do" -- /bin/sh -c "$exec_loop"
 	add_bwrap bwrap /bin/sh -c "$exec_loop"
 	add_crun crun exec
 	timed "$log" "$res" -n "$BENCH_EXEC_RUNS" -w 1
@@ -608,7 +609,8 @@ section_exec() {
 	md "| runner | median ms | p90 ms | per exec µs | × native | runs |"
 	md "|---|---:|---:|---:|---:|---:|"
 	local name
-	for name in native runsc-c bwrap crun; do
+	for name in native runsc-c baseline bwrap crun; do
+		[ "$name" = baseline ] && [ -z "$baseline" ] && continue
 		local per=n/a med
 		med=$(val "$res" "$name" median_ms)
 		[ -n "$med" ] && [ "$(val "$res" "$name" ok)" != 0 ] && per=$(awk -v m="$med" 'BEGIN { printf "%.0f", m * 1000 / 200 }')

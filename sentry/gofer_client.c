@@ -129,11 +129,37 @@ static enum names_change names_change(const struct gofer_req *req, const struct 
 	}
 }
 
+/* Can the request change a file of the view, its attributes or what a
+ * name leads to (or add a writer, which exec's ETXTBSY looks for)? */
+static bool request_changes_files(const struct gofer_req *req)
+{
+	switch (req->op) {
+	case GOP_STAT:
+	case GOP_STATX:
+	case GOP_ACCESS:
+	case GOP_READLINK:
+	case GOP_STATFS:
+	case GOP_EXEC_OPEN:
+	case GOP_GETXATTR:
+	case GOP_INOTIFY_ADD:
+	case GOP_CONNECT:
+		return false;
+	case GOP_OPEN:
+		if (req->flags & O_PATH)
+			return false;
+		return (req->flags & O_ACCMODE) != O_RDONLY ||
+		       (req->flags & (O_CREAT | O_TRUNC | (O_TMPFILE & ~O_DIRECTORY)));
+	default:
+		return true;
+	}
+}
+
 int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds,
 	       struct gofer_resp *resp, int *fd_out)
 {
 	gofer_follow(s);
 	counters_gofer(req->op);
+	bool changes = request_changes_files(req);
 	size_t len = GOFER_REQ_HDR_SIZE + req->path_len + req->path2_len;
 	int r = send_msg_fds(s->gofer, req, len, fds, nfds);
 	if (r < 0)
@@ -149,6 +175,8 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 		 * for the fd the answer carried (MSG_CTRUNC). What the
 		 * request changed is not known: the dentry cache forgets. */
 		s->names_gen++;
+		if (changes)
+			s->files_gen++;
 		if (s->names_changed)
 			s->names_changed(s, NAMES_CHANGED, NULL, 0);
 		return -ENOMEM;
@@ -159,6 +187,11 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 	    (size_t)n != GOFER_RESP_HDR_SIZE + resp->data_len)
 		die("malformed answer from the gofer");
 	int fd = ngot ? got_fds[0] : -1;
+	/* Opening a device, FIFO or socket for writing ("2>/dev/null")
+	 * changes no file exec could run. */
+	if (changes && !(req->op == GOP_OPEN && fd >= 0 && resp->err == 0 && !resp->redirect &&
+			 !S_ISREG(resp->u.st.st_mode)))
+		s->files_gen++;
 	enum names_change change = names_change(req, resp, fd);
 	if (change != NAMES_KEPT && change != NAMES_ADDED)
 		s->names_gen++;

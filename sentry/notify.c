@@ -7,12 +7,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/compat.h"
@@ -216,6 +218,32 @@ static int invalidate(struct task *t, void *arg)
 void task_creds_invalidate_all(struct sentry *s)
 {
 	task_foreach(s, invalidate, NULL);
+}
+
+/* What exec does to the ids of a thread under no_new_privs (the whole
+ * guest runs with it): set-id bits and file capabilities do not apply, the
+ * real, effective, saved and supplementary ids stay, the fs ids become the
+ * effective ones, and the capabilities are computed afresh. A thread whose
+ * real, effective and fs ids were all one uid and one gid keeps them all
+ * (the kernel's id_changed test is false), so only its effective
+ * capabilities need reading: one capget(2) instead of the text of
+ * /proc/<tid>/status. Any other thread's cache is dropped. */
+void task_creds_after_exec(struct task *t)
+{
+	struct creds *cr = t->creds;
+	if (!t->creds_valid || !cr)
+		return;
+	t->creds_valid = false;
+	if (cr->ruid != cr->euid || cr->euid != cr->fsuid || cr->rgid != cr->egid ||
+	    cr->egid != cr->fsgid)
+		return;
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3,
+					       .pid = t->tid};
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return;
+	cr->cap_eff = (uint64_t)data[1].effective << 32 | data[0].effective;
+	t->creds_valid = true;
 }
 
 /* The stop comes before the call: an identity change then runs, and a

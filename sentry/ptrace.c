@@ -170,7 +170,7 @@ static void on_exec(struct sentry *s, pid_t tid)
 	}
 	struct task *t = task_get(s, tid);
 	t->loader_expected = t->exec != NULL;
-	t->creds_valid = false; /* exec may drop capabilities */
+	task_creds_after_exec(t); /* exec recomputes capabilities */
 	/* Exec keeps the thread group's ids; a re-keyed thread took the
 	 * leader's (task_rekey). Only a task never seen before needs them. */
 	if (t->vtid <= 0)

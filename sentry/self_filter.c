@@ -94,6 +94,7 @@ static const struct self_row sentry_allowed[] = {
 	{SCMP_SYS(getppid), "logging"},
 	{SCMP_SYS(kill), "killing the guest on fatal errors"},
 	{SCMP_SYS(tgkill), "abort; SIGPIPE and SIGXFSZ to a guest thread"},
+	{SCMP_SYS(capget), "a guest thread's capabilities after its exec"},
 	{SCMP_SYS(prlimit64),
 	 "reading a guest's stack limit for exec, its file size limit for truncate"},
 	{SCMP_SYS(clock_gettime), "time"},

@@ -138,6 +138,12 @@ struct sentry {
 			      const struct gofer_gone *gone, size_t ngone);
 	struct dcache *dcache; /* sentry/dcache.h, made on first use */
 	bool dcache_off;       /* could not be set up */
+	/* Moves on every gofer request that may change a file of the view or
+	 * what a name leads to (all but lookups, exec's opens and opens that
+	 * write no regular file) and on the sentry's own fchmod or fchown of
+	 * one: the files exec keeps open are valid while it stands still. */
+	uint64_t files_gen;
+	struct exec_cache *exec_cache; /* sentry/vfs/exec_open.c, made on first use */
 };
 
 /* One notification being answered. */
@@ -329,6 +335,8 @@ int task_read_creds(struct sentry *s, pid_t tid, struct creds *cr);
  * length, -ESRCH, or -ENOMEM when the sentry has no fd free for it. */
 ssize_t task_status_read(struct sentry *s, pid_t tid, char *buf, size_t size);
 void task_creds_invalidate_all(struct sentry *s);
+/* At a thread's exec event: its cached ids as exec left them (notify.c). */
+void task_creds_after_exec(struct task *t);
 /* The soft limit of a thread's process (RLIMIT_FSIZE or RLIMIT_STACK), read
  * with prlimit(2) or from the host's /proc/<tid>/limits; fallback when
  * neither answers. */

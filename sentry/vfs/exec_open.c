@@ -15,6 +15,7 @@
 
 #include "common/compat.h"
 #include "common/util.h"
+#include "sentry/dcache.h"
 #include "sentry/opath.h"
 #include "sentry/sentry.h"
 #include "sentry/vfs.h"
@@ -68,8 +69,9 @@ static int exec_proc(struct sc_ctx *c, const char *rest, int flags, struct vfs_e
 
 struct exec_walk {
 	struct vfs_walk w;
-	int flags; /* the exec's: AT_SYMLINK_NOFOLLOW */
-	int fd;	   /* what the gofer handed over, or -1 */
+	int flags;	 /* the exec's: AT_SYMLINK_NOFOLLOW */
+	int fd;		 /* what the gofer handed over, or -1 */
+	bool redirected; /* the path led into /proc: the file depends on the caller */
 	struct vfs_exec_file *out;
 };
 
@@ -114,6 +116,7 @@ static int exec_redirect(struct vfs_walk *w, const struct gofer_resp *resp, cons
 	if (e->fd >= 0)
 		close(e->fd);
 	e->fd = -1;
+	e->redirected = true;
 	if (resp->redirect != GOFER_REDIR_PROC)
 		return -EACCES;
 	int r = exec_proc(w->c, where, e->flags, e->out, w->path, PATH_MAX);
@@ -128,6 +131,131 @@ static const struct vfs_walk_ops exec_ops = {
 	.view = exec_view,
 	.redirect = exec_redirect,
 };
+
+/* ---- files exec opened before ----
+ *
+ * A shell loop runs the same binaries again and again, and nearly every
+ * dynamic binary names the same interpreter: the files the gofer opened for
+ * exec stay open in the sentry, keyed by the absolute path, the
+ * AT_SYMLINK_NOFOLLOW flag and the caller's fs ids and groups (which decide
+ * search and execute permission), and an exec by the same key takes a
+ * copy of the kept fd instead of a gofer round trip. Every check the
+ * gofer's GOP_EXEC_OPEN made holds as long as nothing changed a file of the
+ * view (files_gen: any request but lookups and read-only opens, which
+ * includes every chmod, chown, rename, unlink and every open for writing,
+ * whose writer would make an exec fail with ETXTBSY; the sentry's own
+ * fchmod and fchown): the path leads to the same file, the file and its
+ * directories have the same permissions, and no writer appeared. The
+ * policy's rules do not change while the sandbox runs; they are also why
+ * nothing is kept under a policy (as for the dentry cache, whose rules for
+ * volumes apply too: nothing below a tree the host may change is kept, and
+ * with such trees only a path that is the file's own path in the view,
+ * with no symlink on the way). A path that led into /proc (/proc/self/exe,
+ * /dev/fd/N) names a different file for each caller and is never kept.
+ * The loader reads the file with pread and maps it, so exec's copies may
+ * share one open file description. */
+#define EXEC_CACHE_SLOTS 16
+
+struct exec_ids {
+	uint32_t uid, gid, ngroups;
+	uint32_t groups[GOFER_MAX_GROUPS];
+};
+
+struct exec_cached {
+	char *path; /* the key: an absolute path as the guest named it */
+	int flags;  /* the key: AT_SYMLINK_NOFOLLOW */
+	struct exec_ids ids;
+	int fd;		 /* the gofer's read-only fd, or -1 for a free slot */
+	char *view_path; /* where the file is in the view */
+};
+
+struct exec_cache {
+	struct exec_cached slot[EXEC_CACHE_SLOTS];
+	size_t next;   /* the slot the next file takes */
+	uint64_t gen;  /* the sentry's files_gen when the slots were filled */
+	uint64_t hits; /* counted for --debug */
+};
+
+static void exec_cache_flush(struct exec_cache *ec)
+{
+	for (size_t i = 0; i < EXEC_CACHE_SLOTS; i++) {
+		struct exec_cached *e = &ec->slot[i];
+		if (e->fd >= 0)
+			close(e->fd);
+		free(e->path);
+		free(e->view_path);
+		*e = (struct exec_cached){.fd = -1};
+	}
+	ec->next = 0;
+}
+
+/* The cache, valid for the sentry's files_gen, or NULL when exec's files
+ * are not kept (see above) or path cannot be a key. */
+static struct exec_cache *exec_cache_for(struct sc_ctx *c, int guest_dirfd, const char *path,
+					 struct exec_ids *ids)
+{
+	struct sentry *s = c->s;
+	struct dcache *d;
+	struct dcache_key k;
+	struct gofer_req req;
+
+	if (guest_dirfd != AT_FDCWD || path[0] != '/' || !(d = dc_get(s)) ||
+	    !dcache_key_init(d, &k, path, 0, 0))
+		return NULL;
+	memset(&req, 0, sizeof(req));
+	if (task_creds(c, &req) < 0)
+		return NULL;
+	memset(ids, 0, sizeof(*ids));
+	ids->uid = req.uid;
+	ids->gid = req.gid;
+	ids->ngroups = req.ngroups < GOFER_MAX_GROUPS ? req.ngroups : GOFER_MAX_GROUPS;
+	memcpy(ids->groups, req.groups, ids->ngroups * sizeof(ids->groups[0]));
+	if (!s->exec_cache) {
+		s->exec_cache = xcalloc(1, sizeof(*s->exec_cache));
+		for (size_t i = 0; i < EXEC_CACHE_SLOTS; i++)
+			s->exec_cache->slot[i].fd = -1;
+	}
+	if (s->exec_cache->gen != s->files_gen) {
+		exec_cache_flush(s->exec_cache);
+		s->exec_cache->gen = s->files_gen;
+	}
+	return s->exec_cache;
+}
+
+static struct exec_cached *exec_cache_find(struct exec_cache *ec, const char *path, int flags,
+					   const struct exec_ids *ids)
+{
+	for (size_t i = 0; i < EXEC_CACHE_SLOTS; i++) {
+		struct exec_cached *e = &ec->slot[i];
+		if (e->fd >= 0 && e->flags == flags && strcmp(e->path, path) == 0 &&
+		    memcmp(&e->ids, ids, sizeof(*ids)) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+static void exec_cache_put(struct sentry *s, struct exec_cache *ec, const char *path, int flags,
+			   const struct exec_ids *ids, const struct vfs_exec_file *f)
+{
+	/* With trees the host may change, only a path without a symlink
+	 * on the way (dentry.c keeps objects by the same rule). */
+	if (dcache_has_volatile(s->dcache) && strcmp(path, f->view_path) != 0)
+		return;
+	int fd = fcntl(f->fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return;
+	struct exec_cached *e = &ec->slot[ec->next];
+	ec->next = (ec->next + 1) % EXEC_CACHE_SLOTS;
+	if (e->fd >= 0)
+		close(e->fd);
+	free(e->path);
+	free(e->view_path);
+	*e = (struct exec_cached){.path = xstrdup(path),
+				  .flags = flags,
+				  .ids = *ids,
+				  .fd = fd,
+				  .view_path = xstrdup(f->view_path)};
+}
 
 int vfs_exec_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags,
 		  struct vfs_exec_file *out)
@@ -144,8 +272,23 @@ int vfs_exec_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags,
 		out->guest_fd = true;
 		return 0;
 	}
-	/* The dentry cache is neither asked nor taught: every exec's open
-	 * goes to the gofer, which checks the file for exec itself. */
+	/* The dentry cache is neither asked nor taught: an exec's open goes
+	 * to the gofer, which checks the file for exec itself, unless the
+	 * same open was made since the view last changed. */
+	struct exec_ids ids;
+	int keep_flags = flags & AT_SYMLINK_NOFOLLOW;
+	struct exec_cache *ec = exec_cache_for(c, guest_dirfd, path, &ids);
+	_cleanup_free_ char *key = NULL;
+	if (ec) {
+		struct exec_cached *hit = exec_cache_find(ec, path, keep_flags, &ids);
+		int fd = hit ? fcntl(hit->fd, F_DUPFD_CLOEXEC, 3) : -1;
+		if (fd >= 0) {
+			out->fd = fd;
+			out->view_path = xstrdup(hit->view_path);
+			return 0;
+		}
+		key = xstrdup(path); /* the walk may rewrite path */
+	}
 	struct exec_walk e = {
 		.w = {.ops = &exec_ops,
 		      .c = c,
@@ -156,5 +299,8 @@ int vfs_exec_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags,
 		.fd = -1,
 		.out = out,
 	};
-	return vfs_walk_run(&e.w);
+	int r = vfs_walk_run(&e.w);
+	if (r == 0 && key && !e.redirected && out->fd >= 0 && !out->guest_fd && out->view_path)
+		exec_cache_put(c->s, ec, key, keep_flags, &ids, out);
+	return r;
 }

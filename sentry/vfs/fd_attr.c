@@ -128,6 +128,7 @@ int vfs_fd_chmod_here(struct sc_ctx *c, int guest_fd, mode_t mode)
 	if (r <= 0)
 		return r;
 	_cleanup_close_ int own = fd;
+	c->s->files_gen++;
 	return fchmod(fd, mode) < 0 ? -errno : 1;
 }
 
@@ -147,5 +148,6 @@ int vfs_fd_chown_here(struct sc_ctx *c, int guest_fd, uint32_t uid, uint32_t gid
 		      perm_in_group(&cr, (gid_t)gid, PERM_FS_IDS);
 	if (!uid_ok || !gid_ok || (st.st_mode & VFS_SETID_BITS))
 		return gofer_way(fd);
+	c->s->files_gen++;
 	return fchown(fd, (uid_t)uid, (gid_t)gid) < 0 ? -errno : 1;
 }

@@ -781,4 +781,23 @@ check "... the futimens did not go to the gofer" "40 calls 0 gofer" \
 check "... nor did the stat" "40 calls 0 gofer" \
 	"$(printf '%s\n' "$out" | sed -n 's/.*counters: statx *\([0-9]*\) calls *\([0-9]*\) gofer.*/\1 calls \2 gofer/p')"
 
+# The files exec opened are kept while nothing in the view changes: running
+# the same paths after chmod, fchmod, rename, a writer, symlink changes and
+# removal gives Linux's answers (without volumes, paths through symlinks
+# are kept too), and a loop of the same binary asks the gofer for neither
+# the binary nor its interpreter again.
+exec_probe=$(cat "$DATA/exec_again_probe.py")
+scratch=$(mktemp -d "$TMP/exec.XXXXXX")
+(cd / && guest_env python3 -c "$exec_probe" "$scratch") >"$TMP/exec-native.out" 2>&1
+sandbox=$(runsc -- sh -c 'd=$(mktemp -d) && exec python3 -c "$1" "$d"' sh "$exec_probe" 2>&1)
+check "exec after each change of the file, its mode, its writers, its names" \
+	"$(cat "$TMP/exec-native.out")" "$sandbox"
+outside() {
+	timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --debug -- sh -c "$1" 2>&1 </dev/null |
+		sed -n 's/.*gofer requests (\([0-9]*\) outside a call).*/\1/p'
+}
+once=$(outside '/bin/true')
+check "ten runs of /bin/true: the gofer opens it and its interpreter once" "$once" \
+	"$(outside 'for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true; done')"
+
 done_testing

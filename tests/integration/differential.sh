@@ -74,6 +74,12 @@ requires "capabilities: capget claims what the kernel honours" python3 &&
 	differential_data "capabilities: capget claims what the kernel honours" \
 		'python3 "$1/caps_probe.py"'
 
+# Exec recomputes the effective capabilities; the sentry refreshes the ids
+# it keeps for the thread at the exec (capget), as the kernel left them.
+requires "capabilities across exec: dropped, then back after exec" python3 &&
+	differential_data "capabilities across exec: dropped, then back after exec" \
+		'python3 "$1/exec_caps_probe.py" "$2"'
+
 # /proc/sys: the subset the sandbox serves, read-only as it is for the root
 # of an unprivileged user namespace.
 requires "/proc/sys: values, modes, listings, writes refused" python3 &&
