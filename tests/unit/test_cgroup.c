@@ -109,6 +109,17 @@ START_TEST(test_v2_tree)
 	ck_assert_str_eq(get("runsc-c/sb1/guest/cgroup.procs"), "4321");
 	ck_assert_int_eq(cg_attach(cg, CG_PART_KERNEL, 1234, &err), 0);
 	ck_assert_str_eq(get("runsc-c/sb1/kernel/cgroup.procs"), "1234");
+	/* The same through files opened ahead (the sentry's quick move). */
+	struct cg_procs procs;
+	ck_assert_int_eq(cg_procs_open(cg, CG_PART_GUEST, &procs, &err), 0);
+	ck_assert_int_eq(cg_procs_attach(&procs, 4322, &err), 0);
+	cg_procs_close(&procs);
+	cg_procs_close(&procs);
+	ck_assert_str_eq(get("runsc-c/sb1/guest/cgroup.procs"), "4322");
+	ck_assert_int_eq(cg_procs_open(cg, CG_PART_KERNEL, &procs, &err), 0);
+	ck_assert_int_eq(cg_procs_attach(&procs, 1235, &err), 0);
+	cg_procs_close(&procs);
+	ck_assert_str_eq(get("runsc-c/sb1/kernel/cgroup.procs"), "1235");
 
 	put("runsc-c/sb1/memory.peak", "123456789\n");
 	put("runsc-c/sb1/memory.events", "low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n");
@@ -220,6 +231,17 @@ START_TEST(test_hybrid_tree)
 	ck_assert_int_eq(cg_attach(cg, CG_PART_KERNEL, 78, &err), 0);
 	ck_assert_str_eq(get("memory/runsc-c/sb1/cgroup.procs"), "78");
 	ck_assert_str_eq(get("pids/runsc-c/sb1/cgroup.procs"), "78");
+	struct cg_procs procs;
+	ck_assert_int_eq(cg_procs_open(cg, CG_PART_KERNEL, &procs, &err), 0);
+	ck_assert_int_eq(cg_procs_attach(&procs, 79, &err), 0);
+	cg_procs_close(&procs);
+	ck_assert_str_eq(get("memory/runsc-c/sb1/cgroup.procs"), "79");
+	ck_assert_str_eq(get("pids/runsc-c/sb1/cgroup.procs"), "79");
+	ck_assert_int_eq(cg_procs_open(cg, CG_PART_GUEST, &procs, &err), 0);
+	ck_assert_int_eq(cg_procs_attach(&procs, 80, &err), 0);
+	cg_procs_close(&procs);
+	ck_assert_str_eq(get("memory/runsc-c/sb1/guest/cgroup.procs"), "80");
+	ck_assert_str_eq(get("cpuacct/runsc-c/sb1/guest/cgroup.procs"), "80");
 
 	put("memory/runsc-c/sb1/memory.max_usage_in_bytes", "5555\n");
 	put("memory/runsc-c/sb1/guest/memory.oom_control",
