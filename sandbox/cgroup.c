@@ -838,7 +838,8 @@ static bool still_listed(int base_fd, const char *name, int fd)
 /* One hierarchy's leftovers: the sandbox cgroups in it whose lock nobody
  * holds, removed under the base folder's lock (hierarchy_create holds it
  * shared from mkdir until the new cgroup is locked, so a cgroup being made
- * is never taken for a dead one). Returns how many it removed. */
+ * is never taken for a dead one). Returns how many it removed, or -EBUSY
+ * when a sandbox being made holds the base. */
 static int sweep_base(const char *mount)
 {
 	char base[PATH_MAX];
@@ -853,9 +854,10 @@ static int sweep_base(const char *mount)
 	DIR *d = opendir(base);
 	int base_fd = d ? dirfd(d) : -1;
 	if (base_fd < 0 || flock(base_fd, LOCK_EX | LOCK_NB) < 0) {
+		int r = base_fd < 0 ? 0 : -EBUSY; /* nothing there, or next time */
 		if (d)
 			closedir(d);
-		return 0; /* nothing there, or a sandbox is being made: next time */
+		return r;
 	}
 	int removed = 0;
 	struct dirent *e;
@@ -881,9 +883,18 @@ int cg_sweep(const struct cg_host *host)
 	 * The freezer's first, as cg_remove() does, so that a frozen
 	 * leftover is thawed and killed before the others are emptied. */
 	int removed = 0;
-	for (int c = CG_NCONTROLLERS - 1; c >= 0; c--)
-		if (first_in_mount(host, c))
-			removed += sweep_base(host->mount[c]);
+	for (int c = CG_NCONTROLLERS - 1; c >= 0; c--) {
+		if (!first_in_mount(host, c))
+			continue;
+		int r = sweep_base(host->mount[c]);
+		/* A v1 freezer left for next time may hold a frozen leftover:
+		 * its tasks die only once thawed there, and until then every
+		 * other hierarchy's removal of it would wait out its bound
+		 * (seconds). They wait for the next sweep too. */
+		if (r == -EBUSY && c == CG_FREEZER && host->version[c] == CG_V1)
+			break;
+		removed += r > 0 ? r : 0;
+	}
 	return removed;
 }
 

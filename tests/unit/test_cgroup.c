@@ -663,6 +663,41 @@ START_TEST(test_sweep_v1_tree)
 }
 END_TEST
 
+/* A v1 freezer hierarchy where a sandbox is being made may hold a frozen
+ * leftover, whose tasks die only once thawed there: the other hierarchies
+ * keep theirs for the next sweep too, rather than wait for tasks that
+ * cannot die. */
+START_TEST(test_sweep_waits_for_freezer)
+{
+	static const char *const hier[] = {"memory", "pids", "freezer"};
+	struct cg_host host;
+	struct rc_error err;
+	char rel[512];
+
+	v1_tree(false);
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(hier); i++) {
+		snprintf(rel, sizeof(rel), "%s/runsc-c/frozen/guest", hier[i]);
+		mkdirs(rel);
+	}
+	snprintf(rel, sizeof(rel), "%s/freezer/runsc-c", tree);
+	int busy = open(rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(busy, 0);
+	ck_assert_int_eq(flock(busy, LOCK_SH), 0);
+	ck_assert_int_eq(cg_sweep(&host), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(hier); i++) {
+		snprintf(rel, sizeof(rel), "%s/runsc-c/frozen", hier[i]);
+		ck_assert_msg(in_tree(rel), "%s was removed", rel);
+	}
+	close(busy);
+	ck_assert_int_eq(cg_sweep(&host), 3);
+	for (size_t i = 0; i < ARRAY_SIZE(hier); i++) {
+		snprintf(rel, sizeof(rel), "%s/runsc-c/frozen", hier[i]);
+		ck_assert_msg(!in_tree(rel), "%s is left", rel);
+	}
+}
+END_TEST
+
 START_TEST(test_sweep_hybrid_tree)
 {
 	/* No v1 freezer: the sandbox's is the cgroup2 mount's cgroup.freeze. */
@@ -1004,6 +1039,7 @@ static Suite *cgroup_suite(void)
 	tcase_add_test(trees, test_sweep_v2_tree);
 	tcase_add_test(trees, test_sweep_v1_tree);
 	tcase_add_test(trees, test_sweep_hybrid_tree);
+	tcase_add_test(trees, test_sweep_waits_for_freezer);
 	tcase_add_test(trees, test_path_normal);
 	tcase_add_test(trees, test_caller_path_v2);
 	tcase_add_test(trees, test_caller_path_hybrid);
