@@ -220,10 +220,7 @@ int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err)
 	return 0;
 }
 
-/* O_CREAT|O_TRUNC as a shell's `echo > file` does: the same on cgroupfs,
- * where only existing control files open, and it lets the unit tests
- * run against a tree of plain files shaped like a cgroup2 mount. */
-static int write_at(int dirfd, const char *name, const char *value)
+int cg_write_at(int dirfd, const char *name, const char *value)
 {
 	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
@@ -238,7 +235,7 @@ static int write_u64_at(int dirfd, const char *name, uint64_t v)
 {
 	char buf[32];
 	path_fmt(buf, sizeof(buf), "%llu", (unsigned long long)v);
-	return write_at(dirfd, name, buf);
+	return cg_write_at(dirfd, name, buf);
 }
 
 bool cg_read_key(int dirfd, const char *file, const char *key, uint64_t *out)
@@ -293,7 +290,7 @@ static int v2_enable(int dirfd, unsigned controllers)
 		strcat(buf, "+pids ");
 	if (controllers & ((1u << CG_CPU) | (1u << CG_CPUACCT)))
 		strcat(buf, "+cpu ");
-	return buf[0] ? write_at(dirfd, "cgroup.subtree_control", buf) : 0;
+	return buf[0] ? cg_write_at(dirfd, "cgroup.subtree_control", buf) : 0;
 }
 
 /* A limit for the guest in guest/, and for the whole sandbox (the guest's
@@ -334,7 +331,7 @@ static int apply_limits(int id_fd, int guest_fd, enum cg_version version, unsign
 				    CG_KERNEL_MEMORY)
 		       : v1_memory(id_fd, guest_fd, l->memory_bytes, swap);
 		if (!r && swap && v2)
-			r = write_at(guest_fd, "memory.swap.max", "0");
+			r = cg_write_at(guest_fd, "memory.swap.max", "0");
 		if (r)
 			return r;
 	}
@@ -348,7 +345,7 @@ static int apply_limits(int id_fd, int guest_fd, enum cg_version version, unsign
 			char buf[64];
 			path_fmt(buf, sizeof(buf), "%llu %llu", (unsigned long long)l->cpu_quota_us,
 				 (unsigned long long)l->cpu_period_us);
-			r = write_at(id_fd, "cpu.max", buf);
+			r = cg_write_at(id_fd, "cpu.max", buf);
 		} else {
 			r = write_u64_at(id_fd, "cpu.cfs_period_us", l->cpu_period_us);
 			if (!r)
@@ -376,7 +373,7 @@ static unsigned needed_controllers(const struct cg_limits *l)
  * has it (v2, 5.14+), else SIGKILL to each process listed, until empty. */
 static void kill_all(int dirfd)
 {
-	if (write_at(dirfd, "cgroup.kill", "1") == 0)
+	if (cg_write_at(dirfd, "cgroup.kill", "1") == 0)
 		return;
 	for (int round = 0; round < 50; round++) {
 		_cleanup_free_ char *procs = NULL;
@@ -447,7 +444,14 @@ static int remove_sandbox_dir(int base_fd, const char *name)
 static void hierarchy_remove(struct cg_hierarchy *h)
 {
 	char *slash = strrchr(h->path, '/');
-	if (slash) {
+	if (slash && h->base_fd >= 0 && h->lock_fd >= 0) {
+		/* Made here: its parent and itself are open, and its parts
+		 * are known (v1 has no kernel part). */
+		for (size_t p = h->version == CG_V2 ? 0 : CG_PART_GUEST; p < ARRAY_SIZE(part_names);
+		     p++)
+			remove_cgroup(h->lock_fd, part_names[p]);
+		remove_cgroup(h->base_fd, slash + 1);
+	} else if (slash) {
 		*slash = '\0';
 		_cleanup_close_ int base_fd = open_dir(h->path);
 		*slash = '/';
@@ -456,7 +460,10 @@ static void hierarchy_remove(struct cg_hierarchy *h)
 	}
 	if (h->lock_fd >= 0)
 		close(h->lock_fd);
+	if (h->base_fd >= 0)
+		close(h->base_fd);
 	h->lock_fd = -1;
+	h->base_fd = -1;
 }
 
 /* Makes the base folder (and on v2 passes the controllers down to it). */
@@ -536,15 +543,29 @@ static int hierarchy_create(struct cg_hierarchy *h, const char *mount, const cha
 			    const struct cg_limits *limits, struct rc_error *err)
 {
 	char base[PATH_MAX];
-	int r = base_prepare(mount, h->version, h->controllers, base, sizeof(base), err);
-	if (r)
-		return r;
-	_cleanup_close_ int base_fd = open_dir(base);
+	_cleanup_close_ int base_fd = -1;
+	/* A v1 base, once made, needs nothing more (v2 passes the
+	 * controllers down each time, as someone may have taken them). */
+	if (h->version == CG_V1 && path_fmt(base, sizeof(base), "%s/%s", mount, CG_BASE))
+		base_fd = open_dir(base);
+	if (base_fd < 0) {
+		int r = base_prepare(mount, h->version, h->controllers, base, sizeof(base), err);
+		if (r)
+			return r;
+		base_fd = open_dir(base);
+	}
 	if (base_fd < 0 || flock(base_fd, LOCK_SH) < 0)
 		return rc_error_set_errno(err, errno, "opening cgroup %s", base);
 	if (!id_names_cgroup(id))
 		return rc_error_set(err, EINVAL, "sandbox id '%s' cannot name a cgroup", id);
-	return leaf_create(h, base_fd, base, id, limits, err);
+	int r = leaf_create(h, base_fd, base, id, limits, err);
+	if (r)
+		return r;
+	/* Kept for the removal, unlocked: the cgroup has its own lock now. */
+	flock(base_fd, LOCK_UN);
+	h->base_fd = base_fd;
+	base_fd = -1;
+	return 0;
 }
 
 /* One hierarchy at the caller's path rel (normal, without its leading
@@ -583,7 +604,12 @@ static int hierarchy_create_at(struct cg_hierarchy *h, const char *mount, const 
 	int r = h->version == CG_V2 ? v2_enable(fd, h->controllers) : 0;
 	if (r)
 		return rc_error_set_errno(err, -r, "enabling controllers for %s", parent);
-	return leaf_create(h, fd, parent, name, limits, err);
+	r = leaf_create(h, fd, parent, name, limits, err);
+	if (r)
+		return r;
+	h->base_fd = fd; /* kept for the removal */
+	fd = -1;
+	return 0;
 }
 
 /* Whether controller c can be left out of a sandbox's cgroups: it is in
@@ -623,6 +649,7 @@ static struct cgroup *cg_plan(const struct cg_host *host, unsigned skip)
 				 host->mount[c]);
 			cg->h[cg->of[c]].version = host->version[c];
 			cg->h[cg->of[c]].lock_fd = -1;
+			cg->h[cg->of[c]].base_fd = -1;
 		}
 		cg->h[cg->of[c]].controllers |= 1u << c;
 	}
@@ -688,6 +715,49 @@ int cg_attach(struct cgroup *cg, enum cg_part part, pid_t pid, struct rc_error *
 			return rc_error_set_errno(err, -r, "moving process %d into cgroup %s/%s",
 						  (int)pid, cg->h[i].path, part_names[part]);
 	}
+	return 0;
+}
+
+void cg_procs_close(struct cg_procs *procs)
+{
+	for (int i = 0; i < procs->n; i++)
+		if (procs->fd[i] >= 0)
+			close(procs->fd[i]);
+	procs->n = 0;
+}
+
+int cg_procs_open(const struct cgroup *cg, enum cg_part part, struct cg_procs *procs,
+		  struct rc_error *err)
+{
+	char name[32];
+	path_fmt(name, sizeof(name), "%s/cgroup.procs", part_names[part]);
+	*procs = (struct cg_procs){.cg = cg, .part = part};
+	for (int i = 0; i < cg->nh; i++) {
+		/* The kernel part is the sandbox cgroup itself on v1. */
+		bool own = part == CG_PART_KERNEL && cg->h[i].version == CG_V1;
+		/* O_CREAT as write_at: a test's tree of plain files. */
+		procs->fd[i] = openat(cg->h[i].lock_fd, own ? "cgroup.procs" : name,
+				      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		procs->n = i + 1;
+		if (procs->fd[i] < 0) {
+			int e = errno;
+			cg_procs_close(procs);
+			return rc_error_set_errno(err, e, "opening cgroup %s/%s", cg->h[i].path,
+						  own ? "cgroup.procs" : name);
+		}
+	}
+	return 0;
+}
+
+int cg_procs_attach(const struct cg_procs *procs, pid_t pid, struct rc_error *err)
+{
+	char buf[16];
+	path_fmt(buf, sizeof(buf), "%d", (int)pid);
+	for (int i = 0; i < procs->n; i++)
+		if (write(procs->fd[i], buf, strlen(buf)) < 0)
+			return rc_error_set_errno(err, errno, "moving process %d into cgroup %s/%s",
+						  (int)pid, procs->cg->h[i].path,
+						  part_names[procs->part]);
 	return 0;
 }
 
@@ -768,18 +838,26 @@ static bool still_listed(int base_fd, const char *name, int fd)
 /* One hierarchy's leftovers: the sandbox cgroups in it whose lock nobody
  * holds, removed under the base folder's lock (hierarchy_create holds it
  * shared from mkdir until the new cgroup is locked, so a cgroup being made
- * is never taken for a dead one). Returns how many it removed. */
+ * is never taken for a dead one). Returns how many it removed, or -EBUSY
+ * when a sandbox being made holds the base. */
 static int sweep_base(const char *mount)
 {
 	char base[PATH_MAX];
 	if (!path_fmt(base, sizeof(base), "%s/%s", mount, CG_BASE))
 		return 0;
+	/* A directory's link count is 2 plus its subdirectories on cgroupfs
+	 * (and on the file systems of the unit tests' trees): 2 is a base
+	 * with no sandbox cgroup in it, one stat instead of a listing. */
+	struct stat st;
+	if (stat(base, &st) < 0 || st.st_nlink == 2)
+		return 0;
 	DIR *d = opendir(base);
 	int base_fd = d ? dirfd(d) : -1;
 	if (base_fd < 0 || flock(base_fd, LOCK_EX | LOCK_NB) < 0) {
+		int r = base_fd < 0 ? 0 : -EBUSY; /* nothing there, or next time */
 		if (d)
 			closedir(d);
-		return 0; /* nothing there, or a sandbox is being made: next time */
+		return r;
 	}
 	int removed = 0;
 	struct dirent *e;
@@ -805,9 +883,18 @@ int cg_sweep(const struct cg_host *host)
 	 * The freezer's first, as cg_remove() does, so that a frozen
 	 * leftover is thawed and killed before the others are emptied. */
 	int removed = 0;
-	for (int c = CG_NCONTROLLERS - 1; c >= 0; c--)
-		if (first_in_mount(host, c))
-			removed += sweep_base(host->mount[c]);
+	for (int c = CG_NCONTROLLERS - 1; c >= 0; c--) {
+		if (!first_in_mount(host, c))
+			continue;
+		int r = sweep_base(host->mount[c]);
+		/* A v1 freezer left for next time may hold a frozen leftover:
+		 * its tasks die only once thawed there, and until then every
+		 * other hierarchy's removal of it would wait out its bound
+		 * (seconds). They wait for the next sweep too. */
+		if (r == -EBUSY && c == CG_FREEZER && host->version[c] == CG_V1)
+			break;
+		removed += r > 0 ? r : 0;
+	}
 	return removed;
 }
 
@@ -857,80 +944,6 @@ void cg_close(struct cgroup *cg)
 		if (cg->h[i].lock_fd >= 0)
 			close(cg->h[i].lock_fd);
 	free(cg);
-}
-
-/* Where the guest's freezer is: its directory fd, or -1. */
-static int freezer_dir(const struct cgroup *cg, bool *v2)
-{
-	if (cg->of[CG_FREEZER] < 0)
-		return -1;
-	*v2 = cg->h[cg->of[CG_FREEZER]].version == CG_V2;
-	return cg_ctl_dir(cg, CG_FREEZER, part_names[CG_PART_GUEST]);
-}
-
-static int frozen_at(int dirfd, bool v2)
-{
-	if (v2) {
-		uint64_t v;
-		if (!cg_read_key(dirfd, "cgroup.events", "frozen", &v))
-			return -EIO;
-		return v == 1;
-	}
-	_cleanup_free_ char *state = NULL;
-	if (read_file_at(dirfd, "freezer.state", &state) < 0)
-		return -EIO;
-	return strncmp(state, "FROZEN", 6) == 0;
-}
-
-int cg_frozen(struct cgroup *cg)
-{
-	bool v2 = false;
-	_cleanup_close_ int fd = freezer_dir(cg, &v2);
-	if (fd < 0)
-		return 0;
-	if (!v2) {
-		_cleanup_free_ char *state = NULL;
-		if (read_file_at(fd, "freezer.state", &state) < 0)
-			return -EIO;
-		return strncmp(state, "THAWED", 6) != 0;
-	}
-	uint64_t want = 0;
-	return cg_read_u64(fd, "cgroup.freeze", &want) && want == 1;
-}
-
-int cg_freeze(struct cgroup *cg, bool frozen, int timeout_ms, struct rc_error *err)
-{
-	bool v2 = false;
-	_cleanup_close_ int fd = freezer_dir(cg, &v2);
-	if (fd < 0)
-		return rc_error_set(err, EOPNOTSUPP,
-				    "pausing needs cgroup v1's freezer controller or cgroup v2's "
-				    "cgroup.freeze, and the sandbox's cgroups have neither");
-	const char *file = v2 ? "cgroup.freeze" : "freezer.state";
-	const char *value = v2 ? (frozen ? "1" : "0") : (frozen ? "FROZEN" : "THAWED");
-	/* Thawing takes effect at once; freezing waits for every task to stop.
-	 * v1 is asked again each round, as a task forked meanwhile can leave
-	 * the cgroup FREEZING. */
-	for (int waited_ms = 0;; waited_ms++) {
-		int r = write_at(fd, file, value);
-		if (r < 0)
-			return rc_error_set_errno(err, -r, "writing %s/guest/%s",
-						  cg_path(cg, CG_FREEZER), file);
-		if (!frozen)
-			return 0;
-		r = frozen_at(fd, v2);
-		if (r == 1)
-			return 0;
-		if (r < 0 || waited_ms >= timeout_ms)
-			break;
-		struct timespec ts = {0, 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
-	write_at(fd, file, v2 ? "0" : "THAWED");
-	return rc_error_set(err, EBUSY,
-			    "the sandbox's guest did not freeze within %d ms (%s/guest/%s); it "
-			    "was thawed again",
-			    timeout_ms, cg_path(cg, CG_FREEZER), v2 ? "cgroup.events" : file);
 }
 
 int cg_update(struct cgroup *cg, const struct cg_limits *limits, struct rc_error *err)

@@ -116,6 +116,20 @@ int cg_create(const struct cg_host *host, const char *id, const char *path,
 	      const struct cg_limits *limits, struct cgroup **out, struct rc_error *err);
 /* Moves pid (and, for a process, all its threads) into one part. */
 int cg_attach(struct cgroup *cg, enum cg_part part, pid_t pid, struct rc_error *err);
+/* One part's cgroup.procs in every hierarchy, opened ahead so that a move
+ * that must be quick (the guest's init, which waits for it) costs one
+ * write per hierarchy. */
+struct cg_procs {
+	const struct cgroup *cg;
+	enum cg_part part;
+	int fd[CG_NCONTROLLERS];
+	int n;
+};
+int cg_procs_open(const struct cgroup *cg, enum cg_part part, struct cg_procs *procs,
+		  struct rc_error *err);
+int cg_procs_attach(const struct cg_procs *procs, pid_t pid, struct rc_error *err);
+/* Closes the files (safe after a failed open, and twice). */
+void cg_procs_close(struct cg_procs *procs);
 /* Reads what the sandbox used so far. */
 void cg_stats_read(struct cgroup *cg, struct cg_stats *st);
 /* Of those, only how many tasks the OOM killer killed in the sandbox (what
@@ -138,7 +152,8 @@ void cg_destroy(struct cgroup *cg);
  * hierarchy: each one is listed under its own base lock, and a sandbox
  * cgroup there whose lock nobody holds is removed (a launcher killed while
  * it made or removed its cgroups leaves them in any subset of the
- * hierarchies). Returns how many sandbox cgroups (runsc-c/<id>, one per
+ * hierarchies). A base that holds no cgroup (its link count says so) is
+ * not opened. Returns how many sandbox cgroups (runsc-c/<id>, one per
  * hierarchy) it removed. */
 int cg_sweep(const struct cg_host *host);
 /* Kills what is left in the cgroups of sandbox id (with path: at that

@@ -16,6 +16,7 @@ struct cg_hierarchy {
 	enum cg_version version;
 	unsigned controllers; /* 1 << enum cg_controller */
 	int lock_fd;	      /* the sandbox cgroup, flock'ed while it lives */
+	int base_fd;	      /* its parent where it was made here, or -1 */
 };
 
 struct cgroup {
@@ -24,6 +25,10 @@ struct cgroup {
 	int of[CG_NCONTROLLERS]; /* controller -> index in h, or -1 */
 };
 
+/* Writes value to dirfd/name in one write; O_CREAT|O_TRUNC as a shell's
+ * `echo > file` (the same on cgroupfs, and the unit tests' trees of plain
+ * files work). 0 or -errno. */
+int cg_write_at(int dirfd, const char *name, const char *value);
 /* A file holding one number ("max": UINT64_MAX); false if unreadable. */
 bool cg_read_u64(int dirfd, const char *file, uint64_t *out);
 /* The number after key in "key value" lines (memory.events, cpu.stat,

@@ -149,16 +149,19 @@ const struct dns_bind_table *network_dns_table(struct sandbox *sb);
 /* Names the sandbox and checks its limits (0, or -EINVAL with err
  * filled), before anything of it is made. */
 int limits_prepare(struct sandbox *sb, struct rc_error *err);
-/* Removes what dead sandboxes left and makes the sandbox's cgroups with
- * the config's limits. 0, or -errno with err filled (a required limit
- * that cannot be enforced). */
+/* Makes the sandbox's cgroups with the config's limits. 0, or -errno with
+ * err filled (a required limit that cannot be enforced). */
 int limits_create(struct sandbox *sb, struct rc_error *err);
+/* Removes what dead sandboxes left (cg_sweep), where the sandbox has
+ * cgroups: in the launcher while the sentry starts, off the start's
+ * critical path. */
+void limits_sweep(struct sandbox *sb);
 /* In a helper of the sandbox (pasta, the resolver), first thing: moves it
  * into the sandbox's kernel cgroup. 0, or -errno with err filled. (The
- * gofer and the sentry are moved with the guest's init: limits.c.) */
+ * sentry moves the gofer and itself: limits.c.) */
 int limits_enter_kernel(struct sandbox *sb, struct rc_error *err);
 /* In the sentry's process: the hooks that move the gofer, the sentry and
- * the guest into their cgroups at once, and read the guest's memory for
+ * the guest into their cgroups, and read the guest's memory for
  * /proc/meminfo. */
 const struct sentry_hooks *limits_sentry_hooks(struct sandbox *sb);
 /* At the sandbox's end: what it used, into status. */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* A sandbox's resource limits: its cgroups (sandbox/cgroup.h) made while
  * the gofer builds the view, the gofer and the sentry moved into the kernel
- * part and the guest's init into the guest part all at once by the sentry
- * before the guest runs anything, what it used read at its end, and the
- * cgroups removed with it.
+ * part while the guest's init sets up its namespaces and the init into the
+ * guest part before it runs anything of the guest, what it used read at
+ * its end, and the cgroups removed with it. What dead sandboxes left is
+ * swept while the sentry starts.
  *
  * Where the host offers no cgroup a sandbox can use, a limit that was asked
  * for stops the sandbox from starting; default limits are dropped with a
@@ -156,8 +157,11 @@ int limits_create(struct sandbox *sb, struct rc_error *err)
 	int r = 0;
 	const struct cg_host *host = host_find(&why);
 	if (host) {
-		cg_sweep(host);
 		r = cg_create(host, sb->id, cfg->cgroup_path, &limits, &sb->cg, &why);
+		/* A given id may be a dead sandbox's whose cgroups are left:
+		 * the sweep that limits_sweep() leaves for later comes now. */
+		if (r == -EEXIST && !cfg->cgroup_path && cg_sweep(host) > 0)
+			r = cg_create(host, sb->id, NULL, &limits, &sb->cg, &why);
 	}
 	if (r == -EEXIST && cfg->cgroup_path)
 		return rc_error_set(err, EEXIST, "cgroup path '%s' is in use: %s", cfg->cgroup_path,
@@ -180,6 +184,14 @@ int limits_create(struct sandbox *sb, struct rc_error *err)
 	return 0;
 }
 
+void limits_sweep(struct sandbox *sb)
+{
+	struct rc_error why;
+	const struct cg_host *host = sb->cg ? host_find(&why) : NULL;
+	if (host)
+		cg_sweep(host);
+}
+
 int limits_enter_kernel(struct sandbox *sb, struct rc_error *err)
 {
 	return sb->cg ? cg_attach(sb->cg, CG_PART_KERNEL, getpid(), err) : 0;
@@ -187,39 +199,64 @@ int limits_enter_kernel(struct sandbox *sb, struct rc_error *err)
 
 /* ---- in the sentry ---- */
 
-/* The guest cgroup's memory files, opened before the sentry is isolated. */
+/* The guest cgroup's memory files, opened before the sentry is isolated;
+ * its cgroup.procs files, open from kernel_attach to guest_attach. */
 struct sentry_side {
 	struct sandbox *sb;
 	int memory_dir;
 	enum cg_version memory_version;
+	struct cg_procs guest_procs;
 };
 
 /* Every move into a cgroup waits for the kernel's cgroup_threadgroup_rwsem
- * to go into writer mode, an RCU grace period (milliseconds) unless another
- * move came just before. So all the sandbox's processes move at once, here,
- * while the guest's init waits for its id maps: the gofer and the sentry
- * into the kernel part, the init into the guest part. Nothing of the guest
- * has run yet; what the gofer and the sentry allocated before stays with
- * the launcher's cgroup. */
-static int guest_attach(void *arg, pid_t pid, char *msg, size_t size)
+ * to go into writer mode: an RCU grace period (about a millisecond here)
+ * unless another move came a few milliseconds before. So the gofer and the
+ * sentry move into the kernel part right after the guest's init is
+ * cloned, while the init sets up its namespaces (the wait overlaps that
+ * work), and the init's own move, for which it waits, comes soon after:
+ * one write per hierarchy, usually without the grace period. What the
+ * gofer and the sentry allocated before stays with the launcher's cgroup.
+ * The init's OOM score is set here too: it runs nothing of the guest
+ * before its move. */
+static int kernel_attach(void *arg, pid_t init, char *msg, size_t size)
 {
 	struct sentry_side *side = arg;
 	struct rc_error err;
-	if (cg_attach(side->sb->cg, CG_PART_KERNEL, side->sb->gofer_pid, &err) < 0 ||
-	    cg_attach(side->sb->cg, CG_PART_KERNEL, getpid(), &err) < 0 ||
-	    cg_attach(side->sb->cg, CG_PART_GUEST, pid, &err) < 0) {
+	struct cg_procs kernel = {0};
+	int r = cg_procs_open(side->sb->cg, CG_PART_KERNEL, &kernel, &err);
+	if (r == 0 && (r = cg_procs_attach(&kernel, side->sb->gofer_pid, &err)) == 0)
+		r = cg_procs_attach(&kernel, getpid(), &err);
+	cg_procs_close(&kernel);
+	if (r == 0)
+		r = cg_procs_open(side->sb->cg, CG_PART_GUEST, &side->guest_procs, &err);
+	if (r < 0) {
 		snprintf(msg, size, "%s", err.msg);
-		return -err.errno_value;
+		return r;
 	}
 	/* When the sandbox as a whole runs out of memory, the kernel kills
 	 * in the guest first: the sentry and the gofer keep serving (or
 	 * end the sandbox cleanly). The guest inherits this and cannot
 	 * lower it (that needs CAP_SYS_RESOURCE on the host). */
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
-	int r = write_file_at(AT_FDCWD, path, "1000");
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)init);
+	r = write_file_at(AT_FDCWD, path, "1000");
 	if (r < 0) {
 		snprintf(msg, size, "setting the guest's OOM score: %s", strerror(-r));
+		return r;
+	}
+	return 0;
+}
+
+/* The init waits for its id maps meanwhile: nothing of the guest runs
+ * outside its cgroups. */
+static int guest_attach(void *arg, pid_t pid, char *msg, size_t size)
+{
+	struct sentry_side *side = arg;
+	struct rc_error err;
+	int r = cg_procs_attach(&side->guest_procs, pid, &err);
+	cg_procs_close(&side->guest_procs);
+	if (r < 0) {
+		snprintf(msg, size, "%s", err.msg);
 		return r;
 	}
 	return 0;
@@ -245,8 +282,10 @@ const struct sentry_hooks *limits_sentry_hooks(struct sandbox *sb)
 		return NULL;
 	side.sb = sb;
 	side.memory_dir = cg_guest_memory_dir(sb->cg, &side.memory_version);
-	hooks = (struct sentry_hooks){
-		.guest_attach = guest_attach, .memory_read = memory_read, .arg = &side};
+	hooks = (struct sentry_hooks){.kernel_attach = kernel_attach,
+				      .guest_attach = guest_attach,
+				      .memory_read = memory_read,
+				      .arg = &side};
 	return &hooks;
 }
 

@@ -377,6 +377,7 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 	close(sb->gofer_sock);
 	sb->gofer_sock = -1;
 	(void)network_start(sb);
+	limits_sweep(sb);
 	pid_t init = 0;
 	if (read(report[0], &init, sizeof(init)) != sizeof(init))
 		init = 0;

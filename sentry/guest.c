@@ -134,6 +134,10 @@ pid_t guest_spawn(struct sentry *s, const struct guest_config *cfg, char *err, s
 	close(sp[1]);
 	int sock = sp[0];
 	s->init_pid = pid;
+	int r = 0;
+	if (s->hooks->kernel_attach &&
+	    (r = s->hooks->kernel_attach(s->hooks->arg, pid, err, err_size)) < 0)
+		goto fail;
 	char buf[256];
 	ssize_t n = read(sock, buf, sizeof(buf) - 1);
 	if (n != 1 || buf[0] != SYNC_USERNS) {
@@ -147,7 +151,6 @@ pid_t guest_spawn(struct sentry *s, const struct guest_config *cfg, char *err, s
 	}
 	/* Into the guest's cgroups while its init waits for its id maps:
 	 * nothing of the guest runs outside them. */
-	int r = 0;
 	if (s->hooks->guest_attach &&
 	    (r = s->hooks->guest_attach(s->hooks->arg, pid, err, err_size)) < 0)
 		goto fail;

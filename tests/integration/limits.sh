@@ -326,15 +326,29 @@ runsc --timeout 1 -- sleep 30 >/dev/null 2>&1
 check_rc "--timeout with limits: exit 124" 124 "$?"
 check "after --timeout no cgroup is left" "" "$(left_cgroups)"
 
-"$RUNSC_C" do --id "$(new_id)" --quiet -- sleep 4242 </dev/null >/dev/null 2>&1 &
-pid=$!
-cleanup_later "$pid"
-wait_until 20 pgrep -f "^sleep 4242\$" >/dev/null
-kill -KILL "$pid"
-wait "$pid" 2>/dev/null
-wait_until 10 sh -c '! pgrep -f "^sleep 4242\$" >/dev/null'
+# A sandbox `sleep SECONDS` named id, its runsc-c killed with SIGKILL once the
+# command runs; returns once the command is gone.
+kill_launcher() {
+	"$RUNSC_C" do --id "$1" --quiet -- sleep "$2" </dev/null >/dev/null 2>&1 &
+	pid=$!
+	cleanup_later "$pid"
+	wait_until 20 pgrep -f "^sleep $2\$" >/dev/null
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null
+	wait_until 10 sh -c "! pgrep -f '^sleep $2\$' >/dev/null"
+}
+killed=$(new_id)
+kill_launcher "$killed" 4242
 runsc -- /bin/true
 check "after kill -9 of runsc-c, the next start removes its cgroups" "" "$(left_cgroups)"
+
+# The same again, and the next start takes the killed sandbox's id: its
+# cgroups are in the way until that start removes them.
+kill_launcher "$killed" 4243
+out=$(timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --quiet --id "$killed" -- echo reused </dev/null 2>&1)
+check_rc "a killed sandbox's id can be used again at once" 0 "$?" "$out"
+check "the sandbox with the reused id ran" "reused" "$out"
+check "and its cgroups are gone after it" "" "$(left_cgroups)"
 
 # What a launcher killed while it made or removed a sandbox's cgroups
 # leaves: a sandbox cgroup in the memory hierarchy (made first, removed

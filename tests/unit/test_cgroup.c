@@ -109,6 +109,17 @@ START_TEST(test_v2_tree)
 	ck_assert_str_eq(get("runsc-c/sb1/guest/cgroup.procs"), "4321");
 	ck_assert_int_eq(cg_attach(cg, CG_PART_KERNEL, 1234, &err), 0);
 	ck_assert_str_eq(get("runsc-c/sb1/kernel/cgroup.procs"), "1234");
+	/* The same through files opened ahead (the sentry's quick move). */
+	struct cg_procs procs;
+	ck_assert_int_eq(cg_procs_open(cg, CG_PART_GUEST, &procs, &err), 0);
+	ck_assert_int_eq(cg_procs_attach(&procs, 4322, &err), 0);
+	cg_procs_close(&procs);
+	cg_procs_close(&procs);
+	ck_assert_str_eq(get("runsc-c/sb1/guest/cgroup.procs"), "4322");
+	ck_assert_int_eq(cg_procs_open(cg, CG_PART_KERNEL, &procs, &err), 0);
+	ck_assert_int_eq(cg_procs_attach(&procs, 1235, &err), 0);
+	cg_procs_close(&procs);
+	ck_assert_str_eq(get("runsc-c/sb1/kernel/cgroup.procs"), "1235");
 
 	put("runsc-c/sb1/memory.peak", "123456789\n");
 	put("runsc-c/sb1/memory.events", "low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n");
@@ -220,6 +231,17 @@ START_TEST(test_hybrid_tree)
 	ck_assert_int_eq(cg_attach(cg, CG_PART_KERNEL, 78, &err), 0);
 	ck_assert_str_eq(get("memory/runsc-c/sb1/cgroup.procs"), "78");
 	ck_assert_str_eq(get("pids/runsc-c/sb1/cgroup.procs"), "78");
+	struct cg_procs procs;
+	ck_assert_int_eq(cg_procs_open(cg, CG_PART_KERNEL, &procs, &err), 0);
+	ck_assert_int_eq(cg_procs_attach(&procs, 79, &err), 0);
+	cg_procs_close(&procs);
+	ck_assert_str_eq(get("memory/runsc-c/sb1/cgroup.procs"), "79");
+	ck_assert_str_eq(get("pids/runsc-c/sb1/cgroup.procs"), "79");
+	ck_assert_int_eq(cg_procs_open(cg, CG_PART_GUEST, &procs, &err), 0);
+	ck_assert_int_eq(cg_procs_attach(&procs, 80, &err), 0);
+	cg_procs_close(&procs);
+	ck_assert_str_eq(get("memory/runsc-c/sb1/guest/cgroup.procs"), "80");
+	ck_assert_str_eq(get("cpuacct/runsc-c/sb1/guest/cgroup.procs"), "80");
 
 	put("memory/runsc-c/sb1/memory.max_usage_in_bytes", "5555\n");
 	put("memory/runsc-c/sb1/guest/memory.oom_control",
@@ -641,6 +663,41 @@ START_TEST(test_sweep_v1_tree)
 }
 END_TEST
 
+/* A v1 freezer hierarchy where a sandbox is being made may hold a frozen
+ * leftover, whose tasks die only once thawed there: the other hierarchies
+ * keep theirs for the next sweep too, rather than wait for tasks that
+ * cannot die. */
+START_TEST(test_sweep_waits_for_freezer)
+{
+	static const char *const hier[] = {"memory", "pids", "freezer"};
+	struct cg_host host;
+	struct rc_error err;
+	char rel[512];
+
+	v1_tree(false);
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(hier); i++) {
+		snprintf(rel, sizeof(rel), "%s/runsc-c/frozen/guest", hier[i]);
+		mkdirs(rel);
+	}
+	snprintf(rel, sizeof(rel), "%s/freezer/runsc-c", tree);
+	int busy = open(rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(busy, 0);
+	ck_assert_int_eq(flock(busy, LOCK_SH), 0);
+	ck_assert_int_eq(cg_sweep(&host), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(hier); i++) {
+		snprintf(rel, sizeof(rel), "%s/runsc-c/frozen", hier[i]);
+		ck_assert_msg(in_tree(rel), "%s was removed", rel);
+	}
+	close(busy);
+	ck_assert_int_eq(cg_sweep(&host), 3);
+	for (size_t i = 0; i < ARRAY_SIZE(hier); i++) {
+		snprintf(rel, sizeof(rel), "%s/runsc-c/frozen", hier[i]);
+		ck_assert_msg(!in_tree(rel), "%s is left", rel);
+	}
+}
+END_TEST
+
 START_TEST(test_sweep_hybrid_tree)
 {
 	/* No v1 freezer: the sandbox's is the cgroup2 mount's cgroup.freeze. */
@@ -982,6 +1039,7 @@ static Suite *cgroup_suite(void)
 	tcase_add_test(trees, test_sweep_v2_tree);
 	tcase_add_test(trees, test_sweep_v1_tree);
 	tcase_add_test(trees, test_sweep_hybrid_tree);
+	tcase_add_test(trees, test_sweep_waits_for_freezer);
 	tcase_add_test(trees, test_path_normal);
 	tcase_add_test(trees, test_caller_path_v2);
 	tcase_add_test(trees, test_caller_path_hybrid);
