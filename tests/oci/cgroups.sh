@@ -136,6 +136,10 @@ d['linux']['cgroupsPath'] = '$P/r2'"
 				cat "$PIDS$P/r2/guest/pids.max")|$(cg_of "$r2_pid" memory) $(
 				cg_of "$r2_pid" pids)" | sed "s|$P/r2/guest|PATH|g")"
 	fi
+	if [ -n "$crun_seen" ]; then
+		check "same as crun: the whole of /proc/self/cgroup inside (each hierarchy at /)" \
+			"$(grep : "$TMP/c1.out")" "$(grep : "$TMP/r2.out")"
+	fi
 	oci delete --force r2 >/dev/null 2>&1
 	check "delete --force removes the path's cgroups" "" \
 		"$(ls -d /sys/fs/cgroup/*$P/r2 2>/dev/null)"
