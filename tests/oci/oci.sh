@@ -477,6 +477,15 @@ check "exec: its stdout" "out" "$out"
 check "exec: its stderr" "err" "$(cat "$TMP/exec.err")"
 exec_of x1 sh -c 'kill -9 $$' >/dev/null 2>&1
 check_rc "exec: a process killed by SIGKILL gives 137" 137 "$?"
+# Killed right after its exec, again and again: its status never passes
+# for an exec that failed (255).
+statuses=""
+for i in $(seq 1 40); do
+	exec_of x1 sh -c 'kill -9 $$' >/dev/null 2>"$TMP/kill9.err"
+	rc=$?
+	[ "$rc" = 137 ] || statuses="$statuses $i:$rc:$(cat "$TMP/kill9.err")"
+done
+check "exec: 40 processes killed by SIGKILL at once each give 137" "" "$statuses"
 check "exec: config.json's env, cwd and user by default" "fromconfig / 0:0" \
 	"$(exec_of x1 sh -c 'echo $FOO $(pwd) $(id -u):$(id -g)' 2>&1)"
 check "exec: --env, --cwd, --user, --additional-gids" "flag 1 /tmp 1000:1001 1001 5 6" \
