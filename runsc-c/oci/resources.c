@@ -50,6 +50,13 @@ static int resource_limit(struct json_object *res, const char *prefix, const cha
  * (memory+swap; -1 no bound), swappiness (0..100; -1 none, as runc
  * reads it), disableOOMKiller; kernel and kernelTCP are deprecated and
  * ignored with a warning, as runc ignores them. 0 and -1 mean not given. */
+/* field = prefix.memory.key, for an error or a warning. */
+static const char *memory_field(char *field, size_t size, const char *prefix, const char *key)
+{
+	snprintf(field, size, "%s.memory.%s", prefix, key);
+	return field;
+}
+
 static int memory_parse(struct json_object *res, const char *prefix, struct cg_limits *l,
 			struct rc_error *err)
 {
@@ -59,14 +66,15 @@ static int memory_parse(struct json_object *res, const char *prefix, struct cg_l
 	int r = resource_part(res, prefix, "memory", &mem, err);
 	if (r < 0 || !mem)
 		return r;
-#define MEMORY_FIELD(key) (snprintf(field, sizeof(field), "%s.memory.%s", prefix, key), field)
-	if ((r = resource_int(mem, "reservation", MEMORY_FIELD("reservation"), &reservation, err)) <
-	    0)
+	if ((r = resource_int(mem, "reservation",
+			      memory_field(field, sizeof(field), prefix, "reservation"),
+			      &reservation, err)) < 0)
 		return r;
 	if (reservation < -1)
 		return oci_bad(err, field, "expected a number of bytes, or -1");
 	l->memory_reservation = reservation > 0 ? (uint64_t)reservation : 0;
-	if ((r = resource_int(mem, "swap", MEMORY_FIELD("swap"), &swap, err)) < 0)
+	if ((r = resource_int(mem, "swap", memory_field(field, sizeof(field), prefix, "swap"),
+			      &swap, err)) < 0)
 		return r;
 	if (swap < -1)
 		return oci_bad(err, field, "expected a number of bytes (memory+swap), or -1");
@@ -79,23 +87,25 @@ static int memory_parse(struct json_object *res, const char *prefix, struct cg_l
 			       "%lld is below memory.limit (%llu): swap is memory+swap, at least "
 			       "the memory limit",
 			       (long long)swap, (unsigned long long)l->memory_bytes);
-	if ((r = resource_int(mem, "swappiness", MEMORY_FIELD("swappiness"), &swappiness, err)) < 0)
+	if ((r = resource_int(mem, "swappiness",
+			      memory_field(field, sizeof(field), prefix, "swappiness"), &swappiness,
+			      err)) < 0)
 		return r;
 	if (swappiness < -1 || swappiness > 100)
 		return oci_bad(err, field, "%lld: expected 0 to 100", (long long)swappiness);
 	l->swappiness_set = swappiness >= 0;
 	l->swappiness = swappiness >= 0 ? (uint8_t)swappiness : 0;
 	if ((r = oci_member(mem, "disableOOMKiller", json_type_boolean,
-			    MEMORY_FIELD("disableOOMKiller"), false, &v, err)) < 0)
+			    memory_field(field, sizeof(field), prefix, "disableOOMKiller"), false,
+			    &v, err)) < 0)
 		return r;
 	l->oom_kill_disable = v && json_object_get_boolean(v);
 	for (int i = 0; i < 2; i++) {
 		const char *key = i ? "kernelTCP" : "kernel";
 		if (json_object_object_get_ex(mem, key, &v) && v)
 			oci_warn("%s: kernel memory limits are deprecated and ignored",
-				 MEMORY_FIELD(key));
+				 memory_field(field, sizeof(field), prefix, key));
 	}
-#undef MEMORY_FIELD
 	return 0;
 }
 
