@@ -385,11 +385,17 @@ bool control_reaped(pid_t pid, int status)
 			r = &runs[i];
 	if (!r)
 		return false;
-	/* It has exited: its word on the start is complete. */
+	/* It has exited: a word on a failed start, which it writes before it
+	 * exits, is in the pipe. None, with the pipe not even at its end,
+	 * means a copy of the write end outlived the child for a moment
+	 * elsewhere: the child failed at nothing, so it started, as when the
+	 * pipe ends, and its status is the process's (one killed by SIGKILL
+	 * right after its exec ends with 137, not as an exec that failed). */
 	if (r->status_fd >= 0 && !status_read(r)) {
 		close(r->status_fd);
 		r->status_fd = -1;
-		send_event(EXEC_EV_FAILED, r->id, EIO, EXEC_STAGE_FORK);
+		r->started = true;
+		send_event(EXEC_EV_STARTED, r->id, r->pid, 0);
 	}
 	if (r->started) {
 		int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);

@@ -231,7 +231,7 @@ int cg_write_at(int dirfd, const char *name, const char *value)
 	return r;
 }
 
-static int write_u64_at(int dirfd, const char *name, uint64_t v)
+int cg_write_u64_at(int dirfd, const char *name, uint64_t v)
 {
 	char buf[32];
 	path_fmt(buf, sizeof(buf), "%llu", (unsigned long long)v);
@@ -293,50 +293,18 @@ static int v2_enable(int dirfd, unsigned controllers)
 	return buf[0] ? cg_write_at(dirfd, "cgroup.subtree_control", buf) : 0;
 }
 
-/* A limit for the guest in guest/, and for the whole sandbox (the guest's
- * plus what the sentry and gofer may take) in the sandbox cgroup. */
-static int write_pair(int id_fd, int guest_fd, const char *name, uint64_t guest_value,
-		      uint64_t kernel_reserve)
-{
-	int r = write_u64_at(id_fd, name, guest_value + kernel_reserve);
-	return r ? r : write_u64_at(guest_fd, name, guest_value);
-}
-
-/* v1 keeps memory+swap >= memory: a raise writes memsw first, a cut
- * memory first. */
-static int v1_memory(int id_fd, int guest_fd, uint64_t bytes, bool swap)
-{
-	static const char mem[] = "memory.limit_in_bytes", memsw[] = "memory.memsw.limit_in_bytes";
-	int r = write_pair(id_fd, guest_fd, mem, bytes, CG_KERNEL_MEMORY);
-	if (!swap)
-		return r;
-	if (!r)
-		return write_pair(id_fd, guest_fd, memsw, bytes, CG_KERNEL_MEMORY);
-	if (r != -EINVAL)
-		return r;
-	r = write_pair(id_fd, guest_fd, memsw, bytes, CG_KERNEL_MEMORY);
-	return r ? r : write_pair(id_fd, guest_fd, mem, bytes, CG_KERNEL_MEMORY);
-}
-
 /* The limits in one hierarchy; v1 and v2 differ only in file names and in
- * how cpu's quota is written. With swap, swap is no way past the memory
- * limit: v1 bounds memory+swap alike, v2 gives the guest none. */
+ * how cpu's quota is written (memory's: cgroup_memory.c). */
 static int apply_limits(int id_fd, int guest_fd, enum cg_version version, unsigned controllers,
 			const struct cg_limits *l, bool swap)
 {
 	bool v2 = version == CG_V2;
 	int r = 0;
-	if ((controllers & (1u << CG_MEMORY)) && l->memory_bytes) {
-		r = v2 ? write_pair(id_fd, guest_fd, "memory.max", l->memory_bytes,
-				    CG_KERNEL_MEMORY)
-		       : v1_memory(id_fd, guest_fd, l->memory_bytes, swap);
-		if (!r && swap && v2)
-			r = cg_write_at(guest_fd, "memory.swap.max", "0");
-		if (r)
-			return r;
-	}
+	if ((controllers & (1u << CG_MEMORY)) &&
+	    (r = cg_memory_apply(id_fd, guest_fd, version, l, swap)))
+		return r;
 	if ((controllers & (1u << CG_PIDS)) && l->pids) {
-		r = write_pair(id_fd, guest_fd, "pids.max", l->pids, CG_KERNEL_PIDS);
+		r = cg_write_pair(id_fd, guest_fd, "pids.max", l->pids, CG_KERNEL_PIDS);
 		if (r)
 			return r;
 	}
@@ -347,9 +315,9 @@ static int apply_limits(int id_fd, int guest_fd, enum cg_version version, unsign
 				 (unsigned long long)l->cpu_period_us);
 			r = cg_write_at(id_fd, "cpu.max", buf);
 		} else {
-			r = write_u64_at(id_fd, "cpu.cfs_period_us", l->cpu_period_us);
+			r = cg_write_u64_at(id_fd, "cpu.cfs_period_us", l->cpu_period_us);
 			if (!r)
-				r = write_u64_at(id_fd, "cpu.cfs_quota_us", l->cpu_quota_us);
+				r = cg_write_u64_at(id_fd, "cpu.cfs_quota_us", l->cpu_quota_us);
 		}
 	}
 	return r;
@@ -360,7 +328,7 @@ static int apply_limits(int id_fd, int guest_fd, enum cg_version version, unsign
 static unsigned needed_controllers(const struct cg_limits *l)
 {
 	unsigned m = 0;
-	if (l->memory_bytes)
+	if (cg_memory_given(l))
 		m |= 1u << CG_MEMORY;
 	if (l->pids)
 		m |= 1u << CG_PIDS;
@@ -506,7 +474,7 @@ static int hierarchy_fill(struct cg_hierarchy *h, int base_fd, const struct cg_l
 		return rc_error_set_errno(err, errno, "opening cgroup %s/guest", h->path);
 	/* Swap accounting shows in every memory cgroup's files, the base's too. */
 	bool swap =
-		(h->controllers & (1u << CG_MEMORY)) && limits->memory_bytes &&
+		(h->controllers & (1u << CG_MEMORY)) && cg_memory_given(limits) &&
 		faccessat(base_fd,
 			  h->version == CG_V2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes",
 			  F_OK, 0) == 0;
@@ -686,6 +654,8 @@ int cg_create(const struct cg_host *host, const char *id, const char *path,
 					    "a %s limit needs the %s cgroup controller, which no "
 					    "cgroup hierarchy under %s offers",
 					    controller_names[c], controller_names[c], host->root);
+	if ((r = cg_memory_check(host->version[CG_MEMORY], limits, err)) < 0)
+		return r;
 	struct cgroup *cg = cg_plan(host, plan_skip(limits));
 	for (int i = 0; i < cg->nh; i++) {
 		char mount[PATH_MAX];
@@ -710,7 +680,8 @@ int cg_attach(struct cgroup *cg, enum cg_part part, pid_t pid, struct rc_error *
 	for (int i = 0; i < cg->nh; i++) {
 		/* The kernel part is the sandbox cgroup itself on v1. */
 		bool own = part == CG_PART_KERNEL && cg->h[i].version == CG_V1;
-		int r = write_u64_at(cg->h[i].lock_fd, own ? "cgroup.procs" : name, (uint64_t)pid);
+		int r = cg_write_u64_at(cg->h[i].lock_fd, own ? "cgroup.procs" : name,
+					(uint64_t)pid);
 		if (r)
 			return rc_error_set_errno(err, -r, "moving process %d into cgroup %s/%s",
 						  (int)pid, cg->h[i].path, part_names[part]);
@@ -955,6 +926,9 @@ int cg_update(struct cgroup *cg, const struct cg_limits *limits, struct rc_error
 					    "a %s limit needs the %s cgroup controller, which the "
 					    "sandbox's cgroups lack",
 					    controller_names[c], controller_names[c]);
+	int m = cg->of[CG_MEMORY];
+	if (cg_memory_check(m < 0 ? CG_ABSENT : cg->h[m].version, limits, err) < 0)
+		return -err->errno_value;
 	for (int i = 0; i < cg->nh; i++) {
 		struct cg_hierarchy *h = &cg->h[i];
 		_cleanup_close_ int guest_fd = openat(h->lock_fd, part_names[CG_PART_GUEST],

@@ -67,7 +67,22 @@ struct cg_limits {
 	 * joining and removing three cgroups. */
 	bool no_cpu_stats;
 	bool no_freezer;
+	/* The guest's other memory settings (an OCI config's
+	 * linux.resources.memory; 0 or false: not given), in its memory
+	 * cgroup (cgroup_memory.c): a soft limit (v1
+	 * memory.soft_limit_in_bytes, v2 memory.low), memory+swap (v1
+	 * memory.memsw.limit_in_bytes, v2 memory.swap.max the part above
+	 * memory_bytes; UINT64_MAX: no bound), and, v1 only, swappiness and
+	 * the OOM killer turned off (memory.oom_control). Without
+	 * memory_swap, swap is no way past the memory limit. */
+	uint64_t memory_reservation;
+	uint64_t memory_swap;
+	bool swappiness_set;
+	uint8_t swappiness; /* 0..100 */
+	bool oom_kill_disable;
 };
+/* Whether l sets anything in the memory controller. */
+bool cg_memory_given(const struct cg_limits *l);
 #define CG_KERNEL_MEMORY (64ULL << 20)
 #define CG_KERNEL_PIDS	 64
 

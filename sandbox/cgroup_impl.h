@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Inside sandbox/cgroup.c and sandbox/cgroup_stats.c: a sandbox's cgroups
+/* Inside sandbox/cgroup.c, cgroup_memory.c and cgroup_stats.c: a sandbox's cgroups
  * and the helpers that read their files. */
 #ifndef RUNSC_SANDBOX_CGROUP_IMPL_H
 #define RUNSC_SANDBOX_CGROUP_IMPL_H
@@ -37,5 +37,21 @@ bool cg_read_key(int dirfd, const char *file, const char *key, uint64_t *out);
 /* A new fd of the sandbox cgroup (part NULL) or one of its parts in ctl's
  * hierarchy, or -1. */
 int cg_ctl_dir(const struct cgroup *cg, enum cg_controller ctl, const char *part);
+
+/* The same with a number. */
+int cg_write_u64_at(int dirfd, const char *name, uint64_t v);
+
+/* cgroup_memory.c. A limit for the guest in guest/, and for the whole
+ * sandbox (the guest's plus kernel_reserve for the sentry and gofer) in
+ * the sandbox cgroup. */
+int cg_write_pair(int id_fd, int guest_fd, const char *name, uint64_t guest_value,
+		  uint64_t kernel_reserve);
+/* -EOPNOTSUPP with err filled when l asks what a memory hierarchy of that
+ * version cannot do (swappiness, the OOM killer off: v1 only). */
+int cg_memory_check(enum cg_version version, const struct cg_limits *l, struct rc_error *err);
+/* l's memory settings in one hierarchy's sandbox cgroup (id_fd) and its
+ * guest part; swap: the hierarchy accounts swap. 0 or -errno. */
+int cg_memory_apply(int id_fd, int guest_fd, enum cg_version version, const struct cg_limits *l,
+		    bool swap);
 
 #endif

@@ -96,6 +96,12 @@ static int limits_check(const struct cg_limits *l, struct rc_error *err)
 				    "a memory limit of %llu bytes is below what a sandbox needs "
 				    "to start: at least 16 MiB",
 				    (unsigned long long)l->memory_bytes);
+	if (l->memory_swap && l->memory_swap != UINT64_MAX && l->memory_swap < l->memory_bytes)
+		return rc_error_set(err, EINVAL,
+				    "a memory+swap limit of %llu bytes is below the memory limit "
+				    "(%llu)",
+				    (unsigned long long)l->memory_swap,
+				    (unsigned long long)l->memory_bytes);
 	if (l->pids && l->pids < LIMIT_PIDS_MIN)
 		return rc_error_set(err, EINVAL,
 				    "a limit of %llu tasks is below what a sandbox needs to "

@@ -198,6 +198,13 @@ size_t procfs_render_mounts(const struct procfs_mount *m, size_t n, bool mountin
  * host's. The text is malloc'd into *out; its length, or -EINVAL. */
 ssize_t procfs_rewrite_meminfo(const char *in, uint64_t limit, uint64_t usage, uint64_t cache,
 			       uint64_t inactive_file, char **out);
+/* /proc/PID/cgroup as the guest sees it from its own cgroup namespace,
+ * whose root is its cgroup in every hierarchy, as runc and crun show it:
+ * the host's lines (in: a /proc/self/cgroup of the host, "ID:CONTROLLERS:PATH"
+ * each) with every path "/": one line per v1 hierarchy on v1, those and
+ * "0::/" on the hybrid layout, a single "0::/" on v2. "0::/" alone when in
+ * has no line. Returns the length of the malloc'd *out, or -errno. */
+ssize_t procfs_rewrite_cgroup(const char *in, char **out);
 int procfs_rewrite_loadavg(const char *in, int running, int threads, pid_t last_pid, char *out,
 			   size_t size);
 

@@ -137,8 +137,14 @@ ssize_t procfs_node_content(struct pctx *pc, const struct pnode *n, char **out)
 		case PW_GUEST:
 			r = read_file_at(pc->s->guest_procfd, n->path, out);
 			return r < 0 ? procfs_gone((int)-r) : r;
-		case PW_CGROUP:
-			return xasprintf(out, "0::/\n");
+		case PW_CGROUP: {
+			/* The hierarchies are the host's; the sentry's own
+			 * lines name them. */
+			_cleanup_free_ char *host = NULL;
+			if (read_file_at(pc->s->host_procfd, "self/cgroup", &host) < 0)
+				return xasprintf(out, "0::/\n");
+			return procfs_rewrite_cgroup(host, out);
+		}
 		case PW_MOUNTS:
 			return mounts_content(pc, false, out);
 		case PW_MOUNTINFO:

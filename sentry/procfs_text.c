@@ -153,6 +153,34 @@ size_t procfs_render_mounts(const struct procfs_mount *m, size_t n, bool mountin
 
 /* ---- small rewrites ---- */
 
+ssize_t procfs_rewrite_cgroup(const char *in, char **out)
+{
+	/* Each line out is its ID:CONTROLLERS: and "/\n": at most twice
+	 * the line it comes from with its newline. */
+	size_t cap = 2 * strlen(in) + 8, len = 0;
+	char *buf = malloc(cap);
+	if (!buf)
+		return -ENOMEM;
+	for (const char *line = in; *line;) {
+		const char *end = strchr(line, '\n');
+		size_t n = end ? (size_t)(end - line) : strlen(line);
+		const char *c1 = memchr(line, ':', n);
+		const char *c2 = c1 ? memchr(c1 + 1, ':', n - (size_t)(c1 + 1 - line)) : NULL;
+		if (c2 && (size_t)(c2 + 1 - line) + 3 <= cap - len) {
+			memcpy(buf + len, line, (size_t)(c2 + 1 - line));
+			len += (size_t)(c2 + 1 - line);
+			buf[len++] = '/';
+			buf[len++] = '\n';
+		}
+		line += n + (end ? 1 : 0);
+	}
+	if (len == 0)
+		len = (size_t)snprintf(buf, cap, "0::/\n");
+	buf[len] = 0;
+	*out = buf;
+	return (ssize_t)len;
+}
+
 int procfs_rewrite_loadavg(const char *in, int running, int threads, pid_t last_pid, char *out,
 			   size_t size)
 {

@@ -6,14 +6,21 @@
  * directory without state.json is one whose create died before writing it
  * (a live create would hold the lock): it goes too. With --force, an id
  * that does not exist is no error. Each way, the sandbox's cgroups (and any
- * process still in them) go with it. */
+ * process still in them) go with it. With --force, a state that cannot be
+ * read (corrupt) goes too, once its monitor, found on the control socket,
+ * is killed; its sandbox's cgroups cannot be named then: under runsc-c/
+ * the next sandbox's sweep removes them, at a cgroupsPath they stay. */
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "common/compat.h"
 #include "common/util.h"
 #include "runsc-c/oci/oci.h"
 
@@ -34,6 +41,39 @@ static int kill_monitor(const struct oci_state *st)
 	return -ETIMEDOUT;
 }
 
+/* The pid of the process listening on dir_fd's control socket (the
+ * kernel keeps the credentials of the one that called listen), or -1. */
+static pid_t control_peer(int dir_fd)
+{
+	_cleanup_close_ int fd = oci_control_connect(dir_fd);
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	if (fd < 0 || getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || cred.pid <= 0)
+		return -1;
+	return cred.pid;
+}
+
+/* delete --force of a container whose state cannot be read: its monitor
+ * is still found, as the process on its control socket, and killed (the
+ * sentry and the gofer die with it, and so the guest). The socket is asked
+ * again once the pid is held in a pidfd, so that a monitor that ended and
+ * a pid used again in between are never taken for each other. Returns 0
+ * when no monitor listens or it is gone, -ETIMEDOUT if it outlives the
+ * wait. */
+static int kill_unknown_monitor(int dir_fd)
+{
+	pid_t pid = control_peer(dir_fd);
+	if (pid < 0)
+		return 0;
+	_cleanup_close_ int pidfd = sys_pidfd_open(pid, 0);
+	if (pidfd < 0 || control_peer(dir_fd) != pid)
+		return 0;
+	if (sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0)
+		return errno == ESRCH ? 0 : -errno;
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	return poll(&p, 1, GONE_TIMEOUT_MS) == 1 ? 0 : -ETIMEDOUT;
+}
+
 int oci_delete(const char *id, bool force, struct rc_error *err)
 {
 	struct oci_dir d;
@@ -51,7 +91,19 @@ int oci_delete(const char *id, bool force, struct rc_error *err)
 		oci_dir_close(&d);
 		return r;
 	}
-	enum oci_status s = r < 0 ? OCI_STOPPED : oci_state_status(&st);
+	if (r < 0) {
+		/* --force: nothing in the state can be trusted, but its monitor
+		 * may still run. */
+		r = kill_unknown_monitor(d.fd);
+		if (r < 0) {
+			rc_error_set_errno(err, -r, "killing container '%s'", id);
+			oci_dir_close(&d);
+			return r;
+		}
+		oci_dir_remove(&d);
+		return 0;
+	}
+	enum oci_status s = oci_state_status(&st);
 	r = 0;
 	if ((s == OCI_RUNNING || s == OCI_PAUSED) && !force)
 		r = rc_error_set(err, EBUSY, "cannot delete container '%s' that is not stopped: %s",

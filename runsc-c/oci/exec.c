@@ -40,7 +40,6 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -375,16 +374,11 @@ static int monitor_connect(const char *id, bool ignore_paused, char **bundle, st
 		r = rc_error_set(err, EINVAL,
 				 "cannot exec in a paused container (use --ignore-paused to "
 				 "override)");
-	int fd = r < 0 ? -1 : socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	int fd = r < 0 ? -1 : oci_control_connect(d.fd);
 	if (r == 0 && fd < 0)
-		r = rc_error_set_errno(err, errno, "creating a socket");
-	if (r == 0) {
-		struct sockaddr_un addr = {.sun_family = AF_UNIX};
-		snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/%s", d.fd,
-			 OCI_CONTROL_SOCKET);
-		if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-			r = rc_error_set(err, ESRCH, "container '%s' is not running", id);
-	}
+		r = fd == -ENOENT || fd == -ECONNREFUSED
+			    ? rc_error_set(err, ESRCH, "container '%s' is not running", id)
+			    : rc_error_set_errno(err, -fd, "reaching the container's process");
 	if (r == 0)
 		*bundle = xstrdup(st.bundle);
 	else if (fd >= 0)

@@ -51,6 +51,22 @@ int oci_control_listen(int dir_fd, struct rc_error *err)
 	return fd;
 }
 
+int oci_control_connect(int dir_fd)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/%s", dir_fd,
+		 OCI_CONTROL_SOCKET);
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
+}
+
 static void report(int fd, const char *msg)
 {
 	(void)!write(fd, msg, strlen(msg));

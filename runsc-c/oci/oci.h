@@ -373,6 +373,9 @@ struct oci_exec_msg {
 /* Binds and listens on the control socket of the state directory dir_fd
  * (monitor.c). The socket, or -errno with err filled. */
 int oci_control_listen(int dir_fd, struct rc_error *err);
+/* A connection to the monitor's control socket in dir_fd, or -errno
+ * (-ENOENT, -ECONNREFUSED: no monitor listens). */
+int oci_control_connect(int dir_fd);
 /* The monitor serves exec requests on listen_fd (its control socket,
  * non-blocking) from sandbox_wait's loop until oci_exec_serve_end. */
 int oci_exec_serve(struct sandbox *sb, int listen_fd, struct rc_error *err);

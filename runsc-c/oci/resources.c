@@ -46,6 +46,69 @@ static int resource_limit(struct json_object *res, const char *prefix, const cha
 	return r < 0 || !obj ? r : resource_int(obj, key, field, out, err);
 }
 
+/* memory's fields beside limit: reservation (a soft limit), swap
+ * (memory+swap; -1 no bound), swappiness (0..100; -1 none, as runc
+ * reads it), disableOOMKiller; kernel and kernelTCP are deprecated and
+ * ignored with a warning, as runc ignores them. 0 and -1 mean not given. */
+/* field = prefix.memory.key, for an error or a warning. */
+static const char *memory_field(char *field, size_t size, const char *prefix, const char *key)
+{
+	snprintf(field, size, "%s.memory.%s", prefix, key);
+	return field;
+}
+
+static int memory_parse(struct json_object *res, const char *prefix, struct cg_limits *l,
+			struct rc_error *err)
+{
+	struct json_object *mem, *v;
+	char field[128];
+	int64_t reservation, swap, swappiness;
+	int r = resource_part(res, prefix, "memory", &mem, err);
+	if (r < 0 || !mem)
+		return r;
+	if ((r = resource_int(mem, "reservation",
+			      memory_field(field, sizeof(field), prefix, "reservation"),
+			      &reservation, err)) < 0)
+		return r;
+	if (reservation < -1)
+		return oci_bad(err, field, "expected a number of bytes, or -1");
+	l->memory_reservation = reservation > 0 ? (uint64_t)reservation : 0;
+	if ((r = resource_int(mem, "swap", memory_field(field, sizeof(field), prefix, "swap"),
+			      &swap, err)) < 0)
+		return r;
+	if (swap < -1)
+		return oci_bad(err, field, "expected a number of bytes (memory+swap), or -1");
+	l->memory_swap = swap == -1 && json_object_object_get_ex(mem, "swap", &v) && v ? UINT64_MAX
+			 : swap > 0 ? (uint64_t)swap
+				    : 0;
+	if (l->memory_swap && l->memory_swap != UINT64_MAX && l->memory_bytes &&
+	    l->memory_swap < l->memory_bytes)
+		return oci_bad(err, field,
+			       "%lld is below memory.limit (%llu): swap is memory+swap, at least "
+			       "the memory limit",
+			       (long long)swap, (unsigned long long)l->memory_bytes);
+	if ((r = resource_int(mem, "swappiness",
+			      memory_field(field, sizeof(field), prefix, "swappiness"), &swappiness,
+			      err)) < 0)
+		return r;
+	if (swappiness < -1 || swappiness > 100)
+		return oci_bad(err, field, "%lld: expected 0 to 100", (long long)swappiness);
+	l->swappiness_set = swappiness >= 0;
+	l->swappiness = swappiness >= 0 ? (uint8_t)swappiness : 0;
+	if ((r = oci_member(mem, "disableOOMKiller", json_type_boolean,
+			    memory_field(field, sizeof(field), prefix, "disableOOMKiller"), false,
+			    &v, err)) < 0)
+		return r;
+	l->oom_kill_disable = v && json_object_get_boolean(v);
+	for (int i = 0; i < 2; i++) {
+		const char *key = i ? "kernelTCP" : "kernel";
+		if (json_object_object_get_ex(mem, key, &v) && v)
+			oci_warn("%s: kernel memory limits are deprecated and ignored",
+				 memory_field(field, sizeof(field), prefix, key));
+	}
+	return 0;
+}
+
 int oci_resources_parse(struct json_object *res, const char *prefix, struct cg_limits *l,
 			struct rc_error *err)
 {
@@ -67,6 +130,8 @@ int oci_resources_parse(struct json_object *res, const char *prefix, struct cg_l
 			       "%lld is below what a sandbox needs to start: at least %llu",
 			       (long long)mem_limit, LIMIT_MEMORY_MIN);
 	l->memory_bytes = mem_limit > 0 ? (uint64_t)mem_limit : 0;
+	if ((r = memory_parse(res, prefix, l, err)) < 0)
+		return r;
 	snprintf(field, sizeof(field), "%s.pids.limit", prefix);
 	if (pids_limit > 0 && (uint64_t)pids_limit < LIMIT_PIDS_MIN)
 		return oci_bad(err, field,
@@ -111,7 +176,20 @@ int oci_config_resources(struct oci_config *c, struct json_object *doc, struct r
 		c->limits.cpu_quota_us = given.cpu_quota_us;
 		c->limits.cpu_period_us = given.cpu_period_us;
 	}
-	c->limits_given = given.memory_bytes || given.pids || given.cpu_quota_us;
+	c->limits.memory_reservation = given.memory_reservation;
+	c->limits.memory_swap = given.memory_swap;
+	c->limits.swappiness_set = given.swappiness_set;
+	c->limits.swappiness = given.swappiness;
+	c->limits.oom_kill_disable = given.oom_kill_disable;
+	if (given.memory_swap && given.memory_swap != UINT64_MAX && c->limits.memory_bytes &&
+	    given.memory_swap < c->limits.memory_bytes)
+		return oci_bad(err, "linux.resources.memory.swap",
+			       "%llu is below the sandbox's default memory limit (%llu): swap is "
+			       "memory+swap, give memory.limit as well",
+			       (unsigned long long)given.memory_swap,
+			       (unsigned long long)c->limits.memory_bytes);
+	c->limits_given =
+		given.memory_bytes || given.pids || given.cpu_quota_us || cg_memory_given(&given);
 	/* runsc-c update may give a running container a CPU quota. */
 	c->limits.cpu_updatable = true;
 	return 0;

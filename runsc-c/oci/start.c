@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -17,14 +16,9 @@
 /* Sends "start" and returns the monitor's answer in msg. */
 static int control_start(const struct oci_dir *d, char *msg, size_t size, struct rc_error *err)
 {
-	struct sockaddr_un addr = {.sun_family = AF_UNIX};
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "/proc/self/fd/%d/%s", d->fd,
-		 OCI_CONTROL_SOCKET);
-	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	_cleanup_close_ int fd = oci_control_connect(d->fd);
 	if (fd < 0)
-		return rc_error_set_errno(err, errno, "creating a socket");
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0)
-		return rc_error_set_errno(err, errno, "reaching the container's process");
+		return rc_error_set_errno(err, -fd, "reaching the container's process");
 	if (send(fd, "start", 5, MSG_NOSIGNAL) != 5)
 		return rc_error_set_errno(err, errno, "reaching the container's process");
 	struct pollfd p = {.fd = fd, .events = POLLIN};

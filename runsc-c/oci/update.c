@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* runsc-c update [FLAGS] ID: changes a running (or paused) container's
  * limits live, in its sandbox's cgroups (sandbox_update), with runc's
- * flags: --memory SIZE (k, m, g, t), --pids-limit N, --cpu-quota US with
- * --cpu-period US (100000 when not given), or -r FILE ("-": stdin), a
- * LinuxResources object as in config.json's linux.resources, whose
- * memory.limit, pids.limit and cpu.quota/period count (flags given as well
- * win). runc's other flags name limits the sandbox does not enforce: they
- * fail, naming the flag. A limit not given stays as it is. --memory and
+ * flags: --memory SIZE (k, m, g, t), --memory-reservation SIZE,
+ * --memory-swap SIZE (memory+swap; -1 no bound), --pids-limit N,
+ * --cpu-quota US with --cpu-period US (100000 when not given), or -r FILE
+ * ("-": stdin), a LinuxResources object as in config.json's
+ * linux.resources, whose memory (limit, reservation, swap, swappiness,
+ * disableOOMKiller), pids.limit and cpu.quota/period count (flags given as
+ * well win). --kernel-memory and --kernel-memory-tcp are ignored with a
+ * warning, as runc ignores them. runc's other flags name limits the sandbox
+ * does not enforce: they fail, naming the flag. A limit not given stays as it is. --memory and
  * --pids-limit are read by sandbox_limit_parse, as `runsc-c do --memory`
  * and --pids are (bytes, or k m g t as powers of 1024; a number of tasks):
  * runc's own syntax, with the same least values and messages. */
@@ -23,7 +26,16 @@
 #include "common/util.h"
 #include "runsc-c/oci/oci.h"
 
-enum { OPT_MEMORY = 256, OPT_PIDS, OPT_QUOTA, OPT_PERIOD, OPT_UNSUPPORTED };
+enum {
+	OPT_MEMORY = 256,
+	OPT_PIDS,
+	OPT_QUOTA,
+	OPT_PERIOD,
+	OPT_RESERVATION,
+	OPT_SWAP,
+	OPT_KERNEL,
+	OPT_UNSUPPORTED
+};
 
 static int bad_value(const char *flag, const char *value, const char *expected)
 {
@@ -52,6 +64,22 @@ static int parse_limit(const char *flag, const char *name, const char *text, str
 	struct rc_error err;
 	uint64_t disk = 0;
 	if (sandbox_limit_parse(name, text, l, &disk, &err) < 0) {
+		oci_error("update: --%s: %s", flag, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* --memory-reservation SIZE, --memory-swap SIZE or -1 (no bound): sizes
+ * as --memory's. */
+static int parse_size(const char *flag, const char *text, bool unbounded, uint64_t *out)
+{
+	struct rc_error err;
+	if (unbounded && strcmp(text, "-1") == 0) {
+		*out = UINT64_MAX;
+		return 0;
+	}
+	if (limit_size_parse(text, 1, out, &err) < 0) {
 		oci_error("update: --%s: %s", flag, err.msg);
 		return -1;
 	}
@@ -96,10 +124,10 @@ static int update_parse(int argc, char **argv, struct cg_limits *l)
 		{"cpu-idle", required_argument, NULL, OPT_UNSUPPORTED},
 		{"cpuset-cpus", required_argument, NULL, OPT_UNSUPPORTED},
 		{"cpuset-mems", required_argument, NULL, OPT_UNSUPPORTED},
-		{"kernel-memory", required_argument, NULL, OPT_UNSUPPORTED},
-		{"kernel-memory-tcp", required_argument, NULL, OPT_UNSUPPORTED},
-		{"memory-reservation", required_argument, NULL, OPT_UNSUPPORTED},
-		{"memory-swap", required_argument, NULL, OPT_UNSUPPORTED},
+		{"kernel-memory", required_argument, NULL, OPT_KERNEL},
+		{"kernel-memory-tcp", required_argument, NULL, OPT_KERNEL},
+		{"memory-reservation", required_argument, NULL, OPT_RESERVATION},
+		{"memory-swap", required_argument, NULL, OPT_SWAP},
 		{"l3-cache-schema", required_argument, NULL, OPT_UNSUPPORTED},
 		{"mem-bw-schema", required_argument, NULL, OPT_UNSUPPORTED},
 		{NULL, 0, NULL, 0},
@@ -126,6 +154,17 @@ static int update_parse(int argc, char **argv, struct cg_limits *l)
 		case OPT_PERIOD:
 			r = parse_u64("cpu-period", optarg, 1000, &flags.cpu_period_us);
 			break;
+		case OPT_RESERVATION:
+			r = parse_size("memory-reservation", optarg, false,
+				       &flags.memory_reservation);
+			break;
+		case OPT_SWAP:
+			r = parse_size("memory-swap", optarg, true, &flags.memory_swap);
+			break;
+		case OPT_KERNEL:
+			oci_warn("update: --%s: kernel memory limits are deprecated and ignored",
+				 longopts[idx].name);
+			break;
 		case OPT_UNSUPPORTED:
 			oci_error("update: --%s: the sandbox does not enforce this limit",
 				  longopts[idx].name);
@@ -141,6 +180,10 @@ static int update_parse(int argc, char **argv, struct cg_limits *l)
 		l->memory_bytes = flags.memory_bytes;
 	if (flags.pids)
 		l->pids = flags.pids;
+	if (flags.memory_reservation)
+		l->memory_reservation = flags.memory_reservation;
+	if (flags.memory_swap)
+		l->memory_swap = flags.memory_swap;
 	if (flags.cpu_period_us && !flags.cpu_quota_us && !l->cpu_quota_us) {
 		oci_error("update: --cpu-period: needs --cpu-quota");
 		return -1;

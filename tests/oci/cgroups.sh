@@ -6,7 +6,10 @@
 # /proc/self/cgroup, its processes are in the path's cgroups on the host,
 # the limits land there. pause, update, events and ps find it through the
 # state; the sweep of dead sandboxes never takes it; delete of a container
-# whose monitor was killed removes it and keeps its parent. A relative path
+# whose monitor was killed removes it and keeps its parent. The memory
+# fields beside the limit (reservation, swap, swappiness, disableOOMKiller)
+# land in the guest's memory cgroup as crun sets them, and update changes
+# them. A relative path
 # and systemd's slice:prefix:name (--systemd-cgroup) land where crun and
 # systemd would put them; a path leading out of the hierarchy, naming the
 # root or runsc-c's own folder, or a cgroup that exists, is refused naming
@@ -133,6 +136,10 @@ d['linux']['cgroupsPath'] = '$P/r2'"
 				cat "$PIDS$P/r2/guest/pids.max")|$(cg_of "$r2_pid" memory) $(
 				cg_of "$r2_pid" pids)" | sed "s|$P/r2/guest|PATH|g")"
 	fi
+	if [ -n "$crun_seen" ]; then
+		check "same as crun: the whole of /proc/self/cgroup inside (each hierarchy at /)" \
+			"$(grep : "$TMP/c1.out")" "$(grep : "$TMP/r2.out")"
+	fi
 	oci delete --force r2 >/dev/null 2>&1
 	check "delete --force removes the path's cgroups" "" \
 		"$(ls -d /sys/fs/cgroup/*$P/r2 2>/dev/null)"
@@ -195,6 +202,80 @@ for h in /sys/fs/cgroup/*/; do
 		[ -d "$d" ] && rmdir "$d" 2>/dev/null
 	done
 done
+
+# ---- linux.resources.memory's other fields, read back on the host ----
+MEMFIELDS="d['linux']['resources'] = {'memory': {'limit': 100000000, 'reservation': 50000000,
+  'swap': 200000000, 'swappiness': 10, 'disableOOMKiller': True, 'kernel': 90000000,
+  'kernelTCP': 10000000}}"
+# soft limit, memory+swap, swappiness, oom_kill_disable of a memory cgroup
+mem_fields() {
+	echo "$(cat "$1/memory.soft_limit_in_bytes") $(cat "$1/memory.memsw.limit_in_bytes" 2>/dev/null ||
+		echo no-swap-accounting) $(cat "$1/memory.swappiness") $(
+		sed -n 's/^oom_kill_disable //p' "$1/memory.oom_control")"
+}
+cfg "$TMP/mf" "$MEMFIELDS
+$PROG
+d['linux']['cgroupsPath'] = '$P/mf'"
+oci create --bundle "$TMP/mf" mf >"$TMP/mf.out" 2>&1
+check_rc "create with memory reservation, swap, swappiness, disableOOMKiller" 0 "$?" \
+	"$(cat "$TMP/mf.out")"
+check_contains "kernel and kernelTCP: ignored with a warning naming them" \
+	"linux.resources.memory.kernelTCP: kernel memory limits are deprecated" "$(cat "$TMP/mf.out")"
+want_swap=199999488
+[ -e "$MEM/memory.memsw.limit_in_bytes" ] || want_swap=no-swap-accounting
+check "the guest's memory cgroup: soft limit, memory+swap, swappiness, OOM killer off" \
+	"49999872 $want_swap 10 1" "$(mem_fields "$MEM$P/mf/guest")"
+oci start mf
+wait_until 20 up "$TMP/mf.out"
+out=$(oci update --memory-reservation 64m --memory-swap -1 --kernel-memory 100m mf 2>&1)
+check_rc "update --memory-reservation --memory-swap -1 --kernel-memory" 0 "$?" "$out"
+check_contains "update --kernel-memory: a warning" "kernel-memory: kernel memory limits" "$out"
+want_swap=9223372036854771712
+[ -e "$MEM/memory.memsw.limit_in_bytes" ] || want_swap=no-swap-accounting
+check "update: the new soft limit and no memory+swap bound" "67108864 $want_swap 10 1" \
+	"$(mem_fields "$MEM$P/mf/guest")"
+printf '{"memory": {"swappiness": 60, "swap": 300000000}}' >"$TMP/mf-res.json"
+out=$(oci update -r "$TMP/mf-res.json" mf 2>&1)
+check_rc "update -r with memory.swappiness and swap" 0 "$?" "$out"
+[ -e "$MEM/memory.memsw.limit_in_bytes" ] && want_swap=299999232
+check "update -r: swappiness and memory+swap" "67108864 $want_swap 60 1" \
+	"$(mem_fields "$MEM$P/mf/guest")"
+out=$(oci update --memory 100m --memory-swap 50m mf 2>&1)
+check "update --memory-swap below the memory limit: refused" "1 yes" \
+	"$? $(printf '%s' "$out" | grep -q 'below the memory limit' && echo yes)"
+oci delete --force mf >/dev/null 2>&1
+if [ -n "$CRUN" ]; then
+	cfg "$TMP/cmf" "$MEMFIELDS
+d['process']['args'] = ['sh', '-c', 'echo up; sleep 3']
+d['linux']['cgroupsPath'] = '$P/cmf'"
+	crun_run "$TMP/cmf" cmf >"$TMP/cmf.out" 2>&1 &
+	cleanup_later $!
+	if wait_until 20 up "$TMP/cmf.out"; then
+		crun_mem=$(mem_fields "$MEM$P/cmf")
+		kill -9 "$(head -1 "$MEM$P/cmf/cgroup.procs")"
+	fi
+	wait
+	[ -n "${crun_mem:-}" ] || skip "memory fields as crun sets them" "crun cannot run here"
+	[ -n "${crun_mem:-}" ] && check "the memory fields as crun sets them" "$crun_mem" \
+		"$(cfg "$TMP/mf2" "$MEMFIELDS
+$PROG
+d['linux']['cgroupsPath'] = '$P/mf2'"
+			oci create --bundle "$TMP/mf2" mf2 >/dev/null 2>&1
+			mem_fields "$MEM$P/mf2/guest"
+			oci delete --force mf2 >/dev/null 2>&1)"
+fi
+memory_bad() {
+	cfg "$TMP/mbad" "$PROG
+d['linux']['resources'] = {'memory': $1}"
+	oci create --bundle "$TMP/mbad" mbad >"$TMP/mbad.out" 2>&1
+	check "memory $1: refused (exit 1), naming $2" "1 yes" \
+		"$? $(grep -q -- "$2" "$TMP/mbad.out" && echo yes)"
+	check "memory $1: no state left" "" "$(ls -A "$ROOT" 2>/dev/null)"
+}
+memory_bad "{'swappiness': 101}" "linux.resources.memory.swappiness: 101: expected 0 to 100"
+memory_bad "{'limit': 100000000, 'swap': 50000000}" "linux.resources.memory.swap: 50000000 is below"
+memory_bad "{'reservation': -5}" "linux.resources.memory.reservation"
+memory_bad "{'disableOOMKiller': 1}" "linux.resources.memory.disableOOMKiller: expected"
 
 # ---- refused values: one error naming the field, nothing made ----
 mkdir -p "$PIDS$P/taken"

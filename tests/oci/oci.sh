@@ -327,6 +327,28 @@ check_rc "delete --force of a running container: exit 0" 0 "$?"
 check "delete --force: the state is gone" "" "$(ls -A "$ROOT")"
 check "delete --force: the monitor is gone" "" "$(ps -o stat= -p "$e2pid" 2>/dev/null | grep -v Z)"
 
+# delete --force of a container whose state cannot be read: its monitor,
+# found on its control socket, is killed, and the sandbox with it.
+alive() { for p in "$@"; do ps -o stat= -p "$p" 2>/dev/null | grep -v Z; done; }
+for when in created running; do
+	oci create --bundle "$TMP/e" e3 >/dev/null 2>&1
+	[ "$when" = running ] && oci start e3
+	e3pid=$(field_of e3 pid)
+	e3kids=$(ps -o pid= --ppid "$e3pid" | tr -d ' ' | tr '\n' ' ')
+	echo 'not json' >"$ROOT/e3/state.json"
+	out=$(oci delete e3 2>&1)
+	check "delete of a $when container whose state is corrupt: refused, naming --force" \
+		"1 yes" "$? $(printf '%s' "$out" | grep -q -- '--force' && echo yes)"
+	out=$(oci delete --force e3 2>&1)
+	check_rc "delete --force of a $when container whose state is corrupt: exit 0" 0 "$?" "$out"
+	check "... the state is gone" "" "$(ls -A "$ROOT")"
+	check "... its monitor is killed" "" "$(alive "$e3pid")"
+	kids_gone() { [ -z "$(alive $e3kids)" ]; }
+	wait_until 10 kids_gone
+	check "... and the sandbox's processes under it ($e3kids)" "yes " \
+		"$([ -n "$e3kids" ] && echo yes) $(alive $e3kids)"
+done
+
 # ---- two containers at once; list ----
 cfg "$TMP/f" "$(args '["sh", "-c", "echo $(hostname) > /vol/$(hostname); sleep 60"]')
 d['mounts'].append({'destination': '/vol', 'type': 'bind', 'source': '$TMP/vol', 'options': ['rbind']})
@@ -455,6 +477,15 @@ check "exec: its stdout" "out" "$out"
 check "exec: its stderr" "err" "$(cat "$TMP/exec.err")"
 exec_of x1 sh -c 'kill -9 $$' >/dev/null 2>&1
 check_rc "exec: a process killed by SIGKILL gives 137" 137 "$?"
+# Killed right after its exec, again and again: its status never passes
+# for an exec that failed (255).
+statuses=""
+for i in $(seq 1 40); do
+	exec_of x1 sh -c 'kill -9 $$' >/dev/null 2>"$TMP/kill9.err"
+	rc=$?
+	[ "$rc" = 137 ] || statuses="$statuses $i:$rc:$(cat "$TMP/kill9.err")"
+done
+check "exec: 40 processes killed by SIGKILL at once each give 137" "" "$statuses"
 check "exec: config.json's env, cwd and user by default" "fromconfig / 0:0" \
 	"$(exec_of x1 sh -c 'echo $FOO $(pwd) $(id -u):$(id -g)' 2>&1)"
 check "exec: --env, --cwd, --user, --additional-gids" "flag 1 /tmp 1000:1001 1001 5 6" \

@@ -189,6 +189,54 @@ START_TEST(test_v2_swap)
 }
 END_TEST
 
+/* linux.resources.memory's other fields on v2: memory.low for the
+ * reservation, memory.swap.max the part of memory+swap above the limit
+ * (or above the guest's current limit in an update), "max" for no bound;
+ * swappiness and the OOM killer off are refused with nothing made. */
+START_TEST(test_v2_memory_fields)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *cg;
+	char want[64];
+
+	put("cgroup.controllers", "memory pids\n");
+	put("runsc-c/memory.swap.max", "max\n");
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	struct cg_limits l = {.memory_bytes = 64ULL << 20,
+			      .memory_swap = 96ULL << 20,
+			      .memory_reservation = 32ULL << 20};
+	ck_assert_int_eq(cg_create(&host, "sm", NULL, &l, &cg, &err), 0);
+	ck_assert_str_eq(get("runsc-c/sm/guest/memory.max"), "67108864");
+	ck_assert_str_eq(get("runsc-c/sm/guest/memory.swap.max"), "33554432");
+	ck_assert_str_eq(get("runsc-c/sm/guest/memory.low"), "33554432");
+	snprintf(want, sizeof(want), "%llu", (32ULL << 20) + CG_KERNEL_MEMORY);
+	ck_assert_str_eq(get("runsc-c/sm/memory.low"), want);
+	ck_assert_ptr_null(get("runsc-c/sm/guest/memory.swappiness"));
+	ck_assert_ptr_null(get("runsc-c/sm/guest/memory.oom_control"));
+	/* An update of swap alone: the part above the limit the guest has
+	 * (a real sandbox cgroup has memory.swap.max, as its guest part). */
+	put("runsc-c/sm/memory.swap.max", "max\n");
+	ck_assert_int_eq(cg_update(cg, &(struct cg_limits){.memory_swap = 80ULL << 20}, &err), 0);
+	ck_assert_str_eq(get("runsc-c/sm/guest/memory.swap.max"), "16777216");
+	ck_assert_int_eq(cg_update(cg, &(struct cg_limits){.memory_swap = UINT64_MAX}, &err), 0);
+	ck_assert_str_eq(get("runsc-c/sm/guest/memory.swap.max"), "max");
+	ck_assert_int_eq(cg_update(cg, &(struct cg_limits){.memory_swap = 1 << 20}, &err), -EINVAL);
+	/* v2 has neither memory.swappiness nor memory.oom_control. */
+	ck_assert_int_eq(cg_update(cg, &(struct cg_limits){.swappiness_set = true}, &err),
+			 -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(err.msg, "swappiness"));
+	ck_assert_int_eq(cg_update(cg, &(struct cg_limits){.oom_kill_disable = true}, &err),
+			 -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(err.msg, "OOM killer"));
+	cg_destroy(cg);
+	l = (struct cg_limits){.memory_bytes = 64ULL << 20, .swappiness_set = true};
+	ck_assert_int_eq(cg_create(&host, "sn", NULL, &l, &cg, &err), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(err.msg, "cgroup v2"));
+	ck_assert_ptr_null(get("runsc-c/sn"));
+}
+END_TEST
+
 static void v1_tree(bool unified)
 {
 	static const char *const ctl[] = {"memory", "pids", "cpu", "cpuacct", "freezer"};
@@ -270,6 +318,47 @@ START_TEST(test_hybrid_tree)
 	ck_assert_uint_eq(limit, UINT64_MAX);
 	ck_assert_uint_eq(usage, 4096);
 	close(dir);
+	cg_destroy(cg);
+}
+END_TEST
+
+/* The same fields on v1: memory.soft_limit_in_bytes, memsw as
+ * memory+swap itself (-1: no bound), swappiness in both cgroups, the OOM
+ * killer off in the guest's alone. */
+START_TEST(test_v1_memory_fields)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *cg;
+	char want[64];
+
+	v1_tree(true);
+	put("memory/runsc-c/memory.memsw.limit_in_bytes", "9223372036854771712\n");
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	struct cg_limits l = {.memory_bytes = 64ULL << 20,
+			      .memory_swap = 96ULL << 20,
+			      .memory_reservation = 32ULL << 20,
+			      .swappiness_set = true,
+			      .swappiness = 0,
+			      .oom_kill_disable = true};
+	ck_assert_int_eq(cg_create(&host, "sm", NULL, &l, &cg, &err), 0);
+	ck_assert_str_eq(get("memory/runsc-c/sm/guest/memory.limit_in_bytes"), "67108864");
+	ck_assert_str_eq(get("memory/runsc-c/sm/guest/memory.memsw.limit_in_bytes"), "100663296");
+	snprintf(want, sizeof(want), "%llu", (96ULL << 20) + CG_KERNEL_MEMORY);
+	ck_assert_str_eq(get("memory/runsc-c/sm/memory.memsw.limit_in_bytes"), want);
+	ck_assert_str_eq(get("memory/runsc-c/sm/guest/memory.soft_limit_in_bytes"), "33554432");
+	snprintf(want, sizeof(want), "%llu", (32ULL << 20) + CG_KERNEL_MEMORY);
+	ck_assert_str_eq(get("memory/runsc-c/sm/memory.soft_limit_in_bytes"), want);
+	ck_assert_str_eq(get("memory/runsc-c/sm/guest/memory.swappiness"), "0");
+	ck_assert_str_eq(get("memory/runsc-c/sm/memory.swappiness"), "0");
+	ck_assert_str_eq(get("memory/runsc-c/sm/guest/memory.oom_control"), "1");
+	ck_assert_ptr_null(get("memory/runsc-c/sm/memory.oom_control"));
+	ck_assert_int_eq(cg_update(cg, &(struct cg_limits){.memory_swap = UINT64_MAX}, &err), 0);
+	ck_assert_str_eq(get("memory/runsc-c/sm/guest/memory.memsw.limit_in_bytes"), "-1");
+	ck_assert_str_eq(get("memory/runsc-c/sm/memory.memsw.limit_in_bytes"), "-1");
+	/* Without memory_swap, memsw follows the memory limit. */
+	ck_assert_int_eq(cg_update(cg, &(struct cg_limits){.memory_bytes = 48ULL << 20}, &err), 0);
+	ck_assert_str_eq(get("memory/runsc-c/sm/guest/memory.memsw.limit_in_bytes"), "50331648");
 	cg_destroy(cg);
 }
 END_TEST
@@ -1030,6 +1119,8 @@ static Suite *cgroup_suite(void)
 	tcase_add_checked_fixture(trees, tree_setup, tree_teardown);
 	tcase_add_test(trees, test_v2_tree);
 	tcase_add_test(trees, test_v2_swap);
+	tcase_add_test(trees, test_v2_memory_fields);
+	tcase_add_test(trees, test_v1_memory_fields);
 	tcase_add_test(trees, test_hybrid_tree);
 	tcase_add_test(trees, test_v1_tree);
 	tcase_add_test(trees, test_nothing);

@@ -441,6 +441,32 @@ END_TEST
 
 /* ---- rewrites ---- */
 
+/* /proc/self/cgroup from the guest's cgroup namespace: the host's
+ * hierarchies, each at "/", as runc and crun show it. */
+START_TEST(test_cgroup_text)
+{
+	char *out = NULL;
+	/* v2 alone */
+	ck_assert_int_eq(procfs_rewrite_cgroup("0::/runsc-c/abc/kernel\n", &out), 5);
+	ck_assert_str_eq(out, "0::/\n");
+	free(out);
+	/* the hybrid layout */
+	const char *hybrid = "9:name=systemd:/user.slice\n8:pids:/runsc-c/x\n"
+			     "4:memory:/a/b\n1:cpu,cpuacct:/\n0::/runsc-c/x/kernel\n";
+	ck_assert_int_gt(procfs_rewrite_cgroup(hybrid, &out), 0);
+	ck_assert_str_eq(out, "9:name=systemd:/\n8:pids:/\n4:memory:/\n1:cpu,cpuacct:/\n0::/\n");
+	free(out);
+	/* v1 alone, the last line without its newline, an empty path */
+	ck_assert_int_gt(procfs_rewrite_cgroup("3:freezer:\n2:memory:/x", &out), 0);
+	ck_assert_str_eq(out, "3:freezer:/\n2:memory:/\n");
+	free(out);
+	/* nothing readable: v2's answer */
+	ck_assert_int_eq(procfs_rewrite_cgroup("garbage\n", &out), 5);
+	ck_assert_str_eq(out, "0::/\n");
+	free(out);
+}
+END_TEST
+
 START_TEST(test_loadavg)
 {
 	char out[64];
@@ -645,6 +671,7 @@ static Suite *procfs_suite(void)
 	tcase_add_test(text, test_mountinfo);
 	tcase_add_test(text, test_mounts);
 	tcase_add_test(text, test_mounts_escaping_and_truncation);
+	tcase_add_test(text, test_cgroup_text);
 	tcase_add_test(text, test_loadavg);
 	tcase_add_test(text, test_meminfo);
 	tcase_add_test(text, test_fix_fd_link);
