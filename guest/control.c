@@ -28,6 +28,7 @@
 #include "common/util.h"
 #include "guest/attrs.h"
 #include "guest/builtin.h"
+#include "guest/spawn.h"
 #include "syscalls/table.h"
 
 extern char **environ;
@@ -97,7 +98,19 @@ struct start {
 	char **argv;
 	char **envp;
 	const char *cwd;
+	bool init_at_root; /* init's own cwd is the view's root */
 };
+
+/* Whether init's cwd is "/", asked of the sentry once (a guest cannot
+ * move init, nor the root of its view). */
+static bool init_at_root(void)
+{
+	static int known = -1;
+	char buf[2];
+	if (known < 0)
+		known = getcwd(buf, sizeof(buf)) && strcmp(buf, "/") == 0;
+	return known == 1;
+}
 
 _Noreturn static void child_fail(int status_fd, enum exec_stage stage, int err)
 {
@@ -147,14 +160,17 @@ _Noreturn static void child_run(const struct start *s, int status_fd)
 			groups[i] = req->groups[i];
 		if (n == 0)
 			groups[n++] = req->gid; /* as the command's: its own gid */
-		if (setgroups(n, groups) < 0 || setresgid(req->gid, req->gid, req->gid) < 0 ||
-		    setresuid(req->uid, req->uid, req->uid) < 0)
+		if (spawn_set_user(req->uid, req->gid, groups, n) < 0)
 			child_fail(status_fd, EXEC_STAGE_USER, errno);
 	}
 	if (attrs_caps_after_user(&req->attrs) < 0)
 		child_fail(status_fd, EXEC_STAGE_CAPS, errno);
-	/* As the user: the sentry resolves it in the view with their rights. */
-	if (s->cwd[0] && chdir(s->cwd) < 0)
+	/* As the user: the sentry resolves it in the view with their rights.
+	 * "/" for a root with every capability, where init is already, has
+	 * nothing to resolve and no right to check: the process has it. */
+	bool stay = s->init_at_root && strcmp(s->cwd, "/") == 0 && !req->attrs.caps_set &&
+		    getuid() == 0;
+	if (s->cwd[0] && !stay && chdir(s->cwd) < 0)
 		child_fail(status_fd, EXEC_STAGE_CWD, errno);
 	int fr = sc_filter_install_policy();
 	if (fr < 0)
@@ -175,7 +191,7 @@ _Noreturn static void child_run(const struct start *s, int status_fd)
 	/* execvpe searches the PATH of the process's own environment: the
 	 * request's, as runc's exec does. */
 	environ = s->envp;
-	execvpe(s->argv[0], s->argv, s->envp);
+	spawn_execvpe(s->argv[0], s->argv, s->envp);
 	child_fail(status_fd, EXEC_STAGE_EXEC, errno);
 }
 
@@ -267,6 +283,7 @@ static void on_start(const struct exec_msg *req, const int *fds, int nfds)
 	}
 	memcpy(s.stdio, fds, sizeof(s.stdio));
 	s.preserve = fds + EXEC_START_FDS;
+	s.init_at_root = init_at_root();
 	int pipefd[2];
 	pid_t pid = -1;
 	int err;
