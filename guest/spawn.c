@@ -14,6 +14,19 @@
 /* Longer lists are set without a look at what the process has. */
 #define SPAWN_GROUPS_CHECKED 64
 
+/* Each of a[0..n) is among b[0..n). */
+static bool all_among(const gid_t *a, const gid_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		bool found = false;
+		for (size_t j = 0; j < n && !found; j++)
+			found = b[j] == a[i];
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
 /* The supplementary groups are groups[0..n), in any order. */
 static bool groups_are(const gid_t *groups, size_t n)
 {
@@ -21,23 +34,8 @@ static bool groups_are(const gid_t *groups, size_t n)
 	if (n > SPAWN_GROUPS_CHECKED)
 		return false;
 	int nhave = getgroups(SPAWN_GROUPS_CHECKED, have);
-	if (nhave < 0 || (size_t)nhave != n)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		bool found = false;
-		for (size_t j = 0; j < n && !found; j++)
-			found = have[j] == groups[i];
-		if (!found)
-			return false;
-	}
-	for (size_t j = 0; j < n; j++) {
-		bool found = false;
-		for (size_t i = 0; i < n && !found; i++)
-			found = have[j] == groups[i];
-		if (!found)
-			return false;
-	}
-	return true;
+	return nhave >= 0 && (size_t)nhave == n && all_among(groups, have, n) &&
+	       all_among(have, groups, n);
 }
 
 int spawn_set_user(uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups)
