@@ -99,7 +99,27 @@ struct start {
 	char **envp;
 	const char *cwd;
 	bool init_at_root; /* init's own cwd is the view's root */
+	sigset_t disposed; /* signals init does not leave at SIG_DFL */
 };
+
+/* The signals whose disposition in init is not SIG_DFL, which its child
+ * sets back (one call each, not one per signal). Init sets none after it
+ * starts, so they are looked up once. */
+static const sigset_t *init_disposed(void)
+{
+	static sigset_t set;
+	static bool known;
+	if (!known) {
+		sigemptyset(&set);
+		for (int sig = 1; sig < NSIG; sig++) {
+			struct sigaction old;
+			if (sigaction(sig, NULL, &old) == 0 && old.sa_handler != SIG_DFL)
+				sigaddset(&set, sig);
+		}
+		known = true;
+	}
+	return &set;
+}
 
 /* Whether init's cwd is "/", asked of the sentry once (a guest cannot
  * move init, nor the root of its view). */
@@ -176,7 +196,8 @@ _Noreturn static void child_run(const struct start *s, int status_fd)
 	if (fr < 0)
 		child_fail(status_fd, EXEC_STAGE_FILTER, -fr);
 	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
+		if (sigismember(&s->disposed, sig) == 1)
+			signal(sig, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &child_sigmask, NULL);
 	/* The container's filter last: it may deny what the steps above do. */
 	if (attrs_filter_install(container_filter) < 0)
@@ -284,6 +305,7 @@ static void on_start(const struct exec_msg *req, const int *fds, int nfds)
 	memcpy(s.stdio, fds, sizeof(s.stdio));
 	s.preserve = fds + EXEC_START_FDS;
 	s.init_at_root = init_at_root();
+	s.disposed = *init_disposed();
 	int pipefd[2];
 	pid_t pid = -1;
 	int err;
