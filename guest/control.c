@@ -20,7 +20,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -240,14 +239,14 @@ static bool data_split(const struct exec_msg *req, char *data, struct start *s)
 	return s->argv[0][0] != 0 && (s->cwd[0] == 0 || s->cwd[0] == '/');
 }
 
-/* The request's data: a sealed memfd of exactly data_len bytes or more. */
+/* The request's data: a sealed memfd of exactly data_len bytes or more
+ * (request_valid bounds data_len; a shorter file ends the reads below
+ * early, so its size needs no fstat, which the sentry would answer). */
 static char *data_read(const struct exec_msg *req, int fd)
 {
 	const int seals = F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW;
-	struct stat st;
 	int have = fcntl(fd, F_GET_SEALS);
-	if (have < 0 || (have & seals) != seals || fstat(fd, &st) < 0 ||
-	    st.st_size < (off_t)req->data_len)
+	if (have < 0 || (have & seals) != seals)
 		return NULL;
 	char *data = xmalloc((size_t)req->data_len + 1);
 	size_t got = 0;
