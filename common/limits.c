@@ -3,8 +3,11 @@
 #include "common/limits.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "common/util.h"
 
@@ -57,6 +60,45 @@ int limit_pids_parse(const char *text, uint64_t *out, struct rc_error *err)
 		return rc_error_set(err, EINVAL,
 				    "'%s' is below what a sandbox needs to start: at least %llu",
 				    shown(text, b, sizeof(b)), LIMIT_PIDS_MIN);
+	*out = v;
+	return 0;
+}
+
+/* Digits, then optionally a point and at least one more digit. */
+static bool plain_decimal(const char *text)
+{
+	size_t whole = strspn(text, "0123456789");
+	if (whole == 0)
+		return false;
+	if (text[whole] == 0)
+		return true;
+	if (text[whole] != '.')
+		return false;
+	size_t frac = strspn(text + whole + 1, "0123456789");
+	return frac > 0 && text[whole + 1 + frac] == 0;
+}
+
+int limit_cpus_parse(const char *text, double *out, struct rc_error *err)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	char b[128];
+	if (ncpu < 1)
+		ncpu = 1;
+	if (!plain_decimal(text))
+		return rc_error_set(err, EINVAL,
+				    "'%s': expected a number of CPUs such as 0.5 or 2 (digits, "
+				    "optionally a point and more digits)",
+				    shown(text, b, sizeof(b)));
+	/* Plain digits: strtod reads them as written; a long run of them
+	 * only grows past the range below. */
+	double v = strtod(text, NULL);
+	if (!(v > 0))
+		return rc_error_set(err, EINVAL, "'%s': expected a number of CPUs such as 0.5 or 2",
+				    shown(text, b, sizeof(b)));
+	if (v < LIMIT_CPU_MILLI_MIN / 1000.0 || v > (double)ncpu)
+		return rc_error_set(err, EINVAL,
+				    "'%s': expected from 0.01 to %ld (the host's CPUs)",
+				    shown(text, b, sizeof(b)), ncpu);
 	*out = v;
 	return 0;
 }

@@ -28,5 +28,9 @@ int limit_size_parse(const char *text, uint64_t least, uint64_t *out, struct rc_
 /* A number of tasks, decimal digits only, LIMIT_PIDS_MIN to
  * LIMIT_PIDS_MAX: 0, or -EINVAL with err as above. */
 int limit_pids_parse(const char *text, uint64_t *out, struct rc_error *err);
+/* A number of CPUs as a plain decimal, N or N.N (no sign, exponent, hex,
+ * inf or nan), from LIMIT_CPU_MILLI_MIN / 1000 to the host's online
+ * CPUs: 0, or -EINVAL with err as above. */
+int limit_cpus_parse(const char *text, double *out, struct rc_error *err);
 
 #endif

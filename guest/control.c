@@ -20,7 +20,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -28,6 +27,7 @@
 #include "common/util.h"
 #include "guest/attrs.h"
 #include "guest/builtin.h"
+#include "guest/spawn.h"
 #include "syscalls/table.h"
 
 extern char **environ;
@@ -97,7 +97,39 @@ struct start {
 	char **argv;
 	char **envp;
 	const char *cwd;
+	bool init_at_root; /* init's own cwd is the view's root */
+	sigset_t disposed; /* signals init does not leave at SIG_DFL */
 };
+
+/* The signals whose disposition in init is not SIG_DFL, which its child
+ * sets back (one call each, not one per signal). Init sets none after it
+ * starts, so they are looked up once. */
+static const sigset_t *init_disposed(void)
+{
+	static sigset_t set;
+	static bool known;
+	if (!known) {
+		sigemptyset(&set);
+		for (int sig = 1; sig < NSIG; sig++) {
+			struct sigaction old;
+			if (sigaction(sig, NULL, &old) == 0 && old.sa_handler != SIG_DFL)
+				sigaddset(&set, sig);
+		}
+		known = true;
+	}
+	return &set;
+}
+
+/* Whether init's cwd is "/", asked of the sentry once (a guest cannot
+ * move init, nor the root of its view). */
+static bool init_at_root(void)
+{
+	static int known = -1;
+	char buf[2];
+	if (known < 0)
+		known = getcwd(buf, sizeof(buf)) && strcmp(buf, "/") == 0;
+	return known == 1;
+}
 
 _Noreturn static void child_fail(int status_fd, enum exec_stage stage, int err)
 {
@@ -147,20 +179,24 @@ _Noreturn static void child_run(const struct start *s, int status_fd)
 			groups[i] = req->groups[i];
 		if (n == 0)
 			groups[n++] = req->gid; /* as the command's: its own gid */
-		if (setgroups(n, groups) < 0 || setresgid(req->gid, req->gid, req->gid) < 0 ||
-		    setresuid(req->uid, req->uid, req->uid) < 0)
+		if (spawn_set_user(req->uid, req->gid, groups, n) < 0)
 			child_fail(status_fd, EXEC_STAGE_USER, errno);
 	}
 	if (attrs_caps_after_user(&req->attrs) < 0)
 		child_fail(status_fd, EXEC_STAGE_CAPS, errno);
-	/* As the user: the sentry resolves it in the view with their rights. */
-	if (s->cwd[0] && chdir(s->cwd) < 0)
+	/* As the user: the sentry resolves it in the view with their rights.
+	 * "/" for a root with every capability, where init is already, has
+	 * nothing to resolve and no right to check: the process has it. */
+	bool stay = s->init_at_root && strcmp(s->cwd, "/") == 0 && !req->attrs.caps_set &&
+		    getuid() == 0;
+	if (s->cwd[0] && !stay && chdir(s->cwd) < 0)
 		child_fail(status_fd, EXEC_STAGE_CWD, errno);
 	int fr = sc_filter_install_policy();
 	if (fr < 0)
 		child_fail(status_fd, EXEC_STAGE_FILTER, -fr);
 	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
+		if (sigismember(&s->disposed, sig) == 1)
+			signal(sig, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &child_sigmask, NULL);
 	/* The container's filter last: it may deny what the steps above do. */
 	if (attrs_filter_install(container_filter) < 0)
@@ -175,7 +211,7 @@ _Noreturn static void child_run(const struct start *s, int status_fd)
 	/* execvpe searches the PATH of the process's own environment: the
 	 * request's, as runc's exec does. */
 	environ = s->envp;
-	execvpe(s->argv[0], s->argv, s->envp);
+	spawn_execvpe(s->argv[0], s->argv, s->envp);
 	child_fail(status_fd, EXEC_STAGE_EXEC, errno);
 }
 
@@ -203,14 +239,14 @@ static bool data_split(const struct exec_msg *req, char *data, struct start *s)
 	return s->argv[0][0] != 0 && (s->cwd[0] == 0 || s->cwd[0] == '/');
 }
 
-/* The request's data: a sealed memfd of exactly data_len bytes or more. */
+/* The request's data: a sealed memfd of exactly data_len bytes or more
+ * (request_valid bounds data_len; a shorter file ends the reads below
+ * early, so its size needs no fstat, which the sentry would answer). */
 static char *data_read(const struct exec_msg *req, int fd)
 {
 	const int seals = F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW;
-	struct stat st;
 	int have = fcntl(fd, F_GET_SEALS);
-	if (have < 0 || (have & seals) != seals || fstat(fd, &st) < 0 ||
-	    st.st_size < (off_t)req->data_len)
+	if (have < 0 || (have & seals) != seals)
 		return NULL;
 	char *data = xmalloc((size_t)req->data_len + 1);
 	size_t got = 0;
@@ -267,6 +303,8 @@ static void on_start(const struct exec_msg *req, const int *fds, int nfds)
 	}
 	memcpy(s.stdio, fds, sizeof(s.stdio));
 	s.preserve = fds + EXEC_START_FDS;
+	s.init_at_root = init_at_root();
+	s.disposed = *init_disposed();
 	int pipefd[2];
 	pid_t pid = -1;
 	int err;

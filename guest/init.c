@@ -37,6 +37,7 @@
 #include "guest/attrs.h"
 #include "guest/builtin.h"
 #include "guest/control.h"
+#include "guest/spawn.h"
 #include "syscalls/table.h"
 
 extern char **environ;
@@ -172,8 +173,8 @@ _Noreturn static void run_command(const struct guest_config *cfg, const sigset_t
 	if (cfg->user_set) {
 		gid_t gid = cfg->gid;
 		bool own = cfg->ngroups == 0;
-		if (setgroups(own ? 1 : cfg->ngroups, own ? &gid : cfg->groups) < 0 ||
-		    setresgid(gid, gid, gid) < 0 || setresuid(cfg->uid, cfg->uid, cfg->uid) < 0) {
+		if (spawn_set_user(cfg->uid, gid, own ? &gid : cfg->groups,
+				   own ? 1 : cfg->ngroups) < 0) {
 			char what[64];
 			snprintf(what, sizeof(what), "setting user %u:%u", cfg->uid, cfg->gid);
 			command_fail(what);
@@ -195,7 +196,7 @@ _Noreturn static void run_command(const struct guest_config *cfg, const sigset_t
 	/* execvpe searches the PATH of the process's own environment: the
 	 * command's (config.json's process.env), not init's, which is empty. */
 	environ = cfg->envp;
-	execvpe(cfg->argv[0], cfg->argv, cfg->envp);
+	spawn_execvpe(cfg->argv[0], cfg->argv, cfg->envp);
 	int err = errno;
 	fprintf(stderr, "runsc-c: %s: %s\n", cfg->argv[0], strerror(err));
 	_exit(err == ENOENT ? 127 : 126);

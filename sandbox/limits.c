@@ -59,17 +59,9 @@ static void id_random(char *buf, size_t size)
 /* 1.5: a quota of 150 ms per 100 ms period, as docker run's --cpus. */
 static int cpus_limit(const char *text, struct cg_limits *limits, struct rc_error *err)
 {
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	char *end;
-	errno = 0;
-	double v = text[0] >= '0' && text[0] <= '9' ? strtod(text, &end) : -1;
-	if (v < 0 || errno || *end || !(v > 0))
-		return rc_error_set(err, EINVAL, "'%s': expected a number of CPUs such as 0.5 or 2",
-				    text);
-	if (v < LIMIT_CPU_MILLI_MIN / 1000.0 || (ncpu > 0 && v > (double)ncpu))
-		return rc_error_set(err, EINVAL,
-				    "'%s': expected from 0.01 to %ld (the host's CPUs)", text,
-				    ncpu > 0 ? ncpu : 1);
+	double v;
+	if (limit_cpus_parse(text, &v, err) < 0)
+		return -EINVAL;
 	limits->cpu_period_us = SANDBOX_CPU_PERIOD_US;
 	limits->cpu_quota_us = (uint64_t)llround(v * SANDBOX_CPU_PERIOD_US);
 	return 0;

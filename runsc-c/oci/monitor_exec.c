@@ -78,7 +78,7 @@ static void on_exec_event(struct sandbox *sb, const struct sandbox_exec_event *e
 		return;
 	case SANDBOX_EXEC_FAILED:
 		c->pending = false;
-		answer(c->fd, OCI_EXEC_FAILED, 0, ev->err.msg);
+		answer(c->fd, OCI_EXEC_FAILED, ev->err.errno_value, ev->err.msg);
 		conn_close(sb, c);
 		return;
 	case SANDBOX_EXEC_EXITED:
@@ -200,7 +200,7 @@ static void on_conn(struct sandbox *sb, int fd, void *arg)
 	     (m.op == OCI_EXEC_REQUEST_BUILTIN && nfds == 4))) {
 		c->requested = true;
 		if (request_start(sb, c, &m, fds, &err) < 0) {
-			answer(fd, OCI_EXEC_FAILED, 0, err.msg);
+			answer(fd, OCI_EXEC_FAILED, err.errno_value, err.msg);
 			conn_close(sb, c);
 		}
 	} else if (valid && m.op == OCI_EXEC_SIGNAL && nfds == 0) {

@@ -339,7 +339,8 @@ int oci_pid_file_write(const char *path, pid_t pid, struct rc_error *err);
  * process's 3 to 2 + value. The monitor
  * parses it again (oci_process_parse) and asks the sandbox for it
  * (sandbox_exec), then answers OCI_EXEC_STARTED (value: the pid in the
- * guest) or OCI_EXEC_FAILED (text: why), and after STARTED, once the
+ * guest) or OCI_EXEC_FAILED (text: why; value: the errno behind it, or
+ * 0 for a malformed request), and after STARTED, once the
  * process ended, OCI_EXEC_EXITED (value: its status as a shell shows it).
  * Meanwhile the client may send OCI_EXEC_SIGNAL (value: the signal) as
  * often as it likes; if it goes away, the process is killed (SIGKILL):

@@ -10,9 +10,13 @@
 #include <sys/types.h>
 #include <time.h>
 
-#define SERVE_BODY_MAX	   (1u << 20) /* bytes of a request body */
-#define SERVE_ID_LEN	   19	      /* "sb-" + 16 hex digits */
-#define SERVE_START_WAIT_S 120	      /* a monitor must be ready by then */
+#define SERVE_BODY_MAX (1u << 20) /* bytes of a request body */
+/* Connections served at once (a thread each); the next
+ * SERVE_CONN_REFUSED get a 503, later ones are closed unanswered. */
+#define SERVE_CONN_MAX	   1024u
+#define SERVE_CONN_REFUSED 64u
+#define SERVE_ID_LEN	   19  /* "sb-" + 16 hex digits */
+#define SERVE_START_WAIT_S 120 /* a monitor must be ready by then */
 
 /* What a sandbox is made from: `runsc-c do` flags (NULL: not given), and
  * for a template of the config its name and warm pool. */
@@ -63,6 +67,7 @@ struct sbx {
 	bool listed;	 /* in the table */
 	bool gone;	 /* the monitor exited */
 	bool ending;	 /* told to end: no longer handed out or listed */
+	bool paused;	 /* under the table's lock: paused through the API */
 	int wait_status; /* once gone */
 	struct timespec created, claimed;
 	double timeout_s;
@@ -109,6 +114,9 @@ int sbx_delete(const char *id);
  * already paused or not paused, 501 no freezer on this host, 503 the
  * guest did not freeze in time (it was thawed again). */
 int sbx_freeze(const char *id, bool pause, char **msg);
+/* Whether s is paused through the API (the daemon alone pauses its
+ * sandboxes): what an exec checks, without reading the freezer. */
+bool sbx_paused(struct sbx *s);
 /* What s uses now, from its cgroups (JSON), or NULL. */
 struct json_object *sbx_usage_json(const struct sbx *s);
 /* The claimed sandboxes, as JSON objects. */

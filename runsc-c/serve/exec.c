@@ -462,7 +462,12 @@ int exec_start(struct sbx *s, struct json_object *proc, struct guest_io *io, int
 	if (n == (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC && m.op == OCI_EXEC_FAILED) {
 		m.text[sizeof(m.text) - 1] = 0;
 		snprintf(msg, msg_size, "%s", m.text);
-		return 400;
+		/* What ran out (the execs an init runs at once, the sandbox's
+		 * tasks, the host's ptys or memory) may be there later. */
+		return m.value == EAGAIN || m.value == ENOSPC || m.value == ENOMEM ||
+				       m.value == EMFILE || m.value == ENFILE
+			       ? 503
+			       : 400;
 	}
 	snprintf(msg, msg_size, "sandbox %s ended before the process started", s->id);
 	return 500;
@@ -586,7 +591,7 @@ enum MHD_Result http_exec(struct MHD_Connection *c, const struct req *rq, const 
 	if (ok && !s) {
 		ret = fail(c, 404, "no sandbox '%s'", id);
 		ok = false;
-	} else if (ok && sandbox_paused(id, NULL) == 1) {
+	} else if (ok && sbx_paused(s)) {
 		/* Its init would only fork the process once resumed. */
 		ret = fail(c, 409, "sandbox '%s' is paused: resume it to exec", id);
 		sbx_put(s);

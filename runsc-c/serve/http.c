@@ -6,6 +6,7 @@
  * The routes are in docs/api.md. */
 #include <errno.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,8 @@ enum MHD_Result reply_bytes(struct MHD_Connection *c, unsigned status, const cha
 	MHD_add_response_header(r, "Content-Type", type);
 	if (status == 401)
 		MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
+	if (status == 503)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	enum MHD_Result ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -461,6 +464,32 @@ static enum MHD_Result route(struct MHD_Connection *c, const char *url, const ch
 
 static const struct serve_config *http_config;
 
+/* Connections open now; each is marked at its start as one over
+ * SERVE_CONN_MAX or not (its socket context). */
+static unsigned connections;
+static pthread_mutex_t connections_lock = PTHREAD_MUTEX_INITIALIZER;
+static char over_mark;
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls, (void)c;
+	pthread_mutex_lock(&connections_lock);
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		*socket_context = ++connections > SERVE_CONN_MAX ? &over_mark : NULL;
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		connections--;
+	}
+	pthread_mutex_unlock(&connections_lock);
+}
+
+static bool connection_over(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci && ci->socket_context == &over_mark;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version, const char *data,
 				  size_t *data_size, void **con_cls)
@@ -468,6 +497,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)version;
 	struct serve_http *h = cls;
 	struct req *rq = *con_cls;
+	/* Over the bound: answered at once, the body unread, and closed. */
+	if (!rq && connection_over(c))
+		return fail(c, 503, "more than %u connections are open: retry later",
+			    SERVE_CONN_MAX);
 	if (!rq) {
 		rq = xcalloc(1, sizeof(struct req));
 		*con_cls = rq;
@@ -560,7 +593,8 @@ struct serve_http *http_start(int listen_fd, const char *token, const struct ser
 		MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG, 0,
 		NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_error, NULL,
 		MHD_OPTION_LISTEN_SOCKET, listen_fd, MHD_OPTION_NOTIFY_COMPLETED, on_done, NULL,
-		MHD_OPTION_CONNECTION_LIMIT, (unsigned int)1024,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_CONNECTION_LIMIT,
+		SERVE_CONN_MAX + SERVE_CONN_REFUSED,
 		/* A connection's thread needs little: one 32 KiB chunk on its stack. */
 		MHD_OPTION_THREAD_STACK_SIZE, (size_t)(256 << 10),
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 << 10), MHD_OPTION_END);

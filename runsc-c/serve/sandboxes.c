@@ -35,6 +35,20 @@ static const char *runsc_path;
 static int log_fd;
 static struct serve_config *config;
 static char nofile_arg[48]; /* --nofile=SOFT: the caller's, for the monitors */
+/* After a claim the pool waits this long before it starts a replacement:
+ * starting a sandbox keeps a CPU busy for several milliseconds, which on a
+ * small host would delay the claim's answer and the caller's first
+ * command. Claims during the wait do not extend it. */
+#define REFILL_DELAY_NS (20 * 1000000L)
+static struct timespec refill_after; /* CLOCK_MONOTONIC, under lock */
+
+/* Nanoseconds from now until t (CLOCK_MONOTONIC); <= 0 once passed. */
+static long long ns_until(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)(t->tv_sec - now.tv_sec) * 1000000000LL + (t->tv_nsec - now.tv_nsec);
+}
 
 static void sbx_free(struct sbx *s)
 {
@@ -340,6 +354,20 @@ static void *pool_thread(void *arg)
 			pthread_cond_wait(&pool_cond, &lock);
 			continue;
 		}
+		long long wait_ns = ns_until(&refill_after);
+		if (wait_ns > 0) {
+			/* The cond's clock is CLOCK_REALTIME: the wait is made
+			 * from the monotonic deadline, so a clock step cannot
+			 * stretch it. */
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			long long ns = until.tv_nsec +
+				       (wait_ns > REFILL_DELAY_NS ? REFILL_DELAY_NS : wait_ns);
+			until.tv_sec += (time_t)(ns / 1000000000LL);
+			until.tv_nsec = (long)(ns % 1000000000LL);
+			pthread_cond_timedwait(&pool_cond, &lock, &until);
+			continue;
+		}
 		t->starting++;
 		pthread_mutex_unlock(&lock);
 		struct sbx *s = NULL;
@@ -405,6 +433,14 @@ static struct sbx *claim_locked(int tmpl)
 			s->pooled = false;
 			config->tmpl[tmpl].ready--;
 			s->refs++;
+			if (ns_until(&refill_after) <= 0) {
+				clock_gettime(CLOCK_MONOTONIC, &refill_after);
+				refill_after.tv_nsec += REFILL_DELAY_NS;
+				if (refill_after.tv_nsec >= 1000000000L) {
+					refill_after.tv_sec++;
+					refill_after.tv_nsec -= 1000000000L;
+				}
+			}
 			pthread_cond_signal(&pool_cond);
 			return s;
 		}
@@ -683,13 +719,26 @@ int sbx_freeze(const char *id, bool pause, char **msg)
 		 0) {
 		status = err.errno_value == EOPNOTSUPP ? 501 : err.errno_value == EBUSY ? 503 : 500;
 		xasprintf(msg, "%s: %s", pause ? "pause" : "resume", err.msg);
-	} else if (!pause) {
+	} else {
+		pthread_mutex_lock(&lock);
+		s->paused = pause;
+		pthread_mutex_unlock(&lock);
 		/* The idle timeout counts from the resume, not across the pause. */
-		sbx_exec_begin(s);
-		sbx_exec_end(s);
+		if (!pause) {
+			sbx_exec_begin(s);
+			sbx_exec_end(s);
+		}
 	}
 	sbx_put(s);
 	return status;
+}
+
+bool sbx_paused(struct sbx *s)
+{
+	pthread_mutex_lock(&lock);
+	bool paused = s->paused;
+	pthread_mutex_unlock(&lock);
+	return paused;
 }
 
 static struct json_object *u64_or_null(bool known, uint64_t v)

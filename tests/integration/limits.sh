@@ -44,7 +44,7 @@ fi
 
 # ---- bad input: one message naming the flag, exit 125, nothing left
 for bad in "--memory abc" "--memory 0" "--memory 12Q" "--memory -5M" "--pids -1" "--pids 0" \
-	"--pids x" "--cpus 0" "--cpus -1" "--cpus abc" "--disk abc" "--disk 0" "--memory 1M" \
+	"--pids x" "--cpus 0" "--cpus -1" "--cpus abc" "--cpus 1e0" "--cpus 0x1p0" "--cpus 1." "--disk abc" "--disk 0" "--memory 1M" \
 	"--pids 1" "--disk 100k"; do
 	flag=${bad%% *}
 	# shellcheck disable=SC2086

@@ -133,4 +133,27 @@ t.join()
 print("bad opens:", bad)' 2>&1)
 check "opens made while children exit all get their fd" "bad opens: 0" "$out"
 
+# ---- the command's PATH search is execvp's ----
+# Natively env(1) searches with glibc's execvp; inside, the guest's init
+# probes candidates before it execs one: the same command must run, or
+# the same error end the search. A directory and a file without an x bit
+# come first (execvp skips both, remembering EACCES), then a script
+# without "#!" (ENOEXEC: execvp runs it with /bin/sh).
+pdir="$TMP/pathsearch"
+mkdir -p "$pdir/dir/probe" "$pdir/noexec" "$pdir/script" "$pdir/shebang" "$pdir/empty"
+printf 'echo noexec ran\n' >"$pdir/noexec/probe"
+printf 'echo script ran from "$0"\n' >"$pdir/script/probe"
+printf '#!/bin/sh\necho shebang ran\n' >"$pdir/shebang/probe"
+chmod 644 "$pdir/noexec/probe"
+chmod 755 "$pdir/script/probe" "$pdir/shebang/probe"
+for case in "dir:noexec:script:shebang" "empty:shebang:script" "dir:noexec" "empty" \
+	"empty:/nonexistent:noexec/probe:shebang"; do
+	search=$(printf '%s' "$case" | sed "s|[^:]*|$pdir/&|g; s|$pdir//|/|g")
+	(cd / && guest_env env PATH="$search" probe) </dev/null >"$TMP/native.out" 2>"$TMP/native.err"
+	echo $? >"$TMP/native.rc"
+	runsc -e PATH="$search" -- probe >"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
+	echo $? >"$TMP/sandbox.rc"
+	compare "PATH search over $case runs what execvp runs, or fails as it does"
+done
+
 done_testing

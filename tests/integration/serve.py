@@ -286,7 +286,8 @@ def bad_limits(d, c, sock):
         ("pids", '""', ""), ("cpus", "-0.5", "-0.5"), ("cpus", '"abc"', "abc"),
         ("cpus", "0", "0"), ("cpus", "0.001", "0.001"),
         ("cpus", str(os.cpu_count() + 1), str(os.cpu_count() + 1)),
-        ("cpus", "1e30", "1e30"), ("memory", '"12Q"', "12Q"), ("memory", "-1", "-1"),
+        ("cpus", "1e30", "1e30"), ("cpus", "1e0", "1e0"), ("cpus", '"0x1p0"', "0x1p0"),
+        ("cpus", '"inf"', "inf"), ("cpus", '"1."', "1."), ("memory", '"12Q"', "12Q"), ("memory", "-1", "-1"),
         ("memory", '"1k"', "1k"), ("memory", "1e30", "1e30"), ("disk", '"0"', "0"),
         ("disk", "0", "0"), ("disk", '"-1G"', "-1G"), ("pids", "true", "boolean"),
         ("memory", "[1]", "array"), ("cpus", '{"n": 1}', "object"),
@@ -319,6 +320,92 @@ def bad_limits(d, c, sock):
             and r.exit_code == 0 and r.stdout.split()[1] == "8192",
             f"good limits {limits} are applied", f"{usage} {r}")
         sb.delete()
+
+
+def connection_bound(d, c, sock):
+    """More connections than the service serves at once (1024, a thread
+    each): the next ones get a 503 with a JSON error and are closed, the
+    service keeps answering the others and serves again once they go."""
+    import resource
+    import socket
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 1024 + 200
+    if hard != resource.RLIM_INFINITY and hard < want:
+        tap(True, "more than 1024 connections # SKIP RLIMIT_NOFILE hard limit " + str(hard))
+        return
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, want), hard))
+    held = []
+
+    def request(s, path):
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\n\r\n".encode())
+        s.settimeout(DEADLINE_S)
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        head, _, rest = data.partition(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            k, _, v = line.partition(b":")
+            if k.strip().lower() == b"content-length":
+                length = int(v)
+        while len(rest) < length:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            rest += chunk
+        status = int(head.split(b" ")[1]) if head.startswith(b"HTTP/") else 0
+        return status, rest.decode(errors="replace")
+
+    try:
+        for _ in range(1024):
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.connect(sock)
+            held.append(s)
+        status, body = request(held[0], "/pool")
+        tap(status == 200, "1024 connections at once are served", f"{status} {body}")
+        # Taken in order: the 1024 above are counted before this one.
+        over = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        over.connect(sock)
+        held.append(over)
+        status, body = request(over, "/pool")
+        try:
+            err = json.loads(body)["error"]
+        except (ValueError, KeyError, TypeError):
+            err = ""
+        tap(status == 503 and "connections" in err,
+            "one more gets a 503 with a JSON error", f"{status} {body}")
+        tap(over.recv(1) == b"", "... and is closed")
+        tap(d.poll() is None, "the service runs on")
+    finally:
+        for s in held:
+            s.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    tap(until(lambda: c.pool()["size"] >= 0, "an answer") and d.poll() is None,
+        "with the connections gone it serves again")
+
+
+def exec_bound(sb):
+    """An init runs at most 64 execs at once: the next one is a 503 (retry
+    later), not a 400, and the sandbox serves again once they end."""
+    streams = []
+    try:
+        for _ in range(64):
+            streams.append(sb.exec_stream(["sleep", "60"]))
+            next(streams[-1])  # {"exec": N, "pid": P}: it runs
+        expect_error("the 65th exec running at once: 503",
+                     lambda: sb.exec_stream(["sleep", "60"]), 503)
+    finally:
+        for st in streams:
+            st.close()
+    def runs():
+        try:
+            return sb.run(["true"]).exit_code == 0
+        except runsc_c.ServiceError:
+            return False
+    tap(until(runs, "an exec after the others"), "with them ended the sandbox runs execs again")
 
 
 def test_service():
@@ -548,6 +635,8 @@ def test_service():
         tap(code == status and err is not None and words in err,
             f"{method} {path} {body or ''} -> {status}", f"{code} {text}")
     bad_limits(d, c, sock)
+    connection_bound(d, c, sock)
+    exec_bound(sb)
     big = os.path.join(TMP, "big.json")
     with open(big, "w") as f:
         f.write('{"argv": ["true"], "stdin": "' + "x" * (2 << 20) + '"}')

@@ -435,6 +435,10 @@ START_TEST(limit_parse_takes_what_the_flags_take)
 	ck_assert_int_eq(sandbox_limit_parse("cpus", "0.5", &l, &disk, &err), 0);
 	ck_assert_uint_eq(l.cpu_quota_us, SANDBOX_CPU_PERIOD_US / 2);
 	ck_assert_uint_eq(l.cpu_period_us, SANDBOX_CPU_PERIOD_US);
+	ck_assert_int_eq(sandbox_limit_parse("cpus", "1", &l, &disk, &err), 0);
+	ck_assert_uint_eq(l.cpu_quota_us, SANDBOX_CPU_PERIOD_US);
+	ck_assert_int_eq(sandbox_limit_parse("cpus", "0.01", &l, &disk, &err), 0);
+	ck_assert_uint_eq(l.cpu_quota_us, SANDBOX_CPU_PERIOD_US / 100);
 	ck_assert_int_eq(sandbox_limit_parse("disk", "8M", &l, &disk, &err), 0);
 	ck_assert_uint_eq(disk, 8ULL << 20);
 }
@@ -457,7 +461,17 @@ START_TEST(limit_parse_refuses_naming_the_text)
 		{"cpus", "0", "'0': expected a number of CPUs"},
 		{"cpus", "nan", "'nan': expected a number of CPUs"},
 		{"cpus", "0.001", "'0.001': expected from 0.01 to"},
-		{"cpus", "1e30", "'1e30': expected from 0.01 to"},
+		{"cpus", "1e30", "'1e30': expected a number of CPUs"},
+		{"cpus", "1e0", "'1e0': expected a number of CPUs such as 0.5 or 2 (digits"},
+		{"cpus", "0x1p0", "'0x1p0': expected a number of CPUs"},
+		{"cpus", "inf", "'inf': expected a number of CPUs"},
+		{"cpus", "1.", "'1.': expected a number of CPUs"},
+		{"cpus", ".5", "'.5': expected a number of CPUs"},
+		{"cpus", "0.5e0", "'0.5e0': expected a number of CPUs"},
+		{"cpus", "+1", "'+1': expected a number of CPUs"},
+		{"cpus", "1 ", "'1 ': expected a number of CPUs"},
+		{"cpus", "0.00", "'0.00': expected a number of CPUs"},
+		{"cpus", "1000", "'1000': expected from 0.01 to"},
 		{"memory", "12Q", "'12Q': expected a size such as 512M or 2G"},
 		{"memory", "1k", "'1k' is below what a sandbox needs to start: at least 16M"},
 		{"memory", "1e30", "'1e30': expected a size"},
