@@ -706,7 +706,7 @@ int cg_procs_open(const struct cgroup *cg, enum cg_part part, struct cg_procs *p
 	for (int i = 0; i < cg->nh; i++) {
 		/* The kernel part is the sandbox cgroup itself on v1. */
 		bool own = part == CG_PART_KERNEL && cg->h[i].version == CG_V1;
-		/* O_CREAT as write_at: a test's tree of plain files. */
+		/* O_CREAT as cg_write_at: a test's tree of plain files. */
 		procs->fd[i] = openat(cg->h[i].lock_fd, own ? "cgroup.procs" : name,
 				      O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		procs->n = i + 1;
