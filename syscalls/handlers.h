@@ -66,6 +66,7 @@ int sys_inotify_add_watch(struct sc_ctx *c);
 int sys_bind(struct sc_ctx *c);
 int sys_connect(struct sc_ctx *c);
 int sys_getsockname(struct sc_ctx *c);
+int sys_getpeername(struct sc_ctx *c);
 
 /* syscalls/socket.c */
 int sys_socket_other(struct sc_ctx *c); /* socket, socketpair BPF did not allow */

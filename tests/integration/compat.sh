@@ -186,6 +186,13 @@ requires "unix sockets by path: getsockname gives the whole path" python3 &&
 	differential_data "unix sockets by path: getsockname gives the whole path" \
 		'python3 "$1/unix_name_probe.py" "$2"'
 
+# getpeername of a unix socket connected by path gives the name its
+# listener was bound to, whatever path the client used, after dup, fork and
+# SCM_RIGHTS too; a datagram sent by path arrives.
+requires "unix sockets by path: getpeername gives the listener's whole path" python3 &&
+	differential_data "unix sockets by path: getpeername gives the listener's whole path" \
+		'python3 "$1/unix_peer_probe.py" "$2"'
+
 # statvfs of the root reports the writable layer (its tmpfs): what the
 # guest writes shows as used and comes back when removed, and the path's
 # answer (the gofer's) agrees with fstatvfs on an fd (native). The host's
