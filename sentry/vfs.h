@@ -34,8 +34,6 @@ struct sentry;
  * file written into a volume would run as its owner on the host. chmod with
  * them fails EPERM (as fchmod's BPF rule does); creation strips them. */
 #define VFS_SETID_BITS (S_ISUID | S_ISGID)
-/* The highest id the sandbox's user namespace maps (0-65535, one to one). */
-#define VFS_ID_MAX 65535u
 
 /* Paths below are guest paths (absolute, or relative to guest_dirfd, where
  * AT_FDCWD is the calling task's cwd) in a PATH_MAX buffer that the VFS may

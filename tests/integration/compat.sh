@@ -6,8 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 
 # differential_idmap NAME SCRIPT [do flags]: as differential_data, but
-# natively as root of a user namespace with the sandbox's id map (ids
-# 0-65535 to the same host ids), made by host root.
+# natively as root of a user namespace with the sandbox's id map (every id
+# but -1 to the same host id), made by host root.
 differential_idmap() {
 	name=$1 script=$2
 	shift 2
@@ -22,40 +22,41 @@ differential_idmap() {
 	compare "$name"
 }
 
-# chown with ids the guest's user namespace maps, ids it does not (EINVAL)
-# and -1.
-requires "chown, fchown, lchown, fchownat: mapped and unmapped ids" python3 &&
-	differential_idmap "chown, fchown, lchown, fchownat: mapped and unmapped ids" \
+# chown with low and high ids (the guest's user namespace maps every id
+# but -1) and -1.
+requires "chown, fchown, lchown, fchownat: low and high ids, -1" python3 &&
+	differential_idmap "chown, fchown, lchown, fchownat: low and high ids, -1" \
 		'python3 "$1/chown_ids_probe.py" "$2"'
 
-# A volume's file owned by an id outside the map: stat shows the overflow
-# ids, and the guest's root has no capability over it (chown, chmod: EPERM).
-if requires "a file of an unmapped owner: overflow ids, no chown or chmod, its mode bits" python3; then
+# A volume's files owned by a high host id (100000): the guest's root
+# chowns, chmods and opens them as the host's root does. Each run has its
+# own copy, which both leave in the same state.
+high_owner_file() { echo data >"$1" && chown "$2" "$1" && chmod "$3" "$1"; }
+high_owner_vol() {
 	vol=$(mktemp -d "$TMP/vol.XXXXXX")
 	chmod 755 "$vol"
-	echo data >"$vol/u"
-	chown 100000:100000 "$vol/u"
-	chmod 644 "$vol/u"
-	# Group 0 (mapped) may write g; anyone may write o; no one may read n.
-	echo data >"$vol/g"
-	chown 100000:0 "$vol/g"
-	chmod 660 "$vol/g"
-	echo data >"$vol/o"
-	chown 100000:100000 "$vol/o"
-	chmod 606 "$vol/o"
-	echo data >"$vol/n"
-	chown 100000:100000 "$vol/n"
-	chmod 600 "$vol/n"
+	# u: the owner's alone; g: group 0 may write; o: anyone may write;
+	# n: no one may read.
+	high_owner_file "$vol/u" 100000:100000 644
+	high_owner_file "$vol/g" 100000:0 660
+	high_owner_file "$vol/o" 100000:100000 606
+	high_owner_file "$vol/n" 100000:100000 600
+	echo "$vol"
+}
+if requires "a volume's files of a high owner: chown, chmod and opens as the host's root" python3; then
+	vol_native=$(high_owner_vol)
+	vol_sandbox=$(high_owner_vol)
 	(cd / && guest_env python3 "$DATA/idmap_userns.py" \
-		python3 "$DATA/chown_unmapped_probe.py" "$vol") \
+		python3 "$DATA/high_owner_probe.py" "$vol_native") \
 		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
 	echo $? >"$TMP/native.rc"
-	runsc -v "$DATA:/data:ro" -v "$vol:/vol" -- python3 /data/chown_unmapped_probe.py /vol \
+	runsc -v "$DATA:/data:ro" -v "$vol_sandbox:/vol" -- python3 /data/high_owner_probe.py /vol \
 		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
 	echo $? >"$TMP/sandbox.rc"
-	compare "a file of an unmapped owner: overflow ids, no chown or chmod, its mode bits"
-	check "the file of an unmapped owner is unchanged" "100000:100000 644 5" \
-		"$(stat -c '%u:%g %a %s' "$vol/u")"
+	compare "a volume's files of a high owner: chown, chmod and opens as the host's root"
+	check "a volume's files of a high owner end as natively" \
+		"$(cd "$vol_native" && stat -c '%n %u:%g %a %s' u g o n)" \
+		"$(cd "$vol_sandbox" && stat -c '%n %u:%g %a %s' u g o n)"
 fi
 
 # O_PATH fds: a symlink itself opens with O_NOFOLLOW; read, write, fchmod,
