@@ -335,13 +335,15 @@ static const struct sc_rule seccomp_rules[] = {
  * running a script, two calls in tar c). The raw fstat is what musl's fstat
  * and Go's os.File.Stat make (Go's os.ReadFile: one per file, beside the
  * openat that traps anyway); go build makes 43 fstat and 55 F_GETFL against
- * 4503 newfstatat and 844 openat. lseek, mmap of a file, getdents64, fsync,
+ * 4503 newfstatat and 844 openat. lseek, mmap of a file, getdents, fsync,
  * fdatasync, ftruncate, fadvise64, poll, epoll_ctl, TCGETS and FIONREAD
  * stay native: ordinary programs make them many times (python3.11 -c
  * 'import json': 53 lseek, 23 mmap of a file, 29 ioctl; ls and git one
  * getdents64 per 32 KiB of names; a database an fsync per transaction), so
  * the round trip would cost every program for an answer only a placeholder
- * gets wrong. */
+ * gets wrong. getdents64 traps all the same, for the inode numbers of the
+ * writable layer's directories (syscalls/dir.c), which every listing there
+ * would get wrong. */
 
 /* One row per line, the reason why its class is safe written out on it, so
  * that `grep -w NAME syscalls/table.c` answers "supported, and why is it
@@ -565,7 +567,7 @@ const struct sc_row sc_table[] = {
 	DENY(214, "epoll_ctl_old", ENOSYS, "no entry point in Linux x86-64 either: ENOSYS as Linux answers"),
 	DENY(215, "epoll_wait_old", ENOSYS, "no entry point in Linux x86-64 either: ENOSYS as Linux answers"),
 	NATIVE(216, "remap_file_pages", "changes only the caller's own address space"),
-	NATIVE(217, "getdents64", "lists a directory fd the guest holds; hidden paths are absent from the view"),
+	SENTRY(217, "getdents64", sys_getdents64, "lists a directory fd the guest holds (hidden paths are absent from the view): natively (SECCOMP_USER_NOTIF_FLAG_CONTINUE), or for a directory of the writable layer by the sentry on the guest's own open file, with each directory's inode number as stat gives it"),
 	NATIVE(218, "set_tid_address", "the caller's own thread state"),
 	NATIVE(219, "restart_syscall", "resumes the caller's interrupted call"),
 	NATIVE(220, "semtimedop", "SysV IPC objects live in the guest's own IPC namespace"),

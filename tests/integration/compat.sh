@@ -194,6 +194,14 @@ requires "unix sockets by path: getpeername gives the listener's whole path" pyt
 	differential_data "unix sockets by path: getpeername gives the listener's whole path" \
 		'python3 "$1/unix_peer_probe.py" "$2"'
 
+# getdents64's d_ino is stat's st_ino for every entry but ".." and mount
+# points, also for directories of the writable layer (an overlay over two
+# file systems, where the kernel's listing gives the layer's numbers); a
+# listing in pieces or into a bad buffer loses no entry.
+requires "getdents64: d_ino is st_ino" python3 &&
+	differential_data "getdents64: d_ino is st_ino" \
+		'python3 "$1/dir_ino_probe.py" "$2"'
+
 # statvfs of the root reports the writable layer: its free space (the
 # tmpfs's), with what the layer below held counted as used, so a fresh
 # sandbox shows used space and total = used + free (Python's
