@@ -202,6 +202,8 @@ static int unix_proc_error(struct sc_ctx *c, const struct gofer_resp *resp, bool
 /* Tries the connect again: once the handshake has ended, connect(2) on the
  * socket returns what the blocking call would (0, or the error with the
  * socket left unconnected), and leaves the socket in Linux's state. */
+static void peer_file_record(int sock, const struct stat *file);
+
 static bool conn_poll(struct sc_ctx *c, void *arg)
 {
 	struct conn_wait *w = arg;
@@ -211,6 +213,8 @@ static bool conn_poll(struct sc_ctx *c, void *arg)
 		r = gofer_call(c->s, w->req, &w->sock, 1, &resp, NULL);
 		if (r == 0 && resp.redirect)
 			r = unix_proc_error(c, &resp, false);
+		if (r == 0)
+			peer_file_record(w->sock, &resp.u.st);
 	} else if (w->retry) {
 		r = connect_once(w->sock, w->fl, true, &w->ss, w->len);
 	} else {
