@@ -119,9 +119,11 @@ enum gofer_redirect {
  * (gid_t)-1, as 32 bits. */
 #define GOFER_ID_KEEP 0xffffffffu
 /* The guest's user namespace maps ids 0..GUEST_ID_COUNT-1 to the same host
- * ids (sentry/guest.c writes the map); a file owned by a higher id has an
- * owner the guest cannot name. */
-#define GUEST_ID_COUNT 65536u
+ * ids (sentry/guest.c writes the map): every id but (uid_t)-1, which no
+ * file, process or request may hold, as in the host's own namespace. The
+ * guest's root is the host's root, whose ids these already are. */
+#define GUEST_ID_COUNT 4294967295u
+#define GUEST_ID_MAX   (GUEST_ID_COUNT - 1u)
 /* gofer_req.mode of GOP_BIND: the bits a umask holds. */
 #define GOFER_UMASK_BITS 0777u
 

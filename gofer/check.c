@@ -18,9 +18,6 @@
 #include <sys/inotify.h>
 #include <sys/stat.h>
 
-/* The sandbox's user namespace maps ids 0-65535 only. */
-#define ID_MAX 65535u
-
 /* The kernel's O_LARGEFILE: 0 in the headers of 64-bit libcs, and set by
  * the kernel itself on every open there. */
 #define KERNEL_O_LARGEFILE 0100000
@@ -87,7 +84,7 @@ static bool id_ok(uint64_t id, bool keep_ok)
 {
 	if (keep_ok && id == GOFER_ID_KEEP)
 		return true;
-	return id <= ID_MAX;
+	return id <= GUEST_ID_MAX;
 }
 
 static int check_ids(const struct gofer_req *req)

@@ -65,6 +65,10 @@ int op_bind(struct ctx *c)
 		mode_t old = umask((mode_t)(c->req->mode & GOFER_UMASK_BITS));
 		r = bind(c->obj, (struct sockaddr *)&sa, len) < 0 ? -errno : 0;
 		umask(old);
+		/* The socket file made: the sentry names the socket by it
+		 * when a peer connects (getpeername). */
+		if (r == 0 && fstatat(w.parent_fd, w.last, &c->resp->u.st, AT_SYMLINK_NOFOLLOW) < 0)
+			memset(&c->resp->u.st, 0, sizeof(c->resp->u.st));
 		back_to_root(c);
 	}
 	return r;
@@ -113,6 +117,8 @@ int op_connect(struct ctx *c)
 			r = -errno;
 		if (r == 0)
 			r = creds_connect_as_guest(c->st, c->obj, &sa, len);
+		if (r == 0)
+			c->resp->u.st = w.st; /* the socket file connected to */
 		if (!(fl & O_NONBLOCK) && fcntl(c->obj, F_SETFL, fl) < 0 && r == 0)
 			r = -errno;
 		back_to_root(c);

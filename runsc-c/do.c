@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/proto.h"
 #include "common/util.h"
 #include "policy/compile.h"
 #include "policy/policy.h"
@@ -185,17 +186,19 @@ static void parse_user(struct do_opts *o, const char *spec)
 	errno = 0;
 	unsigned long uid = strtoul(spec, &end, 10);
 	unsigned long gid = uid;
-	if (end == spec || errno || uid > 65535)
-		bad_flag("--user", "'%s': expected UID[:GID] with numbers in 0..65535", spec);
+	if (end == spec || errno || uid > GUEST_ID_MAX)
+		bad_flag("--user", "'%s': expected UID[:GID] with numbers in 0..%u", spec,
+			 GUEST_ID_MAX);
 	if (*end == ':') {
 		const char *g = end + 1;
 		gid = strtoul(g, &end, 10);
-		if (end == g || errno || gid > 65535)
-			bad_flag("--user", "'%s': expected UID[:GID] with numbers in 0..65535",
-				 spec);
+		if (end == g || errno || gid > GUEST_ID_MAX)
+			bad_flag("--user", "'%s': expected UID[:GID] with numbers in 0..%u", spec,
+				 GUEST_ID_MAX);
 	}
 	if (*end)
-		bad_flag("--user", "'%s': expected UID[:GID] with numbers in 0..65535", spec);
+		bad_flag("--user", "'%s': expected UID[:GID] with numbers in 0..%u", spec,
+			 GUEST_ID_MAX);
 	o->user_set = true;
 	o->uid = (uid_t)uid;
 	o->gid = (gid_t)gid;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/exec_proto.h"
+#include "common/proto.h"
 #include "common/util.h"
 #include "sandbox/internal.h"
 
@@ -179,15 +180,14 @@ static int config_check(const struct sandbox_exec_config *ec, struct rc_error *e
 	if (ec->ngroups > EXEC_MAX_GROUPS)
 		return rc_error_set(err, EINVAL, "exec: more than %d supplementary groups",
 				    EXEC_MAX_GROUPS);
-	if (ec->user_set && (ec->uid > 65535 || ec->gid > 65535))
-		return rc_error_set(err, EINVAL,
-				    "exec: %u:%u is outside the guest's ids (0..65535)", ec->uid,
-				    ec->gid);
+	if (ec->user_set && (ec->uid > GUEST_ID_MAX || ec->gid > GUEST_ID_MAX))
+		return rc_error_set(err, EINVAL, "exec: %u:%u is outside the guest's ids (0..%u)",
+				    ec->uid, ec->gid, GUEST_ID_MAX);
 	for (size_t i = 0; i < ec->ngroups; i++)
-		if (ec->groups[i] > 65535)
+		if (ec->groups[i] > GUEST_ID_MAX)
 			return rc_error_set(err, EINVAL,
-					    "exec: group %u is outside the guest's ids (0..65535)",
-					    ec->groups[i]);
+					    "exec: group %u is outside the guest's ids (0..%u)",
+					    ec->groups[i], GUEST_ID_MAX);
 	if (ec->builtin >= EXEC_BUILTIN_COUNT)
 		return rc_error_set(err, EINVAL, "exec: no builtin %u", ec->builtin);
 	if (ec->builtin && ec->tty)

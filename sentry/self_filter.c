@@ -79,6 +79,7 @@ static const struct self_row sentry_allowed[] = {
 	{SCMP_SYS(connect), "guest sockets, in the guest's network namespace"},
 	{SCMP_SYS(getsockopt), "the outcome of a guest connect in progress (SO_ERROR)"},
 	{SCMP_SYS(getsockname), "getsockname of a guest socket"},
+	{SCMP_SYS(getpeername), "getpeername of a guest socket"},
 	{SCMP_SYS(fcntl), "fd flags"},
 	{SCMP_SYS(dup), "fd copies"},
 	{SCMP_SYS(dup3), "fd copies"},

@@ -34,8 +34,6 @@ struct sentry;
  * file written into a volume would run as its owner on the host. chmod with
  * them fails EPERM (as fchmod's BPF rule does); creation strips them. */
 #define VFS_SETID_BITS (S_ISUID | S_ISGID)
-/* The highest id the sandbox's user namespace maps (0-65535, one to one). */
-#define VFS_ID_MAX 65535u
 
 /* Paths below are guest paths (absolute, or relative to guest_dirfd, where
  * AT_FDCWD is the calling task's cwd) in a PATH_MAX buffer that the VFS may
@@ -86,6 +84,9 @@ int vfs_readlink(struct sc_ctx *c, int guest_dirfd, char *path, char *target, si
 		 size_t *len_out);
 /* statfs(2); /proc's answer is made up like Linux's procfs. */
 int vfs_statfs(struct sc_ctx *c, char *path, struct statfs *out);
+/* statfs(2) of the view's file behind the sentry's host_fd, as the gofer
+ * shows it (the writable layer's usage: gofer_state_layer_statfs). */
+int vfs_fstatfs(struct sc_ctx *c, int host_fd, struct statfs *out);
 
 /* One-path operations that change a name or attributes (mkdir, mknod,
  * unlink, chmod, chown, truncate, utimens): req says which, and *val_out

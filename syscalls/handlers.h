@@ -20,8 +20,9 @@ int sys_creat(struct sc_ctx *c);
 int sys_stat(struct sc_ctx *c);
 int sys_lstat(struct sc_ctx *c);
 int sys_newfstatat(struct sc_ctx *c);
-int sys_fstat(struct sc_ctx *c);   /* O_PATH placeholders only */
-int sys_fstatfs(struct sc_ctx *c); /* O_PATH placeholders only */
+int sys_fstat(struct sc_ctx *c); /* O_PATH placeholders only */
+int sys_fstatfs(struct sc_ctx *c);
+int sys_getdents64(struct sc_ctx *c);
 int sys_statx(struct sc_ctx *c);
 int sys_access(struct sc_ctx *c);
 int sys_faccessat(struct sc_ctx *c);
@@ -66,6 +67,7 @@ int sys_inotify_add_watch(struct sc_ctx *c);
 int sys_bind(struct sc_ctx *c);
 int sys_connect(struct sc_ctx *c);
 int sys_getsockname(struct sc_ctx *c);
+int sys_getpeername(struct sc_ctx *c);
 
 /* syscalls/socket.c */
 int sys_socket_other(struct sc_ctx *c); /* socket, socketpair BPF did not allow */

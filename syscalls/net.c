@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Socket addresses. Implements Linux syscalls bind(2), connect(2) and
- * getsockname(2): unix socket paths are resolved in the view by the gofer,
- * on the guest's own socket; other addresses are applied by the sentry to
+/* Socket addresses. Implements Linux syscalls bind(2), connect(2),
+ * getsockname(2) and getpeername(2): unix socket paths are resolved in the
+ * view by the gofer, on the guest's own socket; other addresses are applied by the sentry to
  * the guest's socket, which lives in the guest's network namespace. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -202,6 +202,8 @@ static int unix_proc_error(struct sc_ctx *c, const struct gofer_resp *resp, bool
 /* Tries the connect again: once the handshake has ended, connect(2) on the
  * socket returns what the blocking call would (0, or the error with the
  * socket left unconnected), and leaves the socket in Linux's state. */
+static void peer_file_record(int sock, const struct stat *file);
+
 static bool conn_poll(struct sc_ctx *c, void *arg)
 {
 	struct conn_wait *w = arg;
@@ -211,6 +213,8 @@ static bool conn_poll(struct sc_ctx *c, void *arg)
 		r = gofer_call(c->s, w->req, &w->sock, 1, &resp, NULL);
 		if (r == 0 && resp.redirect)
 			r = unix_proc_error(c, &resp, false);
+		if (r == 0)
+			peer_file_record(w->sock, &resp.u.st);
 	} else if (w->retry) {
 		r = connect_once(w->sock, w->fl, true, &w->ss, w->len);
 	} else {
@@ -382,17 +386,31 @@ int net_unix_dest(struct sc_ctx *c, int sock, const struct sockaddr_storage *ss,
 /* The names guest sockets were bound to by path. The gofer binds a name
  * from inside its directory, so the kernel records only the last
  * component; getsockname(2) answers the path the guest gave. Keyed by the
- * socket's inode (sockfs numbers are not reused while the socket lives);
- * the oldest record makes room for a new one, and a record is used only
- * while the kernel's name is its last component. */
+ * socket's inode (sockfs numbers are not reused while the socket lives)
+ * and by the socket file made (a connect reaches the socket by it); the
+ * oldest record makes room for a new one, and a record is used only while
+ * the kernel's name is its last component. */
 #define BOUND_NAMES 1024
 struct bound_name {
 	ino_t ino;
+	dev_t file_dev; /* the socket file, or 0 */
+	ino_t file_ino;
 	socklen_t len; /* of the sockaddr_un, as Linux gives it */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
 };
 static struct bound_name bound_names[BOUND_NAMES];
 static size_t bound_next;
+
+/* The socket files guest sockets connected to by path: getpeername(2)
+ * gives the name the listener was bound to, found by that file. */
+#define PEER_FILES 1024
+struct peer_file {
+	ino_t ino; /* the connected socket's */
+	dev_t file_dev;
+	ino_t file_ino;
+};
+static struct peer_file peer_files[PEER_FILES];
+static size_t peer_next;
 
 static ino_t sock_ino(int sock)
 {
@@ -400,7 +418,8 @@ static ino_t sock_ino(int sock)
 	return fstat(sock, &st) == 0 ? st.st_ino : 0;
 }
 
-static void bound_name_record(int sock, const struct sockaddr_un *sun, socklen_t len)
+static void bound_name_record(int sock, const struct sockaddr_un *sun, socklen_t len,
+			      const struct stat *file)
 {
 	ino_t ino = sock_ino(sock);
 	size_t plen = strnlen(sun->sun_path, len - offsetof(struct sockaddr_un, sun_path));
@@ -408,9 +427,35 @@ static void bound_name_record(int sock, const struct sockaddr_un *sun, socklen_t
 		return; /* the kernel's own name is the whole path */
 	struct bound_name *b = &bound_names[bound_next++ % BOUND_NAMES];
 	b->ino = ino;
+	b->file_dev = file->st_ino ? file->st_dev : 0;
+	b->file_ino = file->st_ino;
 	memcpy(b->path, sun->sun_path, plen);
 	b->path[plen] = 0;
 	b->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen + 1);
+}
+
+static void peer_file_record(int sock, const struct stat *file)
+{
+	ino_t ino = sock_ino(sock);
+	if (!ino || !file->st_ino)
+		return;
+	for (size_t i = 0; i < PEER_FILES; i++) {
+		if (peer_files[i].ino == ino) { /* connected again (datagram) */
+			peer_files[i].file_dev = file->st_dev;
+			peer_files[i].file_ino = file->st_ino;
+			return;
+		}
+	}
+	struct peer_file *p = &peer_files[peer_next++ % PEER_FILES];
+	p->ino = ino;
+	p->file_dev = file->st_dev;
+	p->file_ino = file->st_ino;
+}
+
+static bool bound_name_matches(const struct bound_name *b, const struct sockaddr_un *sun)
+{
+	const char *last = strrchr(b->path, '/');
+	return last && strcmp(last + 1, sun->sun_path) == 0;
 }
 
 /* The path sock was bound to when the kernel's name (sun) is its last
@@ -420,10 +465,26 @@ static const struct bound_name *bound_name_find(int sock, const struct sockaddr_
 	ino_t ino = sock_ino(sock);
 	for (size_t i = 0; ino && i < BOUND_NAMES; i++) {
 		const struct bound_name *b = &bound_names[i];
-		if (b->ino != ino)
-			continue;
-		const char *last = strrchr(b->path, '/');
-		if (last && strcmp(last + 1, sun->sun_path) == 0)
+		if (b->ino == ino && bound_name_matches(b, sun))
+			return b;
+	}
+	return NULL;
+}
+
+/* The path the peer of sock, connected by path, was bound to when the
+ * kernel's name (sun) is its last component, else NULL. The newest record
+ * of the socket file wins. */
+static const struct bound_name *peer_name_find(int sock, const struct sockaddr_un *sun)
+{
+	ino_t ino = sock_ino(sock);
+	const struct peer_file *p = NULL;
+	for (size_t i = 0; ino && i < PEER_FILES && !p; i++)
+		if (peer_files[i].ino == ino)
+			p = &peer_files[i];
+	for (size_t i = 1; p && i <= BOUND_NAMES; i++) {
+		const struct bound_name *b = &bound_names[(bound_next - i) % BOUND_NAMES];
+		if (b->file_ino == p->file_ino && b->file_dev == p->file_dev &&
+		    bound_name_matches(b, sun))
 			return b;
 	}
 	return NULL;
@@ -489,7 +550,9 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 	if (r == 0 && resp.redirect)
 		r = unix_proc_error(c, &resp, op == GOP_BIND);
 	if (r == 0 && op == GOP_BIND)
-		bound_name_record(sock, (struct sockaddr_un *)&ss, (socklen_t)len);
+		bound_name_record(sock, (struct sockaddr_un *)&ss, (socklen_t)len, &resp.u.st);
+	if (r == 0 && op == GOP_CONNECT)
+		peer_file_record(sock, &resp.u.st);
 	int fl = r == -EAGAIN && op == GOP_CONNECT ? fcntl(sock, F_GETFL) : -1;
 	if (fl >= 0 && !(fl & O_NONBLOCK)) {
 		/* The listener's backlog is full: a blocking connect waits for
@@ -516,10 +579,11 @@ int sys_bind(struct sc_ctx *c)
 	return sock_addr_op(c, GOP_BIND);
 }
 
-/* getsockname(2): the kernel's answer, with a unix socket's path as the
- * guest bound it; the copy-out is move_addr_to_user's (the length read
- * first, the name truncated to it, the full length written back). */
-int sys_getsockname(struct sc_ctx *c)
+/* getsockname(2) and getpeername(2): the kernel's answer, with a unix
+ * socket's path as the guest bound it; the copy-out is move_addr_to_user's
+ * (the length read first, the name truncated to it, the full length
+ * written back). */
+static int sock_name(struct sc_ctx *c, bool peer)
 {
 	int sock = guest_getfd(c, (int)ARG(0));
 	if (sock < 0) {
@@ -530,7 +594,9 @@ int sys_getsockname(struct sc_ctx *c)
 	struct sockaddr_storage ss;
 	memset(&ss, 0, sizeof(ss));
 	socklen_t klen = sizeof(ss);
-	if (getsockname(sock, (struct sockaddr *)&ss, &klen) < 0) {
+	int r = peer ? getpeername(sock, (struct sockaddr *)&ss, &klen)
+		     : getsockname(sock, (struct sockaddr *)&ss, &klen);
+	if (r < 0) {
 		c->error = -errno;
 		return 0;
 	}
@@ -542,7 +608,8 @@ int sys_getsockname(struct sc_ctx *c)
 	struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
 	if (ss.ss_family == AF_UNIX && klen > offsetof(struct sockaddr_un, sun_path) &&
 	    sun->sun_path[0]) {
-		const struct bound_name *b = bound_name_find(sock, sun);
+		const struct bound_name *b =
+			peer ? peer_name_find(sock, sun) : bound_name_find(sock, sun);
 		if (b) {
 			memcpy(sun->sun_path, b->path,
 			       b->len - offsetof(struct sockaddr_un, sun_path));
@@ -565,6 +632,16 @@ int sys_getsockname(struct sc_ctx *c)
 	if (guest_write(c->req->pid, ARG(2), &klen, sizeof(klen)) < 0)
 		c->error = -EFAULT;
 	return 0;
+}
+
+int sys_getsockname(struct sc_ctx *c)
+{
+	return sock_name(c, false);
+}
+
+int sys_getpeername(struct sc_ctx *c)
+{
+	return sock_name(c, true);
 }
 
 int sys_connect(struct sc_ctx *c)

@@ -318,7 +318,9 @@ static const struct sc_rule seccomp_rules[] = {
  * A filter cannot tell a placeholder from another fd, so a call trapped for
  * placeholders traps for every fd. fstat, fstatfs, syncfs, the fcntl
  * commands outside fcntl_rules and the ioctls outside the allowlist trap;
- * on any other fd the sentry lets the call go on natively
+ * fstatfs is answered by the sentry for every fd (the writable layer's
+ * usage is the gofer's to tell); for the others, on any other fd the
+ * sentry lets the call go on natively
  * (SECCOMP_USER_NOTIF_FLAG_CONTINUE; before any placeholder exists it does
  * not even look at the fd). That is safe because the arguments are
  * registers the kernel reads itself and the decision reads no guest memory:
@@ -333,13 +335,15 @@ static const struct sc_rule seccomp_rules[] = {
  * running a script, two calls in tar c). The raw fstat is what musl's fstat
  * and Go's os.File.Stat make (Go's os.ReadFile: one per file, beside the
  * openat that traps anyway); go build makes 43 fstat and 55 F_GETFL against
- * 4503 newfstatat and 844 openat. lseek, mmap of a file, getdents64, fsync,
+ * 4503 newfstatat and 844 openat. lseek, mmap of a file, getdents, fsync,
  * fdatasync, ftruncate, fadvise64, poll, epoll_ctl, TCGETS and FIONREAD
  * stay native: ordinary programs make them many times (python3.11 -c
  * 'import json': 53 lseek, 23 mmap of a file, 29 ioctl; ls and git one
  * getdents64 per 32 KiB of names; a database an fsync per transaction), so
  * the round trip would cost every program for an answer only a placeholder
- * gets wrong. */
+ * gets wrong. getdents64 traps all the same, for the inode numbers of the
+ * writable layer's directories (syscalls/dir.c), which every listing there
+ * would get wrong. */
 
 /* One row per line, the reason why its class is safe written out on it, so
  * that `grep -w NAME syscalls/table.c` answers "supported, and why is it
@@ -397,8 +401,8 @@ const struct sc_row sc_table[] = {
 	NATIVE(48, "shutdown", "on a socket the guest created in its own network namespace"),
 	SENTRY_P(49, "bind", sys_bind, "AF_UNIX paths via the gofer", "names an address: the sentry decides and binds the guest's socket itself"),
 	NATIVE(50, "listen", "on a socket the guest created in its own network namespace"),
-	SENTRY_P(51, "getsockname", sys_getsockname, "accept(2), getpeername(2) and recvfrom(2) name a peer bound by path with the last component of its path", "the sentry asks the kernel on the guest's socket and gives a unix socket's path as the guest bound it (the gofer binds by the last component)"),
-	NATIVE(52, "getpeername", "on a socket the guest created in its own network namespace"),
+	SENTRY_P(51, "getsockname", sys_getsockname, "a socket accept(2) made, and accept(2)'s and recvfrom(2)'s address of a peer bound by path, show the last component of the listener's or peer's path", "the sentry asks the kernel on the guest's socket and gives a unix socket's path as the guest bound it (the gofer binds by the last component)"),
+	SENTRY_P(52, "getpeername", sys_getpeername, "a peer bound by path outside the sandbox (a host socket in a volume) shows the last component of its path", "the sentry asks the kernel on the guest's socket and gives the path a unix listener was bound to, found by the socket file the guest connected to"),
 	RULED(53, "socketpair", sys_socket_other, socketpair_rules, "only AF_UNIX; other families fail as socket does, or with EOPNOTSUPP where socket would succeed", "BPF allows AF_UNIX pairs, which refer to no host path"),
 	NATIVE(54, "setsockopt", "on a socket the guest created in its own network namespace"),
 	NATIVE(55, "getsockopt", "on a socket the guest created in its own network namespace"),
@@ -484,7 +488,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(135, "personality", "the caller's exec domain; no_new_privs and mmap_min_addr still hold"),
 	DENY(136, "ustat", ENOSYS, "obsolete; would describe host file systems by device number"),
 	SENTRY(137, "statfs", sys_statfs, "names a path: resolved by the sentry, performed by the gofer inside the view"),
-	SENTRY(138, "fstatfs", sys_fstatfs, "runs natively (SECCOMP_USER_NOTIF_FLAG_CONTINUE) unless the fd is an O_PATH placeholder, which is answered for the object the sentry holds"),
+	SENTRY(138, "fstatfs", sys_fstatfs, "the sentry asks the kernel on its copy of the guest's fd (an O_PATH placeholder's object, the sentry's own); a file of the writable layer is answered as statfs by the gofer, with the layer's usage"),
 	DENY(139, "sysfs", ENOSYS, "obsolete; would list the host kernel's file system types"),
 	NATIVE(140, "getpriority", "tasks of the guest's pid namespace; raising priority needs host CAP_SYS_NICE"),
 	NATIVE(141, "setpriority", "tasks of the guest's pid namespace; raising priority needs host CAP_SYS_NICE"),
@@ -563,7 +567,7 @@ const struct sc_row sc_table[] = {
 	DENY(214, "epoll_ctl_old", ENOSYS, "no entry point in Linux x86-64 either: ENOSYS as Linux answers"),
 	DENY(215, "epoll_wait_old", ENOSYS, "no entry point in Linux x86-64 either: ENOSYS as Linux answers"),
 	NATIVE(216, "remap_file_pages", "changes only the caller's own address space"),
-	NATIVE(217, "getdents64", "lists a directory fd the guest holds; hidden paths are absent from the view"),
+	SENTRY(217, "getdents64", sys_getdents64, "lists a directory fd the guest holds (hidden paths are absent from the view): natively (SECCOMP_USER_NOTIF_FLAG_CONTINUE), or for a directory of the writable layer by the sentry on the guest's own open file, with each directory's inode number as stat gives it"),
 	NATIVE(218, "set_tid_address", "the caller's own thread state"),
 	NATIVE(219, "restart_syscall", "resumes the caller's interrupted call"),
 	NATIVE(220, "semtimedop", "SysV IPC objects live in the guest's own IPC namespace"),

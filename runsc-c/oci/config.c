@@ -4,7 +4,7 @@
  *
  *	root.path, root.readonly     the rootfs (relative to the bundle)
  *	process.args, env, cwd       the command, its environment, its cwd
- *	process.user.uid, gid        the user (0..65535: the guest's id map);
+ *	process.user.uid, gid        the user (0..4294967294: the guest's id map);
  *	process.user.additionalGids  checked; honoured for exec'd processes
  *	process.terminal             a terminal of its own (when runsc-c has one)
  *	hostname                     the sandbox's host name
@@ -43,6 +43,7 @@
 #include <unistd.h>
 
 #include "common/limits.h"
+#include "common/proto.h"
 #include "common/util.h"
 #include "runsc-c/oci/oci.h"
 #include "runsc-c/policy_setup.h"
@@ -208,8 +209,8 @@ static int id_value(struct json_object *v, const char *field, unsigned int *out,
 	if (!json_object_is_type(v, json_type_int))
 		return oci_bad(err, field, "expected an integer");
 	int64_t id = json_object_get_int64(v);
-	if (id < 0 || id > 65535)
-		return oci_bad(err, field, "%lld: must be in 0..65535", (long long)id);
+	if (id < 0 || id > GUEST_ID_MAX)
+		return oci_bad(err, field, "%lld: must be in 0..%u", (long long)id, GUEST_ID_MAX);
 	*out = (unsigned int)id;
 	return 0;
 }

@@ -43,6 +43,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/proto.h"
 #include "common/util.h"
 #include "runsc-c/oci/oci.h"
 
@@ -65,14 +66,14 @@ struct exec_opts {
 	int nargs;
 };
 
-/* A number of 0..65535 for flag. */
+/* An id of the guest's id map (0..GUEST_ID_MAX) for flag. */
 static int parse_id_flag(const char *s, const char *flag, unsigned int *out)
 {
 	char *end;
 	errno = 0;
 	unsigned long v = strtoul(s, &end, 10);
-	if (!*s || *end || errno || v > 65535 || s[0] == '-') {
-		oci_error("exec: %s: '%s': expected a number in 0..65535", flag, s);
+	if (!*s || *end || errno || v > GUEST_ID_MAX || s[0] == '-') {
+		oci_error("exec: %s: '%s': expected a number in 0..%u", flag, s, GUEST_ID_MAX);
 		return -1;
 	}
 	*out = (unsigned int)v;

@@ -142,9 +142,9 @@ int vfs_fd_chown_here(struct sc_ctx *c, int guest_fd, uint32_t uid, uint32_t gid
 		return r;
 	_cleanup_close_ int own = fd;
 	bool uid_ok = uid == GOFER_ID_KEEP || uid == (uint32_t)st.st_uid ||
-		      (cr.fsuid == 0 && uid <= VFS_ID_MAX);
+		      (cr.fsuid == 0 && uid <= GUEST_ID_MAX);
 	bool gid_ok = gid == GOFER_ID_KEEP || gid == (uint32_t)st.st_gid ||
-		      (cr.fsuid == 0 && gid <= VFS_ID_MAX) ||
+		      (cr.fsuid == 0 && gid <= GUEST_ID_MAX) ||
 		      perm_in_group(&cr, (gid_t)gid, PERM_FS_IDS);
 	if (!uid_ok || !gid_ok || (st.st_mode & VFS_SETID_BITS))
 		return gofer_way(fd);

@@ -27,7 +27,7 @@ bad_input "--volume with a bad mode" "--volume" -v /tmp:/x:rx -- true
 bad_input "--timeout abc" "--timeout" --timeout abc -- true
 bad_input "--timeout -1" "--timeout" --timeout -1 -- true
 bad_input "--user bob" "--user" --user bob -- true
-bad_input "--user 70000" "--user" --user 70000 -- true
+bad_input "--user 4294967295" "--user" --user 4294967295 -- true
 bad_input "--env without =" "--env" -e NOEQUALS -- true
 bad_input "--cwd relative" "--cwd" --cwd rel -- true
 bad_input "--rootfs missing" "--rootfs" --rootfs /nonexistent-runsc-c -- true

@@ -6,8 +6,8 @@
 . "$(dirname "$0")/lib.sh"
 
 # differential_idmap NAME SCRIPT [do flags]: as differential_data, but
-# natively as root of a user namespace with the sandbox's id map (ids
-# 0-65535 to the same host ids), made by host root.
+# natively as root of a user namespace with the sandbox's id map (every id
+# but -1 to the same host id), made by host root.
 differential_idmap() {
 	name=$1 script=$2
 	shift 2
@@ -22,40 +22,41 @@ differential_idmap() {
 	compare "$name"
 }
 
-# chown with ids the guest's user namespace maps, ids it does not (EINVAL)
-# and -1.
-requires "chown, fchown, lchown, fchownat: mapped and unmapped ids" python3 &&
-	differential_idmap "chown, fchown, lchown, fchownat: mapped and unmapped ids" \
+# chown with low and high ids (the guest's user namespace maps every id
+# but -1) and -1.
+requires "chown, fchown, lchown, fchownat: low and high ids, -1" python3 &&
+	differential_idmap "chown, fchown, lchown, fchownat: low and high ids, -1" \
 		'python3 "$1/chown_ids_probe.py" "$2"'
 
-# A volume's file owned by an id outside the map: stat shows the overflow
-# ids, and the guest's root has no capability over it (chown, chmod: EPERM).
-if requires "a file of an unmapped owner: overflow ids, no chown or chmod, its mode bits" python3; then
+# A volume's files owned by a high host id (100000): the guest's root
+# chowns, chmods and opens them as the host's root does. Each run has its
+# own copy, which both leave in the same state.
+high_owner_file() { echo data >"$1" && chown "$2" "$1" && chmod "$3" "$1"; }
+high_owner_vol() {
 	vol=$(mktemp -d "$TMP/vol.XXXXXX")
 	chmod 755 "$vol"
-	echo data >"$vol/u"
-	chown 100000:100000 "$vol/u"
-	chmod 644 "$vol/u"
-	# Group 0 (mapped) may write g; anyone may write o; no one may read n.
-	echo data >"$vol/g"
-	chown 100000:0 "$vol/g"
-	chmod 660 "$vol/g"
-	echo data >"$vol/o"
-	chown 100000:100000 "$vol/o"
-	chmod 606 "$vol/o"
-	echo data >"$vol/n"
-	chown 100000:100000 "$vol/n"
-	chmod 600 "$vol/n"
+	# u: the owner's alone; g: group 0 may write; o: anyone may write;
+	# n: no one may read.
+	high_owner_file "$vol/u" 100000:100000 644
+	high_owner_file "$vol/g" 100000:0 660
+	high_owner_file "$vol/o" 100000:100000 606
+	high_owner_file "$vol/n" 100000:100000 600
+	echo "$vol"
+}
+if requires "a volume's files of a high owner: chown, chmod and opens as the host's root" python3; then
+	vol_native=$(high_owner_vol)
+	vol_sandbox=$(high_owner_vol)
 	(cd / && guest_env python3 "$DATA/idmap_userns.py" \
-		python3 "$DATA/chown_unmapped_probe.py" "$vol") \
+		python3 "$DATA/high_owner_probe.py" "$vol_native") \
 		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
 	echo $? >"$TMP/native.rc"
-	runsc -v "$DATA:/data:ro" -v "$vol:/vol" -- python3 /data/chown_unmapped_probe.py /vol \
+	runsc -v "$DATA:/data:ro" -v "$vol_sandbox:/vol" -- python3 /data/high_owner_probe.py /vol \
 		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
 	echo $? >"$TMP/sandbox.rc"
-	compare "a file of an unmapped owner: overflow ids, no chown or chmod, its mode bits"
-	check "the file of an unmapped owner is unchanged" "100000:100000 644 5" \
-		"$(stat -c '%u:%g %a %s' "$vol/u")"
+	compare "a volume's files of a high owner: chown, chmod and opens as the host's root"
+	check "a volume's files of a high owner end as natively" \
+		"$(cd "$vol_native" && stat -c '%n %u:%g %a %s' u g o n)" \
+		"$(cd "$vol_sandbox" && stat -c '%n %u:%g %a %s' u g o n)"
 fi
 
 # O_PATH fds: a symlink itself opens with O_NOFOLLOW; read, write, fchmod,
@@ -186,27 +187,59 @@ requires "unix sockets by path: getsockname gives the whole path" python3 &&
 	differential_data "unix sockets by path: getsockname gives the whole path" \
 		'python3 "$1/unix_name_probe.py" "$2"'
 
-# statvfs of the root reports the writable layer (its tmpfs): what the
-# guest writes shows as used and comes back when removed, and the path's
-# answer (the gofer's) agrees with fstatvfs on an fd (native). The host's
-# own numbers differ, so this one runs in the sandbox only.
+# getpeername of a unix socket connected by path gives the name its
+# listener was bound to, whatever path the client used, after dup, fork and
+# SCM_RIGHTS too; a datagram sent by path arrives.
+requires "unix sockets by path: getpeername gives the listener's whole path" python3 &&
+	differential_data "unix sockets by path: getpeername gives the listener's whole path" \
+		'python3 "$1/unix_peer_probe.py" "$2"'
+
+# getdents64's d_ino is stat's st_ino for every entry but ".." and mount
+# points, also for directories of the writable layer (an overlay over two
+# file systems, where the kernel's listing gives the layer's numbers); a
+# listing in pieces or into a bad buffer loses no entry.
+requires "getdents64: d_ino is st_ino" python3 &&
+	differential_data "getdents64: d_ino is st_ino" \
+		'python3 "$1/dir_ino_probe.py" "$2"'
+
+# statvfs of the root reports the writable layer: its free space (the
+# tmpfs's), with what the layer below held counted as used, so a fresh
+# sandbox shows used space and total = used + free (Python's
+# shutil.disk_usage test); what the guest writes shows as used and comes
+# back when removed; the path's answer (the gofer's) agrees with fstatvfs
+# on a directory's and a file's fd. The host's own numbers differ, so this
+# one runs in the sandbox only.
 if requires "statvfs: the writable layer's usage" python3; then
 	out=$(runsc -- python3 -c '
-import os
+import os, shutil
 a = os.statvfs("/")
+print("used before writing:", a.f_blocks > a.f_bfree and a.f_files > a.f_ffree)
+u = shutil.disk_usage("/usr/lib")
+print("total is used plus free:", u.total == u.used + u.free and u.total > u.free > 0)
 with open("/big", "wb") as f:
     f.write(b"x" * (4 << 20))
 b = os.statvfs("/")
 grew = ((b.f_blocks - b.f_bfree) - (a.f_blocks - a.f_bfree)) * b.f_frsize
 print("used grew by the file:", grew >= 4 << 20)
-c = os.fstatvfs(os.open("/", os.O_RDONLY))
-print("statvfs and fstatvfs agree:", (c.f_blocks, c.f_bfree) == (b.f_blocks, b.f_bfree))
+print("the total stays:", b.f_blocks == a.f_blocks)
+for what in ("/", "/big", "/usr/bin/env"):
+    fd = os.open(what, os.O_RDONLY)
+    c = os.fstatvfs(fd)
+    os.close(fd)
+    d = os.statvfs(what)
+    print("statvfs and fstatvfs agree on %s:" % what,
+          (c.f_blocks, c.f_bfree, c.f_files, c.f_ffree) == (d.f_blocks, d.f_bfree, d.f_files, d.f_ffree))
 os.unlink("/big")
 d = os.statvfs("/")
 print("removing it frees it:", d.f_bfree - b.f_bfree >= (4 << 20) // d.f_frsize)
 ' 2>&1)
-	check "statvfs: the writable layer's usage" "used grew by the file: True
-statvfs and fstatvfs agree: True
+	check "statvfs: the writable layer's usage" "used before writing: True
+total is used plus free: True
+used grew by the file: True
+the total stays: True
+statvfs and fstatvfs agree on /: True
+statvfs and fstatvfs agree on /big: True
+statvfs and fstatvfs agree on /usr/bin/env: True
 removing it frees it: True" "$out"
 fi
 

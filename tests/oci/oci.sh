@@ -140,10 +140,10 @@ bad "process.cwd with .." "process.cwd: '/tmp/../etc': must be an absolute path"
 bad "process.terminal not a boolean" "process.terminal: expected a boolean" \
 	"d['process']['terminal'] = 1"
 bad "process.user not an object" "process.user: expected an object" "d['process']['user'] = 0"
-bad "process.user.uid negative" "process.user.uid: -1: must be in 0..65535" \
+bad "process.user.uid negative" "process.user.uid: -1: must be in 0..4294967294" \
 	"d['process']['user']['uid'] = -1"
-bad "process.user.uid too large" "process.user.uid: 70000: must be in 0..65535" \
-	"d['process']['user']['uid'] = 70000"
+bad "process.user.uid too large" "process.user.uid: 4294967295: must be in 0..4294967294" \
+	"d['process']['user']['uid'] = 4294967295"
 bad "process.user.uid not an integer" "process.user.uid: expected an integer" \
 	"d['process']['user']['uid'] = 1.5"
 bad "process.user.gid not an integer" "process.user.gid: expected an integer" \
@@ -615,7 +615,7 @@ bad_exec "env item without =" "env[0]: 'X': expected NAME=VALUE" '{"args": ["tru
 bad_exec "cwd relative" "cwd: 'tmp': must be an absolute path" '{"args": ["true"], "cwd": "tmp"}'
 bad_exec "cwd missing" "cwd: missing" '{"args": ["true"]}'
 bad_exec "user.uid a string" "user.uid: expected an integer" '{"args": ["true"], "cwd": "/", "user": {"uid": "0"}}'
-bad_exec "user.uid out of range" "user.uid: 65536: must be in 0..65535" '{"args": ["true"], "cwd": "/", "user": {"uid": 65536}}'
+bad_exec "user.uid out of range" "user.uid: 4294967295: must be in 0..4294967294" '{"args": ["true"], "cwd": "/", "user": {"uid": 4294967295}}'
 bad_exec "user.additionalGids too many" "user.additionalGids: more than 32 groups" \
 	"{\"args\": [\"true\"], \"cwd\": \"/\", \"user\": {\"additionalGids\": [$(seq -s, 1 33)]}}"
 bad_exec "terminal true without --console-socket" "terminal: needs --console-socket" '{"args": ["true"], "cwd": "/", "terminal": true}'

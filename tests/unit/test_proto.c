@@ -266,27 +266,34 @@ END_TEST
 
 START_TEST(test_ids)
 {
+	/* The guest's map holds every id but (uid_t)-1. */
 	build(GOP_STAT, 0, "/", NULL, 0);
-	req.uid = 65536;
-	ck_assert_int_eq(check0(), -EINVAL);
+	req.uid = 0xfffffffeu;
+	req.gid = 100000;
+	req.ngroups = 2;
+	req.groups[1] = 0xfffffffeu;
+	ck_assert_int_eq(check0(), 0);
 	req.uid = (uint32_t)-1;
 	ck_assert_int_eq(check0(), -EINVAL);
 	req.uid = 0;
-	req.gid = 65536;
+	req.gid = (uint32_t)-1;
 	ck_assert_int_eq(check0(), -EINVAL);
 	req.gid = 0;
 	req.ngroups = GOFER_MAX_GROUPS + 1;
 	ck_assert_int_eq(check0(), -EINVAL);
 	req.ngroups = 2;
-	req.groups[1] = 100000;
+	req.groups[1] = (uint32_t)-1;
 	ck_assert_int_eq(check0(), -EINVAL);
 	build(GOP_CHOWN, 0, "/x", NULL, 0);
-	req.arg[GOFER_ARG_UID] = 65536;
+	req.arg[GOFER_ARG_UID] = 0xfffffffeu;
+	req.arg[GOFER_ARG_GID] = 70000;
+	ck_assert_int_eq(check0(), 0);
+	req.arg[GOFER_ARG_UID] = 0x100000000ull;
 	ck_assert_int_eq(check0(), -EINVAL);
 	req.arg[GOFER_ARG_UID] = (uint64_t)-1; /* only the 32-bit -1 keeps */
 	ck_assert_int_eq(check0(), -EINVAL);
 	req.arg[GOFER_ARG_UID] = 0xffffffffu;
-	req.arg[GOFER_ARG_GID] = 70000;
+	req.arg[GOFER_ARG_GID] = 0x1fffffffeull;
 	ck_assert_int_eq(check0(), -EINVAL);
 }
 END_TEST
@@ -599,7 +606,7 @@ START_TEST(test_requests)
 
 	/* a malformed request is answered, not acted on */
 	build(GOP_UNLINK, 0, "/b/c", NULL, 0);
-	req.uid = 70000;
+	req.uid = (uint32_t)-1;
 	ck_assert_int_eq(handle(NULL, 0, &fd), -EINVAL);
 	ck_assert_int_eq(faccessat(st.root_fd, "b/c", F_OK, 0), 0);
 }

@@ -1,5 +1,5 @@
-# chown, fchown, lchown and fchownat with ids the sandbox's user namespace
-# maps (0-65535) and ids it does not (65536 and up, -1 as "keep"), on files
+# chown, fchown, lchown and fchownat with ids low and high (the sandbox's
+# user namespace maps every id but -1, which means "keep"), on files
 # the caller owns, through symlinks and on fds. argv[1]: a scratch
 # directory. Prints only results.
 import ctypes

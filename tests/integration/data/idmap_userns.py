@@ -1,5 +1,5 @@
 # idmap_userns.py CMD...: runs CMD as root of a new user namespace whose
-# id map is the sandbox's (ids 0-65535 to the same host ids), so that a
+# id map is the sandbox's (every id but -1 to the same host id), so that a
 # native run answers what Linux gives the guest's root. Needs host root.
 import ctypes
 import os
@@ -28,7 +28,7 @@ os.close(go_r)
 if os.read(ready_r, 1) == b"x":
     for name in ("uid_map", "gid_map"):
         with open("/proc/%d/%s" % (pid, name), "w") as f:
-            f.write("0 0 65536\n")
+            f.write("0 0 4294967295\n")
     os.write(go_w, b"x")
 os.close(go_w)
 _, status = os.waitpid(pid, 0)

@@ -1,7 +1,8 @@
-# chown and friends on files whose owner the sandbox's user namespace does
-# not map (a volume's file owned by host uid 100000): Linux refuses the
-# guest's root to give them away, and lets it keep them as they are.
-# argv[1]: a directory holding "u" (owner 100000:100000, mode 0644).
+# chown, chmod and opens of a volume's files owned by a high host id
+# (100000): the sandbox's user namespace maps every id, so its root acts on
+# them as the host's root does.
+# argv[1]: a directory holding "u" (owner 100000:100000, mode 0644), "g"
+# (100000:0, 0660), "o" (100000:100000, 0606), "n" (100000:100000, 0600).
 import errno
 import os
 import sys
@@ -17,7 +18,7 @@ def show(name, f):
         print(name, errno.errorcode[e.errno])
 
 
-show("stat: overflow ids", lambda: print(os.stat("u").st_uid, os.stat("u").st_gid, end=" "))
+show("stat", lambda: print(os.stat("u").st_uid, os.stat("u").st_gid, end=" "))
 show("chown 0:0", lambda: os.chown("u", 0, 0))
 show("chown -1:-1", lambda: os.chown("u", -1, -1))
 show("chown -1:0", lambda: os.chown("u", -1, 0))
