@@ -281,8 +281,9 @@ static const struct sc_rule seccomp_rules[] = {
 		.note = (nt), .why = (w)                                                       \
 	}
 
-/* Calls on an fd the guest holds. fstat, fstatfs, fgetxattr and flistxattr
- * run natively: they take no name, and the fd's file was installed by the
+/* Calls on an fd the guest holds. fstat, fgetxattr and flistxattr run
+ * natively (fstatfs traps: the writable layer's used space is the
+ * sentry's answer): they take no name, and the fd's file was installed by the
  * sentry after a policy check (or is a pipe, socket or memfd of the
  * guest's own). newfstatat(fd, "", AT_EMPTY_PATH) and statx(fd, "",
  * AT_EMPTY_PATH), which is how glibc makes fstat, act on the fd alone too,
