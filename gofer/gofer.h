@@ -151,15 +151,6 @@ struct gofer_state {
 	 * a view st_dev, but lies outside the view. */
 	uint64_t *view_mnts;
 	size_t nview_mnts;
-	/* The view's overlays (the writable layer over each lower): their
-	 * mount ids and what their lower file system held when the view was
-	 * built, which statfs counts as used (see gofer_state_layer_statfs). */
-	struct gofer_layer {
-		uint64_t mnt_id;
-		uint64_t used_bytes;
-		uint64_t used_files;
-	} * layers;
-	size_t nlayers;
 	/* Credentials (see gofer/creds.c): the request's, and the fs ids
 	 * currently in force. */
 	uint32_t uid, gid;
@@ -188,14 +179,6 @@ int gofer_view_build(const struct gofer_config *cfg, struct gofer_state *st, cha
 		     size_t err_size);
 
 /* gofer/view_state.c */
-struct statfs;
-/* Records the overlay mounted as mnt_fd and its lower's usage now. */
-void gofer_state_add_layer(struct gofer_state *st, int mnt_fd, int lower_fd);
-/* statfs(2) of fd's file system as the guest sees it: on an overlay of the
- * view, the writable layer's free space, with what the lower held counted
- * as used (Linux's overlayfs reports the upper alone, an empty tmpfs here:
- * nothing used). Other file systems unchanged. */
-void gofer_state_layer_statfs(const struct gofer_state *st, int fd, struct statfs *sfs);
 /* Sets root_fd (owned by st) and reads the identities of the root, "proc",
  * "dev" and "dev/tty" below it (those missing never match). */
 int gofer_state_init(struct gofer_state *st, int root_fd, bool root_is_process_root);

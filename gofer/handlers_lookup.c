@@ -99,8 +99,6 @@ int op_statfs(struct ctx *c)
 	int r = req_obj_allowed(c, true, NEED_SEE, &o);
 	if (r != REQ_GO_ON)
 		return r;
-	if (fstatfs(o.fd, &c->resp->u.sfs) < 0)
-		return -errno;
-	gofer_state_layer_statfs(c->st, o.fd, &c->resp->u.sfs);
-	return 0;
+	r = fstatfs(o.fd, &c->resp->u.sfs) < 0 ? -errno : 0;
+	return r;
 }

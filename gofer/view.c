@@ -503,10 +503,7 @@ static int overlay_new(struct view *v, int lower_fd, const char *layer_rel, unsi
 		 * (without it, EXDEV). */
 		{"redirect_dir", "on"},
 	};
-	int mnt_fd = fs_new(v, "overlay", opts, ARRAY_SIZE(opts), attrs, what);
-	if (mnt_fd >= 0)
-		gofer_state_add_layer(v->st, mnt_fd, lower_fd);
-	return mnt_fd;
+	return fs_new(v, "overlay", opts, ARRAY_SIZE(opts), attrs, what);
 }
 
 static int mount_root(struct view *v)

@@ -104,39 +104,6 @@ int gofer_state_add_mount(struct gofer_state *st, int dir_fd, const char *path)
 	return 0;
 }
 
-void gofer_state_add_layer(struct gofer_state *st, int mnt_fd, int lower_fd)
-{
-	uint64_t id = mount_id_at(mnt_fd, "");
-	struct statfs lower;
-	if (!id || fstatfs(lower_fd, &lower) < 0)
-		return; /* statfs shows the writable layer alone */
-	struct gofer_layer *n = realloc(st->layers, (st->nlayers + 1) * sizeof(*n));
-	if (!n)
-		die("out of memory");
-	uint64_t unit = lower.f_frsize ? (uint64_t)lower.f_frsize : (uint64_t)lower.f_bsize;
-	n[st->nlayers++] = (struct gofer_layer){
-		.mnt_id = id,
-		.used_bytes = (uint64_t)(lower.f_blocks - lower.f_bfree) * unit,
-		.used_files = lower.f_files >= lower.f_ffree ? lower.f_files - lower.f_ffree : 0,
-	};
-	st->layers = n;
-}
-
-void gofer_state_layer_statfs(const struct gofer_state *st, int fd, struct statfs *sfs)
-{
-	uint64_t id = st->nlayers ? mount_id_at(fd, "") : 0;
-	for (size_t i = 0; id && i < st->nlayers; i++) {
-		if (st->layers[i].mnt_id != id)
-			continue;
-		uint64_t unit = sfs->f_frsize ? (uint64_t)sfs->f_frsize : (uint64_t)sfs->f_bsize;
-		if (unit)
-			sfs->f_blocks += (st->layers[i].used_bytes + unit - 1) / unit;
-		if (sfs->f_files)
-			sfs->f_files += st->layers[i].used_files;
-		return;
-	}
-}
-
 /* fd is on one of the view's own mounts. Without mount ids (Linux before
  * 5.8) the st_dev check alone stands. */
 static bool view_mount(const struct gofer_state *st, int fd)

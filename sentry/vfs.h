@@ -84,9 +84,6 @@ int vfs_readlink(struct sc_ctx *c, int guest_dirfd, char *path, char *target, si
 		 size_t *len_out);
 /* statfs(2); /proc's answer is made up like Linux's procfs. */
 int vfs_statfs(struct sc_ctx *c, char *path, struct statfs *out);
-/* statfs(2) of the view's file behind the sentry's host_fd, as the gofer
- * shows it (the writable layer's usage: gofer_state_layer_statfs). */
-int vfs_fstatfs(struct sc_ctx *c, int host_fd, struct statfs *out);
 
 /* One-path operations that change a name or attributes (mkdir, mknod,
  * unlink, chmod, chown, truncate, utimens): req says which, and *val_out

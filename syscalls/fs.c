@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/magic.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -167,10 +166,10 @@ int sys_newfstatat(struct sc_ctx *c)
 	return do_stat(c, (int)ARG(0), ARG(1), ARG(2), (int)ARG(3));
 }
 
-/* The raw fstat(2) traps only for O_PATH fds, which the guest holds as
- * placeholders (sentry/opath.h): when the fd is none, the call goes on
- * natively. A placeholder is answered for the object it stands for, as
- * newfstatat(fd, "", AT_EMPTY_PATH) is. */
+/* The raw fstat(2) and fstatfs(2) trap only for O_PATH fds, which the
+ * guest holds as placeholders (sentry/opath.h): when the fd is none, the
+ * call goes on natively. A placeholder is answered for the object it
+ * stands for, as newfstatat(fd, "", AT_EMPTY_PATH) is. */
 int sys_fstat(struct sc_ctx *c)
 {
 	int fd = (int)ARG(0);
@@ -189,24 +188,22 @@ int sys_fstat(struct sc_ctx *c)
 	return r < 0 ? fail(c, r) : ok(c, 0);
 }
 
-/* fstatfs(2): a placeholder is answered for the object it stands for, and
- * a file of the view's writable layer (an overlay) as statfs(2) of its
- * path is (gofer_state_layer_statfs); anything else as the kernel says. */
 int sys_fstatfs(struct sc_ctx *c)
 {
-	int obj = guest_getfd(c, (int)ARG(0));
+	int guest_fd = (int)ARG(0);
+	if (opath_guest_flags(c->s, (pid_t)c->req->pid, guest_fd) < 0) {
+		c->cont = true;
+		return 0;
+	}
+	int obj = guest_getfd(c, guest_fd);
 	if (obj < 0)
 		return fail(c, obj);
-	_cleanup_close_ int obj_owned = obj;
 	struct statfs sfs;
-	if (fstatfs(obj, &sfs) < 0)
-		return fail(c, -errno);
-	if (sfs.f_type == OVERLAYFS_SUPER_MAGIC) {
-		int r = vfs_fstatfs(c, obj, &sfs);
-		if (r < 0)
-			return fail(c, r);
-	}
-	int r = guest_write(c->req->pid, ARG(1), &sfs, sizeof(sfs));
+	int r = fstatfs(obj, &sfs) < 0 ? -errno : 0;
+	close(obj);
+	if (r < 0)
+		return fail(c, r);
+	r = guest_write(c->req->pid, ARG(1), &sfs, sizeof(sfs));
 	return r < 0 ? fail(c, r) : ok(c, 0);
 }
 

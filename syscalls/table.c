@@ -281,9 +281,8 @@ static const struct sc_rule seccomp_rules[] = {
 		.note = (nt), .why = (w)                                                       \
 	}
 
-/* Calls on an fd the guest holds. fstat, fgetxattr and flistxattr run
- * natively (fstatfs traps: the writable layer's used space is the
- * sentry's answer): they take no name, and the fd's file was installed by the
+/* Calls on an fd the guest holds. fstat, fstatfs, fgetxattr and flistxattr
+ * run natively: they take no name, and the fd's file was installed by the
  * sentry after a policy check (or is a pipe, socket or memfd of the
  * guest's own). newfstatat(fd, "", AT_EMPTY_PATH) and statx(fd, "",
  * AT_EMPTY_PATH), which is how glibc makes fstat, act on the fd alone too,
@@ -319,9 +318,7 @@ static const struct sc_rule seccomp_rules[] = {
  * A filter cannot tell a placeholder from another fd, so a call trapped for
  * placeholders traps for every fd. fstat, fstatfs, syncfs, the fcntl
  * commands outside fcntl_rules and the ioctls outside the allowlist trap;
- * fstatfs is answered by the sentry for every fd (the writable layer's
- * usage is the gofer's to tell); for the others, on any other fd the
- * sentry lets the call go on natively
+ * on any other fd the sentry lets the call go on natively
  * (SECCOMP_USER_NOTIF_FLAG_CONTINUE; before any placeholder exists it does
  * not even look at the fd). That is safe because the arguments are
  * registers the kernel reads itself and the decision reads no guest memory:
@@ -489,7 +486,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(135, "personality", "the caller's exec domain; no_new_privs and mmap_min_addr still hold"),
 	DENY(136, "ustat", ENOSYS, "obsolete; would describe host file systems by device number"),
 	SENTRY(137, "statfs", sys_statfs, "names a path: resolved by the sentry, performed by the gofer inside the view"),
-	SENTRY(138, "fstatfs", sys_fstatfs, "the sentry asks the kernel on its copy of the guest's fd (an O_PATH placeholder's object, the sentry's own); a file of the writable layer is answered as statfs by the gofer, with the layer's usage"),
+	SENTRY(138, "fstatfs", sys_fstatfs, "runs natively (SECCOMP_USER_NOTIF_FLAG_CONTINUE) unless the fd is an O_PATH placeholder, which is answered for the object the sentry holds"),
 	DENY(139, "sysfs", ENOSYS, "obsolete; would list the host kernel's file system types"),
 	NATIVE(140, "getpriority", "tasks of the guest's pid namespace; raising priority needs host CAP_SYS_NICE"),
 	NATIVE(141, "setpriority", "tasks of the guest's pid namespace; raising priority needs host CAP_SYS_NICE"),

@@ -376,17 +376,6 @@ int vfs_readlink(struct sc_ctx *c, int guest_dirfd, char *path, char *target, si
 
 /* ---- statfs ---- */
 
-int vfs_fstatfs(struct sc_ctx *c, int host_fd, struct statfs *out)
-{
-	struct gofer_req req = {.op = GOP_STATFS, .flags = AT_EMPTY_PATH};
-	struct gofer_resp resp;
-	int r = gofer_fd_path_call(c, host_fd, "", &req, &resp, NULL);
-	if (r < 0)
-		return r;
-	*out = resp.u.sfs;
-	return 0;
-}
-
 int vfs_statfs(struct sc_ctx *c, char *path, struct statfs *out)
 {
 	struct gofer_req req = {.op = GOP_STATFS};
