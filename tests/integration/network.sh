@@ -143,7 +143,7 @@ DENY_LINE=$((DENY_LINE + 1))
 # The probe: first that it runs inside a sandbox (seccomp filter mode), then
 # each path a packet can take.
 cat >"$TMP/t/probe.py" <<'EOP'
-import ctypes, errno, socket, sys, urllib.request
+import ctypes, errno, os, socket, sys, urllib.request
 
 def seccomp_mode():
     for line in open("/proc/self/status"):
@@ -182,6 +182,13 @@ elif what == "refused":
     print("sendto", err(lambda: u.sendto(b"x", bad)))
     print("sendmsg", err(lambda: u.sendmsg([b"x"], [], 0, bad)))
     print("fastopen", err(lambda: socket.socket().sendto(b"x", socket.MSG_FASTOPEN, bad)))
+    # One fd number, a stream socket's (whose address a send ignores) and
+    # then a datagram socket's, dup2'd over it: the second send is decided.
+    t = socket.socket()
+    print("stream", err(lambda: t.sendmsg([b"x"], [], 0, bad)))
+    d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    os.dup2(d.fileno(), t.fileno())
+    print("reused", err(lambda: t.sendmsg([b"x"], [], 0, bad)))
     # sendmmsg: an allowed datagram, then a refused one: one is sent.
     libc = ctypes.CDLL(None, use_errno=True)
     class iovec(ctypes.Structure):
@@ -528,11 +535,13 @@ egress_tests() {
 
 	rm -f "$TMP/audit.jsonl"
 	out=$(probe --policy "$POL" --audit "$TMP/audit.jsonl" -- python3 /t/probe.py refused 2>&1)
-	check "$E: egress: refused connect, sendto, sendmsg, MSG_FASTOPEN and a sendmmsg element" \
+	check "$E: egress: refused connect, sendto, sendmsg (also on an fd number a stream socket had), MSG_FASTOPEN and a sendmmsg element" \
 		"connect EPERM
 sendto EPERM
 sendmsg EPERM
 fastopen EPERM
+stream EPIPE
+reused EPERM
 sendmmsg 1 2
 sendmmsg-refused -1 EPERM" "$out"
 	audit=$(cat "$TMP/audit.jsonl" 2>/dev/null)
