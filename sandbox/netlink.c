@@ -54,6 +54,16 @@ static void attr_put(struct nl_req *req, unsigned short type, const void *data, 
 	req->hdr.nlmsg_len = NLMSG_ALIGN(req->hdr.nlmsg_len) + RTA_ALIGN(rta->rta_len);
 }
 
+/* Starts a request of type that creates something (not there yet) with a
+ * body of size bytes, filled in by the caller. */
+static void req_begin(struct nl_req *req, unsigned short type, size_t size)
+{
+	memset(req, 0, sizeof(*req));
+	req->hdr.nlmsg_len = (uint32_t)NLMSG_LENGTH(size);
+	req->hdr.nlmsg_type = type;
+	req->hdr.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+}
+
 /* Opens a nested attribute; nest_end closes it. */
 static struct rtattr *nest_begin(struct nl_req *req, unsigned short type)
 {
@@ -111,10 +121,8 @@ static int configure(const char *ifname, const struct in6_addr *addr, unsigned p
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0)
 		return -errno;
-	struct nl_req req = {0};
-	req.hdr.nlmsg_len = NLMSG_LENGTH(sizeof(req.ifa));
-	req.hdr.nlmsg_type = RTM_NEWADDR;
-	req.hdr.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	struct nl_req req;
+	req_begin(&req, RTM_NEWADDR, sizeof(req.ifa));
 	req.ifa = (struct ifaddrmsg){
 		.ifa_family = AF_INET6,
 		.ifa_prefixlen = (unsigned char)prefix_len,
@@ -136,10 +144,7 @@ static int configure(const char *ifname, const struct in6_addr *addr, unsigned p
 		return 0;
 	}
 	if (r == 0) {
-		memset(&req, 0, sizeof(req));
-		req.hdr.nlmsg_len = NLMSG_LENGTH(sizeof(req.rt));
-		req.hdr.nlmsg_type = RTM_NEWROUTE;
-		req.hdr.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+		req_begin(&req, RTM_NEWROUTE, sizeof(req.rt));
 		req.rt = (struct rtmsg){
 			.rtm_family = AF_INET6,
 			.rtm_table = RT_TABLE_MAIN,
@@ -156,24 +161,9 @@ static int configure(const char *ifname, const struct in6_addr *addr, unsigned p
 	return r;
 }
 
-/* The exit status of a child that ends with r (0 or -errno). */
-static int child_status(int r)
-{
-	return r < 0 && -r < 256 ? -r : r < 0 ? EIO : 0;
-}
-
-/* Waits for the child pid: 0 or -errno (its exit status). */
-static int child_wait(pid_t pid)
-{
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return WIFEXITED(st) ? -WEXITSTATUS(st) : -EIO;
-}
-
-int netlink_ipv6_configure(int ns_fd, const char *ifname, const struct in6_addr *addr,
-			   unsigned prefix_len, const struct in6_addr *gateway)
+/* Runs work(arg) in a child that joined the network namespace ns_fd: what
+ * it returned, 0 or -errno (carried as the child's exit status). */
+static int in_netns(int ns_fd, int (*work)(const void *arg), const void *arg)
 {
 	pid_t pid = fork_single_threaded();
 	if (pid < 0)
@@ -181,9 +171,34 @@ int netlink_ipv6_configure(int ns_fd, const char *ifname, const struct in6_addr 
 	if (pid == 0) {
 		if (setns(ns_fd, CLONE_NEWNET) < 0)
 			_exit(errno);
-		_exit(child_status(configure(ifname, addr, prefix_len, gateway)));
+		int r = work(arg);
+		_exit(r < 0 && -r < 256 ? -r : r < 0 ? EIO : 0);
 	}
-	return child_wait(pid);
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(st) ? -WEXITSTATUS(st) : -EIO;
+}
+
+struct ipv6_config {
+	const char *ifname;
+	const struct in6_addr *addr;
+	unsigned prefix_len;
+	const struct in6_addr *gateway;
+};
+
+static int ipv6_configure(const void *arg)
+{
+	const struct ipv6_config *c = arg;
+	return configure(c->ifname, c->addr, c->prefix_len, c->gateway);
+}
+
+int netlink_ipv6_configure(int ns_fd, const char *ifname, const struct in6_addr *addr,
+			   unsigned prefix_len, const struct in6_addr *gateway)
+{
+	struct ipv6_config c = {ifname, addr, prefix_len, gateway};
+	return in_netns(ns_fd, ipv6_configure, &c);
 }
 
 /* ---- the engine's resets, made acceptable ----
@@ -337,10 +352,8 @@ static int prog_load(void)
  * program as its filter (direct action). 0 or -errno. */
 static int ingress_attach(int fd, unsigned ifindex, int prog)
 {
-	struct nl_req req = {0};
-	req.hdr.nlmsg_len = NLMSG_LENGTH(sizeof(req.tc));
-	req.hdr.nlmsg_type = RTM_NEWQDISC;
-	req.hdr.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	struct nl_req req;
+	req_begin(&req, RTM_NEWQDISC, sizeof(req.tc));
 	req.tc = (struct tcmsg){
 		.tcm_family = AF_UNSPEC,
 		.tcm_ifindex = (int)ifindex,
@@ -351,10 +364,7 @@ static int ingress_attach(int fd, unsigned ifindex, int prog)
 	int r = nl_talk(fd, &req, 1);
 	if (r < 0)
 		return r;
-	memset(&req, 0, sizeof(req));
-	req.hdr.nlmsg_len = NLMSG_LENGTH(sizeof(req.tc));
-	req.hdr.nlmsg_type = RTM_NEWTFILTER;
-	req.hdr.nlmsg_flags = NLM_F_CREATE | NLM_F_EXCL;
+	req_begin(&req, RTM_NEWTFILTER, sizeof(req.tc));
 	req.tc = (struct tcmsg){
 		.tcm_family = AF_UNSPEC,
 		.tcm_ifindex = (int)ifindex,
@@ -373,8 +383,9 @@ static int ingress_attach(int fd, unsigned ifindex, int prog)
 
 /* The child's work, in the namespace: the classifier on every interface
  * but loopback (the engine's one). 0 or -errno. */
-static int refusals_pass(void)
+static int refusals_pass(const void *unused)
 {
+	(void)unused;
 	int prog = prog_load();
 	if (prog < 0)
 		return prog;
@@ -394,13 +405,5 @@ static int refusals_pass(void)
 
 int netlink_refusals_pass(int ns_fd)
 {
-	pid_t pid = fork_single_threaded();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		if (setns(ns_fd, CLONE_NEWNET) < 0)
-			_exit(errno);
-		_exit(child_status(refusals_pass()));
-	}
-	return child_wait(pid);
+	return in_netns(ns_fd, refusals_pass, NULL);
 }
