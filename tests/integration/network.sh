@@ -788,12 +788,22 @@ gone() {
 # appears in /gate), not after a time a slow start could outlast.
 mkdir -p "$TMP/gate"
 gated='while [ ! -e /gate/go ]; do sleep 0.05; done'
+# The guest starts only once the resolver is ready: a file it writes first
+# tells the test that killing the resolver now kills a running one, not one
+# still starting (which stops the sandbox's start).
+started=': >/up/started && '"$gated"
+mkdir -p "$TMP/up"
 lifecycle_tests() {
 	for how in exit timeout kill resolver-killed; do
 		rm -f "$TMP/gate/go"
 		case $how in
-		exit | resolver-killed)
+		exit)
 			"$RUNSC_C" do --quiet --policy "$POL" -v "$TMP/gate:/gate:ro" -- sh -c "$gated" </dev/null &
+			;;
+		resolver-killed)
+			rm -f "$TMP/up/started"
+			"$RUNSC_C" do --quiet --policy "$POL" -v "$TMP/gate:/gate:ro" -v "$TMP/up:/up" \
+				-- sh -c "$started" </dev/null &
 			;;
 		timeout) "$RUNSC_C" do --quiet --timeout $((2 * TIME_SCALE)) --policy "$POL" -- sleep 30 </dev/null & ;;
 		kill) "$RUNSC_C" do --quiet --policy "$POL" -- sleep 30 </dev/null & ;;
@@ -829,7 +839,14 @@ Seccomp:	2" \
 				"$(grep -E '^(Uid|CapEff|Seccomp):' "/proc/$rp/status" 2>&1)"
 		fi
 		[ $how = kill ] && kill -9 $rpid
-		[ $how = resolver-killed ] && [ -n "$rp" ] && kill -9 "$rp"
+		if [ $how = resolver-killed ] && [ -n "$rp" ]; then
+			i=0
+			while [ ! -e "$TMP/up/started" ] && [ $i -lt $((600 * TIME_SCALE)) ]; do
+				sleep 0.05
+				i=$((i + 1))
+			done
+			kill -9 "$rp"
+		fi
 		touch "$TMP/gate/go"
 		wait $rpid 2>/dev/null
 		st=$?
