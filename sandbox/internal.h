@@ -142,6 +142,10 @@ pid_t resolver_start(struct sandbox *sb, struct dns_bind_table *table, pid_t ini
 struct in6_addr;
 int netlink_ipv6_configure(int ns_fd, const char *ifname, const struct in6_addr *addr,
 			   unsigned prefix_len, const struct in6_addr *gateway);
+/* netlink.c: in the network namespace ns_fd, the engine's TCP resets
+ * without ACK (pasta's answer to a refused connect) get one on their way in,
+ * so a connecting guest takes them (ECONNREFUSED). 0 or -errno. */
+int netlink_refusals_pass(int ns_fd);
 /* network.c: the bindings' table for the sentry (read-only there), or NULL. */
 const struct dns_bind_table *network_dns_table(struct sandbox *sb);
 

@@ -27,7 +27,11 @@
  * here first, because pasta only warns about a port it cannot bind (and
  * takes what it can: the IPv6 half of a port whose IPv4 half is busy). The
  * gateway is not mapped to the host
- * (--no-map-gw), so the host's own loopback is not reachable.
+ * (--no-map-gw), so the host's own loopback is not reachable. pasta
+ * answers a connect the host refuses with a reset the guest's kernel drops
+ * (it lacks the ACK flag); a classifier on the namespace's interface
+ * (netlink_refusals_pass) adds the flag, so the guest's connect fails with
+ * ECONNREFUSED at once, as with a route of its own.
  *
  * slirp4netns (--configure) gives the namespace a tap0 with 10.0.2.100/24
  * and the gateway 10.0.2.2; IPv6 (fd00::100/64, the gateway fd00::2) is
@@ -516,6 +520,15 @@ static void engine_start(struct sandbox *sb, pid_t init, char *msg, size_t size)
 			n->engine_pid = 0;
 			return;
 		}
+	}
+	if (got > 0 && n->engine == ENGINE_PASTA) {
+		/* Not fatal: without it a refused connect still fails, only
+		 * after the guest's SYN retries instead of at once. */
+		int r = netlink_refusals_pass(ns_fd);
+		if (r < 0)
+			log_msg("pasta: a refused connection will reach the guest only as a "
+				"timeout (the classifier passing its resets on: %s)",
+				strerror(-r));
 	}
 	close(ns_fd);
 	if (got > 0) {

@@ -93,6 +93,49 @@ static void op_free(void *arg)
 	free(op);
 }
 
+/* What each socket the guest sent on is: its domain and type, which never
+ * change, by its cookie (SO_COOKIE: a number the kernel gives one socket
+ * and never another while it runs, where fd and inode numbers are reused).
+ * A guest fd closed and taken again by another socket, a dup, a socket
+ * passed in over a unix socket: each is known by the socket itself, so a
+ * kind found here is always that socket's, and whether a destination is
+ * decided never rests on a stale entry. One getsockopt then replaces two on
+ * every send but a socket's first; an entry another socket took over costs
+ * those two again. */
+#define SOCK_KINDS 512
+static struct sock_kind {
+	uint64_t cookie; /* 0: empty (the kernel's cookies start at 1) */
+	int domain;
+	int type;
+} sock_kinds[SOCK_KINDS];
+
+static int sock_kind(int sock, int *domain, int *type)
+{
+	uint64_t cookie = 0;
+	socklen_t l = sizeof(cookie);
+	if (getsockopt(sock, SOL_SOCKET, SO_COOKIE, &cookie, &l) < 0) {
+		if (errno == ENOTSOCK)
+			return -ENOTSOCK;
+		cookie = 0;
+	}
+	/* Cookies are handed out in order: their low bits spread. */
+	struct sock_kind *k = &sock_kinds[cookie % SOCK_KINDS];
+	if (cookie && k->cookie == cookie) {
+		*domain = k->domain;
+		*type = k->type;
+		return 0;
+	}
+	l = sizeof(*domain);
+	if (getsockopt(sock, SOL_SOCKET, SO_DOMAIN, domain, &l) < 0)
+		return -errno; /* ENOTSOCK */
+	l = sizeof(*type);
+	if (getsockopt(sock, SOL_SOCKET, SO_TYPE, type, &l) < 0)
+		return -errno;
+	if (cookie)
+		*k = (struct sock_kind){.cookie = cookie, .domain = *domain, .type = *type};
+	return 0;
+}
+
 /* The guest's socket and what it is. */
 static int op_open(struct sc_ctx *c, struct send_op *op, unsigned int n)
 {
@@ -100,12 +143,9 @@ static int op_open(struct sc_ctx *c, struct send_op *op, unsigned int n)
 	op->sock = guest_getfd(c, (int)ARG(0));
 	if (op->sock < 0)
 		return op->sock;
-	socklen_t l = sizeof(op->domain);
-	if (getsockopt(op->sock, SOL_SOCKET, SO_DOMAIN, &op->domain, &l) < 0)
-		return -errno; /* ENOTSOCK */
-	l = sizeof(op->type);
-	if (getsockopt(op->sock, SOL_SOCKET, SO_TYPE, &op->type, &l) < 0)
-		return -errno;
+	int r = sock_kind(op->sock, &op->domain, &op->type);
+	if (r < 0)
+		return r;
 	op->n = n;
 	op->nm = n;
 	op->m = xcalloc(n ? n : 1, sizeof(*op->m));

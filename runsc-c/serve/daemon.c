@@ -30,6 +30,7 @@
 
 #include "common/util.h"
 #include "runsc-c/serve/daemon.h"
+#include "sandbox/sandbox.h"
 
 static int log_out = STDERR_FILENO;
 
@@ -237,6 +238,12 @@ int main(int argc, char **argv)
 		usage_error(
 			"--listen %s: TCP needs --token-file (remote callers must authenticate)",
 			listen_spec);
+
+	/* The route out's variables, read by every egress sandbox the service
+	 * makes: a bad value stops the service now, as it stops runsc-c do. */
+	struct rc_error err;
+	if (sandbox_net_env_check(&err) < 0)
+		usage_error("%s", err.msg);
 
 	static struct serve_config cfg = {
 		.max_sandboxes = 256, .tmpl = {{.name = "default"}}, .ntmpl = 1};

@@ -26,9 +26,9 @@
 # port. Per engine: `ip addr` inside shows the host's interface and address
 # (pasta), or tap0 with 10.0.2.100/24 and fd00::100/64 set before the guest
 # runs, a gateway that does not lead to the host's loopback, a DNS
-# forwarder (10.0.2.3) that is refused, and a closed port refusing a
-# blocking connect twice on one socket (slirp4netns; pasta passes no
-# refusal back).
+# forwarder (10.0.2.3) that is refused (slirp4netns). With each engine a
+# closed port of an allowed host refuses a blocking connect at once, twice
+# on one socket, over IPv4 and IPv6, as it does natively.
 #
 # Without the engine: mode none is unchanged; a bad RUNSC_C_NET_ENGINE or
 # RUNSC_C_DNS_UPSTREAM is a usage error (exit 2, one line naming it and its
@@ -143,7 +143,7 @@ DENY_LINE=$((DENY_LINE + 1))
 # The probe: first that it runs inside a sandbox (seccomp filter mode), then
 # each path a packet can take.
 cat >"$TMP/t/probe.py" <<'EOP'
-import ctypes, errno, socket, sys, urllib.request
+import ctypes, errno, os, socket, sys, urllib.request
 
 def seccomp_mode():
     for line in open("/proc/self/status"):
@@ -182,6 +182,13 @@ elif what == "refused":
     print("sendto", err(lambda: u.sendto(b"x", bad)))
     print("sendmsg", err(lambda: u.sendmsg([b"x"], [], 0, bad)))
     print("fastopen", err(lambda: socket.socket().sendto(b"x", socket.MSG_FASTOPEN, bad)))
+    # One fd number, a stream socket's (whose address a send ignores) and
+    # then a datagram socket's, dup2'd over it: the second send is decided.
+    t = socket.socket()
+    print("stream", err(lambda: t.sendmsg([b"x"], [], 0, bad)))
+    d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    os.dup2(d.fileno(), t.fileno())
+    print("reused", err(lambda: t.sendmsg([b"x"], [], 0, bad)))
     # sendmmsg: an allowed datagram, then a refused one: one is sent.
     libc = ctypes.CDLL(None, use_errno=True)
     class iovec(ctypes.Structure):
@@ -230,14 +237,32 @@ EOP
 
 probe() { runsc -v "$TMP/t:/t" "$@"; }
 
+# A blocking connect to an address whose port is closed, twice on the same
+# socket: refused each time on Linux. Run natively and in the sandbox; its
+# send timeout (which bounds a blocking connect: EINPROGRESS) only keeps a
+# connect that is never answered from holding the test for minutes.
+cat >"$TMP/t/closed.py" <<'EOP'
+import errno, socket, struct, sys
+family = socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET
+s = socket.socket(family, socket.SOCK_STREAM)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 30, 0))
+out = []
+for _ in range(2):
+    try:
+        s.connect((sys.argv[1], int(sys.argv[2])))
+        out.append("connected")
+    except OSError as e:
+        out.append(errno.errorcode.get(e.errno, str(e.errno)))
+print("closed port", " ".join(out))
+EOP
+closed() {
+	probe --policy "$POL" -- sh -c 'grep -q "^Seccomp:.*2" /proc/self/status &&
+		python3 /t/closed.py "$@"' closed "$@" 2>&1
+}
+
 # A query of the guest's own to a DNS server by address (slirp4netns's
 # forwarder, or the test's): refused like any other destination.
 cat >>"$TMP/t/probe.py" <<'EOP'
-elif what == "refused-twice":
-    # A blocking connect to an allowed address whose port is closed, twice
-    # on the same socket: refused each time, as on Linux.
-    s = socket.socket()
-    print("refused-twice", " ".join(err(lambda: s.connect(("198.51.100.2", 7999))) for _ in range(2)))
 elif what == "dnsdirect":
     import struct
     q = struct.pack("!HHHHHH", 1, 0x0100, 1, 0, 0, 0) + b"\x03www\x03web\x04test\x00" + struct.pack("!HH", 1, 1)
@@ -510,11 +535,13 @@ egress_tests() {
 
 	rm -f "$TMP/audit.jsonl"
 	out=$(probe --policy "$POL" --audit "$TMP/audit.jsonl" -- python3 /t/probe.py refused 2>&1)
-	check "$E: egress: refused connect, sendto, sendmsg, MSG_FASTOPEN and a sendmmsg element" \
+	check "$E: egress: refused connect, sendto, sendmsg (also on an fd number a stream socket had), MSG_FASTOPEN and a sendmmsg element" \
 		"connect EPERM
 sendto EPERM
 sendmsg EPERM
 fastopen EPERM
+stream EPIPE
+reused EPERM
 sendmmsg 1 2
 sendmmsg-refused -1 EPERM" "$out"
 	audit=$(cat "$TMP/audit.jsonl" 2>/dev/null)
@@ -526,6 +553,22 @@ sendmmsg-refused -1 EPERM" "$out"
 			"\"access\": \"$access\", \"decision\": \"deny\", \"rule\": \"$POL:$DENY_LINE\"" \
 			"$(printf '%s\n' "$audit" | grep "\"syscall\": \"$sc\"")"
 	done
+
+	# A closed port of an allowed host: refused at once, as natively (pasta
+	# answers with a reset the guest would drop without the classifier
+	# network.c adds).
+	out=$(python3 "$TMP/t/closed.py" 198.51.100.2 7999 2>&1)
+	check "$E: egress: a closed port refuses a blocking connect, twice on one socket, as natively" \
+		"closed port ECONNREFUSED ECONNREFUSED
+closed port ECONNREFUSED ECONNREFUSED" "$out
+$(closed 198.51.100.2 7999)"
+	if [ "$V6" = yes ]; then
+		out=$(python3 "$TMP/t/closed.py" 2001:db8:1::2 7999 2>&1)
+		check "$E: egress: a closed port refuses a blocking IPv6 connect, as natively" \
+			"closed port ECONNREFUSED ECONNREFUSED
+closed port ECONNREFUSED ECONNREFUSED" "$out
+$(closed 2001:db8:1::2 7999)"
+	fi
 
 	out=$(probe --policy "$POL" -- python3 /t/probe.py loopback "$HOSTPORT" 2>&1)
 	check "$E: egress: a listener on the host's 127.0.0.1 is unreachable" "loopback ECONNREFUSED" "$out"
@@ -577,11 +620,6 @@ slirp_tests() {
 	out=$(probe --policy "$TMP/t/slirp-gw.yaml" -- python3 /t/probe.py gateway 10.0.2.2 "$HOSTPORT" 2>&1)
 	check "slirp4netns: egress: its gateway leads not to the host's loopback, even when allowed" \
 		"gateway ENETUNREACH" "$out"
-	# (pasta 0.0~git20230309 passes no refusal back: there such a connect
-	# times out after about two minutes, natively behind plain pasta too.)
-	out=$(probe --policy "$POL" -- python3 /t/probe.py refused-twice 2>&1)
-	check "slirp4netns: egress: a closed port refuses a blocking connect, twice on one socket" \
-		"refused-twice ECONNREFUSED ECONNREFUSED" "$out"
 	out=$(dns -- python3 /t/probe.py dnsdirect 10.0.2.3 2>&1)
 	check "slirp4netns: names: a query to its own DNS forwarder (10.0.2.3) is refused" \
 		"dnsdirect EPERM" "$out"
@@ -750,12 +788,22 @@ gone() {
 # appears in /gate), not after a time a slow start could outlast.
 mkdir -p "$TMP/gate"
 gated='while [ ! -e /gate/go ]; do sleep 0.05; done'
+# The guest starts only once the resolver is ready: a file it writes first
+# tells the test that killing the resolver now kills a running one, not one
+# still starting (which stops the sandbox's start).
+started=': >/up/started && '"$gated"
+mkdir -p "$TMP/up"
 lifecycle_tests() {
 	for how in exit timeout kill resolver-killed; do
 		rm -f "$TMP/gate/go"
 		case $how in
-		exit | resolver-killed)
+		exit)
 			"$RUNSC_C" do --quiet --policy "$POL" -v "$TMP/gate:/gate:ro" -- sh -c "$gated" </dev/null &
+			;;
+		resolver-killed)
+			rm -f "$TMP/up/started"
+			"$RUNSC_C" do --quiet --policy "$POL" -v "$TMP/gate:/gate:ro" -v "$TMP/up:/up" \
+				-- sh -c "$started" </dev/null &
 			;;
 		timeout) "$RUNSC_C" do --quiet --timeout $((2 * TIME_SCALE)) --policy "$POL" -- sleep 30 </dev/null & ;;
 		kill) "$RUNSC_C" do --quiet --policy "$POL" -- sleep 30 </dev/null & ;;
@@ -791,7 +839,14 @@ Seccomp:	2" \
 				"$(grep -E '^(Uid|CapEff|Seccomp):' "/proc/$rp/status" 2>&1)"
 		fi
 		[ $how = kill ] && kill -9 $rpid
-		[ $how = resolver-killed ] && [ -n "$rp" ] && kill -9 "$rp"
+		if [ $how = resolver-killed ] && [ -n "$rp" ]; then
+			i=0
+			while [ ! -e "$TMP/up/started" ] && [ $i -lt $((600 * TIME_SCALE)) ]; do
+				sleep 0.05
+				i=$((i + 1))
+			done
+			kill -9 "$rp"
+		fi
 		touch "$TMP/gate/go"
 		wait $rpid 2>/dev/null
 		st=$?

@@ -41,9 +41,10 @@ def tap(ok, name, diag=""):
             print(f"#   {line}", flush=True)
 
 
-def start_daemon(*args, wait=True):
+def start_daemon(*args, wait=True, env=None):
     log = open(os.path.join(TMP, f"daemon{len(daemons)}.log"), "w+")
-    p = subprocess.Popen([RUNSC_C, "serve", *args], stdout=log, stderr=log, start_new_session=True)
+    p = subprocess.Popen([RUNSC_C, "serve", *args], stdout=log, stderr=log, start_new_session=True,
+                         env=dict(os.environ, **env) if env else None)
     p.log = log
     daemons.append(p)
     if wait:
@@ -216,6 +217,17 @@ def test_flags():
         p = start_daemon("--listen", f"unix:{TMP}/x.sock", "--config", cfg)
         stop_daemon(p)
         tap(p.returncode == 2 and where in logtext(p), f"config {text!r}: {where}", logtext(p))
+    # The route out's variables, which every egress sandbox reads: a bad
+    # value stops the service at its start, with runsc-c do's line (exit 2,
+    # no socket left behind).
+    for var, why in [("RUNSC_C_NET_ENGINE", "expected pasta or slirp4netns"),
+                     ("RUNSC_C_DNS_UPSTREAM", "expected an IPv4 address")]:
+        p = start_daemon("--listen", f"unix:{TMP}/net.sock", wait=False, env={var: "nonsense"})
+        p.wait(DEADLINE_S)
+        want = f"runsc-c serve: {var}: {why}, got 'nonsense'\n"
+        tap(p.returncode == 2 and logtext(p) == want and not os.path.exists(f"{TMP}/net.sock"),
+            f"a bad {var} stops the service at its start: one line naming it and its value",
+            f"status {p.returncode}: {logtext(p)}")
     with open(cfg, "w") as f:
         f.write("pool: {size: many}\n")
     p = start_daemon("--listen", f"unix:{TMP}/x.sock", "--config", cfg, wait=False)
