@@ -109,6 +109,21 @@ static int memory_parse(struct json_object *res, const char *prefix, struct cg_l
 	return 0;
 }
 
+/* PREFIX.PART.limit as a bound (none when not above 0), refused below what
+ * a sandbox needs to start. */
+static int limit_at_least(const char *prefix, const char *part, int64_t value,
+			  unsigned long long min, uint64_t *out, struct rc_error *err)
+{
+	char field[128];
+	snprintf(field, sizeof(field), "%s.%s.limit", prefix, part);
+	if (value > 0 && (uint64_t)value < min)
+		return oci_bad(err, field,
+			       "%lld is below what a sandbox needs to start: at least %llu",
+			       (long long)value, min);
+	*out = value > 0 ? (uint64_t)value : 0;
+	return 0;
+}
+
 int oci_resources_parse(struct json_object *res, const char *prefix, struct cg_limits *l,
 			struct rc_error *err)
 {
@@ -124,20 +139,11 @@ int oci_resources_parse(struct json_object *res, const char *prefix, struct cg_l
 	if (r < 0)
 		return r;
 	*l = (struct cg_limits){0};
-	snprintf(field, sizeof(field), "%s.memory.limit", prefix);
-	if (mem_limit > 0 && (uint64_t)mem_limit < LIMIT_MEMORY_MIN)
-		return oci_bad(err, field,
-			       "%lld is below what a sandbox needs to start: at least %llu",
-			       (long long)mem_limit, LIMIT_MEMORY_MIN);
-	l->memory_bytes = mem_limit > 0 ? (uint64_t)mem_limit : 0;
-	if ((r = memory_parse(res, prefix, l, err)) < 0)
+	if ((r = limit_at_least(prefix, "memory", mem_limit, LIMIT_MEMORY_MIN, &l->memory_bytes,
+				err)) < 0 ||
+	    (r = memory_parse(res, prefix, l, err)) < 0 ||
+	    (r = limit_at_least(prefix, "pids", pids_limit, LIMIT_PIDS_MIN, &l->pids, err)) < 0)
 		return r;
-	snprintf(field, sizeof(field), "%s.pids.limit", prefix);
-	if (pids_limit > 0 && (uint64_t)pids_limit < LIMIT_PIDS_MIN)
-		return oci_bad(err, field,
-			       "%lld is below what a sandbox needs to start: at least %llu",
-			       (long long)pids_limit, LIMIT_PIDS_MIN);
-	l->pids = pids_limit > 0 ? (uint64_t)pids_limit : 0;
 	snprintf(field, sizeof(field), "%s.cpu.period", prefix);
 	if (period == 0 || period > 1000000 || (period > 0 && period < 1000))
 		return oci_bad(err, field, "expected 1000 to 1000000 (us)");
