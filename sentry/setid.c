@@ -3,7 +3,6 @@
  * array searched in order. It holds only objects the guest made set-id,
  * which are few; an empty one costs a comparison. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -163,27 +162,4 @@ void setid_answered(struct sentry *s, const struct gofer_req *req, const struct 
 	default:
 		break;
 	}
-}
-
-void setid_made_dir(struct sentry *s, int obj)
-{
-	struct stat st, parent;
-	if (!setid_any_dirs(s) || fstat(obj, &st) < 0 || !S_ISDIR(st.st_mode) ||
-	    fstatat(obj, "..", &parent, AT_SYMLINK_NOFOLLOW) < 0 ||
-	    !(setid_bits(s, (uint64_t)parent.st_dev, (uint64_t)parent.st_ino) & S_ISGID))
-		return;
-	/* The gofer gives it the parent's group, as root: Linux does so
-	 * whatever groups the caller has. */
-	if (st.st_gid != parent.st_gid) {
-		struct gofer_req req = {.op = GOP_CHOWN,
-					.flags = AT_EMPTY_PATH,
-					.fd_mask = GOFER_FD_DIR,
-					.path_len = 1};
-		req.arg[GOFER_ARG_UID] = GOFER_ID_KEEP;
-		req.arg[GOFER_ARG_GID] = (uint32_t)parent.st_gid;
-		struct gofer_resp resp;
-		if (gofer_call(s, &req, &obj, 1, &resp, NULL) != 0)
-			return;
-	}
-	(void)setid_set(s, (uint64_t)st.st_dev, (uint64_t)st.st_ino, st.st_mode, S_ISGID);
 }

@@ -49,6 +49,25 @@ void setid_answered(struct sentry *s, const struct gofer_req *req, const struct 
  * a directory whose S_ISGID the sentry keeps takes that bit and the
  * parent's group, as Linux gives it (inode_init_owner). */
 void setid_made_dir(struct sentry *s, int obj);
+/* A regular file an open(O_CREAT) of path (relative to guest_dirfd)
+ * handed over as fd, with the mode asked for (after the umask): when
+ * this open made it (F_CREATED_QUERY), it keeps the set-id bits of mode
+ * and, in a directory whose S_ISGID the sentry keeps, takes the
+ * directory's group (S_ISGID of a group-executable mode is dropped when
+ * the caller is neither in that group nor holds CAP_FSETID:
+ * mode_strip_sgid). */
+struct sc_ctx;
+void setid_created(struct sc_ctx *c, int guest_dirfd, const char *path, int fd, mode_t mode);
+/* A symlink just made at path (obj: the sentry's O_PATH fd of it) takes
+ * its set-group-id directory's group. */
+void setid_made_link(struct sc_ctx *c, int guest_dirfd, const char *path, int obj);
+/* What a write or truncate by the caller of c does to the set-id bits of
+ * the file fd holds or path names (setid_written), for a caller without
+ * CAP_FSETID. Linux clears them at the first write (file_remove_privs);
+ * the guest's writes run natively, so an open for writing (or with
+ * O_TRUNC) does it here. */
+void setid_fd_written(struct sc_ctx *c, int fd);
+void setid_path_written(struct sc_ctx *c, char *path);
 void setid_free(struct sentry *s);
 
 #endif

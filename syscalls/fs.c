@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -616,7 +617,11 @@ int sys_truncate(struct sc_ctx *c)
 	req.arg[GOFER_ARG_LENGTH] = ARG(1);
 	req.arg[GOFER_ARG_FSIZE] = fsize;
 	int64_t val = 0;
+	char copy[PATH_MAX];
+	memcpy(copy, path, sizeof(copy));
 	r = vfs_path_op(c, AT_FDCWD, path, &req, -EACCES, false, &val);
+	if (r == 0 && setid_any(c->s))
+		setid_path_written(c, copy);
 	if (r == -EFBIG && fsize != RLIM_INFINITY && ARG(1) > fsize)
 		(void)syscall(SYS_tgkill, c->t->tgid, (pid_t)c->req->pid, SIGXFSZ);
 	return r < 0 ? fail(c, r) : ok(c, val);

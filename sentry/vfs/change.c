@@ -180,8 +180,10 @@ int vfs_path2_op(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_
 	if (!resp.redirect) {
 		/* A new symlink answers the next lstat and readlink of its
 		 * name. */
-		if (req->op == GOP_SYMLINK && obj >= 0)
+		if (req->op == GOP_SYMLINK && obj >= 0) {
+			setid_made_link(c, guest_dirfd2, path2, obj);
 			dc_learn_made(c, guest_dirfd2, path2, obj, false);
+		}
 		return 0;
 	}
 	char rest[GOFER_PATH_MAX + 1];
