@@ -147,13 +147,15 @@ struct gofer_resp {
 /* GOP_UNLINK and GOP_RENAME answered 0 carry in data what their names
  * named just before (lstat): the source, then for a rename the object the
  * target name held, if any. GOP_CHMOD and GOP_CHOWN answered 0 carry the
- * object they changed. The sentry's dentry cache forgets these objects
+ * object they changed (after the change). The sentry's dentry cache forgets these objects
  * (and, for directories and symlinks, the paths through them: see
  * sentry/dcache.h); an answer without them (data_len 0) makes it forget
  * everything. */
 struct gofer_gone {
 	uint64_t dev, ino;
-	uint32_t mode;
+	uint32_t mode;	/* GOP_CHMOD: with the set-id bits the guest keeps (setid.h) */
+	uint32_t nlink; /* its link count (before an unlink or rename) */
+	uint32_t gid;
 	uint32_t pad;
 };
 #define GOFER_GONE_MAX 2

@@ -29,10 +29,13 @@ static int gone_stat(int dir, const char *name, struct gofer_gone *g)
 	struct stat st;
 	if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return errno == ENOENT ? 0 : -1;
-	g->dev = (uint64_t)st.st_dev;
-	g->ino = (uint64_t)st.st_ino;
-	g->mode = (uint32_t)st.st_mode;
-	g->pad = 0;
+	*g = (struct gofer_gone){
+		.dev = (uint64_t)st.st_dev,
+		.ino = (uint64_t)st.st_ino,
+		.mode = (uint32_t)st.st_mode,
+		.nlink = (uint32_t)st.st_nlink,
+		.gid = (uint32_t)st.st_gid,
+	};
 	return 1;
 }
 
@@ -42,15 +45,37 @@ static void gone_answer(struct ctx *c, const struct gofer_gone *g, int n)
 		(void)set_data(c->resp, (const char *)g, (size_t)n * sizeof(*g));
 }
 
-/* chmod and chown answer with the object they changed (proto.h). */
-static void changed_answer(struct ctx *c, const struct stat *st)
+/* chmod and chown answer with the object they changed (proto.h), as it
+ * is now (an overlay's copy-up may have given it another inode number);
+ * setid: the set-id bits the sentry keeps for it. */
+static void changed_answer(struct ctx *c, int fd, const struct stat *before, mode_t setid)
 {
+	struct stat now;
+	const struct stat *st = fstat(fd, &now) == 0 ? &now : before;
 	struct gofer_gone g = {
 		.dev = (uint64_t)st->st_dev,
 		.ino = (uint64_t)st->st_ino,
-		.mode = (uint32_t)st->st_mode,
+		.mode = (uint32_t)(st->st_mode | setid),
+		.nlink = (uint32_t)st->st_nlink,
+		.gid = (uint32_t)st->st_gid,
 	};
 	gone_answer(c, &g, 1);
+}
+
+/* Does the caller hold CAP_FSETID over the inode, or is it in the
+ * inode's group? Linux's in_group_or_capable, which decides whether a
+ * chmod keeps S_ISGID. */
+static bool in_group_or_fsetid(const struct gofer_state *st, const struct gofer_req *req,
+			       const struct stat *inode)
+{
+	if (st->fs_uid == 0 && !creds_root_lacks_caps_over(st, inode))
+		return true;
+	if (inode->st_gid == (gid_t)req->gid)
+		return true;
+	for (uint32_t i = 0; i < req->ngroups && i < GOFER_MAX_GROUPS; i++)
+		if (inode->st_gid == (gid_t)req->groups[i])
+			return true;
+	return false;
 }
 
 int op_chmod(struct ctx *c)
@@ -64,10 +89,18 @@ int op_chmod(struct ctx *c)
 	/* Only the owner or CAP_FOWNER (inode_owner_or_capable). */
 	if (creds_root_lacks_caps_over(c->st, &o.st))
 		return -EPERM;
-	r = (int)syscall(SYS_fchmodat2, o.fd, "", (mode_t)c->req->mode, AT_EMPTY_PATH);
+	/* Set-id bits never reach the host: the sentry keeps them, and the
+	 * answer says which (the object's owner may set them; S_ISGID only
+	 * for a group of its own, or with CAP_FSETID). */
+	mode_t mode = (mode_t)c->req->mode & 07777;
+	mode_t setid = mode & (S_ISUID | S_ISGID);
+	if ((setid & S_ISGID) && !in_group_or_fsetid(c->st, c->req, &o.st))
+		setid &= ~(mode_t)S_ISGID;
+	r = (int)syscall(SYS_fchmodat2, o.fd, "", mode & ~(mode_t)(S_ISUID | S_ISGID),
+			 AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
 	if (r == 0)
-		changed_answer(c, &o.st);
+		changed_answer(c, o.fd, &o.st, setid);
 	return r;
 }
 
@@ -88,7 +121,7 @@ int op_chown(struct ctx *c)
 		     AT_EMPTY_PATH);
 	r = r < 0 ? -errno : 0;
 	if (r == 0)
-		changed_answer(c, &o.st);
+		changed_answer(c, o.fd, &o.st, 0);
 	return r;
 }
 

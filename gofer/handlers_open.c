@@ -188,7 +188,10 @@ int op_open(struct ctx *c)
 	/* openat2(2) refuses what O_PATH ignores. */
 	if (flags & O_PATH)
 		oflags = flags & (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	uint64_t mode = (flags & (O_CREAT | (O_TMPFILE & ~O_DIRECTORY))) ? c->req->mode : 0;
+	/* Set-id bits never reach the host (the sentry keeps them). */
+	uint64_t mode = (flags & (O_CREAT | (O_TMPFILE & ~O_DIRECTORY)))
+				? c->req->mode & ~(uint64_t)(S_ISUID | S_ISGID)
+				: 0;
 	int start;
 	/* RESOLVE_BENEATH and RESOLVE_IN_ROOT bound even absolute paths by the dirfd. */
 	int r = start_of(c, c->dir, (resolve & GUEST_ROOTED) ? "" : c->path, &start);

@@ -16,6 +16,7 @@
 #include "sentry/audit.h"
 #include "sentry/counters.h"
 #include "sentry/procfs.h"
+#include "sentry/setid.h"
 
 /* A wake-up across CPUs costs ten times a round trip on one CPU here. The
  * guest's notification wakes the sentry on the guest's CPU (SYNC_WAKE_UP);
@@ -192,6 +193,8 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 	if (changes && !(req->op == GOP_OPEN && fd >= 0 && resp->err == 0 && !resp->redirect &&
 			 !S_ISREG(resp->u.st.st_mode)))
 		s->files_gen++;
+	if (changes)
+		setid_answered(s, req, resp);
 	enum names_change change = names_change(req, resp, fd);
 	if (change != NAMES_KEPT && change != NAMES_ADDED)
 		s->names_gen++;

@@ -29,6 +29,7 @@
 #endif
 
 struct dcache;
+struct setid_table;
 struct opath_state;
 struct dns_bind_table;
 struct saved_call;
@@ -144,6 +145,7 @@ struct sentry {
 	 * one: the files exec keeps open are valid while it stands still. */
 	uint64_t files_gen;
 	struct exec_cache *exec_cache; /* sentry/vfs/exec_open.c, made on first use */
+	struct setid_table *setid;     /* sentry/setid.h, made on first use */
 };
 
 /* One notification being answered. */

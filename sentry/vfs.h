@@ -30,9 +30,10 @@
 struct sc_ctx;
 struct sentry;
 
-/* Set-id bits never reach a file: with ids mapped one to one, a set-user-id
- * file written into a volume would run as its owner on the host. chmod with
- * them fails EPERM (as fchmod's BPF rule does); creation strips them. */
+/* Set-id bits never reach a host file: with ids mapped one to one, a
+ * set-user-id file written into a volume would run as its owner on the
+ * host. The gofer strips them from every mode it gives the host; the
+ * sentry keeps the guest's (sentry/setid.h). */
 #define VFS_SETID_BITS (S_ISUID | S_ISGID)
 
 /* Paths below are guest paths (absolute, or relative to guest_dirfd, where

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -22,6 +23,7 @@
 #include "common/util.h"
 #include "sentry/opath.h"
 #include "sentry/sentry.h"
+#include "sentry/setid.h"
 #include "sentry/vfs.h"
 #include "syscalls/handlers.h"
 
@@ -145,6 +147,7 @@ static int do_stat(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, uint64
 	r = vfs_stat(c, guest_dirfd, path, at_flags, &st);
 	if (r < 0)
 		return fail(c, r);
+	setid_show_stat(c->s, &st);
 	st.st_uid = guest_id(st.st_uid);
 	st.st_gid = guest_id(st.st_gid);
 	r = guest_write(c->req->pid, buf_addr, &st, sizeof(st));
@@ -169,19 +172,27 @@ int sys_newfstatat(struct sc_ctx *c)
 /* The raw fstat(2) and fstatfs(2) trap only for O_PATH fds, which the
  * guest holds as placeholders (sentry/opath.h): when the fd is none, the
  * call goes on natively. A placeholder is answered for the object it
- * stands for, as newfstatat(fd, "", AT_EMPTY_PATH) is. */
+ * stands for, as newfstatat(fd, "", AT_EMPTY_PATH) is. fstat(2) is also
+ * answered here for a file with set-id bits the sentry keeps (setid.h),
+ * which the host's mode lacks: the answer is the native one plus them. */
 int sys_fstat(struct sc_ctx *c)
 {
 	int fd = (int)ARG(0);
-	if (opath_guest_flags(c->s, (pid_t)c->req->pid, fd) < 0) {
-		c->cont = true;
-		return 0;
-	}
 	char empty[1] = "";
 	struct stat st;
-	int r = vfs_stat(c, fd, empty, AT_EMPTY_PATH, &st);
-	if (r < 0)
-		return fail(c, r);
+	int r;
+	if (opath_guest_flags(c->s, (pid_t)c->req->pid, fd) < 0) {
+		if (!setid_any(c->s) || vfs_stat(c, fd, empty, AT_EMPTY_PATH, &st) < 0 ||
+		    setid_bits(c->s, (uint64_t)st.st_dev, (uint64_t)st.st_ino) == 0) {
+			c->cont = true;
+			return 0;
+		}
+	} else {
+		r = vfs_stat(c, fd, empty, AT_EMPTY_PATH, &st);
+		if (r < 0)
+			return fail(c, r);
+	}
+	setid_show_stat(c->s, &st);
 	st.st_uid = guest_id(st.st_uid);
 	st.st_gid = guest_id(st.st_gid);
 	r = guest_write(c->req->pid, ARG(1), &st, sizeof(st));
@@ -227,6 +238,7 @@ int sys_statx(struct sc_ctx *c)
 	r = vfs_statx(c, guest_dirfd, path, at_flags, mask, &sx);
 	if (r < 0)
 		return fail(c, r);
+	setid_show_statx(c->s, &sx);
 	sx.stx_uid = guest_id(sx.stx_uid);
 	sx.stx_gid = guest_id(sx.stx_gid);
 	r = guest_write(c->req->pid, ARG(4), &sx, sizeof(sx));
@@ -359,7 +371,7 @@ static int do_mkdir(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, mode_
 	int r = umask_of(c, &mask);
 	if (r < 0)
 		return fail(c, r);
-	struct gofer_req req = {.op = GOP_MKDIR, .mode = mode & 07777 & ~mask & ~S_ISUID};
+	struct gofer_req req = {.op = GOP_MKDIR, .mode = mode & 07777 & ~mask & ~VFS_SETID_BITS};
 	return path_op(c, guest_dirfd, path_addr, &req, -ENOENT, true);
 }
 
@@ -495,18 +507,16 @@ int sys_symlinkat(struct sc_ctx *c)
 
 /* ---- attributes ---- */
 
+/* The set-id bits go to the gofer, which keeps them from the host and
+ * says in its answer which the sentry keeps (sentry/setid.h). */
 int sys_chmod(struct sc_ctx *c)
 {
-	if (ARG(1) & VFS_SETID_BITS)
-		return fail(c, -EPERM);
 	struct gofer_req req = {.op = GOP_CHMOD, .mode = (uint32_t)ARG(1) & 07777};
 	return path_op(c, AT_FDCWD, ARG(0), &req, -EACCES, false);
 }
 
 int sys_fchmodat(struct sc_ctx *c)
 {
-	if (ARG(2) & VFS_SETID_BITS)
-		return fail(c, -EPERM);
 	struct gofer_req req = {.op = GOP_CHMOD, .mode = (uint32_t)ARG(2) & 07777};
 	return path_op(c, (int)ARG(0), ARG(1), &req, -EACCES, false);
 }
@@ -520,8 +530,6 @@ int sys_fchmodat2(struct sc_ctx *c)
 	unsigned int flags = (unsigned int)ARG(3);
 	if (flags & ~(unsigned int)(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return fail(c, -EINVAL);
-	if (ARG(2) & VFS_SETID_BITS)
-		return fail(c, -EPERM);
 	struct gofer_req req = {.op = GOP_CHMOD, .mode = (uint32_t)ARG(2) & 07777, .flags = flags};
 	char path[PATH_MAX];
 	int r = read_path(c, ARG(1), path);
@@ -548,8 +556,6 @@ static int fd_attr_op(struct sc_ctx *c, struct gofer_req *req)
 
 int sys_fchmod(struct sc_ctx *c)
 {
-	if (ARG(1) & VFS_SETID_BITS)
-		return fail(c, -EPERM);
 	int r = vfs_fd_chmod_here(c, (int)ARG(0), (mode_t)ARG(1) & 07777);
 	if (r != 0)
 		return r < 0 ? fail(c, r) : ok(c, 0);
@@ -611,7 +617,11 @@ int sys_truncate(struct sc_ctx *c)
 	req.arg[GOFER_ARG_LENGTH] = ARG(1);
 	req.arg[GOFER_ARG_FSIZE] = fsize;
 	int64_t val = 0;
+	char copy[PATH_MAX];
+	memcpy(copy, path, sizeof(copy));
 	r = vfs_path_op(c, AT_FDCWD, path, &req, -EACCES, false, &val);
+	if (r == 0 && setid_any(c->s))
+		setid_path_written(c, copy);
 	if (r == -EFBIG && fsize != RLIM_INFINITY && ARG(1) > fsize)
 		(void)syscall(SYS_tgkill, c->t->tgid, (pid_t)c->req->pid, SIGXFSZ);
 	return r < 0 ? fail(c, r) : ok(c, val);

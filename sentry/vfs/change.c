@@ -15,6 +15,7 @@
 
 #include "common/util.h"
 #include "sentry/sentry.h"
+#include "sentry/setid.h"
 #include "sentry/vfs.h"
 #include "sentry/vfs/internal.h"
 
@@ -115,8 +116,10 @@ int vfs_path_op(struct sc_ctx *c, int guest_dirfd, char *path, const struct gofe
 	_cleanup_close_ int obj = cw.obj_fd;
 	/* The new directory answers the next lookups of its name (a
 	 * redirect made it elsewhere: not learned). */
-	if (r == 0 && made && obj >= 0 && !cw.redirected)
+	if (r == 0 && made && obj >= 0 && !cw.redirected) {
+		setid_made_dir(c->s, obj);
 		dc_learn_made(c, guest_dirfd, guest_path, obj, true);
+	}
 	return r;
 }
 
@@ -177,8 +180,10 @@ int vfs_path2_op(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_
 	if (!resp.redirect) {
 		/* A new symlink answers the next lstat and readlink of its
 		 * name. */
-		if (req->op == GOP_SYMLINK && obj >= 0)
+		if (req->op == GOP_SYMLINK && obj >= 0) {
+			setid_made_link(c, guest_dirfd2, path2, obj);
 			dc_learn_made(c, guest_dirfd2, path2, obj, false);
+		}
 		return 0;
 	}
 	char rest[GOFER_PATH_MAX + 1];

@@ -13,17 +13,15 @@
  * answers EROFS and an overlay copies the file up, as for the gofer:
  * the kernel decides those on the same open file.
  *
- * The owner may set any times and any mode (set-id bits never get this
- * far), so the sentry's own privileges decide nothing there. fchmod and
- * fchown are done here on regular files only: a directory's mode and
- * owner decide search permission, which the dentry cache follows through
- * the gofer's answers. fchown is done here only where Linux lets the
- * owner do it without privilege: the owner stays and the group stays or
- * is one of the caller's (or, for a caller whose fsuid is 0, any ids the
- * sandbox maps: the gofer's fsuid 0 carries CAP_CHOWN, as the sentry's
- * does), and the file has no set-id bits (what a chown clears of them
- * depends on the caller's privileges). Everything else goes to the
- * gofer, as before.
+ * The owner may set any times and any mode (set-id bits, and a mode
+ * change of a file that has them, go to the gofer: sentry/setid.h), so the sentry's own privileges
+ * decide nothing there. fchmod and fchown are done here on regular files only: a directory's mode
+ * and owner decide search permission, which the dentry cache follows through the gofer's answers.
+ * fchown is done here only where Linux lets the owner do it without privilege: the owner stays and
+ * the group stays or is one of the caller's (or, for a caller whose fsuid is 0, any ids the sandbox
+ * maps: the gofer's fsuid 0 carries CAP_CHOWN, as the sentry's does), and the file has no set-id
+ * bits (what a chown clears of them depends on the caller's privileges). Everything else goes to
+ * the gofer, as before.
  *
  * An O_PATH open hands the guest a read-only fd (sentry/vfs/open.c), so a
  * guest's fd is never O_PATH here; one that is gets EBADF, as from Linux:
@@ -42,6 +40,7 @@
 #include "sentry/dcache.h"
 #include "sentry/perm.h"
 #include "sentry/sentry.h"
+#include "sentry/setid.h"
 #include "sentry/vfs.h"
 #include "sentry/vfs/internal.h"
 
@@ -128,6 +127,9 @@ int vfs_fd_chmod_here(struct sc_ctx *c, int guest_fd, mode_t mode)
 	if (r <= 0)
 		return r;
 	_cleanup_close_ int own = fd;
+	/* Set-id bits the sentry keeps go with the gofer's answer. */
+	if (setid_bits(c->s, (uint64_t)st.st_dev, (uint64_t)st.st_ino))
+		return gofer_way(fd);
 	c->s->files_gen++;
 	return fchmod(fd, mode) < 0 ? -errno : 1;
 }
@@ -146,7 +148,8 @@ int vfs_fd_chown_here(struct sc_ctx *c, int guest_fd, uint32_t uid, uint32_t gid
 	bool gid_ok = gid == GOFER_ID_KEEP || gid == (uint32_t)st.st_gid ||
 		      (cr.fsuid == 0 && gid <= GUEST_ID_MAX) ||
 		      perm_in_group(&cr, (gid_t)gid, PERM_FS_IDS);
-	if (!uid_ok || !gid_ok || (st.st_mode & VFS_SETID_BITS))
+	if (!uid_ok || !gid_ok || (st.st_mode & VFS_SETID_BITS) ||
+	    setid_bits(c->s, (uint64_t)st.st_dev, (uint64_t)st.st_ino))
 		return gofer_way(fd);
 	c->s->files_gen++;
 	return fchown(fd, (uid_t)uid, (gid_t)gid) < 0 ? -errno : 1;

@@ -15,6 +15,7 @@
 #include "common/util.h"
 #include "sentry/opath.h"
 #include "sentry/sentry.h"
+#include "sentry/setid.h"
 #include "sentry/vfs.h"
 #include "sentry/vfs/internal.h"
 
@@ -110,7 +111,7 @@ static int open_call(struct vfs_walk *w, struct gofer_resp *resp)
 	memset(&o->req, 0, sizeof(o->req));
 	o->req.op = GOP_OPEN;
 	o->req.flags = (uint32_t)o->flags;
-	o->req.mode = o->mode;
+	o->req.mode = o->mode & ~(mode_t)VFS_SETID_BITS; /* kept by the sentry */
 	o->req.arg[GOFER_ARG_RESOLVE] = o->resolve;
 	o->fd = -1;
 	o->calls++;
@@ -155,6 +156,13 @@ static int open_view(struct vfs_walk *w, const struct gofer_resp *resp)
 	    resp->rule == GOFER_RULE_NONE)
 		dc_learn_created(w->c, w->guest_dirfd, w->path,
 				 (o->flags & (O_EXCL | O_NOFOLLOW)) != 0, fd, &resp->u.st);
+	/* A write (here: an open for it) by a caller without CAP_FSETID
+	 * clears set-id bits. */
+	if (((o->flags & O_ACCMODE) != O_RDONLY || (o->flags & O_TRUNC)) && setid_any(w->c->s))
+		setid_fd_written(w->c, fd);
+	/* Set-id bits asked for and a set-group-id directory's group. */
+	if ((o->flags & O_CREAT) && ((o->mode & VFS_SETID_BITS) || setid_any_dirs(w->c->s)))
+		setid_created(w->c, w->guest_dirfd, w->path, fd, o->mode);
 	if (o->opath)
 		return opath_placeholder(w->c->s, fd, o->flags, o->fd_out);
 	*o->fd_out = fd;
@@ -243,7 +251,9 @@ int vfs_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags, mode_t mo
 		r = task_read_creds(c->s, c->req->pid, &cr);
 		if (r < 0)
 			return r;
-		mode &= ~cr.umask & ~VFS_SETID_BITS;
+		mode &= ~cr.umask;
+		if ((flags & __O_TMPFILE) == __O_TMPFILE)
+			mode &= ~(mode_t)VFS_SETID_BITS;
 	}
 	/* A path known not to resolve fails an open that creates nothing
 	 * with the same error, before any flag could matter. */
