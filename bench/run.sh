@@ -11,7 +11,7 @@
 # Knobs (environment): BENCH_SECTIONS (default: all of "start cgroup syscall python
 # exec file make agent net oci memory density rate serve"), BENCH_NET_ROUNDS, BENCH_RUNS, BENCH_PY_RUNS, BENCH_EXEC_RUNS,
 # BENCH_FILE_RUNS, BENCH_MAKE_RUNS, BENCH_AGENT_RUNS, BENCH_SYSCALL_ROUNDS, BENCH_SYSCALL_CALLS,
-# BENCH_CGROUP_RUNS and BENCH_CGROUP_DEBUG_RUNS (the cgroup section's), BENCH_IDLE, BENCH_DENSITY_MAX, BENCH_DENSITY_BUDGET_S, BENCH_RATE_COUNT,
+# BENCH_CGROUP_RUNS and BENCH_CGROUP_DEBUG_RUNS (the cgroup section's), BENCH_IDLE, BENCH_IDLE_CG, BENCH_DENSITY_MAX, BENCH_DENSITY_BUDGET_S, BENCH_RATE_COUNT,
 # BENCH_SERVE_RUNS and BENCH_SERVE_POOL (bench/serve.py's), BENCH_OCI_RUNS, BENCH_OCI_IDLE,
 # BENCH_CRUN and BENCH_BWRAP (the peers' binaries; default: from PATH),
 # BENCH_RESULTS (output directory; "-" writes no file), BENCH_BASELINE (another
@@ -33,7 +33,7 @@ all_sections="start cgroup syscall python exec file make agent net oci memory de
 : "${BENCH_FILE_RUNS:=8}" "${BENCH_MAKE_RUNS:=7}" "${BENCH_AGENT_RUNS:=5}"
 : "${BENCH_SYSCALL_ROUNDS:=5}" "${BENCH_SYSCALL_CALLS:=20000}"
 : "${BENCH_IDLE:=100}" "${BENCH_DENSITY_MAX:=2000}" "${BENCH_DENSITY_BUDGET_S:=150}"
-: "${BENCH_CGROUP_RUNS:=200}" "${BENCH_CGROUP_DEBUG_RUNS:=50}"
+: "${BENCH_CGROUP_RUNS:=200}" "${BENCH_CGROUP_DEBUG_RUNS:=50}" "${BENCH_IDLE_CG:=20}"
 : "${BENCH_RATE_COUNT:=50}" "${BENCH_OCI_RUNS:=10}" "${BENCH_OCI_IDLE:=5}"
 : "${BENCH_RESULTS:=$bench_dir/results}"
 : "${BENCH_CRUN:=$(command -v crun || true)}" "${BENCH_BWRAP:=$(command -v bwrap || true)}"
@@ -371,6 +371,7 @@ timed() {
 ns_reason=
 make_cgroup_namespaces() {
 	local ns=$work/ns
+	[ -e "$ns/nocg" ] || [ -n "$ns_reason" ] && return
 	mkdir -p "$ns"
 	if ! command -v nsenter >/dev/null || ! mount --bind "$ns" "$ns" ||
 		! mount --make-private "$ns"; then
@@ -775,10 +776,12 @@ section_agent() {
 }
 
 # One run of the sandboxes helper, flattened to "NAME k=v k=v ..." in $res.
+# hold_prefix: a command the sandboxes start through (nsenter into ns/cg).
+hold_prefix=()
 hold() {
 	local res=$1 log=$2 name=$3
 	shift 3
-	run "$bin/sandboxes" "$@" -- "$runsc" "do" -- /bin/sh -c 'echo r; exec sleep 3600' \
+	run "$bin/sandboxes" "$@" -- "${hold_prefix[@]}" "$runsc" "do" --quiet -- /bin/sh -c 'echo r; exec sleep 3600' \
 		>"$work/hold.out" 2>>"$log/$name.err"
 	echo "$name $(tr '\n' ' ' <"$work/hold.out")" >>"$res"
 	grep -q '^count=0' "$work/hold.out" && grep '^stop=' "$work/hold.out" >>"$log/$name.err"
@@ -818,6 +821,17 @@ section_memory() {
 		hold "$res" "$log" one -n 1 -l 10000 -t 60
 	done
 	hold "$res" "$log" many -n "$BENCH_IDLE" -l 10000 -t 120
+	# The same with and without the sandboxes' cgroups, alternating.
+	make_cgroup_namespaces
+	if [ -z "$ns_reason" ]; then
+		for _ in 1 2 3; do
+			hold_prefix=(nsenter --mount="$work/ns/cg")
+			hold "$res" "$log" cg -n "$BENCH_IDLE_CG" -l 10000 -t 60
+			hold_prefix=(nsenter --mount="$work/ns/nocg")
+			hold "$res" "$log" nocg -n "$BENCH_IDLE_CG" -l 10000 -t 60
+		done
+		hold_prefix=()
+	fi
 
 	local many_count
 	many_count=$(median_of "$res" many count)
@@ -838,6 +852,17 @@ section_memory() {
 	md "| tasks | $(median_of "$res" one tasks_per_sandbox) | $(median_of "$res" many tasks_per_sandbox) |"
 	md "| creation time, median ms | $(median_of "$res" one create_median_ms) | $(median_of "$res" many create_median_ms) |"
 	md "| left behind after SIGTERM to the launchers | $(median_of "$res" one left_after_kill) | $(median_of "$res" many left_after_kill) |"
+	if grep -q '^cg ' "$res"; then
+		md ""
+		md "With and without the sandboxes' cgroups: $BENCH_IDLE_CG idle sandboxes at once, entered through \`nsenter --mount\` into the namespace with the host's cgroup hierarchies (default limits: memory and pids cgroups) or with them read-only (no cgroups), alternating, 3 runs each; medians, MiB per sandbox. The kernel's own memory for a cgroup is in no process's PSS: only the MemAvailable columns can show it."
+		md ""
+		md "| per sandbox | with cgroups | without |"
+		md "|---|---:|---:|"
+		md "| **launcher + sentry + gofer**, PSS / USS | $(mem_total_cell "$res" cg) | $(mem_total_cell "$res" nocg) |"
+		md "| guest processes, PSS / USS | $(mem_cell "$res" cg guest) | $(mem_cell "$res" nocg guest) |"
+		md "| MemAvailable drop at start / rise at teardown | $(mib "$(median_of "$res" cg avail_drop_kb)") / $(mib "$(median_of "$res" cg avail_rise_kb)") | $(mib "$(median_of "$res" nocg avail_drop_kb)") / $(mib "$(median_of "$res" nocg avail_rise_kb)") |"
+		md "| creation time, median ms | $(median_of "$res" cg create_median_ms) | $(median_of "$res" nocg create_median_ms) |"
+	fi
 	if grep -q 'stop=' "$res" && ! grep -q 'many .*stop=max' "$res"; then
 		md ""
 		md "The $BENCH_IDLE-sandbox run stopped early: $(val "$res" many stop) ($(tail -n 2 "$log/many.err" 2>/dev/null | tr '\n' ' '))."
