@@ -854,13 +854,14 @@ section_memory() {
 	md "| left behind after SIGTERM to the launchers | $(median_of "$res" one left_after_kill) | $(median_of "$res" many left_after_kill) |"
 	if grep -q '^cg ' "$res"; then
 		md ""
-		md "With and without the sandboxes' cgroups: $BENCH_IDLE_CG idle sandboxes at once, entered through \`nsenter --mount\` into the namespace with the host's cgroup hierarchies (default limits: memory and pids cgroups) or with them read-only (no cgroups), alternating, 3 runs each; medians, MiB per sandbox. The kernel's own memory for a cgroup is in no process's PSS: only the MemAvailable columns can show it."
+		md "With and without the sandboxes' cgroups: $BENCH_IDLE_CG idle sandboxes at once, entered through \`nsenter --mount\` into the namespace with the host's cgroup hierarchies (default limits: memory and pids cgroups) or with them read-only (no cgroups), alternating, 3 runs each; medians, MiB per sandbox. The kernel's own memory for a cgroup is in no process's PSS: the kernel memory row (SUnreclaim + Percpu of \`/proc/meminfo\`, growth per sandbox while they are up) and MemAvailable show it, with whatever else the machine did meanwhile."
 		md ""
 		md "| per sandbox | with cgroups | without |"
 		md "|---|---:|---:|"
 		md "| **launcher + sentry + gofer**, PSS / USS | $(mem_total_cell "$res" cg) | $(mem_total_cell "$res" nocg) |"
 		md "| guest processes, PSS / USS | $(mem_cell "$res" cg guest) | $(mem_cell "$res" nocg guest) |"
 		md "| MemAvailable drop at start / rise at teardown | $(mib "$(median_of "$res" cg avail_drop_kb)") / $(mib "$(median_of "$res" cg avail_rise_kb)") | $(mib "$(median_of "$res" nocg avail_drop_kb)") / $(mib "$(median_of "$res" nocg avail_rise_kb)") |"
+		md "| kernel memory (unreclaimable slab + per-CPU) growth | $(mib "$(median_of "$res" cg kernel_kb)") | $(mib "$(median_of "$res" nocg kernel_kb)") |"
 		md "| creation time, median ms | $(median_of "$res" cg create_median_ms) | $(median_of "$res" nocg create_median_ms) |"
 	fi
 	if grep -q 'stop=' "$res" && ! grep -q 'many .*stop=max' "$res"; then
