@@ -800,6 +800,11 @@ mem_cell() {
 	echo "$(mib "$pss") / $(mib "$uss")"
 }
 
+# "drop / rise" of MemAvailable, MiB per sandbox, for the runs of NAME.
+avail_cell() {
+	echo "$(mib "$(median_of "$1" "$2" avail_drop_kb)") / $(mib "$(median_of "$1" "$2" avail_rise_kb)")"
+}
+
 mem_total_cell() {
 	local res=$1 name=$2
 	local pss=0 uss=0 k v
@@ -848,7 +853,7 @@ section_memory() {
 	md "| guest processes (init + \`sleep\`), for reference | $(mem_cell "$res" one guest) | $(mem_cell "$res" many guest) |"
 	local row
 	md "| page tables, all processes (VmPTE), MiB | $(mib "$(median_of "$res" one launcher_pte_kb)")+$(mib "$(median_of "$res" one sentry_pte_kb)")+$(mib "$(median_of "$res" one gofer_pte_kb)")+$(mib "$(median_of "$res" one guest_pte_kb)") | $(mib "$(median_of "$res" many launcher_pte_kb)")+$(mib "$(median_of "$res" many sentry_pte_kb)")+$(mib "$(median_of "$res" many gofer_pte_kb)")+$(mib "$(median_of "$res" many guest_pte_kb)") |"
-	md "| **MemAvailable drop** at start / rise at teardown, MiB | $(mib "$(median_of "$res" one avail_drop_kb)") / $(mib "$(median_of "$res" one avail_rise_kb)") | $(mib "$(median_of "$res" many avail_drop_kb)") / $(mib "$(median_of "$res" many avail_rise_kb)") |"
+	md "| **MemAvailable drop** at start / rise at teardown, MiB | $(avail_cell "$res" one) | $(avail_cell "$res" many) |"
 	md "| tasks | $(median_of "$res" one tasks_per_sandbox) | $(median_of "$res" many tasks_per_sandbox) |"
 	md "| creation time, median ms | $(median_of "$res" one create_median_ms) | $(median_of "$res" many create_median_ms) |"
 	md "| left behind after SIGTERM to the launchers | $(median_of "$res" one left_after_kill) | $(median_of "$res" many left_after_kill) |"
@@ -860,7 +865,7 @@ section_memory() {
 		md "|---|---:|---:|"
 		md "| **launcher + sentry + gofer**, PSS / USS | $(mem_total_cell "$res" cg) | $(mem_total_cell "$res" nocg) |"
 		md "| guest processes, PSS / USS | $(mem_cell "$res" cg guest) | $(mem_cell "$res" nocg guest) |"
-		md "| MemAvailable drop at start / rise at teardown | $(mib "$(median_of "$res" cg avail_drop_kb)") / $(mib "$(median_of "$res" cg avail_rise_kb)") | $(mib "$(median_of "$res" nocg avail_drop_kb)") / $(mib "$(median_of "$res" nocg avail_rise_kb)") |"
+		md "| MemAvailable drop at start / rise at teardown | $(avail_cell "$res" cg) | $(avail_cell "$res" nocg) |"
 		md "| kernel memory (unreclaimable slab + per-CPU) growth | $(mib "$(median_of "$res" cg kernel_kb)") | $(mib "$(median_of "$res" nocg kernel_kb)") |"
 		md "| creation time, median ms | $(median_of "$res" cg create_median_ms) | $(median_of "$res" nocg create_median_ms) |"
 	fi
