@@ -11,7 +11,7 @@
 # Knobs (environment): BENCH_SECTIONS (default: all of "start cgroup syscall python
 # exec file make agent net oci memory density rate serve"), BENCH_NET_ROUNDS, BENCH_RUNS, BENCH_PY_RUNS, BENCH_EXEC_RUNS,
 # BENCH_FILE_RUNS, BENCH_MAKE_RUNS, BENCH_AGENT_RUNS, BENCH_SYSCALL_ROUNDS, BENCH_SYSCALL_CALLS,
-# BENCH_IDLE, BENCH_DENSITY_MAX, BENCH_DENSITY_BUDGET_S, BENCH_RATE_COUNT,
+# BENCH_CGROUP_RUNS and BENCH_CGROUP_DEBUG_RUNS (the cgroup section's), BENCH_IDLE, BENCH_IDLE_CG, BENCH_DENSITY_MAX, BENCH_DENSITY_BUDGET_S, BENCH_RATE_COUNT,
 # BENCH_SERVE_RUNS and BENCH_SERVE_POOL (bench/serve.py's), BENCH_OCI_RUNS, BENCH_OCI_IDLE,
 # BENCH_CRUN and BENCH_BWRAP (the peers' binaries; default: from PATH),
 # BENCH_RESULTS (output directory; "-" writes no file), BENCH_BASELINE (another
@@ -33,6 +33,7 @@ all_sections="start cgroup syscall python exec file make agent net oci memory de
 : "${BENCH_FILE_RUNS:=8}" "${BENCH_MAKE_RUNS:=7}" "${BENCH_AGENT_RUNS:=5}"
 : "${BENCH_SYSCALL_ROUNDS:=5}" "${BENCH_SYSCALL_CALLS:=20000}"
 : "${BENCH_IDLE:=100}" "${BENCH_DENSITY_MAX:=2000}" "${BENCH_DENSITY_BUDGET_S:=150}"
+: "${BENCH_CGROUP_RUNS:=200}" "${BENCH_CGROUP_DEBUG_RUNS:=50}" "${BENCH_IDLE_CG:=20}"
 : "${BENCH_RATE_COUNT:=50}" "${BENCH_OCI_RUNS:=10}" "${BENCH_OCI_IDLE:=5}"
 : "${BENCH_RESULTS:=$bench_dir/results}"
 : "${BENCH_CRUN:=$(command -v crun || true)}" "${BENCH_BWRAP:=$(command -v bwrap || true)}"
@@ -219,6 +220,19 @@ val() {
 		if (a[1] == k) { print a[2]; exit } } }' "$1" 2>/dev/null
 }
 
+# KEY of timer's "pair A-B" line.
+pair_val() {
+	awk -v n="$2" -v k="$3" '$1 == "pair" && $2 == n { for (i = 3; i <= NF; i++) {
+		split($i, a, "="); if (a[1] == k) { print a[2]; exit } } }' "$1" 2>/dev/null
+}
+
+# Nearest-rank percentile P over the lines of NAME of KEY.
+pctl_of() {
+	awk -v n="$2" -v k="$3" '$1 == n { for (i = 2; i <= NF; i++) { split($i, a, "=");
+		if (a[1] == k) print a[2] } }' "$1" 2>/dev/null |
+		sort -g | awk -v p="$4" '{ v[NR] = $1 } END { if (NR) { r = int(p * NR + 0.999999); if (r < 1) r = 1; print v[r] } }'
+}
+
 # Median over the lines of NAME of KEY (several rounds of one measurement).
 median_of() {
 	awk -v n="$2" -v k="$3" '$1 == n { for (i = 2; i <= NF; i++) { split($i, a, "=");
@@ -357,6 +371,7 @@ timed() {
 ns_reason=
 make_cgroup_namespaces() {
 	local ns=$work/ns
+	[ -e "$ns/nocg" ] || [ -n "$ns_reason" ] && return
 	mkdir -p "$ns"
 	if ! command -v nsenter >/dev/null || ! mount --bind "$ns" "$ns" ||
 		! mount --make-private "$ns"; then
@@ -426,16 +441,18 @@ section_start() {
 # cgroups (default limits; all three controllers) and where the cgroup
 # hierarchies are read-only (none), next to crun with and without its own.
 section_cgroup() {
-	local log=$work/log/cgroup res=$work/cgroup.txt
-	say "start: cgroup setup, $BENCH_RUNS runs per runner, alternating"
+	local log=$work/log/cgroup res=$work/cgroup.txt n=$BENCH_CGROUP_RUNS
+	say "start: cgroup setup, $n runs per runner, alternating"
 	make_cgroup_namespaces
 	add_ns native-ns cg /bin/true
 	add_ns runsc-c-cg cg "$runsc" do --quiet -- /bin/true
 	add_ns runsc-c-limits cg "$runsc" do --quiet --memory 256M --pids 256 --cpus 1 -- /bin/true
 	add_ns runsc-c-nocg nocg "$runsc" do --quiet -- /bin/true
+	local pairs=(-d "runsc-c-cg,runsc-c-nocg" -d "runsc-c-limits,runsc-c-nocg" -d "crun-ns,crun-ns-nocg")
 	if [ -n "$baseline" ]; then
 		add_ns baseline-cg cg "$baseline" do --quiet -- /bin/true
 		add_ns baseline-nocg nocg "$baseline" do --quiet -- /bin/true
+		pairs+=(-d "baseline-cg,baseline-nocg" -d "runsc-c-cg,baseline-cg")
 	fi
 	if [ -n "$crun_reason" ]; then
 		missing[crun-ns]=$crun_reason
@@ -447,12 +464,13 @@ section_cgroup() {
 		add_ns crun-ns-nocg cg $(crun_cmd true --cgroup-manager=disabled)
 	fi
 	mkdir -p "$log"
-	run "$bin/timer" -l "$log" -n "$BENCH_RUNS" -w 3 "${runners[@]}" >"$res" 2>>"$log/timer.err"
+	run "$bin/timer" -l "$log" -n "$n" -w 3 "${pairs[@]}" "${runners[@]}" >"$res" 2>>"$log/timer.err"
 	runners=()
+	[ -z "$ns_reason" ] && cgroup_direct "$log" "$work/cgroup-direct.txt"
 
 	md "### Cgroup setup"
 	md ""
-	md "Every runner entered through \`nsenter --mount\` into a mount namespace kept for the run: one where the cgroup hierarchies are the host's, one where they are read-only, so that runsc-c starts without cgroups (its default limits cannot apply; it says so, silenced by \`--quiet\`). The difference of the two runsc-c rows is what making, filling and removing a sandbox's cgroups costs."
+	md "Every runner entered through \`nsenter --mount\` into a mount namespace kept for the run: one where the cgroup hierarchies are the host's, one where they are read-only, so that runsc-c starts without cgroups (its default limits cannot apply; it says so, silenced by \`--quiet\`). $n runs per runner after 3 warm-up rounds, runners alternating in rotating order; load average $(cut -d' ' -f1-3 /proc/loadavg) at the end."
 	md ""
 	md "| runner | median ms | p90 ms | × runsc-c without cgroups | runs |"
 	md "|---|---:|---:|---:|---:|"
@@ -469,14 +487,56 @@ section_cgroup() {
 		md "| baseline ($baseline) \`do\`, default limits | $(cell "$res" "$log" baseline-cg) | $(cell "$res" "$log" baseline-cg p90_ms) | $(ratio "$res" baseline-cg runsc-c-nocg) | $(ok_runs "$res" baseline-cg) |"
 		md "| baseline, no cgroups | $(cell "$res" "$log" baseline-nocg) | $(cell "$res" "$log" baseline-nocg p90_ms) | $(ratio "$res" baseline-nocg runsc-c-nocg) | $(ok_runs "$res" baseline-nocg) |"
 	fi
-	local a b
-	a=$(val "$res" runsc-c-cg median_ms)
-	b=$(val "$res" runsc-c-nocg median_ms)
-	if [ -n "$a" ] && [ -n "$b" ]; then
+	md ""
+	md "What cgroups add, from the same rounds: the median of the differences within each round (the two runs of a round are seconds apart at most, so a slow stretch of the machine weighs on both), with its distribution-free 95 % confidence interval (order statistics), and the difference of the two medians beside it."
+	md ""
+	md "| with − without | median of paired differences, ms | 95 % CI, ms | difference of medians, ms | pairs |"
+	md "|---|---:|---:|---:|---:|"
+	local p label
+	for row in "runsc-c-cg-runsc-c-nocg|runsc-c, default limits" \
+		"runsc-c-limits-runsc-c-nocg|runsc-c, memory, pids and cpu limits" \
+		"crun-ns-crun-ns-nocg|crun" \
+		"baseline-cg-baseline-nocg|baseline runsc-c, default limits" \
+		"runsc-c-cg-baseline-cg|runsc-c − baseline, both with cgroups"; do
+		p=${row%%|*} label=${row#*|}
+		[ -z "$(pair_val "$res" "$p" n)" ] && continue
+		md "| $label | $(fmt "$(pair_val "$res" "$p" median_diff_ms)" 2) | $(fmt "$(pair_val "$res" "$p" ci95_lo_ms)" 2) to $(fmt "$(pair_val "$res" "$p" ci95_hi_ms)" 2) | $(fmt "$(pair_val "$res" "$p" median_of_each_ms)" 2) | $(pair_val "$res" "$p" n) |"
+	done
+	if [ -s "$work/cgroup-direct.txt" ]; then
+		local d=$work/cgroup-direct.txt
 		md ""
-		md "Cgroups add $(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", a - b }') ms (median) to a start with the default limits; crun's add $(awk -v a="$(val "$res" crun-ns median_ms)" -v b="$(val "$res" crun-ns-nocg median_ms)" 'BEGIN { if (a == "" || b == "") printf "n/a"; else printf "%.2f", a - b }') ms$([ -n "$baseline" ] && awk -v a="$(val "$res" baseline-cg median_ms)" -v b="$(val "$res" baseline-nocg median_ms)" 'BEGIN { if (a == "" || b == "") printf "; the baseline'"'"'s: n/a"; else printf "; the baseline'"'"'s %.2f ms", a - b }')."
+		md "Measured inside runsc-c (\`do --debug\`, $(grep -c '^direct' "$d") starts with default limits, in the namespace with cgroups): the time the start and the end wait for cgroup work, summed per start — the launcher finding the hierarchies, making the cgroups and writing the limits before the sentry's fork, and removing them at the end; the guest's init waiting for its move (and for the gofer's and the sentry's moves when they were not done by the time it was ready: then counted in full, an upper bound). The sweep of dead sandboxes' cgroups runs beside the sentry's start and is shown apart."
+		md ""
+		md "| part | median ms | p90 ms |"
+		md "|---|---:|---:|"
+		for row in "total|waited for, in all" "find|launcher: finding the hierarchies" \
+			"make|launcher: making, limiting" "init|the guest's init: moves" \
+			"remove|launcher: removing" "sweep|sweep, beside the sentry's start"; do
+			p=${row%%|*} label=${row#*|}
+			md "| $label | $(fmt "$(median_of "$d" direct "$p")" 3) | $(fmt "$(pctl_of "$d" direct "$p" 0.9)" 3) |"
+		done
 	fi
 	md ""
+}
+
+# Runs of `runsc-c do --debug` whose cgroup lines (sandbox/limits.c) give
+# what the start and the end waited for: one "direct k=v ..." line each.
+cgroup_direct() {
+	local log=$1 out=$2 i
+	: >"$out"
+	for ((i = 0; i < BENCH_CGROUP_DEBUG_RUNS; i++)); do
+		run nsenter --mount="$work/ns/cg" "$runsc" "do" --quiet --debug -- /bin/true \
+			2>&1 >/dev/null | awk '
+			/cgroups: the launcher waited/ { for (i = 1; i < NF; i++) {
+				if ($i == "waited") l = $(i + 1); if ($i == "hierarchies") f = $(i + 1)
+				if ($i == "limiting") m = $(i + 1); if ($i == "removing") r = $(i + 1)
+				if ($i == "took") s = $(i + 1) } }
+			/cgroups: the guest.s init waited/ { for (i = 1; i < NF; i++)
+				if ($i == "waited") w = $(i + 1) }
+			END { if (l != "" && w != "")
+				printf "direct total=%.3f launcher=%.3f find=%s make=%s remove=%s init=%s sweep=%s\n",
+					l + w, l, f, m, r, w, s }' >>"$out" 2>>"$log/direct.err"
+	done
 }
 
 # One measurement of the trapped-syscall section: "VARIANT k=v ..." into $res.
@@ -716,10 +776,12 @@ section_agent() {
 }
 
 # One run of the sandboxes helper, flattened to "NAME k=v k=v ..." in $res.
+# hold_prefix: a command the sandboxes start through (nsenter into ns/cg).
+hold_prefix=()
 hold() {
 	local res=$1 log=$2 name=$3
 	shift 3
-	run "$bin/sandboxes" "$@" -- "$runsc" "do" -- /bin/sh -c 'echo r; exec sleep 3600' \
+	run "$bin/sandboxes" "$@" -- "${hold_prefix[@]}" "$runsc" "do" --quiet -- /bin/sh -c 'echo r; exec sleep 3600' \
 		>"$work/hold.out" 2>>"$log/$name.err"
 	echo "$name $(tr '\n' ' ' <"$work/hold.out")" >>"$res"
 	grep -q '^count=0' "$work/hold.out" && grep '^stop=' "$work/hold.out" >>"$log/$name.err"
@@ -736,6 +798,11 @@ mem_cell() {
 	uss=$(median_of "$res" "$name" "${kind}_uss_kb")
 	[ -z "$pss" ] && { echo "n/a"; return; }
 	echo "$(mib "$pss") / $(mib "$uss")"
+}
+
+# "drop / rise" of MemAvailable, MiB per sandbox, for the runs of NAME.
+avail_cell() {
+	echo "$(mib "$(median_of "$1" "$2" avail_drop_kb)") / $(mib "$(median_of "$1" "$2" avail_rise_kb)")"
 }
 
 mem_total_cell() {
@@ -759,6 +826,17 @@ section_memory() {
 		hold "$res" "$log" one -n 1 -l 10000 -t 60
 	done
 	hold "$res" "$log" many -n "$BENCH_IDLE" -l 10000 -t 120
+	# The same with and without the sandboxes' cgroups, alternating.
+	make_cgroup_namespaces
+	if [ -z "$ns_reason" ]; then
+		for _ in 1 2 3; do
+			hold_prefix=(nsenter --mount="$work/ns/cg")
+			hold "$res" "$log" cg -n "$BENCH_IDLE_CG" -l 10000 -t 60
+			hold_prefix=(nsenter --mount="$work/ns/nocg")
+			hold "$res" "$log" nocg -n "$BENCH_IDLE_CG" -l 10000 -t 60
+		done
+		hold_prefix=()
+	fi
 
 	local many_count
 	many_count=$(median_of "$res" many count)
@@ -775,10 +853,22 @@ section_memory() {
 	md "| guest processes (init + \`sleep\`), for reference | $(mem_cell "$res" one guest) | $(mem_cell "$res" many guest) |"
 	local row
 	md "| page tables, all processes (VmPTE), MiB | $(mib "$(median_of "$res" one launcher_pte_kb)")+$(mib "$(median_of "$res" one sentry_pte_kb)")+$(mib "$(median_of "$res" one gofer_pte_kb)")+$(mib "$(median_of "$res" one guest_pte_kb)") | $(mib "$(median_of "$res" many launcher_pte_kb)")+$(mib "$(median_of "$res" many sentry_pte_kb)")+$(mib "$(median_of "$res" many gofer_pte_kb)")+$(mib "$(median_of "$res" many guest_pte_kb)") |"
-	md "| **MemAvailable drop** at start / rise at teardown, MiB | $(mib "$(median_of "$res" one avail_drop_kb)") / $(mib "$(median_of "$res" one avail_rise_kb)") | $(mib "$(median_of "$res" many avail_drop_kb)") / $(mib "$(median_of "$res" many avail_rise_kb)") |"
+	md "| **MemAvailable drop** at start / rise at teardown, MiB | $(avail_cell "$res" one) | $(avail_cell "$res" many) |"
 	md "| tasks | $(median_of "$res" one tasks_per_sandbox) | $(median_of "$res" many tasks_per_sandbox) |"
 	md "| creation time, median ms | $(median_of "$res" one create_median_ms) | $(median_of "$res" many create_median_ms) |"
 	md "| left behind after SIGTERM to the launchers | $(median_of "$res" one left_after_kill) | $(median_of "$res" many left_after_kill) |"
+	if grep -q '^cg ' "$res"; then
+		md ""
+		md "With and without the sandboxes' cgroups: $BENCH_IDLE_CG idle sandboxes at once, entered through \`nsenter --mount\` into the namespace with the host's cgroup hierarchies (default limits: memory and pids cgroups) or with them read-only (no cgroups), alternating, 3 runs each; medians, MiB per sandbox. The kernel's own memory for a cgroup is in no process's PSS: the kernel memory row (SUnreclaim + Percpu of \`/proc/meminfo\`, growth per sandbox while they are up) and MemAvailable show it, with whatever else the machine did meanwhile."
+		md ""
+		md "| per sandbox | with cgroups | without |"
+		md "|---|---:|---:|"
+		md "| **launcher + sentry + gofer**, PSS / USS | $(mem_total_cell "$res" cg) | $(mem_total_cell "$res" nocg) |"
+		md "| guest processes, PSS / USS | $(mem_cell "$res" cg guest) | $(mem_cell "$res" nocg guest) |"
+		md "| MemAvailable drop at start / rise at teardown | $(avail_cell "$res" cg) | $(avail_cell "$res" nocg) |"
+		md "| kernel memory (unreclaimable slab + per-CPU) growth | $(mib "$(median_of "$res" cg kernel_kb)") | $(mib "$(median_of "$res" nocg kernel_kb)") |"
+		md "| creation time, median ms | $(median_of "$res" cg create_median_ms) | $(median_of "$res" nocg create_median_ms) |"
+	fi
 	if grep -q 'stop=' "$res" && ! grep -q 'many .*stop=max' "$res"; then
 		md ""
 		md "The $BENCH_IDLE-sandbox run stopped early: $(val "$res" many stop) ($(tail -n 2 "$log/many.err" 2>/dev/null | tr '\n' ' '))."

@@ -11,8 +11,9 @@
  * fails, when the time budget is spent, or when MemAvailable falls below
  * MIN_AVAIL_PCT of its value at the start. Then, after a short settle, it prints
  * key=value lines: the count reached, why it stopped, creation times, the drop in
- * MemAvailable, and per sandbox the PSS, USS (Private_Clean + Private_Dirty) and
- * page tables of each kind of process, found by walking the process tree:
+ * MemAvailable, the growth of the kernel's unreclaimable slab and per-CPU memory
+ * (kernel_kb: where a cgroup's structures go), and per sandbox the PSS, USS (Private_Clean +
+ * Private_Dirty) and page tables of each kind of process, found by walking the process tree:
  *   launcher  the direct child (runsc-c, which stays while the guest runs)
  *   sentry    comm runsc-c-sentry        gofer  comm runsc-c-gofer
  *   guest     every process below the sentry (the guest's init and its command)
@@ -120,6 +121,13 @@ static long mem_available_kb(void)
 		close(fd);
 	}
 	return read_kb("/proc/meminfo", "MemAvailable");
+}
+
+/* The kernel's own memory that no process's PSS shows: unreclaimable slab and
+ * per-CPU allocations (a cgroup's structures are mostly these). */
+static long kernel_kb(void)
+{
+	return read_kb("/proc/meminfo", "SUnreclaim") + read_kb("/proc/meminfo", "Percpu");
 }
 
 /* Reads pid, ppid and comm from /proc/PID/stat (comm may hold spaces). */
@@ -440,6 +448,7 @@ int main(int argc, char **argv)
 	struct sandbox *boxes = calloc((size_t)max, sizeof(*boxes));
 	double *times = calloc((size_t)max, sizeof(double));
 	long avail_start_kb = mem_available_kb();
+	long kernel_start_kb = kernel_kb();
 	double t_start = now_ms();
 	const char *reason = "max";
 	int count = 0;
@@ -490,6 +499,7 @@ int main(int argc, char **argv)
 		avail_up_kb = mem_available_kb();
 		measure_tree(usage, getpid());
 		printf("avail_drop_kb=%.0f\n", (double)(avail_start_kb - avail_up_kb) / count);
+		printf("kernel_kb=%.0f\n", (double)(kernel_kb() - kernel_start_kb) / count);
 		print_usage(usage, count);
 	}
 	teardown(boxes, count);

@@ -5,11 +5,19 @@
  *
  *   timer [-n RUNS] [-w WARMUP] [-l LOGDIR] NAME CMD [ARG...] [::: NAME CMD [ARG...]]...
  *   timer -P WORKERS -c COUNT [-l LOGDIR] NAME CMD [ARG...] [::: ...]
+ *   timer [-n RUNS] ... -d A,B [-d C,D]... NAME CMD ... (the first form, paired)
  *
  * The first form runs round r of every command before round r + 1 of any, rotating
  * the order each round so that no command always follows the same neighbour. It
  * prints one line per command:
  *   NAME ok=N fail=N median_ms=X p90_ms=X min_ms=X mean_ms=X status=S
+ * With -d A,B it then prints, for commands A and B, the difference of their
+ * times within each round (the two ran a few seconds apart at most, so a
+ * slow minute of the machine weighs on both) as
+ *   pair A-B n=N median_diff_ms=X ci95_lo_ms=L ci95_hi_ms=H
+ * with a distribution-free 95 % confidence interval of that median from the
+ * order statistics (the binomial rank bounds, as a sign test's), and the
+ * difference of the two medians beside it as median_of_each_ms.
  * The second form runs COUNT executions in each of WORKERS parallel workers, for
  * each command in turn, and prints NAME ok=N fail=N wall_ms=X rate_per_s=X status=S.
  *
@@ -31,11 +39,13 @@
 
 #define MAX_CMDS    16
 #define MAX_WORKERS 64
+#define MAX_PAIRS   8
 
 struct cmd {
 	const char *name;
 	char **argv;
 	double *times_ms;
+	double *round_ms; /* per measured round; NAN where it failed */
 	int ok;
 	int fail;
 	int last_status;
@@ -75,8 +85,9 @@ static double now_ms(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: timer [-n RUNS] [-w WARMUP] [-P WORKERS -c COUNT] [-l LOGDIR] "
-			"NAME CMD [ARG...] [::: NAME CMD...]...\n");
+	fprintf(stderr,
+		"usage: timer [-n RUNS] [-w WARMUP] [-d A,B]... [-P WORKERS -c COUNT] [-l LOGDIR] "
+		"NAME CMD [ARG...] [::: NAME CMD...]...\n");
 	exit(2);
 }
 
@@ -195,6 +206,57 @@ static void report_series(struct cmd *c)
 	       c->ok ? sum / c->ok : NAN, status_text(c->last_status, buf, sizeof(buf)));
 }
 
+/* The largest l (1-based rank) with P(B <= l - 1) <= alpha / 2 for B of
+ * Binomial(n, 1/2): [x_(l), x_(n+1-l)] then holds the median with at least
+ * 1 - alpha; 0 when n is too small for any. */
+static int rank_bound(int n, double alpha)
+{
+	double cdf = 0;
+	int l = 0;
+
+	for (int i = 0; i < n; i++) {
+		cdf += exp(lgamma(n + 1.0) - lgamma(i + 1.0) - lgamma(n - i + 1.0) - n * log(2.0));
+		if (cdf > alpha / 2)
+			break;
+		l = i + 1;
+	}
+	return l;
+}
+
+static void report_pair(const struct cmd *a, const struct cmd *b, int runs)
+{
+	double *d = calloc((size_t)runs + 1, sizeof(double));
+	int n = 0;
+
+	for (int r = 0; r < runs; r++) {
+		if (!isnan(a->round_ms[r]) && !isnan(b->round_ms[r]))
+			d[n++] = a->round_ms[r] - b->round_ms[r];
+	}
+	qsort(d, (size_t)n, sizeof(double), cmp_double);
+	int l = rank_bound(n, 0.05);
+	double med = NAN;
+
+	if (n > 0)
+		med = n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
+	printf("pair %s-%s n=%d median_diff_ms=%.3f ci95_lo_ms=%.3f ci95_hi_ms=%.3f "
+	       "median_of_each_ms=%.3f\n",
+	       a->name, b->name, n, med, l ? d[l - 1] : NAN, l ? d[n - l] : NAN,
+	       percentile(a->times_ms, a->ok, 0.5) - percentile(b->times_ms, b->ok, 0.5));
+	free(d);
+}
+
+static const char *pairs[MAX_PAIRS];
+static int npairs;
+
+static struct cmd *find_cmd(struct cmd *cmds, int ncmds, const char *name, size_t len)
+{
+	for (int i = 0; i < ncmds; i++) {
+		if (strlen(cmds[i].name) == len && strncmp(cmds[i].name, name, len) == 0)
+			return &cmds[i];
+	}
+	return NULL;
+}
+
 static void run_alternating(struct cmd *cmds, int ncmds, int runs, int warmup)
 {
 	long seq = 0;
@@ -204,12 +266,25 @@ static void run_alternating(struct cmd *cmds, int ncmds, int runs, int warmup)
 			struct cmd *c = &cmds[(r + k) % ncmds];
 			double t0 = now_ms();
 			int status = run_once(c, seq++);
+			double ms = now_ms() - t0;
 
-			record(c, status, now_ms() - t0, r >= warmup);
+			record(c, status, ms, r >= warmup);
+			if (r >= warmup)
+				c->round_ms[r - warmup] = status == 0 ? ms : NAN;
 		}
 	}
 	for (int i = 0; i < ncmds; i++)
 		report_series(&cmds[i]);
+	for (int p = 0; p < npairs; p++) {
+		const char *comma = strchr(pairs[p], ',');
+		struct cmd *a = find_cmd(cmds, ncmds, pairs[p], (size_t)(comma - pairs[p]));
+		struct cmd *b = find_cmd(cmds, ncmds, comma + 1, strlen(comma + 1));
+
+		if (a && b)
+			report_pair(a, b, runs);
+		else
+			fprintf(stderr, "timer: -d %s: no such command\n", pairs[p]);
+	}
 }
 
 /* One worker of the parallel form: COUNT runs in sequence; exits with the failures. */
@@ -274,6 +349,9 @@ static int parse_cmds(int argc, char **argv, struct cmd *cmds, int runs)
 		cmds[n].name = argv[i];
 		cmds[n].argv = &argv[i + 1];
 		cmds[n].times_ms = calloc((size_t)runs + 1, sizeof(double));
+		cmds[n].round_ms = calloc((size_t)runs + 1, sizeof(double));
+		for (int r = 0; r <= runs; r++)
+			cmds[n].round_ms[r] = NAN;
 		int j = i + 1;
 		while (j < argc && strcmp(argv[j], ":::") != 0)
 			j++;
@@ -298,7 +376,7 @@ int main(int argc, char **argv)
 	struct cmd cmds[MAX_CMDS] = {0};
 	int runs = 30, warmup = 2, workers = 0, count = 0, opt;
 
-	while ((opt = getopt(argc, argv, "+n:w:P:c:l:")) != -1) {
+	while ((opt = getopt(argc, argv, "+n:w:P:c:l:d:")) != -1) {
 		switch (opt) {
 		case 'n':
 			runs = atoi(optarg);
@@ -314,6 +392,11 @@ int main(int argc, char **argv)
 			break;
 		case 'l':
 			log_dir = optarg;
+			break;
+		case 'd':
+			if (npairs == MAX_PAIRS || !strchr(optarg, ','))
+				usage();
+			pairs[npairs++] = optarg;
 			break;
 		default:
 			usage();

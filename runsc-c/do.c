@@ -64,7 +64,8 @@ static void usage(FILE *out)
 		"                                    default: random)\n"
 		"      --quiet                       no messages from runsc-c itself\n"
 		"      --debug                       log the sentry's decisions, and at exit its\n"
-		"                                    counts of calls and gofer requests\n");
+		"                                    counts of calls and gofer requests and the\n"
+		"                                    time spent waiting for cgroup work\n");
 }
 
 __attribute__((format(printf, 2, 3))) _Noreturn static void bad_flag(const char *flag,

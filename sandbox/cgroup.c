@@ -939,6 +939,9 @@ int cg_update(struct cgroup *cg, const struct cg_limits *limits, struct rc_error
 				      h->version == CG_V2 ? "memory.swap.max"
 							  : "memory.memsw.limit_in_bytes",
 				      F_OK, 0) == 0;
+		if (swap && (h->controllers & (1u << CG_MEMORY)) &&
+		    cg_memory_swap_check(guest_fd, h->version, limits, err) < 0)
+			return -err->errno_value;
 		int r = apply_limits(h->lock_fd, guest_fd, h->version, h->controllers, limits,
 				     swap);
 		if (r)

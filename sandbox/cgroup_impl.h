@@ -49,6 +49,11 @@ int cg_write_pair(int id_fd, int guest_fd, const char *name, uint64_t guest_valu
 /* -EOPNOTSUPP with err filled when l asks what a memory hierarchy of that
  * version cannot do (swappiness, the OOM killer off: v1 only). */
 int cg_memory_check(enum cg_version version, const struct cg_limits *l, struct rc_error *err);
+/* -EINVAL with err filled when l gives memory+swap alone (no memory
+ * limit) below the guest's current memory limit, which the kernel would
+ * refuse with a bare EINVAL; the message names both numbers. */
+int cg_memory_swap_check(int guest_fd, enum cg_version version, const struct cg_limits *l,
+			 struct rc_error *err);
 /* l's memory settings in one hierarchy's sandbox cgroup (id_fd) and its
  * guest part; swap: the hierarchy accounts swap. 0 or -errno. */
 int cg_memory_apply(int id_fd, int guest_fd, enum cg_version version, const struct cg_limits *l,

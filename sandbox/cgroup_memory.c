@@ -41,6 +41,26 @@ int cg_memory_check(enum cg_version version, const struct cg_limits *l, struct r
 	return 0;
 }
 
+int cg_memory_swap_check(int guest_fd, enum cg_version version, const struct cg_limits *l,
+			 struct rc_error *err)
+{
+	if (!l->memory_swap || l->memory_swap == UINT64_MAX || l->memory_bytes)
+		return 0;
+	uint64_t limit;
+	if (!cg_read_u64(guest_fd, version == CG_V2 ? "memory.max" : "memory.limit_in_bytes",
+			 &limit) ||
+	    l->memory_swap >= limit)
+		return 0;
+	if (limit == UINT64_MAX)
+		return rc_error_set(err, EINVAL,
+				    "a memory+swap limit of %llu bytes needs a memory limit, and "
+				    "the sandbox has none",
+				    (unsigned long long)l->memory_swap);
+	return rc_error_set(err, EINVAL,
+			    "a memory+swap limit of %llu bytes is below the memory limit (%llu)",
+			    (unsigned long long)l->memory_swap, (unsigned long long)limit);
+}
+
 /* memory+swap on v1, UINT64_MAX: no bound ("-1"). */
 static int memsw_pair(int id_fd, int guest_fd, uint64_t memsw)
 {

@@ -63,6 +63,16 @@ check "bad flags leave no cgroup" "" "$(left_cgroups)"
 out=$("$RUNSC_C" do --id 'a/b' -- /bin/true 2>&1 </dev/null)
 check_rc "--id a/b: refused with exit 2" 2 "$?" "$out"
 check_contains "the message names --id" "--id" "$out"
+# ---- --debug: the time the start and the end waited for cgroup work
+out=$(runsc --debug -- /bin/true 2>&1)
+check_rc "do --debug with default limits" 0 "$?" "$out"
+check "--debug: the launcher's cgroup time, its parts named" yes "$(printf '%s\n' "$out" |
+	grep -Eq 'cgroups: the launcher waited [0-9]+\.[0-9]{3} ms \(finding the hierarchies [0-9.]+ ms, making and limiting [0-9.]+ ms, removing [0-9.]+ ms\); the sweep took [0-9.]+ ms' && echo yes)"
+check "--debug: the time the guest's init waited for its cgroup moves" yes "$(printf '%s\n' "$out" |
+	grep -Eq "sentry: cgroups: the guest's init waited [0-9]+\.[0-9]{3} ms \(its move [0-9.]+ ms; the gofer's and the sentry's moves [0-9.]+ ms, (done before|not done when) it was ready\)" && echo yes)"
+out=$(runsc -- /bin/true 2>&1)
+check "without --debug: no cgroup times" "" "$(printf '%s\n' "$out" | grep 'cgroups:')"
+
 # The hierarchies of a sandbox named id, as "memory pids ...".
 hierarchies_of() {
 	for d in /sys/fs/cgroup/*/runsc-c/"$1"; do

@@ -243,6 +243,11 @@ check "update -r: swappiness and memory+swap" "67108864 $want_swap 60 1" \
 out=$(oci update --memory 100m --memory-swap 50m mf 2>&1)
 check "update --memory-swap below the memory limit: refused" "1 yes" \
 	"$? $(printf '%s' "$out" | grep -q 'below the memory limit' && echo yes)"
+if [ -e "$MEM/memory.memsw.limit_in_bytes" ]; then
+	out=$(oci update --memory-swap 10m mf 2>&1)
+	check "update --memory-swap alone below the memory limit: refused, both named" "1 yes" \
+		"$? $(printf '%s' "$out" | grep -q 'memory+swap limit of 10485760 bytes is below the memory limit ([0-9]' && echo yes)"
+fi
 oci delete --force mf >/dev/null 2>&1
 if [ -n "$CRUN" ]; then
 	cfg "$TMP/cmf" "$MEMFIELDS

@@ -222,6 +222,10 @@ START_TEST(test_v2_memory_fields)
 	ck_assert_int_eq(cg_update(cg, &(struct cg_limits){.memory_swap = UINT64_MAX}, &err), 0);
 	ck_assert_str_eq(get("runsc-c/sm/guest/memory.swap.max"), "max");
 	ck_assert_int_eq(cg_update(cg, &(struct cg_limits){.memory_swap = 1 << 20}, &err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg,
+				     "memory+swap limit of 1048576 bytes is below the memory limit "
+				     "(67108864)"));
+	ck_assert_str_eq(get("runsc-c/sm/guest/memory.swap.max"), "max");
 	/* v2 has neither memory.swappiness nor memory.oom_control. */
 	ck_assert_int_eq(cg_update(cg, &(struct cg_limits){.swappiness_set = true}, &err),
 			 -EOPNOTSUPP);
@@ -358,6 +362,14 @@ START_TEST(test_v1_memory_fields)
 	ck_assert_str_eq(get("memory/runsc-c/sm/memory.memsw.limit_in_bytes"), "-1");
 	/* Without memory_swap, memsw follows the memory limit. */
 	ck_assert_int_eq(cg_update(cg, &(struct cg_limits){.memory_bytes = 48ULL << 20}, &err), 0);
+	ck_assert_str_eq(get("memory/runsc-c/sm/guest/memory.memsw.limit_in_bytes"), "50331648");
+	/* memory+swap alone below the guest's memory limit: named, nothing
+	 * written (the kernel's answer would be a bare EINVAL). */
+	ck_assert_int_eq(cg_update(cg, &(struct cg_limits){.memory_swap = 32ULL << 20}, &err),
+			 -EINVAL);
+	ck_assert_ptr_nonnull(
+		strstr(err.msg, "memory+swap limit of 33554432 bytes is below the memory limit "
+				"(50331648)"));
 	ck_assert_str_eq(get("memory/runsc-c/sm/guest/memory.memsw.limit_in_bytes"), "50331648");
 	cg_destroy(cg);
 }
