@@ -259,6 +259,19 @@ static pid_t spawn_vfork(const struct start *s)
 	return pid;
 }
 
+/* AddressSanitizer keeps its state, and the shadow of the child's stack
+ * frames, in the memory a vfork child shares with init: its builds fork. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SPAWN_VFORK 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPAWN_VFORK 0
+#endif
+#endif
+#ifndef SPAWN_VFORK
+#define SPAWN_VFORK 1
+#endif
+
 /* ---- init's side ---- */
 
 static bool status_read(struct running *r);
@@ -358,7 +371,8 @@ static void on_start(const struct exec_msg *req, const int *fds, int nfds)
 		err = errno;
 	} else {
 		s.status_fd = pipefd[1];
-		pid = req->builtin == EXEC_BUILTIN_NONE ? spawn_vfork(&s) : fork_child(&s);
+		pid = SPAWN_VFORK && req->builtin == EXEC_BUILTIN_NONE ? spawn_vfork(&s)
+								       : fork_child(&s);
 		err = errno;
 		close(pipefd[1]);
 		if (pid < 0)
@@ -374,7 +388,7 @@ static void on_start(const struct exec_msg *req, const int *fds, int nfds)
 	*slot = (struct running){.id = req->id, .pid = pid, .status_fd = pipefd[0]};
 	/* After a vfork the child has exec'd or failed: its word is usually
 	 * there already (else the pipe is polled as after a fork). */
-	if (req->builtin == EXEC_BUILTIN_NONE)
+	if (SPAWN_VFORK && req->builtin == EXEC_BUILTIN_NONE)
 		status_read(slot);
 }
 
