@@ -6,7 +6,8 @@ Starts a daemon on a unix socket with a warm pool and measures, through the
 Python client over HTTP:
   - claim: POST /sandboxes from a ready pool (the id back)
   - claim + first exec: a claim and `true` run to its exit status
-  - exec round trip: `true` in a running sandbox
+  - exec round trip: `true` in a running sandbox (the client's kept
+    connection), and the same with a new connection per request
   - cold create: POST /sandboxes with limits (no pool), until its id
   - delete: DELETE until everything is torn down
   - sustained creations per second: claim, run `true`, delete, the pool
@@ -67,7 +68,8 @@ def main():
         while not os.path.exists(sock):
             time.sleep(0.01)
         c = runsc_c.Client(f"unix:{sock}")
-        claim, first, rt, cold, delete = [], [], [], [], []
+        once = runsc_c.Client(f"unix:{sock}", keep_alive=0)  # a new connection each time
+        claim, first, rt, rt_new, cold, delete = [], [], [], [], [], []
         for _ in range(runs):
             wait_pool(c, pool)
             t0 = time.perf_counter()
@@ -81,6 +83,11 @@ def main():
                 t = time.perf_counter()
                 sb.run(["true"])
                 rt.append(time.perf_counter() - t)
+            sb_new = runsc_c.Sandbox(once, sb.id)
+            for _ in range(2):
+                t = time.perf_counter()
+                sb_new.run(["true"])
+                rt_new.append(time.perf_counter() - t)
             t = time.perf_counter()
             sb.delete()
             delete.append(time.perf_counter() - t)
@@ -140,6 +147,7 @@ def main():
         for name, xs in [("claim from the warm pool", claim),
                          ("claim + first exec of `true` to its exit", first),
                          ("exec round trip of `true`", rt),
+                         ("exec round trip of `true`, a new connection each", rt_new),
                          ("cold create (limits given: no pool)", cold),
                          ("delete (all torn down)", delete)]:
             print(f"| {name} | {ms(pct(xs, 50))} | {ms(pct(xs, 99))} | {pct(xs, 50) / base:.1f} |")

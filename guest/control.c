@@ -2,18 +2,23 @@
 /* The guest init's side of the control channel (guest/control.h,
  * common/exec_proto.h).
  *
- * A start request becomes a fork; the child sets itself up (stdio, user,
- * working directory, the policy's filter) and execs, and tells how far it
- * got through a close-on-exec pipe: nothing before EOF means its exec
- * succeeded (the kernel closed the pipe when it exec'd the loader the
- * sentry pointed it at), else the stage and errno of the failure. Init
- * never waits on the pipe: it polls it with the channel and its signals,
- * and a child reaped first has its pipe read then (it is complete). */
+ * A start request becomes a vfork (a fork for a builtin, which runs in
+ * the child); the child sets itself up (stdio, user, working directory,
+ * the policy's filter) and execs, and tells how far it got through a
+ * close-on-exec pipe: nothing before EOF means its exec succeeded (the
+ * kernel closed the pipe when it exec'd the loader the sentry pointed it
+ * at), else the stage and errno of the failure. Init waits for a vfork
+ * child only until it has exec'd or failed, then reads the pipe; it never
+ * waits on the pipe itself: a word not there yet (the kernel releases the
+ * parent of a vfork a moment before it closes the close-on-exec fds), and
+ * a builtin's, is polled with the channel and its signals, and a child
+ * reaped first has its pipe read then (it is complete). */
 #include "guest/control.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,6 +104,7 @@ struct start {
 	const char *cwd;
 	bool init_at_root; /* init's own cwd is the view's root */
 	sigset_t disposed; /* signals init does not leave at SIG_DFL */
+	int status_fd;	   /* the write end of the child's status pipe */
 };
 
 /* The signals whose disposition in init is not SIG_DFL, which its child
@@ -215,7 +221,60 @@ _Noreturn static void child_run(const struct start *s, int status_fd)
 	child_fail(status_fd, EXEC_STAGE_EXEC, errno);
 }
 
+/* A builtin runs in the child for as long as it runs: a fork. */
+static pid_t fork_child(const struct start *s)
+{
+	pid_t pid = fork_single_threaded();
+	if (pid == 0)
+		child_run(s, s->status_fd);
+	return pid;
+}
+
+/* The stack of a vfork child. One at a time: init waits while it runs.
+ * Room for glibc's execvpe, which copies argv on it to run a script
+ * without "#!" (4096 arguments at most, request_valid). */
+static char vfork_stack[256 << 10] __attribute__((aligned(64)));
+
+static int vfork_main(void *arg)
+{
+	const struct start *s = arg;
+	child_run(s, s->status_fd);
+}
+
+/* A program runs after an exec: the child shares init's memory until
+ * then (CLONE_VM | CLONE_VFORK) and init waits, so that neither copies
+ * init's page tables nor takes the copy-on-write faults a fork costs.
+ * The child writes to nothing of init's but errno (its thread's, shared)
+ * and environ, which init sets back; init blocks every signal (it reads
+ * them from a signalfd), so no handler of init's runs in the child
+ * before it sets its own mask. */
+static pid_t spawn_vfork(const struct start *s)
+{
+	char **env = environ;
+	pid_t pid = clone(vfork_main, vfork_stack + sizeof(vfork_stack),
+			  CLONE_VM | CLONE_VFORK | SIGCHLD, (void *)s);
+	int err = errno;
+	environ = env;
+	errno = err;
+	return pid;
+}
+
+/* AddressSanitizer keeps its state, and the shadow of the child's stack
+ * frames, in the memory a vfork child shares with init: its builds fork. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SPAWN_VFORK 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SPAWN_VFORK 0
+#endif
+#endif
+#ifndef SPAWN_VFORK
+#define SPAWN_VFORK 1
+#endif
+
 /* ---- init's side ---- */
+
+static bool status_read(struct running *r);
 
 /* Splits the request's data into argv, envp and cwd; false if it does not
  * hold exactly what the header says. */
@@ -311,11 +370,9 @@ static void on_start(const struct exec_msg *req, const int *fds, int nfds)
 	if (pipe2(pipefd, O_CLOEXEC) < 0) {
 		err = errno;
 	} else {
-		pid = fork_single_threaded();
-		if (pid == 0) {
-			close(pipefd[0]);
-			child_run(&s, pipefd[1]);
-		}
+		s.status_fd = pipefd[1];
+		pid = SPAWN_VFORK && req->builtin == EXEC_BUILTIN_NONE ? spawn_vfork(&s)
+								       : fork_child(&s);
 		err = errno;
 		close(pipefd[1]);
 		if (pid < 0)
@@ -329,6 +386,10 @@ static void on_start(const struct exec_msg *req, const int *fds, int nfds)
 	}
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
 	*slot = (struct running){.id = req->id, .pid = pid, .status_fd = pipefd[0]};
+	/* After a vfork the child has exec'd or failed: its word is usually
+	 * there already (else the pipe is polled as after a fork). */
+	if (SPAWN_VFORK && req->builtin == EXEC_BUILTIN_NONE)
+		status_read(slot);
 }
 
 /* Reads the child's word on its start: reports it and returns true, or

@@ -10,6 +10,7 @@ Standard library only:
 import http.client
 import json
 import socket
+import threading
 import urllib.parse
 
 __all__ = ["Client", "Sandbox", "Result", "ServiceError"]
@@ -49,12 +50,19 @@ class Result:
 
 
 class Client:
-    """address: "unix:PATH" or "http://HOST:PORT"; token: the bearer token."""
+    """address: "unix:PATH" or "http://HOST:PORT"; token: the bearer token.
 
-    def __init__(self, address, token=None, timeout=300):
+    Connections are kept open between requests (HTTP/1.1 keep-alive, up
+    to keep_alive idle ones, each held by a thread of the service):
+    close() closes them. A Client may be used from several threads."""
+
+    def __init__(self, address, token=None, timeout=300, keep_alive=4):
         self.address = address
         self.token = token
         self.timeout = timeout
+        self.keep_alive = keep_alive
+        self._idle = []
+        self._lock = threading.Lock()
 
     def _connection(self):
         if self.address.startswith("unix:"):
@@ -62,13 +70,67 @@ class Client:
         rest = self.address.split("://", 1)[-1]
         return http.client.HTTPConnection(rest, timeout=self.timeout)
 
+    def _take(self):
+        """An idle connection (and True), or a new one."""
+        with self._lock:
+            if self._idle:
+                return self._idle.pop(), True
+        return self._connection(), False
+
+    def _give_back(self, conn, resp):
+        """conn after resp was read to its end: kept for the next request
+        unless the service ends it."""
+        if resp.will_close or not resp.isclosed():
+            conn.close()
+            return
+        with self._lock:
+            if len(self._idle) < self.keep_alive:
+                self._idle.append(conn)
+                return
+        conn.close()
+
+    def close(self):
+        """Closes the idle connections."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def _send(self, method, path, data, headers):
+        """The response to one request. A kept connection the service has
+        closed meanwhile fails before any answer: the request goes again
+        on a new one (when its body can be sent again)."""
+        conn, reused = self._take()
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            return conn, conn.getresponse()
+        except (ConnectionError, http.client.RemoteDisconnected, http.client.BadStatusLine):
+            conn.close()
+            if not reused or not (data is None or isinstance(data, (bytes, bytearray))):
+                raise
+        except BaseException:
+            conn.close()
+            raise
+        conn = self._connection()
+        try:
+            conn.request(method, path, body=data, headers=headers)
+            return conn, conn.getresponse()
+        except BaseException:
+            conn.close()
+            raise
+
     def request(self, method, path, body=None, stream=False, raw=False):
         """Sends one request; the decoded JSON answer, or with stream=True
         a generator of the JSON lines, or with raw=True the response
         itself (read it, then close it). body may be a dict (JSON), bytes,
         a file object or an iterator of bytes (streamed). Raises
         ServiceError on an error."""
-        conn = self._connection()
         headers = {}
         if self.token is not None:
             headers["Authorization"] = f"Bearer {self.token}"
@@ -79,13 +141,17 @@ class Client:
         elif body is not None:
             data = json.dumps(body).encode()
             headers["Content-Type"] = "application/json"
-        conn.request(method, path, body=data, headers=headers)
-        resp = conn.getresponse()
+        conn, resp = self._send(method, path, data, headers)
         if raw and resp.status < 400:
+            # The caller reads it: the connection is not kept.
             return resp
         if resp.status >= 400 or not stream:
-            raw = resp.read()
-            conn.close()
+            try:
+                raw = resp.read()
+            except BaseException:
+                conn.close()
+                raise
+            self._give_back(conn, resp)
             try:
                 doc = json.loads(raw) if raw else None
             except ValueError:
@@ -95,15 +161,22 @@ class Client:
             return doc
         return self._lines(conn, resp)
 
-    @staticmethod
-    def _lines(conn, resp):
+    def _lines(self, conn, resp):
+        """The JSON lines of a streamed answer. Read to its end, the
+        connection is kept; closed before (the generator closed early),
+        the connection is closed, which ends what the stream stood for."""
+        done = False
         try:
             for line in resp:
                 line = line.strip()
                 if line:
                     yield json.loads(line.decode("utf-8", errors="replace"))
+            done = True
         finally:
-            conn.close()
+            if done:
+                self._give_back(conn, resp)
+            else:
+                conn.close()
 
     def create(self, **fields):
         """POST /sandboxes: template, policy, limits, env, cwd, timeout,

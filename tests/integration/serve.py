@@ -340,6 +340,7 @@ def connection_bound(d, c, sock):
     service keeps answering the others and serves again once they go."""
     import resource
     import socket
+    c.close()  # its kept connection would count among the 1024
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     want = 1024 + 200
     if hard != resource.RLIM_INFINITY and hard < want:
@@ -418,6 +419,31 @@ def exec_bound(sb):
         except runsc_c.ServiceError:
             return False
     tap(until(runs, "an exec after the others"), "with them ended the sandbox runs execs again")
+
+
+def keep_alive(c, sb):
+    """The Python client keeps its connection (HTTP/1.1 keep-alive) from
+    one request to the next, and closes it when an exec's stream is closed
+    before its end, which ends the exec."""
+    def kept():
+        return [os.fstat(conn.sock.fileno()).st_ino for conn in c._idle if conn.sock]
+
+    c.close()
+    r1 = sb.run(["echo", "one"])
+    first = kept()
+    r2 = sb.run(["echo", "two"])
+    info = sb.info()
+    tap(r1.stdout == "one\n" and r2.stdout == "two\n" and info["id"] == sb.id
+        and len(first) == 1 and kept() == first,
+        "execs and requests in a row share one kept connection", f"{first} {kept()}")
+    stream = sb.exec_stream(["sleep", "1000"])
+    next(stream)
+    tap(c._idle == [], "a running exec's stream holds its connection")
+    stream.close()
+    tap(c._idle == [], "a stream closed before its end closes its connection")
+    r3 = sb.run(["echo", "three"])
+    tap(r3.stdout == "three\n" and len(kept()) == 1 and kept() != first,
+        "the next request opens a new connection, then keeps it")
 
 
 def test_service():
@@ -578,6 +604,7 @@ def test_service():
                  lambda: sb.run(["/no/such/program"]), 400)
 
     test_pause(sb, sock)
+    keep_alive(c, sb)
 
     # Concurrent: the waiter ends only if the other exec runs meanwhile.
     out = {}
@@ -799,6 +826,7 @@ def test_kill_service():
         not any(m in monitors(x.id) for x in made) for m in monitors()),
         f"{n} deletes at once: none left")
     # (a connection the client closed may take a moment to be closed here)
+    c.close()
     until(lambda: len(os.listdir(f"/proc/{d.pid}/fd")) == fds_before, "the service's fds")
     fds_after = len(os.listdir(f"/proc/{d.pid}/fd"))
     tap(fds_after == fds_before, "the service's fds are as before the cycles",
@@ -806,6 +834,7 @@ def test_kill_service():
 
     ids = [c.create().id for _ in range(2)]
     procs = [p for i in ids for p in monitors(i)]
+    kept = list(c._idle)
     os.killpg(d.pid, signal.SIGKILL)
     d.wait()
     tap(until(lambda: not any(os.path.exists(f"/proc/{p}") for p in procs), "the monitors")
@@ -813,6 +842,11 @@ def test_kill_service():
     d2 = start_daemon("--listen", f"unix:{sock}")
     tap(d2.poll() is None and runsc_c.Client(f"unix:{sock}").list() == [],
         "a restarted service starts empty on the same socket", logtext(d2))
+    # The client's kept connection went with the killed service: its next
+    # request goes on a new one.
+    tap(len(kept) == 1 and c.list() == [] and kept[0] not in c._idle and len(c._idle) == 1,
+        "a client's connection kept from the killed service is replaced", repr(kept))
+    c.close()
     stop_daemon(d2)
 
 

@@ -349,6 +349,7 @@ def test_many():
     found = traces(ids)
     tap(not found, "no cgroup or mount of theirs is left", "\n".join(found[:10]))
     # A connection the client closed may take a moment to be closed here.
+    c.close()
     until(lambda: len(os.listdir(f"/proc/{d.pid}/fd")) == fds0, "the daemon's fds")
     fds = len(os.listdir(f"/proc/{d.pid}/fd"))
     tap(fds == fds0, "the daemon's fds are as before", f"{fds0} before, {fds} after")
