@@ -146,6 +146,16 @@ struct sentry {
 	uint64_t files_gen;
 	struct exec_cache *exec_cache; /* sentry/vfs/exec_open.c, made on first use */
 	struct setid_table *setid;     /* sentry/setid.h, made on first use */
+	/* The regular file the guest's last open(O_CREAT) made, kept by the
+	 * dentry cache at its path (sentry/vfs/dentry.c): while files_gen is
+	 * still created_gen it is linked there and no other object has its
+	 * ids, so a futimens of an fd with these ids (tar's right after the
+	 * open) needs no look at the fd's path (sentry/vfs/fd_attr.c). */
+	uint64_t created_dev, created_ino, created_gen;
+	bool created_known;
+	/* Devices seen to hold an overlayfs, for getdents64 (syscalls/dir.c). */
+	uint64_t overlay_devs[16];
+	size_t noverlay_devs;
 };
 
 /* One notification being answered. */

@@ -61,6 +61,27 @@ static void fix_dir_inos(int dir_fd, const struct stat *dir, char *buf, size_t n
 	}
 }
 
+/* Is dir_fd (attributes dir) a directory of an overlayfs? The devices
+ * found to be one are remembered, which spares the statfs of every later
+ * call on them. A device number stays an overlay's while it is mounted,
+ * and the view's are for the sandbox's life; should one outside the view
+ * be reused for another file system, its directories are listed by the
+ * sentry, which gives what Linux gives there: on one file system a
+ * directory entry's number is the one stat gives. */
+static bool on_overlay(struct sentry *s, int dir_fd, const struct stat *dir)
+{
+	for (size_t i = 0; i < s->noverlay_devs; i++) {
+		if (s->overlay_devs[i] == (uint64_t)dir->st_dev)
+			return true;
+	}
+	struct statfs sfs;
+	if (fstatfs(dir_fd, &sfs) < 0 || sfs.f_type != OVERLAYFS_SUPER_MAGIC)
+		return false;
+	if (s->noverlay_devs < sizeof(s->overlay_devs) / sizeof(s->overlay_devs[0]))
+		s->overlay_devs[s->noverlay_devs++] = (uint64_t)dir->st_dev;
+	return true;
+}
+
 int sys_getdents64(struct sc_ctx *c)
 {
 	int guest_fd = (int)ARG(0);
@@ -76,10 +97,8 @@ int sys_getdents64(struct sc_ctx *c)
 		return 0;
 	}
 	_cleanup_close_ int fd_owned = fd;
-	struct statfs sfs;
 	struct stat dir;
-	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != OVERLAYFS_SUPER_MAGIC || fstat(fd, &dir) < 0 ||
-	    !S_ISDIR(dir.st_mode)) {
+	if (fstat(fd, &dir) < 0 || !S_ISDIR(dir.st_mode) || !on_overlay(c->s, fd, &dir)) {
 		c->cont = true;
 		return 0;
 	}

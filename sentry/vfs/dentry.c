@@ -497,6 +497,11 @@ void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool 
 		close(obj);
 	} else if (obj >= 0 && !dc_keep(c, guest_dirfd, path, !name_is_object, obj, st)) {
 		close(obj);
+	} else if (obj >= 0 && S_ISREG(st->st_mode)) {
+		c->s->created_dev = (uint64_t)st->st_dev;
+		c->s->created_ino = (uint64_t)st->st_ino;
+		c->s->created_gen = c->s->files_gen;
+		c->s->created_known = true;
 	}
 }
 

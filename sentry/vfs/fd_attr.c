@@ -47,6 +47,13 @@
 /* Is fd (attributes st) the object the cache keeps for its own path? */
 static bool fd_is_cached_obj(struct sc_ctx *c, int fd, const struct stat *st)
 {
+	/* The file the guest's last open created and the cache kept at its
+	 * path, no file of the view changed since: the same object, with no
+	 * readlink of the fd and no stat of the kept one. */
+	struct sentry *s = c->s;
+	if (s->created_known && s->created_gen == s->files_gen &&
+	    (uint64_t)st->st_dev == s->created_dev && (uint64_t)st->st_ino == s->created_ino)
+		return true;
 	char path[PATH_MAX];
 	char prefix[64];
 	if (procfs_owns_fd(c->s, fd, st, prefix, sizeof(prefix)) ||

@@ -224,19 +224,49 @@ for i in range(3000):
 stop = True
 t.join()
 os.close(5)
-sys.stderr.write("stdout: fchmod %s, fchown %s; racing calls that succeeded: %d\n"
-                 % (res["fchmod"], res["fchown"], changed))'
+# futimens right after an open that created a file (as tar does), while
+# fd 5 is swapped between stdout and that new file.
+cur = os.open("/tmp/made", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+stop = False
+
+
+def swap_made():
+    while not stop:
+        os.dup2(1, 5)
+        os.dup2(cur, 5)
+
+
+t = threading.Thread(target=swap_made)
+t.start()
+timed = 0
+for i in range(300):
+    cur = os.open("/tmp/made%d" % i, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        os.utime(5, (1, 2))
+        timed += 1
+    except OSError:
+        pass
+stop = True
+t.join()
+try:
+    os.utime(1, (1, 2))
+    res["futimens"] = "ok"
+except OSError as e:
+    res["futimens"] = errno.errorcode[e.errno]
+sys.stderr.write("stdout: fchmod %s, fchown %s, futimens %s; racing calls that succeeded: %d, %d\n"
+                 % (res["fchmod"], res["fchown"], res["futimens"], changed, timed))'
 host=$TMP/host-stdout
 : >"$host"
 chmod 0640 "$host"
-before=$(stat -c '%a %u %g' "$host")
+touch -d @1000000 "$host"
+before=$(stat -c '%a %u %g %Y' "$host")
 timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --quiet -- python3 -c "$race" \
-	</dev/null >"$host" 2>"$TMP/race.err"
+	</dev/null >>"$host" 2>"$TMP/race.err"
 check_rc "the dup2 race probe ran in the sandbox" 0 $? "$(head -c 2000 "$TMP/race.err")"
-check_contains "fchmod and fchown of a host stdout are refused" "stdout: fchmod EPERM, fchown EPERM" \
-	"$(cat "$TMP/race.err")"
-check "the host file's mode and owner stayed, whatever dup2 swapped in" "$before" \
-	"$(stat -c '%a %u %g' "$host")"
+check_contains "fchmod, fchown and futimens of a host stdout are refused" \
+	"stdout: fchmod EPERM, fchown EPERM, futimens EPERM" "$(cat "$TMP/race.err")"
+check "the host file's mode, owner and times stayed, whatever dup2 swapped in" "$before" \
+	"$(stat -c '%a %u %g %Y' "$host")"
 refuse=$(python3 -c "$race" 2>&1 >/dev/null)
 check_contains "the race probe refuses to run natively" "not in the sandbox" "$refuse"
 
