@@ -474,7 +474,7 @@ const struct sc_row sc_table[] = {
 	TRACED(123, "setfsgid", creds_trace_stop, "bounded by the guest's user namespace; the stop makes the sentry re-read the thread's ids"),
 	NATIVE(124, "getsid", "process ids and groups of the guest's own pid namespace"),
 	NATIVE(125, "capget", "the guest's user namespace, without the capabilities only the host's initial namespace honours (the guest's init drops them)"),
-	TRACED(126, "capset", creds_trace_stop, "capabilities count only in the guest's user namespace; the sentry re-reads them"),
+	TRACED(126, "capset", creds_trace_stop, "capabilities count only in the guest's user namespace; the sentry re-reads them, and the gofer acts with the ones over files"),
 	NATIVE(127, "rt_sigpending", "the caller's own signal state"),
 	NATIVE(128, "rt_sigtimedwait", "the caller's own signal state"),
 	NATIVE(129, "rt_sigqueueinfo", "signals reach only tasks in the guest's pid namespace"),
