@@ -441,7 +441,7 @@ const struct sc_row sc_table[] = {
 	SENTRY(90, "chmod", sys_chmod, "names a path: resolved by the sentry, performed by the gofer inside the view"),
 	SENTRY(91, "fchmod", sys_fchmod, "the gofer changes only files of the view, memfds, pipes and sockets, never set-id bits; on a regular file the caller owns and the dentry cache keeps as its path's object, done by the sentry on its copy of the fd: a file of the view, whose owner may set any mode"),
 	SENTRY(92, "chown", sys_chown, "names a path: resolved by the sentry, performed by the gofer inside the view"),
-	SENTRY(93, "fchown", sys_fchown, "the gofer changes only files of the view, memfds, pipes and sockets: a host file handed over as stdio stays as it is; on a regular file without set-id bits the caller owns and the dentry cache keeps as its path's object, done by the sentry on its copy of the fd where Linux lets the owner do it (its own group, or any mapped ids for fsuid 0, as the gofer would)"),
+	SENTRY(93, "fchown", sys_fchown, "the gofer changes only files of the view, memfds, pipes and sockets: a host file handed over as stdio stays as it is; on a regular file without set-id bits the caller owns and the dentry cache keeps as its path's object, done by the sentry on its copy of the fd where Linux lets the owner do it (its own group, or any mapped ids for a caller holding CAP_CHOWN, as the gofer would)"),
 	SENTRY(94, "lchown", sys_lchown, "names a path: resolved by the sentry, performed by the gofer inside the view"),
 	TRACED(95, "umask", creds_trace_stop, "the caller's own mask; the stop makes the sentry re-read it for creations"),
 	NATIVE(96, "gettimeofday", "reads a clock or sleeps; host clocks stay untouched"),

@@ -77,7 +77,8 @@ static int dc_add_volume(struct sentry *s, struct dcache *d, const char *guest_p
 	int r = dcache_add_volatile(d, guest_path);
 	if (r < 0)
 		return r;
-	struct gofer_req req = {.op = GOP_OPEN, .flags = O_PATH | O_CLOEXEC};
+	/* The sentry's own lookup, as root with every capability over files. */
+	struct gofer_req req = {.op = GOP_OPEN, .flags = O_PATH | O_CLOEXEC, .caps = GOFER_CAPS_FS};
 	struct gofer_resp resp;
 	size_t len = strlen(guest_path) + 1;
 	if (len > GOFER_PATH_MAX)
