@@ -188,9 +188,11 @@ static void run_case(const char *top, int i, const struct drop *c, int how)
 			_exit(2);
 		printf("%s:\n", c->name);
 		if (how == 1) {
-			/* Looked up with every capability first. */
-			show("stat in a mode 000 directory, all capabilities",
-			     stat("dir/inner", &st));
+			/* Looked up with every capability first, often enough
+			 * for the sandbox to keep what it found. */
+			for (int k = 0; k < 3; k++)
+				show("stat in a mode 000 directory, all capabilities",
+				     stat("dir/inner", &st));
 		} else if (how == 2) {
 			/* A user other than root that keeps CAP_DAC_OVERRIDE. */
 			if (prctl(PR_SET_KEEPCAPS, 1) < 0 || setresgid(OTHER, OTHER, OTHER) < 0 ||
@@ -206,11 +208,14 @@ static void run_case(const char *top, int i, const struct drop *c, int how)
 			_exit(4);
 		try_all();
 		if (how == 1) {
+			show("stat in a mode 000 directory again", stat("dir/inner", &st));
 			eff |= c->caps;
 			show("capabilities raised again", set_eff(eff));
 			show("open mode 000 for reading, raised again",
 			     open_close("secret", O_RDONLY));
-			show("stat in a mode 000 directory, raised again", stat("dir/inner", &st));
+			for (int k = 0; k < 2; k++)
+				show("stat in a mode 000 directory, raised again",
+				     stat("dir/inner", &st));
 		}
 		fflush(stdout);
 		_exit(0);
