@@ -7,8 +7,9 @@
  * and searching a mode-000 directory, making a name in one, executing a
  * file with only its owner's x bit, access(2) (real ids: the permitted
  * set) and faccessat(AT_EACCESS), chmod, explicit times, O_NOATIME and a
- * hard link (fs.protected_hardlinks) on another user's file, chown, and
- * unlinking another user's file from another user's sticky directory. A
+ * hard link (fs.protected_hardlinks) on another user's file, chown (by
+ * name, and by fd of a file it just made), and unlinking another user's
+ * file from another user's sticky directory. A
  * lookup made with all capabilities first must not answer the same lookup
  * without them; capabilities raised again are honoured again; a user
  * other than root with CAP_DAC_OVERRIDE kept (PR_SET_KEEPCAPS) reads what
@@ -165,6 +166,13 @@ static void try_all(void)
 	show("chown own file to another user", chown("mine", OTHER, -1));
 	show("chgrp own file to another group", chown("mine", -1, OTHER));
 	show("unlink another user's file from a sticky directory", unlink("sticky/theirs"));
+	/* A file it made and holds: the sandbox may change such a file's
+	 * owner without the gofer. */
+	int fd = open("made", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	show("fchown a file just made to another user", fd < 0 ? -1 : fchown(fd, OTHER, -1));
+	show("fchown a file just made to another group", fd < 0 ? -1 : fchown(fd, -1, OTHER));
+	if (fd >= 0)
+		close(fd);
 }
 
 struct drop {
