@@ -166,9 +166,13 @@ static void try_all(void)
 	show("chown own file to another user", chown("mine", OTHER, -1));
 	show("chgrp own file to another group", chown("mine", -1, OTHER));
 	show("unlink another user's file from a sticky directory", unlink("sticky/theirs"));
-	/* A file it made and holds: the sandbox may change such a file's
-	 * owner without the gofer. */
-	int fd = open("made", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	/* A file it made by its absolute path and holds: the sandbox may
+	 * change such a file's owner without the gofer. */
+	char made[4200];
+	if (!getcwd(made, 4096))
+		strcpy(made, ".");
+	strcat(made, "/made");
+	int fd = open(made, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	show("fchown a file just made to another user", fd < 0 ? -1 : fchown(fd, OTHER, -1));
 	show("fchown a file just made to another group", fd < 0 ? -1 : fchown(fd, -1, OTHER));
 	if (fd >= 0)
