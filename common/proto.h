@@ -87,7 +87,8 @@ struct gofer_req {
 	uint32_t fd_mask;
 	uint32_t path_len;  /* bytes of path including its NUL; 0 when absent */
 	uint32_t path2_len; /* bytes of path2 including its NUL; 0 when absent */
-	uint32_t pad;
+	uint32_t caps;	    /* the guest thread's capabilities over files that the
+			       request runs with: GOFER_CAPS_FS bits (below) */
 	uint64_t arg[4];
 	char data[2 * GOFER_PATH_MAX]; /* path, then path2 */
 };
@@ -124,6 +125,12 @@ enum gofer_redirect {
  * guest's root is the host's root, whose ids these already are. */
 #define GUEST_ID_COUNT 4294967295u
 #define GUEST_ID_MAX   (GUEST_ID_COUNT - 1u)
+/* gofer_req.caps: the capabilities that decide file operations, as bits
+ * of their capability numbers (1 << CAP_CHOWN ...): CAP_CHOWN,
+ * CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH, CAP_FOWNER and CAP_FSETID, the
+ * set the kernel clears and restores with the fsuid. The gofer serves the
+ * request with these of its own capabilities and no others. */
+#define GOFER_CAPS_FS 0x1fu
 /* gofer_req.mode of GOP_BIND: the bits a umask holds. */
 #define GOFER_UMASK_BITS 0777u
 
@@ -175,7 +182,8 @@ static inline uint32_t gofer_rule_index(uint32_t rule)
 
 /* Checks a request as received: op known, lengths in bounds, strings
  * NUL-terminated and free of embedded NULs, flags within what the op takes,
- * the fd count matching fd_mask, ids within the sandbox's mapped range.
+ * the fd count matching fd_mask, ids within the sandbox's mapped range,
+ * caps within GOFER_CAPS_FS.
  * Returns 0 or a negative errno to send back. Pure: no system calls. */
 int gofer_req_check(const struct gofer_req *req, size_t len, int nfds);
 

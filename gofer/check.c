@@ -91,7 +91,7 @@ static int check_ids(const struct gofer_req *req)
 {
 	if (!id_ok(req->uid, false) || !id_ok(req->gid, false))
 		return -EINVAL;
-	if (req->ngroups > GOFER_MAX_GROUPS)
+	if (req->ngroups > GOFER_MAX_GROUPS || (req->caps & ~GOFER_CAPS_FS))
 		return -EINVAL;
 	for (uint32_t i = 0; i < req->ngroups; i++)
 		if (!id_ok(req->groups[i], false))

@@ -12,13 +12,17 @@
 
 #include "gofer/gofer.h"
 
-/* Takes on the request's groups and fs ids (and records its uid and gid
+/* Reads the gofer's own capabilities and ids, once its capabilities are
+ * final (before its seccomp filter). Returns 0 or -errno. */
+int creds_init(struct gofer_state *st);
+/* Takes on the request's groups, fs ids and capabilities over files (and records its uid and gid
  * in st). Returns 0 or -errno. */
 int creds_guest(struct gofer_state *st, const struct gofer_req *req);
-/* Back to the gofer's own ids, for the work it does as itself (dies if
- * it cannot). */
+/* Back to the gofer's own ids and capabilities, for the work it does as
+ * itself (dies if it cannot). */
 void creds_root(struct gofer_state *st);
-/* ... and to the ids of the request being served. Returns 0 or -EPERM. */
+/* ... and to the ids and capabilities of the request being served.
+ * Returns 0 or -errno. */
 int creds_back(struct gofer_state *st);
 /* The request runs as the guest's root (fsuid 0) on an inode whose owner
  * or group the guest's user namespace does not map: Linux then grants the

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common/util.h"
+#include "gofer/creds.h"
 
 /* "what failed: why" on the ready pipe, then exit 1. */
 static _Noreturn void fail_ready(int ready_fd, const char *msg)
@@ -145,6 +146,9 @@ _Noreturn void gofer_main(const struct gofer_config *cfg)
 	r = drop_capabilities();
 	if (r < 0)
 		fail_step(cfg->ready_fd, "dropping the gofer's capabilities", r);
+	r = creds_init(&st);
+	if (r < 0)
+		fail_step(cfg->ready_fd, "reading the gofer's capabilities", r);
 	r = gofer_self_filter_apply();
 	if (r < 0)
 		fail_step(cfg->ready_fd, "installing the gofer's seccomp filter", r);

@@ -152,9 +152,13 @@ struct gofer_state {
 	uint64_t *view_mnts;
 	size_t nview_mnts;
 	/* Credentials (see gofer/creds.c): the request's, and the fs ids
-	 * currently in force. */
+	 * currently in force; the request's capabilities over files
+	 * (GOFER_CAPS_FS bits), those of them in the gofer's effective set
+	 * now, and its permitted and inheritable sets (bit N: capability N). */
 	uint32_t uid, gid;
 	uint32_t fs_uid, fs_gid;
+	uint32_t caps, fs_caps;
+	uint64_t cap_permitted, cap_inheritable;
 	bool groups_set; /* groups[] is what the kernel has */
 	uint32_t ngroups;
 	uint32_t groups[GOFER_MAX_GROUPS];

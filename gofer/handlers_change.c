@@ -4,6 +4,7 @@
  * directory (mkdir, mknod, unlink, rename, link, symlink). */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <stdbool.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -62,13 +63,13 @@ static void changed_answer(struct ctx *c, int fd, const struct stat *before, mod
 	gone_answer(c, &g, 1);
 }
 
-/* Does the caller hold CAP_FSETID over the inode, or is it in the
- * inode's group? Linux's in_group_or_capable, which decides whether a
- * chmod keeps S_ISGID. */
+/* Does the caller hold CAP_FSETID (in its effective set, as the request
+ * carries it) over the inode, or is it in the inode's group? Linux's in_group_or_capable, which
+ * decides whether a chmod keeps S_ISGID. */
 static bool in_group_or_fsetid(const struct gofer_state *st, const struct gofer_req *req,
 			       const struct stat *inode)
 {
-	if (st->fs_uid == 0 && !creds_root_lacks_caps_over(st, inode))
+	if ((req->caps & (1u << CAP_FSETID)) && !creds_root_lacks_caps_over(st, inode))
 		return true;
 	if (inode->st_gid == (gid_t)req->gid)
 		return true;

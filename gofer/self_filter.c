@@ -53,6 +53,7 @@ static const struct allowed allowed[] = {
 	ALLOW(setgroups, ANY, "the guest's supplementary groups"),
 	ALLOW(setfsuid, ANY, "the guest's fsuid for permission checks and ownership"),
 	ALLOW(setfsgid, ANY, "the guest's fsgid"),
+	ALLOW(capset, ANY, "the guest's capabilities over files (only within its own)"),
 	ALLOW(setresuid, ANY, "the guest's euid around connect (SO_PEERCRED)"),
 	ALLOW(setresgid, ANY, "the guest's egid around connect"),
 	ALLOW(umask, ANY, "the guest's umask around bind"),

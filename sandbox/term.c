@@ -29,6 +29,8 @@ static int ptmx_open(int gofer_sock, const struct sandbox_config *cfg, int *mast
 	struct gofer_resp resp;
 	req.uid = cfg->user_set ? cfg->uid : 0;
 	req.gid = cfg->user_set ? cfg->gid : 0;
+	/* The capabilities over files of a root guest (mode 0666 decides). */
+	req.caps = req.uid == 0 ? GOFER_CAPS_FS : 0;
 	req.path_len = sizeof("/dev/ptmx");
 	memcpy(req.data, "/dev/ptmx", req.path_len);
 	*master = -1;

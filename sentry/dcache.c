@@ -35,7 +35,7 @@ struct dentry {
 };
 
 struct cred_set {
-	uint32_t uid, gid, ngroups;
+	uint32_t uid, gid, ngroups, caps;
 	uint32_t groups[GOFER_MAX_GROUPS];
 };
 
@@ -347,13 +347,13 @@ bool dcache_volatile(const struct dcache *d, const char *norm)
 }
 
 int dcache_cred(struct dcache *d, uint32_t uid, uint32_t gid, uint32_t ngroups,
-		const uint32_t *groups)
+		const uint32_t *groups, uint32_t caps)
 {
 	if (ngroups > GOFER_MAX_GROUPS)
 		ngroups = GOFER_MAX_GROUPS;
 	for (size_t i = 0; i < d->ncreds; i++) {
 		const struct cred_set *c = &d->creds[i];
-		if (c->uid == uid && c->gid == gid && c->ngroups == ngroups &&
+		if (c->uid == uid && c->gid == gid && c->ngroups == ngroups && c->caps == caps &&
 		    (ngroups == 0 || memcmp(c->groups, groups, ngroups * sizeof(*groups)) == 0))
 			return (int)i;
 	}
@@ -366,6 +366,7 @@ int dcache_cred(struct dcache *d, uint32_t uid, uint32_t gid, uint32_t ngroups,
 	c->uid = uid;
 	c->gid = gid;
 	c->ngroups = ngroups;
+	c->caps = caps;
 	if (ngroups)
 		memcpy(c->groups, groups, ngroups * sizeof(*groups));
 	return (int)d->ncreds++;

@@ -121,10 +121,11 @@ void dcache_dirs_changed(struct dcache *d, const struct dcache_obj *objs, size_t
 /* The devices mounted more than once in the view, where a directory can
  * have two paths. Until this is called every device counts as such. */
 void dcache_set_aliased(struct dcache *d, const uint64_t *devs, size_t n);
-/* A small id for a set of ids (fsuid, fsgid, groups). When the table is
- * full the cache starts over. */
+/* A small id for a set of ids (fsuid, fsgid, groups) and capabilities over
+ * files (GOFER_CAPS_FS bits): lookups by one may fail where by another they
+ * pass. When the table is full the cache starts over. */
 int dcache_cred(struct dcache *d, uint32_t uid, uint32_t gid, uint32_t ngroups,
-		const uint32_t *groups);
+		const uint32_t *groups, uint32_t caps);
 
 /* Fills k for path. Returns false when path must not be cached: not
  * absolute, too long, with a trailing slash, or below a volatile tree

@@ -20,6 +20,7 @@
 #include "common/compat.h"
 #include "common/util.h"
 #include "sentry/opath.h"
+#include "sentry/perm.h"
 
 bool notif_valid(const struct sc_ctx *c)
 {
@@ -165,6 +166,8 @@ static int read_creds(struct sentry *s, pid_t tid, struct creds *cr)
 			cr->umask = (mode_t)strtoul(line + 6, NULL, 8);
 		} else if (strncmp(line, "CapEff:", 7) == 0) {
 			cr->cap_eff = strtoull(line + 7, NULL, 16);
+		} else if (strncmp(line, "CapPrm:", 7) == 0) {
+			cr->cap_prm = strtoull(line + 7, NULL, 16);
 		} else if (strncmp(line, "Uid:", 4) == 0 && parse_ids(line + 4, v) == 0) {
 			cr->ruid = (uid_t)v[0];
 			cr->euid = (uid_t)v[1];
@@ -225,8 +228,8 @@ void task_creds_invalidate_all(struct sentry *s)
  * real, effective, saved and supplementary ids stay, the fs ids become the
  * effective ones, and the capabilities are computed afresh. A thread whose
  * real, effective and fs ids were all one uid and one gid keeps them all
- * (the kernel's id_changed test is false), so only its effective
- * capabilities need reading: one capget(2) instead of the text of
+ * (the kernel's id_changed test is false), so only its effective and
+ * permitted capabilities need reading: one capget(2) instead of the text of
  * /proc/<tid>/status. Any other thread's cache is dropped. */
 void task_creds_after_exec(struct task *t)
 {
@@ -243,6 +246,7 @@ void task_creds_after_exec(struct task *t)
 	if (syscall(SYS_capget, &hdr, data) < 0)
 		return;
 	cr->cap_eff = (uint64_t)data[1].effective << 32 | data[0].effective;
+	cr->cap_prm = (uint64_t)data[1].permitted << 32 | data[0].permitted;
 	t->creds_valid = true;
 }
 
@@ -262,6 +266,7 @@ void creds_to_req(const struct creds *cr, bool real_ids, struct gofer_req *req)
 	req->ngroups = (uint32_t)cr->ngroups;
 	for (int i = 0; i < cr->ngroups; i++)
 		req->groups[i] = cr->groups[i];
+	req->caps = creds_file_caps(cr, real_ids);
 }
 
 int task_creds(const struct sc_ctx *c, struct gofer_req *req)

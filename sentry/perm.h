@@ -7,6 +7,7 @@
 #define RUNSC_SENTRY_PERM_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 struct creds;
@@ -26,6 +27,12 @@ enum perm_ids {
  * non-directory that has no x bit at all; CAP_DAC_READ_SEARCH grants
  * reading anything and searching a directory. Returns 0 or -EACCES. */
 int perm_check(const struct stat *st, const struct creds *cr, int want, enum perm_ids ids);
+
+/* The capabilities over files (GOFER_CAPS_FS bits) a check by cr runs with:
+ * the effective ones; with real_ids (access(2) without AT_EACCESS), as
+ * Linux's faccessat decides: the permitted ones for a real uid 0, none
+ * for another. */
+uint32_t creds_file_caps(const struct creds *cr, bool real_ids);
 
 /* Is gid the caller's group: its fs or real gid (by ids), or one of its
  * supplementary groups? */

@@ -506,6 +506,14 @@ static int open_view_dir(struct sentry *s, const char *path, const struct sentry
 	int fd = -1;
 	req.uid = cfg->user_set ? cfg->uid : 0;
 	req.gid = cfg->user_set ? cfg->gid : 0;
+	/* The capabilities the guest's first program starts with: the given
+	 * effective set (for a user other than root exec leaves the ambient
+	 * ones of it), or root's all. */
+	const struct proc_attrs *a = cfg->attrs;
+	uint64_t caps = req.uid == 0 ? GOFER_CAPS_FS : 0;
+	if (a && a->caps_set)
+		caps = a->cap_effective & (req.uid == 0 ? ~0ULL : a->cap_ambient);
+	req.caps = (uint32_t)caps & GOFER_CAPS_FS;
 	req.path_len = (uint32_t)strlen(path) + 1;
 	memcpy(req.data, path, req.path_len);
 	int r = gofer_call(s, &req, NULL, 0, &resp, &fd);

@@ -341,7 +341,7 @@ struct creds {
 	int ngroups;
 	gid_t groups[GOFER_MAX_GROUPS];
 	mode_t umask;
-	uint64_t cap_eff;
+	uint64_t cap_eff, cap_prm; /* effective and permitted (bit N: capability N) */
 };
 /* The ids of a thread, cached per task: a thread's ids change only by its
  * own set*id/capset/umask calls (SC_TRACED: each stops for the sentry first,
@@ -362,7 +362,8 @@ rlim_t task_rlimit(struct sentry *s, pid_t tid, int resource, rlim_t fallback);
  * PTRACE_EVENT_SECCOMP stop: drops every task's cached ids and returns
  * SC_TRACE_EXIT, since the call has not run yet. */
 int creds_trace_stop(struct sc_ctx *c);
-/* real_ids: access(2) checks with the real ids, everything else with fs ids. */
+/* real_ids: access(2) checks with the real ids, everything else with fs ids
+ * (and the capabilities that go with them: creds_file_caps in perm.h). */
 void creds_to_req(const struct creds *cr, bool real_ids, struct gofer_req *req);
 
 /* sentry/notify.c helpers for handlers */

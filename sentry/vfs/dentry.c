@@ -15,6 +15,7 @@
 
 #include "common/util.h"
 #include "sentry/dcache.h"
+#include "sentry/perm.h"
 #include "sentry/sentry.h"
 #include "sentry/vfs.h"
 #include "sentry/vfs/internal.h"
@@ -76,7 +77,8 @@ static int dc_add_volume(struct sentry *s, struct dcache *d, const char *guest_p
 	int r = dcache_add_volatile(d, guest_path);
 	if (r < 0)
 		return r;
-	struct gofer_req req = {.op = GOP_OPEN, .flags = O_PATH | O_CLOEXEC};
+	/* The sentry's own lookup, as root with every capability over files. */
+	struct gofer_req req = {.op = GOP_OPEN, .flags = O_PATH | O_CLOEXEC, .caps = GOFER_CAPS_FS};
 	struct gofer_resp resp;
 	size_t len = strlen(guest_path) + 1;
 	if (len > GOFER_PATH_MAX)
@@ -265,7 +267,8 @@ static bool dc_dirfd_path(struct sc_ctx *c, struct dcache *d, int guest_dirfd, u
 
 /* Keys a lookup of path from guest_dirfd by the calling thread. follow: a
  * final symlink is followed. real_ids: access(2) without AT_EACCESS, which
- * resolves with the real ids (cached only where they are the fs ids). */
+ * resolves with the real ids (cached only where they and the capabilities
+ * that go with them are the fs ids' own). */
 void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, bool real_ids,
 	      struct dc_query *q)
 {
@@ -279,12 +282,14 @@ void dc_query(struct sc_ctx *c, int guest_dirfd, const char *path, bool follow, 
 	struct creds cr;
 	if (task_read_creds(c->s, c->req->pid, &cr) < 0)
 		return;
-	if (real_ids && (cr.ruid != cr.fsuid || cr.rgid != cr.fsgid))
+	if (real_ids && (cr.ruid != cr.fsuid || cr.rgid != cr.fsgid ||
+			 creds_file_caps(&cr, true) != creds_file_caps(&cr, false)))
 		return;
 	uint32_t groups[GOFER_MAX_GROUPS];
 	for (int i = 0; i < cr.ngroups; i++)
 		groups[i] = cr.groups[i];
-	int cred = dcache_cred(d, cr.fsuid, cr.fsgid, (uint32_t)cr.ngroups, groups);
+	int cred = dcache_cred(d, cr.fsuid, cr.fsgid, (uint32_t)cr.ngroups, groups,
+			       creds_file_caps(&cr, false));
 	uint8_t flags = follow ? DCACHE_FOLLOW : 0;
 	int n;
 	if (path[0] == '/') {

@@ -157,7 +157,7 @@ static const struct vfs_walk_ops exec_ops = {
 #define EXEC_CACHE_SLOTS 16
 
 struct exec_ids {
-	uint32_t uid, gid, ngroups;
+	uint32_t uid, gid, ngroups, caps;
 	uint32_t groups[GOFER_MAX_GROUPS];
 };
 
@@ -208,6 +208,7 @@ static struct exec_cache *exec_cache_for(struct sc_ctx *c, int guest_dirfd, cons
 	memset(ids, 0, sizeof(*ids));
 	ids->uid = req.uid;
 	ids->gid = req.gid;
+	ids->caps = req.caps;
 	ids->ngroups = req.ngroups < GOFER_MAX_GROUPS ? req.ngroups : GOFER_MAX_GROUPS;
 	memcpy(ids->groups, req.groups, ids->ngroups * sizeof(ids->groups[0]));
 	if (!s->exec_cache) {

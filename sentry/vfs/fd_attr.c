@@ -14,14 +14,17 @@
  * the kernel decides those on the same open file.
  *
  * The owner may set any times and any mode (set-id bits, and a mode
- * change of a file that has them, go to the gofer: sentry/setid.h), so the sentry's own privileges
- * decide nothing there. fchmod and fchown are done here on regular files only: a directory's mode
- * and owner decide search permission, which the dentry cache follows through the gofer's answers.
- * fchown is done here only where Linux lets the owner do it without privilege: the owner stays and
- * the group stays or is one of the caller's (or, for a caller whose fsuid is 0, any ids the sandbox
- * maps: the gofer's fsuid 0 carries CAP_CHOWN, as the sentry's does), and the file has no set-id
- * bits (what a chown clears of them depends on the caller's privileges). Everything else goes to
- * the gofer, as before.
+ * change of a file that has them, go to the gofer: sentry/setid.h), so
+ * the sentry's own privileges decide nothing there. fchmod and fchown are
+ * done here on regular files only: a directory's mode and owner decide
+ * search permission, which the dentry cache follows through the gofer's
+ * answers. fchown is done here only where Linux lets the owner do it
+ * without privilege: the owner stays and the group stays or is one of the
+ * caller's (or, for a caller with CAP_CHOWN in its effective set, any ids
+ * the sandbox maps: the gofer would act with that capability, which the
+ * sentry has too), and the file has no set-id bits (what a chown clears of
+ * them depends on the caller's privileges). Everything else goes to the
+ * gofer, as before.
  *
  * An O_PATH open hands the guest a read-only fd (sentry/vfs/open.c), so a
  * guest's fd is never O_PATH here; one that is gets EBADF, as from Linux:
@@ -30,6 +33,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -150,10 +154,11 @@ int vfs_fd_chown_here(struct sc_ctx *c, int guest_fd, uint32_t uid, uint32_t gid
 	if (r <= 0)
 		return r;
 	_cleanup_close_ int own = fd;
+	bool chown_cap = creds_file_caps(&cr, false) & (1u << CAP_CHOWN);
 	bool uid_ok = uid == GOFER_ID_KEEP || uid == (uint32_t)st.st_uid ||
-		      (cr.fsuid == 0 && uid <= GUEST_ID_MAX);
+		      (chown_cap && uid <= GUEST_ID_MAX);
 	bool gid_ok = gid == GOFER_ID_KEEP || gid == (uint32_t)st.st_gid ||
-		      (cr.fsuid == 0 && gid <= GUEST_ID_MAX) ||
+		      (chown_cap && gid <= GUEST_ID_MAX) ||
 		      perm_in_group(&cr, (gid_t)gid, PERM_FS_IDS);
 	if (!uid_ok || !gid_ok || (st.st_mode & VFS_SETID_BITS) ||
 	    setid_bits(c->s, (uint64_t)st.st_dev, (uint64_t)st.st_ino))

@@ -21,8 +21,11 @@
  * the caller has. Returns 0 or -errno. */
 static int give_group(struct sentry *s, int fd, gid_t gid)
 {
-	struct gofer_req req = {
-		.op = GOP_CHOWN, .flags = AT_EMPTY_PATH, .fd_mask = GOFER_FD_DIR, .path_len = 1};
+	struct gofer_req req = {.op = GOP_CHOWN,
+				.flags = AT_EMPTY_PATH,
+				.fd_mask = GOFER_FD_DIR,
+				.path_len = 1,
+				.caps = GOFER_CAPS_FS};
 	req.arg[GOFER_ARG_UID] = GOFER_ID_KEEP;
 	req.arg[GOFER_ARG_GID] = (uint32_t)gid;
 	struct gofer_resp resp;

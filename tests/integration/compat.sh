@@ -28,6 +28,16 @@ requires "chown, fchown, lchown, fchownat: low and high ids, -1" python3 &&
 	differential_idmap "chown, fchown, lchown, fchownat: low and high ids, -1" \
 		'python3 "$1/chown_ids_probe.py" "$2"'
 
+# The capabilities over files: root dropping CAP_DAC_OVERRIDE,
+# CAP_DAC_READ_SEARCH, CAP_FOWNER, CAP_CHOWN or CAP_FSETID from its effective
+# set is refused what Linux refuses it (mode-000 files and directories,
+# exec, access and faccessat, chmod, times, O_NOATIME, links, chown, the
+# sticky bit), gets them back when it raises them again, and a user other
+# than root that keeps CAP_DAC_OVERRIDE has it.
+requires "capabilities over files: each of CAP_DAC_OVERRIDE, DAC_READ_SEARCH, FOWNER, CHOWN, FSETID dropped" gcc &&
+	differential_data "capabilities over files: each of CAP_DAC_OVERRIDE, DAC_READ_SEARCH, FOWNER, CHOWN, FSETID dropped" \
+		'gcc -O2 "$1/fs_caps_probe.c" -o "$2/fs_caps_probe" && "$2/fs_caps_probe" "$2"'
+
 # A volume's files owned by a high host id (100000): the guest's root
 # chowns, chmods and opens them as the host's root does. Each run has its
 # own copy, which both leave in the same state.

@@ -225,6 +225,45 @@ for which in default host all; do
 		"$(consistent "$crun_out")"
 	check "$name" "$(as_sandboxed "$crun_out")" "$out"
 done
+# The container's capabilities decide its file operations, as under crun:
+# with runc's default set (no CAP_DAC_OVERRIDE, no CAP_DAC_READ_SEARCH)
+# root cannot read or write a mode-000 file of another owner, nor chown
+# without CAP_CHOWN; with CAP_DAC_OVERRIDE given it can write it.
+printf 'secret\n' >"$ROOTFS/secret"
+chown 1000:1000 "$ROOTFS/secret"
+chmod 000 "$ROOTFS/secret"
+[ -n "$crun_reason" ] || cp -a "$ROOTFS/secret" "$TMP/rootfs-crun/secret"
+fcaps_script='cat /secret >/dev/null 2>&1; echo read=$?; (: >>/secret) 2>/dev/null; echo write=$?; chown 0 /secret 2>/dev/null; echo chown=$?'
+fcaps_conf() {
+	cfg "$1" "$(args "['sh', '-c', '$fcaps_script']")
+d['root']['readonly'] = False
+if '$2' == 'dac':
+    caps = ['CAP_KILL', 'CAP_DAC_OVERRIDE']
+    d['process']['capabilities'] = {k: caps for k in ('bounding', 'effective', 'permitted')}
+$3"
+}
+for which in default dac; do
+	case $which in
+	default) want="read=1
+write=1
+chown=1" ;;
+	dac) want="read=0
+write=0
+chown=1" ;;
+	esac
+	fcaps_conf "$B" "$which"
+	out=$(oci run --bundle "$B" "fc$which" 2>&1)
+	check "capabilities over files ($which): root and a mode-000 file" "$want" "$out"
+	name="capabilities over files ($which): as crun's"
+	if [ -n "$crun_reason" ]; then
+		skip "$name" "$crun_reason"
+		continue
+	fi
+	fcaps_conf "$TMP/crun-b" "$which" "d['root']['path'] = '$TMP/rootfs-crun'"
+	check "$name" "$(crun_run "$TMP/crun-b" "cfc$which" 2>&1)" "$out"
+done
+rm -f "$ROOTFS/secret" "$TMP/rootfs-crun/secret"
+
 # ---- process.noNewPrivileges ----
 # no_new_privs holds in every sandbox (docs/oci.md): the host kernel's
 # exec in a sandbox is always of runsc-c's loader, so a set-user-ID bit

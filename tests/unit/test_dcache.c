@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/proto.h"
 #include "sentry/dcache.h"
 
 static int object(void)
@@ -415,14 +416,17 @@ START_TEST(test_creds)
 {
 	struct dcache *d = dcache_new(64, 16);
 	uint32_t g1[] = {10, 20}, g2[] = {10, 21};
-	int root = dcache_cred(d, 0, 0, 0, NULL);
-	int user = dcache_cred(d, 1000, 1000, 2, g1);
+	int root = dcache_cred(d, 0, 0, 0, NULL, 0);
+	int user = dcache_cred(d, 1000, 1000, 2, g1, 0);
 	ck_assert_int_ne(root, user);
-	ck_assert_int_eq(dcache_cred(d, 1000, 1000, 2, g1), user);
-	ck_assert_int_ne(dcache_cred(d, 1000, 1000, 2, g2), user);
-	ck_assert_int_ne(dcache_cred(d, 1000, 1000, 1, g1), user);
-	ck_assert_int_ne(dcache_cred(d, 1000, 1001, 2, g1), user);
-	ck_assert_int_ne(dcache_cred(d, 1001, 1000, 2, g1), user);
+	ck_assert_int_eq(dcache_cred(d, 1000, 1000, 2, g1, 0), user);
+	ck_assert_int_ne(dcache_cred(d, 1000, 1000, 2, g2, 0), user);
+	ck_assert_int_ne(dcache_cred(d, 1000, 1000, 1, g1, 0), user);
+	ck_assert_int_ne(dcache_cred(d, 1000, 1001, 2, g1, 0), user);
+	ck_assert_int_ne(dcache_cred(d, 1001, 1000, 2, g1, 0), user);
+	/* Root without CAP_DAC_READ_SEARCH resolves less than root. */
+	ck_assert_int_ne(dcache_cred(d, 0, 0, 0, NULL, GOFER_CAPS_FS & ~4u), root);
+	ck_assert_int_eq(dcache_cred(d, 0, 0, 0, NULL, 0), root);
 
 	/* What root resolved is not what 1000 resolved. */
 	int val;
@@ -434,7 +438,7 @@ START_TEST(test_creds)
 
 	/* A full table starts over: no entry may keep a reused id. */
 	for (uint32_t uid = 2000; uid < 2000 + DCACHE_MAX_CREDS; uid++)
-		dcache_cred(d, uid, uid, 0, NULL);
+		dcache_cred(d, uid, uid, 0, NULL, 0);
 	ck_assert(!is_open(fd));
 	struct dcache_stats st;
 	dcache_get_stats(d, &st);

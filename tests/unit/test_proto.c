@@ -284,6 +284,13 @@ START_TEST(test_ids)
 	req.ngroups = 2;
 	req.groups[1] = (uint32_t)-1;
 	ck_assert_int_eq(check0(), -EINVAL);
+	req.groups[1] = 0;
+	/* Capabilities: those over files alone. */
+	req.caps = GOFER_CAPS_FS;
+	ck_assert_int_eq(check0(), 0);
+	req.caps = 1u << 5; /* CAP_KILL */
+	ck_assert_int_eq(check0(), -EINVAL);
+	req.caps = 0;
 	build(GOP_CHOWN, 0, "/x", NULL, 0);
 	req.arg[GOFER_ARG_UID] = 0xfffffffeu;
 	req.arg[GOFER_ARG_GID] = 70000;
