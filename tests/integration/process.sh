@@ -156,4 +156,40 @@ for case in "dir:noexec:script:shebang" "empty:shebang:script" "dir:noexec" "emp
 	compare "PATH search over $case runs what execvp runs, or fails as it does"
 done
 
+# ---- a dead gofer stops the sandbox, also while the guest makes no call ----
+# The guest sleeps (no notification, no ptrace stop): only runsc-c's word
+# that the gofer died can end the sentry's wait.
+"$RUNSC_C" do --quiet -- sleep 60 </dev/null >"$TMP/gofer.out" 2>"$TMP/gofer.err" &
+top=$!
+sentry="" gofer=""
+for _ in $(seq 100); do
+	for kid in $(pgrep -P "$top"); do
+		if [ -n "$(pgrep -P "$kid")" ]; then sentry=$kid; else gofer=$kid; fi
+	done
+	[ -n "$sentry" ] && [ -n "$gofer" ] && [ -n "$(pgrep -P "$sentry")" ] && break
+	sentry="" gofer=""
+	sleep 0.1
+done
+if [ -n "$gofer" ]; then
+	kill -KILL "$gofer"
+	# Bounded only to turn a hang into a failure, not to time anything.
+	for _ in $(seq $((300 * TIME_SCALE))); do kill -0 "$top" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$top" 2>/dev/null; then
+		kill -KILL "$top"
+		not_ok "a killed gofer stops a sleeping guest's sandbox" "runsc-c still runs"
+	else
+		wait "$top"
+		rc=$?
+		if [ "$rc" -ne 0 ] && grep -q "gofer died" "$TMP/gofer.err"; then
+			ok "a killed gofer stops a sleeping guest's sandbox"
+		else
+			not_ok "a killed gofer stops a sleeping guest's sandbox" "exit $rc" "$(cat "$TMP/gofer.err")"
+		fi
+	fi
+else
+	kill -KILL "$top" 2>/dev/null
+	wait "$top"
+	not_ok "a killed gofer stops a sleeping guest's sandbox" "no gofer found"
+fi
+
 done_testing
