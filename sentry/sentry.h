@@ -66,7 +66,7 @@ struct exec_image {
 struct task {
 	pid_t tid;  /* host tid */
 	pid_t tgid; /* host tgid */
-	pid_t vtid; /* tid inside the guest's pid namespace */
+	pid_t vtid; /* tid inside the guest's pid namespace (0: unknown yet, task_vids) */
 	pid_t vtgid;
 	struct fsinfo *fs;
 	char *exe;		 /* virtual /proc/self/exe */
@@ -300,6 +300,12 @@ struct task *task_get(struct sentry *s, pid_t tid);
 void task_remove(struct sentry *s, pid_t tid);
 /* After an exec from a non-leader thread the thread takes the leader's tid. */
 void task_rekey(struct sentry *s, pid_t old_tid, pid_t new_tid);
+/* Fills in the task's tid and tgid inside the guest's pid namespace (and
+ * its host tgid) from its /proc status, unless known: a new task's are
+ * read when first needed, not at its creation. task_vids_all: for every
+ * task, before a walk that reads them. */
+void task_vids(struct sentry *s, struct task *t);
+void task_vids_all(struct sentry *s);
 /* Finds a task by its tid inside the guest's pid namespace. */
 struct task *task_find_vtid(struct sentry *s, pid_t vtid);
 /* Calls fn for every task; stops when fn returns non-zero. */
