@@ -276,6 +276,10 @@ void sentry_defer(struct sc_ctx *c, sc_poll_fn poll, void (*drop)(void *arg), vo
  * installed, and a restarted one could install the fd twice. Returns the
  * ioctl's result, with errno set. */
 int sentry_addfd(struct sentry *s, struct seccomp_notif_addfd *a);
+/* The n ADDFDs of a, in order, under one block of SIGCHLD; guest_fds[i]
+ * gets each one's result. 0, or -1 with errno set by the first that failed
+ * (those after it are not made). */
+int sentry_addfds(struct sentry *s, struct seccomp_notif_addfd *a, size_t n, int *guest_fds);
 /* Right after sentry_defer(), or in its poll: the answer when a signal
  * ends the wait (default -ERESTARTSYS: EINTR, or the call restarted under
  * SA_RESTART). */
