@@ -156,6 +156,24 @@ for case in "dir:noexec:script:shebang" "empty:shebang:script" "dir:noexec" "emp
 	compare "PATH search over $case runs what execvp runs, or fails as it does"
 done
 
+# ---- a new task's own pid, as /proc shows it, from its first call on ----
+# A forked child's and a thread's ids in the guest's pid namespace are
+# read when first needed, not at their creation.
+# shellcheck disable=SC2016
+out=$(runsc -- sh -c 'sh -c "echo \$\$; exec readlink /proc/self" | uniq | wc -l' 2>&1)
+check "a forked shell's /proc/self is its own pid" "1" "$out"
+ids='import os, threading
+def run():
+    print(threading.get_native_id() == int(os.readlink("/proc/thread-self").split("/")[-1]),
+          os.getpid() == int(os.readlink("/proc/self")))
+t = threading.Thread(target=run); t.start(); t.join()
+if os.fork() == 0:
+    run(); os._exit(0)
+os.wait()'
+native=$(guest_env python3 -c "$ids" 2>&1)
+out=$(runsc -- python3 -c "$ids" 2>&1)
+check "a thread's and a child's /proc/thread-self and /proc/self, as natively" "$native" "$out"
+
 # ---- a dead gofer stops the sandbox, also while the guest makes no call ----
 # The guest sleeps (no notification, no ptrace stop): only runsc-c's word
 # that the gofer died can end the sentry's wait.
