@@ -156,6 +156,8 @@ static void audit_record(struct sc_ctx *c, const char *syscall, const char *obje
 	jb_put(&b, "{\"time\": ", 9);
 	jb_str(&b, when);
 	jb_field(&b, "sandbox", s->sandbox_id);
+	if (c->t)
+		task_vids(s, c->t);
 	jb_printf(&b, ", \"pid\": %d", c->t ? (int)c->t->vtgid : 0);
 	jb_field(&b, "comm", comm);
 	jb_field(&b, "syscall", syscall);

@@ -539,18 +539,24 @@ int exec_trace_stop(struct sc_ctx *trace)
 	return 0;
 }
 
-static int addfd(const struct sc_ctx *c, int fd)
+/* Installs the binary's fd and the interpreter's (if any) in the loader;
+ * guest_fds gets their numbers (-1 for no interpreter). */
+static int addfds(const struct sc_ctx *c, const struct exec_image *img, int guest_fds[2])
 {
-	struct seccomp_notif_addfd a = {
-		.id = c->req->id,
-		.flags = 0,
-		.srcfd = (uint32_t)fd,
-		.newfd = 0,
-		.newfd_flags = O_CLOEXEC,
-	};
-	int r = sentry_addfd(c->s, &a);
+	struct seccomp_notif_addfd a[2];
+	int host_fds[2] = {img->exe_fd, img->interp_fd};
+	size_t n = img->interp_fd >= 0 ? 2 : 1;
 
-	return r < 0 ? -errno : r;
+	for (size_t i = 0; i < n; i++)
+		a[i] = (struct seccomp_notif_addfd){
+			.id = c->req->id,
+			.flags = 0,
+			.srcfd = (uint32_t)host_fds[i],
+			.newfd = 0,
+			.newfd_flags = O_CLOEXEC,
+		};
+	guest_fds[1] = -1;
+	return sentry_addfds(c->s, a, n, guest_fds) < 0 ? -errno : 0;
 }
 
 static size_t put_str(char *dst, size_t at, const char *s)
@@ -578,18 +584,13 @@ static int answer_loader(struct sc_ctx *c, const struct exec_image *img)
 	at = put_str(info->strings, at, img->comm);
 	info->strings_len = (uint32_t)at;
 
-	int r = addfd(c, img->exe_fd);
+	int guest_fds[2];
+	int r = addfds(c, img, guest_fds);
 
 	if (r < 0)
 		return r;
-	info->exe_fd = r;
-	info->interp_fd = -1;
-	if (img->interp_fd >= 0) {
-		r = addfd(c, img->interp_fd);
-		if (r < 0)
-			return r;
-		info->interp_fd = r;
-	}
+	info->exe_fd = guest_fds[0];
+	info->interp_fd = guest_fds[1];
 	r = guest_write(c->req->pid, buf_addr, info, len);
 	if (r < 0)
 		return r;

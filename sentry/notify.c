@@ -284,15 +284,25 @@ ssize_t ctx_read_path(const struct sc_ctx *c, uint64_t addr, char *buf)
 	return guest_read_str(c->req->pid, addr, buf, PATH_MAX);
 }
 
-int sentry_addfd(struct sentry *s, struct seccomp_notif_addfd *a)
+int sentry_addfds(struct sentry *s, struct seccomp_notif_addfd *a, size_t n, int *guest_fds)
 {
 	sigset_t chld, old;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, &old);
-	int r = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, a);
+	int r = 0;
+	for (size_t i = 0; i < n && r >= 0; i++) {
+		r = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a[i]);
+		guest_fds[i] = r;
+	}
 	int err = errno;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	errno = err;
-	return r;
+	return r < 0 ? -1 : 0;
+}
+
+int sentry_addfd(struct sentry *s, struct seccomp_notif_addfd *a)
+{
+	int fd;
+	return sentry_addfds(s, a, 1, &fd) < 0 ? -1 : fd;
 }

@@ -36,6 +36,7 @@ static ssize_t loadavg_content(struct pctx *pc, char **out)
 	if (n < 0)
 		return n;
 	int v[2] = {0, 0};
+	task_vids_all(pc->s);
 	task_foreach(pc->s, count_task, v);
 	char buf[128];
 	int len = procfs_rewrite_loadavg(host, 1, v[0] > 0 ? v[0] : 1, v[1], buf, sizeof(buf));

@@ -132,6 +132,7 @@ static int add_tgid(struct task *t, void *arg)
 /* Without the guest's procfs, the thread groups the sentry knows. */
 static int list_tasks(struct pctx *pc, struct dlist *l)
 {
+	task_vids_all(pc->s);
 	task_foreach(pc->s, add_tgid, l);
 	return 0;
 }
@@ -238,6 +239,8 @@ static int list_node(struct pctx *pc, const struct pnode *n, struct dlist *l)
 			return read_guest_dir(pc, n->path, true, PT_DIR, l);
 		case PW_FD_DIR: {
 			int r = read_guest_dir(pc, n->path, true, PT_LNK, l);
+			if (r == 0 && pc->c && pc->c->t)
+				task_vids(pc->s, pc->c->t);
 			if (r == 0 && pc->c && pc->c->t && n->pid == pc->c->t->vtgid)
 				add_own_fd(l);
 			return r;

@@ -178,6 +178,7 @@ int procfs_pctx_init(struct pctx *pc, struct sc_ctx *c)
 	if (!pc->ps)
 		return -ENOENT;
 	pc->w.arg = pc;
+	task_vids(c->s, c->t);
 	pc->w.self_tgid = c->t->vtgid;
 	pc->w.self_tid = c->t->vtid;
 	pc->w.guest_type = procfs_guest_type;

@@ -63,32 +63,6 @@ int ptrace_seize_init(struct sentry *s, pid_t pid)
 	return 0;
 }
 
-/* The task's ids inside the guest's pid namespace (last field of NSpid). */
-static void read_vids(struct sentry *s, struct task *t)
-{
-	char buf[4096];
-	if (task_status_read(s, t->tid, buf, sizeof(buf)) < 0)
-		return;
-	char *p = strstr(buf, "\nTgid:");
-	if (p)
-		t->tgid = (pid_t)strtol(p + 6, NULL, 10);
-	const char *keys[2] = {"\nNStgid:", "\nNSpid:"};
-	pid_t *out[2] = {&t->vtgid, &t->vtid};
-	for (int k = 0; k < 2; k++) {
-		p = strstr(buf, keys[k]);
-		if (!p)
-			continue;
-		p += strlen(keys[k]);
-		char *eol = strchr(p, '\n');
-		if (eol)
-			*eol = 0;
-		char *last = strrchr(p, '\t');
-		*out[k] = (pid_t)strtol(last ? last + 1 : p, NULL, 10);
-		if (eol)
-			*eol = '\n';
-	}
-}
-
 static void cont(pid_t tid, int sig)
 {
 	if (ptrace(PTRACE_CONT, tid, 0, (void *)(long)sig) < 0 && errno != ESRCH)
@@ -134,7 +108,6 @@ static void on_clone(struct sentry *s, struct task *parent, int event)
 	else if (event == PTRACE_EVENT_VFORK)
 		flags = CLONE_VM | CLONE_VFORK;
 	struct task *child = task_get(s, child_tid);
-	bool seen = child->attached;
 
 	child->attached = true;
 	if (!child->fs) {
@@ -151,11 +124,14 @@ static void on_clone(struct sentry *s, struct task *parent, int event)
 	free(child->exe);
 	child->exe = parent->exe ? xstrdup(parent->exe) : NULL;
 	inherit_creds(parent, child);
-	/* A child whose first stop came first had its ids read there. */
-	if (!seen)
-		read_vids(s, child);
-	if (flags & CLONE_THREAD)
+	/* Its ids in the guest's pid namespace are read when first needed
+	 * (task_vids): most children exec or exit without. */
+	if (flags & CLONE_THREAD) {
 		child->tgid = parent->tgid;
+		child->vtgid = parent->vtgid;
+	}
+	if (parent->saved_call)
+		task_vids(s, child); /* clone3's parent_tid wants it now */
 	clone3_on_clone(parent, child);
 	release_child(child);
 }
@@ -171,10 +147,8 @@ static void on_exec(struct sentry *s, pid_t tid)
 	struct task *t = task_get(s, tid);
 	t->loader_expected = t->exec != NULL;
 	task_creds_after_exec(t); /* exec recomputes capabilities */
-	/* Exec keeps the thread group's ids; a re-keyed thread took the
-	 * leader's (task_rekey). Only a task never seen before needs them. */
-	if (t->vtid <= 0)
-		read_vids(s, t);
+				  /* Exec keeps the thread group's ids; a re-keyed thread took the
+				   * leader's (task_rekey). */
 }
 
 /* A PTRACE_EVENT_SECCOMP stop: one PTRACE_GET_SYSCALL_INFO gives the call
@@ -219,10 +193,7 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 	int sig = WSTOPSIG(status);
 	int event = (status >> 16) & 0xff;
 	struct task *t = task_get(s, tid);
-	if (!t->attached) {
-		t->attached = true;
-		read_vids(s, t);
-	}
+	t->attached = true;
 	switch (event) {
 	case PTRACE_EVENT_SECCOMP:
 		on_seccomp_stop(s, t);

@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "common/compat.h"
@@ -286,22 +287,64 @@ static void deferred_tick(struct sentry *s)
  * makes resume after it), and its handler only records it: the loop looks
  * at that record after each notification, at no cost in system calls.
  * A SIGCHLD that comes after the loop looked but before the receive has
- * started would be missed until the next notification, so while a wait is
- * armed the handler points the fd the receive uses at the wake eventfd, on
- * which the ioctl fails at once; while the epoll wait is armed it writes
- * that eventfd, which the epoll set watches. Blocking SIGCHLD outside the
- * receive cost two rt_sigprocmask calls per notification; now only an
- * answer that installs an fd blocks it (sentry_addfd). */
-static int recv_fd = -1, wake_fd = -1;
-static volatile sig_atomic_t recv_armed, epoll_armed, redirected, woken;
+ * started must not be missed until the next notification. The receive is
+ * therefore made by recv_cancellable below, which looks at the record
+ * itself right before its syscall instruction; a handler that interrupts
+ * it anywhere from that look up to the syscall instruction (where the
+ * kernel leaves a receive it is about to restart) sends it to an exit
+ * that returns -EINTR instead, as musl's thread cancellation does. The
+ * handler makes no system call, and the loop none to undo it. While the
+ * epoll wait is armed the handler writes the wake eventfd, which the
+ * epoll set watches. Blocking SIGCHLD outside the receive cost two
+ * rt_sigprocmask calls per notification; now only an answer that installs
+ * an fd blocks it (sentry_addfd). */
+static int wake_fd = -1;
+static volatile sig_atomic_t epoll_armed, woken, gofer_due;
 
-static void wake_handler(int sig)
+/* long recv_cancellable(int fd, unsigned long cmd, void *arg,
+ *                       volatile sig_atomic_t *woken):
+ * ioctl(fd, cmd, arg) unless *woken is set; the raw result (-errno). */
+long recv_cancellable(int fd, unsigned long cmd, void *arg, volatile sig_atomic_t *stop);
+extern const char recv_window_start[], recv_window_syscall[], recv_window_cancel[];
+__asm__(".pushsection .text\n"
+	".globl recv_cancellable\n"
+	".hidden recv_cancellable\n"
+	".type recv_cancellable,@function\n"
+	"recv_cancellable:\n"
+	".globl recv_window_start\n"
+	".hidden recv_window_start\n"
+	"recv_window_start:\n"
+	"	cmpl $0, (%rcx)\n"
+	"	jne recv_window_cancel\n"
+	"	movl $16, %eax\n" /* SYS_ioctl */
+	".globl recv_window_syscall\n"
+	".hidden recv_window_syscall\n"
+	"recv_window_syscall:\n"
+	"	syscall\n"
+	"	ret\n"
+	".globl recv_window_cancel\n"
+	".hidden recv_window_cancel\n"
+	"recv_window_cancel:\n"
+	"	movq $-4, %rax\n" /* -EINTR */
+	"	ret\n"
+	".size recv_cancellable, .-recv_cancellable\n"
+	".popsection\n");
+
+static void wake_handler(int sig, siginfo_t *si, void *uctx)
 {
 	(void)sig;
+	ucontext_t *uc = uctx;
+	uintptr_t ip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
 	int saved = errno;
 	woken = 1;
-	if (recv_armed && !redirected && dup3(wake_fd, recv_fd, O_CLOEXEC) >= 0)
-		redirected = 1;
+	/* A SIGCHLD the kernel raised tells of a child (a guest task); one a
+	 * process sent is runsc-c's word that the gofer died. Two SIGCHLDs
+	 * pending at once are delivered as one, so the loop also looks at the
+	 * gofer now and then (GOFER_CHECK_EVERY). */
+	if (si->si_code <= 0)
+		gofer_due = 1;
+	if (ip >= (uintptr_t)recv_window_start && ip <= (uintptr_t)recv_window_syscall)
+		uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)recv_window_cancel;
 	if (epoll_armed) {
 		uint64_t one = 1;
 		(void)!write(wake_fd, &one, sizeof(one));
@@ -309,13 +352,10 @@ static void wake_handler(int sig)
 	errno = saved;
 }
 
-static void wait_init(int listener, int eventfd)
+static void wait_init(int eventfd)
 {
-	recv_fd = fcntl(listener, F_DUPFD_CLOEXEC, 0);
-	if (recv_fd < 0)
-		die_errno("the sentry's receive fd");
 	wake_fd = eventfd;
-	struct sigaction sa = {.sa_handler = wake_handler, .sa_flags = SA_RESTART};
+	struct sigaction sa = {.sa_sigaction = wake_handler, .sa_flags = SA_RESTART | SA_SIGINFO};
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGCHLD, &sa, NULL) < 0)
 		die_errno("the sentry's SIGCHLD handler");
@@ -333,18 +373,22 @@ static void gofer_check(struct sentry *s)
 		die("the gofer died; stopping the sandbox");
 }
 
+/* Wake-ups between two looks at the gofer when no SIGCHLD said it died:
+ * runsc-c's SIGCHLD may have merged with a pending one of a guest task. */
+#define GOFER_CHECK_EVERY 64
+
 /* Handles the SIGCHLDs recorded since the last look. One that comes while
  * this runs is recorded again and handled at the next look. */
 static void wake_handle(struct sentry *s)
 {
+	static unsigned int since_check;
 	woken = 0;
-	if (redirected) {
-		if (dup3(s->listener, recv_fd, O_CLOEXEC) < 0)
-			die_errno("restoring the sentry's receive fd");
-		redirected = 0;
-	}
 	ptrace_reap(s);
-	gofer_check(s);
+	if (gofer_due || ++since_check >= GOFER_CHECK_EVERY) {
+		gofer_due = 0;
+		since_check = 0;
+		gofer_check(s);
+	}
 }
 
 /* Waits for and answers one notification, or handles what ended the wait.
@@ -353,30 +397,24 @@ static void wake_handle(struct sentry *s)
 static bool wait_in_recv(struct sentry *s, struct seccomp_notif *req)
 {
 	memset(req, 0, s->sizes.seccomp_notif);
-	int r = -1, err = EINTR;
-	recv_armed = 1;
-	if (!woken) {
-		r = ioctl(recv_fd, SECCOMP_IOCTL_NOTIF_RECV, req);
-		err = errno;
-	}
-	recv_armed = 0;
+	long r = recv_cancellable(s->listener, SECCOMP_IOCTL_NOTIF_RECV, req, &woken);
 	/* A notification received is answered before the events that came
 	 * with it: a caller reaped first would leave a record for a dead tid. */
 	if (r == 0)
 		dispatch(s, req);
-	if (woken || redirected) {
+	if (woken) {
 		wake_handle(s);
 		return true;
 	}
 	if (r == 0)
 		return true;
-	if (err == ENOENT) {
+	if (r == -ENOENT) {
 		/* The caller died, or the filter has no task left. */
 		struct pollfd p = {.fd = s->listener, .events = POLLIN};
 		if (poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR)))
 			return false;
-	} else if (err != EINTR) {
-		die("receiving a seccomp notification: %s", strerror(err));
+	} else if (r != -EINTR) {
+		die("receiving a seccomp notification: %s", strerror((int)-r));
 	}
 	return true;
 }
@@ -416,7 +454,7 @@ static int sentry_loop(struct sentry *s)
 	epoll_ctl(ep, EPOLL_CTL_ADD, s->gofer, &ev);
 
 	bool listener_open = true;
-	wait_init(s->listener, evfd);
+	wait_init(evfd);
 	/* Events may have queued before the handler was in place. */
 	ptrace_reap(s);
 	while (!s->init_exited) {
@@ -436,7 +474,7 @@ static int sentry_loop(struct sentry *s)
 		epoll_armed = 0;
 		if (n < 0 && errno != EINTR)
 			die_errno("epoll_wait");
-		if (woken || redirected)
+		if (woken)
 			wake_handle(s);
 		for (int i = 0; i < n; i++) {
 			switch ((uint32_t)evs[i].data.u64) {

@@ -67,7 +67,7 @@ struct exec_image {
 struct task {
 	pid_t tid;  /* host tid */
 	pid_t tgid; /* host tgid */
-	pid_t vtid; /* tid inside the guest's pid namespace */
+	pid_t vtid; /* tid inside the guest's pid namespace (0: unknown yet, task_vids) */
 	pid_t vtgid;
 	struct fsinfo *fs;
 	char *exe;		 /* virtual /proc/self/exe */
@@ -288,6 +288,10 @@ void sentry_defer(struct sc_ctx *c, sc_poll_fn poll, void (*drop)(void *arg), vo
  * installed, and a restarted one could install the fd twice. Returns the
  * ioctl's result, with errno set. */
 int sentry_addfd(struct sentry *s, struct seccomp_notif_addfd *a);
+/* The n ADDFDs of a, in order, under one block of SIGCHLD; guest_fds[i]
+ * gets each one's result. 0, or -1 with errno set by the first that failed
+ * (those after it are not made). */
+int sentry_addfds(struct sentry *s, struct seccomp_notif_addfd *a, size_t n, int *guest_fds);
 /* Right after sentry_defer(), or in its poll: the answer when a signal
  * ends the wait (default -ERESTARTSYS: EINTR, or the call restarted under
  * SA_RESTART). */
@@ -312,6 +316,12 @@ struct task *task_get(struct sentry *s, pid_t tid);
 void task_remove(struct sentry *s, pid_t tid);
 /* After an exec from a non-leader thread the thread takes the leader's tid. */
 void task_rekey(struct sentry *s, pid_t old_tid, pid_t new_tid);
+/* Fills in the task's tid and tgid inside the guest's pid namespace (and
+ * its host tgid) from its /proc status, unless known: a new task's are
+ * read when first needed, not at its creation. task_vids_all: for every
+ * task, before a walk that reads them. */
+void task_vids(struct sentry *s, struct task *t);
+void task_vids_all(struct sentry *s);
 /* Finds a task by its tid inside the guest's pid namespace. */
 struct task *task_find_vtid(struct sentry *s, pid_t vtid);
 /* Calls fn for every task; stops when fn returns non-zero. */

@@ -94,12 +94,48 @@ void task_rekey(struct sentry *s, pid_t old_tid, pid_t new_tid)
 	s->ntasks++;
 }
 
-struct task *task_find_vtid(struct sentry *s, pid_t vtid)
+void task_vids(struct sentry *s, struct task *t)
+{
+	if (t->vtid > 0 && t->vtgid > 0)
+		return;
+	char buf[4096];
+	if (task_status_read(s, t->tid, buf, sizeof(buf)) < 0)
+		return;
+	char *p = strstr(buf, "\nTgid:");
+	if (p)
+		t->tgid = (pid_t)strtol(p + 6, NULL, 10);
+	const char *keys[2] = {"\nNStgid:", "\nNSpid:"};
+	pid_t *out[2] = {&t->vtgid, &t->vtid};
+	for (int k = 0; k < 2; k++) {
+		p = strstr(buf, keys[k]);
+		if (!p)
+			continue;
+		p += strlen(keys[k]);
+		char *eol = strchr(p, '\n');
+		if (eol)
+			*eol = 0;
+		char *last = strrchr(p, '\t');
+		*out[k] = (pid_t)strtol(last ? last + 1 : p, NULL, 10);
+		if (eol)
+			*eol = '\n';
+	}
+}
+
+void task_vids_all(struct sentry *s)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(s->tasks); i++)
 		for (struct task *t = s->tasks[i]; t; t = t->hnext)
+			task_vids(s, t);
+}
+
+struct task *task_find_vtid(struct sentry *s, pid_t vtid)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(s->tasks); i++)
+		for (struct task *t = s->tasks[i]; t; t = t->hnext) {
+			task_vids(s, t);
 			if (t->vtid == vtid)
 				return t;
+		}
 	return NULL;
 }
 

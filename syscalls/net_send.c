@@ -217,6 +217,7 @@ static int fix_creds(struct sc_ctx *c, struct cmsghdr *cm)
 		return r;
 	bool uid_ok = uc.uid == cr.ruid || uc.uid == cr.euid || (cr.cap_eff & CAP_SETUID_BIT);
 	bool gid_ok = uc.gid == cr.rgid || uc.gid == cr.egid || (cr.cap_eff & CAP_SETGID_BIT);
+	task_vids(c->s, c->t);
 	if (c->t->vtgid <= 0 || uc.pid != c->t->vtgid || !uid_ok || !gid_ok)
 		return -EPERM;
 	uc.pid = c->t->tgid;

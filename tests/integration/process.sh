@@ -156,4 +156,58 @@ for case in "dir:noexec:script:shebang" "empty:shebang:script" "dir:noexec" "emp
 	compare "PATH search over $case runs what execvp runs, or fails as it does"
 done
 
+# ---- a new task's own pid, as /proc shows it, from its first call on ----
+# A forked child's and a thread's ids in the guest's pid namespace are
+# read when first needed, not at their creation.
+# shellcheck disable=SC2016
+out=$(runsc -- sh -c 'sh -c "echo \$\$; exec readlink /proc/self" | uniq | wc -l' 2>&1)
+check "a forked shell's /proc/self is its own pid" "1" "$out"
+ids='import os, threading
+def run():
+    print(threading.get_native_id() == int(os.readlink("/proc/thread-self").split("/")[-1]),
+          os.getpid() == int(os.readlink("/proc/self")))
+t = threading.Thread(target=run); t.start(); t.join()
+if os.fork() == 0:
+    run(); os._exit(0)
+os.wait()'
+native=$(guest_env python3 -c "$ids" 2>&1)
+out=$(runsc -- python3 -c "$ids" 2>&1)
+check "a thread's and a child's /proc/thread-self and /proc/self, as natively" "$native" "$out"
+
+# ---- a dead gofer stops the sandbox, also while the guest makes no call ----
+# The guest sleeps (no notification, no ptrace stop): only runsc-c's word
+# that the gofer died can end the sentry's wait.
+"$RUNSC_C" do --quiet -- sleep 60 </dev/null >"$TMP/gofer.out" 2>"$TMP/gofer.err" &
+top=$!
+sentry="" gofer=""
+for _ in $(seq 100); do
+	for kid in $(pgrep -P "$top"); do
+		if [ -n "$(pgrep -P "$kid")" ]; then sentry=$kid; else gofer=$kid; fi
+	done
+	[ -n "$sentry" ] && [ -n "$gofer" ] && [ -n "$(pgrep -P "$sentry")" ] && break
+	sentry="" gofer=""
+	sleep 0.1
+done
+if [ -n "$gofer" ]; then
+	kill -KILL "$gofer"
+	# Bounded only to turn a hang into a failure, not to time anything.
+	for _ in $(seq $((300 * TIME_SCALE))); do kill -0 "$top" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$top" 2>/dev/null; then
+		kill -KILL "$top"
+		not_ok "a killed gofer stops a sleeping guest's sandbox" "runsc-c still runs"
+	else
+		wait "$top"
+		rc=$?
+		if [ "$rc" -ne 0 ] && grep -q "gofer died" "$TMP/gofer.err"; then
+			ok "a killed gofer stops a sleeping guest's sandbox"
+		else
+			not_ok "a killed gofer stops a sleeping guest's sandbox" "exit $rc" "$(cat "$TMP/gofer.err")"
+		fi
+	fi
+else
+	kill -KILL "$top" 2>/dev/null
+	wait "$top"
+	not_ok "a killed gofer stops a sleeping guest's sandbox" "no gofer found"
+fi
+
 done_testing
