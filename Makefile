@@ -4,7 +4,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 MESON_FLAGS ?= --werror
 
-.PHONY: all deps build build-asan run test test-asan bench python-stdlib runtime-tools clean
+.PHONY: all deps build build-asan run test test-asan bench python-stdlib runtime-tools ltp clean
 
 all: build
 
@@ -51,6 +51,14 @@ python-stdlib: build
 runtime-tools: build
 	@./scripts/install-deps.sh --bench
 	@RUNSC_C=$(CURDIR)/$(BUILD)/runsc-c ./tests/compat/runtime_tools.sh
+
+# LTP's syscall tests (LTP=DIR: a configured checkout of
+# github.com/linux-test-project/ltp), natively and in the sandbox; builds the
+# test directories first and rewrites the table in docs/ltp.md.
+ltp: build
+	@test -n "$(LTP)" || { echo "make ltp: set LTP to an LTP checkout (see docs/ltp.md)" >&2; exit 1; }
+	@LTP=$(LTP) ./tests/compat/ltp.sh --build
+	@LTP=$(LTP) RUNSC_C=$(CURDIR)/$(BUILD)/runsc-c LTP_DOC=$(CURDIR)/docs/ltp.md ./tests/compat/ltp.sh
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -48,6 +48,11 @@ static int inet_errno(int family, int type, int protocol)
 			return 0;
 		return -EPROTONOSUPPORT;
 	case SOCK_RAW:
+		/* The raw entry's protocol is the wildcard IPPROTO_IP, which
+		 * matches a named protocol only: protocol 0 finds no entry,
+		 * before the capability check. */
+		if (protocol == 0)
+			return -EPROTONOSUPPORT;
 		return -EPERM; /* as without CAP_NET_RAW */
 	default:
 		return -ESOCKTNOSUPPORT;
