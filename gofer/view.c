@@ -233,21 +233,6 @@ int mkdirs_in_view(struct view *v, const char *rel)
 
 /* ---- the host, read before anything is covered ---- */
 
-static void unescape_octal(char *s)
-{
-	char *out = s;
-	for (char *p = s; *p;) {
-		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
-		    p[3] >= '0' && p[3] <= '7') {
-			*out++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-			p += 4;
-		} else {
-			*out++ = *p++;
-		}
-	}
-	*out = '\0';
-}
-
 static bool has_option(const char *opts, const char *opt)
 {
 	size_t n = strlen(opt);
@@ -692,6 +677,9 @@ static int collect_view_devs(struct view *v)
 	ssize_t n = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &buf);
 	if (n < 0)
 		return view_fail(v, (int)n, "reading /proc/self/mountinfo");
+	int r = record_view_mounts(v, buf);
+	if (r < 0)
+		return r;
 	size_t rlen = strlen(v->root_path);
 	for (char *line = buf, *next; line && *line; line = next) {
 		next = strchr(line, '\n');
