@@ -66,7 +66,7 @@ static bool is_volume(const struct view *v, const char *mp)
 
 struct row {
 	long id, parent;
-	char *text;   /* the row as the guest sees it, with its newline */
+	char *text;   /* the row as the guest sees it, from its device on */
 	bool at_root; /* mounted at the view's root */
 	bool done;
 };
@@ -101,8 +101,7 @@ static char *view_row(const struct view *v, char *line, struct row *r)
 	FILE *out = open_memstream(&text, &len);
 	if (!out)
 		return NULL;
-	fprintf(out, "%s %s %s %s %s %s - %s %s ", f[0], f[1], f[2], root, rest, f[5], fstype,
-		source);
+	fprintf(out, "%s %s %s %s - %s %s ", f[2], root, rest, f[5], fstype, source);
 	put_super_opts(out, fstype, super);
 	fputc('\n', out);
 	if (fclose(out) != 0) {
@@ -120,7 +119,7 @@ static char *view_row(const struct view *v, char *line, struct row *r)
 static void put_tree(FILE *out, struct row *rows, size_t n, size_t i)
 {
 	rows[i].done = true;
-	fputs(rows[i].text, out);
+	fprintf(out, "%ld %ld %s", rows[i].id, rows[i].parent, rows[i].text);
 	for (size_t j = 0; j < n; j++)
 		if (!rows[j].done && rows[j].parent == rows[i].id)
 			put_tree(out, rows, n, j);
@@ -136,10 +135,16 @@ int record_view_mounts(struct view *v, const char *mountinfo)
 	_cleanup_free_ char *copy = xstrdup(mountinfo);
 	struct row *rows = NULL;
 	size_t n = 0;
+	long root_parent = -1; /* the parent of the namespace's first root */
 	for (char *line = copy, *next; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
+		long parent;
+		char mp[3];
+		if (root_parent < 0 && sscanf(line, "%*d %ld %*s %*s %2s", &parent, mp) == 2 &&
+		    strcmp(mp, "/") == 0)
+			root_parent = parent;
 		struct row r = {0};
 		r.text = view_row(v, line, &r);
 		if (!r.text)
@@ -151,10 +156,16 @@ int record_view_mounts(struct view *v, const char *mountinfo)
 		rows[n++] = r;
 	}
 	/* The view's root first (the lowest of those at "/"), then the rest
-	 * below it; anything left over after (none is expected). */
-	for (size_t i = 0; i < n; i++)
-		if (!rows[i].done && rows[i].at_root)
+	 * below it; anything left over after (none is expected). pivot_root
+	 * puts the root where the namespace's first root was, below that
+	 * one's parent. */
+	for (size_t i = 0; i < n; i++) {
+		if (!rows[i].done && rows[i].at_root) {
+			if (root_parent >= 0)
+				rows[i].parent = root_parent;
 			put_tree(out, rows, n, i);
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		if (!rows[i].done)
 			put_tree(out, rows, n, i);
