@@ -107,6 +107,13 @@ int fs_new(struct view *v, const char *type, const struct fs_opt *opts, size_t n
 	_cleanup_close_ int fs_fd = fsopen(type, FSOPEN_CLOEXEC);
 	if (fs_fd < 0)
 		return view_fail(v, -errno, "%s: creating a %s", what, type);
+	/* The source the mount table shows: the type, as runc's mounts
+	 * name theirs, unless the options give one. */
+	bool sourced = false;
+	for (size_t i = 0; i < nopts; i++)
+		sourced |= strcmp(opts[i].key, "source") == 0;
+	if (!sourced && fsconfig(fs_fd, FSCONFIG_SET_STRING, "source", type, 0) < 0)
+		return view_fail(v, -errno, "%s: naming the %s's source", what, type);
 	for (size_t i = 0; i < nopts; i++) {
 		int r = opts[i].value ? fsconfig(fs_fd, FSCONFIG_SET_STRING, opts[i].key,
 						 opts[i].value, 0)

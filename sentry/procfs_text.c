@@ -109,20 +109,26 @@ static ssize_t top_row(const struct procfs_mount *m, size_t n, const char *path)
 	return -1;
 }
 
+/* A row of a file system whose source is its type (proc, tmpfs). */
+static void set_row(struct procfs_mount *r, dev_t dev, const char *root, const char *opts,
+		    const char *fstype, const char *super)
+{
+	r->major = major(dev);
+	r->minor = minor(dev);
+	r->root = root;
+	r->mount_opts = opts;
+	r->fstype = fstype;
+	r->source = fstype;
+	r->super_opts = super;
+}
+
 size_t procfs_add_proc_mounts(struct procfs_mount *m, size_t n, size_t max, dev_t proc_dev,
 			      dev_t masked_dev, struct procfs_cover_row *covers, size_t ncovers)
 {
 	ssize_t proc = top_row(m, n, "/proc");
 	if (proc < 0)
 		return n;
-	struct procfs_mount *p = &m[proc];
-	p->major = major(proc_dev);
-	p->minor = minor(proc_dev);
-	p->root = "/";
-	p->mount_opts = "rw,nosuid,nodev,noexec,relatime";
-	p->fstype = "proc";
-	p->source = "proc";
-	p->super_opts = "rw";
+	set_row(&m[proc], proc_dev, "/", "rw,nosuid,nodev,noexec,relatime", "proc", "rw");
 	ssize_t null_row = top_row(m, n, "/dev/null");
 	int next_id = 0;
 	for (size_t i = 0; i < n; i++)
@@ -155,13 +161,7 @@ size_t procfs_add_proc_mounts(struct procfs_mount *m, size_t n, size_t max, dev_
 			}
 		}
 		if (c->what == PROCFS_COVER_MASKED_DIR) {
-			r->major = major(masked_dev);
-			r->minor = minor(masked_dev);
-			r->root = "/";
-			r->mount_opts = "ro,relatime";
-			r->fstype = "tmpfs";
-			r->source = "tmpfs";
-			r->super_opts = "ro";
+			set_row(r, masked_dev, "/", "ro,relatime", "tmpfs", "ro");
 		} else if (c->what == PROCFS_COVER_MASKED_FILE) {
 			r->mount_opts = "ro,relatime";
 			if (null_row >= 0) {

@@ -7,8 +7,8 @@
 # the rootfs, /proc/kcore, /proc/keys, /proc/acpi, /proc/timer_list
 # (masked) and /proc/sys (read-only). Hostile paths are among them: a
 # relative one, one climbing with "..", a symlink to /etc/passwd, a
-# symlink out of the rootfs; the host's files and mount table must stay
-# as they were. Bad values are one error naming the field, nothing left.
+# symlink out of the rootfs, a symlink into /proc (masking the container's
+# /proc/loadavg); the host's files and mount table must stay as they were. Bad values are one error naming the field, nothing left.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../integration/lib.sh"
 
@@ -28,6 +28,8 @@ echo ro >"$ROOTFS/rofile"
 echo ro >"$ROOTFS/rodir/f"
 echo ctl >"$ROOTFS/ctl"
 ln -s /etc/passwd "$ROOTFS/plink"
+# Into /proc: runc masks the container's /proc/loadavg.
+ln -s /proc/loadavg "$ROOTFS/loadlink"
 # Out of the rootfs: resolved inside the container's root, this is its
 # own /etc.
 ln -s ../../../../../../etc "$ROOTFS/outlink"
@@ -37,10 +39,10 @@ gcc -static -O2 "$here/../integration/data/opath_probe.c" -o "$ROOTFS/bin/opath_
 
 # Every path the probe looks at, and what the config says of them.
 PATHS="/mdir /mfile /mfile2 /mdir2 /plink /etc/passwd /etc/hostname /rodir /rofile /etc /ctl
-/nonexist /proc/kcore /proc/keys /proc/acpi /proc/timer_list /proc/cpuinfo /proc/sys"
+/nonexist /proc/kcore /proc/keys /proc/acpi /proc/timer_list /proc/cpuinfo /proc/sys /proc/loadavg"
 MASKED="['/mdir', '/mfile', 'mfile2', '/../../mdir2', '/plink', '/outlink/hostname',
  '/nonexist', '/proc/kcore', '/proc/keys', '/proc/acpi', '/proc/timer_list', '/proc/scsi',
- '/proc/cpuinfo', '/sys/firmware']"
+ '/proc/cpuinfo', '/sys/firmware', '/loadlink']"
 READONLY="['/rodir', '/rofile', '/outlink', '/nonexist2', '/proc/sys', '/proc/bus']"
 # The probe: one block per path. /proc/sys lists the sandbox's own subset
 # of the host's, so its listing is left out.
