@@ -51,6 +51,9 @@ enum gofer_op {
 			    regular file, not open for writing (ETXTBSY); returns a
 			    read-only fd; data: the resolved path inside the view */
 	GOP_GETXATTR,	 /* reserved: answered ENOTSUP */
+	GOP_MOUNTS,	 /* no path, no fds: the answer carries a read-only fd of
+			    the view's mount table, as /proc/<pid>/mountinfo
+			    rows relative to the view's root (gofer/view_mounts.c) */
 	GOP_OP_MAX,
 };
 

@@ -70,6 +70,10 @@ void proc_env_clear(void);
 pid_t fork_single_threaded(void);
 
 int write_all(int fd, const void *buf, size_t len);
+/* Undoes the kernel's octal escapes of /proc/<pid>/mountinfo fields
+ * ("\\040" for a space) in place. */
+void unescape_octal(char *s);
+
 /* Reads a whole small file relative to dirfd into a malloc'd NUL-terminated
  * buffer. Returns length or -errno. */
 ssize_t read_file_at(int dirfd, const char *path, char **out);

@@ -35,11 +35,12 @@
 	(IN_ALL_EVENTS | IN_DONT_FOLLOW | IN_EXCL_UNLINK | IN_MASK_ADD | IN_ONESHOT | IN_ONLYDIR | \
 	 IN_MASK_CREATE)
 
-enum { PATH1 = 0x1, PATH2 = 0x2, EMPTY_OK = 0x4 };
+enum { PATH1 = 0x1, PATH2 = 0x2, EMPTY_OK = 0x4, NO_PATH = 0x8 };
 
 struct op_rule {
 	uint32_t flags;	  /* flag bits the op takes */
-	uint8_t paths;	  /* PATH1, PATH2: which are required; EMPTY_OK: path with AT_EMPTY_PATH */
+	uint8_t paths;	  /* PATH1, PATH2: which are required; EMPTY_OK: path with AT_EMPTY_PATH;
+			     NO_PATH: neither path may be given */
 	uint8_t fds_ok;	  /* fd_mask bits allowed */
 	uint8_t fds_need; /* fd_mask bits required */
 };
@@ -69,6 +70,7 @@ static const struct op_rule op_rules[GOP_OP_MAX] = {
 	[GOP_INOTIFY_ADD] = {0, PATH1, GOFER_FD_DIR | GOFER_FD_OBJ, GOFER_FD_OBJ},
 	[GOP_EXEC_OPEN] = {AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, PATH1 | EMPTY_OK, GOFER_FD_DIR, 0},
 	[GOP_GETXATTR] = {AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH, PATH1 | EMPTY_OK, GOFER_FD_DIR, 0},
+	[GOP_MOUNTS] = {0, NO_PATH, 0, 0},
 };
 
 /* A string field of len bytes (including its NUL) at s: NUL-terminated, no
@@ -202,6 +204,8 @@ static int check_paths(const struct gofer_req *req, const struct op_rule *rule)
 	const char *path = req->data;
 	const char *path2 = req->data + req->path_len;
 
+	if (rule->paths & NO_PATH)
+		return req->path_len || req->path2_len ? -EPROTO : 0;
 	if (!(rule->paths & PATH2) && req->path2_len != 0)
 		return -EPROTO;
 	if (req->path_len == 0 || ((rule->paths & PATH2) && req->path2_len == 0))

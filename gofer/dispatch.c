@@ -33,6 +33,7 @@ static const op_fn ops[GOP_OP_MAX] = {
 	[GOP_CONNECT] = op_connect,
 	[GOP_INOTIFY_ADD] = op_inotify_add,
 	[GOP_EXEC_OPEN] = op_exec_open,
+	[GOP_MOUNTS] = op_mounts,
 };
 
 size_t gofer_handle(struct gofer_state *st, const struct gofer_req *req, size_t len, const int *fds,

@@ -59,6 +59,8 @@
  *   O_PATH fd cannot be reopened without procfs).
  * - GOP_INOTIFY_ADD follows a final symlink unless its mask has IN_DONT_FOLLOW.
  * - GOP_GETXATTR answers -ENOTSUP.
+ * - GOP_MOUNTS answers a duplicate of mounts_fd (the sentry reads it with
+ *   pread: the offset is shared), -ENOENT without one.
  * - The policy (gofer_config.policy): every request is decided on the path
  *   of its object as resolved inside the view, so "..", symlinks, an fd
  *   reopened by name and paths relative to a dirfd all meet the rule of the
@@ -174,6 +176,9 @@ struct gofer_state {
 	 * open and their numbers name the same files. */
 	int checked_fd; /* -1: none */
 	struct stat checked_st;
+	/* The view's mount table (gofer/view_mounts.c), a sealed memfd that
+	 * GOP_MOUNTS hands out; -1 when there is no view (unit tests). */
+	int mounts_fd;
 };
 
 /* gofer/view.c: builds the view and pivot_roots into it. Fills st (root_fd,

@@ -102,3 +102,14 @@ int op_statfs(struct ctx *c)
 	r = fstatfs(o.fd, &c->resp->u.sfs) < 0 ? -errno : 0;
 	return r;
 }
+
+int op_mounts(struct ctx *c)
+{
+	if (c->st->mounts_fd < 0)
+		return -ENOENT;
+	int fd = fcntl(c->st->mounts_fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return -errno;
+	*c->fd_out = fd;
+	return 0;
+}

@@ -97,6 +97,8 @@ int op_symlink(struct ctx *c);
 int op_open(struct ctx *c);
 /* gofer/handlers_exec.c */
 int op_exec_open(struct ctx *c);
+/* GOP_MOUNTS: a duplicate of the view's mount table (gofer_state.mounts_fd). */
+int op_mounts(struct ctx *c);
 /* gofer/handlers_guest_fd.c */
 int op_bind(struct ctx *c);
 int op_connect(struct ctx *c);

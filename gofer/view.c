@@ -107,6 +107,13 @@ int fs_new(struct view *v, const char *type, const struct fs_opt *opts, size_t n
 	_cleanup_close_ int fs_fd = fsopen(type, FSOPEN_CLOEXEC);
 	if (fs_fd < 0)
 		return view_fail(v, -errno, "%s: creating a %s", what, type);
+	/* The source the mount table shows: the type, as runc's mounts
+	 * name theirs, unless the options give one. */
+	bool sourced = false;
+	for (size_t i = 0; i < nopts; i++)
+		sourced |= strcmp(opts[i].key, "source") == 0;
+	if (!sourced && fsconfig(fs_fd, FSCONFIG_SET_STRING, "source", type, 0) < 0)
+		return view_fail(v, -errno, "%s: naming the %s's source", what, type);
 	for (size_t i = 0; i < nopts; i++) {
 		int r = opts[i].value ? fsconfig(fs_fd, FSCONFIG_SET_STRING, opts[i].key,
 						 opts[i].value, 0)
@@ -232,21 +239,6 @@ int mkdirs_in_view(struct view *v, const char *rel)
 }
 
 /* ---- the host, read before anything is covered ---- */
-
-static void unescape_octal(char *s)
-{
-	char *out = s;
-	for (char *p = s; *p;) {
-		if (p[0] == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' && p[2] <= '7' &&
-		    p[3] >= '0' && p[3] <= '7') {
-			*out++ = (char)((p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0'));
-			p += 4;
-		} else {
-			*out++ = *p++;
-		}
-	}
-	*out = '\0';
-}
 
 static bool has_option(const char *opts, const char *opt)
 {
@@ -692,6 +684,9 @@ static int collect_view_devs(struct view *v)
 	ssize_t n = read_file_at(AT_FDCWD, "/proc/self/mountinfo", &buf);
 	if (n < 0)
 		return view_fail(v, (int)n, "reading /proc/self/mountinfo");
+	int r = record_view_mounts(v, buf);
+	if (r < 0)
+		return r;
 	size_t rlen = strlen(v->root_path);
 	for (char *line = buf, *next; line && *line; line = next) {
 		next = strchr(line, '\n');

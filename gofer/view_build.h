@@ -109,6 +109,12 @@ int write_resolv_conf(struct view *v, int upper_fd, int lower_fd, const char *la
  * what they name in the view (see there). */
 int mask_view(struct view *v);
 
+/* ---- gofer/view_mounts.c ---- */
+
+/* Records the view's rows of the kernel's mountinfo text (read before the
+ * pivot_root) for the guest, in v->st->mounts_fd. */
+int record_view_mounts(struct view *v, const char *mountinfo);
+
 /* ---- gofer/view_dev.c ---- */
 
 /* The view's /dev (see the top of view.c). */

@@ -110,7 +110,7 @@ int mount_dev(struct view *v)
 		return r;
 	char size[32];
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)v->size);
-	const struct fs_opt shm_opts[] = {{"mode", "1777"}, {"size", size}};
+	const struct fs_opt shm_opts[] = {{"source", "shm"}, {"mode", "1777"}, {"size", size}};
 	r = mount_sub(v, dev_fd, "shm",
 		      fs_new(v, "tmpfs", shm_opts, ARRAY_SIZE(shm_opts),
 			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm"));

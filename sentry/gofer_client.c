@@ -142,6 +142,7 @@ static bool request_changes_files(const struct gofer_req *req)
 	case GOP_STATFS:
 	case GOP_EXEC_OPEN:
 	case GOP_GETXATTR:
+	case GOP_MOUNTS:
 	case GOP_INOTIFY_ADD:
 	case GOP_CONNECT:
 		return false;

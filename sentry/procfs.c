@@ -34,8 +34,11 @@
  *   is the host's null device (opened, stat'ed and written as runc's bind
  *   of /dev/null over it would be); readlink of its fd in /proc/<pid>/fd
  *   says /dev/null, and a listing shows it as a regular file.
- * - /proc/<pid>/mounts and mountinfo are a fixed table (the gofer's mounts
- *   are not visible here); see procfs_default_mounts.
+ * - /proc/<pid>/mounts and mountinfo are the view's real table, which the
+ *   gofer read from the kernel when it built the view (GOP_MOUNTS, asked
+ *   once), with /proc made the sentry's procfs and the config's /proc
+ *   covers (read-only and masked paths) below it; a fixed table
+ *   (procfs_default_mounts) only when the gofer has none.
  * - Access to another process's environ, maps, fd/, exe, ... follows a
  *   simplified ptrace rule: same thread group, CAP_SYS_PTRACE, or equal
  *   uids and gids; the target's dumpable flag is not considered.
@@ -702,6 +705,7 @@ int procfs_init(struct sentry *s, const struct path_masks *masks)
 		return r;
 	}
 	pthread_mutex_init(&ps->lock, NULL);
+	pthread_mutex_init(&ps->mounts_lock, NULL);
 	s->procfs = ps;
 	return 0;
 }

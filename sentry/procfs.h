@@ -176,13 +176,41 @@ struct procfs_mount {
 	const char *super_opts; /* "rw,size=..." */
 };
 
-/* The sandbox's mount table as the guest sees it. The gofer's real table
- * is not visible to the sentry, so this is a fixed, plausible one: the
+/* A stand-in mount table, for a gofer without a view's table (GOP_MOUNTS
+ * answered an error): the
  * view's root (overlay), /proc, /dev, /dev/pts, /dev/shm, /sys and the
  * private tmpfs of /root, /home and /run. root_dev and proc_dev are the
  * st_dev the guest's stat reports for "/" and "/proc". Returns the count
  * written (at most max). */
 size_t procfs_default_mounts(struct procfs_mount *out, size_t max, dev_t root_dev, dev_t proc_dev);
+
+/* Parses /proc/<pid>/mountinfo rows (the gofer's table of the view,
+ * GOP_MOUNTS) in place: the strings of out point into text, unescaped;
+ * optional fields are dropped, unreadable rows skipped. Returns the count
+ * written (at most max). */
+size_t procfs_parse_mountinfo(char *text, struct procfs_mount *out, size_t max);
+
+/* A mount of the sentry's over a path of its /proc: a read-only path (a
+ * read-only bind of /proc's own file system), or a masked directory (an
+ * empty read-only tmpfs) or file (the null device, bound read-only), as
+ * runc and crun show them. rel is below /proc; mountpoint and root are
+ * storage procfs_add_proc_mounts fills. */
+enum procfs_cover { PROCFS_COVER_READONLY, PROCFS_COVER_MASKED_DIR, PROCFS_COVER_MASKED_FILE };
+struct procfs_cover_row {
+	const char *rel;
+	enum procfs_cover what;
+	char mountpoint[PROCFS_NODE_PATH + 8];
+	char root[PROCFS_NODE_PATH + 2];
+};
+
+/* The view's table (m, n rows, room for max) as the guest sees it: the
+ * view's /proc row becomes the sentry's procfs (device proc_dev), and the
+ * covers follow as its children, with new ids; a masked file takes the
+ * type, source, options and device of the view's /dev/null row (the same
+ * null device), a masked directory the device masked_dev. Returns the new
+ * count (at most max). */
+size_t procfs_add_proc_mounts(struct procfs_mount *m, size_t n, size_t max, dev_t proc_dev,
+			      dev_t masked_dev, struct procfs_cover_row *covers, size_t ncovers);
 
 /* Renders a table as /proc/<pid>/mountinfo (mountinfo) or /proc/<pid>/
  * mounts. Returns the length of the whole text (snprintf semantics). */

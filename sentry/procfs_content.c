@@ -68,14 +68,86 @@ static ssize_t meminfo_content(struct pctx *pc, char **out)
 	return procfs_rewrite_meminfo(host, m.limit, m.usage, m.cache, m.inactive_file, out);
 }
 
+/* The gofer's table of the view (GOP_MOUNTS), read once: a copy the caller
+ * frees, or NULL when the gofer has none. */
+static char *view_mounts(struct pctx *pc)
+{
+	struct procfs_state *ps = pc->ps;
+	pthread_mutex_lock(&ps->mounts_lock);
+	if (!ps->mounts_fetched) {
+		struct gofer_req req = {.op = GOP_MOUNTS};
+		struct gofer_resp resp;
+		int fd = -1;
+		int r = gofer_call(pc->s, &req, NULL, 0, &resp, &fd);
+		struct stat st;
+		if (r == 0 && fd >= 0 && fstat(fd, &st) == 0 && st.st_size >= 0) {
+			char *text = xmalloc((size_t)st.st_size + 1);
+			ssize_t got = pread(fd, text, (size_t)st.st_size, 0);
+			if (got == st.st_size) {
+				text[got] = '\0';
+				ps->view_mounts = text;
+			} else {
+				free(text);
+			}
+		}
+		if (fd >= 0)
+			close(fd);
+		/* A failed call (the fd table full) is tried again next time. */
+		ps->mounts_fetched = r != -ENOMEM;
+	}
+	char *copy = ps->view_mounts ? xstrdup(ps->view_mounts) : NULL;
+	pthread_mutex_unlock(&ps->mounts_lock);
+	return copy;
+}
+
+/* The config's read-only and masked paths of /proc that the guest's /proc
+ * has, as covers of it, in the order they were applied. */
+static size_t proc_covers(struct pctx *pc, struct procfs_cover_row *out, size_t max)
+{
+	const struct path_masks *pm = &pc->ps->masks;
+	size_t n = 0;
+	for (size_t k = 0; k < pm->nreadonly + pm->nmasked && n < max; k++) {
+		bool ro = k < pm->nreadonly;
+		const char *rel = ro ? pm->readonly[k] : pm->masked[k - pm->nreadonly];
+		struct pnode node;
+		char view[8];
+		if (!*rel || procfs_walk(&pc->w, rel, false, &node, view, sizeof(view)) != 0)
+			continue;
+		if (node.type == PT_LNK)
+			continue;
+		out[n].rel = rel;
+		out[n].what = ro		    ? PROCFS_COVER_READONLY
+			      : node.type == PT_DIR ? PROCFS_COVER_MASKED_DIR
+						    : PROCFS_COVER_MASKED_FILE;
+		n++;
+	}
+	return n;
+}
+
 static ssize_t mounts_content(struct pctx *pc, bool mountinfo, char **out)
 {
 	struct stat st;
 	dev_t root_dev = makedev(0, 30);
 	if (pc->s->root_fd >= 0 && fstat(pc->s->root_fd, &st) == 0)
 		root_dev = st.st_dev;
-	struct procfs_mount m[16];
-	size_t n = procfs_default_mounts(m, ARRAY_SIZE(m), root_dev, pc->ps->mirror_dev);
+	_cleanup_free_ char *text = view_mounts(pc);
+	size_t rows = 16;
+	for (const char *p = text; p && *p; p++)
+		rows += *p == '\n';
+	const struct path_masks *pm = &pc->ps->masks;
+	size_t ncovers = pm->nreadonly + pm->nmasked;
+	rows += ncovers;
+	_cleanup_free_ struct procfs_mount *m = xcalloc(rows, sizeof(*m));
+	_cleanup_free_ struct procfs_cover_row *covers = xcalloc(ncovers + 1, sizeof(*covers));
+	size_t n;
+	if (text) {
+		n = procfs_parse_mountinfo(text, m, rows);
+		ncovers = proc_covers(pc, covers, ncovers);
+		n = procfs_add_proc_mounts(m, n, rows, pc->ps->mirror_dev, pc->ps->mirror_dev,
+					   covers, ncovers);
+	} else {
+		n = procfs_default_mounts(m, rows, root_dev, pc->ps->mirror_dev);
+	}
 	size_t len = procfs_render_mounts(m, n, mountinfo, NULL, 0);
 	*out = xmalloc(len + 1);
 	procfs_render_mounts(m, n, mountinfo, *out, len + 1);

@@ -40,6 +40,12 @@ struct procfs_state {
 	 * file is (O_PATH, opened before isolation; -1 without masks). */
 	struct path_masks masks;
 	int null_fd;
+	/* The view's mount table from the gofer (GOP_MOUNTS), fetched at the
+	 * first read of a mount table: mountinfo rows, or NULL when the gofer
+	 * has none (the fixed table stands in). */
+	pthread_mutex_t mounts_lock;
+	bool mounts_fetched;
+	char *view_mounts;
 };
 
 /* One call into procfs: the caller, and the world the walk asks. */

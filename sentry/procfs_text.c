@@ -6,11 +6,13 @@
  * tests drive it directly; see sentry/procfs.h. */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
 
+#include "common/util.h"
 #include "sentry/procfs.h"
 
 /* ---- the mount table ---- */
@@ -46,6 +48,138 @@ size_t procfs_default_mounts(struct procfs_mount *out, size_t max, dev_t root_de
 	if (n > 1) {
 		out[1].major = major(proc_dev);
 		out[1].minor = minor(proc_dev);
+	}
+	return n;
+}
+
+static bool parse_mount_row(char *line, struct procfs_mount *m)
+{
+	char *f[6], *save = NULL, *tok, *end;
+	for (int i = 0; i < 6; i++)
+		if (!(f[i] = strtok_r(i ? NULL : line, " ", &save)))
+			return false;
+	while ((tok = strtok_r(NULL, " ", &save)) && strcmp(tok, "-") != 0)
+		; /* optional fields */
+	char *fstype = strtok_r(NULL, " ", &save);
+	char *source = strtok_r(NULL, " ", &save);
+	char *super = strtok_r(NULL, " ", &save);
+	if (!tok || !fstype || !source || !super)
+		return false;
+	long id = strtol(f[0], &end, 10);
+	if (*end || id <= 0 || id > INT32_MAX)
+		return false;
+	long parent = strtol(f[1], &end, 10);
+	if (*end || parent < 0 || parent > INT32_MAX)
+		return false;
+	if (sscanf(f[2], "%u:%u", &m->major, &m->minor) != 2)
+		return false;
+	char *fields[] = {f[3], f[4], fstype, source};
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		unescape_octal(fields[i]);
+	m->id = (int)id;
+	m->parent_id = (int)parent;
+	m->root = f[3];
+	m->mountpoint = f[4];
+	m->mount_opts = f[5];
+	m->fstype = fstype;
+	m->source = source;
+	m->super_opts = super;
+	return true;
+}
+
+size_t procfs_parse_mountinfo(char *text, struct procfs_mount *out, size_t max)
+{
+	size_t n = 0;
+	for (char *line = text, *next; line && *line && n < max; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (parse_mount_row(line, &out[n]))
+			n++;
+	}
+	return n;
+}
+
+/* The row on top at path (the last one mounted there), or -1. */
+static ssize_t top_row(const struct procfs_mount *m, size_t n, const char *path)
+{
+	for (size_t i = n; i-- > 0;)
+		if (strcmp(m[i].mountpoint, path) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* A row of a file system whose source is its type (proc, tmpfs). */
+static void set_row(struct procfs_mount *r, dev_t dev, const char *root, const char *opts,
+		    const char *fstype, const char *super)
+{
+	r->major = major(dev);
+	r->minor = minor(dev);
+	r->root = root;
+	r->mount_opts = opts;
+	r->fstype = fstype;
+	r->source = fstype;
+	r->super_opts = super;
+}
+
+size_t procfs_add_proc_mounts(struct procfs_mount *m, size_t n, size_t max, dev_t proc_dev,
+			      dev_t masked_dev, struct procfs_cover_row *covers, size_t ncovers)
+{
+	ssize_t proc = top_row(m, n, "/proc");
+	if (proc < 0)
+		return n;
+	set_row(&m[proc], proc_dev, "/", "rw,nosuid,nodev,noexec,relatime", "proc", "rw");
+	ssize_t null_row = top_row(m, n, "/dev/null");
+	int next_id = 0;
+	for (size_t i = 0; i < n; i++)
+		if (m[i].id > next_id)
+			next_id = m[i].id;
+	for (size_t i = 0; i < ncovers && n < max; i++) {
+		struct procfs_cover_row *c = &covers[i];
+		struct procfs_mount *r = &m[n];
+		snprintf(c->mountpoint, sizeof(c->mountpoint), "/proc/%s", c->rel);
+		snprintf(c->root, sizeof(c->root), "/%s", c->rel);
+		*r = (struct procfs_mount){
+			.id = ++next_id,
+			.parent_id = m[proc].id,
+			.major = m[proc].major,
+			.minor = m[proc].minor,
+			.root = c->root,
+			.mountpoint = c->mountpoint,
+			.mount_opts = "ro,nosuid,nodev,noexec,relatime",
+			.fstype = "proc",
+			.source = "proc",
+			.super_opts = "rw",
+		};
+		/* A cover below another one hangs from it. */
+		for (size_t j = n; j-- > (size_t)proc + 1;) {
+			size_t len = strlen(m[j].mountpoint);
+			if (strncmp(c->mountpoint, m[j].mountpoint, len) == 0 &&
+			    (c->mountpoint[len] == '/' || c->mountpoint[len] == '\0')) {
+				r->parent_id = m[j].id;
+				break;
+			}
+		}
+		if (c->what == PROCFS_COVER_MASKED_DIR) {
+			set_row(r, masked_dev, "/", "ro,relatime", "tmpfs", "ro");
+		} else if (c->what == PROCFS_COVER_MASKED_FILE) {
+			r->mount_opts = "ro,relatime";
+			if (null_row >= 0) {
+				const struct procfs_mount *d = &m[null_row];
+				r->major = d->major;
+				r->minor = d->minor;
+				r->root = d->root;
+				r->fstype = d->fstype;
+				r->source = d->source;
+				r->super_opts = d->super_opts;
+			} else {
+				r->major = r->minor = 0;
+				r->root = "/null";
+				r->fstype = "devtmpfs";
+				r->source = "devtmpfs";
+			}
+		}
+		n++;
 	}
 	return n;
 }

@@ -547,6 +547,77 @@ static char *normal_path(const char *p)
 	return out;
 }
 
+/* Where path (normal) leads in the rootfs when one of its symlinks points
+ * into /proc (/link -> /proc/keys): the normal path below /proc it names
+ * there, which the sentry's /proc then covers, as runc resolves the path
+ * in the container's root and reaches its procfs. NULL when the walk stays
+ * out of /proc (the gofer resolves those in the view) or ends at a name
+ * the rootfs does not have. Each symlink is read inside the rootfs: an
+ * absolute target starts again at its root, ".." never climbs above it. */
+static char *proc_target(int root_fd, const char *path)
+{
+	char cur[PATH_MAX] = "", rest[PATH_MAX], target[PATH_MAX], joined[2 * PATH_MAX + 2];
+	snprintf(rest, sizeof(rest), "%s", path);
+	for (int links = 0;;) {
+		const char *r = rest + strspn(rest, "/");
+		if (!*r)
+			return NULL;
+		size_t k = strcspn(r, "/");
+		const char *after = r + k;
+		char cand[PATH_MAX + NAME_MAX + 2];
+		if (k == 2 && r[0] == '.' && r[1] == '.') {
+			char *slash = strrchr(cur, '/');
+			if (slash)
+				*slash = 0;
+			memmove(rest, after, strlen(after) + 1);
+			continue;
+		}
+		if (k > NAME_MAX ||
+		    snprintf(cand, sizeof(cand), "%s/%.*s", cur, (int)k, r) >= PATH_MAX)
+			return NULL;
+		const char *rel;
+		if (path_masks_in_proc(cand, &rel)) {
+			snprintf(joined, sizeof(joined), "%s%s", cand, after);
+			return normal_path(joined);
+		}
+		ssize_t n = readlinkat(root_fd, cand + 1, target, sizeof(target) - 1);
+		if (n < 0 && errno == EINVAL) {		     /* not a symlink: go on below it */
+			memcpy(cur, cand, strlen(cand) + 1); /* cand is below PATH_MAX */
+			memmove(rest, after, strlen(after) + 1);
+			continue;
+		}
+		if (n < 0 || ++links > 40)
+			return NULL;
+		target[n] = 0;
+		if (target[0] == '/')
+			cur[0] = 0;
+		int len = snprintf(joined, sizeof(joined), "%s%s%s", target, *after ? "/" : "",
+				   after);
+		if (len < 0 || len >= (int)sizeof(rest))
+			return NULL;
+		memcpy(rest, joined, (size_t)len + 1);
+	}
+}
+
+/* Rewrites the entries of list whose rootfs symlinks lead into /proc to
+ * the /proc path they reach (proc_target). */
+static void resolve_proc_links(const char *rootfs, char **list, size_t n)
+{
+	_cleanup_close_ int root_fd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const char *rel;
+		if (path_masks_in_proc(list[i], &rel))
+			continue;
+		char *proc = proc_target(root_fd, list[i]);
+		if (proc) {
+			free(list[i]);
+			list[i] = proc;
+		}
+	}
+}
+
 /* linux.maskedPaths or linux.readonlyPaths: strings, each made normal
  * into *out (owned, NULL-terminated). */
 static int parse_path_list(struct json_object *linux_, const char *key, char ***out, size_t *count,
@@ -662,6 +733,10 @@ static int parse_linux_rest(struct oci_config *c, struct json_object *doc, struc
 		r = parse_path_list(linux_, "maskedPaths", &c->masked, &c->nmasked, err);
 	if (r == 0 && linux_)
 		r = parse_path_list(linux_, "readonlyPaths", &c->readonly, &c->nreadonly, err);
+	if (r == 0 && c->rootfs) {
+		resolve_proc_links(c->rootfs, c->masked, c->nmasked);
+		resolve_proc_links(c->rootfs, c->readonly, c->nreadonly);
+	}
 	return r;
 }
 

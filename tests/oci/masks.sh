@@ -7,8 +7,8 @@
 # the rootfs, /proc/kcore, /proc/keys, /proc/acpi, /proc/timer_list
 # (masked) and /proc/sys (read-only). Hostile paths are among them: a
 # relative one, one climbing with "..", a symlink to /etc/passwd, a
-# symlink out of the rootfs; the host's files and mount table must stay
-# as they were. Bad values are one error naming the field, nothing left.
+# symlink out of the rootfs, a symlink into /proc (masking the container's
+# /proc/loadavg); the host's files and mount table must stay as they were. Bad values are one error naming the field, nothing left.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../integration/lib.sh"
 
@@ -28,6 +28,8 @@ echo ro >"$ROOTFS/rofile"
 echo ro >"$ROOTFS/rodir/f"
 echo ctl >"$ROOTFS/ctl"
 ln -s /etc/passwd "$ROOTFS/plink"
+# Into /proc: runc masks the container's /proc/loadavg.
+ln -s /proc/loadavg "$ROOTFS/loadlink"
 # Out of the rootfs: resolved inside the container's root, this is its
 # own /etc.
 ln -s ../../../../../../etc "$ROOTFS/outlink"
@@ -37,10 +39,10 @@ gcc -static -O2 "$here/../integration/data/opath_probe.c" -o "$ROOTFS/bin/opath_
 
 # Every path the probe looks at, and what the config says of them.
 PATHS="/mdir /mfile /mfile2 /mdir2 /plink /etc/passwd /etc/hostname /rodir /rofile /etc /ctl
-/nonexist /proc/kcore /proc/keys /proc/acpi /proc/timer_list /proc/cpuinfo /proc/sys"
+/nonexist /proc/kcore /proc/keys /proc/acpi /proc/timer_list /proc/cpuinfo /proc/sys /proc/loadavg"
 MASKED="['/mdir', '/mfile', 'mfile2', '/../../mdir2', '/plink', '/outlink/hostname',
  '/nonexist', '/proc/kcore', '/proc/keys', '/proc/acpi', '/proc/timer_list', '/proc/scsi',
- '/proc/cpuinfo', '/sys/firmware']"
+ '/proc/cpuinfo', '/sys/firmware', '/loadlink']"
 READONLY="['/rodir', '/rofile', '/outlink', '/nonexist2', '/proc/sys', '/proc/bus']"
 # The probe: one block per path. /proc/sys lists the sandbox's own subset
 # of the host's, so its listing is left out.
@@ -63,7 +65,9 @@ mkdir /rodir/d 2>&1
 echo "== O_PATH"
 opath_probe --stat /mfile /proc/keys /proc/timer_list /rofile 2>&1
 echo "== /proc listing"
-ls /proc | grep -E "^(keys|acpi|timer_list|cpuinfo|kcore)$"'
+ls /proc | grep -E "^(keys|acpi|timer_list|cpuinfo|kcore)$"
+echo "== mountinfo"
+cat /proc/self/mountinfo'
 export PROBE
 
 conf() {
@@ -171,6 +175,35 @@ for p in $PATHS /proc/sys/kernel/hostname "/proc/acpi (mkdir)" "/proc/keys (chmo
 	fi
 	check "$name" "$want" "$(block "$TMP/runsc.out" "$p")"
 done
+
+# The mount table shows each cover as crun's does: where (masked symlinks
+# and ".." resolved) and of which type (a masked directory a tmpfs, a
+# masked file the null device's devtmpfs, a read-only path its own file
+# system's, /proc's too); of mounts stacked on one path, the one on top
+# (the last listed). Every cover is read-only (crun 1.8 leaves the mask of
+# a rootfs symlink to a file writable, which the comparison leaves out). Paths the sandbox's /proc or /sys does not have
+# are not covered (/proc/bus, /sys/firmware: its /sys is an empty tmpfs).
+covers() {
+	sed -n '/^== mountinfo$/,$p' "$1" | awk -v paths="$(echo $PATHS)" '
+		BEGIN { n = split(paths, p, " "); for (i = 1; i <= n; i++) want[p[i]] = 1 }
+		$5 in want {
+			sep = 0
+			for (i = 7; i <= NF; i++) if ($i == "-") { sep = i; break }
+			split($6, o, ",")
+			fs = $(sep + 1)
+			if (fs == "ext4" || fs == "overlay") fs = "(rootfs)"
+			top[$5] = o[1] " " fs
+		}
+		END { for (m in top) print m, top[m] }' | sort
+}
+if [ -n "$crun_reason" ]; then
+	skip "same as crun: the mount table's covers" "$crun_reason"
+else
+	check "same as crun: the mount table's covers" \
+		"$(covers "$TMP/crun.out" | cut -d' ' -f1,3)" "$(covers "$TMP/runsc.out" | cut -d' ' -f1,3)"
+fi
+check "the mount table shows every cover read-only" "" \
+	"$(covers "$TMP/runsc.out" | awk '$2 != "ro"')"
 
 # ---- bad values: one error naming the field, nothing left ----
 bad() {

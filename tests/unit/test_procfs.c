@@ -439,6 +439,67 @@ START_TEST(test_mounts_escaping_and_truncation)
 }
 END_TEST
 
+/* The gofer's table of a view: parsed (escapes undone, propagation
+ * fields dropped), its /proc row made the sentry's procfs, the /proc covers
+ * added below it as crun shows them, and rendered back as the kernel does. */
+START_TEST(test_view_mounts)
+{
+	char text[] = "75 72 0:40 / / rw,nosuid,nodev,relatime - overlay none rw,uuid=on\n"
+		      "70 75 254:0 / /my\\040dir ro,nosuid,nodev,relatime shared:3 - ext4 /dev/vda "
+		      "rw\n"
+		      "garbage line\n"
+		      "128 75 0:48 / /proc ro,nosuid,nodev,relatime - tmpfs none ro,size=4k\n"
+		      "130 75 0:49 / /dev ro,nosuid,nodev,noexec,relatime - tmpfs none rw\n"
+		      "131 130 0:6 /null /dev/null ro,nosuid,noexec,relatime - devtmpfs udev "
+		      "rw,mode=755\n";
+	struct procfs_mount m[16];
+	size_t n = procfs_parse_mountinfo(text, m, 16);
+	ck_assert_uint_eq(n, 5);
+	ck_assert_str_eq(m[1].mountpoint, "/my dir");
+	ck_assert_str_eq(m[1].fstype, "ext4");
+	ck_assert_int_eq(m[1].parent_id, 75);
+	struct procfs_cover_row covers[3] = {{.rel = "sys", .what = PROCFS_COVER_READONLY},
+					     {.rel = "keys", .what = PROCFS_COVER_MASKED_FILE},
+					     {.rel = "acpi", .what = PROCFS_COVER_MASKED_DIR}};
+	n = procfs_add_proc_mounts(m, n, 16, makedev(0, 43), makedev(0, 44), covers, 3);
+	ck_assert_uint_eq(n, 8);
+	char buf[2048];
+	procfs_render_mounts(m, n, true, buf, sizeof(buf));
+	ck_assert_str_eq(
+		buf, "75 72 0:40 / / rw,nosuid,nodev,relatime - overlay none rw,uuid=on\n"
+		     "70 75 254:0 / /my\\040dir ro,nosuid,nodev,relatime - ext4 /dev/vda rw\n"
+		     "128 75 0:43 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw\n"
+		     "130 75 0:49 / /dev ro,nosuid,nodev,noexec,relatime - tmpfs none rw\n"
+		     "131 130 0:6 /null /dev/null ro,nosuid,noexec,relatime - devtmpfs udev "
+		     "rw,mode=755\n"
+		     "132 128 0:43 /sys /proc/sys ro,nosuid,nodev,noexec,relatime - proc proc rw\n"
+		     "133 128 0:6 /null /proc/keys ro,relatime - devtmpfs udev rw,mode=755\n"
+		     "134 128 0:44 / /proc/acpi ro,relatime - tmpfs tmpfs ro\n");
+	procfs_render_mounts(m, 3, false, buf, sizeof(buf));
+	ck_assert_str_eq(buf, "none / overlay rw,nosuid,nodev,relatime,uuid=on 0 0\n"
+			      "/dev/vda /my\\040dir ext4 ro,nosuid,nodev,relatime 0 0\n"
+			      "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n");
+	/* A cover below another hangs from it; no room leaves it out. */
+	struct procfs_cover_row nested[2] = {
+		{.rel = "sys", .what = PROCFS_COVER_READONLY},
+		{.rel = "sys/kernel", .what = PROCFS_COVER_MASKED_DIR}};
+	n = procfs_add_proc_mounts(m, 5, 16, makedev(0, 43), makedev(0, 44), nested, 2);
+	ck_assert_int_eq(m[6].parent_id, m[5].id);
+	ck_assert_uint_eq(procfs_add_proc_mounts(m, 5, 6, makedev(0, 43), 0, nested, 2), 6);
+}
+END_TEST
+
+/* Without a /proc row there is nothing to cover. */
+START_TEST(test_view_mounts_no_proc)
+{
+	char text[] = "5 1 0:40 / / rw - overlay none rw\n";
+	struct procfs_mount m[4];
+	size_t n = procfs_parse_mountinfo(text, m, 4);
+	struct procfs_cover_row c = {.rel = "keys", .what = PROCFS_COVER_MASKED_FILE};
+	ck_assert_uint_eq(procfs_add_proc_mounts(m, n, 4, 0, 0, &c, 1), 1);
+}
+END_TEST
+
 /* ---- rewrites ---- */
 
 /* /proc/self/cgroup from the guest's cgroup namespace: the host's
@@ -671,6 +732,8 @@ static Suite *procfs_suite(void)
 	tcase_add_test(text, test_mountinfo);
 	tcase_add_test(text, test_mounts);
 	tcase_add_test(text, test_mounts_escaping_and_truncation);
+	tcase_add_test(text, test_view_mounts);
+	tcase_add_test(text, test_view_mounts_no_proc);
 	tcase_add_test(text, test_cgroup_text);
 	tcase_add_test(text, test_loadavg);
 	tcase_add_test(text, test_meminfo);
