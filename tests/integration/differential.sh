@@ -190,4 +190,14 @@ requires "ignored signals: waits neither end early nor fail" python3 &&
 	differential_data "ignored signals: waits neither end early nor fail" \
 		'python3 "$1/ignored_signal_probe.py"'
 
+# Multicast joins without network access: the sandbox's network namespace
+# holds only lo, and Linux answers as in such a namespace (ENODEV where no
+# route names an interface). Natively in a new network namespace with lo up.
+if requires "multicast joins: as in a namespace with only lo" unshare &&
+	requires "multicast joins: as in a namespace with only lo" ip; then
+	native=$(unshare -n sh -c 'ip link set lo up && python3 "$1/multicast_probe.py"' sh "$DATA" 2>&1)
+	sandbox=$(runsc -v "$DATA:/data:ro" -- python3 /data/multicast_probe.py 2>&1)
+	check "multicast joins: as in a namespace with only lo" "$native" "$sandbox"
+fi
+
 done_testing
