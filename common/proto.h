@@ -27,7 +27,8 @@ enum gofer_op {
 	GOP_MKDIR,    /* mode: the permission bits, the guest's umask applied; the
 			 answer carries an O_PATH fd of the new directory */
 	GOP_MKNOD,    /* mode: the type (S_IFREG, S_IFIFO or S_IFSOCK) and permission
-			 bits, umask applied; arg[GOFER_ARG_DEV] */
+			 bits, umask applied; arg[GOFER_ARG_DEV]; the answer
+			 carries an O_PATH fd of the new object */
 	GOP_UNLINK,   /* flags: AT_REMOVEDIR */
 	GOP_RENAME,   /* path at dirfd -> path2 at dirfd2, flags: renameat2 flags */
 	GOP_LINK,     /* path at dirfd -> path2 at dirfd2, flags: AT_SYMLINK_FOLLOW|AT_EMPTY_PATH */

@@ -182,7 +182,7 @@ int op_truncate(struct ctx *c)
 }
 
 /* The name just made, as an O_PATH fd in the answer (proto.h: GOP_MKDIR,
- * GOP_SYMLINK): the gofer serves one request at a time, so the name still
+ * GOP_MKNOD, GOP_SYMLINK): the gofer serves one request at a time, so the name still
  * names what was made. None when it cannot be opened. */
 static void made_obj(struct ctx *c, int parent_fd, const char *name, int dir_flag)
 {
@@ -210,7 +210,11 @@ int op_mknod(struct ctx *c)
 	mode_t mode = (mode_t)c->req->mode;
 	if ((mode & S_IFMT) == 0)
 		mode |= S_IFREG;
+	/* The host never gets set-id bits: the sentry keeps them. */
+	mode &= ~(mode_t)(S_ISUID | S_ISGID);
 	r = mknodat(w.parent_fd, w.last, mode, 0) < 0 ? -errno : 0;
+	if (r == 0)
+		made_obj(c, w.parent_fd, w.last, 0);
 	return r;
 }
 

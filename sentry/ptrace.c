@@ -25,7 +25,10 @@
  *                                  (and a clone3 child's registers are back)
  *   PTRACE_EVENT_STOP, stop signal group-stop: PTRACE_LISTEN, so that SIGCONT
  *                                  resumes it as without a tracer
- *   signal-delivery-stop           continue with the same signal
+ *   signal-delivery-stop           continue with the same signal; one
+ *                                  the task ignores that cut short a wait
+ *                                  Linux never restarts and that had no
+ *                                  timeout: the wait again (ignored_wake)
  *   exit / killed                  reaped at once (the real parent's wait and
  *                                  exec's thread teardown depend on it)
  */
@@ -67,6 +70,66 @@ static void cont(pid_t tid, int sig)
 {
 	if (ptrace(PTRACE_CONT, tid, 0, (void *)(long)sig) < 0 && errno != ESRCH)
 		log_debug("PTRACE_CONT %d: %s", tid, strerror(errno));
+}
+
+/* Is sig ignored by thread tid (SIG_IGN, or the default action of
+ * SIGCHLD, SIGURG, SIGWINCH, SIGCONT)? From its /proc status. */
+static bool sig_ignored(struct sentry *s, pid_t tid, int sig)
+{
+	char buf[4096];
+	if (task_status_read(s, tid, buf, sizeof(buf)) < 0)
+		return false;
+	unsigned long long ign = 0, cgt = 0, bit = 1ull << (sig - 1);
+	const char *p = strstr(buf, "\nSigIgn:");
+	const char *q = strstr(buf, "\nSigCgt:");
+	if (!p || !q || sscanf(p, "\nSigIgn: %llx", &ign) != 1 ||
+	    sscanf(q, "\nSigCgt: %llx", &cgt) != 1)
+		return false;
+	if (ign & bit)
+		return true;
+	bool dfl_ignore = sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+	return dfl_ignore && !(cgt & bit);
+}
+
+#define RUNSC_ERESTARTNOHAND 514
+
+/* Linux discards a signal the task ignores when it is sent; a traced task
+ * is sent it anyway (the tracer is told of every signal), and it wakes the
+ * waits Linux never restarts, which then fail with EINTR although no
+ * signal was delivered. At the signal-delivery-stop of such a signal, a
+ * wait without a timeout (sigwaitinfo, rt_sigtimedwait with NULL,
+ * epoll_wait and epoll_pwait with -1, epoll_pwait2 with NULL) is made
+ * -ERESTARTNOHAND: the kernel discards the signal and restarts the call,
+ * or, if a signal with a handler is delivered too, gives EINTR as Linux
+ * does. A wait with a timeout is left to fail: the sentry cannot know how
+ * much of it is left (docs/ltp.md). Returns whether it restarted. */
+static bool ignored_wake(struct sentry *s, pid_t tid, int sig)
+{
+	struct user_regs_struct regs;
+	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) < 0 || (long long)regs.rax != -EINTR)
+		return false;
+	bool untimed;
+	switch ((long long)regs.orig_rax) {
+	case SYS_rt_sigtimedwait:
+		untimed = regs.rdx == 0;
+		break;
+	case SYS_epoll_pwait2:
+		untimed = regs.r10 == 0;
+		break;
+	case SYS_epoll_wait:
+	case SYS_epoll_pwait:
+		untimed = (int)regs.r10 < 0;
+		break;
+	default:
+		return false;
+	}
+	if (!untimed || !sig_ignored(s, tid, sig))
+		return false;
+	regs.rax = (unsigned long long)-RUNSC_ERESTARTNOHAND;
+	if (ptrace(PTRACE_SETREGS, tid, 0, &regs) < 0)
+		return false;
+	cont(tid, 0);
+	return true;
 }
 
 /* A new task starts with its parent's ids (fork and clone copy them). The
@@ -240,7 +303,8 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 			cont(tid, 0);
 			return;
 		}
-		cont(tid, sig);
+		if (!ignored_wake(s, tid, sig))
+			cont(tid, sig);
 		return;
 	default:
 		cont(tid, 0);

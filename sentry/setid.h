@@ -58,6 +58,13 @@ void setid_made_dir(struct sentry *s, int obj);
  * mode_strip_sgid). */
 struct sc_ctx;
 void setid_created(struct sc_ctx *c, int guest_dirfd, const char *path, int fd, mode_t mode);
+/* The same for the file fd an O_TMPFILE open in the directory dir_path
+ * (relative to guest_dirfd) made, which takes that directory's group. */
+void setid_made_tmpfile(struct sc_ctx *c, int guest_dirfd, const char *dir_path, int fd,
+			mode_t mode);
+/* The same for a regular file or FIFO mknod just made at path (obj: the
+ * sentry's O_PATH fd of it). */
+void setid_made_node(struct sc_ctx *c, int guest_dirfd, const char *path, int obj, mode_t mode);
 /* A symlink just made at path (obj: the sentry's O_PATH fd of it) takes
  * its set-group-id directory's group. */
 void setid_made_link(struct sc_ctx *c, int guest_dirfd, const char *path, int obj);

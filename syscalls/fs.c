@@ -400,7 +400,8 @@ static int do_mknod(struct sc_ctx *c, int guest_dirfd, uint64_t path_addr, mode_
 	if (r < 0)
 		return fail(c, r);
 	struct gofer_req req = {.op = GOP_MKNOD,
-				.mode = type | (mode & 07777 & ~mask & ~VFS_SETID_BITS)};
+				.mode = type |
+					(mode & 07777 & ~mask)}; /* set-id bits: the sentry's */
 	req.arg[GOFER_ARG_DEV] = dev;
 	return path_op(c, guest_dirfd, path_addr, &req, -ENOENT, true);
 }

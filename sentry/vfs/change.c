@@ -53,7 +53,7 @@ struct change_walk {
 	int proc_err;
 	bool nofollow;
 	bool redirected;
-	int obj_fd; /* what the answer carried (GOP_MKDIR: the new directory) */
+	int obj_fd; /* what the answer carried (GOP_MKDIR, GOP_MKNOD: the new object) */
 	int64_t *val_out;
 };
 
@@ -101,12 +101,16 @@ int vfs_path_op(struct sc_ctx *c, int guest_dirfd, char *path, const struct gofe
 		int proc_err, bool nofollow, int64_t *val_out)
 {
 	char guest_path[PATH_MAX];
-	bool made = req->op == GOP_MKDIR;
+	bool made = req->op == GOP_MKDIR || req->op == GOP_MKNOD;
 	if (made)
 		snprintf(guest_path, sizeof(guest_path), "%s", path);
+	/* A mknod's set-id bits are the sentry's to keep, never the host's. */
+	struct gofer_req sent = *req;
+	mode_t node_mode = req->op == GOP_MKNOD ? (mode_t)req->mode & 07777 : 0;
+	sent.mode &= req->op == GOP_MKNOD ? ~(uint32_t)VFS_SETID_BITS : ~0u;
 	struct change_walk cw = {
 		.w = {.ops = &change_ops, .c = c, .guest_dirfd = guest_dirfd, .path = path},
-		.req = req,
+		.req = &sent,
 		.proc_err = proc_err,
 		.nofollow = nofollow,
 		.obj_fd = -1,
@@ -114,12 +118,17 @@ int vfs_path_op(struct sc_ctx *c, int guest_dirfd, char *path, const struct gofe
 	};
 	int r = vfs_walk_run(&cw.w);
 	_cleanup_close_ int obj = cw.obj_fd;
+	if (r != 0 || !made || obj < 0 || cw.redirected)
+		return r;
+	if (req->op == GOP_MKNOD) {
+		if ((node_mode & VFS_SETID_BITS) || setid_any(c->s))
+			setid_made_node(c, guest_dirfd, guest_path, obj, node_mode);
+		return r;
+	}
 	/* The new directory answers the next lookups of its name (a
 	 * redirect made it elsewhere: not learned). */
-	if (r == 0 && made && obj >= 0 && !cw.redirected) {
-		setid_made_dir(c->s, obj);
-		dc_learn_made(c, guest_dirfd, guest_path, obj, true);
-	}
+	setid_made_dir(c->s, obj);
+	dc_learn_made(c, guest_dirfd, guest_path, obj, true);
 	return r;
 }
 

@@ -160,9 +160,13 @@ static int open_view(struct vfs_walk *w, const struct gofer_resp *resp)
 	 * clears set-id bits. */
 	if (((o->flags & O_ACCMODE) != O_RDONLY || (o->flags & O_TRUNC)) && setid_any(w->c->s))
 		setid_fd_written(w->c, fd);
-	/* Set-id bits asked for and a set-group-id directory's group. */
-	if ((o->flags & O_CREAT) && ((o->mode & VFS_SETID_BITS) || setid_any_dirs(w->c->s)))
+	/* Set-id bits asked for and a set-group-id directory's group; a new
+	 * file's number forgets what a freed one meant. */
+	if ((o->flags & O_CREAT) && ((o->mode & VFS_SETID_BITS) || setid_any(w->c->s)))
 		setid_created(w->c, w->guest_dirfd, w->path, fd, o->mode);
+	else if ((o->flags & __O_TMPFILE) == __O_TMPFILE &&
+		 ((o->mode & VFS_SETID_BITS) || setid_any(w->c->s)))
+		setid_made_tmpfile(w->c, w->guest_dirfd, w->path, fd, o->mode);
 	if (o->opath)
 		return opath_placeholder(w->c->s, fd, o->flags, o->fd_out);
 	*o->fd_out = fd;
@@ -252,8 +256,6 @@ int vfs_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags, mode_t mo
 		if (r < 0)
 			return r;
 		mode &= ~cr.umask;
-		if ((flags & __O_TMPFILE) == __O_TMPFILE)
-			mode &= ~(mode_t)VFS_SETID_BITS;
 	}
 	/* A path known not to resolve fails an open that creates nothing
 	 * with the same error, before any flag could matter. */

@@ -182,4 +182,22 @@ d=$(mktemp -d) && mkdir -p "$d/src/a/b" "$d/out" && echo x >"$d/src/a/b/f" &&
 chmod 750 "$d/src/a" && tar -C "$d/src" -cf "$d/t.tar" a && tar -C "$d/out" -xf "$d/t.tar" &&
 stat -c "%A %n" "$d/out/a" "$d/out/a/b" "$d/out/a/b/f" | sed "s|$d||"; rm -rf "$d"'
 
+# A signal the waiter ignores, sent again and again, neither ends a wait
+# early nor makes it fail with EINTR (the sentry, as tracer, is told of it
+# and passes it on; the kernel then discards it and restarts the call, or
+# the sentry has it restart sigwaitinfo and untimed epoll waits).
+requires "ignored signals: waits neither end early nor fail" python3 &&
+	differential_data "ignored signals: waits neither end early nor fail" \
+		'python3 "$1/ignored_signal_probe.py"'
+
+# Multicast joins without network access: the sandbox's network namespace
+# holds only lo, and Linux answers as in such a namespace (ENODEV where no
+# route names an interface). Natively in a new network namespace with lo up.
+if requires "multicast joins: as in a namespace with only lo" unshare &&
+	requires "multicast joins: as in a namespace with only lo" ip; then
+	native=$(unshare -n sh -c 'ip link set lo up && python3 "$1/multicast_probe.py"' sh "$DATA" 2>&1)
+	sandbox=$(runsc -v "$DATA:/data:ro" -- python3 /data/multicast_probe.py 2>&1)
+	check "multicast joins: as in a namespace with only lo" "$native" "$sandbox"
+fi
+
 done_testing

@@ -22,19 +22,22 @@ mkdir "$vol/dir"
 out=$(runsc -v "$vol:/vol" -- sh -c '
 	chmod 6755 /vol/plain && chmod 2775 /vol/dir &&
 	python3 -c "import os; os.close(os.open(\"/vol/created\", os.O_CREAT | os.O_WRONLY, 0o4755))" &&
-	mkdir /vol/dir/sub && stat -c "%n %a" /vol/host-suid /vol/plain /vol/dir /vol/created /vol/dir/sub' 2>&1)
+	python3 -c "import os, stat; os.mknod(\"/vol/node\", stat.S_IFREG | 0o6755)" &&
+	mkdir /vol/dir/sub && stat -c "%n %a" /vol/host-suid /vol/plain /vol/dir /vol/created /vol/node /vol/dir/sub' 2>&1)
 check "the guest sees the host's bits and its own" \
 	"/vol/host-suid 4755
 /vol/plain 6755
 /vol/dir 2775
 /vol/created 4755
+/vol/node 6755
 /vol/dir/sub 2755" "$out"
 check "the host never gets the guest's set-id bits" \
 	"$vol/host-suid 4755
 $vol/plain 755
 $vol/dir 775
 $vol/created 755
-$vol/dir/sub 755" "$(stat -c '%n %a' "$vol/host-suid" "$vol/plain" "$vol/dir" "$vol/created" "$vol/dir/sub")"
+$vol/node 755
+$vol/dir/sub 755" "$(stat -c '%n %a' "$vol/host-suid" "$vol/plain" "$vol/dir" "$vol/created" "$vol/node" "$vol/dir/sub")"
 leaked=$(find "$vol" -perm /6000 ! -name host-suid)
 check "no file of the volume has set-id bits on the host" "" "$leaked"
 

@@ -186,3 +186,57 @@ subprocess.run(["tar", "xpf", "../t.tar"], check=True, cwd="x")
 print("tar", mode("x/t"), mode("x/d"))
 print("tar tv", sorted(line.split()[0] for line in subprocess.run(
     ["tar", "tvf", "t.tar"], capture_output=True, text=True).stdout.splitlines()))
+
+# An O_TMPFILE file and mknod keep the set-id bits of their mode; in a
+# set-group-id directory they take its group, and S_ISGID of a
+# group-executable mode is dropped for a caller outside that group.
+def tmpfile(directory, m):
+    return os.open(directory, os.O_TMPFILE | os.O_RDWR, m)
+
+
+fd = tmpfile(".", 0o7755)
+print("tmpfile", oct(stat.S_IMODE(os.fstat(fd).st_mode)), "fstat", raw_fstat(fd))
+# linkat(AT_SYMLINK_FOLLOW) of /proc/self/fd/N puts it into place.
+if libc.linkat(-100, b"/proc/self/fd/%d" % fd, -100, b"linked", 0x400) == 0:
+    print("tmpfile linked", mode("linked"))
+else:
+    print("tmpfile link errno", ctypes.get_errno())
+os.close(fd)
+os.mknod("node", stat.S_IFREG | 0o7755)
+os.mknod("fifo", stat.S_IFIFO | 0o6755)
+print("mknod", mode("node"), mode("fifo"))
+os.mkdir("g", 0o777)
+os.chown("g", 0, GROUP)
+os.chmod("g", 0o2777)
+fd = tmpfile("g", 0o2755)
+print("tmpfile in dir", oct(stat.S_IMODE(os.fstat(fd).st_mode)), os.fstat(fd).st_gid)
+os.close(fd)
+os.mknod("g/node", stat.S_IFREG | 0o2755)
+print("mknod in dir", mode("g/node"), os.lstat("g/node").st_gid)
+
+
+def user_made(who):
+    fd = tmpfile("g", 0o2755)
+    print(who, "tmpfile in dir", oct(stat.S_IMODE(os.fstat(fd).st_mode)), os.fstat(fd).st_gid)
+    os.close(fd)
+    os.mknod("g/%s-node" % who, stat.S_IFREG | 0o2755)
+    os.mknod("g/%s-fifo" % who, stat.S_IFIFO | 0o2755)
+    print(who, "mknod in dir", mode("g/%s-node" % who), os.lstat("g/%s-node" % who).st_gid,
+          mode("g/%s-fifo" % who), os.lstat("g/%s-fifo" % who).st_gid)
+
+
+as_user(lambda: user_made("user"))
+as_user(lambda: user_made("member"), groups=(GROUP,))
+
+# A set-id file that is gone (an O_TMPFILE never linked, a file unlinked)
+# leaves nothing behind for new files that reuse its number.
+os.mkdir("reuse")
+for i in range(20):
+    os.close(tmpfile("reuse", 0o6755))
+    touch("reuse/gone%d" % i, 0o4755)
+    os.unlink("reuse/gone%d" % i)
+    touch("reuse/f%d" % i, 0o755)
+    os.mknod("reuse/n%d" % i, stat.S_IFREG | 0o644)
+    os.mkdir("reuse/d%d" % i)
+print("new objects with set-id bits",
+      sum(1 for n in os.listdir("reuse") if os.lstat("reuse/" + n).st_mode & 0o6000))
