@@ -6,7 +6,8 @@
 # size= (ENOSPC), past nr_inodes=, executing from a noexec one (EACCES),
 # writing to a read-only one (EROFS), stat of each root (mode, owner), and
 # each one's row of /proc/self/mountinfo (flags, type, source, options).
-# Bad options are one error naming the field, nothing left.
+# A tmpfs without size= counts against the sandbox's memory limit. Bad
+# options are one error naming the field, nothing left.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../integration/lib.sh"
 
@@ -123,6 +124,16 @@ else
 	check "same as crun: the tmpfs rows of the mount table" "$(rows "$TMP/crun.out")" \
 		"$(rows "$TMP/runsc.out")"
 fi
+
+# ---- a tmpfs without size= is bounded by the sandbox's memory ----
+# Its pages are charged to the sandbox's memory cgroup, as runc's are to
+# the container's: a 200 MiB write under a 64 MiB limit never completes.
+cfg "$TMP/mem" "d['process']['args'] = ['sh', '-c',
+	'dd if=/dev/zero of=/big/f bs=1M count=200 2>/dev/null; echo dd=\$?']
+d['mounts'].append({'destination': '/big', 'type': 'tmpfs', 'options': ['nosuid']})
+d['linux']['resources'] = {'memory': {'limit': 67108864}}"
+out=$(oci run --bundle "$TMP/mem" t3 2>&1)
+check_lacks "a tmpfs without size= holds no more than the memory limit" "dd=0" "$out"
 
 # ---- bad options: one error naming the field, nothing left ----
 bad() {
