@@ -364,9 +364,22 @@ static int collect_host_mounts(struct view *v)
 	return 0;
 }
 
-static int cmp_volume(const void *a, const void *b)
+/* The volumes in the order given (a later one on the same path covers an
+ * earlier one, and the mount table lists them as the config does), except
+ * that one moves before any earlier one below it, which it would hide. */
+static void order_volumes(struct volume_src *vols, size_t n)
 {
-	return strcmp(((const struct volume_src *)a)->rel, ((const struct volume_src *)b)->rel);
+	for (size_t i = 1; i < n; i++) {
+		size_t j = 0;
+		while (j < i &&
+		       !(under(vols[j].rel, vols[i].rel) && strcmp(vols[j].rel, vols[i].rel) != 0))
+			j++;
+		if (j == i)
+			continue;
+		struct volume_src s = vols[i];
+		memmove(&vols[j + 1], &vols[j], (i - j) * sizeof(*vols));
+		vols[j] = s;
+	}
 }
 
 static int open_volumes(struct view *v)
@@ -399,7 +412,7 @@ static int open_volumes(struct view *v)
 		s->is_dir = S_ISDIR(st.st_mode);
 	}
 	if (n)
-		qsort(v->vols, n, sizeof(*v->vols), cmp_volume);
+		order_volumes(v->vols, n);
 	return 0;
 }
 

@@ -92,7 +92,7 @@ rows() {
 			sep = 0
 			for (i = 7; i <= NF; i++) if ($i == "-") { sep = i; break }
 			print $5, $6, $(sep + 1), $(sep + 2), $(sep + 3)
-		}' | sort
+		}' | ${SORT:-sort}
 }
 check "the mount table has a tmpfs row for each" "$(echo $TPATHS | tr ' ' '\n' | sort)" \
 	"$(rows "$TMP/runsc.out" | awk '$3 == "tmpfs" { print $1 }')"
@@ -124,6 +124,25 @@ else
 	check "same as crun: the tmpfs rows of the mount table" "$(rows "$TMP/crun.out")" \
 		"$(rows "$TMP/runsc.out")"
 fi
+
+# The config's order (the runtime spec's: mounts are made in the order
+# given), not the paths'.
+if [ -n "$crun_reason" ]; then
+	skip "same as crun: the tmpfs rows in the config's order" "$crun_reason"
+else
+	check "same as crun: the tmpfs rows in the config's order" \
+		"$(SORT=cat rows "$TMP/crun.out" | cut -d' ' -f1)" \
+		"$(SORT=cat rows "$TMP/runsc.out" | cut -d' ' -f1)"
+fi
+
+# A mount listed before a tmpfs over its parent is made after it, on top
+# (the view never hides a mount the config asks for).
+mkdir -p "$TMP/nest/in" && echo inner >"$TMP/nest/in/i"
+cfg "$TMP/nest" "d['process']['args'] = ['sh', '-c', 'cat /n/in/i; touch /n/t && echo made']
+d['mounts'] += [{'destination': '/n/in', 'type': 'bind', 'source': 'in', 'options': ['rbind']},
+	{'destination': '/n', 'type': 'tmpfs', 'options': []}]"
+check "a bind below a later tmpfs stays visible, the tmpfs writable" "inner
+made" "$(oci run --bundle "$TMP/nest" t4 2>&1)"
 
 # ---- a tmpfs without size= is bounded by the sandbox's memory ----
 # Its pages are charged to the sandbox's memory cgroup, as runc's are to
