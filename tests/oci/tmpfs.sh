@@ -174,5 +174,12 @@ bad "['nr_inodes=x']" "'nr_inodes=x': expected a count"
 bad "['huge=always']" "'huge=always': not a tmpfs option"
 bad "['nosuid', 'bogus']" "'bogus': not a tmpfs mount option"
 bad "'size=1m'" "expected an array"
+# A destination the kernel refuses (a file) fails when the view is built,
+# naming it; nothing is left either.
+cfg "$B" "d['mounts'].append({'destination': '/bin/busybox', 'type': 'tmpfs', 'options': []})"
+out=$(oci run --bundle "$B" t5 2>&1)
+check_rc "a tmpfs over a file: exit 1" 1 "$?"
+check_contains "a tmpfs over a file: the error names it" "tmpfs /bin/busybox: " "$out"
+check "a tmpfs over a file: no state left" "" "$(ls -A "$ROOT")"
 
 done_testing
