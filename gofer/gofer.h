@@ -101,10 +101,30 @@
 #include "common/path_masks.h"
 #include "common/proto.h"
 
+/* A volume of the view: a bind of a host path, or (host NULL, tmpfs set)
+ * a tmpfs instance of its own, as config.json's tmpfs mounts are. */
 struct gofer_volume {
 	const char *host;
 	const char *guest;
 	bool ro;
+	const struct gofer_tmpfs *tmpfs;
+};
+
+/* A tmpfs volume: what the mount table shows as its source, the options
+ * its file system takes (fsconfig keys and values, checked by whoever
+ * made them: size, nr_inodes, mode, uid, gid) and its mount's
+ * MOUNT_ATTR_* flags (ro, nosuid, nodev, noexec, the atime ones). Its
+ * pages are the gofer's and the guest's writes, so they count against the
+ * sandbox's memory cgroup as the writable layer's do. */
+#define GOFER_TMPFS_OPTS 5
+struct gofer_tmpfs {
+	const char *source;
+	struct {
+		const char *key;
+		const char *value;
+	} opts[GOFER_TMPFS_OPTS];
+	size_t nopts;
+	uint64_t attrs;
 };
 
 struct policy_view;

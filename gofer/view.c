@@ -20,7 +20,8 @@
  *                 safe), tty (placeholder, redirected), fd/stdin/stdout/
  *                 stderr/ptmx symlinks, pts (a devpts instance of its own),
  *                 shm (writable tmpfs)
- *   volumes       bind mounts, read-only when asked
+ *   volumes       bind mounts, read-only when asked; tmpfs volumes
+ *                 (config.json's) file systems of their own
  *   masked and    over all of the above: an empty read-only tmpfs, the
  *   read-only     host's /dev/null, or a read-only bind (view_mask.c)
  *   paths
@@ -363,9 +364,22 @@ static int collect_host_mounts(struct view *v)
 	return 0;
 }
 
-static int cmp_volume(const void *a, const void *b)
+/* The volumes in the order given (a later one on the same path covers an
+ * earlier one, and the mount table lists them as the config does), except
+ * that one moves before any earlier one below it, which it would hide. */
+static void order_volumes(struct volume_src *vols, size_t n)
 {
-	return strcmp(((const struct volume_src *)a)->rel, ((const struct volume_src *)b)->rel);
+	for (size_t i = 1; i < n; i++) {
+		size_t j = 0;
+		while (j < i &&
+		       !(under(vols[j].rel, vols[i].rel) && strcmp(vols[j].rel, vols[i].rel) != 0))
+			j++;
+		if (j == i)
+			continue;
+		struct volume_src s = vols[i];
+		memmove(&vols[j + 1], &vols[j], (i - j) * sizeof(*vols));
+		vols[j] = s;
+	}
 }
 
 static int open_volumes(struct view *v)
@@ -384,6 +398,10 @@ static int open_volumes(struct view *v)
 			return view_fail(v, -EINVAL,
 					 "volume %s:%s: the guest path must be absolute and not /",
 					 vol->host, vol->guest);
+		if (vol->tmpfs) {
+			s->is_dir = true;
+			continue;
+		}
 		/* Cloned now, with the mounts below it: a volume of the very
 		 * directory the scratch tmpfs will cover shows the host's. */
 		s->fd = open_tree(AT_FDCWD, vol->host,
@@ -394,7 +412,7 @@ static int open_volumes(struct view *v)
 		s->is_dir = S_ISDIR(st.st_mode);
 	}
 	if (n)
-		qsort(v->vols, n, sizeof(*v->vols), cmp_volume);
+		order_volumes(v->vols, n);
 	return 0;
 }
 
@@ -640,10 +658,36 @@ static int mount_empty_ro(struct view *v, const char *rel)
 	return r < 0 ? view_fail(v, r, "attaching empty /%s", rel) : 0;
 }
 
+/* A tmpfs volume: a file system of its own, with its options and flags. */
+static int mount_tmpfs_volume(struct view *v, const struct volume_src *s)
+{
+	const struct gofer_tmpfs *t = s->vol->tmpfs;
+	char what[PATH_MAX + 16];
+	snprintf(what, sizeof(what), "tmpfs %s", s->vol->guest);
+	int r = mkdirs_in_view(v, s->rel);
+	if (r < 0)
+		return view_fail(v, r, "%s: creating its mount point", what);
+	_cleanup_close_ int target = open_in_view(v, s->rel, O_PATH | O_DIRECTORY, 0);
+	if (target < 0)
+		return view_fail(v, target, "%s: opening its mount point", what);
+	struct fs_opt opts[GOFER_TMPFS_OPTS + 1] = {{"source", t->source ? t->source : "tmpfs"}};
+	size_t n = 1;
+	for (size_t i = 0; i < t->nopts && i < GOFER_TMPFS_OPTS; i++)
+		opts[n++] = (struct fs_opt){t->opts[i].key, t->opts[i].value};
+	int mnt_fd = fs_new(v, "tmpfs", opts, n, (unsigned int)t->attrs, what);
+	if (mnt_fd < 0)
+		return mnt_fd;
+	r = attach(mnt_fd, target);
+	close(mnt_fd);
+	return r < 0 ? view_fail(v, r, "%s: attaching it", what) : 0;
+}
+
 static int mount_volume(struct view *v, struct volume_src *s)
 {
 	const struct gofer_volume *vol = s->vol;
 	int r;
+	if (vol->tmpfs)
+		return mount_tmpfs_volume(v, s);
 	if (s->is_dir) {
 		r = mkdirs_in_view(v, s->rel);
 	} else {

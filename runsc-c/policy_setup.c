@@ -34,7 +34,8 @@ static struct policy_mount *view_mounts(const struct gofer_volume *volumes, size
 	}
 	/* Later volumes mount over earlier ones and over tmpfs entries. */
 	for (size_t i = 0; i < nvolumes; i++) {
-		int fd = open(volumes[i].host, O_PATH | O_CLOEXEC);
+		/* A tmpfs volume (no host path) is a fresh file system. */
+		int fd = volumes[i].host ? open(volumes[i].host, O_PATH | O_CLOEXEC) : -1;
 		struct stat st;
 		if (fd >= 0 && (fstat(fd, &st) < 0 || !S_ISDIR(st.st_mode))) {
 			close(fd);

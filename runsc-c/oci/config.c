@@ -8,9 +8,10 @@
  *	process.user.additionalGids  checked; honoured for exec'd processes
  *	process.terminal             a terminal of its own (when runsc-c has one)
  *	hostname                     the sandbox's host name
- *	mounts                       bind mounts become volumes (ro/rw); the
+ *	mounts                       bind mounts become volumes (ro/rw), tmpfs
+ *	                             mounts tmpfs volumes (oci/tmpfs.c); the
  *	                             kernel file systems (proc, sysfs, devpts,
- *	                             mqueue, cgroup) and tmpfs are the ones the
+ *	                             mqueue, cgroup) are the ones the
  *	                             sandbox provides itself
  *	annotations                  kept for `state`; dev.runsc-c.policy
  *	                             (a profile name or policy file) and
@@ -51,8 +52,7 @@
 #define HOSTNAME_MAX 64
 
 /* Mount types the sandbox provides on its own: accepted, not mounted. */
-static const char *const kernel_fs[] = {"proc",	  "sysfs",   "devpts", "mqueue",
-					"cgroup", "cgroup2", "tmpfs"};
+static const char *const kernel_fs[] = {"proc", "sysfs", "devpts", "mqueue", "cgroup", "cgroup2"};
 
 static const char *type_name(enum json_type t)
 {
@@ -431,6 +431,8 @@ static int parse_mount(struct oci_config *c, struct json_object *m, size_t i, st
 	const char *d = json_object_get_string(dest);
 	if (strcmp(t, "bind") == 0 || has_option(opts, "bind") || has_option(opts, "rbind"))
 		return parse_bind(c, m, field, d, opts, err);
+	if (strcmp(t, "tmpfs") == 0)
+		return oci_parse_tmpfs(c, m, field, d, opts, err);
 	for (size_t k = 0; k < ARRAY_SIZE(kernel_fs); k++) {
 		if (strcmp(t, kernel_fs[k]) == 0) {
 			oci_debug("%s: %s at %s: provided by the sandbox itself", field, t, d);
@@ -873,8 +875,10 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 
 void oci_config_free(struct oci_config *c)
 {
-	for (size_t i = 0; i < c->nvolumes; i++)
+	for (size_t i = 0; i < c->nvolumes; i++) {
 		free((char *)c->volumes[i].host);
+		oci_tmpfs_free(c->volumes[i].tmpfs);
+	}
 	for (size_t i = 0; i < c->nmasked; i++)
 		free(c->masked[i]);
 	free(c->masked);

@@ -237,6 +237,12 @@ int oci_config_load(const char *bundle, struct oci_config *c, struct rc_error *e
 char *oci_bundle_path(const struct oci_config *c, const char *p);
 
 /* ---- annotations.c: dev.runsc-c.policy and dev.runsc-c.audit ---- */
+/* oci/tmpfs.c: mounts[i] (field) of type tmpfs at dest, with its options
+ * opts, as a tmpfs volume of c; a bad option is an error naming field. */
+int oci_parse_tmpfs(struct oci_config *c, struct json_object *m, const char *field,
+		    const char *dest, char **opts, struct rc_error *err);
+void oci_tmpfs_free(const struct gofer_tmpfs *t);
+
 /* The policy, compiled for the view of c's rootfs and volumes (so after
  * the mounts are read); its problems are err. */
 int oci_policy_annotation(struct oci_config *c, struct rc_error *err);

@@ -1,0 +1,185 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# config.json's tmpfs mounts (docs/oci.md): each a tmpfs of its own, with
+# its size=, nr_inodes=, mode=, uid=, gid= and its mount flags. What the
+# container sees is compared with crun's for the same config: writing past
+# size= (ENOSPC), past nr_inodes=, executing from a noexec one (EACCES),
+# writing to a read-only one (EROFS), stat of each root (mode, owner), and
+# each one's row of /proc/self/mountinfo (flags, type, source, options).
+# A tmpfs without size= counts against the sandbox's memory limit. Bad
+# options are one error naming the field, nothing left.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../integration/lib.sh"
+
+. "$here/bundle.sh"
+
+mkdir -p "$TMP/spec"
+oci spec --bundle "$TMP/spec"
+
+# /small exists in the rootfs with a file the tmpfs covers; /deep/er does not.
+mkdir -p "$ROOTFS/small"
+echo covered >"$ROOTFS/small/f"
+
+TPATHS="/small /noexec /ro /deep/er /few"
+MOUNTS="[
+ {'destination': '/small', 'type': 'tmpfs', 'source': 'tmpfs',
+  'options': ['nosuid', 'nodev', 'size=1m', 'mode=1777', 'uid=1000', 'gid=1001']},
+ {'destination': '/noexec', 'type': 'tmpfs', 'source': 'scratch',
+  'options': ['noexec', 'size=4m', 'mode=755']},
+ {'destination': '/ro', 'type': 'tmpfs', 'source': 'tmpfs',
+  'options': ['ro', 'nosuid', 'rprivate', 'strictatime']},
+ {'destination': '/deep/er', 'type': 'tmpfs', 'source': 'tmpfs',
+  'options': ['size=65536k', 'nodev', 'noatime']},
+ {'destination': '/few', 'type': 'tmpfs', 'source': 'tmpfs',
+  'options': ['nr_inodes=3', 'mode=777', 'gid=7']},
+]"
+PROBE='for p in '$TPATHS'; do
+	echo "== stat $p"
+	stat -c "%a %u %g %F" "$p"
+	ls "$p"
+done
+echo "== size"
+dd if=/dev/zero of=/small/f bs=4k count=512 2>&1 | grep -v records
+ls -l /small/f | awk "{print \$5 <= 1048576}"
+echo "== noexec"
+cp /bin/busybox /noexec/bb && /noexec/bb true 2>&1; echo "exit $?"
+echo "== ro"
+touch /ro/x 2>&1
+echo "== nr_inodes"
+for f in a b c d; do touch /few/$f 2>&1; done
+ls /few
+echo "== writable"
+echo hi >/deep/er/x && cat /deep/er/x
+echo "== mountinfo"
+cat /proc/self/mountinfo'
+export PROBE
+
+conf() {
+	cfg "$1" "import os
+d['root']['readonly'] = False
+d['process']['args'] = ['sh', '-c', os.environ['PROBE']]
+d['mounts'] += $MOUNTS
+$2"
+}
+
+B=$TMP/b
+conf "$B"
+oci run --bundle "$B" t1 >"$TMP/runsc.out" 2>&1
+check_rc "run: the probe of tmpfs mounts runs" 0 "$?" "$(tail -5 "$TMP/runsc.out")"
+
+# block FILE NAME: the probe's lines about NAME.
+block() { sed -n "\\|^== $2\$|,\\|^== |p" "$1" | sed '$!b;/^== /d'; }
+check "mode, uid and gid of a tmpfs's root; what it covers is hidden" "== stat /small
+1777 1000 1001 directory" "$(block "$TMP/runsc.out" "stat /small")"
+check_contains "writing past size= fails with ENOSPC" "No space left on device" \
+	"$(block "$TMP/runsc.out" size)"
+check_contains "executing from a noexec tmpfs fails with EACCES" "Permission denied" \
+	"$(block "$TMP/runsc.out" noexec)"
+check_contains "a ro tmpfs refuses writes with EROFS" "Read-only file system" \
+	"$(block "$TMP/runsc.out" ro)"
+check_contains "files past nr_inodes= fail with ENOSPC" "No space left on device" \
+	"$(block "$TMP/runsc.out" nr_inodes)"
+check "a tmpfs below a path the rootfs lacks is made and writable" "== writable
+hi" "$(block "$TMP/runsc.out" writable)"
+check "the rootfs's file under a tmpfs is untouched" "covered" "$(cat "$ROOTFS/small/f")"
+
+# Each tmpfs's row: mount point, per-mount flags, type, source, the file
+# system's options.
+rows() {
+	sed -n '/^== mountinfo$/,$p' "$1" | awk -v paths="$TPATHS" '
+		BEGIN { n = split(paths, p, " "); for (i = 1; i <= n; i++) want[p[i]] = 1 }
+		$5 in want {
+			sep = 0
+			for (i = 7; i <= NF; i++) if ($i == "-") { sep = i; break }
+			print $5, $6, $(sep + 1), $(sep + 2), $(sep + 3)
+		}' | ${SORT:-sort}
+}
+check "the mount table has a tmpfs row for each" "$(echo $TPATHS | tr ' ' '\n' | sort)" \
+	"$(rows "$TMP/runsc.out" | awk '$3 == "tmpfs" { print $1 }')"
+
+# ---- crun, the reference ----
+CRUN=$(command -v crun)
+crun_reason=
+if [ -z "$CRUN" ]; then
+	crun_reason="crun is not installed"
+else
+	cp -a "$ROOTFS" "$TMP/rootfs-crun"
+	conf "$TMP/c" "d['root']['path'] = '$TMP/rootfs-crun'"
+	crun_run "$TMP/c" c1 >"$TMP/crun.out" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] || crun_reason="crun cannot run here (exit $rc: $(tail -1 "$TMP/crun.out"))"
+fi
+for p in $TPATHS; do
+	set -- "stat $p"
+	[ -n "$crun_reason" ] && { skip "same as crun: $1" "$crun_reason"; continue; }
+	check "same as crun: $1" "$(block "$TMP/crun.out" "$1")" "$(block "$TMP/runsc.out" "$1")"
+done
+for p in size noexec ro nr_inodes writable; do
+	[ -n "$crun_reason" ] && { skip "same as crun: $p" "$crun_reason"; continue; }
+	check "same as crun: $p" "$(block "$TMP/crun.out" "$p")" "$(block "$TMP/runsc.out" "$p")"
+done
+if [ -n "$crun_reason" ]; then
+	skip "same as crun: the tmpfs rows of the mount table" "$crun_reason"
+else
+	check "same as crun: the tmpfs rows of the mount table" "$(rows "$TMP/crun.out")" \
+		"$(rows "$TMP/runsc.out")"
+fi
+
+# The config's order (the runtime spec's: mounts are made in the order
+# given), not the paths'.
+if [ -n "$crun_reason" ]; then
+	skip "same as crun: the tmpfs rows in the config's order" "$crun_reason"
+else
+	check "same as crun: the tmpfs rows in the config's order" \
+		"$(SORT=cat rows "$TMP/crun.out" | cut -d' ' -f1)" \
+		"$(SORT=cat rows "$TMP/runsc.out" | cut -d' ' -f1)"
+fi
+
+# A mount listed before a tmpfs over its parent is made after it, on top
+# (the view never hides a mount the config asks for).
+mkdir -p "$TMP/nest/in" && echo inner >"$TMP/nest/in/i"
+cfg "$TMP/nest" "d['process']['args'] = ['sh', '-c', 'cat /n/in/i; touch /n/t && echo made']
+d['mounts'] += [{'destination': '/n/in', 'type': 'bind', 'source': 'in', 'options': ['rbind']},
+	{'destination': '/n', 'type': 'tmpfs', 'options': []}]"
+check "a bind below a later tmpfs stays visible, the tmpfs writable" "inner
+made" "$(oci run --bundle "$TMP/nest" t4 2>&1)"
+
+# ---- a tmpfs without size= is bounded by the sandbox's memory ----
+# Its pages are charged to the sandbox's memory cgroup, as runc's are to
+# the container's: a 200 MiB write under a 64 MiB limit never completes.
+cfg "$TMP/mem" "d['process']['args'] = ['sh', '-c',
+	'dd if=/dev/zero of=/big/f bs=1M count=200 2>/dev/null; echo dd=\$?']
+d['mounts'].append({'destination': '/big', 'type': 'tmpfs', 'options': ['nosuid']})
+d['linux']['resources'] = {'memory': {'limit': 67108864}}"
+out=$(oci run --bundle "$TMP/mem" t3 2>&1)
+check_lacks "a tmpfs without size= holds no more than the memory limit" "dd=0" "$out"
+
+# ---- bad options: one error naming the field, nothing left ----
+bad() {
+	cfg "$B" "d['mounts'].append({'destination': '/t', 'type': 'tmpfs', 'options': $1})"
+	out=$(oci run --bundle "$B" t2 2>&1)
+	rc=$?
+	n=$(python3 -c "import json; print(len(json.load(open('$B/config.json'))['mounts']) - 1)")
+	check_rc "bad option $1: exit 1" 1 "$rc"
+	check_contains "bad option $1: the error names it" "mounts[$n].options: $2" "$out"
+	check "bad option $1: no state left" "" "$(ls -A "$ROOT")"
+}
+bad "['size=abc']" "'size=abc': expected a size"
+bad "['size=10q']" "'size=10q': expected a size"
+bad "['mode=999']" "'mode=999': expected an octal mode"
+bad "['mode=17777']" "'mode=17777': expected an octal mode"
+bad "['uid=-1']" "'uid=-1': expected an id"
+bad "['gid=4294967295']" "'gid=4294967295': expected an id"
+bad "['nr_inodes=x']" "'nr_inodes=x': expected a count"
+bad "['huge=always']" "'huge=always': not a tmpfs option"
+bad "['nosuid', 'bogus']" "'bogus': not a tmpfs mount option"
+bad "'size=1m'" "expected an array"
+# A destination the kernel refuses (a file) fails when the view is built,
+# naming it; nothing is left either.
+cfg "$B" "d['mounts'].append({'destination': '/bin/busybox', 'type': 'tmpfs', 'options': []})"
+out=$(oci run --bundle "$B" t5 2>&1)
+check_rc "a tmpfs over a file: exit 1" 1 "$?"
+check_contains "a tmpfs over a file: the error names it" "tmpfs /bin/busybox: " "$out"
+check "a tmpfs over a file: no state left" "" "$(ls -A "$ROOT")"
+
+done_testing
