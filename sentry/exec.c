@@ -47,6 +47,7 @@
 #include "sentry/audit.h"
 #include "sentry/elfinfo.h"
 #include "sentry/exec_args.h"
+#include "sentry/maps_query.h"
 #include "sentry/perm.h"
 #include "sentry/sentry.h"
 #include "sentry/vfs.h"
@@ -419,35 +420,18 @@ static int exec_decide(struct sc_ctx *c, const struct exec_call *call, struct ex
 static int stack_vma_start(struct sentry *s, pid_t tid, uint64_t rsp, uint64_t *vma_start)
 {
 	char path[64];
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-	int found = -EFAULT;
+	struct maps_vma vma;
 
 	snprintf(path, sizeof(path), "%d/maps", tid);
-	int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -sentry_task_errno(errno);
-	_cleanup_fclose_ FILE *f = fdopen(fd, "r");
-	if (!f) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (getline(&line, &cap, f) > 0) {
-		unsigned long start, end;
-		char perms[5];
-
-		if (sscanf(line, "%lx-%lx %4s", &start, &end, perms) != 3)
-			continue;
-		if (start < rsp && rsp <= end) {
-			if (perms[1] == 'w') {
-				*vma_start = start;
-				found = 0;
-			}
-			break;
-		}
-	}
-	return found;
+	/* Unmapped, read-only, or a task whose memory is gone. */
+	if (maps_query(fd, rsp - 1, &vma) < 0 || !vma.writable)
+		return -EFAULT;
+	*vma_start = vma.start;
+	return 0;
 }
 
 /* Where the loader's path goes: below the red zone; or, for a thread at
