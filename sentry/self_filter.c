@@ -82,7 +82,6 @@ static const struct self_row sentry_allowed[] = {
 	{SCMP_SYS(getpeername), "getpeername of a guest socket"},
 	{SCMP_SYS(fcntl), "fd flags"},
 	{SCMP_SYS(dup), "fd copies"},
-	{SCMP_SYS(dup3), "fd copies"},
 	{SCMP_SYS(memfd_create), "synthesized file contents"},
 	{SCMP_SYS(ftruncate), "synthesized file contents"},
 	{SCMP_SYS(mkdirat), "synthesized directories in its own tmpfs"},
