@@ -47,6 +47,7 @@
 #include "sentry/audit.h"
 #include "sentry/elfinfo.h"
 #include "sentry/exec_args.h"
+#include "sentry/maps_query.h"
 #include "sentry/perm.h"
 #include "sentry/sentry.h"
 #include "sentry/vfs.h"
@@ -61,16 +62,20 @@
 
 /* A file opened for exec. */
 struct exec_file {
-	int fd;	    /* read-only (or a shared description of a memfd) */
-	char *path; /* where it is in the view, for /proc/self/exe */
+	int fd;			/* read-only (or a shared description of a memfd) */
+	struct exec_fd *shared; /* fd's reference when the exec cache keeps it too */
+	char *path;		/* where it is in the view, for /proc/self/exe */
 };
 
 static void exec_file_close(struct exec_file *f)
 {
-	if (f->fd >= 0)
+	if (f->shared)
+		exec_fd_put(f->shared);
+	else if (f->fd >= 0)
 		close(f->fd);
 	free(f->path);
 	f->fd = -1;
+	f->shared = NULL;
 	f->path = NULL;
 }
 
@@ -195,6 +200,7 @@ static int exec_open(struct sc_ctx *c, int guest_dirfd, const char *path, int fl
 	int r;
 
 	out->fd = -1;
+	out->shared = NULL;
 	out->path = NULL;
 	snprintf(cur, sizeof(cur), "%s", path);
 	r = vfs_exec_open(c, guest_dirfd, cur, flags, &f);
@@ -204,6 +210,7 @@ static int exec_open(struct sc_ctx *c, int guest_dirfd, const char *path, int fl
 	if (r == 0 && f.guest_fd)
 		return use_guest_file(c, f.fd, out);
 	out->fd = f.fd;
+	out->shared = f.shared;
 	out->path = f.view_path;
 	return r;
 }
@@ -359,7 +366,7 @@ static size_t info_size(const struct exec_image *img)
 static int exec_decide(struct sc_ctx *c, const struct exec_call *call, struct exec_image *img)
 {
 	char path[PATH_MAX];
-	struct exec_file bin = {-1, NULL}, interp = {-1, NULL};
+	struct exec_file bin = {-1, NULL, NULL}, interp = {-1, NULL, NULL};
 	struct arg_space args;
 	bool fexec, inaccessible = false;
 	ssize_t n;
@@ -398,8 +405,10 @@ static int exec_decide(struct sc_ctx *c, const struct exec_call *call, struct ex
 	}
 	img->comm = exec_comm(img->execfn, bin.path, fexec);
 	img->exe_fd = take_fd(&bin.fd);
+	img->exe_shared = take_ptr(&bin.shared);
 	img->exe_path = take_ptr(&bin.path);
 	img->interp_fd = take_fd(&interp.fd);
+	img->interp_shared = take_ptr(&interp.shared);
 	exec_file_close(&interp);
 	/* Only absurd path lengths get here. */
 	return info_size(img) > LOADER_INFO_MAX ? -ENAMETOOLONG : 0;
@@ -411,35 +420,18 @@ static int exec_decide(struct sc_ctx *c, const struct exec_call *call, struct ex
 static int stack_vma_start(struct sentry *s, pid_t tid, uint64_t rsp, uint64_t *vma_start)
 {
 	char path[64];
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-	int found = -EFAULT;
+	struct maps_vma vma;
 
 	snprintf(path, sizeof(path), "%d/maps", tid);
-	int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
+	_cleanup_close_ int fd = openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -sentry_task_errno(errno);
-	_cleanup_fclose_ FILE *f = fdopen(fd, "r");
-	if (!f) {
-		close(fd);
-		return -ENOMEM;
-	}
-	while (getline(&line, &cap, f) > 0) {
-		unsigned long start, end;
-		char perms[5];
-
-		if (sscanf(line, "%lx-%lx %4s", &start, &end, perms) != 3)
-			continue;
-		if (start < rsp && rsp <= end) {
-			if (perms[1] == 'w') {
-				*vma_start = start;
-				found = 0;
-			}
-			break;
-		}
-	}
-	return found;
+	/* Unmapped, read-only, or a task whose memory is gone. */
+	if (maps_query(fd, rsp - 1, &vma) < 0 || !vma.writable)
+		return -EFAULT;
+	*vma_start = vma.start;
+	return 0;
 }
 
 /* Where the loader's path goes: below the red zone; or, for a thread at

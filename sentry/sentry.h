@@ -53,14 +53,28 @@ struct fsinfo {
 	uint64_t cwd_gen;
 };
 
+/* A read-only fd exec opened, shared by the exec cache
+ * (sentry/vfs/exec_open.c) and the execs that use it: whoever holds a
+ * reference may use fd (and hand it to ADDFD, where the kernel takes its
+ * own reference at the ioctl), and the last exec_fd_put() closes it. An
+ * exec pending between its TRACE stop and its loader call thus keeps its
+ * files open when the cache drops them. */
+struct exec_fd {
+	int fd;
+	unsigned int refs;
+};
+void exec_fd_put(struct exec_fd *f);
+
 /* What an exec decided at its TRACE stop, handed to the loader. */
 struct exec_image {
-	int exe_fd;	    /* sentry-held read-only fd of the ELF to map */
-	int interp_fd;	    /* its PT_INTERP, or -1 */
-	char *exe_path;	    /* path inside the view: /proc/self/exe */
-	char *execfn;	    /* AT_EXECFN: the filename execve was given */
-	char *comm;	    /* process name */
-	char **argv_prefix; /* "#!" interpreter, optional arg, script path */
+	int exe_fd;		       /* sentry-held read-only fd of the ELF to map */
+	int interp_fd;		       /* its PT_INTERP, or -1 */
+	struct exec_fd *exe_shared;    /* exe_fd's reference when the exec cache shares it */
+	struct exec_fd *interp_shared; /* interp_fd's, likewise; NULL: the fd is img's own */
+	char *exe_path;		       /* path inside the view: /proc/self/exe */
+	char *execfn;		       /* AT_EXECFN: the filename execve was given */
+	char *comm;		       /* process name */
+	char **argv_prefix;	       /* "#!" interpreter, optional arg, script path */
 	int argv_prefix_count;
 };
 

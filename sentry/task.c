@@ -177,13 +177,25 @@ void fsinfo_put(struct fsinfo *fs)
 	free(fs);
 }
 
+void exec_fd_put(struct exec_fd *f)
+{
+	if (f && --f->refs == 0) {
+		close(f->fd);
+		free(f);
+	}
+}
+
 void exec_image_free(struct exec_image *img)
 {
 	if (!img)
 		return;
-	if (img->exe_fd >= 0)
+	if (img->exe_shared)
+		exec_fd_put(img->exe_shared);
+	else if (img->exe_fd >= 0)
 		close(img->exe_fd);
-	if (img->interp_fd >= 0)
+	if (img->interp_shared)
+		exec_fd_put(img->interp_shared);
+	else if (img->interp_fd >= 0)
 		close(img->interp_fd);
 	free(img->exe_path);
 	free(img->execfn);

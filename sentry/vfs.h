@@ -55,9 +55,11 @@ int vfs_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags, mode_t mo
 
 /* The file an exec names (vfs_exec_open). */
 struct vfs_exec_file {
-	int fd;		 /* the file, or -1 */
-	char *view_path; /* malloc'd: its path in the view, when the gofer opened it */
-	bool guest_fd;	 /* fd is the file of a guest's fd, not checked for exec yet */
+	int fd;			/* the file, or -1 */
+	struct exec_fd *shared; /* fd's reference when the exec cache keeps it too: the
+				   holder puts it (exec_fd_put) and never closes fd */
+	char *view_path;	/* malloc'd: its path in the view, when the gofer opened it */
+	bool guest_fd;		/* fd is the file of a guest's fd, not checked for exec yet */
 	uint32_t
 		rule; /* a refusal by the policy: gofer_rule_of(index); GOFER_RULE_NONE otherwise */
 };
@@ -69,7 +71,8 @@ struct vfs_exec_file {
  * file of a guest's fd (fexecve, /proc/<pid>/fd/N) for the caller to check
  * as Linux checks an fd it is handed. After a failure out->rule may be
  * set (the policy refused: path then holds the path the gofer refused), and
- * out->fd, when not -1, is still the caller's to close. */
+ * out->fd, when not -1, is still the caller's to close (or out->shared to
+ * put). */
 int vfs_exec_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags,
 		  struct vfs_exec_file *out);
 

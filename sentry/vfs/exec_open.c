@@ -139,7 +139,9 @@ static const struct vfs_walk_ops exec_ops = {
  * exec stay open in the sentry, keyed by the absolute path, the
  * AT_SYMLINK_NOFOLLOW flag and the caller's fs ids and groups (which decide
  * search and execute permission), and an exec by the same key takes a
- * copy of the kept fd instead of a gofer round trip. Every check the
+ * reference to the kept fd (struct exec_fd) instead of a gofer round trip:
+ * the loader's ADDFD installs that fd itself, and a slot dropped while an
+ * exec is pending leaves the fd open until that exec lets go of it. Every check the
  * gofer's GOP_EXEC_OPEN made holds as long as nothing changed a file of the
  * view (files_gen: any request but lookups and read-only opens, which
  * includes every chmod, chown, rename, unlink and every open for writing,
@@ -152,8 +154,8 @@ static const struct vfs_walk_ops exec_ops = {
  * with such trees only a path that is the file's own path in the view,
  * with no symlink on the way). A path that led into /proc (/proc/self/exe,
  * /dev/fd/N) names a different file for each caller and is never kept.
- * The loader reads the file with pread and maps it, so exec's copies may
- * share one open file description. */
+ * The loader reads the file with pread and maps it, so execs may share one
+ * open file description. */
 #define EXEC_CACHE_SLOTS 16
 
 struct exec_ids {
@@ -165,8 +167,8 @@ struct exec_cached {
 	char *path; /* the key: an absolute path as the guest named it */
 	int flags;  /* the key: AT_SYMLINK_NOFOLLOW */
 	struct exec_ids ids;
-	int fd;		 /* the gofer's read-only fd, or -1 for a free slot */
-	char *view_path; /* where the file is in the view */
+	struct exec_fd *file; /* the gofer's read-only fd, or NULL for a free slot */
+	char *view_path;      /* where the file is in the view */
 };
 
 struct exec_cache {
@@ -180,11 +182,10 @@ static void exec_cache_flush(struct exec_cache *ec)
 {
 	for (size_t i = 0; i < EXEC_CACHE_SLOTS; i++) {
 		struct exec_cached *e = &ec->slot[i];
-		if (e->fd >= 0)
-			close(e->fd);
+		exec_fd_put(e->file);
 		free(e->path);
 		free(e->view_path);
-		*e = (struct exec_cached){.fd = -1};
+		*e = (struct exec_cached){.file = NULL};
 	}
 	ec->next = 0;
 }
@@ -211,11 +212,8 @@ static struct exec_cache *exec_cache_for(struct sc_ctx *c, int guest_dirfd, cons
 	ids->caps = req.caps;
 	ids->ngroups = req.ngroups < GOFER_MAX_GROUPS ? req.ngroups : GOFER_MAX_GROUPS;
 	memcpy(ids->groups, req.groups, ids->ngroups * sizeof(ids->groups[0]));
-	if (!s->exec_cache) {
+	if (!s->exec_cache)
 		s->exec_cache = xcalloc(1, sizeof(*s->exec_cache));
-		for (size_t i = 0; i < EXEC_CACHE_SLOTS; i++)
-			s->exec_cache->slot[i].fd = -1;
-	}
 	if (s->exec_cache->gen != s->files_gen) {
 		exec_cache_flush(s->exec_cache);
 		s->exec_cache->gen = s->files_gen;
@@ -228,41 +226,44 @@ static struct exec_cached *exec_cache_find(struct exec_cache *ec, const char *pa
 {
 	for (size_t i = 0; i < EXEC_CACHE_SLOTS; i++) {
 		struct exec_cached *e = &ec->slot[i];
-		if (e->fd >= 0 && e->flags == flags && strcmp(e->path, path) == 0 &&
+		if (e->file && e->flags == flags && strcmp(e->path, path) == 0 &&
 		    memcmp(&e->ids, ids, sizeof(*ids)) == 0)
 			return e;
 	}
 	return NULL;
 }
 
+/* Keeps f's fd, which f then shares with the cache (f->shared). */
 static void exec_cache_put(struct sentry *s, struct exec_cache *ec, const char *path, int flags,
-			   const struct exec_ids *ids, const struct vfs_exec_file *f)
+			   const struct exec_ids *ids, struct vfs_exec_file *f)
 {
 	/* With trees the host may change, only a path without a symlink
 	 * on the way (dentry.c keeps objects by the same rule). */
 	if (dcache_has_volatile(s->dcache) && strcmp(path, f->view_path) != 0)
 		return;
-	int fd = fcntl(f->fd, F_DUPFD_CLOEXEC, 3);
-	if (fd < 0)
-		return;
+	struct exec_fd *file = xmalloc(sizeof(*file));
+	*file = (struct exec_fd){.fd = f->fd, .refs = 2}; /* the slot's and f's */
+	f->shared = file;
 	struct exec_cached *e = &ec->slot[ec->next];
 	ec->next = (ec->next + 1) % EXEC_CACHE_SLOTS;
-	if (e->fd >= 0)
-		close(e->fd);
+	exec_fd_put(e->file);
 	free(e->path);
 	free(e->view_path);
 	*e = (struct exec_cached){.path = xstrdup(path),
 				  .flags = flags,
 				  .ids = *ids,
-				  .fd = fd,
+				  .file = file,
 				  .view_path = xstrdup(f->view_path)};
 }
 
 int vfs_exec_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags,
 		  struct vfs_exec_file *out)
 {
-	*out = (struct vfs_exec_file){
-		.fd = -1, .view_path = NULL, .guest_fd = false, .rule = GOFER_RULE_NONE};
+	*out = (struct vfs_exec_file){.fd = -1,
+				      .shared = NULL,
+				      .view_path = NULL,
+				      .guest_fd = false,
+				      .rule = GOFER_RULE_NONE};
 	if (path[0] == '\0') {
 		if (guest_dirfd == AT_FDCWD)
 			return -EACCES; /* the cwd: a directory */
@@ -282,9 +283,10 @@ int vfs_exec_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags,
 	_cleanup_free_ char *key = NULL;
 	if (ec) {
 		struct exec_cached *hit = exec_cache_find(ec, path, keep_flags, &ids);
-		int fd = hit ? fcntl(hit->fd, F_DUPFD_CLOEXEC, 3) : -1;
-		if (fd >= 0) {
-			out->fd = fd;
+		if (hit) {
+			hit->file->refs++;
+			out->shared = hit->file;
+			out->fd = hit->file->fd;
 			out->view_path = xstrdup(hit->view_path);
 			return 0;
 		}

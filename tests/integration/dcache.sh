@@ -800,4 +800,16 @@ once=$(outside '/bin/true')
 check "ten runs of /bin/true: the gofer opens it and its interpreter once" "$once" \
 	"$(outside 'for i in 1 2 3 4 5 6 7 8 9 10; do /bin/true; done')"
 
+# Files the exec cache drops when the view changes stay open for an exec
+# of another process that is pending between its stop and the loader: two
+# loops run /bin/true and /bin/false while a third writes a file, and each
+# exec runs the binary it named.
+racing='d=$(mktemp -d)
+( i=0; while [ $i -lt 400 ]; do echo x >"$d/f"; i=$((i+1)); done ) &
+loop() { n=0; i=0; while [ $i -lt 150 ]; do "$1"; [ $? = "$2" ] && n=$((n+1)); i=$((i+1)); done; echo $n; }
+loop /bin/true 0 >"$d/a" & loop /bin/false 1 >"$d/b" & wait
+cat "$d/a" "$d/b"; rm -rf "$d"'
+check "exec of files the cache drops meanwhile runs the file named" "150 150" \
+	"$(runsc -- sh -c "$racing" 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+
 done_testing
