@@ -79,5 +79,21 @@ crun_run() {
 		exec "$c" --root "$r" run "$@" --bundle "$b" "$id"' \
 		sh "$TMP/empty" "$CRUN" "$TMP/crun-state" "$crun_bundle" "$crun_id" "$@" </dev/null
 }
+# crun_reference: crun runs the caller's `conf` bundle (conf DIR STATEMENT)
+# as id c1 on a copy of $ROOTFS of its own (crun writes to its rootfs), its
+# output in $TMP/crun.out; crun_reason says why not where it cannot run.
+crun_reference() {
+	CRUN=$(command -v crun)
+	crun_reason=
+	if [ -z "$CRUN" ]; then
+		crun_reason="crun is not installed"
+		return
+	fi
+	cp -a "$ROOTFS" "$TMP/rootfs-crun"
+	conf "$TMP/c" "d['root']['path'] = '$TMP/rootfs-crun'"
+	crun_run "$TMP/c" c1 >"$TMP/crun.out" 2>&1
+	rc=$?
+	[ "$rc" = 0 ] || crun_reason="crun cannot run here (exit $rc: $(tail -1 "$TMP/crun.out"))"
+}
 # args PYTHON-LIST: the command as a config statement.
 args() { echo "d['process']['args'] = $1"; }

@@ -149,18 +149,7 @@ check "the rootfs's masked and read-only files are untouched" "secret secret ro 
 	"$(cat "$ROOTFS/mfile" "$ROOTFS/mfile2" "$ROOTFS/rofile" | tr '\n' ' ')$(cut -d: -f1 "$ROOTFS/etc/passwd")"
 
 # ---- crun, the reference ----
-CRUN=$(command -v crun)
-crun_reason=
-if [ -z "$CRUN" ]; then
-	crun_reason="crun is not installed"
-else
-	# crun writes to its rootfs: a copy of its own.
-	cp -a "$ROOTFS" "$TMP/rootfs-crun"
-	conf "$TMP/c" "d['root']['path'] = '$TMP/rootfs-crun'"
-	crun_run "$TMP/c" c1 >"$TMP/crun.out" 2>&1
-	rc=$?
-	[ "$rc" = 0 ] || crun_reason="crun cannot run here (exit $rc: $(tail -1 "$TMP/crun.out"))"
-fi
+crun_reference
 for p in $PATHS /proc/sys/kernel/hostname "/proc/acpi (mkdir)" "/proc/keys (chmod)" \
 	"/rodir (mkdir)" O_PATH "/proc listing"; do
 	name="same as crun: $p"

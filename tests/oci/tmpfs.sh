@@ -98,17 +98,7 @@ check "the mount table has a tmpfs row for each" "$(echo $TPATHS | tr ' ' '\n' |
 	"$(rows "$TMP/runsc.out" | awk '$3 == "tmpfs" { print $1 }')"
 
 # ---- crun, the reference ----
-CRUN=$(command -v crun)
-crun_reason=
-if [ -z "$CRUN" ]; then
-	crun_reason="crun is not installed"
-else
-	cp -a "$ROOTFS" "$TMP/rootfs-crun"
-	conf "$TMP/c" "d['root']['path'] = '$TMP/rootfs-crun'"
-	crun_run "$TMP/c" c1 >"$TMP/crun.out" 2>&1
-	rc=$?
-	[ "$rc" = 0 ] || crun_reason="crun cannot run here (exit $rc: $(tail -1 "$TMP/crun.out"))"
-fi
+crun_reference
 for p in $TPATHS; do
 	set -- "stat $p"
 	[ -n "$crun_reason" ] && { skip "same as crun: $1" "$crun_reason"; continue; }
