@@ -21,6 +21,20 @@ int guest_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 	return 0;
 }
 
+/* Writes a result into the memory of the task tid. No
+ * SECCOMP_IOCTL_NOTIF_ID_VALID check comes before it, and none is needed
+ * to keep a write from reaching another process: every guest task is
+ * traced by the sentry from its birth (PTRACE_O_TRACECLONE and friends),
+ * and a traced task that exits stays a zombie, holding its tid, until the
+ * sentry waits for it, which happens only in ptrace_reap, between two
+ * answers (wake_handle). So while a notification is being answered its tid
+ * names the caller or the caller's zombie, where the write fails. A
+ * deferred answer's caller is checked again before a poll that may write
+ * (deferred_tick; a poll run before that check writes nothing). The one
+ * way a guest tid changes owner without that wait is an exec by a
+ * non-leader thread, which takes over its leader's tid: a write meant for
+ * the killed leader then lands in the same thread group's new image,
+ * memory that group's own code writes anyway. */
 int guest_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
 {
 	struct iovec local = {.iov_base = (void *)buf, .iov_len = len};
