@@ -12,7 +12,11 @@
  *	--detach, -d           return once the process runs
  *	--pid-file FILE        the pid that stands for the process
  *	--tty, -t              a terminal (process.terminal, as runc sets it
- *	                       from this flag); needs --console-socket
+ *	                       from this flag): its master goes to
+ *	                       --console-socket, or without one this runsc-c
+ *	                       relays it to its own stdin and stdout (raw mode
+ *	                       when stdin is a terminal, its window size
+ *	                       followed), as runc exec -t does
  *	--console-socket S     the terminal's master goes to S (console.c)
  *
  * Without --process the process is config.json's (from the container's
@@ -36,11 +40,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "common/proto.h"
@@ -328,7 +334,11 @@ static int process_memfd(const struct exec_opts *o, const char *bundle, uint32_t
 		return r;
 	}
 	*terminal = p.terminal;
-	r = oci_console_check(p.terminal, o->console_socket, err);
+	/* Without a console socket a foreground exec relays the terminal
+	 * itself; a detached one would have nobody to relay it. */
+	r = p.terminal && !o->console_socket && !o->detach
+		    ? 0
+		    : oci_console_check(p.terminal, o->console_socket, err);
 	oci_process_free(&p);
 	if (r < 0) {
 		json_object_put(proc);
@@ -418,42 +428,111 @@ static int msg_recv(int conn, struct oci_exec_msg *m, struct rc_error *err)
 	return rc_error_set(err, ESRCH, "the container's process exited");
 }
 
+/* The terminal this runsc-c relays (exec -t without a console socket):
+ * the master, and the caller's terminal settings to restore. */
+struct relay {
+	int master;
+	bool raw;
+	struct termios saved;
+};
+
+static void relay_resize(const struct relay *t)
+{
+	struct winsize ws;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+		ioctl(t->master, TIOCSWINSZ, &ws);
+}
+
+static void relay_start(struct relay *t)
+{
+	relay_resize(t);
+	if (tcgetattr(STDIN_FILENO, &t->saved) == 0) {
+		struct termios raw = t->saved;
+		cfmakeraw(&raw);
+		t->raw = tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+	}
+}
+
+/* Copies what one read of from gives to to; false at the end of from. A
+ * failed write loses the output, as on a closed terminal, and goes on. */
+static bool relay_copy(int from, int to)
+{
+	char buf[16384];
+	ssize_t n = read(from, buf, sizeof(buf));
+	if (n < 0)
+		return errno == EAGAIN || errno == EINTR;
+	if (n > 0)
+		(void)write_all(to, buf, (size_t)n);
+	return n > 0;
+}
+
+/* The output the process left in the terminal, then the caller's
+ * terminal as it was. */
+static void relay_end(struct relay *t)
+{
+	fcntl(t->master, F_SETFL, O_NONBLOCK);
+	while (relay_copy(t->master, STDOUT_FILENO))
+		;
+	if (t->raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &t->saved);
+	close(t->master);
+}
+
 /* Stands for the process from its start to its end: forwards signals,
- * returns its status. */
-static int stand_in(int conn, int sig_fd)
+ * returns its status. With t, relays the terminal too. */
+static int stand_in(int conn, int sig_fd, struct relay *t)
 {
 	/* The process holds the caller's stdio now; this stand-in lets go,
-	 * so the caller sees EOF when the process closes them. */
-	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	 * so the caller sees EOF when the process closes them. A relayed
+	 * terminal keeps them: they are the relay's ends. */
+	int null_fd = t ? -1 : open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null_fd >= 0) {
 		for (int i = 0; i < 3; i++)
 			dup2(null_fd, i);
 		close(null_fd);
 	}
+	if (t)
+		relay_start(t);
+	bool in_open = t != NULL, out_open = t != NULL;
 	for (;;) {
-		struct pollfd p[2] = {{.fd = conn, .events = POLLIN},
-				      {.fd = sig_fd, .events = POLLIN}};
-		if (poll(p, 2, -1) < 0)
+		struct pollfd p[4] = {{.fd = conn, .events = POLLIN},
+				      {.fd = sig_fd, .events = POLLIN},
+				      {.fd = in_open ? STDIN_FILENO : -1, .events = POLLIN},
+				      {.fd = out_open ? t->master : -1, .events = POLLIN}};
+		if (poll(p, 4, -1) < 0)
 			continue;
 		struct signalfd_siginfo si;
 		while ((p[1].revents & POLLIN) && read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
+			/* A relayed terminal's new size: the kernel sends the
+			 * process SIGWINCH when the master's size changes. */
+			if (t && si.ssi_signo == SIGWINCH) {
+				relay_resize(t);
+				continue;
+			}
 			struct oci_exec_msg m = {.magic = OCI_EXEC_MAGIC,
 						 .op = OCI_EXEC_SIGNAL,
 						 .value = (int32_t)si.ssi_signo};
 			(void)!send(conn, &m, sizeof(m), MSG_NOSIGNAL);
 		}
+		if (p[2].revents)
+			in_open = relay_copy(STDIN_FILENO, t->master);
+		if (p[3].revents)
+			out_open = relay_copy(t->master, STDOUT_FILENO);
 		if (!p[0].revents)
 			continue;
 		struct oci_exec_msg m;
 		struct rc_error err;
-		if (msg_recv(conn, &m, &err) < 0) {
-			/* The container ended under the process (its monitor
-			 * was killed): so did the process. */
-			oci_error("exec: %s", err.msg);
-			return 128 + SIGKILL;
-		}
-		if (m.op == OCI_EXEC_EXITED)
+		int r = msg_recv(conn, &m, &err);
+		if (r == 0 && m.op != OCI_EXEC_EXITED)
+			continue;
+		if (t)
+			relay_end(t);
+		if (r == 0)
 			return m.value;
+		/* The container ended under the process (its monitor was
+		 * killed): so did the process. */
+		oci_error("exec: %s", err.msg);
+		return 128 + SIGKILL;
 	}
 }
 
@@ -490,10 +569,25 @@ static int request(int conn, int process_fd, uint32_t len, int console_fd, unsig
 	return 0;
 }
 
+/* The terminal's master, which the monitor sent over the other end of
+ * relay_sock before it reported the start. -errno with err. */
+static int relay_master(int relay_sock, struct rc_error *err)
+{
+	char name[64];
+	int master = -1, n = 0;
+	ssize_t got = recv_msg_fds(relay_sock, name, sizeof(name), &master, 1, &n);
+	if (got < 0)
+		return rc_error_set_errno(err, (int)-got, "receiving the terminal");
+	if (n != 1 || master < 0)
+		return rc_error_set(err, EPROTO, "the container's process sent no terminal");
+	return master;
+}
+
 /* The whole exec from the request on: reports the start on report_fd (a
  * pipe to the parent of a --detach, "ok" or the error) or writes the pid
- * file, then returns the process's status (or 255). */
-static int exec_session(int conn, int process_fd, uint32_t len, int console_fd,
+ * file, then returns the process's status (or 255). With relay_sock (the
+ * far end of console_fd), relays the terminal the monitor sends there. */
+static int exec_session(int conn, int process_fd, uint32_t len, int console_fd, int relay_sock,
 			unsigned int npreserve, int report_fd, const char *pid_file)
 {
 	sigset_t set;
@@ -509,6 +603,11 @@ static int exec_session(int conn, int process_fd, uint32_t len, int console_fd,
 	oci_preserve_fds_close(npreserve);
 	if (console_fd >= 0)
 		close(console_fd);
+	struct relay relay = {.master = -1};
+	if (r == 0 && relay_sock >= 0 && (relay.master = relay_master(relay_sock, &err)) < 0)
+		r = relay.master;
+	if (relay_sock >= 0)
+		close(relay_sock);
 	if (r == 0 && report_fd < 0 && pid_file)
 		r = oci_pid_file_write(pid_file, getpid(), &err);
 	if (report_fd >= 0) {
@@ -518,9 +617,12 @@ static int exec_session(int conn, int process_fd, uint32_t len, int console_fd,
 	} else if (r < 0) {
 		oci_error("exec failed: %s", err.msg);
 	}
-	if (r < 0)
+	if (r < 0) {
+		if (relay.master >= 0)
+			close(relay.master);
 		return OCI_EXIT_EXEC_ERROR;
-	return stand_in(conn, sig_fd);
+	}
+	return stand_in(conn, sig_fd, relay.master >= 0 ? &relay : NULL);
 }
 
 /* --detach: a child stands in; this returns once the process runs. */
@@ -536,7 +638,8 @@ static int exec_detached(int conn, int process_fd, uint32_t len, int console_fd,
 	if (pid == 0) {
 		close(report[0]);
 		proc_title_set("runsc-c-exec");
-		_exit(exec_session(conn, process_fd, len, console_fd, npreserve, report[1], NULL));
+		_exit(exec_session(conn, process_fd, len, console_fd, -1, npreserve, report[1],
+				   NULL));
 	}
 	oci_preserve_fds_close(npreserve);
 	int fork_errno = errno;
@@ -592,11 +695,23 @@ int oci_cmd_exec(int argc, char **argv)
 	uint32_t len = 0;
 	bool terminal = false;
 	int process_fd = process_memfd(&o, bundle, &len, &terminal, &err);
-	int console_fd = -1;
-	if (process_fd >= 0 && terminal &&
+	int console_fd = -1, relay_sock = -1;
+	if (process_fd >= 0 && terminal && o.console_socket &&
 	    (console_fd = oci_console_connect(o.console_socket, &err)) < 0) {
 		close(process_fd);
 		process_fd = -1;
+	}
+	/* No console socket: this runsc-c is its own, and relays. */
+	int sp[2];
+	if (process_fd >= 0 && terminal && !o.console_socket) {
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) == 0) {
+			console_fd = sp[0];
+			relay_sock = sp[1];
+		} else {
+			rc_error_set_errno(&err, errno, "socketpair");
+			close(process_fd);
+			process_fd = -1;
+		}
 	}
 	if (process_fd < 0) {
 		close(conn);
@@ -605,8 +720,8 @@ int oci_cmd_exec(int argc, char **argv)
 	}
 	if (o.detach)
 		return exec_detached(conn, process_fd, len, console_fd, o.preserve_fds, o.pid_file);
-	int status =
-		exec_session(conn, process_fd, len, console_fd, o.preserve_fds, -1, o.pid_file);
+	int status = exec_session(conn, process_fd, len, console_fd, relay_sock, o.preserve_fds, -1,
+				  o.pid_file);
 	close(conn);
 	return status;
 }

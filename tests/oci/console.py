@@ -252,6 +252,81 @@ def exec_tty(label, sock, args, rows, cols):
     return p.returncode, name, screen
 
 
+def relayed(args, stdin_pty=True):
+    """runsc-c ARGS with its stdio on a pty of this test's (or stdin a
+    pipe): (process, master or pipe's write end, master)."""
+    master, slave = os.openpty()
+    set_size(master, 15, 66)
+    cmd = [RUNSC_C, "--root", ROOT, *args]
+    if stdin_pty:
+        # Its controlling terminal, as in a shell: the kernel sends the
+        # foreground group SIGWINCH when the size changes.
+        p = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave,
+                             start_new_session=True,
+                             preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+        os.close(slave)
+        return p, master, master
+    r, w = os.pipe()
+    p = subprocess.Popen(cmd, stdin=r, stdout=slave, stderr=slave, start_new_session=True)
+    os.close(r)
+    os.close(slave)
+    return p, w, master
+
+
+def wait_or_kill(p):
+    try:
+        p.wait(timeout=DEADLINE_S)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.wait()
+
+
+def test_exec_relayed():
+    """exec --tty without a console socket relays the terminal to its own
+    stdio, as runc exec -t does: raw mode on the caller's terminal while
+    it runs, restored after; the caller's window size, followed."""
+    p, _, master = relayed(["exec", "--tty", "x1", "sh"])
+    os.write(master, b"tty; stty size\n")
+    screen = read_until(master, "15 66", deadline=10 * TIME_SCALE)
+    # A new size: the kernel signals the terminal's foreground group,
+    # runsc-c here; it passes the size on.
+    set_size(master, 23, 101)
+    time.sleep(0.2 * TIME_SCALE)
+    os.write(master, b"stty size; read a; echo got-$a; exit 6\n")
+    screen += read_until(master, "23 101", deadline=10 * TIME_SCALE)
+    os.write(master, b"hi\n")
+    screen += read_until(master, "never", deadline=10 * TIME_SCALE)
+    wait_or_kill(p)
+    os.close(master)
+    tap(p.returncode == 6, "exec --tty without a console socket: the shell's status",
+        f"{p.returncode} {screen}")
+    tap(re.search(r"/dev/pts/\d+", screen) is not None and "15 66" in screen,
+        "... a terminal of the sandbox's, sized as the caller's", screen)
+    tap("23 101" in screen, "... a resize of the caller's terminal reaches it", screen)
+    tap("got-hi" in screen, "... input typed at the caller's terminal reaches it", screen)
+    # The caller's terminal is left as it was (not raw).
+    m2, s2 = os.openpty()
+    before = termios.tcgetattr(s2)
+    p2 = subprocess.Popen(["timeout", "-s", "KILL", str(60 * TIME_SCALE), RUNSC_C, "--root",
+                           ROOT, "exec", "--tty", "x1", "true"], stdin=s2, stdout=s2, stderr=s2)
+    out = read_until(m2, "never", deadline=5 * TIME_SCALE)
+    p2.wait(timeout=DEADLINE_S)
+    after = termios.tcgetattr(s2)
+    os.close(s2)
+    os.close(m2)
+    tap(p2.returncode == 0 and before == after,
+        "... and leaves the caller's terminal settings as they were", f"{p2.returncode} {out}")
+    # stdin a pipe: relayed all the same, without raw mode.
+    p, w, master = relayed(["exec", "--tty", "x1", "sh"], stdin_pty=False)
+    os.write(w, b"echo piped-$((40+2)); exit 3\n")
+    screen = read_until(master, "never", deadline=10 * TIME_SCALE)
+    os.close(w)
+    wait_or_kill(p)
+    os.close(master)
+    tap(p.returncode == 3 and "piped-42" in screen,
+        "exec --tty from a pipe: relayed, the shell's status", f"{p.returncode} {screen}")
+
+
 def test_exec():
     b = bundle("b7", ["sleep", "1000"], terminal=False)
     p = oci("run", "--detach", "--bundle", b, "x1", wait=False)
@@ -303,9 +378,10 @@ def test_exec():
     tap(p.returncode == 255 and "consoleSize.height" in out,
         "exec --process: a consoleSize out of range is refused, naming it",
         f"{p.returncode} {out}")
-    rc, out = oci("exec", "--tty", "x1", "true")
-    tap(rc == 255 and "--console-socket" in out, "exec --tty without --console-socket fails",
-        f"{rc} {out}")
+    test_exec_relayed()
+    rc, out = oci("exec", "--tty", "--detach", "x1", "true")
+    tap(rc == 255 and "--console-socket" in out,
+        "exec --tty --detach without --console-socket fails", f"{rc} {out}")
     ls = listener(sock)
     rc, out = oci("exec", "--console-socket", sock, "x1", "true")
     ls.close()
