@@ -505,37 +505,49 @@ section_cgroup() {
 	if [ -s "$work/cgroup-direct.txt" ]; then
 		local d=$work/cgroup-direct.txt
 		md ""
-		md "Measured inside runsc-c (\`do --debug\`, $(grep -c '^direct' "$d") starts with default limits, in the namespace with cgroups): the time the start and the end wait for cgroup work, summed per start — the launcher finding the hierarchies, making the cgroups and writing the limits before the sentry's fork, and removing them at the end; the guest's init waiting for its move (and for the gofer's and the sentry's moves when they were not done by the time it was ready: then counted in full, an upper bound). The sweep of dead sandboxes' cgroups runs beside the sentry's start and is shown apart."
+		md "Measured inside runsc-c (\`do --debug\`, $(grep -c '^direct ' "$d") starts with default limits and $(grep -c '^direct-limits ' "$d") with \`--memory 256M --pids 256 --cpus 1\`, alternating, in the namespace with cgroups): the time the start and the end wait for cgroup work, summed per start — the guest's init waiting for its cgroups (for the launcher's word that they are made, then its own move; it waits for its id maps meanwhile, so nothing of the guest runs outside them) and the launcher removing them at the end. The launcher makes them beside the sentry's start, after its fork: finding the hierarchies, making the cgroups and writing the limits, moving the gofer and the sentry, and the sweep of dead sandboxes' cgroups are shown apart, not waited for."
 		md ""
-		md "| part | median ms | p90 ms |"
-		md "|---|---:|---:|"
-		for row in "total|waited for, in all" "find|launcher: finding the hierarchies" \
-			"make|launcher: making, limiting" "init|the guest's init: moves" \
-			"remove|launcher: removing" "sweep|sweep, beside the sentry's start"; do
+		md "| part | default limits: median ms | p90 ms | memory, pids, cpu: median ms | p90 ms |"
+		md "|---|---:|---:|---:|---:|"
+		for row in "total|waited for, in all" "init|the guest's init: waited" \
+			"init_wait|… for the launcher's word" "init_move|… for its own move" \
+			"remove|launcher: removing" "find|beside: finding the hierarchies" \
+			"make|beside: making, limiting" "move|beside: moving the gofer and the sentry" \
+			"sweep|beside: the sweep"; do
 			p=${row%%|*} label=${row#*|}
-			md "| $label | $(fmt "$(median_of "$d" direct "$p")" 3) | $(fmt "$(pctl_of "$d" direct "$p" 0.9)" 3) |"
+			md "| $label | $(fmt "$(median_of "$d" direct "$p")" 3) | $(fmt "$(pctl_of "$d" direct "$p" 0.9)" 3) | $(fmt "$(median_of "$d" direct-limits "$p")" 3) | $(fmt "$(pctl_of "$d" direct-limits "$p" 0.9)" 3) |"
 		done
 	fi
 	md ""
 }
 
 # Runs of `runsc-c do --debug` whose cgroup lines (sandbox/limits.c) give
-# what the start and the end waited for: one "direct k=v ..." line each.
+# what the start and the end waited for: one "TAG k=v ..." line each, TAG
+# "direct" with default limits, "direct-limits" with memory, pids and cpu
+# limits (the runners alternate).
 cgroup_direct() {
-	local log=$1 out=$2 i
+	local log=$1 out=$2 i tag
 	: >"$out"
-	for ((i = 0; i < BENCH_CGROUP_DEBUG_RUNS; i++)); do
-		run nsenter --mount="$work/ns/cg" "$runsc" "do" --quiet --debug -- /bin/true \
-			2>&1 >/dev/null | awk '
-			/cgroups: the launcher waited/ { for (i = 1; i < NF; i++) {
-				if ($i == "waited") l = $(i + 1); if ($i == "hierarchies") f = $(i + 1)
-				if ($i == "limiting") m = $(i + 1); if ($i == "removing") r = $(i + 1)
-				if ($i == "took") s = $(i + 1) } }
-			/cgroups: the guest.s init waited/ { for (i = 1; i < NF; i++)
-				if ($i == "waited") w = $(i + 1) }
+	for ((i = 0; i < 2 * BENCH_CGROUP_DEBUG_RUNS; i++)); do
+		local limits=()
+		tag=direct
+		if ((i % 2)); then
+			limits=(--memory 256M --pids 256 --cpus 1)
+			tag=direct-limits
+		fi
+		run nsenter --mount="$work/ns/cg" "$runsc" "do" --quiet --debug "${limits[@]}" -- /bin/true \
+			2>&1 >/dev/null | awk -v tag="$tag" '
+			function after(key,   i, t) {
+				i = index($0, key); if (!i) return ""
+				t = substr($0, i + length(key)); sub(/ .*/, "", t); return t }
+			/cgroups: the launcher waited/ { l = after("launcher waited ")
+				r = after("(removing "); f = after("hierarchies in ")
+				m = after("cgroups in "); v = after("sentry in "); s = after("took ") }
+			/cgroups: the guest.s init waited/ { w = after("init waited ")
+				c = after("launcher\047s cgroups "); mv = after("its move ") }
 			END { if (l != "" && w != "")
-				printf "direct total=%.3f launcher=%.3f find=%s make=%s remove=%s init=%s sweep=%s\n",
-					l + w, l, f, m, r, w, s }' >>"$out" 2>>"$log/direct.err"
+				printf "%s total=%.3f launcher=%.3f remove=%s init=%s init_wait=%s init_move=%s find=%s make=%s move=%s sweep=%s\n",
+					tag, l + w, l, r, w, c, mv, f, m, v, s }' >>"$out" 2>>"$log/direct.err"
 	done
 }
 

@@ -667,10 +667,12 @@ int do_run(const struct do_opts *o, const struct sandbox_config *cfg)
 	struct rc_error err;
 	int r = sandbox_create(cfg, &sb, &err);
 	if (r == 0) {
-		const char *warning = sandbox_warning(sb);
+		/* The cgroups are made while the sandbox starts: whether the
+		 * default limits could be applied is known after. */
+		r = sandbox_start(sb, &err);
+		const char *warning = r == 0 ? sandbox_warning(sb) : NULL;
 		if (warning && !o->quiet)
 			fprintf(stderr, "runsc-c: %s\n", warning);
-		r = sandbox_start(sb, &err);
 		if (r == 0)
 			r = sandbox_wait(sb, &status, &err);
 		sandbox_destroy(sb);

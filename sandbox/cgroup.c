@@ -727,7 +727,7 @@ int cg_procs_attach(const struct cg_procs *procs, pid_t pid, struct rc_error *er
 	for (int i = 0; i < procs->n; i++)
 		if (write(procs->fd[i], buf, strlen(buf)) < 0)
 			return rc_error_set_errno(err, errno, "moving process %d into cgroup %s/%s",
-						  (int)pid, procs->cg->h[i].path,
+						  (int)pid, procs->cg ? procs->cg->h[i].path : "",
 						  part_names[procs->part]);
 	return 0;
 }

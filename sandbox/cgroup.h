@@ -133,7 +133,8 @@ int cg_create(const struct cg_host *host, const char *id, const char *path,
 int cg_attach(struct cgroup *cg, enum cg_part part, pid_t pid, struct rc_error *err);
 /* One part's cgroup.procs in every hierarchy, opened ahead so that a move
  * that must be quick (the guest's init, which waits for it) costs one
- * write per hierarchy. */
+ * write per hierarchy. The files may be handed to another process, which
+ * fills in part, fd and n itself (cg NULL: errors name no path). */
 struct cg_procs {
 	const struct cgroup *cg;
 	enum cg_part part;

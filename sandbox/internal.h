@@ -75,6 +75,9 @@ struct sandbox {
 	/* Its cgroups (limits.c), or NULL when the host has none it can use
 	 * and none was required (warning says why). */
 	struct cgroup *cg;
+	/* limits.c: the channel that hands the sentry the guest's cgroups
+	 * ([0] the launcher's end, [1] the sentry's), or -1. */
+	int cg_chan[2];
 	char id[SANDBOX_ID_MAX + 1];
 	char warning[600];
 	struct timespec started; /* CLOCK_MONOTONIC at sandbox_start */
@@ -156,6 +159,16 @@ int limits_prepare(struct sandbox *sb, struct rc_error *err);
 /* Makes the sandbox's cgroups with the config's limits. 0, or -errno with
  * err filled (a required limit that cannot be enforced). */
 int limits_create(struct sandbox *sb, struct rc_error *err);
+/* Before the sentry's fork: the channel on which the launcher hands the
+ * sentry the guest's cgroups (0, or -errno with err filled). */
+int limits_channel_open(struct sandbox *sb, struct rc_error *err);
+/* After the sentry's fork, while the sentry starts: makes the cgroups
+ * (unless sandbox_create made them: cgroups_at_create), moves the gofer
+ * and the sentry into the kernel part and hands the sentry the guest
+ * part, for the init's move, which it waits for. 0, or -errno with err
+ * filled: the sentry, told nothing, must then be killed before its init
+ * runs anything. */
+int limits_start(struct sandbox *sb, struct rc_error *err);
 /* Removes what dead sandboxes left (cg_sweep), where the sandbox has
  * cgroups: in the launcher while the sentry starts, off the start's
  * critical path. */
@@ -164,9 +177,9 @@ void limits_sweep(struct sandbox *sb);
  * into the sandbox's kernel cgroup. 0, or -errno with err filled. (The
  * sentry moves the gofer and itself: limits.c.) */
 int limits_enter_kernel(struct sandbox *sb, struct rc_error *err);
-/* In the sentry's process: the hooks that move the gofer, the sentry and
- * the guest into their cgroups, and read the guest's memory for
- * /proc/meminfo. */
+/* In the sentry's process: the hooks that move the guest's init into its
+ * cgroups (waiting for limits_start's word) and read the guest's memory
+ * for /proc/meminfo. */
 const struct sentry_hooks *limits_sentry_hooks(struct sandbox *sb);
 /* At the sandbox's end: what it used, into status. */
 void limits_status(struct sandbox *sb, struct sandbox_status *status);

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* A sandbox's resource limits: its cgroups (sandbox/cgroup.h) made while
- * the gofer builds the view, the gofer and the sentry moved into the kernel
- * part while the guest's init sets up its namespaces and the init into the
- * guest part before it runs anything of the guest, what it used read at
- * its end, and the cgroups removed with it. What dead sandboxes left is
- * swept while the sentry starts.
+/* A sandbox's resource limits: its cgroups (sandbox/cgroup.h) made by the
+ * launcher while the sentry starts (or, for a caller that needs them before
+ * the start, while the gofer builds the view), the gofer and the sentry
+ * moved into the kernel part by the launcher meanwhile, the guest part
+ * handed to the sentry, which moves the guest's init into it before the
+ * init runs anything of the guest (the init waits for its id maps), what
+ * the sandbox used read at its end, and the cgroups removed with it. What
+ * dead sandboxes left is swept while the sentry starts.
  *
  * Where the host offers no cgroup a sandbox can use, a limit that was asked
  * for stops the sandbox from starting; default limits are dropped with a
@@ -12,10 +14,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/sysinfo.h>
 #include <time.h>
 #include <unistd.h>
@@ -117,7 +121,7 @@ static int limits_check(const struct cg_limits *l, struct rc_error *err)
  * moves, so that what cgroups cost a start can be read from one run
  * instead of from the difference of two noisy wall-clock medians. */
 static struct {
-	double find, make, remove, sweep;
+	double find, make, move, remove, sweep;
 } spent;
 
 static double now_ms(void)
@@ -222,45 +226,134 @@ int limits_enter_kernel(struct sandbox *sb, struct rc_error *err)
 	return sb->cg ? cg_attach(sb->cg, CG_PART_KERNEL, getpid(), err) : 0;
 }
 
-/* ---- in the sentry ---- */
+/* ---- handing the cgroups to the sentry ---- */
 
-/* The guest cgroup's memory files, opened before the sentry is isolated;
- * its cgroup.procs files, open from kernel_attach to guest_attach. */
-struct sentry_side {
-	struct sandbox *sb;
-	int memory_dir;
-	enum cg_version memory_version;
-	struct cg_procs guest_procs;
-	double kernel_begin, kernel_end; /* kernel_attach's span (ms) */
+/* What limits_start sends the sentry: with it, the guest part's
+ * cgroup.procs in each hierarchy (nprocs fds), then, where memory_version
+ * is not CG_ABSENT, the guest's memory cgroup directory. */
+struct cg_handover {
+	uint8_t with_cgroups; /* 0: the sandbox runs without (a warning says why) */
+	uint8_t nprocs;
+	uint8_t memory_version; /* enum cg_version */
 };
 
-/* A read that finds its data waiting returns within a few microseconds;
- * one that blocks takes a wakeup. Below this gap, the init was ready
- * before the gofer's and the sentry's moves were done. */
-#define INIT_READY_GAP_MS 0.02
+int limits_channel_open(struct sandbox *sb, struct rc_error *err)
+{
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sb->cg_chan) < 0)
+		return rc_error_set_errno(err, errno, "creating the sandbox's sockets");
+	return 0;
+}
 
-/* Every move into a cgroup waits for the kernel's cgroup_threadgroup_rwsem
- * to go into writer mode: an RCU grace period (about a millisecond here)
- * unless another move came a few milliseconds before. So the gofer and the
- * sentry move into the kernel part right after the guest's init is
- * cloned, while the init sets up its namespaces (the wait overlaps that
- * work), and the init's own move, for which it waits, comes soon after:
- * one write per hierarchy, usually without the grace period. What the
- * gofer and the sentry allocated before stays with the launcher's cgroup.
- * The init's OOM score is set here too: it runs nothing of the guest
- * before its move. */
-static int kernel_attach(void *arg, pid_t init, char *msg, size_t size)
+/* A process of the sandbox that is gone (a gofer whose view failed, a
+ * sentry that failed) is no error here: its own failure is the one the
+ * caller hears of. */
+static int kernel_move(const struct cg_procs *procs, pid_t pid, struct rc_error *err)
+{
+	if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH))
+		return 0;
+	int r = cg_procs_attach(procs, pid, err);
+	return r == -ESRCH ? 0 : r;
+}
+
+/* Moves the gofer and the sentry into the kernel part and sends the
+ * sentry the guest part. What the gofer and the sentry allocated before
+ * stays with the launcher's cgroup. */
+static int handover(struct sandbox *sb, struct rc_error *err)
+{
+	struct cg_handover h = {0};
+	int fds[CG_NCONTROLLERS + 1];
+	int nfds = 0;
+	struct cg_procs guest = {0};
+	int memory_dir = -1;
+	if (sb->cg) {
+		double t0 = now_ms();
+		struct cg_procs kernel = {0};
+		int r = cg_procs_open(sb->cg, CG_PART_KERNEL, &kernel, err);
+		if (r == 0 && (r = kernel_move(&kernel, sb->gofer_pid, err)) == 0)
+			r = kernel_move(&kernel, sb->sentry_pid, err);
+		cg_procs_close(&kernel);
+		if (r == 0)
+			r = cg_procs_open(sb->cg, CG_PART_GUEST, &guest, err);
+		spent.move += now_ms() - t0;
+		if (r < 0)
+			return r;
+		enum cg_version version = CG_ABSENT;
+		memory_dir = cg_guest_memory_dir(sb->cg, &version);
+		h = (struct cg_handover){.with_cgroups = 1,
+					 .nprocs = (uint8_t)guest.n,
+					 .memory_version =
+						 (uint8_t)(memory_dir >= 0 ? version : CG_ABSENT)};
+		for (int i = 0; i < guest.n; i++)
+			fds[nfds++] = guest.fd[i];
+		if (memory_dir >= 0)
+			fds[nfds++] = memory_dir;
+	}
+	int r = send_msg_fds(sb->cg_chan[0], &h, sizeof(h), fds, nfds);
+	cg_procs_close(&guest);
+	if (memory_dir >= 0)
+		close(memory_dir);
+	if (r < 0)
+		return rc_error_set_errno(err, -r, "handing the sandbox's cgroups to its sentry");
+	return 0;
+}
+
+int limits_start(struct sandbox *sb, struct rc_error *err)
+{
+	close(sb->cg_chan[1]);
+	sb->cg_chan[1] = -1;
+	int r = sb->cfg->cgroups_at_create ? 0 : limits_create(sb, err);
+	if (r == 0)
+		r = handover(sb, err);
+	close(sb->cg_chan[0]);
+	sb->cg_chan[0] = -1;
+	return r;
+}
+
+/* ---- in the sentry ---- */
+
+/* The guest cgroup's memory directory, from the launcher, for
+ * /proc/meminfo. */
+struct sentry_side {
+	int chan;
+	int memory_dir;
+	enum cg_version memory_version;
+};
+
+/* The init waits for its id maps meanwhile, and so for this: nothing of
+ * the guest runs outside its cgroups. The launcher makes them while the
+ * sentry starts; its word (or its hang-up, when they could not be made:
+ * it then reports why and kills the sentry) comes here. */
+static int guest_attach(void *arg, pid_t pid, char *msg, size_t size)
 {
 	struct sentry_side *side = arg;
-	side->kernel_begin = now_ms();
+	double t0 = now_ms();
+	struct cg_handover h;
+	int fds[CG_NCONTROLLERS + 1];
+	int nfds = 0;
+	ssize_t n;
+	do
+		n = recv_msg_fds(side->chan, &h, sizeof(h), fds, (int)ARRAY_SIZE(fds), &nfds);
+	while (n == -EINTR);
+	close(side->chan);
+	side->chan = -1;
+	double t1 = now_ms();
+	if (n != (ssize_t)sizeof(h) || h.nprocs + (h.memory_version != CG_ABSENT) != nfds) {
+		for (int i = 0; i < nfds; i++)
+			close(fds[i]);
+		snprintf(msg, size, "the sandbox's cgroups were not made");
+		return -EIO;
+	}
+	if (!h.with_cgroups)
+		return 0;
+	struct cg_procs guest = {.part = CG_PART_GUEST, .n = h.nprocs};
+	memcpy(guest.fd, fds, (size_t)h.nprocs * sizeof(int));
 	struct rc_error err;
-	struct cg_procs kernel = {0};
-	int r = cg_procs_open(side->sb->cg, CG_PART_KERNEL, &kernel, &err);
-	if (r == 0 && (r = cg_procs_attach(&kernel, side->sb->gofer_pid, &err)) == 0)
-		r = cg_procs_attach(&kernel, getpid(), &err);
-	cg_procs_close(&kernel);
-	if (r == 0)
-		r = cg_procs_open(side->sb->cg, CG_PART_GUEST, &side->guest_procs, &err);
+	int r = cg_procs_attach(&guest, pid, &err);
+	cg_procs_close(&guest);
+	if (h.memory_version != CG_ABSENT) {
+		side->memory_dir = fds[h.nprocs];
+		side->memory_version = (enum cg_version)h.memory_version;
+	}
 	if (r < 0) {
 		snprintf(msg, size, "%s", err.msg);
 		return r;
@@ -270,39 +363,16 @@ static int kernel_attach(void *arg, pid_t init, char *msg, size_t size)
 	 * end the sandbox cleanly). The guest inherits this and cannot
 	 * lower it (that needs CAP_SYS_RESOURCE on the host). */
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)init);
+	snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
 	r = write_file_at(AT_FDCWD, path, "1000");
 	if (r < 0) {
 		snprintf(msg, size, "setting the guest's OOM score: %s", strerror(-r));
 		return r;
 	}
-	side->kernel_end = now_ms();
-	return 0;
-}
-
-/* The init waits for its id maps meanwhile: nothing of the guest runs
- * outside its cgroups. */
-static int guest_attach(void *arg, pid_t pid, char *msg, size_t size)
-{
-	struct sentry_side *side = arg;
-	struct rc_error err;
-	double t0 = now_ms();
-	int r = cg_procs_attach(&side->guest_procs, pid, &err);
-	cg_procs_close(&side->guest_procs);
-	if (r < 0) {
-		snprintf(msg, size, "%s", err.msg);
-		return r;
-	}
-	/* The init waits for its own move, and for the earlier moves
-	 * when it was ready before they were done (then all of them
-	 * count: an upper bound). */
-	double own = now_ms() - t0, kernel = side->kernel_end - side->kernel_begin;
-	double gap = t0 - side->kernel_end;
-	bool overlapped = gap >= INIT_READY_GAP_MS;
-	log_debug("cgroups: the guest's init waited %.3f ms (its move %.3f ms; the gofer's and "
-		  "the sentry's moves %.3f ms, %s)",
-		  own + (overlapped ? 0 : kernel), own, kernel,
-		  overlapped ? "done before it was ready" : "not done when it was ready");
+	double t2 = now_ms();
+	log_debug("cgroups: the guest's init waited %.3f ms (for the launcher's cgroups %.3f ms, "
+		  "its move %.3f ms)",
+		  t2 - t0, t1 - t0, t2 - t1);
 	return 0;
 }
 
@@ -322,14 +392,12 @@ const struct sentry_hooks *limits_sentry_hooks(struct sandbox *sb)
 {
 	static struct sentry_side side;
 	static struct sentry_hooks hooks;
-	if (!sb->cg)
-		return NULL;
-	side.sb = sb;
-	side.memory_dir = cg_guest_memory_dir(sb->cg, &side.memory_version);
-	hooks = (struct sentry_hooks){.kernel_attach = kernel_attach,
-				      .guest_attach = guest_attach,
-				      .memory_read = memory_read,
-				      .arg = &side};
+	close(sb->cg_chan[0]);
+	sb->cg_chan[0] = -1;
+	side = (struct sentry_side){.chan = sb->cg_chan[1], .memory_dir = -1};
+	sb->cg_chan[1] = -1;
+	hooks = (struct sentry_hooks){
+		.guest_attach = guest_attach, .memory_read = memory_read, .arg = &side};
 	return &hooks;
 }
 
@@ -440,10 +508,16 @@ void limits_destroy(struct sandbox *sb)
 	cg_destroy(sb->cg);
 	sb->cg = NULL;
 	spent.remove += now_ms() - t0;
-	log_debug("cgroups: the launcher waited %.3f ms (finding the hierarchies %.3f ms, "
-		  "making and limiting %.3f ms, removing %.3f ms); the sweep took %.3f ms beside "
-		  "the sentry's start",
-		  spent.find + spent.make + spent.remove, spent.find, spent.make, spent.remove,
-		  spent.sweep);
-	spent.find = spent.make = spent.remove = spent.sweep = 0;
+	/* Made by sandbox_create, the cgroups are waited for; made while
+	 * the sentry starts, they are waited for only as long as the
+	 * guest's init says it waited (the sentry logs it). */
+	double before = sb->cfg->cgroups_at_create ? spent.find + spent.make + spent.move : 0;
+	log_debug(
+		"cgroups: the launcher waited %.3f ms (removing %.3f ms); %s it found the "
+		"hierarchies in %.3f ms, made and limited the cgroups in %.3f ms, moved the "
+		"gofer and the sentry in %.3f ms; the sweep took %.3f ms beside the sentry's start",
+		before + spent.remove, spent.remove,
+		sb->cfg->cgroups_at_create ? "before the start" : "beside the sentry's start",
+		spent.find, spent.make, spent.move, spent.sweep);
+	spent.find = spent.make = spent.move = spent.remove = spent.sweep = 0;
 }

@@ -381,12 +381,6 @@ static int net_guest_attach(void *arg, pid_t pid, char *err, size_t err_size)
 	return -EIO;
 }
 
-static int net_kernel_attach(void *arg, pid_t pid, char *err, size_t err_size)
-{
-	struct network *n = arg;
-	return n->inner->kernel_attach(n->inner->arg, pid, err, err_size);
-}
-
 static int net_memory_read(void *arg, struct sentry_memory *m)
 {
 	struct network *n = arg;
@@ -408,7 +402,6 @@ const struct sentry_hooks *network_sentry_hooks(struct sandbox *sb,
 		mprotect(n->dns, dns_bind_size(DNS_BIND_SLOTS), PROT_READ);
 	n->inner = inner;
 	n->hooks = (struct sentry_hooks){
-		.kernel_attach = inner && inner->kernel_attach ? net_kernel_attach : NULL,
 		.guest_attach = net_guest_attach,
 		.memory_read = inner && inner->memory_read ? net_memory_read : NULL,
 		.arg = n,

@@ -247,6 +247,7 @@ static struct sandbox *sandbox_new(const struct sandbox_config *cfg)
 	sb->epoll_fd = -1;
 	sb->control_fd = -1;
 	sb->netns_fd = -1;
+	sb->cg_chan[0] = sb->cg_chan[1] = -1;
 	return sb;
 }
 
@@ -269,12 +270,13 @@ int sandbox_create(const struct sandbox_config *cfg, struct sandbox **out, struc
 	}
 	sb->oldmask = caller_mask;
 
-	/* The cgroups are made while the gofer builds the view; the sentry
-	 * moves the gofer into them with itself and the guest (limits.c). */
+	/* The cgroups are made while the sentry starts (limits_start), or
+	 * here, while the gofer builds the view, for a caller that needs
+	 * them before the start. */
 	r = limits_prepare(sb, err);
 	if (r == 0)
 		r = gofer_fork(sb, err);
-	if (r == 0)
+	if (r == 0 && cfg->cgroups_at_create)
 		r = limits_create(sb, err);
 	if (r == 0 && cfg->netns)
 		r = netns_open(sb, err);
@@ -358,6 +360,13 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 		close(control[1]);
 		return rc_error_set_errno(err, errno, "pipe");
 	}
+	int r = limits_channel_open(sb, err);
+	if (r < 0) {
+		close(report[0]);
+		close(report[1]);
+		close(control[1]);
+		return r;
+	}
 	pid_t pid = fork_single_threaded();
 	if (pid < 0) {
 		int e = errno;
@@ -376,6 +385,16 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 	close(report[1]);
 	close(sb->gofer_sock);
 	sb->gofer_sock = -1;
+	/* The cgroups, while the sentry starts: its guest's init waits for
+	 * them before it runs anything. Where they cannot be made, the
+	 * sentry is killed before that, and the error is ours to report. */
+	r = limits_start(sb, err);
+	if (r < 0) {
+		close(report[0]);
+		kill_wait(sb->sentry_pid);
+		sb->sentry_pid = 0;
+		return r;
+	}
 	(void)network_start(sb);
 	limits_sweep(sb);
 	pid_t init = 0;
@@ -385,7 +404,7 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 	/* A sentry that died before the guest ran: the view's failure, if the
 	 * gofer has one, says why. */
 	if (init == 0 && sb->ready_fd >= 0) {
-		int r = view_wait(sb, err);
+		r = view_wait(sb, err);
 		if (r < 0) {
 			kill_wait(sb->sentry_pid);
 			sb->sentry_pid = 0;
@@ -446,6 +465,8 @@ void sandbox_destroy(struct sandbox *sb)
 	close_fd(&sb->gofer_sock);
 	close_fd(&sb->ready_fd);
 	close_fd(&sb->netns_fd);
+	close_fd(&sb->cg_chan[0]);
+	close_fd(&sb->cg_chan[1]);
 	free(sb->watches);
 	limits_destroy(sb);
 	free(sb);

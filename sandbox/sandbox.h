@@ -142,6 +142,11 @@ struct sandbox_config {
 	 * do): on v1 it gets no freezer cgroup, and a cpuacct one only with
 	 * want_stats. */
 	bool no_control_by_id;
+	/* The cgroups are made by sandbox_create (an OCI runtime's create,
+	 * after which they exist), not while sandbox_start starts the sentry
+	 * (off the start's critical path: what a caller that starts at once
+	 * wants). */
+	bool cgroups_at_create;
 };
 
 #define SANDBOX_ID_MAX		 64

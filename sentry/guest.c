@@ -135,9 +135,6 @@ pid_t guest_spawn(struct sentry *s, const struct guest_config *cfg, char *err, s
 	int sock = sp[0];
 	s->init_pid = pid;
 	int r = 0;
-	if (s->hooks->kernel_attach &&
-	    (r = s->hooks->kernel_attach(s->hooks->arg, pid, err, err_size)) < 0)
-		goto fail;
 	char buf[256];
 	ssize_t n = read(sock, buf, sizeof(buf) - 1);
 	if (n != 1 || buf[0] != SYNC_USERNS) {

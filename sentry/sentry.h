@@ -216,14 +216,9 @@ struct sentry_memory {
 /* What the library that made the sandbox does for the sentry, in the
  * sentry's process. Each hook may be NULL (nothing to do). */
 struct sentry_hooks {
-	/* Right after the guest's init (host pid) is cloned, while it sets
-	 * up its namespaces: moves the gofer and the sentry into the
-	 * sandbox's cgroups and readies what guest_attach needs. 0, or
-	 * -errno with err filled (the init is then killed). */
-	int (*kernel_attach)(void *arg, pid_t pid, char *err, size_t err_size);
 	/* Moves the guest's init (host pid) into the guest's cgroups, before
-	 * it runs anything. 0, or -errno with err filled. Runs before the
-	 * sentry is isolated. */
+	 * it runs anything (the init waits for its id maps meanwhile). 0, or
+	 * -errno with err filled. Runs before the sentry is isolated. */
 	int (*guest_attach)(void *arg, pid_t pid, char *err, size_t err_size);
 	/* The guest's memory now; 0, or -errno: /proc/meminfo is the host's.
 	 * Runs isolated (only fds opened before work). */

@@ -870,6 +870,7 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 			},
 		.id = c->sandbox_id,
 		.cgroup_path = c->cgroup_path[0] ? c->cgroup_path : NULL,
+		.cgroups_at_create = true,
 	};
 }
 

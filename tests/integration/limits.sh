@@ -67,9 +67,9 @@ check_contains "the message names --id" "--id" "$out"
 out=$(runsc --debug -- /bin/true 2>&1)
 check_rc "do --debug with default limits" 0 "$?" "$out"
 check "--debug: the launcher's cgroup time, its parts named" yes "$(printf '%s\n' "$out" |
-	grep -Eq 'cgroups: the launcher waited [0-9]+\.[0-9]{3} ms \(finding the hierarchies [0-9.]+ ms, making and limiting [0-9.]+ ms, removing [0-9.]+ ms\); the sweep took [0-9.]+ ms' && echo yes)"
-check "--debug: the time the guest's init waited for its cgroup moves" yes "$(printf '%s\n' "$out" |
-	grep -Eq "sentry: cgroups: the guest's init waited [0-9]+\.[0-9]{3} ms \(its move [0-9.]+ ms; the gofer's and the sentry's moves [0-9.]+ ms, (done before|not done when) it was ready\)" && echo yes)"
+	grep -Eq "cgroups: the launcher waited [0-9]+\.[0-9]{3} ms \(removing [0-9.]+ ms\); beside the sentry's start it found the hierarchies in [0-9.]+ ms, made and limited the cgroups in [0-9.]+ ms, moved the gofer and the sentry in [0-9.]+ ms; the sweep took [0-9.]+ ms" && echo yes)"
+check "--debug: the time the guest's init waited for its cgroups" yes "$(printf '%s\n' "$out" |
+	grep -Eq "sentry: cgroups: the guest's init waited [0-9]+\.[0-9]{3} ms \(for the launcher's cgroups [0-9.]+ ms, its move [0-9.]+ ms\)" && echo yes)"
 out=$(runsc -- /bin/true 2>&1)
 check "without --debug: no cgroup times" "" "$(printf '%s\n' "$out" | grep 'cgroups:')"
 
@@ -80,19 +80,37 @@ hierarchies_of() {
 	done | sort | tr '\n' ' '
 }
 id=$(new_id)
-"$RUNSC_C" do --quiet --id "$id" -- sleep 30 </dev/null >/dev/null 2>&1 &
+"$RUNSC_C" do --quiet --id "$id" -- sh -c 'sleep 30 & sleep 30 & exec sleep 31' </dev/null >/dev/null 2>&1 &
 pid=$!
 cleanup_later "$pid"
 wait_until 20 sh -c "[ -n \"\$(cat /sys/fs/cgroup/memory/runsc-c/$id/guest/cgroup.procs 2>/dev/null)\" ]"
+wait_until 20 pgrep -x -f "sleep 31" >/dev/null
 has=$(hierarchies_of "$id")
 check_contains "--id names the cgroups: memory/runsc-c/ID" "memory" "$has"
 case " $has" in
 *" freezer "* | *" cpuacct "*) not_ok "without --stats: no freezer or cpuacct cgroup" "$has" ;;
 *) ok "without --stats: no freezer or cpuacct cgroup ($has)" ;;
 esac
-out=$("$RUNSC_C" do --quiet --id "$id" -- /bin/true 2>&1 </dev/null)
+out=$("$RUNSC_C" do --quiet --id "$id" -- sh -c 'echo ran' 2>&1 </dev/null)
 check_rc "an id in use is refused with exit 125" 125 "$?" "$out"
 check_contains "the refusal names the cgroup" "runsc-c/$id" "$out"
+check "the command with the id in use never ran" "" "$(printf '%s\n' "$out" | grep -x ran)"
+# Every process of the guest is in its cgroups, also what its command
+# forked at once: the init moved in before it ran anything of the guest.
+guest_procs() { sort -nu /sys/fs/cgroup/"$1"/runsc-c/"$id"/guest/cgroup.procs 2>/dev/null | tr '\n' ' '; }
+sentry=$(pgrep -x runsc-c-sentry -P "$pid" | head -1)
+tree=""
+if [ -n "$sentry" ]; then
+	# The sentry's children: the guest's init (and nothing else of the
+	# sentry's); their descendants: the guest's tree.
+	tree=$(ps -e -o pid=,ppid= | awk -v s="$sentry" '
+		{ parent[$1] = $2 }
+		END { for (p in parent) { q = p; while (q in parent && q != s && q > 1) q = parent[q]; if (q == s && p != s) print p } }' |
+		sort -nu | tr "\n" " ")
+fi
+check "the guest's tree is found from the host" yes "$([ -n "$tree" ] && echo yes)"
+check "every guest process is in the guest's memory cgroup" "$tree" "$(guest_procs memory)"
+check "every guest process is in the guest's pids cgroup" "$tree" "$(guest_procs pids)"
 kill -TERM "$pid"
 wait "$pid" 2>/dev/null
 id=$(new_id)
@@ -317,9 +335,14 @@ if command -v unshare >/dev/null && [ -n "$memdir" ]; then
 			'mount -o remount,bind,ro "$1" && shift && exec "$@"' sh "$memdir" "$@" \
 			</dev/null 2>&1
 	}
-	out=$(ro_run "$RUNSC_C" do --id "$(new_id)" --memory 64M -- /bin/true)
+	out=$(ro_run "$RUNSC_C" do --id "$(new_id)" --memory 64M -- sh -c 'echo ran')
 	check_rc "--memory where cgroups are read-only: refused with exit 125" 125 "$?" "$out"
 	check_contains "the refusal says why" "resource limits cannot be enforced here" "$out"
+	# The cgroups are made while the sentry starts: the refusal comes
+	# before the command runs, as one message, with nothing left.
+	check "the refused command never ran" "" "$(printf '%s\n' "$out" | grep -x ran)"
+	check "the refusal is one message" 1 "$(printf '%s\n' "$out" | grep -c .)"
+	check "a refused start leaves no cgroup" "" "$(left_cgroups)"
 	out=$(ro_run "$RUNSC_C" do --id "$(new_id)" -- sh -c 'echo ran')
 	check_rc "no limit flag where cgroups are read-only: the sandbox runs" 0 "$?" "$out"
 	check_contains "the command ran" "ran" "$out"
