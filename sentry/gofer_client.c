@@ -318,6 +318,13 @@ static void audit_refusal(struct sc_ctx *c, const struct gofer_req *req, const c
 	audit_decision(c, NULL, path, access, false, gofer_rule_index(resp->rule));
 }
 
+int gofer_cwd_base(struct sc_ctx *c, const char *path, char *abs, size_t abs_size,
+		   const char **use_path)
+{
+	bool owned; /* never for the cwd: the sentry's own fd */
+	return base_dir(c, AT_FDCWD, path, abs, abs_size, use_path, &owned);
+}
+
 int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct gofer_req *req,
 		    struct gofer_resp *resp, int *fd_out)
 {

@@ -429,6 +429,15 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
  * req->flags (or empty_ok). Fills creds. */
 int gofer_path_call(struct sc_ctx *c, int guest_dirfd, const char *path, struct gofer_req *req,
 		    struct gofer_resp *resp, int *fd_out);
+/* The base directory of path, a name relative to the task's cwd when it
+ * does not start with '/', for a request the caller makes itself (bind,
+ * connect, inotify_add_watch on a guest's own fd): the cwd's fd (the
+ * sentry's, not to be closed) to send as GOFER_FD_DIR with *use_path, or
+ * -1 to send *use_path (path, or a path made absolute in abs for a cwd
+ * the sentry synthesizes) from the view's root; another negative errno
+ * when the cwd is gone. */
+int gofer_cwd_base(struct sc_ctx *c, const char *path, char *abs, size_t abs_size,
+		   const char **use_path);
 /* Same relative to one of the sentry's own fds of a view directory. */
 int gofer_fd_path_call(struct sc_ctx *c, int host_dirfd, const char *path, struct gofer_req *req,
 		       struct gofer_resp *resp, int *fd_out);

@@ -105,6 +105,7 @@ struct conn_wait {
 	socklen_t len;
 	struct sockaddr_storage ss;
 	struct gofer_req *req; /* a unix socket path: the gofer connects again */
+	int dir;	       /* req's base directory (a copy of the cwd's fd), or -1 */
 };
 
 static void conn_drop(void *arg)
@@ -112,6 +113,8 @@ static void conn_drop(void *arg)
 	struct conn_wait *w = arg;
 	if (!w->watched)
 		close(w->sock);
+	if (w->dir >= 0)
+		close(w->dir);
 	free(w->req);
 	free(w);
 }
@@ -203,6 +206,8 @@ static int unix_proc_error(struct sc_ctx *c, const struct gofer_resp *resp, bool
  * socket returns what the blocking call would (0, or the error with the
  * socket left unconnected), and leaves the socket in Linux's state. */
 static void peer_file_record(int sock, const struct stat *file);
+static int unix_call(struct sc_ctx *c, struct gofer_req *req, int dir, int sock,
+		     struct gofer_resp *resp, int *fd_out);
 
 static bool conn_poll(struct sc_ctx *c, void *arg)
 {
@@ -210,7 +215,7 @@ static bool conn_poll(struct sc_ctx *c, void *arg)
 	int r;
 	if (w->req) {
 		struct gofer_resp resp;
-		r = gofer_call(c->s, w->req, &w->sock, 1, &resp, NULL);
+		r = unix_call(c, w->req, w->dir, w->sock, &resp, NULL);
 		if (r == 0 && resp.redirect)
 			r = unix_proc_error(c, &resp, false);
 		if (r == 0)
@@ -263,6 +268,7 @@ static int connect_nowait(struct sc_ctx *c, int sock, const struct sockaddr_stor
 	int r = fl < 0 ? -errno : connect_once(sock, fl, can_wait, ss, len);
 	struct conn_wait *w = xcalloc(1, sizeof(*w));
 	w->sock = sock;
+	w->dir = -1;
 	w->fl = fl;
 	w->start_ns = mono_ns();
 	w->retry = ss->ss_family == AF_UNIX;
@@ -325,11 +331,15 @@ static int bind_privileged_port(struct sc_ctx *c, const struct sockaddr_storage 
 	return cr.cap_eff & CAP_NET_BIND_SERVICE_BIT ? 0 : -EACCES;
 }
 
-/* The request naming a unix socket path (relative to the task's cwd as the
- * guest gave it), with the caller's credentials: 0 or -errno. */
+/* The request naming a unix socket path as the guest gave it, with the
+ * caller's credentials: 0 or -errno. A relative name resolves from the
+ * task's cwd, as Linux's does (only the name's own components are
+ * searched): *dir_out is then the cwd's fd (the sentry's), which goes to
+ * the gofer before the socket; -1 otherwise. */
 static int unix_req(struct sc_ctx *c, const struct sockaddr_un *sun, size_t len,
-		    struct gofer_req *req, struct creds *cr)
+		    struct gofer_req *req, struct creds *cr, int *dir_out)
 {
+	*dir_out = -1;
 	/* unix_validate_addr; a name may fill sun_path without a NUL. */
 	if (len > sizeof(*sun))
 		return -EINVAL;
@@ -337,24 +347,37 @@ static int unix_req(struct sc_ctx *c, const struct sockaddr_un *sun, size_t len,
 	char path[sizeof(sun->sun_path) + 1];
 	memcpy(path, sun->sun_path, plen);
 	path[plen] = 0;
-	req->path_len = (uint32_t)plen + 1;
-	memcpy(req->data, path, req->path_len);
-	if (path[0] != '/') {
-		char cwd[4096];
-		int n = vfs_cwd_text(c, cwd, sizeof(cwd));
-		if (n < 0 || (size_t)n + plen + 2 > GOFER_PATH_MAX)
-			return -ENAMETOOLONG;
-		cwd[n] = '/';
-		memcpy(cwd + n + 1, path, plen + 1);
-		req->path_len = (uint32_t)(n + 1 + plen + 1);
-		memcpy(req->data, cwd, req->path_len);
-	}
-	req->fd_mask = GOFER_FD_OBJ;
+	char abs[PATH_MAX + 64];
+	const char *use;
+	int dir = gofer_cwd_base(c, path, abs, sizeof(abs), &use);
+	if (dir < -1)
+		return dir;
+	size_t use_len = strlen(use) + 1;
+	if (use_len > GOFER_PATH_MAX)
+		return -ENAMETOOLONG;
+	req->path_len = (uint32_t)use_len;
+	memcpy(req->data, use, use_len);
+	req->fd_mask = GOFER_FD_OBJ | (dir >= 0 ? GOFER_FD_DIR : 0);
 	int r = task_read_creds(c->s, c->req->pid, cr);
 	if (r < 0)
 		return r;
 	creds_to_req(cr, false, req);
-	return notif_valid(c) ? 0 : -ESRCH;
+	if (!notif_valid(c))
+		return -ESRCH;
+	*dir_out = dir;
+	return 0;
+}
+
+/* The gofer's request of unix_req on the guest's socket sock, with the
+ * directory dir (or -1) the name is relative to. */
+static int unix_call(struct sc_ctx *c, struct gofer_req *req, int dir, int sock,
+		     struct gofer_resp *resp, int *fd_out)
+{
+	int fds[2], n = 0;
+	if (dir >= 0)
+		fds[n++] = dir;
+	fds[n++] = sock;
+	return gofer_call(c->s, req, fds, n, resp, fd_out);
 }
 
 bool net_unix_path(const struct sockaddr_storage *ss, socklen_t len)
@@ -369,10 +392,11 @@ int net_unix_dest(struct sc_ctx *c, int sock, const struct sockaddr_storage *ss,
 	struct gofer_req req = {.op = GOP_CONNECT, .flags = GOFER_CONNECT_DEST};
 	struct gofer_resp resp;
 	struct creds cr;
-	int r = unix_req(c, (const struct sockaddr_un *)ss, len, &req, &cr);
+	int dir;
+	int r = unix_req(c, (const struct sockaddr_un *)ss, len, &req, &cr, &dir);
 	int fd = -1;
 	if (r == 0)
-		r = gofer_call(c->s, &req, &sock, 1, &resp, &fd);
+		r = unix_call(c, &req, dir, sock, &resp, &fd);
 	if (r == 0 && resp.redirect)
 		r = unix_proc_error(c, &resp, false);
 	if (r < 0 || fd < 0) {
@@ -539,14 +563,15 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 	struct gofer_req req = {.op = op};
 	struct gofer_resp resp;
 	struct creds cr;
-	r = unix_req(c, (struct sockaddr_un *)&ss, (size_t)len, &req, &cr);
+	int dir;
+	r = unix_req(c, (struct sockaddr_un *)&ss, (size_t)len, &req, &cr, &dir);
 	if (r < 0) {
 		c->error = r;
 		return 0;
 	}
 	if (op == GOP_BIND)
 		req.mode = cr.umask; /* the socket file's mode, as bind(2) makes it */
-	r = gofer_call(c->s, &req, &sock, 1, &resp, NULL);
+	r = unix_call(c, &req, dir, sock, &resp, NULL);
 	if (r == 0 && resp.redirect)
 		r = unix_proc_error(c, &resp, op == GOP_BIND);
 	if (r == 0 && op == GOP_BIND)
@@ -561,6 +586,13 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 		w->sock = sock;
 		sock_owned = -1;
 		w->retry = true;
+		/* The cwd the name is relative to may change meanwhile. */
+		w->dir = dir >= 0 ? fcntl(dir, F_DUPFD_CLOEXEC, 0) : -1;
+		if (dir >= 0 && w->dir < 0) {
+			c->error = -sentry_fd_errno(errno);
+			conn_drop(w);
+			return 0;
+		}
 		w->req = xmalloc(sizeof(req));
 		memcpy(w->req, &req, sizeof(req));
 		w->deadline_ns = send_deadline(sock);

@@ -219,26 +219,23 @@ int vfs_fd_op(struct sc_ctx *c, int guest_fd, struct gofer_req *req, int redirec
 	return r;
 }
 
-/* The gofer adds the watch on the guest's own inotify fd, at the path made
- * absolute (the fd carries no directory). */
+/* The gofer adds the watch on the guest's own inotify fd; a relative path
+ * resolves from the task's cwd, sent before the inotify fd. */
 int vfs_inotify_add_watch(struct sc_ctx *c, int inotify_fd, char *path, uint32_t mask)
 {
 	struct gofer_req req = {.op = GOP_INOTIFY_ADD};
 	req.arg[GOFER_ARG_INOTIFY_MASK] = mask;
-	req.path_len = (uint32_t)strlen(path) + 1;
-	if (path[0] != '/') {
-		char abs[PATH_MAX + 2];
-		char cwd[PATH_MAX];
-		int n = vfs_cwd_text(c, cwd, sizeof(cwd));
-		if (n < 0)
-			return n;
-		if (snprintf(abs, sizeof(abs), "%s/%s", cwd, path) >= PATH_MAX)
-			return -ENAMETOOLONG;
-		memcpy(path, abs, PATH_MAX);
-		req.path_len = (uint32_t)strlen(path) + 1;
-	}
-	memcpy(req.data, path, req.path_len);
-	req.fd_mask = GOFER_FD_OBJ;
+	char abs[PATH_MAX + 64];
+	const char *use;
+	int dir = gofer_cwd_base(c, path, abs, sizeof(abs), &use);
+	if (dir < -1)
+		return dir;
+	req.path_len = (uint32_t)strlen(use) + 1;
+	if (req.path_len > GOFER_PATH_MAX)
+		return -ENAMETOOLONG;
+	memcpy(req.data, use, req.path_len);
+	req.fd_mask = GOFER_FD_OBJ | (dir >= 0 ? GOFER_FD_DIR : 0);
+	int fds[2] = {dir, inotify_fd};
 	struct creds cr;
 	int r = task_read_creds(c->s, c->req->pid, &cr);
 	if (r < 0)
@@ -247,7 +244,7 @@ int vfs_inotify_add_watch(struct sc_ctx *c, int inotify_fd, char *path, uint32_t
 	if (!notif_valid(c))
 		return -ESRCH;
 	struct gofer_resp resp;
-	r = gofer_call(c->s, &req, &inotify_fd, 1, &resp, NULL);
+	r = gofer_call(c->s, &req, dir >= 0 ? fds : fds + 1, dir >= 0 ? 2 : 1, &resp, NULL);
 	if (r < 0)
 		return r;
 	if (resp.redirect)

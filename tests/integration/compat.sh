@@ -204,6 +204,13 @@ requires "unix sockets by path: getpeername gives the listener's whole path" pyt
 	differential_data "unix sockets by path: getpeername gives the listener's whole path" \
 		'python3 "$1/unix_peer_probe.py" "$2"'
 
+# Relative names of unix sockets (bind, connect, sendto) and of
+# inotify_add_watch resolve from the caller's working directory, also
+# below a directory the caller may not search (LTP's connect03).
+requires "unix sockets by relative path: resolved from the working directory" python3 &&
+	differential_data "unix sockets by relative path: resolved from the working directory" \
+		'python3 "$1/unix_cwd_probe.py" "$2"'
+
 # getdents64's d_ino is stat's st_ino for every entry but ".." and mount
 # points, also for directories of the writable layer (an overlay over two
 # file systems, where the kernel's listing gives the layer's numbers); a
