@@ -462,6 +462,14 @@ int exec_loader_call(struct sc_ctx *c);
  * detached tmpfs for synthesized directories). masks: the config's masked
  * and read-only paths, of which it applies those of /proc, or NULL. */
 int procfs_init(struct sentry *s, const struct path_masks *masks);
+/* The guest's /proc/meminfo: the host's, or the guest cgroup's numbers
+ * where it has a memory limit below the host's memory (sysinfo(2) reads
+ * the same text). Its length with the malloc'd text in *out, or -errno. */
+ssize_t procfs_meminfo(struct sentry *s, char **out);
+/* The guest's threads (at least 1, /proc/loadavg and sysinfo's procs) and,
+ * if last_vtid is not NULL, the highest thread id in its pid namespace. */
+int procfs_task_count(struct sentry *s, pid_t *last_vtid);
+
 /* The rest handed to procfs_* for the guest's /dev/tty. */
 #define PROCFS_TTY "\x01tty"
 /* Is this guest fd one the sentry synthesized (a /proc directory, or an

@@ -466,7 +466,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(96, "gettimeofday", "reads a clock or sleeps; host clocks stay untouched"),
 	NATIVE(97, "getrlimit", "reads the caller's own limits; RLIMIT_CORE is 0 (no core dumps, see README)"),
 	NATIVE(98, "getrusage", "reads the usage of the caller and its children"),
-	NATIVE_P(99, "sysinfo", "reports the host's memory, load and uptime", "read-only counters; changes nothing"),
+	SENTRY(99, "sysinfo", sys_sysinfo, "the sentry reports the memory /proc/meminfo shows (the sandbox's bound) and the guest's threads; natively it would report the host's memory and process count"),
 	NATIVE(100, "times", "reads the caller's own cpu times"),
 	DENY(101, "ptrace", EPERM, "the sentry is the guests' tracer; another tracer would bypass it"),
 	NATIVE(102, "getuid", "reads the caller's ids in its own user namespace"),
