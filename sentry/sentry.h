@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/user.h>
+#include <time.h>
 
 #include "common/path_masks.h"
 #include "common/proto.h"
@@ -78,6 +79,16 @@ struct exec_image {
 	int argv_prefix_count;
 };
 
+/* A thread's last wait with a timeout that Linux never restarts
+ * (rt_sigtimedwait, epoll_pwait2), noted at its stop (sentry/timed_wait.c). */
+struct timed_wait {
+	bool armed;
+	uint64_t nr;
+	uint64_t rip;		  /* where the call returns to */
+	uint64_t timeout_addr;	  /* the guest's timeout argument */
+	struct timespec deadline; /* CLOCK_MONOTONIC */
+};
+
 struct task {
 	pid_t tid;  /* host tid */
 	pid_t tgid; /* host tgid */
@@ -93,6 +104,7 @@ struct task {
 	int pidfd;		 /* PIDFD_THREAD of tid, opened on first use, or -1 */
 	struct creds *creds;
 	struct saved_call *saved_call; /* registers to put back (sentry/clone3.h) */
+	struct timed_wait wait;
 	struct task *hnext;
 };
 

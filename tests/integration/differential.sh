@@ -199,10 +199,14 @@ fi
 # A signal the waiter ignores, sent again and again, neither ends a wait
 # early nor makes it fail with EINTR (the sentry, as tracer, is told of it
 # and passes it on; the kernel then discards it and restarts the call, or
-# the sentry has it restart sigwaitinfo and untimed epoll waits).
+# the sentry has it restart sigwaitinfo and untimed epoll waits, and
+# rt_sigtimedwait and epoll_pwait2 with the time left).
 requires "ignored signals: waits neither end early nor fail" python3 &&
 	differential_data "ignored signals: waits neither end early nor fail" \
 		'python3 "$1/ignored_signal_probe.py"'
+requires "ignored signals: a restarted timed wait keeps the caller's registers" gcc &&
+	differential_data "ignored signals: a restarted timed wait keeps the caller's registers" \
+		'gcc -O2 "$1/timed_wait_regs.c" -o "$2/timed_wait_regs" && "$2/timed_wait_regs"'
 
 # Multicast joins without network access: the sandbox's network namespace
 # holds only lo, and Linux answers as in such a namespace (ENODEV where no
