@@ -51,6 +51,7 @@ enum pe_what {
 	PW_SYS_CORE_PATTERN, /* the kernel's default: the host's names a host path or program */
 	/* /proc/<pid>/<name> */
 	PW_GUEST,      /* the guest procfs's file, as is */
+	PW_PAGEMAP,    /* the guest procfs's pagemap, frame numbers cleared */
 	PW_CGROUP,     /* synthesized: "0::/" */
 	PW_MOUNTS,     /* synthesized mount table */
 	PW_MOUNTINFO,  /* synthesized mount table */

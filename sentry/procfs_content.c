@@ -240,7 +240,7 @@ ssize_t procfs_node_content(struct pctx *pc, const struct pnode *n, char **out)
 	}
 }
 
-static int new_memfd(const char *name)
+int procfs_new_memfd(const char *name)
 {
 	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL);
 	if (fd < 0 && errno == EINVAL)
@@ -256,7 +256,7 @@ int procfs_seal_content(struct pctx *pc, const struct pnode *n, const char *data
 	int nl = snprintf(name, sizeof(name), PROCFS_MEMFD_PREFIX "/proc/%s", n->path);
 	if (nl < 0 || (size_t)nl >= sizeof(name))
 		snprintf(name, sizeof(name), "runsc-proc-file");
-	_cleanup_close_ int fd = new_memfd(name);
+	_cleanup_close_ int fd = procfs_new_memfd(name);
 	if (fd < 0)
 		return fd;
 	int r = write_all(fd, data, len);
@@ -270,7 +270,7 @@ int procfs_seal_content(struct pctx *pc, const struct pnode *n, const char *data
 
 int procfs_probe_memfd_dev(struct procfs_state *ps)
 {
-	_cleanup_close_ int fd = new_memfd("runsc-probe");
+	_cleanup_close_ int fd = procfs_new_memfd("runsc-probe");
 	struct stat st;
 	if (fd < 0)
 		return fd;

@@ -182,6 +182,16 @@ d=$(mktemp -d) && mkdir -p "$d/src/a/b" "$d/out" && echo x >"$d/src/a/b/f" &&
 chmod 750 "$d/src/a" && tar -C "$d/src" -cf "$d/t.tar" a && tar -C "$d/out" -xf "$d/t.tar" &&
 stat -c "%A %n" "$d/out/a" "$d/out/a/b" "$d/out/a/b/f" | sed "s|$d||"; rm -rf "$d"'
 
+# /proc/self/pagemap as Linux shows it to a reader without CAP_SYS_ADMIN
+# (natively: dropped from the bounding set, so that the frame numbers are
+# hidden from the native run too).
+if requires "/proc/self/pagemap: flags of touched pages, no frame numbers" python3 &&
+	requires "/proc/self/pagemap: flags of touched pages, no frame numbers" setpriv; then
+	native=$(guest_env setpriv --bounding-set -sys_admin python3 "$DATA/pagemap_probe.py" 2>&1)
+	sandbox=$(runsc -v "$DATA:/data:ro" -- python3 /data/pagemap_probe.py 2>&1)
+	check "/proc/self/pagemap: flags of touched pages, no frame numbers" "$native" "$sandbox"
+fi
+
 # sysinfo(2) tells what /proc tells: memory as /proc/meminfo (in the
 # sandbox the memory bound), threads as /proc/loadavg counts them, uptime
 # and loads as /proc/uptime and /proc/loadavg. Natively the same relations
