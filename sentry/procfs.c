@@ -124,6 +124,13 @@ static int open_file(struct pctx *pc, const struct pnode *n, int flags, int *fd_
 		if (r < 0)
 			return r;
 	}
+	if (n->kind == PN_ENTRY && n->ent->what == PW_PAGEMAP) {
+		int fd = procfs_pagemap_open(pc, n, flags);
+		if (fd < 0)
+			return fd;
+		*fd_out = fd;
+		return 0;
+	}
 	_cleanup_free_ char *data = NULL;
 	ssize_t len = procfs_node_content(pc, n, &data);
 	if (len < 0)

@@ -51,6 +51,7 @@ enum pe_what {
 	PW_SYS_CORE_PATTERN, /* the kernel's default: the host's names a host path or program */
 	/* /proc/<pid>/<name> */
 	PW_GUEST,      /* the guest procfs's file, as is */
+	PW_PAGEMAP,    /* the guest procfs's pagemap, frame numbers cleared */
 	PW_CGROUP,     /* synthesized: "0::/" */
 	PW_MOUNTS,     /* synthesized mount table */
 	PW_MOUNTINFO,  /* synthesized mount table */
@@ -222,8 +223,9 @@ size_t procfs_render_mounts(const struct procfs_mount *m, size_t n, bool mountin
  * semantics) or -EINVAL if in is malformed. */
 /* /proc/meminfo as the guest's memory cgroup tells it (bytes): MemTotal
  * is the limit, MemFree what is left of it, MemAvailable adds the
- * reclaimable cache; no swap (as /proc/swaps says). Other lines stay the
- * host's. The text is malloc'd into *out; its length, or -EINVAL. */
+ * reclaimable cache; no swap (as /proc/swaps says); Shmem no more than
+ * the guest uses. Other lines stay the host's. The text is malloc'd into *out; its length, or
+ * -EINVAL. */
 ssize_t procfs_rewrite_meminfo(const char *in, uint64_t limit, uint64_t usage, uint64_t cache,
 			       uint64_t inactive_file, char **out);
 /* /proc/PID/cgroup as the guest sees it from its own cgroup namespace,

@@ -29,30 +29,37 @@ static int count_task(struct task *t, void *arg)
 	return 0;
 }
 
+int procfs_task_count(struct sentry *s, pid_t *last_vtid)
+{
+	int v[2] = {0, 0};
+	task_vids_all(s);
+	task_foreach(s, count_task, v);
+	if (last_vtid)
+		*last_vtid = v[1];
+	return v[0] > 0 ? v[0] : 1;
+}
+
 static ssize_t loadavg_content(struct pctx *pc, char **out)
 {
 	_cleanup_free_ char *host = NULL;
 	ssize_t n = read_file_at(pc->s->host_procfd, "loadavg", &host);
 	if (n < 0)
 		return n;
-	int v[2] = {0, 0};
-	task_vids_all(pc->s);
-	task_foreach(pc->s, count_task, v);
+	pid_t last = 0;
+	int threads = procfs_task_count(pc->s, &last);
 	char buf[128];
-	int len = procfs_rewrite_loadavg(host, 1, v[0] > 0 ? v[0] : 1, v[1], buf, sizeof(buf));
+	int len = procfs_rewrite_loadavg(host, 1, threads, last, buf, sizeof(buf));
 	if (len < 0)
 		return len;
 	*out = xstrdup(buf);
 	return len;
 }
 
-/* The host's meminfo, or the guest cgroup's numbers where it has a memory
- * limit below the host's memory. */
-static ssize_t meminfo_content(struct pctx *pc, char **out)
+ssize_t procfs_meminfo(struct sentry *s, char **out)
 {
 	_cleanup_free_ char *host = NULL;
-	ssize_t n = read_file_at(pc->s->host_procfd, "meminfo", &host);
-	const struct sentry_hooks *h = pc->s->hooks;
+	ssize_t n = read_file_at(s->host_procfd, "meminfo", &host);
+	const struct sentry_hooks *h = s->hooks;
 	struct sentry_memory m;
 	if (n < 0 || !h->memory_read || h->memory_read(h->arg, &m) < 0 || m.limit == UINT64_MAX) {
 		*out = host;
@@ -162,7 +169,7 @@ static ssize_t top_content(struct pctx *pc, const struct pent *e, char **out)
 	case PW_LOADAVG:
 		return loadavg_content(pc, out);
 	case PW_MEMINFO:
-		return meminfo_content(pc, out);
+		return procfs_meminfo(pc->s, out);
 	case PW_VERSION:
 		return xasprintf(out, "Linux version %s (runsc-c@runsc-c) (gcc, GNU ld) %s\n",
 				 RUNSC_UNAME_RELEASE, RUNSC_UNAME_VERSION);
@@ -233,7 +240,7 @@ ssize_t procfs_node_content(struct pctx *pc, const struct pnode *n, char **out)
 	}
 }
 
-static int new_memfd(const char *name)
+int procfs_new_memfd(const char *name)
 {
 	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_NOEXEC_SEAL);
 	if (fd < 0 && errno == EINVAL)
@@ -249,7 +256,7 @@ int procfs_seal_content(struct pctx *pc, const struct pnode *n, const char *data
 	int nl = snprintf(name, sizeof(name), PROCFS_MEMFD_PREFIX "/proc/%s", n->path);
 	if (nl < 0 || (size_t)nl >= sizeof(name))
 		snprintf(name, sizeof(name), "runsc-proc-file");
-	_cleanup_close_ int fd = new_memfd(name);
+	_cleanup_close_ int fd = procfs_new_memfd(name);
 	if (fd < 0)
 		return fd;
 	int r = write_all(fd, data, len);
@@ -263,7 +270,7 @@ int procfs_seal_content(struct pctx *pc, const struct pnode *n, const char *data
 
 int procfs_probe_memfd_dev(struct procfs_state *ps)
 {
-	_cleanup_close_ int fd = new_memfd("runsc-probe");
+	_cleanup_close_ int fd = procfs_new_memfd("runsc-probe");
 	struct stat st;
 	if (fd < 0)
 		return fd;

@@ -69,6 +69,11 @@ int procfs_read_link_at(int dirfd, const char *path, char *buf, size_t size);
 /* The kernel's text of the link of one of the sentry's own fds. */
 int procfs_fd_link(struct sentry *s, int fd, char *buf, size_t size);
 int procfs_magic_reopen(struct sentry *s, int fd, int flags);
+/* A memfd for a synthesized file (sealable, not executable), or -errno. */
+int procfs_new_memfd(const char *name);
+/* procfs_pagemap.c: /proc/<pid>/pagemap as a reader without
+ * CAP_SYS_ADMIN sees it, in a sealed memfd; a read-only fd, or -errno. */
+int procfs_pagemap_open(struct pctx *pc, const struct pnode *n, int flags);
 /* The task a node's pid (or tid) names, or NULL. */
 struct task *procfs_task_of(struct pctx *pc, const struct pnode *n);
 /* The world's guest_type: the type of a node of the guest's procfs. */

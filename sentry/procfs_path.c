@@ -55,6 +55,7 @@ const struct pent procfs_pid_entries[] = {
 	{"oom_adj", PT_REG, PW_GUEST, 0, NULL},
 	{"oom_score", PT_REG, PW_GUEST, 0, NULL},
 	{"oom_score_adj", PT_REG, PW_GUEST, 0, NULL},
+	{"pagemap", PT_REG, PW_PAGEMAP, PE_PTRACE, NULL},
 	{"personality", PT_REG, PW_GUEST, PE_PTRACE, NULL},
 	{"projid_map", PT_REG, PW_GUEST, 0, NULL},
 	{"root", PT_LNK, PW_ROOT, PE_PTRACE, NULL},

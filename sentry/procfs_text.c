@@ -377,6 +377,11 @@ ssize_t procfs_rewrite_meminfo(const char *in, uint64_t limit, uint64_t usage, u
 		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !value; i++)
 			if (strncmp(line, keys[i].key, strlen(keys[i].key)) == 0)
 				value = keys[i].value;
+		/* The host's shared memory, no more than the guest's use. */
+		unsigned long long shmem_kb;
+		if (!value && sscanf(line, "Shmem: %llu kB", &shmem_kb) == 1 &&
+		    shmem_kb << 10 > usage)
+			value = &usage;
 		if (!meminfo_line(&buf, &len, &cap, line, n, value)) {
 			free(buf);
 			return -ENOMEM;

@@ -11,7 +11,8 @@
  *                                  to the syscall-exit stop)
  *   syscall-exit (SIGTRAP|0x80)    after such a call: drop them again;
  *                                  after a call the sentry rewrote
- *                                  (clone3, pidfd_send_signal): put the
+ *                                  (clone3, pidfd_send_signal, a timed
+ *                                  wait restarted): put the
  *                                  guest's argument registers back
  *   PTRACE_EVENT_CLONE/FORK/VFORK  record the child (shared or copied cwd,
  *                                  from the clone flags read at the stop);
@@ -27,8 +28,9 @@
  *                                  resumes it as without a tracer
  *   signal-delivery-stop           continue with the same signal; one
  *                                  the task ignores that cut short a wait
- *                                  Linux never restarts and that had no
- *                                  timeout: the wait again (ignored_wake)
+ *                                  Linux never restarts: the wait again,
+ *                                  with the time left if it had a timeout
+ *                                  (ignored_wake, sentry/timed_wait.c)
  *   exit / killed                  reaped at once (the real parent's wait and
  *                                  exec's thread teardown depend on it)
  */
@@ -48,6 +50,7 @@
 
 #include "common/util.h"
 #include "sentry/clone3.h"
+#include "sentry/timed_wait.h"
 #include "syscalls/table.h"
 
 #ifndef CLONE_VM
@@ -101,11 +104,14 @@ static bool sig_ignored(struct sentry *s, pid_t tid, int sig)
  * epoll_wait and epoll_pwait with -1, epoll_pwait2 with NULL) is made
  * -ERESTARTNOHAND: the kernel discards the signal and restarts the call,
  * or, if a signal with a handler is delivered too, gives EINTR as Linux
- * does. A wait with a timeout is left to fail: the sentry cannot know how
- * much of it is left (docs/ltp.md). Returns whether it restarted. */
-static bool ignored_wake(struct sentry *s, pid_t tid, int sig)
+ * does. rt_sigtimedwait and epoll_pwait2 with a timeout restart the same
+ * way with the time left (sentry/timed_wait.c); epoll_wait and epoll_pwait
+ * with one are left to fail, since they run without a stop that would
+ * tell when they began (docs/ltp.md). Returns whether it restarted. */
+static bool ignored_wake(struct sentry *s, struct task *t, int sig)
 {
 	struct user_regs_struct regs;
+	pid_t tid = t->tid;
 	if (ptrace(PTRACE_GETREGS, tid, 0, &regs) < 0 || (long long)regs.rax != -EINTR)
 		return false;
 	bool untimed;
@@ -119,15 +125,19 @@ static bool ignored_wake(struct sentry *s, pid_t tid, int sig)
 	case SYS_epoll_wait:
 	case SYS_epoll_pwait:
 		untimed = (int)regs.r10 < 0;
+		if (!untimed)
+			return false;
 		break;
 	default:
 		return false;
 	}
-	if (!untimed || !sig_ignored(s, tid, sig))
+	if (!sig_ignored(s, tid, sig) || (!untimed && !timed_wait_restart(t, &regs)))
 		return false;
 	regs.rax = (unsigned long long)-RUNSC_ERESTARTNOHAND;
-	if (ptrace(PTRACE_SETREGS, tid, 0, &regs) < 0)
+	if (ptrace(PTRACE_SETREGS, tid, 0, &regs) < 0) {
+		timed_wait_signal_passed(t);
 		return false;
+	}
 	cont(tid, 0);
 	return true;
 }
@@ -303,8 +313,10 @@ static void on_stopped(struct sentry *s, pid_t tid, int status)
 			cont(tid, 0);
 			return;
 		}
-		if (!ignored_wake(s, tid, sig))
+		if (!ignored_wake(s, t, sig)) {
+			timed_wait_signal_passed(t);
 			cont(tid, sig);
+		}
 		return;
 	default:
 		cont(tid, 0);

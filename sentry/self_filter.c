@@ -54,6 +54,7 @@ static const struct self_row sentry_allowed[] = {
 	{SCMP_SYS(rt_sigaction), "signal dispositions"},
 	{SCMP_SYS(rt_sigreturn), "signal return"},
 	{SCMP_SYS(ioctl), "seccomp notification ioctls; PROCMAP_QUERY on a guest's maps"},
+	{SCMP_SYS(sysinfo), "uptime and loads for the guest's sysinfo"},
 	{SCMP_SYS(epoll_wait), "event loop"},
 	{SCMP_SYS(epoll_pwait), "event loop"},
 	{SCMP_SYS(epoll_ctl), "event loop"},

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/user.h>
+#include <time.h>
 
 #include "common/path_masks.h"
 #include "common/proto.h"
@@ -78,6 +79,16 @@ struct exec_image {
 	int argv_prefix_count;
 };
 
+/* A thread's last wait with a timeout that Linux never restarts
+ * (rt_sigtimedwait, epoll_pwait2), noted at its stop (sentry/timed_wait.c). */
+struct timed_wait {
+	bool armed;
+	uint64_t nr;
+	uint64_t rip;		  /* where the call returns to */
+	uint64_t timeout_addr;	  /* the guest's timeout argument */
+	struct timespec deadline; /* CLOCK_MONOTONIC */
+};
+
 struct task {
 	pid_t tid;  /* host tid */
 	pid_t tgid; /* host tgid */
@@ -93,6 +104,7 @@ struct task {
 	int pidfd;		 /* PIDFD_THREAD of tid, opened on first use, or -1 */
 	struct creds *creds;
 	struct saved_call *saved_call; /* registers to put back (sentry/clone3.h) */
+	struct timed_wait wait;
 	struct task *hnext;
 };
 
@@ -466,6 +478,14 @@ int exec_loader_call(struct sc_ctx *c);
  * detached tmpfs for synthesized directories). masks: the config's masked
  * and read-only paths, of which it applies those of /proc, or NULL. */
 int procfs_init(struct sentry *s, const struct path_masks *masks);
+/* The guest's /proc/meminfo: the host's, or the guest cgroup's numbers
+ * where it has a memory limit below the host's memory (sysinfo(2) reads
+ * the same text). Its length with the malloc'd text in *out, or -errno. */
+ssize_t procfs_meminfo(struct sentry *s, char **out);
+/* The guest's threads (at least 1, /proc/loadavg and sysinfo's procs) and,
+ * if last_vtid is not NULL, the highest thread id in its pid namespace. */
+int procfs_task_count(struct sentry *s, pid_t *last_vtid);
+
 /* The rest handed to procfs_* for the guest's /dev/tty. */
 #define PROCFS_TTY "\x01tty"
 /* Is this guest fd one the sentry synthesized (a /proc directory, or an

@@ -3,7 +3,8 @@
  *   native rows  -> SECCOMP_RET_ALLOW (or their argument rules)
  *   sentry rows  -> the default action, SECCOMP_RET_USER_NOTIF
  *   exec rows    -> SECCOMP_RET_TRACE with data 1 (SC_EXEC_TRACE_DATA)
- *   traced rows  -> SECCOMP_RET_TRACE with data 2 (SC_CREDS_TRACE_DATA)
+ *   traced rows  -> SECCOMP_RET_TRACE with data 2 (SC_CREDS_TRACE_DATA); with
+ *                   argument rules, the calls they stop, the rest native
  *   denied rows  -> SECCOMP_RET_ERRNO(err): the kernel answers, the sentry
  *                   never hears of the call
  *   unknown nrs  -> SECCOMP_RET_USER_NOTIF (the sentry answers ENOSYS + audit)
@@ -43,6 +44,9 @@ static int rule_cmp(const struct sc_cond *c, struct scmp_arg_cmp *out)
 	case SCR_MASKED_EQ:
 		*out = SCMP_CMP64(c->arg, SCMP_CMP_MASKED_EQ, c->a, c->b);
 		return 0;
+	case SCR_NE:
+		*out = SCMP_CMP64(c->arg, SCMP_CMP_NE, c->a, 0);
+		return 0;
 	default:
 		return -EINVAL;
 	}
@@ -67,6 +71,9 @@ static int add_rule(scmp_filter_ctx ctx, int nr, const struct sc_rule *rule)
 		break;
 	case SCR_ERRNO:
 		action = SCMP_ACT_ERRNO((uint32_t)rule->err);
+		break;
+	case SCR_TRACE:
+		action = SCMP_ACT_TRACE(sc_trace_data(SC_TRACED));
 		break;
 	default:
 		return -EINVAL;
@@ -94,8 +101,16 @@ static int add_row(scmp_filter_ctx ctx, const struct sc_row *row, bool egress)
 		/* The default action already notifies; libseccomp refuses
 		 * rules whose action equals the default. */
 		return 0;
-	case SC_EXEC:
 	case SC_TRACED:
+		for (size_t i = 0; i < row->nrules; i++) {
+			r = add_rule(ctx, row->nr, &row->rules[i]);
+			if (r < 0)
+				return r;
+		}
+		if (row->nrules)
+			return 0;
+		/* fall through */
+	case SC_EXEC:
 		return seccomp_rule_add_exact(ctx, SCMP_ACT_TRACE(sc_trace_data(row->cls)), row->nr,
 					      0);
 	case SC_DENIED:

@@ -79,6 +79,7 @@ int sys_sendmmsg(struct sc_ctx *c);
 
 /* syscalls/misc.c */
 int sys_uname(struct sc_ctx *c);
+int sys_sysinfo(struct sc_ctx *c);
 int sys_sethostname(struct sc_ctx *c);
 int sys_setdomainname(struct sc_ctx *c);
 int sys_ioctl_other(struct sc_ctx *c);	 /* commands BPF did not allow: ENOTTY */

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Identity of the sandbox and the answers for calls the BPF argument checks
- * did not allow. Implements Linux syscalls uname(2), sethostname(2),
- * setdomainname(2), and the fallbacks of ioctl(2), clone(2), unshare(2),
+ * did not allow. Implements Linux syscalls uname(2), sysinfo(2),
+ * sethostname(2), setdomainname(2), and the fallbacks of ioctl(2), clone(2), unshare(2),
  * seccomp(2), plus the exec loader's reserved call. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/sysinfo.h>
 #include <sys/utsname.h>
 
+#include "common/util.h"
 #include "sentry/opath.h"
 #include "sentry/sentry.h"
 #include "syscalls/handlers.h"
@@ -27,6 +31,51 @@ int sys_uname(struct sc_ctx *c)
 	strcpy(u.machine, "x86_64");
 	memcpy(u.domainname, c->s->domainname, sizeof(c->s->domainname));
 	int r = guest_write(c->req->pid, ARG(0), &u, sizeof(u));
+	if (r < 0)
+		c->error = r;
+	return 0;
+}
+
+/* A "Key:   123 kB" line of meminfo text, in bytes (0 if absent). */
+static unsigned long meminfo_bytes(const char *text, const char *key)
+{
+	size_t klen = strlen(key);
+	for (const char *line = text; line && *line;
+	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		unsigned long kb;
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':' &&
+		    sscanf(line + klen + 1, "%lu", &kb) == 1)
+			return kb << 10;
+	}
+	return 0;
+}
+
+/* Memory as the guest's /proc/meminfo tells it (the same text: the memory
+ * cgroup's bound where it has one, no swap then), threads as many as the
+ * guest has; uptime and loads are the host's, as /proc/uptime and
+ * /proc/loadavg show them. Counted in bytes (mem_unit 1), as Linux does
+ * while the totals fit. */
+int sys_sysinfo(struct sc_ctx *c)
+{
+	struct sysinfo si;
+	if (sysinfo(&si) < 0) {
+		c->error = -errno;
+		return 0;
+	}
+	_cleanup_free_ char *text = NULL;
+	if (procfs_meminfo(c->s, &text) >= 0) {
+		si.totalram = meminfo_bytes(text, "MemTotal");
+		si.freeram = meminfo_bytes(text, "MemFree");
+		si.sharedram = meminfo_bytes(text, "Shmem");
+		si.bufferram = meminfo_bytes(text, "Buffers");
+		si.totalswap = meminfo_bytes(text, "SwapTotal");
+		si.freeswap = meminfo_bytes(text, "SwapFree");
+		si.totalhigh = 0;
+		si.freehigh = 0;
+		si.mem_unit = 1;
+	}
+	si.procs = (unsigned short)procfs_task_count(c->s, NULL);
+	int r = guest_write(c->req->pid, ARG(0), &si, sizeof(si));
 	if (r < 0)
 		c->error = r;
 	return 0;

@@ -31,6 +31,7 @@
 #include "common/compat.h"
 #include "sentry/clone3.h"
 #include "sentry/sentry.h"
+#include "sentry/timed_wait.h"
 #include "syscalls/handlers.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
@@ -62,6 +63,14 @@
 #define MASKED(n, mask, v)                                             \
 	{                                                              \
 		.arg = (n), .op = SCR_MASKED_EQ, .a = (mask), .b = (v) \
+	}
+#define NE(n, v)                                   \
+	{                                          \
+		.arg = (n), .op = SCR_NE, .a = (v) \
+	}
+#define TRACE1(c0)                                              \
+	{                                                       \
+		.action = SCR_TRACE, .ncond = 1, .cond = { c0 } \
 	}
 #define ALLOW1(c0)                                              \
 	{                                                       \
@@ -275,11 +284,33 @@ static const struct sc_rule seccomp_rules[] = {
 	}
 #define EXEC(n, nm, t, w)   TRACE_ROW(n, nm, SC_EXEC, t, w)
 #define TRACED(n, nm, t, w) TRACE_ROW(n, nm, SC_TRACED, t, w)
+/* Traced rows whose rules stop only some calls; the rest run natively. */
+#define TRACED_RULED(n, nm, t, r, w)                                                   \
+	{                                                                              \
+		.nr = (n), .name = (nm), .cls = SC_TRACED, .trace = (t), .rules = (r), \
+		.nrules = N_ELEMS(r), .status = SC_SUPPORTED, .why = (w)               \
+	}
 #define TRACED_P(n, nm, t, nt, w)                                                              \
 	{                                                                                      \
 		.nr = (n), .name = (nm), .cls = SC_TRACED, .trace = (t), .status = SC_PARTIAL, \
 		.note = (nt), .why = (w)                                                       \
 	}
+
+/* Timed waits that Linux never restarts after a signal (rt_sigtimedwait,
+ * epoll_pwait2): a wait without a timeout runs natively; one with a
+ * timeout stops first, so that the sentry notes its deadline and, when a
+ * signal the task ignores cuts it short (a traced task is sent every
+ * signal), restarts it with the time left instead of letting it fail with
+ * EINTR (sentry/timed_wait.c). The stop reads the timeout and decides
+ * nothing with it: the kernel reads the guest's own. */
+static const struct sc_rule sigtimedwait_rules[] = {
+	ALLOW1(MASKED(2, UINT64_MAX, 0)),
+	TRACE1(NE(2, 0)),
+};
+static const struct sc_rule epoll_pwait2_rules[] = {
+	ALLOW1(MASKED(3, UINT64_MAX, 0)),
+	TRACE1(NE(3, 0)),
+};
 
 /* Calls on an fd the guest holds. fstat, fstatfs, fgetxattr and flistxattr
  * run natively: they take no name, and the fd's file was installed by the
@@ -466,7 +497,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(96, "gettimeofday", "reads a clock or sleeps; host clocks stay untouched"),
 	NATIVE(97, "getrlimit", "reads the caller's own limits; RLIMIT_CORE is 0 (no core dumps, see README)"),
 	NATIVE(98, "getrusage", "reads the usage of the caller and its children"),
-	NATIVE_P(99, "sysinfo", "reports the host's memory, load and uptime", "read-only counters; changes nothing"),
+	SENTRY(99, "sysinfo", sys_sysinfo, "the sentry reports the memory /proc/meminfo shows (the sandbox's bound) and the guest's threads; natively it would report the host's memory and process count"),
 	NATIVE(100, "times", "reads the caller's own cpu times"),
 	DENY(101, "ptrace", EPERM, "the sentry is the guests' tracer; another tracer would bypass it"),
 	NATIVE(102, "getuid", "reads the caller's ids in its own user namespace"),
@@ -495,7 +526,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(125, "capget", "the guest's user namespace, without the capabilities only the host's initial namespace honours (the guest's init drops them)"),
 	TRACED(126, "capset", creds_trace_stop, "capabilities count only in the guest's user namespace; the sentry re-reads them, and the gofer acts with the ones over files"),
 	NATIVE(127, "rt_sigpending", "the caller's own signal state"),
-	NATIVE(128, "rt_sigtimedwait", "the caller's own signal state"),
+	TRACED_RULED(128, "rt_sigtimedwait", timed_wait_trace_stop, sigtimedwait_rules, "the caller's own signal state; a wait with a timeout stops so that an ignored signal does not end it early, the kernel reading the guest's timeout"),
 	NATIVE(129, "rt_sigqueueinfo", "signals reach only tasks in the guest's pid namespace"),
 	NATIVE(130, "rt_sigsuspend", "the caller's own signal state"),
 	NATIVE(131, "sigaltstack", "the caller's own signal state"),
@@ -721,7 +752,7 @@ const struct sc_row sc_table[] = {
 	DENY(438, "pidfd_getfd", EPERM, "the sentry is the guests' tracer; another tracer would bypass it"),
 	SENTRY(439, "faccessat2", sys_faccessat2, "names a path: resolved by the sentry, performed by the gofer inside the view"),
 	DENY(440, "process_madvise", EPERM, "acts on another process's memory: ptrace-class access"),
-	NATIVE(441, "epoll_pwait2", "acts only on fds the guest holds, each installed after a policy check"),
+	TRACED_RULED(441, "epoll_pwait2", timed_wait_trace_stop, epoll_pwait2_rules, "acts only on fds the guest holds, each installed after a policy check; a wait with a timeout stops so that an ignored signal does not end it early"),
 	DENY(442, "mount_setattr", EPERM, "the sentry keeps the mount table; the guest's own mount namespace is empty"),
 	DENY(443, "quotactl_fd", EPERM, "administers the host kernel; no sandboxed program needs it"),
 	DENY(444, "landlock_create_ruleset", ENOSYS, "opens go through the gofer, where a guest ruleset would not apply; ENOSYS says so"),

@@ -30,14 +30,18 @@ enum sc_status {
 
 /* An argument check compiled into BPF for a native row. Rules are tried in
  * order; a call matching none goes to the sentry, whose handler answers it
- * (e.g. ENOTTY for an unknown ioctl). */
+ * (e.g. ENOTTY for an unknown ioctl). A traced row's rules split its calls
+ * into those that run natively and those that stop (SCR_TRACE) and must
+ * leave none over. */
 enum sc_rule_op {
 	SCR_EQ,	       /* arg == a */
 	SCR_MASKED_EQ, /* (arg & a) == b */
+	SCR_NE,	       /* arg != a */
 };
 enum sc_rule_action {
 	SCR_ALLOW,
 	SCR_ERRNO, /* fail with err */
+	SCR_TRACE, /* a traced row's stop (SECCOMP_RET_TRACE) */
 };
 struct sc_cond {
 	unsigned int arg; /* 0..5 */

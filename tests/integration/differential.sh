@@ -182,13 +182,41 @@ d=$(mktemp -d) && mkdir -p "$d/src/a/b" "$d/out" && echo x >"$d/src/a/b/f" &&
 chmod 750 "$d/src/a" && tar -C "$d/src" -cf "$d/t.tar" a && tar -C "$d/out" -xf "$d/t.tar" &&
 stat -c "%A %n" "$d/out/a" "$d/out/a/b" "$d/out/a/b/f" | sed "s|$d||"; rm -rf "$d"'
 
+# /proc/self/pagemap as Linux shows it to a reader without CAP_SYS_ADMIN
+# (natively: dropped from the bounding set, so that the frame numbers are
+# hidden from the native run too).
+if requires "/proc/self/pagemap: flags of touched pages, no frame numbers" python3 &&
+	requires "/proc/self/pagemap: flags of touched pages, no frame numbers" setpriv; then
+	native=$(guest_env setpriv --bounding-set -sys_admin python3 "$DATA/pagemap_probe.py" 2>&1)
+	sandbox=$(runsc -v "$DATA:/data:ro" -- python3 /data/pagemap_probe.py 2>&1)
+	check "/proc/self/pagemap: flags of touched pages, no frame numbers" "$native" "$sandbox"
+fi
+
+# sysinfo(2) tells what /proc tells: memory as /proc/meminfo (in the
+# sandbox the memory bound), threads as /proc/loadavg counts them, uptime
+# and loads as /proc/uptime and /proc/loadavg. Natively the same relations
+# hold; with --memory the totals are the bound's.
+if requires "sysinfo: as /proc/meminfo, /proc/uptime and /proc/loadavg say" python3; then
+	differential_data "sysinfo: as /proc/meminfo, /proc/uptime and /proc/loadavg say" \
+		'python3 "$1/sysinfo_probe.py"'
+	native=$(python3 "$DATA/sysinfo_probe.py" 2>&1)
+	sandbox=$(runsc --memory 256M -v "$DATA:/data:ro" -- python3 /data/sysinfo_probe.py 2>&1)
+	check "sysinfo under --memory 256M: as /proc/meminfo says" "$native" "$sandbox"
+	out=$(runsc --memory 256M -- python3 -c 'import ctypes; b = (ctypes.c_ulong * 16)(); ctypes.CDLL(None).sysinfo(b); print(b[4] * (b[13] & 0xffffffff))')
+	check "sysinfo under --memory 256M: totalram is 256M" "268435456" "$out"
+fi
+
 # A signal the waiter ignores, sent again and again, neither ends a wait
 # early nor makes it fail with EINTR (the sentry, as tracer, is told of it
 # and passes it on; the kernel then discards it and restarts the call, or
-# the sentry has it restart sigwaitinfo and untimed epoll waits).
+# the sentry has it restart sigwaitinfo and untimed epoll waits, and
+# rt_sigtimedwait and epoll_pwait2 with the time left).
 requires "ignored signals: waits neither end early nor fail" python3 &&
 	differential_data "ignored signals: waits neither end early nor fail" \
 		'python3 "$1/ignored_signal_probe.py"'
+requires "ignored signals: a restarted timed wait keeps the caller's registers" gcc &&
+	differential_data "ignored signals: a restarted timed wait keeps the caller's registers" \
+		'gcc -O2 "$1/timed_wait_regs.c" -o "$2/timed_wait_regs" && "$2/timed_wait_regs"'
 
 # Multicast joins without network access: the sandbox's network namespace
 # holds only lo, and Linux answers as in such a namespace (ENODEV where no

@@ -26,6 +26,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/bpf_blob.h"
@@ -133,8 +134,17 @@ START_TEST(test_rows_well_formed)
 		case SC_EXEC:
 		case SC_TRACED:
 			/* Their handler runs at the TRACE stop, never for a
-			 * notification. */
-			ck_assert_msg(r->handler == NULL && r->nrules == 0, "%s", r->name);
+			 * notification; a traced row's rules say which calls
+			 * stop. */
+			ck_assert_msg(r->handler == NULL, "%s", r->name);
+			ck_assert_msg(r->nrules == 0 || r->cls == SC_TRACED, "%s", r->name);
+			if (r->nrules) {
+				bool stops = false;
+				check_rules(r);
+				for (size_t k = 0; k < r->nrules; k++)
+					stops = stops || r->rules[k].action == SCR_TRACE;
+				ck_assert_msg(stops, "traced %s: no rule stops", r->name);
+			}
 			ck_assert_msg(r->trace != NULL, "%s row %s has no trace handler",
 				      sc_class_name(r->cls), r->name);
 			ck_assert_uint_ne(sc_trace_data(r->cls), 0);
@@ -387,6 +397,7 @@ static int memfd;
 static long do_probe(int i)
 {
 	static const char tiocsti_byte = 'x';
+	static const struct timespec zero_ts;
 	struct winsize ws;
 	struct utsname uts;
 	struct seccomp_notif_sizes sizes;
@@ -399,6 +410,9 @@ static long do_probe(int i)
 	pid_t pid;
 	long r;
 
+	sigset_t usr1;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
 	switch (i) {
 	case 0:
 		return syscall(SYS_getpid);
@@ -516,6 +530,16 @@ static long do_probe(int i)
 		return syscall(SYS_fstatfs, probe_pipe[0], &sfs);
 	case 51:
 		return syscall(SYS_syncfs, probe_pipe[0]);
+	case 52: /* stops (ENOSYS without a tracer) */
+		return syscall(SYS_rt_sigtimedwait, &usr1, NULL, &zero_ts, sizeof(long));
+	case 53: /* native: the pending SIGUSR1 */
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
+		raise(SIGUSR1);
+		return syscall(SYS_rt_sigtimedwait, &usr1, NULL, NULL, sizeof(long));
+	case 54:
+		return syscall(SYS_epoll_pwait2, -1, NULL, 1, &zero_ts, NULL, sizeof(long));
+	case 55: /* native: EBADF */
+		return syscall(SYS_epoll_pwait2, -1, NULL, 1, NULL, NULL, sizeof(long));
 	default:
 		return -2;
 	}
@@ -574,6 +598,10 @@ static const struct probe probes[] = {
 	{"fstat", EXPECT_ERRNO, NOTIFIED_ERRNO},
 	{"fstatfs", EXPECT_ERRNO, NOTIFIED_ERRNO},
 	{"syncfs", EXPECT_ERRNO, NOTIFIED_ERRNO},
+	{"rt_sigtimedwait with a timeout", EXPECT_ERRNO, ENOSYS},
+	{"rt_sigtimedwait without one", EXPECT_VALUE, SIGUSR1},
+	{"epoll_pwait2 with a timeout", EXPECT_ERRNO, ENOSYS},
+	{"epoll_pwait2 without one", EXPECT_ERRNO, EBADF},
 };
 
 #define NPROBES (sizeof(probes) / sizeof(probes[0]))

@@ -547,6 +547,7 @@ START_TEST(test_meminfo)
 				   "Cached:           500000 kB\n"
 				   "SwapCached:            0 kB\n"
 				   "Active:          1000000 kB\n"
+				   "Shmem:             70000 kB\n"
 				   "SwapTotal:       1000000 kB\n"
 				   "SwapFree:        1000000 kB\n"
 				   "SReclaimable:     100000 kB\n"
@@ -564,6 +565,7 @@ START_TEST(test_meminfo)
 			      "Cached:            16384 kB\n"
 			      "SwapCached:            0 kB\n"
 			      "Active:          1000000 kB\n"
+			      "Shmem:             65536 kB\n"
 			      "SwapTotal:             0 kB\n"
 			      "SwapFree:              0 kB\n"
 			      "SReclaimable:          0 kB\n"
@@ -574,6 +576,7 @@ START_TEST(test_meminfo)
 	ck_assert_int_gt(n, 0);
 	ck_assert_ptr_nonnull(strstr(out, "MemFree:               0 kB\n"));
 	ck_assert_ptr_nonnull(strstr(out, "MemAvailable:          0 kB\n"));
+	ck_assert_ptr_nonnull(strstr(out, "Shmem:             32768 kB\n"));
 	free(out);
 	ck_assert_int_eq(procfs_rewrite_meminfo("", 1, 0, 0, 0, &out), -EINVAL);
 }
