@@ -531,26 +531,6 @@ int exec_trace_stop(struct sc_ctx *trace)
 	return 0;
 }
 
-/* Installs the binary's fd and the interpreter's (if any) in the loader;
- * guest_fds gets their numbers (-1 for no interpreter). */
-static int addfds(const struct sc_ctx *c, const struct exec_image *img, int guest_fds[2])
-{
-	struct seccomp_notif_addfd a[2];
-	int host_fds[2] = {img->exe_fd, img->interp_fd};
-	size_t n = img->interp_fd >= 0 ? 2 : 1;
-
-	for (size_t i = 0; i < n; i++)
-		a[i] = (struct seccomp_notif_addfd){
-			.id = c->req->id,
-			.flags = 0,
-			.srcfd = (uint32_t)host_fds[i],
-			.newfd = 0,
-			.newfd_flags = O_CLOEXEC,
-		};
-	guest_fds[1] = -1;
-	return sentry_addfds(c->s, a, n, guest_fds) < 0 ? -errno : 0;
-}
-
 static size_t put_str(char *dst, size_t at, const char *s)
 {
 	size_t n = strlen(s) + 1;
@@ -559,9 +539,32 @@ static size_t put_str(char *dst, size_t at, const char *s)
 	return at + n;
 }
 
+/* The loader's buffer, written once the interpreter's fd number is known. */
+struct loader_answer {
+	pid_t tid;
+	uint64_t buf_addr;
+	struct loader_info *info;
+	size_t len;
+	bool interp;
+};
+
+static int write_info(void *arg, const int *guest_fds)
+{
+	struct loader_answer *w = arg;
+
+	w->info->interp_fd = w->interp ? guest_fds[0] : -1;
+	return guest_write(w->tid, w->buf_addr, w->info, w->len);
+}
+
+/* Answers the loader's call in as few ioctls as the kernel allows: the
+ * interpreter's fd (if any) is installed first, its number goes into the
+ * loader's buffer, and the binary's fd is installed with
+ * SECCOMP_ADDFD_FLAG_SEND, which answers the call with that fd's number.
+ * The ADDFD|SEND fails (ENOENT) when the call is no longer pending, so it
+ * also stands for the ID_VALID check before the answer. */
 static int answer_loader(struct sc_ctx *c, const struct exec_image *img)
 {
-	uint64_t buf_addr = c->req->data.args[0], buf_size = c->req->data.args[1];
+	uint64_t buf_size = c->req->data.args[1];
 	size_t len = info_size(img), at = 0;
 
 	if (len > LOADER_INFO_MAX || len > buf_size)
@@ -576,17 +579,27 @@ static int answer_loader(struct sc_ctx *c, const struct exec_image *img)
 	at = put_str(info->strings, at, img->comm);
 	info->strings_len = (uint32_t)at;
 
-	int guest_fds[2];
-	int r = addfds(c, img, guest_fds);
+	struct loader_answer w = {.tid = (pid_t)c->req->pid,
+				  .buf_addr = c->req->data.args[0],
+				  .info = info,
+				  .len = len,
+				  .interp = img->interp_fd >= 0};
+	struct seccomp_notif_addfd a[2];
+	int host_fds[2] = {img->interp_fd, img->exe_fd}, guest_fds[2];
+	size_t first = w.interp ? 0 : 1;
 
-	if (r < 0)
-		return r;
-	info->exe_fd = guest_fds[0];
-	info->interp_fd = guest_fds[1];
-	r = guest_write(c->req->pid, buf_addr, info, len);
-	if (r < 0)
-		return r;
-	return notif_valid(c) ? 0 : -ESRCH;
+	for (size_t i = first; i < 2; i++)
+		a[i] = (struct seccomp_notif_addfd){
+			.id = c->req->id,
+			.flags = i == 1 ? SECCOMP_ADDFD_FLAG_SEND : 0,
+			.srcfd = (uint32_t)host_fds[i],
+			.newfd = 0,
+			.newfd_flags = O_CLOEXEC,
+		};
+	if (sentry_addfds(c->s, a + first, 2 - first, guest_fds, write_info, &w) < 0)
+		return errno == ENOENT ? -ESRCH : -errno;
+	c->answered = true;
+	return 0;
 }
 
 struct exe_update {

@@ -284,7 +284,8 @@ ssize_t ctx_read_path(const struct sc_ctx *c, uint64_t addr, char *buf)
 	return guest_read_str(c->req->pid, addr, buf, PATH_MAX);
 }
 
-int sentry_addfds(struct sentry *s, struct seccomp_notif_addfd *a, size_t n, int *guest_fds)
+int sentry_addfds(struct sentry *s, struct seccomp_notif_addfd *a, size_t n, int *guest_fds,
+		  int (*before_last)(void *arg, const int *guest_fds), void *arg)
 {
 	sigset_t chld, old;
 	sigemptyset(&chld);
@@ -292,6 +293,14 @@ int sentry_addfds(struct sentry *s, struct seccomp_notif_addfd *a, size_t n, int
 	sigprocmask(SIG_BLOCK, &chld, &old);
 	int r = 0;
 	for (size_t i = 0; i < n && r >= 0; i++) {
+		if (i == n - 1 && before_last) {
+			r = before_last(arg, guest_fds);
+			if (r < 0) {
+				errno = -r;
+				r = -1;
+				break;
+			}
+		}
 		r = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a[i]);
 		guest_fds[i] = r;
 	}
@@ -304,5 +313,5 @@ int sentry_addfds(struct sentry *s, struct seccomp_notif_addfd *a, size_t n, int
 int sentry_addfd(struct sentry *s, struct seccomp_notif_addfd *a)
 {
 	int fd;
-	return sentry_addfds(s, a, 1, &fd) < 0 ? -1 : fd;
+	return sentry_addfds(s, a, 1, &fd, NULL, NULL) < 0 ? -1 : fd;
 }

@@ -66,6 +66,8 @@ static int loop_ep = -1;
 
 static void respond(struct sentry *s, struct sc_ctx *c)
 {
+	if (c->answered)
+		return;
 	if (c->install_fd >= 0) {
 		int fd = c->install_fd;
 		c->install_fd = -1;

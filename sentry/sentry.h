@@ -193,6 +193,9 @@ struct sc_ctx {
 	int error;		/* negative errno to return, or 0 */
 	int install_fd;		/* an fd to install as the result (ADDFD|SEND), or -1 */
 	uint32_t install_flags; /* O_CLOEXEC */
+	/* The handler answered the call itself (an ADDFD with
+	 * SECCOMP_ADDFD_FLAG_SEND): nothing more is sent. */
+	bool answered;
 	/* Let the call run natively (SECCOMP_USER_NOTIF_FLAG_CONTINUE): only
 	 * for calls whose arguments are registers and that the filter traps
 	 * for a kind of fd it cannot tell apart (syscalls/table.c). */
@@ -310,9 +313,12 @@ void sentry_defer(struct sc_ctx *c, sc_poll_fn poll, void (*drop)(void *arg), vo
  * ioctl's result, with errno set. */
 int sentry_addfd(struct sentry *s, struct seccomp_notif_addfd *a);
 /* The n ADDFDs of a, in order, under one block of SIGCHLD; guest_fds[i]
- * gets each one's result. 0, or -1 with errno set by the first that failed
- * (those after it are not made). */
-int sentry_addfds(struct sentry *s, struct seccomp_notif_addfd *a, size_t n, int *guest_fds);
+ * gets each one's result. When before_last is given, it runs right before
+ * the last ADDFD (which may carry SECCOMP_ADDFD_FLAG_SEND), with the
+ * results so far; a negative return (-errno) stops there. 0, or -1 with
+ * errno set by the first that failed (those after it are not made). */
+int sentry_addfds(struct sentry *s, struct seccomp_notif_addfd *a, size_t n, int *guest_fds,
+		  int (*before_last)(void *arg, const int *guest_fds), void *arg);
 /* Right after sentry_defer(), or in its poll: the answer when a signal
  * ends the wait (default -ERESTARTSYS: EINTR, or the call restarted under
  * SA_RESTART). */

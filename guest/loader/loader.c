@@ -202,9 +202,9 @@ static void ask_sentry(struct loader_info *info, size_t bufsize, struct request 
 {
 	long ret = syscall3(RUNSC_NR_LOADER, (long)info, (long)bufsize, 0);
 
-	check(ret == 0);
+	check(ret >= 0 && ret <= 0x7fffffff);
 	check(info->version == LOADER_INFO_VERSION);
-	check(info->exe_fd >= 0 && info->interp_fd >= -1);
+	check(info->interp_fd >= -1);
 	check(info->argv_prefix_count <= PREFIX_MAX);
 	check(info->strings_len > 0 &&
 	      info->strings_len <= bufsize - offsetof(struct loader_info, strings));
@@ -224,7 +224,7 @@ static void ask_sentry(struct loader_info *info, size_t bufsize, struct request 
 		s += str_len(s) + 1;
 	}
 	check(n == want);
-	req->exe_fd = info->exe_fd;
+	req->exe_fd = (int)ret;
 	req->interp_fd = info->interp_fd;
 	req->prefix_count = info->argv_prefix_count;
 }

@@ -16,7 +16,7 @@ import tempfile
 
 RUNSC_C = os.environ.get("RUNSC_C", "runsc-c")
 PROBES = ["race", "paths", "denied", "kill", "net", "x32", "fds", "stall", "hostdir",
-          "stdio_attr"]
+          "stdio_attr", "loader"]
 REFUSED = 77
 # A sanitizer build runs everything a few times slower (tests/meson.build).
 TIME_SCALE = max(1, int(os.environ.get("RUNSC_TIME_SCALE", "1") or 1))
@@ -105,6 +105,10 @@ def probe_fds(probe_dir):
 
 def probe_paths(probe_dir):
     check_probe_lines("paths", sandbox(probe_dir, "paths"))
+
+
+def probe_loader(probe_dir):
+    check_probe_lines("loader", sandbox(probe_dir, "loader"))
 
 
 def probe_stall(probe_dir):
@@ -339,7 +343,7 @@ def main():
     probe_dir = os.path.abspath(sys.argv[1])
     native_refusal(probe_dir)
     for f in (probe_fds, probe_paths, probe_race, probe_denied, probe_kill, probe_net, probe_x32,
-              probe_stall, probe_hostdir, probe_stdio_attr):
+              probe_stall, probe_hostdir, probe_stdio_attr, probe_loader):
         try:
             f(probe_dir)
         except Exception as e:  # a broken probe run fails, the others still run

@@ -498,7 +498,8 @@ static void answer_notification(struct sentry *s)
 		resp->id = req->id;
 		resp->error = c.error;
 		resp->val = c.error ? 0 : c.val;
-		ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
+		if (!c.answered)
+			ioctl(s->listener, SECCOMP_IOCTL_NOTIF_SEND, resp);
 	}
 	free(req);
 	free(resp);

@@ -217,11 +217,11 @@ static size_t put_str(char *dst, size_t at, const char *s)
 	return at + n;
 }
 
-static int addfd(int listener, uint64_t id, int fd)
+static int addfd(int listener, uint64_t id, int fd, uint32_t flags)
 {
 	struct seccomp_notif_addfd a = {
 		.id = id,
-		.flags = 0,
+		.flags = flags,
 		.srcfd = (uint32_t)fd,
 		.newfd = 0,
 		.newfd_flags = O_CLOEXEC,
@@ -265,11 +265,8 @@ static void answer(int listener, const struct run_spec *spec, int *loader_fds)
 
 	ck_assert_ptr_nonnull(buf);
 	info->version = LOADER_INFO_VERSION;
-	info->exe_fd = addfd(listener, req->id, exe);
-	info->interp_fd = interp >= 0 ? addfd(listener, req->id, interp) : -1;
-	ck_assert_int_ge(info->exe_fd, 0);
+	info->interp_fd = interp >= 0 ? addfd(listener, req->id, interp, 0) : -1;
 	ck_assert(interp < 0 || info->interp_fd >= 0);
-	loader_fds[0] = info->exe_fd;
 	loader_fds[1] = info->interp_fd;
 	for (const char *const *p = spec->prefix; p && *p; p++) {
 		at = put_str(info->strings, at, *p);
@@ -285,10 +282,16 @@ static void answer(int listener, const struct run_spec *spec, int *loader_fds)
 
 	ck_assert_uint_ge(req->data.args[1], len);
 	ck_assert_int_eq(process_vm_writev(req->pid, &local, 1, &remote, 1, 0), (ssize_t)len);
+	/* The binary's fd answers the call (its number is the result). */
+	loader_fds[0] = addfd(listener, req->id, exe, SECCOMP_ADDFD_FLAG_SEND);
+	ck_assert_int_ge(loader_fds[0], 0);
 	close(exe);
 	if (interp >= 0)
 		close(interp);
 	free(buf);
+	free(req);
+	free(resp);
+	return;
 send:
 	ck_assert_int_eq(ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, resp), 0);
 	free(req);
