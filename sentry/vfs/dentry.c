@@ -181,7 +181,8 @@ static struct dcache *dc_setup(struct sentry *s)
 	dc_find_aliases(s, d);
 	s->dcache = d;
 	s->dcache_off = false;
-	s->names_changed = dc_names_changed;
+	if (!s->policy) /* else it holds no entries to keep exact */
+		s->names_changed = dc_names_changed;
 	return d;
 }
 
