@@ -16,8 +16,11 @@ Python client over HTTP:
   - native: subprocess.run(["true"]) from this script, for the ratios
 Prints a markdown table. Measures; asserts nothing.
 
-Knobs: BENCH_SERVE_RUNS (default 30), BENCH_SERVE_POOL (default 4)."""
+Knobs: BENCH_SERVE_RUNS (default 30), BENCH_SERVE_POOL (default 4),
+BENCH_SERVE_POLICY (a shipped profile or a policy file: the sandboxes'
+template's policy; default none)."""
 import ctypes
+import json
 import os
 import signal
 import subprocess
@@ -32,6 +35,7 @@ import runsc_c  # noqa: E402
 build = sys.argv[1] if len(sys.argv) > 1 else "build"
 runs = int(os.environ.get("BENCH_SERVE_RUNS", "30"))
 pool = int(os.environ.get("BENCH_SERVE_POOL", "4"))
+policy = os.environ.get("BENCH_SERVE_POLICY", "")
 
 
 def end_with_parent():
@@ -60,6 +64,8 @@ def main():
     cfg = os.path.join(tmp, "c.yaml")
     with open(cfg, "w") as f:
         f.write(f"pool: {{size: {pool}}}\nmax_sandboxes: {pool * 2 + 32}\n")
+        if policy:
+            f.write(f"template: {{policy: {json.dumps(policy)}}}\n")
     log = open(os.path.join(tmp, "log"), "w")
     d = subprocess.Popen([os.path.join(build, "runsc-c"), "serve", "--listen", f"unix:{sock}",
                           "--config", cfg], stderr=log, start_new_session=True,
@@ -93,7 +99,7 @@ def main():
             delete.append(time.perf_counter() - t)
         for _ in range(max(5, runs // 3)):
             t = time.perf_counter()
-            sb = c.create(limits={"pids": 512})
+            sb = c.create(limits={"pids": 512}, **({"policy": policy} if policy else {}))
             cold.append(time.perf_counter() - t)
             sb.delete()
         wait_pool(c, pool)
@@ -141,7 +147,8 @@ def main():
             subprocess.run(["true"])
             native.append(time.perf_counter() - t)
         base = pct(native, 50)
-        print(f"| runsc-c serve (pool {pool}, {runs} runs) | p50 | p99 | p50 / native `true` |")
+        under = f", policy {policy}" if policy else ""
+        print(f"| runsc-c serve (pool {pool}, {runs} runs{under}) | p50 | p99 | p50 / native `true` |")
         print("| --- | --- | --- | --- |")
         print(f"| native: fork + exec of `true` (subprocess) | {ms(base)} | {ms(pct(native, 99))} | 1.0 |")
         for name, xs in [("claim from the warm pool", claim),

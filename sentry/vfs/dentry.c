@@ -151,16 +151,15 @@ static void dc_find_aliases(struct sentry *s, struct dcache *d)
 		dcache_set_aliased(d, aliased, naliased);
 }
 
-struct dcache *dc_get(struct sentry *s)
+/* The cache, set up on first use once the volumes are known; under a
+ * policy without room for entries, as only the trees the host may change
+ * are asked of it then (dc_trees). */
+static struct dcache *dc_setup(struct sentry *s)
 {
 	if (s->dcache || s->dcache_off)
 		return s->dcache;
 	s->dcache_off = true;
-	/* Under a policy every lookup goes to the gofer, which decides it:
-	 * the cache's O_PATH fds are filled by lookups a policy allows even
-	 * for `access: none` paths (stat sees them), and answering readlink
-	 * or access from them would skip the rules and the audit log. */
-	if (!s->volumes_known || s->policy)
+	if (!s->volumes_known)
 		return NULL;
 	/* Positive entries hold fds: half of the limit at most (the rest
 	 * is for tasks' pidfds, cwds and the guest fds a call fetches; a
@@ -169,7 +168,7 @@ struct dcache *dc_get(struct sentry *s)
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur / 2 < max_fds)
 		max_fds = (size_t)(rl.rlim_cur / 2);
-	struct dcache *d = dcache_new(DCACHE_MAX_ENTRIES, max_fds);
+	struct dcache *d = s->policy ? dcache_new(1, 0) : dcache_new(DCACHE_MAX_ENTRIES, max_fds);
 	for (size_t i = 0; i < s->nvolume_paths; i++) {
 		int r = dc_add_volume(s, d, s->volume_paths[i]);
 		if (r < 0) {
@@ -182,8 +181,23 @@ struct dcache *dc_get(struct sentry *s)
 	dc_find_aliases(s, d);
 	s->dcache = d;
 	s->dcache_off = false;
-	s->names_changed = dc_names_changed;
+	if (!s->policy) /* else it holds no entries to keep exact */
+		s->names_changed = dc_names_changed;
 	return d;
+}
+
+struct dcache *dc_get(struct sentry *s)
+{
+	/* Under a policy every lookup goes to the gofer, which decides it:
+	 * the cache's O_PATH fds are filled by lookups a policy allows even
+	 * for `access: none` paths (stat sees them), and answering readlink
+	 * or access from them would skip the rules and the audit log. */
+	return s->policy ? NULL : dc_setup(s);
+}
+
+struct dcache *dc_trees(struct sentry *s)
+{
+	return dc_setup(s);
 }
 
 bool dc_keeps(struct dcache *d, const struct dcache_key *key, int val, const struct stat *st)

@@ -147,12 +147,16 @@ static const struct vfs_walk_ops exec_ops = {
  * includes every chmod, chown, rename, unlink and every open for writing,
  * whose writer would make an exec fail with ETXTBSY; the sentry's own
  * fchmod and fchown): the path leads to the same file, the file and its
- * directories have the same permissions, and no writer appeared. The
- * policy's rules do not change while the sandbox runs; they are also why
- * nothing is kept under a policy (as for the dentry cache, whose rules for
- * volumes apply too: nothing below a tree the host may change is kept, and
- * with such trees only a path that is the file's own path in the view,
- * with no symlink on the way). A path that led into /proc (/proc/self/exe,
+ * directories have the same permissions, and no writer appeared. Under a
+ * policy the gofer's open also decided the policy's file rules on the
+ * file's path in the view, which stays the same with the key; the slots
+ * belong to the compiled policy they were filled under (a sandbox's never
+ * changes). The policy's exec rules and the audit record are not the
+ * open's: sentry/exec.c applies them to the kept file's path at every
+ * exec, as to an opened one. The dentry cache's rules for volumes apply
+ * here too: nothing below a tree the host may change is kept, and with
+ * such trees only a path that is the file's own path in the view, with no
+ * symlink on the way. A path that led into /proc (/proc/self/exe,
  * /dev/fd/N) names a different file for each caller and is never kept.
  * The loader reads the file with pread and maps it, so execs may share one
  * open file description. */
@@ -173,9 +177,10 @@ struct exec_cached {
 
 struct exec_cache {
 	struct exec_cached slot[EXEC_CACHE_SLOTS];
-	size_t next;   /* the slot the next file takes */
-	uint64_t gen;  /* the sentry's files_gen when the slots were filled */
-	uint64_t hits; /* counted for --debug */
+	size_t next;			  /* the slot the next file takes */
+	uint64_t gen;			  /* the sentry's files_gen when the slots were filled */
+	const struct policy_view *policy; /* the compiled policy they were filled under */
+	uint64_t hits;			  /* counted for --debug */
 };
 
 static void exec_cache_flush(struct exec_cache *ec)
@@ -200,7 +205,7 @@ static struct exec_cache *exec_cache_for(struct sc_ctx *c, int guest_dirfd, cons
 	struct dcache_key k;
 	struct gofer_req req;
 
-	if (guest_dirfd != AT_FDCWD || path[0] != '/' || !(d = dc_get(s)) ||
+	if (guest_dirfd != AT_FDCWD || path[0] != '/' || !(d = dc_trees(s)) ||
 	    !dcache_key_init(d, &k, path, 0, 0))
 		return NULL;
 	memset(&req, 0, sizeof(req));
@@ -214,9 +219,10 @@ static struct exec_cache *exec_cache_for(struct sc_ctx *c, int guest_dirfd, cons
 	memcpy(ids->groups, req.groups, ids->ngroups * sizeof(ids->groups[0]));
 	if (!s->exec_cache)
 		s->exec_cache = xcalloc(1, sizeof(*s->exec_cache));
-	if (s->exec_cache->gen != s->files_gen) {
+	if (s->exec_cache->gen != s->files_gen || s->exec_cache->policy != s->policy) {
 		exec_cache_flush(s->exec_cache);
 		s->exec_cache->gen = s->files_gen;
+		s->exec_cache->policy = s->policy;
 	}
 	return s->exec_cache;
 }

@@ -21,6 +21,10 @@ struct sentry;
 /* The sentry's cache, made on first use; NULL when it is off. */
 struct dcache *dc_get(struct sentry *s);
 
+/* The same cache under a policy too, where it holds no entries: which
+ * trees the host may change (the exec cache's keys). NULL when off. */
+struct dcache *dc_trees(struct sentry *s);
+
 /* One path lookup as the cache sees it; d is NULL when it cannot be
  * cached. */
 struct dc_query {

@@ -792,6 +792,10 @@ scratch=$(mktemp -d "$TMP/exec.XXXXXX")
 sandbox=$(runsc -- sh -c 'd=$(mktemp -d) && exec python3 -c "$1" "$d"' sh "$exec_probe" 2>&1)
 check "exec after each change of the file, its mode, its writers, its names" \
 	"$(cat "$TMP/exec-native.out")" "$sandbox"
+sandbox=$(runsc --policy default -- sh -c 'd=$(mktemp -d) && exec python3 -c "$1" "$d"' sh \
+	"$exec_probe" 2>&1)
+check "... the same under a policy, where the files exec opened are kept too" \
+	"$(cat "$TMP/exec-native.out")" "$sandbox"
 outside() {
 	timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --debug -- sh -c "$1" 2>&1 </dev/null |
 		sed -n 's/.*gofer requests (\([0-9]*\) outside a call).*/\1/p'

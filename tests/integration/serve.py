@@ -457,6 +457,29 @@ def keep_alive(c, sb):
         "the next request opens a new connection, then keeps it")
 
 
+def exec_rules_per_policy(c):
+    """The files exec opened are kept under a policy too; each sandbox's
+    exec rules still decide every exec: a path run (and kept) in a sandbox
+    whose policy allows it is refused, again and again, in one whose
+    policy denies it, and runs again in the first."""
+    head = "apiVersion: runsc-c/v1\nkind: Policy\nextends: default\n"
+    allow, deny = os.path.join(TMP, "exec-allow.yaml"), os.path.join(TMP, "exec-deny.yaml")
+    with open(allow, "w") as f:
+        f.write(head + "exec:\n  allow: [/usr/bin/*, /bin/*]\n")
+    with open(deny, "w") as f:
+        f.write(head + "exec:\n  deny: [/usr/bin/id]\n")
+    with c.create(policy=allow) as a, c.create(policy=deny) as b:
+        runs = [a.run(["id", "-u"]).stdout for _ in range(3)]
+        tap(runs == ["0\n"] * 3, "exec under a policy: the same path runs again and again", runs)
+        for i in range(2):
+            expect_error(f"... refused under a policy that denies it (exec {i + 1}): 400",
+                         lambda: b.run(["id", "-u"]), 400)
+        r = b.run(["sh", "-c", "id -u; /usr/bin/id -u; echo $?"])
+        tap(r.stdout == "126\n" and r.stderr.count("Permission denied") == 2,
+            "... and by the sandbox's own processes", repr(r))
+        tap(a.run(["id", "-u"]).stdout == "0\n", "... and still runs where it is allowed")
+
+
 def test_service():
     sock = os.path.join(TMP, "serve.sock")
     cfg = os.path.join(TMP, "serve.yaml")
@@ -616,6 +639,7 @@ def test_service():
 
     test_pause(sb, sock)
     keep_alive(c, sb)
+    exec_rules_per_policy(c)
 
     # Concurrent: the waiter ends only if the other exec runs meanwhile.
     out = {}
