@@ -500,7 +500,11 @@ int exec_trace_stop(struct sc_ctx *trace)
 	 * any other TRACE stop: the cached ids are dropped (the next request
 	 * reads them afresh). An exec changes only its own thread's, which the
 	 * exec event drops. */
-	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) < 0 || !call_from_regs(&regs, &call))
+	if (trace->regs)
+		regs = *trace->regs;
+	else if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) < 0)
+		return creds_trace_stop(trace);
+	if (!call_from_regs(&regs, &call))
 		return creds_trace_stop(trace);
 
 	/* Helpers take a notification context; this one stands for the

@@ -197,6 +197,9 @@ struct sc_ctx {
 	/* The call is held in a ptrace stop, not a notification (exec): the
 	 * task cannot go away before the sentry continues it. */
 	bool at_trace_stop;
+	/* At a trace stop: the thread's registers, read once by the ptrace
+	 * dispatcher (NULL: the handler reads them itself). */
+	const struct user_regs_struct *regs;
 	/* The guest's dirfd this call fetched first (guest_dirfd_pinned),
 	 * kept for the call: the dentry cache's key and the gofer's request
 	 * then name the same directory, whatever another guest thread does
