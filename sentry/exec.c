@@ -500,7 +500,11 @@ int exec_trace_stop(struct sc_ctx *trace)
 	 * any other TRACE stop: the cached ids are dropped (the next request
 	 * reads them afresh). An exec changes only its own thread's, which the
 	 * exec event drops. */
-	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) < 0 || !call_from_regs(&regs, &call))
+	if (trace->regs)
+		regs = *trace->regs;
+	else if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) < 0)
+		return creds_trace_stop(trace);
+	if (!call_from_regs(&regs, &call))
 		return creds_trace_stop(trace);
 
 	/* Helpers take a notification context; this one stands for the
@@ -618,6 +622,24 @@ static int set_exe(struct task *t, void *arg)
 	return 0;
 }
 
+/* Why the kernel's PTRACE_EVENT_EXEC stop, and nothing cheaper, tells
+ * that the call comes from the loader the sentry just exec'd
+ * (loader_expected is set only there, ptrace.c on_exec). A pending
+ * t->exec is no proof: after the TRACE stop pointed the call at the
+ * loader, the kernel's exec can still fail and return to the old program
+ * with the decision pending: the guest's own stacked filter runs again
+ * after the stop and may refuse the rewritten call (tests/security
+ * loader.c does), another thread may overwrite the loader's path or unmap
+ * argv, RLIMIT_NPROC may give EAGAIN. That program could then make the
+ * reserved call and receive the fds of a binary it may only execute (mode
+ * --x, or a policy that allows exec but not reading). Nor does anything
+ * the call's notification carries, or a few reads, tell the fresh loader
+ * from such a program: every guest program keeps the loader's mapping
+ * (so the instruction pointer can lie in the loader's text, and mremap
+ * can move that text to a new address), and start_code, the argument
+ * ranges and auxv are set by PR_SET_MM_MAP, which needs no privilege.
+ * The exec event costs one ptrace stop per exec; a cheaper proof would
+ * need the kernel to report the exec another way. */
 int exec_loader_call(struct sc_ctx *c)
 {
 	struct task *t = c->t;

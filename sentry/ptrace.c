@@ -38,6 +38,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/audit.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,34 +225,37 @@ static void on_exec(struct sentry *s, pid_t tid)
 				   * leader's (task_rekey). */
 }
 
-/* A PTRACE_EVENT_SECCOMP stop: one PTRACE_GET_SYSCALL_INFO gives the call
- * (number, arguments) and the filter's SECCOMP_RET_DATA. The number picks
- * the row: the data cannot, since a guest's own filter may stop any call
- * with data of its choosing (table.h), and an exec must reach the sentry
- * whichever filter stopped it. A stop no row's trace handler claims (a
- * guest filter's TRACE of some other call, or a thread that cannot be read)
- * drops the cached ids, as a traced row does. */
+/* A PTRACE_EVENT_SECCOMP stop: one PTRACE_GETREGS gives the call (number,
+ * arguments) and the registers an exec rewrites. The number picks the row:
+ * the filter's SECCOMP_RET_DATA cannot, since a guest's own filter may
+ * stop any call with data of its choosing (table.h), and an exec must
+ * reach the sentry whichever filter stopped it. Every stop is of a 64-bit
+ * call: the sandbox's filter kills 32-bit and x32 calls, and a kill takes
+ * precedence over any filter's TRACE. A stop no row's trace handler claims
+ * (a guest filter's TRACE of some other call, or a thread that cannot be
+ * read) drops the cached ids, as a traced row does. */
 static void on_seccomp_stop(struct sentry *s, struct task *t)
 {
-	struct __ptrace_syscall_info info;
+	struct user_regs_struct regs;
 	struct seccomp_notif req = {.id = 0, .pid = (uint32_t)t->tid};
 	struct sc_ctx c = {.s = s, .t = t, .req = &req, .install_fd = -1, .at_trace_stop = true};
 	sc_handler handler = creds_trace_stop;
 
-	if (ptrace(PTRACE_GET_SYSCALL_INFO, t->tid, sizeof(info), &info) > 0 &&
-	    info.op == PTRACE_SYSCALL_INFO_SECCOMP) {
-		const struct sc_row *row = sc_lookup((int)info.seccomp.nr);
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) == 0) {
+		const struct sc_row *row = sc_lookup((int)regs.orig_rax);
 
-		req.data.nr = (int)info.seccomp.nr;
-		req.data.arch = info.arch;
-		req.data.instruction_pointer = info.instruction_pointer;
-		memcpy(req.data.args, info.seccomp.args, sizeof(req.data.args));
-		if (row && row->trace) {
+		req.data.nr = (int)regs.orig_rax;
+		req.data.arch = AUDIT_ARCH_X86_64;
+		req.data.instruction_pointer = regs.rip;
+		req.data.args[0] = regs.rdi;
+		req.data.args[1] = regs.rsi;
+		req.data.args[2] = regs.rdx;
+		req.data.args[3] = regs.r10;
+		req.data.args[4] = regs.r8;
+		req.data.args[5] = regs.r9;
+		c.regs = &regs;
+		if (row && row->trace)
 			handler = row->trace;
-			if (info.seccomp.ret_data != sc_trace_data(row->cls))
-				log_debug("%s by %d stopped by the guest's own filter (data %u)",
-					  row->name, t->tid, info.seccomp.ret_data);
-		}
 	}
 	if (handler(&c) == SC_TRACE_EXIT) {
 		if (ptrace(PTRACE_SYSCALL, t->tid, 0, 0) < 0 && errno != ESRCH)

@@ -34,6 +34,7 @@ struct setid_table;
 struct opath_state;
 struct dns_bind_table;
 struct saved_call;
+struct exec_fd;
 
 /* The cwd of one fs_struct (shared by tasks cloned with CLONE_FS). A
  * cwd_fd of -1 means the sentry had no fd free for it when the task
@@ -43,6 +44,10 @@ struct saved_call;
 struct fsinfo {
 	int refs;
 	int cwd_fd; /* O_PATH directory from the gofer, or -1 (see above) */
+	/* cwd_fd's reference when fs_structs copied from one another (fork,
+	 * unshare) share it until one of them changes directory; NULL: the
+	 * fd is this one's own. */
+	struct exec_fd *cwd_shared;
 	/* cwd_fd is a directory of the sentry's /proc (its mirror tmpfs, see
 	 * procfs_owns_fd): relative paths resolve from its /proc path, never
 	 * from the fd, which must not reach the gofer. */
@@ -59,7 +64,8 @@ struct fsinfo {
  * reference may use fd (and hand it to ADDFD, where the kernel takes its
  * own reference at the ioctl), and the last exec_fd_put() closes it. An
  * exec pending between its TRACE stop and its loader call thus keeps its
- * files open when the cache drops them. */
+ * files open when the cache drops them. A cwd that fs_structs copied from
+ * one another share is held the same way (struct fsinfo). */
 struct exec_fd {
 	int fd;
 	unsigned int refs;
@@ -203,6 +209,9 @@ struct sc_ctx {
 	/* The call is held in a ptrace stop, not a notification (exec): the
 	 * task cannot go away before the sentry continues it. */
 	bool at_trace_stop;
+	/* At a trace stop: the thread's registers, read once by the ptrace
+	 * dispatcher (NULL: the handler reads them itself). */
+	const struct user_regs_struct *regs;
 	/* The guest's dirfd this call fetched first (guest_dirfd_pinned),
 	 * kept for the call: the dentry cache's key and the gofer's request
 	 * then name the same directory, whatever another guest thread does
@@ -358,9 +367,11 @@ int task_foreach(struct sentry *s, int (*fn)(struct task *t, void *arg), void *a
  * rax is its result. regs are the thread's registers at the stop. */
 void task_fail_call(pid_t tid, const struct user_regs_struct *regs, int err);
 struct fsinfo *fsinfo_new(int cwd_fd);
-/* A new fs_struct with fs's cwd (a clone without CLONE_FS, unshare); its
- * cwd_fd is -1 when the sentry has no fd free for the copy. */
-struct fsinfo *fsinfo_copy(const struct fsinfo *fs);
+/* A new fs_struct with fs's cwd (a clone without CLONE_FS, unshare): both
+ * share cwd_fd (cwd_shared) until one changes directory. */
+struct fsinfo *fsinfo_copy(struct fsinfo *fs);
+/* Gives up fs's cwd_fd (closed once no copy shares it); cwd_fd is -1. */
+void fsinfo_cwd_release(struct fsinfo *fs);
 void fsinfo_put(struct fsinfo *fs);
 void exec_image_free(struct exec_image *img);
 

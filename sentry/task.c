@@ -160,19 +160,44 @@ struct fsinfo *fsinfo_new(int cwd_fd)
 	return fs;
 }
 
-struct fsinfo *fsinfo_copy(const struct fsinfo *fs)
+/* A fork's child used to get its own dup of the cwd (and closed it at its
+ * exit), though most children exec or exit without changing directory.
+ * The fd is an O_PATH directory that nothing changes (no offset, no
+ * flags): two fs_structs naming the same directory may hold one fd. */
+struct fsinfo *fsinfo_copy(struct fsinfo *fs)
 {
-	struct fsinfo *copy = fsinfo_new(fcntl(fs->cwd_fd, F_DUPFD_CLOEXEC, 0));
+	struct fsinfo *copy = fsinfo_new(-1);
+
 	copy->cwd_proc = fs->cwd_proc;
+	if (fs->cwd_fd < 0) {
+		errno = EBADF;
+		return copy;
+	}
+	if (!fs->cwd_shared) {
+		fs->cwd_shared = xmalloc(sizeof(*fs->cwd_shared));
+		*fs->cwd_shared = (struct exec_fd){.fd = fs->cwd_fd, .refs = 1};
+	}
+	fs->cwd_shared->refs++;
+	copy->cwd_shared = fs->cwd_shared;
+	copy->cwd_fd = fs->cwd_fd;
 	return copy;
+}
+
+void fsinfo_cwd_release(struct fsinfo *fs)
+{
+	if (fs->cwd_shared)
+		exec_fd_put(fs->cwd_shared);
+	else if (fs->cwd_fd >= 0)
+		close(fs->cwd_fd);
+	fs->cwd_shared = NULL;
+	fs->cwd_fd = -1;
 }
 
 void fsinfo_put(struct fsinfo *fs)
 {
 	if (!fs || --fs->refs > 0)
 		return;
-	if (fs->cwd_fd >= 0)
-		close(fs->cwd_fd);
+	fsinfo_cwd_release(fs);
 	free(fs->cwd_path);
 	free(fs);
 }

@@ -781,7 +781,7 @@ const struct sc_row sc_table[] = {
 	DENY(467, "open_tree_attr", EPERM, "the sentry keeps the mount table; the guest's own mount namespace is empty"),
 	DENY(468, "file_getattr", ENOSYS, "names a path; not offered"),
 	DENY(469, "file_setattr", ENOSYS, "names a path; not offered"),
-	SENTRY(RUNSC_NR_LOADER, "runsc_loader", sys_loader, "not a Linux call: honoured once, right after the sentry exec'd its loader"),
+	SENTRY(RUNSC_NR_LOADER, "runsc_loader", sys_loader, "not a Linux call: honoured once, after the kernel's exec event for the loader the sentry exec'd (a pending decision proves no exec)"),
 };
 /* clang-format on */
 

@@ -19,8 +19,7 @@
 static void set_cwd(struct sc_ctx *c, int fd, bool in_proc)
 {
 	struct fsinfo *fs = c->t->fs;
-	if (fs->cwd_fd >= 0)
-		close(fs->cwd_fd);
+	fsinfo_cwd_release(fs);
 	fs->cwd_fd = fd;
 	fs->cwd_proc = in_proc;
 	free(fs->cwd_path);

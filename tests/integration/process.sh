@@ -25,6 +25,10 @@ native=$(guest_env python3 -c "$sched" 2>&1)
 out=$(runsc -- sh -c "python3 -c '$sched'" 2>&1)
 check "the guest's scheduling policy (and its shell's) as natively" "$native" "$out"
 
+# ---- the cwd of children and unshared threads ----
+differential_data "a fork's cwd is its own; one an exited parent had stays usable; unshare(CLONE_FS)" \
+	'python3 "$1/cwd_share.py"'
+
 # ---- the pid namespace ----
 out=$(runsc -- busybox ps 2>&1)
 lines=$(printf '%s\n' "$out" | wc -l)
