@@ -191,7 +191,7 @@ struct sc_ctx {
 	struct seccomp_notif *req;
 	int64_t val;
 	int error;		/* negative errno to return, or 0 */
-	int install_fd;		/* an fd to install as the result (ADDFD|SEND), or -1 */
+	int install_fd;		/* an fd to install as the result (ADDFD, then the answer), or -1 */
 	uint32_t install_flags; /* O_CLOEXEC */
 	/* Let the call run natively (SECCOMP_USER_NOTIF_FLAG_CONTINUE): only
 	 * for calls whose arguments are registers and that the filter traps
