@@ -77,7 +77,9 @@ static void respond(struct sentry *s, struct sc_ctx *c)
 			 * FIFO's EOF, the end of ETXTBSY) would come late, at
 			 * the sentry's. The caller cannot leave between the
 			 * two (WAIT_KILLABLE_RECV: only death, which takes
-			 * the fd with it). */
+			 * the fd with it; on a kernel without it, before
+			 * 5.19, a signal there would leave the fd installed
+			 * and the call restarted). */
 			struct seccomp_notif_addfd a = {
 				.id = c->req->id,
 				.flags = 0,
