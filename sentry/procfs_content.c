@@ -248,24 +248,34 @@ int procfs_new_memfd(const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Puts content into a sealed memfd and returns a read-only fd of it. */
-int procfs_seal_content(struct pctx *pc, const struct pnode *n, const char *data, size_t len,
-			int flags)
+int procfs_node_memfd(const struct pnode *n)
 {
 	char name[250];
 	int nl = snprintf(name, sizeof(name), PROCFS_MEMFD_PREFIX "/proc/%s", n->path);
 	if (nl < 0 || (size_t)nl >= sizeof(name))
 		snprintf(name, sizeof(name), "runsc-proc-file");
-	_cleanup_close_ int fd = procfs_new_memfd(name);
+	return procfs_new_memfd(name);
+}
+
+int procfs_seal_reopen(struct pctx *pc, int fd, mode_t mode, int flags)
+{
+	(void)!fchmod(fd, mode);
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
+		return -errno;
+	return procfs_magic_reopen(pc->s, fd, O_RDONLY | (flags & O_NONBLOCK));
+}
+
+/* Puts content into a sealed memfd and returns a read-only fd of it. */
+int procfs_seal_content(struct pctx *pc, const struct pnode *n, const char *data, size_t len,
+			int flags)
+{
+	_cleanup_close_ int fd = procfs_node_memfd(n);
 	if (fd < 0)
 		return fd;
 	int r = write_all(fd, data, len);
 	if (r < 0)
 		return r;
-	(void)!fchmod(fd, 0444);
-	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
-		return -errno;
-	return procfs_magic_reopen(pc->s, fd, O_RDONLY | (flags & O_NONBLOCK));
+	return procfs_seal_reopen(pc, fd, 0444, flags);
 }
 
 int procfs_probe_memfd_dev(struct procfs_state *ps)

@@ -69,8 +69,13 @@ int procfs_read_link_at(int dirfd, const char *path, char *buf, size_t size);
 /* The kernel's text of the link of one of the sentry's own fds. */
 int procfs_fd_link(struct sentry *s, int fd, char *buf, size_t size);
 int procfs_magic_reopen(struct sentry *s, int fd, int flags);
-/* A memfd for a synthesized file (sealable, not executable), or -errno. */
+/* A memfd for a synthesized file (sealable, not executable), or -errno;
+ * procfs_node_memfd names it after the node. */
 int procfs_new_memfd(const char *name);
+int procfs_node_memfd(const struct pnode *n);
+/* Gives a filled memfd mode, seals it and returns a read-only fd of it
+ * (flags: the guest's open flags, of which O_NONBLOCK counts), or -errno. */
+int procfs_seal_reopen(struct pctx *pc, int fd, mode_t mode, int flags);
 /* procfs_pagemap.c: /proc/<pid>/pagemap as a reader without
  * CAP_SYS_ADMIN sees it, in a sealed memfd; a read-only fd, or -errno. */
 int procfs_pagemap_open(struct pctx *pc, const struct pnode *n, int flags);

@@ -18,8 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -79,11 +77,7 @@ int procfs_pagemap_open(struct pctx *pc, const struct pnode *n, int flags)
 	ssize_t len = read_file_at(pc->s->guest_procfd, maps, &text);
 	if (len < 0)
 		return procfs_gone((int)-len);
-	char name[250];
-	if (snprintf(name, sizeof(name), PROCFS_MEMFD_PREFIX "/proc/%s", n->path) >=
-	    (int)sizeof(name))
-		snprintf(name, sizeof(name), "runsc-proc-file");
-	_cleanup_close_ int fd = procfs_new_memfd(name);
+	_cleanup_close_ int fd = procfs_node_memfd(n);
 	if (fd < 0)
 		return fd;
 	if (ftruncate(fd, (off_t)PAGEMAP_SIZE) < 0)
@@ -100,8 +94,5 @@ int procfs_pagemap_open(struct pctx *pc, const struct pnode *n, int flags)
 		if (r < 0)
 			return r;
 	}
-	(void)!fchmod(fd, 0400);
-	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0)
-		return -errno;
-	return procfs_magic_reopen(pc->s, fd, O_RDONLY | (flags & O_NONBLOCK));
+	return procfs_seal_reopen(pc, fd, 0400, flags);
 }

@@ -72,9 +72,19 @@ static void respond(struct sentry *s, struct sc_ctx *c)
 		int fd = c->install_fd;
 		c->install_fd = -1;
 		if (c->error == 0) {
+			/* Installed first and answered after the sentry's copy
+			 * is closed: with SECCOMP_ADDFD_FLAG_SEND the woken
+			 * guest could close its fd before the sentry closed
+			 * the copy, and the last close (IN_CLOSE_WRITE, a
+			 * FIFO's EOF, the end of ETXTBSY) would come late, at
+			 * the sentry's. The caller cannot leave between the
+			 * two (WAIT_KILLABLE_RECV: only death, which takes
+			 * the fd with it; on a kernel without it, before
+			 * 5.19, a signal there would leave the fd installed
+			 * and the call restarted). */
 			struct seccomp_notif_addfd a = {
 				.id = c->req->id,
-				.flags = SECCOMP_ADDFD_FLAG_SEND,
+				.flags = 0,
 				.srcfd = (uint32_t)fd,
 				.newfd = 0,
 				.newfd_flags = c->install_flags,
@@ -82,9 +92,13 @@ static void respond(struct sentry *s, struct sc_ctx *c)
 			int r = sentry_addfd(s, &a);
 			int err = errno;
 			close(fd);
-			if (r >= 0 || err == ENOENT)
-				return; /* answered, or the caller is gone */
-			c->error = -err;
+			if (r < 0 && err == ENOENT)
+				return; /* the caller is gone */
+			if (r < 0)
+				c->error = -err;
+			else
+				c->val = r;
+			c->cont = false;
 		} else {
 			close(fd);
 		}

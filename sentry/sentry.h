@@ -197,7 +197,7 @@ struct sc_ctx {
 	struct seccomp_notif *req;
 	int64_t val;
 	int error;		/* negative errno to return, or 0 */
-	int install_fd;		/* an fd to install as the result (ADDFD|SEND), or -1 */
+	int install_fd;		/* an fd to install as the result (ADDFD, then the answer), or -1 */
 	uint32_t install_flags; /* O_CLOEXEC */
 	/* The handler answered the call itself (an ADDFD with
 	 * SECCOMP_ADDFD_FLAG_SEND): nothing more is sent. */

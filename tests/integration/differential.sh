@@ -182,6 +182,12 @@ d=$(mktemp -d) && mkdir -p "$d/src/a/b" "$d/out" && echo x >"$d/src/a/b/f" &&
 chmod 750 "$d/src/a" && tar -C "$d/src" -cf "$d/t.tar" a && tar -C "$d/out" -xf "$d/t.tar" &&
 stat -c "%A %n" "$d/out/a" "$d/out/a/b" "$d/out/a/b/f" | sed "s|$d||"; rm -rf "$d"'
 
+# inotify's close events come at the guest's close, not later: the sentry
+# closes its copy of an fd it installs before the guest runs on.
+requires "inotify: close events at the close" python3 &&
+	differential_data "inotify: close events at the close" \
+		'python3 "$1/inotify_close_probe.py" "$2"'
+
 # /proc/self/pagemap as Linux shows it to a reader without CAP_SYS_ADMIN
 # (natively: dropped from the bounding set, so that the frame numbers are
 # hidden from the native run too).
