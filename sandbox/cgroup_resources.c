@@ -332,12 +332,13 @@ int cg_resources_apply(int id_fd, int guest_fd, enum cg_version version, unsigne
 			return r;
 	}
 	if (controllers & (1u << CG_CPUSET)) {
+		/* The kernel says EINVAL for a set outside the parent's. */
 		if (l->cpuset_cpus[0])
 			TRY(cpuset_pair(id_fd, guest_fd, v2, "cpuset.cpus", l->cpuset_cpus),
-			    "cpuset.cpus");
+			    "cpuset.cpus (the CPUs must be within its parent cgroup's)");
 		if (l->cpuset_mems[0])
 			TRY(cpuset_pair(id_fd, guest_fd, v2, "cpuset.mems", l->cpuset_mems),
-			    "cpuset.mems");
+			    "cpuset.mems (the nodes must be within its parent cgroup's)");
 	}
 	if (controllers & (1u << CG_BLKIO)) {
 		int r = blkio_apply(id_fd, v2, l, file);

@@ -206,6 +206,25 @@ d['linux']['cgroupsPath'] = '$P/x'"
 	refused "unified on cgroup v1" \
 		"d['linux']['resources'] = {'unified': {'memory.high': '50000000'}}" "cgroup v2"
 
+# ---- a cpuset outside the parent cgroup's: the kernel's refusal explained ----
+if [ "$NCPU" -ge 2 ]; then
+	mkdir -p "$CPUSET$P/narrow"
+	for d in "$CPUSET$P" "$CPUSET$P/narrow"; do # a v1 child within its parent
+		echo 0 >"$d/cpuset.mems"
+		echo 0 >"$d/cpuset.cpus"
+	done
+	cfg "$TMP/n" "d['linux']['resources'] = {'cpu': {'cpus': '1'}}
+$PROG
+d['linux']['cgroupsPath'] = '$P/narrow/n'"
+	oci create --bundle "$TMP/n" n >"$TMP/n.out" 2>&1
+	check "cpu.cpus outside the parent cgroup's cpuset: refused, saying so" "1 yes" \
+		"$? $(grep -q "cpuset.cpus (the CPUs must be within its parent cgroup's)" "$TMP/n.out" && echo yes)"
+	check "... no state, no cgroup left" "" \
+		"$(ls -A "$ROOT" 2>/dev/null; ls -d /sys/fs/cgroup/*$P/narrow/n 2>/dev/null)"
+else
+	skip "cpu.cpus outside the parent cgroup's cpuset" "one CPU here"
+fi
+
 # ---- bad values: one error naming the field ----
 bad() {
 	cfg "$TMP/bad" "$PROG
