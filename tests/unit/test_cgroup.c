@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/limits.h"
 #include "common/util.h"
 #include "sandbox/cgroup.h"
 
@@ -605,6 +606,28 @@ START_TEST(test_path_normal)
 		memcpy(longpath + i, "/a", 2);
 	longpath[sizeof(longpath) - 1] = '\0';
 	ck_assert_int_eq(cg_path_normal(longpath, out, sizeof(out), &why), -EINVAL);
+}
+END_TEST
+
+/* cpuset lists as cpuset.cpus takes them: CPU 0 is online on every
+ * host; a bad list and one beyond the host's CPUs are told apart. */
+START_TEST(test_cpuset_lists)
+{
+	struct rc_error err;
+	static const char *const good[] = {"0", "0-0", "0,0", "0-0,0"};
+	static const char *const bad[] = {"",	"-1",	"0-", "1-0", "0,",
+					  ",0", "0,,1", "a",  "0 1", "0\n"};
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++)
+		ck_assert_int_eq(limit_cpuset_parse(good[i], false, &err), 0);
+	ck_assert_int_eq(limit_cpuset_parse("0", true, &err), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		ck_assert_int_eq(limit_cpuset_parse(bad[i], false, &err), -EINVAL);
+		ck_assert_ptr_nonnull(strstr(err.msg, "expected a list of CPU numbers"));
+	}
+	ck_assert_int_eq(limit_cpuset_parse("0-99999", false, &err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "the host's online CPUs are"));
+	ck_assert_int_eq(limit_cpuset_parse("1023", true, &err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "the host's online memory nodes are"));
 }
 END_TEST
 
@@ -1330,6 +1353,7 @@ static Suite *cgroup_suite(void)
 	tcase_add_test(trees, test_caller_path_v2);
 	tcase_add_test(trees, test_caller_path_hybrid);
 	tcase_add_test(trees, test_v2_conversions);
+	tcase_add_test(trees, test_cpuset_lists);
 	tcase_add_test(trees, test_v2_settings);
 	tcase_add_test(trees, test_v1_settings);
 	suite_add_tcase(s, trees);
