@@ -3,6 +3,7 @@
 #include "common/limits.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -100,5 +101,63 @@ int limit_cpus_parse(const char *text, double *out, struct rc_error *err)
 				    "'%s': expected from 0.01 to %ld (the host's CPUs)",
 				    shown(text, b, sizeof(b)), ncpu);
 	*out = v;
+	return 0;
+}
+
+/* A cpuset list's ids into set (bit i: id i): 0, -1 when it is not a
+ * list, -2 when it names an id from LIMIT_CPUSET_IDS on (no host has). */
+static int list_ids(const char *text, uint64_t set[LIMIT_CPUSET_IDS / 64])
+{
+	memset(set, 0, LIMIT_CPUSET_IDS / 8);
+	const char *p = text;
+	while (*p && *p != '\n') {
+		char *end;
+		if (*p < '0' || *p > '9')
+			return -1;
+		unsigned long lo = strtoul(p, &end, 10), hi = lo;
+		if (*end == '-') {
+			if (end[1] < '0' || end[1] > '9')
+				return -1;
+			hi = strtoul(end + 1, &end, 10);
+		}
+		if (hi < lo)
+			return -1;
+		if (hi >= LIMIT_CPUSET_IDS)
+			return -2;
+		for (unsigned long i = lo; i <= hi; i++)
+			set[i / 64] |= 1ULL << (i % 64);
+		p = end;
+		if (*p == ',' && p[1] && p[1] != '\n')
+			p++;
+		else if (*p && *p != '\n')
+			return -1;
+	}
+	return p == text ? -1 : 0;
+}
+
+int limit_cpuset_parse(const char *text, bool mems, struct rc_error *err)
+{
+	const char *what = mems ? "memory node" : "CPU";
+	const char *online =
+		mems ? "/sys/devices/system/node/online" : "/sys/devices/system/cpu/online";
+	uint64_t want[LIMIT_CPUSET_IDS / 64], have[LIMIT_CPUSET_IDS / 64];
+	char b[128];
+	int r = list_ids(text, want);
+	if (r == -1 || strchr(text, '\n'))
+		return rc_error_set(err, EINVAL,
+				    "'%s': expected a list of %s numbers and ranges such as 0-3,6",
+				    shown(text, b, sizeof(b)), what);
+	/* A host without NUMA has no node directory: node 0 alone. */
+	_cleanup_free_ char *host = NULL;
+	if (read_file_at(AT_FDCWD, online, &host) < 0 || list_ids(host, have) < 0) {
+		free(host);
+		host = xstrdup("0");
+		list_ids(host, have);
+	}
+	for (size_t i = 0; i < LIMIT_CPUSET_IDS / 64; i++)
+		if (r == -2 || (want[i] & ~have[i]))
+			return rc_error_set(err, EINVAL, "'%s': the host's online %ss are %s",
+					    shown(text, b, sizeof(b)), what,
+					    shown(host, b + 64, sizeof(b) - 64));
 	return 0;
 }

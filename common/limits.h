@@ -11,6 +11,7 @@
 #ifndef RUNSC_COMMON_LIMITS_H
 #define RUNSC_COMMON_LIMITS_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "common/error.h"
@@ -32,5 +33,10 @@ int limit_pids_parse(const char *text, uint64_t *out, struct rc_error *err);
  * inf or nan), from LIMIT_CPU_MILLI_MIN / 1000 to the host's online
  * CPUs: 0, or -EINVAL with err as above. */
 int limit_cpus_parse(const char *text, double *out, struct rc_error *err);
+/* A cpuset list as cpuset.cpus and cpuset.mems take it ("0-3,6"), of
+ * CPUs (mems: memory nodes) the host has online: 0, or -EINVAL with err
+ * saying "'TEXT': expected ..." or naming the host's. */
+#define LIMIT_CPUSET_IDS 1024
+int limit_cpuset_parse(const char *text, bool mems, struct rc_error *err);
 
 #endif

@@ -22,7 +22,16 @@
 
 static const char *const controller_names[CG_NCONTROLLERS] = {
 	[CG_MEMORY] = "memory",	  [CG_PIDS] = "pids",	    [CG_CPU] = "cpu",
-	[CG_CPUACCT] = "cpuacct", [CG_FREEZER] = "freezer",
+	[CG_CPUACCT] = "cpuacct", [CG_CPUSET] = "cpuset",   [CG_BLKIO] = "blkio",
+	[CG_HUGETLB] = "hugetlb", [CG_NET_CLS] = "net_cls", [CG_NET_PRIO] = "net_prio",
+	[CG_FREEZER] = "freezer",
+};
+/* Their names on v2 (NULL: none there); cpuacct's numbers come from
+ * cpu.stat. */
+static const char *const v2_names[CG_NCONTROLLERS] = {
+	[CG_MEMORY] = "memory",	  [CG_PIDS] = "pids",	    [CG_CPU] = "cpu",
+	[CG_CPUACCT] = "cpu",	  [CG_CPUSET] = "cpuset",   [CG_BLKIO] = "io",
+	[CG_HUGETLB] = "hugetlb", [CG_FREEZER] = "freezer",
 };
 static const char *const part_names[] = {[CG_PART_KERNEL] = "kernel", [CG_PART_GUEST] = "guest"};
 
@@ -180,9 +189,8 @@ int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err)
 		const char *name = controller_names[c];
 		char v1[PATH_MAX];
 		path_fmt(v1, sizeof(v1), "%s/%s", host->root, name);
-		/* cpuacct's numbers come from cpu.stat on v2. */
-		const char *v2name = c == CG_CPUACCT ? "cpu" : name;
-		if (pure_v2 && v2_offers(host->root, v2name)) {
+		const char *v2name = v2_names[c];
+		if (pure_v2 && v2name && v2_offers(host->root, v2name)) {
 			host->version[c] = CG_V2;
 			path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", host->root);
 		} else if (!pure_v2 && file_exists(v1, "cgroup.procs")) {
@@ -196,7 +204,7 @@ int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err)
 				path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", real);
 			else
 				path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", v1);
-		} else if (has_unified && v2_offers(unified, v2name)) {
+		} else if (has_unified && v2name && v2_offers(unified, v2name)) {
 			host->version[c] = CG_V2;
 			path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", unified);
 		} else {
@@ -283,23 +291,32 @@ static int open_dir(const char *path)
  * in cgroup.subtree_control. */
 static int v2_enable(int dirfd, unsigned controllers)
 {
-	char buf[64] = "";
+	char buf[96] = "";
 	if (controllers & (1u << CG_MEMORY))
 		strcat(buf, "+memory ");
 	if (controllers & (1u << CG_PIDS))
 		strcat(buf, "+pids ");
 	if (controllers & ((1u << CG_CPU) | (1u << CG_CPUACCT)))
 		strcat(buf, "+cpu ");
+	if (controllers & (1u << CG_CPUSET))
+		strcat(buf, "+cpuset ");
+	if (controllers & (1u << CG_BLKIO))
+		strcat(buf, "+io ");
+	if (controllers & (1u << CG_HUGETLB))
+		strcat(buf, "+hugetlb ");
 	return buf[0] ? cg_write_at(dirfd, "cgroup.subtree_control", buf) : 0;
 }
 
 /* The limits in one hierarchy; v1 and v2 differ only in file names and in
- * how cpu's quota is written (memory's: cgroup_memory.c). */
+ * how cpu's quota is written (memory's: cgroup_memory.c, the rest:
+ * cgroup_resources.c). *file names the file that failed, when known. */
 static int apply_limits(int id_fd, int guest_fd, enum cg_version version, unsigned controllers,
-			const struct cg_limits *l, bool swap)
+			const struct cg_limits *l, bool swap, const char **file)
 {
 	bool v2 = version == CG_V2;
-	int r = 0;
+	int r = cg_resources_apply(id_fd, guest_fd, version, controllers, l, file);
+	if (r)
+		return r;
 	if ((controllers & (1u << CG_MEMORY)) &&
 	    (r = cg_memory_apply(id_fd, guest_fd, version, l, swap)))
 		return r;
@@ -334,7 +351,7 @@ static unsigned needed_controllers(const struct cg_limits *l)
 		m |= 1u << CG_PIDS;
 	if (l->cpu_quota_us)
 		m |= 1u << CG_CPU;
-	return m;
+	return m | cg_resources_needed(l);
 }
 
 /* Kills what is left in one cgroup directory: cgroup.kill where the kernel
@@ -478,9 +495,14 @@ static int hierarchy_fill(struct cg_hierarchy *h, int base_fd, const struct cg_l
 		faccessat(base_fd,
 			  h->version == CG_V2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes",
 			  F_OK, 0) == 0;
-	r = apply_limits(h->lock_fd, guest_fd, h->version, h->controllers, limits, swap);
+	if (h->version == CG_V1 && (h->controllers & (1u << CG_CPUSET)) &&
+	    (r = cg_cpuset_fill(base_fd, h->lock_fd, guest_fd, h->path, h->mount_len)) < 0)
+		return rc_error_set_errno(err, -r, "giving cgroup %s its parent's cpuset", h->path);
+	const char *file = NULL;
+	r = apply_limits(h->lock_fd, guest_fd, h->version, h->controllers, limits, swap, &file);
 	if (r)
-		return rc_error_set_errno(err, -r, "setting limits in cgroup %s", h->path);
+		return rc_error_set_errno(err, -r, "setting limits in cgroup %s%s%s", h->path,
+					  file ? ": " : "", file ? file : "");
 	return 0;
 }
 
@@ -594,6 +616,11 @@ static bool plan_skips(const struct cg_host *host, unsigned skip, int c)
 	return true;
 }
 
+/* The controllers of settings alone (no limit `runsc-c do` sets). */
+#define CG_SETTINGS_CONTROLLERS                                                           \
+	((1u << CG_CPUSET) | (1u << CG_BLKIO) | (1u << CG_HUGETLB) | (1u << CG_NET_CLS) | \
+	 (1u << CG_NET_PRIO))
+
 /* Which hierarchies a sandbox has cgroups in, one per mount, in the order
  * of enum cg_controller (memory's first), without those of the
  * controllers in skip that plan_skips() lets go; until they are made or
@@ -615,23 +642,31 @@ static struct cgroup *cg_plan(const struct cg_host *host, unsigned skip)
 			/* Until hierarchy_create fills it, path holds the mount. */
 			snprintf(cg->h[cg->of[c]].path, sizeof(cg->h[0].path), "%s/",
 				 host->mount[c]);
+			cg->h[cg->of[c]].mount_len = strlen(host->mount[c]);
 			cg->h[cg->of[c]].version = host->version[c];
 			cg->h[cg->of[c]].lock_fd = -1;
 			cg->h[cg->of[c]].base_fd = -1;
 		}
-		cg->h[cg->of[c]].controllers |= 1u << c;
+		/* Where a hierarchy holds them all (v2), the settings'
+		 * controllers a sandbox does without are not enabled for it:
+		 * no more than before they were known. */
+		if (!(skip & (1u << c) & CG_SETTINGS_CONTROLLERS))
+			cg->h[cg->of[c]].controllers |= 1u << c;
 	}
 	return cg;
 }
 
 /* The controllers a sandbox with these limits can do without: cpu without
- * a quota (its time comes from cpuacct, and nothing is throttled), and
+ * a quota or share (its time comes from cpuacct, and nothing is
+ * throttled), cpuset and blkio without a setting unless an update may
+ * bring one, hugetlb and the network classifiers without a setting, and
  * what the limits' no_* fields name. */
 static unsigned plan_skip(const struct cg_limits *l)
 {
-	unsigned skip = 0;
-	if (!l->cpu_quota_us && !l->cpu_updatable)
-		skip |= 1u << CG_CPU;
+	unsigned need = needed_controllers(l), skip = 0;
+	const unsigned updatable = (1u << CG_CPU) | (1u << CG_CPUSET) | (1u << CG_BLKIO);
+	const unsigned optional = (1u << CG_CPU) | CG_SETTINGS_CONTROLLERS;
+	skip |= optional & ~need & ~(l->cpu_updatable ? updatable : 0);
 	if (l->no_cpu_stats)
 		skip |= 1u << CG_CPUACCT;
 	if (l->no_freezer)
@@ -654,7 +689,8 @@ int cg_create(const struct cg_host *host, const char *id, const char *path,
 					    "a %s limit needs the %s cgroup controller, which no "
 					    "cgroup hierarchy under %s offers",
 					    controller_names[c], controller_names[c], host->root);
-	if ((r = cg_memory_check(host->version[CG_MEMORY], limits, err)) < 0)
+	if ((r = cg_memory_check(host->version[CG_MEMORY], limits, err)) < 0 ||
+	    (r = cg_resources_check(host->version, host->layout == CG_LAYOUT_V2, limits, err)) < 0)
 		return r;
 	struct cgroup *cg = cg_plan(host, plan_skip(limits));
 	for (int i = 0; i < cg->nh; i++) {
@@ -881,7 +917,9 @@ int cg_open(const struct cg_host *host, const char *id, const char *path, struct
 		return r;
 	/* A sandbox may lack the hierarchies plan_skip() lets go: without a
 	 * CPU quota no cpu cgroup, never paused no freezer cgroup. */
-	const unsigned optional = (1u << CG_CPU) | (1u << CG_CPUACCT) | (1u << CG_FREEZER);
+	const unsigned optional = (1u << CG_CPU) | (1u << CG_CPUACCT) | (1u << CG_CPUSET) |
+				  (1u << CG_BLKIO) | (1u << CG_HUGETLB) | (1u << CG_NET_CLS) |
+				  (1u << CG_NET_PRIO) | (1u << CG_FREEZER);
 	unsigned skip = 0;
 	struct cgroup *cg = cg_plan(host, skip);
 	for (int i = 0; i < cg->nh; i++) {
@@ -927,7 +965,14 @@ int cg_update(struct cgroup *cg, const struct cg_limits *limits, struct rc_error
 					    "sandbox's cgroups lack",
 					    controller_names[c], controller_names[c]);
 	int m = cg->of[CG_MEMORY];
-	if (cg_memory_check(m < 0 ? CG_ABSENT : cg->h[m].version, limits, err) < 0)
+	enum cg_version version[CG_NCONTROLLERS];
+	bool all_v2 = true;
+	for (int c = 0; c < CG_NCONTROLLERS; c++)
+		version[c] = cg->of[c] < 0 ? CG_ABSENT : cg->h[cg->of[c]].version;
+	for (int i = 0; i < cg->nh; i++)
+		all_v2 = all_v2 && cg->h[i].version == CG_V2;
+	if (cg_memory_check(m < 0 ? CG_ABSENT : cg->h[m].version, limits, err) < 0 ||
+	    cg_resources_check(version, all_v2, limits, err) < 0)
 		return -err->errno_value;
 	for (int i = 0; i < cg->nh; i++) {
 		struct cg_hierarchy *h = &cg->h[i];
@@ -942,10 +987,12 @@ int cg_update(struct cgroup *cg, const struct cg_limits *limits, struct rc_error
 		if (swap && (h->controllers & (1u << CG_MEMORY)) &&
 		    cg_memory_swap_check(guest_fd, h->version, limits, err) < 0)
 			return -err->errno_value;
-		int r = apply_limits(h->lock_fd, guest_fd, h->version, h->controllers, limits,
-				     swap);
+		const char *file = NULL;
+		int r = apply_limits(h->lock_fd, guest_fd, h->version, h->controllers, limits, swap,
+				     &file);
 		if (r)
-			return rc_error_set_errno(err, -r, "changing limits in cgroup %s", h->path);
+			return rc_error_set_errno(err, -r, "changing limits in cgroup %s%s%s",
+						  h->path, file ? ": " : "", file ? file : "");
 	}
 	return 0;
 }

@@ -34,8 +34,22 @@
 #define CG_BASE "runsc-c"
 
 /* CG_FREEZER is v1's freezer hierarchy, or on v2 the cgroup.freeze file
- * every non-root cgroup has (no controller to enable). */
-enum cg_controller { CG_MEMORY, CG_PIDS, CG_CPU, CG_CPUACCT, CG_FREEZER, CG_NCONTROLLERS };
+ * every non-root cgroup has (no controller to enable); it stays last (its
+ * hierarchy is removed first). CG_BLKIO is v2's io; CG_NET_CLS and
+ * CG_NET_PRIO are v1's alone. */
+enum cg_controller {
+	CG_MEMORY,
+	CG_PIDS,
+	CG_CPU,
+	CG_CPUACCT,
+	CG_CPUSET,
+	CG_BLKIO,
+	CG_HUGETLB,
+	CG_NET_CLS,
+	CG_NET_PRIO,
+	CG_FREEZER,
+	CG_NCONTROLLERS
+};
 enum cg_version { CG_ABSENT, CG_V1, CG_V2 };
 enum cg_layout { CG_LAYOUT_NONE, CG_LAYOUT_V1, CG_LAYOUT_V2, CG_LAYOUT_HYBRID };
 /* The two children of a sandbox cgroup. */
@@ -50,6 +64,53 @@ struct cg_host {
 	char mount[CG_NCONTROLLERS][PATH_MAX];
 };
 
+/* linux.resources' settings beyond those `update` changes (struct
+ * cg_limits' more), written to the sandbox cgroup (cgroup_resources.c):
+ * its disk I/O is the gofer's, its hugetlb pages and sockets the guest's. */
+enum cg_blkio_kind {
+	CG_BLKIO_WEIGHT, /* weightDevice: value the weight, leaf_weight beside */
+	CG_BLKIO_READ_BPS,
+	CG_BLKIO_WRITE_BPS,
+	CG_BLKIO_READ_IOPS,
+	CG_BLKIO_WRITE_IOPS,
+};
+#define CG_BLKIO_MAX	   32
+#define CG_HUGETLB_MAX	   8
+#define CG_NET_PRIO_MAX	   16
+#define CG_UNIFIED_MAX	   32
+#define CG_UNIFIED_KEY_MAX 64
+#define CG_UNIFIED_VAL_MAX 256
+struct cg_more {
+	uint16_t blkio_leaf_weight; /* v1 blkio.leaf_weight; 0 none */
+	struct cg_blkio_device {
+		enum cg_blkio_kind kind;
+		uint64_t major, minor;
+		uint64_t value;	      /* a weight, bytes or operations per second */
+		uint16_t leaf_weight; /* CG_BLKIO_WEIGHT on v1 */
+	} blkio[CG_BLKIO_MAX];
+	size_t nblkio;
+	struct {
+		char page_size[16]; /* "2MB", as hugetlb's file names spell it */
+		uint64_t limit;
+	} hugetlb[CG_HUGETLB_MAX];
+	size_t nhugetlb;
+	bool net_classid_set; /* v1 net_cls.classid */
+	uint32_t net_classid;
+	struct {
+		char iface[16];
+		uint32_t priority;
+	} net_prio[CG_NET_PRIO_MAX]; /* v1 net_prio.ifpriomap */
+	size_t nnet_prio;
+	struct {
+		char key[CG_UNIFIED_KEY_MAX];
+		char value[CG_UNIFIED_VAL_MAX];
+	} unified[CG_UNIFIED_MAX]; /* v2 files, written last */
+	size_t nunified;
+};
+
+/* A cpuset list ("0-3,6"), as cpuset.cpus and cpuset.mems take it. */
+#define CG_CPUSET_MAX 128
+
 /* Limits; 0 means none. memory and pids bound the guest; the sandbox
  * cgroup gets them plus CG_KERNEL_MEMORY / CG_KERNEL_PIDS for the sentry
  * and gofer. cpu bounds the whole sandbox. */
@@ -58,9 +119,27 @@ struct cg_limits {
 	uint64_t pids;
 	uint64_t cpu_quota_us; /* per cpu_period_us */
 	uint64_t cpu_period_us;
-	/* A cpu cgroup even without a quota, where the host keeps cpu in a
-	 * hierarchy of its own: a later update may set one. */
+	/* The sandbox's CPU share: v1 cpu.shares, v2 cpu.weight as crun
+	 * converts it (1 + (shares - 2) * 9999 / 262142). */
+	uint64_t cpu_shares;
+	/* v1 cpu.rt_period_us and cpu.rt_runtime_us (runtime -1: no bound);
+	 * cgroup v2 has no real-time budget: refused there, as crun does. */
+	uint64_t cpu_rt_period_us;
+	bool cpu_rt_runtime_set;
+	int64_t cpu_rt_runtime_us;
+	/* The CPUs and memory nodes the sandbox may use ("" any), in the
+	 * sandbox cgroup and its parts. */
+	char cpuset_cpus[CG_CPUSET_MAX];
+	char cpuset_mems[CG_CPUSET_MAX];
+	/* v1 blkio.weight, v2 io.bfq.weight (else io.weight converted as
+	 * crun does): 10..1000, 0 none. */
+	uint16_t blkio_weight;
+	/* cpu, cpuset and blkio cgroups even without a limit in them, where
+	 * the host keeps those in hierarchies of their own: a later update
+	 * may set one. */
 	bool cpu_updatable;
+	/* The rest (NULL: none), owned by the caller. */
+	const struct cg_more *more;
 	/* Hierarchies a sandbox can do without, where they are hierarchies
 	 * of their own (v1): cpuacct where its CPU time is never read, the
 	 * freezer where it is never paused. Each one skipped saves making,
@@ -81,6 +160,10 @@ struct cg_limits {
 	uint8_t swappiness; /* 0..100 */
 	bool oom_kill_disable;
 };
+/* crun's conversions for v2: cpu.weight of cpu.shares, io.weight of a
+ * blkio weight. */
+uint64_t cg_shares_to_weight(uint64_t shares);
+uint64_t cg_blkio_to_io_weight(uint64_t weight);
 /* Whether l sets anything in the memory controller. */
 bool cg_memory_given(const struct cg_limits *l);
 #define CG_KERNEL_MEMORY (64ULL << 20)

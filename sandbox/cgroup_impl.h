@@ -13,6 +13,7 @@
 /* One hierarchy a sandbox has cgroups in. */
 struct cg_hierarchy {
 	char path[PATH_MAX]; /* <mount>/runsc-c/<id> */
+	size_t mount_len;    /* of path's leading mount */
 	enum cg_version version;
 	unsigned controllers; /* 1 << enum cg_controller */
 	int lock_fd;	      /* the sandbox cgroup, flock'ed while it lives */
@@ -58,5 +59,26 @@ int cg_memory_swap_check(int guest_fd, enum cg_version version, const struct cg_
  * guest part; swap: the hierarchy accounts swap. 0 or -errno. */
 int cg_memory_apply(int id_fd, int guest_fd, enum cg_version version, const struct cg_limits *l,
 		    bool swap);
+
+/* cgroup_resources.c. The controllers l's other settings need. */
+unsigned cg_resources_needed(const struct cg_limits *l);
+/* -EOPNOTSUPP with err filled when l asks what the hierarchies (each
+ * controller's version; all_v2: the sandbox's cgroups are all on v2)
+ * cannot do: a real-time budget or a leaf weight on v2, unified on v1. */
+int cg_resources_check(const enum cg_version version[CG_NCONTROLLERS], bool all_v2,
+		       const struct cg_limits *l, struct rc_error *err);
+/* l's settings beyond memory, pids and the quota in one hierarchy's
+ * sandbox cgroup (id_fd) and, where needed, its guest part; 0, or -errno
+ * with *file the file that failed. */
+int cg_resources_apply(int id_fd, int guest_fd, enum cg_version version, unsigned controllers,
+		       const struct cg_limits *l, const char **file);
+/* Gives each empty v1 cpuset cgroup below the mount (path's first
+ * mount_len bytes) down to path/guest its parent's CPUs and memory
+ * nodes. 0 or -errno. */
+int cg_cpuset_inherit(const char *path, size_t mount_len);
+/* The same for a sandbox cgroup just made (id_fd, its part guest_fd, both
+ * empty) in parent_fd: the parent's copied, with the walk only where the
+ * parent is empty itself. */
+int cg_cpuset_fill(int parent_fd, int id_fd, int guest_fd, const char *path, size_t mount_len);
 
 #endif

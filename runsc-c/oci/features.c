@@ -2,8 +2,8 @@
 /* runsc-c features: what this runtime supports, as runc's JSON says it (the
  * runtime spec's features document), for clients that ask before they
  * build a config. It tells what runsc-c honours today, not what it
- * accepts and ignores: no cgroup management yet, mounts only as binds
- * (docs/oci.md). */
+ * accepts and ignores: cgroups v1 and v2 through cgroupfs (no systemd
+ * unit), mounts only as binds (docs/oci.md). */
 #include <json-c/json.h>
 #include <stdio.h>
 
@@ -30,8 +30,8 @@ static struct json_object *linux_features(void)
 	static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network",
 						 "pid",	   "user", "uts"};
 	struct json_object *cg = json_object_new_object();
-	json_object_object_add(cg, "v1", json_object_new_boolean(false));
-	json_object_object_add(cg, "v2", json_object_new_boolean(false));
+	json_object_object_add(cg, "v1", json_object_new_boolean(true));
+	json_object_object_add(cg, "v2", json_object_new_boolean(true));
 	json_object_object_add(cg, "systemd", json_object_new_boolean(false));
 	json_object_object_add(cg, "systemdUser", json_object_new_boolean(false));
 	struct json_object *l = json_object_new_object();

@@ -197,6 +197,7 @@ struct oci_config {
 	size_t nvolumes;
 	struct json_object *annotations;	   /* an object, inside doc, or NULL */
 	struct cg_limits limits;		   /* linux.resources, or the defaults */
+	struct cg_more more;			   /* what limits.more points at */
 	bool limits_given;			   /* linux.resources named a limit */
 	struct sock_fprog seccomp;		   /* linux.seccomp compiled; len 0: none */
 	struct json_object *hooks[OCI_HOOK_KINDS]; /* inside doc, or NULL */
@@ -261,7 +262,15 @@ int oci_cgroups_path_parse(struct oci_config *c, struct json_object *linux_, str
  * the memory, pids and cpu limits it gives, 0 for those it does not.
  * Errors name the field as prefix.memory.limit, ... res may be NULL. */
 int oci_resources_parse(struct json_object *res, const char *prefix, struct cg_limits *l,
-			struct rc_error *err);
+			struct cg_more *more, struct rc_error *err);
+/* resources_more.c: the rest of a LinuxResources object (cpu's shares,
+ * real-time budget and cpuset, blockIO, hugepageLimits, network,
+ * unified, devices) into l, and into more with l->more pointing at it
+ * when any of those is given. */
+int oci_resources_more_parse(struct json_object *res, const char *prefix, struct cg_limits *l,
+			     struct cg_more *more, struct rc_error *err);
+/* Whether l holds any of those. */
+bool oci_resources_more_given(const struct cg_limits *l);
 /* The sandbox's config; a terminal for the console socket, else only when
  * stdin and stdout are one. */
 void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg);

@@ -125,7 +125,7 @@ static int limit_at_least(const char *prefix, const char *part, int64_t value,
 }
 
 int oci_resources_parse(struct json_object *res, const char *prefix, struct cg_limits *l,
-			struct rc_error *err)
+			struct cg_more *more, struct rc_error *err)
 {
 	int64_t mem_limit, pids_limit, quota, period;
 	char field[128];
@@ -155,7 +155,7 @@ int oci_resources_parse(struct json_object *res, const char *prefix, struct cg_l
 			return oci_bad(err, field, "%lld is below 0.01 CPU of its period",
 				       (long long)quota);
 	}
-	return 0;
+	return oci_resources_more_parse(res, prefix, l, more, err);
 }
 
 /* linux.resources: what a container runtime honours of it. A limit given
@@ -169,7 +169,7 @@ int oci_config_resources(struct oci_config *c, struct json_object *doc, struct r
 		r = oci_member(linux_, "resources", json_type_object, "linux.resources", false,
 			       &res, err);
 	if (r == 0)
-		r = oci_resources_parse(res, "linux.resources", &given, err);
+		r = oci_resources_parse(res, "linux.resources", &given, &c->more, err);
 	if (r < 0)
 		return r;
 	oci_policy_resources(c, &given);
@@ -187,6 +187,14 @@ int oci_config_resources(struct oci_config *c, struct json_object *doc, struct r
 	c->limits.swappiness_set = given.swappiness_set;
 	c->limits.swappiness = given.swappiness;
 	c->limits.oom_kill_disable = given.oom_kill_disable;
+	c->limits.cpu_shares = given.cpu_shares;
+	c->limits.cpu_rt_period_us = given.cpu_rt_period_us;
+	c->limits.cpu_rt_runtime_set = given.cpu_rt_runtime_set;
+	c->limits.cpu_rt_runtime_us = given.cpu_rt_runtime_us;
+	memcpy(c->limits.cpuset_cpus, given.cpuset_cpus, sizeof(given.cpuset_cpus));
+	memcpy(c->limits.cpuset_mems, given.cpuset_mems, sizeof(given.cpuset_mems));
+	c->limits.blkio_weight = given.blkio_weight;
+	c->limits.more = given.more;
 	if (given.memory_swap && given.memory_swap != UINT64_MAX && c->limits.memory_bytes &&
 	    given.memory_swap < c->limits.memory_bytes)
 		return oci_bad(err, "linux.resources.memory.swap",
@@ -194,9 +202,10 @@ int oci_config_resources(struct oci_config *c, struct json_object *doc, struct r
 			       "memory+swap, give memory.limit as well",
 			       (unsigned long long)given.memory_swap,
 			       (unsigned long long)c->limits.memory_bytes);
-	c->limits_given =
-		given.memory_bytes || given.pids || given.cpu_quota_us || cg_memory_given(&given);
-	/* runsc-c update may give a running container a CPU quota. */
+	c->limits_given = given.memory_bytes || given.pids || given.cpu_quota_us ||
+			  cg_memory_given(&given) || oci_resources_more_given(&given);
+	/* runsc-c update may give a running container a CPU quota, share or
+	 * cpuset, or a block I/O weight. */
 	c->limits.cpu_updatable = true;
 	return 0;
 }

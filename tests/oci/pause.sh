@@ -91,7 +91,7 @@ printf '{"pids": \n' >"$TMP/bad.json"
 out=$(oci update -r "$TMP/bad.json" c1 2>&1)
 check_rc "update -r with broken JSON fails" 1 "$?" "$out"
 check_contains "... naming the file and line" "bad.json:2" "$out"
-for flag in "--cpu-share 5" "--memory lots" "--pids-limit 0" "--memory 1k" "--no-such 1"; do
+for flag in "--cpu-share 1" "--cpu-idle 1" "--memory lots" "--pids-limit 0" "--memory 1k" "--no-such 1"; do
 	# shellcheck disable=SC2086 # the flag and its value are two words
 	out=$(oci update $flag c1 2>&1)
 	check_rc "update $flag fails" 1 "$?" "$out"

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/limits.h"
 #include "common/util.h"
 #include "sandbox/cgroup.h"
 
@@ -88,8 +89,10 @@ START_TEST(test_v2_tree)
 	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
 	ck_assert_int_eq(host.layout, CG_LAYOUT_V2);
 	for (int c = 0; c < CG_NCONTROLLERS; c++) {
-		ck_assert_int_eq(host.version[c], CG_V2);
-		ck_assert_str_eq(host.mount[c], tree);
+		/* net_cls and net_prio are v1's alone. */
+		bool v1_only = c == CG_NET_CLS || c == CG_NET_PRIO;
+		ck_assert_int_eq(host.version[c], v1_only ? CG_ABSENT : CG_V2);
+		ck_assert_str_eq(host.mount[c], v1_only ? "" : tree);
 	}
 	ck_assert_int_eq(cg_create(&host, "sb1", NULL, &limits, &cg, &err), 0);
 	ck_assert_str_eq(get("cgroup.subtree_control"), "+memory +pids +cpu ");
@@ -264,7 +267,9 @@ START_TEST(test_hybrid_tree)
 	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
 	ck_assert_int_eq(host.layout, CG_LAYOUT_HYBRID);
 	for (int c = 0; c < CG_NCONTROLLERS; c++)
-		ck_assert_int_eq(host.version[c], CG_V1);
+		ck_assert_int_eq(host.version[c], c == CG_HUGETLB		       ? CG_V2
+						  : c <= CG_CPUACCT || c == CG_FREEZER ? CG_V1
+										       : CG_ABSENT);
 	ck_assert_int_eq(cg_create(&host, "sb1", NULL, &limits, &cg, &err), 0);
 	snprintf(want, sizeof(want), "%llu", (256ULL << 20) + CG_KERNEL_MEMORY);
 	ck_assert_str_eq(get("memory/runsc-c/sb1/memory.limit_in_bytes"), want);
@@ -601,6 +606,207 @@ START_TEST(test_path_normal)
 		memcpy(longpath + i, "/a", 2);
 	longpath[sizeof(longpath) - 1] = '\0';
 	ck_assert_int_eq(cg_path_normal(longpath, out, sizeof(out), &why), -EINVAL);
+}
+END_TEST
+
+/* cpuset lists as cpuset.cpus takes them: CPU 0 is online on every
+ * host; a bad list and one beyond the host's CPUs are told apart. */
+START_TEST(test_cpuset_lists)
+{
+	struct rc_error err;
+	static const char *const good[] = {"0", "0-0", "0,0", "0-0,0"};
+	static const char *const bad[] = {"",	"-1",	"0-", "1-0", "0,",
+					  ",0", "0,,1", "a",  "0 1", "0\n"};
+	for (size_t i = 0; i < ARRAY_SIZE(good); i++)
+		ck_assert_int_eq(limit_cpuset_parse(good[i], false, &err), 0);
+	ck_assert_int_eq(limit_cpuset_parse("0", true, &err), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		ck_assert_int_eq(limit_cpuset_parse(bad[i], false, &err), -EINVAL);
+		ck_assert_ptr_nonnull(strstr(err.msg, "expected a list of CPU numbers"));
+	}
+	ck_assert_int_eq(limit_cpuset_parse("0-99999", false, &err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "the host's online CPUs are"));
+	ck_assert_int_eq(limit_cpuset_parse("1023", true, &err), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err.msg, "the host's online memory nodes are"));
+}
+END_TEST
+
+/* crun's conversions for v2, at the ends of each range and in between
+ * (the values crun 1.8.1 writes). */
+START_TEST(test_v2_conversions)
+{
+	ck_assert_uint_eq(cg_shares_to_weight(0), 0);
+	ck_assert_uint_eq(cg_shares_to_weight(2), 1);
+	ck_assert_uint_eq(cg_shares_to_weight(1024), 39);
+	ck_assert_uint_eq(cg_shares_to_weight(262144), 10000);
+	ck_assert_uint_eq(cg_blkio_to_io_weight(10), 1);
+	ck_assert_uint_eq(cg_blkio_to_io_weight(500), 4950);
+	ck_assert_uint_eq(cg_blkio_to_io_weight(1000), 10000);
+}
+END_TEST
+
+/* linux.resources' other settings on a cgroup2 tree: the controllers
+ * passed down only when asked for, cpu.weight converted, the cpuset, the
+ * io weight (io.bfq.weight, else io.weight converted) and io.max lines,
+ * hugetlb, unified last; a real-time budget, a leaf weight and the v1
+ * network classifiers are refused with nothing written. */
+START_TEST(test_v2_settings)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *cg;
+
+	put("cgroup.controllers", "cpuset cpu io memory hugetlb pids rdma misc\n");
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	ck_assert_int_eq(host.version[CG_BLKIO], CG_V2);
+	ck_assert_int_eq(host.version[CG_NET_CLS], CG_ABSENT);
+	struct cg_limits l = {
+		.pids = 100, .cpu_shares = 1024, .cpuset_cpus = "0", .cpuset_mems = "0"};
+	ck_assert_int_eq(cg_create(&host, "s1", NULL, &l, &cg, &err), 0);
+	ck_assert_str_eq(get("runsc-c/s1/cgroup.subtree_control"), "+memory +pids +cpu +cpuset ");
+	ck_assert_str_eq(get("runsc-c/s1/cpu.weight"), "39");
+	ck_assert_str_eq(get("runsc-c/s1/cpuset.cpus"), "0");
+	ck_assert_str_eq(get("runsc-c/s1/cpuset.mems"), "0");
+	ck_assert_ptr_null(get("runsc-c/s1/guest/cpuset.cpus")); /* inherits on v2 */
+	/* An update opens the cgroups as another process (runsc-c update). */
+	struct cgroup *made = cg;
+	ck_assert_int_eq(cg_open(&host, "s1", NULL, &cg, &err), 0);
+
+	/* The files a real io, hugetlb and memory cgroup has. */
+	put("runsc-c/s1/io.weight", "default 100\n");
+	put("runsc-c/s1/io.max", "");
+	put("runsc-c/s1/hugetlb.2MB.max", "max\n");
+	put("runsc-c/s1/memory.high", "max\n");
+	struct cg_more more = {
+		.blkio = {{.kind = CG_BLKIO_READ_BPS, .major = 8, .minor = 0, .value = 1048576},
+			  {.kind = CG_BLKIO_WRITE_IOPS, .major = 8, .minor = 16, .value = 100}},
+		.nblkio = 2,
+		.hugetlb = {{.page_size = "2MB", .limit = 1 << 30}},
+		.nhugetlb = 1,
+		.unified = {{.key = "memory.high", .value = "50000000"}},
+		.nunified = 1,
+	};
+	l = (struct cg_limits){.blkio_weight = 500, .more = &more};
+	ck_assert_int_eq(cg_update(cg, &l, &err), 0);
+	ck_assert_str_eq(get("runsc-c/s1/io.weight"), "4950");
+	ck_assert_str_eq(get("runsc-c/s1/io.max"), "8:0 rbps=1048576\n8:16 wiops=100\n");
+	ck_assert_str_eq(get("runsc-c/s1/hugetlb.2MB.max"), "1073741824");
+	ck_assert_str_eq(get("runsc-c/s1/memory.high"), "50000000");
+	ck_assert_str_eq(get("runsc-c/s1/cpu.weight"), "39"); /* unchanged */
+	put("runsc-c/s1/io.bfq.weight", "default 100\n");
+	l = (struct cg_limits){.blkio_weight = 200};
+	ck_assert_int_eq(cg_update(cg, &l, &err), 0);
+	ck_assert_str_eq(get("runsc-c/s1/io.bfq.weight"), "200");
+	/* A page size the host lacks: the file named. */
+	more = (struct cg_more){.hugetlb = {{.page_size = "1GB", .limit = 1}}, .nhugetlb = 1};
+	l = (struct cg_limits){.more = &more};
+	ck_assert_int_eq(cg_update(cg, &l, &err), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "hugetlb.1GB.max"));
+
+	l = (struct cg_limits){.cpu_rt_period_us = 1000};
+	ck_assert_int_eq(cg_update(cg, &l, &err), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(err.msg, "real-time"));
+	ck_assert_ptr_null(get("runsc-c/s1/cpu.rt_period_us"));
+	more = (struct cg_more){.blkio_leaf_weight = 100};
+	l = (struct cg_limits){.more = &more};
+	ck_assert_int_eq(cg_update(cg, &l, &err), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(err.msg, "leaf weight"));
+	more = (struct cg_more){.net_classid_set = true, .net_classid = 0x100001};
+	ck_assert_int_eq(cg_update(cg, &l, &err), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(err.msg, "net_cls"));
+	cg_close(cg);
+	cg_destroy(made);
+	l = (struct cg_limits){.cpu_rt_runtime_set = true, .cpu_rt_runtime_us = 1000};
+	ck_assert_int_eq(cg_create(&host, "s2", NULL, &l, &cg, &err), -EOPNOTSUPP);
+	ck_assert_ptr_null(get("runsc-c/s2"));
+	/* Without those settings, nothing more is passed down than before. */
+	ck_assert_int_eq(cg_create(&host, "s3", NULL, &(struct cg_limits){.pids = 10}, &cg, &err),
+			 0);
+	ck_assert_str_eq(get("runsc-c/s3/cgroup.subtree_control"), "+memory +pids +cpu ");
+	cg_destroy(cg);
+}
+END_TEST
+
+/* The same on v1: cpu.shares and the real-time budget as given, each
+ * cpuset cgroup made given its parent's CPUs and nodes (the base's from
+ * the root), a grown or shrunk cpuset in the right order, blkio files
+ * (a missing blkio.weight named), net_cls and net_prio in both parts,
+ * unified refused. */
+START_TEST(test_v1_settings)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *cg;
+
+	v1_tree(false);
+	put("cpuset/cgroup.procs", "");
+	put("cpuset/cpuset.cpus", "0-3\n");
+	put("cpuset/cpuset.mems", "0\n");
+	put("blkio/cgroup.procs", "");
+	put("net_cls/cgroup.procs", "");
+	put("net_prio/cgroup.procs", "");
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	ck_assert_int_eq(host.version[CG_CPUSET], CG_V1);
+	struct cg_limits l = {.pids = 100, .cpu_updatable = true, .cpu_shares = 512};
+	ck_assert_int_eq(cg_create(&host, "s1", NULL, &l, &cg, &err), 0);
+	ck_assert_str_eq(get("cpu/runsc-c/s1/cpu.shares"), "512");
+	ck_assert_str_eq(get("cpuset/runsc-c/cpuset.cpus"), "0-3\n");
+	ck_assert_str_eq(get("cpuset/runsc-c/s1/cpuset.cpus"), "0-3\n");
+	ck_assert_str_eq(get("cpuset/runsc-c/s1/guest/cpuset.mems"), "0\n");
+	ck_assert_ptr_nonnull(get("blkio/runsc-c/s1/guest"));
+	ck_assert_ptr_null(get("net_cls/runsc-c")); /* not asked for */
+
+	l = (struct cg_limits){.cpuset_cpus = "1"};
+	ck_assert_int_eq(cg_update(cg, &l, &err), 0);
+	ck_assert_str_eq(get("cpuset/runsc-c/s1/cpuset.cpus"), "1");
+	ck_assert_str_eq(get("cpuset/runsc-c/s1/guest/cpuset.cpus"), "1");
+	put("cpu/runsc-c/s1/cpu.rt_period_us", "1000000\n");
+	put("cpu/runsc-c/s1/cpu.rt_runtime_us", "0\n");
+	l = (struct cg_limits){
+		.cpu_rt_period_us = 500000, .cpu_rt_runtime_set = true, .cpu_rt_runtime_us = -1};
+	ck_assert_int_eq(cg_update(cg, &l, &err), 0);
+	ck_assert_str_eq(get("cpu/runsc-c/s1/cpu.rt_period_us"), "500000");
+	ck_assert_str_eq(get("cpu/runsc-c/s1/cpu.rt_runtime_us"), "-1");
+
+	/* This host's blkio has no weight files (no BFQ): named. */
+	l = (struct cg_limits){.blkio_weight = 300};
+	ck_assert_int_eq(cg_update(cg, &l, &err), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "blkio.weight"));
+	put("blkio/runsc-c/s1/blkio.weight", "100\n");
+	put("blkio/runsc-c/s1/blkio.weight_device", "");
+	put("blkio/runsc-c/s1/blkio.leaf_weight_device", "");
+	put("blkio/runsc-c/s1/blkio.throttle.write_bps_device", "");
+	struct cg_more more = {
+		.blkio = {{.kind = CG_BLKIO_WEIGHT,
+			   .major = 8,
+			   .minor = 0,
+			   .value = 300,
+			   .leaf_weight = 200},
+			  {.kind = CG_BLKIO_WRITE_BPS, .major = 8, .minor = 0, .value = 4096}},
+		.nblkio = 2,
+	};
+	l = (struct cg_limits){.blkio_weight = 300, .more = &more};
+	ck_assert_int_eq(cg_update(cg, &l, &err), 0);
+	ck_assert_str_eq(get("blkio/runsc-c/s1/blkio.weight"), "300");
+	ck_assert_str_eq(get("blkio/runsc-c/s1/blkio.weight_device"), "8:0 300\n");
+	ck_assert_str_eq(get("blkio/runsc-c/s1/blkio.leaf_weight_device"), "8:0 200\n");
+	ck_assert_str_eq(get("blkio/runsc-c/s1/blkio.throttle.write_bps_device"), "8:0 4096\n");
+	more = (struct cg_more){.unified = {{.key = "memory.high", .value = "1"}}, .nunified = 1};
+	l = (struct cg_limits){.more = &more};
+	ck_assert_int_eq(cg_update(cg, &l, &err), -EOPNOTSUPP);
+	ck_assert_ptr_nonnull(strstr(err.msg, "cgroup v2"));
+	cg_destroy(cg);
+
+	/* net_cls and net_prio: made when asked for, both parts set. */
+	more = (struct cg_more){.net_classid_set = true,
+				.net_classid = 0x100001,
+				.net_prio = {{.iface = "lo", .priority = 5}},
+				.nnet_prio = 1};
+	l = (struct cg_limits){.more = &more};
+	ck_assert_int_eq(cg_create(&host, "s2", NULL, &l, &cg, &err), -ENOENT);
+	ck_assert_ptr_nonnull(strstr(err.msg, "net_cls.classid"));
+	ck_assert_ptr_null(get("net_cls/runsc-c/s2"));
+	cg_destroy(cg);
 }
 END_TEST
 
@@ -1146,6 +1352,10 @@ static Suite *cgroup_suite(void)
 	tcase_add_test(trees, test_path_normal);
 	tcase_add_test(trees, test_caller_path_v2);
 	tcase_add_test(trees, test_caller_path_hybrid);
+	tcase_add_test(trees, test_v2_conversions);
+	tcase_add_test(trees, test_cpuset_lists);
+	tcase_add_test(trees, test_v2_settings);
+	tcase_add_test(trees, test_v1_settings);
 	suite_add_tcase(s, trees);
 	tcase_add_test(hostc, test_host_pids_limit);
 	tcase_add_test(hostc, test_host_sweep);
