@@ -364,9 +364,10 @@ static const struct sc_rule seccomp_rules[] = {
  * connection, one accept4, two shutdown, three EPOLL_CTL_ADD, two
  * setsockopt and one getsockopt, against one trapped connect; trapping
  * accept4 alone took 2,000 connections from 3.5-4.4 s to 4.8-5.3 s on a
- * loaded machine (bench/results/opath-socket-2026-12-07c.md). getdents64 traps all the same, for the inode numbers of the
- * writable layer's directories (syscalls/dir.c), which every listing there
- * would get wrong. */
+ * loaded machine (bench/results/opath-socket-2026-12-07c.md).
+ * getdents64 traps all the same, for the inode numbers of the writable
+ * layer's directories (syscalls/dir.c), which every listing there would
+ * get wrong. */
 
 /* One row per line, the reason why its class is safe written out on it, so
  * that `grep -w NAME syscalls/table.c` answers "supported, and why is it
