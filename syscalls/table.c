@@ -416,7 +416,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(39, "getpid", "process ids and groups of the guest's own pid namespace"),
 	NATIVE(40, "sendfile", "I/O on an fd the guest holds, each installed after a policy check"),
 	RULED(41, "socket", sys_socket_other, socket_rules, "only AF_UNIX, TCP, UDP, ping and NETLINK_ROUTE sockets; other families EAFNOSUPPORT, types ESOCKTNOSUPPORT, protocols EPROTONOSUPPORT (as a kernel without them), raw and packet sockets EPERM (as without CAP_NET_RAW); under network mode egress other families too: EPERM, audited", "BPF allows what the guest's own network namespace serves; the rest is refused"),
-	SENTRY_P(42, "connect", sys_connect, "AF_UNIX paths via the gofer; SO_PEERCRED of a connect reports the gofer", "names an address: the sentry decides and connects the guest's socket itself"),
+	SENTRY_P(42, "connect", sys_connect, "AF_UNIX paths via the gofer, abstract names via the sentry: the accepting side's SO_PEERCRED reads pid 0, and for an abstract name the sentry's ids (README)", "names an address: the sentry decides and connects the guest's socket itself"),
 	NATIVE_P(43, "accept", "on an O_PATH fd ENOTSOCK, where Linux gives EBADF (README)", "on a socket the guest created in its own network namespace"),
 	RULED(44, "sendto", sys_sendto, sendto_rules, "an AF_UNIX path address on a stream or seqpacket socket is the kernel's (EOPNOTSUPP, or ignored)", "without an address native; with one the sentry sends a copy: a unix path resolves in the view as connect does, an IP address is decided under network mode egress"),
 	NATIVE(45, "recvfrom", "on a socket the guest created in its own network namespace"),
