@@ -135,7 +135,7 @@ int sys_ioctl_other(struct sc_ctx *c)
 }
 
 /* Calls that run natively on any fd but an O_PATH placeholder, which
- * Linux refuses with EBADF (syncfs). */
+ * Linux refuses with EBADF (syncfs, listen). */
 int sys_fd_not_opath(struct sc_ctx *c)
 {
 	if (opath_guest_flags(c->s, (pid_t)c->req->pid, (int)ARG(0)) >= 0)

@@ -211,6 +211,13 @@ requires "unix sockets by relative path: resolved from the working directory" py
 	differential_data "unix sockets by relative path: resolved from the working directory" \
 		'python3 "$1/unix_cwd_probe.py" "$2"'
 
+# SO_PEERCRED of unix sockets: the connecting side reads the listener's
+# pid and ids, the accepting side of a connect by path the connecting
+# guest's ids (its pid, and the ids for an abstract name, differ: README).
+requires "unix sockets: SO_PEERCRED ids of a connect by path" python3 &&
+	differential_data "unix sockets: SO_PEERCRED ids of a connect by path" \
+		'python3 "$1/peercred_probe.py" "$2"'
+
 # getdents64's d_ino is stat's st_ino for every entry but ".." and mount
 # points, also for directories of the writable layer (an overlay over two
 # file systems, where the kernel's listing gives the layer's numbers); a

@@ -18,7 +18,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/ioctl.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -96,6 +98,10 @@ static void probe_fd(const char *what, int fd, const struct stat *want,
 	show(name, flock(fd, LOCK_SH));
 	snprintf(name, sizeof(name), "%s: syncfs", what);
 	show(name, syncfs(fd));
+	/* listen: an O_PATH fd is refused before the socket is looked for
+	 * (EBADF, not ENOTSOCK). */
+	snprintf(name, sizeof(name), "%s: listen", what);
+	show(name, listen(fd, 1));
 	snprintf(name, sizeof(name), "%s: ioctl FS_IOC_GETVERSION", what);
 	int version;
 	show(name, ioctl(fd, FS_IOC_GETVERSION, &version));
@@ -107,6 +113,24 @@ static void probe_fd(const char *what, int fd, const struct stat *want,
 	printf("%s: mmap %s\n", what, p == MAP_FAILED ? "fails" : "succeeds");
 	if (p != MAP_FAILED)
 		munmap(p, 4096);
+	int one = 1;
+	socklen_t one_len = sizeof(one);
+	printf("%s: accept %s\n", what, accept(fd, NULL, NULL) < 0 ? "fails" : "succeeds");
+	printf("%s: accept4 %s\n", what,
+	       accept4(fd, NULL, NULL, SOCK_CLOEXEC) < 0 ? "fails" : "succeeds");
+	printf("%s: shutdown %s\n", what, shutdown(fd, SHUT_RDWR) < 0 ? "fails" : "succeeds");
+	printf("%s: getsockopt %s\n", what,
+	       getsockopt(fd, SOL_SOCKET, SO_TYPE, &one, &one_len) < 0 ? "fails" : "succeeds");
+	printf("%s: setsockopt %s\n", what,
+	       setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ? "fails"
+										  : "succeeds");
+	printf("%s: recv %s\n", what,
+	       recv(fd, buf, sizeof(buf), MSG_DONTWAIT) < 0 ? "fails" : "succeeds");
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event ev = {.events = EPOLLIN};
+	printf("%s: epoll_ctl EPOLL_CTL_ADD %s\n", what,
+	       epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0 ? "fails" : "succeeds");
+	close(ep);
 	char dents[1024];
 	printf("%s: getdents64 %s\n", what,
 	       syscall(SYS_getdents64, fd, dents, sizeof(dents)) < 0 ? "fails" : "succeeds");
