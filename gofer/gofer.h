@@ -146,6 +146,9 @@ struct gofer_config {
 	/* With a policy: record allowed accesses to learn_fd (see above). */
 	bool learn;
 	int learn_fd;
+	/* An mqueue file system at /dev/mqueue: the gofer's IPC namespace's,
+	 * which is the guest's (sandbox/sandbox.c). */
+	bool mqueue;
 };
 
 /* Builds the view, applies the gofer's seccomp filter and serves requests
@@ -165,8 +168,8 @@ struct gofer_state {
 		bool valid;
 		dev_t dev;
 		ino_t ino;
-	} root, proc, tty, devdir; /* "/", "/proc", "/dev/tty", "/dev" */
-	dev_t *view_devs;	   /* st_dev of every mount of the view */
+	} root, proc, tty, devdir, sysdir; /* "/", "/proc", "/dev/tty", "/dev", "/sys" */
+	dev_t *view_devs;		   /* st_dev of every mount of the view */
 	size_t nview_devs;
 	/* Mount ids (statx STATX_MNT_ID) of the view's mounts: a directory
 	 * of the host's own mount of a file system the view also mounts has

@@ -3,6 +3,7 @@
  * stat, statx, access, readlink and statfs. */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -99,8 +100,23 @@ int op_statfs(struct ctx *c)
 	int r = req_obj_allowed(c, true, NEED_SEE, &o);
 	if (r != REQ_GO_ON)
 		return r;
-	r = fstatfs(o.fd, &c->resp->u.sfs) < 0 ? -errno : 0;
-	return r;
+	struct statfs *sfs = &c->resp->u.sfs;
+	if (fstatfs(o.fd, sfs) < 0)
+		return -errno;
+	/* The sandbox's /sys (gofer/view_sys.c) answers as a sysfs does. */
+	struct stat s;
+	if (sfs->f_type == TMPFS_MAGIC && c->st->sysdir.valid && fstat(o.fd, &s) == 0 &&
+	    s.st_dev == c->st->sysdir.dev) {
+		fsid_t fsid = sfs->f_fsid;
+		long flags = sfs->f_flags;
+		memset(sfs, 0, sizeof(*sfs));
+		sfs->f_type = SYSFS_MAGIC;
+		sfs->f_bsize = sfs->f_frsize = 4096;
+		sfs->f_namelen = 255;
+		sfs->f_fsid = fsid;
+		sfs->f_flags = flags;
+	}
+	return 0;
 }
 
 int op_mounts(struct ctx *c)

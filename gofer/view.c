@@ -14,7 +14,8 @@
  *   /run /var/run
  *   /proc         an empty read-only tmpfs: the sentry synthesizes /proc and
  *                 the gofer redirects walks that reach it
- *   /sys          an empty read-only tmpfs
+ *   /sys          the sandbox's own sysfs, a read-only tmpfs with the
+ *                 sandbox's CPUs and a few host values (view_sys.c)
  *   /dev          a read-only tmpfs: null zero full random urandom bound from
  *                 the host (read-only binds: the device works, its inode is
  *                 safe), tty (placeholder, redirected), fd/stdin/stdout/
@@ -30,8 +31,9 @@
  * host path is reachable any more, and there is no procfs.
  *
  * This file holds the build's order and the mounts; hidden paths are in
- * view_hide.c, /dev in view_dev.c, masked paths in view_mask.c. Every step reports a failure the
- * one way view_build.h describes (view_fail). */
+ * view_hide.c, /dev in view_dev.c, /sys in view_sys.c, masked paths in
+ * view_mask.c. Every step reports a failure the one way view_build.h
+ * describes (view_fail). */
 #include "gofer/view_build.h"
 
 #include <errno.h>
@@ -812,9 +814,10 @@ static int build(struct view *v)
 	if (r == 0)
 		r = mount_empty_ro(v, "proc");
 	if (r == 0)
-		r = mount_empty_ro(v, "sys");
-	if (r == 0)
 		r = mount_dev(v);
+	/* After /dev, in the order of runc's default mounts. */
+	if (r == 0)
+		r = mount_sys(v);
 	for (size_t i = 0; r == 0 && i < v->cfg->nvolumes; i++)
 		r = mount_volume(v, &v->vols[i]);
 	/* Over everything else, as runc applies them. */

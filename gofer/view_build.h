@@ -47,7 +47,8 @@ struct view {
 	int root_fd;	/* the view's root: staging/root */
 	int private_fd; /* staging/private, one directory per private dir */
 	unsigned int nprivate;
-	int empty_fd; /* the empty read-only tmpfs of /proc and /sys */
+	int empty_fd;	     /* the empty read-only tmpfs of /proc */
+	uint64_t sys_mnt_id; /* /sys's mount (view_sys.c), shown as sysfs */
 	char root_path[PATH_MAX];
 	struct gofer_state *st;
 };
@@ -114,6 +115,11 @@ int mask_view(struct view *v);
 /* Records the view's rows of the kernel's mountinfo text (read before the
  * pivot_root) for the guest, in v->st->mounts_fd. */
 int record_view_mounts(struct view *v, const char *mountinfo);
+
+/* ---- gofer/view_sys.c ---- */
+
+/* The view's /sys: the sandbox's own sysfs (see there). */
+int mount_sys(struct view *v);
 
 /* ---- gofer/view_dev.c ---- */
 

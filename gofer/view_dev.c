@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The view's /dev: a read-only tmpfs with the host's harmless device nodes
  * bound read-only, the /dev/tty placeholder the walk redirects, the usual
- * symlinks, a devpts instance of the sandbox's own and a writable shm. */
+ * symlinks, a devpts instance of the sandbox's own, a writable shm and,
+ * unless the config has none, the guest's IPC namespace's mqueue file
+ * system at /dev/mqueue. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -35,7 +37,8 @@ static int populate_dev(struct view *v, int dev_fd)
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i].target, dev_fd, links[i].name) < 0)
 			return view_fail(v, -errno, "creating /dev/%s", links[i].name);
-	if (mkdirat(dev_fd, "pts", 0755) < 0 || mkdirat(dev_fd, "shm", 01777) < 0)
+	if (mkdirat(dev_fd, "pts", 0755) < 0 || mkdirat(dev_fd, "shm", 01777) < 0 ||
+	    (v->cfg->mqueue && mkdirat(dev_fd, "mqueue", 01777) < 0))
 		return view_fail(v, -errno, "creating /dev directories");
 	return 0;
 }
@@ -116,6 +119,16 @@ int mount_dev(struct view *v)
 			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm"));
 	if (r < 0)
 		return r;
+	/* The message queues of the gofer's IPC namespace, which the guest
+	 * joins: what mq_open(3) makes there shows here, as on Linux. */
+	if (v->cfg->mqueue) {
+		r = mount_sub(v, dev_fd, "mqueue",
+			      fs_new(v, "mqueue", NULL, 0,
+				     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+				     "/dev/mqueue"));
+		if (r < 0)
+			return r;
+	}
 	/* Nothing may be created, renamed or linked in /dev: that keeps the
 	 * placeholder's name and identity the only way to /dev/tty. */
 	r = set_attrs(dev_mnt, MOUNT_ATTR_RDONLY, false);

@@ -9,6 +9,9 @@
  * into a sealed memfd that GOP_MOUNTS hands to the sentry, which adds its
  * own /proc (sentry/procfs_content.c).
  *
+ * The sandbox's /sys (view_sys.c) shows as the sysfs it stands for: type
+ * sysfs, source sysfs, super block options "rw" as a sysfs has them.
+ *
  * What would name host paths is left out: a volume's root within its host
  * file system shows as "/", and an overlay's lowerdir, upperdir and workdir
  * options are dropped. Propagation fields are dropped too: the view is one
@@ -82,9 +85,9 @@ static char *view_row(const struct view *v, char *line, struct row *r)
 	char *tok;
 	while ((tok = strtok_r(NULL, " ", &save)) && strcmp(tok, "-") != 0)
 		; /* optional fields: propagation */
-	char *fstype = strtok_r(NULL, " ", &save);
-	char *source = strtok_r(NULL, " ", &save);
-	char *super = strtok_r(NULL, " ", &save);
+	const char *fstype = strtok_r(NULL, " ", &save);
+	const char *source = strtok_r(NULL, " ", &save);
+	const char *super = strtok_r(NULL, " ", &save);
 	if (!tok || !fstype || !source || !super)
 		return NULL;
 	size_t rlen = strlen(v->root_path);
@@ -96,6 +99,10 @@ static char *view_row(const struct view *v, char *line, struct row *r)
 	snprintf(rel, sizeof(rel), "%s", rest + 1);
 	unescape_octal(rel);
 	const char *root = is_volume(v, rel) ? "/" : f[3];
+	if (v->sys_mnt_id && strtoull(f[0], NULL, 10) == v->sys_mnt_id) {
+		fstype = "sysfs";
+		super = "rw";
+	}
 	char *text = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&text, &len);

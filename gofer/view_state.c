@@ -49,6 +49,7 @@ int gofer_state_init(struct gofer_state *st, int root_fd, bool root_is_process_r
 	ident_set(&st->root, &s);
 	ident_at(&st->proc, root_fd, "proc");
 	ident_at(&st->devdir, root_fd, "dev");
+	ident_at(&st->sysdir, root_fd, "sys");
 	ident_at(&st->tty, root_fd, "dev/tty");
 	return gofer_state_add_mount(st, root_fd, "");
 }

@@ -31,6 +31,9 @@ struct guest_config {
 	 * sentry does it, guest_spawn), or -1: a new one, whose loopback init
 	 * brings up. */
 	int netns_fd;
+	/* The IPC namespace to join (the one whose mqueue file system the
+	 * view shows at /dev/mqueue), or -1: a new one. */
+	int ipcns_fd;
 	int stdio[3];
 	/* The command also gets fds 3 to 2 + preserve_fds as they are
 	 * (runc's --preserve-fds); init keeps them until its fork. */

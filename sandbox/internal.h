@@ -83,6 +83,8 @@ struct sandbox {
 	struct timespec started; /* CLOCK_MONOTONIC at sandbox_start */
 	struct network *net;	 /* network.c: the route out under egress, or NULL */
 	int netns_fd;		 /* cfg->netns opened, until the sentry's fork; or -1 */
+	int ipcns_fd;		 /* the guest's IPC namespace (the gofer's), or -1 */
+	int caller_ipcns_fd;	 /* the caller's, while the gofer is forked */
 	/* exec.c: our end of the channel to the guest's init, or -1, and
 	 * the processes asked for through it. */
 	int control_fd;

@@ -95,6 +95,8 @@ _Noreturn static void gofer_child(struct sandbox *sb, int sock, int ready_fd)
 	sigprocmask(SIG_SETMASK, &sb->oldmask, NULL);
 	close(sb->gofer_sock);
 	close(sb->ready_fd);
+	close(sb->caller_ipcns_fd);
+	close(sb->ipcns_fd);
 	struct gofer_config gc = {
 		.rootfs = cfg->rootfs,
 		.root_readonly = cfg->root_readonly,
@@ -108,8 +110,35 @@ _Noreturn static void gofer_child(struct sandbox *sb, int sock, int ready_fd)
 		.policy = cfg->policy,
 		.learn = cfg->learn,
 		.learn_fd = cfg->audit_fd,
+		.mqueue = !cfg->no_mqueue,
 	};
 	gofer_main(&gc);
+}
+
+/* The guest's IPC namespace is made here, for the gofer to be forked into
+ * (its view mounts the namespace's mqueue file system at /dev/mqueue) and
+ * for the guest to join (sandbox.h). The calling thread enters it for the
+ * fork, and ipcns_leave takes it back to its own: a thread's namespaces
+ * are its own, so no other thread of the caller is affected. */
+static void ipcns_leave(struct sandbox *sb)
+{
+	if (setns(sb->caller_ipcns_fd, CLONE_NEWIPC) < 0)
+		die_errno("returning to the caller's IPC namespace");
+	close(sb->caller_ipcns_fd);
+	sb->caller_ipcns_fd = -1;
+}
+
+static int ipcns_new(struct sandbox *sb)
+{
+	sb->caller_ipcns_fd = open("/proc/thread-self/ns/ipc", O_RDONLY | O_CLOEXEC);
+	if (sb->caller_ipcns_fd < 0)
+		return -errno;
+	int r = unshare(CLONE_NEWIPC) < 0 ? -errno : 0;
+	if (r == 0 && (sb->ipcns_fd = open("/proc/thread-self/ns/ipc", O_RDONLY | O_CLOEXEC)) < 0)
+		r = -errno;
+	if (r < 0)
+		ipcns_leave(sb);
+	return r;
 }
 
 static int gofer_fork(struct sandbox *sb, struct rc_error *err)
@@ -125,10 +154,17 @@ static int gofer_fork(struct sandbox *sb, struct rc_error *err)
 	}
 	sb->gofer_sock = gsock[0];
 	sb->ready_fd = ready[0];
+	int r = ipcns_new(sb);
+	if (r < 0) {
+		close(gsock[1]);
+		close(ready[1]);
+		return rc_error_set_errno(err, -r, "creating the sandbox's IPC namespace");
+	}
 	pid_t pid = fork_single_threaded();
 	if (pid == 0)
 		gofer_child(sb, gsock[1], ready[1]);
 	int e = errno;
+	ipcns_leave(sb);
 	close(gsock[1]);
 	close(ready[1]);
 	if (pid < 0)
@@ -248,6 +284,8 @@ static struct sandbox *sandbox_new(const struct sandbox_config *cfg)
 	sb->control_fd = -1;
 	sb->netns_fd = -1;
 	sb->cg_chan[0] = sb->cg_chan[1] = -1;
+	sb->ipcns_fd = -1;
+	sb->caller_ipcns_fd = -1;
 	return sb;
 }
 
@@ -329,6 +367,7 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 		.cwd = cfg->cwd,
 		.hostname = cfg->hostname,
 		.netns_fd = sb->netns_fd,
+		.ipcns_fd = sb->ipcns_fd,
 		.preserve_fds = cfg->preserve_fds,
 		.masks = &cfg->masks,
 		.tty_fd = sb->term.active ? sb->term.slave : -1,
@@ -467,6 +506,7 @@ void sandbox_destroy(struct sandbox *sb)
 	close_fd(&sb->netns_fd);
 	close_fd(&sb->cg_chan[0]);
 	close_fd(&sb->cg_chan[1]);
+	close_fd(&sb->ipcns_fd);
 	free(sb->watches);
 	limits_destroy(sb);
 	free(sb);

@@ -79,6 +79,10 @@ struct sandbox_config {
 	 * new one with loopback alone. Not with publish nor the policy's
 	 * network mode egress, which make the route out themselves. */
 	const char *netns;
+	/* No /dev/mqueue in the view (an OCI config that mounts none); the
+	 * guest's IPC namespace, with its message queues, is there either
+	 * way. */
+	bool no_mqueue;
 	/* The caller's fds 3 to 2 + preserve_fds are the command's too, at
 	 * the same numbers (runc's --preserve-fds); the caller may close them
 	 * once sandbox_start returned. At most SANDBOX_PRESERVE_FDS_MAX. */

@@ -91,6 +91,22 @@ static int recv_from_init(int sock, pid_t pid, char tag, int *fd, char *err, siz
 	return 0;
 }
 
+/* In the guest's child: joins the namespace fd names (when not -1) and
+ * closes it, or reports why not on sock and exits. */
+static void join_ns(int fd, int type, const char *what, int sock)
+{
+	if (fd < 0)
+		return;
+	if (setns(fd, type) < 0) {
+		char msg[128];
+		int len = snprintf(msg, sizeof(msg), "Ejoining the %s namespace: %s", what,
+				   strerror(errno));
+		(void)!write(sock, msg, (size_t)len);
+		_exit(125);
+	}
+	close(fd);
+}
+
 pid_t guest_spawn(struct sentry *s, const struct guest_config *cfg, char *err, size_t err_size)
 {
 	int sp[2];
@@ -105,6 +121,8 @@ pid_t guest_spawn(struct sentry *s, const struct guest_config *cfg, char *err, s
 	unsigned long flags = GUEST_NS_FLAGS;
 	if (cfg->netns_fd >= 0)
 		flags &= ~(unsigned long)CLONE_NEWNET;
+	if (cfg->ipcns_fd >= 0)
+		flags &= ~(unsigned long)CLONE_NEWIPC;
 	pid_t pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
 	if (pid < 0) {
 		snprintf(err, err_size, "creating the guest's namespaces: %s", strerror(errno));
@@ -114,17 +132,10 @@ pid_t guest_spawn(struct sentry *s, const struct guest_config *cfg, char *err, s
 	}
 	if (pid == 0) {
 		close(sp[0]);
-		if (cfg->netns_fd >= 0) {
-			if (setns(cfg->netns_fd, CLONE_NEWNET) < 0) {
-				char msg[128];
-				int len = snprintf(msg, sizeof(msg),
-						   "Ejoining the network namespace: %s",
-						   strerror(errno));
-				(void)!write(sp[1], msg, (size_t)len);
-				_exit(125);
-			}
-			close(cfg->netns_fd);
-		}
+		join_ns(cfg->netns_fd, CLONE_NEWNET, "network", sp[1]);
+		/* The sandbox's IPC namespace, made for the gofer (whose view
+		 * mounts its mqueue file system), joined as the network's. */
+		join_ns(cfg->ipcns_fd, CLONE_NEWIPC, "IPC", sp[1]);
 		/* Under egress the filter traps the sends that name a
 		 * destination (syscalls/net_send.c). */
 		struct guest_config gc = *cfg;

@@ -700,6 +700,7 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 		.filter = cfg->filter,
 		.hostname = cfg->hostname,
 		.netns_fd = cfg->netns_fd,
+		.ipcns_fd = cfg->ipcns_fd,
 		.preserve_fds = cfg->preserve_fds,
 		.tty = cfg->tty_fd >= 0,
 		.control_fd = cfg->control_fd,
@@ -714,6 +715,8 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 		close(cfg->control_fd);
 	if (cfg->netns_fd >= 0)
 		close(cfg->netns_fd);
+	if (cfg->ipcns_fd >= 0)
+		close(cfg->ipcns_fd);
 	if (cfg->preserve_fds)
 		syscall(SYS_close_range, 3, 2 + cfg->preserve_fds, 0);
 	if (init < 0)

@@ -272,6 +272,7 @@ struct sentry_config {
 	const char *cwd;
 	const char *hostname;
 	int netns_fd; /* a network namespace for the guest to join, or -1 */
+	int ipcns_fd; /* the IPC namespace for the guest to join, or -1 */
 	/* Fds 3 to 2 + preserve_fds go to the command (the caller's, which
 	 * the sentry closes once the guest has them). */
 	unsigned int preserve_fds;

@@ -54,6 +54,23 @@
 /* Mount types the sandbox provides on its own: accepted, not mounted. */
 static const char *const kernel_fs[] = {"proc", "sysfs", "devpts", "mqueue", "cgroup", "cgroup2"};
 
+/* path names dest, give or take repeated and trailing slashes. */
+static bool path_is(const char *path, const char *dest)
+{
+	while (*path && *dest) {
+		if (*path != *dest)
+			return false;
+		bool slash = *path == '/';
+		path++;
+		dest++;
+		while (slash && *path == '/')
+			path++;
+	}
+	while (*path == '/')
+		path++;
+	return *path == '\0' && *dest == '\0';
+}
+
 static const char *type_name(enum json_type t)
 {
 	switch (t) {
@@ -433,6 +450,21 @@ static int parse_mount(struct oci_config *c, struct json_object *m, size_t i, st
 		return parse_bind(c, m, field, d, opts, err);
 	if (strcmp(t, "tmpfs") == 0)
 		return oci_parse_tmpfs(c, m, field, d, opts, err);
+	/* The sandbox's /sys and /dev/mqueue are its own, there alone. */
+	static const struct {
+		const char *type, *dest;
+	} fixed[] = {{"sysfs", "/sys"}, {"mqueue", "/dev/mqueue"}};
+	for (size_t k = 0; k < ARRAY_SIZE(fixed); k++) {
+		if (strcmp(t, fixed[k].type) != 0)
+			continue;
+		snprintf(name, sizeof(name), "%s.destination", field);
+		if (!path_is(d, fixed[k].dest))
+			return oci_bad(err, name,
+				       "'%s': the sandbox has its %s at %s only, not elsewhere", d,
+				       fixed[k].type, fixed[k].dest);
+		if (strcmp(t, "mqueue") == 0)
+			c->mqueue = true;
+	}
 	for (size_t k = 0; k < ARRAY_SIZE(kernel_fs); k++) {
 		if (strcmp(t, kernel_fs[k]) == 0) {
 			oci_debug("%s: %s at %s: provided by the sandbox itself", field, t, d);
@@ -848,6 +880,7 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 		.filter = c->seccomp.len ? &c->seccomp : NULL,
 		.hostname = c->hostname,
 		.netns = c->netns,
+		.no_mqueue = !c->mqueue,
 		.preserve_fds = c->preserve_fds,
 		.policy = c->policy,
 		.audit_fd = c->audit_fd,

@@ -193,6 +193,7 @@ struct oci_config {
 	const char *hostname;
 	/* linux.namespaces' network path, inside doc, or NULL: a new one. */
 	const char *netns;
+	bool mqueue; /* a mount of type mqueue (at /dev/mqueue) */
 	struct gofer_volume *volumes;
 	size_t nvolumes;
 	struct json_object *annotations;	   /* an object, inside doc, or NULL */

@@ -107,9 +107,12 @@ done
 check "/dev holds null zero full random urandom tty ptmx pts fd stdin stdout stderr shm" "" "$missing"
 check_lacks "/dev holds no host disk" "sda" "$out"
 out=$(runsc -- sh -c 'for f in /proc/kcore /proc/sysrq-trigger /proc/kallsyms \
-	/sys/firmware /sys/module /sys/kernel/debug /sys/fs/cgroup/memory /dev/mem /dev/kmsg /dev/vda /dev/sda; do
+	/sys/firmware/efi /sys/module/kvm /sys/class/net /sys/block/vda /sys/kernel/debug \
+	/sys/kernel/security /sys/fs/cgroup/memory /dev/mem /dev/kmsg /dev/vda /dev/sda; do
 	[ -e "$f" ] && echo "$f"; done; true' 2>&1)
 check "host-only files of /proc, /sys and /dev are absent" "" "$out"
+check "/sys's firmware, module, class and block directories are empty" "" \
+	"$(runsc -- find /sys/firmware /sys/module /sys/class /sys/block -mindepth 1 2>&1)"
 # The guest's core_pattern is its own (the kernel's default), never the
 # host's, which may name a host path or a host program.
 check "/proc/sys/kernel/core_pattern is the sandbox's own" "core" \

@@ -418,7 +418,7 @@ START_TEST(test_mounts)
 	ck_assert_msg(strncmp(buf, "overlay / overlay rw,relatime 0 0\n", 34) == 0, "%s", buf);
 	ck_assert_msg(strstr(buf, "\ntmpfs /dev tmpfs rw,nosuid,size=65536k,mode=755 0 0\n"), "%s",
 		      buf);
-	ck_assert_msg(strstr(buf, "\ntmpfs /sys tmpfs ro,nosuid,nodev,noexec,relatime 0 0\n"), "%s",
+	ck_assert_msg(strstr(buf, "\nsysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0\n"), "%s",
 		      buf);
 	ck_assert_msg(strstr(buf, "\nproc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n"), "%s",
 		      buf);
