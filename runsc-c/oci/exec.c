@@ -470,9 +470,13 @@ static bool relay_copy(int from, int to)
  * terminal as it was. */
 static void relay_end(struct relay *t)
 {
+	/* Until nothing is left to read now: a process the exec'd one left
+	 * in the background may still hold the terminal (EAGAIN, not EIO). */
+	char buf[16384];
+	ssize_t n;
 	fcntl(t->master, F_SETFL, O_NONBLOCK);
-	while (relay_copy(t->master, STDOUT_FILENO))
-		;
+	while ((n = read(t->master, buf, sizeof(buf))) > 0)
+		(void)write_all(STDOUT_FILENO, buf, (size_t)n);
 	if (t->raw)
 		tcsetattr(STDIN_FILENO, TCSANOW, &t->saved);
 	close(t->master);

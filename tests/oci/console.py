@@ -316,6 +316,15 @@ def test_exec_relayed():
     os.close(m2)
     tap(p2.returncode == 0 and before == after,
         "... and leaves the caller's terminal settings as they were", f"{p2.returncode} {out}")
+    # A background process keeps the terminal after the program exits:
+    # exec ends with the program all the same.
+    p, _, master = relayed(["exec", "--tty", "x1", "sh", "-c", "sleep 30 & echo started-bg"])
+    screen = read_until(master, "started-bg", deadline=10 * TIME_SCALE)
+    wait_or_kill(p)
+    os.close(master)
+    tap(p.returncode == 0 and "started-bg" in screen,
+        "exec --tty: ends with its program while a background job holds the terminal",
+        f"{p.returncode} {screen}")
     # stdin a pipe: relayed all the same, without raw mode.
     p, w, master = relayed(["exec", "--tty", "x1", "sh"], stdin_pty=False)
     os.write(w, b"echo piped-$((40+2)); exit 3\n")
