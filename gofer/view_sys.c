@@ -248,8 +248,11 @@ int mount_sys(struct view *v)
 	_cleanup_close_ int target = open_in_view(v, "sys", O_PATH | O_DIRECTORY, 0);
 	if (target < 0)
 		return view_fail(v, target, "opening /sys");
-	const struct fs_opt opts[] = {
-		{"source", "sysfs"}, {"mode", "755"}, {"size", "1m"}, {"nr_inodes", "4096"}};
+	/* No size or inode bound: what it holds is the host's CPU topology,
+	 * cache and THP files, one page each (about 40 on a 2-CPU machine,
+	 * more with more CPUs), counted in the sandbox's memory cgroup, and
+	 * it is read-only once filled. */
+	const struct fs_opt opts[] = {{"source", "sysfs"}, {"mode", "755"}};
 	_cleanup_close_ int mnt_fd =
 		fs_new(v, "tmpfs", opts, ARRAY_SIZE(opts),
 		       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, "/sys");
