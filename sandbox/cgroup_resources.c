@@ -357,9 +357,11 @@ int cg_resources_apply(int id_fd, int guest_fd, enum cg_version version, unsigne
 		if (r)
 			return r;
 	}
-	/* Last, as crun writes them: they win over the fields above. Once
-	 * per sandbox: in the hierarchy that holds memory (v2 has one). */
-	if (v2 && (controllers & (1u << CG_MEMORY)))
+	/* Last, as crun writes them: they win over the fields above. In the
+	 * v2 hierarchy, whatever controllers it holds: they are asked for
+	 * only when all of the sandbox's cgroups are there
+	 * (cg_resources_check), so this is once per sandbox. */
+	if (v2)
 		for (size_t i = 0; i < x->nunified; i++)
 			TRY(write_existing(id_fd, x->unified[i].key, x->unified[i].value),
 			    x->unified[i].key);
