@@ -9,8 +9,12 @@
  * memfd as large as the whole user address space (sparse: 256 GiB of
  * holes, which read as zero entries: not present), with the entries of
  * the mapped ranges written in at open. At most PAGEMAP_BUDGET bytes of
- * entries are read per open (32 GiB of address space): past them (huge
- * reservations such as a sanitizer's shadow) entries read as zero. */
+ * entries are read per open (4 GiB of mapped address space): past them
+ * (huge reservations such as a sanitizer's shadow) entries read as zero.
+ * The budget bounds the sentry's work per open (its loop answers no one
+ * meanwhile) and the memory each open fd holds: the memfd's pages count
+ * in the sandbox's cgroup, under its memory limit, for as long as the
+ * guest keeps the fd. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -28,7 +32,7 @@
 #define USER_SPACE_END	 (1ULL << 47) /* x86-64, 4-level page tables */
 #define PAGEMAP_SIZE	 (USER_SPACE_END / PAGE_SIZE_BYTES * 8)
 #define PAGEMAP_PFN_BITS ((1ULL << 55) - 1)
-#define PAGEMAP_BUDGET	 (64ULL << 20)
+#define PAGEMAP_BUDGET	 (8ULL << 20)
 #define PAGEMAP_CHUNK	 (64 * 1024)
 
 /* Copies the entries of [start, end) from src to dst, frame numbers
