@@ -97,22 +97,23 @@ static int mkdirs_at(int dir_fd, const char *rel)
 	}
 }
 
-/* A read-only attribute file rel (its directory made) holding text. */
+/* A read-only attribute file rel (its directory made when missing)
+ * holding text. */
 static int put_file(int dir_fd, const char *rel, const char *text, size_t len)
 {
+	const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+	_cleanup_close_ int fd = openat(dir_fd, rel, flags, 0444);
 	const char *slash = strrchr(rel, '/');
-	if (slash) {
+	if (fd < 0 && errno == ENOENT && slash) {
 		char parent[PATH_MAX];
 		snprintf(parent, sizeof(parent), "%.*s", (int)(slash - rel), rel);
 		int r = mkdirs_at(dir_fd, parent);
 		if (r < 0)
 			return r;
+		fd = openat(dir_fd, rel, flags, 0444);
 	}
-	_cleanup_close_ int fd =
-		openat(dir_fd, rel, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0444);
+	/* 0444 as asked: the gofer runs with umask 0 (gofer_main). */
 	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, 0444) < 0)
 		return -errno;
 	return write_all(fd, text, len);
 }
@@ -209,7 +210,12 @@ static int populate_cpus(int sys_fd)
 			if ((r = copy_host_file(sys_fd, rel, rel)) < 0)
 				return r;
 		}
-		for (int k = 0; k < MAX_CACHE_INDEX; k++)
+		for (int k = 0; k < MAX_CACHE_INDEX; k++) {
+			/* The host numbers its caches from 0 without gaps. */
+			snprintf(rel, sizeof(rel),
+				 HOST_SYS "/devices/system/cpu/cpu%d/cache/index%d", cpu, k);
+			if (access(rel, F_OK) < 0)
+				break;
 			for (size_t i = 0; i < ARRAY_SIZE(cache_files); i++) {
 				snprintf(rel, sizeof(rel),
 					 "devices/system/cpu/cpu%d/cache/index%d/%s", cpu, k,
@@ -217,6 +223,7 @@ static int populate_cpus(int sys_fd)
 				if ((r = copy_host_file(sys_fd, rel, rel)) < 0)
 					return r;
 			}
+		}
 	}
 	return 0;
 }
