@@ -211,8 +211,7 @@ static int mkdir_in_view(struct view *v, const char *rel)
 	return r;
 }
 
-/* mkdir -p rel inside the view (new directories 0755, owned by root). */
-int mkdirs_in_view(struct view *v, const char *rel)
+int path_prefixes(const char *rel, int (*fn)(void *arg, const char *prefix), void *arg)
 {
 	char buf[PATH_MAX];
 	if (strlen(rel) >= sizeof(buf))
@@ -224,21 +223,36 @@ int mkdirs_in_view(struct view *v, const char *rel)
 		char saved = *p;
 		*p = '\0';
 		if (p > buf && p[-1] != '/') {
-			int fd = open_in_view(v, buf, O_PATH | O_DIRECTORY, 0);
-			if (fd == -ENOENT) {
-				int r = mkdir_in_view(v, buf);
-				if (r < 0)
-					return r;
-				fd = open_in_view(v, buf, O_PATH | O_DIRECTORY, 0);
-			}
-			if (fd < 0)
-				return fd;
-			close(fd);
+			int r = fn(arg, buf);
+			if (r < 0)
+				return r;
 		}
 		*p = saved;
 		if (saved == '\0')
 			return 0;
 	}
+}
+
+static int dir_in_view(void *arg, const char *prefix)
+{
+	struct view *v = arg;
+	int fd = open_in_view(v, prefix, O_PATH | O_DIRECTORY, 0);
+	if (fd == -ENOENT) {
+		int r = mkdir_in_view(v, prefix);
+		if (r < 0)
+			return r;
+		fd = open_in_view(v, prefix, O_PATH | O_DIRECTORY, 0);
+	}
+	if (fd < 0)
+		return fd;
+	close(fd);
+	return 0;
+}
+
+/* mkdir -p rel inside the view (new directories 0755, owned by root). */
+int mkdirs_in_view(struct view *v, const char *rel)
+{
+	return path_prefixes(rel, dir_in_view, v);
 }
 
 /* ---- the host, read before anything is covered ---- */

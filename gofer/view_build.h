@@ -85,6 +85,10 @@ int bind_clone(int fd, bool recursive, uint64_t attrs);
 int open_in_view(struct view *v, const char *rel, int flags, uint64_t resolve);
 /* mkdir -p rel inside the view (new directories 0755, owned by root). */
 int mkdirs_in_view(struct view *v, const char *rel);
+/* Calls fn(arg, prefix) for each leading part of rel ("a", "a/b",
+ * "a/b/c"), empty components skipped; stops at the first negative
+ * return, which it returns (0 at the end; -ENAMETOOLONG). */
+int path_prefixes(const char *rel, int (*fn)(void *arg, const char *prefix), void *arg);
 /* Gives a directory of the upper layer the owner, mode and times of its
  * lower twin. */
 int copy_dir_attrs(int dir_fd, const char *name, const struct stat *like);

@@ -77,24 +77,17 @@ static const char *const cache_files[] = {
 
 static const char *const thp_files[] = {"enabled", "defrag", "hpage_pmd_size", "shmem_enabled"};
 
-/* mkdir -p of rel below dir_fd (0755). */
+/* One directory of mkdirs_at (0755; one that exists is fine). */
+static int dir_at(void *arg, const char *prefix)
+{
+	int dir_fd = *(const int *)arg;
+	return mkdirat(dir_fd, prefix, 0755) < 0 && errno != EEXIST ? -errno : 0;
+}
+
+/* mkdir -p rel below dir_fd, a tmpfs of the gofer's own (no symlinks). */
 static int mkdirs_at(int dir_fd, const char *rel)
 {
-	char buf[PATH_MAX];
-	if (strlen(rel) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	strcpy(buf, rel);
-	for (char *p = buf;; p++) {
-		if (*p != '/' && *p != '\0')
-			continue;
-		char saved = *p;
-		*p = '\0';
-		if (p > buf && mkdirat(dir_fd, buf, 0755) < 0 && errno != EEXIST)
-			return -errno;
-		*p = saved;
-		if (saved == '\0')
-			return 0;
-	}
+	return path_prefixes(rel, dir_at, &dir_fd);
 }
 
 /* A read-only attribute file rel (its directory made when missing)
