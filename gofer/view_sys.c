@@ -124,11 +124,14 @@ static int copy_host_file(int dir_fd, const char *rel, const char *host_rel)
 	return put_file(dir_fd, rel, buf, (size_t)n);
 }
 
-/* The CPUs the sandbox runs on: the affinity's, those online on the host. */
+/* The CPUs the sandbox runs on: its launcher's affinity (what `taskset`
+ * gave runsc-c), those online on the host. Not the gofer's own: the
+ * sentry moves the gofer to the CPU it runs on (gofer_follow), which may
+ * happen while the view is still being built. */
 static int sandbox_cpus(cpu_set_t *set)
 {
 	CPU_ZERO(set);
-	if (sched_getaffinity(0, sizeof(*set), set) < 0)
+	if (sched_getaffinity(getppid(), sizeof(*set), set) < 0)
 		return -errno;
 	_cleanup_free_ char *online = NULL;
 	if (read_file_at(AT_FDCWD, HOST_SYS "/devices/system/cpu/online", &online) < 0)
