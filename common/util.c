@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *log_prefix = "runsc-c";
@@ -56,6 +57,13 @@ void log_msg(const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(fmt, ap, 0);
 	va_end(ap);
+}
+
+double mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 void log_debug(const char *fmt, ...)

@@ -45,6 +45,9 @@ _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* die() with ": strerror(errno)" appended. */
 _Noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* CLOCK_MONOTONIC in milliseconds: for the spans --debug reports. */
+double mono_ms(void);
+
 /* The most fds one message carries (the kernel's SCM_MAX_FD). */
 #define MSG_FDS_MAX 253
 /* Sends len bytes and nfds (at most MSG_FDS_MAX) file descriptors in one

@@ -51,6 +51,7 @@ struct view {
 	uint64_t sys_mnt_id; /* /sys's mount (view_sys.c), shown as sysfs */
 	char root_path[PATH_MAX];
 	struct gofer_state *st;
+	double sys_ms, mqueue_ms; /* spent on /sys and /dev/mqueue (--debug) */
 };
 
 struct fs_opt {

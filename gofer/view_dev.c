@@ -122,10 +122,12 @@ int mount_dev(struct view *v)
 	/* The message queues of the gofer's IPC namespace, which the guest
 	 * joins: what mq_open(3) makes there shows here, as on Linux. */
 	if (v->cfg->mqueue) {
+		double t0 = mono_ms();
 		r = mount_sub(v, dev_fd, "mqueue",
 			      fs_new(v, "mqueue", NULL, 0,
 				     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
 				     "/dev/mqueue"));
+		v->mqueue_ms = mono_ms() - t0;
 		if (r < 0)
 			return r;
 	}

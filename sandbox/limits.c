@@ -124,13 +124,6 @@ static struct {
 	double find, make, move, remove, sweep;
 } spent;
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* The host's layout, found once per process. */
 static const struct cg_host *host_find(struct rc_error *err)
 {
@@ -138,9 +131,9 @@ static const struct cg_host *host_find(struct rc_error *err)
 	static int state; /* 0: not looked, 1: found, -errno: none */
 	static struct rc_error why;
 	if (state == 0) {
-		double t0 = now_ms();
+		double t0 = mono_ms();
 		state = cg_host_detect(NULL, &host, &why) == 0 ? 1 : -why.errno_value;
-		spent.find += now_ms() - t0;
+		spent.find += mono_ms() - t0;
 	}
 	if (state < 0) {
 		*err = why;
@@ -182,13 +175,13 @@ int limits_create(struct sandbox *sb, struct rc_error *err)
 	int r = 0;
 	const struct cg_host *host = host_find(&why);
 	if (host) {
-		double t0 = now_ms();
+		double t0 = mono_ms();
 		r = cg_create(host, sb->id, cfg->cgroup_path, &limits, &sb->cg, &why);
 		/* A given id may be a dead sandbox's whose cgroups are left:
 		 * the sweep that limits_sweep() leaves for later comes now. */
 		if (r == -EEXIST && !cfg->cgroup_path && cg_sweep(host) > 0)
 			r = cg_create(host, sb->id, NULL, &limits, &sb->cg, &why);
-		spent.make += now_ms() - t0;
+		spent.make += mono_ms() - t0;
 	}
 	if (r == -EEXIST && cfg->cgroup_path)
 		return rc_error_set(err, EEXIST, "cgroup path '%s' is in use: %s", cfg->cgroup_path,
@@ -215,10 +208,10 @@ void limits_sweep(struct sandbox *sb)
 {
 	struct rc_error why;
 	const struct cg_host *host = sb->cg ? host_find(&why) : NULL;
-	double t0 = now_ms();
+	double t0 = mono_ms();
 	if (host)
 		cg_sweep(host);
-	spent.sweep += now_ms() - t0;
+	spent.sweep += mono_ms() - t0;
 }
 
 int limits_enter_kernel(struct sandbox *sb, struct rc_error *err)
@@ -266,7 +259,7 @@ static int handover(struct sandbox *sb, struct rc_error *err)
 	struct cg_procs guest = {0};
 	int memory_dir = -1;
 	if (sb->cg) {
-		double t0 = now_ms();
+		double t0 = mono_ms();
 		struct cg_procs kernel = {0};
 		int r = cg_procs_open(sb->cg, CG_PART_KERNEL, &kernel, err);
 		if (r == 0 && (r = kernel_move(&kernel, sb->gofer_pid, err)) == 0)
@@ -274,7 +267,7 @@ static int handover(struct sandbox *sb, struct rc_error *err)
 		cg_procs_close(&kernel);
 		if (r == 0)
 			r = cg_procs_open(sb->cg, CG_PART_GUEST, &guest, err);
-		spent.move += now_ms() - t0;
+		spent.move += mono_ms() - t0;
 		if (r < 0)
 			return r;
 		enum cg_version version = CG_ABSENT;
@@ -328,7 +321,7 @@ struct sentry_side {
 static int guest_attach(void *arg, pid_t pid, char *msg, size_t size)
 {
 	struct sentry_side *side = arg;
-	double t0 = now_ms();
+	double t0 = mono_ms();
 	struct cg_handover h;
 	int fds[CG_NCONTROLLERS + 1];
 	int nfds = 0;
@@ -338,7 +331,7 @@ static int guest_attach(void *arg, pid_t pid, char *msg, size_t size)
 	while (n == -EINTR);
 	close(side->chan);
 	side->chan = -1;
-	double t1 = now_ms();
+	double t1 = mono_ms();
 	if (n != (ssize_t)sizeof(h) || h.nprocs + (h.memory_version != CG_ABSENT) != nfds) {
 		for (int i = 0; i < nfds; i++)
 			close(fds[i]);
@@ -371,7 +364,7 @@ static int guest_attach(void *arg, pid_t pid, char *msg, size_t size)
 		snprintf(msg, size, "setting the guest's OOM score: %s", strerror(-r));
 		return r;
 	}
-	double t2 = now_ms();
+	double t2 = mono_ms();
 	log_debug("cgroups: the guest's init waited %.3f ms (for the launcher's cgroups %.3f ms, "
 		  "its move %.3f ms)",
 		  t2 - t0, t1 - t0, t2 - t1);
@@ -506,10 +499,10 @@ void limits_destroy(struct sandbox *sb)
 {
 	if (!sb->cg)
 		return;
-	double t0 = now_ms();
+	double t0 = mono_ms();
 	cg_destroy(sb->cg);
 	sb->cg = NULL;
-	spent.remove += now_ms() - t0;
+	spent.remove += mono_ms() - t0;
 	/* Made by sandbox_create, the cgroups are waited for; made while
 	 * the sentry starts, they are waited for only as long as the
 	 * guest's init says it waited (the sentry logs it). */
