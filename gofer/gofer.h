@@ -149,6 +149,9 @@ struct gofer_config {
 	/* An mqueue file system at /dev/mqueue: the gofer's IPC namespace's,
 	 * which is the guest's (sandbox/sandbox.c). */
 	bool mqueue;
+	/* The directory of the host's shared /sys trees (view_sys_cache.c),
+	 * or NULL: the sandbox's /sys is its own. */
+	const char *sys_cache;
 };
 
 /* Builds the view, applies the gofer's seccomp filter and serves requests

@@ -103,9 +103,10 @@ int op_statfs(struct ctx *c)
 	struct statfs *sfs = &c->resp->u.sfs;
 	if (fstatfs(o.fd, sfs) < 0)
 		return -errno;
-	/* The sandbox's /sys (gofer/view_sys.c) answers as a sysfs does. */
+	/* The sandbox's /sys (gofer/view_sys.c), an overlay of its own,
+	 * answers as a sysfs does. */
 	struct stat s;
-	if (sfs->f_type == TMPFS_MAGIC && c->st->sysdir.valid && fstat(o.fd, &s) == 0 &&
+	if (sfs->f_type == OVERLAYFS_SUPER_MAGIC && c->st->sysdir.valid && fstat(o.fd, &s) == 0 &&
 	    s.st_dev == c->st->sysdir.dev) {
 		fsid_t fsid = sfs->f_fsid;
 		long flags = sfs->f_flags;

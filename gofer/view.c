@@ -803,7 +803,14 @@ static int open_host(struct view *v)
 	if (v->rootfs_fd < 0)
 		return view_fail(v, -errno, "rootfs %s", rootfs);
 	int r = collect_host_mounts(v);
-	return r < 0 ? r : open_volumes(v);
+	if (r == 0)
+		r = open_volumes(v);
+	if (r == 0) {
+		double t0 = mono_ms();
+		r = sys_prepare(v);
+		v->sys_ms += mono_ms() - t0;
+	}
+	return r;
 }
 
 static int build(struct view *v)
@@ -833,7 +840,7 @@ static int build(struct view *v)
 	double sys_t0 = mono_ms();
 	if (r == 0)
 		r = mount_sys(v);
-	v->sys_ms = mono_ms() - sys_t0;
+	v->sys_ms += mono_ms() - sys_t0;
 	for (size_t i = 0; r == 0 && i < v->cfg->nvolumes; i++)
 		r = mount_volume(v, &v->vols[i]);
 	/* Over everything else, as runc applies them. */
@@ -861,6 +868,7 @@ static void view_free(struct view *v)
 		if (v->vols[i].fd >= 0)
 			close(v->vols[i].fd);
 	free(v->vols);
+	sys_release(v);
 	int fds[] = {v->rootfs_fd, v->staging_fd, v->upper_fd, v->work_fd,
 		     v->root_fd,   v->private_fd, v->empty_fd};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
@@ -883,6 +891,7 @@ int gofer_view_build(const struct gofer_config *cfg, struct gofer_state *st, cha
 		.root_fd = -1,
 		.private_fd = -1,
 		.empty_fd = -1,
+		.sys = {-1, -1},
 		.st = st,
 	};
 	err[0] = '\0';

@@ -28,6 +28,12 @@ struct volume_src {
 	bool is_dir;
 };
 
+struct sys_tree {
+	int tree_fd;  /* what /sys shows */
+	int empty_fd; /* an empty directory on the same file system */
+};
+struct sys_host; /* gofer/view_sys.c */
+
 struct view {
 	const struct gofer_config *cfg;
 	uint64_t size; /* bound of the scratch tmpfs (the writable layer) */
@@ -51,7 +57,9 @@ struct view {
 	uint64_t sys_mnt_id; /* /sys's mount (view_sys.c), shown as sysfs */
 	char root_path[PATH_MAX];
 	struct gofer_state *st;
-	double sys_ms, mqueue_ms; /* spent on /sys and /dev/mqueue (--debug) */
+	struct sys_tree sys;	   /* the shared /sys tree (sys_prepare), or -1s */
+	struct sys_host *sys_host; /* what the host gives /sys (sys_prepare) */
+	double sys_ms, mqueue_ms;  /* spent on /sys and /dev/mqueue (--debug) */
 };
 
 struct fs_opt {
@@ -123,8 +131,26 @@ int record_view_mounts(struct view *v, const char *mountinfo);
 
 /* ---- gofer/view_sys.c ---- */
 
-/* The view's /sys: the sandbox's own sysfs (see there). */
+/* The view's /sys: the sandbox's own sysfs (see there). sys_prepare reads
+ * the host and opens the shared tree, before anything is covered;
+ * mount_sys mounts it, or a tree of the sandbox's own. sys_release frees
+ * what sys_prepare kept. */
+int sys_prepare(struct view *v);
 int mount_sys(struct view *v);
+void sys_release(struct view *v);
+
+/* ---- gofer/view_sys_cache.c: the host's shared /sys trees ---- */
+
+/* Fills the directory tree_fd with what /sys shows. */
+typedef int (*sys_tree_fill_fn)(void *arg, int tree_fd);
+/* Opens the shared tree named key (its name begins with keep_prefix, the
+ * host's boot) in the cache directory cache, building it with fill when it
+ * is missing or not to be trusted. -EBUSY: another start is building it;
+ * any -errno: no shared tree this time. why: what the user should hear
+ * (a cache refused or rebuilt), or "". */
+int sys_tree_shared(const char *cache, const char *key, const char *keep_prefix,
+		    sys_tree_fill_fn fill, void *arg, struct sys_tree *t, char *why,
+		    size_t why_size);
 
 /* ---- gofer/view_dev.c ---- */
 

@@ -1,21 +1,26 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The view's /sys: the sandbox's own small sysfs, never the host's.
  *
- * A read-only tmpfs, filled before it is attached, with what programs read
- * to size themselves and nothing of the host's devices, firmware or kernel
- * knobs:
+ * A read-only file system with what programs read to size themselves and
+ * nothing of the host's devices, firmware or kernel knobs:
  *
  *   block bus class dev devices firmware fs kernel module power
  *                      Linux's top-level directories, empty but for:
  *   devices/system/cpu/{online,possible,present}
- *                      the sandbox's CPUs: those of the gofer's affinity
- *                      (the caller's: taskset) that the host has online
+ *                      the sandbox's CPUs: those of the launcher's
+ *                      affinity (the caller's: taskset) that the host has
+ *                      online
  *   devices/system/cpu/cpuN/{online,topology/..,cache/indexK/..}
  *                      for each of them, the host's topology and cache
  *                      description (read-only copies)
  *   fs/cgroup          empty
  *   kernel/mm/transparent_hugepage/{enabled,defrag,hpage_pmd_size,
  *   shmem_enabled}     the host's values, read-only
+ *
+ * The files are made once per host and content, in a tree the sandboxes
+ * that ask for the same one share (view_sys_cache.c), or when none can be
+ * shared, in the sandbox's scratch tmpfs. Each view shows the tree as a
+ * read-only overlay of its own (mount_sys).
  *
  * The mount table shows it as type sysfs, source sysfs (view_mounts.c),
  * and statfs(2) of a path in it answers SYSFS_MAGIC (op_statfs): it is the
@@ -178,27 +183,88 @@ static size_t cpu_list(const cpu_set_t *set, char *out, size_t size)
 	return len;
 }
 
-static int populate_cpus(int sys_fd)
+/* What the host gives the sandbox's /sys, read at every start: it names
+ * the shared tree (view_sys_cache.c) and, when that is built, fills it. */
+struct sys_host {
+	cpu_set_t cpus;
+	char cpu_list[4096];
+	size_t cpu_list_len;
+	struct {
+		char *text; /* NULL: the host has no such file */
+		size_t len;
+	} thp[ARRAY_SIZE(thp_files)];
+	char boot_id[64]; /* "": unknown, and no tree is shared */
+};
+
+static void sys_host_free(struct sys_host *h)
 {
-	cpu_set_t set;
-	int r = sandbox_cpus(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(h->thp); i++)
+		free(h->thp[i].text);
+}
+
+static int sys_host_read(struct sys_host *h)
+{
+	int r = sandbox_cpus(&h->cpus);
 	if (r < 0)
 		return r;
-	char list[4096];
-	size_t len = cpu_list(&set, list, sizeof(list));
+	h->cpu_list_len = cpu_list(&h->cpus, h->cpu_list, sizeof(h->cpu_list));
+	for (size_t i = 0; i < ARRAY_SIZE(thp_files); i++) {
+		char path[128];
+		snprintf(path, sizeof(path), HOST_SYS "/kernel/mm/transparent_hugepage/%s",
+			 thp_files[i]);
+		ssize_t n = read_file_at(AT_FDCWD, path, &h->thp[i].text);
+		h->thp[i].len = n > 0 ? (size_t)n : 0;
+	}
+	_cleanup_free_ char *boot_id = NULL;
+	ssize_t n = read_file_at(AT_FDCWD, "/proc/sys/kernel/random/boot_id", &boot_id);
+	if (n > 0 && (size_t)n < sizeof(h->boot_id) && !strchr(boot_id, '/'))
+		snprintf(h->boot_id, sizeof(h->boot_id), "%.*s", (int)strcspn(boot_id, "\n"),
+			 boot_id);
+	return 0;
+}
+
+/* FNV-1a, 64 bits: names a tree by what it holds (not a secret: only
+ * runsc-c writes the cache, and it checks what it finds there). */
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* BOOT_ID.HASH of what the tree holds; the version changes with what
+ * view_sys.c puts in a tree. */
+static void sys_key(const struct sys_host *h, char *key, size_t size)
+{
+	static const char version[] = "runsc-c /sys 1";
+	uint64_t x = fnv1a(0xcbf29ce484222325ull, version, sizeof(version));
+	x = fnv1a(x, h->cpu_list, h->cpu_list_len + 1);
+	for (size_t i = 0; i < ARRAY_SIZE(h->thp); i++) {
+		char absent = h->thp[i].text ? 1 : 0;
+		x = fnv1a(x, &absent, 1);
+		x = fnv1a(x, h->thp[i].text ? h->thp[i].text : "", h->thp[i].len + 1);
+	}
+	snprintf(key, size, "%s.%016llx", h->boot_id, (unsigned long long)x);
+}
+
+static int populate_cpus(int sys_fd, const struct sys_host *h)
+{
 	static const char *const lists[] = {"online", "possible", "present"};
 	for (size_t i = 0; i < ARRAY_SIZE(lists); i++) {
 		char rel[64];
 		snprintf(rel, sizeof(rel), "devices/system/cpu/%s", lists[i]);
-		if ((r = put_file(sys_fd, rel, list, len)) < 0)
+		int r = put_file(sys_fd, rel, h->cpu_list, h->cpu_list_len);
+		if (r < 0)
 			return r;
 	}
 	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
-		if (!CPU_ISSET(cpu, &set))
+		if (!CPU_ISSET(cpu, &h->cpus))
 			continue;
 		char rel[PATH_MAX];
 		snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%d", cpu);
-		if ((r = mkdirs_at(sys_fd, rel)) < 0)
+		int r = mkdirs_at(sys_fd, rel);
+		if (r < 0)
 			return r;
 		for (size_t i = 0; i < ARRAY_SIZE(cpu_files); i++) {
 			snprintf(rel, sizeof(rel), "devices/system/cpu/cpu%d/%s", cpu,
@@ -224,23 +290,78 @@ static int populate_cpus(int sys_fd)
 	return 0;
 }
 
-static int populate_sys(struct view *v, int sys_fd)
+/* What /sys shows, made in the empty directory sys_fd (sys_tree_fill_fn). */
+static int populate_sys(void *arg, int sys_fd)
 {
+	const struct sys_host *h = arg;
 	for (size_t i = 0; i < ARRAY_SIZE(top_dirs); i++)
 		if (mkdirat(sys_fd, top_dirs[i], 0755) < 0)
-			return view_fail(v, -errno, "creating /sys/%s", top_dirs[i]);
+			return -errno;
 	int r = mkdirs_at(sys_fd, "fs/cgroup");
-	if (r < 0)
-		return view_fail(v, r, "creating /sys/fs/cgroup");
-	if ((r = populate_cpus(sys_fd)) < 0)
-		return view_fail(v, r, "creating /sys/devices/system/cpu");
+	if (r < 0 || (r = populate_cpus(sys_fd, h)) < 0)
+		return r;
 	for (size_t i = 0; i < ARRAY_SIZE(thp_files); i++) {
 		char rel[128];
 		snprintf(rel, sizeof(rel), "kernel/mm/transparent_hugepage/%s", thp_files[i]);
-		if ((r = copy_host_file(sys_fd, rel, rel)) < 0)
-			return view_fail(v, r, "creating /sys/%s", rel);
+		if (h->thp[i].text &&
+		    (r = put_file(sys_fd, rel, h->thp[i].text, h->thp[i].len)) < 0)
+			return r;
 	}
 	return 0;
+}
+
+/* A tree of this sandbox's own, in the scratch tmpfs: when no shared one
+ * can be had (no cache directory, another start building it, a file
+ * system without immutable files). */
+static int private_tree(struct view *v, struct sys_host *h, struct sys_tree *t)
+{
+	if (mkdirat(v->staging_fd, "sys", 0700) < 0)
+		return view_fail(v, -errno, "creating /sys");
+	_cleanup_close_ int dir = openat(v->staging_fd, "sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0 || mkdirat(dir, "tree", 0755) < 0 || mkdirat(dir, "empty", 0755) < 0)
+		return view_fail(v, -errno, "creating /sys");
+	t->tree_fd = openat(dir, "tree", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	t->empty_fd = openat(dir, "empty", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (t->tree_fd < 0 || t->empty_fd < 0)
+		return view_fail(v, -errno, "opening /sys");
+	int r = populate_sys(h, t->tree_fd);
+	return r < 0 ? view_fail(v, r, "creating /sys's files") : 0;
+}
+
+int sys_prepare(struct view *v)
+{
+	struct sys_host *h = xcalloc(1, sizeof(*h));
+	v->sys_host = h;
+	int r = sys_host_read(h);
+	if (r < 0)
+		return view_fail(v, r, "reading the host's CPUs");
+	const char *cache = v->cfg->sys_cache;
+	if (!cache || !h->boot_id[0])
+		return 0;
+	char key[NAME_MAX], keep[80], why[PATH_MAX + 128];
+	sys_key(h, key, sizeof(key));
+	snprintf(keep, sizeof(keep), "%s.", h->boot_id);
+	r = sys_tree_shared(cache, key, keep, populate_sys, h, &v->sys, why, sizeof(why));
+	if (why[0])
+		log_msg("/sys: %s", why);
+	if (r < 0)
+		log_debug("/sys: no shared tree in %s (%s): this sandbox's own", cache,
+			  strerror(-r));
+	return 0;
+}
+
+void sys_release(struct view *v)
+{
+	if (v->sys_host) {
+		sys_host_free(v->sys_host);
+		free(v->sys_host);
+		v->sys_host = NULL;
+	}
+	int fds[] = {v->sys.tree_fd, v->sys.empty_fd};
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	v->sys = (struct sys_tree){-1, -1};
 }
 
 int mount_sys(struct view *v)
@@ -251,31 +372,26 @@ int mount_sys(struct view *v)
 	_cleanup_close_ int target = open_in_view(v, "sys", O_PATH | O_DIRECTORY, 0);
 	if (target < 0)
 		return view_fail(v, target, "opening /sys");
-	/* No size or inode bound: what it holds is the host's CPU topology,
-	 * cache and THP files, one page each (about 40 on a 2-CPU machine,
-	 * more with more CPUs), counted in the sandbox's memory cgroup, and
-	 * it is read-only once filled. */
-	const struct fs_opt opts[] = {{"source", "sysfs"}, {"mode", "755"}};
+	if (v->sys.tree_fd < 0 && (r = private_tree(v, v->sys_host, &v->sys)) < 0)
+		return r;
+	/* An overlay with no upper layer: a file system of its own, read-only
+	 * itself (writes fail with EROFS before any permission check, as on a
+	 * read-only sysfs), with a device of its own (statfs below tells it
+	 * by that) and no path to the tree's directories on the host: ".."
+	 * of its root is the view's root. Both layers are on one file system,
+	 * so files and directories show the overlay's st_dev alike. Its
+	 * inodes are made when looked up: a sandbox pays for the files it
+	 * reads, not for the host's CPUs. */
+	char lower[64];
+	snprintf(lower, sizeof(lower), "/proc/self/fd/%d:/proc/self/fd/%d", v->sys.tree_fd,
+		 v->sys.empty_fd);
+	const struct fs_opt opts[] = {{"source", "sysfs"}, {"lowerdir", lower}};
 	_cleanup_close_ int mnt_fd =
-		fs_new(v, "tmpfs", opts, ARRAY_SIZE(opts),
-		       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, "/sys");
+		fs_new(v, "overlay", opts, ARRAY_SIZE(opts),
+		       MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC,
+		       "/sys");
 	if (mnt_fd < 0)
 		return mnt_fd;
-	_cleanup_close_ int sys_fd = openat(mnt_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (sys_fd < 0)
-		return view_fail(v, -errno, "opening the new /sys");
-	r = populate_sys(v, sys_fd);
-	if (r < 0)
-		return r;
-	/* The file system itself read-only, not only its mount: writes fail
-	 * with EROFS before any permission check, as on a read-only sysfs. */
-	_cleanup_close_ int fs_fd = fspick(mnt_fd, "", FSPICK_EMPTY_PATH | FSPICK_CLOEXEC);
-	if (fs_fd < 0 || fsconfig(fs_fd, FSCONFIG_SET_FLAG, "ro", NULL, 0) < 0 ||
-	    fsconfig(fs_fd, FSCONFIG_CMD_RECONFIGURE, NULL, NULL, 0) < 0)
-		return view_fail(v, -errno, "making /sys read-only");
-	r = set_attrs(mnt_fd, MOUNT_ATTR_RDONLY, false);
-	if (r < 0)
-		return view_fail(v, r, "making /sys read-only");
 	struct statx stx;
 	if (statx(mnt_fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &stx) < 0 ||
 	    !(stx.stx_mask & STATX_MNT_ID))

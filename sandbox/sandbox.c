@@ -111,7 +111,10 @@ _Noreturn static void gofer_child(struct sandbox *sb, int sock, int ready_fd)
 		.learn = cfg->learn,
 		.learn_fd = cfg->audit_fd,
 		.mqueue = !cfg->no_mqueue,
+		.sys_cache = getenv(SANDBOX_SYS_CACHE_ENV),
 	};
+	if (!gc.sys_cache || !gc.sys_cache[0])
+		gc.sys_cache = SANDBOX_SYS_CACHE;
 	gofer_main(&gc);
 }
 

@@ -158,6 +158,10 @@ struct sandbox_config {
 #define SANDBOX_DISK_DEFAULT	 (512ULL << 20)
 #define SANDBOX_PIDS_DEFAULT	 4096
 #define SANDBOX_CPU_PERIOD_US	 100000
+/* Where the host's shared /sys trees live (docs/oci.md, "The sandbox's
+ * /sys"); the environment variable names another directory. */
+#define SANDBOX_SYS_CACHE     "/run/runsc-c/sys"
+#define SANDBOX_SYS_CACHE_ENV "RUNSC_C_SYS_CACHE"
 
 /* A limit's text, as `runsc-c do --memory/--pids/--cpus/--disk` and the
  * sandbox service's limits take it (name: memory, pids, cpus or disk):

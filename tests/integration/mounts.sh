@@ -42,7 +42,7 @@ rows() {
 		for (i = 7; i <= NF; i++) if ($i == "-") { sep = i; break }
 		root = ($5 == "/data" || $5 == "/rw\\040dir") ? "/" : $4
 		sup = $(sep + 1) == "overlay" ? "-" : $(sep + 3)
-		# /sys: the tmpfs the gofer made, shown as the sysfs it stands for
+		# /sys: the overlay the gofer made, shown as the sysfs it stands for
 		if ($5 == "/sys") print $1, $2, $3, root, $5, $6
 		else if ($5 != "/proc" && $5 !~ "^/proc/") print $1, $2, $3, root, $5, $6, $(sep + 1), $(sep + 2), sup
 	}' | sort
@@ -54,9 +54,10 @@ check_contains "/data: read-only" " / /data ro,nosuid,nodev," "$guest"
 check_contains "/rw dir: writable, its name escaped" " / /rw\\040dir rw,nosuid,nodev," "$guest"
 check_contains "the policy's tmpfs /root" " /root rw,nosuid,nodev,relatime - tmpfs " "$guest"
 check_contains "/sys is the sandbox's sysfs, read-only" " /sys ro,nosuid,nodev,noexec,relatime - sysfs sysfs rw" "$guest"
-check "under the kernel's table, /sys is the tmpfs the gofer made" "tmpfs sysfs" \
+check "under the kernel's table, /sys is the overlay the gofer made" "overlay sysfs" \
 	"$(printf '%s\n' "$kernel" | awk '$5 == "/sys" { for (i = 7; i <= NF; i++) if ($i == "-") { print $(i + 1), $(i + 2); exit } }')"
 check_lacks "no host path of the gofer's staging space" "upperdir" "$guest"
+check_lacks "no host path of /sys's layers" "lowerdir" "$guest"
 # A row's device is what stat says of its mount point.
 while read -r path dev; do
 	row=$(printf '%s\n' "$guest" | awk -v p="$path" '$5 == p { print $3 }' | tail -n 1)

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The host's shared trees of the sandbox's /sys (view_sys.c): built once
+ * per host and content, then shown read-only in every view that asks for
+ * the same one, so that a start neither copies the host's per-CPU files
+ * nor pays a page for each of them.
+ *
+ *   CACHE/                 root's own, mode 0700 (made so when missing);
+ *                          every directory above it root's and writable
+ *                          by no one else (or sticky, as /tmp)
+ *     BOOT_ID.KEY/         one per boot of the host and content (the
+ *                          sandbox's CPUs, the host's THP settings):
+ *       tree/              what /sys shows, every file and directory
+ *                          immutable (FS_IMMUTABLE_FL)
+ *       empty/             an empty immutable directory (an overlay
+ *                          needs two layers when it has no upper)
+ *     .build/              a tree being built, under the lock
+ *
+ * A tree is used only as found: BOOT_ID.KEY/tree and BOOT_ID.KEY/empty
+ * reached without a symlink or a mount crossing, directories mode 0755
+ * owned by root:root, immutable. Immutability is what makes the check of
+ * the tree's root enough: nothing below it can be added, removed, renamed
+ * or written without CAP_LINUX_IMMUTABLE in the host's user namespace
+ * (clearing the flag first), which no guest has, whatever volumes give it.
+ * A tree that fails the check is removed and built again.
+ *
+ * Building takes flock(2) on CACHE, without waiting: a start that finds
+ * another one building makes its own private tree this once. The tree is
+ * made in .build and renamed to its name complete, so a start that does
+ * not take the lock never sees half a tree. The builder also removes the
+ * trees of earlier boots of the host; those of this boot stay (another
+ * sandbox may show one) until the host reboots or an administrator
+ * removes them (`chattr -R -i CACHE && rm -rf CACHE` with no sandbox
+ * running). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/compat.h"
+#include "common/util.h"
+#include "gofer/view_build.h"
+
+#define BUILD_DIR ".build"
+/* Deeper than any tree view_sys.c makes: a deeper one is not ours. */
+#define TREE_DEPTH_MAX 16
+
+/* Every directory on the way to the cache, and the cache itself, must be
+ * root's; those above it writable by no one else unless sticky (a user
+ * cannot rename root's entries of /tmp), the cache itself 0700. */
+static int check_dir(int fd, bool last)
+{
+	struct stat s;
+	if (fstat(fd, &s) < 0)
+		return -errno;
+	if (!S_ISDIR(s.st_mode) || s.st_uid != 0)
+		return -EPERM;
+	if (last)
+		return (s.st_mode & 07777) == 0700 ? 0 : -EPERM;
+	return !(s.st_mode & 022) || (s.st_mode & S_ISVTX) ? 0 : -EPERM;
+}
+
+/* Opens the cache directory path (absolute), making it and what is missing
+ * on the way (0711; the cache 0700), each component checked. */
+static int cache_dir_open(const char *path, int *out)
+{
+	if (path[0] != '/' || strlen(path) >= PATH_MAX)
+		return -EINVAL;
+	char buf[PATH_MAX];
+	strcpy(buf, path);
+	_cleanup_close_ int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int r = check_dir(fd, false);
+	char *save = NULL;
+	for (char *name = strtok_r(buf, "/", &save); r == 0 && name;) {
+		char *next = strtok_r(NULL, "/", &save);
+		bool last = !next;
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			return -EINVAL;
+		int sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0 && errno == ENOENT) {
+			if (mkdirat(fd, name, last ? 0700 : 0711) < 0 && errno != EEXIST)
+				return -errno;
+			sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (sub < 0)
+			return -errno;
+		close(fd);
+		fd = sub;
+		r = check_dir(fd, last);
+		name = next;
+	}
+	if (r == 0)
+		*out = take_fd(&fd);
+	return r;
+}
+
+static int set_immutable(int fd, bool on)
+{
+	int flags;
+	if (ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0)
+		return -errno;
+	int want = on ? flags | FS_IMMUTABLE_FL : flags & ~FS_IMMUTABLE_FL;
+	if (want != flags && ioctl(fd, FS_IOC_SETFLAGS, &want) < 0)
+		return -errno;
+	return 0;
+}
+
+/* What BOOT_ID.KEY/tree and /empty must be: see the top. */
+static int check_tree_dir(int fd)
+{
+	struct stat s;
+	int flags;
+	if (fstat(fd, &s) < 0 || ioctl(fd, FS_IOC_GETFLAGS, &flags) < 0)
+		return -errno;
+	if (!S_ISDIR(s.st_mode) || s.st_uid != 0 || s.st_gid != 0 || (s.st_mode & 07777) != 0755 ||
+	    !(flags & FS_IMMUTABLE_FL))
+		return -EPERM;
+	return 0;
+}
+
+static int open_tree_dir(int cache_fd, const char *key, const char *name)
+{
+	char rel[NAME_MAX + 16];
+	snprintf(rel, sizeof(rel), "%s/%s", key, name);
+	struct open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV |
+			   RESOLVE_NO_MAGICLINKS,
+	};
+	_cleanup_close_ int fd = (int)raw_openat2(cache_fd, rel, &how, sizeof(how));
+	if (fd < 0)
+		return -errno;
+	int r = check_tree_dir(fd);
+	return r < 0 ? r : take_fd(&fd);
+}
+
+/* The tree of key, if it is there and as runsc-c made it: 0, -ENOENT
+ * (not there), -EPERM (not to be trusted) or another -errno. */
+static int entry_open(int cache_fd, const char *key, struct sys_tree *t)
+{
+	int tree = open_tree_dir(cache_fd, key, "tree");
+	if (tree < 0)
+		return tree == -ELOOP || tree == -EXDEV || tree == -ENOTDIR ? -EPERM : tree;
+	int empty = open_tree_dir(cache_fd, key, "empty");
+	if (empty < 0) {
+		close(tree);
+		return empty == -ENOENT || empty == -ELOOP || empty == -EXDEV || empty == -ENOTDIR
+			       ? -EPERM
+			       : empty;
+	}
+	t->tree_fd = tree;
+	t->empty_fd = empty;
+	return 0;
+}
+
+/* Makes every directory and regular file below dir_fd immutable (seal),
+ * or clears the flag and removes them (!seal). Only what a tree can hold
+ * is opened: directories and regular files (O_NONBLOCK, never a FIFO or
+ * a device); anything else is only removed. */
+static int tree_apply(int dir_fd, bool seal, int depth)
+{
+	if (depth > TREE_DEPTH_MAX)
+		return -ELOOP;
+	int fd = openat(dir_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	int r = 0;
+	struct dirent *e;
+	while (r == 0 && (errno = 0, e = readdir(d))) {
+		const char *name = e->d_name;
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
+		unsigned char type = e->d_type;
+		struct stat s;
+		if (type == DT_UNKNOWN && fstatat(dir_fd, name, &s, AT_SYMLINK_NOFOLLOW) == 0)
+			type = S_ISDIR(s.st_mode)   ? DT_DIR
+			       : S_ISREG(s.st_mode) ? DT_REG
+						    : DT_UNKNOWN;
+		if (type == DT_DIR || type == DT_REG) {
+			int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
+				    (type == DT_DIR ? O_DIRECTORY : 0);
+			_cleanup_close_ int sub = openat(dir_fd, name, flags);
+			if (sub < 0) {
+				r = -errno;
+				break;
+			}
+			r = set_immutable(sub, seal);
+			if (r == 0 && type == DT_DIR)
+				r = tree_apply(sub, seal, depth + 1);
+		}
+		if (r == 0 && !seal &&
+		    unlinkat(dir_fd, name, type == DT_DIR ? AT_REMOVEDIR : 0) < 0)
+			r = -errno;
+	}
+	if (r == 0 && errno)
+		r = -errno;
+	closedir(d);
+	return r;
+}
+
+/* Removes name (a directory of the cache) with everything below it. */
+static int tree_remove(int cache_fd, const char *name)
+{
+	_cleanup_close_ int fd =
+		openat(cache_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : unlinkat(cache_fd, name, 0) < 0 ? -errno : 0;
+	int r = set_immutable(fd, false);
+	if (r == 0)
+		r = tree_apply(fd, false, 0);
+	if (r == 0 && unlinkat(cache_fd, name, AT_REMOVEDIR) < 0)
+		r = -errno;
+	return r;
+}
+
+/* Removes the cache's entries that are not of this boot (keep_prefix):
+ * no sandbox of an earlier boot runs. */
+static int sweep(int cache_fd, const char *keep_prefix)
+{
+	int fd = openat(cache_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return -e;
+	}
+	int r = 0;
+	size_t n = strlen(keep_prefix);
+	for (struct dirent *e; r == 0 && (e = readdir(d));)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+		    strncmp(e->d_name, keep_prefix, n) != 0)
+			r = tree_remove(cache_fd, e->d_name);
+	closedir(d);
+	return r;
+}
+
+/* Under the lock: builds key's tree in BUILD_DIR and renames it into place. */
+static int build(int cache_fd, const char *key, sys_tree_fill_fn fill, void *arg)
+{
+	int r = tree_remove(cache_fd, BUILD_DIR);
+	if (r < 0)
+		return r;
+	if (mkdirat(cache_fd, BUILD_DIR, 0700) < 0)
+		return -errno;
+	_cleanup_close_ int build_fd =
+		openat(cache_fd, BUILD_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (build_fd < 0)
+		return -errno;
+	static const char *const dirs[] = {"tree", "empty"};
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (mkdirat(build_fd, dirs[i], 0755) < 0)
+			return -errno;
+	_cleanup_close_ int tree_fd =
+		openat(build_fd, "tree", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int empty_fd =
+		openat(build_fd, "empty", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (tree_fd < 0 || empty_fd < 0)
+		return -errno;
+	if ((r = fill(arg, tree_fd)) < 0 || (r = tree_apply(tree_fd, true, 0)) < 0 ||
+	    (r = set_immutable(tree_fd, true)) < 0 || (r = set_immutable(empty_fd, true)) < 0)
+		return r;
+	if (renameat2(cache_fd, BUILD_DIR, cache_fd, key, RENAME_NOREPLACE) < 0)
+		return -errno;
+	return 0;
+}
+
+int sys_tree_shared(const char *cache, const char *key, const char *keep_prefix,
+		    sys_tree_fill_fn fill, void *arg, struct sys_tree *t, char *why,
+		    size_t why_size)
+{
+	why[0] = '\0';
+	_cleanup_close_ int cache_fd = -1;
+	int r = cache_dir_open(cache, &cache_fd);
+	if (r == -EPERM)
+		snprintf(why, why_size,
+			 "%s, or a directory above it, is not root's own or is writable by "
+			 "others",
+			 cache);
+	if (r < 0)
+		return r;
+	r = entry_open(cache_fd, key, t);
+	if (r != -ENOENT && r != -EPERM)
+		return r;
+	/* Another start is building: not waited for. */
+	if (flock(cache_fd, LOCK_EX | LOCK_NB) < 0)
+		return errno == EWOULDBLOCK ? -EBUSY : -errno;
+	/* Built or fixed while we were looking. */
+	r = entry_open(cache_fd, key, t);
+	if (r != -ENOENT && r != -EPERM)
+		return r;
+	if (r == -EPERM) {
+		snprintf(why, why_size, "%s/%s is not as runsc-c makes it: built again", cache,
+			 key);
+		if ((r = tree_remove(cache_fd, key)) < 0)
+			return r;
+	}
+	r = build(cache_fd, key, fill, arg);
+	if (r == 0)
+		r = sweep(cache_fd, keep_prefix);
+	else
+		(void)tree_remove(cache_fd, BUILD_DIR);
+	return r < 0 ? r : entry_open(cache_fd, key, t);
+}

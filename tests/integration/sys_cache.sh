@@ -1,0 +1,132 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# The host's shared /sys trees (docs/oci.md, "The sandbox's /sys"): the
+# first start builds one (immutable, root's, in a root-only directory) and
+# later starts show it; every start sees the same /sys as one with a tree
+# of its own; it is read-only from inside, ".." of /sys is the view's root,
+# statfs says sysfs; a tree not as runsc-c makes it (its flag cleared and a
+# symlink planted, another owner or mode, a symlink in its place) is built
+# again, a cache directory others could write is refused; concurrent first
+# starts all work and leave one tree; trees of earlier boots are swept.
+# Everything runs on a cache directory of the test's own.
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+C=$TMP/cache/sys
+export RUNSC_C_SYS_CACHE="$C"
+# The trees are immutable: their flags go before lib.sh removes $TMP.
+trap 'chattr -R -i "$TMP/cache" 2>/dev/null; cleanup_hooks; rm -rf "$TMP"' EXIT
+
+mkdir "$TMP/probe" && touch "$TMP/probe/f"
+if ! chattr +i "$TMP/probe/f" 2>/dev/null; then
+	skip "shared /sys trees" "$TMP's file system has no immutable files"
+	done_testing
+	exit $?
+fi
+chattr -i "$TMP/probe/f"
+
+# What a guest sees of /sys: every path with its type and mode, and what
+# programs read.
+SHOW='find /sys -printf "%y %m %u %p\n" | sort
+cat /sys/devices/system/cpu/online /sys/kernel/mm/transparent_hugepage/enabled'
+boot=$(cat /proc/sys/kernel/random/boot_id)
+trees() { (cd "$C" && ls -A); }
+untouch() { chattr -R -i "$1" 2>/dev/null; rm -rf "$1"; }
+
+# ---- the first start builds the tree, the next ones show it ----
+first=$(runsc -- sh -c "$SHOW" 2>&1)
+check_rc "the first start works" 0 "$?" "$first"
+key=$(trees)
+check "one tree, named for this boot" "1 $boot" \
+	"$(trees | wc -l) $(echo "$key" | cut -d. -f1)"
+T=$C/$key/tree
+check "the cache directory is root's, mode 0700" "700 root" "$(stat -c '%a %U' "$C")"
+check "the tree and its files are immutable" "i i i" \
+	"$(lsattr -d "$T" "$T/devices/system/cpu" "$T/devices/system/cpu/online" |
+		cut -c5 | tr '\n' ' ' | sed 's/ $//')"
+check "the next start shows the same /sys" "$first" "$(runsc -- sh -c "$SHOW" 2>&1)"
+check_contains "it lists the sandbox's CPUs" "$(cat /sys/devices/system/cpu/online)" "$first"
+
+# ---- a cache directory others could write: refused, /sys the sandbox's own ----
+mkdir -m 0755 "$TMP/open"
+out=$(RUNSC_C_SYS_CACHE=$TMP/open timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do -- \
+	sh -c "$SHOW" 2>"$TMP/err" </dev/null)
+check "a refused cache: the same /sys, a tree of the sandbox's own" "$first" "$out"
+check_contains "a refused cache: said so" "is not root's own or is writable by others" \
+	"$(cat "$TMP/err")"
+check "a refused cache: nothing made in it" "" "$(ls -A "$TMP/open")"
+
+# ---- read-only from inside, for root and for another user ----
+WRITES='touch /sys/x; mkdir /sys/devices/y; rm /sys/devices/system/cpu/online
+echo 0 >/sys/devices/system/cpu/online
+python3 -c "
+import os
+for p in (\"/sys/devices/system/cpu/online\", \"/sys/kernel\"):
+    try:
+        os.close(os.open(p, os.O_WRONLY if p.endswith(\"online\") else os.O_RDONLY))
+        if not p.endswith(\"online\"):
+            os.chmod(p, 0o777)
+        print(p, \"written\")
+    except OSError as e:
+        print(p, e.strerror)
+"'
+for user in 0 1000; do
+	out=$(runsc --user "$user" -- sh -c "$WRITES" 2>&1)
+	check "uid $user: writes to /sys fail with EROFS" "6 0" \
+		"$(printf '%s\n' "$out" | grep -c 'Read-only file system') $(printf '%s\n' "$out" | grep -c written)"
+done
+check "the tree is as it was" "$first" "$(runsc -- sh -c "$SHOW" 2>&1)"
+
+# ---- .. of /sys is the view's root; statfs says sysfs ----
+check "/sys/.. is /, /sys/devices/system/cpu/../../../.. too" "$(runsc -- ls /)
+$(runsc -- ls /)" "$(runsc -- sh -c 'cd /sys/.. && ls; ls /sys/devices/system/cpu/../../../..')"
+check "/sys/.. and / are one directory" "same" \
+	"$(runsc -- sh -c '[ "$(stat -c %d:%i /sys/..)" = "$(stat -c %d:%i /)" ] && echo same')"
+STATFS='f=/sys/devices/system/cpu/online
+echo $(stat -f -c %t /sys $f) $([ "$(stat -c %d /sys)" = "$(stat -c %d $f)" ] && echo same)'
+check "statfs of /sys and of a file in it: sysfs; one device" "62656572 62656572 same" \
+	"$(runsc -- sh -c "$STATFS" 2>&1)"
+
+# ---- tampered trees ----
+check_rc "a symlink cannot be planted in the tree" 1 \
+	"$(ln -s / "$T/devices/evil" 2>/dev/null; echo $?)"
+tamper() { # NAME COMMANDS: tamper, start, check it was built again
+	chattr -i "$T"
+	sh -c "$2"
+	out=$(timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do -- sh -c "$SHOW" 2>"$TMP/err" </dev/null)
+	check "$1: the same /sys" "$first" "$out"
+	check_contains "$1: said so" "is not as runsc-c makes it: built again" "$(cat "$TMP/err")"
+	check "$1: the tree is built again" "$key i 755 root:root" \
+		"$(trees) $(lsattr -d "$T" | cut -c5) $(stat -c '%a %U:%G' "$T")"
+}
+tamper "a symlink planted" "ln -s / '$T/evil'"
+check "a symlink planted: gone" "" "$(ls -A "$T" | grep evil)"
+tamper "another owner" "chown 1000 '$T'"
+tamper "another mode" "chmod 0777 '$T'"
+mkdir "$TMP/elsewhere"
+tamper "a symlink in the tree's place" "mv '$C/$key' '$TMP/elsewhere/' && ln -s '$TMP/elsewhere/$key' '$C/$key'"
+check "a symlink in the tree's place: what it pointed to is left alone" "$key" \
+	"$(ls "$TMP/elsewhere")"
+untouch "$TMP/elsewhere"
+
+# ---- concurrent first starts ----
+untouch "$C"
+for i in 1 2 3 4; do
+	(runsc -- sh -c "$SHOW" >"$TMP/c$i" 2>&1; echo "$?" >"$TMP/rc$i") &
+	cleanup_later "$!"
+done
+wait
+for i in 1 2 3 4; do
+	check "concurrent first start $i: works, the same /sys" "0 $first" "$(cat "$TMP/rc$i") $(cat "$TMP/c$i")"
+done
+check "concurrent first starts: one tree, nothing else" "$key" "$(trees)"
+
+# ---- trees of earlier boots, a build left half done: swept by the next build ----
+old=00000000-0000-0000-0000-000000000000.0123456789abcdef
+mkdir -p "$C/$old/tree/x" "$C/.build/tree" && chattr -R +i "$C/$old/tree"
+untouch "$C/$key"
+runsc -- true
+check_rc "after an earlier boot's tree: the start works" 0 "$?"
+check "an earlier boot's tree and a half-built one are swept" "$key" "$(trees)"
+
+done_testing
