@@ -31,6 +31,7 @@
  * sandbox may show one) until the host reboots or an administrator
  * removes them (`chattr -R -i CACHE && rm -rf CACHE` with no sandbox
  * running). */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -227,8 +228,24 @@ static int tree_remove(int cache_fd, const char *name)
 	return r;
 }
 
-/* Removes the cache's entries that are not of this boot (keep_prefix):
- * no sandbox of an earlier boot runs. */
+/* A name runsc-c gives in the cache: BOOT_ID.KEY (a boot id is a UUID,
+ * 36 characters; a key 16 hex digits) or BUILD_DIR. The sweep removes
+ * nothing else, wherever RUNSC_C_SYS_CACHE points. */
+static bool cache_name(const char *name)
+{
+	if (strcmp(name, BUILD_DIR) == 0)
+		return true;
+	if (strlen(name) != 36 + 1 + 16 || name[36] != '.')
+		return false;
+	for (size_t i = 0; name[i]; i++)
+		if (i != 36 && !isxdigit((unsigned char)name[i]) &&
+		    !(name[i] == '-' && (i == 8 || i == 13 || i == 18 || i == 23)))
+			return false;
+	return true;
+}
+
+/* Removes the cache's trees that are not of this boot (keep_prefix): no
+ * sandbox of an earlier boot runs. */
 static int sweep(int cache_fd, const char *keep_prefix)
 {
 	int fd = openat(cache_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -242,8 +259,7 @@ static int sweep(int cache_fd, const char *keep_prefix)
 	int r = 0;
 	size_t n = strlen(keep_prefix);
 	for (struct dirent *e; r == 0 && (e = readdir(d));)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
-		    strncmp(e->d_name, keep_prefix, n) != 0)
+		if (cache_name(e->d_name) && strncmp(e->d_name, keep_prefix, n) != 0)
 			r = tree_remove(cache_fd, e->d_name);
 	closedir(d);
 	return r;

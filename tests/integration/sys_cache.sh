@@ -121,12 +121,14 @@ for i in 1 2 3 4; do
 done
 check "concurrent first starts: one tree, nothing else" "$key" "$(trees)"
 
-# ---- trees of earlier boots, a build left half done: swept by the next build ----
+# ---- trees of earlier boots, a build left half done: swept by the next
+# build; what runsc-c does not name so is left alone ----
 old=00000000-0000-0000-0000-000000000000.0123456789abcdef
-mkdir -p "$C/$old/tree/x" "$C/.build/tree" && chattr -R +i "$C/$old/tree"
+mkdir -p "$C/$old/tree/x" "$C/.build/tree" "$C/not-a-tree" && chattr -R +i "$C/$old/tree"
 untouch "$C/$key"
 runsc -- true
 check_rc "after an earlier boot's tree: the start works" 0 "$?"
-check "an earlier boot's tree and a half-built one are swept" "$key" "$(trees)"
+check "an earlier boot's tree and a half-built one are swept, nothing else" "$key
+not-a-tree" "$(trees)"
 
 done_testing
