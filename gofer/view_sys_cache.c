@@ -162,11 +162,19 @@ static int entry_open(int cache_fd, const char *key, struct sys_tree *t)
 	return 0;
 }
 
-/* Makes every directory and regular file below dir_fd immutable (seal),
- * or clears the flag and removes them (!seal). Only what a tree can hold
+enum tree_op {
+	/* Starts writing the files' pages back, not waiting: making a file
+	 * immutable waits for its writeback (ext4), one file after another,
+	 * unless it is already under way for all of them. */
+	TREE_WRITEBACK,
+	TREE_SEAL,   /* makes every directory and regular file immutable */
+	TREE_REMOVE, /* clears the flag and removes everything */
+};
+
+/* Applies op to everything below dir_fd. Only what a tree can hold
  * is opened: directories and regular files (O_NONBLOCK, never a FIFO or
  * a device); anything else is only removed. */
-static int tree_apply(int dir_fd, bool seal, int depth)
+static int tree_apply(int dir_fd, enum tree_op op, int depth)
 {
 	if (depth > TREE_DEPTH_MAX)
 		return -ELOOP;
@@ -199,11 +207,17 @@ static int tree_apply(int dir_fd, bool seal, int depth)
 				r = -errno;
 				break;
 			}
-			r = set_immutable(sub, seal);
+			if (op == TREE_WRITEBACK)
+				r = type == DT_REG && sync_file_range(sub, 0, 0,
+								      SYNC_FILE_RANGE_WRITE) < 0
+					    ? -errno
+					    : 0;
+			else
+				r = set_immutable(sub, op == TREE_SEAL);
 			if (r == 0 && type == DT_DIR)
-				r = tree_apply(sub, seal, depth + 1);
+				r = tree_apply(sub, op, depth + 1);
 		}
-		if (r == 0 && !seal &&
+		if (r == 0 && op == TREE_REMOVE &&
 		    unlinkat(dir_fd, name, type == DT_DIR ? AT_REMOVEDIR : 0) < 0)
 			r = -errno;
 	}
@@ -222,7 +236,7 @@ static int tree_remove(int cache_fd, const char *name)
 		return errno == ENOENT ? 0 : unlinkat(cache_fd, name, 0) < 0 ? -errno : 0;
 	int r = set_immutable(fd, false);
 	if (r == 0)
-		r = tree_apply(fd, false, 0);
+		r = tree_apply(fd, TREE_REMOVE, 0);
 	if (r == 0 && unlinkat(cache_fd, name, AT_REMOVEDIR) < 0)
 		r = -errno;
 	return r;
@@ -287,8 +301,9 @@ static int build(int cache_fd, const char *key, sys_tree_fill_fn fill, void *arg
 		openat(build_fd, "empty", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (tree_fd < 0 || empty_fd < 0)
 		return -errno;
-	if ((r = fill(arg, tree_fd)) < 0 || (r = tree_apply(tree_fd, true, 0)) < 0 ||
-	    (r = set_immutable(tree_fd, true)) < 0 || (r = set_immutable(empty_fd, true)) < 0)
+	if ((r = fill(arg, tree_fd)) < 0 || (r = tree_apply(tree_fd, TREE_WRITEBACK, 0)) < 0 ||
+	    (r = tree_apply(tree_fd, TREE_SEAL, 0)) < 0 || (r = set_immutable(tree_fd, true)) < 0 ||
+	    (r = set_immutable(empty_fd, true)) < 0)
 		return r;
 	if (renameat2(cache_fd, BUILD_DIR, cache_fd, key, RENAME_NOREPLACE) < 0)
 		return -errno;
