@@ -341,9 +341,13 @@ int sys_tree_shared(const char *cache, const char *key, const char *keep_prefix,
 			return r;
 	}
 	r = build(cache_fd, key, fill, arg);
-	if (r == 0)
-		r = sweep(cache_fd, keep_prefix);
-	else
+	if (r < 0) {
 		(void)tree_remove(cache_fd, BUILD_DIR);
-	return r < 0 ? r : entry_open(cache_fd, key, t);
+		return r;
+	}
+	/* An old tree that will not go does not keep the new one from use. */
+	int swept = sweep(cache_fd, keep_prefix);
+	if (swept < 0)
+		log_debug("/sys: sweeping %s: %s", cache, strerror(-swept));
+	return entry_open(cache_fd, key, t);
 }
