@@ -70,7 +70,8 @@ struct sandbox_config {
 	 * stacked on the sandbox's for the command and every exec'd process:
 	 * the kernel takes the most restrictive action of the two. NULL:
 	 * none. It must keep the exec loader's calls (RUNSC_NR_LOADER,
-	 * prctl(PR_SET_MM)) allowed. */
+	 * prctl(PR_SET_MM)) and init's PATH search (RUNSC_NR_EXEC_SEARCH)
+	 * allowed. */
 	const struct sock_fprog *filter;
 	const char *hostname;
 	/* A network namespace for the guest to join (a path such as
