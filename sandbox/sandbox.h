@@ -295,6 +295,12 @@ struct sandbox_exec_config {
 	 * common/exec_proto.h) in place of a program: argv[0] names it,
 	 * argv[1] on are its arguments; never with tty. 0: exec argv[0]. */
 	uint32_t builtin;
+	/* report_fd, a connection of the caller's, gets the process's start
+	 * and end straight from the guest's init (common/exec_proto.h), each
+	 * before the callback's event; the callback still gets every event.
+	 * With at most SANDBOX_EXEC_PRESERVE_MAX - 1 fds preserved. */
+	bool report;
+	int report_fd;
 };
 /* The most fds one sandbox_exec preserves: what one message to the
  * guest's init carries beside the process's stdio and arguments. */
