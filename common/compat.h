@@ -31,6 +31,10 @@
  * not a Linux syscall; the guest filter sends it to the sentry, which honours
  * it once, right after the loader's own exec. */
 #define RUNSC_NR_LOADER 1023
+/* Syscall number reserved for execvp's PATH search in one call (sentry/exec.c
+ * says what it answers). Not a Linux syscall either; any guest process may
+ * make it: it tells no more than the execs it stands for would. */
+#define RUNSC_NR_EXEC_SEARCH 1022
 
 int sys_pidfd_open(pid_t pid, unsigned int flags);
 int sys_pidfd_getfd(int pidfd, int targetfd, unsigned int flags);

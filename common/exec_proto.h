@@ -12,7 +12,11 @@
  * strings, the envc environment strings and the working directory (an
  * absolute path in the view, or "" for init's); then npreserve more,
  * which become the process's fds 3 to 2 + npreserve (runc's exec
- * --preserve-fds). Both sides check every
+ * --preserve-fds); then, with report set, one more: a connection of the
+ * supervisor's caller on which init also writes this process's
+ * EXEC_EV_STARTED and EXEC_EV_EXITED (the same struct exec_msg) and which
+ * it closes at the process's end, so that the caller learns them without
+ * a hop through the supervisor. Both sides check every
  * field; a message that breaks a rule is answered with EXEC_EV_FAILED
  * (stage EXEC_STAGE_REQUEST) and has no other effect.
  *
@@ -118,6 +122,8 @@ struct exec_msg {
 	uint32_t groups[EXEC_MAX_GROUPS];
 	struct proc_attrs attrs; /* proc_attrs_valid() */
 	uint32_t npreserve;	 /* <= EXEC_PRESERVE_MAX fds after the four */
+	uint32_t report; /* 1: the report connection after them (npreserve + 1 <= EXEC_PRESERVE_MAX)
+			  */
 };
 
 #endif

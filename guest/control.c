@@ -43,6 +43,7 @@ struct running {
 	pid_t pid;     /* in the guest's pid namespace */
 	int status_fd; /* the child's word on its start (non-blocking), or -1 once read */
 	bool started;  /* reported EXEC_EV_STARTED: its end is due */
+	int report_fd; /* the caller's report connection (exec_proto.h), or -1 */
 };
 
 static int control_fd = -1;
@@ -56,7 +57,7 @@ void control_init(int fd, const sigset_t *child_mask, const struct sock_fprog *f
 	container_filter = filter;
 	child_sigmask = *child_mask;
 	for (size_t i = 0; i < ARRAY_SIZE(runs); i++)
-		runs[i] = (struct running){.status_fd = -1};
+		runs[i] = (struct running){.status_fd = -1, .report_fd = -1};
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -91,6 +92,27 @@ static void send_event(uint32_t op, uint32_t id, int32_t arg, uint32_t stage)
 	do
 		n = write(control_fd, &m, sizeof(m));
 	while (n < 0 && errno == EINTR);
+}
+
+/* An event of r's, to the supervisor and to the caller's report
+ * connection (never waited on: a full or gone caller loses it, and its
+ * SIGPIPE stays blocked in init). */
+static void report_event(const struct running *r, uint32_t op, int32_t arg, uint32_t stage)
+{
+	/* The caller's first: it is the one waiting. A failure's text is
+	 * the supervisor's to make. */
+	if (r->report_fd >= 0 && op != EXEC_EV_FAILED) {
+		struct exec_msg m = {.magic = EXEC_MAGIC, .op = op, .id = r->id, .arg = arg};
+		(void)!write(r->report_fd, &m, sizeof(m));
+	}
+	send_event(op, r->id, arg, stage);
+}
+
+static void running_clear(struct running *r)
+{
+	if (r->report_fd >= 0)
+		close(r->report_fd);
+	*r = (struct running){.status_fd = -1, .report_fd = -1};
 }
 
 /* ---- the child ---- */
@@ -325,8 +347,9 @@ static char *data_read(const struct exec_msg *req, int fd)
 
 static bool request_valid(const struct exec_msg *m, int nfds)
 {
-	return m->magic == EXEC_MAGIC && m->id != 0 && m->npreserve <= EXEC_PRESERVE_MAX &&
-	       nfds == EXEC_START_FDS + (int)m->npreserve && m->argc >= 1 &&
+	return m->magic == EXEC_MAGIC && m->id != 0 && m->report <= 1 &&
+	       m->npreserve + m->report <= EXEC_PRESERVE_MAX &&
+	       nfds == EXEC_START_FDS + (int)m->npreserve + (int)m->report && m->argc >= 1 &&
 	       m->argc <= EXEC_DATA_MAX && m->envc <= EXEC_DATA_MAX && m->data_len > 0 &&
 	       m->data_len <= EXEC_DATA_MAX && m->ngroups <= EXEC_MAX_GROUPS && m->user_set <= 1 &&
 	       m->uid <= 65535 && m->gid <= 65535 && proc_attrs_valid(&m->attrs) &&
@@ -385,7 +408,10 @@ static void on_start(const struct exec_msg *req, const int *fds, int nfds)
 		return;
 	}
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
-	*slot = (struct running){.id = req->id, .pid = pid, .status_fd = pipefd[0]};
+	*slot = (struct running){
+		.id = req->id, .pid = pid, .status_fd = pipefd[0], .report_fd = -1};
+	if (req->report)
+		slot->report_fd = fcntl(fds[EXEC_START_FDS + req->npreserve], F_DUPFD_CLOEXEC, 0);
 	/* After a vfork the child has exec'd or failed: its word is usually
 	 * there already (else the pipe is polled as after a fork). */
 	if (SPAWN_VFORK && req->builtin == EXEC_BUILTIN_NONE)
@@ -407,12 +433,12 @@ static bool status_read(struct running *r)
 	r->status_fd = -1;
 	if (n == 0) {
 		r->started = true;
-		send_event(EXEC_EV_STARTED, r->id, r->pid, 0);
+		report_event(r, EXEC_EV_STARTED, r->pid, 0);
 	} else if (n == (ssize_t)sizeof(word)) {
-		send_event(EXEC_EV_FAILED, r->id, word[1], (uint32_t)word[0]);
+		report_event(r, EXEC_EV_FAILED, word[1], (uint32_t)word[0]);
 	} else {
 		/* The child died before it could say (e.g. killed). */
-		send_event(EXEC_EV_FAILED, r->id, EIO, EXEC_STAGE_FORK);
+		report_event(r, EXEC_EV_FAILED, EIO, EXEC_STAGE_FORK);
 	}
 	return true;
 }
@@ -494,12 +520,12 @@ bool control_reaped(pid_t pid, int status)
 		close(r->status_fd);
 		r->status_fd = -1;
 		r->started = true;
-		send_event(EXEC_EV_STARTED, r->id, r->pid, 0);
+		report_event(r, EXEC_EV_STARTED, r->pid, 0);
 	}
 	if (r->started) {
 		int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-		send_event(EXEC_EV_EXITED, r->id, code, 0);
+		report_event(r, EXEC_EV_EXITED, code, 0);
 	}
-	*r = (struct running){.status_fd = -1};
+	running_clear(r);
 	return true;
 }

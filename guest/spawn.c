@@ -9,7 +9,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#include "common/compat.h"
+#include "common/exec_search.h"
 
 /* Longer lists are set without a look at what the process has. */
 #define SPAWN_GROUPS_CHECKED 64
@@ -53,36 +57,24 @@ int spawn_set_user(uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups)
 	return 0;
 }
 
-/* The search skips a candidate that fails with these (glibc's execvpe
- * goes on after ENOENT, ENOTDIR and EACCES alike: the last remembered). */
-static bool skipped(int err)
-{
-	return err == ENOENT || err == ENOTDIR || err == EACCES;
-}
-
 void spawn_execvpe(const char *file, char *const argv[], char *const envp[])
 {
 	const char *path = getenv("PATH");
 	size_t flen = strlen(file);
-	/* A name with a slash is not searched; without PATH, an empty
-	 * element (the cwd) or a name too long, glibc decides alone. */
+	/* A name with a slash is not searched; without PATH or with a name
+	 * too long, glibc decides alone. Else the sentry tries every
+	 * candidate in one call, as exec would, where glibc makes an exec
+	 * (a ptrace stop of the sentry's) per candidate. */
 	if (!strchr(file, '/') && path && flen > 0 && flen <= NAME_MAX) {
-		char cand[PATH_MAX];
-		for (const char *p = path;; p++) {
-			const char *end = strchrnul(p, ':');
-			size_t dlen = (size_t)(end - p);
-			if (dlen == 0 || dlen + 1 + flen >= sizeof(cand))
-				break;
-			memcpy(cand, p, dlen);
-			cand[dlen] = '/';
-			memcpy(cand + dlen + 1, file, flen + 1);
-			if (access(cand, X_OK) == 0) {
-				execve(cand, argv, envp);
-				break; /* glibc's search gives the error */
-			}
-			if (!skipped(errno) || *end == 0)
-				break;
-			p = end;
+		char found[PATH_MAX];
+		long n = syscall(RUNSC_NR_EXEC_SEARCH, file, path, found, sizeof(found));
+		if (n > 0) {
+			execve(found, argv, envp);
+			/* A file its format or arguments fail (ENOEXEC: glibc
+			 * runs a script without "#!" with the shell): glibc
+			 * searches again and decides. */
+		} else if (n < 0 && exec_search_goes_on(errno)) {
+			return;
 		}
 	}
 	execvpe(file, argv, envp);

@@ -18,11 +18,12 @@
 int spawn_set_user(uid_t uid, gid_t gid, const gid_t *groups, size_t ngroups);
 
 /* execvpe(file, argv, envp) with the PATH of the process's environ: the
- * candidates before the first one access(X_OK) admits are probed, not
- * execed. Whenever a probe or that exec fails otherwise than the search
- * would skip over, glibc's execvpe runs the whole search, so the error
- * (and the ENOEXEC fallback to /bin/sh) is exactly its own. Returns only
- * on failure, with errno set. */
+ * sentry searches the PATH in one call (RUNSC_NR_EXEC_SEARCH) and the
+ * process execs the candidate it found. When the sentry finds none, its
+ * errno is glibc's; whenever the search or that exec fails otherwise,
+ * glibc's execvpe runs the whole search, so the error (and the ENOEXEC
+ * fallback to /bin/sh) is exactly its own. Returns only on failure, with
+ * errno set. */
 void spawn_execvpe(const char *file, char *const argv[], char *const envp[]);
 
 #endif

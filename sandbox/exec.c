@@ -197,9 +197,11 @@ static int config_check(const struct sandbox_exec_config *ec, struct rc_error *e
 	for (int i = 0; i < EXEC_STDIO_FDS; i++)
 		if (fcntl(ec->stdio[i], F_GETFD) < 0)
 			return rc_error_set_errno(err, errno, "exec: stdio fd %d", ec->stdio[i]);
-	if (ec->npreserve > SANDBOX_EXEC_PRESERVE_MAX)
+	if (ec->npreserve + ec->report > SANDBOX_EXEC_PRESERVE_MAX)
 		return rc_error_set(err, EINVAL, "exec: more than %d fds to preserve",
-				    SANDBOX_EXEC_PRESERVE_MAX);
+				    SANDBOX_EXEC_PRESERVE_MAX - ec->report);
+	if (ec->report && fcntl(ec->report_fd, F_GETFD) < 0)
+		return rc_error_set_errno(err, errno, "exec: the report connection");
 	for (unsigned int i = 0; i < ec->npreserve; i++)
 		if (fcntl(ec->preserve[i], F_GETFD) < 0)
 			return rc_error_set_errno(err, errno, "exec: fd %d, to be preserved",
@@ -242,7 +244,10 @@ int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandb
 						       data_fd};
 	for (unsigned int i = 0; i < ec->npreserve; i++)
 		fds[EXEC_START_FDS + i] = ec->preserve[i];
-	r = request_send(sb->control_fd, &m, fds, EXEC_START_FDS + ec->npreserve);
+	m.report = ec->report;
+	if (ec->report)
+		fds[EXEC_START_FDS + ec->npreserve] = ec->report_fd;
+	r = request_send(sb->control_fd, &m, fds, EXEC_START_FDS + ec->npreserve + ec->report);
 	close(data_fd);
 	if (r == -EAGAIN)
 		return rc_error_set(err, EAGAIN, "the guest's init is not taking requests");

@@ -70,7 +70,8 @@ struct sandbox_config {
 	 * stacked on the sandbox's for the command and every exec'd process:
 	 * the kernel takes the most restrictive action of the two. NULL:
 	 * none. It must keep the exec loader's calls (RUNSC_NR_LOADER,
-	 * prctl(PR_SET_MM)) allowed. */
+	 * prctl(PR_SET_MM)) and init's PATH search (RUNSC_NR_EXEC_SEARCH)
+	 * allowed. */
 	const struct sock_fprog *filter;
 	const char *hostname;
 	/* A network namespace for the guest to join (a path such as
@@ -298,6 +299,12 @@ struct sandbox_exec_config {
 	 * common/exec_proto.h) in place of a program: argv[0] names it,
 	 * argv[1] on are its arguments; never with tty. 0: exec argv[0]. */
 	uint32_t builtin;
+	/* report_fd, a connection of the caller's, gets the process's start
+	 * and end straight from the guest's init (common/exec_proto.h), each
+	 * before the callback's event; the callback still gets every event.
+	 * With at most SANDBOX_EXEC_PRESERVE_MAX - 1 fds preserved. */
+	bool report;
+	int report_fd;
 };
 /* The most fds one sandbox_exec preserves: what one message to the
  * guest's init carries beside the process's stdio and arguments. */

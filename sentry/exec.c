@@ -41,6 +41,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "common/exec_search.h"
 #include "common/loader_abi.h"
 #include "common/util.h"
 #include "policy/policy.h"
@@ -224,8 +225,9 @@ static bool policy_has_exec_rules(const struct policy_view *pv)
 
 /* The policy's exec rules on a file exec_open() resolved. A file without a
  * path in the view (a memfd, a deleted file) matches no rule and is refused
- * when there are rules. */
-static int exec_policy_check(struct sc_ctx *c, const struct exec_file *f)
+ * when there are rules. A refusal is always recorded; an allowed exec only
+ * when audit_allowed (audit.allowed then records it). */
+static int exec_policy_decide(struct sc_ctx *c, const struct exec_file *f, bool audit_allowed)
 {
 	const struct policy_view *pv = c->s->policy;
 	uint32_t rule = POLICY_NO_RULE;
@@ -233,14 +235,21 @@ static int exec_policy_check(struct sc_ctx *c, const struct exec_file *f)
 	if (!pv)
 		return 0;
 	if (!policy_has_exec_rules(pv)) {
-		/* Allowed by no rule; audit.allowed still records it. */
-		audit_decision(c, exec_syscall_name(c), f->path, "exec", true, rule);
+		/* Allowed by no rule. */
+		if (audit_allowed)
+			audit_decision(c, exec_syscall_name(c), f->path, "exec", true, rule);
 		return 0;
 	}
 	bool ok = f->path && policy_exec_allowed(pv, f->path, &rule);
 
-	audit_decision(c, exec_syscall_name(c), f->path, "exec", ok, rule);
+	if (!ok || audit_allowed)
+		audit_decision(c, exec_syscall_name(c), f->path, "exec", ok, rule);
 	return ok ? 0 : -EACCES;
+}
+
+static int exec_policy_check(struct sc_ctx *c, const struct exec_file *f)
+{
+	return exec_policy_decide(c, f, true);
 }
 
 /* bprm->filename: what AT_EXECFN, comm and a script's argv name. */
@@ -664,5 +673,103 @@ int exec_loader_call(struct sc_ctx *c)
 		c->val = 0;
 	}
 	exec_image_free(img);
+	return 0;
+}
+
+/* ---- execvp's PATH search in one call (RUNSC_NR_EXEC_SEARCH) ----
+ *
+ * syscall(RUNSC_NR_EXEC_SEARCH, const char *file, const char *path_list,
+ * char *out, size_t out_size). glibc's execvpe tries execve on each
+ * candidate of path_list in turn (an empty element is the cwd: the
+ * candidate is file itself) and goes on after EACCES, ENOENT, ESTALE,
+ * ENOTDIR, ENODEV and ETIMEDOUT, ending with EACCES if one gave it, else
+ * with the last one's errno; any other errno ends the search. Here each
+ * candidate is decided as its exec decides it up to the file's format:
+ * exec's open (the gofer, or the exec cache, which keeps missing
+ * candidates as well as found files) and the policy's exec rules, whose
+ * refusals are recorded as an exec's are (an allowed file's record is its
+ * exec's). The first candidate that passes is written to out, NUL
+ * included, and its length returned; the process then execs it, and the
+ * exec decides everything again. When every candidate fails with an errno
+ * the search goes on after, the answer is glibc's errno. Any other errno
+ * (one that ends glibc's search, a path list or name it would treat
+ * specially) is answered as it is, and the caller then searches by itself:
+ * only these two answers stand for glibc's. */
+#define EXEC_SEARCH_LIST_MAX PATH_MAX
+
+/* One candidate: 0 when its exec would get past the open and the rules. */
+static int exec_search_try(struct sc_ctx *c, const char *cand)
+{
+	struct exec_file f;
+	int r = exec_open(c, AT_FDCWD, cand, 0, &f);
+
+	if (r == 0)
+		r = exec_policy_decide(c, &f, false);
+	exec_file_close(&f);
+	return r;
+}
+
+static int exec_search(struct sc_ctx *c, size_t *len)
+{
+	pid_t tid = (pid_t)c->req->pid;
+	char file[NAME_MAX + 2], cand[PATH_MAX];
+	_cleanup_free_ char *list = xmalloc(EXEC_SEARCH_LIST_MAX);
+	ssize_t flen = guest_read_str(tid, c->req->data.args[0], file, sizeof(file));
+	ssize_t llen = guest_read_str(tid, c->req->data.args[1], list, EXEC_SEARCH_LIST_MAX);
+	bool eacces = false;
+	int last = ENOENT;
+
+	if (flen < 0)
+		return (int)flen;
+	if (llen < 0)
+		return (int)llen;
+	/* glibc's own cases: no name, a path, a name too long, a list as
+	 * long as PATH_MAX (whose long elements it skips). */
+	if (flen == 0 || flen > NAME_MAX || strchr(file, '/') || llen >= PATH_MAX - 1)
+		return -EINVAL;
+	/* The strings were read from the caller's memory: before anything
+	 * is done with them (the gofer's opens, audit records). */
+	if (!notif_valid(c))
+		return -ESRCH;
+	for (const char *p = list;;) {
+		const char *end = strchrnul(p, ':');
+		size_t dlen = (size_t)(end - p);
+		size_t n = dlen + (dlen > 0) + (size_t)flen;
+
+		if (n >= sizeof(cand))
+			return -ENAMETOOLONG;
+		memcpy(cand, p, dlen);
+		if (dlen > 0)
+			cand[dlen] = '/';
+		memcpy(cand + dlen + (dlen > 0), file, (size_t)flen + 1);
+		int r = exec_search_try(c, cand);
+
+		if (r == 0) {
+			*len = n + 1;
+			if (*len > c->req->data.args[3])
+				return -ERANGE;
+			r = guest_write(tid, c->req->data.args[2], cand, *len);
+			return r;
+		}
+		if (!exec_search_goes_on(-r))
+			return r;
+		eacces = eacces || r == -EACCES;
+		last = -r;
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+	return eacces ? -EACCES : -last;
+}
+
+int exec_search_call(struct sc_ctx *c)
+{
+	size_t len = 0;
+	int r = exec_search(c, &len);
+
+	if (r < 0)
+		c->error = r;
+	else
+		c->val = (int64_t)len;
 	return 0;
 }

@@ -490,6 +490,8 @@ int gofer_link_fd_call(struct sc_ctx *c, int obj_fd, int guest_dirfd2, const cha
 int exec_trace_stop(struct sc_ctx *c);
 /* The loader's reserved call. */
 int exec_loader_call(struct sc_ctx *c);
+/* execvp's PATH search in one call (RUNSC_NR_EXEC_SEARCH; sentry/exec.c). */
+int exec_search_call(struct sc_ctx *c);
 
 /* sentry/procfs.c: /proc and /dev/tty, after the gofer redirected there.
  * procfs_init runs before the sentry isolates itself (it may create a

@@ -89,5 +89,6 @@ int sys_clone_ns(struct sc_ctx *c);	 /* clone with namespace flags: EPERM */
 int sys_unshare_ns(struct sc_ctx *c);	 /* unshare with namespace flags: EPERM */
 int sys_seccomp_other(struct sc_ctx *c); /* seccomp ops BPF did not allow: EPERM */
 int sys_loader(struct sc_ctx *c);	 /* the exec loader's reserved call */
+int sys_exec_search(struct sc_ctx *c);	 /* execvp's PATH search in one call */
 
 #endif

@@ -202,3 +202,8 @@ int sys_loader(struct sc_ctx *c)
 {
 	return exec_loader_call(c);
 }
+
+int sys_exec_search(struct sc_ctx *c)
+{
+	return exec_search_call(c);
+}

@@ -788,6 +788,7 @@ const struct sc_row sc_table[] = {
 	DENY(467, "open_tree_attr", EPERM, "the sentry keeps the mount table; the guest's own mount namespace is empty"),
 	DENY(468, "file_getattr", ENOSYS, "names a path; not offered"),
 	DENY(469, "file_setattr", ENOSYS, "names a path; not offered"),
+	SENTRY(RUNSC_NR_EXEC_SEARCH, "runsc_exec_search", sys_exec_search, "not a Linux call: execvp's PATH search, each candidate decided as its exec's open and the policy's exec rules decide it (refusals audited as an exec's); tells no more than those execs would"),
 	SENTRY(RUNSC_NR_LOADER, "runsc_loader", sys_loader, "not a Linux call: honoured once, after the kernel's exec event for the loader the sentry exec'd (a pending decision proves no exec)"),
 };
 /* clang-format on */
@@ -830,14 +831,14 @@ const struct sc_row *sc_lookup_name(const char *name)
 	return NULL;
 }
 
-/* Counts Linux syscalls only: the loader's reserved call is not one. */
+/* Counts Linux syscalls only: the reserved calls are not. */
 void sc_table_count(struct sc_counts *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < sc_table_len; i++) {
 		const struct sc_row *r = &sc_table[i];
 
-		if (r->nr == RUNSC_NR_LOADER)
+		if (r->nr == RUNSC_NR_LOADER || r->nr == RUNSC_NR_EXEC_SEARCH)
 			continue;
 		out->cls[r->cls]++;
 		out->status[r->status]++;

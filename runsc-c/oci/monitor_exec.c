@@ -163,6 +163,11 @@ static int request_start(struct sandbox *sb, struct exec_conn *c, const struct o
 			.preserve = fds + 4,
 			.npreserve = builtin ? 0 : (unsigned int)m->value,
 			.builtin = builtin ? (uint32_t)m->value : 0,
+			/* The service waits on the connection: init tells
+			 * it the start and the end first-hand (this
+			 * monitor's answers follow, as for any client). */
+			.report = c->builtins,
+			.report_fd = c->fd,
 		};
 		if (p.terminal)
 			ec.stdio[0] = ec.stdio[1] = ec.stdio[2] = slave;

@@ -277,6 +277,10 @@ static int loader_rules(scmp_filter_ctx ctx, bool names_prctl, uint32_t default_
 	if (default_action == SCMP_ACT_ALLOW)
 		return 0;
 	int r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, RUNSC_NR_LOADER, 0);
+	/* The guest init's PATH search for an exec'd process (it falls back
+	 * to execvpe when refused, but a profile may kill instead). */
+	if (r == 0)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, RUNSC_NR_EXEC_SEARCH, 0);
 	if (r == 0 && !names_prctl)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 2,
 				     SCMP_A0(SCMP_CMP_EQ, PR_SET_MM),

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/exec_proto.h"
 #include "common/utf8.h"
 #include "common/util.h"
 #include "runsc-c/oci/oci.h"
@@ -164,10 +165,36 @@ static bool read_output(struct exec_stream *st, int which)
 	return true;
 }
 
+/* One answer on an exec's connection, as recv: the monitor's (struct
+ * oci_exec_msg), or the guest init's own report of the process's start
+ * or end (struct exec_msg, common/exec_proto.h: the monitor asks init
+ * for it), given as the monitor's STARTED or EXITED. Init's comes first;
+ * the monitor's copy that follows reads as a repeat. */
+static ssize_t answer_recv(int sock, struct oci_exec_msg *m, int flags)
+{
+	union {
+		struct oci_exec_msg oci;
+		struct exec_msg init;
+	} u;
+	ssize_t n = recv(sock, &u, sizeof(u), flags);
+	m->magic = 0;
+	if (n == (ssize_t)sizeof(u.oci) && u.oci.magic == OCI_EXEC_MAGIC) {
+		*m = u.oci;
+	} else if (n == (ssize_t)sizeof(u.init) && u.init.magic == EXEC_MAGIC &&
+		   (u.init.op == EXEC_EV_STARTED || u.init.op == EXEC_EV_EXITED)) {
+		*m = (struct oci_exec_msg){.magic = OCI_EXEC_MAGIC,
+					   .op = u.init.op == EXEC_EV_STARTED ? OCI_EXEC_STARTED
+									      : OCI_EXEC_EXITED,
+					   .value = u.init.arg};
+		n = (ssize_t)sizeof(*m);
+	}
+	return n;
+}
+
 static void read_exec_msg(struct exec_stream *st)
 {
 	struct oci_exec_msg m;
-	ssize_t n = recv(st->sock, &m, sizeof(m), MSG_DONTWAIT);
+	ssize_t n = answer_recv(st->sock, &m, MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n == (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC && m.op == OCI_EXEC_EXITED) {
@@ -265,7 +292,7 @@ int exec_wait(struct guest_io *io)
 	int code = 128 + SIGKILL;
 	for (;;) {
 		struct oci_exec_msg m;
-		ssize_t n = recv(io->sock, &m, sizeof(m), 0);
+		ssize_t n = answer_recv(io->sock, &m, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n == (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC && m.op == OCI_EXEC_EXITED)
@@ -446,8 +473,7 @@ int exec_start(struct sbx *s, struct json_object *proc, struct guest_io *io, int
 	/* The first answer: STARTED, or FAILED and why. */
 	struct pollfd p = {.fd = io->sock, .events = POLLIN};
 	struct oci_exec_msg m;
-	ssize_t n =
-		poll(&p, 1, SERVE_START_WAIT_S * 1000) > 0 ? recv(io->sock, &m, sizeof(m), 0) : -1;
+	ssize_t n = poll(&p, 1, SERVE_START_WAIT_S * 1000) > 0 ? answer_recv(io->sock, &m, 0) : -1;
 	if (n == (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC && m.op == OCI_EXEC_STARTED) {
 		*guest_pid = m.value;
 		r = console >= 0 ? master_receive(io, console) : 0;

@@ -159,8 +159,18 @@ static const struct vfs_walk_ops exec_ops = {
  * symlink on the way. A path that led into /proc (/proc/self/exe,
  * /dev/fd/N) names a different file for each caller and is never kept.
  * The loader reads the file with pread and maps it, so execs may share one
- * open file description. */
-#define EXEC_CACHE_SLOTS 16
+ * open file description.
+ *
+ * A path that did not lead to a file (ENOENT, ENOTDIR) is kept too, by the
+ * same key and for as long, in slots of its own: a PATH search (execvp, a
+ * shell's lookup of a command) tries the same missing candidates before it
+ * finds the file at every run. A missing name can appear only through a
+ * request that changes the view (a creation, a rename, a link, a mkdir),
+ * which ends the generation. A refusal by the policy is never kept (each
+ * one has its audit record), nor any failure while trees the host may
+ * change exist, as the dentry cache keeps none then. */
+#define EXEC_CACHE_SLOTS  16
+#define EXEC_CACHE_MISSES 16
 
 struct exec_ids {
 	uint32_t uid, gid, ngroups, caps;
@@ -175,9 +185,19 @@ struct exec_cached {
 	char *view_path;      /* where the file is in the view */
 };
 
+/* A path that failed the same open with err. */
+struct exec_missing {
+	char *path; /* the key, as in struct exec_cached; NULL for a free slot */
+	int flags;
+	struct exec_ids ids;
+	int err; /* -ENOENT or -ENOTDIR */
+};
+
 struct exec_cache {
 	struct exec_cached slot[EXEC_CACHE_SLOTS];
-	size_t next;			  /* the slot the next file takes */
+	size_t next; /* the slot the next file takes */
+	struct exec_missing miss[EXEC_CACHE_MISSES];
+	size_t next_miss;
 	uint64_t gen;			  /* the sentry's files_gen when the slots were filled */
 	const struct policy_view *policy; /* the compiled policy they were filled under */
 	uint64_t hits;			  /* counted for --debug */
@@ -192,7 +212,12 @@ static void exec_cache_flush(struct exec_cache *ec)
 		free(e->view_path);
 		*e = (struct exec_cached){.file = NULL};
 	}
+	for (size_t i = 0; i < EXEC_CACHE_MISSES; i++) {
+		free(ec->miss[i].path);
+		ec->miss[i] = (struct exec_missing){.path = NULL};
+	}
 	ec->next = 0;
+	ec->next_miss = 0;
 }
 
 /* The cache, valid for the sentry's files_gen, or NULL when exec's files
@@ -237,6 +262,33 @@ static struct exec_cached *exec_cache_find(struct exec_cache *ec, const char *pa
 			return e;
 	}
 	return NULL;
+}
+
+static const struct exec_missing *exec_cache_find_missing(const struct exec_cache *ec,
+							  const char *path, int flags,
+							  const struct exec_ids *ids)
+{
+	for (size_t i = 0; i < EXEC_CACHE_MISSES; i++) {
+		const struct exec_missing *m = &ec->miss[i];
+		if (m->path && m->flags == flags && strcmp(m->path, path) == 0 &&
+		    memcmp(&m->ids, ids, sizeof(*ids)) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+/* Keeps a failure of the open (see above for which). */
+static void exec_cache_put_missing(struct sentry *s, struct exec_cache *ec, const char *path,
+				   int flags, const struct exec_ids *ids, int err,
+				   const struct vfs_exec_file *f)
+{
+	if ((err != -ENOENT && err != -ENOTDIR) || f->rule != GOFER_RULE_NONE ||
+	    dcache_has_volatile(s->dcache))
+		return;
+	struct exec_missing *m = &ec->miss[ec->next_miss];
+	ec->next_miss = (ec->next_miss + 1) % EXEC_CACHE_MISSES;
+	free(m->path);
+	*m = (struct exec_missing){.path = xstrdup(path), .flags = flags, .ids = *ids, .err = err};
 }
 
 /* Keeps f's fd, which f then shares with the cache (f->shared). */
@@ -296,6 +348,10 @@ int vfs_exec_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags,
 			out->view_path = xstrdup(hit->view_path);
 			return 0;
 		}
+		const struct exec_missing *miss =
+			exec_cache_find_missing(ec, path, keep_flags, &ids);
+		if (miss)
+			return miss->err;
 		key = xstrdup(path); /* the walk may rewrite path */
 	}
 	struct exec_walk e = {
@@ -311,5 +367,7 @@ int vfs_exec_open(struct sc_ctx *c, int guest_dirfd, char *path, int flags,
 	int r = vfs_walk_run(&e.w);
 	if (r == 0 && key && !e.redirected && out->fd >= 0 && !out->guest_fd && out->view_path)
 		exec_cache_put(c->s, ec, key, keep_flags, &ids, out);
+	else if (r < 0 && key && !e.redirected)
+		exec_cache_put_missing(c->s, ec, key, keep_flags, &ids, r, out);
 	return r;
 }
