@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/audit.h>
 #include <poll.h>
 #include <sched.h>
@@ -669,6 +670,19 @@ static int joined_unpriv_port_start(struct sentry *s, int netns_fd)
 	return r;
 }
 
+/* The guest's init is a fork of runsc-c, never exec'd in the sandbox: its
+ * /proc/<pid>/exe names runsc-c's program by its host path, as Linux names
+ * a program that lies outside the reader's root (NULL if unreadable). */
+static char *init_exe(struct sentry *s)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlinkat(s->host_procfd, "self/exe", path, sizeof(path) - 1);
+	if (n <= 0)
+		return NULL;
+	path[n] = 0;
+	return xstrdup(path);
+}
+
 /* The sentry's start: its /proc, the guest (its command waits for the
  * loop), the view's root and cwd, the sentry isolated under its filter.
  * Returns the guest init's host pid, or -errno with err filled. */
@@ -731,6 +745,7 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 		return rc_error_set_errno(err, -cwd_fd, "--cwd %s", cfg->cwd);
 	struct task *it = task_get(s, init);
 	it->fs = fsinfo_new(cwd_fd);
+	it->exe = init_exe(s);
 	/* The guest holds its own stdio now. */
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull >= 0) {
