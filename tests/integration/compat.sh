@@ -221,11 +221,12 @@ requires "unix sockets by relative path: resolved from the working directory" py
 	differential_data "unix sockets by relative path: resolved from the working directory" \
 		'python3 "$1/unix_cwd_probe.py" "$2"'
 
-# SO_PEERCRED of unix sockets: the connecting side reads the listener's
-# pid and ids, the accepting side of a connect by path the connecting
-# guest's ids (its pid, and the ids for an abstract name, differ: README).
-requires "unix sockets: SO_PEERCRED ids of a connect by path" python3 &&
-	differential_data "unix sockets: SO_PEERCRED ids of a connect by path" \
+# SO_PEERCRED, SO_PEERGROUPS and SO_PEERPIDFD of unix sockets connected by
+# path and by abstract name (stream, seqpacket), socketpairs and an
+# unconnected socket: each side reads the other's pid, ids and groups, and
+# a pidfd that waits for the connecting child.
+requires "unix sockets: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD" python3 &&
+	differential_data "unix sockets: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD" \
 		'python3 "$1/peercred_probe.py" "$2"'
 
 # getdents64's d_ino is stat's st_ino for every entry but ".." and mount
