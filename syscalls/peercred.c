@@ -294,63 +294,19 @@ static int copy_groups(struct sc_ctx *c, int sock, int len)
 	return copy_out(c, groups, bytes);
 }
 
-int sys_getsockopt(struct sc_ctx *c)
+/* SO_PEERPIDFD: the pidfd installed in the guest and its number written
+ * out, or -errno. */
+static int copy_pidfd(struct sc_ctx *c, int sock, int len)
 {
-	int opt = (int)ARG(2);
-	/* Only these three reach here, unless the registers carry bits above
-	 * an int's, which the kernel ignores (syscalls/table.c). */
-	if ((int)ARG(1) != SOL_SOCKET ||
-	    (opt != SO_PEERCRED && opt != SO_PEERGROUPS && opt != SO_PEERPIDFD)) {
-		c->cont = true;
-		return 0;
-	}
-	if (opath_guest_flags(c->s, (pid_t)c->req->pid, (int)ARG(0)) >= 0) {
-		c->error = -EBADF;
-		return 0;
-	}
-	int len;
-	if (guest_read(c->req->pid, ARG(4), &len, sizeof(len)) < 0) {
-		c->error = -EFAULT;
-		return 0;
-	}
-	int sock = guest_getfd(c, (int)ARG(0));
-	if (sock < 0) {
-		c->error = sock;
-		return 0;
-	}
-	_cleanup_close_ int sock_owned = sock;
-	if (len < 0) {
-		c->error = -EINVAL;
-		return 0;
-	}
-	if (!notif_valid(c)) {
-		c->error = -ESRCH;
-		return 0;
-	}
-	if (opt == SO_PEERCRED) {
-		struct ucred uc;
-		int r = peer_ucred(c->s, sock, &uc);
-		c->error =
-			r < 0 ? r : copy_out(c, &uc, len < (int)sizeof(uc) ? len : (int)sizeof(uc));
-		return 0;
-	}
-	if (opt == SO_PEERGROUPS) {
-		c->error = copy_groups(c, sock, len);
-		return 0;
-	}
 	int n = len < (int)sizeof(int) ? len : (int)sizeof(int);
 	/* Where the fd number goes must take it before the fd is installed:
 	 * Linux installs none when the copy fails. */
 	int none = -1;
-	if (copy_out(c, &none, n) < 0) {
-		c->error = -EFAULT;
-		return 0;
-	}
+	if (copy_out(c, &none, n) < 0)
+		return -EFAULT;
 	int pidfd = peer_pidfd(c->s, sock);
-	if (pidfd < 0) {
-		c->error = pidfd;
-		return 0;
-	}
+	if (pidfd < 0)
+		return pidfd;
 	struct seccomp_notif_addfd a = {
 		.id = c->req->id,
 		.srcfd = (uint32_t)pidfd,
@@ -359,10 +315,45 @@ int sys_getsockopt(struct sc_ctx *c)
 	int guest_fd = sentry_addfd(c->s, &a);
 	int err = errno;
 	close(pidfd);
-	if (guest_fd < 0) {
-		c->error = err == ENOENT ? -ESRCH : -err;
-		return 0;
-	}
-	c->error = copy_out(c, &guest_fd, n);
+	if (guest_fd < 0)
+		return err == ENOENT ? -ESRCH : -err;
+	return copy_out(c, &guest_fd, n);
+}
+
+/* One of the three options of the guest's fd: 0 or -errno. */
+static int peer_option(struct sc_ctx *c, int opt)
+{
+	if (opath_guest_flags(c->s, (pid_t)c->req->pid, (int)ARG(0)) >= 0)
+		return -EBADF;
+	int len;
+	if (guest_read(c->req->pid, ARG(4), &len, sizeof(len)) < 0)
+		return -EFAULT;
+	int sock = guest_getfd(c, (int)ARG(0));
+	if (sock < 0)
+		return sock;
+	_cleanup_close_ int sock_owned = sock;
+	if (len < 0)
+		return -EINVAL;
+	if (!notif_valid(c))
+		return -ESRCH;
+	if (opt == SO_PEERGROUPS)
+		return copy_groups(c, sock, len);
+	if (opt == SO_PEERPIDFD)
+		return copy_pidfd(c, sock, len);
+	struct ucred uc;
+	int r = peer_ucred(c->s, sock, &uc);
+	return r < 0 ? r : copy_out(c, &uc, len < (int)sizeof(uc) ? len : (int)sizeof(uc));
+}
+
+int sys_getsockopt(struct sc_ctx *c)
+{
+	int opt = (int)ARG(2);
+	/* Only these three reach here, unless the registers carry bits above
+	 * an int's, which the kernel ignores (syscalls/table.c). */
+	if ((int)ARG(1) != SOL_SOCKET ||
+	    (opt != SO_PEERCRED && opt != SO_PEERGROUPS && opt != SO_PEERPIDFD))
+		c->cont = true;
+	else
+		c->error = peer_option(c, opt);
 	return 0;
 }

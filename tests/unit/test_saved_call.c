@@ -6,6 +6,7 @@
  * stopped at the exit of a getppid plays the guest. */
 #include <check.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -50,39 +51,37 @@ static void reap(pid_t pid)
 	waitpid(pid, NULL, 0);
 }
 
+/* Restores a save of the stopped call at its exit stop, with rip and
+ * run_nr as given and a changed rdi: whether it was applied (rdi changed),
+ * and the save is gone either way. */
+static bool restore_with(pid_t pid, const struct user_regs_struct *regs, uint64_t rip,
+			 uint64_t run_nr)
+{
+	struct task t = {.tid = pid, .tgid = pid};
+	struct user_regs_struct after;
+	t.saved_call = saved_call_new(regs);
+	t.saved_call->rip = rip;
+	t.saved_call->run_nr = run_nr;
+	t.saved_call->args[0] = regs->rdi ^ 0x5a5a;
+	bool restored = saved_call_restore(&t, true);
+	ck_assert_ptr_null(t.saved_call);
+	ck_assert_int_eq(ptrace(PTRACE_GETREGS, pid, 0, &after), 0);
+	ck_assert_uint_eq(after.rdi, restored ? regs->rdi ^ 0x5a5a : regs->rdi);
+	return restored;
+}
+
 START_TEST(test_stale_save_dropped)
 {
 	pid_t pid = child_at_getppid_exit();
-	struct user_regs_struct regs, after;
+	struct user_regs_struct regs;
 	ck_assert_int_eq(ptrace(PTRACE_GETREGS, pid, 0, &regs), 0);
-	struct task t = {.tid = pid, .tgid = pid};
-
 	/* The same call number returning elsewhere: another call site. */
-	t.saved_call = saved_call_new(&regs);
-	t.saved_call->rip = regs.rip + 16;
-	t.saved_call->args[0] = regs.rdi ^ 0x5a5a;
-	ck_assert(!saved_call_restore(&t, true));
-	ck_assert_ptr_null(t.saved_call);
-	ck_assert_int_eq(ptrace(PTRACE_GETREGS, pid, 0, &after), 0);
-	ck_assert_uint_eq(after.rdi, regs.rdi);
-
+	ck_assert(!restore_with(pid, &regs, regs.rip + 16, regs.orig_rax));
 	/* The same place, another call (a clone3 rewritten into clone whose
 	 * exit stop never came). */
-	t.saved_call = saved_call_new(&regs);
-	t.saved_call->run_nr = SYS_clone;
-	t.saved_call->args[0] = regs.rdi ^ 0x5a5a;
-	ck_assert(!saved_call_restore(&t, true));
-	ck_assert_ptr_null(t.saved_call);
-	ck_assert_int_eq(ptrace(PTRACE_GETREGS, pid, 0, &after), 0);
-	ck_assert_uint_eq(after.rdi, regs.rdi);
-
+	ck_assert(!restore_with(pid, &regs, regs.rip, SYS_clone));
 	/* Its own call: the registers come back. */
-	t.saved_call = saved_call_new(&regs);
-	t.saved_call->args[0] = regs.rdi ^ 0x5a5a;
-	ck_assert(saved_call_restore(&t, true));
-	ck_assert_ptr_null(t.saved_call);
-	ck_assert_int_eq(ptrace(PTRACE_GETREGS, pid, 0, &after), 0);
-	ck_assert_uint_eq(after.rdi, regs.rdi ^ 0x5a5a);
+	ck_assert(restore_with(pid, &regs, regs.rip, regs.orig_rax));
 	reap(pid);
 }
 END_TEST
