@@ -68,14 +68,6 @@
 	{                                          \
 		.arg = (n), .op = SCR_NE, .a = (v) \
 	}
-#define LT(n, v)                                   \
-	{                                          \
-		.arg = (n), .op = SCR_LT, .a = (v) \
-	}
-#define GT(n, v)                                   \
-	{                                          \
-		.arg = (n), .op = SCR_GT, .a = (v) \
-	}
 #define TRACE1(c0)                                              \
 	{                                                       \
 		.action = SCR_TRACE, .ncond = 1, .cond = { c0 } \
@@ -248,17 +240,25 @@ static const struct sc_rule sendto_rules[] = {
 	ALLOW2(MASKED(4, UINT64_MAX, 0), MASKED(3, MSG_FASTOPEN, 0)),
 };
 
-/* getsockopt: SO_PEERCRED, SO_PEERGROUPS and SO_PEERPIDFD go to the sentry
- * (syscalls/peercred.c), other options run natively; a rule tests an
- * argument once, so the options between are aligned blocks of 64 bits. A
- * level with bits above an int's (no libc passes one) runs natively: the
- * guest reads the kernel's record (pid 0, a pidfd no call it may make uses). */
-#define SO_PEERPIDFD_OPT 77
-#define PEER_OPT_BLOCK(mask, v) \
-	ALLOW2(MASKED(1, UINT64_MAX, SOL_SOCKET), MASKED(2, ~(uint64_t)(mask), v))
+/* getsockopt: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD go to the sentry
+ * (syscalls/peercred.c), other options of the guest's sockets' levels run
+ * natively (all 64 bits compared; other values trap, the sentry CONTINUEs). */
+#define CMP(n, o, v)                            \
+	{                                       \
+		.arg = (n), .op = (o), .a = (v) \
+	}
+#define LEVEL_OK(l)		ALLOW1(MASKED(1, UINT64_MAX, l))
+#define PEER_OPT_BLOCK(mask, v) ALLOW2(LEVEL_IS_SOCKET, MASKED(2, ~(uint64_t)(mask), v))
+#define LEVEL_IS_SOCKET		MASKED(1, UINT64_MAX, SOL_SOCKET)
 static const struct sc_rule getsockopt_rules[] = {
-	ALLOW1(NE(1, SOL_SOCKET)),
-	ALLOW2(MASKED(1, UINT64_MAX, SOL_SOCKET), LT(2, SO_PEERCRED)),
+	LEVEL_OK(IPPROTO_IP),
+	LEVEL_OK(IPPROTO_TCP),
+	LEVEL_OK(IPPROTO_UDP),
+	LEVEL_OK(IPPROTO_IPV6),
+	LEVEL_OK(IPPROTO_ICMPV6),
+	LEVEL_OK(SOL_RAW),
+	LEVEL_OK(SOL_NETLINK),
+	ALLOW2(LEVEL_IS_SOCKET, CMP(2, SCR_LT, SO_PEERCRED)),
 	PEER_OPT_BLOCK(1, 18),	/* 18, 19 */
 	PEER_OPT_BLOCK(3, 20),	/* 20..23 */
 	PEER_OPT_BLOCK(7, 24),	/* 24..31 */
@@ -269,8 +269,8 @@ static const struct sc_rule getsockopt_rules[] = {
 	PEER_OPT_BLOCK(3, 60),	/* 60..63 */
 	PEER_OPT_BLOCK(7, 64),	/* 64..71 */
 	PEER_OPT_BLOCK(3, 72),	/* 72..75 */
-	PEER_OPT_BLOCK(0, 76),
-	ALLOW2(MASKED(1, UINT64_MAX, SOL_SOCKET), GT(2, SO_PEERPIDFD_OPT)),
+	PEER_OPT_BLOCK(0, 76),	/* 77: SO_PEERPIDFD */
+	ALLOW2(LEVEL_IS_SOCKET, CMP(2, SCR_GT, 77)),
 };
 _Static_assert(SO_PEERCRED == 17 && SO_PEERGROUPS == 59, "the blocks above leave out these");
 
@@ -494,7 +494,7 @@ const struct sc_row sc_table[] = {
 	SENTRY_P(52, "getpeername", sys_getpeername, "a peer bound by path outside the sandbox (a host socket in a volume) shows the last component of its path", "the sentry asks the kernel on the guest's socket and gives the path a unix listener was bound to, found by the socket file the guest connected to"),
 	RULED(53, "socketpair", sys_socket_other, socketpair_rules, "only AF_UNIX; other families fail as socket does, or with EOPNOTSUPP where socket would succeed", "BPF allows AF_UNIX pairs, which refer to no host path"),
 	NATIVE(54, "setsockopt", "on a socket the guest created in its own network namespace"),
-	RULED(55, "getsockopt", sys_getsockopt, getsockopt_rules, "SO_PEERCRED, SO_PEERGROUPS and SO_PEERPIDFD of a unix socket the sandbox connected for the guest answer from the sentry's record of the connect while the connecting socket lives; once it is closed, the pid reads 0, SO_PEERPIDFD gives EINVAL, and for an abstract name the ids read -1 and SO_PEERGROUPS gives ENODATA (README)", "native but for SO_PEERCRED, SO_PEERGROUPS and SO_PEERPIDFD, which the sentry answers from what it recorded at the connect it made for the guest (the kernel's record names the sentry or the gofer), never a pid or pidfd of a process outside the guest"),
+	RULED(55, "getsockopt", sys_getsockopt, getsockopt_rules, "SO_PEERCRED, SO_PEERGROUPS and SO_PEERPIDFD of a unix socket the sandbox connected for the guest answer from the sentry's record of the connect while the connecting socket lives; once it is closed, the pid reads 0, SO_PEERPIDFD gives EINVAL, and for an abstract name the ids read -1 and SO_PEERGROUPS gives ENODATA (README)", "native for the levels of the guest's sockets but for SO_PEERCRED, SO_PEERGROUPS and SO_PEERPIDFD, which the sentry answers from what it recorded at the connect it made for the guest (the kernel's record names the sentry or the gofer), never a pid or pidfd of a process outside the guest"),
 	RULED(56, "clone", sys_clone_ns, clone_rules, "CLONE_NEW* and CLONE_UNTRACED: EPERM", "BPF allows clone without namespace flags; the sentry traces the new task"),
 	NATIVE(57, "fork", "the child inherits the filter and is traced by the sentry"),
 	NATIVE(58, "vfork", "the child inherits the filter and is traced by the sentry"),

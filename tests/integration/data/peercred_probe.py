@@ -3,6 +3,7 @@
 # 1000 and 1001) connecting: both sides read the other's pid and ids, the
 # accepting side its groups and a pidfd of the child (while the connecting socket is open: README). A
 # socketpair's ends read their maker. argv[1]: a scratch directory.
+import ctypes
 import errno
 import os
 import socket
@@ -31,6 +32,21 @@ def peergroups(s, size=64):
         return struct.unpack("%di" % (len(g) // 4), g)
     except OSError as e:
         return errno.errorcode[e.errno]
+
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def peercred_raw(s):
+    # getsockopt(2) with bits above an int's in the level's register: the
+    # kernel reads SOL_SOCKET all the same.
+    buf = ctypes.create_string_buffer(12)
+    n = ctypes.c_int(12)
+    if libc.syscall(ctypes.c_long(55), ctypes.c_long(s.fileno()),
+                    ctypes.c_long((1 << 32) | socket.SOL_SOCKET),
+                    ctypes.c_long(socket.SO_PEERCRED), buf, ctypes.byref(n)) < 0:
+        return errno.errorcode[ctypes.get_errno()]
+    return struct.unpack("3i", buf.raw)
 
 
 def peer_pidfd(s):
@@ -65,6 +81,8 @@ for what, addr in (("path", "pc/s"),
         apid, uid, gid = peercred(a)
         print("%s: accepting side: pid is the child's %s, uid %d, gid %d" % (
             name, apid == pid, uid, gid))
+        print("%s: accepting side, the level with high bits: the same %s" % (
+            name, peercred_raw(a) == (apid, uid, gid)))
         print("%s: accepting side: groups %s, in 4 bytes %s" % (
             name, peergroups(a), peergroups(a, 4)))
         pidfd = peer_pidfd(a)
