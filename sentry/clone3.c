@@ -231,6 +231,7 @@ int clone3_trace_stop(struct sc_ctx *c)
 		saved->parent_tid = a.parent_tid;
 	}
 	regs.orig_rax = SYS_clone;
+	saved->run_nr = SYS_clone;
 	regs.rdi = (flags & CLONE_LEGACY_FLAGS) | a.exit_signal;
 	regs.rsi = a.stack ? a.stack + a.stack_size : 0;
 	regs.rdx = (flags & CLONE_PIDFD) ? a.pidfd : a.parent_tid;
@@ -269,6 +270,8 @@ struct saved_call *saved_call_new(const struct user_regs_struct *regs)
 	struct saved_call *saved = xcalloc(1, sizeof(*saved));
 
 	saved->nr = regs->orig_rax;
+	saved->run_nr = regs->orig_rax;
+	saved->rip = regs->rip;
 	saved->args[0] = regs->rdi;
 	saved->args[1] = regs->rsi;
 	saved->args[2] = regs->rdx;
@@ -276,6 +279,21 @@ struct saved_call *saved_call_new(const struct user_regs_struct *regs)
 	saved->args[4] = regs->r8;
 	saved->args[5] = regs->r9;
 	return saved;
+}
+
+bool saved_call_matches(const struct saved_call *saved, uint64_t nr, uint64_t rip)
+{
+	return saved->run_nr == nr && saved->rip == rip;
+}
+
+void saved_call_drop_stale(struct task *t, uint64_t nr, uint64_t rip)
+{
+	struct saved_call *saved = t->saved_call;
+	/* At its entry stop the call still has the guest's number. */
+	if (!saved || saved->child || (saved->nr == nr && saved->rip == rip))
+		return;
+	t->saved_call = NULL;
+	free(saved);
 }
 
 bool saved_call_restore(struct task *t, bool at_exit)
@@ -287,6 +305,10 @@ bool saved_call_restore(struct task *t, bool at_exit)
 		return false;
 	t->saved_call = NULL;
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &regs) == 0) {
+		if (at_exit && !saved_call_matches(saved, regs.orig_rax, regs.rip)) {
+			free(saved);
+			return false;
+		}
 		regs.rdi = saved->args[0];
 		regs.rsi = saved->args[1];
 		regs.rdx = saved->args[2];

@@ -21,6 +21,11 @@
  * what the task waits to have put back (struct task.saved_call). */
 struct saved_call {
 	uint64_t nr; /* the call the guest made */
+	/* The call the kernel runs in its place (its exit stop's orig_rax)
+	 * and where it returns to: the save belongs to that one call, and a
+	 * stop of any other (a restart that never came) drops it unused. */
+	uint64_t run_nr;
+	uint64_t rip;
 	/* rdi, rsi, rdx, r10, r8, r9 as the guest made the call */
 	uint64_t args[6];
 	/* CLONE_PARENT_SETTID's address when CLONE_PIDFD took clone's register
@@ -45,12 +50,21 @@ void clone3_on_clone(struct task *parent, struct task *child);
  * any other fd is the kernel's. */
 int pidfd_signal_trace_stop(struct sc_ctx *c);
 
-/* Saves the stopped call's number and argument registers (regs as
- * PTRACE_GETREGS read them) for saved_call_restore. */
+/* Saves the stopped call's number, return address and argument registers
+ * (regs as PTRACE_GETREGS read them) for saved_call_restore. A caller that
+ * rewrites the call's number sets run_nr to the new one. */
 struct saved_call *saved_call_new(const struct user_regs_struct *regs);
+/* The save is for the call numbered nr (as the kernel runs it) that
+ * returns to rip. */
+bool saved_call_matches(const struct saved_call *saved, uint64_t nr, uint64_t rip);
 /* Puts back a task's registers if it waits for them at this stop (at_exit:
- * the call's syscall-exit stop; else a new child's first stop); true if it
- * did. */
+ * the call's syscall-exit stop, which must be its call's; else a new
+ * child's first stop); true if it did. A caller's save found at the exit
+ * stop of another call is stale: it is dropped, the registers untouched. */
 bool saved_call_restore(struct task *t, bool at_exit);
+/* At the PTRACE_EVENT_SECCOMP stop of a call (nr, rip): drops a caller's
+ * save that is not for it (the call it was for ended without its exit
+ * stop). */
+void saved_call_drop_stale(struct task *t, uint64_t nr, uint64_t rip);
 
 #endif

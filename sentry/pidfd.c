@@ -85,6 +85,7 @@ int pidfd_signal_trace_stop(struct sc_ctx *c)
 	}
 	struct saved_call *saved = saved_call_new(&regs);
 	regs.orig_rax = regs.rdx ? SYS_rt_sigqueueinfo : SYS_kill;
+	saved->run_nr = regs.orig_rax;
 	regs.rdi = (unsigned long long)pid;
 	if (ptrace(PTRACE_SETREGS, t->tid, 0, &regs) < 0) {
 		free(saved);

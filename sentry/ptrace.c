@@ -254,6 +254,7 @@ static void on_seccomp_stop(struct sentry *s, struct task *t)
 		req.data.args[4] = regs.r8;
 		req.data.args[5] = regs.r9;
 		c.regs = &regs;
+		saved_call_drop_stale(t, regs.orig_rax, regs.rip);
 		if (row && row->trace)
 			handler = row->trace;
 	}

@@ -8,7 +8,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/audit.h>
+#include <linux/netlink.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -19,6 +21,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <ucontext.h>
 #include <unistd.h>
@@ -618,6 +621,7 @@ static struct sentry *sentry_new(const struct sentry_config *cfg)
 	s->init_status = -1;
 	s->listener = -1;
 	s->guest_procfd = -1;
+	s->diag_fd = -1;
 	s->policy = cfg->policy;
 	s->audit_fd = cfg->audit_fd;
 	s->dns_table = cfg->dns_table;
@@ -637,26 +641,37 @@ static struct sentry *sentry_new(const struct sentry_config *cfg)
 	return s;
 }
 
-/* A joined network namespace's net.ipv4.ip_unprivileged_port_start, read
- * in that namespace (/proc/sys shows the reader's) through the sentry's fd
- * of the host's /proc: the sentry enters it for the read and goes back.
- * 0 or -errno. */
-static int joined_unpriv_port_start(struct sentry *s, int netns_fd)
+/* Runs fn(s, arg) in the network namespace netns_fd names: the sentry
+ * enters it and goes back. fn's result, or -errno. */
+static int in_netns(struct sentry *s, int netns_fd, int (*fn)(struct sentry *s, void *arg),
+		    void *arg)
 {
 	int own = openat(s->host_procfd, "self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (own < 0)
 		return -errno;
 	int r = setns(netns_fd, CLONE_NEWNET) < 0 ? -errno : 0;
-	char *text = NULL;
 	if (r == 0) {
-		ssize_t n = read_file_at(s->host_procfd, "sys/net/ipv4/ip_unprivileged_port_start",
-					 &text);
-		if (n < 0)
-			r = (int)n;
+		r = fn(s, arg);
 		if (setns(own, CLONE_NEWNET) < 0)
 			die_errno("returning to the sentry's network namespace");
 	}
 	close(own);
+	return r;
+}
+
+static int read_unpriv_port_start(struct sentry *s, void *arg)
+{
+	ssize_t n = read_file_at(s->host_procfd, "sys/net/ipv4/ip_unprivileged_port_start", arg);
+	return n < 0 ? (int)n : 0;
+}
+
+/* A joined network namespace's net.ipv4.ip_unprivileged_port_start, read
+ * in that namespace (/proc/sys shows the reader's) through the sentry's fd
+ * of the host's /proc. 0 or -errno. */
+static int joined_unpriv_port_start(struct sentry *s, int netns_fd)
+{
+	char *text = NULL;
+	int r = in_netns(s, netns_fd, read_unpriv_port_start, &text);
 	if (r == 0) {
 		char *end;
 		unsigned long v = strtoul(text, &end, 10);
@@ -667,6 +682,43 @@ static int joined_unpriv_port_start(struct sentry *s, int netns_fd)
 	}
 	free(text);
 	return r;
+}
+
+static int make_diag_socket(struct sentry *s, void *arg)
+{
+	(void)arg;
+	s->diag_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	return s->diag_fd < 0 ? -errno : 0;
+}
+
+/* The sock_diag socket through which the sentry asks who a guest unix
+ * socket's peer is (syscalls/peercred.c): made in the guest's network
+ * namespace (the one it joins, or the one its init was made in), since
+ * sock_diag answers about the asking socket's namespace alone. Without it
+ * the peers the sandbox connected read as the sentry or the gofer. */
+static void guest_diag_socket(struct sentry *s, int netns_fd, pid_t init)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "%d/ns/net", (int)init);
+	int fd = netns_fd >= 0 ? netns_fd : openat(s->host_procfd, path, O_RDONLY | O_CLOEXEC);
+	int r = fd < 0 ? -errno : in_netns(s, fd, make_diag_socket, NULL);
+	if (r < 0)
+		log_debug("a sock_diag socket in the guest's network namespace: %s", strerror(-r));
+	if (fd >= 0 && fd != netns_fd)
+		close(fd);
+}
+
+/* The guest's init is a fork of runsc-c, never exec'd in the sandbox: its
+ * /proc/<pid>/exe names runsc-c's program by its host path, as Linux names
+ * a program that lies outside the reader's root (NULL if unreadable). */
+static char *init_exe(struct sentry *s)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlinkat(s->host_procfd, "self/exe", path, sizeof(path) - 1);
+	if (n <= 0)
+		return NULL;
+	path[n] = 0;
+	return xstrdup(path);
 }
 
 /* The sentry's start: its /proc, the guest (its command waits for the
@@ -711,6 +763,8 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 	 * building the view; its command runs only once the loop runs. */
 	char msg[sizeof(err->msg)] = "";
 	pid_t init = guest_spawn(s, &gc, msg, sizeof(msg));
+	if (init > 0)
+		guest_diag_socket(s, cfg->netns_fd, init);
 	if (cfg->control_fd >= 0)
 		close(cfg->control_fd);
 	if (cfg->netns_fd >= 0)
@@ -731,6 +785,7 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 		return rc_error_set_errno(err, -cwd_fd, "--cwd %s", cfg->cwd);
 	struct task *it = task_get(s, init);
 	it->fs = fsinfo_new(cwd_fd);
+	it->exe = init_exe(s);
 	/* The guest holds its own stdio now. */
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull >= 0) {

@@ -132,6 +132,7 @@ struct sentry {
 	pid_t gofer_pid;  /* for keeping it on the sentry's CPU, or 0 */
 	int gofer_cpu;	  /* the CPU the gofer is pinned to, or -1 */
 	int host_procfd;  /* the host's /proc, opened before isolation */
+	int diag_fd;	  /* NETLINK_SOCK_DIAG in the guest's network namespace, or -1 */
 	int guest_procfd; /* a procfs of the guest's pid namespace (subset=pid) */
 	int root_fd;	  /* O_PATH of the view's root, from the gofer */
 	int tty_fd;	  /* the guest's terminal (for /dev/tty), or -1 */

@@ -37,8 +37,10 @@ int timed_wait_trace_stop(struct sc_ctx *c)
 	uint64_t nr = (uint64_t)c->req->data.nr;
 	int arg = timeout_arg(nr);
 	/* A call the sentry restarted: its timeout is the sentry's, and the
-	 * guest's register comes back at its exit. */
-	bool restarted = t->saved_call && !t->saved_call->child && t->saved_call->nr == nr;
+	 * guest's register comes back at its exit. A save for another call
+	 * was dropped at this stop (saved_call_drop_stale). */
+	bool restarted = t->saved_call && !t->saved_call->child &&
+			 saved_call_matches(t->saved_call, nr, c->req->data.instruction_pointer);
 	struct timespec ts, now;
 
 	t->wait.armed = false;

@@ -47,6 +47,12 @@ static int rule_cmp(const struct sc_cond *c, struct scmp_arg_cmp *out)
 	case SCR_NE:
 		*out = SCMP_CMP64(c->arg, SCMP_CMP_NE, c->a, 0);
 		return 0;
+	case SCR_LT:
+		*out = SCMP_CMP64(c->arg, SCMP_CMP_LT, c->a, 0);
+		return 0;
+	case SCR_GT:
+		*out = SCMP_CMP64(c->arg, SCMP_CMP_GT, c->a, 0);
+		return 0;
 	default:
 		return -EINVAL;
 	}

@@ -69,6 +69,9 @@ int sys_connect(struct sc_ctx *c);
 int sys_getsockname(struct sc_ctx *c);
 int sys_getpeername(struct sc_ctx *c);
 
+/* syscalls/peercred.c */
+int sys_getsockopt(struct sc_ctx *c); /* SO_PEERCRED, SO_PEERPIDFD */
+
 /* syscalls/socket.c */
 int sys_socket_other(struct sc_ctx *c); /* socket, socketpair BPF did not allow */
 

@@ -249,6 +249,8 @@ static bool conn_poll(struct sc_ctx *c, void *arg)
 		 * EINPROGRESS for TCP, and the connect goes on. */
 		r = w->retry ? -EAGAIN : -EINPROGRESS;
 	}
+	if (r == 0 && (w->req || w->ss.ss_family == AF_UNIX))
+		peercred_record(c, w->sock);
 	c->error = r;
 	conn_drop(w);
 	return true;
@@ -275,6 +277,8 @@ static int connect_nowait(struct sc_ctx *c, int sock, const struct sockaddr_stor
 	w->len = len;
 	memcpy(&w->ss, ss, sizeof(w->ss));
 	if (!can_wait || !not_yet(r, w)) {
+		if (r == 0 && ss->ss_family == AF_UNIX)
+			peercred_record(c, sock);
 		c->error = r;
 		conn_drop(w);
 		return 0;
@@ -576,8 +580,10 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 		r = unix_proc_error(c, &resp, op == GOP_BIND);
 	if (r == 0 && op == GOP_BIND)
 		bound_name_record(sock, (struct sockaddr_un *)&ss, (socklen_t)len, &resp.u.st);
-	if (r == 0 && op == GOP_CONNECT)
+	if (r == 0 && op == GOP_CONNECT) {
 		peer_file_record(sock, &resp.u.st);
+		peercred_record(c, sock);
+	}
 	int fl = r == -EAGAIN && op == GOP_CONNECT ? fcntl(sock, F_GETFL) : -1;
 	if (fl >= 0 && !(fl & O_NONBLOCK)) {
 		/* The listener's backlog is full: a blocking connect waits for

@@ -29,6 +29,11 @@ bool net_unix_path(const struct sockaddr_storage *ss, socklen_t len);
  * an O_PATH fd of it (the sentry names it /proc/self/fd/N) or -errno. */
 int net_unix_dest(struct sc_ctx *c, int sock, const struct sockaddr_storage *ss, socklen_t len);
 
+/* syscalls/peercred.c: notes that the calling guest process connected the
+ * unix socket sock (the sentry's copy), for its peer's SO_PEERCRED and
+ * SO_PEERPIDFD; only stream and seqpacket sockets record a peer. */
+void peercred_record(struct sc_ctx *c, int sock);
+
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t mono_ns(void);
 /* When a blocking connect or send on this socket gives up: SO_SNDTIMEO

@@ -240,6 +240,40 @@ static const struct sc_rule sendto_rules[] = {
 	ALLOW2(MASKED(4, UINT64_MAX, 0), MASKED(3, MSG_FASTOPEN, 0)),
 };
 
+/* getsockopt: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD go to the sentry
+ * (syscalls/peercred.c), other options of the guest's sockets' levels run
+ * natively (all 64 bits compared; other values trap, the sentry CONTINUEs). */
+#define CMP(n, o, v)                            \
+	{                                       \
+		.arg = (n), .op = (o), .a = (v) \
+	}
+#define LEVEL_OK(l)		ALLOW1(MASKED(1, UINT64_MAX, l))
+#define PEER_OPT_BLOCK(mask, v) ALLOW2(LEVEL_IS_SOCKET, MASKED(2, ~(uint64_t)(mask), v))
+#define LEVEL_IS_SOCKET		MASKED(1, UINT64_MAX, SOL_SOCKET)
+static const struct sc_rule getsockopt_rules[] = {
+	LEVEL_OK(IPPROTO_IP),
+	LEVEL_OK(IPPROTO_TCP),
+	LEVEL_OK(IPPROTO_UDP),
+	LEVEL_OK(IPPROTO_IPV6),
+	LEVEL_OK(IPPROTO_ICMPV6),
+	LEVEL_OK(SOL_RAW),
+	LEVEL_OK(SOL_NETLINK),
+	ALLOW2(LEVEL_IS_SOCKET, CMP(2, SCR_LT, SO_PEERCRED)),
+	PEER_OPT_BLOCK(1, 18),	/* 18, 19 */
+	PEER_OPT_BLOCK(3, 20),	/* 20..23 */
+	PEER_OPT_BLOCK(7, 24),	/* 24..31 */
+	PEER_OPT_BLOCK(15, 32), /* 32..47 */
+	PEER_OPT_BLOCK(7, 48),	/* 48..55 */
+	PEER_OPT_BLOCK(1, 56),	/* 56, 57 */
+	PEER_OPT_BLOCK(0, 58),	/* 59: SO_PEERGROUPS */
+	PEER_OPT_BLOCK(3, 60),	/* 60..63 */
+	PEER_OPT_BLOCK(7, 64),	/* 64..71 */
+	PEER_OPT_BLOCK(3, 72),	/* 72..75 */
+	PEER_OPT_BLOCK(0, 76),	/* 77: SO_PEERPIDFD */
+	ALLOW2(LEVEL_IS_SOCKET, CMP(2, SCR_GT, 77)),
+};
+_Static_assert(SO_PEERCRED == 17 && SO_PEERGROUPS == 59, "the blocks above leave out these");
+
 /* A guest may stack filters of its own, but never take a listener: a second
  * listener filter could answer notifications meant for the sentry (and
  * returns EBUSY anyway once ours is installed). */
@@ -447,7 +481,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(39, "getpid", "process ids and groups of the guest's own pid namespace"),
 	NATIVE(40, "sendfile", "I/O on an fd the guest holds, each installed after a policy check"),
 	RULED(41, "socket", sys_socket_other, socket_rules, "only AF_UNIX, TCP, UDP, ping and NETLINK_ROUTE sockets; other families EAFNOSUPPORT, types ESOCKTNOSUPPORT, protocols EPROTONOSUPPORT (as a kernel without them), raw and packet sockets EPERM (as without CAP_NET_RAW); under network mode egress other families too: EPERM, audited", "BPF allows what the guest's own network namespace serves; the rest is refused"),
-	SENTRY_P(42, "connect", sys_connect, "AF_UNIX paths via the gofer, abstract names via the sentry: the accepting side's SO_PEERCRED reads pid 0, and for an abstract name the sentry's ids (README)", "names an address: the sentry decides and connects the guest's socket itself"),
+	SENTRY_P(42, "connect", sys_connect, "AF_UNIX paths via the gofer, abstract names via the sentry; the accepting side's SO_PEERCRED is the sentry's (getsockopt)", "names an address: the sentry decides and connects the guest's socket itself"),
 	NATIVE_P(43, "accept", "on an O_PATH fd ENOTSOCK, where Linux gives EBADF (README)", "on a socket the guest created in its own network namespace"),
 	RULED(44, "sendto", sys_sendto, sendto_rules, "an AF_UNIX path address on a stream or seqpacket socket is the kernel's (EOPNOTSUPP, or ignored)", "without an address native; with one the sentry sends a copy: a unix path resolves in the view as connect does, an IP address is decided under network mode egress"),
 	NATIVE(45, "recvfrom", "on a socket the guest created in its own network namespace"),
@@ -460,7 +494,7 @@ const struct sc_row sc_table[] = {
 	SENTRY_P(52, "getpeername", sys_getpeername, "a peer bound by path outside the sandbox (a host socket in a volume) shows the last component of its path", "the sentry asks the kernel on the guest's socket and gives the path a unix listener was bound to, found by the socket file the guest connected to"),
 	RULED(53, "socketpair", sys_socket_other, socketpair_rules, "only AF_UNIX; other families fail as socket does, or with EOPNOTSUPP where socket would succeed", "BPF allows AF_UNIX pairs, which refer to no host path"),
 	NATIVE(54, "setsockopt", "on a socket the guest created in its own network namespace"),
-	NATIVE(55, "getsockopt", "on a socket the guest created in its own network namespace"),
+	RULED(55, "getsockopt", sys_getsockopt, getsockopt_rules, "SO_PEERCRED, SO_PEERGROUPS and SO_PEERPIDFD of a unix socket the sandbox connected for the guest answer from the sentry's record of the connect while the connecting socket lives; once it is closed, the pid reads 0, SO_PEERPIDFD gives EINVAL, and for an abstract name the ids read -1 and SO_PEERGROUPS gives ENODATA (README)", "native for the levels of the guest's sockets but for SO_PEERCRED, SO_PEERGROUPS and SO_PEERPIDFD, which the sentry answers from what it recorded at the connect it made for the guest (the kernel's record names the sentry or the gofer), never a pid or pidfd of a process outside the guest"),
 	RULED(56, "clone", sys_clone_ns, clone_rules, "CLONE_NEW* and CLONE_UNTRACED: EPERM", "BPF allows clone without namespace flags; the sentry traces the new task"),
 	NATIVE(57, "fork", "the child inherits the filter and is traced by the sentry"),
 	NATIVE(58, "vfork", "the child inherits the filter and is traced by the sentry"),

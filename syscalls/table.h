@@ -37,6 +37,8 @@ enum sc_rule_op {
 	SCR_EQ,	       /* arg == a */
 	SCR_MASKED_EQ, /* (arg & a) == b */
 	SCR_NE,	       /* arg != a */
+	SCR_LT,	       /* arg < a (unsigned, all 64 bits) */
+	SCR_GT,	       /* arg > a (unsigned, all 64 bits) */
 };
 enum sc_rule_action {
 	SCR_ALLOW,

@@ -129,6 +129,16 @@ differential_data "a shell in /proc/self: cat status, ls fd, pwd" \
 	'cd /proc/self && head -n 1 status && ls fd | head -n 3 && pwd &&
 	pwd -P | sed "s/[0-9][0-9]*/N/" && cd fd/.. && cd ../.. && pwd -P'
 
+# /proc/1/exe (the sandbox's init, which no exec in the sandbox made) and a
+# process's own exe name an executable file by an absolute path. Natively
+# pid 1 of a new pid namespace (the host's init may be unreadable); the
+# sandbox refuses the unshare and runs the probe as it is.
+requires "/proc/1/exe and /proc/self/exe" python3 &&
+	differential_data "/proc/1/exe and /proc/self/exe" \
+		'unshare -p -f --mount-proc true 2>/dev/null &&
+		exec unshare -p -f --mount-proc python3 "$1/init_exe_probe.py" ||
+		exec python3 "$1/init_exe_probe.py"'
+
 # Out of /proc only into the view: /proc/1/root is the sandbox's root and
 # ".." from it stays there; a relative change from a /proc cwd gets what
 # the same change by absolute path gets. (Sandbox only: natively /proc/1
@@ -211,11 +221,12 @@ requires "unix sockets by relative path: resolved from the working directory" py
 	differential_data "unix sockets by relative path: resolved from the working directory" \
 		'python3 "$1/unix_cwd_probe.py" "$2"'
 
-# SO_PEERCRED of unix sockets: the connecting side reads the listener's
-# pid and ids, the accepting side of a connect by path the connecting
-# guest's ids (its pid, and the ids for an abstract name, differ: README).
-requires "unix sockets: SO_PEERCRED ids of a connect by path" python3 &&
-	differential_data "unix sockets: SO_PEERCRED ids of a connect by path" \
+# SO_PEERCRED, SO_PEERGROUPS and SO_PEERPIDFD of unix sockets connected by
+# path and by abstract name (stream, seqpacket), socketpairs and an
+# unconnected socket: each side reads the other's pid, ids and groups, and
+# a pidfd that waits for the connecting child.
+requires "unix sockets: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD" python3 &&
+	differential_data "unix sockets: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD" \
 		'python3 "$1/peercred_probe.py" "$2"'
 
 # getdents64's d_ino is stat's st_ino for every entry but ".." and mount

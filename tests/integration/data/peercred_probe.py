@@ -1,13 +1,17 @@
-# SO_PEERCRED of unix sockets connected by path and by abstract name, a
-# listener as root and a child as uid and gid 1000 connecting: what the
-# sandbox answers as Linux does. The accepting side's pid (both kinds) and
-# ids (an abstract name) are known differences (README) and not printed.
-# argv[1]: a scratch directory.
+# SO_PEERCRED, SO_PEERGROUPS and SO_PEERPIDFD of unix sockets connected by path and by
+# abstract name, a listener as root and a child as uid and gid 1000 (groups
+# 1000 and 1001) connecting: both sides read the other's pid and ids, the
+# accepting side its groups and a pidfd of the child (while the connecting socket is open: README). A
+# socketpair's ends read their maker. argv[1]: a scratch directory.
+import ctypes
+import errno
 import os
 import socket
 import struct
 import sys
 
+SO_PEERPIDFD = 77
+SO_PEERGROUPS = 59
 top = os.path.realpath(sys.argv[1])
 d = os.path.join(top, "pc")
 os.mkdir(d)
@@ -22,26 +26,89 @@ def peercred(s):
     return struct.unpack("3i", s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
 
 
+def peergroups(s, size=64):
+    try:
+        g = s.getsockopt(socket.SOL_SOCKET, SO_PEERGROUPS, size)
+        return struct.unpack("%di" % (len(g) // 4), g)
+    except OSError as e:
+        return errno.errorcode[e.errno]
+
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def peercred_raw(s):
+    # getsockopt(2) with bits above an int's in the level's register: the
+    # kernel reads SOL_SOCKET all the same.
+    buf = ctypes.create_string_buffer(12)
+    n = ctypes.c_int(12)
+    if libc.syscall(ctypes.c_long(55), ctypes.c_long(s.fileno()),
+                    ctypes.c_long((1 << 32) | socket.SOL_SOCKET),
+                    ctypes.c_long(socket.SO_PEERCRED), buf, ctypes.byref(n)) < 0:
+        return errno.errorcode[ctypes.get_errno()]
+    return struct.unpack("3i", buf.raw)
+
+
+def peer_pidfd(s):
+    try:
+        return struct.unpack("i", s.getsockopt(socket.SOL_SOCKET, SO_PEERPIDFD, 4))[0]
+    except OSError as e:
+        return -e.errno
+
+
 for what, addr in (("path", "pc/s"),
                    ("abstract", "\0runsc-c-peercred-%d" % os.getpid())):
     os.chdir(top)
-    srv = socket.socket(socket.AF_UNIX)
-    srv.bind(addr)
-    srv.listen(4)
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.setresgid(1000, 1000, 1000)
-        os.setresuid(1000, 1000, 1000)
-        c = socket.socket(socket.AF_UNIX)
-        c.connect(addr)
-        cpid, uid, gid = peercred(c)
-        os.write(w, b"pid is the listener's %s, uid %d, gid %d" % (
-            str(cpid == os.getppid()).encode(), uid, gid))
-        os._exit(0)
-    a, _ = srv.accept()
-    _, uid, gid = peercred(a)
-    if what != "abstract":
-        print("%s: accepting side: uid %d, gid %d" % (what, uid, gid))
-    os.waitpid(pid, 0)
-    print("%s: connecting side: %s" % (what, os.read(r, 128).decode()))
+    for kind in (socket.SOCK_STREAM, socket.SOCK_SEQPACKET):
+        name = "%s %s" % (what, "stream" if kind == socket.SOCK_STREAM else "seqpacket")
+        srv = socket.socket(socket.AF_UNIX, kind)
+        srv.bind(addr)
+        srv.listen(4)
+        r, w = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.setgroups([1000, 1001])
+            os.setresgid(1000, 1000, 1000)
+            os.setresuid(1000, 1000, 1000)
+            c = socket.socket(socket.AF_UNIX, kind)
+            c.connect(addr)
+            cpid, uid, gid = peercred(c)
+            os.write(w, b"pid is the listener's %s, uid %d, gid %d" % (
+                str(cpid == os.getppid()).encode(), uid, gid))
+            c.recv(1)  # open until the listener has asked
+            os._exit(0)
+        a, _ = srv.accept()
+        apid, uid, gid = peercred(a)
+        print("%s: accepting side: pid is the child's %s, uid %d, gid %d" % (
+            name, apid == pid, uid, gid))
+        print("%s: accepting side, the level with high bits: the same %s" % (
+            name, peercred_raw(a) == (apid, uid, gid)))
+        print("%s: accepting side: groups %s, in 4 bytes %s" % (
+            name, peergroups(a), peergroups(a, 4)))
+        pidfd = peer_pidfd(a)
+        print("%s: accepting side: a pidfd: %s" % (name, pidfd >= 0))
+        a.send(b"x")
+        if pidfd >= 0:
+            # The pidfd names the child: waiting on it reaps the child.
+            info = os.waitid(os.P_PIDFD, pidfd, os.WEXITED)
+            print("%s: the pidfd waits for the child: %s" % (name, info.si_pid == pid))
+            os.close(pidfd)
+        else:
+            os.waitpid(pid, 0)
+        print("%s: connecting side: %s" % (name, os.read(r, 128).decode()))
+        a.close()
+        srv.close()
+        os.close(r)
+        os.close(w)
+        if what == "path":
+            os.unlink(addr)
+
+a, b = socket.socketpair()
+spid, uid, gid = peercred(a)
+print("socketpair: pid is mine %s, uid %d, gid %d" % (spid == os.getpid(), uid, gid))
+pidfd = peer_pidfd(b)
+print("socketpair: a pidfd: %s, groups %s" % (pidfd >= 0, peergroups(b)))
+d1, d2 = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+print("datagram socketpair:", peercred(d1)[0] == os.getpid(), peer_pidfd(d1) >= 0)
+u = socket.socket(socket.AF_UNIX)
+print("unconnected:", peercred(u), errno.errorcode.get(-peer_pidfd(u), "fd"), peergroups(u))
