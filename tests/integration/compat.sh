@@ -111,6 +111,11 @@ requires "network capabilities: netlink changes, netlink to processes and groups
 requires "fcntl F_CREATED_QUERY" python3 &&
 	differential_data "fcntl F_CREATED_QUERY" 'python3 "$1/fcntl_created_probe.py" "$2"'
 
+# /proc/self/fd/N opened with O_DIRECTORY: ENOTDIR for a device or a FIFO
+# (the sentry reopens those itself), O_DIRECTORY kept for a directory.
+requires "/proc/self/fd/N with O_DIRECTORY" python3 &&
+	differential_data "/proc/self/fd/N with O_DIRECTORY" 'python3 "$1/proc_fd_odir_probe.py"'
+
 # RLIMIT_FSIZE: native writes, pwritev, ftruncate, fallocate,
 # copy_file_range and sendfile (the kernel's check) and truncate (the
 # gofer's, under the caller's limit): EFBIG past the limit, SIGXFSZ to a
