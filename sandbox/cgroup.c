@@ -415,8 +415,7 @@ static int remove_cgroup(int parent_fd, const char *name)
 	return rmdir_wait(parent_fd, name);
 }
 
-/* Kills and removes <base_fd>/<name> with its two children. */
-static int remove_sandbox_dir(int base_fd, const char *name)
+int cg_remove_sandbox_dir(int base_fd, const char *name)
 {
 	_cleanup_close_ int id_fd = openat(base_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (id_fd < 0)
@@ -441,7 +440,7 @@ static void hierarchy_remove(struct cg_hierarchy *h)
 		_cleanup_close_ int base_fd = open_dir(h->path);
 		*slash = '/';
 		if (base_fd >= 0)
-			remove_sandbox_dir(base_fd, slash + 1);
+			cg_remove_sandbox_dir(base_fd, slash + 1);
 	}
 	if (h->lock_fd >= 0)
 		close(h->lock_fd);
@@ -628,6 +627,7 @@ static bool plan_skips(const struct cg_host *host, unsigned skip, int c)
 static struct cgroup *cg_plan(const struct cg_host *host, unsigned skip)
 {
 	struct cgroup *cg = xcalloc(1, sizeof(*cg));
+	cg->live_id = -1;
 	for (int c = 0; c < CG_NCONTROLLERS; c++) {
 		cg->of[c] = -1;
 		if (host->version[c] == CG_ABSENT || plan_skips(host, skip, c))
@@ -693,6 +693,10 @@ int cg_create(const struct cg_host *host, const char *id, const char *path,
 	    (r = cg_resources_check(host->version, host->layout == CG_LAYOUT_V2, limits, err)) < 0)
 		return r;
 	struct cgroup *cg = cg_plan(host, plan_skip(limits));
+	/* Counted among the living before a cgroup of it exists: cg_sweep()
+	 * never finds more of them than are counted. */
+	if (!path)
+		cg_live_hold(host, cg);
 	for (int i = 0; i < cg->nh; i++) {
 		char mount[PATH_MAX];
 		path_fmt(mount, sizeof(mount), "%s", cg->h[i].path);
@@ -789,12 +793,11 @@ void cg_destroy(struct cgroup *cg)
 	 * only once thawed, which removing its freezer cgroup does. */
 	for (int i = cg->nh - 1; i >= 0; i--)
 		hierarchy_remove(&cg->h[i]);
+	cg_live_release(cg);
 	free(cg);
 }
 
-/* Whether controller c is the first one held in its hierarchy (so that
- * each hierarchy is visited once). */
-static bool first_in_mount(const struct cg_host *host, int c)
+bool cg_first_in_mount(const struct cg_host *host, int c)
 {
 	if (host->version[c] == CG_ABSENT)
 		return false;
@@ -818,91 +821,18 @@ int cg_remove(const struct cg_host *host, const char *id, const char *path)
 	int r = 0;
 	/* The freezer's hierarchy first, as cg_destroy does. */
 	for (int c = CG_NCONTROLLERS - 1; c >= 0; c--) {
-		if (!first_in_mount(host, c))
+		if (!cg_first_in_mount(host, c))
 			continue;
 		char parent[PATH_MAX];
 		if (!path_fmt(parent, sizeof(parent), "%s/%s", host->mount[c], slash ? rel : ""))
 			return -ENAMETOOLONG;
 		_cleanup_close_ int parent_fd = open_dir(parent);
 		int e = parent_fd < 0 ? (errno == ENOENT ? 0 : -errno)
-				      : remove_sandbox_dir(parent_fd, name);
+				      : cg_remove_sandbox_dir(parent_fd, name);
 		if (e < 0 && !r)
 			r = e;
 	}
 	return r;
-}
-
-/* Whether fd is still the directory name in base_fd lists: a launcher
- * removes its cgroup before it lets go of the lock, so a lock taken just
- * after that is on a directory already gone. */
-static bool still_listed(int base_fd, const char *name, int fd)
-{
-	struct stat listed, held;
-	return fstatat(base_fd, name, &listed, AT_SYMLINK_NOFOLLOW) == 0 && fstat(fd, &held) == 0 &&
-	       listed.st_dev == held.st_dev && listed.st_ino == held.st_ino;
-}
-
-/* One hierarchy's leftovers: the sandbox cgroups in it whose lock nobody
- * holds, removed under the base folder's lock (hierarchy_create holds it
- * shared from mkdir until the new cgroup is locked, so a cgroup being made
- * is never taken for a dead one). Returns how many it removed, or -EBUSY
- * when a sandbox being made holds the base. */
-static int sweep_base(const char *mount)
-{
-	char base[PATH_MAX];
-	if (!path_fmt(base, sizeof(base), "%s/%s", mount, CG_BASE))
-		return 0;
-	/* A directory's link count is 2 plus its subdirectories on cgroupfs
-	 * (and on the file systems of the unit tests' trees): 2 is a base
-	 * with no sandbox cgroup in it, one stat instead of a listing. */
-	struct stat st;
-	if (stat(base, &st) < 0 || st.st_nlink == 2)
-		return 0;
-	DIR *d = opendir(base);
-	int base_fd = d ? dirfd(d) : -1;
-	if (base_fd < 0 || flock(base_fd, LOCK_EX | LOCK_NB) < 0) {
-		int r = base_fd < 0 ? 0 : -EBUSY; /* nothing there, or next time */
-		if (d)
-			closedir(d);
-		return r;
-	}
-	int removed = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_type != DT_DIR || e->d_name[0] == '.')
-			continue;
-		_cleanup_close_ int fd =
-			openat(base_fd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
-			continue; /* its sandbox lives */
-		if (still_listed(base_fd, e->d_name, fd) &&
-		    remove_sandbox_dir(base_fd, e->d_name) == 0)
-			removed++;
-	}
-	closedir(d);
-	return removed;
-}
-
-int cg_sweep(const struct cg_host *host)
-{
-	/* Every hierarchy on its own: a launcher killed while it made or
-	 * removed its cgroups leaves them in any subset of the hierarchies.
-	 * The freezer's first, as cg_remove() does, so that a frozen
-	 * leftover is thawed and killed before the others are emptied. */
-	int removed = 0;
-	for (int c = CG_NCONTROLLERS - 1; c >= 0; c--) {
-		if (!first_in_mount(host, c))
-			continue;
-		int r = sweep_base(host->mount[c]);
-		/* A v1 freezer left for next time may hold a frozen leftover:
-		 * its tasks die only once thawed there, and until then every
-		 * other hierarchy's removal of it would wait out its bound
-		 * (seconds). They wait for the next sweep too. */
-		if (r == -EBUSY && c == CG_FREEZER && host->version[c] == CG_V1)
-			break;
-		removed += r > 0 ? r : 0;
-	}
-	return removed;
 }
 
 /* ---- a living sandbox, from any process ---- */
