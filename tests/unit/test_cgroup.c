@@ -653,8 +653,8 @@ END_TEST
 /* linux.resources' other settings on a cgroup2 tree: the controllers
  * passed down only when asked for, cpu.weight converted, the cpuset, the
  * io weight (io.bfq.weight, else io.weight converted) and io.max lines,
- * hugetlb, unified last; a real-time budget, a leaf weight and the v1
- * network classifiers are refused with nothing written. */
+ * hugetlb, unified last (memory.oom.group in the guest part); a real-time budget, a leaf weight and
+ * the v1 network classifiers are refused with nothing written. */
 START_TEST(test_v2_settings)
 {
 	struct cg_host host;
@@ -682,14 +682,17 @@ START_TEST(test_v2_settings)
 	put("runsc-c/s1/io.max", "");
 	put("runsc-c/s1/hugetlb.2MB.max", "max\n");
 	put("runsc-c/s1/memory.high", "max\n");
+	put("runsc-c/s1/memory.oom.group", "0\n");
+	put("runsc-c/s1/guest/memory.oom.group", "0\n");
 	struct cg_more more = {
 		.blkio = {{.kind = CG_BLKIO_READ_BPS, .major = 8, .minor = 0, .value = 1048576},
 			  {.kind = CG_BLKIO_WRITE_IOPS, .major = 8, .minor = 16, .value = 100}},
 		.nblkio = 2,
 		.hugetlb = {{.page_size = "2MB", .limit = 1 << 30}},
 		.nhugetlb = 1,
-		.unified = {{.key = "memory.high", .value = "50000000"}},
-		.nunified = 1,
+		.unified = {{.key = "memory.high", .value = "50000000"},
+			    {.key = "memory.oom.group", .value = "1"}},
+		.nunified = 2,
 	};
 	l = (struct cg_limits){.blkio_weight = 500, .more = &more};
 	ck_assert_int_eq(cg_update(cg, &l, &err), 0);
@@ -697,6 +700,9 @@ START_TEST(test_v2_settings)
 	ck_assert_str_eq(get("runsc-c/s1/io.max"), "8:0 rbps=1048576\n8:16 wiops=100\n");
 	ck_assert_str_eq(get("runsc-c/s1/hugetlb.2MB.max"), "1073741824");
 	ck_assert_str_eq(get("runsc-c/s1/memory.high"), "50000000");
+	/* An OOM kill of the whole group takes the guest's tasks alone. */
+	ck_assert_str_eq(get("runsc-c/s1/guest/memory.oom.group"), "1");
+	ck_assert_str_eq(get("runsc-c/s1/memory.oom.group"), "0\n");
 	ck_assert_str_eq(get("runsc-c/s1/cpu.weight"), "39"); /* unchanged */
 	put("runsc-c/s1/io.bfq.weight", "default 100\n");
 	l = (struct cg_limits){.blkio_weight = 200};
