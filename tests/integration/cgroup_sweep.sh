@@ -70,7 +70,8 @@ for d in $hier; do
 done
 
 # The namespace, kept by a holder process; inns runs a command in it.
-# shellcheck disable=SC2016
+# ($hier is split into the hierarchies on purpose.)
+# shellcheck disable=SC2016,SC2086
 unshare -m -i --propagation private sh -c '
 	name=$1 ready=$2
 	shift 2
