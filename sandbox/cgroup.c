@@ -154,22 +154,32 @@ static bool file_exists(const char *dir, const char *name)
 	return access(p, F_OK) == 0;
 }
 
-/* Does a cgroup2 directory offer this controller? The freezer is no
- * controller there: every cgroup but the root has cgroup.freeze. */
-static bool v2_offers(const char *dir, const char *controller)
+/* Does a cgroup2 directory whose cgroup.controllers reads list offer this
+ * controller? The freezer is no controller there: every cgroup but the
+ * root has cgroup.freeze. */
+static bool v2_offers(const char *list, const char *controller)
 {
 	if (strcmp(controller, "freezer") == 0)
 		return true;
-	char p[PATH_MAX];
-	_cleanup_free_ char *list = NULL;
-	path_fmt(p, sizeof(p), "%s/cgroup.controllers", dir);
-	if (read_file_at(AT_FDCWD, p, &list) < 0)
-		return false;
-	for (char *save = NULL, *w = strtok_r(list, " \n", &save); w;
-	     w = strtok_r(NULL, " \n", &save))
-		if (strcmp(w, controller) == 0)
+	size_t n = strlen(controller);
+	for (const char *w = list; (w = strstr(w, controller)); w += n)
+		if ((w == list || w[-1] == ' ') && (w[n] == ' ' || w[n] == '\n' || !w[n]))
 			return true;
 	return false;
+}
+
+/* dir's cgroup.controllers (read once: a pure v2 host asks it for every
+ * controller), or NULL where dir is no cgroup2 directory. */
+static char *v2_controllers(const char *dir)
+{
+	char p[PATH_MAX];
+	char *list = NULL;
+	path_fmt(p, sizeof(p), "%s/cgroup.controllers", dir);
+	if (read_file_at(AT_FDCWD, p, &list) < 0) {
+		free(list);
+		return NULL;
+	}
+	return list;
 }
 
 int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err)
@@ -179,10 +189,12 @@ int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err)
 	 * with this margin none can be cut short. */
 	if (!path_fmt(host->root, sizeof(host->root) - 256, "%s", root ? root : "/sys/fs/cgroup"))
 		return rc_error_set(err, ENAMETOOLONG, "cgroup root %s: path too long", root);
-	bool pure_v2 = file_exists(host->root, "cgroup.controllers");
+	_cleanup_free_ char *root_list = v2_controllers(host->root);
+	bool pure_v2 = root_list != NULL;
 	char unified[PATH_MAX];
 	path_fmt(unified, sizeof(unified), "%s/unified", host->root);
-	bool has_unified = !pure_v2 && file_exists(unified, "cgroup.controllers");
+	_cleanup_free_ char *unified_list = pure_v2 ? NULL : v2_controllers(unified);
+	bool has_unified = unified_list != NULL;
 	bool any_v1 = false, found = false;
 
 	for (int c = 0; c < CG_NCONTROLLERS; c++) {
@@ -190,7 +202,7 @@ int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err)
 		char v1[PATH_MAX];
 		path_fmt(v1, sizeof(v1), "%s/%s", host->root, name);
 		const char *v2name = v2_names[c];
-		if (pure_v2 && v2name && v2_offers(host->root, v2name)) {
+		if (pure_v2 && v2name && v2_offers(root_list, v2name)) {
 			host->version[c] = CG_V2;
 			path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", host->root);
 		} else if (!pure_v2 && file_exists(v1, "cgroup.procs")) {
@@ -204,7 +216,7 @@ int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err)
 				path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", real);
 			else
 				path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", v1);
-		} else if (has_unified && v2name && v2_offers(unified, v2name)) {
+		} else if (has_unified && v2name && v2_offers(unified_list, v2name)) {
 			host->version[c] = CG_V2;
 			path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", unified);
 		} else {
