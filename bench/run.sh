@@ -513,7 +513,7 @@ section_cgroup() {
 			"init_wait|… for the launcher's word" "init_move|… for its own move" \
 			"remove|launcher: removing" "find|beside: finding the hierarchies" \
 			"make|beside: making, limiting" "move|beside: moving the gofer and the sentry" \
-			"sweep|beside: the sweep"; do
+			"sweep|beside: the sweep" "looked|the sweep: sandbox cgroups looked into (a count)"; do
 			p=${row%%|*} label=${row#*|}
 			md "| $label | $(fmt "$(median_of "$d" direct "$p")" 3) | $(fmt "$(pctl_of "$d" direct "$p" 0.9)" 3) | $(fmt "$(median_of "$d" direct-limits "$p")" 3) | $(fmt "$(pctl_of "$d" direct-limits "$p" 0.9)" 3) |"
 		done
@@ -542,12 +542,13 @@ cgroup_direct() {
 				t = substr($0, i + length(key)); sub(/ .*/, "", t); return t }
 			/cgroups: the launcher waited/ { l = after("launcher waited ")
 				r = after("(removing "); f = after("hierarchies in ")
-				m = after("cgroups in "); v = after("sentry in "); s = after("took ") }
+				m = after("cgroups in "); v = after("sentry in "); s = after("took ")
+				k = after("looked into ") }
 			/cgroups: the guest.s init waited/ { w = after("init waited ")
 				c = after("launcher\047s cgroups "); mv = after("its move ") }
 			END { if (l != "" && w != "")
-				printf "%s total=%.3f launcher=%.3f remove=%s init=%s init_wait=%s init_move=%s find=%s make=%s move=%s sweep=%s\n",
-					tag, l + w, l, r, w, c, mv, f, m, v, s }' >>"$out" 2>>"$log/direct.err"
+				printf "%s total=%.3f launcher=%.3f remove=%s init=%s init_wait=%s init_move=%s find=%s make=%s move=%s sweep=%s looked=%s\n",
+					tag, l + w, l, r, w, c, mv, f, m, v, s, k }' >>"$out" 2>>"$log/direct.err"
 	done
 }
 

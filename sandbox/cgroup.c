@@ -154,22 +154,32 @@ static bool file_exists(const char *dir, const char *name)
 	return access(p, F_OK) == 0;
 }
 
-/* Does a cgroup2 directory offer this controller? The freezer is no
- * controller there: every cgroup but the root has cgroup.freeze. */
-static bool v2_offers(const char *dir, const char *controller)
+/* Does a cgroup2 directory whose cgroup.controllers reads list offer this
+ * controller? The freezer is no controller there: every cgroup but the
+ * root has cgroup.freeze. */
+static bool v2_offers(const char *list, const char *controller)
 {
 	if (strcmp(controller, "freezer") == 0)
 		return true;
-	char p[PATH_MAX];
-	_cleanup_free_ char *list = NULL;
-	path_fmt(p, sizeof(p), "%s/cgroup.controllers", dir);
-	if (read_file_at(AT_FDCWD, p, &list) < 0)
-		return false;
-	for (char *save = NULL, *w = strtok_r(list, " \n", &save); w;
-	     w = strtok_r(NULL, " \n", &save))
-		if (strcmp(w, controller) == 0)
+	size_t n = strlen(controller);
+	for (const char *w = list; (w = strstr(w, controller)); w += n)
+		if ((w == list || w[-1] == ' ') && (w[n] == ' ' || w[n] == '\n' || !w[n]))
 			return true;
 	return false;
+}
+
+/* dir's cgroup.controllers (read once: a pure v2 host asks it for every
+ * controller), or NULL where dir is no cgroup2 directory. */
+static char *v2_controllers(const char *dir)
+{
+	char p[PATH_MAX];
+	char *list = NULL;
+	path_fmt(p, sizeof(p), "%s/cgroup.controllers", dir);
+	if (read_file_at(AT_FDCWD, p, &list) < 0) {
+		free(list);
+		return NULL;
+	}
+	return list;
 }
 
 int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err)
@@ -179,10 +189,12 @@ int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err)
 	 * with this margin none can be cut short. */
 	if (!path_fmt(host->root, sizeof(host->root) - 256, "%s", root ? root : "/sys/fs/cgroup"))
 		return rc_error_set(err, ENAMETOOLONG, "cgroup root %s: path too long", root);
-	bool pure_v2 = file_exists(host->root, "cgroup.controllers");
+	_cleanup_free_ char *root_list = v2_controllers(host->root);
+	bool pure_v2 = root_list != NULL;
 	char unified[PATH_MAX];
 	path_fmt(unified, sizeof(unified), "%s/unified", host->root);
-	bool has_unified = !pure_v2 && file_exists(unified, "cgroup.controllers");
+	_cleanup_free_ char *unified_list = pure_v2 ? NULL : v2_controllers(unified);
+	bool has_unified = unified_list != NULL;
 	bool any_v1 = false, found = false;
 
 	for (int c = 0; c < CG_NCONTROLLERS; c++) {
@@ -190,7 +202,7 @@ int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err)
 		char v1[PATH_MAX];
 		path_fmt(v1, sizeof(v1), "%s/%s", host->root, name);
 		const char *v2name = v2_names[c];
-		if (pure_v2 && v2name && v2_offers(host->root, v2name)) {
+		if (pure_v2 && v2name && v2_offers(root_list, v2name)) {
 			host->version[c] = CG_V2;
 			path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", host->root);
 		} else if (!pure_v2 && file_exists(v1, "cgroup.procs")) {
@@ -204,7 +216,7 @@ int cg_host_detect(const char *root, struct cg_host *host, struct rc_error *err)
 				path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", real);
 			else
 				path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", v1);
-		} else if (has_unified && v2name && v2_offers(unified, v2name)) {
+		} else if (has_unified && v2name && v2_offers(unified_list, v2name)) {
 			host->version[c] = CG_V2;
 			path_fmt(host->mount[c], sizeof(host->mount[c]), "%s", unified);
 		} else {
@@ -415,8 +427,7 @@ static int remove_cgroup(int parent_fd, const char *name)
 	return rmdir_wait(parent_fd, name);
 }
 
-/* Kills and removes <base_fd>/<name> with its two children. */
-static int remove_sandbox_dir(int base_fd, const char *name)
+int cg_remove_sandbox_dir(int base_fd, const char *name)
 {
 	_cleanup_close_ int id_fd = openat(base_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (id_fd < 0)
@@ -441,7 +452,7 @@ static void hierarchy_remove(struct cg_hierarchy *h)
 		_cleanup_close_ int base_fd = open_dir(h->path);
 		*slash = '/';
 		if (base_fd >= 0)
-			remove_sandbox_dir(base_fd, slash + 1);
+			cg_remove_sandbox_dir(base_fd, slash + 1);
 	}
 	if (h->lock_fd >= 0)
 		close(h->lock_fd);
@@ -628,6 +639,7 @@ static bool plan_skips(const struct cg_host *host, unsigned skip, int c)
 static struct cgroup *cg_plan(const struct cg_host *host, unsigned skip)
 {
 	struct cgroup *cg = xcalloc(1, sizeof(*cg));
+	cg->live_id = -1;
 	for (int c = 0; c < CG_NCONTROLLERS; c++) {
 		cg->of[c] = -1;
 		if (host->version[c] == CG_ABSENT || plan_skips(host, skip, c))
@@ -693,6 +705,10 @@ int cg_create(const struct cg_host *host, const char *id, const char *path,
 	    (r = cg_resources_check(host->version, host->layout == CG_LAYOUT_V2, limits, err)) < 0)
 		return r;
 	struct cgroup *cg = cg_plan(host, plan_skip(limits));
+	/* Counted among the living before a cgroup of it exists: cg_sweep()
+	 * never finds more of them than are counted. */
+	if (!path)
+		cg_live_hold(host, cg);
 	for (int i = 0; i < cg->nh; i++) {
 		char mount[PATH_MAX];
 		path_fmt(mount, sizeof(mount), "%s", cg->h[i].path);
@@ -789,12 +805,11 @@ void cg_destroy(struct cgroup *cg)
 	 * only once thawed, which removing its freezer cgroup does. */
 	for (int i = cg->nh - 1; i >= 0; i--)
 		hierarchy_remove(&cg->h[i]);
+	cg_live_release(cg);
 	free(cg);
 }
 
-/* Whether controller c is the first one held in its hierarchy (so that
- * each hierarchy is visited once). */
-static bool first_in_mount(const struct cg_host *host, int c)
+bool cg_first_in_mount(const struct cg_host *host, int c)
 {
 	if (host->version[c] == CG_ABSENT)
 		return false;
@@ -818,91 +833,18 @@ int cg_remove(const struct cg_host *host, const char *id, const char *path)
 	int r = 0;
 	/* The freezer's hierarchy first, as cg_destroy does. */
 	for (int c = CG_NCONTROLLERS - 1; c >= 0; c--) {
-		if (!first_in_mount(host, c))
+		if (!cg_first_in_mount(host, c))
 			continue;
 		char parent[PATH_MAX];
 		if (!path_fmt(parent, sizeof(parent), "%s/%s", host->mount[c], slash ? rel : ""))
 			return -ENAMETOOLONG;
 		_cleanup_close_ int parent_fd = open_dir(parent);
 		int e = parent_fd < 0 ? (errno == ENOENT ? 0 : -errno)
-				      : remove_sandbox_dir(parent_fd, name);
+				      : cg_remove_sandbox_dir(parent_fd, name);
 		if (e < 0 && !r)
 			r = e;
 	}
 	return r;
-}
-
-/* Whether fd is still the directory name in base_fd lists: a launcher
- * removes its cgroup before it lets go of the lock, so a lock taken just
- * after that is on a directory already gone. */
-static bool still_listed(int base_fd, const char *name, int fd)
-{
-	struct stat listed, held;
-	return fstatat(base_fd, name, &listed, AT_SYMLINK_NOFOLLOW) == 0 && fstat(fd, &held) == 0 &&
-	       listed.st_dev == held.st_dev && listed.st_ino == held.st_ino;
-}
-
-/* One hierarchy's leftovers: the sandbox cgroups in it whose lock nobody
- * holds, removed under the base folder's lock (hierarchy_create holds it
- * shared from mkdir until the new cgroup is locked, so a cgroup being made
- * is never taken for a dead one). Returns how many it removed, or -EBUSY
- * when a sandbox being made holds the base. */
-static int sweep_base(const char *mount)
-{
-	char base[PATH_MAX];
-	if (!path_fmt(base, sizeof(base), "%s/%s", mount, CG_BASE))
-		return 0;
-	/* A directory's link count is 2 plus its subdirectories on cgroupfs
-	 * (and on the file systems of the unit tests' trees): 2 is a base
-	 * with no sandbox cgroup in it, one stat instead of a listing. */
-	struct stat st;
-	if (stat(base, &st) < 0 || st.st_nlink == 2)
-		return 0;
-	DIR *d = opendir(base);
-	int base_fd = d ? dirfd(d) : -1;
-	if (base_fd < 0 || flock(base_fd, LOCK_EX | LOCK_NB) < 0) {
-		int r = base_fd < 0 ? 0 : -EBUSY; /* nothing there, or next time */
-		if (d)
-			closedir(d);
-		return r;
-	}
-	int removed = 0;
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		if (e->d_type != DT_DIR || e->d_name[0] == '.')
-			continue;
-		_cleanup_close_ int fd =
-			openat(base_fd, e->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
-			continue; /* its sandbox lives */
-		if (still_listed(base_fd, e->d_name, fd) &&
-		    remove_sandbox_dir(base_fd, e->d_name) == 0)
-			removed++;
-	}
-	closedir(d);
-	return removed;
-}
-
-int cg_sweep(const struct cg_host *host)
-{
-	/* Every hierarchy on its own: a launcher killed while it made or
-	 * removed its cgroups leaves them in any subset of the hierarchies.
-	 * The freezer's first, as cg_remove() does, so that a frozen
-	 * leftover is thawed and killed before the others are emptied. */
-	int removed = 0;
-	for (int c = CG_NCONTROLLERS - 1; c >= 0; c--) {
-		if (!first_in_mount(host, c))
-			continue;
-		int r = sweep_base(host->mount[c]);
-		/* A v1 freezer left for next time may hold a frozen leftover:
-		 * its tasks die only once thawed there, and until then every
-		 * other hierarchy's removal of it would wait out its bound
-		 * (seconds). They wait for the next sweep too. */
-		if (r == -EBUSY && c == CG_FREEZER && host->version[c] == CG_V1)
-			break;
-		removed += r > 0 ? r : 0;
-	}
-	return removed;
 }
 
 /* ---- a living sandbox, from any process ---- */

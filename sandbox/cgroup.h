@@ -15,11 +15,12 @@
  * to make and remove per hierarchy.
  *
  * A sandbox's launcher holds a lock (flock) on its sandbox cgroup for as
- * long as the sandbox lives; cg_sweep() removes the cgroups of sandboxes
- * whose launcher died without removing them (SIGKILL), so nothing
- * accumulates. It looks in runsc-c/ alone: a sandbox at a path of its
- * caller's is removed by that caller (cg_remove with the path), and no
- * cgroup outside runsc-c/ is ever swept. */
+ * long as the sandbox lives, and is counted among the living sandboxes;
+ * cg_sweep() removes the cgroups of sandboxes whose launcher died without
+ * removing them (SIGKILL), so nothing accumulates. It looks in runsc-c/
+ * alone: a sandbox at a path of its caller's is removed by that caller
+ * (cg_remove with the path), and no cgroup outside runsc-c/ is ever
+ * swept. */
 #ifndef RUNSC_SANDBOX_CGROUP_H
 #define RUNSC_SANDBOX_CGROUP_H
 
@@ -251,10 +252,13 @@ void cg_destroy(struct cgroup *cg);
  * hierarchy: each one is listed under its own base lock, and a sandbox
  * cgroup there whose lock nobody holds is removed (a launcher killed while
  * it made or removed its cgroups leaves them in any subset of the
- * hierarchies). A base that holds no cgroup (its link count says so) is
- * not opened. Returns how many sandbox cgroups (runsc-c/<id>, one per
- * hierarchy) it removed. */
-int cg_sweep(const struct cg_host *host);
+ * hierarchies). A base that holds no more sandbox cgroups (its link count
+ * says how many) than living sandboxes count there (cgroup_sweep.c) is not
+ * opened: with nothing left by a dead one, a sweep costs a few calls
+ * however many sandboxes live. Returns how many sandbox cgroups
+ * (runsc-c/<id>, one per hierarchy) it removed; adds to *looked (unless
+ * NULL) how many it had to look into. */
+int cg_sweep(const struct cg_host *host, unsigned *looked);
 /* Kills what is left in the cgroups of sandbox id (with path: at that
  * path), whose launcher is gone, and removes them in every hierarchy; the
  * path's parents stay. Returns 0, or a negative errno (an id that cannot

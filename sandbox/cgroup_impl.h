@@ -24,6 +24,12 @@ struct cgroup {
 	struct cg_hierarchy h[CG_NCONTROLLERS];
 	int nh;
 	int of[CG_NCONTROLLERS]; /* controller -> index in h, or -1 */
+	/* The units this sandbox holds in the count of living sandboxes
+	 * (cgroup_sweep.c): the set's id (-1: none) and one slot per
+	 * hierarchy it has a cgroup in under CG_BASE. */
+	int live_id;
+	unsigned short live_slot[CG_NCONTROLLERS];
+	int nlive;
 };
 
 /* Writes value to dirfd/name in one write; O_CREAT|O_TRUNC as a shell's
@@ -38,6 +44,24 @@ bool cg_read_key(int dirfd, const char *file, const char *key, uint64_t *out);
 /* A new fd of the sandbox cgroup (part NULL) or one of its parts in ctl's
  * hierarchy, or -1. */
 int cg_ctl_dir(const struct cgroup *cg, enum cg_controller ctl, const char *part);
+
+/* Kills and removes <base_fd>/<name> with its two children. */
+int cg_remove_sandbox_dir(int base_fd, const char *name);
+/* Whether controller c is the first one held in its hierarchy (so that
+ * each hierarchy is visited once; its index names the hierarchy in the
+ * count of living sandboxes). */
+bool cg_first_in_mount(const struct cg_host *host, int c);
+
+/* cgroup_sweep.c. A sandbox made under CG_BASE counts itself among the
+ * living ones in each of its hierarchies before it makes a cgroup there
+ * (cg_live_hold, after cg_plan), and stops counting once its cgroups are
+ * removed (cg_live_release): the kernel takes the units back from a
+ * launcher that dies without that, so cg_sweep() looks into a hierarchy
+ * only where it holds more sandbox cgroups than living sandboxes count
+ * there. Both are best effort: a count that cannot be kept makes the
+ * sweep look everywhere, as it would without one. */
+void cg_live_hold(const struct cg_host *host, struct cgroup *cg);
+void cg_live_release(struct cgroup *cg);
 
 /* The same with a number. */
 int cg_write_u64_at(int dirfd, const char *name, uint64_t v);

@@ -49,6 +49,17 @@ static int unified_controller(const char *key)
 	return -1;
 }
 
+/* Whether a v2 file is the container's to set on its guest part rather
+ * than on the sandbox cgroup. memory.oom.group=1 asks the OOM killer to
+ * kill the whole cgroup along with its victim: on the sandbox cgroup that
+ * would be the sentry and the gofer too; on the guest part it is every
+ * guest task, which is what a container asks for, and the sentry stays to
+ * report it. */
+static bool unified_guest_scoped(const char *key)
+{
+	return strcmp(key, "memory.oom.group") == 0;
+}
+
 unsigned cg_resources_needed(const struct cg_limits *l)
 {
 	unsigned m = 0;
@@ -363,7 +374,9 @@ int cg_resources_apply(int id_fd, int guest_fd, enum cg_version version, unsigne
 	 * (cg_resources_check), so this is once per sandbox. */
 	if (v2)
 		for (size_t i = 0; i < x->nunified; i++)
-			TRY(write_existing(id_fd, x->unified[i].key, x->unified[i].value),
+			TRY(write_existing(unified_guest_scoped(x->unified[i].key) ? guest_fd
+										   : id_fd,
+					   x->unified[i].key, x->unified[i].value),
 			    x->unified[i].key);
 	return 0;
 }

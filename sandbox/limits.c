@@ -122,6 +122,7 @@ static int limits_check(const struct cg_limits *l, struct rc_error *err)
  * instead of from the difference of two noisy wall-clock medians. */
 static struct {
 	double find, make, move, remove, sweep;
+	unsigned looked; /* sandbox cgroups the sweep looked into */
 } spent;
 
 /* The host's layout, found once per process. */
@@ -179,7 +180,7 @@ int limits_create(struct sandbox *sb, struct rc_error *err)
 		r = cg_create(host, sb->id, cfg->cgroup_path, &limits, &sb->cg, &why);
 		/* A given id may be a dead sandbox's whose cgroups are left:
 		 * the sweep that limits_sweep() leaves for later comes now. */
-		if (r == -EEXIST && !cfg->cgroup_path && cg_sweep(host) > 0)
+		if (r == -EEXIST && !cfg->cgroup_path && cg_sweep(host, &spent.looked) > 0)
 			r = cg_create(host, sb->id, NULL, &limits, &sb->cg, &why);
 		spent.make += mono_ms() - t0;
 	}
@@ -210,7 +211,7 @@ void limits_sweep(struct sandbox *sb)
 	const struct cg_host *host = sb->cg ? host_find(&why) : NULL;
 	double t0 = mono_ms();
 	if (host)
-		cg_sweep(host);
+		cg_sweep(host, &spent.looked);
 	spent.sweep += mono_ms() - t0;
 }
 
@@ -510,9 +511,11 @@ void limits_destroy(struct sandbox *sb)
 	log_debug(
 		"cgroups: the launcher waited %.3f ms (removing %.3f ms); %s it found the "
 		"hierarchies in %.3f ms, made and limited the cgroups in %.3f ms, moved the "
-		"gofer and the sentry in %.3f ms; the sweep took %.3f ms beside the sentry's start",
+		"gofer and the sentry in %.3f ms; the sweep took %.3f ms beside the sentry's start "
+		"and looked into %u sandbox cgroups",
 		before + spent.remove, spent.remove,
 		sb->cfg->cgroups_at_create ? "before the start" : "beside the sentry's start",
-		spent.find, spent.make, spent.move, spent.sweep);
+		spent.find, spent.make, spent.move, spent.sweep, spent.looked);
 	spent.find = spent.make = spent.move = spent.remove = spent.sweep = 0;
+	spent.looked = 0;
 }

@@ -122,26 +122,34 @@ _Noreturn static void gofer_child(struct sandbox *sb, int sock, int ready_fd)
  * (its view mounts the namespace's mqueue file system at /dev/mqueue) and
  * for the guest to join (sandbox.h). The calling thread enters it for the
  * fork, and ipcns_leave takes it back to its own: a thread's namespaces
- * are its own, so no other thread of the caller is affected. */
-static void ipcns_leave(struct sandbox *sb)
+ * are its own, so no other thread of the caller is affected. Where the
+ * way back fails, this sandbox fails (the caller, a service among
+ * others, goes on; its thread stays in the sandbox's IPC namespace, which
+ * holds nothing of the host's). 0 or -errno. */
+static int ipcns_leave(struct sandbox *sb)
 {
-	if (setns(sb->caller_ipcns_fd, CLONE_NEWIPC) < 0)
-		die_errno("returning to the caller's IPC namespace");
+	int r = setns(sb->caller_ipcns_fd, CLONE_NEWIPC) < 0 ? -errno : 0;
 	close(sb->caller_ipcns_fd);
 	sb->caller_ipcns_fd = -1;
+	return r;
 }
 
-static int ipcns_new(struct sandbox *sb)
+static int ipcns_new(struct sandbox *sb, struct rc_error *err)
 {
 	sb->caller_ipcns_fd = open("/proc/thread-self/ns/ipc", O_RDONLY | O_CLOEXEC);
 	if (sb->caller_ipcns_fd < 0)
-		return -errno;
+		return rc_error_set_errno(err, errno, "creating the sandbox's IPC namespace");
 	int r = unshare(CLONE_NEWIPC) < 0 ? -errno : 0;
 	if (r == 0 && (sb->ipcns_fd = open("/proc/thread-self/ns/ipc", O_RDONLY | O_CLOEXEC)) < 0)
 		r = -errno;
-	if (r < 0)
-		ipcns_leave(sb);
-	return r;
+	if (r < 0) {
+		int back = ipcns_leave(sb);
+		return back < 0 ? rc_error_set_errno(err, -back,
+						     "returning to the caller's IPC namespace")
+				: rc_error_set_errno(err, -r,
+						     "creating the sandbox's IPC namespace");
+	}
+	return 0;
 }
 
 static int gofer_fork(struct sandbox *sb, struct rc_error *err)
@@ -158,26 +166,28 @@ static int gofer_fork(struct sandbox *sb, struct rc_error *err)
 	sb->gofer_sock = gsock[0];
 	sb->ready_fd = ready[0];
 	double t0 = mono_ms();
-	int r = ipcns_new(sb);
+	int r = ipcns_new(sb, err);
 	double ipcns_ms = mono_ms() - t0;
 	if (r < 0) {
 		close(gsock[1]);
 		close(ready[1]);
-		return rc_error_set_errno(err, -r, "creating the sandbox's IPC namespace");
+		return r;
 	}
 	pid_t pid = fork_single_threaded();
 	if (pid == 0)
 		gofer_child(sb, gsock[1], ready[1]);
 	int e = errno;
 	t0 = mono_ms();
-	ipcns_leave(sb);
+	int back = ipcns_leave(sb);
 	log_debug("the sandbox's IPC namespace (for /dev/mqueue): %.3f ms",
 		  ipcns_ms + mono_ms() - t0);
 	close(gsock[1]);
 	close(ready[1]);
 	if (pid < 0)
 		return rc_error_set_errno(err, e, "fork");
-	sb->gofer_pid = pid;
+	sb->gofer_pid = pid; /* sandbox_destroy ends it */
+	if (back < 0)
+		return rc_error_set_errno(err, -back, "returning to the caller's IPC namespace");
 	return 0;
 }
 

@@ -194,13 +194,88 @@ static int blkio_parse(struct json_object *res, const char *prefix, struct cg_li
 }
 
 /* A hugepage size as hugetlb's files name it: digits, then KB, MB or GB. */
-static bool page_size_valid(const char *s)
+static bool page_size_valid(const char *s, size_t len)
 {
 	size_t digits = strspn(s, "0123456789");
-	return digits > 0 && digits < 10 && s[0] != '0' &&
+	return strlen(s) == len && digits > 0 && digits < 10 && s[0] != '0' &&
 	       (strcmp(s + digits, "KB") == 0 || strcmp(s + digits, "MB") == 0 ||
 		strcmp(s + digits, "GB") == 0);
 }
+
+/* A network interface's name as the kernel takes one. */
+static bool iface_valid(const char *s, size_t len)
+{
+	return len > 0 && len < 16 && strlen(s) == len && !strpbrk(s, "/ \t\n:") &&
+	       strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
+}
+
+/* A list of objects holding one string and one number each, as
+ * hugepageLimits ({pageSize, limit}) and network.priorities ({name,
+ * priority}) hold them. */
+struct pair_shape {
+	const char *text_key, *number_key;
+	bool (*text_valid)(const char *s, size_t len);
+	const char *text_expected; /* what the message says after 'TEXT': */
+	int64_t number_max;	   /* the number in 0..number_max */
+	size_t max;		   /* entries */
+	const char *max_what;	   /* "page sizes" */
+	/* Keeps entry i in x. */
+	void (*store)(struct cg_more *x, size_t i, const char *text, int64_t number);
+};
+
+static int pairs_parse(struct json_object *list, const char *list_field,
+		       const struct pair_shape *shape, struct cg_more *x, struct rc_error *err)
+{
+	char field[192];
+	size_t n = json_object_array_length(list);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(list, i), *text;
+		char at[176];
+		int64_t v;
+		int r;
+		FIELD(at, "%s[%zu]", list_field, i);
+		if (!json_object_is_type(o, json_type_object))
+			return oci_bad(err, at, "expected an object");
+		if (i == shape->max)
+			return oci_bad(err, at, "more than %zu %s", shape->max, shape->max_what);
+		if ((r = oci_member(o, shape->text_key, json_type_string,
+				    FIELD(field, "%s.%s", at, shape->text_key), true, &text, err)) <
+		    0)
+			return r;
+		const char *t = json_object_get_string(text);
+		if (!shape->text_valid(t, (size_t)json_object_get_string_len(text)))
+			return oci_bad(err, field, "'%s': %s", t, shape->text_expected);
+		if ((r = int_required(o, shape->number_key,
+				      FIELD(field, "%s.%s", at, shape->number_key), 0,
+				      shape->number_max, &v, err)) < 0)
+			return r;
+		shape->store(x, i, t, v);
+	}
+	return 0;
+}
+
+static void hugetlb_store(struct cg_more *x, size_t i, const char *page_size, int64_t limit)
+{
+	snprintf(x->hugetlb[i].page_size, sizeof(x->hugetlb[i].page_size), "%s", page_size);
+	x->hugetlb[i].limit = (uint64_t)limit;
+	x->nhugetlb = i + 1;
+}
+
+static void net_prio_store(struct cg_more *x, size_t i, const char *iface, int64_t priority)
+{
+	snprintf(x->net_prio[i].iface, sizeof(x->net_prio[i].iface), "%s", iface);
+	x->net_prio[i].priority = (uint32_t)priority;
+	x->nnet_prio = i + 1;
+}
+
+enum { PAIRS_HUGETLB, PAIRS_NET_PRIO };
+static const struct pair_shape pair_shapes[] = {
+	[PAIRS_HUGETLB] = {"pageSize", "limit", page_size_valid,
+			   "expected a size such as 2MB or 1GB", INT64_MAX, CG_HUGETLB_MAX,
+			   "page sizes", hugetlb_store},
+	[PAIRS_NET_PRIO] = {"name", "priority", iface_valid, "not a network interface name",
+			    UINT32_MAX, CG_NET_PRIO_MAX, "interfaces", net_prio_store},
+};
 
 static int hugetlb_parse(struct json_object *res, const char *prefix, struct cg_more *x,
 			 struct rc_error *err)
@@ -211,38 +286,7 @@ static int hugetlb_parse(struct json_object *res, const char *prefix, struct cg_
 			   FIELD(field, "%s.hugepageLimits", prefix), false, &list, err);
 	if (r < 0 || !list)
 		return r;
-	size_t n = json_object_array_length(list);
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *h = json_object_array_get_idx(list, i), *size;
-		char at[128];
-		int64_t limit;
-		FIELD(at, "%s.hugepageLimits[%zu]", prefix, i);
-		if (!json_object_is_type(h, json_type_object))
-			return oci_bad(err, at, "expected an object");
-		if (i == CG_HUGETLB_MAX)
-			return oci_bad(err, at, "more than %d page sizes", CG_HUGETLB_MAX);
-		if ((r = oci_member(h, "pageSize", json_type_string,
-				    FIELD(field, "%s.pageSize", at), true, &size, err)) < 0)
-			return r;
-		if (!page_size_valid(json_object_get_string(size)))
-			return oci_bad(err, field, "'%s': expected a size such as 2MB or 1GB",
-				       json_object_get_string(size));
-		if ((r = int_required(h, "limit", FIELD(field, "%s.limit", at), 0, INT64_MAX,
-				      &limit, err)) < 0)
-			return r;
-		snprintf(x->hugetlb[i].page_size, sizeof(x->hugetlb[i].page_size), "%s",
-			 json_object_get_string(size));
-		x->hugetlb[i].limit = (uint64_t)limit;
-		x->nhugetlb = i + 1;
-	}
-	return 0;
-}
-
-/* A network interface's name as the kernel takes one. */
-static bool iface_valid(const char *s, size_t len)
-{
-	return len > 0 && len < 16 && strlen(s) == len && !strpbrk(s, "/ \t\n:") &&
-	       strcmp(s, ".") != 0 && strcmp(s, "..") != 0;
+	return pairs_parse(list, field, &pair_shapes[PAIRS_HUGETLB], x, err);
 }
 
 static int network_parse(struct json_object *res, const char *prefix, struct cg_more *x,
@@ -265,31 +309,7 @@ static int network_parse(struct json_object *res, const char *prefix, struct cg_
 		    0 ||
 	    !list)
 		return r;
-	size_t n = json_object_array_length(list);
-	for (size_t i = 0; i < n; i++) {
-		struct json_object *p = json_object_array_get_idx(list, i), *name;
-		char at[128];
-		FIELD(at, "%s.network.priorities[%zu]", prefix, i);
-		if (!json_object_is_type(p, json_type_object))
-			return oci_bad(err, at, "expected an object");
-		if (i == CG_NET_PRIO_MAX)
-			return oci_bad(err, at, "more than %d interfaces", CG_NET_PRIO_MAX);
-		if ((r = oci_member(p, "name", json_type_string, FIELD(field, "%s.name", at), true,
-				    &name, err)) < 0)
-			return r;
-		if (!iface_valid(json_object_get_string(name),
-				 (size_t)json_object_get_string_len(name)))
-			return oci_bad(err, field, "'%s': not a network interface name",
-				       json_object_get_string(name));
-		if ((r = int_required(p, "priority", FIELD(field, "%s.priority", at), 0, UINT32_MAX,
-				      &v, err)) < 0)
-			return r;
-		snprintf(x->net_prio[i].iface, sizeof(x->net_prio[i].iface), "%s",
-			 json_object_get_string(name));
-		x->net_prio[i].priority = (uint32_t)v;
-		x->nnet_prio = i + 1;
-	}
-	return 0;
+	return pairs_parse(list, field, &pair_shapes[PAIRS_NET_PRIO], x, err);
 }
 
 /* A v2 file the sandbox cgroup may be given: a controller's file

@@ -49,6 +49,20 @@ cleanup_monitors() {
 	return 0
 }
 trap 'cleanup_monitors; cleanup_hooks; rm -rf "$TMP"' EXIT
+# rmdir_cgroups PATH...: in every hierarchy, each PATH below its root (a
+# glob, expanded there) removed where it is an empty cgroup, in the order
+# given (children first): what a test made at its own cgroup paths.
+rmdir_cgroups() {
+	for h in /sys/fs/cgroup/*/; do
+		for p in "$@"; do
+			# shellcheck disable=SC2086
+			for d in $h$p; do
+				[ -d "$d" ] && rmdir "$d" 2>/dev/null
+			done
+		done
+	done
+	return 0
+}
 
 # cfg DIR [PYTHON]: DIR/config.json is runsc-c spec's default with the
 # shared rootfs, no terminal, and then PYTHON applied to it as d.

@@ -29,13 +29,7 @@ P=/runsc-c-test-$$
 # The test's parent cgroup in every hierarchy, and the slices of the
 # systemd form: removed at the end (rmdir: only once empty).
 remove_parents() {
-	for h in /sys/fs/cgroup/*/; do
-		for d in "$h${P#/}"/* "$h${P#/}" "${h}rt.slice/rt-$$.slice"/* \
-			"${h}rt.slice/rt-$$.slice" "${h}rt.slice"; do
-			[ -d "$d" ] && rmdir "$d" 2>/dev/null
-		done
-	done
-	return 0
+	rmdir_cgroups "${P#/}/*" "${P#/}" "rt.slice/rt-$$.slice/*" "rt.slice/rt-$$.slice" rt.slice
 }
 trap 'cleanup_monitors; cleanup_hooks; remove_parents; rm -rf "$TMP"' EXIT
 
@@ -197,11 +191,7 @@ kill -9 "$cor_pid" 2>/dev/null
 gone() { ! kill -0 "$cor_pid" 2>/dev/null; }
 wait_until 20 gone
 timeout -s KILL 60 "$RUNSC_C" --root "$ROOT" delete --force cor >/dev/null 2>&1
-for h in /sys/fs/cgroup/*/; do
-	for d in "$h${P#/}/cor/guest" "$h${P#/}/cor/kernel" "$h${P#/}/cor"; do
-		[ -d "$d" ] && rmdir "$d" 2>/dev/null
-	done
-done
+rmdir_cgroups "${P#/}/cor/guest" "${P#/}/cor/kernel" "${P#/}/cor"
 
 # ---- linux.resources.memory's other fields, read back on the host ----
 MEMFIELDS="d['linux']['resources'] = {'memory': {'limit': 100000000, 'reservation': 50000000,

@@ -27,14 +27,7 @@ done_testing
 	exit $?
 fi
 P=/runsc-c-res-$$
-remove_parents() {
-	for h in /sys/fs/cgroup/*/; do
-		for d in "$h${P#/}"/*/* "$h${P#/}"/* "$h${P#/}"; do
-			[ -d "$d" ] && rmdir "$d" 2>/dev/null
-		done
-	done
-	return 0
-}
+remove_parents() { rmdir_cgroups "${P#/}/*/*" "${P#/}/*" "${P#/}"; }
 trap 'cleanup_monitors; cleanup_hooks; remove_parents; rm -rf "$TMP"' EXIT
 mkdir -p "$TMP/spec"
 oci spec --bundle "$TMP/spec"

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,10 @@ static void tree_setup(void)
 {
 	snprintf(tree, sizeof(tree), "/tmp/runsc-c-test-cgroup.XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(tree));
+	/* The count of living sandboxes (a System V semaphore set per
+	 * cgroup root) of each test's tree goes with the test's own IPC
+	 * namespace. */
+	(void)unshare(CLONE_NEWIPC);
 }
 
 static void tree_teardown(void)
@@ -648,8 +653,8 @@ END_TEST
 /* linux.resources' other settings on a cgroup2 tree: the controllers
  * passed down only when asked for, cpu.weight converted, the cpuset, the
  * io weight (io.bfq.weight, else io.weight converted) and io.max lines,
- * hugetlb, unified last; a real-time budget, a leaf weight and the v1
- * network classifiers are refused with nothing written. */
+ * hugetlb, unified last (memory.oom.group in the guest part); a real-time budget, a leaf weight and
+ * the v1 network classifiers are refused with nothing written. */
 START_TEST(test_v2_settings)
 {
 	struct cg_host host;
@@ -677,14 +682,17 @@ START_TEST(test_v2_settings)
 	put("runsc-c/s1/io.max", "");
 	put("runsc-c/s1/hugetlb.2MB.max", "max\n");
 	put("runsc-c/s1/memory.high", "max\n");
+	put("runsc-c/s1/memory.oom.group", "0\n");
+	put("runsc-c/s1/guest/memory.oom.group", "0\n");
 	struct cg_more more = {
 		.blkio = {{.kind = CG_BLKIO_READ_BPS, .major = 8, .minor = 0, .value = 1048576},
 			  {.kind = CG_BLKIO_WRITE_IOPS, .major = 8, .minor = 16, .value = 100}},
 		.nblkio = 2,
 		.hugetlb = {{.page_size = "2MB", .limit = 1 << 30}},
 		.nhugetlb = 1,
-		.unified = {{.key = "memory.high", .value = "50000000"}},
-		.nunified = 1,
+		.unified = {{.key = "memory.high", .value = "50000000"},
+			    {.key = "memory.oom.group", .value = "1"}},
+		.nunified = 2,
 	};
 	l = (struct cg_limits){.blkio_weight = 500, .more = &more};
 	ck_assert_int_eq(cg_update(cg, &l, &err), 0);
@@ -692,6 +700,9 @@ START_TEST(test_v2_settings)
 	ck_assert_str_eq(get("runsc-c/s1/io.max"), "8:0 rbps=1048576\n8:16 wiops=100\n");
 	ck_assert_str_eq(get("runsc-c/s1/hugetlb.2MB.max"), "1073741824");
 	ck_assert_str_eq(get("runsc-c/s1/memory.high"), "50000000");
+	/* An OOM kill of the whole group takes the guest's tasks alone. */
+	ck_assert_str_eq(get("runsc-c/s1/guest/memory.oom.group"), "1");
+	ck_assert_str_eq(get("runsc-c/s1/memory.oom.group"), "0\n");
 	ck_assert_str_eq(get("runsc-c/s1/cpu.weight"), "39"); /* unchanged */
 	put("runsc-c/s1/io.bfq.weight", "default 100\n");
 	l = (struct cg_limits){.blkio_weight = 200};
@@ -921,7 +932,7 @@ static void sweep_tree(const char *const *hier, size_t n, bool v2_parts)
 	int busy = open(rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ck_assert_int_ge(busy, 0);
 	ck_assert_int_eq(flock(busy, LOCK_SH), 0);
-	ck_assert_int_eq(cg_sweep(&host), (int)(2 * n - 2));
+	ck_assert_int_eq(cg_sweep(&host, NULL), (int)(2 * n - 2));
 	for (size_t i = 0; i < n; i++) {
 		snprintf(rel, sizeof(rel), "%s/runsc-c/stale-%zu", hier[i], i);
 		ck_assert_msg(in_tree(rel) == (i == 0), "%s", rel);
@@ -929,14 +940,14 @@ static void sweep_tree(const char *const *hier, size_t n, bool v2_parts)
 		ck_assert_msg(in_tree(rel) == (i == 0), "%s", rel);
 	}
 	close(busy);
-	ck_assert_int_eq(cg_sweep(&host), 2);
+	ck_assert_int_eq(cg_sweep(&host, NULL), 2);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(rel, sizeof(rel), "%s/runsc-c/stale-%zu", hier[i], i);
 		ck_assert_msg(!in_tree(rel), "%s is left", rel);
 		snprintf(rel, sizeof(rel), "%s/runsc-c/live/guest", hier[i]);
 		ck_assert_msg(in_tree(rel), "%s was removed", rel);
 	}
-	ck_assert_int_eq(cg_sweep(&host), 0);
+	ck_assert_int_eq(cg_sweep(&host, NULL), 0);
 	cg_destroy(live);
 
 	/* What `delete` removes of a sandbox whose launcher is gone: its
@@ -953,6 +964,58 @@ static void sweep_tree(const char *const *hier, size_t n, bool v2_parts)
 	ck_assert_int_eq(cg_remove(&host, "gone", NULL), 0);
 	ck_assert_int_eq(cg_remove(&host, "..", NULL), -EINVAL);
 }
+
+/* The count of living sandboxes: with none dead, a sweep looks into no
+ * sandbox cgroup however many live; a cgroup that no living sandbox counts
+ * (one a dead launcher left, made here by hand, or that of a launcher that
+ * exited without removing it: the kernel gives its count back) makes it
+ * look, and go. */
+START_TEST(test_sweep_counts_living)
+{
+	struct cg_host host;
+	struct rc_error err;
+	struct cgroup *live[3];
+	char id[64];
+	unsigned looked = 0;
+
+	v1_tree(false);
+	ck_assert_int_eq(cg_host_detect(tree, &host, &err), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(live); i++) {
+		snprintf(id, sizeof(id), "live-%zu", i);
+		ck_assert_int_eq(cg_create(&host, id, NULL, &limits, &live[i], &err), 0);
+	}
+	ck_assert_int_eq(cg_sweep(&host, &looked), 0);
+	ck_assert_uint_eq(looked, 0);
+	mkdirs("pids/runsc-c/dead/guest");
+	ck_assert_int_eq(cg_sweep(&host, &looked), 1);
+	ck_assert_uint_ge(looked, ARRAY_SIZE(live) + 1);
+	ck_assert(!in_tree("pids/runsc-c/dead"));
+	looked = 0;
+	ck_assert_int_eq(cg_sweep(&host, &looked), 0);
+	ck_assert_uint_eq(looked, 0);
+
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct cgroup *cg;
+		_exit(cg_create(&host, "exited", NULL, &limits, &cg, &err) == 0 ? 0 : 1);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_int_eq(status, 0);
+	ck_assert(in_tree("memory/runsc-c/exited/guest"));
+	ck_assert_int_gt(cg_sweep(&host, &looked), 0);
+	ck_assert_uint_gt(looked, 0);
+	/* (The tree's limit files are plain files, which keep a directory
+	 * from being removed: cpuacct's has none.) */
+	ck_assert(!in_tree("cpuacct/runsc-c/exited"));
+	for (size_t i = 0; i < ARRAY_SIZE(live); i++) {
+		snprintf(id, sizeof(id), "memory/runsc-c/live-%zu/guest", i);
+		ck_assert_msg(in_tree(id), "%s was removed", id);
+		cg_destroy(live[i]);
+	}
+}
+END_TEST
 
 START_TEST(test_sweep_v2_tree)
 {
@@ -991,13 +1054,13 @@ START_TEST(test_sweep_waits_for_freezer)
 	int busy = open(rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	ck_assert_int_ge(busy, 0);
 	ck_assert_int_eq(flock(busy, LOCK_SH), 0);
-	ck_assert_int_eq(cg_sweep(&host), 0);
+	ck_assert_int_eq(cg_sweep(&host, NULL), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(hier); i++) {
 		snprintf(rel, sizeof(rel), "%s/runsc-c/frozen", hier[i]);
 		ck_assert_msg(in_tree(rel), "%s was removed", rel);
 	}
 	close(busy);
-	ck_assert_int_eq(cg_sweep(&host), 3);
+	ck_assert_int_eq(cg_sweep(&host, NULL), 3);
 	for (size_t i = 0; i < ARRAY_SIZE(hier); i++) {
 		snprintf(rel, sizeof(rel), "%s/runsc-c/frozen", hier[i]);
 		ck_assert_msg(!in_tree(rel), "%s is left", rel);
@@ -1047,7 +1110,7 @@ static bool exists(const char *path)
 static void sweep_until_gone(const struct cg_host *host, char *const *paths, size_t n)
 {
 	for (int tries = 0; tries < 500; tries++) {
-		cg_sweep(host);
+		cg_sweep(host, NULL);
 		size_t left = 0;
 		for (size_t i = 0; i < n; i++)
 			left += paths[i][0] && exists(paths[i]);
@@ -1312,7 +1375,7 @@ START_TEST(test_host_caller_path)
 		snprintf(dir, sizeof(dir), "%s%s/guest/cgroup.procs", host.mount[k], path);
 		ck_assert_msg(exists(dir), "%s is missing", dir);
 	}
-	cg_sweep(&host);
+	cg_sweep(&host, NULL);
 	snprintf(dir, sizeof(dir), "%s%s", host.mount[CG_PIDS], path);
 	ck_assert_msg(exists(dir), "the sweep removed %s", dir);
 	ck_assert_int_eq(cg_remove(&host, "sbp", path), 0);
@@ -1349,6 +1412,7 @@ static Suite *cgroup_suite(void)
 	tcase_add_test(trees, test_sweep_v1_tree);
 	tcase_add_test(trees, test_sweep_hybrid_tree);
 	tcase_add_test(trees, test_sweep_waits_for_freezer);
+	tcase_add_test(trees, test_sweep_counts_living);
 	tcase_add_test(trees, test_path_normal);
 	tcase_add_test(trees, test_caller_path_v2);
 	tcase_add_test(trees, test_caller_path_hybrid);

@@ -2,7 +2,8 @@
 /* The sandbox library (sandbox/sandbox.h) driven directly, without the CLI:
  * a command's exit status, a signal sent with sandbox_kill, the timeout, and
  * the error value of a bad config or a view that cannot be built; processes
- * started with sandbox_exec and fds served with sandbox_watch; and the
+ * started with sandbox_exec and fds served with sandbox_watch; a failed
+ * return to the caller's IPC namespace failing the sandbox alone; and the
  * error value itself (common/error.h); the parser of limits' text.
  *
  * The sandboxes need root: without it the whole test skips. */
@@ -10,6 +11,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <seccomp.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -182,6 +185,28 @@ START_TEST(missing_rootfs_fails_the_start)
 	ck_assert_int_lt(r, 0);
 	ck_assert_int_eq(r, -err.errno_value);
 	ck_assert_msg(strncmp(err.msg, "building the sandbox's view: ", 29) == 0, "%s", err.msg);
+}
+END_TEST
+
+/* The way back to the caller's IPC namespace after the gofer's fork,
+ * refused (a filter makes setns of an IPC namespace fail with EPERM):
+ * this sandbox fails with an error naming it, and the caller (a service
+ * that runs others) lives on. */
+START_TEST(ipcns_return_failure_fails_the_sandbox)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	ck_assert_ptr_nonnull(ctx);
+	ck_assert_int_eq(seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(setns), 1,
+					  SCMP_A1(SCMP_CMP_EQ, CLONE_NEWIPC)),
+			 0);
+	ck_assert_int_eq(seccomp_load(ctx), 0);
+	seccomp_release(ctx);
+	struct sandbox_config cfg = config((char *[]){"/bin/true", NULL});
+	struct sandbox *sb;
+	struct rc_error err = {0};
+	ck_assert_int_eq(sandbox_create(&cfg, &sb, &err), -EPERM);
+	ck_assert_ptr_null(sb);
+	ck_assert_msg(strstr(err.msg, "returning to the caller's IPC namespace"), "%s", err.msg);
 }
 END_TEST
 
@@ -564,6 +589,7 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(t, timeout_kills_the_guest);
 	tcase_add_test(t, bad_config_is_an_error);
 	tcase_add_test(t, missing_rootfs_fails_the_start);
+	tcase_add_test(t, ipcns_return_failure_fails_the_sandbox);
 	suite_add_tcase(s, t);
 	TCase *x = tcase_create("exec");
 	tcase_set_timeout(x, 60);
