@@ -37,6 +37,7 @@
 #include "common/path_masks.h"
 #include "common/proc_attrs.h"
 #include "common/publish.h"
+#include "common/sysctl.h"
 #include "gofer/gofer.h"
 #include "sandbox/cgroup.h"
 
@@ -73,6 +74,10 @@ struct sandbox_config {
 	 * prctl(PR_SET_MM)) allowed. */
 	const struct sock_fprog *filter;
 	const char *hostname;
+	/* Sysctls of the guest's own namespaces (common/sysctl.h), set before
+	 * its command runs; a failure fails sandbox_start. */
+	const struct sysctl_set *sysctls;
+	size_t nsysctls;
 	/* A network namespace for the guest to join (a path such as
 	 * /run/netns/NAME or /proc/PID/ns/net: an OCI config's
 	 * linux.namespaces), whose interfaces and routes are its own; NULL: a

@@ -191,6 +191,9 @@ struct oci_config {
 	bool root_readonly;
 	struct oci_process process;
 	const char *hostname;
+	/* linux.sysctl, checked (sysctl.c): keys and values inside doc. */
+	struct sysctl_set *sysctls;
+	size_t nsysctls;
 	/* linux.namespaces' network path, inside doc, or NULL: a new one. */
 	const char *netns;
 	bool mqueue; /* a mount of type mqueue (at /dev/mqueue) */
@@ -237,6 +240,11 @@ struct oci_config {
 int oci_config_load(const char *bundle, struct oci_config *c, struct rc_error *err);
 /* A path from the config: absolute, or relative to the bundle. */
 char *oci_bundle_path(const struct oci_config *c, const char *p);
+
+/* sysctl.c: linux.sysctl (linux_ an object) into c->sysctls, each one
+ * checked as runc checks it; after linux.namespaces. */
+int oci_sysctl_parse(struct oci_config *c, struct json_object *linux_, struct rc_error *err);
+void oci_sysctl_free(struct oci_config *c);
 
 /* ---- annotations.c: dev.runsc-c.policy and dev.runsc-c.audit ---- */
 /* oci/tmpfs.c: mounts[i] (field) of type tmpfs at dest, with its options
