@@ -12,7 +12,9 @@
  * strings, the envc environment strings and the working directory (an
  * absolute path in the view, or "" for init's); then npreserve more,
  * which become the process's fds 3 to 2 + npreserve (runc's exec
- * --preserve-fds). Both sides check every
+ * --preserve-fds): up to EXEC_FIRST_PRESERVE in the START itself, the
+ * rest in EXEC_OP_FDS messages of the same id that follow it at once, up
+ * to EXEC_MSG_FDS each (what one message carries). Both sides check every
  * field; a message that breaks a rule is answered with EXEC_EV_FAILED
  * (stage EXEC_STAGE_REQUEST) and has no other effect.
  *
@@ -33,13 +35,17 @@
 #define EXEC_DATA_MAX	 (8u << 20)  /* argv, env and cwd together */
 #define EXEC_STDIO_FDS	 3
 #define EXEC_START_FDS	 (EXEC_STDIO_FDS + 1)
-/* Preserved fds of one START: what one message carries beside the four. */
-#define EXEC_PRESERVE_MAX (253 - EXEC_START_FDS)
+/* Fds one message carries (Linux's SCM_MAX_FD), and the preserved fds of
+ * one START: those its own message carries beside the four, and in all. */
+#define EXEC_MSG_FDS	    253
+#define EXEC_FIRST_PRESERVE (EXEC_MSG_FDS - EXEC_START_FDS)
+#define EXEC_PRESERVE_MAX   1024
 
 enum exec_op {
 	/* supervisor → init */
 	EXEC_OP_START = 1, /* start a process: id, argc, envc, data_len, user; 4 fds */
 	EXEC_OP_SIGNAL,	   /* send signal arg to process id (if it still runs) */
+	EXEC_OP_FDS,	   /* more preserved fds of the START of id, in order */
 	/* init → supervisor */
 	EXEC_EV_STARTED, /* process id runs: arg is its pid in the guest */
 	EXEC_EV_FAILED,	 /* process id did not start: arg is the errno, stage says where */
@@ -117,7 +123,7 @@ struct exec_msg {
 	uint32_t ngroups; /* <= EXEC_MAX_GROUPS */
 	uint32_t groups[EXEC_MAX_GROUPS];
 	struct proc_attrs attrs; /* proc_attrs_valid() */
-	uint32_t npreserve;	 /* <= EXEC_PRESERVE_MAX fds after the four */
+	uint32_t npreserve;	 /* <= EXEC_PRESERVE_MAX fds after the four (see above) */
 };
 
 #endif

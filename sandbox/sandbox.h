@@ -302,7 +302,7 @@ struct sandbox_exec_config {
 };
 /* The most fds one sandbox_exec preserves: what one message to the
  * guest's init carries beside the process's stdio and arguments. */
-#define SANDBOX_EXEC_PRESERVE_MAX 249
+#define SANDBOX_EXEC_PRESERVE_MAX 1024
 
 enum sandbox_exec_event_kind {
 	SANDBOX_EXEC_STARTED, /* its program runs: guest_pid */

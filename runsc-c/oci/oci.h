@@ -360,7 +360,9 @@ int oci_pid_file_write(const char *path, pid_t pid, struct rc_error *err);
  * OCI_EXEC_REQUEST with its stdin, stdout and stderr and a sealed memfd of
  * len bytes: the process as JSON (runc's process.json), then value
  * (--preserve-fds, at most SANDBOX_EXEC_PRESERVE_MAX) more fds, the
- * process's 3 to 2 + value. The monitor
+ * process's 3 to 2 + value: up to OCI_EXEC_FIRST_PRESERVE in the request,
+ * the rest right after it in OCI_EXEC_FDS messages of up to MSG_FDS_MAX
+ * each (what one message carries). The monitor
  * parses it again (oci_process_parse) and asks the sandbox for it
  * (sandbox_exec), then answers OCI_EXEC_STARTED (value: the pid in the
  * guest) or OCI_EXEC_FAILED (text: why; value: the errno behind it, or
@@ -385,7 +387,9 @@ enum oci_exec_op {
 	OCI_EXEC_FAILED,
 	OCI_EXEC_EXITED,
 	OCI_EXEC_REQUEST_BUILTIN,
+	OCI_EXEC_FDS,
 };
+#define OCI_EXEC_FIRST_PRESERVE (MSG_FDS_MAX - 4)
 
 struct oci_exec_msg {
 	uint32_t magic;
