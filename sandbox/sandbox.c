@@ -111,6 +111,7 @@ _Noreturn static void gofer_child(struct sandbox *sb, int sock, int ready_fd)
 		.learn = cfg->learn,
 		.learn_fd = cfg->audit_fd,
 		.mqueue = !cfg->no_mqueue,
+		.shm = cfg->shm,
 	};
 	gofer_main(&gc);
 }

@@ -88,6 +88,9 @@ struct sandbox_config {
 	 * guest's IPC namespace, with its message queues, is there either
 	 * way. */
 	bool no_mqueue;
+	/* /dev/shm's tmpfs options and flags (an OCI config's), or NULL: the
+	 * sandbox's own. */
+	const struct gofer_tmpfs *shm;
 	/* The caller's fds 3 to 2 + preserve_fds are the command's too, at
 	 * the same numbers (runc's --preserve-fds); the caller may close them
 	 * once sandbox_start returned. At most SANDBOX_PRESERVE_FDS_MAX. */

@@ -863,6 +863,7 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 		.nsysctls = c->nsysctls,
 		.netns = c->netns,
 		.no_mqueue = !c->mqueue,
+		.shm = c->shm,
 		.preserve_fds = c->preserve_fds,
 		.policy = c->policy,
 		.audit_fd = c->audit_fd,
@@ -902,6 +903,7 @@ void oci_config_free(struct oci_config *c)
 		free(c->readonly[i]);
 	free(c->readonly);
 	oci_sysctl_free(c);
+	oci_tmpfs_free(c->shm);
 	free(c->volumes);
 	oci_process_free(&c->process);
 	free(c->seccomp.filter);

@@ -196,7 +196,8 @@ struct oci_config {
 	size_t nsysctls;
 	/* linux.namespaces' network path, inside doc, or NULL: a new one. */
 	const char *netns;
-	bool mqueue; /* a mount of type mqueue (at /dev/mqueue) */
+	bool mqueue;		 /* a mount of type mqueue (at /dev/mqueue) */
+	struct gofer_tmpfs *shm; /* a tmpfs mount at /dev/shm (owned), or NULL */
 	struct gofer_volume *volumes;
 	size_t nvolumes;
 	struct json_object *annotations;	   /* an object, inside doc, or NULL */
