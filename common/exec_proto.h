@@ -16,7 +16,10 @@
  * supervisor's caller on which init also writes this process's
  * EXEC_EV_STARTED and EXEC_EV_EXITED (the same struct exec_msg) and which
  * it closes at the process's end, so that the caller learns them without
- * a hop through the supervisor. Both sides check every
+ * a hop through the supervisor. Of these fds, up to EXEC_MSG_FDS (what
+ * one message carries) come with the START itself, the rest in
+ * EXEC_OP_FDS messages of the same id that follow it at once, up to
+ * EXEC_MSG_FDS each. Both sides check every
  * field; a message that breaks a rule is answered with EXEC_EV_FAILED
  * (stage EXEC_STAGE_REQUEST) and has no other effect.
  *
@@ -37,13 +40,17 @@
 #define EXEC_DATA_MAX	 (8u << 20)  /* argv, env and cwd together */
 #define EXEC_STDIO_FDS	 3
 #define EXEC_START_FDS	 (EXEC_STDIO_FDS + 1)
-/* Preserved fds of one START: what one message carries beside the four. */
-#define EXEC_PRESERVE_MAX (253 - EXEC_START_FDS)
+/* Fds one message carries (Linux's SCM_MAX_FD), and the preserved fds of
+ * one START: those its own message carries beside the four, and in all. */
+#define EXEC_MSG_FDS	    253
+#define EXEC_FIRST_PRESERVE (EXEC_MSG_FDS - EXEC_START_FDS)
+#define EXEC_PRESERVE_MAX   1024
 
 enum exec_op {
 	/* supervisor → init */
 	EXEC_OP_START = 1, /* start a process: id, argc, envc, data_len, user; 4 fds */
 	EXEC_OP_SIGNAL,	   /* send signal arg to process id (if it still runs) */
+	EXEC_OP_FDS,	   /* more preserved fds of the START of id, in order */
 	/* init → supervisor */
 	EXEC_EV_STARTED, /* process id runs: arg is its pid in the guest */
 	EXEC_EV_FAILED,	 /* process id did not start: arg is the errno, stage says where */
@@ -121,7 +128,7 @@ struct exec_msg {
 	uint32_t ngroups; /* <= EXEC_MAX_GROUPS */
 	uint32_t groups[EXEC_MAX_GROUPS];
 	struct proc_attrs attrs; /* proc_attrs_valid() */
-	uint32_t npreserve;	 /* <= EXEC_PRESERVE_MAX fds after the four */
+	uint32_t npreserve;	 /* <= EXEC_PRESERVE_MAX fds after the four (see above) */
 	uint32_t report; /* 1: the report connection after them (npreserve + 1 <= EXEC_PRESERVE_MAX)
 			  */
 };

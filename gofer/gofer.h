@@ -112,11 +112,12 @@ struct gofer_volume {
 
 /* A tmpfs volume: what the mount table shows as its source, the options
  * its file system takes (fsconfig keys and values, checked by whoever
- * made them: size, nr_inodes, mode, uid, gid) and its mount's
+ * made them: size, nr_inodes, nr_blocks, mode, uid, gid, huge, mpol, and
+ * the flags inode64 and inode32 with a NULL value) and its mount's
  * MOUNT_ATTR_* flags (ro, nosuid, nodev, noexec, the atime ones). Its
  * pages are the gofer's and the guest's writes, so they count against the
  * sandbox's memory cgroup as the writable layer's do. */
-#define GOFER_TMPFS_OPTS 5
+#define GOFER_TMPFS_OPTS 9
 struct gofer_tmpfs {
 	const char *source;
 	struct {
@@ -152,6 +153,10 @@ struct gofer_config {
 	/* The directory of the host's shared /sys trees (view_sys_cache.c),
 	 * or NULL: the sandbox's /sys is its own. */
 	const char *sys_cache;
+	/* The options and flags of /dev/shm (an OCI config's tmpfs there), or
+	 * NULL: the sandbox's own (nosuid, nodev, mode 1777, sized as the
+	 * writable layer). */
+	const struct gofer_tmpfs *shm;
 };
 
 /* Builds the view, applies the gofer's seccomp filter and serves requests

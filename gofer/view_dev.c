@@ -113,10 +113,21 @@ int mount_dev(struct view *v)
 		return r;
 	char size[32];
 	snprintf(size, sizeof(size), "%llu", (unsigned long long)v->size);
-	const struct fs_opt shm_opts[] = {{"source", "shm"}, {"mode", "1777"}, {"size", size}};
+	struct fs_opt shm_opts[GOFER_TMPFS_OPTS + 1] = {
+		{"source", "shm"}, {"mode", "1777"}, {"size", size}};
+	size_t nshm = 3;
+	uint64_t shm_attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV;
+	const struct gofer_tmpfs *t = v->cfg->shm;
+	if (t) {
+		/* The config's, as runc mounts it: its options alone. */
+		shm_opts[0].value = t->source ? t->source : "shm";
+		nshm = 1;
+		for (size_t i = 0; i < t->nopts && i < GOFER_TMPFS_OPTS; i++)
+			shm_opts[nshm++] = (struct fs_opt){t->opts[i].key, t->opts[i].value};
+		shm_attrs = t->attrs;
+	}
 	r = mount_sub(v, dev_fd, "shm",
-		      fs_new(v, "tmpfs", shm_opts, ARRAY_SIZE(shm_opts),
-			     MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, "/dev/shm"));
+		      fs_new(v, "tmpfs", shm_opts, nshm, (unsigned int)shm_attrs, "/dev/shm"));
 	if (r < 0)
 		return r;
 	/* The message queues of the gofer's IPC namespace, which the guest

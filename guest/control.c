@@ -180,9 +180,11 @@ _Noreturn static void child_run(const struct start *s, int status_fd)
 	for (int i = 0; i < np; i++)
 		high[EXEC_STDIO_FDS + i] = fcntl(s->preserve[i], F_DUPFD_CLOEXEC, low);
 	high[EXEC_STDIO_FDS + np] = fcntl(status_fd, F_DUPFD_CLOEXEC, low);
+	/* EMFILE where RLIMIT_NOFILE is below the fds moved up: the limits'
+	 * failure, said as such. */
 	for (int i = 0; i <= EXEC_STDIO_FDS + np; i++)
 		if (high[i] < 0)
-			_exit(125);
+			child_fail(status_fd, EXEC_STAGE_LIMITS, EMFILE);
 	/* dup2 leaves the new fd without close-on-exec. */
 	for (int i = 0; i < EXEC_STDIO_FDS + np; i++)
 		if (dup2(high[i], i) < 0)
@@ -450,18 +452,77 @@ static void on_signal(const struct exec_msg *req)
 		kill(r->pid, req->arg);
 }
 
+/* A START whose preserved fds come in more messages (EXEC_OP_FDS): its
+ * request and the fds so far, until they are all there. */
+static struct {
+	bool active;
+	struct exec_msg req;
+	int fds[EXEC_START_FDS + EXEC_PRESERVE_MAX];
+	int nfds;
+} gather;
+
+static void gather_end(void)
+{
+	for (int i = 0; i < gather.nfds; i++)
+		close(gather.fds[i]);
+	gather.active = false;
+	gather.nfds = 0;
+}
+
+/* The fds of message m (a START or EXEC_OP_FDS, nfds of them), taken
+ * into gather when they belong there: then *nfds is 0 (gather owns them).
+ * A START that is complete goes to on_start; one whose fds come after it
+ * is kept until they are there; anything else while one is kept fails it. */
+static void on_start_part(const struct exec_msg *m, int *fds, int *nfds)
+{
+	if (m->op == EXEC_OP_START && !gather.active && m->report <= 1 &&
+	    m->npreserve + m->report > EXEC_FIRST_PRESERVE &&
+	    m->npreserve + m->report <= EXEC_PRESERVE_MAX && *nfds == EXEC_MSG_FDS) {
+		gather.active = true;
+		gather.req = *m;
+		memcpy(gather.fds, fds, sizeof(int) * (size_t)*nfds);
+		gather.nfds = *nfds;
+		*nfds = 0;
+		return;
+	}
+	if (m->op == EXEC_OP_START && !gather.active) {
+		on_start(m, fds, *nfds);
+		return;
+	}
+	size_t want = EXEC_START_FDS + gather.req.npreserve + gather.req.report;
+	if (m->op != EXEC_OP_FDS || !gather.active || m->id != gather.req.id || *nfds <= 0 ||
+	    (size_t)(gather.nfds + *nfds) > want) {
+		if (gather.active)
+			send_event(EXEC_EV_FAILED, gather.req.id, EINVAL, EXEC_STAGE_REQUEST);
+		gather_end();
+		if (m->op == EXEC_OP_START)
+			on_start(m, fds, *nfds);
+		else
+			send_event(EXEC_EV_FAILED, m->id, EINVAL, EXEC_STAGE_REQUEST);
+		return;
+	}
+	memcpy(gather.fds + gather.nfds, fds, sizeof(int) * (size_t)*nfds);
+	gather.nfds += *nfds;
+	*nfds = 0;
+	if ((size_t)gather.nfds == want) {
+		on_start(&gather.req, gather.fds, gather.nfds);
+		gather_end();
+	}
+}
+
 static void on_channel(void)
 {
 	struct exec_msg m;
-	int fds[EXEC_START_FDS + EXEC_PRESERVE_MAX];
+	int fds[EXEC_MSG_FDS];
 	int nfds = 0;
 	ssize_t n = recv_msg_fds(control_fd, &m, sizeof(m), fds, (int)ARRAY_SIZE(fds), &nfds);
 	if (n == 0 || (n < 0 && n != -EAGAIN && n != -EINTR)) {
 		/* The supervisor is gone; the sandbox goes with it. */
 		close(control_fd);
 		control_fd = -1;
-	} else if (n == (ssize_t)sizeof(m) && m.magic == EXEC_MAGIC && m.op == EXEC_OP_START) {
-		on_start(&m, fds, nfds);
+	} else if (n == (ssize_t)sizeof(m) && m.magic == EXEC_MAGIC &&
+		   (m.op == EXEC_OP_START || m.op == EXEC_OP_FDS)) {
+		on_start_part(&m, fds, &nfds);
 	} else if (n == (ssize_t)sizeof(m) && m.magic == EXEC_MAGIC && m.op == EXEC_OP_SIGNAL &&
 		   nfds == 0) {
 		on_signal(&m);

@@ -137,16 +137,16 @@ static int data_make(const struct sandbox_exec_config *ec, uint32_t *argc, uint3
 	return fd;
 }
 
-_Static_assert(SANDBOX_EXEC_PRESERVE_MAX == EXEC_PRESERVE_MAX, "one message's fds");
-_Static_assert(EXEC_START_FDS + EXEC_PRESERVE_MAX <= MSG_FDS_MAX, "one message's fds");
+_Static_assert(SANDBOX_EXEC_PRESERVE_MAX == EXEC_PRESERVE_MAX, "the preserved fds");
+_Static_assert(EXEC_MSG_FDS <= MSG_FDS_MAX, "one message's fds");
 
-/* The start request with its nfds fds, without waiting: a full channel
- * fails. */
+/* One message with its nfds fds (at most EXEC_MSG_FDS), without waiting:
+ * a full channel fails. */
 static int request_send(int sock, const struct exec_msg *m, const int *fds, size_t nfds)
 {
 	struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof(*m)};
 	union {
-		char buf[CMSG_SPACE(sizeof(int) * (EXEC_START_FDS + EXEC_PRESERVE_MAX))];
+		char buf[CMSG_SPACE(sizeof(int) * EXEC_MSG_FDS)];
 		struct cmsghdr align;
 	} u;
 	memset(&u, 0, sizeof(u));
@@ -247,7 +247,17 @@ int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandb
 	m.report = ec->report;
 	if (ec->report)
 		fds[EXEC_START_FDS + ec->npreserve] = ec->report_fd;
-	r = request_send(sb->control_fd, &m, fds, EXEC_START_FDS + ec->npreserve + ec->report);
+	/* The START with the fds one message carries, the rest after it in
+	 * EXEC_OP_FDS messages (common/exec_proto.h). */
+	size_t nfds = EXEC_START_FDS + ec->npreserve + ec->report;
+	size_t sent = nfds < EXEC_MSG_FDS ? nfds : EXEC_MSG_FDS;
+	r = request_send(sb->control_fd, &m, fds, sent);
+	struct exec_msg more = {.magic = EXEC_MAGIC, .op = EXEC_OP_FDS, .id = m.id};
+	while (r == 0 && sent < nfds) {
+		size_t k = nfds - sent < EXEC_MSG_FDS ? nfds - sent : EXEC_MSG_FDS;
+		r = request_send(sb->control_fd, &more, fds + sent, k);
+		sent += k;
+	}
 	close(data_fd);
 	if (r == -EAGAIN)
 		return rc_error_set(err, EAGAIN, "the guest's init is not taking requests");

@@ -112,6 +112,7 @@ _Noreturn static void gofer_child(struct sandbox *sb, int sock, int ready_fd)
 		.learn_fd = cfg->audit_fd,
 		.mqueue = !cfg->no_mqueue,
 		.sys_cache = getenv(SANDBOX_SYS_CACHE_ENV),
+		.shm = cfg->shm,
 	};
 	if (!gc.sys_cache || !gc.sys_cache[0])
 		gc.sys_cache = SANDBOX_SYS_CACHE;
@@ -384,6 +385,8 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 		.filter = cfg->filter,
 		.cwd = cfg->cwd,
 		.hostname = cfg->hostname,
+		.sysctls = cfg->sysctls,
+		.nsysctls = cfg->nsysctls,
 		.netns_fd = sb->netns_fd,
 		.ipcns_fd = sb->ipcns_fd,
 		.preserve_fds = cfg->preserve_fds,
@@ -454,19 +457,27 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 	}
 	(void)network_start(sb);
 	limits_sweep(sb);
-	pid_t init = 0;
-	if (read(report[0], &init, sizeof(init)) != sizeof(init))
-		init = 0;
+	/* The guest init's pid, or the sentry's error (sentry_run). */
+	union {
+		pid_t init;
+		struct rc_error err;
+	} rep = {0};
+	ssize_t n = read(report[0], &rep, sizeof(rep));
+	pid_t init = n == (ssize_t)sizeof(rep.init) ? rep.init : 0;
 	close(report[0]);
 	/* A sentry that died before the guest ran: the view's failure, if the
-	 * gofer has one, says why. */
-	if (init == 0 && sb->ready_fd >= 0) {
+	 * gofer has one, says why; else the sentry's own. */
+	if (init == 0 && sb->ready_fd >= 0)
 		r = view_wait(sb, err);
-		if (r < 0) {
-			kill_wait(sb->sentry_pid);
-			sb->sentry_pid = 0;
-			return r;
-		}
+	if (r == 0 && n == (ssize_t)sizeof(rep.err)) {
+		if (err)
+			*err = rep.err;
+		r = -(rep.err.errno_value ? rep.err.errno_value : EIO);
+	}
+	if (r < 0) {
+		kill_wait(sb->sentry_pid);
+		sb->sentry_pid = 0;
+		return r;
 	}
 	if (sb->ready_fd >= 0) {
 		close(sb->ready_fd);

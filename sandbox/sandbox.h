@@ -37,6 +37,7 @@
 #include "common/path_masks.h"
 #include "common/proc_attrs.h"
 #include "common/publish.h"
+#include "common/sysctl.h"
 #include "gofer/gofer.h"
 #include "sandbox/cgroup.h"
 
@@ -74,6 +75,10 @@ struct sandbox_config {
 	 * allowed. */
 	const struct sock_fprog *filter;
 	const char *hostname;
+	/* Sysctls of the guest's own namespaces (common/sysctl.h), set before
+	 * its command runs; a failure fails sandbox_start. */
+	const struct sysctl_set *sysctls;
+	size_t nsysctls;
 	/* A network namespace for the guest to join (a path such as
 	 * /run/netns/NAME or /proc/PID/ns/net: an OCI config's
 	 * linux.namespaces), whose interfaces and routes are its own; NULL: a
@@ -84,6 +89,9 @@ struct sandbox_config {
 	 * guest's IPC namespace, with its message queues, is there either
 	 * way. */
 	bool no_mqueue;
+	/* /dev/shm's tmpfs options and flags (an OCI config's), or NULL: the
+	 * sandbox's own. */
+	const struct gofer_tmpfs *shm;
 	/* The caller's fds 3 to 2 + preserve_fds are the command's too, at
 	 * the same numbers (runc's --preserve-fds); the caller may close them
 	 * once sandbox_start returned. At most SANDBOX_PRESERVE_FDS_MAX. */
@@ -308,7 +316,7 @@ struct sandbox_exec_config {
 };
 /* The most fds one sandbox_exec preserves: what one message to the
  * guest's init carries beside the process's stdio and arguments. */
-#define SANDBOX_EXEC_PRESERVE_MAX 249
+#define SANDBOX_EXEC_PRESERVE_MAX 1024
 
 enum sandbox_exec_event_kind {
 	SANDBOX_EXEC_STARTED, /* its program runs: guest_pid */

@@ -46,6 +46,8 @@ enum pe_what {
 	PW_SYS_DIR,	/* sys/ and the directories below it */
 	/* /proc/sys/<path> (besides PW_HOST: the host's file at that path) */
 	PW_SYS_HOSTNAME,     /* the sandbox's host name */
+	PW_SYS_DOMAINNAME,   /* the sandbox's NIS domain name */
+	PW_SYS_SET,	     /* a sysctl the config set: pent.text, read back */
 	PW_SYS_OSRELEASE,    /* the runsc-c kernel release, as uname says */
 	PW_SYS_OSTYPE,	     /* "Linux" */
 	PW_SYS_CORE_PATTERN, /* the kernel's default: the host's names a host path or program */
@@ -72,7 +74,7 @@ struct pent {
 	enum pn_type type;
 	enum pe_what what;
 	unsigned int flags;
-	const char *text; /* PW_TEXT_LINK */
+	const char *text; /* PW_TEXT_LINK; PW_SYS_SET: the value */
 };
 
 extern const struct pent procfs_top_entries[];
@@ -134,6 +136,10 @@ struct procfs_world {
 	 * Links are never masked. */
 	const struct path_masks *masks;
 	int (*host_type)(void *arg, const char *path);
+	/* Entries of /proc/sys beside procfs_sys_entries, first looked up
+	 * (the config's sysctls, with their directories), or NULL. */
+	const struct pent *sys_extra;
+	size_t nsys_extra;
 };
 
 /* Returned by procfs_walk when the path leaves /proc for the view. */

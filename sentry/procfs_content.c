@@ -189,6 +189,10 @@ static ssize_t sys_content(struct pctx *pc, const struct pnode *n, char **out)
 		return read_file_at(pc->s->host_procfd, n->path, out);
 	case PW_SYS_HOSTNAME:
 		return xasprintf(out, "%s\n", pc->s->hostname);
+	case PW_SYS_DOMAINNAME:
+		return xasprintf(out, "%s\n", pc->s->domainname);
+	case PW_SYS_SET:
+		return xasprintf(out, "%s", n->ent->text);
 	case PW_SYS_OSRELEASE:
 		return xasprintf(out, "%s\n", RUNSC_UNAME_RELEASE);
 	case PW_SYS_OSTYPE:

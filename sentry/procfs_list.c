@@ -163,20 +163,34 @@ static void add_own_fd(struct dlist *l)
 }
 
 /* What a directory node holds. */
-/* The entries of /proc/sys or a directory below it: the table's paths
- * one level below the directory's. */
-static void list_sys(const struct pnode *n, struct dlist *l)
+/* The entries of tab one level below the directory dir ("" for /proc/sys)
+ * that skip (when given) does not hold. */
+static void list_sys_table(const struct pent *tab, size_t n, const char *dir,
+			   const struct pent *skip, size_t nskip, struct dlist *l)
 {
-	const char *dir = n->kind == PN_TOP ? "" : n->ent->name;
 	size_t len = strlen(dir);
-	for (size_t i = 0; i < procfs_sys_count; i++) {
-		const char *name = procfs_sys_entries[i].name;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = tab[i].name;
 		if (len > 0 && (strncmp(name, dir, len) != 0 || name[len] != '/'))
 			continue;
+		bool dup = false;
+		for (size_t k = 0; !dup && k < nskip; k++)
+			dup = strcmp(skip[k].name, name) == 0;
 		name += len > 0 ? len + 1 : 0;
-		if (!strchr(name, '/'))
-			dlist_add(l, name, procfs_sys_entries[i].type);
+		if (!dup && !strchr(name, '/'))
+			dlist_add(l, name, tab[i].type);
 	}
+}
+
+/* The entries of /proc/sys or a directory below it: the table's paths
+ * one level below the directory's, and the config's sysctls'. */
+static void list_sys(const struct pctx *pc, const struct pnode *n, struct dlist *l)
+{
+	const char *dir = n->kind == PN_TOP ? "" : n->ent->name;
+	list_sys_table(procfs_sys_entries, procfs_sys_count, dir, NULL, 0, l);
+	if (pc->w.sys_extra)
+		list_sys_table(pc->w.sys_extra, pc->w.nsys_extra, dir, procfs_sys_entries,
+			       procfs_sys_count, l);
 }
 
 /* The masked paths directly in directory n that the tree leaves out but
@@ -255,12 +269,12 @@ static int list_node(struct pctx *pc, const struct pnode *n, struct dlist *l)
 	case PN_SYS:
 		if (n->type != PT_DIR)
 			return -ENOTDIR;
-		list_sys(n, l);
+		list_sys(pc, n, l);
 		return 0;
 	case PN_TOP:
 		if (n->ent->what != PW_SYS_DIR)
 			return -ENOTDIR;
-		list_sys(n, l);
+		list_sys(pc, n, l);
 		return 0;
 	case PN_FD:
 	case PN_FDINFO:

@@ -95,6 +95,7 @@ const struct pent procfs_sys_entries[] = {
 	{"fs/pipe-user-pages-soft", PT_REG, PW_HOST, 0, NULL},
 	{"kernel", PT_DIR, PW_SYS_DIR, 0, NULL},
 	{"kernel/core_pattern", PT_REG, PW_SYS_CORE_PATTERN, 0, NULL},
+	{"kernel/domainname", PT_REG, PW_SYS_DOMAINNAME, 0, NULL},
 	{"kernel/hostname", PT_REG, PW_SYS_HOSTNAME, 0, NULL},
 	{"kernel/ngroups_max", PT_REG, PW_HOST, 0, NULL},
 	{"kernel/osrelease", PT_REG, PW_SYS_OSRELEASE, 0, NULL},
@@ -216,13 +217,16 @@ static int lookup_in_entry(const struct procfs_world *w, const struct pnode *par
 }
 
 /* Looks name up in parent, /proc/sys or a directory below it. */
-static int lookup_in_sys(const struct pnode *parent, const char *name, struct pnode *child)
+static int lookup_in_sys(const struct procfs_world *w, const struct pnode *parent, const char *name,
+			 struct pnode *child)
 {
 	int r = child_path(child, parent, name);
 	if (r < 0)
 		return r;
-	const struct pent *e =
-		find_pent(procfs_sys_entries, procfs_sys_count, child->path + strlen("sys/"));
+	const char *path = child->path + strlen("sys/");
+	const struct pent *e = w->sys_extra ? find_pent(w->sys_extra, w->nsys_extra, path) : NULL;
+	if (!e)
+		e = find_pent(procfs_sys_entries, procfs_sys_count, path);
 	if (!e)
 		return -ENOENT;
 	child->kind = PN_SYS;
@@ -342,10 +346,10 @@ static int lookup_tree(const struct procfs_world *w, const struct pnode *parent,
 	case PN_NET:
 		return lookup_in_entry(w, parent, name, child);
 	case PN_SYS:
-		return parent->type == PT_DIR ? lookup_in_sys(parent, name, child) : -ENOTDIR;
+		return parent->type == PT_DIR ? lookup_in_sys(w, parent, name, child) : -ENOTDIR;
 	case PN_TOP:
 		if (parent->ent->what == PW_SYS_DIR)
-			return lookup_in_sys(parent, name, child);
+			return lookup_in_sys(w, parent, name, child);
 		return -ENOTDIR;
 	case PN_FD:
 	case PN_FDINFO:

@@ -185,6 +185,8 @@ int procfs_pctx_init(struct pctx *pc, struct sc_ctx *c)
 	pc->w.self_tid = c->t->vtid;
 	pc->w.guest_type = procfs_guest_type;
 	pc->w.link_text = link_text_cb;
+	pc->w.sys_extra = c->s->sysctl_ents;
+	pc->w.nsys_extra = c->s->nsysctl_ents;
 	if (pc->ps->masks.nmasked || pc->ps->masks.nreadonly) {
 		pc->w.masks = &pc->ps->masks;
 		pc->w.host_type = procfs_host_type;

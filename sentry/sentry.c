@@ -637,6 +637,8 @@ static struct sentry *sentry_new(const struct sentry_config *cfg)
 	s->nvolume_paths = cfg->nvolume_paths;
 	s->volumes_known = true;
 	snprintf(s->hostname, sizeof(s->hostname), "%s", cfg->hostname);
+	/* Linux's name for none, as uname and /proc/sys show it. */
+	snprintf(s->domainname, sizeof(s->domainname), "(none)");
 	s->unpriv_port_start = 1024;
 	return s;
 }
@@ -775,6 +777,9 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 		syscall(SYS_close_range, 3, 2 + cfg->preserve_fds, 0);
 	if (init < 0)
 		return rc_error_set(err, EIO, "starting the guest: %s", msg);
+	r = sentry_sysctls_apply(s, cfg->sysctls, cfg->nsysctls, init, err);
+	if (r < 0)
+		return r;
 	fd_limit_raise();
 	batch_scheduling();
 	s->root_fd = open_view_dir(s, "/", cfg);
@@ -810,8 +815,11 @@ _Noreturn void sentry_run(const struct sentry_config *cfg)
 	struct rc_error err;
 	pid_t init = sentry_start(s, cfg, &err);
 	if (init < 0) {
-		/* One message, as die() would print it. */
-		rc_error_print(&err, log_prefix, stderr);
+		/* The error goes to whoever started the sandbox, as one
+		 * message on the report pipe (atomic: below PIPE_BUF); printed
+		 * as die() would where that fails. */
+		if (write(cfg->report_fd, &err, sizeof(err)) != (ssize_t)sizeof(err))
+			rc_error_print(&err, log_prefix, stderr);
 		_exit(125);
 	}
 	(void)!write(cfg->report_fd, &init, sizeof(init));

@@ -142,6 +142,11 @@ struct sentry {
 	struct seccomp_notif_sizes sizes;
 	char hostname[65];
 	char domainname[65];
+	/* The config's sysctls the guest's /proc/sys shows (sentry/sysctl.c):
+	 * each with the value Linux read back, and the directories above them
+	 * that procfs_sys_entries lacks. */
+	struct pent *sysctl_ents;
+	size_t nsysctl_ents;
 	/* net.ipv4.ip_unprivileged_port_start of the guest's network
 	 * namespace: 1024 in a new one (the guest cannot change it), read
 	 * from a joined one at start. */
@@ -272,6 +277,8 @@ struct sentry_config {
 	const struct sock_fprog *filter;
 	const char *cwd;
 	const char *hostname;
+	const struct sysctl_set *sysctls; /* common/sysctl.h */
+	size_t nsysctls;
 	int netns_fd; /* a network namespace for the guest to join, or -1 */
 	int ipcns_fd; /* the IPC namespace for the guest to join, or -1 */
 	/* Fds 3 to 2 + preserve_fds go to the command (the caller's, which
@@ -296,6 +303,14 @@ struct sentry_config {
 	/* The resolver's bindings (common/dns_bind.h), read-only, or NULL. */
 	const struct dns_bind_table *dns_table;
 };
+
+/* sentry/sysctl.c: sets the n sysctls of set in the namespaces of the
+ * guest whose init is init (host pid), before the sentry isolates itself;
+ * the first that fails is err, naming its field and the file. */
+struct sysctl_set;
+struct rc_error;
+int sentry_sysctls_apply(struct sentry *s, const struct sysctl_set *set, size_t n, pid_t init,
+			 struct rc_error *err);
 
 /* sentry/sentry.c */
 /* Starts the guest, isolates the sentry and runs its loop until the guest's

@@ -21,6 +21,7 @@
  *	                             cpu.period: the sandbox's limits (without
  *	                             them, runsc-c do's defaults: 4096 tasks,
  *	                             half of the host's memory)
+ *	linux.sysctl                 the namespaced ones (oci/sysctl.c)
  *	linux.maskedPaths,           masked and read-only paths of the view
  *	linux.readonlyPaths          (common/path_masks.h), made normal
  *
@@ -520,27 +521,6 @@ static int parse_misc(struct oci_config *c, struct json_object *doc, struct rc_e
 	return 0;
 }
 
-/* linux.sysctl: the guest's /proc/sys is the sentry's, read-only, with the
- * host's values or the sandbox's own (docs/oci.md); none can be set, so a
- * config asking for one is refused rather than run without it. */
-static int sysctl_check(struct json_object *linux_, struct rc_error *err)
-{
-	struct json_object *sys;
-	int r = oci_member(linux_, "sysctl", json_type_object, "linux.sysctl", false, &sys, err);
-	if (r < 0 || !sys)
-		return r;
-	json_object_object_foreach(sys, key, val)
-	{
-		char field[320];
-		snprintf(field, sizeof(field), "linux.sysctl.%s", key);
-		if (!json_object_is_type(val, json_type_string))
-			return oci_bad(err, field, "expected a string");
-		return oci_bad(err, field,
-			       "not supported: the sandbox's /proc/sys is its own and read-only");
-	}
-	return 0;
-}
-
 /* A path of linux.maskedPaths or readonlyPaths made normal, as runc and
  * crun resolve it in the container's root: relative to "/", "." dropped,
  * ".." never above "/", slashes made single. NULL for "/" itself (and for
@@ -762,7 +742,7 @@ static int parse_linux_rest(struct oci_config *c, struct json_object *doc, struc
 	if (r == 0)
 		r = oci_seccomp_parse(linux_, &c->seccomp, err);
 	if (r == 0 && linux_)
-		r = sysctl_check(linux_, err);
+		r = oci_sysctl_parse(c, linux_, err);
 	if (r == 0 && linux_)
 		r = parse_path_list(linux_, "maskedPaths", &c->masked, &c->nmasked, err);
 	if (r == 0 && linux_)
@@ -879,8 +859,11 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 		.attrs = &c->process.attrs,
 		.filter = c->seccomp.len ? &c->seccomp : NULL,
 		.hostname = c->hostname,
+		.sysctls = c->sysctls,
+		.nsysctls = c->nsysctls,
 		.netns = c->netns,
 		.no_mqueue = !c->mqueue,
+		.shm = c->shm,
 		.preserve_fds = c->preserve_fds,
 		.policy = c->policy,
 		.audit_fd = c->audit_fd,
@@ -919,6 +902,8 @@ void oci_config_free(struct oci_config *c)
 	for (size_t i = 0; i < c->nreadonly; i++)
 		free(c->readonly[i]);
 	free(c->readonly);
+	oci_sysctl_free(c);
+	oci_tmpfs_free(c->shm);
 	free(c->volumes);
 	oci_process_free(&c->process);
 	free(c->seccomp.filter);

@@ -161,14 +161,10 @@ static int exec_parse(struct exec_opts *o, int argc, char **argv)
 				"exec: --cgroup: an exec'd process runs in the container's cgroup");
 			return -1;
 		case 'f':
+			/* At most SANDBOX_PRESERVE_FDS_MAX, as many as
+			 * SANDBOX_EXEC_PRESERVE_MAX. */
 			if (oci_preserve_fds_arg(argv, optarg, &o->preserve_fds) < 0)
 				return -1;
-			if (o->preserve_fds > SANDBOX_EXEC_PRESERVE_MAX) {
-				oci_error("exec: --preserve-fds: at most %d for exec (what one "
-					  "message to the container carries), got %u",
-					  SANDBOX_EXEC_PRESERVE_MAX, o->preserve_fds);
-				return -1;
-			}
 			break;
 		case 'n': /* always: the whole guest runs with no_new_privs */
 			break;
@@ -557,7 +553,15 @@ static int request(int conn, int process_fd, uint32_t len, int console_fd, unsig
 		fds[0] = fds[1] = fds[2] = console_fd;
 	for (unsigned int i = 0; i < npreserve; i++)
 		fds[4 + i] = 3 + (int)i;
-	int r = send_msg_fds(conn, &m, sizeof(m), fds, 4 + (int)npreserve);
+	/* What one message carries, the rest in OCI_EXEC_FDS messages. */
+	int nfds = 4 + (int)npreserve, sent = nfds < MSG_FDS_MAX ? nfds : MSG_FDS_MAX;
+	int r = send_msg_fds(conn, &m, sizeof(m), fds, sent);
+	struct oci_exec_msg more = {.magic = OCI_EXEC_MAGIC, .op = OCI_EXEC_FDS};
+	while (r >= 0 && sent < nfds) {
+		int k = nfds - sent < MSG_FDS_MAX ? nfds - sent : MSG_FDS_MAX;
+		r = send_msg_fds(conn, &more, sizeof(more), fds + sent, k);
+		sent += k;
+	}
 	if (r < 0)
 		return rc_error_set_errno(err, -r, "reaching the container's process");
 	struct pollfd p = {.fd = conn, .events = POLLIN};

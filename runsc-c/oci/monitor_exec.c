@@ -33,6 +33,11 @@ struct exec_conn {
 	bool requested;	  /* its one request came */
 	bool pending;	  /* the sandbox has the process (STARTED or not yet) */
 	uint32_t exec_id; /* while pending */
+	/* A request whose preserved fds come in OCI_EXEC_FDS messages: it
+	 * and its fds so far (owned), until all are there. */
+	struct oci_exec_msg req;
+	int *gather;
+	int ngather;
 	struct exec_conn *next;
 };
 
@@ -58,6 +63,9 @@ static void conn_close(struct sandbox *sb, struct exec_conn *c)
 		sandbox_exec_kill(sb, c->exec_id, SIGKILL, NULL);
 		sandbox_exec_forget(sb, c->exec_id);
 	}
+	for (int i = 0; i < c->ngather; i++)
+		close(c->gather[i]);
+	free(c->gather);
 	sandbox_unwatch(sb, c->fd);
 	close(c->fd);
 	for (struct exec_conn **p = &conns; *p; p = &(*p)->next) {
@@ -184,11 +192,25 @@ static int request_start(struct sandbox *sb, struct exec_conn *c, const struct o
 	return r;
 }
 
+/* The fds of a request or an OCI_EXEC_FDS message taken into c->gather
+ * (*nfds then 0: c owns them). True once they are all there. */
+static bool gather_fds(struct exec_conn *c, const struct oci_exec_msg *m, int *fds, int *nfds)
+{
+	if (m->op == OCI_EXEC_REQUEST) {
+		c->req = *m;
+		c->gather = xcalloc(4 + (size_t)m->value, sizeof(int));
+	}
+	memcpy(c->gather + c->ngather, fds, sizeof(int) * (size_t)*nfds);
+	c->ngather += *nfds;
+	*nfds = 0;
+	return c->ngather == 4 + c->req.value;
+}
+
 static void on_conn(struct sandbox *sb, int fd, void *arg)
 {
 	struct exec_conn *c = arg;
 	struct oci_exec_msg m;
-	int fds[4 + SANDBOX_EXEC_PRESERVE_MAX];
+	int fds[MSG_FDS_MAX];
 	int nfds = 0;
 	ssize_t n = recv_msg_fds(fd, &m, sizeof(m), fds, (int)ARRAY_SIZE(fds), &nfds);
 	if (n == -EAGAIN || n == -EINTR)
@@ -199,10 +221,35 @@ static void on_conn(struct sandbox *sb, int fd, void *arg)
 	}
 	bool valid = n == (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC;
 	struct rc_error err;
-	if (valid && !c->requested &&
-	    ((m.op == OCI_EXEC_REQUEST && m.value >= 0 && m.value <= SANDBOX_EXEC_PRESERVE_MAX &&
-	      nfds == 4 + m.value) ||
-	     (m.op == OCI_EXEC_REQUEST_BUILTIN && nfds == 4))) {
+	/* A request, and the OCI_EXEC_FDS messages its preserved fds need. */
+	bool taken = false, start = false;
+	if (valid && !c->requested && m.op == OCI_EXEC_REQUEST && m.value >= 0 &&
+	    m.value <= SANDBOX_EXEC_PRESERVE_MAX &&
+	    nfds == 4 + (m.value < OCI_EXEC_FIRST_PRESERVE ? m.value : OCI_EXEC_FIRST_PRESERVE)) {
+		c->requested = taken = true;
+		start = gather_fds(c, &m, fds, &nfds);
+	} else if (valid && c->gather && m.op == OCI_EXEC_FDS && nfds > 0 &&
+		   nfds <= 4 + c->req.value - c->ngather) {
+		taken = true;
+		start = gather_fds(c, &m, fds, &nfds);
+	}
+	if (start) {
+		int r = request_start(sb, c, &c->req, c->gather, &err);
+		for (int i = 0; i < c->ngather; i++)
+			close(c->gather[i]);
+		free(c->gather);
+		c->gather = NULL;
+		c->ngather = 0;
+		if (r < 0) {
+			answer(fd, OCI_EXEC_FAILED, err.errno_value, err.msg);
+			conn_close(sb, c);
+		}
+	} else if (taken) {
+		/* More of the request's fds to come. */
+	} else if (c->gather) {
+		answer(fd, OCI_EXEC_FAILED, 0, "malformed request");
+		conn_close(sb, c);
+	} else if (valid && !c->requested && m.op == OCI_EXEC_REQUEST_BUILTIN && nfds == 4) {
 		c->requested = true;
 		if (request_start(sb, c, &m, fds, &err) < 0) {
 			answer(fd, OCI_EXEC_FAILED, err.errno_value, err.msg);

@@ -191,9 +191,13 @@ struct oci_config {
 	bool root_readonly;
 	struct oci_process process;
 	const char *hostname;
+	/* linux.sysctl, checked (sysctl.c): keys and values inside doc. */
+	struct sysctl_set *sysctls;
+	size_t nsysctls;
 	/* linux.namespaces' network path, inside doc, or NULL: a new one. */
 	const char *netns;
-	bool mqueue; /* a mount of type mqueue (at /dev/mqueue) */
+	bool mqueue;		 /* a mount of type mqueue (at /dev/mqueue) */
+	struct gofer_tmpfs *shm; /* a tmpfs mount at /dev/shm (owned), or NULL */
 	struct gofer_volume *volumes;
 	size_t nvolumes;
 	struct json_object *annotations;	   /* an object, inside doc, or NULL */
@@ -237,6 +241,11 @@ struct oci_config {
 int oci_config_load(const char *bundle, struct oci_config *c, struct rc_error *err);
 /* A path from the config: absolute, or relative to the bundle. */
 char *oci_bundle_path(const struct oci_config *c, const char *p);
+
+/* sysctl.c: linux.sysctl (linux_ an object) into c->sysctls, each one
+ * checked as runc checks it; after linux.namespaces. */
+int oci_sysctl_parse(struct oci_config *c, struct json_object *linux_, struct rc_error *err);
+void oci_sysctl_free(struct oci_config *c);
 
 /* ---- annotations.c: dev.runsc-c.policy and dev.runsc-c.audit ---- */
 /* oci/tmpfs.c: mounts[i] (field) of type tmpfs at dest, with its options
@@ -352,7 +361,9 @@ int oci_pid_file_write(const char *path, pid_t pid, struct rc_error *err);
  * OCI_EXEC_REQUEST with its stdin, stdout and stderr and a sealed memfd of
  * len bytes: the process as JSON (runc's process.json), then value
  * (--preserve-fds, at most SANDBOX_EXEC_PRESERVE_MAX) more fds, the
- * process's 3 to 2 + value. The monitor
+ * process's 3 to 2 + value: up to OCI_EXEC_FIRST_PRESERVE in the request,
+ * the rest right after it in OCI_EXEC_FDS messages of up to MSG_FDS_MAX
+ * each (what one message carries). The monitor
  * parses it again (oci_process_parse) and asks the sandbox for it
  * (sandbox_exec), then answers OCI_EXEC_STARTED (value: the pid in the
  * guest) or OCI_EXEC_FAILED (text: why; value: the errno behind it, or
@@ -377,7 +388,9 @@ enum oci_exec_op {
 	OCI_EXEC_FAILED,
 	OCI_EXEC_EXITED,
 	OCI_EXEC_REQUEST_BUILTIN,
+	OCI_EXEC_FDS,
 };
+#define OCI_EXEC_FIRST_PRESERVE (MSG_FDS_MAX - 4)
 
 struct oci_exec_msg {
 	uint32_t magic;

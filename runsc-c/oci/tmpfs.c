@@ -7,6 +7,10 @@
  *	                      half of the memory; the sandbox's memory limit
  *	                      bounds it too, its pages being the sandbox's)
  *	nr_inodes=N[kmg...]   bound of its files
+ *	nr_blocks=N[kmg...]   bound of its contents in pages
+ *	huge=never|always|within_size|advise   its transparent huge pages
+ *	mpol=POLICY[=FLAGS][:NODES]            its NUMA memory policy
+ *	inode64, inode32      its inode numbers' width
  *	mode=OCTAL            its root's mode (default 1777)
  *	uid=N, gid=N          its root's owner
  *	ro rw nosuid suid nodev dev noexec exec
@@ -18,8 +22,9 @@
  *	                      propagates in or out of it
  *
  * Anything else is refused, naming the field and the option. A tmpfs at
- * or below /proc, /sys or /dev (runc's default /dev and /dev/shm) is the
- * sandbox's own file system there, as before. */
+ * /dev/shm is the sandbox's /dev/shm with these options (the last such
+ * mount counts); one at or below /proc, /sys or elsewhere in /dev (runc's
+ * default /dev) is the sandbox's own file system there, as before. */
 #include <errno.h>
 #include <json-c/json.h>
 #include <linux/mount.h>
@@ -47,6 +52,42 @@ static bool octal_mode(const char *s)
 {
 	size_t n = strspn(s, "01234567");
 	return n > 0 && s[n] == '\0' && strtoul(s, NULL, 8) <= 07777;
+}
+
+/* huge=: what Linux's tmpfs takes at mount (deny and force are sysfs's). */
+static bool huge_value(const char *s)
+{
+	static const char *const v[] = {"never", "always", "within_size", "advise"};
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
+		if (strcmp(s, v[i]) == 0)
+			return true;
+	return false;
+}
+
+/* mpol=: a policy Linux names, its optional =static or =relative, its
+ * optional :NODELIST; Linux checks the nodes when the tmpfs is made. */
+static bool mpol_value(const char *s)
+{
+	static const char *const v[] = {"default",    "prefer", "bind",
+					"interleave", "local",	"weighted_interleave"};
+	size_t n = strcspn(s, "=:");
+	bool known = false;
+	for (size_t i = 0; i < ARRAY_SIZE(v); i++)
+		known |= strlen(v[i]) == n && strncmp(s, v[i], n) == 0;
+	if (!known)
+		return false;
+	s += n;
+	if (*s == '=') {
+		s++;
+		n = strcspn(s, ":");
+		if (!((n == 6 && strncmp(s, "static", 6) == 0) ||
+		      (n == 8 && strncmp(s, "relative", 8) == 0)))
+			return false;
+		s += n;
+	}
+	if (*s == ':')
+		return s[1] && strspn(s + 1, "0123456789,-") == strlen(s + 1);
+	return *s == '\0';
 }
 
 static bool id_value(const char *s)
@@ -94,36 +135,49 @@ static const struct flag_opt flags[] = {
 static int fs_option(struct gofer_tmpfs *t, const char *opt, const char *field,
 		     struct rc_error *err)
 {
-	static const char *const keys[GOFER_TMPFS_OPTS] = {"size", "nr_inodes", "mode", "uid",
-							   "gid"};
-	const char *eq = strchr(opt, '=');
+	static const char *const keys[GOFER_TMPFS_OPTS] = {
+		"size", "nr_inodes", "mode", "uid", "gid", "nr_blocks", "huge", "mpol", "inode64"};
+	/* inode64 and inode32 are one setting, stored as a flag (no value). */
+	bool flag = strcmp(opt, "inode64") == 0 || strcmp(opt, "inode32") == 0;
+	const char *eq = flag ? opt + strlen(opt) : strchr(opt, '=');
 	size_t klen = (size_t)(eq - opt);
-	const char *val = eq + 1;
+	const char *val = flag ? NULL : eq + 1;
 	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
-		if (strlen(keys[k]) != klen || strncmp(opt, keys[k], klen) != 0)
+		if (flag ? k != 8 : strlen(keys[k]) != klen || strncmp(opt, keys[k], klen) != 0)
 			continue;
-		bool ok = k == 0   ? mem_value(val, true)
-			  : k == 1 ? mem_value(val, false)
-			  : k == 2 ? octal_mode(val)
-				   : id_value(val);
+		bool ok = k == 0	     ? mem_value(val, true)
+			  : k == 1 || k == 5 ? mem_value(val, false)
+			  : k == 2	     ? octal_mode(val)
+			  : k == 6	     ? huge_value(val)
+			  : k == 7	     ? mpol_value(val)
+			  : k == 8	     ? true
+					     : id_value(val);
 		if (!ok)
 			return oci_bad(err, field, "'%s': %s", opt,
-				       k == 0	? "expected a size (bytes, k, m, g... or a %)"
-				       : k == 1 ? "expected a count (k, m, g... allowed)"
-				       : k == 2 ? "expected an octal mode up to 7777"
-						: "expected an id from 0 to 4294967294");
+				       k == 0 ? "expected a size (bytes, k, m, g... or a %)"
+				       : k == 1 || k == 5 ? "expected a count (k, m, g... allowed)"
+				       : k == 2		  ? "expected an octal mode up to 7777"
+				       : k == 6 ? "expected never, always, within_size or advise"
+				       : k == 7
+					       ? "expected a memory policy (default, prefer, bind, "
+						 "interleave, local, weighted_interleave; "
+						 "[=static|=relative][:NODES])"
+					       : "expected an id from 0 to 4294967294");
 		size_t i = 0;
-		while (i < t->nopts && strcmp(t->opts[i].key, keys[k]) != 0)
+		while (i < t->nopts && strcmp(t->opts[i].key, keys[k]) != 0 &&
+		       !(flag && strncmp(t->opts[i].key, "inode", 5) == 0))
 			i++;
 		if (i == t->nopts)
 			t->nopts++;
 		else
 			free((char *)t->opts[i].value);
-		t->opts[i].key = keys[k];
-		t->opts[i].value = xstrdup(val);
+		t->opts[i].key = flag ? (opt[5] == '6' ? "inode64" : "inode32") : keys[k];
+		t->opts[i].value = flag ? NULL : xstrdup(val);
 		return 0;
 	}
-	return oci_bad(err, field, "'%s': not a tmpfs option (size, nr_inodes, mode, uid, gid are)",
+	return oci_bad(err, field,
+		       "'%s': not a tmpfs option (size, nr_inodes, nr_blocks, mode, uid, gid, "
+		       "huge, mpol, inode64, inode32 are)",
 		       opt);
 }
 
@@ -136,10 +190,11 @@ int oci_parse_tmpfs(struct oci_config *c, struct json_object *m, const char *fie
 	int r = oci_member(m, "source", json_type_string, name, false, &src, err);
 	if (r < 0)
 		return r;
-	/* The sandbox's own /proc (the sentry's), /sys and /dev (with its
-	 * shm) are what it provides there. */
+	/* The sandbox's own /proc (the sentry's), /sys and /dev are what it
+	 * provides there; /dev/shm takes the config's options. */
 	static const char *const own[] = {"/proc", "/sys", "/dev"};
-	for (size_t i = 0; i < ARRAY_SIZE(own); i++) {
+	bool shm = strcmp(dest, "/dev/shm") == 0;
+	for (size_t i = 0; i < ARRAY_SIZE(own) && !shm; i++) {
 		size_t n = strlen(own[i]);
 		if (strncmp(dest, own[i], n) == 0 && (dest[n] == '\0' || dest[n] == '/')) {
 			oci_debug("%s: tmpfs at %s: provided by the sandbox itself", field, dest);
@@ -153,7 +208,7 @@ int oci_parse_tmpfs(struct oci_config *c, struct json_object *m, const char *fie
 	t->source = src && json_object_get_string(src)[0] ? json_object_get_string(src) : "tmpfs";
 	snprintf(name, sizeof(name), "%s.options", field);
 	for (size_t i = 0; r == 0 && opts && opts[i]; i++) {
-		if (strchr(opts[i], '=')) {
+		if (strchr(opts[i], '=') || strncmp(opts[i], "inode", 5) == 0) {
 			r = fs_option(t, opts[i], name, err);
 			continue;
 		}
@@ -172,6 +227,12 @@ int oci_parse_tmpfs(struct oci_config *c, struct json_object *m, const char *fie
 	if (r < 0) {
 		oci_tmpfs_free(t);
 		return r;
+	}
+	if (shm) {
+		t->source = src && json_object_get_string(src)[0] ? t->source : "shm";
+		oci_tmpfs_free(c->shm);
+		c->shm = t;
+		return 0;
 	}
 	struct gofer_volume *v = &c->volumes[c->nvolumes++];
 	*v = (struct gofer_volume){.guest = dest, .ro = t->attrs & MOUNT_ATTR_RDONLY, .tmpfs = t};

@@ -111,3 +111,19 @@ crun_reference() {
 }
 # args PYTHON-LIST: the command as a config statement.
 args() { echo "d['process']['args'] = $1"; }
+# bad NAME EXPECTED-MESSAGE PYTHON: run refuses the config (cfg's default
+# with PYTHON) with exit 1 and one line holding the message, and leaves
+# nothing in --root.
+bad() {
+	cfg "$TMP/bad" "$3"
+	out=$(oci run --bundle "$TMP/bad" bad1 2>&1)
+	rc=$?
+	left=$(ls -A "$ROOT")
+	if [ "$rc" = 1 ] && [ -z "$left" ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] &&
+		printf '%s' "$out" | grep -qF "$2"; then
+		ok "bad config: $1"
+	else
+		not_ok "bad config: $1" "exit $rc, expected 1" "output: $out" "expected: $2" \
+			"left in --root: $left"
+	fi
+}

@@ -3,7 +3,8 @@
 # podman runs runsc-c as its OCI runtime (docs/oci.md): storage, run root,
 # temporary files and network configs under $TMP, a containers.conf as
 # shared/MACHINE-NOTES.md gives it (ulimits the host allows, no network,
-# cgroupfs, events to a file) naming runsc-c as the runtime, an image
+# cgroupfs, events to a file, podman's default sysctl named, as the
+# notes' configuration leaves it out) naming runsc-c as the runtime, an image
 # imported from a busybox-static root file system, then `podman run --rm`
 # with a command and `podman run -d` + `podman exec` + `podman pause`/`unpause` + `podman stop` +
 # `podman rm`. podman is installed with apt when missing; the test is
@@ -38,6 +39,7 @@ done
 cat >"$TMP/containers.conf" <<EOC
 [containers]
 default_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]
+default_sysctls = ["net.ipv4.ping_group_range=0 0"]
 netns = "none"
 [engine]
 cgroup_manager = "cgroupfs"
@@ -83,6 +85,12 @@ out=$(podman_ run --rm "$IMAGE" sh -c 'echo hello $(id -u); exit 3' </dev/null 2
 rc=$?
 check_rc "podman run --rm: the program's exit status" 3 "$rc" "$(cat "$TMP/err")"
 check "podman run --rm: the program's stdout" "hello 0" "$out"
+out=$(podman_ run --rm "$IMAGE" cat /proc/sys/net/ipv4/ping_group_range </dev/null 2>&1)
+check "podman run --rm: podman's default sysctl is the container's" "0	0" "$out"
+out=$(podman_ run --rm --sysctl "net.ipv4.ping_group_range=0 2147483647" --sysctl kernel.shmmax=4096 \
+	"$IMAGE" cat /proc/sys/net/ipv4/ping_group_range /proc/sys/kernel/shmmax </dev/null 2>&1)
+check "podman run --sysctl: the container's sysctls" "0	2147483647
+4096" "$out"
 out=$(podman_ run --rm "$IMAGE" sh -c 'cat /proc/1/cmdline | tr "\0" " "' </dev/null 2>&1)
 check_contains "podman run --rm: the command runs under the sandbox's init" "runsc-c" "$out"
 out=$(podman_ run --rm --annotation dev.runsc-c.policy=strict \

@@ -4,7 +4,8 @@
 # to 2 + N are the program's (exec: the new process's), at the same
 # numbers and open across its exec, and no other fd of the caller's is;
 # compared with crun for run and exec. exec carries them through the
-# monitor and the guest's init, up to 249; its stand-in lets go of its
+# monitor and the guest's init, up to 1024, in as many messages as they
+# need (one carries 253 fds); its stand-in lets go of its
 # copies. Bad values are one error naming the flag, nothing left.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../integration/lib.sh"
@@ -83,29 +84,47 @@ oci exec -d --preserve-fds 1 e1 sh -c 'echo detached >&3' 3>>"$TMP/out-detach" >
 check_rc "exec --detach --preserve-fds 1" 0 "$?"
 wait_until 10 grep -q detached "$TMP/out-detach"
 check "exec --detach: fd 3 is the process's" detached "$(cat "$TMP/out-detach")"
-# The most one request carries: 249 fds, each a copy of the file.
+# More than one message carries (253 fds with the stdio and the process):
+# 300 fds, each a file holding its own number, sent in several messages
+# to the monitor and on to the guest's init; 1000 (with the 1024 of runc's
+# default RLIMIT_NOFILE: the sandbox's exec loader needs a free fd below
+# it), and 1025 (above the most, 1024, as for run), refused.
+mkdir -p "$TMP/num"
 cat >"$TMP/many.py" <<'EOF'
-import os, subprocess, sys
-fd = os.open(sys.argv[3], os.O_RDONLY)
-for n in range(3, 3 + 250):
-    if n != fd:
+import os, resource, subprocess, sys
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+for n in range(3, 3 + 1025):
+    path = os.path.join(sys.argv[3], str(n))
+    with open(path, "w") as f:
+        f.write(str(n))
+    fd = os.open(path, os.O_RDONLY)
+    if fd != n:
         os.dup2(fd, n)
+        os.close(fd)
     os.set_inheritable(n, True)
 def ex(n, *cmd):
     return subprocess.run([sys.argv[1], "--root", sys.argv[2], "exec", "--preserve-fds", n,
                            "e1"] + list(cmd), close_fds=False, stdin=subprocess.DEVNULL,
                           capture_output=True, text=True)
-r = ex("249", "sh", "-c", "ls /proc/self/fd | wc -l; cat <&251")
+check = 'ls /proc/self/fd | wc -l; i=3; while [ $i -le %d ]; do [ "$(cat <&$i)" = $i ] || echo "fd $i differs"; i=$((i+1)); done; echo checked'
+r = ex("300", "sh", "-c", check % 302)
 print(r.returncode, r.stdout.split(), r.stderr.strip())
-r = ex("250", "true")
+for n in range(3, 3 + 1025):
+    os.lseek(n, 0, os.SEEK_SET)  # the first exec read them to their end
+r = ex("1000", "sh", "-c", check % 1002)
+print(r.returncode, r.stdout.split(), r.stderr.strip())
+r = ex("1025", "true")
 print(r.returncode, r.stderr.strip())
 EOF
-out=$(python3 "$TMP/many.py" "$RUNSC_C" "$ROOT" "$TMP/in" 2>&1)
-check "exec --preserve-fds 249 (the most): fds 3 to 251 are the process's" \
-	"0 ['253', 'in-three'] " "$(echo "$out" | head -1)"
-check "exec --preserve-fds 250: refused, naming the flag and the most" \
-	"1 runsc-c: exec: --preserve-fds: at most 249 for exec (what one message to the container carries), got 250" \
-	"$(echo "$out" | sed -n 2p)"
+out=$(python3 "$TMP/many.py" "$RUNSC_C" "$ROOT" "$TMP/num" 2>&1)
+check "exec --preserve-fds 300: fds 3 to 302 are the process's, each its own file" \
+	"0 ['304', 'checked'] " "$(echo "$out" | head -1)"
+check "exec --preserve-fds 1000: fds 3 to 1002 are the process's" \
+	"0 ['1004', 'checked'] " "$(echo "$out" | sed -n 2p)"
+check_contains "exec --preserve-fds 1025: refused, naming the flag" "--preserve-fds" \
+	"$(echo "$out" | sed -n 3p)"
+check "... with exit 1" "1" "$(echo "$out" | sed -n 3p | cut -d' ' -f1)"
 
 # crun, the reference: exec into a container of its own with the same fds.
 if [ -n "$CRUN" ] && [ -s "$TMP/crun.out" ]; then

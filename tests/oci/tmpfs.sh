@@ -20,7 +20,7 @@ oci spec --bundle "$TMP/spec"
 mkdir -p "$ROOTFS/small"
 echo covered >"$ROOTFS/small/f"
 
-TPATHS="/small /noexec /ro /deep/er /few"
+TPATHS="/small /noexec /ro /deep/er /few /opts /dev/shm"
 MOUNTS="[
  {'destination': '/small', 'type': 'tmpfs', 'source': 'tmpfs',
   'options': ['nosuid', 'nodev', 'size=1m', 'mode=1777', 'uid=1000', 'gid=1001']},
@@ -32,6 +32,8 @@ MOUNTS="[
   'options': ['size=65536k', 'nodev', 'noatime']},
  {'destination': '/few', 'type': 'tmpfs', 'source': 'tmpfs',
   'options': ['nr_inodes=3', 'mode=777', 'gid=7']},
+ {'destination': '/opts', 'type': 'tmpfs', 'source': 'tmpfs',
+  'options': ['huge=within_size', 'mpol=default', 'nr_blocks=100', 'inode32', 'inode64']},
 ]"
 PROBE='for p in '$TPATHS'; do
 	echo "== stat $p"
@@ -161,7 +163,11 @@ bad "['mode=17777']" "'mode=17777': expected an octal mode"
 bad "['uid=-1']" "'uid=-1': expected an id"
 bad "['gid=4294967295']" "'gid=4294967295': expected an id"
 bad "['nr_inodes=x']" "'nr_inodes=x': expected a count"
-bad "['huge=always']" "'huge=always': not a tmpfs option"
+bad "['huge=deny']" "'huge=deny': expected never, always, within_size or advise"
+bad "['mpol=fast']" "'mpol=fast': expected a memory policy"
+bad "['mpol=bind:x']" "'mpol=bind:x': expected a memory policy"
+bad "['nr_blocks=x']" "'nr_blocks=x': expected a count"
+bad "['inode16']" "'inode16': not a tmpfs option"
 bad "['nosuid', 'bogus']" "'bogus': not a tmpfs mount option"
 bad "'size=1m'" "expected an array"
 # A destination the kernel refuses (a file) fails when the view is built,

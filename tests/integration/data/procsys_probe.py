@@ -8,7 +8,7 @@ import stat
 
 FILES = """fs/file-max fs/inotify/max_queued_events fs/inotify/max_user_instances
 fs/inotify/max_user_watches fs/lease-break-time fs/nr_open fs/pipe-max-size
-fs/pipe-user-pages-hard fs/pipe-user-pages-soft kernel/core_pattern
+fs/pipe-user-pages-hard fs/pipe-user-pages-soft kernel/core_pattern kernel/domainname
 kernel/hostname kernel/ngroups_max kernel/osrelease kernel/ostype
 kernel/pid_max kernel/tainted net/core/somaxconn vm/max_map_count
 vm/overcommit_memory""".split()
