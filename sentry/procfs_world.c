@@ -62,7 +62,8 @@ int procfs_magic_reopen(struct sentry *s, int fd, int flags)
 	snprintf(path, sizeof(path), "self/fd/%d", fd);
 	/* O_TMPFILE without its O_DIRECTORY part: a directory asked for stays
 	 * asked for (ENOTDIR for a FIFO or device, as Linux gives). */
-	flags &= ~(O_CREAT | O_EXCL | O_NOFOLLOW | O_NOATIME | (__O_TMPFILE & ~O_DIRECTORY) | O_CLOEXEC);
+	flags &= ~(O_CREAT | O_EXCL | O_NOFOLLOW | O_NOATIME | (__O_TMPFILE & ~O_DIRECTORY) |
+		   O_CLOEXEC);
 	int r = openat(s->host_procfd, path, flags | O_CLOEXEC | O_NOCTTY);
 	return r < 0 ? -errno : r;
 }
