@@ -240,9 +240,8 @@ static const struct sc_rule sendto_rules[] = {
 	ALLOW2(MASKED(4, UINT64_MAX, 0), MASKED(3, MSG_FASTOPEN, 0)),
 };
 
-/* getsockopt: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD go to the sentry
- * (syscalls/peercred.c), other options of the guest's sockets' levels run
- * natively (all 64 bits compared; other values trap, the sentry CONTINUEs). */
+/* getsockopt: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD go to the sentry (peercred.c), other
+ * options of the guest's sockets' levels run natively (all 64 bits compared; else CONTINUE). */
 #define CMP(n, o, v)                            \
 	{                                       \
 		.arg = (n), .op = (o), .a = (v) \
