@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <linux/audit.h>
 #include <linux/netlink.h>
 #include <poll.h>
@@ -710,19 +709,6 @@ static void guest_diag_socket(struct sentry *s, int netns_fd, pid_t init)
 		close(fd);
 }
 
-/* The guest's init is a fork of runsc-c, never exec'd in the sandbox: its
- * /proc/<pid>/exe names runsc-c's program by its host path, as Linux names
- * a program that lies outside the reader's root (NULL if unreadable). */
-static char *init_exe(struct sentry *s)
-{
-	char path[PATH_MAX];
-	ssize_t n = readlinkat(s->host_procfd, "self/exe", path, sizeof(path) - 1);
-	if (n <= 0)
-		return NULL;
-	path[n] = 0;
-	return xstrdup(path);
-}
-
 /* The sentry's start: its /proc, the guest (its command waits for the
  * loop), the view's root and cwd, the sentry isolated under its filter.
  * Returns the guest init's host pid, or -errno with err filled. */
@@ -790,7 +776,6 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 		return rc_error_set_errno(err, -cwd_fd, "--cwd %s", cfg->cwd);
 	struct task *it = task_get(s, init);
 	it->fs = fsinfo_new(cwd_fd);
-	it->exe = init_exe(s);
 	/* The guest holds its own stdio now. */
 	int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (devnull >= 0) {

@@ -134,16 +134,6 @@ differential_data "a shell in /proc/self: cat status, ls fd, pwd" \
 	'cd /proc/self && head -n 1 status && ls fd | head -n 3 && pwd &&
 	pwd -P | sed "s/[0-9][0-9]*/N/" && cd fd/.. && cd ../.. && pwd -P'
 
-# /proc/1/exe (the sandbox's init, which no exec in the sandbox made) and a
-# process's own exe name an executable file by an absolute path. Natively
-# pid 1 of a new pid namespace (the host's init may be unreadable); the
-# sandbox refuses the unshare and runs the probe as it is.
-requires "/proc/1/exe and /proc/self/exe" python3 &&
-	differential_data "/proc/1/exe and /proc/self/exe" \
-		'unshare -p -f --mount-proc true 2>/dev/null &&
-		exec unshare -p -f --mount-proc python3 "$1/init_exe_probe.py" ||
-		exec python3 "$1/init_exe_probe.py"'
-
 # Out of /proc only into the view: /proc/1/root is the sandbox's root and
 # ".." from it stays there; a relative change from a /proc cwd gets what
 # the same change by absolute path gets. (Sandbox only: natively /proc/1
