@@ -240,36 +240,35 @@ static const struct sc_rule sendto_rules[] = {
 	ALLOW2(MASKED(4, UINT64_MAX, 0), MASKED(3, MSG_FASTOPEN, 0)),
 };
 
-/* getsockopt: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD go to the sentry (peercred.c), other
- * options of the guest's sockets' levels run natively (all 64 bits compared; else CONTINUE). */
-#define CMP(n, o, v)                            \
-	{                                       \
-		.arg = (n), .op = (o), .a = (v) \
-	}
+/* getsockopt: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD go to the sentry (peercred.c); other options
+ * below 128 of the guest's sockets' levels natively (all 64 bits compared; else CONTINUE). */
 #define LEVEL_OK(l)		ALLOW1(MASKED(1, UINT64_MAX, l))
 #define PEER_OPT_BLOCK(mask, v) ALLOW2(LEVEL_IS_SOCKET, MASKED(2, ~(uint64_t)(mask), v))
 #define LEVEL_IS_SOCKET		MASKED(1, UINT64_MAX, SOL_SOCKET)
 static const struct sc_rule getsockopt_rules[] = {
-	LEVEL_OK(IPPROTO_IP),
-	LEVEL_OK(IPPROTO_TCP),
-	LEVEL_OK(IPPROTO_UDP),
-	LEVEL_OK(IPPROTO_IPV6),
-	LEVEL_OK(IPPROTO_ICMPV6),
-	LEVEL_OK(SOL_RAW),
-	LEVEL_OK(SOL_NETLINK),
-	ALLOW2(LEVEL_IS_SOCKET, CMP(2, SCR_LT, SO_PEERCRED)),
-	PEER_OPT_BLOCK(1, 18),	/* 18, 19 */
-	PEER_OPT_BLOCK(3, 20),	/* 20..23 */
-	PEER_OPT_BLOCK(7, 24),	/* 24..31 */
-	PEER_OPT_BLOCK(15, 32), /* 32..47 */
-	PEER_OPT_BLOCK(7, 48),	/* 48..55 */
-	PEER_OPT_BLOCK(1, 56),	/* 56, 57 */
-	PEER_OPT_BLOCK(0, 58),	/* 59: SO_PEERGROUPS */
-	PEER_OPT_BLOCK(3, 60),	/* 60..63 */
-	PEER_OPT_BLOCK(7, 64),	/* 64..71 */
-	PEER_OPT_BLOCK(3, 72),	/* 72..75 */
-	PEER_OPT_BLOCK(0, 76),	/* 77: SO_PEERPIDFD */
-	ALLOW2(LEVEL_IS_SOCKET, CMP(2, SCR_GT, 77)),
+	LEVEL_OK(IPPROTO_IP),	  /* IP: the levels of the guest's sockets */
+	LEVEL_OK(IPPROTO_TCP),	  /* TCP */
+	LEVEL_OK(IPPROTO_UDP),	  /* UDP */
+	LEVEL_OK(IPPROTO_IPV6),	  /* IPv6 */
+	LEVEL_OK(IPPROTO_ICMPV6), /* ICMPv6 */
+	LEVEL_OK(SOL_RAW),	  /* raw */
+	LEVEL_OK(SOL_NETLINK),	  /* netlink */
+	PEER_OPT_BLOCK(15, 0),	  /* SOL_SOCKET: 0..15 */
+	PEER_OPT_BLOCK(0, 16),	  /* 16 */
+	PEER_OPT_BLOCK(1, 18),	  /* 18, 19 */
+	PEER_OPT_BLOCK(3, 20),	  /* 20..23 */
+	PEER_OPT_BLOCK(7, 24),	  /* 24..31 */
+	PEER_OPT_BLOCK(15, 32),	  /* 32..47 */
+	PEER_OPT_BLOCK(7, 48),	  /* 48..55 */
+	PEER_OPT_BLOCK(1, 56),	  /* 56, 57 */
+	PEER_OPT_BLOCK(0, 58),	  /* 59: SO_PEERGROUPS */
+	PEER_OPT_BLOCK(3, 60),	  /* 60..63 */
+	PEER_OPT_BLOCK(7, 64),	  /* 64..71 */
+	PEER_OPT_BLOCK(3, 72),	  /* 72..75 */
+	PEER_OPT_BLOCK(0, 76),	  /* 77: SO_PEERPIDFD */
+	PEER_OPT_BLOCK(1, 78),	  /* 78, 79 */
+	PEER_OPT_BLOCK(15, 80),	  /* 80..95 */
+	PEER_OPT_BLOCK(31, 96),	  /* 96..127 */
 };
 _Static_assert(SO_PEERCRED == 17 && SO_PEERGROUPS == 59, "the blocks above leave out these");
 

@@ -37,14 +37,14 @@ def peergroups(s, size=64):
 libc = ctypes.CDLL(None, use_errno=True)
 
 
-def peercred_raw(s):
-    # getsockopt(2) with bits above an int's in the level's register: the
-    # kernel reads SOL_SOCKET all the same.
+def peercred_raw(s, level_high=1 << 32, opt_high=0):
+    # getsockopt(2) with bits above an int's in the level's or the option's
+    # register: the kernel reads SOL_SOCKET and SO_PEERCRED all the same.
     buf = ctypes.create_string_buffer(12)
     n = ctypes.c_int(12)
     if libc.syscall(ctypes.c_long(55), ctypes.c_long(s.fileno()),
-                    ctypes.c_long((1 << 32) | socket.SOL_SOCKET),
-                    ctypes.c_long(socket.SO_PEERCRED), buf, ctypes.byref(n)) < 0:
+                    ctypes.c_long(level_high | socket.SOL_SOCKET),
+                    ctypes.c_long(opt_high | socket.SO_PEERCRED), buf, ctypes.byref(n)) < 0:
         return errno.errorcode[ctypes.get_errno()]
     return struct.unpack("3i", buf.raw)
 
@@ -83,6 +83,8 @@ for what, addr in (("path", "pc/s"),
             name, apid == pid, uid, gid))
         print("%s: accepting side, the level with high bits: the same %s" % (
             name, peercred_raw(a) == (apid, uid, gid)))
+        print("%s: accepting side, the option with high bits: the same %s" % (
+            name, peercred_raw(a, 0, 1 << 32) == (apid, uid, gid)))
         print("%s: accepting side: groups %s, in 4 bytes %s" % (
             name, peergroups(a), peergroups(a, 4)))
         pidfd = peer_pidfd(a)
