@@ -13,7 +13,7 @@
  *                          immutable (FS_IMMUTABLE_FL)
  *       empty/             an empty immutable directory (an overlay
  *                          needs two layers when it has no upper)
- *     .build/              a tree being built, under the lock
+ *     .runsc-c-build/      a tree being built, under the lock
  *
  * A tree is used only as found: BOOT_ID.KEY/tree and BOOT_ID.KEY/empty
  * reached without a symlink or a mount crossing, directories mode 0755
@@ -25,7 +25,7 @@
  *
  * Building takes flock(2) on CACHE, without waiting: a start that finds
  * another one building makes its own private tree this once. The tree is
- * made in .build and renamed to its name complete, so a start that does
+ * made in .runsc-c-build and renamed to its name complete, so a start that does
  * not take the lock never sees half a tree. The builder also removes the
  * trees of earlier boots of the host; those of this boot stay (another
  * sandbox may show one) until the host reboots or an administrator
@@ -48,7 +48,7 @@
 #include "common/util.h"
 #include "gofer/view_build.h"
 
-#define BUILD_DIR ".build"
+#define BUILD_DIR ".runsc-c-build"
 /* Deeper than any tree view_sys.c makes: a deeper one is not ours. */
 #define TREE_DEPTH_MAX 16
 

@@ -124,7 +124,7 @@ check "concurrent first starts: one tree, nothing else" "$key" "$(trees)"
 # ---- trees of earlier boots, a build left half done: swept by the next
 # build; what runsc-c does not name so is left alone ----
 old=00000000-0000-0000-0000-000000000000.0123456789abcdef
-mkdir -p "$C/$old/tree/x" "$C/.build/tree" "$C/not-a-tree" && chattr -R +i "$C/$old/tree"
+mkdir -p "$C/$old/tree/x" "$C/.runsc-c-build/tree" "$C/not-a-tree" && chattr -R +i "$C/$old/tree"
 untouch "$C/$key"
 runsc -- true
 check_rc "after an earlier boot's tree: the start works" 0 "$?"
