@@ -100,6 +100,7 @@ struct task {
 	pid_t tgid; /* host tgid */
 	pid_t vtid; /* tid inside the guest's pid namespace (0: unknown yet, task_vids) */
 	pid_t vtgid;
+	uint64_t serial; /* this task's alone in the sentry's life: a reused tid is another */
 	struct fsinfo *fs;
 	char *exe;		 /* virtual /proc/self/exe */
 	struct exec_image *exec; /* between the exec TRACE stop and the loader call */

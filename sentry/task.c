@@ -30,7 +30,9 @@ struct task *task_get(struct sentry *s, pid_t tid)
 	struct task *t = task_find(s, tid);
 	if (t)
 		return t;
+	static uint64_t serials;
 	t = xcalloc(1, sizeof(*t));
+	t->serial = ++serials;
 	t->tid = tid;
 	t->tgid = tid;
 	t->pidfd = -1;

@@ -53,6 +53,8 @@ struct peer_record {
 	uint32_t ino;	 /* its inode, as sock_diag names a peer */
 	pid_t tgid;	 /* the process that connected, as the host numbers it */
 	pid_t vtgid;	 /* ... and as the guest does */
+	uint64_t
+		serial; /* its leader's task serial: a process that reused both numbers is not it */
 	uid_t euid;
 	gid_t egid;
 	int ngroups;
@@ -86,12 +88,14 @@ void peercred_record(struct sc_ctx *c, int sock)
 	    task_read_creds(c->s, c->req->pid, &cr) < 0)
 		return;
 	task_vids(c->s, c->t);
+	const struct task *leader = task_find(c->s, c->t->tgid);
 	struct peer_record *r = &records[records_next++ % PEER_RECORDS];
 	*r = (struct peer_record){
 		.cookie = cookie,
 		.ino = (uint32_t)st.st_ino,
 		.tgid = c->t->tgid,
 		.vtgid = c->t->vtgid,
+		.serial = leader ? leader->serial : 0,
 		.euid = cr.euid,
 		.egid = cr.egid,
 		.ngroups = cr.ngroups,
@@ -234,7 +238,7 @@ static int peer_pidfd(struct sentry *s, int sock)
 	pid_t host_pid;
 	if (r) {
 		struct task *t = task_find(s, r->tgid);
-		if (!t)
+		if (!t || t->serial != r->serial)
 			return -EINVAL;
 		task_vids(s, t);
 		if (t->vtgid != r->vtgid)
