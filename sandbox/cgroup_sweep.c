@@ -80,6 +80,13 @@ static int live_slot(const struct cg_host *host, const struct cg_hierarchy *h)
 	return -1;
 }
 
+/* SEM_UNDO units belong to the IPC namespace the process is in: a change
+ * of namespace (sandbox.c's ipcns_new, before the gofer's fork) gives back
+ * at once the units of every sandbox the process holds. Each launcher and
+ * service monitor makes one sandbox and holds after that change; a caller
+ * that made a second sandbox in one process while holding the first's
+ * would leave the count wrong (above the living sandboxes at its exit,
+ * which stops the sweep of dead ones). */
 void cg_live_hold(const struct cg_host *host, struct cgroup *cg)
 {
 	cg->live_id = -1;
