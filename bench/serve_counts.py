@@ -8,7 +8,6 @@ round trip's p50 for the direction only. Needs perf.
 
 Knobs: BENCH_SERVE_RUNS (execs counted, default 50), BENCH_SERVE_POLICY
 (the template's policy, as in bench/serve.py; default none)."""
-import json
 import os
 import signal
 import subprocess
@@ -17,8 +16,8 @@ import tempfile
 import time
 
 here = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(here, "..", "clients", "python"))
-import runsc_c  # noqa: E402
+sys.path.insert(0, here)
+import serve_paired  # noqa: E402
 
 build = sys.argv[1] if len(sys.argv) > 1 else "build"
 runs = int(os.environ.get("BENCH_SERVE_RUNS", "50"))
@@ -51,24 +50,9 @@ def descendants(root):
 
 def main():
     tmp = tempfile.mkdtemp(prefix="runsc-c-bench-counts.")
-    sock = os.path.join(tmp, "s.sock")
-    cfg = os.path.join(tmp, "c.yaml")
-    with open(cfg, "w") as f:
-        f.write("pool: {size: 1}\nmax_sandboxes: 8\n")
-        if policy:
-            f.write(f"template: {{policy: {json.dumps(policy)}}}\n")
-    d = subprocess.Popen([os.path.join(build, "runsc-c"), "serve", "--listen", f"unix:{sock}",
-                          "--config", cfg], stderr=open(os.path.join(tmp, "log"), "w"),
-                         start_new_session=True)
+    # The service with one sandbox claimed and warmed up (serve_paired.py).
+    d, sb = serve_paired.start(build, tmp, 0)
     try:
-        while not os.path.exists(sock):
-            time.sleep(0.01)
-        c = runsc_c.Client(f"unix:{sock}")
-        while c.pool()["ready"] < 1:
-            time.sleep(0.05)
-        sb = c.create()
-        for _ in range(2):  # warm-up: the files exec opens are kept from here on
-            sb.run(["true"])
         procs = descendants(d.pid)
         perfs = {}
         for name in COUNTED:

@@ -113,10 +113,11 @@ crun_reference() {
 args() { echo "d['process']['args'] = $1"; }
 # bad NAME EXPECTED-MESSAGE PYTHON: run refuses the config (cfg's default
 # with PYTHON) with exit 1 and one line holding the message, and leaves
-# nothing in --root.
+# nothing in --root; the error's JSON log line is in $TMP/bad.log.
 bad() {
 	cfg "$TMP/bad" "$3"
-	out=$(oci run --bundle "$TMP/bad" bad1 2>&1)
+	rm -f "$TMP/bad.log"
+	out=$(oci --log "$TMP/bad.log" --log-format json run --bundle "$TMP/bad" bad1 2>&1)
 	rc=$?
 	left=$(ls -A "$ROOT")
 	if [ "$rc" = 1 ] && [ -z "$left" ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] &&

@@ -95,21 +95,7 @@ out=$(oci run --bundle "$B" r1 2>&1)
 check_contains "run: linux.resources.pids.limit: fork fails with EAGAIN" "Resource temporarily unavailable" "$out"
 
 # ---- bad configs: one error naming the field, exit 1, nothing left ----
-# bad NAME EXPECTED-MESSAGE PYTHON
-bad() {
-	cfg "$TMP/bad" "$3"
-	rm -f "$TMP/bad.log"
-	out=$(oci --log "$TMP/bad.log" --log-format json run --bundle "$TMP/bad" bad1 2>&1)
-	rc=$?
-	left=$(ls -A "$ROOT")
-	if [ "$rc" = 1 ] && [ -z "$left" ] && [ "$(printf '%s\n' "$out" | wc -l)" = 1 ] &&
-		printf '%s' "$out" | grep -qF "$2"; then
-		ok "bad config: $1"
-	else
-		not_ok "bad config: $1" "exit $rc, expected 1" "output: $out" "expected: $2" \
-			"left in --root: $left"
-	fi
-}
+# bad NAME EXPECTED-MESSAGE PYTHON (bundle.sh)
 bad "ociVersion missing" "ociVersion: missing" "del d['ociVersion']"
 bad "ociVersion not a string" "ociVersion: expected a string" "d['ociVersion'] = 1"
 bad "root missing" "root: missing" "del d['root']"
