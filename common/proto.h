@@ -154,6 +154,11 @@ struct gofer_resp {
 	char data[GOFER_PATH_MAX];
 };
 #define GOFER_RESP_HDR_SIZE (offsetof(struct gofer_resp, data))
+/* An answer that carries an fd is followed by this one byte once the gofer
+ * has closed its own copy, so that the guest's close of the file is the
+ * last one (close events, OFD locks, exec's ETXTBSY): the sentry answers
+ * the guest only after it. */
+#define GOFER_FD_RELEASED 'R'
 
 /* GOP_UNLINK and GOP_RENAME answered 0 carry in data what their names
  * named just before (lstat): the source, then for a rename the object the

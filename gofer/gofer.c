@@ -113,8 +113,12 @@ static _Noreturn void serve(struct gofer_state *st, int sock)
 		for (int i = 0; i < nfds; i++)
 			close(fds[i]);
 		int r = send_msg_fds(sock, resp, out, &fd_out, fd_out >= 0 ? 1 : 0);
-		if (fd_out >= 0)
+		if (fd_out >= 0) {
 			close(fd_out);
+			static const char released = GOFER_FD_RELEASED;
+			if (r == 0)
+				r = send_msg_fds(sock, &released, 1, NULL, 0);
+		}
 		if (r == -EPIPE || r == -ECONNRESET)
 			_exit(0);
 		if (r < 0)

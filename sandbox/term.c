@@ -35,6 +35,8 @@ static int ptmx_open(int gofer_sock, const struct sandbox_config *cfg, int *mast
 	memcpy(req.data, "/dev/ptmx", req.path_len);
 	*master = -1;
 	int r = gofer_call(&s, &req, NULL, 0, &resp, master);
+	/* The gofer's next client is the sentry, which starts afresh. */
+	gofer_settle(&s);
 	if (r < 0)
 		return r;
 	return *master < 0 ? -ENOTTY : 0;

@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -156,9 +157,26 @@ static bool request_changes_files(const struct gofer_req *req)
 	}
 }
 
+void gofer_settle(struct sentry *s)
+{
+	if (!s->gofer_fd_held)
+		return;
+	s->gofer_fd_held = false;
+	char c = 0;
+	ssize_t n;
+	do
+		n = recv(s->gofer, &c, 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0)
+		die("gofer is gone; stopping the sandbox");
+	if (n != 1 || c != GOFER_FD_RELEASED)
+		die("malformed answer from the gofer");
+}
+
 int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds,
 	       struct gofer_resp *resp, int *fd_out)
 {
+	gofer_settle(s);
 	gofer_follow(s);
 	counters_gofer(req->op);
 	bool changes = request_changes_files(req);
@@ -168,6 +186,8 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 		die("gofer is gone (send: %s); stopping the sandbox", strerror(-r));
 	int got_fds[1], ngot = 0;
 	ssize_t n = recv_msg_fds(s->gofer, resp, sizeof(*resp), got_fds, 1, &ngot);
+	/* An fd that did not fit (MSG_CTRUNC) was sent too. */
+	s->gofer_fd_held = ngot > 0 || n == -EPROTO;
 	if (n == -EPROTO && (req->op == GOP_MKDIR || req->op == GOP_SYMLINK)) {
 		/* The fd of what was made is only the dentry cache's: the
 		 * answer stands without it. */

@@ -287,6 +287,7 @@ ssize_t ctx_read_path(const struct sc_ctx *c, uint64_t addr, char *buf)
 int sentry_addfds(struct sentry *s, struct seccomp_notif_addfd *a, size_t n, int *guest_fds,
 		  int (*before_last)(void *arg, const int *guest_fds), void *arg)
 {
+	gofer_settle(s);
 	sigset_t chld, old;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);

@@ -70,6 +70,7 @@ static void respond(struct sentry *s, struct sc_ctx *c)
 {
 	if (c->answered)
 		return;
+	gofer_settle(s);
 	if (c->install_fd >= 0) {
 		int fd = c->install_fd;
 		c->install_fd = -1;
@@ -476,6 +477,9 @@ static int sentry_loop(struct sentry *s)
 	/* Events may have queued before the handler was in place. */
 	ptrace_reap(s);
 	while (!s->init_exited) {
+		/* A guest resumed other than by an answer (ptrace) may hold
+		 * an fd from the gofer too. */
+		gofer_settle(s);
 		if (!deferred_list && listener_open) {
 			if (!wait_in_recv(s, req)) {
 				epoll_ctl(ep, EPOLL_CTL_DEL, s->listener, NULL);

@@ -128,17 +128,18 @@ enum names_change {
 };
 
 struct sentry {
-	int listener;	  /* seccomp user-notification fd */
-	int gofer;	  /* SOCK_SEQPACKET to the gofer */
-	pid_t gofer_pid;  /* for keeping it on the sentry's CPU, or 0 */
-	int gofer_cpu;	  /* the CPU the gofer is pinned to, or -1 */
-	int host_procfd;  /* the host's /proc, opened before isolation */
-	int diag_fd;	  /* NETLINK_SOCK_DIAG in the guest's network namespace, or -1 */
-	int guest_procfd; /* a procfs of the guest's pid namespace (subset=pid) */
-	int root_fd;	  /* O_PATH of the view's root, from the gofer */
-	int tty_fd;	  /* the guest's terminal (for /dev/tty), or -1 */
-	pid_t init_pid;	  /* host pid of the guest's init */
-	int init_status;  /* wait status of init once it exited, else -1 */
+	int listener;	    /* seccomp user-notification fd */
+	int gofer;	    /* SOCK_SEQPACKET to the gofer */
+	bool gofer_fd_held; /* the gofer has yet to close an fd it sent */
+	pid_t gofer_pid;    /* for keeping it on the sentry's CPU, or 0 */
+	int gofer_cpu;	    /* the CPU the gofer is pinned to, or -1 */
+	int host_procfd;    /* the host's /proc, opened before isolation */
+	int diag_fd;	    /* NETLINK_SOCK_DIAG in the guest's network namespace, or -1 */
+	int guest_procfd;   /* a procfs of the guest's pid namespace (subset=pid) */
+	int root_fd;	    /* O_PATH of the view's root, from the gofer */
+	int tty_fd;	    /* the guest's terminal (for /dev/tty), or -1 */
+	pid_t init_pid;	    /* host pid of the guest's init */
+	int init_status;    /* wait status of init once it exited, else -1 */
 	bool init_exited;
 	struct seccomp_notif_sizes sizes;
 	char hostname[65];
@@ -469,6 +470,10 @@ ssize_t ctx_read_path(const struct sc_ctx *c, uint64_t addr, char *buf);
 /* sentry/gofer_client.c */
 /* Sends req with fds (in fd_mask order) and waits for the answer. A
  * returned fd (if any) is stored in *fd_out (else -1). Returns resp->err. */
+/* Waits until the gofer has closed its copy of the last fd it sent, if it
+ * has not yet: before the guest runs on with that fd, and before the next
+ * request. */
+void gofer_settle(struct sentry *s);
 int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds,
 	       struct gofer_resp *resp, int *fd_out);
 /* Prepares and sends a path request relative to a guest dirfd (AT_FDCWD

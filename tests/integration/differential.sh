@@ -183,7 +183,9 @@ chmod 750 "$d/src/a" && tar -C "$d/src" -cf "$d/t.tar" a && tar -C "$d/out" -xf 
 stat -c "%A %n" "$d/out/a" "$d/out/a/b" "$d/out/a/b/f" | sed "s|$d||"; rm -rf "$d"'
 
 # inotify's close events come at the guest's close, not later: the sentry
-# closes its copy of an fd it installs before the guest runs on.
+# closes its copy of an fd it installs, and waits for the gofer to close
+# its own, before the guest runs on (3000 files in a row: a close event
+# that waits for the gofer's close shows in some of them).
 requires "inotify: close events at the close" python3 &&
 	differential_data "inotify: close events at the close" \
 		'python3 "$1/inotify_close_probe.py" "$2"'

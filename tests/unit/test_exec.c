@@ -169,8 +169,11 @@ static void *gofer_thread(void *arg)
 		for (int i = 0; i < nfds; i++)
 			close(fds[i]);
 		send_msg_fds(sock, resp, GOFER_RESP_HDR_SIZE + resp->data_len, &fd, fd >= 0);
-		if (fd >= 0)
+		if (fd >= 0) {
 			close(fd);
+			static const char released = GOFER_FD_RELEASED;
+			send_msg_fds(sock, &released, 1, NULL, 0);
+		}
 	}
 	free(req);
 	free(resp);
