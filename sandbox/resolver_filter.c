@@ -70,6 +70,7 @@ static const struct allowed allowed[] = {
 	ALLOW(madvise, ANY, "the allocator returning memory"),
 	ALLOW(mprotect, NO_EXEC_MAP, "the allocator; never executable"),
 	ALLOW(futex, ANY, "libc and allocator locks"),
+	ALLOW(sched_yield, ANY, "spin locks of sanitizer runtimes' allocators"),
 };
 
 bool resolver_filter_entry(size_t i, const char **name, const char **why)

@@ -17,7 +17,8 @@
 # and connect, other names get NXDOMAIN and their addresses stay refused,
 # answers with private or loopback addresses (rebinding) are emptied, a
 # query to another DNS server is refused, hostile queries change nothing, a
-# query whose upstream is slow does not hold up another one, curl, git
+# query whose upstream is slow does not hold up another one, a burst of
+# lookups from many threads is answered in full, curl, git
 # clone over HTTP, pip download and Node's fetch work by name (and fail for
 # a refused name or address), and `policy learn` writes host entries. The
 # engine and the resolver (as nobody, under its filter) are gone after a
@@ -339,6 +340,24 @@ elif what == "refused":
         print("direct ok")
     except OSError as e:
         print("direct", errno.errorcode.get(e.errno, str(e.errno)))
+elif what == "burst":
+    # Many lookups at once (A and AAAA each): the resolver's workers
+    # answer them side by side, and every one gets its answer.
+    import threading
+    failed = []
+    def lookups():
+        for _ in range(25):
+            try:
+                socket.getaddrinfo("www.web.test", 8080, socket.AF_UNSPEC, socket.SOCK_STREAM)
+            except socket.gaierror as e:
+                failed.append(str(e))
+    threads = [threading.Thread(target=lookups) for _ in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print("lookups failed:", len(failed), " ".join(sorted(set(failed))))
+    print("after", addrs("www.web.test"))
 elif what == "rebind":
     print("rebind", addrs("rebind.web.test"))
     print("connect", connect("10.1.2.3"))
@@ -720,6 +739,11 @@ direct EPERM" "$out"
 		"udp - - - 2:1 3:1 - 5:4 6:1 7:1 8:3 9:1 10:5 -
 after 198.51.100.2" "$out"
 	check "$E: names: none of them reached the upstream resolver" "udp www.web.test 1" "$(cat "$TMP/dns.log")"
+
+	out=$(dns -- python3 /t/dns.py burst 2>&1)
+	check "$E: names: 300 lookups from 12 threads at once all get their answer" \
+		"lookups failed: 0 
+after 198.51.100.2" "$out"
 
 	out=$(dns -- python3 /t/dns.py rebind 2>&1)
 	check "$E: names: an allowed name answering loopback, private and metadata addresses binds none" \
