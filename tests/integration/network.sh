@@ -672,16 +672,6 @@ connect6 ok" "$out"
 
 	if command -v curl >/dev/null 2>&1; then
 		out=$(dns -- curl -sS --max-time 10 http://www.web.test:8080/hello.txt 2>&1)
-		# The test's DNS server is one Python process: on a machine
-		# loaded past libresolv's timeouts (2 s, 2 tries upstream) a
-		# lookup can fail once; a second try says whether curl can
-		# fetch by name at all.
-		case $out in
-		*"Could not resolve host"*)
-			echo "# curl: $out (tried again)"
-			out=$(dns -- curl -sS --max-time 10 http://www.web.test:8080/hello.txt 2>&1)
-			;;
-		esac
 		check "$E: names: curl fetches by name" "hello from the test internet" "$out"
 	else
 		skip "$E: names: curl fetches by name" "curl missing"
