@@ -236,6 +236,25 @@ check "a tree whose lock is held: kept" "$locked" "$(trees | grep -x "$locked")"
 check "a tree whose lock is held: the others go" "$KEPT" "$(ours)"
 kill "$locker"
 wait "$locker" 2>/dev/null
+
+# Starts of every CPU set at once while the trees they show are swept (the
+# oldest go): each start works and shows its CPUs, from a shared tree or
+# one of its own.
+for i in 50 51 52 53; do fake "$i"; done
+for set in $sets; do touch -h -d @1000000000 "$C/$(key_of "$(cpus_of "$set")")"; done
+for i in 1 2 3 4 5 6; do
+	set=$(echo "$sets" | tr ' ' '\n' | sed -n "$(((i - 1) % nsets + 1))p")
+	(taskset -c "$set" timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --quiet -- \
+		cat /sys/devices/system/cpu/online >"$TMP/s$i" 2>&1 </dev/null
+	echo "$? $(cpus_of "$set")" >>"$TMP/s$i") &
+	cleanup_later "$!"
+done
+wait
+for i in 1 2 3 4 5 6; do
+	check "start $i during a sweep: works, shows its CPUs" "yes" \
+		"$(awk 'NR == 1 { cpus = $0 } NR == 2 && $1 == 0 && $2 == cpus { print "yes" }' "$TMP/s$i")"
+done
+check "after the starts: at most $KEPT trees" "yes" "$([ "$(ours)" -le "$KEPT" ] && echo yes)"
 check "names not runsc-c's still stay" "$foreign" "$(trees | grep -v "^$boot\.")"
 
 done_testing
