@@ -142,7 +142,8 @@ _Noreturn void gofer_main(const struct gofer_config *cfg)
 	umask(0);
 	close_other_fds(cfg);
 
-	struct gofer_state st = {.root_fd = -1, .checked_fd = -1, .mounts_fd = -1};
+	struct gofer_state st = {
+		.root_fd = -1, .checked_fd = -1, .mounts_fd = -1, .sys_lock_fd = -1};
 	char err[1024];
 	int r = gofer_view_build(cfg, &st, err, sizeof(err));
 	if (r < 0)

@@ -199,6 +199,11 @@ struct gofer_state {
 	 * /proc (O_PATH), read only as self/fd/N (see the top of this file). */
 	const struct policy_view *policy;
 	int host_procfd;
+	/* The lock of the host's shared /sys tree the view shows
+	 * (gofer/view_sys_cache.c), held shared for the gofer's life so that
+	 * no start removes the tree while this sandbox shows it; or -1. An
+	 * empty regular file opened read-only: no way into host directories. */
+	int sys_lock_fd;
 	bool learn; /* gofer_config.learn: allowed accesses go to learn_fd */
 	int learn_fd;
 	/* The request's dirfd as check_dirfd found it, so that the walk

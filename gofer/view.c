@@ -891,7 +891,7 @@ int gofer_view_build(const struct gofer_config *cfg, struct gofer_state *st, cha
 		.root_fd = -1,
 		.private_fd = -1,
 		.empty_fd = -1,
-		.sys = {-1, -1},
+		.sys = {-1, -1, -1},
 		.st = st,
 	};
 	err[0] = '\0';

@@ -31,6 +31,9 @@ struct volume_src {
 struct sys_tree {
 	int tree_fd;  /* what /sys shows */
 	int empty_fd; /* an empty directory on the same file system */
+	/* The shared tree's lock, held shared (view_sys_cache.c), or -1: a
+	 * tree of the sandbox's own. */
+	int lock_fd;
 };
 struct sys_host; /* gofer/view_sys.c */
 
@@ -145,9 +148,10 @@ void sys_release(struct view *v);
 typedef int (*sys_tree_fill_fn)(void *arg, int tree_fd);
 /* Opens the shared tree named key (its name begins with keep_prefix, the
  * host's boot) in the cache directory cache, building it with fill when it
- * is missing or not to be trusted. -EBUSY: another start is building it;
- * any -errno: no shared tree this time. why: what the user should hear
- * (a cache refused or rebuilt), or "". */
+ * is missing or not to be trusted, and takes its lock shared: t->lock_fd,
+ * to be kept open as long as a sandbox shows the tree. -EBUSY: another
+ * start is building it; any -errno: no shared tree this time. why: what
+ * the user should hear (a cache refused or rebuilt), or "". */
 int sys_tree_shared(const char *cache, const char *key, const char *keep_prefix,
 		    sys_tree_fill_fn fill, void *arg, struct sys_tree *t, char *why,
 		    size_t why_size);

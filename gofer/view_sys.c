@@ -237,7 +237,7 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
  * view_sys.c puts in a tree. */
 static void sys_key(const struct sys_host *h, char *key, size_t size)
 {
-	static const char version[] = "runsc-c /sys 1";
+	static const char version[] = "runsc-c /sys 2"; /* 2: with a lock */
 	uint64_t x = fnv1a(0xcbf29ce484222325ull, version, sizeof(version));
 	x = fnv1a(x, h->cpu_list, h->cpu_list_len + 1);
 	for (size_t i = 0; i < ARRAY_SIZE(h->thp); i++) {
@@ -357,11 +357,11 @@ void sys_release(struct view *v)
 		free(v->sys_host);
 		v->sys_host = NULL;
 	}
-	int fds[] = {v->sys.tree_fd, v->sys.empty_fd};
+	int fds[] = {v->sys.tree_fd, v->sys.empty_fd, v->sys.lock_fd};
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
-	v->sys = (struct sys_tree){-1, -1};
+	v->sys = (struct sys_tree){-1, -1, -1};
 }
 
 int mount_sys(struct view *v)
@@ -398,5 +398,9 @@ int mount_sys(struct view *v)
 		return view_fail(v, errno ? -errno : -ENOSYS, "reading /sys's mount id");
 	v->sys_mnt_id = stx.stx_mnt_id;
 	r = attach(mnt_fd, target);
-	return r < 0 ? view_fail(v, r, "attaching /sys") : 0;
+	if (r < 0)
+		return view_fail(v, r, "attaching /sys");
+	/* The sandbox shows the shared tree until the gofer ends. */
+	v->st->sys_lock_fd = take_fd(&v->sys.lock_fd);
+	return 0;
 }

@@ -13,7 +13,11 @@
  *                          immutable (FS_IMMUTABLE_FL)
  *       empty/             an empty immutable directory (an overlay
  *                          needs two layers when it has no upper)
+ *       lock               an empty immutable file: each sandbox that
+ *                          shows the tree holds flock(LOCK_SH) on it
+ *                          for its life (its gofer keeps it open)
  *     .runsc-c-build/      a tree being built, under the lock
+ *     .runsc-c-remove/     a tree being removed, under the lock
  *
  * A tree is used only as found: BOOT_ID.KEY/tree and BOOT_ID.KEY/empty
  * reached without a symlink or a mount crossing, directories mode 0755
@@ -26,11 +30,22 @@
  * Building takes flock(2) on CACHE, without waiting: a start that finds
  * another one building makes its own private tree this once. The tree is
  * made in .runsc-c-build and renamed to its name complete, so a start that does
- * not take the lock never sees half a tree. The builder also removes the
- * trees of earlier boots of the host; those of this boot stay (another
- * sandbox may show one) until the host reboots or an administrator
- * removes them (`chattr -R -i CACHE && rm -rf CACHE` with no sandbox
- * running). */
+ * not take the lock never sees half a tree.
+ *
+ * Removing also happens under the lock on CACHE, and only to a tree whose
+ * own lock is taken exclusively without waiting: no sandbox shows it.
+ * The lock file goes first, then the tree is renamed to .runsc-c-remove
+ * and emptied. A start takes the lock shared, then checks the file is
+ * still linked (a remover that held it unlinked it), and only then opens
+ * the tree: holding the lock of a linked file, it knows no one removes
+ * the tree it opens. The trees of earlier boots go (no sandbox of theirs
+ * runs); of this boot's, at most TREES_KEPT stay: the start that builds
+ * one, and any start that finds more than TREES_KEPT directories in
+ * CACHE (its link count tells, on the file systems that count a
+ * directory's subdirectories: tmpfs, ext4, xfs), removes the oldest that
+ * no sandbox shows until TREES_KEPT are left. A tree with no lock file
+ * is not removed by this: a sandbox of a runsc-c that took no lock may
+ * show it. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -48,28 +63,33 @@
 #include "common/util.h"
 #include "gofer/view_build.h"
 
-#define BUILD_DIR ".runsc-c-build"
+#define BUILD_DIR  ".runsc-c-build"
+#define REMOVE_DIR ".runsc-c-remove"
+#define LOCK_NAME  "lock"
+/* Trees of this boot kept when no sandbox shows them: one per CPU set and
+ * THP setting in use lately (docs/oci.md, "The sandbox's /sys"). */
+#define TREES_KEPT 8
 /* Deeper than any tree view_sys.c makes: a deeper one is not ours. */
 #define TREE_DEPTH_MAX 16
 
 /* Every directory on the way to the cache, and the cache itself, must be
  * root's; those above it writable by no one else unless sticky (a user
  * cannot rename root's entries of /tmp), the cache itself 0700. */
-static int check_dir(int fd, bool last)
+static int check_dir(int fd, bool last, struct stat *s)
 {
-	struct stat s;
-	if (fstat(fd, &s) < 0)
+	if (fstat(fd, s) < 0)
 		return -errno;
-	if (!S_ISDIR(s.st_mode) || s.st_uid != 0)
+	if (!S_ISDIR(s->st_mode) || s->st_uid != 0)
 		return -EPERM;
 	if (last)
-		return (s.st_mode & 07777) == 0700 ? 0 : -EPERM;
-	return !(s.st_mode & 022) || (s.st_mode & S_ISVTX) ? 0 : -EPERM;
+		return (s->st_mode & 07777) == 0700 ? 0 : -EPERM;
+	return !(s->st_mode & 022) || (s->st_mode & S_ISVTX) ? 0 : -EPERM;
 }
 
 /* Opens the cache directory path (absolute), making it and what is missing
- * on the way (0711; the cache 0700), each component checked. */
-static int cache_dir_open(const char *path, int *out)
+ * on the way (0711; the cache 0700), each component checked. *nlink: the
+ * cache's link count. */
+static int cache_dir_open(const char *path, int *out, nlink_t *nlink)
 {
 	if (path[0] != '/' || strlen(path) >= PATH_MAX)
 		return -EINVAL;
@@ -78,7 +98,8 @@ static int cache_dir_open(const char *path, int *out)
 	_cleanup_close_ int fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	int r = check_dir(fd, false);
+	struct stat s;
+	int r = check_dir(fd, false, &s);
 	char *save = NULL;
 	for (char *name = strtok_r(buf, "/", &save); r == 0 && name;) {
 		char *next = strtok_r(NULL, "/", &save);
@@ -95,11 +116,13 @@ static int cache_dir_open(const char *path, int *out)
 			return -errno;
 		close(fd);
 		fd = sub;
-		r = check_dir(fd, last);
+		r = check_dir(fd, last, &s);
 		name = next;
 	}
-	if (r == 0)
+	if (r == 0) {
 		*out = take_fd(&fd);
+		*nlink = s.st_nlink;
+	}
 	return r;
 }
 
@@ -127,29 +150,73 @@ static int check_tree_dir(int fd)
 	return 0;
 }
 
-static int open_tree_dir(int cache_fd, const char *key, const char *name)
+/* Opens name of the entry dir (a name of the cache), never through a
+ * symlink or a mount crossing: an fd or -errno. */
+static int entry_file_open(int cache_fd, const char *dir, const char *name, int flags)
 {
 	char rel[NAME_MAX + 16];
-	snprintf(rel, sizeof(rel), "%s/%s", key, name);
+	snprintf(rel, sizeof(rel), "%s/%s", dir, name);
 	struct open_how how = {
-		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+		.flags = (uint64_t)flags | O_CLOEXEC,
 		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV |
 			   RESOLVE_NO_MAGICLINKS,
 	};
-	_cleanup_close_ int fd = (int)raw_openat2(cache_fd, rel, &how, sizeof(how));
+	int fd = (int)raw_openat2(cache_fd, rel, &how, sizeof(how));
+	return fd < 0 ? -errno : fd;
+}
+
+static int open_tree_dir(int cache_fd, const char *key, const char *name)
+{
+	_cleanup_close_ int fd = entry_file_open(cache_fd, key, name, O_RDONLY | O_DIRECTORY);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	int r = check_tree_dir(fd);
 	return r < 0 ? r : take_fd(&fd);
 }
 
-/* The tree of key, if it is there and as runsc-c made it: 0, -ENOENT
- * (not there), -EPERM (not to be trusted) or another -errno. */
+/* Opens dir's lock file (never a FIFO's wait) and takes it as op says
+ * (LOCK_SH or LOCK_EX, never waiting): the fd, -ENOENT (no lock file, or
+ * one a remover unlinked), -EWOULDBLOCK (held the other way), -EPERM
+ * (not a file of root's) or another -errno. */
+static int lock_take(int cache_fd, const char *dir, int op)
+{
+	_cleanup_close_ int fd =
+		entry_file_open(cache_fd, dir, LOCK_NAME, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return fd == -ELOOP || fd == -EXDEV || fd == -ENOTDIR ? -EPERM : fd;
+	struct stat s;
+	if (flock(fd, op | LOCK_NB) < 0 || fstat(fd, &s) < 0)
+		return -errno;
+	if (!S_ISREG(s.st_mode) || s.st_uid != 0)
+		return -EPERM;
+	/* Unlinked by a remover between our open and our lock. */
+	if (s.st_nlink == 0)
+		return -ENOENT;
+	return take_fd(&fd);
+}
+
+/* The tree of key, if it is there and as runsc-c made it, its lock held
+ * shared: 0, -ENOENT (not there, or being removed), -EPERM (not to be
+ * trusted) or another -errno. */
 static int entry_open(int cache_fd, const char *key, struct sys_tree *t)
 {
+	_cleanup_close_ int lock = lock_take(cache_fd, key, LOCK_SH);
+	if (lock == -EWOULDBLOCK)
+		return -ENOENT;
+	if (lock == -ENOENT) {
+		/* An entry without its lock file is not as runsc-c makes it. */
+		struct stat s;
+		if (fstatat(cache_fd, key, &s, AT_SYMLINK_NOFOLLOW) == 0)
+			return -EPERM;
+		return -errno;
+	}
+	if (lock < 0)
+		return lock;
 	int tree = open_tree_dir(cache_fd, key, "tree");
 	if (tree < 0)
-		return tree == -ELOOP || tree == -EXDEV || tree == -ENOTDIR ? -EPERM : tree;
+		return tree == -ENOENT || tree == -ELOOP || tree == -EXDEV || tree == -ENOTDIR
+			       ? -EPERM
+			       : tree;
 	int empty = open_tree_dir(cache_fd, key, "empty");
 	if (empty < 0) {
 		close(tree);
@@ -159,6 +226,7 @@ static int entry_open(int cache_fd, const char *key, struct sys_tree *t)
 	}
 	t->tree_fd = tree;
 	t->empty_fd = empty;
+	t->lock_fd = take_fd(&lock);
 	return 0;
 }
 
@@ -242,12 +310,39 @@ static int tree_remove(int cache_fd, const char *name)
 	return r;
 }
 
+/* Under the lock on the cache: removes the entry name unless a sandbox
+ * shows it (-EBUSY: its lock is held). One without a lock file goes only
+ * when !need_lock. The lock file goes first, so that a start that took
+ * it shared a moment later sees it unlinked (entry_open). */
+static int entry_remove(int cache_fd, const char *name, bool need_lock)
+{
+	_cleanup_close_ int lock = lock_take(cache_fd, name, LOCK_EX);
+	if (lock == -EWOULDBLOCK || (lock < 0 && need_lock))
+		return -EBUSY;
+	if (lock >= 0) {
+		char rel[NAME_MAX + 16];
+		snprintf(rel, sizeof(rel), "%s/" LOCK_NAME, name);
+		int r = set_immutable(lock, false);
+		if (r < 0)
+			return r;
+		if (unlinkat(cache_fd, rel, 0) < 0)
+			return -errno;
+	}
+	/* Out of the way at once: a start may build the same name again. */
+	int r = tree_remove(cache_fd, REMOVE_DIR);
+	if (r < 0)
+		return r;
+	if (renameat2(cache_fd, name, cache_fd, REMOVE_DIR, RENAME_NOREPLACE) < 0)
+		return errno == ENOENT ? 0 : -errno;
+	return tree_remove(cache_fd, REMOVE_DIR);
+}
+
 /* A name runsc-c gives in the cache: BOOT_ID.KEY (a boot id is a UUID,
- * 36 characters; a key 16 hex digits) or BUILD_DIR. The sweep removes
- * nothing else, wherever RUNSC_C_SYS_CACHE points. */
+ * 36 characters; a key 16 hex digits), BUILD_DIR or REMOVE_DIR. The sweep
+ * removes nothing else, wherever RUNSC_C_SYS_CACHE points. */
 static bool cache_name(const char *name)
 {
-	if (strcmp(name, BUILD_DIR) == 0)
+	if (strcmp(name, BUILD_DIR) == 0 || strcmp(name, REMOVE_DIR) == 0)
 		return true;
 	if (strlen(name) != 36 + 1 + 16 || name[36] != '.')
 		return false;
@@ -258,9 +353,41 @@ static bool cache_name(const char *name)
 	return true;
 }
 
-/* Removes the cache's trees that are not of this boot (keep_prefix): no
- * sandbox of an earlier boot runs. */
-static int sweep(int cache_fd, const char *keep_prefix)
+struct kept_tree {
+	char name[36 + 1 + 16 + 1];
+	struct timespec mtime; /* when it was built */
+};
+
+static int kept_tree_cmp(const void *a, const void *b)
+{
+	const struct timespec *x = &((const struct kept_tree *)a)->mtime;
+	const struct timespec *y = &((const struct kept_tree *)b)->mtime;
+	if (x->tv_sec != y->tv_sec)
+		return x->tv_sec < y->tv_sec ? -1 : 1;
+	return x->tv_nsec < y->tv_nsec ? -1 : x->tv_nsec > y->tv_nsec;
+}
+
+static int kept_tree_add(struct kept_tree **trees, size_t *n, size_t *cap, const char *name,
+			 const struct stat *s)
+{
+	if (*n == *cap) {
+		struct kept_tree *more = reallocarray(*trees, 2 * *cap + 16, sizeof(**trees));
+		if (!more)
+			return -ENOMEM;
+		*trees = more;
+		*cap = 2 * *cap + 16;
+	}
+	struct kept_tree *t = &(*trees)[(*n)++];
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->mtime = s->st_mtim;
+	return 0;
+}
+
+/* Under the lock on the cache: removes the trees of earlier boots (no
+ * sandbox of theirs runs) and what a build or a removal left half done;
+ * of this boot's trees (boot_prefix), the oldest that no sandbox shows
+ * until TREES_KEPT are left. */
+static int sweep(int cache_fd, const char *boot_prefix)
 {
 	int fd = openat(cache_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d = fd < 0 ? NULL : fdopendir(fd);
@@ -270,15 +397,39 @@ static int sweep(int cache_fd, const char *keep_prefix)
 			close(fd);
 		return -e;
 	}
-	int r = 0;
-	size_t n = strlen(keep_prefix);
-	for (struct dirent *e; r == 0 && (e = readdir(d));)
-		if (cache_name(e->d_name) && strncmp(e->d_name, keep_prefix, n) != 0)
-			r = tree_remove(cache_fd, e->d_name);
+	_cleanup_free_ struct kept_tree *trees = NULL;
+	size_t ntrees = 0, cap = 0;
+	/* The first error is reported; what else can go, goes. */
+	int r = 0, err = 0;
+	size_t n = strlen(boot_prefix);
+	for (struct dirent *e; (e = readdir(d));) {
+		const char *name = e->d_name;
+		struct stat s;
+		if (!cache_name(name))
+			continue;
+		if (name[0] == '.')
+			r = tree_remove(cache_fd, name);
+		else if (strncmp(name, boot_prefix, n) != 0)
+			r = entry_remove(cache_fd, name, false);
+		else if (fstatat(cache_fd, name, &s, AT_SYMLINK_NOFOLLOW) < 0)
+			r = -errno;
+		else
+			r = kept_tree_add(&trees, &ntrees, &cap, name, &s);
+		if (!err && r < 0 && r != -EBUSY && r != -ENOENT)
+			err = r;
+	}
 	closedir(d);
-	return r;
+	if (ntrees > 1)
+		qsort(trees, ntrees, sizeof(*trees), kept_tree_cmp);
+	for (size_t i = 0, left = ntrees; i < ntrees && left > TREES_KEPT; i++) {
+		r = entry_remove(cache_fd, trees[i].name, true);
+		if (r == 0)
+			left--;
+		else if (!err && r != -EBUSY)
+			err = r;
+	}
+	return err;
 }
-
 /* Under the lock: builds key's tree in BUILD_DIR and renames it into place. */
 static int build(int cache_fd, const char *key, sys_tree_fill_fn fill, void *arg)
 {
@@ -295,6 +446,10 @@ static int build(int cache_fd, const char *key, sys_tree_fill_fn fill, void *arg
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
 		if (mkdirat(build_fd, dirs[i], 0755) < 0)
 			return -errno;
+	_cleanup_close_ int lock_fd = openat(
+		build_fd, LOCK_NAME, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
+	if (lock_fd < 0)
+		return -errno;
 	_cleanup_close_ int tree_fd =
 		openat(build_fd, "tree", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	_cleanup_close_ int empty_fd =
@@ -303,11 +458,24 @@ static int build(int cache_fd, const char *key, sys_tree_fill_fn fill, void *arg
 		return -errno;
 	if ((r = fill(arg, tree_fd)) < 0 || (r = tree_apply(tree_fd, TREE_WRITEBACK, 0)) < 0 ||
 	    (r = tree_apply(tree_fd, TREE_SEAL, 0)) < 0 || (r = set_immutable(tree_fd, true)) < 0 ||
-	    (r = set_immutable(empty_fd, true)) < 0)
+	    (r = set_immutable(empty_fd, true)) < 0 || (r = set_immutable(lock_fd, true)) < 0)
 		return r;
 	if (renameat2(cache_fd, BUILD_DIR, cache_fd, key, RENAME_NOREPLACE) < 0)
 		return -errno;
 	return 0;
+}
+
+/* The start that finds more than TREES_KEPT directories in the cache
+ * (its link count: two, its name and its ".", plus each subdirectory's "..")
+ * sweeps it, unless another start holds the lock on it: that one sweeps. */
+static void sweep_when_full(int cache_fd, nlink_t nlink, const char *cache, const char *boot_prefix)
+{
+	if (nlink <= TREES_KEPT + 2 || flock(cache_fd, LOCK_EX | LOCK_NB) < 0)
+		return;
+	int r = sweep(cache_fd, boot_prefix);
+	if (r < 0)
+		log_debug("/sys: sweeping %s: %s", cache, strerror(-r));
+	(void)flock(cache_fd, LOCK_UN);
 }
 
 int sys_tree_shared(const char *cache, const char *key, const char *keep_prefix,
@@ -316,7 +484,8 @@ int sys_tree_shared(const char *cache, const char *key, const char *keep_prefix,
 {
 	why[0] = '\0';
 	_cleanup_close_ int cache_fd = -1;
-	int r = cache_dir_open(cache, &cache_fd);
+	nlink_t nlink = 0;
+	int r = cache_dir_open(cache, &cache_fd, &nlink);
 	if (r == -EPERM)
 		snprintf(why, why_size,
 			 "%s, or a directory above it, is not root's own or is writable by "
@@ -325,29 +494,35 @@ int sys_tree_shared(const char *cache, const char *key, const char *keep_prefix,
 	if (r < 0)
 		return r;
 	r = entry_open(cache_fd, key, t);
+	if (r == 0)
+		sweep_when_full(cache_fd, nlink, cache, keep_prefix);
 	if (r != -ENOENT && r != -EPERM)
 		return r;
-	/* Another start is building: not waited for. */
+	/* Another start is building or sweeping: not waited for. */
 	if (flock(cache_fd, LOCK_EX | LOCK_NB) < 0)
 		return errno == EWOULDBLOCK ? -EBUSY : -errno;
 	/* Built or fixed while we were looking. */
 	r = entry_open(cache_fd, key, t);
 	if (r != -ENOENT && r != -EPERM)
 		return r;
+	/* Not removed while a sandbox shows it (-EBUSY): this sandbox's
+	 * own tree this time. */
 	if (r == -EPERM) {
+		if ((r = entry_remove(cache_fd, key, false)) < 0)
+			return r;
 		snprintf(why, why_size, "%s/%s is not as runsc-c makes it: built again", cache,
 			 key);
-		if ((r = tree_remove(cache_fd, key)) < 0)
-			return r;
 	}
 	r = build(cache_fd, key, fill, arg);
 	if (r < 0) {
 		(void)tree_remove(cache_fd, BUILD_DIR);
 		return r;
 	}
+	/* Held shared before the sweep, which then leaves the new tree alone. */
+	r = entry_open(cache_fd, key, t);
 	/* An old tree that will not go does not keep the new one from use. */
 	int swept = sweep(cache_fd, keep_prefix);
 	if (swept < 0)
 		log_debug("/sys: sweeping %s: %s", cache, strerror(-swept));
-	return entry_open(cache_fd, key, t);
+	return r;
 }

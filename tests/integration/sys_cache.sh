@@ -7,7 +7,9 @@
 # statfs says sysfs; a tree not as runsc-c makes it (its flag cleared and a
 # symlink planted, another owner or mode, a symlink in its place) is built
 # again, a cache directory others could write is refused; concurrent first
-# starts all work and leave one tree; trees of earlier boots are swept.
+# starts all work and leave one tree; trees of earlier boots are swept;
+# of this boot's trees at most KEPT stay, never one a sandbox shows or
+# whose lock another process holds, and names not runsc-c's stay.
 # Everything runs on a cache directory of the test's own.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -41,8 +43,8 @@ check "one tree, named for this boot" "1 $boot" \
 	"$(trees | wc -l) $(echo "$key" | cut -d. -f1)"
 T=$C/$key/tree
 check "the cache directory is root's, mode 0700" "700 root" "$(stat -c '%a %U' "$C")"
-check "the tree and its files are immutable" "i i i" \
-	"$(lsattr -d "$T" "$T/devices/system/cpu" "$T/devices/system/cpu/online" |
+check "the tree, its files and its lock are immutable" "i i i i" \
+	"$(lsattr -d "$T" "$T/devices/system/cpu" "$T/devices/system/cpu/online" "$C/$key/lock" |
 		cut -c5 | tr '\n' ' ' | sed 's/ $//')"
 check "the next start shows the same /sys" "$first" "$(runsc -- sh -c "$SHOW" 2>&1)"
 check_contains "it lists the sandbox's CPUs" "$(cat /sys/devices/system/cpu/online)" "$first"
@@ -130,5 +132,129 @@ runsc -- true
 check_rc "after an earlier boot's tree: the start works" 0 "$?"
 check "an earlier boot's tree and a half-built one are swept, nothing else" "$key
 not-a-tree" "$(trees)"
+
+
+# ---- at most KEPT trees of this boot (docs/oci.md): the oldest that no
+# sandbox shows go when a start builds one or finds more than KEPT ----
+KEPT=8
+# Trees of other CPU sets: a copy of a real one under another name, its
+# CPU list the name, built long ago (the cache's order of age is the
+# directory's mtime). This host has too few CPUs for KEPT + 2 real CPU
+# sets; the ones it has are used below, through taskset.
+fname() { echo "$boot.$(printf '%016x' "$1")"; }
+fake() { # N: the tree fname N, N seconds after the oldest
+	d=$C/$(fname "$1")
+	cp -a "$C/$key" "$d" && echo "$1" >"$d/tree/devices/system/cpu/online" &&
+		chattr -R +i "$d/tree" "$d/empty" "$d/lock" && touch -h -d "@$((1000000000 + $1))" "$d"
+}
+ours() { trees | grep -c "^$boot\."; }
+cpus_of() { taskset -c "$1" grep Cpus_allowed_list /proc/self/status | cut -f2; }
+key_of() { # CPU list: the tree that shows it
+	for f in "$C/$boot".*/tree/devices/system/cpu/online; do
+		[ "$(cat "$f")" = "$1" ] && basename "${f%/tree/*}"
+	done
+}
+oldest() { (cd "$C" && ls -tr | grep "^$boot\." | grep -v -x "$1" | head -1); }
+# What runsc-c does not name so, among them a lock-like file and a name
+# one character off a tree's.
+touch "$C/notes.lock"
+mkdir "$C/x$(fname 1)"
+foreign=$(trees | grep -v "^$boot\.")
+
+sets="0"
+[ "$(nproc)" -ge 2 ] && sets="0 1 0,1"
+nsets=$(echo "$sets" | wc -w)
+i=0
+while [ "$((i + nsets))" -lt "$((KEPT + 2))" ]; do
+	i=$((i + 1))
+	fake "$i"
+done
+for set in $sets; do
+	out=$(taskset -c "$set" timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --quiet -- \
+		cat /sys/devices/system/cpu/online </dev/null 2>&1)
+	check "CPUs $set: the start works and shows them" "$(cpus_of "$set")" "$out"
+done
+check "$((KEPT + 2)) CPU sets: $KEPT trees of this boot left" "$KEPT" "$(ours)"
+check "the oldest that no sandbox shows went first" "" \
+	"$(trees | grep -x -e "$(fname 1)" -e "$(fname 2)")"
+check "the trees of the CPU sets just used stay" "$nsets" \
+	"$(for set in $sets; do key_of "$(cpus_of "$set")"; done | wc -l)"
+check "names not runsc-c's stay" "$foreign" "$(trees | grep -v "^$boot\.")"
+
+# A start that builds nothing but finds more than KEPT trees.
+fake 20
+fake 21
+runsc -- true
+check_rc "more than $KEPT trees found: the start works" 0 "$?"
+check "more than $KEPT trees found: $KEPT left, the oldest gone" "$KEPT " \
+	"$(ours) $(trees | grep -x -e "$(fname 3)" -e "$(fname 4)")"
+
+# A tree a running sandbox shows: kept, the oldest though, while others
+# go; what the sandbox reads of it afterwards is still there.
+key0=$(key_of "$(cpus_of 0)")
+mkdir "$TMP/sig"
+(
+	taskset -c 0 timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --quiet -v "$TMP/sig:/sig" -- \
+		sh -c 'touch /sig/up; while [ ! -e /sig/go ]; do sleep 0.1; done
+			cat /sys/devices/system/cpu/online' >"$TMP/held.out" 2>&1 </dev/null
+	echo "$?" >"$TMP/held.rc"
+) &
+held=$!
+cleanup_later "$held"
+n=0
+while [ ! -e "$TMP/sig/up" ] && [ "$n" -lt "$((600 * TIME_SCALE))" ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+touch -h -d @1000000000 "$C/$key0"
+gone=$(oldest "$key0")
+fake 30
+fake 31
+runsc -- true
+check "a tree a running sandbox shows: kept" "$key0" "$(trees | grep -x "$key0")"
+check "a tree a running sandbox shows: the others go" "$KEPT " \
+	"$(ours) $(trees | grep -x "$gone")"
+touch "$TMP/sig/go"
+wait "$held"
+check "the running sandbox still reads its /sys" "0 $(cpus_of 0)" \
+	"$(cat "$TMP/held.rc") $(cat "$TMP/held.out")"
+
+# A tree whose lock another process holds: kept.
+locked=$(oldest "")
+sh -c 'exec 9<"$1" && flock -s 9 && touch "$2" && exec sleep 600' sh "$C/$locked/lock" "$TMP/locked" &
+locker=$!
+cleanup_later "$locker"
+n=0
+while [ ! -e "$TMP/locked" ] && [ "$n" -lt 600 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+fake 40
+fake 41
+runsc -- true
+check "a tree whose lock is held: kept" "$locked" "$(trees | grep -x "$locked")"
+check "a tree whose lock is held: the others go" "$KEPT" "$(ours)"
+kill "$locker"
+wait "$locker" 2>/dev/null
+
+# Starts of every CPU set at once while the trees they show are swept (the
+# oldest go): each start works and shows its CPUs, from a shared tree or
+# one of its own.
+for i in 50 51 52 53; do fake "$i"; done
+for set in $sets; do touch -h -d @1000000000 "$C/$(key_of "$(cpus_of "$set")")"; done
+for i in 1 2 3 4 5 6; do
+	set=$(echo "$sets" | tr ' ' '\n' | sed -n "$(((i - 1) % nsets + 1))p")
+	(taskset -c "$set" timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --quiet -- \
+		cat /sys/devices/system/cpu/online >"$TMP/s$i" 2>&1 </dev/null
+	echo "$? $(cpus_of "$set")" >>"$TMP/s$i") &
+	cleanup_later "$!"
+done
+wait
+for i in 1 2 3 4 5 6; do
+	check "start $i during a sweep: works, shows its CPUs" "yes" \
+		"$(awk 'NR == 1 { cpus = $0 } NR == 2 && $1 == 0 && $2 == cpus { print "yes" }' "$TMP/s$i")"
+done
+check "after the starts: at most $KEPT trees" "yes" "$([ "$(ours)" -le "$KEPT" ] && echo yes)"
+check "names not runsc-c's still stay" "$foreign" "$(trees | grep -v "^$boot\.")"
 
 done_testing
