@@ -198,6 +198,7 @@ struct oci_config {
 	const char *netns;
 	bool mqueue;		 /* a mount of type mqueue (at /dev/mqueue) */
 	struct gofer_tmpfs *shm; /* a tmpfs mount at /dev/shm (owned), or NULL */
+	struct gofer_tmpfs *dev; /* a tmpfs mount at /dev (owned), or NULL */
 	struct gofer_volume *volumes;
 	size_t nvolumes;
 	struct json_object *annotations;	   /* an object, inside doc, or NULL */
