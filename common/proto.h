@@ -5,8 +5,10 @@
 #ifndef RUNSC_COMMON_PROTO_H
 #define RUNSC_COMMON_PROTO_H
 
+#include <linux/magic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 
@@ -18,7 +20,7 @@
 enum gofer_op {
 	GOP_OPEN = 1, /* flags: open(2) flags; mode: the new file's mode (O_CREAT,
 			 O_TMPFILE); arg[GOFER_ARG_RESOLVE]; returns an fd, val:
-			 GOFER_OPEN_FIFO or 0, u.st: the fd's fstat at the open
+			 GOFER_OPEN_FIFO, GOFER_OPEN_SYSFS or 0, u.st: the fd's fstat at the open
 			 (its type, ids, device and link count hold) */
 	GOP_STAT,     /* flags: AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH; u.st */
 	GOP_STATX,    /* flags: AT_* flags; arg[GOFER_ARG_STATX_MASK]; u.stx */
@@ -114,6 +116,24 @@ enum gofer_redirect {
 /* gofer_resp.val of GOP_OPEN: the object is a FIFO (with -ENXIO: a
  * non-blocking writer open found no reader, and the sentry waits for one). */
 #define GOFER_OPEN_FIFO 1
+/* gofer_resp.val of GOP_OPEN: the object is in the sandbox's /sys (an
+ * overlay that statfs(2) shows as a sysfs: gofer_statfs_as_sysfs). */
+#define GOFER_OPEN_SYSFS 2
+
+/* A statfs(2) answer of the sandbox's /sys (gofer/view_sys.c), as a sysfs
+ * gives it: its own fsid and mount flags kept. */
+static inline void gofer_statfs_as_sysfs(struct statfs *sfs)
+{
+	__fsid_t fsid = sfs->f_fsid;
+	long flags = sfs->f_flags;
+
+	memset(sfs, 0, sizeof(*sfs));
+	sfs->f_type = SYSFS_MAGIC;
+	sfs->f_bsize = sfs->f_frsize = 4096;
+	sfs->f_namelen = 255;
+	sfs->f_fsid = fsid;
+	sfs->f_flags = flags;
+}
 /* gofer_req.flags of GOP_CONNECT: resolve and check the destination of a
  * datagram the guest sends by name, and answer an O_PATH fd of it. */
 #define GOFER_CONNECT_DEST 1

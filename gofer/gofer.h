@@ -157,6 +157,10 @@ struct gofer_config {
 	 * NULL: the sandbox's own (nosuid, nodev, mode 1777, sized as the
 	 * writable layer). */
 	const struct gofer_tmpfs *shm;
+	/* The options and flags of /dev (an OCI config's tmpfs there: /dev is
+	 * then that tmpfs, writable unless it says ro), or NULL: the sandbox's
+	 * own, read-only. */
+	const struct gofer_tmpfs *dev;
 };
 
 /* Builds the view, applies the gofer's seccomp filter and serves requests

@@ -107,16 +107,8 @@ int op_statfs(struct ctx *c)
 	 * answers as a sysfs does. */
 	struct stat s;
 	if (sfs->f_type == OVERLAYFS_SUPER_MAGIC && c->st->sysdir.valid && fstat(o.fd, &s) == 0 &&
-	    s.st_dev == c->st->sysdir.dev) {
-		fsid_t fsid = sfs->f_fsid;
-		long flags = sfs->f_flags;
-		memset(sfs, 0, sizeof(*sfs));
-		sfs->f_type = SYSFS_MAGIC;
-		sfs->f_bsize = sfs->f_frsize = 4096;
-		sfs->f_namelen = 255;
-		sfs->f_fsid = fsid;
-		sfs->f_flags = flags;
-	}
+	    s.st_dev == c->st->sysdir.dev)
+		gofer_statfs_as_sysfs(sfs);
 	return 0;
 }
 

@@ -171,6 +171,9 @@ static int open_answer(struct ctx *c, int *fd, const struct stat *s)
 		r = open_done(c, *fd, s);
 	if (r == 0) {
 		c->resp->u.st = *s;
+		/* The sentry answers fstatfs(2) of it as statfs of its path. */
+		if (c->st->sysdir.valid && s->st_dev == c->st->sysdir.dev)
+			c->resp->val = GOFER_OPEN_SYSFS;
 		*c->fd_out = take_fd(fd);
 	}
 	return r;

@@ -3,7 +3,15 @@
  * bound read-only, the /dev/tty placeholder the walk redirects, the usual
  * symlinks, a devpts instance of the sandbox's own, a writable shm and,
  * unless the config has none, the guest's IPC namespace's mqueue file
- * system at /dev/mqueue. */
+ * system at /dev/mqueue. An OCI config's tmpfs at /dev (runc's default has
+ * one) makes it that tmpfs, with its options and flags, and writable
+ * unless they say ro, as runc and crun mount it (with crun's /dev/core
+ * link): the guest may then add, rename and remove files there as in any
+ * tmpfs. The devices stay bind mounts, which it can neither remove nor
+ * rename (EBUSY), and the placeholder of /dev/tty is known by its identity:
+ * moved or linked under another name in /dev it opens the guest's own
+ * terminal there, removed it is gone, as a guest may do with a crun
+ * container's /dev/tty. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -37,6 +45,8 @@ static int populate_dev(struct view *v, int dev_fd)
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i].target, dev_fd, links[i].name) < 0)
 			return view_fail(v, -errno, "creating /dev/%s", links[i].name);
+	if (v->cfg->dev && symlinkat("/proc/kcore", dev_fd, "core") < 0)
+		return view_fail(v, -errno, "creating /dev/core");
 	if (mkdirat(dev_fd, "pts", 0755) < 0 || mkdirat(dev_fd, "shm", 01777) < 0 ||
 	    (v->cfg->mqueue && mkdirat(dev_fd, "mqueue", 01777) < 0))
 		return view_fail(v, -errno, "creating /dev directories");
@@ -86,10 +96,21 @@ int mount_dev(struct view *v)
 	_cleanup_close_ int target = open_in_view(v, "dev", O_PATH | O_DIRECTORY, 0);
 	if (target < 0)
 		return view_fail(v, target, "opening /dev");
-	const struct fs_opt dev_opts[] = {{"mode", "755"}, {"size", "64k"}};
+	struct fs_opt dev_opts[GOFER_TMPFS_OPTS + 1] = {{"mode", "755"}, {"size", "64k"}};
+	size_t ndev = 2;
+	uint64_t dev_attrs = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC;
+	const struct gofer_tmpfs *dt = v->cfg->dev;
+	if (dt) {
+		/* The config's, as runc mounts it: its options alone. Read-only
+		 * for a moment, while the devices are bound in, only if asked. */
+		dev_opts[0] = (struct fs_opt){"source", dt->source ? dt->source : "tmpfs"};
+		ndev = 1;
+		for (size_t i = 0; i < dt->nopts && i < GOFER_TMPFS_OPTS; i++)
+			dev_opts[ndev++] = (struct fs_opt){dt->opts[i].key, dt->opts[i].value};
+		dev_attrs = dt->attrs & ~(uint64_t)MOUNT_ATTR_RDONLY;
+	}
 	_cleanup_close_ int dev_mnt =
-		fs_new(v, "tmpfs", dev_opts, ARRAY_SIZE(dev_opts),
-		       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, "/dev");
+		fs_new(v, "tmpfs", dev_opts, ndev, (unsigned int)dev_attrs, "/dev");
 	if (dev_mnt < 0)
 		return dev_mnt;
 	r = attach(dev_mnt, target);
@@ -142,8 +163,10 @@ int mount_dev(struct view *v)
 		if (r < 0)
 			return r;
 	}
-	/* Nothing may be created, renamed or linked in /dev: that keeps the
-	 * placeholder's name and identity the only way to /dev/tty. */
+	/* The sandbox's own /dev: nothing may be created, renamed or linked
+	 * there, which keeps the placeholder's name the only way to /dev/tty. */
+	if (dt && !(dt->attrs & MOUNT_ATTR_RDONLY))
+		return 0;
 	r = set_attrs(dev_mnt, MOUNT_ATTR_RDONLY, false);
 	return r < 0 ? view_fail(v, r, "making /dev read-only") : 0;
 }

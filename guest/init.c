@@ -198,7 +198,16 @@ _Noreturn static void run_command(const struct guest_config *cfg, const sigset_t
 	environ = cfg->envp;
 	spawn_execvpe(cfg->argv[0], cfg->argv, cfg->envp);
 	int err = errno;
-	fprintf(stderr, "runsc-c: %s: %s\n", cfg->argv[0], strerror(err));
+	struct rlimit nofile;
+	if (err == EMFILE && getrlimit(RLIMIT_NOFILE, &nofile) == 0)
+		fprintf(stderr,
+			"runsc-c: %s: %s: with RLIMIT_NOFILE %llu and %u fds preserved, no fd is "
+			"free for the sandbox's exec loader (it takes one below the limit, two "
+			"for a dynamically linked program)\n",
+			cfg->argv[0], strerror(err), (unsigned long long)nofile.rlim_cur,
+			cfg->preserve_fds);
+	else
+		fprintf(stderr, "runsc-c: %s: %s\n", cfg->argv[0], strerror(err));
 	_exit(err == ENOENT ? 127 : 126);
 }
 

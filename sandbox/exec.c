@@ -63,7 +63,14 @@ static void stage_error(struct rc_error *err, const struct sandbox_exec_pending 
 		snprintf(what, sizeof(what), "changing to the working directory '%s'", p->cwd);
 		break;
 	case EXEC_STAGE_EXEC:
-		snprintf(what, sizeof(what), "exec '%s'", p->argv0);
+		if (errno_value == EMFILE)
+			snprintf(what, sizeof(what),
+				 "exec '%s': the process's RLIMIT_NOFILE leaves no fd free for "
+				 "the sandbox's exec loader (it takes one below the limit, two for "
+				 "a dynamically linked program)",
+				 p->argv0);
+		else
+			snprintf(what, sizeof(what), "exec '%s'", p->argv0);
 		break;
 	default:
 		snprintf(what, sizeof(what), "%s", stage_name(stage));

@@ -92,6 +92,9 @@ struct sandbox_config {
 	/* /dev/shm's tmpfs options and flags (an OCI config's), or NULL: the
 	 * sandbox's own. */
 	const struct gofer_tmpfs *shm;
+	/* /dev's tmpfs options and flags (an OCI config's tmpfs at /dev), or
+	 * NULL: the sandbox's own, read-only /dev. */
+	const struct gofer_tmpfs *dev;
 	/* The caller's fds 3 to 2 + preserve_fds are the command's too, at
 	 * the same numbers (runc's --preserve-fds); the caller may close them
 	 * once sandbox_start returned. At most SANDBOX_PRESERVE_FDS_MAX. */

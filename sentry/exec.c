@@ -25,8 +25,10 @@
  * consulted for an fd the guest hands over (mode bits and CAP_DAC_OVERRIDE
  * are).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/audit.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -116,6 +118,54 @@ static bool guest_fd_cloexec(struct sentry *s, pid_t tid, int guest_fd)
 		return false;
 	flags = strstr(text, "flags:");
 	return flags && (strtoul(flags + 6, NULL, 8) & O_CLOEXEC);
+}
+
+/* Whether the loader will find the fds it receives: the sentry installs
+ * the program's fd (and its interpreter's) with ADDFD, which takes the
+ * lowest free fd below the process's RLIMIT_NOFILE, after the exec, when a
+ * failure can only end in SIGKILL. Linux's own exec needs no fd, so here
+ * alone an exec with every fd below the limit taken cannot go on: it fails
+ * with EMFILE, one of execve's errors, where it would otherwise die with
+ * no word. The fast test is one stat: /proc/TID/fd's size is the number of
+ * open fds (Linux 6.2+). Only near the limit are the fds that the exec
+ * will close (close-on-exec) and those at or above the limit left out of
+ * the count, one fdinfo read each. */
+static bool loader_fds_free(struct sentry *s, pid_t tid, unsigned int need)
+{
+	struct rlimit rl;
+	struct stat st;
+	char path[64];
+
+	if (prlimit(tid, RLIMIT_NOFILE, NULL, &rl) < 0 || rl.rlim_cur >= INT_MAX)
+		return true;
+	snprintf(path, sizeof(path), "%d/fd", tid);
+	if (fstatat(s->host_procfd, path, &st, 0) < 0)
+		return true;
+	if ((uint64_t)st.st_size + need <= rl.rlim_cur)
+		return true;
+
+	int dfd = openat(s->host_procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return true;
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return true;
+	}
+	uint64_t kept = 0;
+	const struct dirent *e;
+
+	while ((e = readdir(d))) {
+		char *end;
+		unsigned long fd = strtoul(e->d_name, &end, 10);
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9' || *end || fd >= rl.rlim_cur)
+			continue;
+		if (!guest_fd_cloexec(s, tid, (int)fd))
+			kept++;
+	}
+	closedir(d);
+	return kept + need <= rl.rlim_cur;
 }
 
 /* An fd the guest hands over (fexecve, /proc/self/fd/N): the checks
@@ -411,6 +461,11 @@ static int exec_decide(struct sc_ctx *c, const struct exec_call *call, struct ex
 		exec_file_close(&bin);
 		exec_file_close(&interp);
 		return r;
+	}
+	if (!loader_fds_free(c->s, c->t->tid, interp.fd >= 0 ? 2 : 1)) {
+		exec_file_close(&bin);
+		exec_file_close(&interp);
+		return -EMFILE;
 	}
 	img->comm = exec_comm(img->execfn, bin.path, fexec);
 	img->exe_fd = take_fd(&bin.fd);

@@ -144,6 +144,10 @@ struct sentry {
 	struct seccomp_notif_sizes sizes;
 	char hostname[65];
 	char domainname[65];
+	/* The device of the sandbox's /sys once the guest opened a file there
+	 * (GOFER_OPEN_SYSFS), for fstatfs(2) of its fds (syscalls/fs.c). */
+	bool sysfs_opened;
+	dev_t sysfs_dev;
 	/* The config's sysctls the guest's /proc/sys shows (sentry/sysctl.c):
 	 * each with the value Linux read back, and the directories above them
 	 * that procfs_sys_entries lacks. */

@@ -20,6 +20,7 @@
 #include <utime.h>
 
 #include "common/compat.h"
+#include "common/proto.h"
 #include "common/util.h"
 #include "sentry/opath.h"
 #include "sentry/sentry.h"
@@ -199,10 +200,28 @@ int sys_fstat(struct sc_ctx *c)
 	return r < 0 ? fail(c, r) : ok(c, 0);
 }
 
+/* Whether the guest's fd is a file of the sandbox's /sys: never before the
+ * guest opened one there (no system call then), else one stat of the host
+ * /proc's link for the fd. */
+static bool guest_fd_in_sysfs(struct sc_ctx *c, int guest_fd)
+{
+	char link[48];
+	struct stat st;
+
+	if (!c->s->sysfs_opened || guest_fd < 0)
+		return false;
+	snprintf(link, sizeof(link), "%d/fd/%d", (int)c->req->pid, guest_fd);
+	return fstatat(c->s->host_procfd, link, &st, 0) == 0 && st.st_dev == c->s->sysfs_dev;
+}
+
+/* fstatfs(2) runs natively but on two kinds of fd: an O_PATH placeholder,
+ * answered for the object it stands for, and a file of the sandbox's /sys,
+ * an overlay answered as the sysfs that statfs(2) of its path shows. */
 int sys_fstatfs(struct sc_ctx *c)
 {
 	int guest_fd = (int)ARG(0);
-	if (opath_guest_flags(c->s, (pid_t)c->req->pid, guest_fd) < 0) {
+	bool placeholder = opath_guest_flags(c->s, (pid_t)c->req->pid, guest_fd) >= 0;
+	if (!placeholder && !guest_fd_in_sysfs(c, guest_fd)) {
 		c->cont = true;
 		return 0;
 	}
@@ -210,7 +229,11 @@ int sys_fstatfs(struct sc_ctx *c)
 	if (obj < 0)
 		return fail(c, obj);
 	struct statfs sfs;
+	struct stat st;
 	int r = fstatfs(obj, &sfs) < 0 ? -errno : 0;
+	if (r == 0 && c->s->sysfs_opened && sfs.f_type == OVERLAYFS_SUPER_MAGIC &&
+	    fstat(obj, &st) == 0 && st.st_dev == c->s->sysfs_dev)
+		gofer_statfs_as_sysfs(&sfs);
 	close(obj);
 	if (r < 0)
 		return fail(c, r);

@@ -575,7 +575,7 @@ const struct sc_row sc_table[] = {
 	NATIVE(135, "personality", "the caller's exec domain; no_new_privs and mmap_min_addr still hold"),
 	DENY(136, "ustat", ENOSYS, "obsolete; would describe host file systems by device number"),
 	SENTRY(137, "statfs", sys_statfs, "names a path: resolved by the sentry, performed by the gofer inside the view"),
-	SENTRY(138, "fstatfs", sys_fstatfs, "runs natively (SECCOMP_USER_NOTIF_FLAG_CONTINUE) unless the fd is an O_PATH placeholder, which is answered for the object the sentry holds"),
+	SENTRY(138, "fstatfs", sys_fstatfs, "runs natively (SECCOMP_USER_NOTIF_FLAG_CONTINUE) unless the fd is an O_PATH placeholder, which is answered for the object the sentry holds, or a file of the sandbox's /sys, answered as sysfs"),
 	DENY(139, "sysfs", ENOSYS, "obsolete; would list the host kernel's file system types"),
 	NATIVE(140, "getpriority", "tasks of the guest's pid namespace; raising priority needs host CAP_SYS_NICE"),
 	NATIVE(141, "setpriority", "tasks of the guest's pid namespace; raising priority needs host CAP_SYS_NICE"),

@@ -864,6 +864,7 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 		.netns = c->netns,
 		.no_mqueue = !c->mqueue,
 		.shm = c->shm,
+		.dev = c->dev,
 		.preserve_fds = c->preserve_fds,
 		.policy = c->policy,
 		.audit_fd = c->audit_fd,
@@ -904,6 +905,7 @@ void oci_config_free(struct oci_config *c)
 	free(c->readonly);
 	oci_sysctl_free(c);
 	oci_tmpfs_free(c->shm);
+	oci_tmpfs_free(c->dev);
 	free(c->volumes);
 	oci_process_free(&c->process);
 	free(c->seccomp.filter);

@@ -83,6 +83,11 @@ int oci_bad_flag(char **argv);
 int oci_preserve_fds_arg(char **argv, const char *arg, unsigned int *n);
 /* Closes the caller's preserved fds once the sandbox has its own. */
 void oci_preserve_fds_close(unsigned int n);
+struct oci_config;
+/* Socket activation (run, create): LISTEN_FDS=N in runsc-c's environment
+ * adds N to c->preserve_fds (set from --preserve-fds before) and gives the
+ * program LISTEN_FDS=N and LISTEN_PID=1. -1 after printing the error. */
+int oci_listen_fds(char **argv, struct oci_config *c);
 
 /* ---- log.c ---- */
 /* Opens --log (appending); messages go there as text or JSON lines. */
@@ -198,6 +203,7 @@ struct oci_config {
 	const char *netns;
 	bool mqueue;		 /* a mount of type mqueue (at /dev/mqueue) */
 	struct gofer_tmpfs *shm; /* a tmpfs mount at /dev/shm (owned), or NULL */
+	struct gofer_tmpfs *dev; /* a tmpfs mount at /dev (owned), or NULL */
 	struct gofer_volume *volumes;
 	size_t nvolumes;
 	struct json_object *annotations;	   /* an object, inside doc, or NULL */

@@ -22,9 +22,11 @@
  *	                      propagates in or out of it
  *
  * Anything else is refused, naming the field and the option. A tmpfs at
- * /dev/shm is the sandbox's /dev/shm with these options (the last such
- * mount counts); one at or below /proc, /sys or elsewhere in /dev (runc's
- * default /dev) is the sandbox's own file system there, as before. */
+ * /dev/shm is the sandbox's /dev/shm with these options, one at /dev
+ * (runc's default config has one) the sandbox's /dev, holding its devices
+ * and links as before, writable unless ro (the last such mount counts);
+ * one at or below /proc, /sys or elsewhere in /dev is the sandbox's own
+ * file system there. */
 #include <errno.h>
 #include <json-c/json.h>
 #include <linux/mount.h>
@@ -191,10 +193,10 @@ int oci_parse_tmpfs(struct oci_config *c, struct json_object *m, const char *fie
 	if (r < 0)
 		return r;
 	/* The sandbox's own /proc (the sentry's), /sys and /dev are what it
-	 * provides there; /dev/shm takes the config's options. */
+	 * provides there; /dev and /dev/shm take the config's options. */
 	static const char *const own[] = {"/proc", "/sys", "/dev"};
-	bool shm = strcmp(dest, "/dev/shm") == 0;
-	for (size_t i = 0; i < ARRAY_SIZE(own) && !shm; i++) {
+	bool shm = strcmp(dest, "/dev/shm") == 0, dev = strcmp(dest, "/dev") == 0;
+	for (size_t i = 0; i < ARRAY_SIZE(own) && !shm && !dev; i++) {
 		size_t n = strlen(own[i]);
 		if (strncmp(dest, own[i], n) == 0 && (dest[n] == '\0' || dest[n] == '/')) {
 			oci_debug("%s: tmpfs at %s: provided by the sandbox itself", field, dest);
@@ -232,6 +234,11 @@ int oci_parse_tmpfs(struct oci_config *c, struct json_object *m, const char *fie
 		t->source = src && json_object_get_string(src)[0] ? t->source : "shm";
 		oci_tmpfs_free(c->shm);
 		c->shm = t;
+		return 0;
+	}
+	if (dev) {
+		oci_tmpfs_free(c->dev);
+		c->dev = t;
 		return 0;
 	}
 	struct gofer_volume *v = &c->volumes[c->nvolumes++];

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/proto.h"
 #include "common/util.h"
 #include "sentry/opath.h"
 #include "sentry/sentry.h"
@@ -167,6 +168,10 @@ static int open_view(struct vfs_walk *w, const struct gofer_resp *resp)
 	else if ((o->flags & __O_TMPFILE) == __O_TMPFILE &&
 		 ((o->mode & VFS_SETID_BITS) || setid_any(w->c->s)))
 		setid_made_tmpfile(w->c, w->guest_dirfd, w->path, fd, o->mode);
+	if (resp->val == GOFER_OPEN_SYSFS) {
+		w->c->s->sysfs_opened = true;
+		w->c->s->sysfs_dev = resp->u.st.st_dev;
+	}
 	if (o->opath)
 		return opath_placeholder(w->c->s, fd, o->flags, o->fd_out);
 	*o->fd_out = fd;

@@ -48,6 +48,38 @@ d['root']['path'] = '$TMP/rootfs-crun'"
 	fi
 fi
 
+# Socket activation: LISTEN_FDS=2 passes fds 3 and 4 on (before those of
+# --preserve-fds), and the program gets LISTEN_FDS=2 and LISTEN_PID=1, as
+# runc gives them (crun 1.8 passes the same fds, and LISTEN_PID=1 alone).
+LPROBE='ls /proc/self/fd | tr "\n" " "; echo; cat <&3; cat <&5; env | grep ^LISTEN_ | sort'
+cfg "$TMP/l" "d['process']['args'] = ['sh', '-c', '''$LPROBE''']"
+LISTEN_FDS=2 oci run --preserve-fds 1 --bundle "$TMP/l" l1 3<"$TMP/in" 4</dev/null \
+	5<"$TMP/in" 6<"$TMP/in" >"$TMP/listen.out" 2>&1
+check_rc "LISTEN_FDS=2 with --preserve-fds 1: the program runs" 0 "$?" "$(cat "$TMP/listen.out")"
+check "LISTEN_FDS=2 with --preserve-fds 1: fds 3 to 5, LISTEN_FDS and LISTEN_PID=1" "0 1 2 3 4 5 6 
+in-three
+in-three
+LISTEN_FDS=2
+LISTEN_PID=1" "$(cat "$TMP/listen.out")"
+if [ -n "$CRUN" ] && [ -s "$TMP/crun.out" ]; then
+	cfg "$TMP/lc" "d['process']['args'] = ['sh', '-c', '''$LPROBE''']
+d['root']['path'] = '$TMP/rootfs-crun'"
+	LISTEN_FDS=2 crun_run "$TMP/lc" lc1 --preserve-fds 1 3<"$TMP/in" 4</dev/null \
+		5<"$TMP/in" 6<"$TMP/in" >"$TMP/crun-listen.out" 2>&1
+	check "LISTEN_FDS: the same fds as crun's" "$(head -3 "$TMP/crun-listen.out")" \
+		"$(head -3 "$TMP/listen.out")"
+else
+	skip "LISTEN_FDS: the same fds as crun's" "crun cannot run here"
+fi
+check "LISTEN_PID naming another process: no fd taken" "0 1 2 3 " \
+	"$(LISTEN_FDS=2 LISTEN_PID=1 oci run --bundle "$TMP/l" l2 3<"$TMP/in" 2>&1 | head -1)"
+out=$(LISTEN_FDS=2 oci run --bundle "$TMP/l" l3 3<"$TMP/in" 2>&1)
+check_rc "LISTEN_FDS=2 with fd 4 closed: exit 1" 1 "$?"
+check "... naming the variable and the fd" "runsc-c: run: LISTEN_FDS 2: fd 4 is not open" "$out"
+check_contains "a LISTEN_FDS that is no number: refused, naming it" "LISTEN_FDS: expected a number" \
+	"$(LISTEN_FDS=x oci create --bundle "$TMP/l" l4 2>&1)"
+check "... no state left" "" "$(ls -A "$ROOT" 2>/dev/null)"
+
 # create + start: the monitor holds the fd until start.
 cfg "$TMP/b2" "d['process']['args'] = ['sh', '-c', 'cat <&3']"
 oci create --preserve-fds 1 --bundle "$TMP/b2" p2 3<"$TMP/in" >"$TMP/p2.out" 2>&1
@@ -88,7 +120,10 @@ check "exec --detach: fd 3 is the process's" detached "$(cat "$TMP/out-detach")"
 # 300 fds, each a file holding its own number, sent in several messages
 # to the monitor and on to the guest's init; 1000 (with the 1024 of runc's
 # default RLIMIT_NOFILE: the sandbox's exec loader needs a free fd below
-# it), and 1025 (above the most, 1024, as for run), refused.
+# it), 1025 (above the most, 1024, as for run), refused, and 1021, which
+# leaves the loader no fd: the exec fails with one line naming the limit
+# (crun's run fails near that count too, "Too many open files" from its
+# own opens once it has set the limit).
 mkdir -p "$TMP/num"
 cat >"$TMP/many.py" <<'EOF'
 import os, resource, subprocess, sys
@@ -116,8 +151,17 @@ r = ex("1000", "sh", "-c", check % 1002)
 print(r.returncode, r.stdout.split(), r.stderr.strip())
 r = ex("1025", "true")
 print(r.returncode, r.stderr.strip())
+# 1021 with fds 0 to 2 fill RLIMIT_NOFILE 1024: no fd is left for the
+# sandbox's exec loader, and exec fails naming the limit (no silent 137).
+r = ex("1021", "true")
+print(r.returncode, r.stderr.strip())
+r = subprocess.run([sys.argv[1], "--root", sys.argv[2], "run", "--preserve-fds", "1021",
+                    "--bundle", sys.argv[4], "full1"], close_fds=False,
+                   stdin=subprocess.DEVNULL, capture_output=True, text=True)
+print(r.returncode, r.stderr.strip())
 EOF
-out=$(python3 "$TMP/many.py" "$RUNSC_C" "$ROOT" "$TMP/num" 2>&1)
+cfg "$TMP/full" "d['process']['args'] = ['true']"
+out=$(python3 "$TMP/many.py" "$RUNSC_C" "$ROOT" "$TMP/num" "$TMP/full" 2>&1)
 check "exec --preserve-fds 300: fds 3 to 302 are the process's, each its own file" \
 	"0 ['304', 'checked'] " "$(echo "$out" | head -1)"
 check "exec --preserve-fds 1000: fds 3 to 1002 are the process's" \
@@ -125,6 +169,15 @@ check "exec --preserve-fds 1000: fds 3 to 1002 are the process's" \
 check_contains "exec --preserve-fds 1025: refused, naming the flag" "--preserve-fds" \
 	"$(echo "$out" | sed -n 3p)"
 check "... with exit 1" "1" "$(echo "$out" | sed -n 3p | cut -d' ' -f1)"
+check "exec --preserve-fds 1021 with RLIMIT_NOFILE 1024: exit 255, not a silent 137" "255" \
+	"$(echo "$out" | sed -n 4p | cut -d' ' -f1)"
+check_contains "... and one line naming the limit" \
+	"exec 'true': the process's RLIMIT_NOFILE leaves no fd free" "$(echo "$out" | sed -n 4p)"
+check "run --preserve-fds 1021 with RLIMIT_NOFILE 1024: the program's exec fails (126)" "126" \
+	"$(echo "$out" | sed -n 5p | cut -d' ' -f1)"
+check_contains "... with one line naming the limit" \
+	"Too many open files: with RLIMIT_NOFILE 1024 and 1021 fds preserved" \
+	"$(echo "$out" | sed -n 5p)"
 
 # crun, the reference: exec into a container of its own with the same fds.
 if [ -n "$CRUN" ] && [ -s "$TMP/crun.out" ]; then

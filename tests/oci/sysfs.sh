@@ -3,7 +3,7 @@
 # The sandbox's /sys and /dev/mqueue (docs/oci.md). /sys: its own read-only sysfs, never the
 # host's. config.json's sysfs mount at /sys shows in the mount table as
 # crun's does (type sysfs, source sysfs, read-only) and statfs(2) says
-# SYSFS_MAGIC; what programs read to count CPUs (/sys/devices/system/cpu,
+# SYSFS_MAGIC, as fstatfs(2) of an fd there does; what programs read to count CPUs (/sys/devices/system/cpu,
 # nproc, getconf) and the host's transparent huge page settings read as
 # under crun, and nothing of the host's devices, firmware or kernel knobs
 # is there. For `runsc-c do`, the CPU counts are compared with native runs,
@@ -14,12 +14,14 @@
 # and statfs type as crun's. sysfs and mqueue mounts elsewhere are refused
 # naming the field.
 MQ_PROBE=$1
+STATFS_PROBE=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../integration/lib.sh"
 
 . "$here/bundle.sh"
 
 cp "$MQ_PROBE" "$ROOTFS/mq-probe"
+cp "$STATFS_PROBE" "$ROOTFS/statfs-probe"
 Q=runscq$$
 mkdir -p "$TMP/spec"
 oci spec --bundle "$TMP/spec"
@@ -29,6 +31,8 @@ awk "\$5 == \"/sys\" || \$5 == \"/dev/mqueue\" { sep = 0; for (i = 7; i <= NF; i
 	print \$5, \$6, \$(sep + 1), \$(sep + 2) }" /proc/self/mountinfo
 echo "== statfs"
 stat -f -c %t /sys /sys/devices/system/cpu
+echo "== fstatfs"
+/statfs-probe /sys /sys/devices/system/cpu/online /sys/kernel/mm/transparent_hugepage/enabled
 echo "== cpus"
 cat /sys/devices/system/cpu/online /sys/devices/system/cpu/possible /sys/devices/system/cpu/present
 ls -d /sys/devices/system/cpu/cpu[0-9]*
@@ -67,6 +71,11 @@ check "rows: /dev/mqueue an mqueue; /sys read-only, type sysfs, source sysfs" "=
 check "statfs of /sys and below says SYSFS_MAGIC" "== statfs
 62656572
 62656572" "$(block "$TMP/runsc.out" statfs)"
+# fstatfs(2) of an fd there (and of an O_PATH one) says what statfs of its
+# path says, as on Linux (the host's /sys, natively, is the expected).
+check "fstatfs of fds under /sys says SYSFS_MAGIC, as natively" "== fstatfs
+$("$STATFS_PROBE" /sys /sys/devices/system/cpu/online /sys/kernel/mm/transparent_hugepage/enabled)" \
+	"$(block "$TMP/runsc.out" fstatfs)"
 check_contains "writes to /sys fail with EROFS" "Read-only file system" \
 	"$(block "$TMP/runsc.out" write)"
 check "none of the host's devices, modules or firmware, no cgroupfs" "== host
@@ -81,7 +90,7 @@ check "the container's queue is not in the host's IPC namespace" \
 
 # ---- crun, the reference ----
 crun_reference
-for p in rows statfs cpus thp write mqueue; do
+for p in rows statfs fstatfs cpus thp write mqueue; do
 	[ -n "$crun_reason" ] && { skip "same as crun: $p" "$crun_reason"; continue; }
 	check "same as crun: $p" "$(block "$TMP/crun.out" "$p")" "$(block "$TMP/runsc.out" "$p")"
 done

@@ -1,7 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: Apache-2.0
 # config.json's tmpfs mounts (docs/oci.md): each a tmpfs of its own, with
-# its size=, nr_inodes=, mode=, uid=, gid= and its mount flags. What the
+# its size=, nr_inodes=, mode=, uid=, gid= and its mount flags; the one at
+# /dev (runc's default config has it) is the container's /dev, writable,
+# with the default devices and links in it. What the
 # container sees is compared with crun's for the same config: writing past
 # size= (ENOSPC), past nr_inodes=, executing from a noexec one (EACCES),
 # writing to a read-only one (EROFS), stat of each root (mode, owner), and
@@ -20,7 +22,7 @@ oci spec --bundle "$TMP/spec"
 mkdir -p "$ROOTFS/small"
 echo covered >"$ROOTFS/small/f"
 
-TPATHS="/small /noexec /ro /deep/er /few /opts /dev/shm"
+TPATHS="/small /noexec /ro /deep/er /few /opts /dev/shm /dev"
 MOUNTS="[
  {'destination': '/small', 'type': 'tmpfs', 'source': 'tmpfs',
   'options': ['nosuid', 'nodev', 'size=1m', 'mode=1777', 'uid=1000', 'gid=1001']},
@@ -52,6 +54,12 @@ for f in a b c d; do touch /few/$f 2>&1; done
 ls /few
 echo "== writable"
 echo hi >/deep/er/x && cat /deep/er/x
+echo "== dev"
+ls /dev
+stat -c "%n %F %t,%T" /dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/tty
+for l in fd stdin stdout stderr ptmx core; do readlink /dev/$l; done
+echo to-null >/dev/null && head -c 4 /dev/zero | od -An -tx1
+touch /dev/made && ls /dev/made && rm /dev/made && echo removed
 echo "== mountinfo"
 cat /proc/self/mountinfo'
 export PROBE
@@ -106,7 +114,7 @@ for p in $TPATHS; do
 	[ -n "$crun_reason" ] && { skip "same as crun: $1" "$crun_reason"; continue; }
 	check "same as crun: $1" "$(block "$TMP/crun.out" "$1")" "$(block "$TMP/runsc.out" "$1")"
 done
-for p in size noexec ro nr_inodes writable; do
+for p in size noexec ro nr_inodes writable dev; do
 	[ -n "$crun_reason" ] && { skip "same as crun: $p" "$crun_reason"; continue; }
 	check "same as crun: $p" "$(block "$TMP/crun.out" "$p")" "$(block "$TMP/runsc.out" "$p")"
 done
@@ -135,6 +143,51 @@ d['mounts'] += [{'destination': '/n/in', 'type': 'bind', 'source': 'in', 'option
 	{'destination': '/n', 'type': 'tmpfs', 'options': []}]"
 check "a bind below a later tmpfs stays visible, the tmpfs writable" "inner
 made" "$(oci run --bundle "$TMP/nest" t4 2>&1)"
+
+# /dev: the config's tmpfs with the devices and links, writable (as
+# crun's, below); read-only with ro; without the mount, the sandbox's own
+# read-only /dev.
+check "/dev: the devices and links, a file made and removed" "== dev
+core
+fd
+full
+mqueue
+null
+ptmx
+pts
+random
+shm
+stderr
+stdin
+stdout
+tty
+urandom
+zero
+/dev/null character special file 1,3
+/dev/zero character special file 1,5
+/dev/full character special file 1,7
+/dev/random character special file 1,8
+/dev/urandom character special file 1,9
+/dev/tty character special file 5,0
+/proc/self/fd
+/proc/self/fd/0
+/proc/self/fd/1
+/proc/self/fd/2
+pts/ptmx
+/proc/kcore
+ 00 00 00 00
+/dev/made
+removed" "$(block "$TMP/runsc.out" dev)"
+cfg "$TMP/devro" "d['process']['args'] = ['sh', '-c', 'touch /dev/x 2>&1; grep \" /dev \" /proc/self/mountinfo | cut -d\" \" -f5,6']
+for m in d['mounts']:
+    if m['destination'] == '/dev':
+        m['options'].append('ro')"
+check "/dev with ro: writes fail with EROFS, the row says ro" "touch: /dev/x: Read-only file system
+/dev ro,nosuid" "$(oci run --bundle "$TMP/devro" t6 2>&1)"
+cfg "$TMP/nodev" "d['process']['args'] = ['sh', '-c', 'touch /dev/x 2>&1; ls /dev/core 2>&1']
+d['mounts'] = [m for m in d['mounts'] if m['destination'] != '/dev']"
+check "no tmpfs at /dev: the sandbox's own, read-only" "touch: /dev/x: Read-only file system
+ls: /dev/core: No such file or directory" "$(oci run --bundle "$TMP/nodev" t7 2>&1)"
 
 # ---- a tmpfs without size= is bounded by the sandbox's memory ----
 # Its pages are charged to the sandbox's memory cgroup, as runc's are to
