@@ -209,6 +209,26 @@ requires "unix sockets by path: getpeername gives the listener's whole path" pyt
 	differential_data "unix sockets by path: getpeername gives the listener's whole path" \
 		'python3 "$1/unix_peer_probe.py" "$2"'
 
+# getsockname and getpeername of sockets accept(2) made from listeners
+# bound by path: the listener's path and the connecting socket's as bound,
+# also once the connecting socket is closed; in the scratch directory
+# (under /tmp inside) and in a volume, whose host path never shows.
+requires "unix sockets by path: getsockname and getpeername of accepted sockets" python3 &&
+	differential_data "unix sockets by path: getsockname and getpeername of accepted sockets" \
+		'python3 "$1/unix_accept_name_probe.py" "$2"'
+if requires "unix sockets by path in a volume: getsockname and getpeername of accepted sockets" python3; then
+	vol_native=$(mktemp -d "$TMP/vol.XXXXXX")
+	vol_sandbox=$(mktemp -d "$TMP/vol.XXXXXX")
+	(cd / && guest_env python3 "$DATA/unix_accept_name_probe.py" "$vol_native") \
+		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
+	echo $? >"$TMP/native.rc"
+	runsc -v "$DATA:/data:ro" -v "$vol_sandbox:/vol" -- \
+		python3 /data/unix_accept_name_probe.py /vol \
+		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
+	echo $? >"$TMP/sandbox.rc"
+	compare "unix sockets by path in a volume: getsockname and getpeername of accepted sockets"
+fi
+
 # Relative names of unix sockets (bind, connect, sendto) and of
 # inotify_add_watch resolve from the caller's working directory, also
 # below a directory the caller may not search (LTP's connect03).
@@ -223,6 +243,13 @@ requires "unix sockets by relative path: resolved from the working directory" py
 requires "unix sockets: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD" python3 &&
 	differential_data "unix sockets: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD" \
 		'python3 "$1/peercred_probe.py" "$2"'
+
+# ... and on an accepted socket once the connecting socket is closed, its
+# process has exited and been reaped, or both before the accept: what
+# Linux took at the connect stays (the pidfd names the process gone).
+requires "unix sockets: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD once the peer is gone" python3 &&
+	differential_data "unix sockets: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD once the peer is gone" \
+		'python3 "$1/peercred_gone_probe.py" "$2"'
 
 # getdents64's d_ino is stat's st_ino for every entry but ".." and mount
 # points, also for directories of the writable layer (an overlay over two
