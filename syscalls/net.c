@@ -509,8 +509,10 @@ static void bound_name_record(struct sentry *s, int sock, const struct sockaddr_
 {
 	ino_t ino = sock_ino(sock);
 	size_t plen = strnlen(sun->sun_path, len - offsetof(struct sockaddr_un, sun_path));
-	if (!ino || !memchr(sun->sun_path, '/', plen))
-		return; /* the kernel's own name is the whole path */
+	if (!ino)
+		return;
+	/* A name without a directory is the kernel's own: its record only
+	 * tells the socket file's newest name (bound_name_find). */
 	struct bound_name *b = &bound_names[bound_next++ % BOUND_NAMES];
 	b->ino = ino;
 	b->file_dev = file->st_ino ? file->st_dev : 0;
@@ -568,11 +570,13 @@ static const struct bound_name *bound_name_find(struct sentry *s, int sock,
 	struct unix_diag_vfs vfs;
 	if (b || unix_vfs(s, sock, &vfs) < 0 || !vfs.udiag_vfs_ino)
 		return b;
+	/* The newest name of the file: an inode number freed and used again
+	 * (a socket file removed, another made) names the new one. */
 	for (size_t i = 1; i <= BOUND_NAMES; i++) {
 		b = &bound_names[(bound_next - i) % BOUND_NAMES];
 		if (b->vfs.udiag_vfs_ino == vfs.udiag_vfs_ino &&
-		    b->vfs.udiag_vfs_dev == vfs.udiag_vfs_dev && bound_name_matches(b, sun))
-			return b;
+		    b->vfs.udiag_vfs_dev == vfs.udiag_vfs_dev)
+			return bound_name_matches(b, sun) ? b : NULL;
 	}
 	return NULL;
 }
@@ -594,9 +598,8 @@ static const struct bound_name *peer_name_find(struct sentry *s, int sock,
 			p = &peer_files[i];
 	for (size_t i = 1; p && i <= BOUND_NAMES; i++) {
 		const struct bound_name *b = &bound_names[(bound_next - i) % BOUND_NAMES];
-		if (b->file_ino == p->file_ino && b->file_dev == p->file_dev &&
-		    bound_name_matches(b, sun))
-			return b;
+		if (b->file_ino == p->file_ino && b->file_dev == p->file_dev)
+			return bound_name_matches(b, sun) ? b : NULL;
 	}
 	return NULL;
 }
