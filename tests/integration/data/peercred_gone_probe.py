@@ -3,7 +3,8 @@
 # A child as uid and gid 1000 (groups 1000 and 1001) connects by path and
 # by abstract name, sends a byte and then (a) closes its socket and lives
 # on, then exits and is reaped; (b) exits and is reaped before the listener
-# accepts. argv[1]: a scratch directory.
+# accepts. Then socketpairs made as small gids name their maker.
+# argv[1]: a scratch directory.
 import errno
 import os
 import signal
@@ -88,3 +89,16 @@ for what, addr in (("path", "s"), ("abstract", "\0runsc-c-peer-gone-%d" % os.get
         srv.close()
         if what == "path":
             os.unlink(addr)
+
+# A socketpair made by a process whose effective gid is a small number
+# (as the sandbox's tags of its connects are) names that process.
+sys.stdout.flush()
+pid = os.fork()
+if pid == 0:
+    for gid in (1, 2, 3):
+        os.setresgid(gid, gid, gid)
+        a, b = socket.socketpair()
+        print("socketpair as gid %d: %s" % (gid, peer(a, os.getpid())))
+        sys.stdout.flush()
+    os._exit(0)
+os.waitpid(pid, 0)
