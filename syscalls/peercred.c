@@ -69,9 +69,18 @@ static struct peer_record records[PEER_RECORDS];
 #define PEER_TAG_LAST (UINT32_MAX - 2)
 static uint32_t tag_last;
 
+/* The sentry's effective gid, which it changes only around a connect. */
+static gid_t own_egid(void)
+{
+	static gid_t own = (gid_t)-1;
+	if (own == (gid_t)-1)
+		own = getegid();
+	return own;
+}
+
 uint32_t peercred_tag(void)
 {
-	uint32_t own = (uint32_t)getegid();
+	uint32_t own = (uint32_t)own_egid();
 	if (tag_last >= PEER_TAG_LAST)
 		return PEER_TAG_NONE;
 	if (++tag_last == own && tag_last < PEER_TAG_LAST)
@@ -95,7 +104,7 @@ static int peer_kind(int sock)
 
 int peercred_connect(int sock, const struct sockaddr *sa, socklen_t len, uint32_t tag)
 {
-	gid_t own = getegid();
+	gid_t own = own_egid();
 	/* Per thread, as the kernel keeps ids: the raw call, not libc's. */
 	bool tagged = syscall(SYS_setresgid, -1, (gid_t)tag, -1) == 0;
 	int r = connect(sock, sa, len) < 0 ? -errno : 0;
@@ -141,7 +150,10 @@ static int peer_native(struct sentry *s, int sock, struct ucred *native,
 	*ours = false;
 	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, native, &l) < 0)
 		return -errno;
-	*ours = native->pid > 0 && (native->pid == getpid() || native->pid == s->gofer_pid);
+	static pid_t sentry_pid;
+	if (!sentry_pid)
+		sentry_pid = getpid();
+	*ours = native->pid > 0 && (native->pid == sentry_pid || native->pid == s->gofer_pid);
 	uint32_t tag = native->gid;
 	const struct peer_record *r = &records[tag % PEER_RECORDS];
 	if (*ours && tag && tag <= PEER_TAG_LAST && r->tag == tag && peer_kind(sock))
