@@ -134,6 +134,16 @@ differential_data "a shell in /proc/self: cat status, ls fd, pwd" \
 	'cd /proc/self && head -n 1 status && ls fd | head -n 3 && pwd &&
 	pwd -P | sed "s/[0-9][0-9]*/N/" && cd fd/.. && cd ../.. && pwd -P'
 
+# The sandbox's init is a fork of runsc-c that no exec in the sandbox made:
+# its maps and smaps show runsc-c's program as anonymous memory, never by
+# its host path (its exe fails with ENOENT, as a kernel thread's does).
+host_exe=$(readlink -f "$RUNSC_C")
+check "/proc/1/maps and smaps name no host path of runsc-c; /proc/1/exe is ENOENT" \
+	"0 0 r-xp 00000000 00:00 0 ENOENT" \
+	"$(runsc sh -c 'grep -c -F "$1" /proc/1/maps; grep -c -F "$1" /proc/1/smaps
+		grep -m 1 -o "r-xp 00000000 00:00 0" /proc/1/maps
+		readlink /proc/1/exe || echo ENOENT' sh "$host_exe" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')"
+
 # Out of /proc only into the view: /proc/1/root is the sandbox's root and
 # ".." from it stays there; a relative change from a /proc cwd gets what
 # the same change by absolute path gets. (Sandbox only: natively /proc/1
