@@ -46,8 +46,8 @@ enum gofer_op {
 	GOP_BIND,     /* obj fd: the guest's AF_UNIX socket; path: where; mode:
 			 the guest's umask (within GOFER_UMASK_BITS) */
 	GOP_CONNECT,  /* obj fd: the guest's AF_UNIX socket; path: where (non-blocking);
-			 flags GOFER_CONNECT_DEST: no connect, the answer is an
-			 O_PATH fd of the socket file (a datagram's destination) */
+			 arg[GOFER_ARG_PEER_TAG]; flags GOFER_CONNECT_DEST: no connect, the answer is
+			 an  O_PATH fd of the socket file (a datagram's destination) */
 	GOP_INOTIFY_ADD, /* obj fd: the guest's inotify fd,
 			    arg[GOFER_ARG_INOTIFY_MASK]; val: the watch descriptor */
 	GOP_EXEC_OPEN,	 /* open a file to execute: X permission for the caller,
@@ -75,6 +75,7 @@ enum gofer_arg {
 	GOFER_ARG_MTIME_SEC = 2,    /* the modification time */
 	GOFER_ARG_MTIME_NSEC = 3,   /* and its nanoseconds */
 	GOFER_ARG_INOTIFY_MASK = 0, /* GOP_INOTIFY_ADD: inotify_add_watch(2)'s mask */
+	GOFER_ARG_PEER_TAG = 0,	    /* GOP_CONNECT: the effective gid to connect with, or 0 */
 };
 
 /* Which fds accompany a request, in this order. */

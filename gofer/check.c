@@ -193,6 +193,9 @@ static int check_args(const struct gofer_req *req)
 		return 0;
 	case GOP_INOTIFY_ADD:
 		return check_inotify_mask(req->arg[GOFER_ARG_INOTIFY_MASK]);
+	case GOP_CONNECT:
+		/* A gid, not (gid_t)-1 ("unchanged"). */
+		return req->arg[GOFER_ARG_PEER_TAG] >= UINT32_MAX ? -EINVAL : 0;
 	default:
 		return 0;
 	}

@@ -148,10 +148,23 @@ int creds_root_may(const struct gofer_state *st, const struct stat *inode, int w
 /* connect(2) records the caller's credentials for the peer's SO_PEERCRED:
  * run it with the guest's effective ids, not only its fs ids. */
 int creds_connect_as_guest(struct gofer_state *st, int sock_fd, const struct sockaddr_un *sa,
-			   socklen_t len)
+			   socklen_t len, gid_t tag)
 {
-	if (syscall(SYS_setresgid, -1, st->gid, -1) < 0)
+	/* (gid_t)-1 would leave the effective gid as it is. */
+	if (tag == (gid_t)-1)
+		return -EINVAL;
+	if (syscall(SYS_setresgid, -1, tag ? tag : st->gid, -1) < 0)
 		return -errno;
+	/* The fs gid followed the effective one: back to the guest's, with
+	 * CAP_SETGID while the effective uid is still 0. */
+	if (tag)
+		setfsgid(st->gid);
+	if ((uint32_t)setfsgid((gid_t)-1) != st->gid) {
+		if (syscall(SYS_setresgid, -1, 0, -1) < 0)
+			die_errno("restoring the effective gid");
+		st->fs_gid = 0;
+		return -EPERM;
+	}
 	if (syscall(SYS_setresuid, -1, st->uid, -1) < 0) {
 		int e = errno;
 		if (syscall(SYS_setresgid, -1, 0, -1) < 0)

@@ -34,9 +34,12 @@ bool creds_root_lacks_caps_over(const struct gofer_state *st, const struct stat 
  * access wanted (R_OK, W_OK, X_OK bits), as generic_permission decides
  * for a caller without CAP_DAC_OVERRIDE: 0 or -EACCES. 0 otherwise. */
 int creds_root_may(const struct gofer_state *st, const struct stat *inode, int want);
-/* connect(2) of sock_fd to sa with the guest's effective ids as well, so
- * that the peer's SO_PEERCRED names the guest. Returns 0 or -errno. */
+/* connect(2) of sock_fd to sa with the guest's effective uid as well, so
+ * that the peer's SO_PEERCRED names the guest, and tag as the effective
+ * gid when not 0 (the sentry's key to its record of the connect,
+ * syscalls/peercred.c; the fs ids stay the guest's, so the checks the
+ * connect makes are the guest's). Returns 0 or -errno. */
 int creds_connect_as_guest(struct gofer_state *st, int sock_fd, const struct sockaddr_un *sa,
-			   socklen_t len);
+			   socklen_t len, gid_t tag);
 
 #endif

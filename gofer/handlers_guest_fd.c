@@ -116,7 +116,8 @@ int op_connect(struct ctx *c)
 		if (!(fl & O_NONBLOCK) && fcntl(c->obj, F_SETFL, fl | O_NONBLOCK) < 0)
 			r = -errno;
 		if (r == 0)
-			r = creds_connect_as_guest(c->st, c->obj, &sa, len);
+			r = creds_connect_as_guest(c->st, c->obj, &sa, len,
+						   (gid_t)c->req->arg[GOFER_ARG_PEER_TAG]);
 		if (r == 0)
 			c->resp->u.st = w.st; /* the socket file connected to */
 		if (!(fl & O_NONBLOCK) && fcntl(c->obj, F_SETFL, fl) < 0 && r == 0)

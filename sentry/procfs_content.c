@@ -5,7 +5,9 @@
  * table), then sealed into a memfd that the guest reads natively. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -204,6 +206,42 @@ static ssize_t sys_content(struct pctx *pc, const struct pnode *n, char **out)
 	}
 }
 
+/* The guest's init is a fork of runsc-c, never exec'd in the sandbox: the
+ * lines of its maps and smaps for runsc-c's program (the sentry's own)
+ * would name the program's host path. They show as an anonymous
+ * mapping's, without device, inode or name. Returns the text's length. */
+static ssize_t maps_hide_host(struct pctx *pc, char *text, ssize_t len)
+{
+	static char exe[PATH_MAX + 2] = ""; /* " " and the path */
+	if (!exe[0]) {
+		ssize_t n = readlinkat(pc->s->host_procfd, "self/exe", exe + 1, PATH_MAX);
+		if (n <= 0)
+			return len;
+		exe[0] = ' ';
+		exe[n + 1] = 0;
+	}
+	size_t exe_len = strlen(exe);
+	char *w = text;
+	for (char *line = text; line < text + len;) {
+		char *end = memchr(line, '\n', (size_t)(text + len - line));
+		size_t line_len = end ? (size_t)(end - line) + 1 : (size_t)(text + len - line);
+		char *name = memmem(line, line_len, exe, exe_len);
+		unsigned long long start, stop;
+		char perms[8];
+		if (name && sscanf(line, "%llx-%llx %7s", &start, &stop, perms) == 3) {
+			/* At most as long as the line it replaces. */
+			int n = snprintf(w, line_len + 1, "%llx-%llx %s 00000000 00:00 0 \n", start,
+					 stop, perms);
+			w += n > 0 && (size_t)n <= line_len ? (size_t)n : 0;
+		} else {
+			memmove(w, line, line_len);
+			w += line_len;
+		}
+		line += line_len;
+	}
+	return w - text;
+}
+
 ssize_t procfs_node_content(struct pctx *pc, const struct pnode *n, char **out)
 {
 	ssize_t r;
@@ -220,6 +258,9 @@ ssize_t procfs_node_content(struct pctx *pc, const struct pnode *n, char **out)
 		switch (n->ent->what) {
 		case PW_GUEST:
 			r = read_file_at(pc->s->guest_procfd, n->path, out);
+			if (r > 0 && (strcmp(n->ent->name, "maps") == 0 ||
+				      strcmp(n->ent->name, "smaps") == 0))
+				r = maps_hide_host(pc, *out, r);
 			return r < 0 ? procfs_gone((int)-r) : r;
 		case PW_CGROUP: {
 			/* The hierarchies are the host's; the sentry's own

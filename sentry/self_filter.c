@@ -108,6 +108,8 @@ static const struct self_row sentry_allowed[] = {
 	{SCMP_SYS(getcpu), "the CPU it runs on (when the vDSO does not answer)"},
 	{SCMP_SYS(rseq), "libc"},
 	{SCMP_SYS(prctl), "process name"},
+	{SCMP_SYS(getegid), "its own effective gid, which no peercred tag is (peercred.c)"},
+	{SCMP_SYS(setresgid), "the effective gid a guest connect is tagged with (peercred.c)"},
 	{SCMP_SYS(exit), "exit"},
 	{SCMP_SYS(exit_group), "exit"},
 	{SCMP_SYS(sigaltstack), "sanitizer runtimes at exit"},

@@ -696,11 +696,12 @@ static int make_diag_socket(struct sentry *s, void *arg)
 	return s->diag_fd < 0 ? -errno : 0;
 }
 
-/* The sock_diag socket through which the sentry asks who a guest unix
- * socket's peer is (syscalls/peercred.c): made in the guest's network
- * namespace (the one it joins, or the one its init was made in), since
- * sock_diag answers about the asking socket's namespace alone. Without it
- * the peers the sandbox connected read as the sentry or the gofer. */
+/* The sock_diag socket through which the sentry asks which socket file a
+ * guest unix socket accept(2) made shares with its listener (syscalls/
+ * net.c): made in the guest's network namespace (the one it joins, or the
+ * one its init was made in), since sock_diag answers about the asking
+ * socket's namespace alone. Without it such a socket's getsockname(2)
+ * shows the last component of its listener's path. */
 static void guest_diag_socket(struct sentry *s, int netns_fd, pid_t init)
 {
 	char path[64];

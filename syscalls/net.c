@@ -7,6 +7,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/sock_diag.h>
+#include <linux/unix_diag.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stddef.h>
@@ -99,6 +103,7 @@ struct conn_wait {
 	int fl;		      /* the socket's file flags at the call (O_NONBLOCK clear) */
 	bool retry;	      /* AF_UNIX with a full backlog: connect again each tick */
 	bool watched;	      /* sock belongs to the loop's watch (sentry_defer_watch) */
+	uint32_t tag;	      /* AF_UNIX: the connect's peercred tag */
 	uint64_t start_ns;    /* when the call began (CLOCK_MONOTONIC) */
 	bool deadline_read;   /* deadline_ns holds the socket's SO_SNDTIMEO's */
 	uint64_t deadline_ns; /* start_ns + the socket's SO_SNDTIMEO, or 0 */
@@ -162,11 +167,13 @@ static uint64_t conn_deadline(struct conn_wait *w)
  * EALREADY and EAGAIN mean not yet). When it could wait, O_NONBLOCK is set
  * for the call and the flags fl put back. */
 static int connect_once(int sock, int fl, bool can_wait, const struct sockaddr_storage *ss,
-			socklen_t len)
+			socklen_t len, uint32_t tag)
 {
 	if (can_wait && fcntl(sock, F_SETFL, fl | O_NONBLOCK) < 0)
 		return -errno;
-	int r = connect(sock, (const struct sockaddr *)ss, len) < 0 ? -errno : 0;
+	int r = tag ? peercred_connect(sock, (const struct sockaddr *)ss, len, tag)
+		: connect(sock, (const struct sockaddr *)ss, len) < 0 ? -errno
+								      : 0;
 	if (can_wait)
 		(void)fcntl(sock, F_SETFL, fl);
 	return r;
@@ -221,7 +228,7 @@ static bool conn_poll(struct sc_ctx *c, void *arg)
 		if (r == 0)
 			peer_file_record(w->sock, &resp.u.st);
 	} else if (w->retry) {
-		r = connect_once(w->sock, w->fl, true, &w->ss, w->len);
+		r = connect_once(w->sock, w->fl, true, &w->ss, w->len, w->tag);
 	} else {
 		/* A stream socket reports POLLOUT only once its handshake has
 		 * ended: connect(2) then answers without waiting, and needs
@@ -237,7 +244,7 @@ static bool conn_poll(struct sc_ctx *c, void *arg)
 			r = connect(w->sock, (const struct sockaddr *)&w->ss, w->len) < 0 ? -errno
 											  : 0;
 		else if (ev & (EPOLLERR | EPOLLHUP))
-			r = connect_once(w->sock, w->fl, true, &w->ss, w->len);
+			r = connect_once(w->sock, w->fl, true, &w->ss, w->len, w->tag);
 		else
 			r = -EALREADY;
 	}
@@ -250,7 +257,8 @@ static bool conn_poll(struct sc_ctx *c, void *arg)
 		r = w->retry ? -EAGAIN : -EINPROGRESS;
 	}
 	if (r == 0 && (w->req || w->ss.ss_family == AF_UNIX))
-		peercred_record(c, w->sock);
+		peercred_record(c, w->sock,
+				w->req ? (uint32_t)w->req->arg[GOFER_ARG_PEER_TAG] : w->tag);
 	c->error = r;
 	conn_drop(w);
 	return true;
@@ -267,9 +275,11 @@ static int connect_nowait(struct sc_ctx *c, int sock, const struct sockaddr_stor
 	 * answer with O_NONBLOCK set for the call). */
 	int fl = fcntl(sock, F_GETFL);
 	bool can_wait = fl >= 0 && !(fl & O_NONBLOCK);
-	int r = fl < 0 ? -errno : connect_once(sock, fl, can_wait, ss, len);
+	uint32_t tag = ss->ss_family == AF_UNIX ? peercred_tag() : 0;
+	int r = fl < 0 ? -errno : connect_once(sock, fl, can_wait, ss, len, tag);
 	struct conn_wait *w = xcalloc(1, sizeof(*w));
 	w->sock = sock;
+	w->tag = tag;
 	w->dir = -1;
 	w->fl = fl;
 	w->start_ns = mono_ns();
@@ -278,7 +288,7 @@ static int connect_nowait(struct sc_ctx *c, int sock, const struct sockaddr_stor
 	memcpy(&w->ss, ss, sizeof(w->ss));
 	if (!can_wait || !not_yet(r, w)) {
 		if (r == 0 && ss->ss_family == AF_UNIX)
-			peercred_record(c, sock);
+			peercred_record(c, sock, tag);
 		c->error = r;
 		conn_drop(w);
 		return 0;
@@ -414,8 +424,9 @@ int net_unix_dest(struct sc_ctx *c, int sock, const struct sockaddr_storage *ss,
 /* The names guest sockets were bound to by path. The gofer binds a name
  * from inside its directory, so the kernel records only the last
  * component; getsockname(2) answers the path the guest gave. Keyed by the
- * socket's inode (sockfs numbers are not reused while the socket lives)
- * and by the socket file made (a connect reaches the socket by it); the
+ * socket's inode (sockfs numbers are not reused while the socket lives),
+ * by the socket file made (a connect reaches the socket by it) and by that
+ * file as sock_diag names it (the sockets accept(2) makes share it); the
  * oldest record makes room for a new one, and a record is used only while
  * the kernel's name is its last component. */
 #define BOUND_NAMES 1024
@@ -423,7 +434,8 @@ struct bound_name {
 	ino_t ino;
 	dev_t file_dev; /* the socket file, or 0 */
 	ino_t file_ino;
-	socklen_t len; /* of the sockaddr_un, as Linux gives it */
+	struct unix_diag_vfs vfs; /* the socket file, as sock_diag names it; or 0 */
+	socklen_t len;		  /* of the sockaddr_un, as Linux gives it */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path) + 1];
 };
 static struct bound_name bound_names[BOUND_NAMES];
@@ -446,17 +458,67 @@ static ino_t sock_ino(int sock)
 	return fstat(sock, &st) == 0 ? st.st_ino : 0;
 }
 
-static void bound_name_record(int sock, const struct sockaddr_un *sun, socklen_t len,
-			      const struct stat *file)
+/* The socket file of a unix socket bound by path, or of one accept(2)
+ * made from such a listener, as sock_diag names it (the kernel's own
+ * device and inode numbers): 0, or -errno. */
+static int unix_vfs(struct sentry *s, int sock, struct unix_diag_vfs *vfs)
+{
+	ino_t ino = sock_ino(sock);
+	if (s->diag_fd < 0 || !ino)
+		return -ENOENT;
+	struct {
+		struct nlmsghdr nh;
+		struct unix_diag_req r;
+	} req = {
+		.nh = {.nlmsg_len = sizeof(req),
+		       .nlmsg_type = SOCK_DIAG_BY_FAMILY,
+		       .nlmsg_flags = NLM_F_REQUEST},
+		.r = {.sdiag_family = AF_UNIX,
+		      .udiag_states = UINT32_MAX,
+		      .udiag_ino = (uint32_t)ino,
+		      .udiag_show = UDIAG_SHOW_VFS,
+		      .udiag_cookie = {UINT32_MAX, UINT32_MAX}},
+	};
+	/* The kernel answers within the send: nothing to wait for. */
+	if (send(s->diag_fd, &req, sizeof(req), 0) < 0)
+		return -errno;
+	union {
+		struct nlmsghdr nh;
+		char buf[512];
+	} ans;
+	ssize_t n = recv(s->diag_fd, &ans, sizeof(ans), MSG_DONTWAIT);
+	if (n < 0)
+		return -errno;
+	if (!NLMSG_OK(&ans.nh, (size_t)n) || ans.nh.nlmsg_type != SOCK_DIAG_BY_FAMILY ||
+	    ans.nh.nlmsg_len < NLMSG_LENGTH(sizeof(struct unix_diag_msg)))
+		return -ENOENT;
+	const struct unix_diag_msg *m = NLMSG_DATA(&ans.nh);
+	struct rtattr *a = (struct rtattr *)(void *)((char *)m + NLMSG_ALIGN(sizeof(*m)));
+	unsigned int left = ans.nh.nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof(*m)));
+	for (; RTA_OK(a, left); a = RTA_NEXT(a, left)) {
+		if (a->rta_type == UNIX_DIAG_VFS && RTA_PAYLOAD(a) >= sizeof(*vfs)) {
+			memcpy(vfs, RTA_DATA(a), sizeof(*vfs));
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+static void bound_name_record(struct sentry *s, int sock, const struct sockaddr_un *sun,
+			      socklen_t len, const struct stat *file)
 {
 	ino_t ino = sock_ino(sock);
 	size_t plen = strnlen(sun->sun_path, len - offsetof(struct sockaddr_un, sun_path));
-	if (!ino || !memchr(sun->sun_path, '/', plen))
-		return; /* the kernel's own name is the whole path */
+	if (!ino)
+		return;
+	/* A name without a directory is the kernel's own: its record only
+	 * tells the socket file's newest name (bound_name_find). */
 	struct bound_name *b = &bound_names[bound_next++ % BOUND_NAMES];
 	b->ino = ino;
 	b->file_dev = file->st_ino ? file->st_dev : 0;
 	b->file_ino = file->st_ino;
+	if (unix_vfs(s, sock, &b->vfs) < 0)
+		b->vfs = (struct unix_diag_vfs){0};
 	memcpy(b->path, sun->sun_path, plen);
 	b->path[plen] = 0;
 	b->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + plen + 1);
@@ -486,11 +548,10 @@ static bool bound_name_matches(const struct bound_name *b, const struct sockaddr
 	return last && strcmp(last + 1, sun->sun_path) == 0;
 }
 
-/* The path sock was bound to when the kernel's name (sun) is its last
- * component, else NULL. */
-static const struct bound_name *bound_name_find(int sock, const struct sockaddr_un *sun)
+/* The path the socket with inode ino was bound to when the kernel's name
+ * (sun) is its last component, else NULL. */
+static const struct bound_name *bound_name_of(ino_t ino, const struct sockaddr_un *sun)
 {
-	ino_t ino = sock_ino(sock);
 	for (size_t i = 0; ino && i < BOUND_NAMES; i++) {
 		const struct bound_name *b = &bound_names[i];
 		if (b->ino == ino && bound_name_matches(b, sun))
@@ -499,21 +560,46 @@ static const struct bound_name *bound_name_find(int sock, const struct sockaddr_
 	return NULL;
 }
 
+/* The path sock was bound to, or for a socket accept(2) made the path its
+ * listener was bound to (the newest record of their socket file), when
+ * the kernel's name (sun) is its last component, else NULL. */
+static const struct bound_name *bound_name_find(struct sentry *s, int sock,
+						const struct sockaddr_un *sun)
+{
+	const struct bound_name *b = bound_name_of(sock_ino(sock), sun);
+	struct unix_diag_vfs vfs;
+	if (b || unix_vfs(s, sock, &vfs) < 0 || !vfs.udiag_vfs_ino)
+		return b;
+	/* The newest name of the file: an inode number freed and used again
+	 * (a socket file removed, another made) names the new one. */
+	for (size_t i = 1; i <= BOUND_NAMES; i++) {
+		b = &bound_names[(bound_next - i) % BOUND_NAMES];
+		if (b->vfs.udiag_vfs_ino == vfs.udiag_vfs_ino &&
+		    b->vfs.udiag_vfs_dev == vfs.udiag_vfs_dev)
+			return bound_name_matches(b, sun) ? b : NULL;
+	}
+	return NULL;
+}
+
 /* The path the peer of sock, connected by path, was bound to when the
  * kernel's name (sun) is its last component, else NULL. The newest record
- * of the socket file wins. */
-static const struct bound_name *peer_name_find(int sock, const struct sockaddr_un *sun)
+ * of the socket file wins. For a socket accept(2) made, its peer is the
+ * socket the sandbox connected for the guest, and the path that one was
+ * bound to. */
+static const struct bound_name *peer_name_find(struct sentry *s, int sock,
+					       const struct sockaddr_un *sun)
 {
-	ino_t ino = sock_ino(sock);
+	ino_t ino = sock_ino(sock), connector = peercred_connector(s, sock);
+	if (connector)
+		return bound_name_of(connector, sun);
 	const struct peer_file *p = NULL;
 	for (size_t i = 0; ino && i < PEER_FILES && !p; i++)
 		if (peer_files[i].ino == ino)
 			p = &peer_files[i];
 	for (size_t i = 1; p && i <= BOUND_NAMES; i++) {
 		const struct bound_name *b = &bound_names[(bound_next - i) % BOUND_NAMES];
-		if (b->file_ino == p->file_ino && b->file_dev == p->file_dev &&
-		    bound_name_matches(b, sun))
-			return b;
+		if (b->file_ino == p->file_ino && b->file_dev == p->file_dev)
+			return bound_name_matches(b, sun) ? b : NULL;
 	}
 	return NULL;
 }
@@ -575,14 +661,17 @@ static int sock_addr_op(struct sc_ctx *c, enum gofer_op op)
 	}
 	if (op == GOP_BIND)
 		req.mode = cr.umask; /* the socket file's mode, as bind(2) makes it */
+	else
+		req.arg[GOFER_ARG_PEER_TAG] = peercred_tag();
 	r = unix_call(c, &req, dir, sock, &resp, NULL);
 	if (r == 0 && resp.redirect)
 		r = unix_proc_error(c, &resp, op == GOP_BIND);
 	if (r == 0 && op == GOP_BIND)
-		bound_name_record(sock, (struct sockaddr_un *)&ss, (socklen_t)len, &resp.u.st);
+		bound_name_record(c->s, sock, (struct sockaddr_un *)&ss, (socklen_t)len,
+				  &resp.u.st);
 	if (r == 0 && op == GOP_CONNECT) {
 		peer_file_record(sock, &resp.u.st);
-		peercred_record(c, sock);
+		peercred_record(c, sock, (uint32_t)req.arg[GOFER_ARG_PEER_TAG]);
 	}
 	int fl = r == -EAGAIN && op == GOP_CONNECT ? fcntl(sock, F_GETFL) : -1;
 	if (fl >= 0 && !(fl & O_NONBLOCK)) {
@@ -647,7 +736,7 @@ static int sock_name(struct sc_ctx *c, bool peer)
 	if (ss.ss_family == AF_UNIX && klen > offsetof(struct sockaddr_un, sun_path) &&
 	    sun->sun_path[0]) {
 		const struct bound_name *b =
-			peer ? peer_name_find(sock, sun) : bound_name_find(sock, sun);
+			peer ? peer_name_find(c->s, sock, sun) : bound_name_find(c->s, sock, sun);
 		if (b) {
 			memcpy(sun->sun_path, b->path,
 			       b->len - offsetof(struct sockaddr_un, sun_path));

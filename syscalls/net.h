@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 struct sc_ctx;
 
@@ -29,10 +30,21 @@ bool net_unix_path(const struct sockaddr_storage *ss, socklen_t len);
  * an O_PATH fd of it (the sentry names it /proc/self/fd/N) or -errno. */
 int net_unix_dest(struct sc_ctx *c, int sock, const struct sockaddr_storage *ss, socklen_t len);
 
-/* syscalls/peercred.c: notes that the calling guest process connected the
- * unix socket sock (the sentry's copy), for its peer's SO_PEERCRED and
+/* syscalls/peercred.c: a new tag for a connect of a unix socket made for
+ * the guest: the effective gid the connect runs with (GOP_CONNECT's
+ * GOFER_ARG_PEER_TAG, peercred_connect). */
+uint32_t peercred_tag(void);
+/* connect(2) by the sentry, with tag as its effective gid. 0 or -errno. */
+int peercred_connect(int sock, const struct sockaddr *sa, socklen_t len, uint32_t tag);
+/* Notes that the calling guest process connected the unix socket sock (the
+ * sentry's copy) with tag, for its peer's SO_PEERCRED, SO_PEERGROUPS and
  * SO_PEERPIDFD; only stream and seqpacket sockets record a peer. */
-void peercred_record(struct sc_ctx *c, int sock);
+void peercred_record(struct sc_ctx *c, int sock, uint32_t tag);
+/* The inode of the socket whose connect the sandbox made for the guest
+ * and that is the peer of sock (the sentry's copy of a socket accept(2)
+ * made), as recorded at the connect; 0 when there is no such record. */
+struct sentry;
+ino_t peercred_connector(struct sentry *s, int sock);
 
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t mono_ns(void);

@@ -4,26 +4,28 @@
  * SO_PEERPIDFD; the filter runs every other option natively.
  *
  * Linux records the process that calls connect(2) as the accepting side's
- * peer. The guest's connects to unix names are made for it, by the gofer
- * (a path, which resolves in the view) or the sentry (an abstract name,
- * read from guest memory): the kernel records one of them, outside the
- * guest's pid namespace. So the sentry records each connect of a stream or
- * seqpacket socket it or the gofer made: the connecting socket (inode and
- * SO_COOKIE), the guest process that asked and the effective ids and
- * groups it had, as Linux takes them at the connect. A read of one of the
- * options asks sock_diag, in the guest's network namespace, for the
- * inode of the socket's peer; a record of that socket, confirmed by its
- * cookie (an inode number alone could be a new socket's), answers. Every
- * other socket is asked natively on the sentry's copy, its pid given as the
- * guest's pid namespace numbers it. The guest cannot make a record say
- * anything but the truth: the sentry writes it from the notification's
- * caller and its /proc status, never from guest memory. */
+ * peer, and keeps that record as long as the accepted socket lives. The
+ * guest's connects to unix names are made for it, by the gofer (a path,
+ * which resolves in the view) or the sentry (an abstract name, read from
+ * guest memory): the kernel records one of them, outside the guest's pid
+ * namespace. So each such connect runs with a tag of the sentry's as its
+ * effective gid (the fs ids, which the connect's checks use, stay the
+ * guest's), and the sentry records under that tag the guest process that
+ * asked, a pidfd of it and the effective ids and groups it had, as Linux
+ * takes them at the connect. The kernel keeps the tag with the accepted
+ * socket whatever the connecting socket and process do later: a read of
+ * one of the options asks the kernel for the peer's credentials, and a
+ * peer made by the sentry or the gofer with a tag of a record is that
+ * record's. Every other socket is asked natively on the sentry's copy,
+ * its pid given as the guest's pid namespace numbers it.
+ *
+ * The guest cannot make a record say anything but the truth, nor a socket
+ * name a record not its own: the sentry writes a record from the
+ * notification's caller and its /proc status, never from guest memory; a
+ * tag is used once, and only the sentry and the gofer connect with one
+ * (the guest's own sockets have their maker as peer, a guest process). */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/netlink.h>
-#include <linux/rtnetlink.h>
-#include <linux/sock_diag.h>
-#include <linux/unix_diag.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -47,21 +49,44 @@
 /* NGROUPS_MAX: as many groups as a process may have. */
 #define PEER_GROUPS_MAX 65536
 
+/* The newest records, each in the slot its tag names. */
 #define PEER_RECORDS 1024
 struct peer_record {
-	uint64_t cookie; /* the connecting socket's SO_COOKIE; 0: empty */
-	uint32_t ino;	 /* its inode, as sock_diag names a peer */
-	pid_t tgid;	 /* the process that connected, as the host numbers it */
-	pid_t vtgid;	 /* ... and as the guest does */
-	uint64_t
-		serial; /* its leader's task serial: a process that reused both numbers is not it */
+	uint32_t tag;	/* 0: empty */
+	ino_t conn_ino; /* the connecting socket's inode */
+	int pidfd;	/* the process that connected (the sentry's), or -1 */
+	pid_t vtgid;	/* its pid, as the guest numbers it */
 	uid_t euid;
 	gid_t egid;
 	int ngroups;
 	gid_t groups[GOFER_MAX_GROUPS];
 };
 static struct peer_record records[PEER_RECORDS];
-static size_t records_next;
+/* Tags run from 1 up to PEER_TAG_LAST, skipping the sentry's own egid (a
+ * connect it could not tag carries that); once they have run out, connects
+ * carry PEER_TAG_NONE, which no record has. */
+#define PEER_TAG_NONE (UINT32_MAX - 1)
+#define PEER_TAG_LAST (UINT32_MAX - 2)
+static uint32_t tag_last;
+
+/* The sentry's effective gid, which it changes only around a connect. */
+static gid_t own_egid(void)
+{
+	static gid_t own = (gid_t)-1;
+	if (own == (gid_t)-1)
+		own = getegid();
+	return own;
+}
+
+uint32_t peercred_tag(void)
+{
+	uint32_t own = (uint32_t)own_egid();
+	if (tag_last >= PEER_TAG_LAST)
+		return PEER_TAG_NONE;
+	if (++tag_last == own && tag_last < PEER_TAG_LAST)
+		tag_last++;
+	return tag_last == own ? PEER_TAG_NONE : tag_last;
+}
 
 /* SO_TYPE of a unix socket whose connect records a peer (stream,
  * seqpacket), else 0. */
@@ -77,25 +102,35 @@ static int peer_kind(int sock)
 	return type == SOCK_STREAM || type == SOCK_SEQPACKET ? type : 0;
 }
 
-void peercred_record(struct sc_ctx *c, int sock)
+int peercred_connect(int sock, const struct sockaddr *sa, socklen_t len, uint32_t tag)
 {
-	struct stat st;
-	uint64_t cookie = 0;
-	socklen_t l = sizeof(cookie);
+	gid_t own = own_egid();
+	/* Per thread, as the kernel keeps ids: the raw call, not libc's. */
+	bool tagged = syscall(SYS_setresgid, -1, (gid_t)tag, -1) == 0;
+	int r = connect(sock, sa, len) < 0 ? -errno : 0;
+	if (tagged && syscall(SYS_setresgid, -1, own, -1) < 0)
+		die_errno("restoring the sentry's effective gid");
+	return r;
+}
+
+void peercred_record(struct sc_ctx *c, int sock, uint32_t tag)
+{
 	struct creds cr;
-	if (!peer_kind(sock) || fstat(sock, &st) < 0 ||
-	    getsockopt(sock, SOL_SOCKET, SO_COOKIE, &cookie, &l) < 0 || !cookie ||
+	struct stat st;
+	if (tag == 0 || tag > PEER_TAG_LAST || !peer_kind(sock) || fstat(sock, &st) < 0 ||
 	    task_read_creds(c->s, c->req->pid, &cr) < 0)
 		return;
 	task_vids(c->s, c->t);
-	const struct task *leader = task_find(c->s, c->t->tgid);
-	struct peer_record *r = &records[records_next++ % PEER_RECORDS];
+	struct peer_record *r = &records[tag % PEER_RECORDS];
+	if (r->tag && r->pidfd >= 0)
+		close(r->pidfd);
+	/* The sentry reaps the caller, which is waiting for this answer:
+	 * its pid names it. */
 	*r = (struct peer_record){
-		.cookie = cookie,
-		.ino = (uint32_t)st.st_ino,
-		.tgid = c->t->tgid,
+		.tag = tag,
+		.conn_ino = st.st_ino,
+		.pidfd = sys_pidfd_open(c->t->tgid, 0),
 		.vtgid = c->t->vtgid,
-		.serial = leader ? leader->serial : 0,
 		.euid = cr.euid,
 		.egid = cr.egid,
 		.ngroups = cr.ngroups,
@@ -103,72 +138,35 @@ void peercred_record(struct sc_ctx *c, int sock)
 	memcpy(r->groups, cr.groups, (size_t)cr.ngroups * sizeof(gid_t));
 }
 
-/* One sock_diag question about the unix socket ino (cookie: the kernel
- * answers only if it is that socket's; UINT64_MAX: any): 0, with the
- * peer's inode in *peer_ino when show asks for it (0: none), or -errno. */
-static int diag_ask(int diag_fd, uint32_t ino, uint64_t cookie, uint32_t show, uint32_t *peer_ino)
+/* The kernel's record of sock's peer, in *native (pid as the sentry's pid
+ * namespace numbers it): 0 or -errno; *rec is the sentry's record of the
+ * connect that made it, or NULL. *ours: the peer is the sentry or the
+ * gofer (a connect made for the guest). */
+static int peer_native(struct sentry *s, int sock, struct ucred *native,
+		       const struct peer_record **rec, bool *ours)
 {
-	struct {
-		struct nlmsghdr nh;
-		struct unix_diag_req r;
-	} req = {
-		.nh = {.nlmsg_len = sizeof(req),
-		       .nlmsg_type = SOCK_DIAG_BY_FAMILY,
-		       .nlmsg_flags = NLM_F_REQUEST},
-		.r = {.sdiag_family = AF_UNIX,
-		      .udiag_states = UINT32_MAX,
-		      .udiag_ino = ino,
-		      .udiag_show = show,
-		      .udiag_cookie = {(uint32_t)cookie, (uint32_t)(cookie >> 32)}},
-	};
-	/* The kernel answers within the send: nothing to wait for. */
-	if (send(diag_fd, &req, sizeof(req), 0) < 0)
+	socklen_t l = sizeof(*native);
+	*rec = NULL;
+	*ours = false;
+	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, native, &l) < 0)
 		return -errno;
-	union {
-		struct nlmsghdr nh;
-		char buf[512];
-	} ans;
-	ssize_t n = recv(diag_fd, &ans, sizeof(ans), MSG_DONTWAIT);
-	if (n < 0)
-		return -errno;
-	if (!NLMSG_OK(&ans.nh, (size_t)n))
-		return -EIO;
-	if (ans.nh.nlmsg_type == NLMSG_ERROR) {
-		const struct nlmsgerr *e = NLMSG_DATA(&ans.nh);
-		return e->error ? e->error : -EIO;
-	}
-	if (ans.nh.nlmsg_type != SOCK_DIAG_BY_FAMILY ||
-	    ans.nh.nlmsg_len < NLMSG_LENGTH(sizeof(struct unix_diag_msg)))
-		return -EIO;
-	if (peer_ino)
-		*peer_ino = 0;
-	const struct unix_diag_msg *m = NLMSG_DATA(&ans.nh);
-	struct rtattr *a = (struct rtattr *)(void *)((char *)m + NLMSG_ALIGN(sizeof(*m)));
-	unsigned int left = ans.nh.nlmsg_len - NLMSG_LENGTH(NLMSG_ALIGN(sizeof(*m)));
-	for (; peer_ino && RTA_OK(a, left); a = RTA_NEXT(a, left))
-		if (a->rta_type == UNIX_DIAG_PEER && RTA_PAYLOAD(a) >= sizeof(uint32_t))
-			memcpy(peer_ino, RTA_DATA(a), sizeof(uint32_t));
+	static pid_t sentry_pid;
+	if (!sentry_pid)
+		sentry_pid = getpid();
+	*ours = native->pid > 0 && (native->pid == sentry_pid || native->pid == s->gofer_pid);
+	uint32_t tag = native->gid;
+	const struct peer_record *r = &records[tag % PEER_RECORDS];
+	if (*ours && tag && tag <= PEER_TAG_LAST && r->tag == tag && peer_kind(sock))
+		*rec = r;
 	return 0;
 }
 
-/* The record of the connect that made sock's peer, or NULL: the peer's
- * inode from sock_diag, the newest record of it whose cookie the kernel
- * confirms. A peer closed since has no inode left to find. */
-static const struct peer_record *record_of_peer(struct sentry *s, int sock)
+ino_t peercred_connector(struct sentry *s, int sock)
 {
-	struct stat st;
-	uint32_t peer = 0;
-	if (s->diag_fd < 0 || !peer_kind(sock) || fstat(sock, &st) < 0 ||
-	    diag_ask(s->diag_fd, (uint32_t)st.st_ino, UINT64_MAX, UDIAG_SHOW_PEER, &peer) < 0 ||
-	    !peer)
-		return NULL;
-	for (size_t i = 1; i <= PEER_RECORDS; i++) {
-		const struct peer_record *r = &records[(records_next - i) % PEER_RECORDS];
-		if (r->cookie && r->ino == peer &&
-		    diag_ask(s->diag_fd, peer, r->cookie, UDIAG_SHOW_NAME, NULL) == 0)
-			return r;
-	}
-	return NULL;
+	struct ucred uc;
+	const struct peer_record *r;
+	bool ours;
+	return peer_native(s, sock, &uc, &r, &ours) == 0 && r ? r->conn_ino : 0;
 }
 
 /* A host pid as the guest's pid namespace numbers it: 0 for a process
@@ -183,23 +181,23 @@ static pid_t guest_pid(struct sentry *s, pid_t host_pid)
 	return t->vtgid > 0 ? t->vtgid : 0;
 }
 
-/* SO_PEERCRED as the guest's pid namespace sees it. A peer the sentry
- * connected whose connecting socket is gone (so no record is found) shows
- * the sentry's ids: Linux's answer for no credentials (-1) is given
- * instead, never the sentry's own. */
+/* SO_PEERCRED as the guest's pid namespace sees it. A peer the sandbox
+ * connected whose record is gone (PEER_RECORDS newer connects took its
+ * place) has pid 0 and ids -1, Linux's answer for no credentials, never
+ * the sentry's or the gofer's own or a tag. */
 static int peer_ucred(struct sentry *s, int sock, struct ucred *uc)
 {
-	const struct peer_record *r = record_of_peer(s, sock);
-	if (r) {
+	const struct peer_record *r;
+	bool ours;
+	int err = peer_native(s, sock, uc, &r, &ours);
+	if (err < 0)
+		return err;
+	if (r)
 		*uc = (struct ucred){.pid = r->vtgid, .uid = r->euid, .gid = r->egid};
-		return 0;
-	}
-	socklen_t l = sizeof(*uc);
-	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, uc, &l) < 0)
-		return -errno;
-	if (uc->pid > 0 && uc->pid == getpid())
-		uc->uid = uc->gid = (uint32_t)-1;
-	uc->pid = guest_pid(s, uc->pid);
+	else if (ours)
+		*uc = (struct ucred){.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
+	else
+		uc->pid = guest_pid(s, uc->pid);
 	return 0;
 }
 
@@ -207,20 +205,19 @@ static int peer_ucred(struct sentry *s, int sock, struct ucred *uc)
  * -errno. When they do not fit, *need is the count. */
 static int peer_groups(struct sentry *s, int sock, gid_t *groups, int max, int *need)
 {
-	const struct peer_record *r = record_of_peer(s, sock);
-	if (r) {
+	const struct peer_record *r;
+	bool ours;
+	struct ucred uc = {0};
+	if (peer_native(s, sock, &uc, &r, &ours) == 0 && r) {
 		*need = r->ngroups;
 		if (r->ngroups > max)
 			return -ERANGE;
 		memcpy(groups, r->groups, (size_t)r->ngroups * sizeof(gid_t));
 		return r->ngroups;
 	}
-	struct ucred uc;
-	socklen_t l = sizeof(uc);
-	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &uc, &l) == 0 && uc.pid > 0 &&
-	    uc.pid == getpid())
-		return -ENODATA; /* the sentry's own, as for peer_ucred */
-	l = (socklen_t)((size_t)max * sizeof(gid_t));
+	if (ours)
+		return -ENODATA; /* as for peer_ucred */
+	socklen_t l = (socklen_t)((size_t)max * sizeof(gid_t));
 	if (getsockopt(sock, SOL_SOCKET, SO_PEERGROUPS, groups, &l) < 0) {
 		*need = (int)(l / sizeof(gid_t));
 		return -errno;
@@ -229,40 +226,34 @@ static int peer_groups(struct sentry *s, int sock, gid_t *groups, int max, int *
 }
 
 /* SO_PEERPIDFD: a pidfd (the sentry's) of the guest process at the other
- * end, or -errno. Never one of a process outside the guest: a peer that
- * is not a guest task any more reads as Linux 6.6 answers for a peer that
- * has exited (EINVAL). */
+ * end, or -errno. A recorded peer's is the pidfd the sentry opened at the
+ * connect: like the kernel's, it names that process after it has exited
+ * and been reaped. Never one of a process outside the guest: a peer that
+ * is not a guest task reads as Linux 6.6 answers for a peer that has
+ * exited (EINVAL). */
 static int peer_pidfd(struct sentry *s, int sock)
 {
-	const struct peer_record *r = record_of_peer(s, sock);
-	pid_t host_pid;
-	if (r) {
-		struct task *t = task_find(s, r->tgid);
-		if (!t || t->serial != r->serial)
+	const struct peer_record *r;
+	bool ours;
+	struct ucred uc = {0};
+	if (peer_native(s, sock, &uc, &r, &ours) == 0 && r) {
+		if (r->pidfd < 0)
 			return -EINVAL;
-		task_vids(s, t);
-		if (t->vtgid != r->vtgid)
-			return -EINVAL;
-		host_pid = r->tgid;
-	} else {
-		/* The kernel's answer to a socket without a peer (ENODATA,
-		 * ENOTSOCK, ...) first. */
-		int fd;
-		socklen_t l = sizeof(fd);
-		if (getsockopt(sock, SOL_SOCKET, SO_PEERPIDFD, &fd, &l) < 0)
-			return -errno;
-		close(fd);
-		struct ucred uc;
-		l = sizeof(uc);
-		if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &uc, &l) < 0)
-			return -errno;
-		if (!task_find(s, uc.pid))
-			return -EINVAL;
-		host_pid = uc.pid;
+		int pidfd = fcntl(r->pidfd, F_DUPFD_CLOEXEC, 0);
+		return pidfd < 0 ? -sentry_fd_errno(errno) : pidfd;
 	}
+	/* The kernel's answer to a socket without a peer (ENODATA,
+	 * ENOTSOCK, ...) first. */
+	int fd;
+	socklen_t l = sizeof(fd);
+	if (getsockopt(sock, SOL_SOCKET, SO_PEERPIDFD, &fd, &l) < 0)
+		return -errno;
+	close(fd);
+	if (ours || !task_find(s, uc.pid))
+		return -EINVAL;
 	/* The sentry is the task's tracer and reaps it: while it is in the
 	 * table its pid names it. */
-	int pidfd = sys_pidfd_open(host_pid, 0);
+	int pidfd = sys_pidfd_open(uc.pid, 0);
 	return pidfd < 0 ? -sentry_fd_errno(errno) : pidfd;
 }
 

@@ -134,6 +134,16 @@ differential_data "a shell in /proc/self: cat status, ls fd, pwd" \
 	'cd /proc/self && head -n 1 status && ls fd | head -n 3 && pwd &&
 	pwd -P | sed "s/[0-9][0-9]*/N/" && cd fd/.. && cd ../.. && pwd -P'
 
+# The sandbox's init is a fork of runsc-c that no exec in the sandbox made:
+# its maps and smaps show runsc-c's program as anonymous memory, never by
+# its host path (its exe fails with ENOENT, as a kernel thread's does).
+host_exe=$(readlink -f "$RUNSC_C")
+check "/proc/1/maps and smaps name no host path of runsc-c; /proc/1/exe is ENOENT" \
+	"0 0 r-xp 00000000 00:00 0 ENOENT" \
+	"$(runsc sh -c 'grep -c -F "$1" /proc/1/maps; grep -c -F "$1" /proc/1/smaps
+		grep -m 1 -o "r-xp 00000000 00:00 0" /proc/1/maps
+		readlink /proc/1/exe || echo ENOENT' sh "$host_exe" 2>/dev/null | tr '\n' ' ' | sed 's/ $//')"
+
 # Out of /proc only into the view: /proc/1/root is the sandbox's root and
 # ".." from it stays there; a relative change from a /proc cwd gets what
 # the same change by absolute path gets. (Sandbox only: natively /proc/1
@@ -209,6 +219,26 @@ requires "unix sockets by path: getpeername gives the listener's whole path" pyt
 	differential_data "unix sockets by path: getpeername gives the listener's whole path" \
 		'python3 "$1/unix_peer_probe.py" "$2"'
 
+# getsockname and getpeername of sockets accept(2) made from listeners
+# bound by path: the listener's path and the connecting socket's as bound,
+# also once the connecting socket is closed; in the scratch directory
+# (under /tmp inside) and in a volume, whose host path never shows.
+requires "unix sockets by path: getsockname and getpeername of accepted sockets" python3 &&
+	differential_data "unix sockets by path: getsockname and getpeername of accepted sockets" \
+		'python3 "$1/unix_accept_name_probe.py" "$2"'
+if requires "unix sockets by path in a volume: getsockname and getpeername of accepted sockets" python3; then
+	vol_native=$(mktemp -d "$TMP/vol.XXXXXX")
+	vol_sandbox=$(mktemp -d "$TMP/vol.XXXXXX")
+	(cd / && guest_env python3 "$DATA/unix_accept_name_probe.py" "$vol_native") \
+		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
+	echo $? >"$TMP/native.rc"
+	runsc -v "$DATA:/data:ro" -v "$vol_sandbox:/vol" -- \
+		python3 /data/unix_accept_name_probe.py /vol \
+		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
+	echo $? >"$TMP/sandbox.rc"
+	compare "unix sockets by path in a volume: getsockname and getpeername of accepted sockets"
+fi
+
 # Relative names of unix sockets (bind, connect, sendto) and of
 # inotify_add_watch resolve from the caller's working directory, also
 # below a directory the caller may not search (LTP's connect03).
@@ -223,6 +253,13 @@ requires "unix sockets by relative path: resolved from the working directory" py
 requires "unix sockets: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD" python3 &&
 	differential_data "unix sockets: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD" \
 		'python3 "$1/peercred_probe.py" "$2"'
+
+# ... and on an accepted socket once the connecting socket is closed, its
+# process has exited and been reaped, or both before the accept: what
+# Linux took at the connect stays (the pidfd names the process gone).
+requires "unix sockets: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD once the peer is gone" python3 &&
+	differential_data "unix sockets: SO_PEERCRED, SO_PEERGROUPS, SO_PEERPIDFD once the peer is gone" \
+		'python3 "$1/peercred_gone_probe.py" "$2"'
 
 # getdents64's d_ino is stat's st_ino for every entry but ".." and mount
 # points, also for directories of the writable layer (an overlay over two
