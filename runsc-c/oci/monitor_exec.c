@@ -32,6 +32,7 @@ struct exec_conn {
 	bool builtins;	  /* its request may name a builtin */
 	bool requested;	  /* its one request came */
 	bool pending;	  /* the sandbox has the process (STARTED or not yet) */
+	bool reported;	  /* init reports the start to the client itself */
 	uint32_t exec_id; /* while pending */
 	/* A request whose preserved fds come in OCI_EXEC_FDS messages: it
 	 * and its fds so far (owned), until all are there. */
@@ -82,7 +83,13 @@ static void on_exec_event(struct sandbox *sb, const struct sandbox_exec_event *e
 	struct exec_conn *c = arg;
 	switch (ev->kind) {
 	case SANDBOX_EXEC_STARTED:
-		answer(c->fd, OCI_EXEC_STARTED, ev->guest_pid, NULL);
+		/* Init's own report came first; a copy would only wake the
+		 * client for nothing. The end is answered all the same: a
+		 * client that closes the connection at init's report of it
+		 * loses nothing, and one whose report was lost (a full
+		 * connection) still learns it. */
+		if (!c->reported)
+			answer(c->fd, OCI_EXEC_STARTED, ev->guest_pid, NULL);
 		return;
 	case SANDBOX_EXEC_FAILED:
 		c->pending = false;
@@ -173,13 +180,15 @@ static int request_start(struct sandbox *sb, struct exec_conn *c, const struct o
 			.builtin = builtin ? (uint32_t)m->value : 0,
 			/* The service waits on the connection: init tells
 			 * it the start and the end first-hand (this
-			 * monitor's answers follow, as for any client). */
+			 * monitor's answer of the end follows, as for any
+			 * client). */
 			.report = c->builtins,
 			.report_fd = c->fd,
 		};
 		if (p.terminal)
 			ec.stdio[0] = ec.stdio[1] = ec.stdio[2] = slave;
 		r = sandbox_exec(sb, &ec, on_exec_event, c, &c->exec_id, err);
+		c->reported = r == 0 && ec.report;
 	}
 	if (master >= 0)
 		close(master);

@@ -168,8 +168,9 @@ static bool read_output(struct exec_stream *st, int which)
 /* One answer on an exec's connection, as recv: the monitor's (struct
  * oci_exec_msg), or the guest init's own report of the process's start
  * or end (struct exec_msg, common/exec_proto.h: the monitor asks init
- * for it), given as the monitor's STARTED or EXITED. Init's comes first;
- * the monitor's copy that follows reads as a repeat. */
+ * for it), given as the monitor's STARTED or EXITED. The start comes
+ * from init alone; of the end, init's comes first and the monitor's copy
+ * that may follow reads as a repeat. */
 static ssize_t answer_recv(int sock, struct oci_exec_msg *m, int flags)
 {
 	union {
