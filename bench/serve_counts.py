@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: Apache-2.0
 """bench/serve_counts.py [BUILD_DIR]: what one exec of `true` in a running
-sandbox of `runsc-c serve` costs its sentry and gofer, in counts that a
+sandbox of `runsc-c serve` costs each process on its path, in counts that a
 loaded machine does not move: system calls and context switches per exec
-(perf stat on the sandbox's runsc-c-sentry and runsc-c-gofer), with the
-round trip's p50 for the direction only. Needs perf.
+(perf stat on the daemon, the claimed sandbox's monitor, sentry and gofer,
+and its guest init with every process it starts), the sentry's ptrace
+stops (its PTRACE_CONT, PTRACE_SYSCALL and PTRACE_LISTEN calls: one per
+stop) and its SECCOMP_IOCTL_NOTIF_RECV calls (one per notification, and
+one more for each wait in it that a ptrace stop's SIGCHLD cut short), with the round trip's p50 for the direction only. Needs perf.
 
 Knobs: BENCH_SERVE_RUNS (execs counted, default 50), BENCH_SERVE_POLICY
 (the template's policy, as in bench/serve.py; default none)."""
@@ -22,30 +25,60 @@ import serve_paired  # noqa: E402
 build = sys.argv[1] if len(sys.argv) > 1 else "build"
 runs = int(os.environ.get("BENCH_SERVE_RUNS", "50"))
 policy = os.environ.get("BENCH_SERVE_POLICY", "")
-COUNTED = ("runsc-c-sentry", "runsc-c-gofer")
+COUNTED = ("daemon", "monitor", "runsc-c-sentry", "runsc-c-gofer", "init and its processes")
+EVENTS = "raw_syscalls:sys_enter,context-switches"
+# PTRACE_CONT (7), PTRACE_SYSCALL (24), PTRACE_LISTEN (0x4208): the sentry
+# resumes a stopped tracee with one of them.
+PTRACE_RESUME = "request == 7 || request == 24 || request == 16904"
+NOTIF_RECV = "0xc0502100"
 
 
-def descendants(root):
-    """{pid: comm} of every process below root."""
-    parent = {}
+def tree():
+    """{pid: (ppid, comm, cmdline)} of every process."""
+    procs = {}
     for p in os.listdir("/proc"):
+        if not p.isdigit():
+            continue
         try:
             with open(f"/proc/{p}/stat") as f:
-                parent[int(p)] = int(f.read().rsplit(")", 1)[1].split()[1])
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{p}/comm") as f:
+                comm = f.read().strip()
+            with open(f"/proc/{p}/cmdline") as f:
+                cmd = f.read()
         except (OSError, ValueError):
             continue
-    found, todo = {}, [root]
-    while todo:
-        pid = todo.pop()
-        for k, pp in parent.items():
-            if pp == pid:
-                todo.append(k)
-                try:
-                    with open(f"/proc/{k}/comm") as f:
-                        found[k] = f.read().strip()
-                except OSError:
-                    pass
-    return found
+        procs[int(p)] = (ppid, comm, cmd)
+    return procs
+
+
+def sandbox_pids(daemon_pid, sandbox_id):
+    """The claimed sandbox's processes by role."""
+    procs = tree()
+    monitor = next(p for p, (pp, _, cmd) in procs.items()
+                   if pp == daemon_pid and f"\0{sandbox_id}\0" in cmd)
+    child = {comm: p for p, (pp, comm, _) in procs.items() if pp == monitor}
+    sentry = child["runsc-c-sentry"]
+    init = next(p for p, (pp, comm, _) in procs.items() if pp == sentry and comm == "runsc-c-init")
+    return {"daemon": daemon_pid, "monitor": monitor, "runsc-c-sentry": sentry,
+            "runsc-c-gofer": child["runsc-c-gofer"], "init and its processes": init}
+
+
+def perf(pid, events, flt=None):
+    cmd = ["perf", "stat", "-x,", "-e", events]
+    if flt:
+        cmd += ["--filter", flt]
+    return subprocess.Popen(cmd + ["-p", str(pid)], stderr=subprocess.PIPE, text=True)
+
+
+def counts_of(p):
+    p.send_signal(signal.SIGINT)
+    out = {}
+    for line in p.communicate()[1].splitlines():
+        f = line.split(",")
+        if len(f) > 2 and f[0].replace(".", "").isdigit():
+            out[f[2]] = float(f[0]) / runs
+    return out
 
 
 def main():
@@ -53,33 +86,32 @@ def main():
     # The service with one sandbox claimed and warmed up (serve_paired.py).
     d, sb = serve_paired.start(build, tmp, 0)
     try:
-        procs = descendants(d.pid)
-        perfs = {}
-        for name in COUNTED:
-            pids = ",".join(str(p) for p, comm in procs.items() if comm == name)
-            perfs[name] = subprocess.Popen(
-                ["perf", "stat", "-x,", "-e", "raw_syscalls:sys_enter,context-switches",
-                 "-p", pids], stderr=subprocess.PIPE, text=True)
+        pids = sandbox_pids(d.pid, sb.id)
+        perfs = {name: perf(pid, EVENTS) for name, pid in pids.items()}
+        stops = perf(pids["runsc-c-sentry"], "syscalls:sys_enter_ptrace", PTRACE_RESUME)
+        recvs = perf(pids["runsc-c-sentry"], "syscalls:sys_enter_ioctl", f"cmd == {NOTIF_RECV}")
         time.sleep(1)
         rt = []
         for _ in range(runs):
             t = time.perf_counter()
             sb.run(["true"])
             rt.append(time.perf_counter() - t)
-        counts = {}
-        for name, p in perfs.items():
-            p.send_signal(signal.SIGINT)
-            for line in p.communicate()[1].splitlines():
-                f = line.split(",")
-                if len(f) > 2 and f[0].replace(".", "").isdigit():
-                    counts[(name, f[2])] = float(f[0]) / runs
+        counts = {name: counts_of(p) for name, p in perfs.items()}
+        n_stops = counts_of(stops).get("syscalls:sys_enter_ptrace", 0)
+        n_recv = counts_of(recvs).get("syscalls:sys_enter_ioctl", 0)
         rt.sort()
         print(f"| per exec of `true` ({runs} execs, policy {policy or 'none'}, "
               f"load {os.getloadavg()[0]:.1f}) | system calls | context switches |")
         print("| --- | --- | --- |")
         for name in COUNTED:
-            print(f"| {name} | {counts.get((name, 'raw_syscalls:sys_enter'), 0):.1f} | "
-                  f"{counts.get((name, 'context-switches'), 0):.1f} |")
+            c = counts[name]
+            print(f"| {name} | {c.get('raw_syscalls:sys_enter', 0):.1f} | "
+                  f"{c.get('context-switches', 0):.1f} |")
+        total = sum(c.get("raw_syscalls:sys_enter", 0) for c in counts.values())
+        total_cs = sum(c.get("context-switches", 0) for c in counts.values())
+        print(f"| all of them | {total:.1f} | {total_cs:.1f} |")
+        print(f"| the sentry's ptrace stops | {n_stops:.1f} | |")
+        print(f"| the sentry's SECCOMP_IOCTL_NOTIF_RECV calls | {n_recv:.1f} | |")
         print(f"| exec round trip p50 (loaded: direction only) | {rt[len(rt) // 2] * 1000:.2f} ms | |")
     finally:
         d.send_signal(signal.SIGTERM)

@@ -19,7 +19,10 @@
  * a hop through the supervisor. Of these fds, up to EXEC_MSG_FDS (what
  * one message carries) come with the START itself, the rest in
  * EXEC_OP_FDS messages of the same id that follow it at once, up to
- * EXEC_MSG_FDS each. Both sides check every
+ * EXEC_MSG_FDS each. Data of at most EXEC_INLINE_MAX bytes may come in
+ * the START message itself, right after the struct (exactly data_len
+ * bytes), when that message carries every fd: then it carries no memfd,
+ * only the stdio, preserved and report fds. Both sides check every
  * field; a message that breaks a rule is answered with EXEC_EV_FAILED
  * (stage EXEC_STAGE_REQUEST) and has no other effect.
  *
@@ -38,8 +41,11 @@
 #define EXEC_MAX_GROUPS	 32	     /* supplementary groups of one process */
 #define EXEC_MAX_RUNNING 64	     /* processes one init runs for exec at once */
 #define EXEC_DATA_MAX	 (8u << 20)  /* argv, env and cwd together */
-#define EXEC_STDIO_FDS	 3
-#define EXEC_START_FDS	 (EXEC_STDIO_FDS + 1)
+/* ... in the START itself: small, so that EXEC_MAX_RUNNING of them fit
+ * in the channel's send buffer at once, as they do with a memfd. */
+#define EXEC_INLINE_MAX 1024u
+#define EXEC_STDIO_FDS	3
+#define EXEC_START_FDS	(EXEC_STDIO_FDS + 1)
 /* Fds one message carries (Linux's SCM_MAX_FD), and the preserved fds of
  * one START: those its own message carries beside the four, and in all. */
 #define EXEC_MSG_FDS	    253

@@ -366,7 +366,9 @@ static struct running *slot_by_id(uint32_t id)
 	return NULL;
 }
 
-static void on_start(const struct exec_msg *req, const int *fds, int nfds)
+/* A START: its fds (fds[EXEC_STDIO_FDS], the data's memfd, -1 when the
+ * data came inline, in inl). */
+static void on_start(const struct exec_msg *req, const int *fds, int nfds, const char *inl)
 {
 	if (!request_valid(req, nfds) || slot_by_id(req->id)) {
 		send_event(EXEC_EV_FAILED, req->id, EINVAL, EXEC_STAGE_REQUEST);
@@ -378,7 +380,13 @@ static void on_start(const struct exec_msg *req, const int *fds, int nfds)
 		return;
 	}
 	struct start s = {.req = req};
-	_cleanup_free_ char *data = data_read(req, fds[EXEC_STDIO_FDS]);
+	_cleanup_free_ char *data = inl ? xmalloc((size_t)req->data_len + 1) : NULL;
+	if (inl) {
+		memcpy(data, inl, req->data_len);
+		data[req->data_len] = 0;
+	} else {
+		data = data_read(req, fds[EXEC_STDIO_FDS]);
+	}
 	if (!data || !data_split(req, data, &s)) {
 		free(s.argv);
 		free(s.envp);
@@ -486,7 +494,7 @@ static void on_start_part(const struct exec_msg *m, int *fds, int *nfds)
 		return;
 	}
 	if (m->op == EXEC_OP_START && !gather.active) {
-		on_start(m, fds, *nfds);
+		on_start(m, fds, *nfds, NULL);
 		return;
 	}
 	size_t want = EXEC_START_FDS + gather.req.npreserve + gather.req.report;
@@ -496,7 +504,7 @@ static void on_start_part(const struct exec_msg *m, int *fds, int *nfds)
 			send_event(EXEC_EV_FAILED, gather.req.id, EINVAL, EXEC_STAGE_REQUEST);
 		gather_end();
 		if (m->op == EXEC_OP_START)
-			on_start(m, fds, *nfds);
+			on_start(m, fds, *nfds, NULL);
 		else
 			send_event(EXEC_EV_FAILED, m->id, EINVAL, EXEC_STAGE_REQUEST);
 		return;
@@ -505,21 +513,46 @@ static void on_start_part(const struct exec_msg *m, int *fds, int *nfds)
 	gather.nfds += *nfds;
 	*nfds = 0;
 	if ((size_t)gather.nfds == want) {
-		on_start(&gather.req, gather.fds, gather.nfds);
+		on_start(&gather.req, gather.fds, gather.nfds, NULL);
 		gather_end();
 	}
 }
 
+/* A START whose data came inline (n bytes of message): on_start with a
+ * -1 where the memfd would be. Any START still gathering its fds fails. */
+static void on_start_inline(const struct exec_msg *m, const char *data, const int *fds, int nfds)
+{
+	if (gather.active)
+		send_event(EXEC_EV_FAILED, gather.req.id, EINVAL, EXEC_STAGE_REQUEST);
+	gather_end();
+	int all[EXEC_MSG_FDS + 1] = {-1, -1, -1, -1};
+	int nall = nfds < EXEC_STDIO_FDS ? nfds : nfds + 1;
+	for (int i = 0; i < nfds; i++)
+		all[i < EXEC_STDIO_FDS ? i : i + 1] = fds[i];
+	on_start(m, all, nall, data);
+}
+
+/* A message: the struct, and a START's inline data after it; one byte
+ * more than the most that may come, so that a longer message, cut short
+ * by the kernel, is seen as too long. */
+static char channel_buf[sizeof(struct exec_msg) + EXEC_INLINE_MAX + 1];
+
 static void on_channel(void)
 {
-	struct exec_msg m;
+	struct exec_msg m = {0};
 	int fds[EXEC_MSG_FDS];
 	int nfds = 0;
-	ssize_t n = recv_msg_fds(control_fd, &m, sizeof(m), fds, (int)ARRAY_SIZE(fds), &nfds);
+	ssize_t n = recv_msg_fds(control_fd, channel_buf, sizeof(channel_buf), fds,
+				 (int)ARRAY_SIZE(fds), &nfds);
+	if (n > 0)
+		memcpy(&m, channel_buf, (size_t)n < sizeof(m) ? (size_t)n : sizeof(m));
 	if (n == 0 || (n < 0 && n != -EAGAIN && n != -EINTR)) {
 		/* The supervisor is gone; the sandbox goes with it. */
 		close(control_fd);
 		control_fd = -1;
+	} else if (n > (ssize_t)sizeof(m) && m.magic == EXEC_MAGIC && m.op == EXEC_OP_START &&
+		   m.data_len <= EXEC_INLINE_MAX && (size_t)n == sizeof(m) + m.data_len) {
+		on_start_inline(&m, channel_buf + sizeof(m), fds, nfds);
 	} else if (n == (ssize_t)sizeof(m) && m.magic == EXEC_MAGIC &&
 		   (m.op == EXEC_OP_START || m.op == EXEC_OP_FDS)) {
 		on_start_part(&m, fds, &nfds);

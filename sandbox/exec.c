@@ -104,11 +104,14 @@ static void deliver(struct sandbox *sb, sandbox_exec_fn fn, void *arg,
 		fn(sb, ev, arg);
 }
 
-/* The argv, environment and cwd, packed as the protocol says, in a sealed
- * memfd. The fd, or -errno with err filled. */
+/* The argv, environment and cwd, packed as the protocol says: in *inl
+ * (malloc'd, *len bytes) when they fit in the START (EXEC_INLINE_MAX, and
+ * the START carries every fd), the return value then -1; else in a sealed
+ * memfd, returned. -errno with err filled on failure. */
 static int data_make(const struct sandbox_exec_config *ec, uint32_t *argc, uint32_t *envc,
-		     uint32_t *len, struct rc_error *err)
+		     uint32_t *len, char **inl, struct rc_error *err)
 {
+	bool one_message = EXEC_STDIO_FDS + ec->npreserve + ec->report <= EXEC_MSG_FDS;
 	size_t total = 0, na = 0, ne = 0;
 	for (; ec->argv[na]; na++)
 		total += strlen(ec->argv[na]) + 1;
@@ -119,9 +122,6 @@ static int data_make(const struct sandbox_exec_config *ec, uint32_t *argc, uint3
 	if (total > EXEC_DATA_MAX)
 		return rc_error_set(err, E2BIG, "the arguments, environment and cwd exceed %u MiB",
 				    EXEC_DATA_MAX >> 20);
-	int fd = memfd_create("runsc-c-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0)
-		return rc_error_set_errno(err, errno, "memfd_create");
 	char *buf = xmalloc(total);
 	char *p = buf;
 	for (size_t i = 0; i < na; i++)
@@ -129,6 +129,18 @@ static int data_make(const struct sandbox_exec_config *ec, uint32_t *argc, uint3
 	for (size_t i = 0; i < ne; i++)
 		p = stpcpy(p, ec->envp[i]) + 1;
 	stpcpy(p, cwd);
+	*argc = (uint32_t)na;
+	*envc = (uint32_t)ne;
+	*len = (uint32_t)total;
+	if (one_message && total <= EXEC_INLINE_MAX) {
+		*inl = buf;
+		return -1;
+	}
+	int fd = memfd_create("runsc-c-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0) {
+		free(buf);
+		return rc_error_set_errno(err, errno, "memfd_create");
+	}
 	int r = write_all(fd, buf, total);
 	free(buf);
 	if (r == 0 &&
@@ -138,27 +150,27 @@ static int data_make(const struct sandbox_exec_config *ec, uint32_t *argc, uint3
 		close(fd);
 		return rc_error_set_errno(err, -r, "writing the process's arguments");
 	}
-	*argc = (uint32_t)na;
-	*envc = (uint32_t)ne;
-	*len = (uint32_t)total;
 	return fd;
 }
 
 _Static_assert(SANDBOX_EXEC_PRESERVE_MAX == EXEC_PRESERVE_MAX, "the preserved fds");
 _Static_assert(EXEC_MSG_FDS <= MSG_FDS_MAX, "one message's fds");
 
-/* One message with its nfds fds (at most EXEC_MSG_FDS), without waiting:
+/* One message with its nfds fds (at most EXEC_MSG_FDS) and after the
+ * struct data[0..len) (a START's inline data, or none), without waiting:
  * a full channel fails. */
-static int request_send(int sock, const struct exec_msg *m, const int *fds, size_t nfds)
+static int request_send(int sock, const struct exec_msg *m, const char *data, size_t len,
+			const int *fds, size_t nfds)
 {
-	struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof(*m)};
+	struct iovec iov[2] = {{.iov_base = (void *)m, .iov_len = sizeof(*m)},
+			       {.iov_base = (void *)data, .iov_len = len}};
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * EXEC_MSG_FDS)];
 		struct cmsghdr align;
 	} u;
 	memset(&u, 0, sizeof(u));
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
+	struct msghdr msg = {.msg_iov = iov,
+			     .msg_iovlen = len ? 2 : 1,
 			     .msg_control = u.buf,
 			     .msg_controllen = CMSG_SPACE(sizeof(int) * nfds)};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
@@ -172,7 +184,7 @@ static int request_send(int sock, const struct exec_msg *m, const int *fds, size
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	return n == (ssize_t)sizeof(*m) ? 0 : -EIO;
+	return n == (ssize_t)(sizeof(*m) + len) ? 0 : -EIO;
 }
 
 static int config_check(const struct sandbox_exec_config *ec, struct rc_error *err)
@@ -230,8 +242,9 @@ int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandb
 			"%d processes started through exec run already; that is the most",
 			EXEC_MAX_RUNNING);
 	struct exec_msg m = {.magic = EXEC_MAGIC, .op = EXEC_OP_START};
-	int data_fd = data_make(ec, &m.argc, &m.envc, &m.data_len, err);
-	if (data_fd < 0)
+	_cleanup_free_ char *inl = NULL;
+	int data_fd = data_make(ec, &m.argc, &m.envc, &m.data_len, &inl, err);
+	if (data_fd < 0 && !inl)
 		return data_fd;
 	if (++sb->next_exec_id == 0)
 		sb->next_exec_id = 1;
@@ -247,25 +260,28 @@ int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandb
 	if (ec->attrs)
 		m.attrs = *ec->attrs;
 	m.npreserve = ec->npreserve;
+	/* The stdio, the memfd unless the data is inline, the preserved fds,
+	 * the report connection. */
 	int fds[EXEC_START_FDS + EXEC_PRESERVE_MAX] = {ec->stdio[0], ec->stdio[1], ec->stdio[2],
 						       data_fd};
+	size_t nfds = inl ? EXEC_STDIO_FDS : EXEC_START_FDS;
 	for (unsigned int i = 0; i < ec->npreserve; i++)
-		fds[EXEC_START_FDS + i] = ec->preserve[i];
+		fds[nfds++] = ec->preserve[i];
 	m.report = ec->report;
 	if (ec->report)
-		fds[EXEC_START_FDS + ec->npreserve] = ec->report_fd;
+		fds[nfds++] = ec->report_fd;
 	/* The START with the fds one message carries, the rest after it in
 	 * EXEC_OP_FDS messages (common/exec_proto.h). */
-	size_t nfds = EXEC_START_FDS + ec->npreserve + ec->report;
 	size_t sent = nfds < EXEC_MSG_FDS ? nfds : EXEC_MSG_FDS;
-	r = request_send(sb->control_fd, &m, fds, sent);
+	r = request_send(sb->control_fd, &m, inl, inl ? m.data_len : 0, fds, sent);
 	struct exec_msg more = {.magic = EXEC_MAGIC, .op = EXEC_OP_FDS, .id = m.id};
 	while (r == 0 && sent < nfds) {
 		size_t k = nfds - sent < EXEC_MSG_FDS ? nfds - sent : EXEC_MSG_FDS;
-		r = request_send(sb->control_fd, &more, fds + sent, k);
+		r = request_send(sb->control_fd, &more, NULL, 0, fds + sent, k);
 		sent += k;
 	}
-	close(data_fd);
+	if (data_fd >= 0)
+		close(data_fd);
 	if (r == -EAGAIN)
 		return rc_error_set(err, EAGAIN, "the guest's init is not taking requests");
 	if (r < 0)

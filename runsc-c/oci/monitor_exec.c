@@ -4,8 +4,9 @@
  * may ask for one process in the guest. Everything runs in the sandbox
  * library's loop (sandbox_watch), so any number of execs are served at
  * once and none of them can hold the monitor: connections are
- * non-blocking, a request's JSON comes in a sealed memfd of bounded size,
- * and answers are sent without waiting.
+ * non-blocking, a request's JSON comes in the request itself or in a
+ * sealed memfd, of bounded size either way, and answers are sent without
+ * waiting.
  *
  * The request is checked here again, field by field, as config.json is:
  * the client is another runsc-c, but the monitor trusts only what it
@@ -32,6 +33,7 @@ struct exec_conn {
 	bool builtins;	  /* its request may name a builtin */
 	bool requested;	  /* its one request came */
 	bool pending;	  /* the sandbox has the process (STARTED or not yet) */
+	bool reported;	  /* init reports the start to the client itself */
 	uint32_t exec_id; /* while pending */
 	/* A request whose preserved fds come in OCI_EXEC_FDS messages: it
 	 * and its fds so far (owned), until all are there. */
@@ -82,7 +84,13 @@ static void on_exec_event(struct sandbox *sb, const struct sandbox_exec_event *e
 	struct exec_conn *c = arg;
 	switch (ev->kind) {
 	case SANDBOX_EXEC_STARTED:
-		answer(c->fd, OCI_EXEC_STARTED, ev->guest_pid, NULL);
+		/* Init's own report came first; a copy would only wake the
+		 * client for nothing. The end is answered all the same: a
+		 * client that closes the connection at init's report of it
+		 * loses nothing, and one whose report was lost (a full
+		 * connection) still learns it. */
+		if (!c->reported)
+			answer(c->fd, OCI_EXEC_STARTED, ev->guest_pid, NULL);
 		return;
 	case SANDBOX_EXEC_FAILED:
 		c->pending = false;
@@ -125,9 +133,11 @@ static int json_read(int fd, uint32_t len, struct json_object **out, struct rc_e
 	return oci_json_parse("process", text, len, out, err);
 }
 
-/* Starts the process a request asks for; the error if it cannot. */
+/* Starts the process a request asks for; the error if it cannot. Its
+ * JSON is text (m->len bytes, NUL-terminated after) when it came in the
+ * request, else the memfd fds[3]. */
 static int request_start(struct sandbox *sb, struct exec_conn *c, const struct oci_exec_msg *m,
-			 const int *fds, struct rc_error *err)
+			 const int *fds, const char *text, struct rc_error *err)
 {
 	/* A builtin in place of a program (OCI_EXEC_REQUEST_BUILTIN, the
 	 * service's alone), or fds to preserve (OCI_EXEC_REQUEST). */
@@ -136,7 +146,8 @@ static int request_start(struct sandbox *sb, struct exec_conn *c, const struct o
 		return rc_error_set(err, EINVAL, "malformed request");
 	struct json_object *doc = NULL;
 	struct oci_process p;
-	int r = json_read(fds[3], m->len, &doc, err);
+	int r = text ? oci_json_parse("process", text, m->len, &doc, err)
+		     : json_read(fds[3], m->len, &doc, err);
 	if (r == 0)
 		r = oci_process_parse(doc, "process.", &p, err);
 	if (r < 0) {
@@ -173,13 +184,15 @@ static int request_start(struct sandbox *sb, struct exec_conn *c, const struct o
 			.builtin = builtin ? (uint32_t)m->value : 0,
 			/* The service waits on the connection: init tells
 			 * it the start and the end first-hand (this
-			 * monitor's answers follow, as for any client). */
+			 * monitor's answer of the end follows, as for any
+			 * client). */
 			.report = c->builtins,
 			.report_fd = c->fd,
 		};
 		if (p.terminal)
 			ec.stdio[0] = ec.stdio[1] = ec.stdio[2] = slave;
 		r = sandbox_exec(sb, &ec, on_exec_event, c, &c->exec_id, err);
+		c->reported = r == 0 && ec.report;
 	}
 	if (master >= 0)
 		close(master);
@@ -206,20 +219,35 @@ static bool gather_fds(struct exec_conn *c, const struct oci_exec_msg *m, int *f
 	return c->ngather == 4 + c->req.value;
 }
 
+/* A message: the header, and a request's process JSON after it when it
+ * comes inline; one byte more than the most that may come, so that a
+ * longer message, cut short by the kernel, is seen as too long. */
+static char msg_buf[sizeof(struct oci_exec_msg) + OCI_EXEC_INLINE_MAX + 2];
+
 static void on_conn(struct sandbox *sb, int fd, void *arg)
 {
 	struct exec_conn *c = arg;
-	struct oci_exec_msg m;
+	struct oci_exec_msg m = {0};
 	int fds[MSG_FDS_MAX];
 	int nfds = 0;
-	ssize_t n = recv_msg_fds(fd, &m, sizeof(m), fds, (int)ARRAY_SIZE(fds), &nfds);
+	ssize_t n =
+		recv_msg_fds(fd, msg_buf, sizeof(msg_buf) - 1, fds, (int)ARRAY_SIZE(fds), &nfds);
 	if (n == -EAGAIN || n == -EINTR)
 		return;
 	if (n <= 0) {
 		conn_close(sb, c);
 		return;
 	}
+	memcpy(&m, msg_buf, (size_t)n < sizeof(m) ? (size_t)n : sizeof(m));
 	bool valid = n == (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC;
+	/* A request (without preserved fds) whose JSON follows it: exactly
+	 * len bytes, the three stdio fds and no memfd. */
+	const char *text = msg_buf + sizeof(m);
+	bool inlined =
+		n > (ssize_t)sizeof(m) && m.magic == OCI_EXEC_MAGIC && m.len > 0 &&
+		m.len <= OCI_EXEC_INLINE_MAX && (size_t)n == sizeof(m) + m.len && nfds == 3 &&
+		(m.op == OCI_EXEC_REQUEST_BUILTIN || (m.op == OCI_EXEC_REQUEST && m.value == 0));
+	msg_buf[n] = 0;
 	struct rc_error err;
 	/* A request, and the OCI_EXEC_FDS messages its preserved fds need. */
 	bool taken = false, start = false;
@@ -234,7 +262,7 @@ static void on_conn(struct sandbox *sb, int fd, void *arg)
 		start = gather_fds(c, &m, fds, &nfds);
 	}
 	if (start) {
-		int r = request_start(sb, c, &c->req, c->gather, &err);
+		int r = request_start(sb, c, &c->req, c->gather, NULL, &err);
 		for (int i = 0; i < c->ngather; i++)
 			close(c->gather[i]);
 		free(c->gather);
@@ -249,9 +277,10 @@ static void on_conn(struct sandbox *sb, int fd, void *arg)
 	} else if (c->gather) {
 		answer(fd, OCI_EXEC_FAILED, 0, "malformed request");
 		conn_close(sb, c);
-	} else if (valid && !c->requested && m.op == OCI_EXEC_REQUEST_BUILTIN && nfds == 4) {
+	} else if (!c->requested &&
+		   ((valid && m.op == OCI_EXEC_REQUEST_BUILTIN && nfds == 4) || inlined)) {
 		c->requested = true;
-		if (request_start(sb, c, &m, fds, &err) < 0) {
+		if (request_start(sb, c, &m, fds, inlined ? text : NULL, &err) < 0) {
 			answer(fd, OCI_EXEC_FAILED, err.errno_value, err.msg);
 			conn_close(sb, c);
 		}

@@ -382,9 +382,16 @@ int oci_pid_file_write(const char *path, pid_t pid, struct rc_error *err);
  * (oci_exec_adopt with builtins), an OCI_EXEC_REQUEST_BUILTIN, with the
  * same four fds and no more, names in value one of the guest init's
  * builtins (enum exec_builtin, common/exec_proto.h) that the process
- * runs in place of exec'ing args[0]. */
+ * runs in place of exec'ing args[0]. Either request, without preserved
+ * fds, may carry its JSON in place of the memfd: the len bytes (1 to
+ * OCI_EXEC_INLINE_MAX) follow the struct in the same message, which then
+ * carries the three stdio fds alone. On such a connection the guest init
+ * writes the process's start and end itself (struct exec_msg's
+ * EXEC_EV_STARTED and EXEC_EV_EXITED, the report of common/exec_proto.h):
+ * the monitor then answers no OCI_EXEC_STARTED, only the rest. */
 #define OCI_EXEC_MAGIC	     0x6f657863u /* "cxeo" */
 #define OCI_EXEC_PROCESS_MAX (4u << 20)	 /* bytes of process JSON */
+#define OCI_EXEC_INLINE_MAX  (64u << 10) /* bytes of process JSON in the request */
 #define OCI_EXIT_EXEC_ERROR  255	 /* runc exec's status when it cannot exec */
 
 enum oci_exec_op {

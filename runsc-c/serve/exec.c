@@ -168,8 +168,9 @@ static bool read_output(struct exec_stream *st, int which)
 /* One answer on an exec's connection, as recv: the monitor's (struct
  * oci_exec_msg), or the guest init's own report of the process's start
  * or end (struct exec_msg, common/exec_proto.h: the monitor asks init
- * for it), given as the monitor's STARTED or EXITED. Init's comes first;
- * the monitor's copy that follows reads as a repeat. */
+ * for it), given as the monitor's STARTED or EXITED. The start comes
+ * from init alone; of the end, init's comes first and the monitor's copy
+ * that may follow reads as a repeat. */
 static ssize_t answer_recv(int sock, struct oci_exec_msg *m, int flags)
 {
 	union {
@@ -306,13 +307,10 @@ int exec_wait(struct guest_io *io)
 	return code;
 }
 
-/* The process JSON of the OCI exec protocol, in a sealed memfd. */
-static int process_memfd(struct json_object *proc, uint32_t *len)
+/* The process JSON of the OCI exec protocol, text[0..n), in a sealed
+ * memfd. */
+static int process_memfd(const char *text, size_t n)
 {
-	size_t n;
-	const char *text = json_object_to_json_string_length(proc, JSON_C_TO_STRING_PLAIN, &n);
-	if (n > OCI_EXEC_PROCESS_MAX)
-		return -E2BIG;
 	int fd = memfd_create("runsc-c-process", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return -errno;
@@ -321,8 +319,29 @@ static int process_memfd(struct json_object *proc, uint32_t *len)
 		close(fd);
 		return -EIO;
 	}
-	*len = (uint32_t)n;
 	return fd;
+}
+
+/* Sends the request m for the process text[0..m->len) with its stdio
+ * fds[0..2]: the JSON in the same message when it fits (no memfd to make
+ * and read), else in a sealed memfd. */
+static int request_send(int sock, const struct oci_exec_msg *m, const char *text, int fds[4])
+{
+	if (m->len <= OCI_EXEC_INLINE_MAX) {
+		char *buf = xmalloc(sizeof(*m) + m->len);
+		memcpy(buf, m, sizeof(*m));
+		memcpy(buf + sizeof(*m), text, m->len);
+		int r = send_msg_fds(sock, buf, sizeof(*m) + m->len, fds, 3);
+		free(buf);
+		return r;
+	}
+	int mfd = process_memfd(text, m->len);
+	if (mfd < 0)
+		return mfd;
+	fds[3] = mfd;
+	int r = send_msg_fds(sock, m, sizeof(*m), fds, 4);
+	close(mfd);
+	return r;
 }
 
 /* The process: args, the env (the monitor's, the sandbox's, the exec's,
@@ -433,12 +452,12 @@ int exec_start(struct sbx *s, struct json_object *proc, struct guest_io *io, int
 	if (r < 0)
 		return snprintf(msg, msg_size, "the process's stdio: %s", strerror(-r)),
 		       serve_errno_status(-r);
-	uint32_t len = 0;
-	int mfd = process_memfd(proc, &len);
+	size_t len;
+	const char *text = json_object_to_json_string_length(proc, JSON_C_TO_STRING_PLAIN, &len);
 	int status = 0;
-	if (mfd < 0) {
-		snprintf(msg, msg_size, "the process: %s", strerror(-mfd));
-		status = mfd == -E2BIG ? 400 : serve_errno_status(-mfd);
+	if (len > OCI_EXEC_PROCESS_MAX) {
+		snprintf(msg, msg_size, "the process: %s", strerror(E2BIG));
+		status = 400;
 	} else if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		snprintf(msg, msg_size, "socketpair: %s", strerror(errno));
 		status = serve_errno_status(errno);
@@ -449,12 +468,13 @@ int exec_start(struct sbx *s, struct json_object *proc, struct guest_io *io, int
 					 .op = io->builtin ? OCI_EXEC_REQUEST_BUILTIN
 							   : OCI_EXEC_REQUEST,
 					 .value = (int32_t)io->builtin,
-					 .len = len};
-		fds[3] = mfd;
-		if (send_msg_fds(s->ctl, &x, 1, &sv[1], 1) < 0 ||
-		    send_msg_fds(sv[0], &m, sizeof(m), fds, 4) < 0) {
+					 .len = (uint32_t)len};
+		if (send_msg_fds(s->ctl, &x, 1, &sv[1], 1) < 0) {
 			snprintf(msg, msg_size, "sandbox %s has ended", s->id);
 			status = 404;
+		} else if ((r = request_send(sv[0], &m, text, fds)) < 0) {
+			snprintf(msg, msg_size, "sending the process: %s", strerror(-r));
+			status = r == -EPIPE || r == -ECONNRESET ? 404 : serve_errno_status(-r);
 		}
 		close(sv[1]);
 	}
@@ -463,8 +483,6 @@ int exec_start(struct sbx *s, struct json_object *proc, struct guest_io *io, int
 		close(fds[1]);
 		close(fds[2]);
 	}
-	if (mfd >= 0)
-		close(mfd);
 	if (status) {
 		if (console >= 0)
 			close(console);

@@ -637,7 +637,9 @@ check_rc "exec into a missing container: exit 255" 255 "$rc"
 check_contains "... does not exist" "does not exist" "$out"
 # A hostile client of the monitor's control socket: garbage, a pipe for
 # the memfd, an unsealed memfd, a length that lies, a request without fds,
-# a connection dropped at once. Each gets an error; the monitor serves on.
+# the JSON in the request with a length that lies, with a memfd too or
+# too long, a connection dropped at once. Each gets an error, a right
+# request with its JSON in it starts its process; the monitor serves on.
 hostile=$(python3 - "$ROOT/x1/control" <<'EOF2'
 import os, socket, struct, sys
 path = sys.argv[1]
@@ -669,6 +671,15 @@ import fcntl
 fcntl.fcntl(fd, fcntl.F_ADD_SEALS, fcntl.F_SEAL_WRITE | fcntl.F_SEAL_SHRINK | fcntl.F_SEAL_GROW)
 out.append(ask(msg(REQUEST, length=5000), [0, 1, 2, fd]))
 out.append(ask(msg(REQUEST, length=30)))
+# The JSON in the request itself: a length that lies either way, a memfd
+# beside it, more than the most it may hold; then one that is right.
+proc = b'{"args": ["true"], "cwd": "/"}'
+out.append(ask(msg(REQUEST, length=31) + proc, [0, 1, 2]))
+out.append(ask(msg(REQUEST, length=29) + proc, [0, 1, 2]))
+out.append(ask(msg(REQUEST, length=30) + proc, [0, 1, 2, fd]))
+big = b'{"args": ["true"], "cwd": "/", "env": ["X=' + b"x" * 70000 + b'"]}'
+out.append(ask(msg(REQUEST, length=len(big)) + big, [0, 1, 2]))
+out.append(ask(msg(REQUEST, length=30) + proc, [0, 1, 2]))
 s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
 s.connect(path)
 s.close()
@@ -679,7 +690,12 @@ check "hostile control-socket clients: each refused" "op=4 malformed request
 op=4 the request's process is not a sealed memfd
 op=4 the request's process is not a sealed memfd
 op=4 the request's process is not a sealed memfd
-op=4 malformed request" "$hostile"
+op=4 malformed request
+op=4 malformed request
+op=4 malformed request
+op=4 malformed request
+op=4 malformed request
+op=3 " "$hostile"
 check "after all that, the container still runs" "running" "$(state_of x1)"
 check "... and exec still works" "still" "$(exec_of x1 echo still 2>&1)"
 
