@@ -95,73 +95,23 @@ int oci_bad_flag(char **argv)
 	return OCI_EXIT_ERROR;
 }
 
-/* A count of fds (what names it: the flag or variable) to pass on after
- * the `before` already counted: all of them open, together at most
- * SANDBOX_PRESERVE_FDS_MAX. */
-static int oci_preserve_fds_count(char **argv, const char *what, const char *arg,
-				  unsigned int before, unsigned int *n)
+int oci_preserve_fds_arg(char **argv, const char *arg, unsigned int *n)
 {
 	char *end;
 	errno = 0;
 	unsigned long v = strtoul(arg, &end, 10);
-	if (!isdigit((unsigned char)arg[0]) || *end || errno ||
-	    v > SANDBOX_PRESERVE_FDS_MAX - before) {
-		oci_error("%s: %s: expected a number from 0 to %u, got '%s'", argv[0], what,
-			  SANDBOX_PRESERVE_FDS_MAX - before, arg);
+	if (!isdigit((unsigned char)arg[0]) || *end || errno || v > SANDBOX_PRESERVE_FDS_MAX) {
+		oci_error("%s: --preserve-fds: expected a number from 0 to %d, got '%s'", argv[0],
+			  SANDBOX_PRESERVE_FDS_MAX, arg);
 		return -1;
 	}
-	for (unsigned long fd = 3 + before; fd < 3 + before + v; fd++) {
+	for (unsigned long fd = 3; fd < 3 + v; fd++) {
 		if (fcntl((int)fd, F_GETFD) < 0) {
-			oci_error("%s: %s %lu: fd %lu is not open", argv[0], what, v, fd);
+			oci_error("%s: --preserve-fds %lu: fd %lu is not open", argv[0], v, fd);
 			return -1;
 		}
 	}
 	*n = (unsigned int)v;
-	return 0;
-}
-
-int oci_preserve_fds_arg(char **argv, const char *arg, unsigned int *n)
-{
-	return oci_preserve_fds_count(argv, "--preserve-fds", arg, 0, n);
-}
-
-/* NAME=VALUE into a NULL-terminated environment, replacing NAME's entry. */
-static void env_put(char ***envp, char *entry)
-{
-	size_t name_len = (size_t)(strchr(entry, '=') - entry) + 1, n = 0;
-
-	for (; (*envp)[n]; n++) {
-		if (strncmp((*envp)[n], entry, name_len) == 0) {
-			(*envp)[n] = entry;
-			return;
-		}
-	}
-	char **grown = xcalloc(n + 2, sizeof(*grown));
-	memcpy(grown, *envp, n * sizeof(*grown));
-	grown[n] = entry;
-	free(*envp);
-	*envp = grown;
-}
-
-/* As crun and runc take it: the listening fds first, --preserve-fds's
- * after them. A LISTEN_PID naming another process (runc compares it, crun
- * does not) says the fds were meant for that one: none are taken. */
-int oci_listen_fds(char **argv, struct oci_config *c)
-{
-	static char listen_fds[32], listen_pid[] = "LISTEN_PID=1";
-	const char *v = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
-	unsigned int n;
-
-	if (!v || !v[0] || (pid && pid[0] && strtol(pid, NULL, 10) != (long)getpid()))
-		return 0;
-	if (oci_preserve_fds_count(argv, "LISTEN_FDS", v, c->preserve_fds, &n) < 0)
-		return -1;
-	if (n == 0)
-		return 0;
-	c->preserve_fds += n;
-	snprintf(listen_fds, sizeof(listen_fds), "LISTEN_FDS=%u", n);
-	env_put(&c->process.envp, listen_fds);
-	env_put(&c->process.envp, listen_pid);
 	return 0;
 }
 

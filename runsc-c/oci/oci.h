@@ -83,11 +83,6 @@ int oci_bad_flag(char **argv);
 int oci_preserve_fds_arg(char **argv, const char *arg, unsigned int *n);
 /* Closes the caller's preserved fds once the sandbox has its own. */
 void oci_preserve_fds_close(unsigned int n);
-struct oci_config;
-/* Socket activation (run, create): LISTEN_FDS=N in runsc-c's environment
- * adds N to c->preserve_fds (set from --preserve-fds before) and gives the
- * program LISTEN_FDS=N and LISTEN_PID=1. -1 after printing the error. */
-int oci_listen_fds(char **argv, struct oci_config *c);
 
 /* ---- log.c ---- */
 /* Opens --log (appending); messages go there as text or JSON lines. */

@@ -48,38 +48,6 @@ d['root']['path'] = '$TMP/rootfs-crun'"
 	fi
 fi
 
-# Socket activation: LISTEN_FDS=2 passes fds 3 and 4 on (before those of
-# --preserve-fds), and the program gets LISTEN_FDS=2 and LISTEN_PID=1, as
-# runc gives them (crun 1.8 passes the same fds, and LISTEN_PID=1 alone).
-LPROBE='ls /proc/self/fd | tr "\n" " "; echo; cat <&3; cat <&5; env | grep ^LISTEN_ | sort'
-cfg "$TMP/l" "d['process']['args'] = ['sh', '-c', '''$LPROBE''']"
-LISTEN_FDS=2 oci run --preserve-fds 1 --bundle "$TMP/l" l1 3<"$TMP/in" 4</dev/null \
-	5<"$TMP/in" 6<"$TMP/in" >"$TMP/listen.out" 2>&1
-check_rc "LISTEN_FDS=2 with --preserve-fds 1: the program runs" 0 "$?" "$(cat "$TMP/listen.out")"
-check "LISTEN_FDS=2 with --preserve-fds 1: fds 3 to 5, LISTEN_FDS and LISTEN_PID=1" "0 1 2 3 4 5 6 
-in-three
-in-three
-LISTEN_FDS=2
-LISTEN_PID=1" "$(cat "$TMP/listen.out")"
-if [ -n "$CRUN" ] && [ -s "$TMP/crun.out" ]; then
-	cfg "$TMP/lc" "d['process']['args'] = ['sh', '-c', '''$LPROBE''']
-d['root']['path'] = '$TMP/rootfs-crun'"
-	LISTEN_FDS=2 crun_run "$TMP/lc" lc1 --preserve-fds 1 3<"$TMP/in" 4</dev/null \
-		5<"$TMP/in" 6<"$TMP/in" >"$TMP/crun-listen.out" 2>&1
-	check "LISTEN_FDS: the same fds as crun's" "$(head -3 "$TMP/crun-listen.out")" \
-		"$(head -3 "$TMP/listen.out")"
-else
-	skip "LISTEN_FDS: the same fds as crun's" "crun cannot run here"
-fi
-check "LISTEN_PID naming another process: no fd taken" "0 1 2 3 " \
-	"$(LISTEN_FDS=2 LISTEN_PID=1 oci run --bundle "$TMP/l" l2 3<"$TMP/in" 2>&1 | head -1)"
-out=$(LISTEN_FDS=2 oci run --bundle "$TMP/l" l3 3<"$TMP/in" 2>&1)
-check_rc "LISTEN_FDS=2 with fd 4 closed: exit 1" 1 "$?"
-check "... naming the variable and the fd" "runsc-c: run: LISTEN_FDS 2: fd 4 is not open" "$out"
-check_contains "a LISTEN_FDS that is no number: refused, naming it" "LISTEN_FDS: expected a number" \
-	"$(LISTEN_FDS=x oci create --bundle "$TMP/l" l4 2>&1)"
-check "... no state left" "" "$(ls -A "$ROOT" 2>/dev/null)"
-
 # create + start: the monitor holds the fd until start.
 cfg "$TMP/b2" "d['process']['args'] = ['sh', '-c', 'cat <&3']"
 oci create --preserve-fds 1 --bundle "$TMP/b2" p2 3<"$TMP/in" >"$TMP/p2.out" 2>&1
