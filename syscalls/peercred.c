@@ -62,12 +62,16 @@ struct peer_record {
 	gid_t groups[GOFER_MAX_GROUPS];
 };
 static struct peer_record records[PEER_RECORDS];
-/* Tags run from 1 up to PEER_TAG_LAST, skipping the sentry's own egid (a
- * connect it could not tag carries that); once they have run out, connects
- * carry PEER_TAG_NONE, which no record has. */
-#define PEER_TAG_NONE (UINT32_MAX - 1)
-#define PEER_TAG_LAST (UINT32_MAX - 2)
-static uint32_t tag_last;
+/* Tags run from PEER_TAG_FIRST up to PEER_TAG_LAST, skipping the sentry's
+ * own egid (a connect it could not tag carries that); once they have run
+ * out, connects carry PEER_TAG_NONE, which no record has. They lie above
+ * every gid a host gives its groups and users (2^31 and up): a host
+ * process accepting a connect the sandbox made for the guest (a socket of
+ * a volume) sees a gid that names none of the host's groups. */
+#define PEER_TAG_FIRST 0x80000000u
+#define PEER_TAG_NONE  (UINT32_MAX - 1)
+#define PEER_TAG_LAST  (UINT32_MAX - 2)
+static uint32_t tag_last = PEER_TAG_FIRST - 1;
 
 /* The sentry's effective gid, which it changes only around a connect. */
 static gid_t own_egid(void)
@@ -117,8 +121,8 @@ void peercred_record(struct sc_ctx *c, int sock, uint32_t tag)
 {
 	struct creds cr;
 	struct stat st;
-	if (tag == 0 || tag > PEER_TAG_LAST || !peer_kind(sock) || fstat(sock, &st) < 0 ||
-	    task_read_creds(c->s, c->req->pid, &cr) < 0)
+	if (tag < PEER_TAG_FIRST || tag > PEER_TAG_LAST || !peer_kind(sock) ||
+	    fstat(sock, &st) < 0 || task_read_creds(c->s, c->req->pid, &cr) < 0)
 		return;
 	task_vids(c->s, c->t);
 	struct peer_record *r = &records[tag % PEER_RECORDS];
@@ -136,6 +140,14 @@ void peercred_record(struct sc_ctx *c, int sock, uint32_t tag)
 		.ngroups = cr.ngroups,
 	};
 	memcpy(r->groups, cr.groups, (size_t)cr.ngroups * sizeof(gid_t));
+	/* Read after the caller may have died and its pid been taken by
+	 * another process (a connect answered from the deferred list): the
+	 * record stands only if the call is still waiting. */
+	if (!notif_valid(c)) {
+		if (r->pidfd >= 0)
+			close(r->pidfd);
+		*r = (struct peer_record){.tag = 0, .pidfd = -1};
+	}
 }
 
 /* The kernel's record of sock's peer, in *native (pid as the sentry's pid
@@ -156,7 +168,8 @@ static int peer_native(struct sentry *s, int sock, struct ucred *native,
 	*ours = native->pid > 0 && (native->pid == sentry_pid || native->pid == s->gofer_pid);
 	uint32_t tag = native->gid;
 	const struct peer_record *r = &records[tag % PEER_RECORDS];
-	if (*ours && tag && tag <= PEER_TAG_LAST && r->tag == tag && peer_kind(sock))
+	if (*ours && tag >= PEER_TAG_FIRST && tag <= PEER_TAG_LAST && r->tag == tag &&
+	    peer_kind(sock))
 		*rec = r;
 	return 0;
 }
