@@ -99,7 +99,8 @@ static int cache_dir_open(const char *path, int *out, nlink_t *nlink)
 	if (fd < 0)
 		return -errno;
 	struct stat s;
-	int r = check_dir(fd, false, &s);
+	/* "/" alone is the cache itself, held to the cache's rules. */
+	int r = check_dir(fd, strspn(path, "/") == strlen(path), &s);
 	char *save = NULL;
 	for (char *name = strtok_r(buf, "/", &save); r == 0 && name;) {
 		char *next = strtok_r(NULL, "/", &save);

@@ -57,6 +57,15 @@ check "a refused cache: the same /sys, a tree of the sandbox's own" "$first" "$o
 check_contains "a refused cache: said so" "is not root's own or is writable by others" \
 	"$(cat "$TMP/err")"
 check "a refused cache: nothing made in it" "" "$(ls -A "$TMP/open")"
+# The host's root as the cache: 0755, so refused as any other directory
+# of that mode; nothing is built or swept there.
+out=$(RUNSC_C_SYS_CACHE=/ timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do -- \
+	sh -c "$SHOW" 2>"$TMP/err" </dev/null)
+check "/ as the cache: refused, the same /sys" "$first" "$out"
+check_contains "/ as the cache: said so" "is not root's own or is writable by others" \
+	"$(cat "$TMP/err")"
+check "/ as the cache: nothing made in it" "" \
+	"$(ls -d /.runsc-c-build /.runsc-c-remove 2>/dev/null)"
 
 # ---- read-only from inside, for root and for another user ----
 WRITES='touch /sys/x; mkdir /sys/devices/y; rm /sys/devices/system/cpu/online
