@@ -332,17 +332,6 @@ _Noreturn void guest_init_main(const struct guest_config *cfg, int sock)
 		_exit(125);
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		init_fail(sock, "becoming root in the user namespace");
-	/* Init's supplementary groups are its command's (the gid alone
-	 * without a list, so 0 for root), never those the launcher had on
-	 * the host: the command and every exec'd process of that user find
-	 * them set and leave out their setgroups, a call the sentry traces
-	 * (two ptrace stops), where init's, before its filter, is a plain
-	 * call once per sandbox. Init's rights do not depend on them: it is
-	 * root with every capability of the guest's user namespace. */
-	gid_t own_gid = cfg->user_set ? cfg->gid : 0;
-	size_t ngroups = cfg->user_set ? cfg->ngroups : 0;
-	if (setgroups(ngroups ? ngroups : 1, ngroups ? cfg->groups : &own_gid) < 0)
-		init_fail(sock, "setting the supplementary groups");
 	if (setsid() < 0)
 		init_fail(sock, "setsid");
 	if (cfg->tty && ioctl(cfg->stdio[0], TIOCSCTTY, 0) < 0)

@@ -9,9 +9,7 @@ directory; in the cwd for an empty element; a script without "#!" run by
 the shell), and when nothing is found the errno execvp gives (EACCES over
 ENOENT, else the last candidate's), with the native result (coreutils
 `env`, which calls execvp) as the expected one; exit statuses and deaths
-by signal; execs running at once; the supplementary groups of an exec's
-process and of `runsc-c do`'s command (the gid alone, whatever the
-launcher or another exec had). Prints TAP.
+by signal; execs running at once. Prints TAP.
 
 Every daemon the test starts is killed on the way out, whatever happens."""
 import os
@@ -176,26 +174,6 @@ def test_concurrent(sb):
         "12 execs at once, each with its own output and status", repr(results))
 
 
-GROUPS = ["sh", "-c", "grep ^Groups: /proc/self/status"]
-
-
-def test_groups(sb):
-    r = sb.run(GROUPS)
-    tap(r.stdout == "Groups:\t0 \n", "an exec runs as 0:0 with group 0 alone", repr(r))
-    # An exec that changes its own groups leaves the next one's alone.
-    r = sb.run(["python3", "-c", "import os; os.setgroups([5, 6]); print(os.getgroups())"])
-    tap(r.stdout == "[5, 6]\n", "an exec sets its own groups", repr(r))
-    r = sb.run(GROUPS)
-    tap(r.stdout == "Groups:\t0 \n", "the next exec has group 0 alone", repr(r))
-    # The launcher's groups (here 7 and 8) never reach the command.
-    for user, want in ((None, "0"), ("1000:1000", "1000")):
-        argv = [RUNSC_C, "do", "--quiet"] + (["--user", user] if user else []) + ["--"] + GROUPS
-        r = subprocess.run(["setpriv", "--groups=7,8"] + argv, capture_output=True, text=True)
-        tap(r.stdout == f"Groups:\t{want} \n",
-            f"runsc-c do {'--user ' + user if user else 'as root'}: group {want} alone",
-            repr((r.returncode, r.stdout, r.stderr)))
-
-
 def test_execs():
     if not shutil.which("setpriv"):
         print("# setpriv is missing: the other user's cases need it")
@@ -211,7 +189,6 @@ def test_execs():
         test_search(sb, root)
         test_status(sb)
         test_concurrent(sb)
-        test_groups(sb)
     c.close()
     stop_daemon(d)
 
