@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -343,4 +345,28 @@ int size_parse(const char *text, uint64_t *bytes)
 		return -EINVAL;
 	*bytes = (uint64_t)(v * mult);
 	return 0;
+}
+
+void nofile_limit_raise(const char *who)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+			log_debug("raising %s's RLIMIT_NOFILE: %s", who, strerror(errno));
+	}
+}
+
+int send_msg_fds_raised(int sock, const void *buf, size_t len, const int *fds, int nfds)
+{
+	struct rlimit rl;
+	bool raise = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max;
+	if (raise) {
+		struct rlimit up = {.rlim_cur = rl.rlim_max, .rlim_max = rl.rlim_max};
+		raise = setrlimit(RLIMIT_NOFILE, &up) == 0;
+	}
+	int r = send_msg_fds(sock, buf, len, fds, nfds);
+	if (raise && setrlimit(RLIMIT_NOFILE, &rl) < 0 && r == 0)
+		r = -errno;
+	return r;
 }

@@ -52,7 +52,16 @@ double mono_ms(void);
 #define MSG_FDS_MAX 253
 /* Sends len bytes and nfds (at most MSG_FDS_MAX) file descriptors in one
  * message. */
+/* Raises the process's soft RLIMIT_NOFILE to its hard one (who: for the
+ * debug log should it fail). */
+void nofile_limit_raise(const char *who);
 int send_msg_fds(int sock, const void *buf, size_t len, const int *fds, int nfds);
+/* send_msg_fds with the soft RLIMIT_NOFILE raised to the hard one for the
+ * call, and then put back: Linux refuses to send fds (ETOOMANYREFS) while
+ * the fds the sender's user has in flight, host-wide, exceed its soft
+ * limit, which a caller may have lowered (ulimit -Sn 256) for what it
+ * runs. */
+int send_msg_fds_raised(int sock, const void *buf, size_t len, const int *fds, int nfds);
 /* Receives one message; stores up to max_fds received fds (others closed) and
  * their count in *nfds. Returns bytes read, 0 on EOF, -errno on error. */
 ssize_t recv_msg_fds(int sock, void *buf, size_t len, int *fds, int max_fds, int *nfds);

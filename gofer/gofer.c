@@ -140,6 +140,11 @@ _Noreturn void gofer_main(const struct gofer_config *cfg)
 		signal(ignored[i], SIG_IGN);
 	/* Modes in requests are final: the sentry applies the guest's umask. */
 	umask(0);
+	/* Sending an fd fails (ETOOMANYREFS) while the fds in flight of the
+	 * gofer's user, host-wide, exceed its soft RLIMIT_NOFILE: the caller's
+	 * (256 in a shell that lowered it) would let other processes of that
+	 * user end the sandbox by keeping fds in flight. */
+	nofile_limit_raise("the gofer");
 	close_other_fds(cfg);
 
 	struct gofer_state st = {

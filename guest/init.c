@@ -346,7 +346,7 @@ _Noreturn void guest_init_main(const struct guest_config *cfg, int sock)
 	setrlimit(RLIMIT_CORE, &nocore);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		init_fail(sock, "no_new_privs");
-	if (send_msg_fds(sock, "P", 1, &procfs, 1) < 0)
+	if (send_msg_fds_raised(sock, "P", 1, &procfs, 1) < 0)
 		_exit(125);
 	close(procfs);
 	int listener =

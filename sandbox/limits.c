@@ -282,7 +282,7 @@ static int handover(struct sandbox *sb, struct rc_error *err)
 		if (memory_dir >= 0)
 			fds[nfds++] = memory_dir;
 	}
-	int r = send_msg_fds(sb->cg_chan[0], &h, sizeof(h), fds, nfds);
+	int r = send_msg_fds_raised(sb->cg_chan[0], &h, sizeof(h), fds, nfds);
 	cg_procs_close(&guest);
 	if (memory_dir >= 0)
 		close(memory_dir);

@@ -589,12 +589,7 @@ static int open_view_dir(struct sentry *s, const char *path, const struct sentry
  * that needed one, with ENOMEM (sentry_fd_errno). */
 static void fd_limit_raise(void)
 {
-	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-			log_debug("raising the sentry's RLIMIT_NOFILE: %s", strerror(errno));
-	}
+	nofile_limit_raise("the sentry");
 }
 
 /* The sentry is woken by tasks that wait for it (a guest thread's

@@ -70,6 +70,54 @@ if [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 4096 ]; then
 else
 	skip "400 tasks under a soft fd limit of 256" "hard RLIMIT_NOFILE below 4096"
 fi
+# ---- fds in flight elsewhere do not end a sandbox ----
+# Linux refuses to send an fd (ETOOMANYREFS) while the fds the sender's
+# user has in flight, host-wide, exceed the sender's soft RLIMIT_NOFILE. A
+# process of root's holding 300 fds in flight on a socket it never reads
+# must not make the gofer of a running sandbox started under a soft limit
+# of 256 fail its answers (the gofer raises its soft limit to the hard
+# one). The holder starts once the sandbox runs; 300 stays below the soft
+# limit of the tests that may run beside this one.
+cat >"$TMP/inflight.py" <<'EOP'
+import array, os, socket, sys, time
+a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+fds = array.array("i", [os.open("/dev/null", os.O_RDONLY) for _ in range(150)])
+for _ in range(2):
+    a.sendmsg([b"x"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, fds)])
+open(sys.argv[1], "w").write("ready")
+time.sleep(120)
+EOP
+# shellcheck disable=SC3045
+if [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 4096 ]; then
+	mkdir "$TMP/gate"
+	(ulimit -Sn 256 && runsc -v "$TMP/gate:/gate" -- sh -c \
+		'touch /gate/running; while [ ! -e /gate/go ]; do read -r x </dev/null; done
+		for d in /tmp /etc /usr /bin; do cd $d && ls -d .; done' >"$TMP/inflight.out" 2>&1) &
+	sandbox=$!
+	i=0
+	while [ ! -e "$TMP/gate/running" ] && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	python3 "$TMP/inflight.py" "$TMP/inflight.ready" &
+	holder=$!
+	cleanup_later $holder
+	i=0
+	while [ ! -s "$TMP/inflight.ready" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	touch "$TMP/gate/go"
+	wait $sandbox
+	rc=$?
+	kill $holder 2>/dev/null
+	wait $holder 2>/dev/null
+	check "300 fds in flight elsewhere, a soft fd limit of 256: the sandbox's files open" \
+		"0 . . . ." "$rc $(tr '\n' ' ' <"$TMP/inflight.out" | sed 's/ $//')"
+else
+	skip "300 fds in flight elsewhere" "hard RLIMIT_NOFILE below 4096"
+fi
+
 # With the hard limit at 256 as well the sentry runs out: the sandbox lives
 # on, and the calls that needed an fd fail with ENOMEM, never with an errno
 # that names something else (ENOSYS, ESRCH, EBADF, ENOENT; dash's cd names
