@@ -168,7 +168,7 @@ void gofer_settle(struct sentry *s)
 		n = recv(s->gofer, &c, 1, 0);
 	while (n < 0 && errno == EINTR);
 	if (n <= 0)
-		die("gofer is gone; stopping the sandbox");
+		die("the gofer died; stopping the sandbox");
 	if (n != 1 || c != GOFER_FD_RELEASED)
 		die("malformed answer from the gofer");
 }
@@ -183,7 +183,7 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 	size_t len = GOFER_REQ_HDR_SIZE + req->path_len + req->path2_len;
 	int r = send_msg_fds(s->gofer, req, len, fds, nfds);
 	if (r < 0)
-		die("gofer is gone (send: %s); stopping the sandbox", strerror(-r));
+		die("the gofer died (send: %s); stopping the sandbox", strerror(-r));
 	int got_fds[1], ngot = 0;
 	ssize_t n = recv_msg_fds(s->gofer, resp, sizeof(*resp), got_fds, 1, &ngot);
 	/* An fd that did not fit (MSG_CTRUNC) was sent too. */
@@ -204,7 +204,7 @@ int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds
 		return -ENOMEM;
 	}
 	if (n <= 0)
-		die("gofer is gone; stopping the sandbox");
+		die("the gofer died; stopping the sandbox");
 	if ((size_t)n < GOFER_RESP_HDR_SIZE || resp->data_len > sizeof(resp->data) ||
 	    (size_t)n != GOFER_RESP_HDR_SIZE + resp->data_len)
 		die("malformed answer from the gofer");
