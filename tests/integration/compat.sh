@@ -239,6 +239,43 @@ if requires "unix sockets by path in a volume: getsockname and getpeername of ac
 	compare "unix sockets by path in a volume: getsockname and getpeername of accepted sockets"
 fi
 
+# The peer address accept, accept4, recvfrom and recvmsg give (they run
+# natively) on stream, seqpacket and datagram unix sockets: Linux's for
+# unbound, autobound and abstract peers and for peers bound by a name
+# without a directory, also for a peer closed (or its file removed) before
+# the call and for buffers too short (truncated, the full length back).
+requires "unix peer addresses: accept, accept4, recvfrom, recvmsg" python3 &&
+	differential_data "unix peer addresses: accept, accept4, recvfrom, recvmsg" \
+		'python3 "$1/unix_addr_probe.py" "$2" same'
+# A peer bound by a path with a directory in it (absolute, relative,
+# through .. or a symlink, of 107 and 108 bytes) shows the path's last
+# component only (README, "Known differences").
+if requires "unix peer addresses of peers bound by a path with directories" python3; then
+	run_data 'python3 "$1/unix_addr_probe.py" "$2" differ'
+	known_difference "unix peer addresses of peers bound by a path with directories" \
+		"the kernel records the gofer's name, the path's last component"
+fi
+# The same in a volume, whose host path never shows.
+if requires "unix peer addresses in a volume; its host path never shows" python3; then
+	vol_native=$(mktemp -d "$TMP/vol.XXXXXX")
+	vol_sandbox=$(mktemp -d "$TMP/vol.XXXXXX")
+	(cd / && guest_env python3 "$DATA/unix_addr_probe.py" "$vol_native" same) \
+		</dev/null >"$TMP/native.out" 2>"$TMP/native.err"
+	echo $? >"$TMP/native.rc"
+	runsc -v "$DATA:/data:ro" -v "$vol_sandbox:/vol" -- \
+		python3 /data/unix_addr_probe.py /vol same \
+		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
+	echo $? >"$TMP/sandbox.rc"
+	compare "unix peer addresses in a volume"
+	rm -rf "$vol_sandbox/addr"
+	runsc -v "$DATA:/data:ro" -v "$vol_sandbox:/vol" -- \
+		python3 /data/unix_addr_probe.py /vol all \
+		>"$TMP/sandbox.out" 2>"$TMP/sandbox.err"
+	check "unix peer addresses in a volume: every case runs" 0 "$?"
+	check_lacks "unix peer addresses in a volume: its host path never shows" \
+		"$vol_sandbox" "$(cat "$TMP/sandbox.out" "$TMP/sandbox.err")"
+fi
+
 # Relative names of unix sockets (bind, connect, sendto) and of
 # inotify_add_watch resolve from the caller's working directory, also
 # below a directory the caller may not search (LTP's connect03).
