@@ -175,11 +175,11 @@ struct gofer_resp {
 	char data[GOFER_PATH_MAX];
 };
 #define GOFER_RESP_HDR_SIZE (offsetof(struct gofer_resp, data))
-/* An answer that carries an fd is followed by this one byte once the gofer
- * has closed its own copy, so that the guest's close of the file is the
- * last one (close events, OFD locks, exec's ETXTBSY): the sentry answers
- * the guest only after it. */
-#define GOFER_FD_RELEASED 'R'
+/* An answer that carries an fd is counted in the page the gofer shares
+ * with its client, and so is the gofer's close of its own copy after the
+ * send (common/gofer_shared.h): the client answers the guest only once the
+ * two counts agree, so that the guest's close of the file is the last one
+ * (close events, OFD locks, exec's ETXTBSY). */
 
 /* GOP_UNLINK and GOP_RENAME answered 0 carry in data what their names
  * named just before (lstat): the source, then for a rename the object the

@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "common/gofer_shared.h"
 #include "common/util.h"
 #include "gofer/creds.h"
 
@@ -85,7 +86,7 @@ static void close_other_fds(const struct gofer_config *cfg)
 	close_range(from, ~0u, 0);
 }
 
-static _Noreturn void serve(struct gofer_state *st, int sock)
+static _Noreturn void serve(struct gofer_state *st, int sock, struct gofer_shared *shared)
 {
 	/* One byte more than the largest request, to notice a longer one. */
 	size_t req_size = sizeof(struct gofer_req) + 1;
@@ -112,12 +113,12 @@ static _Noreturn void serve(struct gofer_state *st, int sock)
 		}
 		for (int i = 0; i < nfds; i++)
 			close(fds[i]);
+		if (fd_out >= 0)
+			gofer_shared_sent(shared);
 		int r = send_msg_fds(sock, resp, out, &fd_out, fd_out >= 0 ? 1 : 0);
 		if (fd_out >= 0) {
 			close(fd_out);
-			static const char released = GOFER_FD_RELEASED;
-			if (r == 0)
-				r = send_msg_fds(sock, &released, 1, NULL, 0);
+			gofer_shared_released(shared);
 		}
 		if (r == -EPIPE || r == -ECONNRESET)
 			_exit(0);
@@ -166,5 +167,5 @@ _Noreturn void gofer_main(const struct gofer_config *cfg)
 		if (write(cfg->ready_fd, "", 0) < 0 || close(cfg->ready_fd) < 0)
 			_exit(1);
 	}
-	serve(&st, cfg->sock);
+	serve(&st, cfg->sock, cfg->shared);
 }

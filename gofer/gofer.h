@@ -98,6 +98,7 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "common/gofer_shared.h"
 #include "common/path_masks.h"
 #include "common/proto.h"
 
@@ -142,6 +143,9 @@ struct gofer_config {
 	uint64_t upper_size; /* bytes of the private writable layer (tmpfs); 0: 64 MiB */
 	int sock;	     /* SOCK_SEQPACKET to the sentry */
 	int ready_fd;	     /* "" then close when serving; else one line "what: why", exit 1 */
+	/* The page shared with the gofer's client (common/gofer_shared.h),
+	 * mapped. */
+	struct gofer_shared *shared;
 	/* The compiled policy (policy/policy.h), or NULL: no rules. */
 	const struct policy_view *policy;
 	/* With a policy: record allowed accesses to learn_fd (see above). */

@@ -94,7 +94,7 @@ static const struct allowed allowed[] = {
 	ALLOW(mremap, ANY, "realloc"),
 	ALLOW(madvise, ANY, "the allocator returning memory"),
 	ALLOW(mprotect, NO_EXEC_MAP, "the allocator; never executable"),
-	ALLOW(futex, ANY, "libc and allocator locks"),
+	ALLOW(futex, ANY, "libc and allocator locks; the wake after a sent fd's close"),
 };
 
 static const int fcntl_cmds[] = {

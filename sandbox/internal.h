@@ -62,6 +62,11 @@ struct sandbox {
 	sigset_t oldmask; /* the caller's mask before any sandbox: the gofer's and the sentry's */
 	int gofer_sock;	  /* the sentry's end of the gofer's socket, until it is forked */
 	int ready_fd;	  /* the gofer's word on the view, until read */
+	/* The page the gofer shares with its client (common/gofer_shared.h):
+	 * its memfd, until the sentry is forked, and the launcher's mapping
+	 * (for a terminal's open), or -1 and NULL. */
+	int gofer_shared_fd;
+	struct gofer_shared *gofer_shared;
 	pid_t gofer_pid;  /* 0 once reaped */
 	pid_t sentry_pid; /* 0 once reaped */
 	pid_t init_pid;	  /* the guest's init (host pid), 0 if it never ran */
@@ -100,11 +105,13 @@ struct sandbox {
 /* Opens the guest's terminal from the view's devpts (through the gofer) with
  * the caller's window size and modes, and puts the caller's terminal in raw
  * mode. 0 or -errno. */
-int term_open(struct term *t, int gofer_sock, const struct sandbox_config *cfg);
+int term_open(struct term *t, int gofer_sock, struct gofer_shared *shared,
+	      const struct sandbox_config *cfg);
 /* A handle on the view's devpts (a pty master of its own, never used as
  * one), from which term_new makes more terminals after the gofer's socket
  * is gone. */
-int term_factory_open(int gofer_sock, const struct sandbox_config *cfg, int *factory);
+int term_factory_open(int gofer_sock, struct gofer_shared *shared, const struct sandbox_config *cfg,
+		      int *factory);
 /* A new pty of that devpts: *master (ours), *slave (for the guest), the
  * slave's name in the guest. 0 or -errno. */
 int term_new(int factory, int *master, int *slave, char *name, size_t name_len);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "common/exec_proto.h"
+#include "common/gofer_shared.h"
 #include "common/util.h"
 #include "policy/policy.h"
 #include "sandbox/internal.h"
@@ -97,6 +98,10 @@ _Noreturn static void gofer_child(struct sandbox *sb, int sock, int ready_fd)
 	close(sb->ready_fd);
 	close(sb->caller_ipcns_fd);
 	close(sb->ipcns_fd);
+	struct gofer_shared *shared = gofer_shared_map(sb->gofer_shared_fd);
+	if (!shared)
+		die_errno("mapping the page shared with the sentry");
+	close(sb->gofer_shared_fd);
 	struct gofer_config gc = {
 		.rootfs = cfg->rootfs,
 		.root_readonly = cfg->root_readonly,
@@ -106,6 +111,7 @@ _Noreturn static void gofer_child(struct sandbox *sb, int sock, int ready_fd)
 		.masks = cfg->masks,
 		.upper_size = cfg->disk_bytes ? cfg->disk_bytes : SANDBOX_DISK_DEFAULT,
 		.sock = sock,
+		.shared = shared,
 		.ready_fd = ready_fd,
 		.policy = cfg->policy,
 		.learn = cfg->learn,
@@ -157,6 +163,14 @@ static int ipcns_new(struct sandbox *sb, struct rc_error *err)
 static int gofer_fork(struct sandbox *sb, struct rc_error *err)
 {
 	int gsock[2], ready[2];
+	int shared_fd = gofer_shared_create();
+	if (shared_fd < 0)
+		return rc_error_set_errno(err, -shared_fd,
+					  "creating the page shared with the gofer");
+	sb->gofer_shared_fd = shared_fd; /* sandbox_destroy closes it */
+	sb->gofer_shared = gofer_shared_map(shared_fd);
+	if (!sb->gofer_shared)
+		return rc_error_set_errno(err, errno, "mapping the page shared with the gofer");
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, gsock) < 0)
 		return rc_error_set_errno(err, errno, "creating the sandbox's sockets");
 	if (pipe2(ready, O_CLOEXEC) < 0) {
@@ -252,7 +266,7 @@ static int terminal_open(struct sandbox *sb, struct rc_error *err)
 	int r = view_wait(sb, err);
 	if (r < 0)
 		return r;
-	r = term_open(&sb->term, sb->gofer_sock, sb->cfg);
+	r = term_open(&sb->term, sb->gofer_sock, sb->gofer_shared, sb->cfg);
 	if (r < 0) {
 		kill_wait(sb->gofer_pid);
 		sb->gofer_pid = 0;
@@ -266,7 +280,7 @@ static int pty_factory_open(struct sandbox *sb, struct rc_error *err)
 	int r = view_wait(sb, err);
 	if (r < 0)
 		return r;
-	r = term_factory_open(sb->gofer_sock, sb->cfg, &sb->pty_factory);
+	r = term_factory_open(sb->gofer_sock, sb->gofer_shared, sb->cfg, &sb->pty_factory);
 	if (r < 0) {
 		kill_wait(sb->gofer_pid);
 		sb->gofer_pid = 0;
@@ -295,6 +309,7 @@ static struct sandbox *sandbox_new(const struct sandbox_config *cfg)
 	sb->cfg = cfg;
 	sb->gofer_sock = -1;
 	sb->ready_fd = -1;
+	sb->gofer_shared_fd = -1;
 	sb->term.master = -1;
 	sb->term.slave = -1;
 	sb->pty_factory = -1;
@@ -368,12 +383,17 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 	log_prefix = "runsc-c: sentry";
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_NAME, "runsc-c-sentry");
+	struct gofer_shared *shared = gofer_shared_map(sb->gofer_shared_fd);
+	if (!shared)
+		die_errno("mapping the page shared with the gofer");
+	close(sb->gofer_shared_fd);
 	const char **vols = xcalloc(cfg->nvolumes + 1, sizeof(*vols));
 	for (size_t i = 0; i < cfg->nvolumes; i++)
 		vols[i] = cfg->volumes[i].guest;
 	struct sentry_config sc = {
 		.gofer_sock = sb->gofer_sock,
 		.gofer_pid = sb->gofer_pid,
+		.gofer_shared = shared,
 		.argv = cfg->argv,
 		.builtin = cfg->builtin,
 		.envp = cfg->envp,
@@ -446,6 +466,8 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 	close(report[1]);
 	close(sb->gofer_sock);
 	sb->gofer_sock = -1;
+	close(sb->gofer_shared_fd);
+	sb->gofer_shared_fd = -1;
 	/* The cgroups, while the sentry starts: its guest's init waits for
 	 * them before it runs anything. Where they cannot be made, the
 	 * sentry is killed before that, and the error is ours to report. */
@@ -533,6 +555,8 @@ void sandbox_destroy(struct sandbox *sb)
 	close_fd(&sb->pty_factory);
 	close_fd(&sb->gofer_sock);
 	close_fd(&sb->ready_fd);
+	close_fd(&sb->gofer_shared_fd);
+	gofer_shared_unmap(sb->gofer_shared);
 	close_fd(&sb->netns_fd);
 	close_fd(&sb->cg_chan[0]);
 	close_fd(&sb->cg_chan[1]);

@@ -22,9 +22,10 @@
  * through the gofer), so that ttyname() inside finds it under /dev/pts. */
 /* A new master from the view's /dev/ptmx, opened through the gofer as
  * the guest's user. */
-static int ptmx_open(int gofer_sock, const struct sandbox_config *cfg, int *master)
+static int ptmx_open(int gofer_sock, struct gofer_shared *shared, const struct sandbox_config *cfg,
+		     int *master)
 {
-	struct sentry s = {.gofer = gofer_sock};
+	struct sentry s = {.gofer = gofer_sock, .gofer_shared = shared};
 	struct gofer_req req = {.op = GOP_OPEN, .flags = O_RDWR | O_NOCTTY | O_CLOEXEC};
 	struct gofer_resp resp;
 	req.uid = cfg->user_set ? cfg->uid : 0;
@@ -52,9 +53,10 @@ static int pty_slave(int master)
 	return slave < 0 ? -errno : slave;
 }
 
-int term_factory_open(int gofer_sock, const struct sandbox_config *cfg, int *factory)
+int term_factory_open(int gofer_sock, struct gofer_shared *shared, const struct sandbox_config *cfg,
+		      int *factory)
 {
-	return ptmx_open(gofer_sock, cfg, factory);
+	return ptmx_open(gofer_sock, shared, cfg, factory);
 }
 
 int term_new(int factory, int *master, int *slave, char *name, size_t name_len)
@@ -78,9 +80,10 @@ int term_new(int factory, int *master, int *slave, char *name, size_t name_len)
 
 /* The guest's terminal comes from the sandbox's own devpts instance (opened
  * through the gofer), so that ttyname() inside finds it under /dev/pts. */
-int term_open(struct term *t, int gofer_sock, const struct sandbox_config *cfg)
+int term_open(struct term *t, int gofer_sock, struct gofer_shared *shared,
+	      const struct sandbox_config *cfg)
 {
-	int r = ptmx_open(gofer_sock, cfg, &t->master);
+	int r = ptmx_open(gofer_sock, shared, cfg, &t->master);
 	if (r < 0)
 		return r;
 	t->slave = pty_slave(t->master);

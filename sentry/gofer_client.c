@@ -13,6 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "common/gofer_shared.h"
 #include "common/util.h"
 #include "sentry/audit.h"
 #include "sentry/counters.h"
@@ -162,15 +163,8 @@ void gofer_settle(struct sentry *s)
 	if (!s->gofer_fd_held)
 		return;
 	s->gofer_fd_held = false;
-	char c = 0;
-	ssize_t n;
-	do
-		n = recv(s->gofer, &c, 1, 0);
-	while (n < 0 && errno == EINTR);
-	if (n <= 0)
+	if (gofer_shared_settle(s->gofer_shared, s->gofer) < 0)
 		die("the gofer died; stopping the sandbox");
-	if (n != 1 || c != GOFER_FD_RELEASED)
-		die("malformed answer from the gofer");
 }
 
 int gofer_call(struct sentry *s, struct gofer_req *req, const int *fds, int nfds,

@@ -614,6 +614,7 @@ static struct sentry *sentry_new(const struct sentry_config *cfg)
 	struct sentry *s = xcalloc(1, sizeof(*s));
 	s->gofer = cfg->gofer_sock;
 	s->gofer_pid = cfg->gofer_pid;
+	s->gofer_shared = cfg->gofer_shared;
 	s->gofer_cpu = -1;
 	s->tty_fd = cfg->tty_fd;
 	s->init_status = -1;

@@ -35,6 +35,7 @@ struct opath_state;
 struct dns_bind_table;
 struct saved_call;
 struct exec_fd;
+struct gofer_shared;
 
 /* The cwd of one fs_struct (shared by tasks cloned with CLONE_FS). A
  * cwd_fd of -1 means the sentry had no fd free for it when the task
@@ -140,6 +141,8 @@ struct sentry {
 	int tty_fd;	    /* the guest's terminal (for /dev/tty), or -1 */
 	pid_t init_pid;	    /* host pid of the guest's init */
 	int init_status;    /* wait status of init once it exited, else -1 */
+	/* The counts of the fds the gofer sent and closed (common/gofer_shared.h). */
+	struct gofer_shared *gofer_shared;
 	bool init_exited;
 	struct seccomp_notif_sizes sizes;
 	char hostname[65];
@@ -267,6 +270,8 @@ struct sentry_hooks {
 struct sentry_config {
 	int gofer_sock;	 /* SOCK_SEQPACKET to the gofer */
 	pid_t gofer_pid; /* for keeping it on the sentry's CPU, or 0 */
+	/* The page shared with the gofer (common/gofer_shared.h), mapped. */
+	struct gofer_shared *gofer_shared;
 	/* The guest's command and environment (argv[0] is looked up in the
 	 * guest's PATH), its user and its working directory in the view. */
 	char **argv;

@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "common/compat.h"
+#include "common/gofer_shared.h"
 #include "common/loader_abi.h"
 #include "common/util.h"
 #include "sentry/sentry.h"
@@ -145,6 +146,10 @@ static int exec_open_host(const struct gofer_req *req, int dirfd, struct gofer_r
 	return fd;
 }
 
+/* The gofer thread's counts of the fds it sent and closed: in the same
+ * process, the page needs no mapping. */
+static struct gofer_shared test_gofer_shared;
+
 static void *gofer_thread(void *arg)
 {
 	int sock = (int)(intptr_t)arg;
@@ -168,11 +173,12 @@ static void *gofer_thread(void *arg)
 			resp->err = fd;
 		for (int i = 0; i < nfds; i++)
 			close(fds[i]);
+		if (fd >= 0)
+			gofer_shared_sent(&test_gofer_shared);
 		send_msg_fds(sock, resp, GOFER_RESP_HDR_SIZE + resp->data_len, &fd, fd >= 0);
 		if (fd >= 0) {
 			close(fd);
-			static const char released = GOFER_FD_RELEASED;
-			send_msg_fds(sock, &released, 1, NULL, 0);
+			gofer_shared_released(&test_gofer_shared);
 		}
 	}
 	free(req);
@@ -552,6 +558,8 @@ static void run_guest(scenario_fn fn, const void *arg, struct outcome *o)
 	int out[2], err[2], sv[2], gv[2];
 	struct sentry *s = xcalloc(1, sizeof(*s));
 	pthread_t gofer;
+
+	s->gofer_shared = &test_gofer_shared;
 
 	memset(o, 0, sizeof(*o));
 	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);

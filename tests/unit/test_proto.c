@@ -6,13 +6,18 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/gofer_shared.h"
 #include "common/proto.h"
 #include "gofer/gofer.h"
 #include "gofer/walk.h"
@@ -667,6 +672,112 @@ START_TEST(test_requests_at_start_dir)
 }
 END_TEST
 
+/* ---- the page shared with the gofer's client (common/gofer_shared.h) ---- */
+
+/* A gofer in a child process, mapping the page from its memfd as the real
+ * one does: it counts an fd sent, answers over sock, and, unless it dies
+ * first, closes its copy after delay_ms (writing 'c' to closed_fd first). */
+static pid_t fake_gofer(int shared_fd, int sock, int closed_fd, int delay_ms, bool dies)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid > 0)
+		return pid;
+	struct gofer_shared *sh = gofer_shared_map(shared_fd);
+	if (!sh)
+		_exit(2);
+	gofer_shared_sent(sh);
+	if (send(sock, "a", 1, 0) != 1)
+		_exit(3);
+	if (dies)
+		_exit(0);
+	usleep((useconds_t)delay_ms * 1000);
+	if (write(closed_fd, "c", 1) != 1)
+		_exit(4);
+	gofer_shared_released(sh);
+	_exit(0);
+}
+
+START_TEST(test_shared_settle_waits_for_close)
+{
+	int fd = gofer_shared_create();
+	ck_assert_int_ge(fd, 0);
+	struct gofer_shared *sh = gofer_shared_map(fd);
+	ck_assert_ptr_nonnull(sh);
+	int sv[2], closed[2];
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	ck_assert_int_eq(pipe2(closed, O_CLOEXEC), 0);
+	pid_t pid = fake_gofer(fd, sv[1], closed[1], 200, false);
+	close(sv[1]);
+	close(closed[1]);
+	char c;
+	ck_assert_int_eq(recv(sv[0], &c, 1, 0), 1);
+	ck_assert_int_eq(gofer_shared_settle(sh, sv[0]), 0);
+	/* The gofer's close came before settle returned. */
+	struct pollfd p = {.fd = closed[0], .events = POLLIN};
+	ck_assert_int_eq(poll(&p, 1, 0), 1);
+	ck_assert_uint_eq(atomic_load(&sh->fds_sent), 1);
+	ck_assert_uint_eq(atomic_load(&sh->fds_released), 1);
+	ck_assert_uint_eq(atomic_load(&sh->waiting), 0);
+	/* Nothing held: at once. */
+	ck_assert_int_eq(gofer_shared_settle(sh, sv[0]), 0);
+	close(sv[0]);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(closed[0]);
+	gofer_shared_unmap(sh);
+	close(fd);
+}
+END_TEST
+
+START_TEST(test_shared_settle_gofer_gone)
+{
+	int fd = gofer_shared_create();
+	ck_assert_int_ge(fd, 0);
+	struct gofer_shared *sh = gofer_shared_map(fd);
+	ck_assert_ptr_nonnull(sh);
+	int sv[2];
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	pid_t pid = fake_gofer(fd, sv[1], -1, 0, true);
+	close(sv[1]);
+	char c;
+	ck_assert_int_eq(recv(sv[0], &c, 1, 0), 1);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	/* A gofer that died without its close wakes no one: noticed. */
+	ck_assert_int_eq(gofer_shared_settle(sh, sv[0]), -EPIPE);
+	ck_assert_uint_eq(atomic_load(&sh->waiting), 0);
+	close(sv[0]);
+	gofer_shared_unmap(sh);
+	close(fd);
+}
+END_TEST
+
+/* No child of a process that maps the page has it: the guest, which the
+ * sentry forks, never sees it. */
+START_TEST(test_shared_not_inherited)
+{
+	int fd = gofer_shared_create();
+	ck_assert_int_ge(fd, 0);
+	struct gofer_shared *sh = gofer_shared_map(fd);
+	ck_assert_ptr_nonnull(sh);
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char vec;
+	ck_assert_int_eq(mincore(sh, (size_t)page, &vec), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0)
+		_exit(mincore(sh, (size_t)page, &vec) < 0 && errno == ENOMEM ? 0 : 1);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	gofer_shared_unmap(sh);
+	close(fd);
+}
+END_TEST
+
 static Suite *proto_suite(void)
 {
 	Suite *s = suite_create("gofer");
@@ -692,6 +803,12 @@ static Suite *proto_suite(void)
 	tcase_add_test(walks, test_requests);
 	tcase_add_test(walks, test_requests_at_start_dir);
 	suite_add_tcase(s, walks);
+
+	TCase *shared = tcase_create("shared");
+	tcase_add_test(shared, test_shared_settle_waits_for_close);
+	tcase_add_test(shared, test_shared_settle_gofer_gone);
+	tcase_add_test(shared, test_shared_not_inherited);
+	suite_add_tcase(s, shared);
 	return s;
 }
 
