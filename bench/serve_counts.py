@@ -83,40 +83,53 @@ def counts_of(p):
 
 def main():
     tmp = tempfile.mkdtemp(prefix="runsc-c-bench-counts.")
-    # The service with one sandbox claimed and warmed up (serve_paired.py).
-    d, sb = serve_paired.start(build, tmp, 0)
+    perfs = {}
     try:
-        pids = sandbox_pids(d.pid, sb.id)
-        perfs = {name: perf(pid, EVENTS) for name, pid in pids.items()}
-        stops = perf(pids["runsc-c-sentry"], "syscalls:sys_enter_ptrace", PTRACE_RESUME)
-        recvs = perf(pids["runsc-c-sentry"], "syscalls:sys_enter_ioctl", f"cmd == {NOTIF_RECV}")
-        time.sleep(1)
-        rt = []
-        for _ in range(runs):
-            t = time.perf_counter()
-            sb.run(["true"])
-            rt.append(time.perf_counter() - t)
-        counts = {name: counts_of(p) for name, p in perfs.items()}
-        n_stops = counts_of(stops).get("syscalls:sys_enter_ptrace", 0)
-        n_recv = counts_of(recvs).get("syscalls:sys_enter_ioctl", 0)
-        rt.sort()
-        print(f"| per exec of `true` ({runs} execs, policy {policy or 'none'}, "
-              f"load {os.getloadavg()[0]:.1f}) | system calls | context switches |")
-        print("| --- | --- | --- |")
-        for name in COUNTED:
-            c = counts[name]
-            print(f"| {name} | {c.get('raw_syscalls:sys_enter', 0):.1f} | "
-                  f"{c.get('context-switches', 0):.1f} |")
-        total = sum(c.get("raw_syscalls:sys_enter", 0) for c in counts.values())
-        total_cs = sum(c.get("context-switches", 0) for c in counts.values())
-        print(f"| all of them | {total:.1f} | {total_cs:.1f} |")
-        print(f"| the sentry's ptrace stops | {n_stops:.1f} | |")
-        print(f"| the sentry's SECCOMP_IOCTL_NOTIF_RECV calls | {n_recv:.1f} | |")
-        print(f"| exec round trip p50 (loaded: direction only) | {rt[len(rt) // 2] * 1000:.2f} ms | |")
+        # The service with one sandbox claimed and warmed up
+        # (serve_paired.py), stopped on every way out.
+        with serve_paired.daemons_stopped():
+            try:
+                measure(perfs, tmp)
+            finally:
+                for p in perfs.values():
+                    if p.poll() is None:
+                        p.kill()
+                        p.wait()
     finally:
-        d.send_signal(signal.SIGTERM)
-        d.wait(60)
         subprocess.run(["rm", "-rf", tmp])
+
+
+def measure(perfs, tmp):
+    d, sb = serve_paired.start(build, tmp, 0)
+    pids = sandbox_pids(d.pid, sb.id)
+    for name, pid in pids.items():
+        perfs[name] = perf(pid, EVENTS)
+    perfs["stops"] = perf(pids["runsc-c-sentry"], "syscalls:sys_enter_ptrace", PTRACE_RESUME)
+    perfs["recvs"] = perf(pids["runsc-c-sentry"], "syscalls:sys_enter_ioctl",
+                          f"cmd == {NOTIF_RECV}")
+    time.sleep(1)
+    rt = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        sb.run(["true"])
+        rt.append(time.perf_counter() - t)
+    counts = {name: counts_of(perfs[name]) for name in pids}
+    n_stops = counts_of(perfs["stops"]).get("syscalls:sys_enter_ptrace", 0)
+    n_recv = counts_of(perfs["recvs"]).get("syscalls:sys_enter_ioctl", 0)
+    rt.sort()
+    print(f"| per exec of `true` ({runs} execs, policy {policy or 'none'}, "
+          f"load {os.getloadavg()[0]:.1f}) | system calls | context switches |")
+    print("| --- | --- | --- |")
+    for name in COUNTED:
+        c = counts[name]
+        print(f"| {name} | {c.get('raw_syscalls:sys_enter', 0):.1f} | "
+              f"{c.get('context-switches', 0):.1f} |")
+    total = sum(c.get("raw_syscalls:sys_enter", 0) for c in counts.values())
+    total_cs = sum(c.get("context-switches", 0) for c in counts.values())
+    print(f"| all of them | {total:.1f} | {total_cs:.1f} |")
+    print(f"| the sentry's ptrace stops | {n_stops:.1f} | |")
+    print(f"| the sentry's SECCOMP_IOCTL_NOTIF_RECV calls | {n_recv:.1f} | |")
+    print(f"| exec round trip p50 (loaded: direction only) | {rt[len(rt) // 2] * 1000:.2f} ms | |")
 
 
 if __name__ == "__main__":

@@ -332,6 +332,21 @@ _Noreturn void guest_init_main(const struct guest_config *cfg, int sock)
 		_exit(125);
 	if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 		init_fail(sock, "becoming root in the user namespace");
+	/* A sandbox run as a named user (an OCI config's process.user,
+	 * `do --user`, every sandbox of the service) gives init that user's
+	 * supplementary groups (the gid alone without a list): the command
+	 * and every exec'd process of that user find them set and leave out
+	 * their setgroups, a call the sentry traces (two ptrace stops),
+	 * where init's, before its filter, is a plain call once per sandbox.
+	 * Init's rights do not depend on them: it is root with every
+	 * capability of the guest's user namespace. Without a user the
+	 * launcher's groups stay, as the command has them natively. */
+	if (cfg->user_set) {
+		gid_t own_gid = cfg->gid;
+		if (setgroups(cfg->ngroups ? cfg->ngroups : 1,
+			      cfg->ngroups ? cfg->groups : &own_gid) < 0)
+			init_fail(sock, "setting the supplementary groups");
+	}
 	if (setsid() < 0)
 		init_fail(sock, "setsid");
 	if (cfg->tty && ioctl(cfg->stdio[0], TIOCSCTTY, 0) < 0)

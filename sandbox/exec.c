@@ -104,6 +104,21 @@ static void deliver(struct sandbox *sb, sandbox_exec_fn fn, void *arg,
 		fn(sb, ev, arg);
 }
 
+/* EBADF naming the first of the request's fds that is not open, or 0. */
+static int fds_check(const struct sandbox_exec_config *ec, struct rc_error *err)
+{
+	for (int i = 0; i < EXEC_STDIO_FDS; i++)
+		if (fcntl(ec->stdio[i], F_GETFD) < 0)
+			return rc_error_set_errno(err, errno, "exec: stdio fd %d", ec->stdio[i]);
+	if (ec->report && fcntl(ec->report_fd, F_GETFD) < 0)
+		return rc_error_set_errno(err, errno, "exec: the report connection");
+	for (unsigned int i = 0; i < ec->npreserve; i++)
+		if (fcntl(ec->preserve[i], F_GETFD) < 0)
+			return rc_error_set_errno(err, errno, "exec: fd %d, to be preserved",
+						  ec->preserve[i]);
+	return 0;
+}
+
 /* The argv, environment and cwd, packed as the protocol says: in *inl
  * (malloc'd, *len bytes) when they fit in the START (EXEC_INLINE_MAX, and
  * the START carries every fd), the return value then -1; else in a sealed
@@ -136,12 +151,20 @@ static int data_make(const struct sandbox_exec_config *ec, uint32_t *argc, uint3
 		*inl = buf;
 		return -1;
 	}
+	/* The request's fds are checked before the memfd is made, which
+	 * could take the number of one that is closed; and before a START
+	 * is sent that more messages follow (one sent cannot be taken back). */
+	int r = fds_check(ec, err);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
 	int fd = memfd_create("runsc-c-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0) {
 		free(buf);
 		return rc_error_set_errno(err, errno, "memfd_create");
 	}
-	int r = write_all(fd, buf, total);
+	r = write_all(fd, buf, total);
 	free(buf);
 	if (r == 0 &&
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0)
@@ -213,18 +236,9 @@ static int config_check(const struct sandbox_exec_config *ec, struct rc_error *e
 		return rc_error_set(err, EINVAL, "exec: a builtin has no terminal");
 	if (ec->attrs && !proc_attrs_valid(ec->attrs))
 		return rc_error_set(err, EINVAL, "exec: invalid rlimits, umask or capabilities");
-	for (int i = 0; i < EXEC_STDIO_FDS; i++)
-		if (fcntl(ec->stdio[i], F_GETFD) < 0)
-			return rc_error_set_errno(err, errno, "exec: stdio fd %d", ec->stdio[i]);
 	if (ec->npreserve + ec->report > SANDBOX_EXEC_PRESERVE_MAX)
 		return rc_error_set(err, EINVAL, "exec: more than %d fds to preserve",
 				    SANDBOX_EXEC_PRESERVE_MAX - ec->report);
-	if (ec->report && fcntl(ec->report_fd, F_GETFD) < 0)
-		return rc_error_set_errno(err, errno, "exec: the report connection");
-	for (unsigned int i = 0; i < ec->npreserve; i++)
-		if (fcntl(ec->preserve[i], F_GETFD) < 0)
-			return rc_error_set_errno(err, errno, "exec: fd %d, to be preserved",
-						  ec->preserve[i]);
 	return 0;
 }
 
@@ -233,6 +247,14 @@ int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandb
 {
 	int r = config_check(ec, err);
 	if (r < 0)
+		return r;
+	/* A bad fd is EBADF before the sandbox's state is looked at. A
+	 * request whose START carries every fd and nothing opened here has
+	 * them checked by its sendmsg (EBADF, and nothing sent), and named
+	 * only after such a failure: a service exec pays no fcntl per fd.
+	 * Else data_make checks them first. */
+	if ((sb->control_fd < 0 || sb->init_pid <= 0 || sb->nexecs >= EXEC_MAX_RUNNING) &&
+	    (r = fds_check(ec, err)) < 0)
 		return r;
 	if (sb->control_fd < 0 || sb->init_pid <= 0)
 		return rc_error_set(err, ESRCH, "the sandbox's guest is not running");
@@ -282,6 +304,8 @@ int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandb
 	}
 	if (data_fd >= 0)
 		close(data_fd);
+	if (r == -EBADF && fds_check(ec, err) < 0)
+		return -EBADF;
 	if (r == -EAGAIN)
 		return rc_error_set(err, EAGAIN, "the guest's init is not taking requests");
 	if (r < 0)

@@ -145,6 +145,16 @@ int cmd_serve_monitor(int argc, char **argv)
 	cfg.terminal = false;
 	cfg.exec_terminals = true; /* execs with "tty": true */
 	cfg.timeout_s = 0;
+	/* Every process of a service sandbox runs as 0:0 with group 0 alone,
+	 * as `docker exec` gives root in a Debian image and as each exec asks
+	 * (exec.c): named here, the guest's init takes those groups once
+	 * (guest/init.c), so that no exec changes its groups, a call the
+	 * sentry traces. The service's own groups never reach a sandbox. */
+	cfg.user_set = true;
+	cfg.uid = 0;
+	cfg.gid = 0;
+	cfg.groups = NULL;
+	cfg.ngroups = 0;
 	/* The holder is init's idle builtin: the view needs no program. */
 	cfg.builtin = EXEC_BUILTIN_IDLE;
 

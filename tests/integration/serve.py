@@ -41,9 +41,10 @@ def tap(ok, name, diag=""):
             print(f"#   {line}", flush=True)
 
 
-def start_daemon(*args, wait=True, env=None):
+def start_daemon(*args, wait=True, env=None, prefix=()):
+    """`runsc-c serve ARGS`, run through the command prefix (setpriv ...)."""
     log = open(os.path.join(TMP, f"daemon{len(daemons)}.log"), "w+")
-    p = subprocess.Popen([RUNSC_C, "serve", *args], stdout=log, stderr=log, start_new_session=True,
+    p = subprocess.Popen([*prefix, RUNSC_C, "serve", *args], stdout=log, stderr=log, start_new_session=True,
                          env=dict(os.environ, **env) if env else None)
     p.log = log
     daemons.append(p)

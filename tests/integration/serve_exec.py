@@ -9,7 +9,10 @@ directory; in the cwd for an empty element; a script without "#!" run by
 the shell), and when nothing is found the errno execvp gives (EACCES over
 ENOENT, else the last candidate's), with the native result (coreutils
 `env`, which calls execvp) as the expected one; exit statuses and deaths
-by signal; execs running at once. Prints TAP.
+by signal; execs running at once; the supplementary groups of a service
+sandbox (group 0 alone for its init and every exec, whatever the
+daemon's, so that no exec changes them) and of `runsc-c do`'s command
+(the launcher's without --user, as natively). Prints TAP.
 
 Every daemon the test starts is killed on the way out, whatever happens."""
 import os
@@ -174,6 +177,44 @@ def test_concurrent(sb):
         "12 execs at once, each with its own output and status", repr(results))
 
 
+GROUPS = ["sh", "-c", "grep ^Groups: /proc/self/status"]
+
+
+def test_groups():
+    """A daemon with groups of its own (7 and 8): none reach its sandboxes,
+    whose init and execs have group 0 alone; `runsc-c do` keeps the
+    launcher's groups without --user, as the command natively has them."""
+    if not shutil.which("setpriv"):
+        print("# setpriv is missing: the groups' cases need it")
+        return
+    sock = os.path.join(TMP, "groups.sock")
+    cfg = os.path.join(TMP, "groups.yaml")
+    with open(cfg, "w") as f:
+        f.write("pool:\n  size: 1\nmax_sandboxes: 4\n")
+    d = start_daemon("--listen", f"unix:{sock}", "--config", cfg, prefix=["setpriv", "--groups=7,8"])
+    c = runsc_c.Client(f"unix:{sock}")
+    tap(until(lambda: c.pool()["ready"] == 1, "the pool to fill"), "a daemon with groups 7 and 8 runs")
+    with c.create() as sb:
+        r = sb.run(["sh", "-c", "grep ^Groups: /proc/1/status"])
+        tap(r.stdout == "Groups:\t0 \n", "the sandbox's init has group 0 alone", repr(r))
+        r = sb.run(GROUPS)
+        tap(r.stdout == "Groups:\t0 \n", "an exec runs as 0:0 with group 0 alone", repr(r))
+        # An exec that changes its own groups leaves the next one's alone.
+        r = sb.run(["python3", "-c", "import os; os.setgroups([5, 6]); print(os.getgroups())"])
+        tap(r.stdout == "[5, 6]\n", "an exec sets its own groups", repr(r))
+        r = sb.run(GROUPS)
+        tap(r.stdout == "Groups:\t0 \n", "the next exec has group 0 alone", repr(r))
+    c.close()
+    stop_daemon(d)
+    native = subprocess.run(["setpriv", "--groups=7,8"] + GROUPS, capture_output=True, text=True)
+    for user, want in ((None, native.stdout), ("1000:1000", "Groups:\t1000 \n")):
+        argv = [RUNSC_C, "do", "--quiet"] + (["--user", user] if user else []) + ["--"] + GROUPS
+        r = subprocess.run(["setpriv", "--groups=7,8"] + argv, capture_output=True, text=True)
+        tap(r.returncode == 0 and r.stdout == want,
+            f"runsc-c do {'--user ' + user if user else 'as root'} under groups 7 and 8: "
+            f"{want.strip()!r}", repr((r.returncode, r.stdout, r.stderr)))
+
+
 def test_execs():
     if not shutil.which("setpriv"):
         print("# setpriv is missing: the other user's cases need it")
@@ -191,6 +232,7 @@ def test_execs():
         test_concurrent(sb)
     c.close()
     stop_daemon(d)
+    test_groups()
 
 
 if __name__ == "__main__":

@@ -410,6 +410,72 @@ START_TEST(exec_bad_requests)
 }
 END_TEST
 
+/* A bad fd in a running sandbox is EBADF naming it, with nothing sent to
+ * the guest's init (the sendmsg refuses the whole request, or the fds of
+ * later messages are checked before the first goes): the next exec runs
+ * as if the bad ones never came. */
+START_TEST(exec_bad_fd_sends_nothing)
+{
+	struct sandbox_config cfg = config((char *[]){"runsc-c-idle", NULL});
+	cfg.builtin = EXEC_BUILTIN_IDLE;
+	struct sandbox *sb;
+	struct sandbox_status st;
+	struct rc_error err = {0};
+	uint32_t id;
+	ck_assert_msg(sandbox_create(&cfg, &sb, &err) == 0, "%s", err.msg);
+	ck_assert_msg(sandbox_start(sb, &err) == 0, "%s", err.msg);
+	int closed = dup(STDERR_FILENO);
+	ck_assert_int_ge(closed, 0);
+	close(closed);
+	struct sandbox_exec_config ec = {
+		.argv = (char *[]){"true", NULL},
+		.envp = test_env,
+		.stdio = {0, closed, 2},
+	};
+	ck_assert_int_eq(sandbox_exec(sb, &ec, on_exec, NULL, &id, &err), -EBADF);
+	char want[64];
+	snprintf(want, sizeof(want), "exec: stdio fd %d: Bad file descriptor", closed);
+	ck_assert_str_eq(err.msg, want);
+	/* Arguments too long for the START come in a memfd, which would take
+	 * the closed fd's number: still EBADF, never the memfd as stdout. */
+	char long_arg[2 * EXEC_INLINE_MAX];
+	memset(long_arg, 'x', sizeof(long_arg) - 1);
+	long_arg[sizeof(long_arg) - 1] = 0;
+	ec.argv = (char *[]){"echo", long_arg, NULL};
+	ck_assert_int_eq(sandbox_exec(sb, &ec, on_exec, NULL, &id, &err), -EBADF);
+	ck_assert_str_eq(err.msg, want);
+	ec.argv = (char *[]){"true", NULL};
+	ec.stdio[1] = 1;
+	ec.report = true;
+	ec.report_fd = closed;
+	ck_assert_int_eq(sandbox_exec(sb, &ec, on_exec, NULL, &id, &err), -EBADF);
+	ck_assert_str_eq(err.msg, "exec: the report connection: Bad file descriptor");
+	ec.report = false;
+	/* More fds than the START carries: the last, bad, is refused first. */
+	int preserve[EXEC_MSG_FDS + 8];
+	unsigned int np = EXEC_MSG_FDS + 8;
+	for (unsigned int i = 0; i + 1 < np; i++)
+		preserve[i] = STDERR_FILENO;
+	preserve[np - 1] = closed;
+	ec.preserve = preserve;
+	ec.npreserve = np;
+	ck_assert_int_eq(sandbox_exec(sb, &ec, on_exec, NULL, &id, &err), -EBADF);
+	snprintf(want, sizeof(want), "exec: fd %d, to be preserved: Bad file descriptor", closed);
+	ck_assert_str_eq(err.msg, want);
+	ec.preserve = NULL;
+	ec.npreserve = 0;
+	struct exec_seen seen = {0};
+	ec.argv = (char *[]){"sh", "-c", "exit 7", NULL};
+	ck_assert_msg(sandbox_exec(sb, &ec, on_exec, &seen, &id, &err) == 0, "%s", err.msg);
+	ck_assert_msg(sandbox_wait(sb, &st, &err) == 0, "%s", err.msg);
+	sandbox_destroy(sb);
+	ck_assert_int_eq(seen.started, 1);
+	ck_assert_int_eq(seen.failed, 0);
+	ck_assert_int_eq(seen.exited, 1);
+	ck_assert_int_eq(seen.exit_code, 7);
+}
+END_TEST
+
 static int watch_calls;
 
 static void on_pipe(struct sandbox *sb, int fd, void *arg)
@@ -598,6 +664,7 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(x, exec_ends_with_the_command);
 	tcase_add_test(x, exec_builtins);
 	tcase_add_test(x, exec_bad_requests);
+	tcase_add_test(x, exec_bad_fd_sends_nothing);
 	tcase_add_test(x, watch_serves_a_callers_fd);
 	suite_add_tcase(s, x);
 	return s;
