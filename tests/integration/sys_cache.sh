@@ -142,6 +142,38 @@ check_rc "after an earlier boot's tree: the start works" 0 "$?"
 check "an earlier boot's tree and a half-built one are swept, nothing else" "$key
 not-a-tree" "$(trees)"
 
+# ---- a mount inside a tree of the cache or in the place of one, in the
+# mount namespace of the start that sweeps: another file system, or a bind
+# mount of the cache's own, is never walked into; its files stay, the start
+# says so and works; a later start that does not see the mount removes
+# what is left ----
+across() { # WHAT DIR FS SAID: a start that builds and sweeps while DIR is,
+	# in its mount namespace, a mount of a directory holding a file: FS
+	# tmpfs, or "bind" (the cache's file system); SAID: what it says
+	rm -rf "$TMP/m" && mkdir "$TMP/m"
+	untouch "$C/$key"
+	out=$(unshare -m --propagation private sh -c '
+		if [ "$2" = tmpfs ]; then mount -t tmpfs none "$1" || exit; fi
+		echo kept >"$1/f" && mount --bind "$1" "$3" &&
+		timeout -s KILL "$4" "$5" do -- true && cat "$1/f"' sh \
+		"$TMP/m" "$3" "$2" "$RUNSC_BOUND" "$RUNSC_C" </dev/null 2>"$TMP/err")
+	check "$1: the start works, the mount's file stays" "0 kept" "$? $out"
+	check_contains "$1: said so" \
+		"$4 is another file system (a mount inside a tree of the cache): left alone" \
+		"$(cat "$TMP/err")"
+}
+for fs in tmpfs bind; do
+	mkdir -p "$C/$old/tree/x/m" && chattr -R +i "$C/$old/tree"
+	across "a $fs mount inside an earlier boot's tree" "$C/$old/tree/x/m" "$fs" \
+		"/.runsc-c-remove/tree/x/m"
+done
+mkdir "$C/.runsc-c-build"
+across "a tmpfs mount in a half-built tree's place" "$C/.runsc-c-build" tmpfs \
+	"$C/.runsc-c-build"
+untouch "$C/$key"
+runsc -- true
+check "without the mounts: what was left is swept" "$key
+not-a-tree" "$(trees)"
 
 # ---- at most KEPT trees of this boot (docs/oci.md): the oldest that no
 # sandbox shows go when a start builds one or finds more than KEPT ----
