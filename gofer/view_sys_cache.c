@@ -42,8 +42,9 @@
  * runs); of this boot's, at most TREES_KEPT stay: the start that builds
  * one, and any start that finds more than TREES_KEPT directories in
  * CACHE (its link count tells, on the file systems that count a
- * directory's subdirectories: tmpfs, ext4, xfs), removes the oldest that
- * no sandbox shows until TREES_KEPT are left. A tree with no lock file
+ * directory's subdirectories: tmpfs, ext4, xfs), removes the least
+ * recently used that no sandbox shows until TREES_KEPT are left (each
+ * start that shows a tree sets BOOT_ID.KEY's mtime). A tree with no lock file
  * is not removed by this: a sandbox of a runsc-c that took no lock may
  * show it. Sealing and removing walk one file system and one mount, the
  * cache's: a mount inside a tree or in the place of one (a bind mount of
@@ -231,6 +232,12 @@ static int entry_open(int cache_fd, const char *key, struct sys_tree *t)
 	t->tree_fd = tree;
 	t->empty_fd = empty;
 	t->lock_fd = take_fd(&lock);
+	/* Used now: the sweep removes the trees least recently used first,
+	 * by the entry's mtime (the entry itself is not immutable; its lock,
+	 * held, keeps it from a remover meanwhile). One system call a start;
+	 * a tree whose time stays keeps its place in that order. */
+	if (utimensat(cache_fd, key, NULL, AT_SYMLINK_NOFOLLOW) < 0)
+		log_debug("/sys: marking %s used: %s", key, strerror(errno));
 	return 0;
 }
 
@@ -406,7 +413,7 @@ static bool cache_name(const char *name)
 
 struct kept_tree {
 	char name[36 + 1 + 16 + 1];
-	struct timespec mtime; /* when it was built */
+	struct timespec mtime; /* when a start last showed it (entry_open) */
 };
 
 static int kept_tree_cmp(const void *a, const void *b)
@@ -436,8 +443,8 @@ static int kept_tree_add(struct kept_tree **trees, size_t *n, size_t *cap, const
 
 /* Under the lock on the cache: removes the trees of earlier boots (no
  * sandbox of theirs runs) and what a build or a removal left half done;
- * of this boot's trees (boot_prefix), the oldest that no sandbox shows
- * until TREES_KEPT are left. */
+ * of this boot's trees (boot_prefix), the least recently used that no
+ * sandbox shows until TREES_KEPT are left. */
 static int sweep(int cache_fd, const char *boot_prefix)
 {
 	int fd = openat(cache_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

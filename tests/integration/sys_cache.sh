@@ -9,7 +9,8 @@
 # again, a cache directory others could write is refused; concurrent first
 # starts all work and leave one tree; trees of earlier boots are swept;
 # of this boot's trees at most KEPT stay, never one a sandbox shows or
-# whose lock another process holds, and names not runsc-c's stay.
+# whose lock another process holds, the least recently used first, and
+# names not runsc-c's stay.
 # Everything runs on a cache directory of the test's own.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -175,11 +176,12 @@ runsc -- true
 check "without the mounts: what was left is swept" "$key
 not-a-tree" "$(trees)"
 
-# ---- at most KEPT trees of this boot (docs/oci.md): the oldest that no
-# sandbox shows go when a start builds one or finds more than KEPT ----
+# ---- at most KEPT trees of this boot (docs/oci.md): the least recently
+# used that no sandbox shows go when a start builds one or finds more than
+# KEPT ----
 KEPT=8
 # Trees of other CPU sets: a copy of a real one under another name, its
-# CPU list the name, built long ago (the cache's order of age is the
+# CPU list the name, built long ago (the cache's order of last use is the
 # directory's mtime). This host has too few CPUs for KEPT + 2 real CPU
 # sets; the ones it has are used below, through taskset.
 fname() { echo "$boot.$(printf '%016x' "$1")"; }
@@ -277,6 +279,27 @@ check "a tree whose lock is held: kept" "$locked" "$(trees | grep -x "$locked")"
 check "a tree whose lock is held: the others go" "$KEPT" "$(ours)"
 kill "$locker"
 wait "$locker" 2>/dev/null
+
+# Ranked by last use: a start that shows a tree marks it used, so a tree
+# built long ago and used lately outlives newer ones no start showed, when
+# a start that shows another tree sweeps.
+start_on() { taskset -c "$1" timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --quiet -- true </dev/null; }
+if [ "$(nproc)" -ge 2 ]; then
+	start_on 0
+	used=$(key_of "$(cpus_of 0)")
+	touch -h -d @1000000000 "$C/$used"
+	fake 45
+	start_on 0
+	fake 46
+	fake 47
+	gone=$(oldest "$used")
+	start_on 1
+	check_rc "a tree built long ago, used since: the sweeping start works" 0 "$?"
+	check "a tree built long ago, used since: kept, newer unused ones go" "$used $KEPT" \
+		"$(trees | grep -x -e "$used" -e "$gone") $(ours)"
+else
+	skip "a tree built long ago, used since: kept" "one CPU: one CPU set"
+fi
 
 # Starts of every CPU set at once while the trees they show are swept (the
 # oldest go): each start works and shows its CPUs, from a shared tree or
