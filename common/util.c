@@ -347,26 +347,27 @@ int size_parse(const char *text, uint64_t *bytes)
 	return 0;
 }
 
-void nofile_limit_raise(const char *who)
+int nofile_limit_raise(struct rlimit *old)
 {
 	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-			log_debug("raising %s's RLIMIT_NOFILE: %s", who, strerror(errno));
-	}
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return -errno;
+	if (rl.rlim_cur >= rl.rlim_max)
+		return 0;
+	struct rlimit up = {.rlim_cur = rl.rlim_max, .rlim_max = rl.rlim_max};
+	if (setrlimit(RLIMIT_NOFILE, &up) < 0)
+		return -errno;
+	if (old)
+		*old = rl;
+	return 1;
 }
 
 int send_msg_fds_raised(int sock, const void *buf, size_t len, const int *fds, int nfds)
 {
-	struct rlimit rl;
-	bool raise = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max;
-	if (raise) {
-		struct rlimit up = {.rlim_cur = rl.rlim_max, .rlim_max = rl.rlim_max};
-		raise = setrlimit(RLIMIT_NOFILE, &up) == 0;
-	}
+	struct rlimit old;
+	bool raised = nofile_limit_raise(&old) > 0;
 	int r = send_msg_fds(sock, buf, len, fds, nfds);
-	if (raise && setrlimit(RLIMIT_NOFILE, &rl) < 0 && r == 0)
+	if (raised && setrlimit(RLIMIT_NOFILE, &old) < 0 && r == 0)
 		r = -errno;
 	return r;
 }

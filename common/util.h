@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -50,11 +51,13 @@ double mono_ms(void);
 
 /* The most fds one message carries (the kernel's SCM_MAX_FD). */
 #define MSG_FDS_MAX 253
+/* Raises the process's soft RLIMIT_NOFILE to its hard one. Returns 1 when
+ * it raised it, with the limit before in *old (may be NULL) for a caller
+ * that puts it back; 0 when the soft limit already was the hard one;
+ * -errno when it could not. */
+int nofile_limit_raise(struct rlimit *old);
 /* Sends len bytes and nfds (at most MSG_FDS_MAX) file descriptors in one
  * message. */
-/* Raises the process's soft RLIMIT_NOFILE to its hard one (who: for the
- * debug log should it fail). */
-void nofile_limit_raise(const char *who);
 int send_msg_fds(int sock, const void *buf, size_t len, const int *fds, int nfds);
 /* send_msg_fds with the soft RLIMIT_NOFILE raised to the hard one for the
  * call, and then put back: Linux refuses to send fds (ETOOMANYREFS) while

@@ -145,7 +145,9 @@ _Noreturn void gofer_main(const struct gofer_config *cfg)
 	 * gofer's user, host-wide, exceed its soft RLIMIT_NOFILE: the caller's
 	 * (256 in a shell that lowered it) would let other processes of that
 	 * user end the sandbox by keeping fds in flight. */
-	nofile_limit_raise("the gofer");
+	int raise = nofile_limit_raise(NULL);
+	if (raise < 0)
+		log_debug("raising the gofer's RLIMIT_NOFILE: %s", strerror(-raise));
 	close_other_fds(cfg);
 
 	struct gofer_state st = {

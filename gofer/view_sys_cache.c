@@ -42,10 +42,13 @@
  * runs); of this boot's, at most TREES_KEPT stay: the start that builds
  * one, and any start that finds more than TREES_KEPT directories in
  * CACHE (its link count tells, on the file systems that count a
- * directory's subdirectories: tmpfs, ext4, xfs), removes the oldest that
- * no sandbox shows until TREES_KEPT are left. A tree with no lock file
+ * directory's subdirectories: tmpfs, ext4, xfs), removes the least
+ * recently used that no sandbox shows until TREES_KEPT are left (each
+ * start that shows a tree sets BOOT_ID.KEY's mtime). A tree with no lock file
  * is not removed by this: a sandbox of a runsc-c that took no lock may
- * show it. */
+ * show it. Sealing and removing walk one file system and one mount, the
+ * cache's: a mount inside a tree or in the place of one (a bind mount of
+ * the same file system too) is another's files, left alone and logged. */
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -57,6 +60,7 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/compat.h"
@@ -228,6 +232,12 @@ static int entry_open(int cache_fd, const char *key, struct sys_tree *t)
 	t->tree_fd = tree;
 	t->empty_fd = empty;
 	t->lock_fd = take_fd(&lock);
+	/* Used now: the sweep removes the trees least recently used first,
+	 * by the entry's mtime (the entry itself is not immutable; its lock,
+	 * held, keeps it from a remover meanwhile). One system call a start;
+	 * a tree whose time stays keeps its place in that order. */
+	if (utimensat(cache_fd, key, NULL, AT_SYMLINK_NOFOLLOW) < 0)
+		log_debug("/sys: marking %s used: %s", key, strerror(errno));
 	return 0;
 }
 
@@ -240,10 +250,49 @@ enum tree_op {
 	TREE_REMOVE, /* clears the flag and removes everything */
 };
 
-/* Applies op to everything below dir_fd. Only what a tree can hold
- * is opened: directories and regular files (O_NONBLOCK, never a FIFO or
- * a device); anything else is only removed. */
-static int tree_apply(int dir_fd, enum tree_op op, int depth)
+/* Where a tree lies: the file system and the mount its root is on. */
+struct tree_fs {
+	dev_t dev;
+	uint64_t mnt_id; /* 0: the kernel does not say (before Linux 5.8) */
+};
+
+static int tree_fs_of(int fd, struct tree_fs *fs)
+{
+	struct statx stx;
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+		return -errno;
+	fs->dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+	fs->mnt_id = stx.stx_mask & STATX_MNT_ID ? stx.stx_mnt_id : 0;
+	return 0;
+}
+
+/* The entry name of dir_fd, opened as fd, on fs: 0, or -EXDEV with a log
+ * line naming it. A tree is one file system on one mount: a mount inside
+ * one (another file system, or a bind mount of the same one) holds
+ * another's files, never to clear flags on, seal or remove. */
+static int tree_same_fs(int fd, const struct tree_fs *fs, int dir_fd, const char *name)
+{
+	struct tree_fs here;
+	int r = tree_fs_of(fd, &here);
+	if (r < 0)
+		return r;
+	if (here.dev == fs->dev && (!fs->mnt_id || here.mnt_id == fs->mnt_id))
+		return 0;
+	char proc[32], dir[PATH_MAX];
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dir_fd);
+	ssize_t n = readlink(proc, dir, sizeof(dir) - 1);
+	dir[n > 0 ? n : 0] = '\0';
+	log_msg("/sys: %s%s%s is another file system (a mount inside a tree of the cache): "
+		"left alone",
+		dir, dir[0] ? "/" : "", name);
+	return -EXDEV;
+}
+
+/* Applies op to everything below dir_fd, all on fs (a mount inside is
+ * refused: tree_same_fs). Only what a tree can hold is
+ * opened: directories and regular files (O_NONBLOCK, never a FIFO or a
+ * device); anything else is only removed. */
+static int tree_apply(int dir_fd, const struct tree_fs *fs, enum tree_op op, int depth)
 {
 	if (depth > TREE_DEPTH_MAX)
 		return -ELOOP;
@@ -276,6 +325,8 @@ static int tree_apply(int dir_fd, enum tree_op op, int depth)
 				r = -errno;
 				break;
 			}
+			if ((r = tree_same_fs(sub, fs, dir_fd, name)) < 0)
+				break;
 			if (op == TREE_WRITEBACK)
 				r = type == DT_REG && sync_file_range(sub, 0, 0,
 								      SYNC_FILE_RANGE_WRITE) < 0
@@ -284,7 +335,7 @@ static int tree_apply(int dir_fd, enum tree_op op, int depth)
 			else
 				r = set_immutable(sub, op == TREE_SEAL);
 			if (r == 0 && type == DT_DIR)
-				r = tree_apply(sub, op, depth + 1);
+				r = tree_apply(sub, fs, op, depth + 1);
 		}
 		if (r == 0 && op == TREE_REMOVE &&
 		    unlinkat(dir_fd, name, type == DT_DIR ? AT_REMOVEDIR : 0) < 0)
@@ -296,16 +347,22 @@ static int tree_apply(int dir_fd, enum tree_op op, int depth)
 	return r;
 }
 
-/* Removes name (a directory of the cache) with everything below it. */
+/* Removes name (a directory of the cache) with everything below it, all
+ * on the cache's file system. */
 static int tree_remove(int cache_fd, const char *name)
 {
 	_cleanup_close_ int fd =
 		openat(cache_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? 0 : unlinkat(cache_fd, name, 0) < 0 ? -errno : 0;
-	int r = set_immutable(fd, false);
+	struct tree_fs fs;
+	int r = tree_fs_of(cache_fd, &fs);
 	if (r == 0)
-		r = tree_apply(fd, TREE_REMOVE, 0);
+		r = tree_same_fs(fd, &fs, cache_fd, name);
+	if (r == 0)
+		r = set_immutable(fd, false);
+	if (r == 0)
+		r = tree_apply(fd, &fs, TREE_REMOVE, 0);
 	if (r == 0 && unlinkat(cache_fd, name, AT_REMOVEDIR) < 0)
 		r = -errno;
 	return r;
@@ -356,7 +413,7 @@ static bool cache_name(const char *name)
 
 struct kept_tree {
 	char name[36 + 1 + 16 + 1];
-	struct timespec mtime; /* when it was built */
+	struct timespec mtime; /* when a start last showed it (entry_open) */
 };
 
 static int kept_tree_cmp(const void *a, const void *b)
@@ -386,8 +443,8 @@ static int kept_tree_add(struct kept_tree **trees, size_t *n, size_t *cap, const
 
 /* Under the lock on the cache: removes the trees of earlier boots (no
  * sandbox of theirs runs) and what a build or a removal left half done;
- * of this boot's trees (boot_prefix), the oldest that no sandbox shows
- * until TREES_KEPT are left. */
+ * of this boot's trees (boot_prefix), the least recently used that no
+ * sandbox shows until TREES_KEPT are left. */
 static int sweep(int cache_fd, const char *boot_prefix)
 {
 	int fd = openat(cache_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -457,9 +514,14 @@ static int build(int cache_fd, const char *key, sys_tree_fill_fn fill, void *arg
 		openat(build_fd, "empty", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (tree_fd < 0 || empty_fd < 0)
 		return -errno;
-	if ((r = fill(arg, tree_fd)) < 0 || (r = tree_apply(tree_fd, TREE_WRITEBACK, 0)) < 0 ||
-	    (r = tree_apply(tree_fd, TREE_SEAL, 0)) < 0 || (r = set_immutable(tree_fd, true)) < 0 ||
-	    (r = set_immutable(empty_fd, true)) < 0 || (r = set_immutable(lock_fd, true)) < 0)
+	struct tree_fs fs;
+	if ((r = tree_fs_of(cache_fd, &fs)) < 0 ||
+	    (r = tree_same_fs(tree_fd, &fs, build_fd, "tree")) < 0)
+		return r;
+	if ((r = fill(arg, tree_fd)) < 0 || (r = tree_apply(tree_fd, &fs, TREE_WRITEBACK, 0)) < 0 ||
+	    (r = tree_apply(tree_fd, &fs, TREE_SEAL, 0)) < 0 ||
+	    (r = set_immutable(tree_fd, true)) < 0 || (r = set_immutable(empty_fd, true)) < 0 ||
+	    (r = set_immutable(lock_fd, true)) < 0)
 		return r;
 	if (renameat2(cache_fd, BUILD_DIR, cache_fd, key, RENAME_NOREPLACE) < 0)
 		return -errno;

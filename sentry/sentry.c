@@ -582,16 +582,6 @@ static int open_view_dir(struct sentry *s, const char *path, const struct sentry
 	return r < 0 ? r : fd;
 }
 
-/* The sentry holds fds per guest task (its cwd's directory, a pidfd), so
- * the guest's pids limit rather than the caller's RLIMIT_NOFILE bounds what
- * it needs: its soft limit goes up to the hard one (the guest, spawned
- * before, keeps the caller's). A sentry out of fds still answers the call
- * that needed one, with ENOMEM (sentry_fd_errno). */
-static void fd_limit_raise(void)
-{
-	nofile_limit_raise("the sentry");
-}
-
 /* The sentry is woken by tasks that wait for it (a guest thread's
  * notification, the gofer's answer) or that carry on without it (a guest
  * thread that took the fd of an ADDFD answer). Neither gains from the
@@ -767,7 +757,15 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 	r = sentry_sysctls_apply(s, cfg->sysctls, cfg->nsysctls, init, err);
 	if (r < 0)
 		return r;
-	fd_limit_raise();
+	/* The sentry holds fds per guest task (its cwd's directory, a pidfd),
+	 * so the guest's pids limit rather than the caller's RLIMIT_NOFILE
+	 * bounds what it needs: its soft limit goes up to the hard one (the
+	 * guest, spawned before, keeps the caller's). A sentry out of fds
+	 * still answers the call that needed one, with ENOMEM
+	 * (sentry_fd_errno). */
+	r = nofile_limit_raise(NULL);
+	if (r < 0)
+		log_debug("raising the sentry's RLIMIT_NOFILE: %s", strerror(-r));
 	batch_scheduling();
 	s->root_fd = open_view_dir(s, "/", cfg);
 	if (s->root_fd < 0)

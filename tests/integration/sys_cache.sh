@@ -9,7 +9,8 @@
 # again, a cache directory others could write is refused; concurrent first
 # starts all work and leave one tree; trees of earlier boots are swept;
 # of this boot's trees at most KEPT stay, never one a sandbox shows or
-# whose lock another process holds, and names not runsc-c's stay.
+# whose lock another process holds, the least recently used first, and
+# names not runsc-c's stay.
 # Everything runs on a cache directory of the test's own.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
@@ -142,12 +143,45 @@ check_rc "after an earlier boot's tree: the start works" 0 "$?"
 check "an earlier boot's tree and a half-built one are swept, nothing else" "$key
 not-a-tree" "$(trees)"
 
+# ---- a mount inside a tree of the cache or in the place of one, in the
+# mount namespace of the start that sweeps: another file system, or a bind
+# mount of the cache's own, is never walked into; its files stay, the start
+# says so and works; a later start that does not see the mount removes
+# what is left ----
+across() { # WHAT DIR FS SAID: a start that builds and sweeps while DIR is,
+	# in its mount namespace, a mount of a directory holding a file: FS
+	# tmpfs, or "bind" (the cache's file system); SAID: what it says
+	rm -rf "$TMP/m" && mkdir "$TMP/m"
+	untouch "$C/$key"
+	out=$(unshare -m --propagation private sh -c '
+		if [ "$2" = tmpfs ]; then mount -t tmpfs none "$1" || exit; fi
+		echo kept >"$1/f" && mount --bind "$1" "$3" &&
+		timeout -s KILL "$4" "$5" do -- true && cat "$1/f"' sh \
+		"$TMP/m" "$3" "$2" "$RUNSC_BOUND" "$RUNSC_C" </dev/null 2>"$TMP/err")
+	check "$1: the start works, the mount's file stays" "0 kept" "$? $out"
+	check_contains "$1: said so" \
+		"$4 is another file system (a mount inside a tree of the cache): left alone" \
+		"$(cat "$TMP/err")"
+}
+for fs in tmpfs bind; do
+	mkdir -p "$C/$old/tree/x/m" && chattr -R +i "$C/$old/tree"
+	across "a $fs mount inside an earlier boot's tree" "$C/$old/tree/x/m" "$fs" \
+		"/.runsc-c-remove/tree/x/m"
+done
+mkdir "$C/.runsc-c-build"
+across "a tmpfs mount in a half-built tree's place" "$C/.runsc-c-build" tmpfs \
+	"$C/.runsc-c-build"
+untouch "$C/$key"
+runsc -- true
+check "without the mounts: what was left is swept" "$key
+not-a-tree" "$(trees)"
 
-# ---- at most KEPT trees of this boot (docs/oci.md): the oldest that no
-# sandbox shows go when a start builds one or finds more than KEPT ----
+# ---- at most KEPT trees of this boot (docs/oci.md): the least recently
+# used that no sandbox shows go when a start builds one or finds more than
+# KEPT ----
 KEPT=8
 # Trees of other CPU sets: a copy of a real one under another name, its
-# CPU list the name, built long ago (the cache's order of age is the
+# CPU list the name, built long ago (the cache's order of last use is the
 # directory's mtime). This host has too few CPUs for KEPT + 2 real CPU
 # sets; the ones it has are used below, through taskset.
 fname() { echo "$boot.$(printf '%016x' "$1")"; }
@@ -245,6 +279,27 @@ check "a tree whose lock is held: kept" "$locked" "$(trees | grep -x "$locked")"
 check "a tree whose lock is held: the others go" "$KEPT" "$(ours)"
 kill "$locker"
 wait "$locker" 2>/dev/null
+
+# Ranked by last use: a start that shows a tree marks it used, so a tree
+# built long ago and used lately outlives newer ones no start showed, when
+# a start that shows another tree sweeps.
+start_on() { taskset -c "$1" timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --quiet -- true </dev/null; }
+if [ "$(nproc)" -ge 2 ]; then
+	start_on 0
+	used=$(key_of "$(cpus_of 0)")
+	touch -h -d @1000000000 "$C/$used"
+	fake 45
+	start_on 0
+	fake 46
+	fake 47
+	gone=$(oldest "$used")
+	start_on 1
+	check_rc "a tree built long ago, used since: the sweeping start works" 0 "$?"
+	check "a tree built long ago, used since: kept, newer unused ones go" "$used $KEPT" \
+		"$(trees | grep -x -e "$used" -e "$gone") $(ours)"
+else
+	skip "a tree built long ago, used since: kept" "one CPU: one CPU set"
+fi
 
 # Starts of every CPU set at once while the trees they show are swept (the
 # oldest go): each start works and shows its CPUs, from a shared tree or

@@ -3,11 +3,13 @@
  * read for statistics on trees of plain files shaped like a cgroup2 mount,
  * a v1 host and the hybrid of both; then, where this host has the memory and
  * pids controllers, real cgroups: a pids limit holds, the sandbox's cgroups
- * go away, and the sweep removes what a dead launcher left. */
+ * go away, and the sweep removes what a dead launcher left; and the sweep
+ * on a real cgroup2 hierarchy laid out as a pure v2 host's. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -1391,6 +1394,112 @@ START_TEST(test_host_caller_path)
 }
 END_TEST
 
+/* A cgroup2 mount of this host, or NULL: the hybrid's, else a pure v2
+ * host's. */
+static const char *v2_mount(void)
+{
+	static const char *const mounts[] = {"/sys/fs/cgroup/unified", "/sys/fs/cgroup"};
+	for (size_t i = 0; i < ARRAY_SIZE(mounts); i++) {
+		struct statfs fs;
+		if (statfs(mounts[i], &fs) == 0 && fs.f_type == CGROUP2_SUPER_MAGIC)
+			return mounts[i];
+	}
+	return NULL;
+}
+
+/* The sweep on a real cgroup2 hierarchy laid out as a pure v2 host's: a
+ * cgroup of the test's own in the host's cgroup2 mount is the root it is
+ * given (its cgroup.controllers makes the layout v2). The sweep needs no
+ * controller (directories, cgroup.procs, cgroup.kill, removal), so this
+ * runs on the hybrid hosts whose cgroup2 mount has none enabled, next to
+ * no other sandbox's cgroups. A launcher that died with a process in its
+ * guest cgroup leaves it: the sweep kills that process and removes the
+ * sandbox's cgroups, keeps a living sandbox's, and with none dead looks
+ * into none. */
+START_TEST(test_host_sweep_v2)
+{
+	const char *mount = v2_mount();
+	if (geteuid() != 0 || !mount)
+		return;
+	char root[PATH_MAX], dir[PATH_MAX + 64];
+	snprintf(root, sizeof(root), "%s/runsc-c-test-v2-%d", mount, (int)getpid());
+	ck_assert_msg(mkdir(root, 0755) == 0, "%s: %s", root, strerror(errno));
+	/* The count of living sandboxes is a semaphore set per root: this
+	 * test's goes with its own IPC namespace. */
+	ck_assert_int_eq(unshare(CLONE_NEWIPC), 0);
+	struct cg_host host;
+	struct rc_error err;
+	ck_assert_msg(cg_host_detect(root, &host, &err) == 0, "%s", err.msg);
+	ck_assert_int_eq(host.layout, CG_LAYOUT_V2);
+	struct cgroup *live;
+	ck_assert_msg(cg_create(&host, "live", NULL, &(struct cg_limits){0}, &live, &err) == 0,
+		      "%s", err.msg);
+	int ready[2];
+	ck_assert_int_eq(pipe(ready), 0);
+	pid_t child = fork();
+	ck_assert_int_ge(child, 0);
+	if (child == 0) {
+		struct cgroup *cg;
+		close(ready[0]);
+		if (cg_create(&host, "dead", NULL, &(struct cg_limits){0}, &cg, &err) != 0 ||
+		    cg_attach(cg, CG_PART_GUEST, getpid(), &err) != 0)
+			_exit(1);
+		/* Ready once the process runs sleep: until its exec it
+		 * holds the launcher's lock too. */
+		int execd[2];
+		if (pipe2(execd, O_CLOEXEC) < 0)
+			_exit(1);
+		pid_t sleeper = fork();
+		if (sleeper == 0) {
+			close(ready[1]);
+			execlp("sleep", "sleep", "600", (char *)NULL);
+			_exit(127);
+		}
+		close(execd[1]);
+		char c;
+		if (sleeper < 0 || read(execd[0], &c, 1) != 0)
+			_exit(1);
+		(void)!write(ready[1], &sleeper, sizeof(sleeper));
+		_exit(0); /* as if killed: no cg_destroy, a process left in it */
+	}
+	close(ready[1]);
+	pid_t sleeper = -1;
+	ck_assert_int_eq(read(ready[0], &sleeper, sizeof(sleeper)), sizeof(sleeper));
+	close(ready[0]);
+	int status;
+	ck_assert_int_eq(waitpid(child, &status, 0), child);
+	ck_assert_int_eq(status, 0);
+	snprintf(dir, sizeof(dir), "%s/%s/dead/guest/cgroup.procs", root, CG_BASE);
+	FILE *f = fopen(dir, "r");
+	ck_assert_ptr_nonnull(f);
+	int in_guest = -1;
+	ck_assert_int_eq(fscanf(f, "%d", &in_guest), 1);
+	fclose(f);
+	ck_assert_int_eq(in_guest, sleeper);
+
+	unsigned looked = 0;
+	ck_assert_int_eq(cg_sweep(&host, &looked), 1);
+	ck_assert_uint_gt(looked, 0);
+	snprintf(dir, sizeof(dir), "%s/%s/dead", root, CG_BASE);
+	ck_assert_msg(!exists(dir), "%s is left", dir);
+	/* Killed, then reaped by whoever inherited it. */
+	for (int tries = 0; tries < 500 && kill(sleeper, 0) == 0; tries++)
+		usleep(10000);
+	ck_assert_msg(kill(sleeper, 0) < 0 && errno == ESRCH, "process %d lives on", (int)sleeper);
+	snprintf(dir, sizeof(dir), "%s/guest", cg_path(live, CG_FREEZER));
+	ck_assert_msg(exists(dir), "%s was removed", dir);
+	looked = 0;
+	ck_assert_int_eq(cg_sweep(&host, &looked), 0);
+	ck_assert_uint_eq(looked, 0);
+	snprintf(dir, sizeof(dir), "%s", cg_path(live, CG_FREEZER));
+	cg_destroy(live);
+	ck_assert_msg(!exists(dir), "%s is left", dir);
+	snprintf(dir, sizeof(dir), "%s/%s", root, CG_BASE);
+	rmdir(dir);
+	ck_assert_msg(rmdir(root) == 0, "%s: %s", root, strerror(errno));
+}
+END_TEST
+
 static Suite *cgroup_suite(void)
 {
 	Suite *s = suite_create("cgroup");
@@ -1425,6 +1534,7 @@ static Suite *cgroup_suite(void)
 	tcase_add_test(hostc, test_host_sweep);
 	tcase_add_test(hostc, test_host_sweep_partial);
 	tcase_add_test(hostc, test_host_caller_path);
+	tcase_add_test(hostc, test_host_sweep_v2);
 	tcase_set_timeout(hostc, 30);
 	suite_add_tcase(s, hostc);
 	return s;

@@ -9,11 +9,11 @@ import errno
 import os
 import signal
 import socket
-import struct
 import sys
 
-SO_PEERPIDFD = 77
-SO_PEERGROUPS = 59
+sys.dont_write_bytecode = True  # the probe's directory may be read-only
+from peercred_common import become_user_1000, listeners, peer_pidfd, peercred, peergroups  # noqa: E402
+
 top = os.path.realpath(sys.argv[1])
 os.chmod(top, 0o755)
 os.chdir(top)
@@ -21,17 +21,12 @@ os.umask(0)
 
 
 def peer(s, child):
-    pid, uid, gid = struct.unpack("3i", s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
-    try:
-        g = s.getsockopt(socket.SOL_SOCKET, SO_PEERGROUPS, 64)
-        groups = struct.unpack("%di" % (len(g) // 4), g)
-    except OSError as e:
-        groups = errno.errorcode[e.errno]
-    try:
-        fd = struct.unpack("i", s.getsockopt(socket.SOL_SOCKET, SO_PEERPIDFD, 4))[0]
-    except OSError as e:
-        fd, pidfd = -1, errno.errorcode[e.errno]
-    if fd >= 0:
+    pid, uid, gid = peercred(s)
+    groups = peergroups(s)
+    fd = peer_pidfd(s)
+    if fd < 0:
+        pidfd = errno.errorcode[-fd]
+    else:
         # A pidfd of a process that exited and was reaped signals no one.
         try:
             signal.pidfd_send_signal(fd, 0)
@@ -44,9 +39,7 @@ def peer(s, child):
 
 
 def child(addr, kind, w, go):
-    os.setgroups([1000, 1001])
-    os.setresgid(1000, 1000, 1000)
-    os.setresuid(1000, 1000, 1000)
+    become_user_1000()
     c = socket.socket(socket.AF_UNIX, kind)
     c.connect(addr)
     c.send(b"x")
@@ -57,38 +50,30 @@ def child(addr, kind, w, go):
     os._exit(0)
 
 
-for what, addr in (("path", "s"), ("abstract", "\0runsc-c-peer-gone-%d" % os.getpid())):
-    for kind in (socket.SOCK_STREAM, socket.SOCK_SEQPACKET):
-        name = "%s %s" % (what, "stream" if kind == socket.SOCK_STREAM else "seqpacket")
-        srv = socket.socket(socket.AF_UNIX, kind)
-        srv.bind(addr)
-        srv.listen(4)
-        # (a) accepted, then the child closes its socket, then it exits.
-        r, w = os.pipe()
-        go_r, go_w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            child(addr, kind, w, go_r)
-        a, _ = srv.accept()
-        os.read(r, 1)
-        print("%s: closed: %s" % (name, peer(a, pid)))
-        os.write(go_w, b"g")
-        os.waitpid(pid, 0)
-        print("%s: exited: %s" % (name, peer(a, pid)))
-        a.close()
-        # (b) the child exits before the listener accepts.
-        pid = os.fork()
-        if pid == 0:
-            child(addr, kind, w, None)
-        os.waitpid(pid, 0)
-        a, _ = srv.accept()
-        print("%s: gone before the accept: %s, data %s" % (name, peer(a, pid), a.recv(1)))
-        a.close()
-        for fd in (r, w, go_r, go_w):
-            os.close(fd)
-        srv.close()
-        if what == "path":
-            os.unlink(addr)
+for name, addr, kind, srv in listeners("s", "peer-gone"):
+    # (a) accepted, then the child closes its socket, then it exits.
+    r, w = os.pipe()
+    go_r, go_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        child(addr, kind, w, go_r)
+    a, _ = srv.accept()
+    os.read(r, 1)
+    print("%s: closed: %s" % (name, peer(a, pid)))
+    os.write(go_w, b"g")
+    os.waitpid(pid, 0)
+    print("%s: exited: %s" % (name, peer(a, pid)))
+    a.close()
+    # (b) the child exits before the listener accepts.
+    pid = os.fork()
+    if pid == 0:
+        child(addr, kind, w, None)
+    os.waitpid(pid, 0)
+    a, _ = srv.accept()
+    print("%s: gone before the accept: %s, data %s" % (name, peer(a, pid), a.recv(1)))
+    a.close()
+    for fd in (r, w, go_r, go_w):
+        os.close(fd)
 
 # A socketpair made by a process whose effective gid is a small number
 # (as the sandbox's tags of its connects are) names that process.

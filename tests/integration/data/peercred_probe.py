@@ -10,8 +10,9 @@ import socket
 import struct
 import sys
 
-SO_PEERPIDFD = 77
-SO_PEERGROUPS = 59
+sys.dont_write_bytecode = True  # the probe's directory may be read-only
+from peercred_common import become_user_1000, listeners, peer_pidfd, peercred, peergroups  # noqa: E402
+
 top = os.path.realpath(sys.argv[1])
 d = os.path.join(top, "pc")
 os.mkdir(d)
@@ -20,18 +21,6 @@ os.chmod(d, 0o755)
 # directories above may be root's alone.
 os.chmod(top, 0o755)
 os.umask(0)
-
-
-def peercred(s):
-    return struct.unpack("3i", s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))
-
-
-def peergroups(s, size=64):
-    try:
-        g = s.getsockopt(socket.SOL_SOCKET, SO_PEERGROUPS, size)
-        return struct.unpack("%di" % (len(g) // 4), g)
-    except OSError as e:
-        return errno.errorcode[e.errno]
 
 
 libc = ctypes.CDLL(None, use_errno=True)
@@ -49,61 +38,43 @@ def peercred_raw(s, level_high=1 << 32, opt_high=0):
     return struct.unpack("3i", buf.raw)
 
 
-def peer_pidfd(s):
-    try:
-        return struct.unpack("i", s.getsockopt(socket.SOL_SOCKET, SO_PEERPIDFD, 4))[0]
-    except OSError as e:
-        return -e.errno
-
-
-for what, addr in (("path", "pc/s"),
-                   ("abstract", "\0runsc-c-peercred-%d" % os.getpid())):
-    os.chdir(top)
-    for kind in (socket.SOCK_STREAM, socket.SOCK_SEQPACKET):
-        name = "%s %s" % (what, "stream" if kind == socket.SOCK_STREAM else "seqpacket")
-        srv = socket.socket(socket.AF_UNIX, kind)
-        srv.bind(addr)
-        srv.listen(4)
-        r, w = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.setgroups([1000, 1001])
-            os.setresgid(1000, 1000, 1000)
-            os.setresuid(1000, 1000, 1000)
-            c = socket.socket(socket.AF_UNIX, kind)
-            c.connect(addr)
-            cpid, uid, gid = peercred(c)
-            os.write(w, b"pid is the listener's %s, uid %d, gid %d" % (
-                str(cpid == os.getppid()).encode(), uid, gid))
-            c.recv(1)  # open until the listener has asked
-            os._exit(0)
-        a, _ = srv.accept()
-        apid, uid, gid = peercred(a)
-        print("%s: accepting side: pid is the child's %s, uid %d, gid %d" % (
-            name, apid == pid, uid, gid))
-        print("%s: accepting side, the level with high bits: the same %s" % (
-            name, peercred_raw(a) == (apid, uid, gid)))
-        print("%s: accepting side, the option with high bits: the same %s" % (
-            name, peercred_raw(a, 0, 1 << 32) == (apid, uid, gid)))
-        print("%s: accepting side: groups %s, in 4 bytes %s" % (
-            name, peergroups(a), peergroups(a, 4)))
-        pidfd = peer_pidfd(a)
-        print("%s: accepting side: a pidfd: %s" % (name, pidfd >= 0))
-        a.send(b"x")
-        if pidfd >= 0:
-            # The pidfd names the child: waiting on it reaps the child.
-            info = os.waitid(os.P_PIDFD, pidfd, os.WEXITED)
-            print("%s: the pidfd waits for the child: %s" % (name, info.si_pid == pid))
-            os.close(pidfd)
-        else:
-            os.waitpid(pid, 0)
-        print("%s: connecting side: %s" % (name, os.read(r, 128).decode()))
-        a.close()
-        srv.close()
-        os.close(r)
-        os.close(w)
-        if what == "path":
-            os.unlink(addr)
+os.chdir(top)
+for name, addr, kind, srv in listeners("pc/s", "peercred"):
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        become_user_1000()
+        c = socket.socket(socket.AF_UNIX, kind)
+        c.connect(addr)
+        cpid, uid, gid = peercred(c)
+        os.write(w, b"pid is the listener's %s, uid %d, gid %d" % (
+            str(cpid == os.getppid()).encode(), uid, gid))
+        c.recv(1)  # open until the listener has asked
+        os._exit(0)
+    a, _ = srv.accept()
+    apid, uid, gid = peercred(a)
+    print("%s: accepting side: pid is the child's %s, uid %d, gid %d" % (
+        name, apid == pid, uid, gid))
+    print("%s: accepting side, the level with high bits: the same %s" % (
+        name, peercred_raw(a) == (apid, uid, gid)))
+    print("%s: accepting side, the option with high bits: the same %s" % (
+        name, peercred_raw(a, 0, 1 << 32) == (apid, uid, gid)))
+    print("%s: accepting side: groups %s, in 4 bytes %s" % (
+        name, peergroups(a), peergroups(a, 4)))
+    pidfd = peer_pidfd(a)
+    print("%s: accepting side: a pidfd: %s" % (name, pidfd >= 0))
+    a.send(b"x")
+    if pidfd >= 0:
+        # The pidfd names the child: waiting on it reaps the child.
+        info = os.waitid(os.P_PIDFD, pidfd, os.WEXITED)
+        print("%s: the pidfd waits for the child: %s" % (name, info.si_pid == pid))
+        os.close(pidfd)
+    else:
+        os.waitpid(pid, 0)
+    print("%s: connecting side: %s" % (name, os.read(r, 128).decode()))
+    a.close()
+    os.close(r)
+    os.close(w)
 
 a, b = socket.socketpair()
 spid, uid, gid = peercred(a)
