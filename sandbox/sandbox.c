@@ -391,6 +391,7 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 		.netns_fd = sb->netns_fd,
 		.ipcns_fd = sb->ipcns_fd,
 		.preserve_fds = cfg->preserve_fds,
+		.listen_pid = cfg->listen_pid,
 		.masks = &cfg->masks,
 		.tty_fd = sb->term.active ? sb->term.slave : -1,
 		.control_fd = control_fd,

@@ -866,6 +866,7 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 		.shm = c->shm,
 		.dev = c->dev,
 		.preserve_fds = c->preserve_fds,
+		.listen_pid = c->listen_pid,
 		.policy = c->policy,
 		.audit_fd = c->audit_fd,
 		.publish = c->publish,
