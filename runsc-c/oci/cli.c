@@ -96,11 +96,12 @@ int oci_bad_flag(char **argv)
 }
 
 /* Fds first to first + count - 1 are all open in the caller (what, with
- * count, names them in the error). */
+ * count, names them in the error). The --log file is runsc-c's own: where
+ * it took a number the caller left free, that number is not open. */
 static int fds_open(char **argv, const char *what, unsigned long count, unsigned long first)
 {
 	for (unsigned long fd = first; fd < first + count; fd++) {
-		if (fcntl((int)fd, F_GETFD) < 0) {
+		if ((int)fd == oci_log_fd() || fcntl((int)fd, F_GETFD) < 0) {
 			oci_error("%s: %s %lu: fd %lu is not open", argv[0], what, count, fd);
 			return -1;
 		}

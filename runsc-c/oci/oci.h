@@ -94,6 +94,8 @@ int oci_listen_fds(char **argv, struct oci_config *c);
 /* ---- log.c ---- */
 /* Opens --log (appending); messages go there as text or JSON lines. */
 int oci_log_open(void);
+/* The --log file's fd, or -1. */
+int oci_log_fd(void);
 /* An error: "runsc-c: MSG" on stderr and a level "error" line in the log. */
 void oci_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A warning: in the log, or on stderr when there is none. */

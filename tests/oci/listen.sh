@@ -8,7 +8,8 @@
 # same bundle under runc (which does this for its pid-1 program) and crun
 # (which gives the program LISTEN_PID=1 only: the config carries
 # LISTEN_FDS, as podman writes it) gives the same output. A LISTEN_PID
-# naming another process, or none, passes nothing (runc's rule).
+# naming another process, or none, passes nothing (runc's rule). Then:
+# runsc-c's own --log file never passes as a preserved fd.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../integration/lib.sh"
 
@@ -212,5 +213,38 @@ bad_listen "LISTEN_FDS=2 and --preserve-fds 2, fd 6 not open" \
 	"--preserve-fds 2: fd 6 is not open" 2 --preserve-fds 2
 bad_listen "LISTEN_FDS=1024 and --preserve-fds 1: over the most" \
 	"LISTEN_FDS: expected a number from 0 to 1023, got '1024'" 1024 --preserve-fds 1
+
+# ---- the --log file is runsc-c's, never a preserved fd ----
+# With fd 3 alone open, --log's file takes fd 4: --preserve-fds 2 must not
+# pass it on as the caller's fd 4, which is not open.
+PROBE='for f in /proc/self/fd/*; do readlink "$f"; done | grep -c runsc-log; true'
+cfg "$TMP/lg" "d['process']['args'] = ['sh', '-c', '''$PROBE''']"
+for n in 2 5; do
+	out=$(oci --log "$TMP/runsc-log" run --preserve-fds $n --bundle "$TMP/lg" lg$n \
+		3<"$TMP/preserved" 2>&1)
+	rc=$?
+	check_rc "--log with --preserve-fds $n and fd 3 alone: refused" 1 "$rc" "$out"
+	check "... naming fd 4, which the caller left free" \
+		"runsc-c: run: --preserve-fds $n: fd 4 is not open" "$out"
+	check_contains "... in the log too" "fd 4 is not open" "$(cat "$TMP/runsc-log")"
+	check "... no state left" "" "$(ls -A "$ROOT")"
+done
+out=$(oci --log "$TMP/runsc-log" run --preserve-fds 1 --bundle "$TMP/lg" lg1 \
+	3<"$TMP/preserved" 2>&1)
+check "--log with --preserve-fds 1: the program sees no fd of the log" "0" "$out"
+cfg "$TMP/sl" "d['process']['args'] = ['sleep', '600']"
+oci run -d --bundle "$TMP/sl" sl1 >/dev/null 2>&1
+check_rc "a container to exec into" 0 "$?"
+out=$(oci --log "$TMP/runsc-log" exec --preserve-fds 2 sl1 sh -c "$PROBE" \
+	3<"$TMP/preserved" 2>&1)
+check "exec: --log with --preserve-fds 2 and fd 3 alone: refused, naming fd 4" \
+	"runsc-c: exec: --preserve-fds 2: fd 4 is not open" "$out"
+oci delete --force sl1 >/dev/null 2>&1
+out=$(timeout -s KILL 60 sh -c 'export LISTEN_PID=$$ LISTEN_FDS=2; exec "$@"' sh \
+	"$RUNSC_C" --root "$ROOT" --log "$TMP/runsc-log" run --bundle "$TMP/lg" lg3 \
+	3<"$TMP/preserved" </dev/null 2>&1)
+check "--log with LISTEN_FDS=2 and fd 3 alone: refused, naming fd 4" \
+	"runsc-c: run: LISTEN_FDS 2: fd 4 is not open" "$out"
+check "... no state left" "" "$(ls -A "$ROOT")"
 
 done_testing
