@@ -114,6 +114,7 @@ _Noreturn static void gofer_child(struct sandbox *sb, int sock, int ready_fd)
 		.sys_cache = getenv(SANDBOX_SYS_CACHE_ENV),
 		.shm = cfg->shm,
 		.dev = cfg->dev,
+		.dev_core = cfg->dev_core,
 	};
 	if (!gc.sys_cache || !gc.sys_cache[0])
 		gc.sys_cache = SANDBOX_SYS_CACHE;

@@ -95,6 +95,8 @@ struct sandbox_config {
 	/* /dev's tmpfs options and flags (an OCI config's tmpfs at /dev), or
 	 * NULL: the sandbox's own, read-only /dev. */
 	const struct gofer_tmpfs *dev;
+	/* /dev/core -> /proc/kcore in /dev, as runc and crun make it (OCI). */
+	bool dev_core;
 	/* The caller's fds 3 to 2 + preserve_fds are the command's too, at
 	 * the same numbers (runc's --preserve-fds); the caller may close them
 	 * once sandbox_start returned. At most SANDBOX_PRESERVE_FDS_MAX. */

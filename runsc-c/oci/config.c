@@ -865,6 +865,7 @@ void oci_config_sandbox(const struct oci_config *c, struct sandbox_config *cfg)
 		.no_mqueue = !c->mqueue,
 		.shm = c->shm,
 		.dev = c->dev,
+		.dev_core = true,
 		.preserve_fds = c->preserve_fds,
 		.listen_pid = c->listen_pid,
 		.policy = c->policy,
