@@ -165,6 +165,10 @@ struct gofer_config {
 	 * then that tmpfs, writable unless it says ro), or NULL: the sandbox's
 	 * own, read-only. */
 	const struct gofer_tmpfs *dev;
+	/* /dev/core links to /proc/kcore, as runc and crun make it in a
+	 * container's /dev (a host's /dev, which `runsc-c do` mirrors, may
+	 * have none). */
+	bool dev_core;
 };
 
 /* Builds the view, applies the gofer's seccomp filter and serves requests

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The view's /dev: a read-only tmpfs with the host's harmless device nodes
  * bound read-only, the /dev/tty placeholder the walk redirects, the usual
- * symlinks, a devpts instance of the sandbox's own, a writable shm and,
- * unless the config has none, the guest's IPC namespace's mqueue file
- * system at /dev/mqueue. An OCI config's tmpfs at /dev (runc's default has
- * one) makes it that tmpfs, with its options and flags, and writable
- * unless they say ro, as runc and crun mount it (with crun's /dev/core
- * link): the guest may then add, rename and remove files there as in any
- * tmpfs. The devices stay bind mounts, which it can neither remove nor
+ * symlinks (in a container also runc's and crun's /dev/core), a devpts
+ * instance of the sandbox's own, a writable shm and, unless the config has
+ * none, the guest's IPC namespace's mqueue file system at /dev/mqueue. An
+ * OCI config's tmpfs at /dev (runc's default has one) makes it that tmpfs,
+ * with its options and flags, and writable unless they say ro, as runc and
+ * crun mount it: the guest may then add, rename and remove files there as
+ * in any tmpfs. The devices stay bind mounts, which it can neither remove nor
  * rename (EBUSY), and the placeholder of /dev/tty is known by its identity:
  * moved or linked under another name in /dev it opens the guest's own
  * terminal there, removed it is gone, as a guest may do with a crun
@@ -45,7 +45,7 @@ static int populate_dev(struct view *v, int dev_fd)
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i].target, dev_fd, links[i].name) < 0)
 			return view_fail(v, -errno, "creating /dev/%s", links[i].name);
-	if (v->cfg->dev && symlinkat("/proc/kcore", dev_fd, "core") < 0)
+	if (v->cfg->dev_core && symlinkat("/proc/kcore", dev_fd, "core") < 0)
 		return view_fail(v, -errno, "creating /dev/core");
 	if (mkdirat(dev_fd, "pts", 0755) < 0 || mkdirat(dev_fd, "shm", 01777) < 0 ||
 	    (v->cfg->mqueue && mkdirat(dev_fd, "mqueue", 01777) < 0))

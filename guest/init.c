@@ -122,6 +122,29 @@ _Noreturn static void command_fail(const char *what)
 	_exit(125);
 }
 
+/* Socket activation: sd_listen_fds(3) takes the fds only where LISTEN_PID
+ * is the caller's own pid. The command is not pid 1 here (init is), so it
+ * gets its pid, in place of runc's LISTEN_PID=1, and last, as runc appends
+ * it. */
+static char **env_with_listen_pid(char **envp)
+{
+	static const char name[] = "LISTEN_PID=";
+	static char entry[sizeof(name) + 16];
+	size_t n = 0, kept = 0;
+
+	snprintf(entry, sizeof(entry), "%s%d", name, (int)getpid());
+	while (envp[n])
+		n++;
+	char **out = calloc(n + 2, sizeof(*out));
+	if (!out)
+		command_fail("setting LISTEN_PID");
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(envp[i], name, sizeof(name) - 1) != 0)
+			out[kept++] = envp[i];
+	out[kept] = entry;
+	return out;
+}
+
 /* The command is one of init's builtins: its name becomes the process's
  * title, in place of the launcher's command line (argv is copied first:
  * it may live where the title goes). */
@@ -193,10 +216,11 @@ _Noreturn static void run_command(const struct guest_config *cfg, const sigset_t
 		command_fail("installing the container's seccomp filter");
 	if (cfg->builtin)
 		run_builtin(cfg->builtin, cfg->argv);
+	char **envp = cfg->listen_pid ? env_with_listen_pid(cfg->envp) : cfg->envp;
 	/* execvpe searches the PATH of the process's own environment: the
 	 * command's (config.json's process.env), not init's, which is empty. */
-	environ = cfg->envp;
-	spawn_execvpe(cfg->argv[0], cfg->argv, cfg->envp);
+	environ = envp;
+	spawn_execvpe(cfg->argv[0], cfg->argv, envp);
 	int err = errno;
 	struct rlimit nofile;
 	if (err == EMFILE && getrlimit(RLIMIT_NOFILE, &nofile) == 0)

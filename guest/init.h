@@ -38,7 +38,10 @@ struct guest_config {
 	/* The command also gets fds 3 to 2 + preserve_fds as they are
 	 * (runc's --preserve-fds); init keeps them until its fork. */
 	unsigned int preserve_fds; /* the guest's fds 0, 1, 2 */
-	bool tty;		   /* stdio[0] is a terminal the guest may own */
+	/* Socket activation: the command's environment gets LISTEN_PID=<its
+	 * pid>, the pid getpid() gives it (init is pid 1). */
+	bool listen_pid;
+	bool tty;	 /* stdio[0] is a terminal the guest may own */
 	bool net_egress; /* the policy's network mode is egress: the filter's egress variant */
 	int control_fd;	 /* init's end of the exec channel (guest/control.h), or -1 */
 };

@@ -120,6 +120,7 @@ _Noreturn static void gofer_child(struct sandbox *sb, int sock, int ready_fd)
 		.sys_cache = getenv(SANDBOX_SYS_CACHE_ENV),
 		.shm = cfg->shm,
 		.dev = cfg->dev,
+		.dev_core = cfg->dev_core,
 	};
 	if (!gc.sys_cache || !gc.sys_cache[0])
 		gc.sys_cache = SANDBOX_SYS_CACHE;
@@ -411,6 +412,7 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 		.netns_fd = sb->netns_fd,
 		.ipcns_fd = sb->ipcns_fd,
 		.preserve_fds = cfg->preserve_fds,
+		.listen_pid = cfg->listen_pid,
 		.masks = &cfg->masks,
 		.tty_fd = sb->term.active ? sb->term.slave : -1,
 		.control_fd = control_fd,

@@ -95,10 +95,15 @@ struct sandbox_config {
 	/* /dev's tmpfs options and flags (an OCI config's tmpfs at /dev), or
 	 * NULL: the sandbox's own, read-only /dev. */
 	const struct gofer_tmpfs *dev;
+	/* /dev/core -> /proc/kcore in /dev, as runc and crun make it (OCI). */
+	bool dev_core;
 	/* The caller's fds 3 to 2 + preserve_fds are the command's too, at
 	 * the same numbers (runc's --preserve-fds); the caller may close them
 	 * once sandbox_start returned. At most SANDBOX_PRESERVE_FDS_MAX. */
 	unsigned int preserve_fds;
+	/* Socket activation: the command's environment gets LISTEN_PID with
+	 * the command's own pid (as it sees it), set right before its exec. */
+	bool listen_pid;
 	/* Ports of the guest published on the host (common/publish.h): the
 	 * route out forwards exactly these and nothing else. They need the
 	 * policy's network mode egress (sandbox_start refuses them without

@@ -733,6 +733,7 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 		.netns_fd = cfg->netns_fd,
 		.ipcns_fd = cfg->ipcns_fd,
 		.preserve_fds = cfg->preserve_fds,
+		.listen_pid = cfg->listen_pid,
 		.tty = cfg->tty_fd >= 0,
 		.control_fd = cfg->control_fd,
 	};

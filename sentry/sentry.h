@@ -295,6 +295,7 @@ struct sentry_config {
 	/* Fds 3 to 2 + preserve_fds go to the command (the caller's, which
 	 * the sentry closes once the guest has them). */
 	unsigned int preserve_fds;
+	bool listen_pid; /* the command gets LISTEN_PID=<its pid> (sandbox.h) */
 	/* Masked and read-only paths; the sentry applies those of /proc. */
 	const struct path_masks *masks;
 	int tty_fd; /* the guest's terminal, its fds 0..2; -1: it inherits 0..2 */

@@ -95,23 +95,87 @@ int oci_bad_flag(char **argv)
 	return OCI_EXIT_ERROR;
 }
 
-int oci_preserve_fds_arg(char **argv, const char *arg, unsigned int *n)
+/* Fds first to first + count - 1 are all open in the caller (what, with
+ * count, names them in the error). The --log file is runsc-c's own: where
+ * it took a number the caller left free, that number is not open. */
+static int fds_open(char **argv, const char *what, unsigned long count, unsigned long first)
+{
+	for (unsigned long fd = first; fd < first + count; fd++) {
+		if ((int)fd == oci_log_fd() || fcntl((int)fd, F_GETFD) < 0) {
+			oci_error("%s: %s %lu: fd %lu is not open", argv[0], what, count, fd);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A count of fds (what names it: the flag or variable) from 0 to max. */
+static int fds_count(char **argv, const char *what, const char *arg, unsigned int max,
+		     unsigned int *n)
 {
 	char *end;
 	errno = 0;
 	unsigned long v = strtoul(arg, &end, 10);
-	if (!isdigit((unsigned char)arg[0]) || *end || errno || v > SANDBOX_PRESERVE_FDS_MAX) {
-		oci_error("%s: --preserve-fds: expected a number from 0 to %d, got '%s'", argv[0],
-			  SANDBOX_PRESERVE_FDS_MAX, arg);
+	if (!isdigit((unsigned char)arg[0]) || *end || errno || v > max) {
+		oci_error("%s: %s: expected a number from 0 to %u, got '%s'", argv[0], what, max,
+			  arg);
 		return -1;
 	}
-	for (unsigned long fd = 3; fd < 3 + v; fd++) {
-		if (fcntl((int)fd, F_GETFD) < 0) {
-			oci_error("%s: --preserve-fds %lu: fd %lu is not open", argv[0], v, fd);
-			return -1;
-		}
-	}
 	*n = (unsigned int)v;
+	return 0;
+}
+
+int oci_preserve_fds_arg(char **argv, const char *arg, unsigned int *n)
+{
+	if (fds_count(argv, "--preserve-fds", arg, SANDBOX_PRESERVE_FDS_MAX, n) < 0)
+		return -1;
+	return fds_open(argv, "--preserve-fds", *n, 3);
+}
+
+/* NAME=VALUE into a NULL-terminated environment: NAME's entries go, the
+ * new one comes last (runc appends it, and the last one counts). */
+static void env_put(char ***envp, char *entry)
+{
+	size_t name_len = (size_t)(strchr(entry, '=') - entry) + 1, n = 0, kept = 0;
+
+	while ((*envp)[n])
+		n++;
+	char **out = xcalloc(n + 2, sizeof(*out));
+	for (size_t i = 0; i < n; i++)
+		if (strncmp((*envp)[i], entry, name_len) != 0)
+			out[kept++] = (*envp)[i];
+	out[kept] = entry;
+	free(*envp);
+	*envp = out;
+}
+
+int oci_listen_fds(char **argv, struct oci_config *c)
+{
+	static char listen_fds[32];
+	const char *v = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	char *end;
+	unsigned int n;
+
+	/* sd_listen_fds(3)'s rule, which runc applies to itself: the fds are
+	 * runsc-c's only where LISTEN_PID names it. */
+	if (!v || !pid)
+		return 0;
+	errno = 0;
+	long listen_pid = strtol(pid, &end, 10);
+	if (!isdigit((unsigned char)pid[0]) || *end || errno || listen_pid != (long)getpid())
+		return 0;
+	if (fds_count(argv, "LISTEN_FDS", v, SANDBOX_PRESERVE_FDS_MAX - c->preserve_fds, &n) < 0 ||
+	    fds_open(argv, "LISTEN_FDS", n, 3) < 0)
+		return -1;
+	if (n == 0)
+		return 0;
+	/* --preserve-fds's fds follow the listening ones (runc's order). */
+	if (fds_open(argv, "--preserve-fds", c->preserve_fds, 3 + n) < 0)
+		return -1;
+	c->preserve_fds += n;
+	snprintf(listen_fds, sizeof(listen_fds), "LISTEN_FDS=%u", n);
+	env_put(&c->process.envp, listen_fds);
+	c->listen_pid = true;
 	return 0;
 }
 

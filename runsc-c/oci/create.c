@@ -204,6 +204,10 @@ int oci_cmd_create(int argc, char **argv)
 	c.console_socket = o.console_socket;
 	c.preserve_fds = o.preserve_fds;
 	c.id = o.id;
+	if (oci_listen_fds(argv, &c) < 0) {
+		oci_config_free(&c);
+		return OCI_EXIT_ERROR;
+	}
 	int r = oci_create(o.id, o.pid_file, &c, &err);
 	if (r < 0)
 		oci_error("%s", err.msg);

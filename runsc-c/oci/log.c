@@ -43,6 +43,11 @@ int oci_log_open(void)
 	return 0;
 }
 
+int oci_log_fd(void)
+{
+	return log_fd;
+}
+
 /* One line in the log, written at once (several processes may append). */
 static void log_line(const char *level, const char *msg)
 {

@@ -83,10 +83,19 @@ int oci_bad_flag(char **argv);
 int oci_preserve_fds_arg(char **argv, const char *arg, unsigned int *n);
 /* Closes the caller's preserved fds once the sandbox has its own. */
 void oci_preserve_fds_close(unsigned int n);
+struct oci_config;
+/* Socket activation (run, create), as runc takes it: with LISTEN_FDS=N and
+ * LISTEN_PID naming runsc-c in its environment, the caller's fds 3 to
+ * 2 + N go to the program ahead of --preserve-fds's (c->preserve_fds, set
+ * from that flag before, grows by N), and the program gets LISTEN_FDS=N
+ * and LISTEN_PID with its own pid. -1 after printing the error. */
+int oci_listen_fds(char **argv, struct oci_config *c);
 
 /* ---- log.c ---- */
 /* Opens --log (appending); messages go there as text or JSON lines. */
 int oci_log_open(void);
+/* The --log file's fd, or -1. */
+int oci_log_fd(void);
 /* An error: "runsc-c: MSG" on stderr and a level "error" line in the log. */
 void oci_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A warning: in the log, or on stderr when there is none. */
@@ -236,6 +245,9 @@ struct oci_config {
 	/* --preserve-fds, set by the command: fds 3 to 2 + N are the
 	 * program's too. */
 	unsigned int preserve_fds;
+	/* Socket activation (oci_listen_fds): the program's environment gets
+	 * LISTEN_PID with the program's pid, set at its exec. */
+	bool listen_pid;
 };
 /* Reads BUNDLE/config.json. An invalid value fails with err naming the
  * field ("process.args: must not be empty"); unknown fields are ignored. */

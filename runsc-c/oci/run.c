@@ -179,6 +179,10 @@ int oci_cmd_run(int argc, char **argv)
 	c.console_socket = o.console_socket;
 	c.preserve_fds = o.preserve_fds;
 	c.id = o.id;
+	if (oci_listen_fds(argv, &c) < 0) {
+		oci_config_free(&c);
+		return OCI_EXIT_ERROR;
+	}
 	if (o.detach)
 		return run_detached(&o, &c);
 	if (c.console_socket && oci_console_check(c.process.terminal, c.console_socket, &err) < 0) {

@@ -184,10 +184,41 @@ for m in d['mounts']:
         m['options'].append('ro')"
 check "/dev with ro: writes fail with EROFS, the row says ro" "touch: /dev/x: Read-only file system
 /dev ro,nosuid" "$(oci run --bundle "$TMP/devro" t6 2>&1)"
-cfg "$TMP/nodev" "d['process']['args'] = ['sh', '-c', 'touch /dev/x 2>&1; ls /dev/core 2>&1']
+cfg "$TMP/nodev" "d['process']['args'] = ['sh', '-c', 'touch /dev/x 2>&1; readlink /dev/core 2>&1']
 d['mounts'] = [m for m in d['mounts'] if m['destination'] != '/dev']"
-check "no tmpfs at /dev: the sandbox's own, read-only" "touch: /dev/x: Read-only file system
-ls: /dev/core: No such file or directory" "$(oci run --bundle "$TMP/nodev" t7 2>&1)"
+check "no tmpfs at /dev: the sandbox's own, read-only, with runc's /dev/core link" \
+	"touch: /dev/x: Read-only file system
+/proc/kcore" "$(oci run --bundle "$TMP/nodev" t7 2>&1)"
+
+# ls -l /dev, row by row (type and mode, owner, name and a link's target),
+# as crun's, with the config's tmpfs at /dev and without one (the
+# sandbox's own; crun's is the rootfs's /dev then). Times differ (the
+# devices are the host's nodes) and so does /dev/tty's group (the host's
+# node's, tty).
+cat >"$TMP/devls.sh" <<'EOF'
+ls -l /dev | sed 1d | awk '{ if ($1 ~ /^l/) print $1, $3, $(NF-2), "->", $NF; else print $1, $3, $NF }'
+EOF
+cp "$TMP/devls.sh" "$ROOTFS/devls.sh"
+for dev in tmpfs none; do
+	drop=
+	[ "$dev" = none ] && drop="d['mounts'] = [m for m in d['mounts'] if m['destination'] != '/dev']"
+	cfg "$TMP/ls-$dev" "d['process']['args'] = ['sh', '/devls.sh']
+$drop"
+	oci run --bundle "$TMP/ls-$dev" ls-$dev >"$TMP/ls-$dev.out" 2>&1
+	check_contains "ls -l /dev, /dev $dev: core links to /proc/kcore" \
+		"lrwxrwxrwx 0 core -> /proc/kcore" "$(cat "$TMP/ls-$dev.out")"
+	if [ -n "$crun_reason" ]; then
+		skip "ls -l /dev, /dev $dev: the same rows as crun's" "$crun_reason"
+		continue
+	fi
+	cp -a "$ROOTFS" "$TMP/rootfs-crun-$dev"
+	cfg "$TMP/cls-$dev" "d['process']['args'] = ['sh', '/devls.sh']
+d['root']['path'] = '$TMP/rootfs-crun-$dev'
+$drop"
+	crun_run "$TMP/cls-$dev" cls-$dev >"$TMP/cls-$dev.out" 2>&1
+	check "ls -l /dev, /dev $dev: the same rows as crun's" "$(cat "$TMP/cls-$dev.out")" \
+		"$(cat "$TMP/ls-$dev.out")"
+done
 
 # ---- a tmpfs without size= is bounded by the sandbox's memory ----
 # Its pages are charged to the sandbox's memory cgroup, as runc's are to
