@@ -3,9 +3,9 @@
 set -eu
 pkgs="gcc make meson ninja-build pkg-config libseccomp-dev libelf-dev libjemalloc-dev \
 check busybox-static python3 libc6-dev procps util-linux libyaml-dev libjson-c-dev libmicrohttpd-dev passt slirp4netns iproute2 curl \
-git python3-pip containerd podman"
+git python3-pip containerd podman crun"
 if [ "${1:-}" = "--bench" ]; then
-	pkgs="$pkgs bubblewrap crun python3-venv"
+	pkgs="$pkgs bubblewrap python3-venv"
 fi
 # Python's standard-library tests (make python-stdlib).
 if [ "${1:-}" = "--python-stdlib" ]; then
