@@ -3,6 +3,7 @@
 #include "common/gofer_shared.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/futex.h>
 #include <stdbool.h>
@@ -18,10 +19,13 @@
 
 int gofer_shared_create(void)
 {
-	int fd = memfd_create("runsc-c-gofer-shared", MFD_CLOEXEC);
+	int fd = memfd_create("runsc-c-gofer-shared", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 	if (fd < 0)
 		return -errno;
-	if (ftruncate(fd, (off_t)sysconf(_SC_PAGESIZE)) < 0) {
+	/* Sealed at its size: no holder can shrink it under another's
+	 * mapping (SIGBUS). */
+	if (ftruncate(fd, (off_t)sysconf(_SC_PAGESIZE)) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) < 0) {
 		int e = errno;
 		close(fd);
 		return -e;
@@ -65,13 +69,18 @@ void gofer_shared_released(struct gofer_shared *sh)
 		syscall(SYS_futex, &sh->fds_released, FUTEX_WAKE, INT_MAX, NULL, NULL, 0);
 }
 
-/* Whether the gofer's end of sock is closed. The gofer sends nothing
- * unasked, so anything to read is not the gofer's either. */
-static bool gofer_gone(int sock)
+/* Whether the gofer is gone (0: no, -EPIPE: its end of sock is closed) or
+ * broke the protocol (-EPROTO): the gofer sends nothing unasked, so
+ * anything to read now is a malformed answer. */
+static int gofer_check(int sock)
 {
 	char c;
 	ssize_t n = recv(sock, &c, 1, MSG_PEEK | MSG_DONTWAIT);
-	return n >= 0 || (errno != EAGAIN && errno != EINTR);
+	if (n > 0)
+		return -EPROTO;
+	if (n == 0 || (errno != EAGAIN && errno != EINTR))
+		return -EPIPE;
+	return 0;
 }
 
 int gofer_shared_settle(struct gofer_shared *sh, int sock)
@@ -84,14 +93,17 @@ int gofer_shared_settle(struct gofer_shared *sh, int sock)
 	int r = 0;
 	for (;;) {
 		released = atomic_load(&sh->fds_released);
-		if (released == sent)
-			break;
-		struct timespec ts = {.tv_nsec = SETTLE_CHECK_NS};
-		long w = syscall(SYS_futex, &sh->fds_released, FUTEX_WAIT, released, &ts, NULL, 0);
-		if (w < 0 && errno == ETIMEDOUT && gofer_gone(sock)) {
-			r = -EPIPE;
+		/* More closes than answers would be the gofer's error: no wait
+		 * can end it. */
+		int32_t ahead = (int32_t)(sent - released);
+		if (ahead <= 0) {
+			r = ahead < 0 ? -EPROTO : 0;
 			break;
 		}
+		struct timespec ts = {.tv_nsec = SETTLE_CHECK_NS};
+		long w = syscall(SYS_futex, &sh->fds_released, FUTEX_WAIT, released, &ts, NULL, 0);
+		if (w < 0 && errno == ETIMEDOUT && (r = gofer_check(sock)) < 0)
+			break;
 	}
 	atomic_store(&sh->waiting, 0);
 	return r;

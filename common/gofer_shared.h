@@ -35,8 +35,10 @@ void gofer_shared_unmap(struct gofer_shared *sh);
 void gofer_shared_sent(struct gofer_shared *sh);
 void gofer_shared_released(struct gofer_shared *sh);
 
-/* The client: returns once the gofer has closed every fd it sent (0), or
- * -EPIPE when the gofer is gone (its end of sock closed) before that. */
+/* The client: returns once the gofer has closed every fd it sent (0),
+ * -EPIPE when the gofer is gone (its end of sock closed) before that, or
+ * -EPROTO when it broke the protocol (more closes than answers, or an
+ * unasked message on sock). */
 int gofer_shared_settle(struct gofer_shared *sh, int sock);
 
 #endif

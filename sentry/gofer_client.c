@@ -163,7 +163,10 @@ void gofer_settle(struct sentry *s)
 	if (!s->gofer_fd_held)
 		return;
 	s->gofer_fd_held = false;
-	if (gofer_shared_settle(s->gofer_shared, s->gofer) < 0)
+	int r = gofer_shared_settle(s->gofer_shared, s->gofer);
+	if (r == -EPROTO)
+		die("malformed answer from the gofer");
+	if (r < 0)
 		die("the gofer died; stopping the sandbox");
 }
 

@@ -754,6 +754,35 @@ START_TEST(test_shared_settle_gofer_gone)
 }
 END_TEST
 
+/* A gofer that breaks the protocol ends the wait with -EPROTO: more closes
+ * than answers, or a message it was not asked for; and no holder of the
+ * page can change its size under the others' mappings. */
+START_TEST(test_shared_settle_protocol_errors)
+{
+	int fd = gofer_shared_create();
+	ck_assert_int_ge(fd, 0);
+	struct gofer_shared *sh = gofer_shared_map(fd);
+	ck_assert_ptr_nonnull(sh);
+	ck_assert_int_eq(ftruncate(fd, 0), -1);
+	ck_assert_int_eq(errno, EPERM);
+	ck_assert_int_eq(ftruncate(fd, 1 << 20), -1);
+	ck_assert_int_eq(errno, EPERM);
+	int sv[2];
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	atomic_store(&sh->fds_sent, 1);
+	atomic_store(&sh->fds_released, 2);
+	ck_assert_int_eq(gofer_shared_settle(sh, sv[0]), -EPROTO);
+	ck_assert_uint_eq(atomic_load(&sh->waiting), 0);
+	atomic_store(&sh->fds_sent, 3);
+	ck_assert_int_eq(send(sv[1], "x", 1, 0), 1);
+	ck_assert_int_eq(gofer_shared_settle(sh, sv[0]), -EPROTO);
+	close(sv[0]);
+	close(sv[1]);
+	gofer_shared_unmap(sh);
+	close(fd);
+}
+END_TEST
+
 /* No child of a process that maps the page has it: the guest, which the
  * sentry forks, never sees it. */
 START_TEST(test_shared_not_inherited)
@@ -807,6 +836,7 @@ static Suite *proto_suite(void)
 	TCase *shared = tcase_create("shared");
 	tcase_add_test(shared, test_shared_settle_waits_for_close);
 	tcase_add_test(shared, test_shared_settle_gofer_gone);
+	tcase_add_test(shared, test_shared_settle_protocol_errors);
 	tcase_add_test(shared, test_shared_not_inherited);
 	suite_add_tcase(s, shared);
 	return s;
