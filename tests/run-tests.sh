@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs the whole suite through meson, once per build given as BUILD:SETUP
 # (e.g. build:default build-asan:asan), and prints one closing line
-# "N passed, N failed" counting each TAP result and each plain test.
+# "N passed, N failed" counting each TAP result and each plain test (then
+# ", N skipped" and ", N known differences", TAP TODOs, where there are any).
 set -u
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || set -- build:default

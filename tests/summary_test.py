@@ -20,6 +20,10 @@ CASES = [
      "1 passed, 0 failed, 1 skipped"),
     ([("t", "TIMEOUT", "ok 1 - a\nnot ok 2 - b # TODO x\n")],
      "1 passed, 1 failed, 1 known differences"),
+    ([("t", "TIMEOUT", "ok 1 - a\nnot ok 2 - b # todo x\n")],
+     "1 passed, 1 failed, 1 known differences"),
+    ([("t", "TIMEOUT", "ok 1 - a # TODO x\n")],
+     "0 passed, 2 failed"),
 ]
 
 
