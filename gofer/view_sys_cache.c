@@ -60,7 +60,6 @@
 #include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/compat.h"
@@ -250,34 +249,24 @@ enum tree_op {
 	TREE_REMOVE, /* clears the flag and removes everything */
 };
 
-/* Where a tree lies: the file system and the mount its root is on. */
-struct tree_fs {
-	dev_t dev;
-	uint64_t mnt_id; /* 0: the kernel does not say (before Linux 5.8) */
-};
-
-static int tree_fs_of(int fd, struct tree_fs *fs)
+/* Opens name of dir_fd for a walk of a tree: an fd or -errno. The kernel
+ * refuses a mount crossing (RESOLVE_NO_XDEV: another file system, a bind
+ * mount of the same one, an automount point) before it opens anything
+ * there: -EXDEV, with a log line naming the place. A tree is one file
+ * system on one mount; a mount in it holds another's files, never to
+ * open, clear flags on, seal or remove. */
+static int tree_open(int dir_fd, const char *name, int flags)
 {
-	struct statx stx;
-	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
+	struct open_how how = {
+		.flags = (uint64_t)flags | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV |
+			   RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)raw_openat2(dir_fd, name, &how, sizeof(how));
+	if (fd >= 0)
+		return fd;
+	if (errno != EXDEV)
 		return -errno;
-	fs->dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
-	fs->mnt_id = stx.stx_mask & STATX_MNT_ID ? stx.stx_mnt_id : 0;
-	return 0;
-}
-
-/* The entry name of dir_fd, opened as fd, on fs: 0, or -EXDEV with a log
- * line naming it. A tree is one file system on one mount: a mount inside
- * one (another file system, or a bind mount of the same one) holds
- * another's files, never to clear flags on, seal or remove. */
-static int tree_same_fs(int fd, const struct tree_fs *fs, int dir_fd, const char *name)
-{
-	struct tree_fs here;
-	int r = tree_fs_of(fd, &here);
-	if (r < 0)
-		return r;
-	if (here.dev == fs->dev && (!fs->mnt_id || here.mnt_id == fs->mnt_id))
-		return 0;
 	char proc[32], dir[PATH_MAX];
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dir_fd);
 	ssize_t n = readlink(proc, dir, sizeof(dir) - 1);
@@ -288,11 +277,11 @@ static int tree_same_fs(int fd, const struct tree_fs *fs, int dir_fd, const char
 	return -EXDEV;
 }
 
-/* Applies op to everything below dir_fd, all on fs (a mount inside is
- * refused: tree_same_fs). Only what a tree can hold is
+/* Applies op to everything below dir_fd, all on its mount (a mount
+ * inside is refused: tree_open). Only what a tree can hold is
  * opened: directories and regular files (O_NONBLOCK, never a FIFO or a
  * device); anything else is only removed. */
-static int tree_apply(int dir_fd, const struct tree_fs *fs, enum tree_op op, int depth)
+static int tree_apply(int dir_fd, enum tree_op op, int depth)
 {
 	if (depth > TREE_DEPTH_MAX)
 		return -ELOOP;
@@ -318,15 +307,13 @@ static int tree_apply(int dir_fd, const struct tree_fs *fs, enum tree_op op, int
 			       : S_ISREG(s.st_mode) ? DT_REG
 						    : DT_UNKNOWN;
 		if (type == DT_DIR || type == DT_REG) {
-			int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC |
+			int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY |
 				    (type == DT_DIR ? O_DIRECTORY : 0);
-			_cleanup_close_ int sub = openat(dir_fd, name, flags);
+			_cleanup_close_ int sub = tree_open(dir_fd, name, flags);
 			if (sub < 0) {
-				r = -errno;
+				r = sub;
 				break;
 			}
-			if ((r = tree_same_fs(sub, fs, dir_fd, name)) < 0)
-				break;
 			if (op == TREE_WRITEBACK)
 				r = type == DT_REG && sync_file_range(sub, 0, 0,
 								      SYNC_FILE_RANGE_WRITE) < 0
@@ -335,7 +322,7 @@ static int tree_apply(int dir_fd, const struct tree_fs *fs, enum tree_op op, int
 			else
 				r = set_immutable(sub, op == TREE_SEAL);
 			if (r == 0 && type == DT_DIR)
-				r = tree_apply(sub, fs, op, depth + 1);
+				r = tree_apply(sub, op, depth + 1);
 		}
 		if (r == 0 && op == TREE_REMOVE &&
 		    unlinkat(dir_fd, name, type == DT_DIR ? AT_REMOVEDIR : 0) < 0)
@@ -351,18 +338,14 @@ static int tree_apply(int dir_fd, const struct tree_fs *fs, enum tree_op op, int
  * on the cache's file system. */
 static int tree_remove(int cache_fd, const char *name)
 {
-	_cleanup_close_ int fd =
-		openat(cache_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int fd = tree_open(cache_fd, name, O_RDONLY | O_DIRECTORY);
+	if (fd == -ENOENT || fd == -EXDEV)
+		return fd == -ENOENT ? 0 : fd;
 	if (fd < 0)
-		return errno == ENOENT ? 0 : unlinkat(cache_fd, name, 0) < 0 ? -errno : 0;
-	struct tree_fs fs;
-	int r = tree_fs_of(cache_fd, &fs);
+		return unlinkat(cache_fd, name, 0) < 0 ? -errno : 0;
+	int r = set_immutable(fd, false);
 	if (r == 0)
-		r = tree_same_fs(fd, &fs, cache_fd, name);
-	if (r == 0)
-		r = set_immutable(fd, false);
-	if (r == 0)
-		r = tree_apply(fd, &fs, TREE_REMOVE, 0);
+		r = tree_apply(fd, TREE_REMOVE, 0);
 	if (r == 0 && unlinkat(cache_fd, name, AT_REMOVEDIR) < 0)
 		r = -errno;
 	return r;
@@ -374,22 +357,25 @@ static int tree_remove(int cache_fd, const char *name)
  * it shared a moment later sees it unlinked (entry_open). */
 static int entry_remove(int cache_fd, const char *name, bool need_lock)
 {
+	/* What an earlier removal left (a mount inside it: tree_open) goes
+	 * first, before the lock is touched: while it stays, no other entry
+	 * loses its lock, each is left whole and in use. */
+	int r = tree_remove(cache_fd, REMOVE_DIR);
+	if (r < 0)
+		return r;
 	_cleanup_close_ int lock = lock_take(cache_fd, name, LOCK_EX);
 	if (lock == -EWOULDBLOCK || (lock < 0 && need_lock))
 		return -EBUSY;
 	if (lock >= 0) {
 		char rel[NAME_MAX + 16];
 		snprintf(rel, sizeof(rel), "%s/" LOCK_NAME, name);
-		int r = set_immutable(lock, false);
+		r = set_immutable(lock, false);
 		if (r < 0)
 			return r;
 		if (unlinkat(cache_fd, rel, 0) < 0)
 			return -errno;
 	}
 	/* Out of the way at once: a start may build the same name again. */
-	int r = tree_remove(cache_fd, REMOVE_DIR);
-	if (r < 0)
-		return r;
 	if (renameat2(cache_fd, name, cache_fd, REMOVE_DIR, RENAME_NOREPLACE) < 0)
 		return errno == ENOENT ? 0 : -errno;
 	return tree_remove(cache_fd, REMOVE_DIR);
@@ -475,6 +461,10 @@ static int sweep(int cache_fd, const char *boot_prefix)
 			r = kept_tree_add(&trees, &ntrees, &cap, name, &s);
 		if (!err && r < 0 && r != -EBUSY && r != -ENOENT)
 			err = r;
+		/* A mount inside what a removal left: nothing more goes
+		 * until it does (entry_remove). */
+		if (r == -EXDEV)
+			break;
 	}
 	closedir(d);
 	if (ntrees > 1)
@@ -485,6 +475,8 @@ static int sweep(int cache_fd, const char *boot_prefix)
 			left--;
 		else if (!err && r != -EBUSY)
 			err = r;
+		if (r == -EXDEV)
+			break;
 	}
 	return err;
 }
@@ -496,10 +488,9 @@ static int build(int cache_fd, const char *key, sys_tree_fill_fn fill, void *arg
 		return r;
 	if (mkdirat(cache_fd, BUILD_DIR, 0700) < 0)
 		return -errno;
-	_cleanup_close_ int build_fd =
-		openat(cache_fd, BUILD_DIR, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int build_fd = tree_open(cache_fd, BUILD_DIR, O_RDONLY | O_DIRECTORY);
 	if (build_fd < 0)
-		return -errno;
+		return build_fd;
 	static const char *const dirs[] = {"tree", "empty"};
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
 		if (mkdirat(build_fd, dirs[i], 0755) < 0)
@@ -508,20 +499,15 @@ static int build(int cache_fd, const char *key, sys_tree_fill_fn fill, void *arg
 		build_fd, LOCK_NAME, O_RDONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0400);
 	if (lock_fd < 0)
 		return -errno;
-	_cleanup_close_ int tree_fd =
-		openat(build_fd, "tree", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	_cleanup_close_ int empty_fd =
-		openat(build_fd, "empty", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (tree_fd < 0 || empty_fd < 0)
-		return -errno;
-	struct tree_fs fs;
-	if ((r = tree_fs_of(cache_fd, &fs)) < 0 ||
-	    (r = tree_same_fs(tree_fd, &fs, build_fd, "tree")) < 0)
-		return r;
-	if ((r = fill(arg, tree_fd)) < 0 || (r = tree_apply(tree_fd, &fs, TREE_WRITEBACK, 0)) < 0 ||
-	    (r = tree_apply(tree_fd, &fs, TREE_SEAL, 0)) < 0 ||
-	    (r = set_immutable(tree_fd, true)) < 0 || (r = set_immutable(empty_fd, true)) < 0 ||
-	    (r = set_immutable(lock_fd, true)) < 0)
+	_cleanup_close_ int tree_fd = tree_open(build_fd, "tree", O_RDONLY | O_DIRECTORY);
+	if (tree_fd < 0)
+		return tree_fd;
+	_cleanup_close_ int empty_fd = tree_open(build_fd, "empty", O_RDONLY | O_DIRECTORY);
+	if (empty_fd < 0)
+		return empty_fd;
+	if ((r = fill(arg, tree_fd)) < 0 || (r = tree_apply(tree_fd, TREE_WRITEBACK, 0)) < 0 ||
+	    (r = tree_apply(tree_fd, TREE_SEAL, 0)) < 0 || (r = set_immutable(tree_fd, true)) < 0 ||
+	    (r = set_immutable(empty_fd, true)) < 0 || (r = set_immutable(lock_fd, true)) < 0)
 		return r;
 	if (renameat2(cache_fd, BUILD_DIR, cache_fd, key, RENAME_NOREPLACE) < 0)
 		return -errno;

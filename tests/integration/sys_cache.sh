@@ -176,6 +176,38 @@ runsc -- true
 check "without the mounts: what was left is swept" "$key
 not-a-tree" "$(trees)"
 
+# A file bind-mounted over a regular file of a tree (a device in its
+# place would be one): refused before it is opened. OPENS runs a command
+# and counts the opens of FILE meanwhile (inotify).
+cat >"$TMP/opens.py" <<'PY'
+import ctypes, os, subprocess, sys
+libc = ctypes.CDLL(None, use_errno=True)
+fd = libc.inotify_init1(os.O_NONBLOCK)
+if fd < 0 or libc.inotify_add_watch(fd, sys.argv[1].encode(), 0x20) < 0:
+    sys.exit("inotify: " + os.strerror(ctypes.get_errno()))
+rc = subprocess.run(sys.argv[2:], stdin=subprocess.DEVNULL).returncode
+try:
+    n = len(os.read(fd, 65536)) // 16
+except BlockingIOError:
+    n = 0
+print(rc, n)
+PY
+mkdir -p "$C/$old/tree/x" && echo tree >"$C/$old/tree/x/f" && chattr -R +i "$C/$old/tree"
+echo kept >"$TMP/src"
+untouch "$C/$key"
+out=$(unshare -m --propagation private sh -c '
+	mount --bind "$1" "$2" || exit
+	python3 "$3" "$1" timeout -s KILL "$4" "$5" do -- true 2>"$6"' sh \
+	"$TMP/src" "$C/$old/tree/x/f" "$TMP/opens.py" "$RUNSC_BOUND" "$RUNSC_C" "$TMP/err")
+check "a file bound over a tree's file: the start works, the file is never opened" "0 0" "$out"
+check_contains "a file bound over a tree's file: said so" \
+	"/.runsc-c-remove/tree/x/f is another file system (a mount inside a tree of the cache): left alone" \
+	"$(cat "$TMP/err")"
+untouch "$C/$key"
+runsc -- true
+check "without the bound file: what was left is swept" "$key
+not-a-tree" "$(trees)"
+
 # ---- at most KEPT trees of this boot (docs/oci.md): the least recently
 # used that no sandbox shows go when a start builds one or finds more than
 # KEPT ----
@@ -320,5 +352,39 @@ for i in 1 2 3 4 5 6; do
 done
 check "after the starts: at most $KEPT trees" "yes" "$([ "$(ours)" -le "$KEPT" ] && echo yes)"
 check "names not runsc-c's still stay" "$foreign" "$(trees | grep -v "^$boot\.")"
+
+# ---- a mount inside one of this boot's trees that a sweep removes, in
+# the mount namespace of the starts: the removal stops at it (what it
+# left stays, with its mount) and nothing more goes while it stays; every
+# other tree keeps its lock, and starts still show them (each marks its
+# tree used) ----
+start_on 0
+key0=$(key_of "$(cpus_of 0)")
+key=$key0 # what fake copies
+: >"$TMP/err"
+for i in 60 61 62 63 64 65 66 67 68 69; do fake "$i"; done
+touch -h -d @999999990 "$C/$(fname 60)"
+touch -h -d @1000000000 "$C/$key0"
+out=$(unshare -m --propagation private sh -c '
+	mount -t tmpfs none "$1" && echo kept >"$1/f" || exit
+	timeout -s KILL "$2" "$3" do -- true </dev/null 2>>"$4"; echo "sweep $?"
+	timeout -s KILL "$2" "$3" do -- true </dev/null 2>>"$4"; echo "again $?"
+	taskset -c 0 timeout -s KILL "$2" "$3" do -- cat /sys/devices/system/cpu/online </dev/null 2>>"$4"
+	cd "$5" && for t in "$6".*; do [ -e "$t/lock" ] || echo "no lock: $t"; done
+	cat .runsc-c-remove/tree/devices/system/f
+	' sh "$C/$(fname 60)/tree/devices/system" "$RUNSC_BOUND" "$RUNSC_C" "$TMP/err" "$C" "$boot")
+check "a mount inside a swept tree: the starts work, every other tree keeps its lock, the mount's file stays" \
+	"sweep 0
+again 0
+$(cpus_of 0)
+kept" "$out"
+check_contains "a mount inside a swept tree: said so" \
+	"$C/.runsc-c-remove/tree/devices/system is another file system (a mount inside a tree of the cache): left alone" \
+	"$(cat "$TMP/err")"
+check "a mount inside a swept tree: the start showed its tree and marked it used" "yes" \
+	"$([ "$(stat -c %Y "$C/$key0")" -gt 1000000000 ] && echo yes)"
+runsc -- true
+check "without the mount: what was left is swept, at most $KEPT trees" "yes" \
+	"$([ ! -e "$C/.runsc-c-remove" ] && [ "$(ours)" -le "$KEPT" ] && echo yes)"
 
 done_testing

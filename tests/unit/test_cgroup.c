@@ -6,6 +6,7 @@
  * go away, and the sweep removes what a dead launcher left; and the sweep
  * on a real cgroup2 hierarchy laid out as a pure v2 host's. */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -1359,7 +1360,7 @@ START_TEST(test_host_caller_path)
 			_exit(1);
 		pid_t sleeper = fork();
 		if (sleeper == 0) {
-			execlp("sleep", "sleep", "600", (char *)NULL);
+			execlp("sleep", "sleep", "60", (char *)NULL);
 			_exit(127);
 		}
 		(void)!write(ready[1], "x", 1);
@@ -1407,6 +1408,63 @@ static const char *v2_mount(void)
 	return NULL;
 }
 
+/* Kills every process in the cgroup2 cgroup dir and below it (cgroup.kill,
+ * else each pid in cgroup.procs) and removes them, the deepest first. */
+static void v2_tree_clear(const char *dir)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/cgroup.kill", dir);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1", 1) != 1) {
+		snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+		FILE *f = fopen(path, "r");
+		for (int pid; f && fscanf(f, "%d", &pid) == 1;)
+			kill(pid, SIGKILL);
+		if (f)
+			fclose(f);
+	}
+	if (fd >= 0)
+		close(fd);
+	DIR *d = opendir(dir);
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_type != DT_DIR || strcmp(e->d_name, ".") == 0 ||
+		    strcmp(e->d_name, "..") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		v2_tree_clear(path);
+	}
+	if (d)
+		closedir(d);
+	/* A killed process leaves its cgroup a moment later. */
+	for (int tries = 0; tries < 200 && rmdir(dir) < 0 && errno == EBUSY; tries++)
+		usleep(10000);
+}
+
+/* Unchecked fixture, before and after the host's tests: the roots
+ * test_host_sweep_v2 left, those of processes gone. A failed check ends
+ * the test's process with _exit (no atexit handler runs) and its timeout
+ * with SIGKILL, and check then kills the process group (the sleeper);
+ * the cgroups stay until this removes them. */
+static void v2_leftovers_clear(void)
+{
+	static const char *const mounts[] = {"/sys/fs/cgroup/unified", "/sys/fs/cgroup"};
+	for (size_t i = 0; i < ARRAY_SIZE(mounts); i++) {
+		DIR *d = opendir(mounts[i]);
+		for (struct dirent *e; d && (e = readdir(d));) {
+			int pid;
+			char end;
+			if (sscanf(e->d_name, "runsc-c-test-v2-%d%c", &pid, &end) != 1 ||
+			    pid <= 0 || kill(pid, 0) == 0 || errno != ESRCH)
+				continue;
+			char path[PATH_MAX];
+			snprintf(path, sizeof(path), "%s/%s", mounts[i], e->d_name);
+			v2_tree_clear(path);
+		}
+		if (d)
+			closedir(d);
+	}
+}
+
 /* The sweep on a real cgroup2 hierarchy laid out as a pure v2 host's: a
  * cgroup of the test's own in the host's cgroup2 mount is the root it is
  * given (its cgroup.controllers makes the layout v2). The sweep needs no
@@ -1452,7 +1510,7 @@ START_TEST(test_host_sweep_v2)
 		pid_t sleeper = fork();
 		if (sleeper == 0) {
 			close(ready[1]);
-			execlp("sleep", "sleep", "600", (char *)NULL);
+			execlp("sleep", "sleep", "60", (char *)NULL);
 			_exit(127);
 		}
 		close(execd[1]);
@@ -1534,6 +1592,7 @@ static Suite *cgroup_suite(void)
 	tcase_add_test(hostc, test_host_sweep);
 	tcase_add_test(hostc, test_host_sweep_partial);
 	tcase_add_test(hostc, test_host_caller_path);
+	tcase_add_unchecked_fixture(hostc, v2_leftovers_clear, v2_leftovers_clear);
 	tcase_add_test(hostc, test_host_sweep_v2);
 	tcase_set_timeout(hostc, 30);
 	suite_add_tcase(s, hostc);
