@@ -149,13 +149,12 @@ static void env_put(char ***envp, char *entry)
 	*envp = out;
 }
 
-int oci_listen_fds(char **argv, struct oci_config *c)
+int oci_listen_fds_arg(char **argv, unsigned int preserve_fds, unsigned int *n)
 {
-	static char listen_fds[32];
 	const char *v = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
 	char *end;
-	unsigned int n;
 
+	*n = 0;
 	/* sd_listen_fds(3)'s rule, which runc applies to itself: the fds are
 	 * runsc-c's only where LISTEN_PID names it. */
 	if (!v || !pid)
@@ -164,19 +163,25 @@ int oci_listen_fds(char **argv, struct oci_config *c)
 	long listen_pid = strtol(pid, &end, 10);
 	if (!isdigit((unsigned char)pid[0]) || *end || errno || listen_pid != (long)getpid())
 		return 0;
-	if (fds_count(argv, "LISTEN_FDS", v, SANDBOX_PRESERVE_FDS_MAX - c->preserve_fds, &n) < 0 ||
-	    fds_open(argv, "LISTEN_FDS", n, 3) < 0)
+	if (fds_count(argv, "LISTEN_FDS", v, SANDBOX_PRESERVE_FDS_MAX - preserve_fds, n) < 0 ||
+	    fds_open(argv, "LISTEN_FDS", *n, 3) < 0)
 		return -1;
-	if (n == 0)
-		return 0;
 	/* --preserve-fds's fds follow the listening ones (runc's order). */
-	if (fds_open(argv, "--preserve-fds", c->preserve_fds, 3 + n) < 0)
+	if (*n && fds_open(argv, "--preserve-fds", preserve_fds, 3 + *n) < 0)
 		return -1;
+	return 0;
+}
+
+void oci_listen_fds_apply(struct oci_config *c, unsigned int n)
+{
+	static char listen_fds[32];
+
+	if (n == 0)
+		return;
 	c->preserve_fds += n;
 	snprintf(listen_fds, sizeof(listen_fds), "LISTEN_FDS=%u", n);
 	env_put(&c->process.envp, listen_fds);
 	c->listen_pid = true;
-	return 0;
 }
 
 void oci_preserve_fds_close(unsigned int n)

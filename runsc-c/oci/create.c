@@ -27,6 +27,7 @@ struct create_opts {
 	const char *pid_file;
 	const char *console_socket;
 	unsigned int preserve_fds;
+	unsigned int listen_fds; /* LISTEN_FDS, ahead of --preserve-fds's */
 	const char *id;
 };
 
@@ -70,7 +71,10 @@ static int create_parse(struct create_opts *o, int argc, char **argv)
 		}
 	}
 	o->id = oci_id_arg(argc, argv, optind, 0);
-	return o->id ? 0 : -1;
+	if (!o->id)
+		return -1;
+	/* Before anything of runsc-c's own is opened (see oci.h). */
+	return oci_listen_fds_arg(argv, o->preserve_fds, &o->listen_fds);
 }
 
 /* The monitor's one message: "ok SANDBOX-ID" (the id into sid), or the
@@ -204,10 +208,7 @@ int oci_cmd_create(int argc, char **argv)
 	c.console_socket = o.console_socket;
 	c.preserve_fds = o.preserve_fds;
 	c.id = o.id;
-	if (oci_listen_fds(argv, &c) < 0) {
-		oci_config_free(&c);
-		return OCI_EXIT_ERROR;
-	}
+	oci_listen_fds_apply(&c, o.listen_fds);
 	int r = oci_create(o.id, o.pid_file, &c, &err);
 	if (r < 0)
 		oci_error("%s", err.msg);

@@ -86,10 +86,17 @@ void oci_preserve_fds_close(unsigned int n);
 struct oci_config;
 /* Socket activation (run, create), as runc takes it: with LISTEN_FDS=N and
  * LISTEN_PID naming runsc-c in its environment, the caller's fds 3 to
- * 2 + N go to the program ahead of --preserve-fds's (c->preserve_fds, set
- * from that flag before, grows by N), and the program gets LISTEN_FDS=N
- * and LISTEN_PID with its own pid. -1 after printing the error. */
-int oci_listen_fds(char **argv, struct oci_config *c);
+ * 2 + N go to the program ahead of --preserve-fds's. Called as the flags
+ * are parsed, before runsc-c opens a file of its own (only --log's is
+ * open then, and counts as not open): fds 3 to 2 + N + preserve_fds must
+ * all be open, so no fd runsc-c opens later can take one of their
+ * numbers. *n is N (0 where LISTEN_PID names another process, or none).
+ * -1 after printing the error. */
+int oci_listen_fds_arg(char **argv, unsigned int preserve_fds, unsigned int *n);
+/* Once the config is loaded: c->preserve_fds (--preserve-fds's count)
+ * grows by N, and the program gets LISTEN_FDS=N and LISTEN_PID with its
+ * own pid. */
+void oci_listen_fds_apply(struct oci_config *c, unsigned int n);
 
 /* ---- log.c ---- */
 /* Opens --log (appending); messages go there as text or JSON lines. */

@@ -19,6 +19,7 @@ struct run_opts {
 	const char *pid_file;
 	const char *console_socket;
 	unsigned int preserve_fds;
+	unsigned int listen_fds; /* LISTEN_FDS, ahead of --preserve-fds's */
 	const char *id;
 	bool detach;
 };
@@ -67,7 +68,10 @@ static int run_parse(struct run_opts *o, int argc, char **argv)
 		}
 	}
 	o->id = oci_id_arg(argc, argv, optind, 0);
-	return o->id ? 0 : -1;
+	if (!o->id)
+		return -1;
+	/* Before anything of runsc-c's own is opened (see oci.h). */
+	return oci_listen_fds_arg(argv, o->preserve_fds, &o->listen_fds);
 }
 
 /* Creates the state directory and starts the sandbox, whose control
@@ -179,10 +183,7 @@ int oci_cmd_run(int argc, char **argv)
 	c.console_socket = o.console_socket;
 	c.preserve_fds = o.preserve_fds;
 	c.id = o.id;
-	if (oci_listen_fds(argv, &c) < 0) {
-		oci_config_free(&c);
-		return OCI_EXIT_ERROR;
-	}
+	oci_listen_fds_apply(&c, o.listen_fds);
 	if (o.detach)
 		return run_detached(&o, &c);
 	if (c.console_socket && oci_console_check(c.process.terminal, c.console_socket, &err) < 0) {

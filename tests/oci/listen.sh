@@ -9,7 +9,8 @@
 # (which gives the program LISTEN_PID=1 only: the config carries
 # LISTEN_FDS, as podman writes it) gives the same output. A LISTEN_PID
 # naming another process, or none, passes nothing (runc's rule). Then:
-# runsc-c's own --log file never passes as a preserved fd.
+# runsc-c's own --log file never passes as a preserved fd, nor does the
+# config's audit log (caller fds are decided before runsc-c opens any).
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../integration/lib.sh"
 
@@ -246,5 +247,46 @@ out=$(timeout -s KILL 60 sh -c 'export LISTEN_PID=$$ LISTEN_FDS=2; exec "$@"' sh
 check "--log with LISTEN_FDS=2 and fd 3 alone: refused, naming fd 4" \
 	"runsc-c: run: LISTEN_FDS 2: fd 4 is not open" "$out"
 check "... no state left" "" "$(ls -A "$ROOT")"
+
+# ---- caller fds are decided before runsc-c opens a file of its own ----
+# The config's dev.runsc-c.audit file is opened as the config loads: with
+# the caller's fd 3 (or, after LISTEN_FDS's fd 3, fd 4) left free, it
+# takes that number, and must not pass into the container as a listening
+# or preserved fd (the program could forge audit records through it).
+cfg "$TMP/au" "d['process']['args'] = ['sh', '-c', 'for f in 3 4; do readlink /proc/self/fd/\$f || echo no fd \$f; done 2>/dev/null']
+d['annotations'] = {'dev.runsc-c.policy': 'strict', 'dev.runsc-c.audit': '$TMP/audit.jsonl'}"
+# audit_run LISTEN_FDS [FLAGS...]: runsc-c run of $TMP/au with LISTEN_PID
+# naming it, fds 3 and 4 as the caller leaves them (redirections after).
+audit_run() {
+	n=$1
+	shift
+	timeout -s KILL 60 sh -c 'export LISTEN_PID=$$ LISTEN_FDS=$1; shift; exec "$@"' sh "$n" \
+		"$RUNSC_C" --root "$ROOT" run "$@" --bundle "$TMP/au" au </dev/null 2>&1
+}
+out=$(audit_run 1 3<&- 4<&-)
+rc=$?
+check_rc "audit annotation, LISTEN_FDS=1 and fd 3 free: refused" 1 "$rc" "$out"
+check "... naming fd 3, the audit log is not passed as the listening fd" \
+	"runsc-c: run: LISTEN_FDS 1: fd 3 is not open" "$out"
+check "... no state left" "" "$(ls -A "$ROOT")"
+out=$(audit_run 1 --preserve-fds 1 3<"$TMP/preserved" 4<&-)
+rc=$?
+check_rc "audit annotation, LISTEN_FDS=1, --preserve-fds 1 and fd 4 free: refused" 1 "$rc" "$out"
+check "... naming fd 4, the audit log is not passed as the preserved fd" \
+	"runsc-c: run: --preserve-fds 1: fd 4 is not open" "$out"
+check "... no state left" "" "$(ls -A "$ROOT")"
+# (Output to a file: a created container's monitor would hold a pipe.)
+LISTEN_FDS=1 timeout -s KILL 60 sh -c 'export LISTEN_PID=$$; exec "$@"' sh "$RUNSC_C" \
+	--root "$ROOT" create --bundle "$TMP/au" au2 </dev/null >"$TMP/au2.out" 2>&1 3<&- 4<&-
+out=$(cat "$TMP/au2.out")
+left=$(ls -A "$ROOT")
+oci delete --force au2 >/dev/null 2>&1
+check "create: the same, naming fd 3" "runsc-c: create: LISTEN_FDS 1: fd 3 is not open" "$out"
+check "... no state left" "" "$left"
+out=$(audit_run 1 3<"$TMP/preserved" 4<&-)
+check "audit annotation, LISTEN_FDS=1 with fd 3 open: the program gets the caller's fd 3, no fd 4" \
+	"$TMP/preserved
+no fd 4" "$out"
+check "... nothing left in --root" "" "$(ls -A "$ROOT")"
 
 done_testing
