@@ -12,8 +12,9 @@ import sys
 
 TAP = re.compile(r"^(not ok|ok)\b(.*)$")
 PLAN = re.compile(r"^1\.\.\d+", re.M)
-TODO = re.compile(r"#\s*todo\b", re.I)
-SKIP = re.compile(r"#\s*skip\b", re.I)
+# A TAP directive: "# TODO ..." or "# SKIP ..." ending the line.
+TODO = re.compile(r"(?:^|\s)#\s*todo\b[^#]*$", re.I)
+SKIP = re.compile(r"(?:^|\s)#\s*skip\b[^#]*$", re.I)
 MAX_SHOWN = 20
 
 
@@ -65,9 +66,10 @@ def main():
                         why = diagnostic(out_lines, i)
                         shown.append(f"{name}: not ok{rest[:120]}" + (f" {why}" if why else ""))
                 # meson fails a test for a stale TODO; anything else after its
-                # last result (a crash, a timeout) is a failure of its own.
+                # last result (a crash, a timeout, no plan) is a failure of
+                # its own.
                 if result not in ("OK", "SKIP", "EXPECTEDFAIL") and not (
-                        stale and result == "FAIL") and not any(
+                        stale and result == "FAIL" and PLAN.search(out)) and not any(
                         m.group(1) == "not ok" and not TODO.search(m.group(2)) for _, m in tap):
                     failed += 1  # crashed or timed out after its last result
                     shown.append(f"{name}: {result} after its last result")

@@ -24,6 +24,10 @@ CASES = [
      "1 passed, 1 failed, 1 known differences"),
     ([("t", "TIMEOUT", "ok 1 - a # TODO x\n")],
      "0 passed, 2 failed"),
+    ([("t", "FAIL", "ok 1 - a # TODO x\n")],
+     "0 passed, 2 failed"),
+    ([("t", "OK", "ok 1 - parses #skip-lists # and more\nok 2 - b # todo-ish #\n1..2\n")],
+     "2 passed, 0 failed"),
 ]
 
 
