@@ -299,6 +299,22 @@ void *xcalloc(size_t n, size_t m)
 	return p;
 }
 
+char **env_replaced(char *const *envp, char *entry)
+{
+	size_t name_len = (size_t)(strchr(entry, '=') - entry) + 1, n = 0, kept = 0;
+
+	while (envp[n])
+		n++;
+	char **out = calloc(n + 2, sizeof(*out));
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n; i++)
+		if (strncmp(envp[i], entry, name_len) != 0)
+			out[kept++] = envp[i];
+	out[kept] = entry;
+	return out;
+}
+
 char *xstrdup(const char *s)
 {
 	char *p = strdup(s);

@@ -101,6 +101,11 @@ int size_parse(const char *text, uint64_t *bytes);
 
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t m);
+/* A new NULL-terminated environment: envp without the entries of entry's
+ * name (its text up to and including '='), and entry last, as runc appends
+ * a variable it sets (the last one counts). The strings stay envp's and
+ * entry itself. NULL when out of memory. */
+char **env_replaced(char *const *envp, char *entry);
 char *xstrdup(const char *s);
 int xasprintf(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -128,20 +128,12 @@ _Noreturn static void command_fail(const char *what)
  * it. */
 static char **env_with_listen_pid(char **envp)
 {
-	static const char name[] = "LISTEN_PID=";
-	static char entry[sizeof(name) + 16];
-	size_t n = 0, kept = 0;
+	static char entry[sizeof("LISTEN_PID=") + 16];
 
-	snprintf(entry, sizeof(entry), "%s%d", name, (int)getpid());
-	while (envp[n])
-		n++;
-	char **out = calloc(n + 2, sizeof(*out));
+	snprintf(entry, sizeof(entry), "LISTEN_PID=%d", (int)getpid());
+	char **out = env_replaced(envp, entry);
 	if (!out)
 		command_fail("setting LISTEN_PID");
-	for (size_t i = 0; i < n; i++)
-		if (strncmp(envp[i], name, sizeof(name) - 1) != 0)
-			out[kept++] = envp[i];
-	out[kept] = entry;
 	return out;
 }
 

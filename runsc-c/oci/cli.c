@@ -132,23 +132,6 @@ int oci_preserve_fds_arg(char **argv, const char *arg, unsigned int *n)
 	return fds_open(argv, "--preserve-fds", *n, 3);
 }
 
-/* NAME=VALUE into a NULL-terminated environment: NAME's entries go, the
- * new one comes last (runc appends it, and the last one counts). */
-static void env_put(char ***envp, char *entry)
-{
-	size_t name_len = (size_t)(strchr(entry, '=') - entry) + 1, n = 0, kept = 0;
-
-	while ((*envp)[n])
-		n++;
-	char **out = xcalloc(n + 2, sizeof(*out));
-	for (size_t i = 0; i < n; i++)
-		if (strncmp((*envp)[i], entry, name_len) != 0)
-			out[kept++] = (*envp)[i];
-	out[kept] = entry;
-	free(*envp);
-	*envp = out;
-}
-
 int oci_listen_fds_arg(char **argv, unsigned int preserve_fds, unsigned int *n)
 {
 	const char *v = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
@@ -180,7 +163,11 @@ void oci_listen_fds_apply(struct oci_config *c, unsigned int n)
 		return;
 	c->preserve_fds += n;
 	snprintf(listen_fds, sizeof(listen_fds), "LISTEN_FDS=%u", n);
-	env_put(&c->process.envp, listen_fds);
+	char **envp = env_replaced(c->process.envp, listen_fds);
+	if (!envp)
+		die("out of memory");
+	free(c->process.envp);
+	c->process.envp = envp;
 	c->listen_pid = true;
 }
 
