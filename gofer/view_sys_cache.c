@@ -154,19 +154,26 @@ static int check_tree_dir(int fd)
 	return 0;
 }
 
+/* Opens path below dir_fd, never through a symlink or a mount crossing
+ * (-EXDEV): an fd or -errno. */
+static int beneath_open(int dir_fd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)flags | O_CLOEXEC,
+		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV |
+			   RESOLVE_NO_MAGICLINKS,
+	};
+	int fd = (int)raw_openat2(dir_fd, path, &how, sizeof(how));
+	return fd < 0 ? -errno : fd;
+}
+
 /* Opens name of the entry dir (a name of the cache), never through a
  * symlink or a mount crossing: an fd or -errno. */
 static int entry_file_open(int cache_fd, const char *dir, const char *name, int flags)
 {
 	char rel[NAME_MAX + 16];
 	snprintf(rel, sizeof(rel), "%s/%s", dir, name);
-	struct open_how how = {
-		.flags = (uint64_t)flags | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV |
-			   RESOLVE_NO_MAGICLINKS,
-	};
-	int fd = (int)raw_openat2(cache_fd, rel, &how, sizeof(how));
-	return fd < 0 ? -errno : fd;
+	return beneath_open(cache_fd, rel, flags);
 }
 
 static int open_tree_dir(int cache_fd, const char *key, const char *name)
@@ -257,16 +264,9 @@ enum tree_op {
  * open, clear flags on, seal or remove. */
 static int tree_open(int dir_fd, const char *name, int flags)
 {
-	struct open_how how = {
-		.flags = (uint64_t)flags | O_CLOEXEC,
-		.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV |
-			   RESOLVE_NO_MAGICLINKS,
-	};
-	int fd = (int)raw_openat2(dir_fd, name, &how, sizeof(how));
-	if (fd >= 0)
+	int fd = beneath_open(dir_fd, name, flags);
+	if (fd != -EXDEV)
 		return fd;
-	if (errno != EXDEV)
-		return -errno;
 	char proc[32], dir[PATH_MAX];
 	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dir_fd);
 	ssize_t n = readlink(proc, dir, sizeof(dir) - 1);
