@@ -44,6 +44,10 @@ struct guest_config {
 	bool tty;	 /* stdio[0] is a terminal the guest may own */
 	bool net_egress; /* the policy's network mode is egress: the filter's egress variant */
 	int control_fd;	 /* init's end of the exec channel (guest/control.h), or -1 */
+	/* The sentry's: the socket guest_spawn hands the guest's listener
+	 * and a pidfd of its init to before the guest runs (sentry_config's
+	 * report_fd), or -1. Init does not keep it. */
+	int hold_fd;
 };
 
 /* The handshake: init has made its user namespace; the sentry has written

@@ -70,6 +70,12 @@ struct sandbox {
 	pid_t gofer_pid;  /* 0 once reaped */
 	pid_t sentry_pid; /* 0 once reaped */
 	pid_t init_pid;	  /* the guest's init (host pid), 0 if it never ran */
+	/* The guest's seccomp listener and a pidfd of its init, which the
+	 * sentry hands over before the guest runs and which are held until
+	 * the guest is gone (sentry_end), or -1: a guest never outlives the
+	 * listener, so its trapped calls wait rather than get ENOSYS. */
+	int guest_listener;
+	int init_pidfd;
 	struct term term;
 	int pty_factory; /* term_factory_open, with cfg->exec_terminals; or -1 */
 	/* The supervisor's event sources (supervise.c). */
@@ -207,5 +213,9 @@ void exec_end(struct sandbox *sb);
 void supervise_init(struct sandbox *sb);
 /* SIGKILL and reap a child (nothing for pid <= 0). */
 void kill_wait(pid_t pid);
+/* The sentry is killed and reaped (if it still runs), then the guest it
+ * leaves: its init is killed (its pid namespace with it) and waited for,
+ * and only then is the guest's listener let go. */
+void sentry_end(struct sandbox *sb);
 
 #endif

@@ -318,6 +318,8 @@ static struct sandbox *sandbox_new(const struct sandbox_config *cfg)
 	sb->timer_fd = -1;
 	sb->epoll_fd = -1;
 	sb->control_fd = -1;
+	sb->guest_listener = -1;
+	sb->init_pidfd = -1;
 	sb->netns_fd = -1;
 	sb->cg_chan[0] = sb->cg_chan[1] = -1;
 	sb->ipcns_fd = -1;
@@ -428,6 +430,26 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 	sentry_run(&sc);
 }
 
+/* Reads the sentry's report (sentry_config's report_fd): the guest's
+ * listener and its init's pidfd, handed over first, are kept; returns the
+ * size of the next message, the init's pid or the sentry's error, read
+ * into buf (0: the sentry ended without one). */
+static ssize_t report_read(struct sandbox *sb, int fd, void *buf, size_t size)
+{
+	for (;;) {
+		int fds[2], nfds;
+		ssize_t n = recv_msg_fds(fd, buf, size, fds, 2, &nfds);
+		if (n == 1 && nfds == 2 && *(char *)buf == 'H' && sb->guest_listener < 0) {
+			sb->guest_listener = fds[0];
+			sb->init_pidfd = fds[1];
+			continue;
+		}
+		for (int i = 0; i < nfds; i++)
+			close(fds[i]);
+		return n < 0 ? 0 : n;
+	}
+}
+
 int sandbox_start(struct sandbox *sb, struct rc_error *err)
 {
 	int report[2];
@@ -439,9 +461,9 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, control) < 0)
 		return rc_error_set_errno(err, errno, "socketpair");
 	sb->control_fd = control[0];
-	if (pipe2(report, O_CLOEXEC) < 0) {
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, report) < 0) {
 		close(control[1]);
-		return rc_error_set_errno(err, errno, "pipe");
+		return rc_error_set_errno(err, errno, "socketpair");
 	}
 	int r = limits_channel_open(sb, err);
 	if (r < 0) {
@@ -476,8 +498,7 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 	r = limits_start(sb, err);
 	if (r < 0) {
 		close(report[0]);
-		kill_wait(sb->sentry_pid);
-		sb->sentry_pid = 0;
+		sentry_end(sb);
 		return r;
 	}
 	(void)network_start(sb);
@@ -487,7 +508,7 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 		pid_t init;
 		struct rc_error err;
 	} rep = {0};
-	ssize_t n = read(report[0], &rep, sizeof(rep));
+	ssize_t n = report_read(sb, report[0], &rep, sizeof(rep));
 	pid_t init = n == (ssize_t)sizeof(rep.init) ? rep.init : 0;
 	close(report[0]);
 	/* A sentry that died before the guest ran: the view's failure, if the
@@ -500,8 +521,7 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 		r = -(rep.err.errno_value ? rep.err.errno_value : EIO);
 	}
 	if (r < 0) {
-		kill_wait(sb->sentry_pid);
-		sb->sentry_pid = 0;
+		sentry_end(sb);
 		return r;
 	}
 	if (sb->ready_fd >= 0) {
@@ -546,7 +566,7 @@ void sandbox_destroy(struct sandbox *sb)
 		return;
 	term_restore(&sb->term);
 	exec_end(sb);
-	kill_wait(sb->sentry_pid);
+	sentry_end(sb);
 	kill_wait(sb->gofer_pid);
 	network_stop(sb);
 	close_fd(&sb->signal_fd);

@@ -118,7 +118,10 @@ int sandbox_kill(struct sandbox *sb, int sig, struct rc_error *err)
 {
 	if (sb->init_pid <= 0)
 		return rc_error_set(err, ESRCH, "the sandbox's guest is not running");
-	if (kill(sb->init_pid, sig) < 0)
+	/* By its pidfd where there is one: the pid may be another process's
+	 * once the init is reaped. */
+	if (sb->init_pidfd >= 0 ? sys_pidfd_send_signal(sb->init_pidfd, sig, NULL, 0) < 0
+				: kill(sb->init_pid, sig) < 0)
 		return rc_error_set_errno(err, errno, "signalling the guest's init");
 	return 0;
 }
@@ -153,6 +156,7 @@ static int on_signals(struct sandbox *sb)
 				exit_code = WEXITSTATUS(st);
 			else
 				exit_code = 128 + WTERMSIG(st);
+			sentry_end(sb);
 		}
 	}
 	return exit_code;
@@ -161,12 +165,10 @@ static int on_signals(struct sandbox *sb)
 /* How long a sentry may take to follow its killed guest out. */
 #define SENTRY_GRACE_MS 2000
 
-/* Waits up to ms milliseconds for a child to exit, without reaping it. */
-static void wait_exit(pid_t pid, int ms)
+/* Waits up to ms milliseconds for the process of a pidfd to exit, without
+ * reaping it. */
+static void wait_exit_fd(int fd, int ms)
 {
-	int fd = pid > 0 ? sys_pidfd_open(pid, 0) : -1;
-	if (fd < 0)
-		return;
 	struct pollfd p = {.fd = fd, .events = POLLIN};
 	struct timespec end, now;
 	clock_gettime(CLOCK_MONOTONIC, &end);
@@ -177,7 +179,39 @@ static void wait_exit(pid_t pid, int ms)
 		left = (int)((end.tv_sec - now.tv_sec) * 1000 +
 			     (end.tv_nsec - now.tv_nsec) / 1000000);
 	}
+}
+
+/* Waits up to ms milliseconds for a child to exit, without reaping it. */
+static void wait_exit(pid_t pid, int ms)
+{
+	int fd = pid > 0 ? sys_pidfd_open(pid, 0) : -1;
+	if (fd < 0)
+		return;
+	wait_exit_fd(fd, ms);
 	close(fd);
+}
+
+/* How long the guest's tasks may take to die once its init is killed. */
+#define GUEST_GRACE_MS 10000
+
+void sentry_end(struct sandbox *sb)
+{
+	kill_wait(sb->sentry_pid);
+	sb->sentry_pid = 0;
+	/* The init dies of the sentry's death too (its PDEATHSIG); the
+	 * kernel kills the rest of its pid namespace and reports the init's
+	 * exit once they are gone. Until then their trapped calls wait on
+	 * the listener held here. */
+	if (sb->init_pidfd >= 0) {
+		sys_pidfd_send_signal(sb->init_pidfd, SIGKILL, NULL, 0);
+		wait_exit_fd(sb->init_pidfd, GUEST_GRACE_MS);
+		close(sb->init_pidfd);
+		sb->init_pidfd = -1;
+	}
+	if (sb->guest_listener >= 0) {
+		close(sb->guest_listener);
+		sb->guest_listener = -1;
+	}
 }
 
 /* The timeout: the guest is killed, then its sentry. The sentry goes last:
@@ -195,8 +229,7 @@ static int on_timeout(struct sandbox *sb, struct sandbox_status *status)
 		sandbox_kill(sb, SIGKILL, NULL);
 		wait_exit(sb->sentry_pid, SENTRY_GRACE_MS);
 	}
-	kill_wait(sb->sentry_pid);
-	sb->sentry_pid = 0;
+	sentry_end(sb);
 	return 128 + SIGKILL;
 }
 

@@ -91,6 +91,22 @@ static int recv_from_init(int sock, pid_t pid, char tag, int *fd, char *err, siz
 	return 0;
 }
 
+/* Sends the guest's listener and a pidfd of its init on sock, before the
+ * guest runs anything: from then on the listener outlives this sentry
+ * (the message holds it until the launcher takes it), so a guest whose
+ * sentry died waits in its trapped calls until it is killed instead of
+ * getting ENOSYS from the kernel for each (invariant 6). */
+static int listener_hand_over(int sock, int listener, pid_t init)
+{
+	int pidfd = sys_pidfd_open(init, 0);
+	if (pidfd < 0)
+		return -errno;
+	int fds[2] = {listener, pidfd};
+	int r = send_msg_fds(sock, "H", 1, fds, 2);
+	close(pidfd);
+	return r;
+}
+
 /* In the guest's child: joins the namespace fd names (when not -1) and
  * closes it, or reports why not on sock and exits. */
 static void join_ns(int fd, int type, const char *what, int sock)
@@ -176,6 +192,11 @@ pid_t guest_spawn(struct sentry *s, const struct guest_config *cfg, char *err, s
 	r = ptrace_seize_init(s, pid);
 	if (r < 0) {
 		snprintf(err, err_size, "tracing the guest's init: %s", strerror(-r));
+		goto fail;
+	}
+	if (cfg->hold_fd >= 0 && (r = listener_hand_over(cfg->hold_fd, s->listener, pid)) < 0) {
+		snprintf(err, err_size, "handing the guest's listener to the launcher: %s",
+			 strerror(-r));
 		goto fail;
 	}
 	if (guest_sync_send(sock, SYNC_GO) < 0)

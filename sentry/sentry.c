@@ -736,6 +736,7 @@ static pid_t sentry_start(struct sentry *s, const struct sentry_config *cfg, str
 		.listen_pid = cfg->listen_pid,
 		.tty = cfg->tty_fd >= 0,
 		.control_fd = cfg->control_fd,
+		.hold_fd = cfg->report_fd,
 	};
 	for (int i = 0; i < 3; i++)
 		gc.stdio[i] = cfg->tty_fd >= 0 ? cfg->tty_fd : i;
@@ -801,8 +802,8 @@ _Noreturn void sentry_run(const struct sentry_config *cfg)
 	pid_t init = sentry_start(s, cfg, &err);
 	if (init < 0) {
 		/* The error goes to whoever started the sandbox, as one
-		 * message on the report pipe (atomic: below PIPE_BUF); printed
-		 * as die() would where that fails. */
+		 * message on the report socket; printed as die() would where
+		 * that fails. */
 		if (write(cfg->report_fd, &err, sizeof(err)) != (ssize_t)sizeof(err))
 			rc_error_print(&err, log_prefix, stderr);
 		_exit(125);
