@@ -279,6 +279,36 @@ if requires "unix peer addresses in a volume; its host path never shows" python3
 		"$vol_sandbox" "$(cat "$TMP/sandbox.out" "$TMP/sandbox.err")"
 fi
 
+# Abstract unix names are one namespace per network namespace: native runs
+# of the probes by two test runs at once (two builds, CI beside another
+# run) share the host's. Every probe that binds one binds names of its own
+# run: two runs at once, each in a new pid namespace (where a name made of
+# the pid alone repeats), bind some abstract names and none in common.
+abstract_binds() { # OUT SCRIPT: SCRIPT run natively as differential_data's, its binds traced
+	scratch=$(mktemp -d "$TMP/scratch.XXXXXX")
+	(cd / && guest_env TMPDIR="$scratch" strace -f -qq -s 256 -e trace=bind -o "$1" \
+		unshare -pf --kill-child sh -c "$2" sh "$DATA" "$scratch") </dev/null >/dev/null 2>&1
+}
+abstract_names() { grep -o 'sun_path=@"[^"]*"' "$1" | sort -u; }
+if requires "abstract unix names: each run of a probe its own" strace &&
+	requires "abstract unix names: each run of a probe its own" python3; then
+	for probe in unix_addr_probe.py unix_name_probe.py peercred_probe.py \
+		peercred_gone_probe.py connect_wait.py; do
+		script="python3 \"\$1/$probe\" \"\$2\" same"
+		abstract_binds "$TMP/a.strace" "$script" &
+		run_a=$!
+		abstract_binds "$TMP/b.strace" "$script" &
+		run_b=$!
+		wait "$run_a" "$run_b"
+		abstract_names "$TMP/a.strace" >"$TMP/a.names"
+		abstract_names "$TMP/b.strace" >"$TMP/b.names"
+		common=$(comm -12 "$TMP/a.names" "$TMP/b.names")
+		check "abstract unix names of $probe: two runs at once bind some, none in common" \
+			"some, some, none in common" \
+			"$(grep -q . "$TMP/a.names" && echo some || echo none), $(grep -q . "$TMP/b.names" && echo some || echo none), ${common:-none} in common"
+	done
+fi
+
 # Relative names of unix sockets (bind, connect, sendto) and of
 # inotify_add_watch resolve from the caller's working directory, also
 # below a directory the caller may not search (LTP's connect03).
