@@ -38,4 +38,14 @@ if requires "unixbind_spelling: the binds planned all ran" gcc; then
 	done
 fi
 
+# bench/unixaddr_counts.py counts calls in strace's per-task files; calls
+# made while other threads wait inside theirs (which split a line of a
+# single strace file in two) count exactly.
+requires "unixaddr_counts: calls interleaved across threads count exactly" strace &&
+	requires "unixaddr_counts: calls interleaved across threads count exactly" python3 && {
+	python3 "$BENCH/unixaddr_counts.py" --check "$TMP/counts" >"$TMP/counts.out" 2>&1
+	check_rc "unixaddr_counts: calls interleaved across threads count exactly" 0 $? \
+		"$(cat "$TMP/counts.out")"
+}
+
 done_testing
