@@ -18,7 +18,7 @@ RUNS = 1000
 LOOP = r"""
 import os, socket, sys, tempfile, time
 os.chdir(tempfile.mkdtemp(dir=sys.argv[1])); os.mkdir("d")
-addr = "d/b.sock" if sys.argv[2] == "path" else "\0bench-%d" % os.getpid()
+addr = "d/b.sock" if sys.argv[2] == "path" else "\0bench-%d-%s" % (os.getpid(), os.urandom(4).hex())
 L = socket.socket(socket.AF_UNIX); L.bind(addr); L.listen(64)
 time.sleep(1.5)  # strace attaches meanwhile
 for i in range(int(sys.argv[3])):

@@ -15,7 +15,11 @@ calls such a filter would add, counted natively with strace -f -yy, split
 by the socket's kind (those on unix sockets are the only ones whose answer
 would change). Counts, not times: a loaded machine does not move them.
 Needs strace, python3; git, node and npm for their rows. UNIXADDR_ONLY=
-PREFIX runs only the workloads whose title starts with it."""
+PREFIX runs only the workloads whose title starts with it. Calls that
+never returned (their task killed inside them, as a server's last accept)
+show in the detail rows only: their address arguments are unknown.
+bench/unixaddr_counts.py --check WORK counts calls made while other
+threads wait inside theirs and exits 1 unless the counts are exact."""
 import collections
 import os
 import re
@@ -100,29 +104,64 @@ WORKLOADS = [
 ]
 
 
-def native(cmd):
+def traced_calls(prefix):
+    """The calls strace -ff -o PREFIX wrote, one line each. Each task has
+    its own file, so no other task's line comes between a call's start and
+    its end; a call still split there ("<unfinished ...>" then "<... NAME
+    resumed>") is joined, and one never resumed (its task killed inside
+    it) comes back alone, its output arguments unknown."""
+    d, base = os.path.split(prefix)
+    for name in sorted(os.listdir(d)):
+        if not name.startswith(base + "."):
+            continue
+        pending = None
+        with open(os.path.join(d, name), errors="replace") as f:
+            for line in f:
+                line = line.rstrip("\n")
+                m = re.match(r"<\.\.\. (\w+) resumed>(.*)$", line)
+                if m and pending is not None:
+                    yield pending[0] + m.group(2)
+                    pending = None
+                    continue
+                if pending is not None:
+                    yield pending[0] + " <unfinished ...>"
+                    pending = None
+                m = re.match(r"(\w+)\((.*) <unfinished \.\.\.>$", line)
+                if m:
+                    pending = (line[:-len(" <unfinished ...>")], m.group(1))
+                else:
+                    yield line
+        if pending is not None:
+            yield pending[0] + " <unfinished ...>"
+        os.unlink(os.path.join(d, name))
+
+
+def native(cmd, env=None):
     """The would-be-trapped calls of cmd run natively: Counter of (call,
-    socket kind, address asked for)."""
-    out = WORK + "/strace.out"
-    r = subprocess.run(["strace", "-f", "-yy", "-qq", "-e", "trace=" + CALLS, "-o", out, "sh", "-c",
+    socket kind, address asked for: True, False, or None where the call
+    never returned and its arguments are unknown)."""
+    prefix = WORK + "/strace"
+    r = subprocess.run(["strace", "-ff", "-yy", "-qq", "-e", "trace=" + CALLS, "-o", prefix, "sh", "-c",
                         cmd.replace("/b/", INPUTS + "/")], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, env={"PATH": os.environ["PATH"], "HOME": WORK})
+                       stderr=subprocess.DEVNULL,
+                       env=env or {"PATH": os.environ["PATH"], "HOME": WORK})
     if r.returncode != 0:
         sys.exit("%s: exit status %d natively" % (cmd, r.returncode))
     calls = collections.Counter()
-    with open(out, errors="replace") as f:
-        for line in f:
-            m = re.search(r"(accept4?|recvfrom|recvmsg|recvmmsg)\(\d+<([A-Za-z0-9]+)", line)
-            if not m:
-                continue
-            call, kind = m.groups()
-            if call in ("accept", "accept4"):
-                asked = not re.search(r"\(\d+<[^>]*>+, NULL", line)
-            elif call == "recvfrom":
-                asked = not re.search(r"NULL, NULL\)", line) and "unfinished" not in line
-            else:
-                asked = "msg_name=NULL" not in line
-            calls[(call, kind, asked)] += 1
+    for line in traced_calls(prefix):
+        m = re.match(r"(accept4?|recvfrom|recvmsg|recvmmsg)\(\d+<([A-Za-z0-9]+)", line)
+        if not m:
+            continue
+        call, kind = m.groups()
+        if "<unfinished ...>" in line:
+            asked = None  # strace prints the address arguments at the return
+        elif call in ("accept", "accept4"):
+            asked = not re.search(r"\(\d+<[^>]*>+, NULL", line)
+        elif call == "recvfrom":
+            asked = not re.search(r"NULL, NULL\) = ", line)
+        else:
+            asked = "msg_name=NULL" not in line
+        calls[(call, kind, asked)] += 1
     return calls
 
 
@@ -157,9 +196,47 @@ def main():
         pct = "%.0f%%" % (100.0 * trap / notif) if notif else "n/a"
         print("| %s | %s | %d | %d | %d | %s |" % (title, notif if notif is not None else "n/a",
                                                   trap, unix, unix_asked, pct))
-        detail = ", ".join("%s %s%s: %d" % (c, k, " addr" if a else "", n)
-                           for (c, k, a), n in sorted(calls.items()))
+        detail = ", ".join("%s %s%s: %d" % (c, k, {True: " addr", False: "", None: " never returned"}[a], n)
+                           for (c, k, a), n in sorted(calls.items(), key=lambda i: str(i[0])))
         print("|  ↳ natively: %s | | | | | |" % (detail or "none"))
 
 
+# --check: calls whose count is known, made while others wait inside
+# theirs (the interleaving that splits strace's lines): two threads each
+# receive N datagrams with recvfrom and one N with recvmsg, all asking for
+# the sender's address, on unix sockets, from a main thread that sends.
+CHECK_N = 300
+CHECK = r"""
+import os, socket, sys, tempfile, threading
+n = int(sys.argv[1])
+d = tempfile.mkdtemp()
+rx = []
+for i in range(3):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(d + "/r%d" % i); rx.append(s)
+def recv(s, how):
+    for _ in range(n):
+        s.recvfrom(16) if how == "recvfrom" else s.recvmsg(16)
+ts = [threading.Thread(target=recv, args=(rx[i], h)) for i, h in enumerate(("recvfrom", "recvfrom", "recvmsg"))]
+for t in ts: t.start()
+tx = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); tx.bind(d + "/tx")
+for _ in range(n):
+    for i in range(3): tx.sendto(b"x", d + "/r%d" % i)
+for t in ts: t.join()
+"""
+
+
+def check():
+    """Exits 1 unless native() counts CHECK's calls exactly."""
+    os.makedirs(WORK, exist_ok=True)
+    with open(WORK + "/check.py", "w") as f:
+        f.write(CHECK)
+    got = native("python3 %s/check.py %d" % (WORK, CHECK_N), env={"PATH": os.environ["PATH"]})
+    want = collections.Counter({("recvfrom", "UNIX", True): 2 * CHECK_N, ("recvmsg", "UNIX", True): CHECK_N})
+    print("counted:", dict(got))
+    print("made:   ", dict(want))
+    sys.exit(0 if got == want else 1)
+
+
+if sys.argv[1] == "--check":
+    check()
 main()

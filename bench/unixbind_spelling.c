@@ -9,12 +9,22 @@
  * root); prints the name the kernel recorded and the time per bind, split
  * into building the tree, the bind, and dropping the tree. An option for
  * accept(2)/recvfrom(2)/recvmsg(2) giving a peer's path as its guest bound
- * it (bench/results/unixaddr-2026-12-07f.md). */
+ * it (bench/results/unixaddr-2026-12-07f.md).
+ *
+ * Its first line is "plan: COUNT binds" and its last "ran: N binds", N
+ * counting the binds that completed and were checked (the kernel recorded
+ * the spelling, the socket file is in DIR): a run that stops early says
+ * so and exits 1, and tests/integration/bench_probes.sh compares the two
+ * lines. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -30,17 +40,60 @@ static double now_us(void)
 	return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
 }
 
+/* The binds that completed and were checked: printed on every exit. */
+static int binds_ran;
+
 static int fail(const char *what)
 {
 	perror(what);
+	printf("ran: %d binds\n", binds_ran);
 	return 1;
+}
+
+/* Whether socket s is bound to the spelling sa names and its file is in
+ * the directory dir_fd, as name. */
+static int check_bind(int s, const struct sockaddr_un *sa, int dir_fd, const char *name)
+{
+	struct sockaddr_un got;
+	socklen_t len = sizeof(got);
+	struct stat st;
+	size_t want = offsetof(struct sockaddr_un, sun_path) + strlen(sa->sun_path) + 1;
+	if (getsockname(s, (struct sockaddr *)&got, &len) < 0)
+		return fail("getsockname");
+	if (len != want || strcmp(got.sun_path, sa->sun_path) != 0) {
+		fprintf(stderr, "bind %d: the kernel recorded \"%.*s\", not \"%s\"\n", binds_ran,
+			(int)(len > offsetof(struct sockaddr_un, sun_path)
+				      ? len - offsetof(struct sockaddr_un, sun_path)
+				      : 0),
+			got.sun_path, sa->sun_path);
+		return fail("the recorded name");
+	}
+	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return fail(name);
+	if (!S_ISSOCK(st.st_mode)) {
+		errno = EEXIST;
+		return fail(name);
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	if (argc != 3)
 		return fprintf(stderr, "usage: unixbind_spelling DIR COUNT\n"), 2;
-	int n = atoi(argv[2]);
+	char *end;
+	errno = 0;
+	long count = strtol(argv[2], &end, 10);
+	if (errno || end == argv[2] || *end || count < 1 || count > INT_MAX) {
+		fprintf(stderr,
+			"unixbind_spelling: COUNT: expected a number of binds from 1 to %d, got "
+			"\"%s\"\n",
+			INT_MAX, argv[2]);
+		return 2;
+	}
+	int n = (int)count;
+	printf("plan: %d binds\n", n);
+	fflush(stdout);
 	if (unshare(CLONE_NEWNS) < 0)
 		return fail("unshare");
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -86,16 +139,21 @@ int main(int argc, char **argv)
 			return fail("chroot back");
 		close(mnt_fd);
 		drop_us += now_us() - a;
-		if (i == 0) {
-			struct sockaddr_un got;
-			socklen_t len = sizeof(got);
-			if (getsockname(s, (struct sockaddr *)&got, &len) < 0)
-				return fail("getsockname");
-			printf("recorded: %s (len %u)\n", got.sun_path, len);
-		}
+		/* Checked outside the timed steps. */
+		double check_start = now_us();
+		char name[32];
+		snprintf(name, sizeof(name), "s-%d.sock", i);
+		if (check_bind(s, &sa, dir_fd, name))
+			return 1;
+		if (i == 0)
+			printf("recorded: %s (len %zu)\n", sa.sun_path,
+			       offsetof(struct sockaddr_un, sun_path) + strlen(sa.sun_path) + 1);
 		close(s);
+		binds_ran++;
+		t0 += now_us() - check_start;
 	}
 	printf("%d binds: %.1f us each (tree %.1f, socket+bind %.1f, drop %.1f)\n", n,
 	       (now_us() - t0) / n, build_us / n, bind_us / n, drop_us / n);
-	return 0;
+	printf("ran: %d binds\n", binds_ran);
+	return binds_ran == n ? 0 : 1;
 }

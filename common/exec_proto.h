@@ -19,14 +19,23 @@
  * a hop through the supervisor. Of these fds, up to EXEC_MSG_FDS (what
  * one message carries) come with the START itself, the rest in
  * EXEC_OP_FDS messages of the same id that follow it at once, up to
- * EXEC_MSG_FDS each. Data of at most EXEC_INLINE_MAX bytes may come in
- * the START message itself, right after the struct (exactly data_len
- * bytes), when that message carries every fd: then it carries no memfd,
- * only the stdio, preserved and report fds. Both sides check every
+ * EXEC_MSG_FDS each. A supervisor that cannot send all of them (a full
+ * channel, a refused fd, a failed sendmsg) sends EXEC_OP_ABORT of the
+ * id instead, or before its next START when even that does not go: init
+ * then closes the fds it received for that START and answers nothing.
+ * While init holds such a part-received START, only EXEC_OP_FDS of its
+ * id, EXEC_OP_ABORT and EXEC_OP_SIGNAL are taken: anything else (fds of
+ * another id, more fds than announced, a malformed message) fails the
+ * START held, with EXEC_EV_FAILED of its id, before the message is
+ * looked at on its own; a new START is then a request of its own, never
+ * the rest of the one held. Data of at most EXEC_INLINE_MAX bytes may
+ * come in the START message itself, right after the struct (exactly
+ * data_len bytes), when that message carries every fd: then it carries no
+ * memfd, only the stdio, preserved and report fds. Both sides check every
  * field; a message that breaks a rule is answered with EXEC_EV_FAILED
  * (stage EXEC_STAGE_REQUEST) and has no other effect.
  *
- * For each START init answers exactly one of: EXEC_EV_FAILED, or
+ * For each START not aborted init answers exactly one of: EXEC_EV_FAILED, or
  * EXEC_EV_STARTED and later EXEC_EV_EXITED. Should init exit first (the
  * sandbox's command ended: the pid namespace kills the rest), the
  * supervisor counts every process still running as killed by SIGKILL. */
@@ -61,6 +70,8 @@ enum exec_op {
 	EXEC_EV_STARTED, /* process id runs: arg is its pid in the guest */
 	EXEC_EV_FAILED,	 /* process id did not start: arg is the errno, stage says where */
 	EXEC_EV_EXITED,	 /* process id ended: arg is its status as a shell shows it */
+	/* supervisor → init */
+	EXEC_OP_ABORT, /* the START of id will get no more fds: drop it, answer nothing */
 };
 
 /* Where a start failed (EXEC_EV_FAILED). */

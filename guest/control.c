@@ -477,35 +477,42 @@ static void gather_end(void)
 	gather.nfds = 0;
 }
 
+/* The START held fails: something came that is not the rest of it. */
+static void gather_fail(void)
+{
+	if (gather.active)
+		send_event(EXEC_EV_FAILED, gather.req.id, EINVAL, EXEC_STAGE_REQUEST);
+	gather_end();
+}
+
 /* The fds of message m (a START or EXEC_OP_FDS, nfds of them), taken
  * into gather when they belong there: then *nfds is 0 (gather owns them).
  * A START that is complete goes to on_start; one whose fds come after it
- * is kept until they are there; anything else while one is kept fails it. */
+ * is kept until they are there. A START while one is kept fails the one
+ * kept (its supervisor gave it up) and is a request of its own; fds that
+ * are not the rest of the START kept fail it and are refused. */
 static void on_start_part(const struct exec_msg *m, int *fds, int *nfds)
 {
-	if (m->op == EXEC_OP_START && !gather.active && m->report <= 1 &&
-	    m->npreserve + m->report > EXEC_FIRST_PRESERVE &&
-	    m->npreserve + m->report <= EXEC_PRESERVE_MAX && *nfds == EXEC_MSG_FDS) {
-		gather.active = true;
-		gather.req = *m;
-		memcpy(gather.fds, fds, sizeof(int) * (size_t)*nfds);
-		gather.nfds = *nfds;
-		*nfds = 0;
-		return;
-	}
-	if (m->op == EXEC_OP_START && !gather.active) {
+	if (m->op == EXEC_OP_START) {
+		gather_fail();
+		if (m->report <= 1 && m->npreserve + m->report > EXEC_FIRST_PRESERVE &&
+		    m->npreserve + m->report <= EXEC_PRESERVE_MAX && *nfds == EXEC_MSG_FDS) {
+			gather.active = true;
+			gather.req = *m;
+			memcpy(gather.fds, fds, sizeof(int) * (size_t)*nfds);
+			gather.nfds = *nfds;
+			*nfds = 0;
+			return;
+		}
 		on_start(m, fds, *nfds, NULL);
 		return;
 	}
 	size_t want = EXEC_START_FDS + gather.req.npreserve + gather.req.report;
-	if (m->op != EXEC_OP_FDS || !gather.active || m->id != gather.req.id || *nfds <= 0 ||
+	if (!gather.active || m->id != gather.req.id || *nfds <= 0 ||
 	    (size_t)(gather.nfds + *nfds) > want) {
-		if (gather.active)
-			send_event(EXEC_EV_FAILED, gather.req.id, EINVAL, EXEC_STAGE_REQUEST);
-		gather_end();
-		if (m->op == EXEC_OP_START)
-			on_start(m, fds, *nfds, NULL);
-		else
+		bool held = gather.active && m->id == gather.req.id;
+		gather_fail();
+		if (!held)
 			send_event(EXEC_EV_FAILED, m->id, EINVAL, EXEC_STAGE_REQUEST);
 		return;
 	}
@@ -518,13 +525,20 @@ static void on_start_part(const struct exec_msg *m, int *fds, int *nfds)
 	}
 }
 
+/* EXEC_OP_ABORT: the supervisor gave up the START of id part-way; its
+ * fds received so far are closed, and nothing is answered (an id not
+ * held was answered already, or replaced by a newer START). */
+static void on_abort(const struct exec_msg *m)
+{
+	if (gather.active && gather.req.id == m->id)
+		gather_end();
+}
+
 /* A START whose data came inline (n bytes of message): on_start with a
  * -1 where the memfd would be. Any START still gathering its fds fails. */
 static void on_start_inline(const struct exec_msg *m, const char *data, const int *fds, int nfds)
 {
-	if (gather.active)
-		send_event(EXEC_EV_FAILED, gather.req.id, EINVAL, EXEC_STAGE_REQUEST);
-	gather_end();
+	gather_fail();
 	int all[EXEC_MSG_FDS + 1] = {-1, -1, -1, -1};
 	int nall = nfds < EXEC_STDIO_FDS ? nfds : nfds + 1;
 	for (int i = 0; i < nfds; i++)
@@ -559,7 +573,11 @@ static void on_channel(void)
 	} else if (n == (ssize_t)sizeof(m) && m.magic == EXEC_MAGIC && m.op == EXEC_OP_SIGNAL &&
 		   nfds == 0) {
 		on_signal(&m);
+	} else if (n == (ssize_t)sizeof(m) && m.magic == EXEC_MAGIC && m.op == EXEC_OP_ABORT &&
+		   nfds == 0) {
+		on_abort(&m);
 	} else if (n > 0) {
+		gather_fail();
 		send_event(EXEC_EV_FAILED, n == (ssize_t)sizeof(m) ? m.id : 0, EINVAL,
 			   EXEC_STAGE_REQUEST);
 	}

@@ -210,6 +210,23 @@ static int request_send(int sock, const struct exec_msg *m, const char *data, si
 	return n == (ssize_t)(sizeof(*m) + len) ? 0 : -EIO;
 }
 
+/* Tells init that the START of sb->abort_exec_id gets no more fds, so it
+ * drops what it holds of it (common/exec_proto.h); -EAGAIN, kept for the
+ * next request, when the channel is full. */
+static int abort_send(struct sandbox *sb)
+{
+	struct exec_msg m = {.magic = EXEC_MAGIC, .op = EXEC_OP_ABORT, .id = sb->abort_exec_id};
+	ssize_t n;
+	do
+		n = send(sb->control_fd, &m, sizeof(m), MSG_DONTWAIT | MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN)
+		return -EAGAIN;
+	/* Sent, or a channel gone with init, which holds nothing then. */
+	sb->abort_exec_id = 0;
+	return 0;
+}
+
 static int config_check(const struct sandbox_exec_config *ec, struct rc_error *err)
 {
 	if (!ec->argv || !ec->argv[0] || !ec->argv[0][0])
@@ -263,6 +280,10 @@ int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandb
 			err, EAGAIN,
 			"%d processes started through exec run already; that is the most",
 			EXEC_MAX_RUNNING);
+	/* A START left without its last fds is given up before another
+	 * goes: init never takes this one's fds for the rest of that one. */
+	if (sb->abort_exec_id && abort_send(sb) < 0)
+		return rc_error_set(err, EAGAIN, "the guest's init is not taking requests");
 	struct exec_msg m = {.magic = EXEC_MAGIC, .op = EXEC_OP_START};
 	_cleanup_free_ char *inl = NULL;
 	int data_fd = data_make(ec, &m.argc, &m.envc, &m.data_len, &inl, err);
@@ -301,6 +322,12 @@ int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandb
 		size_t k = nfds - sent < EXEC_MSG_FDS ? nfds - sent : EXEC_MSG_FDS;
 		r = request_send(sb->control_fd, &more, NULL, 0, fds + sent, k);
 		sent += k;
+		/* The START went, the rest did not: init is told to drop
+		 * what it holds of it (now, or before the next request). */
+		if (r < 0) {
+			sb->abort_exec_id = m.id;
+			(void)abort_send(sb);
+		}
 	}
 	if (data_fd >= 0)
 		close(data_fd);

@@ -102,6 +102,9 @@ struct sandbox {
 	struct sandbox_exec_pending *execs;
 	size_t nexecs;
 	uint32_t next_exec_id;
+	/* A START sent without all its fds whose EXEC_OP_ABORT did not go
+	 * either (a full channel): sent before the next START. Or 0. */
+	uint32_t abort_exec_id;
 	/* supervise.c: the callers' fds in the loop. */
 	struct sandbox_watch *watches;
 	size_t nwatches;

@@ -292,7 +292,10 @@ def probe_net(probe_dir):
         lo = listen(socket.AF_INET, ("127.0.0.1", 0))
         addr = host_address()
         anyaddr = listen(socket.AF_INET, ("0.0.0.0", 0))
-        abstract_name = f"runsc-c-test-{os.getpid()}"
+        # The host's abstract namespace is shared with every other run
+        # on this machine: the pid and random bits make the name this
+        # run's own.
+        abstract_name = f"runsc-c-test-{os.getpid()}-{os.urandom(4).hex()}"
         abstract = listen(socket.AF_UNIX, "\0" + abstract_name)
         with tempfile.TemporaryDirectory(prefix="runsc-c-test.") as d:
             os.chmod(d, 0o755)

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/io_uring.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "common/error.h"
@@ -476,6 +478,211 @@ START_TEST(exec_bad_fd_sends_nothing)
 }
 END_TEST
 
+/* The host pid of the guest's init of the one sandbox this test runs:
+ * the descendant of this process that is pid 1 in its own namespace. */
+static pid_t init_host_pid(void)
+{
+	DIR *d = opendir("/proc");
+	ck_assert_ptr_nonnull(d);
+	pid_t found = 0;
+	struct dirent *e;
+	while (!found && (e = readdir(d))) {
+		pid_t pid = atoi(e->d_name);
+		if (pid <= 0)
+			continue;
+		char path[64], buf[2048];
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+		FILE *f = fopen(path, "r");
+		if (!f)
+			continue;
+		bool pid1 = false;
+		while (fgets(buf, sizeof(buf), f))
+			if (strncmp(buf, "NSpid:", 6) == 0) {
+				char *last = strrchr(buf, '\t');
+				pid1 = last && strcmp(last, "\t1\n") == 0 &&
+				       last != strchr(buf, '\t');
+			}
+		fclose(f);
+		/* Ours: its parents lead here. */
+		for (pid_t p = pid; pid1 && p > 1 && !found;) {
+			snprintf(path, sizeof(path), "/proc/%d/stat", p);
+			f = fopen(path, "r");
+			if (!f)
+				break;
+			int ppid = 0;
+			if (fgets(buf, sizeof(buf), f) && strrchr(buf, ')'))
+				sscanf(strrchr(buf, ')') + 2, "%*c %d", &ppid);
+			fclose(f);
+			if (ppid == getpid())
+				found = pid;
+			p = ppid;
+		}
+	}
+	closedir(d);
+	ck_assert_msg(found > 0, "no guest init found under pid %d", getpid());
+	return found;
+}
+
+static int fds_of(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	DIR *d = opendir(path);
+	ck_assert_ptr_nonnull(d);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* An exec whose fds take more than one message (a START and
+ * EXEC_OP_FDS), cut off after the START: the next such exec in the same
+ * sandbox runs its own command with its own fds, and the guest's init
+ * keeps none of the first one's fds. The cut: an io_uring fd among those
+ * of the second message, which sendmsg refuses (EINVAL) though it is
+ * open. In order on the channel: the cut request, then a signal to a
+ * running process, whose end tells that init has read all before it. */
+struct cut_exec {
+	struct sandbox_exec_config next;
+	pid_t init;
+	int io_uring_fd;
+	uint32_t idle_id, next_id;
+	int fds_before, fds_after_cut, fds_at_end;
+	int cut_r;
+	char cut_msg[sizeof(((struct rc_error *)0)->msg)];
+	struct exec_seen seen;
+	int step;
+};
+
+#define CUT_PRESERVE (EXEC_MSG_FDS + 8)
+
+static void on_cut_exec(struct sandbox *sb, const struct sandbox_exec_event *ev, void *arg)
+{
+	struct cut_exec *c = arg;
+	struct rc_error err = {0};
+	if (c->step == 0 && ev->kind == SANDBOX_EXEC_STARTED && ev->exec_id == c->idle_id) {
+		c->step = 1;
+		c->fds_before = fds_of(c->init);
+		int preserve[CUT_PRESERVE];
+		for (int i = 0; i < CUT_PRESERVE; i++)
+			preserve[i] = STDERR_FILENO;
+		preserve[CUT_PRESERVE - 2] = c->io_uring_fd;
+		struct sandbox_exec_config ec = {
+			.argv = (char *[]){"sh", "-c", "echo wrong", NULL},
+			.envp = test_env,
+			.stdio = {STDIN_FILENO, STDERR_FILENO, STDERR_FILENO},
+			.preserve = preserve,
+			.npreserve = CUT_PRESERVE,
+		};
+		uint32_t id;
+		c->cut_r = sandbox_exec(sb, &ec, on_exec, &c->seen, &id, &err);
+		snprintf(c->cut_msg, sizeof(c->cut_msg), "%s", err.msg);
+		if (sandbox_exec_kill(sb, c->idle_id, SIGTERM, &err) < 0)
+			sandbox_kill(sb, SIGKILL, NULL);
+		return;
+	}
+	if (c->step == 1 && ev->kind == SANDBOX_EXEC_EXITED && ev->exec_id == c->idle_id) {
+		c->step = 2;
+		c->fds_after_cut = fds_of(c->init);
+		if (sandbox_exec(sb, &c->next, on_cut_exec, c, &c->next_id, &err) < 0) {
+			c->seen.err = err;
+			sandbox_kill(sb, SIGKILL, NULL);
+		}
+		return;
+	}
+	if (c->step == 2 && ev->exec_id == c->next_id) {
+		if (ev->kind == SANDBOX_EXEC_STARTED) {
+			c->seen.started++;
+			return;
+		}
+		c->step = 3;
+		if (ev->kind == SANDBOX_EXEC_FAILED) {
+			c->seen.failed++;
+			c->seen.err = ev->err;
+		} else {
+			c->seen.exited++;
+			c->seen.exit_code = ev->exit_code;
+		}
+		c->fds_at_end = fds_of(c->init);
+		sandbox_kill(sb, SIGKILL, NULL);
+		return;
+	}
+	ck_abort_msg("event %d of exec %u at step %d", (int)ev->kind, ev->exec_id, c->step);
+}
+
+START_TEST(exec_cut_between_messages_leaves_nothing)
+{
+	struct io_uring_params params = {0};
+	int ring = (int)syscall(__NR_io_uring_setup, 1, &params);
+	ck_assert_msg(ring >= 0, "io_uring_setup: %s", strerror(errno));
+	struct sandbox_config cfg = config((char *[]){"runsc-c-idle", NULL});
+	cfg.builtin = EXEC_BUILTIN_IDLE;
+	struct sandbox *sb;
+	struct sandbox_status st;
+	struct rc_error err = {0};
+	ck_assert_msg(sandbox_create(&cfg, &sb, &err) == 0, "%s", err.msg);
+	ck_assert_msg(sandbox_start(sb, &err) == 0, "%s", err.msg);
+	/* The next exec: its stdout and its last preserved fd (263) on two
+	 * pipes, every other preserved fd /dev/null. */
+	int out[2], last[2];
+	ck_assert_int_eq(pipe2(out, O_CLOEXEC), 0);
+	ck_assert_int_eq(pipe2(last, O_CLOEXEC), 0);
+	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(null_fd, 0);
+	int preserve[CUT_PRESERVE];
+	for (int i = 0; i < CUT_PRESERVE; i++)
+		preserve[i] = null_fd;
+	preserve[CUT_PRESERVE - 1] = last[1];
+	char script[200];
+	snprintf(script, sizeof(script),
+		 "echo right; echo last >&%d; ls /proc/self/fd | wc -l >&%d", 2 + CUT_PRESERVE,
+		 2 + CUT_PRESERVE);
+	struct cut_exec c = {
+		.next = {.argv = (char *[]){"bash", "-c", script, NULL},
+			 .envp = test_env,
+			 .stdio = {null_fd, out[1], STDERR_FILENO},
+			 .preserve = preserve,
+			 .npreserve = CUT_PRESERVE},
+		.init = init_host_pid(),
+		.io_uring_fd = ring,
+	};
+	struct sandbox_exec_config idle = {
+		.argv = (char *[]){"runsc-c-idle", NULL},
+		.envp = test_env,
+		.stdio = {null_fd, null_fd, STDERR_FILENO},
+		.builtin = EXEC_BUILTIN_IDLE,
+	};
+	ck_assert_msg(sandbox_exec(sb, &idle, on_cut_exec, &c, &c.idle_id, &err) == 0, "%s",
+		      err.msg);
+	ck_assert_msg(sandbox_wait(sb, &st, &err) == 0, "%s", err.msg);
+	sandbox_destroy(sb);
+	close(out[1]);
+	close(last[1]);
+	char text[64] = {0}, text_last[64] = {0};
+	ck_assert_int_ge(read(out[0], text, sizeof(text) - 1), 0);
+	ck_assert_int_ge(read(last[0], text_last, sizeof(text_last) - 1), 0);
+	close(out[0]);
+	close(last[0]);
+	close(null_fd);
+	close(ring);
+	ck_assert_int_eq(c.step, 3);
+	ck_assert_int_eq(c.cut_r, -EINVAL);
+	ck_assert_msg(strstr(c.cut_msg, "asking the guest's init for the process"), "%s",
+		      c.cut_msg);
+	ck_assert_int_eq(c.seen.failed, 0);
+	ck_assert_msg(c.seen.exited == 1 && c.seen.started == 1, "%s", c.seen.err.msg);
+	ck_assert_int_eq(c.seen.exit_code, 0);
+	ck_assert_str_eq(text, "right\n");
+	/* 0, 1, 2, the preserved ones, and ls's directory. */
+	char want[64];
+	snprintf(want, sizeof(want), "last\n%d\n", 3 + CUT_PRESERVE + 1);
+	ck_assert_str_eq(text_last, want);
+	ck_assert_int_eq(c.fds_after_cut, c.fds_before);
+	ck_assert_int_eq(c.fds_at_end, c.fds_before);
+}
+END_TEST
+
 static int watch_calls;
 
 static void on_pipe(struct sandbox *sb, int fd, void *arg)
@@ -665,6 +872,7 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(x, exec_builtins);
 	tcase_add_test(x, exec_bad_requests);
 	tcase_add_test(x, exec_bad_fd_sends_nothing);
+	tcase_add_test(x, exec_cut_between_messages_leaves_nothing);
 	tcase_add_test(x, watch_serves_a_callers_fd);
 	suite_add_tcase(s, x);
 	return s;

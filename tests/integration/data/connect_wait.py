@@ -4,6 +4,9 @@
 # the sandbox.
 import errno, os, select, signal, socket, struct, sys, tempfile, threading, time
 
+sys.dont_write_bytecode = True  # the probe's directory may be read-only
+from abstract_names import abstract  # noqa: E402
+
 def full_listener(family, addr):
     srv = socket.socket(family)
     srv.bind(addr)
@@ -52,7 +55,7 @@ def run(label, family, addr):
     print(label, "blocking connect:", result[0] if result else "still waiting")
 
 run("tcp", socket.AF_INET, ("127.0.0.1", 0))
-run("unix", socket.AF_UNIX, "\0runsc-c-connect-wait-%d" % os.getpid())
+run("unix", socket.AF_UNIX, abstract("connect-wait"))
 sock_dir = tempfile.mkdtemp()
 run("unix path", socket.AF_UNIX, os.path.join(sock_dir, "wait.sock"))
 
@@ -85,7 +88,7 @@ except OSError as e:
 # SO_SNDTIMEO bounds a waiting connect: EINPROGRESS for TCP, EAGAIN for a
 # unix socket, once the timeout has passed (not before).
 for label, family, addr in (("tcp", socket.AF_INET, ("127.0.0.1", 0)),
-                            ("unix", socket.AF_UNIX, "\0runsc-c-connect-timeo-%d" % os.getpid()),
+                            ("unix", socket.AF_UNIX, abstract("connect-timeo")),
                             ("unix path", socket.AF_UNIX, os.path.join(sock_dir, "timeo.sock"))):
     srv, name, fill = full_listener(family, addr)
     s = socket.socket(family)

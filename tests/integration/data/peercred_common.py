@@ -7,6 +7,8 @@ import os
 import socket
 import struct
 
+from abstract_names import abstract
+
 SO_PEERPIDFD = 77
 SO_PEERGROUPS = 59
 
@@ -40,10 +42,10 @@ def become_user_1000():
 def listeners(path, abstract_tag):
     """Yields (name, addr, kind, srv) for a unix socket listening by path
     (relative to the working directory) and one by the abstract name
-    runsc-c-<abstract_tag>-<pid>, each as stream and as seqpacket: name is
+    runsc-c-<abstract_tag>-<RUN> (abstract_names.py), each as stream and as seqpacket: name is
     "path stream", "abstract seqpacket" and so on. Once the caller moves on
     the socket is closed and its path removed."""
-    for what, addr in (("path", path), ("abstract", "\0runsc-c-%s-%d" % (abstract_tag, os.getpid()))):
+    for what, addr in (("path", path), ("abstract", abstract(abstract_tag))):
         for kind in (socket.SOCK_STREAM, socket.SOCK_SEQPACKET):
             name = "%s %s" % (what, "stream" if kind == socket.SOCK_STREAM else "seqpacket")
             srv = socket.socket(socket.AF_UNIX, kind)

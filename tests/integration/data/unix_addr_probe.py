@@ -1,9 +1,11 @@
 # The peer address the kernel fills in for accept(2), accept4(2),
 # recvfrom(2) and recvmsg(2) on unix sockets: stream, seqpacket and
 # datagram peers bound by absolute and relative path, through .. and a
-# symlink, a 107- and a 108-byte path, abstract, autobound and unbound
-# ones; a peer closed before the call; a buffer too short for the address
-# (truncation, and the full length written back). All through libc, so
+# symlink, paths of 107 and 108 bytes (sizeof(sun_path) - 1 and
+# sizeof(sun_path), no NUL) with and without a directory, abstract (a name
+# of the run's own, abstract_names.py), autobound and unbound ones; a peer
+# closed before the call; a buffer too short for the address (truncation,
+# and the full length written back). All through libc, so
 # lengths are exactly the kernel's. Truncated names are relative ones,
 # the same whatever the directory. argv[1]: a directory (scratch, or a
 # volume's); paths print relative to it. argv[2]: "same" prints only the
@@ -12,8 +14,12 @@
 import ctypes
 import errno
 import os
+import re
 import socket
 import sys
+
+sys.dont_write_bytecode = True  # the probe's directory may be read-only
+from abstract_names import abstract, shown as run_shown  # noqa: E402
 
 top = os.path.realpath(sys.argv[1])
 which = sys.argv[2] if len(sys.argv) > 2 else "all"
@@ -39,7 +45,7 @@ class msghdr(ctypes.Structure):
 
 def shown(buf, buflen, ln):
     raw = buf.raw[:min(ln, buflen)]
-    name = raw[2:]
+    name = run_shown(raw[2:])
     length = "%d" % ln
     if top.encode() in name:
         length = "TOP+%d" % (ln - len(top))
@@ -85,13 +91,19 @@ long_rel = "d/" + "r" * 105  # 107 bytes
 # The peers: (label, the name they bind or None, whether the sandbox gives
 # Linux's answer for it today).
 peers = [("unbound", None, True), ("autobound", b"", True),
-         ("abstract", b"\0abstract-peer", True), ("relative", "rel.sock", True),
+         ("abstract", abstract("addr-peer").encode(), True), ("relative", "rel.sock", True),
          ("absolute", here + "/abs.sock", False), ("relative in a directory", "d/in.sock", False),
          ("through ..", "d/../up.sock", False), ("through a symlink", "link/via.sock", False),
          ("absolute through a symlink", here + "/link/absvia.sock", False),
          ("107 bytes, relative", long_rel, False),
          ("107 bytes, absolute", here + "/" + "a" * (106 - len(here)), False),
-         ("108 bytes, relative", "d/" + "q" * 106, False)]
+         ("108 bytes, relative", "d/" + "q" * 106, False),
+         ("108 bytes, absolute", here + "/" + "b" * (107 - len(here)), False),
+         # sizeof(sun_path) - 1 and sizeof(sun_path) bytes without a
+         # directory (and without a NUL: bound through libc below), which
+         # the kernel records as given.
+         ("107 bytes, no directory", "n" * 107, True),
+         ("108 bytes, no directory", "m" * 108, True)]
 serial = 0
 
 
@@ -124,7 +136,7 @@ def out(same, line):
 
 def autobound(line):
     # An autobound name is five hex digits the kernel picks: only its length.
-    return line.split(" name ")[0] if "family 1 name b'\\x00" in line and "abstract" not in line else line
+    return line.split(" name ")[0] if re.search(r"family 1 name b'\\x00[0-9a-f]{5}'$", line) else line
 
 
 for kind, kname in ((socket.SOCK_STREAM, "stream"), (socket.SOCK_SEQPACKET, "seqpacket")):

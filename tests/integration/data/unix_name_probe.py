@@ -1,12 +1,17 @@
 # getsockname(2) of unix sockets bound by path (absolute, relative, through
-# a symlink and ..), abstract, autobound and unbound ones, and its errors
-# and truncation, through libc so lengths are exactly the kernel's.
+# a symlink and .., of 107 and 108 bytes without a NUL), abstract (a name
+# of the run's own, abstract_names.py), autobound and unbound ones, and
+# its errors and truncation, through libc so lengths are exactly the
+# kernel's.
 # argv[1]: a scratch directory. Paths print relative to it.
 import ctypes
 import errno
 import os
 import socket
 import sys
+
+sys.dont_write_bytecode = True  # the probe's directory may be read-only
+from abstract_names import abstract, shown  # noqa: E402
 
 top = os.path.realpath(sys.argv[1])
 os.chdir(top)
@@ -22,7 +27,7 @@ def name_of(fd, buflen=128, absolute=False):
     if r < 0:
         return errno.errorcode[ctypes.get_errno()]
     raw = buf.raw[:min(ln.value, buflen)]
-    text = raw[2:].replace(top.encode(), b"TOP")
+    text = shown(raw[2:].replace(top.encode(), b"TOP"))
     # The scratch directory's own length differs between runs.
     length = "TOP+%d" % (ln.value - len(top)) if absolute else "%d" % ln.value
     return "len %s family %d name %r" % (length, int.from_bytes(raw[:2], "little"), text)
@@ -46,8 +51,33 @@ for what, name in cases:
     s = bound(name)
     socks.append(s)
     print(what + ":", name_of(s.fileno(), absolute=name.startswith("/")))
+
+
+def bound_raw(name):
+    """A socket bound to name through libc, with no NUL after it: Python
+    refuses a sun_path of 108 bytes, which Linux takes."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    raw = socket.AF_UNIX.to_bytes(2, "little") + name.encode()
+    if libc.bind(s.fileno(), raw, len(raw)) < 0:
+        print("bind", name.replace(top, "TOP"), errno.errorcode[ctypes.get_errno()])
+    return s
+
+
+# Names of sizeof(sun_path) - 1 and sizeof(sun_path) bytes without a NUL:
+# without a directory, in one, and absolute (whose filler's length depends
+# on the scratch directory's: only whether the whole path comes back).
+for size in (107, 108):
+    for what, name in (("no directory", "n" * size), ("in a directory", "dir/" + "d" * (size - 4)),
+                       ("absolute", top + "/dir/" + "a" * (size - len(top) - 5))):
+        s = bound_raw(name)
+        socks.append(s)
+        got = name_of(s.fileno())
+        if what == "absolute":
+            whole = "name b'%s'" % name.replace(top, "TOP") in got.replace("\\x00'", "'")
+            got = "%s, the whole path: %s" % (got.split(" name ")[0], whole)
+        print("%d bytes, %s: %s" % (size, what, got))
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(b"\0abstract-name")
+s.bind(abstract("name").encode())
 print("abstract:", name_of(s.fileno()))
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
 s.bind(b"")
