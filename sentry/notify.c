@@ -288,10 +288,15 @@ int sentry_addfds(struct sentry *s, struct seccomp_notif_addfd *a, size_t n, int
 		  int (*before_last)(void *arg, const int *guest_fds), void *arg)
 {
 	gofer_settle(s);
+	bool send = false;
+	for (size_t i = 0; i < n; i++)
+		send |= (a[i].flags & SECCOMP_ADDFD_FLAG_SEND) != 0;
 	sigset_t chld, old;
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, &old);
+	if (send) {
+		sigemptyset(&chld);
+		sigaddset(&chld, SIGCHLD);
+		sigprocmask(SIG_BLOCK, &chld, &old);
+	}
 	int r = 0;
 	for (size_t i = 0; i < n && r >= 0; i++) {
 		if (i == n - 1 && before_last) {
@@ -302,12 +307,20 @@ int sentry_addfds(struct sentry *s, struct seccomp_notif_addfd *a, size_t n, int
 				break;
 			}
 		}
-		r = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a[i]);
+		/* Without SECCOMP_ADDFD_FLAG_SEND an ADDFD that a signal ends
+		 * either installed its fd (and returns it) or was taken back
+		 * off the call's queue: made again, it installs the fd once.
+		 * SA_RESTART does so for SIGCHLD; this loop for any other. */
+		do
+			r = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a[i]);
+		while (r < 0 && errno == EINTR && !(a[i].flags & SECCOMP_ADDFD_FLAG_SEND));
 		guest_fds[i] = r;
 	}
-	int err = errno;
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	errno = err;
+	if (send) {
+		int err = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		errno = err;
+	}
 	return r < 0 ? -1 : 0;
 }
 

@@ -316,7 +316,8 @@ static void deferred_tick(struct sentry *s)
  * epoll wait is armed the handler writes the wake eventfd, which the
  * epoll set watches. Blocking SIGCHLD outside the receive cost two
  * rt_sigprocmask calls per notification; now only an answer that installs
- * an fd blocks it (sentry_addfd). */
+ * an fd with SECCOMP_ADDFD_FLAG_SEND (exec's loader) blocks it
+ * (sentry_addfd). */
 static int wake_fd = -1;
 static volatile sig_atomic_t epoll_armed, woken, gofer_due;
 

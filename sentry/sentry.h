@@ -344,13 +344,18 @@ typedef bool (*sc_poll_fn)(struct sc_ctx *c, void *arg);
  * cached ids once more. */
 #define SC_TRACE_EXIT 2
 void sentry_defer(struct sc_ctx *c, sc_poll_fn poll, void (*drop)(void *arg), void *arg);
-/* SECCOMP_IOCTL_NOTIF_ADDFD on the listener, with SIGCHLD blocked: a signal
- * that ends the ioctl's wait before the caller took the fd would leave a
- * call answered with SECCOMP_ADDFD_FLAG_SEND returning 0 with no fd
- * installed, and a restarted one could install the fd twice. Returns the
- * ioctl's result, with errno set. */
+/* SECCOMP_IOCTL_NOTIF_ADDFD on the listener. Only one that carries
+ * SECCOMP_ADDFD_FLAG_SEND is made with SIGCHLD blocked: the kernel marks
+ * the call answered (with 0) when it queues such an ADDFD, so a signal
+ * that ends the ioctl's wait before the caller took the fd would leave the
+ * call returning 0 with no fd installed. Without the flag, an ADDFD that
+ * a signal ends has either installed the fd (the ioctl returns it) or been
+ * taken back (made again, it installs the fd once): no block is needed,
+ * which spares every open two rt_sigprocmask calls. Returns the ioctl's
+ * result, with errno set. */
 int sentry_addfd(struct sentry *s, struct seccomp_notif_addfd *a);
-/* The n ADDFDs of a, in order, under one block of SIGCHLD; guest_fds[i]
+/* The n ADDFDs of a, in order (under one block of SIGCHLD when one of
+ * them carries SECCOMP_ADDFD_FLAG_SEND, see sentry_addfd); guest_fds[i]
  * gets each one's result. When before_last is given, it runs right before
  * the last ADDFD (which may carry SECCOMP_ADDFD_FLAG_SEND), with the
  * results so far; a negative return (-errno) stops there. 0, or -1 with

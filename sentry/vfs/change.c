@@ -128,7 +128,7 @@ int vfs_path_op(struct sc_ctx *c, int guest_dirfd, char *path, const struct gofe
 	/* The new directory answers the next lookups of its name (a
 	 * redirect made it elsewhere: not learned). */
 	setid_made_dir(c->s, obj);
-	dc_learn_made(c, guest_dirfd, guest_path, obj, true);
+	dc_learn_made(c, guest_dirfd, guest_path, &obj, true);
 	return r;
 }
 
@@ -191,7 +191,7 @@ int vfs_path2_op(struct sc_ctx *c, int guest_dirfd, const char *path, int guest_
 		 * name. */
 		if (req->op == GOP_SYMLINK && obj >= 0) {
 			setid_made_link(c, guest_dirfd2, path2, obj);
-			dc_learn_made(c, guest_dirfd2, path2, obj, false);
+			dc_learn_made(c, guest_dirfd2, path2, &obj, false);
 		}
 		return 0;
 	}

@@ -524,11 +524,43 @@ void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool 
 	}
 }
 
-void dc_learn_made(struct sc_ctx *c, int guest_dirfd, const char *path, int obj, bool is_dir)
+void dc_learn_made(struct sc_ctx *c, int guest_dirfd, const char *path, int *obj, bool is_dir)
 {
 	if (!dc_get(c->s))
 		return;
-	dc_keep_dup(c, guest_dirfd, path, false, obj);
-	if (is_dir)
-		dc_keep_dup(c, guest_dirfd, path, true, obj);
+	/* One query, one fstat and one view path serve both keys: they
+	 * differ in DCACHE_FOLLOW alone, and a directory is no symlink to
+	 * follow. */
+	struct dc_query q;
+	dc_query(c, guest_dirfd, path, false, false, &q);
+	struct stat st;
+	if (!q.d || !dcache_room(q.d) || fstat(*obj, &st) < 0)
+		return;
+	char view[PATH_MAX];
+	const char *view_path;
+	if (dc_key_is_view_path(&q))
+		view_path = q.key.path; /* what the readlink below would say */
+	else
+		view_path = vfs_fd_path(c->s, *obj, view, sizeof(view)) > 0 ? view : NULL;
+	struct dcache_key keys[2] = {q.key, q.key};
+	keys[1].flags |= DCACHE_FOLLOW;
+	int n = is_dir ? 2 : 1;
+	for (int i = 0; i < n; i++) {
+		/* The last key takes obj itself, kept clear of stdio's
+		 * numbers; the others a copy. */
+		if (!dcache_room(q.d))
+			return;
+		bool take = i == n - 1 && *obj >= 3;
+		int fd = take ? *obj : fcntl(*obj, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			return;
+		if (!dcache_put_pos_st(q.d, &keys[i], fd, view_path, (uint64_t)st.st_dev,
+				       (uint64_t)st.st_ino)) {
+			if (!take)
+				close(fd);
+			return;
+		}
+		if (take)
+			*obj = -1;
+	}
 }

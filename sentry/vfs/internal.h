@@ -81,8 +81,9 @@ void dc_learn_created(struct sc_ctx *c, int guest_dirfd, const char *path, bool 
  * obj (an O_PATH fd the gofer answered with, the caller's): the cache
  * keeps it for the key that does not follow a final symlink, and for a
  * directory (is_dir) for the one that does too (stat's and lstat's alike:
- * tar, find and rm -r look new directories up both ways). */
-void dc_learn_made(struct sc_ctx *c, int guest_dirfd, const char *path, int obj, bool is_dir);
+ * tar, find and rm -r look new directories up both ways). The cache may
+ * take obj itself: *obj is then -1. */
+void dc_learn_made(struct sc_ctx *c, int guest_dirfd, const char *path, int *obj, bool is_dir);
 
 /* ---- cwd.c ---- */
 

@@ -137,6 +137,42 @@ t.join()
 print("bad opens:", bad)' 2>&1)
 check "opens made while children exit all get their fd" "bad opens: 0" "$out"
 
+# SIGCHLDs sent to the sentry from outside, as fast as a shell can send
+# them, while it installs the fds of creating opens and of lookups: each
+# open gets one fd, of the file it made. A lost fd answers 0 (or another
+# file); a doubled one leaves an extra fd open at the end.
+timeout -s KILL "$RUNSC_BOUND" "$RUNSC_C" do --quiet -- python3 -c '
+import os
+os.makedirs("/tmp/sigopen", exist_ok=True)
+before = sorted(os.listdir("/proc/self/fd"))
+bad = 0
+for i in range(3000):
+    name = "/tmp/sigopen/f%d" % i
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    if fd <= 2 or os.fstat(fd).st_ino != os.stat(name).st_ino:
+        bad += 1
+    if fd > 2:
+        os.close(fd)
+    fd = os.open("/tmp/sigopen", os.O_RDONLY | os.O_DIRECTORY)
+    if fd <= 2 or os.fstat(fd).st_ino != os.stat("/tmp/sigopen").st_ino:
+        bad += 1
+    if fd > 2:
+        os.close(fd)
+    os.unlink(name)
+after = sorted(os.listdir("/proc/self/fd"))
+print("bad opens:", bad, "fds as before:", before == after)' </dev/null >"$TMP/sigopen.out" 2>&1 &
+sig_top=$!
+cleanup_later "$sig_top"
+sig_sentry=""
+# shellcheck disable=SC2016
+wait_until 20 sh -c 'pgrep -x runsc-c-sentry -P "$(pgrep -P "$1" | head -1)" >/dev/null' sh "$sig_top" &&
+	sig_sentry=$(pgrep -x runsc-c-sentry -P "$(pgrep -P "$sig_top" | head -1)" | head -1)
+sent=0
+while [ -n "$sig_sentry" ] && kill -CHLD "$sig_sentry" 2>/dev/null; do sent=$((sent + 1)); done
+wait "$sig_top"
+check "opens answered while SIGCHLD floods the sentry ($sent sent) get one fd each" \
+	"bad opens: 0 fds as before: True" "$(cat "$TMP/sigopen.out")"
+
 # ---- the command's PATH search is execvp's ----
 # Natively env(1) searches with glibc's execvp; inside, the guest's init
 # probes candidates before it execs one: the same command must run, or

@@ -2,7 +2,9 @@
 /* One thread changes the process's umask again and again; the other keeps
  * creating files and, for each file it made after it saw a umask() call
  * return, checks that the file's mode reflects that call or a later one.
- * Prints "stale umask: no" when none reflects an earlier umask.
+ * Prints "stale umask: no" when none reflects an earlier umask. The flips
+ * go on until CHECKS_WANTED files were checked (at most MAX_FLIPS), so a
+ * loaded machine, where few files fall between two flips, checks as many.
  * Usage: umask_race DIR */
 #include <fcntl.h>
 #include <pthread.h>
@@ -11,14 +13,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define CHECKS_WANTED 1000
+#define MAX_FLIPS     300000
+
 static atomic_int epoch; /* umask(masks[epoch % 3]) has returned */
 static atomic_int done;
+static atomic_int enough; /* CHECKS_WANTED files were checked */
 static const int masks[3] = {022, 077, 027};
 
 static void *flipper(void *arg)
 {
 	(void)arg;
-	for (int i = 1; i <= 3000; i++) {
+	for (int i = 1; i <= MAX_FLIPS && !atomic_load(&enough); i++) {
 		umask(masks[i % 3]);
 		atomic_store(&epoch, i);
 		usleep(200);
@@ -50,7 +56,8 @@ int main(int argc, char **argv)
 		if (r < 0 || atomic_load(&epoch) != e)
 			continue; /* a umask() returned meanwhile: either mode is right */
 		int mode = st.st_mode & 0777;
-		checks++;
+		if (++checks >= CHECKS_WANTED)
+			atomic_store(&enough, 1);
 		if (mode == (0666 & ~masks[(e + 2) % 3]))
 			stale++; /* the umask before the call that had returned */
 		else if (mode != (0666 & ~masks[e % 3]) && mode != (0666 & ~masks[(e + 1) % 3]))
