@@ -61,6 +61,27 @@ void log_msg(const char *fmt, ...)
 	va_end(ap);
 }
 
+int stdio_fds_fill(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lower ones are open by now: open(2) takes the lowest
+		 * free number, which is fd. */
+		int null_fd = open("/dev/null", O_RDWR);
+		if (null_fd < 0)
+			return -errno;
+		if (null_fd != fd) {
+			int r = dup2(null_fd, fd);
+			int err = errno;
+			close(null_fd);
+			if (r < 0)
+				return -err;
+		}
+	}
+	return 0;
+}
+
 double mono_ms(void)
 {
 	struct timespec ts;

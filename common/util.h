@@ -46,6 +46,13 @@ _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* die() with ": strerror(errno)" appended. */
 _Noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Opens /dev/null (O_RDWR, inherited across exec) onto each of fds 0, 1
+ * and 2 that is closed, as runc, crun and daemons do first thing: else the
+ * first fds the process opens itself (a log file, a lock, a socket) take
+ * those numbers and are then written to as stdio, or handed to a child as
+ * its stdio. Returns 0, or -errno when /dev/null cannot be opened. */
+int stdio_fds_fill(void);
+
 /* CLOCK_MONOTONIC in milliseconds: for the spans --debug reports. */
 double mono_ms(void);
 
