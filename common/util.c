@@ -82,6 +82,20 @@ int stdio_fds_fill(void)
 	return 0;
 }
 
+void exec_emfile_describe(char *buf, size_t len, const char *argv0, rlim_t nofile_cur,
+			  unsigned preserved)
+{
+	char limit[64] = "";
+	if (nofile_cur != RLIM_INFINITY)
+		snprintf(limit, sizeof(limit), " (%llu, with %u fds preserved)",
+			 (unsigned long long)nofile_cur, preserved);
+	snprintf(
+		buf, len,
+		"exec '%s': the process's RLIMIT_NOFILE%s leaves no fd free for the sandbox's exec "
+		"loader (it takes one below the limit, two for a dynamically linked program)",
+		argv0, limit);
+}
+
 double mono_ms(void)
 {
 	struct timespec ts;
