@@ -47,10 +47,10 @@ _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Opens /dev/null (O_RDWR, inherited across exec) onto each of fds 0, 1
- * and 2 that is closed, as runc, crun and daemons do first thing: else the
- * first fds the process opens itself (a log file, a lock, a socket) take
- * those numbers and are then written to as stdio, or handed to a child as
- * its stdio. Returns 0, or -errno when /dev/null cannot be opened. */
+ * and 2 that is closed, as daemons do first thing: else the first fds the
+ * process opens itself (a log file, a lock, a socket) take those numbers
+ * and are then written to as stdio, or handed to a child as its stdio.
+ * Returns 0, or -errno when /dev/null cannot be opened. */
 int stdio_fds_fill(void);
 
 /* The words for an exec that failed with EMFILE because the sandbox's exec
