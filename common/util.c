@@ -61,6 +61,41 @@ void log_msg(const char *fmt, ...)
 	va_end(ap);
 }
 
+int stdio_fds_fill(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lower ones are open by now: open(2) takes the lowest
+		 * free number, which is fd. */
+		int null_fd = open("/dev/null", O_RDWR);
+		if (null_fd < 0)
+			return -errno;
+		if (null_fd != fd) {
+			int r = dup2(null_fd, fd);
+			int err = errno;
+			close(null_fd);
+			if (r < 0)
+				return -err;
+		}
+	}
+	return 0;
+}
+
+void exec_emfile_describe(char *buf, size_t len, const char *argv0, rlim_t nofile_cur,
+			  unsigned preserved)
+{
+	char limit[64] = "";
+	if (nofile_cur != RLIM_INFINITY)
+		snprintf(limit, sizeof(limit), " (%llu, with %u fds preserved)",
+			 (unsigned long long)nofile_cur, preserved);
+	snprintf(
+		buf, len,
+		"exec '%s': the process's RLIMIT_NOFILE%s leaves no fd free for the sandbox's exec "
+		"loader (it takes one below the limit, two for a dynamically linked program)",
+		argv0, limit);
+}
+
 double mono_ms(void)
 {
 	struct timespec ts;

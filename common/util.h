@@ -46,6 +46,22 @@ _Noreturn void die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* die() with ": strerror(errno)" appended. */
 _Noreturn void die_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Opens /dev/null (O_RDWR, inherited across exec) onto each of fds 0, 1
+ * and 2 that is closed, as daemons do first thing: else the first fds the
+ * process opens itself (a log file, a lock, a socket) take those numbers
+ * and are then written to as stdio, or handed to a child as its stdio.
+ * Returns 0, or -errno when /dev/null cannot be opened. */
+int stdio_fds_fill(void);
+
+/* The words for an exec that failed with EMFILE because the sandbox's exec
+ * loader, which takes fds below the process's RLIMIT_NOFILE, found none
+ * free: the same line wherever it is reported, the caller appending
+ * ": strerror(EMFILE)". A reporter that knows the process's soft limit
+ * passes it in nofile_cur (with the count of fds preserved for it), one
+ * that does not passes RLIM_INFINITY. */
+void exec_emfile_describe(char *buf, size_t len, const char *argv0, rlim_t nofile_cur,
+			  unsigned preserved);
+
 /* CLOCK_MONOTONIC in milliseconds: for the spans --debug reports. */
 double mono_ms(void);
 

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <limits.h>
 #include <linux/mount.h>
 #include <net/if.h>
 #include <sched.h>
@@ -215,14 +216,12 @@ _Noreturn static void run_command(const struct guest_config *cfg, const sigset_t
 	spawn_execvpe(cfg->argv[0], cfg->argv, envp);
 	int err = errno;
 	struct rlimit nofile;
-	if (err == EMFILE && getrlimit(RLIMIT_NOFILE, &nofile) == 0)
-		fprintf(stderr,
-			"runsc-c: %s: %s: with RLIMIT_NOFILE %llu and %u fds preserved, no fd is "
-			"free for the sandbox's exec loader (it takes one below the limit, two "
-			"for a dynamically linked program)\n",
-			cfg->argv[0], strerror(err), (unsigned long long)nofile.rlim_cur,
-			cfg->preserve_fds);
-	else
+	if (err == EMFILE && getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+		char what[PATH_MAX + 256];
+		exec_emfile_describe(what, sizeof(what), cfg->argv[0], nofile.rlim_cur,
+				     cfg->preserve_fds);
+		fprintf(stderr, "runsc-c: %s: %s\n", what, strerror(err));
+	} else
 		fprintf(stderr, "runsc-c: %s: %s\n", cfg->argv[0], strerror(err));
 	_exit(err == ENOENT ? 127 : 126);
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* runsc-c: the command line. One file per subcommand; this one dispatches. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,6 +49,14 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+	/* Before anything opens a file: a caller may have closed 0, 1 or 2
+	 * (a shim with stdin closed), and the --log file, the state lock or
+	 * a socket must not take their places. */
+	int r = stdio_fds_fill();
+	if (r < 0) {
+		errno = -r;
+		die_errno("opening /dev/null for a closed fd 0, 1 or 2");
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -63,12 +63,9 @@ static void stage_error(struct rc_error *err, const struct sandbox_exec_pending 
 		snprintf(what, sizeof(what), "changing to the working directory '%s'", p->cwd);
 		break;
 	case EXEC_STAGE_EXEC:
+		/* The guest's init knows the process's limit, not this side. */
 		if (errno_value == EMFILE)
-			snprintf(what, sizeof(what),
-				 "exec '%s': the process's RLIMIT_NOFILE leaves no fd free for "
-				 "the sandbox's exec loader (it takes one below the limit, two for "
-				 "a dynamically linked program)",
-				 p->argv0);
+			exec_emfile_describe(what, sizeof(what), p->argv0, RLIM_INFINITY, 0);
 		else
 			snprintf(what, sizeof(what), "exec '%s'", p->argv0);
 		break;

@@ -70,7 +70,9 @@ static int cpuset_list(struct json_object *cpu, const char *prefix, const char *
 
 /* cpu: shares (2 to 262144 as v1's cpu.shares takes them; 0 none),
  * realtimePeriod and realtimeRuntime (0 none, as crun reads them), cpus,
- * mems. */
+ * mems; idle (cgroup v2's cpu.idle, 0 or 1) only as 0, what the sandbox
+ * gives: a group of SCHED_IDLE it does not make, and a limit it does not
+ * enforce is refused, never dropped. */
 static int cpu_parse(struct json_object *res, const char *prefix, struct cg_limits *l,
 		     struct rc_error *err)
 {
@@ -98,6 +100,10 @@ static int cpu_parse(struct json_object *res, const char *prefix, struct cg_limi
 		return r;
 	l->cpu_rt_runtime_set = v != 0;
 	l->cpu_rt_runtime_us = v;
+	if ((r = int_in(cpu, "idle", FIELD(field, "%s.cpu.idle", prefix), 0, 1, &set, &v, err)) < 0)
+		return r;
+	if (v)
+		return oci_bad(err, field, "1: the sandbox does not enforce this limit");
 	if ((r = cpuset_list(cpu, prefix, "cpus", false, l->cpuset_cpus, sizeof(l->cpuset_cpus),
 			     err)) < 0)
 		return r;

@@ -134,4 +134,39 @@ for good in "--memory 16m" "--memory 1G" "--memory 268435456" "--pids-limit 100"
 		"'nosuch' does not exist" "$out"
 done
 
+
+# runsc-c do started with fd 0, 1 or 2 closed (a caller with stdin closed):
+# the command gets /dev/null there and the caller's other two fds as they
+# were, and no file of runsc-c's own (--stats, a directory, a socket) takes
+# the free number.
+mkdir -p "$TMP/dv"
+: >"$TMP/din"
+PROBE='a=$(readlink /proc/$$/fd/0); b=$(readlink /proc/$$/fd/1); c=$(readlink /proc/$$/fd/2); echo "$a|$b|$c" >/dv/out'
+for n in 0 1 2; do
+	rm -f "$TMP/dv/out" "$TMP/stats"
+	: >"$TMP/do1"
+	: >"$TMP/do2"
+	set -- "$RUNSC_C" do --debug --stats "$TMP/stats" -v "$TMP/dv:/dv" -- sh -c "$PROBE"
+	case $n in
+	0)
+		timeout -s KILL 60 "$@" 0<&- >>"$TMP/do1" 2>>"$TMP/do2"
+		fds_want="/dev/null|$TMP/do1|$TMP/do2"
+		;;
+	1)
+		timeout -s KILL 60 "$@" <"$TMP/din" 1>&- 2>>"$TMP/do2"
+		fds_want="$TMP/din|/dev/null|$TMP/do2"
+		;;
+	2)
+		timeout -s KILL 60 "$@" <"$TMP/din" >>"$TMP/do1" 2>&-
+		fds_want="$TMP/din|$TMP/do1|/dev/null"
+		;;
+	esac
+	check_rc "do with fd $n closed: the command runs" 0 "$?" "$(tail -3 "$TMP/do2")"
+	check "do with fd $n closed: the command's fd $n is /dev/null, the others the caller's" \
+		"$fds_want" "$(cat "$TMP/dv/out" 2>&1)"
+	check "do with fd $n closed: --stats is the stats, JSON" yes \
+		"$(python3 -c 'import json,sys; json.load(open(sys.argv[1])); print("yes")' "$TMP/stats" 2>&1 | tail -1)"
+done
+set --
+
 done_testing

@@ -144,7 +144,7 @@ check_contains "... and one line naming the limit" \
 check "run --preserve-fds 1021 with RLIMIT_NOFILE 1024: the program's exec fails (126)" "126" \
 	"$(echo "$out" | sed -n 5p | cut -d' ' -f1)"
 check_contains "... with one line naming the limit" \
-	"Too many open files: with RLIMIT_NOFILE 1024 and 1021 fds preserved" \
+	"exec 'true': the process's RLIMIT_NOFILE (1024, with 1021 fds preserved) leaves no fd free" \
 	"$(echo "$out" | sed -n 5p)"
 
 # crun, the reference: exec into a container of its own with the same fds.

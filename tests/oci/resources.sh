@@ -116,6 +116,11 @@ out=$(oci update -r "$TMP/res.json" r 2>&1)
 check_rc "update -r with cpu and blockIO" 0 "$?" "$out"
 check "update -r: cpu.shares and the read throttle" "128 $MAJ:$MIN 4096" \
 	"$(cat "$CPU$P/r/cpu.shares") $(cat "$BLKIO$P/r/blkio.throttle.read_bps_device")"
+printf '{"cpu": {"idle": 1}}' >"$TMP/idle.json"
+oci update -r "$TMP/idle.json" r >"$TMP/idle.out" 2>&1
+check "update -r with cpu.idle 1: refused (exit 1), naming the field" "1 yes" \
+	"$? $(grep -q "cpu.idle: 1: the sandbox does not enforce this limit" "$TMP/idle.out" && echo yes)"
+check "... cpu.shares stays" 128 "$(cat "$CPU$P/r/cpu.shares")"
 if [ -n "$CRUN" ] && [ -n "${theirs:-}" ]; then
 	cfg "$TMP/cu" "$RES
 d['process']['args'] = ['sh', '-c', 'echo up; sleep 600']
@@ -247,6 +252,16 @@ bad "{'unified': {'memory.high': 5}}" "linux.resources.unified.memory.high: expe
 bad "{'devices': [{'allow': True, 'access': 'rx'}]}" \
 	"linux.resources.devices\[0\].access: 'rx': expected letters of r, w and m"
 bad "{'devices': [{'access': 'r'}]}" "linux.resources.devices\[0\].allow: missing"
+# cpu.idle: 0 is what the sandbox gives; 1 (a SCHED_IDLE group, cgroup v2's
+# cpu.idle) it does not enforce, so it refuses it rather than drop it.
+bad "{'cpu': {'idle': 1}}" "linux.resources.cpu.idle: 1: the sandbox does not enforce this limit"
+bad "{'cpu': {'idle': 2}}" "linux.resources.cpu.idle: 2: expected 0 to 1"
+bad "{'cpu': {'idle': '1'}}" "linux.resources.cpu.idle: expected an integer"
+cfg "$TMP/idle0" "$PROG
+d['linux']['resources'] = {'cpu': {'idle': 0}}"
+oci create --bundle "$TMP/idle0" idle0 >"$TMP/idle0.out" 2>&1
+check_rc "{'cpu': {'idle': 0}}: accepted" 0 "$?" "$(cat "$TMP/idle0.out")"
+oci delete --force idle0 >/dev/null 2>&1
 
 features=$(oci features | python3 -c 'import json,sys; c=json.load(sys.stdin)["linux"]["cgroup"]; print(c["v1"], c["v2"], c["systemd"])' 2>&1)
 check "features: cgroup v1 and v2 (no systemd units)" "True True False" "$features"
