@@ -338,6 +338,7 @@ int sandbox_create(const struct sandbox_config *cfg, struct sandbox **out, struc
 	sigemptyset(&sb->sigmask);
 	for (size_t i = 0; i < ARRAY_SIZE(supervised_signals); i++)
 		sigaddset(&sb->sigmask, supervised_signals[i]);
+	sigaddset(&sb->sigmask, SANDBOX_SIGNAL_KILL);
 	sigset_t old;
 	sigprocmask(SIG_BLOCK, &sb->sigmask, &old);
 	if (!caller_mask_saved) {
@@ -433,7 +434,9 @@ _Noreturn static void sentry_child(struct sandbox *sb, int report_fd, int contro
 /* Reads the sentry's report (sentry_config's report_fd): the guest's
  * listener and its init's pidfd, handed over first, are kept; returns the
  * size of the next message, the init's pid or the sentry's error, read
- * into buf (0: the sentry ended without one). */
+ * into buf (0: the sentry ended without one), or -errno where the socket
+ * could not be read (the sandbox does not start then: a guest would run
+ * whose listener nobody outside its sentry holds). */
 static ssize_t report_read(struct sandbox *sb, int fd, void *buf, size_t size)
 {
 	for (;;) {
@@ -446,7 +449,7 @@ static ssize_t report_read(struct sandbox *sb, int fd, void *buf, size_t size)
 		}
 		for (int i = 0; i < nfds; i++)
 			close(fds[i]);
-		return n < 0 ? 0 : n;
+		return n;
 	}
 }
 
@@ -509,8 +512,12 @@ int sandbox_start(struct sandbox *sb, struct rc_error *err)
 		struct rc_error err;
 	} rep = {0};
 	ssize_t n = report_read(sb, report[0], &rep, sizeof(rep));
-	pid_t init = n == (ssize_t)sizeof(rep.init) ? rep.init : 0;
+	pid_t init = n == (ssize_t)sizeof(rep.init) && sb->init_pidfd >= 0 ? rep.init : 0;
 	close(report[0]);
+	if (n < 0) {
+		sentry_end(sb);
+		return rc_error_set_errno(err, (int)-n, "receiving the guest's listener");
+	}
 	/* A sentry that died before the guest ran: the view's failure, if the
 	 * gofer has one, says why; else the sentry's own. */
 	if (init == 0 && sb->ready_fd >= 0)

@@ -18,15 +18,18 @@
  *
  * Errors come back as a negative errno and a struct rc_error naming what
  * failed; the library prints nothing for the user. The calling process must
- * be single-threaded (the forks skip atfork handlers), and keeps SIGINT,
- * SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH and SIGCHLD blocked
- * from sandbox_create on: the supervisor takes them through a signalfd and
+ * be single-threaded (the forks skip atfork handlers), runs one sandbox at
+ * a time (the sentry is forked without an exec and would inherit what the
+ * process holds of another), and keeps SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+ * SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD and SANDBOX_SIGNAL_KILL blocked from
+ * sandbox_create on: the supervisor takes them through a signalfd and
  * forwards them, and one that comes after the sandbox ended must not kill
  * the caller. */
 #ifndef RUNSC_SANDBOX_SANDBOX_H
 #define RUNSC_SANDBOX_SANDBOX_H
 
 #include <linux/filter.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -233,6 +236,13 @@ struct sandbox;
  * is NULL and nothing is left; after any other, call sandbox_destroy. */
 int sandbox_create(const struct sandbox_config *cfg, struct sandbox **sb, struct rc_error *err);
 int sandbox_start(struct sandbox *sb, struct rc_error *err);
+/* Sent to the process supervising a sandbox (sandbox_wait), this signal
+ * kills the guest's init with SIGKILL, and with it every process of the
+ * guest, while the sentry still answers: the way to kill a sandbox from
+ * another process (runsc-c kill ID KILL). A SIGKILL of the supervisor
+ * itself kills the guest too, but the guest's trapped calls get ENOSYS
+ * from the kernel in the moment between. */
+#define SANDBOX_SIGNAL_KILL (SIGRTMAX)
 int sandbox_wait(struct sandbox *sb, struct sandbox_status *status, struct rc_error *err);
 /* Sends sig to the guest's init, which forwards it to the command. */
 int sandbox_kill(struct sandbox *sb, int sig, struct rc_error *err);

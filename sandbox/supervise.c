@@ -118,10 +118,11 @@ int sandbox_kill(struct sandbox *sb, int sig, struct rc_error *err)
 {
 	if (sb->init_pid <= 0)
 		return rc_error_set(err, ESRCH, "the sandbox's guest is not running");
-	/* By its pidfd where there is one: the pid may be another process's
-	 * once the init is reaped. */
-	if (sb->init_pidfd >= 0 ? sys_pidfd_send_signal(sb->init_pidfd, sig, NULL, 0) < 0
-				: kill(sb->init_pid, sig) < 0)
+	/* By its pidfd: the pid may be another process's once the init is
+	 * reaped (sentry_end closes the pidfd after that). */
+	if (sb->init_pidfd < 0)
+		return rc_error_set(err, ESRCH, "the sandbox's guest has ended");
+	if (sys_pidfd_send_signal(sb->init_pidfd, sig, NULL, 0) < 0)
 		return rc_error_set_errno(err, errno, "signalling the guest's init");
 	return 0;
 }
@@ -136,6 +137,8 @@ static int on_signals(struct sandbox *sb)
 		int sig = (int)si.ssi_signo;
 		if (sig == SIGWINCH && sb->term.relayed)
 			term_resize(&sb->term);
+		else if (sig == SANDBOX_SIGNAL_KILL)
+			sandbox_kill(sb, SIGKILL, NULL);
 		else if (sig != SIGCHLD && sig != SIGWINCH && sb->init_pid > 0)
 			sandbox_kill(sb, sig, NULL);
 	}
@@ -166,19 +169,23 @@ static int on_signals(struct sandbox *sb)
 #define SENTRY_GRACE_MS 2000
 
 /* Waits up to ms milliseconds for the process of a pidfd to exit, without
- * reaping it. */
-static void wait_exit_fd(int fd, int ms)
+ * reaping it: whether it did. */
+static bool wait_exit_fd(int fd, int ms)
 {
 	struct pollfd p = {.fd = fd, .events = POLLIN};
 	struct timespec end, now;
 	clock_gettime(CLOCK_MONOTONIC, &end);
 	end.tv_sec += ms / 1000;
 	end.tv_nsec += (long)(ms % 1000) * 1000000;
-	for (int left = ms; left > 0 && poll(&p, 1, left) < 0 && errno == EINTR;) {
+	int n;
+	for (int left = ms; (n = poll(&p, 1, left)) < 0 && errno == EINTR;) {
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		left = (int)((end.tv_sec - now.tv_sec) * 1000 +
 			     (end.tv_nsec - now.tv_nsec) / 1000000);
+		if (left <= 0)
+			return false;
 	}
+	return n > 0;
 }
 
 /* Waits up to ms milliseconds for a child to exit, without reaping it. */
@@ -187,7 +194,7 @@ static void wait_exit(pid_t pid, int ms)
 	int fd = pid > 0 ? sys_pidfd_open(pid, 0) : -1;
 	if (fd < 0)
 		return;
-	wait_exit_fd(fd, ms);
+	(void)wait_exit_fd(fd, ms);
 	close(fd);
 }
 
@@ -204,7 +211,10 @@ void sentry_end(struct sandbox *sb)
 	 * the listener held here. */
 	if (sb->init_pidfd >= 0) {
 		sys_pidfd_send_signal(sb->init_pidfd, SIGKILL, NULL, 0);
-		wait_exit_fd(sb->init_pidfd, GUEST_GRACE_MS);
+		if (!wait_exit_fd(sb->init_pidfd, GUEST_GRACE_MS))
+			log_debug("the guest's init has not ended %d ms after its SIGKILL: its "
+				  "listener is closed now, its last calls may get ENOSYS",
+				  GUEST_GRACE_MS);
 		close(sb->init_pidfd);
 		sb->init_pidfd = -1;
 	}

@@ -3,8 +3,10 @@
  * SIG, or a number; SIGTERM by default) to the container's process, its
  * monitor. The sandbox library's supervisor there forwards SIGTERM, SIGINT,
  * SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 to the guest, whose init passes
- * them to the program; SIGKILL kills the monitor and with it the sentry
- * and the gofer (PDEATHSIG), and so the guest. Stop signals would stop the
+ * them to the program; SIGKILL of a started container has the monitor
+ * kill the guest (SANDBOX_SIGNAL_KILL), its sentry answering to the end,
+ * and waits for the monitor to end (SIGKILL of a monitor that has not
+ * ended after 5 s; of one whose container never started, at once). Stop signals would stop the
  * monitor, not the program: they are refused (`pause` stops a container).
  * A paused container's guest gets its signal when resumed, except SIGKILL,
  * which also thaws it so that it dies, as runc does. --all is the same:

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/compat.h"
 #include "common/util.h"
 #include "runsc-c/oci/oci.h"
 
@@ -322,16 +324,44 @@ enum oci_status oci_state_status(const struct oci_state *st)
 		       : OCI_RUNNING;
 }
 
+/* How long a monitor told to kill its guest may take to end. */
+#define MONITOR_END_MS 5000
+
+/* SIGKILL of a started container: its monitor kills the guest while the
+ * sentry still answers (SANDBOX_SIGNAL_KILL) and ends once the guest is
+ * gone; a monitor not gone after MONITOR_END_MS is killed. A SIGKILL of
+ * the monitor alone would close the guest's seccomp listener before the
+ * guest dies, and its last calls would get ENOSYS from the kernel. */
+static int kill_started(const struct oci_state *st, bool paused)
+{
+	int pidfd = sys_pidfd_open(st->pid, 0);
+	if (pidfd < 0)
+		return -errno;
+	int r = 0;
+	if (sys_pidfd_send_signal(pidfd, SANDBOX_SIGNAL_KILL, NULL, 0) < 0)
+		r = -errno;
+	struct rc_error err;
+	if (paused && sandbox_resume(st->sandbox_id, oci_cgroup_path(st), &err) < 0)
+		oci_warn("thawing the killed container: %s", err.msg);
+	if (r == 0) {
+		struct pollfd p = {.fd = pidfd, .events = POLLIN};
+		int n;
+		while ((n = poll(&p, 1, MONITOR_END_MS)) < 0 && errno == EINTR)
+			;
+		if (n <= 0 && sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+			r = -errno;
+	}
+	close(pidfd);
+	return r;
+}
+
 int oci_signal(const struct oci_state *st, int sig)
 {
-	bool paused = oci_state_status(st) == OCI_PAUSED;
-	if (kill(st->pid, sig) < 0)
-		return -errno;
-	struct rc_error err;
-	if (sig == SIGKILL && paused &&
-	    sandbox_resume(st->sandbox_id, oci_cgroup_path(st), &err) < 0)
-		oci_warn("thawing the killed container: %s", err.msg);
-	return 0;
+	enum oci_status status = oci_state_status(st);
+	bool paused = status == OCI_PAUSED;
+	if (sig == SIGKILL && (status == OCI_RUNNING || paused))
+		return kill_started(st, paused);
+	return kill(st->pid, sig) < 0 ? -errno : 0;
 }
 
 int oci_state_load(const char *id, bool exclusive, struct oci_dir *d, struct oci_state *st)

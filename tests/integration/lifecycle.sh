@@ -196,6 +196,27 @@ for round in 1 2 3; do
 	check "$name: nothing is left" "" "$(left_behind "$m")"
 done
 
+# SIGRTMAX to runsc-c kills the guest while the sentry answers (what OCI's
+# kill KILL sends the monitor): exit 137, no call of the guest failed.
+state_snapshot "$TMP/before"
+m=${marker_base}04
+"$RUNSC_C" do --quiet -- python3 -c "$(cat "$DATA/trapped_loop.py")" "$m" \
+	</dev/null >"$out" 2>/dev/null &
+pid=$!
+cleanup_later "$pid"
+if wait_until 20 all_ready; then
+	sleep 0.3
+	kill -s "$(kill -l 64)" "$pid"
+	wait_rc "$pid"
+	check_rc "SIGRTMAX to runsc-c: the guest dies of SIGKILL (137)" 137 "$rc"
+	check "SIGRTMAX to runsc-c: no call of the guest failed" "" \
+		"$(grep -v '^ready$' "$out" | sort | uniq -c)"
+else
+	not_ok "SIGRTMAX to runsc-c: the guest's loops run" "$(cat "$out")"
+	kill -9 "$pid"
+fi
+check "SIGRTMAX to runsc-c: nothing is left" "" "$(left_behind "$m")"
+
 # A guest that ignores SIGTERM still ends on --timeout.
 state_snapshot "$TMP/before"
 m=${marker_base}8

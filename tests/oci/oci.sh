@@ -256,6 +256,33 @@ check_rc "delete of a missing container: exit 1" 1 "$?"
 out=$(oci start nothere 2>&1)
 check_contains "start of a missing container: does not exist" "does not exist" "$out"
 
+# kill KILL of a container whose program makes calls the sentry answers
+# (eight shells stat'ing / in a loop): the monitor kills the guest while its
+# sentry still answers, so no call fails (none gets ENOSYS from the kernel,
+# as it would with the monitor killed first). Three rounds: with the monitor
+# killed first, most rounds show such calls, not every one.
+cfg "$TMP/busy" "$(args '["sh", "-c", "for i in 1 2 3 4 5 6 7 8; do (echo ready; while :; do [ -e / ] || echo failed; done) & done; wait"]')"
+eight_ready() { [ "$(grep -c '^ready$' "$TMP/busy.out")" -ge 8 ]; }
+for round in 1 2 3; do
+	oci create --bundle "$TMP/busy" busy1 >"$TMP/busy.out" 2>/dev/null
+	oci start busy1
+	what="kill KILL of a busy container (round $round)"
+	if wait_until 20 eight_ready; then
+		sleep 0.3
+		oci kill busy1 KILL
+		check_rc "$what: exit 0" 0 "$?"
+		wait_until 10 gone busy1
+		check "$what: it stopped" "stopped" "$(state_of busy1)"
+		check "$what: no call of the program failed" "" \
+			"$(grep -v '^ready$' "$TMP/busy.out" | sort | uniq -c)"
+	else
+		not_ok "$what: the program's loops run" "$(cat "$TMP/busy.out")"
+		oci kill busy1 KILL
+		wait_until 10 gone busy1
+	fi
+	oci delete --force busy1
+done
+
 # The pid file's process is a descendant of create's caller and exits with
 # the program's status: a subreaper (as containerd's shim is) reaps it.
 cfg "$TMP/d" "$(args '["sh", "-c", "sleep 0.2; exit 42"]')"

@@ -142,6 +142,9 @@ START_TEST(kill_reaches_the_command)
 		usleep(50 * 1000);
 	ck_assert_msg(sandbox_kill(sb, SIGTERM, &err) == 0, "%s", err.msg);
 	ck_assert_msg(sandbox_wait(sb, &st, &err) == 0, "%s", err.msg);
+	/* The guest is gone: a signal now reaches nothing, not whatever
+	 * process took its init's pid. */
+	ck_assert_int_eq(sandbox_kill(sb, SIGTERM, &err), -ESRCH);
 	sandbox_destroy(sb);
 	ck_assert_int_eq(st.exit_code, 128 + SIGTERM);
 	ck_assert(!st.timed_out);
