@@ -615,6 +615,13 @@ START_TEST(exec_cut_between_messages_leaves_nothing)
 {
 	struct io_uring_params params = {0};
 	int ring = (int)syscall(__NR_io_uring_setup, 1, &params);
+	/* The cut needs an io_uring fd: a kernel without io_uring (ENOSYS)
+	 * or with it disabled (kernel.io_uring_disabled: EPERM) gives none. */
+	if (ring < 0 && (errno == ENOSYS || errno == EPERM)) {
+		printf("# exec_cut_between_messages_leaves_nothing skipped: io_uring_setup: %s\n",
+		       strerror(errno));
+		return;
+	}
 	ck_assert_msg(ring >= 0, "io_uring_setup: %s", strerror(errno));
 	struct sandbox_config cfg = config((char *[]){"runsc-c-idle", NULL});
 	cfg.builtin = EXEC_BUILTIN_IDLE;
