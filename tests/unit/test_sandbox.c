@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <linux/io_uring.h>
 #include <linux/sockios.h>
+#include <poll.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -858,6 +859,82 @@ START_TEST(exec_abort_on_a_full_channel_goes_when_there_is_room)
 }
 END_TEST
 
+/* A malformed message naming the START init holds (one whose fds come in
+ * more messages) fails that START once: one EXEC_EV_FAILED for its id.
+ * Written on the channel by hand, read back before the loop runs; a
+ * malformed message of another id after it marks the end. */
+static void channel_send(int ctl, const struct exec_msg *m, const int *fds, int nfds)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * EXEC_MSG_FDS)];
+		struct cmsghdr align;
+	} u = {0};
+	struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof(*m)};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	if (nfds > 0) {
+		msg.msg_control = u.buf;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
+	}
+	ck_assert_int_eq(sendmsg(ctl, &msg, MSG_NOSIGNAL), (ssize_t)sizeof(*m));
+}
+
+START_TEST(exec_malformed_message_fails_the_held_start_once)
+{
+	bool before[1024] = {0};
+	for (int fd = 0; fd < 1024; fd++)
+		before[fd] = fcntl(fd, F_GETFD) >= 0;
+	struct sandbox_config cfg = config((char *[]){"runsc-c-idle", NULL});
+	cfg.builtin = EXEC_BUILTIN_IDLE;
+	struct sandbox *sb;
+	struct sandbox_status st;
+	struct rc_error err = {0};
+	ck_assert_msg(sandbox_create(&cfg, &sb, &err) == 0, "%s", err.msg);
+	ck_assert_msg(sandbox_start(sb, &err) == 0, "%s", err.msg);
+	int ctl = channel_fd(before, 1024);
+	int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(null_fd, 0);
+	int fds[EXEC_MSG_FDS];
+	for (int i = 0; i < EXEC_MSG_FDS; i++)
+		fds[i] = null_fd;
+	struct exec_msg start = {.magic = EXEC_MAGIC,
+				 .op = EXEC_OP_START,
+				 .id = 1000,
+				 .argc = 1,
+				 .data_len = 3,
+				 .npreserve = CUT_PRESERVE};
+	channel_send(ctl, &start, fds, EXEC_MSG_FDS);
+	struct exec_msg bad = {.magic = EXEC_MAGIC, .op = 99, .id = 1000};
+	channel_send(ctl, &bad, NULL, 0);
+	bad.id = 1001;
+	channel_send(ctl, &bad, NULL, 0);
+	int failed_held = 0, other = 0;
+	bool end = false;
+	while (!end) {
+		struct pollfd p = {.fd = ctl, .events = POLLIN};
+		ck_assert_msg(poll(&p, 1, (int)(5000 * time_scale())) == 1, "no answer from init");
+		struct exec_msg m;
+		ck_assert_int_eq(recv(ctl, &m, sizeof(m), 0), (ssize_t)sizeof(m));
+		if (m.op == EXEC_EV_FAILED && m.id == 1000)
+			failed_held++;
+		else if (m.op == EXEC_EV_FAILED && m.id == 1001)
+			end = true;
+		else
+			other++;
+	}
+	sandbox_kill(sb, SIGKILL, NULL);
+	ck_assert_msg(sandbox_wait(sb, &st, &err) == 0, "%s", err.msg);
+	sandbox_destroy(sb);
+	close(null_fd);
+	ck_assert_int_eq(failed_held, 1);
+	ck_assert_int_eq(other, 0);
+}
+END_TEST
+
 static int watch_calls;
 
 static void on_pipe(struct sandbox *sb, int fd, void *arg)
@@ -1049,6 +1126,7 @@ static Suite *sandbox_suite(void)
 	tcase_add_test(x, exec_bad_fd_sends_nothing);
 	tcase_add_test(x, exec_cut_between_messages_leaves_nothing);
 	tcase_add_test(x, exec_abort_on_a_full_channel_goes_when_there_is_room);
+	tcase_add_test(x, exec_malformed_message_fails_the_held_start_once);
 	tcase_add_test(x, watch_serves_a_callers_fd);
 	suite_add_tcase(s, x);
 	return s;
