@@ -577,9 +577,13 @@ static void on_channel(void)
 		   nfds == 0) {
 		on_abort(&m);
 	} else if (n > 0) {
+		/* One EXEC_EV_FAILED per id: a malformed message naming the
+		 * START held fails that START only. */
+		uint32_t id = n == (ssize_t)sizeof(m) ? m.id : 0;
+		bool held = gather.active && id && id == gather.req.id;
 		gather_fail();
-		send_event(EXEC_EV_FAILED, n == (ssize_t)sizeof(m) ? m.id : 0, EINVAL,
-			   EXEC_STAGE_REQUEST);
+		if (!held)
+			send_event(EXEC_EV_FAILED, id, EINVAL, EXEC_STAGE_REQUEST);
 	}
 	for (int i = 0; i < nfds; i++)
 		close(fds[i]);

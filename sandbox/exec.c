@@ -207,21 +207,39 @@ static int request_send(int sock, const struct exec_msg *m, const char *data, si
 	return n == (ssize_t)(sizeof(*m) + len) ? 0 : -EIO;
 }
 
+/* What the loop waits for on the channel: init's answers, and while an
+ * EXEC_OP_ABORT is owed, room to send it. Before sandbox_wait's loop is
+ * set up (no epoll yet) supervise_init asks for the same. */
+void exec_control_events(struct sandbox *sb, int op)
+{
+	if (sb->epoll_fd < 0 || sb->control_fd < 0)
+		return;
+	struct epoll_event ev = {.events = EPOLLIN | (sb->abort_exec_id ? EPOLLOUT : 0u),
+				 .data.u64 = SANDBOX_EV_CONTROL};
+	epoll_ctl(sb->epoll_fd, op, sb->control_fd, &ev);
+}
+
 /* Tells init that the START of sb->abort_exec_id gets no more fds, so it
- * drops what it holds of it (common/exec_proto.h); -EAGAIN, kept for the
- * next request, when the channel is full. */
+ * drops what it holds of it (common/exec_proto.h). The abort is not lost:
+ * while the channel is full (-EAGAIN) it stays owed, the loop waits for
+ * room (EPOLLOUT) and sends it then, and the next request sends it first.
+ * Any other error is a broken channel: init is gone (EPIPE, ECONNRESET),
+ * and with it all it held, so nothing is owed any more; the loop sees the
+ * channel's end and fails what was pending. */
 static int abort_send(struct sandbox *sb)
 {
+	if (!sb->abort_exec_id)
+		return 0;
 	struct exec_msg m = {.magic = EXEC_MAGIC, .op = EXEC_OP_ABORT, .id = sb->abort_exec_id};
 	ssize_t n;
 	do
 		n = send(sb->control_fd, &m, sizeof(m), MSG_DONTWAIT | MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
-	if (n < 0 && errno == EAGAIN)
-		return -EAGAIN;
-	/* Sent, or a channel gone with init, which holds nothing then. */
-	sb->abort_exec_id = 0;
-	return 0;
+	int r = n < 0 && (errno == EAGAIN || errno == ENOBUFS) ? -EAGAIN : 0;
+	if (r == 0)
+		sb->abort_exec_id = 0;
+	exec_control_events(sb, EPOLL_CTL_MOD);
+	return r;
 }
 
 static int config_check(const struct sandbox_exec_config *ec, struct rc_error *err)
@@ -320,7 +338,7 @@ int sandbox_exec(struct sandbox *sb, const struct sandbox_exec_config *ec, sandb
 		r = request_send(sb->control_fd, &more, NULL, 0, fds + sent, k);
 		sent += k;
 		/* The START went, the rest did not: init is told to drop
-		 * what it holds of it (now, or before the next request). */
+		 * what it holds of it (now, or once the channel has room). */
 		if (r < 0) {
 			sb->abort_exec_id = m.id;
 			(void)abort_send(sb);
@@ -430,6 +448,8 @@ static void channel_close(struct sandbox *sb)
 		epoll_ctl(sb->epoll_fd, EPOLL_CTL_DEL, sb->control_fd, NULL);
 	close(sb->control_fd);
 	sb->control_fd = -1;
+	/* Init is gone with what it held of a cut request. */
+	sb->abort_exec_id = 0;
 }
 
 /* Reads what init sent; false once it is gone. */
@@ -451,6 +471,8 @@ static bool channel_read(struct sandbox *sb)
 
 void exec_on_control(struct sandbox *sb)
 {
+	if (sb->control_fd >= 0 && sb->abort_exec_id)
+		(void)abort_send(sb);
 	if (sb->control_fd >= 0 && !channel_read(sb)) {
 		channel_close(sb);
 		pending_end_all(sb);

@@ -103,7 +103,8 @@ struct sandbox {
 	size_t nexecs;
 	uint32_t next_exec_id;
 	/* A START sent without all its fds whose EXEC_OP_ABORT did not go
-	 * either (a full channel): sent before the next START. Or 0. */
+	 * either (a full channel): sent once the channel has room (the loop
+	 * waits for EPOLLOUT), or before the next START. Or 0. */
 	uint32_t abort_exec_id;
 	/* supervise.c: the callers' fds in the loop. */
 	struct sandbox_watch *watches;
@@ -207,6 +208,9 @@ void limits_destroy(struct sandbox *sb);
 /* sandbox/exec.c */
 /* The guest's init sent something (SANDBOX_EV_CONTROL). */
 void exec_on_control(struct sandbox *sb);
+/* Registers (EPOLL_CTL_ADD) or updates (EPOLL_CTL_MOD) the channel in the
+ * loop's epoll: EPOLLIN, and EPOLLOUT while an EXEC_OP_ABORT is owed. */
+void exec_control_events(struct sandbox *sb, int op);
 /* The sandbox ended: what init sent last is read, every process still
  * pending is reported as ended, the channel closed. */
 void exec_end(struct sandbox *sb);

@@ -109,8 +109,7 @@ void supervise_init(struct sandbox *sb)
 		watch(sb, STDIN_FILENO, SANDBOX_EV_STDIN);
 		watch(sb, sb->term.master, SANDBOX_EV_TERMINAL);
 	}
-	if (sb->control_fd >= 0)
-		watch(sb, sb->control_fd, SANDBOX_EV_CONTROL);
+	exec_control_events(sb, EPOLL_CTL_ADD);
 	sb->stdin_open = true;
 }
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Abstract unix names of a probe's own run. The abstract namespace is one
 # per network namespace, so probes run natively by two test runs at once
 # (two builds, CI beside another run) share the host's: a fixed name, or
