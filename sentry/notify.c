@@ -308,9 +308,12 @@ int sentry_addfds(struct sentry *s, struct seccomp_notif_addfd *a, size_t n, int
 			}
 		}
 		/* Without SECCOMP_ADDFD_FLAG_SEND an ADDFD that a signal ends
-		 * either installed its fd (and returns it) or was taken back
-		 * off the call's queue: made again, it installs the fd once.
-		 * SA_RESTART does so for SIGCHLD; this loop for any other. */
+		 * either installed its fd (and returns it), was taken back off
+		 * the call's queue (-ERESTARTSYS), or was never queued (its
+		 * wait for the notification lock interrupted, -EINTR): made
+		 * again, it installs the fd once. SA_RESTART restarts the
+		 * second for SIGCHLD; this loop covers the third, and any
+		 * other signal. */
 		do
 			r = ioctl(s->listener, SECCOMP_IOCTL_NOTIF_ADDFD, &a[i]);
 		while (r < 0 && errno == EINTR && !(a[i].flags & SECCOMP_ADDFD_FLAG_SEND));

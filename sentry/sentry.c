@@ -317,7 +317,7 @@ static void deferred_tick(struct sentry *s)
  * epoll set watches. Blocking SIGCHLD outside the receive cost two
  * rt_sigprocmask calls per notification; now only an answer that installs
  * an fd with SECCOMP_ADDFD_FLAG_SEND (exec's loader) blocks it
- * (sentry_addfd). */
+ * (sentry_addfds). */
 static int wake_fd = -1;
 static volatile sig_atomic_t epoll_armed, woken, gofer_due;
 

@@ -134,7 +134,6 @@ for good in "--memory 16m" "--memory 1G" "--memory 268435456" "--pids-limit 100"
 		"'nosuch' does not exist" "$out"
 done
 
-
 # runsc-c do started with fd 0, 1 or 2 closed (a caller with stdin closed):
 # the command gets /dev/null there and the caller's other two fds as they
 # were, and no file of runsc-c's own (--stats, a directory, a socket) takes

@@ -164,6 +164,11 @@ os.mkdir(d + "/mkl/made2")
 for n in ("mk/made", "mkl/made", "mk/made2", "mkl/made2"):
     look("mkdir from a dirfd or through a symlink, " + n, d + "/" + n)
     look("mkdir from a dirfd or through a symlink, lstat " + n, d + "/" + n, "lstat")
+for n in ("made", "made2"):
+    ids = {(os.stat(d + p + n).st_dev, os.stat(d + p + n).st_ino) for p in ("/mk/", "/mkl/")}
+    ids |= {(os.lstat(d + p + n).st_dev, os.lstat(d + p + n).st_ino) for p in ("/mk/", "/mkl/")}
+    print("mkdir from a dirfd or through a symlink, one directory under every spelling, "
+          + n + ":", len(ids))
 os.rename("made", "moved", src_dir_fd=mkfd, dst_dir_fd=mkfd)
 look("a made directory renamed, old name", d + "/mk/made")
 look("a made directory renamed, lstat of the old name", d + "/mkl/made", "lstat")
