@@ -171,6 +171,21 @@ void oci_listen_fds_apply(struct oci_config *c, unsigned int n)
 	c->listen_pid = true;
 }
 
+void oci_stray_fds_close(unsigned int keep)
+{
+	/* No exec separates runsc-c from the monitor or an exec's stand-in:
+	 * whatever fd the caller left open would stay open in them, and a
+	 * caller reading a pipe to its end would wait for the container's. */
+	unsigned int from = 3 + keep;
+	int log = oci_log_fd();
+	if (log >= 0 && (unsigned int)log >= from) {
+		if ((unsigned int)log > from)
+			syscall(SYS_close_range, from, (unsigned int)log - 1, 0);
+		from = (unsigned int)log + 1;
+	}
+	syscall(SYS_close_range, from, ~0U, 0);
+}
+
 void oci_preserve_fds_close(unsigned int n)
 {
 	if (n)

@@ -198,6 +198,8 @@ static int exec_parse(struct exec_opts *o, int argc, char **argv)
 		oci_error("exec: expected a command after the container id (or --process)");
 		return -1;
 	}
+	/* A --detach's stand-in outlives this call (oci.h). */
+	oci_stray_fds_close(o->preserve_fds);
 	return 0;
 }
 

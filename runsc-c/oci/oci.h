@@ -81,6 +81,11 @@ int oci_bad_flag(char **argv);
 /* --preserve-fds N (argv[0] the subcommand): 0 to SANDBOX_PRESERVE_FDS_MAX,
  * fds 3 to 2 + N open. -1 after printing the error. */
 int oci_preserve_fds_arg(char **argv, const char *arg, unsigned int *n);
+/* Closes every fd the caller left open above 2 but the first keep (those
+ * of --preserve-fds and LISTEN_FDS) and runsc-c's --log file, as runc
+ * leaves none of them in a process that outlives the call. Called once
+ * the flags are read, before runsc-c opens anything else. */
+void oci_stray_fds_close(unsigned int keep);
 /* Closes the caller's preserved fds once the sandbox has its own. */
 void oci_preserve_fds_close(unsigned int n);
 struct oci_config;
