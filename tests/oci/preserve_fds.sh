@@ -3,7 +3,7 @@
 # run, create and exec --preserve-fds N (docs/oci.md): the caller's fds 3
 # to 2 + N are the program's (exec: the new process's), at the same
 # numbers and open across its exec, and no other fd of the caller's is;
-# compared with crun for run and exec. exec carries them through the
+# compared with crun for run, create and exec. exec carries them through the
 # monitor and the guest's init, up to 1024, in as many messages as they
 # need (one carries 253 fds); its stand-in lets go of its
 # copies. Bad values are one error naming the flag, nothing left.
@@ -58,6 +58,53 @@ check "create, start: fd 3 is the program's" "in-three" "$(cat "$TMP/p2.out")"
 wait_until 10 sh -c "'$RUNSC_C' --root '$ROOT' state p2 2>/dev/null | grep -q stopped"
 oci delete --force p2 >/dev/null 2>&1
 
+# The caller's other fds are not kept: create returns leaving none in the
+# monitor, so a pipe given as fd 5 (not preserved) ends as soon as the
+# caller lets go of its end, while fd 3 (preserved) still reaches the
+# program at start; the program's fds compared with crun's.
+STRAY='cat <&3; ls /proc/self/fd | tr "\n" " "'
+cfg "$TMP/b4" "d['process']['args'] = ['sh', '-c', '''$STRAY''']"
+# stray_create COMMAND...: the create, with fd 3 preserved and fd 5 the
+# write end of a pipe whose reader reports when it sees the end.
+stray_create() {
+	{
+		"$@" 3<"$TMP/in" 5>&1 >"$TMP/p4.out" 2>&1
+		echo "create $?"
+	} | timeout 10 cat
+	echo "reader $?"
+}
+out=$(stray_create oci create --preserve-fds 1 --bundle "$TMP/b4" p4)
+check "create: the caller's fd 5 pipe ends when create returns" "create 0
+reader 0" "$out"
+oci start p4 >/dev/null 2>&1
+wait_until 10 grep -q " 3 " "$TMP/p4.out"
+check "create, start: fd 3 is the program's, fd 5 is not" "in-three
+0 1 2 3 4 " "$(cat "$TMP/p4.out")"
+runsc_p4=$(cat "$TMP/p4.out")
+oci delete --force p4 >/dev/null 2>&1
+# crun 1.8 wants the unified hierarchy masked for create, start and exec too.
+crun_cmd() {
+	timeout -s KILL 60 unshare -m sh -c '[ -e /sys/fs/cgroup/unified/cgroup.controllers ] &&
+		mount --bind "$1" /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null
+		c=$2 r=$3
+		shift 3
+		exec "$c" --root "$r" "$@"' sh "$TMP/empty" "$CRUN" "$TMP/crun-state" "$@" </dev/null
+}
+if [ -n "$CRUN" ] && [ -s "$TMP/crun.out" ]; then
+	cfg "$TMP/c4" "d['process']['args'] = ['sh', '-c', '''$STRAY''']
+d['root']['path'] = '$TMP/rootfs-crun'"
+	# crun's waiting process keeps fd 5 (close-on-exec) until start: its
+	# reader waits out its timeout; only the program's fds are compared.
+	stray_create crun_cmd create --preserve-fds 1 --bundle "$TMP/c4" c4 >/dev/null
+	crun_cmd start c4 >/dev/null 2>&1
+	wait_until 10 grep -q " 3 " "$TMP/p4.out"
+	check "create, start: the program's fds are as under crun" "$(cat "$TMP/p4.out")" \
+		"$runsc_p4"
+	crun_cmd delete -f c4 >/dev/null 2>&1
+else
+	skip "create, start: the program's fds are as under crun" "crun cannot run here"
+fi
+
 # ---- exec --preserve-fds: through the monitor and the guest's init ----
 cfg "$TMP/e" "d['process']['args'] = ['sleep', '600']"
 oci run -d --bundle "$TMP/e" e1 >/dev/null 2>&1
@@ -84,6 +131,15 @@ oci exec -d --preserve-fds 1 e1 sh -c 'echo detached >&3' 3>>"$TMP/out-detach" >
 check_rc "exec --detach --preserve-fds 1" 0 "$?"
 wait_until 10 grep -q detached "$TMP/out-detach"
 check "exec --detach: fd 3 is the process's" detached "$(cat "$TMP/out-detach")"
+# ... and its stand-in keeps no fd of the caller's but those: a pipe given
+# as fd 5 ends when exec returns.
+out=$( {
+	oci exec -d e1 sleep 600 5>&1 >/dev/null 2>&1
+	echo "exec $?"
+} | timeout 10 cat
+	echo "reader $?")
+check "exec --detach: the caller's fd 5 pipe ends when exec returns" "exec 0
+reader 0" "$out"
 # More than one message carries (253 fds with the stdio and the process):
 # 300 fds, each a file holding its own number, sent in several messages
 # to the monitor and on to the guest's init; 1000 (with the 1024 of runc's
@@ -149,14 +205,6 @@ check_contains "... with one line naming the limit" \
 
 # crun, the reference: exec into a container of its own with the same fds.
 if [ -n "$CRUN" ] && [ -s "$TMP/crun.out" ]; then
-	# crun 1.8 wants the unified hierarchy masked for exec too.
-	crun_cmd() {
-		timeout -s KILL 60 unshare -m sh -c '[ -e /sys/fs/cgroup/unified/cgroup.controllers ] &&
-			mount --bind "$1" /sys/fs/cgroup/unified/cgroup.controllers 2>/dev/null
-			c=$2 r=$3
-			shift 3
-			exec "$c" --root "$r" "$@"' sh "$TMP/empty" "$CRUN" "$TMP/crun-state" "$@" </dev/null
-	}
 	cfg "$TMP/ce" "d['process']['args'] = ['sleep', '600']
 d['root']['path'] = '$TMP/rootfs-crun'"
 	crun_cmd run -d --bundle "$TMP/ce" ce1 >"$TMP/ce.out" 2>&1
