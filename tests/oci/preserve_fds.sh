@@ -97,7 +97,7 @@ d['root']['path'] = '$TMP/rootfs-crun'"
 	# reader waits out its timeout; only the program's fds are compared.
 	stray_create crun_cmd create --preserve-fds 1 --bundle "$TMP/c4" c4 >/dev/null
 	crun_cmd start c4 >/dev/null 2>&1
-	wait_until 10 grep -q " 3 " "$TMP/p4.out"
+	wait_until 30 grep -q " 3 " "$TMP/p4.out"
 	check "create, start: the program's fds are as under crun" "$(cat "$TMP/p4.out")" \
 		"$runsc_p4"
 	crun_cmd delete -f c4 >/dev/null 2>&1
