@@ -565,6 +565,23 @@ struct cut_exec {
 
 #define CUT_PRESERVE (EXEC_MSG_FDS + 8)
 
+/* The exec that is cut: its fds take two messages, and the second holds
+ * an io_uring fd, which the kernel refuses to pass. */
+static struct sandbox_exec_config cut_config(int preserve[CUT_PRESERVE], int io_uring_fd)
+{
+	static char *argv[] = {"sh", "-c", "echo wrong", NULL};
+	for (int i = 0; i < CUT_PRESERVE; i++)
+		preserve[i] = STDERR_FILENO;
+	preserve[CUT_PRESERVE - 2] = io_uring_fd;
+	return (struct sandbox_exec_config){
+		.argv = argv,
+		.envp = test_env,
+		.stdio = {STDIN_FILENO, STDERR_FILENO, STDERR_FILENO},
+		.preserve = preserve,
+		.npreserve = CUT_PRESERVE,
+	};
+}
+
 static void on_cut_exec(struct sandbox *sb, const struct sandbox_exec_event *ev, void *arg)
 {
 	struct cut_exec *c = arg;
@@ -573,16 +590,7 @@ static void on_cut_exec(struct sandbox *sb, const struct sandbox_exec_event *ev,
 		c->step = 1;
 		c->fds_before = fds_of(c->init);
 		int preserve[CUT_PRESERVE];
-		for (int i = 0; i < CUT_PRESERVE; i++)
-			preserve[i] = STDERR_FILENO;
-		preserve[CUT_PRESERVE - 2] = c->io_uring_fd;
-		struct sandbox_exec_config ec = {
-			.argv = (char *[]){"sh", "-c", "echo wrong", NULL},
-			.envp = test_env,
-			.stdio = {STDIN_FILENO, STDERR_FILENO, STDERR_FILENO},
-			.preserve = preserve,
-			.npreserve = CUT_PRESERVE,
-		};
+		struct sandbox_exec_config ec = cut_config(preserve, c->io_uring_fd);
 		uint32_t id;
 		c->cut_r = sandbox_exec(sb, &ec, on_exec, &c->seen, &id, &err);
 		snprintf(c->cut_msg, sizeof(c->cut_msg), "%s", err.msg);
@@ -785,16 +793,7 @@ static void on_full_exec(struct sandbox *sb, const struct sandbox_exec_event *ev
 	int size = queued / 2 + 1;
 	ck_assert_int_eq(setsockopt(f->ctl, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)), 0);
 	int preserve[CUT_PRESERVE];
-	for (int i = 0; i < CUT_PRESERVE; i++)
-		preserve[i] = STDERR_FILENO;
-	preserve[CUT_PRESERVE - 2] = f->io_uring_fd;
-	struct sandbox_exec_config ec = {
-		.argv = (char *[]){"sh", "-c", "echo wrong", NULL},
-		.envp = test_env,
-		.stdio = {STDIN_FILENO, STDERR_FILENO, STDERR_FILENO},
-		.preserve = preserve,
-		.npreserve = CUT_PRESERVE,
-	};
+	struct sandbox_exec_config ec = cut_config(preserve, f->io_uring_fd);
 	uint32_t id;
 	f->cut_r = sandbox_exec(sb, &ec, on_exec, NULL, &id, &err);
 	snprintf(f->cut_msg, sizeof(f->cut_msg), "%s", err.msg);
@@ -868,22 +867,7 @@ END_TEST
  * malformed message of another id after it marks the end. */
 static void channel_send(int ctl, const struct exec_msg *m, const int *fds, int nfds)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * EXEC_MSG_FDS)];
-		struct cmsghdr align;
-	} u = {0};
-	struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof(*m)};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-	if (nfds > 0) {
-		msg.msg_control = u.buf;
-		msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
-	}
-	ck_assert_int_eq(sendmsg(ctl, &msg, MSG_NOSIGNAL), (ssize_t)sizeof(*m));
+	ck_assert_int_eq(send_msg_fds(ctl, m, sizeof(*m), fds, nfds), 0);
 }
 
 START_TEST(exec_malformed_message_fails_the_held_start_once)
