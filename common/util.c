@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -236,6 +237,26 @@ void proc_title_set(const char *title)
 		return;
 	memset(title_start, 0, title_len);
 	strncpy(title_start, title, title_len - 1);
+}
+
+bool pidfd_wait_exit(int pidfd, int ms)
+{
+	struct pollfd p = {.fd = pidfd, .events = POLLIN};
+	struct timespec end, now;
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += ms / 1000;
+	end.tv_nsec += (long)(ms % 1000) * 1000000;
+	int n;
+	for (int left = ms; (n = poll(&p, 1, left)) < 0 && errno == EINTR;) {
+		if (ms < 0)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left = (int)((end.tv_sec - now.tv_sec) * 1000 +
+			     (end.tv_nsec - now.tv_nsec) / 1000000);
+		if (left <= 0)
+			return false;
+	}
+	return n > 0;
 }
 
 pid_t fork_single_threaded(void)

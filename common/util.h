@@ -5,6 +5,7 @@
 #define RUNSC_COMMON_UTIL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -99,6 +100,10 @@ void proc_env_clear(void);
  * per page in parent and child; with one thread no lock can be held at the
  * fork, so there is nothing for them to protect. */
 pid_t fork_single_threaded(void);
+
+/* Waits up to ms milliseconds (ms < 0: without limit) for the process of
+ * a pidfd to exit, through signals; does not reap it. Whether it did. */
+bool pidfd_wait_exit(int pidfd, int ms);
 
 int write_all(int fd, const void *buf, size_t len);
 /* Undoes the kernel's octal escapes of /proc/<pid>/mountinfo fields

@@ -4,7 +4,6 @@
  * timeout, and notices when the sentry (whose status is the command's) or
  * the gofer exits. */
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -167,33 +166,13 @@ static int on_signals(struct sandbox *sb)
 /* How long a sentry may take to follow its killed guest out. */
 #define SENTRY_GRACE_MS 2000
 
-/* Waits up to ms milliseconds for the process of a pidfd to exit, without
- * reaping it: whether it did. */
-static bool wait_exit_fd(int fd, int ms)
-{
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	struct timespec end, now;
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += ms / 1000;
-	end.tv_nsec += (long)(ms % 1000) * 1000000;
-	int n;
-	for (int left = ms; (n = poll(&p, 1, left)) < 0 && errno == EINTR;) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left = (int)((end.tv_sec - now.tv_sec) * 1000 +
-			     (end.tv_nsec - now.tv_nsec) / 1000000);
-		if (left <= 0)
-			return false;
-	}
-	return n > 0;
-}
-
 /* Waits up to ms milliseconds for a child to exit, without reaping it. */
 static void wait_exit(pid_t pid, int ms)
 {
 	int fd = pid > 0 ? sys_pidfd_open(pid, 0) : -1;
 	if (fd < 0)
 		return;
-	(void)wait_exit_fd(fd, ms);
+	(void)pidfd_wait_exit(fd, ms);
 	close(fd);
 }
 
@@ -210,7 +189,7 @@ void sentry_end(struct sandbox *sb)
 	 * the listener held here. */
 	if (sb->init_pidfd >= 0) {
 		sys_pidfd_send_signal(sb->init_pidfd, SIGKILL, NULL, 0);
-		if (!wait_exit_fd(sb->init_pidfd, GUEST_GRACE_MS))
+		if (!pidfd_wait_exit(sb->init_pidfd, GUEST_GRACE_MS))
 			log_debug("the guest's init has not ended %d ms after its SIGKILL: its "
 				  "listener is closed now, its last calls may get ENOSYS",
 				  GUEST_GRACE_MS);

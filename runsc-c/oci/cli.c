@@ -155,6 +155,14 @@ int oci_listen_fds_arg(char **argv, unsigned int preserve_fds, unsigned int *n)
 	return 0;
 }
 
+int oci_inherited_fds_take(char **argv, unsigned int preserve_fds, unsigned int *listen_fds)
+{
+	if (oci_listen_fds_arg(argv, preserve_fds, listen_fds) < 0)
+		return -1;
+	oci_stray_fds_close(*listen_fds + preserve_fds);
+	return 0;
+}
+
 void oci_listen_fds_apply(struct oci_config *c, unsigned int n)
 {
 	static char listen_fds[32];

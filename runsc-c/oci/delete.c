@@ -12,7 +12,6 @@
  * the next sandbox's sweep removes them, at a cgroupsPath they stay. */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,8 +69,7 @@ static int kill_unknown_monitor(int dir_fd)
 		return 0;
 	if (sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0)
 		return errno == ESRCH ? 0 : -errno;
-	struct pollfd p = {.fd = pidfd, .events = POLLIN};
-	return poll(&p, 1, GONE_TIMEOUT_MS) == 1 ? 0 : -ETIMEDOUT;
+	return pidfd_wait_exit(pidfd, GONE_TIMEOUT_MS) ? 0 : -ETIMEDOUT;
 }
 
 int oci_delete(const char *id, bool force, struct rc_error *err)

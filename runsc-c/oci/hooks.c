@@ -18,7 +18,6 @@
  * The pid in the state is the container's process (the monitor). */
 #include <errno.h>
 #include <json-c/json.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,12 +140,7 @@ static int hook_wait(pid_t pid, int timeout_s)
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	int timed_out = 0;
 	if (pidfd >= 0) {
-		struct pollfd p = {.fd = pidfd, .events = POLLIN};
-		int n;
-		do
-			n = poll(&p, 1, timeout_s > 0 ? timeout_s * 1000 : -1);
-		while (n < 0 && errno == EINTR);
-		if (n == 0) {
+		if (!pidfd_wait_exit(pidfd, timeout_s > 0 ? timeout_s * 1000 : -1)) {
 			kill(pid, SIGKILL);
 			timed_out = 1;
 		}

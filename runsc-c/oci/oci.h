@@ -98,6 +98,9 @@ struct oci_config;
  * numbers. *n is N (0 where LISTEN_PID names another process, or none).
  * -1 after printing the error. */
 int oci_listen_fds_arg(char **argv, unsigned int preserve_fds, unsigned int *n);
+/* For run and create, which take both: oci_listen_fds_arg, then
+ * oci_stray_fds_close of all but the listening and preserved fds. */
+int oci_inherited_fds_take(char **argv, unsigned int preserve_fds, unsigned int *listen_fds);
 /* Once the config is loaded: c->preserve_fds (--preserve-fds's count)
  * grows by N, and the program gets LISTEN_FDS=N and LISTEN_PID with its
  * own pid. */

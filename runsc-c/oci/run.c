@@ -71,10 +71,7 @@ static int run_parse(struct run_opts *o, int argc, char **argv)
 	if (!o->id)
 		return -1;
 	/* Before anything of runsc-c's own is opened (see oci.h). */
-	if (oci_listen_fds_arg(argv, o->preserve_fds, &o->listen_fds) < 0)
-		return -1;
-	oci_stray_fds_close(o->listen_fds + o->preserve_fds);
-	return 0;
+	return oci_inherited_fds_take(argv, o->preserve_fds, &o->listen_fds);
 }
 
 /* Creates the state directory and starts the sandbox, whose control

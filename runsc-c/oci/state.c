@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -343,14 +342,9 @@ static int kill_started(const struct oci_state *st, bool paused)
 	struct rc_error err;
 	if (paused && sandbox_resume(st->sandbox_id, oci_cgroup_path(st), &err) < 0)
 		oci_warn("thawing the killed container: %s", err.msg);
-	if (r == 0) {
-		struct pollfd p = {.fd = pidfd, .events = POLLIN};
-		int n;
-		while ((n = poll(&p, 1, MONITOR_END_MS)) < 0 && errno == EINTR)
-			;
-		if (n <= 0 && sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
-			r = -errno;
-	}
+	if (r == 0 && !pidfd_wait_exit(pidfd, MONITOR_END_MS) &&
+	    sys_pidfd_send_signal(pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+		r = -errno;
 	close(pidfd);
 	return r;
 }
